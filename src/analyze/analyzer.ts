@@ -1,0 +1,147 @@
+// The pipeline driver: each packet, as it is read, goes link → IP → TCP →
+// its connection's session. Connections are reported to the sink as soon as
+// they are over, and forgotten; nothing here keeps every packet.
+import type { CaptureMeta, RawPacket } from '../capture/reader.js';
+import { LINK_TYPES, linkTypeName } from '../link/link.js';
+import { decodeIpv4, decodeIpv6, IPPROTO_TCP, type IpPacket } from '../ip/ip.js';
+import { decodeTcp } from '../tcp/segment.js';
+import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from '../model.js';
+import { Session, type SessionLimits } from './session.js';
+import { DEFAULT_MAX_HELD } from '../websocket/parser.js';
+import { DEFAULT_HOLD_LIMIT } from '../tcp/reassembly.js';
+import { DEFAULT_MAX_HEAD } from '../http/reader.js';
+
+export interface AnalyzerOptions {
+  limits: SessionLimits;
+  /** seconds (capture time) a closed connection waits for stray packets before it is reported */
+  closedGrace: number;
+}
+
+export const DEFAULT_OPTIONS: AnalyzerOptions = {
+  limits: { maxFramePayload: DEFAULT_MAX_HELD, reassemblyHold: DEFAULT_HOLD_LIMIT, maxHttpHead: DEFAULT_MAX_HEAD },
+  closedGrace: 5,
+};
+
+function captureDiag(code: string, message: string, packet: number | null): Diagnostic {
+  return { code, severity: 'warning', message, rfc: null, packet, frame: null, from: null };
+}
+
+export class Analyzer {
+  private readonly sessions = new Map<string, Session>();
+  private nextId = 0;
+  private firstTs: number | null = null;
+  private lastTs: number | null = null;
+  private lastSweep = 0;
+  private readonly unknownLinks = new Set<number>();
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly summary: Summary = {
+    connections: 0,
+    websocketConnections: 0,
+    frames: 0,
+    messages: 0,
+    diagnostics: { error: 0, warning: 0, info: 0 },
+  };
+
+  constructor(
+    private readonly sink: AnalysisSink,
+    private readonly options: AnalyzerOptions = DEFAULT_OPTIONS,
+  ) {}
+
+  /** One packet through the pipeline; a failure inside it is reported, never thrown. */
+  packet(raw: RawPacket): void {
+    try {
+      this.decode(raw);
+    } catch (err) {
+      this.diagnostics.push({
+        code: 'internal.error',
+        severity: 'warning',
+        message: `packet ${raw.number} could not be analysed: ${err instanceof Error ? err.message : String(err)}`,
+        rfc: null,
+        packet: raw.number,
+        frame: null,
+        from: null,
+      });
+    }
+  }
+
+  private decode(raw: RawPacket): void {
+    this.firstTs ??= raw.ts;
+    this.lastTs = raw.ts;
+    const link = LINK_TYPES.get(raw.linkType);
+    if (!link) {
+      if (!this.unknownLinks.has(raw.linkType)) {
+        this.unknownLinks.add(raw.linkType);
+        this.diagnostics.push(captureDiag('capture.unknown-link-type', `packets of ${linkTypeName(raw.linkType)} cannot be decoded; they are skipped`, raw.number));
+      }
+      return;
+    }
+    const l2 = link.decode(raw.data);
+    if (!l2 || l2.network === 'other') return;
+    const ip: IpPacket | null = l2.network === 'ipv4' ? decodeIpv4(l2.payload) : decodeIpv6(l2.payload);
+    if (!ip || ip.protocol !== IPPROTO_TCP || ip.fragment) return;
+    const seg = decodeTcp(ip.payload);
+    if (!seg) return;
+    if (ip.truncated || raw.capturedLength < raw.originalLength) {
+      this.diagnostics.push(captureDiag('capture.truncated-packet', `packet ${raw.number} was cut by the snapshot length (${raw.capturedLength} of ${raw.originalLength} bytes captured); its missing bytes are a gap in the stream`, raw.number));
+    }
+
+    const a = `${ip.src}|${seg.srcPort}`;
+    const b = `${ip.dst}|${seg.dstPort}`;
+    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+    let session = this.sessions.get(key);
+    if (session && session.closed && seg.flags.syn && !seg.flags.ack) {
+      // a new SYN on a finished 4-tuple is a new connection (port reuse)
+      this.report(session);
+      this.sessions.delete(key);
+      session = undefined;
+    }
+    if (!session) {
+      session = new Session(this.nextId++, { ip: ip.src, port: seg.srcPort }, { ip: ip.dst, port: seg.dstPort }, this.options.limits, () => this.firstTs ?? 0);
+      this.sessions.set(key, session);
+    }
+    const dir = session.dirOf(ip.src, seg.srcPort);
+    session.packet({ number: raw.number, ts: raw.ts, relTs: raw.ts - this.firstTs }, dir, seg);
+    if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
+  }
+
+  /** Reports connections that are over and have been quiet for the grace period. */
+  private sweep(now: number): void {
+    this.lastSweep = now;
+    for (const [key, s] of this.sessions) {
+      if (s.closed && now - s.lastTs >= this.options.closedGrace) {
+        this.report(s);
+        this.sessions.delete(key);
+      }
+    }
+  }
+
+  private report(s: Session): void {
+    const conn: Connection = s.finish();
+    const sum = this.summary;
+    sum.connections++;
+    if (conn.websocket) sum.websocketConnections++;
+    sum.frames += conn.frames.length;
+    sum.messages += conn.messages.length;
+    for (const d of conn.diagnostics) sum.diagnostics[d.severity]++;
+    this.sink.connection(conn);
+  }
+
+  /** The capture ended: every connection still open is reported, then the capture itself. */
+  finish(meta: CaptureMeta, file: string): void {
+    const open = [...this.sessions.values()].sort((x, y) => x.id - y.id);
+    this.sessions.clear();
+    for (const s of open) this.report(s);
+    const diagnostics = [...meta.diagnostics, ...this.diagnostics];
+    for (const d of diagnostics) this.summary.diagnostics[d.severity]++;
+    const capture: CaptureInfo = {
+      file,
+      format: meta.format,
+      linkTypes: meta.linkTypes,
+      packets: meta.packets,
+      bytes: meta.bytes,
+      firstTs: this.firstTs,
+      lastTs: this.lastTs,
+    };
+    this.sink.end(capture, this.summary, diagnostics);
+  }
+}

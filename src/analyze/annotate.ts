@@ -1,0 +1,164 @@
+// Annotation: what each packet is, in a connection's story. A pure function
+// of what the packet carried (TCP events, HTTP heads, frames) and the phase
+// the connection was in, giving the packet's phase and a one-line summary.
+import type { Frame, HttpRequest, HttpResponse, Phase, Side } from '../model.js';
+import { PHASE_ORDER } from '../model.js';
+import type { LifecycleEvent } from '../tcp/connection.js';
+import { flagNames, type TcpFlags } from '../tcp/segment.js';
+import { opcodeName } from '../websocket/frame.js';
+import { previewPayload } from '../util/text.js';
+
+export type PacketItem =
+  | { kind: 'tcp'; event: LifecycleEvent; flags: TcpFlags }
+  | { kind: 'retransmission'; bytes: number }
+  | { kind: 'keep-alive' }
+  | { kind: 'out-of-order'; bytes: number }
+  | { kind: 'gap'; bytes: number }
+  | { kind: 'opaque'; bytes: number }
+  | { kind: 'held'; bytes: number }
+  | { kind: 'http-partial'; role: 'request' | 'response'; bytes: number }
+  | { kind: 'request'; request: HttpRequest; upgrade: boolean }
+  | { kind: 'response'; response: HttpResponse; upgrade: boolean }
+  | { kind: 'partial-frame'; opcode: number; received: number; total: number; from: Side }
+  | { kind: 'frame'; frame: Frame };
+
+export interface PacketDescription {
+  phase: Phase;
+  /** the furthest phase this packet takes the connection to */
+  reached: Phase;
+  summary: string;
+}
+
+const MAX_FRAMES_NAMED = 3;
+
+function rank(p: Phase): number {
+  return PHASE_ORDER.indexOf(p);
+}
+
+function later(a: Phase, b: Phase): Phase {
+  return rank(b) > rank(a) ? b : a;
+}
+
+function itemPhase(item: PacketItem): Phase | null {
+  switch (item.kind) {
+    case 'tcp':
+      if (item.event === 'syn' || item.event === 'syn-ack' || item.event === 'handshake-ack') return 'tcp-handshake';
+      if (item.event === 'fin' || item.event === 'rst') return 'tcp-teardown';
+      return null;
+    case 'request':
+    case 'response':
+    case 'http-partial':
+    case 'held':
+      return 'ws-handshake';
+    case 'frame':
+      return item.frame.opcode === 0x8 ? 'closing' : 'data';
+    case 'partial-frame':
+      return item.opcode === 0x8 ? 'closing' : 'data';
+    default:
+      return null;
+  }
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function capitalised(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** "Text [FIN] 5 bytes [MASKED] "Hello"", as the walkthrough names a frame. */
+export function describeFrame(f: Frame): string {
+  const parts = [capitalised(opcodeName(f.opcode))];
+  if (f.fin) parts.push('[FIN]');
+  if (f.rsv1) parts.push('[RSV1]');
+  if (f.rsv2) parts.push('[RSV2]');
+  if (f.rsv3) parts.push('[RSV3]');
+  if (f.close) {
+    if (f.close.code !== null) parts.push(String(f.close.code));
+    if (f.close.reason !== '') parts.push(previewPayload(Buffer.from(f.close.reason), 24));
+  } else {
+    const len = typeof f.payloadLength === 'number' ? f.payloadLength : Number(f.payloadLength);
+    parts.push(typeof f.payloadLength === 'string' ? `${f.payloadLength} bytes` : plural(len, 'byte'));
+  }
+  if (f.masked) parts.push('[MASKED]');
+  if (f.opcode === 0x1 && f.payload.length > 0 && !(f.rsv1 && f.message !== null)) parts.push(previewPayload(f.payload, 24));
+  if (f.packets.length > 1) parts.push(`(reassembled from ${f.packets.length} segments)`);
+  if (!f.complete) parts.push('(incomplete)');
+  return parts.join(' ');
+}
+
+function describeItem(item: PacketItem): string | null {
+  switch (item.kind) {
+    case 'tcp':
+      return null;
+    case 'keep-alive':
+      return 'TCP keep-alive';
+    case 'retransmission':
+      return `retransmission of ${plural(item.bytes, 'byte')} already delivered`;
+    case 'out-of-order':
+      return `out-of-order segment, ${plural(item.bytes, 'byte')} held until the hole before them fills`;
+    case 'gap':
+      return `${plural(item.bytes, 'byte')} never captured (capture loss)`;
+    case 'opaque':
+      return `${plural(item.bytes, 'byte')} of data`;
+    case 'held':
+      return `${plural(item.bytes, 'byte')} sent before the server's answer arrived`;
+    case 'http-partial':
+      return `part of an HTTP ${item.role} (${plural(item.bytes, 'byte')})`;
+    case 'request': {
+      const r = item.request;
+      return `${r.method} ${r.target} ${r.version}${item.upgrade ? ' (Upgrade: websocket)' : ''}`;
+    }
+    case 'response': {
+      const r = item.response;
+      return `${r.version} ${r.status}${r.reason ? ` ${r.reason}` : ''}`;
+    }
+    case 'partial-frame':
+      return `part of a ${capitalised(opcodeName(item.opcode))} frame (${item.received} of ${item.total} payload bytes so far)`;
+    case 'frame':
+      return describeFrame(item.frame);
+  }
+}
+
+export function describePacket(items: readonly PacketItem[], _from: Side, current: Phase): PacketDescription {
+  const content = items.filter((i) => i.kind !== 'tcp');
+  const tcp = items.find((i): i is Extract<PacketItem, { kind: 'tcp' }> => i.kind === 'tcp');
+  let first: Phase | null = null;
+  for (const i of content) {
+    first = itemPhase(i);
+    if (first) break;
+  }
+  if (!first && tcp) first = itemPhase(tcp);
+  const phase = first ? later(current, first) : current;
+  let reached = phase;
+  for (const i of items) {
+    const p = itemPhase(i);
+    if (p) reached = later(reached, p);
+  }
+
+  const texts: string[] = [];
+  let frames = 0;
+  let partialShown = false;
+  for (const i of content) {
+    if (i.kind === 'frame') {
+      frames++;
+      if (frames > MAX_FRAMES_NAMED) continue;
+    }
+    // a frame completed in this packet already says it was reassembled
+    if (i.kind === 'partial-frame') {
+      if (partialShown) continue;
+      partialShown = true;
+    }
+    const t = describeItem(i);
+    if (t) texts.push(t);
+  }
+  if (frames > MAX_FRAMES_NAMED) texts.push(`(+${frames - MAX_FRAMES_NAMED} more frames)`);
+  let summary = texts.join('; ');
+  if (tcp) {
+    const flags = flagNames(tcp.flags);
+    const shown = tcp.flags.syn || tcp.flags.fin || tcp.flags.rst || summary === '';
+    if (shown) summary = summary === '' ? flags : `${summary} + ${flags}`;
+  }
+  return { phase, reached, summary };
+}

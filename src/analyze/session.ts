@@ -1,0 +1,467 @@
+// One TCP connection, analysed: its bytes go through the HTTP handshake and
+// then the WebSocket frame parser, each direction on its own; every packet is
+// annotated with its phase and a one-line summary as it is processed.
+import { isUtf8 } from 'node:buffer';
+import type {
+  Connection,
+  ConnectionClose,
+  Diagnostic,
+  Endpoint,
+  Frame,
+  Handshake,
+  HttpRequest,
+  HttpResponse,
+  Message,
+  Phase,
+  Side,
+  TimelineEntry,
+} from '../model.js';
+import { PHASE_ORDER } from '../model.js';
+import { type Dir, TcpConnection } from '../tcp/connection.js';
+import type { Chunk } from '../tcp/reassembly.js';
+import type { TcpSegment } from '../tcp/segment.js';
+import { parseRequestLine, parseStatusLine } from '../http/head.js';
+import { HttpReader } from '../http/reader.js';
+import { checkRequest, checkResponse, describeHandshake, isUpgradeAttempt } from '../http/handshake.js';
+import { FrameParser, type DecodedFrame } from '../websocket/parser.js';
+import { MessageAssembler, type AssembledMessage } from '../websocket/messages.js';
+import { checkCloseBody, checkFrameHeader, type Finding } from '../websocket/checks.js';
+import { isControl } from '../websocket/frame.js';
+import { parseCloseBody } from '../websocket/close.js';
+import { describePacket, type PacketItem } from './annotate.js';
+
+export interface SessionLimits {
+  /** payload bytes held per frame */
+  maxFramePayload: number;
+  /** bytes held out of order per TCP direction */
+  reassemblyHold: number;
+  /** bytes of one HTTP head */
+  maxHttpHead: number;
+}
+
+export interface PacketRef {
+  number: number;
+  ts: number;
+  relTs: number;
+}
+
+type Mode = 'http' | 'await-response' | 'websocket' | 'opaque' | 'lost';
+
+interface Direction {
+  mode: Mode;
+  http: HttpReader | null;
+  parser: FrameParser | null;
+  assembler: MessageAssembler | null;
+  /** client bytes sent after an upgrade request, before its response was seen */
+  held: Chunk[];
+  /** frames decoded so far in this direction */
+  frames: number;
+  /** index of this direction's Close frame, once sent */
+  closeFrame: number | null;
+}
+
+function newDirection(): Direction {
+  return { mode: 'http', http: null, parser: null, assembler: null, held: [], frames: 0, closeFrame: null };
+}
+
+function phaseRank(p: Phase): number {
+  return PHASE_ORDER.indexOf(p);
+}
+
+export class Session {
+  readonly tcp: TcpConnection;
+  private readonly ends: [Endpoint, Endpoint];
+  private clientDir: Dir | null = null;
+  private readonly dirs: [Direction, Direction] = [newDirection(), newDirection()];
+  private phase: Phase = 'tcp-handshake';
+  private websocket = false;
+  private handshake: Handshake | null = null;
+  private pendingRequest: HttpRequest | null = null;
+  private lastRequestMethod: string | undefined;
+  private deflate = false;
+  private nextMessage = 0;
+  private readonly frames: Frame[] = [];
+  private readonly messages: Message[] = [];
+  private readonly timeline: (TimelineEntry & { dir: Dir })[] = [];
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly closeState: ConnectionClose = {
+    initiator: null,
+    code: null,
+    reason: null,
+    replyCode: null,
+    clean: false,
+    packet: null,
+    replyPacket: null,
+  };
+  /** items produced while the current packet is processed */
+  private items: PacketItem[] = [];
+
+  constructor(
+    readonly id: number,
+    first: Endpoint,
+    second: Endpoint,
+    private readonly limits: SessionLimits,
+    private readonly firstTs: () => number,
+  ) {
+    this.ends = [first, second];
+    this.tcp = new TcpConnection(limits.reassemblyHold);
+  }
+
+  /** Direction of a packet going from `src`. */
+  dirOf(srcIp: string, srcPort: number): Dir {
+    return this.ends[0].ip === srcIp && this.ends[0].port === srcPort ? 0 : 1;
+  }
+
+  packet(pkt: PacketRef, dir: Dir, seg: TcpSegment): void {
+    this.items = [];
+    const r = this.tcp.segment(dir, seg, pkt.number, pkt.ts);
+    if (this.clientDir === null && this.tcp.clientDir !== null) this.clientDir = this.tcp.clientDir;
+    this.items.push({ kind: 'tcp', event: r.event, flags: seg.flags });
+    if (r.keepAlive) this.items.push({ kind: 'keep-alive' });
+    if (r.retransmission) this.items.push({ kind: 'retransmission', bytes: seg.payload.length });
+    if (r.outOfOrder) this.items.push({ kind: 'out-of-order', bytes: seg.payload.length });
+    for (const chunk of r.chunks) this.feed(dir, chunk);
+    this.annotate(pkt, dir);
+  }
+
+  /** Whether this connection's TCP exchange is over (both FINs, or a RST). */
+  get closed(): boolean {
+    return this.tcp.closed;
+  }
+
+  get lastTs(): number {
+    return this.tcp.lastTs;
+  }
+
+  private side(dir: Dir): Side {
+    return dir === (this.clientDir ?? 0) ? 'client' : 'server';
+  }
+
+  private diag(f: Finding, packet: number | null, frame: number | null, from: Side | null): void {
+    this.diagnostics.push({ code: f.code, severity: f.severity, message: f.message, rfc: f.rfc, packet, frame, from });
+  }
+
+  /** Decides which side is the client when no SYN was seen: the one that speaks HTTP first. */
+  private resolveRoles(dir: Dir, data: Buffer): void {
+    if (this.clientDir !== null) return;
+    const probe = new HttpReader('request');
+    const asRequest = probe.push(data.subarray(0, 64), 0, 0);
+    if (!asRequest.notHttp) this.clientDir = dir;
+    else if (data.subarray(0, 5).toString('latin1') === 'HTTP/') this.clientDir = dir === 0 ? 1 : 0;
+    else this.clientDir = 0;
+  }
+
+  private feed(dir: Dir, chunk: Chunk): void {
+    const d = this.dirs[dir];
+    if (chunk.kind === 'gap') {
+      this.diag({ code: 'tcp.gap', severity: 'warning', message: `${chunk.length} bytes from the ${this.side(dir)} were never captured; decoding of this direction stops there`, rfc: 'RFC 9293 §3.10.7' }, chunk.packet, null, this.side(dir));
+      this.items.push({ kind: 'gap', bytes: chunk.length });
+      if (d.mode === 'await-response') d.held.push(chunk);
+      else d.mode = 'lost';
+      return;
+    }
+    this.resolveRoles(dir, chunk.data);
+    let data = chunk.data;
+    while (data.length > 0) {
+      switch (d.mode) {
+        case 'http':
+          data = this.feedHttp(dir, data, chunk.packet, chunk.ts);
+          break;
+        case 'await-response':
+          d.held.push({ kind: 'data', data: Buffer.from(data), packet: chunk.packet, ts: chunk.ts });
+          this.items.push({ kind: 'held', bytes: data.length });
+          data = Buffer.alloc(0);
+          break;
+        case 'websocket':
+          data = this.feedWebSocket(dir, data, chunk.packet, chunk.ts);
+          break;
+        case 'opaque':
+        case 'lost':
+          this.items.push({ kind: 'opaque', bytes: data.length });
+          data = Buffer.alloc(0);
+          break;
+      }
+    }
+  }
+
+  private feedHttp(dir: Dir, data: Buffer, packet: number, ts: number): Buffer {
+    const d = this.dirs[dir];
+    const isClient = this.side(dir) === 'client';
+    d.http ??= new HttpReader(isClient ? 'request' : 'response', this.limits.maxHttpHead);
+    const r = d.http.push(data, packet, ts);
+    if (r.notHttp) {
+      d.mode = 'opaque';
+      return r.rest;
+    }
+    if (r.tooLarge) {
+      this.diag({ code: 'http.head-too-large', severity: 'warning', message: `an HTTP head grew past ${this.limits.maxHttpHead} bytes without ending; the rest of this direction is not decoded`, rfc: null }, packet, null, this.side(dir));
+      d.mode = 'opaque';
+      return Buffer.alloc(0);
+    }
+    if (!r.head) {
+      if (d.http.pending > 0) this.items.push({ kind: 'http-partial', role: d.http.role, bytes: data.length });
+      return r.rest;
+    }
+    const { head } = r.head;
+    if (isClient) {
+      const line = parseRequestLine(head.startLine);
+      if (!line) {
+        d.mode = 'opaque';
+        return r.rest;
+      }
+      const req: HttpRequest = { packet, method: line.method, target: line.target, version: line.version, headers: head.headers };
+      this.lastRequestMethod = line.method;
+      const upgrade = isUpgradeAttempt(req);
+      this.items.push({ kind: 'request', request: req, upgrade });
+      if (upgrade) {
+        this.websocket = true;
+        this.pendingRequest = req;
+        this.handshake = describeHandshake(req, null);
+        for (const f of checkRequest(req)) this.diagnostics.push(f);
+        d.mode = 'await-response';
+      } else {
+        d.http.setBody(head, {});
+      }
+      return r.rest;
+    }
+    const line = parseStatusLine(head.startLine);
+    if (!line) {
+      d.mode = 'opaque';
+      return r.rest;
+    }
+    const res: HttpResponse = { packet, version: line.version, status: line.status, reason: line.reason, headers: head.headers };
+    const req = this.pendingRequest;
+    if (req && line.status >= 100 && line.status < 200 && line.status !== 101) {
+      this.items.push({ kind: 'response', response: res, upgrade: false });
+      return r.rest; // informational (100 Continue): the real answer follows
+    }
+    this.items.push({ kind: 'response', response: res, upgrade: req !== null });
+    if (!req) {
+      d.http.setBody(head, { status: line.status, requestMethod: this.lastRequestMethod });
+      return r.rest;
+    }
+    this.pendingRequest = null;
+    this.handshake = describeHandshake(req, res);
+    for (const f of checkResponse(req, res)) this.diagnostics.push(f);
+    const client = this.dirs[this.clientDir ?? 0];
+    const held = client.held;
+    client.held = [];
+    if (line.status === 101) {
+      this.deflate = this.handshake.extensions.some((e) => e.name === 'permessage-deflate');
+      this.startWebSocket(dir);
+      this.startWebSocket(dir === 0 ? 1 : 0);
+      this.replayHeld(held, true);
+      return r.rest;
+    }
+    // rejected: both sides go on speaking HTTP
+    d.http.setBody(head, { status: line.status, requestMethod: req.method });
+    client.mode = 'http';
+    this.replayHeld(held, false);
+    return r.rest;
+  }
+
+  private startWebSocket(dir: Dir): void {
+    const d = this.dirs[dir];
+    d.mode = 'websocket';
+    d.parser = new FrameParser(this.limits.maxFramePayload);
+    d.assembler = new MessageAssembler(() => this.nextMessage++, this.deflate);
+  }
+
+  /** Client bytes that waited for the response are decoded now, in the mode the response chose. */
+  private replayHeld(held: Chunk[], upgraded: boolean): void {
+    const dir = this.clientDir ?? 0;
+    const before = this.frames.length;
+    // what these bytes held was already said on the packets that carried them
+    const items = this.items;
+    this.items = [];
+    for (const c of held) this.feed(dir, c);
+    this.items = items;
+    if (!upgraded) return;
+    for (const f of this.frames.slice(before)) {
+      if (isControl(f.opcode) || f.from !== 'client') continue;
+      // RFC 6455 §4.1: the client sends data only after it has received the server's handshake
+      this.diag({ code: 'handshake.frames-before-upgrade', severity: 'error', message: `the client sent a ${f.opcode === 1 ? 'text' : f.opcode === 2 ? 'binary' : 'data'} frame in packet ${f.packets[0]}, before the server's 101 response completed`, rfc: 'RFC 6455 §4.1' }, f.packet, f.index, 'client');
+    }
+  }
+
+  private feedWebSocket(dir: Dir, data: Buffer, packet: number, ts: number): Buffer {
+    const d = this.dirs[dir];
+    if (d.frames === 0 && d.parser!.partial === null && d.parser!.pendingHeaderBytes === 0 && this.looksLikeHttpAgain(dir, data)) {
+      // The 101 did not take: the peer goes on speaking HTTP (a client that rejected
+      // the server's handshake, or a test harness). Both directions return to HTTP.
+      for (const x of this.dirs) {
+        if (x.mode === 'websocket' && x.frames === 0) x.mode = 'http';
+      }
+      return data;
+    }
+    d.parser!.push(data, packet, ts, (f) => this.onFrame(dir, f));
+    const partial = d.parser!.partial;
+    if (partial) this.items.push({ kind: 'partial-frame', opcode: partial.header.opcode, received: partial.received, total: partial.header.payloadLength, from: this.side(dir) });
+    return Buffer.alloc(0);
+  }
+
+  private looksLikeHttpAgain(dir: Dir, data: Buffer): boolean {
+    const firstLine = data.toString('latin1', 0, Math.min(data.length, 256)).split('\r\n')[0] ?? '';
+    return this.side(dir) === 'client' ? parseRequestLine(firstLine) !== null : parseStatusLine(firstLine) !== null;
+  }
+
+  private onFrame(dir: Dir, df: DecodedFrame): void {
+    const d = this.dirs[dir];
+    const from = this.side(dir);
+    const h = df.header;
+    const index = this.frames.length;
+    d.frames++;
+    const findings = checkFrameHeader(h, { from, deflate: this.deflate });
+    if (d.closeFrame !== null && !isControl(h.opcode)) {
+      // RFC 6455 §5.5.1: after sending a Close frame, the endpoint MUST NOT send any more data frames
+      findings.push({ code: 'close.data-after-close', severity: 'error', message: `the ${from} sent a data frame after its own Close frame (frame ${d.closeFrame})`, rfc: 'RFC 6455 §5.5.1' });
+    }
+    const step = d.assembler!.frame({ index, opcode: h.opcode, fin: h.fin, rsv1: h.rsv1, payload: df.payload, payloadLength: h.payloadLength });
+    findings.push(...step.findings);
+    let close: Frame['close'] = null;
+    if (h.opcode === 0x8) {
+      const body = parseCloseBody(df.payload);
+      close = { code: body.code, reason: body.reasonBytes.toString('utf8') };
+      if (df.complete) findings.push(...checkCloseBody(df.payload));
+      if (d.closeFrame === null) d.closeFrame = index;
+      const cs = this.closeState;
+      if (cs.initiator === null) {
+        cs.initiator = from;
+        cs.code = body.code;
+        cs.reason = close.reason;
+        cs.packet = df.packet;
+      } else if (cs.initiator !== from && cs.replyPacket === null) {
+        cs.replyCode = body.code;
+        cs.replyPacket = df.packet;
+      }
+    }
+    const frame: Frame = {
+      index,
+      packet: df.packet,
+      ts: df.ts,
+      relTs: df.ts - this.firstTs(),
+      from,
+      fin: h.fin,
+      rsv1: h.rsv1,
+      rsv2: h.rsv2,
+      rsv3: h.rsv3,
+      opcode: h.opcode,
+      masked: h.masked,
+      maskingKey: h.maskingKey ? h.maskingKey.toString('hex') : null,
+      payloadLength: h.payloadLengthText ?? h.payloadLength,
+      headerLength: h.headerLength,
+      packets: df.packets,
+      message: step.message,
+      payload: df.payload,
+      complete: df.complete,
+      close,
+    };
+    this.frames.push(frame);
+    for (const f of findings) this.diag(f, df.packet, index, from);
+    if (step.abandoned) this.addMessage(step.abandoned, from, df.packet);
+    if (step.completed) this.addMessage(step.completed, from, df.packet);
+    this.items.push({ kind: 'frame', frame });
+  }
+
+  private addMessage(m: AssembledMessage, from: Side, packet: number): void {
+    const type = m.opcode === 1 ? 'text' : 'binary';
+    this.messages.push({
+      index: m.index,
+      from,
+      opcode: m.opcode,
+      type,
+      frames: m.frames,
+      length: m.length,
+      compressed: m.compressed,
+      inflatedLength: null,
+      payload: m.payload,
+      complete: m.complete,
+    });
+    if (type === 'text' && m.complete && !m.compressed && m.payload.length === m.length && !isUtf8(m.payload)) {
+      // RFC 6455 §5.6, §8.1: text messages are UTF-8
+      this.diag({ code: 'message.invalid-utf8', severity: 'error', message: `text message ${m.index} (${m.length} bytes) is not valid UTF-8`, rfc: 'RFC 6455 §5.6' }, packet, m.frames[m.frames.length - 1] ?? null, from);
+    }
+  }
+
+  private annotate(pkt: PacketRef, dir: Dir): void {
+    const from = this.side(dir);
+    const described = describePacket(this.items, from, this.phase);
+    const entry = { packet: pkt.number, ts: pkt.ts, relTs: pkt.relTs, from, dir, phase: described.phase, summary: described.summary };
+    this.timeline.push(entry);
+    if (phaseRank(described.reached) > phaseRank(this.phase)) this.phase = described.reached;
+  }
+
+  /** The capture ended or the connection is over: settle everything left open and report. */
+  finish(): Connection {
+    this.items = [];
+    const flushed = this.tcp.flush();
+    flushed.forEach((chunks, i) => {
+      for (const c of chunks) this.feed(i as Dir, c);
+    });
+    for (const dir of [0, 1] as const) {
+      const d = this.dirs[dir];
+      d.parser?.end((f) => this.onFrame(dir, f));
+      const open = d.assembler?.end();
+      if (open) this.addMessage(open, this.side(dir), this.frames[open.frames[open.frames.length - 1] ?? 0]?.packet ?? 0);
+    }
+    if (this.pendingRequest) {
+      this.handshake = describeHandshake(this.pendingRequest, null);
+      this.diagnostics.push({ code: 'handshake.no-response', severity: 'warning', message: `the upgrade request in packet ${this.pendingRequest.packet} got no response in this capture`, rfc: 'RFC 6455 §4.1', packet: this.pendingRequest.packet, frame: null, from: 'client' });
+    }
+    const upgraded = this.handshake?.outcome === 'upgraded';
+    const cs = this.closeState;
+    cs.clean = cs.initiator !== null && cs.replyPacket !== null && this.tcp.teardownKind !== 'none';
+    if (upgraded) this.closeChecks();
+    const sideOf = (d: Dir | null): Side | null => (d === null ? null : this.side(d));
+    const ends = this.ends;
+    const clientDir = this.clientDir ?? 0;
+    const timeline: TimelineEntry[] = this.timeline.map((e) => ({
+      packet: e.packet,
+      ts: e.ts,
+      relTs: e.relTs,
+      from: this.side(e.dir),
+      phase: this.websocket ? e.phase : 'other',
+      summary: e.summary,
+    }));
+    this.diagnostics.sort((a, b) => (a.packet ?? Infinity) - (b.packet ?? Infinity));
+    return {
+      id: this.id,
+      client: ends[clientDir],
+      server: ends[clientDir === 0 ? 1 : 0],
+      websocket: this.websocket,
+      tcp: {
+        handshake: { syn: this.tcp.syn, synAck: this.tcp.synAck, ack: this.tcp.handshakeAck },
+        teardown: { kind: this.tcp.teardownKind, firstBy: sideOf(this.tcp.teardownFirst), packets: this.tcp.teardownPackets },
+        retransmissions: this.tcp.retransmissions,
+        outOfOrder: this.tcp.outOfOrder,
+        lostBytes: this.tcp.lostBytes,
+      },
+      handshake: this.handshake,
+      frames: this.frames,
+      messages: this.messages.sort((a, b) => a.index - b.index),
+      close: cs,
+      timeline,
+      diagnostics: this.diagnostics,
+    };
+  }
+
+  /** Rules decided when the connection is over (RFC 6455 §7). */
+  private closeChecks(): void {
+    const cs = this.closeState;
+    const ended = this.tcp.teardownKind !== 'none';
+    const lastPacket = this.timeline[this.timeline.length - 1]?.packet ?? null;
+    if (ended && cs.initiator === null) {
+      // RFC 6455 §7.1.5: a connection closed without a Close frame has status 1006
+      this.diag({ code: 'close.abnormal', severity: 'warning', message: `the TCP connection ended (${this.tcp.teardownKind.toUpperCase()}) with no Close frame from either side`, rfc: 'RFC 6455 §7.1.5' }, this.tcp.teardownPackets[0] ?? lastPacket, null, null);
+    }
+    if (ended && cs.initiator !== null && cs.replyPacket === null) {
+      const peer: Side = cs.initiator === 'client' ? 'server' : 'client';
+      // RFC 6455 §5.5.1: the peer MUST send a Close frame in response
+      this.diag({ code: 'close.not-echoed', severity: 'warning', message: `the ${cs.initiator} sent Close (packet ${cs.packet}) but the ${peer} never answered with its own Close before the connection ended`, rfc: 'RFC 6455 §5.5.1' }, cs.packet, null, peer);
+    }
+    if (this.tcp.teardownFirst !== null && this.side(this.tcp.teardownFirst) === 'client' && this.tcp.teardownKind === 'fin') {
+      // RFC 6455 §7.1.1: the server should close the TCP connection first
+      this.diag({ code: 'close.client-closed-tcp-first', severity: 'info', message: 'the client closed TCP before the server did; the server should close first so that it does not hold TIME_WAIT', rfc: 'RFC 6455 §7.1.1' }, this.tcp.teardownPackets[0] ?? null, null, 'client');
+    }
+  }
+}

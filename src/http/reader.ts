@@ -1,0 +1,183 @@
+// One direction of an HTTP/1.1 exchange: collects message heads as their
+// bytes arrive and skips the bodies that follow them. A head is handed back
+// together with the bytes after it, so the caller can switch protocols there.
+import { findHeadEnd, headerTokens, headerValues, looksLikeRequest, looksLikeResponse, parseHead, type ParsedHead } from './head.js';
+
+export type HttpRole = 'request' | 'response';
+
+export interface HeadEvent {
+  head: ParsedHead;
+  /** packet where the head completed, and every packet that carried its bytes */
+  packet: number;
+  packets: number[];
+  ts: number;
+  byteLength: number;
+}
+
+export interface PushResult {
+  head: HeadEvent | null;
+  /** bytes not consumed: everything after a completed head */
+  rest: Buffer;
+  /** bytes that were not HTTP at all: the stream is not an HTTP exchange */
+  notHttp: boolean;
+  /** the head grew past the limit without ending */
+  tooLarge: boolean;
+}
+
+type Body =
+  | { kind: 'none' }
+  | { kind: 'length'; remaining: number }
+  | { kind: 'chunked'; state: 'size' | 'data' | 'data-end' | 'trailer'; remaining: number; line: string }
+  | { kind: 'until-close' };
+
+export const DEFAULT_MAX_HEAD = 64 * 1024;
+
+export class HttpReader {
+  private parts: Buffer[] = [];
+  private length = 0;
+  private packets: number[] = [];
+  private body: Body = { kind: 'none' };
+
+  constructor(
+    readonly role: HttpRole,
+    private readonly maxHead = DEFAULT_MAX_HEAD,
+  ) {}
+
+  /** Bytes of a head collected so far (an incomplete head at the end of the capture). */
+  get pending(): number {
+    return this.length;
+  }
+
+  /** How the body after the head just returned is delimited; the caller knows the request method. */
+  setBody(head: ParsedHead, opts: { status?: number; requestMethod?: string }): void {
+    const status = opts.status;
+    if (status !== undefined && (status < 200 || status === 204 || status === 304 || opts.requestMethod === 'HEAD')) {
+      this.body = { kind: 'none' };
+      return;
+    }
+    if (headerTokens(head.headers, 'transfer-encoding').some((t) => t.toLowerCase() === 'chunked')) {
+      this.body = { kind: 'chunked', state: 'size', remaining: 0, line: '' };
+      return;
+    }
+    const cl = headerValues(head.headers, 'content-length')[0];
+    if (cl !== undefined && /^\d+$/.test(cl)) {
+      this.body = { kind: 'length', remaining: Number(cl) };
+      return;
+    }
+    this.body = this.role === 'response' ? { kind: 'until-close' } : { kind: 'none' };
+  }
+
+  push(data: Buffer, packet: number, ts: number): PushResult {
+    const result: PushResult = { head: null, rest: Buffer.alloc(0), notHttp: false, tooLarge: false };
+    let b = this.skipBody(data);
+    if (b.length === 0) return result;
+
+    if (this.length === 0) {
+      // the first bytes of a message must look like HTTP
+      const ok = this.role === 'request' ? looksLikeRequest(b) : looksLikeResponse(b);
+      if (!ok) {
+        result.notHttp = true;
+        result.rest = b;
+        return result;
+      }
+    }
+    const searchFrom = this.length;
+    this.parts.push(b);
+    this.length += b.length;
+    if (this.packets[this.packets.length - 1] !== packet) this.packets.push(packet);
+    const all = this.parts.length === 1 ? b : Buffer.concat(this.parts, this.length);
+    this.parts = [all];
+    const end = findHeadEnd(all, searchFrom);
+    if (end < 0) {
+      if (this.length > this.maxHead) {
+        result.tooLarge = true;
+        this.reset();
+      }
+      return result;
+    }
+    result.head = {
+      head: parseHead(all.subarray(0, end)),
+      packet,
+      packets: this.packets,
+      ts,
+      byteLength: end,
+    };
+    result.rest = all.subarray(end);
+    this.reset();
+    this.body = { kind: 'none' };
+    return result;
+  }
+
+  private reset(): void {
+    this.parts = [];
+    this.length = 0;
+    this.packets = [];
+  }
+
+  /** Consumes body bytes at the front of data; returns what is left. */
+  private skipBody(data: Buffer): Buffer {
+    let b = data;
+    while (b.length > 0) {
+      const body = this.body;
+      switch (body.kind) {
+        case 'none':
+          return b;
+        case 'until-close':
+          return Buffer.alloc(0);
+        case 'length': {
+          const n = Math.min(body.remaining, b.length);
+          body.remaining -= n;
+          b = b.subarray(n);
+          if (body.remaining === 0) this.body = { kind: 'none' };
+          break;
+        }
+        case 'chunked':
+          b = this.skipChunked(body, b);
+          break;
+      }
+    }
+    return b;
+  }
+
+  private skipChunked(body: Extract<Body, { kind: 'chunked' }>, data: Buffer): Buffer {
+    let b = data;
+    while (b.length > 0 && this.body === body) {
+      if (body.state === 'data') {
+        const n = Math.min(body.remaining, b.length);
+        body.remaining -= n;
+        b = b.subarray(n);
+        if (body.remaining === 0) {
+          body.state = 'data-end';
+          body.line = '';
+        }
+        continue;
+      }
+      const nl = b.indexOf(0x0a);
+      const piece = b.toString('latin1', 0, nl < 0 ? b.length : nl);
+      b = nl < 0 ? Buffer.alloc(0) : b.subarray(nl + 1);
+      if (nl < 0) {
+        body.line += piece;
+        if (body.line.length > 4096) this.body = { kind: 'until-close' };
+        continue;
+      }
+      const line = (body.line + piece).replace(/\r$/, '');
+      body.line = '';
+      if (body.state === 'size') {
+        const size = parseInt(line.split(';')[0] ?? '', 16);
+        if (Number.isNaN(size)) {
+          this.body = { kind: 'until-close' };
+        } else if (size === 0) {
+          body.state = 'trailer';
+        } else {
+          body.state = 'data';
+          body.remaining = size;
+        }
+      } else if (body.state === 'data-end') {
+        body.state = 'size';
+      } else if (line === '') {
+        this.body = { kind: 'none' };
+      }
+    }
+    return b;
+  }
+}

@@ -1,0 +1,27 @@
+// wsdissect as a library: analyse a capture and receive the result through a sink.
+import type { Readable } from 'node:stream';
+import { readCapture } from './capture/reader.js';
+import { Analyzer, type AnalyzerOptions, DEFAULT_OPTIONS } from './analyze/analyzer.js';
+import type { AnalysisSink } from './model.js';
+
+export type * from './model.js';
+export { CaptureError } from './capture/reader.js';
+export { DEFAULT_OPTIONS, type AnalyzerOptions } from './analyze/analyzer.js';
+export { JsonSink, TerminalSink } from './render/sinks.js';
+export { computeAccept } from './http/handshake.js';
+
+/**
+ * Reads the capture (a path, '-' for standard input, or a stream), analyses it
+ * packet by packet and hands the result to the sink as it is produced.
+ * Rejects with CaptureError when the capture cannot be read at all.
+ */
+export async function analyzeCapture(
+  source: string | Readable,
+  sink: AnalysisSink,
+  options: { name?: string; analyzer?: AnalyzerOptions } = {},
+): Promise<void> {
+  const name = options.name ?? (typeof source === 'string' ? (source === '-' ? '(stdin)' : source) : '(stream)');
+  const analyzer = new Analyzer(sink, options.analyzer ?? DEFAULT_OPTIONS);
+  const meta = await readCapture(source, name, (p) => analyzer.packet(p));
+  analyzer.finish(meta, name);
+}

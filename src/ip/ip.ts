@@ -1,0 +1,112 @@
+// Network layer: IPv4 and IPv6 headers, pure decoders from bytes to the
+// transport payload they carry.
+
+export const IPPROTO_TCP = 6;
+
+export interface IpPacket {
+  version: 4 | 6;
+  src: string;
+  dst: string;
+  protocol: number;
+  payload: Buffer;
+  /** the packet was cut by the snapshot length: payload is shorter than the header says */
+  truncated: boolean;
+  /** a fragment of a larger datagram (not the whole transport header and payload) */
+  fragment: boolean;
+}
+
+export function formatIpv4(b: Buffer, offset: number): string {
+  return `${b[offset]}.${b[offset + 1]}.${b[offset + 2]}.${b[offset + 3]}`;
+}
+
+/** RFC 5952 text form: lower case, longest run of zero groups (2 or more) as '::'. */
+export function formatIpv6(b: Buffer, offset: number): string {
+  const groups: number[] = [];
+  for (let i = 0; i < 8; i++) groups.push(b.readUInt16BE(offset + i * 2));
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  const head = hex.slice(0, bestStart).join(':');
+  const tail = hex.slice(bestStart + bestLen).join(':');
+  return `${head}::${tail}`;
+}
+
+export function decodeIpv4(b: Buffer): IpPacket | null {
+  if (b.length < 20) return null;
+  const first = b[0] ?? 0;
+  if (first >> 4 !== 4) return null;
+  const headerLength = (first & 0x0f) * 4;
+  if (headerLength < 20 || b.length < headerLength) return null;
+  const totalLength = b.readUInt16BE(2);
+  const flagsFragment = b.readUInt16BE(6);
+  const moreFragments = (flagsFragment & 0x2000) !== 0;
+  const fragmentOffset = flagsFragment & 0x1fff;
+  // totalLength 0 happens with TSO captures: trust the captured length then
+  const end = totalLength >= headerLength ? totalLength : b.length;
+  return {
+    version: 4,
+    src: formatIpv4(b, 12),
+    dst: formatIpv4(b, 16),
+    protocol: b[9] ?? 0,
+    // slicing to totalLength drops Ethernet padding after short packets
+    payload: b.subarray(headerLength, Math.min(end, b.length)),
+    truncated: b.length < end,
+    fragment: moreFragments || fragmentOffset !== 0,
+  };
+}
+
+const IPV6_HOP_BY_HOP = 0;
+const IPV6_ROUTING = 43;
+const IPV6_FRAGMENT = 44;
+const IPV6_DEST_OPTIONS = 60;
+
+export function decodeIpv6(b: Buffer): IpPacket | null {
+  if (b.length < 40) return null;
+  if ((b[0] ?? 0) >> 4 !== 6) return null;
+  const payloadLength = b.readUInt16BE(4);
+  const end = 40 + payloadLength;
+  let next = b[6] ?? 0;
+  let offset = 40;
+  let fragment = false;
+  // skip extension headers until the transport header
+  for (;;) {
+    if (next === IPV6_HOP_BY_HOP || next === IPV6_ROUTING || next === IPV6_DEST_OPTIONS) {
+      if (b.length < offset + 2) return null;
+      const len = ((b[offset + 1] ?? 0) + 1) * 8;
+      next = b[offset] ?? 0;
+      offset += len;
+    } else if (next === IPV6_FRAGMENT) {
+      if (b.length < offset + 8) return null;
+      const fo = b.readUInt16BE(offset + 2);
+      if ((fo & 0xfff8) !== 0 || (fo & 1) !== 0) fragment = true;
+      next = b[offset] ?? 0;
+      offset += 8;
+    } else {
+      break;
+    }
+    if (offset > b.length) return null;
+  }
+  return {
+    version: 6,
+    src: formatIpv6(b, 8),
+    dst: formatIpv6(b, 24),
+    protocol: next,
+    payload: b.subarray(offset, Math.min(end, b.length)),
+    truncated: b.length < end,
+    fragment,
+  };
+}

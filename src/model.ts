@@ -1,0 +1,176 @@
+// The analysis result: what every stage produces and every renderer reads.
+// Field names follow docs/json-contract (the JSON export) and RFC 6455.
+
+export type Side = 'client' | 'server';
+export type Severity = 'error' | 'warning' | 'info';
+export type Phase = 'tcp-handshake' | 'ws-handshake' | 'data' | 'closing' | 'tcp-teardown' | 'other';
+
+/** Phases in the order a connection goes through them. */
+export const PHASE_ORDER: readonly Phase[] = ['tcp-handshake', 'ws-handshake', 'data', 'closing', 'tcp-teardown'];
+
+export interface Diagnostic {
+  code: string;
+  severity: Severity;
+  message: string;
+  rfc: string | null;
+  packet: number | null;
+  frame: number | null;
+  from: Side | null;
+}
+
+export type CaptureFormat = 'pcap' | 'pcap-ns' | 'pcapng';
+
+export interface CaptureInfo {
+  file: string;
+  format: CaptureFormat;
+  linkTypes: number[];
+  packets: number;
+  bytes: number;
+  firstTs: number | null;
+  lastTs: number | null;
+}
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+}
+
+export interface HttpHead {
+  packet: number;
+  headers: [string, string][];
+}
+
+export interface HttpRequest extends HttpHead {
+  method: string;
+  target: string;
+  version: string;
+}
+
+export interface HttpResponse extends HttpHead {
+  version: string;
+  status: number;
+  reason: string;
+}
+
+export interface Extension {
+  name: string;
+  params: Record<string, string | true>;
+}
+
+export type HandshakeOutcome = 'upgraded' | 'rejected' | 'no-response';
+
+export interface Handshake {
+  request: HttpRequest;
+  response: HttpResponse | null;
+  key: string | null;
+  accept: string | null;
+  expectedAccept: string | null;
+  acceptValid: boolean | null;
+  offeredSubprotocols: string[];
+  subprotocol: string | null;
+  offeredExtensions: string[];
+  extensions: Extension[];
+  outcome: HandshakeOutcome;
+}
+
+export interface CloseInfo {
+  /** null when the close frame had no body */
+  code: number | null;
+  reason: string;
+}
+
+export interface Frame {
+  index: number;
+  /** the packet where the frame completes (where Wireshark shows it) */
+  packet: number;
+  ts: number;
+  relTs: number;
+  from: Side;
+  fin: boolean;
+  rsv1: boolean;
+  rsv2: boolean;
+  rsv3: boolean;
+  opcode: number;
+  masked: boolean;
+  maskingKey: string | null;
+  /** exact value as a decimal string when it exceeds 2^53 - 1 */
+  payloadLength: number | string;
+  headerLength: number;
+  packets: number[];
+  message: number | null;
+  /** unmasked payload bytes (at most the configured number held) */
+  payload: Buffer;
+  /** false when the capture ended (or the stream broke) before the whole payload arrived */
+  complete: boolean;
+  close: CloseInfo | null;
+}
+
+export interface Message {
+  index: number;
+  from: Side;
+  opcode: number;
+  type: 'text' | 'binary';
+  frames: number[];
+  /** bytes on the wire, summed over the frames */
+  length: number;
+  compressed: boolean;
+  inflatedLength: number | null;
+  payload: Buffer;
+  complete: boolean;
+}
+
+export interface TimelineEntry {
+  packet: number;
+  ts: number;
+  relTs: number;
+  from: Side;
+  phase: Phase;
+  summary: string;
+}
+
+export interface TcpInfo {
+  handshake: { syn: number | null; synAck: number | null; ack: number | null };
+  teardown: { kind: 'fin' | 'rst' | 'none'; firstBy: Side | null; packets: number[] };
+  retransmissions: number;
+  outOfOrder: number;
+  lostBytes: number;
+}
+
+export interface ConnectionClose {
+  initiator: Side | null;
+  code: number | null;
+  reason: string | null;
+  replyCode: number | null;
+  clean: boolean;
+  /** packet numbers of the two Close frames */
+  packet: number | null;
+  replyPacket: number | null;
+}
+
+export interface Connection {
+  id: number;
+  client: Endpoint;
+  server: Endpoint;
+  websocket: boolean;
+  tcp: TcpInfo;
+  handshake: Handshake | null;
+  frames: Frame[];
+  messages: Message[];
+  close: ConnectionClose;
+  timeline: TimelineEntry[];
+  diagnostics: Diagnostic[];
+}
+
+export interface Summary {
+  connections: number;
+  websocketConnections: number;
+  frames: number;
+  messages: number;
+  diagnostics: Record<Severity, number>;
+}
+
+/** Receives the analysis as it is produced. */
+export interface AnalysisSink {
+  connection(conn: Connection): void;
+  end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void;
+}

@@ -1,0 +1,114 @@
+// The JSON export (docs: json-contract). Reads the analysis result only.
+import { isUtf8 } from 'node:buffer';
+import type { CaptureInfo, Connection, Diagnostic, Frame, Message, Summary } from '../model.js';
+import { opcodeName } from '../websocket/frame.js';
+import { VERSION } from '../version.js';
+
+export const SCHEMA_VERSION = 1;
+export const TOOL = { name: 'wsdissect', version: VERSION } as const;
+
+export interface JsonOptions {
+  /** bytes of each payload to include; 0 leaves payloads out, Infinity keeps them whole */
+  maxPayload: number;
+}
+
+export type JsonPayload = { text: string; truncated?: true } | { base64: string; truncated?: true };
+
+/**
+ * Payload bytes as the contract gives them: text when they are (cut at a
+ * character boundary) valid UTF-8 and meant as text, else base64.
+ */
+export function payloadJson(bytes: Buffer, total: number, asText: boolean, opts: JsonOptions): JsonPayload | undefined {
+  if (opts.maxPayload === 0) return undefined;
+  const shown = bytes.subarray(0, Math.min(bytes.length, opts.maxPayload));
+  const truncated = shown.length < total;
+  if (asText) {
+    // a cut may fall inside a character: up to 3 bytes are dropped to end on a boundary
+    for (let drop = 0; drop <= 3 && drop <= shown.length; drop++) {
+      const b = drop === 0 ? shown : shown.subarray(0, shown.length - drop);
+      if (!isUtf8(b)) continue;
+      if (drop > 0 && !truncated) break;
+      return truncated ? { text: b.toString('utf8'), truncated: true } : { text: b.toString('utf8') };
+    }
+  }
+  const base64 = shown.toString('base64');
+  return truncated ? { base64, truncated: true } : { base64 };
+}
+
+function lengthOf(n: number | string): number {
+  return typeof n === 'number' ? n : Number.MAX_SAFE_INTEGER;
+}
+
+export function frameJson(f: Frame, conn: Connection, opts: JsonOptions): Record<string, unknown> {
+  const msg = f.message === null ? undefined : conn.messages.find((m) => m.index === f.message);
+  const textual = f.opcode === 0x1 || f.opcode === 0x8 || f.opcode === 0x9 || f.opcode === 0xa || (f.opcode === 0 && msg?.opcode === 1);
+  const compressed = msg?.compressed ?? false;
+  const payload = f.opcode === 0x8 ? undefined : payloadJson(f.payload, lengthOf(f.payloadLength), textual && !compressed, opts);
+  return {
+    index: f.index,
+    packet: f.packet,
+    ts: f.ts,
+    relTs: f.relTs,
+    from: f.from,
+    fin: f.fin,
+    rsv1: f.rsv1,
+    rsv2: f.rsv2,
+    rsv3: f.rsv3,
+    opcode: f.opcode,
+    opcodeName: opcodeName(f.opcode),
+    masked: f.masked,
+    maskingKey: f.maskingKey,
+    payloadLength: f.payloadLength,
+    headerLength: f.headerLength,
+    packets: f.packets,
+    message: f.message,
+    ...(payload ? { payload } : {}),
+    close: f.close,
+    complete: f.complete,
+  };
+}
+
+export function messageJson(m: Message, opts: JsonOptions): Record<string, unknown> {
+  const payload = payloadJson(m.payload, m.length, m.type === 'text' && !m.compressed, opts);
+  return {
+    index: m.index,
+    from: m.from,
+    opcode: m.opcode,
+    type: m.type,
+    frames: m.frames,
+    length: m.length,
+    compressed: m.compressed,
+    inflatedLength: m.inflatedLength,
+    ...(payload ? { payload } : {}),
+    complete: m.complete,
+  };
+}
+
+export function connectionJson(c: Connection, opts: JsonOptions): Record<string, unknown> {
+  return {
+    id: c.id,
+    client: c.client,
+    server: c.server,
+    websocket: c.websocket,
+    tcp: c.tcp,
+    handshake: c.handshake,
+    frames: c.frames.map((f) => frameJson(f, c, opts)),
+    messages: c.messages.map((m) => messageJson(m, opts)),
+    close: c.close,
+    timeline: c.timeline,
+    diagnostics: c.diagnostics,
+  };
+}
+
+export interface JsonDocument {
+  schemaVersion: number;
+  tool: typeof TOOL;
+  capture: CaptureInfo;
+  summary: Summary;
+  connections: Record<string, unknown>[];
+  diagnostics: Diagnostic[];
+}
+
+export function documentJson(capture: CaptureInfo, summary: Summary, connections: Record<string, unknown>[], diagnostics: Diagnostic[]): JsonDocument {
+  return { schemaVersion: SCHEMA_VERSION, tool: TOOL, capture, summary, connections, diagnostics };
+}

@@ -1,0 +1,137 @@
+// The connection told in a few sentences, the way a teacher walks a class
+// through a capture: which packets are the TCP handshake, the upgrade, the
+// data, the closing handshake and the teardown. Reads the analysis result only.
+import type { Connection, Frame, Phase, Side, TimelineEntry } from '../model.js';
+import { closeCodeName } from '../websocket/close.js';
+import { opcodeName } from '../websocket/frame.js';
+import { plural } from '../analyze/annotate.js';
+import { sanitize, cut } from '../util/text.js';
+
+interface Group {
+  phase: Phase;
+  entries: TimelineEntry[];
+}
+
+function groups(timeline: readonly TimelineEntry[]): Group[] {
+  const out: Group[] = [];
+  for (const e of timeline) {
+    const last = out[out.length - 1];
+    if (last && last.phase === e.phase) last.entries.push(e);
+    else out.push({ phase: e.phase, entries: [e] });
+  }
+  return out;
+}
+
+export function packetRange(numbers: readonly number[]): string {
+  if (numbers.length === 0) return 'no packets';
+  const first = numbers[0]!;
+  const last = numbers[numbers.length - 1]!;
+  return first === last ? `packet ${first}` : `packets ${first}–${last}`;
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function describeCounts(frames: readonly Frame[]): string {
+  // counts per sender and opcode, in order of first appearance
+  const counts = new Map<string, { from: Side; opcode: number; n: number; masked: number }>();
+  for (const f of frames) {
+    const key = `${f.from}:${f.opcode}`;
+    const c = counts.get(key) ?? { from: f.from, opcode: f.opcode, n: 0, masked: 0 };
+    c.n++;
+    if (f.masked) c.masked++;
+    counts.set(key, c);
+  }
+  const parts = [...counts.values()].map((c) => {
+    const masking = c.masked === c.n ? 'masked' : c.masked === 0 ? 'unmasked' : `${c.masked} masked`;
+    return `${plural(c.n, `${opcodeName(c.opcode)} frame`)} from the ${c.from} (${masking})`;
+  });
+  if (parts.length <= 1) return parts.join('');
+  return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+}
+
+function handshakeSentence(conn: Connection, g: Group): string {
+  const hs = conn.handshake;
+  if (!hs) return `${capital(packetRange(g.entries.map((e) => e.packet)))} carry HTTP.`;
+  const req = hs.request;
+  const parts = [`Packet ${req.packet} is the client's ${sanitize(req.method)} ${cut(sanitize(req.target), 40)} asking to upgrade to WebSocket`];
+  const res = hs.response;
+  if (res) {
+    let verdict: string;
+    if (hs.outcome === 'upgraded') {
+      verdict =
+        hs.acceptValid === true
+          ? ', and its Sec-WebSocket-Accept matches the key'
+          : hs.acceptValid === false
+            ? ', but its Sec-WebSocket-Accept does NOT match the key'
+            : ', but it carries no Sec-WebSocket-Accept';
+    } else {
+      verdict = ': the upgrade is refused';
+    }
+    parts.push(`packet ${res.packet} is the server's ${res.status} ${sanitize(res.reason)}${verdict}`);
+  } else {
+    parts.push('no answer from the server was captured');
+  }
+  return `${parts.join('; ')}.`;
+}
+
+function closingSentence(conn: Connection, g: Group): string {
+  const cs = conn.close;
+  const closes = conn.frames.filter((f) => f.opcode === 0x8);
+  const first = closes[0];
+  if (!first || !cs.initiator) {
+    return `${capital(packetRange(g.entries.map((e) => e.packet)))} belong to the closing handshake.`;
+  }
+  const code = first.close?.code;
+  const what = code === null || code === undefined ? 'with no status code' : `${code} ${closeCodeName(code)}${first.close?.reason ? `, "${cut(sanitize(first.close.reason), 40)}"` : ''}`;
+  let s = `Packet ${first.packet} is the ${cs.initiator}'s Close (${what})`;
+  const reply = closes.find((f) => f.from !== first.from);
+  if (reply) s += `; packet ${reply.packet} is the ${reply.from}'s Close in reply${reply.close?.code !== null && reply.close?.code !== undefined ? ` (${reply.close.code})` : ''}`;
+  else s += `; the ${first.from === 'client' ? 'server' : 'client'} never answered with its own Close`;
+  return `${s}.`;
+}
+
+function teardownSentence(conn: Connection, g: Group): string {
+  const t = conn.tcp.teardown;
+  const range = capital(packetRange(g.entries.map((e) => e.packet)));
+  const one = new Set(g.entries.map((e) => e.packet)).size === 1;
+  if (t.kind === 'rst') return `${range} ${one ? 'ends' : 'end'} the connection with a reset (RST) from the ${t.firstBy}.`;
+  return `${range} ${one ? 'is' : 'are'} the TCP teardown (FIN/ACK); the ${t.firstBy} closed first.`;
+}
+
+/** Sentences, one per phase of the connection in the order they happened. */
+export function tellStory(conn: Connection): string[] {
+  if (!conn.websocket) return [];
+  const out: string[] = [];
+  for (const g of groups(conn.timeline)) {
+    const packets = g.entries.map((e) => e.packet);
+    switch (g.phase) {
+      case 'tcp-handshake': {
+        const hs = conn.tcp.handshake;
+        const complete = hs.syn !== null && hs.synAck !== null && hs.ack !== null;
+        out.push(complete ? `${capital(packetRange(packets))} are the TCP three-way handshake (SYN, SYN-ACK, ACK).` : `${capital(packetRange(packets))} are part of the TCP handshake (${g.entries.map((e) => e.summary).join('; ')}).`);
+        break;
+      }
+      case 'ws-handshake':
+        out.push(handshakeSentence(conn, g));
+        break;
+      case 'data': {
+        const inGroup = new Set(packets);
+        const frames = conn.frames.filter((f) => inGroup.has(f.packet));
+        const verb = new Set(packets).size === 1 ? 'carries' : 'carry';
+        out.push(frames.length > 0 ? `${capital(packetRange(packets))} ${verb} ${describeCounts(frames)}.` : `${capital(packetRange(packets))} ${verb} no complete frame.`);
+        break;
+      }
+      case 'closing':
+        out.push(closingSentence(conn, g));
+        break;
+      case 'tcp-teardown':
+        out.push(teardownSentence(conn, g));
+        break;
+      case 'other':
+        break;
+    }
+  }
+  return out;
+}

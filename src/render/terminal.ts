@@ -1,0 +1,198 @@
+// The terminal report: for each connection the story, the packet-by-packet
+// walkthrough, the handshake with its Accept check, the frame table and how
+// the connection closed. Reads the analysis result only; every string that
+// came from the capture is sanitized before it is printed.
+import Table from 'cli-table3';
+import type { CaptureInfo, Connection, Diagnostic, Frame, Summary } from '../model.js';
+import { WEBSOCKET_GUID } from '../http/handshake.js';
+import { closeCodeName } from '../websocket/close.js';
+import { opcodeName } from '../websocket/frame.js';
+import { linkTypeName } from '../link/link.js';
+import { plural } from '../analyze/annotate.js';
+import { cut, previewPayload, sanitize } from '../util/text.js';
+import { tellStory } from './story.js';
+
+export interface TerminalOptions {
+  /** characters of payload preview in the frame table */
+  previewWidth: number;
+}
+
+const TABLE_STYLE = { head: [], border: [] };
+// no rule between rows: one line per frame
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
+function endpoint(e: { ip: string; port: number }): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
+function time(t: number): string {
+  return t.toFixed(6);
+}
+
+function arrow(from: 'client' | 'server'): string {
+  return from === 'client' ? 'C → S' : 'C ← S';
+}
+
+function lengthCell(f: Frame): string {
+  const n = f.payloadLength;
+  const form = f.headerLength - (f.masked ? 4 : 0);
+  const bits = form === 4 ? ' (16-bit)' : form === 10 ? ' (64-bit)' : '';
+  return `${n}${bits}`;
+}
+
+function payloadCell(f: Frame, conn: Connection, width: number): string {
+  if (f.close) {
+    if (f.close.code === null) return f.payload.length === 1 ? '(1-byte body)' : '(no status code)';
+    const reason = f.close.reason ? ` ${previewPayload(Buffer.from(f.close.reason), width)}` : '';
+    return `${f.close.code} ${closeCodeName(f.close.code)}${reason}`;
+  }
+  const msg = f.message === null ? undefined : conn.messages.find((m) => m.index === f.message);
+  if (msg?.compressed) return `(compressed, ${plural(f.payload.length, 'byte')})`;
+  if (f.payload.length === 0) return '';
+  if (f.opcode === 0x2 || (f.opcode === 0 && msg?.type === 'binary')) {
+    const bytes = Math.max(1, Math.floor(width / 3));
+    const hex = f.payload.subarray(0, bytes).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+    return f.payload.length > bytes ? `${hex} …` : hex;
+  }
+  return previewPayload(f.payload, width);
+}
+
+function diagnosticLine(d: Diagnostic): string {
+  const where = [d.packet !== null ? `packet ${d.packet}` : null, d.frame !== null ? `frame ${d.frame}` : null, d.from].filter((x) => x !== null).join(', ');
+  const rfc = d.rfc ? ` [${d.rfc}]` : '';
+  return `  ${d.severity.padEnd(7)} ${d.code}${where ? ` (${where})` : ''}: ${sanitize(d.message)}${rfc}`;
+}
+
+function walkthrough(conn: Connection): string[] {
+  const rows = conn.timeline.map((e) => [
+    String(e.packet).padStart(6),
+    time(e.relTs).padStart(11),
+    arrow(e.from),
+    e.phase.padEnd(13),
+    cut(sanitize(e.summary), 110),
+  ]);
+  const lines = ['Walkthrough', `  ${'No.'.padStart(6)}  ${'Time'.padStart(11)}  Dir    Phase          Summary`];
+  for (const r of rows) lines.push(`  ${r.join('  ')}`);
+  return lines;
+}
+
+function handshakeSection(conn: Connection): string[] {
+  const hs = conn.handshake;
+  if (!hs) return [];
+  const lines = ['Handshake'];
+  const req = hs.request;
+  lines.push(`  Request (packet ${req.packet}), client → server`);
+  lines.push(`    ${sanitize(`${req.method} ${req.target} ${req.version}`)}`);
+  for (const [n, v] of req.headers) lines.push(`    ${sanitize(n)}: ${cut(sanitize(v), 160)}`);
+  const res = hs.response;
+  if (res) {
+    lines.push(`  Response (packet ${res.packet}), server → client`);
+    lines.push(`    ${sanitize(`${res.version} ${res.status} ${res.reason}`)}`);
+    for (const [n, v] of res.headers) lines.push(`    ${sanitize(n)}: ${cut(sanitize(v), 160)}`);
+  } else {
+    lines.push('  Response: none captured');
+  }
+  const row = (label: string, value: string): string => `  ${label.padEnd(22)}${value}`;
+  lines.push(row('Sec-WebSocket-Key', hs.key === null ? '(missing)' : sanitize(hs.key)));
+  if (hs.outcome === 'upgraded') {
+    lines.push(row('Accept (received)', hs.accept === null ? '(missing)' : sanitize(hs.accept)));
+    lines.push(row('Accept (computed)', hs.expectedAccept === null ? '(no key to compute from)' : `${hs.expectedAccept}  = base64(SHA-1(key + "${WEBSOCKET_GUID}"))`));
+  }
+  let verdict: string;
+  if (hs.outcome === 'rejected') verdict = `✘ rejected: the server answered ${res?.status} ${sanitize(res?.reason ?? '')}, so no WebSocket was opened`;
+  else if (hs.outcome === 'no-response') verdict = '? no response to the upgrade request in this capture';
+  else if (hs.acceptValid === true) verdict = '✔ upgraded: the server\'s Accept matches the key';
+  else if (hs.acceptValid === false) verdict = '✘ upgraded, but the Accept does not match the key: a client must fail this connection';
+  else verdict = '✘ upgraded without a Sec-WebSocket-Accept the client could check';
+  lines.push(row('Verdict', verdict));
+  const offered = hs.offeredSubprotocols.length > 0 ? ` (offered: ${sanitize(hs.offeredSubprotocols.join(', '))})` : '';
+  lines.push(row('Subprotocol', `${hs.subprotocol === null ? 'none' : sanitize(hs.subprotocol)}${offered}`));
+  const exts = hs.extensions.map((e) => [e.name, ...Object.entries(e.params).map(([k, v]) => (v === true ? k : `${k}=${v}`))].join('; '));
+  const offeredExt = hs.offeredExtensions.length > 0 ? ` (offered: ${sanitize(hs.offeredExtensions.join(', '))})` : '';
+  lines.push(row('Extensions', `${exts.length > 0 ? sanitize(exts.join(', ')) : 'none'}${offeredExt}`));
+  return lines;
+}
+
+function frameTable(conn: Connection, opts: TerminalOptions): string[] {
+  if (conn.frames.length === 0) return [];
+  const table = new Table({
+    head: ['#', 'Pkt', 'Time', 'From', 'FIN', 'RSV', 'Opcode', 'MASK', 'Length', 'Masking key', 'Payload'],
+    style: TABLE_STYLE,
+    chars: COMPACT,
+    colAligns: ['right', 'right', 'right', 'left', 'center', 'center', 'left', 'center', 'right', 'left', 'left'],
+  });
+  for (const f of conn.frames) {
+    table.push([
+      String(f.index),
+      String(f.packet),
+      time(f.relTs),
+      f.from,
+      f.fin ? '1' : '0',
+      `${f.rsv1 ? 1 : 0}${f.rsv2 ? 1 : 0}${f.rsv3 ? 1 : 0}`,
+      `0x${f.opcode.toString(16)} ${opcodeName(f.opcode)}`,
+      f.masked ? '1' : '0',
+      lengthCell(f) + (f.complete ? '' : ' (incomplete)'),
+      f.maskingKey ?? '-',
+      payloadCell(f, conn, opts.previewWidth),
+    ]);
+  }
+  return [`Frames (${conn.frames.length})`, ...table.toString().split('\n').map((l) => `  ${l}`)];
+}
+
+function closeSection(conn: Connection): string[] {
+  const lines = ['Close'];
+  const cs = conn.close;
+  const t = conn.tcp.teardown;
+  if (cs.initiator) {
+    const code = cs.code === null ? 'no status code' : `${cs.code} (${closeCodeName(cs.code)})`;
+    const reason = cs.reason ? ` "${cut(sanitize(cs.reason), 60)}"` : '';
+    const peer = cs.initiator === 'client' ? 'server' : 'client';
+    const reply = cs.replyPacket !== null ? `the ${peer} answered with Close ${cs.replyCode ?? '(no status code)'} in packet ${cs.replyPacket}` : `the ${peer} never sent its Close`;
+    lines.push(`  WebSocket: the ${cs.initiator} sent Close ${code}${reason} in packet ${cs.packet}; ${reply}.`);
+  } else if (conn.handshake?.outcome === 'upgraded') {
+    lines.push('  WebSocket: no Close frame was sent by either side.');
+  }
+  if (t.kind === 'none') lines.push('  TCP: still open when the capture ended.');
+  else lines.push(`  TCP: ${t.kind === 'fin' ? 'FIN' : 'RST'} from the ${t.firstBy} first (${plural(t.packets.length, 'packet')} of teardown).`);
+  if (conn.handshake?.outcome === 'upgraded') {
+    lines.push(cs.clean ? '  Verdict: clean close — both Close frames, then the TCP teardown.' : '  Verdict: not a clean close.');
+  }
+  return lines;
+}
+
+export function renderConnection(conn: Connection, opts: TerminalOptions): string {
+  const title = `Connection ${conn.id}: ${endpoint(conn.client)} (client) ⇄ ${endpoint(conn.server)} (server)`;
+  if (!conn.websocket) {
+    return `${title}\n  Not WebSocket: no upgrade request; ${plural(conn.timeline.length, 'packet')}.\n`;
+  }
+  const sections: string[][] = [];
+  const story = tellStory(conn);
+  if (story.length > 0) sections.push(['In short', ...story.map((s) => `  • ${s}`)]);
+  sections.push(walkthrough(conn));
+  sections.push(handshakeSection(conn));
+  sections.push(frameTable(conn, opts));
+  sections.push(closeSection(conn));
+  const diags = conn.diagnostics;
+  sections.push([`Diagnostics (${diags.length})`, ...(diags.length > 0 ? diags.map(diagnosticLine) : ['  none'])]);
+  const rule = '═'.repeat(Math.min(100, title.length));
+  const body = sections.filter((s) => s.length > 0).map((s) => s.join('\n')).join('\n\n');
+  return `${rule}\n${title}\n${rule}\n\n${body}\n`;
+}
+
+export function renderEnd(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): string {
+  const lines: string[] = [];
+  if (diagnostics.length > 0) {
+    lines.push('Capture diagnostics', ...diagnostics.map(diagnosticLine), '');
+  }
+  const links = capture.linkTypes.map(linkTypeName).join(', ');
+  const d = summary.diagnostics;
+  lines.push(
+    `Capture: ${capture.format}, ${links || 'no link type'}, ${plural(capture.packets, 'packet')}, ${plural(capture.bytes, 'byte')}` +
+      (capture.firstTs !== null && capture.lastTs !== null ? `, ${(capture.lastTs - capture.firstTs).toFixed(6)} s` : ''),
+  );
+  lines.push(
+    `Summary: ${plural(summary.connections, 'TCP connection')} (${summary.websocketConnections} WebSocket), ${plural(summary.frames, 'frame')}, ${plural(summary.messages, 'message')}; ` +
+      `${plural(d.error, 'error')}, ${plural(d.warning, 'warning')}, ${d.info} info`,
+  );
+  return `${lines.join('\n')}\n`;
+}

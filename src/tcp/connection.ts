@@ -1,0 +1,96 @@
+// A TCP connection: its two directions and its lifecycle (three-way
+// handshake, FIN in each direction, RST). Directions are numbered 0 (the
+// sender of the first packet seen) and 1.
+import { type Chunk, DEFAULT_HOLD_LIMIT, TcpDirection } from './reassembly.js';
+import type { TcpSegment } from './segment.js';
+
+export type Dir = 0 | 1;
+
+export type LifecycleEvent = 'syn' | 'syn-ack' | 'handshake-ack' | 'fin' | 'rst' | null;
+
+export interface SegmentResult {
+  chunks: Chunk[];
+  retransmission: boolean;
+  outOfOrder: boolean;
+  keepAlive: boolean;
+  event: LifecycleEvent;
+}
+
+export class TcpConnection {
+  readonly dirs: [TcpDirection, TcpDirection];
+  /** direction of the client, once known from the SYN (or set by a higher layer) */
+  clientDir: Dir | null = null;
+  syn: number | null = null;
+  synAck: number | null = null;
+  handshakeAck: number | null = null;
+  teardownKind: 'fin' | 'rst' | 'none' = 'none';
+  teardownFirst: Dir | null = null;
+  teardownPackets: number[] = [];
+  retransmissions = 0;
+  outOfOrder = 0;
+  lostBytes = 0;
+  rstSeen = false;
+  lastTs = 0;
+
+  constructor(holdLimit = DEFAULT_HOLD_LIMIT) {
+    this.dirs = [new TcpDirection(holdLimit), new TcpDirection(holdLimit)];
+  }
+
+  /** Both directions finished, or reset: the connection is over. */
+  get closed(): boolean {
+    return this.rstSeen || (this.dirs[0].finSeen && this.dirs[1].finSeen);
+  }
+
+  segment(dir: Dir, seg: TcpSegment, packet: number, ts: number): SegmentResult {
+    this.lastTs = ts;
+    const stream = this.dirs[dir];
+    let event: LifecycleEvent = null;
+    const { flags } = seg;
+    if (flags.syn && !flags.ack) {
+      event = 'syn';
+      if (this.syn === null) this.syn = packet;
+      this.clientDir ??= dir;
+      stream.syn(seg.seq);
+    } else if (flags.syn && flags.ack) {
+      event = 'syn-ack';
+      if (this.synAck === null) this.synAck = packet;
+      this.clientDir ??= dir === 0 ? 1 : 0;
+      stream.syn(seg.seq);
+    } else if (
+      flags.ack &&
+      this.synAck !== null &&
+      this.handshakeAck === null &&
+      dir === this.clientDir &&
+      !flags.fin &&
+      !flags.rst
+    ) {
+      event = 'handshake-ack';
+      this.handshakeAck = packet;
+    }
+
+    const accepted = stream.accept(seg.seq, seg.payload, packet, ts);
+    if (accepted.retransmission) this.retransmissions++;
+    if (accepted.outOfOrder) this.outOfOrder++;
+    for (const c of accepted.chunks) if (c.kind === 'gap') this.lostBytes += c.length;
+
+    if (flags.rst || flags.fin) {
+      event = flags.rst ? 'rst' : 'fin';
+      // the kind is what began the teardown: a FIN later followed by a RST is a 'fin' teardown
+      if (this.teardownKind === 'none') {
+        this.teardownFirst = dir;
+        this.teardownKind = flags.rst ? 'rst' : 'fin';
+      }
+      if (flags.rst) this.rstSeen = true;
+      else stream.finSeen = true;
+    }
+    if (this.teardownKind !== 'none') this.teardownPackets.push(packet);
+    return { ...accepted, event };
+  }
+
+  /** End of capture: deliver what is held after holes, as gaps then data. */
+  flush(): [Chunk[], Chunk[]] {
+    const out: [Chunk[], Chunk[]] = [this.dirs[0].flush(), this.dirs[1].flush()];
+    for (const chunks of out) for (const c of chunks) if (c.kind === 'gap') this.lostBytes += c.length;
+    return out;
+  }
+}

@@ -1,0 +1,126 @@
+// One direction of a TCP connection: delivers its bytes in sequence order,
+// once each. The contract follows gopacket's tcpassembly: ordered chunks, and
+// a `gap` chunk (N bytes never seen) where a hole is given up on.
+import { seqAdd, seqDiff } from './segment.js';
+
+export interface DataChunk {
+  kind: 'data';
+  data: Buffer;
+  /** packet that carried these bytes */
+  packet: number;
+  ts: number;
+}
+
+export interface GapChunk {
+  kind: 'gap';
+  /** number of bytes missing */
+  length: number;
+  packet: number;
+  ts: number;
+}
+
+export type Chunk = DataChunk | GapChunk;
+
+export interface AcceptResult {
+  chunks: Chunk[];
+  /** the segment carried only bytes already delivered or already held */
+  retransmission: boolean;
+  /** the segment arrived ahead of a hole and is held until the hole fills */
+  outOfOrder: boolean;
+  /** a keep-alive probe: one old byte, sent one before the next expected (as tshark's "TCP Keep-Alive") */
+  keepAlive: boolean;
+}
+
+interface Held {
+  seq: number;
+  data: Buffer;
+  packet: number;
+  ts: number;
+}
+
+/** Bytes one direction may hold ahead of a hole before the hole is declared a gap. */
+export const DEFAULT_HOLD_LIMIT = 4 * 1024 * 1024;
+
+export class TcpDirection {
+  /** next sequence number expected; null until the stream start is known */
+  private next: number | null = null;
+  private held: Held[] = [];
+  private heldBytes = 0;
+  finSeen = false;
+
+  constructor(private readonly holdLimit = DEFAULT_HOLD_LIMIT) {}
+
+  /** A SYN fixes the initial sequence number: data starts one after it. */
+  syn(seq: number): void {
+    if (this.next === null) this.next = seqAdd(seq, 1);
+  }
+
+  accept(seq: number, payload: Buffer, packet: number, ts: number): AcceptResult {
+    const result: AcceptResult = { chunks: [], retransmission: false, outOfOrder: false, keepAlive: false };
+    if (payload.length === 0) return result;
+    // capture started mid-stream: the first data seen defines the start
+    if (this.next === null) this.next = seq;
+    const offset = seqDiff(seq, this.next);
+    const end = offset + payload.length;
+    if (end <= 0) {
+      if (offset === -1 && payload.length === 1) result.keepAlive = true;
+      else result.retransmission = true;
+      return result;
+    }
+    if (offset > 0) {
+      if (this.held.some((h) => h.seq === seq && h.data.length === payload.length)) {
+        result.retransmission = true;
+        return result;
+      }
+      // copy: the capture reader's buffer is reused
+      this.hold({ seq, data: Buffer.from(payload), packet, ts });
+      result.outOfOrder = true;
+      if (this.heldBytes > this.holdLimit) this.giveUpHole(result.chunks);
+      return result;
+    }
+    const fresh = offset < 0 ? payload.subarray(-offset) : payload;
+    this.deliver(fresh, packet, ts, result.chunks);
+    this.drain(result.chunks);
+    return result;
+  }
+
+  /** At the end of the capture: whatever is held after a hole is delivered after a gap. */
+  flush(): Chunk[] {
+    const chunks: Chunk[] = [];
+    while (this.held.length > 0) this.giveUpHole(chunks);
+    return chunks;
+  }
+
+  private hold(h: Held): void {
+    let i = this.held.length;
+    while (i > 0 && seqDiff(this.held[i - 1]!.seq, h.seq) > 0) i--;
+    this.held.splice(i, 0, h);
+    this.heldBytes += h.data.length;
+  }
+
+  private deliver(data: Buffer, packet: number, ts: number, out: Chunk[]): void {
+    out.push({ kind: 'data', data, packet, ts });
+    this.next = seqAdd(this.next ?? 0, data.length);
+  }
+
+  private drain(out: Chunk[]): void {
+    while (this.held.length > 0) {
+      const h = this.held[0]!;
+      const offset = seqDiff(h.seq, this.next ?? h.seq);
+      if (offset > 0) return;
+      this.held.shift();
+      this.heldBytes -= h.data.length;
+      if (offset + h.data.length <= 0) continue;
+      this.deliver(offset < 0 ? h.data.subarray(-offset) : h.data, h.packet, h.ts, out);
+    }
+  }
+
+  private giveUpHole(out: Chunk[]): void {
+    const h = this.held[0];
+    if (!h || this.next === null) return;
+    const missing = seqDiff(h.seq, this.next);
+    out.push({ kind: 'gap', length: missing, packet: h.packet, ts: h.ts });
+    this.next = h.seq;
+    this.drain(out);
+  }
+}

@@ -1,0 +1,66 @@
+// TCP header decoder (RFC 9293 §3.1) and wrap-safe sequence arithmetic.
+
+export interface TcpFlags {
+  fin: boolean;
+  syn: boolean;
+  rst: boolean;
+  psh: boolean;
+  ack: boolean;
+  urg: boolean;
+}
+
+export interface TcpSegment {
+  srcPort: number;
+  dstPort: number;
+  seq: number;
+  ack: number;
+  flags: TcpFlags;
+  window: number;
+  headerLength: number;
+  payload: Buffer;
+}
+
+export function decodeTcp(b: Buffer): TcpSegment | null {
+  if (b.length < 20) return null;
+  const headerLength = ((b[12] ?? 0) >> 4) * 4;
+  if (headerLength < 20 || headerLength > b.length) return null;
+  const f = b[13] ?? 0;
+  return {
+    srcPort: b.readUInt16BE(0),
+    dstPort: b.readUInt16BE(2),
+    seq: b.readUInt32BE(4),
+    ack: b.readUInt32BE(8),
+    flags: {
+      fin: (f & 0x01) !== 0,
+      syn: (f & 0x02) !== 0,
+      rst: (f & 0x04) !== 0,
+      psh: (f & 0x08) !== 0,
+      ack: (f & 0x10) !== 0,
+      urg: (f & 0x20) !== 0,
+    },
+    window: b.readUInt16BE(14),
+    headerLength,
+    payload: b.subarray(headerLength),
+  };
+}
+
+/** Signed distance a - b between two sequence numbers, modulo 2^32. */
+export function seqDiff(a: number, b: number): number {
+  return (a - b) | 0;
+}
+
+/** a + n modulo 2^32. */
+export function seqAdd(a: number, n: number): number {
+  return (a + n) >>> 0;
+}
+
+export function flagNames(flags: TcpFlags): string {
+  const names: string[] = [];
+  if (flags.syn) names.push('SYN');
+  if (flags.fin) names.push('FIN');
+  if (flags.rst) names.push('RST');
+  if (flags.psh) names.push('PSH');
+  if (flags.ack) names.push('ACK');
+  if (flags.urg) names.push('URG');
+  return names.join(', ');
+}

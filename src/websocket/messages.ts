@@ -1,0 +1,107 @@
+// Message assembly (RFC 6455 §5.4): one direction's data frames joined into
+// messages. Control frames may come between fragments and belong to no message.
+import { isControl } from './frame.js';
+import type { Finding } from './checks.js';
+
+export interface AssembledMessage {
+  index: number;
+  opcode: number;
+  frames: number[];
+  /** wire bytes, summed over the frames */
+  length: number;
+  /** RSV1 on the first frame under permessage-deflate */
+  compressed: boolean;
+  payload: Buffer;
+  complete: boolean;
+}
+
+export interface FrameInput {
+  index: number;
+  opcode: number;
+  fin: boolean;
+  rsv1: boolean;
+  payload: Buffer;
+  payloadLength: number;
+}
+
+export interface AssemblyStep {
+  /** index of the message this frame belongs to, null for control and stray frames */
+  message: number | null;
+  completed: AssembledMessage | null;
+  /** a message cut short by this frame (a new one began before it ended) */
+  abandoned: AssembledMessage | null;
+  findings: Finding[];
+}
+
+interface OpenMessage {
+  index: number;
+  opcode: number;
+  frames: number[];
+  parts: Buffer[];
+  length: number;
+  compressed: boolean;
+}
+
+export class MessageAssembler {
+  private open: OpenMessage | null = null;
+
+  /**
+   * @param allocate hands out message indexes; shared by both directions of a
+   *   connection, so indexes follow the order in which messages begin
+   * @param deflate permessage-deflate was negotiated (RSV1 marks compression)
+   */
+  constructor(
+    private readonly allocate: () => number,
+    private readonly deflate: boolean,
+  ) {}
+
+  frame(f: FrameInput): AssemblyStep {
+    const step: AssemblyStep = { message: null, completed: null, abandoned: null, findings: [] };
+    if (isControl(f.opcode)) return step;
+    if (f.opcode === 0x1 || f.opcode === 0x2) {
+      if (this.open) {
+        // RFC 6455 §5.4: fragments of one message must not be interleaved with a new message
+        step.findings.push({ code: 'frame.expected-continuation', severity: 'error', message: `a new ${f.opcode === 1 ? 'text' : 'binary'} frame arrived while message ${this.open.index} was still open; a continuation frame was expected`, rfc: 'RFC 6455 §5.4' });
+        step.abandoned = this.close(this.open, false);
+      }
+      this.open = { index: this.allocate(), opcode: f.opcode, frames: [], parts: [], length: 0, compressed: this.deflate && f.rsv1 };
+    } else if (f.opcode === 0x0) {
+      if (!this.open) {
+        // RFC 6455 §5.4: a continuation frame continues a fragmented message
+        step.findings.push({ code: 'frame.unexpected-continuation', severity: 'error', message: 'a continuation frame arrived with no fragmented message open', rfc: 'RFC 6455 §5.4' });
+        return step;
+      }
+    } else {
+      return step; // reserved opcodes carry nothing we can assemble
+    }
+    const msg = this.open!;
+    msg.frames.push(f.index);
+    msg.parts.push(f.payload);
+    msg.length += f.payloadLength;
+    step.message = msg.index;
+    if (f.fin) {
+      step.completed = this.close(msg, true);
+      this.open = null;
+    }
+    return step;
+  }
+
+  /** The stream ended: an open message is handed on incomplete. */
+  end(): AssembledMessage | null {
+    const msg = this.open;
+    this.open = null;
+    return msg ? this.close(msg, false) : null;
+  }
+
+  private close(msg: OpenMessage, complete: boolean): AssembledMessage {
+    return {
+      index: msg.index,
+      opcode: msg.opcode,
+      frames: msg.frames,
+      length: msg.length,
+      compressed: msg.compressed,
+      payload: msg.parts.length === 1 ? msg.parts[0]! : Buffer.concat(msg.parts),
+      complete,
+    };
+  }
+}
