@@ -45,7 +45,8 @@ function describeMagic(magic: string): string {
   return `not a pcap capture (magic number 0x${magic || 'none'})`;
 }
 
-function errnoReason(err: NodeJS.ErrnoException): string {
+/** A person's words for a system error opening or reading the file. */
+export function errnoReason(err: NodeJS.ErrnoException): string {
   switch (err.code) {
     case 'ENOENT':
       return 'no such file';
@@ -152,7 +153,9 @@ export async function readCapture(
       if (settled) return;
       if (!sawHeader) {
         const got = parser.buffer?.length ?? 0;
+        const magic = parser.buffer && got >= 4 ? parser.buffer.toString('hex', 0, 4) : '';
         if (got === 0) finish(new CaptureError(name, 'empty file'));
+        else if (magic !== '' && magic !== 'd4c3b2a1' && magic !== 'a1b2c3d4') finish(new CaptureError(name, describeMagic(magic)));
         else finish(new CaptureError(name, `not a pcap capture (only ${got} bytes, shorter than a pcap header)`));
         return;
       }

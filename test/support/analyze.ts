@@ -1,0 +1,39 @@
+// Runs the analysis on a file or on bytes and collects the result.
+import { Readable } from 'node:stream';
+import { analyzeCapture } from '../../src/index.js';
+import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from '../../src/model.js';
+
+export interface Result {
+  connections: Connection[];
+  capture: CaptureInfo;
+  summary: Summary;
+  diagnostics: Diagnostic[];
+}
+
+class Collect implements AnalysisSink {
+  connections: Connection[] = [];
+  ended: Omit<Result, 'connections'> | null = null;
+  connection(c: Connection): void {
+    this.connections.push(c);
+  }
+  end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
+    this.ended = { capture, summary, diagnostics };
+  }
+}
+
+export async function analyze(source: string | Buffer): Promise<Result> {
+  const sink = new Collect();
+  await analyzeCapture(typeof source === 'string' ? source : Readable.from([source]), sink, { name: typeof source === 'string' ? source : 'crafted.pcap' });
+  if (!sink.ended) throw new Error('the analysis did not end');
+  return { connections: sink.connections.sort((a, b) => a.id - b.id), ...sink.ended };
+}
+
+/** The only connection of a result, failing when there is not exactly one. */
+export function only(r: Result): Connection {
+  if (r.connections.length !== 1) throw new Error(`expected one connection, got ${r.connections.length}`);
+  return r.connections[0]!;
+}
+
+export function codes(c: { diagnostics: Diagnostic[] }): string[] {
+  return c.diagnostics.map((d) => d.code);
+}
