@@ -30,7 +30,9 @@ async function main(): Promise<number> {
     })
     .parseAsync();
 
-  const capture = String(argv.capture);
+  // yargs reads a lone "-" as an empty string: it names standard input here
+  const raw = hideBin(process.argv);
+  const capture = argv.capture === '' && raw.includes('-') ? '-' : String(argv.capture);
   const maxPayload = parseMaxPayload(String(argv['max-payload']));
   const write = (text: string): void => {
     process.stdout.write(text);

@@ -1,0 +1,95 @@
+// The command as a user runs it: built by `npm install` (prepare) or `npm run build`.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { schemaErrors } from './support/schema.js';
+import { Conversation, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
+
+const CLI = 'dist/cli.js';
+const TEXTBOOK = 'captures/textbook_rfc6455.pcap';
+
+function run(args: string[], input?: Buffer): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'wsdissect-cli-'));
+
+describe('wsdissect', () => {
+  it('prints the walkthrough of a capture', () => {
+    const r = run([TEXTBOOK]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('Packets 1–3 are the TCP three-way handshake');
+    expect(r.stdout).toContain('Accept (computed)     s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
+    expect(r.stdout).toMatch(/Summary: 1 TCP connection \(1 WebSocket\), 5 frames, 3 messages; 0 errors/);
+  });
+
+  it('writes JSON that the schema accepts, with payloads cut as asked', () => {
+    const full = run([TEXTBOOK, '--json']);
+    expect(full.status).toBe(0);
+    const doc = JSON.parse(full.stdout) as { capture: { file: string }; connections: { frames: { payload?: unknown }[] }[] };
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(doc.capture.file).toBe(TEXTBOOK);
+    expect(doc.connections[0]!.frames[2]!.payload).toEqual({ text: 'the server' });
+    const cut = JSON.parse(run([TEXTBOOK, '--json', '--max-payload', '3']).stdout) as typeof doc;
+    expect(cut.connections[0]!.frames[2]!.payload).toEqual({ text: 'the', truncated: true });
+    const none = JSON.parse(run([TEXTBOOK, '--json', '--max-payload', '0']).stdout) as typeof doc;
+    expect(none.connections[0]!.frames.every((f) => !('payload' in f))).toBe(true);
+  });
+
+  it('reads the capture from standard input with -', () => {
+    const viaStdin = run(['-'], readFileSync(TEXTBOOK));
+    expect(viaStdin.status).toBe(0);
+    expect(viaStdin.stdout).toBe(run([TEXTBOOK]).stdout);
+  });
+
+  it.each([
+    ['a missing file', () => join(dir, 'missing.pcap'), 'no such file'],
+    ['a directory', () => dir, 'is a directory'],
+    ['a text file', () => {
+      const p = join(dir, 'readme.txt');
+      writeFileSync(p, 'not a capture, just words\n');
+      return p;
+    }, 'not a pcap capture'],
+    ['an empty file', () => {
+      const p = join(dir, 'empty.pcap');
+      writeFileSync(p, '');
+      return p;
+    }, 'empty file'],
+  ])('refuses %s with one line naming it, and exit status 2', (_name, make, reason) => {
+    const path = make();
+    const r = run([path]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`wsdissect: ${path}: ${r.stderr.slice(`wsdissect: ${path}: `.length)}`);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(reason);
+  });
+
+  it('refuses bad arguments with exit status 2', () => {
+    expect(run([]).status).toBe(2);
+    expect(run([TEXTBOOK, '--max-payload', 'lots']).status).toBe(2);
+    expect(run([TEXTBOOK, '--no-such-option']).status).toBe(2);
+  });
+
+  it('never lets escape sequences from a capture reach the terminal', () => {
+    const evil = '\x1b]0;owned\x07\x1b[2J\x1b[31mred\u202e';
+    const conv = new Conversation()
+      .handshake()
+      .send('client', upgradeRequest([`X-Evil: ${evil}`]))
+      .send('server', upgradeResponse())
+      .send('server', wsFrame({ opcode: 1, payload: Buffer.from(evil) }))
+      .send('client', wsFrame({ opcode: 8, payload: Buffer.concat([Buffer.from([0x03, 0xe8]), Buffer.from(evil)]), mask: MASK }));
+    const path = join(dir, 'evil.pcap');
+    writeFileSync(path, conv.pcap());
+    const r = run([path]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f\u202a-\u202e]/);
+    expect(r.stdout).toContain('\\x1b]0;owned\\x07');
+    const json = JSON.parse(run([path, '--json']).stdout) as { connections: { frames: { payload?: { text?: string } }[] }[] };
+    expect(json.connections[0]!.frames[0]!.payload?.text).toBe(evil);
+  });
+});

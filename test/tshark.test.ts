@@ -1,0 +1,102 @@
+// Cross-check with tshark: for every capture, the frames wsdissect finds must
+// agree with Wireshark's dissector on packet number, FIN, RSV, opcode, MASK,
+// payload length, masking key and close code. .ci/run installs tshark, so CI
+// always runs this; on a machine without it the check is skipped (and fails
+// under CI=true, so it can never be skipped silently there).
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { analyze } from './support/analyze.js';
+
+function findTshark(): string | null {
+  try {
+    execFileSync('tshark', ['--version'], { stdio: 'ignore' });
+    return 'tshark';
+  } catch {
+    return null;
+  }
+}
+
+const tshark = findTshark();
+const CAPTURES = readdirSync('captures').filter((f) => f.endsWith('.pcap')).sort();
+
+/**
+ * Captures where tshark is wrong, with the reason; their rows are compared to
+ * what is written here instead.
+ */
+const TSHARK_WRONG: Record<string, { why: string; tshark: string[] }> = {
+  // After the first 101 (whose response says "Upgrade: websockets"), tshark
+  // hands the rest of the connection to a "websockets" protocol it does not
+  // know, and dissects none of the four later HTTP exchanges nor the final
+  // frame. The last exchange does upgrade (its response says "websocket") and
+  // the client then sends a masked text frame with FIN clear: wsdissect
+  // decodes it; see test/captures.test.ts.
+  'scapy_invalid_handshakes.pcap': { why: 'stops at the first 101', tshark: [] },
+};
+
+/** Captures that carry no WebSocket frame (a rejected upgrade). */
+const NO_FRAMES = ['ws_rejected_403.pcap'];
+
+const FIELDS = ['frame.number', 'websocket.fin', 'websocket.rsv', 'websocket.opcode', 'websocket.mask', 'websocket.payload_length', 'websocket.payload_length_ext_16', 'websocket.payload_length_ext_64', 'websocket.masking_key', 'websocket.payload.close.status_code'];
+
+/** One row per frame: "packet fin rsv opcode mask length key close". */
+function tsharkRows(file: string): string[] {
+  const out = execFileSync(tshark!, ['--enable-heuristic', 'http_tcp', '-r', file, '-Y', 'websocket', '-T', 'fields', '-E', 'aggregator=|', ...FIELDS.flatMap((f) => ['-e', f])], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const rows: string[] = [];
+  for (const line of out.split('\n')) {
+    if (line.trim() === '') continue;
+    const [num, ...cols] = line.split('\t');
+    const split = cols.map((c) => c.split('|'));
+    const n = split[0]!.length; // one value of fin per frame in the packet
+    let closes = 0;
+    for (let i = 0; i < n; i++) {
+      const v = (k: number): string => split[k]![i] ?? '';
+      const length = v(6) || v(5) || v(4);
+      const opcode = Number(v(2));
+      // a close code is listed only for close frames that have one; keys only for masked frames
+      const close = opcode === 8 ? (split[8]![closes++] ?? '') : '';
+      rows.push([num, Number(v(0) === 'True' || v(0) === '1'), Number(v(1)), opcode, Number(v(3) === 'True' || v(3) === '1'), length, v(3) === '1' || v(3) === 'True' ? '*' : '', close].join(' '));
+    }
+  }
+  return rows;
+}
+
+async function ourRows(file: string): Promise<{ rows: string[]; keys: string[] }> {
+  const r = await analyze(file);
+  const frames = r.connections.flatMap((c) => c.frames).sort((a, b) => a.packet - b.packet || a.ts - b.ts);
+  const rows = frames.map((f) => [f.packet, Number(f.fin), (f.rsv1 ? 4 : 0) | (f.rsv2 ? 2 : 0) | (f.rsv3 ? 1 : 0), f.opcode, Number(f.masked), String(f.payloadLength), f.masked ? '*' : '', f.opcode === 8 && f.close?.code !== null && f.close?.code !== undefined ? String(f.close.code) : ''].join(' '));
+  return { rows, keys: frames.filter((f) => f.masked).map((f) => f.maskingKey!) };
+}
+
+function tsharkKeys(file: string): string[] {
+  const out = execFileSync(tshark!, ['--enable-heuristic', 'http_tcp', '-r', file, '-Y', 'websocket.mask == 1', '-T', 'fields', '-E', 'aggregator=|', '-e', 'websocket.masking_key'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return out
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .flatMap((l) => l.split('|'))
+    .map((k) => k.replace(/:/g, ''));
+}
+
+describe.skipIf(!tshark && process.env['CI'] !== 'true')('agreement with tshark', () => {
+  it('is installed (CI must run this check)', () => {
+    expect(tshark).not.toBeNull();
+  });
+
+  it.each(CAPTURES)('%s', async (file) => {
+    const path = `captures/${file}`;
+    const ours = await ourRows(path);
+    const wrong = TSHARK_WRONG[file];
+    const theirs = tsharkRows(path);
+    if (wrong) {
+      expect(theirs, `tshark ${wrong.why}`).toEqual(wrong.tshark);
+      return;
+    }
+    // a capture with no frame at all must be known to have none
+    expect(ours.rows.length > 0 || NO_FRAMES.includes(file)).toBe(true);
+    expect(ours.rows).toEqual(theirs);
+    expect(ours.keys).toEqual(tsharkKeys(path));
+  });
+});
