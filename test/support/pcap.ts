@@ -18,7 +18,7 @@ export function pcapFile(records: readonly Record[], opts: { linkType?: number; 
   u16(header, 4, 6);
   u32(header, opts.snaplen ?? 262144, 16);
   u32(header, opts.linkType ?? 1, 20);
-  const parts = [header];
+  const parts: Buffer[] = [header];
   for (const r of records) {
     const h = Buffer.alloc(16);
     const sec = Math.floor(r.ts);
@@ -136,7 +136,7 @@ export class Conversation {
     readonly server = { ip: '10.0.0.2', port: 8080 },
   ) {}
 
-  private packet(from: 'client' | 'server', flags: string, payload = Buffer.alloc(0), seqOverride?: number): this {
+  private packet(from: 'client' | 'server', flags: string, payload: Buffer = Buffer.alloc(0), seqOverride?: number): this {
     const to = from === 'client' ? 'server' : 'client';
     const a = this[from];
     const b = this[to];
