@@ -1,12 +1,12 @@
 // Annotation: what each packet is, in a connection's story. A pure function
 // of what the packet carried (TCP events, HTTP heads, frames) and the phase
 // the connection was in, giving the packet's phase and a one-line summary.
-import type { Frame, HttpRequest, HttpResponse, Phase, Side } from '../model.js';
+import type { Frame, HttpRequest, HttpResponse, Message, Phase, Side } from '../model.js';
 import { PHASE_ORDER } from '../model.js';
 import type { LifecycleEvent } from '../tcp/connection.js';
 import { flagNames, type TcpFlags } from '../tcp/segment.js';
 import { opcodeName } from '../websocket/frame.js';
-import { previewPayload } from '../util/text.js';
+import { previewPayload, previewText } from '../util/text.js';
 
 export type PacketItem =
   | { kind: 'tcp'; event: LifecycleEvent; flags: TcpFlags }
@@ -20,7 +20,7 @@ export type PacketItem =
   | { kind: 'request'; request: HttpRequest; upgrade: boolean }
   | { kind: 'response'; response: HttpResponse; upgrade: boolean }
   | { kind: 'partial-frame'; opcode: number; received: number; total: number; from: Side }
-  | { kind: 'frame'; frame: Frame };
+  | { kind: 'frame'; frame: Frame; messageType: 'text' | 'binary' | null; completes: Message | null };
 
 export interface PacketDescription {
   phase: Phase;
@@ -67,8 +67,11 @@ function capitalised(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-/** "Text [FIN] 5 bytes [MASKED] "Hello"", as the walkthrough names a frame. */
-export function describeFrame(f: Frame): string {
+/**
+ * "Text [FIN] 5 bytes [MASKED] "Hello"", as the walkthrough names a frame;
+ * the last fragment of a message also shows the whole message.
+ */
+export function describeFrame(f: Frame, messageType: 'text' | 'binary' | null = null, completes: Message | null = null): string {
   const parts = [capitalised(opcodeName(f.opcode))];
   if (f.fin) parts.push('[FIN]');
   if (f.rsv1) parts.push('[RSV1]');
@@ -82,9 +85,14 @@ export function describeFrame(f: Frame): string {
     parts.push(typeof f.payloadLength === 'string' ? `${f.payloadLength} bytes` : plural(len, 'byte'));
   }
   if (f.masked) parts.push('[MASKED]');
-  if (f.opcode === 0x1 && f.payload.length > 0 && !(f.rsv1 && f.message !== null)) parts.push(previewPayload(f.payload, 24));
+  const compressed = f.rsv1 && f.message !== null;
+  if (messageType === 'text' && f.payload.length > 0 && !compressed) parts.push(previewText(f.payload, 24));
   if (f.packets.length > 1) parts.push(`(reassembled from ${f.packets.length} segments)`);
   if (!f.complete) parts.push('(incomplete)');
+  if (completes && completes.frames.length > 1) {
+    const whole = completes.type === 'text' && !completes.compressed ? `: ${previewText(completes.payload, 32)}` : '';
+    parts.push(`— completes ${completes.type} message ${completes.index} (${plural(completes.frames.length, 'fragment')}, ${plural(completes.length, 'byte')})${whole}`);
+  }
   return parts.join(' ');
 }
 
@@ -117,7 +125,7 @@ function describeItem(item: PacketItem): string | null {
     case 'partial-frame':
       return `part of a ${capitalised(opcodeName(item.opcode))} frame (${item.received} of ${item.total} payload bytes so far)`;
     case 'frame':
-      return describeFrame(item.frame);
+      return describeFrame(item.frame, item.messageType, item.completes);
   }
 }
 

@@ -359,13 +359,14 @@ export class Session {
     this.frames.push(frame);
     for (const f of findings) this.diag(f, df.packet, index, from);
     if (step.abandoned) this.addMessage(step.abandoned, from, df.packet);
-    if (step.completed) this.addMessage(step.completed, from, df.packet);
-    this.items.push({ kind: 'frame', frame });
+    const completes = step.completed ? this.addMessage(step.completed, from, df.packet) : null;
+    const messageType = step.message === null ? null : (d.assembler!.openType ?? completes?.type ?? null);
+    this.items.push({ kind: 'frame', frame, messageType, completes });
   }
 
-  private addMessage(m: AssembledMessage, from: Side, packet: number): void {
+  private addMessage(m: AssembledMessage, from: Side, packet: number): Message {
     const type = m.opcode === 1 ? 'text' : 'binary';
-    this.messages.push({
+    const message: Message = {
       index: m.index,
       from,
       opcode: m.opcode,
@@ -376,11 +377,13 @@ export class Session {
       inflatedLength: null,
       payload: m.payload,
       complete: m.complete,
-    });
+    };
+    this.messages.push(message);
     if (type === 'text' && m.complete && !m.compressed && m.payload.length === m.length && !isUtf8(m.payload)) {
       // RFC 6455 §5.6, §8.1: text messages are UTF-8
       this.diag({ code: 'message.invalid-utf8', severity: 'error', message: `text message ${m.index} (${m.length} bytes) is not valid UTF-8`, rfc: 'RFC 6455 §5.6' }, packet, m.frames[m.frames.length - 1] ?? null, from);
     }
+    return message;
   }
 
   private annotate(pkt: PacketRef, dir: Dir): void {

@@ -9,7 +9,7 @@ import { closeCodeName } from '../websocket/close.js';
 import { opcodeName } from '../websocket/frame.js';
 import { linkTypeName } from '../link/link.js';
 import { plural } from '../analyze/annotate.js';
-import { cut, previewPayload, sanitize } from '../util/text.js';
+import { cut, previewPayload, previewText, sanitize } from '../util/text.js';
 import { tellStory } from './story.js';
 
 export interface TerminalOptions {
@@ -54,6 +54,7 @@ function payloadCell(f: Frame, conn: Connection, width: number): string {
     const hex = f.payload.subarray(0, bytes).toString('hex').replace(/(..)(?!$)/g, '$1 ');
     return f.payload.length > bytes ? `${hex} …` : hex;
   }
+  if (f.opcode === 0x1 || f.opcode === 0) return previewText(f.payload, width);
   return previewPayload(f.payload, width);
 }
 
@@ -69,7 +70,7 @@ function walkthrough(conn: Connection): string[] {
     time(e.relTs).padStart(11),
     arrow(e.from),
     e.phase.padEnd(13),
-    cut(sanitize(e.summary), 110),
+    cut(sanitize(e.summary), 160),
   ]);
   const lines = ['Walkthrough', `  ${'No.'.padStart(6)}  ${'Time'.padStart(11)}  Dir    Phase          Summary`];
   for (const r of rows) lines.push(`  ${r.join('  ')}`);

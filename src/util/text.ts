@@ -52,3 +52,42 @@ export function previewPayload(payload: Buffer, max = 32): string {
   const hex = payload.subarray(0, hexBytes).toString('hex').replace(/(..)(?!$)/g, '$1 ');
   return payload.length > hexBytes ? `${hex} …` : hex;
 }
+
+function utf8Length(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >> 5 === 0x6) return 2;
+  if (lead >> 4 === 0xe) return 3;
+  if (lead >> 3 === 0x1e) return 4;
+  return 0;
+}
+
+/**
+ * Decodes bytes meant as UTF-8 text, keeping what is not: each byte that is
+ * not part of a valid character is written \xNN (a fragment of a text
+ * message may begin or end in the middle of a character).
+ */
+export function lenientUtf8(bytes: Buffer): string {
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  let out = '';
+  let i = 0;
+  while (i < bytes.length) {
+    const n = utf8Length(bytes[i]!);
+    const ch = n > 0 && i + n <= bytes.length ? bytes.subarray(i, i + n) : null;
+    if (ch && isUtf8(ch)) {
+      out += ch.toString('utf8');
+      i += n;
+    } else {
+      out += `\\x${bytes[i]!.toString(16).padStart(2, '0')}`;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** A short, safe, quoted preview of bytes meant as text, valid UTF-8 or not. */
+export function previewText(payload: Buffer, max = 32): string {
+  const head = payload.subarray(0, max * 4);
+  const text = cut(lenientUtf8(head), max);
+  const more = head.length < payload.length && !text.endsWith('…');
+  return `"${sanitize(more ? `${text}…` : text)}"`;
+}

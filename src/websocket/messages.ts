@@ -45,6 +45,11 @@ interface OpenMessage {
 export class MessageAssembler {
   private open: OpenMessage | null = null;
 
+  /** Type of the message still open (being fragmented), if any. */
+  get openType(): 'text' | 'binary' | null {
+    return this.open ? (this.open.opcode === 1 ? 'text' : 'binary') : null;
+  }
+
   /**
    * @param allocate hands out message indexes; shared by both directions of a
    *   connection, so indexes follow the order in which messages begin

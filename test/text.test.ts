@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { cut, lenientUtf8, previewPayload, previewText, sanitize } from '../src/util/text.js';
+
+describe('terminal safety', () => {
+  it.each([
+    ['plain text', 'hello', 'hello'],
+    ['an escape sequence', '\x1b[2J', '\\x1b[2J'],
+    ['an OSC title change', '\x1b]0;x\x07', '\\x1b]0;x\\x07'],
+    ['line breaks and tabs', 'a\r\nb\tc', 'a\\r\\nb\\tc'],
+    ['C1 controls and DEL', '\u009b\x7f', '\\u{9b}\\x7f'],
+    ['a bidi override', 'abc\u202edef', 'abc\\u{202e}def'],
+    ['already sanitized text', '\\x1b', '\\x1b'],
+    ['non-Latin letters and emoji', '東京 ✓ 🎉', '東京 ✓ 🎉'],
+  ])('%s', (_name, input, output) => {
+    expect(sanitize(input)).toBe(output);
+  });
+
+  it('cuts by characters and marks the cut', () => {
+    expect(cut('東京東京', 3)).toBe('東京…');
+    expect(cut('abc', 3)).toBe('abc');
+  });
+});
+
+describe('payload previews', () => {
+  it('quotes UTF-8 text and shows other bytes as hex', () => {
+    expect(previewPayload(Buffer.from('Hello'))).toBe('"Hello"');
+    expect(previewPayload(Buffer.from([0, 1, 0x41]))).toBe('"\\x00\\x01A"');
+    expect(previewPayload(Buffer.from([0xff, 0xfe, 0x00]))).toBe('ff fe 00');
+    expect(previewPayload(Buffer.alloc(0))).toBe('""');
+  });
+
+  it('does not split a character when it cuts', () => {
+    expect(previewPayload(Buffer.from('ééééé'), 3)).toBe('"éé…"');
+  });
+
+  it('shows a fragment that begins and ends inside characters', () => {
+    const whole = Buffer.from('aus 東京 —');
+    const piece = whole.subarray(5, whole.length - 1); // cuts 東 and —
+    expect(lenientUtf8(piece)).toBe('\\x9d\\xb1京 \\xe2\\x80');
+    expect(previewText(piece)).toBe('"\\x9d\\xb1京 \\xe2\\x80"');
+  });
+});
