@@ -35,7 +35,8 @@ function rank(p: Phase): number {
   return PHASE_ORDER.indexOf(p);
 }
 
-function later(a: Phase, b: Phase): Phase {
+/** The later of two phases in a connection's life. */
+export function later(a: Phase, b: Phase): Phase {
   return rank(b) > rank(a) ? b : a;
 }
 
@@ -129,7 +130,7 @@ function describeItem(item: PacketItem): string | null {
   }
 }
 
-export function describePacket(items: readonly PacketItem[], _from: Side, current: Phase): PacketDescription {
+export function describePacket(items: readonly PacketItem[], current: Phase): PacketDescription {
   const content = items.filter((i) => i.kind !== 'tcp');
   const tcp = items.find((i): i is Extract<PacketItem, { kind: 'tcp' }> => i.kind === 'tcp');
   let first: Phase | null = null;

@@ -16,7 +16,6 @@ import type {
   Side,
   TimelineEntry,
 } from '../model.js';
-import { PHASE_ORDER } from '../model.js';
 import { type Dir, TcpConnection } from '../tcp/connection.js';
 import type { Chunk } from '../tcp/reassembly.js';
 import type { TcpSegment } from '../tcp/segment.js';
@@ -28,7 +27,7 @@ import { MessageAssembler, type AssembledMessage } from '../websocket/messages.j
 import { checkCloseBody, checkFrameHeader, type Finding } from '../websocket/checks.js';
 import { isControl } from '../websocket/frame.js';
 import { parseCloseBody } from '../websocket/close.js';
-import { describePacket, type PacketItem } from './annotate.js';
+import { describePacket, later, type PacketItem } from './annotate.js';
 
 export interface SessionLimits {
   /** payload bytes held per frame */
@@ -62,10 +61,6 @@ interface Direction {
 
 function newDirection(): Direction {
   return { mode: 'http', http: null, parser: null, assembler: null, held: [], frames: 0, closeFrame: null };
-}
-
-function phaseRank(p: Phase): number {
-  return PHASE_ORDER.indexOf(p);
 }
 
 export class Session {
@@ -154,7 +149,7 @@ export class Session {
   private feed(dir: Dir, chunk: Chunk): void {
     const d = this.dirs[dir];
     if (chunk.kind === 'gap') {
-      this.diag({ code: 'tcp.gap', severity: 'warning', message: `${chunk.length} bytes from the ${this.side(dir)} were never captured; decoding of this direction stops there`, rfc: 'RFC 9293 §3.10.7' }, chunk.packet, null, this.side(dir));
+      this.diag({ code: 'tcp.gap', severity: 'warning', message: `${chunk.length} bytes from the ${this.side(dir)} were never captured; decoding of this direction stops there`, rfc: null }, chunk.packet, null, this.side(dir));
       this.items.push({ kind: 'gap', bytes: chunk.length });
       if (d.mode === 'await-response') d.held.push(chunk);
       else d.mode = 'lost';
@@ -388,10 +383,10 @@ export class Session {
 
   private annotate(pkt: PacketRef, dir: Dir): void {
     const from = this.side(dir);
-    const described = describePacket(this.items, from, this.phase);
+    const described = describePacket(this.items, this.phase);
     const entry = { packet: pkt.number, ts: pkt.ts, relTs: pkt.relTs, from, dir, phase: described.phase, summary: described.summary };
     this.timeline.push(entry);
-    if (phaseRank(described.reached) > phaseRank(this.phase)) this.phase = described.reached;
+    this.phase = later(this.phase, described.reached);
   }
 
   /** The capture ended or the connection is over: settle everything left open and report. */
