@@ -14,6 +14,18 @@
 # the capture both succeed. Needs root (ip netns), tcpdump, ethtool, node, and
 # /usr/bin/python3 with Debian's python3-websockets for the Python scenarios.
 #
+# For the scenarios listed in ANY_TWINS (ws_echo), two more tcpdumps run at the
+# same time on the pseudo-interface "any" of the namespace (whose only
+# interface is lo), with the same filter: one with -y LINUX_SLL (Linux cooked
+# v1, link type 113) and one with -y LINUX_SLL2 (Linux cooked v2, 276).
+# They write captures/forms/NAME.any_sll.pcap and NAME.any_sll2.pcap, which
+# hold the same packets as captures/NAME.pcap, in the same order (checked),
+# and are replaced together with it. Their timestamps differ by a few
+# microseconds: every packet socket stamps a packet when the packet reaches it
+# (TCP's packets on lo carry a monotonic departure time, so the kernel keeps
+# no reception timestamp for them to share), the "any" sockets just before
+# the lo one; the script reports how many differ and by how much at most.
+#
 # Note: lo's tx-checksum-ip-generic offload is fixed "on", so TCP checksums in
 # the recorded files are the partial (pseudo-header only) sums the kernel hands
 # to the "hardware"; tshark reports them as incorrect when checksum validation
@@ -44,6 +56,8 @@ py_echo_deflate|127.0.0.1|12345|$PY $SCENARIOS/py_echo_deflate.py|$PY $SCENARIOS
 EOF
 )
 CRAFTED=(textbook_rfc6455)
+# Scenarios also captured on "any" (Linux cooked v1 and v2), see above.
+ANY_TWINS=(ws_echo)
 
 say() { printf '\033[1m[record]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[record] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -59,7 +73,7 @@ fi
 # ---------------------------------------------------------------- cleanup --
 PIDS=()          # background processes started by this script
 WORK_DIR=''
-TMP_PCAP=''
+TMP_FILES=()     # temporary capture files of the scenario being recorded
 
 kill_started() {
   local pid
@@ -90,7 +104,7 @@ cleanup() {
   trap - EXIT INT TERM ERR
   kill_started
   delete_netns
-  [[ -n $TMP_PCAP && -e $TMP_PCAP ]] && rm -f -- "$TMP_PCAP"
+  ((${#TMP_FILES[@]} == 0)) || rm -f -- "${TMP_FILES[@]}"
   [[ -n $WORK_DIR && -d $WORK_DIR ]] && rm -rf -- "$WORK_DIR"
   exit "$rc"
 }
@@ -148,25 +162,88 @@ show_logs() {
   done
 }
 
+# capture_stats LOG: "captured received dropped" as tcpdump reported them.
+capture_stats() {
+  local n
+  for n in captured 'received by filter' 'dropped by kernel'; do
+    sed -n "s/^\([0-9]*\) packets\{0,1\} $n.*/\1/p" "$1" | grep . || echo -1
+  done | paste -sd' '
+}
+
+# packet_lines FILE: one line per packet, "SECONDS.MICROSECONDS<TAB>the IP
+# and TCP decoding" (absolute sequence numbers), without the link-layer part
+# that differs between lo and "any" ("lo In " or "In " before "IP").
+packet_lines() {
+  tcpdump -r "$1" -tt -nn -S -v 2>/dev/null |
+    awk '/^[0-9]/ { if (line != "") print line; line = $0; next } { line = line " " $0 } END { if (line != "") print line }' |
+    sed -E 's/^([0-9]+\.[0-9]+) .*\<(IP6?) /\1\t\2 /'
+}
+
+# compare_twin A B: succeed if B holds the same packets as A, in the same
+# order; print how many timestamps differ and by how much at most (usually
+# 1-3 µs, but now and then one packet reaches the lo socket a millisecond or
+# more after the "any" ones, e.g. when the virtual CPU is paused).
+compare_twin() {
+  local a b
+  a=$(packet_lines "$1"); b=$(packet_lines "$2")
+  [[ $(cut -f2- <<<"$a") == "$(cut -f2- <<<"$b")" ]] || {
+    diff <(cut -f2- <<<"$a") <(cut -f2- <<<"$b") | head -10 >&2
+    return 1
+  }
+  paste <(cut -f1 <<<"$a") <(cut -f1 <<<"$b") | awk -F'\t' '
+    function us(t,  p) { split(t, p, "."); return p[1] * 1000000 + p[2] }
+    { d = us($2) - us($1); if (d < 0) d = -d; if (d > 0) n++; if (d > max) max = d }
+    END { printf "%d packets, %d timestamps differ, by at most %d us\n", NR, n, max }'
+}
+
 record_scenario() {
   local name=$1 addr=$2 port=$3 server_cmd=$4 client_cmd=$5
-  local out="$CAPTURES_DIR/$name.pcap"
-  local tlog="$WORK_DIR/$name.tcpdump.log" slog="$WORK_DIR/$name.server.log"
-  local sout="$WORK_DIR/$name.server.out" clog="$WORK_DIR/$name.client.log"
-  local tpid spid rc=0
-  : >"$tlog"; : >"$slog"; : >"$sout"; : >"$clog"
-  TMP_PCAP="$CAPTURES_DIR/.$name.pcap.tmp"
-  rm -f -- "$TMP_PCAP"
+  local slog="$WORK_DIR/$name.server.log" sout="$WORK_DIR/$name.server.out"
+  local clog="$WORK_DIR/$name.client.log"
+  local spid rc=0 i
+  # The captures of this scenario: interface, link type (tcpdump -y: on
+  # "any", tcpdump 4.99 would pick LINUX_SLL2 by itself), capture buffer in
+  # KiB (empty: the default), final file. Capture 0 is captures/NAME.pcap.
+  # On "any", a 16 MiB capture buffer (-B): in immediate mode libpcap uses a
+  # TPACKET_V2 ring whose slots are snaplen-sized (256 KiB) for any link type
+  # but Ethernet, so the default 2 MiB holds 7 packets and the kernel drops
+  # some when the three tcpdumps compete for the CPUs.
+  local -a cap_if=(lo) cap_dlt=(EN10MB) cap_buf=('') cap_out=("$CAPTURES_DIR/$name.pcap")
+  if [[ " ${ANY_TWINS[*]} " == *" $name "* ]]; then
+    cap_if+=(any any)
+    cap_dlt+=(LINUX_SLL LINUX_SLL2)
+    cap_buf+=(16384 16384)
+    cap_out+=("$CAPTURES_DIR/forms/$name.any_sll.pcap" "$CAPTURES_DIR/forms/$name.any_sll2.pcap")
+  fi
+  local -a tmp=() tlog=() tpid=() opts
+  for i in "${!cap_if[@]}"; do
+    tmp[i]="$(dirname "${cap_out[i]}")/.$(basename "${cap_out[i]}").tmp"
+    tlog[i]="$WORK_DIR/$name.tcpdump$i.log"
+    : >"${tlog[i]}"
+  done
+  TMP_FILES=("${tmp[@]}")
+  rm -f -- "${TMP_FILES[@]}"
+  : >"$slog"; : >"$sout"; : >"$clog"
 
-  say "$name: namespace $NS, lo mtu 1500, offloads off, $addr port $port"
+  say "$name: namespace $NS, lo mtu 1500, offloads off, $addr port $port, capture on ${cap_if[*]}"
   delete_netns
   ip netns add "$NS"
   "${IN_NS[@]}" ip link set lo mtu 1500 up
   "${IN_NS[@]}" ethtool -K lo tso off gso off gro off >/dev/null
 
-  "${IN_NS[@]}" tcpdump -i lo -w "$TMP_PCAP" -U --immediate-mode -s 0 -Z root "tcp port $port" >"$tlog" 2>&1 &
-  tpid=$!; PIDS+=("$tpid")
-  wait_for_line "$tlog" 'listening on' "$tpid" 10 || { show_logs "$tlog"; die "$name: tcpdump did not start"; }
+  for i in "${!cap_if[@]}"; do
+    mkdir -p "$(dirname "${tmp[i]}")"
+    opts=(-y "${cap_dlt[i]}")
+    [[ -z ${cap_buf[i]} ]] || opts+=(-B "${cap_buf[i]}")
+    "${IN_NS[@]}" tcpdump -i "${cap_if[i]}" "${opts[@]}" -w "${tmp[i]}" -U --immediate-mode -s 0 -Z root "tcp port $port" >"${tlog[i]}" 2>&1 &
+    tpid[i]=$!; PIDS+=("${tpid[i]}")
+  done
+  for i in "${!cap_if[@]}"; do
+    wait_for_line "${tlog[i]}" 'listening on' "${tpid[i]}" 10 ||
+      { show_logs "${tlog[i]}"; die "$name: tcpdump on ${cap_if[i]} did not start"; }
+    grep -q "listening on ${cap_if[i]}, link-type ${cap_dlt[i]} " "${tlog[i]}" ||
+      { show_logs "${tlog[i]}"; die "$name: tcpdump on ${cap_if[i]} does not capture ${cap_dlt[i]}"; }
+  done
 
   # shellcheck disable=SC2086  # commands are word lists without spaces
   "${IN_NS[@]}" timeout -k 2 "$SCENARIO_TIMEOUT" $server_cmd server "$addr" "$port" >"$sout" 2>"$slog" &
@@ -191,24 +268,40 @@ record_scenario() {
   # not SIGINT: a non-interactive bash starts background jobs with SIGINT
   # ignored; tcpdump handles both signals alike.)
   sleep 0.3
-  kill -TERM "$tpid"
-  wait_exit "$tpid" 10 || { show_logs "$tlog"; die "$name: tcpdump did not stop cleanly"; }
+  kill -TERM "${tpid[@]}"
+  for i in "${!cap_if[@]}"; do
+    wait_exit "${tpid[i]}" 10 || { show_logs "${tlog[i]}"; die "$name: tcpdump on ${cap_if[i]} did not stop cleanly"; }
+  done
   PIDS=()
   delete_netns
 
-  local captured received dropped
-  captured=$(sed -n 's/^\([0-9]*\) packets\{0,1\} captured.*/\1/p' "$tlog")
-  received=$(sed -n 's/^\([0-9]*\) packets\{0,1\} received by filter.*/\1/p' "$tlog")
-  dropped=$(sed -n 's/^\([0-9]*\) packets\{0,1\} dropped by kernel.*/\1/p' "$tlog")
-  [[ ${captured:-0} -gt 0 ]] || { show_logs "$tlog"; die "$name: no packet captured"; }
-  [[ ${dropped:-1} -eq 0 ]] || { show_logs "$tlog"; die "$name: the kernel dropped $dropped packets"; }
-  # On lo the filter sees every packet twice (outgoing and incoming) and
-  # libpcap keeps one copy: anything else means tcpdump stopped too early.
-  ((received == 2 * captured)) ||
-    { show_logs "$tlog"; die "$name: tcpdump wrote $captured of $((received / 2)) packets"; }
-  mv -f -- "$TMP_PCAP" "$out"
-  TMP_PCAP=''
-  say "$name: $captured packets -> ${out#"$ROOT_DIR"/}"
+  local captured received dropped lo_captured=''
+  for i in "${!cap_if[@]}"; do
+    read -r captured received dropped < <(capture_stats "${tlog[i]}")
+    ((captured > 0)) || { show_logs "${tlog[i]}"; die "$name: no packet captured on ${cap_if[i]}"; }
+    ((dropped == 0)) || { show_logs "${tlog[i]}"; die "$name: the kernel dropped $dropped packets on ${cap_if[i]}"; }
+    # On lo the filter sees every packet twice (outgoing and incoming) and
+    # libpcap keeps one copy; on "any" too, since lo is the namespace's only
+    # interface (libpcap drops the outgoing copy of a loopback packet there as
+    # well). Anything else means tcpdump stopped too early.
+    ((received == 2 * captured)) ||
+      { show_logs "${tlog[i]}"; die "$name: tcpdump on ${cap_if[i]} wrote $captured of $((received / 2)) packets"; }
+    [[ -n $lo_captured ]] || lo_captured=$captured
+    ((captured == lo_captured)) ||
+      { show_logs "${tlog[@]}"; die "$name: $captured packets on ${cap_if[i]} (${cap_dlt[i]}) but $lo_captured on lo"; }
+  done
+  # The "any" twins must hold the same packets, in the same order.
+  local twin_report
+  for ((i = 1; i < ${#cap_if[@]}; i++)); do
+    twin_report=$(compare_twin "${tmp[0]}" "${tmp[i]}") ||
+      die "$name: the capture on ${cap_if[i]} (${cap_dlt[i]}) differs from the one on lo: $twin_report"
+    say "$name: ${cap_if[i]} (${cap_dlt[i]}) vs lo: same packets; $twin_report"
+  done
+  for i in "${!cap_if[@]}"; do
+    mv -f -- "${tmp[i]}" "${cap_out[i]}"
+    say "$name: $lo_captured packets on ${cap_if[i]} (${cap_dlt[i]}) -> ${cap_out[i]#"$ROOT_DIR"/}"
+  done
+  TMP_FILES=()
   sed 's/^/   | /' "$slog" "$clog" >&2
 }
 
