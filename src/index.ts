@@ -22,6 +22,12 @@ export async function analyzeCapture(
 ): Promise<void> {
   const name = options.name ?? (typeof source === 'string' ? (source === '-' ? '(stdin)' : source) : '(stream)');
   const analyzer = new Analyzer(sink, options.analyzer ?? DEFAULT_OPTIONS);
-  const meta = await readCapture(source, name, (p) => analyzer.packet(p));
-  analyzer.finish(meta, name);
+  // a stream may be a capture in the making: let time pass between its packets
+  const live = typeof source !== 'string' || source === '-' ? setInterval(() => analyzer.tick(), 250) : null;
+  try {
+    const meta = await readCapture(source, name, (p) => analyzer.packet(p));
+    analyzer.finish(meta, name);
+  } finally {
+    if (live) clearInterval(live);
+  }
 }

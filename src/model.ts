@@ -23,6 +23,8 @@ export type CaptureFormat = 'pcap' | 'pcap-ns' | 'pcapng';
 export interface CaptureInfo {
   file: string;
   format: CaptureFormat;
+  /** the file was gzip-compressed */
+  compressed: boolean;
   linkTypes: number[];
   packets: number;
   bytes: number;

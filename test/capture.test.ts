@@ -57,9 +57,10 @@ describe('capture reader', () => {
     ['a missing file', () => join(dir, 'nope.pcap'), 'no such file'],
     ['a directory', () => dir, 'is a directory'],
     ['an empty file', () => file('empty.pcap', ''), 'empty file'],
-    ['a text file', () => file('notes.txt', 'hello, this is not a capture at all\n'), 'not a pcap capture'],
-    ['a file shorter than a header', () => file('short.pcap', Buffer.from([0xd4, 0xc3])), 'shorter than a pcap header'],
-    ['a pcapng file', () => file('x.pcapng', Buffer.from('0a0d0d0a1c0000004d3c2b1a', 'hex')), 'pcapng'],
+    ['a text file', () => file('notes.txt', 'hello, this is not a capture at all\n'), 'not a pcap or pcapng capture'],
+    ['a file shorter than a magic number', () => file('short.pcap', Buffer.from([0xd4, 0xc3])), 'only 2 bytes'],
+    ['a file shorter than a pcap header', () => file('short2.pcap', Buffer.from('d4c3b2a10200040000', 'hex')), 'shorter than a pcap header'],
+    ['a gzip file of nothing', () => file('x.gz', Buffer.from('1f8b08000000000000030300000000000000000000', 'hex')), 'nothing inside'],
   ])('rejects %s with a reason', async (_name, make, reason) => {
     const path = make();
     const err = await readCapture(path, path, () => {}).catch((e: unknown) => e);

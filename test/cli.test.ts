@@ -53,7 +53,7 @@ describe('wsdissect', () => {
       const p = join(dir, 'readme.txt');
       writeFileSync(p, 'not a capture, just words\n');
       return p;
-    }, 'not a pcap capture'],
+    }, 'not a pcap or pcapng capture'],
     ['an empty file', () => {
       const p = join(dir, 'empty.pcap');
       writeFileSync(p, '');

@@ -6,6 +6,58 @@ import { ethernet, ipv4Tcp } from './support/pcap.js';
 
 const segment = ipv4Tcp({ src: '192.0.2.1', dst: '198.51.100.7', sport: 51000, dport: 80, seq: 1, ack: 2, flags: 'PA', payload: Buffer.from('hi') });
 
+describe('golden packets from the bundled captures', () => {
+  // textbook_rfc6455.pcap, packet 1 (tcpdump -X):
+  //   0x0000:  0000 5e00 5301 0000 5e00 530a 0800 4500  ..^.S...^.S...E.
+  //   0x0010:  003c 6f3a 4000 4006 4763 c000 020a c000  .<o:@.@.Gc......
+  //   0x0020:  0214 c738 0050 a31b 6ab9 0000 0000 a002  ...8.P..j.......
+  //   0x0030:  faf0 9767 0000 0204 05b4 0402 080a acfa  ...g............
+  //   0x0040:  af30 0000 0000 0103 0307                 .0........
+  const ethernetSyn = Buffer.from('00005e00530100005e00530a08004500003c6f3a400040064763c000020ac0000214c7380050a31b6ab900000000a002faf097670000020405b40402080aacfaaf300000000001030307', 'hex');
+  // suricata_ping_sll.pcap, packet 1: a Linux cooked (v1) header, packet type 0 (to us), ARPHRD 772 (loopback)
+  //   0x0000:  0000 0304 0006 0000 0000 0000 0000 0800  ................
+  //   0x0010:  4500 003c 22a7 4000 4006 1a13 7f00 0001  E..<".@.@.......
+  //   0x0020:  7f00 0001 d84b 283d 4f0e ae9b 0000 0000  .....K(=O.......
+  //   0x0030:  a002 8018 fe30 0000 0204 400c 0402 080a  .....0....@.....
+  //   0x0040:  1a01 8c3c 0000 0000 0103 0305            ...<........
+  const sllSyn = Buffer.from('000003040006000000000000000008004500003c22a7400040061a137f0000017f000001d84b283d4f0eae9b00000000a0028018fe3000000204400c0402080a1a018c3c0000000001030305', 'hex');
+
+  function stack(linkType: number, frame: Buffer) {
+    const l2 = LINK_TYPES.get(linkType)!.decode(frame)!;
+    const ip = decodeIpv4(l2.payload)!;
+    const tcp = decodeTcp(ip.payload)!;
+    return { network: l2.network, src: ip.src, dst: ip.dst, sport: tcp.srcPort, dport: tcp.dstPort, syn: tcp.flags.syn, seq: tcp.seq, options: tcp.headerLength - 20 };
+  }
+
+  it('Ethernet → IPv4 → TCP SYN with options', () => {
+    expect(stack(1, ethernetSyn)).toEqual({ network: 'ipv4', src: '192.0.2.10', dst: '192.0.2.20', sport: 51000, dport: 80, syn: true, seq: 0xa31b6ab9, options: 20 });
+  });
+
+  it('Linux cooked v1 → IPv4 → TCP SYN', () => {
+    expect(stack(113, sllSyn)).toEqual({ network: 'ipv4', src: '127.0.0.1', dst: '127.0.0.1', sport: 55371, dport: 10301, syn: true, seq: 0x4f0eae9b, options: 20 });
+  });
+
+  it('Linux cooked v2, BSD and OpenBSD loopback, raw IPv4 carry the same datagram', () => {
+    const ip = ethernetSyn.subarray(14);
+    const sll2 = Buffer.concat([Buffer.from('0800' + '0000' + '00000001' + '0304' + '00' + '06' + '000000000000' + '0000', 'hex'), ip]);
+    const expected = stack(1, ethernetSyn);
+    expect(stack(276, sll2)).toEqual(expected);
+    expect(stack(0, Buffer.concat([Buffer.from('02000000', 'hex'), ip]))).toEqual(expected); // little-endian host
+    expect(stack(0, Buffer.concat([Buffer.from('00000002', 'hex'), ip]))).toEqual(expected); // big-endian host
+    expect(stack(108, Buffer.concat([Buffer.from('00000002', 'hex'), ip]))).toEqual(expected);
+    for (const raw of [12, 14, 101, 228]) expect(stack(raw, ip)).toEqual(expected);
+  });
+
+  it('IPv4 options are skipped by the header length', () => {
+    const ip = Buffer.from(ethernetSyn.subarray(14));
+    const withOptions = Buffer.concat([ip.subarray(0, 20), Buffer.from('01010100', 'hex'), ip.subarray(20)]); // NOP NOP NOP EOL
+    withOptions[0] = 0x46;
+    withOptions.writeUInt16BE(ip.length + 4, 2);
+    const tcp = decodeTcp(decodeIpv4(withOptions)!.payload)!;
+    expect([tcp.srcPort, tcp.dstPort]).toEqual([51000, 80]);
+  });
+});
+
 describe('link layer', () => {
   it('decodes Ethernet II to IPv4', () => {
     const r = decodeEthernet(ethernet(segment));

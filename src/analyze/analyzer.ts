@@ -4,6 +4,7 @@
 import type { CaptureMeta, RawPacket } from '../capture/reader.js';
 import { LINK_TYPES, linkTypeName } from '../link/link.js';
 import { decodeIpv4, decodeIpv6, IPPROTO_TCP, type IpPacket } from '../ip/ip.js';
+import { Defragmenter } from '../ip/defrag.js';
 import { decodeTcp } from '../tcp/segment.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from '../model.js';
 import { Session, type SessionLimits } from './session.js';
@@ -28,10 +29,13 @@ function captureDiag(code: string, message: string, packet: number | null): Diag
 
 export class Analyzer {
   private readonly sessions = new Map<string, Session>();
+  private readonly defrag = new Defragmenter();
   private nextId = 0;
   private firstTs: number | null = null;
   private lastTs: number | null = null;
   private lastSweep = 0;
+  /** wall-clock time the last packet arrived, for captures read as they are made */
+  private lastArrival = Date.now();
   private readonly unknownLinks = new Set<number>();
   private readonly diagnostics: Diagnostic[] = [];
   private readonly summary: Summary = {
@@ -67,6 +71,7 @@ export class Analyzer {
   private decode(raw: RawPacket): void {
     this.firstTs ??= raw.ts;
     this.lastTs = raw.ts;
+    this.lastArrival = Date.now();
     const link = LINK_TYPES.get(raw.linkType);
     if (!link) {
       if (!this.unknownLinks.has(raw.linkType)) {
@@ -78,12 +83,24 @@ export class Analyzer {
     const l2 = link.decode(raw.data);
     if (!l2 || l2.network === 'other') return;
     const ip: IpPacket | null = l2.network === 'ipv4' ? decodeIpv4(l2.payload) : decodeIpv6(l2.payload);
-    if (!ip || ip.protocol !== IPPROTO_TCP || ip.fragment) return;
-    const seg = decodeTcp(ip.payload);
-    if (!seg) return;
-    if (ip.truncated || raw.capturedLength < raw.originalLength) {
-      this.diagnostics.push(captureDiag('capture.truncated-packet', `packet ${raw.number} was cut by the snapshot length (${raw.capturedLength} of ${raw.originalLength} bytes captured); its missing bytes are a gap in the stream`, raw.number));
+    if (!ip || ip.protocol !== IPPROTO_TCP) return;
+    let transport = ip.payload;
+    // bytes of the TCP payload the snapshot length cut off
+    let missing = ip.truncated ? ip.declaredLength - ip.payload.length : 0;
+    if (ip.fragmentOf) {
+      // a fragment that was cut cannot be joined: its datagram is lost
+      if (ip.truncated) {
+        this.truncated(raw);
+        return;
+      }
+      const whole = this.defrag.add(ip.fragmentOf.key, ip.fragmentOf.offset, ip.fragmentOf.more, ip.payload, raw.ts);
+      if (!whole) return;
+      transport = whole;
+      missing = 0;
     }
+    const seg = decodeTcp(transport);
+    if (ip.truncated || raw.capturedLength < raw.originalLength) this.truncated(raw);
+    if (!seg) return;
 
     const a = `${ip.src}|${seg.srcPort}`;
     const b = `${ip.dst}|${seg.dstPort}`;
@@ -100,8 +117,22 @@ export class Analyzer {
       this.sessions.set(key, session);
     }
     const dir = session.dirOf(ip.src, seg.srcPort);
-    session.packet({ number: raw.number, ts: raw.ts, relTs: raw.ts - this.firstTs }, dir, seg);
+    session.packet({ number: raw.number, ts: raw.ts, relTs: raw.ts - this.firstTs }, dir, seg, missing);
     if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
+  }
+
+  private truncated(raw: RawPacket): void {
+    this.diagnostics.push(captureDiag('capture.truncated-packet', `packet ${raw.number} was cut by the snapshot length (${raw.capturedLength} of ${raw.originalLength} bytes captured); its missing bytes are a gap in the stream`, raw.number));
+  }
+
+  /**
+   * For a capture read while it is being made (tcpdump -w - | wsdissect -):
+   * time passes even when no packet comes, so connections that are over get
+   * reported without waiting for the next packet.
+   */
+  tick(): void {
+    if (this.lastTs === null) return;
+    this.sweep(this.lastTs + (Date.now() - this.lastArrival) / 1000);
   }
 
   /** Reports connections that are over and have been quiet for the grace period. */
@@ -131,11 +162,14 @@ export class Analyzer {
     const open = [...this.sessions.values()].sort((x, y) => x.id - y.id);
     this.sessions.clear();
     for (const s of open) this.report(s);
+    const unjoined = this.defrag.finish();
+    if (unjoined > 0) this.diagnostics.push(captureDiag('ip.fragments-incomplete', `${unjoined} fragmented IP datagram${unjoined === 1 ? '' : 's'} never had all fragments captured; their bytes are missing from the streams`, null));
     const diagnostics = [...meta.diagnostics, ...this.diagnostics];
     for (const d of diagnostics) this.summary.diagnostics[d.severity]++;
     const capture: CaptureInfo = {
       file,
       format: meta.format,
+      compressed: meta.compressed,
       linkTypes: meta.linkTypes,
       packets: meta.packets,
       bytes: meta.bytes,

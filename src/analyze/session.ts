@@ -107,9 +107,10 @@ export class Session {
     return this.ends[0].ip === srcIp && this.ends[0].port === srcPort ? 0 : 1;
   }
 
-  packet(pkt: PacketRef, dir: Dir, seg: TcpSegment): void {
+  /** One TCP segment; `missing` payload bytes were cut off by the snapshot length. */
+  packet(pkt: PacketRef, dir: Dir, seg: TcpSegment, missing = 0): void {
     this.items = [];
-    const r = this.tcp.segment(dir, seg, pkt.number, pkt.ts);
+    const r = this.tcp.segment(dir, seg, pkt.number, pkt.ts, missing);
     if (this.clientDir === null && this.tcp.clientDir !== null) this.clientDir = this.tcp.clientDir;
     this.items.push({ kind: 'tcp', event: r.event, flags: seg.flags });
     if (r.keepAlive) this.items.push({ kind: 'keep-alive' });

@@ -1,26 +1,23 @@
-// Capture reading: turns a pcap file (or stream) into numbered raw packets,
-// one at a time, as they are read. Nothing is kept after a packet is handed on.
+// Capture reading: opens a file (or standard input, or a stream), tells its
+// format from its first bytes — never from its name — unwraps gzip, and hands
+// numbered raw packets on one at a time, as they are read. Nothing is kept
+// after a packet is handed on.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
-import pcapParser from 'pcap-parser';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import type { CaptureFormat, Diagnostic } from '../model.js';
+import type { RawPacket } from './packet.js';
+import { patchNanosecondMagic, PCAP_MAGIC_NS, PCAP_MAGIC_US, readPcap } from './pcap.js';
+import { PcapngReader } from './pcapng.js';
 
-export interface RawPacket {
-  /** 1-based, in file order (Wireshark's frame.number) */
-  number: number;
-  /** seconds since the epoch */
-  ts: number;
-  linkType: number;
-  capturedLength: number;
-  originalLength: number;
-  data: Buffer;
-}
+export type { RawPacket } from './packet.js';
 
 export interface CaptureMeta {
   format: CaptureFormat;
+  /** gzip-compressed on disk */
+  compressed: boolean;
   linkTypes: number[];
-  snapshotLength: number;
   packets: number;
   bytes: number;
   diagnostics: Diagnostic[];
@@ -37,12 +34,12 @@ export class CaptureError extends Error {
   }
 }
 
-const RECORD_HEADER_LENGTH = 16;
+const PCAPNG_MAGIC = '0a0d0d0a';
+const GZIP_MAGIC = '1f8b';
 
-function describeMagic(magic: string): string {
-  if (magic === '0a0d0d0a') return 'a pcapng capture, which this version cannot read yet (convert it with: editcap -F pcap IN OUT)';
-  if (magic === 'a1b23c4d' || magic === '4d3cb2a1') return 'a nanosecond pcap capture, which this version cannot read yet (convert it with: editcap -F pcap IN OUT)';
-  return `not a pcap capture (magic number 0x${magic || 'none'})`;
+function describeMagic(bytes: Buffer): string {
+  if (bytes.length < 4) return `not a capture file (only ${bytes.length} bytes)`;
+  return `not a pcap or pcapng capture (it starts with 0x${bytes.toString('hex', 0, 4)})`;
 }
 
 /** A person's words for a system error opening or reading the file. */
@@ -60,120 +57,175 @@ export function errnoReason(err: NodeJS.ErrnoException): string {
   }
 }
 
+function captureDiag(code: string, message: string): Diagnostic {
+  return { code, severity: 'warning', message, rfc: null, packet: null, frame: null, from: null };
+}
+
+type Chunks = AsyncIterator<Buffer>;
+
+/** Takes at least `n` bytes from the front of a chunk iterator (fewer at its end). */
+async function takeHead(it: Chunks, n: number): Promise<{ head: Buffer; ended: boolean }> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  while (length < n) {
+    const r = await it.next();
+    if (r.done) return { head: Buffer.concat(chunks, length), ended: true };
+    chunks.push(r.value);
+    length += r.value.length;
+  }
+  return { head: Buffer.concat(chunks, length), ended: false };
+}
+
+/** The head, then the rest of the chunks: the bytes as they were, as a stream again. */
+async function* prepend(head: Buffer, rest: Chunks): AsyncGenerator<Buffer> {
+  if (head.length > 0) yield head;
+  for (;;) {
+    const r = await rest.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
+async function open(source: string | Readable, name: string): Promise<Readable> {
+  if (typeof source !== 'string') return source;
+  if (source === '-') return process.stdin;
+  try {
+    const st = await stat(source);
+    if (st.isDirectory()) throw new CaptureError(name, 'is a directory, not a capture file');
+    if (st.size === 0) throw new CaptureError(name, 'empty file');
+  } catch (err) {
+    if (err instanceof CaptureError) throw err;
+    throw new CaptureError(name, errnoReason(err as NodeJS.ErrnoException));
+  }
+  return createReadStream(source, { highWaterMark: 256 * 1024 });
+}
+
 /**
- * Reads a classic pcap capture and calls onPacket for every record, in order.
- * `source` is a path, or '-' for standard input, or a readable stream.
- * Resolves with what was learned about the capture; rejects with CaptureError
- * only when nothing could be read (missing file, not a capture).
+ * Reads a capture — classic pcap (either byte order, micro- or nanosecond),
+ * pcapng, or either of them gzip-compressed — and calls onPacket for every
+ * packet, in order. `source` is a path, '-' for standard input, or a stream.
+ * Resolves with what was learned about the capture; a damaged or truncated
+ * file yields everything before the damage and a diagnostic. Rejects with
+ * CaptureError only when nothing could be read at all.
  */
-export async function readCapture(
-  source: string | Readable,
-  name: string,
-  onPacket: (packet: RawPacket) => void,
-): Promise<CaptureMeta> {
-  let input: Readable;
-  if (typeof source === 'string') {
-    if (source === '-') {
-      input = process.stdin;
-    } else {
-      try {
-        const st = await stat(source);
-        if (st.isDirectory()) throw new CaptureError(name, 'is a directory, not a capture file');
-        if (st.size === 0) throw new CaptureError(name, 'empty file');
-      } catch (err) {
-        if (err instanceof CaptureError) throw err;
-        throw new CaptureError(name, errnoReason(err as NodeJS.ErrnoException));
-      }
-      input = createReadStream(source);
+export async function readCapture(source: string | Readable, name: string, onPacket: (packet: RawPacket) => void): Promise<CaptureMeta> {
+  const file = await open(source, name);
+  const streams: Readable[] = [file];
+  const stop = (): void => {
+    for (const s of streams) s.destroy();
+  };
+  const meta: CaptureMeta = { format: 'pcap', compressed: false, linkTypes: [], packets: 0, bytes: 0, diagnostics: [] };
+  const deliver = (p: Omit<RawPacket, 'number'>): void => {
+    meta.packets++;
+    meta.bytes += p.capturedLength;
+    onPacket({ ...p, number: meta.packets });
+  };
+
+  let chunks: Chunks = file[Symbol.asyncIterator]() as Chunks;
+  let taken: { head: Buffer; ended: boolean };
+  try {
+    taken = await takeHead(chunks, 4);
+    if (taken.head.length === 0) throw new CaptureError(name, 'empty file');
+    if (taken.head.toString('hex', 0, 2) === GZIP_MAGIC) {
+      meta.compressed = true;
+      const gunzip = createGunzip();
+      const compressed = Readable.from(prepend(taken.head, chunks));
+      compressed.on('error', (err) => gunzip.destroy(err));
+      compressed.pipe(gunzip);
+      streams.push(compressed, gunzip);
+      chunks = gunzip[Symbol.asyncIterator]() as Chunks;
+      taken = await takeHead(chunks, 4);
+      if (taken.head.length === 0) throw new CaptureError(name, 'a gzip file with nothing inside');
     }
-  } else {
-    input = source;
+  } catch (err) {
+    stop();
+    if (err instanceof CaptureError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    throw new CaptureError(name, e.code?.startsWith('Z_') ? `a damaged gzip file (${e.message})` : errnoReason(e));
   }
 
-  return new Promise<CaptureMeta>((resolve, reject) => {
-    const parser = pcapParser.parse(input);
-    const meta: CaptureMeta = {
-      format: 'pcap',
-      linkTypes: [],
-      snapshotLength: 0,
-      packets: 0,
-      bytes: 0,
-      diagnostics: [],
-    };
+  const { head, ended } = taken;
+  const magic = head.toString('hex', 0, 4);
+  const problem = (reason: string): void => {
+    meta.diagnostics.push(captureDiag('capture.damaged', `${meta.compressed ? 'the compressed file' : 'the file'} is damaged after packet ${meta.packets}: ${reason}; everything before it was read`));
+  };
+
+  // damage before the first packet leaves nothing to analyse: that is an unreadable file
+  const nothingRead = (): void => {
+    const damage = meta.diagnostics.find((d) => d.code === 'capture.damaged');
+    if (meta.packets === 0 && damage) throw new CaptureError(name, damage.message.replace(/^the (compressed )?file is damaged after packet 0: /, '').replace(/; everything before it was read$/, ''));
+  };
+
+  if (magic === PCAP_MAGIC_US.le || magic === PCAP_MAGIC_US.be || magic === PCAP_MAGIC_NS.le || magic === PCAP_MAGIC_NS.be) {
+    const nanosecond = magic === PCAP_MAGIC_NS.le || magic === PCAP_MAGIC_NS.be;
+    meta.format = nanosecond ? 'pcap-ns' : 'pcap';
     let linkType = -1;
-    let sawHeader = false;
-    let settled = false;
-    let recordHeaders = 0;
+    let fatal: CaptureError | null = null;
+    if (ended) {
+      stop();
+      throw new CaptureError(name, `not a pcap capture (only ${head.length} bytes, shorter than a pcap header)`);
+    }
+    if (nanosecond) patchNanosecondMagic(head);
+    const stream = Readable.from(prepend(head, chunks));
+    streams.push(stream);
+    await readPcap(
+      stream,
+      nanosecond,
+      {
+        header: (lt) => {
+          linkType = lt;
+          meta.linkTypes.push(lt);
+        },
+        packet: (p) => deliver({ ...p, linkType }),
+        damaged: problem,
+        truncated: (left, inBody) => {
+          const what = !inBody && left < 16 ? 'a record header' : 'a packet record';
+          meta.diagnostics.push(captureDiag('capture.truncated-file', `the file ends in the middle of ${what} (${left} bytes after packet ${meta.packets}); everything before it was read`));
+        },
+        failed: (err, sawHeader) => {
+          const e = err as NodeJS.ErrnoException;
+          const reason = e.code?.startsWith('Z_') ? `the gzip stream is damaged (${e.message})` : e.code ? errnoReason(e) : e.message;
+          if (!sawHeader) fatal = new CaptureError(name, reason.startsWith('only') ? `not a pcap capture (${reason})` : reason);
+          else if (e.code === 'Z_BUF_ERROR') meta.diagnostics.push(captureDiag('capture.truncated-file', `the compressed file ends early, after packet ${meta.packets}; everything before it was read`));
+          else problem(reason);
+        },
+      },
+      stop,
+    );
+    if (fatal) throw fatal;
+    nothingRead();
+    return meta;
+  }
 
-    const finish = (err?: CaptureError): void => {
-      if (settled) return;
-      settled = true;
-      if (err) reject(err);
-      else resolve(meta);
-    };
-
-    parser.on('globalHeader', (header) => {
-      sawHeader = true;
-      linkType = header.linkLayerType;
-      meta.linkTypes.push(linkType);
-      meta.snapshotLength = header.snapshotLength;
+  if (magic === PCAPNG_MAGIC) {
+    meta.format = 'pcapng';
+    const reader = new PcapngReader({
+      packet: deliver,
+      damaged: problem,
+      interfaceAdded: (lt) => {
+        if (!meta.linkTypes.includes(lt)) meta.linkTypes.push(lt);
+      },
     });
-
-    parser.on('packetHeader', () => {
-      recordHeaders += 1;
-    });
-
-    parser.on('packet', (packet) => {
-      meta.packets += 1;
-      meta.bytes += packet.header.capturedLength;
-      onPacket({
-        number: meta.packets,
-        ts: packet.header.timestampSeconds + packet.header.timestampMicroseconds / 1e6,
-        linkType,
-        capturedLength: packet.header.capturedLength,
-        originalLength: packet.header.originalLength,
-        data: packet.data,
-      });
-    });
-
-    parser.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code) {
-        finish(new CaptureError(name, errnoReason(err)));
-        return;
+    reader.push(head);
+    try {
+      while (!reader.done) {
+        const r = await chunks.next();
+        if (r.done) break;
+        reader.push(r.value);
       }
-      const magic = /unknown magic number: ([0-9a-f]*)/.exec(err.message);
-      if (magic) {
-        finish(new CaptureError(name, describeMagic(magic[1] ?? '')));
-        return;
-      }
-      finish(new CaptureError(name, err.message));
-    });
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'Z_BUF_ERROR') meta.diagnostics.push(captureDiag('capture.truncated-file', `the compressed file ends early, after packet ${meta.packets}; everything before it was read`));
+      else problem(e.code?.startsWith('Z_') ? `the gzip stream is damaged (${e.message})` : errnoReason(e));
+    }
+    stop();
+    nothingRead();
+    if (reader.leftover > 0) {
+      meta.diagnostics.push(captureDiag('capture.truncated-file', `the file ends in the middle of a block (${reader.leftover} bytes after packet ${meta.packets}); everything before it was read`));
+    }
+    return meta;
+  }
 
-    parser.on('end', () => {
-      if (settled) return;
-      if (!sawHeader) {
-        const got = parser.buffer?.length ?? 0;
-        const magic = parser.buffer && got >= 4 ? parser.buffer.toString('hex', 0, 4) : '';
-        if (got === 0) finish(new CaptureError(name, 'empty file'));
-        else if (magic !== '' && magic !== 'd4c3b2a1' && magic !== 'a1b2c3d4') finish(new CaptureError(name, describeMagic(magic)));
-        else finish(new CaptureError(name, `not a pcap capture (only ${got} bytes, shorter than a pcap header)`));
-        return;
-      }
-      const left = parser.buffer?.length ?? 0;
-      const inBody = recordHeaders > meta.packets;
-      if (left > 0 || inBody) {
-        const what = !inBody && left < RECORD_HEADER_LENGTH ? 'a record header' : 'a packet record';
-        meta.diagnostics.push({
-          code: 'capture.truncated-file',
-          severity: 'warning',
-          message: `the file ends in the middle of ${what} (${left} bytes after packet ${meta.packets}); everything before it was read`,
-          rfc: null,
-          packet: null,
-          frame: null,
-          from: null,
-        });
-      }
-      finish();
-    });
-  });
+  stop();
+  throw new CaptureError(name, describeMagic(head));
 }

@@ -13,6 +13,10 @@ export interface IpPacket {
   truncated: boolean;
   /** a fragment of a larger datagram (not the whole transport header and payload) */
   fragment: boolean;
+  /** where a fragment belongs: the key of its datagram, its byte offset, and whether more follow */
+  fragmentOf: { key: string; offset: number; more: boolean } | null;
+  /** transport bytes the header declares (the payload may be shorter when the packet was cut) */
+  declaredLength: number;
 }
 
 export function formatIpv4(b: Buffer, offset: number): string {
@@ -57,15 +61,21 @@ export function decodeIpv4(b: Buffer): IpPacket | null {
   const fragmentOffset = flagsFragment & 0x1fff;
   // totalLength 0 happens with TSO captures: trust the captured length then
   const end = totalLength >= headerLength ? totalLength : b.length;
+  const src = formatIpv4(b, 12);
+  const dst = formatIpv4(b, 16);
+  const protocol = b[9] ?? 0;
+  const fragment = moreFragments || fragmentOffset !== 0;
   return {
     version: 4,
-    src: formatIpv4(b, 12),
-    dst: formatIpv4(b, 16),
-    protocol: b[9] ?? 0,
+    src,
+    dst,
+    protocol,
     // slicing to totalLength drops Ethernet padding after short packets
     payload: b.subarray(headerLength, Math.min(end, b.length)),
     truncated: b.length < end,
-    fragment: moreFragments || fragmentOffset !== 0,
+    fragment,
+    fragmentOf: fragment ? { key: `4|${src}|${dst}|${protocol}|${b.readUInt16BE(4)}`, offset: fragmentOffset * 8, more: moreFragments } : null,
+    declaredLength: end - headerLength,
   };
 }
 
@@ -81,7 +91,9 @@ export function decodeIpv6(b: Buffer): IpPacket | null {
   const end = 40 + payloadLength;
   let next = b[6] ?? 0;
   let offset = 40;
-  let fragment = false;
+  let fragmentOf: IpPacket['fragmentOf'] = null;
+  const src = formatIpv6(b, 8);
+  const dst = formatIpv6(b, 24);
   // skip extension headers until the transport header
   for (;;) {
     if (next === IPV6_HOP_BY_HOP || next === IPV6_ROUTING || next === IPV6_DEST_OPTIONS) {
@@ -92,9 +104,13 @@ export function decodeIpv6(b: Buffer): IpPacket | null {
     } else if (next === IPV6_FRAGMENT) {
       if (b.length < offset + 8) return null;
       const fo = b.readUInt16BE(offset + 2);
-      if ((fo & 0xfff8) !== 0 || (fo & 1) !== 0) fragment = true;
       next = b[offset] ?? 0;
+      // an atomic fragment (offset 0, no more) is a whole datagram (RFC 8200 §4.5)
+      if ((fo & 0xfff8) !== 0 || (fo & 1) !== 0) {
+        fragmentOf = { key: `6|${src}|${dst}|${b.readUInt32BE(offset + 4)}`, offset: fo & 0xfff8, more: (fo & 1) !== 0 };
+      }
       offset += 8;
+      if (fragmentOf) break; // what follows is the fragmentable part, whole only once reassembled
     } else {
       break;
     }
@@ -102,11 +118,13 @@ export function decodeIpv6(b: Buffer): IpPacket | null {
   }
   return {
     version: 6,
-    src: formatIpv6(b, 8),
-    dst: formatIpv6(b, 24),
+    src,
+    dst,
     protocol: next,
     payload: b.subarray(offset, Math.min(end, b.length)),
     truncated: b.length < end,
-    fragment,
+    fragment: fragmentOf !== null,
+    fragmentOf,
+    declaredLength: end - offset,
   };
 }

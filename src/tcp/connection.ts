@@ -41,7 +41,7 @@ export class TcpConnection {
     return this.rstSeen || (this.dirs[0].finSeen && this.dirs[1].finSeen);
   }
 
-  segment(dir: Dir, seg: TcpSegment, packet: number, ts: number): SegmentResult {
+  segment(dir: Dir, seg: TcpSegment, packet: number, ts: number, missing = 0): SegmentResult {
     this.lastTs = ts;
     const stream = this.dirs[dir];
     let event: LifecycleEvent = null;
@@ -68,7 +68,7 @@ export class TcpConnection {
       this.handshakeAck = packet;
     }
 
-    const accepted = stream.accept(seg.seq, seg.payload, packet, ts);
+    const accepted = stream.accept(seg.seq, seg.payload, packet, ts, missing);
     if (accepted.retransmission) this.retransmissions++;
     if (accepted.outOfOrder) this.outOfOrder++;
     for (const c of accepted.chunks) if (c.kind === 'gap') this.lostBytes += c.length;

@@ -55,8 +55,13 @@ export class TcpDirection {
     if (this.next === null) this.next = seqAdd(seq, 1);
   }
 
-  accept(seq: number, payload: Buffer, packet: number, ts: number): AcceptResult {
+  /**
+   * One segment's payload. `missing` bytes that followed it were not captured
+   * (the packet was cut by the snapshot length): they become a gap.
+   */
+  accept(seq: number, payload: Buffer, packet: number, ts: number, missing = 0): AcceptResult {
     const result: AcceptResult = { chunks: [], retransmission: false, outOfOrder: false, keepAlive: false };
+    if (missing > 0) return this.acceptCut(seq, payload, packet, ts, missing, result);
     if (payload.length === 0) return result;
     // capture started mid-stream: the first data seen defines the start
     if (this.next === null) this.next = seq;
@@ -80,6 +85,20 @@ export class TcpDirection {
     }
     const fresh = offset < 0 ? payload.subarray(-offset) : payload;
     this.deliver(fresh, packet, ts, result.chunks);
+    this.drain(result.chunks);
+    return result;
+  }
+
+  private acceptCut(seq: number, payload: Buffer, packet: number, ts: number, missing: number, result: AcceptResult): AcceptResult {
+    if (this.next === null) this.next = seq;
+    const offset = seqDiff(seq, this.next);
+    if (offset !== 0) {
+      // out of order or overlapping: keep what was captured, the hole stays a hole
+      return payload.length > 0 ? this.accept(seq, payload, packet, ts) : result;
+    }
+    if (payload.length > 0) this.deliver(payload, packet, ts, result.chunks);
+    result.chunks.push({ kind: 'gap', length: missing, packet, ts });
+    this.next = seqAdd(this.next, missing);
     this.drain(result.chunks);
     return result;
   }

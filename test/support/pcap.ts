@@ -210,3 +210,24 @@ export function upgradeResponse(extra: readonly string[] = [], opts: { status?: 
 }
 
 export const MASK = Buffer.from([0x37, 0xfa, 0x21, 0x3d]);
+
+/**
+ * Splits an Ethernet/IPv4 frame into IPv4 fragments carrying at most `size`
+ * payload bytes each (a multiple of 8), as a router would.
+ */
+export function fragmentIpv4(frame: Buffer, size: number, id = 0x4242): Buffer[] {
+  const eth = frame.subarray(0, 14);
+  const ip = frame.subarray(14);
+  const ihl = (ip[0]! & 0x0f) * 4;
+  const payload = ip.subarray(ihl, ip.readUInt16BE(2));
+  const out: Buffer[] = [];
+  for (let off = 0; off < payload.length; off += size) {
+    const piece = payload.subarray(off, off + size);
+    const header = Buffer.from(ip.subarray(0, ihl));
+    header.writeUInt16BE(ihl + piece.length, 2);
+    header.writeUInt16BE(id, 4);
+    header.writeUInt16BE((off + size < payload.length ? 0x2000 : 0) | (off / 8), 6);
+    out.push(Buffer.concat([eth, header, piece]));
+  }
+  return out;
+}

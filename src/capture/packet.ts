@@ -1,0 +1,12 @@
+// What capture reading hands to the rest of the pipeline, whatever the file format.
+
+export interface RawPacket {
+  /** 1-based, in file order (Wireshark's frame.number) */
+  number: number;
+  /** seconds since the epoch */
+  ts: number;
+  linkType: number;
+  capturedLength: number;
+  originalLength: number;
+  data: Buffer;
+}

@@ -1,0 +1,111 @@
+// The network layer in the pipeline: fragmented datagrams, packets cut by the
+// snapshot length, and reading a capture while it is being made.
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { Defragmenter } from '../src/ip/defrag.js';
+import { decodeIpv6 } from '../src/ip/ip.js';
+import { analyzeCapture, DEFAULT_OPTIONS } from '../src/index.js';
+import type { AnalysisSink, Connection } from '../src/model.js';
+import { analyze, codes, only } from './support/analyze.js';
+import { Conversation, fragmentIpv4, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
+
+function upgraded(): Conversation {
+  return new Conversation().handshake().send('client', upgradeRequest()).send('server', upgradeResponse());
+}
+
+describe('IP fragment reassembly', () => {
+  it('joins fragments in any order, the first copy of overlapping bytes winning', () => {
+    const d = new Defragmenter();
+    expect(d.add('k', 8, true, Buffer.from('89abcdef'), 0)).toBeNull();
+    expect(d.add('k', 16, false, Buffer.from('XY'), 0)).toBeNull();
+    expect(d.add('k', 8, true, Buffer.from('zzzzzzzz'), 0)).toBeNull();
+    expect(d.add('k', 0, true, Buffer.from('01234567'), 0)?.toString()).toBe('0123456789abcdefXY');
+    expect(d.finish()).toBe(0);
+  });
+
+  it('drops datagrams that wait too long, and counts them', () => {
+    const d = new Defragmenter({ maxDatagrams: 2, timeout: 30 });
+    d.add('a', 0, true, Buffer.alloc(8), 0);
+    d.add('b', 0, true, Buffer.alloc(8), 40);
+    d.add('c', 0, true, Buffer.alloc(8), 41);
+    d.add('d', 0, true, Buffer.alloc(8), 42); // over the limit: the oldest goes
+    expect(d.add('a', 8, false, Buffer.alloc(8), 43)).toBeNull();
+    // a timed out, b and c pushed out by the limit, d and the new a left at the end
+    expect(d.finish()).toBe(5);
+  });
+
+  it('decodes a WebSocket frame carried in a fragmented IPv4 datagram', async () => {
+    const conv = upgraded().send('server', wsFrame({ opcode: 1, payload: Buffer.from('x'.repeat(600)) }));
+    const last = conv.records.pop()!;
+    const pieces = fragmentIpv4(last.data, 256);
+    expect(pieces).toHaveLength(3);
+    // the second fragment arrives last
+    for (const data of [pieces[0]!, pieces[2]!, pieces[1]!]) conv.records.push({ ts: last.ts, data });
+    const r = await analyze(conv.pcap());
+    const c = only(r);
+    expect(c.frames.map((f) => [f.packet, f.payload.length])).toEqual([[8, 600]]);
+    expect(r.diagnostics).toEqual([]);
+  });
+
+  it('reports fragments that never complete', async () => {
+    const conv = upgraded().send('server', wsFrame({ opcode: 1, payload: Buffer.from('y'.repeat(600)) }));
+    const last = conv.records.pop()!;
+    conv.records.push({ ts: last.ts, data: fragmentIpv4(last.data, 256)[0]! });
+    const r = await analyze(conv.pcap());
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['ip.fragments-incomplete']);
+    expect(only(r).frames).toEqual([]);
+  });
+
+  it('stops an IPv6 header chain at a fragment header', () => {
+    const b = Buffer.alloc(40 + 8 + 16);
+    b[0] = 0x60;
+    b.writeUInt16BE(24, 4);
+    b[6] = 44; // fragment header
+    b[40] = 6; // then TCP
+    b.writeUInt16BE((2 << 3) | 1, 42); // offset 16 bytes, more fragments
+    b.writeUInt32BE(77, 44);
+    const ip = decodeIpv6(b)!;
+    expect(ip).toMatchObject({ protocol: 6, fragment: true, fragmentOf: { offset: 16, more: true } });
+    expect(ip.fragmentOf!.key).toContain('77');
+    expect(ip.payload.length).toBe(16);
+  });
+});
+
+describe('packets cut by the snapshot length', () => {
+  it('turn their missing bytes into a gap, not garbage', async () => {
+    const big = wsFrame({ opcode: 2, payload: Buffer.alloc(400, 0x11), mask: MASK });
+    const conv = upgraded().send('client', wsFrame({ opcode: 1, payload: Buffer.from('before'), mask: MASK })).send('client', big).send('client', wsFrame({ opcode: 1, payload: Buffer.from('after'), mask: MASK }));
+    const cut = conv.records[6]!;
+    conv.records[6] = { ts: cut.ts, data: cut.data.subarray(0, 200), originalLength: cut.data.length };
+    const r = await analyze(conv.pcap());
+    const c = only(r);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['capture.truncated-packet']);
+    expect(codes(c)).toContain('tcp.gap');
+    expect(c.tcp.lostBytes).toBe(cut.data.length - 200);
+    // the frame before is whole, the cut one is incomplete, nothing is invented after it
+    expect(c.frames.map((f) => [f.opcode, f.complete])).toEqual([
+      [1, true],
+      [2, false],
+    ]);
+  });
+});
+
+describe('a capture read while it is being made', () => {
+  it('reports a finished connection before the capture ends', async () => {
+    const conv = upgraded().send('client', wsFrame({ opcode: 8, payload: Buffer.from([3, 232]), mask: MASK })).send('server', wsFrame({ opcode: 8, payload: Buffer.from([3, 232]) })).fin('server').fin('client');
+    const bytes = conv.pcap();
+    const stream = new PassThrough();
+    const seen: string[] = [];
+    const sink: AnalysisSink = {
+      connection: (c: Connection) => seen.push(`connection ${c.id}`),
+      end: () => seen.push('end'),
+    };
+    const done = analyzeCapture(stream, sink, { analyzer: { ...DEFAULT_OPTIONS, closedGrace: 0.2 } });
+    stream.write(bytes);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    seen.push('stream still open');
+    stream.end();
+    await done;
+    expect(seen).toEqual(['connection 0', 'stream still open', 'end']);
+  });
+});
