@@ -133,13 +133,13 @@ export class PcapngReader {
         this.interfaceBlock(body);
         break;
       case EPB:
-        this.enhancedPacket(body);
+        this.timedPacket(body, false);
         break;
       case SPB:
         this.simplePacket(body);
         break;
       case OPB:
-        this.obsoletePacket(body);
+        this.timedPacket(body, true);
         break;
       default:
         break; // name resolution, statistics, custom blocks…: not needed here
@@ -200,44 +200,17 @@ export class PcapngReader {
     return iface;
   }
 
-  private enhancedPacket(body: Buffer): void {
-    if (body.length < 20) {
-      this.stop(`block ${this.blocks}: an enhanced packet block too short to hold its fields`);
-      return;
-    }
-    const iface = this.iface(this.u32(body, 0), 'a packet');
-    if (!iface) return;
-    const capturedLength = this.u32(body, 12);
-    const originalLength = this.u32(body, 16);
-    if (20 + capturedLength > body.length) {
-      this.stop(`block ${this.blocks}: a packet of ${capturedLength} captured bytes does not fit in its block`);
-      return;
-    }
-    this.on.packet({
-      ts: this.timestamp(iface, this.u32(body, 4), this.u32(body, 8)),
-      linkType: iface.linkType,
-      capturedLength,
-      originalLength,
-      data: body.subarray(20, 20 + capturedLength),
-    });
-  }
-
-  private simplePacket(body: Buffer): void {
-    const iface = this.iface(0, 'a simple packet block');
-    if (!iface || body.length < 4) return;
-    const originalLength = this.u32(body, 0);
-    const room = body.length - 4;
-    const capturedLength = Math.min(originalLength, room, iface.snapLength === 0 ? room : iface.snapLength);
-    // a simple packet block carries no timestamp
-    this.on.packet({ ts: 0, linkType: iface.linkType, capturedLength, originalLength, data: body.subarray(4, 4 + capturedLength) });
-  }
-
-  private obsoletePacket(body: Buffer): void {
+  /**
+   * Enhanced (EPB) and obsolete (OPB) packet blocks share one layout after
+   * their interface id: timestamp high and low, captured length, original
+   * length, data. The EPB's id is 32 bits; the OPB's is 16 bits, then drops.
+   */
+  private timedPacket(body: Buffer, obsolete: boolean): void {
     if (body.length < 20) {
       this.stop(`block ${this.blocks}: a packet block too short to hold its fields`);
       return;
     }
-    const iface = this.iface(this.u16(body, 0), 'a packet');
+    const iface = this.iface(obsolete ? this.u16(body, 0) : this.u32(body, 0), 'a packet');
     if (!iface) return;
     const capturedLength = this.u32(body, 12);
     if (20 + capturedLength > body.length) {
@@ -251,5 +224,15 @@ export class PcapngReader {
       originalLength: this.u32(body, 16),
       data: body.subarray(20, 20 + capturedLength),
     });
+  }
+
+  private simplePacket(body: Buffer): void {
+    const iface = this.iface(0, 'a simple packet block');
+    if (!iface || body.length < 4) return;
+    const originalLength = this.u32(body, 0);
+    const room = body.length - 4;
+    const capturedLength = Math.min(originalLength, room, iface.snapLength === 0 ? room : iface.snapLength);
+    // a simple packet block carries no timestamp
+    this.on.packet({ ts: 0, linkType: iface.linkType, capturedLength, originalLength, data: body.subarray(4, 4 + capturedLength) });
   }
 }
