@@ -102,8 +102,10 @@ export interface Frame {
   message: number | null;
   /** unmasked payload bytes (at most the configured number held) */
   payload: Buffer;
-  /** false when the capture ended (or the stream broke) before the whole payload arrived */
+  /** false when bytes of the frame were never captured (loss, or the capture's end) */
   complete: boolean;
+  /** payload bytes never captured */
+  missingBytes: number;
   close: CloseInfo | null;
 }
 
@@ -136,6 +138,8 @@ export interface TcpInfo {
   retransmissions: number;
   outOfOrder: number;
   lostBytes: number;
+  /** the packet of each side's FIN; one without the other is a half-close */
+  finBy: { client: number | null; server: number | null };
 }
 
 export interface ConnectionClose {
@@ -154,6 +158,8 @@ export interface Connection {
   client: Endpoint;
   server: Endpoint;
   websocket: boolean;
+  /** how the connection was known to be WebSocket: its handshake, --decode-as, or a run of valid frames */
+  detection: 'handshake' | 'decode-as' | 'heuristic' | null;
   tcp: TcpInfo;
   handshake: Handshake | null;
   frames: Frame[];

@@ -82,11 +82,15 @@ describe('packets cut by the snapshot length', () => {
     expect(r.diagnostics.map((d) => d.code)).toEqual(['capture.truncated-packet']);
     expect(codes(c)).toContain('tcp.gap');
     expect(c.tcp.lostBytes).toBe(cut.data.length - 200);
-    // the frame before is whole, the cut one is incomplete, nothing is invented after it
-    expect(c.frames.map((f) => [f.opcode, f.complete])).toEqual([
-      [1, true],
-      [2, false],
+    // the frame before is whole; the cut one is incomplete, its header still says
+    // where it ends, so the frame after it is decoded in step
+    expect(c.frames.map((f) => [f.opcode, f.complete, f.missingBytes])).toEqual([
+      [1, true, 0],
+      [2, false, cut.data.length - 200],
+      [1, true, 0],
     ]);
+    expect(c.frames[2]!.payload.toString()).toBe('after');
+    expect(codes(c)).not.toContain('ws.resync');
   });
 });
 

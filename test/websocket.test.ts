@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeFrameHeader, unmask } from '../src/websocket/frame.js';
-import { FrameParser, type DecodedFrame } from '../src/websocket/parser.js';
+import { FrameParser, type DecodedFrame, type FrameEvents } from '../src/websocket/parser.js';
 import { MessageAssembler } from '../src/websocket/messages.js';
 import { checkCloseBody, checkFrameHeader } from '../src/websocket/checks.js';
 import { closeCodeName, isValidCloseCode } from '../src/websocket/close.js';
@@ -41,6 +41,14 @@ describe('frame header decoder (RFC 6455 §5.2)', () => {
   });
 });
 
+function collect(out: DecodedFrame[], notes: string[] = []): FrameEvents {
+  return {
+    frame: (f) => out.push(f),
+    resync: (skipped, packet, masked) => notes.push(`resync ${skipped} at ${packet}${masked ? ' masked' : ''}`),
+    unsynced: (skipped) => notes.push(`unsynced ${skipped}`),
+  };
+}
+
 describe('frame parser', () => {
   const stream = Buffer.concat([
     wsFrame({ opcode: 1, payload: Buffer.from('Hello'), mask: MASK }),
@@ -53,7 +61,7 @@ describe('frame parser', () => {
   function parse(chunks: Buffer[]): DecodedFrame[] {
     const p = new FrameParser();
     const out: DecodedFrame[] = [];
-    chunks.forEach((c, i) => p.push(c, i + 1, i, (f) => out.push(f)));
+    chunks.forEach((c, i) => p.push(c, i + 1, i, collect(out)));
     return out;
   }
 
@@ -95,9 +103,9 @@ describe('frame parser', () => {
   it('holds at most the configured payload bytes, and hands on an unfinished frame at the end', () => {
     const p = new FrameParser(10);
     const out: DecodedFrame[] = [];
-    p.push(wsFrame({ opcode: 2, payload: Buffer.alloc(100, 9) }).subarray(0, 50), 1, 0, (f) => out.push(f));
+    p.push(wsFrame({ opcode: 2, payload: Buffer.alloc(100, 9) }).subarray(0, 50), 1, 0, collect(out));
     expect(p.partial?.received).toBe(48);
-    p.end((f) => out.push(f));
+    p.end(collect(out));
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ complete: false, received: 48 });
     expect(out[0]!.payload.length).toBe(10);

@@ -7,20 +7,24 @@ import { decodeIpv4, decodeIpv6, IPPROTO_TCP, type IpPacket } from '../ip/ip.js'
 import { Defragmenter } from '../ip/defrag.js';
 import { decodeTcp } from '../tcp/segment.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from '../model.js';
-import { Session, type SessionLimits } from './session.js';
+import { Session, type SessionOptions } from './session.js';
 import { DEFAULT_MAX_HELD } from '../websocket/parser.js';
-import { DEFAULT_HOLD_LIMIT } from '../tcp/reassembly.js';
+import { DEFAULT_GLOBAL_HOLD_LIMIT, DEFAULT_HOLD_LIMIT, HoldBudget } from '../tcp/reassembly.js';
 import { DEFAULT_MAX_HEAD } from '../http/reader.js';
 
-export interface AnalyzerOptions {
-  limits: SessionLimits;
+export interface AnalyzerOptions extends SessionOptions {
   /** seconds (capture time) a closed connection waits for stray packets before it is reported */
   closedGrace: number;
+  /** bytes held out of order by all connections together */
+  globalReassemblyHold: number;
 }
 
 export const DEFAULT_OPTIONS: AnalyzerOptions = {
   limits: { maxFramePayload: DEFAULT_MAX_HELD, reassemblyHold: DEFAULT_HOLD_LIMIT, maxHttpHead: DEFAULT_MAX_HEAD },
+  decodeAs: new Set(),
+  sniffBytes: 64 * 1024,
   closedGrace: 5,
+  globalReassemblyHold: DEFAULT_GLOBAL_HOLD_LIMIT,
 };
 
 function captureDiag(code: string, message: string, packet: number | null): Diagnostic {
@@ -30,6 +34,7 @@ function captureDiag(code: string, message: string, packet: number | null): Diag
 export class Analyzer {
   private readonly sessions = new Map<string, Session>();
   private readonly defrag = new Defragmenter();
+  private readonly budget: HoldBudget;
   private nextId = 0;
   private firstTs: number | null = null;
   private lastTs: number | null = null;
@@ -49,7 +54,9 @@ export class Analyzer {
   constructor(
     private readonly sink: AnalysisSink,
     private readonly options: AnalyzerOptions = DEFAULT_OPTIONS,
-  ) {}
+  ) {
+    this.budget = new HoldBudget(options.globalReassemblyHold);
+  }
 
   /** One packet through the pipeline; a failure inside it is reported, never thrown. */
   packet(raw: RawPacket): void {
@@ -113,7 +120,7 @@ export class Analyzer {
       session = undefined;
     }
     if (!session) {
-      session = new Session(this.nextId++, { ip: ip.src, port: seg.srcPort }, { ip: ip.dst, port: seg.dstPort }, this.options.limits, () => this.firstTs ?? 0);
+      session = new Session(this.nextId++, { ip: ip.src, port: seg.srcPort }, { ip: ip.dst, port: seg.dstPort }, this.options, () => this.firstTs ?? 0, this.budget);
       this.sessions.set(key, session);
     }
     const dir = session.dirOf(ip.src, seg.srcPort);

@@ -14,6 +14,8 @@ export type PacketItem =
   | { kind: 'keep-alive' }
   | { kind: 'out-of-order'; bytes: number }
   | { kind: 'gap'; bytes: number }
+  | { kind: 'resync'; skipped: number }
+  | { kind: 'detected'; skipped: number }
   | { kind: 'opaque'; bytes: number }
   | { kind: 'held'; bytes: number }
   | { kind: 'http-partial'; role: 'request' | 'response'; bytes: number }
@@ -89,7 +91,7 @@ export function describeFrame(f: Frame, messageType: 'text' | 'binary' | null = 
   const compressed = f.rsv1 && f.message !== null;
   if (messageType === 'text' && f.payload.length > 0 && !compressed) parts.push(previewText(f.payload, 24));
   if (f.packets.length > 1) parts.push(`(reassembled from ${f.packets.length} segments)`);
-  if (!f.complete) parts.push('(incomplete)');
+  if (!f.complete) parts.push(f.missingBytes > 0 ? `(incomplete: ${plural(f.missingBytes, 'byte')} never captured)` : '(incomplete)');
   if (completes && completes.frames.length > 1) {
     const whole = completes.type === 'text' && !completes.compressed ? `: ${previewText(completes.payload, 32)}` : '';
     parts.push(`— completes ${completes.type} message ${completes.index} (${plural(completes.frames.length, 'fragment')}, ${plural(completes.length, 'byte')})${whole}`);
@@ -109,6 +111,10 @@ function describeItem(item: PacketItem): string | null {
       return `out-of-order segment, ${plural(item.bytes, 'byte')} held until the hole before them fills`;
     case 'gap':
       return `${plural(item.bytes, 'byte')} never captured (capture loss)`;
+    case 'resync':
+      return `decoding resumes at a frame header after ${plural(item.skipped, 'byte')} that could not be framed`;
+    case 'detected':
+      return `WebSocket recognised from a run of valid frames${item.skipped > 0 ? ` (the first ${plural(item.skipped, 'byte')} end a frame begun before the capture)` : ''}`;
     case 'opaque':
       return `${plural(item.bytes, 'byte')} of data`;
     case 'held':

@@ -22,7 +22,9 @@ import type { TcpSegment } from '../tcp/segment.js';
 import { parseRequestLine, parseStatusLine } from '../http/head.js';
 import { HttpReader } from '../http/reader.js';
 import { checkRequest, checkResponse, describeHandshake, isUpgradeAttempt } from '../http/handshake.js';
-import { FrameParser, type DecodedFrame } from '../websocket/parser.js';
+import { FrameParser, SYNC_WINDOW, type DecodedFrame, type FrameEvents } from '../websocket/parser.js';
+import type { SyncRules } from '../websocket/sync.js';
+import type { HoldBudget } from '../tcp/reassembly.js';
 import { MessageAssembler, type AssembledMessage } from '../websocket/messages.js';
 import { checkCloseBody, checkFrameHeader, type Finding } from '../websocket/checks.js';
 import { isControl } from '../websocket/frame.js';
@@ -38,13 +40,24 @@ export interface SessionLimits {
   maxHttpHead: number;
 }
 
+export interface SessionOptions {
+  limits: SessionLimits;
+  /** server ports whose connections are WebSocket even without a handshake (tshark's decode-as) */
+  decodeAs: ReadonlySet<number>;
+  /** bytes of a connection without a handshake examined for a run of valid frames */
+  sniffBytes: number;
+}
+
+/** Frames in a row that make bytes with no handshake WebSocket, by heuristic. */
+const SNIFF_RUN = 3;
+
 export interface PacketRef {
   number: number;
   ts: number;
   relTs: number;
 }
 
-type Mode = 'http' | 'await-response' | 'websocket' | 'opaque' | 'lost';
+type Mode = 'http' | 'await-response' | 'websocket' | 'sniff' | 'opaque' | 'lost';
 
 interface Direction {
   mode: Mode;
@@ -57,16 +70,32 @@ interface Direction {
   frames: number;
   /** index of this direction's Close frame, once sent */
   closeFrame: number | null;
+  /** bytes examined while sniffing for frames */
+  sniffed: number;
 }
 
 function newDirection(): Direction {
-  return { mode: 'http', http: null, parser: null, assembler: null, held: [], frames: 0, closeFrame: null };
+  return { mode: 'http', http: null, parser: null, assembler: null, held: [], frames: 0, closeFrame: null, sniffed: 0 };
+}
+
+/** How the roles were decided: the SYN and HTTP are facts, the ports a guess that frames may correct. */
+type RolesFrom = 'syn' | 'http' | 'frames' | 'ports';
+
+/** Whether the server is the side with `a`'s port, guessing from the port numbers alone. */
+export function serverByPort(a: number, b: number): boolean {
+  const wellKnown = (p: number): boolean => p < 1024;
+  const ephemeral = (p: number): boolean => p >= 32768;
+  if (wellKnown(a) !== wellKnown(b)) return wellKnown(a);
+  if (ephemeral(a) !== ephemeral(b)) return !ephemeral(a);
+  return a < b;
 }
 
 export class Session {
   readonly tcp: TcpConnection;
   private readonly ends: [Endpoint, Endpoint];
   private clientDir: Dir | null = null;
+  private rolesFrom: RolesFrom | null = null;
+  private detection: Connection['detection'] = null;
   private readonly dirs: [Direction, Direction] = [newDirection(), newDirection()];
   private phase: Phase = 'tcp-handshake';
   private websocket = false;
@@ -91,15 +120,19 @@ export class Session {
   /** items produced while the current packet is processed */
   private items: PacketItem[] = [];
 
+  private readonly limits: SessionLimits;
+
   constructor(
     readonly id: number,
     first: Endpoint,
     second: Endpoint,
-    private readonly limits: SessionLimits,
+    private readonly options: SessionOptions,
     private readonly firstTs: () => number,
+    budget?: HoldBudget,
   ) {
     this.ends = [first, second];
-    this.tcp = new TcpConnection(limits.reassemblyHold);
+    this.limits = options.limits;
+    this.tcp = new TcpConnection(this.limits.reassemblyHold, budget);
   }
 
   /** Direction of a packet going from `src`. */
@@ -111,11 +144,20 @@ export class Session {
   packet(pkt: PacketRef, dir: Dir, seg: TcpSegment, missing = 0): void {
     this.items = [];
     const r = this.tcp.segment(dir, seg, pkt.number, pkt.ts, missing);
-    if (this.clientDir === null && this.tcp.clientDir !== null) this.clientDir = this.tcp.clientDir;
+    if (this.rolesFrom !== 'syn' && this.tcp.clientDir !== null) {
+      this.clientDir = this.tcp.clientDir;
+      this.rolesFrom = 'syn';
+    }
     this.items.push({ kind: 'tcp', event: r.event, flags: seg.flags });
     if (r.keepAlive) this.items.push({ kind: 'keep-alive' });
     if (r.retransmission) this.items.push({ kind: 'retransmission', bytes: seg.payload.length });
+    if (r.conflict) {
+      this.diag({ code: 'tcp.overlap-conflict', severity: 'warning', message: `packet ${pkt.number} carries bytes already received, and they differ from the first copy (the first copy is kept)`, rfc: null }, pkt.number, null, this.side(dir));
+    }
     if (r.outOfOrder) this.items.push({ kind: 'out-of-order', bytes: seg.payload.length });
+    const other: Dir = dir === 0 ? 1 : 0;
+    // the peer's bytes that this acknowledgement shows were lost by the capture come first
+    for (const chunk of r.peerChunks) this.feed(other, chunk);
     for (const chunk of r.chunks) this.feed(dir, chunk);
     this.annotate(pkt, dir);
   }
@@ -137,22 +179,35 @@ export class Session {
     this.diagnostics.push({ code: f.code, severity: f.severity, message: f.message, rfc: f.rfc, packet, frame, from });
   }
 
-  /** Decides which side is the client when no SYN was seen: the one that speaks HTTP first. */
+  /**
+   * Decides which side is the client when no SYN was seen: the one that
+   * speaks HTTP first; failing that, a guess from the ports (a well-known or
+   * non-ephemeral port is the server's), which frames may correct later.
+   */
   private resolveRoles(dir: Dir, data: Buffer): void {
     if (this.clientDir !== null) return;
     const probe = new HttpReader('request');
-    const asRequest = probe.push(data.subarray(0, 64), 0, 0);
-    if (!asRequest.notHttp) this.clientDir = dir;
-    else if (data.subarray(0, 5).toString('latin1') === 'HTTP/') this.clientDir = dir === 0 ? 1 : 0;
-    else this.clientDir = 0;
+    if (!probe.push(data.subarray(0, 64), 0, 0).notHttp) {
+      this.clientDir = dir;
+      this.rolesFrom = 'http';
+    } else if (data.subarray(0, 5).toString('latin1') === 'HTTP/') {
+      this.clientDir = dir === 0 ? 1 : 0;
+      this.rolesFrom = 'http';
+    } else {
+      this.clientDir = serverByPort(this.ends[0].port, this.ends[1].port) ? 1 : 0;
+      this.rolesFrom = 'ports';
+    }
   }
 
   private feed(dir: Dir, chunk: Chunk): void {
     const d = this.dirs[dir];
     if (chunk.kind === 'gap') {
-      this.diag({ code: 'tcp.gap', severity: 'warning', message: `${chunk.length} bytes from the ${this.side(dir)} were never captured; decoding of this direction stops there`, rfc: null }, chunk.packet, null, this.side(dir));
+      const framed = d.mode === 'websocket' || d.mode === 'sniff';
+      const then = framed ? 'frame decoding goes on' : d.mode === 'await-response' || d.mode === 'http' ? 'this direction is not decoded further' : 'nothing was being decoded here';
+      this.diag({ code: 'tcp.gap', severity: 'warning', message: `${chunk.length} bytes from the ${this.side(dir)} were never captured (capture loss); ${then}`, rfc: null }, chunk.packet, null, this.side(dir));
       this.items.push({ kind: 'gap', bytes: chunk.length });
-      if (d.mode === 'await-response') d.held.push(chunk);
+      if (framed) d.parser!.gap(chunk.length, chunk.packet, chunk.ts, this.frameEvents(dir));
+      else if (d.mode === 'await-response') d.held.push(chunk);
       else d.mode = 'lost';
       return;
     }
@@ -171,6 +226,9 @@ export class Session {
         case 'websocket':
           data = this.feedWebSocket(dir, data, chunk.packet, chunk.ts);
           break;
+        case 'sniff':
+          data = this.feedSniff(dir, data, chunk.packet, chunk.ts);
+          break;
         case 'opaque':
         case 'lost':
           this.items.push({ kind: 'opaque', bytes: data.length });
@@ -186,7 +244,7 @@ export class Session {
     d.http ??= new HttpReader(isClient ? 'request' : 'response', this.limits.maxHttpHead);
     const r = d.http.push(data, packet, ts);
     if (r.notHttp) {
-      d.mode = 'opaque';
+      this.notHttp(dir);
       return r.rest;
     }
     if (r.tooLarge) {
@@ -244,6 +302,7 @@ export class Session {
     client.held = [];
     if (line.status === 101) {
       this.deflate = this.handshake.extensions.some((e) => e.name === 'permessage-deflate');
+      this.detection = 'handshake';
       this.startWebSocket(dir);
       this.startWebSocket(dir === 0 ? 1 : 0);
       this.replayHeld(held, true);
@@ -256,10 +315,105 @@ export class Session {
     return r.rest;
   }
 
-  private startWebSocket(dir: Dir): void {
+  /**
+   * A direction whose bytes are not HTTP. Without a handshake seen, it may
+   * still be WebSocket: a capture that starts mid-connection. With
+   * --decode-as for its server port it is decoded as WebSocket; otherwise its
+   * first bytes are examined for a run of valid frames.
+   */
+  private notHttp(dir: Dir): void {
+    const d = this.dirs[dir];
+    if (this.handshake !== null || this.websocket) {
+      d.mode = 'opaque';
+      return;
+    }
+    const ports = [this.ends[0].port, this.ends[1].port];
+    const asked = ports.find((p) => this.options.decodeAs.has(p));
+    if (asked !== undefined) {
+      // the user says which side is the server
+      this.clientDir = this.ends[0].port === asked ? 1 : 0;
+      this.rolesFrom = this.rolesFrom === 'syn' ? 'syn' : 'ports';
+      this.detection = 'decode-as';
+      this.websocket = true;
+      this.startWebSocket(0, true);
+      this.startWebSocket(1, true);
+      return;
+    }
+    if (this.options.sniffBytes <= 0) {
+      d.mode = 'opaque';
+      return;
+    }
+    d.mode = 'sniff';
+    d.parser = new FrameParser(this.limits.maxFramePayload);
+    d.parser.startUnsynced(SNIFF_RUN);
+  }
+
+  /** Bytes of a direction that may be WebSocket: looked at until a run of frames is found, or the budget ends. */
+  private feedSniff(dir: Dir, data: Buffer, packet: number, ts: number): Buffer {
+    const d = this.dirs[dir];
+    d.sniffed += data.length;
+    d.parser!.push(data, packet, ts, this.frameEvents(dir));
+    if (d.mode === 'sniff' && d.sniffed > this.options.sniffBytes) {
+      d.mode = 'opaque';
+      d.parser = null;
+    }
+    return Buffer.alloc(0);
+  }
+
+  /** A run of valid frames was found in a direction without a handshake: the connection is WebSocket. */
+  private detected(dir: Dir, masked: boolean): void {
+    // clients mask, servers do not (RFC 6455 §5.1): the frames tell the roles
+    if (this.rolesFrom !== 'syn' && this.rolesFrom !== 'http') {
+      this.clientDir = masked ? dir : dir === 0 ? 1 : 0;
+      this.rolesFrom = 'frames';
+    }
+    this.websocket = true;
+    this.detection = 'heuristic';
+    for (const x of [0, 1] as const) {
+      const d = this.dirs[x];
+      d.assembler = new MessageAssembler(() => this.nextMessage++, this.deflate);
+      d.parser?.setRules(this.syncRules(x));
+      if (x === dir) d.mode = 'websocket';
+      else if (d.mode === 'sniff') d.mode = 'websocket'; // its parser goes on looking for a boundary, now with the roles known
+      else if (d.mode === 'http' || d.mode === 'opaque') this.startWebSocket(x, true);
+    }
+  }
+
+  private syncRules(dir: Dir): SyncRules {
+    return { masked: this.side(dir) === 'client', deflate: this.deflate, maxLength: SYNC_WINDOW };
+  }
+
+  private frameEvents(dir: Dir): FrameEvents {
+    return {
+      frame: (f) => this.onFrame(dir, f),
+      resync: (skipped, packet, masked) => this.onResync(dir, skipped, packet, masked),
+      unsynced: (skipped) => {
+        if (this.dirs[dir].mode !== 'websocket') return; // sniffing found nothing: not WebSocket, nothing to say
+        this.diag({ code: 'ws.unframed', severity: 'info', message: `${skipped} bytes from the ${this.side(dir)} could not be framed before the capture ended`, rfc: null }, null, null, this.side(dir));
+      },
+    };
+  }
+
+  private onResync(dir: Dir, skipped: number, packet: number, masked: boolean): void {
+    const d = this.dirs[dir];
+    if (d.mode === 'sniff') {
+      this.detected(dir, masked);
+      this.items.push({ kind: 'detected', skipped });
+      if (skipped > 0) this.diag({ code: 'ws.resync', severity: 'info', message: `the first ${skipped} bytes from the ${this.side(dir)} are the end of a frame that began before the capture; decoding starts at the next frame header`, rfc: null }, packet, null, this.side(dir));
+      return;
+    }
+    d.assembler?.lost();
+    if (skipped === 0 && d.frames === 0) return; // the first frame starts right at the first byte
+    this.items.push({ kind: 'resync', skipped });
+    const why = d.frames === 0 ? 'before the first frame header found' : 'after the capture lost bytes';
+    this.diag({ code: 'ws.resync', severity: 'info', message: `frame decoding resumed at a frame header in packet ${packet}; ${skipped} bytes ${why} were skipped, and no frame is invented for them`, rfc: null }, packet, null, this.side(dir));
+  }
+
+  private startWebSocket(dir: Dir, unsynced = false): void {
     const d = this.dirs[dir];
     d.mode = 'websocket';
-    d.parser = new FrameParser(this.limits.maxFramePayload);
+    d.parser = new FrameParser(this.limits.maxFramePayload, this.syncRules(dir));
+    if (unsynced) d.parser.startUnsynced();
     d.assembler = new MessageAssembler(() => this.nextMessage++, this.deflate);
   }
 
@@ -282,7 +436,7 @@ export class Session {
 
   private feedWebSocket(dir: Dir, data: Buffer, packet: number, ts: number): Buffer {
     const d = this.dirs[dir];
-    if (d.frames === 0 && d.parser!.partial === null && d.parser!.pendingHeaderBytes === 0 && this.looksLikeHttpAgain(dir, data)) {
+    if (this.detection === 'handshake' && d.frames === 0 && d.parser!.partial === null && d.parser!.pendingHeaderBytes === 0 && this.looksLikeHttpAgain(dir, data)) {
       // The 101 did not take: the peer goes on speaking HTTP (a client that rejected
       // the server's handshake, or a test harness). Both directions return to HTTP.
       for (const x of this.dirs) {
@@ -290,7 +444,7 @@ export class Session {
       }
       return data;
     }
-    d.parser!.push(data, packet, ts, (f) => this.onFrame(dir, f));
+    d.parser!.push(data, packet, ts, this.frameEvents(dir));
     const partial = d.parser!.partial;
     if (partial) this.items.push({ kind: 'partial-frame', opcode: partial.header.opcode, received: partial.received, total: partial.header.payloadLength, from: this.side(dir) });
     return Buffer.alloc(0);
@@ -350,6 +504,7 @@ export class Session {
       message: step.message,
       payload: df.payload,
       complete: df.complete,
+      missingBytes: df.missing,
       close,
     };
     this.frames.push(frame);
@@ -399,7 +554,7 @@ export class Session {
     });
     for (const dir of [0, 1] as const) {
       const d = this.dirs[dir];
-      d.parser?.end((f) => this.onFrame(dir, f));
+      if (d.mode === 'websocket' || d.mode === 'sniff') d.parser?.end(this.frameEvents(dir));
       const open = d.assembler?.end();
       if (open) this.addMessage(open, this.side(dir), this.frames[open.frames[open.frames.length - 1] ?? 0]?.packet ?? 0);
     }
@@ -407,9 +562,16 @@ export class Session {
       this.handshake = describeHandshake(this.pendingRequest, null);
       this.diagnostics.push({ code: 'handshake.no-response', severity: 'warning', message: `the upgrade request in packet ${this.pendingRequest.packet} got no response in this capture`, rfc: 'RFC 6455 §4.1', packet: this.pendingRequest.packet, frame: null, from: 'client' });
     }
-    const upgraded = this.handshake?.outcome === 'upgraded';
+    if (this.tcp.syn === null && this.tcp.synAck === null) {
+      const first = this.timeline[0]?.packet ?? null;
+      const how = this.detection === 'heuristic' ? '; WebSocket was recognised from a run of valid frames' : this.detection === 'decode-as' ? '; decoded as WebSocket as asked (--decode-as)' : '';
+      this.diagnostics.push({ code: 'tcp.handshake-missing', severity: 'info', message: `the capture starts in the middle of this connection (no SYN seen); the roles come from ${this.rolesFrom === 'http' ? 'the HTTP exchange' : this.rolesFrom === 'frames' ? 'the masking of the frames' : 'the port numbers'}${how}`, rfc: null, packet: first, frame: null, from: null });
+    }
+    const upgraded = this.handshake?.outcome === 'upgraded' || this.detection === 'heuristic' || this.detection === 'decode-as';
     const cs = this.closeState;
-    cs.clean = cs.initiator !== null && cs.replyPacket !== null && this.tcp.teardownKind !== 'none';
+    // clean: both Close frames, then the TCP teardown (a Close may ride on the first FIN)
+    const firstTeardown = this.tcp.teardownPackets[0];
+    cs.clean = cs.packet !== null && cs.replyPacket !== null && firstTeardown !== undefined && cs.packet <= firstTeardown && cs.replyPacket <= firstTeardown;
     if (upgraded) this.closeChecks();
     const sideOf = (d: Dir | null): Side | null => (d === null ? null : this.side(d));
     const ends = this.ends;
@@ -428,12 +590,14 @@ export class Session {
       client: ends[clientDir],
       server: ends[clientDir === 0 ? 1 : 0],
       websocket: this.websocket,
+      detection: this.detection,
       tcp: {
         handshake: { syn: this.tcp.syn, synAck: this.tcp.synAck, ack: this.tcp.handshakeAck },
         teardown: { kind: this.tcp.teardownKind, firstBy: sideOf(this.tcp.teardownFirst), packets: this.tcp.teardownPackets },
         retransmissions: this.tcp.retransmissions,
         outOfOrder: this.tcp.outOfOrder,
         lostBytes: this.tcp.lostBytes,
+        finBy: { client: this.finPacket('client'), server: this.finPacket('server') },
       },
       handshake: this.handshake,
       frames: this.frames,
@@ -442,6 +606,12 @@ export class Session {
       timeline,
       diagnostics: this.diagnostics,
     };
+  }
+
+  /** The packet that carried this side's FIN, if it sent one. */
+  private finPacket(side: Side): number | null {
+    const dir: Dir = side === 'client' ? (this.clientDir ?? 0) : this.clientDir === 1 ? 0 : 1;
+    return this.tcp.finPackets[dir];
   }
 
   /** Rules decided when the connection is over (RFC 6455 §7). */

@@ -65,6 +65,7 @@ export function frameJson(f: Frame, conn: Connection, opts: JsonOptions): Record
     ...(payload ? { payload } : {}),
     close: f.close,
     complete: f.complete,
+    missingBytes: f.missingBytes,
   };
 }
 
@@ -90,6 +91,7 @@ export function connectionJson(c: Connection, opts: JsonOptions): Record<string,
     client: c.client,
     server: c.server,
     websocket: c.websocket,
+    detection: c.detection,
     tcp: c.tcp,
     handshake: c.handshake,
     frames: c.frames.map((f) => frameJson(f, c, opts)),

@@ -1,7 +1,7 @@
 // A TCP connection: its two directions and its lifecycle (three-way
 // handshake, FIN in each direction, RST). Directions are numbered 0 (the
 // sender of the first packet seen) and 1.
-import { type Chunk, DEFAULT_HOLD_LIMIT, TcpDirection } from './reassembly.js';
+import { type Chunk, DEFAULT_HOLD_LIMIT, HoldBudget, DEFAULT_GLOBAL_HOLD_LIMIT, TcpDirection } from './reassembly.js';
 import type { TcpSegment } from './segment.js';
 
 export type Dir = 0 | 1;
@@ -10,9 +10,12 @@ export type LifecycleEvent = 'syn' | 'syn-ack' | 'handshake-ack' | 'fin' | 'rst'
 
 export interface SegmentResult {
   chunks: Chunk[];
+  /** the other direction's bytes, released by this segment's acknowledgement (capture loss found) */
+  peerChunks: Chunk[];
   retransmission: boolean;
   outOfOrder: boolean;
   keepAlive: boolean;
+  conflict: boolean;
   event: LifecycleEvent;
 }
 
@@ -26,14 +29,17 @@ export class TcpConnection {
   teardownKind: 'fin' | 'rst' | 'none' = 'none';
   teardownFirst: Dir | null = null;
   teardownPackets: number[] = [];
+  /** the packet of each direction's FIN (a half-close when only one was sent) */
+  finPackets: [number | null, number | null] = [null, null];
   retransmissions = 0;
   outOfOrder = 0;
   lostBytes = 0;
+  conflicts = 0;
   rstSeen = false;
   lastTs = 0;
 
-  constructor(holdLimit = DEFAULT_HOLD_LIMIT) {
-    this.dirs = [new TcpDirection(holdLimit), new TcpDirection(holdLimit)];
+  constructor(holdLimit = DEFAULT_HOLD_LIMIT, budget = new HoldBudget(DEFAULT_GLOBAL_HOLD_LIMIT)) {
+    this.dirs = [new TcpDirection(holdLimit, budget), new TcpDirection(holdLimit, budget)];
   }
 
   /** Both directions finished, or reset: the connection is over. */
@@ -71,7 +77,9 @@ export class TcpConnection {
     const accepted = stream.accept(seg.seq, seg.payload, packet, ts, missing);
     if (accepted.retransmission) this.retransmissions++;
     if (accepted.outOfOrder) this.outOfOrder++;
-    for (const c of accepted.chunks) if (c.kind === 'gap') this.lostBytes += c.length;
+    if (accepted.conflict) this.conflicts++;
+    const peerChunks = flags.ack ? this.dirs[dir === 0 ? 1 : 0].acked(seg.ack) : [];
+    for (const c of [...accepted.chunks, ...peerChunks]) if (c.kind === 'gap') this.lostBytes += c.length;
 
     if (flags.rst || flags.fin) {
       event = flags.rst ? 'rst' : 'fin';
@@ -81,10 +89,13 @@ export class TcpConnection {
         this.teardownKind = flags.rst ? 'rst' : 'fin';
       }
       if (flags.rst) this.rstSeen = true;
-      else stream.finSeen = true;
+      else {
+        stream.finSeen = true;
+        this.finPackets[dir] ??= packet;
+      }
     }
     if (this.teardownKind !== 'none') this.teardownPackets.push(packet);
-    return { ...accepted, event };
+    return { ...accepted, peerChunks, event };
   }
 
   /** End of capture: deliver what is held after holes, as gaps then data. */

@@ -29,7 +29,51 @@ export interface AcceptResult {
   outOfOrder: boolean;
   /** a keep-alive probe: one old byte, sent one before the next expected (as tshark's "TCP Keep-Alive") */
   keepAlive: boolean;
+  /** the segment carried bytes already delivered, and they differ from the first copy */
+  conflict: boolean;
 }
+
+/** Bytes held out of order by all directions together; past the limit, holes are given up. */
+export class HoldBudget {
+  used = 0;
+  constructor(readonly limit: number) {}
+}
+
+/** The last bytes delivered, to compare a retransmitted copy with the first one. */
+class RecentBytes {
+  private readonly ring: Buffer;
+  private total = 0;
+
+  constructor(capacity: number) {
+    this.ring = Buffer.alloc(capacity);
+  }
+
+  add(data: Buffer): void {
+    const cap = this.ring.length;
+    const src = data.length > cap ? data.subarray(data.length - cap) : data;
+    let pos = (this.total + (data.length - src.length)) % cap;
+    let i = 0;
+    while (i < src.length) {
+      const n = Math.min(src.length - i, cap - pos);
+      src.copy(this.ring, pos, i, i + n);
+      i += n;
+      pos = (pos + n) % cap;
+    }
+    this.total += data.length;
+  }
+
+  /** Do these bytes, which end `back` bytes before the end of the stream, differ from what was delivered? null: unknown */
+  differs(bytes: Buffer, back: number): boolean | null {
+    const cap = this.ring.length;
+    const start = this.total - back - bytes.length;
+    if (start < 0 || this.total - start > cap) return null;
+    for (let i = 0; i < bytes.length; i++) if (this.ring[(start + i) % cap] !== bytes[i]) return true;
+    return false;
+  }
+}
+
+/** How many delivered bytes each direction keeps to check retransmissions against. */
+export const RECENT_BYTES = 16 * 1024;
 
 interface Held {
   seq: number;
@@ -40,15 +84,21 @@ interface Held {
 
 /** Bytes one direction may hold ahead of a hole before the hole is declared a gap. */
 export const DEFAULT_HOLD_LIMIT = 4 * 1024 * 1024;
+/** Bytes all directions together may hold. */
+export const DEFAULT_GLOBAL_HOLD_LIMIT = 256 * 1024 * 1024;
 
 export class TcpDirection {
   /** next sequence number expected; null until the stream start is known */
   private next: number | null = null;
   private held: Held[] = [];
   private heldBytes = 0;
+  private recent: RecentBytes | null = null;
   finSeen = false;
 
-  constructor(private readonly holdLimit = DEFAULT_HOLD_LIMIT) {}
+  constructor(
+    private readonly holdLimit = DEFAULT_HOLD_LIMIT,
+    private readonly budget: HoldBudget = new HoldBudget(DEFAULT_GLOBAL_HOLD_LIMIT),
+  ) {}
 
   /** A SYN fixes the initial sequence number: data starts one after it. */
   syn(seq: number): void {
@@ -60,7 +110,7 @@ export class TcpDirection {
    * (the packet was cut by the snapshot length): they become a gap.
    */
   accept(seq: number, payload: Buffer, packet: number, ts: number, missing = 0): AcceptResult {
-    const result: AcceptResult = { chunks: [], retransmission: false, outOfOrder: false, keepAlive: false };
+    const result: AcceptResult = { chunks: [], retransmission: false, outOfOrder: false, keepAlive: false, conflict: false };
     if (missing > 0) return this.acceptCut(seq, payload, packet, ts, missing, result);
     if (payload.length === 0) return result;
     // capture started mid-stream: the first data seen defines the start
@@ -69,7 +119,10 @@ export class TcpDirection {
     const end = offset + payload.length;
     if (end <= 0) {
       if (offset === -1 && payload.length === 1) result.keepAlive = true;
-      else result.retransmission = true;
+      else {
+        result.retransmission = true;
+        result.conflict = this.recent?.differs(payload, -end) === true;
+      }
       return result;
     }
     if (offset > 0) {
@@ -80,9 +133,11 @@ export class TcpDirection {
       // copy: the capture reader's buffer is reused
       this.hold({ seq, data: Buffer.from(payload), packet, ts });
       result.outOfOrder = true;
-      if (this.heldBytes > this.holdLimit) this.giveUpHole(result.chunks);
+      while (this.held.length > 0 && (this.heldBytes > this.holdLimit || this.budget.used > this.budget.limit)) this.giveUpHole(result.chunks);
       return result;
     }
+    // overlapping what was delivered: the first copy wins (RFC 9293 leaves it open; tshark and Zeek do the same)
+    if (offset < 0) result.conflict = this.recent?.differs(payload.subarray(0, -offset), 0) === true;
     const fresh = offset < 0 ? payload.subarray(-offset) : payload;
     this.deliver(fresh, packet, ts, result.chunks);
     this.drain(result.chunks);
@@ -110,16 +165,32 @@ export class TcpDirection {
     return chunks;
   }
 
+  /**
+   * The peer acknowledged everything before `ack`: a hole before that was
+   * received by the peer, so the capture lost it. Held data after such a
+   * hole is delivered at once, after a gap, instead of waiting for a
+   * retransmission that will never come.
+   */
+  acked(ack: number): Chunk[] {
+    const out: Chunk[] = [];
+    while (this.next !== null && this.held.length > 0 && seqDiff(ack, this.next) > 0 && seqDiff(this.held[0]!.seq, this.next) > 0) {
+      this.giveUpHole(out);
+    }
+    return out;
+  }
+
   private hold(h: Held): void {
     let i = this.held.length;
     while (i > 0 && seqDiff(this.held[i - 1]!.seq, h.seq) > 0) i--;
     this.held.splice(i, 0, h);
     this.heldBytes += h.data.length;
+    this.budget.used += h.data.length;
   }
 
   private deliver(data: Buffer, packet: number, ts: number, out: Chunk[]): void {
     out.push({ kind: 'data', data, packet, ts });
     this.next = seqAdd(this.next ?? 0, data.length);
+    (this.recent ??= new RecentBytes(RECENT_BYTES)).add(data);
   }
 
   private drain(out: Chunk[]): void {
@@ -129,6 +200,7 @@ export class TcpDirection {
       if (offset > 0) return;
       this.held.shift();
       this.heldBytes -= h.data.length;
+      this.budget.used -= h.data.length;
       if (offset + h.data.length <= 0) continue;
       this.deliver(offset < 0 ? h.data.subarray(-offset) : h.data, h.packet, h.ts, out);
     }

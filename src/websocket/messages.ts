@@ -44,6 +44,8 @@ interface OpenMessage {
 
 export class MessageAssembler {
   private open: OpenMessage | null = null;
+  /** bytes were lost: continuations with no open message may belong to one that began in them */
+  private afterLoss = false;
 
   /** Type of the message still open (being fragmented), if any. */
   get openType(): 'text' | 'binary' | null {
@@ -70,8 +72,10 @@ export class MessageAssembler {
         step.abandoned = this.close(this.open, false);
       }
       this.open = { index: this.allocate(), opcode: f.opcode, frames: [], parts: [], length: 0, compressed: this.deflate && f.rsv1 };
+      this.afterLoss = false;
     } else if (f.opcode === 0x0) {
       if (!this.open) {
+        if (this.afterLoss) return step; // its message began in bytes the capture lost
         // RFC 6455 §5.4: a continuation frame continues a fragmented message
         step.findings.push({ code: 'frame.unexpected-continuation', severity: 'error', message: 'a continuation frame arrived with no fragmented message open', rfc: 'RFC 6455 §5.4' });
         return step;
@@ -89,6 +93,16 @@ export class MessageAssembler {
       this.open = null;
     }
     return step;
+  }
+
+  /**
+   * Bytes of the stream were lost and decoding resumed at a later frame: the
+   * message open then can no longer be completed, and a continuation that
+   * follows may belong to a message whose start was lost.
+   */
+  lost(): AssembledMessage | null {
+    this.afterLoss = true;
+    return this.end();
   }
 
   /** The stream ended: an open message is handed on incomplete. */

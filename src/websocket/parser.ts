@@ -1,19 +1,26 @@
 // One direction of a WebSocket connection: a resumable state machine that
 // turns a byte stream into frames, at any chunk boundary. Like ws's Receiver
 // it stops when bytes run short and resumes with the next chunk; unlike it, a
-// protocol error never stops decoding (the checks are made elsewhere).
+// protocol error never stops decoding (the checks are made elsewhere), and
+// bytes lost from the capture are survived: a gap inside a frame's payload
+// leaves the framing intact; a gap anywhere else makes the parser look for
+// the next plausible frame header (see sync.ts) instead of inventing frames.
 import { decodeFrameHeader, type FrameHeader, unmask } from './frame.js';
+import { findFrameStart, type SyncRules } from './sync.js';
 
 export interface DecodedFrame {
   header: FrameHeader;
-  /** unmasked payload, at most `maxHeld` bytes of it */
+  /** unmasked payload, at most `maxHeld` bytes of it (bytes never captured are zeros) */
   payload: Buffer;
-  /** bytes of payload seen (may exceed payload.length when not all are held) */
+  /** bytes of payload accounted for (received or lost) */
   received: number;
+  /** payload bytes that were never captured */
+  missing: number;
   packets: number[];
   /** packet and time where the frame completed (or where its last bytes arrived) */
   packet: number;
   ts: number;
+  /** every byte of the frame was captured */
   complete: boolean;
 }
 
@@ -23,15 +30,44 @@ export interface PartialFrame {
   received: number;
 }
 
+export interface FrameEvents {
+  frame(f: DecodedFrame): void;
+  /**
+   * Decoding starts again at a frame boundary after `skipped` bytes that could
+   * not be framed; `masked` is the mask bit the frames found there carry.
+   */
+  resync(skipped: number, packet: number, masked: boolean): void;
+  /** the stream ended while looking for a frame boundary: `skipped` bytes were never framed */
+  unsynced(skipped: number): void;
+}
+
 export const DEFAULT_MAX_HELD = 16 * 1024 * 1024;
+/** Bytes examined for a frame boundary before the oldest are given up. */
+export const SYNC_WINDOW = 1024 * 1024;
 
 export class FrameParser {
   private headerBuf: Buffer = Buffer.alloc(0);
+  private headerPackets: number[] = [];
   private current: DecodedFrame | null = null;
   private heldParts: Buffer[] = [];
   private heldLength = 0;
+  /** bytes waiting for a frame boundary, when the framing is lost */
+  private syncBuf: Buffer | null = null;
+  private syncPackets: { at: number; packet: number; ts: number }[] = [];
+  private skipped = 0;
+  private lastPacket = 0;
+  /** consecutive plausible frames that confirm a boundary */
+  private run = 2;
 
-  constructor(private readonly maxHeld = DEFAULT_MAX_HELD) {}
+  constructor(
+    private readonly maxHeld = DEFAULT_MAX_HELD,
+    private rules: SyncRules = { masked: null, deflate: false, maxLength: SYNC_WINDOW },
+  ) {}
+
+  /** What a plausible header must look like in this direction (known once the roles are). */
+  setRules(rules: SyncRules): void {
+    this.rules = rules;
+  }
 
   /** The frame in progress, if bytes of one have arrived. */
   get partial(): PartialFrame | null {
@@ -43,14 +79,35 @@ export class FrameParser {
     return this.headerBuf.length;
   }
 
-  push(data: Buffer, packet: number, ts: number, onFrame: (f: DecodedFrame) => void): void {
+  /** Looking for a frame boundary (after loss, or from the start of a mid-stream capture). */
+  get syncing(): boolean {
+    return this.syncBuf !== null;
+  }
+
+  /**
+   * The stream's first bytes may fall anywhere in a frame: find a boundary
+   * before decoding, confirmed by `run` consecutive plausible frames.
+   */
+  startUnsynced(run = 2): void {
+    this.run = run;
+    this.syncBuf = Buffer.alloc(0);
+    this.syncPackets = [];
+    this.skipped = 0;
+  }
+
+  push(data: Buffer, packet: number, ts: number, ev: FrameEvents): void {
+    this.lastPacket = packet;
+    if (this.syncBuf !== null) {
+      this.pushUnsynced(data, packet, ts, ev, false);
+      return;
+    }
     let b = data;
     while (b.length > 0) {
       if (!this.current) {
         const consumed = this.readHeader(b, packet, ts);
         b = b.subarray(consumed);
         if (!this.current) return;
-        if (this.remaining() === 0) this.finish(packet, ts, onFrame);
+        if (this.remaining() === 0) this.finish(packet, ts, ev);
         continue;
       }
       const frame = this.current;
@@ -59,25 +116,107 @@ export class FrameParser {
       if (frame.packets[frame.packets.length - 1] !== packet) frame.packets.push(packet);
       frame.packet = packet;
       frame.ts = ts;
-      const room = this.maxHeld - this.heldLength;
-      if (room > 0) {
-        const kept = Buffer.from(piece.subarray(0, Math.min(room, piece.length)));
-        if (frame.header.maskingKey) unmask(kept, frame.header.maskingKey, frame.received);
-        this.heldParts.push(kept);
-        this.heldLength += kept.length;
-      }
+      this.hold(piece, frame);
       frame.received += take;
       b = b.subarray(take);
-      if (this.remaining() === 0) this.finish(packet, ts, onFrame);
+      if (this.remaining() === 0) this.finish(packet, ts, ev);
     }
   }
 
+  /**
+   * `length` bytes of the stream were never captured. Inside a frame's
+   * payload the frame goes on (incomplete); anywhere else the framing is lost
+   * and the parser looks for the next frame boundary.
+   */
+  gap(length: number, packet: number, ts: number, ev: FrameEvents): void {
+    if (this.syncBuf !== null) {
+      // still looking: what was buffered can no longer be followed by what comes next
+      this.skipped += this.syncBuf.length + length;
+      this.syncBuf = Buffer.alloc(0);
+      this.syncPackets = [];
+      return;
+    }
+    const frame = this.current;
+    if (frame && this.headerBuf.length === 0 && length <= this.remaining()) {
+      this.hold(Buffer.alloc(Math.min(length, Math.max(0, this.maxHeld - this.heldLength))), frame, true);
+      frame.received += length;
+      frame.missing += length;
+      frame.complete = false;
+      if (this.remaining() === 0) this.finish(packet, ts, ev);
+      return;
+    }
+    let lost = length + this.headerBuf.length;
+    if (frame) {
+      lost -= this.remaining();
+      frame.missing += this.remaining();
+      frame.complete = false;
+      this.finish(frame.packet, frame.ts, ev);
+    }
+    this.headerBuf = Buffer.alloc(0);
+    this.headerPackets = [];
+    this.startUnsynced();
+    this.skipped = Math.max(0, lost);
+  }
+
   /** The capture ended: a frame still being received is handed on as incomplete. */
-  end(onFrame: (f: DecodedFrame) => void): void {
+  end(ev: FrameEvents): void {
+    if (this.syncBuf !== null) {
+      if (this.syncBuf.length > 0) this.pushUnsynced(Buffer.alloc(0), this.lastPacket, 0, ev, true);
+      if (this.syncBuf !== null && this.skipped + this.syncBuf.length > 0) ev.unsynced(this.skipped + this.syncBuf.length);
+      this.syncBuf = null;
+    }
     if (!this.current) return;
     const frame = this.current;
     frame.complete = false;
-    this.finish(frame.packet, frame.ts, onFrame);
+    this.finish(frame.packet, frame.ts, ev);
+  }
+
+  private pushUnsynced(data: Buffer, packet: number, ts: number, ev: FrameEvents, atEnd: boolean): void {
+    if (data.length > 0) {
+      this.syncPackets.push({ at: this.syncBuf!.length, packet, ts });
+      this.syncBuf = this.syncBuf!.length === 0 ? Buffer.from(data) : Buffer.concat([this.syncBuf!, data]);
+    }
+    const buf = this.syncBuf!;
+    // a guess that decides the protocol (a longer run) wants two frames even at the end
+    const r = findFrameStart(buf, this.rules, this.run, atEnd, this.run > 2 ? 2 : 1);
+    if (!r.found) {
+      let drop = r.keepFrom;
+      if (buf.length - drop > SYNC_WINDOW) drop = buf.length - SYNC_WINDOW;
+      if (drop > 0) this.dropSynced(drop);
+      return;
+    }
+    this.skipped += r.offset;
+    const packets = this.syncPackets;
+    this.syncBuf = null;
+    this.syncPackets = [];
+    const firstPacket = [...packets].reverse().find((p) => p.at <= r.offset)?.packet ?? packet;
+    ev.resync(this.skipped, firstPacket, r.masked);
+    this.skipped = 0;
+    // decode the buffered bytes again, each piece with the packet that carried it
+    for (let i = 0; i < packets.length; i++) {
+      const p = packets[i]!;
+      const from = Math.max(p.at, r.offset);
+      const to = packets[i + 1]?.at ?? buf.length;
+      if (to > from) this.push(buf.subarray(from, to), p.packet, p.ts, ev);
+    }
+  }
+
+  private dropSynced(n: number): void {
+    this.skipped += n;
+    this.syncBuf = Buffer.from(this.syncBuf!.subarray(n));
+    const shifted = this.syncPackets.map((p) => ({ ...p, at: p.at - n }));
+    // a packet whose bytes were all dropped goes; the first one left starts at 0
+    this.syncPackets = shifted.filter((_, i) => (shifted[i + 1]?.at ?? Infinity) > 0);
+    if (this.syncPackets[0]) this.syncPackets[0].at = Math.max(0, this.syncPackets[0].at);
+  }
+
+  private hold(piece: Buffer, frame: DecodedFrame, zeros = false): void {
+    const room = this.maxHeld - this.heldLength;
+    if (room <= 0 || piece.length === 0) return;
+    const kept = Buffer.from(piece.subarray(0, Math.min(room, piece.length)));
+    if (!zeros && frame.header.maskingKey) unmask(kept, frame.header.maskingKey, frame.received);
+    this.heldParts.push(kept);
+    this.heldLength += kept.length;
   }
 
   private remaining(): number {
@@ -100,13 +239,11 @@ export class FrameParser {
     if (packets[packets.length - 1] !== packet) packets.push(packet);
     this.headerBuf = Buffer.alloc(0);
     this.headerPackets = [];
-    this.current = { header: r.header, payload: Buffer.alloc(0), received: 0, packets, packet, ts, complete: true };
+    this.current = { header: r.header, payload: Buffer.alloc(0), received: 0, missing: 0, packets, packet, ts, complete: true };
     return r.header.headerLength - had;
   }
 
-  private headerPackets: number[] = [];
-
-  private finish(packet: number, ts: number, onFrame: (f: DecodedFrame) => void): void {
+  private finish(packet: number, ts: number, ev: FrameEvents): void {
     const frame = this.current!;
     frame.payload = this.heldParts.length === 1 ? this.heldParts[0]! : Buffer.concat(this.heldParts, this.heldLength);
     frame.packet = packet;
@@ -114,6 +251,6 @@ export class FrameParser {
     this.current = null;
     this.heldParts = [];
     this.heldLength = 0;
-    onFrame(frame);
+    ev.frame(frame);
   }
 }
