@@ -2,7 +2,7 @@
 // The command line: parses arguments and calls the library.
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { analyzeCapture, CaptureError } from './index.js';
+import { analyzeCapture, CaptureError, DEFAULT_OPTIONS } from './index.js';
 import { JsonSink, TerminalSink } from './render/sinks.js';
 import { VERSION } from './version.js';
 
@@ -10,6 +10,12 @@ function parseMaxPayload(value: string): number {
   if (value === 'all') return Infinity;
   if (!/^\d+$/.test(value)) throw new Error(`--max-payload takes a number of bytes or "all", not "${value}"`);
   return Number(value);
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new Error(`--decode-as takes a TCP port (1-65535), not "${value}"`);
+  return n;
 }
 
 async function main(): Promise<number> {
@@ -21,6 +27,7 @@ async function main(): Promise<number> {
     .option('json', { type: 'boolean', default: false, describe: 'write the analysis as one JSON document (see the README)' })
     .option('max-payload', { type: 'string', default: '1024', describe: 'payload bytes per frame and message in JSON: a number, 0 for none, or "all"' })
     .option('preview', { type: 'number', default: 40, describe: 'characters of payload preview in the frame table' })
+    .option('decode-as', { type: 'array', string: true, default: [] as string[], describe: 'decode connections on this server port as WebSocket even without a handshake (repeatable)' })
     .version(VERSION)
     .help()
     .strict()
@@ -34,12 +41,13 @@ async function main(): Promise<number> {
   const raw = hideBin(process.argv);
   const capture = argv.capture === '' && raw.includes('-') ? '-' : String(argv.capture);
   const maxPayload = parseMaxPayload(String(argv['max-payload']));
+  const decodeAs = new Set(argv['decode-as'].flatMap((v) => String(v).split(',')).map(parsePort));
   const write = (text: string): void => {
     process.stdout.write(text);
   };
   const sink = argv.json ? new JsonSink(write, { maxPayload }) : new TerminalSink(write, { previewWidth: Math.max(8, argv.preview) });
   try {
-    await analyzeCapture(capture, sink);
+    await analyzeCapture(capture, sink, { analyzer: { ...DEFAULT_OPTIONS, decodeAs } });
   } catch (err) {
     if (err instanceof CaptureError) {
       process.stderr.write(`wsdissect: ${err.file}: ${err.reason}\n`);

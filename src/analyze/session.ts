@@ -29,7 +29,7 @@ import { MessageAssembler, type AssembledMessage } from '../websocket/messages.j
 import { checkCloseBody, checkFrameHeader, type Finding } from '../websocket/checks.js';
 import { isControl } from '../websocket/frame.js';
 import { parseCloseBody } from '../websocket/close.js';
-import { describePacket, later, type PacketItem } from './annotate.js';
+import { describeFrame, describePacket, later, type PacketItem } from './annotate.js';
 
 export interface SessionLimits {
   /** payload bytes held per frame */
@@ -106,7 +106,14 @@ export class Session {
   private nextMessage = 0;
   private readonly frames: Frame[] = [];
   private readonly messages: Message[] = [];
-  private readonly timeline: (TimelineEntry & { dir: Dir })[] = [];
+  /**
+   * One entry per packet. `provisional`: a packet with nothing in it, seen
+   * before anything told where a mid-stream connection stands; it takes its
+   * phase from what follows. `bare`: its summary is only TCP flags.
+   */
+  private readonly timeline: (TimelineEntry & { dir: Dir; provisional: boolean; bare: boolean })[] = [];
+  private currentPacket = 0;
+  private finishing = false;
   private readonly diagnostics: Diagnostic[] = [];
   private readonly closeState: ConnectionClose = {
     initiator: null,
@@ -143,6 +150,7 @@ export class Session {
   /** One TCP segment; `missing` payload bytes were cut off by the snapshot length. */
   packet(pkt: PacketRef, dir: Dir, seg: TcpSegment, missing = 0): void {
     this.items = [];
+    this.currentPacket = pkt.number;
     const r = this.tcp.segment(dir, seg, pkt.number, pkt.ts, missing);
     if (this.rolesFrom !== 'syn' && this.tcp.clientDir !== null) {
       this.clientDir = this.tcp.clientDir;
@@ -335,8 +343,9 @@ export class Session {
       this.rolesFrom = this.rolesFrom === 'syn' ? 'syn' : 'ports';
       this.detection = 'decode-as';
       this.websocket = true;
-      this.startWebSocket(0, true);
-      this.startWebSocket(1, true);
+      // the user says it is WebSocket: a single plausible header is enough to start
+      this.startWebSocket(0, 1);
+      this.startWebSocket(1, 1);
       return;
     }
     if (this.options.sniffBytes <= 0) {
@@ -373,9 +382,10 @@ export class Session {
       const d = this.dirs[x];
       d.assembler = new MessageAssembler(() => this.nextMessage++, this.deflate);
       d.parser?.setRules(this.syncRules(x));
+      d.parser?.setRun(2);
       if (x === dir) d.mode = 'websocket';
       else if (d.mode === 'sniff') d.mode = 'websocket'; // its parser goes on looking for a boundary, now with the roles known
-      else if (d.mode === 'http' || d.mode === 'opaque') this.startWebSocket(x, true);
+      else if (d.mode === 'http' || d.mode === 'opaque') this.startWebSocket(x, 2);
     }
   }
 
@@ -409,11 +419,12 @@ export class Session {
     this.diag({ code: 'ws.resync', severity: 'info', message: `frame decoding resumed at a frame header in packet ${packet}; ${skipped} bytes ${why} were skipped, and no frame is invented for them`, rfc: null }, packet, null, this.side(dir));
   }
 
-  private startWebSocket(dir: Dir, unsynced = false): void {
+  /** `unsyncedRun`: frames that must confirm the first boundary when the stream may start mid-frame (0: it starts at one) */
+  private startWebSocket(dir: Dir, unsyncedRun = 0): void {
     const d = this.dirs[dir];
     d.mode = 'websocket';
     d.parser = new FrameParser(this.limits.maxFramePayload, this.syncRules(dir));
-    if (unsynced) d.parser.startUnsynced();
+    if (unsyncedRun > 0) d.parser.startUnsynced(unsyncedRun);
     d.assembler = new MessageAssembler(() => this.nextMessage++, this.deflate);
   }
 
@@ -512,7 +523,8 @@ export class Session {
     if (step.abandoned) this.addMessage(step.abandoned, from, df.packet);
     const completes = step.completed ? this.addMessage(step.completed, from, df.packet) : null;
     const messageType = step.message === null ? null : (d.assembler!.openType ?? completes?.type ?? null);
-    this.items.push({ kind: 'frame', frame, messageType, completes });
+    if (df.packet < this.currentPacket || this.finishing) this.annotateLate(frame, messageType, completes);
+    else this.items.push({ kind: 'frame', frame, messageType, completes });
   }
 
   private addMessage(m: AssembledMessage, from: Side, packet: number): Message {
@@ -540,18 +552,52 @@ export class Session {
   private annotate(pkt: PacketRef, dir: Dir): void {
     const from = this.side(dir);
     const described = describePacket(this.items, this.phase);
-    const entry = { packet: pkt.number, ts: pkt.ts, relTs: pkt.relTs, from, dir, phase: described.phase, summary: described.summary };
+    const bare = this.items.every((i) => i.kind === 'tcp');
+    const midStream = this.tcp.syn === null && this.tcp.synAck === null;
+    const provisional = midStream && bare && described.phase === 'tcp-handshake';
+    const entry = { packet: pkt.number, ts: pkt.ts, relTs: pkt.relTs, from, dir, phase: described.phase, summary: described.summary, provisional, bare };
     this.timeline.push(entry);
-    this.phase = later(this.phase, described.reached);
+    if (!provisional) this.phase = later(this.phase, described.reached);
+  }
+
+  /**
+   * A frame recognised after its packet was annotated (decoding resumed at an
+   * earlier byte, or the framing was found only at the end): its packet's
+   * entry is told now.
+   */
+  private annotateLate(frame: Frame, messageType: 'text' | 'binary' | null, completes: Message | null): void {
+    for (let i = this.timeline.length - 1; i >= 0; i--) {
+      const e = this.timeline[i]!;
+      if (e.packet < frame.packet) return;
+      if (e.packet !== frame.packet) continue;
+      const text = describeFrame(frame, messageType, completes);
+      if (e.bare) {
+        const flags = /FIN|RST/.test(e.summary) ? ` + ${e.summary}` : '';
+        e.summary = `${text}${flags}`;
+        e.bare = false;
+      } else {
+        e.summary = `${e.summary}; ${text}`;
+      }
+      if (e.provisional) {
+        e.phase = frame.opcode === 0x8 ? 'closing' : 'data';
+        e.provisional = false;
+      }
+      return;
+    }
   }
 
   /** The capture ended or the connection is over: settle everything left open and report. */
   finish(): Connection {
     this.items = [];
+    this.finishing = true;
     const flushed = this.tcp.flush();
     flushed.forEach((chunks, i) => {
       for (const c of chunks) this.feed(i as Dir, c);
     });
+    // a direction still sniffing may find its frames only now; then the other one knows its rules
+    for (const dir of [0, 1] as const) {
+      if (this.dirs[dir].mode === 'sniff') this.dirs[dir].parser?.settle(this.frameEvents(dir));
+    }
     for (const dir of [0, 1] as const) {
       const d = this.dirs[dir];
       if (d.mode === 'websocket' || d.mode === 'sniff') d.parser?.end(this.frameEvents(dir));
@@ -576,6 +622,12 @@ export class Session {
     const sideOf = (d: Dir | null): Side | null => (d === null ? null : this.side(d));
     const ends = this.ends;
     const clientDir = this.clientDir ?? 0;
+    let next: Phase = 'data';
+    for (let i = this.timeline.length - 1; i >= 0; i--) {
+      const e = this.timeline[i]!;
+      if (e.provisional) e.phase = next;
+      else next = e.phase === 'tcp-teardown' ? next : e.phase;
+    }
     const timeline: TimelineEntry[] = this.timeline.map((e) => ({
       packet: e.packet,
       ts: e.ts,

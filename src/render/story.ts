@@ -104,6 +104,16 @@ function teardownSentence(conn: Connection, g: Group): string {
 export function tellStory(conn: Connection): string[] {
   if (!conn.websocket) return [];
   const out: string[] = [];
+  const hs = conn.tcp.handshake;
+  if (hs.syn === null && hs.synAck === null) {
+    const how =
+      conn.detection === 'heuristic'
+        ? '; it is recognised as WebSocket from a run of valid frames (by heuristic)'
+        : conn.detection === 'decode-as'
+          ? '; it is decoded as WebSocket because you asked (--decode-as)'
+          : '';
+    out.push(`The capture starts in the middle of this connection (no SYN seen)${how}.`);
+  }
   for (const g of groups(conn.timeline)) {
     const packets = g.entries.map((e) => e.packet);
     switch (g.phase) {

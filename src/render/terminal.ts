@@ -150,12 +150,25 @@ function closeSection(conn: Connection): string[] {
     const peer = cs.initiator === 'client' ? 'server' : 'client';
     const reply = cs.replyPacket !== null ? `the ${peer} answered with Close ${cs.replyCode ?? '(no status code)'} in packet ${cs.replyPacket}` : `the ${peer} never sent its Close`;
     lines.push(`  WebSocket: the ${cs.initiator} sent Close ${code}${reason} in packet ${cs.packet}; ${reply}.`);
-  } else if (conn.handshake?.outcome === 'upgraded') {
+  } else if (conn.handshake?.outcome === 'upgraded' || conn.detection !== null) {
     lines.push('  WebSocket: no Close frame was sent by either side.');
   }
+  const fins = conn.tcp.finBy;
+  const finText = (side: 'client' | 'server'): string | null => (fins[side] !== null ? `the ${side}'s FIN in packet ${fins[side]}` : null);
+  const finList = [finText(t.firstBy === 'server' ? 'server' : 'client'), finText(t.firstBy === 'server' ? 'client' : 'server')].filter((x) => x !== null);
   if (t.kind === 'none') lines.push('  TCP: still open when the capture ended.');
-  else lines.push(`  TCP: ${t.kind === 'fin' ? 'FIN' : 'RST'} from the ${t.firstBy} first (${plural(t.packets.length, 'packet')} of teardown).`);
-  if (conn.handshake?.outcome === 'upgraded') {
+  else if (t.kind === 'rst') lines.push(`  TCP: reset (RST) by the ${t.firstBy} in packet ${t.packets[0]}.`);
+  else {
+    const half = fins.client === null || fins.server === null ? ' Only one side closed: a half-close.' : '';
+    lines.push(`  TCP: FIN from the ${t.firstBy} first — ${finList.join(', then ')}.${half}`);
+  }
+  const analysis = [
+    conn.tcp.retransmissions > 0 ? plural(conn.tcp.retransmissions, 'retransmission') : null,
+    conn.tcp.outOfOrder > 0 ? `${plural(conn.tcp.outOfOrder, 'segment')} out of order` : null,
+    conn.tcp.lostBytes > 0 ? `${plural(conn.tcp.lostBytes, 'byte')} never captured` : null,
+  ].filter((x) => x !== null);
+  if (analysis.length > 0) lines.push(`  TCP analysis: ${analysis.join(', ')}.`);
+  if (conn.handshake?.outcome === 'upgraded' || conn.detection === 'heuristic' || conn.detection === 'decode-as') {
     lines.push(cs.clean ? '  Verdict: clean close — both Close frames, then the TCP teardown.' : '  Verdict: not a clean close.');
   }
   return lines;

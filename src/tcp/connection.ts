@@ -78,7 +78,8 @@ export class TcpConnection {
     if (accepted.retransmission) this.retransmissions++;
     if (accepted.outOfOrder) this.outOfOrder++;
     if (accepted.conflict) this.conflicts++;
-    const peerChunks = flags.ack ? this.dirs[dir === 0 ? 1 : 0].acked(seg.ack) : [];
+    if (flags.fin) stream.fin(seg.seq, seg.payload.length);
+    const peerChunks = flags.ack && !flags.rst ? this.dirs[dir === 0 ? 1 : 0].acked(seg.ack, packet, ts) : [];
     for (const c of [...accepted.chunks, ...peerChunks]) if (c.kind === 'gap') this.lostBytes += c.length;
 
     if (flags.rst || flags.fin) {

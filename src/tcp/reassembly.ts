@@ -93,6 +93,8 @@ export class TcpDirection {
   private held: Held[] = [];
   private heldBytes = 0;
   private recent: RecentBytes | null = null;
+  /** sequence number of this direction's FIN, once seen */
+  private finSeq: number | null = null;
   finSeen = false;
 
   constructor(
@@ -171,12 +173,26 @@ export class TcpDirection {
    * hole is delivered at once, after a gap, instead of waiting for a
    * retransmission that will never come.
    */
-  acked(ack: number): Chunk[] {
+  acked(ack: number, packet: number, ts: number): Chunk[] {
     const out: Chunk[] = [];
     while (this.next !== null && this.held.length > 0 && seqDiff(ack, this.next) > 0 && seqDiff(this.held[0]!.seq, this.next) > 0) {
       this.giveUpHole(out);
     }
+    // acknowledged bytes never seen, with nothing held after them (the FIN's own number excepted)
+    if (this.next !== null && this.held.length === 0) {
+      const limit = this.finSeq !== null && seqDiff(ack, this.finSeq) > 0 ? this.finSeq : ack;
+      const missing = seqDiff(limit, this.next);
+      if (missing > 0 && missing < 2 ** 30) {
+        out.push({ kind: 'gap', length: missing, packet, ts });
+        this.next = limit;
+      }
+    }
     return out;
+  }
+
+  /** This direction's FIN: its sequence number follows the last data byte. */
+  fin(seq: number, payloadLength: number): void {
+    this.finSeq ??= seqAdd(seq, payloadLength);
   }
 
   private hold(h: Held): void {

@@ -158,6 +158,26 @@ export class FrameParser {
     this.skipped = Math.max(0, lost);
   }
 
+  /** Frames that must confirm a boundary from now on (the protocol became known). */
+  setRun(run: number): void {
+    this.run = run;
+  }
+
+  /**
+   * At the end of the capture, before end(): if the bytes still waiting for a
+   * boundary hold one, decode them; otherwise leave them (end() may look again
+   * with other rules).
+   */
+  settle(ev: FrameEvents): void {
+    if (this.syncBuf === null || this.syncBuf.length === 0) return;
+    if (findFrameStart(this.syncBuf, this.rules, this.run, true, this.minAtEnd()).found) this.pushUnsynced(Buffer.alloc(0), this.lastPacket, 0, ev, true);
+  }
+
+  private minAtEnd(): number {
+    // a guess that decides the protocol (a longer run) wants two frames even at the end
+    return this.run > 2 ? 2 : 1;
+  }
+
   /** The capture ended: a frame still being received is handed on as incomplete. */
   end(ev: FrameEvents): void {
     if (this.syncBuf !== null) {
@@ -177,8 +197,7 @@ export class FrameParser {
       this.syncBuf = this.syncBuf!.length === 0 ? Buffer.from(data) : Buffer.concat([this.syncBuf!, data]);
     }
     const buf = this.syncBuf!;
-    // a guess that decides the protocol (a longer run) wants two frames even at the end
-    const r = findFrameStart(buf, this.rules, this.run, atEnd, this.run > 2 ? 2 : 1);
+    const r = findFrameStart(buf, this.rules, this.run, atEnd, this.minAtEnd());
     if (!r.found) {
       let drop = r.keepFrom;
       if (buf.length - drop > SYNC_WINDOW) drop = buf.length - SYNC_WINDOW;

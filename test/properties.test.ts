@@ -1,0 +1,117 @@
+// Properties that must hold for every input, checked on many generated ones
+// (fast-check; a failure prints the smallest input that breaks it).
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { TcpDirection } from '../src/tcp/reassembly.js';
+import { FrameParser, type DecodedFrame, type FrameEvents } from '../src/websocket/parser.js';
+import { wsFrame } from './support/pcap.js';
+
+/** Cuts `data` at the given points into segments with their sequence numbers. */
+function segments(data: Uint8Array, cuts: number[], isn: number): { seq: number; bytes: Buffer }[] {
+  const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
+  const bounds = [0, ...points.filter((p) => p > 0 && p < data.length), data.length];
+  const out: { seq: number; bytes: Buffer }[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) {
+    out.push({ seq: (isn + 1 + bounds[i]!) >>> 0, bytes: Buffer.from(data.subarray(bounds[i], bounds[i + 1])) });
+  }
+  return out;
+}
+
+describe('TCP reassembly', () => {
+  it('gives back the stream for any segmentation, any reordering within a window, any duplicates, across 2^32', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 3000 }),
+        fc.array(fc.nat(), { maxLength: 40 }),
+        fc.oneof(fc.constant(0xfffff000), fc.nat({ max: 0xffffffff })),
+        fc.nat({ max: 8 }),
+        fc.array(fc.nat(), { maxLength: 60 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (data, cuts, isn, window, swaps, dups) => {
+          const segs = segments(data, cuts, isn);
+          // reorder: swaps of segments at most `window` apart
+          for (let k = 0; k + 1 < swaps.length && window > 0; k += 2) {
+            const i = swaps[k]! % segs.length;
+            const j = Math.min(segs.length - 1, i + (swaps[k + 1]! % (window + 1)));
+            [segs[i], segs[j]] = [segs[j]!, segs[i]!];
+          }
+          for (const d of dups) {
+            const s = segs[d % segs.length]!;
+            segs.splice(Math.min(segs.length, (d % segs.length) + 1 + (d % 3)), 0, s);
+          }
+          const dir = new TcpDirection();
+          dir.syn(isn);
+          const out: Buffer[] = [];
+          segs.forEach((s, n) => {
+            for (const c of dir.accept(s.seq, s.bytes, n + 1, 0).chunks) {
+              expect(c.kind).toBe('data');
+              if (c.kind === 'data') out.push(c.data);
+            }
+          });
+          expect(dir.flush()).toEqual([]);
+          expect(Buffer.concat(out).equals(Buffer.from(data))).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+const frameArb = fc.record({
+  opcode: fc.constantFrom(0, 1, 2, 8, 9, 10),
+  fin: fc.boolean(),
+  masked: fc.boolean(),
+  payload: fc.uint8Array({ maxLength: 300 }),
+  key: fc.uint8Array({ minLength: 4, maxLength: 4 }),
+  lengthForm: fc.constantFrom(undefined, 16, 64),
+});
+
+function events(out: DecodedFrame[]): FrameEvents {
+  return { frame: (f) => out.push(f), resync: () => {}, unsynced: () => {} };
+}
+
+describe('frame parser', () => {
+  it('decodes the same frames however the bytes are split', () => {
+    fc.assert(
+      fc.property(fc.array(frameArb, { minLength: 1, maxLength: 12 }), fc.array(fc.nat(), { maxLength: 30 }), (frames, cuts) => {
+        const bytes = Buffer.concat(
+          frames.map((f) => wsFrame({ opcode: f.opcode, fin: f.fin, payload: Buffer.from(f.payload), mask: f.masked ? Buffer.from(f.key) : null, lengthForm: f.lengthForm as 16 | 64 | undefined })),
+        );
+        const whole: DecodedFrame[] = [];
+        new FrameParser().push(bytes, 1, 0, events(whole));
+        const parts: DecodedFrame[] = [];
+        const p = new FrameParser();
+        for (const s of segments(bytes, cuts, 0)) p.push(s.bytes, 1, 0, events(parts));
+        const view = (l: DecodedFrame[]) => l.map((f) => [f.header.opcode, f.header.fin, f.header.masked, f.payload.toString('hex')]);
+        expect(view(parts)).toEqual(view(whole));
+        expect(view(whole)).toEqual(frames.map((f) => [f.opcode, f.fin, f.masked, Buffer.from(f.payload).toString('hex')]));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('after any loss, every frame it decodes is one that was sent', () => {
+    fc.assert(
+      fc.property(fc.array(frameArb, { minLength: 2, maxLength: 12 }), fc.nat(), fc.nat({ max: 400 }), (frames, at, length) => {
+        // one direction: clients mask every frame
+        const sent = frames.map((f) => wsFrame({ opcode: f.opcode, fin: f.opcode >= 8 ? true : f.fin, payload: Buffer.from(f.payload.subarray(0, f.opcode >= 8 ? 125 : 300)), mask: Buffer.from(f.key) }));
+        const bytes = Buffer.concat(sent);
+        const from = at % bytes.length;
+        const to = Math.min(bytes.length, from + length);
+        const got: DecodedFrame[] = [];
+        const p = new FrameParser(undefined, { masked: true, deflate: false, maxLength: 1 << 20 });
+        const ev = events(got);
+        p.push(bytes.subarray(0, from), 1, 0, ev);
+        if (to > from) p.gap(to - from, 2, 0, ev);
+        p.push(bytes.subarray(to), 3, 0, ev);
+        p.end(ev);
+        const known = new Set(sent.map((b) => b.toString('hex')));
+        for (const f of got.filter((x) => x.complete)) {
+          const again = wsFrame({ opcode: f.header.opcode, fin: f.header.fin, payload: f.payload, mask: f.header.maskingKey });
+          expect(known.has(again.toString('hex'))).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
