@@ -72,10 +72,12 @@ interface Direction {
   closeFrame: number | null;
   /** bytes examined while sniffing for frames */
   sniffed: number;
+  /** the capture lost bytes of this direction since its frames were last in step */
+  lostSync: boolean;
 }
 
 function newDirection(): Direction {
-  return { mode: 'http', http: null, parser: null, assembler: null, held: [], frames: 0, closeFrame: null, sniffed: 0 };
+  return { mode: 'http', http: null, parser: null, assembler: null, held: [], frames: 0, closeFrame: null, sniffed: 0, lostSync: false };
 }
 
 /** How the roles were decided: the SYN and HTTP are facts, the ports a guess that frames may correct. */
@@ -214,7 +216,10 @@ export class Session {
       const then = framed ? 'frame decoding goes on' : d.mode === 'await-response' || d.mode === 'http' ? 'this direction is not decoded further' : 'nothing was being decoded here';
       this.diag({ code: 'tcp.gap', severity: 'warning', message: `${chunk.length} bytes from the ${this.side(dir)} were never captured (capture loss); ${then}`, rfc: null }, chunk.packet, null, this.side(dir));
       this.items.push({ kind: 'gap', bytes: chunk.length });
-      if (framed) d.parser!.gap(chunk.length, chunk.packet, chunk.ts, this.frameEvents(dir));
+      if (framed) {
+        d.parser!.gap(chunk.length, chunk.packet, chunk.ts, this.frameEvents(dir));
+        d.lostSync = d.parser!.syncing;
+      }
       else if (d.mode === 'await-response') d.held.push(chunk);
       else d.mode = 'lost';
       return;
@@ -354,7 +359,7 @@ export class Session {
     }
     d.mode = 'sniff';
     d.parser = new FrameParser(this.limits.maxFramePayload);
-    d.parser.startUnsynced(SNIFF_RUN);
+    d.parser.startUnsynced(SNIFF_RUN, true);
   }
 
   /** Bytes of a direction that may be WebSocket: looked at until a run of frames is found, or the budget ends. */
@@ -382,10 +387,10 @@ export class Session {
       const d = this.dirs[x];
       d.assembler = new MessageAssembler(() => this.nextMessage++, this.deflate);
       d.parser?.setRules(this.syncRules(x));
-      d.parser?.setRun(2);
+      d.parser?.setRun(3);
       if (x === dir) d.mode = 'websocket';
       else if (d.mode === 'sniff') d.mode = 'websocket'; // its parser goes on looking for a boundary, now with the roles known
-      else if (d.mode === 'http' || d.mode === 'opaque') this.startWebSocket(x, 2);
+      else if (d.mode === 'http' || d.mode === 'opaque') this.startWebSocket(x, 3);
     }
   }
 
@@ -413,10 +418,13 @@ export class Session {
       return;
     }
     d.assembler?.lost();
-    if (skipped === 0 && d.frames === 0) return; // the first frame starts right at the first byte
+    const afterLoss = d.lostSync;
+    d.lostSync = false;
+    if (!afterLoss && skipped === 0) return; // a mid-stream direction whose first byte starts a frame
     this.items.push({ kind: 'resync', skipped });
-    const why = d.frames === 0 ? 'before the first frame header found' : 'after the capture lost bytes';
-    this.diag({ code: 'ws.resync', severity: 'info', message: `frame decoding resumed at a frame header in packet ${packet}; ${skipped} bytes ${why} were skipped, and no frame is invented for them`, rfc: null }, packet, null, this.side(dir));
+    const where = afterLoss ? 'after the bytes the capture lost' : 'at the start of the capture';
+    const what = skipped === 0 ? 'at the first byte' : `after ${skipped} bytes that could not be framed (no frame is invented for them)`;
+    this.diag({ code: 'ws.resync', severity: 'info', message: `frame decoding resumed ${where}, in packet ${packet}, ${what}`, rfc: null }, packet, null, this.side(dir));
   }
 
   /** `unsyncedRun`: frames that must confirm the first boundary when the stream may start mid-frame (0: it starts at one) */

@@ -57,7 +57,9 @@ export class FrameParser {
   private skipped = 0;
   private lastPacket = 0;
   /** consecutive plausible frames that confirm a boundary */
-  private run = 2;
+  private run = 3;
+  /** looking for frames to decide whether this is WebSocket at all */
+  private sniffing = false;
 
   constructor(
     private readonly maxHeld = DEFAULT_MAX_HELD,
@@ -88,8 +90,9 @@ export class FrameParser {
    * The stream's first bytes may fall anywhere in a frame: find a boundary
    * before decoding, confirmed by `run` consecutive plausible frames.
    */
-  startUnsynced(run = 2): void {
+  startUnsynced(run = 3, sniffing = false): void {
     this.run = run;
+    this.sniffing = sniffing;
     this.syncBuf = Buffer.alloc(0);
     this.syncPackets = [];
     this.skipped = 0;
@@ -129,9 +132,10 @@ export class FrameParser {
    * and the parser looks for the next frame boundary.
    */
   gap(length: number, packet: number, ts: number, ev: FrameEvents): void {
+    // `skipped` counts captured bytes that could not be framed; lost ones are the gap's own
     if (this.syncBuf !== null) {
       // still looking: what was buffered can no longer be followed by what comes next
-      this.skipped += this.syncBuf.length + length;
+      this.skipped += this.syncBuf.length;
       this.syncBuf = Buffer.alloc(0);
       this.syncPackets = [];
       return;
@@ -145,22 +149,22 @@ export class FrameParser {
       if (this.remaining() === 0) this.finish(packet, ts, ev);
       return;
     }
-    let lost = length + this.headerBuf.length;
     if (frame) {
-      lost -= this.remaining();
       frame.missing += this.remaining();
       frame.complete = false;
       this.finish(frame.packet, frame.ts, ev);
     }
+    const partialHeader = this.headerBuf.length;
     this.headerBuf = Buffer.alloc(0);
     this.headerPackets = [];
-    this.startUnsynced();
-    this.skipped = Math.max(0, lost);
+    this.startUnsynced(this.run, this.sniffing);
+    this.skipped = partialHeader;
   }
 
   /** Frames that must confirm a boundary from now on (the protocol became known). */
   setRun(run: number): void {
     this.run = run;
+    this.sniffing = false;
   }
 
   /**
@@ -174,8 +178,8 @@ export class FrameParser {
   }
 
   private minAtEnd(): number {
-    // a guess that decides the protocol (a longer run) wants two frames even at the end
-    return this.run > 2 ? 2 : 1;
+    // a guess that decides the protocol wants two frames even at the end
+    return this.sniffing ? 2 : 1;
   }
 
   /** The capture ended: a frame still being received is handed on as incomplete. */

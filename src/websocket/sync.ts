@@ -4,7 +4,9 @@
 // start is accepted only when the frame it announces is followed by another
 // plausible header (or ends exactly where the bytes end), so that payload
 // bytes are not taken for headers. Pure functions of the bytes.
-import { decodeFrameHeader, type FrameHeader, isControl, isReservedOpcode } from './frame.js';
+import { isUtf8 } from 'node:buffer';
+import { isValidCloseCode } from './close.js';
+import { decodeFrameHeader, type FrameHeader, isControl, isReservedOpcode, unmask } from './frame.js';
 
 export interface SyncRules {
   /** the mask bit this direction must carry; null when the direction is not known yet */
@@ -65,6 +67,7 @@ function chainFrom(b: Buffer, start: number, rules: SyncRules, run: number, atEn
     if (h === null) return null;
     masked = h.masked;
     const end = at + h.headerLength + h.payloadLength;
+    if (end <= b.length && !plausiblePayload(h, b.subarray(at + h.headerLength, end), rules)) return null;
     if (end > b.length) {
       // the frame runs past the bytes we have: wait for them (at the end, it ends here, cut)
       return atEnd ? (n >= minAtEnd ? { frames: n, masked } : null) : 'need';
@@ -72,4 +75,18 @@ function chainFrom(b: Buffer, start: number, rules: SyncRules, run: number, atEn
     at = end;
   }
   return { frames: run, masked: masked ?? false };
+}
+
+/**
+ * What can be checked of a payload without knowing the messages around it: a
+ * whole (unfragmented, uncompressed) text frame is UTF-8, and a close frame
+ * carries nothing or a valid status code.
+ */
+function plausiblePayload(h: FrameHeader, raw: Buffer, rules: SyncRules): boolean {
+  const textWhole = h.opcode === 0x1 && h.fin && !(h.rsv1 && rules.deflate);
+  if (!textWhole && h.opcode !== 0x8) return true;
+  const payload = Buffer.from(raw);
+  if (h.maskingKey) unmask(payload, h.maskingKey, 0);
+  if (h.opcode === 0x8) return payload.length === 0 || (payload.length >= 2 && isValidCloseCode(payload.readUInt16BE(0)) && isUtf8(payload.subarray(2)));
+  return isUtf8(payload);
 }
