@@ -84,6 +84,19 @@ describe('capture loss', () => {
     expect(c.tcp.lostBytes).toBe(text.headerLength + (text.payloadLength as number));
   });
 
+  it('two lost segments close together: every other frame is decoded, and the close is told by packet order', async () => {
+    const records = load('ws_echo');
+    const clean = only(await analyze(writePcap(records)));
+    const clientData = clean.frames.filter((f) => f.from === 'client' && f.opcode !== 8);
+    const lost = [clientData[0]!, clientData[2]!]; // the text and the ping
+    const c = only(await analyze(writePcap(records.filter((_, i) => !lost.some((f) => f.packet === i + 1)))));
+    const expected = byDirection(clean);
+    expected.client = expected.client.filter((x) => !lost.map(sig).includes(x));
+    expect(byDirection(c)).toEqual(expected);
+    expect(c.close).toMatchObject({ initiator: 'client', code: 1000, replyCode: 1000, clean: true });
+    expect(codes(c).filter((x) => x === 'ws.resync')).toHaveLength(2);
+  });
+
   it('random loss: every frame decoded is a frame of the clean capture, in order, and the lost ones are accounted for', async () => {
     for (const name of ['ws_large_binary', 'ws_echo', 'py_echo_deflate', 'ws_fragmented']) {
       const records = load(name);

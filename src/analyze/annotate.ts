@@ -13,7 +13,7 @@ export type PacketItem =
   | { kind: 'retransmission'; bytes: number }
   | { kind: 'keep-alive' }
   | { kind: 'out-of-order'; bytes: number }
-  | { kind: 'gap'; bytes: number }
+  | { kind: 'gap'; bytes: number; from: Side }
   | { kind: 'resync'; skipped: number }
   | { kind: 'detected'; skipped: number }
   | { kind: 'opaque'; bytes: number }
@@ -99,7 +99,7 @@ export function describeFrame(f: Frame, messageType: 'text' | 'binary' | null = 
   return parts.join(' ');
 }
 
-function describeItem(item: PacketItem): string | null {
+function describeItem(item: PacketItem, from: Side): string | null {
   switch (item.kind) {
     case 'tcp':
       return null;
@@ -110,9 +110,10 @@ function describeItem(item: PacketItem): string | null {
     case 'out-of-order':
       return `out-of-order segment, ${plural(item.bytes, 'byte')} held until the hole before them fills`;
     case 'gap':
-      return `${plural(item.bytes, 'byte')} never captured (capture loss)`;
+      // the gap may be found from the peer's acknowledgement, in the peer's packet
+      return item.from === from ? `${plural(item.bytes, 'byte')} before this segment were never captured (capture loss)` : `acknowledges ${plural(item.bytes, 'byte')} from the ${item.from} that the capture lost`;
     case 'resync':
-      return `decoding resumes at a frame header after ${plural(item.skipped, 'byte')} that could not be framed`;
+      return item.skipped === 0 ? 'frame decoding resumes here, after the lost bytes' : `frame decoding resumes at a frame header after ${plural(item.skipped, 'byte')} that could not be framed`;
     case 'detected':
       return `WebSocket recognised from a run of valid frames${item.skipped > 0 ? ` (the first ${plural(item.skipped, 'byte')} end a frame begun before the capture)` : ''}`;
     case 'opaque':
@@ -136,7 +137,7 @@ function describeItem(item: PacketItem): string | null {
   }
 }
 
-export function describePacket(items: readonly PacketItem[], current: Phase): PacketDescription {
+export function describePacket(items: readonly PacketItem[], current: Phase, from: Side): PacketDescription {
   const content = items.filter((i) => i.kind !== 'tcp');
   const tcp = items.find((i): i is Extract<PacketItem, { kind: 'tcp' }> => i.kind === 'tcp');
   let first: Phase | null = null;
@@ -165,7 +166,7 @@ export function describePacket(items: readonly PacketItem[], current: Phase): Pa
       if (partialShown) continue;
       partialShown = true;
     }
-    const t = describeItem(i);
+    const t = describeItem(i, from);
     if (t) texts.push(t);
   }
   if (frames > MAX_FRAMES_NAMED) texts.push(`(+${frames - MAX_FRAMES_NAMED} more frames)`);

@@ -215,7 +215,7 @@ export class Session {
       const framed = d.mode === 'websocket' || d.mode === 'sniff';
       const then = framed ? 'frame decoding goes on' : d.mode === 'await-response' || d.mode === 'http' ? 'this direction is not decoded further' : 'nothing was being decoded here';
       this.diag({ code: 'tcp.gap', severity: 'warning', message: `${chunk.length} bytes from the ${this.side(dir)} were never captured (capture loss); ${then}`, rfc: null }, chunk.packet, null, this.side(dir));
-      this.items.push({ kind: 'gap', bytes: chunk.length });
+      this.items.push({ kind: 'gap', bytes: chunk.length, from: this.side(dir) });
       if (framed) {
         d.parser!.gap(chunk.length, chunk.packet, chunk.ts, this.frameEvents(dir));
         d.lostSync = d.parser!.syncing;
@@ -493,16 +493,6 @@ export class Session {
       close = { code: body.code, reason: body.reasonBytes.toString('utf8') };
       if (df.complete) findings.push(...checkCloseBody(df.payload));
       if (d.closeFrame === null) d.closeFrame = index;
-      const cs = this.closeState;
-      if (cs.initiator === null) {
-        cs.initiator = from;
-        cs.code = body.code;
-        cs.reason = close.reason;
-        cs.packet = df.packet;
-      } else if (cs.initiator !== from && cs.replyPacket === null) {
-        cs.replyCode = body.code;
-        cs.replyPacket = df.packet;
-      }
     }
     const frame: Frame = {
       index,
@@ -559,7 +549,7 @@ export class Session {
 
   private annotate(pkt: PacketRef, dir: Dir): void {
     const from = this.side(dir);
-    const described = describePacket(this.items, this.phase);
+    const described = describePacket(this.items, this.phase, from);
     const bare = this.items.every((i) => i.kind === 'tcp');
     const midStream = this.tcp.syn === null && this.tcp.synAck === null;
     const provisional = midStream && bare && described.phase === 'tcp-handshake';
@@ -586,9 +576,18 @@ export class Session {
       } else {
         e.summary = `${e.summary}; ${text}`;
       }
+      const phase: Phase = frame.opcode === 0x8 ? 'closing' : 'data';
       if (e.provisional) {
-        e.phase = frame.opcode === 0x8 ? 'closing' : 'data';
+        e.phase = phase;
         e.provisional = false;
+      }
+      // phases never go back: what follows this packet is at least where it is now
+      if (later(e.phase, phase) === phase) {
+        for (let j = i; j < this.timeline.length; j++) {
+          const f = this.timeline[j]!;
+          if (!f.provisional && f.phase !== 'tcp-teardown') f.phase = later(f.phase, phase);
+        }
+        this.phase = later(this.phase, phase);
       }
       return;
     }
@@ -622,7 +621,7 @@ export class Session {
       this.diagnostics.push({ code: 'tcp.handshake-missing', severity: 'info', message: `the capture starts in the middle of this connection (no SYN seen); the roles come from ${this.rolesFrom === 'http' ? 'the HTTP exchange' : this.rolesFrom === 'frames' ? 'the masking of the frames' : 'the port numbers'}${how}`, rfc: null, packet: first, frame: null, from: null });
     }
     const upgraded = this.handshake?.outcome === 'upgraded' || this.detection === 'heuristic' || this.detection === 'decode-as';
-    const cs = this.closeState;
+    const cs = this.settleClose();
     // clean: both Close frames, then the TCP teardown (a Close may ride on the first FIN)
     const firstTeardown = this.tcp.teardownPackets[0];
     cs.clean = cs.packet !== null && cs.replyPacket !== null && firstTeardown !== undefined && cs.packet <= firstTeardown && cs.replyPacket <= firstTeardown;
@@ -672,6 +671,27 @@ export class Session {
   private finPacket(side: Side): number | null {
     const dir: Dir = side === 'client' ? (this.clientDir ?? 0) : this.clientDir === 1 ? 0 : 1;
     return this.tcp.finPackets[dir];
+  }
+
+  /**
+   * Who closed first is decided by the packets, not by the order frames were
+   * decoded in (after a loss, a frame may be recognised late).
+   */
+  private settleClose(): ConnectionClose {
+    const cs = this.closeState;
+    const closes = this.frames.filter((f) => f.opcode === 0x8).sort((a, b) => a.packet - b.packet || a.ts - b.ts);
+    const first = closes[0];
+    if (!first) return cs;
+    cs.initiator = first.from;
+    cs.code = first.close?.code ?? null;
+    cs.reason = first.close?.reason ?? null;
+    cs.packet = first.packet;
+    const reply = closes.find((f) => f.from !== first.from);
+    if (reply) {
+      cs.replyCode = reply.close?.code ?? null;
+      cs.replyPacket = reply.packet;
+    }
+    return cs;
   }
 
   /** Rules decided when the connection is over (RFC 6455 §7). */

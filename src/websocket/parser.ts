@@ -174,7 +174,8 @@ export class FrameParser {
    */
   settle(ev: FrameEvents): void {
     if (this.syncBuf === null || this.syncBuf.length === 0) return;
-    if (findFrameStart(this.syncBuf, this.rules, this.run, true, this.minAtEnd()).found) this.pushUnsynced(Buffer.alloc(0), this.lastPacket, 0, ev, true);
+    const segments = this.sniffing ? null : new Set(this.syncPackets.map((p) => p.at));
+    if (findFrameStart(this.syncBuf, this.rules, this.run, true, this.minAtEnd(), segments).found) this.pushUnsynced(Buffer.alloc(0), this.lastPacket, 0, ev, true);
   }
 
   private minAtEnd(): number {
@@ -201,7 +202,9 @@ export class FrameParser {
       this.syncBuf = this.syncBuf!.length === 0 ? Buffer.from(data) : Buffer.concat([this.syncBuf!, data]);
     }
     const buf = this.syncBuf!;
-    const r = findFrameStart(buf, this.rules, this.run, atEnd, this.minAtEnd());
+    // decoding WebSocket already (not deciding whether it is): frames aligned with segments are enough
+    const segments = this.sniffing ? null : new Set(this.syncPackets.map((p) => p.at));
+    const r = findFrameStart(buf, this.rules, this.run, atEnd, this.minAtEnd(), segments);
     if (!r.found) {
       let drop = r.keepFrom;
       if (buf.length - drop > SYNC_WINDOW) drop = buf.length - SYNC_WINDOW;

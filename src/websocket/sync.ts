@@ -43,18 +43,21 @@ export type SyncResult =
  * Looks for the first offset where `run` consecutive plausible frames start
  * (all with the same mask bit). At the end of the stream (`atEnd`), a chain
  * of at least `minAtEnd` frames that reaches exactly the end of the bytes is
- * enough.
+ * enough. With `segments` (the offsets where TCP segments start; the end of
+ * the bytes ends one too), a chain that starts where a segment starts and
+ * ends exactly where one ends is enough: implementations write frames whole,
+ * so frame and segment boundaries meet, which payload bytes rarely mimic.
  */
-export function findFrameStart(b: Buffer, rules: SyncRules, run: number, atEnd: boolean, minAtEnd = 1): SyncResult {
+export function findFrameStart(b: Buffer, rules: SyncRules, run: number, atEnd: boolean, minAtEnd = 1, segments: ReadonlySet<number> | null = null): SyncResult {
   for (let i = 0; i < b.length; i++) {
-    const verdict = chainFrom(b, i, rules, run, atEnd && minAtEnd <= run, minAtEnd);
+    const verdict = chainFrom(b, i, rules, run, atEnd && minAtEnd <= run, minAtEnd, segments !== null && segments.has(i) ? segments : null);
     if (verdict === 'need') return { found: false, keepFrom: i };
     if (verdict !== null) return { found: true, offset: i, frames: verdict.frames, masked: verdict.masked };
   }
   return { found: false, keepFrom: b.length };
 }
 
-function chainFrom(b: Buffer, start: number, rules: SyncRules, run: number, atEnd: boolean, minAtEnd: number): { frames: number; masked: boolean } | null | 'need' {
+function chainFrom(b: Buffer, start: number, rules: SyncRules, run: number, atEnd: boolean, minAtEnd: number, segments: ReadonlySet<number> | null): { frames: number; masked: boolean } | null | 'need' {
   let at = start;
   let masked: boolean | null = rules.masked;
   for (let n = 0; n < run; n++) {
@@ -73,6 +76,8 @@ function chainFrom(b: Buffer, start: number, rules: SyncRules, run: number, atEn
       return atEnd ? (n >= minAtEnd ? { frames: n, masked } : null) : 'need';
     }
     at = end;
+    // aligned with the segments at both ends
+    if (segments !== null && (segments.has(at) || at === b.length)) return { frames: n + 1, masked };
   }
   return { frames: run, masked: masked ?? false };
 }
