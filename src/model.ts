@@ -107,6 +107,8 @@ export interface Frame {
   /** payload bytes never captured */
   missingBytes: number;
   close: CloseInfo | null;
+  /** on a pong: the ping it answers and the round trip in seconds */
+  answers: { frame: number; packet: number; rtt: number } | null;
 }
 
 export interface Message {
@@ -162,6 +164,8 @@ export interface Connection {
   detection: 'handshake' | 'decode-as' | 'heuristic' | null;
   tcp: TcpInfo;
   handshake: Handshake | null;
+  /** bytes of compressed messages on the wire and once inflated, per sender; null without permessage-deflate */
+  compression: Record<Side, { wire: number; inflated: number }> | null;
   frames: Frame[];
   messages: Message[];
   close: ConnectionClose;

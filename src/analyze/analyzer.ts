@@ -11,6 +11,7 @@ import { Session, type SessionOptions } from './session.js';
 import { DEFAULT_MAX_HELD } from '../websocket/parser.js';
 import { DEFAULT_GLOBAL_HOLD_LIMIT, DEFAULT_HOLD_LIMIT, HoldBudget } from '../tcp/reassembly.js';
 import { DEFAULT_MAX_HEAD } from '../http/reader.js';
+import { DEFAULT_INFLATE_LIMIT } from '../websocket/inflate.js';
 
 export interface AnalyzerOptions extends SessionOptions {
   /** seconds (capture time) a closed connection waits for stray packets before it is reported */
@@ -20,7 +21,7 @@ export interface AnalyzerOptions extends SessionOptions {
 }
 
 export const DEFAULT_OPTIONS: AnalyzerOptions = {
-  limits: { maxFramePayload: DEFAULT_MAX_HELD, reassemblyHold: DEFAULT_HOLD_LIMIT, maxHttpHead: DEFAULT_MAX_HEAD },
+  limits: { maxFramePayload: DEFAULT_MAX_HELD, reassemblyHold: DEFAULT_HOLD_LIMIT, maxHttpHead: DEFAULT_MAX_HEAD, inflateLimit: DEFAULT_INFLATE_LIMIT },
   decodeAs: new Set(),
   sniffBytes: 64 * 1024,
   closedGrace: 5,

@@ -62,6 +62,13 @@ function itemPhase(item: PacketItem): Phase | null {
   }
 }
 
+/** A round trip in the unit that reads best. */
+export function formatRtt(seconds: number): string {
+  if (seconds < 0.001) return `${(seconds * 1e6).toFixed(0)} µs`;
+  if (seconds < 1) return `${(seconds * 1e3).toFixed(3)} ms`;
+  return `${seconds.toFixed(3)} s`;
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -90,10 +97,16 @@ export function describeFrame(f: Frame, messageType: 'text' | 'binary' | null = 
   if (f.masked) parts.push('[MASKED]');
   const compressed = f.rsv1 && f.message !== null;
   if (messageType === 'text' && f.payload.length > 0 && !compressed) parts.push(previewText(f.payload, 24));
+  if (f.answers) parts.push(`(answers the ping in packet ${f.answers.packet}, round trip ${formatRtt(f.answers.rtt)})`);
   if (f.packets.length > 1) parts.push(`(reassembled from ${f.packets.length} segments)`);
   if (!f.complete) parts.push(f.missingBytes > 0 ? `(incomplete: ${plural(f.missingBytes, 'byte')} never captured)` : '(incomplete)');
-  if (completes && completes.frames.length > 1) {
-    const whole = completes.type === 'text' && !completes.compressed ? `: ${previewText(completes.payload, 32)}` : '';
+  if (completes && completes.compressed) {
+    const inflated = completes.inflatedLength !== null;
+    const content = inflated && completes.type === 'text' ? `: ${previewText(completes.payload, 32)}` : '';
+    const frames = completes.frames.length > 1 ? `, ${plural(completes.frames.length, 'fragment')}` : '';
+    parts.push(inflated ? `— compressed ${completes.type} message ${completes.index}${frames}, ${plural(completes.length, 'byte')} inflating to ${plural(completes.inflatedLength!, 'byte')}${content}` : `— compressed ${completes.type} message ${completes.index}${frames}, not inflated`);
+  } else if (completes && completes.frames.length > 1) {
+    const whole = completes.type === 'text' ? `: ${previewText(completes.payload, 32)}` : '';
     parts.push(`— completes ${completes.type} message ${completes.index} (${plural(completes.frames.length, 'fragment')}, ${plural(completes.length, 'byte')})${whole}`);
   }
   return parts.join(' ');

@@ -21,7 +21,10 @@ import type { Chunk } from '../tcp/reassembly.js';
 import type { TcpSegment } from '../tcp/segment.js';
 import { parseRequestLine, parseStatusLine } from '../http/head.js';
 import { HttpReader } from '../http/reader.js';
-import { checkRequest, checkResponse, describeHandshake, isUpgradeAttempt } from '../http/handshake.js';
+import { checkRequest, checkResponse, describeHandshake, isUpgradeAttempt, splitOffers } from '../http/handshake.js';
+import { headerValues } from '../http/head.js';
+import { deflateRules } from '../http/deflate.js';
+import { InflateContext } from '../websocket/inflate.js';
 import { FrameParser, SYNC_WINDOW, type DecodedFrame, type FrameEvents } from '../websocket/parser.js';
 import type { SyncRules } from '../websocket/sync.js';
 import type { HoldBudget } from '../tcp/reassembly.js';
@@ -30,6 +33,7 @@ import { checkCloseBody, checkFrameHeader, type Finding } from '../websocket/che
 import { isControl } from '../websocket/frame.js';
 import { parseCloseBody } from '../websocket/close.js';
 import { describeFrame, describePacket, later, type PacketItem } from './annotate.js';
+import { previewPayload } from '../util/text.js';
 
 export interface SessionLimits {
   /** payload bytes held per frame */
@@ -38,6 +42,8 @@ export interface SessionLimits {
   reassemblyHold: number;
   /** bytes of one HTTP head */
   maxHttpHead: number;
+  /** bytes one compressed message may inflate to */
+  inflateLimit: number;
 }
 
 export interface SessionOptions {
@@ -126,6 +132,11 @@ export class Session {
     packet: null,
     replyPacket: null,
   };
+  /** one inflation context per direction, under permessage-deflate */
+  private inflaters: [InflateContext | null, InflateContext | null] = [null, null];
+  private readonly compression = { client: { wire: 0, inflated: 0 }, server: { wire: 0, inflated: 0 } };
+  /** pings waiting for their pong, per sender */
+  private readonly pings: Record<Side, Frame[]> = { client: [], server: [] };
   /** items produced while the current packet is processed */
   private items: PacketItem[] = [];
 
@@ -316,6 +327,7 @@ export class Session {
     if (line.status === 101) {
       this.deflate = this.handshake.extensions.some((e) => e.name === 'permessage-deflate');
       this.detection = 'handshake';
+      if (this.deflate) this.setUpInflation(res);
       this.startWebSocket(dir);
       this.startWebSocket(dir === 0 ? 1 : 0);
       this.replayHeld(held, true);
@@ -428,6 +440,15 @@ export class Session {
   }
 
   /** `unsyncedRun`: frames that must confirm the first boundary when the stream may start mid-frame (0: it starts at one) */
+  private setUpInflation(res: HttpResponse): void {
+    const agreed = splitOffers(headerValues(res.headers, 'sec-websocket-extensions')).find((e) => /^permessage-deflate\b/i.test(e));
+    if (!agreed) return;
+    const rules = deflateRules(agreed);
+    const clientDir = this.clientDir ?? 0;
+    this.inflaters[clientDir] = new InflateContext(rules.client, this.limits.inflateLimit);
+    this.inflaters[clientDir === 0 ? 1 : 0] = new InflateContext(rules.server, this.limits.inflateLimit);
+  }
+
   private startWebSocket(dir: Dir, unsyncedRun = 0): void {
     const d = this.dirs[dir];
     d.mode = 'websocket';
@@ -515,8 +536,11 @@ export class Session {
       complete: df.complete,
       missingBytes: df.missing,
       close,
+      answers: null,
     };
     this.frames.push(frame);
+    if (h.opcode === 0x9 && df.complete) this.pings[from].push(frame);
+    if (h.opcode === 0xa && df.complete) findings.push(...this.matchPong(frame));
     for (const f of findings) this.diag(f, df.packet, index, from);
     if (step.abandoned) this.addMessage(step.abandoned, from, df.packet);
     const completes = step.completed ? this.addMessage(step.completed, from, df.packet) : null;
@@ -527,6 +551,9 @@ export class Session {
 
   private addMessage(m: AssembledMessage, from: Side, packet: number): Message {
     const type = m.opcode === 1 ? 'text' : 'binary';
+    const lastFrame = m.frames[m.frames.length - 1] ?? null;
+    // every byte of it captured and held: only then can it be inflated and judged
+    const whole = m.complete && m.payload.length === m.length && m.frames.every((i) => this.frames[i]?.complete !== false);
     const message: Message = {
       index: m.index,
       from,
@@ -540,9 +567,29 @@ export class Session {
       complete: m.complete,
     };
     this.messages.push(message);
-    if (type === 'text' && m.complete && !m.compressed && m.payload.length === m.length && !isUtf8(m.payload)) {
-      // RFC 6455 §5.6, §8.1: text messages are UTF-8
-      this.diag({ code: 'message.invalid-utf8', severity: 'error', message: `text message ${m.index} (${m.length} bytes) is not valid UTF-8`, rfc: 'RFC 6455 §5.6' }, packet, m.frames[m.frames.length - 1] ?? null, from);
+    if (m.compressed) {
+      const dir: Dir = from === 'client' ? (this.clientDir ?? 0) : this.clientDir === 1 ? 0 : 1;
+      const ctx = this.inflaters[dir];
+      if (ctx && whole) {
+        const r = ctx.inflate(m.payload);
+        if (r.ok) {
+          message.payload = r.data;
+          message.inflatedLength = r.data.length;
+          this.compression[from].wire += m.length;
+          this.compression[from].inflated += r.data.length;
+        } else if (r.reason === 'limit') {
+          // a decompression bomb costs no more than the limit
+          this.diag({ code: 'message.inflate-limit', severity: 'warning', message: `${type} message ${m.index} (${m.length} compressed bytes) inflates to ${r.detail}: inflation stopped at the limit (--inflate-limit)`, rfc: 'RFC 7692 §7.2.2' }, packet, lastFrame, from);
+        } else if (r.reason === 'corrupt') {
+          // RFC 7692 §6.2: the payload must inflate in the negotiated context
+          this.diag({ code: 'message.inflate-failed', severity: 'error', message: `compressed ${type} message ${m.index} (${m.length} bytes) does not inflate in its negotiated context (${ctx.rules.takeover ? 'with' : 'without'} context takeover, window ${ctx.rules.windowBits} bits): ${r.detail}`, rfc: 'RFC 7692 §6.2' }, packet, lastFrame, from);
+        }
+      } else ctx?.loseContext();
+    }
+    const judged = m.compressed ? message.inflatedLength !== null : whole;
+    if (type === 'text' && judged && !isUtf8(message.payload)) {
+      // RFC 6455 §5.6, §8.1: text messages are UTF-8 (judged on the whole, inflated message)
+      this.diag({ code: 'message.invalid-utf8', severity: 'error', message: `text message ${m.index} (${message.payload.length} bytes${m.compressed ? ' once inflated' : ''}) is not valid UTF-8`, rfc: 'RFC 6455 §5.6' }, packet, lastFrame, from);
     }
     return message;
   }
@@ -659,6 +706,7 @@ export class Session {
         finBy: { client: this.finPacket('client'), server: this.finPacket('server') },
       },
       handshake: this.handshake,
+      compression: this.deflate ? this.compression : null,
       frames: this.frames,
       messages: this.messages.sort((a, b) => a.index - b.index),
       close: cs,
@@ -671,6 +719,29 @@ export class Session {
   private finPacket(side: Side): number | null {
     const dir: Dir = side === 'client' ? (this.clientDir ?? 0) : this.clientDir === 1 ? 0 : 1;
     return this.tcp.finPackets[dir];
+  }
+
+  /**
+   * A pong answers the peer's ping with the same application data; the ping
+   * answered and every older one are settled (RFC 6455 §5.5.3: an endpoint
+   * may answer only the most recent ping). A pong with no ping waiting is a
+   * heartbeat, allowed by §5.5.3.
+   */
+  private matchPong(pong: Frame): Finding[] {
+    const waiting = this.pings[pong.from === 'client' ? 'server' : 'client'];
+    if (waiting.length === 0) return [];
+    let at = waiting.findIndex((p) => p.payload.equals(pong.payload));
+    const findings: Finding[] = [];
+    if (at < 0) {
+      at = waiting.length - 1;
+      const ping = waiting[at]!;
+      // RFC 6455 §5.5.3: the Pong frame must have identical application data
+      findings.push({ code: 'pong.payload-mismatch', severity: 'warning', message: `this pong carries ${previewPayload(pong.payload, 24)}, but the ping it answers (packet ${ping.packet}) carried ${previewPayload(ping.payload, 24)}`, rfc: 'RFC 6455 §5.5.3' });
+    }
+    const ping = waiting[at]!;
+    pong.answers = { frame: ping.index, packet: ping.packet, rtt: pong.ts - ping.ts };
+    waiting.splice(0, at + 1);
+    return findings;
   }
 
   /**
@@ -698,6 +769,16 @@ export class Session {
   private closeChecks(): void {
     const cs = this.closeState;
     const ended = this.tcp.teardownKind !== 'none';
+    for (const side of ['client', 'server'] as const) {
+      const last = this.pings[side][this.pings[side].length - 1];
+      if (!ended || !last) continue;
+      // RFC 6455 §5.5.2: a ping must be answered, unless its receiver had already received a Close
+      const closedBefore = this.frames.some((f) => f.opcode === 0x8 && f.from === side && f.packet <= last.packet && f.index < last.index);
+      if (closedBefore) continue;
+      const peer = side === 'client' ? 'server' : 'client';
+      const count = this.pings[side].length;
+      this.diag({ code: 'ping.unanswered', severity: 'warning', message: `the ${side}'s ping in packet ${last.packet}${count > 1 ? ` (and ${count - 1} before it)` : ''} got no pong from the ${peer} before the connection ended`, rfc: 'RFC 6455 §5.5.2' }, last.packet, last.index, side);
+    }
     const lastPacket = this.timeline[this.timeline.length - 1]?.packet ?? null;
     if (ended && cs.initiator === null) {
       // RFC 6455 §7.1.5: a connection closed without a Close frame has status 1006

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Diagnostic, Extension, Handshake, HttpRequest, HttpResponse, Side } from '../model.js';
 import { headerTokens, headerValues } from './head.js';
+import { checkDeflateResponse } from './deflate.js';
 
 export const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
@@ -162,12 +163,25 @@ export function checkResponse(req: HttpRequest, res: HttpResponse): Diagnostic[]
       out.push(diag('handshake.subprotocol-not-offered', 'error', `the server selected subprotocol "${chosen}", which the client did not offer (offered: ${offeredProtocols.join(', ') || 'none'})`, 'RFC 6455 §4.1', p, 'server'));
     }
   }
-  const offered = parseExtensions(headerValues(req.headers, 'sec-websocket-extensions'));
-  for (const ext of parseExtensions(headerValues(res.headers, 'sec-websocket-extensions'))) {
-    if (!offered.some((o) => o.name === ext.name)) {
+  const offers = splitOffers(headerValues(req.headers, 'sec-websocket-extensions'));
+  const accepted = splitOffers(headerValues(res.headers, 'sec-websocket-extensions'));
+  const nameOf = (e: string): string => (e.split(';')[0] ?? '').trim().toLowerCase();
+  const seen = new Set<string>();
+  for (const ext of accepted) {
+    const name = nameOf(ext);
+    const matching = offers.filter((o) => nameOf(o) === name);
+    if (matching.length === 0) {
       // RFC 6455 §4.1 (client checks) item 5, §9.1: an extension not requested fails the connection
-      out.push(diag('handshake.extension-not-offered', 'error', `the server accepted extension "${ext.name}", which the client did not offer`, 'RFC 6455 §9.1', p, 'server'));
+      out.push(diag('handshake.extension-not-offered', 'error', `the server accepted extension "${name}", which the client did not offer`, 'RFC 6455 §9.1', p, 'server'));
+    } else if (seen.has(name)) {
+      // RFC 7692 §5: the server accepts at most one permessage-deflate offer
+      out.push(diag('handshake.extension-not-offered', 'error', `the server's response names "${name}" more than once`, 'RFC 7692 §5', p, 'server'));
+    } else if (name === 'permessage-deflate') {
+      // RFC 7692 §7.1: the response must answer one of the offers with parameters it allows
+      const problem = checkDeflateResponse(matching, ext);
+      if (problem) out.push(diag('handshake.extension-not-offered', 'error', `the server accepted permessage-deflate with parameters the client cannot accept: ${problem}`, 'RFC 7692 §7.1', p, 'server'));
     }
+    seen.add(name);
   }
   return out;
 }

@@ -66,11 +66,14 @@ export function frameJson(f: Frame, conn: Connection, opts: JsonOptions): Record
     close: f.close,
     complete: f.complete,
     missingBytes: f.missingBytes,
+    answers: f.answers,
   };
 }
 
 export function messageJson(m: Message, opts: JsonOptions): Record<string, unknown> {
-  const payload = payloadJson(m.payload, m.length, m.type === 'text' && !m.compressed, opts);
+  // inflated when it could be: then the payload is the message as the application sent it
+  const inflated = m.compressed && m.inflatedLength !== null;
+  const payload = payloadJson(m.payload, inflated ? m.payload.length : m.length, m.type === 'text' && (!m.compressed || inflated), opts);
   return {
     index: m.index,
     from: m.from,
@@ -94,6 +97,7 @@ export function connectionJson(c: Connection, opts: JsonOptions): Record<string,
     detection: c.detection,
     tcp: c.tcp,
     handshake: c.handshake,
+    compression: c.compression,
     frames: c.frames.map((f) => frameJson(f, c, opts)),
     messages: c.messages.map((m) => messageJson(m, opts)),
     close: c.close,

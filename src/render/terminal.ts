@@ -47,7 +47,12 @@ function payloadCell(f: Frame, conn: Connection, width: number): string {
     return `${f.close.code} ${closeCodeName(f.close.code)}${reason}`;
   }
   const msg = f.message === null ? undefined : conn.messages.find((m) => m.index === f.message);
-  if (msg?.compressed) return `(compressed, ${plural(f.payload.length, 'byte')})`;
+  if (msg?.compressed) {
+    const last = msg.frames[msg.frames.length - 1] === f.index;
+    if (!last || msg.inflatedLength === null) return `(compressed, ${plural(f.payload.length, 'byte')}${last ? ', not inflated' : ''})`;
+    const shown = msg.type === 'text' ? previewText(msg.payload, Math.max(8, width - 14)) : `${plural(msg.inflatedLength, 'byte')}`;
+    return `⇢ ${shown} (inflated)`;
+  }
   if (f.payload.length === 0) return '';
   if (f.opcode === 0x2 || (f.opcode === 0 && msg?.type === 'binary')) {
     const bytes = Math.max(1, Math.floor(width / 3));
@@ -168,6 +173,11 @@ function closeSection(conn: Connection): string[] {
     conn.tcp.lostBytes > 0 ? `${plural(conn.tcp.lostBytes, 'byte')} never captured` : null,
   ].filter((x) => x !== null);
   if (analysis.length > 0) lines.push(`  TCP analysis: ${analysis.join(', ')}.`);
+  const z = conn.compression;
+  if (z) {
+    const ratio = (side: 'client' | 'server'): string => (z[side].wire > 0 ? `${z[side].wire} → ${z[side].inflated} bytes (${(z[side].inflated / z[side].wire).toFixed(1)}×)` : 'nothing compressed');
+    lines.push(`  Compression (permessage-deflate): client ${ratio('client')}; server ${ratio('server')}.`);
+  }
   if (conn.handshake?.outcome === 'upgraded' || conn.detection === 'heuristic' || conn.detection === 'decode-as') {
     lines.push(cs.clean ? '  Verdict: clean close — both Close frames, then the TCP teardown.' : '  Verdict: not a clean close.');
   }

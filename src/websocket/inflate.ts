@@ -1,0 +1,68 @@
+// permessage-deflate decompression (RFC 7692 §7.2.2): each message's payload
+// gets the 00 00 ff ff tail back and is inflated; with context takeover, the
+// sender's LZ77 window holds the end of the previous messages, which is given
+// to the inflater as its dictionary. One context per direction.
+import { constants, inflateRawSync } from 'node:zlib';
+import type { DeflateContextRules } from '../http/deflate.js';
+
+const TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
+
+/** What one message may inflate to unless told otherwise: enough for any sane message, little for a bomb. */
+export const DEFAULT_INFLATE_LIMIT = 8 * 1024 * 1024;
+
+export type InflateResult =
+  | { ok: true; data: Buffer }
+  /** limit: the output passed the limit (a decompression bomb, or just large); corrupt: not a deflate stream in this context; context-lost: an earlier message could not be read, and this one may refer to it */
+  | { ok: false; reason: 'limit' | 'corrupt' | 'context-lost'; detail: string };
+
+/** Inflates one message's compressed payload, given the window the sender had before it. Pure. */
+export function inflateMessage(payload: Buffer, history: Buffer | null, limit: number): InflateResult {
+  try {
+    const data = inflateRawSync(Buffer.concat([payload, TAIL]), {
+      finishFlush: constants.Z_SYNC_FLUSH,
+      maxOutputLength: Math.max(1, limit),
+      ...(history && history.length > 0 ? { dictionary: history } : {}),
+    });
+    return { ok: true, data };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) return { ok: false, reason: 'limit', detail: `more than ${limit} bytes` };
+    return { ok: false, reason: 'corrupt', detail: e.message };
+  }
+}
+
+export class InflateContext {
+  private history: Buffer | null = null;
+  private lost = false;
+
+  constructor(
+    readonly rules: DeflateContextRules,
+    private readonly limit: number,
+  ) {}
+
+  /** The window a sender keeps: 2^bits bytes (zlib never uses fewer than 2^9). */
+  private get windowSize(): number {
+    return 1 << Math.max(9, this.rules.windowBits);
+  }
+
+  inflate(payload: Buffer): InflateResult {
+    if (this.lost && this.rules.takeover) {
+      return { ok: false, reason: 'context-lost', detail: 'an earlier compressed message of this direction could not be read, and this one may refer back to it' };
+    }
+    const r = inflateMessage(payload, this.rules.takeover ? this.history : null, this.limit);
+    if (!r.ok) {
+      this.lost = true;
+      return r;
+    }
+    if (this.rules.takeover) {
+      const joined = this.history ? Buffer.concat([this.history, r.data]) : r.data;
+      this.history = Buffer.from(joined.subarray(Math.max(0, joined.length - this.windowSize)));
+    }
+    return r;
+  }
+
+  /** A compressed message of this direction was not captured whole: what follows may refer to it. */
+  loseContext(): void {
+    this.lost = true;
+  }
+}

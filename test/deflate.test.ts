@@ -1,0 +1,171 @@
+import { deflateRawSync, constants } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { checkDeflateResponse, deflateRules, parseDeflate } from '../src/http/deflate.js';
+import { InflateContext, inflateMessage } from '../src/websocket/inflate.js';
+import { analyze, codes, only } from './support/analyze.js';
+import { Conversation, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
+
+/** A message compressed as RFC 7692 §7.2.1 says: raw deflate, sync flush, the 00 00 ff ff tail removed. */
+function compress(text: string | Buffer): Buffer {
+  const out = deflateRawSync(typeof text === 'string' ? Buffer.from(text) : text, { finishFlush: constants.Z_SYNC_FLUSH });
+  return out.subarray(0, out.length - 4);
+}
+
+describe('permessage-deflate negotiation (RFC 7692 §7)', () => {
+  it.each<[string, boolean, string[]]>([
+    ['permessage-deflate', false, []],
+    ['permessage-deflate; client_max_window_bits', false, []],
+    ['permessage-deflate; server_max_window_bits=10; client_max_window_bits="12"', false, []],
+    ['permessage-deflate; server_no_context_takeover; client_no_context_takeover', true, []],
+    ['permessage-deflate; client_max_window_bits', true, ['client_max_window_bits in a response must have a value']],
+    ['permessage-deflate; server_max_window_bits', false, ['server_max_window_bits must be a number from 8 to 15 (got no value)']],
+    ['permessage-deflate; server_max_window_bits=16', false, ['server_max_window_bits must be a number from 8 to 15 (got "16")']],
+    ['permessage-deflate; client_max_window_bits=07', false, ['client_max_window_bits must be a number from 8 to 15 (got "07")']],
+    ['permessage-deflate; server_no_context_takeover=yes', true, ['server_no_context_takeover must not have a value (got "yes")']],
+    ['permessage-deflate; server_no_context_takeover; server_no_context_takeover', true, ['server_no_context_takeover is given more than once']],
+    ['permessage-deflate; x_custom', true, ['unknown parameter x_custom']],
+  ])('%s (as a response: %s)', (text, asResponse, problems) => {
+    expect(parseDeflate(text, asResponse).problems).toEqual(problems);
+  });
+
+  it.each<[string, string[], string, string | null]>([
+    ['the plain answer to a plain offer', ['permessage-deflate'], 'permessage-deflate', null],
+    ['a smaller client window when the client offered one', ['permessage-deflate; client_max_window_bits'], 'permessage-deflate; client_max_window_bits=10', null],
+    ['a server window the client did not ask for (allowed)', ['permessage-deflate'], 'permessage-deflate; server_max_window_bits=12', null],
+    ['the second of two offers', ['permessage-deflate; server_max_window_bits=10', 'permessage-deflate'], 'permessage-deflate', null],
+    ['client_max_window_bits not offered', ['permessage-deflate'], 'permessage-deflate; client_max_window_bits=10', 'the response sets client_max_window_bits, which the client did not offer'],
+    ['a client window above the offered one', ['permessage-deflate; client_max_window_bits=10'], 'permessage-deflate; client_max_window_bits=12', 'above the offered 10'],
+    ['a server window above the limit asked', ['permessage-deflate; server_max_window_bits=10'], 'permessage-deflate; server_max_window_bits=12', 'limited server_max_window_bits to 10'],
+    ['server_no_context_takeover asked and not granted', ['permessage-deflate; server_no_context_takeover'], 'permessage-deflate', 'does not grant it'],
+    ['an unknown parameter in the response', ['permessage-deflate'], 'permessage-deflate; foo=1', 'unknown parameter foo'],
+  ])('a response with %s', (_name, offers, response, problem) => {
+    const got = checkDeflateResponse(offers, response);
+    if (problem === null) expect(got).toBeNull();
+    else expect(got).toContain(problem);
+  });
+
+  it('gives each direction its context rules', () => {
+    expect(deflateRules('permessage-deflate; server_no_context_takeover; client_max_window_bits=9')).toEqual({
+      server: { takeover: false, windowBits: 15 },
+      client: { takeover: true, windowBits: 9 },
+    });
+  });
+});
+
+describe('inflation (RFC 7692 §7.2.2)', () => {
+  it('inflates one message and stops a bomb at the limit', () => {
+    const r = inflateMessage(compress('hello'), null, 1000);
+    expect(r.ok && r.data.toString()).toBe('hello');
+    const bomb = compress(Buffer.alloc(16 * 1024 * 1024, 0x61));
+    expect(bomb.length).toBeLessThan(20000);
+    expect(inflateMessage(bomb, null, 1024 * 1024)).toMatchObject({ ok: false, reason: 'limit' });
+    expect(inflateMessage(Buffer.from('ffffffff', 'hex'), null, 1000)).toMatchObject({ ok: false, reason: 'corrupt' });
+  });
+
+  it('keeps the window across messages with context takeover, and not without', async () => {
+    // a real sender: one deflate stream, flushed at each message's end
+    const { createDeflateRaw } = await import('node:zlib');
+    const d = createDeflateRaw({ windowBits: 15 });
+    const send = (text: string): Promise<Buffer> =>
+      new Promise((resolve) => {
+        const parts: Buffer[] = [];
+        const on = (c: Buffer): number => parts.push(c);
+        d.on('data', on);
+        d.write(text);
+        d.flush(constants.Z_SYNC_FLUSH, () => {
+          d.off('data', on);
+          const all = Buffer.concat(parts);
+          resolve(all.subarray(0, all.length - 4));
+        });
+      });
+    const text = 'the same words, the same words, the same words';
+    const first = await send(text);
+    const second = await send(text);
+    expect(second.length).toBeLessThan(first.length); // it refers back to the first message
+    const taking = new InflateContext({ takeover: true, windowBits: 15 }, 1 << 20);
+    expect(taking.inflate(first)).toMatchObject({ ok: true });
+    const r = taking.inflate(second);
+    expect(r.ok && r.data.toString()).toBe(text);
+    const resetting = new InflateContext({ takeover: false, windowBits: 15 }, 1 << 20);
+    resetting.inflate(first);
+    expect(resetting.inflate(second)).toMatchObject({ ok: false, reason: 'corrupt' });
+  });
+
+  it('after a message it could not read, says the context is lost instead of blaming the sender', () => {
+    const ctx = new InflateContext({ takeover: true, windowBits: 15 }, 1 << 20);
+    ctx.loseContext();
+    expect(ctx.inflate(compress('x'))).toMatchObject({ ok: false, reason: 'context-lost' });
+  });
+});
+
+describe('compressed conversations through the pipeline', () => {
+  const ext = ['Sec-WebSocket-Extensions: permessage-deflate'];
+  const offer = ['Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits'];
+
+  it('joins a fragmented compressed message before inflating it, RSV1 on its first frame only', async () => {
+    const whole = compress('fragmented and compressed, fragmented and compressed');
+    const conv = new Conversation()
+      .handshake()
+      .send('client', upgradeRequest(offer))
+      .send('server', upgradeResponse(ext))
+      .send('server', wsFrame({ opcode: 1, rsv1: true, fin: false, payload: whole.subarray(0, 7) }))
+      .send('server', wsFrame({ opcode: 0, fin: false, payload: whole.subarray(7, 12) }))
+      .send('server', wsFrame({ opcode: 0, payload: whole.subarray(12) }));
+    const c = only(await analyze(conv.pcap()));
+    expect(c.messages).toHaveLength(1);
+    expect(c.messages[0]).toMatchObject({ compressed: true, length: whole.length, inflatedLength: 52 });
+    expect(c.messages[0]!.payload.toString()).toBe('fragmented and compressed, fragmented and compressed');
+    expect(c.compression).toEqual({ client: { wire: 0, inflated: 0 }, server: { wire: whole.length, inflated: 52 } });
+    expect(c.diagnostics).toEqual([]);
+  });
+
+  it('judges UTF-8 on the inflated text', async () => {
+    const conv = new Conversation()
+      .handshake()
+      .send('client', upgradeRequest(offer))
+      .send('server', upgradeResponse(ext))
+      .send('server', wsFrame({ opcode: 1, rsv1: true, payload: compress(Buffer.from([0x61, 0xc3, 0x28])) }));
+    expect(codes(only(await analyze(conv.pcap())))).toEqual(['message.invalid-utf8']);
+  });
+
+  it('flags a response that accepts parameters the client cannot accept', async () => {
+    const conv = new Conversation().handshake().send('client', upgradeRequest(['Sec-WebSocket-Extensions: permessage-deflate'])).send('server', upgradeResponse(['Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=10']));
+    const c = only(await analyze(conv.pcap()));
+    expect(codes(c)).toEqual(['handshake.extension-not-offered']);
+    expect(c.diagnostics[0]!.message).toContain('client_max_window_bits');
+    expect(c.diagnostics[0]!.rfc).toBe('RFC 7692 §7.1');
+  });
+});
+
+describe('ping and pong (RFC 6455 §5.5.2, §5.5.3)', () => {
+  const ping = (data: string, mask: Buffer | null = MASK) => wsFrame({ opcode: 9, payload: Buffer.from(data), mask });
+  const pong = (data: string, mask: Buffer | null = null) => wsFrame({ opcode: 10, payload: Buffer.from(data), mask });
+  const closing = (c: Conversation) =>
+    c
+      .send('client', wsFrame({ opcode: 8, payload: Buffer.from([3, 232]), mask: MASK }))
+      .send('server', wsFrame({ opcode: 8, payload: Buffer.from([3, 232]) }))
+      .fin('server')
+      .fin('client');
+  const upgraded = () => new Conversation().handshake().send('client', upgradeRequest()).send('server', upgradeResponse());
+
+  it('matches a pong to its ping and measures the round trip', async () => {
+    const c = only(await analyze(closing(upgraded().send('client', ping('a')).send('server', pong('a'))).pcap()));
+    const p = c.frames.find((f) => f.opcode === 10)!;
+    expect(p.answers).toMatchObject({ frame: 0, packet: 6 });
+    expect(p.answers!.rtt).toBeCloseTo(0.001, 5);
+    expect(c.diagnostics).toEqual([]);
+  });
+
+  it('flags a pong whose data differs from the ping', async () => {
+    const c = only(await analyze(closing(upgraded().send('client', ping('abc')).send('server', pong('xyz'))).pcap()));
+    expect(codes(c)).toEqual(['pong.payload-mismatch']);
+    expect(c.diagnostics[0]).toMatchObject({ packet: 7, from: 'server' });
+    expect(c.diagnostics[0]!.message).toContain('"xyz"');
+  });
+
+  it('flags a ping never answered, but not one superseded by a later answered ping, nor a heartbeat pong', async () => {
+    const c = only(await analyze(closing(upgraded().send('server', pong('beat')).send('client', ping('1')).send('client', ping('2')).send('server', pong('2')).send('client', ping('3'))).pcap()));
+    expect(codes(c)).toEqual(['ping.unanswered']);
+    expect(c.diagnostics[0]!.message).toContain('ping in packet 10 got no pong');
+  });
+});
