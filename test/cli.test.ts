@@ -78,6 +78,37 @@ describe('wsdissect', () => {
     expect(asked.stdout).toContain("Packet 1 is the client's Close (1001 Going Away); packet 3 is the server's Close in reply (1001).");
   });
 
+  it('check: exit 0 on a clean capture, 1 on errors, 2 on an unreadable file, with a verdict per connection', () => {
+    const clean = run(['check', TEXTBOOK]);
+    expect(clean.status).toBe(0);
+    expect(clean.stdout).toContain('PASS  connection 0  192.0.2.10:51000 → 192.0.2.20:80');
+    const broken = run(['check', TEXTBOOK, 'captures/suricata_ping_sll.pcap']);
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toMatch(/FAIL  connection 0 .*\n    errors \(1\)\n      frame\.client-unmasked \(packet 8, frame 0, client\): .* \[RFC 6455 §5\.1\]/);
+    const missing = run(['check', join(dir, 'missing.pcap'), TEXTBOOK]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('no such file');
+  });
+
+  it('check: --fail-on sets the threshold and --ignore silences a rule', () => {
+    const sll = 'captures/suricata_ping_sll.pcap';
+    expect(run(['check', sll, '--ignore', 'frame.client-unmasked']).status).toBe(0);
+    expect(run(['check', sll, '--ignore', 'frame.client-unmasked', '--fail-on', 'warning']).status).toBe(1); // close.abnormal
+    expect(run(['check', sll, '--fail-on', 'none']).status).toBe(0);
+    const ignored = run(['check', sll, '--ignore', 'frame.client-unmasked,close.abnormal', '--fail-on', 'warning']);
+    expect(ignored.status).toBe(0);
+    expect(ignored.stdout).not.toContain('frame.client-unmasked');
+  });
+
+  it('the main command takes --fail-on too, and --ignore reaches the JSON', () => {
+    const sll = 'captures/suricata_ping_sll.pcap';
+    expect(run([sll]).status).toBe(0);
+    expect(run([sll, '--fail-on', 'error']).status).toBe(1);
+    const doc = JSON.parse(run([sll, '--json', '--ignore', 'frame.client-unmasked']).stdout) as { summary: { diagnostics: { error: number } }; connections: { diagnostics: { code: string }[] }[] };
+    expect(doc.summary.diagnostics.error).toBe(0);
+    expect(doc.connections.flatMap((c) => c.diagnostics.map((d) => d.code))).not.toContain('frame.client-unmasked');
+  });
+
   it('refuses bad arguments with exit status 2', () => {
     expect(run([]).status).toBe(2);
     expect(run([TEXTBOOK, '--max-payload', 'lots']).status).toBe(2);
