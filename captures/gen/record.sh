@@ -53,6 +53,10 @@ ws_server_close|127.0.0.1|3000|$NODE $SCENARIOS/ws_server_close.mjs|$NODE $SCENA
 ws_rejected_403|127.0.0.1|80|$NODE $SCENARIOS/ws_rejected_403.mjs|$NODE $SCENARIOS/ws_rejected_403.mjs
 py_client_ws_server|127.0.0.1|8765|$NODE $SCENARIOS/ws_interop.mjs|$PY $SCENARIOS/py_interop_client.py
 py_echo_deflate|127.0.0.1|12345|$PY $SCENARIOS/py_echo_deflate.py|$PY $SCENARIOS/py_echo_deflate.py
+ws_deflate_takeover|127.0.0.1|7681|$NODE $SCENARIOS/ws_deflate_takeover.mjs|$NODE $SCENARIOS/ws_deflate_takeover.mjs
+ws_deflate_no_takeover|127.0.0.1|7682|$NODE $SCENARIOS/ws_deflate_no_takeover.mjs|$NODE $SCENARIOS/ws_deflate_no_takeover.mjs
+py_deflate_fragmented|127.0.0.1|7683|$PY $SCENARIOS/py_deflate_fragmented.py|$PY $SCENARIOS/py_deflate_fragmented.py
+chromium_deflate|127.0.0.1|8090|$NODE $SCENARIOS/chromium_deflate.mjs|$NODE $SCENARIOS/chromium_deflate.mjs
 EOF
 )
 CRAFTED=(textbook_rfc6455)
