@@ -48,14 +48,14 @@ function content(c: Connection): unknown {
     frames: c.frames.map((f) => [f.from, f.fin, f.opcode, f.masked, f.maskingKey, f.payloadLength, f.payload.toString('base64')]),
     messages: c.messages.map((m) => [m.from, m.type, m.payload.toString('base64')]),
     close: [c.close.initiator, c.close.code, c.close.reason, c.close.replyCode, c.close.clean],
-    phases: c.timeline.map((e) => [e.from, e.phase, e.summary]),
-    diagnostics: c.diagnostics.map((d) => [d.code, d.message]),
+    phases: c.timeline.map((e) => [e.from, e.phase, e.summary.replace(/packet \d+/g, 'packet #')]),
+    diagnostics: c.diagnostics.map((d) => [d.code, d.message.replace(/packet \d+/g, 'packet #')]),
   };
 }
 
 function withoutTimes(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutTimes);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'ts' && k !== 'relTs').map(([k, x]) => [k, withoutTimes(x)]));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'ts' && k !== 'relTs' && k !== 'rtt').map(([k, x]) => [k, withoutTimes(x)]));
   return v;
 }
 

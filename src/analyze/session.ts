@@ -739,7 +739,8 @@ export class Session {
       findings.push({ code: 'pong.payload-mismatch', severity: 'warning', message: `this pong carries ${previewPayload(pong.payload, 24)}, but the ping it answers (packet ${ping.packet}) carried ${previewPayload(ping.payload, 24)}`, rfc: 'RFC 6455 §5.5.3' });
     }
     const ping = waiting[at]!;
-    pong.answers = { frame: ping.index, packet: ping.packet, rtt: pong.ts - ping.ts };
+    // to the microsecond: the difference of two epoch times in floating point carries noise below it
+    pong.answers = { frame: ping.index, packet: ping.packet, rtt: Math.round((pong.ts - ping.ts) * 1e6) / 1e6 };
     waiting.splice(0, at + 1);
     return findings;
   }
