@@ -6,6 +6,15 @@ import { analyzeCapture, CaptureError, DEFAULT_OPTIONS, type AnalyzerOptions } f
 import { CheckSink, JsonSink, PolicySink, TerminalSink, type Write } from './render/sinks.js';
 import type { FailOn } from './render/check.js';
 import { VERSION } from './version.js';
+import { isKnownCode } from './codes.js';
+
+/** The --ignore codes, each checked: a misspelt one would silently ignore nothing. */
+function ignoreSet(v: unknown): Set<string> {
+  const codes = list(v);
+  const unknown = codes.filter((c) => !isKnownCode(c));
+  if (unknown.length > 0) throw new Error(`--ignore: unknown diagnostic code${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (see the README for the list)`);
+  return new Set(codes);
+}
 
 function parseMaxPayload(value: string): number {
   if (value === 'all') return Infinity;
@@ -78,7 +87,7 @@ async function main(): Promise<number> {
       (y) => y.positional('captures', { type: 'string', array: true, describe: 'capture files, or - for standard input' }),
       async (argv) => {
         const failOn = (argv['fail-on'] ?? 'error') as FailOn;
-        const ignore = new Set(list(argv.ignore));
+        const ignore = ignoreSet(argv.ignore);
         const options = analyzerOptions(argv);
         const files = list(argv.captures);
         for (const file of files) {
@@ -105,7 +114,7 @@ async function main(): Promise<number> {
         const maxPayload = parseMaxPayload(String(argv['max-payload']));
         const failOn = (argv['fail-on'] ?? 'none') as FailOn;
         const preview = Math.max(8, argv.preview);
-        status = await run(capture, (w) => (argv.json ? new JsonSink(w, { maxPayload }) : new TerminalSink(w, { previewWidth: preview })), analyzerOptions(argv), new Set(list(argv.ignore)), failOn);
+        status = await run(capture, (w) => (argv.json ? new JsonSink(w, { maxPayload }) : new TerminalSink(w, { previewWidth: preview })), analyzerOptions(argv), ignoreSet(argv.ignore), failOn);
       },
     )
     .version(VERSION)

@@ -44,6 +44,17 @@ describe.each(CAPTURES)('%s', (file) => {
 
 const text = (b: Buffer): string => b.toString('utf8');
 
+describe('clean conversations between real implementations', () => {
+  // recorded from ws, Python websockets and Chromium doing nothing wrong: not one
+  // error or warning may be raised on them (info, such as which side closed TCP
+  // first, is a fact, not a fault)
+  it.each(['ws_echo', 'ws_echo_ipv6', 'ws_fragmented', 'ws_large_binary', 'ws_server_close', 'py_client_ws_server', 'py_echo_deflate', 'ws_deflate_takeover', 'ws_deflate_no_takeover', 'py_deflate_fragmented', 'chromium_deflate', 'textbook_rfc6455'])('%s raises no error or warning', async (name) => {
+    const r = await analyze(`captures/${name}.pcap`);
+    const all = [...r.diagnostics, ...r.connections.flatMap((c) => c.diagnostics)];
+    expect(all.filter((d) => d.severity !== 'info')).toEqual([]);
+  });
+});
+
 describe('what each recorded capture shows', () => {
   it('ws_echo: text, binary, pings both ways and a clean client close', async () => {
     const c = only(await analyze('captures/ws_echo.pcap'));

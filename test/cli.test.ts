@@ -113,6 +113,9 @@ describe('wsdissect', () => {
     expect(run([]).status).toBe(2);
     expect(run([TEXTBOOK, '--max-payload', 'lots']).status).toBe(2);
     expect(run([TEXTBOOK, '--no-such-option']).status).toBe(2);
+    const typo = run(['check', TEXTBOOK, '--ignore', 'frame.client-unmaskd']);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain('unknown diagnostic code frame.client-unmaskd');
     const port = run([TEXTBOOK, '--decode-as', '70000']);
     expect(port.status).toBe(2);
     expect(port.stderr).toContain('--decode-as takes a TCP port');

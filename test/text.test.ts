@@ -40,3 +40,18 @@ describe('payload previews', () => {
     expect(previewText(piece)).toBe('"\\x9d\\xb1京 \\xe2\\x80"');
   });
 });
+
+describe('the diagnostic codes', () => {
+  it('every code the analysis can report is in the registry, with the same severity', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const { CODES } = await import('../src/codes.js');
+    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(`${dir}/${e.name}`) : e.name.endsWith('.ts') ? [`${dir}/${e.name}`] : []));
+    const used = new Map<string, string>();
+    for (const f of files('src')) {
+      for (const m of readFileSync(f, 'utf8').matchAll(/code: '([a-z0-9.-]+)', severity: '(error|warning|info)'/g)) used.set(m[1]!, m[2]!);
+      for (const m of readFileSync(f, 'utf8').matchAll(/diag\('([a-z0-9.-]+)', '(error|warning|info)'/g)) used.set(m[1]!, m[2]!);
+    }
+    expect(used.size).toBeGreaterThan(30);
+    for (const [code, severity] of used) expect(CODES[code]?.severity, code).toBe(severity);
+  });
+});
