@@ -207,6 +207,30 @@ describe('closing rules decided at the end of the connection', () => {
   });
 });
 
+describe('limits and leftovers', () => {
+  it('gives up on an HTTP head past the size limit (http.head-too-large)', async () => {
+    const huge = `GET /chat HTTP/1.1\r\nX-Filler: ${'a'.repeat(70 * 1024)}`;
+    let conv = new Conversation().handshake();
+    for (let i = 0; i < huge.length; i += 1400) conv = conv.send('client', huge.slice(i, i + 1400));
+    const c = only(await analyze(conv.pcap()));
+    expect(codes(c)).toEqual(['http.head-too-large']);
+  });
+
+  it('reports bytes after a loss that never become frames (ws.unframed)', async () => {
+    const conv = new Conversation()
+      .handshake()
+      .send('client', upgradeRequest())
+      .send('server', upgradeResponse())
+      .send('server', text('kept'))
+      .send('server', text('lost'))
+      .send('server', Buffer.from([0xff, 0xfe, 0xfd]));
+    conv.records.splice(6, 1); // the capture loses 'lost'
+    const c = only(await analyze(conv.pcap()));
+    expect(c.frames.map((f) => f.payload.toString())).toEqual(['kept']);
+    expect(codes(c)).toEqual(['tcp.gap', 'ws.unframed']);
+  });
+});
+
 describe('what is not WebSocket', () => {
   it('marks every packet of a plain HTTP connection as "other"', async () => {
     const conv = new Conversation().handshake().send('client', 'GET / HTTP/1.1\r\nHost: a\r\n\r\n').send('server', 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi').fin('client');

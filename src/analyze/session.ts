@@ -788,7 +788,7 @@ export class Session {
     if (ended && cs.initiator !== null && cs.replyPacket === null) {
       const peer: Side = cs.initiator === 'client' ? 'server' : 'client';
       // RFC 6455 §5.5.1: the peer MUST send a Close frame in response
-      this.diag({ code: 'close.not-echoed', severity: 'warning', message: `the ${cs.initiator} sent Close (packet ${cs.packet}) but the ${peer} never answered with its own Close before the connection ended`, rfc: 'RFC 6455 §5.5.1' }, cs.packet, null, peer);
+      this.diag({ code: 'close.not-echoed', severity: 'warning', message: `the ${cs.initiator} sent Close (packet ${cs.packet}) but the ${peer} never answered with its own Close before the connection ended`, rfc: 'RFC 6455 §5.5.1' }, cs.packet, null, cs.initiator);
     }
     if (this.tcp.teardownFirst !== null && this.side(this.tcp.teardownFirst) === 'client' && this.tcp.teardownKind === 'fin') {
       // RFC 6455 §7.1.1: the server should close the TCP connection first
