@@ -88,45 +88,8 @@ PLAN=$("$NODE" "$GEN" plan "$@") || die "bad scenario name (see: bash $0 --list)
 
 IN_NS=(nsenter "--net=/run/netns/$NS" --)
 
-# wait_for_line FILE PATTERN PID SECONDS
-wait_for_line() {
-  local file=$1 pattern=$2 pid=$3 deadline=$((SECONDS + $4))
-  until grep -q -- "$pattern" "$file" 2>/dev/null; do
-    kill -0 "$pid" 2>/dev/null || return 1
-    ((SECONDS < deadline)) || return 1
-    sleep 0.05
-  done
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# wait_exit PID SECONDS: the exit status of PID; after SECONDS, kill it and return 124.
-wait_exit() {
-  local pid=$1 deadline=$((SECONDS + $2)) rc=0
-  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.05; done
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    return 124
-  fi
-  wait "$pid" || rc=$?
-  return "$rc"
-}
-
-show_logs() {
-  local f
-  for f in "$@"; do
-    [[ -s $f ]] || continue
-    printf '   --- %s\n' "$(basename "$f")" >&2
-    sed 's/^/   | /' "$f" >&2
-  done
-}
-
-# capture_stats LOG: "captured received dropped" as tcpdump reported them.
-capture_stats() {
-  local n
-  for n in captured 'received by filter' 'dropped by kernel'; do
-    sed -n "s/^\([0-9]*\) packets\{0,1\} $n.*/\1/p" "$1" | grep . || echo -1
-  done | paste -sd' '
-}
 
 # record CODE PORT SNAPLEN OUT: run the scenario CODE in a fresh namespace and
 # record it into OUT.
