@@ -1,0 +1,45 @@
+// ANSI colours for the terminal, or nothing: one switch, decided by the CLI.
+import type { Phase, Severity } from '../model.js';
+
+export interface Paint {
+  red(s: string): string;
+  yellow(s: string): string;
+  green(s: string): string;
+  cyan(s: string): string;
+  blue(s: string): string;
+  magenta(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+  severity(level: Severity, s: string): string;
+  phase(phase: Phase, s: string): string;
+}
+
+const wrap =
+  (on: boolean, open: number, close: number) =>
+  (s: string): string =>
+    on && s !== '' ? `\u001b[${open}m${s}\u001b[${close}m` : s;
+
+export function paint(on: boolean): Paint {
+  const p = {
+    red: wrap(on, 31, 39),
+    yellow: wrap(on, 33, 39),
+    green: wrap(on, 32, 39),
+    cyan: wrap(on, 36, 39),
+    blue: wrap(on, 34, 39),
+    magenta: wrap(on, 35, 39),
+    dim: wrap(on, 2, 22),
+    bold: wrap(on, 1, 22),
+  };
+  return {
+    ...p,
+    severity: (level, s) => (level === 'error' ? p.red(s) : level === 'warning' ? p.yellow(s) : p.cyan(s)),
+    phase: (phase, s) =>
+      phase === 'tcp-handshake' || phase === 'tcp-teardown' ? p.dim(s) : phase === 'ws-handshake' ? p.blue(s) : phase === 'closing' ? p.magenta(s) : phase === 'data' ? p.green(s) : s,
+  };
+}
+
+/** Visible length of a string that may hold ANSI colour codes. */
+export function visibleLength(s: string): number {
+  // eslint-disable-next-line no-control-regex
+  return Array.from(s.replace(/\u001b\[[0-9;]*m/g, '')).length;
+}
