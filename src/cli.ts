@@ -3,7 +3,12 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCapture, CaptureError, DEFAULT_OPTIONS, type AnalyzerOptions } from './index.js';
-import { CheckSink, JsonSink, PolicySink, TerminalSink, type Write } from './render/sinks.js';
+import { CheckSink, JsonSink, PolicySink, TerminalSink, type View, type Write } from './render/sinks.js';
+import { EVERYTHING, OPCODES_BY_NAME, SelectSink, type Selection } from './render/select.js';
+import { Progress } from './render/progress.js';
+import type { TerminalOptions } from './render/terminal.js';
+import type { AnalysisSink, Phase, Side } from './model.js';
+import { stat } from 'node:fs/promises';
 import type { FailOn } from './render/check.js';
 import { VERSION } from './version.js';
 import { isKnownCode } from './codes.js';
@@ -59,18 +64,58 @@ const write: Write = (text) => {
 };
 
 /** Analyses one capture into a renderer; 2 if it cannot be read, 1 if it fails the threshold, else 0. */
-async function run(file: string, sink: (w: Write) => ConstructorParameters<typeof PolicySink>[0], options: AnalyzerOptions, ignore: Set<string>, failOn: FailOn): Promise<number> {
+async function run(file: string, sink: (w: Write) => AnalysisSink, options: AnalyzerOptions, ignore: Set<string>, failOn: FailOn, selection: Selection = EVERYTHING): Promise<number> {
   const policy = new PolicySink(sink(write), ignore, failOn);
+  const progress = file !== '-' && Progress.wanted(process.stderr) ? new Progress(process.stderr, file, await sizeOf(file)) : null;
   try {
-    await analyzeCapture(file, policy, { analyzer: options });
+    await analyzeCapture(file, new SelectSink(policy, selection), { analyzer: options, ...(progress ? { onBytes: (n: number) => progress.update(n) } : {}) });
   } catch (err) {
     if (err instanceof CaptureError) {
+      progress?.done();
       process.stderr.write(`wsdissect: ${err.file}: ${err.reason}\n`);
       return 2;
     }
     throw err;
+  } finally {
+    progress?.done();
   }
   return policy.failed ? 1 : 0;
+}
+
+async function sizeOf(file: string): Promise<number | null> {
+  try {
+    return (await stat(file)).size;
+  } catch {
+    return null;
+  }
+}
+
+/** Colour only on a terminal, never with NO_COLOR set (no-color.org), and as --color/--no-color say. */
+function useColor(flag: boolean | undefined): boolean {
+  if (flag !== undefined) return flag;
+  const noColor = process.env['NO_COLOR'];
+  return process.stdout.isTTY === true && (noColor === undefined || noColor === '');
+}
+
+function selectionOf(argv: { stream?: unknown; from?: string; opcode?: unknown; phase?: unknown; grep?: string; limit?: number }): Selection {
+  const opcodes = list(argv.opcode).map((o) => {
+    const code = OPCODES_BY_NAME[o.toLowerCase()];
+    if (code === undefined) throw new Error(`--opcode takes ${Object.keys(OPCODES_BY_NAME).join(', ')}, not "${o}"`);
+    return code;
+  });
+  const phases = list(argv.phase) as Phase[];
+  const streams = list(argv.stream).map((v) => {
+    if (!/^\d+$/.test(v)) throw new Error(`--stream takes a connection number, not "${v}"`);
+    return Number(v);
+  });
+  return {
+    streams: streams.length > 0 ? new Set(streams) : null,
+    from: (argv.from as Side | undefined) ?? null,
+    opcodes: opcodes.length > 0 ? new Set(opcodes) : null,
+    phases: phases.length > 0 ? new Set(phases) : null,
+    grep: argv.grep ?? null,
+    limit: argv.limit ?? null,
+  };
 }
 
 async function main(): Promise<number> {
@@ -105,16 +150,53 @@ async function main(): Promise<number> {
       (y) =>
         y
           .positional('capture', { type: 'string', describe: 'a capture file, or - for standard input' })
-          .option('json', { type: 'boolean', default: false, describe: 'write the analysis as one JSON document (see the README)' })
-          .option('max-payload', { type: 'string', default: '1024', describe: 'payload bytes per frame and message in JSON: a number, 0 for none, or "all"' })
-          .option('preview', { type: 'number', default: 40, describe: 'characters of payload preview in the frame table' }),
+          .option('json', { type: 'boolean', default: false, describe: 'write the analysis as one JSON document (see the README)', group: 'Output:' })
+          .option('explain', { type: 'boolean', default: false, describe: 'explain each phase in plain words, with the Accept computation and frame header diagrams', group: 'Views:' })
+          .option('ladder', { type: 'boolean', default: false, describe: 'a sequence (ladder) diagram: client left, server right, one arrow per packet', group: 'Views:' })
+          .option('messages', { type: 'boolean', default: false, describe: 'the conversation as a transcript, one line per message', group: 'Views:' })
+          .option('hex', { type: 'boolean', default: false, describe: 'a hex and ASCII dump of each frame, masked and unmasked side by side', group: 'Views:' })
+          .option('stats', { type: 'boolean', default: false, describe: 'statistics per connection, and a table of all connections', group: 'Views:' })
+          .option('frame', { type: 'number', describe: 'draw frame N (its index in the frame table) as RFC 6455 §5.2 lays it out', group: 'Views:' })
+          .option('stream', { type: 'string', array: true, describe: 'only connection N (as numbered in the report; repeatable)', group: 'Selection:' })
+          .option('from', { choices: ['client', 'server'] as const, describe: 'only what this side sent', group: 'Selection:' })
+          .option('opcode', { type: 'string', array: true, describe: 'only frames of these opcodes: text, binary, close, ping, pong, continuation', group: 'Selection:' })
+          .option('phase', { choices: ['tcp-handshake', 'ws-handshake', 'data', 'closing', 'tcp-teardown', 'other'] as const, array: true, describe: 'only packets and frames of these phases', group: 'Selection:' })
+          .option('grep', { type: 'string', describe: 'only frames and messages whose payload contains this text (case-insensitive)', group: 'Selection:' })
+          .option('limit', { type: 'number', describe: 'at most N frames per connection', group: 'Selection:' })
+          .option('max-payload', { type: 'string', default: '1024', describe: 'payload bytes shown per frame or message: a number, 0 for none, or "all"', group: 'Output:' })
+          .option('pretty-json', { type: 'boolean', default: false, describe: 'pretty-print text payloads that are JSON (in --messages)', group: 'Output:' })
+          .option('preview', { type: 'number', default: 40, describe: 'characters of payload preview in the frame table', group: 'Output:' })
+          .option('width', { type: 'number', describe: 'columns to fit (default: the terminal\'s, else 120)', group: 'Output:' })
+          .option('color', { type: 'boolean', describe: 'colour the output (default: on a terminal, unless NO_COLOR is set)', group: 'Output:' })
+          .option('collapse', { type: 'boolean', default: true, describe: 'show long runs of identical frames once with a count (--no-collapse: all)', group: 'Output:' })
+          .example('$0 capture.pcap', 'the walkthrough report')
+          .example('$0 capture.pcap --explain --ladder', 'learn what happens, packet by packet')
+          .example('$0 capture.pcap --messages --pretty-json --from server', 'what the server said')
+          .example('$0 capture.pcapng --stream 2 --opcode close --json', 'the Close frames of connection 2, as JSON')
+          .example('tcpdump -U -w - port 8080 | $0 -', 'follow a live capture'),
       async (argv) => {
         // yargs reads a lone "-" as an empty string: it names standard input here
         const capture = argv.capture === '' && raw.includes('-') ? '-' : String(argv.capture);
         const maxPayload = parseMaxPayload(String(argv['max-payload']));
         const failOn = (argv['fail-on'] ?? 'none') as FailOn;
-        const preview = Math.max(8, argv.preview);
-        status = await run(capture, (w) => (argv.json ? new JsonSink(w, { maxPayload }) : new TerminalSink(w, { previewWidth: preview })), analyzerOptions(argv), ignoreSet(argv.ignore), failOn);
+        const views: View[] = [];
+        if (argv.explain) views.push('explain');
+        if (argv.ladder) views.push('ladder');
+        if (argv.messages) views.push('messages');
+        if (argv.hex) views.push('hex');
+        if (argv.stats) views.push('stats');
+        if (argv.frame !== undefined) views.push({ frame: argv.frame });
+        if (views.length === 0) views.push('report');
+        const opts: TerminalOptions = {
+          width: Math.max(60, argv.width ?? (process.stdout.isTTY ? process.stdout.columns : 120)),
+          color: useColor(argv.color),
+          maxPayload,
+          prettyJson: argv['pretty-json'],
+          collapse: argv.collapse,
+          previewWidth: Math.max(8, argv.preview),
+        };
+        const sink = (w: Write): AnalysisSink => (argv.json ? new JsonSink(w, { maxPayload }) : new TerminalSink(w, opts, views));
+        status = await run(capture, sink, analyzerOptions(argv), ignoreSet(argv.ignore), failOn, selectionOf(argv));
       },
     )
     .version(VERSION)

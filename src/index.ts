@@ -18,14 +18,14 @@ export { computeAccept } from './http/handshake.js';
 export async function analyzeCapture(
   source: string | Readable,
   sink: AnalysisSink,
-  options: { name?: string; analyzer?: AnalyzerOptions } = {},
+  options: { name?: string; analyzer?: AnalyzerOptions; onBytes?: (bytesRead: number) => void } = {},
 ): Promise<void> {
   const name = options.name ?? (typeof source === 'string' ? (source === '-' ? '(stdin)' : source) : '(stream)');
   const analyzer = new Analyzer(sink, options.analyzer ?? DEFAULT_OPTIONS);
   // a stream may be a capture in the making: let time pass between its packets
   const live = typeof source !== 'string' || source === '-' ? setInterval(() => analyzer.tick(), 250) : null;
   try {
-    const meta = await readCapture(source, name, (p) => analyzer.packet(p));
+    const meta = await readCapture(source, name, (p) => analyzer.packet(p), options.onBytes);
     analyzer.finish(meta, name);
   } finally {
     if (live) clearInterval(live);

@@ -76,6 +76,19 @@ async function takeHead(it: Chunks, n: number): Promise<{ head: Buffer; ended: b
   return { head: Buffer.concat(chunks, length), ended: false };
 }
 
+/** The same chunks, telling how many bytes of the file have been read so far. */
+function counted(it: Chunks, onBytes: ((n: number) => void) | undefined): Chunks {
+  if (!onBytes) return it;
+  let total = 0;
+  return {
+    next: async () => {
+      const r = await it.next();
+      if (!r.done) onBytes((total += r.value.length));
+      return r;
+    },
+  };
+}
+
 /** The head, then the rest of the chunks: the bytes as they were, as a stream again. */
 async function* prepend(head: Buffer, rest: Chunks): AsyncGenerator<Buffer> {
   if (head.length > 0) yield head;
@@ -108,7 +121,7 @@ async function open(source: string | Readable, name: string): Promise<Readable> 
  * file yields everything before the damage and a diagnostic. Rejects with
  * CaptureError only when nothing could be read at all.
  */
-export async function readCapture(source: string | Readable, name: string, onPacket: (packet: RawPacket) => void): Promise<CaptureMeta> {
+export async function readCapture(source: string | Readable, name: string, onPacket: (packet: RawPacket) => void, onBytes?: (bytesRead: number) => void): Promise<CaptureMeta> {
   const file = await open(source, name);
   const streams: Readable[] = [file];
   const stop = (): void => {
@@ -121,7 +134,7 @@ export async function readCapture(source: string | Readable, name: string, onPac
     onPacket({ ...p, number: meta.packets });
   };
 
-  let chunks: Chunks = file[Symbol.asyncIterator]() as Chunks;
+  let chunks: Chunks = counted(file[Symbol.asyncIterator]() as Chunks, onBytes);
   let taken: { head: Buffer; ended: boolean };
   try {
     taken = await takeHead(chunks, 4);

@@ -3,24 +3,66 @@
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from '../model.js';
 import { connectionJson, documentJson, type JsonOptions } from './json.js';
 import { renderConnection, renderEnd, type TerminalOptions } from './terminal.js';
+import { renderExplain, renderFrame } from './explain.js';
+import { renderLadder } from './ladder.js';
+import { renderTranscript } from './transcript.js';
+import { renderHex } from './hex.js';
+import { renderConnectionsTable, renderStats } from './stats.js';
+import { paint } from './paint.js';
 import { type FailOn, fails, renderCheckConnection, renderCheckEnd } from './check.js';
 
 export type Write = (text: string) => void;
 
-/** Prints each connection as soon as it is over; memory holds one connection at a time. */
+/** What the terminal shows of each connection; several may be asked for at once. */
+export type View = 'report' | 'explain' | 'ladder' | 'messages' | 'hex' | 'stats' | { frame: number };
+
+/**
+ * Prints each connection as soon as it is over; memory holds one connection
+ * at a time (with --stats, the connections table at the end needs them all).
+ */
 export class TerminalSink implements AnalysisSink {
+  private readonly seen: Connection[] = [];
+
   constructor(
     private readonly write: Write,
     private readonly opts: TerminalOptions,
+    private readonly views: readonly View[] = ['report'],
   ) {}
 
+  private render(view: View, conn: Connection): string {
+    if (typeof view === 'object') return renderFrame(conn, view.frame, this.opts);
+    switch (view) {
+      case 'report':
+        return renderConnection(conn, this.opts);
+      case 'explain':
+        return renderExplain(conn, this.opts);
+      case 'ladder':
+        return renderLadder(conn, this.opts);
+      case 'messages':
+        return renderTranscript(conn, this.opts);
+      case 'hex':
+        return renderHex(conn, this.opts);
+      case 'stats':
+        return renderStats(conn, this.opts);
+    }
+  }
+
   connection(conn: Connection): void {
-    this.write(`${renderConnection(conn, this.opts)}\n`);
+    const only = this.views.length === 1 && this.views[0] === 'report';
+    const parts = this.views.map((v) => this.render(v, conn));
+    const title = only ? '' : `${paint(this.opts.color).bold(`Connection ${conn.id}: ${endpointText(conn.client)} (client) ⇄ ${endpointText(conn.server)} (server)`)}\n`;
+    this.write(`${title}${parts.join('\n')}\n`);
+    if (this.views.includes('stats')) this.seen.push(conn);
   }
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
-    this.write(renderEnd(capture, summary, diagnostics));
+    if (this.seen.length > 1) this.write(`${renderConnectionsTable(this.seen, this.opts)}\n`);
+    this.write(renderEnd(capture, summary, diagnostics, this.opts.color, this.opts.width));
   }
+}
+
+function endpointText(e: { ip: string; port: number }): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
 /**

@@ -11,8 +11,10 @@ import { linkTypeName } from '../link/link.js';
 import { plural } from '../analyze/annotate.js';
 import { cut, previewPayload, previewText, sanitize } from '../util/text.js';
 import { tellStory } from './story.js';
+import type { RenderOptions } from './options.js';
+import { paint, type Paint } from './paint.js';
 
-export interface TerminalOptions {
+export interface TerminalOptions extends RenderOptions {
   /** characters of payload preview in the frame table */
   previewWidth: number;
 }
@@ -63,29 +65,25 @@ function payloadCell(f: Frame, conn: Connection, width: number): string {
   return previewPayload(f.payload, width);
 }
 
-function diagnosticLine(d: Diagnostic): string {
+function diagnosticLine(d: Diagnostic, p: Paint): string {
   const where = [d.packet !== null ? `packet ${d.packet}` : null, d.frame !== null ? `frame ${d.frame}` : null, d.from].filter((x) => x !== null).join(', ');
   const rfc = d.rfc ? ` [${d.rfc}]` : '';
-  return `  ${d.severity.padEnd(7)} ${d.code}${where ? ` (${where})` : ''}: ${sanitize(d.message)}${rfc}`;
+  return `  ${p.severity(d.severity, d.severity.padEnd(7))} ${d.code}${where ? ` (${where})` : ''}: ${sanitize(d.message)}${rfc}`;
 }
 
-function walkthrough(conn: Connection): string[] {
-  const rows = conn.timeline.map((e) => [
-    String(e.packet).padStart(6),
-    time(e.relTs).padStart(11),
-    arrow(e.from),
-    e.phase.padEnd(13),
-    cut(sanitize(e.summary), 160),
-  ]);
-  const lines = ['Walkthrough', `  ${'No.'.padStart(6)}  ${'Time'.padStart(11)}  Dir    Phase          Summary`];
+function walkthrough(conn: Connection, opts: TerminalOptions, p: Paint): string[] {
+  // number, time, direction and phase take 45 columns; the summary gets the rest
+  const room = Math.max(20, opts.width - 45);
+  const rows = conn.timeline.map((e) => [String(e.packet).padStart(6), p.dim(time(e.relTs).padStart(11)), arrow(e.from), p.phase(e.phase, e.phase.padEnd(13)), cut(sanitize(e.summary), room)]);
+  const lines = [p.bold('Walkthrough'), `  ${'No.'.padStart(6)}  ${'Time'.padStart(11)}  Dir    Phase          Summary`];
   for (const r of rows) lines.push(`  ${r.join('  ')}`);
   return lines;
 }
 
-function handshakeSection(conn: Connection): string[] {
+function handshakeSection(conn: Connection, p: Paint): string[] {
   const hs = conn.handshake;
   if (!hs) return [];
-  const lines = ['Handshake'];
+  const lines = [p.bold('Handshake')];
   const req = hs.request;
   lines.push(`  Request (packet ${req.packet}), client → server`);
   lines.push(`    ${sanitize(`${req.method} ${req.target} ${req.version}`)}`);
@@ -119,15 +117,40 @@ function handshakeSection(conn: Connection): string[] {
   return lines;
 }
 
-function frameTable(conn: Connection, opts: TerminalOptions): string[] {
+/** Frames alike but for their masking key: shown once in a run, with a count. */
+function sameFrame(a: Frame, b: Frame): boolean {
+  return a.from === b.from && a.opcode === b.opcode && a.fin === b.fin && a.rsv1 === b.rsv1 && a.masked === b.masked && a.payloadLength === b.payloadLength && a.payload.equals(b.payload);
+}
+
+/** Runs of at least this many alike frames are collapsed. */
+const COLLAPSE_RUN = 4;
+
+function frameTable(conn: Connection, opts: TerminalOptions, p: Paint): string[] {
   if (conn.frames.length === 0) return [];
   const table = new Table({
-    head: ['#', 'Pkt', 'Time', 'From', 'FIN', 'RSV', 'Opcode', 'MASK', 'Length', 'Masking key', 'Payload'],
+    head: ['#', 'Pkt', 'Time', 'From', 'FIN', 'RSV', 'Opcode', 'MASK', 'Length', 'Masking key', 'Payload'].map((h) => p.bold(h)),
     style: TABLE_STYLE,
     chars: COMPACT,
     colAligns: ['right', 'right', 'right', 'left', 'center', 'center', 'left', 'center', 'right', 'left', 'left'],
   });
-  for (const f of conn.frames) {
+  const frames = conn.frames;
+  for (let i = 0; i < frames.length; i++) {
+    const f = frames[i]!;
+    let run = 1;
+    while (opts.collapse && i + run < frames.length && sameFrame(f, frames[i + run]!)) run++;
+    if (run >= COLLAPSE_RUN) {
+      // the first of the run, then how many more
+      pushFrameRow(table, f, conn, opts);
+      table.push([{ colSpan: 11, content: p.dim(`… ${run - 1} more frames like frame ${f.index} (packets ${frames[i + 1]!.packet}–${frames[i + run - 1]!.packet}); --no-collapse shows them`) }]);
+      i += run - 1;
+      continue;
+    }
+    pushFrameRow(table, f, conn, opts);
+  }
+  return [p.bold(`Frames (${conn.frames.length})`), ...table.toString().split('\n').map((l) => `  ${l}`)];
+}
+
+function pushFrameRow(table: InstanceType<typeof Table>, f: Frame, conn: Connection, opts: TerminalOptions): void {
     table.push([
       String(f.index),
       String(f.packet),
@@ -141,12 +164,10 @@ function frameTable(conn: Connection, opts: TerminalOptions): string[] {
       f.maskingKey ?? '-',
       payloadCell(f, conn, opts.previewWidth),
     ]);
-  }
-  return [`Frames (${conn.frames.length})`, ...table.toString().split('\n').map((l) => `  ${l}`)];
 }
 
-function closeSection(conn: Connection): string[] {
-  const lines = ['Close'];
+function closeSection(conn: Connection, p: Paint): string[] {
+  const lines = [p.bold('Close')];
   const cs = conn.close;
   const t = conn.tcp.teardown;
   if (cs.initiator) {
@@ -179,34 +200,36 @@ function closeSection(conn: Connection): string[] {
     lines.push(`  Compression (permessage-deflate): client ${ratio('client')}; server ${ratio('server')}.`);
   }
   if (conn.handshake?.outcome === 'upgraded' || conn.detection === 'heuristic' || conn.detection === 'decode-as') {
-    lines.push(cs.clean ? '  Verdict: clean close — both Close frames, then the TCP teardown.' : '  Verdict: not a clean close.');
+    lines.push(cs.clean ? p.green('  Verdict: clean close — both Close frames, then the TCP teardown.') : p.yellow('  Verdict: not a clean close.'));
   }
   return lines;
 }
 
 export function renderConnection(conn: Connection, opts: TerminalOptions): string {
+  const p = paint(opts.color);
   const title = `Connection ${conn.id}: ${endpoint(conn.client)} (client) ⇄ ${endpoint(conn.server)} (server)`;
   if (!conn.websocket) {
     return `${title}\n  Not WebSocket: no upgrade request; ${plural(conn.timeline.length, 'packet')}.\n`;
   }
   const sections: string[][] = [];
   const story = tellStory(conn);
-  if (story.length > 0) sections.push(['In short', ...story.map((s) => `  • ${s}`)]);
-  sections.push(walkthrough(conn));
-  sections.push(handshakeSection(conn));
-  sections.push(frameTable(conn, opts));
-  sections.push(closeSection(conn));
+  if (story.length > 0) sections.push([p.bold('In short'), ...story.map((s) => `  • ${s}`)]);
+  sections.push(walkthrough(conn, opts, p));
+  sections.push(handshakeSection(conn, p));
+  sections.push(frameTable(conn, opts, p));
+  sections.push(closeSection(conn, p));
   const diags = conn.diagnostics;
-  sections.push([`Diagnostics (${diags.length})`, ...(diags.length > 0 ? diags.map(diagnosticLine) : ['  none'])]);
-  const rule = '═'.repeat(Math.min(100, title.length));
+  sections.push([p.bold(`Diagnostics (${diags.length})`), ...(diags.length > 0 ? diags.map((d) => diagnosticLine(d, p)) : ['  none'])]);
+  const rule = '═'.repeat(Math.min(opts.width, title.length));
   const body = sections.filter((s) => s.length > 0).map((s) => s.join('\n')).join('\n\n');
-  return `${rule}\n${title}\n${rule}\n\n${body}\n`;
+  return `${rule}\n${p.bold(title)}\n${rule}\n\n${body}\n`;
 }
 
-export function renderEnd(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): string {
+export function renderEnd(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[], color = false, width = Infinity): string {
+  const p = paint(color);
   const lines: string[] = [];
   if (diagnostics.length > 0) {
-    lines.push('Capture diagnostics', ...diagnostics.map(diagnosticLine), '');
+    lines.push(p.bold('Capture diagnostics'), ...diagnostics.map((d) => diagnosticLine(d, p)), '');
   }
   const links = capture.linkTypes.map(linkTypeName).join(', ');
   const d = summary.diagnostics;
@@ -214,9 +237,8 @@ export function renderEnd(capture: CaptureInfo, summary: Summary, diagnostics: D
     `Capture: ${capture.format}, ${links || 'no link type'}, ${plural(capture.packets, 'packet')}, ${plural(capture.bytes, 'byte')}` +
       (capture.firstTs !== null && capture.lastTs !== null ? `, ${(capture.lastTs - capture.firstTs).toFixed(6)} s` : ''),
   );
-  lines.push(
-    `Summary: ${plural(summary.connections, 'TCP connection')} (${summary.websocketConnections} WebSocket), ${plural(summary.frames, 'frame')}, ${plural(summary.messages, 'message')}; ` +
-      `${plural(d.error, 'error')}, ${plural(d.warning, 'warning')}, ${d.info} info`,
-  );
+  const counts = `Summary: ${plural(summary.connections, 'TCP connection')} (${summary.websocketConnections} WebSocket), ${plural(summary.frames, 'frame')}, ${plural(summary.messages, 'message')};`;
+  const verdicts = `${plural(d.error, 'error')}, ${plural(d.warning, 'warning')}, ${d.info} info`;
+  lines.push(counts.length + 1 + verdicts.length <= width ? `${counts} ${verdicts}` : `${counts}\n         ${verdicts}`);
   return `${lines.join('\n')}\n`;
 }

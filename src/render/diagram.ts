@@ -1,0 +1,111 @@
+// A frame's header drawn as RFC 6455 §5.2 draws it, 32 bits to a row, with
+// this frame's actual bits in it and each field's value under it; then how
+// the first payload bytes unmask (masked byte XOR key byte = plain byte).
+// Reads the analysis result only.
+import type { Frame } from '../model.js';
+import { opcodeName } from '../websocket/frame.js';
+import { paint } from './paint.js';
+
+interface Field {
+  /** label under the bits: one letter a row for 1-bit fields, else a name and a value */
+  label: string[];
+  bits: number[];
+}
+
+function bitsOf(value: bigint, count: number): number[] {
+  const out: number[] = [];
+  for (let i = count - 1; i >= 0; i--) out.push(Number((value >> BigInt(i)) & 1n));
+  return out;
+}
+
+/** The 7-bit length field as sent, and the extended length's size in bits. */
+export function lengthForm(f: Frame): { code: number; extended: 0 | 16 | 64 } {
+  const base = f.headerLength - (f.masked ? 4 : 0);
+  if (base === 4) return { code: 126, extended: 16 };
+  if (base === 10) return { code: 127, extended: 64 };
+  return { code: Number(f.payloadLength), extended: 0 };
+}
+
+function fields(f: Frame): Field[] {
+  const form = lengthForm(f);
+  const flag = (letters: string, on: boolean): Field => ({ label: [...letters.padEnd(4, ' ')], bits: [on ? 1 : 0] });
+  const out: Field[] = [
+    flag('FIN', f.fin),
+    flag('RSV1', f.rsv1),
+    flag('RSV2', f.rsv2),
+    flag('RSV3', f.rsv3),
+    { label: ['opcode', `0x${f.opcode.toString(16)}`, opcodeName(f.opcode)], bits: bitsOf(BigInt(f.opcode), 4) },
+    flag('MASK', f.masked),
+    { label: ['payload len', String(form.code), form.extended ? `(+${form.extended} bits)` : ''], bits: bitsOf(BigInt(form.code), 7) },
+  ];
+  if (form.extended) {
+    out.push({ label: ['extended payload length', String(f.payloadLength)], bits: bitsOf(BigInt(f.payloadLength), form.extended) });
+  }
+  if (f.maskingKey) out.push({ label: ['masking key', f.maskingKey.replace(/(..)(?!$)/g, '$1 ')], bits: bitsOf(BigInt(`0x${f.maskingKey}`), 32) });
+  return out;
+}
+
+/** Splits fields that cross a 32-bit row boundary, so that each row holds whole cells. */
+function rows(all: Field[]): Field[][] {
+  const out: Field[][] = [[]];
+  let used = 0;
+  for (const field of all) {
+    let bits = field.bits;
+    let first = true;
+    while (bits.length > 0) {
+      const room = 32 - used;
+      const take = Math.min(room, bits.length);
+      const label = first ? field.label : [`(${field.label[0]} cont.)`];
+      out[out.length - 1]!.push({ label, bits: bits.slice(0, take) });
+      bits = bits.slice(take);
+      used += take;
+      first = false;
+      if (used === 32) {
+        out.push([]);
+        used = 0;
+      }
+    }
+  }
+  if (out[out.length - 1]!.length === 0) out.pop();
+  return out;
+}
+
+function cell(text: string, width: number): string {
+  return text.length > width ? text.slice(0, width) : text.padEnd(width, ' ');
+}
+
+/** The header diagram of one frame, with its values. */
+export function renderFrameDiagram(f: Frame, color: boolean): string[] {
+  const p = paint(color);
+  const lines = [
+    '  0                   1                   2                   3',
+    '  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1',
+  ];
+  for (const row of rows(fields(f))) {
+    const widths = row.map((c) => c.bits.length * 2 - 1);
+    lines.push(` +${widths.map((w) => '-'.repeat(w)).join('+')}+`);
+    lines.push(` |${row.map((c) => p.bold(c.bits.join(' '))).join('|')}|`);
+    const depth = Math.max(...row.map((c) => c.label.length));
+    for (let i = 0; i < depth; i++) lines.push(` |${row.map((c, k) => cell(c.label[i] ?? '', widths[k]!)).join('|')}|`);
+  }
+  const last = rows(fields(f)).at(-1)!;
+  lines.push(` +${last.map((c) => '-'.repeat(c.bits.length * 2 - 1)).join('+')}+`);
+  return lines.map((l) => l.replace(/\s+$/, ''));
+}
+
+/** How the first payload bytes unmask: wire byte XOR key byte = payload byte (RFC 6455 §5.3). */
+export function renderUnmasking(f: Frame, count = 8): string[] {
+  if (!f.maskingKey || f.payload.length === 0) return [];
+  const key = Buffer.from(f.maskingKey, 'hex');
+  const n = Math.min(count, f.payload.length);
+  const plain = [...f.payload.subarray(0, n)];
+  const keyBytes = plain.map((_, i) => key[i % 4]!);
+  const wire = plain.map((b, i) => b ^ keyBytes[i]!);
+  const hex = (xs: number[]): string => xs.map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  const ascii = plain.map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+  return [
+    `   on the wire (masked)   ${hex(wire)}`,
+    `   XOR key byte i mod 4   ${hex(keyBytes)}`,
+    `   = payload (unmasked)   ${hex(plain)}   ${JSON.stringify(ascii).replace(/[\u0000-\u001f\u007f]/g, '.')}${f.payload.length > n ? `   (first ${n} of ${f.payload.length} bytes)` : ''}`,
+  ];
+}

@@ -1,0 +1,108 @@
+// A ladder (sequence) diagram of one connection, like Wireshark's flow graph:
+// the client's lifeline on the left, the server's on the right, one arrow per
+// packet of the timeline with its number and time in a left margin, and a rule
+// naming each phase as the connection enters it. Reads the analysis result
+// only; every summary from the capture is sanitized before it is drawn.
+import type { Connection, Endpoint, Phase, TimelineEntry } from '../model.js';
+import type { RenderOptions } from './options.js';
+import { paint, type Paint } from './paint.js';
+import { cut, sanitize } from '../util/text.js';
+
+/** Arrows never get narrower than this, whatever the width asked for. */
+const MIN_ARROW = 24;
+
+const PHASE_NAMES: Readonly<Record<Phase, string>> = {
+  'tcp-handshake': 'TCP three-way handshake',
+  'ws-handshake': 'WebSocket opening handshake',
+  data: 'data',
+  closing: 'closing handshake',
+  'tcp-teardown': 'TCP teardown',
+  other: 'not WebSocket',
+};
+
+interface Layout {
+  /** width of the packet-number and time columns of the margin */
+  numWidth: number;
+  timeWidth: number;
+  /** column of the client's lifeline (the margin's width) */
+  left: number;
+  /** characters between the two lifelines */
+  arrow: number;
+  /** total width of a line */
+  width: number;
+}
+
+function endpoint(e: Endpoint): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
+function time(t: number): string {
+  return t.toFixed(6);
+}
+
+function layout(timeline: readonly TimelineEntry[], width: number): Layout {
+  const numWidth = Math.max(3, ...timeline.map((e) => String(e.packet).length));
+  const timeWidth = Math.max(8, ...timeline.map((e) => time(e.relTs).length));
+  const left = numWidth + 2 + timeWidth + 2;
+  const arrow = Math.max(MIN_ARROW, width - left - 2);
+  return { numWidth, timeWidth, left, arrow, width: left + arrow + 2 };
+}
+
+function length(s: string): number {
+  return Array.from(s).length;
+}
+
+/** The lifelines' names over them: on one line when they fit, else one line each. */
+function header(conn: Connection, l: Layout, p: Paint): string[] {
+  const client = `client ${endpoint(conn.client)}`;
+  const server = `server ${endpoint(conn.server)}`;
+  const margin = `${'No.'.padStart(l.numWidth)}  ${'Time'.padStart(l.timeWidth)}  `;
+  const lifelines = `${' '.repeat(l.left)}│${' '.repeat(l.arrow)}│`;
+  if (l.left + length(client) + 1 + length(server) <= l.width) {
+    const gap = l.width - l.left - length(client) - length(server);
+    return [`${p.dim(margin)}${p.bold(client)}${' '.repeat(gap)}${p.bold(server)}`, lifelines];
+  }
+  // too narrow for both: the client's name starts at its lifeline (or earlier), the server's ends at its own
+  const c = cut(client, l.width);
+  const s = cut(server, l.width);
+  const start = Math.min(l.left, l.width - length(c));
+  const first = start >= margin.length ? `${p.dim(margin)}${' '.repeat(start - margin.length)}` : ' '.repeat(start);
+  return [`${first}${p.bold(c)}`, `${' '.repeat(l.width - length(s))}${p.bold(s)}`, lifelines];
+}
+
+/** A rule across the whole width naming the phase. */
+function separator(phase: Phase, l: Layout, p: Paint): string {
+  const label = `── ${cut(PHASE_NAMES[phase], l.width - 6)} `;
+  return p.phase(phase, `${label}${'─'.repeat(Math.max(2, l.width - length(label)))}`);
+}
+
+/**
+ * The arrow between the lifelines, the summary written on it near its left
+ * end (so that summaries line up down the diagram): `─── SYN ────▶` from
+ * the client, `◀── SYN, ACK ────` from the server.
+ */
+function arrow(e: TimelineEntry, l: Layout): string {
+  const text = cut(sanitize(e.summary), l.arrow - 7);
+  const head = e.from === 'client' ? '─── ' : '◀── ';
+  const body = `${head}${text} `;
+  const rest = '─'.repeat(l.arrow - length(body) - (e.from === 'client' ? 1 : 0));
+  return e.from === 'client' ? `${body}${rest}▶` : `${body}${rest}`;
+}
+
+function row(e: TimelineEntry, l: Layout, p: Paint): string {
+  const margin = `${String(e.packet).padStart(l.numWidth)}  ${p.dim(time(e.relTs).padStart(l.timeWidth))}  `;
+  return `${margin}│${p.phase(e.phase, arrow(e, l))}│`;
+}
+
+export function renderLadder(conn: Connection, opts: RenderOptions): string {
+  const p = paint(opts.color);
+  const l = layout(conn.timeline, opts.width);
+  const lines = header(conn, l, p);
+  let phase: Phase | null = null;
+  for (const e of conn.timeline) {
+    if (e.phase !== phase) lines.push(separator(e.phase, l, p));
+    phase = e.phase;
+    lines.push(row(e, l, p));
+  }
+  return `${lines.map((line) => line.trimEnd()).join('\n')}\n`;
+}

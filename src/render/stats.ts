@@ -1,0 +1,550 @@
+// Statistics of a connection, and of a whole capture: numbers a person reads
+// at a glance (how long, how fast, how much each side sent, of what kind),
+// computed by a pure function so that the JSON export can carry them later,
+// and drawn as cli-table3 tables that never exceed the width they are given.
+import Table from 'cli-table3';
+import type { Connection, Endpoint, Severity, Side } from '../model.js';
+import { formatRtt, plural } from '../analyze/annotate.js';
+import { cut } from '../util/text.js';
+import { paint, visibleLength } from './paint.js';
+import type { RenderOptions } from './options.js';
+
+/** The opcode classes counted, in the order the tables list them. */
+export const STAT_OPCODES = ['text', 'binary', 'continuation', 'close', 'ping', 'pong', 'reserved'] as const;
+export type OpcodeClass = (typeof STAT_OPCODES)[number];
+
+export interface FrameTally {
+  frames: number;
+  /** payload bytes as the frame headers declare them */
+  bytes: number;
+}
+
+export interface DirectionStats {
+  /** frames and payload bytes per opcode class */
+  opcodes: Record<OpcodeClass, FrameTally>;
+  /** over every opcode */
+  frames: FrameTally;
+  messages: {
+    count: number;
+    /** bytes on the wire, summed over the messages' frames */
+    bytes: number;
+    /**
+     * bytes as the application sees them: the inflated length of each
+     * compressed message that could be inflated, the wire length of every
+     * uncompressed one (compressed messages left uninflated are not counted)
+     */
+    inflatedBytes: number;
+    /** compressed messages that could not be inflated */
+    notInflated: number;
+    /** the largest message on the wire (the first of equals), or null without messages */
+    largest: { index: number; bytes: number } | null;
+    fragmented: {
+      /** messages of more than one frame */
+      count: number;
+      /** the most frames in one message (0 without fragmented messages) */
+      mostFragments: number;
+    };
+    compression: {
+      /** compressed messages that were inflated */
+      count: number;
+      wire: number;
+      inflated: number;
+      /** inflated / wire over those messages; null when there are none */
+      ratio: number | null;
+    };
+  };
+}
+
+export interface ConnectionStats {
+  id: number;
+  /** packets of the connection (its timeline) */
+  packets: number;
+  /** seconds from the first to the last packet of the connection; null without packets */
+  duration: number | null;
+  /** seconds from the SYN to the SYN-ACK; null unless both were captured */
+  tcpHandshakeRtt: number | null;
+  /** seconds from the upgrade request's packet to the response's; null without both */
+  wsHandshakeRtt: number | null;
+  client: DirectionStats;
+  server: DirectionStats;
+  pings: {
+    /** ping frames, both ways */
+    sent: number;
+    /** pongs that answer a ping */
+    answered: number;
+    /** round trips in seconds over the answered pings; null when none was answered */
+    min: number | null;
+    avg: number | null;
+    max: number | null;
+  };
+  tcp: { retransmissions: number; outOfOrder: number; lostBytes: number };
+  diagnostics: Record<Severity, number>;
+}
+
+export function opcodeClass(opcode: number): OpcodeClass {
+  switch (opcode) {
+    case 0x0:
+      return 'continuation';
+    case 0x1:
+      return 'text';
+    case 0x2:
+      return 'binary';
+    case 0x8:
+      return 'close';
+    case 0x9:
+      return 'ping';
+    case 0xa:
+      return 'pong';
+    default:
+      return 'reserved';
+  }
+}
+
+/**
+ * A time span in seconds, rounded to the microsecond: timestamps are seconds
+ * since 1970 in a double, whose resolution there (about 0.24 µs) makes any
+ * digit below the microsecond noise. Pong round trips are rounded the same way.
+ */
+function span(from: number, to: number): number {
+  return Math.round((to - from) * 1e6) / 1e6;
+}
+
+function emptyDirection(): DirectionStats {
+  const opcodes = Object.fromEntries(STAT_OPCODES.map((o) => [o, { frames: 0, bytes: 0 }])) as Record<OpcodeClass, FrameTally>;
+  return {
+    opcodes,
+    frames: { frames: 0, bytes: 0 },
+    messages: {
+      count: 0,
+      bytes: 0,
+      inflatedBytes: 0,
+      notInflated: 0,
+      largest: null,
+      fragmented: { count: 0, mostFragments: 0 },
+      compression: { count: 0, wire: 0, inflated: 0, ratio: null },
+    },
+  };
+}
+
+export function connectionStats(conn: Connection): ConnectionStats {
+  const tsOf = new Map<number, number>();
+  let first: number | null = null;
+  let last: number | null = null;
+  for (const e of conn.timeline) {
+    if (!tsOf.has(e.packet)) tsOf.set(e.packet, e.ts);
+    if (first === null || e.ts < first) first = e.ts;
+    if (last === null || e.ts > last) last = e.ts;
+  }
+  // the time from one packet of the connection to another, when both are known
+  const between = (a: number | null | undefined, b: number | null | undefined): number | null => {
+    const ta = tsOf.get(a ?? NaN);
+    const tb = tsOf.get(b ?? NaN);
+    return ta === undefined || tb === undefined ? null : span(ta, tb);
+  };
+
+  const sides: Record<Side, DirectionStats> = { client: emptyDirection(), server: emptyDirection() };
+  let sent = 0;
+  const rtts: number[] = [];
+  for (const f of conn.frames) {
+    const d = sides[f.from];
+    // a 64-bit length beyond 2^53 - 1 (kept as text) is counted as the nearest number
+    const bytes = Number(f.payloadLength);
+    const tally = d.opcodes[opcodeClass(f.opcode)];
+    tally.frames++;
+    tally.bytes += bytes;
+    d.frames.frames++;
+    d.frames.bytes += bytes;
+    if (f.opcode === 0x9) sent++;
+    if (f.opcode === 0xa && f.answers) rtts.push(f.answers.rtt);
+  }
+  for (const m of conn.messages) {
+    const s = sides[m.from].messages;
+    s.count++;
+    s.bytes += m.length;
+    if (!m.compressed) s.inflatedBytes += m.length;
+    else if (m.inflatedLength === null) s.notInflated++;
+    else {
+      s.inflatedBytes += m.inflatedLength;
+      s.compression.count++;
+      s.compression.wire += m.length;
+      s.compression.inflated += m.inflatedLength;
+    }
+    if (s.largest === null || m.length > s.largest.bytes) s.largest = { index: m.index, bytes: m.length };
+    if (m.frames.length > 1) {
+      s.fragmented.count++;
+      s.fragmented.mostFragments = Math.max(s.fragmented.mostFragments, m.frames.length);
+    }
+  }
+  for (const side of ['client', 'server'] as const) {
+    const z = sides[side].messages.compression;
+    z.ratio = z.count > 0 && z.wire > 0 ? z.inflated / z.wire : null;
+  }
+
+  const diagnostics: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const d of conn.diagnostics) diagnostics[d.severity]++;
+  const answered = rtts.length;
+  return {
+    id: conn.id,
+    packets: conn.timeline.length,
+    duration: first === null || last === null ? null : span(first, last),
+    tcpHandshakeRtt: between(conn.tcp.handshake.syn, conn.tcp.handshake.synAck),
+    wsHandshakeRtt: between(conn.handshake?.request.packet, conn.handshake?.response?.packet),
+    client: sides.client,
+    server: sides.server,
+    pings: {
+      sent,
+      answered,
+      min: answered > 0 ? Math.min(...rtts) : null,
+      // the mean of microsecond values, without the float noise of the sum
+      avg: answered > 0 ? Math.round((rtts.reduce((a, b) => a + b, 0) / answered) * 1e9) / 1e9 : null,
+      max: answered > 0 ? Math.max(...rtts) : null,
+    },
+    tcp: { retransmissions: conn.tcp.retransmissions, outOfOrder: conn.tcp.outOfOrder, lostBytes: conn.tcp.lostBytes },
+    diagnostics,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Drawing
+
+const TABLE_STYLE = { head: [], border: [] };
+// no rule between rows: one line per row
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+const INDENT = '  ';
+const DASH = '—';
+
+type Align = 'left' | 'right' | 'center';
+type Cell = string | { content: string; colSpan: number; hAlign?: Align };
+
+/**
+ * How a column gives way when the table is too wide: 'words' wraps between
+ * words, 'address' breaks after a ':' or a '.', 'none' keeps its text whole
+ * unless nothing else is left to narrow (the text is then wrapped or cut).
+ */
+type Give = 'words' | 'address' | 'none';
+
+interface Column {
+  align: Align;
+  give: Give;
+}
+
+interface TableSpec {
+  columns: Column[];
+  /** header rows, painted when colour is on */
+  head: Cell[][];
+  /** shorter header rows for narrow widths (the same shape as head) */
+  shortHead?: Cell[][];
+  rows: Cell[][];
+  /** indexes of rows drawn with a rule above them */
+  rules?: number[];
+}
+
+/** One way to draw a table: its header rows and the padding on each side of a cell. */
+interface Layout {
+  head: Cell[][];
+  padding: number;
+}
+
+const content = (c: Cell): string => (typeof c === 'string' ? c : c.content);
+const spanOf = (c: Cell): number => (typeof c === 'string' ? 1 : c.colSpan);
+
+/** Lines of at most `width` characters, breaking after a ':' or a '.' where possible, anywhere if not. */
+function breakAddress(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (let token of text.match(/[^:.]*[:.]|[^:.]+$/g) ?? [text]) {
+    if (line !== '' && visibleLength(line) + visibleLength(token) > width) {
+      lines.push(line);
+      line = '';
+    }
+    while (visibleLength(line) + visibleLength(token) > width) {
+      const chars = Array.from(token);
+      const room = width - visibleLength(line);
+      lines.push(line + chars.slice(0, room).join(''));
+      line = '';
+      token = chars.slice(room).join('');
+    }
+    line += token;
+  }
+  if (line !== '') lines.push(line);
+  return lines.join('\n');
+}
+
+/** The narrowest text a column may be given before the columns that keep their text whole are narrowed. */
+function minimumText(give: Give, cells: string[]): number {
+  if (give === 'none') return Infinity;
+  // room for "127.0.0.1:" on one line
+  if (give === 'address') return 10;
+  return Math.max(1, ...cells.flatMap((c) => c.split(/\s+/).map(visibleLength)));
+}
+
+/**
+ * Column widths (padding included) for a layout, and whether the table fits
+ * in `budget` columns with every column at least as wide as it may become:
+ * the widest of the columns that give way loses a column at a time down to
+ * its minimum; only when `squeeze` is set do they go further, and then the
+ * others.
+ */
+function fitWidths(spec: TableSpec, layout: Layout, budget: number, squeeze: boolean): { widths: number[]; fits: boolean } {
+  const n = spec.columns.length;
+  const pad = 2 * layout.padding;
+  const all = [...layout.head, ...spec.rows];
+  const widths = new Array<number>(n).fill(1 + pad);
+  const texts: string[][] = spec.columns.map(() => []);
+  for (const row of all) {
+    let col = 0;
+    for (const c of row) {
+      if (spanOf(c) === 1) {
+        widths[col] = Math.max(widths[col]!, visibleLength(content(c)) + pad);
+        texts[col]!.push(content(c));
+      }
+      col += spanOf(c);
+    }
+  }
+  // a spanning cell wider than its columns widens the last of them
+  for (const row of all) {
+    let col = 0;
+    for (const c of row) {
+      const span = spanOf(c);
+      if (span > 1) {
+        const have = widths.slice(col, col + span).reduce((a, b) => a + b, 0) + span - 1;
+        const need = visibleLength(content(c)) + pad;
+        if (need > have) widths[col + span - 1]! += need - have;
+      }
+      col += span;
+    }
+  }
+  const minimum = spec.columns.map((c, i) => minimumText(c.give, texts[i]!) + pad);
+  const total = (): number => widths.reduce((a, b) => a + b, 0) + n + 1;
+  const narrowWidest = (floor: (i: number) => number): boolean => {
+    let best = -1;
+    for (let i = 0; i < n; i++) if (widths[i]! > floor(i) && (best < 0 || widths[i]! > widths[best]!)) best = i;
+    if (best < 0) return false;
+    widths[best]!--;
+    return true;
+  };
+  while (total() > budget && narrowWidest((i) => minimum[i]!));
+  if (squeeze) {
+    // the columns that give way first, to one character; then all of them
+    const gives = spec.columns.map((c) => c.give !== 'none');
+    while (total() > budget && narrowWidest((i) => (gives[i] ? 1 + pad : Infinity)));
+    while (total() > budget && narrowWidest(() => 1 + pad));
+  }
+  return { widths, fits: total() <= budget };
+}
+
+const RULE = { mid: '─', 'left-mid': '├', 'mid-mid': '┼', 'right-mid': '┤' };
+
+/**
+ * Draws the table in the first layout that fits the width: the full header
+ * with a space either side of each cell, then the short header, then the
+ * short header without the spaces; when none fits, the columns are squeezed
+ * (and a width too small for any table cuts the lines).
+ */
+function drawTable(spec: TableSpec, opts: RenderOptions): string[] {
+  const p = paint(opts.color);
+  const budget = Math.max(0, opts.width - INDENT.length);
+  const short = spec.shortHead ?? spec.head;
+  const layouts: Layout[] = [
+    { head: spec.head, padding: 1 },
+    { head: short, padding: 1 },
+    { head: short, padding: 0 },
+  ];
+  let layout = layouts[layouts.length - 1]!;
+  let colWidths: number[] | null = null;
+  for (const l of layouts) {
+    const fit = fitWidths(spec, l, budget, false);
+    if (fit.fits) {
+      layout = l;
+      colWidths = fit.widths;
+      break;
+    }
+  }
+  colWidths ??= fitWidths(spec, layout, budget, true).widths;
+  const pad = 2 * layout.padding;
+  const table = new Table({
+    style: { ...TABLE_STYLE, 'padding-left': layout.padding, 'padding-right': layout.padding },
+    chars: COMPACT,
+    colAligns: spec.columns.map((c) => c.align),
+    colWidths,
+    wordWrap: true,
+  });
+  const rules = new Set(spec.rules ?? []);
+  const draw = (row: Cell[], painted: boolean, afterSpan: boolean, rule: boolean): Table.Cell[] => {
+    let col = 0;
+    return row.map((c) => {
+      const at = col;
+      col += spanOf(c);
+      let text = content(c);
+      const room = colWidths[at]! - pad;
+      if (!painted && spanOf(c) === 1 && spec.columns[at]!.give === 'address' && visibleLength(text) > room) text = breakAddress(text, Math.max(1, room));
+      if (painted) text = p.bold(text);
+      // no junction drawn under a spanning cell, a rule where asked
+      const chars = { ...(afterSpan ? { 'top-mid': '' } : {}), ...(rule ? RULE : {}) };
+      return { ...(typeof c === 'string' ? {} : c), content: text, chars };
+    });
+  };
+  const spans = (row: Cell[] | undefined): boolean => row !== undefined && row.some((c) => spanOf(c) > 1);
+  layout.head.forEach((row, i) => table.push(draw(row, true, spans(layout.head[i - 1]), false)));
+  spec.rows.forEach((row, i) => table.push(draw(row, false, spans(i === 0 ? layout.head[layout.head.length - 1] : spec.rows[i - 1]), rules.has(i))));
+  return table
+    .toString()
+    .split('\n')
+    .map((l) => (visibleLength(l) > budget ? cut(l, budget) : l))
+    .map((l) => `${INDENT}${l}`.trimEnd());
+}
+
+function endpoint(e: Endpoint): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
+function seconds(s: number | null): string {
+  return s === null ? DASH : `${s.toFixed(6)} s`;
+}
+
+function ratio(r: number): string {
+  return `${r.toFixed(1)}×`;
+}
+
+function pingText(s: ConnectionStats): string {
+  const g = s.pings;
+  if (g.sent === 0 && g.answered === 0) return 'no ping';
+  const answered = `${g.answered} of ${plural(g.sent, 'ping')} answered`;
+  if (g.min === null || g.avg === null || g.max === null) return answered;
+  if (g.answered === 1) return `${formatRtt(g.min)} (${answered})`;
+  return `min ${formatRtt(g.min)}, avg ${formatRtt(g.avg)}, max ${formatRtt(g.max)} (${answered})`;
+}
+
+function compressionText(conn: Connection, s: ConnectionStats): string {
+  const r = (side: Side): number | null => s[side].messages.compression.ratio;
+  if (r('client') === null && r('server') === null) return conn.compression ? 'negotiated, no message inflated' : 'none';
+  const side = (x: Side): string => {
+    const v = r(x);
+    return `${x} ${v === null ? DASH : ratio(v)}`;
+  };
+  return `${side('client')}, ${side('server')} (inflated / wire)`;
+}
+
+function diagnosticsText(d: Record<Severity, number>): string {
+  return `${plural(d.error, 'error')}, ${plural(d.warning, 'warning')}, ${d.info} info`;
+}
+
+function keyValues(conn: Connection, s: ConnectionStats): TableSpec {
+  const hs = conn.handshake;
+  const wsHandshake =
+    s.wsHandshakeRtt !== null ? `${formatRtt(s.wsHandshakeRtt)} (request → ${hs?.response?.status ?? '?'})` : hs === null ? 'no handshake' : hs.response === null ? 'no response' : DASH;
+  const rows: string[][] = [
+    ['Duration', `${seconds(s.duration)} (${plural(s.packets, 'packet')})`],
+    ['TCP handshake', s.tcpHandshakeRtt === null ? 'not captured' : `${formatRtt(s.tcpHandshakeRtt)} (SYN → SYN-ACK)`],
+    ['WebSocket handshake', wsHandshake],
+    ['Ping round trips', pingText(s)],
+    ['Compression', compressionText(conn, s)],
+    [
+      'TCP analysis',
+      `${plural(s.tcp.retransmissions, 'retransmission')}, ${plural(s.tcp.outOfOrder, 'segment')} out of order, ${plural(s.tcp.lostBytes, 'byte')} lost`,
+    ],
+    ['Diagnostics', diagnosticsText(s.diagnostics)],
+  ];
+  return { columns: [{ align: 'left', give: 'none' }, { align: 'left', give: 'words' }], head: [], rows };
+}
+
+function trafficTable(s: ConnectionStats): TableSpec | null {
+  const { client: c, server: v } = s;
+  if (c.frames.frames + v.frames.frames + c.messages.count + v.messages.count === 0) return null;
+  const n = (x: number): string => String(x);
+  const rows: Cell[][] = [];
+  for (const op of STAT_OPCODES) {
+    const a = c.opcodes[op];
+    const b = v.opcodes[op];
+    if (a.frames + b.frames > 0) rows.push([op, n(a.frames), n(a.bytes), n(b.frames), n(b.bytes)]);
+  }
+  rows.push(['all frames', n(c.frames.frames), n(c.frames.bytes), n(v.frames.frames), n(v.frames.bytes)]);
+  const head: Cell[][] = [
+    ['', { content: 'Client', colSpan: 2, hAlign: 'center' }, { content: 'Server', colSpan: 2, hAlign: 'center' }],
+    ['Frames', 'count', 'bytes', 'count', 'bytes'],
+  ];
+  const cm = c.messages;
+  const vm = v.messages;
+  const block: Cell[][] = [['messages', n(cm.count), n(cm.bytes), n(vm.count), n(vm.bytes)]];
+  if (cm.compression.count + vm.compression.count + cm.notInflated + vm.notInflated > 0) {
+    block.push(['inflated', '', n(cm.inflatedBytes), '', n(vm.inflatedBytes)]);
+  }
+  const largest = (m: DirectionStats['messages']): string[] => (m.largest === null ? [DASH, DASH] : [`#${m.largest.index}`, n(m.largest.bytes)]);
+  block.push(['largest message', ...largest(cm), ...largest(vm)]);
+  block.push(['fragmented', n(cm.fragmented.count), '', n(vm.fragmented.count), '']);
+  if (cm.fragmented.count + vm.fragmented.count > 0) {
+    const most = (m: DirectionStats['messages']): string => (m.fragmented.count > 0 ? n(m.fragmented.mostFragments) : DASH);
+    block.push(['most fragments', most(cm), '', most(vm), '']);
+  }
+  const number: Column = { align: 'right', give: 'none' };
+  return { columns: [{ align: 'left', give: 'words' }, number, number, number, number], head, rows: [...rows, ...block], rules: [rows.length] };
+}
+
+/** The statistics of one connection: a key/value table, then frames and messages per opcode and side. */
+export function renderStats(conn: Connection, opts: RenderOptions): string {
+  const s = connectionStats(conn);
+  const title = `Statistics, connection ${conn.id}: ${endpoint(conn.client)} (client) ⇄ ${endpoint(conn.server)} (server)`;
+  const lines = [cut(title, Math.max(1, opts.width)), ...drawTable(keyValues(conn, s), opts)];
+  const traffic = trafficTable(s);
+  if (traffic) lines.push('', ...drawTable(traffic, opts));
+  else lines.push(cut(`${INDENT}No WebSocket frame.`, Math.max(1, opts.width)));
+  return `${lines.join('\n')}\n`;
+}
+
+/** How the connection ended, in a few words. */
+export function verdict(conn: Connection): string {
+  const hs = conn.handshake;
+  if (hs?.outcome === 'rejected') return `rejected ${hs.response?.status ?? ''}`.trimEnd();
+  if (!conn.websocket) return 'not WebSocket';
+  if (hs?.outcome === 'no-response' && conn.detection === null) return 'no response';
+  const cs = conn.close;
+  const t = conn.tcp.teardown.kind;
+  if (cs.clean) return 'clean close';
+  if (cs.initiator !== null) {
+    if (cs.replyPacket === null) return 'close unanswered';
+    return t === 'none' ? 'closed, TCP open' : 'unclean close';
+  }
+  if (t === 'rst') return 'reset, no close';
+  if (t === 'none') return 'still open';
+  return 'no close';
+}
+
+/** One row per connection of the capture: who, whether and how WebSocket, how much, how long, how it ended. */
+export function renderConnectionsTable(conns: Connection[], opts: RenderOptions): string {
+  const rows: Cell[][] = conns.map((conn) => {
+    const s = connectionStats(conn);
+    const d = s.diagnostics;
+    return [
+      String(conn.id),
+      endpoint(conn.client),
+      endpoint(conn.server),
+      conn.detection ?? DASH,
+      String(s.packets),
+      String(conn.frames.length),
+      String(conn.messages.length),
+      s.duration === null ? DASH : `${s.duration.toFixed(3)} s`,
+      `${d.error}/${d.warning}/${d.info}`,
+      verdict(conn),
+    ];
+  });
+  const spec: TableSpec = {
+    head: [['#', 'Client', 'Server', 'WebSocket', 'Packets', 'Frames', 'Messages', 'Duration', 'E/W/I', 'Verdict']],
+    shortHead: [['#', 'Client', 'Server', 'WS', 'Pkts', 'Frms', 'Msgs', 'Dur.', 'E/W/I', 'Verdict']],
+    rows,
+    columns: [
+      { align: 'right', give: 'none' },
+      { align: 'left', give: 'address' },
+      { align: 'left', give: 'address' },
+      { align: 'left', give: 'words' },
+      { align: 'right', give: 'none' },
+      { align: 'right', give: 'none' },
+      { align: 'right', give: 'none' },
+      { align: 'right', give: 'none' },
+      { align: 'right', give: 'none' },
+      { align: 'left', give: 'words' },
+    ],
+  };
+  const fit = (line: string): string => cut(line, Math.max(1, opts.width));
+  const legend = `${INDENT}E/W/I: diagnostics (errors/warnings/info); duration: first to last packet`;
+  return `${[fit(`Connections (${conns.length})`), ...drawTable(spec, opts), fit(legend)].join('\n')}\n`;
+}

@@ -1,0 +1,338 @@
+// The conversation as a transcript, the way one follows a stream: one line
+// per reassembled (and inflated) message, with the control frames between
+// them in the order they were sent (by packet, then frame). Text is shown as
+// text, binary as a hex preview; JSON text may be pretty-printed under its
+// line. Reads the analysis result only; every string from the capture is
+// sanitized before it is printed.
+import { isUtf8 } from 'node:buffer';
+import type { Connection, Frame, Message, Side } from '../model.js';
+import type { RenderOptions } from './options.js';
+import { paint, type Paint, visibleLength } from './paint.js';
+import { isControl, opcodeName } from '../websocket/frame.js';
+import { closeCodeName } from '../websocket/close.js';
+import { formatRtt, plural } from '../analyze/annotate.js';
+import { cut, lenientUtf8, sanitize } from '../util/text.js';
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /(\u001b\[[0-9;]*m)/;
+
+/** Cuts a line that may hold colour codes to `width` visible characters, keeping every code. */
+function clip(line: string, width: number): string {
+  if (visibleLength(line) <= width) return line;
+  let out = '';
+  let seen = 0;
+  let marked = false;
+  for (const part of line.split(ANSI)) {
+    if (ANSI.test(part)) {
+      out += part;
+      continue;
+    }
+    for (const ch of part) {
+      if (seen < width - 1) {
+        out += ch;
+        seen++;
+      } else if (!marked && width > 0) {
+        out += '…';
+        marked = true;
+      }
+    }
+  }
+  return out;
+}
+
+/** Removes trailing spaces, even when colour codes follow them. */
+function trimEnd(line: string): string {
+  let prev = '';
+  let s = line;
+  while (s !== prev) {
+    prev = s;
+    // eslint-disable-next-line no-control-regex
+    s = s.replace(/ +((?:\u001b\[[0-9;]*m)*)$/, '$1');
+  }
+  return s;
+}
+
+/** What one line of the transcript says, before it is laid out. */
+interface Entry {
+  /** where it goes: the packet and frame of the message's last frame, or of the control frame */
+  packet: number;
+  frame: number;
+  /** ties between entries with no frame of their own (a message whose frames are not in view) */
+  order: number;
+  relTs: number | null;
+  from: Side;
+  label: string;
+  style: 'text' | 'binary' | 'control' | 'close' | 'other';
+  /** the content, given the columns it may take */
+  content: (room: number) => string;
+  notes: string[];
+  /** lines printed under the content (pretty JSON), each given the columns it may take */
+  below: (room: number) => string[];
+  /** the note that text was cut to --max-payload bytes, and the characters of the text kept */
+  cutNote: { note: string; chars: number } | null;
+}
+
+const NOTHING = (): string[] => [];
+
+/** Where to cut bytes of UTF-8 so that no character is split (at most 3 bytes back). */
+function charBoundary(b: Buffer, at: number): number {
+  if (at >= b.length) return b.length;
+  let i = at;
+  while (i > 0 && at - i < 3 && (b[i]! & 0xc0) === 0x80) i--;
+  return (b[i]! & 0xc0) === 0x80 ? at : i;
+}
+
+/** Quoted, sanitized text of at most `room` characters; `more` adds the mark of a cut. */
+function quoted(bytes: Buffer, room: number, more: boolean): string {
+  const inner = Math.max(1, room - 2);
+  const head = Number.isFinite(inner) ? bytes.subarray(0, inner * 4 + 8) : bytes;
+  const text = sanitize(lenientUtf8(head));
+  const cutMore = more || head.length < bytes.length;
+  return `"${cut(cutMore ? `${text}…` : text, inner)}"`;
+}
+
+/** Text cut to `limit` bytes (on a character boundary): the bytes kept and whether any were left out. */
+function limitText(payload: Buffer, limit: number): { bytes: Buffer; cutBytes: boolean } {
+  if (payload.length <= limit) return { bytes: payload, cutBytes: false };
+  return { bytes: payload.subarray(0, charBoundary(payload, limit)), cutBytes: true };
+}
+
+function byteCount(n: bigint): string {
+  return n === 1n ? '1 byte' : `${n} bytes`;
+}
+
+/** "1000 bytes: 00 01 02 03 …", as many bytes as fit in `room` and `limit`. */
+function hexPreview(payload: Buffer, total: bigint, room: number, limit: number): string {
+  const head = byteCount(total);
+  if (limit <= 0 || payload.length === 0) return head;
+  const space = room - head.length - 2;
+  let n = Math.min(payload.length, limit, Math.max(1, Math.floor((space + 1) / 3)));
+  if (BigInt(n) < total) n = Math.min(n, Math.max(1, Math.floor((space - 1) / 3)));
+  const hex = Array.from(payload.subarray(0, n), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  return `${head}: ${hex}${BigInt(n) < total ? ' …' : ''}`;
+}
+
+/** A control frame's payload: quoted text when it is UTF-8, else hex. */
+function controlPayload(payload: Buffer, room: number, limit: number): string {
+  if (payload.length === 0) return '(empty)';
+  if (!isUtf8(payload)) return hexPreview(payload, BigInt(payload.length), room, limit);
+  if (limit <= 0) return plural(payload.length, 'byte');
+  const { bytes, cutBytes } = limitText(payload, limit);
+  return quoted(bytes, room, cutBytes);
+}
+
+function utf8Bytes(unit: number): number {
+  if (unit < 0x80) return 1;
+  if (unit < 0x800 || (unit >= 0xd800 && unit <= 0xdfff)) return 2;
+  return 3;
+}
+
+interface JsonLine {
+  text: string;
+  /** bytes of the source shown once this line is */
+  end: number;
+}
+
+/**
+ * A JSON object or array re-indented by 2 spaces, token by token: numbers,
+ * strings and their escapes stay exactly as they were sent (nothing is parsed
+ * and printed again, so nothing is rounded or dropped). Null when the text is
+ * not a JSON object or array.
+ */
+function prettyJsonLines(source: string): JsonLine[] | null {
+  const start = source.length - source.trimStart().length;
+  const t = source.trim();
+  if (!t.startsWith('{') && !t.startsWith('[')) return null;
+  try {
+    JSON.parse(t);
+  } catch {
+    return null;
+  }
+  const lines: JsonLine[] = [];
+  let bytes = start;
+  let depth = 0;
+  let cur = '';
+  const indent = (): string => '  '.repeat(depth);
+  const push = (): void => {
+    lines.push({ text: cur, end: bytes });
+    cur = indent();
+  };
+  let i = 0;
+  const skipSpace = (): void => {
+    while (i < t.length && /\s/.test(t[i]!)) bytes += utf8Bytes(t.charCodeAt(i++));
+  };
+  while (i < t.length) {
+    const ch = t[i]!;
+    if (/\s/.test(ch)) {
+      skipSpace();
+      continue;
+    }
+    if (ch === '"') {
+      let j = i + 1;
+      while (j < t.length && t[j] !== '"') j += t[j] === '\\' ? 2 : 1;
+      const str = t.slice(i, j + 1);
+      for (let k = 0; k < str.length; k++) bytes += utf8Bytes(str.charCodeAt(k));
+      cur += str;
+      i = j + 1;
+      continue;
+    }
+    bytes += 1;
+    i++;
+    if (ch === '{' || ch === '[') {
+      const close = ch === '{' ? '}' : ']';
+      const save = { i, bytes };
+      skipSpace();
+      if (t[i] === close) {
+        cur += `${ch}${close}`;
+        i++;
+        bytes += 1;
+        continue;
+      }
+      ({ i, bytes } = save);
+      cur += ch;
+      depth++;
+      push();
+    } else if (ch === '}' || ch === ']') {
+      bytes -= 1;
+      push();
+      bytes += 1;
+      depth--;
+      cur = `${indent()}${ch}`;
+    } else if (ch === ',') {
+      cur += ',';
+      push();
+    } else if (ch === ':') {
+      cur += ': ';
+    } else {
+      cur += ch;
+    }
+  }
+  if (cur.trim() !== '') lines.push({ text: cur, end: bytes });
+  return lines;
+}
+
+function messageEntry(m: Message, frames: ReadonlyMap<number, Frame>, opts: RenderOptions, limit: number): Omit<Entry, 'order'> & { placed: boolean } {
+  const present = m.frames.map((i) => frames.get(i)).filter((f) => f !== undefined);
+  const last = present[present.length - 1];
+  const inflated = m.compressed && m.inflatedLength !== null;
+  const notInflated = m.compressed && !inflated;
+  // the frames' lengths, exact even beyond 2^53
+  const wire = present.length === m.frames.length ? present.reduce((sum, f) => sum + BigInt(f.payloadLength), 0n) : BigInt(m.length);
+  const total = inflated ? BigInt(m.payload.length) : wire;
+  const notes: string[] = [];
+  if (inflated) notes.push(`(inflated from ${byteCount(wire)})`);
+  if (notInflated) notes.push('(compressed, not inflated)');
+  if (m.frames.length > 1) notes.push(`(${plural(m.frames.length, 'fragment')})`);
+  const missing = present.reduce((sum, f) => sum + f.missingBytes, 0);
+  const whole = m.complete && present.every((f) => f.complete);
+  if (!whole) notes.push(missing > 0 ? `(incomplete: ${plural(missing, 'byte')} never captured)` : '(incomplete)');
+  const base = { packet: last?.packet ?? 0, frame: last?.index ?? -1, relTs: last?.relTs ?? null, from: m.from, label: m.type, notes, placed: last !== undefined, cutNote: null };
+
+  if (m.type === 'binary' || notInflated) {
+    return { ...base, style: m.type, content: (room) => hexPreview(m.payload, total, room, limit), below: NOTHING };
+  }
+  const json = opts.prettyJson && whole && limit > 0 && isUtf8(m.payload) ? prettyJsonLines(m.payload.toString('utf8')) : null;
+  if (json) {
+    const size = m.payload.length;
+    const kind = m.payload.toString('utf8').trimStart().startsWith('{') ? 'JSON object' : 'JSON array';
+    const shown = json.filter((l) => l.end <= limit);
+    const lastEnd = shown[shown.length - 1]?.end ?? 0;
+    const below = (room: number): string[] => {
+      const lines = shown.map((l) => cut(sanitize(l.text), room));
+      if (shown.length < json.length) lines.push(cut(`… ${plural(size - lastEnd, 'more byte')} not shown`, room));
+      return lines;
+    };
+    return { ...base, style: 'text', content: () => `${kind}, ${plural(size, 'byte')}`, below };
+  }
+  if (limit <= 0) return { ...base, style: 'text', content: () => byteCount(total), below: NOTHING };
+  const { bytes, cutBytes } = limitText(m.payload, limit);
+  // said only when the line has room for the text up to the cut: otherwise the width cuts it first
+  const cutNote = cutBytes ? { note: `(first ${bytes.length} of ${byteCount(total)})`, chars: Array.from(sanitize(lenientUtf8(bytes))).length + 1 } : null;
+  return { ...base, style: 'text', content: (room) => quoted(bytes, room, cutBytes), below: NOTHING, cutNote };
+}
+
+function frameEntry(f: Frame, limit: number): Omit<Entry, 'order'> {
+  const base = { packet: f.packet, frame: f.index, relTs: f.relTs, from: f.from, label: opcodeName(f.opcode), below: NOTHING, cutNote: null };
+  const notes: string[] = [];
+  if (!f.complete) notes.push(f.missingBytes > 0 ? `(incomplete: ${plural(f.missingBytes, 'byte')} never captured)` : '(incomplete)');
+  if (f.opcode === 0x8) {
+    const c = f.close;
+    let text: string;
+    if (!c || c.code === null) text = f.payload.length === 1 ? '(1-byte body, no status code)' : '(no status code)';
+    else text = `${c.code} ${closeCodeName(c.code)}`;
+    const reason = c && c.reason !== '' && limit > 0 ? Buffer.from(c.reason) : null;
+    const content = (room: number): string => {
+      if (!reason) return text;
+      const { bytes, cutBytes } = limitText(reason, limit);
+      return `${text} ${quoted(bytes, room - text.length - 1, cutBytes)}`;
+    };
+    return { ...base, style: 'close', content, notes };
+  }
+  if (f.opcode === 0xa && f.answers) notes.unshift(`(round trip ${formatRtt(f.answers.rtt)})`);
+  if (isControl(f.opcode)) return { ...base, style: f.opcode === 0x9 || f.opcode === 0xa ? 'control' : 'other', content: (room) => controlPayload(f.payload, room, limit), notes };
+  // a data frame that belongs to no message: a continuation with nothing open, or a reserved opcode
+  if (f.opcode === 0x0) notes.push('(belongs to no message)');
+  return { ...base, style: 'other', content: (room) => hexPreview(f.payload, BigInt(f.payloadLength), room, limit), notes };
+}
+
+function entries(conn: Connection, opts: RenderOptions, limit: number): Entry[] {
+  const frames = new Map(conn.frames.map((f) => [f.index, f]));
+  const inMessage = new Set(conn.messages.flatMap((m) => m.frames));
+  const out: Entry[] = [];
+  // a message none of whose frames is in view goes after the message begun before it
+  const messages = [...conn.messages].sort((a, b) => a.index - b.index);
+  let prev = { packet: 0, frame: -1 };
+  let order = 0;
+  for (const m of messages) {
+    const e = messageEntry(m, frames, opts, limit);
+    if (e.placed) prev = { packet: e.packet, frame: e.frame };
+    out.push({ ...e, packet: prev.packet, frame: prev.frame, order: order++ });
+  }
+  for (const f of conn.frames) if (!inMessage.has(f.index)) out.push({ ...frameEntry(f, limit), order: 0 });
+  return out.sort((a, b) => a.packet - b.packet || a.frame - b.frame || a.order - b.order);
+}
+
+function styled(e: Entry, p: Paint, s: string): string {
+  switch (e.style) {
+    case 'text':
+      return p.green(s);
+    case 'binary':
+      return p.blue(s);
+    case 'control':
+      return p.cyan(s);
+    case 'close':
+      return p.magenta(s);
+    case 'other':
+      return p.yellow(s);
+  }
+}
+
+/** The shortest content worth keeping the notes on the line for. */
+const MIN_CONTENT = 12;
+
+export function renderTranscript(conn: Connection, opts: RenderOptions): string {
+  const p = paint(opts.color);
+  const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
+  const limit = Number.isNaN(opts.maxPayload) ? 0 : Math.max(0, Math.floor(opts.maxPayload));
+  const list = entries(conn, opts, limit);
+  if (list.length === 0) return `${clip(conn.websocket ? 'No WebSocket messages or frames.' : 'No WebSocket messages or frames: not a WebSocket connection.', width)}\n`;
+  const time = (e: Entry): string => (e.relTs === null ? '-' : e.relTs.toFixed(6));
+  const timeWidth = Math.max(...list.map((e) => time(e).length));
+  const labelWidth = Math.max(...list.map((e) => e.label.length));
+  // time, direction and type, then the content
+  const indent = timeWidth + 2 + 5 + 2 + labelWidth + 2;
+  const lines: string[] = [];
+  for (const e of list) {
+    const prefix = `${p.dim(time(e).padStart(timeWidth))}  ${e.from === 'client' ? 'C → S' : 'C ← S'}  ${styled(e, p, e.label)}${' '.repeat(labelWidth - e.label.length)}  `;
+    const room = width - indent;
+    const withCut = e.cutNote ? [e.cutNote.note, ...e.notes].join(' ') : '';
+    const notes = e.cutNote && e.cutNote.chars + 2 + 1 + withCut.length <= room ? withCut : e.notes.join(' ');
+    const notesWidth = notes === '' ? 0 : notes.length + 1;
+    const together = room - notesWidth >= MIN_CONTENT || notes === '';
+    const content = e.content(together ? room - notesWidth : room);
+    if (together) lines.push(`${prefix}${content}${notes === '' ? '' : ` ${p.dim(notes)}`}`);
+    else lines.push(`${prefix}${content}`, `${' '.repeat(indent)}${p.dim(notes)}`);
+    for (const l of e.below(room)) lines.push(`${' '.repeat(indent)}${l}`);
+  }
+  return `${lines.map((l) => trimEnd(clip(l, width))).join('\n')}\n`;
+}

@@ -1,0 +1,361 @@
+// The hex dump and the transcript: golden output of every bundled capture
+// (reviewed like code; regenerate with UPDATE_GOLDEN=1 and read the diff),
+// the header and the wire bytes checked against the capture itself, and what
+// both must always do: fit the width, colour only when asked, never let a
+// byte from the capture reach the terminal as a control character.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { analyze, only } from './support/analyze.js';
+import { Conversation, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
+import type { Connection } from '../src/model.js';
+import { renderHex } from '../src/render/hex.js';
+import { renderTranscript } from '../src/render/transcript.js';
+import { PLAIN, type RenderOptions } from '../src/render/options.js';
+import { visibleLength } from '../src/render/paint.js';
+import { formatRtt } from '../src/analyze/annotate.js';
+
+const CAPTURES = readdirSync('captures').filter((f) => f.endsWith('.pcap')).sort();
+const update = process.env['UPDATE_GOLDEN'] === '1';
+const ESC = '\u001b';
+const SGR = /\u001b\[[0-9;]*m/g; // eslint-disable-line no-control-regex
+
+const GOLDEN_OPTS: RenderOptions = { ...PLAIN, width: 120, color: false, maxPayload: 256 };
+const opts = (o: Partial<RenderOptions> = {}): RenderOptions => ({ ...GOLDEN_OPTS, ...o });
+
+function golden(dir: string, name: string, actual: string): void {
+  const path = `test/golden/${dir}/${name}`;
+  if (update || !existsSync(path)) {
+    if (!update) throw new Error(`${path} is missing: run UPDATE_GOLDEN=1 npx vitest run test/hex-transcript.test.ts and review it`);
+    mkdirSync(`test/golden/${dir}`, { recursive: true });
+    writeFileSync(path, actual);
+  }
+  expect(actual).toBe(readFileSync(path, 'utf8'));
+}
+
+function endpoint(e: { ip: string; port: number }): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
+/** Every connection of a capture under a title, the way the CLI prints a view. */
+function renderAll(conns: Connection[], render: (c: Connection, o: RenderOptions) => string, o: RenderOptions): string {
+  return conns.map((c) => `Connection ${c.id}: ${endpoint(c.client)} (client) ⇄ ${endpoint(c.server)} (server)\n${render(c, o)}`).join('\n');
+}
+
+/** The TCP payload of packet `n` (1-based) of a little-endian, microsecond, Ethernet/IPv4 pcap. */
+function tcpPayload(file: string, n: number): Buffer {
+  const b = readFileSync(file);
+  let at = 24;
+  for (let i = 1; at < b.length; i++) {
+    const caplen = b.readUInt32LE(at + 8);
+    const data = b.subarray(at + 16, at + 16 + caplen);
+    if (i === n) {
+      const ip = data.subarray(14);
+      const ihl = (ip[0]! & 0x0f) * 4;
+      const tcp = ip.subarray(ihl, ip.readUInt16BE(2));
+      return tcp.subarray((tcp[12]! >> 4) * 4);
+    }
+    at += 16 + caplen;
+  }
+  throw new Error(`${file} has no packet ${n}`);
+}
+
+const spaced = (b: Buffer): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
+
+/** The lines of one frame's section of a hex dump. */
+function frameSection(dump: string, index: number): string[] {
+  const sections = dump.trimEnd().split('\n\n');
+  const section = sections.find((s) => s.startsWith(`Frame ${index} `));
+  if (!section) throw new Error(`no frame ${index} in the dump`);
+  return section.split('\n');
+}
+
+function upgraded(): Conversation {
+  return new Conversation().handshake().send('client', upgradeRequest()).ack('server').send('server', upgradeResponse());
+}
+
+describe.each(CAPTURES)('%s', (file) => {
+  const path = `captures/${file}`;
+  const base = file.replace(/\.pcap$/, '.txt');
+
+  it('dumps the golden hex', async () => {
+    golden('hex', base, renderAll((await analyze(path)).connections, renderHex, GOLDEN_OPTS));
+  });
+
+  it('writes the golden transcript', async () => {
+    golden('messages', base, renderAll((await analyze(path)).connections, renderTranscript, GOLDEN_OPTS));
+  });
+
+  it.each([60, 80, 120])('fits width %i, with and without colour, with no trailing space', async (width) => {
+    for (const c of (await analyze(path)).connections) {
+      for (const color of [false, true]) {
+        for (const o of [opts({ width, color }), opts({ width, color, prettyJson: true, maxPayload: Infinity })]) {
+          for (const out of [renderHex(c, o), renderTranscript(c, o)]) {
+            expect(out.endsWith('\n')).toBe(true);
+            for (const line of out.slice(0, -1).split('\n')) {
+              expect(visibleLength(line), line).toBeLessThanOrEqual(width);
+              expect(line).not.toMatch(/ $/);
+              if (color) expect(line.replace(SGR, '')).not.toContain(ESC);
+            }
+            if (!color) expect(out).not.toContain(ESC);
+          }
+        }
+      }
+    }
+  });
+});
+
+describe('the hex dump', () => {
+  it('shows the RFC 6455 §5.7 masked "Hello" as wire bytes, unmasked bytes and ASCII', async () => {
+    const conv = upgraded().send('client', wsFrame({ opcode: 1, payload: Buffer.from('Hello'), mask: MASK }));
+    const c = only(await analyze(conv.pcap()));
+    const lines = frameSection(renderHex(c, opts()), 0);
+    expect(lines[0]).toBe('Frame 0 · packet 7 · client → server · text · FIN 1 · 5 bytes · key 37 fa 21 3d');
+    expect(lines).toContain('  header  81 85 37 fa 21 3d');
+    expect(lines).toContain('    81           FIN 1, RSV 000, opcode 0x1 text');
+    expect(lines).toContain('    85           MASK 1, length 5');
+    expect(lines).toContain('    37 fa 21 3d  masking key');
+    expect(lines).toContain('  0000  7f 9f 4d 51 58  48 65 6c 6c 6f  |Hello|');
+  });
+
+  it('shows an unmasked frame with one column of bytes', async () => {
+    const conv = upgraded().send('server', wsFrame({ opcode: 1, payload: Buffer.from('Hello') }));
+    const lines = frameSection(renderHex(only(await analyze(conv.pcap())), opts()), 0);
+    expect(lines).toContain('  header  81 05');
+    expect(lines).toContain('  0000  48 65 6c 6c 6f  |Hello|');
+  });
+
+  it('rebuilds the 64-bit and the 16-bit length headers of ws_large_binary byte for byte', async () => {
+    const file = 'captures/ws_large_binary.pcap';
+    const c = only(await analyze(file));
+    const dump = renderHex(c, opts());
+    const [up, down] = c.frames;
+    // the client's 100000-byte frame: its header and first payload bytes are in the first packet of the frame
+    const wire = tcpPayload(file, up!.packets[0]!);
+    expect(spaced(wire.subarray(0, 14))).toBe('82 ff 00 00 00 00 00 01 86 a0 e0 2a c0 fa');
+    const upLines = frameSection(dump, 0);
+    expect(upLines).toContain(`  header  ${spaced(wire.subarray(0, 14))}`);
+    expect(upLines).toContain('    00 00 00 00 00 01 86 a0  extended length 100000');
+    // 8 bytes a row at width 120 for a masked frame: the wire bytes as captured, then the unmasked ones
+    expect(upLines).toContain(`  0000  ${spaced(wire.subarray(14, 22))}  00 01 02 03 04 05 06 07  |........|`);
+    expect(upLines).toContain(`  0020  ${spaced(wire.subarray(46, 54))}  20 21 22 23 24 25 26 27  | !"#$%&'|`);
+    // the server's 3000-byte frame with a 16-bit length
+    const back = tcpPayload(file, down!.packets[0]!);
+    expect(spaced(back.subarray(0, 4))).toBe('82 7e 0b b8');
+    const downLines = frameSection(dump, 1);
+    expect(downLines[0]).toContain('3000 bytes (16-bit length) · not masked');
+    expect(downLines).toContain('  header  82 7e 0b b8');
+    expect(downLines).toContain('    7e     MASK 0, length 126: a 16-bit length follows');
+    expect(downLines).toContain(`  0000  ${spaced(back.subarray(4, 20))}  |................|`);
+  });
+
+  it('keeps a 64-bit length beyond 2^53 exact', async () => {
+    const c = only(await analyze('captures/violations/frame.length-msb-set.pcap'));
+    const lines = frameSection(renderHex(c, opts()), 0);
+    expect(lines[0]).toContain('9223372036854775813 bytes (64-bit length)');
+    expect(lines).toContain('  header  82 ff 80 00 00 00 00 00 00 05 37 fa 21 3d');
+    expect(renderTranscript(c, opts())).toContain('binary  9223372036854775813 bytes: 01 02 03 04 05 … (incomplete)');
+  });
+
+  it('shows at most maxPayload bytes and says how many more there are; 0 shows headers only', async () => {
+    const c = only(await analyze('captures/ws_large_binary.pcap'));
+    const cut = frameSection(renderHex(c, opts({ maxPayload: 20 })), 0);
+    expect(cut.filter((l) => /^ {2}[0-9a-f]{4} {2}/.test(l)).map((l) => l.slice(2, 6))).toEqual(['0000', '0008', '0010']);
+    expect(cut.find((l) => /^ {2}0010 {2}/.test(l))).toMatch(/ 10 11 12 13 +\|\.\.\.\.\|$/);
+    expect(cut).toContain('  … 99980 more payload bytes not shown');
+    const none = frameSection(renderHex(c, opts({ maxPayload: 0 })), 0);
+    expect(none.some((l) => /^ {2}0000 /.test(l))).toBe(false);
+    expect(none).toContain('  header  82 ff 00 00 00 00 00 01 86 a0 e0 2a c0 fa');
+    expect(none).toContain('  payload  100000 bytes not shown');
+    const all = renderHex(c, opts({ maxPayload: Infinity, width: 200 }));
+    // 16 bytes a row, offsets of 5 digits: the last row starts at 99984
+    expect(all).toContain('\n  18690  ');
+    expect(all).not.toContain('not shown');
+  });
+
+  it('uses rows of 16 bytes when they fit, else 8', async () => {
+    const c = only(await analyze('captures/ws_large_binary.pcap'));
+    const rowsOf = (dump: string, frame: number): number => frameSection(dump, frame).filter((l) => /^ {2}[0-9a-f]{4,} {2}/.test(l))[0]!.split('|')[1]!.length;
+    expect(rowsOf(renderHex(c, opts({ width: 120 })), 0)).toBe(8);
+    expect(rowsOf(renderHex(c, opts({ width: 130 })), 0)).toBe(16);
+    expect(rowsOf(renderHex(c, opts({ width: 80 })), 1)).toBe(16);
+    expect(rowsOf(renderHex(c, opts({ width: 60 })), 1)).toBe(8);
+  });
+
+  it('says when a frame was not captured whole', async () => {
+    const c = only(await analyze('captures/violations/capture.truncated-packet.pcap'));
+    const lines = frameSection(renderHex(c, opts()), 2);
+    // the title wraps at 120 columns
+    expect(lines.slice(0, 2).join(' ')).toMatch(/ · not masked +incomplete$/);
+    expect(lines.join('\n')).toContain('incomplete: 1624 payload bytes never captured');
+  });
+
+  it('dumps compressed frames as the deflate bytes they are, with a note', async () => {
+    const c = only(await analyze('captures/py_echo_deflate.pcap'));
+    const lines = frameSection(renderHex(c, opts()), 1);
+    expect(lines[0]).toContain('text · FIN 1 · RSV1 · 11 bytes · not masked');
+    expect(lines.join(' ')).toContain('compressed (permessage-deflate): the payload is deflate data, shown as sent; message 1 inflates to 72 bytes');
+    expect(lines).toContain(`  0000  ${spaced(c.frames[1]!.payload)}  |.H...W.....|`);
+  });
+
+  it('explains a close frame and a pong', async () => {
+    const c = only(await analyze('captures/ws_echo.pcap'));
+    const dump = renderHex(c, opts());
+    const close = c.frames.find((f) => f.opcode === 8)!;
+    expect(frameSection(dump, close.index)).toContain('  note: close code 1000 (Normal Closure), reason "bye"');
+    const pong = c.frames.find((f) => f.opcode === 10)!;
+    expect(frameSection(dump, pong.index).join('\n')).toContain(`round trip ${formatRtt(pong.answers!.rtt)}`);
+  });
+
+  it('paints the masking key when asked to', async () => {
+    const c = only(await analyze('captures/textbook_rfc6455.pcap'));
+    expect(renderHex(c, opts({ color: true }))).toContain(`${ESC}[35m37 fa 21 3d${ESC}[39m`);
+    expect(renderHex(c, opts())).not.toContain(ESC);
+  });
+
+  it('says so in one line when a connection has no frame', async () => {
+    const c = only(await analyze('captures/ws_rejected_403.pcap'));
+    expect(renderHex(c, opts())).toBe('No WebSocket frames.\n');
+  });
+});
+
+describe('the transcript', () => {
+  it('follows ws_echo: messages, pings and pongs with their round trips, the close', async () => {
+    const c = only(await analyze('captures/ws_echo.pcap'));
+    const lines = renderTranscript(c, opts()).trimEnd().split('\n');
+    const rtt = c.frames.filter((f) => f.answers).map((f) => formatRtt(f.answers!.rtt));
+    expect(lines.map((l) => l.replace(/^\d+\.\d{6} {2}/, ''))).toEqual([
+      'C → S  text    "Hello, wsdissect!"',
+      'C ← S  text    "Hello, wsdissect!"',
+      'C → S  binary  5 bytes: 01 02 03 04 05',
+      'C ← S  binary  5 bytes: 01 02 03 04 05',
+      'C → S  ping    "client-ping"',
+      `C ← S  pong    "client-ping" (round trip ${rtt[0]})`,
+      'C ← S  ping    "server-ping"',
+      `C → S  pong    "server-ping" (round trip ${rtt[1]})`,
+      'C → S  close   1000 Normal Closure "bye"',
+      'C ← S  close   1000 Normal Closure "bye"',
+    ]);
+    // the time of each line is the time of the message's last frame
+    expect(lines[0]!.slice(0, 8)).toBe(c.frames[c.messages[0]!.frames.at(-1)!]!.relTs.toFixed(6));
+  });
+
+  it('names the close code', async () => {
+    const c = only(await analyze('captures/ws_server_close.pcap'));
+    expect(renderTranscript(c, opts())).toMatch(/C ← S {2}close {2}1001 Going Away "going away"\n/);
+  });
+
+  it('shows the inflated text of compressed messages', async () => {
+    const c = only(await analyze('captures/py_echo_deflate.pcap'));
+    const out = renderTranscript(c, opts());
+    expect(out).toMatch(/C → S {2}text {4}"hello hello hello [^"]*" \(inflated from 11 bytes\)\n/);
+    expect(out).toMatch(/C → S {2}text {4}"bye\?" \(inflated from 6 bytes\)\n/);
+    expect(out).toContain('binary  1000 bytes: 00 00 00');
+  });
+
+  it('notes fragments, and puts a ping sent between them before the message it interrupted', async () => {
+    const c = only(await analyze('captures/ws_fragmented.pcap'));
+    const lines = renderTranscript(c, opts()).trimEnd().split('\n');
+    const ping = lines.findIndex((l) => /C → S {2}ping +"between-fragments"$/.test(l));
+    const msg = lines.findIndex((l) => /C → S {2}text +"Grüße aus 東京 — frag ✓" \(3 fragments\)$/.test(l));
+    expect(ping).toBeGreaterThanOrEqual(0);
+    expect(msg).toBeGreaterThan(ping);
+  });
+
+  it('notes incomplete messages', async () => {
+    const c = only(await analyze('captures/violations/capture.truncated-packet.pcap'));
+    expect(renderTranscript(c, opts())).toContain('(incomplete: 1624 bytes never captured)');
+  });
+
+  it('cuts text and hex to maxPayload bytes, with a marker', async () => {
+    const deflate = only(await analyze('captures/py_echo_deflate.pcap'));
+    expect(renderTranscript(deflate, opts({ maxPayload: 10 }))).toContain('text    "hello hell…" (first 10 of 72 bytes) (inflated from 11 bytes)');
+    const large = only(await analyze('captures/ws_large_binary.pcap'));
+    expect(renderTranscript(large, opts({ maxPayload: 4 }))).toContain('C → S  binary  100000 bytes: 00 01 02 03 …\n');
+    const none = renderTranscript(deflate, opts({ maxPayload: 0 }));
+    expect(none).toContain('text    72 bytes (inflated from 11 bytes)');
+    expect(none).toContain('binary  1000 bytes (inflated from 10 bytes)');
+  });
+
+  it('does not split a character when it cuts to maxPayload bytes', async () => {
+    const conv = upgraded().send('server', wsFrame({ opcode: 1, payload: Buffer.from('東京東京') }));
+    const out = renderTranscript(only(await analyze(conv.pcap())), opts({ maxPayload: 4 }));
+    expect(out).toContain('"東…" (first 3 of 12 bytes)');
+  });
+
+  it('pretty-prints a JSON text message under its line when asked to, and nothing else', async () => {
+    const c = only(await analyze('captures/py_echo_deflate.pcap'));
+    const lines = renderTranscript(c, opts({ prettyJson: true })).trimEnd().split('\n');
+    const at = lines.findIndex((l) => l.includes('C → S  text    JSON object, 69 bytes (inflated from 39 bytes)'));
+    expect(at).toBeGreaterThanOrEqual(0);
+    const column = lines[at]!.indexOf('JSON');
+    expect(lines.slice(at + 1, at + 6).map((l) => l.slice(column))).toEqual(['{', '  "type": "tick",', '  "seq": 1,', '  "data": "abcabcabcabcabcabcabcabcabcabcabcabc"', '}']);
+    expect(lines.slice(at + 1, at + 6).every((l) => l.slice(0, column).trim() === '')).toBe(true);
+    // the text that is not JSON stays on its line
+    expect(lines.filter((l) => l.includes('"hello hello'))).toHaveLength(4);
+    expect(lines.some((l) => l.includes('"bye?"'))).toBe(true);
+    // and without the option the JSON is text like any other
+    const plain = renderTranscript(c, opts());
+    expect(plain).toContain('text    "{"type":"tick","seq":1,');
+    expect(plain).not.toContain('"type": "tick"');
+  });
+
+  it('keeps JSON exactly as sent when it re-indents it, and cuts it to maxPayload', async () => {
+    const json = '{"big":12345678901234567890,"x":1.0,"e":[],"o":{},"s":"a,b:{c}\\"d","dup":1,"dup":2}';
+    const conv = upgraded()
+      .send('server', wsFrame({ opcode: 1, payload: Buffer.from(json) }))
+      .send('server', wsFrame({ opcode: 1, payload: Buffer.from('{not json') }))
+      .send('server', wsFrame({ opcode: 1, payload: Buffer.from('"a string"') }))
+      .send('server', wsFrame({ opcode: 1, payload: Buffer.from(' [1, 2] ') }));
+    const c = only(await analyze(conv.pcap()));
+    const lines = renderTranscript(c, opts({ prettyJson: true })).trimEnd().split('\n');
+    const column = lines[0]!.indexOf('JSON object, ');
+    expect(column).toBeGreaterThan(0);
+    expect(lines.slice(1, 10).map((l) => l.slice(column))).toEqual(['{', '  "big": 12345678901234567890,', '  "x": 1.0,', '  "e": [],', '  "o": {},', '  "s": "a,b:{c}\\"d",', '  "dup": 1,', '  "dup": 2', '}']);
+    // not JSON, or JSON but neither an object nor an array: text on its line
+    expect(lines[10]).toMatch(/text {2}"\{not json"$/);
+    expect(lines[11]).toMatch(/text {2}""a string""$/);
+    expect(lines[12]).toMatch(/text {2}JSON array, 8 bytes$/);
+    expect(lines.slice(13).map((l) => l.slice(column))).toEqual(['[', '  1,', '  2', ']']);
+    // cut after the last line whose bytes are all within maxPayload
+    const cut = renderTranscript(c, opts({ prettyJson: true, maxPayload: 30 })).trimEnd().split('\n');
+    expect(cut.slice(1, 4).map((l) => l.slice(column))).toEqual(['{', '  "big": 12345678901234567890,', `… ${json.length - json.indexOf('"x"')} more bytes not shown`]);
+  });
+
+  it('says so in one line when a connection has no message or frame', async () => {
+    expect(renderTranscript(only(await analyze('captures/ws_rejected_403.pcap')), opts())).toBe('No WebSocket messages or frames.\n');
+    const chromium = (await analyze('captures/chromium_deflate.pcap')).connections[0]!;
+    expect(renderTranscript(chromium, opts()).split('\n')).toHaveLength(2);
+  });
+
+  it('still shows a message none of whose frames is in view', async () => {
+    const c = only(await analyze('captures/ws_echo.pcap'));
+    const view = { ...c, frames: c.frames.filter((f) => f.opcode !== 1) };
+    const lines = renderTranscript(view, opts()).trimEnd().split('\n');
+    expect(lines).toHaveLength(10);
+    expect(lines.filter((l) => /^ +- {2}C [→←] S {2}text {4}"Hello, wsdissect!"$/.test(l))).toHaveLength(2);
+  });
+});
+
+describe('bytes from the capture reach the terminal sanitized', () => {
+  const evil = '\u001b[2J\u001b]0;pwned\u0007 \u202egnp.exe\r\n\u009b';
+  const conv = upgraded()
+    .send('server', wsFrame({ opcode: 1, payload: Buffer.from(evil) }))
+    .send('server', wsFrame({ opcode: 1, payload: Buffer.from(`{"k":"${'\u202e'}x"}`) }))
+    .send('server', wsFrame({ opcode: 9, payload: Buffer.from(evil) }))
+    .send('client', wsFrame({ opcode: 8, payload: Buffer.concat([Buffer.from([0x03, 0xe8]), Buffer.from(evil)]), mask: MASK }));
+
+  it.each([false, true])('with colour %s', async (color) => {
+    const c = only(await analyze(conv.pcap()));
+    for (const o of [opts({ color }), opts({ color, prettyJson: true }), opts({ color, width: 60 })]) {
+      for (const out of [renderHex(c, o), renderTranscript(c, o)]) {
+        const bare = out.replace(SGR, '');
+        expect(bare).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/); // eslint-disable-line no-control-regex
+        if (!color) expect(out).toBe(bare);
+      }
+    }
+    const transcript = renderTranscript(c, opts({ color }));
+    expect(transcript.replace(SGR, '')).toContain('"\\x1b[2J\\x1b]0;pwned\\x07 \\u{202e}gnp.exe\\r\\n\\u{9b}"');
+    expect(renderTranscript(c, opts({ color, prettyJson: true })).replace(SGR, '')).toContain('"k": "\\u{202e}x"');
+    expect(renderHex(c, opts({ color })).replace(SGR, '')).toContain('|.[2J.]0;pwned. ');
+  });
+});

@@ -1,0 +1,199 @@
+// Connection statistics and the capture-wide table: golden output of every
+// bundled capture (reviewed like code; regenerate with UPDATE_GOLDEN=1 and
+// read the diff), the numbers each recorded capture is known to hold, and the
+// drawing rules: never wider than asked, colour on the header rows only.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { analyze, only } from './support/analyze.js';
+import { connectionStats, renderConnectionsTable, renderStats, verdict } from '../src/render/stats.js';
+import { PLAIN, type RenderOptions } from '../src/render/options.js';
+import { visibleLength } from '../src/render/paint.js';
+
+const CAPTURES = readdirSync('captures').filter((f) => f.endsWith('.pcap')).sort();
+const GOLDEN = 'test/golden/stats';
+const update = process.env['UPDATE_GOLDEN'] === '1';
+const at = (width: number, color = false): RenderOptions => ({ ...PLAIN, width, color });
+// eslint-disable-next-line no-control-regex
+const ESC = /\u001b\[[0-9;]*m/g;
+
+function golden(name: string, actual: string): void {
+  const path = `${GOLDEN}/${name}`;
+  if (update || !existsSync(path)) {
+    if (!update) throw new Error(`${path} is missing: run UPDATE_GOLDEN=1 npx vitest run test/stats.test.ts and review it`);
+    mkdirSync(GOLDEN, { recursive: true });
+    writeFileSync(path, actual);
+  }
+  expect(actual).toBe(readFileSync(path, 'utf8'));
+}
+
+/** Everything this module draws for a capture: each connection's statistics, then the capture-wide table. */
+async function renderAll(file: string, opts: RenderOptions): Promise<string> {
+  const { connections } = await analyze(file);
+  return [...connections.map((c) => renderStats(c, opts)), renderConnectionsTable(connections, opts)].join('\n');
+}
+
+describe.each(CAPTURES)('%s', (file) => {
+  const path = `captures/${file}`;
+
+  it('draws the golden statistics at width 120', async () => {
+    golden(file.replace(/\.pcap$/, '.txt'), await renderAll(path, at(120)));
+  });
+
+  it.each([80, 120])('fits in %i columns, without trailing spaces or escape sequences', async (width) => {
+    const out = await renderAll(path, at(width));
+    for (const line of out.split('\n')) {
+      expect(visibleLength(line), line).toBeLessThanOrEqual(width);
+      expect(line).not.toMatch(/\s$/);
+    }
+    expect(out).not.toContain('\u001b');
+  });
+
+  it('has statistics that JSON carries unchanged', async () => {
+    for (const c of (await analyze(path)).connections) {
+      const s = connectionStats(c);
+      expect(JSON.parse(JSON.stringify(s))).toEqual(s);
+      expect(connectionStats(c)).toEqual(s);
+    }
+  });
+});
+
+describe('the numbers each capture is known to hold', () => {
+  it('ws_echo: one text and one binary message each way, a ping each way answered', async () => {
+    const c = only(await analyze('captures/ws_echo.pcap'));
+    const s = connectionStats(c);
+    for (const side of [s.client, s.server]) {
+      expect(side.opcodes.text).toEqual({ frames: 1, bytes: 17 });
+      expect(side.opcodes.binary).toEqual({ frames: 1, bytes: 5 });
+      expect(side.opcodes.ping.frames).toBe(1);
+      expect(side.opcodes.pong.frames).toBe(1);
+      expect(side.opcodes.close.frames).toBe(1);
+      expect(side.opcodes.continuation.frames + side.opcodes.reserved.frames).toBe(0);
+      expect(side.frames.frames).toBe(5);
+      expect(side.messages).toMatchObject({ count: 2, bytes: 22, inflatedBytes: 22, fragmented: { count: 0, mostFragments: 0 } });
+      expect(side.messages.compression).toEqual({ count: 0, wire: 0, inflated: 0, ratio: null });
+    }
+    const rtts = c.frames.flatMap((f) => (f.answers ? [f.answers.rtt] : []));
+    expect(rtts).toHaveLength(2);
+    expect(s.pings).toEqual({
+      sent: 2,
+      answered: 2,
+      min: Math.min(...rtts),
+      avg: expect.closeTo((rtts[0]! + rtts[1]!) / 2, 9),
+      max: Math.max(...rtts),
+    });
+    expect(s.pings.min!).toBeGreaterThan(0);
+    expect(s.diagnostics).toEqual({ error: 0, warning: 0, info: 1 });
+    expect(s.tcp).toEqual({ retransmissions: 0, outOfOrder: 0, lostBytes: 0 });
+  });
+
+  it('ws_large_binary: the largest client message is the 100000-byte one', async () => {
+    const s = connectionStats(only(await analyze('captures/ws_large_binary.pcap')));
+    expect(s.client.messages.largest).toEqual({ index: 0, bytes: 100000 });
+    expect(s.server.messages.largest).toEqual({ index: 1, bytes: 3000 });
+    expect(s.client.opcodes.binary).toEqual({ frames: 1, bytes: 100000 });
+  });
+
+  it('ws_fragmented: one client message in three fragments', async () => {
+    const s = connectionStats(only(await analyze('captures/ws_fragmented.pcap')));
+    expect(s.client.messages.fragmented).toEqual({ count: 1, mostFragments: 3 });
+    expect(s.server.messages.fragmented).toEqual({ count: 0, mostFragments: 0 });
+    expect(s.client.opcodes.text.frames + s.client.opcodes.continuation.frames).toBe(3);
+    expect(s.client.opcodes.continuation.frames).toBe(2);
+    expect(s.pings).toMatchObject({ sent: 1, answered: 1 });
+  });
+
+  it('py_echo_deflate: both sides inflate to more than they send, as the analyzer totals say', async () => {
+    const c = only(await analyze('captures/py_echo_deflate.pcap'));
+    const s = connectionStats(c);
+    for (const side of ['client', 'server'] as const) {
+      const z = s[side].messages.compression;
+      expect(z.ratio).toBeGreaterThan(1);
+      expect(z.count).toBe(5);
+      expect({ wire: z.wire, inflated: z.inflated }).toEqual(c.compression![side]);
+      expect(s[side].messages.inflatedBytes).toBe(z.inflated);
+    }
+    expect(renderStats(c, at(120))).toMatch(/Compression\s+│ client \d+\.\d×, server \d+\.\d×/);
+  });
+
+  it('textbook_rfc6455: the TCP handshake takes packet 2 minus packet 1, the connection 0.525107 s', async () => {
+    const c = only(await analyze('captures/textbook_rfc6455.pcap'));
+    const s = connectionStats(c);
+    const ts = (n: number): number => c.timeline.find((e) => e.packet === n)!.ts;
+    expect(s.tcpHandshakeRtt).toBe(0.012345);
+    expect(s.tcpHandshakeRtt).toBeCloseTo(ts(2) - ts(1), 6);
+    expect(s.duration).toBe(0.525107);
+    expect(s.wsHandshakeRtt).toBeCloseTo(ts(6) - ts(4), 6);
+    expect(s.packets).toBe(20);
+    expect(s.client.opcodes.close).toEqual({ frames: 1, bytes: 2 });
+    expect(s.server.opcodes.text).toEqual({ frames: 3, bytes: 19 });
+    expect(s.pings).toEqual({ sent: 0, answered: 0, min: null, avg: null, max: null });
+    const out = renderStats(c, at(120));
+    expect(out).toContain('12.345 ms (SYN → SYN-ACK)');
+    expect(out).toContain('0.525107 s (20 packets)');
+  });
+
+  it('ndn_ipv6_segmented: no SYN in the capture, so no TCP handshake round trip', async () => {
+    const s = connectionStats(only(await analyze('captures/ndn_ipv6_segmented.pcap')));
+    expect(s.tcpHandshakeRtt).toBeNull();
+    expect(s.wsHandshakeRtt).not.toBeNull();
+  });
+});
+
+describe('the capture-wide table', () => {
+  it('tells the page, idle and WebSocket connections of chromium_deflate apart', async () => {
+    const { connections } = await analyze('captures/chromium_deflate.pcap');
+    expect(connections.map(verdict)).toEqual(['not WebSocket', 'not WebSocket', 'clean close']);
+    const rows = renderConnectionsTable(connections, at(120)).split('\n');
+    const ws = rows.find((l) => l.includes('handshake'))!;
+    expect(ws.split('│').map((x) => x.trim())).toEqual(['', '2', '127.0.0.1:53678', '127.0.0.1:8090', 'handshake', '34', '16', '14', '0.417 s', '0/0/0', 'clean close', '']);
+  });
+
+  it('names a refused upgrade by its status', async () => {
+    const { connections } = await analyze('captures/ws_rejected_403.pcap');
+    expect(verdict(connections[0]!)).toBe('rejected 403');
+    expect(renderConnectionsTable(connections, at(120))).toMatch(/│ —\s+│.*│ rejected 403 │/);
+  });
+
+  it('says when neither side sent a Close', async () => {
+    const { connections } = await analyze('captures/suricata_ping_sll.pcap');
+    expect(connections.map(verdict)).toEqual(['no close', 'not WebSocket']);
+    expect(verdict(only(await analyze('captures/arkime_websocket.pcap')))).toBe('still open');
+  });
+});
+
+describe('drawing', () => {
+  it('paints the header rows only, and nothing else changes with colour', async () => {
+    const { connections } = await analyze('captures/ws_echo.pcap');
+    const c = connections[0]!;
+    for (const [plain, colored] of [
+      [renderStats(c, at(120)), renderStats(c, at(120, true))],
+      [renderConnectionsTable(connections, at(120)), renderConnectionsTable(connections, at(120, true))],
+    ] as const) {
+      expect(colored).toContain('\u001b[1m');
+      expect(colored.replace(ESC, '')).toBe(plain);
+    }
+    const painted = [renderStats(c, at(120, true)), renderConnectionsTable(connections, at(120, true))]
+      .join('\n')
+      .split('\n')
+      .filter((l) => l.includes('\u001b'))
+      .map((l) => l.replace(ESC, '').trim().replace(/\s+/g, ' '));
+    expect(painted).toEqual([
+      '│ │ Client │ Server │',
+      '│ Frames │ count │ bytes │ count │ bytes │',
+      '│ # │ Client │ Server │ WebSocket │ Packets │ Frames │ Messages │ Duration │ E/W/I │ Verdict │',
+    ]);
+  });
+
+  it.each([20, 40, 60])('stays within %i columns when squeezed', async (width) => {
+    for (const file of ['captures/ws_echo.pcap', 'captures/ndn_ipv6_segmented.pcap', 'captures/chromium_deflate.pcap']) {
+      for (const line of (await renderAll(file, at(width))).split('\n')) expect(visibleLength(line), line).toBeLessThanOrEqual(width);
+    }
+  });
+
+  it('breaks an address after a colon or a dot rather than inside a number', async () => {
+    const out = renderConnectionsTable((await analyze('captures/ndn_ipv6_segmented.pcap')).connections, at(120));
+    const cells = out.split('\n').map((l) => l.split('│')[2]?.trim() ?? '');
+    expect(cells.some((x) => /[:.]$/.test(x))).toBe(true);
+    expect(cells.join('')).toContain('[2607:f010:3f9::1001]:59720');
+  });
+});

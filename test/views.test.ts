@@ -1,0 +1,134 @@
+// The teaching and everyday views wired together: explain mode, --frame,
+// the selection options (which reach the JSON export too), colour only on a
+// terminal, no progress line when not on a terminal.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { renderExplain, renderFrame } from '../src/render/explain.js';
+import { PLAIN } from '../src/render/options.js';
+import { EVERYTHING, selectConnection } from '../src/render/select.js';
+import { visibleLength } from '../src/render/paint.js';
+import { analyze, only } from './support/analyze.js';
+import { Conversation, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CAPTURES = readdirSync('captures').filter((f) => f.endsWith('.pcap')).sort();
+const update = process.env['UPDATE_GOLDEN'] === '1';
+
+function golden(path: string, actual: string): void {
+  if (update || !existsSync(path)) {
+    if (!update) throw new Error(`${path} is missing: run UPDATE_GOLDEN=1 npx vitest run test/views.test.ts and review it`);
+    mkdirSync('test/golden/explain', { recursive: true });
+    writeFileSync(path, actual);
+  }
+  expect(actual).toBe(readFileSync(path, 'utf8'));
+}
+
+function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: undefined } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe.each(CAPTURES)('--explain on %s', (file) => {
+  it('matches its golden file, fits 100 columns and says where to read more', async () => {
+    const r = await analyze(`captures/${file}`);
+    const text = r.connections.map((c) => renderExplain(c, { ...PLAIN, width: 100 })).join('\n');
+    golden(`test/golden/explain/${file.replace(/\.pcap$/, '.txt')}`, text);
+    for (const line of text.split('\n')) expect(visibleLength(line), line).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('explain mode', () => {
+  it('computes the Accept step by step with the RFC 6455 example values', async () => {
+    const text = renderExplain(only(await analyze('captures/textbook_rfc6455.pcap')), PLAIN);
+    expect(text).toContain('1. the key, as sent:                  dGhlIHNhbXBsZSBub25jZQ==');
+    expect(text).toContain('dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11');
+    expect(text).toContain('SHA-1 of those 60 bytes, in hex:    b37a4f2cc0624f1690f64606cf385945b2bec4ea');
+    expect(text).toContain('the 20 bytes of the hash in base64: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
+    expect(text).toContain('✔ they match');
+  });
+
+  it('draws a frame header with its real bits and unmasks its first bytes', async () => {
+    const c = only(await analyze('captures/textbook_rfc6455.pcap'));
+    const text = renderFrame(c, 3, PLAIN);
+    // FIN 1, RSV 000, opcode 1000 (close), MASK 1, length 0000010, key 37fa213d
+    expect(text).toContain('|1|0|0|0|1 0 0 0|1|0 0 0 0 0 1 0|0 0 1 1 0 1 1 1 1 1 1 1 1 0 1 0|');
+    expect(text).toContain('on the wire (masked)   34 12');
+    expect(text).toContain('= payload (unmasked)   03 e8');
+    expect(renderFrame(c, 99, PLAIN)).toContain('has no frame 99');
+  });
+
+  it('tells a rejected upgrade and a mid-stream capture in their own words', async () => {
+    expect(renderExplain(only(await analyze('captures/ws_rejected_403.pcap')), PLAIN)).toContain('anything but 101 means no WebSocket');
+    const ndn = (await analyze('captures/violations/tcp.handshake-missing.pcap')).connections[0]!;
+    expect(renderExplain(ndn, PLAIN)).toContain('The capture starts after this connection was opened');
+  });
+});
+
+describe('selecting what to see', () => {
+  it('narrows frames, messages and the timeline, keeping their indexes', async () => {
+    const c = only(await analyze('captures/ws_echo.pcap'));
+    const pings = selectConnection(c, { ...EVERYTHING, opcodes: new Set([9]) })!;
+    expect(pings.frames.map((f) => [f.index, f.opcode])).toEqual([
+      [4, 9],
+      [6, 9],
+    ]);
+    const server = selectConnection(c, { ...EVERYTHING, from: 'server' })!;
+    expect(new Set(server.frames.map((f) => f.from))).toEqual(new Set(['server']));
+    expect(new Set(server.timeline.map((e) => e.from))).toEqual(new Set(['server']));
+    expect(selectConnection(c, { ...EVERYTHING, grep: 'WSDISSECT' })!.messages.map((m) => m.index)).toEqual([0, 1]);
+    expect(selectConnection(c, { ...EVERYTHING, limit: 3 })!.frames).toHaveLength(3);
+    expect(selectConnection(c, { ...EVERYTHING, phases: new Set(['closing']) })!.frames.map((f) => f.opcode)).toEqual([8, 8]);
+    expect(selectConnection(c, { ...EVERYTHING, streams: new Set([1]) })).toBeNull();
+  });
+
+  it('applies to the JSON export too', () => {
+    const doc = JSON.parse(cli(['captures/chromium_deflate.pcap', '--json', '--stream', '2', '--opcode', 'close']).stdout) as { connections: { id: number; frames: { opcode: number }[] }[] };
+    expect(doc.connections.map((c) => c.id)).toEqual([2]);
+    expect(doc.connections[0]!.frames.map((f) => f.opcode)).toEqual([8, 8]);
+  });
+
+  it('refuses an unknown opcode name with exit status 2', () => {
+    const r = cli(['captures/ws_echo.pcap', '--opcode', 'shout']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--opcode takes');
+  });
+});
+
+describe('the command line views', () => {
+  it('prints several views of each connection together', () => {
+    const r = cli(['captures/textbook_rfc6455.pcap', '--explain', '--ladder', '--width', '90']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('1. The TCP three-way handshake');
+    expect(r.stdout).toContain('── TCP three-way handshake ──');
+    for (const line of r.stdout.split('\n')) expect(visibleLength(line)).toBeLessThanOrEqual(90);
+  });
+
+  it('colours only when asked or on a terminal, never with NO_COLOR, and draws no progress off a terminal', () => {
+    const plain = cli(['captures/textbook_rfc6455.pcap']);
+    expect(plain.stdout).not.toContain('\u001b[');
+    expect(plain.stderr).toBe('');
+    const forced = cli(['captures/textbook_rfc6455.pcap', '--color']);
+    expect(forced.stdout).toContain('\u001b[');
+    const r = spawnSync(process.execPath, ['dist/cli.js', 'captures/textbook_rfc6455.pcap', '--ladder'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.stdout).not.toContain('\u001b[');
+  });
+
+  it('collapses runs of identical frames unless told not to', () => {
+    let conv = new Conversation().handshake().send('client', upgradeRequest()).send('server', upgradeResponse());
+    for (let i = 0; i < 6; i++) conv = conv.send('server', wsFrame({ opcode: 1, payload: Buffer.from('tick') }));
+    const path = join(mkdtempSync(join(tmpdir(), 'wsdissect-views-')), 'ticks.pcap');
+    writeFileSync(path, conv.pcap());
+    expect(cli([path]).stdout).toContain('… 5 more frames like frame 0 (packets 7–11); --no-collapse shows them');
+    expect(cli([path, '--no-collapse']).stdout).not.toMatch(/more frames like frame/);
+  });
+
+  it('shows every option in --help, with examples', () => {
+    const help = cli(['--help']).stdout;
+    for (const option of ['--explain', '--ladder', '--messages', '--hex', '--stats', '--frame', '--stream', '--from', '--opcode', '--phase', '--grep', '--limit', '--max-payload', '--pretty-json', '--width', '--color', '--fail-on', '--ignore', '--decode-as', '--inflate-limit']) expect(help).toContain(option);
+    expect(help).toContain('Examples:');
+    expect(cli(['check', '--help']).stdout).toContain('--fail-on');
+  });
+});
