@@ -2,26 +2,18 @@
 // golden files are reviewed like code; regenerate with UPDATE_GOLDEN=1 and
 // read the diff), the JSON checked against the shipped schema, and the facts
 // each capture was made to show.
-import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyze, codes, only } from './support/analyze.js';
 import { renderJson, renderTerminal } from './support/render.js';
 import { schemaErrors } from './support/schema.js';
 import { tellStory } from '../src/render/story.js';
+import { expectGolden } from './support/golden.js';
 
 const CAPTURES = readdirSync('captures').filter((f) => f.endsWith('.pcap')).sort();
 const GOLDEN = 'test/golden';
-const update = process.env['UPDATE_GOLDEN'] === '1';
 
-function golden(name: string, actual: string): void {
-  const path = `${GOLDEN}/${name}`;
-  if (update || !existsSync(path)) {
-    if (!update) throw new Error(`${path} is missing: run UPDATE_GOLDEN=1 npx vitest run test/captures.test.ts and review it`);
-    mkdirSync(GOLDEN, { recursive: true });
-    writeFileSync(path, actual);
-  }
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
+const golden = (name: string, actual: string): void => expectGolden(`${GOLDEN}/${name}`, actual);
 
 describe.each(CAPTURES)('%s', (file) => {
   const path = `captures/${file}`;

@@ -3,7 +3,7 @@
 // the header and the wire bytes checked against the capture itself, and what
 // both must always do: fit the width, colour only when asked, never let a
 // byte from the capture reach the terminal as a control character.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyze, only } from './support/analyze.js';
 import { Conversation, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
@@ -13,24 +13,16 @@ import { renderTranscript } from '../src/render/transcript.js';
 import { PLAIN, type RenderOptions } from '../src/render/options.js';
 import { visibleLength } from '../src/render/paint.js';
 import { formatRtt } from '../src/analyze/annotate.js';
+import { expectGolden } from './support/golden.js';
 
 const CAPTURES = readdirSync('captures').filter((f) => f.endsWith('.pcap')).sort();
-const update = process.env['UPDATE_GOLDEN'] === '1';
 const ESC = '\u001b';
 const SGR = /\u001b\[[0-9;]*m/g; // eslint-disable-line no-control-regex
 
 const GOLDEN_OPTS: RenderOptions = { ...PLAIN, width: 120, color: false, maxPayload: 256 };
 const opts = (o: Partial<RenderOptions> = {}): RenderOptions => ({ ...GOLDEN_OPTS, ...o });
 
-function golden(dir: string, name: string, actual: string): void {
-  const path = `test/golden/${dir}/${name}`;
-  if (update || !existsSync(path)) {
-    if (!update) throw new Error(`${path} is missing: run UPDATE_GOLDEN=1 npx vitest run test/hex-transcript.test.ts and review it`);
-    mkdirSync(`test/golden/${dir}`, { recursive: true });
-    writeFileSync(path, actual);
-  }
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
+const golden = (dir: string, name: string, actual: string): void => expectGolden(`test/golden/${dir}/${name}`, actual);
 
 function endpoint(e: { ip: string; port: number }): string {
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;

@@ -2,7 +2,7 @@
 // code; regenerate with UPDATE_GOLDEN=1 and read the diff), and what every
 // ladder must do: arrows the right way, each packet once, phases in order,
 // the width respected, colour only when asked, capture text sanitized.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyze, only } from './support/analyze.js';
 import { Conversation, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
@@ -10,23 +10,15 @@ import type { Connection, Phase, Side, TimelineEntry } from '../src/model.js';
 import { renderLadder } from '../src/render/ladder.js';
 import { PLAIN, type RenderOptions } from '../src/render/options.js';
 import { visibleLength } from '../src/render/paint.js';
+import { expectGolden } from './support/golden.js';
 
 const CAPTURES = readdirSync('captures').filter((f) => f.endsWith('.pcap')).sort();
 const GOLDEN = 'test/golden/ladder';
-const update = process.env['UPDATE_GOLDEN'] === '1';
 const ESC = '\u001b';
 
 const opts = (width: number, color = false): RenderOptions => ({ ...PLAIN, width, color });
 
-function golden(name: string, actual: string): void {
-  const path = `${GOLDEN}/${name}`;
-  if (update || !existsSync(path)) {
-    if (!update) throw new Error(`${path} is missing: run UPDATE_GOLDEN=1 npx vitest run test/ladder.test.ts and review it`);
-    mkdirSync(GOLDEN, { recursive: true });
-    writeFileSync(path, actual);
-  }
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
+const golden = (name: string, actual: string): void => expectGolden(`${GOLDEN}/${name}`, actual);
 
 /** The arrow rows of a ladder: packet number, direction and the line. */
 function arrows(ladder: string): { packet: number; dir: 'right' | 'left'; line: string }[] {

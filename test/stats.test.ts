@@ -2,29 +2,21 @@
 // bundled capture (reviewed like code; regenerate with UPDATE_GOLDEN=1 and
 // read the diff), the numbers each recorded capture is known to hold, and the
 // drawing rules: never wider than asked, colour on the header rows only.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyze, only } from './support/analyze.js';
 import { connectionStats, renderConnectionsTable, renderStats, verdict } from '../src/render/stats.js';
 import { PLAIN, type RenderOptions } from '../src/render/options.js';
 import { visibleLength } from '../src/render/paint.js';
+import { expectGolden } from './support/golden.js';
 
 const CAPTURES = readdirSync('captures').filter((f) => f.endsWith('.pcap')).sort();
 const GOLDEN = 'test/golden/stats';
-const update = process.env['UPDATE_GOLDEN'] === '1';
 const at = (width: number, color = false): RenderOptions => ({ ...PLAIN, width, color });
 // eslint-disable-next-line no-control-regex
 const ESC = /\u001b\[[0-9;]*m/g;
 
-function golden(name: string, actual: string): void {
-  const path = `${GOLDEN}/${name}`;
-  if (update || !existsSync(path)) {
-    if (!update) throw new Error(`${path} is missing: run UPDATE_GOLDEN=1 npx vitest run test/stats.test.ts and review it`);
-    mkdirSync(GOLDEN, { recursive: true });
-    writeFileSync(path, actual);
-  }
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
+const golden = (name: string, actual: string): void => expectGolden(`${GOLDEN}/${name}`, actual);
 
 /** Everything this module draws for a capture: each connection's statistics, then the capture-wide table. */
 async function renderAll(file: string, opts: RenderOptions): Promise<string> {

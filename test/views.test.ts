@@ -2,7 +2,7 @@
 // the selection options (which reach the JSON export too), colour only on a
 // terminal, no progress line when not on a terminal.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderExplain, renderFrame } from '../src/render/explain.js';
 import { PLAIN } from '../src/render/options.js';
@@ -13,18 +13,11 @@ import { Conversation, upgradeRequest, upgradeResponse, wsFrame } from './suppor
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expectGolden } from './support/golden.js';
 
 const CAPTURES = readdirSync('captures').filter((f) => f.endsWith('.pcap')).sort();
-const update = process.env['UPDATE_GOLDEN'] === '1';
 
-function golden(path: string, actual: string): void {
-  if (update || !existsSync(path)) {
-    if (!update) throw new Error(`${path} is missing: run UPDATE_GOLDEN=1 npx vitest run test/views.test.ts and review it`);
-    mkdirSync('test/golden/explain', { recursive: true });
-    writeFileSync(path, actual);
-  }
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
+const golden = expectGolden;
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: undefined } });

@@ -1,6 +1,7 @@
 # Shell helpers shared by the recorders (record.sh, violations.sh): waiting
 # for a process's output or exit, showing logs, reading tcpdump's counters.
-# Sourced, not run.
+# Sourced, not run. They use the caller's NS (namespace name) and PIDS (the
+# processes it started).
 
 # wait_for_line FILE PATTERN PID SECONDS: wait until FILE has a line matching
 # PATTERN; fail if PID dies first or the time runs out.
@@ -42,4 +43,28 @@ capture_stats() {
   for n in captured 'received by filter' 'dropped by kernel'; do
     sed -n "s/^\([0-9]*\) packets\{0,1\} $n.*/\1/p" "$1" | grep . || echo -1
   done | paste -sd' '
+}
+
+kill_started() {
+  local pid
+  for pid in "${PIDS[@]}"; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" 2>/dev/null || true
+    fi
+  done
+  for pid in "${PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  PIDS=()
+}
+
+delete_netns() {
+  if ip netns list 2>/dev/null | awk '{print $1}' | grep -qxF -- "$NS"; then
+    # Kill what is left of our own scenario processes inside it, then delete it.
+    ip netns pids "$NS" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
+    ip netns del "$NS" 2>/dev/null || true
+  fi
+  # A stale mount point can outlive a crashed run.
+  [[ -e /run/netns/$NS ]] && { umount "/run/netns/$NS" 2>/dev/null || true; rm -f "/run/netns/$NS"; }
+  return 0
 }

@@ -31,6 +31,7 @@
 # to the "hardware"; tshark reports them as incorrect when checksum validation
 # is enabled. The IPv4 header checksums are correct.
 set -Eeuo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 GEN_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CAPTURES_DIR=$(dirname "$GEN_DIR")
@@ -79,30 +80,6 @@ PIDS=()          # background processes started by this script
 WORK_DIR=''
 TMP_FILES=()     # temporary capture files of the scenario being recorded
 
-kill_started() {
-  local pid
-  for pid in "${PIDS[@]}"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -TERM "$pid" 2>/dev/null || true
-    fi
-  done
-  for pid in "${PIDS[@]}"; do
-    wait "$pid" 2>/dev/null || true
-  done
-  PIDS=()
-}
-
-delete_netns() {
-  if ip netns list 2>/dev/null | awk '{print $1}' | grep -qxF -- "$NS"; then
-    # Kill what is left of our own scenario processes inside it, then delete it.
-    ip netns pids "$NS" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
-    ip netns del "$NS" 2>/dev/null || true
-  fi
-  # A stale mount point can outlive a crashed run.
-  [[ -e /run/netns/$NS ]] && { umount "/run/netns/$NS" 2>/dev/null || true; rm -f "/run/netns/$NS"; }
-  return 0
-}
-
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM ERR
@@ -131,9 +108,6 @@ WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/wsdissect-record.XXXXXX")
 # is used as a simple command, not through a shell function, so that for a
 # background job $! is the pid of the command itself and signals reach it.
 IN_NS=(nsenter "--net=/run/netns/$NS" --)
-
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-
 
 # packet_lines FILE: one line per packet, "SECONDS.MICROSECONDS<TAB>the IP
 # and TCP decoding" (absolute sequence numbers), without the link-layer part

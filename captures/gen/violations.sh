@@ -20,6 +20,7 @@
 # Each side of a scenario is bounded by `timeout`; the namespace is deleted and
 # every process this script started is stopped on exit, success or not.
 set -Eeuo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 GEN_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CAPTURES_DIR=$(dirname "$GEN_DIR")
@@ -43,25 +44,6 @@ fi
 # ---------------------------------------------------------------- cleanup --
 PIDS=()          # background processes started by this script
 WORK_DIR=''
-
-kill_started() {
-  local pid
-  for pid in "${PIDS[@]}"; do
-    kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  PIDS=()
-}
-
-delete_netns() {
-  if ip netns list 2>/dev/null | awk '{print $1}' | grep -qxF -- "$NS"; then
-    # Whatever is left of our own scenario processes inside it, then the namespace.
-    ip netns pids "$NS" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
-    ip netns del "$NS" 2>/dev/null || true
-  fi
-  [[ -e /run/netns/$NS ]] && { umount "/run/netns/$NS" 2>/dev/null || true; rm -f "/run/netns/$NS"; }
-  return 0
-}
 
 cleanup() {
   local rc=$?
@@ -87,9 +69,6 @@ WORK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/wsdissect-violations.XXXXXX")
 PLAN=$("$NODE" "$GEN" plan "$@") || die "bad scenario name (see: bash $0 --list)"
 
 IN_NS=(nsenter "--net=/run/netns/$NS" --)
-
-source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
-
 
 # record CODE PORT SNAPLEN OUT: run the scenario CODE in a fresh namespace and
 # record it into OUT.

@@ -7,50 +7,11 @@
 // is sanitized before it is printed.
 import type { Connection, Frame, Message } from '../model.js';
 import type { RenderOptions } from './options.js';
-import { paint, type Paint, visibleLength } from './paint.js';
+import { clip, paint, type Paint, trimEnd, visibleLength } from './paint.js';
 import { opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
 import { cut, sanitize } from '../util/text.js';
-
-// eslint-disable-next-line no-control-regex
-const ANSI = /(\u001b\[[0-9;]*m)/;
-
-/** Cuts a line that may hold colour codes to `width` visible characters, keeping every code. */
-function clip(line: string, width: number): string {
-  if (visibleLength(line) <= width) return line;
-  let out = '';
-  let seen = 0;
-  let marked = false;
-  for (const part of line.split(ANSI)) {
-    if (ANSI.test(part)) {
-      out += part;
-      continue;
-    }
-    for (const ch of part) {
-      if (seen < width - 1) {
-        out += ch;
-        seen++;
-      } else if (!marked && width > 0) {
-        out += '…';
-        marked = true;
-      }
-    }
-  }
-  return out;
-}
-
-/** Removes trailing spaces, even when colour codes follow them. */
-function trimEnd(line: string): string {
-  let prev = '';
-  let s = line;
-  while (s !== prev) {
-    prev = s;
-    // eslint-disable-next-line no-control-regex
-    s = s.replace(/ +((?:\u001b\[[0-9;]*m)*)$/, '$1');
-  }
-  return s;
-}
 
 function hex2(b: number): string {
   return b.toString(16).padStart(2, '0');

@@ -43,3 +43,42 @@ export function visibleLength(s: string): number {
   // eslint-disable-next-line no-control-regex
   return Array.from(s.replace(/\u001b\[[0-9;]*m/g, '')).length;
 }
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /(\u001b\[[0-9;]*m)/;
+
+/** Cuts a line that may hold colour codes to `width` visible characters, keeping every code. */
+export function clip(line: string, width: number): string {
+  if (visibleLength(line) <= width) return line;
+  let out = '';
+  let seen = 0;
+  let marked = false;
+  for (const part of line.split(ANSI)) {
+    if (ANSI.test(part)) {
+      out += part;
+      continue;
+    }
+    for (const ch of part) {
+      if (seen < width - 1) {
+        out += ch;
+        seen++;
+      } else if (!marked && width > 0) {
+        out += '…';
+        marked = true;
+      }
+    }
+  }
+  return out;
+}
+
+/** Removes trailing spaces, even when colour codes follow them. */
+export function trimEnd(line: string): string {
+  let prev = '';
+  let s = line;
+  while (s !== prev) {
+    prev = s;
+    // eslint-disable-next-line no-control-regex
+    s = s.replace(/ +((?:\u001b\[[0-9;]*m)*)$/, '$1');
+  }
+  return s;
+}

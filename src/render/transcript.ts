@@ -7,50 +7,11 @@
 import { isUtf8 } from 'node:buffer';
 import type { Connection, Frame, Message, Side } from '../model.js';
 import type { RenderOptions } from './options.js';
-import { paint, type Paint, visibleLength } from './paint.js';
+import { clip, paint, type Paint, trimEnd } from './paint.js';
 import { isControl, opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
 import { cut, lenientUtf8, sanitize } from '../util/text.js';
-
-// eslint-disable-next-line no-control-regex
-const ANSI = /(\u001b\[[0-9;]*m)/;
-
-/** Cuts a line that may hold colour codes to `width` visible characters, keeping every code. */
-function clip(line: string, width: number): string {
-  if (visibleLength(line) <= width) return line;
-  let out = '';
-  let seen = 0;
-  let marked = false;
-  for (const part of line.split(ANSI)) {
-    if (ANSI.test(part)) {
-      out += part;
-      continue;
-    }
-    for (const ch of part) {
-      if (seen < width - 1) {
-        out += ch;
-        seen++;
-      } else if (!marked && width > 0) {
-        out += '…';
-        marked = true;
-      }
-    }
-  }
-  return out;
-}
-
-/** Removes trailing spaces, even when colour codes follow them. */
-function trimEnd(line: string): string {
-  let prev = '';
-  let s = line;
-  while (s !== prev) {
-    prev = s;
-    // eslint-disable-next-line no-control-regex
-    s = s.replace(/ +((?:\u001b\[[0-9;]*m)*)$/, '$1');
-  }
-  return s;
-}
 
 /** What one line of the transcript says, before it is laid out. */
 interface Entry {
