@@ -3,7 +3,8 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCapture, CaptureError, DEFAULT_OPTIONS, type AnalyzerOptions } from './index.js';
-import { CheckSink, JsonSink, PolicySink, TerminalSink, type View, type Write } from './render/sinks.js';
+import { CheckSink, JsonSink, NdjsonSink, PolicySink, SummarySink, TerminalSink, type View, type Write } from './render/sinks.js';
+import { once } from 'node:events';
 import { EVERYTHING, OPCODES_BY_NAME, SelectSink, type Selection } from './render/select.js';
 import { Progress } from './render/progress.js';
 import type { TerminalOptions } from './render/terminal.js';
@@ -59,16 +60,40 @@ function analyzerOptions(argv: { 'decode-as'?: unknown; 'inflate-limit': string 
   };
 }
 
-const write: Write = (text) => {
-  process.stdout.write(text);
+/**
+ * Output goes out in blocks of 64 KiB rather than a write per line; before
+ * each chunk of the capture is read, what is pending is written and, when
+ * the reader of our output is slower than we are, reading waits for it:
+ * memory stays flat however large the output.
+ */
+const out = {
+  parts: [] as string[],
+  size: 0,
+  flush(): void {
+    if (this.parts.length === 0) return;
+    process.stdout.write(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  },
 };
+
+const write: Write = (text) => {
+  out.parts.push(text);
+  out.size += text.length;
+  if (out.size >= 65536) out.flush();
+};
+
+async function beforeChunk(): Promise<void> {
+  out.flush();
+  if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
+}
 
 /** Analyses one capture into a renderer; 2 if it cannot be read, 1 if it fails the threshold, else 0. */
 async function run(file: string, sink: (w: Write) => AnalysisSink, options: AnalyzerOptions, ignore: Set<string>, failOn: FailOn, selection: Selection = EVERYTHING): Promise<number> {
   const policy = new PolicySink(sink(write), ignore, failOn);
   const progress = file !== '-' && Progress.wanted(process.stderr) ? new Progress(process.stderr, file, await sizeOf(file)) : null;
   try {
-    await analyzeCapture(file, new SelectSink(policy, selection), { analyzer: options, ...(progress ? { onBytes: (n: number) => progress.update(n) } : {}) });
+    await analyzeCapture(file, new SelectSink(policy, selection), { analyzer: options, beforeChunk, ...(progress ? { onBytes: (n: number) => progress.update(n) } : {}) });
   } catch (err) {
     if (err instanceof CaptureError) {
       progress?.done();
@@ -77,6 +102,7 @@ async function run(file: string, sink: (w: Write) => AnalysisSink, options: Anal
     }
     throw err;
   } finally {
+    out.flush();
     progress?.done();
   }
   return policy.failed ? 1 : 0;
@@ -151,6 +177,8 @@ async function main(): Promise<number> {
         y
           .positional('capture', { type: 'string', describe: 'a capture file, or - for standard input' })
           .option('json', { type: 'boolean', default: false, describe: 'write the analysis as one JSON document (see the README)', group: 'Output:' })
+          .option('ndjson', { type: 'boolean', default: false, describe: 'write one JSON object per line as soon as it is final (frames, messages, diagnostics, connections): for large captures and jq', group: 'Output:' })
+          .option('summary', { type: 'boolean', default: false, describe: 'only a verdict and the counts of each connection: the fastest, for the largest captures', group: 'Views:' })
           .option('explain', { type: 'boolean', default: false, describe: 'explain each phase in plain words, with the Accept computation and frame header diagrams', group: 'Views:' })
           .option('ladder', { type: 'boolean', default: false, describe: 'a sequence (ladder) diagram: client left, server right, one arrow per packet', group: 'Views:' })
           .option('messages', { type: 'boolean', default: false, describe: 'the conversation as a transcript, one line per message', group: 'Views:' })
@@ -195,7 +223,8 @@ async function main(): Promise<number> {
           collapse: argv.collapse,
           previewWidth: Math.max(8, argv.preview),
         };
-        const sink = (w: Write): AnalysisSink => (argv.json ? new JsonSink(w, { maxPayload }) : new TerminalSink(w, opts, views));
+        const sink = (w: Write): AnalysisSink =>
+          argv.ndjson ? new NdjsonSink(w, { maxPayload }) : argv.json ? new JsonSink(w, { maxPayload }) : argv.summary ? new SummarySink(w, opts) : new TerminalSink(w, opts, views);
         status = await run(capture, sink, analyzerOptions(argv), ignoreSet(argv.ignore), failOn, selectionOf(argv));
       },
     )

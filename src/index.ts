@@ -1,13 +1,13 @@
 // wsdissect as a library: analyse a capture and receive the result through a sink.
 import type { Readable } from 'node:stream';
-import { readCapture } from './capture/reader.js';
+import { readCapture, type ReadHooks } from './capture/reader.js';
 import { Analyzer, type AnalyzerOptions, DEFAULT_OPTIONS } from './analyze/analyzer.js';
 import type { AnalysisSink } from './model.js';
 
 export type * from './model.js';
 export { CaptureError } from './capture/reader.js';
 export { DEFAULT_OPTIONS, type AnalyzerOptions } from './analyze/analyzer.js';
-export { JsonSink, TerminalSink } from './render/sinks.js';
+export { JsonSink, NdjsonSink, SummarySink, TerminalSink } from './render/sinks.js';
 export { computeAccept } from './http/handshake.js';
 
 /**
@@ -18,14 +18,14 @@ export { computeAccept } from './http/handshake.js';
 export async function analyzeCapture(
   source: string | Readable,
   sink: AnalysisSink,
-  options: { name?: string; analyzer?: AnalyzerOptions; onBytes?: (bytesRead: number) => void } = {},
+  options: { name?: string; analyzer?: AnalyzerOptions } & ReadHooks = {},
 ): Promise<void> {
   const name = options.name ?? (typeof source === 'string' ? (source === '-' ? '(stdin)' : source) : '(stream)');
   const analyzer = new Analyzer(sink, options.analyzer ?? DEFAULT_OPTIONS);
   // a stream may be a capture in the making: let time pass between its packets
   const live = typeof source !== 'string' || source === '-' ? setInterval(() => analyzer.tick(), 250) : null;
   try {
-    const meta = await readCapture(source, name, (p) => analyzer.packet(p), options.onBytes);
+    const meta = await readCapture(source, name, (p) => analyzer.packet(p), { ...(options.onBytes ? { onBytes: options.onBytes } : {}), ...(options.beforeChunk ? { beforeChunk: options.beforeChunk } : {}) });
     analyzer.finish(meta, name);
   } finally {
     if (live) clearInterval(live);

@@ -155,6 +155,32 @@ export interface ConnectionClose {
   replyPacket: number | null;
 }
 
+export interface SideCounts {
+  /** by opcode */
+  frames: Record<number, { count: number; bytes: number }>;
+  messages: number;
+  /** wire bytes of the messages */
+  messageBytes: number;
+  largestMessage: number;
+  fragmentedMessages: number;
+  pings: number;
+  pongs: number;
+  /** round trips of this side's pongs (answers to the peer's pings), in seconds */
+  rtts: number;
+  rttSum: number;
+  rttMin: number | null;
+  rttMax: number | null;
+}
+
+export interface ConnectionCounts {
+  packets: number;
+  frames: number;
+  messages: number;
+  client: SideCounts;
+  server: SideCounts;
+  diagnostics: Record<Severity, number>;
+}
+
 export interface Connection {
   id: number;
   client: Endpoint;
@@ -168,6 +194,8 @@ export interface Connection {
   compression: Record<Side, { wire: number; inflated: number }> | null;
   frames: Frame[];
   messages: Message[];
+  /** counted as the connection went by: what a summary needs without keeping the frames */
+  counts: ConnectionCounts;
   close: ConnectionClose;
   timeline: TimelineEntry[];
   diagnostics: Diagnostic[];
@@ -181,8 +209,22 @@ export interface Summary {
   diagnostics: Record<Severity, number>;
 }
 
-/** Receives the analysis as it is produced. */
+/**
+ * Receives the analysis as it is produced. A sink that wants frames, messages
+ * and diagnostics one by one as soon as they are final (and so lets the
+ * analysis forget them) says so with `streaming`; its connections then come
+ * without frames, messages, timeline or diagnostics.
+ */
 export interface AnalysisSink {
+  readonly streaming?: boolean;
+  frame?(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void;
+  message?(connection: number, message: Message): void;
+  diagnostic?(connection: number, diagnostic: Diagnostic): void;
   connection(conn: Connection): void;
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void;
+}
+
+export function emptyCounts(): ConnectionCounts {
+  const side = (): SideCounts => ({ frames: {}, messages: 0, messageBytes: 0, largestMessage: 0, fragmentedMessages: 0, pings: 0, pongs: 0, rtts: 0, rttSum: 0, rttMin: null, rttMax: null });
+  return { packets: 0, frames: 0, messages: 0, client: side(), server: side(), diagnostics: { error: 0, warning: 0, info: 0 } };
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze, only } from './support/analyze.js';
 import { Conversation, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
 import type { Connection, Phase, Side, TimelineEntry } from '../src/model.js';
+import { emptyCounts } from '../src/model.js';
 import { renderLadder } from '../src/render/ladder.js';
 import { PLAIN, type RenderOptions } from '../src/render/options.js';
 import { visibleLength } from '../src/render/paint.js';
@@ -66,6 +67,7 @@ function connection(timeline: TimelineEntry[], client = { ip: '192.0.2.10', port
     compression: null,
     frames: [],
     messages: [],
+    counts: emptyCounts(),
     close: { initiator: null, code: null, reason: null, replyCode: null, clean: false, packet: null, replyPacket: null },
     timeline,
     diagnostics: [],

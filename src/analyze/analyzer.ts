@@ -7,15 +7,17 @@ import { decodeIpv4, decodeIpv6, IPPROTO_TCP, type IpPacket } from '../ip/ip.js'
 import { Defragmenter } from '../ip/defrag.js';
 import { decodeTcp } from '../tcp/segment.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from '../model.js';
-import { Session, type SessionOptions } from './session.js';
+import { Session, type SessionEvents, type SessionOptions } from './session.js';
 import { DEFAULT_MAX_HELD } from '../websocket/parser.js';
 import { DEFAULT_GLOBAL_HOLD_LIMIT, DEFAULT_HOLD_LIMIT, HoldBudget } from '../tcp/reassembly.js';
 import { DEFAULT_MAX_HEAD } from '../http/reader.js';
 import { DEFAULT_INFLATE_LIMIT } from '../websocket/inflate.js';
 
-export interface AnalyzerOptions extends SessionOptions {
+export interface AnalyzerOptions extends Omit<SessionOptions, 'retain'> {
   /** seconds (capture time) a closed connection waits for stray packets before it is reported */
   closedGrace: number;
+  /** seconds (capture time) without a packet after which an open connection is reported as it stands */
+  idleTimeout: number;
   /** bytes held out of order by all connections together */
   globalReassemblyHold: number;
 }
@@ -25,6 +27,7 @@ export const DEFAULT_OPTIONS: AnalyzerOptions = {
   decodeAs: new Set(),
   sniffBytes: 64 * 1024,
   closedGrace: 5,
+  idleTimeout: 600,
   globalReassemblyHold: DEFAULT_GLOBAL_HOLD_LIMIT,
 };
 
@@ -52,11 +55,20 @@ export class Analyzer {
     diagnostics: { error: 0, warning: 0, info: 0 },
   };
 
+  private readonly events: SessionEvents | undefined;
+
   constructor(
     private readonly sink: AnalysisSink,
     private readonly options: AnalyzerOptions = DEFAULT_OPTIONS,
   ) {
     this.budget = new HoldBudget(options.globalReassemblyHold);
+    this.events = sink.streaming
+      ? {
+          frame: (c, f, ctx) => sink.frame?.(c, f, ctx),
+          message: (c, m) => sink.message?.(c, m),
+          diagnostic: (c, d) => sink.diagnostic?.(c, d),
+        }
+      : undefined;
   }
 
   /** One packet through the pipeline; a failure inside it is reported, never thrown. */
@@ -110,9 +122,10 @@ export class Analyzer {
     if (ip.truncated || raw.capturedLength < raw.originalLength) this.truncated(raw);
     if (!seg) return;
 
-    const a = `${ip.src}|${seg.srcPort}`;
-    const b = `${ip.dst}|${seg.dstPort}`;
-    const key = a < b ? `${a}|${b}` : `${b}|${a}`;
+    // raw address bytes and ports as the key: no address is formatted for a known flow
+    const a = ip.srcKey + String.fromCharCode(seg.srcPort);
+    const b = ip.dstKey + String.fromCharCode(seg.dstPort);
+    const key = a < b ? a + b : b + a;
     let session = this.sessions.get(key);
     if (session && session.closed && seg.flags.syn && !seg.flags.ack) {
       // a new SYN on a finished 4-tuple is a new connection (port reuse)
@@ -121,10 +134,10 @@ export class Analyzer {
       session = undefined;
     }
     if (!session) {
-      session = new Session(this.nextId++, { ip: ip.src, port: seg.srcPort }, { ip: ip.dst, port: seg.dstPort }, this.options, () => this.firstTs ?? 0, this.budget);
+      session = new Session(this.nextId++, a, { ip: ip.src, port: seg.srcPort }, { ip: ip.dst, port: seg.dstPort }, { ...this.options, retain: !this.sink.streaming }, () => this.firstTs ?? 0, this.budget, this.events);
       this.sessions.set(key, session);
     }
-    const dir = session.dirOf(ip.src, seg.srcPort);
+    const dir = session.dirOf(a);
     session.packet({ number: raw.number, ts: raw.ts, relTs: raw.ts - this.firstTs }, dir, seg, missing);
     if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
   }
@@ -147,7 +160,8 @@ export class Analyzer {
   private sweep(now: number): void {
     this.lastSweep = now;
     for (const [key, s] of this.sessions) {
-      if (s.closed && now - s.lastTs >= this.options.closedGrace) {
+      const quiet = now - s.lastTs;
+      if ((s.closed && quiet >= this.options.closedGrace) || quiet >= this.options.idleTimeout) {
         this.report(s);
         this.sessions.delete(key);
       }
@@ -159,9 +173,9 @@ export class Analyzer {
     const sum = this.summary;
     sum.connections++;
     if (conn.websocket) sum.websocketConnections++;
-    sum.frames += conn.frames.length;
-    sum.messages += conn.messages.length;
-    for (const d of conn.diagnostics) sum.diagnostics[d.severity]++;
+    sum.frames += conn.counts.frames;
+    sum.messages += conn.counts.messages;
+    for (const level of ['error', 'warning', 'info'] as const) sum.diagnostics[level] += conn.counts.diagnostics[level];
     this.sink.connection(conn);
   }
 

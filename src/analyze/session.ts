@@ -2,6 +2,7 @@
 // then the WebSocket frame parser, each direction on its own; every packet is
 // annotated with its phase and a one-line summary as it is processed.
 import { isUtf8 } from 'node:buffer';
+import { emptyCounts } from '../model.js';
 import type {
   Connection,
   ConnectionClose,
@@ -46,12 +47,52 @@ export interface SessionLimits {
   inflateLimit: number;
 }
 
+/** What a session hands on as soon as it is final, when it does not keep it. */
+export interface SessionEvents {
+  frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void;
+  message(connection: number, message: Message): void;
+  diagnostic(connection: number, diagnostic: Diagnostic): void;
+}
+
 export interface SessionOptions {
   limits: SessionLimits;
+  /**
+   * Keep every frame, message, timeline entry and diagnostic for the
+   * connection's report (the terminal and --json need them); when false they
+   * are handed to `events` at once and forgotten (--ndjson, --summary).
+   */
+  retain: boolean;
   /** server ports whose connections are WebSocket even without a handshake (tshark's decode-as) */
   decodeAs: ReadonlySet<number>;
   /** bytes of a connection without a handshake examined for a run of valid frames */
   sniffBytes: number;
+}
+
+/** Counted as frames go by, so that summaries need not keep them. */
+function countFrame(c: Connection['counts'], f: Frame): void {
+  c.frames++;
+  const side = c[f.from];
+  const kind = (side.frames[f.opcode] ??= { count: 0, bytes: 0 });
+  kind.count++;
+  kind.bytes += typeof f.payloadLength === 'number' ? f.payloadLength : 0;
+  if (f.opcode === 0x9) side.pings++;
+  if (f.opcode === 0xa) side.pongs++;
+  if (f.answers) {
+    const rtt = f.answers.rtt;
+    side.rtts++;
+    side.rttSum += rtt;
+    side.rttMin = side.rttMin === null ? rtt : Math.min(side.rttMin, rtt);
+    side.rttMax = side.rttMax === null ? rtt : Math.max(side.rttMax, rtt);
+  }
+}
+
+function countMessage(c: Connection['counts'], m: Message): void {
+  c.messages++;
+  const side = c[m.from];
+  side.messages++;
+  side.messageBytes += m.length;
+  side.largestMessage = Math.max(side.largestMessage, m.length);
+  if (m.frames.length > 1) side.fragmentedMessages++;
 }
 
 /** Frames in a row that make bytes with no handshake WebSocket, by heuristic. */
@@ -121,6 +162,8 @@ export class Session {
    */
   private readonly timeline: (TimelineEntry & { dir: Dir; provisional: boolean; bare: boolean })[] = [];
   private currentPacket = 0;
+  private firstPacket: number | null = null;
+  private lastPacket: number | null = null;
   private finishing = false;
   private readonly diagnostics: Diagnostic[] = [];
   private readonly closeState: ConnectionClose = {
@@ -135,6 +178,12 @@ export class Session {
   /** one inflation context per direction, under permessage-deflate */
   private inflaters: [InflateContext | null, InflateContext | null] = [null, null];
   private readonly compression = { client: { wire: 0, inflated: 0 }, server: { wire: 0, inflated: 0 } };
+  private frameCount = 0;
+  private readonly counts: Connection['counts'] = emptyCounts();
+  /** each side's first Close frame: who closed first is decided from these */
+  private readonly firstClose: Record<Side, Frame | null> = { client: null, server: null };
+  /** frames decoded while held client bytes are replayed */
+  private replayed: Frame[] | null = null;
   /** pings waiting for their pong, per sender */
   private readonly pings: Record<Side, Frame[]> = { client: [], server: [] };
   /** items produced while the current packet is processed */
@@ -144,32 +193,37 @@ export class Session {
 
   constructor(
     readonly id: number,
+    /** the flow key of the first packet's sender (raw address bytes and port) */
+    private readonly firstKey: string,
     first: Endpoint,
     second: Endpoint,
     private readonly options: SessionOptions,
     private readonly firstTs: () => number,
     budget?: HoldBudget,
+    private readonly events?: SessionEvents,
   ) {
     this.ends = [first, second];
     this.limits = options.limits;
     this.tcp = new TcpConnection(this.limits.reassemblyHold, budget);
   }
 
-  /** Direction of a packet going from `src`. */
-  dirOf(srcIp: string, srcPort: number): Dir {
-    return this.ends[0].ip === srcIp && this.ends[0].port === srcPort ? 0 : 1;
+  /** Direction of a packet whose sender has this flow key. */
+  dirOf(senderKey: string): Dir {
+    return senderKey === this.firstKey ? 0 : 1;
   }
 
   /** One TCP segment; `missing` payload bytes were cut off by the snapshot length. */
   packet(pkt: PacketRef, dir: Dir, seg: TcpSegment, missing = 0): void {
     this.items = [];
     this.currentPacket = pkt.number;
+    this.firstPacket ??= pkt.number;
+    this.lastPacket = pkt.number;
     const r = this.tcp.segment(dir, seg, pkt.number, pkt.ts, missing);
     if (this.rolesFrom !== 'syn' && this.tcp.clientDir !== null) {
       this.clientDir = this.tcp.clientDir;
       this.rolesFrom = 'syn';
     }
-    this.items.push({ kind: 'tcp', event: r.event, flags: seg.flags });
+    if (this.options.retain) this.items.push({ kind: 'tcp', event: r.event, flags: seg.flags });
     if (r.keepAlive) this.items.push({ kind: 'keep-alive' });
     if (r.retransmission) this.items.push({ kind: 'retransmission', bytes: seg.payload.length });
     if (r.conflict) {
@@ -197,7 +251,13 @@ export class Session {
   }
 
   private diag(f: Finding, packet: number | null, frame: number | null, from: Side | null): void {
-    this.diagnostics.push({ code: f.code, severity: f.severity, message: f.message, rfc: f.rfc, packet, frame, from });
+    this.report({ code: f.code, severity: f.severity, message: f.message, rfc: f.rfc, packet, frame, from });
+  }
+
+  private report(d: Diagnostic): void {
+    this.counts.diagnostics[d.severity]++;
+    if (this.options.retain) this.diagnostics.push(d);
+    else this.events?.diagnostic(this.id, d);
   }
 
   /**
@@ -295,7 +355,7 @@ export class Session {
         this.websocket = true;
         this.pendingRequest = req;
         this.handshake = describeHandshake(req, null);
-        for (const f of checkRequest(req)) this.diagnostics.push(f);
+        for (const f of checkRequest(req)) this.report(f);
         d.mode = 'await-response';
       } else {
         d.http.setBody(head, {});
@@ -320,7 +380,7 @@ export class Session {
     }
     this.pendingRequest = null;
     this.handshake = describeHandshake(req, res);
-    for (const f of checkResponse(req, res)) this.diagnostics.push(f);
+    for (const f of checkResponse(req, res)) this.report(f);
     const client = this.dirs[this.clientDir ?? 0];
     const held = client.held;
     client.held = [];
@@ -460,14 +520,16 @@ export class Session {
   /** Client bytes that waited for the response are decoded now, in the mode the response chose. */
   private replayHeld(held: Chunk[], upgraded: boolean): void {
     const dir = this.clientDir ?? 0;
-    const before = this.frames.length;
     // what these bytes held was already said on the packets that carried them
     const items = this.items;
     this.items = [];
+    this.replayed = [];
     for (const c of held) this.feed(dir, c);
+    const replayed = this.replayed;
+    this.replayed = null;
     this.items = items;
     if (!upgraded) return;
-    for (const f of this.frames.slice(before)) {
+    for (const f of replayed) {
       if (isControl(f.opcode) || f.from !== 'client') continue;
       // RFC 6455 §4.1: the client sends data only after it has received the server's handshake
       this.diag({ code: 'handshake.frames-before-upgrade', severity: 'error', message: `the client sent a ${f.opcode === 1 ? 'text' : f.opcode === 2 ? 'binary' : 'data'} frame in packet ${f.packets[0]}, before the server's 101 response completed`, rfc: 'RFC 6455 §4.1' }, f.packet, f.index, 'client');
@@ -499,14 +561,14 @@ export class Session {
     const d = this.dirs[dir];
     const from = this.side(dir);
     const h = df.header;
-    const index = this.frames.length;
+    const index = this.frameCount++;
     d.frames++;
     const findings = checkFrameHeader(h, { from, deflate: this.deflate });
     if (d.closeFrame !== null && !isControl(h.opcode)) {
       // RFC 6455 §5.5.1: after sending a Close frame, the endpoint MUST NOT send any more data frames
       findings.push({ code: 'close.data-after-close', severity: 'error', message: `the ${from} sent a data frame after its own Close frame (frame ${d.closeFrame})`, rfc: 'RFC 6455 §5.5.1' });
     }
-    const step = d.assembler!.frame({ index, opcode: h.opcode, fin: h.fin, rsv1: h.rsv1, payload: df.payload, payloadLength: h.payloadLength });
+    const step = d.assembler!.frame({ index, opcode: h.opcode, fin: h.fin, rsv1: h.rsv1, payload: df.payload, payloadLength: h.payloadLength, complete: df.complete, packet: df.packet });
     findings.push(...step.findings);
     let close: Frame['close'] = null;
     if (h.opcode === 0x8) {
@@ -538,13 +600,23 @@ export class Session {
       close,
       answers: null,
     };
-    this.frames.push(frame);
+    if (this.options.retain) this.frames.push(frame);
+    this.replayed?.push(frame);
+    if (h.opcode === 0x8 && this.firstClose[from] === null) this.firstClose[from] = frame;
+    countFrame(this.counts, frame);
     if (h.opcode === 0x9 && df.complete) this.pings[from].push(frame);
     if (h.opcode === 0xa && df.complete) findings.push(...this.matchPong(frame));
     for (const f of findings) this.diag(f, df.packet, index, from);
     if (step.abandoned) this.addMessage(step.abandoned, from, df.packet);
-    const completes = step.completed ? this.addMessage(step.completed, from, df.packet) : null;
-    const messageType = step.message === null ? null : (d.assembler!.openType ?? completes?.type ?? null);
+    const done = step.completed;
+    const messageType = step.message === null ? null : (d.assembler!.openType ?? (done ? (done.opcode === 1 ? 'text' : 'binary') : null));
+    if (!this.options.retain) {
+      // the frame goes out before the message it completes
+      this.events?.frame(this.id, frame, { messageType, compressed: d.assembler!.openCompressed ?? done?.compressed ?? false });
+      if (done) this.addMessage(done, from, df.packet);
+      return;
+    }
+    const completes = done ? this.addMessage(done, from, df.packet) : null;
     if (df.packet < this.currentPacket || this.finishing) this.annotateLate(frame, messageType, completes);
     else this.items.push({ kind: 'frame', frame, messageType, completes });
   }
@@ -553,7 +625,7 @@ export class Session {
     const type = m.opcode === 1 ? 'text' : 'binary';
     const lastFrame = m.frames[m.frames.length - 1] ?? null;
     // every byte of it captured and held: only then can it be inflated and judged
-    const whole = m.complete && m.payload.length === m.length && m.frames.every((i) => this.frames[i]?.complete !== false);
+    const whole = m.complete && m.payload.length === m.length && m.allCaptured;
     const message: Message = {
       index: m.index,
       from,
@@ -566,7 +638,6 @@ export class Session {
       payload: m.payload,
       complete: m.complete,
     };
-    this.messages.push(message);
     if (m.compressed) {
       const dir: Dir = from === 'client' ? (this.clientDir ?? 0) : this.clientDir === 1 ? 0 : 1;
       const ctx = this.inflaters[dir];
@@ -591,10 +662,16 @@ export class Session {
       // RFC 6455 §5.6, §8.1: text messages are UTF-8 (judged on the whole, inflated message)
       this.diag({ code: 'message.invalid-utf8', severity: 'error', message: `text message ${m.index} (${message.payload.length} bytes${m.compressed ? ' once inflated' : ''}) is not valid UTF-8`, rfc: 'RFC 6455 §5.6' }, packet, lastFrame, from);
     }
+    countMessage(this.counts, message);
+    if (this.options.retain) this.messages.push(message);
+    else this.events?.message(this.id, message);
     return message;
   }
 
   private annotate(pkt: PacketRef, dir: Dir): void {
+    this.counts.packets++;
+    // the timeline is only kept for the reports that show it
+    if (!this.options.retain) return;
     const from = this.side(dir);
     const described = describePacket(this.items, this.phase, from);
     const bare = this.items.every((i) => i.kind === 'tcp');
@@ -656,16 +733,16 @@ export class Session {
       const d = this.dirs[dir];
       if (d.mode === 'websocket' || d.mode === 'sniff') d.parser?.end(this.frameEvents(dir));
       const open = d.assembler?.end();
-      if (open) this.addMessage(open, this.side(dir), this.frames[open.frames[open.frames.length - 1] ?? 0]?.packet ?? 0);
+      if (open) this.addMessage(open, this.side(dir), open.lastPacket);
     }
     if (this.pendingRequest) {
       this.handshake = describeHandshake(this.pendingRequest, null);
-      this.diagnostics.push({ code: 'handshake.no-response', severity: 'warning', message: `the upgrade request in packet ${this.pendingRequest.packet} got no response in this capture`, rfc: 'RFC 6455 §4.1', packet: this.pendingRequest.packet, frame: null, from: 'client' });
+      this.report({ code: 'handshake.no-response', severity: 'warning', message: `the upgrade request in packet ${this.pendingRequest.packet} got no response in this capture`, rfc: 'RFC 6455 §4.1', packet: this.pendingRequest.packet, frame: null, from: 'client' });
     }
     if (this.tcp.syn === null && this.tcp.synAck === null) {
-      const first = this.timeline[0]?.packet ?? null;
+      const first = this.firstPacket;
       const how = this.detection === 'heuristic' ? '; WebSocket was recognised from a run of valid frames' : this.detection === 'decode-as' ? '; decoded as WebSocket as asked (--decode-as)' : '';
-      this.diagnostics.push({ code: 'tcp.handshake-missing', severity: 'info', message: `the capture starts in the middle of this connection (no SYN seen); the roles come from ${this.rolesFrom === 'http' ? 'the HTTP exchange' : this.rolesFrom === 'frames' ? 'the masking of the frames' : 'the port numbers'}${how}`, rfc: null, packet: first, frame: null, from: null });
+      this.report({ code: 'tcp.handshake-missing', severity: 'info', message: `the capture starts in the middle of this connection (no SYN seen); the roles come from ${this.rolesFrom === 'http' ? 'the HTTP exchange' : this.rolesFrom === 'frames' ? 'the masking of the frames' : 'the port numbers'}${how}`, rfc: null, packet: first, frame: null, from: null });
     }
     const upgraded = this.handshake?.outcome === 'upgraded' || this.detection === 'heuristic' || this.detection === 'decode-as';
     const cs = this.settleClose();
@@ -709,6 +786,7 @@ export class Session {
       compression: this.deflate ? this.compression : null,
       frames: this.frames,
       messages: this.messages.sort((a, b) => a.index - b.index),
+      counts: this.counts,
       close: cs,
       timeline,
       diagnostics: this.diagnostics,
@@ -751,7 +829,7 @@ export class Session {
    */
   private settleClose(): ConnectionClose {
     const cs = this.closeState;
-    const closes = this.frames.filter((f) => f.opcode === 0x8).sort((a, b) => a.packet - b.packet || a.ts - b.ts);
+    const closes = [this.firstClose.client, this.firstClose.server].filter((f) => f !== null).sort((a, b) => a.packet - b.packet || a.ts - b.ts);
     const first = closes[0];
     if (!first) return cs;
     cs.initiator = first.from;
@@ -774,13 +852,14 @@ export class Session {
       const last = this.pings[side][this.pings[side].length - 1];
       if (!ended || !last) continue;
       // RFC 6455 §5.5.2: a ping must be answered, unless its receiver had already received a Close
-      const closedBefore = this.frames.some((f) => f.opcode === 0x8 && f.from === side && f.packet <= last.packet && f.index < last.index);
+      const close = this.firstClose[side];
+      const closedBefore = close !== null && close.packet <= last.packet && close.index < last.index;
       if (closedBefore) continue;
       const peer = side === 'client' ? 'server' : 'client';
       const count = this.pings[side].length;
       this.diag({ code: 'ping.unanswered', severity: 'warning', message: `the ${side}'s ping in packet ${last.packet}${count > 1 ? ` (and ${count - 1} before it)` : ''} got no pong from the ${peer} before the connection ended`, rfc: 'RFC 6455 §5.5.2' }, last.packet, last.index, side);
     }
-    const lastPacket = this.timeline[this.timeline.length - 1]?.packet ?? null;
+    const lastPacket = this.lastPacket;
     if (ended && cs.initiator === null) {
       // RFC 6455 §7.1.5: a connection closed without a Close frame has status 1006
       this.diag({ code: 'close.abnormal', severity: 'warning', message: `the TCP connection ended (${this.tcp.teardownKind.toUpperCase()}) with no Close frame from either side`, rfc: 'RFC 6455 §7.1.5' }, this.tcp.teardownPackets[0] ?? lastPacket, null, null);

@@ -76,14 +76,16 @@ async function takeHead(it: Chunks, n: number): Promise<{ head: Buffer; ended: b
   return { head: Buffer.concat(chunks, length), ended: false };
 }
 
-/** The same chunks, telling how many bytes of the file have been read so far. */
-function counted(it: Chunks, onBytes: ((n: number) => void) | undefined): Chunks {
-  if (!onBytes) return it;
+/** The same chunks, telling how many bytes were read, and waiting when asked to. */
+function counted(it: Chunks, hooks: ReadHooks): Chunks {
+  const { onBytes, beforeChunk } = hooks;
+  if (!onBytes && !beforeChunk) return it;
   let total = 0;
   return {
     next: async () => {
+      await beforeChunk?.();
       const r = await it.next();
-      if (!r.done) onBytes((total += r.value.length));
+      if (!r.done) onBytes?.((total += r.value.length));
       return r;
     },
   };
@@ -121,7 +123,14 @@ async function open(source: string | Readable, name: string): Promise<Readable> 
  * file yields everything before the damage and a diagnostic. Rejects with
  * CaptureError only when nothing could be read at all.
  */
-export async function readCapture(source: string | Readable, name: string, onPacket: (packet: RawPacket) => void, onBytes?: (bytesRead: number) => void): Promise<CaptureMeta> {
+export interface ReadHooks {
+  /** bytes of the file read so far (for a progress line) */
+  onBytes?: (bytesRead: number) => void;
+  /** awaited before each chunk is read: lets a slow consumer of the output hold the reading back */
+  beforeChunk?: () => Promise<void> | void;
+}
+
+export async function readCapture(source: string | Readable, name: string, onPacket: (packet: RawPacket) => void, hooks: ReadHooks = {}): Promise<CaptureMeta> {
   const file = await open(source, name);
   const streams: Readable[] = [file];
   const stop = (): void => {
@@ -131,10 +140,12 @@ export async function readCapture(source: string | Readable, name: string, onPac
   const deliver = (p: Omit<RawPacket, 'number'>): void => {
     meta.packets++;
     meta.bytes += p.capturedLength;
-    onPacket({ ...p, number: meta.packets });
+    const numbered = p as RawPacket;
+    numbered.number = meta.packets;
+    onPacket(numbered);
   };
 
-  let chunks: Chunks = counted(file[Symbol.asyncIterator]() as Chunks, onBytes);
+  let chunks: Chunks = counted(file[Symbol.asyncIterator]() as Chunks, hooks);
   let taken: { head: Buffer; ended: boolean };
   try {
     taken = await takeHead(chunks, 4);
@@ -189,7 +200,10 @@ export async function readCapture(source: string | Readable, name: string, onPac
           linkType = lt;
           meta.linkTypes.push(lt);
         },
-        packet: (p) => deliver({ ...p, linkType }),
+        packet: (p) => {
+          p.linkType = linkType;
+          deliver(p);
+        },
         damaged: problem,
         truncated: (left, inBody) => {
           const what = !inBody && left < 16 ? 'a record header' : 'a packet record';

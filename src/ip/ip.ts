@@ -5,18 +5,60 @@ export const IPPROTO_TCP = 6;
 
 export interface IpPacket {
   version: 4 | 6;
-  src: string;
-  dst: string;
+  /** the addresses in text, made only when asked for (most packets never need them) */
+  readonly src: string;
+  readonly dst: string;
+  /** the addresses' raw bytes as a latin1 string: a cheap key for a flow table */
+  readonly srcKey: string;
+  readonly dstKey: string;
   protocol: number;
   payload: Buffer;
   /** the packet was cut by the snapshot length: payload is shorter than the header says */
   truncated: boolean;
   /** a fragment of a larger datagram (not the whole transport header and payload) */
-  fragment: boolean;
+  readonly fragment: boolean;
   /** where a fragment belongs: the key of its datagram, its byte offset, and whether more follow */
   fragmentOf: { key: string; offset: number; more: boolean } | null;
   /** transport bytes the header declares (the payload may be shorter when the packet was cut) */
   declaredLength: number;
+}
+
+/** The fields every IP packet has; the address text is made only when asked for. */
+class Ip implements IpPacket {
+  constructor(
+    readonly version: 4 | 6,
+    private readonly header: Buffer,
+    private readonly srcAt: number,
+    readonly protocol: number,
+    readonly payload: Buffer,
+    readonly truncated: boolean,
+    readonly fragmentOf: IpPacket['fragmentOf'],
+    readonly declaredLength: number,
+  ) {}
+
+  private get size(): number {
+    return this.version === 4 ? 4 : 16;
+  }
+
+  get src(): string {
+    return this.version === 4 ? formatIpv4(this.header, this.srcAt) : formatIpv6(this.header, this.srcAt);
+  }
+
+  get dst(): string {
+    return this.version === 4 ? formatIpv4(this.header, this.srcAt + 4) : formatIpv6(this.header, this.srcAt + 16);
+  }
+
+  get srcKey(): string {
+    return this.header.toString('latin1', this.srcAt, this.srcAt + this.size);
+  }
+
+  get dstKey(): string {
+    return this.header.toString('latin1', this.srcAt + this.size, this.srcAt + 2 * this.size);
+  }
+
+  get fragment(): boolean {
+    return this.fragmentOf !== null;
+  }
 }
 
 export function formatIpv4(b: Buffer, offset: number): string {
@@ -61,22 +103,11 @@ export function decodeIpv4(b: Buffer): IpPacket | null {
   const fragmentOffset = flagsFragment & 0x1fff;
   // totalLength 0 happens with TSO captures: trust the captured length then
   const end = totalLength >= headerLength ? totalLength : b.length;
-  const src = formatIpv4(b, 12);
-  const dst = formatIpv4(b, 16);
   const protocol = b[9] ?? 0;
   const fragment = moreFragments || fragmentOffset !== 0;
-  return {
-    version: 4,
-    src,
-    dst,
-    protocol,
-    // slicing to totalLength drops Ethernet padding after short packets
-    payload: b.subarray(headerLength, Math.min(end, b.length)),
-    truncated: b.length < end,
-    fragment,
-    fragmentOf: fragment ? { key: `4|${src}|${dst}|${protocol}|${b.readUInt16BE(4)}`, offset: fragmentOffset * 8, more: moreFragments } : null,
-    declaredLength: end - headerLength,
-  };
+  const fragmentOf = fragment ? { key: `4|${b.toString('hex', 12, 20)}|${protocol}|${b.readUInt16BE(4)}`, offset: fragmentOffset * 8, more: moreFragments } : null;
+  // slicing to totalLength drops Ethernet padding after short packets
+  return new Ip(4, b, 12, protocol, b.subarray(headerLength, Math.min(end, b.length)), b.length < end, fragmentOf, end - headerLength);
 }
 
 const IPV6_HOP_BY_HOP = 0;
@@ -92,8 +123,6 @@ export function decodeIpv6(b: Buffer): IpPacket | null {
   let next = b[6] ?? 0;
   let offset = 40;
   let fragmentOf: IpPacket['fragmentOf'] = null;
-  const src = formatIpv6(b, 8);
-  const dst = formatIpv6(b, 24);
   // skip extension headers until the transport header
   for (;;) {
     if (next === IPV6_HOP_BY_HOP || next === IPV6_ROUTING || next === IPV6_DEST_OPTIONS) {
@@ -107,7 +136,7 @@ export function decodeIpv6(b: Buffer): IpPacket | null {
       next = b[offset] ?? 0;
       // an atomic fragment (offset 0, no more) is a whole datagram (RFC 8200 §4.5)
       if ((fo & 0xfff8) !== 0 || (fo & 1) !== 0) {
-        fragmentOf = { key: `6|${src}|${dst}|${b.readUInt32BE(offset + 4)}`, offset: fo & 0xfff8, more: (fo & 1) !== 0 };
+        fragmentOf = { key: `6|${b.toString('hex', 8, 40)}|${b.readUInt32BE(offset + 4)}`, offset: fo & 0xfff8, more: (fo & 1) !== 0 };
       }
       offset += 8;
       if (fragmentOf) break; // what follows is the fragmentable part, whole only once reassembled
@@ -116,15 +145,5 @@ export function decodeIpv6(b: Buffer): IpPacket | null {
     }
     if (offset > b.length) return null;
   }
-  return {
-    version: 6,
-    src,
-    dst,
-    protocol: next,
-    payload: b.subarray(offset, Math.min(end, b.length)),
-    truncated: b.length < end,
-    fragment: fragmentOf !== null,
-    fragmentOf,
-    declaredLength: end - offset,
-  };
+  return new Ip(6, b, 8, next, b.subarray(offset, Math.min(end, b.length)), b.length < end, fragmentOf, end - offset);
 }

@@ -41,8 +41,13 @@ function lengthOf(n: number | string): number {
 
 export function frameJson(f: Frame, conn: Connection, opts: JsonOptions): Record<string, unknown> {
   const msg = f.message === null ? undefined : conn.messages.find((m) => m.index === f.message);
-  const textual = f.opcode === 0x1 || f.opcode === 0x8 || f.opcode === 0x9 || f.opcode === 0xa || (f.opcode === 0 && msg?.opcode === 1);
-  const compressed = msg?.compressed ?? false;
+  return frameJsonIn(f, { messageType: msg?.type ?? null, compressed: msg?.compressed ?? false }, opts);
+}
+
+/** A frame as JSON, knowing the type of its message and whether that is compressed. */
+export function frameJsonIn(f: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, opts: JsonOptions): Record<string, unknown> {
+  const textual = f.opcode === 0x1 || f.opcode === 0x8 || f.opcode === 0x9 || f.opcode === 0xa || (f.opcode === 0 && context.messageType === 'text');
+  const compressed = context.compressed;
   const payload = f.opcode === 0x8 ? undefined : payloadJson(f.payload, lengthOf(f.payloadLength), textual && !compressed, opts);
   return {
     index: f.index,
@@ -85,6 +90,22 @@ export function messageJson(m: Message, opts: JsonOptions): Record<string, unkno
     inflatedLength: m.inflatedLength,
     ...(payload ? { payload } : {}),
     complete: m.complete,
+  };
+}
+
+/** A connection for NDJSON: its frames, messages and diagnostics went out on their own lines. */
+export function connectionHeadJson(c: Connection): Record<string, unknown> {
+  return {
+    id: c.id,
+    client: c.client,
+    server: c.server,
+    websocket: c.websocket,
+    detection: c.detection,
+    tcp: c.tcp,
+    handshake: c.handshake,
+    compression: c.compression,
+    close: c.close,
+    counts: c.counts,
   };
 }
 

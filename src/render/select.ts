@@ -2,7 +2,7 @@
 // --limit): a view of the analysis result, applied before any renderer, the
 // JSON export included. Frames and messages keep their indexes, so what is
 // shown can still be found in the full output.
-import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Phase, Side, Summary } from '../model.js';
+import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Phase, Side, Summary } from '../model.js';
 
 export interface Selection {
   /** connection ids (tcp.stream); null: all */
@@ -57,10 +57,36 @@ export function selectConnection(conn: Connection, s: Selection): Connection | n
 
 /** Passes on only the selected connections, each narrowed to the selection. */
 export class SelectSink implements AnalysisSink {
+  readonly streaming: boolean;
+
   constructor(
     private readonly inner: AnalysisSink,
     private readonly selection: Selection,
-  ) {}
+  ) {
+    this.streaming = inner.streaming === true;
+  }
+
+  private wants(connection: number): boolean {
+    return this.selection.streams === null || this.selection.streams.has(connection);
+  }
+
+  frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void {
+    const s = this.selection;
+    if (!this.wants(connection)) return;
+    if ((s.from !== null && frame.from !== s.from) || (s.opcodes !== null && !s.opcodes.has(frame.opcode))) return;
+    if (s.grep !== null && !contains(frame.payload, s.grep)) return;
+    this.inner.frame?.(connection, frame, context);
+  }
+
+  message(connection: number, message: Message): void {
+    const s = this.selection;
+    if (!this.wants(connection) || (s.from !== null && message.from !== s.from) || (s.grep !== null && !contains(message.payload, s.grep))) return;
+    this.inner.message?.(connection, message);
+  }
+
+  diagnostic(connection: number, d: Diagnostic): void {
+    if (this.wants(connection)) this.inner.diagnostic?.(connection, d);
+  }
 
   connection(conn: Connection): void {
     const view = selectConnection(conn, this.selection);

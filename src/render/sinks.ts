@@ -1,7 +1,8 @@
 // Sinks: where the analysis goes as it is produced. Each writes through a
 // function so the CLI and the tests can both use them.
-import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from '../model.js';
-import { connectionJson, documentJson, type JsonOptions } from './json.js';
+import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary } from '../model.js';
+import { connectionHeadJson, connectionJson, frameJsonIn, messageJson, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
+import { renderSummaryConnection, renderSummaryEnd } from './summary.js';
 import { renderConnection, renderEnd, type TerminalOptions } from './terminal.js';
 import { renderExplain, renderFrame } from './explain.js';
 import { renderLadder } from './ladder.js';
@@ -66,26 +67,43 @@ function endpointText(e: { ip: string; port: number }): string {
 }
 
 /**
- * Collects the JSON document. Each connection is converted when it is reported
- * (payloads cut to --max-payload then), and the document is written at the end,
- * with connections in id order.
+ * The JSON document, written as it goes: its head first, each connection as
+ * soon as it is over (so the connections come in the order they end, and
+ * memory holds one connection at a time), then the capture, the summary and
+ * the capture-level diagnostics. The document is the same, key order aside.
  */
 export class JsonSink implements AnalysisSink {
-  private readonly connections: Record<string, unknown>[] = [];
+  private started = false;
+  private count = 0;
 
   constructor(
     private readonly write: Write,
     private readonly opts: JsonOptions,
   ) {}
 
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.write(`{\n  "schemaVersion": ${SCHEMA_VERSION},\n  "tool": ${JSON.stringify(TOOL)},\n  "connections": [`);
+  }
+
   connection(conn: Connection): void {
-    this.connections.push(connectionJson(conn, this.opts));
+    this.start();
+    const text = JSON.stringify(connectionJson(conn, this.opts), null, 2).replace(/\n/g, '\n    ');
+    this.write(`${this.count++ === 0 ? '\n' : ',\n'}    ${text}`);
   }
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
-    this.connections.sort((a, b) => (a['id'] as number) - (b['id'] as number));
-    this.write(`${JSON.stringify(documentJson(capture, summary, this.connections, diagnostics), null, 2)}\n`);
+    this.start();
+    const field = (name: string, value: unknown): string => `  ${JSON.stringify(name)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}`;
+    this.write(`${this.count > 0 ? '\n  ' : ''}],\n${[field('capture', capture), field('summary', summary), field('diagnostics', diagnostics)].join(',\n')}\n}\n`);
   }
+}
+
+function tally(list: readonly Diagnostic[]): Summary['diagnostics'] {
+  const t = { error: 0, warning: 0, info: 0 };
+  for (const d of list) t[d.severity]++;
+  return t;
 }
 
 /** The check report: verdicts and diagnostics only. */
@@ -111,13 +129,37 @@ export class CheckSink implements AnalysisSink {
  */
 export class PolicySink implements AnalysisSink {
   failed = false;
+  readonly streaming: boolean;
   private readonly counts: Summary['diagnostics'] = { error: 0, warning: 0, info: 0 };
+  /** per connection, what its ignored diagnostics took from its counts */
+  private readonly dropped = new Map<number, Summary['diagnostics']>();
 
   constructor(
     private readonly inner: AnalysisSink,
     private readonly ignore: ReadonlySet<string>,
     private readonly failOn: FailOn,
-  ) {}
+  ) {
+    this.streaming = inner.streaming === true;
+  }
+
+  frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void {
+    this.inner.frame?.(connection, frame, context);
+  }
+
+  message(connection: number, message: Message): void {
+    this.inner.message?.(connection, message);
+  }
+
+  diagnostic(connection: number, d: Diagnostic): void {
+    if (this.ignore.has(d.code)) {
+      const n = this.dropped.get(connection) ?? { error: 0, warning: 0, info: 0 };
+      n[d.severity]++;
+      this.dropped.set(connection, n);
+      return;
+    }
+    this.keep([d]);
+    this.inner.diagnostic?.(connection, d);
+  }
 
   private keep(list: Diagnostic[]): Diagnostic[] {
     const kept = list.filter((d) => !this.ignore.has(d.code));
@@ -129,11 +171,77 @@ export class PolicySink implements AnalysisSink {
   }
 
   connection(conn: Connection): void {
-    this.inner.connection({ ...conn, diagnostics: this.keep(conn.diagnostics) });
+    const dropped = this.dropped.get(conn.id);
+    this.dropped.delete(conn.id);
+    const counts = dropped
+      ? { ...conn.counts, diagnostics: { error: conn.counts.diagnostics.error - dropped.error, warning: conn.counts.diagnostics.warning - dropped.warning, info: conn.counts.diagnostics.info - dropped.info } }
+      : conn.counts;
+    const diagnostics = this.keep(conn.diagnostics);
+    this.inner.connection({ ...conn, diagnostics, counts: this.streaming ? counts : { ...counts, diagnostics: tally(diagnostics) } });
   }
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
     const kept = this.keep(diagnostics);
     this.inner.end(capture, { ...summary, diagnostics: { ...this.counts } }, kept);
+  }
+}
+
+/**
+ * NDJSON: one JSON object per line, each written as soon as it is final
+ * (frames, messages, diagnostics as they are decoded; a connection when it is
+ * over; the capture and the summary at the end). Nothing is kept.
+ */
+export class NdjsonSink implements AnalysisSink {
+  readonly streaming = true;
+
+  constructor(
+    private readonly write: Write,
+    private readonly opts: JsonOptions,
+  ) {}
+
+  private line(o: Record<string, unknown>): void {
+    this.write(`${JSON.stringify(o)}\n`);
+  }
+
+  frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void {
+    this.line({ type: 'frame', connection, ...frameJsonIn(frame, context, this.opts) });
+  }
+
+  message(connection: number, message: Message): void {
+    // `type` names the kind of line here: the message's own type (text or binary) is `messageType`
+    const { type: messageType, ...rest } = messageJson(message, this.opts);
+    this.line({ type: 'message', connection, messageType, ...rest });
+  }
+
+  diagnostic(connection: number | null, diagnostic: Diagnostic): void {
+    this.line({ type: 'diagnostic', connection, ...diagnostic });
+  }
+
+  connection(conn: Connection): void {
+    this.line({ type: 'connection', connection: conn.id, ...connectionHeadJson(conn) });
+  }
+
+  end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
+    for (const d of diagnostics) this.diagnostic(null, d);
+    this.line({ type: 'capture', schemaVersion: SCHEMA_VERSION, tool: TOOL, ...capture });
+    this.line({ type: 'summary', ...summary });
+  }
+}
+
+/** --summary: a verdict and the counts of each connection, no per-frame output; nothing is kept. */
+export class SummarySink implements AnalysisSink {
+  readonly streaming = true;
+
+  constructor(
+    private readonly write: Write,
+    private readonly opts: TerminalOptions,
+  ) {}
+
+  connection(conn: Connection): void {
+    this.write(renderSummaryConnection(conn, this.opts));
+  }
+
+  end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
+    this.write(renderSummaryEnd(capture, summary, diagnostics, this.opts));
   }
 }

@@ -80,7 +80,8 @@ export class TcpConnection {
     if (accepted.conflict) this.conflicts++;
     if (flags.fin) stream.fin(seg.seq, seg.payload.length);
     const peerChunks = flags.ack && !flags.rst ? this.dirs[dir === 0 ? 1 : 0].acked(seg.ack, packet, ts) : [];
-    for (const c of [...accepted.chunks, ...peerChunks]) if (c.kind === 'gap') this.lostBytes += c.length;
+    for (const c of accepted.chunks) if (c.kind === 'gap') this.lostBytes += c.length;
+    for (const c of peerChunks) if (c.kind === 'gap') this.lostBytes += c.length;
 
     if (flags.rst || flags.fin) {
       event = flags.rst ? 'rst' : 'fin';
@@ -96,7 +97,7 @@ export class TcpConnection {
       }
     }
     if (this.teardownKind !== 'none') this.teardownPackets.push(packet);
-    return { ...accepted, peerChunks, event };
+    return { chunks: accepted.chunks, retransmission: accepted.retransmission, outOfOrder: accepted.outOfOrder, keepAlive: accepted.keepAlive, conflict: accepted.conflict, peerChunks, event };
   }
 
   /** End of capture: deliver what is held after holes, as gaps then data. */

@@ -13,6 +13,10 @@ export interface AssembledMessage {
   compressed: boolean;
   payload: Buffer;
   complete: boolean;
+  /** every frame of it was captured whole */
+  allCaptured: boolean;
+  /** the packet of its last frame */
+  lastPacket: number;
 }
 
 export interface FrameInput {
@@ -22,6 +26,9 @@ export interface FrameInput {
   rsv1: boolean;
   payload: Buffer;
   payloadLength: number;
+  /** the frame was captured whole */
+  complete?: boolean;
+  packet?: number;
 }
 
 export interface AssemblyStep {
@@ -40,6 +47,8 @@ interface OpenMessage {
   parts: Buffer[];
   length: number;
   compressed: boolean;
+  allCaptured: boolean;
+  lastPacket: number;
 }
 
 export class MessageAssembler {
@@ -50,6 +59,11 @@ export class MessageAssembler {
   /** Type of the message still open (being fragmented), if any. */
   get openType(): 'text' | 'binary' | null {
     return this.open ? (this.open.opcode === 1 ? 'text' : 'binary') : null;
+  }
+
+  /** Whether the message still open is compressed (null when none is open). */
+  get openCompressed(): boolean | null {
+    return this.open ? this.open.compressed : null;
   }
 
   /**
@@ -71,7 +85,7 @@ export class MessageAssembler {
         step.findings.push({ code: 'frame.expected-continuation', severity: 'error', message: `a new ${f.opcode === 1 ? 'text' : 'binary'} frame arrived while message ${this.open.index} was still open; a continuation frame was expected`, rfc: 'RFC 6455 §5.4' });
         step.abandoned = this.close(this.open, false);
       }
-      this.open = { index: this.allocate(), opcode: f.opcode, frames: [], parts: [], length: 0, compressed: this.deflate && f.rsv1 };
+      this.open = { index: this.allocate(), opcode: f.opcode, frames: [], parts: [], length: 0, compressed: this.deflate && f.rsv1, allCaptured: true, lastPacket: 0 };
       this.afterLoss = false;
     } else if (f.opcode === 0x0) {
       if (!this.open) {
@@ -87,6 +101,8 @@ export class MessageAssembler {
     msg.frames.push(f.index);
     msg.parts.push(f.payload);
     msg.length += f.payloadLength;
+    if (f.complete === false) msg.allCaptured = false;
+    if (f.packet !== undefined) msg.lastPacket = f.packet;
     step.message = msg.index;
     if (f.fin) {
       step.completed = this.close(msg, true);
@@ -121,6 +137,8 @@ export class MessageAssembler {
       compressed: msg.compressed,
       payload: msg.parts.length === 1 ? msg.parts[0]! : Buffer.concat(msg.parts),
       complete,
+      allCaptured: msg.allCaptured,
+      lastPacket: msg.lastPacket,
     };
   }
 }

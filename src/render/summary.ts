@@ -1,0 +1,51 @@
+// --summary: per connection a verdict and its counts, with no per-frame
+// output, for the largest captures. Reads only what a streaming analysis
+// keeps of a connection (its counts), so memory stays flat.
+import type { CaptureInfo, Connection, Diagnostic, SideCounts, Summary } from '../model.js';
+import { formatRtt, plural } from '../analyze/annotate.js';
+import { linkTypeName } from '../link/link.js';
+import { sanitize } from '../util/text.js';
+import type { RenderOptions } from './options.js';
+import { paint } from './paint.js';
+
+function endpoint(e: { ip: string; port: number }): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}
+
+function verdict(c: Connection): string {
+  if (!c.websocket) return 'not WebSocket';
+  const hs = c.handshake;
+  if (hs?.outcome === 'rejected') return `upgrade rejected (${hs.response?.status})`;
+  if (hs?.outcome === 'no-response') return 'no answer to the upgrade';
+  if (c.close.clean) return 'clean close';
+  if (c.tcp.teardown.kind === 'none') return 'still open at the end of the capture';
+  return c.close.initiator ? 'closing handshake incomplete' : 'closed without a Close frame';
+}
+
+function side(name: string, s: SideCounts): string {
+  const frames = Object.values(s.frames).reduce((n, f) => n + f.count, 0);
+  const rtt = s.rtts > 0 ? `, pongs answered in ${formatRtt(s.rttMin!)}–${formatRtt(s.rttMax!)}` : '';
+  return `${name} ${plural(frames, 'frame')}, ${plural(s.messages, 'message')} (${plural(s.messageBytes, 'byte')}${s.fragmentedMessages > 0 ? `, ${s.fragmentedMessages} fragmented` : ''})${rtt}`;
+}
+
+export function renderSummaryConnection(c: Connection, opts: RenderOptions): string {
+  const p = paint(opts.color);
+  const d = c.counts.diagnostics;
+  const how = c.detection && c.detection !== 'handshake' ? ` (${c.detection})` : '';
+  const v = verdict(c);
+  const head = `connection ${c.id}  ${endpoint(c.client)} → ${endpoint(c.server)}  ${c.websocket ? `WebSocket${how}` : 'TCP'}: ${v === 'clean close' ? p.green(v) : p.yellow(v)}`;
+  if (!c.websocket) return `${head}; ${plural(c.counts.packets, 'packet')}\n`;
+  const z = c.compression;
+  const ratio = z && z.client.wire + z.server.wire > 0 ? `; compression ${((z.client.inflated + z.server.inflated) / (z.client.wire + z.server.wire)).toFixed(1)}×` : '';
+  const diags = `${p.severity('error', plural(d.error, 'error'))}, ${p.severity('warning', plural(d.warning, 'warning'))}, ${d.info} info`;
+  const sub = c.handshake?.subprotocol ? `; subprotocol ${sanitize(c.handshake.subprotocol)}` : '';
+  return `${head}\n  ${plural(c.counts.packets, 'packet')}; ${side('client', c.counts.client)}; ${side('server', c.counts.server)}${ratio}${sub}; ${diags}\n`;
+}
+
+export function renderSummaryEnd(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[], opts: RenderOptions): string {
+  const p = paint(opts.color);
+  const lines = diagnostics.map((d) => `capture: ${p.severity(d.severity, d.severity)} ${d.code}: ${sanitize(d.message)}`);
+  const s = summary.diagnostics;
+  lines.push(`${capture.format}, ${capture.linkTypes.map(linkTypeName).join(', ')}, ${plural(capture.packets, 'packet')}, ${plural(capture.bytes, 'byte')}: ${plural(summary.connections, 'connection')} (${summary.websocketConnections} WebSocket), ${plural(summary.frames, 'frame')}, ${plural(summary.messages, 'message')}; ${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info`);
+  return `${lines.join('\n')}\n`;
+}

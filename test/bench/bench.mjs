@@ -1,0 +1,104 @@
+// npm run bench: generates (reproducibly) a capture of about 100 MB of
+// WebSocket conversation, then times, side by side, several repetitions
+// each: wsdissect --ndjson --max-payload 0, --summary, --json, a bare walk
+// over the file's records (the floor), and tshark's three fields and its
+// JSON when tshark is installed; with the median wall time and the peak
+// resident memory of each. Then the streaming modes (--ndjson, --summary)
+// on a capture ten times larger, once each, to show that memory stays flat. Writes nothing but its
+// report (and its captures, under bench-data/, which git ignores).
+//   node test/bench/bench.mjs [--size MB] [--reps N] [--no-large] [--large-size MB]
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const size = opt('--size', 100);
+const reps = opt('--reps', 3);
+const largeSize = opt('--large-size', size * 10);
+const large = !args.includes('--no-large');
+mkdirSync('bench-data', { recursive: true });
+
+function generate(mb) {
+  const file = `bench-data/ws-${mb}mb.pcap`;
+  if (!existsSync(file)) {
+    process.stderr.write(`generating ${file} …\n`);
+    const r = spawnSync(process.execPath, ['test/bench/generate.mjs', file, String(mb)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0) throw new Error(`generating ${file} failed`);
+  }
+  return file;
+}
+
+/** Runs a command with its output thrown away; resolves with the wall time and the peak RSS (VmHWM) in MB. */
+function measure(command, argv) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'ignore'] });
+    let peak = 0;
+    const poll = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+      } catch {
+        /* gone */
+      }
+    }, 10);
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      clearInterval(poll);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) reject(new Error(`${command} ${argv.join(' ')} exited ${code}`));
+      else resolve({ seconds, peak });
+    });
+  });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function run(label, command, argv, n) {
+  const runs = [];
+  for (let i = 0; i < n; i++) runs.push(await measure(command, argv));
+  return { label, seconds: median(runs.map((r) => r.seconds)), peak: Math.max(...runs.map((r) => r.peak)) };
+}
+
+const tshark = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
+const cli = 'dist/cli.js';
+if (!existsSync(cli)) throw new Error('build first: npm run build');
+
+async function suite(file, n, withOthers) {
+  const node = process.execPath;
+  const rows = [];
+  rows.push(await run('bare walk over the records (pcap-parser)', node, ['test/bench/walk.mjs', file], n));
+  rows.push(await run('wsdissect --ndjson --max-payload 0', node, [cli, file, '--ndjson', '--max-payload', '0'], n));
+  rows.push(await run('wsdissect --summary', node, [cli, file, '--summary'], n));
+  if (withOthers) rows.push(await run('wsdissect --json', node, [cli, file, '--json'], n));
+  if (withOthers && tshark) {
+    rows.push(await run('tshark -T fields (3 fields)', 'tshark', ['-r', file, '-Y', 'websocket', '-T', 'fields', '-e', 'frame.number', '-e', 'websocket.opcode', '-e', 'websocket.payload_length'], n));
+    rows.push(await run('tshark -T json', 'tshark', ['-r', file, '-Y', 'websocket', '-T', 'json'], 1));
+  }
+  return rows;
+}
+
+function table(file, rows) {
+  const mb = statSync(file).size / 1048576;
+  const floor = rows[0].seconds;
+  const t3 = rows.find((r) => r.label.startsWith('tshark -T fields'));
+  const lines = [`${file}: ${mb.toFixed(1)} MB`, '', '| command | median time | MB/s | × the floor | × faster than tshark 3 fields | peak RSS |', '| --- | ---: | ---: | ---: | ---: | ---: |'];
+  for (const r of rows) {
+    lines.push(`| ${r.label} | ${r.seconds.toFixed(2)} s | ${(mb / r.seconds).toFixed(0)} | ${(r.seconds / floor).toFixed(2)} | ${t3 ? (t3.seconds / r.seconds).toFixed(2) : '—'} | ${r.peak.toFixed(0)} MB |`);
+  }
+  return lines.join('\n');
+}
+
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}${tshark ? `, ${spawnSync('tshark', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]}` : ', no tshark'}`);
+console.log(`repetitions: ${reps} (median); peak RSS is the process's VmHWM\n`);
+const small = generate(size);
+console.log(table(small, await suite(small, reps, true)));
+if (large) {
+  const big = generate(largeSize);
+  console.log('');
+  console.log(table(big, await suite(big, 1, false)));
+}

@@ -1,0 +1,171 @@
+// Writes a large capture of WebSocket conversations, reproducibly (a seeded
+// generator): many connections over Ethernet/IPv4, each with its TCP
+// handshake, an upgrade with a correct Accept, then thousands of frames —
+// masked client text (JSON-like) and binary, unmasked server echoes,
+// messages over several 1448-byte segments, fragmented messages, pings and
+// pongs — acknowledged as a TCP stack would, and a closing handshake and
+// FIN teardown. Usage: node test/bench/generate.mjs OUT.pcap MEGABYTES
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+
+const [out, megabytes = '100'] = process.argv.slice(2);
+if (!out) {
+  console.error('usage: node test/bench/generate.mjs OUT.pcap MEGABYTES');
+  process.exit(2);
+}
+const target = Number(megabytes) * 1024 * 1024;
+
+let seed = 0x5eed;
+const random = () => {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const pick = (n) => Math.floor(random() * n);
+
+const file = createWriteStream(out);
+let written = 0;
+const parts = [];
+let pending = 0;
+async function emit(buf) {
+  parts.push(buf);
+  pending += buf.length;
+  written += buf.length;
+  if (pending > 1 << 20) {
+    const ok = file.write(Buffer.concat(parts));
+    parts.length = 0;
+    pending = 0;
+    if (!ok) await new Promise((r) => file.once('drain', r));
+  }
+}
+
+const header = Buffer.alloc(24);
+header.writeUInt32LE(0xa1b2c3d4, 0);
+header.writeUInt16LE(2, 4);
+header.writeUInt16LE(4, 6);
+header.writeUInt32LE(262144, 16);
+header.writeUInt32LE(1, 20);
+await emit(header);
+
+let ts = 1700000000;
+async function packet(src, dst, sport, dport, seq, ack, flags, payload = Buffer.alloc(0)) {
+  ts += 0.00002 + random() * 0.0002;
+  const frame = Buffer.alloc(14 + 20 + 20 + payload.length);
+  frame.writeUInt16BE(0x0800, 12);
+  frame[14] = 0x45;
+  frame.writeUInt16BE(40 + payload.length, 16);
+  frame[22] = 64;
+  frame[23] = 6;
+  Buffer.from(src).copy(frame, 26);
+  Buffer.from(dst).copy(frame, 30);
+  frame.writeUInt16BE(sport, 34);
+  frame.writeUInt16BE(dport, 36);
+  frame.writeUInt32BE(seq >>> 0, 38);
+  frame.writeUInt32BE(ack >>> 0, 42);
+  frame[46] = 5 << 4;
+  frame[47] = flags;
+  frame.writeUInt16BE(65535, 48);
+  payload.copy(frame, 54);
+  const rec = Buffer.alloc(16);
+  const sec = Math.floor(ts);
+  rec.writeUInt32LE(sec, 0);
+  rec.writeUInt32LE(Math.floor((ts - sec) * 1e6), 4);
+  rec.writeUInt32LE(frame.length, 8);
+  rec.writeUInt32LE(frame.length, 12);
+  await emit(rec);
+  await emit(frame);
+}
+
+function wsFrame(opcode, payload, masked, fin = true) {
+  const len = payload.length;
+  const head = len < 126 ? Buffer.from([(fin ? 0x80 : 0) | opcode, (masked ? 0x80 : 0) | len]) : len < 65536 ? Buffer.from([(fin ? 0x80 : 0) | opcode, (masked ? 0x80 : 0) | 126, len >> 8, len & 0xff]) : null;
+  let h = head;
+  if (!h) {
+    h = Buffer.alloc(10);
+    h[0] = (fin ? 0x80 : 0) | opcode;
+    h[1] = (masked ? 0x80 : 0) | 127;
+    h.writeBigUInt64BE(BigInt(len), 2);
+  }
+  if (!masked) return Buffer.concat([h, payload]);
+  const key = Buffer.from([pick(256), pick(256), pick(256), pick(256)]);
+  const body = Buffer.from(payload);
+  for (let i = 0; i < body.length; i++) body[i] ^= key[i & 3];
+  return Buffer.concat([h, key, body]);
+}
+
+const FLAGS = { FIN: 0x01, SYN: 0x02, PSH: 0x08, ACK: 0x10 };
+const words = ['price', 'order', 'tick', 'user', 'chat', 'status', 'update', 'quote', 'trade', 'heartbeat'];
+
+async function conversation(n) {
+  const c = [127, 0, 0, 1];
+  const s = [127, 0, 0, 2];
+  const cp = 20000 + (n % 40000);
+  const sp = 8080;
+  let cseq = (pick(2 ** 31) * 2) >>> 0;
+  let sseq = (pick(2 ** 31) * 2) >>> 0;
+  // sends bytes in MSS-sized segments; the receiver ACKs every other segment
+  const send = async (fromClient, bytes) => {
+    let segs = 0;
+    for (let off = 0; off < bytes.length; off += 1448) {
+      const piece = bytes.subarray(off, off + 1448);
+      if (fromClient) {
+        await packet(c, s, cp, sp, cseq, sseq, FLAGS.PSH | FLAGS.ACK, piece);
+        cseq += piece.length;
+      } else {
+        await packet(s, c, sp, cp, sseq, cseq, FLAGS.PSH | FLAGS.ACK, piece);
+        sseq += piece.length;
+      }
+      if (++segs % 2 === 0) await (fromClient ? packet(s, c, sp, cp, sseq, cseq, FLAGS.ACK) : packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK));
+    }
+    if (segs % 2 === 1) await (fromClient ? packet(s, c, sp, cp, sseq, cseq, FLAGS.ACK) : packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK));
+  };
+  await packet(c, s, cp, sp, cseq, 0, FLAGS.SYN);
+  cseq++;
+  await packet(s, c, sp, cp, sseq, cseq, FLAGS.SYN | FLAGS.ACK);
+  sseq++;
+  await packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK);
+  const key = Buffer.from(Array.from({ length: 16 }, () => pick(256))).toString('base64');
+  const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+  await send(true, Buffer.from(`GET /feed/${n} HTTP/1.1\r\nHost: 127.0.0.2:8080\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`));
+  await send(false, Buffer.from(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`));
+  const messages = 2000 + pick(2000);
+  for (let i = 0; i < messages; i++) {
+    const r = random();
+    if (r < 0.03) {
+      const ping = Buffer.from(`ping ${i}`);
+      await send(true, wsFrame(9, ping, true));
+      await send(false, wsFrame(10, ping, false));
+    } else if (r < 0.045) {
+      const bin = Buffer.alloc(2000 + pick(14000), i & 0xff);
+      await send(true, wsFrame(2, bin, true));
+      await send(false, wsFrame(2, bin, false));
+    } else if (r < 0.065) {
+      const text = Buffer.from(`{"fragmented":${i},"parts":["${words[pick(10)]}","${words[pick(10)]}","${words[pick(10)]}"]}`);
+      const cut = 1 + pick(text.length - 2);
+      await send(true, Buffer.concat([wsFrame(1, text.subarray(0, cut), true, false), wsFrame(0, text.subarray(cut), true, true)]));
+      await send(false, wsFrame(1, text, false));
+    } else {
+      const text = Buffer.from(JSON.stringify({ type: words[pick(10)], seq: i, value: random().toFixed(6), note: 'x'.repeat(pick(120)) }));
+      await send(true, wsFrame(1, text, true));
+      // several server frames may share one segment
+      await send(false, Buffer.concat([wsFrame(1, text, false), ...(random() < 0.3 ? [wsFrame(1, Buffer.from('{"ack":true}'), false)] : [])]));
+    }
+  }
+  await send(true, wsFrame(8, Buffer.from([0x03, 0xe8, 0x62, 0x79, 0x65]), true));
+  await send(false, wsFrame(8, Buffer.from([0x03, 0xe8, 0x62, 0x79, 0x65]), false));
+  await packet(s, c, sp, cp, sseq, cseq, FLAGS.FIN | FLAGS.ACK);
+  sseq++;
+  await packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK);
+  await packet(c, s, cp, sp, cseq, sseq, FLAGS.FIN | FLAGS.ACK);
+  cseq++;
+  await packet(s, c, sp, cp, sseq, cseq, FLAGS.ACK);
+  ts += 1;
+}
+
+let n = 0;
+while (written < target) await conversation(n++);
+file.end(Buffer.concat(parts));
+await new Promise((r) => file.on('finish', r));
+console.error(`wrote ${out}: ${(written / 1048576).toFixed(1)} MB, ${n} connections`);
