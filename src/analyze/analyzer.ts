@@ -38,6 +38,8 @@ function captureDiag(code: string, message: string, packet: number | null): Diag
 export class Analyzer {
   private readonly sessions = new Map<string, Session>();
   private readonly defrag = new Defragmenter();
+  /** the IPv4 flow of the last packet, with its session and the direction of that packet */
+  private lastFlow: { src: number; dst: number; sport: number; dport: number; session: Session; dir: 0 | 1 } | null = null;
   private readonly budget: HoldBudget;
   private nextId = 0;
   private firstTs: number | null = null;
@@ -122,6 +124,19 @@ export class Analyzer {
     if (ip.truncated || raw.capturedLength < raw.originalLength) this.truncated(raw);
     if (!seg) return;
 
+    // most packets belong to the flow of the packet before: recognised without building a key
+    const last = this.lastFlow;
+    if (last && ip.version === 4 && !seg.flags.syn) {
+      const src = ip.header.readUInt32BE(ip.srcAt);
+      const dst = ip.header.readUInt32BE(ip.srcAt + 4);
+      const same = last.src === src && last.dst === dst && last.sport === seg.srcPort && last.dport === seg.dstPort;
+      const reverse = last.src === dst && last.dst === src && last.sport === seg.dstPort && last.dport === seg.srcPort;
+      if (same || reverse) {
+        last.session.packet({ number: raw.number, ts: raw.ts, relTs: raw.ts - this.firstTs }, same ? last.dir : last.dir === 0 ? 1 : 0, seg, missing);
+        if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
+        return;
+      }
+    }
     // raw address bytes and ports as the key: no address is formatted for a known flow
     const a = ip.srcKey + String.fromCharCode(seg.srcPort);
     const b = ip.dstKey + String.fromCharCode(seg.dstPort);
@@ -138,6 +153,7 @@ export class Analyzer {
       this.sessions.set(key, session);
     }
     const dir = session.dirOf(a);
+    this.lastFlow = ip.version === 4 ? { src: ip.header.readUInt32BE(ip.srcAt), dst: ip.header.readUInt32BE(ip.srcAt + 4), sport: seg.srcPort, dport: seg.dstPort, session, dir } : null;
     session.packet({ number: raw.number, ts: raw.ts, relTs: raw.ts - this.firstTs }, dir, seg, missing);
     if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
   }
@@ -169,6 +185,7 @@ export class Analyzer {
   }
 
   private report(s: Session): void {
+    if (this.lastFlow?.session === s) this.lastFlow = null;
     const conn: Connection = s.finish();
     const sum = this.summary;
     sum.connections++;

@@ -5,6 +5,9 @@ export const IPPROTO_TCP = 6;
 
 export interface IpPacket {
   version: 4 | 6;
+  /** the IP header's bytes and where the source address starts in them */
+  readonly header: Buffer;
+  readonly srcAt: number;
   /** the addresses in text, made only when asked for (most packets never need them) */
   readonly src: string;
   readonly dst: string;
@@ -27,8 +30,8 @@ export interface IpPacket {
 class Ip implements IpPacket {
   constructor(
     readonly version: 4 | 6,
-    private readonly header: Buffer,
-    private readonly srcAt: number,
+    readonly header: Buffer,
+    readonly srcAt: number,
     readonly protocol: number,
     readonly payload: Buffer,
     readonly truncated: boolean,

@@ -75,6 +75,26 @@ export function frameJsonIn(f: Frame, context: { messageType: 'text' | 'binary' 
   };
 }
 
+/**
+ * The NDJSON line of a frame, written out by hand: the same object as
+ * frameJsonIn's, with `type` and `connection` first, without building it
+ * (frames are most of the lines of a large capture).
+ */
+export function frameLine(connection: number, f: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, opts: JsonOptions): string {
+  const textual = f.opcode === 0x1 || f.opcode === 0x8 || f.opcode === 0x9 || f.opcode === 0xa || (f.opcode === 0 && context.messageType === 'text');
+  const payload = f.opcode === 0x8 ? undefined : payloadJson(f.payload, lengthOf(f.payloadLength), textual && !context.compressed, opts);
+  const length = typeof f.payloadLength === 'number' ? String(f.payloadLength) : `"${f.payloadLength}"`;
+  const close = f.close === null ? 'null' : `{"code":${f.close.code === null ? 'null' : f.close.code},"reason":${JSON.stringify(f.close.reason)}}`;
+  const answers = f.answers === null ? 'null' : `{"frame":${f.answers.frame},"packet":${f.answers.packet},"rtt":${f.answers.rtt}}`;
+  return (
+    `{"type":"frame","connection":${connection},"index":${f.index},"packet":${f.packet},"ts":${f.ts},"relTs":${f.relTs},"from":"${f.from}",` +
+    `"fin":${f.fin},"rsv1":${f.rsv1},"rsv2":${f.rsv2},"rsv3":${f.rsv3},"opcode":${f.opcode},"opcodeName":"${opcodeName(f.opcode)}",` +
+    `"masked":${f.masked},"maskingKey":${f.maskingKey === null ? 'null' : `"${f.maskingKey}"`},"payloadLength":${length},"headerLength":${f.headerLength},` +
+    `"packets":[${f.packets.join(',')}],"message":${f.message === null ? 'null' : f.message}${payload ? `,"payload":${JSON.stringify(payload)}` : ''},` +
+    `"close":${close},"complete":${f.complete},"missingBytes":${f.missingBytes},"answers":${answers}}`
+  );
+}
+
 export function messageJson(m: Message, opts: JsonOptions): Record<string, unknown> {
   // inflated when it could be: then the payload is the message as the application sent it
   const inflated = m.compressed && m.inflatedLength !== null;

@@ -1,7 +1,7 @@
 // Sinks: where the analysis goes as it is produced. Each writes through a
 // function so the CLI and the tests can both use them.
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary } from '../model.js';
-import { connectionHeadJson, connectionJson, frameJsonIn, messageJson, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
+import { connectionHeadJson, connectionJson, frameLine, messageJson, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { renderSummaryConnection, renderSummaryEnd } from './summary.js';
 import { renderConnection, renderEnd, type TerminalOptions } from './terminal.js';
 import { renderExplain, renderFrame } from './explain.js';
@@ -204,7 +204,7 @@ export class NdjsonSink implements AnalysisSink {
   }
 
   frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void {
-    this.line({ type: 'frame', connection, ...frameJsonIn(frame, context, this.opts) });
+    this.write(`${frameLine(connection, frame, context, this.opts)}\n`);
   }
 
   message(connection: number, message: Message): void {
