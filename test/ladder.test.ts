@@ -8,7 +8,7 @@ import { analyze, only } from './support/analyze.js';
 import { Conversation, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
 import type { Connection, Phase, Side, TimelineEntry } from '../src/model.js';
 import { emptyCounts } from '../src/model.js';
-import { renderLadder } from '../src/render/ladder.js';
+import { PHASE_NAMES, renderLadder } from '../src/render/ladder.js';
 import { PLAIN, type RenderOptions } from '../src/render/options.js';
 import { visibleLength } from '../src/render/paint.js';
 import { expectGolden } from './support/golden.js';
@@ -38,14 +38,6 @@ function separators(ladder: string): string[] {
     .filter((x) => x !== undefined);
 }
 
-const PHASE_NAMES: Record<Phase, string> = {
-  'tcp-handshake': 'TCP three-way handshake',
-  'ws-handshake': 'WebSocket opening handshake',
-  data: 'data',
-  closing: 'closing handshake',
-  'tcp-teardown': 'TCP teardown',
-  other: 'not WebSocket',
-};
 
 /** A connection made by hand: only the endpoints and the timeline matter to a ladder. */
 function connection(timeline: TimelineEntry[], client = { ip: '192.0.2.10', port: 51000 }, server = { ip: '192.0.2.20', port: 80 }): Connection {

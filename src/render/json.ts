@@ -131,17 +131,9 @@ export function connectionHeadJson(c: Connection): Record<string, unknown> {
 
 export function connectionJson(c: Connection, opts: JsonOptions): Record<string, unknown> {
   return {
-    id: c.id,
-    client: c.client,
-    server: c.server,
-    websocket: c.websocket,
-    detection: c.detection,
-    tcp: c.tcp,
-    handshake: c.handshake,
-    compression: c.compression,
+    ...connectionHeadJson(c),
     frames: c.frames.map((f) => frameJson(f, c, opts)),
     messages: c.messages.map((m) => messageJson(m, opts)),
-    close: c.close,
     timeline: c.timeline,
     diagnostics: c.diagnostics,
   };

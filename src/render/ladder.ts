@@ -11,7 +11,8 @@ import { cut, sanitize } from '../util/text.js';
 /** Arrows never get narrower than this, whatever the width asked for. */
 const MIN_ARROW = 24;
 
-const PHASE_NAMES: Readonly<Record<Phase, string>> = {
+/** Each phase in plain words, as its separator names it. */
+export const PHASE_NAMES: Readonly<Record<Phase, string>> = {
   'tcp-handshake': 'TCP three-way handshake',
   'ws-handshake': 'WebSocket opening handshake',
   data: 'data',
