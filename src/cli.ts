@@ -223,9 +223,13 @@ async function main(): Promise<number> {
           collapse: argv.collapse,
           previewWidth: Math.max(8, argv.preview),
         };
+        // the report keeps no more of each payload than it can show (all of it when --grep searches it)
+        const keepPayload = argv.grep !== undefined ? Infinity : Math.max(maxPayload, opts.previewWidth * 4, 64);
+        const analyzer = { ...analyzerOptions(argv) };
+        analyzer.limits = { ...analyzer.limits, keepPayload };
         const sink = (w: Write): AnalysisSink =>
           argv.ndjson ? new NdjsonSink(w, { maxPayload }) : argv.json ? new JsonSink(w, { maxPayload }) : argv.summary ? new SummarySink(w, opts) : new TerminalSink(w, opts, views);
-        status = await run(capture, sink, analyzerOptions(argv), ignoreSet(argv.ignore), failOn, selectionOf(argv));
+        status = await run(capture, sink, analyzer, ignoreSet(argv.ignore), failOn, selectionOf(argv));
       },
     )
     .version(VERSION)

@@ -23,7 +23,7 @@ export interface AnalyzerOptions extends Omit<SessionOptions, 'retain'> {
 }
 
 export const DEFAULT_OPTIONS: AnalyzerOptions = {
-  limits: { maxFramePayload: DEFAULT_MAX_HELD, reassemblyHold: DEFAULT_HOLD_LIMIT, maxHttpHead: DEFAULT_MAX_HEAD, inflateLimit: DEFAULT_INFLATE_LIMIT },
+  limits: { maxFramePayload: DEFAULT_MAX_HELD, reassemblyHold: DEFAULT_HOLD_LIMIT, maxHttpHead: DEFAULT_MAX_HEAD, inflateLimit: DEFAULT_INFLATE_LIMIT, keepPayload: Infinity },
   decodeAs: new Set(),
   sniffBytes: 64 * 1024,
   closedGrace: 5,

@@ -45,6 +45,17 @@ export interface SessionLimits {
   maxHttpHead: number;
   /** bytes one compressed message may inflate to */
   inflateLimit: number;
+  /**
+   * payload bytes of each data frame and message kept in the connection's
+   * report once they have been checked (what the output will show at most);
+   * Infinity keeps them whole
+   */
+  keepPayload: number;
+}
+
+/** The first `n` bytes, in a buffer of their own so that the rest can be freed. */
+function firstBytes(b: Buffer, n: number): Buffer {
+  return b.length <= n ? b : Buffer.from(b.subarray(0, n));
 }
 
 /** What a session hands on as soon as it is final, when it does not keep it. */
@@ -600,7 +611,11 @@ export class Session {
       close,
       answers: null,
     };
-    if (this.options.retain) this.frames.push(frame);
+    if (this.options.retain) {
+      // control frames stay whole (125 bytes at most; pongs are matched on them)
+      if (!isControl(h.opcode)) frame.payload = firstBytes(frame.payload, this.limits.keepPayload);
+      this.frames.push(frame);
+    }
     this.replayed?.push(frame);
     if (h.opcode === 0x8 && this.firstClose[from] === null) this.firstClose[from] = frame;
     countFrame(this.counts, frame);
@@ -663,7 +678,10 @@ export class Session {
       this.diag({ code: 'message.invalid-utf8', severity: 'error', message: `text message ${m.index} (${message.payload.length} bytes${m.compressed ? ' once inflated' : ''}) is not valid UTF-8`, rfc: 'RFC 6455 §5.6' }, packet, lastFrame, from);
     }
     countMessage(this.counts, message);
-    if (this.options.retain) this.messages.push(message);
+    if (this.options.retain) {
+      message.payload = firstBytes(message.payload, this.limits.keepPayload);
+      this.messages.push(message);
+    }
     else this.events?.message(this.id, message);
     return message;
   }

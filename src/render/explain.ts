@@ -12,6 +12,7 @@ import { cut, previewText, sanitize } from '../util/text.js';
 import { renderFrameDiagram, renderUnmasking } from './diagram.js';
 import type { RenderOptions } from './options.js';
 import { paint } from './paint.js';
+import { entryOf, messageOf } from './lookup.js';
 
 /** What each header of the opening handshake is for. */
 const HEADER_PURPOSE: Readonly<Record<string, string>> = {
@@ -45,7 +46,7 @@ const OPCODE_MEANING: Readonly<Record<number, string>> = {
 };
 
 function timeOf(conn: Connection, packet: number | null): TimelineEntry | undefined {
-  return packet === null ? undefined : conn.timeline.find((e) => e.packet === packet);
+  return entryOf(conn, packet);
 }
 
 function at(conn: Connection, packet: number | null): string {
@@ -159,7 +160,7 @@ function frameSentence(f: Frame, conn: Connection): string {
   const dir = f.from === 'client' ? 'client → server' : 'server → client';
   const what = OPCODE_MEANING[f.opcode] ?? `opcode 0x${f.opcode.toString(16)}, which RFC 6455 reserves: no endpoint may send it`;
   const fin = f.fin ? (f.opcode === 0 ? 'FIN set: the last fragment, the message is complete' : f.opcode >= 8 ? 'FIN set (control frames are never fragmented)' : 'FIN set: the whole message in one frame') : 'FIN clear: more fragments of this message follow';
-  const msg = f.message === null ? undefined : conn.messages.find((m) => m.index === f.message);
+  const msg = messageOf(conn, f.message);
   const mask = f.masked ? `masked with key ${f.maskingKey}` : 'not masked';
   let content = '';
   if (f.close) content = f.close.code === null ? ', with no status code' : `, status ${f.close.code} (${closeCodeName(f.close.code)})${f.close.reason ? ` "${cut(sanitize(f.close.reason), 40)}"` : ''}`;

@@ -3,6 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import type { CaptureInfo, Connection, Diagnostic, Frame, Message, Summary } from '../model.js';
 import { opcodeName } from '../websocket/frame.js';
 import { VERSION } from '../version.js';
+import { messageOf } from './lookup.js';
 
 export const SCHEMA_VERSION = 1;
 export const TOOL = { name: 'wsdissect', version: VERSION } as const;
@@ -40,7 +41,7 @@ function lengthOf(n: number | string): number {
 }
 
 export function frameJson(f: Frame, conn: Connection, opts: JsonOptions): Record<string, unknown> {
-  const msg = f.message === null ? undefined : conn.messages.find((m) => m.index === f.message);
+  const msg = messageOf(conn, f.message);
   return frameJsonIn(f, { messageType: msg?.type ?? null, compressed: msg?.compressed ?? false }, opts);
 }
 
@@ -98,7 +99,7 @@ export function frameLine(connection: number, f: Frame, context: { messageType: 
 export function messageJson(m: Message, opts: JsonOptions): Record<string, unknown> {
   // inflated when it could be: then the payload is the message as the application sent it
   const inflated = m.compressed && m.inflatedLength !== null;
-  const payload = payloadJson(m.payload, inflated ? m.payload.length : m.length, m.type === 'text' && (!m.compressed || inflated), opts);
+  const payload = payloadJson(m.payload, inflated ? m.inflatedLength! : m.length, m.type === 'text' && (!m.compressed || inflated), opts);
   return {
     index: m.index,
     from: m.from,

@@ -12,7 +12,8 @@ import { plural } from '../analyze/annotate.js';
 import { cut, previewPayload, previewText, sanitize } from '../util/text.js';
 import { tellStory } from './story.js';
 import type { RenderOptions } from './options.js';
-import { paint, type Paint } from './paint.js';
+import { paint, type Paint, visibleLength } from './paint.js';
+import { messageOf } from './lookup.js';
 
 export interface TerminalOptions extends RenderOptions {
   /** characters of payload preview in the frame table */
@@ -48,7 +49,7 @@ function payloadCell(f: Frame, conn: Connection, width: number): string {
     const reason = f.close.reason ? ` ${previewPayload(Buffer.from(f.close.reason), width)}` : '';
     return `${f.close.code} ${closeCodeName(f.close.code)}${reason}`;
   }
-  const msg = f.message === null ? undefined : conn.messages.find((m) => m.index === f.message);
+  const msg = messageOf(conn, f.message);
   if (msg?.compressed) {
     const last = msg.frames[msg.frames.length - 1] === f.index;
     if (!last || msg.inflatedLength === null) return `(compressed, ${plural(f.payload.length, 'byte')}${last ? ', not inflated' : ''})`;
@@ -125,33 +126,10 @@ function sameFrame(a: Frame, b: Frame): boolean {
 /** Runs of at least this many alike frames are collapsed. */
 const COLLAPSE_RUN = 4;
 
-function frameTable(conn: Connection, opts: TerminalOptions, p: Paint): string[] {
-  if (conn.frames.length === 0) return [];
-  const table = new Table({
-    head: ['#', 'Pkt', 'Time', 'From', 'FIN', 'RSV', 'Opcode', 'MASK', 'Length', 'Masking key', 'Payload'].map((h) => p.bold(h)),
-    style: TABLE_STYLE,
-    chars: COMPACT,
-    colAligns: ['right', 'right', 'right', 'left', 'center', 'center', 'left', 'center', 'right', 'left', 'left'],
-  });
-  const frames = conn.frames;
-  for (let i = 0; i < frames.length; i++) {
-    const f = frames[i]!;
-    let run = 1;
-    while (opts.collapse && i + run < frames.length && sameFrame(f, frames[i + run]!)) run++;
-    if (run >= COLLAPSE_RUN) {
-      // the first of the run, then how many more
-      pushFrameRow(table, f, conn, opts);
-      table.push([{ colSpan: 11, content: p.dim(`… ${run - 1} more frames like frame ${f.index} (packets ${frames[i + 1]!.packet}–${frames[i + run - 1]!.packet}); --no-collapse shows them`) }]);
-      i += run - 1;
-      continue;
-    }
-    pushFrameRow(table, f, conn, opts);
-  }
-  return [p.bold(`Frames (${conn.frames.length})`), ...table.toString().split('\n').map((l) => `  ${l}`)];
-}
+type Row = (string | { colSpan: number; content: string })[];
 
-function pushFrameRow(table: InstanceType<typeof Table>, f: Frame, conn: Connection, opts: TerminalOptions): void {
-    table.push([
+function frameRow(f: Frame, conn: Connection, opts: TerminalOptions): Row {
+  return [
       String(f.index),
       String(f.packet),
       time(f.relTs),
@@ -162,8 +140,51 @@ function pushFrameRow(table: InstanceType<typeof Table>, f: Frame, conn: Connect
       f.masked ? '1' : '0',
       lengthCell(f) + (f.complete ? '' : ' (incomplete)'),
       f.maskingKey ?? '-',
-      payloadCell(f, conn, opts.previewWidth),
-    ]);
+      payloadCell(f, conn, opts.previewWidth)
+  ];
+}
+
+/** Rows a cli-table3 table takes at once: its layout costs the square of its rows. */
+const TABLE_CHUNK = 50;
+
+function frameTable(conn: Connection, opts: TerminalOptions, p: Paint): string[] {
+  if (conn.frames.length === 0) return [];
+  const rows: Row[] = [];
+  const frames = conn.frames;
+  for (let i = 0; i < frames.length; i++) {
+    const f = frames[i]!;
+    let run = 1;
+    while (opts.collapse && i + run < frames.length && sameFrame(f, frames[i + run]!)) run++;
+    rows.push(frameRow(f, conn, opts));
+    if (run >= COLLAPSE_RUN) {
+      // the first of the run, then how many more
+      rows.push([{ colSpan: 11, content: p.dim(`… ${run - 1} more frames like frame ${f.index} (packets ${frames[i + 1]!.packet}–${frames[i + run - 1]!.packet}); --no-collapse shows them`) }]);
+      i += run - 1;
+    }
+  }
+  const head = ['#', 'Pkt', 'Time', 'From', 'FIN', 'RSV', 'Opcode', 'MASK', 'Length', 'Masking key', 'Payload'];
+  const chunk = (at: number, colWidths: number[] | null): InstanceType<typeof Table> => {
+    const table = new Table({
+      head: at === 0 ? head.map((h) => p.bold(h)) : [],
+      ...(colWidths ? { colWidths } : {}),
+      style: TABLE_STYLE,
+      chars: COMPACT,
+      colAligns: ['right', 'right', 'right', 'left', 'center', 'center', 'left', 'center', 'right', 'left', 'left'],
+    });
+    for (const r of rows.slice(at, at + TABLE_CHUNK)) table.push(r);
+    return table;
+  };
+  if (rows.length <= TABLE_CHUNK) return [p.bold(`Frames (${conn.frames.length})`), ...chunk(0, null).toString().split('\n').map((l) => `  ${l}`)];
+  // a long table: laid out in chunks with the same column widths, joined into one
+  // (cli-table3's layout costs the square of its rows, and a cell costs it much)
+  const widths = head.map((h) => h.length + 2);
+  for (const r of rows) if (r.length === head.length) r.forEach((cell, c) => (widths[c] = Math.max(widths[c]!, visibleLength(String(cell)) + 2)));
+  const lines: string[] = [];
+  for (let at = 0; at < rows.length; at += TABLE_CHUNK) {
+    const part = chunk(at, widths).toString().split('\n');
+    lines.push(...part.slice(at === 0 ? 0 : 1, at + TABLE_CHUNK >= rows.length ? part.length : part.length - 1));
+  }
+  return [p.bold(`Frames (${conn.frames.length})`), ...lines.map((l) => `  ${l}`)];
 }
 
 function closeSection(conn: Connection, p: Paint): string[] {
