@@ -118,6 +118,21 @@ describe('the command line views', () => {
     expect(cli([path, '--no-collapse']).stdout).not.toMatch(/more frames like frame/);
   });
 
+  it('lays out a long frame table as one table, every frame in it', async () => {
+    let conv = new Conversation().handshake().send('client', upgradeRequest()).send('server', upgradeResponse());
+    for (let i = 0; i < 180; i++) conv = conv.send('server', wsFrame({ opcode: 1, payload: Buffer.from(`tick ${i}`) }));
+    const path = join(mkdtempSync(join(tmpdir(), 'wsdissect-views-')), 'long.pcap');
+    writeFileSync(path, conv.pcap());
+    const out = cli([path, '--width', '160']).stdout;
+    const table = out.slice(out.indexOf('Frames (180)'), out.indexOf('Close\n'));
+    expect(table.match(/┌/g)).toHaveLength(1);
+    expect(table.match(/└/g)).toHaveLength(1);
+    expect(table.match(/│ Pkt │/g)).toHaveLength(1);
+    for (let i = 0; i < 180; i++) expect(table).toContain(`"tick ${i}"`);
+    const widths = new Set(table.split('\n').filter((l) => l.includes('│')).map((l) => visibleLength(l)));
+    expect(widths.size).toBe(1);
+  });
+
   it('shows every option in --help, with examples', () => {
     const help = cli(['--help']).stdout;
     for (const option of ['--explain', '--ladder', '--messages', '--hex', '--stats', '--frame', '--stream', '--from', '--opcode', '--phase', '--grep', '--limit', '--max-payload', '--pretty-json', '--width', '--color', '--fail-on', '--ignore', '--decode-as', '--inflate-limit']) expect(help).toContain(option);
