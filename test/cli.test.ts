@@ -72,7 +72,7 @@ describe('wsdissect', () => {
   it('decodes a connection without its handshake as WebSocket with --decode-as', () => {
     const plain = run(['captures/ndn_ipv4_segmented.pcap']);
     expect(plain.stdout).toContain('Connection 0: 131.179.196.220:59622 (client) ⇄ 131.179.196.46:9696 (server)\n  Not WebSocket');
-    const asked = run(['captures/ndn_ipv4_segmented.pcap', '--decode-as', '9696']);
+    const asked = run(['captures/ndn_ipv4_segmented.pcap', '--decode-as', '9696', '--width', '200']);
     expect(asked.status).toBe(0);
     expect(asked.stdout).toContain('it is decoded as WebSocket because you asked (--decode-as)');
     expect(asked.stdout).toContain("Packet 1 is the client's Close (1001 Going Away); packet 3 is the server's Close in reply (1001).");

@@ -8,7 +8,7 @@ import type { Connection, Frame, Side, TimelineEntry } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
-import { cut, previewText, sanitize } from '../util/text.js';
+import { cut, previewText, sanitize, wrap } from '../util/text.js';
 import { renderFrameDiagram, renderUnmasking } from './diagram.js';
 import type { RenderOptions } from './options.js';
 import { paint } from './paint.js';
@@ -58,20 +58,6 @@ function endpoint(e: { ip: string; port: number }): string {
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
-function wrap(text: string, width: number, indent: string): string[] {
-  const words = text.split(' ');
-  const out: string[] = [];
-  let line = indent;
-  for (const w of words) {
-    if (line.trim() !== '' && line.length + 1 + w.length > width) {
-      out.push(line.trimEnd());
-      line = indent;
-    }
-    line += line.trim() === '' ? w : ` ${w}`;
-  }
-  if (line.trim() !== '') out.push(line.trimEnd());
-  return out;
-}
 
 function tcpHandshake(conn: Connection, say: (t: string) => void): void {
   const hs = conn.tcp.handshake;

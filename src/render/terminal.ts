@@ -9,7 +9,7 @@ import { closeCodeName } from '../websocket/close.js';
 import { opcodeName } from '../websocket/frame.js';
 import { linkTypeName } from '../link/link.js';
 import { plural } from '../analyze/annotate.js';
-import { cut, previewPayload, previewText, sanitize } from '../util/text.js';
+import { cut, previewPayload, previewText, sanitize, wrap } from '../util/text.js';
 import { tellStory } from './story.js';
 import type { RenderOptions } from './options.js';
 import { paint, type Paint, visibleLength } from './paint.js';
@@ -234,7 +234,7 @@ export function renderConnection(conn: Connection, opts: TerminalOptions): strin
   }
   const sections: string[][] = [];
   const story = tellStory(conn);
-  if (story.length > 0) sections.push([p.bold('In short'), ...story.map((s) => `  • ${s}`)]);
+  if (story.length > 0) sections.push([p.bold('In short'), ...story.flatMap((s) => wrap(s, opts.width, '  • ', '    '))]);
   sections.push(walkthrough(conn, opts, p));
   sections.push(handshakeSection(conn, p));
   sections.push(frameTable(conn, opts, p));

@@ -91,3 +91,21 @@ export function previewText(payload: Buffer, max = 32): string {
   const more = head.length < payload.length && !text.endsWith('…');
   return `"${sanitize(more ? `${text}…` : text)}"`;
 }
+
+/** Words laid out in lines of at most `width` characters: the first line starts with `indent`, the others with `rest`. */
+export function wrap(text: string, width: number, indent: string, rest = indent): string[] {
+  const out: string[] = [];
+  let line = indent;
+  let words = 0;
+  for (const w of text.split(' ')) {
+    if (words > 0 && line.length + 1 + w.length > width) {
+      out.push(line.trimEnd());
+      line = rest;
+      words = 0;
+    }
+    line += words === 0 ? w : ` ${w}`;
+    words++;
+  }
+  if (words > 0) out.push(line.trimEnd());
+  return out;
+}
