@@ -1,6 +1,6 @@
 // The JSON export (docs: json-contract). Reads the analysis result only.
 import { isUtf8 } from 'node:buffer';
-import type { CaptureInfo, Connection, Diagnostic, Frame, Message, Summary } from '../model.js';
+import type { Connection, Frame, Message } from '../model.js';
 import { opcodeName } from '../websocket/frame.js';
 import { VERSION } from '../version.js';
 import { messageOf } from './lookup.js';
@@ -138,17 +138,4 @@ export function connectionJson(c: Connection, opts: JsonOptions): Record<string,
     timeline: c.timeline,
     diagnostics: c.diagnostics,
   };
-}
-
-export interface JsonDocument {
-  schemaVersion: number;
-  tool: typeof TOOL;
-  capture: CaptureInfo;
-  summary: Summary;
-  connections: Record<string, unknown>[];
-  diagnostics: Diagnostic[];
-}
-
-export function documentJson(capture: CaptureInfo, summary: Summary, connections: Record<string, unknown>[], diagnostics: Diagnostic[]): JsonDocument {
-  return { schemaVersion: SCHEMA_VERSION, tool: TOOL, capture, summary, connections, diagnostics };
 }
