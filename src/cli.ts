@@ -61,26 +61,35 @@ function analyzerOptions(argv: { 'decode-as'?: unknown; 'inflate-limit': string 
 }
 
 /**
- * Output goes out in blocks of 64 KiB rather than a write per line; before
- * each chunk of the capture is read, what is pending is written and, when
- * the reader of our output is slower than we are, reading waits for it:
- * memory stays flat however large the output.
+ * Output goes out in blocks of 256 KiB rather than a write per line: text is
+ * encoded straight into the block (no joining of strings first). Before each
+ * chunk of the capture is read, what is pending is written and, when the
+ * reader of our output is slower than we are, reading waits for it: memory
+ * stays flat however large the output.
  */
+const BLOCK = 256 * 1024;
 const out = {
-  parts: [] as string[],
-  size: 0,
+  block: Buffer.allocUnsafe(BLOCK),
+  used: 0,
   flush(): void {
-    if (this.parts.length === 0) return;
-    process.stdout.write(this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
+    if (this.used === 0) return;
+    // the block is handed to the stream as it is, and a new one started
+    process.stdout.write(this.block.subarray(0, this.used));
+    this.block = Buffer.allocUnsafe(BLOCK);
+    this.used = 0;
   },
 };
 
 const write: Write = (text) => {
-  out.parts.push(text);
-  out.size += text.length;
-  if (out.size >= 65536) out.flush();
+  // a UTF-16 code unit takes at most 3 bytes in UTF-8
+  if (out.used + text.length * 3 > BLOCK) {
+    out.flush();
+    if (text.length * 3 > BLOCK) {
+      process.stdout.write(text);
+      return;
+    }
+  }
+  out.used += out.block.write(text, out.used);
 };
 
 async function beforeChunk(): Promise<void> {

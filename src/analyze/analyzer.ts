@@ -5,7 +5,7 @@ import type { CaptureMeta, RawPacket } from '../capture/reader.js';
 import { LINK_TYPES, linkTypeName } from '../link/link.js';
 import { decodeIpv4, decodeIpv6, IPPROTO_TCP, type IpPacket } from '../ip/ip.js';
 import { Defragmenter } from '../ip/defrag.js';
-import { decodeTcp } from '../tcp/segment.js';
+import { decodeTcp, type TcpSegment } from '../tcp/segment.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from '../model.js';
 import { Session, type SessionEvents, type SessionOptions } from './session.js';
 import { DEFAULT_MAX_HELD } from '../websocket/parser.js';
@@ -102,13 +102,14 @@ export class Analyzer {
       }
       return;
     }
+    // each layer reads the captured bytes in place, at the offset the layer below found
     const l2 = link.decode(raw.data);
     if (!l2 || l2.network === 'other') return;
-    const ip: IpPacket | null = l2.network === 'ipv4' ? decodeIpv4(l2.payload) : decodeIpv6(l2.payload);
+    const ip: IpPacket | null = l2.network === 'ipv4' ? decodeIpv4(raw.data, l2.at) : decodeIpv6(raw.data, l2.at);
     if (!ip || ip.protocol !== IPPROTO_TCP) return;
-    let transport = ip.payload;
     // bytes of the TCP payload the snapshot length cut off
-    let missing = ip.truncated ? ip.declaredLength - ip.payload.length : 0;
+    let missing = ip.truncated ? ip.declaredLength - (ip.payloadEnd - ip.payloadAt) : 0;
+    let seg: TcpSegment | null;
     if (ip.fragmentOf) {
       // a fragment that was cut cannot be joined: its datagram is lost
       if (ip.truncated) {
@@ -117,10 +118,11 @@ export class Analyzer {
       }
       const whole = this.defrag.add(ip.fragmentOf.key, ip.fragmentOf.offset, ip.fragmentOf.more, ip.payload, raw.ts);
       if (!whole) return;
-      transport = whole;
+      seg = decodeTcp(whole);
       missing = 0;
+    } else {
+      seg = decodeTcp(ip.header, ip.payloadAt, ip.payloadEnd);
     }
-    const seg = decodeTcp(transport);
     if (ip.truncated || raw.capturedLength < raw.originalLength) this.truncated(raw);
     if (!seg) return;
 

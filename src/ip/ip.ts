@@ -15,7 +15,10 @@ export interface IpPacket {
   readonly srcKey: string;
   readonly dstKey: string;
   protocol: number;
-  payload: Buffer;
+  /** the transport bytes: header[payloadAt, payloadEnd) (a view is made only when `payload` is asked for) */
+  readonly payloadAt: number;
+  readonly payloadEnd: number;
+  readonly payload: Buffer;
   /** the packet was cut by the snapshot length: payload is shorter than the header says */
   truncated: boolean;
   /** a fragment of a larger datagram (not the whole transport header and payload) */
@@ -33,11 +36,16 @@ class Ip implements IpPacket {
     readonly header: Buffer,
     readonly srcAt: number,
     readonly protocol: number,
-    readonly payload: Buffer,
+    readonly payloadAt: number,
+    readonly payloadEnd: number,
     readonly truncated: boolean,
     readonly fragmentOf: IpPacket['fragmentOf'],
     readonly declaredLength: number,
   ) {}
+
+  get payload(): Buffer {
+    return this.header.subarray(this.payloadAt, this.payloadEnd);
+  }
 
   private get size(): number {
     return this.version === 4 ? 4 : 16;
@@ -94,23 +102,24 @@ export function formatIpv6(b: Buffer, offset: number): string {
   return `${head}::${tail}`;
 }
 
-export function decodeIpv4(b: Buffer): IpPacket | null {
-  if (b.length < 20) return null;
-  const first = b[0] ?? 0;
+export function decodeIpv4(b: Buffer, at = 0): IpPacket | null {
+  const length = b.length - at;
+  if (length < 20) return null;
+  const first = b[at]!;
   if (first >> 4 !== 4) return null;
   const headerLength = (first & 0x0f) * 4;
-  if (headerLength < 20 || b.length < headerLength) return null;
-  const totalLength = b.readUInt16BE(2);
-  const flagsFragment = b.readUInt16BE(6);
+  if (headerLength < 20 || length < headerLength) return null;
+  const totalLength = (b[at + 2]! << 8) | b[at + 3]!;
+  const flagsFragment = (b[at + 6]! << 8) | b[at + 7]!;
   const moreFragments = (flagsFragment & 0x2000) !== 0;
   const fragmentOffset = flagsFragment & 0x1fff;
   // totalLength 0 happens with TSO captures: trust the captured length then
-  const end = totalLength >= headerLength ? totalLength : b.length;
-  const protocol = b[9] ?? 0;
+  const end = totalLength >= headerLength ? totalLength : length;
+  const protocol = b[at + 9]!;
   const fragment = moreFragments || fragmentOffset !== 0;
-  const fragmentOf = fragment ? { key: `4|${b.toString('hex', 12, 20)}|${protocol}|${b.readUInt16BE(4)}`, offset: fragmentOffset * 8, more: moreFragments } : null;
-  // slicing to totalLength drops Ethernet padding after short packets
-  return new Ip(4, b, 12, protocol, b.subarray(headerLength, Math.min(end, b.length)), b.length < end, fragmentOf, end - headerLength);
+  const fragmentOf = fragment ? { key: `4|${b.toString('hex', at + 12, at + 20)}|${protocol}|${b.readUInt16BE(at + 4)}`, offset: fragmentOffset * 8, more: moreFragments } : null;
+  // ending at totalLength drops Ethernet padding after short packets
+  return new Ip(4, b, at + 12, protocol, at + headerLength, at + Math.min(end, length), length < end, fragmentOf, end - headerLength);
 }
 
 const IPV6_HOP_BY_HOP = 0;
@@ -118,7 +127,9 @@ const IPV6_ROUTING = 43;
 const IPV6_FRAGMENT = 44;
 const IPV6_DEST_OPTIONS = 60;
 
-export function decodeIpv6(b: Buffer): IpPacket | null {
+export function decodeIpv6(whole: Buffer, at = 0): IpPacket | null {
+  // extension headers are rare: the IPv6 path reads a view of its own
+  const b = at === 0 ? whole : whole.subarray(at);
   if (b.length < 40) return null;
   if ((b[0] ?? 0) >> 4 !== 6) return null;
   const payloadLength = b.readUInt16BE(4);
@@ -148,5 +159,5 @@ export function decodeIpv6(b: Buffer): IpPacket | null {
     }
     if (offset > b.length) return null;
   }
-  return new Ip(6, b, 8, next, b.subarray(offset, Math.min(end, b.length)), b.length < end, fragmentOf, end - offset);
+  return new Ip(6, b, 8, next, Math.min(offset, b.length), Math.min(end, b.length), b.length < end, fragmentOf, end - offset);
 }

@@ -96,6 +96,21 @@ export function frameLine(connection: number, f: Frame, context: { messageType: 
   );
 }
 
+/**
+ * The NDJSON line of a message, written out by hand like frameLine: the
+ * object messageJson gives, with `type` (the line's kind) and `connection`
+ * first and the message's own type as `messageType`.
+ */
+export function messageLine(connection: number, m: Message, opts: JsonOptions): string {
+  const inflated = m.compressed && m.inflatedLength !== null;
+  const payload = payloadJson(m.payload, inflated ? m.inflatedLength! : m.length, m.type === 'text' && (!m.compressed || inflated), opts);
+  return (
+    `{"type":"message","connection":${connection},"messageType":"${m.type}","index":${m.index},"from":"${m.from}","opcode":${m.opcode},` +
+    `"frames":[${m.frames.join(',')}],"length":${m.length},"compressed":${m.compressed},"inflatedLength":${m.inflatedLength === null ? 'null' : m.inflatedLength}` +
+    `${payload ? `,"payload":${JSON.stringify(payload)}` : ''},"complete":${m.complete}}`
+  );
+}
+
 export function messageJson(m: Message, opts: JsonOptions): Record<string, unknown> {
   // inflated when it could be: then the payload is the message as the application sent it
   const inflated = m.compressed && m.inflatedLength !== null;

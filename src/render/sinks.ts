@@ -1,7 +1,7 @@
 // Sinks: where the analysis goes as it is produced. Each writes through a
 // function so the CLI and the tests can both use them.
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary } from '../model.js';
-import { connectionHeadJson, connectionJson, frameLine, messageJson, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
+import { connectionHeadJson, connectionJson, frameLine, messageLine, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { renderSummaryConnection, renderSummaryEnd } from './summary.js';
 import { renderConnection, renderEnd, type TerminalOptions } from './terminal.js';
 import { renderExplain, renderFrame } from './explain.js';
@@ -209,8 +209,7 @@ export class NdjsonSink implements AnalysisSink {
 
   message(connection: number, message: Message): void {
     // `type` names the kind of line here: the message's own type (text or binary) is `messageType`
-    const { type: messageType, ...rest } = messageJson(message, this.opts);
-    this.line({ type: 'message', connection, messageType, ...rest });
+    this.write(`${messageLine(connection, message, this.opts)}\n`);
   }
 
   diagnostic(connection: number | null, diagnostic: Diagnostic): void {

@@ -20,16 +20,21 @@ export interface TcpSegment {
   payload: Buffer;
 }
 
-export function decodeTcp(b: Buffer): TcpSegment | null {
-  if (b.length < 20) return null;
-  const headerLength = ((b[12] ?? 0) >> 4) * 4;
-  if (headerLength < 20 || headerLength > b.length) return null;
-  const f = b[13] ?? 0;
+/** Shared by every segment without payload (no view is made for them). */
+const EMPTY = Buffer.alloc(0);
+
+/** The TCP segment in b[start, end) (the whole of b by default). */
+export function decodeTcp(b: Buffer, start = 0, end = b.length): TcpSegment | null {
+  const length = end - start;
+  if (length < 20) return null;
+  const headerLength = (b[start + 12]! >> 4) * 4;
+  if (headerLength < 20 || headerLength > length) return null;
+  const f = b[start + 13]!;
   return {
-    srcPort: b.readUInt16BE(0),
-    dstPort: b.readUInt16BE(2),
-    seq: b.readUInt32BE(4),
-    ack: b.readUInt32BE(8),
+    srcPort: (b[start]! << 8) | b[start + 1]!,
+    dstPort: (b[start + 2]! << 8) | b[start + 3]!,
+    seq: b.readUInt32BE(start + 4),
+    ack: b.readUInt32BE(start + 8),
     flags: {
       fin: (f & 0x01) !== 0,
       syn: (f & 0x02) !== 0,
@@ -38,9 +43,9 @@ export function decodeTcp(b: Buffer): TcpSegment | null {
       ack: (f & 0x10) !== 0,
       urg: (f & 0x20) !== 0,
     },
-    window: b.readUInt16BE(14),
+    window: (b[start + 14]! << 8) | b[start + 15]!,
     headerLength,
-    payload: b.subarray(headerLength),
+    payload: headerLength === length ? EMPTY : b.subarray(start + headerLength, end),
   };
 }
 
