@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeFrameHeader, unmask } from '../src/websocket/frame.js';
+import { decodeFrameHeader, unmask, unmaskInto } from '../src/websocket/frame.js';
 import { FrameParser, type DecodedFrame, type FrameEvents } from '../src/websocket/parser.js';
 import { MessageAssembler } from '../src/websocket/messages.js';
 import { checkCloseBody, checkFrameHeader } from '../src/websocket/checks.js';
@@ -38,6 +38,28 @@ describe('frame header decoder (RFC 6455 §5.2)', () => {
     const tail = Buffer.from(masked.subarray(2));
     unmask(tail, MASK, 2);
     expect(tail.toString()).toBe('llo');
+  });
+
+  it('unmasks while copying, for every length, source offset and payload offset', () => {
+    const src = Buffer.from(Array.from({ length: 40 }, (_, i) => (i * 37 + 11) & 0xff));
+    for (let from = 0; from < 5; from++) {
+      for (let at = 0; at < 5; at++) {
+        for (let n = 0; n <= 17; n++) {
+          const dst = Buffer.alloc(n);
+          unmaskInto(src, from, dst, MASK, at);
+          const expected = Buffer.from(Array.from({ length: n }, (_, i) => src[from + i]! ^ MASK[(at + i) % 4]!));
+          expect(dst.equals(expected), `from ${from}, at ${at}, ${n} bytes`).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('decodes a header in the middle of a buffer', () => {
+    const b = Buffer.concat([hex('ffff'), hex('81 85 37fa213d 7f9f4d5158')]);
+    const h = decodeFrameHeader(b, 2).header!;
+    expect(h).toMatchObject({ opcode: 1, masked: true, payloadLength: 5, headerLength: 6 });
+    expect(h.maskingKey!.toString('hex')).toBe('37fa213d');
+    expect(decodeFrameHeader(b.subarray(0, 6), 2).need).toBe(6);
   });
 });
 

@@ -55,27 +55,36 @@ export interface FrameHeader {
 
 export type HeaderResult = { header: FrameHeader; need: 0 } | { header: null; need: number };
 
-/** Decodes a frame header at the start of b, or says how many bytes it needs in all. */
-export function decodeFrameHeader(b: Uint8Array): HeaderResult {
-  if (b.length < 2) return { header: null, need: 2 };
-  const b0 = b[0]!;
-  const b1 = b[1]!;
+/** Decodes a frame header at b[at] (the start by default), or says how many bytes it needs in all. */
+export function decodeFrameHeader(b: Uint8Array, at = 0): HeaderResult {
+  const available = b.length - at;
+  if (available < 2) return { header: null, need: 2 };
+  const b0 = b[at]!;
+  const b1 = b[at + 1]!;
   const masked = (b1 & 0x80) !== 0;
   const lengthCode = b1 & 0x7f;
   const extended = lengthCode === 126 ? 2 : lengthCode === 127 ? 8 : 0;
   const headerLength = 2 + extended + (masked ? 4 : 0);
-  if (b.length < headerLength) return { header: null, need: headerLength };
+  if (available < headerLength) return { header: null, need: headerLength };
   let payloadLength = lengthCode;
   let payloadLengthText: string | null = null;
   if (lengthCode === 126) {
-    payloadLength = (b[2]! << 8) | b[3]!;
+    payloadLength = (b[at + 2]! << 8) | b[at + 3]!;
   } else if (lengthCode === 127) {
-    const hi = ((b[2]! << 24) | (b[3]! << 16) | (b[4]! << 8) | b[5]!) >>> 0;
-    const lo = ((b[6]! << 24) | (b[7]! << 16) | (b[8]! << 8) | b[9]!) >>> 0;
+    const hi = ((b[at + 2]! << 24) | (b[at + 3]! << 16) | (b[at + 4]! << 8) | b[at + 5]!) >>> 0;
+    const lo = ((b[at + 6]! << 24) | (b[at + 7]! << 16) | (b[at + 8]! << 8) | b[at + 9]!) >>> 0;
     payloadLength = hi * 2 ** 32 + lo;
     if (hi >= 2 ** 21) payloadLengthText = ((BigInt(hi) << 32n) | BigInt(lo)).toString();
   }
-  const keyAt = 2 + extended;
+  let maskingKey: Buffer | null = null;
+  if (masked) {
+    const keyAt = at + 2 + extended;
+    maskingKey = Buffer.allocUnsafe(4);
+    maskingKey[0] = b[keyAt]!;
+    maskingKey[1] = b[keyAt + 1]!;
+    maskingKey[2] = b[keyAt + 2]!;
+    maskingKey[3] = b[keyAt + 3]!;
+  }
   return {
     need: 0,
     header: {
@@ -88,7 +97,7 @@ export function decodeFrameHeader(b: Uint8Array): HeaderResult {
       lengthCode,
       payloadLength,
       payloadLengthText,
-      maskingKey: masked ? Buffer.from(b.subarray(keyAt, keyAt + 4)) : null,
+      maskingKey,
       headerLength,
     },
   };
@@ -96,5 +105,26 @@ export function decodeFrameHeader(b: Uint8Array): HeaderResult {
 
 /** XORs bytes in place with the masking key, starting at payload offset `at` (RFC 6455 §5.3). */
 export function unmask(bytes: Buffer, key: Buffer, at: number): void {
-  for (let i = 0; i < bytes.length; i++) bytes[i] = bytes[i]! ^ key[(at + i) & 3]!;
+  unmaskInto(bytes, 0, bytes, key, at);
+}
+
+/**
+ * Writes src[from, from + dst.length) XORed with the masking key into dst,
+ * the first byte being payload offset `at`: the copy and the unmasking in
+ * one pass, four bytes a turn.
+ */
+export function unmaskInto(src: Uint8Array, from: number, dst: Uint8Array, key: Uint8Array, at: number): void {
+  const k0 = key[at & 3]!;
+  const k1 = key[(at + 1) & 3]!;
+  const k2 = key[(at + 2) & 3]!;
+  const k3 = key[(at + 3) & 3]!;
+  const n = dst.length;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    dst[i] = src[from + i]! ^ k0;
+    dst[i + 1] = src[from + i + 1]! ^ k1;
+    dst[i + 2] = src[from + i + 2]! ^ k2;
+    dst[i + 3] = src[from + i + 3]! ^ k3;
+  }
+  for (; i < n; i++) dst[i] = src[from + i]! ^ key[(at + i) & 3]!;
 }

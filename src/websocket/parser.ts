@@ -5,7 +5,9 @@
 // bytes lost from the capture are survived: a gap inside a frame's payload
 // leaves the framing intact; a gap anywhere else makes the parser look for
 // the next plausible frame header (see sync.ts) instead of inventing frames.
-import { decodeFrameHeader, type FrameHeader, unmask } from './frame.js';
+import { decodeFrameHeader, type FrameHeader, unmaskInto } from './frame.js';
+
+const EMPTY = Buffer.alloc(0);
 import { findFrameStart, type SyncRules } from './sync.js';
 
 export interface DecodedFrame {
@@ -104,24 +106,24 @@ export class FrameParser {
       this.pushUnsynced(data, packet, ts, ev, false);
       return;
     }
-    let b = data;
-    while (b.length > 0) {
+    // the bytes are read in place; only payload pieces are copied (and unmasked in the copy)
+    const end = data.length;
+    let at = 0;
+    while (at < end) {
       if (!this.current) {
-        const consumed = this.readHeader(b, packet, ts);
-        b = b.subarray(consumed);
+        at += this.readHeader(data, at, packet, ts);
         if (!this.current) return;
         if (this.remaining() === 0) this.finish(packet, ts, ev);
         continue;
       }
       const frame = this.current;
-      const take = Math.min(this.remaining(), b.length);
-      const piece = b.subarray(0, take);
+      const take = Math.min(this.remaining(), end - at);
       if (frame.packets[frame.packets.length - 1] !== packet) frame.packets.push(packet);
       frame.packet = packet;
       frame.ts = ts;
-      this.hold(piece, frame);
+      this.hold(data, at, take, frame);
       frame.received += take;
-      b = b.subarray(take);
+      at += take;
       if (this.remaining() === 0) this.finish(packet, ts, ev);
     }
   }
@@ -142,7 +144,7 @@ export class FrameParser {
     }
     const frame = this.current;
     if (frame && this.headerBuf.length === 0 && length <= this.remaining()) {
-      this.hold(Buffer.alloc(Math.min(length, Math.max(0, this.maxHeld - this.heldLength))), frame, true);
+      this.hold(null, 0, length, frame);
       frame.received += length;
       frame.missing += length;
       frame.complete = false;
@@ -236,11 +238,15 @@ export class FrameParser {
     if (this.syncPackets[0]) this.syncPackets[0].at = Math.max(0, this.syncPackets[0].at);
   }
 
-  private hold(piece: Buffer, frame: DecodedFrame, zeros = false): void {
+  /** Keeps `length` payload bytes of src from `from` (zeros for bytes never captured: src null), up to maxHeld in all. */
+  private hold(src: Buffer | null, from: number, length: number, frame: DecodedFrame): void {
     const room = this.maxHeld - this.heldLength;
-    if (room <= 0 || piece.length === 0) return;
-    const kept = Buffer.from(piece.subarray(0, Math.min(room, piece.length)));
-    if (!zeros && frame.header.maskingKey) unmask(kept, frame.header.maskingKey, frame.received);
+    if (room <= 0 || length === 0) return;
+    const kept = Buffer.allocUnsafe(Math.min(room, length));
+    const key = frame.header.maskingKey;
+    if (src === null) kept.fill(0);
+    else if (key) unmaskInto(src, from, kept, key, frame.received);
+    else src.copy(kept, 0, from, from + kept.length);
     this.heldParts.push(kept);
     this.heldLength += kept.length;
   }
@@ -250,22 +256,26 @@ export class FrameParser {
     return f ? f.header.payloadLength - f.received : 0;
   }
 
-  private readHeader(b: Buffer, packet: number, ts: number): number {
+  /** Reads a frame header at b[at] (completing one begun in an earlier chunk); returns the bytes of b it used. */
+  private readHeader(b: Buffer, at: number, packet: number, ts: number): number {
     const had = this.headerBuf.length;
     // at most 14 header bytes are ever needed
-    const view = had === 0 ? b : Buffer.concat([this.headerBuf, b.subarray(0, 14 - had)]);
-    const r = decodeFrameHeader(view);
+    const view = had === 0 ? b : Buffer.concat([this.headerBuf, b.subarray(at, at + 14 - had)]);
+    const viewAt = had === 0 ? at : 0;
+    const r = decodeFrameHeader(view, viewAt);
     if (!r.header) {
-      this.headerBuf = Buffer.from(view.subarray(0, Math.min(view.length, 14)));
+      this.headerBuf = Buffer.from(view.subarray(viewAt, viewAt + Math.min(view.length - viewAt, 14)));
       if (had === 0) this.headerPackets = [packet];
       else if (this.headerPackets[this.headerPackets.length - 1] !== packet) this.headerPackets.push(packet);
-      return b.length;
+      return b.length - at;
     }
     const packets = had === 0 ? [packet] : [...this.headerPackets];
     if (packets[packets.length - 1] !== packet) packets.push(packet);
-    this.headerBuf = Buffer.alloc(0);
-    this.headerPackets = [];
-    this.current = { header: r.header, payload: Buffer.alloc(0), received: 0, missing: 0, packets, packet, ts, complete: true };
+    if (had > 0) {
+      this.headerBuf = EMPTY;
+      this.headerPackets = [];
+    }
+    this.current = { header: r.header, payload: EMPTY, received: 0, missing: 0, packets, packet, ts, complete: true };
     return r.header.headerLength - had;
   }
 
