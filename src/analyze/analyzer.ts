@@ -45,8 +45,13 @@ export class Analyzer {
   private firstTs: number | null = null;
   private lastTs: number | null = null;
   private lastSweep = 0;
-  /** wall-clock time the last packet arrived, for captures read as they are made */
+  /**
+   * Wall-clock time the last packet arrived, for captures read as they are
+   * made. Packets only say that they came (`arrived`); the next tick (every
+   * 250 ms) reads the clock, not every packet.
+   */
   private lastArrival = Date.now();
+  private arrived = false;
   private readonly unknownLinks = new Set<number>();
   private readonly diagnostics: Diagnostic[] = [];
   private readonly summary: Summary = {
@@ -93,7 +98,7 @@ export class Analyzer {
   private decode(raw: RawPacket): void {
     this.firstTs ??= raw.ts;
     this.lastTs = raw.ts;
-    this.lastArrival = Date.now();
+    this.arrived = true;
     const link = LINK_TYPES.get(raw.linkType);
     if (!link) {
       if (!this.unknownLinks.has(raw.linkType)) {
@@ -170,6 +175,10 @@ export class Analyzer {
    * reported without waiting for the next packet.
    */
   tick(): void {
+    if (this.arrived) {
+      this.arrived = false;
+      this.lastArrival = Date.now();
+    }
     if (this.lastTs === null) return;
     this.sweep(this.lastTs + (Date.now() - this.lastArrival) / 1000);
   }

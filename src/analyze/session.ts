@@ -53,6 +53,9 @@ export interface SessionLimits {
   keepPayload: number;
 }
 
+/** What a feed step returns when it used every byte (shared: nothing writes into it). */
+const EMPTY = Buffer.alloc(0);
+
 /** The first `n` bytes, in a buffer of their own so that the rest can be freed. */
 function firstBytes(b: Buffer, n: number): Buffer {
   return b.length <= n ? b : Buffer.from(b.subarray(0, n));
@@ -225,7 +228,7 @@ export class Session {
 
   /** One TCP segment; `missing` payload bytes were cut off by the snapshot length. */
   packet(pkt: PacketRef, dir: Dir, seg: TcpSegment, missing = 0): void {
-    this.items = [];
+    if (this.items.length > 0) this.items = [];
     this.currentPacket = pkt.number;
     this.firstPacket ??= pkt.number;
     this.lastPacket = pkt.number;
@@ -316,7 +319,7 @@ export class Session {
         case 'await-response':
           d.held.push({ kind: 'data', data: Buffer.from(data), packet: chunk.packet, ts: chunk.ts });
           this.items.push({ kind: 'held', bytes: data.length });
-          data = Buffer.alloc(0);
+          data = EMPTY;
           break;
         case 'websocket':
           data = this.feedWebSocket(dir, data, chunk.packet, chunk.ts);
@@ -327,7 +330,7 @@ export class Session {
         case 'opaque':
         case 'lost':
           this.items.push({ kind: 'opaque', bytes: data.length });
-          data = Buffer.alloc(0);
+          data = EMPTY;
           break;
       }
     }
@@ -345,7 +348,7 @@ export class Session {
     if (r.tooLarge) {
       this.diag({ code: 'http.head-too-large', severity: 'warning', message: `an HTTP head grew past ${this.limits.maxHttpHead} bytes without ending; the rest of this direction is not decoded`, rfc: null }, packet, null, this.side(dir));
       d.mode = 'opaque';
-      return Buffer.alloc(0);
+      return EMPTY;
     }
     if (!r.head) {
       if (d.http.pending > 0) this.items.push({ kind: 'http-partial', role: d.http.role, bytes: data.length });
@@ -454,7 +457,7 @@ export class Session {
       d.mode = 'opaque';
       d.parser = null;
     }
-    return Buffer.alloc(0);
+    return EMPTY;
   }
 
   /** A run of valid frames was found in a direction without a handshake: the connection is WebSocket. */
@@ -481,7 +484,14 @@ export class Session {
     return { masked: this.side(dir) === 'client', deflate: this.deflate, maxLength: SYNC_WINDOW };
   }
 
+  /** The frame parser's callbacks for each direction, made once. */
+  private readonly parserEvents: [FrameEvents, FrameEvents] = [this.makeFrameEvents(0), this.makeFrameEvents(1)];
+
   private frameEvents(dir: Dir): FrameEvents {
+    return this.parserEvents[dir];
+  }
+
+  private makeFrameEvents(dir: Dir): FrameEvents {
     return {
       frame: (f) => this.onFrame(dir, f),
       resync: (skipped, packet, masked) => this.onResync(dir, skipped, packet, masked),
@@ -560,7 +570,7 @@ export class Session {
     d.parser!.push(data, packet, ts, this.frameEvents(dir));
     const partial = d.parser!.partial;
     if (partial) this.items.push({ kind: 'partial-frame', opcode: partial.header.opcode, received: partial.received, total: partial.header.payloadLength, from: this.side(dir) });
-    return Buffer.alloc(0);
+    return EMPTY;
   }
 
   private looksLikeHttpAgain(dir: Dir, data: Buffer): boolean {
