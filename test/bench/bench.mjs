@@ -1,6 +1,6 @@
 // npm run bench: generates (reproducibly) a capture of about 100 MB of
 // WebSocket conversation, then times, side by side, several repetitions
-// each: wsdissect --ndjson --max-payload 0, --summary, --json, a bare walk
+// each (round-robin): wsdissect --ndjson --max-payload 0, --summary, --json, a bare walk
 // over the file's records (the floor), and tshark's three fields and its
 // JSON when tshark is installed; with the median wall time and the peak
 // resident memory of each. Then the streaming modes (--ndjson, --summary)
@@ -58,28 +58,35 @@ function measure(command, argv) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function run(label, command, argv, n) {
-  const runs = [];
-  for (let i = 0; i < n; i++) runs.push(await measure(command, argv));
-  return { label, seconds: median(runs.map((r) => r.seconds)), peak: Math.max(...runs.map((r) => r.peak)) };
-}
-
 const tshark = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
 const cli = 'dist/cli.js';
 if (!existsSync(cli)) throw new Error('build first: npm run build');
 
+/**
+ * Runs every command n times, round-robin (one run of each, then the next
+ * round), so that a slow spell of a shared machine falls on all of them
+ * alike; `once` commands run in the first round only.
+ */
 async function suite(file, n, withOthers) {
   const node = process.execPath;
-  const rows = [];
-  rows.push(await run('bare walk over the records (pcap-parser)', node, ['test/bench/walk.mjs', file], n));
-  rows.push(await run('wsdissect --ndjson --max-payload 0', node, [cli, file, '--ndjson', '--max-payload', '0'], n));
-  rows.push(await run('wsdissect --summary', node, [cli, file, '--summary'], n));
-  if (withOthers) rows.push(await run('wsdissect --json', node, [cli, file, '--json'], n));
+  const commands = [
+    { label: 'bare walk over the records (pcap-parser)', command: node, argv: ['test/bench/walk.mjs', file] },
+    { label: 'wsdissect --ndjson --max-payload 0', command: node, argv: [cli, file, '--ndjson', '--max-payload', '0'] },
+    { label: 'wsdissect --summary', command: node, argv: [cli, file, '--summary'] },
+  ];
+  if (withOthers) commands.push({ label: 'wsdissect --json', command: node, argv: [cli, file, '--json'] });
   if (withOthers && tshark) {
-    rows.push(await run('tshark -T fields (3 fields)', 'tshark', ['-r', file, '-Y', 'websocket', '-T', 'fields', '-e', 'frame.number', '-e', 'websocket.opcode', '-e', 'websocket.payload_length'], n));
-    rows.push(await run('tshark -T json', 'tshark', ['-r', file, '-Y', 'websocket', '-T', 'json'], 1));
+    commands.push({ label: 'tshark -T fields (3 fields)', command: 'tshark', argv: ['-r', file, '-Y', 'websocket', '-T', 'fields', '-e', 'frame.number', '-e', 'websocket.opcode', '-e', 'websocket.payload_length'] });
+    commands.push({ label: 'tshark -T json', command: 'tshark', argv: ['-r', file, '-Y', 'websocket', '-T', 'json'], once: true });
   }
-  return rows;
+  const runs = commands.map(() => []);
+  for (let round = 0; round < n; round++) {
+    for (const [i, c] of commands.entries()) {
+      if (c.once && round > 0) continue;
+      runs[i].push(await measure(c.command, c.argv));
+    }
+  }
+  return commands.map((c, i) => ({ label: c.label, seconds: median(runs[i].map((r) => r.seconds)), peak: Math.max(...runs[i].map((r) => r.peak)) }));
 }
 
 function table(file, rows) {
