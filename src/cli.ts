@@ -2,7 +2,8 @@
 // The command line: parses arguments and calls the library.
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { analyzeCapture, CaptureError, DEFAULT_OPTIONS, type AnalyzerOptions } from './index.js';
+import { analyzeCapture, CaptureError, DEFAULT_MAX_CONNECTIONS, DEFAULT_OPTIONS, type AnalyzerOptions } from './index.js';
+import { DEFAULT_MAX_HEADERS } from './http/reader.js';
 import { CheckSink, JsonSink, NdjsonSink, PolicySink, SummarySink, TerminalSink, type View, type Write } from './render/sinks.js';
 import { once } from 'node:events';
 import { EVERYTHING, OPCODES_BY_NAME, SelectSink, type Selection } from './render/select.js';
@@ -44,19 +45,52 @@ function parseBytes(value: string, option: string): number {
 const list = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((x) => String(x).split(',')).filter((x) => x !== '');
 
 /** Options every command shares. */
+const LIMITS = 'Limits (each has a diagnostic when reached):';
+
 function common<T>(y: Argv<T>) {
   return y
     .option('decode-as', { type: 'string', array: true, describe: 'decode connections on this server port as WebSocket even without a handshake (repeatable)' })
-    .option('inflate-limit', { type: 'string', default: '8M', describe: 'bytes one compressed message may inflate to (decompression bomb guard)' })
+    .option('inflate-limit', { type: 'string', default: '8M', describe: 'bytes one compressed message may inflate to (decompression bomb guard)', group: LIMITS })
+    .option('max-frame-payload', { type: 'string', default: '16M', describe: 'payload bytes held per frame and per message; past it the content is not checked', group: LIMITS })
+    .option('max-reassembly', { type: 'string', default: '4M', describe: 'bytes one TCP direction may hold out of order waiting for a hole to fill', group: LIMITS })
+    .option('max-reassembly-total', { type: 'string', default: '256M', describe: 'bytes all connections together may hold out of order', group: LIMITS })
+    .option('max-connections', { type: 'number', default: DEFAULT_MAX_CONNECTIONS, describe: 'connections tracked at once; past it the quietest are reported as they stand', group: LIMITS })
+    .option('max-http-head', { type: 'string', default: '64K', describe: 'bytes of one HTTP head (request or response line and headers)', group: LIMITS })
+    .option('max-http-headers', { type: 'number', default: DEFAULT_MAX_HEADERS, describe: 'header lines read of one HTTP head', group: LIMITS })
     .option('ignore', { type: 'string', array: true, describe: 'leave out the diagnostics with this code (repeatable)' })
     .option('fail-on', { choices: ['error', 'warning', 'info', 'none'] as const, describe: 'exit 1 when a diagnostic of this severity or above is found' });
 }
 
-function analyzerOptions(argv: { 'decode-as'?: unknown; 'inflate-limit': string }): AnalyzerOptions {
+interface LimitArgs {
+  'decode-as'?: unknown;
+  'inflate-limit': string;
+  'max-frame-payload': string;
+  'max-reassembly': string;
+  'max-reassembly-total': string;
+  'max-connections': number;
+  'max-http-head': string;
+  'max-http-headers': number;
+}
+
+function count(v: number, name: string): number {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} takes a whole number of at least 1, not "${v}"`);
+  return v;
+}
+
+function analyzerOptions(argv: LimitArgs): AnalyzerOptions {
   return {
     ...DEFAULT_OPTIONS,
     decodeAs: new Set(list(argv['decode-as']).map(parsePort)),
-    limits: { ...DEFAULT_OPTIONS.limits, inflateLimit: parseBytes(argv['inflate-limit'], '--inflate-limit') },
+    limits: {
+      ...DEFAULT_OPTIONS.limits,
+      inflateLimit: parseBytes(argv['inflate-limit'], '--inflate-limit'),
+      maxFramePayload: parseBytes(argv['max-frame-payload'], '--max-frame-payload'),
+      reassemblyHold: parseBytes(argv['max-reassembly'], '--max-reassembly'),
+      globalReassemblyHold: parseBytes(argv['max-reassembly-total'], '--max-reassembly-total'),
+      maxConnections: count(argv['max-connections'], '--max-connections'),
+      maxHttpHead: parseBytes(argv['max-http-head'], '--max-http-head'),
+      maxHttpHeaders: count(argv['max-http-headers'], '--max-http-headers'),
+    },
   };
 }
 

@@ -59,6 +59,10 @@ export const CODES: Readonly<Record<string, CodeInfo>> = {
   'ws.resync': { severity: 'info', rfc: null, rule: 'frame decoding resumed at a plausible frame header' },
   'ws.unframed': { severity: 'info', rfc: null, rule: 'bytes that could not be framed before the capture ended' },
   'http.head-too-large': { severity: 'warning', rfc: null, rule: 'an HTTP head past the size limit' },
+  'http.too-many-headers': { severity: 'warning', rfc: null, rule: 'an HTTP head with more header lines than the limit' },
+  'limit.payload': { severity: 'warning', rfc: null, rule: 'a frame or message larger than the payload bytes held for it' },
+  'limit.reassembly': { severity: 'warning', rfc: null, rule: 'bytes given up on because the out-of-order data after them passed the reassembly limit' },
+  'limit.connections': { severity: 'warning', rfc: null, rule: 'more connections open at once than are tracked: the quietest were reported early' },
   'internal.error': { severity: 'warning', rfc: null, rule: 'a packet the analysis failed on (a bug: please report it)' },
 };
 

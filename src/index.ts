@@ -6,7 +6,7 @@ import type { AnalysisSink } from './model.js';
 
 export type * from './model.js';
 export { CaptureError } from './capture/reader.js';
-export { DEFAULT_OPTIONS, type AnalyzerOptions } from './analyze/analyzer.js';
+export { DEFAULT_MAX_CONNECTIONS, DEFAULT_OPTIONS, type AnalyzerOptions } from './analyze/analyzer.js';
 export { JsonSink, NdjsonSink, SummarySink, TerminalSink } from './render/sinks.js';
 export { computeAccept } from './http/handshake.js';
 

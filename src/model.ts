@@ -117,8 +117,10 @@ export interface Message {
   opcode: number;
   type: 'text' | 'binary';
   frames: number[];
-  /** bytes on the wire, summed over the frames */
+  /** bytes on the wire, summed over the frames (beyond 2^53 only close: see lengthText) */
   length: number;
+  /** decimal text of a length a number cannot hold exactly (frames claiming 64-bit lengths), else null */
+  lengthText: string | null;
   compressed: boolean;
   inflatedLength: number | null;
   payload: Buffer;

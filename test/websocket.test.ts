@@ -192,6 +192,11 @@ describe('frame rules', () => {
     expect(found.map((f) => f.code)).toEqual(['frame.length-msb-set']);
   });
 
+  it('does not flag 2^63 - 1, the largest length allowed (a double would round it up to 2^63)', () => {
+    expect(checkFrameHeader(h(hex('82 7F 7fffffffffffffff')), { from: 'server', deflate: false })).toEqual([]);
+    expect(checkFrameHeader(h(hex('82 7F 8000000000000000')), { from: 'server', deflate: false }).map((f) => f.code)).toEqual(['frame.length-msb-set']);
+  });
+
   it.each<[string, string, string[]]>([
     ['an empty body', '', []],
     ['1000 with a reason', '03e8 627965', []],

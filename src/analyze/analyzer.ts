@@ -10,7 +10,7 @@ import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from 
 import { Session, type SessionEvents, type SessionOptions } from './session.js';
 import { DEFAULT_MAX_HELD } from '../websocket/parser.js';
 import { DEFAULT_GLOBAL_HOLD_LIMIT, DEFAULT_HOLD_LIMIT, HoldBudget } from '../tcp/reassembly.js';
-import { DEFAULT_MAX_HEAD } from '../http/reader.js';
+import { DEFAULT_MAX_HEAD, DEFAULT_MAX_HEADERS } from '../http/reader.js';
 import { DEFAULT_INFLATE_LIMIT } from '../websocket/inflate.js';
 
 export interface AnalyzerOptions extends Omit<SessionOptions, 'retain'> {
@@ -18,17 +18,26 @@ export interface AnalyzerOptions extends Omit<SessionOptions, 'retain'> {
   closedGrace: number;
   /** seconds (capture time) without a packet after which an open connection is reported as it stands */
   idleTimeout: number;
-  /** bytes held out of order by all connections together */
-  globalReassemblyHold: number;
 }
 
+/** Connections tracked at once; past it, the quietest are reported as they stand. */
+export const DEFAULT_MAX_CONNECTIONS = 10000;
+
 export const DEFAULT_OPTIONS: AnalyzerOptions = {
-  limits: { maxFramePayload: DEFAULT_MAX_HELD, reassemblyHold: DEFAULT_HOLD_LIMIT, maxHttpHead: DEFAULT_MAX_HEAD, inflateLimit: DEFAULT_INFLATE_LIMIT, keepPayload: Infinity },
+  limits: {
+    maxFramePayload: DEFAULT_MAX_HELD,
+    reassemblyHold: DEFAULT_HOLD_LIMIT,
+    globalReassemblyHold: DEFAULT_GLOBAL_HOLD_LIMIT,
+    maxHttpHead: DEFAULT_MAX_HEAD,
+    maxHttpHeaders: DEFAULT_MAX_HEADERS,
+    inflateLimit: DEFAULT_INFLATE_LIMIT,
+    keepPayload: Infinity,
+    maxConnections: DEFAULT_MAX_CONNECTIONS,
+  },
   decodeAs: new Set(),
   sniffBytes: 64 * 1024,
   closedGrace: 5,
   idleTimeout: 600,
-  globalReassemblyHold: DEFAULT_GLOBAL_HOLD_LIMIT,
 };
 
 function captureDiag(code: string, message: string, packet: number | null): Diagnostic {
@@ -53,6 +62,9 @@ export class Analyzer {
   private lastArrival = Date.now();
   private arrived = false;
   private readonly unknownLinks = new Set<number>();
+  /** connections reported early because too many were open at once, and the packet where that first happened */
+  private evicted = 0;
+  private firstEviction: number | null = null;
   private readonly diagnostics: Diagnostic[] = [];
   private readonly summary: Summary = {
     connections: 0,
@@ -68,7 +80,7 @@ export class Analyzer {
     private readonly sink: AnalysisSink,
     private readonly options: AnalyzerOptions = DEFAULT_OPTIONS,
   ) {
-    this.budget = new HoldBudget(options.globalReassemblyHold);
+    this.budget = new HoldBudget(options.limits.globalReassemblyHold);
     this.events = sink.streaming
       ? {
           frame: (c, f, ctx) => sink.frame?.(c, f, ctx),
@@ -156,6 +168,7 @@ export class Analyzer {
       session = undefined;
     }
     if (!session) {
+      if (this.sessions.size >= this.options.limits.maxConnections) this.evict(raw.number);
       session = new Session(this.nextId++, a, { ip: ip.src, port: seg.srcPort }, { ip: ip.dst, port: seg.dstPort }, { ...this.options, retain: !this.sink.streaming }, () => this.firstTs ?? 0, this.budget, this.events);
       this.sessions.set(key, session);
     }
@@ -195,6 +208,24 @@ export class Analyzer {
     }
   }
 
+  /**
+   * More connections are open than may be tracked: the tenth of them that
+   * have been quiet longest are reported as they stand (as an idle timeout
+   * would), so memory stays bounded whatever the capture holds — a flood of
+   * half-open connections, say. A later packet of one of them starts a new
+   * connection.
+   */
+  private evict(packet: number): void {
+    const quiet = [...this.sessions].sort((x, y) => x[1].lastTs - y[1].lastTs || x[1].id - y[1].id);
+    const n = Math.max(1, Math.ceil(this.options.limits.maxConnections / 10));
+    for (const [key, s] of quiet.slice(0, n)) {
+      this.sessions.delete(key);
+      this.report(s);
+    }
+    this.evicted += Math.min(n, quiet.length);
+    this.firstEviction ??= packet;
+  }
+
   private report(s: Session): void {
     if (this.lastFlow?.session === s) this.lastFlow = null;
     const conn: Connection = s.finish();
@@ -212,6 +243,10 @@ export class Analyzer {
     const open = [...this.sessions.values()].sort((x, y) => x.id - y.id);
     this.sessions.clear();
     for (const s of open) this.report(s);
+    if (this.evicted > 0) {
+      const max = this.options.limits.maxConnections;
+      this.diagnostics.push(captureDiag('limit.connections', `more than ${max} connections were open at once (--max-connections ${max}): ${this.evicted} of them, the quietest each time, were reported before they ended, from packet ${this.firstEviction} on; a later packet of one of them starts a new connection`, this.firstEviction));
+    }
     const unjoined = this.defrag.finish();
     if (unjoined > 0) this.diagnostics.push(captureDiag('ip.fragments-incomplete', `${unjoined} fragmented IP datagram${unjoined === 1 ? '' : 's'} never had all fragments captured; their bytes are missing from the streams`, null));
     const diagnostics = [...meta.diagnostics, ...this.diagnostics];

@@ -41,8 +41,14 @@ export interface SessionLimits {
   maxFramePayload: number;
   /** bytes held out of order per TCP direction */
   reassemblyHold: number;
+  /** bytes held out of order by all connections together (for messages; the budget enforces it) */
+  globalReassemblyHold: number;
   /** bytes of one HTTP head */
   maxHttpHead: number;
+  /** header lines of one HTTP head */
+  maxHttpHeaders: number;
+  /** connections tracked at once (the analyzer's limit; here for the messages) */
+  maxConnections: number;
   /** bytes one compressed message may inflate to */
   inflateLimit: number;
   /**
@@ -51,6 +57,12 @@ export interface SessionLimits {
    * Infinity keeps them whole
    */
   keepPayload: number;
+}
+
+/** A byte count as the options take it: 4M, 256M, 1536K. */
+export function holdLimitText(n: number): string {
+  for (const [unit, size] of [['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) if (n >= size && n % size === 0) return `${n / size}${unit}`;
+  return `${n} bytes`;
 }
 
 /** What a feed step returns when it used every byte (shared: nothing writes into it). */
@@ -299,7 +311,12 @@ export class Session {
     if (chunk.kind === 'gap') {
       const framed = d.mode === 'websocket' || d.mode === 'sniff';
       const then = framed ? 'frame decoding goes on' : d.mode === 'await-response' || d.mode === 'http' ? 'this direction is not decoded further' : 'nothing was being decoded here';
-      this.diag({ code: 'tcp.gap', severity: 'warning', message: `${chunk.length} bytes from the ${this.side(dir)} were never captured (capture loss); ${then}`, rfc: null }, chunk.packet, null, this.side(dir));
+      if (chunk.cause === 'limit') {
+        // not lost by the capture: the bytes after the hole were more than the reassembly may hold
+        this.diag({ code: 'limit.reassembly', severity: 'warning', message: `${chunk.length} bytes from the ${this.side(dir)} were given up on: the data that followed them, held out of order, passed the reassembly limit (${holdLimitText(this.limits.reassemblyHold)} per direction, --max-reassembly; ${holdLimitText(this.limits.globalReassemblyHold)} in all, --max-reassembly-total); ${then}`, rfc: null }, chunk.packet, null, this.side(dir));
+      } else {
+        this.diag({ code: 'tcp.gap', severity: 'warning', message: `${chunk.length} bytes from the ${this.side(dir)} were never captured (capture loss); ${then}`, rfc: null }, chunk.packet, null, this.side(dir));
+      }
       this.items.push({ kind: 'gap', bytes: chunk.length, from: this.side(dir) });
       if (framed) {
         d.parser!.gap(chunk.length, chunk.packet, chunk.ts, this.frameEvents(dir));
@@ -339,14 +356,17 @@ export class Session {
   private feedHttp(dir: Dir, data: Buffer, packet: number, ts: number): Buffer {
     const d = this.dirs[dir];
     const isClient = this.side(dir) === 'client';
-    d.http ??= new HttpReader(isClient ? 'request' : 'response', this.limits.maxHttpHead);
+    d.http ??= new HttpReader(isClient ? 'request' : 'response', this.limits.maxHttpHead, this.limits.maxHttpHeaders);
     const r = d.http.push(data, packet, ts);
     if (r.notHttp) {
       this.notHttp(dir);
       return r.rest;
     }
+    if (r.tooManyHeaders !== null) {
+      this.diag({ code: 'http.too-many-headers', severity: 'warning', message: `an HTTP head has ${r.tooManyHeaders} header lines, more than the limit of ${this.limits.maxHttpHeaders} (--max-http-headers): only the first ${this.limits.maxHttpHeaders} are read`, rfc: null }, packet, null, this.side(dir));
+    }
     if (r.tooLarge) {
-      this.diag({ code: 'http.head-too-large', severity: 'warning', message: `an HTTP head grew past ${this.limits.maxHttpHead} bytes without ending; the rest of this direction is not decoded`, rfc: null }, packet, null, this.side(dir));
+      this.diag({ code: 'http.head-too-large', severity: 'warning', message: `an HTTP head grew past ${holdLimitText(this.limits.maxHttpHead)} (--max-http-head) without ending; the rest of this direction is not decoded`, rfc: null }, packet, null, this.side(dir));
       d.mode = 'opaque';
       return EMPTY;
     }
@@ -471,7 +491,7 @@ export class Session {
     this.detection = 'heuristic';
     for (const x of [0, 1] as const) {
       const d = this.dirs[x];
-      d.assembler = new MessageAssembler(() => this.nextMessage++, this.deflate);
+      d.assembler = new MessageAssembler(() => this.nextMessage++, this.deflate, this.limits.maxFramePayload);
       d.parser?.setRules(this.syncRules(x));
       d.parser?.setRun(3);
       if (x === dir) d.mode = 'websocket';
@@ -484,10 +504,11 @@ export class Session {
     return { masked: this.side(dir) === 'client', deflate: this.deflate, maxLength: SYNC_WINDOW };
   }
 
-  /** The frame parser's callbacks for each direction, made once. */
-  private readonly parserEvents: [FrameEvents, FrameEvents] = [this.makeFrameEvents(0), this.makeFrameEvents(1)];
+  /** The frame parser's callbacks for each direction, made once, when a direction first has frames to parse. */
+  private parserEvents: [FrameEvents, FrameEvents] | null = null;
 
   private frameEvents(dir: Dir): FrameEvents {
+    this.parserEvents ??= [this.makeFrameEvents(0), this.makeFrameEvents(1)];
     return this.parserEvents[dir];
   }
 
@@ -535,7 +556,7 @@ export class Session {
     d.mode = 'websocket';
     d.parser = new FrameParser(this.limits.maxFramePayload, this.syncRules(dir));
     if (unsyncedRun > 0) d.parser.startUnsynced(unsyncedRun);
-    d.assembler = new MessageAssembler(() => this.nextMessage++, this.deflate);
+    d.assembler = new MessageAssembler(() => this.nextMessage++, this.deflate, this.limits.maxFramePayload);
   }
 
   /** Client bytes that waited for the response are decoded now, in the mode the response chose. */
@@ -589,8 +610,11 @@ export class Session {
       // RFC 6455 §5.5.1: after sending a Close frame, the endpoint MUST NOT send any more data frames
       findings.push({ code: 'close.data-after-close', severity: 'error', message: `the ${from} sent a data frame after its own Close frame (frame ${d.closeFrame})`, rfc: 'RFC 6455 §5.5.1' });
     }
-    const step = d.assembler!.frame({ index, opcode: h.opcode, fin: h.fin, rsv1: h.rsv1, payload: df.payload, payloadLength: h.payloadLength, complete: df.complete, packet: df.packet });
+    const step = d.assembler!.frame({ index, opcode: h.opcode, fin: h.fin, rsv1: h.rsv1, payload: df.payload, payloadLength: h.payloadLength, payloadLengthText: h.payloadLengthText, complete: df.complete, packet: df.packet });
     findings.push(...step.findings);
+    if (df.payload.length < df.received) {
+      findings.push({ code: 'limit.payload', severity: 'warning', message: `this frame carries ${h.payloadLengthText ?? h.payloadLength} payload bytes; only the first ${holdLimitText(this.limits.maxFramePayload)} were held (--max-frame-payload), so its content is not checked`, rfc: null });
+    }
     let close: Frame['close'] = null;
     if (h.opcode === 0x8) {
       const body = parseCloseBody(df.payload);
@@ -658,6 +682,7 @@ export class Session {
       type,
       frames: m.frames,
       length: m.length,
+      lengthText: m.lengthText,
       compressed: m.compressed,
       inflatedLength: null,
       payload: m.payload,
@@ -681,6 +706,10 @@ export class Session {
           this.diag({ code: 'message.inflate-failed', severity: 'error', message: `compressed ${type} message ${m.index} (${m.length} bytes) does not inflate in its negotiated context (${ctx.rules.takeover ? 'with' : 'without'} context takeover, window ${ctx.rules.windowBits} bits): ${r.detail}`, rfc: 'RFC 7692 §6.2' }, packet, lastFrame, from);
         }
       } else ctx?.loseContext();
+    }
+    if (m.cut && m.frames.length > 1) {
+      // a frame past the limit on its own was told on the frame
+      this.diag({ code: 'limit.payload', severity: 'warning', message: `${type} message ${m.index} is ${m.length} bytes over ${m.frames.length} frames; only the first ${holdLimitText(this.limits.maxFramePayload)} were held (--max-frame-payload), so its content is not checked`, rfc: null }, packet, lastFrame, from);
     }
     const judged = m.compressed ? message.inflatedLength !== null : whole;
     if (type === 'text' && judged && !isUtf8(message.payload)) {

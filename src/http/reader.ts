@@ -22,6 +22,8 @@ export interface PushResult {
   notHttp: boolean;
   /** the head grew past the limit without ending */
   tooLarge: boolean;
+  /** the head had more header lines than the limit (this many): only the first ones are kept */
+  tooManyHeaders: number | null;
 }
 
 type Body =
@@ -31,6 +33,8 @@ type Body =
   | { kind: 'until-close' };
 
 export const DEFAULT_MAX_HEAD = 64 * 1024;
+/** Header lines kept of one head (a browser's handshake has about 15). */
+export const DEFAULT_MAX_HEADERS = 256;
 
 export class HttpReader {
   private parts: Buffer[] = [];
@@ -41,6 +45,7 @@ export class HttpReader {
   constructor(
     readonly role: HttpRole,
     private readonly maxHead = DEFAULT_MAX_HEAD,
+    private readonly maxHeaders = DEFAULT_MAX_HEADERS,
   ) {}
 
   /** Bytes of a head collected so far (an incomplete head at the end of the capture). */
@@ -68,7 +73,7 @@ export class HttpReader {
   }
 
   push(data: Buffer, packet: number, ts: number): PushResult {
-    const result: PushResult = { head: null, rest: Buffer.alloc(0), notHttp: false, tooLarge: false };
+    const result: PushResult = { head: null, rest: Buffer.alloc(0), notHttp: false, tooLarge: false, tooManyHeaders: null };
     let b = this.skipBody(data);
     if (b.length === 0) return result;
 
@@ -95,8 +100,13 @@ export class HttpReader {
       }
       return result;
     }
+    const head = parseHead(all.subarray(0, end));
+    if (head.headers.length > this.maxHeaders) {
+      result.tooManyHeaders = head.headers.length;
+      head.headers.length = this.maxHeaders;
+    }
     result.head = {
-      head: parseHead(all.subarray(0, end)),
+      head,
       packet,
       packets: this.packets,
       ts,

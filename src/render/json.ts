@@ -36,6 +36,17 @@ export function payloadJson(bytes: Buffer, total: number, asText: boolean, opts:
   return truncated ? { base64, truncated: true } : { base64 };
 }
 
+/**
+ * JSON.stringify's replacer for everything not written by hand: a whole
+ * number past 2^53 (a sum of 64-bit lengths frames claimed) goes out as a
+ * decimal string, since JSON readers would round it. Exact lengths carry
+ * their own text (payloadLength, a message's length); these sums are as
+ * close as a double holds them.
+ */
+export function safeNumbers(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value) ? BigInt(value).toString() : value;
+}
+
 function lengthOf(n: number | string): number {
   return typeof n === 'number' ? n : Number.MAX_SAFE_INTEGER;
 }
@@ -106,7 +117,7 @@ export function messageLine(connection: number, m: Message, opts: JsonOptions): 
   const payload = payloadJson(m.payload, inflated ? m.inflatedLength! : m.length, m.type === 'text' && (!m.compressed || inflated), opts);
   return (
     `{"type":"message","connection":${connection},"messageType":"${m.type}","index":${m.index},"from":"${m.from}","opcode":${m.opcode},` +
-    `"frames":[${m.frames.join(',')}],"length":${m.length},"compressed":${m.compressed},"inflatedLength":${m.inflatedLength === null ? 'null' : m.inflatedLength}` +
+    `"frames":[${m.frames.join(',')}],"length":${m.lengthText === null ? m.length : `"${m.lengthText}"`},"compressed":${m.compressed},"inflatedLength":${m.inflatedLength === null ? 'null' : m.inflatedLength}` +
     `${payload ? `,"payload":${JSON.stringify(payload)}` : ''},"complete":${m.complete}}`
   );
 }
@@ -121,7 +132,7 @@ export function messageJson(m: Message, opts: JsonOptions): Record<string, unkno
     opcode: m.opcode,
     type: m.type,
     frames: m.frames,
-    length: m.length,
+    length: m.lengthText ?? m.length,
     compressed: m.compressed,
     inflatedLength: m.inflatedLength,
     ...(payload ? { payload } : {}),

@@ -1,7 +1,7 @@
 // Sinks: where the analysis goes as it is produced. Each writes through a
 // function so the CLI and the tests can both use them.
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary } from '../model.js';
-import { connectionHeadJson, connectionJson, frameLine, messageLine, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
+import { connectionHeadJson, connectionJson, frameLine, messageLine, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { renderSummaryConnection, renderSummaryEnd } from './summary.js';
 import { renderConnection, renderEnd, type TerminalOptions } from './terminal.js';
 import { renderExplain, renderFrame } from './explain.js';
@@ -89,13 +89,13 @@ export class JsonSink implements AnalysisSink {
 
   connection(conn: Connection): void {
     this.start();
-    const text = JSON.stringify(connectionJson(conn, this.opts), null, 2).replace(/\n/g, '\n    ');
+    const text = JSON.stringify(connectionJson(conn, this.opts), safeNumbers, 2).replace(/\n/g, '\n    ');
     this.write(`${this.count++ === 0 ? '\n' : ',\n'}    ${text}`);
   }
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
     this.start();
-    const field = (name: string, value: unknown): string => `  ${JSON.stringify(name)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}`;
+    const field = (name: string, value: unknown): string => `  ${JSON.stringify(name)}: ${JSON.stringify(value, safeNumbers, 2).replace(/\n/g, '\n  ')}`;
     this.write(`${this.count > 0 ? '\n  ' : ''}],\n${[field('capture', capture), field('summary', summary), field('diagnostics', diagnostics)].join(',\n')}\n}\n`);
   }
 }
@@ -200,7 +200,7 @@ export class NdjsonSink implements AnalysisSink {
   ) {}
 
   private line(o: Record<string, unknown>): void {
-    this.write(`${JSON.stringify(o)}\n`);
+    this.write(`${JSON.stringify(o, safeNumbers)}\n`);
   }
 
   frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void {

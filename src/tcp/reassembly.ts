@@ -15,6 +15,12 @@ export interface GapChunk {
   kind: 'gap';
   /** number of bytes missing */
   length: number;
+  /**
+   * why: the capture lost them ('loss'), or a reassembly limit gave up
+   * waiting for them ('limit': out-of-order data past the limit was delivered
+   * after the hole)
+   */
+  cause: 'loss' | 'limit';
   packet: number;
   ts: number;
 }
@@ -33,10 +39,18 @@ export interface AcceptResult {
   conflict: boolean;
 }
 
-/** Bytes held out of order by all directions together; past the limit, holes are given up. */
+/** Bytes (and segments) held out of order by all directions together; past the limits, holes are given up. */
 export class HoldBudget {
   used = 0;
-  constructor(readonly limit: number) {}
+  segments = 0;
+  constructor(
+    readonly limit: number,
+    readonly segmentLimit = DEFAULT_GLOBAL_HOLD_SEGMENTS,
+  ) {}
+
+  get over(): boolean {
+    return this.used > this.limit || this.segments > this.segmentLimit;
+  }
 }
 
 /** The last bytes delivered, to compare a retransmitted copy with the first one. */
@@ -86,6 +100,13 @@ interface Held {
 export const DEFAULT_HOLD_LIMIT = 4 * 1024 * 1024;
 /** Bytes all directions together may hold. */
 export const DEFAULT_GLOBAL_HOLD_LIMIT = 256 * 1024 * 1024;
+/**
+ * Segments one direction, and all together, may hold: the byte limits alone
+ * would let a flood of 1-byte segments cost far more in bookkeeping than in
+ * bytes.
+ */
+export const DEFAULT_HOLD_SEGMENTS = 4096;
+export const DEFAULT_GLOBAL_HOLD_SEGMENTS = 262144;
 
 export class TcpDirection {
   /** next sequence number expected; null until the stream start is known */
@@ -128,14 +149,16 @@ export class TcpDirection {
       return result;
     }
     if (offset > 0) {
-      if (this.held.some((h) => h.seq === seq && h.data.length === payload.length)) {
+      const at = this.heldIndex(seq);
+      const same = this.held[at];
+      if (same && same.seq === seq && same.data.length === payload.length) {
         result.retransmission = true;
         return result;
       }
       // copy: the capture reader's buffer is reused
-      this.hold({ seq, data: Buffer.from(payload), packet, ts });
+      this.hold(at, { seq, data: Buffer.from(payload), packet, ts });
       result.outOfOrder = true;
-      while (this.held.length > 0 && (this.heldBytes > this.holdLimit || this.budget.used > this.budget.limit)) this.giveUpHole(result.chunks);
+      while (this.held.length > 0 && (this.heldBytes > this.holdLimit || this.held.length > DEFAULT_HOLD_SEGMENTS || this.budget.over)) this.giveUpHole(result.chunks, 'limit');
       return result;
     }
     // overlapping what was delivered: the first copy wins (RFC 9293 leaves it open; tshark and Zeek do the same)
@@ -154,7 +177,7 @@ export class TcpDirection {
       return payload.length > 0 ? this.accept(seq, payload, packet, ts) : result;
     }
     if (payload.length > 0) this.deliver(payload, packet, ts, result.chunks);
-    result.chunks.push({ kind: 'gap', length: missing, packet, ts });
+    result.chunks.push({ kind: 'gap', length: missing, cause: 'loss', packet, ts });
     this.next = seqAdd(this.next, missing);
     this.drain(result.chunks);
     return result;
@@ -163,7 +186,7 @@ export class TcpDirection {
   /** At the end of the capture: whatever is held after a hole is delivered after a gap. */
   flush(): Chunk[] {
     const chunks: Chunk[] = [];
-    while (this.held.length > 0) this.giveUpHole(chunks);
+    while (this.held.length > 0) this.giveUpHole(chunks, 'loss');
     return chunks;
   }
 
@@ -176,14 +199,14 @@ export class TcpDirection {
   acked(ack: number, packet: number, ts: number): Chunk[] {
     const out: Chunk[] = [];
     while (this.next !== null && this.held.length > 0 && seqDiff(ack, this.next) > 0 && seqDiff(this.held[0]!.seq, this.next) > 0) {
-      this.giveUpHole(out);
+      this.giveUpHole(out, 'loss');
     }
     // acknowledged bytes never seen, with nothing held after them (the FIN's own number excepted)
     if (this.next !== null && this.held.length === 0) {
       const limit = this.finSeq !== null && seqDiff(ack, this.finSeq) > 0 ? this.finSeq : ack;
       const missing = seqDiff(limit, this.next);
       if (missing > 0 && missing < 2 ** 30) {
-        out.push({ kind: 'gap', length: missing, packet, ts });
+        out.push({ kind: 'gap', length: missing, cause: 'loss', packet, ts });
         this.next = limit;
       }
     }
@@ -195,12 +218,27 @@ export class TcpDirection {
     this.finSeq ??= seqAdd(seq, payloadLength);
   }
 
-  private hold(h: Held): void {
-    let i = this.held.length;
-    while (i > 0 && seqDiff(this.held[i - 1]!.seq, h.seq) > 0) i--;
-    this.held.splice(i, 0, h);
+  /** Where a segment starting at seq goes among the held ones (sorted by seq): the first not before it. */
+  private heldIndex(seq: number): number {
+    const held = this.held;
+    // most segments arrive after the ones held
+    if (held.length === 0 || seqDiff(held[held.length - 1]!.seq, seq) < 0) return held.length;
+    let lo = 0;
+    let hi = held.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (seqDiff(held[mid]!.seq, seq) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private hold(at: number, h: Held): void {
+    if (at === this.held.length) this.held.push(h);
+    else this.held.splice(at, 0, h);
     this.heldBytes += h.data.length;
     this.budget.used += h.data.length;
+    this.budget.segments++;
   }
 
   private deliver(data: Buffer, packet: number, ts: number, out: Chunk[]): void {
@@ -217,16 +255,17 @@ export class TcpDirection {
       this.held.shift();
       this.heldBytes -= h.data.length;
       this.budget.used -= h.data.length;
+      this.budget.segments--;
       if (offset + h.data.length <= 0) continue;
       this.deliver(offset < 0 ? h.data.subarray(-offset) : h.data, h.packet, h.ts, out);
     }
   }
 
-  private giveUpHole(out: Chunk[]): void {
+  private giveUpHole(out: Chunk[], cause: GapChunk['cause']): void {
     const h = this.held[0];
     if (!h || this.next === null) return;
     const missing = seqDiff(h.seq, this.next);
-    out.push({ kind: 'gap', length: missing, packet: h.packet, ts: h.ts });
+    out.push({ kind: 'gap', length: missing, cause, packet: h.packet, ts: h.ts });
     this.next = h.seq;
     this.drain(out);
   }

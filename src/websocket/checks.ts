@@ -48,7 +48,8 @@ export function checkFrameHeader(h: FrameHeader, ctx: FrameContext): Finding[] {
     // RFC 6455 §5.2: "the minimal number of bytes MUST be used to encode the length"
     out.push({ code: 'frame.length-not-minimal', severity: 'warning', message: `a payload length of ${h.payloadLength} is sent in the ${h.lengthCode === 126 ? '16' : '64'}-bit form; the shortest form should be used`, rfc: 'RFC 6455 §5.2' });
   }
-  if (h.lengthCode === 127 && h.payloadLength >= 2 ** 63) {
+  // (a double rounds 2^63 - 1 up to 2^63: the exact text decides)
+  if (h.lengthCode === 127 && h.payloadLengthText !== null && BigInt(h.payloadLengthText) >= 1n << 63n) {
     // RFC 6455 §5.2: "the most significant bit MUST be 0"
     out.push({ code: 'frame.length-msb-set', severity: 'error', message: `the 64-bit payload length ${h.payloadLengthText ?? h.payloadLength} has its most significant bit set`, rfc: 'RFC 6455 §5.2' });
   }

@@ -1,6 +1,7 @@
 // Message assembly (RFC 6455 §5.4): one direction's data frames joined into
 // messages. Control frames may come between fragments and belong to no message.
 import { isControl } from './frame.js';
+import { DEFAULT_MAX_HELD } from './parser.js';
 import type { Finding } from './checks.js';
 
 export interface AssembledMessage {
@@ -9,6 +10,8 @@ export interface AssembledMessage {
   frames: number[];
   /** wire bytes, summed over the frames */
   length: number;
+  /** the exact sum as text when it is past 2^53 (a number would round it), else null */
+  lengthText: string | null;
   /** RSV1 on the first frame under permessage-deflate */
   compressed: boolean;
   payload: Buffer;
@@ -17,6 +20,8 @@ export interface AssembledMessage {
   allCaptured: boolean;
   /** the packet of its last frame */
   lastPacket: number;
+  /** its frames' bytes together passed the limit: only the first `maxHeld` are in payload */
+  cut: boolean;
 }
 
 export interface FrameInput {
@@ -26,6 +31,8 @@ export interface FrameInput {
   rsv1: boolean;
   payload: Buffer;
   payloadLength: number;
+  /** decimal text of a 64-bit length a number cannot hold exactly */
+  payloadLengthText?: string | null;
   /** the frame was captured whole */
   complete?: boolean;
   packet?: number;
@@ -46,9 +53,13 @@ interface OpenMessage {
   frames: number[];
   parts: Buffer[];
   length: number;
+  /** the exact length, kept once it passes 2^53 */
+  exact: bigint | null;
   compressed: boolean;
   allCaptured: boolean;
   lastPacket: number;
+  held: number;
+  cut: boolean;
 }
 
 export class MessageAssembler {
@@ -74,6 +85,8 @@ export class MessageAssembler {
   constructor(
     private readonly allocate: () => number,
     private readonly deflate: boolean,
+    /** payload bytes held per message: a message of many frames costs no more */
+    private readonly maxHeld = DEFAULT_MAX_HELD,
   ) {}
 
   frame(f: FrameInput): AssemblyStep {
@@ -85,7 +98,7 @@ export class MessageAssembler {
         step.findings.push({ code: 'frame.expected-continuation', severity: 'error', message: `a new ${f.opcode === 1 ? 'text' : 'binary'} frame arrived while message ${this.open.index} was still open; a continuation frame was expected`, rfc: 'RFC 6455 §5.4' });
         step.abandoned = this.close(this.open, false);
       }
-      this.open = { index: this.allocate(), opcode: f.opcode, frames: [], parts: [], length: 0, compressed: this.deflate && f.rsv1, allCaptured: true, lastPacket: 0 };
+      this.open = { index: this.allocate(), opcode: f.opcode, frames: [], parts: [], length: 0, exact: null, compressed: this.deflate && f.rsv1, allCaptured: true, lastPacket: 0, held: 0, cut: false };
       this.afterLoss = false;
     } else if (f.opcode === 0x0) {
       if (!this.open) {
@@ -99,8 +112,16 @@ export class MessageAssembler {
     }
     const msg = this.open!;
     msg.frames.push(f.index);
-    msg.parts.push(f.payload);
-    msg.length += f.payloadLength;
+    const room = this.maxHeld - msg.held;
+    if (f.payload.length > room) msg.cut = true;
+    const part = f.payload.length > room ? f.payload.subarray(0, Math.max(0, room)) : f.payload;
+    if (part.length > 0) msg.parts.push(part);
+    msg.held += part.length;
+    const sum = msg.length + f.payloadLength;
+    if (msg.exact !== null || f.payloadLengthText || !Number.isSafeInteger(sum)) {
+      msg.exact = (msg.exact ?? BigInt(msg.length)) + BigInt(f.payloadLengthText ?? f.payloadLength);
+    }
+    msg.length = sum;
     if (f.complete === false) msg.allCaptured = false;
     if (f.packet !== undefined) msg.lastPacket = f.packet;
     step.message = msg.index;
@@ -134,11 +155,13 @@ export class MessageAssembler {
       opcode: msg.opcode,
       frames: msg.frames,
       length: msg.length,
+      lengthText: msg.exact === null ? null : msg.exact.toString(),
       compressed: msg.compressed,
       payload: msg.parts.length === 1 ? msg.parts[0]! : Buffer.concat(msg.parts),
       complete,
       allCaptured: msg.allCaptured,
       lastPacket: msg.lastPacket,
+      cut: msg.cut,
     };
   }
 }

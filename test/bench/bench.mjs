@@ -7,6 +7,7 @@
 // on a capture ten times larger, once each, to show that memory stays flat. Writes nothing but its
 // report (and its captures, under bench-data/, which git ignores).
 //   node test/bench/bench.mjs [--size MB] [--reps N] [--no-large] [--large-size MB]
+//   node test/bench/bench.mjs --hostile   (time and memory of each capture in captures/hostile/)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -102,6 +103,19 @@ function table(file, rows) {
 
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}${tshark ? `, ${spawnSync('tshark', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]}` : ', no tshark'}`);
 console.log(`repetitions: ${reps} (median); peak RSS is the process's VmHWM\n`);
+if (args.includes('--hostile')) {
+  // each hostile capture (captures/hostile/) through the default report and --json: time and peak memory
+  const { readdirSync } = await import('node:fs');
+  const lines = ['| capture | mode | time | peak RSS |', '| --- | --- | ---: | ---: |'];
+  for (const name of readdirSync('captures/hostile').filter((f) => /\.pcap(\.gz)?$/.test(f)).sort()) {
+    for (const mode of [[], ['--json']]) {
+      const r = await measure(process.execPath, [cli, `captures/hostile/${name}`, ...mode]).catch(() => null);
+      lines.push(`| ${name} | ${mode.join(' ') || 'report'} | ${r ? `${r.seconds.toFixed(2)} s` : 'failed'} | ${r ? `${r.peak.toFixed(0)} MB` : '—'} |`);
+    }
+  }
+  console.log(lines.join('\n'));
+  process.exit(0);
+}
 const small = generate(size);
 console.log(table(small, await suite(small, reps, true)));
 if (large) {

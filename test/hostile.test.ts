@@ -1,0 +1,141 @@
+// Hostile input (captures/hostile/, made by captures/gen/hostile.mjs): each
+// capture hits one hard limit or smuggles terminal escape sequences. Each
+// must finish with the diagnostic naming the limit, keep analysing what
+// follows, print nothing raw, and export valid JSON. (Time and memory of
+// each are measured by `npm run bench -- --hostile`, not here.)
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { analyze, codes } from './support/analyze.js';
+import { schemaErrors } from './support/schema.js';
+import type { Connection } from '../src/model.js';
+
+function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** C0 controls but newline, DEL, C1 controls, and the bidirectional overrides and isolates. */
+const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
+
+const H = 'captures/hostile';
+
+/** The codes of every diagnostic of a result: the connections' and the capture's. */
+function allCodes(r: { connections: Connection[]; diagnostics: { code: string }[] }): string[] {
+  return [...r.connections.flatMap((c) => codes(c)), ...r.diagnostics.map((d) => d.code)];
+}
+
+describe('a frame claiming 2^63 - 1 bytes, and one with the top bit set', () => {
+  it('costs only the bytes carried, keeps both lengths exact, and flags only the top bit', async () => {
+    const r = await analyze(`${H}/frame_2e63.pcap`);
+    const c = r.connections[0]!;
+    const client = c.frames.find((f) => f.from === 'client')!;
+    const server = c.frames.find((f) => f.from === 'server')!;
+    expect(client).toMatchObject({ payloadLength: '9223372036854775807', complete: false });
+    expect(client.payload.length).toBe(1000);
+    expect(server).toMatchObject({ payloadLength: '18446744073709551615', complete: false });
+    expect(c.diagnostics.filter((d) => d.code === 'frame.length-msb-set').map((d) => d.from)).toEqual(['server']);
+    expect(c.messages.map((m) => m.lengthText)).toEqual(expect.arrayContaining(['9223372036854775807', '18446744073709551615']));
+  });
+
+  it('exports lengths past 2^53 as strings, in JSON and NDJSON', () => {
+    const doc = JSON.parse(cli([`${H}/frame_2e63.pcap`, '--json']).stdout) as { connections: { frames: { payloadLength: unknown }[]; messages: { length: unknown }[]; counts: { client: { messageBytes: unknown } } }[] };
+    expect(schemaErrors(doc)).toEqual([]);
+    const c = doc.connections[0]!;
+    expect(c.frames.map((f) => f.payloadLength).sort()).toEqual(['18446744073709551615', '9223372036854775807']);
+    expect(c.messages.map((m) => m.length).sort()).toEqual(['18446744073709551615', '9223372036854775807']);
+    // a sum past 2^53 is a string too (as close as a double holds it)
+    expect(typeof c.counts.client.messageBytes).toBe('string');
+    const lines = cli([`${H}/frame_2e63.pcap`, '--ndjson']).stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => l['type'] === 'message').map((m) => m['length']).sort()).toEqual(['18446744073709551615', '9223372036854775807']);
+  });
+
+  it('says so when a frame is larger than the payload held for it (--max-frame-payload)', () => {
+    const r = cli([`${H}/frame_2e63.pcap`, '--ndjson', '--max-frame-payload', '500']);
+    const diags = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['code'] === 'limit.payload');
+    expect(diags.map((d) => d['from']).sort()).toEqual(['client', 'server']);
+    expect(String(diags[0]!['message'])).toMatch(/--max-frame-payload/);
+  });
+});
+
+describe('a decompression bomb (256 MiB of zeros in 256 KB)', () => {
+  it('inflates no further than the limit and says so', async () => {
+    const r = await analyze(`${H}/inflate_bomb.pcap`);
+    const c = r.connections[0]!;
+    expect(codes(c)).toEqual(['message.inflate-limit']);
+    expect(c.messages[0]!).toMatchObject({ compressed: true, inflatedLength: null });
+    expect(c.close.clean).toBe(true);
+  });
+});
+
+describe('100 000 half-open connections, then a WebSocket conversation', () => {
+  it('tracks at most --max-connections at once, says so once, and still analyses the conversation', async () => {
+    const r = await analyze(`${H}/half_open_100k.pcap.gz`);
+    expect(r.summary.connections).toBe(100001);
+    const limit = r.diagnostics.filter((d) => d.code === 'limit.connections');
+    expect(limit).toHaveLength(1);
+    expect(limit[0]!.message).toMatch(/more than 10000 connections were open at once/);
+    const ws = r.connections.filter((c) => c.websocket);
+    expect(ws).toHaveLength(1);
+    expect(ws[0]!.messages.map((m) => m.payload.toString())).toEqual(['still here']);
+    expect(ws[0]!.close.clean).toBe(true);
+  }, 60_000);
+});
+
+describe('oversized HTTP heads', () => {
+  it('gives up a head past --max-http-head, and reads the first --max-http-headers lines of a long one', async () => {
+    const r = await analyze(`${H}/huge_headers.pcap.gz`);
+    const [huge, many] = r.connections;
+    expect(codes(huge!)).toEqual(['http.head-too-large']);
+    expect(huge!.websocket).toBe(false);
+    expect(codes(many!)).toEqual(['http.too-many-headers']);
+    expect(many!.handshake!.outcome).toBe('upgraded');
+    expect(many!.handshake!.request!.headers).toHaveLength(256);
+    expect(many!.messages.map((m) => m.payload.toString())).toEqual(['upgraded']);
+  });
+
+  it('takes other limits when asked', () => {
+    const r = cli([`${H}/huge_headers.pcap.gz`, '--ndjson', '--max-http-head', '2M', '--max-http-headers', '20000']);
+    const found = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['type'] === 'diagnostic').map((d) => d['code']);
+    expect(found).not.toContain('http.head-too-large');
+    expect(found).not.toContain('http.too-many-headers');
+  });
+});
+
+describe('20 000 one-byte segments after a hole', () => {
+  it('gives the hole up at the segment limit, naming the reassembly limit rather than capture loss', async () => {
+    const r = await analyze(`${H}/out_of_order.pcap.gz`);
+    const c = r.connections[0]!;
+    expect(codes(c)).toContain('limit.reassembly');
+    expect(codes(c)).not.toContain('tcp.gap');
+    expect(c.diagnostics.find((d) => d.code === 'limit.reassembly')!.message).toMatch(/--max-reassembly/);
+  });
+});
+
+describe('escape sequences in every field a capture controls', () => {
+  const file = `${H}/escapes.pcap`;
+  it.each([[[]], [['--explain']], [['--ladder']], [['--messages']], [['--hex']], [['--stats']], [['--summary']], [['--frame', '0']], [['--color']]])('prints them escaped (%j)', (args: string[]) => {
+    const r = cli([file, ...args]);
+    expect(r.status).toBe(0);
+    // with --color, the report's own colours are the only escapes: take them out first
+    const text = args.includes('--color') ? r.stdout.replace(/\x1b\[[0-9;]*m/g, '') : r.stdout;
+    const bad = text.split('\n').filter((l) => UNSAFE.test(l));
+    expect(bad).toEqual([]);
+    expect(r.stdout.length).toBeGreaterThan(0);
+  });
+
+  it('prints them escaped in check', () => {
+    const r = cli(['check', file]);
+    expect(r.stdout.split('\n').filter((l) => UNSAFE.test(l))).toEqual([]);
+  });
+
+  it('keeps them intact, as data, in the JSON export', () => {
+    const doc = JSON.parse(cli([file, '--json']).stdout) as { connections: { messages: { payload?: { text?: string } }[] }[] };
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(doc.connections[0]!.messages[0]!.payload!.text).toContain('\x1b]0;pwned\x07');
+  });
+
+  it('is seen for what it is: no diagnostics beyond what the conversation breaks', async () => {
+    const r = await analyze(file);
+    expect(allCodes(r)).toEqual([]);
+  });
+});
