@@ -1,6 +1,6 @@
 // The command as a user runs it: built by `npm install` (prepare) or `npm run build`.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ function run(args: string[], input?: Buffer): { status: number | null; stdout: s
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'wsdissect-cli-'));
+// others may enter it (the permission test runs the command as another user)
+chmodSync(dir, 0o755);
 
 describe('wsdissect', () => {
   it('prints the walkthrough of a capture', () => {
@@ -67,6 +69,20 @@ describe('wsdissect', () => {
     expect(r.stderr).toBe(`wsdissect: ${path}: ${r.stderr.slice(`wsdissect: ${path}: `.length)}`);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain(reason);
+  });
+
+  it('refuses a file it may not read with one line naming it, and exit status 2', () => {
+    const sub = join(dir, 'locked');
+    mkdirSync(sub, { mode: 0o755 });
+    const path = join(sub, 'secret.pcap');
+    writeFileSync(path, readFileSync(TEXTBOOK));
+    chmodSync(path, 0o000);
+    // root reads anything: then the command runs as nobody
+    const asRoot = process.getuid?.() === 0;
+    const r = spawnSync(process.execPath, [CLI, path], { encoding: 'utf8', ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`wsdissect: ${path}: permission denied\n`);
   });
 
   it('decodes a connection without its handshake as WebSocket with --decode-as', () => {
