@@ -111,6 +111,16 @@ describe('20 000 one-byte segments after a hole', () => {
   });
 });
 
+describe('a megabyte that looks like frame headers everywhere, after a loss', () => {
+  it('never finds a frame in it, says how much could not be framed, and reads what comes after', async () => {
+    const r = await analyze(`${H}/resync_flood.pcap.gz`);
+    const c = r.connections[0]!;
+    expect(codes(c).sort()).toEqual(['close.not-echoed', 'tcp.gap', 'ws.unframed']);
+    expect(c.diagnostics.find((d) => d.code === 'ws.unframed')!.message).toMatch(/^1048576 bytes from the server could not be framed/);
+    expect(c.frames.map((f) => [f.from, f.opcode])).toEqual([['server', 1], ['client', 8]]);
+  });
+});
+
 describe('escape sequences in every field a capture controls', () => {
   const file = `${H}/escapes.pcap`;
   it.each([[[]], [['--explain']], [['--ladder']], [['--messages']], [['--hex']], [['--stats']], [['--summary']], [['--frame', '0']], [['--color']]])('prints them escaped (%j)', (args: string[]) => {

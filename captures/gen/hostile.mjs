@@ -18,6 +18,8 @@
 //                           ends within the head limit), then a handshake with
 //                           1000 header lines (the limit reads the first 256)
 //   out_of_order.pcap.gz    a hole, then 20 000 one-byte segments after it
+//   resync_flood.pcap.gz    after a loss, 1 MiB in which every offset looks like
+//                           a frame header but no chain of frames is confirmed
 //   escapes.pcap            terminal escape sequences, C1 controls and
 //                           bidirectional overrides in the URL, headers,
 //                           subprotocol, payloads and the close reason
@@ -236,6 +238,23 @@ function write(name, bytes) {
   tcp.send('server', frame({ opcode: 8, payload: closeBody(1000, '') }));
   tcp.close();
   write('out_of_order.pcap.gz', gzipSync(pcap.bytes(), { level: 9 }));
+}
+
+{
+  // after bytes lost by the capture, a megabyte in which every offset could
+  // start a frame (82 7e ff ff: a binary frame of 65535 bytes) but no chain
+  // of frames is ever confirmed: the search for a frame boundary must stay
+  // linear, not start over at every segment
+  const pcap = new Pcap();
+  const tcp = new Tcp(pcap, CLIENT, SERVER).open().send('client', request()).send('server', response());
+  tcp.send('server', frame({ opcode: 1, payload: Buffer.from('before the loss') }));
+  tcp.seq.server += 100; // never captured; the client's ACK below says it was sent
+  const junk = Buffer.alloc(1024 * 1024);
+  for (let i = 0; i < junk.length; i += 4) junk.set([0x82, 0x7e, 0xff, 0xff], i);
+  tcp.send('server', junk);
+  tcp.send('client', frame({ opcode: 8, masked: true, payload: closeBody(1000, '') }));
+  tcp.close();
+  write('resync_flood.pcap.gz', gzipSync(pcap.bytes(), { level: 9 }));
 }
 
 {
