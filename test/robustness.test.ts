@@ -199,3 +199,22 @@ describe('the HTTP head reader', () => {
     );
   });
 });
+
+describe('a failure inside the analysis of one connection', () => {
+  it('becomes an internal.error diagnostic, and the other connections are reported', async () => {
+    const seen: number[] = [];
+    let diagnostics: { code: string; message: string }[] = [];
+    const sink: AnalysisSink = {
+      connection: (c) => {
+        if (c.id === 0) throw new Error('a renderer bug');
+        seen.push(c.id);
+      },
+      end: (_capture, _summary, d) => {
+        diagnostics = d;
+      },
+    };
+    await analyzeCapture('captures/hostile/huge_headers.pcap.gz', sink);
+    expect(seen).toEqual([1]);
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([['internal.error', 'connection 0 could not be reported: a renderer bug']]);
+  });
+});

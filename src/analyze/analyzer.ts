@@ -95,15 +95,7 @@ export class Analyzer {
     try {
       this.decode(raw);
     } catch (err) {
-      this.diagnostics.push({
-        code: 'internal.error',
-        severity: 'warning',
-        message: `packet ${raw.number} could not be analysed: ${err instanceof Error ? err.message : String(err)}`,
-        rfc: null,
-        packet: raw.number,
-        frame: null,
-        from: null,
-      });
+      this.internalError(`packet ${raw.number} could not be analysed`, err, raw.number);
     }
   }
 
@@ -226,9 +218,36 @@ export class Analyzer {
     this.firstEviction ??= packet;
   }
 
+  /** A connection is over: it goes to the sink. A failure in it is a diagnostic; the others go on. */
   private report(s: Session): void {
     if (this.lastFlow?.session === s) this.lastFlow = null;
-    const conn: Connection = s.finish();
+    let conn: Connection;
+    try {
+      conn = s.finish();
+    } catch (err) {
+      this.internalError(`connection ${s.id} could not be finished`, err, null);
+      return;
+    }
+    try {
+      this.deliver(conn);
+    } catch (err) {
+      this.internalError(`connection ${s.id} could not be reported`, err, null);
+    }
+  }
+
+  private internalError(what: string, err: unknown, packet: number | null): void {
+    this.diagnostics.push({
+      code: 'internal.error',
+      severity: 'warning',
+      message: `${what}: ${err instanceof Error ? err.message : String(err)}`,
+      rfc: null,
+      packet,
+      frame: null,
+      from: null,
+    });
+  }
+
+  private deliver(conn: Connection): void {
     const sum = this.summary;
     sum.connections++;
     if (conn.websocket) sum.websocketConnections++;
