@@ -155,13 +155,3 @@ export function connectionHeadJson(c: Connection): Record<string, unknown> {
     counts: c.counts,
   };
 }
-
-export function connectionJson(c: Connection, opts: JsonOptions): Record<string, unknown> {
-  return {
-    ...connectionHeadJson(c),
-    frames: c.frames.map((f) => frameJson(f, c, opts)),
-    messages: c.messages.map((m) => messageJson(m, opts)),
-    timeline: c.timeline,
-    diagnostics: c.diagnostics,
-  };
-}

@@ -1,7 +1,7 @@
 // Sinks: where the analysis goes as it is produced. Each writes through a
 // function so the CLI and the tests can both use them.
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary } from '../model.js';
-import { connectionHeadJson, connectionJson, frameLine, messageLine, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
+import { connectionHeadJson, frameJson, frameLine, messageJson, messageLine, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { renderSummaryConnection, renderSummaryEnd } from './summary.js';
 import { renderConnection, renderEnd, type TerminalOptions } from './terminal.js';
 import { renderExplain, renderFrame } from './explain.js';
@@ -87,10 +87,37 @@ export class JsonSink implements AnalysisSink {
     this.write(`{\n  "schemaVersion": ${SCHEMA_VERSION},\n  "tool": ${JSON.stringify(TOOL)},\n  "connections": [`);
   }
 
+  /**
+   * A connection is written piece by piece, never as one string: its own
+   * fields indented, then each frame, message, timeline entry and diagnostic
+   * on a line of its own (compact), so that a long connection costs no more
+   * than its pieces and the file stays easy to read and to grep.
+   */
   connection(conn: Connection): void {
     this.start();
-    const text = JSON.stringify(connectionJson(conn, this.opts), safeNumbers, 2).replace(/\n/g, '\n    ');
-    this.write(`${this.count++ === 0 ? '\n' : ',\n'}    ${text}`);
+    const head = JSON.stringify(connectionHeadJson(conn), safeNumbers, 2).replace(/\n/g, '\n    ');
+    // the head's closing brace goes; the lists follow
+    this.write(`${this.count++ === 0 ? '\n' : ',\n'}    ${head.slice(0, head.lastIndexOf('\n'))}`);
+    this.list('frames', conn.frames, (f) => frameJson(f, conn, this.opts));
+    this.list('messages', conn.messages, (m) => messageJson(m, this.opts));
+    this.list('timeline', conn.timeline, (e) => e);
+    this.list('diagnostics', conn.diagnostics, (d) => d);
+    this.write('\n    }');
+  }
+
+  /**
+   * One list field of a connection, an item per line. (No replacer: frames
+   * and messages carry lengths past 2^53 as text already, and a replacer
+   * would make JSON.stringify several times slower.)
+   */
+  private list<T>(name: string, items: readonly T[], json: (item: T) => unknown): void {
+    if (items.length === 0) {
+      this.write(`,\n      "${name}": []`);
+      return;
+    }
+    this.write(`,\n      "${name}": [`);
+    for (let i = 0; i < items.length; i++) this.write(`${i === 0 ? '\n' : ',\n'}        ${JSON.stringify(json(items[i]!))}`);
+    this.write('\n      ]');
   }
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
