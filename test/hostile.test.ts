@@ -133,6 +133,18 @@ describe('escape sequences in every field a capture controls', () => {
     expect(r.stdout.length).toBeGreaterThan(0);
   });
 
+  it('cuts the long lines they make to the width, with a marker', () => {
+    const r = cli([file, '--width', '80', '--preview', '20']);
+    const lines = r.stdout.split('\n');
+    // the frame table's columns are fixed (its payload column takes --preview characters): the rest keeps to the width
+    expect(lines.filter((l) => !/[│┌└├]/.test(l) && [...l].length > 80)).toEqual([]);
+    const table = lines.filter((l) => l.includes('│'));
+    expect(table.length).toBeGreaterThan(0);
+    expect(new Set(table.map((l) => [...l].length)).size).toBe(1);
+    // the header line full of escapes is cut, and says so
+    expect(lines.find((l) => l.includes('X-Evil:'))).toMatch(/…$/);
+  });
+
   it('prints them escaped in check', () => {
     const r = cli(['check', file]);
     expect(r.stdout.split('\n').filter((l) => UNSAFE.test(l))).toEqual([]);

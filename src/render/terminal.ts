@@ -81,23 +81,26 @@ function walkthrough(conn: Connection, opts: TerminalOptions, p: Paint): string[
   return lines;
 }
 
-function handshakeSection(conn: Connection, p: Paint): string[] {
+function handshakeSection(conn: Connection, width: number, p: Paint): string[] {
   const hs = conn.handshake;
   if (!hs) return [];
   const lines = [p.bold('Handshake')];
+  // a header line is cut to the width (a capture may carry a megabyte of one)
+  const header = (n: string, v: string): string => `    ${sanitize(n)}: ${cut(sanitize(v), Math.max(20, width - 6 - Array.from(sanitize(n)).length))}`;
   const req = hs.request;
   lines.push(`  Request (packet ${req.packet}), client → server`);
-  lines.push(`    ${sanitize(`${req.method} ${req.target} ${req.version}`)}`);
-  for (const [n, v] of req.headers) lines.push(`    ${sanitize(n)}: ${cut(sanitize(v), 160)}`);
+  lines.push(`    ${cut(sanitize(`${req.method} ${req.target} ${req.version}`), Math.max(20, width - 4))}`);
+  for (const [n, v] of req.headers) lines.push(header(n, v));
   const res = hs.response;
   if (res) {
     lines.push(`  Response (packet ${res.packet}), server → client`);
-    lines.push(`    ${sanitize(`${res.version} ${res.status} ${res.reason}`)}`);
-    for (const [n, v] of res.headers) lines.push(`    ${sanitize(n)}: ${cut(sanitize(v), 160)}`);
+    lines.push(`    ${cut(sanitize(`${res.version} ${res.status} ${res.reason}`), Math.max(20, width - 4))}`);
+    for (const [n, v] of res.headers) lines.push(header(n, v));
   } else {
     lines.push('  Response: none captured');
   }
-  const row = (label: string, value: string): string => `  ${label.padEnd(22)}${value}`;
+  // a row's value wraps under itself when it is longer than the width
+  const row = (label: string, value: string): string => wrap(value, width, `  ${label.padEnd(22)}`, ' '.repeat(24)).join('\n');
   lines.push(row('Sec-WebSocket-Key', hs.key === null ? '(missing)' : sanitize(hs.key)));
   if (hs.outcome === 'upgraded') {
     lines.push(row('Accept (received)', hs.accept === null ? '(missing)' : sanitize(hs.accept)));
@@ -187,7 +190,11 @@ function frameTable(conn: Connection, opts: TerminalOptions, p: Paint): string[]
   return [p.bold(`Frames (${conn.frames.length})`), ...lines.map((l) => `  ${l}`)];
 }
 
-function closeSection(conn: Connection, p: Paint): string[] {
+function closeSection(conn: Connection, width: number, p: Paint): string[] {
+  return closeLines(conn, p).flatMap((l) => (visibleLength(l) > width ? wrap(l.trimStart(), width, '  ', '    ') : [l]));
+}
+
+function closeLines(conn: Connection, p: Paint): string[] {
   const lines = [p.bold('Close')];
   const cs = conn.close;
   const t = conn.tcp.teardown;
@@ -236,9 +243,9 @@ export function renderConnection(conn: Connection, opts: TerminalOptions): strin
   const story = tellStory(conn);
   if (story.length > 0) sections.push([p.bold('In short'), ...story.flatMap((s) => wrap(s, opts.width, '  • ', '    '))]);
   sections.push(walkthrough(conn, opts, p));
-  sections.push(handshakeSection(conn, p));
+  sections.push(handshakeSection(conn, opts.width, p));
   sections.push(frameTable(conn, opts, p));
-  sections.push(closeSection(conn, p));
+  sections.push(closeSection(conn, opts.width, p));
   const diags = conn.diagnostics;
   sections.push([p.bold(`Diagnostics (${diags.length})`), ...(diags.length > 0 ? diags.map((d) => diagnosticLine(d, p)) : ['  none'])]);
   const rule = '═'.repeat(Math.min(opts.width, title.length));

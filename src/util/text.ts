@@ -27,11 +27,27 @@ export function sanitize(text: string): string {
   return out;
 }
 
-/** Cuts a string to at most `max` characters (code points), marking the cut with an ellipsis. */
+/** What sanitize writes for one character: kept whole when a cut falls in it. */
+const TOKEN = /\\x[0-9a-f]{2}|\\u\{[0-9a-f]+\}|\\[nrt]|[\s\S]/gu;
+
+/**
+ * Cuts a string to at most `max` characters (code points), marking the cut
+ * with an ellipsis; an escape sanitize wrote (\x1b, \u{202e}) is never cut
+ * in the middle.
+ */
 export function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
   const chars = Array.from(text);
   if (chars.length <= max) return text;
-  return `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+  let out = '';
+  let used = 0;
+  for (const [token] of text.matchAll(TOKEN)) {
+    const n = token.length === 1 ? 1 : Array.from(token).length;
+    if (used + n > max - 1) break;
+    out += token;
+    used += n;
+  }
+  return `${out}…`;
 }
 
 /** A short, safe preview of payload bytes: quoted text when it is UTF-8, else hex. */
@@ -42,10 +58,11 @@ export function previewPayload(payload: Buffer, max = 32): string {
   for (let drop = 0; drop <= 3 && drop < head.length; drop++) {
     const b = head.subarray(0, head.length - drop);
     if (isUtf8(b) && (drop === 0 || head.length < payload.length)) {
-      const text = b.toString('utf8');
+      // escaped first, then cut: what is shown is at most `max` characters
+      const text = sanitize(b.toString('utf8'));
       const cutText = cut(text, max);
       const more = cutText !== text || head.length < payload.length;
-      return `"${sanitize(more && !cutText.endsWith('…') ? `${cutText}…` : cutText)}"`;
+      return `"${more && !cutText.endsWith('…') ? `${cutText}…` : cutText}"`;
     }
   }
   const hexBytes = Math.max(1, Math.floor(max / 3));
@@ -87,9 +104,10 @@ export function lenientUtf8(bytes: Buffer): string {
 /** A short, safe, quoted preview of bytes meant as text, valid UTF-8 or not. */
 export function previewText(payload: Buffer, max = 32): string {
   const head = payload.subarray(0, max * 4);
-  const text = cut(lenientUtf8(head), max);
+  // escaped first, then cut: what is shown is at most `max` characters
+  const text = cut(sanitize(lenientUtf8(head)), max);
   const more = head.length < payload.length && !text.endsWith('…');
-  return `"${sanitize(more ? `${text}…` : text)}"`;
+  return `"${more ? `${text}…` : text}"`;
 }
 
 /** Words laid out in lines of at most `width` characters: the first line starts with `indent`, the others with `rest`. */
