@@ -46,6 +46,9 @@ describe('HTTP heads', () => {
     expect(parseRequestLine('GET /chat?room=1 HTTP/1.1')).toEqual({ method: 'GET', target: '/chat?room=1', version: 'HTTP/1.1' });
     expect(parseStatusLine('HTTP/1.1 101 Switching Protocols')).toEqual({ version: 'HTTP/1.1', status: 101, reason: 'Switching Protocols' });
     expect(parseStatusLine('HTTP/1.1 204')).toEqual({ version: 'HTTP/1.1', status: 204, reason: '' });
+    // a status code is 100-999: three digits starting with 0 are not one (and the export's schema says so)
+    expect(parseStatusLine('HTTP/1.1 001 Odd')).toBeNull();
+    expect(parseStatusLine('HTTP/1.1 999 Odd')).toEqual({ version: 'HTTP/1.1', status: 999, reason: 'Odd' });
     expect(parseRequestLine('\x16\x03\x01 hello')).toBeNull();
   });
 });

@@ -19,7 +19,8 @@ export interface ParsedHead {
 }
 
 const REQUEST_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+) (\S+) (HTTP\/\d(?:\.\d)?)$/;
-const STATUS_LINE = /^(HTTP\/\d(?:\.\d)?) (\d{3})(?: (.*))?$/;
+// a status code is three digits, 100-999 (RFC 9110 §15): "001" is not a status line
+const STATUS_LINE = /^(HTTP\/\d(?:\.\d)?) ([1-9]\d{2})(?: (.*))?$/;
 
 /** Offset just past the blank line that ends a head, or -1 while it is incomplete. */
 export function findHeadEnd(b: Buffer, from = 0): number {
