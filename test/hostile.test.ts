@@ -161,3 +161,26 @@ describe('escape sequences in every field a capture controls', () => {
     expect(allCodes(r)).toEqual([]);
   });
 });
+
+describe('a flood of broken frames (found by the fuzzer: captures/fuzz/hang-792e21ae2300.pcap.gz)', () => {
+  const file = 'captures/fuzz/hang-792e21ae2300.pcap.gz';
+  it('lists the first diagnostics of each code in the terminal, and counts the rest', { timeout: 60_000 }, () => {
+    const out = cli([file]).stdout;
+    const lines = out.split('\n');
+    const more = lines.filter((l) => l.includes('… and'));
+    expect(more.length).toBeGreaterThan(0);
+    for (const l of more) expect(l).toMatch(/^ {2}… and \d+ more [a-z.-]+ \(--json or --ndjson lists every one\)$/);
+    const shown = lines.filter((l) => /^ {2}error {3}frame\.reserved-opcode/.test(l));
+    expect(shown).toHaveLength(20);
+    const check = cli(['check', file]).stdout;
+    expect(check).toMatch(/… and \d+ more frame\.reserved-opcode/);
+  });
+
+  it('lists every one in the JSON export', async () => {
+    const r = await analyze(file);
+    const all = r.connections[0]!.diagnostics.filter((d) => d.code === 'frame.reserved-opcode').length;
+    const doc = JSON.parse(cli([file, '--json']).stdout) as { connections: { diagnostics: { code: string }[] }[] };
+    expect(doc.connections[0]!.diagnostics.filter((d) => d.code === 'frame.reserved-opcode')).toHaveLength(all);
+    expect(all).toBeGreaterThan(1000);
+  }, 60_000);
+});

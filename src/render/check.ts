@@ -1,6 +1,7 @@
 // The check report, for CI: per connection a verdict and its diagnostics by
 // severity, each with where it happened and the RFC section. Reads the
 // analysis result only.
+import { capByCode, omittedLine } from './capped.js';
 import type { CaptureInfo, Connection, Diagnostic, Severity, Summary } from '../model.js';
 import { plural } from '../analyze/annotate.js';
 import { sanitize } from '../util/text.js';
@@ -34,7 +35,8 @@ function grouped(list: readonly Diagnostic[]): string[] {
     const these = list.filter((d) => d.severity === severity);
     if (these.length === 0) continue;
     out.push(`    ${severity === 'info' ? 'info' : `${severity}s`} (${these.length})`);
-    out.push(...these.map(line));
+    const { shown, omitted } = capByCode(these);
+    out.push(...shown.map(line), ...omitted.map(([code, n]) => `      ${omittedLine(code, n)}`));
   }
   return out;
 }

@@ -14,6 +14,7 @@ import { tellStory } from './story.js';
 import type { RenderOptions } from './options.js';
 import { paint, type Paint, visibleLength } from './paint.js';
 import { messageOf } from './lookup.js';
+import { capByCode, omittedLine } from './capped.js';
 
 export interface TerminalOptions extends RenderOptions {
   /** characters of payload preview in the frame table */
@@ -247,7 +248,8 @@ export function renderConnection(conn: Connection, opts: TerminalOptions): strin
   sections.push(frameTable(conn, opts, p));
   sections.push(closeSection(conn, opts.width, p));
   const diags = conn.diagnostics;
-  sections.push([p.bold(`Diagnostics (${diags.length})`), ...(diags.length > 0 ? diags.map((d) => diagnosticLine(d, p)) : ['  none'])]);
+  const { shown, omitted } = capByCode(diags);
+  sections.push([p.bold(`Diagnostics (${diags.length})`), ...(diags.length > 0 ? [...shown.map((d) => diagnosticLine(d, p)), ...omitted.map(([code, n]) => `  ${p.dim(omittedLine(code, n))}`)] : ['  none'])]);
   const rule = '═'.repeat(Math.min(opts.width, title.length));
   const body = sections.filter((s) => s.length > 0).map((s) => s.join('\n')).join('\n\n');
   return `${rule}\n${p.bold(title)}\n${rule}\n\n${body}\n`;
