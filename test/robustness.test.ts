@@ -21,6 +21,7 @@ import { parseHead, parseRequestLine, parseStatusLine } from '../src/http/head.j
 import { checkDeflateResponse, deflateRules, parseDeflate } from '../src/http/deflate.js';
 import { checkRequest, checkResponse, describeHandshake, parseExtensions, splitOffers } from '../src/http/handshake.js';
 import { PcapngReader } from '../src/capture/pcapng.js';
+import { Defragmenter, MAX_FRAGMENTS } from '../src/ip/defrag.js';
 import { analyzeCapture, CaptureError } from '../src/index.js';
 import type { AnalysisSink, HttpRequest, HttpResponse } from '../src/model.js';
 
@@ -216,5 +217,19 @@ describe('a failure inside the analysis of one connection', () => {
     await analyzeCapture('captures/hostile/huge_headers.pcap.gz', sink);
     expect(seen).toEqual([1]);
     expect(diagnostics.map((d) => [d.code, d.message])).toEqual([['internal.error', 'connection 0 could not be reported: a renderer bug']]);
+  });
+});
+
+describe('IP fragment reassembly under a flood of fragments', () => {
+  it('drops a datagram sent in more than MAX_FRAGMENTS pieces instead of checking them all at each one', () => {
+    const d = new Defragmenter();
+    // the last fragment first, then the same first fragment over and over: never complete
+    expect(d.add('k', 8, false, Buffer.alloc(8), 0)).toBeNull();
+    for (let i = 0; i < MAX_FRAGMENTS * 4; i++) expect(d.add('k', 16, true, Buffer.alloc(8), 0)).toBeNull();
+    expect(d.finish()).toBeGreaterThanOrEqual(1);
+    // a datagram in few pieces is still joined
+    const e = new Defragmenter();
+    expect(e.add('j', 8, false, Buffer.from('world!!!'), 0)).toBeNull();
+    expect(e.add('j', 0, true, Buffer.from('hello, w'), 0)?.toString()).toBe('hello, wworld!!!');
   });
 });

@@ -14,6 +14,13 @@ export const DEFAULT_FRAGMENT_LIMITS: FragmentLimits = { maxDatagrams: 1024, tim
 
 /** IPv4's largest datagram; IPv6 without jumbograms is the same. */
 const MAX_DATAGRAM = 65535;
+/**
+ * Fragments one datagram may have: 45 carry 64 KiB at an Ethernet MTU, and
+ * the smallest legal ones (8 bytes) need 8192. A datagram sent in more
+ * pieces than this (duplicates count) is dropped: checking for completeness
+ * costs the number of pieces at each new one.
+ */
+export const MAX_FRAGMENTS = 1024;
 
 interface Pending {
   firstTs: number;
@@ -46,6 +53,11 @@ export class Defragmenter {
       this.pending.set(key, p);
     }
     if (offset + data.length > MAX_DATAGRAM) {
+      this.pending.delete(key);
+      this.dropped++;
+      return null;
+    }
+    if (p.pieces.length >= MAX_FRAGMENTS) {
       this.pending.delete(key);
       this.dropped++;
       return null;

@@ -8,7 +8,7 @@ import { renderExplain, renderFrame } from './explain.js';
 import { renderLadder } from './ladder.js';
 import { renderTranscript } from './transcript.js';
 import { renderHex } from './hex.js';
-import { renderConnectionsTable, renderStats } from './stats.js';
+import { connectionRow, type ConnectionRow, renderConnectionsTable, renderStats } from './stats.js';
 import { paint } from './paint.js';
 import { type FailOn, fails, renderCheckConnection, renderCheckEnd } from './check.js';
 
@@ -22,7 +22,8 @@ export type View = 'report' | 'explain' | 'ladder' | 'messages' | 'hex' | 'stats
  * at a time (with --stats, the connections table at the end needs them all).
  */
 export class TerminalSink implements AnalysisSink {
-  private readonly seen: Connection[] = [];
+  /** with --stats, each connection's row of the final table (only the row: the connection itself is not kept) */
+  private readonly rows: ConnectionRow[] = [];
 
   constructor(
     private readonly write: Write,
@@ -53,11 +54,11 @@ export class TerminalSink implements AnalysisSink {
     const parts = this.views.map((v) => this.render(v, conn));
     const title = only ? '' : `${paint(this.opts.color).bold(`Connection ${conn.id}: ${endpointText(conn.client)} (client) ⇄ ${endpointText(conn.server)} (server)`)}\n`;
     this.write(`${title}${parts.join('\n')}\n`);
-    if (this.views.includes('stats')) this.seen.push(conn);
+    if (this.views.includes('stats')) this.rows.push(connectionRow(conn));
   }
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
-    if (this.seen.length > 1) this.write(`${renderConnectionsTable(this.seen, this.opts)}\n`);
+    if (this.rows.length > 1) this.write(`${renderConnectionsTable(this.rows, this.opts)}\n`);
     this.write(renderEnd(capture, summary, diagnostics, this.opts.color, this.opts.width));
   }
 }

@@ -275,7 +275,10 @@ function minimumText(give: Give, cells: string[]): number {
   if (give === 'none') return Infinity;
   // room for "127.0.0.1:" on one line
   if (give === 'address') return 10;
-  return Math.max(1, ...cells.flatMap((c) => c.split(/\s+/).map(visibleLength)));
+  // (a loop: a spread of every word of a long table would overflow the stack)
+  let widest = 1;
+  for (const c of cells) for (const word of c.split(/\s+/)) widest = Math.max(widest, visibleLength(word));
+  return widest;
 }
 
 /**
@@ -341,6 +344,9 @@ const RULE = { mid: '─', 'left-mid': '├', 'mid-mid': '┼', 'right-mid': '�
  * short header without the spaces; when none fits, the columns are squeezed
  * (and a width too small for any table cuts the lines).
  */
+/** Rows laid out by cli-table3 at once. */
+const TABLE_CHUNK = 50;
+
 function drawTable(spec: TableSpec, opts: RenderOptions): string[] {
   const p = paint(opts.color);
   const budget = Math.max(0, opts.width - INDENT.length);
@@ -362,13 +368,15 @@ function drawTable(spec: TableSpec, opts: RenderOptions): string[] {
   }
   colWidths ??= fitWidths(spec, layout, budget, true).widths;
   const pad = 2 * layout.padding;
-  const table = new Table({
-    style: { ...TABLE_STYLE, 'padding-left': layout.padding, 'padding-right': layout.padding },
-    chars: COMPACT,
-    colAligns: spec.columns.map((c) => c.align),
-    colWidths,
-    wordWrap: true,
-  });
+  const widths = colWidths;
+  const newTable = (): InstanceType<typeof Table> =>
+    new Table({
+      style: { ...TABLE_STYLE, 'padding-left': layout.padding, 'padding-right': layout.padding },
+      chars: COMPACT,
+      colAligns: spec.columns.map((c) => c.align),
+      colWidths: widths,
+      wordWrap: true,
+    });
   const rules = new Set(spec.rules ?? []);
   const draw = (row: Cell[], painted: boolean, afterSpan: boolean, rule: boolean): Table.Cell[] => {
     let col = 0;
@@ -385,11 +393,20 @@ function drawTable(spec: TableSpec, opts: RenderOptions): string[] {
     });
   };
   const spans = (row: Cell[] | undefined): boolean => row !== undefined && row.some((c) => spanOf(c) > 1);
-  layout.head.forEach((row, i) => table.push(draw(row, true, spans(layout.head[i - 1]), false)));
-  spec.rows.forEach((row, i) => table.push(draw(row, false, spans(i === 0 ? layout.head[layout.head.length - 1] : spec.rows[i - 1]), rules.has(i))));
-  return table
-    .toString()
-    .split('\n')
+  // cli-table3's layout costs the square of its rows: a long table (a capture
+  // of thousands of connections) is laid out in chunks with the same column
+  // widths, joined into one
+  const lines: string[] = [];
+  for (let at = 0; at === 0 || at < spec.rows.length; at += TABLE_CHUNK) {
+    const table = newTable();
+    if (at === 0) layout.head.forEach((row, i) => table.push(draw(row, true, spans(layout.head[i - 1]), false)));
+    for (let i = at; i < Math.min(spec.rows.length, at + TABLE_CHUNK); i++) table.push(draw(spec.rows[i]!, false, spans(i === 0 ? layout.head[layout.head.length - 1] : spec.rows[i - 1]), rules.has(i)));
+    const part = table.toString().split('\n');
+    const last = at + TABLE_CHUNK >= spec.rows.length;
+    // a later chunk's top border, and an earlier one's bottom border, go
+    lines.push(...part.slice(at === 0 ? 0 : 1, last ? part.length : part.length - 1));
+  }
+  return lines
     .map((l) => (visibleLength(l) > budget ? cut(l, budget) : l))
     .map((l) => `${INDENT}${l}`.trimEnd());
 }
@@ -484,6 +501,10 @@ function trafficTable(s: ConnectionStats): TableSpec | null {
 export function renderStats(conn: Connection, opts: RenderOptions): string {
   const s = connectionStats(conn);
   const title = `Statistics, connection ${conn.id}: ${endpoint(conn.client)} (client) ⇄ ${endpoint(conn.server)} (server)`;
+  if (!conn.websocket && conn.handshake === null) {
+    // no WebSocket and no attempt at one: a line says it (a capture may hold thousands of these)
+    return `${cut(title, Math.max(1, opts.width))}\n${cut(`${INDENT}Not WebSocket: ${plural(s.packets, 'packet')} over ${seconds(s.duration)}.`, Math.max(1, opts.width))}\n`;
+  }
   const lines = [cut(title, Math.max(1, opts.width)), ...drawTable(keyValues(conn, s), opts)];
   const traffic = trafficTable(s);
   if (traffic) lines.push('', ...drawTable(traffic, opts));
@@ -510,23 +531,29 @@ export function verdict(conn: Connection): string {
 }
 
 /** One row per connection of the capture: who, whether and how WebSocket, how much, how long, how it ended. */
-export function renderConnectionsTable(conns: Connection[], opts: RenderOptions): string {
-  const rows: Cell[][] = conns.map((conn) => {
-    const s = connectionStats(conn);
-    const d = s.diagnostics;
-    return [
-      String(conn.id),
-      endpoint(conn.client),
-      endpoint(conn.server),
-      conn.detection ?? DASH,
-      String(s.packets),
-      String(conn.frames.length),
-      String(conn.messages.length),
-      s.duration === null ? DASH : `${s.duration.toFixed(3)} s`,
-      `${d.error}/${d.warning}/${d.info}`,
-      verdict(conn),
-    ];
-  });
+/** A connection's row of the table of all connections: all that table keeps of it. */
+export type ConnectionRow = Cell[];
+
+export function connectionRow(conn: Connection): ConnectionRow {
+  const s = connectionStats(conn);
+  const d = s.diagnostics;
+  return [
+    String(conn.id),
+    endpoint(conn.client),
+    endpoint(conn.server),
+    conn.detection ?? DASH,
+    String(s.packets),
+    String(conn.frames.length),
+    String(conn.messages.length),
+    s.duration === null ? DASH : `${s.duration.toFixed(3)} s`,
+    `${d.error}/${d.warning}/${d.info}`,
+    verdict(conn),
+  ];
+}
+
+/** The table of all connections, from the connections or from their rows (connectionRow). */
+export function renderConnectionsTable(conns: readonly (Connection | ConnectionRow)[], opts: RenderOptions): string {
+  const rows: Cell[][] = conns.map((c) => (Array.isArray(c) ? c : connectionRow(c)));
   const spec: TableSpec = {
     head: [['#', 'Client', 'Server', 'WebSocket', 'Packets', 'Frames', 'Messages', 'Duration', 'E/W/I', 'Verdict']],
     shortHead: [['#', 'Client', 'Server', 'WS', 'Pkts', 'Frms', 'Msgs', 'Dur.', 'E/W/I', 'Verdict']],
