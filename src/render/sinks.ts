@@ -241,7 +241,8 @@ export class NdjsonSink implements AnalysisSink {
   }
 
   diagnostic(connection: number | null, diagnostic: Diagnostic): void {
-    this.line({ type: 'diagnostic', connection, ...diagnostic });
+    // a diagnostic's numbers are packet and frame indexes, always safe: no replacer (a flood of them is common)
+    this.write(`${JSON.stringify({ type: 'diagnostic', connection, ...diagnostic })}\n`);
   }
 
   connection(conn: Connection): void {
