@@ -1,8 +1,9 @@
 // The command as a user runs it: built by `npm install` (prepare) or `npm run build`.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { errnoReason } from '../src/capture/reader.js';
 import { describe, expect, it } from 'vitest';
 import { schemaErrors } from './support/schema.js';
 import { Conversation, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
@@ -13,6 +14,13 @@ const TEXTBOOK = 'captures/textbook_rfc6455.pcap';
 function run(args: string[], input?: Buffer): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A directory and every directory above it. */
+function ancestors(d: string): string[] {
+  const out = [d];
+  while (dirname(out[out.length - 1]!) !== out[out.length - 1]) out.push(dirname(out[out.length - 1]!));
+  return out;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'wsdissect-cli-'));
@@ -71,7 +79,13 @@ describe('wsdissect', () => {
     expect(r.stderr).toContain(reason);
   });
 
-  it('refuses a file it may not read with one line naming it, and exit status 2', () => {
+  // as root the command runs as nobody, who must be able to reach the project (a clone in a 0700 temporary directory is not)
+  const reachable = process.getuid?.() !== 0 || ancestors(process.cwd()).every((d) => (statSync(d).mode & 0o001) !== 0);
+  it('names a permission problem as such', () => {
+    expect(errnoReason(Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' }))).toBe('permission denied');
+  });
+
+  it.runIf(reachable)('refuses a file it may not read with one line naming it, and exit status 2', () => {
     const sub = join(dir, 'locked');
     mkdirSync(sub, { mode: 0o755 });
     const path = join(sub, 'secret.pcap');
