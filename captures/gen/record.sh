@@ -3,7 +3,15 @@
 #
 #   npm run record                      # every scenario, then the crafted textbook capture
 #   npm run record -- ws_echo ws_fragmented
+#   npm run record -- app/stomp_ws      # writes captures/app/stomp_ws.pcap
 #   bash captures/gen/record.sh --list  # names of the scenarios
+#
+# The scenarios named app/NAME (application protocols over WebSocket: STOMP,
+# SockJS, Socket.IO, MQTT, GraphQL, JSON-RPC) run captures/gen/app/NAME.mjs
+# with the libraries of the separate package captures/gen/app/ (its own
+# package.json and package-lock.json; the root package does not depend on
+# them). When captures/gen/app/node_modules is missing, the script first runs
+# `npm ci --prefix captures/gen/app`. Their captures go to captures/app/.
 #
 # Each scenario runs in a private network namespace ("wsdissect-rec") whose
 # loopback has MTU 1500 and TSO/GSO/GRO turned off, so TCP segments have the
@@ -37,6 +45,7 @@ GEN_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CAPTURES_DIR=$(dirname "$GEN_DIR")
 ROOT_DIR=$(dirname "$CAPTURES_DIR")
 SCENARIOS=captures/gen/scenarios          # relative to ROOT_DIR
+APP=captures/gen/app                       # relative to ROOT_DIR; its own npm package
 NS=${WSDISSECT_NETNS:-wsdissect-rec}
 NODE=${NODE:-node}
 PY=${WSDISSECT_PYTHON:-/usr/bin/python3}
@@ -58,6 +67,15 @@ ws_deflate_takeover|127.0.0.1|7681|$NODE $SCENARIOS/ws_deflate_takeover.mjs|$NOD
 ws_deflate_no_takeover|127.0.0.1|7682|$NODE $SCENARIOS/ws_deflate_no_takeover.mjs|$NODE $SCENARIOS/ws_deflate_no_takeover.mjs
 py_deflate_fragmented|127.0.0.1|7683|$PY $SCENARIOS/py_deflate_fragmented.py|$PY $SCENARIOS/py_deflate_fragmented.py
 chromium_deflate|127.0.0.1|8090|$NODE $SCENARIOS/chromium_deflate.mjs|$NODE $SCENARIOS/chromium_deflate.mjs
+app/stomp_ws|127.0.0.1|61614|$NODE $APP/stomp_ws.mjs|$NODE $APP/stomp_ws.mjs
+app/sockjs_stomp|127.0.0.1|15674|$NODE $APP/sockjs_stomp.mjs|$NODE $APP/sockjs_stomp.mjs
+app/socketio|127.0.0.1|3100|$NODE $APP/socketio.mjs|$NODE $APP/socketio.mjs
+app/socketio_v2|127.0.0.1|3102|$NODE $APP/socketio_v2.mjs|$NODE $APP/socketio_v2.mjs
+app/mqtt_v311|127.0.0.1|8083|$NODE $APP/mqtt_v311.mjs|$NODE $APP/mqtt_v311.mjs
+app/mqtt_v5|127.0.0.1|8084|$NODE $APP/mqtt_v5.mjs|$NODE $APP/mqtt_v5.mjs
+app/graphql_transport_ws|127.0.0.1|4000|$NODE $APP/graphql_transport_ws.mjs|$NODE $APP/graphql_transport_ws.mjs
+app/graphql_ws_legacy|127.0.0.1|4001|$NODE $APP/graphql_ws_legacy.mjs|$NODE $APP/graphql_ws_legacy.mjs
+app/jsonrpc|127.0.0.1|8546|$NODE $APP/jsonrpc.mjs|$NODE $APP/jsonrpc.mjs
 EOF
 )
 CRAFTED=(textbook_rfc6455)
@@ -137,8 +155,9 @@ compare_twin() {
 
 record_scenario() {
   local name=$1 addr=$2 port=$3 server_cmd=$4 client_cmd=$5
-  local slog="$WORK_DIR/$name.server.log" sout="$WORK_DIR/$name.server.out"
-  local clog="$WORK_DIR/$name.client.log"
+  local base=${name//\//_}   # app/stomp_ws -> app_stomp_ws, for the log files
+  local slog="$WORK_DIR/$base.server.log" sout="$WORK_DIR/$base.server.out"
+  local clog="$WORK_DIR/$base.client.log"
   local spid rc=0 i
   # The captures of this scenario: interface, link type (tcpdump -y: on
   # "any", tcpdump 4.99 would pick LINUX_SLL2 by itself), capture buffer in
@@ -157,7 +176,7 @@ record_scenario() {
   local -a tmp=() tlog=() tpid=() opts
   for i in "${!cap_if[@]}"; do
     tmp[i]="$(dirname "${cap_out[i]}")/.$(basename "${cap_out[i]}").tmp"
-    tlog[i]="$WORK_DIR/$name.tcpdump$i.log"
+    tlog[i]="$WORK_DIR/$base.tcpdump$i.log"
     : >"${tlog[i]}"
   done
   TMP_FILES=("${tmp[@]}")
@@ -260,6 +279,10 @@ for name in "${wanted[@]}"; do
   line=$(awk -F'|' -v n="$name" '$1 == n' <<<"$SCENARIO_TABLE")
   if [[ -n $line ]]; then
     IFS='|' read -r n addr port server_cmd client_cmd <<<"$line"
+    if [[ $n == app/* && ! -d $APP/node_modules ]]; then
+      say "$APP/node_modules is missing: npm ci --prefix $APP"
+      npm ci --prefix "$APP" || die "npm ci --prefix $APP failed"
+    fi
     if [[ $server_cmd == *python3* || $client_cmd == *python3* ]]; then
       "$PY" -c 'import websockets' 2>/dev/null ||
         die "$name needs $PY with the websockets package (apt-get install python3-websockets)"
