@@ -4,6 +4,7 @@ import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { analyzeCapture, CaptureError, DEFAULT_MAX_CONNECTIONS, DEFAULT_OPTIONS, type AnalyzerOptions } from './index.js';
 import { DEFAULT_MAX_HEADERS } from './http/reader.js';
+import { APP_NAMES, type AppChoice } from './app/types.js';
 import { CheckSink, JsonSink, NdjsonSink, PolicySink, SummarySink, TerminalSink, type View, type Write } from './render/sinks.js';
 import { once } from 'node:events';
 import { EVERYTHING, OPCODES_BY_NAME, SelectSink, type Selection } from './render/select.js';
@@ -49,6 +50,7 @@ const LIMITS = 'Limits (each has a diagnostic when reached):';
 
 function common<T>(y: Argv<T>) {
   return y
+    .option('app', { choices: ['auto', 'none', ...APP_NAMES] as const, describe: 'the application protocol of the messages: chosen per connection (auto, the default: by subprotocol, URL, then content), forced, or none (the default of --summary, which shows none of it)' })
     .option('decode-as', { type: 'string', array: true, describe: 'decode connections on this server port as WebSocket even without a handshake (repeatable)' })
     .option('inflate-limit', { type: 'string', default: '8M', describe: 'bytes one compressed message may inflate to (decompression bomb guard)', group: LIMITS })
     .option('max-frame-payload', { type: 'string', default: '16M', describe: 'payload bytes held per frame and per message; past it the content is not checked', group: LIMITS })
@@ -62,6 +64,7 @@ function common<T>(y: Argv<T>) {
 }
 
 interface LimitArgs {
+  app?: AppChoice;
   'decode-as'?: unknown;
   'inflate-limit': string;
   'max-frame-payload': string;
@@ -81,6 +84,7 @@ function analyzerOptions(argv: LimitArgs): AnalyzerOptions {
   return {
     ...DEFAULT_OPTIONS,
     decodeAs: new Set(list(argv['decode-as']).map(parsePort)),
+    app: argv.app ?? 'auto',
     limits: {
       ...DEFAULT_OPTIONS.limits,
       inflateLimit: parseBytes(argv['inflate-limit'], '--inflate-limit'),
@@ -270,6 +274,8 @@ async function main(): Promise<number> {
         const keepPayload = argv.grep !== undefined ? Infinity : Math.max(maxPayload, opts.previewWidth * 4, 64);
         const analyzer = { ...analyzerOptions(argv) };
         analyzer.limits = { ...analyzer.limits, keepPayload };
+        // --summary shows nothing of the application protocols: unless asked, they are not decoded (a third of its time)
+        if (argv.summary && argv.app === undefined) analyzer.app = 'none';
         const sink = (w: Write): AnalysisSink =>
           argv.ndjson ? new NdjsonSink(w, { maxPayload }) : argv.json ? new JsonSink(w, { maxPayload }) : argv.summary ? new SummarySink(w, opts) : new TerminalSink(w, opts, views);
         status = await run(capture, sink, analyzer, ignoreSet(argv.ignore), failOn, selectionOf(argv));

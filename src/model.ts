@@ -1,6 +1,9 @@
 // The analysis result: what every stage produces and every renderer reads.
 // Field names follow docs/json-contract (the JSON export) and RFC 6455.
 
+import type { AppInfo, AppName } from './app/types.js';
+import type { AppChosenBy } from './app/registry.js';
+
 export type Side = 'client' | 'server';
 export type Severity = 'error' | 'warning' | 'info';
 export type Phase = 'tcp-handshake' | 'ws-handshake' | 'data' | 'closing' | 'tcp-teardown' | 'other';
@@ -125,6 +128,8 @@ export interface Message {
   inflatedLength: number | null;
   payload: Buffer;
   complete: boolean;
+  /** what the message means in its application protocol (STOMP, Socket.IO, MQTT, …); null when no decoder applies */
+  app: AppInfo | null;
 }
 
 export interface TimelineEntry {
@@ -172,6 +177,8 @@ export interface SideCounts {
   rttSum: number;
   rttMin: number | null;
   rttMax: number | null;
+  /** messages per application-level type ("stomp SEND", "socket.io event \"chat message\"") */
+  app: Record<string, number>;
 }
 
 export interface ConnectionCounts {
@@ -194,6 +201,8 @@ export interface Connection {
   handshake: Handshake | null;
   /** bytes of compressed messages on the wire and once inflated, per sender; null without permessage-deflate */
   compression: Record<Side, { wire: number; inflated: number }> | null;
+  /** the application protocol's decoder and how it was chosen; null when none applied */
+  app: { decoder: AppName; chosenBy: AppChosenBy } | null;
   frames: Frame[];
   messages: Message[];
   /** counted as the connection went by: what a summary needs without keeping the frames */
@@ -227,6 +236,6 @@ export interface AnalysisSink {
 }
 
 export function emptyCounts(): ConnectionCounts {
-  const side = (): SideCounts => ({ frames: {}, messages: 0, messageBytes: 0, largestMessage: 0, fragmentedMessages: 0, pings: 0, pongs: 0, rtts: 0, rttSum: 0, rttMin: null, rttMax: null });
+  const side = (): SideCounts => ({ frames: {}, messages: 0, messageBytes: 0, largestMessage: 0, fragmentedMessages: 0, pings: 0, pongs: 0, rtts: 0, rttSum: 0, rttMin: null, rttMax: null, app: {} });
   return { packets: 0, frames: 0, messages: 0, client: side(), server: side(), diagnostics: { error: 0, warning: 0, info: 0 } };
 }

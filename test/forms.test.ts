@@ -87,7 +87,7 @@ describe('a pcapng file with several interfaces', () => {
   it('merged_three_interfaces.pcapng holds the three conversations of its inputs', async () => {
     const merged = await analyze('captures/forms/merged_three_interfaces.pcapng');
     expect(merged.capture).toMatchObject({ format: 'pcapng', linkTypes: [1, 113], packets: 69 });
-    const inputs = await Promise.all(['captures/ws_echo.pcap', 'captures/suricata_ping_sll.pcap', 'captures/ws_echo_ipv6.pcap'].map(analyze));
+    const inputs = await Promise.all(['captures/ws_echo.pcap', 'captures/suricata_ping_sll.pcap', 'captures/ws_echo_ipv6.pcap'].map((f) => analyze(f)));
     const expected = inputs.flatMap((r) => r.connections).map(content);
     const got = merged.connections.map(content);
     expect(got).toHaveLength(expected.length);

@@ -275,7 +275,8 @@ describe('the transcript', () => {
   });
 
   it('pretty-prints a JSON text message under its line when asked to, and nothing else', async () => {
-    const c = only(await analyze('captures/py_echo_deflate.pcap'));
+    // without the application decoders, which lay out what they recognise as JSON by themselves (below)
+    const c = only(await analyze('captures/py_echo_deflate.pcap', { app: 'none' }));
     const lines = renderTranscript(c, opts({ prettyJson: true })).trimEnd().split('\n');
     const at = lines.findIndex((l) => l.includes('C → S  text    JSON object, 69 bytes (inflated from 39 bytes)'));
     expect(at).toBeGreaterThanOrEqual(0);
@@ -298,7 +299,7 @@ describe('the transcript', () => {
       .send('server', wsFrame({ opcode: 1, payload: Buffer.from('{not json') }))
       .send('server', wsFrame({ opcode: 1, payload: Buffer.from('"a string"') }))
       .send('server', wsFrame({ opcode: 1, payload: Buffer.from(' [1, 2] ') }));
-    const c = only(await analyze(conv.pcap()));
+    const c = only(await analyze(conv.pcap(), { app: 'none' }));
     const lines = renderTranscript(c, opts({ prettyJson: true })).trimEnd().split('\n');
     const column = lines[0]!.indexOf('JSON object, ');
     expect(column).toBeGreaterThan(0);
@@ -311,6 +312,18 @@ describe('the transcript', () => {
     // cut after the last line whose bytes are all within maxPayload
     const cut = renderTranscript(c, opts({ prettyJson: true, maxPayload: 30 })).trimEnd().split('\n');
     expect(cut.slice(1, 4).map((l) => l.slice(column))).toEqual(['{', '  "big": 12345678901234567890,', `… ${json.length - json.indexOf('"x"')} more bytes not shown`]);
+  });
+
+  it('tells under a message what its application protocol makes of it, and lays out what it recognised as JSON', async () => {
+    const c = only(await analyze('captures/py_echo_deflate.pcap'));
+    const lines = renderTranscript(c, opts()).trimEnd().split('\n');
+    const at = lines.findIndex((l) => l.includes('C → S  text    JSON object, 69 bytes (inflated from 39 bytes)'));
+    expect(at).toBeGreaterThanOrEqual(0);
+    const column = lines[at]!.indexOf('JSON');
+    expect(lines.slice(at + 1, at + 7).map((l) => l.slice(column))).toEqual(['↳ JSON object {type, seq, data} (application data)', '{', '  "type": "tick",', '  "seq": 1,', '  "data": "abcabcabcabcabcabcabcabcabcabcabcabc"', '}']);
+    // the free text around it is not JSON: no line under it
+    const hello = lines.findIndex((l) => l.includes('"hello hello'));
+    expect(lines[hello + 1]).toMatch(/^\d/);
   });
 
   it('says so in one line when a connection has no message or frame', async () => {

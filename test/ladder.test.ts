@@ -47,6 +47,7 @@ function connection(timeline: TimelineEntry[], client = { ip: '192.0.2.10', port
     server,
     websocket: true,
     detection: 'handshake',
+    app: null,
     tcp: {
       handshake: { syn: null, synAck: null, ack: null },
       teardown: { kind: 'none', firstBy: null, packets: [] },

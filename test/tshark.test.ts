@@ -18,7 +18,8 @@ function findTshark(): string | null {
 }
 
 const tshark = findTshark();
-const CAPTURES = readdirSync('captures').filter((f) => f.endsWith('.pcap')).sort();
+// the application protocols' recordings (captures/app/) too: their WebSocket layer is checked the same way
+const CAPTURES = [...readdirSync('captures').filter((f) => f.endsWith('.pcap')), ...readdirSync('captures/app').filter((f) => f.endsWith('.pcap')).map((f) => `app/${f}`)].sort();
 
 /**
  * Captures where tshark is wrong, with the reason; their rows are compared to

@@ -206,6 +206,60 @@ const bombPayload = () => (bomb ??= deflateMessage(Buffer.alloc(BOMB_SIZE, 'a'),
 const PING126 = Buffer.from('0123456789'.repeat(13).slice(0, 126));
 const BIG2000 = Buffer.from('abcdefghijklmnopqrstuvwxyz'.repeat(77).slice(0, 2000));
 
+// The application protocols' bytes (src/app/).
+/** STOMP 1.2 (subprotocol v12.stomp): CONNECT and its CONNECTED. */
+const STOMP = 'v12.stomp';
+const STOMP_CONNECT = 'CONNECT\naccept-version:1.2\nhost:127.0.0.1\n\n\0';
+const STOMP_CONNECTED = 'CONNECTED\nversion:1.2\n\n\0';
+/** Handshake offering and selecting v12.stomp, then CONNECT / CONNECTED. */
+const stompOpen = (ctx) => [...upgrade(ctx, { protocol: STOMP }, { protocol: STOMP }), C(cf(OP.text, STOMP_CONNECT)), S(sf(OP.text, STOMP_CONNECTED))];
+
+/** SockJS's raw WebSocket transport: /<prefix>/<server>/<session>/websocket. */
+const SOCKJS_TARGET = '/echo/000/abcdefgh/websocket';
+
+/** Engine.IO 4 carrying Socket.IO 5: the URL, the server's open packet, the connection to the main namespace. */
+const EIO_TARGET = '/socket.io/?EIO=4&transport=websocket';
+const EIO_OPEN = '0{"sid":"abc","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}';
+const socketIoOpen = (ctx) => [...upgrade(ctx, { target: EIO_TARGET }), S(sf(OP.text, EIO_OPEN)), C(cf(OP.text, '40')), S(sf(OP.text, '40{"sid":"xyz"}'))];
+
+/** An MQTT control packet (MQTT 3.1.1 §2.2): first byte, remaining length (variable byte integer), the rest. */
+function mqttPacket(first, body) {
+  const rest = bytes(body);
+  const len = [];
+  let n = rest.length;
+  do {
+    const b = n % 128;
+    n = Math.floor(n / 128);
+    len.push(n > 0 ? b | 0x80 : b);
+  } while (n > 0);
+  return Buffer.concat([Buffer.from([first, ...len]), rest]);
+}
+/** An MQTT string: 2-byte length, UTF-8 bytes (MQTT 3.1.1 §1.5.3). */
+function mqttString(s) {
+  const b = Buffer.from(s, 'utf8');
+  const head = Buffer.alloc(2);
+  head.writeUInt16BE(b.length);
+  return Buffer.concat([head, b]);
+}
+/** MQTT 3.1.1 CONNECT: protocol "MQTT" level 4, clean session, keep-alive 60 s, client id "c1". */
+const MQTT_CONNECT = mqttPacket(0x10, Buffer.concat([mqttString('MQTT'), Buffer.from([0x04, 0x02, 0x00, 0x3c]), mqttString('c1')]));
+const mqttConnack = (code) => mqttPacket(0x20, [0x00, code]);
+/** PUBLISH QoS 0, topic a/b, payload "hi": 30 07 00 03 61 2f 62 68 69. */
+const MQTT_PUBLISH = mqttPacket(0x30, Buffer.concat([mqttString('a/b'), Buffer.from('hi')]));
+/** Handshake offering and selecting mqtt, then CONNECT / CONNACK (accepted), in binary messages. */
+const mqttOpen = (ctx) => [...upgrade(ctx, { protocol: 'mqtt' }, { protocol: 'mqtt' }), C(cf(OP.binary, MQTT_CONNECT)), S(sf(OP.binary, mqttConnack(0)))];
+
+/** graphql-transport-ws: handshake offering and selecting it, connection_init / connection_ack. */
+const GRAPHQL = 'graphql-transport-ws';
+const graphqlOpen = (ctx) => [
+  ...upgrade(ctx, { protocol: GRAPHQL }, { protocol: GRAPHQL }),
+  C(cf(OP.text, '{"type":"connection_init"}')),
+  S(sf(OP.text, '{"type":"connection_ack"}')),
+];
+
+/** A JSON-RPC 2.0 request from the client and the server's response. */
+const rpcPing = () => [C(cf(OP.text, '{"jsonrpc":"2.0","method":"ping","id":1}')), S(sf(OP.text, '{"jsonrpc":"2.0","result":"pong","id":1}'))];
+
 // ------------------------------------------------------------ scenarios --
 // code: the diagnostic (and the file name); port: distinct per scenario;
 // from: the sender of what the diagnostic's packet points at (null: neither);
@@ -600,6 +654,166 @@ const SCENARIOS = [
     crafted: 'cut-head',
     conv: (ctx) => [...upgrade(ctx), C(cf(OP.text, 'hello'), { startHere: true }), S(sf(OP.text, 'hello')), ...echo('again'), ...closing()],
     locate: { first: true },
+  },
+  // ------------------------------------------- application protocols (src/app/)
+  {
+    code: 'app.stomp-bad-frame',
+    what: 'subprotocol v12.stomp offered and selected; CONNECT / CONNECTED; the client sends "SNED\\ndestination:/queue/a\\n\\nhi\\0" (not a STOMP command); closing handshake',
+    from: 'client',
+    conv: (ctx) => [...stompOpen(ctx), C(cf(OP.text, 'SNED\ndestination:/queue/a\n\nhi\0'), { mark: true }), ...closing()],
+  },
+  {
+    code: 'app.stomp-no-null',
+    what: 'subprotocol v12.stomp; CONNECT / CONNECTED; the client sends "SEND\\ndestination:/queue/a\\n\\nhi" with no NUL after the body; closing handshake',
+    from: 'client',
+    conv: (ctx) => [...stompOpen(ctx), C(cf(OP.text, 'SEND\ndestination:/queue/a\n\nhi'), { mark: true }), ...closing()],
+  },
+  {
+    code: 'app.stomp-content-length',
+    what: 'subprotocol v12.stomp; CONNECT / CONNECTED; the client sends a SEND with content-length:5 and the 11-byte body "hello world", then NUL; closing handshake',
+    from: 'client',
+    conv: (ctx) => [...stompOpen(ctx), C(cf(OP.text, 'SEND\ndestination:/queue/a\ncontent-length:5\n\nhello world\0'), { mark: true }), ...closing()],
+  },
+  {
+    code: 'app.stomp-error',
+    what: 'subprotocol v12.stomp; the client sends CONNECT; the server answers with a well-formed "ERROR\\nmessage:Bad login\\n\\nbye\\0"; closing handshake',
+    from: 'server',
+    conv: (ctx) => [
+      ...upgrade(ctx, { protocol: STOMP }, { protocol: STOMP }),
+      C(cf(OP.text, STOMP_CONNECT)),
+      S(sf(OP.text, 'ERROR\nmessage:Bad login\n\nbye\0'), { mark: true }),
+      ...closing(),
+    ],
+  },
+  {
+    code: 'app.sockjs-bad-frame',
+    what: `request ${SOCKJS_TARGET} (SockJS's WebSocket transport, no subprotocol); server "o", client ["hello"], server a["hello"]; then the server sends a{"not":"array"} (an "a" frame whose data is not an array of strings); closing handshake`,
+    from: 'server',
+    conv: (ctx) => [
+      ...upgrade(ctx, { target: SOCKJS_TARGET }),
+      S(sf(OP.text, 'o')),
+      C(cf(OP.text, '["hello"]')),
+      S(sf(OP.text, 'a["hello"]')),
+      S(sf(OP.text, 'a{"not":"array"}'), { mark: true }),
+      ...closing(),
+    ],
+  },
+  {
+    code: 'app.engineio-bad-packet',
+    what: `request ${EIO_TARGET}; server open packet ${EIO_OPEN}, client 40, server 40{"sid":"xyz"}; then the server sends "9nope" (Engine.IO packet type 9 does not exist); closing handshake`,
+    from: 'server',
+    conv: (ctx) => [...socketIoOpen(ctx), S(sf(OP.text, '9nope'), { mark: true }), ...closing()],
+  },
+  {
+    code: 'app.socketio-bad-packet',
+    what: `request ${EIO_TARGET}; Engine.IO open, Socket.IO connect (40 / 40{"sid":"xyz"}); then the client sends 42{"not":"an array"} (an EVENT whose data is not an array); closing handshake`,
+    from: 'client',
+    conv: (ctx) => [...socketIoOpen(ctx), C(cf(OP.text, '42{"not":"an array"}'), { mark: true }), ...closing()],
+  },
+  {
+    code: 'app.socketio-missing-attachment',
+    what: `request ${EIO_TARGET}; Engine.IO open, Socket.IO connect; the client sends the BINARY_EVENT 451-["upload",{"_placeholder":true,"num":0}] (one attachment announced), then, instead of the binary attachment, the text 42["next"]: the missing attachment is found there; closing handshake`,
+    from: 'client',
+    conv: (ctx) => [
+      ...socketIoOpen(ctx),
+      C(cf(OP.text, '451-["upload",{"_placeholder":true,"num":0}]')),
+      C(cf(OP.text, '42["next"]'), { mark: true }),
+      ...closing(),
+    ],
+  },
+  {
+    code: 'app.socketio-unexpected-binary',
+    what: `request ${EIO_TARGET}; Engine.IO open, Socket.IO connect; the client sends a binary message 01 02 03 04 with no BINARY_EVENT or BINARY_ACK announcing it; closing handshake`,
+    from: 'client',
+    conv: (ctx) => [...socketIoOpen(ctx), C(cf(OP.binary, [1, 2, 3, 4]), { mark: true }), ...closing()],
+  },
+  {
+    code: 'app.socketio-connect-error',
+    what: `request ${EIO_TARGET}; server open packet; the client connects to namespace /admin (40/admin,); the server refuses: 44/admin,{"message":"Not authorized"}; closing handshake`,
+    from: 'server',
+    conv: (ctx) => [
+      ...upgrade(ctx, { target: EIO_TARGET }),
+      S(sf(OP.text, EIO_OPEN)),
+      C(cf(OP.text, '40/admin,')),
+      S(sf(OP.text, '44/admin,{"message":"Not authorized"}'), { mark: true }),
+      ...closing(),
+    ],
+  },
+  {
+    code: 'app.mqtt-bad-packet',
+    what: 'subprotocol mqtt; binary messages: MQTT 3.1.1 CONNECT (client id c1, keep-alive 60 s, clean session), CONNACK 20 02 00 00; then the client sends a PUBLISH with QoS bits 3 (36 09 00 03 61 2f 62 00 01 68 69); closing handshake',
+    from: 'client',
+    conv: (ctx) => [...mqttOpen(ctx), C(cf(OP.binary, mqttPacket(0x36, Buffer.concat([mqttString('a/b'), Buffer.from([0x00, 0x01]), Buffer.from('hi')]))), { mark: true }), ...closing()],
+  },
+  {
+    code: 'app.mqtt-text-frame',
+    what: 'subprotocol mqtt; CONNECT / CONNACK in binary messages; then the client sends a well-formed PUBLISH QoS 0 (topic a/b, payload "hi": 30 07 00 03 61 2f 62 68 69, valid UTF-8) in a text message; closing handshake',
+    from: 'client',
+    conv: (ctx) => [...mqttOpen(ctx), C(cf(OP.text, MQTT_PUBLISH), { mark: true }), ...closing()],
+  },
+  {
+    code: 'app.mqtt-incomplete',
+    what: 'subprotocol mqtt; CONNECT / CONNACK; the client sends a binary message holding the first 5 bytes of a PUBLISH whose remaining length is 7 (30 07 00 03 61); its rest never follows; closing handshake',
+    from: 'client',
+    conv: (ctx) => [...mqttOpen(ctx), C(cf(OP.binary, MQTT_PUBLISH.subarray(0, 5)), { mark: true }), ...closing()],
+  },
+  {
+    code: 'app.mqtt-connack-refused',
+    what: 'subprotocol mqtt; the client sends CONNECT; the server answers CONNACK 20 02 00 05 (return code 5, not authorized); closing handshake',
+    from: 'server',
+    conv: (ctx) => [
+      ...upgrade(ctx, { protocol: 'mqtt' }, { protocol: 'mqtt' }),
+      C(cf(OP.binary, MQTT_CONNECT)),
+      S(sf(OP.binary, mqttConnack(5)), { mark: true }),
+      ...closing(),
+    ],
+  },
+  {
+    code: 'app.graphql-bad-message',
+    what: 'subprotocol graphql-transport-ws; connection_init / connection_ack; the client sends {"type":"subscribe","payload":{"query":"{ hello }"}} without an id; closing handshake',
+    from: 'client',
+    conv: (ctx) => [...graphqlOpen(ctx), C(cf(OP.text, '{"type":"subscribe","payload":{"query":"{ hello }"}}'), { mark: true }), ...closing()],
+  },
+  {
+    code: 'app.graphql-unknown-id',
+    what: 'subprotocol graphql-transport-ws; connection_init / connection_ack; the server sends {"id":"99","type":"next","payload":{"data":{"hello":"world"}}} for an id no subscribe started; closing handshake',
+    from: 'server',
+    conv: (ctx) => [...graphqlOpen(ctx), S(sf(OP.text, '{"id":"99","type":"next","payload":{"data":{"hello":"world"}}}'), { mark: true }), ...closing()],
+  },
+  {
+    code: 'app.graphql-error',
+    what: 'subprotocol graphql-transport-ws; connection_init / connection_ack; the client subscribes (id 1, query Hello { hello }); the server answers {"id":"1","type":"error","payload":[{"message":"boom"}]}; closing handshake',
+    from: 'server',
+    conv: (ctx) => [
+      ...graphqlOpen(ctx),
+      C(cf(OP.text, '{"id":"1","type":"subscribe","payload":{"query":"query Hello { hello }"}}')),
+      S(sf(OP.text, '{"id":"1","type":"error","payload":[{"message":"boom"}]}'), { mark: true }),
+      ...closing(),
+    ],
+  },
+  {
+    code: 'app.json-invalid',
+    what: 'no subprotocol; client {"hello":"world"}, server echo; then the client sends {"hello": (JSON cut short); closing handshake',
+    from: 'client',
+    conv: (ctx) => [...upgrade(ctx), ...echo('{"hello":"world"}'), C(cf(OP.text, '{"hello":'), { mark: true }), ...closing()],
+  },
+  {
+    code: 'app.jsonrpc-invalid',
+    what: 'no subprotocol; JSON-RPC 2.0 request {"jsonrpc":"2.0","method":"ping","id":1} and its response; then the client sends {"jsonrpc":"2.0","id":2} (neither a method, a result nor an error); closing handshake',
+    from: 'client',
+    conv: (ctx) => [...upgrade(ctx), ...rpcPing(), C(cf(OP.text, '{"jsonrpc":"2.0","id":2}'), { mark: true }), ...closing()],
+  },
+  {
+    code: 'app.jsonrpc-unmatched-response',
+    what: 'no subprotocol; JSON-RPC 2.0 request ping (id 1) and its response; then the server sends {"jsonrpc":"2.0","result":1,"id":42}, answering no request; closing handshake',
+    from: 'server',
+    conv: (ctx) => [...upgrade(ctx), ...rpcPing(), S(sf(OP.text, '{"jsonrpc":"2.0","result":1,"id":42}'), { mark: true }), ...closing()],
+  },
+  {
+    code: 'app.jsonrpc-unanswered',
+    what: 'no subprotocol; JSON-RPC 2.0 request ping (id 1) and its response; then the client sends {"jsonrpc":"2.0","method":"slow","id":7}, which the server never answers; closing handshake',
+    from: 'client',
+    conv: (ctx) => [...upgrade(ctx), ...rpcPing(), C(cf(OP.text, '{"jsonrpc":"2.0","method":"slow","id":7}'), { mark: true }), ...closing()],
   },
 ];
 

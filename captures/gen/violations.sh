@@ -4,7 +4,7 @@
 # with tshark). Needs root (network namespace, tcpdump), node, tcpdump, tshark.
 # No npm, no node_modules:
 #
-#   bash captures/gen/violations.sh                       # everything (~1 min)
+#   bash captures/gen/violations.sh                       # everything (~2 min)
 #   bash captures/gen/violations.sh frame.client-unmasked tcp.gap   # only these
 #   bash captures/gen/violations.sh --list                # the codes
 #   node captures/gen/violations.mjs show CODE            # what a scenario sends

@@ -36,6 +36,7 @@ export const DEFAULT_OPTIONS: AnalyzerOptions = {
   },
   decodeAs: new Set(),
   sniffBytes: 64 * 1024,
+  app: 'auto',
   closedGrace: 5,
   idleTimeout: 600,
 };

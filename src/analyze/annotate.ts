@@ -7,6 +7,7 @@ import type { LifecycleEvent } from '../tcp/connection.js';
 import { flagNames, type TcpFlags } from '../tcp/segment.js';
 import { opcodeName } from '../websocket/frame.js';
 import { previewPayload, previewText } from '../util/text.js';
+import { appHttpHint, appRole, appText } from '../app/registry.js';
 
 export type PacketItem =
   | { kind: 'tcp'; event: LifecycleEvent; flags: TcpFlags }
@@ -96,19 +97,22 @@ export function describeFrame(f: Frame, messageType: 'text' | 'binary' | null = 
   }
   if (f.masked) parts.push('[MASKED]');
   const compressed = f.rsv1 && f.message !== null;
-  if (messageType === 'text' && f.payload.length > 0 && !compressed) parts.push(previewText(f.payload, 24));
+  // a message its application protocol explains is told by that (below), not by its raw start
+  const explained = completes?.app != null && completes.frames.length === 1 && !completes.compressed;
+  if (messageType === 'text' && f.payload.length > 0 && !compressed && !explained) parts.push(previewText(f.payload, 24));
   if (f.answers) parts.push(`(answers the ping in packet ${f.answers.packet}, round trip ${formatRtt(f.answers.rtt)})`);
   if (f.packets.length > 1) parts.push(`(reassembled from ${f.packets.length} segments)`);
   if (!f.complete) parts.push(f.missingBytes > 0 ? `(incomplete: ${plural(f.missingBytes, 'byte')} never captured)` : '(incomplete)');
   if (completes && completes.compressed) {
     const inflated = completes.inflatedLength !== null;
-    const content = inflated && completes.type === 'text' ? `: ${previewText(completes.payload, 32)}` : '';
+    const content = inflated && completes.type === 'text' && !completes.app ? `: ${previewText(completes.payload, 32)}` : '';
     const frames = completes.frames.length > 1 ? `, ${plural(completes.frames.length, 'fragment')}` : '';
     parts.push(inflated ? `— compressed ${completes.type} message ${completes.index}${frames}, ${plural(completes.length, 'byte')} inflating to ${plural(completes.inflatedLength!, 'byte')}${content}` : `— compressed ${completes.type} message ${completes.index}${frames}, not inflated`);
   } else if (completes && completes.frames.length > 1) {
     const whole = completes.type === 'text' ? `: ${previewText(completes.payload, 32)}` : '';
-    parts.push(`— completes ${completes.type} message ${completes.index} (${plural(completes.frames.length, 'fragment')}, ${plural(completes.length, 'byte')})${whole}`);
+    parts.push(`— completes ${completes.type} message ${completes.index} (${plural(completes.frames.length, 'fragment')}, ${plural(completes.length, 'byte')})${completes.app ? '' : whole}`);
   }
+  if (completes?.app) parts.push(`— ${appText(completes.app)} (${appRole(completes.app)})`);
   return parts.join(' ');
 }
 
@@ -137,7 +141,8 @@ function describeItem(item: PacketItem, from: Side): string | null {
       return `part of an HTTP ${item.role} (${plural(item.bytes, 'byte')})`;
     case 'request': {
       const r = item.request;
-      return `${r.method} ${r.target} ${r.version}${item.upgrade ? ' (Upgrade: websocket)' : ''}`;
+      const hint = item.upgrade ? null : appHttpHint(r.target);
+      return `${r.method} ${r.target} ${r.version}${item.upgrade ? ' (Upgrade: websocket)' : ''}${hint ? ` (${hint})` : ''}`;
     }
     case 'response': {
       const r = item.response;

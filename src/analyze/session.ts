@@ -35,6 +35,8 @@ import { isControl } from '../websocket/frame.js';
 import { parseCloseBody } from '../websocket/close.js';
 import { describeFrame, describePacket, later, type PacketItem } from './annotate.js';
 import { previewPayload } from '../util/text.js';
+import { AppSession, appKeys } from '../app/registry.js';
+import type { AppChoice, AppFinding } from '../app/types.js';
 
 export interface SessionLimits {
   /** payload bytes held per frame */
@@ -92,6 +94,8 @@ export interface SessionOptions {
   decodeAs: ReadonlySet<number>;
   /** bytes of a connection without a handshake examined for a run of valid frames */
   sniffBytes: number;
+  /** the application-protocol decoders: chosen per connection, one forced, or none */
+  app: AppChoice;
 }
 
 /** Counted as frames go by, so that summaries need not keep them. */
@@ -115,6 +119,7 @@ function countFrame(c: Connection['counts'], f: Frame): void {
 function countMessage(c: Connection['counts'], m: Message): void {
   c.messages++;
   const side = c[m.from];
+  if (m.app) for (const key of appKeys(m.app)) side.app[key] = (side.app[key] ?? 0) + 1;
   side.messages++;
   side.messageBytes += m.length;
   side.largestMessage = Math.max(side.largestMessage, m.length);
@@ -212,6 +217,8 @@ export class Session {
   private replayed: Frame[] | null = null;
   /** pings waiting for their pong, per sender */
   private readonly pings: Record<Side, Frame[]> = { client: [], server: [] };
+  /** the application protocol's decoders, made at the first whole message */
+  private app: AppSession | null = null;
   /** items produced while the current packet is processed */
   private items: PacketItem[] = [];
 
@@ -274,6 +281,22 @@ export class Session {
 
   private side(dir: Dir): Side {
     return dir === (this.clientDir ?? 0) ? 'client' : 'server';
+  }
+
+  /**
+   * What the handshake says of the application protocol. A subprotocol the
+   * client never offered is not one it speaks (handshake.subprotocol-not-offered
+   * says so): the decoder is then chosen from the URL and the content.
+   */
+  private appContext(): { target: string | null; subprotocol: string | null } {
+    const hs = this.handshake;
+    const sub = hs?.subprotocol ?? null;
+    return { target: hs?.request.target ?? null, subprotocol: sub !== null && hs!.offeredSubprotocols.includes(sub) ? sub : null };
+  }
+
+  /** A protocol error inside the application protocol: an `app.*` diagnostic citing its specification. */
+  private appDiag(f: AppFinding, packet: number | null, frame: number | null, from: Side | null): void {
+    this.report({ code: f.code, severity: f.severity, message: f.message, rfc: f.spec, packet: f.packet ?? packet, frame, from: f.from ?? from });
   }
 
   private diag(f: Finding, packet: number | null, frame: number | null, from: Side | null): void {
@@ -656,21 +679,21 @@ export class Session {
     if (h.opcode === 0x9 && df.complete) this.pings[from].push(frame);
     if (h.opcode === 0xa && df.complete) findings.push(...this.matchPong(frame));
     for (const f of findings) this.diag(f, df.packet, index, from);
-    if (step.abandoned) this.addMessage(step.abandoned, from, df.packet);
+    if (step.abandoned) this.addMessage(step.abandoned, from, df.packet, df.ts);
     const done = step.completed;
     const messageType = step.message === null ? null : (d.assembler!.openType ?? (done ? (done.opcode === 1 ? 'text' : 'binary') : null));
     if (!this.options.retain) {
       // the frame goes out before the message it completes
       this.events?.frame(this.id, frame, { messageType, compressed: d.assembler!.openCompressed ?? done?.compressed ?? false });
-      if (done) this.addMessage(done, from, df.packet);
+      if (done) this.addMessage(done, from, df.packet, df.ts);
       return;
     }
-    const completes = done ? this.addMessage(done, from, df.packet) : null;
+    const completes = done ? this.addMessage(done, from, df.packet, df.ts) : null;
     if (df.packet < this.currentPacket || this.finishing) this.annotateLate(frame, messageType, completes);
     else this.items.push({ kind: 'frame', frame, messageType, completes });
   }
 
-  private addMessage(m: AssembledMessage, from: Side, packet: number): Message {
+  private addMessage(m: AssembledMessage, from: Side, packet: number, ts: number): Message {
     const type = m.opcode === 1 ? 'text' : 'binary';
     const lastFrame = m.frames[m.frames.length - 1] ?? null;
     // every byte of it captured and held: only then can it be inflated and judged
@@ -687,6 +710,7 @@ export class Session {
       inflatedLength: null,
       payload: m.payload,
       complete: m.complete,
+      app: null,
     };
     if (m.compressed) {
       const dir: Dir = from === 'client' ? (this.clientDir ?? 0) : this.clientDir === 1 ? 0 : 1;
@@ -715,6 +739,13 @@ export class Session {
     if (type === 'text' && judged && !isUtf8(message.payload)) {
       // RFC 6455 §5.6, §8.1: text messages are UTF-8 (judged on the whole, inflated message)
       this.diag({ code: 'message.invalid-utf8', severity: 'error', message: `text message ${m.index} (${message.payload.length} bytes${m.compressed ? ' once inflated' : ''}) is not valid UTF-8`, rfc: 'RFC 6455 §5.6' }, packet, lastFrame, from);
+    }
+    // the application protocol reads whole messages only: a part would look like its errors
+    if (judged && this.options.app !== 'none') {
+      this.app ??= new AppSession(this.appContext(), this.options.app);
+      const r = this.app.decode({ index: m.index, from, type, payload: message.payload, packet, ts });
+      message.app = r.info;
+      for (const f of r.findings) this.appDiag(f, packet, lastFrame, from);
     }
     countMessage(this.counts, message);
     if (this.options.retain) {
@@ -790,8 +821,9 @@ export class Session {
       const d = this.dirs[dir];
       if (d.mode === 'websocket' || d.mode === 'sniff') d.parser?.end(this.frameEvents(dir));
       const open = d.assembler?.end();
-      if (open) this.addMessage(open, this.side(dir), open.lastPacket);
+      if (open) this.addMessage(open, this.side(dir), open.lastPacket, this.tcp.lastTs);
     }
+    if (this.app) for (const f of this.app.end()) this.appDiag(f, f.packet ?? null, null, f.from ?? null);
     if (this.pendingRequest) {
       this.handshake = describeHandshake(this.pendingRequest, null);
       this.report({ code: 'handshake.no-response', severity: 'warning', message: `the upgrade request in packet ${this.pendingRequest.packet} got no response in this capture`, rfc: 'RFC 6455 §4.1', packet: this.pendingRequest.packet, frame: null, from: 'client' });
@@ -841,6 +873,7 @@ export class Session {
       },
       handshake: this.handshake,
       compression: this.deflate ? this.compression : null,
+      app: this.app?.chosen ? { decoder: this.app.chosen.name, chosenBy: this.app.chosen.by } : null,
       frames: this.frames,
       messages: this.messages.sort((a, b) => a.index - b.index),
       counts: this.counts,

@@ -118,7 +118,7 @@ export function messageLine(connection: number, m: Message, opts: JsonOptions): 
   return (
     `{"type":"message","connection":${connection},"messageType":"${m.type}","index":${m.index},"from":"${m.from}","opcode":${m.opcode},` +
     `"frames":[${m.frames.join(',')}],"length":${m.lengthText === null ? m.length : `"${m.lengthText}"`},"compressed":${m.compressed},"inflatedLength":${m.inflatedLength === null ? 'null' : m.inflatedLength}` +
-    `${payload ? `,"payload":${JSON.stringify(payload)}` : ''},"complete":${m.complete}}`
+    `${payload ? `,"payload":${JSON.stringify(payload)}` : ''},"complete":${m.complete},"app":${m.app === null ? 'null' : JSON.stringify(m.app)}}`
   );
 }
 
@@ -137,6 +137,7 @@ export function messageJson(m: Message, opts: JsonOptions): Record<string, unkno
     inflatedLength: m.inflatedLength,
     ...(payload ? { payload } : {}),
     complete: m.complete,
+    app: m.app,
   };
 }
 
@@ -151,6 +152,7 @@ export function connectionHeadJson(c: Connection): Record<string, unknown> {
     tcp: c.tcp,
     handshake: c.handshake,
     compression: c.compression,
+    app: c.app,
     close: c.close,
     counts: c.counts,
   };

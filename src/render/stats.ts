@@ -2,10 +2,11 @@
 // at a glance (how long, how fast, how much each side sent, of what kind),
 // computed by a pure function so that the JSON export can carry them later,
 // and drawn as cli-table3 tables that never exceed the width they are given.
+import { APP_LABELS } from '../app/registry.js';
 import Table from 'cli-table3';
 import type { Connection, Endpoint, Severity, Side } from '../model.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
-import { cut } from '../util/text.js';
+import { cut, sanitize } from '../util/text.js';
 import { paint, visibleLength } from './paint.js';
 import type { RenderOptions } from './options.js';
 
@@ -456,6 +457,7 @@ function keyValues(conn: Connection, s: ConnectionStats): TableSpec {
     ['WebSocket handshake', wsHandshake],
     ['Ping round trips', pingText(s)],
     ['Compression', compressionText(conn, s)],
+    ['Application protocol', conn.app ? `${APP_LABELS[conn.app.decoder]} (recognised by ${CHOSEN_BY[conn.app.chosenBy]})` : 'none recognised'],
     [
       'TCP analysis',
       `${plural(s.tcp.retransmissions, 'retransmission')}, ${plural(s.tcp.outOfOrder, 'segment')} out of order, ${plural(s.tcp.lostBytes, 'byte')} lost`,
@@ -497,6 +499,19 @@ function trafficTable(s: ConnectionStats): TableSpec | null {
   return { columns: [{ align: 'left', give: 'words' }, number, number, number, number], head, rows: [...rows, ...block], rules: [rows.length] };
 }
 
+const CHOSEN_BY = { subprotocol: 'the subprotocol', url: 'the URL', content: 'content', forced: '--app' } as const;
+
+/** Messages per application-level type and side (STOMP commands, Socket.IO event names, MQTT packet types). */
+function appTable(conn: Connection): TableSpec | null {
+  const c = conn.counts.client.app;
+  const v = conn.counts.server.app;
+  const keys = [...new Set([...Object.keys(c), ...Object.keys(v)])];
+  if (keys.length === 0) return null;
+  const rows: Cell[][] = keys.map((k) => [sanitize(k), String(c[k] ?? 0), String(v[k] ?? 0)]);
+  const number: Column = { align: 'right', give: 'none' };
+  return { columns: [{ align: 'left', give: 'words' }, number, number], head: [['Application messages', 'client', 'server']], rows };
+}
+
 /** The statistics of one connection: a key/value table, then frames and messages per opcode and side. */
 export function renderStats(conn: Connection, opts: RenderOptions): string {
   const s = connectionStats(conn);
@@ -509,6 +524,8 @@ export function renderStats(conn: Connection, opts: RenderOptions): string {
   const traffic = trafficTable(s);
   if (traffic) lines.push('', ...drawTable(traffic, opts));
   else lines.push(cut(`${INDENT}No WebSocket frame.`, Math.max(1, opts.width)));
+  const app = appTable(conn);
+  if (app) lines.push('', ...drawTable(app, opts));
   return `${lines.join('\n')}\n`;
 }
 

@@ -6,6 +6,68 @@ import { closeCodeName } from '../websocket/close.js';
 import { opcodeName } from '../websocket/frame.js';
 import { plural } from '../analyze/annotate.js';
 import { sanitize, cut } from '../util/text.js';
+import { APP_LABELS } from '../app/registry.js';
+import type { AppInfo } from '../app/types.js';
+
+/** A decoded message's units as people name them (STOMP SEND, Socket.IO event "chat"), with whose they are. */
+function units(info: AppInfo): { name: string; user: boolean }[] {
+  if (info.inner && info.inner.length > 0) return info.inner.flatMap(units);
+  const label = APP_LABELS[info.decoder];
+  switch (info.decoder) {
+    case 'stomp':
+      return info.fields.frames.map((f) => ({ name: `${label} ${f.command}`, user: f.command === 'SEND' || f.command === 'MESSAGE' }));
+    case 'mqtt':
+      return info.fields.packets.map((p) => ({ name: `${label} ${p.type}`, user: p.type === 'PUBLISH' }));
+    case 'socket.io':
+      return [{ name: info.type === 'event' && info.fields.event !== undefined ? `${label} event ${JSON.stringify(info.fields.event)}` : `${label} ${info.type}`, user: info.user }];
+    case 'json-rpc':
+      return info.fields.calls.map((c) => ({ name: `${label} ${c.kind}${c.method ? ` ${c.method}` : ''}`, user: true }));
+    default:
+      return [{ name: `${label} ${info.type}`, user: info.user }];
+  }
+}
+
+const CHOSEN_BY = { subprotocol: 'the subprotocol', url: 'the URL', content: 'the messages\' content', forced: 'as asked (--app)' } as const;
+
+/**
+ * The application protocol's sentence: which messages are the framework's
+ * (handshakes, heartbeats, subscriptions) and which carry the application's
+ * own data, by packet.
+ */
+export function appSentence(conn: Connection): string | null {
+  if (!conn.app) return null;
+  const packetOf = new Map(conn.frames.map((f) => [f.index, f.packet]));
+  const groups = new Map<string, { user: boolean; packets: number[] }>();
+  for (const m of conn.messages) {
+    if (!m.app) continue;
+    const packet = packetOf.get(m.frames[m.frames.length - 1]!);
+    for (const u of units(m.app)) {
+      const g = groups.get(u.name) ?? { user: u.user, packets: [] };
+      if (packet !== undefined && g.packets[g.packets.length - 1] !== packet) g.packets.push(packet);
+      groups.set(u.name, g);
+    }
+  }
+  const list = (user: boolean): string => {
+    const parts: string[] = [];
+    for (const [name, g] of groups) {
+      if (g.user !== user) continue;
+      const shown = g.packets.slice(0, 4).join(', ') + (g.packets.length > 4 ? `, … (${g.packets.length})` : '');
+      parts.push(`${sanitize(cut(name, 40))}${shown ? ` (${g.packets.length === 1 ? 'packet' : 'packets'} ${shown})` : ''}`);
+    }
+    return parts.join(', ');
+  };
+  const framework = list(false);
+  const own = list(true);
+  const name = APP_LABELS[conn.app.decoder];
+  const by = conn.app.chosenBy === 'subprotocol' && conn.handshake?.subprotocol ? `the subprotocol ${sanitize(cut(conn.handshake.subprotocol, 30))}` : CHOSEN_BY[conn.app.chosenBy];
+  const decoded = conn.messages.filter((m) => m.app !== null).length;
+  const lead = decoded < conn.messages.length ? `${decoded} of the ${conn.messages.length} messages are ${name}` : `The messages are ${name}`;
+  const parts = [`${lead} (recognised by ${by})`];
+  if (framework) parts.push(`the framework's traffic is ${framework}`);
+  if (own) parts.push(`the application's own data is ${own}`);
+  if (!framework && !own) parts.push('but no message was decoded');
+  return `${parts.join('; ')}.`;
+}
 
 interface Group {
   phase: Phase;
@@ -114,6 +176,7 @@ export function tellStory(conn: Connection): string[] {
           : '';
     out.push(`The capture starts in the middle of this connection (no SYN seen)${how}.`);
   }
+  let appTold = false;
   for (const g of groups(conn.timeline)) {
     const packets = g.entries.map((e) => e.packet);
     switch (g.phase) {
@@ -131,6 +194,11 @@ export function tellStory(conn: Connection): string[] {
         const frames = conn.frames.filter((f) => inGroup.has(f.packet));
         const verb = new Set(packets).size === 1 ? 'carries' : 'carry';
         out.push(frames.length > 0 ? `${capital(packetRange(packets))} ${verb} ${describeCounts(frames)}.` : `${capital(packetRange(packets))} ${verb} no complete frame.`);
+        if (!appTold) {
+          appTold = true;
+          const app = appSentence(conn);
+          if (app) out.push(app);
+        }
         break;
       }
       case 'closing':

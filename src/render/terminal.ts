@@ -234,11 +234,20 @@ function closeLines(conn: Connection, p: Paint): string[] {
   return lines;
 }
 
+/** A timeline summary that is an HTTP request or response line. */
+const HTTP_LINE = /^(?:[A-Z]+ \S+ HTTP\/\d|HTTP\/\d)/;
+/** HTTP messages listed for a connection without WebSocket. */
+const MAX_HTTP_LINES = 6;
+
 export function renderConnection(conn: Connection, opts: TerminalOptions): string {
   const p = paint(opts.color);
   const title = `Connection ${conn.id}: ${endpoint(conn.client)} (client) ⇄ ${endpoint(conn.server)} (server)`;
   if (!conn.websocket) {
-    return `${title}\n  Not WebSocket: no upgrade request; ${plural(conn.timeline.length, 'packet')}.\n`;
+    // its HTTP, when it is HTTP: an application protocol's other transport shows there (SockJS's info request, Engine.IO's polling)
+    const http = conn.timeline.filter((e) => HTTP_LINE.test(e.summary));
+    const lines = http.slice(0, MAX_HTTP_LINES).map((e) => `    ${String(e.packet).padStart(6)}  ${arrow(e.from)}  ${cut(sanitize(e.summary), Math.max(20, opts.width - 19))}`);
+    if (http.length > MAX_HTTP_LINES) lines.push(`    … and ${plural(http.length - MAX_HTTP_LINES, 'more HTTP message')}`);
+    return `${title}\n  Not WebSocket: no upgrade request; ${plural(conn.timeline.length, 'packet')}${lines.length > 0 ? '. Its HTTP:' : '.'}\n${lines.map((l) => `${l}\n`).join('')}`;
   }
   const sections: string[][] = [];
   const story = tellStory(conn);

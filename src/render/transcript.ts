@@ -4,6 +4,7 @@
 // text, binary as a hex preview; JSON text may be pretty-printed under its
 // line. Reads the analysis result only; every string from the capture is
 // sanitized before it is printed.
+import { appRole, appText } from '../app/registry.js';
 import { isUtf8 } from 'node:buffer';
 import type { Connection, Frame, Message, Side } from '../model.js';
 import type { RenderOptions } from './options.js';
@@ -172,7 +173,16 @@ function prettyJsonLines(source: string): JsonLine[] | null {
   return lines;
 }
 
+/** A message's line, and under it what it means in its application protocol. */
 function messageEntry(m: Message, frames: ReadonlyMap<number, Frame>, opts: RenderOptions, limit: number): Omit<Entry, 'order'> & { placed: boolean } {
+  const e = payloadEntry(m, frames, opts, limit);
+  const app = m.app;
+  if (!app) return e;
+  const line = `↳ ${appText(app)} (${appRole(app)})`;
+  return { ...e, below: (room) => [cut(sanitize(line), room), ...e.below(room)] };
+}
+
+function payloadEntry(m: Message, frames: ReadonlyMap<number, Frame>, opts: RenderOptions, limit: number): Omit<Entry, 'order'> & { placed: boolean } {
   const present = m.frames.map((i) => frames.get(i)).filter((f) => f !== undefined);
   const last = present[present.length - 1];
   const inflated = m.compressed && m.inflatedLength !== null;
@@ -192,7 +202,8 @@ function messageEntry(m: Message, frames: ReadonlyMap<number, Frame>, opts: Rend
   if (m.type === 'binary' || notInflated) {
     return { ...base, style: m.type, content: (room) => hexPreview(m.payload, total, room, limit), below: NOTHING };
   }
-  const json = opts.prettyJson && whole && limit > 0 && isUtf8(m.payload) ? prettyJsonLines(m.payload.toString('utf8')) : null;
+  // JSON is laid out when asked, and always when the message was decoded as JSON
+  const json = (opts.prettyJson || m.app?.decoder === 'json' || m.app?.decoder === 'json-rpc') && whole && limit > 0 && isUtf8(m.payload) ? prettyJsonLines(m.payload.toString('utf8')) : null;
   if (json) {
     const size = m.payload.length;
     const kind = m.payload.toString('utf8').trimStart().startsWith('{') ? 'JSON object' : 'JSON array';

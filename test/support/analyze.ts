@@ -1,6 +1,6 @@
 // Runs the analysis on a file or on bytes and collects the result.
 import { Readable } from 'node:stream';
-import { analyzeCapture } from '../../src/index.js';
+import { analyzeCapture, DEFAULT_OPTIONS, type AnalyzerOptions } from '../../src/index.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from '../../src/model.js';
 
 export interface Result {
@@ -21,9 +21,10 @@ class Collect implements AnalysisSink {
   }
 }
 
-export async function analyze(source: string | Buffer): Promise<Result> {
+/** `options`: analyzer options changed from the defaults (for example `{ app: 'none' }`). */
+export async function analyze(source: string | Buffer, options: Partial<AnalyzerOptions> = {}): Promise<Result> {
   const sink = new Collect();
-  await analyzeCapture(typeof source === 'string' ? source : Readable.from([source]), sink, { name: typeof source === 'string' ? source : 'crafted.pcap' });
+  await analyzeCapture(typeof source === 'string' ? source : Readable.from([source]), sink, { name: typeof source === 'string' ? source : 'crafted.pcap', analyzer: { ...DEFAULT_OPTIONS, ...options } });
   if (!sink.ended) throw new Error('the analysis did not end');
   return { connections: sink.connections.sort((a, b) => a.id - b.id), ...sink.ended };
 }

@@ -1,0 +1,281 @@
+// Engine.IO (protocols 3 and 4, https://github.com/socketio/engine.io-protocol)
+// and the Socket.IO packets it carries (protocols 4 and 5,
+// https://github.com/socketio/socket.io-protocol). Over WebSocket, each
+// message is one Engine.IO packet: a type digit (0 open, 1 close, 2 ping,
+// 3 pong, 4 message, 5 upgrade, 6 noop) and its data. A message packet
+// carries a Socket.IO packet: a type digit, for binary packets the count of
+// attachments and "-", a namespace ("/admin,"), an acknowledgement id and
+// JSON; its binary attachments follow as binary WebSocket messages.
+import type { Side } from '../model.js';
+import type { AppDecoder, AppFinding, AppInfo, AppMessage, AppResult, EngineIoFields, EngineIoInfo, SocketIoFields, SocketIoInfo } from './types.js';
+import { BODY_PREVIEW, clipText } from './types.js';
+
+const EIO_SPEC = 'Engine.IO protocol §Packet encoding';
+const SIO_SPEC = 'Socket.IO protocol §Packet format';
+
+const EIO_TYPES = ['open', 'close', 'ping', 'pong', 'message', 'upgrade', 'noop'];
+/** Socket.IO protocol 5 (Socket.IO 3 and 4); protocol 4 (Socket.IO 2) calls 4 ERROR. */
+const SIO_TYPES = ['CONNECT', 'DISCONNECT', 'EVENT', 'ACK', 'CONNECT_ERROR', 'BINARY_EVENT', 'BINARY_ACK'];
+
+/** The Engine.IO version of a URL (its EIO query parameter), null when it is not an Engine.IO URL. */
+export function engineIoUrl(target: string | null): { version: 3 | 4 | null } | null {
+  if (target === null) return null;
+  const eio = /[?&]EIO=(\d+)/.exec(target);
+  if (eio) return { version: eio[1] === '3' ? 3 : eio[1] === '4' ? 4 : null };
+  return /\/(socket|engine)\.io\//.test(target) ? { version: null } : null;
+}
+
+/** Whether a request is Engine.IO's long-polling transport (before an upgrade to WebSocket). */
+export function isEngineIoPolling(target: string): boolean {
+  return /[?&]transport=polling(?:&|$)/.test(target) && /[?&]EIO=\d/.test(target);
+}
+
+/** Engine.IO's open packet, the first a server sends: 0{"sid":… */
+export function looksLikeEngineIo(m: AppMessage): boolean {
+  return m.type === 'text' && m.from === 'server' && m.payload.subarray(0, 8).toString('latin1') === '0{"sid":';
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function json(v: unknown): string {
+  return clipText(JSON.stringify(v) ?? 'undefined', BODY_PREVIEW);
+}
+
+/** Binary attachments a side still owes to its last BINARY_EVENT or BINARY_ACK. */
+interface Pending {
+  packet: string;
+  event: string | undefined;
+  namespace: string;
+  total: number;
+  next: number;
+  /** the packet that carried the announcing message */
+  announcedIn: number;
+}
+
+export class EngineIoDecoder implements AppDecoder {
+  private version: 3 | 4;
+  private readonly pending: Record<Side, Pending | null> = { client: null, server: null };
+
+  /**
+   * @param socketIo decode message packets as Socket.IO (false: only when they parse as such)
+   */
+  constructor(
+    target: string | null,
+    private readonly socketIo: boolean,
+  ) {
+    this.version = engineIoUrl(target)?.version ?? 4;
+  }
+
+  decode(m: AppMessage): AppResult {
+    const findings: AppFinding[] = [];
+    const v = this.version;
+    if (m.type === 'binary') {
+      // protocol 3 prefixes a binary message with its packet type; 4 sends the data alone
+      let data = m.payload;
+      if (v === 3) {
+        if (data[0] !== 4) {
+          return { info: null, findings: [{ code: 'app.engineio-bad-packet', severity: 'error', message: `a binary Engine.IO 3 message whose first byte is ${data[0] ?? 'missing'}, not 4 (message)`, spec: EIO_SPEC }] };
+        }
+        data = data.subarray(1);
+      }
+      const inner = this.attachment(m.from, data, findings);
+      const fields: EngineIoFields = { version: v, packet: 'message', binary: true };
+      const info: EngineIoInfo = { decoder: 'engine.io', type: 'message', summary: `message (${data.length} binary bytes)`, user: true, fields, ...(inner ? { inner: [inner] } : {}) };
+      return { info, findings };
+    }
+    const text = m.payload.toString('utf8');
+    const digit = text.charCodeAt(0) - 48;
+    const type = EIO_TYPES[digit];
+    if (type === undefined || text.length === 0) {
+      return { info: null, findings: [{ code: 'app.engineio-bad-packet', severity: 'error', message: `an Engine.IO packet of unknown type: ${JSON.stringify(clipText(text, 40))}`, spec: EIO_SPEC }] };
+    }
+    const data = text.slice(1);
+    const fields: EngineIoFields = { version: v, packet: type };
+    let summary = type;
+    let user = false;
+    let inner: AppInfo | null = null;
+    switch (type) {
+      case 'open': {
+        const o = parseJson(data);
+        const h = o.ok && o.value !== null && typeof o.value === 'object' ? (o.value as Record<string, unknown>) : null;
+        if (!h || typeof h['sid'] !== 'string') {
+          findings.push({ code: 'app.engineio-bad-packet', severity: 'error', message: `an Engine.IO open packet whose data is not a handshake object with a sid: ${JSON.stringify(clipText(data, 40))}`, spec: 'Engine.IO protocol §Handshake' });
+          break;
+        }
+        fields.sid = h['sid'] as string;
+        if (Array.isArray(h['upgrades'])) fields.upgrades = h['upgrades'].map(String);
+        if (typeof h['pingInterval'] === 'number') fields.pingInterval = h['pingInterval'];
+        if (typeof h['pingTimeout'] === 'number') fields.pingTimeout = h['pingTimeout'];
+        if (typeof h['maxPayload'] === 'number') fields.maxPayload = h['maxPayload'];
+        summary = `open (sid ${fields.sid}${fields.pingInterval !== undefined ? `, ping every ${fields.pingInterval} ms` : ''})`;
+        break;
+      }
+      case 'ping':
+      case 'pong':
+        if (data === 'probe') {
+          fields.probe = true;
+          summary = `${type} probe (testing the WebSocket before the upgrade)`;
+        } else if (data !== '') {
+          fields.data = clipText(data, BODY_PREVIEW);
+          summary = `${type} ${JSON.stringify(clipText(data, 24))}`;
+        }
+        break;
+      case 'upgrade':
+        summary = 'upgrade (the transport switches from polling to this WebSocket)';
+        break;
+      case 'noop':
+        summary = 'noop';
+        break;
+      case 'close':
+        summary = 'close';
+        break;
+      case 'message': {
+        user = true;
+        const sio = this.socketIo || looksLikeSocketIo(data) ? this.socketIoPacket(m.from, data, findings, m.packet) : null;
+        if (sio) {
+          inner = sio;
+          user = sio.user;
+        } else {
+          fields.data = clipText(data, BODY_PREVIEW);
+          summary = `message ${JSON.stringify(clipText(data, 40))}`;
+        }
+        break;
+      }
+    }
+    const info: EngineIoInfo = { decoder: 'engine.io', type, summary, user, fields, ...(inner ? { inner: [inner] } : {}) };
+    return { info, findings };
+  }
+
+  private socketIoPacket(from: Side, data: string, findings: AppFinding[], at: number): SocketIoInfo | null {
+    const r = parseSocketIo(data, this.version === 3 ? 4 : 5);
+    if ('error' in r) {
+      // quoted as on the wire, with the Engine.IO message type in front
+      findings.push({ code: 'app.socketio-bad-packet', severity: 'error', message: `the Socket.IO packet in Engine.IO message ${JSON.stringify(clipText(`4${data}`, 40))} does not parse: ${r.error}`, spec: SIO_SPEC });
+      return null;
+    }
+    const owed = this.pending[from];
+    if (owed && owed.next < owed.total) findings.push(missing(owed, from));
+    this.pending[from] = null;
+    if (r.fields.attachments !== undefined && r.fields.attachments > 0) {
+      this.pending[from] = { packet: r.fields.packet, event: r.fields.event, namespace: r.fields.namespace, total: r.fields.attachments, next: 0, announcedIn: at };
+    }
+    if (r.fields.packet === 'CONNECT_ERROR' || r.fields.packet === 'ERROR') {
+      findings.push({ code: 'app.socketio-connect-error', severity: 'warning', message: `the server refused the connection to namespace ${r.fields.namespace}: ${clipText(r.fields.args ?? '', 80)}`, spec: 'Socket.IO protocol §Connection to a namespace' });
+    }
+    return r.info;
+  }
+
+  private attachment(from: Side, data: Buffer, findings: AppFinding[]): SocketIoInfo | null {
+    const p = this.pending[from];
+    if (!p || p.next >= p.total) {
+      if (!this.socketIo) return null;
+      findings.push({ code: 'app.socketio-unexpected-binary', severity: 'error', message: `a binary message (${data.length} bytes) from the ${from} with no BINARY_EVENT or BINARY_ACK waiting for an attachment`, spec: SIO_SPEC });
+      return null;
+    }
+    const k = p.next++;
+    const what = p.event !== undefined ? `event ${JSON.stringify(p.event)}` : p.packet;
+    const fields: SocketIoFields = { packet: 'ATTACHMENT', namespace: p.namespace, id: null, ...(p.event !== undefined ? { event: p.event } : {}), attachment: k, of: p.total, length: data.length };
+    return { decoder: 'socket.io', type: 'attachment', summary: `attachment ${k + 1} of ${p.total} of ${what} (${data.length} bytes)`, user: true, fields };
+  }
+
+  end(): AppFinding[] {
+    const out: AppFinding[] = [];
+    for (const side of ['client', 'server'] as const) {
+      const p = this.pending[side];
+      if (p && p.next < p.total) out.push({ ...missing(p, side), packet: p.announcedIn, from: side });
+    }
+    return out;
+  }
+}
+
+function missing(p: Pending, from: Side): AppFinding {
+  return { code: 'app.socketio-missing-attachment', severity: 'error', message: `the ${from}'s ${p.packet}${p.event !== undefined ? ` ${JSON.stringify(p.event)}` : ''} announced ${p.total} binary attachment${p.total === 1 ? '' : 's'} but ${p.next} followed it`, spec: SIO_SPEC };
+}
+
+/** An argument as a summary shows it: JSON, cut; a binary attachment's placeholder as <binary N>. */
+function argText(a: unknown): string {
+  if (typeof a === 'object' && a !== null && (a as Record<string, unknown>)['_placeholder'] === true && typeof (a as Record<string, unknown>)['num'] === 'number') return `<binary ${(a as Record<string, unknown>)['num'] as number}>`;
+  return clipText(JSON.stringify(a) ?? '', 40);
+}
+
+/** A Socket.IO packet's shape: type digit, optional attachments-, namespace, id, JSON. */
+export function looksLikeSocketIo(data: string): boolean {
+  return /^[0-6](\d+-)?(\/[^,]*,?)?\d*([[{"]|$)/.test(data);
+}
+
+export function parseSocketIo(data: string, protocol: 4 | 5): { info: SocketIoInfo; fields: SocketIoFields } | { error: string } {
+  const t = data.charCodeAt(0) - 48;
+  let packet = SIO_TYPES[t];
+  if (packet === undefined) return { error: `type ${JSON.stringify(data.charAt(0))} is not 0-6` };
+  if (protocol === 4 && t === 4) packet = 'ERROR';
+  let at = 1;
+  let attachments: number | undefined;
+  if (t === 5 || t === 6) {
+    const m = /^(\d+)-/.exec(data.slice(at));
+    if (!m) return { error: `a ${packet} without its count of attachments` };
+    attachments = Number(m[1]);
+    at += m[0].length;
+  }
+  let namespace = '/';
+  if (data.charAt(at) === '/') {
+    const comma = data.indexOf(',', at);
+    namespace = comma < 0 ? data.slice(at) : data.slice(at, comma);
+    at = comma < 0 ? data.length : comma + 1;
+  }
+  const idm = /^\d+/.exec(data.slice(at));
+  const id = idm ? Number(idm[0]) : null;
+  if (idm) at += idm[0].length;
+  const rest = data.slice(at);
+  let payload: unknown = undefined;
+  if (rest !== '') {
+    try {
+      payload = JSON.parse(rest);
+    } catch {
+      return { error: 'its data is not JSON' };
+    }
+  }
+  const fields: SocketIoFields = { packet, namespace, id };
+  if (attachments !== undefined) fields.attachments = attachments;
+  let summary: string;
+  let user = false;
+  const ns = namespace === '/' ? '' : ` ${namespace}`;
+  switch (packet) {
+    case 'EVENT':
+    case 'BINARY_EVENT': {
+      if (!Array.isArray(payload) || payload.length === 0 || typeof payload[0] !== 'string') return { error: `an ${packet} whose data is not an array starting with the event name` };
+      fields.event = payload[0];
+      fields.args = json(payload.slice(1));
+      user = true;
+      const args = payload.slice(1).map(argText).join(', ');
+      summary = `event${ns} ${JSON.stringify(payload[0])}(${args})${id !== null ? ` ack ${id}` : ''}${attachments ? ` + ${attachments} binary attachment${attachments === 1 ? '' : 's'}` : ''}`;
+      break;
+    }
+    case 'ACK':
+    case 'BINARY_ACK':
+      if (!Array.isArray(payload)) return { error: `an ${packet} whose data is not an array` };
+      if (id === null) return { error: `an ${packet} without an id` };
+      fields.args = json(payload);
+      user = true;
+      summary = `ack${ns} ${id} (${payload.map(argText).join(', ')})${attachments ? ` + ${attachments} binary attachment${attachments === 1 ? '' : 's'}` : ''}`;
+      break;
+    case 'CONNECT':
+      if (payload !== undefined) fields.args = json(payload);
+      summary = `connect ${namespace}${payload !== undefined && typeof payload === 'object' && payload !== null && 'sid' in payload ? ` (sid ${String((payload as Record<string, unknown>)['sid'])})` : ''}`;
+      break;
+    case 'DISCONNECT':
+      summary = `disconnect ${namespace}`;
+      break;
+    default:
+      if (payload !== undefined) fields.args = json(payload);
+      summary = `${packet.toLowerCase().replace('_', ' ')} ${namespace}${payload !== undefined ? ` ${clipText(JSON.stringify(payload) ?? '', 60)}` : ''}`;
+      break;
+  }
+  const type = packet === 'EVENT' || packet === 'BINARY_EVENT' ? 'event' : packet === 'ACK' || packet === 'BINARY_ACK' ? 'ack' : packet.toLowerCase();
+  return { info: { decoder: 'socket.io', type, summary, user, fields }, fields };
+}

@@ -1,0 +1,142 @@
+// GraphQL over WebSocket in its two protocols: graphql-transport-ws (the
+// graphql-ws library's, https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md)
+// and the older graphql-ws of subscriptions-transport-ws
+// (https://github.com/apollographql/subscriptions-transport-ws/blob/master/PROTOCOL.md).
+// Every message is a JSON object with a `type`; operations have an `id`, and
+// the results that come back under that id are named after the operation.
+import type { AppDecoder, AppFinding, AppMessage, AppResult, GraphQlFields, GraphQlInfo } from './types.js';
+import { BODY_PREVIEW, clipText } from './types.js';
+
+export type GraphQlProtocol = 'graphql-transport-ws' | 'graphql-ws';
+
+/** Message types of each protocol, with who may send them. */
+const TYPES: Record<GraphQlProtocol, Record<string, 'client' | 'server' | 'both'>> = {
+  'graphql-transport-ws': {
+    connection_init: 'client',
+    connection_ack: 'server',
+    ping: 'both',
+    pong: 'both',
+    subscribe: 'client',
+    next: 'server',
+    error: 'server',
+    complete: 'both',
+  },
+  'graphql-ws': {
+    connection_init: 'client',
+    connection_ack: 'server',
+    connection_error: 'server',
+    ka: 'server',
+    start: 'client',
+    data: 'server',
+    error: 'server',
+    complete: 'server',
+    stop: 'client',
+    connection_terminate: 'client',
+  },
+};
+
+const SPEC: Record<GraphQlProtocol, string> = {
+  'graphql-transport-ws': 'GraphQL over WebSocket (graphql-transport-ws) §Message types',
+  'graphql-ws': 'subscriptions-transport-ws PROTOCOL (graphql-ws)',
+};
+
+/** Types that start an operation, and those that carry its results. */
+const OPERATION = new Set(['subscribe', 'start']);
+const RESULT = new Set(['next', 'data', 'error']);
+
+/** The first message of GraphQL over WebSocket in either protocol: {"type":"connection_init"…} */
+export function looksLikeGraphQl(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as Record<string, unknown>)['type'] === 'connection_init';
+}
+
+/** The operation's kind and name from its query text: "subscription Countdown { … }". */
+function operationOf(query: unknown): { operation?: string; operationName?: string } {
+  if (typeof query !== 'string') return {};
+  const m = /^\s*(?:#[^\n]*\n\s*)*(query|mutation|subscription)\b\s*([_A-Za-z][_0-9A-Za-z]*)?/.exec(query);
+  if (m) return { operation: m[1]!, ...(m[2] ? { operationName: m[2] } : {}) };
+  return /^\s*\{/.test(query) ? { operation: 'query' } : {};
+}
+
+export class GraphQlDecoder implements AppDecoder {
+  /** operations by id, with their names */
+  private readonly operations = new Map<string, { operation?: string; operationName?: string }>();
+
+  /**
+   * @param fixed the protocol negotiated by subprotocol; without one it is
+   *   told by the messages (start, data, ka, stop belong to the older one)
+   */
+  constructor(
+    private protocol: GraphQlProtocol,
+    private readonly fixed: boolean,
+  ) {}
+
+  decode(m: AppMessage): AppResult {
+    const text = m.payload.toString('utf8');
+    const bad = (why: string): AppResult => ({ info: null, findings: [{ code: 'app.graphql-bad-message', severity: 'error', message: `${why}: ${JSON.stringify(clipText(text, 40))}`, spec: SPEC[this.protocol] }] });
+    if (m.type === 'binary') return bad(`a binary message from the ${m.from}; ${this.protocol} messages are JSON text`);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return bad(`a ${this.protocol} message that is not JSON`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof (value as Record<string, unknown>)['type'] !== 'string') {
+      return bad(`a ${this.protocol} message that is not an object with a string "type"`);
+    }
+    const msg = value as Record<string, unknown>;
+    const type = msg['type'] as string;
+    if (!this.fixed && !(type in TYPES[this.protocol])) {
+      const other: GraphQlProtocol = this.protocol === 'graphql-ws' ? 'graphql-transport-ws' : 'graphql-ws';
+      if (type in TYPES[other]) this.protocol = other;
+    }
+    const protocol = this.protocol;
+    const allowed = TYPES[protocol][type];
+    const findings: AppFinding[] = [];
+    if (allowed === undefined) return bad(`"${clipText(type, 32)}" is not a ${protocol} message type`);
+    if (allowed !== 'both' && allowed !== m.from) {
+      findings.push({ code: 'app.graphql-bad-message', severity: 'error', message: `the ${m.from} sent "${type}", which only the ${allowed} sends in ${protocol}`, spec: SPEC[protocol] });
+    }
+    const fields: GraphQlFields = { messageType: type };
+    const id = msg['id'];
+    const needsId = OPERATION.has(type) || RESULT.has(type) || type === 'complete' || type === 'stop';
+    if (id !== undefined) fields.id = String(id);
+    if (needsId && (typeof id !== 'string' && typeof id !== 'number')) {
+      findings.push({ code: 'app.graphql-bad-message', severity: 'error', message: `a ${protocol} "${type}" message without an id`, spec: SPEC[protocol] });
+    }
+    const payload = msg['payload'];
+    if (payload !== undefined) fields.payload = clipText(JSON.stringify(payload) ?? '', BODY_PREVIEW);
+    if (OPERATION.has(type) && fields.id !== undefined) {
+      const p = (payload ?? {}) as Record<string, unknown>;
+      const op = operationOf(p['query']);
+      const name = typeof p['operationName'] === 'string' ? p['operationName'] : op.operationName;
+      const known = { ...(op.operation ? { operation: op.operation } : {}), ...(name ? { operationName: name } : {}) };
+      this.operations.set(fields.id, known);
+      Object.assign(fields, known);
+    } else if (fields.id !== undefined) {
+      const known = this.operations.get(fields.id);
+      if (known) Object.assign(fields, known);
+      else if (RESULT.has(type)) findings.push({ code: 'app.graphql-unknown-id', severity: 'warning', message: `a ${protocol} "${type}" for id ${JSON.stringify(fields.id)}, which no operation started`, spec: SPEC[protocol] });
+      if (type === 'complete' || type === 'stop') this.operations.delete(fields.id);
+    }
+    if (type === 'error' || type === 'connection_error') {
+      findings.push({ code: 'app.graphql-error', severity: 'warning', message: `the server answered ${fields.operationName ?? (fields.id !== undefined ? `operation ${fields.id}` : 'the connection')} with "${type}": ${clipText(JSON.stringify(payload) ?? '', 100)}`, spec: SPEC[protocol] });
+    }
+    const op = fields.operationName ?? (fields.operation ? `anonymous ${fields.operation}` : undefined);
+    const parts = [type];
+    if (fields.id !== undefined) parts.push(`id ${fields.id}`);
+    if (op) parts.push(OPERATION.has(type) ? `${fields.operation ?? 'operation'} ${fields.operationName ?? '(anonymous)'}` : `(${op})`);
+    if (RESULT.has(type) && fields.payload !== undefined) parts.push(clipText(fields.payload, 60));
+    const info: GraphQlInfo = {
+      decoder: protocol,
+      type,
+      summary: parts.join(' '),
+      user: OPERATION.has(type) || RESULT.has(type),
+      fields,
+    };
+    return { info, findings };
+  }
+
+  end(): AppFinding[] {
+    return [];
+  }
+}

@@ -1,0 +1,167 @@
+// JSON text in general, and JSON-RPC 2.0 (https://www.jsonrpc.org/specification)
+// in particular: requests (method and id), notifications (method, no id),
+// responses (result or error, and the id of the request they answer), alone
+// or in batches. A response is matched to its request by id, in the other
+// direction; a request never answered is told at the end.
+import type { Side } from '../model.js';
+import type { AppDecoder, AppFinding, AppMessage, AppResult, JsonInfo, JsonRpcCall, JsonRpcInfo } from './types.js';
+import { clipText } from './types.js';
+
+const SPEC = 'JSON-RPC 2.0 §4, §5';
+
+const MAX_KEYS = 16;
+/** Calls waiting for an answer, per sender, followed at most (the oldest are forgotten). */
+const MAX_WAITING = 10000;
+
+/** Whether a text looks like JSON: an object or array (after white space). */
+export function looksLikeJson(payload: Buffer): boolean {
+  for (let i = 0; i < payload.length && i < 64; i++) {
+    const c = payload[i]!;
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    return c === 0x7b || c === 0x5b;
+  }
+  return false;
+}
+
+function kindOf(v: unknown): string {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
+}
+
+function isRpc(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as Record<string, unknown>)['jsonrpc'] === '2.0';
+}
+
+/** JSON-RPC 2.0 is an object with "jsonrpc": "2.0", or a non-empty batch of them. */
+export function isJsonRpc(v: unknown): boolean {
+  return isRpc(v) || (Array.isArray(v) && v.length > 0 && v.every(isRpc));
+}
+
+interface Waiting {
+  message: number;
+  packet: number;
+  ts: number;
+  method: string;
+}
+
+function idText(id: unknown): string {
+  return typeof id === 'string' ? JSON.stringify(id) : String(id);
+}
+
+export class JsonDecoder implements AppDecoder {
+  /** requests waiting for their response, per sender, by id */
+  private readonly waiting: Record<Side, Map<string, Waiting>> = { client: new Map(), server: new Map() };
+
+  /** @param rpc decode as JSON-RPC 2.0 (its rules enforced); otherwise only messages that say "jsonrpc": "2.0" */
+  constructor(private readonly rpc: boolean) {}
+
+  decode(m: AppMessage): AppResult {
+    if (m.type === 'binary') return { info: null, findings: [] };
+    const text = m.payload.toString('utf8');
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      // only text that meant to be JSON is held to it (free text on the same connection is not)
+      if (!this.rpc && !looksLikeJson(m.payload)) return { info: null, findings: [] };
+      return { info: null, findings: [{ code: 'app.json-invalid', severity: 'error', message: `a text message that is not valid JSON (${(e as Error).message}): ${JSON.stringify(clipText(text, 40))}`, spec: this.rpc ? 'JSON-RPC 2.0 §4; RFC 8259' : 'RFC 8259' }] };
+    }
+    if (this.rpc || isJsonRpc(value)) return this.rpcMessage(m, value);
+    const fields: JsonInfo['fields'] = { kind: kindOf(value) };
+    if (fields.kind === 'object') fields.keys = Object.keys(value as object).slice(0, MAX_KEYS);
+    if (Array.isArray(value)) fields.length = value.length;
+    const shape = fields.keys ? `{${fields.keys.slice(0, 6).join(', ')}${Object.keys(value as object).length > 6 ? ', …' : ''}}` : fields.length !== undefined ? `[${fields.length} item${fields.length === 1 ? '' : 's'}]` : clipText(text, 40);
+    const info: JsonInfo = { decoder: 'json', type: fields.kind, summary: `${fields.kind} ${shape}`, user: true, fields };
+    return { info, findings: [] };
+  }
+
+  private rpcMessage(m: AppMessage, value: unknown): AppResult {
+    const findings: AppFinding[] = [];
+    const batch = Array.isArray(value);
+    const items = batch ? (value as unknown[]) : [value];
+    const invalid = (why: string): void => {
+      findings.push({ code: 'app.jsonrpc-invalid', severity: 'error', message: why, spec: SPEC });
+    };
+    if (batch && items.length === 0) invalid('an empty JSON-RPC batch');
+    const calls: JsonRpcCall[] = [];
+    const peer: Side = m.from === 'client' ? 'server' : 'client';
+    for (const item of items) {
+      if (!isRpc(item)) {
+        invalid(`a JSON-RPC message that is not an object with "jsonrpc": "2.0": ${clipText(JSON.stringify(item) ?? '', 40)}`);
+        continue;
+      }
+      const o = item as Record<string, unknown>;
+      const id = o['id'];
+      const hasId = 'id' in o;
+      if (hasId && !(id === null || typeof id === 'string' || typeof id === 'number')) invalid(`a JSON-RPC id that is not a string, number or null: ${clipText(JSON.stringify(id) ?? '', 40)}`);
+      if ('method' in o) {
+        const method = o['method'];
+        if (typeof method !== 'string') {
+          invalid('a JSON-RPC request whose method is not a string');
+          continue;
+        }
+        if ('result' in o || 'error' in o) invalid(`a JSON-RPC request (${method}) that also carries a result or an error`);
+        if (!hasId) {
+          calls.push({ kind: 'notification', method });
+          continue;
+        }
+        calls.push({ kind: 'request', id: id as string | number | null, method });
+        const waiting = this.waiting[m.from];
+        if (waiting.size >= MAX_WAITING) waiting.delete(waiting.keys().next().value!);
+        waiting.set(idText(id), { message: m.index, packet: m.packet, ts: m.ts, method });
+        continue;
+      }
+      const hasResult = 'result' in o;
+      const hasError = 'error' in o;
+      if (hasResult === hasError) {
+        invalid(hasResult ? 'a JSON-RPC response with both a result and an error' : 'a JSON-RPC object with neither a method, a result nor an error');
+        continue;
+      }
+      if (!hasId) invalid('a JSON-RPC response without an id');
+      const call: JsonRpcCall = { kind: hasError ? 'error' : 'response', id: (id ?? null) as string | number | null };
+      if (hasError) {
+        const err = o['error'] as Record<string, unknown> | null;
+        const code = typeof err?.['code'] === 'number' ? (err['code'] as number) : null;
+        const message = typeof err?.['message'] === 'string' ? (err['message'] as string) : '';
+        if (code === null || typeof err?.['message'] !== 'string') invalid('a JSON-RPC error object without a numeric code and a string message');
+        call.error = { code, message: clipText(message, 120) };
+      }
+      const key = idText(id);
+      const asked = id === null || id === undefined ? undefined : this.waiting[peer].get(key);
+      if (asked) {
+        this.waiting[peer].delete(key);
+        call.method = asked.method;
+        call.request = { message: asked.message, packet: asked.packet, method: asked.method, rtt: Math.round((m.ts - asked.ts) * 1e6) / 1e6 };
+      } else {
+        call.request = null;
+        // JSON-RPC 2.0 §5: a response carries the id of the request it answers (null only after a parse error)
+        if (id !== null && id !== undefined) findings.push({ code: 'app.jsonrpc-unmatched-response', severity: 'warning', message: `a JSON-RPC response with id ${clipText(key, 40)}, which no request from the ${peer} is waiting for`, spec: 'JSON-RPC 2.0 §5' });
+      }
+      calls.push(call);
+    }
+    const describe = (c: JsonRpcCall): string => {
+      switch (c.kind) {
+        case 'request':
+          return `request ${c.method} id ${idText(c.id)}`;
+        case 'notification':
+          return `notification ${c.method}`;
+        case 'response':
+          return `response id ${idText(c.id)}${c.request ? ` to ${c.request.method} (packet ${c.request.packet})` : ''}`;
+        default:
+          return `error ${c.error?.code ?? '?'} ${JSON.stringify(c.error?.message ?? '')} id ${idText(c.id)}${c.request ? ` to ${c.request.method} (packet ${c.request.packet})` : ''}`;
+      }
+    };
+    const summary = (batch ? `batch of ${calls.length}: ` : '') + calls.map(describe).join('; ');
+    const info: JsonRpcInfo = { decoder: 'json-rpc', type: [...new Set(calls.map((c) => c.kind))].join(' + ') || 'invalid', summary, user: true, fields: { calls, batch } };
+    return { info, findings };
+  }
+
+  end(): AppFinding[] {
+    const out: AppFinding[] = [];
+    for (const side of ['client', 'server'] as const) {
+      for (const [id, w] of this.waiting[side]) {
+        out.push({ code: 'app.jsonrpc-unanswered', severity: 'warning', message: `the ${side}'s JSON-RPC request ${w.method} (id ${clipText(id, 40)}, packet ${w.packet}) got no response before the connection ended`, spec: 'JSON-RPC 2.0 §5', packet: w.packet, from: side });
+      }
+    }
+    return out;
+  }
+}

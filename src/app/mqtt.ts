@@ -1,0 +1,461 @@
+// MQTT 3.1.1 (OASIS, 2014) and MQTT 5.0 (OASIS, 2019) over WebSocket
+// (subprotocol "mqtt"): control packets in binary messages, where a message
+// may carry several packets or part of one (MQTT 3.1.1 §6.0, MQTT 5 §6), so
+// each direction is a byte stream cut into packets: a fixed header (type and
+// flags, then the remaining length as a variable byte integer), a variable
+// header and a payload.
+import { isUtf8 } from 'node:buffer';
+import type { Side } from '../model.js';
+import type { AppDecoder, AppFinding, AppMessage, AppResult, MqttInfo, MqttPacket } from './types.js';
+import { BODY_PREVIEW, clipText } from './types.js';
+
+const TYPES = ['reserved', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'AUTH'];
+
+/** Bytes of a packet followed across messages at most; past it, the direction is no longer decoded. */
+const MAX_PACKET = 16 * 1024 * 1024;
+
+/** CONNACK return codes of MQTT 3.1.1 §3.2.2.3. */
+const CONNACK_311: Record<number, string> = {
+  0: 'accepted',
+  1: 'unacceptable protocol version',
+  2: 'identifier rejected',
+  3: 'server unavailable',
+  4: 'bad user name or password',
+  5: 'not authorized',
+};
+
+/** MQTT 5 reason codes (§2.4) that read differently from their number. */
+const REASONS_5: Record<number, string> = {
+  0x00: 'success',
+  0x01: 'granted QoS 1',
+  0x02: 'granted QoS 2',
+  0x04: 'disconnect with will message',
+  0x10: 'no matching subscribers',
+  0x11: 'no subscription existed',
+  0x80: 'unspecified error',
+  0x81: 'malformed packet',
+  0x82: 'protocol error',
+  0x83: 'implementation specific error',
+  0x84: 'unsupported protocol version',
+  0x85: 'client identifier not valid',
+  0x86: 'bad user name or password',
+  0x87: 'not authorized',
+  0x88: 'server unavailable',
+  0x89: 'server busy',
+  0x8a: 'banned',
+  0x8c: 'bad authentication method',
+  0x8d: 'keep alive timeout',
+  0x8e: 'session taken over',
+  0x8f: 'topic filter invalid',
+  0x90: 'topic name invalid',
+  0x91: 'packet identifier in use',
+  0x92: 'packet identifier not found',
+  0x97: 'quota exceeded',
+  0x99: 'payload format invalid',
+  0x9b: 'QoS not supported',
+  0x9c: 'use another server',
+  0x9e: 'shared subscriptions not supported',
+  0xa2: 'wildcard subscriptions not supported',
+};
+
+type PropKind = 'byte' | 'u16' | 'u32' | 'varint' | 'string' | 'binary' | 'pair';
+
+/** MQTT 5 §2.2.2.2: property identifiers, names and types. */
+const PROPERTIES: Record<number, [string, PropKind]> = {
+  0x01: ['payloadFormatIndicator', 'byte'],
+  0x02: ['messageExpiryInterval', 'u32'],
+  0x03: ['contentType', 'string'],
+  0x08: ['responseTopic', 'string'],
+  0x09: ['correlationData', 'binary'],
+  0x0b: ['subscriptionIdentifier', 'varint'],
+  0x11: ['sessionExpiryInterval', 'u32'],
+  0x12: ['assignedClientIdentifier', 'string'],
+  0x13: ['serverKeepAlive', 'u16'],
+  0x15: ['authenticationMethod', 'string'],
+  0x16: ['authenticationData', 'binary'],
+  0x17: ['requestProblemInformation', 'byte'],
+  0x18: ['willDelayInterval', 'u32'],
+  0x19: ['requestResponseInformation', 'byte'],
+  0x1a: ['responseInformation', 'string'],
+  0x1c: ['serverReference', 'string'],
+  0x1f: ['reasonString', 'string'],
+  0x21: ['receiveMaximum', 'u16'],
+  0x22: ['topicAliasMaximum', 'u16'],
+  0x23: ['topicAlias', 'u16'],
+  0x24: ['maximumQoS', 'byte'],
+  0x25: ['retainAvailable', 'byte'],
+  0x26: ['userProperties', 'pair'],
+  0x27: ['maximumPacketSize', 'u32'],
+  0x28: ['wildcardSubscriptionAvailable', 'byte'],
+  0x29: ['subscriptionIdentifierAvailable', 'byte'],
+  0x2a: ['sharedSubscriptionAvailable', 'byte'],
+};
+
+class Malformed extends Error {}
+
+/** Reads the fields of one packet's variable header and payload, failing with Malformed past its end. */
+class Reader {
+  constructor(
+    private readonly b: Buffer,
+    public at: number,
+    private readonly end: number,
+  ) {}
+
+  get left(): number {
+    return this.end - this.at;
+  }
+
+  need(n: number, what: string): void {
+    if (this.at + n > this.end) throw new Malformed(`it ends inside its ${what}`);
+  }
+
+  byte(what: string): number {
+    this.need(1, what);
+    return this.b[this.at++]!;
+  }
+
+  u16(what: string): number {
+    this.need(2, what);
+    const v = this.b.readUInt16BE(this.at);
+    this.at += 2;
+    return v;
+  }
+
+  u32(what: string): number {
+    this.need(4, what);
+    const v = this.b.readUInt32BE(this.at);
+    this.at += 4;
+    return v;
+  }
+
+  varint(what: string): number {
+    let v = 0;
+    for (let i = 0; i < 4; i++) {
+      const c = this.byte(what);
+      v += (c & 0x7f) * 128 ** i;
+      if ((c & 0x80) === 0) return v;
+    }
+    throw new Malformed(`its ${what} is a variable byte integer longer than 4 bytes`);
+  }
+
+  bytes(n: number, what: string): Buffer {
+    this.need(n, what);
+    const v = this.b.subarray(this.at, this.at + n);
+    this.at += n;
+    return v;
+  }
+
+  binary(what: string): Buffer {
+    return this.bytes(this.u16(what), what);
+  }
+
+  /** MQTT §1.5.3: a UTF-8 string with a 2-byte length */
+  string(what: string): string {
+    const b = this.binary(what);
+    if (!isUtf8(b)) throw new Malformed(`its ${what} is not UTF-8`);
+    return b.toString('utf8');
+  }
+
+  rest(): Buffer {
+    return this.bytes(this.left, 'payload');
+  }
+}
+
+function properties(r: Reader): Record<string, unknown> | undefined {
+  const length = r.varint('property length');
+  r.need(length, 'properties');
+  const end = r.at + length;
+  const out: Record<string, unknown> = {};
+  while (r.at < end) {
+    const id = r.varint('property identifier');
+    const prop = PROPERTIES[id];
+    if (!prop) throw new Malformed(`it has an unknown property identifier 0x${id.toString(16)}`);
+    const [name, kind] = prop;
+    let v: unknown;
+    switch (kind) {
+      case 'byte':
+        v = r.byte(name);
+        break;
+      case 'u16':
+        v = r.u16(name);
+        break;
+      case 'u32':
+        v = r.u32(name);
+        break;
+      case 'varint':
+        v = r.varint(name);
+        break;
+      case 'string':
+        v = r.string(name);
+        break;
+      case 'binary':
+        v = r.binary(name).toString('base64');
+        break;
+      case 'pair': {
+        const pair = [r.string('user property name'), r.string('user property value')];
+        ((out[name] ??= []) as string[][]).push(pair);
+        continue;
+      }
+    }
+    out[name] = v;
+  }
+  if (r.at !== end) throw new Malformed('its properties overrun their length');
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/** MQTT 5: a reason code, then properties when bytes are left (both may be left out). */
+function readReason(p: MqttPacket, r: Reader): void {
+  p.reasonCode = r.byte('reason code');
+  p.reason = reasonText(p.reasonCode, true);
+  if (r.left > 0) readProperties(p, r);
+}
+
+/** MQTT 5 properties into the packet's fields (none: no field). */
+function readProperties(p: MqttPacket, r: Reader): void {
+  const props = properties(r);
+  if (props) p.properties = props;
+}
+
+function reasonText(code: number, v5: boolean): string {
+  return v5 ? (REASONS_5[code] ?? `reason 0x${code.toString(16)}`) : (CONNACK_311[code] ?? `return code ${code}`);
+}
+
+function payloadFields(p: Buffer): Pick<MqttPacket, 'payload' | 'payloadBase64' | 'payloadLength'> {
+  if (isUtf8(p)) return { payload: clipText(p.toString('utf8'), BODY_PREVIEW), payloadLength: p.length };
+  return { payloadBase64: p.subarray(0, BODY_PREVIEW).toString('base64'), payloadLength: p.length };
+}
+
+/** One control packet, whole: `b[at]` is its first byte, `end` one past its last. */
+function decodePacket(b: Buffer, at: number, bodyAt: number, end: number, level: number): MqttPacket {
+  const first = b[at]!;
+  const typeNo = first >> 4;
+  const flags = first & 0x0f;
+  const type = TYPES[typeNo]!;
+  const r = new Reader(b, bodyAt, end);
+  const v5 = level === 5;
+  const p: MqttPacket = { type };
+  // MQTT 3.1.1 §2.2.2, MQTT 5 §2.1.3: fixed flags of every packet but PUBLISH
+  const fixed = typeNo === 6 || typeNo === 8 || typeNo === 10 ? 0b0010 : 0;
+  if (typeNo === 0) throw new Malformed('packet type 0 is reserved');
+  if (typeNo !== 3 && flags !== fixed) throw new Malformed(`its fixed-header flags are ${flags.toString(2).padStart(4, '0')}, not ${fixed.toString(2).padStart(4, '0')}`);
+  switch (type) {
+    case 'CONNECT': {
+      p.protocolName = r.string('protocol name');
+      p.protocolLevel = r.byte('protocol level');
+      const f = r.byte('connect flags');
+      if (f & 1) throw new Malformed('its reserved connect flag is set');
+      p.keepAlive = r.u16('keep alive');
+      p.cleanStart = (f & 0x02) !== 0;
+      if (p.protocolLevel === 5) readProperties(p, r);
+      p.clientId = r.string('client identifier');
+      if (f & 0x04) {
+        if (p.protocolLevel === 5) properties(r);
+        const topic = r.string('will topic');
+        r.binary('will payload');
+        p.will = { topic, qos: (f >> 3) & 3, retain: (f & 0x20) !== 0 };
+      }
+      if (f & 0x80) p.username = r.string('user name');
+      if (f & 0x40) r.binary('password');
+      break;
+    }
+    case 'CONNACK': {
+      p.sessionPresent = (r.byte('acknowledge flags') & 1) === 1;
+      p.reasonCode = r.byte('return code');
+      p.reason = reasonText(p.reasonCode, v5);
+      if (v5 && r.left > 0) readProperties(p, r);
+      break;
+    }
+    case 'PUBLISH': {
+      p.dup = (flags & 0x08) !== 0;
+      p.qos = (flags >> 1) & 3;
+      p.retain = (flags & 1) !== 0;
+      // MQTT 3.1.1 §3.3.1.2: QoS 3 is malformed
+      if (p.qos === 3) throw new Malformed('its QoS is 3');
+      p.topic = r.string('topic name');
+      if (p.qos > 0) p.packetId = r.u16('packet identifier');
+      if (v5) readProperties(p, r);
+      Object.assign(p, payloadFields(r.rest()));
+      break;
+    }
+    case 'PUBACK':
+    case 'PUBREC':
+    case 'PUBREL':
+    case 'PUBCOMP':
+      p.packetId = r.u16('packet identifier');
+      if (v5 && r.left > 0) readReason(p, r);
+      break;
+    case 'SUBSCRIBE': {
+      p.packetId = r.u16('packet identifier');
+      if (v5) readProperties(p, r);
+      p.subscriptions = [];
+      while (r.left > 0) p.subscriptions.push({ topic: r.string('topic filter'), qos: r.byte('subscription options') & 3 });
+      // MQTT 3.1.1 §3.8.3: at least one topic filter
+      if (p.subscriptions.length === 0) throw new Malformed('it subscribes to no topic');
+      break;
+    }
+    case 'UNSUBSCRIBE':
+      p.packetId = r.u16('packet identifier');
+      if (v5) readProperties(p, r);
+      p.topics = [];
+      while (r.left > 0) p.topics.push(r.string('topic filter'));
+      if (p.topics.length === 0) throw new Malformed('it unsubscribes from no topic');
+      break;
+    case 'SUBACK':
+    case 'UNSUBACK':
+      p.packetId = r.u16('packet identifier');
+      if (v5) readProperties(p, r);
+      p.codes = [...r.rest()];
+      break;
+    case 'DISCONNECT':
+    case 'AUTH':
+      if (type === 'AUTH' && !v5) throw new Malformed('AUTH exists only in MQTT 5');
+      if (v5 && r.left > 0) readReason(p, r);
+      break;
+    default:
+      break;
+  }
+  if (r.left > 0) throw new Malformed(`${r.left} bytes are left after its fields`);
+  return p;
+}
+
+/** "PUBLISH sensors/temp QoS 1 id 7 "21.5"", as a packet reads in a walkthrough. */
+export function describeMqttPacket(p: MqttPacket): string {
+  const parts = [p.type];
+  switch (p.type) {
+    case 'CONNECT':
+      parts.push(`client ${JSON.stringify(p.clientId ?? '')}`, `(${p.protocolName} level ${p.protocolLevel}, keep-alive ${p.keepAlive} s${p.cleanStart ? ', clean' : ''}${p.username !== undefined ? `, user ${p.username}` : ''})`);
+      break;
+    case 'CONNACK':
+      parts.push(`${p.reason}${p.sessionPresent ? ' (session present)' : ''}`);
+      break;
+    case 'PUBLISH':
+      parts.push(p.topic ?? '', `QoS ${p.qos}`);
+      if (p.packetId !== undefined) parts.push(`id ${p.packetId}`);
+      if (p.retain) parts.push('retain');
+      if (p.dup) parts.push('dup');
+      parts.push(p.payload !== undefined ? JSON.stringify(clipText(p.payload, 40)) : `(${p.payloadLength} binary bytes)`);
+      break;
+    case 'SUBSCRIBE':
+      parts.push((p.subscriptions ?? []).map((s) => `${s.topic} (QoS ${s.qos})`).join(', '), `id ${p.packetId}`);
+      break;
+    case 'UNSUBSCRIBE':
+      parts.push((p.topics ?? []).join(', '), `id ${p.packetId}`);
+      break;
+    case 'SUBACK':
+    case 'UNSUBACK':
+      parts.push(`id ${p.packetId}`);
+      if (p.codes && p.codes.length > 0) parts.push(`codes ${p.codes.join(', ')}`);
+      break;
+    default:
+      if (p.packetId !== undefined) parts.push(`id ${p.packetId}`);
+      if (p.reasonCode !== undefined && p.reasonCode !== 0) parts.push(p.reason ?? '');
+      break;
+  }
+  return parts.filter((s) => s !== '').join(' ');
+}
+
+/** MQTT's CONNECT at the start of a binary message: 0x10, a remaining length, then "MQTT" or "MQIsdp". */
+export function looksLikeMqtt(m: AppMessage): boolean {
+  const b = m.payload;
+  if (m.type !== 'binary' || b[0] !== 0x10) return false;
+  let at = 1;
+  while (at < 5 && (b[at]! & 0x80) !== 0) at++;
+  const name = b.subarray(at + 3, at + 3 + (b[at + 2] ?? 0)).toString('latin1');
+  return name === 'MQTT' || name === 'MQIsdp';
+}
+
+const VERSIONS: Record<number, string> = { 3: '3.1', 4: '3.1.1', 5: '5.0' };
+
+export class MqttDecoder implements AppDecoder {
+  /** protocol level: from CONNECT, else the subprotocol's (mqttv3.1 is 3.1), else 4 */
+  private level: number;
+  /** bytes of a packet begun in an earlier message, per sender */
+  private readonly held: Record<Side, { bytes: Buffer; packet: number } | null> = { client: null, server: null };
+  private readonly broken: Record<Side, boolean> = { client: false, server: false };
+
+  constructor(subprotocol: string | null) {
+    this.level = subprotocol === 'mqttv3.1' ? 3 : 4;
+  }
+
+  decode(m: AppMessage): AppResult {
+    const findings: AppFinding[] = [];
+    const version = (): string => VERSIONS[this.level] ?? String(this.level);
+    if (m.type === 'text') {
+      // MQTT 3.1.1 §6.0, MQTT 5 §6: control packets go in binary data frames
+      findings.push({ code: 'app.mqtt-text-frame', severity: 'error', message: `the ${m.from} sent a text message (${m.payload.length} bytes) on an MQTT connection; MQTT packets must be sent in binary frames`, spec: 'MQTT 3.1.1 §6.0' });
+    }
+    if (this.broken[m.from]) return { info: null, findings };
+    const before = this.held[m.from];
+    const b = before ? Buffer.concat([before.bytes, m.payload]) : m.payload;
+    const packets: MqttPacket[] = [];
+    let at = 0;
+    let pending: number | undefined;
+    while (at < b.length) {
+      // the fixed header: type and flags, then the remaining length (MQTT §2.2.3, at most 4 bytes)
+      let length = 0;
+      let i = at + 1;
+      let complete = false;
+      for (let n = 0; n < 4 && i < b.length; n++, i++) {
+        length += (b[i]! & 0x7f) * 128 ** n;
+        if ((b[i]! & 0x80) === 0) {
+          complete = true;
+          i++;
+          break;
+        }
+      }
+      if (!complete && i - at - 1 >= 4) {
+        findings.push(this.malformed(m.from, b[at]!, 'its remaining length is longer than 4 bytes', true));
+        break;
+      }
+      if (!complete || i + length > b.length) {
+        if (b.length - at > MAX_PACKET) {
+          findings.push(this.malformed(m.from, b[at]!, `it is longer than the ${MAX_PACKET} bytes followed across messages`, true));
+          break;
+        }
+        pending = b.length - at;
+        break;
+      }
+      try {
+        const p = decodePacket(b, at, i, i + length, this.level);
+        if (p.type === 'CONNECT' && p.protocolLevel !== undefined) this.level = p.protocolLevel;
+        packets.push(p);
+        if (p.type === 'CONNACK' && p.reasonCode !== 0) {
+          findings.push({ code: 'app.mqtt-connack-refused', severity: 'warning', message: `the broker refused the connection: ${p.reason} (${p.reasonCode})`, spec: this.level === 5 ? 'MQTT 5 §3.2.2.2' : 'MQTT 3.1.1 §3.2.2.3' });
+        }
+      } catch (e) {
+        if (!(e instanceof Malformed)) throw e;
+        // its length still frames it: the packets after it are decoded
+        findings.push(this.malformed(m.from, b[at]!, e.message, false));
+      }
+      at = i + length;
+    }
+    this.held[m.from] = pending !== undefined && !this.broken[m.from] ? { bytes: Buffer.from(b.subarray(b.length - pending)), packet: before?.packet ?? m.packet } : null;
+    if (packets.length === 0 && pending === undefined) return { info: null, findings };
+    const types = packets.map((p) => p.type);
+    const summary = packets.length > 0 ? packets.map(describeMqttPacket).join('; ') + (pending !== undefined ? `; (${pending} bytes of the next packet)` : '') : `part of an MQTT packet (${pending} bytes so far)`;
+    const info: MqttInfo = {
+      decoder: 'mqtt',
+      type: packets.length > 0 ? types.join(' + ') : 'partial',
+      summary,
+      user: types.includes('PUBLISH'),
+      fields: { version: version(), packets, ...(pending !== undefined ? { pending } : {}) },
+    };
+    return { info, findings };
+  }
+
+  /** `fatal`: the packet's length cannot be trusted, so nothing after it can be framed */
+  private malformed(from: Side, first: number, why: string, fatal: boolean): AppFinding {
+    if (fatal) this.broken[from] = true;
+    const type = TYPES[first >> 4]!;
+    return { code: 'app.mqtt-bad-packet', severity: 'error', message: `a malformed MQTT ${type} packet from the ${from}: ${why}${fatal ? `; the ${from}'s packets are not decoded further` : ''}`, spec: this.level === 5 ? 'MQTT 5 §2' : 'MQTT 3.1.1 §2' };
+  }
+
+  end(): AppFinding[] {
+    const out: AppFinding[] = [];
+    for (const side of ['client', 'server'] as const) {
+      const held = this.held[side];
+      if (held) out.push({ code: 'app.mqtt-incomplete', severity: 'warning', message: `the ${side}'s last MQTT ${TYPES[held.bytes[0]! >> 4]} packet never completed (${held.bytes.length} bytes of it seen)`, spec: 'MQTT 3.1.1 §6.0', packet: held.packet, from: side });
+    }
+    return out;
+  }
+}

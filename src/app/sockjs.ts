@@ -1,0 +1,136 @@
+// SockJS (https://github.com/sockjs/sockjs-protocol, protocol 0.3.3) over its
+// raw WebSocket transport: the server frames what it sends as `o` (open), `h`
+// (heartbeat), `a[...]` (a JSON array of messages), `m"..."` (one message)
+// and `c[code,"reason"]` (close); the client sends a JSON array of strings
+// (or one JSON string). The messages inside go on to the next decoder (STOMP
+// over SockJS is the common case), chosen from their content.
+import type { AppDecoder, AppFinding, AppInfo, AppMessage, AppResult, SockJsFields, SockJsInfo } from './types.js';
+import { BODY_PREVIEW, clipText } from './types.js';
+
+const SPEC = 'SockJS protocol 0.3.3 §Framing';
+
+/** /<prefix>/<server>/<session>/websocket, the URL of SockJS's WebSocket transport. */
+const SOCKJS_URL = /^(.*)\/([^/.?]+)\/([^/.?]+)\/websocket\/?(?:\?.*)?$/;
+
+export function sockJsUrl(target: string | null): { prefix: string; server: string; session: string } | null {
+  const m = SOCKJS_URL.exec(target ?? '');
+  return m ? { prefix: m[1] === '' ? '/' : m[1]!, server: m[2]!, session: m[3]! } : null;
+}
+
+/** SockJS's info request, which a client sends before it opens a transport: GET <prefix>/info?t=... */
+export function isSockJsInfo(target: string): boolean {
+  return /\/info(?:\?t=\d+)?$/.test(target);
+}
+
+/** The inner decoder of a carrier: decodes one inner text message. */
+export interface InnerDecoder {
+  decode(m: AppMessage): AppResult;
+  end(): AppFinding[];
+}
+
+function strings(v: unknown): string[] | null {
+  return Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : null;
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+export class SockJsDecoder implements AppDecoder {
+  private readonly url: { prefix: string; server: string; session: string } | null;
+
+  constructor(
+    target: string | null,
+    private readonly inner: InnerDecoder,
+  ) {
+    this.url = sockJsUrl(target);
+  }
+
+  private carried(m: AppMessage, texts: string[], findings: AppFinding[]): AppInfo[] {
+    const out: AppInfo[] = [];
+    for (const text of texts) {
+      const r = this.inner.decode({ ...m, type: 'text', payload: Buffer.from(text, 'utf8') });
+      findings.push(...r.findings);
+      if (r.info) out.push(r.info);
+    }
+    return out;
+  }
+
+  decode(m: AppMessage): AppResult {
+    const text = m.payload.toString('utf8');
+    const findings: AppFinding[] = [];
+    const badFrame = (why: string): AppResult => ({ info: null, findings: [{ code: 'app.sockjs-bad-frame', severity: 'error', message: `${why}: ${JSON.stringify(clipText(text, 40))}`, spec: SPEC }] });
+    if (m.type === 'binary') return badFrame(`a binary message from the ${m.from}; SockJS frames are text`);
+    let fields: SockJsFields;
+    let summary: string;
+    let inner: AppInfo[] = [];
+    let texts: string[] = [];
+    if (m.from === 'client') {
+      // the client sends a JSON array of strings, or a single JSON string
+      const v = parseJson(text);
+      const list = v.ok ? (typeof v.value === 'string' ? [v.value] : strings(v.value)) : null;
+      if (!list) return badFrame('a SockJS client message that is not a JSON array of strings');
+      texts = list;
+      fields = { frame: 'send', messages: list.map((s) => clipText(s, BODY_PREVIEW)) };
+      summary = `[${list.length === 1 ? '1 message' : `${list.length} messages`}]`;
+    } else {
+      const kind = text.charAt(0);
+      const rest = text.slice(1);
+      switch (kind) {
+        case 'o':
+          if (rest !== '') return badFrame('a SockJS open frame with data after the "o"');
+          fields = { frame: 'open', ...(this.url ?? {}) };
+          summary = `o (open${this.url ? `: server ${this.url.server}, session ${this.url.session}` : ''})`;
+          break;
+        case 'h':
+          if (rest !== '') return badFrame('a SockJS heartbeat frame with data after the "h"');
+          fields = { frame: 'heartbeat' };
+          summary = 'h (heartbeat)';
+          break;
+        case 'a': {
+          const v = parseJson(rest);
+          const list = v.ok ? strings(v.value) : null;
+          if (!list) return badFrame('a SockJS "a" frame whose data is not a JSON array of strings');
+          texts = list;
+          fields = { frame: 'array', messages: list.map((s) => clipText(s, BODY_PREVIEW)) };
+          summary = `a[${list.length === 1 ? '1 message' : `${list.length} messages`}]`;
+          break;
+        }
+        case 'm': {
+          const v = parseJson(rest);
+          if (!v.ok || typeof v.value !== 'string') return badFrame('a SockJS "m" frame whose data is not a JSON string');
+          texts = [v.value];
+          fields = { frame: 'message', messages: [clipText(v.value, BODY_PREVIEW)] };
+          summary = 'm[1 message]';
+          break;
+        }
+        case 'c': {
+          const v = parseJson(rest);
+          const pair = v.ok && Array.isArray(v.value) && v.value.length === 2 && typeof v.value[0] === 'number' && typeof v.value[1] === 'string' ? (v.value as [number, string]) : null;
+          if (!pair) return badFrame('a SockJS close frame whose data is not [code, "reason"]');
+          fields = { frame: 'close', code: pair[0], reason: pair[1] };
+          summary = `c[${pair[0]},${JSON.stringify(clipText(pair[1], 40))}] (close)`;
+          break;
+        }
+        default:
+          return badFrame('not a SockJS frame (o, h, a, m or c)');
+      }
+    }
+    inner = this.carried(m, texts, findings);
+    const type = fields.frame;
+    // what the next decoder made of the messages is told beside this (appText); undecoded ones here
+    if (inner.length === 0 && texts.length > 0) summary += `: ${texts.map((t) => JSON.stringify(clipText(t, 40))).join(', ')}`;
+    // the carried messages are the application's unless the next decoder says they are framework
+    const user = texts.length > 0 && (inner.length === 0 || inner.some((i) => i.user));
+    const info: SockJsInfo = { decoder: 'sockjs', type, summary, user, fields, ...(inner.length > 0 ? { inner } : {}) };
+    return { info, findings };
+  }
+
+  end(): AppFinding[] {
+    return this.inner.end();
+  }
+}

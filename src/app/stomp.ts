@@ -1,0 +1,224 @@
+// STOMP 1.0, 1.1 and 1.2 (https://stomp.github.io/stomp-specification-1.2.html)
+// over WebSocket: a frame is a command line, header lines, a blank line and a
+// body ended by a NUL byte; end-of-line bytes alone are heart-beats. One
+// WebSocket message usually carries one frame, but may carry several.
+import { isUtf8 } from 'node:buffer';
+import type { AppDecoder, AppFinding, AppMessage, AppResult, StompFrame, StompInfo } from './types.js';
+import { BODY_PREVIEW, clipText } from './types.js';
+
+const CLIENT_COMMANDS = new Set(['CONNECT', 'STOMP', 'SEND', 'SUBSCRIBE', 'UNSUBSCRIBE', 'ACK', 'NACK', 'BEGIN', 'COMMIT', 'ABORT', 'DISCONNECT']);
+const SERVER_COMMANDS = new Set(['CONNECTED', 'MESSAGE', 'RECEIPT', 'ERROR']);
+/** Commands that carry the application's own data; the rest is the framework's. */
+const USER_COMMANDS = new Set(['SEND', 'MESSAGE']);
+
+const SPEC = 'STOMP 1.2 §STOMP Frames';
+
+/** Whether a text looks like the start of a STOMP frame (a known command on its own line). */
+export function looksLikeStomp(payload: Buffer): boolean {
+  const end = payload.indexOf(0x0a);
+  if (end < 0 || end > 12) return false;
+  const command = payload.subarray(0, end).toString('latin1').replace(/\r$/, '');
+  return CLIENT_COMMANDS.has(command) || SERVER_COMMANDS.has(command);
+}
+
+/** The STOMP version a subprotocol names (v12.stomp → 1.2), null for another. */
+export function stompVersionOf(subprotocol: string | null): string | null {
+  const m = /^v1([0-2])\.stomp$/.exec(subprotocol ?? '');
+  return m ? `1.${m[1]}` : null;
+}
+
+/** STOMP 1.1 and 1.2 escape ":", newline and backslash in header names and values (not in CONNECT/CONNECTED). */
+function unescape(s: string, version: string | null, command: string): string {
+  if (version === '1.0' || command === 'CONNECT' || command === 'CONNECTED' || !s.includes('\\')) return s;
+  return s.replace(/\\(.)/g, (all, c: string) => (c === 'n' ? '\n' : c === 'c' ? ':' : c === '\\' ? '\\' : c === 'r' && version === '1.2' ? '\r' : all));
+}
+
+interface Parsed {
+  frame: StompFrame;
+  findings: AppFinding[];
+  /** where the next frame may start */
+  next: number;
+}
+
+function isEol(b: Buffer, at: number): number {
+  if (b[at] === 0x0a) return 1;
+  if (b[at] === 0x0d && b[at + 1] === 0x0a) return 2;
+  return 0;
+}
+
+function readLine(b: Buffer, at: number): { line: string; next: number } | null {
+  const nl = b.indexOf(0x0a, at);
+  if (nl < 0) return null;
+  const end = nl > at && b[nl - 1] === 0x0d ? nl - 1 : nl;
+  return { line: b.subarray(at, end).toString('utf8'), next: nl + 1 };
+}
+
+function bodyOf(body: Buffer): Pick<StompFrame, 'body' | 'bodyLength' | 'bodyTruncated'> {
+  if (body.length === 0 || !isUtf8(body)) return { body: null, bodyLength: body.length };
+  const text = body.toString('utf8');
+  const shown = clipText(text, BODY_PREVIEW);
+  return shown === text ? { body: text, bodyLength: body.length } : { body: shown, bodyLength: body.length, bodyTruncated: true };
+}
+
+function bad(message: string, code = 'app.stomp-bad-frame', spec = SPEC): AppFinding {
+  return { code, severity: 'error', message, spec };
+}
+
+/** One frame from `at` (after any heart-beat end-of-lines). */
+function parseFrame(b: Buffer, at: number, version: string | null): Parsed | null {
+  const first = readLine(b, at);
+  const findings: AppFinding[] = [];
+  if (!first) {
+    const text = clipText(b.subarray(at).toString('utf8'), 24);
+    return { frame: { command: '?', headers: [], ...bodyOf(b.subarray(at)) }, findings: [bad(`STOMP frame ${JSON.stringify(text)} has no end of line after its command`)], next: b.length };
+  }
+  const command = first.line;
+  if (!CLIENT_COMMANDS.has(command) && !SERVER_COMMANDS.has(command)) findings.push(bad(`${JSON.stringify(clipText(command, 24))} is not a STOMP command`));
+  const headers: [string, string][] = [];
+  let pos = first.next;
+  for (;;) {
+    const eol = isEol(b, pos);
+    if (eol > 0) {
+      pos += eol;
+      break;
+    }
+    const line = readLine(b, pos);
+    if (!line) {
+      findings.push(bad(`STOMP ${clipText(command, 24)} frame ends in its headers (no blank line before the body)`));
+      return { frame: { command, headers, body: null, bodyLength: 0 }, findings, next: b.length };
+    }
+    const colon = line.line.indexOf(':');
+    if (colon < 0) findings.push(bad(`STOMP ${clipText(command, 24)} frame has a header line without a colon: ${JSON.stringify(clipText(line.line, 32))}`));
+    else headers.push([unescape(line.line.slice(0, colon), version, command), unescape(line.line.slice(colon + 1), version, command)]);
+    pos = line.next;
+  }
+  // STOMP 1.2: the first of repeated headers counts
+  const lengthHeader = headers.find(([k]) => k === 'content-length')?.[1];
+  let end: number;
+  if (lengthHeader !== undefined && /^\d+$/.test(lengthHeader)) {
+    const n = Number(lengthHeader);
+    end = pos + n;
+    if (end > b.length || b[end] !== 0x00) {
+      // STOMP 1.2 §Header content-length: the body is exactly that many bytes, then the NUL
+      const nul = b.indexOf(0x00, pos);
+      const actual = (nul < 0 ? b.length : nul) - pos;
+      findings.push(bad(`STOMP ${command} frame says content-length ${n}, but its body is ${actual} bytes${nul < 0 ? ' with no NUL after it' : ''}`, 'app.stomp-content-length', 'STOMP 1.2 §Header content-length'));
+      end = nul < 0 ? b.length : nul;
+    }
+  } else {
+    end = b.indexOf(0x00, pos);
+    if (end < 0) {
+      // STOMP 1.2 §STOMP Frames: the body is followed by the NULL octet
+      findings.push(bad(`STOMP ${clipText(command, 24)} frame is not terminated by a NUL byte`, 'app.stomp-no-null'));
+      end = b.length;
+    }
+  }
+  const frame: StompFrame = { command, headers, ...bodyOf(b.subarray(pos, end)) };
+  return { frame, findings, next: Math.min(b.length, end + 1) };
+}
+
+function header(f: StompFrame, name: string): string | undefined {
+  return f.headers.find(([k]) => k === name)?.[1];
+}
+
+/** "SEND /app/hello {"name":"Ada"}", as a frame reads in a walkthrough. */
+export function describeStompFrame(f: StompFrame): string {
+  const h = (name: string): string | undefined => header(f, name);
+  const parts: string[] = [f.command];
+  switch (f.command) {
+    case 'CONNECT':
+    case 'STOMP': {
+      const v = h('accept-version');
+      if (v) parts.push(`accept-version ${v}`);
+      if (h('host')) parts.push(`host ${h('host')}`);
+      if (h('heart-beat')) parts.push(`heart-beat ${h('heart-beat')}`);
+      break;
+    }
+    case 'CONNECTED':
+      if (h('version')) parts.push(`version ${h('version')}`);
+      if (h('heart-beat')) parts.push(`heart-beat ${h('heart-beat')}`);
+      if (h('server')) parts.push(`(${h('server')})`);
+      break;
+    case 'SUBSCRIBE':
+      parts.push(h('destination') ?? '(no destination)');
+      if (h('id')) parts.push(`id ${h('id')}`);
+      break;
+    case 'UNSUBSCRIBE':
+      if (h('id')) parts.push(`id ${h('id')}`);
+      break;
+    case 'SEND':
+    case 'MESSAGE':
+      parts.push(h('destination') ?? '(no destination)');
+      break;
+    case 'RECEIPT':
+      if (h('receipt-id')) parts.push(h('receipt-id')!);
+      break;
+    case 'ERROR':
+      if (h('message')) parts.push(JSON.stringify(clipText(h('message')!, 60)));
+      break;
+    case 'ACK':
+    case 'NACK':
+      if (h('id') ?? h('message-id')) parts.push(`id ${h('id') ?? h('message-id')}`);
+      break;
+    default:
+      break;
+  }
+  const receipt = h('receipt');
+  if (receipt) parts.push(`(receipt ${receipt})`);
+  if (f.body !== null) parts.push(clipText(f.body, 60));
+  else if (f.bodyLength > 0) parts.push(`(${f.bodyLength}-byte body)`);
+  return parts.join(' ');
+}
+
+export class StompDecoder implements AppDecoder {
+  private version: string | null;
+
+  constructor(subprotocol: string | null) {
+    this.version = stompVersionOf(subprotocol);
+  }
+
+  decode(m: AppMessage): AppResult {
+    const b = m.payload;
+    const frames: StompFrame[] = [];
+    const findings: AppFinding[] = [];
+    let at = 0;
+    let eols = 0;
+    while (at < b.length) {
+      const eol = isEol(b, at);
+      if (eol > 0) {
+        // STOMP 1.2 §Heart-beating: end-of-lines between frames are heart-beats
+        at += eol;
+        eols++;
+        continue;
+      }
+      const parsed = parseFrame(b, at, this.version);
+      if (!parsed) break;
+      frames.push(parsed.frame);
+      findings.push(...parsed.findings);
+      at = parsed.next;
+      if (parsed.frame.command === 'CONNECTED') {
+        const v = header(parsed.frame, 'version');
+        this.version = v ?? '1.0';
+      }
+      if (parsed.frame.command === 'ERROR') {
+        const msg = header(parsed.frame, 'message');
+        findings.push({ code: 'app.stomp-error', severity: 'warning', message: `the STOMP server sent ERROR${msg ? `: ${clipText(msg, 80)}` : ''}${parsed.frame.body ? ` (${clipText(parsed.frame.body, 80)})` : ''}`, spec: 'STOMP 1.2 §ERROR' });
+      }
+    }
+    // end-of-lines alone (or after the frames, not counted) make a heart-beat message
+    if (frames.length === 0) frames.push({ command: 'heart-beat', headers: [], body: null, bodyLength: 0 });
+    const commands = frames.map((f) => f.command);
+    const info: StompInfo = {
+      decoder: 'stomp',
+      type: commands.join(' + '),
+      summary: frames.map(describeStompFrame).join('; ') + (eols > 0 && frames[0]!.command === 'heart-beat' && eols > 1 ? ` (${eols} end-of-lines)` : ''),
+      user: commands.some((c) => USER_COMMANDS.has(c)),
+      fields: { version: this.version, frames },
+    };
+    return { info, findings };
+  }
+
+  end(): AppFinding[] {
+    return [];
+  }
+}

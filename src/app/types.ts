@@ -1,0 +1,218 @@
+// The application protocols that ride on WebSocket: what a decoder is given
+// (a whole, unmasked, inflated message and the connection's handshake) and
+// what it gives back (a typed summary of the message, and the protocol's own
+// errors as findings). Decoders are pure functions of the messages they have
+// seen; the state they keep is the protocol's own (a STOMP version, pending
+// Socket.IO attachments, JSON-RPC calls waiting for their answer).
+import type { Severity, Side } from '../model.js';
+
+/** The decoders, by the name `--app` takes and the JSON's `app.decoder` gives. */
+export type AppName =
+  | 'stomp'
+  | 'sockjs'
+  | 'engine.io'
+  | 'socket.io'
+  | 'mqtt'
+  | 'graphql-transport-ws'
+  | 'graphql-ws'
+  | 'json'
+  | 'json-rpc';
+
+export const APP_NAMES: readonly AppName[] = ['stomp', 'sockjs', 'engine.io', 'socket.io', 'mqtt', 'graphql-transport-ws', 'graphql-ws', 'json', 'json-rpc'];
+
+/** How the decoders are chosen: automatically, one forced (`--app NAME`), or none (`--app none`). */
+export type AppChoice = 'auto' | 'none' | AppName;
+
+/** What a connection's handshake says about its application protocol. */
+export interface AppContext {
+  /** the upgrade request's target (path and query), null without a handshake */
+  target: string | null;
+  /** the negotiated Sec-WebSocket-Protocol, null when none */
+  subprotocol: string | null;
+}
+
+/** A whole message as the application sent it (reassembled, unmasked, inflated). */
+export interface AppMessage {
+  index: number;
+  from: Side;
+  type: 'text' | 'binary';
+  payload: Buffer;
+  packet: number;
+  ts: number;
+}
+
+/** A protocol error inside the application protocol; becomes an `app.*` diagnostic. */
+export interface AppFinding {
+  code: string;
+  severity: Severity;
+  message: string;
+  /** the specification and section broken */
+  spec: string;
+  /** where it was, when not the message being decoded (findings at the connection's end) */
+  packet?: number;
+  from?: Side;
+}
+
+interface AppBase<N extends AppName, F> {
+  decoder: N;
+  /** the application-level type: a STOMP command, an MQTT packet type, a GraphQL message type, … (" + " between several) */
+  type: string;
+  /** one line for people */
+  summary: string;
+  /** true when the message carries the application's own data; false for the framework's traffic (handshakes, heartbeats, subscriptions, acknowledgements) */
+  user: boolean;
+  fields: F;
+  /** messages carried inside this one (a SockJS array, an Engine.IO message packet), decoded by the next decoder */
+  inner?: AppInfo[];
+}
+
+export interface StompFrame {
+  /** CONNECT, SEND, MESSAGE, …, or "heart-beat" for end-of-line bytes alone */
+  command: string;
+  headers: [string, string][];
+  /** the body as text (at most BODY_PREVIEW characters), null when empty or not UTF-8 */
+  body: string | null;
+  bodyLength: number;
+  bodyTruncated?: true;
+}
+export type StompInfo = AppBase<'stomp', { version: string | null; frames: StompFrame[] }>;
+
+export interface SockJsFields {
+  /** o (open), h (heartbeat), a (array of messages), m (one message), c (close); from the client: the JSON it sends */
+  frame: 'open' | 'heartbeat' | 'array' | 'message' | 'close' | 'send';
+  /** the messages carried (each cut to BODY_PREVIEW characters) */
+  messages?: string[];
+  code?: number;
+  reason?: string;
+  /** from the URL: /<prefix>/<server>/<session>/websocket */
+  prefix?: string;
+  server?: string;
+  session?: string;
+}
+export type SockJsInfo = AppBase<'sockjs', SockJsFields>;
+
+export interface EngineIoFields {
+  version: 3 | 4;
+  /** open, close, ping, pong, message, upgrade, noop */
+  packet: string;
+  /** the packet's data as text (cut), when it has some */
+  data?: string;
+  binary?: true;
+  probe?: true;
+  /** the open packet's handshake */
+  sid?: string;
+  upgrades?: string[];
+  pingInterval?: number;
+  pingTimeout?: number;
+  maxPayload?: number;
+}
+export type EngineIoInfo = AppBase<'engine.io', EngineIoFields>;
+
+export interface SocketIoFields {
+  /** CONNECT, DISCONNECT, EVENT, ACK, CONNECT_ERROR (ERROR in protocol 4), BINARY_EVENT, BINARY_ACK, or ATTACHMENT (a binary message of a binary packet) */
+  packet: string;
+  namespace: string;
+  /** the acknowledgement id, null when none */
+  id: number | null;
+  event?: string;
+  /** the arguments (or the data) as JSON text, cut */
+  args?: string;
+  /** binary attachments announced by a BINARY_* packet */
+  attachments?: number;
+  /** on an ATTACHMENT: which one (from 0) of how many, for which packet */
+  attachment?: number;
+  of?: number;
+  length?: number;
+}
+export type SocketIoInfo = AppBase<'socket.io', SocketIoFields>;
+
+export interface MqttPacket {
+  /** CONNECT, CONNACK, PUBLISH, PUBACK, … */
+  type: string;
+  packetId?: number;
+  topic?: string;
+  qos?: number;
+  retain?: boolean;
+  dup?: boolean;
+  /** PUBLISH payload as text (cut) when it is UTF-8, else base64 (cut) */
+  payload?: string;
+  payloadBase64?: string;
+  payloadLength?: number;
+  protocolName?: string;
+  /** 3 (3.1), 4 (3.1.1) or 5 */
+  protocolLevel?: number;
+  clientId?: string;
+  keepAlive?: number;
+  cleanStart?: boolean;
+  username?: string;
+  will?: { topic: string; qos: number; retain: boolean };
+  sessionPresent?: boolean;
+  /** CONNACK return code (3.1.1) or reason code (5); PUBACK… and DISCONNECT reason code (5) */
+  reasonCode?: number;
+  reason?: string;
+  subscriptions?: { topic: string; qos: number }[];
+  topics?: string[];
+  /** SUBACK / UNSUBACK codes */
+  codes?: number[];
+  properties?: Record<string, unknown>;
+}
+export type MqttInfo = AppBase<'mqtt', { version: string; packets: MqttPacket[]; /** bytes of a packet begun here and finished in a later message */ pending?: number }>;
+
+export interface GraphQlFields {
+  /** the message's type field */
+  messageType: string;
+  id?: string;
+  operationName?: string;
+  /** query, mutation or subscription */
+  operation?: string;
+  /** the payload as JSON text (cut) */
+  payload?: string;
+}
+export type GraphQlInfo = AppBase<'graphql-transport-ws' | 'graphql-ws', GraphQlFields>;
+
+export interface JsonFields {
+  /** object, array, string, number, boolean, null */
+  kind: string;
+  /** an object's keys (the first MAX_KEYS) */
+  keys?: string[];
+  /** an array's length */
+  length?: number;
+}
+export type JsonInfo = AppBase<'json', JsonFields>;
+
+export interface JsonRpcCall {
+  /** request, notification, response, error */
+  kind: string;
+  id?: string | number | null;
+  method?: string;
+  /** on a response: the request it answers */
+  request?: { message: number; packet: number; method: string; rtt: number } | null;
+  error?: { code: number | null; message: string };
+}
+export type JsonRpcInfo = AppBase<'json-rpc', { calls: JsonRpcCall[]; batch: boolean }>;
+
+export type AppInfo = StompInfo | SockJsInfo | EngineIoInfo | SocketIoInfo | MqttInfo | GraphQlInfo | JsonInfo | JsonRpcInfo;
+
+export interface AppResult {
+  info: AppInfo | null;
+  findings: AppFinding[];
+}
+
+/** A decoder at work on one connection (or on one carrier's inner messages). */
+export interface AppDecoder {
+  decode(m: AppMessage): AppResult;
+  /** the connection is over: what is left open (an unanswered call, half an MQTT packet) */
+  end(): AppFinding[];
+}
+
+/** Characters of a body or argument kept in a summary's fields. */
+export const BODY_PREVIEW = 256;
+
+/** A string cut to `n` characters, with an ellipsis when cut. */
+export function clipText(s: string, n: number): string {
+  if (s.length <= n) return s;
+  const chars = Array.from(s);
+  return chars.length <= n ? s : `${chars.slice(0, n).join('')}…`;
+}
+
+export const NO_RESULT: AppResult = Object.freeze({ info: null, findings: [] }) as AppResult;
