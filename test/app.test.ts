@@ -1,6 +1,7 @@
 // The application-protocol decoders (src/app/) on messages made by hand, one
 // rule at a time; test/app-captures.test.ts runs them on real recordings.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { Side } from '../src/model.js';
 import type { AppDecoder, AppInfo, AppMessage, AppResult, GraphQlInfo } from '../src/app/types.js';
 import { StompDecoder } from '../src/app/stomp.js';
@@ -263,6 +264,61 @@ describe('MQTT', () => {
     const e = new MqttDecoder('mqtt');
     expect(codes(e.decode(msg('client', Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]))))).toEqual(['app.mqtt-bad-packet']);
     expect(e.decode(msg('client', mqtt(0xc0, []))).info).toBeNull();
+  });
+});
+
+describe('MQTT across many messages', () => {
+  it('follows a packet sent a byte at a time, and gives up on one that says it is longer than it follows', () => {
+    const d = new MqttDecoder('mqtt');
+    const pub = mqtt(0x30, [...str('t'), ...Buffer.alloc(300, 0x61)]);
+    const infos = [...pub].map((byte, i) => d.decode(msg('client', Buffer.from([byte]), 'binary', 100 + i)).info as Extract<AppInfo, { decoder: 'mqtt' }>);
+    expect(infos.slice(0, -1).every((i) => i.type === 'partial')).toBe(true);
+    expect(infos[infos.length - 1]!.fields.packets[0]).toMatchObject({ type: 'PUBLISH', topic: 't', payloadLength: 300 });
+    // a remaining length of 2^28 - 1 (the largest there is), 5 bytes of fixed header: more than is followed
+    const e = new MqttDecoder('mqtt');
+    const huge = e.decode(msg('client', Buffer.from([0x30, 0xff, 0xff, 0xff, 0x7f, 0, 1, 0x74])));
+    expect(codes(huge)).toEqual(['app.mqtt-bad-packet']);
+    expect(huge.findings[0]!.message).toContain('it says it is 268435460 bytes long');
+  });
+});
+
+describe('any bytes at all', () => {
+  const message = fc.record({
+    from: fc.constantFrom<Side>('client', 'server'),
+    type: fc.constantFrom<'text' | 'binary'>('text', 'binary'),
+    // random bytes, and texts that start like each protocol
+    payload: fc.oneof(
+      fc.uint8Array({ maxLength: 80 }).map((a) => Buffer.from(a)),
+      fc.tuple(fc.constantFrom('CONNECT\n', 'SEND\ncontent-length:', 'a[', 'c[', 'o', '0{"sid":', '42', '451-', '43/x,', '{"type":"next","id":', '{"jsonrpc":"2.0",', '[{"jsonrpc":"2.0"', '\x10\x0c\x00\x04MQTT'), fc.string({ maxLength: 40 })).map(([a, b]) => Buffer.from(a + b, 'latin1')),
+    ),
+  });
+  const decoders: [string, () => AppDecoder][] = [
+    ['stomp', () => new StompDecoder('v12.stomp')],
+    ['sockjs', () => new SockJsDecoder('/s/1/a/websocket', new AppSession({ target: null, subprotocol: null }, 'auto'))],
+    ['engine.io', () => new EngineIoDecoder('/socket.io/?EIO=3', false)],
+    ['socket.io', () => new EngineIoDecoder('/socket.io/?EIO=4', true)],
+    ['mqtt', () => new MqttDecoder('mqtt')],
+    ['graphql', () => new GraphQlDecoder('graphql-transport-ws', false)],
+    ['json-rpc', () => new JsonDecoder(true)],
+    ['auto', () => new AppSession({ target: null, subprotocol: null }, 'auto')],
+  ];
+
+  it.each(decoders)('%s: never throws, and every finding is a registered app.* code', async (_name, make) => {
+    const { CODES } = await import('../src/codes.js');
+    fc.assert(
+      fc.property(fc.array(message, { maxLength: 12 }), (ms) => {
+        const d = make();
+        const findings = [];
+        for (const [i, m] of ms.entries()) {
+          const r = d.decode({ index: i, packet: i + 1, ts: i, ...m });
+          findings.push(...r.findings);
+          if (r.info) expect(typeof r.info.summary).toBe('string');
+        }
+        findings.push(...d.end());
+        for (const f of findings) expect(CODES[f.code]?.severity, f.code).toBe(f.severity);
+      }),
+      { numRuns: 300, seed: 9 },
+    );
   });
 });
 

@@ -366,11 +366,24 @@ export function looksLikeMqtt(m: AppMessage): boolean {
 
 const VERSIONS: Record<number, string> = { 3: '3.1', 4: '3.1.1', 5: '5.0' };
 
+/**
+ * The start of a packet that continues in later messages: its pieces are
+ * kept apart (joined once the packet is whole, so that a packet sent a byte
+ * at a time costs no more than its length), with its size once its fixed
+ * header is known and the packet its first byte came in.
+ */
+interface Held {
+  pieces: Buffer[];
+  length: number;
+  need: number | null;
+  packet: number;
+}
+
 export class MqttDecoder implements AppDecoder {
   /** protocol level: from CONNECT, else the subprotocol's (mqttv3.1 is 3.1), else 4 */
   private level: number;
   /** bytes of a packet begun in an earlier message, per sender */
-  private readonly held: Record<Side, { bytes: Buffer; packet: number } | null> = { client: null, server: null };
+  private readonly held: Record<Side, Held | null> = { client: null, server: null };
   private readonly broken: Record<Side, boolean> = { client: false, server: false };
 
   constructor(subprotocol: string | null) {
@@ -386,10 +399,18 @@ export class MqttDecoder implements AppDecoder {
     }
     if (this.broken[m.from]) return { info: null, findings };
     const before = this.held[m.from];
-    const b = before ? Buffer.concat([before.bytes, m.payload]) : m.payload;
+    if (before && before.need !== null && before.length + m.payload.length < before.need) {
+      // still short of the packet's end: nothing to decode yet
+      before.pieces.push(m.payload);
+      before.length += m.payload.length;
+      const info: MqttInfo = { decoder: 'mqtt', type: 'partial', summary: `part of an MQTT packet (${before.length} of ${before.need} bytes so far)`, user: false, fields: { version: version(), packets: [], pending: before.length } };
+      return { info, findings };
+    }
+    const b = before ? Buffer.concat([...before.pieces, m.payload]) : m.payload;
     const packets: MqttPacket[] = [];
     let at = 0;
     let pending: number | undefined;
+    let need: number | null = null;
     while (at < b.length) {
       // the fixed header: type and flags, then the remaining length (MQTT §2.2.3, at most 4 bytes)
       let length = 0;
@@ -408,8 +429,9 @@ export class MqttDecoder implements AppDecoder {
         break;
       }
       if (!complete || i + length > b.length) {
-        if (b.length - at > MAX_PACKET) {
-          findings.push(this.malformed(m.from, b[at]!, `it is longer than the ${MAX_PACKET} bytes followed across messages`, true));
+        need = complete ? i + length - at : null;
+        if (need !== null && need > MAX_PACKET) {
+          findings.push(this.malformed(m.from, b[at]!, `it says it is ${need} bytes long, more than the ${MAX_PACKET} followed across messages`, true));
           break;
         }
         pending = b.length - at;
@@ -429,7 +451,7 @@ export class MqttDecoder implements AppDecoder {
       }
       at = i + length;
     }
-    this.held[m.from] = pending !== undefined && !this.broken[m.from] ? { bytes: Buffer.from(b.subarray(b.length - pending)), packet: before?.packet ?? m.packet } : null;
+    this.held[m.from] = pending !== undefined && !this.broken[m.from] ? { pieces: [Buffer.from(b.subarray(b.length - pending))], length: pending, need, packet: at === 0 && before ? before.packet : m.packet } : null;
     if (packets.length === 0 && pending === undefined) return { info: null, findings };
     const types = packets.map((p) => p.type);
     const summary = packets.length > 0 ? packets.map(describeMqttPacket).join('; ') + (pending !== undefined ? `; (${pending} bytes of the next packet)` : '') : `part of an MQTT packet (${pending} bytes so far)`;
@@ -454,7 +476,7 @@ export class MqttDecoder implements AppDecoder {
     const out: AppFinding[] = [];
     for (const side of ['client', 'server'] as const) {
       const held = this.held[side];
-      if (held) out.push({ code: 'app.mqtt-incomplete', severity: 'warning', message: `the ${side}'s last MQTT ${TYPES[held.bytes[0]! >> 4]} packet never completed (${held.bytes.length} bytes of it seen)`, spec: 'MQTT 3.1.1 §6.0', packet: held.packet, from: side });
+      if (held) out.push({ code: 'app.mqtt-incomplete', severity: 'warning', message: `the ${side}'s last MQTT ${TYPES[held.pieces[0]![0]! >> 4]} packet never completed (${held.length}${held.need !== null ? ` of ${held.need}` : ''} bytes of it seen)`, spec: 'MQTT 3.1.1 §6.0', packet: held.packet, from: side });
     }
     return out;
   }
