@@ -12,6 +12,9 @@ import { Progress } from './render/progress.js';
 import type { TerminalOptions } from './render/terminal.js';
 import type { AnalysisSink, Phase, Side } from './model.js';
 import { stat } from 'node:fs/promises';
+import { createWriteStream, openSync } from 'node:fs';
+import { HtmlSink } from './render/html.js';
+import { errnoReason } from './capture/reader.js';
 import type { FailOn } from './render/check.js';
 import { VERSION } from './version.js';
 import { isKnownCode } from './codes.js';
@@ -107,12 +110,14 @@ function analyzerOptions(argv: LimitArgs): AnalyzerOptions {
  */
 const BLOCK = 256 * 1024;
 const out = {
+  /** standard output, or the file --html names */
+  stream: process.stdout as NodeJS.WritableStream & { writableNeedDrain?: boolean },
   block: Buffer.allocUnsafe(BLOCK),
   used: 0,
   flush(): void {
     if (this.used === 0) return;
     // the block is handed to the stream as it is, and a new one started
-    process.stdout.write(this.block.subarray(0, this.used));
+    this.stream.write(this.block.subarray(0, this.used));
     this.block = Buffer.allocUnsafe(BLOCK);
     this.used = 0;
   },
@@ -123,7 +128,7 @@ const write: Write = (text) => {
   if (out.used + text.length * 3 > BLOCK) {
     out.flush();
     if (text.length * 3 > BLOCK) {
-      process.stdout.write(text);
+      out.stream.write(text);
       return;
     }
   }
@@ -132,7 +137,7 @@ const write: Write = (text) => {
 
 async function beforeChunk(): Promise<void> {
   out.flush();
-  if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
+  if (out.stream.writableNeedDrain) await once(out.stream, 'drain');
 }
 
 /** Analyses one capture into a renderer; 2 if it cannot be read, 1 if it fails the threshold, else 0. */
@@ -224,6 +229,8 @@ async function main(): Promise<number> {
         y
           .positional('capture', { type: 'string', describe: 'a capture file, or - for standard input' })
           .option('json', { type: 'boolean', default: false, describe: 'write the analysis as one JSON document (see the README)', group: 'Output:' })
+          .option('html', { type: 'string', describe: 'write a self-contained HTML report to FILE (- for standard output): ladder diagram, frame details, handshake, plot', group: 'Output:' })
+          .option('format', { choices: ['text', 'json', 'ndjson', 'html'] as const, describe: 'the output format (text: the terminal report); the same as --json, --ndjson or --html -', group: 'Output:' })
           .option('ndjson', { type: 'boolean', default: false, describe: 'write one JSON object per line as soon as it is final (frames, messages, diagnostics, connections): for large captures and jq', group: 'Output:' })
           .option('summary', { type: 'boolean', default: false, describe: 'only a verdict and the counts of each connection: the fastest, for the largest captures', group: 'Views:' })
           .option('explain', { type: 'boolean', default: false, describe: 'explain each phase in plain words, with the Accept computation and frame header diagrams', group: 'Views:' })
@@ -276,9 +283,29 @@ async function main(): Promise<number> {
         analyzer.limits = { ...analyzer.limits, keepPayload };
         // --summary shows nothing of the application protocols: unless asked, they are not decoded (a third of its time)
         if (argv.summary && argv.app === undefined) analyzer.app = 'none';
+        const html = argv.html !== undefined ? argv.html || '-' : argv.format === 'html' ? '-' : null;
+        const ndjson = argv.ndjson || argv.format === 'ndjson';
+        const json = argv.json || argv.format === 'json';
+        if (html !== null && html !== '-') {
+          // the report's file is opened first: a path that cannot be written fails before the analysis
+          try {
+            out.stream = createWriteStream('', { fd: openSync(html, 'w') });
+          } catch (err) {
+            process.stderr.write(`wsdissect: ${html}: ${errnoReason(err as NodeJS.ErrnoException)}\n`);
+            status = 2;
+            return;
+          }
+        }
         const sink = (w: Write): AnalysisSink =>
-          argv.ndjson ? new NdjsonSink(w, { maxPayload }) : argv.json ? new JsonSink(w, { maxPayload }) : argv.summary ? new SummarySink(w, opts) : new TerminalSink(w, opts, views);
+          html !== null ? new HtmlSink(w, { maxPayload }) : ndjson ? new NdjsonSink(w, { maxPayload }) : json ? new JsonSink(w, { maxPayload }) : argv.summary ? new SummarySink(w, opts) : new TerminalSink(w, opts, views);
         status = await run(capture, sink, analyzer, ignoreSet(argv.ignore), failOn, selectionOf(argv));
+        if (out.stream !== process.stdout) {
+          const file = out.stream;
+          await new Promise<void>((resolve, reject) => {
+            file.on('error', reject);
+            file.end(resolve);
+          });
+        }
       },
     )
     .version(VERSION)

@@ -1,0 +1,717 @@
+// The HTML report's own style sheet and script, written into every report
+// (src/render/html.ts): the report fetches nothing. The script reads the
+// page's JSON data blocks and draws the views from them, one page of rows at
+// a time; everything from the capture goes into the page as text
+// (textContent, attribute values), never as markup.
+
+export const HTML_STYLE = String.raw`
+:root { --client: #1f6fd1; --server: #c85a00; --err: #c62828; --warn: #b26a00; --info: #2e7d9a; --line: #d0d7de; --muted: #57606a; --sel: #fff3b0; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; color: #1f2328; background: #fff; }
+code, pre, .mono, td.mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12.5px; }
+header.top { position: sticky; top: 0; z-index: 5; background: #f6f8fa; border-bottom: 1px solid var(--line); padding: 6px 16px; display: flex; flex-wrap: wrap; gap: 6px 18px; align-items: center; }
+header.top h1 { font-size: 16px; margin: 0; }
+header.top .file { color: var(--muted); }
+.controls { display: flex; flex-wrap: wrap; gap: 4px 14px; align-items: center; }
+.controls fieldset { border: 0; padding: 0; margin: 0; display: inline-flex; gap: 6px; align-items: center; }
+.controls legend { float: left; margin-right: 4px; color: var(--muted); }
+main { padding: 8px 16px 40px; }
+section { margin: 14px 0 22px; }
+h2 { font-size: 18px; margin: 18px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 15px; margin: 12px 0 6px; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid var(--line); padding: 2px 6px; text-align: left; vertical-align: top; }
+th { background: #f6f8fa; font-weight: 600; }
+td.num, th.num { text-align: right; }
+tr.clickable { cursor: pointer; }
+tr.clickable:hover { background: #f3f8ff; }
+tr.sel, tr.sel:hover { background: var(--sel); }
+.badge { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: 12px; color: #fff; }
+.badge.error { background: var(--err); } .badge.warning { background: var(--warn); } .badge.info { background: var(--info); }
+.from-client { color: var(--client); } .from-server { color: var(--server); }
+.muted { color: var(--muted); }
+.layout { display: grid; grid-template-columns: minmax(0, 1fr); gap: 16px; align-items: start; }
+.layout.with-detail { grid-template-columns: minmax(0, 1.4fr) minmax(340px, 1fr); }
+.layout aside#detail { display: none; } .layout.with-detail aside#detail { display: block; }
+aside#detail button.close { float: right; font: inherit; }
+#frame-table td:last-child { min-width: 300px; }
+aside#detail { position: sticky; top: 52px; max-height: calc(100vh - 60px); overflow: auto; border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; background: #fcfcfd; }
+.pager { display: flex; gap: 8px; align-items: center; margin: 4px 0; }
+.pager button { font: inherit; }
+.ladder-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; }
+svg.ladder text { font: 12px ui-monospace, Menlo, Consolas, monospace; fill: #1f2328; }
+svg.ladder .lifeline { stroke: #8c959f; stroke-width: 1.5; }
+svg.ladder .arrow { stroke-width: 1.6; }
+svg.ladder .arrow.client { stroke: var(--client); } svg.ladder .arrow.server { stroke: var(--server); }
+svg.ladder .row.bare .arrow { stroke-opacity: 0.45; stroke-width: 1; } svg.ladder .row.bare text.summary { fill: var(--muted); }
+svg.ladder .hit { fill: transparent; cursor: pointer; }
+svg.ladder .row.sel .hit { fill: var(--sel); }
+svg.ladder .phase-label { fill: var(--muted); font-style: italic; }
+.phase-tcp-handshake { fill: #e8f1fb; background: #e8f1fb; } .phase-ws-handshake { fill: #efe8fb; background: #efe8fb; }
+.phase-data { fill: #ffffff; background: #ffffff; } .phase-closing { fill: #fdf0e3; background: #fdf0e3; }
+.phase-tcp-teardown { fill: #f2f2f2; background: #f2f2f2; } .phase-other { fill: #fafafa; background: #fafafa; }
+.legend span { display: inline-block; padding: 0 6px; margin-right: 6px; border: 1px solid var(--line); }
+svg .mark.error { fill: var(--err); } svg .mark.warning { fill: var(--warn); } svg .mark.info { fill: var(--info); }
+table.bits { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 11px; margin: 6px 0; }
+table.bits td { text-align: center; padding: 1px 2px; min-width: 14px; }
+table.bits td.field { background: #f6f8fa; }
+table.bits th { font-weight: 400; color: var(--muted); padding: 0 2px; }
+pre.payload { white-space: pre-wrap; word-break: break-all; background: #f6f8fa; border: 1px solid var(--line); padding: 6px; max-height: 320px; overflow: auto; margin: 4px 0; }
+table.hex td { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; border: 0; padding: 0 6px; white-space: pre; }
+table.hex th { border: 0; }
+dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: 1px 10px; margin: 4px 0; }
+dl.kv dt { color: var(--muted); } dl.kv dd { margin: 0; word-break: break-word; }
+ol.steps li { margin: 2px 0; word-break: break-all; }
+.verdict-ok { color: #1a7f37; font-weight: 600; } .verdict-bad { color: var(--err); font-weight: 600; }
+.app-user { color: #1a7f37; } .app-framework { color: var(--muted); }
+svg.plot text { font-size: 11px; fill: var(--muted); }
+svg.plot .pt { cursor: pointer; } svg.plot .pt.client { fill: var(--client); } svg.plot .pt.server { fill: var(--server); }
+svg.plot .axis { stroke: #8c959f; } svg.plot .grid { stroke: #eaeef2; }
+.help { color: var(--muted); font-size: 12px; }
+.noscript { padding: 16px; font-weight: 600; }
+a.pkt { cursor: pointer; color: #0969da; text-decoration: underline; }
+@media print {
+  header.top .controls, .pager, .help { display: none !important; }
+  header.top { position: static; }
+  .layout, .layout.with-detail { display: block; }
+  aside#detail button.close { display: none; }
+  aside#detail { position: static; max-height: none; overflow: visible; border: 0; padding: 0; }
+  pre.payload { max-height: none; }
+  section, tr, svg { break-inside: avoid; }
+  body { font-size: 11px; }
+}
+`;
+
+export const HTML_SCRIPT = String.raw`
+(function () {
+  'use strict';
+  var PAGE = 200;
+  var started = performance.now();
+  var OPCODES = { 0: 'continuation', 1: 'text', 2: 'binary', 8: 'close', 9: 'ping', 10: 'pong' };
+  var OPCLASSES = ['text', 'binary', 'continuation', 'close', 'ping', 'pong', 'other'];
+  var LABELS = { 'stomp': 'STOMP', 'sockjs': 'SockJS', 'engine.io': 'Engine.IO', 'socket.io': 'Socket.IO', 'mqtt': 'MQTT', 'graphql-transport-ws': 'GraphQL', 'graphql-ws': 'GraphQL (graphql-ws)', 'json': 'JSON', 'json-rpc': 'JSON-RPC' };
+  var conns = [];
+  var end = null;
+  var blocks = document.querySelectorAll('script.wsd-data');
+  for (var b = 0; b < blocks.length; b++) {
+    var data = JSON.parse(blocks[b].textContent);
+    if (blocks[b].getAttribute('data-kind') === 'end') end = data; else conns.push(data);
+  }
+  conns.sort(function (x, y) { return x.id - y.id; });
+  var state = { conn: 0, sender: 'all', opcodes: {}, severities: { error: true, warning: true, info: true }, ladderPage: 0, framePage: 0, frame: null, packet: null, help: false };
+  OPCLASSES.forEach(function (o) { state.opcodes[o] = true; });
+  var firstWs = conns.findIndex(function (c) { return c.websocket; });
+  state.conn = firstWs >= 0 ? firstWs : 0;
+
+  // ---------------------------------------------------------------- helpers
+  /** Control and bidirectional characters from a capture, made visible (never interpreted). */
+  function shown(s) {
+    return String(s).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, function (c) {
+      var h = c.charCodeAt(0).toString(16);
+      return c.charCodeAt(0) < 0x100 ? '\\x' + ('0' + h).slice(-2) : '\\u' + ('000' + h).slice(-4);
+    });
+  }
+  function clip(s, n) { s = String(s); return s.length > n ? s.slice(0, n - 1) + '…' : s; }
+  function el(tag, attrs, kids) {
+    var e = document.createElement(tag);
+    if (attrs) for (var k in attrs) if (attrs[k] !== null && attrs[k] !== undefined) e.setAttribute(k, String(attrs[k]));
+    append(e, kids);
+    return e;
+  }
+  function sv(tag, attrs, kids) {
+    var e = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    if (attrs) for (var k in attrs) if (attrs[k] !== null && attrs[k] !== undefined) e.setAttribute(k, String(attrs[k]));
+    append(e, kids);
+    return e;
+  }
+  function append(e, kids) {
+    if (kids === undefined || kids === null) return;
+    if (!Array.isArray(kids)) kids = [kids];
+    kids.forEach(function (k) { if (k === null || k === undefined || k === false) return; e.appendChild(typeof k === 'object' ? k : document.createTextNode(String(k))); });
+  }
+  function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); return e; }
+  function ep(e) { return e.ip.indexOf(':') >= 0 ? '[' + e.ip + ']:' + e.port : e.ip + ':' + e.port; }
+  function opName(op) { return OPCODES[op] || ('reserved-' + op); }
+  function opClass(op) { return OPCODES[op] || 'other'; }
+  function plural(n, w) { return n + ' ' + w + (n === 1 ? '' : 's'); }
+  function secs(t) { return typeof t === 'number' ? t.toFixed(6) : '-'; }
+  function bytesOf(p) {
+    if (!p) return new Uint8Array(0);
+    if (p.text !== undefined) return new TextEncoder().encode(p.text);
+    var bin = atob(p.base64); var out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  function hx(n) { return ('0' + n.toString(16)).slice(-2); }
+  function pager(page, total, go, what) {
+    var pages = Math.max(1, Math.ceil(total / PAGE));
+    var from = total === 0 ? 0 : page * PAGE + 1, to = Math.min(total, (page + 1) * PAGE);
+    var prev = el('button', { type: 'button', 'data-role': 'prev' }, '◀'), next = el('button', { type: 'button', 'data-role': 'next' }, '▶');
+    prev.disabled = page <= 0; next.disabled = page >= pages - 1;
+    prev.onclick = function () { go(page - 1); }; next.onclick = function () { go(page + 1); };
+    return el('div', { class: 'pager' }, [prev, el('span', null, what + ' ' + from + '–' + to + ' of ' + total + (pages > 1 ? ' (page ' + (page + 1) + ' of ' + pages + ')' : '')), next]);
+  }
+  function conn() { return conns[state.conn]; }
+  function severityOn(d) { return state.severities[d.severity]; }
+  function frameVisible(f) { return (state.sender === 'all' || f.from === state.sender) && state.opcodes[opClass(f.opcode)]; }
+  function appLine(app) {
+    var s = (LABELS[app.decoder] || app.decoder) + ' ' + app.summary;
+    if (app.inner && app.inner.length) s += ' → ' + app.inner.map(appLine).join('; ');
+    return s;
+  }
+
+  // ----------------------------------------------------------------- layout
+  var top = el('header', { class: 'top' });
+  var main = el('main');
+  document.body.appendChild(top);
+  document.body.appendChild(main);
+  var overview = el('section', { id: 'overview' });
+  var connSec = el('section', { id: 'connection' });
+  main.appendChild(overview);
+  main.appendChild(connSec);
+
+  function renderHeader() {
+    clear(top);
+    top.appendChild(el('h1', null, 'wsdissect report'));
+    if (end) top.appendChild(el('span', { class: 'file' }, shown(end.capture.file)));
+    var controls = el('div', { class: 'controls', id: 'controls' });
+    var pick;
+    if (conns.length <= 500) {
+      pick = el('select', { id: 'f-conn', 'aria-label': 'connection' });
+      conns.forEach(function (c, i) { var o = el('option', { value: i }, 'Connection ' + c.id + (c.websocket ? '' : ' (not WebSocket)')); if (i === state.conn) o.selected = true; pick.appendChild(o); });
+      pick.onchange = function () { selectConn(Number(pick.value)); };
+    } else {
+      pick = el('input', { id: 'f-conn', type: 'number', min: 0, max: conns.length - 1, value: state.conn, 'aria-label': 'connection index' });
+      pick.onchange = function () { var v = Number(pick.value); if (v >= 0 && v < conns.length) selectConn(v); };
+    }
+    controls.appendChild(el('label', null, ['Connection ', pick]));
+    var sender = el('select', { id: 'f-sender', 'aria-label': 'sender' }, ['all', 'client', 'server'].map(function (s) { var o = el('option', { value: s }, s === 'all' ? 'both sides' : 'the ' + s); if (s === state.sender) o.selected = true; return o; }));
+    sender.onchange = function () { state.sender = sender.value; state.framePage = 0; renderFrames(); renderLadder(); };
+    controls.appendChild(el('label', null, ['Sender ', sender]));
+    var ops = el('fieldset', { id: 'f-opcodes' }, el('legend', null, 'Opcodes'));
+    OPCLASSES.forEach(function (o) {
+      var box = el('input', { type: 'checkbox', value: o, 'data-opcode': o }); box.checked = state.opcodes[o];
+      box.onchange = function () { state.opcodes[o] = box.checked; state.framePage = 0; renderFrames(); renderLadder(); };
+      ops.appendChild(el('label', null, [box, o]));
+    });
+    controls.appendChild(ops);
+    var sev = el('fieldset', { id: 'f-severity' }, el('legend', null, 'Severity'));
+    ['error', 'warning', 'info'].forEach(function (s) {
+      var box = el('input', { type: 'checkbox', value: s, 'data-severity': s }); box.checked = state.severities[s];
+      box.onchange = function () { state.severities[s] = box.checked; renderDiagnostics(); renderLadder(); renderOverview(); };
+      sev.appendChild(el('label', null, [box, s]));
+    });
+    controls.appendChild(sev);
+    controls.appendChild(el('span', { class: 'help' }, 'Keys: j / ↓ next frame, k / ↑ previous, n / p next or previous connection'));
+    top.appendChild(controls);
+  }
+
+  // --------------------------------------------------------------- overview
+  function renderOverview() {
+    clear(overview);
+    overview.appendChild(el('h2', null, 'Overview'));
+    if (!end) { overview.appendChild(el('p', null, 'The report is incomplete: the analysis did not finish.')); return; }
+    var c = end.capture, s = end.summary;
+    var first = c.firstTs, last = c.lastTs;
+    overview.appendChild(el('dl', { class: 'kv', id: 'capture-facts' }, [
+      el('dt', null, 'File'), el('dd', null, shown(c.file) + (c.compressed ? ' (gzip)' : '')),
+      el('dt', null, 'Format'), el('dd', null, c.format + ', link types ' + c.linkTypes.join(', ')),
+      el('dt', null, 'Packets'), el('dd', null, c.packets + ' packets, ' + c.bytes + ' bytes'),
+      el('dt', null, 'Time'), el('dd', null, first === null ? '—' : new Date(first * 1000).toISOString() + ', ' + (last - first).toFixed(6) + ' s'),
+      el('dt', null, 'Connections'), el('dd', null, s.connections + ' TCP connections, ' + s.websocketConnections + ' WebSocket; ' + s.frames + ' frames, ' + s.messages + ' messages'),
+      el('dt', null, 'Diagnostics'), el('dd', { id: 'severity-counts' }, ['error', 'warning', 'info'].map(function (k) { return el('span', null, [el('span', { class: 'badge ' + k }, k), ' ' + s.diagnostics[k] + '  ']); })),
+      el('dt', null, 'Made by'), el('dd', null, end.tool.name + ' ' + end.tool.version + (end.maxPayload !== null ? '; payloads cut to ' + end.maxPayload + ' bytes (--max-payload)' : '')),
+    ]));
+    var rows = conns.map(function (cn, i) {
+      var d = cn.counts.diagnostics;
+      var tr = el('tr', { class: 'clickable' + (i === state.conn ? ' sel' : ''), 'data-conn': i }, [
+        el('td', { class: 'num' }, cn.id), el('td', { class: 'mono' }, ep(cn.client)), el('td', { class: 'mono' }, ep(cn.server)),
+        el('td', null, cn.websocket ? 'yes' : 'no'), el('td', null, cn.app ? LABELS[cn.app.decoder] || cn.app.decoder : '—'), el('td', null, cn.verdict),
+        el('td', { class: 'num' }, cn.counts.frames), el('td', { class: 'num' }, cn.counts.messages),
+        el('td', { class: 'num' }, d.error), el('td', { class: 'num' }, d.warning), el('td', { class: 'num' }, d.info),
+      ]);
+      tr.onclick = function () { selectConn(i); connSec.scrollIntoView(); };
+      return tr;
+    });
+    var head = el('tr', null, ['#', 'Client', 'Server', 'WebSocket', 'Application', 'Verdict', 'Frames', 'Messages', 'Errors', 'Warnings', 'Info'].map(function (h) { return el('th', null, h); }));
+    overview.appendChild(el('h3', null, 'Connections'));
+    var shownRows = rows.slice(0, 2000);
+    overview.appendChild(el('table', { id: 'connections' }, [el('thead', null, head), el('tbody', null, shownRows)]));
+    if (rows.length > shownRows.length) overview.appendChild(el('p', { class: 'muted' }, (rows.length - shownRows.length) + ' more connections: pick one by number above.'));
+    var capDiags = end.diagnostics.filter(severityOn);
+    if (capDiags.length) {
+      overview.appendChild(el('h3', null, 'Capture diagnostics'));
+      overview.appendChild(el('ul', { id: 'capture-diagnostics' }, capDiags.map(function (d) { return diagItem(d, null); })));
+    }
+  }
+
+  // ------------------------------------------------------------- connection
+  var ladderBox, framesBox, detail, layoutBox, handshakeBox, plotBox, statsBox, diagBox;
+  function renderConnection() {
+    clear(connSec);
+    var c = conn();
+    if (!c) { connSec.appendChild(el('p', null, 'No TCP connection in this capture.')); return; }
+    connSec.appendChild(el('h2', { id: 'conn-title' }, 'Connection ' + c.id + ': ' + ep(c.client) + ' (client) ⇄ ' + ep(c.server) + ' (server)'));
+    if (c.story.length) connSec.appendChild(el('ul', { class: 'story', id: 'story' }, c.story.map(function (s) { return el('li', null, shown(s)); })));
+    else if (!c.websocket) connSec.appendChild(el('p', null, 'Not WebSocket: no upgrade request; ' + plural(c.timeline.length, 'packet') + '.'));
+    var left = el('div', { class: 'left' });
+    detail = el('aside', { id: 'detail' }, el('p', { class: 'muted' }, 'Click a packet in the ladder or a frame in the table to see its details.'));
+    layoutBox = el('div', { class: 'layout', id: 'layout' }, [left, detail]);
+    connSec.appendChild(layoutBox);
+    ladderBox = el('section', { id: 'ladder' });
+    framesBox = el('section', { id: 'frames' });
+    left.appendChild(ladderBox);
+    left.appendChild(framesBox);
+    handshakeBox = el('section', { id: 'handshake' });
+    plotBox = el('section', { id: 'plot' });
+    statsBox = el('section', { id: 'stats' });
+    diagBox = el('section', { id: 'diagnostics' });
+    connSec.appendChild(handshakeBox);
+    connSec.appendChild(plotBox);
+    connSec.appendChild(statsBox);
+    connSec.appendChild(diagBox);
+    renderLadder();
+    renderFrames();
+    renderHandshake();
+    renderPlot();
+    renderStats();
+    renderDiagnostics();
+    if (state.frame !== null) renderFrameDetail(state.frame); else if (state.packet !== null) renderPacketDetail(state.packet);
+  }
+
+  function diagsAt(c, packet) { return c.diagnostics.filter(function (d) { return d.packet === packet && severityOn(d); }); }
+
+  // ---------------------------------------------------------------- ladder
+  var ROW = 22, TOPY = 34, CX = 218, SX = 388, TX = 400;
+  function renderLadder() {
+    if (!ladderBox) return;
+    clear(ladderBox);
+    var c = conn();
+    ladderBox.appendChild(el('h3', null, 'Sequence diagram'));
+    ladderBox.appendChild(el('div', { class: 'legend' }, ['tcp-handshake', 'ws-handshake', 'data', 'closing', 'tcp-teardown', 'other'].map(function (p) { return el('span', { class: 'phase-' + p }, p); })));
+    var tl = c.timeline;
+    var pages = Math.max(1, Math.ceil(tl.length / PAGE));
+    if (state.ladderPage >= pages) state.ladderPage = pages - 1;
+    ladderBox.appendChild(pager(state.ladderPage, tl.length, function (p) { state.ladderPage = p; renderLadder(); }, 'Packets'));
+    var rows = tl.slice(state.ladderPage * PAGE, (state.ladderPage + 1) * PAGE);
+    var h = TOPY + rows.length * ROW + 10, w = 1200;
+    var s = sv('svg', { class: 'ladder', id: 'ladder-svg', width: w, height: h, viewBox: '0 0 ' + w + ' ' + h, role: 'img', 'aria-label': 'sequence diagram' });
+    var defs = sv('defs');
+    ['client', 'server'].forEach(function (side) {
+      defs.appendChild(sv('marker', { id: 'head-' + side, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, sv('path', { d: 'M0,0 L10,5 L0,10 z', fill: side === 'client' ? '#1f6fd1' : '#c85a00' })));
+    });
+    s.appendChild(defs);
+    // phases: a band behind each run of packets in the same phase
+    var i = 0;
+    while (i < rows.length) {
+      var j = i;
+      while (j + 1 < rows.length && rows[j + 1].phase === rows[i].phase) j++;
+      s.appendChild(sv('rect', { class: 'phase-' + rows[i].phase, x: 0, y: TOPY + i * ROW, width: w, height: (j - i + 1) * ROW }));
+      s.appendChild(sv('text', { class: 'phase-label', x: CX - 12, y: TOPY + i * ROW + 15, 'text-anchor': 'end' }, rows[i].phase));
+      i = j + 1;
+    }
+    s.appendChild(sv('text', { x: CX, y: 16, 'text-anchor': 'middle' }, 'client ' + ep(c.client)));
+    s.appendChild(sv('text', { x: SX, y: 16, 'text-anchor': 'middle' }, 'server ' + ep(c.server)));
+    s.appendChild(sv('line', { class: 'lifeline', x1: CX, y1: 22, x2: CX, y2: h - 4 }));
+    s.appendChild(sv('line', { class: 'lifeline', x1: SX, y1: 22, x2: SX, y2: h - 4 }));
+    rows.forEach(function (e, k) {
+      var y = TOPY + k * ROW + ROW / 2;
+      // a packet with TCP flags only (an ACK) is drawn lighter than one that carries something
+      var bare = /^(?:SYN|ACK|FIN|RST|PSH|URG|ECE|CWR)(?:, (?:SYN|ACK|FIN|RST|PSH|URG|ECE|CWR))*$/.test(e.summary);
+      var g = sv('g', { class: 'row' + (bare ? ' bare' : '') + (state.packet === e.packet ? ' sel' : ''), 'data-packet': e.packet });
+      g.appendChild(sv('rect', { class: 'hit', x: 0, y: y - ROW / 2, width: w, height: ROW }));
+      g.appendChild(sv('text', { x: 6, y: y + 4 }, String(e.packet)));
+      g.appendChild(sv('text', { x: 46, y: y + 4, class: 'muted' }, secs(e.relTs)));
+      var x1 = e.from === 'client' ? CX : SX, x2 = e.from === 'client' ? SX : CX;
+      g.appendChild(sv('line', { class: 'arrow ' + e.from, x1: x1, y1: y, x2: x2, y2: y, 'marker-end': 'url(#head-' + e.from + ')' }));
+      var ds = diagsAt(c, e.packet);
+      if (ds.length) {
+        var worst = ds.some(function (d) { return d.severity === 'error'; }) ? 'error' : ds.some(function (d) { return d.severity === 'warning'; }) ? 'warning' : 'info';
+        g.appendChild(sv('circle', { class: 'mark ' + worst, cx: (CX + SX) / 2, cy: y, r: 6, 'data-diagnostics': ds.length }, sv('title', null, ds.map(function (d) { return d.severity + ' ' + d.code + ': ' + shown(d.message); }).join('\n'))));
+      }
+      var t = sv('text', { x: TX, y: y + 4, class: 'summary' }, shown(clip(e.summary, 130)));
+      t.appendChild(sv('title', null, shown(e.summary)));
+      g.appendChild(t);
+      g.addEventListener('click', function () { selectPacket(e.packet); });
+      s.appendChild(g);
+    });
+    ladderBox.appendChild(el('div', { class: 'ladder-wrap' }, s));
+  }
+
+  // ---------------------------------------------------------------- frames
+  function renderFrames() {
+    if (!framesBox) return;
+    clear(framesBox);
+    var c = conn();
+    framesBox.appendChild(el('h3', null, 'Frames'));
+    var list = c.frames.filter(frameVisible);
+    var pages = Math.max(1, Math.ceil(list.length / PAGE));
+    if (state.framePage >= pages) state.framePage = pages - 1;
+    framesBox.appendChild(pager(state.framePage, list.length, function (p) { state.framePage = p; renderFrames(); }, 'Frames'));
+    var head = el('tr', null, ['#', 'Pkt', 'Time', 'From', 'FIN', 'RSV', 'Opcode', 'MASK', 'Length', 'Masking key', 'Payload or meaning'].map(function (x) { return el('th', null, x); }));
+    var body = el('tbody');
+    list.slice(state.framePage * PAGE, (state.framePage + 1) * PAGE).forEach(function (f) {
+      var tr = el('tr', { class: 'clickable' + (state.frame === f.index ? ' sel' : ''), 'data-frame': f.index }, [
+        el('td', { class: 'num' }, f.index), el('td', { class: 'num' }, f.packet), el('td', { class: 'num' }, secs(f.relTs)),
+        el('td', { class: 'from-' + f.from }, f.from), el('td', null, f.fin ? '1' : '0'), el('td', { class: 'mono' }, (f.rsv1 ? 1 : 0) + '' + (f.rsv2 ? 1 : 0) + (f.rsv3 ? 1 : 0)),
+        el('td', null, '0x' + f.opcode.toString(16) + ' ' + opName(f.opcode)), el('td', null, f.masked ? '1' : '0'), el('td', { class: 'num' }, f.payloadLength),
+        el('td', { class: 'mono' }, f.maskingKey || '-'), el('td', { class: 'mono' }, shown(clip(f.summary, 90))),
+      ]);
+      tr.onclick = function () { selectFrame(f.index); };
+      body.appendChild(tr);
+    });
+    framesBox.appendChild(el('table', { id: 'frame-table' }, [el('thead', null, head), body]));
+    if (!c.frames.length) framesBox.appendChild(el('p', { class: 'muted' }, c.websocket ? 'No WebSocket frame.' : 'Not a WebSocket connection.'));
+  }
+
+  // ---------------------------------------------------------------- detail
+  /** The frame header as RFC 6455 §5.2 draws it: 32 bits a row, each field's bits with its value. */
+  function bitDiagram(f) {
+    var base = f.headerLength - (f.masked ? 4 : 0);
+    var ext = base === 4 ? 16 : base === 10 ? 64 : 0;
+    var code = ext === 16 ? 126 : ext === 64 ? 127 : Number(f.payloadLength);
+    function bits(v, n) { var out = []; var big = BigInt(v); for (var i = n - 1; i >= 0; i--) out.push(Number((big >> BigInt(i)) & 1n)); return out; }
+    var fields = [
+      { name: 'FIN', bits: [f.fin ? 1 : 0] }, { name: 'RSV1', bits: [f.rsv1 ? 1 : 0] }, { name: 'RSV2', bits: [f.rsv2 ? 1 : 0] }, { name: 'RSV3', bits: [f.rsv3 ? 1 : 0] },
+      { name: 'opcode 0x' + f.opcode.toString(16) + ' ' + opName(f.opcode), bits: bits(f.opcode, 4) }, { name: 'MASK', bits: [f.masked ? 1 : 0] },
+      { name: 'payload len ' + code, bits: bits(code, 7) },
+    ];
+    if (ext) fields.push({ name: 'extended payload length ' + f.payloadLength, bits: bits(f.payloadLength, ext) });
+    if (f.maskingKey) fields.push({ name: 'masking key ' + f.maskingKey, bits: bits('0x' + f.maskingKey, 32) });
+    var table = el('table', { class: 'bits', id: 'bit-diagram' });
+    var head = el('tr');
+    for (var i = 0; i < 32; i++) head.appendChild(el('th', null, i % 8 === 0 ? String(i) : ''));
+    table.appendChild(head);
+    var row = el('tr'), labels = el('tr'), used = 0;
+    fields.forEach(function (fd) {
+      var rest = fd.bits, first = true;
+      while (rest.length) {
+        var take = Math.min(32 - used, rest.length);
+        row.appendChild(el('td', { colspan: take, class: 'mono' }, rest.slice(0, take).join(take > 16 ? '' : ' ')));
+        labels.appendChild(el('td', { colspan: take, class: 'field' }, first ? fd.name : '(' + fd.name.split(' ')[0] + ' cont.)'));
+        rest = rest.slice(take); first = false; used += take;
+        if (used === 32) { table.appendChild(row); table.appendChild(labels); row = el('tr'); labels = el('tr'); used = 0; }
+      }
+    });
+    if (used > 0) { row.appendChild(el('td', { colspan: 32 - used, class: 'field' }, 'payload data …')); labels.appendChild(el('td', { colspan: 32 - used })); table.appendChild(row); table.appendChild(labels); }
+    else { table.appendChild(el('tr', null, el('td', { colspan: 32, class: 'field' }, 'payload data …'))); }
+    return table;
+  }
+
+  function hexDump(bytes, max) {
+    var out = [];
+    for (var i = 0; i < Math.min(bytes.length, max); i += 16) {
+      var part = bytes.slice(i, Math.min(i + 16, bytes.length));
+      var h = Array.prototype.map.call(part, hx).join(' ');
+      var a = Array.prototype.map.call(part, function (b) { return b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.'; }).join('');
+      out.push(('0000' + i.toString(16)).slice(-4) + '  ' + (h + Array(48).join(' ')).slice(0, 48) + ' ' + a);
+    }
+    if (bytes.length > max) out.push('… ' + (bytes.length - max) + ' more bytes');
+    return el('pre', { class: 'payload hex' }, out.join('\n'));
+  }
+
+  /** Masked bytes (as on the wire) beside the unmasked ones: each is the other XOR the key byte. */
+  function maskTable(f, bytes) {
+    var key = [];
+    for (var i = 0; i < 4; i++) key.push(parseInt(f.maskingKey.substr(i * 2, 2), 16));
+    var t = el('table', { class: 'hex', id: 'mask-table' }, el('tr', null, ['offset', 'on the wire (masked)', 'key', 'unmasked'].map(function (x) { return el('th', null, x); })));
+    for (var o = 0; o < Math.min(bytes.length, 64); o += 8) {
+      var plain = bytes.slice(o, o + 8);
+      var masked = Array.prototype.map.call(plain, function (b, k) { return hx(b ^ key[(o + k) % 4]); }).join(' ');
+      var keys = Array.prototype.map.call(plain, function (b, k) { return hx(key[(o + k) % 4]); }).join(' ');
+      t.appendChild(el('tr', null, [el('td', null, ('0000' + o.toString(16)).slice(-4)), el('td', null, masked), el('td', { class: 'muted' }, keys), el('td', null, Array.prototype.map.call(plain, hx).join(' '))]));
+    }
+    return t;
+  }
+
+  function payloadView(p, total, asText, id) {
+    var box = el('div', { id: id });
+    if (!p) { box.appendChild(el('p', { class: 'muted' }, total > 0 ? 'Payload left out (--max-payload 0).' : 'No payload.')); return box; }
+    var bytes = bytesOf(p);
+    if (p.truncated) box.appendChild(el('p', { class: 'muted' }, 'The first ' + bytes.length + ' of ' + total + ' bytes (--max-payload).'));
+    if (asText && p.text !== undefined) {
+      var pretty = null;
+      if (!p.truncated && /^\s*[\[{]/.test(p.text)) { try { pretty = JSON.stringify(JSON.parse(p.text), null, 2); } catch (e) { pretty = null; } }
+      box.appendChild(el('div', { class: 'muted' }, pretty !== null ? 'JSON, laid out:' : 'As text:'));
+      box.appendChild(el('pre', { class: 'payload text' }, shown(pretty !== null ? pretty : p.text)));
+    }
+    box.appendChild(el('div', { class: 'muted' }, 'Bytes:'));
+    box.appendChild(hexDump(bytes, 4096));
+    return box;
+  }
+
+  function diagItem(d, onPacket) {
+    var where = [];
+    var li = el('li', { class: 'diag ' + d.severity, 'data-code': d.code }, [el('span', { class: 'badge ' + d.severity }, d.severity), ' ', el('code', null, d.code), ' ']);
+    if (d.packet !== null) {
+      var a = el('a', { class: 'pkt', 'data-packet': d.packet, tabindex: 0 }, 'packet ' + d.packet);
+      if (onPacket) a.onclick = function () { onPacket(d.packet); };
+      li.appendChild(a);
+    }
+    if (d.frame !== null) where.push('frame ' + d.frame);
+    if (d.from) where.push(d.from);
+    if (where.length) li.appendChild(el('span', { class: 'muted' }, ' (' + where.join(', ') + ')'));
+    li.appendChild(el('span', null, ': ' + shown(d.message)));
+    if (d.rfc) li.appendChild(el('span', { class: 'muted' }, ' [' + d.rfc + ']'));
+    return li;
+  }
+
+  /** The detail pane, emptied and shown beside the diagram, with a button that closes it. */
+  function openDetail() {
+    clear(detail);
+    layoutBox.classList.add('with-detail');
+    var close = el('button', { type: 'button', class: 'close', 'aria-label': 'close the details' }, '×');
+    close.onclick = function () { layoutBox.classList.remove('with-detail'); state.frame = null; state.packet = null; renderLadder(); renderFrames(); };
+    detail.appendChild(close);
+  }
+
+  function renderFrameDetail(index) {
+    var c = conn();
+    var f = c.frames.find(function (x) { return x.index === index; });
+    if (!f || !detail) return;
+    openDetail();
+    detail.appendChild(el('h3', { id: 'detail-title' }, 'Frame ' + f.index + ' — packet ' + f.packet + ', ' + (f.from === 'client' ? 'client → server' : 'server → client')));
+    detail.appendChild(el('p', { class: 'mono', id: 'detail-summary' }, shown(f.summary)));
+    detail.appendChild(bitDiagram(f));
+    var msg = f.message === null ? null : c.messages.find(function (m) { return m.index === f.message; });
+    var kv = [
+      ['Time', secs(f.relTs) + ' s (' + new Date(f.ts * 1000).toISOString() + ')'],
+      ['Packets', f.packets.join(', ') + (f.packets.length > 1 ? ' (reassembled from ' + f.packets.length + ' segments)' : '')],
+      ['FIN', f.fin ? '1: the last frame of its message' : '0: more fragments follow'],
+      ['RSV1 RSV2 RSV3', (f.rsv1 ? 1 : 0) + ' ' + (f.rsv2 ? 1 : 0) + ' ' + (f.rsv3 ? 1 : 0) + (f.rsv1 && msg && msg.compressed ? ' (RSV1: compressed, permessage-deflate)' : '')],
+      ['Opcode', '0x' + f.opcode.toString(16) + ' ' + opName(f.opcode)],
+      ['MASK', f.masked ? '1, key ' + f.maskingKey : '0'],
+      ['Payload length', f.payloadLength + ' bytes (header ' + f.headerLength + ' bytes)'],
+    ];
+    if (!f.complete) kv.push(['Incomplete', f.missingBytes + ' bytes never captured']);
+    if (f.close) kv.push(['Close', (f.close.code === null ? 'no status code' : f.close.code) + (f.close.reason ? ' "' + shown(f.close.reason) + '"' : '')]);
+    if (f.answers) kv.push(['Answers', 'the ping in packet ' + f.answers.packet + ', round trip ' + (f.answers.rtt * 1000).toFixed(3) + ' ms']);
+    detail.appendChild(el('dl', { class: 'kv', id: 'frame-fields' }, kv.reduce(function (a, r) { a.push(el('dt', null, r[0]), el('dd', null, r[1])); return a; }, [])));
+    var compressed = msg && msg.compressed;
+    var bytes = bytesOf(f.payload);
+    if (f.masked && f.maskingKey && bytes.length) {
+      detail.appendChild(el('h3', null, 'Masking (RFC 6455 §5.3)'));
+      detail.appendChild(maskTable(f, bytes));
+    }
+    detail.appendChild(el('h3', null, 'Payload' + (compressed ? ' (compressed, as on the wire)' : '')));
+    var textual = f.opcode === 1 || f.opcode === 9 || f.opcode === 10 || (f.opcode === 0 && msg && msg.type === 'text');
+    detail.appendChild(payloadView(f.payload, Number(f.payloadLength), textual && !compressed, 'frame-payload'));
+    if (msg) {
+      detail.appendChild(el('h3', null, 'Message ' + msg.index));
+      detail.appendChild(el('p', null, msg.type + ', ' + plural(msg.frames.length, 'frame') + ' (' + msg.frames.join(', ') + '), ' + msg.length + ' bytes on the wire' + (msg.compressed ? (msg.inflatedLength !== null ? ', inflated to ' + msg.inflatedLength + ' bytes' : ', not inflated') : '') + (msg.complete ? '' : ', incomplete')));
+      if (msg.app) {
+        detail.appendChild(el('p', { id: 'app-summary', class: msg.app.user ? 'app-user' : 'app-framework' }, shown(appLine(msg.app)) + (msg.app.user ? ' (application data)' : ' (framework)')));
+        detail.appendChild(el('pre', { class: 'payload', id: 'app-fields' }, shown(JSON.stringify(msg.app.fields, null, 2))));
+      }
+      if (msg.frames[msg.frames.length - 1] === f.index) detail.appendChild(payloadView(msg.payload, msg.inflatedLength !== null ? msg.inflatedLength : Number(msg.length), msg.type === 'text' && (!msg.compressed || msg.inflatedLength !== null), 'message-payload'));
+    }
+    var ds = c.diagnostics.filter(function (d) { return (d.frame === f.index || (d.frame === null && d.packet === f.packet)) && severityOn(d); });
+    if (ds.length) {
+      detail.appendChild(el('h3', null, 'Diagnostics'));
+      detail.appendChild(el('ul', null, ds.map(function (d) { return diagItem(d, selectPacket); })));
+    }
+  }
+
+  function renderPacketDetail(packet) {
+    var c = conn();
+    var e = c.timeline.find(function (x) { return x.packet === packet; });
+    if (!e || !detail) return;
+    openDetail();
+    detail.appendChild(el('h3', { id: 'detail-title' }, 'Packet ' + packet + ' — ' + (e.from === 'client' ? 'client → server' : 'server → client')));
+    detail.appendChild(el('dl', { class: 'kv' }, [el('dt', null, 'Time'), el('dd', null, secs(e.relTs) + ' s'), el('dt', null, 'Phase'), el('dd', null, e.phase), el('dt', null, 'Summary'), el('dd', { id: 'detail-summary' }, shown(e.summary))]));
+    var ds = diagsAt(c, packet);
+    if (ds.length) detail.appendChild(el('ul', null, ds.map(function (d) { return diagItem(d, null); })));
+  }
+
+  // ------------------------------------------------------------- handshake
+  function renderHandshake() {
+    clear(handshakeBox);
+    var c = conn(), hs = c.handshake;
+    if (!hs) return;
+    handshakeBox.appendChild(el('h3', null, 'Opening handshake'));
+    function head(title, line, headers) {
+      return el('div', null, [el('div', { class: 'muted' }, title), el('pre', { class: 'payload' }, shown(line) + '\n' + headers.map(function (h) { return shown(h[0]) + ': ' + shown(h[1]); }).join('\n'))]);
+    }
+    var rq = hs.request;
+    handshakeBox.appendChild(head('Request (packet ' + rq.packet + '), client → server', rq.method + ' ' + rq.target + ' ' + rq.version, rq.headers));
+    if (hs.response) handshakeBox.appendChild(head('Response (packet ' + hs.response.packet + '), server → client', hs.response.version + ' ' + hs.response.status + ' ' + hs.response.reason, hs.response.headers));
+    else handshakeBox.appendChild(el('p', null, 'No response captured.'));
+    if (hs.acceptSteps) {
+      var st = hs.acceptSteps;
+      handshakeBox.appendChild(el('h3', null, 'Sec-WebSocket-Accept, step by step (RFC 6455 §4.2.2)'));
+      handshakeBox.appendChild(el('ol', { class: 'steps mono', id: 'accept-steps' }, [
+        el('li', null, 'the client\'s key: ' + shown(st.key)),
+        el('li', null, 'the key followed by the GUID ' + st.guid + ': ' + shown(st.concatenated)),
+        el('li', null, 'SHA-1 of that, in hex: ' + st.sha1),
+        el('li', null, 'those 20 bytes in base64: ' + st.base64),
+        el('li', null, 'the server sent: ' + (hs.accept === null ? '(no Sec-WebSocket-Accept)' : shown(hs.accept))),
+      ]));
+    }
+    var ok = hs.outcome === 'upgraded' && hs.acceptValid === true;
+    var verdict = hs.outcome === 'rejected' ? '✘ rejected: the server answered ' + hs.response.status : hs.outcome === 'no-response' ? '? no response to the upgrade request in this capture' : hs.acceptValid ? '✔ upgraded: the Accept matches the key' : '✘ upgraded, but the Accept does not match the key';
+    handshakeBox.appendChild(el('p', { class: ok ? 'verdict-ok' : 'verdict-bad', id: 'handshake-verdict' }, verdict));
+    handshakeBox.appendChild(el('dl', { class: 'kv' }, [
+      el('dt', null, 'Subprotocol'), el('dd', null, (hs.subprotocol === null ? 'none' : shown(hs.subprotocol)) + (hs.offeredSubprotocols.length ? ' (offered: ' + shown(hs.offeredSubprotocols.join(', ')) + ')' : '')),
+      el('dt', null, 'Extensions'), el('dd', null, (hs.extensions.length ? shown(hs.extensions.map(function (x) { return [x.name].concat(Object.keys(x.params).map(function (k) { return x.params[k] === true ? k : k + '=' + x.params[k]; })).join('; '); }).join(', ')) : 'none') + (hs.offeredExtensions.length ? ' (offered: ' + shown(hs.offeredExtensions.join(', ')) + ')' : '')),
+      el('dt', null, 'Application'), el('dd', null, c.app ? (LABELS[c.app.decoder] || c.app.decoder) + ' (recognised by ' + c.app.chosenBy + ')' : 'none recognised'),
+      el('dt', null, 'Close'), el('dd', null, c.close.initiator ? 'the ' + c.close.initiator + ' closed first (' + (c.close.code === null ? 'no code' : c.close.code) + (c.close.reason ? ' "' + shown(c.close.reason) + '"' : '') + ')' + (c.close.replyCode !== null ? '; reply ' + c.close.replyCode : '; never echoed') + (c.close.clean ? '; clean' : '') : 'no Close frame'),
+    ]));
+  }
+
+  // ---------------------------------------------------------------- plot
+  function renderPlot() {
+    clear(plotBox);
+    var c = conn();
+    if (!c.messages.length) return;
+    plotBox.appendChild(el('h3', null, 'Message sizes over time'));
+    var byIndex = {};
+    c.frames.forEach(function (f) { byIndex[f.index] = f; });
+    var pts = [];
+    c.messages.forEach(function (m) {
+      var last = byIndex[m.frames[m.frames.length - 1]];
+      if (!last) return;
+      var size = m.inflatedLength !== null ? m.inflatedLength : Number(m.length);
+      pts.push({ t: last.relTs, size: size, from: m.from, frame: last.index, index: m.index });
+    });
+    if (!pts.length) return;
+    var W = 900, H = 260, L = 60, R = 20, T = 16, B = 34;
+    var t0 = Math.min.apply(null, pts.map(function (p) { return p.t; })), t1 = Math.max.apply(null, pts.map(function (p) { return p.t; }));
+    if (t1 === t0) t1 = t0 + 1;
+    var maxLog = Math.max(1, Math.ceil(Math.log10(1 + Math.max.apply(null, pts.map(function (p) { return p.size; })))));
+    function X(t) { return L + (t - t0) / (t1 - t0) * (W - L - R); }
+    function Y(sz) { return T + (1 - Math.log10(1 + sz) / maxLog) * (H - T - B); }
+    var s = sv('svg', { class: 'plot', id: 'plot-svg', width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': 'message sizes over time' });
+    for (var k = 0; k <= maxLog; k++) {
+      var y = Y(Math.pow(10, k) - 1);
+      s.appendChild(sv('line', { class: 'grid', x1: L, y1: y, x2: W - R, y2: y }));
+      s.appendChild(sv('text', { x: L - 6, y: y + 4, 'text-anchor': 'end' }, k === 0 ? '0' : Math.pow(10, k) >= 1000 ? Math.pow(10, k - 3) + 'k' : String(Math.pow(10, k))));
+    }
+    for (var q = 0; q <= 4; q++) {
+      var t = t0 + (t1 - t0) * q / 4;
+      s.appendChild(sv('text', { x: X(t), y: H - 14, 'text-anchor': 'middle' }, t.toFixed(3) + ' s'));
+    }
+    s.appendChild(sv('line', { class: 'axis', x1: L, y1: H - B, x2: W - R, y2: H - B }));
+    s.appendChild(sv('line', { class: 'axis', x1: L, y1: T, x2: L, y2: H - B }));
+    s.appendChild(sv('text', { x: 4, y: 12 }, 'bytes'));
+    // points that fall on the same pixel are drawn once (tens of thousands of messages stay light)
+    var seen = {};
+    pts.forEach(function (p) {
+      var key = p.from + Math.round(X(p.t)) + ',' + Math.round(Y(p.size));
+      if (seen[key]) return;
+      seen[key] = true;
+      var dot = p.from === 'client' ? sv('circle', { class: 'pt client', cx: X(p.t), cy: Y(p.size), r: 3.5, 'data-message': p.index }) : sv('rect', { class: 'pt server', x: X(p.t) - 3, y: Y(p.size) - 3, width: 6, height: 6, 'data-message': p.index });
+      dot.appendChild(sv('title', null, 'message ' + p.index + ' from the ' + p.from + ', ' + p.size + ' bytes at ' + p.t.toFixed(6) + ' s'));
+      dot.addEventListener('click', function () { selectFrame(p.frame); });
+      s.appendChild(dot);
+    });
+    plotBox.appendChild(s);
+    plotBox.appendChild(el('p', { class: 'muted' }, [el('span', { class: 'from-client' }, '● client'), '  ', el('span', { class: 'from-server' }, '■ server'), '  — sizes after inflation, on a logarithmic scale; click a point for its message.']));
+  }
+
+  // ----------------------------------------------------------- statistics
+  /** What --stats tells of the connection, from the counts the analysis kept. */
+  function renderStats() {
+    clear(statsBox);
+    var c = conn(), k = c.counts;
+    if (!k.frames) return;
+    statsBox.appendChild(el('h3', null, 'Statistics'));
+    var sides = ['client', 'server'];
+    var rows = [];
+    var ops = {};
+    sides.forEach(function (sd) { Object.keys(k[sd].frames).forEach(function (op) { ops[op] = true; }); });
+    Object.keys(ops).map(Number).sort(function (a, b) { return a - b; }).forEach(function (op) {
+      rows.push([opName(op) + ' frames'].concat(sides.map(function (sd) { var x = k[sd].frames[op]; return x ? x.count + ' (' + x.bytes + ' bytes)' : '0'; })));
+    });
+    rows.push(['messages'].concat(sides.map(function (sd) { return k[sd].messages + ' (' + k[sd].messageBytes + ' bytes)'; })));
+    rows.push(['largest message'].concat(sides.map(function (sd) { return k[sd].largestMessage + ' bytes'; })));
+    rows.push(['fragmented messages'].concat(sides.map(function (sd) { return String(k[sd].fragmentedMessages); })));
+    rows.push(['pings / pongs'].concat(sides.map(function (sd) { return k[sd].pings + ' / ' + k[sd].pongs; })));
+    rows.push(['pong round trips'].concat(sides.map(function (sd) { var x = k[sd]; return x.rtts ? 'min ' + (x.rttMin * 1000).toFixed(3) + ' ms, mean ' + (x.rttSum / x.rtts * 1000).toFixed(3) + ' ms, max ' + (x.rttMax * 1000).toFixed(3) + ' ms' : '—'; })));
+    if (c.compression) rows.push(['compressed messages, on the wire → inflated'].concat(sides.map(function (sd) { var z = c.compression[sd]; return z.wire + ' → ' + z.inflated + ' bytes'; })));
+    var appKeys = {};
+    sides.forEach(function (sd) { Object.keys(k[sd].app || {}).forEach(function (key) { appKeys[key] = true; }); });
+    Object.keys(appKeys).forEach(function (key) { rows.push([shown(key)].concat(sides.map(function (sd) { return String((k[sd].app || {})[key] || 0); }))); });
+    var t = el('table', { id: 'stats-table' }, el('tr', null, [el('th', null, ''), el('th', null, 'client'), el('th', null, 'server')]));
+    rows.forEach(function (r) { t.appendChild(el('tr', null, [el('td', null, r[0]), el('td', null, r[1]), el('td', null, r[2])])); });
+    statsBox.appendChild(t);
+    var tcp = c.tcp;
+    statsBox.appendChild(el('p', { class: 'muted' }, 'TCP: ' + plural(tcp.retransmissions, 'retransmission') + ', ' + plural(tcp.outOfOrder, 'segment') + ' out of order, ' + plural(tcp.lostBytes, 'byte') + ' lost; teardown ' + tcp.teardown.kind + (tcp.teardown.firstBy ? ', the ' + tcp.teardown.firstBy + ' first' : '') + '.'));
+  }
+
+  // ---------------------------------------------------------- diagnostics
+  function renderDiagnostics() {
+    if (!diagBox) return;
+    clear(diagBox);
+    var c = conn();
+    var list = c.diagnostics.filter(severityOn);
+    diagBox.appendChild(el('h3', null, 'Diagnostics (' + list.length + (list.length !== c.diagnostics.length ? ' of ' + c.diagnostics.length : '') + ')'));
+    if (!list.length) { diagBox.appendChild(el('p', { class: 'muted' }, 'None.')); return; }
+    var shownList = list.slice(0, 1000);
+    diagBox.appendChild(el('ul', { id: 'diagnostic-list' }, shownList.map(function (d) { return diagItem(d, selectPacket); })));
+    if (list.length > shownList.length) diagBox.appendChild(el('p', { class: 'muted' }, (list.length - shownList.length) + ' more: the JSON export (--json) lists every one.'));
+  }
+
+  // ------------------------------------------------------------ selection
+  function pageOfPacket(c, packet) {
+    var i = c.timeline.findIndex(function (e) { return e.packet === packet; });
+    return i < 0 ? state.ladderPage : Math.floor(i / PAGE);
+  }
+  function selectPacket(packet) {
+    var c = conn();
+    state.packet = packet;
+    state.ladderPage = pageOfPacket(c, packet);
+    var f = c.frames.find(function (x) { return x.packet === packet; }) || c.frames.find(function (x) { return x.packets.indexOf(packet) >= 0; });
+    state.frame = f ? f.index : null;
+    if (f) movePageTo(f);
+    renderLadder(); renderFrames();
+    if (f) renderFrameDetail(f.index); else renderPacketDetail(packet);
+    scrollToSelected();
+  }
+  function movePageTo(f) {
+    var list = conn().frames.filter(frameVisible);
+    var i = list.indexOf(f);
+    if (i >= 0) state.framePage = Math.floor(i / PAGE);
+  }
+  function selectFrame(index) {
+    var c = conn();
+    var f = c.frames.find(function (x) { return x.index === index; });
+    if (!f) return;
+    state.frame = index; state.packet = f.packet;
+    state.ladderPage = pageOfPacket(c, f.packet);
+    movePageTo(f);
+    renderLadder(); renderFrames(); renderFrameDetail(index);
+    scrollToSelected();
+  }
+  function scrollToSelected() {
+    var row = document.querySelector('#frame-table tr.sel');
+    if (row && row.scrollIntoView) row.scrollIntoView({ block: 'nearest' });
+  }
+  function selectConn(i) {
+    state.conn = i; state.frame = null; state.packet = null; state.ladderPage = 0; state.framePage = 0;
+    var pick = document.getElementById('f-conn'); if (pick) pick.value = String(i);
+    renderOverview(); renderConnection();
+  }
+  function step(delta) {
+    var list = conn().frames.filter(frameVisible);
+    if (!list.length) return;
+    var at = list.findIndex(function (f) { return f.index === state.frame; });
+    var next = at < 0 ? (delta > 0 ? 0 : list.length - 1) : Math.min(list.length - 1, Math.max(0, at + delta));
+    selectFrame(list[next].index);
+  }
+  document.addEventListener('keydown', function (ev) {
+    var t = ev.target && ev.target.tagName;
+    if (t === 'INPUT' || t === 'SELECT' || t === 'TEXTAREA' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    if (ev.key === 'j' || ev.key === 'ArrowDown') { step(1); ev.preventDefault(); }
+    else if (ev.key === 'k' || ev.key === 'ArrowUp') { step(-1); ev.preventDefault(); }
+    else if (ev.key === 'n' && state.conn < conns.length - 1) selectConn(state.conn + 1);
+    else if (ev.key === 'p' && state.conn > 0) selectConn(state.conn - 1);
+  });
+
+  if (end) document.title = 'wsdissect — ' + shown(end.capture.file);
+  renderHeader();
+  renderOverview();
+  renderConnection();
+  document.body.setAttribute('data-render-ms', String(Math.round(performance.now() - started)));
+  document.body.setAttribute('data-ready', 'true');
+})();
+`;

@@ -1,0 +1,105 @@
+// The HTML report: one self-contained file (no network, no external script,
+// font or style) that shows the analysis as Wireshark's flow graph and
+// packet panes do. Like the JSON export it is written as the analysis goes:
+// each connection, once over, becomes a block of JSON data in the page (the
+// same objects as --json, with what the terminal shows besides: the story,
+// the verdict, the Accept computation), and the page's own script draws the
+// views from those blocks when it opens, page by page. Nothing from the
+// capture is ever written as markup: the data blocks escape "<", and the
+// script puts text into the page as text only.
+import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from '../model.js';
+import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
+import { frameJson, messageJson, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
+import { tellStory } from './story.js';
+import { verdict } from './stats.js';
+import { describeFrame } from '../analyze/annotate.js';
+import { messageOf } from './lookup.js';
+import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
+import type { Write } from './sinks.js';
+
+/**
+ * JSON that can sit inside a <script> element: "<" (so no "</script>" and no
+ * "<!--"), ">" and "&" written as escapes, and the two line separators
+ * JavaScript once refused in strings.
+ */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value, safeNumbers)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+/** Text for HTML markup (only wsdissect's own strings are written as markup). */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The Accept computation, step by step (RFC 6455 §4.2.2), as the report shows it. */
+function acceptSteps(key: string | null): { key: string; guid: string; concatenated: string; sha1: string; base64: string } | null {
+  if (key === null) return null;
+  const sha1 = acceptSha1Hex(key);
+  return { key, guid: WEBSOCKET_GUID, concatenated: key + WEBSOCKET_GUID, sha1, base64: Buffer.from(sha1, 'hex').toString('base64') };
+}
+
+/** One connection as the page's script reads it: the JSON export's objects and what the terminal adds. */
+export function connectionData(conn: Connection, opts: JsonOptions): Record<string, unknown> {
+  return {
+    id: conn.id,
+    client: conn.client,
+    server: conn.server,
+    websocket: conn.websocket,
+    detection: conn.detection,
+    app: conn.app,
+    verdict: verdict(conn),
+    story: tellStory(conn),
+    tcp: conn.tcp,
+    handshake: conn.handshake ? { ...conn.handshake, acceptSteps: acceptSteps(conn.handshake.key) } : null,
+    compression: conn.compression,
+    close: conn.close,
+    counts: conn.counts,
+    frames: conn.frames.map((f) => {
+      const msg = messageOf(conn, f.message);
+      // the walkthrough's words for the frame (its message's meaning when it completes one)
+      const completes = msg && msg.frames[msg.frames.length - 1] === f.index ? msg : null;
+      return { ...frameJson(f, conn, opts), summary: describeFrame(f, msg?.type ?? null, completes) };
+    }),
+    messages: conn.messages.map((m) => messageJson(m, opts)),
+    timeline: conn.timeline,
+    diagnostics: conn.diagnostics,
+  };
+}
+
+/** Writes the report as the analysis goes: the page's head, a data block per connection, then the rest and the script. */
+export class HtmlSink implements AnalysisSink {
+  private started = false;
+
+  constructor(
+    private readonly write: Write,
+    private readonly opts: JsonOptions,
+  ) {}
+
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.write(
+      '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
+        // nothing may be fetched: no network, no external resource, no inline handler
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; script-src \'unsafe-inline\'; img-src data:">\n' +
+        `<meta name="generator" content="${escapeHtml(`${TOOL.name} ${TOOL.version}`)}">\n<title>wsdissect report</title>\n<style>\n${HTML_STYLE}\n</style>\n</head>\n<body>\n` +
+        '<noscript><p class="noscript">This report draws its views with the script it carries; turn JavaScript on to read it (nothing is fetched from the network).</p></noscript>\n',
+    );
+  }
+
+  connection(conn: Connection): void {
+    this.start();
+    this.write(`<script type="application/json" class="wsd-data" data-kind="connection">${scriptJson(connectionData(conn, this.opts))}</script>\n`);
+  }
+
+  end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
+    this.start();
+    const end = { schemaVersion: SCHEMA_VERSION, tool: TOOL, capture, summary, diagnostics, maxPayload: Number.isFinite(this.opts.maxPayload) ? this.opts.maxPayload : null };
+    this.write(`<script type="application/json" class="wsd-data" data-kind="end">${scriptJson(end)}</script>\n<script>\n${HTML_SCRIPT}\n</script>\n</body>\n</html>\n`);
+  }
+}

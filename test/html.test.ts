@@ -1,0 +1,134 @@
+// The HTML report's document (src/render/html.ts), read as text: one data
+// block per connection carrying the same frames and messages as the JSON
+// export, nothing fetched from anywhere, and nothing from a capture written
+// as markup. test/html-browser.test.ts opens the reports in Chromium.
+import { readdirSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { analyzeCapture } from '../src/index.js';
+import { escapeHtml, HtmlSink, scriptJson } from '../src/render/html.js';
+import { Conversation, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
+import { renderJson } from './support/render.js';
+
+const CAPTURES = [...readdirSync('captures').filter((f) => f.endsWith('.pcap')).map((f) => `captures/${f}`), ...readdirSync('captures/app').filter((f) => f.endsWith('.pcap')).map((f) => `captures/app/${f}`)].sort();
+
+async function renderHtml(source: string | Buffer, maxPayload = 1024): Promise<{ html: string; writes: number; writesBeforeEnd: number }> {
+  let html = '';
+  let writes = 0;
+  let writesBeforeEnd = 0;
+  const sink = new HtmlSink((t) => {
+    html += t;
+    writes++;
+  }, { maxPayload });
+  const end = sink.end.bind(sink);
+  sink.end = (...args) => {
+    writesBeforeEnd = writes;
+    end(...args);
+  };
+  await analyzeCapture(typeof source === 'string' ? source : Readable.from([source]), sink, { name: typeof source === 'string' ? source : 'crafted.pcap' });
+  return { html, writes, writesBeforeEnd };
+}
+
+interface Block {
+  kind: string;
+  data: Record<string, unknown>;
+}
+
+/** The page's data blocks, parsed. */
+function blocks(html: string): Block[] {
+  return [...html.matchAll(/<script type="application\/json" class="wsd-data" data-kind="(\w+)">([^<]*)<\/script>/g)].map((m) => ({ kind: m[1]!, data: JSON.parse(m[2]!) as Record<string, unknown> }));
+}
+
+describe.each(CAPTURES)('%s', (path) => {
+  it('carries every connection with the frames, messages and timeline of the JSON export, and fetches nothing', async () => {
+    const { html } = await renderHtml(path);
+    const doc = (await renderJson(path)) as { connections: Record<string, unknown>[]; summary: unknown };
+    const found = blocks(html);
+    const conns = found.filter((b) => b.kind === 'connection').map((b) => b.data);
+    expect(found.filter((b) => b.kind === 'end')).toHaveLength(1);
+    expect(conns.map((c) => c['id']).sort()).toEqual(doc.connections.map((c) => c['id']).sort());
+    for (const c of conns) {
+      const j = doc.connections.find((x) => x['id'] === c['id'])!;
+      // the same frame objects, with the walkthrough's words for each
+      expect((c['frames'] as Record<string, unknown>[]).map(({ summary: _s, ...f }) => f)).toEqual(j['frames']);
+      expect((c['frames'] as { summary: unknown }[]).every((f) => typeof f.summary === 'string')).toBe(true);
+      expect(c['messages']).toEqual(j['messages']);
+      expect(c['timeline']).toEqual(j['timeline']);
+      expect(c['diagnostics']).toEqual(j['diagnostics']);
+      expect(c['handshake'] === null ? null : (c['handshake'] as { acceptSteps: unknown }).acceptSteps !== undefined).toBe(j['handshake'] === null ? null : true);
+    }
+    expect(found.find((b) => b.kind === 'end')!.data['summary']).toEqual(doc.summary);
+    // self-contained: no attribute that loads anything, and a policy that forbids it
+    expect(html).not.toMatch(/\s(src|href)\s*=/i);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none';`);
+    expect(html.startsWith('<!DOCTYPE html>\n')).toBe(true);
+    expect(html.trimEnd().endsWith('</html>')).toBe(true);
+  });
+});
+
+describe('escaping', () => {
+  const hostile = '</script><script>alert(1)</script><!-- <img src=x onerror=alert(2)> & \u2028 \u202e';
+
+  function conversation(): Conversation {
+    return new Conversation()
+      .handshake()
+      .send('client', upgradeRequest())
+      .ack('server')
+      .send('server', upgradeResponse())
+      .send('client', wsFrame({ opcode: 1, payload: Buffer.from(hostile), mask: Buffer.from([1, 2, 3, 4]) }))
+      .send('server', wsFrame({ opcode: 1, payload: Buffer.from(hostile) }));
+  }
+
+  it('keeps a payload with markup as data: no tag of it reaches the page, and it reads back whole', async () => {
+    const { html } = await renderHtml(conversation().pcap());
+    // the only script elements are wsdissect's: the data blocks and the one script
+    const scripts = [...html.matchAll(/<script\b/g)].length;
+    expect(scripts).toBe(blocks(html).length + 1);
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('alert(1)</script>');
+    expect(html).not.toContain('<!--');
+    const conn = blocks(html).find((b) => b.kind === 'connection')!.data as { frames: { payload?: { text?: string } }[]; messages: { payload?: { text?: string } }[] };
+    expect(conn.frames.map((f) => f.payload?.text)).toEqual([hostile, hostile]);
+    expect(conn.messages.map((m) => m.payload?.text)).toEqual([hostile, hostile]);
+  });
+
+  it('scriptJson escapes what could end a script element or a string, and still parses to the same value', () => {
+    const value = { a: '</script>', b: '<!--', c: 'x & y > z', d: '\u2028\u2029' };
+    const text = scriptJson(value);
+    expect(text).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(JSON.parse(text)).toEqual(value);
+  });
+
+  it('escapeHtml escapes markup characters', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&#60;a href=&#34;x&#34; title=&#39;y&#39;&#62;&#38;&#60;/a&#62;');
+  });
+});
+
+describe('the document', () => {
+  it('is written as the analysis goes: each connection before the end', async () => {
+    const { html, writesBeforeEnd } = await renderHtml('captures/app/socketio.pcap');
+    const conns = blocks(html).filter((b) => b.kind === 'connection').length;
+    expect(conns).toBeGreaterThan(1);
+    // the head, then one write per connection, before end() wrote the rest
+    expect(writesBeforeEnd).toBe(1 + conns);
+  });
+
+  it('cuts payloads to --max-payload, and leaves them out with 0', async () => {
+    const cut = blocks((await renderHtml('captures/ws_large_binary.pcap', 16)).html).find((b) => b.kind === 'connection')!.data as { frames: { payload?: { base64?: string; truncated?: true } }[] };
+    const big = cut.frames.find((f) => f.payload?.truncated)!;
+    expect(Buffer.from(big.payload!.base64!, 'base64')).toHaveLength(16);
+    const none = blocks((await renderHtml('captures/ws_echo.pcap', 0)).html).find((b) => b.kind === 'connection')!.data as { frames: { payload?: unknown }[] };
+    expect(none.frames.every((f) => f.payload === undefined)).toBe(true);
+  });
+
+  it('gives each handshake its Accept computation step by step', async () => {
+    const conn = blocks((await renderHtml('captures/textbook_rfc6455.pcap')).html).find((b) => b.kind === 'connection')!.data as { handshake: { acceptSteps: Record<string, string> } };
+    expect(conn.handshake.acceptSteps).toEqual({
+      key: 'dGhlIHNhbXBsZSBub25jZQ==',
+      guid: '258EAFA5-E914-47DA-95CA-C5AB0DC85B11',
+      concatenated: 'dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11',
+      sha1: 'b37a4f2cc0624f1690f64606cf385945b2bec4ea',
+      base64: 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=',
+    });
+  });
+});
