@@ -198,7 +198,12 @@ function selectionOf(argv: { stream?: unknown; from?: string; opcode?: unknown; 
 
 async function main(): Promise<number> {
   let status = 0;
-  const raw = hideBin(process.argv);
+  // yargs takes the "-" of "--html -" for a stray argument: it is joined to its option first
+  const raw = hideBin(process.argv).reduce<string[]>((args, a, i, all) => {
+    if (a === '-' && all[i - 1] === '--html') args[args.length - 1] = '--html=-';
+    else args.push(a);
+    return args;
+  }, []);
   await common(yargs(raw))
     .scriptName('wsdissect')
     .usage(

@@ -139,6 +139,29 @@ describe('wsdissect', () => {
     expect(doc.connections.flatMap((c) => c.diagnostics.map((d) => d.code))).not.toContain('frame.client-unmasked');
   });
 
+  it('writes the HTML report to a file with --html, to standard output with --html - or --format html', () => {
+    const out = join(dir, 'report.html');
+    const r = run([TEXTBOOK, '--html', out]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('');
+    const html = readFileSync(out, 'utf8');
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).toContain('s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');
+    expect(run([TEXTBOOK, '--html', '-']).stdout).toBe(html);
+    expect(run([TEXTBOOK, '--format', 'html']).stdout).toBe(html);
+    // --format json is --json
+    expect(run([TEXTBOOK, '--format', 'json']).stdout).toBe(run([TEXTBOOK, '--json']).stdout);
+    // the selection applies to the report as to every view
+    const one = run(['captures/app/socketio.pcap', '--html', '-', '--stream', '2']).stdout;
+    expect([...one.matchAll(/data-kind="connection"/g)]).toHaveLength(1);
+  });
+
+  it('names the report file it cannot write, with exit status 2, before reading the capture', () => {
+    const r = run([TEXTBOOK, '--html', join(dir, 'no-such-dir', 'r.html')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`wsdissect: ${join(dir, 'no-such-dir', 'r.html')}: ${errnoReason(Object.assign(new Error('x'), { code: 'ENOENT' }))}\n`);
+  });
+
   it('refuses bad arguments with exit status 2', () => {
     expect(run([]).status).toBe(2);
     expect(run([TEXTBOOK, '--max-payload', 'lots']).status).toBe(2);
