@@ -1,8 +1,7 @@
 // The analysis result: what every stage produces and every renderer reads.
 // Field names follow docs/json-contract (the JSON export) and RFC 6455.
 
-import type { AppInfo, AppName } from './app/types.js';
-import type { AppChosenBy } from './app/registry.js';
+import type { AppChosenBy, AppInfo, AppName } from './app/types.js';
 
 export type Side = 'client' | 'server';
 export type Severity = 'error' | 'warning' | 'info';

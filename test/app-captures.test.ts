@@ -16,6 +16,8 @@ import { expectGolden } from './support/golden.js';
 import { renderStats } from '../src/render/stats.js';
 import { renderTranscript } from '../src/render/transcript.js';
 import { PLAIN } from '../src/render/options.js';
+import { DEFAULT_OPTIONS } from '../src/index.js';
+import { Conversation, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
 
 const DIR = 'captures/app';
 const CAPTURES = readdirSync(DIR).filter((f) => f.endsWith('.pcap')).sort();
@@ -47,6 +49,14 @@ describe.each(CAPTURES)('%s', (file) => {
     expect(readFileSync('captures/README.md', 'utf8')).toContain(`app/${file}`);
   });
 });
+
+async function writeTemp(bytes: Buffer): Promise<string> {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = `${mkdtempSync(`${tmpdir()}/wsdissect-app-`)}/c.pcap`;
+  writeFileSync(path, bytes);
+  return path;
+}
 
 async function conversation(file: string): Promise<Connection> {
   const r = await analyze(`${DIR}/${file}`);
@@ -98,7 +108,7 @@ describe('STOMP over SockJS (sockjs, sockjs-client, @stomp/stompjs)', () => {
   it('shows the /info request, the SockJS URL and framing, and the STOMP frames inside', async () => {
     const r = await analyze(`${DIR}/sockjs_stomp.pcap`);
     const info = r.connections.find((c) => !c.websocket)!;
-    expect(info.timeline.some((e) => /^GET \/stomp\/info\S* HTTP\/1\.1 \(SockJS info request/.test(e.summary))).toBe(true);
+    expect(info.timeline.some((e) => /^GET \/stomp\/info HTTP\/1\.1 \(SockJS.s info request if a SockJS client sent it/.test(e.summary))).toBe(true);
     const c = r.connections.find((x) => x.websocket)!;
     expect(c.app).toEqual({ decoder: 'sockjs', chosenBy: 'url' });
     expect(c.messages[0]!.app).toMatchObject({ decoder: 'sockjs', type: 'open', user: false, fields: { frame: 'open', prefix: '/stomp', server: '042', session: 'stompsession1' } });
@@ -267,6 +277,58 @@ describe('the choice of decoder', () => {
     const lines = renderTranscript(c, { ...PLAIN, width: 200 }).split('\n');
     const send = lines.findIndex((l) => l.includes('"SEND\\ndestination:/app/hello'));
     expect(lines[send + 1]!.trim()).toBe('↳ STOMP SEND /app/hello {"name":"Ada"} (application data)');
+  });
+});
+
+describe('through the analysis', () => {
+  const mqttPacket = (first: number, body: number[]): Buffer => Buffer.from([first, body.length, ...body]);
+  const str = (t: string): number[] => [0, t.length, ...Buffer.from(t)];
+
+  it('a message cut by --max-frame-payload is not decoded and throws nothing out of step', async () => {
+    const publish = Buffer.concat([Buffer.from([0x30, 0xb3, 0x02]), Buffer.from(str('t')), Buffer.alloc(300, 0x61)]);
+    const conv = new Conversation()
+      .handshake()
+      .send('client', upgradeRequest(['Sec-WebSocket-Protocol: mqtt']))
+      .ack('server')
+      .send('server', upgradeResponse(['Sec-WebSocket-Protocol: mqtt']))
+      .send('client', wsFrame({ opcode: 2, payload: mqttPacket(0x10, [...str('MQTT'), 4, 2, 0, 60, ...str('c')]), mask: MASK }))
+      .send('server', wsFrame({ opcode: 2, payload: mqttPacket(0x20, [0, 0]) }))
+      .send('client', wsFrame({ opcode: 2, payload: publish, mask: MASK }))
+      .send('client', wsFrame({ opcode: 2, payload: mqttPacket(0xc0, []), mask: MASK }));
+    const r = await analyze(conv.pcap(), { limits: { ...DEFAULT_OPTIONS.limits, maxFramePayload: 200 } });
+    const c = r.connections[0]!;
+    expect(c.diagnostics.map((d) => d.code)).toEqual(['limit.payload']);
+    expect(c.messages.map((m) => m.app?.type ?? null)).toEqual(['CONNECT', 'CONNACK', null, 'PINGREQ']);
+  });
+
+  it('counts at most 100 application-level types per side (then "other"), and the story names sixteen', async () => {
+    let conv = new Conversation().handshake().send('client', upgradeRequest(['Sec-WebSocket-Protocol: jsonrpc'])).ack('server').send('server', upgradeResponse(['Sec-WebSocket-Protocol: jsonrpc']));
+    for (let i = 0; i < 150; i++) conv = conv.send('client', wsFrame({ opcode: 1, payload: Buffer.from(JSON.stringify({ jsonrpc: '2.0', method: `m${i}` })), mask: MASK }));
+    const c = (await analyze(conv.pcap())).connections[0]!;
+    expect(Object.keys(c.counts.client.app)).toHaveLength(101);
+    expect(c.counts.client.app['other']).toBe(50);
+    const out = await renderTerminal(await writeTemp(conv.pcap()));
+    expect(out).toMatch(/JSON-RPC notification m15 \(packet \d+\) and 134 more types\./);
+  });
+});
+
+describe('what a capture says through an application protocol', () => {
+  it('reaches the terminal escaped, in every view', async () => {
+    const evil = '/topic/\x1b[31mred\x1b]0;title\x07\u202eevil\x9b2J';
+    const conv = new Conversation()
+      .handshake()
+      .send('client', upgradeRequest(['Sec-WebSocket-Protocol: v12.stomp']))
+      .ack('server')
+      .send('server', upgradeResponse(['Sec-WebSocket-Protocol: v12.stomp']))
+      .send('client', wsFrame({ opcode: 1, payload: Buffer.from(`SUBSCRIBE\nid:\x1b[2J\ndestination:${evil}\n\n\0`), mask: MASK }))
+      .send('server', wsFrame({ opcode: 1, payload: Buffer.from(`MESSAGE\ndestination:${evil}\n\n${evil}\0`) }))
+      .send('client', wsFrame({ opcode: 1, payload: Buffer.from(`\x1b[5m\nx:y\n\n\0`), mask: MASK }));
+    const path = await writeTemp(conv.pcap());
+    for (const view of [[], ['--messages'], ['--stats'], ['--explain'], ['--ladder']]) {
+      const out = execFileSync(process.execPath, ['dist/cli.js', path, ...view, '--width', '200'], { encoding: 'utf8' });
+      expect(out, view.join(' ')).toContain('STOMP');
+      expect(out, view.join(' ')).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+    }
   });
 });
 

@@ -10,7 +10,8 @@ import { EngineIoDecoder, parseSocketIo } from '../src/app/engineio.js';
 import { MqttDecoder } from '../src/app/mqtt.js';
 import { GraphQlDecoder } from '../src/app/graphql.js';
 import { JsonDecoder } from '../src/app/json.js';
-import { AppSession, appHttpHint, appKeys, appText, SNIFF_MESSAGES } from '../src/app/registry.js';
+import { AppSession, SNIFF_MESSAGES } from '../src/app/registry.js';
+import { appHttpHint, appKeys, appText } from '../src/app/labels.js';
 
 let index = 0;
 function msg(from: Side, payload: string | Buffer, type: 'text' | 'binary' = typeof payload === 'string' ? 'text' : 'binary', packet = 10 + index, ts = index): AppMessage {
@@ -71,14 +72,48 @@ describe('STOMP', () => {
 
   it('reports a frame without its NUL, a wrong content-length, an unknown command and a header without a colon', () => {
     const d = new StompDecoder('v12.stomp');
-    expect(codes(d.decode(msg('client', 'SEND\ndestination:/a\n\nhello')))).toEqual(['app.stomp-no-null']);
-    expect(codes(d.decode(msg('client', 'SEND\ndestination:/a\ncontent-length:5\n\nhello world\0')))).toEqual(['app.stomp-content-length']);
+    // no NUL yet: the frame may go on in the next message; a new command line says it never ended
+    expect(codes(d.decode(msg('client', 'SEND\ndestination:/a\n\nhello', 'text', 70)))).toEqual([]);
+    const next = d.decode(msg('client', 'SEND\ndestination:/a\ncontent-length:5\n\nhello world\0'));
+    expect(next.findings.map((f) => [f.code, f.packet ?? null])).toEqual([['app.stomp-no-null', 70], ['app.stomp-content-length', null]]);
     expect(codes(d.decode(msg('client', 'SNED\ndestination:/a\n\nhi\0')))).toEqual(['app.stomp-bad-frame']);
     expect(codes(d.decode(msg('client', 'SEND\ndestination /a\n\nhi\0')))).toEqual(['app.stomp-bad-frame']);
-    expect(codes(d.decode(msg('client', 'SEND')))).toEqual(['app.stomp-bad-frame']);
+    d.decode(msg('client', 'SEND'));
+    expect(codes({ findings: d.end() })).toEqual(['app.stomp-bad-frame']);
     const err = d.decode(msg('server', 'ERROR\nmessage:Bad login\n\nbye\0'));
     expect(codes(err)).toEqual(['app.stomp-error']);
     expect(err.findings[0]!.message).toContain('Bad login');
+  });
+});
+
+describe('STOMP frames split over messages', () => {
+  it('joins the pieces of a frame (stomp.js and @stomp/stompjs split large frames), each piece told as part of it', () => {
+    const d = new StompDecoder('v12.stomp');
+    const frame = `SEND\ndestination:/a\ncontent-length:40\n\n${'x'.repeat(40)}\0`;
+    const first = d.decode(msg('client', frame.slice(0, 20)));
+    expect(codes(first)).toEqual([]);
+    expect(first.info!.type).toBe('partial');
+    const middle = d.decode(msg('client', frame.slice(20, 50)));
+    expect(codes(middle)).toEqual([]);
+    const last = info(d.decode(msg('client', frame.slice(50))), 'stomp');
+    expect(last.fields.frames[0]).toMatchObject({ command: 'SEND', bodyLength: 40 });
+    expect(d.end()).toEqual([]);
+  });
+
+  it('drops a held piece when a message of that side was not decoded', () => {
+    const d = new StompDecoder('v12.stomp');
+    d.decode(msg('client', 'SEND\ndestination:/a\n\npart one'));
+    d.skip('client');
+    expect(d.end()).toEqual([]);
+  });
+
+  it('keeps the first frames of a message of many, and counts the rest', () => {
+    const d = new StompDecoder('v12.stomp');
+    const r = info(d.decode(msg('client', 'SEND\n\n\0'.repeat(100000))), 'stomp');
+    expect(r.fields.frames).toHaveLength(64);
+    expect(r.fields.more).toBe(100000 - 64);
+    expect(r.type).toBe('SEND');
+    expect(r.summary.length).toBeLessThanOrEqual(401);
   });
 });
 
@@ -87,9 +122,14 @@ describe('SockJS', () => {
     expect(sockJsUrl('/stomp/123/abcdefgh/websocket')).toEqual({ prefix: '/stomp', server: '123', session: 'abcdefgh' });
     expect(sockJsUrl('/123/abc/websocket')).toEqual({ prefix: '/', server: '123', session: 'abc' });
     expect(sockJsUrl('/chat')).toBeNull();
-    expect(appHttpHint('/stomp/info?t=1700000000000')).toMatch(/^SockJS info request/);
-    expect(appHttpHint('/socket.io/?EIO=4&transport=polling&t=abc')).toMatch(/^Engine\.IO long-polling/);
-    expect(appHttpHint('/index.html')).toBeNull();
+    // not every URL that ends in /websocket is SockJS's: two segments and the server's "o" decide (below)
+    expect(sockJsUrl('/websocket')).toBeNull();
+    expect(sockJsUrl('/ws/websocket')).toBeNull();
+    expect(appHttpHint('GET', '/stomp/info?t=1700000000000')).toMatch(/^SockJS info request/);
+    expect(appHttpHint('GET', '/stomp/info')).toMatch(/^SockJS's info request if a SockJS client sent it/);
+    expect(appHttpHint('POST', '/actuator/info')).toBeNull();
+    expect(appHttpHint('GET', '/socket.io/?EIO=4&transport=polling&t=abc')).toMatch(/^Engine\.IO long-polling/);
+    expect(appHttpHint('GET', '/index.html')).toBeNull();
   });
 
   it('reads o, h, a[…] and c[…] frames and hands the messages inside to the next decoder', () => {
@@ -141,7 +181,7 @@ describe('Engine.IO and Socket.IO', () => {
     const sio = e.inner![0] as Extract<AppInfo, { decoder: 'socket.io' }>;
     expect(sio.fields).toEqual({ packet: 'EVENT', namespace: '/admin', id: 17, event: 'chat message', args: '["hi",{"a":1}]' });
     expect(appText(e)).toBe('Engine.IO message → Socket.IO event /admin "chat message"("hi", {"a":1}) ack 17');
-    expect(appKeys(e)).toEqual(['engine.io message', 'socket.io event "chat message"']);
+    expect(appKeys(e)).toEqual(['engine.io message', 'socket.io event /admin "chat message"']);
     const ack = info(d.decode(msg('server', '43/admin,17[5]')), 'engine.io').inner![0]!;
     expect(ack.type).toBe('ack');
     expect(info(d.decode(msg('client', '40')), 'engine.io').inner![0]!.user).toBe(false);
@@ -274,11 +314,111 @@ describe('MQTT across many messages', () => {
     const infos = [...pub].map((byte, i) => d.decode(msg('client', Buffer.from([byte]), 'binary', 100 + i)).info as Extract<AppInfo, { decoder: 'mqtt' }>);
     expect(infos.slice(0, -1).every((i) => i.type === 'partial')).toBe(true);
     expect(infos[infos.length - 1]!.fields.packets[0]).toMatchObject({ type: 'PUBLISH', topic: 't', payloadLength: 300 });
-    // a remaining length of 2^28 - 1 (the largest there is), 5 bytes of fixed header: more than is followed
+    // a remaining length of 2^28 - 1 (the largest there is), 5 bytes of fixed header: valid, more than is followed, passed over
     const e = new MqttDecoder('mqtt');
     const huge = e.decode(msg('client', Buffer.from([0x30, 0xff, 0xff, 0xff, 0x7f, 0, 1, 0x74])));
-    expect(codes(huge)).toEqual(['app.mqtt-bad-packet']);
-    expect(huge.findings[0]!.message).toContain('it says it is 268435460 bytes long');
+    expect(codes(huge)).toEqual(['limit.payload']);
+    expect(huge.findings[0]!.message).toContain('of 268435460 bytes');
+    expect(e.decode(msg('client', Buffer.alloc(1000))).info!.type).toBe('partial');
+    expect(e.end()).toEqual([]);
+  });
+});
+
+describe('a message the decoder does not get (cut by --max-frame-payload or capture loss)', () => {
+  it('MQTT drops the packet it held and is not thrown out of step', () => {
+    const d = new MqttDecoder('mqtt');
+    const pub = mqtt(0x30, [...str('t'), ...Buffer.alloc(300, 0x61)]);
+    d.decode(msg('client', pub.subarray(0, 100)));
+    d.skip('client');
+    // the next message begins a packet: read as such, nothing held against the lost one
+    expect(info(d.decode(msg('client', mqtt(0xc0, []))), 'mqtt').type).toBe('PINGREQ');
+    expect(d.end()).toEqual([]);
+    // and when the next one begins inside a packet, it is passed over without an error
+    d.skip('client');
+    expect(d.decode(msg('client', Buffer.from([0x00, 0x05, 0x61])))).toEqual({ info: null, findings: [] });
+    expect(info(d.decode(msg('client', mqtt(0xc0, []))), 'mqtt').type).toBe('PINGREQ');
+  });
+
+  it('Socket.IO counts a lost binary message as the attachment it was', () => {
+    const d = new EngineIoDecoder('/socket.io/?EIO=4', true);
+    d.decode(msg('client', '451-["upload",{"_placeholder":true,"num":0}]'));
+    d.skip('client');
+    expect(codes(d.decode(msg('client', '42["next"]')))).toEqual([]);
+    expect(d.end()).toEqual([]);
+  });
+
+  it('JSON-RPC and GraphQL hold no unmatched answer or unanswered call against a lost message', () => {
+    const j = new JsonDecoder(true, true);
+    j.decode(msg('client', '{"jsonrpc":"2.0","method":"a","id":1}'));
+    j.skip('server');
+    expect(codes(j.decode(msg('server', '{"jsonrpc":"2.0","result":1,"id":2}')))).toEqual([]);
+    expect(j.end()).toEqual([]);
+    const g = new GraphQlDecoder('graphql-transport-ws', true);
+    g.skip('client');
+    expect(codes(g.decode(msg('server', '{"id":"9","type":"next","payload":{}}')))).toEqual([]);
+  });
+});
+
+describe('what a guess does not claim', () => {
+  it('a URL that ends in /a/b/websocket is SockJS only if the server then says "o"', () => {
+    const s = new AppSession({ target: '/api/v1/websocket', subprotocol: null }, 'auto');
+    expect(s.chosen).toEqual({ name: 'sockjs', by: 'url' });
+    // a client message that is no SockJS frame is not held against it yet
+    expect(s.decode(msg('client', '{"hello":1}'))).toEqual({ info: null, findings: [] });
+    const r = s.decode(msg('server', '{"hello":2}'));
+    expect(codes(r)).toEqual([]);
+    expect(s.chosen).toEqual({ name: 'json', by: 'content' });
+    const real = new AppSession({ target: '/echo/000/abc/websocket', subprotocol: null }, 'auto');
+    expect(real.decode(msg('server', 'o')).info?.decoder).toBe('sockjs');
+    expect(real.chosen).toEqual({ name: 'sockjs', by: 'url' });
+  });
+
+  it('Engine.IO found by content decides once whether its messages are Socket.IO, and a guess reports no Socket.IO error', () => {
+    const d = new EngineIoDecoder(null, false);
+    d.decode(msg('server', '0{"sid":"x"}'));
+    // "42" is no Socket.IO packet: these messages are plain Engine.IO messages
+    expect(d.decode(msg('client', '42'))).toMatchObject({ info: { type: 'message', fields: { data: '2' } }, findings: [] });
+    expect(codes(d.decode(msg('client', '43')))).toEqual([]);
+    expect(codes(d.decode(msg('server', '44{"message":"x"}')))).toEqual([]);
+  });
+
+  it('Engine.IO binary sent as base64 text (forceBase64) is binary', () => {
+    const v4 = new EngineIoDecoder('/socket.io/?EIO=4', true);
+    v4.decode(msg('client', '451-["up",{"_placeholder":true,"num":0}]'));
+    const r = v4.decode(msg('client', `b${Buffer.from([1, 2, 3]).toString('base64')}`));
+    expect(codes(r)).toEqual([]);
+    expect(r.info!.inner![0]!.fields).toMatchObject({ packet: 'ATTACHMENT', length: 3 });
+    const v3 = new EngineIoDecoder('/socket.io/?EIO=3', true);
+    v3.decode(msg('client', '451-["up",{"_placeholder":true,"num":0}]'));
+    expect(v3.decode(msg('client', `b4${Buffer.from([9, 9]).toString('base64')}`)).info!.inner![0]!.fields).toMatchObject({ length: 2 });
+  });
+
+  it('a CONNACK of 1-5 to an MQTT 5 CONNECT is a 3.1.1 broker refusing the version', () => {
+    const d = new MqttDecoder('mqtt');
+    d.decode(msg('client', mqtt(0x10, [...str('MQTT'), 5, 0x02, 0, 30, 0, ...str('c5')])));
+    const r = d.decode(msg('server', mqtt(0x20, [0, 1])));
+    expect(info(r, 'mqtt').fields.packets[0]).toMatchObject({ reasonCode: 1, reason: 'unacceptable protocol version' });
+    expect(r.findings[0]!.message).toContain('unacceptable protocol version');
+    expect(info(d.decode(msg('server', mqtt(0x90, [0, 1, 0, 1]))), 'mqtt').fields.packets[0]!.codes).toEqual([1]);
+    expect(info(d.decode(msg('server', mqtt(0xe0, [0x8b, 0]))), 'mqtt').fields.packets[0]!.reason).toBe('server shutting down');
+  });
+});
+
+describe('one message of a million units', () => {
+  it('keeps the first units and counts the rest, in bounded time and summary', () => {
+    const started = Date.now();
+    const pings = Buffer.concat(Array.from({ length: 200000 }, () => mqtt(0xc0, [])));
+    const m = info(new MqttDecoder('mqtt').decode(msg('client', pings)), 'mqtt');
+    expect(m.fields.packets).toHaveLength(64);
+    expect(m.fields.more).toBe(200000 - 64);
+    expect(m.type).toBe('PINGREQ');
+    expect(m.summary.length).toBeLessThanOrEqual(401);
+    const sock = new SockJsDecoder('/s/1/a/websocket', new AppSession({ target: null, subprotocol: null }, 'auto'));
+    const a = info(sock.decode(msg('server', `a${JSON.stringify(Array.from({ length: 100000 }, (_, i) => `m${i}`))}`)), 'sockjs');
+    expect(a.fields.messages).toHaveLength(64);
+    expect(a.summary.length).toBeLessThanOrEqual(401);
+    // generous: a guard against work per unit that grows with the message, not a benchmark
+    expect(Date.now() - started).toBeLessThan(20000);
   });
 });
 
@@ -299,7 +439,7 @@ describe('any bytes at all', () => {
     ['socket.io', () => new EngineIoDecoder('/socket.io/?EIO=4', true)],
     ['mqtt', () => new MqttDecoder('mqtt')],
     ['graphql', () => new GraphQlDecoder('graphql-transport-ws', false)],
-    ['json-rpc', () => new JsonDecoder(true)],
+    ['json-rpc', () => new JsonDecoder(true, true)],
     ['auto', () => new AppSession({ target: null, subprotocol: null }, 'auto')],
   ];
 
@@ -362,18 +502,21 @@ describe('GraphQL over WebSocket', () => {
 
 describe('JSON and JSON-RPC 2.0', () => {
   it('summarises JSON by its shape (the value is the payload: not repeated)', () => {
-    const d = new JsonDecoder(false);
+    const d = new JsonDecoder(false, true);
     const o = info(d.decode(msg('client', '{"a":1,"b":[1,2]}')), 'json');
     expect(o.fields).toEqual({ kind: 'object', keys: ['a', 'b'] });
     expect(o.summary).toBe('object {a, b}');
     expect(info(d.decode(msg('client', '[1,2,3]')), 'json').fields.length).toBe(3);
-    // free text on the same connection is not held to JSON; text that starts like JSON is
-    expect(d.decode(msg('client', 'hello'))).toEqual({ info: null, findings: [] });
+    // named JSON (subprotocol, --app): text that is not JSON is an error
     expect(codes(d.decode(msg('client', '{"a":')))).toEqual(['app.json-invalid']);
+    expect(codes(d.decode(msg('client', 'hello')))).toEqual(['app.json-invalid']);
+    // JSON guessed from content holds nothing against other text ("[INFO] started", NDJSON)
+    const guessed = new JsonDecoder(false, false);
+    for (const t of ['hello', '[INFO] started', '{"a":1}\n{"a":2}']) expect(guessed.decode(msg('client', t))).toEqual({ info: null, findings: [] });
   });
 
   it('matches responses to requests by id, whichever side asked, and in any order', () => {
-    const d = new JsonDecoder(false);
+    const d = new JsonDecoder(false, false);
     d.decode(msg('client', '{"jsonrpc":"2.0","method":"slow","id":1}', 'text', 20, 1.0));
     d.decode(msg('client', '{"jsonrpc":"2.0","method":"fast","id":"b"}', 'text', 21, 1.1));
     d.decode(msg('server', '{"jsonrpc":"2.0","method":"tick"}'));
@@ -389,7 +532,7 @@ describe('JSON and JSON-RPC 2.0', () => {
   });
 
   it('reads batches, and reports wrong shapes, unmatched responses and requests never answered', () => {
-    const d = new JsonDecoder(true);
+    const d = new JsonDecoder(true, true);
     const batch = info(d.decode(msg('client', '[{"jsonrpc":"2.0","method":"a","id":1},{"jsonrpc":"2.0","method":"n"}]')), 'json-rpc');
     expect(batch.fields.batch).toBe(true);
     expect(batch.type).toBe('request + notification');
@@ -414,8 +557,9 @@ describe('choosing the decoder', () => {
     expect(byContent.chosen).toBeNull();
     expect(run(byContent, msg('client', 'hello'), msg('client', 'CONNECT\naccept-version:1.2\n\n\0'))).toEqual([null, 'stomp']);
     expect(byContent.chosen).toEqual({ name: 'stomp', by: 'content' });
-    // decided once: what follows is STOMP, or a STOMP error
-    expect(codes(byContent.decode(msg('client', '{"a":1}')))).toEqual(['app.stomp-bad-frame']);
+    // decided once: what follows is STOMP, or a STOMP error (a line without its end may go on: told at the end)
+    expect(codes(byContent.decode(msg('client', '{"a":1}')))).toEqual([]);
+    expect(codes({ findings: byContent.end() })).toEqual(['app.stomp-bad-frame']);
   });
 
   it('recognises each protocol by its first message', () => {

@@ -793,9 +793,9 @@ const SCENARIOS = [
   },
   {
     code: 'app.json-invalid',
-    what: 'no subprotocol; client {"hello":"world"}, server echo; then the client sends {"hello": (JSON cut short); closing handshake',
+    what: 'subprotocol json offered and selected (JSON named, not guessed from content: then text that is not JSON is an error); client {"hello":"world"}, server echo; then the client sends {"hello": (JSON cut short); closing handshake',
     from: 'client',
-    conv: (ctx) => [...upgrade(ctx), ...echo('{"hello":"world"}'), C(cf(OP.text, '{"hello":'), { mark: true }), ...closing()],
+    conv: (ctx) => [...upgrade(ctx, { protocol: 'json' }, { protocol: 'json' }), ...echo('{"hello":"world"}'), C(cf(OP.text, '{"hello":'), { mark: true }), ...closing()],
   },
   {
     code: 'app.jsonrpc-invalid',

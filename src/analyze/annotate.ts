@@ -7,7 +7,7 @@ import type { LifecycleEvent } from '../tcp/connection.js';
 import { flagNames, type TcpFlags } from '../tcp/segment.js';
 import { opcodeName } from '../websocket/frame.js';
 import { previewPayload, previewText } from '../util/text.js';
-import { appHttpHint, appRole, appText } from '../app/registry.js';
+import { appRole, appText } from '../app/labels.js';
 
 export type PacketItem =
   | { kind: 'tcp'; event: LifecycleEvent; flags: TcpFlags }
@@ -20,7 +20,7 @@ export type PacketItem =
   | { kind: 'opaque'; bytes: number }
   | { kind: 'held'; bytes: number }
   | { kind: 'http-partial'; role: 'request' | 'response'; bytes: number }
-  | { kind: 'request'; request: HttpRequest; upgrade: boolean }
+  | { kind: 'request'; request: HttpRequest; upgrade: boolean; hint?: string | null }
   | { kind: 'response'; response: HttpResponse; upgrade: boolean }
   | { kind: 'partial-frame'; opcode: number; received: number; total: number; from: Side }
   | { kind: 'frame'; frame: Frame; messageType: 'text' | 'binary' | null; completes: Message | null };
@@ -141,8 +141,7 @@ function describeItem(item: PacketItem, from: Side): string | null {
       return `part of an HTTP ${item.role} (${plural(item.bytes, 'byte')})`;
     case 'request': {
       const r = item.request;
-      const hint = item.upgrade ? null : appHttpHint(r.target);
-      return `${r.method} ${r.target} ${r.version}${item.upgrade ? ' (Upgrade: websocket)' : ''}${hint ? ` (${hint})` : ''}`;
+      return `${r.method} ${r.target} ${r.version}${item.upgrade ? ' (Upgrade: websocket)' : ''}${item.hint ? ` (${item.hint})` : ''}`;
     }
     case 'response': {
       const r = item.response;

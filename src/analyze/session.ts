@@ -35,7 +35,8 @@ import { isControl } from '../websocket/frame.js';
 import { parseCloseBody } from '../websocket/close.js';
 import { describeFrame, describePacket, later, type PacketItem } from './annotate.js';
 import { previewPayload } from '../util/text.js';
-import { AppSession, appKeys } from '../app/registry.js';
+import { AppSession } from '../app/registry.js';
+import { appHttpHint, appKeys } from '../app/labels.js';
 import type { AppChoice, AppFinding } from '../app/types.js';
 
 export interface SessionLimits {
@@ -98,6 +99,9 @@ export interface SessionOptions {
   app: AppChoice;
 }
 
+/** Application-level types counted per side at most; the rest count as "other". */
+const MAX_APP_TYPES = 100;
+
 /** Counted as frames go by, so that summaries need not keep them. */
 function countFrame(c: Connection['counts'], f: Frame): void {
   c.frames++;
@@ -119,7 +123,13 @@ function countFrame(c: Connection['counts'], f: Frame): void {
 function countMessage(c: Connection['counts'], m: Message): void {
   c.messages++;
   const side = c[m.from];
-  if (m.app) for (const key of appKeys(m.app)) side.app[key] = (side.app[key] ?? 0) + 1;
+  if (m.app) {
+    for (const key of appKeys(m.app)) {
+      // distinct types are bounded (event names and methods come from the capture): past the limit they count as "other"
+      const k = key in side.app || Object.keys(side.app).length < MAX_APP_TYPES ? key : 'other';
+      side.app[k] = (side.app[k] ?? 0) + 1;
+    }
+  }
   side.messages++;
   side.messageBytes += m.length;
   side.largestMessage = Math.max(side.largestMessage, m.length);
@@ -407,7 +417,9 @@ export class Session {
       const req: HttpRequest = { packet, method: line.method, target: line.target, version: line.version, headers: head.headers };
       this.lastRequestMethod = line.method;
       const upgrade = isUpgradeAttempt(req);
-      this.items.push({ kind: 'request', request: req, upgrade });
+      // a plain request of an application protocol's other transport says so (not when those are turned off)
+      const hint = upgrade || this.options.app === 'none' ? null : appHttpHint(req.method, req.target);
+      this.items.push({ kind: 'request', request: req, upgrade, hint });
       if (upgrade) {
         this.websocket = true;
         this.pendingRequest = req;
@@ -740,12 +752,14 @@ export class Session {
       // RFC 6455 §5.6, §8.1: text messages are UTF-8 (judged on the whole, inflated message)
       this.diag({ code: 'message.invalid-utf8', severity: 'error', message: `text message ${m.index} (${message.payload.length} bytes${m.compressed ? ' once inflated' : ''}) is not valid UTF-8`, rfc: 'RFC 6455 §5.6' }, packet, lastFrame, from);
     }
-    // the application protocol reads whole messages only: a part would look like its errors
-    if (judged && this.options.app !== 'none') {
+    // the application protocol reads whole messages only: a part would look like its errors (it is told one was missed)
+    if (this.options.app !== 'none') {
       this.app ??= new AppSession(this.appContext(), this.options.app);
-      const r = this.app.decode({ index: m.index, from, type, payload: message.payload, packet, ts });
-      message.app = r.info;
-      for (const f of r.findings) this.appDiag(f, packet, lastFrame, from);
+      if (judged) {
+        const r = this.app.decode({ index: m.index, from, type, payload: message.payload, packet, ts });
+        message.app = r.info;
+        for (const f of r.findings) this.appDiag(f, packet, lastFrame, from);
+      } else this.app.skip(from);
     }
     countMessage(this.counts, message);
     if (this.options.retain) {

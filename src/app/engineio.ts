@@ -61,15 +61,24 @@ interface Pending {
 export class EngineIoDecoder implements AppDecoder {
   private version: 3 | 4;
   private readonly pending: Record<Side, Pending | null> = { client: null, server: null };
-
   /**
-   * @param socketIo decode message packets as Socket.IO (false: only when they parse as such)
+   * Whether message packets carry Socket.IO: true when the URL said so
+   * (/socket.io/) or the user did; when Engine.IO was recognised from the
+   * content, decided once, by the first message packet (null until then),
+   * and a guess never reports Socket.IO errors.
    */
-  constructor(
-    target: string | null,
-    private readonly socketIo: boolean,
-  ) {
+  private socketIo: boolean | null;
+
+  constructor(target: string | null, socketIo: boolean) {
     this.version = engineIoUrl(target)?.version ?? 4;
+    this.socketIo = socketIo ? true : null;
+  }
+
+  private binaryMessage(m: AppMessage, data: Buffer, base64: boolean, findings: AppFinding[]): AppResult {
+    const inner = this.attachment(m.from, data, findings);
+    const fields: EngineIoFields = { version: this.version, packet: 'message', binary: true };
+    const info: EngineIoInfo = { decoder: 'engine.io', type: 'message', summary: `message (${data.length} binary bytes${base64 ? ', sent as base64 text' : ''})`, user: true, fields, ...(inner ? { inner: [inner] } : {}) };
+    return { info, findings };
   }
 
   decode(m: AppMessage): AppResult {
@@ -84,12 +93,14 @@ export class EngineIoDecoder implements AppDecoder {
         }
         data = data.subarray(1);
       }
-      const inner = this.attachment(m.from, data, findings);
-      const fields: EngineIoFields = { version: v, packet: 'message', binary: true };
-      const info: EngineIoInfo = { decoder: 'engine.io', type: 'message', summary: `message (${data.length} binary bytes)`, user: true, fields, ...(inner ? { inner: [inner] } : {}) };
-      return { info, findings };
+      return this.binaryMessage(m, data, false, findings);
     }
     const text = m.payload.toString('utf8');
+    // binary data sent as text (forceBase64, or a transport without binary): b<base64> in protocol 4, b4<base64> in 3
+    if (text.charAt(0) === 'b') {
+      const b64 = v === 3 && text.charAt(1) === '4' ? text.slice(2) : text.slice(1);
+      if (/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) return this.binaryMessage(m, Buffer.from(b64, 'base64'), true, findings);
+    }
     const digit = text.charCodeAt(0) - 48;
     const type = EIO_TYPES[digit];
     if (type === undefined || text.length === 0) {
@@ -108,8 +119,8 @@ export class EngineIoDecoder implements AppDecoder {
           findings.push({ code: 'app.engineio-bad-packet', severity: 'error', message: `an Engine.IO open packet whose data is not a handshake object with a sid: ${JSON.stringify(clipText(data, 40))}`, spec: 'Engine.IO protocol §Handshake' });
           break;
         }
-        fields.sid = h['sid'] as string;
-        if (Array.isArray(h['upgrades'])) fields.upgrades = h['upgrades'].map(String);
+        fields.sid = clipText(h['sid'] as string, BODY_PREVIEW);
+        if (Array.isArray(h['upgrades'])) fields.upgrades = h['upgrades'].slice(0, 8).map((u) => clipText(String(u), 40));
         if (typeof h['pingInterval'] === 'number') fields.pingInterval = h['pingInterval'];
         if (typeof h['pingTimeout'] === 'number') fields.pingTimeout = h['pingTimeout'];
         if (typeof h['maxPayload'] === 'number') fields.maxPayload = h['maxPayload'];
@@ -137,7 +148,8 @@ export class EngineIoDecoder implements AppDecoder {
         break;
       case 'message': {
         user = true;
-        const sio = this.socketIo || looksLikeSocketIo(data) ? this.socketIoPacket(m.from, data, findings, m.packet) : null;
+        if (this.socketIo === null) this.socketIo = looksLikeSocketIo(data) && !('error' in parseSocketIo(data, this.version === 3 ? 4 : 5));
+        const sio = this.socketIo ? this.socketIoPacket(m.from, data, findings, m.packet) : null;
         if (sio) {
           inner = sio;
           user = sio.user;
@@ -166,7 +178,7 @@ export class EngineIoDecoder implements AppDecoder {
       this.pending[from] = { packet: r.fields.packet, event: r.fields.event, namespace: r.fields.namespace, total: r.fields.attachments, next: 0, announcedIn: at };
     }
     if (r.fields.packet === 'CONNECT_ERROR' || r.fields.packet === 'ERROR') {
-      findings.push({ code: 'app.socketio-connect-error', severity: 'warning', message: `the server refused the connection to namespace ${r.fields.namespace}: ${clipText(r.fields.args ?? '', 80)}`, spec: 'Socket.IO protocol §Connection to a namespace' });
+      findings.push({ code: 'app.socketio-connect-error', severity: 'warning', message: `the server refused the connection to namespace ${clipText(r.fields.namespace, 60)}: ${clipText(r.fields.args ?? '', 80)}`, spec: 'Socket.IO protocol §Connection to a namespace' });
     }
     return r.info;
   }
@@ -174,7 +186,7 @@ export class EngineIoDecoder implements AppDecoder {
   private attachment(from: Side, data: Buffer, findings: AppFinding[]): SocketIoInfo | null {
     const p = this.pending[from];
     if (!p || p.next >= p.total) {
-      if (!this.socketIo) return null;
+      if (this.socketIo !== true) return null;
       findings.push({ code: 'app.socketio-unexpected-binary', severity: 'error', message: `a binary message (${data.length} bytes) from the ${from} with no BINARY_EVENT or BINARY_ACK waiting for an attachment`, spec: SIO_SPEC });
       return null;
     }
@@ -182,6 +194,13 @@ export class EngineIoDecoder implements AppDecoder {
     const what = p.event !== undefined ? `event ${JSON.stringify(p.event)}` : p.packet;
     const fields: SocketIoFields = { packet: 'ATTACHMENT', namespace: p.namespace, id: null, ...(p.event !== undefined ? { event: p.event } : {}), attachment: k, of: p.total, length: data.length };
     return { decoder: 'socket.io', type: 'attachment', summary: `attachment ${k + 1} of ${p.total} of ${what} (${data.length} bytes)`, user: true, fields };
+  }
+
+  skip(from: Side): void {
+    // a lost binary message is counted as the attachment it probably was; a lost text packet may have announced attachments
+    const p = this.pending[from];
+    if (p && p.next < p.total) p.next++;
+    else this.pending[from] = null;
   }
 
   end(): AppFinding[] {
@@ -195,7 +214,7 @@ export class EngineIoDecoder implements AppDecoder {
 }
 
 function missing(p: Pending, from: Side): AppFinding {
-  return { code: 'app.socketio-missing-attachment', severity: 'error', message: `the ${from}'s ${p.packet}${p.event !== undefined ? ` ${JSON.stringify(p.event)}` : ''} announced ${p.total} binary attachment${p.total === 1 ? '' : 's'} but ${p.next} followed it`, spec: SIO_SPEC };
+  return { code: 'app.socketio-missing-attachment', severity: 'error', message: `the ${from}'s ${p.packet}${p.event !== undefined ? ` ${JSON.stringify(clipText(p.event, 60))}` : ''} announced ${p.total} binary attachment${p.total === 1 ? '' : 's'} but ${p.next} followed it`, spec: SIO_SPEC };
 }
 
 /** An argument as a summary shows it: JSON, cut; a binary attachment's placeholder as <binary N>. */
@@ -225,7 +244,7 @@ export function parseSocketIo(data: string, protocol: 4 | 5): { info: SocketIoIn
   let namespace = '/';
   if (data.charAt(at) === '/') {
     const comma = data.indexOf(',', at);
-    namespace = comma < 0 ? data.slice(at) : data.slice(at, comma);
+    namespace = clipText(comma < 0 ? data.slice(at) : data.slice(at, comma), BODY_PREVIEW);
     at = comma < 0 ? data.length : comma + 1;
   }
   const idm = /^\d+/.exec(data.slice(at));
@@ -249,11 +268,11 @@ export function parseSocketIo(data: string, protocol: 4 | 5): { info: SocketIoIn
     case 'EVENT':
     case 'BINARY_EVENT': {
       if (!Array.isArray(payload) || payload.length === 0 || typeof payload[0] !== 'string') return { error: `an ${packet} whose data is not an array starting with the event name` };
-      fields.event = payload[0];
+      fields.event = clipText(payload[0], BODY_PREVIEW);
       fields.args = json(payload.slice(1));
       user = true;
       const args = payload.slice(1).map(argText).join(', ');
-      summary = `event${ns} ${JSON.stringify(payload[0])}(${args})${id !== null ? ` ack ${id}` : ''}${attachments ? ` + ${attachments} binary attachment${attachments === 1 ? '' : 's'}` : ''}`;
+      summary = `event${ns} ${JSON.stringify(fields.event)}(${clipText(args, 200)})${id !== null ? ` ack ${id}` : ''}${attachments ? ` + ${attachments} binary attachment${attachments === 1 ? '' : 's'}` : ''}`;
       break;
     }
     case 'ACK':

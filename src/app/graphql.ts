@@ -40,6 +40,9 @@ const SPEC: Record<GraphQlProtocol, string> = {
   'graphql-ws': 'subscriptions-transport-ws PROTOCOL (graphql-ws)',
 };
 
+/** Operations followed at once at most (their ids and names). */
+const MAX_OPERATIONS = 10000;
+
 /** Types that start an operation, and those that carry its results. */
 const OPERATION = new Set(['subscribe', 'start']);
 const RESULT = new Set(['next', 'data', 'error']);
@@ -58,8 +61,10 @@ function operationOf(query: unknown): { operation?: string; operationName?: stri
 }
 
 export class GraphQlDecoder implements AppDecoder {
-  /** operations by id, with their names */
+  /** operations by id, with their names (at most MAX_OPERATIONS, the oldest forgotten) */
   private readonly operations = new Map<string, { operation?: string; operationName?: string }>();
+  /** a message of the client's was not decoded: a result may be for an operation it started */
+  private lostClient = false;
 
   /**
    * @param fixed the protocol negotiated by subprotocol; without one it is
@@ -92,14 +97,14 @@ export class GraphQlDecoder implements AppDecoder {
     const protocol = this.protocol;
     const allowed = TYPES[protocol][type];
     const findings: AppFinding[] = [];
-    if (allowed === undefined) return bad(`"${clipText(type, 32)}" is not a ${protocol} message type`);
+    if (allowed === undefined) return bad(`${JSON.stringify(clipText(type, 32))} is not a ${protocol} message type`);
     if (allowed !== 'both' && allowed !== m.from) {
       findings.push({ code: 'app.graphql-bad-message', severity: 'error', message: `the ${m.from} sent "${type}", which only the ${allowed} sends in ${protocol}`, spec: SPEC[protocol] });
     }
     const fields: GraphQlFields = { messageType: type };
     const id = msg['id'];
     const needsId = OPERATION.has(type) || RESULT.has(type) || type === 'complete' || type === 'stop';
-    if (id !== undefined) fields.id = String(id);
+    if (id !== undefined) fields.id = clipText(String(id), 64);
     if (needsId && (typeof id !== 'string' && typeof id !== 'number')) {
       findings.push({ code: 'app.graphql-bad-message', severity: 'error', message: `a ${protocol} "${type}" message without an id`, spec: SPEC[protocol] });
     }
@@ -109,14 +114,16 @@ export class GraphQlDecoder implements AppDecoder {
       const p = (payload ?? {}) as Record<string, unknown>;
       const op = operationOf(p['query']);
       const name = typeof p['operationName'] === 'string' ? p['operationName'] : op.operationName;
-      const known = { ...(op.operation ? { operation: op.operation } : {}), ...(name ? { operationName: name } : {}) };
+      const known = { ...(op.operation ? { operation: op.operation } : {}), ...(name ? { operationName: clipText(name, 64) } : {}) };
+      if (this.operations.size >= MAX_OPERATIONS) this.operations.delete(this.operations.keys().next().value!);
       this.operations.set(fields.id, known);
       Object.assign(fields, known);
     } else if (fields.id !== undefined) {
       const known = this.operations.get(fields.id);
       if (known) Object.assign(fields, known);
-      else if (RESULT.has(type)) findings.push({ code: 'app.graphql-unknown-id', severity: 'warning', message: `a ${protocol} "${type}" for id ${JSON.stringify(fields.id)}, which no operation started`, spec: SPEC[protocol] });
-      if (type === 'complete' || type === 'stop') this.operations.delete(fields.id);
+      else if (RESULT.has(type) && !this.lostClient) findings.push({ code: 'app.graphql-unknown-id', severity: 'warning', message: `a ${protocol} "${type}" for id ${JSON.stringify(fields.id)}, which no operation started`, spec: SPEC[protocol] });
+      // complete and stop end an operation, and so does an error in graphql-transport-ws
+      if (type === 'complete' || type === 'stop' || (type === 'error' && protocol === 'graphql-transport-ws')) this.operations.delete(fields.id);
     }
     if (type === 'error' || type === 'connection_error') {
       findings.push({ code: 'app.graphql-error', severity: 'warning', message: `the server answered ${fields.operationName ?? (fields.id !== undefined ? `operation ${fields.id}` : 'the connection')} with "${type}": ${clipText(JSON.stringify(payload) ?? '', 100)}`, spec: SPEC[protocol] });
@@ -134,6 +141,10 @@ export class GraphQlDecoder implements AppDecoder {
       fields,
     };
     return { info, findings };
+  }
+
+  skip(from: 'client' | 'server'): void {
+    if (from === 'client') this.lostClient = true;
   }
 
   end(): AppFinding[] {

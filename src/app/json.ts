@@ -5,7 +5,7 @@
 // direction; a request never answered is told at the end.
 import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppMessage, AppResult, JsonInfo, JsonRpcCall, JsonRpcInfo } from './types.js';
-import { clipText } from './types.js';
+import { clipText, MAX_UNITS, unitSummary, unitTypes } from './types.js';
 
 const SPEC = 'JSON-RPC 2.0 §4, §5';
 
@@ -50,9 +50,17 @@ function idText(id: unknown): string {
 export class JsonDecoder implements AppDecoder {
   /** requests waiting for their response, per sender, by id */
   private readonly waiting: Record<Side, Map<string, Waiting>> = { client: new Map(), server: new Map() };
+  /** requests were forgotten (too many waiting) or lost (a message not decoded): unmatched and unanswered calls prove nothing then */
+  private readonly unsure: Record<Side, boolean> = { client: false, server: false };
 
-  /** @param rpc decode as JSON-RPC 2.0 (its rules enforced); otherwise only messages that say "jsonrpc": "2.0" */
-  constructor(private readonly rpc: boolean) {}
+  /**
+   * @param rpc the connection is JSON-RPC (every message is held to it); otherwise only messages that say "jsonrpc": "2.0" are
+   * @param strict the protocol was named (by the subprotocol or --app), not guessed from content: text that is not JSON is an error
+   */
+  constructor(
+    private readonly rpc: boolean,
+    private readonly strict: boolean,
+  ) {}
 
   decode(m: AppMessage): AppResult {
     if (m.type === 'binary') return { info: null, findings: [] };
@@ -61,13 +69,13 @@ export class JsonDecoder implements AppDecoder {
     try {
       value = JSON.parse(text);
     } catch (e) {
-      // only text that meant to be JSON is held to it (free text on the same connection is not)
-      if (!this.rpc && !looksLikeJson(m.payload)) return { info: null, findings: [] };
-      return { info: null, findings: [{ code: 'app.json-invalid', severity: 'error', message: `a text message that is not valid JSON (${(e as Error).message}): ${JSON.stringify(clipText(text, 40))}`, spec: this.rpc ? 'JSON-RPC 2.0 §4; RFC 8259' : 'RFC 8259' }] };
+      // a guess from content holds nothing against text that is not JSON ("[INFO] started", NDJSON lines)
+      if (!this.strict) return { info: null, findings: [] };
+      return { info: null, findings: [{ code: 'app.json-invalid', severity: 'error', message: `a text message that is not valid JSON (${clipText((e as Error).message, 80)}): ${JSON.stringify(clipText(text, 40))}`, spec: this.rpc ? 'JSON-RPC 2.0 §4; RFC 8259' : 'RFC 8259' }] };
     }
     if (this.rpc || isJsonRpc(value)) return this.rpcMessage(m, value);
     const fields: JsonInfo['fields'] = { kind: kindOf(value) };
-    if (fields.kind === 'object') fields.keys = Object.keys(value as object).slice(0, MAX_KEYS);
+    if (fields.kind === 'object') fields.keys = Object.keys(value as object).slice(0, MAX_KEYS).map((k) => clipText(k, 64));
     if (Array.isArray(value)) fields.length = value.length;
     const shape = fields.keys ? `{${fields.keys.slice(0, 6).join(', ')}${Object.keys(value as object).length > 6 ? ', …' : ''}}` : fields.length !== undefined ? `[${fields.length} item${fields.length === 1 ? '' : 's'}]` : clipText(text, 40);
     const info: JsonInfo = { decoder: 'json', type: fields.kind, summary: `${fields.kind} ${shape}`, user: true, fields };
@@ -78,6 +86,7 @@ export class JsonDecoder implements AppDecoder {
     const findings: AppFinding[] = [];
     const batch = Array.isArray(value);
     const items = batch ? (value as unknown[]) : [value];
+    let count = 0;
     const invalid = (why: string): void => {
       findings.push({ code: 'app.jsonrpc-invalid', severity: 'error', message: why, spec: SPEC });
     };
@@ -85,6 +94,10 @@ export class JsonDecoder implements AppDecoder {
     const calls: JsonRpcCall[] = [];
     const peer: Side = m.from === 'client' ? 'server' : 'client';
     for (const item of items) {
+      if (calls.length >= MAX_UNITS) {
+        count++;
+        continue;
+      }
       if (!isRpc(item)) {
         invalid(`a JSON-RPC message that is not an object with "jsonrpc": "2.0": ${clipText(JSON.stringify(item) ?? '', 40)}`);
         continue;
@@ -94,20 +107,28 @@ export class JsonDecoder implements AppDecoder {
       const hasId = 'id' in o;
       if (hasId && !(id === null || typeof id === 'string' || typeof id === 'number')) invalid(`a JSON-RPC id that is not a string, number or null: ${clipText(JSON.stringify(id) ?? '', 40)}`);
       if ('method' in o) {
-        const method = o['method'];
-        if (typeof method !== 'string') {
+        const raw = o['method'];
+        if (typeof raw !== 'string') {
           invalid('a JSON-RPC request whose method is not a string');
           continue;
         }
-        if ('result' in o || 'error' in o) invalid(`a JSON-RPC request (${method}) that also carries a result or an error`);
+        const method = clipText(raw, 64);
+        if ('result' in o || 'error' in o) {
+          // neither a request nor a response: nothing to wait for
+          invalid(`a JSON-RPC request (${method}) that also carries a result or an error`);
+          continue;
+        }
         if (!hasId) {
           calls.push({ kind: 'notification', method });
           continue;
         }
         calls.push({ kind: 'request', id: id as string | number | null, method });
         const waiting = this.waiting[m.from];
-        if (waiting.size >= MAX_WAITING) waiting.delete(waiting.keys().next().value!);
-        waiting.set(idText(id), { message: m.index, packet: m.packet, ts: m.ts, method });
+        if (waiting.size >= MAX_WAITING) {
+          waiting.delete(waiting.keys().next().value!);
+          this.unsure[m.from] = true;
+        }
+        waiting.set(clipText(idText(id), 64), { message: m.index, packet: m.packet, ts: m.ts, method });
         continue;
       }
       const hasResult = 'result' in o;
@@ -125,7 +146,7 @@ export class JsonDecoder implements AppDecoder {
         if (code === null || typeof err?.['message'] !== 'string') invalid('a JSON-RPC error object without a numeric code and a string message');
         call.error = { code, message: clipText(message, 120) };
       }
-      const key = idText(id);
+      const key = clipText(idText(id), 64);
       const asked = id === null || id === undefined ? undefined : this.waiting[peer].get(key);
       if (asked) {
         this.waiting[peer].delete(key);
@@ -134,7 +155,7 @@ export class JsonDecoder implements AppDecoder {
       } else {
         call.request = null;
         // JSON-RPC 2.0 §5: a response carries the id of the request it answers (null only after a parse error)
-        if (id !== null && id !== undefined) findings.push({ code: 'app.jsonrpc-unmatched-response', severity: 'warning', message: `a JSON-RPC response with id ${clipText(key, 40)}, which no request from the ${peer} is waiting for`, spec: 'JSON-RPC 2.0 §5' });
+        if (id !== null && id !== undefined && !this.unsure[peer]) findings.push({ code: 'app.jsonrpc-unmatched-response', severity: 'warning', message: `a JSON-RPC response with id ${clipText(key, 40)}, which no request from the ${peer} is waiting for`, spec: 'JSON-RPC 2.0 §5' });
       }
       calls.push(call);
     }
@@ -150,14 +171,21 @@ export class JsonDecoder implements AppDecoder {
           return `error ${c.error?.code ?? '?'} ${JSON.stringify(c.error?.message ?? '')} id ${idText(c.id)}${c.request ? ` to ${c.request.method} (packet ${c.request.packet})` : ''}`;
       }
     };
-    const summary = (batch ? `batch of ${calls.length}: ` : '') + calls.map(describe).join('; ');
-    const info: JsonRpcInfo = { decoder: 'json-rpc', type: [...new Set(calls.map((c) => c.kind))].join(' + ') || 'invalid', summary, user: true, fields: { calls, batch } };
+    const summary = (batch ? `batch of ${items.length}: ` : '') + unitSummary(calls.map(describe), calls.length + count);
+    const info: JsonRpcInfo = { decoder: 'json-rpc', type: unitTypes(calls.map((c) => c.kind)) || 'invalid', summary, user: true, fields: { calls, batch, ...(count > 0 ? { more: count } : {}) } };
     return { info, findings };
+  }
+
+  skip(from: Side): void {
+    // the lost message may have held requests (then responses seem unmatched) or responses (then requests seem unanswered)
+    this.unsure[from] = true;
+    this.unsure[from === 'client' ? 'server' : 'client'] = true;
   }
 
   end(): AppFinding[] {
     const out: AppFinding[] = [];
     for (const side of ['client', 'server'] as const) {
+      if (this.unsure[side === 'client' ? 'server' : 'client']) continue;
       for (const [id, w] of this.waiting[side]) {
         out.push({ code: 'app.jsonrpc-unanswered', severity: 'warning', message: `the ${side}'s JSON-RPC request ${w.method} (id ${clipText(id, 40)}, packet ${w.packet}) got no response before the connection ended`, spec: 'JSON-RPC 2.0 §5', packet: w.packet, from: side });
       }

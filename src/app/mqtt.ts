@@ -7,7 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppMessage, AppResult, MqttInfo, MqttPacket } from './types.js';
-import { BODY_PREVIEW, clipText } from './types.js';
+import { BODY_PREVIEW, clipText, MAX_UNITS, unitSummary, unitTypes } from './types.js';
 
 const TYPES = ['reserved', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'AUTH'];
 
@@ -24,14 +24,13 @@ const CONNACK_311: Record<number, string> = {
   5: 'not authorized',
 };
 
-/** MQTT 5 reason codes (§2.4) that read differently from their number. */
+/** MQTT 5 reason codes (§2.4); 0x00-0x02 read differently by packet type (reasonText). */
 const REASONS_5: Record<number, string> = {
-  0x00: 'success',
-  0x01: 'granted QoS 1',
-  0x02: 'granted QoS 2',
   0x04: 'disconnect with will message',
   0x10: 'no matching subscribers',
   0x11: 'no subscription existed',
+  0x18: 'continue authentication',
+  0x19: 're-authenticate',
   0x80: 'unspecified error',
   0x81: 'malformed packet',
   0x82: 'protocol error',
@@ -43,6 +42,7 @@ const REASONS_5: Record<number, string> = {
   0x88: 'server unavailable',
   0x89: 'server busy',
   0x8a: 'banned',
+  0x8b: 'server shutting down',
   0x8c: 'bad authentication method',
   0x8d: 'keep alive timeout',
   0x8e: 'session taken over',
@@ -50,11 +50,21 @@ const REASONS_5: Record<number, string> = {
   0x90: 'topic name invalid',
   0x91: 'packet identifier in use',
   0x92: 'packet identifier not found',
+  0x93: 'receive maximum exceeded',
+  0x94: 'topic alias invalid',
+  0x95: 'packet too large',
+  0x96: 'message rate too high',
   0x97: 'quota exceeded',
+  0x98: 'administrative action',
   0x99: 'payload format invalid',
+  0x9a: 'retain not supported',
   0x9b: 'QoS not supported',
   0x9c: 'use another server',
+  0x9d: 'server moved',
   0x9e: 'shared subscriptions not supported',
+  0x9f: 'connection rate exceeded',
+  0xa0: 'maximum connect time',
+  0xa1: 'subscription identifiers not supported',
   0xa2: 'wildcard subscriptions not supported',
 };
 
@@ -149,11 +159,11 @@ class Reader {
     return this.bytes(this.u16(what), what);
   }
 
-  /** MQTT §1.5.3: a UTF-8 string with a 2-byte length */
+  /** MQTT §1.5.3: a UTF-8 string with a 2-byte length (kept to BODY_PREVIEW characters) */
   string(what: string): string {
     const b = this.binary(what);
     if (!isUtf8(b)) throw new Malformed(`its ${what} is not UTF-8`);
-    return b.toString('utf8');
+    return clipText(b.toString('utf8'), BODY_PREVIEW);
   }
 
   rest(): Buffer {
@@ -189,11 +199,12 @@ function properties(r: Reader): Record<string, unknown> | undefined {
         v = r.string(name);
         break;
       case 'binary':
-        v = r.binary(name).toString('base64');
+        v = r.binary(name).subarray(0, BODY_PREVIEW).toString('base64');
         break;
       case 'pair': {
         const pair = [r.string('user property name'), r.string('user property value')];
-        ((out[name] ??= []) as string[][]).push(pair);
+        const list = (out[name] ??= []) as string[][];
+        if (list.length < MAX_UNITS) list.push(pair);
         continue;
       }
     }
@@ -206,7 +217,7 @@ function properties(r: Reader): Record<string, unknown> | undefined {
 /** MQTT 5: a reason code, then properties when bytes are left (both may be left out). */
 function readReason(p: MqttPacket, r: Reader): void {
   p.reasonCode = r.byte('reason code');
-  p.reason = reasonText(p.reasonCode, true);
+  p.reason = reasonText(p.reasonCode, true, p.type);
   if (r.left > 0) readProperties(p, r);
 }
 
@@ -216,8 +227,17 @@ function readProperties(p: MqttPacket, r: Reader): void {
   if (props) p.properties = props;
 }
 
-function reasonText(code: number, v5: boolean): string {
-  return v5 ? (REASONS_5[code] ?? `reason 0x${code.toString(16)}`) : (CONNACK_311[code] ?? `return code ${code}`);
+/**
+ * A reason or return code in words, as the packet type reads it. A CONNACK
+ * of 1-5 answering a CONNECT of level 5 is a 3.1.1 return code: a broker
+ * that only speaks 3.1.1 refuses the version that way (MQTT 5 §3.2.2.2 has
+ * no codes below 0x80 but 0).
+ */
+function reasonText(code: number, v5: boolean, type: string): string {
+  if (type === 'CONNACK' && (!v5 || (code > 0 && code < 0x80))) return CONNACK_311[code] ?? `return code ${code}`;
+  if (code === 0) return type === 'DISCONNECT' ? 'normal disconnection' : type === 'SUBACK' ? 'granted QoS 0' : 'success';
+  if (type === 'SUBACK' && code <= 2) return `granted QoS ${code}`;
+  return REASONS_5[code] ?? `reason 0x${code.toString(16)}`;
 }
 
 function payloadFields(p: Buffer): Pick<MqttPacket, 'payload' | 'payloadBase64' | 'payloadLength'> {
@@ -261,7 +281,7 @@ function decodePacket(b: Buffer, at: number, bodyAt: number, end: number, level:
     case 'CONNACK': {
       p.sessionPresent = (r.byte('acknowledge flags') & 1) === 1;
       p.reasonCode = r.byte('return code');
-      p.reason = reasonText(p.reasonCode, v5);
+      p.reason = reasonText(p.reasonCode, v5, 'CONNACK');
       if (v5 && r.left > 0) readProperties(p, r);
       break;
     }
@@ -288,7 +308,10 @@ function decodePacket(b: Buffer, at: number, bodyAt: number, end: number, level:
       p.packetId = r.u16('packet identifier');
       if (v5) readProperties(p, r);
       p.subscriptions = [];
-      while (r.left > 0) p.subscriptions.push({ topic: r.string('topic filter'), qos: r.byte('subscription options') & 3 });
+      while (r.left > 0) {
+        const sub = { topic: r.string('topic filter'), qos: r.byte('subscription options') & 3 };
+        if (p.subscriptions.length < MAX_UNITS) p.subscriptions.push(sub);
+      }
       // MQTT 3.1.1 §3.8.3: at least one topic filter
       if (p.subscriptions.length === 0) throw new Malformed('it subscribes to no topic');
       break;
@@ -297,14 +320,18 @@ function decodePacket(b: Buffer, at: number, bodyAt: number, end: number, level:
       p.packetId = r.u16('packet identifier');
       if (v5) readProperties(p, r);
       p.topics = [];
-      while (r.left > 0) p.topics.push(r.string('topic filter'));
-      if (p.topics.length === 0) throw new Malformed('it unsubscribes from no topic');
+      let topics = 0;
+      while (r.left > 0) {
+        const topic = r.string('topic filter');
+        if (topics++ < MAX_UNITS) p.topics.push(topic);
+      }
+      if (topics === 0) throw new Malformed('it unsubscribes from no topic');
       break;
     case 'SUBACK':
     case 'UNSUBACK':
       p.packetId = r.u16('packet identifier');
       if (v5) readProperties(p, r);
-      p.codes = [...r.rest()];
+      p.codes = [...r.rest().subarray(0, MAX_UNITS)];
       break;
     case 'DISCONNECT':
     case 'AUTH':
@@ -385,6 +412,13 @@ export class MqttDecoder implements AppDecoder {
   /** bytes of a packet begun in an earlier message, per sender */
   private readonly held: Record<Side, Held | null> = { client: null, server: null };
   private readonly broken: Record<Side, boolean> = { client: false, server: false };
+  /** bytes of a packet too large to follow, still to pass over, per sender */
+  private readonly passing: Record<Side, number> = { client: 0, server: 0 };
+  /**
+   * a message of this side was not decoded: the next may begin inside a
+   * packet, so until one decodes cleanly, what does not is not reported
+   */
+  private readonly unsure: Record<Side, boolean> = { client: false, server: false };
 
   constructor(subprotocol: string | null) {
     this.level = subprotocol === 'mqttv3.1' ? 3 : 4;
@@ -398,16 +432,28 @@ export class MqttDecoder implements AppDecoder {
       findings.push({ code: 'app.mqtt-text-frame', severity: 'error', message: `the ${m.from} sent a text message (${m.payload.length} bytes) on an MQTT connection; MQTT packets must be sent in binary frames`, spec: 'MQTT 3.1.1 §6.0' });
     }
     if (this.broken[m.from]) return { info: null, findings };
+    let payload = m.payload;
+    if (this.passing[m.from] > 0) {
+      const n = Math.min(this.passing[m.from], payload.length);
+      this.passing[m.from] -= n;
+      payload = payload.subarray(n);
+      if (payload.length === 0) {
+        const info: MqttInfo = { decoder: 'mqtt', type: 'partial', summary: `part of an MQTT packet too large to follow (${this.passing[m.from]} bytes of it still to come)`, user: false, fields: { version: version(), packets: [] } };
+        return { info, findings };
+      }
+    }
     const before = this.held[m.from];
-    if (before && before.need !== null && before.length + m.payload.length < before.need) {
+    if (before && before.need !== null && before.length + payload.length < before.need) {
       // still short of the packet's end: nothing to decode yet
-      before.pieces.push(m.payload);
-      before.length += m.payload.length;
+      before.pieces.push(payload);
+      before.length += payload.length;
       const info: MqttInfo = { decoder: 'mqtt', type: 'partial', summary: `part of an MQTT packet (${before.length} of ${before.need} bytes so far)`, user: false, fields: { version: version(), packets: [], pending: before.length } };
       return { info, findings };
     }
-    const b = before ? Buffer.concat([...before.pieces, m.payload]) : m.payload;
+    const b = before ? Buffer.concat([...before.pieces, payload]) : payload;
     const packets: MqttPacket[] = [];
+    let count = 0;
+    const own: AppFinding[] = [];
     let at = 0;
     let pending: number | undefined;
     let need: number | null = null;
@@ -425,13 +471,16 @@ export class MqttDecoder implements AppDecoder {
         }
       }
       if (!complete && i - at - 1 >= 4) {
-        findings.push(this.malformed(m.from, b[at]!, 'its remaining length is longer than 4 bytes', true));
+        own.push(this.malformed(m.from, b[at]!, 'its remaining length is longer than 4 bytes', true));
         break;
       }
       if (!complete || i + length > b.length) {
         need = complete ? i + length - at : null;
         if (need !== null && need > MAX_PACKET) {
-          findings.push(this.malformed(m.from, b[at]!, `it says it is ${need} bytes long, more than the ${MAX_PACKET} followed across messages`, true));
+          // a packet may be 256 MB (MQTT 3.1.1 §2.2.3): not an error, but more than is followed
+          this.passing[m.from] = need - (b.length - at);
+          own.push({ code: 'limit.payload', severity: 'warning', message: `an MQTT ${TYPES[b[at]! >> 4]} packet of ${need} bytes from the ${m.from}: more than the ${MAX_PACKET} followed across messages, so it is passed over undecoded`, spec: 'MQTT 3.1.1 §2.2.3' });
+          need = null;
           break;
         }
         pending = b.length - at;
@@ -440,29 +489,46 @@ export class MqttDecoder implements AppDecoder {
       try {
         const p = decodePacket(b, at, i, i + length, this.level);
         if (p.type === 'CONNECT' && p.protocolLevel !== undefined) this.level = p.protocolLevel;
-        packets.push(p);
+        count++;
+        if (packets.length < MAX_UNITS) packets.push(p);
         if (p.type === 'CONNACK' && p.reasonCode !== 0) {
-          findings.push({ code: 'app.mqtt-connack-refused', severity: 'warning', message: `the broker refused the connection: ${p.reason} (${p.reasonCode})`, spec: this.level === 5 ? 'MQTT 5 §3.2.2.2' : 'MQTT 3.1.1 §3.2.2.3' });
+          own.push({ code: 'app.mqtt-connack-refused', severity: 'warning', message: `the broker refused the connection: ${p.reason} (${p.reasonCode})`, spec: this.level === 5 ? 'MQTT 5 §3.2.2.2' : 'MQTT 3.1.1 §3.2.2.3' });
         }
       } catch (e) {
         if (!(e instanceof Malformed)) throw e;
         // its length still frames it: the packets after it are decoded
-        findings.push(this.malformed(m.from, b[at]!, e.message, false));
+        own.push(this.malformed(m.from, b[at]!, e.message, false));
       }
       at = i + length;
     }
+    if (this.unsure[m.from]) {
+      // after a message that was not decoded: one made of whole, clean packets is back in step; one that is not is not held against the sender
+      if (pending !== undefined || own.some((f) => f.code === 'app.mqtt-bad-packet')) {
+        this.held[m.from] = null;
+        this.broken[m.from] = false;
+        return { info: null, findings };
+      }
+      this.unsure[m.from] = false;
+    }
+    findings.push(...own);
     this.held[m.from] = pending !== undefined && !this.broken[m.from] ? { pieces: [Buffer.from(b.subarray(b.length - pending))], length: pending, need, packet: at === 0 && before ? before.packet : m.packet } : null;
     if (packets.length === 0 && pending === undefined) return { info: null, findings };
     const types = packets.map((p) => p.type);
-    const summary = packets.length > 0 ? packets.map(describeMqttPacket).join('; ') + (pending !== undefined ? `; (${pending} bytes of the next packet)` : '') : `part of an MQTT packet (${pending} bytes so far)`;
+    const summary = packets.length > 0 ? unitSummary(packets.map(describeMqttPacket), count) + (pending !== undefined ? `; (${pending} bytes of the next packet)` : '') : `part of an MQTT packet (${pending} bytes so far)`;
     const info: MqttInfo = {
       decoder: 'mqtt',
-      type: packets.length > 0 ? types.join(' + ') : 'partial',
+      type: packets.length > 0 ? unitTypes(types) : 'partial',
       summary,
       user: types.includes('PUBLISH'),
-      fields: { version: version(), packets, ...(pending !== undefined ? { pending } : {}) },
+      fields: { version: version(), packets, ...(count > packets.length ? { more: count - packets.length } : {}), ...(pending !== undefined ? { pending } : {}) },
     };
     return { info, findings };
+  }
+
+  skip(from: Side): void {
+    this.held[from] = null;
+    this.passing[from] = 0;
+    this.unsure[from] = true;
   }
 
   /** `fatal`: the packet's length cannot be trusted, so nothing after it can be framed */

@@ -5,11 +5,12 @@
 // packet, SockJS's "o", MQTT's CONNECT, GraphQL's connection_init, JSON).
 // A connection is decided once; carriers (SockJS, Engine.IO) hand their inner
 // messages to a registry of their own.
-import type { AppChoice, AppContext, AppDecoder, AppFinding, AppInfo, AppMessage, AppName, AppResult } from './types.js';
+import type { Side } from '../model.js';
+import type { AppChoice, AppChosenBy, AppContext, AppDecoder, AppFinding, AppMessage, AppName, AppResult } from './types.js';
 import { NO_RESULT } from './types.js';
 import { looksLikeStomp, StompDecoder, stompVersionOf } from './stomp.js';
-import { isSockJsInfo, SockJsDecoder, sockJsUrl } from './sockjs.js';
-import { EngineIoDecoder, engineIoUrl, isEngineIoPolling, looksLikeEngineIo } from './engineio.js';
+import { SockJsDecoder, sockJsUrl } from './sockjs.js';
+import { EngineIoDecoder, engineIoUrl, looksLikeEngineIo } from './engineio.js';
 import { looksLikeMqtt, MqttDecoder } from './mqtt.js';
 import { GraphQlDecoder, looksLikeGraphQl } from './graphql.js';
 import { isJsonRpc, JsonDecoder, looksLikeJson } from './json.js';
@@ -55,11 +56,6 @@ function byContent(m: AppMessage): AppName | null {
   return null;
 }
 
-/**
- * How the decoder was chosen, for the reader: the subprotocol, the URL, the
- * content, or the user.
- */
-export type AppChosenBy = 'forced' | 'subprotocol' | 'url' | 'content';
 
 function make(name: AppName, ctx: AppContext, by: AppChosenBy): AppDecoder {
   switch (name) {
@@ -78,9 +74,9 @@ function make(name: AppName, ctx: AppContext, by: AppChosenBy): AppDecoder {
       // told by the subprotocol or the user, the protocol is fixed; found from content, the messages may correct it
       return new GraphQlDecoder(name, by !== 'content');
     case 'json':
-      return new JsonDecoder(false);
+      return new JsonDecoder(false, by !== 'content');
     case 'json-rpc':
-      return new JsonDecoder(by !== 'content');
+      return new JsonDecoder(by !== 'content', by !== 'content');
   }
 }
 
@@ -112,9 +108,30 @@ export class AppSession implements AppDecoder {
   private choose(name: AppName, by: AppChosenBy): void {
     this.decoder = make(name, this.ctx, by);
     this.chosen = { name, by };
+    this.confirmed = !(name === 'sockjs' && by === 'url');
   }
 
+  /**
+   * SockJS named by the URL alone is confirmed by the server's first
+   * message, "o" (SockJS protocol §Session): other URLs end in
+   * /<a>/<b>/websocket too. Until then nothing is held against the client's
+   * messages; if the server says something else, the content decides.
+   */
+  private confirmed = true;
+
   decode(m: AppMessage): AppResult {
+    if (this.decoder && !this.confirmed) {
+      if (m.from === 'server') {
+        if (m.type === 'text' && m.payload.length === 1 && m.payload[0] === 0x6f) this.confirmed = true;
+        else {
+          this.decoder = null;
+          this.chosen = null;
+        }
+      } else {
+        const r = this.decoder.decode(m);
+        return r.findings.length > 0 ? NO_RESULT : r;
+      }
+    }
     if (!this.decoder) {
       if (this.looked >= SNIFF_MESSAGES) return NO_RESULT;
       this.looked++;
@@ -125,61 +142,11 @@ export class AppSession implements AppDecoder {
     return this.decoder!.decode(m);
   }
 
+  skip(from: Side): void {
+    this.decoder?.skip(from);
+  }
+
   end(): AppFinding[] {
     return this.decoder?.end() ?? [];
   }
-}
-
-/** Names people read: STOMP, SockJS, Socket.IO, … */
-export const APP_LABELS: Record<AppName, string> = {
-  stomp: 'STOMP',
-  sockjs: 'SockJS',
-  'engine.io': 'Engine.IO',
-  'socket.io': 'Socket.IO',
-  mqtt: 'MQTT',
-  'graphql-transport-ws': 'GraphQL',
-  'graphql-ws': 'GraphQL (graphql-ws)',
-  json: 'JSON',
-  'json-rpc': 'JSON-RPC',
-};
-
-/** "SockJS a[1 message] → STOMP SEND /app/hello {…}": a decoded message and what it carries. */
-export function appText(info: AppInfo): string {
-  const own = `${APP_LABELS[info.decoder]} ${info.summary}`;
-  return info.inner && info.inner.length > 0 ? `${own} → ${info.inner.map(appText).join('; ')}` : own;
-}
-
-/** Whose traffic a decoded message is: the application's own data, or the framework's. */
-export function appRole(info: AppInfo): string {
-  return info.user ? 'application data' : 'framework';
-}
-
-/** The application-level types a message counts as (--stats): "stomp SEND", "socket.io event "chat message"". */
-export function appKeys(info: AppInfo): string[] {
-  const keys: string[] = [];
-  switch (info.decoder) {
-    case 'stomp':
-      for (const f of info.fields.frames) keys.push(`stomp ${f.command}`);
-      break;
-    case 'mqtt':
-      for (const p of info.fields.packets) keys.push(`mqtt ${p.type}`);
-      break;
-    case 'socket.io':
-      keys.push(info.fields.event !== undefined && info.type === 'event' ? `socket.io event ${JSON.stringify(info.fields.event)}` : `socket.io ${info.type}`);
-      break;
-    case 'json-rpc':
-      for (const c of info.fields.calls) keys.push(`json-rpc ${c.kind}${c.method !== undefined ? ` ${c.method}` : ''}`);
-      break;
-    default:
-      keys.push(`${info.decoder} ${info.type}`);
-  }
-  for (const i of info.inner ?? []) keys.push(...appKeys(i));
-  return keys;
-}
-
-/** What a plain HTTP request is, when it belongs to an application protocol's transport (SockJS's info, Engine.IO's polling). */
-export function appHttpHint(target: string): string | null {
-  if (isEngineIoPolling(target)) return 'Engine.IO long-polling, before the upgrade to WebSocket';
-  if (isSockJsInfo(target)) return "SockJS info request: the client asks the server's options before opening the WebSocket";
-  return null;
 }

@@ -4,8 +4,9 @@
 // and `c[code,"reason"]` (close); the client sends a JSON array of strings
 // (or one JSON string). The messages inside go on to the next decoder (STOMP
 // over SockJS is the common case), chosen from their content.
+import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppInfo, AppMessage, AppResult, SockJsFields, SockJsInfo } from './types.js';
-import { BODY_PREVIEW, clipText } from './types.js';
+import { BODY_PREVIEW, clipText, MAX_SUMMARY, MAX_UNITS } from './types.js';
 
 const SPEC = 'SockJS protocol 0.3.3 §Framing';
 
@@ -14,7 +15,7 @@ const SOCKJS_URL = /^(.*)\/([^/.?]+)\/([^/.?]+)\/websocket\/?(?:\?.*)?$/;
 
 export function sockJsUrl(target: string | null): { prefix: string; server: string; session: string } | null {
   const m = SOCKJS_URL.exec(target ?? '');
-  return m ? { prefix: m[1] === '' ? '/' : m[1]!, server: m[2]!, session: m[3]! } : null;
+  return m ? { prefix: m[1] === '' ? '/' : clipText(m[1]!, BODY_PREVIEW), server: clipText(m[2]!, BODY_PREVIEW), session: clipText(m[3]!, BODY_PREVIEW) } : null;
 }
 
 /** SockJS's info request, which a client sends before it opens a transport: GET <prefix>/info?t=... */
@@ -25,6 +26,7 @@ export function isSockJsInfo(target: string): boolean {
 /** The inner decoder of a carrier: decodes one inner text message. */
 export interface InnerDecoder {
   decode(m: AppMessage): AppResult;
+  skip(from: Side): void;
   end(): AppFinding[];
 }
 
@@ -50,12 +52,13 @@ export class SockJsDecoder implements AppDecoder {
     this.url = sockJsUrl(target);
   }
 
+  /** The messages inside, decoded by the next decoder (all of them, for its state; the first MAX_UNITS kept). */
   private carried(m: AppMessage, texts: string[], findings: AppFinding[]): AppInfo[] {
     const out: AppInfo[] = [];
     for (const text of texts) {
       const r = this.inner.decode({ ...m, type: 'text', payload: Buffer.from(text, 'utf8') });
       findings.push(...r.findings);
-      if (r.info) out.push(r.info);
+      if (r.info && out.length < MAX_UNITS) out.push(r.info);
     }
     return out;
   }
@@ -75,7 +78,7 @@ export class SockJsDecoder implements AppDecoder {
       const list = v.ok ? (typeof v.value === 'string' ? [v.value] : strings(v.value)) : null;
       if (!list) return badFrame('a SockJS client message that is not a JSON array of strings');
       texts = list;
-      fields = { frame: 'send', messages: list.map((s) => clipText(s, BODY_PREVIEW)) };
+      fields = { frame: 'send', messages: list.slice(0, MAX_UNITS).map((s) => clipText(s, BODY_PREVIEW)) };
       summary = `[${list.length === 1 ? '1 message' : `${list.length} messages`}]`;
     } else {
       const kind = text.charAt(0);
@@ -96,7 +99,7 @@ export class SockJsDecoder implements AppDecoder {
           const list = v.ok ? strings(v.value) : null;
           if (!list) return badFrame('a SockJS "a" frame whose data is not a JSON array of strings');
           texts = list;
-          fields = { frame: 'array', messages: list.map((s) => clipText(s, BODY_PREVIEW)) };
+          fields = { frame: 'array', messages: list.slice(0, MAX_UNITS).map((s) => clipText(s, BODY_PREVIEW)) };
           summary = `a[${list.length === 1 ? '1 message' : `${list.length} messages`}]`;
           break;
         }
@@ -113,6 +116,7 @@ export class SockJsDecoder implements AppDecoder {
           const pair = v.ok && Array.isArray(v.value) && v.value.length === 2 && typeof v.value[0] === 'number' && typeof v.value[1] === 'string' ? (v.value as [number, string]) : null;
           if (!pair) return badFrame('a SockJS close frame whose data is not [code, "reason"]');
           fields = { frame: 'close', code: pair[0], reason: pair[1] };
+          fields.reason = clipText(pair[1], BODY_PREVIEW);
           summary = `c[${pair[0]},${JSON.stringify(clipText(pair[1], 40))}] (close)`;
           break;
         }
@@ -123,11 +127,15 @@ export class SockJsDecoder implements AppDecoder {
     inner = this.carried(m, texts, findings);
     const type = fields.frame;
     // what the next decoder made of the messages is told beside this (appText); undecoded ones here
-    if (inner.length === 0 && texts.length > 0) summary += `: ${texts.map((t) => JSON.stringify(clipText(t, 40))).join(', ')}`;
+    if (inner.length === 0 && texts.length > 0) summary = clipText(`${summary}: ${texts.slice(0, 8).map((t) => JSON.stringify(clipText(t, 40))).join(', ')}${texts.length > 8 ? ', …' : ''}`, MAX_SUMMARY);
     // the carried messages are the application's unless the next decoder says they are framework
     const user = texts.length > 0 && (inner.length === 0 || inner.some((i) => i.user));
     const info: SockJsInfo = { decoder: 'sockjs', type, summary, user, fields, ...(inner.length > 0 ? { inner } : {}) };
     return { info, findings };
+  }
+
+  skip(from: Side): void {
+    this.inner.skip(from);
   }
 
   end(): AppFinding[] {

@@ -3,15 +3,26 @@
 // body ended by a NUL byte; end-of-line bytes alone are heart-beats. One
 // WebSocket message usually carries one frame, but may carry several.
 import { isUtf8 } from 'node:buffer';
+import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppMessage, AppResult, StompFrame, StompInfo } from './types.js';
-import { BODY_PREVIEW, clipText } from './types.js';
+import { BODY_PREVIEW, clipText, MAX_UNITS, unitSummary, unitTypes } from './types.js';
 
 const CLIENT_COMMANDS = new Set(['CONNECT', 'STOMP', 'SEND', 'SUBSCRIBE', 'UNSUBSCRIBE', 'ACK', 'NACK', 'BEGIN', 'COMMIT', 'ABORT', 'DISCONNECT']);
 const SERVER_COMMANDS = new Set(['CONNECTED', 'MESSAGE', 'RECEIPT', 'ERROR']);
 /** Commands that carry the application's own data; the rest is the framework's. */
 const USER_COMMANDS = new Set(['SEND', 'MESSAGE']);
 
+/** Whether a STOMP frame of this command carries the application's own data (SEND, MESSAGE). */
+export function isStompUserCommand(command: string): boolean {
+  return USER_COMMANDS.has(command);
+}
+
 const SPEC = 'STOMP 1.2 §STOMP Frames';
+
+/** Header lines of a frame kept (the rest are read and not kept). */
+const MAX_HEADERS = 64;
+/** Bytes of an unfinished frame held for the sender's next message at most. */
+const MAX_HELD = 16 * 1024 * 1024;
 
 /** Whether a text looks like the start of a STOMP frame (a known command on its own line). */
 export function looksLikeStomp(payload: Buffer): boolean {
@@ -40,6 +51,15 @@ interface Parsed {
   next: number;
 }
 
+/**
+ * A frame whose end is not in the bytes so far: it may continue in the
+ * sender's next message (stomp.js and @stomp/stompjs split large frames,
+ * servers join them); the finding is what it is if it never does.
+ */
+interface Unfinished {
+  unfinished: AppFinding;
+}
+
 function isEol(b: Buffer, at: number): number {
   if (b[at] === 0x0a) return 1;
   if (b[at] === 0x0d && b[at + 1] === 0x0a) return 2;
@@ -65,15 +85,16 @@ function bad(message: string, code = 'app.stomp-bad-frame', spec = SPEC): AppFin
 }
 
 /** One frame from `at` (after any heart-beat end-of-lines). */
-function parseFrame(b: Buffer, at: number, version: string | null): Parsed | null {
+function parseFrame(b: Buffer, at: number, version: string | null): Parsed | Unfinished {
   const first = readLine(b, at);
   const findings: AppFinding[] = [];
   if (!first) {
-    const text = clipText(b.subarray(at).toString('utf8'), 24);
-    return { frame: { command: '?', headers: [], ...bodyOf(b.subarray(at)) }, findings: [bad(`STOMP frame ${JSON.stringify(text)} has no end of line after its command`)], next: b.length };
+    const text = clipText(b.subarray(at, at + 64).toString('utf8'), 24);
+    return { unfinished: bad(`STOMP frame ${JSON.stringify(text)} has no end of line after its command`) };
   }
-  const command = first.line;
-  if (!CLIENT_COMMANDS.has(command) && !SERVER_COMMANDS.has(command)) findings.push(bad(`${JSON.stringify(clipText(command, 24))} is not a STOMP command`));
+  const known = CLIENT_COMMANDS.has(first.line) || SERVER_COMMANDS.has(first.line);
+  const command = clipText(first.line, 32);
+  if (!known) findings.push(bad(`${JSON.stringify(clipText(command, 24))} is not a STOMP command`));
   const headers: [string, string][] = [];
   let pos = first.next;
   for (;;) {
@@ -83,13 +104,10 @@ function parseFrame(b: Buffer, at: number, version: string | null): Parsed | nul
       break;
     }
     const line = readLine(b, pos);
-    if (!line) {
-      findings.push(bad(`STOMP ${clipText(command, 24)} frame ends in its headers (no blank line before the body)`));
-      return { frame: { command, headers, body: null, bodyLength: 0 }, findings, next: b.length };
-    }
+    if (!line) return { unfinished: bad(`STOMP ${clipText(command, 24)} frame ends in its headers (no blank line before the body)`) };
     const colon = line.line.indexOf(':');
     if (colon < 0) findings.push(bad(`STOMP ${clipText(command, 24)} frame has a header line without a colon: ${JSON.stringify(clipText(line.line, 32))}`));
-    else headers.push([unescape(line.line.slice(0, colon), version, command), unescape(line.line.slice(colon + 1), version, command)]);
+    else if (headers.length < MAX_HEADERS) headers.push([clipText(unescape(line.line.slice(0, colon), version, command), BODY_PREVIEW), clipText(unescape(line.line.slice(colon + 1), version, command), BODY_PREVIEW)]);
     pos = line.next;
   }
   // STOMP 1.2: the first of repeated headers counts
@@ -98,7 +116,8 @@ function parseFrame(b: Buffer, at: number, version: string | null): Parsed | nul
   if (lengthHeader !== undefined && /^\d+$/.test(lengthHeader)) {
     const n = Number(lengthHeader);
     end = pos + n;
-    if (end > b.length || b[end] !== 0x00) {
+    if (end >= b.length) return { unfinished: bad(`STOMP ${command} frame says content-length ${n}, but only ${b.length - pos} bytes of its body came`, 'app.stomp-content-length', 'STOMP 1.2 §Header content-length') };
+    if (b[end] !== 0x00) {
       // STOMP 1.2 §Header content-length: the body is exactly that many bytes, then the NUL
       const nul = b.indexOf(0x00, pos);
       const actual = (nul < 0 ? b.length : nul) - pos;
@@ -107,11 +126,8 @@ function parseFrame(b: Buffer, at: number, version: string | null): Parsed | nul
     }
   } else {
     end = b.indexOf(0x00, pos);
-    if (end < 0) {
-      // STOMP 1.2 §STOMP Frames: the body is followed by the NULL octet
-      findings.push(bad(`STOMP ${clipText(command, 24)} frame is not terminated by a NUL byte`, 'app.stomp-no-null'));
-      end = b.length;
-    }
+    // STOMP 1.2 §STOMP Frames: the body is followed by the NULL octet
+    if (end < 0) return { unfinished: bad(`STOMP ${clipText(command, 24)} frame is not terminated by a NUL byte`, 'app.stomp-no-null') };
   }
   const frame: StompFrame = { command, headers, ...bodyOf(b.subarray(pos, end)) };
   return { frame, findings, next: Math.min(b.length, end + 1) };
@@ -170,19 +186,46 @@ export function describeStompFrame(f: StompFrame): string {
   return parts.join(' ');
 }
 
+/** An unfinished frame of one side, waiting for the rest. */
+interface Held {
+  bytes: Buffer;
+  packet: number;
+  unfinished: AppFinding;
+}
+
 export class StompDecoder implements AppDecoder {
   private version: string | null;
+  private readonly held: Record<Side, Held | null> = { client: null, server: null };
 
   constructor(subprotocol: string | null) {
     this.version = stompVersionOf(subprotocol);
   }
 
+  /** The held frame of a side never finished: its finding, at the packet it began in. */
+  private giveUp(side: Side): AppFinding[] {
+    const h = this.held[side];
+    this.held[side] = null;
+    return h ? [{ ...h.unfinished, packet: h.packet, from: side }] : [];
+  }
+
   decode(m: AppMessage): AppResult {
-    const b = m.payload;
-    const frames: StompFrame[] = [];
     const findings: AppFinding[] = [];
+    const before = this.held[m.from];
+    let b = m.payload;
+    if (before) {
+      // end-of-lines alone are a heart-beat; a new command line means the held frame never ended
+      const onlyEols = m.payload.every((c) => c === 0x0a || c === 0x0d);
+      if (looksLikeStomp(m.payload)) findings.push(...this.giveUp(m.from));
+      else if (!onlyEols) {
+        b = Buffer.concat([before.bytes, m.payload]);
+        this.held[m.from] = null;
+      }
+    }
+    const frames: StompFrame[] = [];
+    let count = 0;
     let at = 0;
     let eols = 0;
+    let unfinished: Unfinished | null = null;
     while (at < b.length) {
       const eol = isEol(b, at);
       if (eol > 0) {
@@ -192,8 +235,12 @@ export class StompDecoder implements AppDecoder {
         continue;
       }
       const parsed = parseFrame(b, at, this.version);
-      if (!parsed) break;
-      frames.push(parsed.frame);
+      if ('unfinished' in parsed) {
+        unfinished = parsed;
+        break;
+      }
+      count++;
+      if (frames.length < MAX_UNITS) frames.push(parsed.frame);
       findings.push(...parsed.findings);
       at = parsed.next;
       if (parsed.frame.command === 'CONNECTED') {
@@ -205,20 +252,37 @@ export class StompDecoder implements AppDecoder {
         findings.push({ code: 'app.stomp-error', severity: 'warning', message: `the STOMP server sent ERROR${msg ? `: ${clipText(msg, 80)}` : ''}${parsed.frame.body ? ` (${clipText(parsed.frame.body, 80)})` : ''}`, spec: 'STOMP 1.2 §ERROR' });
       }
     }
+    if (unfinished) {
+      const rest = b.subarray(at);
+      // held for the next message; past the limit it is what it is
+      if (rest.length <= MAX_HELD) this.held[m.from] = { bytes: Buffer.from(rest), packet: before && b !== m.payload && at === 0 ? before.packet : m.packet, unfinished: unfinished.unfinished };
+      else findings.push(unfinished.unfinished);
+    }
+    if (frames.length === 0 && unfinished) {
+      const info: StompInfo = { decoder: 'stomp', type: 'partial', summary: `part of a STOMP frame (${b.length - at} bytes so far)`, user: false, fields: { version: this.version, frames: [] } };
+      return { info, findings };
+    }
     // end-of-lines alone (or after the frames, not counted) make a heart-beat message
-    if (frames.length === 0) frames.push({ command: 'heart-beat', headers: [], body: null, bodyLength: 0 });
+    if (frames.length === 0) {
+      frames.push({ command: 'heart-beat', headers: [], body: null, bodyLength: 0 });
+      count = 1;
+    }
     const commands = frames.map((f) => f.command);
     const info: StompInfo = {
       decoder: 'stomp',
-      type: commands.join(' + '),
-      summary: frames.map(describeStompFrame).join('; ') + (eols > 0 && frames[0]!.command === 'heart-beat' && eols > 1 ? ` (${eols} end-of-lines)` : ''),
+      type: unitTypes(commands),
+      summary: unitSummary(frames.map(describeStompFrame), count) + (unfinished ? `; (the start of a frame, ${b.length - at} bytes)` : '') + (eols > 1 && frames[0]!.command === 'heart-beat' ? ` (${eols} end-of-lines)` : ''),
       user: commands.some((c) => USER_COMMANDS.has(c)),
-      fields: { version: this.version, frames },
+      fields: { version: this.version, frames, ...(count > frames.length ? { more: count - frames.length } : {}) },
     };
     return { info, findings };
   }
 
+  skip(from: Side): void {
+    this.held[from] = null;
+  }
+
   end(): AppFinding[] {
-    return [];
+    return [...this.giveUp('client'), ...this.giveUp('server')];
   }
 }

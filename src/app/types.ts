@@ -20,6 +20,9 @@ export type AppName =
 
 export const APP_NAMES: readonly AppName[] = ['stomp', 'sockjs', 'engine.io', 'socket.io', 'mqtt', 'graphql-transport-ws', 'graphql-ws', 'json', 'json-rpc'];
 
+/** How a connection's decoder was chosen: forced by the user, by the subprotocol, the URL, or the content. */
+export type AppChosenBy = 'forced' | 'subprotocol' | 'url' | 'content';
+
 /** How the decoders are chosen: automatically, one forced (`--app NAME`), or none (`--app none`). */
 export type AppChoice = 'auto' | 'none' | AppName;
 
@@ -75,7 +78,7 @@ export interface StompFrame {
   bodyLength: number;
   bodyTruncated?: true;
 }
-export type StompInfo = AppBase<'stomp', { version: string | null; frames: StompFrame[] }>;
+export type StompInfo = AppBase<'stomp', { version: string | null; frames: StompFrame[]; /** frames of the message past the MAX_UNITS kept */ more?: number }>;
 
 export interface SockJsFields {
   /** o (open), h (heartbeat), a (array of messages), m (one message), c (close); from the client: the JSON it sends */
@@ -156,7 +159,7 @@ export interface MqttPacket {
   codes?: number[];
   properties?: Record<string, unknown>;
 }
-export type MqttInfo = AppBase<'mqtt', { version: string; packets: MqttPacket[]; /** bytes of a packet begun here and finished in a later message */ pending?: number }>;
+export type MqttInfo = AppBase<'mqtt', { version: string; packets: MqttPacket[]; /** packets of the message past the MAX_UNITS kept */ more?: number; /** bytes of a packet begun here and finished in a later message */ pending?: number }>;
 
 export interface GraphQlFields {
   /** the message's type field */
@@ -189,7 +192,7 @@ export interface JsonRpcCall {
   request?: { message: number; packet: number; method: string; rtt: number } | null;
   error?: { code: number | null; message: string };
 }
-export type JsonRpcInfo = AppBase<'json-rpc', { calls: JsonRpcCall[]; batch: boolean }>;
+export type JsonRpcInfo = AppBase<'json-rpc', { calls: JsonRpcCall[]; batch: boolean; /** calls of a batch past the MAX_UNITS kept */ more?: number }>;
 
 export type AppInfo = StompInfo | SockJsInfo | EngineIoInfo | SocketIoInfo | MqttInfo | GraphQlInfo | JsonInfo | JsonRpcInfo;
 
@@ -201,6 +204,13 @@ export interface AppResult {
 /** A decoder at work on one connection (or on one carrier's inner messages). */
 export interface AppDecoder {
   decode(m: AppMessage): AppResult;
+  /**
+   * A message the decoder does not get (cut by capture loss or by
+   * --max-frame-payload, or not inflated): what it held across messages
+   * from that side is dropped, and what the missing message may have said
+   * is no longer held against the others.
+   */
+  skip(from: Side): void;
   /** the connection is over: what is left open (an unanswered call, half an MQTT packet) */
   end(): AppFinding[];
 }
@@ -208,11 +218,30 @@ export interface AppDecoder {
 /** Characters of a body or argument kept in a summary's fields. */
 export const BODY_PREVIEW = 256;
 
-/** A string cut to `n` characters, with an ellipsis when cut. */
+/** Units (STOMP frames, MQTT packets, SockJS messages, JSON-RPC calls) of one message kept in its fields; the rest are counted. */
+export const MAX_UNITS = 64;
+
+/** Characters of a message's summary at most. */
+export const MAX_SUMMARY = 400;
+
+/** The distinct types of a message's units, in order, for its `type`: "PUBLISH + PUBACK". */
+export function unitTypes(types: readonly string[]): string {
+  const distinct = [...new Set(types)];
+  return distinct.length > 8 ? `${distinct.slice(0, 8).join(' + ')} + …` : distinct.join(' + ');
+}
+
+/** The summaries of a message's units, at most MAX_UNITS of them and MAX_SUMMARY characters. */
+export function unitSummary(parts: readonly string[], total: number): string {
+  const more = total - parts.length;
+  return clipText(parts.join('; ') + (more > 0 ? ` (+${more} more)` : ''), MAX_SUMMARY);
+}
+
+/** A string cut to `n` characters, with an ellipsis when cut (only its start is looked at: strings may be megabytes). */
 export function clipText(s: string, n: number): string {
   if (s.length <= n) return s;
-  const chars = Array.from(s);
-  return chars.length <= n ? s : `${chars.slice(0, n).join('')}…`;
+  // n characters take at most 2n UTF-16 code units
+  const chars = Array.from(s.slice(0, 2 * n));
+  return chars.length <= n && s.length <= 2 * n ? s : `${chars.slice(0, n).join('')}…`;
 }
 
 export const NO_RESULT: AppResult = Object.freeze({ info: null, findings: [] }) as AppResult;

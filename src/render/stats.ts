@@ -2,7 +2,7 @@
 // at a glance (how long, how fast, how much each side sent, of what kind),
 // computed by a pure function so that the JSON export can carry them later,
 // and drawn as cli-table3 tables that never exceed the width they are given.
-import { APP_LABELS } from '../app/registry.js';
+import { APP_LABELS, CHOSEN_BY } from '../app/labels.js';
 import Table from 'cli-table3';
 import type { Connection, Endpoint, Severity, Side } from '../model.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
@@ -498,8 +498,6 @@ function trafficTable(s: ConnectionStats): TableSpec | null {
   const number: Column = { align: 'right', give: 'none' };
   return { columns: [{ align: 'left', give: 'words' }, number, number, number, number], head, rows: [...rows, ...block], rules: [rows.length] };
 }
-
-const CHOSEN_BY = { subprotocol: 'the subprotocol', url: 'the URL', content: 'content', forced: '--app' } as const;
 
 /** Messages per application-level type and side (STOMP commands, Socket.IO event names, MQTT packet types). */
 function appTable(conn: Connection): TableSpec | null {

@@ -6,7 +6,8 @@ import { closeCodeName } from '../websocket/close.js';
 import { opcodeName } from '../websocket/frame.js';
 import { plural } from '../analyze/annotate.js';
 import { sanitize, cut } from '../util/text.js';
-import { APP_LABELS } from '../app/registry.js';
+import { APP_LABELS, CHOSEN_BY } from '../app/labels.js';
+import { isStompUserCommand } from '../app/stomp.js';
 import type { AppInfo } from '../app/types.js';
 
 /** A decoded message's units as people name them (STOMP SEND, Socket.IO event "chat"), with whose they are. */
@@ -15,11 +16,13 @@ function units(info: AppInfo): { name: string; user: boolean }[] {
   const label = APP_LABELS[info.decoder];
   switch (info.decoder) {
     case 'stomp':
-      return info.fields.frames.map((f) => ({ name: `${label} ${f.command}`, user: f.command === 'SEND' || f.command === 'MESSAGE' }));
+      return info.fields.frames.map((f) => ({ name: `${label} ${f.command}`, user: isStompUserCommand(f.command) }));
     case 'mqtt':
       return info.fields.packets.map((p) => ({ name: `${label} ${p.type}`, user: p.type === 'PUBLISH' }));
-    case 'socket.io':
-      return [{ name: info.type === 'event' && info.fields.event !== undefined ? `${label} event ${JSON.stringify(info.fields.event)}` : `${label} ${info.type}`, user: info.user }];
+    case 'socket.io': {
+      const ns = info.fields.namespace === '/' ? '' : ` ${info.fields.namespace}`;
+      return [{ name: info.type === 'event' && info.fields.event !== undefined ? `${label} event${ns} ${JSON.stringify(info.fields.event)}` : `${label} ${info.type}`, user: info.user }];
+    }
     case 'json-rpc':
       return info.fields.calls.map((c) => ({ name: `${label} ${c.kind}${c.method ? ` ${c.method}` : ''}`, user: true }));
     default:
@@ -27,7 +30,8 @@ function units(info: AppInfo): { name: string; user: boolean }[] {
   }
 }
 
-const CHOSEN_BY = { subprotocol: 'the subprotocol', url: 'the URL', content: 'the messages\' content', forced: 'as asked (--app)' } as const;
+/** Application-level types the story names per role at most. */
+const MAX_TYPES_TOLD = 16;
 
 /**
  * The application protocol's sentence: which messages are the framework's
@@ -49,12 +53,18 @@ export function appSentence(conn: Connection): string | null {
   }
   const list = (user: boolean): string => {
     const parts: string[] = [];
+    let more = 0;
     for (const [name, g] of groups) {
       if (g.user !== user) continue;
+      // sixteen types are told; the others counted (event names and methods come from the capture)
+      if (parts.length >= MAX_TYPES_TOLD) {
+        more++;
+        continue;
+      }
       const shown = g.packets.slice(0, 4).join(', ') + (g.packets.length > 4 ? `, … (${g.packets.length})` : '');
       parts.push(`${sanitize(cut(name, 40))}${shown ? ` (${g.packets.length === 1 ? 'packet' : 'packets'} ${shown})` : ''}`);
     }
-    return parts.join(', ');
+    return parts.join(', ') + (more > 0 ? ` and ${more} more ${more === 1 ? 'type' : 'types'}` : '');
   };
   const framework = list(false);
   const own = list(true);

@@ -4,7 +4,7 @@
 // text, binary as a hex preview; JSON text may be pretty-printed under its
 // line. Reads the analysis result only; every string from the capture is
 // sanitized before it is printed.
-import { appRole, appText } from '../app/registry.js';
+import { appRole, appText } from '../app/labels.js';
 import { isUtf8 } from 'node:buffer';
 import type { Connection, Frame, Message, Side } from '../model.js';
 import type { RenderOptions } from './options.js';

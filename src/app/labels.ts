@@ -1,0 +1,72 @@
+// How decoded messages read to people and count in statistics: pure
+// functions of an AppInfo (the renderers use these without the decoders).
+import type { AppChosenBy, AppInfo, AppName } from './types.js';
+import { clipText } from './types.js';
+import { isSockJsInfo } from './sockjs.js';
+import { isEngineIoPolling } from './engineio.js';
+
+/** Names people read: STOMP, SockJS, Socket.IO, … */
+export const APP_LABELS: Record<AppName, string> = {
+  stomp: 'STOMP',
+  sockjs: 'SockJS',
+  'engine.io': 'Engine.IO',
+  'socket.io': 'Socket.IO',
+  mqtt: 'MQTT',
+  'graphql-transport-ws': 'GraphQL',
+  'graphql-ws': 'GraphQL (graphql-ws)',
+  json: 'JSON',
+  'json-rpc': 'JSON-RPC',
+};
+
+/** "SockJS a[1 message] → STOMP SEND /app/hello {…}": a decoded message and what it carries. */
+export function appText(info: AppInfo): string {
+  const own = `${APP_LABELS[info.decoder]} ${info.summary}`;
+  return info.inner && info.inner.length > 0 ? `${own} → ${info.inner.map(appText).join('; ')}` : own;
+}
+
+/** Whose traffic a decoded message is: the application's own data, or the framework's. */
+export function appRole(info: AppInfo): string {
+  return info.user ? 'application data' : 'framework';
+}
+
+/** The application-level types a message counts as (--stats): "stomp SEND", "socket.io event "chat message"". */
+export function appKeys(info: AppInfo): string[] {
+  const keys: string[] = [];
+  switch (info.decoder) {
+    case 'stomp':
+      for (const f of info.fields.frames) keys.push(`stomp ${clipText(f.command, 24)}`);
+      break;
+    case 'mqtt':
+      for (const p of info.fields.packets) keys.push(`mqtt ${p.type}`);
+      break;
+    case 'socket.io': {
+      const ns = info.fields.namespace === '/' ? '' : ` ${clipText(info.fields.namespace, 40)}`;
+      keys.push(info.fields.event !== undefined && info.type === 'event' ? `socket.io event${ns} ${JSON.stringify(clipText(info.fields.event, 60))}` : `socket.io ${info.type}`);
+      break;
+    }
+    case 'json-rpc':
+      for (const c of info.fields.calls) keys.push(`json-rpc ${c.kind}${c.method !== undefined ? ` ${c.method}` : ''}`);
+      break;
+    default:
+      keys.push(`${info.decoder} ${info.type}`);
+  }
+  for (const i of info.inner ?? []) keys.push(...appKeys(i));
+  return keys;
+}
+
+/** How the decoder was chosen, in words: "the subprotocol", "the URL", … */
+export const CHOSEN_BY: Record<AppChosenBy, string> = { subprotocol: 'the subprotocol', url: 'the URL', content: "the messages' content", forced: 'as asked (--app)' };
+
+/**
+ * What a plain HTTP request is, when it belongs to an application
+ * protocol's transport: Engine.IO's long-polling (its URL says so), or
+ * SockJS's info request (GET <prefix>/info; sockjs-client 0.3 adds ?t=,
+ * 1.x nothing, so without it the path alone could be another /info).
+ */
+export function appHttpHint(method: string, target: string): string | null {
+  if (isEngineIoPolling(target)) return 'Engine.IO long-polling, before the upgrade to WebSocket';
+  if (method === 'GET' && isSockJsInfo(target)) {
+    return /\?t=\d+$/.test(target) ? "SockJS info request: the client asks the server's options before opening the WebSocket" : "SockJS's info request if a SockJS client sent it: the client asks the server's options before opening the WebSocket";
+  }
+  return null;
+}
