@@ -35,7 +35,8 @@ tr.sel, tr.sel:hover { background: var(--sel); }
 .layout aside#detail { display: none; } .layout.with-detail aside#detail { display: block; }
 aside#detail button.close { float: right; font: inherit; }
 #frame-table td:last-child { min-width: 300px; }
-aside#detail { position: sticky; top: 52px; max-height: calc(100vh - 60px); overflow: auto; border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; background: #fcfcfd; }
+.table-wrap { overflow-x: auto; max-width: 100%; }
+aside#detail { position: sticky; top: calc(var(--header, 52px) + 8px); max-height: calc(100vh - var(--header, 52px) - 16px); overflow: auto; border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; background: #fcfcfd; }
 .pager { display: flex; gap: 8px; align-items: center; margin: 4px 0; }
 .pager button { font: inherit; }
 .ladder-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; }
@@ -77,8 +78,12 @@ a.pkt { cursor: pointer; color: #0969da; text-decoration: underline; }
   aside#detail button.close { display: none; }
   aside#detail { position: static; max-height: none; overflow: visible; border: 0; padding: 0; }
   pre.payload { max-height: none; }
-  section, tr, svg { break-inside: avoid; }
+  section, tr { break-inside: avoid; }
   body { font-size: 11px; }
+  .ladder-wrap, .table-wrap { overflow: visible; border: 0; }
+  svg.ladder, svg.plot { width: 100%; height: auto; }
+  #frame-table td:last-child { min-width: 0; }
+  table { max-width: 100%; }
 }
 `;
 
@@ -360,7 +365,7 @@ export const HTML_SCRIPT = String.raw`
       tr.onclick = function () { selectFrame(f.index); };
       body.appendChild(tr);
     });
-    framesBox.appendChild(el('table', { id: 'frame-table' }, [el('thead', null, head), body]));
+    framesBox.appendChild(el('div', { class: 'table-wrap' }, el('table', { id: 'frame-table' }, [el('thead', null, head), body])));
     if (!c.frames.length) framesBox.appendChild(el('p', { class: 'muted' }, c.websocket ? 'No WebSocket frame.' : 'Not a WebSocket connection.'));
   }
 
@@ -709,6 +714,10 @@ export const HTML_SCRIPT = String.raw`
 
   if (end) document.title = 'wsdissect — ' + shown(end.capture.file);
   renderHeader();
+  // the detail pane sticks below the header, whose height depends on how its controls wrap
+  function headerHeight() { document.documentElement.style.setProperty('--header', top.offsetHeight + 'px'); }
+  headerHeight();
+  window.addEventListener('resize', headerHeight);
   renderOverview();
   renderConnection();
   document.body.setAttribute('data-render-ms', String(Math.round(performance.now() - started)));
