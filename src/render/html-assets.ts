@@ -227,7 +227,8 @@ export const HTML_SCRIPT = String.raw`
       el('dt', null, 'Diagnostics'), el('dd', { id: 'severity-counts' }, ['error', 'warning', 'info'].map(function (k) { return el('span', null, [el('span', { class: 'badge ' + k }, k), ' ' + s.diagnostics[k] + '  ']); })),
       el('dt', null, 'Made by'), el('dd', null, end.tool.name + ' ' + end.tool.version + (end.maxPayload !== null ? '; payloads cut to ' + end.maxPayload + ' bytes (--max-payload)' : '')),
     ]));
-    var rows = conns.map(function (cn, i) {
+    var MAX_ROWS = 2000;
+    var rows = conns.slice(0, MAX_ROWS).map(function (cn, i) {
       var d = cn.counts.diagnostics;
       var tr = el('tr', { class: 'clickable' + (i === state.conn ? ' sel' : ''), 'data-conn': i }, [
         el('td', { class: 'num' }, cn.id), el('td', { class: 'mono' }, ep(cn.client)), el('td', { class: 'mono' }, ep(cn.server)),
@@ -240,9 +241,8 @@ export const HTML_SCRIPT = String.raw`
     });
     var head = el('tr', null, ['#', 'Client', 'Server', 'WebSocket', 'Application', 'Verdict', 'Frames', 'Messages', 'Errors', 'Warnings', 'Info'].map(function (h) { return el('th', null, h); }));
     overview.appendChild(el('h3', null, 'Connections'));
-    var shownRows = rows.slice(0, 2000);
-    overview.appendChild(el('table', { id: 'connections' }, [el('thead', null, head), el('tbody', null, shownRows)]));
-    if (rows.length > shownRows.length) overview.appendChild(el('p', { class: 'muted' }, (rows.length - shownRows.length) + ' more connections: pick one by number above.'));
+    overview.appendChild(el('div', { class: 'table-wrap' }, el('table', { id: 'connections' }, [el('thead', null, head), el('tbody', null, rows)])));
+    if (conns.length > rows.length) overview.appendChild(el('p', { class: 'muted' }, (conns.length - rows.length) + ' more connections: pick one by number above.'));
     var capDiags = end.diagnostics.filter(severityOn);
     if (capDiags.length) {
       overview.appendChild(el('h3', null, 'Capture diagnostics'));
