@@ -12,12 +12,25 @@ import { Progress } from './render/progress.js';
 import type { TerminalOptions } from './render/terminal.js';
 import type { AnalysisSink, Phase, Side } from './model.js';
 import { stat } from 'node:fs/promises';
-import { createWriteStream, openSync } from 'node:fs';
+import { createWriteStream, openSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { HtmlSink } from './render/html.js';
 import { errnoReason } from './capture/reader.js';
 import type { FailOn } from './render/check.js';
 import { VERSION } from './version.js';
 import { isKnownCode } from './codes.js';
+
+/** Whether two paths name the same file (the second may not exist yet). */
+function sameFile(a: string, b: string): boolean {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  return real(a) === real(b);
+}
 
 /** The --ignore codes, each checked: a misspelt one would silently ignore nothing. */
 function ignoreSet(v: unknown): Set<string> {
@@ -291,10 +304,18 @@ async function main(): Promise<number> {
         const html = argv.html !== undefined ? argv.html || '-' : argv.format === 'html' ? '-' : null;
         const ndjson = argv.ndjson || argv.format === 'ndjson';
         const json = argv.json || argv.format === 'json';
+        // the report is written to a file beside its destination and renamed when whole: an unreadable
+        // capture leaves no report, an interrupted analysis its .part file (which opens and says it is cut short)
+        let partial: string | null = null;
         if (html !== null && html !== '-') {
-          // the report's file is opened first: a path that cannot be written fails before the analysis
+          if (capture !== '-' && sameFile(capture, html)) {
+            process.stderr.write(`wsdissect: ${html}: is the capture being read; the report needs another name\n`);
+            status = 2;
+            return;
+          }
+          partial = join(dirname(html), `.${basename(html)}.${process.pid}.part`);
           try {
-            out.stream = createWriteStream('', { fd: openSync(html, 'w') });
+            out.stream = createWriteStream('', { fd: openSync(partial, 'w') });
           } catch (err) {
             process.stderr.write(`wsdissect: ${html}: ${errnoReason(err as NodeJS.ErrnoException)}\n`);
             status = 2;
@@ -303,13 +324,19 @@ async function main(): Promise<number> {
         }
         const sink = (w: Write): AnalysisSink =>
           html !== null ? new HtmlSink(w, { maxPayload }) : ndjson ? new NdjsonSink(w, { maxPayload }) : json ? new JsonSink(w, { maxPayload }) : argv.summary ? new SummarySink(w, opts) : new TerminalSink(w, opts, views);
-        status = await run(capture, sink, analyzer, ignoreSet(argv.ignore), failOn, selectionOf(argv));
-        if (out.stream !== process.stdout) {
-          const file = out.stream;
-          await new Promise<void>((resolve, reject) => {
-            file.on('error', reject);
-            file.end(resolve);
-          });
+        try {
+          status = await run(capture, sink, analyzer, ignoreSet(argv.ignore), failOn, selectionOf(argv));
+        } finally {
+          if (partial !== null) {
+            const file = out.stream;
+            await new Promise<void>((resolve, reject) => {
+              file.on('error', reject);
+              file.end(resolve);
+            });
+            // an unreadable capture (status 2) makes no report
+            if (status === 2) rmSync(partial, { force: true });
+            else renameSync(partial, html!);
+          }
         }
       },
     )

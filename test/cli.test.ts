@@ -1,6 +1,6 @@
 // The command as a user runs it: built by `npm install` (prepare) or `npm run build`.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { errnoReason } from '../src/capture/reader.js';
@@ -160,6 +160,19 @@ describe('wsdissect', () => {
     const r = run([TEXTBOOK, '--html', join(dir, 'no-such-dir', 'r.html')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`wsdissect: ${join(dir, 'no-such-dir', 'r.html')}: ${errnoReason(Object.assign(new Error('x'), { code: 'ENOENT' }))}\n`);
+  });
+
+  it('never writes the report over the capture, and leaves no report for an unreadable one', () => {
+    const cap = join(dir, 'self.pcap');
+    writeFileSync(cap, readFileSync(TEXTBOOK));
+    const r = run([cap, '--html', cap]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`wsdissect: ${cap}: is the capture being read; the report needs another name\n`);
+    expect(readFileSync(cap).equals(readFileSync(TEXTBOOK))).toBe(true);
+    const out = join(dir, 'none.html');
+    expect(run([join(dir, 'missing.pcap'), '--html', out]).status).toBe(2);
+    expect(() => statSync(out)).toThrow();
+    expect(readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 
   it('refuses bad arguments with exit status 2', () => {

@@ -53,6 +53,9 @@ interface JsonFrame {
   maskingKey: string | null;
   payloadLength: number | string;
   payload?: Payload;
+  rsv1: boolean;
+  complete: boolean;
+  missingBytes: number;
 }
 interface JsonConnection {
   id: number;
@@ -92,14 +95,18 @@ function tcpPayload(file: string, n: number): Buffer {
   throw new Error(`${file} has no packet ${n}`);
 }
 
-/** Control and bidirectional characters: a report must never put one in the page as is. */
-const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/; // eslint-disable-line no-control-regex
+/**
+ * What a report must never put in the page as is, by Unicode category, not
+ * by the report's own list: controls (Cc) but newline and tab, format
+ * characters (Cf: bidi, zero-width, tags, …), line and paragraph separators.
+ */
+const RAW_CONTROL = /(?![\n\t])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
-/** Text as the report shows it: each control or bidirectional character as its escape, \xNN or \uNNNN. */
+/** Text as the report shows it: C0 controls and DEL as \xNN, the others as \u{N}. */
 function shownAsText(s: string): string {
-  return s.replace(new RegExp(RAW_CONTROL.source, 'g'), (c) => {
-    const n = c.charCodeAt(0);
-    return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  return s.replace(new RegExp(RAW_CONTROL.source, 'gu'), (c) => {
+    const n = c.codePointAt(0)!;
+    return n < 0x20 || n === 0x7f ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u{${n.toString(16)}}`;
   });
 }
 
@@ -120,9 +127,9 @@ interface Opened {
 }
 
 /** Writes the report of `capture` into the temporary directory. */
-function report(capture: string, name: string): string {
+function report(capture: string, name: string, args: string[] = []): string {
   const out = join(dir, name);
-  execFileSync(process.execPath, ['dist/cli.js', capture, '--html', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(process.execPath, ['dist/cli.js', capture, '--html', out, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   return out;
 }
 
@@ -140,7 +147,8 @@ async function open(file: string): Promise<Opened> {
   page.on('request', (r) => requests.push(r.url()));
   const url = pathToFileURL(file).href;
   await page.goto(url);
-  await page.waitForFunction('document.body.dataset.ready === "true"', undefined, { timeout: TIMEOUT });
+  // (a selector, not a function: the page's policy allows no evaluated script)
+  await page.waitForSelector('body[data-ready="true"]', { timeout: TIMEOUT, state: 'attached' });
   return { page, url, errors, requests };
 }
 
@@ -468,13 +476,130 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
       await page.locator('#frame-table tr[data-frame="1"]').click();
       expect(await text(page, '#frame-payload pre.text')).toBe(markup);
       await page.locator('#frame-table tr[data-frame="2"]').click();
-      expect(await text(page, '#frame-fields')).toContain(`1000 "${markup}"`);
+      expect(await text(page, '#frame-fields')).toContain(`1000 Normal Closure, reason "${markup}"`);
       await expectNoInjection(page);
       expectQuiet(o);
     });
   });
 
   // ------------------------------------------------------------------- print
+  it('draws the 16-bit and 64-bit length forms in the bit diagram (ws_large_binary.pcap)', async () => {
+    const conn = selectedAtLoad(exportJson('captures/ws_large_binary.pcap'))!;
+    const o = await open(report('captures/ws_large_binary.pcap', 'large.html'));
+    const { page } = o;
+    const big = conn.frames.find((f) => f.payloadLength === 100000)!;
+    await page.locator(`#frame-table tr[data-frame="${big.index}"]`).click();
+    const bits = await text(page, '#bit-diagram');
+    expect(bits).toContain('payload len 127');
+    expect(bits).toContain('extended payload length 100000');
+    // the bit cells in order: 127 in 7 bits, then 100000 in 64 (split over two rows), then the key
+    const cells = (await page.locator('#bit-diagram td.mono').allTextContents()).join('').replace(/\s/g, '');
+    expect(cells).toContain(`1111111${(100000).toString(2).padStart(64, '0')}`);
+    const mid = conn.frames.find((f) => f.payloadLength === 3000)!;
+    await page.locator(`#frame-table tr[data-frame="${mid.index}"]`).click();
+    expect(await text(page, '#bit-diagram')).toContain('payload len 126');
+    expect(await text(page, '#bit-diagram')).toContain('extended payload length 3000');
+    expectQuiet(o);
+  });
+
+  it('shows a Close frame\'s body, code name and masking (ws_echo.pcap)', async () => {
+    const conn = selectedAtLoad(exportJson('captures/ws_echo.pcap'))!;
+    const close = conn.frames.find((f) => f.opcode === 8 && f.masked)!;
+    const o = await open(report('captures/ws_echo.pcap', 'close.html'));
+    const { page } = o;
+    await page.locator(`#frame-table tr[data-frame="${close.index}"]`).click();
+    expect(await text(page, '#frame-fields')).toContain('1000 Normal Closure, reason "bye"');
+    // 03 e8 'b' 'y' 'e' unmasked
+    const rows = await page.locator('#mask-table tr').allTextContents();
+    expect(rows.join(' ')).toContain('03 e8 62 79 65');
+    expect(await text(page, '#frame-payload')).not.toContain('left out');
+    expectQuiet(o);
+  });
+
+  it('keeps a compressed frame apart from its inflated message (ws_deflate_takeover.pcap)', async () => {
+    const conn = selectedAtLoad(exportJson('captures/ws_deflate_takeover.pcap'))!;
+    const f = conn.frames.find((x) => x.rsv1 && x.opcode === 1 && x.fin)!;
+    const o = await open(report('captures/ws_deflate_takeover.pcap', 'deflate.html'));
+    const { page } = o;
+    await page.locator(`#frame-table tr[data-frame="${f.index}"]`).click();
+    expect(await text(page, '#detail')).toContain('Payload (compressed, as on the wire)');
+    expect(await page.locator('#frame-payload pre.text').count()).toBe(0);
+    expect(await text(page, '#message-payload pre.text')).toContain('heartbeat 1: the quick brown fox');
+    expectQuiet(o);
+  });
+
+  it('says which bytes the capture lost, and draws no masking for them (capture.truncated-packet.pcap)', async () => {
+    const conn = selectedAtLoad(exportJson('captures/violations/capture.truncated-packet.pcap'))!;
+    const f = conn.frames.find((x) => !x.complete && (x.missingBytes ?? 0) > 0)!;
+    const o = await open(report('captures/violations/capture.truncated-packet.pcap', 'lost.html'));
+    const { page } = o;
+    await page.locator(`#frame-table tr[data-frame="${f.index}"]`).click();
+    expect(await text(page, '#frame-fields')).toContain(`${f.missingBytes} bytes never captured (capture loss)`);
+    expect(await text(page, '#frame-payload')).toContain('Bytes the capture lost are shown as 00');
+    expect(await page.locator('#mask-table').count()).toBe(0);
+    expectQuiet(o);
+  });
+
+  it('gives the handshake verdict the terminal gives, without an Accept too', async () => {
+    const o = await open(report('captures/violations/handshake.accept-missing.pcap', 'noaccept.html'));
+    expect(await text(o.page, '#handshake-verdict')).toBe('✘ upgraded without a Sec-WebSocket-Accept the client could check');
+    expectQuiet(o);
+  });
+
+  it('leaves payloads out with --max-payload 0, and says so', async () => {
+    const o = await open(report('captures/ws_echo.pcap', 'nopayload.html', ['--max-payload', '0']));
+    await o.page.locator('#frame-table tr[data-frame="0"]').click();
+    expect(await text(o.page, '#frame-payload')).toContain('Payload left out (--max-payload 0).');
+    expectQuiet(o);
+  });
+
+  it('lays JSON out as sent: big numbers, decimals, repeated keys and escapes kept', async () => {
+    const json = '{"id":12345678901234567890,"v":1.50,"a":1,"a":2,"s":"\\u003c"}';
+    const conv = new Conversation().handshake().send('client', upgradeRequest()).ack('server').send('server', upgradeResponse()).send('server', wsFrame({ opcode: 1, payload: Buffer.from(json) }));
+    const capture = join(dir, 'json.pcap');
+    writeFileSync(capture, conv.pcap());
+    const o = await open(report(capture, 'json.html'));
+    await o.page.locator('#frame-table tr[data-frame="0"]').click();
+    const shown = await text(o.page, '#frame-payload pre.text');
+    expect(shown).toBe('{\n  "id": 12345678901234567890,\n  "v": 1.50,\n  "a": 1,\n  "a": 2,\n  "s": "\\u003c"\n}');
+    expectQuiet(o);
+  });
+
+  it('opens a report cut short (an interrupted analysis) and says it is incomplete', async () => {
+    const whole = readFileSync(report('captures/ws_echo.pcap', 'whole.html'), 'utf8');
+    const cut = join(dir, 'cut.html');
+    writeFileSync(cut, whole.slice(0, whole.indexOf('data-kind="end"') - 40));
+    const o = await open(cut);
+    expect(await text(o.page, '#overview')).toContain('The report is incomplete');
+    expect(await o.page.locator('#ladder-svg g.row').count()).toBeGreaterThan(0);
+    expectQuiet(o);
+  });
+
+  it('moves to the nearest visible frame when the selected one is filtered out', async () => {
+    const o = await open(report('captures/ws_echo.pcap', 'filter-step.html'));
+    const { page } = o;
+    await page.locator('#frame-table tr[data-frame="4"]').click();
+    await page.locator('#f-sender').selectOption('server');
+    // frame 4 is the client's: j goes to the server's next one, not back to the first
+    await page.locator('body').press('j');
+    const sel = Number(await page.locator('#frame-table tr.sel').getAttribute('data-frame'));
+    expect(sel).toBeGreaterThan(4);
+    expectQuiet(o);
+  });
+
+  it('opens the report of every violation and hostile capture without a script error', { timeout: 600_000 }, async () => {
+    const files = [...readdirSync('captures/violations').filter((f) => f.endsWith('.pcap')).map((f) => `captures/violations/${f}`), 'captures/hostile/escapes.pcap', 'captures/hostile/frame_2e63.pcap', 'captures/hostile/inflate_bomb.pcap'];
+    for (const [i, file] of files.entries()) {
+      const o = await open(report(file, `all-${i}.html`));
+      // a frame of each, when there is one
+      const first = o.page.locator('#frame-table tr[data-frame]').first();
+      if ((await first.count()) > 0) await first.click();
+      expect(o.errors, file).toEqual([]);
+      expect(o.requests, file).toEqual([o.url]);
+      await o.page.close();
+    }
+  });
+
   it('prints without the controls, to a PDF', async () => {
     const o = await open(report('captures/ws_echo.pcap', 'ws_echo.html'));
     const { page } = o;
@@ -482,7 +607,9 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
     await expect(page.locator('#controls').isVisible()).resolves.toBe(true);
     await page.emulateMedia({ media: 'print' });
     await expect(page.locator('#controls').isVisible()).resolves.toBe(false);
-    await expect(page.locator('#ladder .pager').isVisible()).resolves.toBe(false);
+    // the page buttons go; what the page shows of how many stays
+    await expect(page.locator('#ladder .pager button').first().isVisible()).resolves.toBe(false);
+    await expect(page.locator('#ladder .pager .count').isVisible()).resolves.toBe(true);
     await expect(page.locator('#ladder-svg').isVisible()).resolves.toBe(true);
     await expect(page.locator('#detail').isVisible()).resolves.toBe(true);
     const path = join(dir, 'ws_echo.pdf');

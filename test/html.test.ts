@@ -3,6 +3,7 @@
 // export, nothing fetched from anywhere, and nothing from a capture written
 // as markup. test/html-browser.test.ts opens the reports in Chromium.
 import { readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture } from '../src/index.js';
@@ -50,7 +51,7 @@ describe.each(CAPTURES)('%s', (path) => {
     for (const c of conns) {
       const j = doc.connections.find((x) => x['id'] === c['id'])!;
       // the same frame objects, with the walkthrough's words for each
-      expect((c['frames'] as Record<string, unknown>[]).map(({ summary: _s, ...f }) => f)).toEqual(j['frames']);
+      expect((c['frames'] as Record<string, unknown>[]).map(({ summary: _s, closeBody: _b, closeName: _n, ...f }) => f)).toEqual(j['frames']);
       expect((c['frames'] as { summary: unknown }[]).every((f) => typeof f.summary === 'string')).toBe(true);
       expect(c['messages']).toEqual(j['messages']);
       expect(c['timeline']).toEqual(j['timeline']);
@@ -61,6 +62,10 @@ describe.each(CAPTURES)('%s', (path) => {
     // self-contained: no attribute that loads anything, and a policy that forbids it
     expect(html).not.toMatch(/\s(src|href)\s*=/i);
     expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none';`);
+    // the policy allows one script: the page's own, by its hash
+    const hash = /script-src 'sha256-([A-Za-z0-9+/=]+)'/.exec(html)![1];
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1]!;
+    expect(createHash('sha256').update(script).digest('base64')).toBe(hash);
     expect(html.startsWith('<!DOCTYPE html>\n')).toBe(true);
     expect(html.trimEnd().endsWith('</html>')).toBe(true);
   });

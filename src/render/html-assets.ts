@@ -31,7 +31,7 @@ tr.sel, tr.sel:hover { background: var(--sel); }
 .from-client { color: var(--client); } .from-server { color: var(--server); }
 .muted { color: var(--muted); }
 .layout { display: grid; grid-template-columns: minmax(0, 1fr); gap: 16px; align-items: start; }
-.layout.with-detail { grid-template-columns: minmax(0, 1.4fr) minmax(340px, 1fr); }
+.layout.with-detail { grid-template-columns: minmax(0, 1fr) minmax(420px, 1fr); }
 .layout aside#detail { display: none; } .layout.with-detail aside#detail { display: block; }
 aside#detail button.close { float: right; font: inherit; }
 #frame-table td:last-child { min-width: 300px; }
@@ -57,6 +57,8 @@ table.bits { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 1
 table.bits td { text-align: center; padding: 1px 2px; min-width: 14px; }
 table.bits td.field { background: #f6f8fa; }
 table.bits th { font-weight: 400; color: var(--muted); padding: 0 2px; }
+pre.payload.hex { white-space: pre; overflow-x: auto; }
+#frame-table tr, #connection, h2, h3 { scroll-margin-top: calc(var(--header, 52px) + 8px); }
 pre.payload { white-space: pre-wrap; word-break: break-all; background: #f6f8fa; border: 1px solid var(--line); padding: 6px; max-height: 320px; overflow: auto; margin: 4px 0; }
 table.hex td { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; border: 0; padding: 0 6px; white-space: pre; }
 table.hex th { border: 0; }
@@ -72,7 +74,7 @@ svg.plot .axis { stroke: #8c959f; } svg.plot .grid { stroke: #eaeef2; }
 .noscript { padding: 16px; font-weight: 600; }
 a.pkt { cursor: pointer; color: #0969da; text-decoration: underline; }
 @media print {
-  header.top .controls, .pager, .help { display: none !important; }
+  header.top .controls, .pager button, .help, aside#detail button.close { display: none !important; }
   header.top { position: static; }
   .layout, .layout.with-detail { display: block; }
   aside#detail button.close { display: none; }
@@ -110,11 +112,43 @@ export const HTML_SCRIPT = String.raw`
 
   // ---------------------------------------------------------------- helpers
   /** Control and bidirectional characters from a capture, made visible (never interpreted). */
+  var CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
   function shown(s) {
-    return String(s).replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, function (c) {
-      var h = c.charCodeAt(0).toString(16);
-      return c.charCodeAt(0) < 0x100 ? '\\x' + ('0' + h).slice(-2) : '\\u' + ('000' + h).slice(-4);
-    });
+    // C0 controls but newline and tab as \xNN, the hidden characters (HIDDEN, as the terminal's sanitize has them) as \u{N}
+    return String(s).replace(CONTROL, function (c) { return '\\x' + ('0' + c.charCodeAt(0).toString(16)).slice(-2); })
+      .replace(HIDDEN, function (c) { return '\\u{' + c.codePointAt(0).toString(16) + '}'; });
+  }
+  function isoTime(ts) {
+    // a timestamp past a Date's range (a damaged or crafted capture) shows as seconds
+    var d = new Date(ts * 1000);
+    return isFinite(d.getTime()) ? d.toISOString() : ts + ' s since 1970';
+  }
+  function minMax(list) {
+    var lo = Infinity, hi = -Infinity;
+    for (var i = 0; i < list.length; i++) { if (list[i] < lo) lo = list[i]; if (list[i] > hi) hi = list[i]; }
+    return [lo, hi];
+  }
+  function sizeLabel(n) { return n >= 1e9 ? n / 1e9 + 'G' : n >= 1e6 ? n / 1e6 + 'M' : n >= 1e3 ? n / 1e3 + 'k' : String(n); }
+  /** JSON re-indented as sent (numbers, escapes and repeated keys kept): only white space outside strings changes. */
+  function layOut(text) {
+    var out = '', depth = 0, inStr = false, esc = false;
+    function nl() { out += '\n' + Array(depth + 1).join('  '); }
+    for (var i = 0; i < text.length; i++) {
+      var ch = text.charAt(i);
+      if (inStr) { out += ch; if (esc) esc = false; else if (ch === '\\') esc = true; else if (ch === '"') inStr = false; continue; }
+      if (ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t') continue;
+      if (ch === '"') { inStr = true; out += ch; }
+      else if (ch === '{' || ch === '[') {
+        var close = ch === '{' ? '}' : ']';
+        var j = i + 1; while (j < text.length && /\s/.test(text.charAt(j))) j++;
+        if (text.charAt(j) === close) { out += ch + close; i = j; continue; }
+        depth++; out += ch; nl();
+      } else if (ch === '}' || ch === ']') { depth--; nl(); out += ch; }
+      else if (ch === ',') { out += ch; nl(); }
+      else if (ch === ':') out += ': ';
+      else out += ch;
+    }
+    return out;
   }
   function clip(s, n) { s = String(s); return s.length > n ? s.slice(0, n - 1) + '…' : s; }
   function el(tag, attrs, kids) {
@@ -154,7 +188,7 @@ export const HTML_SCRIPT = String.raw`
     var prev = el('button', { type: 'button', 'data-role': 'prev' }, '◀'), next = el('button', { type: 'button', 'data-role': 'next' }, '▶');
     prev.disabled = page <= 0; next.disabled = page >= pages - 1;
     prev.onclick = function () { go(page - 1); }; next.onclick = function () { go(page + 1); };
-    return el('div', { class: 'pager' }, [prev, el('span', null, what + ' ' + from + '–' + to + ' of ' + total + (pages > 1 ? ' (page ' + (page + 1) + ' of ' + pages + ')' : '')), next]);
+    return el('div', { class: 'pager' }, [prev, el('span', { class: 'count' }, total === 0 ? 'No ' + what.toLowerCase() : what + ' ' + from + '–' + to + ' of ' + total + (pages > 1 ? ' (page ' + (page + 1) + ' of ' + pages + ')' : '')), next]);
   }
   function conn() { return conns[state.conn]; }
   function severityOn(d) { return state.severities[d.severity]; }
@@ -186,17 +220,17 @@ export const HTML_SCRIPT = String.raw`
       conns.forEach(function (c, i) { var o = el('option', { value: i }, 'Connection ' + c.id + (c.websocket ? '' : ' (not WebSocket)')); if (i === state.conn) o.selected = true; pick.appendChild(o); });
       pick.onchange = function () { selectConn(Number(pick.value)); };
     } else {
-      pick = el('input', { id: 'f-conn', type: 'number', min: 0, max: conns.length - 1, value: state.conn, 'aria-label': 'connection index' });
-      pick.onchange = function () { var v = Number(pick.value); if (v >= 0 && v < conns.length) selectConn(v); };
+      pick = el('input', { id: 'f-conn', type: 'number', min: 0, value: conns[state.conn] ? conns[state.conn].id : 0, 'aria-label': 'connection number' });
+      pick.onchange = function () { var v = Number(pick.value); var i = conns.findIndex(function (c) { return c.id === v; }); if (i >= 0) selectConn(i); };
     }
     controls.appendChild(el('label', null, ['Connection ', pick]));
     var sender = el('select', { id: 'f-sender', 'aria-label': 'sender' }, ['all', 'client', 'server'].map(function (s) { var o = el('option', { value: s }, s === 'all' ? 'both sides' : 'the ' + s); if (s === state.sender) o.selected = true; return o; }));
-    sender.onchange = function () { state.sender = sender.value; state.framePage = 0; renderFrames(); renderLadder(); };
+    sender.onchange = function () { state.sender = sender.value; state.framePage = 0; renderFrames(); renderLadder(); renderPlot(); };
     controls.appendChild(el('label', null, ['Sender ', sender]));
     var ops = el('fieldset', { id: 'f-opcodes' }, el('legend', null, 'Opcodes'));
     OPCLASSES.forEach(function (o) {
       var box = el('input', { type: 'checkbox', value: o, 'data-opcode': o }); box.checked = state.opcodes[o];
-      box.onchange = function () { state.opcodes[o] = box.checked; state.framePage = 0; renderFrames(); renderLadder(); };
+      box.onchange = function () { state.opcodes[o] = box.checked; state.framePage = 0; renderFrames(); renderLadder(); renderPlot(); };
       ops.appendChild(el('label', null, [box, o]));
     });
     controls.appendChild(ops);
@@ -207,7 +241,7 @@ export const HTML_SCRIPT = String.raw`
       sev.appendChild(el('label', null, [box, s]));
     });
     controls.appendChild(sev);
-    controls.appendChild(el('span', { class: 'help' }, 'Keys: j / ↓ next frame, k / ↑ previous, n / p next or previous connection'));
+    controls.appendChild(el('span', { class: 'help' }, 'Keys: j / ↓ next frame, k / ↑ previous (the arrows once a frame is selected), n / p next or previous connection. The sender and opcode filters apply to the frame table and the plot; the severity filter to the diagnostics and the ladder\'s marks.'));
     top.appendChild(controls);
   }
 
@@ -220,15 +254,19 @@ export const HTML_SCRIPT = String.raw`
     var first = c.firstTs, last = c.lastTs;
     overview.appendChild(el('dl', { class: 'kv', id: 'capture-facts' }, [
       el('dt', null, 'File'), el('dd', null, shown(c.file) + (c.compressed ? ' (gzip)' : '')),
-      el('dt', null, 'Format'), el('dd', null, c.format + ', link types ' + c.linkTypes.join(', ')),
+      el('dt', null, 'Format'), el('dd', null, c.format + ', ' + (end.linkTypeNames || c.linkTypes).join(', ')),
       el('dt', null, 'Packets'), el('dd', null, c.packets + ' packets, ' + c.bytes + ' bytes'),
-      el('dt', null, 'Time'), el('dd', null, first === null ? '—' : new Date(first * 1000).toISOString() + ', ' + (last - first).toFixed(6) + ' s'),
-      el('dt', null, 'Connections'), el('dd', null, s.connections + ' TCP connections, ' + s.websocketConnections + ' WebSocket; ' + s.frames + ' frames, ' + s.messages + ' messages'),
+      el('dt', null, 'Time'), el('dd', null, first === null ? '—' : isoTime(first) + ', ' + (last - first).toFixed(6) + ' s'),
+      el('dt', null, 'Connections'), el('dd', null, plural(s.connections, 'TCP connection') + ', ' + s.websocketConnections + ' WebSocket; ' + plural(s.frames, 'frame') + ', ' + plural(s.messages, 'message')),
       el('dt', null, 'Diagnostics'), el('dd', { id: 'severity-counts' }, ['error', 'warning', 'info'].map(function (k) { return el('span', null, [el('span', { class: 'badge ' + k }, k), ' ' + s.diagnostics[k] + '  ']); })),
       el('dt', null, 'Made by'), el('dd', null, end.tool.name + ' ' + end.tool.version + (end.maxPayload !== null ? '; payloads cut to ' + end.maxPayload + ' bytes (--max-payload)' : '')),
     ]));
     var MAX_ROWS = 2000;
-    var rows = conns.slice(0, MAX_ROWS).map(function (cn, i) {
+    // past the rows shown, the WebSocket connections come first: they are what a report is for
+    var order = conns.map(function (cn, i) { return i; });
+    if (conns.length > MAX_ROWS) order.sort(function (a, b) { return (conns[b].websocket ? 1 : 0) - (conns[a].websocket ? 1 : 0) || a - b; });
+    var rows = order.slice(0, MAX_ROWS).map(function (i) {
+      var cn = conns[i];
       var d = cn.counts.diagnostics;
       var tr = el('tr', { class: 'clickable' + (i === state.conn ? ' sel' : ''), 'data-conn': i }, [
         el('td', { class: 'num' }, cn.id), el('td', { class: 'mono' }, ep(cn.client)), el('td', { class: 'mono' }, ep(cn.server)),
@@ -242,11 +280,11 @@ export const HTML_SCRIPT = String.raw`
     var head = el('tr', null, ['#', 'Client', 'Server', 'WebSocket', 'Application', 'Verdict', 'Frames', 'Messages', 'Errors', 'Warnings', 'Info'].map(function (h) { return el('th', null, h); }));
     overview.appendChild(el('h3', null, 'Connections'));
     overview.appendChild(el('div', { class: 'table-wrap' }, el('table', { id: 'connections' }, [el('thead', null, head), el('tbody', null, rows)])));
-    if (conns.length > rows.length) overview.appendChild(el('p', { class: 'muted' }, (conns.length - rows.length) + ' more connections: pick one by number above.'));
+    if (conns.length > rows.length) overview.appendChild(el('p', { class: 'muted' }, (conns.length - rows.length) + ' more connections (WebSocket ones are listed first): pick one by its number above.'));
     var capDiags = end.diagnostics.filter(severityOn);
     if (capDiags.length) {
       overview.appendChild(el('h3', null, 'Capture diagnostics'));
-      overview.appendChild(el('ul', { id: 'capture-diagnostics' }, capDiags.map(function (d) { return diagItem(d, null); })));
+      overview.appendChild(el('ul', { id: 'capture-diagnostics' }, capDiags.slice(0, 1000).map(function (d) { return diagItem(d, null); })));
     }
   }
 
@@ -287,7 +325,7 @@ export const HTML_SCRIPT = String.raw`
   function diagsAt(c, packet) { return c.diagnostics.filter(function (d) { return d.packet === packet && severityOn(d); }); }
 
   // ---------------------------------------------------------------- ladder
-  var ROW = 22, TOPY = 34, CX = 218, SX = 388, TX = 400;
+  var ROW = 22, TOPY = 36, CX = 218, SX = 388, TX = 400;
   function renderLadder() {
     if (!ladderBox) return;
     clear(ladderBox);
@@ -315,10 +353,13 @@ export const HTML_SCRIPT = String.raw`
       s.appendChild(sv('text', { class: 'phase-label', x: CX - 12, y: TOPY + i * ROW + 15, 'text-anchor': 'end' }, rows[i].phase));
       i = j + 1;
     }
-    s.appendChild(sv('text', { x: CX, y: 16, 'text-anchor': 'middle' }, 'client ' + ep(c.client)));
-    s.appendChild(sv('text', { x: SX, y: 16, 'text-anchor': 'middle' }, 'server ' + ep(c.server)));
-    s.appendChild(sv('line', { class: 'lifeline', x1: CX, y1: 22, x2: CX, y2: h - 4 }));
-    s.appendChild(sv('line', { class: 'lifeline', x1: SX, y1: 22, x2: SX, y2: h - 4 }));
+    // each end's name over its lifeline, its address under the client's and to the right of the server's (IPv6 addresses are long)
+    s.appendChild(sv('text', { x: CX, y: 12, 'text-anchor': 'middle' }, 'client'));
+    s.appendChild(sv('text', { x: CX - 6, y: 26, 'text-anchor': 'end', class: 'muted' }, clip(ep(c.client), 46)));
+    s.appendChild(sv('text', { x: SX, y: 12, 'text-anchor': 'middle' }, 'server'));
+    s.appendChild(sv('text', { x: SX + 6, y: 26, class: 'muted' }, clip(ep(c.server), 60)));
+    s.appendChild(sv('line', { class: 'lifeline', x1: CX, y1: 16, x2: CX, y2: h - 4 }));
+    s.appendChild(sv('line', { class: 'lifeline', x1: SX, y1: 16, x2: SX, y2: h - 4 }));
     rows.forEach(function (e, k) {
       var y = TOPY + k * ROW + ROW / 2;
       // a packet with TCP flags only (an ACK) is drawn lighter than one that carries something
@@ -392,7 +433,7 @@ export const HTML_SCRIPT = String.raw`
       var rest = fd.bits, first = true;
       while (rest.length) {
         var take = Math.min(32 - used, rest.length);
-        row.appendChild(el('td', { colspan: take, class: 'mono' }, rest.slice(0, take).join(take > 16 ? '' : ' ')));
+        row.appendChild(el('td', { colspan: take, class: 'mono' }, rest.slice(0, take).join(' ')));
         labels.appendChild(el('td', { colspan: take, class: 'field' }, first ? fd.name : '(' + fd.name.split(' ')[0] + ' cont.)'));
         rest = rest.slice(take); first = false; used += take;
         if (used === 32) { table.appendChild(row); table.appendChild(labels); row = el('tr'); labels = el('tr'); used = 0; }
@@ -426,17 +467,20 @@ export const HTML_SCRIPT = String.raw`
       var keys = Array.prototype.map.call(plain, function (b, k) { return hx(key[(o + k) % 4]); }).join(' ');
       t.appendChild(el('tr', null, [el('td', null, ('0000' + o.toString(16)).slice(-4)), el('td', null, masked), el('td', { class: 'muted' }, keys), el('td', null, Array.prototype.map.call(plain, hx).join(' '))]));
     }
+    if (bytes.length > 64) t.appendChild(el('tr', null, el('td', { colspan: 4, class: 'muted' }, 'the first 64 of ' + bytes.length + ' bytes shown; each byte is unmasked with the key byte of its offset modulo 4')));
     return t;
   }
 
-  function payloadView(p, total, asText, id) {
+  /** A payload as text (JSON laid out), then as bytes. lost: bytes the capture never had, shown as 00. */
+  function payloadView(p, total, asText, id, lost) {
     var box = el('div', { id: id });
-    if (!p) { box.appendChild(el('p', { class: 'muted' }, total > 0 ? 'Payload left out (--max-payload 0).' : 'No payload.')); return box; }
+    if (!p) { box.appendChild(el('p', { class: 'muted' }, String(total) !== '0' ? 'Payload left out (--max-payload 0).' : 'No payload.')); return box; }
     var bytes = bytesOf(p);
-    if (p.truncated) box.appendChild(el('p', { class: 'muted' }, 'The first ' + bytes.length + ' of ' + total + ' bytes (--max-payload).'));
+    if (lost) box.appendChild(el('p', { class: 'muted' }, lost));
+    if (p.truncated) box.appendChild(el('p', { class: 'muted' }, 'The first ' + bytes.length + ' of ' + total + ' bytes' + (end && end.maxPayload !== null && bytes.length >= end.maxPayload ? ' (--max-payload).' : ' (the rest was not captured or not held).')));
     if (asText && p.text !== undefined) {
       var pretty = null;
-      if (!p.truncated && /^\s*[\[{]/.test(p.text)) { try { pretty = JSON.stringify(JSON.parse(p.text), null, 2); } catch (e) { pretty = null; } }
+      if (!p.truncated && /^\s*[\[{]/.test(p.text)) { try { JSON.parse(p.text); pretty = layOut(p.text); } catch (e) { pretty = null; } }
       box.appendChild(el('div', { class: 'muted' }, pretty !== null ? 'JSON, laid out:' : 'As text:'));
       box.appendChild(el('pre', { class: 'payload text' }, shown(pretty !== null ? pretty : p.text)));
     }
@@ -448,11 +492,12 @@ export const HTML_SCRIPT = String.raw`
   function diagItem(d, onPacket) {
     var where = [];
     var li = el('li', { class: 'diag ' + d.severity, 'data-code': d.code }, [el('span', { class: 'badge ' + d.severity }, d.severity), ' ', el('code', null, d.code), ' ']);
-    if (d.packet !== null) {
-      var a = el('a', { class: 'pkt', 'data-packet': d.packet, tabindex: 0 }, 'packet ' + d.packet);
-      if (onPacket) a.onclick = function () { onPacket(d.packet); };
+    if (d.packet !== null && onPacket) {
+      var a = el('a', { class: 'pkt', 'data-packet': d.packet, tabindex: 0, role: 'link' }, 'packet ' + d.packet);
+      a.onclick = function () { onPacket(d.packet); };
+      a.onkeydown = function (ev) { if (ev.key === 'Enter') { onPacket(d.packet); ev.preventDefault(); } };
       li.appendChild(a);
-    }
+    } else if (d.packet !== null) li.appendChild(el('span', { 'data-packet': d.packet }, 'packet ' + d.packet));
     if (d.frame !== null) where.push('frame ' + d.frame);
     if (d.from) where.push(d.from);
     if (where.length) li.appendChild(el('span', { class: 'muted' }, ' (' + where.join(', ') + ')'));
@@ -480,7 +525,7 @@ export const HTML_SCRIPT = String.raw`
     detail.appendChild(bitDiagram(f));
     var msg = f.message === null ? null : c.messages.find(function (m) { return m.index === f.message; });
     var kv = [
-      ['Time', secs(f.relTs) + ' s (' + new Date(f.ts * 1000).toISOString() + ')'],
+      ['Time', secs(f.relTs) + ' s (' + isoTime(f.ts) + ')'],
       ['Packets', f.packets.join(', ') + (f.packets.length > 1 ? ' (reassembled from ' + f.packets.length + ' segments)' : '')],
       ['FIN', f.fin ? '1: the last frame of its message' : '0: more fragments follow'],
       ['RSV1 RSV2 RSV3', (f.rsv1 ? 1 : 0) + ' ' + (f.rsv2 ? 1 : 0) + ' ' + (f.rsv3 ? 1 : 0) + (f.rsv1 && msg && msg.compressed ? ' (RSV1: compressed, permessage-deflate)' : '')],
@@ -488,19 +533,22 @@ export const HTML_SCRIPT = String.raw`
       ['MASK', f.masked ? '1, key ' + f.maskingKey : '0'],
       ['Payload length', f.payloadLength + ' bytes (header ' + f.headerLength + ' bytes)'],
     ];
-    if (!f.complete) kv.push(['Incomplete', f.missingBytes + ' bytes never captured']);
-    if (f.close) kv.push(['Close', (f.close.code === null ? 'no status code' : f.close.code) + (f.close.reason ? ' "' + shown(f.close.reason) + '"' : '')]);
+    if (!f.complete) kv.push(['Incomplete', f.missingBytes > 0 ? f.missingBytes + ' bytes never captured (capture loss)' : 'the capture ended before the frame did']);
+    if (f.close) kv.push(['Close', (f.close.code === null ? (f.closeBody && f.closeBody.length === 4 ? 'a 1-byte body, no status code' : 'no status code') : f.close.code + ' ' + (f.closeName || '')) + (f.close.reason ? ', reason "' + shown(f.close.reason) + '"' : '')]);
     if (f.answers) kv.push(['Answers', 'the ping in packet ' + f.answers.packet + ', round trip ' + (f.answers.rtt * 1000).toFixed(3) + ' ms']);
     detail.appendChild(el('dl', { class: 'kv', id: 'frame-fields' }, kv.reduce(function (a, r) { a.push(el('dt', null, r[0]), el('dd', null, r[1])); return a; }, [])));
     var compressed = msg && msg.compressed;
-    var bytes = bytesOf(f.payload);
-    if (f.masked && f.maskingKey && bytes.length) {
+    // a Close frame's body is kept apart from the payloads (its code and reason are fields)
+    var payload = f.opcode === 8 && f.closeBody !== undefined ? { base64: f.closeBody } : f.payload;
+    var bytes = bytesOf(payload);
+    var lost = !f.complete && f.missingBytes > 0 ? 'Bytes the capture lost are shown as 00 (unmasked): they are not what was sent.' : null;
+    if (f.masked && f.maskingKey && bytes.length && !lost) {
       detail.appendChild(el('h3', null, 'Masking (RFC 6455 §5.3)'));
       detail.appendChild(maskTable(f, bytes));
     }
     detail.appendChild(el('h3', null, 'Payload' + (compressed ? ' (compressed, as on the wire)' : '')));
     var textual = f.opcode === 1 || f.opcode === 9 || f.opcode === 10 || (f.opcode === 0 && msg && msg.type === 'text');
-    detail.appendChild(payloadView(f.payload, Number(f.payloadLength), textual && !compressed, 'frame-payload'));
+    detail.appendChild(payloadView(payload, f.payloadLength, textual && !compressed, 'frame-payload', lost));
     if (msg) {
       detail.appendChild(el('h3', null, 'Message ' + msg.index));
       detail.appendChild(el('p', null, msg.type + ', ' + plural(msg.frames.length, 'frame') + ' (' + msg.frames.join(', ') + '), ' + msg.length + ' bytes on the wire' + (msg.compressed ? (msg.inflatedLength !== null ? ', inflated to ' + msg.inflatedLength + ' bytes' : ', not inflated') : '') + (msg.complete ? '' : ', incomplete')));
@@ -508,7 +556,7 @@ export const HTML_SCRIPT = String.raw`
         detail.appendChild(el('p', { id: 'app-summary', class: msg.app.user ? 'app-user' : 'app-framework' }, shown(appLine(msg.app)) + (msg.app.user ? ' (application data)' : ' (framework)')));
         detail.appendChild(el('pre', { class: 'payload', id: 'app-fields' }, shown(JSON.stringify(msg.app.fields, null, 2))));
       }
-      if (msg.frames[msg.frames.length - 1] === f.index) detail.appendChild(payloadView(msg.payload, msg.inflatedLength !== null ? msg.inflatedLength : Number(msg.length), msg.type === 'text' && (!msg.compressed || msg.inflatedLength !== null), 'message-payload'));
+      if (msg.frames[msg.frames.length - 1] === f.index) detail.appendChild(payloadView(msg.payload, msg.inflatedLength !== null ? msg.inflatedLength : msg.length, msg.type === 'text' && (!msg.compressed || msg.inflatedLength !== null), 'message-payload', msg.complete ? null : 'The message is incomplete.'));
     }
     var ds = c.diagnostics.filter(function (d) { return (d.frame === f.index || (d.frame === null && d.packet === f.packet)) && severityOn(d); });
     if (ds.length) {
@@ -553,7 +601,7 @@ export const HTML_SCRIPT = String.raw`
       ]));
     }
     var ok = hs.outcome === 'upgraded' && hs.acceptValid === true;
-    var verdict = hs.outcome === 'rejected' ? '✘ rejected: the server answered ' + hs.response.status : hs.outcome === 'no-response' ? '? no response to the upgrade request in this capture' : hs.acceptValid ? '✔ upgraded: the Accept matches the key' : '✘ upgraded, but the Accept does not match the key';
+    var verdict = hs.outcome === 'rejected' ? '✘ rejected: the server answered ' + hs.response.status : hs.outcome === 'no-response' ? '? no response to the upgrade request in this capture' : hs.acceptValid === true ? '✔ upgraded: the Accept matches the key' : hs.acceptValid === false ? '✘ upgraded, but the Accept does not match the key' : '✘ upgraded without a Sec-WebSocket-Accept the client could check';
     handshakeBox.appendChild(el('p', { class: ok ? 'verdict-ok' : 'verdict-bad', id: 'handshake-verdict' }, verdict));
     handshakeBox.appendChild(el('dl', { class: 'kv' }, [
       el('dt', null, 'Subprotocol'), el('dd', null, (hs.subprotocol === null ? 'none' : shown(hs.subprotocol)) + (hs.offeredSubprotocols.length ? ' (offered: ' + shown(hs.offeredSubprotocols.join(', ')) + ')' : '')),
@@ -574,22 +622,24 @@ export const HTML_SCRIPT = String.raw`
     var pts = [];
     c.messages.forEach(function (m) {
       var last = byIndex[m.frames[m.frames.length - 1]];
-      if (!last) return;
+      // the sender and opcode filters apply here too
+      if (!last || (state.sender !== 'all' && m.from !== state.sender) || !state.opcodes[m.type]) return;
       var size = m.inflatedLength !== null ? m.inflatedLength : Number(m.length);
       pts.push({ t: last.relTs, size: size, from: m.from, frame: last.index, index: m.index });
     });
-    if (!pts.length) return;
+    if (!pts.length) { plotBox.appendChild(el('p', { class: 'muted' }, 'No message of the sides and opcodes chosen.')); return; }
     var W = 900, H = 260, L = 60, R = 20, T = 16, B = 34;
-    var t0 = Math.min.apply(null, pts.map(function (p) { return p.t; })), t1 = Math.max.apply(null, pts.map(function (p) { return p.t; }));
+    var tr = minMax(pts.map(function (p) { return p.t; }));
+    var t0 = tr[0], t1 = tr[1];
     if (t1 === t0) t1 = t0 + 1;
-    var maxLog = Math.max(1, Math.ceil(Math.log10(1 + Math.max.apply(null, pts.map(function (p) { return p.size; })))));
+    var maxLog = Math.max(1, Math.ceil(Math.log10(1 + minMax(pts.map(function (p) { return p.size; }))[1])));
     function X(t) { return L + (t - t0) / (t1 - t0) * (W - L - R); }
     function Y(sz) { return T + (1 - Math.log10(1 + sz) / maxLog) * (H - T - B); }
     var s = sv('svg', { class: 'plot', id: 'plot-svg', width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': 'message sizes over time' });
     for (var k = 0; k <= maxLog; k++) {
       var y = Y(Math.pow(10, k) - 1);
       s.appendChild(sv('line', { class: 'grid', x1: L, y1: y, x2: W - R, y2: y }));
-      s.appendChild(sv('text', { x: L - 6, y: y + 4, 'text-anchor': 'end' }, k === 0 ? '0' : Math.pow(10, k) >= 1000 ? Math.pow(10, k - 3) + 'k' : String(Math.pow(10, k))));
+      s.appendChild(sv('text', { x: L - 6, y: y + 4, 'text-anchor': 'end' }, k === 0 ? '0' : sizeLabel(Math.pow(10, k))));
     }
     for (var q = 0; q <= 4; q++) {
       var t = t0 + (t1 - t0) * q / 4;
@@ -688,26 +738,40 @@ export const HTML_SCRIPT = String.raw`
     scrollToSelected();
   }
   function scrollToSelected() {
+    // scrolled to only when out of sight (below the sticky header): a scroll forces a layout
     var row = document.querySelector('#frame-table tr.sel');
-    if (row && row.scrollIntoView) row.scrollIntoView({ block: 'nearest' });
+    if (!row) return;
+    var r = row.getBoundingClientRect();
+    if (r.top < top.offsetHeight || r.bottom > window.innerHeight) row.scrollIntoView({ block: 'center' });
   }
   function selectConn(i) {
     state.conn = i; state.frame = null; state.packet = null; state.ladderPage = 0; state.framePage = 0;
-    var pick = document.getElementById('f-conn'); if (pick) pick.value = String(i);
+    var pick = document.getElementById('f-conn'); if (pick) pick.value = pick.tagName === 'SELECT' ? String(i) : String(conns[i].id);
     renderOverview(); renderConnection();
   }
   function step(delta) {
     var list = conn().frames.filter(frameVisible);
     if (!list.length) return;
     var at = list.findIndex(function (f) { return f.index === state.frame; });
-    var next = at < 0 ? (delta > 0 ? 0 : list.length - 1) : Math.min(list.length - 1, Math.max(0, at + delta));
+    var next;
+    if (at >= 0) next = Math.min(list.length - 1, Math.max(0, at + delta));
+    else if (state.frame === null) next = delta > 0 ? 0 : list.length - 1;
+    else {
+      // the selected frame is filtered out: the nearest visible one in the direction asked
+      var after = list.findIndex(function (f) { return f.index > state.frame; });
+      next = delta > 0 ? (after < 0 ? list.length - 1 : after) : (after < 0 ? list.length - 1 : Math.max(0, after - 1));
+    }
     selectFrame(list[next].index);
   }
   document.addEventListener('keydown', function (ev) {
-    var t = ev.target && ev.target.tagName;
-    if (t === 'INPUT' || t === 'SELECT' || t === 'TEXTAREA' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
-    if (ev.key === 'j' || ev.key === 'ArrowDown') { step(1); ev.preventDefault(); }
-    else if (ev.key === 'k' || ev.key === 'ArrowUp') { step(-1); ev.preventDefault(); }
+    var target = ev.target || {};
+    var t = target.tagName;
+    // typing in a field keeps its keys; a ticked box does not
+    if ((t === 'INPUT' && target.type !== 'checkbox') || t === 'SELECT' || t === 'TEXTAREA' || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    // the arrows move between frames once one is selected; before that they scroll the page
+    var arrows = state.frame !== null;
+    if (ev.key === 'j' || (arrows && ev.key === 'ArrowDown')) { step(1); ev.preventDefault(); }
+    else if (ev.key === 'k' || (arrows && ev.key === 'ArrowUp')) { step(-1); ev.preventDefault(); }
     else if (ev.key === 'n' && state.conn < conns.length - 1) selectConn(state.conn + 1);
     else if (ev.key === 'p' && state.conn > 0) selectConn(state.conn - 1);
   });

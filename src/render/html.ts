@@ -15,6 +15,21 @@ import { verdict } from './stats.js';
 import { describeFrame } from '../analyze/annotate.js';
 import { messageOf } from './lookup.js';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
+import { HIDDEN_CHARS } from '../util/text.js';
+import { closeCodeName } from '../websocket/close.js';
+import { linkTypeName } from '../link/link.js';
+import { createHash } from 'node:crypto';
+
+/**
+ * The page's script as written into the report: in the head, drawing the
+ * views once the document is read (a report cut short, by an interrupted
+ * analysis, still opens and says so), with the characters to escape shared
+ * with the terminal's sanitize.
+ */
+const PAGE_SCRIPT = `\nvar HIDDEN = new RegExp(${JSON.stringify(HIDDEN_CHARS)}, 'gu');\ndocument.addEventListener('DOMContentLoaded', function () {\n${HTML_SCRIPT}\n});\n`;
+
+/** The only script the page may run: its hash in the Content-Security-Policy (the JSON blocks are data, never run). */
+const SCRIPT_HASH = createHash('sha256').update(PAGE_SCRIPT).digest('base64');
 import type { Write } from './sinks.js';
 
 /**
@@ -63,7 +78,8 @@ export function connectionData(conn: Connection, opts: JsonOptions): Record<stri
       const msg = messageOf(conn, f.message);
       // the walkthrough's words for the frame (its message's meaning when it completes one)
       const completes = msg && msg.frames[msg.frames.length - 1] === f.index ? msg : null;
-      return { ...frameJson(f, conn, opts), summary: describeFrame(f, msg?.type ?? null, completes) };
+      const extra = f.opcode === 0x8 ? { closeBody: f.payload.toString('base64'), closeName: f.close?.code != null ? closeCodeName(f.close.code) : null } : {};
+      return { ...frameJson(f, conn, opts), ...extra, summary: describeFrame(f, msg?.type ?? null, completes) };
     }),
     messages: conn.messages.map((m) => messageJson(m, opts)),
     timeline: conn.timeline,
@@ -86,8 +102,8 @@ export class HtmlSink implements AnalysisSink {
     this.write(
       '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
         // nothing may be fetched: no network, no external resource, no inline handler
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'; script-src \'unsafe-inline\'; img-src data:">\n' +
-        `<meta name="generator" content="${escapeHtml(`${TOOL.name} ${TOOL.version}`)}">\n<title>wsdissect report</title>\n<style>\n${HTML_STYLE}\n</style>\n</head>\n<body>\n` +
+        `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${SCRIPT_HASH}'; img-src data:">\n` +
+        `<meta name="generator" content="${escapeHtml(`${TOOL.name} ${TOOL.version}`)}">\n<title>wsdissect report</title>\n<style>\n${HTML_STYLE}\n</style>\n<script>${PAGE_SCRIPT}</script>\n</head>\n<body>\n` +
         '<noscript><p class="noscript">This report draws its views with the script it carries; turn JavaScript on to read it (nothing is fetched from the network).</p></noscript>\n',
     );
   }
@@ -99,7 +115,7 @@ export class HtmlSink implements AnalysisSink {
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
     this.start();
-    const end = { schemaVersion: SCHEMA_VERSION, tool: TOOL, capture, summary, diagnostics, maxPayload: Number.isFinite(this.opts.maxPayload) ? this.opts.maxPayload : null };
-    this.write(`<script type="application/json" class="wsd-data" data-kind="end">${scriptJson(end)}</script>\n<script>\n${HTML_SCRIPT}\n</script>\n</body>\n</html>\n`);
+    const end = { schemaVersion: SCHEMA_VERSION, tool: TOOL, capture, linkTypeNames: capture.linkTypes.map(linkTypeName), summary, diagnostics, maxPayload: Number.isFinite(this.opts.maxPayload) ? this.opts.maxPayload : null };
+    this.write(`<script type="application/json" class="wsd-data" data-kind="end">${scriptJson(end)}</script>\n</body>\n</html>\n`);
   }
 }

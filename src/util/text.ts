@@ -9,9 +9,20 @@ const ESCAPES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Escapes C0 and C1 control characters, DEL, and the Unicode format characters
- * that reorder or hide text (bidi overrides, zero-width marks), as \xNN or \u{N}.
- * Backslashes are left alone, so sanitizing twice changes nothing.
+ * The Unicode characters that reorder, hide or break text without showing
+ * themselves: C1 controls and every format character (category Cf: bidi
+ * marks, embeddings, overrides and isolates, zero-width characters, the
+ * byte order mark, tag characters, the soft hyphen), and the line and
+ * paragraph separators. As a regular expression source (flag u), shared
+ * with the HTML report's script.
+ */
+export const HIDDEN_CHARS = '[\\u0080-\\u009f\\p{Cf}\\p{Zl}\\p{Zp}]';
+const HIDDEN = new RegExp(`^${HIDDEN_CHARS}$`, 'u');
+
+/**
+ * Escapes C0 control characters, DEL and the hidden characters above, as
+ * \xNN or \u{N}. Backslashes are left alone, so sanitizing twice changes
+ * nothing.
  */
 export function sanitize(text: string): string {
   let out = '';
@@ -20,8 +31,7 @@ export function sanitize(text: string): string {
     const esc = ESCAPES[ch];
     if (esc) out += esc;
     else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else if ((cp >= 0x80 && cp < 0xa0) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp === 0xfeff)
-      out += `\\u{${cp.toString(16)}}`;
+    else if (cp >= 0x80 && HIDDEN.test(ch)) out += `\\u{${cp.toString(16)}}`;
     else out += ch;
   }
   return out;
