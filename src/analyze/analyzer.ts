@@ -53,6 +53,8 @@ export class Analyzer {
   private readonly budget: HoldBudget;
   private nextId = 0;
   private firstTs: number | null = null;
+  /** the finest timestamp resolution seen (units per second): times relative to the first packet are given to it */
+  private resolution = 1;
   private lastTs: number | null = null;
   private lastSweep = 0;
   /**
@@ -76,6 +78,23 @@ export class Analyzer {
   };
 
   private readonly events: SessionEvents | undefined;
+
+  /**
+   * Seconds since the first packet, to the capture's precision and at most
+   * to the microsecond: an epoch time in a double (as timestamps are) holds
+   * about 0.24 µs (a number near 1.7e9 keeps 22 bits of fraction), so the
+   * difference of two carries noise below it (0.052644968032836914 for
+   * 0.052645). Rounded, it is exact for microsecond captures, and the same
+   * for a nanosecond capture of the same packets; finer digits would be
+   * noise.
+   */
+  private rel(ts: number): number {
+    const d = ts - (this.firstTs ?? ts);
+    const units = Math.min(this.resolution, 1e6);
+    return Math.round(d * units) / units;
+  }
+
+  private readonly relTs = (ts: number): number => this.rel(ts);
 
   constructor(
     private readonly sink: AnalysisSink,
@@ -102,6 +121,7 @@ export class Analyzer {
 
   private decode(raw: RawPacket): void {
     this.firstTs ??= raw.ts;
+    if (raw.resolution > this.resolution) this.resolution = raw.resolution;
     this.lastTs = raw.ts;
     this.arrived = true;
     const link = LINK_TYPES.get(raw.linkType);
@@ -144,7 +164,7 @@ export class Analyzer {
       const same = last.src === src && last.dst === dst && last.sport === seg.srcPort && last.dport === seg.dstPort;
       const reverse = last.src === dst && last.dst === src && last.sport === seg.dstPort && last.dport === seg.srcPort;
       if (same || reverse) {
-        last.session.packet({ number: raw.number, ts: raw.ts, relTs: raw.ts - this.firstTs }, same ? last.dir : last.dir === 0 ? 1 : 0, seg, missing);
+        last.session.packet({ number: raw.number, ts: raw.ts, relTs: this.rel(raw.ts) }, same ? last.dir : last.dir === 0 ? 1 : 0, seg, missing);
         if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
         return;
       }
@@ -162,12 +182,12 @@ export class Analyzer {
     }
     if (!session) {
       if (this.sessions.size >= this.options.limits.maxConnections) this.evict(raw.number);
-      session = new Session(this.nextId++, a, { ip: ip.src, port: seg.srcPort }, { ip: ip.dst, port: seg.dstPort }, { ...this.options, retain: !this.sink.streaming }, () => this.firstTs ?? 0, this.budget, this.events);
+      session = new Session(this.nextId++, a, { ip: ip.src, port: seg.srcPort }, { ip: ip.dst, port: seg.dstPort }, { ...this.options, retain: !this.sink.streaming }, this.relTs, this.budget, this.events);
       this.sessions.set(key, session);
     }
     const dir = session.dirOf(a);
     this.lastFlow = ip.version === 4 ? { src: ip.header.readUInt32BE(ip.srcAt), dst: ip.header.readUInt32BE(ip.srcAt + 4), sport: seg.srcPort, dport: seg.dstPort, session, dir } : null;
-    session.packet({ number: raw.number, ts: raw.ts, relTs: raw.ts - this.firstTs }, dir, seg, missing);
+    session.packet({ number: raw.number, ts: raw.ts, relTs: this.rel(raw.ts) }, dir, seg, missing);
     if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
   }
 

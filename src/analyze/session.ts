@@ -241,7 +241,8 @@ export class Session {
     first: Endpoint,
     second: Endpoint,
     private readonly options: SessionOptions,
-    private readonly firstTs: () => number,
+    /** seconds since the capture's first packet, to the capture's precision */
+    private readonly relTs: (ts: number) => number,
     budget?: HoldBudget,
     private readonly events?: SessionEvents,
   ) {
@@ -661,7 +662,7 @@ export class Session {
       index,
       packet: df.packet,
       ts: df.ts,
-      relTs: df.ts - this.firstTs(),
+      relTs: this.relTs(df.ts),
       from,
       fin: h.fin,
       rsv1: h.rsv1,

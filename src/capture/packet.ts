@@ -5,6 +5,8 @@ export interface RawPacket {
   number: number;
   /** seconds since the epoch */
   ts: number;
+  /** the timestamp's units per second (1e6 for microseconds, 1e9 for nanoseconds, a pcapng interface's if_tsresol) */
+  resolution: number;
   linkType: number;
   capturedLength: number;
   originalLength: number;

@@ -70,6 +70,7 @@ export function readPcap(input: Readable, nanosecond: boolean, ev: PcapEvents, s
       packets++;
       ev.packet({
         ts: p.header.timestampSeconds + p.header.timestampMicroseconds / fraction,
+        resolution: fraction,
         linkType: -1, // filled in by the caller from the header
         capturedLength: p.header.capturedLength,
         originalLength: p.header.originalLength,

@@ -219,6 +219,7 @@ export class PcapngReader {
     }
     this.on.packet({
       ts: this.timestamp(iface, this.u32(body, 4), this.u32(body, 8)),
+      resolution: Number(iface.unitsPerSecond),
       linkType: iface.linkType,
       capturedLength,
       originalLength: this.u32(body, 16),
@@ -233,6 +234,6 @@ export class PcapngReader {
     const room = body.length - 4;
     const capturedLength = Math.min(originalLength, room, iface.snapLength === 0 ? room : iface.snapLength);
     // a simple packet block carries no timestamp
-    this.on.packet({ ts: 0, linkType: iface.linkType, capturedLength, originalLength, data: body.subarray(4, 4 + capturedLength) });
+    this.on.packet({ ts: 0, resolution: 1, linkType: iface.linkType, capturedLength, originalLength, data: body.subarray(4, 4 + capturedLength) });
   }
 }
