@@ -322,10 +322,13 @@ async function main(): Promise<number> {
             return;
           }
         }
+        const selection = selectionOf(argv);
+        // the report says what part of the capture it holds, when a selection narrowed it
+        const selected = ['stream', 'from', 'opcode', 'phase', 'grep', 'limit'].flatMap((k) => list((argv as Record<string, unknown>)[k]).map((v) => `--${k} ${v}`)).join(' ');
         const sink = (w: Write): AnalysisSink =>
-          html !== null ? new HtmlSink(w, { maxPayload }) : ndjson ? new NdjsonSink(w, { maxPayload }) : json ? new JsonSink(w, { maxPayload }) : argv.summary ? new SummarySink(w, opts) : new TerminalSink(w, opts, views);
+          html !== null ? new HtmlSink(w, { maxPayload }, selected === '' ? null : selected) : ndjson ? new NdjsonSink(w, { maxPayload }) : json ? new JsonSink(w, { maxPayload }) : argv.summary ? new SummarySink(w, opts) : new TerminalSink(w, opts, views);
         try {
-          status = await run(capture, sink, analyzer, ignoreSet(argv.ignore), failOn, selectionOf(argv));
+          status = await run(capture, sink, analyzer, ignoreSet(argv.ignore), failOn, selection);
         } finally {
           if (partial !== null) {
             const file = out.stream;

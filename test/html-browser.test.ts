@@ -546,6 +546,15 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
     expectQuiet(o);
   });
 
+  it('says when a selection narrowed what the report holds', async () => {
+    const o = await open(report('captures/ws_echo.pcap', 'selected.html', ['--opcode', 'close', '--from', 'client']));
+    expect(await text(o.page, '#selection')).toBe('--from client --opcode close: the report holds only what this selects (the counts above are the whole capture\'s)');
+    expect(await o.page.locator('#frame-table tr[data-frame]').count()).toBe(1);
+    const whole = await open(report('captures/ws_echo.pcap', 'whole-sel.html'));
+    expect(await whole.page.locator('#selection').count()).toBe(0);
+    expectQuiet(o);
+  });
+
   it('leaves payloads out with --max-payload 0, and says so', async () => {
     const o = await open(report('captures/ws_echo.pcap', 'nopayload.html', ['--max-payload', '0']));
     await o.page.locator('#frame-table tr[data-frame="0"]').click();

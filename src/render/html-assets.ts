@@ -259,6 +259,7 @@ export const HTML_SCRIPT = String.raw`
       el('dt', null, 'Time'), el('dd', null, first === null ? '—' : isoTime(first) + ', ' + (last - first).toFixed(6) + ' s'),
       el('dt', null, 'Connections'), el('dd', null, plural(s.connections, 'TCP connection') + ', ' + s.websocketConnections + ' WebSocket; ' + plural(s.frames, 'frame') + ', ' + plural(s.messages, 'message')),
       el('dt', null, 'Diagnostics'), el('dd', { id: 'severity-counts' }, ['error', 'warning', 'info'].map(function (k) { return el('span', null, [el('span', { class: 'badge ' + k }, k), ' ' + s.diagnostics[k] + '  ']); })),
+      end.selection ? el('dt', null, 'Selection') : null, end.selection ? el('dd', { id: 'selection' }, shown(end.selection) + ': the report holds only what this selects (the counts above are the whole capture\'s)') : null,
       el('dt', null, 'Made by'), el('dd', null, end.tool.name + ' ' + end.tool.version + (end.maxPayload !== null ? '; payloads cut to ' + end.maxPayload + ' bytes (--max-payload)' : '')),
     ]));
     var MAX_ROWS = 2000;

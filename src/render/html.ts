@@ -91,9 +91,11 @@ export function connectionData(conn: Connection, opts: JsonOptions): Record<stri
 export class HtmlSink implements AnalysisSink {
   private started = false;
 
+  /** @param selection the selection options that narrowed the report (--stream 2 --opcode close), null when none did */
   constructor(
     private readonly write: Write,
     private readonly opts: JsonOptions,
+    private readonly selection: string | null = null,
   ) {}
 
   private start(): void {
@@ -115,7 +117,7 @@ export class HtmlSink implements AnalysisSink {
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
     this.start();
-    const end = { schemaVersion: SCHEMA_VERSION, tool: TOOL, capture, linkTypeNames: capture.linkTypes.map(linkTypeName), summary, diagnostics, maxPayload: Number.isFinite(this.opts.maxPayload) ? this.opts.maxPayload : null };
+    const end = { schemaVersion: SCHEMA_VERSION, tool: TOOL, capture, linkTypeNames: capture.linkTypes.map(linkTypeName), selection: this.selection, summary, diagnostics, maxPayload: Number.isFinite(this.opts.maxPayload) ? this.opts.maxPayload : null };
     this.write(`<script type="application/json" class="wsd-data" data-kind="end">${scriptJson(end)}</script>\n</body>\n</html>\n`);
   }
 }
