@@ -8,7 +8,7 @@
 // JSON; its binary attachments follow as binary WebSocket messages.
 import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppInfo, AppMessage, AppResult, EngineIoFields, EngineIoInfo, SocketIoFields, SocketIoInfo } from './types.js';
-import { BODY_PREVIEW, clipText } from './types.js';
+import { BODY_PREVIEW, clipText, tryJson } from './types.js';
 
 const EIO_SPEC = 'Engine.IO protocol §Packet encoding';
 const SIO_SPEC = 'Socket.IO protocol §Packet format';
@@ -33,14 +33,6 @@ export function isEngineIoPolling(target: string): boolean {
 /** Engine.IO's open packet, the first a server sends: 0{"sid":… */
 export function looksLikeEngineIo(m: AppMessage): boolean {
   return m.type === 'text' && m.from === 'server' && m.payload.subarray(0, 8).toString('latin1') === '0{"sid":';
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
 }
 
 function json(v: unknown): string {
@@ -113,7 +105,7 @@ export class EngineIoDecoder implements AppDecoder {
     let inner: AppInfo | null = null;
     switch (type) {
       case 'open': {
-        const o = parseJson(data);
+        const o = tryJson(data);
         const h = o.ok && o.value !== null && typeof o.value === 'object' ? (o.value as Record<string, unknown>) : null;
         if (!h || typeof h['sid'] !== 'string') {
           findings.push({ code: 'app.engineio-bad-packet', severity: 'error', message: `an Engine.IO open packet whose data is not a handshake object with a sid: ${JSON.stringify(clipText(data, 40))}`, spec: 'Engine.IO protocol §Handshake' });

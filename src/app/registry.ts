@@ -7,7 +7,7 @@
 // messages to a registry of their own.
 import type { Side } from '../model.js';
 import type { AppChoice, AppChosenBy, AppContext, AppDecoder, AppFinding, AppMessage, AppName, AppResult } from './types.js';
-import { NO_RESULT } from './types.js';
+import { NO_RESULT, tryJson } from './types.js';
 import { looksLikeStomp, StompDecoder, stompVersionOf } from './stomp.js';
 import { SockJsDecoder, sockJsUrl } from './sockjs.js';
 import { EngineIoDecoder, engineIoUrl, looksLikeEngineIo } from './engineio.js';
@@ -44,14 +44,10 @@ function byContent(m: AppMessage): AppName | null {
   if (looksLikeMqtt(m)) return 'mqtt';
   if (m.type === 'text' && looksLikeStomp(m.payload)) return 'stomp';
   if (m.type === 'text' && looksLikeJson(m.payload)) {
-    let value: unknown;
-    try {
-      value = JSON.parse(m.payload.toString('utf8'));
-    } catch {
-      return null;
-    }
-    if (looksLikeGraphQl(value)) return 'graphql-transport-ws';
-    return isJsonRpc(value) ? 'json-rpc' : 'json';
+    const v = tryJson(m.payload.toString('utf8'));
+    if (!v.ok) return null;
+    if (looksLikeGraphQl(v.value)) return 'graphql-transport-ws';
+    return isJsonRpc(v.value) ? 'json-rpc' : 'json';
   }
   return null;
 }

@@ -6,7 +6,7 @@
 // over SockJS is the common case), chosen from their content.
 import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppInfo, AppMessage, AppResult, SockJsFields, SockJsInfo } from './types.js';
-import { BODY_PREVIEW, clipText, MAX_SUMMARY, MAX_UNITS } from './types.js';
+import { BODY_PREVIEW, clipText, MAX_SUMMARY, MAX_UNITS, tryJson } from './types.js';
 
 const SPEC = 'SockJS protocol 0.3.3 §Framing';
 
@@ -32,14 +32,6 @@ export interface InnerDecoder {
 
 function strings(v: unknown): string[] | null {
   return Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : null;
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
 }
 
 export class SockJsDecoder implements AppDecoder {
@@ -74,7 +66,7 @@ export class SockJsDecoder implements AppDecoder {
     let texts: string[] = [];
     if (m.from === 'client') {
       // the client sends a JSON array of strings, or a single JSON string
-      const v = parseJson(text);
+      const v = tryJson(text);
       const list = v.ok ? (typeof v.value === 'string' ? [v.value] : strings(v.value)) : null;
       if (!list) return badFrame('a SockJS client message that is not a JSON array of strings');
       texts = list;
@@ -95,7 +87,7 @@ export class SockJsDecoder implements AppDecoder {
           summary = 'h (heartbeat)';
           break;
         case 'a': {
-          const v = parseJson(rest);
+          const v = tryJson(rest);
           const list = v.ok ? strings(v.value) : null;
           if (!list) return badFrame('a SockJS "a" frame whose data is not a JSON array of strings');
           texts = list;
@@ -104,7 +96,7 @@ export class SockJsDecoder implements AppDecoder {
           break;
         }
         case 'm': {
-          const v = parseJson(rest);
+          const v = tryJson(rest);
           if (!v.ok || typeof v.value !== 'string') return badFrame('a SockJS "m" frame whose data is not a JSON string');
           texts = [v.value];
           fields = { frame: 'message', messages: [clipText(v.value, BODY_PREVIEW)] };
@@ -112,7 +104,7 @@ export class SockJsDecoder implements AppDecoder {
           break;
         }
         case 'c': {
-          const v = parseJson(rest);
+          const v = tryJson(rest);
           const pair = v.ok && Array.isArray(v.value) && v.value.length === 2 && typeof v.value[0] === 'number' && typeof v.value[1] === 'string' ? (v.value as [number, string]) : null;
           if (!pair) return badFrame('a SockJS close frame whose data is not [code, "reason"]');
           fields = { frame: 'close', code: pair[0], reason: pair[1] };

@@ -244,4 +244,13 @@ export function clipText(s: string, n: number): string {
   return chars.length <= n && s.length <= 2 * n ? s : `${chars.slice(0, n).join('')}…`;
 }
 
+/** JSON text parsed, or not: decoders try it on text that may be anything. */
+export function tryJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
 export const NO_RESULT: AppResult = Object.freeze({ info: null, findings: [] }) as AppResult;
