@@ -1,9 +1,10 @@
 // The GraphQL schema of app/graphql_transport_ws and app/graphql_ws_legacy:
 //   type Query        { hello: String }              -> "Hello, world!"
 //   type Subscription { countdown(from: Int!): Int }  -> from, from - 1, …, 1
-// (countdown yields one value every 50 ms, then the subscription completes).
+// (countdown yields one value every 50 ms, then the subscription completes),
+// and the client's operations on it, the same in both scenarios.
 import { GraphQLInt, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
-import { sleep } from '../scenarios/lib.mjs';
+import { check, sleep } from '../scenarios/lib.mjs';
 
 export const HELLO = 'query Hello { hello }';
 export const COUNTDOWN = 'subscription Countdown { countdown(from: 3) }';
@@ -29,3 +30,20 @@ export const schema = new GraphQLSchema({
     },
   }),
 });
+
+/**
+ * The client's two operations, in order: the query Hello, then the
+ * subscription Countdown. `subscribe({ query, operationName }, sink)` is the
+ * library's own way to start an operation (sink: next, error, complete).
+ */
+export async function operations(subscribe) {
+  const run = (query, operationName) => new Promise((resolve, reject) => {
+    const results = [];
+    subscribe({ query, operationName }, { next: (value) => results.push(value), error: reject, complete: () => resolve(results) });
+  });
+  const hello = await run(HELLO, 'Hello');
+  check(JSON.stringify(hello) === '[{"data":{"hello":"Hello, world!"}}]', 'hello');
+  await sleep(50);
+  const countdown = await run(COUNTDOWN, 'Countdown');
+  check(countdown.map((r) => r.data.countdown).join() === '3,2,1', 'countdown');
+}

@@ -17,8 +17,8 @@ import http from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createClient } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { setup, sleep, ready, check } from '../scenarios/lib.mjs';
-import { schema, HELLO, COUNTDOWN } from './graphql_schema.mjs';
+import { setup, sleep, ready } from '../scenarios/lib.mjs';
+import { operations, schema } from './graphql_schema.mjs';
 
 const { role, host, port, log, fail, url } = setup('graphql_transport_ws');
 
@@ -51,19 +51,7 @@ if (role === 'server') {
   await new Promise((resolve) => client.on('connected', resolve));
   await sleep(50);
 
-  const run = (query, operationName) => new Promise((resolve, reject) => {
-    const results = [];
-    client.subscribe({ query, operationName }, {
-      next: (value) => results.push(value),
-      error: reject,
-      complete: () => resolve(results),
-    });
-  });
-  const hello = await run(HELLO, 'Hello');
-  check(JSON.stringify(hello) === '[{"data":{"hello":"Hello, world!"}}]', 'hello');
-  await sleep(50);
-  const countdown = await run(COUNTDOWN, 'Countdown');
-  check(countdown.map((r) => r.data.countdown).join() === '3,2,1', 'countdown');
+  await operations((payload, sink) => client.subscribe(payload, sink));
 
   while (pongs < 2) await sleep(20);
   await sleep(200);

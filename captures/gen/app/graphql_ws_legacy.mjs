@@ -22,8 +22,8 @@ import { createRequire } from 'node:module';
 import http from 'node:http';
 import { WebSocket } from 'ws';
 import { execute, subscribe } from 'graphql';
-import { setup, sleep, ready, check } from '../scenarios/lib.mjs';
-import { schema, HELLO, COUNTDOWN } from './graphql_schema.mjs';
+import { setup, sleep, ready } from '../scenarios/lib.mjs';
+import { operations, schema } from './graphql_schema.mjs';
 
 const require = createRequire(import.meta.url);
 const { SubscriptionServer, SubscriptionClient } = require('subscriptions-transport-ws');
@@ -55,19 +55,7 @@ if (role === 'server') {
   await new Promise((resolve) => client.onConnected(resolve));
   await sleep(50);
 
-  const run = (query, operationName) => new Promise((resolve, reject) => {
-    const results = [];
-    client.request({ query, operationName }).subscribe({
-      next: (value) => results.push(value),
-      error: reject,
-      complete: () => resolve(results),
-    });
-  });
-  const hello = await run(HELLO, 'Hello');
-  check(JSON.stringify(hello) === '[{"data":{"hello":"Hello, world!"}}]', 'hello');
-  await sleep(50);
-  const countdown = await run(COUNTDOWN, 'Countdown');
-  check(countdown.map((r) => r.data.countdown).join() === '3,2,1', 'countdown');
+  await operations((payload, sink) => client.request(payload).subscribe(sink));
 
   // The first "ka" follows the ack; wait for two more.
   while (kas < 3) await sleep(20);
