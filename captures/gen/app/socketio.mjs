@@ -22,7 +22,8 @@
 import http from 'node:http';
 import { Server } from 'socket.io';
 import { io as connect } from 'socket.io-client';
-import { setup, sleep, ready, check } from '../scenarios/lib.mjs';
+import { setup, ready, check } from '../scenarios/lib.mjs';
+import { clientConversation } from './socketio_client.mjs';
 
 const { role, host, port, log, fail } = setup('socketio');
 
@@ -59,45 +60,5 @@ if (role === 'server') {
   server.on('error', fail);
   server.listen(port, host, ready);
 } else {
-  const base = `http://${host}:${port}`;
-  const socket = connect(base, { reconnection: false });
-  socket.on('connect_error', fail);
-  await new Promise((resolve) => socket.once('connect', resolve));
-  const engine = socket.io.engine;
-  let pings = 0;
-  engine.on('ping', () => pings++);
-  if (engine.transport.name !== 'websocket') await new Promise((resolve) => engine.once('upgrade', resolve));
-  log('upgraded to', engine.transport.name);
-  await sleep(50);
-
-  socket.emit('chat message', 'hello from socket.io-client');
-  await sleep(50);
-
-  const sum = await new Promise((resolve) => socket.emit('add', 2, 3, resolve));
-  check(sum === 5, 'ack 5');
-  await sleep(50);
-
-  const news = new Promise((resolve) => socket.once('news', resolve));
-  socket.emit('upload', Buffer.from([0, 1, 2, 3, 255]), 'tiny.bin');
-  const item = await news;
-  check(item.headline === 'hello from the server', 'news');
-  await sleep(50);
-
-  const admin = connect(`${base}/admin`, { reconnection: false });
-  admin.on('connect_error', fail);
-  await new Promise((resolve) => admin.once('connect', resolve));
-  const stats = await new Promise((resolve) => {
-    admin.once('stats', resolve);
-    admin.emit('stats');
-  });
-  check(stats.clients === 1, 'stats');
-
-  // Two Engine.IO pings from the server, then leave.
-  while (pings < 2) await sleep(20);
-  await sleep(200);
-  admin.disconnect();
-  socket.disconnect();
-  log('pings', pings);
-  // The WebSocket closes by itself once both namespaces are left; let the
-  // closing handshake and the TCP teardown finish before the process ends.
+  await clientConversation({ connect, base: `http://${host}:${port}`, text: 'hello from socket.io-client', leave: (s) => s.disconnect(), log, fail });
 }

@@ -24,7 +24,8 @@
 //   code, answered by the server).
 import { createRequire } from 'node:module';
 import http from 'node:http';
-import { setup, sleep, ready, check } from '../scenarios/lib.mjs';
+import { setup, ready, check } from '../scenarios/lib.mjs';
+import { clientConversation } from './socketio_client.mjs';
 
 const require = createRequire(import.meta.url);
 const { role, host, port, log, fail } = setup('socketio_v2');
@@ -63,44 +64,5 @@ if (role === 'server') {
   server.on('error', fail);
   server.listen(port, host, ready);
 } else {
-  const connect = require('socket.io-client-v2');
-  const base = `http://${host}:${port}`;
-  const socket = connect(base, { reconnection: false });
-  socket.on('connect_error', fail);
-  await new Promise((resolve) => socket.once('connect', resolve));
-  const engine = socket.io.engine;
-  let pings = 0;
-  engine.on('ping', () => pings++); // emitted when the client sends one
-  if (engine.transport.name !== 'websocket') await new Promise((resolve) => engine.once('upgrade', resolve));
-  log('upgraded to', engine.transport.name);
-  await sleep(50);
-
-  socket.emit('chat message', 'hello from socket.io-client 2');
-  await sleep(50);
-
-  const sum = await new Promise((resolve) => socket.emit('add', 2, 3, resolve));
-  check(sum === 5, 'ack 5');
-  await sleep(50);
-
-  const news = new Promise((resolve) => socket.once('news', resolve));
-  socket.emit('upload', Buffer.from([0, 1, 2, 3, 255]), 'tiny.bin');
-  const item = await news;
-  check(item.headline === 'hello from the server', 'news');
-  await sleep(50);
-
-  const admin = connect(`${base}/admin`, { reconnection: false });
-  admin.on('connect_error', fail);
-  await new Promise((resolve) => admin.once('connect', resolve));
-  const stats = await new Promise((resolve) => {
-    admin.once('stats', resolve);
-    admin.emit('stats');
-  });
-  check(stats.clients === 1, 'stats');
-
-  // Two Engine.IO pings from the client, then leave.
-  while (pings < 2) await sleep(20);
-  await sleep(200);
-  admin.close();
-  socket.close();
-  log('pings', pings);
+  await clientConversation({ connect: require('socket.io-client-v2'), base: `http://${host}:${port}`, text: 'hello from socket.io-client 2', leave: (s) => s.close(), log, fail });
 }
