@@ -19,6 +19,7 @@ import { errnoReason } from './capture/reader.js';
 import type { FailOn } from './render/check.js';
 import { VERSION } from './version.js';
 import { isKnownCode } from './codes.js';
+import { parseDeflate } from './http/deflate.js';
 
 /** Whether two paths name the same file (the second may not exist yet). */
 function sameFile(a: string, b: string): boolean {
@@ -52,6 +53,27 @@ function parsePort(value: string): number {
   return n;
 }
 
+/**
+ * --decode-as PORT or PORT:EXTENSION, the extension in the response header's
+ * own syntax (permessage-deflate;client_max_window_bits=10): what the
+ * handshake that is not in the capture agreed on.
+ */
+function parseDecodeAs(v: unknown): Map<number, string | null> {
+  const ports = new Map<number, string | null>();
+  for (const item of list(v)) {
+    const colon = item.indexOf(':');
+    const port = parsePort(colon < 0 ? item : item.slice(0, colon));
+    const extension = colon < 0 ? null : item.slice(colon + 1).trim();
+    if (extension !== null) {
+      if (!/^permessage-deflate\s*(;|$)/i.test(extension)) throw new Error(`--decode-as ${item}: the extension must be permessage-deflate, with its parameters as a server would answer them (permessage-deflate;client_max_window_bits=10)`);
+      const problems = parseDeflate(extension, true).problems;
+      if (problems.length > 0) throw new Error(`--decode-as ${item}: ${problems.join('; ')}`);
+    }
+    ports.set(port, extension);
+  }
+  return ports;
+}
+
 function parseBytes(value: string, option: string): number {
   const m = /^(\d+)([kKmMgG]?)(i?B)?$/.exec(value);
   if (!m) throw new Error(`${option} takes a number of bytes (like 8M), not "${value}"`);
@@ -67,7 +89,7 @@ const LIMITS = 'Limits (each has a diagnostic when reached):';
 function common<T>(y: Argv<T>) {
   return y
     .option('app', { choices: ['auto', 'none', ...APP_NAMES] as const, describe: 'the application protocol of the messages: chosen per connection (auto, the default: by subprotocol, URL, then content), forced, or none (the default of --summary, which shows none of it)' })
-    .option('decode-as', { type: 'string', array: true, describe: 'decode connections on this server port as WebSocket even without a handshake (repeatable)' })
+    .option('decode-as', { type: 'string', array: true, describe: 'decode connections on this server port as WebSocket even without a handshake (repeatable); PORT:permessage-deflate;… says the extension agreed' })
     .option('inflate-limit', { type: 'string', default: '8M', describe: 'bytes one compressed message may inflate to (decompression bomb guard)', group: LIMITS })
     .option('max-frame-payload', { type: 'string', default: '16M', describe: 'payload bytes held per frame and per message; past it the content is not checked', group: LIMITS })
     .option('max-reassembly', { type: 'string', default: '4M', describe: 'bytes one TCP direction may hold out of order waiting for a hole to fill', group: LIMITS })
@@ -99,7 +121,7 @@ function count(v: number, name: string): number {
 function analyzerOptions(argv: LimitArgs): AnalyzerOptions {
   return {
     ...DEFAULT_OPTIONS,
-    decodeAs: new Set(list(argv['decode-as']).map(parsePort)),
+    decodeAs: parseDecodeAs(argv['decode-as']),
     app: argv.app ?? 'auto',
     limits: {
       ...DEFAULT_OPTIONS.limits,

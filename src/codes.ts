@@ -57,6 +57,8 @@ export const CODES: Readonly<Record<string, CodeInfo>> = {
   'tcp.overlap-conflict': { severity: 'warning', rfc: null, rule: 'a retransmitted segment with different bytes' },
   'tcp.handshake-missing': { severity: 'info', rfc: null, rule: 'the capture starts mid-connection' },
   'ws.resync': { severity: 'info', rfc: null, rule: 'frame decoding resumed at a plausible frame header' },
+  'ws.deflate-assumed': { severity: 'info', rfc: 'RFC 7692 §6', rule: 'RSV1 on a connection whose handshake is not in the capture: permessage-deflate assumed' },
+  'handshake.truncated': { severity: 'info', rfc: null, rule: 'an upgrade request or response cut by the snapshot length or capture loss: what could not be checked' },
   'ws.unframed': { severity: 'info', rfc: null, rule: 'bytes that could not be framed before the capture ended' },
   'http.head-too-large': { severity: 'warning', rfc: null, rule: 'an HTTP head past the size limit' },
   'http.too-many-headers': { severity: 'warning', rfc: null, rule: 'an HTTP head with more header lines than the limit' },

@@ -2,6 +2,9 @@
 // Field names follow docs/json-contract (the JSON export) and RFC 6455.
 
 import type { AppChosenBy, AppInfo, AppName } from './app/types.js';
+import type { ProtocolName } from './identify/identify.js';
+
+export type { ProtocolName };
 
 export type Side = 'client' | 'server';
 export type Severity = 'error' | 'warning' | 'info';
@@ -54,6 +57,17 @@ export interface HttpResponse extends HttpHead {
   version: string;
   status: number;
   reason: string;
+  /** the body of a response that refused an upgrade (the 401 or 403 page), as far as it was kept; absent otherwise */
+  body?: HttpBody;
+}
+
+export interface HttpBody {
+  /** bytes of body seen (de-chunked) */
+  length: number;
+  /** the body ended where its framing says; false when it was cut by the end of the connection or the capture */
+  complete: boolean;
+  /** its first bytes, at most what the output shows (--max-payload) */
+  data: Buffer;
 }
 
 export interface Extension {
@@ -75,6 +89,8 @@ export interface Handshake {
   offeredExtensions: string[];
   extensions: Extension[];
   outcome: HandshakeOutcome;
+  /** the request or the response was not captured whole (snapshot length, loss): its rules were checked only as far as it was (handshake.truncated) */
+  truncated: boolean;
 }
 
 export interface CloseInfo {
@@ -189,11 +205,38 @@ export interface ConnectionCounts {
   diagnostics: Record<Severity, number>;
 }
 
+/** What a connection carries, as the analysis decided it. */
+export interface ProtocolInfo {
+  /** websocket: upgraded (or taken for WebSocket); http: HTTP only, a refused upgrade among it; unknown: data no signature names */
+  name: ProtocolName;
+  /** what the protocol's own bytes say of it (an SSH banner, a database server's version), or null */
+  detail: string | null;
+}
+
+export interface TlsInfo {
+  /** the version the server chose ("TLS 1.3"), null without its ServerHello */
+  version: string | null;
+  /** server_name the client asked for */
+  sni: string | null;
+  /** application protocols the client offered (ALPN) */
+  alpnOffered: string[];
+  /** the one the server chose, where the handshake shows it (TLS 1.2; TLS 1.3 encrypts it) */
+  alpn: string | null;
+  cipherSuite: string | null;
+  /** a ClientHello or ServerHello was captured (false: the capture joined the connection after its handshake) */
+  handshakeSeen: boolean;
+}
+
 export interface Connection {
   id: number;
   client: Endpoint;
   server: Endpoint;
+  /** the connection became WebSocket: upgraded by a 101, or taken for WebSocket without its handshake (see detection); a refused upgrade is not */
   websocket: boolean;
+  /** what the connection carries; null when it carried no data */
+  protocol: ProtocolInfo | null;
+  /** a TLS connection: what its cleartext handshake shows (its application data, WebSocket or not, is encrypted); null otherwise */
+  tls: TlsInfo | null;
   /** how the connection was known to be WebSocket: its handshake, --decode-as, or a run of valid frames */
   detection: 'handshake' | 'decode-as' | 'heuristic' | null;
   tcp: TcpInfo;
@@ -213,7 +256,10 @@ export interface Connection {
 
 export interface Summary {
   connections: number;
+  /** connections that became WebSocket */
   websocketConnections: number;
+  /** connections whose last upgrade request was answered with a status other than 101 */
+  refusedUpgrades: number;
   frames: number;
   messages: number;
   diagnostics: Record<Severity, number>;

@@ -159,7 +159,7 @@ describe('a capture that starts in the middle of the conversation', () => {
     const { analyzeCapture, DEFAULT_OPTIONS } = await import('../src/index.js');
     const { Readable } = await import('node:stream');
     const got: Connection[] = [];
-    await analyzeCapture(Readable.from([writePcap(tail)]), { connection: (x) => got.push(x), end: () => {} }, { analyzer: { ...DEFAULT_OPTIONS, decodeAs: new Set([clean.server.port]) } });
+    await analyzeCapture(Readable.from([writePcap(tail)]), { connection: (x) => got.push(x), end: () => {} }, { analyzer: { ...DEFAULT_OPTIONS, decodeAs: new Map([[clean.server.port, null]]) } });
     const c = got[0]!;
     expect(c.detection).toBe('decode-as');
     const closes = clean.frames.filter((f) => f.opcode === 8).map(sig);

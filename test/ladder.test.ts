@@ -46,6 +46,8 @@ function connection(timeline: TimelineEntry[], client = { ip: '192.0.2.10', port
     client,
     server,
     websocket: true,
+    protocol: { name: 'websocket', detail: null },
+    tls: null,
     detection: 'handshake',
     app: null,
     tcp: {

@@ -61,7 +61,8 @@ describe('every decoder takes any bytes without throwing', () => {
         const d = new TcpDirection(1000);
         for (const [seq, payload, missing, ack] of segs) {
           d.accept(seq, payload, 1, 0, missing % 3 === 0 ? missing : 0);
-          d.acked(ack, 1, 0);
+          d.acked(ack, 1, 0, []);
+          d.expire(ack);
         }
         d.flush();
       }),

@@ -142,8 +142,8 @@ describe('the capture-wide table', () => {
 
   it('names a refused upgrade by its status', async () => {
     const { connections } = await analyze('captures/ws_rejected_403.pcap');
-    expect(verdict(connections[0]!)).toBe('rejected 403');
-    expect(renderConnectionsTable(connections, at(120))).toMatch(/│ —\s+│.*│ rejected 403 │/);
+    expect(verdict(connections[0]!)).toBe('refused 403');
+    expect(renderConnectionsTable(connections, at(120))).toMatch(/│ —\s+│.*│ refused 403 │/);
   });
 
   it('says when neither side sent a Close', async () => {

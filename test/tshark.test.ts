@@ -38,11 +38,19 @@ const TSHARK_WRONG: Record<string, { why: string; tshark: string[] }> = {
 /** Captures that carry no WebSocket frame (a rejected upgrade). */
 const NO_FRAMES = ['ws_rejected_403.pcap'];
 
+/**
+ * Captures whose WebSocket connections have no handshake in the file: tshark
+ * is told their ports (-d), as wsdissect finds them by their frames.
+ */
+const DECODE_AS: Record<string, string[]> = {
+  'mixed_midstream.pcap': ['-d', 'tcp.port==8080,websocket', '-d', 'tcp.port==9001,websocket'],
+};
+
 const FIELDS = ['frame.number', 'websocket.fin', 'websocket.rsv', 'websocket.opcode', 'websocket.mask', 'websocket.payload_length', 'websocket.payload_length_ext_16', 'websocket.payload_length_ext_64', 'websocket.masking_key', 'websocket.payload.close.status_code'];
 
 /** One row per frame: "packet fin rsv opcode mask length key close". */
 function tsharkRows(file: string): string[] {
-  const out = execFileSync(tshark!, ['--enable-heuristic', 'http_tcp', '-r', file, '-Y', 'websocket', '-T', 'fields', '-E', 'aggregator=|', ...FIELDS.flatMap((f) => ['-e', f])], {
+  const out = execFileSync(tshark!, ['--enable-heuristic', 'http_tcp', ...(DECODE_AS[file.replace(/^captures\//, '')] ?? []), '-r', file, '-Y', 'websocket', '-T', 'fields', '-E', 'aggregator=|', ...FIELDS.flatMap((f) => ['-e', f])], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
   });
@@ -73,7 +81,7 @@ async function ourRows(file: string): Promise<{ rows: string[]; keys: string[] }
 }
 
 function tsharkKeys(file: string): string[] {
-  const out = execFileSync(tshark!, ['--enable-heuristic', 'http_tcp', '-r', file, '-Y', 'websocket.mask == 1', '-T', 'fields', '-E', 'aggregator=|', '-e', 'websocket.masking_key'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync(tshark!, ['--enable-heuristic', 'http_tcp', ...(DECODE_AS[file.replace(/^captures\//, '')] ?? []), '-r', file, '-Y', 'websocket.mask == 1', '-T', 'fields', '-E', 'aggregator=|', '-e', 'websocket.masking_key'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   return out
     .split('\n')
     .filter((l) => l.trim() !== '')

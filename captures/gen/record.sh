@@ -5,6 +5,9 @@
 #   npm run record -- ws_echo ws_fragmented
 #   npm run record -- app/stomp_ws      # writes captures/app/stomp_ws.pcap
 #   bash captures/gen/record.sh --list  # names of the scenarios
+#   npm run record -- snaplen           # captures/snaplen/deflate_{full,s120,s200}.pcap
+#   npm run record -- mixed_network mixed_midstream   # runs gen/mixed.sh
+#   npm run record -- tapmerge          # runs gen/tap-merge.sh
 #
 # The scenarios named app/NAME (application protocols over WebSocket: STOMP,
 # SockJS, Socket.IO, MQTT, GraphQL, JSON-RPC) run captures/gen/app/NAME.mjs
@@ -33,6 +36,20 @@
 # (TCP's packets on lo carry a monotonic departure time, so the kernel keeps
 # no reception timestamp for them to share), the "any" sockets just before
 # the lo one; the script reports how many differ and by how much at most.
+#
+# The sets in SNAP_SETS ("snaplen") run one scenario once with one tcpdump
+# per snapshot length, all on lo at the same time (-s 0, -s 120, -s 200 for
+# ws_deflate_takeover), into the files the set names (captures/snaplen/);
+# the scenario's own capture captures/NAME.pcap is not touched. The files
+# must hold the same packets in the same order, the shorter ones cut
+# (checked byte for byte by gen/snap-compare.mjs).
+#
+# Three more names run the other recorders: mixed_network and
+# mixed_midstream run gen/mixed.sh (WebSocket among other TCP traffic, and a
+# capture that starts in the middle of its connections; it also needs sshd,
+# redis, MariaDB, Samba, curl and openssl, so these two are not in the
+# default run), and tapmerge runs gen/tap-merge.sh (tap-merged forms of
+# committed captures, after the scenarios in the default run).
 #
 # Note: lo's tx-checksum-ip-generic offload is fixed "on", so TCP checksums in
 # the recorded files are the partial (pseudo-header only) sums the kernel hands
@@ -81,15 +98,27 @@ EOF
 CRAFTED=(textbook_rfc6455)
 # Scenarios also captured on "any" (Linux cooked v1 and v2), see above.
 ANY_TWINS=(ws_echo)
+# Snapshot-length sets: name | scenario | SNAPLEN:FILE ... (FILE relative to
+# captures/, without .pcap; the first, with SNAPLEN 0, is the full capture
+# the others are compared with), see above.
+SNAP_SETS=$(cat <<'EOF'
+snaplen|ws_deflate_takeover|0:snaplen/deflate_full 120:snaplen/deflate_s120 200:snaplen/deflate_s200
+EOF
+)
+# Captures made by the other recorders (see above); MIXED is not in the default run.
+MIXED=(mixed_network mixed_midstream)
+DERIVED=(tapmerge)
 
 say() { printf '\033[1m[record]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[record] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
 
 scenario_names() { cut -d'|' -f1 <<<"$SCENARIO_TABLE"; }
+snap_set_names() { cut -d'|' -f1 <<<"$SNAP_SETS"; }
 
 if [[ ${1:-} == --list || ${1:-} == -l ]]; then
   scenario_names
-  printf '%s\n' "${CRAFTED[@]}"
+  snap_set_names
+  printf '%s\n' "${CRAFTED[@]}" "${MIXED[@]}" "${DERIVED[@]}"
   exit 0
 fi
 
@@ -153,8 +182,11 @@ compare_twin() {
     END { printf "%d packets, %d timestamps differ, by at most %d us\n", NR, n, max }'
 }
 
+# record_scenario NAME ADDRESS PORT SERVER_COMMAND CLIENT_COMMAND [SNAPS]:
+# with SNAPS ("SNAPLEN:FILE ...", from SNAP_SETS), NAME is the set's name and
+# the captures are one tcpdump on lo per SNAPLEN into captures/FILE.pcap.
 record_scenario() {
-  local name=$1 addr=$2 port=$3 server_cmd=$4 client_cmd=$5
+  local name=$1 addr=$2 port=$3 server_cmd=$4 client_cmd=$5 snaps=${6:-}
   local base=${name//\//_}   # app/stomp_ws -> app_stomp_ws, for the log files
   local slog="$WORK_DIR/$base.server.log" sout="$WORK_DIR/$base.server.out"
   local clog="$WORK_DIR/$base.client.log"
@@ -166,11 +198,20 @@ record_scenario() {
   # TPACKET_V2 ring whose slots are snaplen-sized (256 KiB) for any link type
   # but Ethernet, so the default 2 MiB holds 7 packets and the kernel drops
   # some when the three tcpdumps compete for the CPUs.
-  local -a cap_if=(lo) cap_dlt=(EN10MB) cap_buf=('') cap_out=("$CAPTURES_DIR/$name.pcap")
-  if [[ " ${ANY_TWINS[*]} " == *" $name "* ]]; then
+  # Snapshot length (tcpdump -s; 0: whole packets).
+  local -a cap_if=(lo) cap_dlt=(EN10MB) cap_buf=('') cap_snap=(0) cap_out=("$CAPTURES_DIR/$name.pcap")
+  local spec
+  if [[ -n $snaps ]]; then
+    cap_if=() cap_dlt=() cap_buf=() cap_snap=() cap_out=()
+    for spec in $snaps; do
+      cap_if+=(lo); cap_dlt+=(EN10MB); cap_buf+=(''); cap_snap+=("${spec%%:*}")
+      cap_out+=("$CAPTURES_DIR/${spec#*:}.pcap")
+    done
+  elif [[ " ${ANY_TWINS[*]} " == *" $name "* ]]; then
     cap_if+=(any any)
     cap_dlt+=(LINUX_SLL LINUX_SLL2)
     cap_buf+=(16384 16384)
+    cap_snap+=(0 0)
     cap_out+=("$CAPTURES_DIR/forms/$name.any_sll.pcap" "$CAPTURES_DIR/forms/$name.any_sll2.pcap")
   fi
   local -a tmp=() tlog=() tpid=() opts
@@ -183,7 +224,7 @@ record_scenario() {
   rm -f -- "${TMP_FILES[@]}"
   : >"$slog"; : >"$sout"; : >"$clog"
 
-  say "$name: namespace $NS, lo mtu 1500, offloads off, $addr port $port, capture on ${cap_if[*]}"
+  say "$name: namespace $NS, lo mtu 1500, offloads off, $addr port $port, capture on ${cap_if[*]}${snaps:+ (snapshot lengths ${cap_snap[*]})}"
   delete_netns
   ip netns add "$NS"
   "${IN_NS[@]}" ip link set lo mtu 1500 up
@@ -193,7 +234,7 @@ record_scenario() {
     mkdir -p "$(dirname "${tmp[i]}")"
     opts=(-y "${cap_dlt[i]}")
     [[ -z ${cap_buf[i]} ]] || opts+=(-B "${cap_buf[i]}")
-    "${IN_NS[@]}" tcpdump -i "${cap_if[i]}" "${opts[@]}" -w "${tmp[i]}" -U --immediate-mode -s 0 -Z root "tcp port $port" >"${tlog[i]}" 2>&1 &
+    "${IN_NS[@]}" tcpdump -i "${cap_if[i]}" "${opts[@]}" -w "${tmp[i]}" -U --immediate-mode -s "${cap_snap[i]}" -Z root "tcp port $port" >"${tlog[i]}" 2>&1 &
     tpid[i]=$!; PIDS+=("${tpid[i]}")
   done
   for i in "${!cap_if[@]}"; do
@@ -248,16 +289,23 @@ record_scenario() {
     ((captured == lo_captured)) ||
       { show_logs "${tlog[@]}"; die "$name: $captured packets on ${cap_if[i]} (${cap_dlt[i]}) but $lo_captured on lo"; }
   done
-  # The "any" twins must hold the same packets, in the same order.
+  # The "any" twins must hold the same packets, in the same order; so must
+  # the snapshot-length twins, cut short.
   local twin_report
   for ((i = 1; i < ${#cap_if[@]}; i++)); do
+    if [[ -n $snaps ]]; then
+      twin_report=$("$NODE" "$GEN_DIR/snap-compare.mjs" "${tmp[0]}" "${tmp[i]}" "${cap_snap[i]}") ||
+        die "$name: the capture with -s ${cap_snap[i]} differs from the one with -s ${cap_snap[0]}"
+      say "$name: -s ${cap_snap[i]} vs -s ${cap_snap[0]}: same packets; $twin_report"
+      continue
+    fi
     twin_report=$(compare_twin "${tmp[0]}" "${tmp[i]}") ||
       die "$name: the capture on ${cap_if[i]} (${cap_dlt[i]}) differs from the one on lo: $twin_report"
     say "$name: ${cap_if[i]} (${cap_dlt[i]}) vs lo: same packets; $twin_report"
   done
   for i in "${!cap_if[@]}"; do
     mv -f -- "${tmp[i]}" "${cap_out[i]}"
-    say "$name: $lo_captured packets on ${cap_if[i]} (${cap_dlt[i]}) -> ${cap_out[i]#"$ROOT_DIR"/}"
+    say "$name: $lo_captured packets on ${cap_if[i]} (${cap_dlt[i]}${snaps:+, -s ${cap_snap[i]}}) -> ${cap_out[i]#"$ROOT_DIR"/}"
   done
   TMP_FILES=()
   sed 's/^/   | /' "$slog" "$clog" >&2
@@ -273,11 +321,26 @@ record_crafted() {
 
 # ------------------------------------------------------------------- main --
 declare -a wanted
-if (($# > 0)); then wanted=("$@"); else mapfile -t wanted < <(scenario_names; printf '%s\n' "${CRAFTED[@]}"); fi
+if (($# > 0)); then
+  wanted=("$@")
+else
+  mapfile -t wanted < <(scenario_names; snap_set_names; printf '%s\n' "${CRAFTED[@]}" "${DERIVED[@]}")
+fi
 
 for name in "${wanted[@]}"; do
   line=$(awk -F'|' -v n="$name" '$1 == n' <<<"$SCENARIO_TABLE")
-  if [[ -n $line ]]; then
+  snap_set=$(awk -F'|' -v n="$name" '$1 == n' <<<"$SNAP_SETS")
+  if [[ -n $snap_set ]]; then
+    IFS='|' read -r n scenario snaps <<<"$snap_set"
+    line=$(awk -F'|' -v n="$scenario" '$1 == n' <<<"$SCENARIO_TABLE")
+    [[ -n $line ]] || die "$name: unknown scenario $scenario"
+    IFS='|' read -r _ addr port server_cmd client_cmd <<<"$line"
+    record_scenario "$n" "$addr" "$port" "$server_cmd" "$client_cmd" "$snaps"
+  elif printf '%s\n' "${MIXED[@]}" | grep -qx -- "$name"; then
+    bash "$GEN_DIR/mixed.sh" "$name" || die "$name: gen/mixed.sh failed"
+  elif [[ $name == tapmerge ]]; then
+    bash "$GEN_DIR/tap-merge.sh" || die "$name: gen/tap-merge.sh failed"
+  elif [[ -n $line ]]; then
     IFS='|' read -r n addr port server_cmd client_cmd <<<"$line"
     if [[ $n == app/* && ! -d $APP/node_modules ]]; then
       say "$APP/node_modules is missing: npm ci --prefix $APP"

@@ -815,6 +815,44 @@ const SCENARIOS = [
     from: 'client',
     conv: (ctx) => [...upgrade(ctx), ...rpcPing(), C(cf(OP.text, '{"jsonrpc":"2.0","method":"slow","id":7}'), { mark: true }), ...closing()],
   },
+  // ------------------------------------------------ partial captures
+  {
+    code: 'handshake.truncated',
+    what: 'request and 101 response each cut by the snapshot length 120 (the first 54 bytes of their payload captured), then text "hello" and its echo, closing handshake (every frame fits in 120 bytes)',
+    from: 'client',
+    snaplen: 120,
+    conv: (ctx) => [...upgrade(ctx).map(markFirst), ...echo(), ...closing()],
+    locate: { truncated: 'first' },
+    also: [
+      { code: 'capture.truncated-packet', why: 'the request (224 bytes on the wire) is longer than the snapshot length', locate: { truncated: 'first' } },
+      { code: 'capture.truncated-packet', why: 'so is the 101 response: the same diagnostic, for its packet', locate: { truncated: 'second' } },
+      { code: 'tcp.gap', why: 'the bytes cut off the request are missing from the client stream', locate: { truncated: 'first' } },
+      { code: 'tcp.gap', why: 'the bytes cut off the response are missing from the server stream', locate: { truncated: 'second' } },
+      { code: 'handshake.truncated', why: 'the 101 response is cut too: the connection is taken as upgraded from its status line', locate: { truncated: 'second' } },
+    ],
+  },
+  {
+    code: 'ws.deflate-assumed',
+    what: `permessage-deflate negotiated; the client sends three compressed texts ("${RSV1_TEXT}" and two more), each echoed compressed by the server; closing handshake; the capture starts at the client packet of the first compressed frame: the handshake that agreed on the extension is removed`,
+    from: 'client',
+    crafted: 'cut-head',
+    conv: (ctx) => {
+      const texts = [RSV1_TEXT, 'a second message, compressed on its own', 'and a third one'];
+      // each message compressed on its own (no back reference): it inflates whatever came before the capture
+      const clientOut = texts.map((t) => deflateMessage(t));
+      const serverOut = texts.map((t) => deflateMessage(t.toUpperCase()));
+      return [
+        ...upgradeExt(ctx),
+        ...texts.flatMap((_, i) => [
+          C(cf(OP.text, clientOut[i], { rsv1: true }), i === 0 ? { startHere: true } : {}),
+          S(sf(OP.text, serverOut[i], { rsv1: true })),
+        ]),
+        ...closing(),
+      ];
+    },
+    locate: { first: true },
+    also: [{ code: 'tcp.handshake-missing', why: 'the capture starts in the middle of the connection', locate: { first: true } }],
+  },
 ];
 
 function markFirst(action, i) {

@@ -34,7 +34,7 @@ export const DEFAULT_OPTIONS: AnalyzerOptions = {
     keepPayload: Infinity,
     maxConnections: DEFAULT_MAX_CONNECTIONS,
   },
-  decodeAs: new Set(),
+  decodeAs: new Map(),
   sniffBytes: 64 * 1024,
   app: 'auto',
   closedGrace: 5,
@@ -72,6 +72,7 @@ export class Analyzer {
   private readonly summary: Summary = {
     connections: 0,
     websocketConnections: 0,
+    refusedUpgrades: 0,
     frames: 0,
     messages: 0,
     diagnostics: { error: 0, warning: 0, info: 0 },
@@ -272,6 +273,7 @@ export class Analyzer {
     const sum = this.summary;
     sum.connections++;
     if (conn.websocket) sum.websocketConnections++;
+    if (conn.handshake?.outcome === 'rejected') sum.refusedUpgrades++;
     sum.frames += conn.counts.frames;
     sum.messages += conn.counts.messages;
     for (const level of ['error', 'warning', 'info'] as const) sum.diagnostics[level] += conn.counts.diagnostics[level];

@@ -14,6 +14,9 @@ export type PacketItem =
   | { kind: 'retransmission'; bytes: number }
   | { kind: 'keep-alive' }
   | { kind: 'out-of-order'; bytes: number }
+  | { kind: 'late'; bytes: number }
+  | { kind: 'acked-unseen'; peer: Side }
+  | { kind: 'note'; text: string }
   | { kind: 'gap'; bytes: number; from: Side }
   | { kind: 'resync'; skipped: number }
   | { kind: 'detected'; skipped: number }
@@ -126,6 +129,12 @@ function describeItem(item: PacketItem, from: Side): string | null {
       return `retransmission of ${plural(item.bytes, 'byte')} already delivered`;
     case 'out-of-order':
       return `out-of-order segment, ${plural(item.bytes, 'byte')} held until the hole before them fills`;
+    case 'late':
+      return `out-of-order segment: ${plural(item.bytes, 'byte')} the peer had already acknowledged, captured late (not lost)`;
+    case 'note':
+      return item.text;
+    case 'acked-unseen':
+      return `ACKed unseen segment: acknowledges bytes from the ${item.peer} that the capture has not shown yet`;
     case 'gap':
       // the gap may be found from the peer's acknowledgement, in the peer's packet
       return item.from === from ? `${plural(item.bytes, 'byte')} before this segment were never captured (capture loss)` : `acknowledges ${plural(item.bytes, 'byte')} from the ${item.from} that the capture lost`;

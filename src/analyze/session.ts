@@ -14,30 +14,35 @@ import type {
   HttpResponse,
   Message,
   Phase,
+  ProtocolInfo,
   Side,
+  TlsInfo,
   TimelineEntry,
 } from '../model.js';
 import { type Dir, TcpConnection } from '../tcp/connection.js';
 import type { Chunk } from '../tcp/reassembly.js';
 import type { TcpSegment } from '../tcp/segment.js';
 import { parseRequestLine, parseStatusLine } from '../http/head.js';
-import { HttpReader } from '../http/reader.js';
+import { HttpReader, type BodyCapture } from '../http/reader.js';
 import { checkRequest, checkResponse, describeHandshake, isUpgradeAttempt, splitOffers } from '../http/handshake.js';
 import { headerValues } from '../http/head.js';
 import { deflateRules } from '../http/deflate.js';
 import { InflateContext } from '../websocket/inflate.js';
 import { FrameParser, SYNC_WINDOW, type DecodedFrame, type FrameEvents } from '../websocket/parser.js';
 import type { SyncRules } from '../websocket/sync.js';
-import type { HoldBudget } from '../tcp/reassembly.js';
+import { SUSPECT_SECONDS, type HoldBudget } from '../tcp/reassembly.js';
 import { MessageAssembler, type AssembledMessage } from '../websocket/messages.js';
 import { checkCloseBody, checkFrameHeader, type Finding } from '../websocket/checks.js';
 import { isControl } from '../websocket/frame.js';
 import { parseCloseBody } from '../websocket/close.js';
-import { describeFrame, describePacket, later, type PacketItem } from './annotate.js';
+import { describeFrame, describePacket, later, plural, type PacketItem } from './annotate.js';
 import { previewPayload } from '../util/text.js';
 import { AppSession } from '../app/registry.js';
 import { appHttpHint, appKeys } from '../app/labels.js';
 import type { AppChoice, AppFinding } from '../app/types.js';
+import { identifyStart, type Identified } from '../identify/identify.js';
+import { tlsRecordChain, TlsStream, type TlsRecordEvent, type TlsSession } from '../tls/record.js';
+import { cipherSuiteName, tlsVersionName } from '../tls/names.js';
 
 export interface SessionLimits {
   /** payload bytes held per frame */
@@ -91,13 +96,21 @@ export interface SessionOptions {
    * are handed to `events` at once and forgotten (--ndjson, --summary).
    */
   retain: boolean;
-  /** server ports whose connections are WebSocket even without a handshake (tshark's decode-as) */
-  decodeAs: ReadonlySet<number>;
+  /**
+   * server ports whose connections are WebSocket even without a handshake
+   * (tshark's decode-as), each with the permessage-deflate agreement to
+   * assume (its Sec-WebSocket-Extensions text), or null when the extensions
+   * are not known
+   */
+  decodeAs: ReadonlyMap<number, string | null>;
   /** bytes of a connection without a handshake examined for a run of valid frames */
   sniffBytes: number;
   /** the application-protocol decoders: chosen per connection, one forced, or none */
   app: AppChoice;
 }
+
+/** Bytes kept of the body of a response that refused an upgrade, at most. */
+const MAX_REFUSAL_BODY = 64 * 1024;
 
 /** Application-level types counted per side at most; the rest count as "other". */
 const MAX_APP_TYPES = 100;
@@ -145,7 +158,7 @@ export interface PacketRef {
   relTs: number;
 }
 
-type Mode = 'http' | 'await-response' | 'websocket' | 'sniff' | 'opaque' | 'lost';
+type Mode = 'http' | 'await-request' | 'await-response' | 'websocket' | 'sniff' | 'tls' | 'opaque' | 'lost';
 
 interface Direction {
   mode: Mode;
@@ -162,10 +175,14 @@ interface Direction {
   sniffed: number;
   /** the capture lost bytes of this direction since its frames were last in step */
   lostSync: boolean;
+  /** bytes of data this direction carried */
+  bytes: number;
+  /** its TLS records, in a TLS connection */
+  tls: TlsStream | null;
 }
 
 function newDirection(): Direction {
-  return { mode: 'http', http: null, parser: null, assembler: null, held: [], frames: 0, closeFrame: null, sniffed: 0, lostSync: false };
+  return { mode: 'http', http: null, parser: null, assembler: null, held: [], frames: 0, closeFrame: null, sniffed: 0, lostSync: false, bytes: 0, tls: null };
 }
 
 /** How the roles were decided: the SYN and HTTP are facts, the ports a guess that frames may correct. */
@@ -188,11 +205,30 @@ export class Session {
   private detection: Connection['detection'] = null;
   private readonly dirs: [Direction, Direction] = [newDirection(), newDirection()];
   private phase: Phase = 'tcp-handshake';
+  /** an upgrade was attempted, or the bytes were taken for WebSocket: the connection's story is a WebSocket one */
   private websocket = false;
+  /** what a direction's first bytes showed the connection to be, when not HTTP or WebSocket */
+  private identified: Identified | null = null;
+  /** an HTTP head was read in either direction */
+  private httpSeen = false;
+  /** the hellos of a TLS connection, shared by its two directions' record readers */
+  private tlsSession: TlsSession | null = null;
+  /**
+   * the upgrade request was cut by the capture: what it offered is not all
+   * known (a function while its handshake.truncated is still to be said,
+   * once the response shows it was an upgrade attempt)
+   */
+  private requestCut: boolean | (() => void) = false;
   private handshake: Handshake | null = null;
   private pendingRequest: HttpRequest | null = null;
   private lastRequestMethod: string | undefined;
   private deflate = false;
+  /**
+   * What was agreed on extensions is known: from the handshake, or as
+   * --decode-as PORT:EXTENSION says. Without a handshake it is not: RSV1 is
+   * then taken for permessage-deflate (assumed, and said) rather than blamed.
+   */
+  private extensionsKnown = true;
   private nextMessage = 0;
   private readonly frames: Frame[] = [];
   private readonly messages: Message[] = [];
@@ -225,10 +261,14 @@ export class Session {
   private readonly firstClose: Record<Side, Frame | null> = { client: null, server: null };
   /** frames decoded while held client bytes are replayed */
   private replayed: Frame[] | null = null;
+  /** pongs that came with no ping waiting, per sender (the last 16): a ping shown after its answer is answered by one */
+  private readonly earlyPongs: Record<Side, Frame[]> = { client: [], server: [] };
   /** pings waiting for their pong, per sender */
   private readonly pings: Record<Side, Frame[]> = { client: [], server: [] };
   /** the application protocol's decoders, made at the first whole message */
   private app: AppSession | null = null;
+  /** the body of the response that refused the upgrade, filled as it arrives */
+  private refusalBody: { response: HttpResponse; capture: BodyCapture } | null = null;
   /** items produced while the current packet is processed */
   private items: PacketItem[] = [];
 
@@ -273,8 +313,11 @@ export class Session {
     if (r.conflict) {
       this.diag({ code: 'tcp.overlap-conflict', severity: 'warning', message: `packet ${pkt.number} carries bytes already received, and they differ from the first copy (the first copy is kept)`, rfc: null }, pkt.number, null, this.side(dir));
     }
-    if (r.outOfOrder) this.items.push({ kind: 'out-of-order', bytes: seg.payload.length });
     const other: Dir = dir === 0 ? 1 : 0;
+    if (r.late) this.items.push({ kind: 'late', bytes: seg.payload.length });
+    // held, unless the hole before it was settled at once (lost, as the peer's ACK had shown)
+    else if (r.outOfOrder && !r.chunks.some((c) => c.kind === 'data' && c.packet === pkt.number)) this.items.push({ kind: 'out-of-order', bytes: seg.payload.length });
+    if (r.ackedUnseen && this.options.retain) this.items.push({ kind: 'acked-unseen', peer: this.side(other) });
     // the peer's bytes that this acknowledgement shows were lost by the capture come first
     for (const chunk of r.peerChunks) this.feed(other, chunk);
     for (const chunk of r.chunks) this.feed(dir, chunk);
@@ -344,7 +387,8 @@ export class Session {
     const d = this.dirs[dir];
     if (chunk.kind === 'gap') {
       const framed = d.mode === 'websocket' || d.mode === 'sniff';
-      const then = framed ? 'frame decoding goes on' : d.mode === 'await-response' || d.mode === 'http' ? 'this direction is not decoded further' : 'nothing was being decoded here';
+      const cutHead = d.mode === 'http' && d.http !== null && d.http.pending > 0;
+      const then = framed ? 'frame decoding goes on' : d.mode === 'tls' ? 'the TLS records after them are followed' : cutHead ? 'the HTTP head they belong to is read as far as it was captured' : d.mode === 'await-response' || d.mode === 'http' ? 'this direction is not decoded further' : 'nothing was being decoded here';
       if (chunk.cause === 'limit') {
         // not lost by the capture: the bytes after the hole were more than the reassembly may hold
         this.diag({ code: 'limit.reassembly', severity: 'warning', message: `${chunk.length} bytes from the ${this.side(dir)} were given up on: the data that followed them, held out of order, passed the reassembly limit (${holdLimitText(this.limits.reassemblyHold)} per direction, --max-reassembly; ${holdLimitText(this.limits.globalReassemblyHold)} in all, --max-reassembly-total); ${then}`, rfc: null }, chunk.packet, null, this.side(dir));
@@ -356,11 +400,14 @@ export class Session {
         d.parser!.gap(chunk.length, chunk.packet, chunk.ts, this.frameEvents(dir));
         d.lostSync = d.parser!.syncing;
       }
-      else if (d.mode === 'await-response') d.held.push(chunk);
+      else if (d.mode === 'tls') this.tlsRecords(dir, d.tls!.gap(chunk.length));
+      else if (d.mode === 'await-response' || d.mode === 'await-request') d.held.push(chunk);
+      else if (cutHead) this.cutHead(dir);
       else d.mode = 'lost';
       return;
     }
     this.resolveRoles(dir, chunk.data);
+    d.bytes += chunk.data.length;
     let data = chunk.data;
     while (data.length > 0) {
       switch (d.mode) {
@@ -372,11 +419,18 @@ export class Session {
           this.items.push({ kind: 'held', bytes: data.length });
           data = EMPTY;
           break;
+        case 'await-request':
+          data = this.holdResponse(dir, data, chunk);
+          break;
         case 'websocket':
           data = this.feedWebSocket(dir, data, chunk.packet, chunk.ts);
           break;
         case 'sniff':
           data = this.feedSniff(dir, data, chunk.packet, chunk.ts);
+          break;
+        case 'tls':
+          this.tlsRecords(dir, d.tls!.push(data));
+          data = EMPTY;
           break;
         case 'opaque':
         case 'lost':
@@ -390,10 +444,16 @@ export class Session {
   private feedHttp(dir: Dir, data: Buffer, packet: number, ts: number): Buffer {
     const d = this.dirs[dir];
     const isClient = this.side(dir) === 'client';
+    if (!isClient && this.lastRequestMethod === undefined && d.http === null && d.held.length === 0 && data.subarray(0, 5).toString('latin1') === 'HTTP/' && this.rolesFrom === 'syn') {
+      // A response before any request: a capture merged from the two ports of a tap (or two interfaces)
+      // shows one direction late. It is read once the request it answers has been.
+      d.mode = 'await-request';
+      return data;
+    }
     d.http ??= new HttpReader(isClient ? 'request' : 'response', this.limits.maxHttpHead, this.limits.maxHttpHeaders);
     const r = d.http.push(data, packet, ts);
     if (r.notHttp) {
-      this.notHttp(dir);
+      this.notHttp(dir, r.rest);
       return r.rest;
     }
     if (r.tooManyHeaders !== null) {
@@ -409,6 +469,7 @@ export class Session {
       return r.rest;
     }
     const { head } = r.head;
+    this.httpSeen = true;
     if (isClient) {
       const line = parseRequestLine(head.startLine);
       if (!line) {
@@ -430,6 +491,7 @@ export class Session {
       } else {
         d.http.setBody(head, {});
       }
+      this.releaseResponse();
       return r.rest;
     }
     const line = parseStatusLine(head.startLine);
@@ -449,8 +511,22 @@ export class Session {
       return r.rest;
     }
     this.pendingRequest = null;
+    if (this.requestCut && !this.websocket && line.status !== 101) {
+      // a request cut before anything showed it was an upgrade, answered as plain HTTP
+      this.dirs[this.clientDir ?? 0].mode = 'lost';
+      d.http.setBody(head, { status: line.status, requestMethod: req.method });
+      return r.rest;
+    }
     this.handshake = describeHandshake(req, res);
-    for (const f of checkResponse(req, res)) this.report(f);
+    if (this.requestCut) {
+      this.handshake.truncated = true;
+      this.tellCutRequest();
+    }
+    for (const f of checkResponse(req, res)) {
+      // what a cut request offered is not all known: the response is not judged against it
+      if (this.requestCut && (f.code === 'handshake.extension-not-offered' || f.code === 'handshake.subprotocol-not-offered' || (this.handshake.key === null && f.code.startsWith('handshake.accept')))) continue;
+      this.report(f);
+    }
     const client = this.dirs[this.clientDir ?? 0];
     const held = client.held;
     client.held = [];
@@ -463,20 +539,170 @@ export class Session {
       this.replayHeld(held, true);
       return r.rest;
     }
-    // rejected: both sides go on speaking HTTP
+    // rejected: both sides go on speaking HTTP; the refusal's body (a 401 or 403 page) is kept to show
     d.http.setBody(head, { status: line.status, requestMethod: req.method });
+    this.refusalBody = { response: res, capture: d.http.captureBody(Math.min(this.limits.keepPayload, MAX_REFUSAL_BODY)) };
     client.mode = 'http';
     this.replayHeld(held, false);
     return r.rest;
   }
 
+  /** A cut request turned out to be an upgrade attempt: it is said now. */
+  private tellCutRequest(): void {
+    if (typeof this.requestCut === 'function') this.requestCut();
+    this.requestCut = true;
+  }
+
+  /** TLS records of a direction: the walkthrough says what each packet carried. */
+  private tlsRecords(dir: Dir, events: TlsRecordEvent[]): void {
+    if (events.length === 0 || !this.options.retain) return;
+    const parts: string[] = [];
+    let data = 0;
+    for (const e of events) {
+      for (const m of e.handshake ?? []) {
+        const ch = m.clientHello;
+        const sh = m.serverHello;
+        if (ch) parts.push(`TLS ClientHello${ch.sni ? ` (SNI ${ch.sni}` : ' ('}${ch.alpn ? `${ch.sni ? ', ' : ''}ALPN ${ch.alpn.join(', ')}` : ''})`.replace(' ()', ''));
+        else if (sh) parts.push(`TLS ${sh.helloRetryRequest ? 'HelloRetryRequest' : 'ServerHello'} (${tlsVersionName(sh.version)}, ${cipherSuiteName(sh.cipherSuite)}${sh.alpn ? `, ALPN ${sh.alpn}` : ''})`);
+        else parts.push(`TLS ${m.typeName}`);
+      }
+      if (e.alert) parts.push(`TLS alert ${e.alert.name}`);
+      else if (e.encrypted || e.type === 23) data++;
+      else if (e.type === 20) parts.push('TLS ChangeCipherSpec');
+    }
+    if (data > 0) parts.push(`${plural(data, 'encrypted TLS record')}`);
+    if (parts.length > 0) this.items.push({ kind: 'note', text: parts.join('; ') });
+    void dir;
+  }
+
+  /** What the cleartext of a TLS connection's handshake says. */
+  private tlsInfo(): TlsInfo | null {
+    const t = this.tlsSession;
+    if (this.identified?.protocol !== 'tls') return null;
+    const ch = t?.clientHello ?? null;
+    const sh = t?.serverHello ?? null;
+    return {
+      version: sh ? tlsVersionName(sh.version) : null,
+      sni: ch?.sni ?? null,
+      alpnOffered: ch?.alpn ?? [],
+      alpn: sh?.alpn ?? null,
+      cipherSuite: sh ? cipherSuiteName(sh.cipherSuite) : null,
+      handshakeSeen: ch !== null || sh !== null,
+    };
+  }
+
+  /**
+   * An HTTP head the capture cut (the snapshot length, or loss): what was
+   * captured of it still counts. A request line is a request, an upgrade
+   * attempt when its visible headers say so; a 101 status line upgrades the
+   * connection even when the headers after it are missing, and frames are
+   * decoded from the next segment on, where the sequence numbers place
+   * them. What could not be checked is said (handshake.truncated).
+   */
+  private cutHead(dir: Dir): void {
+    const d = this.dirs[dir];
+    const cut = d.http!.cutHead()!;
+    d.mode = 'lost';
+    const side = this.side(dir);
+    const truncated = (what: string): void =>
+      this.report({ code: 'handshake.truncated', severity: 'info', message: `the ${side === 'client' ? 'upgrade request' : 'response'} in packet ${cut.packet} was not captured whole (${plural(cut.bytes, 'byte')} of it were, ${plural(cut.head.headers.length, 'header line')}): ${what}`, rfc: null, packet: cut.packet, frame: null, from: side });
+    if (side === 'client') {
+      const line = parseRequestLine(cut.head.startLine);
+      if (!line) return;
+      const req: HttpRequest = { packet: cut.packet, method: line.method, target: line.target, version: line.version, headers: cut.head.headers };
+      this.httpSeen = true;
+      this.lastRequestMethod = line.method;
+      const upgrade = isUpgradeAttempt(req);
+      this.items.push({ kind: 'request', request: req, upgrade, hint: null });
+      // whether it asked to upgrade may be in the missing bytes: the response will tell, and then this is said
+      this.requestCut = () => truncated(`${upgrade ? 'it asks to upgrade' : 'whether it asks to upgrade is among the missing bytes (the response says it did)'}; its rules are not checked, and the response is not judged against what it offered`);
+      this.pendingRequest = req;
+      if (upgrade) {
+        this.websocket = true;
+        this.handshake = { ...describeHandshake(req, null), truncated: true };
+        this.requestCut();
+        this.requestCut = true;
+      }
+      d.mode = 'await-response';
+      return;
+    }
+    const line = parseStatusLine(cut.head.startLine);
+    const req = this.pendingRequest;
+    if (!line || !req) return;
+    const res: HttpResponse = { packet: cut.packet, version: line.version, status: line.status, reason: line.reason, headers: cut.head.headers };
+    this.httpSeen = true;
+    this.items.push({ kind: 'response', response: res, upgrade: true });
+    this.pendingRequest = null;
+    const client = this.dirs[this.clientDir ?? 0];
+    const held = client.held;
+    client.held = [];
+    const attempted = this.websocket || line.status === 101;
+    if (attempted) {
+      this.handshake = { ...describeHandshake(req, res), truncated: true };
+      this.tellCutRequest();
+    }
+    if (line.status !== 101) {
+      if (attempted) this.report({ code: 'handshake.rejected', severity: 'warning', message: `the server answered the upgrade with ${line.status} ${line.reason}, not 101 Switching Protocols`, rfc: 'RFC 6455 §4.2.2', packet: cut.packet, frame: null, from: 'server' });
+      client.mode = 'lost';
+      return;
+    }
+    this.websocket = true;
+    this.detection = 'handshake';
+    const agreed = headerValues(res.headers, 'sec-websocket-extensions');
+    const offered = this.handshake!.offeredExtensions;
+    if (agreed.length > 0) {
+      this.deflate = this.handshake!.extensions.some((e) => e.name === 'permessage-deflate');
+      if (this.deflate) this.setUpInflation(res);
+    } else if (this.requestCut || offered.length > 0) {
+      // the extensions header may be among the missing bytes: RSV1 will tell
+      this.extensionsKnown = false;
+    }
+    truncated(`the connection is upgraded (status 101); ${this.handshake!.accept === null ? 'Sec-WebSocket-Accept is not among the captured headers, so it is not checked' : 'Sec-WebSocket-Accept is checked'}${this.extensionsKnown ? '' : ', and the extensions agreed are not known (RSV1, if it comes, is taken for permessage-deflate)'}; frames are decoded from the next segment on`);
+    if (this.handshake!.acceptValid === false) for (const f of checkResponse(req, res)) if (f.code === 'handshake.accept-mismatch') this.report(f);
+    this.startWebSocket(dir);
+    this.startWebSocket(dir === 0 ? 1 : 0);
+    this.replayHeld(held, true);
+  }
+
+  /** Server bytes that came before the request they answer: held (as far as an HTTP head may be long), then read as they are. */
+  private holdResponse(dir: Dir, data: Buffer, chunk: Chunk & { kind: 'data' }): Buffer {
+    const d = this.dirs[dir];
+    const held = d.held.reduce((n, c) => n + (c.kind === 'data' ? c.data.length : 0), 0);
+    if (held + data.length > this.limits.maxHttpHead) {
+      // no request came: the bytes are read as they are
+      d.mode = 'http';
+      const waiting = d.held;
+      d.held = [];
+      for (const c of waiting) this.feed(dir, c);
+      return data;
+    }
+    d.held.push({ kind: 'data', data: Buffer.from(data), packet: chunk.packet, ts: chunk.ts });
+    this.items.push({ kind: 'note', text: `${plural(data.length, 'byte')} of an HTTP response captured before the request it answers (the capture shows the client's packets late); read once the request is` });
+    return EMPTY;
+  }
+
+  /** The request came: the server's bytes that waited for it are read now. */
+  private releaseResponse(): void {
+    const serverDir: Dir = (this.clientDir ?? 0) === 0 ? 1 : 0;
+    const d = this.dirs[serverDir];
+    if (d.mode !== 'await-request') return;
+    const waiting = d.held;
+    d.held = [];
+    d.mode = 'http';
+    for (const c of waiting) this.feed(serverDir, c);
+  }
+
   /**
    * A direction whose bytes are not HTTP. Without a handshake seen, it may
-   * still be WebSocket: a capture that starts mid-connection. With
-   * --decode-as for its server port it is decoded as WebSocket; otherwise its
-   * first bytes are examined for a run of valid frames.
+   * still be WebSocket: with --decode-as for its server port it is decoded
+   * as WebSocket. Otherwise WebSocket is never guessed where the capture
+   * holds the connection's start (its SYN): it would have begun with an HTTP
+   * Upgrade. Bytes that carry another protocol's signature (TLS, SSH,
+   * HTTP/2, the databases, SMB) are that protocol. Only in a connection the
+   * capture joined in the middle are the bytes searched for evidence of
+   * frames (see findEvidence).
    */
-  private notHttp(dir: Dir): void {
+  private notHttp(dir: Dir, data: Buffer): void {
     const d = this.dirs[dir];
     if (this.handshake !== null || this.websocket) {
       d.mode = 'opaque';
@@ -490,17 +716,33 @@ export class Session {
       this.rolesFrom = this.rolesFrom === 'syn' ? 'syn' : 'ports';
       this.detection = 'decode-as';
       this.websocket = true;
+      this.assumeExtensions(this.options.decodeAs.get(asked) ?? null);
       // the user says it is WebSocket: a single plausible header is enough to start
       this.startWebSocket(0, 1);
       this.startWebSocket(1, 1);
       return;
     }
-    if (this.options.sniffBytes <= 0) {
-      d.mode = 'opaque';
+    d.mode = 'opaque';
+    const startSeen = this.tcp.syn !== null || this.tcp.synAck !== null;
+    // a connection joined in the middle may still show TLS records one after another
+    const found = d.bytes === data.length ? (identifyStart(data) ?? (!startSeen && tlsRecordChain(data, { minRecords: 2, atEnd: true }) ? { protocol: 'tls' as const, detail: null } : null)) : null;
+    if (found) {
+      this.identified ??= found;
+      if (found.protocol === 'tls' && this.identified.protocol === 'tls') {
+        // its records are followed: the cleartext handshake says what it is (decryption with a key log would slot in here)
+        d.mode = 'tls';
+        d.tls = new TlsStream({ session: (this.tlsSession ??= { clientHello: null, serverHello: null }), midStream: !startSeen && identifyStart(data) === null });
+      }
+      // nothing of it is WebSocket: the other direction stops looking
+      for (const x of this.dirs) if (x.mode === 'sniff') {
+        x.mode = 'opaque';
+        x.parser = null;
+      }
       return;
     }
+    if (startSeen || this.identified !== null || this.httpSeen || this.options.sniffBytes <= 0) return;
     d.mode = 'sniff';
-    d.parser = new FrameParser(this.limits.maxFramePayload);
+    d.parser = new FrameParser(this.limits.maxFramePayload, { masked: null, deflate: true, maxLength: SYNC_WINDOW });
     d.parser.startUnsynced(SNIFF_RUN, true);
   }
 
@@ -525,6 +767,7 @@ export class Session {
     }
     this.websocket = true;
     this.detection = 'heuristic';
+    this.extensionsKnown = false;
     for (const x of [0, 1] as const) {
       const d = this.dirs[x];
       d.assembler = new MessageAssembler(() => this.nextMessage++, this.deflate, this.limits.maxFramePayload);
@@ -537,7 +780,7 @@ export class Session {
   }
 
   private syncRules(dir: Dir): SyncRules {
-    return { masked: this.side(dir) === 'client', deflate: this.deflate, maxLength: SYNC_WINDOW };
+    return { masked: this.side(dir) === 'client', deflate: this.deflate || !this.extensionsKnown, maxLength: SYNC_WINDOW };
   }
 
   /** The frame parser's callbacks for each direction, made once, when a direction first has frames to parse. */
@@ -577,14 +820,44 @@ export class Session {
     this.diag({ code: 'ws.resync', severity: 'info', message: `frame decoding resumed ${where}, in packet ${packet}, ${what}`, rfc: null }, packet, null, this.side(dir));
   }
 
-  /** `unsyncedRun`: frames that must confirm the first boundary when the stream may start mid-frame (0: it starts at one) */
   private setUpInflation(res: HttpResponse): void {
     const agreed = splitOffers(headerValues(res.headers, 'sec-websocket-extensions')).find((e) => /^permessage-deflate\b/i.test(e));
-    if (!agreed) return;
+    if (agreed) this.inflateAs(agreed, false);
+  }
+
+  /** One inflation context per direction, with the rules of the agreed permessage-deflate text. */
+  private inflateAs(agreed: string, partial: boolean): void {
     const rules = deflateRules(agreed);
     const clientDir = this.clientDir ?? 0;
-    this.inflaters[clientDir] = new InflateContext(rules.client, this.limits.inflateLimit);
-    this.inflaters[clientDir === 0 ? 1 : 0] = new InflateContext(rules.server, this.limits.inflateLimit);
+    this.inflaters[clientDir] = new InflateContext(rules.client, this.limits.inflateLimit, partial);
+    this.inflaters[clientDir === 0 ? 1 : 0] = new InflateContext(rules.server, this.limits.inflateLimit, partial);
+  }
+
+  /** --decode-as: the extensions the user says were agreed (null: not known, as without a handshake). */
+  private assumeExtensions(agreed: string | null): void {
+    if (agreed === null) {
+      this.extensionsKnown = false;
+      return;
+    }
+    this.deflate = /^permessage-deflate\b/i.test(agreed);
+    // the connection's start may be missing all the same: the window before it is unknown
+    if (this.deflate) this.inflateAs(agreed, this.tcp.syn === null && this.tcp.synAck === null);
+  }
+
+  /**
+   * RSV1 on a data frame of a connection whose extensions are not known: the
+   * only extension in common use that defines it is permessage-deflate
+   * (RFC 7692), so it is assumed from here on, with its defaults (15-bit
+   * windows, context takeover), and said.
+   */
+  private inferDeflate(dir: Dir, packet: number): void {
+    this.deflate = true;
+    this.inflateAs('permessage-deflate', true);
+    for (const x of [0, 1] as const) {
+      this.dirs[x].assembler?.compressing();
+      this.dirs[x].parser?.setRules(this.syncRules(x));
+    }
+    this.diag({ code: 'ws.deflate-assumed', severity: 'info', message: `the ${this.side(dir)} sent a data frame with RSV1 set and the handshake that agreed on extensions is not in the capture: permessage-deflate is assumed (RFC 7692 defaults, context takeover); messages are inflated where their window is in the capture (--decode-as PORT:permessage-deflate;… says what was agreed)`, rfc: 'RFC 7692 §6' }, packet, null, this.side(dir));
   }
 
   private startWebSocket(dir: Dir, unsyncedRun = 0): void {
@@ -641,6 +914,7 @@ export class Session {
     const h = df.header;
     const index = this.frameCount++;
     d.frames++;
+    if (!this.extensionsKnown && !this.deflate && h.rsv1 && (h.opcode === 1 || h.opcode === 2)) this.inferDeflate(dir, df.packet);
     const findings = checkFrameHeader(h, { from, deflate: this.deflate });
     if (d.closeFrame !== null && !isControl(h.opcode)) {
       // RFC 6455 §5.5.1: after sending a Close frame, the endpoint MUST NOT send any more data frames
@@ -689,7 +963,7 @@ export class Session {
     this.replayed?.push(frame);
     if (h.opcode === 0x8 && this.firstClose[from] === null) this.firstClose[from] = frame;
     countFrame(this.counts, frame);
-    if (h.opcode === 0x9 && df.complete) this.pings[from].push(frame);
+    if (h.opcode === 0x9 && df.complete && !this.answeredEarly(frame)) this.pings[from].push(frame);
     if (h.opcode === 0xa && df.complete) findings.push(...this.matchPong(frame));
     for (const f of findings) this.diag(f, df.packet, index, from);
     if (step.abandoned) this.addMessage(step.abandoned, from, df.packet, df.ts);
@@ -738,7 +1012,7 @@ export class Session {
         } else if (r.reason === 'limit') {
           // a decompression bomb costs no more than the limit
           this.diag({ code: 'message.inflate-limit', severity: 'warning', message: `${type} message ${m.index} (${m.length} compressed bytes) inflates to ${r.detail}: inflation stopped at the limit (--inflate-limit)`, rfc: 'RFC 7692 §7.2.2' }, packet, lastFrame, from);
-        } else if (r.reason === 'corrupt') {
+        } else if (r.reason === 'corrupt' && !ctx.partial) {
           // RFC 7692 §6.2: the payload must inflate in the negotiated context
           this.diag({ code: 'message.inflate-failed', severity: 'error', message: `compressed ${type} message ${m.index} (${m.length} bytes) does not inflate in its negotiated context (${ctx.rules.takeover ? 'with' : 'without'} context takeover, window ${ctx.rules.windowBits} bits): ${r.detail}`, rfc: 'RFC 7692 §6.2' }, packet, lastFrame, from);
         }
@@ -849,6 +1123,11 @@ export class Session {
       this.report({ code: 'tcp.handshake-missing', severity: 'info', message: `the capture starts in the middle of this connection (no SYN seen); the roles come from ${this.rolesFrom === 'http' ? 'the HTTP exchange' : this.rolesFrom === 'frames' ? 'the masking of the frames' : 'the port numbers'}${how}`, rfc: null, packet: first, frame: null, from: null });
     }
     const upgraded = this.handshake?.outcome === 'upgraded' || this.detection === 'heuristic' || this.detection === 'decode-as';
+    const refused = this.refusalBody;
+    if (refused && this.handshake?.response === refused.response) {
+      const c = refused.capture;
+      refused.response.body = { length: c.length, complete: c.complete, data: c.parts.length === 1 ? c.parts[0]! : Buffer.concat(c.parts, c.held) };
+    }
     const cs = this.settleClose();
     // clean: both Close frames, then the TCP teardown (a Close may ride on the first FIN)
     const firstTeardown = this.tcp.teardownPackets[0];
@@ -871,12 +1150,15 @@ export class Session {
       phase: this.websocket ? e.phase : 'other',
       summary: e.summary,
     }));
+    const websocket = upgraded;
     this.diagnostics.sort((a, b) => (a.packet ?? Infinity) - (b.packet ?? Infinity));
     return {
       id: this.id,
       client: ends[clientDir],
       server: ends[clientDir === 0 ? 1 : 0],
-      websocket: this.websocket,
+      websocket,
+      protocol: this.protocolInfo(websocket),
+      tls: this.tlsInfo(),
       detection: this.detection,
       tcp: {
         handshake: { syn: this.tcp.syn, synAck: this.tcp.synAck, ack: this.tcp.handshakeAck },
@@ -898,6 +1180,18 @@ export class Session {
     };
   }
 
+  /** What the connection carries: WebSocket, HTTP (a refused upgrade too), a protocol named by its signature, or data no signature names. */
+  private protocolInfo(websocket: boolean): ProtocolInfo | null {
+    if (websocket) return { name: 'websocket', detail: null };
+    if (this.httpSeen) return { name: 'http', detail: null };
+    if (this.identified) {
+      const tls = this.tlsInfo();
+      const detail = tls ? [tls.version, tls.sni ? `SNI ${tls.sni}` : null, tls.alpn ? `ALPN ${tls.alpn}` : tls.alpnOffered.length > 0 ? `ALPN offered ${tls.alpnOffered.join(', ')}` : null, tls.cipherSuite].filter((x) => x !== null).join(', ') || (tls.handshakeSeen ? null : 'joined after its handshake') : this.identified.detail;
+      return { name: this.identified.protocol, detail };
+    }
+    return this.dirs[0].bytes + this.dirs[1].bytes > 0 ? { name: 'unknown', detail: null } : null;
+  }
+
   /** The packet that carried this side's FIN, if it sent one. */
   private finPacket(side: Side): number | null {
     const dir: Dir = side === 'client' ? (this.clientDir ?? 0) : this.clientDir === 1 ? 0 : 1;
@@ -912,7 +1206,13 @@ export class Session {
    */
   private matchPong(pong: Frame): Finding[] {
     const waiting = this.pings[pong.from === 'client' ? 'server' : 'client'];
-    if (waiting.length === 0) return [];
+    if (waiting.length === 0) {
+      // a heartbeat, or the answer to a ping the capture shows late (merged captures): kept a while
+      const early = this.earlyPongs[pong.from];
+      early.push(pong);
+      if (early.length > 16) early.shift();
+      return [];
+    }
     let at = waiting.findIndex((p) => p.payload.equals(pong.payload));
     const findings: Finding[] = [];
     if (at < 0) {
@@ -926,6 +1226,19 @@ export class Session {
     pong.answers = { frame: ping.index, packet: ping.packet, rtt: Math.round((pong.ts - ping.ts) * 1e6) / 1e6 };
     waiting.splice(0, at + 1);
     return findings;
+  }
+
+  /**
+   * A ping whose pong the capture showed first: captures merged from two
+   * taps or interfaces put one direction a little late. A pong from the
+   * peer with the same data, at most a second earlier, answers it.
+   */
+  private answeredEarly(ping: Frame): boolean {
+    const early = this.earlyPongs[ping.from === 'client' ? 'server' : 'client'];
+    const at = early.findIndex((p) => ping.ts - p.ts <= SUSPECT_SECONDS && p.payload.equals(ping.payload));
+    if (at < 0) return false;
+    early.splice(0, at + 1);
+    return true;
   }
 
   /**

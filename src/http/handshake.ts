@@ -207,5 +207,6 @@ export function describeHandshake(req: HttpRequest, res: HttpResponse | null): H
     offeredExtensions: splitOffers(headerValues(req.headers, 'sec-websocket-extensions')),
     extensions: upgraded ? parseExtensions(res ? headerValues(res.headers, 'sec-websocket-extensions') : []) : [],
     outcome: res === null ? 'no-response' : upgraded ? 'upgraded' : 'rejected',
+    truncated: false,
   };
 }

@@ -36,11 +36,24 @@ export const DEFAULT_MAX_HEAD = 64 * 1024;
 /** Header lines kept of one head (a browser's handshake has about 15). */
 export const DEFAULT_MAX_HEADERS = 256;
 
+/** The first bytes of a message body, kept to show (a refused upgrade's 401 page), and how many there were. */
+export interface BodyCapture {
+  parts: Buffer[];
+  held: number;
+  limit: number;
+  /** body bytes seen (de-chunked) */
+  length: number;
+  /** the body ended where its framing says (false: it runs to the end of the connection, or the capture ended first) */
+  complete: boolean;
+}
+
 export class HttpReader {
   private parts: Buffer[] = [];
   private length = 0;
   private packets: number[] = [];
   private body: Body = { kind: 'none' };
+  /** the body being kept, once asked for (captureBody) */
+  private capture: BodyCapture | null = null;
 
   constructor(
     readonly role: HttpRole,
@@ -70,6 +83,33 @@ export class HttpReader {
       return;
     }
     this.body = this.role === 'response' ? { kind: 'until-close' } : { kind: 'none' };
+  }
+
+  /**
+   * Keep the first `limit` bytes of the body that setBody just described
+   * (de-chunked), and count the rest; the capture is returned, and fills as
+   * the bytes arrive.
+   */
+  captureBody(limit: number): BodyCapture {
+    this.capture = { parts: [], held: 0, limit, length: 0, complete: this.body.kind === 'none' };
+    return this.capture;
+  }
+
+  private keep(b: Buffer): void {
+    const c = this.capture;
+    if (!c || b.length === 0) return;
+    c.length += b.length;
+    const room = c.limit - c.held;
+    if (room <= 0) return;
+    // a copy: the capture reader's buffer is reused
+    const piece = Buffer.from(b.subarray(0, room));
+    c.parts.push(piece);
+    c.held += piece.length;
+  }
+
+  private bodyEnded(): void {
+    if (this.capture) this.capture.complete = true;
+    this.capture = null;
   }
 
   push(data: Buffer, packet: number, ts: number): PushResult {
@@ -118,6 +158,23 @@ export class HttpReader {
     return result;
   }
 
+  /**
+   * The head being collected will never end (bytes of it were not
+   * captured): what arrived of it, its complete lines only (a start line cut
+   * short is kept as it is), and the packet that carried its first bytes.
+   * Null when nothing was collected. The reader starts afresh.
+   */
+  cutHead(): { head: ParsedHead; packet: number; bytes: number } | null {
+    if (this.length === 0) return null;
+    const all = Buffer.concat(this.parts, this.length);
+    const packet = this.packets[0] ?? 0;
+    const lastLine = all.lastIndexOf('\n');
+    const head = parseHead(lastLine < 0 ? all : all.subarray(0, lastLine + 1));
+    const bytes = this.length;
+    this.reset();
+    return { head, packet, bytes };
+  }
+
   private reset(): void {
     this.parts = [];
     this.length = 0;
@@ -133,12 +190,17 @@ export class HttpReader {
         case 'none':
           return b;
         case 'until-close':
+          this.keep(b);
           return Buffer.alloc(0);
         case 'length': {
           const n = Math.min(body.remaining, b.length);
+          this.keep(b.subarray(0, n));
           body.remaining -= n;
           b = b.subarray(n);
-          if (body.remaining === 0) this.body = { kind: 'none' };
+          if (body.remaining === 0) {
+            this.body = { kind: 'none' };
+            this.bodyEnded();
+          }
           break;
         }
         case 'chunked':
@@ -154,6 +216,7 @@ export class HttpReader {
     while (b.length > 0 && this.body === body) {
       if (body.state === 'data') {
         const n = Math.min(body.remaining, b.length);
+        this.keep(b.subarray(0, n));
         body.remaining -= n;
         b = b.subarray(n);
         if (body.remaining === 0) {
@@ -186,6 +249,7 @@ export class HttpReader {
         body.state = 'size';
       } else if (line === '') {
         this.body = { kind: 'none' };
+        this.bodyEnded();
       }
     }
     return b;

@@ -1,6 +1,7 @@
 // The check report, for CI: per connection a verdict and its diagnostics by
 // severity, each with where it happened and the RFC section. Reads the
 // analysis result only.
+import { protocolLabel, refusal, tellsWebSocket, websocketCounts } from './kind.js';
 import { capByCode, omittedLine } from './capped.js';
 import type { CaptureInfo, Connection, Diagnostic, Severity, Summary } from '../model.js';
 import { plural } from '../analyze/annotate.js';
@@ -43,7 +44,7 @@ function grouped(list: readonly Diagnostic[]): string[] {
 
 export function renderCheckConnection(c: Connection, failOn: FailOn): string {
   const verdict = c.diagnostics.some((d) => fails(d, failOn)) ? 'FAIL' : 'PASS';
-  const kind = !c.websocket ? 'not WebSocket' : c.handshake?.outcome === 'rejected' ? 'upgrade rejected' : c.handshake?.outcome === 'no-response' ? 'no answer to the upgrade' : `${plural(c.frames.length, 'frame')}`;
+  const kind = refusal(c) ?? (!tellsWebSocket(c) ? `not WebSocket: ${protocolLabel(c)}` : c.handshake?.outcome === 'no-response' && !c.websocket ? 'no answer to the upgrade' : `${plural(c.frames.length, 'frame')}`);
   const head = `  ${verdict}  connection ${c.id}  ${endpoint(c.client)} → ${endpoint(c.server)}  (${kind}; ${counts(c.diagnostics)})`;
   return [head, ...grouped(c.diagnostics)].join('\n') + '\n';
 }
@@ -52,6 +53,6 @@ export function renderCheckEnd(capture: CaptureInfo, summary: Summary, diagnosti
   const out: string[] = [];
   if (diagnostics.length > 0) out.push('  capture', ...grouped(diagnostics));
   const d = summary.diagnostics;
-  out.push(`  ${plural(capture.packets, 'packet')}, ${plural(summary.connections, 'connection')} (${summary.websocketConnections} WebSocket): ${plural(d.error, 'error')}, ${plural(d.warning, 'warning')}, ${d.info} info`);
+  out.push(`  ${plural(capture.packets, 'packet')}, ${plural(summary.connections, 'connection')} (${websocketCounts(summary)}): ${plural(d.error, 'error')}, ${plural(d.warning, 'warning')}, ${d.info} info`);
   return out.join('\n') + '\n';
 }

@@ -4,6 +4,7 @@
 // capture's key, why the client masks, each frame's bits drawn as the RFC
 // draws them, the closing handshake and the teardown. Reads the analysis
 // result only.
+import { protocolLabel, tellsWebSocket } from './kind.js';
 import type { Connection, Frame, Side, TimelineEntry } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { closeCodeName } from '../websocket/close.js';
@@ -224,8 +225,8 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
     if (out.length === mark) out.splice(before);
   };
   out.push(p.bold(`Explained: connection ${conn.id}, ${endpoint(conn.client)} (client) ⇄ ${endpoint(conn.server)} (server)`));
-  if (!conn.websocket) {
-    say('This connection never asks to become a WebSocket: there is nothing WebSocket to explain.');
+  if (!tellsWebSocket(conn)) {
+    say(`This connection never asks to become a WebSocket (it carries ${protocolLabel(conn)}): there is nothing WebSocket to explain.`);
     return `${out.join('\n')}\n`;
   }
   let n = 1;

@@ -5,6 +5,7 @@
 // the unmasked ones. Reads the analysis result only; the ASCII column shows
 // printable ASCII and nothing else, and every other string from the capture
 // is sanitized before it is printed.
+import { tellsWebSocket } from './kind.js';
 import type { Connection, Frame, Message } from '../model.js';
 import type { RenderOptions } from './options.js';
 import { clip, paint, type Paint, trimEnd, visibleLength } from './paint.js';
@@ -222,7 +223,7 @@ function frameSection(f: Frame, messages: ReadonlyMap<number, Message>, opts: Re
 export function renderHex(conn: Connection, opts: RenderOptions): string {
   const p = paint(opts.color);
   const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
-  if (conn.frames.length === 0) return `${clip(conn.websocket ? 'No WebSocket frames.' : 'No WebSocket frames: not a WebSocket connection.', width)}\n`;
+  if (conn.frames.length === 0) return `${clip(tellsWebSocket(conn) ? 'No WebSocket frames.' : 'No WebSocket frames: not a WebSocket connection.', width)}\n`;
   const messages = new Map(conn.messages.map((m) => [m.index, m]));
   const sections = conn.frames.map((f) => frameSection(f, messages, opts, width, p));
   const lines = sections.flatMap((s, i) => (i === 0 ? s : ['', ...s]));

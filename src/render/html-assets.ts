@@ -217,7 +217,7 @@ export const HTML_SCRIPT = String.raw`
     var pick;
     if (conns.length <= 500) {
       pick = el('select', { id: 'f-conn', 'aria-label': 'connection' });
-      conns.forEach(function (c, i) { var o = el('option', { value: i }, 'Connection ' + c.id + (c.websocket ? '' : ' (not WebSocket)')); if (i === state.conn) o.selected = true; pick.appendChild(o); });
+      conns.forEach(function (c, i) { var o = el('option', { value: i }, 'Connection ' + c.id + (c.websocket ? '' : ' (' + c.kind + ')')); if (i === state.conn) o.selected = true; pick.appendChild(o); });
       pick.onchange = function () { selectConn(Number(pick.value)); };
     } else {
       pick = el('input', { id: 'f-conn', type: 'number', min: 0, value: conns[state.conn] ? conns[state.conn].id : 0, 'aria-label': 'connection number' });
@@ -257,7 +257,7 @@ export const HTML_SCRIPT = String.raw`
       el('dt', null, 'Format'), el('dd', null, c.format + ', ' + (end.linkTypeNames || c.linkTypes).join(', ')),
       el('dt', null, 'Packets'), el('dd', null, c.packets + ' packets, ' + c.bytes + ' bytes'),
       el('dt', null, 'Time'), el('dd', null, first === null ? '—' : isoTime(first) + ', ' + (last - first).toFixed(6) + ' s'),
-      el('dt', null, 'Connections'), el('dd', null, plural(s.connections, 'TCP connection') + ', ' + s.websocketConnections + ' WebSocket; ' + plural(s.frames, 'frame') + ', ' + plural(s.messages, 'message')),
+      el('dt', null, 'Connections'), el('dd', null, plural(s.connections, 'TCP connection') + ', ' + s.websocketConnections + ' WebSocket' + (s.refusedUpgrades ? ', ' + plural(s.refusedUpgrades, 'upgrade') + ' refused' : '') + '; ' + plural(s.frames, 'frame') + ', ' + plural(s.messages, 'message')),
       el('dt', null, 'Diagnostics'), el('dd', { id: 'severity-counts' }, ['error', 'warning', 'info'].map(function (k) { return el('span', null, [el('span', { class: 'badge ' + k }, k), ' ' + s.diagnostics[k] + '  ']); })),
       end.selection ? el('dt', null, 'Selection') : null, end.selection ? el('dd', { id: 'selection' }, shown(end.selection) + ': the report holds only what this selects (the counts above are the whole capture\'s)') : null,
       el('dt', null, 'Made by'), el('dd', null, end.tool.name + ' ' + end.tool.version + (end.maxPayload !== null ? '; payloads cut to ' + end.maxPayload + ' bytes (--max-payload)' : '')),
@@ -271,14 +271,14 @@ export const HTML_SCRIPT = String.raw`
       var d = cn.counts.diagnostics;
       var tr = el('tr', { class: 'clickable' + (i === state.conn ? ' sel' : ''), 'data-conn': i }, [
         el('td', { class: 'num' }, cn.id), el('td', { class: 'mono' }, ep(cn.client)), el('td', { class: 'mono' }, ep(cn.server)),
-        el('td', null, cn.websocket ? 'yes' : 'no'), el('td', null, cn.app ? LABELS[cn.app.decoder] || cn.app.decoder : '—'), el('td', null, cn.verdict),
+        el('td', null, cn.kind), el('td', null, cn.app ? LABELS[cn.app.decoder] || cn.app.decoder : '—'), el('td', null, cn.verdict),
         el('td', { class: 'num' }, cn.counts.frames), el('td', { class: 'num' }, cn.counts.messages),
         el('td', { class: 'num' }, d.error), el('td', { class: 'num' }, d.warning), el('td', { class: 'num' }, d.info),
       ]);
       tr.onclick = function () { selectConn(i); connSec.scrollIntoView(); };
       return tr;
     });
-    var head = el('tr', null, ['#', 'Client', 'Server', 'WebSocket', 'Application', 'Verdict', 'Frames', 'Messages', 'Errors', 'Warnings', 'Info'].map(function (h) { return el('th', null, h); }));
+    var head = el('tr', null, ['#', 'Client', 'Server', 'Protocol', 'Application', 'Verdict', 'Frames', 'Messages', 'Errors', 'Warnings', 'Info'].map(function (h) { return el('th', null, h); }));
     overview.appendChild(el('h3', null, 'Connections'));
     overview.appendChild(el('div', { class: 'table-wrap' }, el('table', { id: 'connections' }, [el('thead', null, head), el('tbody', null, rows)])));
     if (conns.length > rows.length) overview.appendChild(el('p', { class: 'muted' }, (conns.length - rows.length) + ' more connections (WebSocket ones are listed first): pick one by its number above.'));
@@ -297,7 +297,7 @@ export const HTML_SCRIPT = String.raw`
     if (!c) { connSec.appendChild(el('p', null, 'No TCP connection in this capture.')); return; }
     connSec.appendChild(el('h2', { id: 'conn-title' }, 'Connection ' + c.id + ': ' + ep(c.client) + ' (client) ⇄ ' + ep(c.server) + ' (server)'));
     if (c.story.length) connSec.appendChild(el('ul', { class: 'story', id: 'story' }, c.story.map(function (s) { return el('li', null, shown(s)); })));
-    else if (!c.websocket) connSec.appendChild(el('p', null, 'Not WebSocket: no upgrade request; ' + plural(c.timeline.length, 'packet') + '.'));
+    else if (!c.websocket) connSec.appendChild(el('p', null, 'Not WebSocket: ' + c.kind + ', no upgrade request; ' + plural(c.timeline.length, 'packet') + '.'));
     var left = el('div', { class: 'left' });
     detail = el('aside', { id: 'detail' }, el('p', { class: 'muted' }, 'Click a packet in the ladder or a frame in the table to see its details.'));
     layoutBox = el('div', { class: 'layout', id: 'layout' }, [left, detail]);
@@ -604,6 +604,11 @@ export const HTML_SCRIPT = String.raw`
     var ok = hs.outcome === 'upgraded' && hs.acceptValid === true;
     var verdict = hs.outcome === 'rejected' ? '✘ rejected: the server answered ' + hs.response.status : hs.outcome === 'no-response' ? '? no response to the upgrade request in this capture' : hs.acceptValid === true ? '✔ upgraded: the Accept matches the key' : hs.acceptValid === false ? '✘ upgraded, but the Accept does not match the key' : '✘ upgraded without a Sec-WebSocket-Accept the client could check';
     handshakeBox.appendChild(el('p', { class: ok ? 'verdict-ok' : 'verdict-bad', id: 'handshake-verdict' }, verdict));
+    var body = hs.response && hs.response.body;
+    if (body && body.length) {
+      handshakeBox.appendChild(el('p', null, 'The refusal\'s body, ' + plural(body.length, 'byte') + (body.complete ? '' : ' (cut short)') + (body.payload && body.payload.truncated ? ', the first shown' : '') + ':'));
+      handshakeBox.appendChild(el('pre', { class: 'mono', id: 'refusal-body' }, body.payload ? ('text' in body.payload ? shown(body.payload.text) : body.payload.base64) : '(left out: --max-payload 0)'));
+    }
     handshakeBox.appendChild(el('dl', { class: 'kv' }, [
       el('dt', null, 'Subprotocol'), el('dd', null, (hs.subprotocol === null ? 'none' : shown(hs.subprotocol)) + (hs.offeredSubprotocols.length ? ' (offered: ' + shown(hs.offeredSubprotocols.join(', ')) + ')' : '')),
       el('dt', null, 'Extensions'), el('dd', null, (hs.extensions.length ? shown(hs.extensions.map(function (x) { return [x.name].concat(Object.keys(x.params).map(function (k) { return x.params[k] === true ? k : k + '=' + x.params[k]; })).join('; '); }).join(', ')) : 'none') + (hs.offeredExtensions.length ? ' (offered: ' + shown(hs.offeredExtensions.join(', ')) + ')' : '')),

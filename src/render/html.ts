@@ -7,9 +7,10 @@
 // views from those blocks when it opens, page by page. Nothing from the
 // capture is ever written as markup: the data blocks escape "<", and the
 // script puts text into the page as text only.
+import { protocolLabel, refusal } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
-import { frameJson, messageJson, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
+import { frameJson, handshakeJson, messageJson, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { tellStory } from './story.js';
 import { verdict } from './stats.js';
 import { describeFrame } from '../analyze/annotate.js';
@@ -65,12 +66,15 @@ export function connectionData(conn: Connection, opts: JsonOptions): Record<stri
     client: conn.client,
     server: conn.server,
     websocket: conn.websocket,
+    protocol: conn.protocol,
+    /** what it is, in words: WebSocket, a refused upgrade, or the protocol it carries */
+    kind: conn.websocket ? 'WebSocket' : (refusal(conn) ?? protocolLabel(conn)),
     detection: conn.detection,
     app: conn.app,
     verdict: verdict(conn),
     story: tellStory(conn),
     tcp: conn.tcp,
-    handshake: conn.handshake ? { ...conn.handshake, acceptSteps: acceptSteps(conn.handshake.key) } : null,
+    handshake: conn.handshake ? { ...(handshakeJson(conn.handshake, opts) as object), acceptSteps: acceptSteps(conn.handshake.key) } : null,
     compression: conn.compression,
     close: conn.close,
     counts: conn.counts,

@@ -1,6 +1,6 @@
 // The JSON export (docs: json-contract). Reads the analysis result only.
 import { isUtf8 } from 'node:buffer';
-import type { Connection, Frame, Message } from '../model.js';
+import type { Connection, Frame, Handshake, Message } from '../model.js';
 import { opcodeName } from '../websocket/frame.js';
 import { VERSION } from '../version.js';
 import { messageOf } from './lookup.js';
@@ -141,16 +141,26 @@ export function messageJson(m: Message, opts: JsonOptions): Record<string, unkno
   };
 }
 
+/** The handshake as the contract gives it: a refusal's body as a payload, cut to --max-payload. */
+export function handshakeJson(h: Handshake | null, opts: JsonOptions): unknown {
+  const body = h?.response?.body;
+  if (!h || !body) return h;
+  const text = isUtf8(body.data);
+  const payload = payloadJson(body.data, body.length, text, opts);
+  return { ...h, response: { ...h.response, body: { length: body.length, complete: body.complete, ...(payload ? { payload } : {}) } } };
+}
+
 /** A connection for NDJSON: its frames, messages and diagnostics went out on their own lines. */
-export function connectionHeadJson(c: Connection): Record<string, unknown> {
+export function connectionHeadJson(c: Connection, opts: JsonOptions): Record<string, unknown> {
   return {
     id: c.id,
     client: c.client,
     server: c.server,
     websocket: c.websocket,
+    protocol: c.protocol,
     detection: c.detection,
     tcp: c.tcp,
-    handshake: c.handshake,
+    handshake: handshakeJson(c.handshake, opts),
     compression: c.compression,
     app: c.app,
     close: c.close,

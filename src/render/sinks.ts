@@ -96,7 +96,7 @@ export class JsonSink implements AnalysisSink {
    */
   connection(conn: Connection): void {
     this.start();
-    const head = JSON.stringify(connectionHeadJson(conn), safeNumbers, 2).replace(/\n/g, '\n    ');
+    const head = JSON.stringify(connectionHeadJson(conn, this.opts), safeNumbers, 2).replace(/\n/g, '\n    ');
     // the head's closing brace goes; the lists follow
     this.write(`${this.count++ === 0 ? '\n' : ',\n'}    ${head.slice(0, head.lastIndexOf('\n'))}`);
     this.list('frames', conn.frames, (f) => frameJson(f, conn, this.opts));
@@ -246,7 +246,7 @@ export class NdjsonSink implements AnalysisSink {
   }
 
   connection(conn: Connection): void {
-    this.line({ type: 'connection', connection: conn.id, ...connectionHeadJson(conn) });
+    this.line({ type: 'connection', connection: conn.id, ...connectionHeadJson(conn, this.opts) });
   }
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {

@@ -2,6 +2,7 @@
 // at a glance (how long, how fast, how much each side sent, of what kind),
 // computed by a pure function so that the JSON export can carry them later,
 // and drawn as cli-table3 tables that never exceed the width they are given.
+import { protocolLabel, tellsWebSocket } from './kind.js';
 import { APP_LABELS, CHOSEN_BY } from '../app/labels.js';
 import Table from 'cli-table3';
 import type { Connection, Endpoint, Severity, Side } from '../model.js';
@@ -514,9 +515,9 @@ function appTable(conn: Connection): TableSpec | null {
 export function renderStats(conn: Connection, opts: RenderOptions): string {
   const s = connectionStats(conn);
   const title = `Statistics, connection ${conn.id}: ${endpoint(conn.client)} (client) ⇄ ${endpoint(conn.server)} (server)`;
-  if (!conn.websocket && conn.handshake === null) {
+  if (!tellsWebSocket(conn)) {
     // no WebSocket and no attempt at one: a line says it (a capture may hold thousands of these)
-    return `${cut(title, Math.max(1, opts.width))}\n${cut(`${INDENT}Not WebSocket: ${plural(s.packets, 'packet')} over ${seconds(s.duration)}.`, Math.max(1, opts.width))}\n`;
+    return `${cut(title, Math.max(1, opts.width))}\n${cut(`${INDENT}Not WebSocket: ${protocolLabel(conn)}, ${plural(s.packets, 'packet')} over ${seconds(s.duration)}.`, Math.max(1, opts.width))}\n`;
   }
   const lines = [cut(title, Math.max(1, opts.width)), ...drawTable(keyValues(conn, s), opts)];
   const traffic = trafficTable(s);
@@ -530,8 +531,8 @@ export function renderStats(conn: Connection, opts: RenderOptions): string {
 /** How the connection ended, in a few words. */
 export function verdict(conn: Connection): string {
   const hs = conn.handshake;
-  if (hs?.outcome === 'rejected') return `rejected ${hs.response?.status ?? ''}`.trimEnd();
-  if (!conn.websocket) return 'not WebSocket';
+  if (hs?.outcome === 'rejected') return `refused ${hs.response?.status ?? ''}`.trimEnd();
+  if (!tellsWebSocket(conn)) return 'not WebSocket';
   if (hs?.outcome === 'no-response' && conn.detection === null) return 'no response';
   const cs = conn.close;
   const t = conn.tcp.teardown.kind;

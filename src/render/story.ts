@@ -1,6 +1,7 @@
 // The connection told in a few sentences, the way a teacher walks a class
 // through a capture: which packets are the TCP handshake, the upgrade, the
 // data, the closing handshake and the teardown. Reads the analysis result only.
+import { tellsWebSocket } from './kind.js';
 import type { Connection, Frame, Phase, Side, TimelineEntry } from '../model.js';
 import { closeCodeName } from '../websocket/close.js';
 import { opcodeName } from '../websocket/frame.js';
@@ -174,7 +175,7 @@ function teardownSentence(conn: Connection, g: Group): string {
 
 /** Sentences, one per phase of the connection in the order they happened. */
 export function tellStory(conn: Connection): string[] {
-  if (!conn.websocket) return [];
+  if (!tellsWebSocket(conn)) return [];
   const out: string[] = [];
   const hs = conn.tcp.handshake;
   if (hs.syn === null && hs.synAck === null) {

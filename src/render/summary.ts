@@ -1,6 +1,7 @@
 // --summary: per connection a verdict and its counts, with no per-frame
 // output, for the largest captures. Reads only what a streaming analysis
 // keeps of a connection (its counts), so memory stays flat.
+import { protocolLabel, refusal, tellsWebSocket, websocketCounts } from './kind.js';
 import type { CaptureInfo, Connection, Diagnostic, SideCounts, Summary } from '../model.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
 import { linkTypeName } from '../link/link.js';
@@ -13,10 +14,11 @@ function endpoint(e: { ip: string; port: number }): string {
 }
 
 function verdict(c: Connection): string {
-  if (!c.websocket) return 'not WebSocket';
+  const refused = refusal(c);
+  if (refused) return refused;
+  if (!tellsWebSocket(c)) return 'not WebSocket';
   const hs = c.handshake;
-  if (hs?.outcome === 'rejected') return `upgrade rejected (${hs.response?.status})`;
-  if (hs?.outcome === 'no-response') return 'no answer to the upgrade';
+  if (hs?.outcome === 'no-response' && !c.websocket) return 'no answer to the upgrade';
   if (c.close.clean) return 'clean close';
   if (c.tcp.teardown.kind === 'none') return 'still open at the end of the capture';
   return c.close.initiator ? 'closing handshake incomplete' : 'closed without a Close frame';
@@ -33,8 +35,8 @@ export function renderSummaryConnection(c: Connection, opts: RenderOptions): str
   const d = c.counts.diagnostics;
   const how = c.detection && c.detection !== 'handshake' ? ` (${c.detection})` : '';
   const v = verdict(c);
-  const head = `connection ${c.id}  ${endpoint(c.client)} → ${endpoint(c.server)}  ${c.websocket ? `WebSocket${how}` : 'TCP'}: ${v === 'clean close' ? p.green(v) : p.yellow(v)}`;
-  if (!c.websocket) return `${head}; ${plural(c.counts.packets, 'packet')}\n`;
+  const head = `connection ${c.id}  ${endpoint(c.client)} → ${endpoint(c.server)}  ${c.websocket ? `WebSocket${how}` : protocolLabel(c)}: ${v === 'clean close' ? p.green(v) : p.yellow(v)}`;
+  if (!tellsWebSocket(c)) return `${head}; ${plural(c.counts.packets, 'packet')}\n`;
   const z = c.compression;
   const ratio = z && z.client.wire + z.server.wire > 0 ? `; compression ${((z.client.inflated + z.server.inflated) / (z.client.wire + z.server.wire)).toFixed(1)}×` : '';
   const diags = `${p.severity('error', plural(d.error, 'error'))}, ${p.severity('warning', plural(d.warning, 'warning'))}, ${d.info} info`;
@@ -46,6 +48,6 @@ export function renderSummaryEnd(capture: CaptureInfo, summary: Summary, diagnos
   const p = paint(opts.color);
   const lines = diagnostics.map((d) => `capture: ${p.severity(d.severity, d.severity)} ${d.code}: ${sanitize(d.message)}`);
   const s = summary.diagnostics;
-  lines.push(`${capture.format}, ${capture.linkTypes.map(linkTypeName).join(', ')}, ${plural(capture.packets, 'packet')}, ${plural(capture.bytes, 'byte')}: ${plural(summary.connections, 'connection')} (${summary.websocketConnections} WebSocket), ${plural(summary.frames, 'frame')}, ${plural(summary.messages, 'message')}; ${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info`);
+  lines.push(`${capture.format}, ${capture.linkTypes.map(linkTypeName).join(', ')}, ${plural(capture.packets, 'packet')}, ${plural(capture.bytes, 'byte')}: ${plural(summary.connections, 'connection')} (${websocketCounts(summary)}), ${plural(summary.frames, 'frame')}, ${plural(summary.messages, 'message')}; ${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info`);
   return `${lines.join('\n')}\n`;
 }

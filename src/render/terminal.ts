@@ -2,6 +2,8 @@
 // walkthrough, the handshake with its Accept check, the frame table and how
 // the connection closed. Reads the analysis result only; every string that
 // came from the capture is sanitized before it is printed.
+import { encryptedNote, protocolLabel, tellsWebSocket, websocketCounts } from './kind.js';
+import { isUtf8 } from 'node:buffer';
 import Table from 'cli-table3';
 import type { CaptureInfo, Connection, Diagnostic, Frame, Summary } from '../model.js';
 import { WEBSOCKET_GUID } from '../http/handshake.js';
@@ -114,6 +116,12 @@ function handshakeSection(conn: Connection, width: number, p: Paint): string[] {
   else if (hs.acceptValid === false) verdict = '✘ upgraded, but the Accept does not match the key: a client must fail this connection';
   else verdict = '✘ upgraded without a Sec-WebSocket-Accept the client could check';
   lines.push(row('Verdict', verdict));
+  const body = res?.body;
+  if (body && body.length > 0) {
+    // what the server said when it refused: its 401 or 403 page, as text when it is text
+    const shown = isUtf8(body.data) ? previewText(body.data, Math.max(20, width - 40)) : previewPayload(body.data, Math.max(20, width - 40));
+    lines.push(row('Refusal body', `${plural(body.length, 'byte')}${body.complete ? '' : ' (cut short)'}: ${shown}`));
+  }
   const offered = hs.offeredSubprotocols.length > 0 ? ` (offered: ${sanitize(hs.offeredSubprotocols.join(', '))})` : '';
   lines.push(row('Subprotocol', `${hs.subprotocol === null ? 'none' : sanitize(hs.subprotocol)}${offered}`));
   const exts = hs.extensions.map((e) => [e.name, ...Object.entries(e.params).map(([k, v]) => (v === true ? k : `${k}=${v}`))].join('; '));
@@ -242,12 +250,12 @@ const MAX_HTTP_LINES = 6;
 export function renderConnection(conn: Connection, opts: TerminalOptions): string {
   const p = paint(opts.color);
   const title = `Connection ${conn.id}: ${endpoint(conn.client)} (client) ⇄ ${endpoint(conn.server)} (server)`;
-  if (!conn.websocket) {
+  if (!tellsWebSocket(conn)) {
     // its HTTP, when it is HTTP: an application protocol's other transport shows there (SockJS's info request, Engine.IO's polling)
     const http = conn.timeline.filter((e) => HTTP_LINE.test(e.summary));
     const lines = http.slice(0, MAX_HTTP_LINES).map((e) => `    ${String(e.packet).padStart(6)}  ${arrow(e.from)}  ${cut(sanitize(e.summary), Math.max(20, opts.width - 19))}`);
     if (http.length > MAX_HTTP_LINES) lines.push(`    … and ${plural(http.length - MAX_HTTP_LINES, 'more HTTP message')}`);
-    return `${title}\n  Not WebSocket: no upgrade request; ${plural(conn.timeline.length, 'packet')}${lines.length > 0 ? '. Its HTTP:' : '.'}\n${lines.map((l) => `${l}\n`).join('')}`;
+    return `${title}\n  Not WebSocket: ${protocolLabel(conn)}${encryptedNote(conn)}; no upgrade request; ${plural(conn.timeline.length, 'packet')}${lines.length > 0 ? '. Its HTTP:' : '.'}\n${lines.map((l) => `${l}\n`).join('')}`;
   }
   const sections: string[][] = [];
   const story = tellStory(conn);
@@ -276,7 +284,7 @@ export function renderEnd(capture: CaptureInfo, summary: Summary, diagnostics: D
     `Capture: ${capture.format}, ${links || 'no link type'}, ${plural(capture.packets, 'packet')}, ${plural(capture.bytes, 'byte')}` +
       (capture.firstTs !== null && capture.lastTs !== null ? `, ${(capture.lastTs - capture.firstTs).toFixed(6)} s` : ''),
   );
-  const counts = `Summary: ${plural(summary.connections, 'TCP connection')} (${summary.websocketConnections} WebSocket), ${plural(summary.frames, 'frame')}, ${plural(summary.messages, 'message')};`;
+  const counts = `Summary: ${plural(summary.connections, 'TCP connection')} (${websocketCounts(summary)}), ${plural(summary.frames, 'frame')}, ${plural(summary.messages, 'message')};`;
   const verdicts = `${plural(d.error, 'error')}, ${plural(d.warning, 'warning')}, ${d.info} info`;
   lines.push(counts.length + 1 + verdicts.length <= width ? `${counts} ${verdicts}` : `${counts}\n         ${verdicts}`);
   return `${lines.join('\n')}\n`;

@@ -4,6 +4,7 @@
 // text, binary as a hex preview; JSON text may be pretty-printed under its
 // line. Reads the analysis result only; every string from the capture is
 // sanitized before it is printed.
+import { tellsWebSocket } from './kind.js';
 import { appRole, appText } from '../app/labels.js';
 import { isUtf8 } from 'node:buffer';
 import type { Connection, Frame, Message, Side } from '../model.js';
@@ -287,7 +288,7 @@ export function renderTranscript(conn: Connection, opts: RenderOptions): string 
   const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
   const limit = Number.isNaN(opts.maxPayload) ? 0 : Math.max(0, Math.floor(opts.maxPayload));
   const list = entries(conn, opts, limit);
-  if (list.length === 0) return `${clip(conn.websocket ? 'No WebSocket messages or frames.' : 'No WebSocket messages or frames: not a WebSocket connection.', width)}\n`;
+  if (list.length === 0) return `${clip(tellsWebSocket(conn) ? 'No WebSocket messages or frames.' : 'No WebSocket messages or frames: not a WebSocket connection.', width)}\n`;
   const time = (e: Entry): string => (e.relTs === null ? '-' : e.relTs.toFixed(6));
   const timeWidth = Math.max(...list.map((e) => time(e).length));
   const labelWidth = Math.max(...list.map((e) => e.label.length));

@@ -16,6 +16,10 @@ export interface SegmentResult {
   outOfOrder: boolean;
   keepAlive: boolean;
   conflict: boolean;
+  /** the segment filled a hole its peer had acknowledged before (captured late) */
+  late: boolean;
+  /** the segment acknowledges bytes of the peer that the capture has not shown (yet) */
+  ackedUnseen: boolean;
   event: LifecycleEvent;
 }
 
@@ -74,13 +78,18 @@ export class TcpConnection {
       this.handshakeAck = packet;
     }
 
+    const peer = this.dirs[dir === 0 ? 1 : 0];
+    // suspected holes that waited long enough are lost, before this segment's bytes
+    const expired = stream.expire(ts);
+    const peerChunks: Chunk[] = peer.expire(ts) ?? [];
     const accepted = stream.accept(seg.seq, seg.payload, packet, ts, missing);
+    const chunks = expired ? expired.concat(accepted.chunks) : accepted.chunks;
     if (accepted.retransmission) this.retransmissions++;
-    if (accepted.outOfOrder) this.outOfOrder++;
+    if (accepted.outOfOrder || accepted.late) this.outOfOrder++;
     if (accepted.conflict) this.conflicts++;
     if (flags.fin) stream.fin(seg.seq, seg.payload.length);
-    const peerChunks = flags.ack && !flags.rst ? this.dirs[dir === 0 ? 1 : 0].acked(seg.ack, packet, ts) : [];
-    for (const c of accepted.chunks) if (c.kind === 'gap') this.lostBytes += c.length;
+    const ackedUnseen = flags.ack && !flags.rst ? peer.acked(seg.ack, packet, ts, peerChunks) : false;
+    for (const c of chunks) if (c.kind === 'gap') this.lostBytes += c.length;
     for (const c of peerChunks) if (c.kind === 'gap') this.lostBytes += c.length;
 
     if (flags.rst || flags.fin) {
@@ -97,7 +106,7 @@ export class TcpConnection {
       }
     }
     if (this.teardownKind !== 'none') this.teardownPackets.push(packet);
-    return { chunks: accepted.chunks, retransmission: accepted.retransmission, outOfOrder: accepted.outOfOrder, keepAlive: accepted.keepAlive, conflict: accepted.conflict, peerChunks, event };
+    return { chunks, retransmission: accepted.retransmission, outOfOrder: accepted.outOfOrder || accepted.late, keepAlive: accepted.keepAlive, conflict: accepted.conflict, late: accepted.late, ackedUnseen, peerChunks, event };
   }
 
   /** End of capture: deliver what is held after holes, as gaps then data. */

@@ -37,6 +37,8 @@ export interface AcceptResult {
   keepAlive: boolean;
   /** the segment carried bytes already delivered, and they differ from the first copy */
   conflict: boolean;
+  /** the segment filled a hole its peer had already acknowledged: it was captured late, not lost (Wireshark's "out of order") */
+  late: boolean;
 }
 
 /** Bytes (and segments) held out of order by all directions together; past the limits, holes are given up. */
@@ -108,9 +110,29 @@ export const DEFAULT_GLOBAL_HOLD_LIMIT = 256 * 1024 * 1024;
 export const DEFAULT_HOLD_SEGMENTS = 4096;
 export const DEFAULT_GLOBAL_HOLD_SEGMENTS = 262144;
 
+/**
+ * Capture time (seconds) an acknowledged but unseen range may stay a
+ * suspicion before its bytes are declared lost. Captures merged from the two
+ * ports of a tap, from several interfaces or from a SPAN port show a peer's
+ * ACK a few milliseconds before the data it acknowledges; a second is far
+ * beyond such skews, and the data that follows a real loss usually settles
+ * it sooner (see `acked`).
+ */
+export const SUSPECT_SECONDS = 1;
+
+/** Bytes the peer acknowledged that this direction has not delivered yet: lost by the capture, or only late. */
+interface Suspect {
+  /** the acknowledged end of the range (exclusive) */
+  upTo: number;
+  /** the ACK that first showed the range */
+  packet: number;
+  ts: number;
+}
+
 export class TcpDirection {
   /** next sequence number expected; null until the stream start is known */
   private next: number | null = null;
+  private suspect: Suspect | null = null;
   private held: Held[] = [];
   private heldBytes = 0;
   private recent: RecentBytes | null = null;
@@ -133,7 +155,7 @@ export class TcpDirection {
    * (the packet was cut by the snapshot length): they become a gap.
    */
   accept(seq: number, payload: Buffer, packet: number, ts: number, missing = 0): AcceptResult {
-    const result: AcceptResult = { chunks: [], retransmission: false, outOfOrder: false, keepAlive: false, conflict: false };
+    const result: AcceptResult = { chunks: [], retransmission: false, outOfOrder: false, keepAlive: false, conflict: false, late: false };
     if (missing > 0) return this.acceptCut(seq, payload, packet, ts, missing, result);
     if (payload.length === 0) return result;
     // capture started mid-stream: the first data seen defines the start
@@ -158,14 +180,19 @@ export class TcpDirection {
       // copy: the capture reader's buffer is reused
       this.hold(at, { seq, data: Buffer.from(payload), packet, ts });
       result.outOfOrder = true;
+      // data from past the start of an acknowledged hole came first: the hole's bytes were lost, not late
+      if (this.suspect) this.settleSuspect(result.chunks);
       while (this.held.length > 0 && (this.heldBytes > this.holdLimit || this.held.length > DEFAULT_HOLD_SEGMENTS || this.budget.over)) this.giveUpHole(result.chunks, 'limit');
       return result;
     }
     // overlapping what was delivered: the first copy wins (RFC 9293 leaves it open; tshark and Zeek do the same)
     if (offset < 0) result.conflict = this.recent?.differs(payload.subarray(0, -offset), 0) === true;
     const fresh = offset < 0 ? payload.subarray(-offset) : payload;
+    // the bytes of an acknowledged hole, arriving after the ACK: late, not lost
+    if (this.suspect) result.late = true;
     this.deliver(fresh, packet, ts, result.chunks);
     this.drain(result.chunks);
+    this.clearSuspect();
     return result;
   }
 
@@ -180,37 +207,87 @@ export class TcpDirection {
     result.chunks.push({ kind: 'gap', length: missing, cause: 'loss', packet, ts });
     this.next = seqAdd(this.next, missing);
     this.drain(result.chunks);
+    this.clearSuspect();
     return result;
   }
 
   /** At the end of the capture: whatever is held after a hole is delivered after a gap. */
   flush(): Chunk[] {
     const chunks: Chunk[] = [];
+    if (this.suspect) this.settleSuspect(chunks);
     while (this.held.length > 0) this.giveUpHole(chunks, 'loss');
+    if (this.suspect) this.declareSuspect(chunks);
     return chunks;
   }
 
   /**
-   * The peer acknowledged everything before `ack`: a hole before that was
-   * received by the peer, so the capture lost it. Held data after such a
-   * hole is delivered at once, after a gap, instead of waiting for a
-   * retransmission that will never come.
+   * The peer acknowledged everything before `ack`. Bytes before that which
+   * this direction has not delivered were received by the peer: either the
+   * capture lost them, or it shows them late (merged captures put a peer's
+   * ACK before the data it acknowledges). With data held after the hole, the
+   * sender's later bytes came before the hole's own: they were lost, and the
+   * held data is delivered at once after a gap. With nothing held, the range
+   * is only suspected (returns true the first time it is seen, Wireshark's
+   * "ACKed unseen segment"); it is declared lost when later data of this
+   * direction passes it, after SUSPECT_SECONDS of capture time (`expire`),
+   * or at the end, and delivered as usual if its bytes arrive before that.
    */
-  acked(ack: number, packet: number, ts: number): Chunk[] {
+  acked(ack: number, packet: number, ts: number, out: Chunk[]): boolean {
+    if (this.next === null) return false;
+    // the FIN's own sequence number carries no byte
+    const upTo = this.finSeq !== null && seqDiff(ack, this.finSeq) > 0 ? this.finSeq : ack;
+    const missing = seqDiff(upTo, this.next);
+    if (missing <= 0 || missing >= 2 ** 30) return false;
+    if (this.held.length > 0 && seqDiff(this.held[0]!.seq, this.next) > 0) {
+      this.suspect = this.suspect ?? { upTo, packet, ts };
+      if (seqDiff(upTo, this.suspect.upTo) > 0) this.suspect.upTo = upTo;
+      this.settleSuspect(out);
+      return false;
+    }
+    if (this.suspect) {
+      if (seqDiff(upTo, this.suspect.upTo) > 0) this.suspect.upTo = upTo;
+      return false;
+    }
+    this.suspect = { upTo, packet, ts };
+    return true;
+  }
+
+  /** A suspected hole that has waited SUSPECT_SECONDS of capture time is declared lost: its chunks, or null. */
+  expire(now: number): Chunk[] | null {
+    if (this.suspect === null || now - this.suspect.ts <= SUSPECT_SECONDS) return null;
     const out: Chunk[] = [];
-    while (this.next !== null && this.held.length > 0 && seqDiff(ack, this.next) > 0 && seqDiff(this.held[0]!.seq, this.next) > 0) {
-      this.giveUpHole(out, 'loss');
-    }
-    // acknowledged bytes never seen, with nothing held after them (the FIN's own number excepted)
-    if (this.next !== null && this.held.length === 0) {
-      const limit = this.finSeq !== null && seqDiff(ack, this.finSeq) > 0 ? this.finSeq : ack;
-      const missing = seqDiff(limit, this.next);
-      if (missing > 0 && missing < 2 ** 30) {
-        out.push({ kind: 'gap', length: missing, cause: 'loss', packet, ts });
-        this.next = limit;
-      }
-    }
+    this.settleSuspect(out);
+    if (this.suspect) this.declareSuspect(out);
     return out;
+  }
+
+  /** Holes inside the suspected range with data held after them are given up (the capture lost them). */
+  private settleSuspect(out: Chunk[]): void {
+    const s = this.suspect!;
+    while (this.next !== null && this.held.length > 0 && seqDiff(s.upTo, this.next) > 0 && seqDiff(this.held[0]!.seq, this.next) > 0) {
+      this.giveUpHole(out, 'loss', s);
+    }
+    this.clearSuspect();
+  }
+
+  /** The rest of the suspected range, with nothing held after it, is lost. */
+  private declareSuspect(out: Chunk[]): void {
+    const s = this.suspect!;
+    // an ACK of the FIN seen before the FIN: its sequence number carries no byte
+    const upTo = this.finSeq !== null && seqDiff(s.upTo, this.finSeq) > 0 ? this.finSeq : s.upTo;
+    const missing = this.next === null ? 0 : seqDiff(upTo, this.next);
+    if (missing > 0 && this.held.length === 0) {
+      out.push({ kind: 'gap', length: missing, cause: 'loss', packet: s.packet, ts: s.ts });
+      this.next = upTo;
+    }
+    this.suspect = null;
+  }
+
+  private clearSuspect(): void {
+    const s = this.suspect;
+    if (!s) return;
+    const upTo = this.finSeq !== null && seqDiff(s.upTo, this.finSeq) > 0 ? this.finSeq : s.upTo;
+    if (this.next === null || seqDiff(upTo, this.next) <= 0) this.suspect = null;
   }
 
   /** This direction's FIN: its sequence number follows the last data byte. */
@@ -261,11 +338,15 @@ export class TcpDirection {
     }
   }
 
-  private giveUpHole(out: Chunk[], cause: GapChunk['cause']): void {
+  /** The first hole is given up: a gap, told at the packet of the ACK that showed it lost, else of the data after it. */
+  private giveUpHole(out: Chunk[], cause: GapChunk['cause'], ack: Suspect | null = null): void {
     const h = this.held[0];
     if (!h || this.next === null) return;
     const missing = seqDiff(h.seq, this.next);
-    out.push({ kind: 'gap', length: missing, cause, packet: h.packet, ts: h.ts });
+    // an acknowledged hole was lost by the capture, whatever made us give up on it
+    const acked = this.suspect !== null && seqDiff(this.suspect.upTo, this.next) > 0;
+    const at = ack ?? h;
+    out.push({ kind: 'gap', length: missing, cause: acked ? 'loss' : cause, packet: at.packet, ts: at.ts });
     this.next = h.seq;
     this.drain(out);
   }

@@ -38,6 +38,14 @@ export class InflateContext {
   constructor(
     readonly rules: DeflateContextRules,
     private readonly limit: number,
+    /**
+     * The connection's start is not in the capture: the sender's window
+     * before it is unknown. A message that refers back beyond what was
+     * inflated here fails to inflate (zlib finds the distance too far back)
+     * and is no fault of the sender; the window then starts again empty, so
+     * that a later message is never inflated against the wrong bytes.
+     */
+    readonly partial = false,
   ) {}
 
   /** The window a sender keeps: 2^bits bytes (zlib never uses fewer than 2^9). */
@@ -51,7 +59,8 @@ export class InflateContext {
     }
     const r = inflateMessage(payload, this.rules.takeover ? this.history : null, this.limit);
     if (!r.ok) {
-      this.lost = true;
+      if (this.partial) this.history = null;
+      else this.lost = true;
       return r;
     }
     if (this.rules.takeover) {
@@ -63,6 +72,7 @@ export class InflateContext {
 
   /** A compressed message of this direction was not captured whole: what follows may refer to it. */
   loseContext(): void {
-    this.lost = true;
+    if (this.partial) this.history = null;
+    else this.lost = true;
   }
 }

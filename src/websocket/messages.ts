@@ -84,10 +84,15 @@ export class MessageAssembler {
    */
   constructor(
     private readonly allocate: () => number,
-    private readonly deflate: boolean,
+    private deflate: boolean,
     /** payload bytes held per message: a message of many frames costs no more */
     private readonly maxHeld = DEFAULT_MAX_HELD,
   ) {}
+
+  /** permessage-deflate was found in use (assumed from RSV1 where the handshake is not in the capture): RSV1 marks compression from now on */
+  compressing(): void {
+    this.deflate = true;
+  }
 
   frame(f: FrameInput): AssemblyStep {
     const step: AssemblyStep = { message: null, completed: null, abandoned: null, findings: [] };

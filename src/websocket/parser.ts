@@ -8,7 +8,7 @@
 import { decodeFrameHeader, type FrameHeader, unmaskInto } from './frame.js';
 
 const EMPTY = Buffer.alloc(0);
-import { findFrameStart, type SyncRules } from './sync.js';
+import { findEvidence, findFrameStart, type SyncResult, type SyncRules } from './sync.js';
 
 export interface DecodedFrame {
   header: FrameHeader;
@@ -176,13 +176,18 @@ export class FrameParser {
    */
   settle(ev: FrameEvents): void {
     if (this.syncBuf === null || this.syncBuf.length === 0) return;
-    const segments = this.sniffing ? null : new Set(this.syncPackets.map((p) => p.at));
-    if (findFrameStart(this.syncBuf, this.rules, this.run, true, this.minAtEnd(), segments).found) this.pushUnsynced(Buffer.alloc(0), this.lastPacket, 0, ev, true);
+    if (this.search(this.syncBuf, true).found) this.pushUnsynced(Buffer.alloc(0), this.lastPacket, 0, ev, true);
   }
 
-  private minAtEnd(): number {
-    // a guess that decides the protocol wants two frames even at the end
-    return this.sniffing ? 2 : 1;
+  /**
+   * A frame boundary in bytes whose framing is unknown. Deciding whether the
+   * bytes are WebSocket at all takes evidence (findEvidence); decoding
+   * WebSocket already, frames aligned with the segments are enough.
+   */
+  private search(buf: Buffer, atEnd: boolean): SyncResult {
+    const starts = this.syncPackets.map((p) => p.at);
+    if (this.sniffing) return findEvidence(buf, this.rules, this.run, atEnd, starts);
+    return findFrameStart(buf, this.rules, this.run, atEnd, 1, new Set(starts));
   }
 
   /** The capture ended: a frame still being received is handed on as incomplete. */
@@ -204,9 +209,7 @@ export class FrameParser {
       this.syncBuf = this.syncBuf!.length === 0 ? Buffer.from(data) : Buffer.concat([this.syncBuf!, data]);
     }
     const buf = this.syncBuf!;
-    // decoding WebSocket already (not deciding whether it is): frames aligned with segments are enough
-    const segments = this.sniffing ? null : new Set(this.syncPackets.map((p) => p.at));
-    const r = findFrameStart(buf, this.rules, this.run, atEnd, this.minAtEnd(), segments);
+    const r = this.search(buf, atEnd);
     if (!r.found) {
       let drop = r.keepFrom;
       if (buf.length - drop > SYNC_WINDOW) drop = buf.length - SYNC_WINDOW;

@@ -95,3 +95,70 @@ function plausiblePayload(h: FrameHeader, raw: Buffer, rules: SyncRules): boolea
   if (h.opcode === 0x8) return payload.length === 0 || (payload.length >= 2 && isValidCloseCode(payload.readUInt16BE(0)) && isUtf8(payload.subarray(2)));
   return isUtf8(payload);
 }
+
+/**
+ * A frame that says something: a payload of at least one byte that is not
+ * all zeros (runs of zero bytes parse as empty continuation frames), masked
+ * with a key that is not zero. Empty frames, zero runs and keys of zeros are
+ * what other protocols' bytes look like; they are no evidence of WebSocket.
+ */
+function evidential(h: FrameHeader, raw: Buffer): boolean {
+  if (raw.length === 0) return false;
+  if (h.maskingKey && h.maskingKey.readUInt32BE(0) === 0) return false;
+  for (let i = 0; i < raw.length; i++) if (raw[i] !== (h.maskingKey ? h.maskingKey[i & 3] : 0)) return true;
+  return false;
+}
+
+/**
+ * Evidence that bytes whose protocol is unknown are WebSocket (a connection
+ * whose start the capture missed): `run` consecutive plausible frames with
+ * the same mask bit, starting where a TCP segment starts (implementations
+ * write frames whole, so a frame starts a segment), at least one of them
+ * ending where a segment ends, at least two of them evidential (above), and
+ * fragments in order (a continuation only after a fragment the run opened, a
+ * new message only after the last one ended). At the
+ * end of the bytes, two such frames reaching exactly the end are enough.
+ * `starts` are the offsets where segments start, in order.
+ */
+export function findEvidence(b: Buffer, rules: SyncRules, run: number, atEnd: boolean, starts: readonly number[]): SyncResult {
+  const boundaries = new Set(starts);
+  // a start still waiting for bytes does not stop the search: a later one may already hold the evidence
+  let keepFrom = b.length;
+  for (const start of starts) {
+    if (start >= b.length) break;
+    const v = evidenceFrom(b, start, rules, run, atEnd, boundaries);
+    if (v === 'need') keepFrom = Math.min(keepFrom, start);
+    else if (v !== null) return { found: true, offset: start, frames: v.frames, masked: v.masked };
+  }
+  return { found: false, keepFrom };
+}
+
+function evidenceFrom(b: Buffer, start: number, rules: SyncRules, run: number, atEnd: boolean, boundaries: ReadonlySet<number>): { frames: number; masked: boolean } | null | 'need' {
+  let at = start;
+  let masked = rules.masked;
+  let strong = 0;
+  let aligned = false;
+  let open = false;
+  for (let n = 0; n < run; n++) {
+    if (at === b.length) {
+      if (!atEnd) return 'need';
+      return n >= 2 && strong >= 2 ? { frames: n, masked: masked ?? false } : null;
+    }
+    const h = plausibleHeader(b, at, { ...rules, masked });
+    if (h === 'need') return atEnd ? null : 'need';
+    if (h === null) return null;
+    // RFC 6455 §5.4: a continuation only inside a fragmented message, a new message only outside one
+    if (h.opcode === 0 && !open) return null;
+    if ((h.opcode === 1 || h.opcode === 2) && open) return null;
+    if (!isControl(h.opcode)) open = !h.fin;
+    masked = h.masked;
+    const end = at + h.headerLength + h.payloadLength;
+    if (end > b.length) return atEnd ? null : 'need';
+    const raw = b.subarray(at + h.headerLength, end);
+    if (!plausiblePayload(h, raw, rules)) return null;
+    if (evidential(h, raw)) strong++;
+    at = end;
+    if (boundaries.has(at) || at === b.length) aligned = true;
+  }
+  return strong >= 2 && aligned ? { frames: run, masked: masked ?? false } : null;
+}

@@ -1,0 +1,36 @@
+// What a connection is, in the words every view uses: read from the
+// analysis (websocket, protocol, handshake), never decided again here.
+import type { Connection, Summary } from '../model.js';
+import { PROTOCOL_LABELS } from '../identify/identify.js';
+import { sanitize } from '../util/text.js';
+
+/** The connection has a WebSocket story to tell: it became WebSocket, or an upgrade was attempted on it. */
+export function tellsWebSocket(c: Connection): boolean {
+  return c.websocket || c.handshake !== null;
+}
+
+/** "upgrade refused (401 Unauthorized)" for a refused upgrade, else null. */
+export function refusal(c: Connection): string | null {
+  const hs = c.handshake;
+  if (hs?.outcome !== 'rejected' || !hs.response) return null;
+  return `upgrade refused (${hs.response.status}${hs.response.reason ? ` ${sanitize(hs.response.reason)}` : ''})`;
+}
+
+/** What a connection that is not WebSocket carries: "TLS 1.3, SNI example.com", "SSH (SSH-2.0-OpenSSH_9.2)", "HTTP", "no data". */
+export function protocolLabel(c: Connection): string {
+  const p = c.protocol;
+  if (p === null) return 'no data';
+  if (p.name === 'unknown') return 'data of an unknown protocol';
+  const label = PROTOCOL_LABELS[p.name];
+  return p.detail ? `${label} (${sanitize(p.detail)})` : label;
+}
+
+/** The summary's count of connections: "3 WebSocket, 1 upgrade refused". */
+export function websocketCounts(s: Summary): string {
+  return s.refusedUpgrades > 0 ? `${s.websocketConnections} WebSocket, ${s.refusedUpgrades} upgrade${s.refusedUpgrades === 1 ? '' : 's'} refused` : `${s.websocketConnections} WebSocket`;
+}
+
+/** For a TLS connection: why nothing WebSocket can be seen in it. */
+export function encryptedNote(c: Connection): string {
+  return c.tls ? '; encrypted: whatever it carries (wss:// WebSocket or not) cannot be read without its keys' : '';
+}

@@ -1,0 +1,151 @@
+// Real captures of real networks: WebSocket among other traffic, captures
+// that join connections in the middle, captures merged from the two ports of
+// a tap, and captures cut by the snapshot length (captures/README.md says how
+// each was made). Nothing may be invented, nothing that was captured lost.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Connection, Frame } from '../src/model.js';
+import { analyze, only } from './support/analyze.js';
+import { ethernet, ipv4Tcp, pcapFile, type Record } from './support/pcap.js';
+
+const wsCodes = (c: Connection): string[] => c.diagnostics.map((d) => d.code).filter((code) => /^(ws|frame|message|close|ping|pong|handshake)\./.test(code));
+
+describe('a capture that mixes WebSocket with TLS, SSH, databases, file sharing and HTTP', () => {
+  it('reports exactly the WebSocket connections and names the others', async () => {
+    const r = await analyze('captures/mixed_network.pcap');
+    const byPort = (port: number): Connection[] => r.connections.filter((c) => c.server.port === port);
+    for (const c of r.connections) {
+      if (c.websocket) continue;
+      expect(c.frames, `connection ${c.id} (port ${c.server.port}) is not WebSocket`).toEqual([]);
+      if (c.handshake === null) expect(wsCodes(c), `connection ${c.id}`).toEqual([]);
+    }
+    expect(r.connections.filter((c) => c.websocket).map((c) => c.server.port).sort()).toEqual([8080, 9001]);
+    expect(r.summary.websocketConnections).toBe(2);
+    expect(byPort(2222).map((c) => c.protocol?.name)).toEqual(['ssh']);
+    expect(byPort(2222)[0]!.protocol!.detail).toMatch(/^SSH-2\.0-OpenSSH/);
+    expect(byPort(3306).map((c) => c.protocol?.name)).toEqual(['mysql']);
+    expect(byPort(445).map((c) => c.protocol?.name)).toEqual(['smb']);
+    expect(byPort(6379).every((c) => c.protocol?.name === 'redis')).toBe(true);
+    // TLS: what the cleartext handshake shows, and nothing else
+    const tls = [...byPort(8443), ...byPort(8444)];
+    expect(tls.length).toBeGreaterThanOrEqual(3);
+    for (const c of tls) {
+      expect(c.protocol?.name).toBe('tls');
+      expect(c.tls?.handshakeSeen).toBe(true);
+      expect(c.tls?.sni).toMatch(/^wss?\.test$|^wsd\.test$/);
+      expect(c.tls?.cipherSuite).toMatch(/^TLS_/);
+    }
+    expect(tls.map((c) => c.tls!.version).sort()).toContain('TLS 1.2');
+    expect(tls.map((c) => c.tls!.version).sort()).toContain('TLS 1.3');
+  });
+
+  it('reports a refused upgrade as refused, with its body, and counts it apart', async () => {
+    const r = await analyze('captures/mixed_network.pcap');
+    const refused = r.connections.filter((c) => c.handshake?.outcome === 'rejected');
+    expect(refused.map((c) => c.handshake!.response!.status).sort()).toEqual([200, 401, 403]);
+    expect(r.summary.refusedUpgrades).toBe(3);
+    for (const c of refused) {
+      expect(c.websocket).toBe(false);
+      expect(c.protocol?.name).toBe('http');
+      expect(c.frames).toEqual([]);
+    }
+    const page = refused.find((c) => c.handshake!.response!.status === 401)!.handshake!.response!.body!;
+    expect(page.complete).toBe(true);
+    expect(page.data.toString()).toContain('401');
+    expect(page.length).toBe(page.data.length);
+  });
+});
+
+describe('a capture that joins its connections in the middle', () => {
+  it('finds the WebSocket ones by their frames, and only those', async () => {
+    const r = await analyze('captures/mixed_midstream.pcap');
+    for (const c of r.connections) {
+      expect(c.tcp.handshake.syn).toBeNull();
+      if (!c.websocket) expect(c.frames, `connection ${c.id} (port ${c.server.port})`).toEqual([]);
+    }
+    const ws = r.connections.filter((c) => c.websocket);
+    expect(ws.map((c) => c.server.port).sort()).toEqual([8080, 9001]);
+    for (const c of ws) {
+      expect(c.detection).toBe('heuristic');
+      // clients mask: the roles come from the frames, and no rule is broken by a connection that keeps them
+      expect(c.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    }
+    // compressed without its handshake: permessage-deflate is assumed from RSV1 and said, never blamed
+    const deflated = ws.find((c) => c.server.port === 8080)!;
+    expect(deflated.diagnostics.map((d) => d.code)).toContain('ws.deflate-assumed');
+    expect(deflated.messages.some((m) => m.compressed && m.inflatedLength !== null)).toBe(true);
+    expect(r.connections.find((c) => c.server.port === 8444)?.protocol?.name).toBe('tls');
+  });
+});
+
+/** What a frame is, whatever packet carried it. */
+const sig = (f: Frame): string => `${f.from} ${f.opcode} ${f.fin} ${f.rsv1} ${f.payloadLength} ${f.payload.toString('hex')}`;
+
+describe('a capture merged from the two ports of a tap (ACKs before the data they acknowledge)', () => {
+  it.each([
+    ['captures/tapmerge/ws_deflate_takeover.skew5ms.pcap', 'captures/ws_deflate_takeover.pcap'],
+    ['captures/tapmerge/py_echo_deflate.skew20ms.pcap', 'captures/py_echo_deflate.pcap'],
+  ])('%s decodes like the clean recording, with nothing declared lost', async (merged, clean) => {
+    const m = only(await analyze(merged));
+    const c = only(await analyze(clean));
+    // each direction's frames in order; how the two directions interleave is what the skew changed
+    const side = (fs: Frame[], from: string): string[] => fs.filter((f) => f.from === from).map(sig);
+    for (const from of ['client', 'server']) expect(side(m.frames, from)).toEqual(side(c.frames, from));
+    expect(m.messages.map((x) => x.payload.toString('hex'))).toEqual(c.messages.map((x) => x.payload.toString('hex')));
+    expect(m.tcp.lostBytes).toBe(0);
+    expect(m.diagnostics.map((d) => d.code)).not.toContain('tcp.gap');
+    // which side closed TCP first is read from the packet order, which the skew changes (the server's FIN shown 20 ms late)
+    const codes = (x: Connection): string[] => x.diagnostics.map((d) => d.code).filter((code) => code !== 'close.client-closed-tcp-first').sort();
+    expect(codes(m)).toEqual(codes(c));
+    // the walkthrough says what Wireshark says: an ACK of unseen data, then the late segment
+    expect(m.timeline.some((e) => e.summary.includes('ACKed unseen segment'))).toBe(true);
+    expect(m.timeline.some((e) => e.summary.includes('captured late'))).toBe(true);
+  });
+});
+
+describe('a capture cut by the snapshot length', () => {
+  it.each(['captures/snaplen/deflate_s120.pcap', 'captures/snaplen/deflate_s200.pcap'])('%s still has its handshake and every frame of the full capture', async (file) => {
+    const cut = only(await analyze(file));
+    const full = only(await analyze('captures/snaplen/deflate_full.pcap'));
+    expect(cut.websocket).toBe(true);
+    expect(cut.handshake?.outcome).toBe('upgraded');
+    expect(cut.handshake?.truncated).toBe(true);
+    const head = (f: Frame): string => `${f.packet} ${f.from} ${f.opcode} ${f.fin} ${f.rsv1} ${f.payloadLength}`;
+    expect(cut.frames.map(head)).toEqual(full.frames.map(head));
+    // no rule is blamed for what the capture did not keep
+    expect(cut.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+});
+
+describe('the heuristic', () => {
+  // a connection the capture joins in the middle (no SYN): only evidence makes it WebSocket
+  const midStream = (segments: readonly Buffer[]): Buffer => {
+    const records: Record[] = [];
+    let seq = 1000;
+    let ts = 1700000000;
+    for (const payload of segments) {
+      records.push({ ts: (ts += 0.001), data: ethernet(ipv4Tcp({ src: '10.0.0.1', dst: '10.0.0.2', sport: 40000, dport: 9001, seq, ack: 1, flags: 'PA', payload })) });
+      seq += payload.length;
+    }
+    return pcapFile(records);
+  };
+
+  it('never takes random bytes, zero runs or TLS records for WebSocket', async () => {
+    const tlsRecord = fc.tuple(fc.constantFrom(20, 21, 22, 23), fc.uint8Array({ minLength: 1, maxLength: 300 })).map(([type, body]) => Buffer.concat([Buffer.from([type, 3, 3, body.length >> 8, body.length & 0xff]), Buffer.from(body)]));
+    const segment = fc.oneof(
+      fc.uint8Array({ minLength: 1, maxLength: 1448 }).map((b) => Buffer.from(b)),
+      fc.integer({ min: 1, max: 1448 }).map((n) => Buffer.alloc(n)),
+      fc.array(tlsRecord, { minLength: 1, maxLength: 4 }).map((rs) => Buffer.concat(rs)),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(segment, { minLength: 1, maxLength: 12 }), async (segments) => {
+        const r = await analyze(midStream(segments));
+        for (const c of r.connections) {
+          expect(c.websocket).toBe(false);
+          expect(c.frames).toEqual([]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
