@@ -24,7 +24,7 @@ import type { Chunk } from '../tcp/reassembly.js';
 import type { TcpSegment } from '../tcp/segment.js';
 import { parseRequestLine, parseStatusLine } from '../http/head.js';
 import { HttpReader, type BodyCapture } from '../http/reader.js';
-import { checkRequest, checkResponse, describeHandshake, isUpgradeAttempt, splitOffers } from '../http/handshake.js';
+import { checkCutResponse, checkRequest, checkResponse, describeHandshake, isUpgradeAttempt, splitOffers } from '../http/handshake.js';
 import { headerValues } from '../http/head.js';
 import { deflateRules } from '../http/deflate.js';
 import { InflateContext } from '../websocket/inflate.js';
@@ -213,12 +213,10 @@ export class Session {
   private httpSeen = false;
   /** the hellos of a TLS connection, shared by its two directions' record readers */
   private tlsSession: TlsSession | null = null;
-  /**
-   * the upgrade request was cut by the capture: what it offered is not all
-   * known (a function while its handshake.truncated is still to be said,
-   * once the response shows it was an upgrade attempt)
-   */
-  private requestCut: boolean | (() => void) = false;
+  /** the upgrade request was cut by the capture: what it offered is not all known */
+  private requestCut = false;
+  /** its handshake.truncated, said once the response shows it was an upgrade attempt */
+  private cutRequestNote: (() => void) | null = null;
   private handshake: Handshake | null = null;
   private pendingRequest: HttpRequest | null = null;
   private lastRequestMethod: string | undefined;
@@ -400,7 +398,7 @@ export class Session {
         d.parser!.gap(chunk.length, chunk.packet, chunk.ts, this.frameEvents(dir));
         d.lostSync = d.parser!.syncing;
       }
-      else if (d.mode === 'tls') this.tlsRecords(dir, d.tls!.gap(chunk.length));
+      else if (d.mode === 'tls') this.tlsRecords(d.tls!.gap(chunk.length));
       else if (d.mode === 'await-response' || d.mode === 'await-request') d.held.push(chunk);
       else if (cutHead) this.cutHead(dir);
       else d.mode = 'lost';
@@ -429,7 +427,7 @@ export class Session {
           data = this.feedSniff(dir, data, chunk.packet, chunk.ts);
           break;
         case 'tls':
-          this.tlsRecords(dir, d.tls!.push(data));
+          this.tlsRecords(d.tls!.push(data));
           data = EMPTY;
           break;
         case 'opaque':
@@ -522,11 +520,7 @@ export class Session {
       this.handshake.truncated = true;
       this.tellCutRequest();
     }
-    for (const f of checkResponse(req, res)) {
-      // what a cut request offered is not all known: the response is not judged against it
-      if (this.requestCut && (f.code === 'handshake.extension-not-offered' || f.code === 'handshake.subprotocol-not-offered' || (this.handshake.key === null && f.code.startsWith('handshake.accept')))) continue;
-      this.report(f);
-    }
+    for (const f of this.requestCut ? checkCutResponse(req, res, { request: true, response: false }) : checkResponse(req, res)) this.report(f);
     const client = this.dirs[this.clientDir ?? 0];
     const held = client.held;
     client.held = [];
@@ -549,12 +543,12 @@ export class Session {
 
   /** A cut request turned out to be an upgrade attempt: it is said now. */
   private tellCutRequest(): void {
-    if (typeof this.requestCut === 'function') this.requestCut();
-    this.requestCut = true;
+    this.cutRequestNote?.();
+    this.cutRequestNote = null;
   }
 
   /** TLS records of a direction: the walkthrough says what each packet carried. */
-  private tlsRecords(dir: Dir, events: TlsRecordEvent[]): void {
+  private tlsRecords(events: TlsRecordEvent[]): void {
     if (events.length === 0 || !this.options.retain) return;
     const parts: string[] = [];
     let data = 0;
@@ -562,7 +556,10 @@ export class Session {
       for (const m of e.handshake ?? []) {
         const ch = m.clientHello;
         const sh = m.serverHello;
-        if (ch) parts.push(`TLS ClientHello${ch.sni ? ` (SNI ${ch.sni}` : ' ('}${ch.alpn ? `${ch.sni ? ', ' : ''}ALPN ${ch.alpn.join(', ')}` : ''})`.replace(' ()', ''));
+        if (ch) {
+          const said = [ch.sni ? `SNI ${ch.sni}` : null, ch.alpn ? `ALPN ${ch.alpn.join(', ')}` : null].filter((x) => x !== null);
+          parts.push(`TLS ClientHello${said.length > 0 ? ` (${said.join(', ')})` : ''}`);
+        }
         else if (sh) parts.push(`TLS ${sh.helloRetryRequest ? 'HelloRetryRequest' : 'ServerHello'} (${tlsVersionName(sh.version)}, ${cipherSuiteName(sh.cipherSuite)}${sh.alpn ? `, ALPN ${sh.alpn}` : ''})`);
         else parts.push(`TLS ${m.typeName}`);
       }
@@ -572,7 +569,6 @@ export class Session {
     }
     if (data > 0) parts.push(`${plural(data, 'encrypted TLS record')}`);
     if (parts.length > 0) this.items.push({ kind: 'note', text: parts.join('; ') });
-    void dir;
   }
 
   /** What the cleartext of a TLS connection's handshake says. */
@@ -615,13 +611,13 @@ export class Session {
       const upgrade = isUpgradeAttempt(req);
       this.items.push({ kind: 'request', request: req, upgrade, hint: null });
       // whether it asked to upgrade may be in the missing bytes: the response will tell, and then this is said
-      this.requestCut = () => truncated(`${upgrade ? 'it asks to upgrade' : 'whether it asks to upgrade is among the missing bytes (the response says it did)'}; its rules are not checked, and the response is not judged against what it offered`);
+      this.requestCut = true;
+      this.cutRequestNote = () => truncated(`${upgrade ? 'it asks to upgrade' : 'whether it asks to upgrade is among the missing bytes (the response says it did)'}; its rules are not checked, and the response is not judged against what it offered`);
       this.pendingRequest = req;
       if (upgrade) {
         this.websocket = true;
         this.handshake = { ...describeHandshake(req, null), truncated: true };
-        this.requestCut();
-        this.requestCut = true;
+        this.tellCutRequest();
       }
       d.mode = 'await-response';
       return;
@@ -640,9 +636,9 @@ export class Session {
     if (attempted) {
       this.handshake = { ...describeHandshake(req, res), truncated: true };
       this.tellCutRequest();
+      for (const f of checkCutResponse(req, res, { request: this.requestCut, response: true })) this.report(f);
     }
     if (line.status !== 101) {
-      if (attempted) this.report({ code: 'handshake.rejected', severity: 'warning', message: `the server answered the upgrade with ${line.status} ${line.reason}, not 101 Switching Protocols`, rfc: 'RFC 6455 §4.2.2', packet: cut.packet, frame: null, from: 'server' });
       client.mode = 'lost';
       return;
     }
@@ -658,7 +654,6 @@ export class Session {
       this.extensionsKnown = false;
     }
     truncated(`the connection is upgraded (status 101); ${this.handshake!.accept === null ? 'Sec-WebSocket-Accept is not among the captured headers, so it is not checked' : 'Sec-WebSocket-Accept is checked'}${this.extensionsKnown ? '' : ', and the extensions agreed are not known (RSV1, if it comes, is taken for permessage-deflate)'}; frames are decoded from the next segment on`);
-    if (this.handshake!.acceptValid === false) for (const f of checkResponse(req, res)) if (f.code === 'handshake.accept-mismatch') this.report(f);
     this.startWebSocket(dir);
     this.startWebSocket(dir === 0 ? 1 : 0);
     this.replayHeld(held, true);
@@ -725,13 +720,15 @@ export class Session {
     d.mode = 'opaque';
     const startSeen = this.tcp.syn !== null || this.tcp.synAck !== null;
     // a connection joined in the middle may still show TLS records one after another
-    const found = d.bytes === data.length ? (identifyStart(data) ?? (!startSeen && tlsRecordChain(data, { minRecords: 2, atEnd: true }) ? { protocol: 'tls' as const, detail: null } : null)) : null;
+    const signed = d.bytes === data.length ? identifyStart(data) : null;
+    const midTls = signed === null && d.bytes === data.length && !startSeen && tlsRecordChain(data, { minRecords: 2, atEnd: true }) !== null;
+    const found = signed ?? (midTls ? { protocol: 'tls' as const, detail: null } : null);
     if (found) {
       this.identified ??= found;
       if (found.protocol === 'tls' && this.identified.protocol === 'tls') {
         // its records are followed: the cleartext handshake says what it is (decryption with a key log would slot in here)
         d.mode = 'tls';
-        d.tls = new TlsStream({ session: (this.tlsSession ??= { clientHello: null, serverHello: null }), midStream: !startSeen && identifyStart(data) === null });
+        d.tls = new TlsStream({ session: (this.tlsSession ??= { clientHello: null, serverHello: null }), midStream: midTls });
       }
       // nothing of it is WebSocket: the other direction stops looking
       for (const x of this.dirs) if (x.mode === 'sniff') {
@@ -1150,15 +1147,15 @@ export class Session {
       phase: this.websocket ? e.phase : 'other',
       summary: e.summary,
     }));
-    const websocket = upgraded;
     this.diagnostics.sort((a, b) => (a.packet ?? Infinity) - (b.packet ?? Infinity));
+    const tls = this.tlsInfo();
     return {
       id: this.id,
       client: ends[clientDir],
       server: ends[clientDir === 0 ? 1 : 0],
-      websocket,
-      protocol: this.protocolInfo(websocket),
-      tls: this.tlsInfo(),
+      websocket: upgraded,
+      protocol: this.protocolInfo(upgraded, tls),
+      tls,
       detection: this.detection,
       tcp: {
         handshake: { syn: this.tcp.syn, synAck: this.tcp.synAck, ack: this.tcp.handshakeAck },
@@ -1181,11 +1178,10 @@ export class Session {
   }
 
   /** What the connection carries: WebSocket, HTTP (a refused upgrade too), a protocol named by its signature, or data no signature names. */
-  private protocolInfo(websocket: boolean): ProtocolInfo | null {
+  private protocolInfo(websocket: boolean, tls: TlsInfo | null): ProtocolInfo | null {
     if (websocket) return { name: 'websocket', detail: null };
     if (this.httpSeen) return { name: 'http', detail: null };
     if (this.identified) {
-      const tls = this.tlsInfo();
       const detail = tls ? [tls.version, tls.sni ? `SNI ${tls.sni}` : null, tls.alpn ? `ALPN ${tls.alpn}` : tls.alpnOffered.length > 0 ? `ALPN offered ${tls.alpnOffered.join(', ')}` : null, tls.cipherSuite].filter((x) => x !== null).join(', ') || (tls.handshakeSeen ? null : 'joined after its handshake') : this.identified.detail;
       return { name: this.identified.protocol, detail };
     }

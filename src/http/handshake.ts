@@ -186,6 +186,18 @@ export function checkResponse(req: HttpRequest, res: HttpResponse): Diagnostic[]
   return out;
 }
 
+/**
+ * The response's rules where the capture cut the request or the response
+ * (the snapshot length, loss): a rule is checked only where what it reads
+ * was captured. A cut response may have lost any header after the last
+ * captured line; a cut request, what it offered and its key.
+ */
+export function checkCutResponse(req: HttpRequest, res: HttpResponse, cut: { request: boolean; response: boolean }): Diagnostic[] {
+  const missingFromResponse = new Set(['handshake.upgrade-header', 'handshake.connection-header', 'handshake.accept-missing']);
+  const missingFromRequest = new Set(['handshake.subprotocol-not-offered', 'handshake.extension-not-offered']);
+  return checkResponse(req, res).filter((d) => !(cut.response && missingFromResponse.has(d.code)) && !(cut.request && missingFromRequest.has(d.code)));
+}
+
 /** The handshake as reported: what was asked, what was answered, and the Accept verdict. */
 export function describeHandshake(req: HttpRequest, res: HttpResponse | null): Handshake {
   const keys = headerValues(req.headers, 'sec-websocket-key');

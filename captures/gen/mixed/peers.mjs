@@ -30,7 +30,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { WebSocket, WebSocketServer } from 'ws';
-import { sleep, next, ready, check } from '../scenarios/lib.mjs';
+import { sleep, next, ready, check, refusal, hangUp } from '../scenarios/lib.mjs';
 
 const [role, portText, ...rest] = process.argv.slice(2);
 const port = Number(portText);
@@ -278,22 +278,11 @@ async function refusedClient(path, status) {
     perMessageDeflate: false,
     ...(path === '/forbidden' ? { origin: 'http://evil.example' } : {}),
   });
-  ws.on('open', () => fail('the upgrade should have been refused'));
-  ws.on('error', fail);
-  const [req, res] = await next(ws, 'unexpected-response');
-  let body = '';
-  res.setEncoding('utf8');
-  res.on('data', (chunk) => (body += chunk));
-  await next(res, 'end');
+  const { req, res, body } = await refusal(ws, fail);
   log('refused:', res.statusCode, res.statusMessage, JSON.stringify(res.headers['content-type']), JSON.stringify(body));
   check(res.statusCode === Number(status), `status ${status}`);
   if (REFUSALS[path]) check(body === REFUSALS[path].body, 'body');
-  const socket = req.socket;
-  if (!socket.destroyed) {
-    const closed = next(socket, 'close');
-    req.destroy();
-    await closed;
-  }
+  await hangUp(req);
   process.exit(0);
 }
 
@@ -336,21 +325,10 @@ function httpServer() {
 
 async function upgradeTo200Client() {
   const ws = new WebSocket(`ws://${HOST}:${port}/ws`, { perMessageDeflate: false });
-  ws.on('open', () => fail('a plain HTTP server cannot upgrade'));
-  ws.on('error', fail);
-  const [req, res] = await next(ws, 'unexpected-response');
-  let body = '';
-  res.setEncoding('utf8');
-  res.on('data', (chunk) => (body += chunk));
-  await next(res, 'end');
+  const { req, res, body } = await refusal(ws, fail);
   log('answered:', res.statusCode, res.statusMessage, JSON.stringify(body));
   check(res.statusCode === 200, 'status 200');
-  const socket = req.socket;
-  if (!socket.destroyed) {
-    const closed = next(socket, 'close');
-    req.destroy();
-    await closed;
-  }
+  await hangUp(req);
   process.exit(0);
 }
 

@@ -45,3 +45,27 @@ export function ready() {
 export function check(cond, what) {
   if (!cond) throw new Error(`check failed: ${what}`);
 }
+
+/**
+ * A client whose upgrade the server must refuse: waits for the answer and
+ * reads its body. `fail` ends the run if the upgrade succeeds or errors.
+ */
+export async function refusal(ws, fail) {
+  ws.on('open', () => fail('the upgrade should have been refused'));
+  ws.on('error', fail);
+  const [req, res] = await next(ws, 'unexpected-response');
+  let body = '';
+  res.setEncoding('utf8');
+  res.on('data', (chunk) => (body += chunk));
+  await next(res, 'end');
+  return { req, res, body };
+}
+
+/** Close our side of the refused request's TCP connection (the server may have half-closed it already). */
+export async function hangUp(req) {
+  const socket = req.socket;
+  if (socket.destroyed) return;
+  const closed = next(socket, 'close');
+  req.destroy();
+  await closed;
+}

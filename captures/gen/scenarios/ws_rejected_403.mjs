@@ -8,7 +8,7 @@
 // No WebSocket frame is ever sent.
 import http from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
-import { setup, next, ready, check } from './lib.mjs';
+import { setup, ready, check, refusal, hangUp } from './lib.mjs';
 
 const { role, host, port, log, fail, url } = setup('ws_rejected_403');
 const ALLOWED = 'http://good.example';
@@ -36,21 +36,10 @@ if (role === 'server') {
     perMessageDeflate: false,
     origin: 'http://evil.example',
   });
-  ws.on('open', () => fail('the upgrade should have been refused'));
-  ws.on('error', fail);
-  const [req, res] = await next(ws, 'unexpected-response');
-  let body = '';
-  res.setEncoding('utf8');
-  res.on('data', (chunk) => (body += chunk));
-  await next(res, 'end');
+  const { req, res, body } = await refusal(ws, fail);
   log('refused:', res.statusCode, res.statusMessage, JSON.stringify(body));
   check(res.statusCode === 403 && body === BODY, '403 with body');
   // The server has already half-closed; close our side of the TCP connection.
-  const socket = req.socket;
-  if (!socket.destroyed) {
-    const closed = next(socket, 'close');
-    req.destroy();
-    await closed;
-  }
+  await hangUp(req);
   process.exit(0);
 }
