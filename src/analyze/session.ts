@@ -21,7 +21,7 @@ import type {
 } from '../model.js';
 import { type Dir, TcpConnection } from '../tcp/connection.js';
 import type { Chunk } from '../tcp/reassembly.js';
-import type { TcpSegment } from '../tcp/segment.js';
+import { seqDiff, type TcpSegment } from '../tcp/segment.js';
 import { parseRequestLine, parseStatusLine } from '../http/head.js';
 import { HttpReader, type BodyCapture } from '../http/reader.js';
 import { checkCutResponse, checkRequest, checkResponse, describeHandshake, isUpgradeAttempt, splitOffers } from '../http/handshake.js';
@@ -257,6 +257,17 @@ export class Session {
   private readonly counts: Connection['counts'] = emptyCounts();
   /** each side's first Close frame: who closed first is decided from these */
   private readonly firstClose: Record<Side, Frame | null> = { client: null, server: null };
+  /**
+   * the sequence number after the segment that completed each side's first
+   * Close frame: a FIN that acknowledges it was sent after the Close arrived
+   */
+  private readonly closeEnds: Record<Side, number | null> = { client: null, server: null };
+  /** the acknowledgement number of the segment that completed each side's first Close frame */
+  private readonly closeAcks: Record<Side, number | null> = { client: null, server: null };
+  /** the sequence number after the chunk being decoded */
+  private chunkEnd: number | null = null;
+  /** the acknowledgement number of the packet being processed (null without ACK) */
+  private currentAck: number | null = null;
   /** frames decoded while held client bytes are replayed */
   private replayed: Frame[] | null = null;
   /** pongs that came with no ping waiting, per sender (the last 16): a ping shown after its answer is answered by one */
@@ -298,6 +309,7 @@ export class Session {
   packet(pkt: PacketRef, dir: Dir, seg: TcpSegment, missing = 0): void {
     if (this.items.length > 0) this.items = [];
     this.currentPacket = pkt.number;
+    this.currentAck = seg.flags.ack ? seg.ack : null;
     this.firstPacket ??= pkt.number;
     this.lastPacket = pkt.number;
     const r = this.tcp.segment(dir, seg, pkt.number, pkt.ts, missing);
@@ -405,6 +417,7 @@ export class Session {
       return;
     }
     this.resolveRoles(dir, chunk.data);
+    this.chunkEnd = chunk.end;
     d.bytes += chunk.data.length;
     let data = chunk.data;
     while (data.length > 0) {
@@ -413,7 +426,7 @@ export class Session {
           data = this.feedHttp(dir, data, chunk.packet, chunk.ts);
           break;
         case 'await-response':
-          d.held.push({ kind: 'data', data: Buffer.from(data), packet: chunk.packet, ts: chunk.ts });
+          d.held.push({ kind: 'data', data: Buffer.from(data), end: chunk.end, packet: chunk.packet, ts: chunk.ts });
           this.items.push({ kind: 'held', bytes: data.length });
           data = EMPTY;
           break;
@@ -671,7 +684,7 @@ export class Session {
       for (const c of waiting) this.feed(dir, c);
       return data;
     }
-    d.held.push({ kind: 'data', data: Buffer.from(data), packet: chunk.packet, ts: chunk.ts });
+    d.held.push({ kind: 'data', data: Buffer.from(data), end: chunk.end, packet: chunk.packet, ts: chunk.ts });
     this.items.push({ kind: 'note', text: `${plural(data.length, 'byte')} of an HTTP response captured before the request it answers (the capture shows the client's packets late); read once the request is` });
     return EMPTY;
   }
@@ -958,7 +971,12 @@ export class Session {
       this.frames.push(frame);
     }
     this.replayed?.push(frame);
-    if (h.opcode === 0x8 && this.firstClose[from] === null) this.firstClose[from] = frame;
+    if (h.opcode === 0x8 && this.firstClose[from] === null) {
+      this.firstClose[from] = frame;
+      this.closeEnds[from] = this.chunkEnd;
+      // what its segment acknowledged of the peer (known only when decoded with its own packet)
+      this.closeAcks[from] = df.packet === this.currentPacket ? this.currentAck : null;
+    }
     countFrame(this.counts, frame);
     if (h.opcode === 0x9 && df.complete && !this.answeredEarly(frame)) this.pings[from].push(frame);
     if (h.opcode === 0xa && df.complete) findings.push(...this.matchPong(frame));
@@ -1126,9 +1144,7 @@ export class Session {
       refused.response.body = { length: c.length, complete: c.complete, data: c.parts.length === 1 ? c.parts[0]! : Buffer.concat(c.parts, c.held) };
     }
     const cs = this.settleClose();
-    // clean: both Close frames, then the TCP teardown (a Close may ride on the first FIN)
-    const firstTeardown = this.tcp.teardownPackets[0];
-    cs.clean = cs.packet !== null && cs.replyPacket !== null && firstTeardown !== undefined && cs.packet <= firstTeardown && cs.replyPacket <= firstTeardown;
+    cs.clean = this.closedCleanly(cs);
     if (upgraded) this.closeChecks();
     const sideOf = (d: Dir | null): Side | null => (d === null ? null : this.side(d));
     const ends = this.ends;
@@ -1188,6 +1204,24 @@ export class Session {
     return this.dirs[0].bytes + this.dirs[1].bytes > 0 ? { name: 'unknown', detail: null } : null;
   }
 
+  /**
+   * Clean: both Close frames, then the TCP teardown (a Close may ride on the
+   * first FIN). The side that closed TCP first must have had the peer's
+   * Close: its FIN acknowledges it. Where the acknowledgement cannot tell
+   * (a RST, a FIN without ACK), the packet order does; it is the order a
+   * merged capture may show wrong.
+   */
+  private closedCleanly(cs: ConnectionClose): boolean {
+    const firstTeardown = this.tcp.teardownPackets[0];
+    if (cs.packet === null || cs.replyPacket === null || firstTeardown === undefined) return false;
+    const closer = this.tcp.teardownFirst;
+    if (this.tcp.teardownKind === 'fin' && closer !== null && this.tcp.finAcks[closer] !== null) {
+      const peerClose = this.closeEnds[this.side(closer === 0 ? 1 : 0)];
+      if (peerClose !== null) return this.tcp.finAcknowledged(closer, peerClose);
+    }
+    return cs.packet <= firstTeardown && cs.replyPacket <= firstTeardown;
+  }
+
   /** The packet that carried this side's FIN, if it sent one. */
   private finPacket(side: Side): number | null {
     const dir: Dir = side === 'client' ? (this.clientDir ?? 0) : this.clientDir === 1 ? 0 : 1;
@@ -1244,6 +1278,8 @@ export class Session {
   private settleClose(): ConnectionClose {
     const cs = this.closeState;
     const closes = [this.firstClose.client, this.firstClose.server].filter((f) => f !== null).sort((a, b) => a.packet - b.packet || a.ts - b.ts);
+    // a Close whose segment acknowledged the peer's Close answers it, whatever order a merged capture shows them in
+    if (closes.length === 2 && this.answersClose(closes[0]!.from)) closes.reverse();
     const first = closes[0];
     if (!first) return cs;
     cs.initiator = first.from;
@@ -1256,6 +1292,13 @@ export class Session {
       cs.replyPacket = reply.packet;
     }
     return cs;
+  }
+
+  /** Whether this side's first Close was sent after the peer's had arrived (its segment acknowledges it). */
+  private answersClose(side: Side): boolean {
+    const ack = this.closeAcks[side];
+    const peerEnd = this.closeEnds[side === 'client' ? 'server' : 'client'];
+    return ack !== null && peerEnd !== null && seqDiff(ack, peerEnd) >= 0;
   }
 
   /** Rules decided when the connection is over (RFC 6455 §7). */

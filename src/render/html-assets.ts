@@ -217,7 +217,7 @@ export const HTML_SCRIPT = String.raw`
     var pick;
     if (conns.length <= 500) {
       pick = el('select', { id: 'f-conn', 'aria-label': 'connection' });
-      conns.forEach(function (c, i) { var o = el('option', { value: i }, 'Connection ' + c.id + (c.websocket ? '' : ' (' + c.kind + ')')); if (i === state.conn) o.selected = true; pick.appendChild(o); });
+      conns.forEach(function (c, i) { var o = el('option', { value: i }, 'Connection ' + c.id + (c.websocket ? '' : ' — ' + c.kind)); if (i === state.conn) o.selected = true; pick.appendChild(o); });
       pick.onchange = function () { selectConn(Number(pick.value)); };
     } else {
       pick = el('input', { id: 'f-conn', type: 'number', min: 0, value: conns[state.conn] ? conns[state.conn].id : 0, 'aria-label': 'connection number' });
@@ -408,7 +408,7 @@ export const HTML_SCRIPT = String.raw`
       body.appendChild(tr);
     });
     framesBox.appendChild(el('div', { class: 'table-wrap' }, el('table', { id: 'frame-table' }, [el('thead', null, head), body])));
-    if (!c.frames.length) framesBox.appendChild(el('p', { class: 'muted' }, c.websocket ? 'No WebSocket frame.' : 'Not a WebSocket connection.'));
+    if (!c.frames.length) framesBox.appendChild(el('p', { class: 'muted' }, c.websocket ? 'No WebSocket frame.' : c.handshake ? 'No WebSocket frame: ' + c.kind + '.' : 'Not a WebSocket connection.'));
   }
 
   // ---------------------------------------------------------------- detail

@@ -2,7 +2,7 @@
 // handshake, FIN in each direction, RST). Directions are numbered 0 (the
 // sender of the first packet seen) and 1.
 import { type Chunk, DEFAULT_HOLD_LIMIT, HoldBudget, DEFAULT_GLOBAL_HOLD_LIMIT, TcpDirection } from './reassembly.js';
-import type { TcpSegment } from './segment.js';
+import { seqAdd, seqDiff, type TcpSegment } from './segment.js';
 
 export type Dir = 0 | 1;
 
@@ -35,6 +35,9 @@ export class TcpConnection {
   teardownPackets: number[] = [];
   /** the packet of each direction's FIN (a half-close when only one was sent) */
   finPackets: [number | null, number | null] = [null, null];
+  /** the sequence number of each direction's FIN, and what that FIN acknowledged of the peer */
+  finSeqs: [number | null, number | null] = [null, null];
+  finAcks: [number | null, number | null] = [null, null];
   retransmissions = 0;
   outOfOrder = 0;
   lostBytes = 0;
@@ -102,11 +105,37 @@ export class TcpConnection {
       if (flags.rst) this.rstSeen = true;
       else {
         stream.finSeen = true;
-        this.finPackets[dir] ??= packet;
+        if (this.finPackets[dir] === null) {
+          this.finPackets[dir] = packet;
+          this.finSeqs[dir] = seqAdd(seg.seq, seg.payload.length);
+          this.finAcks[dir] = flags.ack ? seg.ack : null;
+          this.orderFins();
+        }
       }
     }
     if (this.teardownKind !== 'none') this.teardownPackets.push(packet);
     return { chunks, retransmission: accepted.retransmission, outOfOrder: accepted.outOfOrder || accepted.late, keepAlive: accepted.keepAlive, conflict: accepted.conflict, late: accepted.late, ackedUnseen, peerChunks, event };
+  }
+
+  /**
+   * Who closed first, when both FINs are in: the side whose FIN already
+   * acknowledged the other's FIN had received it, so the other closed
+   * first, whatever order the capture shows them in (a capture merged from
+   * two taps or interfaces can show a FIN before the one it answers).
+   */
+  private orderFins(): void {
+    const first = this.teardownFirst;
+    if (this.teardownKind !== 'fin' || first === null) return;
+    const other: Dir = first === 0 ? 1 : 0;
+    const ack = this.finAcks[first];
+    const peerFin = this.finSeqs[other];
+    if (ack !== null && peerFin !== null && seqDiff(ack, peerFin) > 0) this.teardownFirst = other;
+  }
+
+  /** Whether this direction's FIN acknowledged the peer's bytes up to `seq` (it had received them when it closed). */
+  finAcknowledged(dir: Dir, seq: number): boolean {
+    const ack = this.finAcks[dir];
+    return ack !== null && seqDiff(ack, seq) >= 0;
   }
 
   /** End of capture: deliver what is held after holes, as gaps then data. */

@@ -6,6 +6,8 @@ import { seqAdd, seqDiff } from './segment.js';
 export interface DataChunk {
   kind: 'data';
   data: Buffer;
+  /** the sequence number after its last byte (where the next byte of the stream goes) */
+  end: number;
   /** packet that carried these bytes */
   packet: number;
   ts: number;
@@ -290,6 +292,11 @@ export class TcpDirection {
     if (this.next === null || seqDiff(upTo, this.next) <= 0) this.suspect = null;
   }
 
+  /** The sequence number of the next byte expected (null until the stream's start is known). */
+  get nextSeq(): number | null {
+    return this.next;
+  }
+
   /** This direction's FIN: its sequence number follows the last data byte. */
   fin(seq: number, payloadLength: number): void {
     this.finSeq ??= seqAdd(seq, payloadLength);
@@ -319,8 +326,8 @@ export class TcpDirection {
   }
 
   private deliver(data: Buffer, packet: number, ts: number, out: Chunk[]): void {
-    out.push({ kind: 'data', data, packet, ts });
     this.next = seqAdd(this.next ?? 0, data.length);
+    out.push({ kind: 'data', data, end: this.next, packet, ts });
     (this.recent ??= new RecentBytes(RECENT_BYTES)).add(data);
   }
 
