@@ -1198,7 +1198,7 @@ export class Session {
     if (websocket) return { name: 'websocket', detail: null };
     if (this.httpSeen) return { name: 'http', detail: null };
     if (this.identified) {
-      const detail = tls ? [tls.version, tls.sni ? `SNI ${tls.sni}` : null, tls.alpn ? `ALPN ${tls.alpn}` : tls.alpnOffered.length > 0 ? `ALPN offered ${tls.alpnOffered.join(', ')}` : null, tls.cipherSuite].filter((x) => x !== null).join(', ') || (tls.handshakeSeen ? null : 'joined after its handshake') : this.identified.detail;
+      const detail = tls ? [tls.version, tls.sni ? `SNI ${tls.sni}` : null, tls.alpn ? `ALPN ${tls.alpn}` : tls.alpnOffered.length > 0 ? `ALPN offered ${tls.alpnOffered.join(', ')}` : null, tls.cipherSuite].filter((x) => x !== null).join(', ') || (tls.handshakeSeen ? null : this.tcp.syn !== null || this.tcp.synAck !== null ? 'its hellos not captured whole' : 'joined after its handshake') : this.identified.detail;
       return { name: this.identified.protocol, detail };
     }
     return this.dirs[0].bytes + this.dirs[1].bytes > 0 ? { name: 'unknown', detail: null } : null;
