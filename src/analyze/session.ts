@@ -264,6 +264,8 @@ export class Session {
   private readonly closeEnds: Record<Side, number | null> = { client: null, server: null };
   /** the acknowledgement number of the segment that completed each side's first Close frame */
   private readonly closeAcks: Record<Side, number | null> = { client: null, server: null };
+  /** permessage-deflate was assumed from RSV1: where, until it is said */
+  private deflateAssumed: { side: Side; packet: number } | null = null;
   /** the sequence number after the chunk being decoded */
   private chunkEnd: number | null = null;
   /** the acknowledgement number of the packet being processed (null without ACK) */
@@ -867,7 +869,17 @@ export class Session {
       this.dirs[x].assembler?.compressing();
       this.dirs[x].parser?.setRules(this.syncRules(x));
     }
-    this.diag({ code: 'ws.deflate-assumed', severity: 'info', message: `the ${this.side(dir)} sent a data frame with RSV1 set and the handshake that agreed on extensions is not in the capture: permessage-deflate is assumed (RFC 7692 defaults, context takeover); messages are inflated where their window is in the capture (--decode-as PORT:permessage-deflate;… says what was agreed)`, rfc: 'RFC 7692 §6' }, packet, null, this.side(dir));
+    // said once the first compressed message shows whether it inflates
+    this.deflateAssumed = { side: this.side(dir), packet };
+  }
+
+  /** ws.deflate-assumed, with what the first compressed message showed (null: none completed). */
+  private tellDeflateAssumed(first: Message | null): void {
+    const a = this.deflateAssumed;
+    if (!a) return;
+    this.deflateAssumed = null;
+    const shown = first === null ? 'no compressed message was captured whole' : first.inflatedLength !== null ? `the first compressed message (${first.index}) inflates cleanly, ${first.length} → ${first.inflatedLength} bytes` : `the first compressed message (${first.index}) does not inflate on its own: it refers back to bytes sent before the capture`;
+    this.diag({ code: 'ws.deflate-assumed', severity: 'info', message: `the ${a.side} sent a data frame with RSV1 set and the handshake that agreed on extensions is not in the capture: permessage-deflate is assumed (RFC 7692 defaults, context takeover), and ${shown}; messages are inflated where their window is in the capture (--decode-as PORT:permessage-deflate;… says what was agreed)`, rfc: 'RFC 7692 §6' }, a.packet, null, a.side);
   }
 
   private startWebSocket(dir: Dir, unsyncedRun = 0): void {
@@ -1033,6 +1045,7 @@ export class Session {
         }
       } else ctx?.loseContext();
     }
+    if (m.compressed && whole) this.tellDeflateAssumed(message);
     if (m.cut && m.frames.length > 1) {
       // a frame past the limit on its own was told on the frame
       this.diag({ code: 'limit.payload', severity: 'warning', message: `${type} message ${m.index} is ${m.length} bytes over ${m.frames.length} frames; only the first ${holdLimitText(this.limits.maxFramePayload)} were held (--max-frame-payload), so its content is not checked`, rfc: null }, packet, lastFrame, from);
@@ -1128,6 +1141,7 @@ export class Session {
       if (open) this.addMessage(open, this.side(dir), open.lastPacket, this.tcp.lastTs);
     }
     if (this.app) for (const f of this.app.end()) this.appDiag(f, f.packet ?? null, null, f.from ?? null);
+    this.tellDeflateAssumed(null);
     if (this.pendingRequest) {
       this.handshake = describeHandshake(this.pendingRequest, null);
       this.report({ code: 'handshake.no-response', severity: 'warning', message: `the upgrade request in packet ${this.pendingRequest.packet} got no response in this capture`, rfc: 'RFC 6455 §4.1', packet: this.pendingRequest.packet, frame: null, from: 'client' });
