@@ -2,10 +2,12 @@
 // that join connections in the middle, captures merged from the two ports of
 // a tap, and captures cut by the snapshot length (captures/README.md says how
 // each was made). Nothing may be invented, nothing that was captured lost.
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Connection, Frame } from '../src/model.js';
 import { analyze, only } from './support/analyze.js';
+import { locate, readPcapRecords, writePcap } from './support/damage.js';
 import { ethernet, ipv4Tcp, pcapFile, type Record } from './support/pcap.js';
 
 const wsCodes = (c: Connection): string[] => c.diagnostics.map((d) => d.code).filter((code) => /^(ws|frame|message|close|ping|pong|handshake)\./.test(code));
@@ -149,5 +151,46 @@ describe('the heuristic', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('the heuristic on every bundled connection that is not WebSocket', () => {
+  // each capture again, its connections joined in the middle: no SYN, and the first `skip` data
+  // packets of every connection gone, so that the analysis meets their bytes with no start to read
+  const flowOf = (frame: Buffer): { key: string; syn: boolean; data: boolean } | null => {
+    const t = locate(frame);
+    if (!t) return null;
+    const dst = t.v6 ? `${frame.subarray(38, 54).toString('hex')}:${frame.readUInt16BE(t.tcp + 2)}` : `${frame.subarray(30, 34).toString('hex')}:${frame.readUInt16BE(t.tcp + 2)}`;
+    return { key: [t.src, dst].sort().join('|'), syn: (frame[t.tcp + 13]! & 0x02) !== 0, data: t.end > t.payload };
+  };
+  const joinedLate = (bytes: Buffer, skip: number): Buffer => {
+    const { records, linkType } = readPcapRecords(bytes);
+    const seen = new Map<string, number>();
+    const kept = records.filter((r) => {
+      const f = flowOf(r.data);
+      if (!f) return true;
+      if (f.syn) return false;
+      if (!f.data) return true;
+      const n = seen.get(f.key) ?? 0;
+      seen.set(f.key, n + 1);
+      return n >= skip;
+    });
+    return writePcap(kept, linkType);
+  };
+  const files = [...readdirSync('captures').filter((f) => f.endsWith('.pcap')), ...readdirSync('captures/app').filter((f) => f.endsWith('.pcap')).map((f) => `app/${f}`)].map((f) => `captures/${f}`);
+
+  it.each(files)('%s: what is not WebSocket stays so when joined in the middle', async (file) => {
+    const bytes = readFileSync(file);
+    if (bytes.readUInt32LE(0) !== 0xa1b2c3d4 || bytes.readUInt32LE(20) !== 1) return; // the Ethernet, little-endian ones
+    const endpoints = (c: Connection): string => [`${c.client.ip}:${c.client.port}`, `${c.server.ip}:${c.server.port}`].sort().join('|');
+    const others = new Set((await analyze(bytes)).connections.filter((c) => !c.websocket).map(endpoints));
+    for (const skip of [0, 1, 2, 3]) {
+      const r = await analyze(joinedLate(bytes, skip));
+      for (const c of r.connections) {
+        if (!others.has(endpoints(c))) continue;
+        expect(c.websocket, `${file}, ${skip} data packets skipped: ${endpoints(c)}`).toBe(false);
+        expect(c.frames).toEqual([]);
+      }
+    }
   });
 });
