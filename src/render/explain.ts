@@ -4,12 +4,13 @@
 // capture's key, why the client masks, each frame's bits drawn as the RFC
 // draws them, the closing handshake and the teardown. Reads the analysis
 // result only.
+import { isUtf8 } from 'node:buffer';
 import { protocolLabel, tellsWebSocket } from './kind.js';
 import type { Connection, Frame, Side, TimelineEntry } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
-import { cut, previewText, sanitize, wrap } from '../util/text.js';
+import { cut, previewPayload, previewText, sanitize, wrap } from '../util/text.js';
 import { renderFrameDiagram, renderUnmasking } from './diagram.js';
 import type { RenderOptions } from './options.js';
 import { paint } from './paint.js';
@@ -84,12 +85,14 @@ const RESPONSE_PURPOSE: Readonly<Record<string, string>> = {
   'sec-websocket-extensions': 'the extensions the server accepted, with their parameters; the only ones either side may use (§9.1)',
 };
 
-function headerLines(headers: [string, string][], width: number, response = false): string[] {
+/** A head's headers with what each is for: in the request, in a 101, or in a refusal (where none is WebSocket's). */
+function headerLines(headers: [string, string][], width: number, head: 'request' | 'response' | 'refusal' = 'request'): string[] {
   const out: string[] = [];
   for (const [name, value] of headers) {
     out.push(`      ${sanitize(name)}: ${cut(sanitize(value), Math.max(20, width - name.length - 10))}`);
     const key = name.toLowerCase();
-    const purpose = (response ? RESPONSE_PURPOSE[key] : undefined) ?? HEADER_PURPOSE[key] ?? 'not part of the WebSocket handshake (an ordinary HTTP header)';
+    const ordinary = 'not part of the WebSocket handshake (an ordinary HTTP header)';
+    const purpose = head === 'refusal' ? ordinary : ((head === 'response' ? RESPONSE_PURPOSE[key] : undefined) ?? HEADER_PURPOSE[key] ?? ordinary);
     out.push(...wrap(`→ ${purpose}`, width, '          '));
   }
   return out;
@@ -107,12 +110,18 @@ function wsHandshake(conn: Connection, opts: RenderOptions, say: (t: string) => 
     return;
   }
   if (hs.outcome === 'rejected') {
-    say(`In ${at(conn, res.packet)} the server answers ${res.status} ${sanitize(res.reason)}: anything but 101 means no WebSocket; the connection stays HTTP (or closes).`);
-    raw(headerLines(res.headers, opts.width, true));
+    say(`In ${at(conn, res.packet)} the server answers ${res.status} ${sanitize(res.reason)}: anything but 101 means no WebSocket; the upgrade is refused and the connection stays HTTP (or closes).`);
+    // its headers are an ordinary response's: what they mean in a 101 does not apply
+    raw(headerLines(res.headers, opts.width, 'refusal'));
+    const body = res.body;
+    if (body && body.length > 0) {
+      const text = isUtf8(body.data) ? previewText(body.data, Math.max(20, opts.width - 10)) : previewPayload(body.data, Math.max(20, opts.width - 10));
+      say(`Its body (${plural(body.length, 'byte')}${body.complete ? '' : ', cut short'}) usually says why: ${text}`);
+    }
     return;
   }
   say(`In ${at(conn, res.packet)} the server answers 101 Switching Protocols: from the end of this response on, both sides speak WebSocket frames, not HTTP.`);
-  raw(headerLines(res.headers, opts.width, true));
+  raw(headerLines(res.headers, opts.width, 'response'));
   if (hs.key !== null) {
     say('The server proves it understood the request by computing Sec-WebSocket-Accept from the client\'s key (RFC 6455 §4.2.2):');
     const concat = `${hs.key}${WEBSOCKET_GUID}`;
