@@ -9,6 +9,7 @@ import type { Connection, Frame } from '../src/model.js';
 import { analyze, only } from './support/analyze.js';
 import { locate, readPcapRecords, writePcap } from './support/damage.js';
 import { ethernet, ipv4Tcp, pcapFile, type Record } from './support/pcap.js';
+import { renderJson } from './support/render.js';
 
 const wsCodes = (c: Connection): string[] => c.diagnostics.map((d) => d.code).filter((code) => /^(ws|frame|message|close|ping|pong|handshake)\./.test(code));
 
@@ -38,6 +39,10 @@ describe('a capture that mixes WebSocket with TLS, SSH, databases, file sharing 
       expect(c.tls?.cipherSuite).toMatch(/^TLS_/);
     }
     expect(tls.map((c) => c.tls!.version).sort()).toContain('TLS 1.2');
+    // the JSON export says the same, connection by connection
+    const doc = (await renderJson('captures/mixed_network.pcap')) as { connections: { id: number; websocket: boolean; protocol: unknown; tls: unknown }[]; summary: { refusedUpgrades: number } };
+    for (const c of r.connections) expect(doc.connections.find((j) => j.id === c.id)).toMatchObject({ websocket: c.websocket, protocol: c.protocol, tls: c.tls });
+    expect(doc.summary.refusedUpgrades).toBe(r.summary.refusedUpgrades);
     expect(tls.map((c) => c.tls!.version).sort()).toContain('TLS 1.3');
   });
 

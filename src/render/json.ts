@@ -158,6 +158,7 @@ export function connectionHeadJson(c: Connection, opts: JsonOptions): Record<str
     server: c.server,
     websocket: c.websocket,
     protocol: c.protocol,
+    tls: c.tls,
     detection: c.detection,
     tcp: c.tcp,
     handshake: handshakeJson(c.handshake, opts),
