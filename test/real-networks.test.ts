@@ -199,3 +199,12 @@ describe('the heuristic on every bundled connection that is not WebSocket', () =
     }
   });
 });
+
+describe('a response captured before its request', () => {
+  it('is held once, and a gap among what was held is told once (captures/fuzz/crash-0f9e1c5f4ded.pcap.gz)', async () => {
+    // the damaged request is not HTTP: the response waits for a request that never comes, past the HTTP head limit
+    const c = only(await analyze('captures/fuzz/crash-0f9e1c5f4ded.pcap.gz'));
+    expect(c.diagnostics.filter((d) => d.code === 'tcp.gap').map((d) => d.packet)).toEqual([10]);
+    expect(c.protocol?.name).toBe('http');
+  });
+});

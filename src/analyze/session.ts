@@ -166,7 +166,8 @@ interface Direction {
   parser: FrameParser | null;
   assembler: MessageAssembler | null;
   /** client bytes sent after an upgrade request, before its response was seen */
-  held: Chunk[];
+  /** (a gap among them was reported when it was held: `told`) */
+  held: HeldChunk[];
   /** frames decoded so far in this direction */
   frames: number;
   /** index of this direction's Close frame, once sent */
@@ -184,6 +185,9 @@ interface Direction {
 function newDirection(): Direction {
   return { mode: 'http', http: null, parser: null, assembler: null, held: [], frames: 0, closeFrame: null, sniffed: 0, lostSync: false, bytes: 0, tls: null };
 }
+
+/** A chunk as a direction holds it while waiting for the other side: a gap among them was told already. */
+type HeldChunk = Chunk & { told?: true };
 
 /** How the roles were decided: the SYN and HTTP are facts, the ports a guess that frames may correct. */
 type RolesFrom = 'syn' | 'http' | 'frames' | 'ports';
@@ -211,6 +215,10 @@ export class Session {
   private identified: Identified | null = null;
   /** an HTTP head was read in either direction */
   private httpSeen = false;
+  /** a response came before any request and was held for it (once: after that it is read as it comes) */
+  private responseWaited = false;
+  /** bytes of it held */
+  private responseHeld = 0;
   /** the hellos of a TLS connection, shared by its two directions' record readers */
   private tlsSession: TlsSession | null = null;
   /** the upgrade request was cut by the capture: what it offered is not all known */
@@ -395,25 +403,29 @@ export class Session {
     }
   }
 
-  private feed(dir: Dir, chunk: Chunk): void {
+  private feed(dir: Dir, chunk: HeldChunk): void {
     const d = this.dirs[dir];
     if (chunk.kind === 'gap') {
       const framed = d.mode === 'websocket' || d.mode === 'sniff';
       const cutHead = d.mode === 'http' && d.http !== null && d.http.pending > 0;
-      const then = framed ? 'frame decoding goes on' : d.mode === 'tls' ? 'the TLS records after them are followed' : cutHead ? 'the HTTP head they belong to is read as far as it was captured' : d.mode === 'await-response' || d.mode === 'http' ? 'this direction is not decoded further' : 'nothing was being decoded here';
-      if (chunk.cause === 'limit') {
+      const awaiting = d.mode === 'await-response' || d.mode === 'await-request';
+      const then = framed ? 'frame decoding goes on' : d.mode === 'tls' ? 'the TLS records after them are followed' : cutHead ? 'the HTTP head they belong to is read as far as it was captured' : awaiting ? 'what follows is read once the other side shows how' : d.mode === 'http' ? 'this direction is not decoded further' : 'nothing was being decoded here';
+      // a gap held while waiting for the other side was told when it came: it is replayed, not told again
+      if (chunk.told) {
+        // nothing to say
+      } else if (chunk.cause === 'limit') {
         // not lost by the capture: the bytes after the hole were more than the reassembly may hold
         this.diag({ code: 'limit.reassembly', severity: 'warning', message: `${chunk.length} bytes from the ${this.side(dir)} were given up on: the data that followed them, held out of order, passed the reassembly limit (${holdLimitText(this.limits.reassemblyHold)} per direction, --max-reassembly; ${holdLimitText(this.limits.globalReassemblyHold)} in all, --max-reassembly-total); ${then}`, rfc: null }, chunk.packet, null, this.side(dir));
       } else {
         this.diag({ code: 'tcp.gap', severity: 'warning', message: `${chunk.length} bytes from the ${this.side(dir)} were never captured (capture loss); ${then}`, rfc: null }, chunk.packet, null, this.side(dir));
       }
-      this.items.push({ kind: 'gap', bytes: chunk.length, from: this.side(dir) });
+      if (!chunk.told) this.items.push({ kind: 'gap', bytes: chunk.length, from: this.side(dir) });
       if (framed) {
         d.parser!.gap(chunk.length, chunk.packet, chunk.ts, this.frameEvents(dir));
         d.lostSync = d.parser!.syncing;
       }
       else if (d.mode === 'tls') this.tlsRecords(d.tls!.gap(chunk.length));
-      else if (d.mode === 'await-response' || d.mode === 'await-request') d.held.push(chunk);
+      else if (awaiting) d.held.push({ ...chunk, told: true });
       else if (cutHead) this.cutHead(dir);
       else d.mode = 'lost';
       return;
@@ -457,7 +469,8 @@ export class Session {
   private feedHttp(dir: Dir, data: Buffer, packet: number, ts: number): Buffer {
     const d = this.dirs[dir];
     const isClient = this.side(dir) === 'client';
-    if (!isClient && this.lastRequestMethod === undefined && d.http === null && d.held.length === 0 && data.subarray(0, 5).toString('latin1') === 'HTTP/' && this.rolesFrom === 'syn') {
+    if (!isClient && !this.responseWaited && this.lastRequestMethod === undefined && d.http === null && data.subarray(0, 5).toString('latin1') === 'HTTP/' && this.rolesFrom === 'syn') {
+      this.responseWaited = true;
       // A response before any request: a capture merged from the two ports of a tap (or two interfaces)
       // shows one direction late. It is read once the request it answers has been.
       d.mode = 'await-request';
@@ -677,8 +690,8 @@ export class Session {
   /** Server bytes that came before the request they answer: held (as far as an HTTP head may be long), then read as they are. */
   private holdResponse(dir: Dir, data: Buffer, chunk: Chunk & { kind: 'data' }): Buffer {
     const d = this.dirs[dir];
-    const held = d.held.reduce((n, c) => n + (c.kind === 'data' ? c.data.length : 0), 0);
-    if (held + data.length > this.limits.maxHttpHead) {
+    this.responseHeld += data.length;
+    if (this.responseHeld > this.limits.maxHttpHead) {
       // no request came: the bytes are read as they are
       d.mode = 'http';
       const waiting = d.held;
@@ -891,7 +904,7 @@ export class Session {
   }
 
   /** Client bytes that waited for the response are decoded now, in the mode the response chose. */
-  private replayHeld(held: Chunk[], upgraded: boolean): void {
+  private replayHeld(held: HeldChunk[], upgraded: boolean): void {
     const dir = this.clientDir ?? 0;
     // what these bytes held was already said on the packets that carried them
     const items = this.items;
