@@ -5,7 +5,7 @@
 // each are measured by `npm run bench -- --hostile`, not here.)
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { analyze, codes } from './support/analyze.js';
+import { analyze, codes, only } from './support/analyze.js';
 import { schemaErrors } from './support/schema.js';
 import type { Connection } from '../src/model.js';
 
@@ -118,6 +118,16 @@ describe('a megabyte that looks like frame headers everywhere, after a loss', ()
     expect(codes(c).sort()).toEqual(['close.not-echoed', 'tcp.gap', 'ws.unframed']);
     expect(c.diagnostics.find((d) => d.code === 'ws.unframed')!.message).toMatch(/^1048576 bytes from the server could not be framed/);
     expect(c.frames.map((f) => [f.from, f.opcode])).toEqual([['server', 1], ['client', 8]]);
+  });
+});
+
+describe('60 000 one-byte segments of a connection joined in the middle', () => {
+  it('is examined for frames only as far as its first segments, and is not WebSocket', async () => {
+    const c = only(await analyze(`${H}/sniff_flood.pcap.gz`));
+    expect(c.websocket).toBe(false);
+    expect(c.frames).toEqual([]);
+    expect(c.protocol).toEqual({ name: 'unknown', detail: null });
+    expect(c.counts.packets).toBe(60001);
   });
 });
 

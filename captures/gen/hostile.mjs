@@ -20,6 +20,8 @@
 //   out_of_order.pcap.gz    a hole, then 20 000 one-byte segments after it
 //   resync_flood.pcap.gz    after a loss, 1 MiB in which every offset looks like
 //                           a frame header but no chain of frames is confirmed
+//   sniff_flood.pcap.gz     a connection joined in the middle: a header claiming
+//                           1 MiB, then 60 000 one-byte segments, never frames
 //   escapes.pcap            terminal escape sequences, C1 controls and
 //                           bidirectional overrides in the URL, headers,
 //                           subprotocol, payloads and the close reason
@@ -255,6 +257,20 @@ function write(name, bytes) {
   tcp.send('client', frame({ opcode: 8, masked: true, payload: closeBody(1000, '') }));
   tcp.close();
   write('resync_flood.pcap.gz', gzipSync(pcap.bytes(), { level: 9 }));
+}
+
+{
+  // a connection the capture joins in the middle (no SYN, no handshake) whose
+  // bytes are examined for evidence of WebSocket frames: a header claiming
+  // 1 MiB, then 60 000 one-byte segments, each a segment start where a run of
+  // frames could begin and none ever completes; the search must stay linear
+  const pcap = new Pcap();
+  let seq = 7000;
+  const first = Buffer.from([0x82, 0x7f, 0, 0, 0, 0, 0, 0x0f, 0, 0]);
+  pcap.packet(CLIENT, SERVER, 'PA', seq, 9000, first);
+  seq += first.length;
+  for (let i = 0; i < 60000; i++) pcap.packet(CLIENT, SERVER, 'PA', seq++, 9000, Buffer.from([0x82]));
+  write('sniff_flood.pcap.gz', gzipSync(pcap.bytes(), { level: 9 }));
 }
 
 {

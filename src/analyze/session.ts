@@ -151,6 +151,8 @@ function countMessage(c: Connection['counts'], m: Message): void {
 
 /** Frames in a row that make bytes with no handshake WebSocket, by heuristic. */
 const SNIFF_RUN = 3;
+/** Segments of a direction examined for that evidence, at most (each is a place a run may start). */
+const SNIFF_SEGMENTS = 64;
 
 export interface PacketRef {
   number: number;
@@ -172,8 +174,9 @@ interface Direction {
   frames: number;
   /** index of this direction's Close frame, once sent */
   closeFrame: number | null;
-  /** bytes examined while sniffing for frames */
+  /** bytes, and segments, examined while sniffing for frames */
   sniffed: number;
+  sniffedSegments: number;
   /** the capture lost bytes of this direction since its frames were last in step */
   lostSync: boolean;
   /** bytes of data this direction carried */
@@ -183,7 +186,7 @@ interface Direction {
 }
 
 function newDirection(): Direction {
-  return { mode: 'http', http: null, parser: null, assembler: null, held: [], frames: 0, closeFrame: null, sniffed: 0, lostSync: false, bytes: 0, tls: null };
+  return { mode: 'http', http: null, parser: null, assembler: null, held: [], frames: 0, closeFrame: null, sniffed: 0, sniffedSegments: 0, lostSync: false, bytes: 0, tls: null };
 }
 
 /** A chunk as a direction holds it while waiting for the other side: a gap among them was told already. */
@@ -775,8 +778,10 @@ export class Session {
   private feedSniff(dir: Dir, data: Buffer, packet: number, ts: number): Buffer {
     const d = this.dirs[dir];
     d.sniffed += data.length;
+    d.sniffedSegments++;
     d.parser!.push(data, packet, ts, this.frameEvents(dir));
-    if (d.mode === 'sniff' && d.sniffed > this.options.sniffBytes) {
+    // evidence starts at a segment start: a few dozen segments hold it if the bytes are WebSocket (and the search stays linear)
+    if (d.mode === 'sniff' && (d.sniffed > this.options.sniffBytes || d.sniffedSegments > SNIFF_SEGMENTS)) {
       d.mode = 'opaque';
       d.parser = null;
     }
