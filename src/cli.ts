@@ -10,13 +10,15 @@ import { once } from 'node:events';
 import { EVERYTHING, OPCODES_BY_NAME, SelectSink, type Selection } from './render/select.js';
 import { Progress } from './render/progress.js';
 import type { TerminalOptions } from './render/terminal.js';
-import type { AnalysisSink, Phase, Side } from './model.js';
+import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Phase, Side, Summary } from './model.js';
 import { stat } from 'node:fs/promises';
-import { createWriteStream, openSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, openSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HtmlSink } from './render/html.js';
 import { errnoReason } from './capture/reader.js';
-import type { FailOn } from './render/check.js';
+import { CheckCollector, checkRun, unreadableCapture, verdictLine, type CheckedCapture, type FailOn } from './check/report.js';
+import { renderJunit } from './render/junit.js';
+import { renderCheckJson } from './render/check-json.js';
 import { VERSION } from './version.js';
 import { isKnownCode } from './codes.js';
 import { parseDeflate } from './http/deflate.js';
@@ -94,9 +96,9 @@ function common<T>(y: Argv<T>) {
     .option('max-frame-payload', { type: 'string', default: '16M', describe: 'payload bytes held per frame and per message; past it the content is not checked', group: LIMITS })
     .option('max-reassembly', { type: 'string', default: '4M', describe: 'bytes one TCP direction may hold out of order waiting for a hole to fill', group: LIMITS })
     .option('max-reassembly-total', { type: 'string', default: '256M', describe: 'bytes all connections together may hold out of order', group: LIMITS })
-    .option('max-connections', { type: 'number', default: DEFAULT_MAX_CONNECTIONS, describe: 'connections tracked at once; past it the quietest are reported as they stand', group: LIMITS })
+    .option('max-connections', { type: 'string', default: String(DEFAULT_MAX_CONNECTIONS), describe: 'connections tracked at once; past it the quietest are reported as they stand', group: LIMITS })
     .option('max-http-head', { type: 'string', default: '64K', describe: 'bytes of one HTTP head (request or response line and headers)', group: LIMITS })
-    .option('max-http-headers', { type: 'number', default: DEFAULT_MAX_HEADERS, describe: 'header lines read of one HTTP head', group: LIMITS })
+    .option('max-http-headers', { type: 'string', default: String(DEFAULT_MAX_HEADERS), describe: 'header lines read of one HTTP head', group: LIMITS })
     .option('ignore', { type: 'string', array: true, describe: 'leave out the diagnostics with this code (repeatable)' })
     .option('fail-on', { choices: ['error', 'warning', 'info', 'none'] as const, describe: 'exit 1 when a diagnostic of this severity or above is found' });
 }
@@ -108,14 +110,21 @@ interface LimitArgs {
   'max-frame-payload': string;
   'max-reassembly': string;
   'max-reassembly-total': string;
-  'max-connections': number;
+  'max-connections': string;
   'max-http-head': string;
-  'max-http-headers': number;
+  'max-http-headers': string;
 }
 
-function count(v: number, name: string): number {
-  if (!Number.isInteger(v) || v < 1) throw new Error(`${name} takes a whole number of at least 1, not "${v}"`);
-  return v;
+/** A whole-number option, checked: "--limit -3" or "--frame abc" is refused, not read as NaN or a negative count. */
+function whole(v: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const text = String(v);
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < min || n > max) throw new Error(`${name} takes a whole number${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` of at least ${min}`}, not "${text}"`);
+  return n;
+}
+
+function count(v: unknown, name: string): number {
+  return whole(v, name, 1);
 }
 
 function analyzerOptions(argv: LimitArgs): AnalyzerOptions {
@@ -144,6 +153,10 @@ function analyzerOptions(argv: LimitArgs): AnalyzerOptions {
  * stays flat however large the output.
  */
 const BLOCK = 256 * 1024;
+/** Set when the reader of our output went away (| head) during a check: output stops, the check goes on to its exit status. */
+let outputGone = false;
+/** check's exit status is its verdict, even when its output is cut short */
+let checking = false;
 const out = {
   /** standard output, or the file --html names */
   stream: process.stdout as NodeJS.WritableStream & { writableNeedDrain?: boolean },
@@ -151,6 +164,10 @@ const out = {
   used: 0,
   flush(): void {
     if (this.used === 0) return;
+    if (outputGone) {
+      this.used = 0;
+      return;
+    }
     // the block is handed to the stream as it is, and a new one started
     this.stream.write(this.block.subarray(0, this.used));
     this.block = Buffer.allocUnsafe(BLOCK);
@@ -163,7 +180,7 @@ const write: Write = (text) => {
   if (out.used + text.length * 3 > BLOCK) {
     out.flush();
     if (text.length * 3 > BLOCK) {
-      out.stream.write(text);
+      if (!outputGone) out.stream.write(text);
       return;
     }
   }
@@ -172,12 +189,17 @@ const write: Write = (text) => {
 
 async function beforeChunk(): Promise<void> {
   out.flush();
-  if (out.stream.writableNeedDrain) await once(out.stream, 'drain');
+  if (outputGone || !out.stream.writableNeedDrain) return;
+  try {
+    await once(out.stream, 'drain');
+  } catch {
+    // the stream failed while we waited (EPIPE): the error handler below decides
+  }
 }
 
-/** Analyses one capture into a renderer; 2 if it cannot be read, 1 if it fails the threshold, else 0. */
-async function run(file: string, sink: (w: Write) => AnalysisSink, options: AnalyzerOptions, ignore: Set<string>, failOn: FailOn, selection: Selection = EVERYTHING): Promise<number> {
-  const policy = new PolicySink(sink(write), ignore, failOn);
+/** Analyses one capture into a renderer; 2 if it cannot be read (reason given), 1 if it fails the threshold, else 0. */
+async function run(file: string, sink: AnalysisSink, options: AnalyzerOptions, ignore: Set<string>, failOn: FailOn, selection: Selection = EVERYTHING): Promise<{ status: number; reason: string | null }> {
+  const policy = new PolicySink(sink, ignore, failOn);
   const progress = file !== '-' && Progress.wanted(process.stderr) ? new Progress(process.stderr, file, await sizeOf(file)) : null;
   try {
     await analyzeCapture(file, new SelectSink(policy, selection), { analyzer: options, beforeChunk, ...(progress ? { onBytes: (n: number) => progress.update(n) } : {}) });
@@ -185,14 +207,14 @@ async function run(file: string, sink: (w: Write) => AnalysisSink, options: Anal
     if (err instanceof CaptureError) {
       progress?.done();
       process.stderr.write(`wsdissect: ${err.file}: ${err.reason}\n`);
-      return 2;
+      return { status: 2, reason: err.reason };
     }
     throw err;
   } finally {
     out.flush();
     progress?.done();
   }
-  return policy.failed ? 1 : 0;
+  return { status: policy.failed ? 1 : 0, reason: null };
 }
 
 async function sizeOf(file: string): Promise<number | null> {
@@ -210,7 +232,7 @@ function useColor(flag: boolean | undefined): boolean {
   return process.stdout.isTTY === true && (noColor === undefined || noColor === '');
 }
 
-function selectionOf(argv: { stream?: unknown; from?: string; opcode?: unknown; phase?: unknown; grep?: string; limit?: number }): Selection {
+function selectionOf(argv: { stream?: unknown; from?: string; opcode?: unknown; phase?: unknown; grep?: string; limit?: string }): Selection {
   const opcodes = list(argv.opcode).map((o) => {
     const code = OPCODES_BY_NAME[o.toLowerCase()];
     if (code === undefined) throw new Error(`--opcode takes ${Object.keys(OPCODES_BY_NAME).join(', ')}, not "${o}"`);
@@ -227,18 +249,42 @@ function selectionOf(argv: { stream?: unknown; from?: string; opcode?: unknown; 
     opcodes: opcodes.length > 0 ? new Set(opcodes) : null,
     phases: phases.length > 0 ? new Set(phases) : null,
     grep: argv.grep ?? null,
-    limit: argv.limit ?? null,
+    limit: argv.limit !== undefined ? whole(argv.limit, '--limit', 1) : null,
   };
 }
 
+/** Standard input among the capture arguments: a lone "-", kept from yargs (which reads it as an empty string). */
+const STDIN_ARG = '\u0000stdin';
+
+/** Options that take a value: "--html -" and "--grep -" give that option "-", not a capture. */
+const VALUE_OPTIONS = new Set(['--html', '--junit', '--grep', '--format', '--stream', '--opcode', '--phase', '--from', '--frame', '--limit', '--preview', '--width', '--max-payload', '--app', '--decode-as', '--ignore', '--fail-on']);
+
+/** The capture arguments as given: each whole (a comma is part of a file name), "-" at most once. */
+function capturesOf(v: unknown): string[] {
+  const files = (Array.isArray(v) ? v : v === undefined ? [] : [v]).map((x) => (String(x) === STDIN_ARG ? '-' : String(x)));
+  if (files.filter((f) => f === '-').length > 1) throw new Error('- (standard input) can be read only once');
+  const empty = files.find((f) => f === '');
+  if (empty !== undefined) throw new Error('an empty capture file name');
+  return files;
+}
+
+const EXAMPLES = [
+  ['wsdissect capture.pcap', 'the walkthrough report'],
+  ['wsdissect capture.pcap --explain --ladder', 'learn what happens, packet by packet'],
+  ['wsdissect capture.pcap --messages --from server', 'what the server said'],
+  ['wsdissect capture.pcapng --stream 2 --opcode close --json', 'the Close frames of connection 2, as JSON'],
+  ['wsdissect check *.pcap --junit report.xml', 'check recordings in CI, with a JUnit report'],
+  ['tcpdump -U -w - port 8080 | wsdissect -', 'follow a live capture'],
+];
+
+/** Examples as command lines of their own, their meaning under them: a command is never wrapped in the middle. */
+const EPILOG = `Examples:\n${EXAMPLES.map(([cmd, what]) => `  ${cmd}\n      ${what}`).join('\n')}\n\nExit status: 0 read, nothing at or above --fail-on; 1 a diagnostic at or above --fail-on (check: or no WebSocket connection); 2 a capture could not be read or an argument is wrong.`;
+
+
 async function main(): Promise<number> {
   let status = 0;
-  // yargs takes the "-" of "--html -" for a stray argument: it is joined to its option first
-  const raw = hideBin(process.argv).reduce<string[]>((args, a, i, all) => {
-    if (a === '-' && all[i - 1] === '--html') args[args.length - 1] = '--html=-';
-    else args.push(a);
-    return args;
-  }, []);
+  // a lone "-" is a capture (standard input), unless it is the value of the option before it
+  const raw = hideBin(process.argv).map((a, i, all) => (a === '-' && !VALUE_OPTIONS.has(all[i - 1] ?? '') ? STDIN_ARG : a));
   await common(yargs(raw))
     .scriptName('wsdissect')
     .usage(
@@ -246,28 +292,59 @@ async function main(): Promise<number> {
     )
     .command(
       'check <captures..>',
-      'check captures against RFC 6455 / RFC 7692: a verdict per connection, exit 1 on failure',
-      (y) => y.positional('captures', { type: 'string', array: true, describe: 'capture files, or - for standard input' }),
+      'check captures against RFC 6455 / RFC 7692: a verdict per connection; exit 1 on a diagnostic at or above --fail-on or a capture without WebSocket',
+      (y) =>
+        y
+          .positional('captures', { type: 'string', array: true, describe: 'capture files (one after another), or - for standard input' })
+          .option('allow-empty', { type: 'boolean', default: false, describe: 'pass a capture in which no connection is WebSocket (by default it fails: nothing was checked)' })
+          .option('junit', { type: 'string', describe: 'also write the verdicts as JUnit XML to FILE, for the test reports of GitLab, Jenkins and GitHub Actions' })
+          .option('json', { type: 'boolean', default: false, describe: 'write the verdicts as one JSON document (schema/check.schema.json) instead of the text report' })
+          .epilog(EPILOG),
       async (argv) => {
+        checking = true;
         const failOn = (argv['fail-on'] ?? 'error') as FailOn;
         const ignore = ignoreSet(argv.ignore);
         const options = analyzerOptions(argv);
-        const files = list(argv.captures);
+        const files = capturesOf(argv.captures);
+        const junit = argv.junit;
+        if (junit !== undefined && (junit === '' || junit === '-')) throw new Error('--junit takes a file name (the report on standard output is the text or --json)');
+        const text = !argv.json;
+        const checked: CheckedCapture[] = [];
         for (const file of files) {
-          write(`${file === '-' ? '(stdin)' : file}\n`);
-          const code = await run(file, (w) => new CheckSink(w, failOn), options, ignore, failOn);
-          // unreadable beats failing beats passing
-          status = Math.max(status, code);
+          if (text) write(`${file === '-' ? '(stdin)' : file}\n`);
+          const collector = new CheckCollector(file, failOn, argv['allow-empty']);
+          const { reason } = await run(file, new CheckSink(text ? write : null, collector), options, ignore, failOn);
+          if (collector.result === null && text) write(`  ERROR: could not be read: ${reason ?? 'unknown reason'}\n`);
+          checked.push(collector.result ?? unreadableCapture(file, reason ?? 'could not be read'));
         }
-        write(status === 0 ? `PASS: nothing at or above --fail-on ${failOn}\n` : status === 1 ? `FAIL: diagnostics at or above --fail-on ${failOn}\n` : 'ERROR: a capture could not be read\n');
+        const result = checkRun(checked, failOn, argv['allow-empty']);
+        status = result.exitStatus;
+        if (junit !== undefined) {
+          const part = join(dirname(junit), `.${basename(junit)}.${process.pid}.part`);
+          try {
+            writeFileSync(part, renderJunit(result));
+            renameSync(part, junit);
+          } catch (err) {
+            rmSync(part, { force: true });
+            process.stderr.write(`wsdissect: ${junit}: ${errnoReason(err as NodeJS.ErrnoException)}\n`);
+            status = 2;
+          }
+        }
+        if (text) write(`${verdictLine(result)}\n`);
+        else {
+          write(renderCheckJson(result));
+          // the verdict stays in sight in a CI log even when the document goes to a file
+          process.stderr.write(`${verdictLine(result)}\n`);
+        }
+        out.flush();
       },
     )
     .command(
-      '$0 <capture>',
+      '$0 [capture..]',
       false,
       (y) =>
         y
-          .positional('capture', { type: 'string', describe: 'a capture file, or - for standard input' })
+          .positional('capture', { type: 'string', array: true, describe: 'a capture file, or - for standard input' })
           .option('json', { type: 'boolean', default: false, describe: 'write the analysis as one JSON document (see the README)', group: 'Output:' })
           .option('html', { type: 'string', describe: 'write a self-contained HTML report to FILE (- for standard output): ladder diagram, frame details, handshake, plot', group: 'Output:' })
           .option('format', { choices: ['text', 'json', 'ndjson', 'html'] as const, describe: 'the output format (text: the terminal report); the same as --json, --ndjson or --html -', group: 'Output:' })
@@ -278,44 +355,55 @@ async function main(): Promise<number> {
           .option('messages', { type: 'boolean', default: false, describe: 'the conversation as a transcript, one line per message', group: 'Views:' })
           .option('hex', { type: 'boolean', default: false, describe: 'a hex and ASCII dump of each frame, masked and unmasked side by side', group: 'Views:' })
           .option('stats', { type: 'boolean', default: false, describe: 'statistics per connection, and a table of all connections', group: 'Views:' })
-          .option('frame', { type: 'number', describe: 'draw frame N (its index in the frame table) as RFC 6455 §5.2 lays it out', group: 'Views:' })
+          .option('frame', { type: 'string', describe: 'draw frame N (its index in the frame table) as RFC 6455 §5.2 lays it out', group: 'Views:' })
           .option('stream', { type: 'string', array: true, describe: 'only connection N (as numbered in the report; repeatable)', group: 'Selection:' })
           .option('from', { choices: ['client', 'server'] as const, describe: 'only what this side sent', group: 'Selection:' })
           .option('opcode', { type: 'string', array: true, describe: 'only frames of these opcodes: text, binary, close, ping, pong, continuation', group: 'Selection:' })
           .option('phase', { choices: ['tcp-handshake', 'ws-handshake', 'data', 'closing', 'tcp-teardown', 'other'] as const, array: true, describe: 'only packets and frames of these phases', group: 'Selection:' })
           .option('grep', { type: 'string', describe: 'only frames and messages whose payload contains this text (case-insensitive)', group: 'Selection:' })
-          .option('limit', { type: 'number', describe: 'at most N frames per connection', group: 'Selection:' })
+          .option('limit', { type: 'string', describe: 'at most N frames per connection', group: 'Selection:' })
           .option('max-payload', { type: 'string', default: '1024', describe: 'payload bytes shown per frame or message: a number, 0 for none, or "all"', group: 'Output:' })
           .option('pretty-json', { type: 'boolean', default: false, describe: 'pretty-print text payloads that are JSON (in --messages)', group: 'Output:' })
-          .option('preview', { type: 'number', default: 40, describe: 'characters of payload preview in the frame table', group: 'Output:' })
-          .option('width', { type: 'number', describe: 'columns to fit (default: the terminal\'s, else 120)', group: 'Output:' })
+          .option('preview', { type: 'string', default: '40', describe: 'characters of payload preview in the frame table (8 or more)', group: 'Output:' })
+          .option('width', { type: 'string', describe: 'columns to fit, 60 or more (default: the terminal\'s, else 120)', group: 'Output:' })
           .option('color', { type: 'boolean', describe: 'colour the output (default: on a terminal, unless NO_COLOR is set)', group: 'Output:' })
           .option('collapse', { type: 'boolean', default: true, describe: 'show long runs of identical frames once with a count (--no-collapse: all)', group: 'Output:' })
-          .example('$0 capture.pcap', 'the walkthrough report')
-          .example('$0 capture.pcap --explain --ladder', 'learn what happens, packet by packet')
-          .example('$0 capture.pcap --messages --pretty-json --from server', 'what the server said')
-          .example('$0 capture.pcapng --stream 2 --opcode close --json', 'the Close frames of connection 2, as JSON')
-          .example('tcpdump -U -w - port 8080 | $0 -', 'follow a live capture'),
+          .epilog(EPILOG),
       async (argv) => {
-        // yargs reads a lone "-" as an empty string: it names standard input here
-        const capture = argv.capture === '' && raw.includes('-') ? '-' : String(argv.capture);
+        const captures = capturesOf(argv.capture);
+        if (captures.length === 0) throw new Error('no capture given: wsdissect CAPTURE (a pcap or pcapng file, or - for standard input)');
+        if (captures.length > 1) throw new Error(`one capture at a time (given ${captures.length}: ${captures.join(', ')}); "wsdissect check ${captures.join(' ')}" checks several one after another`);
+        const capture = captures[0]!;
         const maxPayload = parseMaxPayload(String(argv['max-payload']));
         const failOn = (argv['fail-on'] ?? 'none') as FailOn;
+        // one output: two that disagree are refused rather than one silently winning
+        const outputs = new Map<string, string>();
+        if (argv.json) outputs.set('json', '--json');
+        if (argv.ndjson) outputs.set('ndjson', '--ndjson');
+        if (argv.html !== undefined) outputs.set('html', '--html');
+        if (argv.format !== undefined && !outputs.has(argv.format)) outputs.set(argv.format, `--format ${argv.format}`);
+        if (outputs.size > 1) throw new Error(`${[...outputs.values()].join(' and ')} ask for different outputs: choose one`);
+        const format = [...outputs.keys()][0] ?? 'text';
         const views: View[] = [];
         if (argv.explain) views.push('explain');
         if (argv.ladder) views.push('ladder');
         if (argv.messages) views.push('messages');
         if (argv.hex) views.push('hex');
         if (argv.stats) views.push('stats');
-        if (argv.frame !== undefined) views.push({ frame: argv.frame });
+        if (argv.frame !== undefined) views.push({ frame: whole(argv.frame, '--frame', 0) });
+        if (format !== 'text') {
+          const asked = ['summary', 'explain', 'ladder', 'messages', 'hex', 'stats', 'frame'].filter((v) => (argv as Record<string, unknown>)[v] !== undefined && (argv as Record<string, unknown>)[v] !== false);
+          if (asked.length > 0) throw new Error(`${asked.map((v) => `--${v}`).join(', ')} ${asked.length > 1 ? 'are terminal views' : 'is a terminal view'}; ${[...outputs.values()][0]} writes the whole analysis: choose one`);
+        }
+        if (argv.summary && views.length > 0) throw new Error(`--summary shows only the counts; it cannot be combined with ${views.map((v) => (typeof v === 'string' ? `--${v}` : '--frame')).join(', ')}`);
         if (views.length === 0) views.push('report');
         const opts: TerminalOptions = {
-          width: Math.max(60, argv.width ?? (process.stdout.isTTY ? process.stdout.columns : 120)),
+          width: argv.width !== undefined ? whole(argv.width, '--width', 60, 10000) : Math.max(60, process.stdout.isTTY ? process.stdout.columns : 120),
           color: useColor(argv.color),
           maxPayload,
           prettyJson: argv['pretty-json'],
           collapse: argv.collapse,
-          previewWidth: Math.max(8, argv.preview),
+          previewWidth: whole(argv.preview, '--preview', 8, 10000),
         };
         // the report keeps no more of each payload than it can show (all of it when --grep searches it)
         const keepPayload = argv.grep !== undefined ? Infinity : Math.max(maxPayload, opts.previewWidth * 4, 64);
@@ -323,34 +411,27 @@ async function main(): Promise<number> {
         analyzer.limits = { ...analyzer.limits, keepPayload };
         // --summary shows nothing of the application protocols: unless asked, they are not decoded (a third of its time)
         if (argv.summary && argv.app === undefined) analyzer.app = 'none';
-        const html = argv.html !== undefined ? argv.html || '-' : argv.format === 'html' ? '-' : null;
-        const ndjson = argv.ndjson || argv.format === 'ndjson';
-        const json = argv.json || argv.format === 'json';
+        const html = format === 'html' ? argv.html || '-' : null;
+        const selection = selectionOf(argv);
+        // the report says what part of the capture it holds, when a selection narrowed it
+        const selected = ['stream', 'from', 'opcode', 'phase', 'grep', 'limit'].flatMap((k) => list((argv as Record<string, unknown>)[k]).map((v) => `--${k} ${v}`)).join(' ');
         // the report is written to a file beside its destination and renamed when whole: an unreadable
         // capture leaves no report, an interrupted analysis its .part file (which opens and says it is cut short)
         let partial: string | null = null;
         if (html !== null && html !== '-') {
-          if (capture !== '-' && sameFile(capture, html)) {
-            process.stderr.write(`wsdissect: ${html}: is the capture being read; the report needs another name\n`);
-            status = 2;
-            return;
-          }
+          if (capture !== '-' && sameFile(capture, html)) throw new Error(`${html}: is the capture being read; the report needs another name`);
           partial = join(dirname(html), `.${basename(html)}.${process.pid}.part`);
           try {
             out.stream = createWriteStream('', { fd: openSync(partial, 'w') });
           } catch (err) {
-            process.stderr.write(`wsdissect: ${html}: ${errnoReason(err as NodeJS.ErrnoException)}\n`);
-            status = 2;
-            return;
+            throw new Error(`${html}: ${errnoReason(err as NodeJS.ErrnoException)}`);
           }
         }
-        const selection = selectionOf(argv);
-        // the report says what part of the capture it holds, when a selection narrowed it
-        const selected = ['stream', 'from', 'opcode', 'phase', 'grep', 'limit'].flatMap((k) => list((argv as Record<string, unknown>)[k]).map((v) => `--${k} ${v}`)).join(' ');
-        const sink = (w: Write): AnalysisSink =>
-          html !== null ? new HtmlSink(w, { maxPayload }, selected === '' ? null : selected) : ndjson ? new NdjsonSink(w, { maxPayload }) : json ? new JsonSink(w, { maxPayload }) : argv.summary ? new SummarySink(w, opts) : new TerminalSink(w, opts, views);
+        const inner: AnalysisSink =
+          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }) : format === 'json' ? new JsonSink(write, { maxPayload }) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views);
+        const seen = new SeenConnections(inner);
         try {
-          status = await run(capture, sink, analyzer, ignoreSet(argv.ignore), failOn, selection);
+          status = (await run(capture, seen, analyzer, ignoreSet(argv.ignore), failOn, selection)).status;
         } finally {
           if (partial !== null) {
             const file = out.stream;
@@ -363,22 +444,74 @@ async function main(): Promise<number> {
             else renameSync(partial, html!);
           }
         }
+        // a connection asked for that the capture does not have is a wrong argument, said once the capture is read
+        const missing = status === 2 || selection.streams === null ? [] : [...selection.streams].filter((id) => !seen.ids.has(id));
+        if (missing.length > 0) {
+          process.stderr.write(`wsdissect: --stream ${missing.join(', ')}: the capture has no connection ${missing.join(', ')} (${seen.count === 0 ? "it has none" : seen.count === 1 ? "its only connection is 0" : `its connections are numbered 0 to ${seen.count - 1}`})\n`);
+          status = 2;
+        }
+        const frame = views.find((v): v is { frame: number } => typeof v === 'object');
+        if (frame && status !== 2 && frame.frame >= seen.frames) {
+          process.stderr.write(`wsdissect: --frame ${frame.frame}: ${seen.frames === 0 ? 'no connection shown has a frame' : `no connection shown has a frame ${frame.frame} (frames are numbered from 0; the most a connection has is ${seen.frames})`}\n`);
+          status = 2;
+        }
       },
     )
     .version(VERSION)
     .help()
     .strict()
     .fail((msg, err) => {
-      process.stderr.write(`wsdissect: ${err?.message ?? msg}\nTry: wsdissect --help\n`);
+      // one line: our own messages name the option or file; the parser's get a pointer to --help
+      process.stderr.write(err ? `wsdissect: ${err.message}\n` : `wsdissect: ${msg} (wsdissect --help lists the options)\n`);
       process.exit(2);
     })
     .parseAsync();
   return status;
 }
 
+/** Notes which connections the capture had (before any selection), for --stream. */
+class SeenConnections implements AnalysisSink {
+  readonly ids = new Set<number>();
+  count = 0;
+  /** the most frames a selected connection has */
+  frames = 0;
+  readonly streaming: boolean;
+
+  constructor(private readonly inner: AnalysisSink) {
+    this.streaming = inner.streaming === true;
+  }
+
+  frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void {
+    this.inner.frame?.(connection, frame, context);
+  }
+
+  message(connection: number, message: Message): void {
+    this.inner.message?.(connection, message);
+  }
+
+  diagnostic(connection: number, d: Diagnostic): void {
+    this.inner.diagnostic?.(connection, d);
+  }
+
+  connection(conn: Connection): void {
+    this.ids.add(conn.id);
+    this.frames = Math.max(this.frames, conn.counts.frames);
+    this.inner.connection(conn);
+  }
+
+  end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
+    this.count = summary.connections;
+    this.inner.end(capture, summary, diagnostics);
+  }
+}
+
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  // the reader of our output went away (| head): stop quietly
-  if (err.code === 'EPIPE') process.exit(0);
+  // the reader of our output went away (| head): stop quietly; a check still ends with its verdict's exit status
+  if (err.code === 'EPIPE') {
+    if (!checking) process.exit(0);
+    outputGone = true;
+    return;
+  }
   throw err;
 });
 

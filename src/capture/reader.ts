@@ -175,9 +175,13 @@ export async function readCapture(source: string | Readable, name: string, onPac
   };
 
   // damage before the first packet leaves nothing to analyse: that is an unreadable file
+  // (README: "A file damaged before its first packet is unreadable"), and so is one cut inside its first record
   const nothingRead = (): void => {
+    if (meta.packets !== 0) return;
     const damage = meta.diagnostics.find((d) => d.code === 'capture.damaged');
-    if (meta.packets === 0 && damage) throw new CaptureError(name, damage.message.replace(/^the (compressed )?file is damaged after packet 0: /, '').replace(/; everything before it was read$/, ''));
+    if (damage) throw new CaptureError(name, damage.message.replace(/^the (compressed )?file is damaged after packet 0: /, '').replace(/; everything before it was read$/, ''));
+    const cut = meta.diagnostics.find((d) => d.code === 'capture.truncated-file');
+    if (cut) throw new CaptureError(name, `${meta.compressed ? 'the compressed file' : 'the file'} ends before its first packet is whole: no packet could be read`);
   };
 
   if (magic === PCAP_MAGIC_US.le || magic === PCAP_MAGIC_US.be || magic === PCAP_MAGIC_NS.le || magic === PCAP_MAGIC_NS.be) {
@@ -246,10 +250,10 @@ export async function readCapture(source: string | Readable, name: string, onPac
       else problem(e.code?.startsWith('Z_') ? `the gzip stream is damaged (${e.message})` : errnoReason(e));
     }
     stop();
-    nothingRead();
     if (reader.leftover > 0) {
       meta.diagnostics.push(captureDiag('capture.truncated-file', `the file ends in the middle of a block (${reader.leftover} bytes after packet ${meta.packets}); everything before it was read`));
     }
+    nothingRead();
     return meta;
   }
 

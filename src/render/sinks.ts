@@ -11,6 +11,7 @@ import { renderHex } from './hex.js';
 import { connectionRow, type ConnectionRow, renderConnectionsTable, renderStats } from './stats.js';
 import { paint } from './paint.js';
 import { type FailOn, fails, renderCheckConnection, renderCheckEnd } from './check.js';
+import type { CheckCollector } from '../check/report.js';
 
 export type Write = (text: string) => void;
 
@@ -135,26 +136,24 @@ function tally(list: readonly Diagnostic[]): Summary['diagnostics'] {
 }
 
 /** The check report: verdicts and diagnostics only. */
+/** The check: collects each connection's verdict and, unless the output is a document (--json), prints it as it comes. */
 export class CheckSink implements AnalysisSink {
   constructor(
-    private readonly write: Write,
-    private readonly failOn: FailOn,
+    private readonly write: Write | null,
+    private readonly collector: CheckCollector,
   ) {}
 
   connection(conn: Connection): void {
-    this.write(renderCheckConnection(conn, this.failOn));
+    this.collector.connection(conn);
+    if (this.write) this.write(renderCheckConnection(this.collector.connections[this.collector.connections.length - 1]!));
   }
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
-    this.write(renderCheckEnd(capture, summary, diagnostics));
+    this.collector.end(capture, summary, diagnostics);
+    if (this.write) this.write(renderCheckEnd(this.collector.result!, capture, summary));
   }
 }
 
-/**
- * Between the analysis and a renderer: leaves out the diagnostics the user
- * ignores (--ignore CODE), recounts, and remembers whether what is left fails
- * the --fail-on threshold.
- */
 export class PolicySink implements AnalysisSink {
   failed = false;
   readonly streaming: boolean;
