@@ -125,7 +125,7 @@ describe('wsdissect', () => {
     expect(run(['check', sll, '--ignore', 'frame.client-unmasked']).status).toBe(0);
     expect(run(['check', sll, '--ignore', 'frame.client-unmasked', '--fail-on', 'warning']).status).toBe(1); // close.abnormal
     expect(run(['check', sll, '--fail-on', 'none']).status).toBe(0);
-    const ignored = run(['check', sll, '--ignore', 'frame.client-unmasked,close.abnormal', '--fail-on', 'warning']);
+    const ignored = run(['check', sll, '--ignore', 'frame.client-unmasked,close.abnormal,close.client-closed-tcp-first', '--fail-on', 'warning']);
     expect(ignored.status).toBe(0);
     expect(ignored.stdout).not.toContain('frame.client-unmasked');
   });

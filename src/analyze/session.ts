@@ -1360,7 +1360,7 @@ export class Session {
     }
     if (this.tcp.teardownFirst !== null && this.side(this.tcp.teardownFirst) === 'client' && this.tcp.teardownKind === 'fin') {
       // RFC 6455 §7.1.1: the server should close the TCP connection first
-      this.diag({ code: 'close.client-closed-tcp-first', severity: 'info', message: 'the client closed TCP before the server did; the server should close first so that it does not hold TIME_WAIT', rfc: 'RFC 6455 §7.1.1' }, this.tcp.teardownPackets[0] ?? null, null, 'client');
+      this.diag({ code: 'close.client-closed-tcp-first', severity: 'warning', message: 'the client closed TCP before the server did; the server should close first so that it does not hold TIME_WAIT', rfc: 'RFC 6455 §7.1.1' }, this.tcp.teardownPackets[0] ?? null, null, 'client');
     }
   }
 }

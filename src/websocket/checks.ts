@@ -46,7 +46,7 @@ export function checkFrameHeader(h: FrameHeader, ctx: FrameContext): Finding[] {
   }
   if ((h.lengthCode === 126 && h.payloadLength < 126) || (h.lengthCode === 127 && h.payloadLength < 65536)) {
     // RFC 6455 §5.2: "the minimal number of bytes MUST be used to encode the length"
-    out.push({ code: 'frame.length-not-minimal', severity: 'warning', message: `a payload length of ${h.payloadLength} is sent in the ${h.lengthCode === 126 ? '16' : '64'}-bit form; the shortest form should be used`, rfc: 'RFC 6455 §5.2' });
+    out.push({ code: 'frame.length-not-minimal', severity: 'error', message: `a payload length of ${h.payloadLength} is sent in the ${h.lengthCode === 126 ? '16' : '64'}-bit form; the shortest form must be used`, rfc: 'RFC 6455 §5.2' });
   }
   // (a double rounds 2^63 - 1 up to 2^63: the exact text decides)
   if (h.lengthCode === 127 && h.payloadLengthText !== null && BigInt(h.payloadLengthText) >= 1n << 63n) {
