@@ -10,6 +10,7 @@ import { renderTranscript } from './transcript.js';
 import { renderHex } from './hex.js';
 import { connectionRow, type ConnectionRow, renderConnectionsTable, renderStats } from './stats.js';
 import { paint } from './paint.js';
+import { wrap } from '../util/text.js';
 import { type FailOn, fails, renderCheckConnection, renderCheckEnd } from './check.js';
 
 export type Write = (text: string) => void;
@@ -52,7 +53,8 @@ export class TerminalSink implements AnalysisSink {
   connection(conn: Connection): void {
     const only = this.views.length === 1 && this.views[0] === 'report';
     const parts = this.views.map((v) => this.render(v, conn));
-    const title = only ? '' : `${paint(this.opts.color).bold(`Connection ${conn.id}: ${endpointText(conn.client)} (client) ⇄ ${endpointText(conn.server)} (server)`)}\n`;
+    const p = paint(this.opts.color);
+    const title = only ? '' : `${wrap(`Connection ${conn.id}: ${endpointText(conn.client)} (client) ⇄ ${endpointText(conn.server)} (server)`, this.opts.width, '', '  ').map((l) => p.bold(l)).join('\n')}\n`;
     this.write(`${title}${parts.join('\n')}\n`);
     if (this.views.includes('stats')) this.rows.push(connectionRow(conn));
   }

@@ -13,7 +13,7 @@ import { clip, paint, type Paint, trimEnd } from './paint.js';
 import { isControl, opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
-import { cut, lenientUtf8, sanitize } from '../util/text.js';
+import { cutWidth, displayWidth, lenientUtf8, sanitize } from '../util/text.js';
 
 /** What one line of the transcript says, before it is laid out. */
 interface Entry {
@@ -45,13 +45,13 @@ function charBoundary(b: Buffer, at: number): number {
   return (b[i]! & 0xc0) === 0x80 ? at : i;
 }
 
-/** Quoted, sanitized text of at most `room` characters; `more` adds the mark of a cut. */
+/** Quoted, sanitized text of at most `room` terminal columns; `more` adds the mark of a cut. */
 function quoted(bytes: Buffer, room: number, more: boolean): string {
   const inner = Math.max(1, room - 2);
   const head = Number.isFinite(inner) ? bytes.subarray(0, inner * 4 + 8) : bytes;
   const text = sanitize(lenientUtf8(head));
   const cutMore = more || head.length < bytes.length;
-  return `"${cut(cutMore ? `${text}…` : text, inner)}"`;
+  return `"${cutWidth(cutMore ? `${text}…` : text, inner)}"`;
 }
 
 /** Text cut to `limit` bytes (on a character boundary): the bytes kept and whether any were left out. */
@@ -180,7 +180,7 @@ function messageEntry(m: Message, frames: ReadonlyMap<number, Frame>, opts: Rend
   const app = m.app;
   if (!app) return e;
   const line = `↳ ${appText(app)} (${appRole(app)})`;
-  return { ...e, below: (room) => [cut(sanitize(line), room), ...e.below(room)] };
+  return { ...e, below: (room) => [cutWidth(sanitize(line), room), ...e.below(room)] };
 }
 
 function payloadEntry(m: Message, frames: ReadonlyMap<number, Frame>, opts: RenderOptions, limit: number): Omit<Entry, 'order'> & { placed: boolean } {
@@ -211,8 +211,8 @@ function payloadEntry(m: Message, frames: ReadonlyMap<number, Frame>, opts: Rend
     const shown = json.filter((l) => l.end <= limit);
     const lastEnd = shown[shown.length - 1]?.end ?? 0;
     const below = (room: number): string[] => {
-      const lines = shown.map((l) => cut(sanitize(l.text), room));
-      if (shown.length < json.length) lines.push(cut(`… ${plural(size - lastEnd, 'more byte')} not shown`, room));
+      const lines = shown.map((l) => cutWidth(sanitize(l.text), room));
+      if (shown.length < json.length) lines.push(cutWidth(`… ${plural(size - lastEnd, 'more byte')} not shown`, room));
       return lines;
     };
     return { ...base, style: 'text', content: () => `${kind}, ${plural(size, 'byte')}`, below };
@@ -220,7 +220,7 @@ function payloadEntry(m: Message, frames: ReadonlyMap<number, Frame>, opts: Rend
   if (limit <= 0) return { ...base, style: 'text', content: () => byteCount(total), below: NOTHING };
   const { bytes, cutBytes } = limitText(m.payload, limit);
   // said only when the line has room for the text up to the cut: otherwise the width cuts it first
-  const cutNote = cutBytes ? { note: `(first ${bytes.length} of ${byteCount(total)})`, chars: Array.from(sanitize(lenientUtf8(bytes))).length + 1 } : null;
+  const cutNote = cutBytes ? { note: `(first ${bytes.length} of ${byteCount(total)})`, chars: displayWidth(sanitize(lenientUtf8(bytes))) + 1 } : null;
   return { ...base, style: 'text', content: (room) => quoted(bytes, room, cutBytes), below: NOTHING, cutNote };
 }
 
