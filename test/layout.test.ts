@@ -12,6 +12,7 @@ const CAPTURES = [
   ...readdirSync('captures').filter((f) => f.endsWith('.pcap')).sort(),
   ...readdirSync('captures/app').filter((f) => f.endsWith('.pcap')).sort().map((f) => `app/${f}`),
   ...readdirSync('captures/violations').filter((f) => f.endsWith('.pcap')).sort().map((f) => `violations/${f}`),
+  'wide/textbook_wide.pcap',
 ];
 
 const VIEWS: Record<string, View[] | 'summary'> = {
@@ -53,5 +54,55 @@ describe.each(CAPTURES)('%s', (file) => {
       const w = widest(text);
       expect(w.width, `--width ${width}: ${w.line}`).toBeLessThanOrEqual(width);
     }
+  });
+});
+
+describe('wide characters (captures/wide/textbook_wide.pcap)', () => {
+  it.each(WIDTHS)('keep the ladder\'s server lifeline in one column at width %i', async (width) => {
+    const text = await render('wide/textbook_wide.pcap', ['ladder'], width);
+    expect(text).toContain('"服务器维护中"');
+    expect(text).toContain('"你好，世界"');
+    // the column of the last │ of each line that has both lifelines, in terminal columns
+    const columns = text
+      .split('\n')
+      .filter((l) => /│.*│$/.test(l))
+      .map((l) => displayWidth(l.slice(0, l.lastIndexOf('│'))));
+    expect(columns.length).toBeGreaterThan(20);
+    expect(new Set(columns).size, text).toBe(1);
+  });
+
+  it.each(WIDTHS)('keep the frame table\'s borders in line at width %i', async (width) => {
+    const text = await render('wide/textbook_wide.pcap', ['report'], width);
+    const table = text.split('\n').filter((l) => /^ {2}[┌│└]/.test(l));
+    expect(table.length).toBe(8);
+    expect(new Set(table.map(displayWidth)).size, table.join('\n')).toBe(1);
+    // every border of a row where the rules have theirs
+    const joints = (l: string): number[] => [...l].reduce<{ at: number; out: number[] }>((acc, ch) => ({ at: acc.at + displayWidth(ch), out: /[│┬┴┌┐└┘]/.test(ch) ? [...acc.out, acc.at] : acc.out }), { at: 0, out: [] }).out;
+    for (const l of table) expect(joints(l), l).toEqual(joints(table[0]!));
+  });
+
+  it('shows the Chinese close reason whole where there is room', async () => {
+    const text = await render('wide/textbook_wide.pcap', ['report'], 120);
+    expect(text).toContain('1001 Going Away "服务器维护中"');
+    expect(text).toContain('the client sent Close 1000 (Normal Closure) "再见"');
+  });
+});
+
+describe('the frame table at --width', () => {
+  it('shrinks the payload column first, then the other columns', async () => {
+    const wide = (await render('ws_echo.pcap', ['report'], 200)).split('\n').filter((l) => /^ {2}│/.test(l));
+    const mid = (await render('ws_echo.pcap', ['report'], 100)).split('\n').filter((l) => /^ {2}│/.test(l));
+    const narrow = (await render('ws_echo.pcap', ['report'], 80)).split('\n').filter((l) => /^ {2}│/.test(l));
+    // at 200 columns nothing is cut; at 100 only the payload column is narrower
+    expect(wide[0]).toContain('Masking key');
+    expect(wide.join('\n')).toContain('1000 Normal Closure "bye"');
+    expect(mid[0]).toContain('Masking key');
+    expect(mid[0]).toContain('Opcode');
+    expect(mid.join('\n')).toContain('22896684');
+    expect(mid.join('\n')).not.toContain('1000 Normal Closure "bye"');
+    expect(Math.max(...mid.map(displayWidth))).toBeLessThanOrEqual(100);
+    // at 80 the headers are short and the opcode and masking key shortened
+    expect(narrow[0]).not.toContain('Masking key');
+    expect(Math.max(...narrow.map(displayWidth))).toBeLessThanOrEqual(80);
   });
 });
