@@ -106,3 +106,22 @@ describe('the frame table at --width', () => {
     expect(Math.max(...narrow.map(displayWidth))).toBeLessThanOrEqual(80);
   });
 });
+
+describe('--hex with --frame N', () => {
+  it('dumps frame N only, and every frame without --frame', async () => {
+    const both = await render('textbook_rfc6455.pcap', ['hex', { frame: 3 }], 100);
+    expect(both.match(/^Frame \d+ · /gm)).toEqual(['Frame 3 · ']);
+    expect(both).toContain('34 12     03 e8');
+    // the drawing of --frame is there too
+    expect(both).toContain('Frame 3, packet 14');
+    const all = await render('textbook_rfc6455.pcap', ['hex'], 100);
+    expect(all.match(/^Frame \d+ · /gm)).toEqual(['Frame 0 · ', 'Frame 1 · ', 'Frame 2 · ', 'Frame 3 · ', 'Frame 4 · ']);
+  });
+
+  it('says when there is no frame N', async () => {
+    const text = await render('textbook_rfc6455.pcap', ['hex', { frame: 42 }], 100);
+    expect(text).toContain('No frame 42 to dump.');
+    expect(text).toContain('connection 0 has no frame 42');
+    expect(text).not.toMatch(/^Frame \d+ · /m);
+  });
+});

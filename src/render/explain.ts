@@ -264,7 +264,8 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
 
 /** `--frame N`: one frame's header drawn, and how its payload unmasks. */
 export function renderFrame(conn: Connection, index: number, opts: RenderOptions): string {
-  const f = conn.frames[index];
+  // by its index, not its place: a selection keeps the indexes of the frames it keeps
+  const f = conn.frames.find((x) => x.index === index);
   if (!f) return `${wrap(`connection ${conn.id} has no frame ${index} (it has ${plural(conn.frames.length, 'frame')}, numbered from 0)`, opts.width, '  ').join('\n')}\n`;
   return `${[...wrap(frameSentence(f, conn), opts.width, '  '), '', ...renderFrameDiagram(f, opts.color, opts.width - 2).map((l) => `  ${l}`), ...renderUnmasking(f, 16, opts.width - 2).map((l) => `  ${l}`)].join('\n')}\n`;
 }

@@ -220,12 +220,19 @@ function frameSection(f: Frame, messages: ReadonlyMap<number, Message>, opts: Re
   return [...title(f, width, p), ...headerLines(f, width, p), ...notes(f, messages, width, p), ...payloadLines(f, messages, limit, width, p)];
 }
 
-export function renderHex(conn: Connection, opts: RenderOptions): string {
+/**
+ * The dump of a connection's frames; with `only` (--frame N), of frame N
+ * alone: the user asked for that frame, and its bytes are what --hex adds to
+ * the drawing of --frame.
+ */
+export function renderHex(conn: Connection, opts: RenderOptions, only: number | null = null): string {
   const p = paint(opts.color);
   const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
   if (conn.frames.length === 0) return `${clip(tellsWebSocket(conn) ? 'No WebSocket frames.' : 'No WebSocket frames: not a WebSocket connection.', width)}\n`;
+  const frames = only === null ? conn.frames : conn.frames.filter((f) => f.index === only);
+  if (frames.length === 0) return `${clip(`No frame ${only} to dump.`, width)}\n`;
   const messages = new Map(conn.messages.map((m) => [m.index, m]));
-  const sections = conn.frames.map((f) => frameSection(f, messages, opts, width, p));
+  const sections = frames.map((f) => frameSection(f, messages, opts, width, p));
   const lines = sections.flatMap((s, i) => (i === 0 ? s : ['', ...s]));
   return `${lines.map((l) => trimEnd(clip(l, width))).join('\n')}\n`;
 }

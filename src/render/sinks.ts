@@ -25,12 +25,17 @@ export type View = 'report' | 'explain' | 'ladder' | 'messages' | 'hex' | 'stats
 export class TerminalSink implements AnalysisSink {
   /** with --stats, each connection's row of the final table (only the row: the connection itself is not kept) */
   private readonly rows: ConnectionRow[] = [];
+  /** the frame --frame N asks for, if it does */
+  private readonly frameAsked: number | null;
 
   constructor(
     private readonly write: Write,
     private readonly opts: TerminalOptions,
     private readonly views: readonly View[] = ['report'],
-  ) {}
+  ) {
+    const asked = views.find((v) => typeof v === 'object');
+    this.frameAsked = asked === undefined ? null : asked.frame;
+  }
 
   private render(view: View, conn: Connection): string {
     if (typeof view === 'object') return renderFrame(conn, view.frame, this.opts);
@@ -44,7 +49,10 @@ export class TerminalSink implements AnalysisSink {
       case 'messages':
         return renderTranscript(conn, this.opts);
       case 'hex':
-        return renderHex(conn, this.opts);
+        // with --frame N, --hex dumps frame N only; the views that tell the
+        // connection as a sequence (walkthrough, --explain, --ladder, --messages,
+        // --stats) keep all of it, frame N being drawn by --frame itself
+        return renderHex(conn, this.opts, this.frameAsked);
       case 'stats':
         return renderStats(conn, this.opts);
     }
