@@ -15,6 +15,7 @@ import { renderFrameDiagram, renderUnmasking } from './diagram.js';
 import type { RenderOptions } from './options.js';
 import { paint } from './paint.js';
 import { entryOf, messageOf } from './lookup.js';
+import { noMatchLine, selectionLine, shownOf } from './select.js';
 
 /** What each header of the opening handshake is for. */
 const HEADER_PURPOSE: Readonly<Record<string, string>> = {
@@ -244,14 +245,17 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
     say(`This connection never asks to become a WebSocket (it carries ${protocolLabel(conn)}): there is nothing WebSocket to explain.`);
     return `${out.join('\n')}\n`;
   }
+  const selected = selectionLine(conn, ['frames', 'packets']);
+  if (selected) say(selected);
   let n = 1;
   section(n++, 'The TCP three-way handshake', () => tcpHandshake(conn, say));
   if (conn.handshake) section(n++, 'The WebSocket opening handshake (RFC 6455 §4)', () => wsHandshake(conn, opts, say, raw));
   else if (conn.detection) section(n++, 'How this is known to be WebSocket', () => say(conn.detection === 'heuristic' ? 'Its handshake is not in the capture, but the bytes hold a run of valid WebSocket frames.' : 'Its handshake is not in the capture; it is decoded as WebSocket because you asked (--decode-as).'));
+  const none = noMatchLine(conn, ['frames']);
   if (conn.frames.length > 0) {
     section(n++, 'Masking', () => masking(conn, say));
-    section(n++, `The frames (${conn.frames.length}), as RFC 6455 §5.2 lays them out`, () => frames(conn, opts, say, raw));
-  }
+    section(n++, `The frames (${shownOf(conn, 'frames', conn.frames.length)}), as RFC 6455 §5.2 lays them out`, () => frames(conn, opts, say, raw));
+  } else if (none) section(n++, `The frames (${shownOf(conn, 'frames', 0)})`, () => say(`${none.charAt(0).toUpperCase()}${none.slice(1)}.`));
   if (conn.handshake?.outcome !== 'rejected') section(n++, 'The closing handshake (RFC 6455 §7)', () => closing(conn, say));
   section(n++, 'The TCP teardown', () => teardown(conn, say));
   if (conn.diagnostics.length > 0) {

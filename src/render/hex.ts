@@ -12,7 +12,8 @@ import { clip, paint, type Paint, trimEnd, visibleLength } from './paint.js';
 import { opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
-import { cutWidth, displayWidth, sanitize } from '../util/text.js';
+import { cutWidth, displayWidth, sanitize, wrap as wrapWords } from '../util/text.js';
+import { noMatchLine, selectionLine } from './select.js';
 
 function hex2(b: number): string {
   return b.toString(16).padStart(2, '0');
@@ -228,11 +229,14 @@ function frameSection(f: Frame, messages: ReadonlyMap<number, Message>, opts: Re
 export function renderHex(conn: Connection, opts: RenderOptions, only: number | null = null): string {
   const p = paint(opts.color);
   const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
+  const none = noMatchLine(conn, ['frames']);
+  if (none) return `${wrapWords(none, width, '').join('\n')}\n`;
   if (conn.frames.length === 0) return `${clip(tellsWebSocket(conn) ? 'No WebSocket frames.' : 'No WebSocket frames: not a WebSocket connection.', width)}\n`;
   const frames = only === null ? conn.frames : conn.frames.filter((f) => f.index === only);
   if (frames.length === 0) return `${clip(`No frame ${only} to dump.`, width)}\n`;
   const messages = new Map(conn.messages.map((m) => [m.index, m]));
   const sections = frames.map((f) => frameSection(f, messages, opts, width, p));
-  const lines = sections.flatMap((s, i) => (i === 0 ? s : ['', ...s]));
+  const selected = selectionLine(conn, ['frames']);
+  const lines = [...(selected && only === null ? wrapWords(selected, width, '').map((l) => p.dim(l)) : []), ...sections.flatMap((s, i) => (i === 0 ? s : ['', ...s]))];
   return `${lines.map((l) => trimEnd(clip(l, width))).join('\n')}\n`;
 }

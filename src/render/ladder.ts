@@ -6,7 +6,8 @@
 import type { Connection, Endpoint, Phase, TimelineEntry } from '../model.js';
 import type { RenderOptions } from './options.js';
 import { paint, type Paint } from './paint.js';
-import { cutWidth, displayWidth, sanitize } from '../util/text.js';
+import { cutWidth, displayWidth, sanitize, wrap } from '../util/text.js';
+import { noMatchLine, selectionLine } from './select.js';
 
 /** Arrows never get narrower than this, whatever the width asked for. */
 const MIN_ARROW = 24;
@@ -99,7 +100,10 @@ function row(e: TimelineEntry, l: Layout, p: Paint): string {
 export function renderLadder(conn: Connection, opts: RenderOptions): string {
   const p = paint(opts.color);
   const l = layout(conn.timeline, opts.width);
-  const lines = header(conn, l, p);
+  const none = noMatchLine(conn, ['packets']);
+  if (none) return `${wrap(none, opts.width, '').join('\n')}\n`;
+  const selected = selectionLine(conn, ['packets']);
+  const lines = [...(selected ? wrap(selected, opts.width, '').map((s) => p.dim(s)) : []), ...header(conn, l, p)];
   let phase: Phase | null = null;
   for (const e of conn.timeline) {
     if (e.phase !== phase) lines.push(separator(e.phase, l, p));

@@ -7,9 +7,10 @@ import { APP_LABELS, CHOSEN_BY } from '../app/labels.js';
 import Table from 'cli-table3';
 import type { Connection, Endpoint, Severity, Side } from '../model.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
-import { cutWidth, sanitize } from '../util/text.js';
+import { cutWidth, sanitize, wrap } from '../util/text.js';
 import { paint, visibleLength } from './paint.js';
 import type { RenderOptions } from './options.js';
+import { selectionLine } from './select.js';
 
 /** The opcode classes counted, in the order the tables list them. */
 export const STAT_OPCODES = ['text', 'binary', 'continuation', 'close', 'ping', 'pong', 'reserved'] as const;
@@ -519,7 +520,9 @@ export function renderStats(conn: Connection, opts: RenderOptions): string {
     // no WebSocket and no attempt at one: a line says it (a capture may hold thousands of these)
     return `${cutWidth(title, Math.max(1, opts.width))}\n${cutWidth(`${INDENT}Not WebSocket: ${protocolLabel(conn)}, ${plural(s.packets, 'packet')} over ${seconds(s.duration)}.`, Math.max(1, opts.width))}\n`;
   }
-  const lines = [cutWidth(title, Math.max(1, opts.width)), ...drawTable(keyValues(conn, s), opts)];
+  // statistics of what the selection kept, and said so
+  const selected = selectionLine(conn, ['frames', 'messages', 'packets']);
+  const lines = [cutWidth(title, Math.max(1, opts.width)), ...(selected ? wrap(`statistics of what is ${selected}`, Math.max(1, opts.width), INDENT, `${INDENT}  `) : []), ...drawTable(keyValues(conn, s), opts)];
   const traffic = trafficTable(s);
   if (traffic) lines.push('', ...drawTable(traffic, opts));
   else lines.push(cutWidth(`${INDENT}No WebSocket frame.`, Math.max(1, opts.width)));

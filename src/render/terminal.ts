@@ -16,6 +16,7 @@ import type { RenderOptions } from './options.js';
 import { clip, paint, type Paint, visibleLength } from './paint.js';
 import { messageOf } from './lookup.js';
 import { capByCode, omittedLine } from './capped.js';
+import { noMatchLine, shownOf } from './select.js';
 
 export interface TerminalOptions extends RenderOptions {
   /** characters of payload preview in the frame table */
@@ -79,7 +80,10 @@ function walkthrough(conn: Connection, opts: TerminalOptions, p: Paint): string[
   const timeWidth = wide ? 11 : Math.max(4, ...conn.timeline.map((e) => time(e.relTs).length));
   const room = Math.max(10, opts.width - (2 + numWidth + 2 + timeWidth + 2 + 5 + 2 + 13 + 2));
   const rows = conn.timeline.map((e) => [String(e.packet).padStart(numWidth), p.dim(time(e.relTs).padStart(timeWidth)), arrow(e.from), p.phase(e.phase, e.phase.padEnd(13)), cutWidth(sanitize(e.summary), room)]);
-  const lines = [p.bold('Walkthrough'), `  ${'No.'.padStart(numWidth)}  ${'Time'.padStart(timeWidth)}  Dir    Phase          Summary`];
+  const title = shownOf(conn, 'packets', conn.timeline.length) === String(conn.timeline.length) ? 'Walkthrough' : `Walkthrough (${shownOf(conn, 'packets', conn.timeline.length)} packets)`;
+  const none = noMatchLine(conn, ['packets']);
+  if (none) return [p.bold(title), ...wrap(none, opts.width, '  ', '    ')];
+  const lines = [p.bold(title), `  ${'No.'.padStart(numWidth)}  ${'Time'.padStart(timeWidth)}  Dir    Phase          Summary`];
   for (const r of rows) lines.push(`  ${r.join('  ')}`);
   return lines.map((l) => clip(l, opts.width));
 }
@@ -187,6 +191,8 @@ type Row = { frame: Frame } | { note: string };
  * whose layout costs the square of the rows.
  */
 function frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: string): string[] {
+  const none = noMatchLine(conn, ['frames']);
+  if (none) return [p.bold(title), ...wrap(none, opts.width, '  ', '    ')];
   if (conn.frames.length === 0) return [];
   const rows: Row[] = [];
   const frames = conn.frames;
@@ -313,7 +319,7 @@ export function renderConnection(conn: Connection, opts: TerminalOptions): strin
   if (story.length > 0) sections.push([p.bold('In short'), ...story.flatMap((s) => wrap(s, opts.width, '  • ', '    '))]);
   sections.push(walkthrough(conn, opts, p));
   sections.push(handshakeSection(conn, opts.width, p));
-  sections.push(frameTable(conn, opts, p, `Frames (${conn.frames.length})`));
+  sections.push(frameTable(conn, opts, p, `Frames (${shownOf(conn, 'frames', conn.frames.length)})`));
   sections.push(closeSection(conn, opts.width, p));
   const diags = conn.diagnostics;
   const { shown, omitted } = capByCode(diags);

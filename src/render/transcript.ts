@@ -13,7 +13,8 @@ import { clip, paint, type Paint, trimEnd } from './paint.js';
 import { isControl, opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
-import { cutWidth, displayWidth, lenientUtf8, sanitize } from '../util/text.js';
+import { cutWidth, displayWidth, lenientUtf8, sanitize, wrap } from '../util/text.js';
+import { noMatchLine, selectionLine } from './select.js';
 
 /** What one line of the transcript says, before it is laid out. */
 interface Entry {
@@ -288,13 +289,16 @@ export function renderTranscript(conn: Connection, opts: RenderOptions): string 
   const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
   const limit = Number.isNaN(opts.maxPayload) ? 0 : Math.max(0, Math.floor(opts.maxPayload));
   const list = entries(conn, opts, limit);
+  const none = noMatchLine(conn, ['messages', 'frames']);
+  if (none) return `${wrap(none, width, '').join('\n')}\n`;
   if (list.length === 0) return `${clip(tellsWebSocket(conn) ? 'No WebSocket messages or frames.' : 'No WebSocket messages or frames: not a WebSocket connection.', width)}\n`;
   const time = (e: Entry): string => (e.relTs === null ? '-' : e.relTs.toFixed(6));
   const timeWidth = Math.max(...list.map((e) => time(e).length));
   const labelWidth = Math.max(...list.map((e) => e.label.length));
   // time, direction and type, then the content
   const indent = timeWidth + 2 + 5 + 2 + labelWidth + 2;
-  const lines: string[] = [];
+  const selected = selectionLine(conn, ['messages', 'frames']);
+  const lines: string[] = selected ? wrap(selected, width, '').map((l) => p.dim(l)) : [];
   for (const e of list) {
     const prefix = `${p.dim(time(e).padStart(timeWidth))}  ${e.from === 'client' ? 'C → S' : 'C ← S'}  ${styled(e, p, e.label)}${' '.repeat(labelWidth - e.label.length)}  `;
     const room = width - indent;
