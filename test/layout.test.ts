@@ -125,3 +125,16 @@ describe('--hex with --frame N', () => {
     expect(text).not.toMatch(/^Frame \d+ · /m);
   });
 });
+
+describe('with colour', () => {
+  it.each(['chromium_deflate.pcap', 'wide/textbook_wide.pcap', 'ws_echo.pcap'])('%s fits the width as without it (colour codes take no column)', async (file) => {
+    const { lineWidth } = await import('../src/util/text.js');
+    for (const view of Object.keys(VIEWS)) {
+      for (const width of [60, 80]) {
+        const text = await render(file, VIEWS[view]!, width, { color: true });
+        expect(text, view).toContain('\u001b[');
+        for (const line of text.split('\n')) expect(lineWidth(line), `${view} at ${width}: ${line}`).toBeLessThanOrEqual(width);
+      }
+    }
+  });
+});

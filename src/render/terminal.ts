@@ -211,7 +211,7 @@ function frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: st
   // a preview narrower than --preview asks for is made again for the room it has (its quotes kept), and cut only as a last resort
   const preview = (f: Frame, room: number): string => {
     let cell = payloadCell(f, conn, opts.previewWidth);
-    for (let k = Math.min(opts.previewWidth, room - 2); k >= 1 && displayWidth(cell) > room; k--) cell = payloadCell(f, conn, k);
+    for (let k = Math.min(opts.previewWidth, room - 2); k >= 1 && displayWidth(cell) > room; k -= Math.max(1, displayWidth(cell) - room)) cell = payloadCell(f, conn, k);
     return cutWidth(cell, room);
   };
   const natural = Math.max(displayWidth(PAYLOAD.head), ...shown.map((f) => displayWidth(payloadCell(f, conn, opts.previewWidth))));
