@@ -55,3 +55,48 @@ describe('the diagnostic codes', () => {
     for (const [code, severity] of used) expect(CODES[code]?.severity, code).toBe(severity);
   });
 });
+
+describe('display width', () => {
+  it('counts East Asian wide and fullwidth characters two columns, combining marks none', async () => {
+    const { displayWidth } = await import('../src/util/text.js');
+    expect(displayWidth('hello')).toBe(5);
+    expect(displayWidth('東京')).toBe(4);
+    expect(displayWidth('你好，世界')).toBe(10);
+    expect(displayWidth('ｗｉｄｅ')).toBe(8);
+    expect(displayWidth('한국어')).toBe(6);
+    expect(displayWidth('カタカナ')).toBe(8);
+    expect(displayWidth('🎉🚀')).toBe(4);
+    expect(displayWidth('e\u0301')).toBe(1);
+    expect(displayWidth('Grüße — Ünïcödé ✓ …')).toBe(19);
+    expect(displayWidth('Привет')).toBe(6);
+    // halfwidth katakana and the ideographic space's neighbours
+    expect(displayWidth('ｶﾀｶﾅ')).toBe(4);
+    expect(displayWidth('\u3000')).toBe(2);
+  });
+
+  it('agrees with the string-width of cli-table3 on wide characters', async () => {
+    const { createRequire } = await import('node:module');
+    const stringWidth = createRequire(import.meta.url)('string-width') as (s: string) => number;
+    const { displayWidth } = await import('../src/util/text.js');
+    for (const s of ['東京', '你好，世界', 'ｗｉｄｅ ＡＢＣ', '한국어', 'カタカナ', '🎉🚀', 'e\u0301', 'Grüße aus 東京 — Ünïcödé ✓ 🎉', '再见', '服务器维护中']) expect(displayWidth(s), s).toBe(stringWidth(s));
+  });
+
+  it('cuts to a number of columns, never splitting a wide character or an escape', async () => {
+    const { cutWidth, displayWidth, padWidth } = await import('../src/util/text.js');
+    expect(cutWidth('東京東京', 5)).toBe('東京…');
+    expect(cutWidth('東京東京', 4)).toBe('東…');
+    expect(cutWidth('東京', 4)).toBe('東京');
+    expect(cutWidth('ab\\x1bcd', 5)).toBe('ab…');
+    expect(cutWidth('e\u0301e\u0301e\u0301', 2)).toBe('e\u0301…');
+    for (let n = 1; n <= 12; n++) expect(displayWidth(cutWidth('你好，世界 hello', n))).toBeLessThanOrEqual(n);
+    expect(padWidth('東京', 6)).toBe('東京  ');
+    expect(padWidth('東京', 6, true)).toBe('  東京');
+  });
+
+  it('wraps to columns and breaks a word too long for a line', async () => {
+    const { displayWidth, wrap } = await import('../src/util/text.js');
+    const lines = wrap('服务器维护中服务器维护中 and a-very-long-word-that-cannot-fit-anywhere-at-all', 16, '  ', '    ');
+    for (const l of lines) expect(displayWidth(l), l).toBeLessThanOrEqual(16);
+    expect(lines.join('').replace(/\s/g, '')).toBe('服务器维护中服务器维护中anda-very-long-word-that-cannot-fit-anywhere-at-all');
+  });
+});

@@ -6,7 +6,12 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderExplain, renderFrame } from '../src/render/explain.js';
 import { PLAIN } from '../src/render/options.js';
-import { EVERYTHING, selectConnection } from '../src/render/select.js';
+import { EVERYTHING, narrowedBy, selectConnection } from '../src/render/select.js';
+import { renderConnection } from '../src/render/terminal.js';
+import { renderTranscript } from '../src/render/transcript.js';
+import { renderHex } from '../src/render/hex.js';
+import { renderLadder } from '../src/render/ladder.js';
+import { renderStats } from '../src/render/stats.js';
 import { visibleLength } from '../src/render/paint.js';
 import { analyze, only } from './support/analyze.js';
 import { Conversation, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
@@ -75,6 +80,63 @@ describe('selecting what to see', () => {
     expect(selectConnection(c, { ...EVERYTHING, limit: 3 })!.frames).toHaveLength(3);
     expect(selectConnection(c, { ...EVERYTHING, phases: new Set(['closing']) })!.frames.map((f) => f.opcode)).toEqual([8, 8]);
     expect(selectConnection(c, { ...EVERYTHING, streams: new Set([1]) })).toBeNull();
+  });
+
+  it('carries the totals of the analysis along, and the views say "2 of 10"', async () => {
+    const c = only(await analyze('captures/ws_echo.pcap'));
+    expect(c.frames).toHaveLength(10);
+    expect(narrowedBy(c)).toBeNull();
+    expect(narrowedBy(selectConnection(c, { ...EVERYTHING, streams: new Set([0]) })!)).toBeNull();
+    const two = selectConnection(c, { ...EVERYTHING, limit: 2 })!;
+    expect(narrowedBy(two)).toEqual({ selected: '--limit 2', total: { frames: c.frames.length, messages: c.messages.length, packets: c.timeline.length } });
+    const report = renderConnection(two, { ...PLAIN, previewWidth: 40 });
+    expect(report).toContain(`Frames (2 of ${c.frames.length})`);
+    expect(report).toContain(`Walkthrough (${two.timeline.length} of ${c.timeline.length} packets)`);
+    expect(renderConnection(c, { ...PLAIN, previewWidth: 40 })).toContain(`Frames (${c.frames.length})\n`);
+    expect(renderTranscript(two, PLAIN)).toContain(`selected by --limit 2: 2 of ${c.messages.length} messages, 2 of ${c.frames.length} frames`);
+    expect(renderHex(two, PLAIN)).toContain(`selected by --limit 2: 2 of ${c.frames.length} frames`);
+    expect(renderLadder(two, PLAIN)).toContain(`selected by --limit 2: ${two.timeline.length} of ${c.timeline.length} packets`);
+    expect(renderExplain(two, PLAIN)).toContain(`The frames (2 of ${c.frames.length})`);
+    expect(renderStats(two, PLAIN)).toContain(`selected by --limit 2: 2 of ${c.frames.length} frames`);
+  });
+
+  it('says when a selection matches nothing', async () => {
+    const c = only(await analyze('captures/ws_echo.pcap'));
+    const none = selectConnection(c, { ...EVERYTHING, opcodes: new Set([0]) })!;
+    expect(none.frames).toHaveLength(0);
+    const report = renderConnection(none, { ...PLAIN, previewWidth: 40 });
+    expect(report).toContain(`Frames (0 of ${c.frames.length})`);
+    expect(report).toContain(`no frame matches --opcode continuation (0 of ${c.frames.length} frames)`);
+    expect(renderHex(none, PLAIN)).toContain(`no frame matches --opcode continuation (0 of ${c.frames.length} frames)`);
+    const grep = selectConnection(c, { ...EVERYTHING, grep: 'no such text' })!;
+    expect(renderTranscript(grep, PLAIN)).toContain(`no message or frame matches --grep "no such text" (0 of ${c.messages.length} messages, 0 of ${c.frames.length} frames)`);
+    expect(renderExplain(grep, PLAIN)).toContain(`No frame matches --grep "no such text" (0 of ${c.frames.length} frames).`);
+    // a connection that never had a frame is not said to have lost them to the selection
+    const rejected = only(await analyze('captures/ws_rejected_403.pcap'));
+    expect(renderHex(selectConnection(rejected, { ...EVERYTHING, opcodes: new Set([8]) })!, PLAIN)).toContain('No WebSocket frames');
+  });
+
+  it('keeps the handshakes and the teardown with --limit, --opcode and --grep, and the packets of the frames kept', async () => {
+    const c = only(await analyze('captures/ws_echo.pcap'));
+    const outside = c.timeline.filter((e) => e.phase !== 'data' && e.phase !== 'closing').map((e) => e.packet);
+    expect(outside.length).toBeGreaterThan(6);
+    for (const s of [{ limit: 2 }, { opcodes: new Set([8]) }, { grep: 'ping' }]) {
+      const v = selectConnection(c, { ...EVERYTHING, ...s })!;
+      const shown = v.timeline.map((e) => e.packet);
+      for (const p of outside) expect(shown, JSON.stringify(s)).toContain(p);
+      // in the data and closing phases, exactly the packets of the frames kept
+      const framePackets = new Set(v.frames.flatMap((f) => f.packets));
+      expect(v.timeline.filter((e) => e.phase === 'data' || e.phase === 'closing').map((e) => e.packet)).toEqual(c.timeline.filter((e) => framePackets.has(e.packet) && (e.phase === 'data' || e.phase === 'closing')).map((e) => e.packet));
+    }
+    const two = selectConnection(c, { ...EVERYTHING, limit: 2 })!;
+    expect(two.timeline.map((e) => e.phase)).toEqual([...c.timeline.filter((e) => e.phase === 'tcp-handshake' || e.phase === 'ws-handshake').map((e) => e.phase), 'data', 'data', ...c.timeline.filter((e) => e.phase === 'tcp-teardown').map((e) => e.phase)]);
+  });
+
+  it('leaves the JSON export\'s fields as they are', () => {
+    const doc = JSON.parse(cli(['captures/ws_echo.pcap', '--json', '--limit', '2']).stdout) as { connections: Record<string, unknown>[] };
+    const all = JSON.parse(cli(['captures/ws_echo.pcap', '--json']).stdout) as { connections: Record<string, unknown>[] };
+    expect(Object.keys(doc.connections[0]!)).toEqual(Object.keys(all.connections[0]!));
+    expect(JSON.stringify(doc)).not.toContain('narrowed');
   });
 
   it('applies to the JSON export too', () => {

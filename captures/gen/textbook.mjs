@@ -4,6 +4,14 @@
 // documentation addresses (RFC 5737, RFC 7042) only appear inside the file.
 //
 //   node captures/gen/textbook.mjs [OUTPUT]
+//   node captures/gen/textbook.mjs --wide [OUTPUT]   # captures/wide/textbook_wide.pcap
+//
+// --wide writes the same conversation with text a terminal draws two columns
+// wide or not at all: the server's three texts are "你好，世界" (CJK and a
+// fullwidth comma), "ｗｉｄｅ ＡＢＣ" (fullwidth Latin) and "emoji 🎉🚀 e\u0301"
+// (emoji, and an e with a combining acute accent); the client closes 1000
+// "再见" and the server answers 1001 "服务器维护中" (server under
+// maintenance). Same packets, times and addresses; only the payloads differ.
 //
 // Classic little-endian pcap, microsecond timestamps, link type 1 (Ethernet).
 // The capture point is the client, 192.0.2.10:51000, which talks to the
@@ -34,12 +42,13 @@
 // 19  0.512913  C>S   FIN, ACK
 // 20  0.525107  S>C   ACK
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const OUTPUT = process.argv[2] ?? join(HERE, '..', 'textbook_rfc6455.pcap');
+const WIDE = process.argv[2] === '--wide';
+const OUTPUT = process.argv[WIDE ? 3 : 2] ?? (WIDE ? join(HERE, '..', 'wide', 'textbook_wide.pcap') : join(HERE, '..', 'textbook_rfc6455.pcap'));
 
 // ------------------------------------------------------------ the scene --
 const EPOCH_S = 1700000000; // 2023-11-14T22:13:20Z
@@ -106,6 +115,10 @@ function wsFrame(opcode, payload, maskKey) {
   return Buffer.concat([head, maskKey, masked]);
 }
 const code1000 = Buffer.from([0x03, 0xe8]);
+const closeBody = (code, reason) => Buffer.concat([Buffer.from([code >> 8, code & 0xff]), Buffer.from(reason, 'utf8')]);
+const TEXTS = WIDE ? ['你好，世界', 'ｗｉｄｅ ＡＢＣ', 'emoji 🎉🚀 e\u0301'] : ['Hello', 'from', 'the server'];
+const CLIENT_CLOSE = WIDE ? closeBody(1000, '再见') : code1000;
+const SERVER_CLOSE = WIDE ? closeBody(1001, '服务器维护中') : code1000;
 
 // flags
 const FIN = 0x01, SYN = 0x02, PSH = 0x08, ACK = 0x10;
@@ -120,15 +133,15 @@ const script = [
   [S, 24950, ACK],
   [S, 25730, PSH | ACK, Buffer.from(RESPONSE, 'latin1')],
   [C, 25771, ACK],
-  [S, 100000, PSH | ACK, wsFrame(0x1, Buffer.from('Hello'))],
+  [S, 100000, PSH | ACK, wsFrame(0x1, Buffer.from(TEXTS[0]))],
   [C, 100043, ACK],
-  [S, 200000, PSH | ACK, wsFrame(0x1, Buffer.from('from'))],
+  [S, 200000, PSH | ACK, wsFrame(0x1, Buffer.from(TEXTS[1]))],
   [C, 200041, ACK],
-  [S, 300000, PSH | ACK, wsFrame(0x1, Buffer.from('the server'))],
+  [S, 300000, PSH | ACK, wsFrame(0x1, Buffer.from(TEXTS[2]))],
   [C, 300044, ACK],
-  [C, 500000, PSH | ACK, wsFrame(0x8, code1000, MASK_KEY)],
+  [C, 500000, PSH | ACK, wsFrame(0x8, CLIENT_CLOSE, MASK_KEY)],
   [S, 512400, ACK],
-  [S, 512610, PSH | ACK, wsFrame(0x8, code1000)],
+  [S, 512610, PSH | ACK, wsFrame(0x8, SERVER_CLOSE)],
   [S, 512655, FIN | ACK],
   [C, 512702, ACK],
   [C, 512913, FIN | ACK],
@@ -236,6 +249,7 @@ const records = packets.map((p, i) => {
 });
 
 const file = Buffer.concat([globalHeader, ...records]);
+mkdirSync(dirname(OUTPUT), { recursive: true });
 writeFileSync(OUTPUT, file);
 const sha = createHash('sha256').update(file).digest('hex');
 console.error(

@@ -5,6 +5,7 @@
 import type { Frame } from '../model.js';
 import { opcodeName } from '../websocket/frame.js';
 import { paint } from './paint.js';
+import { wrap } from '../util/text.js';
 
 interface Field {
   /** label under the bits: one letter a row for 1-bit fields, else a name and a value */
@@ -45,22 +46,22 @@ function fields(f: Frame): Field[] {
   return out;
 }
 
-/** Splits fields that cross a 32-bit row boundary, so that each row holds whole cells. */
-function rows(all: Field[]): Field[][] {
+/** Splits fields that cross a row boundary (32 bits, or 16 when narrow), so that each row holds whole cells. */
+function rows(all: Field[], perRow = 32): Field[][] {
   const out: Field[][] = [[]];
   let used = 0;
   for (const field of all) {
     let bits = field.bits;
     let first = true;
     while (bits.length > 0) {
-      const room = 32 - used;
+      const room = perRow - used;
       const take = Math.min(room, bits.length);
       const label = first ? field.label : [`(${field.label[0]} cont.)`];
       out[out.length - 1]!.push({ label, bits: bits.slice(0, take) });
       bits = bits.slice(take);
       used += take;
       first = false;
-      if (used === 32) {
+      if (used === perRow) {
         out.push([]);
         used = 0;
       }
@@ -74,38 +75,56 @@ function cell(text: string, width: number): string {
   return text.length > width ? text.slice(0, width) : text.padEnd(width, ' ');
 }
 
-/** The header diagram of one frame, with its values. */
-export function renderFrameDiagram(f: Frame, color: boolean): string[] {
+/** Columns the diagram takes drawn 32 bits to a row (as the RFC does); 16 bits to a row take 33. */
+export const DIAGRAM_WIDTH = 65;
+
+/**
+ * The header diagram of one frame, with its values: 32 bits to a row as
+ * RFC 6455 §5.2 draws it, or 16 to a row when `width` columns cannot hold
+ * that (the bits of each row then numbered 0 to 15).
+ */
+export function renderFrameDiagram(f: Frame, color: boolean, width = Infinity): string[] {
   const p = paint(color);
-  const lines = [
-    '  0                   1                   2                   3',
-    '  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1',
-  ];
-  for (const row of rows(fields(f))) {
+  const bits = width >= DIAGRAM_WIDTH ? 32 : 16;
+  const lines =
+    bits === 32
+      ? ['  0                   1                   2                   3', '  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1']
+      : ['  0                   1', '  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5'];
+  const all = rows(fields(f), bits);
+  for (const row of all) {
     const widths = row.map((c) => c.bits.length * 2 - 1);
     lines.push(` +${widths.map((w) => '-'.repeat(w)).join('+')}+`);
     lines.push(` |${row.map((c) => p.bold(c.bits.join(' '))).join('|')}|`);
     const depth = Math.max(...row.map((c) => c.label.length));
     for (let i = 0; i < depth; i++) lines.push(` |${row.map((c, k) => cell(c.label[i] ?? '', widths[k]!)).join('|')}|`);
   }
-  const last = rows(fields(f)).at(-1)!;
+  const last = all.at(-1)!;
   lines.push(` +${last.map((c) => '-'.repeat(c.bits.length * 2 - 1)).join('+')}+`);
   return lines.map((l) => l.replace(/\s+$/, ''));
 }
 
-/** How the first payload bytes unmask: wire byte XOR key byte = payload byte (RFC 6455 §5.3). */
-export function renderUnmasking(f: Frame, count = 8): string[] {
+/**
+ * How the first payload bytes unmask: wire byte XOR key byte = payload byte
+ * (RFC 6455 §5.3). At most `count` bytes, fewer when `width` columns cannot
+ * hold them; the text of the bytes goes on a line of its own when it does
+ * not fit after them.
+ */
+export function renderUnmasking(f: Frame, count = 8, width = Infinity): string[] {
   if (!f.maskingKey || f.payload.length === 0) return [];
   const key = Buffer.from(f.maskingKey, 'hex');
-  const n = Math.min(count, f.payload.length);
+  const label = '   = payload (unmasked)   ';
+  // 3 columns a byte: no fewer than 4 bytes, whatever the width
+  const n = Math.min(count, f.payload.length, Math.max(4, Math.floor((width - label.length + 1) / 3)));
   const plain = [...f.payload.subarray(0, n)];
   const keyBytes = plain.map((_, i) => key[i % 4]!);
   const wire = plain.map((b, i) => b ^ keyBytes[i]!);
   const hex = (xs: number[]): string => xs.map((b) => b.toString(16).padStart(2, '0')).join(' ');
   const ascii = plain.map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
+  const text = `${JSON.stringify(ascii).replace(/[\u0000-\u001f\u007f]/g, '.')}${f.payload.length > n ? `   (first ${n} of ${f.payload.length} bytes)` : ''}`;
+  const last = `${label}${hex(plain)}   ${text}`;
   return [
     `   on the wire (masked)   ${hex(wire)}`,
     `   XOR key byte i mod 4   ${hex(keyBytes)}`,
-    `   = payload (unmasked)   ${hex(plain)}   ${JSON.stringify(ascii).replace(/[\u0000-\u001f\u007f]/g, '.')}${f.payload.length > n ? `   (first ${n} of ${f.payload.length} bytes)` : ''}`,
+    ...(last.length <= width ? [last] : [`${label}${hex(plain)}`, ...wrap(text, width, ' '.repeat(label.length), ' '.repeat(label.length))]),
   ];
 }

@@ -10,11 +10,12 @@ import type { Connection, Frame, Side, TimelineEntry } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
-import { cut, previewPayload, previewText, sanitize, wrap } from '../util/text.js';
+import { cutWidth, displayWidth, previewPayload, previewText, sanitize, wrap } from '../util/text.js';
 import { renderFrameDiagram, renderUnmasking } from './diagram.js';
 import type { RenderOptions } from './options.js';
 import { paint } from './paint.js';
 import { entryOf, messageOf } from './lookup.js';
+import { noMatchLine, selectionLine, shownOf } from './select.js';
 
 /** What each header of the opening handshake is for. */
 const HEADER_PURPOSE: Readonly<Record<string, string>> = {
@@ -89,7 +90,7 @@ const RESPONSE_PURPOSE: Readonly<Record<string, string>> = {
 function headerLines(headers: [string, string][], width: number, head: 'request' | 'response' | 'refusal' = 'request'): string[] {
   const out: string[] = [];
   for (const [name, value] of headers) {
-    out.push(`      ${sanitize(name)}: ${cut(sanitize(value), Math.max(20, width - name.length - 10))}`);
+    out.push(`      ${sanitize(name)}: ${cutWidth(sanitize(value), Math.max(20, width - displayWidth(sanitize(name)) - 8))}`);
     const key = name.toLowerCase();
     const ordinary = 'not part of the WebSocket handshake (an ordinary HTTP header)';
     const purpose = head === 'refusal' ? ordinary : ((head === 'response' ? RESPONSE_PURPOSE[key] : undefined) ?? HEADER_PURPOSE[key] ?? ordinary);
@@ -125,13 +126,19 @@ function wsHandshake(conn: Connection, opts: RenderOptions, say: (t: string) => 
   if (hs.key !== null) {
     say('The server proves it understood the request by computing Sec-WebSocket-Accept from the client\'s key (RFC 6455 §4.2.2):');
     const concat = `${hs.key}${WEBSOCKET_GUID}`;
+    // a step's value goes under its words when the line would not fit; a value too long for a line is broken
+    const step = (words: string, value: string): string[] => {
+      const line = `${words}${value}`;
+      if (displayWidth(line) <= opts.width) return [line];
+      return [words.trimEnd(), ...wrap(value, opts.width, '         ')];
+    };
     raw([
-      `      1. the key, as sent:                  ${sanitize(hs.key)}`,
-      `      2. append the GUID ${WEBSOCKET_GUID}:`,
-      `         ${sanitize(concat)}`,
-      `      3. SHA-1 of those ${concat.length} bytes, in hex:    ${acceptSha1Hex(hs.key)}`,
-      `      4. the 20 bytes of the hash in base64: ${hs.expectedAccept}`,
-      `      5. the server sent:                    ${hs.accept === null ? '(no Sec-WebSocket-Accept at all)' : sanitize(hs.accept)}`,
+      ...step('      1. the key, as sent:                  ', sanitize(hs.key)),
+      ...step(`      2. append the GUID `, `${WEBSOCKET_GUID}:`),
+      ...wrap(sanitize(concat), opts.width, '         '),
+      ...step(`      3. SHA-1 of those ${concat.length} bytes, in hex:    `, acceptSha1Hex(hs.key)),
+      ...step('      4. the 20 bytes of the hash in base64: ', hs.expectedAccept ?? ''),
+      ...step('      5. the server sent:                    ', hs.accept === null ? '(no Sec-WebSocket-Accept at all)' : sanitize(hs.accept)),
       `         ${hs.acceptValid ? paint(opts.color).green('✔ they match: the handshake is verified') : paint(opts.color).red('✘ they differ: a client must fail this connection')}`,
     ]);
   }
@@ -159,9 +166,9 @@ function frameSentence(f: Frame, conn: Connection): string {
   const msg = messageOf(conn, f.message);
   const mask = f.masked ? `masked with key ${f.maskingKey}` : 'not masked';
   let content = '';
-  if (f.close) content = f.close.code === null ? ', with no status code' : `, status ${f.close.code} (${closeCodeName(f.close.code)})${f.close.reason ? ` "${cut(sanitize(f.close.reason), 40)}"` : ''}`;
+  if (f.close) content = f.close.code === null ? ', with no status code' : `, status ${f.close.code} (${closeCodeName(f.close.code)})${f.close.reason ? ` "${cutWidth(sanitize(f.close.reason), 40)}"` : ''}`;
   else if (msg?.compressed) content = f.rsv1 ? ', compressed (RSV1 set)' : ', part of a compressed message';
-  else if ((f.opcode === 1 || (f.opcode === 0 && msg?.type === 'text')) && f.payload.length > 0) content = `: ${previewText(f.payload, 40)}`;
+  else if ((f.opcode === 1 || (f.opcode === 0 && msg?.type === 'text')) && f.payload.length > 0) content = `: ${previewText(f.payload, 40, true)}`;
   const rtt = f.answers ? `; it answers the ping of packet ${f.answers.packet} after ${formatRtt(f.answers.rtt)}` : '';
   const carried = f.packets.length > 1 ? ` (carried by ${f.packets.length} TCP segments, packets ${f.packets[0]}–${f.packets[f.packets.length - 1]})` : '';
   return `Frame ${f.index}, ${at(conn, f.packet)}${carried}, ${dir}: ${what} (opcode 0x${f.opcode.toString(16)}), ${fin}, ${plural(Number(f.payloadLength), 'byte')} of payload, ${mask}${content}${rtt}.`;
@@ -178,7 +185,7 @@ function frames(conn: Connection, opts: RenderOptions, say: (t: string) => void,
     // the first frame of each kind from each side gets its header drawn
     if (drawn.has(kind)) return;
     drawn.add(kind);
-    raw(['', ...renderFrameDiagram(f, opts.color).map((l) => `    ${l}`), ...renderUnmasking(f).map((l) => `    ${l}`), '']);
+    raw(['', ...renderFrameDiagram(f, opts.color, opts.width - 4).map((l) => `    ${l}`), ...renderUnmasking(f, 8, opts.width - 4).map((l) => `    ${l}`), '']);
   });
   if (conn.frames.length > FRAMES_TOLD) say(`… and ${conn.frames.length - FRAMES_TOLD} more frames (the frame table of the default report lists them all; --frame N draws any one).`);
 }
@@ -190,7 +197,7 @@ function closing(conn: Connection, say: (t: string) => void): void {
     return;
   }
   const peer: Side = cs.initiator === 'client' ? 'server' : 'client';
-  const code = cs.code === null ? 'without a status code' : `with status ${cs.code}, "${closeCodeName(cs.code)}"${cs.reason ? `, and the reason "${cut(sanitize(cs.reason), 60)}"` : ''}`;
+  const code = cs.code === null ? 'without a status code' : `with status ${cs.code}, "${closeCodeName(cs.code)}"${cs.reason ? `, and the reason "${cutWidth(sanitize(cs.reason), 60)}"` : ''}`;
   say(`The ${cs.initiator} starts the closing handshake in ${at(conn, cs.packet)}: a Close frame ${code}. After sending it, it sends no more data (RFC 6455 §5.5.1).`);
   if (cs.replyPacket !== null) say(`The ${peer} answers in ${at(conn, cs.replyPacket)} with its own Close${cs.replyCode !== null ? ` (${cs.replyCode})` : ''}: both sides have now agreed the WebSocket connection is over, and TCP can close.`);
   else say(`The ${peer} never answers with its own Close: the closing handshake is incomplete.`);
@@ -233,19 +240,22 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
     body();
     if (out.length === mark) out.splice(before);
   };
-  out.push(p.bold(`Explained: connection ${conn.id}, ${endpoint(conn.client)} (client) ⇄ ${endpoint(conn.server)} (server)`));
+  out.push(...wrap(`Explained: connection ${conn.id}, ${endpoint(conn.client)} (client) ⇄ ${endpoint(conn.server)} (server)`, opts.width, '', '  ').map((l) => p.bold(l)));
   if (!tellsWebSocket(conn)) {
     say(`This connection never asks to become a WebSocket (it carries ${protocolLabel(conn)}): there is nothing WebSocket to explain.`);
     return `${out.join('\n')}\n`;
   }
+  const selected = selectionLine(conn, ['frames', 'packets']);
+  if (selected) say(selected);
   let n = 1;
   section(n++, 'The TCP three-way handshake', () => tcpHandshake(conn, say));
   if (conn.handshake) section(n++, 'The WebSocket opening handshake (RFC 6455 §4)', () => wsHandshake(conn, opts, say, raw));
   else if (conn.detection) section(n++, 'How this is known to be WebSocket', () => say(conn.detection === 'heuristic' ? 'Its handshake is not in the capture, but the bytes hold a run of valid WebSocket frames.' : 'Its handshake is not in the capture; it is decoded as WebSocket because you asked (--decode-as).'));
+  const none = noMatchLine(conn, ['frames']);
   if (conn.frames.length > 0) {
     section(n++, 'Masking', () => masking(conn, say));
-    section(n++, `The frames (${conn.frames.length}), as RFC 6455 §5.2 lays them out`, () => frames(conn, opts, say, raw));
-  }
+    section(n++, `The frames (${shownOf(conn, 'frames', conn.frames.length)}), as RFC 6455 §5.2 lays them out`, () => frames(conn, opts, say, raw));
+  } else if (none) section(n++, `The frames (${shownOf(conn, 'frames', 0)})`, () => say(`${none.charAt(0).toUpperCase()}${none.slice(1)}.`));
   if (conn.handshake?.outcome !== 'rejected') section(n++, 'The closing handshake (RFC 6455 §7)', () => closing(conn, say));
   section(n++, 'The TCP teardown', () => teardown(conn, say));
   if (conn.diagnostics.length > 0) {
@@ -258,7 +268,8 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
 
 /** `--frame N`: one frame's header drawn, and how its payload unmasks. */
 export function renderFrame(conn: Connection, index: number, opts: RenderOptions): string {
-  const f = conn.frames[index];
-  if (!f) return `  connection ${conn.id} has no frame ${index} (it has ${plural(conn.frames.length, 'frame')}, numbered from 0)\n`;
-  return `${[...wrap(frameSentence(f, conn), opts.width, '  '), '', ...renderFrameDiagram(f, opts.color).map((l) => `  ${l}`), ...renderUnmasking(f, 16).map((l) => `  ${l}`)].join('\n')}\n`;
+  // by its index, not its place: a selection keeps the indexes of the frames it keeps
+  const f = conn.frames.find((x) => x.index === index);
+  if (!f) return `${wrap(`connection ${conn.id} has no frame ${index} (it has ${plural(conn.frames.length, 'frame')}, numbered from 0)`, opts.width, '  ').join('\n')}\n`;
+  return `${[...wrap(frameSentence(f, conn), opts.width, '  '), '', ...renderFrameDiagram(f, opts.color, opts.width - 2).map((l) => `  ${l}`), ...renderUnmasking(f, 16, opts.width - 2).map((l) => `  ${l}`)].join('\n')}\n`;
 }

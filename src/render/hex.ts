@@ -12,7 +12,8 @@ import { clip, paint, type Paint, trimEnd, visibleLength } from './paint.js';
 import { opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
-import { cut, sanitize } from '../util/text.js';
+import { cutWidth, displayWidth, sanitize, wrap as wrapWords } from '../util/text.js';
+import { noMatchLine, selectionLine } from './select.js';
 
 function hex2(b: number): string {
   return b.toString(16).padStart(2, '0');
@@ -99,7 +100,7 @@ function flow(prefix: string, text: string, width: number, style: (s: string) =>
   let cur = '';
   for (const word of text.split(' ')) {
     if (cur === '') cur = word;
-    else if (visibleLength(prefix) + cur.length + 1 + word.length <= width) cur += ` ${word}`;
+    else if (visibleLength(prefix) + displayWidth(cur) + 1 + displayWidth(word) <= width) cur += ` ${word}`;
     else {
       lines.push(cur);
       cur = word;
@@ -160,7 +161,7 @@ function notes(f: Frame, messages: ReadonlyMap<number, Message>, width: number, 
   if (f.close) {
     if (f.close.code === null) note(f.payload.length === 1 ? 'close body of 1 byte: no status code can be read' : 'close with no status code');
     else {
-      const reason = f.close.reason ? `, reason "${cut(sanitize(f.close.reason), 60)}"` : '';
+      const reason = f.close.reason ? `, reason "${cutWidth(sanitize(f.close.reason), 60)}"` : '';
       note(`close code ${f.close.code} (${closeCodeName(f.close.code)})${reason}`);
     }
   }
@@ -220,12 +221,22 @@ function frameSection(f: Frame, messages: ReadonlyMap<number, Message>, opts: Re
   return [...title(f, width, p), ...headerLines(f, width, p), ...notes(f, messages, width, p), ...payloadLines(f, messages, limit, width, p)];
 }
 
-export function renderHex(conn: Connection, opts: RenderOptions): string {
+/**
+ * The dump of a connection's frames; with `only` (--frame N), of frame N
+ * alone: the user asked for that frame, and its bytes are what --hex adds to
+ * the drawing of --frame.
+ */
+export function renderHex(conn: Connection, opts: RenderOptions, only: number | null = null): string {
   const p = paint(opts.color);
   const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
+  const none = noMatchLine(conn, ['frames']);
+  if (none) return `${wrapWords(none, width, '').join('\n')}\n`;
   if (conn.frames.length === 0) return `${clip(tellsWebSocket(conn) ? 'No WebSocket frames.' : 'No WebSocket frames: not a WebSocket connection.', width)}\n`;
+  const frames = only === null ? conn.frames : conn.frames.filter((f) => f.index === only);
+  if (frames.length === 0) return `${clip(`No frame ${only} to dump.`, width)}\n`;
   const messages = new Map(conn.messages.map((m) => [m.index, m]));
-  const sections = conn.frames.map((f) => frameSection(f, messages, opts, width, p));
-  const lines = sections.flatMap((s, i) => (i === 0 ? s : ['', ...s]));
+  const sections = frames.map((f) => frameSection(f, messages, opts, width, p));
+  const selected = selectionLine(conn, ['frames']);
+  const lines = [...(selected && only === null ? wrapWords(selected, width, '').map((l) => p.dim(l)) : []), ...sections.flatMap((s, i) => (i === 0 ? s : ['', ...s]))];
   return `${lines.map((l) => trimEnd(clip(l, width))).join('\n')}\n`;
 }

@@ -6,7 +6,8 @@
 import type { Connection, Endpoint, Phase, TimelineEntry } from '../model.js';
 import type { RenderOptions } from './options.js';
 import { paint, type Paint } from './paint.js';
-import { cut, sanitize } from '../util/text.js';
+import { cutWidth, displayWidth, sanitize, wrap } from '../util/text.js';
+import { noMatchLine, selectionLine } from './select.js';
 
 /** Arrows never get narrower than this, whatever the width asked for. */
 const MIN_ARROW = 24;
@@ -49,8 +50,9 @@ function layout(timeline: readonly TimelineEntry[], width: number): Layout {
   return { numWidth, timeWidth, left, arrow, width: left + arrow + 2 };
 }
 
+/** Terminal columns: a wide character (CJK, emoji) takes two, so the server's lifeline stays put. */
 function length(s: string): number {
-  return Array.from(s).length;
+  return displayWidth(s);
 }
 
 /** The lifelines' names over them: on one line when they fit, else one line each. */
@@ -64,8 +66,8 @@ function header(conn: Connection, l: Layout, p: Paint): string[] {
     return [`${p.dim(margin)}${p.bold(client)}${' '.repeat(gap)}${p.bold(server)}`, lifelines];
   }
   // too narrow for both: the client's name starts at its lifeline (or earlier), the server's ends at its own
-  const c = cut(client, l.width);
-  const s = cut(server, l.width);
+  const c = cutWidth(client, l.width);
+  const s = cutWidth(server, l.width);
   const start = Math.min(l.left, l.width - length(c));
   const first = start >= margin.length ? `${p.dim(margin)}${' '.repeat(start - margin.length)}` : ' '.repeat(start);
   return [`${first}${p.bold(c)}`, `${' '.repeat(l.width - length(s))}${p.bold(s)}`, lifelines];
@@ -73,7 +75,7 @@ function header(conn: Connection, l: Layout, p: Paint): string[] {
 
 /** A rule across the whole width naming the phase. */
 function separator(phase: Phase, l: Layout, p: Paint): string {
-  const label = `── ${cut(PHASE_NAMES[phase], l.width - 6)} `;
+  const label = `── ${cutWidth(PHASE_NAMES[phase], l.width - 6)} `;
   return p.phase(phase, `${label}${'─'.repeat(Math.max(2, l.width - length(label)))}`);
 }
 
@@ -83,7 +85,7 @@ function separator(phase: Phase, l: Layout, p: Paint): string {
  * the client, `◀── SYN, ACK ────` from the server.
  */
 function arrow(e: TimelineEntry, l: Layout): string {
-  const text = cut(sanitize(e.summary), l.arrow - 7);
+  const text = cutWidth(sanitize(e.summary), l.arrow - 7);
   const head = e.from === 'client' ? '─── ' : '◀── ';
   const body = `${head}${text} `;
   const rest = '─'.repeat(l.arrow - length(body) - (e.from === 'client' ? 1 : 0));
@@ -98,7 +100,10 @@ function row(e: TimelineEntry, l: Layout, p: Paint): string {
 export function renderLadder(conn: Connection, opts: RenderOptions): string {
   const p = paint(opts.color);
   const l = layout(conn.timeline, opts.width);
-  const lines = header(conn, l, p);
+  const none = noMatchLine(conn, ['packets']);
+  if (none) return `${wrap(none, opts.width, '').join('\n')}\n`;
+  const selected = selectionLine(conn, ['packets']);
+  const lines = [...(selected ? wrap(selected, opts.width, '').map((s) => p.dim(s)) : []), ...header(conn, l, p)];
   let phase: Phase | null = null;
   for (const e of conn.timeline) {
     if (e.phase !== phase) lines.push(separator(e.phase, l, p));

@@ -1,5 +1,6 @@
 // ANSI colours for the terminal, or nothing: one switch, decided by the CLI.
 import type { Phase, Severity } from '../model.js';
+import { charWidth, lineWidth } from '../util/text.js';
 
 export interface Paint {
   red(s: string): string;
@@ -38,16 +39,15 @@ export function paint(on: boolean): Paint {
   };
 }
 
-/** Visible length of a string that may hold ANSI colour codes. */
+/** Terminal columns of a string that may hold ANSI colour codes (wide characters count two, combining marks none). */
 export function visibleLength(s: string): number {
-  // eslint-disable-next-line no-control-regex
-  return Array.from(s.replace(/\u001b\[[0-9;]*m/g, '')).length;
+  return lineWidth(s);
 }
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /(\u001b\[[0-9;]*m)/;
 
-/** Cuts a line that may hold colour codes to `width` visible characters, keeping every code. */
+/** Cuts a line that may hold colour codes to `width` terminal columns, keeping every code. */
 export function clip(line: string, width: number): string {
   if (visibleLength(line) <= width) return line;
   let out = '';
@@ -59,9 +59,10 @@ export function clip(line: string, width: number): string {
       continue;
     }
     for (const ch of part) {
-      if (seen < width - 1) {
+      const w = charWidth(ch);
+      if (!marked && seen + w <= width - 1) {
         out += ch;
-        seen++;
+        seen += w;
       } else if (!marked && width > 0) {
         out += '…';
         marked = true;

@@ -2,6 +2,16 @@
 // --limit): a view of the analysis result, applied before any renderer, the
 // JSON export included. Frames and messages keep their indexes, so what is
 // shown can still be found in the full output.
+//
+// The frame filters (--opcode, --grep, --limit) choose frames; the packets
+// of the timeline follow them only where packets carry frames, the data and
+// closing phases: there a packet stays when it carries a chosen frame, and
+// goes otherwise (with its ACKs and the frames left out). The TCP and
+// WebSocket handshakes and the TCP teardown carry no frame and stay: the
+// walkthrough and the ladder tell a story, and the selected frames are told
+// between how the connection opened and how it ended. (Wireshark's display
+// filter hides every packet that does not match; --phase and --from are the
+// way to leave the handshakes out here.)
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Phase, Side, Summary } from '../model.js';
 
 export interface Selection {
@@ -24,6 +34,40 @@ export const OPCODES_BY_NAME: Readonly<Record<string, number>> = { continuation:
 export function selectsAll(s: Selection): boolean {
   return s.streams === null && s.from === null && s.opcodes === null && s.phases === null && s.grep === null && s.limit === null;
 }
+
+/** The selection as the options that made it (`--opcode close --limit 2`); --stream left out. */
+export function describeSelection(s: Selection): string {
+  const names = Object.fromEntries(Object.entries(OPCODES_BY_NAME).map(([n, c]) => [c, n]));
+  const parts: string[] = [];
+  if (s.from !== null) parts.push(`--from ${s.from}`);
+  if (s.opcodes !== null) parts.push(`--opcode ${[...s.opcodes].map((c) => names[c] ?? String(c)).join(',')}`);
+  if (s.phases !== null) parts.push(`--phase ${[...s.phases].join(',')}`);
+  if (s.grep !== null) parts.push(`--grep ${JSON.stringify(s.grep)}`);
+  if (s.limit !== null) parts.push(`--limit ${s.limit}`);
+  return parts.join(' ');
+}
+
+/**
+ * What a connection narrowed by a selection carries besides its narrowed
+ * lists: the selection (as its options) and the connection's totals before
+ * it, as the analysis made them (the lengths of its frames, messages and
+ * timeline), so that a view can say "2 of 10 frames".
+ */
+export interface Narrowed {
+  selected: string;
+  total: { frames: number; messages: number; packets: number };
+}
+
+/** A connection a selection narrowed: its Narrowed rides along (the JSON export names its fields and leaves it out). */
+type NarrowedConnection = Connection & { narrowed?: Narrowed };
+
+/** What narrowed this connection, or null when nothing did (--stream alone narrows nothing within a connection). */
+export function narrowedBy(conn: Connection): Narrowed | null {
+  return (conn as NarrowedConnection).narrowed ?? null;
+}
+
+/** Phases whose packets carry frames: the frame filters choose among these. */
+const FRAME_PHASES: ReadonlySet<Phase> = new Set(['data', 'closing']);
 
 function contains(payload: Buffer, needle: string): boolean {
   return payload.toString('utf8').toLowerCase().includes(needle.toLowerCase());
@@ -51,8 +95,11 @@ export function selectConnection(conn: Connection, s: Selection): Connection | n
   const frameFilters = s.opcodes !== null || s.grep !== null || s.limit !== null;
   const messages = conn.messages.filter((m) => (s.from === null || m.from === s.from) && (!frameFilters || kept.has(m.index)));
   const packets = new Set(frames.flatMap((f) => f.packets));
-  const timeline = conn.timeline.filter((e) => (s.from === null || e.from === s.from) && (s.phases === null || s.phases.has(e.phase)) && (!frameFilters || packets.has(e.packet)));
-  return { ...conn, frames, messages, timeline };
+  // the frame filters leave the packets that carry no frame (see the top of this file)
+  const timeline = conn.timeline.filter((e) => (s.from === null || e.from === s.from) && (s.phases === null || s.phases.has(e.phase)) && (!frameFilters || !FRAME_PHASES.has(e.phase) || packets.has(e.packet)));
+  const narrowed: Narrowed = { selected: describeSelection(s), total: { frames: conn.frames.length, messages: conn.messages.length, packets: conn.timeline.length } };
+  const view: NarrowedConnection = { ...conn, frames, messages, timeline, narrowed };
+  return view;
 }
 
 /** Passes on only the selected connections, each narrowed to the selection. */
@@ -96,4 +143,43 @@ export class SelectSink implements AnalysisSink {
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
     this.inner.end(capture, summary, diagnostics);
   }
+}
+
+type Counted = 'frames' | 'messages' | 'packets';
+const SINGULAR: Record<Counted, string> = { frames: 'frame', messages: 'message', packets: 'packet' };
+
+/** `n`, or `n of TOTAL` when a selection narrowed the connection: for a title ("Frames (2 of 10)"). */
+export function shownOf(conn: Connection, what: Counted, n: number): string {
+  const narrowed = narrowedBy(conn);
+  return narrowed ? `${n} of ${narrowed.total[what]}` : String(n);
+}
+
+function counted(conn: Connection, narrowed: Narrowed, what: Counted): string {
+  const n = what === 'frames' ? conn.frames.length : what === 'messages' ? conn.messages.length : conn.timeline.length;
+  return `${n} of ${narrowed.total[what]} ${narrowed.total[what] === 1 ? SINGULAR[what] : what}`;
+}
+
+/**
+ * The line a view starts with when a selection narrowed the connection:
+ * "selected by --opcode close: 2 of 10 frames, 6 of 20 packets"; null when
+ * nothing narrowed it.
+ */
+export function selectionLine(conn: Connection, what: readonly Counted[]): string | null {
+  const narrowed = narrowedBy(conn);
+  if (!narrowed) return null;
+  return `selected by ${narrowed.selected}: ${what.map((w) => counted(conn, narrowed, w)).join(', ')}`;
+}
+
+/**
+ * What a view says when the selection left it nothing to show:
+ * "no frame matches --opcode close (0 of 10 frames)"; null when something is
+ * left or nothing narrowed the connection.
+ */
+export function noMatchLine(conn: Connection, what: readonly Counted[]): string | null {
+  const narrowed = narrowedBy(conn);
+  if (!narrowed) return null;
+  const lists = { frames: conn.frames.length, messages: conn.messages.length, packets: conn.timeline.length };
+  // nothing left of what there was (a connection that never had any says so in its own words)
+  if (what.some((w) => lists[w] > 0) || what.every((w) => narrowed.total[w] === 0)) return null;
+  return `no ${what.map((w) => SINGULAR[w]).join(' or ')} matches ${narrowed.selected} (${what.map((w) => counted(conn, narrowed, w)).join(', ')})`;
 }

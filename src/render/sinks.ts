@@ -10,6 +10,7 @@ import { renderTranscript } from './transcript.js';
 import { renderHex } from './hex.js';
 import { connectionRow, type ConnectionRow, renderConnectionsTable, renderStats } from './stats.js';
 import { paint } from './paint.js';
+import { wrap } from '../util/text.js';
 import { type FailOn, fails, renderCheckConnection, renderCheckEnd } from './check.js';
 import type { CheckCollector } from '../check/report.js';
 
@@ -25,12 +26,17 @@ export type View = 'report' | 'explain' | 'ladder' | 'messages' | 'hex' | 'stats
 export class TerminalSink implements AnalysisSink {
   /** with --stats, each connection's row of the final table (only the row: the connection itself is not kept) */
   private readonly rows: ConnectionRow[] = [];
+  /** the frame --frame N asks for, if it does */
+  private readonly frameAsked: number | null;
 
   constructor(
     private readonly write: Write,
     private readonly opts: TerminalOptions,
     private readonly views: readonly View[] = ['report'],
-  ) {}
+  ) {
+    const asked = views.find((v) => typeof v === 'object');
+    this.frameAsked = asked === undefined ? null : asked.frame;
+  }
 
   private render(view: View, conn: Connection): string {
     if (typeof view === 'object') return renderFrame(conn, view.frame, this.opts);
@@ -44,7 +50,10 @@ export class TerminalSink implements AnalysisSink {
       case 'messages':
         return renderTranscript(conn, this.opts);
       case 'hex':
-        return renderHex(conn, this.opts);
+        // with --frame N, --hex dumps frame N only; the views that tell the
+        // connection as a sequence (walkthrough, --explain, --ladder, --messages,
+        // --stats) keep all of it, frame N being drawn by --frame itself
+        return renderHex(conn, this.opts, this.frameAsked);
       case 'stats':
         return renderStats(conn, this.opts);
     }
@@ -53,7 +62,8 @@ export class TerminalSink implements AnalysisSink {
   connection(conn: Connection): void {
     const only = this.views.length === 1 && this.views[0] === 'report';
     const parts = this.views.map((v) => this.render(v, conn));
-    const title = only ? '' : `${paint(this.opts.color).bold(`Connection ${conn.id}: ${endpointText(conn.client)} (client) ⇄ ${endpointText(conn.server)} (server)`)}\n`;
+    const p = paint(this.opts.color);
+    const title = only ? '' : `${wrap(`Connection ${conn.id}: ${endpointText(conn.client)} (client) ⇄ ${endpointText(conn.server)} (server)`, this.opts.width, '', '  ').map((l) => p.bold(l)).join('\n')}\n`;
     this.write(`${title}${parts.join('\n')}\n`);
     if (this.views.includes('stats')) this.rows.push(connectionRow(conn));
   }

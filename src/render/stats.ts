@@ -7,9 +7,10 @@ import { APP_LABELS, CHOSEN_BY } from '../app/labels.js';
 import Table from 'cli-table3';
 import type { Connection, Endpoint, Severity, Side } from '../model.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
-import { cut, sanitize } from '../util/text.js';
+import { cutWidth, sanitize, wrap } from '../util/text.js';
 import { paint, visibleLength } from './paint.js';
 import type { RenderOptions } from './options.js';
+import { selectionLine } from './select.js';
 
 /** The opcode classes counted, in the order the tables list them. */
 export const STAT_OPCODES = ['text', 'binary', 'continuation', 'close', 'ping', 'pong', 'reserved'] as const;
@@ -409,7 +410,7 @@ function drawTable(spec: TableSpec, opts: RenderOptions): string[] {
     lines.push(...part.slice(at === 0 ? 0 : 1, last ? part.length : part.length - 1));
   }
   return lines
-    .map((l) => (visibleLength(l) > budget ? cut(l, budget) : l))
+    .map((l) => (visibleLength(l) > budget ? cutWidth(l, budget) : l))
     .map((l) => `${INDENT}${l}`.trimEnd());
 }
 
@@ -517,12 +518,14 @@ export function renderStats(conn: Connection, opts: RenderOptions): string {
   const title = `Statistics, connection ${conn.id}: ${endpoint(conn.client)} (client) ⇄ ${endpoint(conn.server)} (server)`;
   if (!tellsWebSocket(conn)) {
     // no WebSocket and no attempt at one: a line says it (a capture may hold thousands of these)
-    return `${cut(title, Math.max(1, opts.width))}\n${cut(`${INDENT}Not WebSocket: ${protocolLabel(conn)}, ${plural(s.packets, 'packet')} over ${seconds(s.duration)}.`, Math.max(1, opts.width))}\n`;
+    return `${cutWidth(title, Math.max(1, opts.width))}\n${cutWidth(`${INDENT}Not WebSocket: ${protocolLabel(conn)}, ${plural(s.packets, 'packet')} over ${seconds(s.duration)}.`, Math.max(1, opts.width))}\n`;
   }
-  const lines = [cut(title, Math.max(1, opts.width)), ...drawTable(keyValues(conn, s), opts)];
+  // statistics of what the selection kept, and said so
+  const selected = selectionLine(conn, ['frames', 'messages', 'packets']);
+  const lines = [cutWidth(title, Math.max(1, opts.width)), ...(selected ? wrap(`statistics of what is ${selected}`, Math.max(1, opts.width), INDENT, `${INDENT}  `) : []), ...drawTable(keyValues(conn, s), opts)];
   const traffic = trafficTable(s);
   if (traffic) lines.push('', ...drawTable(traffic, opts));
-  else lines.push(cut(`${INDENT}No WebSocket frame.`, Math.max(1, opts.width)));
+  else lines.push(cutWidth(`${INDENT}No WebSocket frame.`, Math.max(1, opts.width)));
   const app = appTable(conn);
   if (app) lines.push('', ...drawTable(app, opts));
   return `${lines.join('\n')}\n`;
@@ -587,7 +590,7 @@ export function renderConnectionsTable(conns: readonly (Connection | ConnectionR
       { align: 'left', give: 'words' },
     ],
   };
-  const fit = (line: string): string => cut(line, Math.max(1, opts.width));
+  const fit = (line: string): string => cutWidth(line, Math.max(1, opts.width));
   const legend = `${INDENT}E/W/I: diagnostics (errors/warnings/info); duration: first to last packet`;
   return `${[fit(`Connections (${conns.length})`), ...drawTable(spec, opts), fit(legend)].join('\n')}\n`;
 }

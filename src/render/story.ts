@@ -6,7 +6,7 @@ import type { Connection, Frame, Phase, Side, TimelineEntry } from '../model.js'
 import { closeCodeName } from '../websocket/close.js';
 import { opcodeName } from '../websocket/frame.js';
 import { plural } from '../analyze/annotate.js';
-import { sanitize, cut } from '../util/text.js';
+import { sanitize, cutWidth } from '../util/text.js';
 import { APP_LABELS, CHOSEN_BY } from '../app/labels.js';
 import { isStompUserCommand } from '../app/stomp.js';
 import type { AppInfo } from '../app/types.js';
@@ -63,14 +63,14 @@ export function appSentence(conn: Connection): string | null {
         continue;
       }
       const shown = g.packets.slice(0, 4).join(', ') + (g.packets.length > 4 ? `, … (${g.packets.length})` : '');
-      parts.push(`${sanitize(cut(name, 40))}${shown ? ` (${g.packets.length === 1 ? 'packet' : 'packets'} ${shown})` : ''}`);
+      parts.push(`${sanitize(cutWidth(name, 40))}${shown ? ` (${g.packets.length === 1 ? 'packet' : 'packets'} ${shown})` : ''}`);
     }
     return parts.join(', ') + (more > 0 ? ` and ${more} more ${more === 1 ? 'type' : 'types'}` : '');
   };
   const framework = list(false);
   const own = list(true);
   const name = APP_LABELS[conn.app.decoder];
-  const by = conn.app.chosenBy === 'subprotocol' && conn.handshake?.subprotocol ? `the subprotocol ${sanitize(cut(conn.handshake.subprotocol, 30))}` : CHOSEN_BY[conn.app.chosenBy];
+  const by = conn.app.chosenBy === 'subprotocol' && conn.handshake?.subprotocol ? `the subprotocol ${sanitize(cutWidth(conn.handshake.subprotocol, 30))}` : CHOSEN_BY[conn.app.chosenBy];
   const decoded = conn.messages.filter((m) => m.app !== null).length;
   const lead = decoded < conn.messages.length ? `${decoded} of the ${conn.messages.length} messages are ${name}` : `The messages are ${name}`;
   const parts = [`${lead} (recognised by ${by})`];
@@ -128,7 +128,7 @@ function handshakeSentence(conn: Connection, g: Group): string {
   const hs = conn.handshake;
   if (!hs) return `${capital(packetRange(g.entries.map((e) => e.packet)))} carry HTTP.`;
   const req = hs.request;
-  const parts = [`Packet ${req.packet} is the client's ${sanitize(req.method)} ${cut(sanitize(req.target), 40)} asking to upgrade to WebSocket`];
+  const parts = [`Packet ${req.packet} is the client's ${sanitize(req.method)} ${cutWidth(sanitize(req.target), 40)} asking to upgrade to WebSocket`];
   const res = hs.response;
   if (res) {
     let verdict: string;
@@ -157,7 +157,7 @@ function closingSentence(conn: Connection, g: Group): string {
     return `${capital(packetRange(g.entries.map((e) => e.packet)))} belong to the closing handshake.`;
   }
   const code = first.close?.code;
-  const what = code === null || code === undefined ? 'with no status code' : `${code} ${closeCodeName(code)}${first.close?.reason ? `, "${cut(sanitize(first.close.reason), 40)}"` : ''}`;
+  const what = code === null || code === undefined ? 'with no status code' : `${code} ${closeCodeName(code)}${first.close?.reason ? `, "${cutWidth(sanitize(first.close.reason), 40)}"` : ''}`;
   let s = `Packet ${first.packet} is the ${cs.initiator}'s Close (${what})`;
   const reply = closes.find((f) => f.from !== first.from);
   if (reply) s += `; packet ${reply.packet} is the ${reply.from}'s Close in reply${reply.close?.code !== null && reply.close?.code !== undefined ? ` (${reply.close.code})` : ''}`;

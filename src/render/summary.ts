@@ -5,7 +5,7 @@ import { protocolLabel, refusal, tellsWebSocket, websocketCounts } from './kind.
 import type { CaptureInfo, Connection, Diagnostic, SideCounts, Summary } from '../model.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
 import { linkTypeName } from '../link/link.js';
-import { sanitize } from '../util/text.js';
+import { sanitize, wrap } from '../util/text.js';
 import type { RenderOptions } from './options.js';
 import { paint } from './paint.js';
 
@@ -36,18 +36,19 @@ export function renderSummaryConnection(c: Connection, opts: RenderOptions): str
   const how = c.detection && c.detection !== 'handshake' ? ` (${c.detection})` : '';
   const v = verdict(c);
   const head = `connection ${c.id}  ${endpoint(c.client)} → ${endpoint(c.server)}  ${c.websocket ? `WebSocket${how}` : protocolLabel(c)}: ${v === 'clean close' ? p.green(v) : p.yellow(v)}`;
-  if (!tellsWebSocket(c)) return `${head}; ${plural(c.counts.packets, 'packet')}\n`;
+  if (!tellsWebSocket(c)) return `${wrap(`${head}; ${plural(c.counts.packets, 'packet')}`, opts.width, '', '  ').join('\n')}\n`;
   const z = c.compression;
   const ratio = z && z.client.wire + z.server.wire > 0 ? `; compression ${((z.client.inflated + z.server.inflated) / (z.client.wire + z.server.wire)).toFixed(1)}×` : '';
   const diags = `${p.severity('error', plural(d.error, 'error'))}, ${p.severity('warning', plural(d.warning, 'warning'))}, ${d.info} info`;
   const sub = c.handshake?.subprotocol ? `; subprotocol ${sanitize(c.handshake.subprotocol)}` : '';
-  return `${head}\n  ${plural(c.counts.packets, 'packet')}; ${side('client', c.counts.client)}; ${side('server', c.counts.server)}${ratio}${sub}; ${diags}\n`;
+  // the counts wrap under themselves, a group (separated by ";") kept on one line where it fits
+  return `${[...wrap(head, opts.width, '', '  '), ...wrap(`${plural(c.counts.packets, 'packet')}; ${side('client', c.counts.client)}; ${side('server', c.counts.server)}${ratio}${sub}; ${diags}`, opts.width, '  ', '    ')].join('\n')}\n`;
 }
 
 export function renderSummaryEnd(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[], opts: RenderOptions): string {
   const p = paint(opts.color);
-  const lines = diagnostics.map((d) => `capture: ${p.severity(d.severity, d.severity)} ${d.code}: ${sanitize(d.message)}`);
+  const lines = diagnostics.flatMap((d) => wrap(`capture: ${p.severity(d.severity, d.severity)} ${d.code}: ${sanitize(d.message)}`, opts.width, '', '  '));
   const s = summary.diagnostics;
-  lines.push(`${capture.format}, ${capture.linkTypes.map(linkTypeName).join(', ')}, ${plural(capture.packets, 'packet')}, ${plural(capture.bytes, 'byte')}: ${plural(summary.connections, 'connection')} (${websocketCounts(summary)}), ${plural(summary.frames, 'frame')}, ${plural(summary.messages, 'message')}; ${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info`);
+  lines.push(...wrap(`${capture.format}, ${capture.linkTypes.map(linkTypeName).join(', ')}, ${plural(capture.packets, 'packet')}, ${plural(capture.bytes, 'byte')}: ${plural(summary.connections, 'connection')} (${websocketCounts(summary)}), ${plural(summary.frames, 'frame')}, ${plural(summary.messages, 'message')}; ${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info`, opts.width, '', '  '));
   return `${lines.join('\n')}\n`;
 }

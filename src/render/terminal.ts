@@ -4,28 +4,24 @@
 // came from the capture is sanitized before it is printed.
 import { encryptedNote, protocolLabel, tellsWebSocket, websocketCounts } from './kind.js';
 import { isUtf8 } from 'node:buffer';
-import Table from 'cli-table3';
 import type { CaptureInfo, Connection, Diagnostic, Frame, Summary } from '../model.js';
 import { WEBSOCKET_GUID } from '../http/handshake.js';
 import { closeCodeName } from '../websocket/close.js';
 import { opcodeName } from '../websocket/frame.js';
 import { linkTypeName } from '../link/link.js';
 import { plural } from '../analyze/annotate.js';
-import { cut, previewPayload, previewText, sanitize, wrap } from '../util/text.js';
+import { cutWidth, displayWidth, previewPayload, previewText, sanitize, wrap } from '../util/text.js';
 import { tellStory } from './story.js';
 import type { RenderOptions } from './options.js';
-import { paint, type Paint, visibleLength } from './paint.js';
+import { clip, paint, type Paint, visibleLength } from './paint.js';
 import { messageOf } from './lookup.js';
 import { capByCode, omittedLine } from './capped.js';
+import { noMatchLine, shownOf } from './select.js';
 
 export interface TerminalOptions extends RenderOptions {
   /** characters of payload preview in the frame table */
   previewWidth: number;
 }
-
-const TABLE_STYLE = { head: [], border: [] };
-// no rule between rows: one line per frame
-const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
 function endpoint(e: { ip: string; port: number }): string {
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
@@ -49,14 +45,14 @@ function lengthCell(f: Frame): string {
 function payloadCell(f: Frame, conn: Connection, width: number): string {
   if (f.close) {
     if (f.close.code === null) return f.payload.length === 1 ? '(1-byte body)' : '(no status code)';
-    const reason = f.close.reason ? ` ${previewPayload(Buffer.from(f.close.reason), width)}` : '';
+    const reason = f.close.reason ? ` ${previewPayload(Buffer.from(f.close.reason), width, true)}` : '';
     return `${f.close.code} ${closeCodeName(f.close.code)}${reason}`;
   }
   const msg = messageOf(conn, f.message);
   if (msg?.compressed) {
     const last = msg.frames[msg.frames.length - 1] === f.index;
     if (!last || msg.inflatedLength === null) return `(compressed, ${plural(f.payload.length, 'byte')}${last ? ', not inflated' : ''})`;
-    const shown = msg.type === 'text' ? previewText(msg.payload, Math.max(8, width - 14)) : `${plural(msg.inflatedLength, 'byte')}`;
+    const shown = msg.type === 'text' ? previewText(msg.payload, Math.max(8, width - 14), true) : `${plural(msg.inflatedLength, 'byte')}`;
     return `⇢ ${shown} (inflated)`;
   }
   if (f.payload.length === 0) return '';
@@ -65,23 +61,31 @@ function payloadCell(f: Frame, conn: Connection, width: number): string {
     const hex = f.payload.subarray(0, bytes).toString('hex').replace(/(..)(?!$)/g, '$1 ');
     return f.payload.length > bytes ? `${hex} …` : hex;
   }
-  if (f.opcode === 0x1 || f.opcode === 0) return previewText(f.payload, width);
-  return previewPayload(f.payload, width);
+  if (f.opcode === 0x1 || f.opcode === 0) return previewText(f.payload, width, true);
+  return previewPayload(f.payload, width, true);
 }
 
-function diagnosticLine(d: Diagnostic, p: Paint): string {
+/** A diagnostic, wrapped to the width under its code. */
+function diagnosticLines(d: Diagnostic, p: Paint, width: number): string[] {
   const where = [d.packet !== null ? `packet ${d.packet}` : null, d.frame !== null ? `frame ${d.frame}` : null, d.from].filter((x) => x !== null).join(', ');
   const rfc = d.rfc ? ` [${d.rfc}]` : '';
-  return `  ${p.severity(d.severity, d.severity.padEnd(7))} ${d.code}${where ? ` (${where})` : ''}: ${sanitize(d.message)}${rfc}`;
+  return wrap(`${d.code}${where ? ` (${where})` : ''}: ${sanitize(d.message)}${rfc}`, width, `  ${p.severity(d.severity, d.severity.padEnd(7))} `, ' '.repeat(10));
 }
 
 function walkthrough(conn: Connection, opts: TerminalOptions, p: Paint): string[] {
-  // number, time, direction and phase take 45 columns; the summary gets the rest
-  const room = Math.max(20, opts.width - 45);
-  const rows = conn.timeline.map((e) => [String(e.packet).padStart(6), p.dim(time(e.relTs).padStart(11)), arrow(e.from), p.phase(e.phase, e.phase.padEnd(13)), cut(sanitize(e.summary), room)]);
-  const lines = [p.bold('Walkthrough'), `  ${'No.'.padStart(6)}  ${'Time'.padStart(11)}  Dir    Phase          Summary`];
+  // number, time, direction and phase take 45 columns and the summary the rest;
+  // when that leaves less than 30, the number and time columns are only as wide as they need
+  const wide = opts.width - 45 >= 30;
+  const numWidth = wide ? 6 : Math.max(3, ...conn.timeline.map((e) => String(e.packet).length));
+  const timeWidth = wide ? 11 : Math.max(4, ...conn.timeline.map((e) => time(e.relTs).length));
+  const room = Math.max(10, opts.width - (2 + numWidth + 2 + timeWidth + 2 + 5 + 2 + 13 + 2));
+  const rows = conn.timeline.map((e) => [String(e.packet).padStart(numWidth), p.dim(time(e.relTs).padStart(timeWidth)), arrow(e.from), p.phase(e.phase, e.phase.padEnd(13)), cutWidth(sanitize(e.summary), room)]);
+  const title = shownOf(conn, 'packets', conn.timeline.length) === String(conn.timeline.length) ? 'Walkthrough' : `Walkthrough (${shownOf(conn, 'packets', conn.timeline.length)} packets)`;
+  const none = noMatchLine(conn, ['packets']);
+  if (none) return [p.bold(title), ...wrap(none, opts.width, '  ', '    ')];
+  const lines = [p.bold(title), `  ${'No.'.padStart(numWidth)}  ${'Time'.padStart(timeWidth)}  Dir    Phase          Summary`];
   for (const r of rows) lines.push(`  ${r.join('  ')}`);
-  return lines;
+  return lines.map((l) => clip(l, opts.width));
 }
 
 function handshakeSection(conn: Connection, width: number, p: Paint): string[] {
@@ -89,15 +93,15 @@ function handshakeSection(conn: Connection, width: number, p: Paint): string[] {
   if (!hs) return [];
   const lines = [p.bold('Handshake')];
   // a header line is cut to the width (a capture may carry a megabyte of one)
-  const header = (n: string, v: string): string => `    ${sanitize(n)}: ${cut(sanitize(v), Math.max(20, width - 6 - Array.from(sanitize(n)).length))}`;
+  const header = (n: string, v: string): string => clip(`    ${sanitize(n)}: ${cutWidth(sanitize(v), Math.max(20, width - 6 - displayWidth(sanitize(n))))}`, width);
   const req = hs.request;
   lines.push(`  Request (packet ${req.packet}), client → server`);
-  lines.push(`    ${cut(sanitize(`${req.method} ${req.target} ${req.version}`), Math.max(20, width - 4))}`);
+  lines.push(`    ${cutWidth(sanitize(`${req.method} ${req.target} ${req.version}`), Math.max(20, width - 4))}`);
   for (const [n, v] of req.headers) lines.push(header(n, v));
   const res = hs.response;
   if (res) {
     lines.push(`  Response (packet ${res.packet}), server → client`);
-    lines.push(`    ${cut(sanitize(`${res.version} ${res.status} ${res.reason}`), Math.max(20, width - 4))}`);
+    lines.push(`    ${cutWidth(sanitize(`${res.version} ${res.status} ${res.reason}`), Math.max(20, width - 4))}`);
     for (const [n, v] of res.headers) lines.push(header(n, v));
   } else {
     lines.push('  Response: none captured');
@@ -119,7 +123,7 @@ function handshakeSection(conn: Connection, width: number, p: Paint): string[] {
   const body = res?.body;
   if (body && body.length > 0) {
     // what the server said when it refused: its 401 or 403 page, as text when it is text
-    const shown = isUtf8(body.data) ? previewText(body.data, Math.max(20, width - 40)) : previewPayload(body.data, Math.max(20, width - 40));
+    const shown = isUtf8(body.data) ? previewText(body.data, Math.max(20, width - 40), true) : previewPayload(body.data, Math.max(20, width - 40), true);
     lines.push(row('Refusal body', `${plural(body.length, 'byte')}${body.complete ? '' : ' (cut short)'}: ${shown}`));
   }
   const offered = hs.offeredSubprotocols.length > 0 ? ` (offered: ${sanitize(hs.offeredSubprotocols.join(', '))})` : '';
@@ -138,28 +142,57 @@ function sameFrame(a: Frame, b: Frame): boolean {
 /** Runs of at least this many alike frames are collapsed. */
 const COLLAPSE_RUN = 4;
 
-type Row = (string | { colSpan: number; content: string })[];
+type Align = 'left' | 'right' | 'center';
 
-function frameRow(f: Frame, conn: Connection, opts: TerminalOptions): Row {
-  return [
-      String(f.index),
-      String(f.packet),
-      time(f.relTs),
-      f.from,
-      f.fin ? '1' : '0',
-      `${f.rsv1 ? 1 : 0}${f.rsv2 ? 1 : 0}${f.rsv3 ? 1 : 0}`,
-      `0x${f.opcode.toString(16)} ${opcodeName(f.opcode)}`,
-      f.masked ? '1' : '0',
-      lengthCell(f) + (f.complete ? '' : ' (incomplete)'),
-      f.maskingKey ?? '-',
-      payloadCell(f, conn, opts.previewWidth)
-  ];
+interface Column {
+  head: string;
+  /** the header when columns are squeezed */
+  short: string;
+  align: Align;
+  /** the cell of a frame; `compact` asks for its shortest form */
+  cell: (f: Frame, compact: boolean) => string;
 }
 
-/** Rows a cli-table3 table takes at once: its layout costs the square of its rows. */
-const TABLE_CHUNK = 50;
+const FRAME_COLUMNS: readonly Column[] = [
+  { head: '#', short: '#', align: 'right', cell: (f) => String(f.index) },
+  { head: 'Pkt', short: 'Pkt', align: 'right', cell: (f) => String(f.packet) },
+  { head: 'Time', short: 'Time', align: 'right', cell: (f) => time(f.relTs) },
+  { head: 'From', short: 'From', align: 'left', cell: (f) => f.from },
+  { head: 'FIN', short: 'F', align: 'center', cell: (f) => (f.fin ? '1' : '0') },
+  { head: 'RSV', short: 'RSV', align: 'center', cell: (f) => `${f.rsv1 ? 1 : 0}${f.rsv2 ? 1 : 0}${f.rsv3 ? 1 : 0}` },
+  { head: 'Opcode', short: 'Op', align: 'left', cell: (f, compact) => (compact ? `0x${f.opcode.toString(16)}` : `0x${f.opcode.toString(16)} ${opcodeName(f.opcode)}`) },
+  { head: 'MASK', short: 'M', align: 'center', cell: (f) => (f.masked ? '1' : '0') },
+  { head: 'Length', short: 'Len', align: 'right', cell: (f, compact) => (compact ? String(f.payloadLength) + (f.complete ? '' : '+') : lengthCell(f) + (f.complete ? '' : ' (incomplete)')) },
+  { head: 'Masking key', short: 'Key', align: 'left', cell: (f) => f.maskingKey ?? '-' },
+];
+const PAYLOAD = { head: 'Payload', short: 'Payload', align: 'left' as Align };
+/** The payload column is not squeezed narrower than this; nor the masking key. */
+const MIN_PAYLOAD = 8;
+const MIN_KEY = 4;
 
-function frameTable(conn: Connection, opts: TerminalOptions, p: Paint): string[] {
+function align(text: string, width: number, how: Align): string {
+  const gap = Math.max(0, width - displayWidth(text));
+  if (how === 'right') return `${' '.repeat(gap)}${text}`;
+  if (how === 'center') return `${' '.repeat(gap - Math.ceil(gap / 2))}${text}${' '.repeat(Math.ceil(gap / 2))}`;
+  return `${text}${' '.repeat(gap)}`;
+}
+
+type Row = { frame: Frame } | { note: string };
+
+/**
+ * The frame table, drawn to fit the width: the columns take their natural
+ * widths when they fit; otherwise, step by step until they do, the payload
+ * preview narrows (down to MIN_PAYLOAD columns), the headers shorten and the
+ * masking key is cut, the opcode and length lose their words, and the cells
+ * lose their padding. Widths are terminal columns (displayWidth): a payload
+ * of wide characters lines up like any other. Drawn here rather than by
+ * cli-table3, whose string-width disagrees with displayWidth on some
+ * characters (combining marks beyond U+036F, emoji of narrow width), and
+ * whose layout costs the square of the rows.
+ */
+function frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: string): string[] {
+  const none = noMatchLine(conn, ['frames']);
+  if (none) return [p.bold(title), ...wrap(none, opts.width, '  ', '    ')];
   if (conn.frames.length === 0) return [];
   const rows: Row[] = [];
   const frames = conn.frames;
@@ -167,36 +200,59 @@ function frameTable(conn: Connection, opts: TerminalOptions, p: Paint): string[]
     const f = frames[i]!;
     let run = 1;
     while (opts.collapse && i + run < frames.length && sameFrame(f, frames[i + run]!)) run++;
-    rows.push(frameRow(f, conn, opts));
+    rows.push({ frame: f });
     if (run >= COLLAPSE_RUN) {
       // the first of the run, then how many more
-      rows.push([{ colSpan: 11, content: p.dim(`… ${run - 1} more frames like frame ${f.index} (packets ${frames[i + 1]!.packet}–${frames[i + run - 1]!.packet}); --no-collapse shows them`) }]);
+      rows.push({ note: `… ${run - 1} more frames like frame ${f.index} (packets ${frames[i + 1]!.packet}–${frames[i + run - 1]!.packet}); --no-collapse shows them` });
       i += run - 1;
     }
   }
-  const head = ['#', 'Pkt', 'Time', 'From', 'FIN', 'RSV', 'Opcode', 'MASK', 'Length', 'Masking key', 'Payload'];
-  const chunk = (at: number, colWidths: number[] | null): InstanceType<typeof Table> => {
-    const table = new Table({
-      head: at === 0 ? head.map((h) => p.bold(h)) : [],
-      ...(colWidths ? { colWidths } : {}),
-      style: TABLE_STYLE,
-      chars: COMPACT,
-      colAligns: ['right', 'right', 'right', 'left', 'center', 'center', 'left', 'center', 'right', 'left', 'left'],
-    });
-    for (const r of rows.slice(at, at + TABLE_CHUNK)) table.push(r);
-    return table;
+  const shown = rows.flatMap((r) => ('frame' in r ? [r.frame] : []));
+  // a preview narrower than --preview asks for is made again for the room it has (its quotes kept), and cut only as a last resort
+  const preview = (f: Frame, room: number): string => {
+    let cell = payloadCell(f, conn, opts.previewWidth);
+    for (let k = Math.min(opts.previewWidth, room - 2); k >= 1 && displayWidth(cell) > room; k -= Math.max(1, displayWidth(cell) - room)) cell = payloadCell(f, conn, k);
+    return cutWidth(cell, room);
   };
-  if (rows.length <= TABLE_CHUNK) return [p.bold(`Frames (${conn.frames.length})`), ...chunk(0, null).toString().split('\n').map((l) => `  ${l}`)];
-  // a long table: laid out in chunks with the same column widths, joined into one
-  // (cli-table3's layout costs the square of its rows, and a cell costs it much)
-  const widths = head.map((h) => h.length + 2);
-  for (const r of rows) if (r.length === head.length) r.forEach((cell, c) => (widths[c] = Math.max(widths[c]!, visibleLength(String(cell)) + 2)));
-  const lines: string[] = [];
-  for (let at = 0; at < rows.length; at += TABLE_CHUNK) {
-    const part = chunk(at, widths).toString().split('\n');
-    lines.push(...part.slice(at === 0 ? 0 : 1, at + TABLE_CHUNK >= rows.length ? part.length : part.length - 1));
+  const natural = Math.max(displayWidth(PAYLOAD.head), ...shown.map((f) => displayWidth(payloadCell(f, conn, opts.previewWidth))));
+  const n = FRAME_COLUMNS.length + 1;
+  // indent, borders
+  const room = opts.width - 2 - (n + 1);
+  type Plan = { heads: string[]; cells: string[][]; widths: number[]; pad: number; payload: number };
+  const plan = (level: number): Plan => {
+    const short = level >= 1;
+    const compact = level >= 2;
+    const pad = level >= 3 ? 0 : 1;
+    const heads = FRAME_COLUMNS.map((c) => (short ? c.short : c.head));
+    const cells = shown.map((f) => FRAME_COLUMNS.map((c) => c.cell(f, compact)));
+    const widths = FRAME_COLUMNS.map((_, c) => Math.max(displayWidth(heads[c]!), ...cells.map((r) => displayWidth(r[c]!))));
+    const key = FRAME_COLUMNS.length - 1;
+    if (short) widths[key] = Math.min(widths[key]!, Math.max(MIN_KEY, displayWidth(heads[key]!)));
+    const left = room - 2 * pad * n - widths.reduce((a, b) => a + b, 0);
+    return { heads: [...heads, PAYLOAD.head], cells, widths, pad, payload: Math.min(natural, Math.max(MIN_PAYLOAD, left)) };
+  };
+  const fits = (q: Plan): boolean => q.widths.reduce((a, b) => a + b, 0) + q.payload + 2 * q.pad * n <= room;
+  let chosen = plan(0);
+  for (let level = 1; level <= 3 && !fits(chosen); level++) chosen = plan(level);
+  const { heads, widths, pad } = chosen;
+  const all = [...widths, chosen.payload];
+  const aligns = [...FRAME_COLUMNS.map((c) => c.align), PAYLOAD.align];
+  const sp = ' '.repeat(pad);
+  const rule = (l: string, m: string, r: string): string => `${l}${all.map((w) => '─'.repeat(w + 2 * pad)).join(m)}${r}`;
+  const line = (cells: string[], style: (s: string) => string = (s) => s): string => `│${cells.map((c, i) => `${sp}${style(align(cutWidth(c, all[i]!), all[i]!, aligns[i]!))}${sp}`).join('│')}│`;
+  const inner = all.reduce((a, b) => a + b, 0) + 2 * pad * n + (n - 1);
+  const lines = [rule('┌', '┬', '┐'), line(heads, p.bold)];
+  let at = 0;
+  for (const r of rows) {
+    if ('note' in r) {
+      const text = cutWidth(r.note, inner - 2 * pad);
+      lines.push(`│${sp}${p.dim(text)}${' '.repeat(inner - 2 * pad - displayWidth(text))}${sp}│`);
+      continue;
+    }
+    lines.push(line([...chosen.cells[at++]!, preview(r.frame, chosen.payload)]));
   }
-  return [p.bold(`Frames (${conn.frames.length})`), ...lines.map((l) => `  ${l}`)];
+  lines.push(rule('└', '┴', '┘'));
+  return [p.bold(title), ...lines.map((l) => clip(`  ${l}`, opts.width))];
 }
 
 function closeSection(conn: Connection, width: number, p: Paint): string[] {
@@ -209,7 +265,7 @@ function closeLines(conn: Connection, p: Paint): string[] {
   const t = conn.tcp.teardown;
   if (cs.initiator) {
     const code = cs.code === null ? 'no status code' : `${cs.code} (${closeCodeName(cs.code)})`;
-    const reason = cs.reason ? ` "${cut(sanitize(cs.reason), 60)}"` : '';
+    const reason = cs.reason ? ` "${cutWidth(sanitize(cs.reason), 60)}"` : '';
     const peer = cs.initiator === 'client' ? 'server' : 'client';
     const reply = cs.replyPacket !== null ? `the ${peer} answered with Close ${cs.replyCode ?? '(no status code)'} in packet ${cs.replyPacket}` : `the ${peer} never sent its Close`;
     lines.push(`  WebSocket: the ${cs.initiator} sent Close ${code}${reason} in packet ${cs.packet}; ${reply}.`);
@@ -253,39 +309,46 @@ export function renderConnection(conn: Connection, opts: TerminalOptions): strin
   if (!tellsWebSocket(conn)) {
     // its HTTP, when it is HTTP: an application protocol's other transport shows there (SockJS's info request, Engine.IO's polling)
     const http = conn.timeline.filter((e) => HTTP_LINE.test(e.summary));
-    const lines = http.slice(0, MAX_HTTP_LINES).map((e) => `    ${String(e.packet).padStart(6)}  ${arrow(e.from)}  ${cut(sanitize(e.summary), Math.max(20, opts.width - 19))}`);
+    const lines = http.slice(0, MAX_HTTP_LINES).map((e) => clip(`    ${String(e.packet).padStart(6)}  ${arrow(e.from)}  ${cutWidth(sanitize(e.summary), Math.max(20, opts.width - 19))}`, opts.width));
     if (http.length > MAX_HTTP_LINES) lines.push(`    … and ${plural(http.length - MAX_HTTP_LINES, 'more HTTP message')}`);
-    return `${title}\n  Not WebSocket: ${protocolLabel(conn)}${encryptedNote(conn)}; no upgrade request; ${plural(conn.timeline.length, 'packet')}${lines.length > 0 ? '. Its HTTP:' : '.'}\n${lines.map((l) => `${l}\n`).join('')}`;
+    const head = wrap(`Not WebSocket: ${protocolLabel(conn)}${encryptedNote(conn)}; no upgrade request; ${plural(conn.timeline.length, 'packet')}${lines.length > 0 ? '. Its HTTP:' : '.'}`, opts.width, '  ', '    ');
+    return `${wrap(title, opts.width, '', '  ').join('\n')}\n${[...head, ...lines].map((l) => `${l}\n`).join('')}`;
   }
   const sections: string[][] = [];
   const story = tellStory(conn);
   if (story.length > 0) sections.push([p.bold('In short'), ...story.flatMap((s) => wrap(s, opts.width, '  • ', '    '))]);
   sections.push(walkthrough(conn, opts, p));
   sections.push(handshakeSection(conn, opts.width, p));
-  sections.push(frameTable(conn, opts, p));
+  sections.push(frameTable(conn, opts, p, `Frames (${shownOf(conn, 'frames', conn.frames.length)})`));
   sections.push(closeSection(conn, opts.width, p));
   const diags = conn.diagnostics;
   const { shown, omitted } = capByCode(diags);
-  sections.push([p.bold(`Diagnostics (${diags.length})`), ...(diags.length > 0 ? [...shown.map((d) => diagnosticLine(d, p)), ...omitted.map(([code, n]) => `  ${p.dim(omittedLine(code, n))}`)] : ['  none'])]);
-  const rule = '═'.repeat(Math.min(opts.width, title.length));
+  sections.push([p.bold(`Diagnostics (${diags.length})`), ...(diags.length > 0 ? [...shown.flatMap((d) => diagnosticLines(d, p, opts.width)), ...omitted.map(([code, n]) => `  ${p.dim(cutWidth(omittedLine(code, n), opts.width - 2))}`)] : ['  none'])]);
+  const titleLines = wrap(title, opts.width, '', '  ');
+  const rule = '═'.repeat(Math.min(opts.width, Math.max(...titleLines.map(displayWidth))));
   const body = sections.filter((s) => s.length > 0).map((s) => s.join('\n')).join('\n\n');
-  return `${rule}\n${p.bold(title)}\n${rule}\n\n${body}\n`;
+  return `${rule}\n${titleLines.map((l) => p.bold(l)).join('\n')}\n${rule}\n\n${body}\n`;
 }
 
 export function renderEnd(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[], color = false, width = Infinity): string {
   const p = paint(color);
   const lines: string[] = [];
   if (diagnostics.length > 0) {
-    lines.push(p.bold('Capture diagnostics'), ...diagnostics.map((d) => diagnosticLine(d, p)), '');
+    lines.push(p.bold('Capture diagnostics'), ...diagnostics.flatMap((d) => diagnosticLines(d, p, width)), '');
   }
   const links = capture.linkTypes.map(linkTypeName).join(', ');
   const d = summary.diagnostics;
   lines.push(
-    `Capture: ${capture.format}, ${links || 'no link type'}, ${plural(capture.packets, 'packet')}, ${plural(capture.bytes, 'byte')}` +
-      (capture.firstTs !== null && capture.lastTs !== null ? `, ${(capture.lastTs - capture.firstTs).toFixed(6)} s` : ''),
+    ...wrap(
+      `Capture: ${capture.format}, ${links || 'no link type'}, ${plural(capture.packets, 'packet')}, ${plural(capture.bytes, 'byte')}` +
+        (capture.firstTs !== null && capture.lastTs !== null ? `, ${(capture.lastTs - capture.firstTs).toFixed(6)} s` : ''),
+      width,
+      '',
+      '         ',
+    ),
   );
   const counts = `Summary: ${plural(summary.connections, 'TCP connection')} (${websocketCounts(summary)}), ${plural(summary.frames, 'frame')}, ${plural(summary.messages, 'message')};`;
   const verdicts = `${plural(d.error, 'error')}, ${plural(d.warning, 'warning')}, ${d.info} info`;
-  lines.push(counts.length + 1 + verdicts.length <= width ? `${counts} ${verdicts}` : `${counts}\n         ${verdicts}`);
+  lines.push(...(counts.length + 1 + verdicts.length <= width ? [`${counts} ${verdicts}`] : [...wrap(counts, width, '', '         '), `         ${verdicts}`]));
   return `${lines.join('\n')}\n`;
 }

@@ -13,7 +13,8 @@ import { clip, paint, type Paint, trimEnd } from './paint.js';
 import { isControl, opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
-import { cut, lenientUtf8, sanitize } from '../util/text.js';
+import { cutWidth, displayWidth, lenientUtf8, sanitize, wrap } from '../util/text.js';
+import { noMatchLine, selectionLine } from './select.js';
 
 /** What one line of the transcript says, before it is laid out. */
 interface Entry {
@@ -45,13 +46,13 @@ function charBoundary(b: Buffer, at: number): number {
   return (b[i]! & 0xc0) === 0x80 ? at : i;
 }
 
-/** Quoted, sanitized text of at most `room` characters; `more` adds the mark of a cut. */
+/** Quoted, sanitized text of at most `room` terminal columns; `more` adds the mark of a cut. */
 function quoted(bytes: Buffer, room: number, more: boolean): string {
   const inner = Math.max(1, room - 2);
   const head = Number.isFinite(inner) ? bytes.subarray(0, inner * 4 + 8) : bytes;
   const text = sanitize(lenientUtf8(head));
   const cutMore = more || head.length < bytes.length;
-  return `"${cut(cutMore ? `${text}…` : text, inner)}"`;
+  return `"${cutWidth(cutMore ? `${text}…` : text, inner)}"`;
 }
 
 /** Text cut to `limit` bytes (on a character boundary): the bytes kept and whether any were left out. */
@@ -180,7 +181,7 @@ function messageEntry(m: Message, frames: ReadonlyMap<number, Frame>, opts: Rend
   const app = m.app;
   if (!app) return e;
   const line = `↳ ${appText(app)} (${appRole(app)})`;
-  return { ...e, below: (room) => [cut(sanitize(line), room), ...e.below(room)] };
+  return { ...e, below: (room) => [cutWidth(sanitize(line), room), ...e.below(room)] };
 }
 
 function payloadEntry(m: Message, frames: ReadonlyMap<number, Frame>, opts: RenderOptions, limit: number): Omit<Entry, 'order'> & { placed: boolean } {
@@ -211,8 +212,8 @@ function payloadEntry(m: Message, frames: ReadonlyMap<number, Frame>, opts: Rend
     const shown = json.filter((l) => l.end <= limit);
     const lastEnd = shown[shown.length - 1]?.end ?? 0;
     const below = (room: number): string[] => {
-      const lines = shown.map((l) => cut(sanitize(l.text), room));
-      if (shown.length < json.length) lines.push(cut(`… ${plural(size - lastEnd, 'more byte')} not shown`, room));
+      const lines = shown.map((l) => cutWidth(sanitize(l.text), room));
+      if (shown.length < json.length) lines.push(cutWidth(`… ${plural(size - lastEnd, 'more byte')} not shown`, room));
       return lines;
     };
     return { ...base, style: 'text', content: () => `${kind}, ${plural(size, 'byte')}`, below };
@@ -220,7 +221,7 @@ function payloadEntry(m: Message, frames: ReadonlyMap<number, Frame>, opts: Rend
   if (limit <= 0) return { ...base, style: 'text', content: () => byteCount(total), below: NOTHING };
   const { bytes, cutBytes } = limitText(m.payload, limit);
   // said only when the line has room for the text up to the cut: otherwise the width cuts it first
-  const cutNote = cutBytes ? { note: `(first ${bytes.length} of ${byteCount(total)})`, chars: Array.from(sanitize(lenientUtf8(bytes))).length + 1 } : null;
+  const cutNote = cutBytes ? { note: `(first ${bytes.length} of ${byteCount(total)})`, chars: displayWidth(sanitize(lenientUtf8(bytes))) + 1 } : null;
   return { ...base, style: 'text', content: (room) => quoted(bytes, room, cutBytes), below: NOTHING, cutNote };
 }
 
@@ -288,13 +289,16 @@ export function renderTranscript(conn: Connection, opts: RenderOptions): string 
   const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
   const limit = Number.isNaN(opts.maxPayload) ? 0 : Math.max(0, Math.floor(opts.maxPayload));
   const list = entries(conn, opts, limit);
+  const none = noMatchLine(conn, ['messages', 'frames']);
+  if (none) return `${wrap(none, width, '').join('\n')}\n`;
   if (list.length === 0) return `${clip(tellsWebSocket(conn) ? 'No WebSocket messages or frames.' : 'No WebSocket messages or frames: not a WebSocket connection.', width)}\n`;
   const time = (e: Entry): string => (e.relTs === null ? '-' : e.relTs.toFixed(6));
   const timeWidth = Math.max(...list.map((e) => time(e).length));
   const labelWidth = Math.max(...list.map((e) => e.label.length));
   // time, direction and type, then the content
   const indent = timeWidth + 2 + 5 + 2 + labelWidth + 2;
-  const lines: string[] = [];
+  const selected = selectionLine(conn, ['messages', 'frames']);
+  const lines: string[] = selected ? wrap(selected, width, '').map((l) => p.dim(l)) : [];
   for (const e of list) {
     const prefix = `${p.dim(time(e).padStart(timeWidth))}  ${e.from === 'client' ? 'C → S' : 'C ← S'}  ${styled(e, p, e.label)}${' '.repeat(labelWidth - e.label.length)}  `;
     const room = width - indent;

@@ -37,8 +37,91 @@ export function sanitize(text: string): string {
   return out;
 }
 
+/**
+ * East Asian Wide (W) and Fullwidth (F) code points (Unicode 15.1
+ * EastAsianWidth.txt, merged into ranges): a terminal gives each two columns.
+ * CJK ideographs, kana, Hangul syllables, fullwidth forms and most emoji.
+ */
+const WIDE: readonly (readonly [number, number])[] = [
+  [0x1100, 0x115f], [0x231a, 0x231b], [0x2329, 0x232a], [0x23e9, 0x23ec], [0x23f0, 0x23f0], [0x23f3, 0x23f3],
+  [0x25fd, 0x25fe], [0x2614, 0x2615], [0x2648, 0x2653], [0x267f, 0x267f], [0x2693, 0x2693], [0x26a1, 0x26a1],
+  [0x26aa, 0x26ab], [0x26bd, 0x26be], [0x26c4, 0x26c5], [0x26ce, 0x26ce], [0x26d4, 0x26d4], [0x26ea, 0x26ea],
+  [0x26f2, 0x26f3], [0x26f5, 0x26f5], [0x26fa, 0x26fa], [0x26fd, 0x26fd], [0x2705, 0x2705], [0x270a, 0x270b],
+  [0x2728, 0x2728], [0x274c, 0x274c], [0x274e, 0x274e], [0x2753, 0x2755], [0x2757, 0x2757], [0x2795, 0x2797],
+  [0x27b0, 0x27b0], [0x27bf, 0x27bf], [0x2b1b, 0x2b1c], [0x2b50, 0x2b50], [0x2b55, 0x2b55], [0x2e80, 0x2e99],
+  [0x2e9b, 0x2ef3], [0x2f00, 0x2fd5], [0x2ff0, 0x2fff], [0x3000, 0x303e], [0x3041, 0x3096], [0x3099, 0x30ff],
+  [0x3105, 0x312f], [0x3131, 0x318e], [0x3190, 0x31e3], [0x31ef, 0x321e], [0x3220, 0x3247], [0x3250, 0x4dbf],
+  [0x4e00, 0xa48c], [0xa490, 0xa4c6], [0xa960, 0xa97c], [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe10, 0xfe19],
+  [0xfe30, 0xfe52], [0xfe54, 0xfe66], [0xfe68, 0xfe6b], [0xff01, 0xff60], [0xffe0, 0xffe6], [0x16fe0, 0x16fe4],
+  [0x16ff0, 0x16ff1], [0x17000, 0x187f7], [0x18800, 0x18cd5], [0x18d00, 0x18d08], [0x1aff0, 0x1aff3], [0x1aff5, 0x1affb],
+  [0x1affd, 0x1affe], [0x1b000, 0x1b122], [0x1b132, 0x1b132], [0x1b150, 0x1b152], [0x1b155, 0x1b155], [0x1b164, 0x1b167],
+  [0x1b170, 0x1b2fb], [0x1f004, 0x1f004], [0x1f0cf, 0x1f0cf], [0x1f18e, 0x1f18e], [0x1f191, 0x1f19a], [0x1f200, 0x1f202],
+  [0x1f210, 0x1f23b], [0x1f240, 0x1f248], [0x1f250, 0x1f251], [0x1f260, 0x1f265], [0x1f300, 0x1f320], [0x1f32d, 0x1f335],
+  [0x1f337, 0x1f37c], [0x1f37e, 0x1f393], [0x1f3a0, 0x1f3ca], [0x1f3cf, 0x1f3d3], [0x1f3e0, 0x1f3f0], [0x1f3f4, 0x1f3f4],
+  [0x1f3f8, 0x1f43e], [0x1f440, 0x1f440], [0x1f442, 0x1f4fc], [0x1f4ff, 0x1f53d], [0x1f54b, 0x1f54e], [0x1f550, 0x1f567],
+  [0x1f57a, 0x1f57a], [0x1f595, 0x1f596], [0x1f5a4, 0x1f5a4], [0x1f5fb, 0x1f64f], [0x1f680, 0x1f6c5], [0x1f6cc, 0x1f6cc],
+  [0x1f6d0, 0x1f6d2], [0x1f6d5, 0x1f6d7], [0x1f6dc, 0x1f6df], [0x1f6eb, 0x1f6ec], [0x1f6f4, 0x1f6fc], [0x1f7e0, 0x1f7eb],
+  [0x1f7f0, 0x1f7f0], [0x1f90c, 0x1f93a], [0x1f93c, 0x1f945], [0x1f947, 0x1f9ff], [0x1fa70, 0x1fa7c], [0x1fa80, 0x1fa88],
+  [0x1fa90, 0x1fabd], [0x1fabf, 0x1fac5], [0x1face, 0x1fadb], [0x1fae0, 0x1fae8], [0x1faf0, 0x1faf8], [0x20000, 0x2fffd],
+  [0x30000, 0x3fffd],
+];
+
+/** Characters that take no column of their own: combining marks (Mn, Me), format characters, and C0/C1 controls. */
+const ZERO = /^[\p{Mn}\p{Me}\p{Cf}\u0000-\u001f\u007f-\u009f]$/u;
+
+function isWide(cp: number): boolean {
+  if (cp < 0x1100) return false;
+  let lo = 0;
+  let hi = WIDE.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const [a, b] = WIDE[mid]!;
+    if (cp < a) hi = mid - 1;
+    else if (cp > b) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+/** Columns one character (code point) takes in a terminal: 2 when wide, 0 for a combining mark, else 1. */
+export function charWidth(ch: string): number {
+  const cp = ch.codePointAt(0)!;
+  if (cp >= 0x20 && cp < 0x7f) return 1;
+  if (ZERO.test(ch)) return 0;
+  return isWide(cp) ? 2 : 1;
+}
+
+/** Columns a string (without escape sequences) takes in a terminal. */
+export function displayWidth(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f) n++;
+    else {
+      const cp = text.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      n += charWidth(String.fromCodePoint(cp));
+    }
+  }
+  return n;
+}
+
 /** What sanitize writes for one character: kept whole when a cut falls in it. */
 const TOKEN = /\\x[0-9a-f]{2}|\\u\{[0-9a-f]+\}|\\[nrt]|[\s\S]/gu;
+
+function cutBy(text: string, max: number, size: (token: string) => number, total: number): string {
+  if (total <= max) return text;
+  let out = '';
+  let used = 0;
+  for (const [token] of text.matchAll(TOKEN)) {
+    const n = size(token);
+    if (used + n > max - 1) break;
+    out += token;
+    used += n;
+  }
+  // the combining marks of the last character kept stay with it
+  return `${out}…`;
+}
 
 /**
  * Cuts a string to at most `max` characters (code points), marking the cut
@@ -47,21 +130,28 @@ const TOKEN = /\\x[0-9a-f]{2}|\\u\{[0-9a-f]+\}|\\[nrt]|[\s\S]/gu;
  */
 export function cut(text: string, max: number): string {
   if (text.length <= max) return text;
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  let out = '';
-  let used = 0;
-  for (const [token] of text.matchAll(TOKEN)) {
-    const n = token.length === 1 ? 1 : Array.from(token).length;
-    if (used + n > max - 1) break;
-    out += token;
-    used += n;
-  }
-  return `${out}…`;
+  return cutBy(text, max, (t) => (t.length === 1 ? 1 : Array.from(t).length), Array.from(text).length);
 }
 
-/** A short, safe preview of payload bytes: quoted text when it is UTF-8, else hex. */
-export function previewPayload(payload: Buffer, max = 32): string {
+/**
+ * Cuts a string to at most `max` terminal columns (displayWidth), marking
+ * the cut with an ellipsis (one column); a wide character that would cross
+ * the limit goes whole, and an escape sanitize wrote is never cut in the
+ * middle.
+ */
+export function cutWidth(text: string, max: number): string {
+  if (text.length <= max && !/[^\x20-\x7e]/.test(text)) return text;
+  return cutBy(text, max, displayWidth, displayWidth(text));
+}
+
+/** `text` padded with spaces to `width` columns (on the right, or the left with `start`). */
+export function padWidth(text: string, width: number, start = false): string {
+  const gap = ' '.repeat(Math.max(0, width - displayWidth(text)));
+  return start ? `${gap}${text}` : `${text}${gap}`;
+}
+
+/** A short, safe preview of payload bytes: quoted text when it is UTF-8, else hex; `max` characters, or terminal columns with `columns`. */
+export function previewPayload(payload: Buffer, max = 32, columns = false): string {
   if (payload.length === 0) return '""';
   // a cut may split a multi-byte character: drop up to 3 trailing bytes to find valid UTF-8
   const head = payload.subarray(0, max * 4);
@@ -70,7 +160,7 @@ export function previewPayload(payload: Buffer, max = 32): string {
     if (isUtf8(b) && (drop === 0 || head.length < payload.length)) {
       // escaped first, then cut: what is shown is at most `max` characters
       const text = sanitize(b.toString('utf8'));
-      const cutText = cut(text, max);
+      const cutText = columns ? cutWidth(text, max) : cut(text, max);
       const more = cutText !== text || head.length < payload.length;
       return `"${more && !cutText.endsWith('…') ? `${cutText}…` : cutText}"`;
     }
@@ -111,27 +201,79 @@ export function lenientUtf8(bytes: Buffer): string {
   return out;
 }
 
-/** A short, safe, quoted preview of bytes meant as text, valid UTF-8 or not. */
-export function previewText(payload: Buffer, max = 32): string {
+/**
+ * A short, safe, quoted preview of bytes meant as text, valid UTF-8 or not:
+ * at most `max` characters between the quotes, or `max` terminal columns
+ * with `columns`.
+ */
+export function previewText(payload: Buffer, max = 32, columns = false): string {
   const head = payload.subarray(0, max * 4);
-  // escaped first, then cut: what is shown is at most `max` characters
-  const text = cut(sanitize(lenientUtf8(head)), max);
+  // escaped first, then cut: what is shown is at most `max` characters (or columns)
+  const escaped = sanitize(lenientUtf8(head));
+  const text = columns ? cutWidth(escaped, max) : cut(escaped, max);
   const more = head.length < payload.length && !text.endsWith('…');
   return `"${more ? `${text}…` : text}"`;
 }
 
-/** Words laid out in lines of at most `width` characters: the first line starts with `indent`, the others with `rest`. */
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001b\[[0-9;]*m/g;
+
+/** Columns a line takes in a terminal, its colour codes (SGR) left out. */
+export function lineWidth(s: string): number {
+  return displayWidth(s.includes('\u001b') ? s.replace(SGR, '') : s);
+}
+
+/** A word longer than `room` columns, in pieces of at most `room` columns (never splitting a character). */
+function pieces(word: string, room: number): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let used = 0;
+  for (const ch of word) {
+    const w = charWidth(ch);
+    if (used + w > room && cur !== '') {
+      out.push(cur);
+      cur = '';
+      used = 0;
+    }
+    cur += ch;
+    used += w;
+  }
+  if (cur !== '') out.push(cur);
+  return out;
+}
+
+/**
+ * Words laid out in lines of at most `width` terminal columns: the first line
+ * starts with `indent`, the others with `rest`. A word too long for a line of
+ * its own is broken where the line ends.
+ */
 export function wrap(text: string, width: number, indent: string, rest = indent): string[] {
   const out: string[] = [];
   let line = indent;
+  let used = lineWidth(indent);
   let words = 0;
-  for (const w of text.split(' ')) {
-    if (words > 0 && line.length + 1 + w.length > width) {
+  const restWidth = lineWidth(rest);
+  for (const word of text.split(' ')) {
+    const w = lineWidth(word);
+    if (words > 0 && used + 1 + w > width) {
       out.push(line.trimEnd());
       line = rest;
+      used = restWidth;
       words = 0;
     }
-    line += words === 0 ? w : ` ${w}`;
+    // broken only where it cannot fit a line of its own (and never when it holds colour codes)
+    const parts = used + (words === 0 ? 0 : 1) + w > width && !word.includes('\u001b') ? pieces(word, Math.max(1, width - used - (words === 0 ? 0 : 1))) : [word];
+    if (parts.length > 1) {
+      const tail = pieces(parts.slice(1).join(''), Math.max(1, width - restWidth));
+      out.push(`${line}${words === 0 ? '' : ' '}${parts[0]}`.trimEnd());
+      for (const piece of tail.slice(0, -1)) out.push(`${rest}${piece}`);
+      line = `${rest}${tail[tail.length - 1]}`;
+      used = restWidth + displayWidth(tail[tail.length - 1]!);
+      words = 1;
+      continue;
+    }
+    line += words === 0 ? word : ` ${word}`;
+    used += (words === 0 ? 0 : 1) + w;
     words++;
   }
   if (words > 0) out.push(line.trimEnd());
