@@ -52,6 +52,7 @@ interface JsonFrame {
   masked: boolean;
   maskingKey: string | null;
   payloadLength: number | string;
+  headerLength: number;
   payload?: Payload;
   rsv1: boolean;
   complete: boolean;
@@ -60,7 +61,7 @@ interface JsonFrame {
 interface JsonConnection {
   id: number;
   websocket: boolean;
-  timeline: { packet: number }[];
+  timeline: { packet: number; summary: string }[];
   frames: JsonFrame[];
   messages: { index: number; frames: number[]; app: App | null }[];
   diagnostics: { severity: 'error' | 'warning' | 'info'; code: string }[];
@@ -134,9 +135,9 @@ function report(capture: string, name: string, args: string[] = []): string {
 }
 
 /** Opens a report from disk in a new page and waits until its script has drawn the views. */
-async function open(file: string): Promise<Opened> {
+async function open(file: string, width = 1400): Promise<Opened> {
   if (!browser) throw new Error(`no browser: ${CHROMIUM} is missing`);
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
   pages.push(page);
   const errors: string[] = [];
   const requests: string[] = [];
@@ -629,6 +630,111 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
     await page.emulateMedia({ media: 'screen' });
     await expect(page.locator('#controls').isVisible()).resolves.toBe(true);
     expectQuiet(o);
+  });
+
+  // ---------------------------------------------------------------- geometry
+  describe('what the page draws fits the window', () => {
+    const WIDTHS = [1280, 800];
+    const LONG_TEXT = `this is a rather long text message whose words go on and on, past the end of any column: ${'lorem ipsum dolor sit amet '.repeat(6).trim()}`;
+    const CHINESE = '你好，世界！这是一条很长的中文消息，用来测试报告中的省略号是否正确地显示在字符边界上，而不是在中间被截断。';
+    const REASON = 'the server is going down for maintenance and will be back soon; please try again in a while';
+    let made = '';
+    /** Long labels and payloads: a long text, Chinese, a 64-bit length, a packet of four frames, a long close reason, many frames. */
+    function longCapture(): string {
+      if (made) return made;
+      const conv = new Conversation().handshake().send('client', upgradeRequest()).ack('server').send('server', upgradeResponse());
+      conv.send('client', wsFrame({ opcode: 1, payload: Buffer.from(LONG_TEXT), mask: MASK }));
+      conv.send('server', wsFrame({ opcode: 1, payload: Buffer.from(CHINESE) }));
+      conv.send('server', wsFrame({ opcode: 2, payload: Buffer.alloc(200, 0xab), lengthForm: 64 }));
+      conv.send('client', wsFrame({ opcode: 2, payload: Buffer.alloc(300, 0x5a), mask: MASK }));
+      conv.send('client', Buffer.concat([1, 2, 3, 4].map((i) => wsFrame({ opcode: 1, payload: Buffer.from(i % 2 ? `one of four frames in a segment, number ${i}` : `${CHINESE.slice(0, 8)}${i}`), mask: MASK }))));
+      for (let i = 0; i < 24; i++) conv.send('client', wsFrame({ opcode: 1, payload: Buffer.from(`message number ${i} with a few words`), mask: MASK })).send('server', wsFrame({ opcode: 1, payload: Buffer.from(`reply ${i}`) }));
+      const close = Buffer.concat([Buffer.from([0x03, 0xe9]), Buffer.from(REASON)]);
+      conv.send('client', wsFrame({ opcode: 8, payload: close, mask: MASK })).send('server', wsFrame({ opcode: 8, payload: close }));
+      conv.fin('client').fin('server').ack('client');
+      made = join(dir, 'long-labels.pcap');
+      writeFileSync(made, conv.pcap());
+      return made;
+    }
+
+    /** Each ladder row's label: its own text (its tooltip apart), its tooltip, and where it ends against the ladder's visible box. */
+    const LADDER_LABELS = `(() => {
+      const wrap = document.querySelector('#ladder .ladder-wrap');
+      const box = wrap.getBoundingClientRect();
+      const left = box.left + wrap.clientLeft, right = left + wrap.clientWidth;
+      const texts = Array.from(document.querySelectorAll('#ladder-svg text'), (t) => {
+        const r = t.getBoundingClientRect();
+        return { own: Array.from(t.childNodes).filter((n) => n.nodeType === 3).map((n) => n.data).join(''), left: r.left, right: r.right };
+      });
+      const rows = Array.from(document.querySelectorAll('#ladder-svg g.row'), (g) => {
+        const t = g.querySelector('text.summary');
+        return { packet: Number(g.getAttribute('data-packet')), text: Array.from(t.childNodes).filter((n) => n.nodeType === 3).map((n) => n.data).join(''), title: t.querySelector('title')?.textContent ?? null };
+      });
+      return { left, right, texts, rows };
+    })()`;
+
+    interface LadderLabels {
+      left: number;
+      right: number;
+      texts: { own: string; left: number; right: number }[];
+      rows: { packet: number; text: string; title: string | null }[];
+    }
+    /** Saves what the page looks like, as the screenshot test does (under WSDISSECT_SCREENSHOTS when set, to look at). */
+    async function shot(page: Page, name: string): Promise<void> {
+      const path = join(process.env['WSDISSECT_SCREENSHOTS'] ?? dir, `${name}.png`);
+      const png = await page.screenshot({ path });
+      expect(png.subarray(0, 4)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    }
+
+    /** Cut between two letters or digits of a word (not between CJK characters, which have no spaces between them). */
+    const insideWord = (kept: string, rest: string): boolean => /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{Nd}]$/u.test(kept) && /^[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{Nd}]/u.test(rest);
+
+    it.each(WIDTHS)('the ladder shortens a label that does not fit, at a word or character boundary, with "…" and the whole label as its tooltip (%i px)', async (width) => {
+      const file = longCapture();
+      const conn = selectedAtLoad(exportJson(file))!;
+      const o = await open(report(file, `labels-${width}.html`), width);
+      const { page } = o;
+      const packetOf = (frame: number): number => conn.frames.find((f) => f.index === frame)!.packet;
+      // the segment of four frames is too long at any width, the long text at 800 px
+      const tooLong = (w: number): number[] => (w <= 800 ? [packetOf(4), packetOf(0)] : [packetOf(4)]);
+      const other = width === 1280 ? 800 : 1280;
+      for (const step of ['opened', `the window made ${other} px wide`]) {
+        let long = tooLong(width);
+        if (step === 'a frame selected') await page.locator('#frame-table tr[data-frame="1"]').click();
+        if (step.startsWith('the window')) {
+          await page.setViewportSize({ width: other, height: 900 });
+          long = tooLong(other);
+          // drawn again to the new width
+          await expect.poll(async () => page.evaluate(`(() => { const w = document.querySelector('#ladder .ladder-wrap'); return Math.abs(w.clientWidth - w.querySelector('svg').getBoundingClientRect().width); })()`)).toBeLessThan(1);
+        }
+        const l = (await page.evaluate(LADDER_LABELS)) as LadderLabels;
+        expect(l.rows.map((r) => r.packet)).toEqual(conn.timeline.map((e) => e.packet));
+        // nothing the ladder writes runs out of its box
+        for (const t of l.texts) {
+          expect(t.left, t.own).toBeGreaterThanOrEqual(l.left - 0.5);
+          expect(t.right, t.own).toBeLessThanOrEqual(l.right + 0.5);
+        }
+        for (const r of l.rows) {
+          const whole = shownAsText(conn.timeline.find((e) => e.packet === r.packet)!.summary);
+          expect(r.title, `packet ${r.packet}`).toBe(whole);
+          if (r.text === whole) {
+            expect(long, `packet ${r.packet} is shown whole`).not.toContain(r.packet);
+            continue;
+          }
+          expect(r.text.endsWith('…'), r.text).toBe(true);
+          const kept = r.text.slice(0, -1);
+          expect(whole.startsWith(kept), r.text).toBe(true);
+          expect(kept.length, r.text).toBeGreaterThan(10);
+          expect(insideWord(kept, whole.slice(kept.length)), `${r.text} cuts a word of ${whole}`).toBe(false);
+          expect(kept, r.text).not.toMatch(/[\s\uD800-\uDBFF]$/u);
+        }
+        const shortened = l.rows.filter((r) => r.text !== r.title).map((r) => r.packet);
+        for (const p of long) expect(shortened, step).toContain(p);
+        if (step === 'opened') await shot(page, `ladder-${width}`);
+      }
+      expectQuiet(o);
+    });
+
   });
 
   // -------------------------------------------------------------- screenshot

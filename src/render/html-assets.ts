@@ -4,6 +4,9 @@
 // a time; everything from the capture goes into the page as text
 // (textContent, attribute values), never as markup.
 
+/** The font of the sequence diagram's text: the style sheet draws it, the script measures its labels with it. */
+const LADDER_FONT = '12px ui-monospace, Menlo, Consolas, monospace';
+
 export const HTML_STYLE = String.raw`
 :root { --client: #1f6fd1; --server: #c85a00; --err: #c62828; --warn: #b26a00; --info: #2e7d9a; --line: #d0d7de; --muted: #57606a; --sel: #fff3b0; }
 * { box-sizing: border-box; }
@@ -40,7 +43,7 @@ aside#detail { position: sticky; top: calc(var(--header, 52px) + 8px); max-heigh
 .pager { display: flex; gap: 8px; align-items: center; margin: 4px 0; }
 .pager button { font: inherit; }
 .ladder-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; }
-svg.ladder text { font: 12px ui-monospace, Menlo, Consolas, monospace; fill: #1f2328; }
+svg.ladder text { font: ${LADDER_FONT}; fill: #1f2328; }
 svg.ladder .lifeline { stroke: #8c959f; stroke-width: 1.5; }
 svg.ladder .arrow { stroke-width: 1.6; }
 svg.ladder .arrow.client { stroke: var(--client); } svg.ladder .arrow.server { stroke: var(--server); }
@@ -151,6 +154,37 @@ export const HTML_SCRIPT = String.raw`
     return out;
   }
   function clip(s, n) { s = String(s); return s.length > n ? s.slice(0, n - 1) + '…' : s; }
+  /** The characters of s as a reader counts them (a letter and its accents, an emoji, are one). */
+  var segmenter = typeof Intl !== 'undefined' && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
+  function characters(s) { return segmenter ? Array.from(segmenter.segment(s), function (x) { return x.segment; }) : Array.from(s); }
+  var measurer = null;
+  function textWidth(s, font) {
+    if (!measurer) measurer = document.createElement('canvas').getContext('2d');
+    measurer.font = font;
+    return measurer.measureText(s).width;
+  }
+  /**
+   * s made to fit in width pixels of font: whole when it fits, else cut
+   * between two words (or, when the last space is far back or there is none,
+   * as in Chinese, between two characters) and ended with "…".
+   */
+  function fit(s, width, font) {
+    s = String(s);
+    if (textWidth(s, font) <= width) return s;
+    var ch = characters(s);
+    var lo = 0, hi = ch.length - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (textWidth(ch.slice(0, mid).join('') + '…', font) <= width) lo = mid; else hi = mid - 1; }
+    var cut = lo;
+    // letters of scripts that put spaces between words
+    var spaced = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{N}]/u;
+    if (cut > 0 && spaced.test(ch[cut - 1]) && spaced.test(ch[cut])) {
+      // inside a word: back to the space before it, when that keeps at least half of what fits
+      var k = cut - 1;
+      while (k > 0 && !/\s/u.test(ch[k - 1])) k--;
+      if (k > 0 && k >= cut / 2) cut = k;
+    }
+    return ch.slice(0, cut).join('').replace(/\s+$/u, '') + '…';
+  }
   function el(tag, attrs, kids) {
     var e = document.createElement(tag);
     if (attrs) for (var k in attrs) if (attrs[k] !== null && attrs[k] !== undefined) e.setAttribute(k, String(attrs[k]));
@@ -327,6 +361,9 @@ export const HTML_SCRIPT = String.raw`
 
   // ---------------------------------------------------------------- ladder
   var ROW = 22, TOPY = 36, CX = 218, SX = 388, TX = 400;
+  /** The narrowest the diagram is drawn (a narrower window scrolls it), and the font of its text. */
+  var LADDER_MIN = 600, LADDER_FONT = ${JSON.stringify(LADDER_FONT)};
+  var ladderWidth = 0;
   function renderLadder() {
     if (!ladderBox) return;
     clear(ladderBox);
@@ -338,7 +375,18 @@ export const HTML_SCRIPT = String.raw`
     if (state.ladderPage >= pages) state.ladderPage = pages - 1;
     ladderBox.appendChild(pager(state.ladderPage, tl.length, function (p) { state.ladderPage = p; renderLadder(); }, 'Packets'));
     var rows = tl.slice(state.ladderPage * PAGE, (state.ladderPage + 1) * PAGE);
-    var h = TOPY + rows.length * ROW + 10, w = 1200;
+    // as wide as its box: each label is made to fit what is left of it
+    var wrap = el('div', { class: 'ladder-wrap' });
+    ladderBox.appendChild(wrap);
+    ladderWidth = wrap.clientWidth;
+    var h = TOPY + rows.length * ROW + 10, w = Math.max(LADDER_MIN, ladderWidth);
+    /** Text made to fit in room pixels, with the whole as its tooltip when it had to be shortened. */
+    function label(attrs, s, room) {
+      var whole = shown(s), short = fit(whole, room, LADDER_FONT);
+      var t = sv('text', attrs, short);
+      if (short !== whole) t.appendChild(sv('title', null, whole));
+      return t;
+    }
     var s = sv('svg', { class: 'ladder', id: 'ladder-svg', width: w, height: h, viewBox: '0 0 ' + w + ' ' + h, role: 'img', 'aria-label': 'sequence diagram' });
     var defs = sv('defs');
     ['client', 'server'].forEach(function (side) {
@@ -356,9 +404,9 @@ export const HTML_SCRIPT = String.raw`
     }
     // each end's name over its lifeline, its address under the client's and to the right of the server's (IPv6 addresses are long)
     s.appendChild(sv('text', { x: CX, y: 12, 'text-anchor': 'middle' }, 'client'));
-    s.appendChild(sv('text', { x: CX - 6, y: 26, 'text-anchor': 'end', class: 'muted' }, clip(ep(c.client), 46)));
+    s.appendChild(label({ x: CX - 6, y: 26, 'text-anchor': 'end', class: 'muted' }, ep(c.client), CX - 6 - 4));
     s.appendChild(sv('text', { x: SX, y: 12, 'text-anchor': 'middle' }, 'server'));
-    s.appendChild(sv('text', { x: SX + 6, y: 26, class: 'muted' }, clip(ep(c.server), 60)));
+    s.appendChild(label({ x: SX + 6, y: 26, class: 'muted' }, ep(c.server), w - SX - 6 - 8));
     s.appendChild(sv('line', { class: 'lifeline', x1: CX, y1: 16, x2: CX, y2: h - 4 }));
     s.appendChild(sv('line', { class: 'lifeline', x1: SX, y1: 16, x2: SX, y2: h - 4 }));
     rows.forEach(function (e, k) {
@@ -376,14 +424,27 @@ export const HTML_SCRIPT = String.raw`
         var worst = ds.some(function (d) { return d.severity === 'error'; }) ? 'error' : ds.some(function (d) { return d.severity === 'warning'; }) ? 'warning' : 'info';
         g.appendChild(sv('circle', { class: 'mark ' + worst, cx: (CX + SX) / 2, cy: y, r: 6, 'data-diagnostics': ds.length }, sv('title', null, ds.map(function (d) { return d.severity + ' ' + d.code + ': ' + shown(d.message); }).join('\n'))));
       }
-      var t = sv('text', { x: TX, y: y + 4, class: 'summary' }, shown(clip(e.summary, 130)));
-      t.appendChild(sv('title', null, shown(e.summary)));
+      // the whole summary is the label's tooltip, shortened or not
+      var whole = shown(e.summary);
+      var t = sv('text', { x: TX, y: y + 4, class: 'summary' }, fit(whole, w - TX - 8, LADDER_FONT));
+      t.appendChild(sv('title', null, whole));
       g.appendChild(t);
       g.addEventListener('click', function () { selectPacket(e.packet); });
       s.appendChild(g);
     });
-    ladderBox.appendChild(el('div', { class: 'ladder-wrap' }, s));
+    wrap.appendChild(s);
   }
+  // a window made wider or narrower draws the diagram again, to its new width
+  var resizing = false;
+  window.addEventListener('resize', function () {
+    if (resizing) return;
+    resizing = true;
+    requestAnimationFrame(function () {
+      resizing = false;
+      var wrap = ladderBox && ladderBox.querySelector('.ladder-wrap');
+      if (wrap && wrap.clientWidth !== ladderWidth) renderLadder();
+    });
+  });
 
   // ---------------------------------------------------------------- frames
   function renderFrames() {
