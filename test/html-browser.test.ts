@@ -673,11 +673,31 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
       return { left, right, texts, rows };
     })()`;
 
+    /** The frame table's payload cells. */
+    const PAYLOAD_CELLS = `(() => {
+      const wrap = document.querySelector('#frames .table-wrap');
+      const box = wrap.getBoundingClientRect();
+      return {
+        head: Array.from(document.querySelectorAll('#frame-table thead th'), (th) => th.textContent),
+        right: box.left + wrap.clientLeft + wrap.clientWidth,
+        cells: Array.from(document.querySelectorAll('#frame-table tbody tr'), (tr) => {
+          const td = tr.lastElementChild;
+          const cs = getComputedStyle(td);
+          return { frame: Number(tr.getAttribute('data-frame')), text: td.textContent, title: td.getAttribute('title'), overflow: cs.overflowX, textOverflow: cs.textOverflow, whiteSpace: cs.whiteSpace, scrollWidth: td.scrollWidth, clientWidth: td.clientWidth, right: td.getBoundingClientRect().right, height: tr.getBoundingClientRect().height };
+        }),
+      };
+    })()`;
+
     interface LadderLabels {
       left: number;
       right: number;
       texts: { own: string; left: number; right: number }[];
       rows: { packet: number; text: string; title: string | null }[];
+    }
+    interface PayloadCells {
+      head: string[];
+      right: number;
+      cells: { frame: number; text: string; title: string | null; overflow: string; textOverflow: string; whiteSpace: string; scrollWidth: number; clientWidth: number; right: number; height: number }[];
     }
     /** Saves what the page looks like, as the screenshot test does (under WSDISSECT_SCREENSHOTS when set, to look at). */
     async function shot(page: Page, name: string): Promise<void> {
@@ -732,6 +752,38 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
         for (const p of long) expect(shortened, step).toContain(p);
         if (step === 'opened') await shot(page, `ladder-${width}`);
       }
+      expectQuiet(o);
+    });
+
+    it.each(WIDTHS)('the frame table\'s payload column holds the payload only, on one line, with an ellipsis when it does not fit (%i px)', async (width) => {
+      const file = longCapture();
+      const conn = selectedAtLoad(exportJson(file))!;
+      const o = await open(report(file, `payloads-${width}.html`), width);
+      const { page } = o;
+      const t = (await page.evaluate(PAYLOAD_CELLS)) as PayloadCells;
+      expect(t.head[t.head.length - 1]).toBe('Payload');
+      expect(t.cells.map((c) => c.frame)).toEqual(conn.frames.map((f) => f.index));
+      const heights = t.cells.map((c) => c.height);
+      expect(Math.max(...heights) - Math.min(...heights), 'every row one line high').toBeLessThan(1);
+      for (const c of t.cells) {
+        // FIN, RSV, MASK and the length have their own columns
+        expect(c.text, `frame ${c.frame}`).not.toMatch(/FIN|RSV|MASK|\bbytes\b/);
+        expect([c.overflow, c.textOverflow, c.whiteSpace], `frame ${c.frame}`).toEqual(['hidden', 'ellipsis', 'nowrap']);
+        expect(c.right, `frame ${c.frame}: the cell ends inside the table's box`).toBeLessThanOrEqual(t.right + 0.5);
+      }
+      const cell = (i: number): PayloadCells['cells'][number] => t.cells.find((c) => c.frame === i)!;
+      // the long text: its start, cut by the ellipsis, the whole in the tooltip
+      expect(cell(0).text).toBe(LONG_TEXT);
+      expect(cell(0).title).toBe(LONG_TEXT);
+      expect(cell(0).scrollWidth).toBeGreaterThan(cell(0).clientWidth);
+      expect(cell(1).text).toBe(CHINESE);
+      expect(cell(2).text).toMatch(/^ab ab ab ab /);
+      expect(cell(3).text).toMatch(/^5a 5a 5a 5a /); // unmasked
+      expect(cell(6).text).toBe('one of four frames in a segment, number 3');
+      expect(cell(7).text).toBe(`${CHINESE.slice(0, 8)}4`);
+      const close = conn.frames.find((f) => f.opcode === 8)!;
+      expect(cell(close.index).text).toBe(`1001 Going Away "${REASON}"`);
+      await shot(page, `payloads-${width}`);
       expectQuiet(o);
     });
 

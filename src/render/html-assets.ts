@@ -37,9 +37,13 @@ tr.sel, tr.sel:hover { background: var(--sel); }
 .layout.with-detail { grid-template-columns: minmax(0, 1fr) minmax(420px, 1fr); }
 .layout aside#detail { display: none; } .layout.with-detail aside#detail { display: block; }
 aside#detail button.close { float: right; font: inherit; }
-#frame-table td:last-child { min-width: 300px; }
 .table-wrap { overflow-x: auto; max-width: 100%; }
 aside#detail { position: sticky; top: calc(var(--header, 52px) + 8px); max-height: calc(100vh - var(--header, 52px) - 16px); overflow: auto; border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; background: #fcfcfd; }
+#frame-table { width: 100%; min-width: 720px; }
+#frame-table th, #frame-table td { white-space: nowrap; }
+/* the payload takes the room the other columns leave, on one line, ellipsised */
+#frame-table td.payload { width: 100%; max-width: 0; overflow: hidden; text-overflow: ellipsis; }
+#frame-table td.payload .note { color: var(--muted); font-style: italic; }
 .pager { display: flex; gap: 8px; align-items: center; margin: 4px 0; }
 .pager button { font: inherit; }
 .ladder-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; }
@@ -87,7 +91,6 @@ a.pkt { cursor: pointer; color: #0969da; text-decoration: underline; }
   body { font-size: 11px; }
   .ladder-wrap, .table-wrap { overflow: visible; border: 0; }
   svg.ladder, svg.plot { width: 100%; height: auto; }
-  #frame-table td:last-child { min-width: 0; }
   table { max-width: 100%; }
 }
 `;
@@ -456,20 +459,56 @@ export const HTML_SCRIPT = String.raw`
     var pages = Math.max(1, Math.ceil(list.length / PAGE));
     if (state.framePage >= pages) state.framePage = pages - 1;
     framesBox.appendChild(pager(state.framePage, list.length, function (p) { state.framePage = p; renderFrames(); }, 'Frames'));
-    var head = el('tr', null, ['#', 'Pkt', 'Time', 'From', 'FIN', 'RSV', 'Opcode', 'MASK', 'Length', 'Masking key', 'Payload or meaning'].map(function (x) { return el('th', null, x); }));
+    var head = el('tr', null, ['#', 'Pkt', 'Time', 'From', 'FIN', 'RSV', 'Opcode', 'MASK', 'Length', 'Masking key', 'Payload'].map(function (x) { return el('th', null, x); }));
     var body = el('tbody');
+    var messages = {};
+    c.messages.forEach(function (m) { messages[m.index] = m; });
     list.slice(state.framePage * PAGE, (state.framePage + 1) * PAGE).forEach(function (f) {
+      var pv = preview(f, f.message === null ? null : messages[f.message]);
       var tr = el('tr', { class: 'clickable' + (state.frame === f.index ? ' sel' : ''), 'data-frame': f.index }, [
         el('td', { class: 'num' }, f.index), el('td', { class: 'num' }, f.packet), el('td', { class: 'num' }, secs(f.relTs)),
         el('td', { class: 'from-' + f.from }, f.from), el('td', null, f.fin ? '1' : '0'), el('td', { class: 'mono' }, (f.rsv1 ? 1 : 0) + '' + (f.rsv2 ? 1 : 0) + (f.rsv3 ? 1 : 0)),
         el('td', null, '0x' + f.opcode.toString(16) + ' ' + opName(f.opcode)), el('td', null, f.masked ? '1' : '0'), el('td', { class: 'num' }, f.payloadLength),
-        el('td', { class: 'mono' }, f.maskingKey || '-'), el('td', { class: 'mono' }, shown(clip(f.summary, 90))),
+        el('td', { class: 'mono' }, f.maskingKey || '-'), el('td', { class: 'mono payload', title: pv.text || null }, [pv.note ? el('span', { class: 'note' }, pv.note + ' ') : null, pv.text]),
       ]);
       tr.onclick = function () { selectFrame(f.index); };
       body.appendChild(tr);
     });
     framesBox.appendChild(el('div', { class: 'table-wrap' }, el('table', { id: 'frame-table' }, [el('thead', null, head), body])));
     if (!c.frames.length) framesBox.appendChild(el('p', { class: 'muted' }, c.websocket ? 'No WebSocket frame.' : c.handshake ? 'No WebSocket frame: ' + c.kind + '.' : 'Not a WebSocket connection.'));
+  }
+
+  /**
+   * What a frame carries, for its row: the payload as text (on one line,
+   * newlines and tabs as \n and \t) or as hex, a Close's code and reason,
+   * and, for a compressed message, its inflated payload on its last frame.
+   * The cell cuts it to its width; the first PREVIEW characters are kept.
+   */
+  var PREVIEW = 300;
+  function preview(f, msg) {
+    if (f.opcode === 8) {
+      if (f.close && f.close.code !== null) return { text: shown(f.close.code + (f.closeName ? ' ' + f.closeName : '') + (f.close.reason ? ' "' + oneLine(f.close.reason) + '"' : '')) };
+      return { text: f.closeBody ? hexStart({ base64: f.closeBody }) : '' };
+    }
+    if (msg && msg.compressed) {
+      var last = msg.frames[msg.frames.length - 1] === f.index;
+      if (last && msg.inflatedLength !== null && msg.payload) return { note: 'inflated', text: payloadStart(msg.payload) };
+      return { note: 'compressed', text: f.payload ? hexStart(f.payload) : '' };
+    }
+    if (!f.payload) return { note: String(f.payloadLength) !== '0' ? '(left out)' : null, text: '' };
+    return { text: payloadStart(f.payload) };
+  }
+  function oneLine(s) {
+    var ch = characters(String(s).slice(0, PREVIEW * 4)), more = ch.length > PREVIEW || String(s).length > PREVIEW * 4;
+    return shown(ch.slice(0, PREVIEW).join('')).replace(/\n/g, '\\n').replace(/\t/g, '\\t') + (more ? '…' : '');
+  }
+  function payloadStart(p) { return p.text !== undefined ? oneLine(p.text) + (p.truncated ? '…' : '') : hexStart(p); }
+  /** The first bytes in hex (decoding only the start of a large payload). */
+  function hexStart(p) {
+    var n = 48, b = bytesOf({ base64: p.base64.slice(0, n / 3 * 4) });
+    var total = p.base64.length / 4 * 3 - (/==$/.test(p.base64) ? 2 : /=$/.test(p.base64) ? 1 : 0);
+    var more = p.truncated || total > n;
+    return Array.prototype.map.call(b.slice(0, n), hx).join(' ') + (more ? ' …' : '');
   }
 
   // ---------------------------------------------------------------- detail
