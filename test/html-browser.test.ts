@@ -718,7 +718,7 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
       // the segment of four frames is too long at any width, the long text at 800 px
       const tooLong = (w: number): number[] => (w <= 800 ? [packetOf(4), packetOf(0)] : [packetOf(4)]);
       const other = width === 1280 ? 800 : 1280;
-      for (const step of ['opened', `the window made ${other} px wide`]) {
+      for (const step of ['opened', 'a frame selected', `the window made ${other} px wide`]) {
         let long = tooLong(width);
         if (step === 'a frame selected') await page.locator('#frame-table tr[data-frame="1"]').click();
         if (step.startsWith('the window')) {
@@ -784,6 +784,42 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
       const close = conn.frames.find((f) => f.opcode === 8)!;
       expect(cell(close.index).text).toBe(`1001 Going Away "${REASON}"`);
       await shot(page, `payloads-${width}`);
+      expectQuiet(o);
+    });
+
+    it.each(WIDTHS)('selecting a frame leaves the frame table and the ladder as wide as they were, and the selected row in sight (%i px)', async (width) => {
+      const file = longCapture();
+      const o = await open(report(file, `select-${width}.html`), width);
+      const { page } = o;
+      const table = page.locator('#frame-table');
+      const ladder = page.locator('#ladder .ladder-wrap');
+      const before = { table: (await table.boundingBox())!, ladder: (await ladder.boundingBox())! };
+      const inSight = async (): Promise<void> => {
+        const row = (await page.locator('#frame-table tr.sel').boundingBox())!;
+        const header = (await page.locator('header.top').boundingBox())!;
+        const detail = (await page.locator('#detail').boundingBox())!;
+        expect(row.y).toBeGreaterThanOrEqual(header.y + header.height - 0.5);
+        expect(row.y + row.height).toBeLessThanOrEqual(detail.y + 0.5);
+      };
+      for (const go of [() => page.locator('#frame-table tr[data-frame="30"]').click(), () => page.keyboard.press('j'), () => page.locator('#ladder-svg g.row').nth(8).click()]) {
+        await go();
+        await expect(page.locator('#detail').isVisible()).resolves.toBe(true);
+        const after = { table: (await table.boundingBox())!, ladder: (await ladder.boundingBox())! };
+        expect(after.table.width).toBeCloseTo(before.table.width, 1);
+        expect(after.table.x).toBeCloseTo(before.table.x, 1);
+        expect(after.ladder.width).toBeCloseTo(before.ladder.width, 1);
+        await inSight();
+      }
+      await shot(page, `selected-${width}`);
+      // closed by its button, or with Escape
+      await page.locator('#detail button.close').click();
+      await expect(page.locator('#detail').isVisible()).resolves.toBe(false);
+      expect((await table.boundingBox())!.width).toBeCloseTo(before.table.width, 1);
+      await page.locator('#frame-table tr[data-frame="3"]').click();
+      await expect(page.locator('#detail').isVisible()).resolves.toBe(true);
+      await page.keyboard.press('Escape');
+      await expect(page.locator('#detail').isVisible()).resolves.toBe(false);
+      await expect(page.locator('#frame-table tr.sel').count()).resolves.toBe(0);
       expectQuiet(o);
     });
 

@@ -33,12 +33,17 @@ tr.sel, tr.sel:hover { background: var(--sel); }
 .badge.error { background: var(--err); } .badge.warning { background: var(--warn); } .badge.info { background: var(--info); }
 .from-client { color: var(--client); } .from-server { color: var(--server); }
 .muted { color: var(--muted); }
-.layout { display: grid; grid-template-columns: minmax(0, 1fr); gap: 16px; align-items: start; }
-.layout.with-detail { grid-template-columns: minmax(0, 1fr) minmax(420px, 1fr); }
-.layout aside#detail { display: none; } .layout.with-detail aside#detail { display: block; }
-aside#detail button.close { float: right; font: inherit; }
+/* the details pane is docked at the bottom of the window, as Wireshark's is under its packet list: opening it leaves the views above as wide as they were */
+aside#detail { display: none; position: fixed; left: 0; right: 0; bottom: 0; z-index: 4; height: var(--detail-h, 45vh); overflow: auto; border-top: 1px solid #8c959f; box-shadow: 0 -2px 8px rgba(31, 35, 40, 0.12); padding: 0 16px 12px; background: #fcfcfd; }
+.layout.with-detail aside#detail { display: block; }
+body.detail-open main { padding-bottom: calc(var(--detail-h, 45vh) + 24px); }
+aside#detail .grip { position: sticky; top: 0; z-index: 1; height: 9px; margin: 0 -16px 4px; cursor: ns-resize; background: linear-gradient(#8c959f, #8c959f) center / 36px 3px no-repeat, #eaeef2; touch-action: none; }
+aside#detail button.close { position: sticky; top: 12px; float: right; z-index: 1; font: inherit; }
+@media (min-width: 1360px) {
+  /* wide: the header and its fields beside the payload, like Wireshark's details and bytes panes */
+  aside#detail .detail-cols { display: grid; grid-template-columns: 660px minmax(0, 1fr); gap: 0 24px; align-items: start; }
+}
 .table-wrap { overflow-x: auto; max-width: 100%; }
-aside#detail { position: sticky; top: calc(var(--header, 52px) + 8px); max-height: calc(100vh - var(--header, 52px) - 16px); overflow: auto; border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; background: #fcfcfd; }
 #frame-table { width: 100%; min-width: 720px; }
 #frame-table th, #frame-table td { white-space: nowrap; }
 /* the payload takes the room the other columns leave, on one line, ellipsised */
@@ -83,9 +88,10 @@ a.pkt { cursor: pointer; color: #0969da; text-decoration: underline; }
 @media print {
   header.top .controls, .pager button, .help, aside#detail button.close { display: none !important; }
   header.top { position: static; }
-  .layout, .layout.with-detail { display: block; }
-  aside#detail button.close { display: none; }
-  aside#detail { position: static; max-height: none; overflow: visible; border: 0; padding: 0; }
+  aside#detail button.close, aside#detail .grip { display: none; }
+  aside#detail { position: static; height: auto; overflow: visible; border: 0; box-shadow: none; padding: 0; }
+  body.detail-open main { padding-bottom: 0; }
+  aside#detail .detail-cols { display: block; }
   pre.payload { max-height: none; }
   section, tr { break-inside: avoid; }
   body { font-size: 11px; }
@@ -338,6 +344,7 @@ export const HTML_SCRIPT = String.raw`
     var left = el('div', { class: 'left' });
     detail = el('aside', { id: 'detail' }, el('p', { class: 'muted' }, 'Click a packet in the ladder or a frame in the table to see its details.'));
     layoutBox = el('div', { class: 'layout', id: 'layout' }, [left, detail]);
+    document.body.classList.remove('detail-open');
     connSec.appendChild(layoutBox);
     ladderBox = el('section', { id: 'ladder' });
     framesBox = el('section', { id: 'frames' });
@@ -607,13 +614,36 @@ export const HTML_SCRIPT = String.raw`
     return li;
   }
 
-  /** The detail pane, emptied and shown beside the diagram, with a button that closes it. */
+  /**
+   * The details pane, emptied and shown docked at the bottom of the window,
+   * with a grip that makes it taller or shorter and a button that closes it.
+   */
   function openDetail() {
     clear(detail);
     layoutBox.classList.add('with-detail');
+    document.body.classList.add('detail-open');
+    var grip = el('div', { class: 'grip', title: 'drag to make the details taller or shorter', role: 'separator', 'aria-orientation': 'horizontal' });
+    grip.addEventListener('pointerdown', function (ev) {
+      grip.setPointerCapture(ev.pointerId);
+      function move(e) {
+        var height = Math.max(120, Math.min(window.innerHeight - top.offsetHeight - 60, window.innerHeight - e.clientY));
+        document.documentElement.style.setProperty('--detail-h', height + 'px');
+      }
+      function up() { grip.removeEventListener('pointermove', move); grip.removeEventListener('pointerup', up); }
+      grip.addEventListener('pointermove', move);
+      grip.addEventListener('pointerup', up);
+      ev.preventDefault();
+    });
+    detail.appendChild(grip);
     var close = el('button', { type: 'button', class: 'close', 'aria-label': 'close the details' }, '×');
-    close.onclick = function () { layoutBox.classList.remove('with-detail'); state.frame = null; state.packet = null; renderLadder(); renderFrames(); };
+    close.onclick = closeDetail;
     detail.appendChild(close);
+  }
+  function closeDetail() {
+    layoutBox.classList.remove('with-detail');
+    document.body.classList.remove('detail-open');
+    state.frame = null; state.packet = null;
+    renderLadder(); renderFrames();
   }
 
   function renderFrameDetail(index) {
@@ -623,7 +653,10 @@ export const HTML_SCRIPT = String.raw`
     openDetail();
     detail.appendChild(el('h3', { id: 'detail-title' }, 'Frame ' + f.index + ' — packet ' + f.packet + ', ' + (f.from === 'client' ? 'client → server' : 'server → client')));
     detail.appendChild(el('p', { class: 'mono', id: 'detail-summary' }, shown(f.summary)));
-    detail.appendChild(bitDiagram(f));
+    // the header (its bits, its fields) and what it carries: side by side in a wide window
+    var head = el('div', { class: 'detail-head' }), data = el('div', { class: 'detail-data' });
+    detail.appendChild(el('div', { class: 'detail-cols' }, [head, data]));
+    head.appendChild(bitDiagram(f));
     var msg = f.message === null ? null : c.messages.find(function (m) { return m.index === f.message; });
     var kv = [
       ['Time', secs(f.relTs) + ' s (' + isoTime(f.ts) + ')'],
@@ -637,32 +670,32 @@ export const HTML_SCRIPT = String.raw`
     if (!f.complete) kv.push(['Incomplete', f.missingBytes > 0 ? f.missingBytes + ' bytes never captured (capture loss)' : 'the capture ended before the frame did']);
     if (f.close) kv.push(['Close', (f.close.code === null ? (f.closeBody && f.closeBody.length === 4 ? 'a 1-byte body, no status code' : 'no status code') : f.close.code + ' ' + (f.closeName || '')) + (f.close.reason ? ', reason "' + shown(f.close.reason) + '"' : '')]);
     if (f.answers) kv.push(['Answers', 'the ping in packet ' + f.answers.packet + ', round trip ' + (f.answers.rtt * 1000).toFixed(3) + ' ms']);
-    detail.appendChild(el('dl', { class: 'kv', id: 'frame-fields' }, kv.reduce(function (a, r) { a.push(el('dt', null, r[0]), el('dd', null, r[1])); return a; }, [])));
+    head.appendChild(el('dl', { class: 'kv', id: 'frame-fields' }, kv.reduce(function (a, r) { a.push(el('dt', null, r[0]), el('dd', null, r[1])); return a; }, [])));
     var compressed = msg && msg.compressed;
     // a Close frame's body is kept apart from the payloads (its code and reason are fields)
     var payload = f.opcode === 8 && f.closeBody !== undefined ? { base64: f.closeBody } : f.payload;
     var bytes = bytesOf(payload);
     var lost = !f.complete && f.missingBytes > 0 ? 'Bytes the capture lost are shown as 00 (unmasked): they are not what was sent.' : null;
     if (f.masked && f.maskingKey && bytes.length && !lost) {
-      detail.appendChild(el('h3', null, 'Masking (RFC 6455 §5.3)'));
-      detail.appendChild(maskTable(f, bytes));
+      data.appendChild(el('h3', null, 'Masking (RFC 6455 §5.3)'));
+      data.appendChild(el('div', { class: 'table-wrap' }, maskTable(f, bytes)));
     }
-    detail.appendChild(el('h3', null, 'Payload' + (compressed ? ' (compressed, as on the wire)' : '')));
+    data.appendChild(el('h3', null, 'Payload' + (compressed ? ' (compressed, as on the wire)' : '')));
     var textual = f.opcode === 1 || f.opcode === 9 || f.opcode === 10 || (f.opcode === 0 && msg && msg.type === 'text');
-    detail.appendChild(payloadView(payload, f.payloadLength, textual && !compressed, 'frame-payload', lost));
+    data.appendChild(payloadView(payload, f.payloadLength, textual && !compressed, 'frame-payload', lost));
     if (msg) {
-      detail.appendChild(el('h3', null, 'Message ' + msg.index));
-      detail.appendChild(el('p', null, msg.type + ', ' + plural(msg.frames.length, 'frame') + ' (' + msg.frames.join(', ') + '), ' + msg.length + ' bytes on the wire' + (msg.compressed ? (msg.inflatedLength !== null ? ', inflated to ' + msg.inflatedLength + ' bytes' : ', not inflated') : '') + (msg.complete ? '' : ', incomplete')));
+      data.appendChild(el('h3', null, 'Message ' + msg.index));
+      data.appendChild(el('p', null, msg.type + ', ' + plural(msg.frames.length, 'frame') + ' (' + msg.frames.join(', ') + '), ' + msg.length + ' bytes on the wire' + (msg.compressed ? (msg.inflatedLength !== null ? ', inflated to ' + msg.inflatedLength + ' bytes' : ', not inflated') : '') + (msg.complete ? '' : ', incomplete')));
       if (msg.app) {
-        detail.appendChild(el('p', { id: 'app-summary', class: msg.app.user ? 'app-user' : 'app-framework' }, shown(appLine(msg.app)) + (msg.app.user ? ' (application data)' : ' (framework)')));
-        detail.appendChild(el('pre', { class: 'payload', id: 'app-fields' }, shown(JSON.stringify(msg.app.fields, null, 2))));
+        data.appendChild(el('p', { id: 'app-summary', class: msg.app.user ? 'app-user' : 'app-framework' }, shown(appLine(msg.app)) + (msg.app.user ? ' (application data)' : ' (framework)')));
+        data.appendChild(el('pre', { class: 'payload', id: 'app-fields' }, shown(JSON.stringify(msg.app.fields, null, 2))));
       }
-      if (msg.frames[msg.frames.length - 1] === f.index) detail.appendChild(payloadView(msg.payload, msg.inflatedLength !== null ? msg.inflatedLength : msg.length, msg.type === 'text' && (!msg.compressed || msg.inflatedLength !== null), 'message-payload', msg.complete ? null : 'The message is incomplete.'));
+      if (msg.frames[msg.frames.length - 1] === f.index) data.appendChild(payloadView(msg.payload, msg.inflatedLength !== null ? msg.inflatedLength : msg.length, msg.type === 'text' && (!msg.compressed || msg.inflatedLength !== null), 'message-payload', msg.complete ? null : 'The message is incomplete.'));
     }
     var ds = c.diagnostics.filter(function (d) { return (d.frame === f.index || (d.frame === null && d.packet === f.packet)) && severityOn(d); });
     if (ds.length) {
-      detail.appendChild(el('h3', null, 'Diagnostics'));
-      detail.appendChild(el('ul', null, ds.map(function (d) { return diagItem(d, selectPacket); })));
+      data.appendChild(el('h3', null, 'Diagnostics'));
+      data.appendChild(el('ul', null, ds.map(function (d) { return diagItem(d, selectPacket); })));
     }
   }
 
@@ -844,11 +877,13 @@ export const HTML_SCRIPT = String.raw`
     scrollToSelected();
   }
   function scrollToSelected() {
-    // scrolled to only when out of sight (below the sticky header): a scroll forces a layout
+    // scrolled to only when out of sight: a scroll forces a layout
     var row = document.querySelector('#frame-table tr.sel');
     if (!row) return;
     var r = row.getBoundingClientRect();
-    if (r.top < top.offsetHeight || r.bottom > window.innerHeight) row.scrollIntoView({ block: 'center' });
+    // in sight: between the sticky header and the details pane, in the middle of that when it was not
+    var above = top.offsetHeight, below = layoutBox.classList.contains('with-detail') ? detail.getBoundingClientRect().top : window.innerHeight;
+    if (r.top < above || r.bottom > below) window.scrollBy(0, r.top + r.height / 2 - (above + below) / 2);
   }
   function selectConn(i) {
     state.conn = i; state.frame = null; state.packet = null; state.ladderPage = 0; state.framePage = 0;
@@ -878,6 +913,7 @@ export const HTML_SCRIPT = String.raw`
     var arrows = state.frame !== null;
     if (ev.key === 'j' || (arrows && ev.key === 'ArrowDown')) { step(1); ev.preventDefault(); }
     else if (ev.key === 'k' || (arrows && ev.key === 'ArrowUp')) { step(-1); ev.preventDefault(); }
+    else if (ev.key === 'Escape' && layoutBox && layoutBox.classList.contains('with-detail')) closeDetail();
     else if (ev.key === 'n' && state.conn < conns.length - 1) selectConn(state.conn + 1);
     else if (ev.key === 'p' && state.conn > 0) selectConn(state.conn - 1);
   });
