@@ -258,10 +258,12 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
       // the bit diagram's first row: FIN, RSV1-3, opcode, MASK, payload len (RFC 6455 §5.2)
       const bits = page.locator('#bit-diagram');
       await expect(bits.count()).resolves.toBe(1);
+      // (one cell a bit, under each field's name)
       const values = await bits.locator('tr').nth(1).locator('td').allTextContents();
       const labels = await bits.locator('tr').nth(2).locator('td').allTextContents();
       expect(labels.slice(0, 7)).toEqual(['FIN', 'RSV1', 'RSV2', 'RSV3', 'opcode 0x1 text', 'MASK', `payload len ${hello.length}`]);
-      expect(values.slice(0, 7)).toEqual(['1', '0', '0', '0', '0 0 0 1', '1', hello.length.toString(2).padStart(7, '0').split('').join(' ')]);
+      expect(await bits.locator('tr').nth(2).locator('td').evaluateAll((tds) => tds.slice(0, 7).map((td) => Number(td.getAttribute('colspan') ?? 1)))).toEqual([1, 1, 1, 1, 4, 1, 7]);
+      expect(values.slice(0, 16).join('')).toBe(`1000${'0001'}1${hello.length.toString(2).padStart(7, '0')}`);
 
       // the masking table: wire bytes XOR key = unmasked bytes = the text; wire bytes as captured
       const rows = page.locator('#mask-table tr').filter({ has: page.locator('td') });
@@ -688,6 +690,38 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
       };
     })()`;
 
+    /** The bit diagram: the ruler's cells and, for each row of bits, where each bit's character is drawn. */
+    const BIT_ROWS = `(() => {
+      const t = document.querySelector('#bit-diagram');
+      const center = (r) => r.left + r.width / 2;
+      const charRect = (n, i) => { const range = document.createRange(); range.setStart(n, i); range.setEnd(n, i + 1); return range.getBoundingClientRect(); };
+      const ruler = Array.from(t.querySelector('tr').children, (th) => {
+        const n = th.firstChild;
+        // a tick's number: the middle of its digits
+        const tick = n && n.nodeType === 3 && n.data.length ? (charRect(n, 0).left + charRect(n, n.data.length - 1).right) / 2 : null;
+        return { text: th.textContent, center: center(th.getBoundingClientRect()), tick };
+      });
+      const rows = [];
+      for (const tr of Array.from(t.querySelectorAll('tr'))) {
+        const cells = Array.from(tr.querySelectorAll('td.mono'));
+        if (!cells.length) continue;
+        const bits = [];
+        for (const td of cells) {
+          const walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+          for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+            for (let i = 0; i < n.data.length; i++) {
+              if (/\\s/.test(n.data[i])) continue;
+              const r = charRect(n, i);
+              bits.push({ bit: n.data[i], x: center(r), top: r.top });
+            }
+          }
+        }
+        rows.push(bits);
+      }
+      const wrap = t.parentElement;
+      return { ruler, rows, wrapOverflow: getComputedStyle(wrap).overflowX };
+    })()`;
+
     interface LadderLabels {
       left: number;
       right: number;
@@ -699,6 +733,12 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
       right: number;
       cells: { frame: number; text: string; title: string | null; overflow: string; textOverflow: string; whiteSpace: string; scrollWidth: number; clientWidth: number; right: number; height: number }[];
     }
+    interface BitRows {
+      ruler: { text: string; center: number; tick: number | null }[];
+      rows: { bit: string; x: number; top: number }[][];
+      wrapOverflow: string;
+    }
+
     /** Saves what the page looks like, as the screenshot test does (under WSDISSECT_SCREENSHOTS when set, to look at). */
     async function shot(page: Page, name: string): Promise<void> {
       const path = join(process.env['WSDISSECT_SCREENSHOTS'] ?? dir, `${name}.png`);
@@ -823,6 +863,41 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
       expectQuiet(o);
     });
 
+    it.each([...WIDTHS, 600])('the bit diagram keeps each 32-bit row on one line, under a ruler whose ticks stand over bits 0, 8, 16 and 24 (%i px)', async (width) => {
+      const large = selectedAtLoad(exportJson('captures/ws_large_binary.pcap'))!;
+      const cases: [string, JsonFrame[]][] = [
+        // 64-bit and 16-bit lengths, masked and not
+        ['captures/ws_large_binary.pcap', [large.frames.find((f) => f.payloadLength === 100000)!, large.frames.find((f) => f.masked && Number(f.payloadLength) >= 126)!]],
+        // a 7-bit length, masked; a 64-bit one for 200 bytes
+        [longCapture(), selectedAtLoad(exportJson(longCapture()))!.frames.slice(0, 3)],
+      ];
+      for (const [file, frames] of cases) {
+        const o = await open(report(file, `bits-${width}.html`), width);
+        const { page } = o;
+        for (const f of frames) {
+          await page.locator(`#frame-table tr[data-frame="${f.index}"]`).click();
+          const b = (await page.evaluate(BIT_ROWS)) as BitRows;
+          expect(b.ruler).toHaveLength(32);
+          expect([0, 8, 16, 24].map((i) => b.ruler[i]!.text)).toEqual(['0', '8', '16', '24']);
+          const full = b.rows.filter((r) => r.length === 32);
+          expect(full.length, `frame ${f.index}`).toBeGreaterThanOrEqual(f.masked ? 1 : 0);
+          // the header's bits, all of them: 16, the extended length's 16 or 64, the key's 32
+          expect(b.rows.flat().length, `frame ${f.index}`).toBe(f.headerLength * 8);
+          for (const [k, row] of b.rows.entries()) {
+            expect(row.length, `row ${k} of frame ${f.index}`).toBeLessThanOrEqual(32);
+            // one line: every bit at the height of the first
+            for (const bit of row) expect(bit.top, `row ${k} of frame ${f.index}`).toBeCloseTo(row[0]!.top, 0);
+            // each bit under its column of the ruler, and the ruler's numbers over bits 0, 8, 16 and 24
+            for (const [i, bit] of row.entries()) expect(Math.abs(bit.x - b.ruler[i]!.center), `bit ${i} of row ${k}, frame ${f.index}`).toBeLessThan(1.5);
+            for (const i of [0, 8, 16, 24]) if (row[i]) expect(Math.abs(b.ruler[i]!.tick! - row[i]!.x), `tick ${i}, row ${k} of frame ${f.index}`).toBeLessThan(1.5);
+          }
+          // too narrow a pane scrolls the diagram rather than wrapping it
+          expect(b.wrapOverflow).toBe('auto');
+        }
+        await shot(page, `bits-${width}-${file === longCapture() ? 'long' : 'large'}`);
+        expectQuiet(o);
+      }
+    });
   });
 
   // -------------------------------------------------------------- screenshot

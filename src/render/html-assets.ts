@@ -65,10 +65,18 @@ svg.ladder .phase-label { fill: var(--muted); font-style: italic; }
 .phase-tcp-teardown { fill: #f2f2f2; background: #f2f2f2; } .phase-other { fill: #fafafa; background: #fafafa; }
 .legend span { display: inline-block; padding: 0 6px; margin-right: 6px; border: 1px solid var(--line); }
 svg .mark.error { fill: var(--err); } svg .mark.warning { fill: var(--warn); } svg .mark.info { fill: var(--info); }
-table.bits { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 11px; margin: 6px 0; }
-table.bits td { text-align: center; padding: 1px 2px; min-width: 14px; }
-table.bits td.field { background: #f6f8fa; }
-table.bits th { font-weight: 400; color: var(--muted); padding: 0 2px; }
+/* the RFC 6455 §5.2 diagram: 32 columns of one width, one bit a cell, so a row never wraps and the ruler stands over its bits */
+.bits-wrap { overflow-x: auto; max-width: 100%; margin: 6px 0; }
+table.bits { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 11px; table-layout: fixed; width: 641px; }
+table.bits col { width: 20px; }
+table.bits th, table.bits td { text-align: center; padding: 1px 0; overflow: hidden; }
+table.bits td.bit { white-space: nowrap; border-left-color: #eaeef2; border-right-color: #eaeef2; }
+table.bits td.bit.start { border-left-color: #8c959f; }
+table.bits td.field { background: #f6f8fa; padding: 1px 3px; word-break: break-word; font-size: 10.5px; }
+/* a 1- or 2-bit field's name stands upright, letter under letter, as in the RFC */
+table.bits td.field.upright { writing-mode: vertical-lr; text-orientation: upright; padding: 3px 0; letter-spacing: -1px; }
+table.bits th { font-weight: 400; color: var(--muted); padding: 0; border: 0; border-bottom: 1px solid var(--line); white-space: nowrap; overflow: visible; }
+table.bits th.byte { border-left: 1px solid #8c959f; }
 pre.payload.hex { white-space: pre; overflow-x: auto; }
 #frame-table tr, #connection, h2, h3 { scroll-margin-top: calc(var(--header, 52px) + 8px); }
 pre.payload { white-space: pre-wrap; word-break: break-all; background: #f6f8fa; border: 1px solid var(--line); padding: 6px; max-height: 320px; overflow: auto; margin: 4px 0; }
@@ -532,24 +540,30 @@ export const HTML_SCRIPT = String.raw`
     ];
     if (ext) fields.push({ name: 'extended payload length ' + f.payloadLength, bits: bits(f.payloadLength, ext) });
     if (f.maskingKey) fields.push({ name: 'masking key ' + f.maskingKey, bits: bits('0x' + f.maskingKey, 32) });
+    // 32 columns of one width (table-layout: fixed), one bit a cell: a row never wraps, and the ruler's numbers stand over bits 0, 8, 16 and 24
     var table = el('table', { class: 'bits', id: 'bit-diagram' });
-    var head = el('tr');
-    for (var i = 0; i < 32; i++) head.appendChild(el('th', null, i % 8 === 0 ? String(i) : ''));
+    var cols = el('colgroup');
+    for (var i = 0; i < 32; i++) cols.appendChild(el('col'));
+    table.appendChild(cols);
+    var head = el('tr', { class: 'ruler' });
+    for (var j = 0; j < 32; j++) head.appendChild(el('th', { class: j % 8 === 0 && j > 0 ? 'byte' : null }, j % 8 === 0 ? String(j) : ''));
     table.appendChild(head);
     var row = el('tr'), labels = el('tr'), used = 0;
     fields.forEach(function (fd) {
       var rest = fd.bits, first = true;
       while (rest.length) {
         var take = Math.min(32 - used, rest.length);
-        row.appendChild(el('td', { colspan: take, class: 'mono' }, rest.slice(0, take).join(' ')));
-        labels.appendChild(el('td', { colspan: take, class: 'field' }, first ? fd.name : '(' + fd.name.split(' ')[0] + ' cont.)'));
+        rest.slice(0, take).forEach(function (bit, k) { row.appendChild(el('td', { class: 'mono bit' + (k === 0 ? ' start' : '') }, String(bit))); });
+        var name = first ? fd.name : '(' + fd.name.split(' ')[0] + ' cont.)';
+        labels.appendChild(el('td', { colspan: take, class: 'field' + (take <= 2 ? ' upright' : ''), title: name }, name));
         rest = rest.slice(take); first = false; used += take;
         if (used === 32) { table.appendChild(row); table.appendChild(labels); row = el('tr'); labels = el('tr'); used = 0; }
       }
     });
     if (used > 0) { row.appendChild(el('td', { colspan: 32 - used, class: 'field' }, 'payload data …')); labels.appendChild(el('td', { colspan: 32 - used })); table.appendChild(row); table.appendChild(labels); }
     else { table.appendChild(el('tr', null, el('td', { colspan: 32, class: 'field' }, 'payload data …'))); }
-    return table;
+    // a pane too narrow for it scrolls it sideways
+    return el('div', { class: 'bits-wrap' }, table);
   }
 
   function hexDump(bytes, max) {
