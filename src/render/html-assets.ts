@@ -378,9 +378,9 @@ export const HTML_SCRIPT = String.raw`
   function diagsAt(c, packet) { return c.diagnostics.filter(function (d) { return d.packet === packet && severityOn(d); }); }
 
   // ---------------------------------------------------------------- ladder
-  var ROW = 22, TOPY = 36, CX = 218, SX = 388, TX = 400;
+  var ROW = 22, TOPY = 36, CX = 218;
   /** The narrowest the diagram is drawn (a narrower window scrolls it), and the font of its text. */
-  var LADDER_MIN = 600, LADDER_FONT = ${JSON.stringify(LADDER_FONT)};
+  var LADDER_MIN = 480, LADDER_FONT = ${JSON.stringify(LADDER_FONT)};
   var ladderWidth = 0;
   function renderLadder() {
     if (!ladderBox) return;
@@ -398,6 +398,8 @@ export const HTML_SCRIPT = String.raw`
     ladderBox.appendChild(wrap);
     ladderWidth = wrap.clientWidth;
     var h = TOPY + rows.length * ROW + 10, w = Math.max(LADDER_MIN, ladderWidth);
+    // the arrows shorter in a narrow window, for more of the labels
+    var SX = CX + Math.max(100, Math.min(170, Math.round((w - 600) / 2))), TX = SX + 12;
     /** Text made to fit in room pixels, with the whole as its tooltip when it had to be shortened. */
     function label(attrs, s, room) {
       var whole = shown(s), short = fit(whole, room, LADDER_FONT);
