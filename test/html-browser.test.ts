@@ -832,21 +832,34 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
       const table = page.locator('#frame-table');
       const ladder = page.locator('#ladder .ladder-wrap');
       const before = { table: (await table.boundingBox())!, ladder: (await ladder.boundingBox())! };
-      const inSight = async (): Promise<void> => {
-        const row = (await page.locator('#frame-table tr.sel').boundingBox())!;
+      const inSight = async (selected: string): Promise<void> => {
+        const row = (await page.locator(selected).boundingBox())!;
         const header = (await page.locator('header.top').boundingBox())!;
         const detail = (await page.locator('#detail').boundingBox())!;
         expect(row.y).toBeGreaterThanOrEqual(header.y + header.height - 0.5);
         expect(row.y + row.height).toBeLessThanOrEqual(detail.y + 0.5);
       };
-      for (const go of [() => page.locator('#frame-table tr[data-frame="30"]').click(), () => page.keyboard.press('j'), () => page.locator('#ladder-svg g.row').nth(8).click()]) {
+      // a frame's row, the next frame's, a packet's arrow (its frame's row is kept in sight), and, the pane closed,
+      // the arrow of the last packet at the bottom of the window (no frame: the arrow is kept in sight as the pane opens)
+      const last = async (): Promise<void> => {
+        await page.keyboard.press('Escape');
+        await page.evaluate(`document.querySelector('#ladder-svg g.row:last-of-type').scrollIntoView({ block: 'end' })`);
+        await page.locator('#ladder-svg g.row').last().click();
+      };
+      const steps: [() => Promise<void>, string][] = [
+        [() => page.locator('#frame-table tr[data-frame="30"]').click(), '#frame-table tr.sel'],
+        [() => page.keyboard.press('j'), '#frame-table tr.sel'],
+        [() => page.locator('#ladder-svg g.row').nth(8).click(), '#frame-table tr.sel'],
+        [last, '#ladder-svg g.row.sel'],
+      ];
+      for (const [go, selected] of steps) {
         await go();
         await expect(page.locator('#detail').isVisible()).resolves.toBe(true);
         const after = { table: (await table.boundingBox())!, ladder: (await ladder.boundingBox())! };
         expect(after.table.width).toBeCloseTo(before.table.width, 1);
         expect(after.table.x).toBeCloseTo(before.table.x, 1);
         expect(after.ladder.width).toBeCloseTo(before.ladder.width, 1);
-        await inSight();
+        await inSight(selected);
       }
       await shot(page, `selected-${width}`);
       // closed by its button, or with Escape

@@ -894,7 +894,8 @@ export const HTML_SCRIPT = String.raw`
   }
   function scrollToSelected() {
     // scrolled to only when out of sight: a scroll forces a layout
-    var row = document.querySelector('#frame-table tr.sel');
+    // (the frame's row, else the packet's arrow: a packet that carries no frame)
+    var row = document.querySelector('#frame-table tr.sel') || document.querySelector('#ladder-svg g.row.sel');
     if (!row) return;
     var r = row.getBoundingClientRect();
     // in sight: between the sticky header and the details pane, in the middle of that when it was not
