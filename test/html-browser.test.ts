@@ -758,10 +758,11 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
       // the segment of four frames is too long at any width
       const long = [packetOf(4)];
       const other = width === 1280 ? 800 : 1280;
-      for (const step of ['opened', 'a frame selected', `the window made ${other} px wide`]) {
+      for (const step of ['opened', 'a frame selected', `the window made ${other} px wide`, 'its box made narrower (as by a scroll bar)']) {
         if (step === 'a frame selected') await page.locator('#frame-table tr[data-frame="1"]').click();
-        if (step.startsWith('the window')) {
-          await page.setViewportSize({ width: other, height: 900 });
+        if (step.startsWith('its box')) await page.evaluate(`document.querySelector('main').style.paddingRight = '60px'`);
+        if (step.startsWith('the window')) await page.setViewportSize({ width: other, height: 900 });
+        if (step.startsWith('the window') || step.startsWith('its box')) {
           // drawn again to the new width
           await expect.poll(async () => page.evaluate(`(() => { const w = document.querySelector('#ladder .ladder-wrap'); return Math.abs(w.clientWidth - w.querySelector('svg').getBoundingClientRect().width); })()`)).toBeLessThan(1);
         }

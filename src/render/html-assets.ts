@@ -170,7 +170,6 @@ export const HTML_SCRIPT = String.raw`
     }
     return out;
   }
-  function clip(s, n) { s = String(s); return s.length > n ? s.slice(0, n - 1) + '…' : s; }
   /** The characters of s as a reader counts them (a letter and its accents, an emoji, are one). */
   var segmenter = typeof Intl !== 'undefined' && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
   function characters(s) { return segmenter ? Array.from(segmenter.segment(s), function (x) { return x.segment; }) : Array.from(s); }
@@ -355,6 +354,7 @@ export const HTML_SCRIPT = String.raw`
     document.body.classList.remove('detail-open');
     connSec.appendChild(layoutBox);
     ladderBox = el('section', { id: 'ladder' });
+    if (ladderSizes) { ladderSizes.disconnect(); ladderSizes.observe(ladderBox); }
     framesBox = el('section', { id: 'frames' });
     left.appendChild(ladderBox);
     left.appendChild(framesBox);
@@ -454,9 +454,9 @@ export const HTML_SCRIPT = String.raw`
     });
     wrap.appendChild(s);
   }
-  // a window made wider or narrower draws the diagram again, to its new width
+  // a box made wider or narrower (the window resized, a scroll bar come or gone) draws the diagram again, to its new width
   var resizing = false;
-  window.addEventListener('resize', function () {
+  var ladderSizes = typeof ResizeObserver === 'function' ? new ResizeObserver(function () {
     if (resizing) return;
     resizing = true;
     requestAnimationFrame(function () {
@@ -464,7 +464,7 @@ export const HTML_SCRIPT = String.raw`
       var wrap = ladderBox && ladderBox.querySelector('.ladder-wrap');
       if (wrap && wrap.clientWidth !== ladderWidth) renderLadder();
     });
-  });
+  }) : null;
 
   // ---------------------------------------------------------------- frames
   function renderFrames() {
