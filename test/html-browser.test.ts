@@ -52,6 +52,7 @@ interface JsonFrame {
   masked: boolean;
   maskingKey: string | null;
   payloadLength: number | string;
+  headerLength: number;
   payload?: Payload;
   rsv1: boolean;
   complete: boolean;
@@ -60,7 +61,7 @@ interface JsonFrame {
 interface JsonConnection {
   id: number;
   websocket: boolean;
-  timeline: { packet: number }[];
+  timeline: { packet: number; summary: string }[];
   frames: JsonFrame[];
   messages: { index: number; frames: number[]; app: App | null }[];
   diagnostics: { severity: 'error' | 'warning' | 'info'; code: string }[];
@@ -134,9 +135,9 @@ function report(capture: string, name: string, args: string[] = []): string {
 }
 
 /** Opens a report from disk in a new page and waits until its script has drawn the views. */
-async function open(file: string): Promise<Opened> {
+async function open(file: string, width = 1400): Promise<Opened> {
   if (!browser) throw new Error(`no browser: ${CHROMIUM} is missing`);
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
   pages.push(page);
   const errors: string[] = [];
   const requests: string[] = [];
@@ -257,10 +258,12 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
       // the bit diagram's first row: FIN, RSV1-3, opcode, MASK, payload len (RFC 6455 §5.2)
       const bits = page.locator('#bit-diagram');
       await expect(bits.count()).resolves.toBe(1);
+      // (one cell a bit, under each field's name)
       const values = await bits.locator('tr').nth(1).locator('td').allTextContents();
       const labels = await bits.locator('tr').nth(2).locator('td').allTextContents();
       expect(labels.slice(0, 7)).toEqual(['FIN', 'RSV1', 'RSV2', 'RSV3', 'opcode 0x1 text', 'MASK', `payload len ${hello.length}`]);
-      expect(values.slice(0, 7)).toEqual(['1', '0', '0', '0', '0 0 0 1', '1', hello.length.toString(2).padStart(7, '0').split('').join(' ')]);
+      expect(await bits.locator('tr').nth(2).locator('td').evaluateAll((tds) => tds.slice(0, 7).map((td) => Number(td.getAttribute('colspan') ?? 1)))).toEqual([1, 1, 1, 1, 4, 1, 7]);
+      expect(values.slice(0, 16).join('')).toBe(`1000${'0001'}1${hello.length.toString(2).padStart(7, '0')}`);
 
       // the masking table: wire bytes XOR key = unmasked bytes = the text; wire bytes as captured
       const rows = page.locator('#mask-table tr').filter({ has: page.locator('td') });
@@ -629,6 +632,284 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
     await page.emulateMedia({ media: 'screen' });
     await expect(page.locator('#controls').isVisible()).resolves.toBe(true);
     expectQuiet(o);
+  });
+
+  // ---------------------------------------------------------------- geometry
+  describe('what the page draws fits the window', () => {
+    const WIDTHS = [1280, 800];
+    const LONG_TEXT = `this is a rather long text message whose words go on and on, past the end of any column: ${'lorem ipsum dolor sit amet '.repeat(6).trim()}`;
+    const CHINESE = '你好，世界！这是一条很长的中文消息，用来测试报告中的省略号是否正确地显示在字符边界上，而不是在中间被截断。';
+    const REASON = 'the server is going down for maintenance and will be back soon; please try again in a while';
+    let made = '';
+    /** Long labels and payloads: a long text, Chinese, a 64-bit length, a packet of four frames, a long close reason, many frames. */
+    function longCapture(): string {
+      if (made) return made;
+      const conv = new Conversation().handshake().send('client', upgradeRequest()).ack('server').send('server', upgradeResponse());
+      conv.send('client', wsFrame({ opcode: 1, payload: Buffer.from(LONG_TEXT), mask: MASK }));
+      conv.send('server', wsFrame({ opcode: 1, payload: Buffer.from(CHINESE) }));
+      conv.send('server', wsFrame({ opcode: 2, payload: Buffer.alloc(200, 0xab), lengthForm: 64 }));
+      conv.send('client', wsFrame({ opcode: 2, payload: Buffer.alloc(300, 0x5a), mask: MASK }));
+      conv.send('client', Buffer.concat([1, 2, 3, 4].map((i) => wsFrame({ opcode: 1, payload: Buffer.from(i % 2 ? `one of four frames in a segment, number ${i}` : `${CHINESE.slice(0, 8)}${i}`), mask: MASK }))));
+      for (let i = 0; i < 24; i++) conv.send('client', wsFrame({ opcode: 1, payload: Buffer.from(`message number ${i} with a few words`), mask: MASK })).send('server', wsFrame({ opcode: 1, payload: Buffer.from(`reply ${i}`) }));
+      const close = Buffer.concat([Buffer.from([0x03, 0xe9]), Buffer.from(REASON)]);
+      conv.send('client', wsFrame({ opcode: 8, payload: close, mask: MASK })).send('server', wsFrame({ opcode: 8, payload: close }));
+      conv.fin('client').fin('server').ack('client');
+      made = join(dir, 'long-labels.pcap');
+      writeFileSync(made, conv.pcap());
+      return made;
+    }
+
+    /** Each ladder row's label: its own text (its tooltip apart), its tooltip, and where it ends against the ladder's visible box. */
+    const LADDER_LABELS = `(() => {
+      const wrap = document.querySelector('#ladder .ladder-wrap');
+      const box = wrap.getBoundingClientRect();
+      const left = box.left + wrap.clientLeft, right = left + wrap.clientWidth;
+      const texts = Array.from(document.querySelectorAll('#ladder-svg text'), (t) => {
+        const r = t.getBoundingClientRect();
+        return { own: Array.from(t.childNodes).filter((n) => n.nodeType === 3).map((n) => n.data).join(''), left: r.left, right: r.right };
+      });
+      const rows = Array.from(document.querySelectorAll('#ladder-svg g.row'), (g) => {
+        const t = g.querySelector('text.summary');
+        return { packet: Number(g.getAttribute('data-packet')), text: Array.from(t.childNodes).filter((n) => n.nodeType === 3).map((n) => n.data).join(''), title: t.querySelector('title')?.textContent ?? null };
+      });
+      return { left, right, texts, rows };
+    })()`;
+
+    /** The frame table's payload cells. */
+    const PAYLOAD_CELLS = `(() => {
+      const wrap = document.querySelector('#frames .table-wrap');
+      const box = wrap.getBoundingClientRect();
+      return {
+        head: Array.from(document.querySelectorAll('#frame-table thead th'), (th) => th.textContent),
+        right: box.left + wrap.clientLeft + wrap.clientWidth,
+        cells: Array.from(document.querySelectorAll('#frame-table tbody tr'), (tr) => {
+          const td = tr.lastElementChild;
+          const cs = getComputedStyle(td);
+          return { frame: Number(tr.getAttribute('data-frame')), text: td.textContent, title: td.getAttribute('title'), overflow: cs.overflowX, textOverflow: cs.textOverflow, whiteSpace: cs.whiteSpace, scrollWidth: td.scrollWidth, clientWidth: td.clientWidth, right: td.getBoundingClientRect().right, height: tr.getBoundingClientRect().height };
+        }),
+      };
+    })()`;
+
+    /** The bit diagram: the ruler's cells and, for each row of bits, where each bit's character is drawn. */
+    const BIT_ROWS = `(() => {
+      const t = document.querySelector('#bit-diagram');
+      const center = (r) => r.left + r.width / 2;
+      const charRect = (n, i) => { const range = document.createRange(); range.setStart(n, i); range.setEnd(n, i + 1); return range.getBoundingClientRect(); };
+      const ruler = Array.from(t.querySelector('tr').children, (th) => {
+        const n = th.firstChild;
+        // a tick's number: the middle of its digits
+        const tick = n && n.nodeType === 3 && n.data.length ? (charRect(n, 0).left + charRect(n, n.data.length - 1).right) / 2 : null;
+        return { text: th.textContent, center: center(th.getBoundingClientRect()), tick };
+      });
+      const rows = [];
+      for (const tr of Array.from(t.querySelectorAll('tr'))) {
+        const cells = Array.from(tr.querySelectorAll('td.mono'));
+        if (!cells.length) continue;
+        const bits = [];
+        for (const td of cells) {
+          const walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+          for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+            for (let i = 0; i < n.data.length; i++) {
+              if (/\\s/.test(n.data[i])) continue;
+              const r = charRect(n, i);
+              bits.push({ bit: n.data[i], x: center(r), top: r.top });
+            }
+          }
+        }
+        rows.push(bits);
+      }
+      const wrap = t.parentElement;
+      return { ruler, rows, wrapOverflow: getComputedStyle(wrap).overflowX };
+    })()`;
+
+    interface LadderLabels {
+      left: number;
+      right: number;
+      texts: { own: string; left: number; right: number }[];
+      rows: { packet: number; text: string; title: string | null }[];
+    }
+    interface PayloadCells {
+      head: string[];
+      right: number;
+      cells: { frame: number; text: string; title: string | null; overflow: string; textOverflow: string; whiteSpace: string; scrollWidth: number; clientWidth: number; right: number; height: number }[];
+    }
+    interface BitRows {
+      ruler: { text: string; center: number; tick: number | null }[];
+      rows: { bit: string; x: number; top: number }[][];
+      wrapOverflow: string;
+    }
+
+    /** Saves what the page looks like, as the screenshot test does (under WSDISSECT_SCREENSHOTS when set, to look at). */
+    async function shot(page: Page, name: string): Promise<void> {
+      const path = join(process.env['WSDISSECT_SCREENSHOTS'] ?? dir, `${name}.png`);
+      const png = await page.screenshot({ path });
+      expect(png.subarray(0, 4)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    }
+
+    /** Cut between two letters or digits of a word (not between CJK characters, which have no spaces between them). */
+    const insideWord = (kept: string, rest: string): boolean => /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{Nd}]$/u.test(kept) && /^[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{Nd}]/u.test(rest);
+
+    it.each([...WIDTHS, 600])('the ladder shortens a label that does not fit, at a word or character boundary, with "…" and the whole label as its tooltip (%i px)', async (width) => {
+      const file = longCapture();
+      const conn = selectedAtLoad(exportJson(file))!;
+      const o = await open(report(file, `labels-${width}.html`), width);
+      const { page } = o;
+      const packetOf = (frame: number): number => conn.frames.find((f) => f.index === frame)!.packet;
+      // the segment of four frames is too long at any width
+      const long = [packetOf(4)];
+      const other = width === 1280 ? 800 : 1280;
+      for (const step of ['opened', 'a frame selected', `the window made ${other} px wide`, 'its box made narrower (as by a scroll bar)']) {
+        if (step === 'a frame selected') await page.locator('#frame-table tr[data-frame="1"]').click();
+        if (step.startsWith('its box')) await page.evaluate(`document.querySelector('main').style.paddingRight = '60px'`);
+        if (step.startsWith('the window')) await page.setViewportSize({ width: other, height: 900 });
+        if (step.startsWith('the window') || step.startsWith('its box')) {
+          // drawn again to the new width
+          await expect.poll(async () => page.evaluate(`(() => { const w = document.querySelector('#ladder .ladder-wrap'); return Math.abs(w.clientWidth - w.querySelector('svg').getBoundingClientRect().width); })()`)).toBeLessThan(1);
+        }
+        const l = (await page.evaluate(LADDER_LABELS)) as LadderLabels;
+        expect(l.rows.map((r) => r.packet)).toEqual(conn.timeline.map((e) => e.packet));
+        // nothing the ladder writes runs out of its box
+        for (const t of l.texts) {
+          expect(t.left, t.own).toBeGreaterThanOrEqual(l.left - 0.5);
+          expect(t.right, t.own).toBeLessThanOrEqual(l.right + 0.5);
+        }
+        for (const r of l.rows) {
+          const whole = shownAsText(conn.timeline.find((e) => e.packet === r.packet)!.summary);
+          expect(r.title, `packet ${r.packet}`).toBe(whole);
+          if (r.text === whole) {
+            expect(long, `packet ${r.packet} is shown whole`).not.toContain(r.packet);
+            continue;
+          }
+          expect(r.text.endsWith('…'), r.text).toBe(true);
+          const kept = r.text.slice(0, -1);
+          expect(whole.startsWith(kept), r.text).toBe(true);
+          expect(kept.length, r.text).toBeGreaterThan(10);
+          expect(insideWord(kept, whole.slice(kept.length)), `${r.text} cuts a word of ${whole}`).toBe(false);
+          expect(kept, r.text).not.toMatch(/[\s\uD800-\uDBFF]$/u);
+        }
+        const shortened = l.rows.filter((r) => r.text !== r.title).map((r) => r.packet);
+        for (const p of long) expect(shortened, step).toContain(p);
+        if (step === 'opened') await shot(page, `ladder-${width}`);
+      }
+      expectQuiet(o);
+    });
+
+    it.each(WIDTHS)('the frame table\'s payload column holds the payload only, on one line, with an ellipsis when it does not fit (%i px)', async (width) => {
+      const file = longCapture();
+      const conn = selectedAtLoad(exportJson(file))!;
+      const o = await open(report(file, `payloads-${width}.html`), width);
+      const { page } = o;
+      const t = (await page.evaluate(PAYLOAD_CELLS)) as PayloadCells;
+      expect(t.head[t.head.length - 1]).toBe('Payload');
+      expect(t.cells.map((c) => c.frame)).toEqual(conn.frames.map((f) => f.index));
+      const heights = t.cells.map((c) => c.height);
+      expect(Math.max(...heights) - Math.min(...heights), 'every row one line high').toBeLessThan(1);
+      for (const c of t.cells) {
+        // FIN, RSV, MASK and the length have their own columns
+        expect(c.text, `frame ${c.frame}`).not.toMatch(/FIN|RSV|MASK|\bbytes\b/);
+        expect([c.overflow, c.textOverflow, c.whiteSpace], `frame ${c.frame}`).toEqual(['hidden', 'ellipsis', 'nowrap']);
+        expect(c.right, `frame ${c.frame}: the cell ends inside the table's box`).toBeLessThanOrEqual(t.right + 0.5);
+      }
+      const cell = (i: number): PayloadCells['cells'][number] => t.cells.find((c) => c.frame === i)!;
+      // the long text: its start, cut by the ellipsis, the whole in the tooltip
+      expect(cell(0).text).toBe(LONG_TEXT);
+      expect(cell(0).title).toBe(LONG_TEXT);
+      expect(cell(0).scrollWidth).toBeGreaterThan(cell(0).clientWidth);
+      expect(cell(1).text).toBe(CHINESE);
+      expect(cell(2).text).toMatch(/^ab ab ab ab /);
+      expect(cell(3).text).toMatch(/^5a 5a 5a 5a /); // unmasked
+      expect(cell(6).text).toBe('one of four frames in a segment, number 3');
+      expect(cell(7).text).toBe(`${CHINESE.slice(0, 8)}4`);
+      const close = conn.frames.find((f) => f.opcode === 8)!;
+      expect(cell(close.index).text).toBe(`1001 Going Away "${REASON}"`);
+      await shot(page, `payloads-${width}`);
+      expectQuiet(o);
+    });
+
+    it.each(WIDTHS)('selecting a frame leaves the frame table and the ladder as wide as they were, and the selected row in sight (%i px)', async (width) => {
+      const file = longCapture();
+      const o = await open(report(file, `select-${width}.html`), width);
+      const { page } = o;
+      const table = page.locator('#frame-table');
+      const ladder = page.locator('#ladder .ladder-wrap');
+      const before = { table: (await table.boundingBox())!, ladder: (await ladder.boundingBox())! };
+      const inSight = async (selected: string): Promise<void> => {
+        const row = (await page.locator(selected).boundingBox())!;
+        const header = (await page.locator('header.top').boundingBox())!;
+        const detail = (await page.locator('#detail').boundingBox())!;
+        expect(row.y).toBeGreaterThanOrEqual(header.y + header.height - 0.5);
+        expect(row.y + row.height).toBeLessThanOrEqual(detail.y + 0.5);
+      };
+      // a frame's row, the next frame's, a packet's arrow (its frame's row is kept in sight), and, the pane closed,
+      // the arrow of the last packet at the bottom of the window (no frame: the arrow is kept in sight as the pane opens)
+      const last = async (): Promise<void> => {
+        await page.keyboard.press('Escape');
+        await page.evaluate(`document.querySelector('#ladder-svg g.row:last-of-type').scrollIntoView({ block: 'end' })`);
+        await page.locator('#ladder-svg g.row').last().click();
+      };
+      const steps: [() => Promise<void>, string][] = [
+        [() => page.locator('#frame-table tr[data-frame="30"]').click(), '#frame-table tr.sel'],
+        [() => page.keyboard.press('j'), '#frame-table tr.sel'],
+        [() => page.locator('#ladder-svg g.row').nth(8).click(), '#frame-table tr.sel'],
+        [last, '#ladder-svg g.row.sel'],
+      ];
+      for (const [go, selected] of steps) {
+        await go();
+        await expect(page.locator('#detail').isVisible()).resolves.toBe(true);
+        const after = { table: (await table.boundingBox())!, ladder: (await ladder.boundingBox())! };
+        expect(after.table.width).toBeCloseTo(before.table.width, 1);
+        expect(after.table.x).toBeCloseTo(before.table.x, 1);
+        expect(after.ladder.width).toBeCloseTo(before.ladder.width, 1);
+        await inSight(selected);
+      }
+      await shot(page, `selected-${width}`);
+      // closed by its button, or with Escape
+      await page.locator('#detail button.close').click();
+      await expect(page.locator('#detail').isVisible()).resolves.toBe(false);
+      expect((await table.boundingBox())!.width).toBeCloseTo(before.table.width, 1);
+      await page.locator('#frame-table tr[data-frame="3"]').click();
+      await expect(page.locator('#detail').isVisible()).resolves.toBe(true);
+      await page.keyboard.press('Escape');
+      await expect(page.locator('#detail').isVisible()).resolves.toBe(false);
+      await expect(page.locator('#frame-table tr.sel').count()).resolves.toBe(0);
+      expectQuiet(o);
+    });
+
+    it.each([...WIDTHS, 600])('the bit diagram keeps each 32-bit row on one line, under a ruler whose ticks stand over bits 0, 8, 16 and 24 (%i px)', async (width) => {
+      const large = selectedAtLoad(exportJson('captures/ws_large_binary.pcap'))!;
+      const cases: [string, JsonFrame[]][] = [
+        // 64-bit and 16-bit lengths, masked and not
+        ['captures/ws_large_binary.pcap', [large.frames.find((f) => f.payloadLength === 100000)!, large.frames.find((f) => f.masked && Number(f.payloadLength) >= 126)!]],
+        // a 7-bit length, masked; a 64-bit one for 200 bytes
+        [longCapture(), selectedAtLoad(exportJson(longCapture()))!.frames.slice(0, 3)],
+      ];
+      for (const [file, frames] of cases) {
+        const o = await open(report(file, `bits-${width}.html`), width);
+        const { page } = o;
+        for (const f of frames) {
+          await page.locator(`#frame-table tr[data-frame="${f.index}"]`).click();
+          const b = (await page.evaluate(BIT_ROWS)) as BitRows;
+          expect(b.ruler).toHaveLength(32);
+          expect([0, 8, 16, 24].map((i) => b.ruler[i]!.text)).toEqual(['0', '8', '16', '24']);
+          const full = b.rows.filter((r) => r.length === 32);
+          expect(full.length, `frame ${f.index}`).toBeGreaterThanOrEqual(f.masked ? 1 : 0);
+          // the header's bits, all of them: 16, the extended length's 16 or 64, the key's 32
+          expect(b.rows.flat().length, `frame ${f.index}`).toBe(f.headerLength * 8);
+          for (const [k, row] of b.rows.entries()) {
+            expect(row.length, `row ${k} of frame ${f.index}`).toBeLessThanOrEqual(32);
+            // one line: every bit at the height of the first
+            for (const bit of row) expect(bit.top, `row ${k} of frame ${f.index}`).toBeCloseTo(row[0]!.top, 0);
+            // each bit under its column of the ruler, and the ruler's numbers over bits 0, 8, 16 and 24
+            for (const [i, bit] of row.entries()) expect(Math.abs(bit.x - b.ruler[i]!.center), `bit ${i} of row ${k}, frame ${f.index}`).toBeLessThan(1.5);
+            for (const i of [0, 8, 16, 24]) if (row[i]) expect(Math.abs(b.ruler[i]!.tick! - row[i]!.x), `tick ${i}, row ${k} of frame ${f.index}`).toBeLessThan(1.5);
+          }
+          // too narrow a pane scrolls the diagram rather than wrapping it
+          expect(b.wrapOverflow).toBe('auto');
+        }
+        await shot(page, `bits-${width}-${file === longCapture() ? 'long' : 'large'}`);
+        expectQuiet(o);
+      }
+    });
   });
 
   // -------------------------------------------------------------- screenshot

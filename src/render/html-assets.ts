@@ -4,6 +4,9 @@
 // a time; everything from the capture goes into the page as text
 // (textContent, attribute values), never as markup.
 
+/** The font of the sequence diagram's text: the style sheet draws it, the script measures its labels with it. */
+const LADDER_FONT = '12px ui-monospace, Menlo, Consolas, monospace';
+
 export const HTML_STYLE = String.raw`
 :root { --client: #1f6fd1; --server: #c85a00; --err: #c62828; --warn: #b26a00; --info: #2e7d9a; --line: #d0d7de; --muted: #57606a; --sel: #fff3b0; }
 * { box-sizing: border-box; }
@@ -30,17 +33,26 @@ tr.sel, tr.sel:hover { background: var(--sel); }
 .badge.error { background: var(--err); } .badge.warning { background: var(--warn); } .badge.info { background: var(--info); }
 .from-client { color: var(--client); } .from-server { color: var(--server); }
 .muted { color: var(--muted); }
-.layout { display: grid; grid-template-columns: minmax(0, 1fr); gap: 16px; align-items: start; }
-.layout.with-detail { grid-template-columns: minmax(0, 1fr) minmax(420px, 1fr); }
-.layout aside#detail { display: none; } .layout.with-detail aside#detail { display: block; }
-aside#detail button.close { float: right; font: inherit; }
-#frame-table td:last-child { min-width: 300px; }
+/* the details pane is docked at the bottom of the window, as Wireshark's is under its packet list: opening it leaves the views above as wide as they were */
+aside#detail { display: none; position: fixed; left: 0; right: 0; bottom: 0; z-index: 4; height: var(--detail-h, 45vh); overflow: auto; border-top: 1px solid #8c959f; box-shadow: 0 -2px 8px rgba(31, 35, 40, 0.12); padding: 0 16px 12px; background: #fcfcfd; }
+.layout.with-detail aside#detail { display: block; }
+body.detail-open main { padding-bottom: calc(var(--detail-h, 45vh) + 24px); }
+aside#detail .grip { position: sticky; top: 0; z-index: 1; height: 9px; margin: 0 -16px 4px; cursor: ns-resize; background: linear-gradient(#8c959f, #8c959f) center / 36px 3px no-repeat, #eaeef2; touch-action: none; }
+aside#detail button.close { position: sticky; top: 12px; float: right; z-index: 1; font: inherit; }
+@media (min-width: 1360px) {
+  /* wide: the header and its fields beside the payload, like Wireshark's details and bytes panes */
+  aside#detail .detail-cols { display: grid; grid-template-columns: 660px minmax(0, 1fr); gap: 0 24px; align-items: start; }
+}
 .table-wrap { overflow-x: auto; max-width: 100%; }
-aside#detail { position: sticky; top: calc(var(--header, 52px) + 8px); max-height: calc(100vh - var(--header, 52px) - 16px); overflow: auto; border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; background: #fcfcfd; }
+#frame-table { width: 100%; min-width: 720px; }
+#frame-table th, #frame-table td { white-space: nowrap; }
+/* the payload takes the room the other columns leave, on one line, ellipsised */
+#frame-table td.payload { width: 100%; max-width: 0; overflow: hidden; text-overflow: ellipsis; }
+#frame-table td.payload .note { color: var(--muted); font-style: italic; }
 .pager { display: flex; gap: 8px; align-items: center; margin: 4px 0; }
 .pager button { font: inherit; }
 .ladder-wrap { overflow-x: auto; border: 1px solid var(--line); border-radius: 6px; }
-svg.ladder text { font: 12px ui-monospace, Menlo, Consolas, monospace; fill: #1f2328; }
+svg.ladder text { font: ${LADDER_FONT}; fill: #1f2328; }
 svg.ladder .lifeline { stroke: #8c959f; stroke-width: 1.5; }
 svg.ladder .arrow { stroke-width: 1.6; }
 svg.ladder .arrow.client { stroke: var(--client); } svg.ladder .arrow.server { stroke: var(--server); }
@@ -53,10 +65,18 @@ svg.ladder .phase-label { fill: var(--muted); font-style: italic; }
 .phase-tcp-teardown { fill: #f2f2f2; background: #f2f2f2; } .phase-other { fill: #fafafa; background: #fafafa; }
 .legend span { display: inline-block; padding: 0 6px; margin-right: 6px; border: 1px solid var(--line); }
 svg .mark.error { fill: var(--err); } svg .mark.warning { fill: var(--warn); } svg .mark.info { fill: var(--info); }
-table.bits { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 11px; margin: 6px 0; }
-table.bits td { text-align: center; padding: 1px 2px; min-width: 14px; }
-table.bits td.field { background: #f6f8fa; }
-table.bits th { font-weight: 400; color: var(--muted); padding: 0 2px; }
+/* the RFC 6455 §5.2 diagram: 32 columns of one width, one bit a cell, so a row never wraps and the ruler stands over its bits */
+.bits-wrap { overflow-x: auto; max-width: 100%; margin: 6px 0; }
+table.bits { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 11px; table-layout: fixed; width: 641px; }
+table.bits col { width: 20px; }
+table.bits th, table.bits td { text-align: center; padding: 1px 0; overflow: hidden; }
+table.bits td.bit { white-space: nowrap; border-left-color: #eaeef2; border-right-color: #eaeef2; }
+table.bits td.bit.start { border-left-color: #8c959f; }
+table.bits td.field { background: #f6f8fa; padding: 1px 3px; word-break: break-word; font-size: 10.5px; }
+/* a 1- or 2-bit field's name stands upright, letter under letter, as in the RFC */
+table.bits td.field.upright { writing-mode: vertical-lr; text-orientation: upright; padding: 3px 0; letter-spacing: -1px; }
+table.bits th { font-weight: 400; color: var(--muted); padding: 0; border: 0; border-bottom: 1px solid var(--line); white-space: nowrap; overflow: visible; }
+table.bits th.byte { border-left: 1px solid #8c959f; }
 pre.payload.hex { white-space: pre; overflow-x: auto; }
 #frame-table tr, #connection, h2, h3 { scroll-margin-top: calc(var(--header, 52px) + 8px); }
 pre.payload { white-space: pre-wrap; word-break: break-all; background: #f6f8fa; border: 1px solid var(--line); padding: 6px; max-height: 320px; overflow: auto; margin: 4px 0; }
@@ -76,15 +96,15 @@ a.pkt { cursor: pointer; color: #0969da; text-decoration: underline; }
 @media print {
   header.top .controls, .pager button, .help, aside#detail button.close { display: none !important; }
   header.top { position: static; }
-  .layout, .layout.with-detail { display: block; }
-  aside#detail button.close { display: none; }
-  aside#detail { position: static; max-height: none; overflow: visible; border: 0; padding: 0; }
+  aside#detail button.close, aside#detail .grip { display: none; }
+  aside#detail { position: static; height: auto; overflow: visible; border: 0; box-shadow: none; padding: 0; }
+  body.detail-open main { padding-bottom: 0; }
+  aside#detail .detail-cols { display: block; }
   pre.payload { max-height: none; }
   section, tr { break-inside: avoid; }
   body { font-size: 11px; }
   .ladder-wrap, .table-wrap { overflow: visible; border: 0; }
   svg.ladder, svg.plot { width: 100%; height: auto; }
-  #frame-table td:last-child { min-width: 0; }
   table { max-width: 100%; }
 }
 `;
@@ -150,7 +170,37 @@ export const HTML_SCRIPT = String.raw`
     }
     return out;
   }
-  function clip(s, n) { s = String(s); return s.length > n ? s.slice(0, n - 1) + '…' : s; }
+  /** The characters of s as a reader counts them (a letter and its accents, an emoji, are one). */
+  var segmenter = typeof Intl !== 'undefined' && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
+  function characters(s) { return segmenter ? Array.from(segmenter.segment(s), function (x) { return x.segment; }) : Array.from(s); }
+  var measurer = null;
+  function textWidth(s, font) {
+    if (!measurer) measurer = document.createElement('canvas').getContext('2d');
+    measurer.font = font;
+    return measurer.measureText(s).width;
+  }
+  /**
+   * s made to fit in width pixels of font: whole when it fits, else cut
+   * between two words (or, when the last space is far back or there is none,
+   * as in Chinese, between two characters) and ended with "…".
+   */
+  function fit(s, width, font) {
+    s = String(s);
+    if (textWidth(s, font) <= width) return s;
+    var ch = characters(s);
+    var lo = 0, hi = ch.length - 1;
+    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (textWidth(ch.slice(0, mid).join('') + '…', font) <= width) lo = mid; else hi = mid - 1; }
+    var cut = lo;
+    // letters of scripts that put spaces between words
+    var spaced = /[\p{Script=Latin}\p{Script=Cyrillic}\p{Script=Greek}\p{N}]/u;
+    if (cut > 0 && spaced.test(ch[cut - 1]) && spaced.test(ch[cut])) {
+      // inside a word: back to the space before it, when that keeps at least half of what fits
+      var k = cut - 1;
+      while (k > 0 && !/\s/u.test(ch[k - 1])) k--;
+      if (k > 0 && k >= cut / 2) cut = k;
+    }
+    return ch.slice(0, cut).join('').replace(/\s+$/u, '') + '…';
+  }
   function el(tag, attrs, kids) {
     var e = document.createElement(tag);
     if (attrs) for (var k in attrs) if (attrs[k] !== null && attrs[k] !== undefined) e.setAttribute(k, String(attrs[k]));
@@ -301,8 +351,10 @@ export const HTML_SCRIPT = String.raw`
     var left = el('div', { class: 'left' });
     detail = el('aside', { id: 'detail' }, el('p', { class: 'muted' }, 'Click a packet in the ladder or a frame in the table to see its details.'));
     layoutBox = el('div', { class: 'layout', id: 'layout' }, [left, detail]);
+    document.body.classList.remove('detail-open');
     connSec.appendChild(layoutBox);
     ladderBox = el('section', { id: 'ladder' });
+    if (ladderSizes) { ladderSizes.disconnect(); ladderSizes.observe(ladderBox); }
     framesBox = el('section', { id: 'frames' });
     left.appendChild(ladderBox);
     left.appendChild(framesBox);
@@ -326,7 +378,10 @@ export const HTML_SCRIPT = String.raw`
   function diagsAt(c, packet) { return c.diagnostics.filter(function (d) { return d.packet === packet && severityOn(d); }); }
 
   // ---------------------------------------------------------------- ladder
-  var ROW = 22, TOPY = 36, CX = 218, SX = 388, TX = 400;
+  var ROW = 22, TOPY = 36, CX = 218;
+  /** The narrowest the diagram is drawn (a narrower window scrolls it), and the font of its text. */
+  var LADDER_MIN = 480, LADDER_FONT = ${JSON.stringify(LADDER_FONT)};
+  var ladderWidth = 0;
   function renderLadder() {
     if (!ladderBox) return;
     clear(ladderBox);
@@ -338,7 +393,20 @@ export const HTML_SCRIPT = String.raw`
     if (state.ladderPage >= pages) state.ladderPage = pages - 1;
     ladderBox.appendChild(pager(state.ladderPage, tl.length, function (p) { state.ladderPage = p; renderLadder(); }, 'Packets'));
     var rows = tl.slice(state.ladderPage * PAGE, (state.ladderPage + 1) * PAGE);
-    var h = TOPY + rows.length * ROW + 10, w = 1200;
+    // as wide as its box: each label is made to fit what is left of it
+    var wrap = el('div', { class: 'ladder-wrap' });
+    ladderBox.appendChild(wrap);
+    ladderWidth = wrap.clientWidth;
+    var h = TOPY + rows.length * ROW + 10, w = Math.max(LADDER_MIN, ladderWidth);
+    // the arrows shorter in a narrow window, for more of the labels
+    var SX = CX + Math.max(100, Math.min(170, Math.round((w - 600) / 2))), TX = SX + 12;
+    /** Text made to fit in room pixels, with the whole as its tooltip when it had to be shortened. */
+    function label(attrs, s, room) {
+      var whole = shown(s), short = fit(whole, room, LADDER_FONT);
+      var t = sv('text', attrs, short);
+      if (short !== whole) t.appendChild(sv('title', null, whole));
+      return t;
+    }
     var s = sv('svg', { class: 'ladder', id: 'ladder-svg', width: w, height: h, viewBox: '0 0 ' + w + ' ' + h, role: 'img', 'aria-label': 'sequence diagram' });
     var defs = sv('defs');
     ['client', 'server'].forEach(function (side) {
@@ -356,9 +424,9 @@ export const HTML_SCRIPT = String.raw`
     }
     // each end's name over its lifeline, its address under the client's and to the right of the server's (IPv6 addresses are long)
     s.appendChild(sv('text', { x: CX, y: 12, 'text-anchor': 'middle' }, 'client'));
-    s.appendChild(sv('text', { x: CX - 6, y: 26, 'text-anchor': 'end', class: 'muted' }, clip(ep(c.client), 46)));
+    s.appendChild(label({ x: CX - 6, y: 26, 'text-anchor': 'end', class: 'muted' }, ep(c.client), CX - 6 - 4));
     s.appendChild(sv('text', { x: SX, y: 12, 'text-anchor': 'middle' }, 'server'));
-    s.appendChild(sv('text', { x: SX + 6, y: 26, class: 'muted' }, clip(ep(c.server), 60)));
+    s.appendChild(label({ x: SX + 6, y: 26, class: 'muted' }, ep(c.server), w - SX - 6 - 8));
     s.appendChild(sv('line', { class: 'lifeline', x1: CX, y1: 16, x2: CX, y2: h - 4 }));
     s.appendChild(sv('line', { class: 'lifeline', x1: SX, y1: 16, x2: SX, y2: h - 4 }));
     rows.forEach(function (e, k) {
@@ -376,14 +444,27 @@ export const HTML_SCRIPT = String.raw`
         var worst = ds.some(function (d) { return d.severity === 'error'; }) ? 'error' : ds.some(function (d) { return d.severity === 'warning'; }) ? 'warning' : 'info';
         g.appendChild(sv('circle', { class: 'mark ' + worst, cx: (CX + SX) / 2, cy: y, r: 6, 'data-diagnostics': ds.length }, sv('title', null, ds.map(function (d) { return d.severity + ' ' + d.code + ': ' + shown(d.message); }).join('\n'))));
       }
-      var t = sv('text', { x: TX, y: y + 4, class: 'summary' }, shown(clip(e.summary, 130)));
-      t.appendChild(sv('title', null, shown(e.summary)));
+      // the whole summary is the label's tooltip, shortened or not
+      var whole = shown(e.summary);
+      var t = sv('text', { x: TX, y: y + 4, class: 'summary' }, fit(whole, w - TX - 8, LADDER_FONT));
+      t.appendChild(sv('title', null, whole));
       g.appendChild(t);
       g.addEventListener('click', function () { selectPacket(e.packet); });
       s.appendChild(g);
     });
-    ladderBox.appendChild(el('div', { class: 'ladder-wrap' }, s));
+    wrap.appendChild(s);
   }
+  // a box made wider or narrower (the window resized, a scroll bar come or gone) draws the diagram again, to its new width
+  var resizing = false;
+  var ladderSizes = typeof ResizeObserver === 'function' ? new ResizeObserver(function () {
+    if (resizing) return;
+    resizing = true;
+    requestAnimationFrame(function () {
+      resizing = false;
+      var wrap = ladderBox && ladderBox.querySelector('.ladder-wrap');
+      if (wrap && wrap.clientWidth !== ladderWidth) renderLadder();
+    });
+  }) : null;
 
   // ---------------------------------------------------------------- frames
   function renderFrames() {
@@ -395,20 +476,56 @@ export const HTML_SCRIPT = String.raw`
     var pages = Math.max(1, Math.ceil(list.length / PAGE));
     if (state.framePage >= pages) state.framePage = pages - 1;
     framesBox.appendChild(pager(state.framePage, list.length, function (p) { state.framePage = p; renderFrames(); }, 'Frames'));
-    var head = el('tr', null, ['#', 'Pkt', 'Time', 'From', 'FIN', 'RSV', 'Opcode', 'MASK', 'Length', 'Masking key', 'Payload or meaning'].map(function (x) { return el('th', null, x); }));
+    var head = el('tr', null, ['#', 'Pkt', 'Time', 'From', 'FIN', 'RSV', 'Opcode', 'MASK', 'Length', 'Masking key', 'Payload'].map(function (x) { return el('th', null, x); }));
     var body = el('tbody');
+    var messages = {};
+    c.messages.forEach(function (m) { messages[m.index] = m; });
     list.slice(state.framePage * PAGE, (state.framePage + 1) * PAGE).forEach(function (f) {
+      var pv = preview(f, f.message === null ? null : messages[f.message]);
       var tr = el('tr', { class: 'clickable' + (state.frame === f.index ? ' sel' : ''), 'data-frame': f.index }, [
         el('td', { class: 'num' }, f.index), el('td', { class: 'num' }, f.packet), el('td', { class: 'num' }, secs(f.relTs)),
         el('td', { class: 'from-' + f.from }, f.from), el('td', null, f.fin ? '1' : '0'), el('td', { class: 'mono' }, (f.rsv1 ? 1 : 0) + '' + (f.rsv2 ? 1 : 0) + (f.rsv3 ? 1 : 0)),
         el('td', null, '0x' + f.opcode.toString(16) + ' ' + opName(f.opcode)), el('td', null, f.masked ? '1' : '0'), el('td', { class: 'num' }, f.payloadLength),
-        el('td', { class: 'mono' }, f.maskingKey || '-'), el('td', { class: 'mono' }, shown(clip(f.summary, 90))),
+        el('td', { class: 'mono' }, f.maskingKey || '-'), el('td', { class: 'mono payload', title: pv.text || null }, [pv.note ? el('span', { class: 'note' }, pv.note + ' ') : null, pv.text]),
       ]);
       tr.onclick = function () { selectFrame(f.index); };
       body.appendChild(tr);
     });
     framesBox.appendChild(el('div', { class: 'table-wrap' }, el('table', { id: 'frame-table' }, [el('thead', null, head), body])));
     if (!c.frames.length) framesBox.appendChild(el('p', { class: 'muted' }, c.websocket ? 'No WebSocket frame.' : c.handshake ? 'No WebSocket frame: ' + c.kind + '.' : 'Not a WebSocket connection.'));
+  }
+
+  /**
+   * What a frame carries, for its row: the payload as text (on one line,
+   * newlines and tabs as \n and \t) or as hex, a Close's code and reason,
+   * and, for a compressed message, its inflated payload on its last frame.
+   * The cell cuts it to its width; the first PREVIEW characters are kept.
+   */
+  var PREVIEW = 300;
+  function preview(f, msg) {
+    if (f.opcode === 8) {
+      if (f.close && f.close.code !== null) return { text: shown(f.close.code + (f.closeName ? ' ' + f.closeName : '') + (f.close.reason ? ' "' + oneLine(f.close.reason) + '"' : '')) };
+      return { text: f.closeBody ? hexStart({ base64: f.closeBody }) : '' };
+    }
+    if (msg && msg.compressed) {
+      var last = msg.frames[msg.frames.length - 1] === f.index;
+      if (last && msg.inflatedLength !== null && msg.payload) return { note: 'inflated', text: payloadStart(msg.payload) };
+      return { note: 'compressed', text: f.payload ? hexStart(f.payload) : '' };
+    }
+    if (!f.payload) return { note: String(f.payloadLength) !== '0' ? '(left out)' : null, text: '' };
+    return { text: payloadStart(f.payload) };
+  }
+  function oneLine(s) {
+    var ch = characters(String(s).slice(0, PREVIEW * 4)), more = ch.length > PREVIEW || String(s).length > PREVIEW * 4;
+    return shown(ch.slice(0, PREVIEW).join('')).replace(/\n/g, '\\n').replace(/\t/g, '\\t') + (more ? '…' : '');
+  }
+  function payloadStart(p) { return p.text !== undefined ? oneLine(p.text) + (p.truncated ? '…' : '') : hexStart(p); }
+  /** The first bytes in hex (decoding only the start of a large payload). */
+  function hexStart(p) {
+    var n = 48, b = bytesOf({ base64: p.base64.slice(0, n / 3 * 4) });
+    var total = p.base64.length / 4 * 3 - (/==$/.test(p.base64) ? 2 : /=$/.test(p.base64) ? 1 : 0);
+    var more = p.truncated || total > n;
+    return Array.prototype.map.call(b.slice(0, n), hx).join(' ') + (more ? ' …' : '');
   }
 
   // ---------------------------------------------------------------- detail
@@ -425,24 +542,30 @@ export const HTML_SCRIPT = String.raw`
     ];
     if (ext) fields.push({ name: 'extended payload length ' + f.payloadLength, bits: bits(f.payloadLength, ext) });
     if (f.maskingKey) fields.push({ name: 'masking key ' + f.maskingKey, bits: bits('0x' + f.maskingKey, 32) });
+    // 32 columns of one width (table-layout: fixed), one bit a cell: a row never wraps, and the ruler's numbers stand over bits 0, 8, 16 and 24
     var table = el('table', { class: 'bits', id: 'bit-diagram' });
-    var head = el('tr');
-    for (var i = 0; i < 32; i++) head.appendChild(el('th', null, i % 8 === 0 ? String(i) : ''));
+    var cols = el('colgroup');
+    for (var i = 0; i < 32; i++) cols.appendChild(el('col'));
+    table.appendChild(cols);
+    var head = el('tr', { class: 'ruler' });
+    for (var j = 0; j < 32; j++) head.appendChild(el('th', { class: j % 8 === 0 && j > 0 ? 'byte' : null }, j % 8 === 0 ? String(j) : ''));
     table.appendChild(head);
     var row = el('tr'), labels = el('tr'), used = 0;
     fields.forEach(function (fd) {
       var rest = fd.bits, first = true;
       while (rest.length) {
         var take = Math.min(32 - used, rest.length);
-        row.appendChild(el('td', { colspan: take, class: 'mono' }, rest.slice(0, take).join(' ')));
-        labels.appendChild(el('td', { colspan: take, class: 'field' }, first ? fd.name : '(' + fd.name.split(' ')[0] + ' cont.)'));
+        rest.slice(0, take).forEach(function (bit, k) { row.appendChild(el('td', { class: 'mono bit' + (k === 0 ? ' start' : '') }, String(bit))); });
+        var name = first ? fd.name : '(' + fd.name.split(' ')[0] + ' cont.)';
+        labels.appendChild(el('td', { colspan: take, class: 'field' + (take <= 2 ? ' upright' : ''), title: name }, name));
         rest = rest.slice(take); first = false; used += take;
         if (used === 32) { table.appendChild(row); table.appendChild(labels); row = el('tr'); labels = el('tr'); used = 0; }
       }
     });
     if (used > 0) { row.appendChild(el('td', { colspan: 32 - used, class: 'field' }, 'payload data …')); labels.appendChild(el('td', { colspan: 32 - used })); table.appendChild(row); table.appendChild(labels); }
     else { table.appendChild(el('tr', null, el('td', { colspan: 32, class: 'field' }, 'payload data …'))); }
-    return table;
+    // a pane too narrow for it scrolls it sideways
+    return el('div', { class: 'bits-wrap' }, table);
   }
 
   function hexDump(bytes, max) {
@@ -507,13 +630,36 @@ export const HTML_SCRIPT = String.raw`
     return li;
   }
 
-  /** The detail pane, emptied and shown beside the diagram, with a button that closes it. */
+  /**
+   * The details pane, emptied and shown docked at the bottom of the window,
+   * with a grip that makes it taller or shorter and a button that closes it.
+   */
   function openDetail() {
     clear(detail);
     layoutBox.classList.add('with-detail');
+    document.body.classList.add('detail-open');
+    var grip = el('div', { class: 'grip', title: 'drag to make the details taller or shorter', role: 'separator', 'aria-orientation': 'horizontal' });
+    grip.addEventListener('pointerdown', function (ev) {
+      grip.setPointerCapture(ev.pointerId);
+      function move(e) {
+        var height = Math.max(120, Math.min(window.innerHeight - top.offsetHeight - 60, window.innerHeight - e.clientY));
+        document.documentElement.style.setProperty('--detail-h', height + 'px');
+      }
+      function up() { grip.removeEventListener('pointermove', move); grip.removeEventListener('pointerup', up); }
+      grip.addEventListener('pointermove', move);
+      grip.addEventListener('pointerup', up);
+      ev.preventDefault();
+    });
+    detail.appendChild(grip);
     var close = el('button', { type: 'button', class: 'close', 'aria-label': 'close the details' }, '×');
-    close.onclick = function () { layoutBox.classList.remove('with-detail'); state.frame = null; state.packet = null; renderLadder(); renderFrames(); };
+    close.onclick = closeDetail;
     detail.appendChild(close);
+  }
+  function closeDetail() {
+    layoutBox.classList.remove('with-detail');
+    document.body.classList.remove('detail-open');
+    state.frame = null; state.packet = null;
+    renderLadder(); renderFrames();
   }
 
   function renderFrameDetail(index) {
@@ -523,7 +669,10 @@ export const HTML_SCRIPT = String.raw`
     openDetail();
     detail.appendChild(el('h3', { id: 'detail-title' }, 'Frame ' + f.index + ' — packet ' + f.packet + ', ' + (f.from === 'client' ? 'client → server' : 'server → client')));
     detail.appendChild(el('p', { class: 'mono', id: 'detail-summary' }, shown(f.summary)));
-    detail.appendChild(bitDiagram(f));
+    // the header (its bits, its fields) and what it carries: side by side in a wide window
+    var head = el('div', { class: 'detail-head' }), data = el('div', { class: 'detail-data' });
+    detail.appendChild(el('div', { class: 'detail-cols' }, [head, data]));
+    head.appendChild(bitDiagram(f));
     var msg = f.message === null ? null : c.messages.find(function (m) { return m.index === f.message; });
     var kv = [
       ['Time', secs(f.relTs) + ' s (' + isoTime(f.ts) + ')'],
@@ -537,32 +686,32 @@ export const HTML_SCRIPT = String.raw`
     if (!f.complete) kv.push(['Incomplete', f.missingBytes > 0 ? f.missingBytes + ' bytes never captured (capture loss)' : 'the capture ended before the frame did']);
     if (f.close) kv.push(['Close', (f.close.code === null ? (f.closeBody && f.closeBody.length === 4 ? 'a 1-byte body, no status code' : 'no status code') : f.close.code + ' ' + (f.closeName || '')) + (f.close.reason ? ', reason "' + shown(f.close.reason) + '"' : '')]);
     if (f.answers) kv.push(['Answers', 'the ping in packet ' + f.answers.packet + ', round trip ' + (f.answers.rtt * 1000).toFixed(3) + ' ms']);
-    detail.appendChild(el('dl', { class: 'kv', id: 'frame-fields' }, kv.reduce(function (a, r) { a.push(el('dt', null, r[0]), el('dd', null, r[1])); return a; }, [])));
+    head.appendChild(el('dl', { class: 'kv', id: 'frame-fields' }, kv.reduce(function (a, r) { a.push(el('dt', null, r[0]), el('dd', null, r[1])); return a; }, [])));
     var compressed = msg && msg.compressed;
     // a Close frame's body is kept apart from the payloads (its code and reason are fields)
     var payload = f.opcode === 8 && f.closeBody !== undefined ? { base64: f.closeBody } : f.payload;
     var bytes = bytesOf(payload);
     var lost = !f.complete && f.missingBytes > 0 ? 'Bytes the capture lost are shown as 00 (unmasked): they are not what was sent.' : null;
     if (f.masked && f.maskingKey && bytes.length && !lost) {
-      detail.appendChild(el('h3', null, 'Masking (RFC 6455 §5.3)'));
-      detail.appendChild(maskTable(f, bytes));
+      data.appendChild(el('h3', null, 'Masking (RFC 6455 §5.3)'));
+      data.appendChild(el('div', { class: 'table-wrap' }, maskTable(f, bytes)));
     }
-    detail.appendChild(el('h3', null, 'Payload' + (compressed ? ' (compressed, as on the wire)' : '')));
+    data.appendChild(el('h3', null, 'Payload' + (compressed ? ' (compressed, as on the wire)' : '')));
     var textual = f.opcode === 1 || f.opcode === 9 || f.opcode === 10 || (f.opcode === 0 && msg && msg.type === 'text');
-    detail.appendChild(payloadView(payload, f.payloadLength, textual && !compressed, 'frame-payload', lost));
+    data.appendChild(payloadView(payload, f.payloadLength, textual && !compressed, 'frame-payload', lost));
     if (msg) {
-      detail.appendChild(el('h3', null, 'Message ' + msg.index));
-      detail.appendChild(el('p', null, msg.type + ', ' + plural(msg.frames.length, 'frame') + ' (' + msg.frames.join(', ') + '), ' + msg.length + ' bytes on the wire' + (msg.compressed ? (msg.inflatedLength !== null ? ', inflated to ' + msg.inflatedLength + ' bytes' : ', not inflated') : '') + (msg.complete ? '' : ', incomplete')));
+      data.appendChild(el('h3', null, 'Message ' + msg.index));
+      data.appendChild(el('p', null, msg.type + ', ' + plural(msg.frames.length, 'frame') + ' (' + msg.frames.join(', ') + '), ' + msg.length + ' bytes on the wire' + (msg.compressed ? (msg.inflatedLength !== null ? ', inflated to ' + msg.inflatedLength + ' bytes' : ', not inflated') : '') + (msg.complete ? '' : ', incomplete')));
       if (msg.app) {
-        detail.appendChild(el('p', { id: 'app-summary', class: msg.app.user ? 'app-user' : 'app-framework' }, shown(appLine(msg.app)) + (msg.app.user ? ' (application data)' : ' (framework)')));
-        detail.appendChild(el('pre', { class: 'payload', id: 'app-fields' }, shown(JSON.stringify(msg.app.fields, null, 2))));
+        data.appendChild(el('p', { id: 'app-summary', class: msg.app.user ? 'app-user' : 'app-framework' }, shown(appLine(msg.app)) + (msg.app.user ? ' (application data)' : ' (framework)')));
+        data.appendChild(el('pre', { class: 'payload', id: 'app-fields' }, shown(JSON.stringify(msg.app.fields, null, 2))));
       }
-      if (msg.frames[msg.frames.length - 1] === f.index) detail.appendChild(payloadView(msg.payload, msg.inflatedLength !== null ? msg.inflatedLength : msg.length, msg.type === 'text' && (!msg.compressed || msg.inflatedLength !== null), 'message-payload', msg.complete ? null : 'The message is incomplete.'));
+      if (msg.frames[msg.frames.length - 1] === f.index) data.appendChild(payloadView(msg.payload, msg.inflatedLength !== null ? msg.inflatedLength : msg.length, msg.type === 'text' && (!msg.compressed || msg.inflatedLength !== null), 'message-payload', msg.complete ? null : 'The message is incomplete.'));
     }
     var ds = c.diagnostics.filter(function (d) { return (d.frame === f.index || (d.frame === null && d.packet === f.packet)) && severityOn(d); });
     if (ds.length) {
-      detail.appendChild(el('h3', null, 'Diagnostics'));
-      detail.appendChild(el('ul', null, ds.map(function (d) { return diagItem(d, selectPacket); })));
+      data.appendChild(el('h3', null, 'Diagnostics'));
+      data.appendChild(el('ul', null, ds.map(function (d) { return diagItem(d, selectPacket); })));
     }
   }
 
@@ -744,11 +893,14 @@ export const HTML_SCRIPT = String.raw`
     scrollToSelected();
   }
   function scrollToSelected() {
-    // scrolled to only when out of sight (below the sticky header): a scroll forces a layout
-    var row = document.querySelector('#frame-table tr.sel');
+    // scrolled to only when out of sight: a scroll forces a layout
+    // (the frame's row, else the packet's arrow: a packet that carries no frame)
+    var row = document.querySelector('#frame-table tr.sel') || document.querySelector('#ladder-svg g.row.sel');
     if (!row) return;
     var r = row.getBoundingClientRect();
-    if (r.top < top.offsetHeight || r.bottom > window.innerHeight) row.scrollIntoView({ block: 'center' });
+    // in sight: between the sticky header and the details pane, in the middle of that when it was not
+    var above = top.offsetHeight, below = layoutBox.classList.contains('with-detail') ? detail.getBoundingClientRect().top : window.innerHeight;
+    if (r.top < above || r.bottom > below) window.scrollBy(0, r.top + r.height / 2 - (above + below) / 2);
   }
   function selectConn(i) {
     state.conn = i; state.frame = null; state.packet = null; state.ladderPage = 0; state.framePage = 0;
@@ -778,6 +930,7 @@ export const HTML_SCRIPT = String.raw`
     var arrows = state.frame !== null;
     if (ev.key === 'j' || (arrows && ev.key === 'ArrowDown')) { step(1); ev.preventDefault(); }
     else if (ev.key === 'k' || (arrows && ev.key === 'ArrowUp')) { step(-1); ev.preventDefault(); }
+    else if (ev.key === 'Escape' && layoutBox && layoutBox.classList.contains('with-detail')) closeDetail();
     else if (ev.key === 'n' && state.conn < conns.length - 1) selectConn(state.conn + 1);
     else if (ev.key === 'p' && state.conn > 0) selectConn(state.conn - 1);
   });
