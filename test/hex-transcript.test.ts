@@ -288,7 +288,7 @@ describe('the transcript', () => {
     expect(lines.some((l) => l.includes('"bye?"'))).toBe(true);
     // and without the option the JSON is text like any other
     const plain = renderTranscript(c, opts());
-    expect(plain).toContain('text    "{"type":"tick","seq":1,');
+    expect(plain).toContain(`text    '{"type":"tick","seq":1,`);
     expect(plain).not.toContain('"type": "tick"');
   });
 
@@ -306,7 +306,8 @@ describe('the transcript', () => {
     expect(lines.slice(1, 10).map((l) => l.slice(column))).toEqual(['{', '  "big": 12345678901234567890,', '  "x": 1.0,', '  "e": [],', '  "o": {},', '  "s": "a,b:{c}\\"d",', '  "dup": 1,', '  "dup": 2', '}']);
     // not JSON, or JSON but neither an object nor an array: text on its line
     expect(lines[10]).toMatch(/text {2}"\{not json"$/);
-    expect(lines[11]).toMatch(/text {2}""a string""$/);
+    // text holding double quotes is put between single ones
+    expect(lines[11]).toMatch(/text {2}'"a string"'$/);
     expect(lines[12]).toMatch(/text {2}JSON array, 8 bytes$/);
     expect(lines.slice(13).map((l) => l.slice(column))).toEqual(['[', '  1,', '  2', ']']);
     // cut after the last line whose bytes are all within maxPayload

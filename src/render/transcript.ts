@@ -13,7 +13,7 @@ import { clip, paint, type Paint, trimEnd } from './paint.js';
 import { isControl, opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
-import { cut, lenientUtf8, sanitize } from '../util/text.js';
+import { cut, lenientUtf8, quotable, quoteMark, sanitize } from '../util/text.js';
 
 /** What one line of the transcript says, before it is laid out. */
 interface Entry {
@@ -49,9 +49,11 @@ function charBoundary(b: Buffer, at: number): number {
 function quoted(bytes: Buffer, room: number, more: boolean): string {
   const inner = Math.max(1, room - 2);
   const head = Number.isFinite(inner) ? bytes.subarray(0, inner * 4 + 8) : bytes;
-  const text = sanitize(lenientUtf8(head));
+  const raw = lenientUtf8(head);
+  const mark = quoteMark(raw);
+  const text = quotable(raw, mark);
   const cutMore = more || head.length < bytes.length;
-  return `"${cut(cutMore ? `${text}…` : text, inner)}"`;
+  return `${mark}${cut(cutMore ? `${text}…` : text, inner)}${mark}`;
 }
 
 /** Text cut to `limit` bytes (on a character boundary): the bytes kept and whether any were left out. */

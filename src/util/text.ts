@@ -37,8 +37,35 @@ export function sanitize(text: string): string {
   return out;
 }
 
-/** What sanitize writes for one character: kept whole when a cut falls in it. */
-const TOKEN = /\\x[0-9a-f]{2}|\\u\{[0-9a-f]+\}|\\[nrt]|[\s\S]/gu;
+export type QuoteMark = '"' | "'";
+
+/**
+ * The quotes to put text between, as Python's repr chooses them: double,
+ * unless the text holds a double quote and no single one (JSON reads best
+ * as '{"a":1}' rather than "{\"a\":1}").
+ */
+export function quoteMark(text: string): QuoteMark {
+  return text.includes('"') && !text.includes("'") ? "'" : '"';
+}
+
+/**
+ * Text to put between the quotes `mark`: sanitized, and each of those quotes
+ * in it written with a backslash (\"), so that a quoted string can never be
+ * read as two ("a "b" c").
+ */
+export function quotable(text: string, mark: QuoteMark = '"'): string {
+  const s = sanitize(text);
+  return s.includes(mark) ? s.replaceAll(mark, `\\${mark}`) : s;
+}
+
+/** Text in quotes (see quoteMark), sanitized, its inside cut to at most `max` characters. */
+export function inQuotes(text: string, max = Infinity): string {
+  const mark = quoteMark(text);
+  return `${mark}${cut(quotable(text, mark), max)}${mark}`;
+}
+
+/** What sanitize (or quotable) writes for one character: kept whole when a cut falls in it. */
+const TOKEN = /\\x[0-9a-f]{2}|\\u\{[0-9a-f]+\}|\\[nrt"']|[\s\S]/gu;
 
 /**
  * Cuts a string to at most `max` characters (code points), marking the cut
@@ -69,10 +96,12 @@ export function previewPayload(payload: Buffer, max = 32): string {
     const b = head.subarray(0, head.length - drop);
     if (isUtf8(b) && (drop === 0 || head.length < payload.length)) {
       // escaped first, then cut: what is shown is at most `max` characters
-      const text = sanitize(b.toString('utf8'));
+      const raw = b.toString('utf8');
+      const mark = quoteMark(raw);
+      const text = quotable(raw, mark);
       const cutText = cut(text, max);
       const more = cutText !== text || head.length < payload.length;
-      return `"${more && !cutText.endsWith('…') ? `${cutText}…` : cutText}"`;
+      return `${mark}${more && !cutText.endsWith('…') ? `${cutText}…` : cutText}${mark}`;
     }
   }
   const hexBytes = Math.max(1, Math.floor(max / 3));
@@ -115,9 +144,11 @@ export function lenientUtf8(bytes: Buffer): string {
 export function previewText(payload: Buffer, max = 32): string {
   const head = payload.subarray(0, max * 4);
   // escaped first, then cut: what is shown is at most `max` characters
-  const text = cut(sanitize(lenientUtf8(head)), max);
+  const raw = lenientUtf8(head);
+  const mark = quoteMark(raw);
+  const text = cut(quotable(raw, mark), max);
   const more = head.length < payload.length && !text.endsWith('…');
-  return `"${more ? `${text}…` : text}"`;
+  return `${mark}${more ? `${text}…` : text}${mark}`;
 }
 
 /** Words laid out in lines of at most `width` characters: the first line starts with `indent`, the others with `rest`. */
