@@ -333,12 +333,20 @@ describe('the transcript', () => {
     expect(renderTranscript(chromium, opts()).split('\n')).toHaveLength(2);
   });
 
-  it('still shows a message none of whose frames is in view', async () => {
+  it('still shows a message none of whose frames is in view, at its own time', async () => {
     const c = only(await analyze('captures/ws_echo.pcap'));
     const view = { ...c, frames: c.frames.filter((f) => f.opcode !== 1) };
     const lines = renderTranscript(view, opts()).trimEnd().split('\n');
     expect(lines).toHaveLength(10);
-    expect(lines.filter((l) => /^ +- {2}C [→←] S {2}text {4}"Hello, wsdissect!"$/.test(l))).toHaveLength(2);
+    const texts = c.messages.filter((m) => m.type === 'text');
+    expect(texts).toHaveLength(2);
+    for (const m of texts) {
+      // the time of the frame that completes it, as the whole connection shows it
+      expect(m.relTs).toBe(c.frames[m.frames[m.frames.length - 1]!]!.relTs);
+      expect(lines).toContain(`${m.relTs.toFixed(6)}  ${m.from === 'client' ? 'C → S' : 'C ← S'}  text    "Hello, wsdissect!"`);
+    }
+    // in the same order as with every frame in view
+    expect(lines).toEqual(renderTranscript(c, opts()).trimEnd().split('\n'));
   });
 });
 

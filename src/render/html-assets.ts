@@ -684,7 +684,8 @@ export const HTML_SCRIPT = String.raw`
       rows.push([opName(op) + ' frames'].concat(sides.map(function (sd) { var x = k[sd].frames[op]; return x ? x.count + ' (' + x.bytes + ' bytes)' : '0'; })));
     });
     rows.push(['messages'].concat(sides.map(function (sd) { return k[sd].messages + ' (' + k[sd].messageBytes + ' bytes)'; })));
-    rows.push(['largest message'].concat(sides.map(function (sd) { return k[sd].largestMessage + ' bytes'; })));
+    rows.push(['largest message'].concat(sides.map(function (sd) { return k[sd].largestMessage + ' bytes' + (c.compression ? ' on the wire' : ''); })));
+    if (c.compression) rows.push(['largest message, inflated'].concat(sides.map(function (sd) { return k[sd].largestInflated + ' bytes'; })));
     rows.push(['fragmented messages'].concat(sides.map(function (sd) { return String(k[sd].fragmentedMessages); })));
     rows.push(['pings / pongs'].concat(sides.map(function (sd) { return k[sd].pings + ' / ' + k[sd].pongs; })));
     rows.push(['pong round trips'].concat(sides.map(function (sd) { var x = k[sd]; return x.rtts ? 'min ' + (x.rttMin * 1000).toFixed(3) + ' ms, mean ' + (x.rttSum / x.rtts * 1000).toFixed(3) + ' ms, max ' + (x.rttMax * 1000).toFixed(3) + ' ms' : '—'; })));

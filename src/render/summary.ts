@@ -26,7 +26,8 @@ function verdict(c: Connection): string {
 
 function side(name: string, s: SideCounts): string {
   const frames = Object.values(s.frames).reduce((n, f) => n + f.count, 0);
-  const rtt = s.rtts > 0 ? `, pongs answered in ${formatRtt(s.rttMin!)}–${formatRtt(s.rttMax!)}` : '';
+  const span = s.rttMin === s.rttMax ? formatRtt(s.rttMin!) : `${formatRtt(s.rttMin!)}–${formatRtt(s.rttMax!)}`;
+  const rtt = s.rtts > 0 ? `, ${plural(s.rtts, 'pong')} answered in ${span}` : '';
   return `${name} ${plural(frames, 'frame')}, ${plural(s.messages, 'message')} (${plural(s.messageBytes, 'byte')}${s.fragmentedMessages > 0 ? `, ${s.fragmentedMessages} fragmented` : ''})${rtt}`;
 }
 
