@@ -121,7 +121,8 @@ function countFrame(c: Connection['counts'], f: Frame): void {
   const side = c[f.from];
   const kind = (side.frames[f.opcode] ??= { count: 0, bytes: 0 });
   kind.count++;
-  kind.bytes += typeof f.payloadLength === 'number' ? f.payloadLength : 0;
+  // a 64-bit length beyond 2^53 - 1 (kept as text) counts as the nearest number, as in --stats
+  kind.bytes += Number(f.payloadLength);
   if (f.opcode === 0x9) side.pings++;
   if (f.opcode === 0xa) side.pongs++;
   if (f.answers) {
