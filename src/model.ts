@@ -145,6 +145,14 @@ export interface Message {
   complete: boolean;
   /** what the message means in its application protocol (STOMP, Socket.IO, MQTT, …); null when no decoder applies */
   app: AppInfo | null;
+  /** the packet of its last frame (where it completes), and that frame's time: the message's time in every view */
+  packet: number;
+  ts: number;
+  relTs: number;
+  /** payload bytes of its frames never captured */
+  missingBytes: number;
+  /** every frame of it was captured whole (false when loss or the capture's end cut one) */
+  allCaptured: boolean;
 }
 
 export interface TimelineEntry {
@@ -184,6 +192,12 @@ export interface SideCounts {
   /** wire bytes of the messages */
   messageBytes: number;
   largestMessage: number;
+  /**
+   * the largest message as the application sees it: the inflated length of a
+   * compressed message that was inflated, the wire length of an uncompressed
+   * one (a compressed message left uninflated is not counted)
+   */
+  largestInflated: number;
   fragmentedMessages: number;
   pings: number;
   pongs: number;
@@ -281,6 +295,6 @@ export interface AnalysisSink {
 }
 
 export function emptyCounts(): ConnectionCounts {
-  const side = (): SideCounts => ({ frames: {}, messages: 0, messageBytes: 0, largestMessage: 0, fragmentedMessages: 0, pings: 0, pongs: 0, rtts: 0, rttSum: 0, rttMin: null, rttMax: null, app: {} });
+  const side = (): SideCounts => ({ frames: {}, messages: 0, messageBytes: 0, largestMessage: 0, largestInflated: 0, fragmentedMessages: 0, pings: 0, pongs: 0, rtts: 0, rttSum: 0, rttMin: null, rttMax: null, app: {} });
   return { packets: 0, frames: 0, messages: 0, client: side(), server: side(), diagnostics: { error: 0, warning: 0, info: 0 } };
 }

@@ -275,7 +275,7 @@ describe('the choice of decoder', () => {
   it('the transcript shows each message with what it means under it', async () => {
     const c = await conversation('stomp_ws.pcap');
     const lines = renderTranscript(c, { ...PLAIN, width: 200 }).split('\n');
-    const send = lines.findIndex((l) => l.includes('"SEND\\ndestination:/app/hello'));
+    const send = lines.findIndex((l) => l.includes("'SEND\\ndestination:/app/hello"));
     expect(lines[send + 1]!.trim()).toBe('↳ STOMP SEND /app/hello {"name":"Ada"} (application data)');
   });
 });

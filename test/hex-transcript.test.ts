@@ -288,7 +288,7 @@ describe('the transcript', () => {
     expect(lines.some((l) => l.includes('"bye?"'))).toBe(true);
     // and without the option the JSON is text like any other
     const plain = renderTranscript(c, opts());
-    expect(plain).toContain('text    "{"type":"tick","seq":1,');
+    expect(plain).toContain(`text    '{"type":"tick","seq":1,`);
     expect(plain).not.toContain('"type": "tick"');
   });
 
@@ -306,7 +306,8 @@ describe('the transcript', () => {
     expect(lines.slice(1, 10).map((l) => l.slice(column))).toEqual(['{', '  "big": 12345678901234567890,', '  "x": 1.0,', '  "e": [],', '  "o": {},', '  "s": "a,b:{c}\\"d",', '  "dup": 1,', '  "dup": 2', '}']);
     // not JSON, or JSON but neither an object nor an array: text on its line
     expect(lines[10]).toMatch(/text {2}"\{not json"$/);
-    expect(lines[11]).toMatch(/text {2}""a string""$/);
+    // text holding double quotes is put between single ones
+    expect(lines[11]).toMatch(/text {2}'"a string"'$/);
     expect(lines[12]).toMatch(/text {2}JSON array, 8 bytes$/);
     expect(lines.slice(13).map((l) => l.slice(column))).toEqual(['[', '  1,', '  2', ']']);
     // cut after the last line whose bytes are all within maxPayload
@@ -332,12 +333,20 @@ describe('the transcript', () => {
     expect(renderTranscript(chromium, opts()).split('\n')).toHaveLength(2);
   });
 
-  it('still shows a message none of whose frames is in view', async () => {
+  it('still shows a message none of whose frames is in view, at its own time', async () => {
     const c = only(await analyze('captures/ws_echo.pcap'));
     const view = { ...c, frames: c.frames.filter((f) => f.opcode !== 1) };
     const lines = renderTranscript(view, opts()).trimEnd().split('\n');
     expect(lines).toHaveLength(10);
-    expect(lines.filter((l) => /^ +- {2}C [→←] S {2}text {4}"Hello, wsdissect!"$/.test(l))).toHaveLength(2);
+    const texts = c.messages.filter((m) => m.type === 'text');
+    expect(texts).toHaveLength(2);
+    for (const m of texts) {
+      // the time of the frame that completes it, as the whole connection shows it
+      expect(m.relTs).toBe(c.frames[m.frames[m.frames.length - 1]!]!.relTs);
+      expect(lines).toContain(`${m.relTs.toFixed(6)}  ${m.from === 'client' ? 'C → S' : 'C ← S'}  text    "Hello, wsdissect!"`);
+    }
+    // in the same order as with every frame in view
+    expect(lines).toEqual(renderTranscript(c, opts()).trimEnd().split('\n'));
   });
 });
 

@@ -479,7 +479,8 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
       await page.locator('#frame-table tr[data-frame="1"]').click();
       expect(await text(page, '#frame-payload pre.text')).toBe(markup);
       await page.locator('#frame-table tr[data-frame="2"]').click();
-      expect(await text(page, '#frame-fields')).toContain(`1000 Normal Closure, reason "${markup}"`);
+      // the reason holds double quotes and no single one: it is put between single quotes, as the terminal does
+      expect(await text(page, '#frame-fields')).toContain(`1000 Normal Closure, reason '${markup}'`);
       await expectNoInjection(page);
       expectQuiet(o);
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cut, lenientUtf8, previewPayload, previewText, sanitize } from '../src/util/text.js';
+import { cut, inQuotes, lenientUtf8, previewPayload, previewText, sanitize } from '../src/util/text.js';
 
 describe('terminal safety', () => {
   it.each([
@@ -27,6 +27,19 @@ describe('payload previews', () => {
     expect(previewPayload(Buffer.from([0, 1, 0x41]))).toBe('"\\x00\\x01A"');
     expect(previewPayload(Buffer.from([0xff, 0xfe, 0x00]))).toBe('ff fe 00');
     expect(previewPayload(Buffer.alloc(0))).toBe('""');
+  });
+
+  it('never lets a quote inside the text end the quoted string', () => {
+    // double quotes in the text: single ones around it (as Python's repr), nothing to escape
+    expect(previewText(Buffer.from('"who"'))).toBe(`'"who"'`);
+    expect(previewPayload(Buffer.from('{"a":1}'))).toBe(`'{"a":1}'`);
+    // both kinds: double quotes around, the inner ones escaped
+    expect(previewText(Buffer.from(`say "it's"`))).toBe(`"say \\"it's\\""`);
+    expect(inQuotes(`"it's"`)).toBe(`"\\"it's\\""`);
+    expect(inQuotes('bye')).toBe('"bye"');
+    // a cut never separates a backslash from the quote it escapes
+    expect(inQuotes(`""''`, 3)).toBe('"\\"…"');
+    expect(inQuotes(`""''`, 2)).toBe('"…"');
   });
 
   it('does not split a character when it cuts', () => {

@@ -26,7 +26,7 @@ export type PacketItem =
   | { kind: 'request'; request: HttpRequest; upgrade: boolean; hint?: string | null }
   | { kind: 'response'; response: HttpResponse; upgrade: boolean }
   | { kind: 'partial-frame'; opcode: number; received: number; total: number; from: Side }
-  | { kind: 'frame'; frame: Frame; messageType: 'text' | 'binary' | null; completes: Message | null };
+  | { kind: 'frame'; frame: Frame; messageType: 'text' | 'binary' | null; compressed: boolean; completes: Message | null };
 
 export interface PacketDescription {
   phase: Phase;
@@ -84,8 +84,11 @@ function capitalised(name: string): string {
 /**
  * "Text [FIN] 5 bytes [MASKED] "Hello"", as the walkthrough names a frame;
  * the last fragment of a message also shows the whole message.
+ * `inCompressed`: the frame belongs to a compressed message (its
+ * continuations carry compressed bytes without RSV1), so its payload is
+ * never shown as text.
  */
-export function describeFrame(f: Frame, messageType: 'text' | 'binary' | null = null, completes: Message | null = null): string {
+export function describeFrame(f: Frame, messageType: 'text' | 'binary' | null = null, completes: Message | null = null, inCompressed = false): string {
   const parts = [capitalised(opcodeName(f.opcode))];
   if (f.fin) parts.push('[FIN]');
   if (f.rsv1) parts.push('[RSV1]');
@@ -99,10 +102,12 @@ export function describeFrame(f: Frame, messageType: 'text' | 'binary' | null = 
     parts.push(typeof f.payloadLength === 'string' ? `${f.payloadLength} bytes` : plural(len, 'byte'));
   }
   if (f.masked) parts.push('[MASKED]');
-  const compressed = f.rsv1 && f.message !== null;
+  const compressed = f.message !== null && (inCompressed || f.rsv1 || completes?.compressed === true);
   // a message its application protocol explains is told by that (below), not by its raw start
   const explained = completes?.app != null && completes.frames.length === 1 && !completes.compressed;
   if (messageType === 'text' && f.payload.length > 0 && !compressed && !explained) parts.push(previewText(f.payload, 24));
+  // a continuation of a compressed message: its bytes are compressed (the message is told where it ends)
+  if (compressed && !f.rsv1 && !completes) parts.push('(compressed)');
   if (f.answers) parts.push(`(answers the ping in packet ${f.answers.packet}, round trip ${formatRtt(f.answers.rtt)})`);
   if (f.packets.length > 1) parts.push(`(reassembled from ${f.packets.length} segments)`);
   if (!f.complete) parts.push(f.missingBytes > 0 ? `(incomplete: ${plural(f.missingBytes, 'byte')} never captured)` : '(incomplete)');
@@ -159,7 +164,7 @@ function describeItem(item: PacketItem, from: Side): string | null {
     case 'partial-frame':
       return `part of a ${capitalised(opcodeName(item.opcode))} frame (${item.received} of ${item.total} payload bytes so far)`;
     case 'frame':
-      return describeFrame(item.frame, item.messageType, item.completes);
+      return describeFrame(item.frame, item.messageType, item.completes, item.compressed);
   }
 }
 

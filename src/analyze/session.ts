@@ -121,7 +121,8 @@ function countFrame(c: Connection['counts'], f: Frame): void {
   const side = c[f.from];
   const kind = (side.frames[f.opcode] ??= { count: 0, bytes: 0 });
   kind.count++;
-  kind.bytes += typeof f.payloadLength === 'number' ? f.payloadLength : 0;
+  // a 64-bit length beyond 2^53 - 1 (kept as text) counts as the nearest number, as in --stats
+  kind.bytes += Number(f.payloadLength);
   if (f.opcode === 0x9) side.pings++;
   if (f.opcode === 0xa) side.pongs++;
   if (f.answers) {
@@ -146,6 +147,8 @@ function countMessage(c: Connection['counts'], m: Message): void {
   side.messages++;
   side.messageBytes += m.length;
   side.largestMessage = Math.max(side.largestMessage, m.length);
+  const seen = m.compressed ? m.inflatedLength : m.length;
+  if (seen !== null) side.largestInflated = Math.max(side.largestInflated, seen);
   if (m.frames.length > 1) side.fragmentedMessages++;
 }
 
@@ -287,6 +290,10 @@ export class Session {
   private readonly earlyPongs: Record<Side, Frame[]> = { client: [], server: [] };
   /** pings waiting for their pong, per sender */
   private readonly pings: Record<Side, Frame[]> = { client: [], server: [] };
+  /** the packet and time of each side's last frame that belongs to a message */
+  private readonly lastDataFrame: Record<Side, { packet: number; ts: number } | null> = { client: null, server: null };
+  /** payload bytes never captured of the frames of each side's open message */
+  private readonly openMissing: Record<Side, number> = { client: 0, server: 0 };
   /** the application protocol's decoders, made at the first whole message */
   private app: AppSession | null = null;
   /** the body of the response that refused the upgrade, filled as it arrives */
@@ -841,6 +848,7 @@ export class Session {
       return;
     }
     d.assembler?.lost();
+    this.openMissing[this.side(dir)] = 0;
     const afterLoss = d.lostSync;
     d.lostSync = false;
     if (!afterLoss && skipped === 0) return; // a mid-stream direction whose first byte starts a frame
@@ -1007,25 +1015,40 @@ export class Session {
       // what its segment acknowledged of the peer (known only when decoded with its own packet)
       this.closeAcks[from] = df.packet === this.currentPacket ? this.currentAck : null;
     }
-    countFrame(this.counts, frame);
     if (h.opcode === 0x9 && df.complete && !this.answeredEarly(frame)) this.pings[from].push(frame);
     if (h.opcode === 0xa && df.complete) findings.push(...this.matchPong(frame));
+    // counted once its pong is matched: the round trip is the frame's (answers.rtt)
+    countFrame(this.counts, frame);
     for (const f of findings) this.diag(f, df.packet, index, from);
-    if (step.abandoned) this.addMessage(step.abandoned, from, df.packet, df.ts);
+    // the abandoned message's last frame was this side's previous data frame
+    if (step.abandoned) this.addMessage(step.abandoned, from, df.packet, df.ts, this.lastDataFrame[from]);
+    const here = { packet: df.packet, ts: df.ts };
+    if (step.message !== null) {
+      this.lastDataFrame[from] = here;
+      this.openMissing[from] += df.missing;
+    }
     const done = step.completed;
     const messageType = step.message === null ? null : (d.assembler!.openType ?? (done ? (done.opcode === 1 ? 'text' : 'binary') : null));
+    // a frame of a compressed message carries compressed bytes (a control frame between its fragments does not)
+    const compressed = step.message === null ? false : (d.assembler!.openCompressed ?? done?.compressed ?? false);
     if (!this.options.retain) {
       // the frame goes out before the message it completes
-      this.events?.frame(this.id, frame, { messageType, compressed: d.assembler!.openCompressed ?? done?.compressed ?? false });
-      if (done) this.addMessage(done, from, df.packet, df.ts);
+      this.events?.frame(this.id, frame, { messageType, compressed });
+      if (done) this.addMessage(done, from, df.packet, df.ts, here);
       return;
     }
-    const completes = done ? this.addMessage(done, from, df.packet, df.ts) : null;
-    if (df.packet < this.currentPacket || this.finishing) this.annotateLate(frame, messageType, completes);
-    else this.items.push({ kind: 'frame', frame, messageType, completes });
+    const completes = done ? this.addMessage(done, from, df.packet, df.ts, here) : null;
+    if (df.packet < this.currentPacket || this.finishing) this.annotateLate(frame, messageType, compressed, completes);
+    else this.items.push({ kind: 'frame', frame, messageType, compressed, completes });
   }
 
-  private addMessage(m: AssembledMessage, from: Side, packet: number, ts: number): Message {
+  /**
+   * @param packet, ts where the message is settled (told in its diagnostics)
+   * @param last the packet and time of its last frame: the message's own (null: none known, then packet and ts)
+   */
+  private addMessage(m: AssembledMessage, from: Side, packet: number, ts: number, last: { packet: number; ts: number } | null): Message {
+    const missingBytes = this.openMissing[from];
+    this.openMissing[from] = 0;
     const type = m.opcode === 1 ? 'text' : 'binary';
     const lastFrame = m.frames[m.frames.length - 1] ?? null;
     // every byte of it captured and held: only then can it be inflated and judged
@@ -1043,6 +1066,11 @@ export class Session {
       payload: m.payload,
       complete: m.complete,
       app: null,
+      packet: last?.packet ?? packet,
+      ts: last?.ts ?? ts,
+      relTs: this.relTs(last?.ts ?? ts),
+      missingBytes,
+      allCaptured: m.allCaptured,
     };
     if (m.compressed) {
       const dir: Dir = from === 'client' ? (this.clientDir ?? 0) : this.clientDir === 1 ? 0 : 1;
@@ -1110,12 +1138,12 @@ export class Session {
    * earlier byte, or the framing was found only at the end): its packet's
    * entry is told now.
    */
-  private annotateLate(frame: Frame, messageType: 'text' | 'binary' | null, completes: Message | null): void {
+  private annotateLate(frame: Frame, messageType: 'text' | 'binary' | null, compressed: boolean, completes: Message | null): void {
     for (let i = this.timeline.length - 1; i >= 0; i--) {
       const e = this.timeline[i]!;
       if (e.packet < frame.packet) return;
       if (e.packet !== frame.packet) continue;
-      const text = describeFrame(frame, messageType, completes);
+      const text = describeFrame(frame, messageType, completes, compressed);
       if (e.bare) {
         const flags = /FIN|RST/.test(e.summary) ? ` + ${e.summary}` : '';
         e.summary = `${text}${flags}`;
@@ -1156,7 +1184,7 @@ export class Session {
       const d = this.dirs[dir];
       if (d.mode === 'websocket' || d.mode === 'sniff') d.parser?.end(this.frameEvents(dir));
       const open = d.assembler?.end();
-      if (open) this.addMessage(open, this.side(dir), open.lastPacket, this.tcp.lastTs);
+      if (open) this.addMessage(open, this.side(dir), open.lastPacket, this.tcp.lastTs, this.lastDataFrame[this.side(dir)]);
     }
     if (this.app) for (const f of this.app.end()) this.appDiag(f, f.packet ?? null, null, f.from ?? null);
     this.tellDeflateAssumed(null);

@@ -10,7 +10,7 @@ import type { Connection, Frame, Side, TimelineEntry } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
-import { cutWidth, displayWidth, previewPayload, previewText, sanitize, wrap } from '../util/text.js';
+import { cutWidth, displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap } from '../util/text.js';
 import { renderFrameDiagram, renderUnmasking } from './diagram.js';
 import type { RenderOptions } from './options.js';
 import { paint } from './paint.js';
@@ -142,7 +142,7 @@ function wsHandshake(conn: Connection, opts: RenderOptions, say: (t: string) => 
       `         ${hs.acceptValid ? paint(opts.color).green('✔ they match: the handshake is verified') : paint(opts.color).red('✘ they differ: a client must fail this connection')}`,
     ]);
   }
-  if (hs.subprotocol) say(`The server picked the subprotocol "${sanitize(hs.subprotocol)}": the messages that follow are in that application protocol.`);
+  if (hs.subprotocol) say(`The server picked the subprotocol ${inQuotes(hs.subprotocol)}: the messages that follow are in that application protocol.`);
   for (const e of hs.extensions) {
     say(
       e.name === 'permessage-deflate'
@@ -166,7 +166,7 @@ function frameSentence(f: Frame, conn: Connection): string {
   const msg = messageOf(conn, f.message);
   const mask = f.masked ? `masked with key ${f.maskingKey}` : 'not masked';
   let content = '';
-  if (f.close) content = f.close.code === null ? ', with no status code' : `, status ${f.close.code} (${closeCodeName(f.close.code)})${f.close.reason ? ` "${cutWidth(sanitize(f.close.reason), 40)}"` : ''}`;
+  if (f.close) content = f.close.code === null ? ', with no status code' : `, status ${f.close.code} (${closeCodeName(f.close.code)})${f.close.reason ? ` ${inQuotes(f.close.reason, 40)}` : ''}`;
   else if (msg?.compressed) content = f.rsv1 ? ', compressed (RSV1 set)' : ', part of a compressed message';
   else if ((f.opcode === 1 || (f.opcode === 0 && msg?.type === 'text')) && f.payload.length > 0) content = `: ${previewText(f.payload, 40, true)}`;
   const rtt = f.answers ? `; it answers the ping of packet ${f.answers.packet} after ${formatRtt(f.answers.rtt)}` : '';
@@ -197,7 +197,7 @@ function closing(conn: Connection, say: (t: string) => void): void {
     return;
   }
   const peer: Side = cs.initiator === 'client' ? 'server' : 'client';
-  const code = cs.code === null ? 'without a status code' : `with status ${cs.code}, "${closeCodeName(cs.code)}"${cs.reason ? `, and the reason "${cutWidth(sanitize(cs.reason), 60)}"` : ''}`;
+  const code = cs.code === null ? 'without a status code' : `with status ${cs.code}, "${closeCodeName(cs.code)}"${cs.reason ? `, and the reason ${inQuotes(cs.reason, 60)}` : ''}`;
   say(`The ${cs.initiator} starts the closing handshake in ${at(conn, cs.packet)}: a Close frame ${code}. After sending it, it sends no more data (RFC 6455 §5.5.1).`);
   if (cs.replyPacket !== null) say(`The ${peer} answers in ${at(conn, cs.replyPacket)} with its own Close${cs.replyCode !== null ? ` (${cs.replyCode})` : ''}: both sides have now agreed the WebSocket connection is over, and TCP can close.`);
   else say(`The ${peer} never answers with its own Close: the closing handshake is incomplete.`);

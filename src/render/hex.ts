@@ -12,7 +12,7 @@ import { clip, paint, type Paint, trimEnd, visibleLength } from './paint.js';
 import { opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
-import { cutWidth, displayWidth, sanitize, wrap as wrapWords } from '../util/text.js';
+import { displayWidth, inQuotes, wrap as wrapWords } from '../util/text.js';
 import { noMatchLine, selectionLine } from './select.js';
 
 function hex2(b: number): string {
@@ -161,7 +161,7 @@ function notes(f: Frame, messages: ReadonlyMap<number, Message>, width: number, 
   if (f.close) {
     if (f.close.code === null) note(f.payload.length === 1 ? 'close body of 1 byte: no status code can be read' : 'close with no status code');
     else {
-      const reason = f.close.reason ? `, reason "${cutWidth(sanitize(f.close.reason), 60)}"` : '';
+      const reason = f.close.reason ? `, reason ${inQuotes(f.close.reason, 60)}` : '';
       note(`close code ${f.close.code} (${closeCodeName(f.close.code)})${reason}`);
     }
   }

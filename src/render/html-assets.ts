@@ -138,6 +138,11 @@ export const HTML_SCRIPT = String.raw`
     return String(s).replace(CONTROL, function (c) { return '\\x' + ('0' + c.charCodeAt(0).toString(16)).slice(-2); })
       .replace(HIDDEN, function (c) { return '\\u{' + c.codePointAt(0).toString(16) + '}'; });
   }
+  /** Text in quotes as the terminal quotes it (inQuotes): single quotes around text holding double ones and no single one, else double quotes with the inner ones escaped. */
+  function quoted(s) {
+    s = shown(s);
+    return s.indexOf('"') >= 0 && s.indexOf("'") < 0 ? "'" + s + "'" : '"' + s.replace(/"/g, '\\"') + '"';
+  }
   function isoTime(ts) {
     // a timestamp past a Date's range (a damaged or crafted capture) shows as seconds
     var d = new Date(ts * 1000);
@@ -684,7 +689,7 @@ export const HTML_SCRIPT = String.raw`
       ['Payload length', f.payloadLength + ' bytes (header ' + f.headerLength + ' bytes)'],
     ];
     if (!f.complete) kv.push(['Incomplete', f.missingBytes > 0 ? f.missingBytes + ' bytes never captured (capture loss)' : 'the capture ended before the frame did']);
-    if (f.close) kv.push(['Close', (f.close.code === null ? (f.closeBody && f.closeBody.length === 4 ? 'a 1-byte body, no status code' : 'no status code') : f.close.code + ' ' + (f.closeName || '')) + (f.close.reason ? ', reason "' + shown(f.close.reason) + '"' : '')]);
+    if (f.close) kv.push(['Close', (f.close.code === null ? (f.closeBody && f.closeBody.length === 4 ? 'a 1-byte body, no status code' : 'no status code') : f.close.code + ' ' + (f.closeName || '')) + (f.close.reason ? ', reason ' + quoted(f.close.reason) : '')]);
     if (f.answers) kv.push(['Answers', 'the ping in packet ' + f.answers.packet + ', round trip ' + (f.answers.rtt * 1000).toFixed(3) + ' ms']);
     head.appendChild(el('dl', { class: 'kv', id: 'frame-fields' }, kv.reduce(function (a, r) { a.push(el('dt', null, r[0]), el('dd', null, r[1])); return a; }, [])));
     var compressed = msg && msg.compressed;
@@ -762,7 +767,7 @@ export const HTML_SCRIPT = String.raw`
       el('dt', null, 'Subprotocol'), el('dd', null, (hs.subprotocol === null ? 'none' : shown(hs.subprotocol)) + (hs.offeredSubprotocols.length ? ' (offered: ' + shown(hs.offeredSubprotocols.join(', ')) + ')' : '')),
       el('dt', null, 'Extensions'), el('dd', null, (hs.extensions.length ? shown(hs.extensions.map(function (x) { return [x.name].concat(Object.keys(x.params).map(function (k) { return x.params[k] === true ? k : k + '=' + x.params[k]; })).join('; '); }).join(', ')) : 'none') + (hs.offeredExtensions.length ? ' (offered: ' + shown(hs.offeredExtensions.join(', ')) + ')' : '')),
       el('dt', null, 'Application'), el('dd', null, c.app ? (LABELS[c.app.decoder] || c.app.decoder) + ' (recognised by ' + c.app.chosenBy + ')' : 'none recognised'),
-      el('dt', null, 'Close'), el('dd', null, c.close.initiator ? 'the ' + c.close.initiator + ' closed first (' + (c.close.code === null ? 'no code' : c.close.code) + (c.close.reason ? ' "' + shown(c.close.reason) + '"' : '') + ')' + (c.close.replyCode !== null ? '; reply ' + c.close.replyCode : '; never echoed') + (c.close.clean ? '; clean' : '') : 'no Close frame'),
+      el('dt', null, 'Close'), el('dd', null, c.close.initiator ? 'the ' + c.close.initiator + ' closed first (' + (c.close.code === null ? 'no code' : c.close.code) + (c.close.reason ? ' ' + quoted(c.close.reason) : '') + ')' + (c.close.replyCode !== null ? '; reply ' + c.close.replyCode : '; never echoed') + (c.close.clean ? '; clean' : '') : 'no Close frame'),
     ]));
   }
 
@@ -833,7 +838,8 @@ export const HTML_SCRIPT = String.raw`
       rows.push([opName(op) + ' frames'].concat(sides.map(function (sd) { var x = k[sd].frames[op]; return x ? x.count + ' (' + x.bytes + ' bytes)' : '0'; })));
     });
     rows.push(['messages'].concat(sides.map(function (sd) { return k[sd].messages + ' (' + k[sd].messageBytes + ' bytes)'; })));
-    rows.push(['largest message'].concat(sides.map(function (sd) { return k[sd].largestMessage + ' bytes'; })));
+    rows.push(['largest message'].concat(sides.map(function (sd) { return k[sd].largestMessage + ' bytes' + (c.compression ? ' on the wire' : ''); })));
+    if (c.compression) rows.push(['largest message, inflated'].concat(sides.map(function (sd) { return k[sd].largestInflated + ' bytes'; })));
     rows.push(['fragmented messages'].concat(sides.map(function (sd) { return String(k[sd].fragmentedMessages); })));
     rows.push(['pings / pongs'].concat(sides.map(function (sd) { return k[sd].pings + ' / ' + k[sd].pongs; })));
     rows.push(['pong round trips'].concat(sides.map(function (sd) { var x = k[sd]; return x.rtts ? 'min ' + (x.rttMin * 1000).toFixed(3) + ' ms, mean ' + (x.rttSum / x.rtts * 1000).toFixed(3) + ' ms, max ' + (x.rttMax * 1000).toFixed(3) + ' ms' : '—'; })));

@@ -83,7 +83,7 @@ export function connectionData(conn: Connection, opts: JsonOptions): Record<stri
       // the walkthrough's words for the frame (its message's meaning when it completes one)
       const completes = msg && msg.frames[msg.frames.length - 1] === f.index ? msg : null;
       const extra = f.opcode === 0x8 ? { closeBody: f.payload.toString('base64'), closeName: f.close?.code != null ? closeCodeName(f.close.code) : null } : {};
-      return { ...frameJson(f, conn, opts), ...extra, summary: describeFrame(f, msg?.type ?? null, completes) };
+      return { ...frameJson(f, conn, opts), ...extra, summary: describeFrame(f, msg?.type ?? null, completes, msg?.compressed ?? false) };
     }),
     messages: conn.messages.map((m) => messageJson(m, opts)),
     timeline: conn.timeline,

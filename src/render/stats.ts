@@ -112,6 +112,11 @@ function span(from: number, to: number): number {
   return Math.round((to - from) * 1e6) / 1e6;
 }
 
+/** The mean of round trips given to the microsecond, without the float noise of their sum. */
+export function meanRtt(sum: number, count: number): number {
+  return Math.round((sum / count) * 1e9) / 1e9;
+}
+
 function emptyDirection(): DirectionStats {
   const opcodes = Object.fromEntries(STAT_OPCODES.map((o) => [o, { frames: 0, bytes: 0 }])) as Record<OpcodeClass, FrameTally>;
   return {
@@ -146,8 +151,6 @@ export function connectionStats(conn: Connection): ConnectionStats {
   };
 
   const sides: Record<Side, DirectionStats> = { client: emptyDirection(), server: emptyDirection() };
-  let sent = 0;
-  const rtts: number[] = [];
   for (const f of conn.frames) {
     const d = sides[f.from];
     // a 64-bit length beyond 2^53 - 1 (kept as text) is counted as the nearest number
@@ -157,8 +160,6 @@ export function connectionStats(conn: Connection): ConnectionStats {
     tally.bytes += bytes;
     d.frames.frames++;
     d.frames.bytes += bytes;
-    if (f.opcode === 0x9) sent++;
-    if (f.opcode === 0xa && f.answers) rtts.push(f.answers.rtt);
   }
   for (const m of conn.messages) {
     const s = sides[m.from].messages;
@@ -185,7 +186,11 @@ export function connectionStats(conn: Connection): ConnectionStats {
 
   const diagnostics: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const d of conn.diagnostics) diagnostics[d.severity]++;
-  const answered = rtts.length;
+  // the pings and their round trips as the analysis counted them (each pong's answers.rtt), over the whole connection
+  const { client: kc, server: kv } = conn.counts;
+  const answered = kc.rtts + kv.rtts;
+  const least = [kc.rttMin, kv.rttMin].filter((x) => x !== null);
+  const most = [kc.rttMax, kv.rttMax].filter((x) => x !== null);
   return {
     id: conn.id,
     packets: conn.timeline.length,
@@ -195,12 +200,11 @@ export function connectionStats(conn: Connection): ConnectionStats {
     client: sides.client,
     server: sides.server,
     pings: {
-      sent,
+      sent: kc.pings + kv.pings,
       answered,
-      min: answered > 0 ? Math.min(...rtts) : null,
-      // the mean of microsecond values, without the float noise of the sum
-      avg: answered > 0 ? Math.round((rtts.reduce((a, b) => a + b, 0) / answered) * 1e9) / 1e9 : null,
-      max: answered > 0 ? Math.max(...rtts) : null,
+      min: least.length > 0 ? Math.min(...least) : null,
+      avg: answered > 0 ? meanRtt(kc.rttSum + kv.rttSum, answered) : null,
+      max: most.length > 0 ? Math.max(...most) : null,
     },
     tcp: { retransmissions: conn.tcp.retransmissions, outOfOrder: conn.tcp.outOfOrder, lostBytes: conn.tcp.lostBytes },
     diagnostics,

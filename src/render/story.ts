@@ -6,7 +6,7 @@ import type { Connection, Frame, Phase, Side, TimelineEntry } from '../model.js'
 import { closeCodeName } from '../websocket/close.js';
 import { opcodeName } from '../websocket/frame.js';
 import { plural } from '../analyze/annotate.js';
-import { sanitize, cutWidth } from '../util/text.js';
+import { sanitize, cutWidth, inQuotes } from '../util/text.js';
 import { APP_LABELS, CHOSEN_BY } from '../app/labels.js';
 import { isStompUserCommand } from '../app/stomp.js';
 import type { AppInfo } from '../app/types.js';
@@ -157,7 +157,7 @@ function closingSentence(conn: Connection, g: Group): string {
     return `${capital(packetRange(g.entries.map((e) => e.packet)))} belong to the closing handshake.`;
   }
   const code = first.close?.code;
-  const what = code === null || code === undefined ? 'with no status code' : `${code} ${closeCodeName(code)}${first.close?.reason ? `, "${cutWidth(sanitize(first.close.reason), 40)}"` : ''}`;
+  const what = code === null || code === undefined ? 'with no status code' : `${code} ${closeCodeName(code)}${first.close?.reason ? `, ${inQuotes(first.close.reason, 40)}` : ''}`;
   let s = `Packet ${first.packet} is the ${cs.initiator}'s Close (${what})`;
   const reply = closes.find((f) => f.from !== first.from);
   if (reply) s += `; packet ${reply.packet} is the ${reply.from}'s Close in reply${reply.close?.code !== null && reply.close?.code !== undefined ? ` (${reply.close.code})` : ''}`;

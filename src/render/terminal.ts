@@ -10,7 +10,7 @@ import { closeCodeName } from '../websocket/close.js';
 import { opcodeName } from '../websocket/frame.js';
 import { linkTypeName } from '../link/link.js';
 import { plural } from '../analyze/annotate.js';
-import { cutWidth, displayWidth, previewPayload, previewText, sanitize, wrap } from '../util/text.js';
+import { cutWidth, displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap } from '../util/text.js';
 import { tellStory } from './story.js';
 import type { RenderOptions } from './options.js';
 import { clip, paint, type Paint, visibleLength } from './paint.js';
@@ -265,7 +265,7 @@ function closeLines(conn: Connection, p: Paint): string[] {
   const t = conn.tcp.teardown;
   if (cs.initiator) {
     const code = cs.code === null ? 'no status code' : `${cs.code} (${closeCodeName(cs.code)})`;
-    const reason = cs.reason ? ` "${cutWidth(sanitize(cs.reason), 60)}"` : '';
+    const reason = cs.reason ? ` ${inQuotes(cs.reason, 60)}` : '';
     const peer = cs.initiator === 'client' ? 'server' : 'client';
     const reply = cs.replyPacket !== null ? `the ${peer} answered with Close ${cs.replyCode ?? '(no status code)'} in packet ${cs.replyPacket}` : `the ${peer} never sent its Close`;
     lines.push(`  WebSocket: the ${cs.initiator} sent Close ${code}${reason} in packet ${cs.packet}; ${reply}.`);

@@ -13,7 +13,7 @@ import { clip, paint, type Paint, trimEnd } from './paint.js';
 import { isControl, opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
-import { cutWidth, displayWidth, lenientUtf8, sanitize, wrap } from '../util/text.js';
+import { cutWidth, displayWidth, lenientUtf8, quotable, quoteMark, sanitize, wrap } from '../util/text.js';
 import { noMatchLine, selectionLine } from './select.js';
 
 /** What one line of the transcript says, before it is laid out. */
@@ -50,9 +50,11 @@ function charBoundary(b: Buffer, at: number): number {
 function quoted(bytes: Buffer, room: number, more: boolean): string {
   const inner = Math.max(1, room - 2);
   const head = Number.isFinite(inner) ? bytes.subarray(0, inner * 4 + 8) : bytes;
-  const text = sanitize(lenientUtf8(head));
+  const raw = lenientUtf8(head);
+  const mark = quoteMark(raw);
+  const text = quotable(raw, mark);
   const cutMore = more || head.length < bytes.length;
-  return `"${cutWidth(cutMore ? `${text}…` : text, inner)}"`;
+  return `${mark}${cutWidth(cutMore ? `${text}…` : text, inner)}${mark}`;
 }
 
 /** Text cut to `limit` bytes (on a character boundary): the bytes kept and whether any were left out. */
@@ -176,38 +178,41 @@ function prettyJsonLines(source: string): JsonLine[] | null {
 }
 
 /** A message's line, and under it what it means in its application protocol. */
-function messageEntry(m: Message, frames: ReadonlyMap<number, Frame>, opts: RenderOptions, limit: number): Omit<Entry, 'order'> & { placed: boolean } {
-  const e = payloadEntry(m, frames, opts, limit);
+function messageEntry(m: Message, opts: RenderOptions, limit: number): Omit<Entry, 'order'> {
+  const e = payloadEntry(m, opts, limit);
   const app = m.app;
   if (!app) return e;
   const line = `↳ ${appText(app)} (${appRole(app)})`;
   return { ...e, below: (room) => [cutWidth(sanitize(line), room), ...e.below(room)] };
 }
 
-function payloadEntry(m: Message, frames: ReadonlyMap<number, Frame>, opts: RenderOptions, limit: number): Omit<Entry, 'order'> & { placed: boolean } {
-  const present = m.frames.map((i) => frames.get(i)).filter((f) => f !== undefined);
-  const last = present[present.length - 1];
+/**
+ * A message's line: its time, sizes and state are the analysis' (the
+ * message's own), never recomputed from the frames in view or from the bytes
+ * kept of its payload, so a selection (--opcode, --grep, --limit) or
+ * --max-payload changes nothing of what is shown of it but its content.
+ */
+function payloadEntry(m: Message, opts: RenderOptions, limit: number): Omit<Entry, 'order'> {
   const inflated = m.compressed && m.inflatedLength !== null;
   const notInflated = m.compressed && !inflated;
-  // the frames' lengths, exact even beyond 2^53
-  const wire = present.length === m.frames.length ? present.reduce((sum, f) => sum + BigInt(f.payloadLength), 0n) : BigInt(m.length);
-  const total = inflated ? BigInt(m.payload.length) : wire;
+  // on the wire, exact even beyond 2^53
+  const wire = BigInt(m.lengthText ?? m.length);
+  const total = inflated ? BigInt(m.inflatedLength!) : wire;
   const notes: string[] = [];
   if (inflated) notes.push(`(inflated from ${byteCount(wire)})`);
   if (notInflated) notes.push('(compressed, not inflated)');
   if (m.frames.length > 1) notes.push(`(${plural(m.frames.length, 'fragment')})`);
-  const missing = present.reduce((sum, f) => sum + f.missingBytes, 0);
-  const whole = m.complete && present.every((f) => f.complete);
-  if (!whole) notes.push(missing > 0 ? `(incomplete: ${plural(missing, 'byte')} never captured)` : '(incomplete)');
-  const base = { packet: last?.packet ?? 0, frame: last?.index ?? -1, relTs: last?.relTs ?? null, from: m.from, label: m.type, notes, placed: last !== undefined, cutNote: null };
+  const whole = m.complete && m.allCaptured && m.missingBytes === 0;
+  if (!whole) notes.push(m.missingBytes > 0 ? `(incomplete: ${plural(m.missingBytes, 'byte')} never captured)` : '(incomplete)');
+  const base = { packet: m.packet, frame: m.frames[m.frames.length - 1] ?? -1, relTs: m.relTs, from: m.from, label: m.type, notes, cutNote: null };
 
   if (m.type === 'binary' || notInflated) {
     return { ...base, style: m.type, content: (room) => hexPreview(m.payload, total, room, limit), below: NOTHING };
   }
   // JSON is laid out when asked, and always when the message was decoded as JSON
-  const json = (opts.prettyJson || m.app?.decoder === 'json' || m.app?.decoder === 'json-rpc') && whole && limit > 0 && isUtf8(m.payload) ? prettyJsonLines(m.payload.toString('utf8')) : null;
+  const json = (opts.prettyJson || m.app?.decoder === 'json' || m.app?.decoder === 'json-rpc') && whole && BigInt(m.payload.length) === total && limit > 0 && isUtf8(m.payload) ? prettyJsonLines(m.payload.toString('utf8')) : null;
   if (json) {
-    const size = m.payload.length;
+    const size = Number(total);
     const kind = m.payload.toString('utf8').trimStart().startsWith('{') ? 'JSON object' : 'JSON array';
     const shown = json.filter((l) => l.end <= limit);
     const lastEnd = shown[shown.length - 1]?.end ?? 0;
@@ -250,18 +255,12 @@ function frameEntry(f: Frame, limit: number): Omit<Entry, 'order'> {
 }
 
 function entries(conn: Connection, opts: RenderOptions, limit: number): Entry[] {
-  const frames = new Map(conn.frames.map((f) => [f.index, f]));
   const inMessage = new Set(conn.messages.flatMap((m) => m.frames));
   const out: Entry[] = [];
-  // a message none of whose frames is in view goes after the message begun before it
+  // each message where its last frame is, whether that frame is in view or not
   const messages = [...conn.messages].sort((a, b) => a.index - b.index);
-  let prev = { packet: 0, frame: -1 };
   let order = 0;
-  for (const m of messages) {
-    const e = messageEntry(m, frames, opts, limit);
-    if (e.placed) prev = { packet: e.packet, frame: e.frame };
-    out.push({ ...e, packet: prev.packet, frame: prev.frame, order: order++ });
-  }
+  for (const m of messages) out.push({ ...messageEntry(m, opts, limit), order: order++ });
   for (const f of conn.frames) if (!inMessage.has(f.index)) out.push({ ...frameEntry(f, limit), order: 0 });
   return out.sort((a, b) => a.packet - b.packet || a.frame - b.frame || a.order - b.order);
 }

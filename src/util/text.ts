@@ -106,8 +106,36 @@ export function displayWidth(text: string): number {
   return n;
 }
 
-/** What sanitize writes for one character: kept whole when a cut falls in it. */
-const TOKEN = /\\x[0-9a-f]{2}|\\u\{[0-9a-f]+\}|\\[nrt]|[\s\S]/gu;
+
+export type QuoteMark = '"' | "'";
+
+/**
+ * The quotes to put text between, as Python's repr chooses them: double,
+ * unless the text holds a double quote and no single one (JSON reads best
+ * as '{"a":1}' rather than "{\"a\":1}").
+ */
+export function quoteMark(text: string): QuoteMark {
+  return text.includes('"') && !text.includes("'") ? "'" : '"';
+}
+
+/**
+ * Text to put between the quotes `mark`: sanitized, and each of those quotes
+ * in it written with a backslash (\"), so that a quoted string can never be
+ * read as two ("a "b" c").
+ */
+export function quotable(text: string, mark: QuoteMark = '"'): string {
+  const s = sanitize(text);
+  return s.includes(mark) ? s.replaceAll(mark, `\\${mark}`) : s;
+}
+
+/** Text in quotes (see quoteMark), sanitized, its inside cut to at most `max` terminal columns. */
+export function inQuotes(text: string, max = Infinity): string {
+  const mark = quoteMark(text);
+  return `${mark}${cutWidth(quotable(text, mark), max)}${mark}`;
+}
+
+/** What sanitize (or quotable) writes for one character: kept whole when a cut falls in it. */
+const TOKEN = /\\x[0-9a-f]{2}|\\u\{[0-9a-f]+\}|\\[nrt"']|[\s\S]/gu;
 
 function cutBy(text: string, max: number, size: (token: string) => number, total: number): string {
   if (total <= max) return text;
@@ -159,10 +187,12 @@ export function previewPayload(payload: Buffer, max = 32, columns = false): stri
     const b = head.subarray(0, head.length - drop);
     if (isUtf8(b) && (drop === 0 || head.length < payload.length)) {
       // escaped first, then cut: what is shown is at most `max` characters
-      const text = sanitize(b.toString('utf8'));
+      const raw = b.toString('utf8');
+      const mark = quoteMark(raw);
+      const text = quotable(raw, mark);
       const cutText = columns ? cutWidth(text, max) : cut(text, max);
       const more = cutText !== text || head.length < payload.length;
-      return `"${more && !cutText.endsWith('…') ? `${cutText}…` : cutText}"`;
+      return `${mark}${more && !cutText.endsWith('…') ? `${cutText}…` : cutText}${mark}`;
     }
   }
   const hexBytes = Math.max(1, Math.floor(max / 3));
@@ -209,10 +239,12 @@ export function lenientUtf8(bytes: Buffer): string {
 export function previewText(payload: Buffer, max = 32, columns = false): string {
   const head = payload.subarray(0, max * 4);
   // escaped first, then cut: what is shown is at most `max` characters (or columns)
-  const escaped = sanitize(lenientUtf8(head));
+  const raw = lenientUtf8(head);
+  const mark = quoteMark(raw);
+  const escaped = quotable(raw, mark);
   const text = columns ? cutWidth(escaped, max) : cut(escaped, max);
   const more = head.length < payload.length && !text.endsWith('…');
-  return `"${more ? `${text}…` : text}"`;
+  return `${mark}${more ? `${text}…` : text}${mark}`;
 }
 
 // eslint-disable-next-line no-control-regex
