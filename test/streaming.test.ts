@@ -79,7 +79,7 @@ describe('--summary', () => {
   it('gives each connection a verdict and its counts', () => {
     const out = cli(['captures/chromium_deflate.pcap', '--summary']);
     expect(out).toContain('connection 2  127.0.0.1:53678 → 127.0.0.1:8090  WebSocket: clean close');
-    expect(out).toContain('client 8 frames, 7 messages (1751 bytes)');
+    expect(out).toContain('client 8 frames, 7 messages (1751 bytes on the wire)');
     expect(out).toContain('compression 7.0×');
     expect(out).toMatch(/3 connections \(1 WebSocket\), 16 frames, 14 messages; 0 errors/);
     expect(cli(['captures/violations/frame.client-unmasked.pcap', '--summary'])).toContain('1 error');

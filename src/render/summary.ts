@@ -24,10 +24,12 @@ function verdict(c: Connection): string {
   return c.close.initiator ? 'closing handshake incomplete' : 'closed without a Close frame';
 }
 
-function side(name: string, s: SideCounts): string {
+/** One side's counts; `compressed`: its message bytes are the wire's, so it says so (the inflated total is in the ratio). */
+function side(name: string, s: SideCounts, compressed: boolean): string {
   const frames = Object.values(s.frames).reduce((n, f) => n + f.count, 0);
-  const rtt = s.rtts > 0 ? `, pongs answered in ${formatRtt(s.rttMin!)}–${formatRtt(s.rttMax!)}` : '';
-  return `${name} ${plural(frames, 'frame')}, ${plural(s.messages, 'message')} (${plural(s.messageBytes, 'byte')}${s.fragmentedMessages > 0 ? `, ${s.fragmentedMessages} fragmented` : ''})${rtt}`;
+  const span = s.rttMin === s.rttMax ? formatRtt(s.rttMin!) : `${formatRtt(s.rttMin!)}–${formatRtt(s.rttMax!)}`;
+  const rtt = s.rtts > 0 ? `, ${plural(s.rtts, 'pong')} answered in ${span}` : '';
+  return `${name} ${plural(frames, 'frame')}, ${plural(s.messages, 'message')} (${plural(s.messageBytes, 'byte')}${compressed ? ' on the wire' : ''}${s.fragmentedMessages > 0 ? `, ${s.fragmentedMessages} fragmented` : ''})${rtt}`;
 }
 
 export function renderSummaryConnection(c: Connection, opts: RenderOptions): string {
@@ -42,7 +44,7 @@ export function renderSummaryConnection(c: Connection, opts: RenderOptions): str
   const diags = `${p.severity('error', plural(d.error, 'error'))}, ${p.severity('warning', plural(d.warning, 'warning'))}, ${d.info} info`;
   const sub = c.handshake?.subprotocol ? `; subprotocol ${sanitize(c.handshake.subprotocol)}` : '';
   // the counts wrap under themselves, a group (separated by ";") kept on one line where it fits
-  return `${[...wrap(head, opts.width, '', '  '), ...wrap(`${plural(c.counts.packets, 'packet')}; ${side('client', c.counts.client)}; ${side('server', c.counts.server)}${ratio}${sub}; ${diags}`, opts.width, '  ', '    ')].join('\n')}\n`;
+  return `${[...wrap(head, opts.width, '', '  '), ...wrap(`${plural(c.counts.packets, 'packet')}; ${side('client', c.counts.client, z !== null)}; ${side('server', c.counts.server, z !== null)}${ratio}${sub}; ${diags}`, opts.width, '  ', '    ')].join('\n')}\n`;
 }
 
 export function renderSummaryEnd(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[], opts: RenderOptions): string {
