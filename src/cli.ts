@@ -5,12 +5,12 @@ import { hideBin } from 'yargs/helpers';
 import { analyzeCapture, CaptureError, DEFAULT_MAX_CONNECTIONS, DEFAULT_OPTIONS, type AnalyzerOptions } from './index.js';
 import { DEFAULT_MAX_HEADERS } from './http/reader.js';
 import { APP_NAMES, type AppChoice } from './app/types.js';
-import { CheckSink, JsonSink, NdjsonSink, PolicySink, SummarySink, TerminalSink, type View, type Write } from './render/sinks.js';
+import { CheckSink, ForwardSink, JsonSink, NdjsonSink, PolicySink, SummarySink, TerminalSink, type View, type Write } from './render/sinks.js';
 import { once } from 'node:events';
 import { EVERYTHING, OPCODES_BY_NAME, SelectSink, type Selection } from './render/select.js';
 import { Progress } from './render/progress.js';
 import type { TerminalOptions } from './render/terminal.js';
-import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Phase, Side, Summary } from './model.js';
+import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Phase, Side, Summary } from './model.js';
 import { stat } from 'node:fs/promises';
 import { createWriteStream, openSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -469,37 +469,20 @@ async function main(): Promise<number> {
   return status;
 }
 
-/** Notes which connections the capture had (before any selection), for --stream. */
-class SeenConnections implements AnalysisSink {
+/** Notes which connections the capture had (before any selection), for --stream and --frame. */
+class SeenConnections extends ForwardSink {
   readonly ids = new Set<number>();
   count = 0;
   /** the most frames a selected connection has */
   frames = 0;
-  readonly streaming: boolean;
 
-  constructor(private readonly inner: AnalysisSink) {
-    this.streaming = inner.streaming === true;
-  }
-
-  frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void {
-    this.inner.frame?.(connection, frame, context);
-  }
-
-  message(connection: number, message: Message): void {
-    this.inner.message?.(connection, message);
-  }
-
-  diagnostic(connection: number, d: Diagnostic): void {
-    this.inner.diagnostic?.(connection, d);
-  }
-
-  connection(conn: Connection): void {
+  override connection(conn: Connection): void {
     this.ids.add(conn.id);
     this.frames = Math.max(this.frames, conn.counts.frames);
     this.inner.connection(conn);
   }
 
-  end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
+  override end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
     this.count = summary.connections;
     this.inner.end(capture, summary, diagnostics);
   }

@@ -164,18 +164,11 @@ export class CheckSink implements AnalysisSink {
   }
 }
 
-export class PolicySink implements AnalysisSink {
-  failed = false;
+/** A sink that hands everything on to another: a step of the chain overrides only what it changes. */
+export class ForwardSink implements AnalysisSink {
   readonly streaming: boolean;
-  private readonly counts: Summary['diagnostics'] = { error: 0, warning: 0, info: 0 };
-  /** per connection, what its ignored diagnostics took from its counts */
-  private readonly dropped = new Map<number, Summary['diagnostics']>();
 
-  constructor(
-    private readonly inner: AnalysisSink,
-    private readonly ignore: ReadonlySet<string>,
-    private readonly failOn: FailOn,
-  ) {
+  constructor(protected readonly inner: AnalysisSink) {
     this.streaming = inner.streaming === true;
   }
 
@@ -188,6 +181,33 @@ export class PolicySink implements AnalysisSink {
   }
 
   diagnostic(connection: number, d: Diagnostic): void {
+    this.inner.diagnostic?.(connection, d);
+  }
+
+  connection(conn: Connection): void {
+    this.inner.connection(conn);
+  }
+
+  end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
+    this.inner.end(capture, summary, diagnostics);
+  }
+}
+
+export class PolicySink extends ForwardSink {
+  failed = false;
+  private readonly counts: Summary['diagnostics'] = { error: 0, warning: 0, info: 0 };
+  /** per connection, what its ignored diagnostics took from its counts */
+  private readonly dropped = new Map<number, Summary['diagnostics']>();
+
+  constructor(
+    inner: AnalysisSink,
+    private readonly ignore: ReadonlySet<string>,
+    private readonly failOn: FailOn,
+  ) {
+    super(inner);
+  }
+
+  override diagnostic(connection: number, d: Diagnostic): void {
     if (this.ignore.has(d.code)) {
       const n = this.dropped.get(connection) ?? { error: 0, warning: 0, info: 0 };
       n[d.severity]++;
@@ -207,7 +227,7 @@ export class PolicySink implements AnalysisSink {
     return kept;
   }
 
-  connection(conn: Connection): void {
+  override connection(conn: Connection): void {
     const dropped = this.dropped.get(conn.id);
     this.dropped.delete(conn.id);
     const counts = dropped
@@ -217,7 +237,7 @@ export class PolicySink implements AnalysisSink {
     this.inner.connection({ ...conn, diagnostics, counts: this.streaming ? counts : { ...counts, diagnostics: tally(diagnostics) } });
   }
 
-  end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
+  override end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
     const kept = this.keep(diagnostics);
     this.inner.end(capture, { ...summary, diagnostics: { ...this.counts } }, kept);
   }
