@@ -432,6 +432,17 @@ async function main(): Promise<number> {
         const seen = new SeenConnections(inner);
         try {
           status = (await run(capture, seen, analyzer, ignoreSet(argv.ignore), failOn, selection)).status;
+          // a connection asked for that the capture does not have is a wrong argument, said once the capture is read
+          const missing = status === 2 || selection.streams === null ? [] : [...selection.streams].filter((id) => !seen.ids.has(id));
+          if (missing.length > 0) {
+            process.stderr.write(`wsdissect: --stream ${missing.join(', ')}: the capture has no connection ${missing.join(', ')} (${seen.count === 0 ? 'it has none' : seen.count === 1 ? 'its only connection is 0' : `its connections are numbered 0 to ${seen.count - 1}`})\n`);
+            status = 2;
+          }
+          const frame = views.find((v): v is { frame: number } => typeof v === 'object');
+          if (frame && status !== 2 && frame.frame >= seen.frames) {
+            process.stderr.write(`wsdissect: --frame ${frame.frame}: ${seen.frames === 0 ? 'no connection shown has a frame' : `no connection shown has a frame ${frame.frame} (frames are numbered from 0; the most a connection has is ${seen.frames})`}\n`);
+            status = 2;
+          }
         } finally {
           if (partial !== null) {
             const file = out.stream;
@@ -439,21 +450,10 @@ async function main(): Promise<number> {
               file.on('error', reject);
               file.end(resolve);
             });
-            // an unreadable capture (status 2) makes no report
+            // an unreadable capture or a wrong argument (status 2) makes no report
             if (status === 2) rmSync(partial, { force: true });
             else renameSync(partial, html!);
           }
-        }
-        // a connection asked for that the capture does not have is a wrong argument, said once the capture is read
-        const missing = status === 2 || selection.streams === null ? [] : [...selection.streams].filter((id) => !seen.ids.has(id));
-        if (missing.length > 0) {
-          process.stderr.write(`wsdissect: --stream ${missing.join(', ')}: the capture has no connection ${missing.join(', ')} (${seen.count === 0 ? "it has none" : seen.count === 1 ? "its only connection is 0" : `its connections are numbered 0 to ${seen.count - 1}`})\n`);
-          status = 2;
-        }
-        const frame = views.find((v): v is { frame: number } => typeof v === 'object');
-        if (frame && status !== 2 && frame.frame >= seen.frames) {
-          process.stderr.write(`wsdissect: --frame ${frame.frame}: ${seen.frames === 0 ? 'no connection shown has a frame' : `no connection shown has a frame ${frame.frame} (frames are numbered from 0; the most a connection has is ${seen.frames})`}\n`);
-          status = 2;
         }
       },
     )

@@ -3,7 +3,7 @@
 // capture is taken, check's verdict line always last, the arguments checked,
 // and the machine-readable reports of check (--json, --junit).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
@@ -115,6 +115,13 @@ describe('arguments', () => {
     const r = run([CLEAN, ...args]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`${line}\n`);
+  });
+
+  it('a wrong --stream leaves no report behind', () => {
+    const out = join(dir, 'stream7.html');
+    expect(run([CLEAN, '--stream', '7', '--html', out]).status).toBe(2);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 
   it('agreeing outputs are one output', () => {
