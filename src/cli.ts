@@ -395,6 +395,9 @@ async function main(): Promise<number> {
           const asked = ['summary', 'explain', 'ladder', 'messages', 'hex', 'stats', 'frame'].filter((v) => (argv as Record<string, unknown>)[v] !== undefined && (argv as Record<string, unknown>)[v] !== false);
           if (asked.length > 0) throw new Error(`${asked.map((v) => `--${v}`).join(', ')} ${asked.length > 1 ? 'are terminal views' : 'is a terminal view'}; ${[...outputs.values()][0]} writes the whole analysis: choose one`);
         }
+        // --summary counts whole connections as the analysis counted them: a narrower selection would not change what it says
+        const narrowing = ['from', 'opcode', 'phase', 'grep', 'limit'].filter((k) => (argv as Record<string, unknown>)[k] !== undefined);
+        if (argv.summary && narrowing.length > 0) throw new Error(`--summary counts whole connections; ${narrowing.map((k) => `--${k}`).join(', ')} ${narrowing.length > 1 ? 'do' : 'does'} not apply to it (--stream does)`);
         if (argv.summary && views.length > 0) throw new Error(`--summary shows only the counts; it cannot be combined with ${views.map((v) => (typeof v === 'string' ? `--${v}` : '--frame')).join(', ')}`);
         if (views.length === 0) views.push('report');
         const opts: TerminalOptions = {

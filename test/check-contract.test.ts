@@ -108,6 +108,7 @@ describe('arguments', () => {
     [['--html', '-', '--ndjson'], 'wsdissect: --ndjson and --html ask for different outputs: choose one'],
     [['--json', '--explain'], 'wsdissect: --explain is a terminal view; --json writes the whole analysis: choose one'],
     [['--summary', '--ladder'], 'wsdissect: --summary shows only the counts; it cannot be combined with --ladder'],
+    [['--summary', '--opcode', 'close'], 'wsdissect: --summary counts whole connections; --opcode does not apply to it (--stream does)'],
     [['--stream', '7'], 'wsdissect: --stream 7: the capture has no connection 7 (its only connection is 0)'],
     [['--frame', '99'], 'wsdissect: --frame 99: no connection shown has a frame 99 (frames are numbered from 0; the most a connection has is 10)'],
     [[CLEAN.replace('ws_echo', 'ws_fragmented')], `wsdissect: one capture at a time (given 2: ${CLEAN}, captures/ws_fragmented.pcap); "wsdissect check ${CLEAN} captures/ws_fragmented.pcap" checks several one after another`],
