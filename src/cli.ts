@@ -465,11 +465,19 @@ async function main(): Promise<number> {
     .strict()
     .fail((msg, err) => {
       // one line: our own messages name the option or file; the parser's get a pointer to --help
-      process.stderr.write(err ? `wsdissect: ${err.message}\n` : `wsdissect: ${msg} (wsdissect --help lists the options)\n`);
+      process.stderr.write(err ? `wsdissect: ${err.message}\n` : `wsdissect: ${parserMessage(msg)} (wsdissect --help lists the options)\n`);
       process.exit(2);
     })
     .parseAsync();
   return status;
+}
+
+/** The argument parser's complaint as one line in our words. */
+function parserMessage(msg: string): string {
+  const choice = /Argument: ([\w-]+), Given: (.*?), Choices: (.*)$/s.exec(msg);
+  if (choice) return `--${choice[1]} takes ${choice[3]!.replace(/\s+/g, ' ').replace(/"/g, '')}, not ${choice[2]}`;
+  if (/^Not enough non-option arguments/.test(msg)) return 'check needs at least one capture (a pcap or pcapng file, or - for standard input)';
+  return msg.replace(/\s*\n\s*/g, ' ');
 }
 
 /** Notes which connections the capture had (before any selection), for --stream and --frame. */

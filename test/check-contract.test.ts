@@ -125,6 +125,14 @@ describe('arguments', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 
+  it('the parser\'s own complaints are one line too', () => {
+    expect(run([CLEAN, '--fail-on', 'bogus']).stderr).toBe('wsdissect: --fail-on takes error, warning, info, none, not "bogus" (wsdissect --help lists the options)\n');
+    expect(run(['check']).stderr).toBe('wsdissect: check needs at least one capture (a pcap or pcapng file, or - for standard input) (wsdissect --help lists the options)\n');
+    const unknown = run([CLEAN, '--no-such']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
   it('agreeing outputs are one output', () => {
     expect(run([CLEAN, '--format', 'json', '--json']).stdout).toBe(run([CLEAN, '--json']).stdout);
   });
