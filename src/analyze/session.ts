@@ -76,9 +76,15 @@ export function holdLimitText(n: number): string {
 /** What a feed step returns when it used every byte (shared: nothing writes into it). */
 const EMPTY = Buffer.alloc(0);
 
-/** The first `n` bytes, in a buffer of their own so that the rest can be freed. */
+/**
+ * The first `n` bytes, in a buffer of their own so that the rest can be
+ * freed: a short slice of a large buffer (a file chunk, a reassembled
+ * stretch, zlib's 16 KiB output block for a 300-byte message) would keep all
+ * of that buffer alive for as long as the frame or message is kept.
+ */
 function firstBytes(b: Buffer, n: number): Buffer {
-  return b.length <= n ? b : Buffer.from(b.subarray(0, n));
+  if (b.length > n) return Buffer.from(b.subarray(0, n));
+  return b.buffer.byteLength > 2 * b.length + 1024 ? Buffer.from(b) : b;
 }
 
 /** What a session hands on as soon as it is final, when it does not keep it. */

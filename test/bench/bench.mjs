@@ -8,6 +8,9 @@
 // report (and its captures, under bench-data/, which git ignores).
 //   node test/bench/bench.mjs [--size MB] [--reps N] [--no-large] [--large-size MB]
 //   node test/bench/bench.mjs --hostile   (time and memory of each capture in captures/hostile/)
+//   node test/bench/bench.mjs --long [--long-size MB]   (every view on one long connection:
+//       generate.mjs --long, permessage-deflate, 40 MB ≈ 200 000 frames by default; terminal
+//       views write their whole output to a pipe, as the goal of "every view in bounded memory" says)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -23,11 +26,11 @@ const largeSize = opt('--large-size', size * 10);
 const large = !args.includes('--no-large');
 mkdirSync('bench-data', { recursive: true });
 
-function generate(mb) {
-  const file = `bench-data/ws-${mb}mb.pcap`;
+function generate(mb, kind = '') {
+  const file = `bench-data/ws-${kind ? `${kind}-` : ''}${mb}mb.pcap`;
   if (!existsSync(file)) {
     process.stderr.write(`generating ${file} …\n`);
-    const r = spawnSync(process.execPath, ['test/bench/generate.mjs', file, String(mb)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const r = spawnSync(process.execPath, ['test/bench/generate.mjs', file, String(mb), ...(kind ? [`--${kind}`] : [])], { stdio: ['ignore', 'ignore', 'inherit'] });
     if (r.status !== 0) throw new Error(`generating ${file} failed`);
   }
   return file;
@@ -114,6 +117,21 @@ if (args.includes('--hostile')) {
     }
   }
   console.log(lines.join('\n'));
+  process.exit(0);
+}
+if (args.includes('--long')) {
+  // every view on one long connection: time and peak memory, each against --summary
+  const file = generate(opt('--long-size', 40), 'long');
+  const views = [['--summary'], ['--ndjson', '--max-payload', '0'], [], ['--explain'], ['--ladder'], ['--messages'], ['--hex'], ['--stats'], ['--json'], ['--html', '-']];
+  const rows = [];
+  for (const v of views) {
+    const r = await measure(process.execPath, [cli, file, ...v]).catch((e) => ({ failed: String(e.message) }));
+    rows.push({ label: `wsdissect ${v.join(' ') || '(the report)'}`, ...r });
+    process.stderr.write(`${rows[rows.length - 1].label}: ${r.failed ?? `${r.seconds.toFixed(1)} s, ${r.peak.toFixed(0)} MB`}\n`);
+  }
+  const base = rows[0].seconds;
+  const mb = statSync(file).size / 1048576;
+  console.log([`${file}: ${mb.toFixed(1)} MB, one connection`, '', '| view | time | × --summary | peak RSS |', '| --- | ---: | ---: | ---: |', ...rows.map((r) => (r.failed ? `| ${r.label} | failed: ${r.failed} | — | — |` : `| ${r.label} | ${r.seconds.toFixed(2)} s | ${(r.seconds / base).toFixed(1)} | ${r.peak.toFixed(0)} MB |`))].join('\n'));
   process.exit(0);
 }
 const small = generate(size);

@@ -5,12 +5,22 @@
 // messages over several 1448-byte segments, fragmented messages, pings and
 // pongs — acknowledged as a TCP stack would, and a closing handshake and
 // FIN teardown. Usage: node test/bench/generate.mjs OUT.pcap MEGABYTES
+//
+// With --long: one long connection instead, as a busy real one is: a ws-like
+// echo with permessage-deflate (context takeover on both sides, every data
+// message compressed, RSV1), JSON messages of a few hundred bytes, a ping now
+// and then, until the file has MEGABYTES; a single connection of hundreds of
+// thousands of frames, the case where what a view keeps per frame decides
+// its memory.
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
+import { constants as Z, createDeflateRaw } from 'node:zlib';
 
-const [out, megabytes = '100'] = process.argv.slice(2);
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const long = process.argv.includes('--long');
+const [out, megabytes = '100'] = positional;
 if (!out) {
-  console.error('usage: node test/bench/generate.mjs OUT.pcap MEGABYTES');
+  console.error('usage: node test/bench/generate.mjs OUT.pcap MEGABYTES [--long]');
   process.exit(2);
 }
 const target = Number(megabytes) * 1024 * 1024;
@@ -78,13 +88,14 @@ async function packet(src, dst, sport, dport, seq, ack, flags, payload = Buffer.
   await emit(frame);
 }
 
-function wsFrame(opcode, payload, masked, fin = true) {
+function wsFrame(opcode, payload, masked, fin = true, rsv1 = false) {
   const len = payload.length;
-  const head = len < 126 ? Buffer.from([(fin ? 0x80 : 0) | opcode, (masked ? 0x80 : 0) | len]) : len < 65536 ? Buffer.from([(fin ? 0x80 : 0) | opcode, (masked ? 0x80 : 0) | 126, len >> 8, len & 0xff]) : null;
+  const b0 = (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode;
+  const head = len < 126 ? Buffer.from([b0, (masked ? 0x80 : 0) | len]) : len < 65536 ? Buffer.from([b0, (masked ? 0x80 : 0) | 126, len >> 8, len & 0xff]) : null;
   let h = head;
   if (!h) {
     h = Buffer.alloc(10);
-    h[0] = (fin ? 0x80 : 0) | opcode;
+    h[0] = b0;
     h[1] = (masked ? 0x80 : 0) | 127;
     h.writeBigUInt64BE(BigInt(len), 2);
   }
@@ -164,8 +175,84 @@ async function conversation(n) {
   ts += 1;
 }
 
+/** A compressor of one direction of permessage-deflate with context takeover (RFC 7692 §7.2.1). */
+function deflater() {
+  const z = createDeflateRaw({ windowBits: 15, memLevel: 8 });
+  const chunks = [];
+  z.on('data', (d) => chunks.push(d));
+  return (data) =>
+    new Promise((resolve, reject) => {
+      z.write(data);
+      z.flush(Z.Z_SYNC_FLUSH, () => {
+        const all = Buffer.concat(chunks);
+        chunks.length = 0;
+        // the 00 00 ff ff that ends the sync flush is left off the wire
+        if (all.length < 4 || all.readUInt32BE(all.length - 4) !== 0x0000ffff) reject(new Error('no sync flush marker'));
+        else resolve(all.subarray(0, all.length - 4));
+      });
+    });
+}
+
+async function longConversation() {
+  const c = [127, 0, 0, 1];
+  const s = [127, 0, 0, 2];
+  const cp = 40404;
+  const sp = 8080;
+  let cseq = 1000;
+  let sseq = 5000;
+  const send = async (fromClient, bytes) => {
+    let segs = 0;
+    for (let off = 0; off < bytes.length; off += 1448) {
+      const piece = bytes.subarray(off, off + 1448);
+      if (fromClient) {
+        await packet(c, s, cp, sp, cseq, sseq, FLAGS.PSH | FLAGS.ACK, piece);
+        cseq += piece.length;
+      } else {
+        await packet(s, c, sp, cp, sseq, cseq, FLAGS.PSH | FLAGS.ACK, piece);
+        sseq += piece.length;
+      }
+      if (++segs % 2 === 0) await (fromClient ? packet(s, c, sp, cp, sseq, cseq, FLAGS.ACK) : packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK));
+    }
+    if (segs % 2 === 1) await (fromClient ? packet(s, c, sp, cp, sseq, cseq, FLAGS.ACK) : packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK));
+  };
+  await packet(c, s, cp, sp, cseq, 0, FLAGS.SYN);
+  cseq++;
+  await packet(s, c, sp, cp, sseq, cseq, FLAGS.SYN | FLAGS.ACK);
+  sseq++;
+  await packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK);
+  const key = Buffer.from(Array.from({ length: 16 }, () => pick(256))).toString('base64');
+  const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+  await send(true, Buffer.from(`GET /stream HTTP/1.1\r\nHost: 127.0.0.2:8080\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n`));
+  await send(false, Buffer.from(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n`));
+  const toServer = deflater();
+  const toClient = deflater();
+  let i = 0;
+  // the closing handshake and teardown take a few hundred bytes
+  while (written < target - 512) {
+    if (i % 500 === 499) {
+      const ping = Buffer.from(`keepalive ${i}`);
+      await send(true, wsFrame(9, ping, true));
+      await send(false, wsFrame(10, ping, false));
+    }
+    const text = Buffer.from(JSON.stringify({ type: words[pick(10)], seq: i, symbol: `SYM${pick(50)}`, price: (100 + random() * 50).toFixed(4), size: pick(10000), book: Array.from({ length: 4 + pick(6) }, () => [(100 + random()).toFixed(3), pick(500)]) }));
+    await send(true, wsFrame(1, await toServer(text), true, true, true));
+    await send(false, wsFrame(1, await toClient(text), false, true, true));
+    i++;
+  }
+  await send(true, wsFrame(8, Buffer.from([0x03, 0xe8, 0x62, 0x79, 0x65]), true));
+  await send(false, wsFrame(8, Buffer.from([0x03, 0xe8, 0x62, 0x79, 0x65]), false));
+  await packet(s, c, sp, cp, sseq, cseq, FLAGS.FIN | FLAGS.ACK);
+  sseq++;
+  await packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK);
+  await packet(c, s, cp, sp, cseq, sseq, FLAGS.FIN | FLAGS.ACK);
+  cseq++;
+  await packet(s, c, sp, cp, sseq, cseq, FLAGS.ACK);
+  return i;
+}
+
 let n = 0;
-while (written < target) await conversation(n++);
+if (long) n = await longConversation();
+else while (written < target) await conversation(n++);
 file.end(Buffer.concat(parts));
 await new Promise((r) => file.on('finish', r));
-console.error(`wrote ${out}: ${(written / 1048576).toFixed(1)} MB, ${n} connections`);
+console.error(`wrote ${out}: ${(written / 1048576).toFixed(1)} MB, ${long ? `one connection, ${n} messages each way` : `${n} connections`}`);
