@@ -6,7 +6,7 @@ import { renderSummaryConnection, renderSummaryEnd } from './summary.js';
 import { renderConnection, renderEnd, type TerminalOptions } from './terminal.js';
 import { renderExplain, renderFrame } from './explain.js';
 import { renderLadder } from './ladder.js';
-import { renderTranscript } from './transcript.js';
+import { renderTranscript, transcriptChunks } from './transcript.js';
 import { renderHex } from './hex.js';
 import { connectionRow, type ConnectionRow, renderConnectionsTable, renderStats } from './stats.js';
 import { paint } from './paint.js';
@@ -61,10 +61,16 @@ export class TerminalSink implements AnalysisSink {
 
   connection(conn: Connection): void {
     const only = this.views.length === 1 && this.views[0] === 'report';
-    const parts = this.views.map((v) => this.render(v, conn));
     const p = paint(this.opts.color);
     const title = only ? '' : `${wrap(`Connection ${conn.id}: ${endpointText(conn.client)} (client) ⇄ ${endpointText(conn.server)} (server)`, this.opts.width, '', '  ').map((l) => p.bold(l)).join('\n')}\n`;
-    this.write(`${title}${parts.join('\n')}\n`);
+    this.write(title);
+    this.views.forEach((v, i) => {
+      if (i > 0) this.write('\n');
+      // the transcript is written a message at a time: a long connection's is never held whole
+      if (v === 'messages') for (const chunk of transcriptChunks(conn, this.opts)) this.write(chunk);
+      else this.write(this.render(v, conn));
+    });
+    this.write('\n');
     if (this.views.includes('stats')) this.rows.push(connectionRow(conn));
   }
 

@@ -105,6 +105,18 @@ interface JsonLine {
  * and printed again, so nothing is rounded or dropped). Null when the text is
  * not a JSON object or array.
  */
+/** Whether text is a JSON object or array (what prettyJsonLines lays out). */
+function isJson(source: string): boolean {
+  const t = source.trim();
+  if (!t.startsWith('{') && !t.startsWith('[')) return false;
+  try {
+    JSON.parse(t);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function prettyJsonLines(source: string): JsonLine[] | null {
   const start = source.length - source.trimStart().length;
   const t = source.trim();
@@ -210,15 +222,17 @@ function payloadEntry(m: Message, opts: RenderOptions, limit: number): Omit<Entr
     return { ...base, style: m.type, content: (room) => hexPreview(m.payload, total, room, limit), below: NOTHING };
   }
   // JSON is laid out when asked, and always when the message was decoded as JSON
-  const json = (opts.prettyJson || m.app?.decoder === 'json' || m.app?.decoder === 'json-rpc') && whole && BigInt(m.payload.length) === total && limit > 0 && isUtf8(m.payload) ? prettyJsonLines(m.payload.toString('utf8')) : null;
+  const json = (opts.prettyJson || m.app?.decoder === 'json' || m.app?.decoder === 'json-rpc') && whole && BigInt(m.payload.length) === total && limit > 0 && isUtf8(m.payload) && isJson(m.payload.toString('utf8'));
   if (json) {
     const size = Number(total);
     const kind = m.payload.toString('utf8').trimStart().startsWith('{') ? 'JSON object' : 'JSON array';
-    const shown = json.filter((l) => l.end <= limit);
-    const lastEnd = shown[shown.length - 1]?.end ?? 0;
+    // laid out when printed, not before: a connection's messages are not all held laid out at once
     const below = (room: number): string[] => {
+      const all = prettyJsonLines(m.payload.toString('utf8')) ?? [];
+      const shown = all.filter((l) => l.end <= limit);
+      const lastEnd = shown[shown.length - 1]?.end ?? 0;
       const lines = shown.map((l) => cutWidth(sanitize(l.text), room));
-      if (shown.length < json.length) lines.push(cutWidth(`… ${plural(size - lastEnd, 'more byte')} not shown`, room));
+      if (shown.length < all.length) lines.push(cutWidth(`… ${plural(size - lastEnd, 'more byte')} not shown`, room));
       return lines;
     };
     return { ...base, style: 'text', content: () => `${kind}, ${plural(size, 'byte')}`, below };
@@ -284,21 +298,44 @@ function styled(e: Entry, p: Paint, s: string): string {
 const MIN_CONTENT = 12;
 
 export function renderTranscript(conn: Connection, opts: RenderOptions): string {
+  let out = '';
+  for (const chunk of transcriptChunks(conn, opts)) out += chunk;
+  return out;
+}
+
+/**
+ * The transcript a piece at a time (a message or frame with the lines under
+ * it), so that a long connection's transcript is written as it is made
+ * rather than held whole.
+ */
+export function* transcriptChunks(conn: Connection, opts: RenderOptions): Generator<string> {
   const p = paint(opts.color);
   const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
   const limit = Number.isNaN(opts.maxPayload) ? 0 : Math.max(0, Math.floor(opts.maxPayload));
   const list = entries(conn, opts, limit);
   const none = noMatchLine(conn, ['messages', 'frames']);
-  if (none) return `${wrap(none, width, '').join('\n')}\n`;
-  if (list.length === 0) return `${clip(tellsWebSocket(conn) ? 'No WebSocket messages or frames.' : 'No WebSocket messages or frames: not a WebSocket connection.', width)}\n`;
+  if (none) {
+    yield `${wrap(none, width, '').join('\n')}\n`;
+    return;
+  }
+  if (list.length === 0) {
+    yield `${clip(tellsWebSocket(conn) ? 'No WebSocket messages or frames.' : 'No WebSocket messages or frames: not a WebSocket connection.', width)}\n`;
+    return;
+  }
   const time = (e: Entry): string => (e.relTs === null ? '-' : e.relTs.toFixed(6));
-  const timeWidth = Math.max(...list.map((e) => time(e).length));
-  const labelWidth = Math.max(...list.map((e) => e.label.length));
+  let timeWidth = 0;
+  let labelWidth = 0;
+  for (const e of list) {
+    timeWidth = Math.max(timeWidth, time(e).length);
+    labelWidth = Math.max(labelWidth, e.label.length);
+  }
   // time, direction and type, then the content
   const indent = timeWidth + 2 + 5 + 2 + labelWidth + 2;
+  const finish = (lines: string[]): string => `${lines.map((l) => trimEnd(clip(l, width))).join('\n')}\n`;
   const selected = selectionLine(conn, ['messages', 'frames']);
-  const lines: string[] = selected ? wrap(selected, width, '').map((l) => p.dim(l)) : [];
+  if (selected) yield finish(wrap(selected, width, '').map((l) => p.dim(l)));
   for (const e of list) {
+    const lines: string[] = [];
     const prefix = `${p.dim(time(e).padStart(timeWidth))}  ${e.from === 'client' ? 'C → S' : 'C ← S'}  ${styled(e, p, e.label)}${' '.repeat(labelWidth - e.label.length)}  `;
     const room = width - indent;
     const withCut = e.cutNote ? [e.cutNote.note, ...e.notes].join(' ') : '';
@@ -309,6 +346,6 @@ export function renderTranscript(conn: Connection, opts: RenderOptions): string 
     if (together) lines.push(`${prefix}${content}${notes === '' ? '' : ` ${p.dim(notes)}`}`);
     else lines.push(`${prefix}${content}`, `${' '.repeat(indent)}${p.dim(notes)}`);
     for (const l of e.below(room)) lines.push(`${' '.repeat(indent)}${l}`);
+    yield finish(lines);
   }
-  return `${lines.map((l) => trimEnd(clip(l, width))).join('\n')}\n`;
 }
