@@ -197,12 +197,28 @@ async function beforeChunk(): Promise<void> {
   }
 }
 
+/**
+ * Ctrl-C ends the reading as if the capture ended there: what was read is
+ * analysed and reported, with the summary, and the exit status is 130 (a
+ * second Ctrl-C stops at once). For a live capture (`tcpdump -U -w - |
+ * wsdissect -`) this is how it ends.
+ */
+let interruptedAt: number | null = null;
+const interrupted = new Promise<void>((resolve) => {
+  process.once('SIGINT', () => {
+    interruptedAt = Date.now();
+    process.stderr.write('\nwsdissect: interrupted: reporting what was read so far (Ctrl-C again stops at once)\n');
+    process.once('SIGINT', () => process.exit(130));
+    resolve();
+  });
+});
+
 /** Analyses one capture into a renderer; 2 if it cannot be read (reason given), 1 if it fails the threshold, else 0. */
 async function run(file: string, sink: AnalysisSink, options: AnalyzerOptions, ignore: Set<string>, failOn: FailOn, selection: Selection = EVERYTHING): Promise<{ status: number; reason: string | null }> {
   const policy = new PolicySink(sink, ignore, failOn);
   const progress = file !== '-' && Progress.wanted(process.stderr) ? new Progress(process.stderr, file, await sizeOf(file)) : null;
   try {
-    await analyzeCapture(file, new SelectSink(policy, selection), { analyzer: options, beforeChunk, ...(progress ? { onBytes: (n: number) => progress.update(n) } : {}) });
+    await analyzeCapture(file, new SelectSink(policy, selection), { analyzer: options, beforeChunk, interrupted, ...(progress ? { onBytes: (n: number) => progress.update(n) } : {}) });
   } catch (err) {
     if (err instanceof CaptureError) {
       progress?.done();
@@ -214,7 +230,7 @@ async function run(file: string, sink: AnalysisSink, options: AnalyzerOptions, i
     out.flush();
     progress?.done();
   }
-  return { status: policy.failed ? 1 : 0, reason: null };
+  return { status: interruptedAt !== null ? 130 : policy.failed ? 1 : 0, reason: null };
 }
 
 async function sizeOf(file: string): Promise<number | null> {
@@ -278,7 +294,7 @@ const EXAMPLES = [
 ];
 
 /** Examples as command lines of their own, their meaning under them: a command is never wrapped in the middle. */
-const EPILOG = `Examples:\n${EXAMPLES.map(([cmd, what]) => `  ${cmd}\n      ${what}`).join('\n')}\n\nExit status: 0 read, nothing at or above --fail-on; 1 a diagnostic at or above --fail-on (check: or no WebSocket connection); 2 a capture could not be read or an argument is wrong.`;
+const EPILOG = `Examples:\n${EXAMPLES.map(([cmd, what]) => `  ${cmd}\n      ${what}`).join('\n')}\n\nExit status: 0 read, nothing at or above --fail-on; 1 a diagnostic at or above --fail-on (check: or no WebSocket connection); 2 a capture could not be read or an argument is wrong; 130 interrupted (Ctrl-C), after reporting what was read.`;
 
 
 async function main(): Promise<number> {
@@ -311,6 +327,8 @@ async function main(): Promise<number> {
         const text = !argv.json;
         const checked: CheckedCapture[] = [];
         for (const file of files) {
+          // interrupted: the captures not yet read are not checked
+          if (interruptedAt !== null) break;
           if (text) write(`${file === '-' ? '(stdin)' : file}\n`);
           const collector = new CheckCollector(file, failOn, argv['allow-empty']);
           const { reason } = await run(file, new CheckSink(text ? write : null, collector), options, ignore, failOn);
@@ -318,7 +336,7 @@ async function main(): Promise<number> {
           checked.push(collector.result ?? unreadableCapture(file, reason ?? 'could not be read'));
         }
         const result = checkRun(checked, failOn, argv['allow-empty']);
-        status = result.exitStatus;
+        status = interruptedAt !== null ? 130 : result.exitStatus;
         if (junit !== undefined) {
           const part = join(dirname(junit), `.${basename(junit)}.${process.pid}.part`);
           try {
@@ -436,13 +454,13 @@ async function main(): Promise<number> {
         try {
           status = (await run(capture, seen, analyzer, ignoreSet(argv.ignore), failOn, selection)).status;
           // a connection asked for that the capture does not have is a wrong argument, said once the capture is read
-          const missing = status === 2 || selection.streams === null ? [] : [...selection.streams].filter((id) => !seen.ids.has(id));
+          const missing = status === 2 || interruptedAt !== null || selection.streams === null ? [] : [...selection.streams].filter((id) => !seen.ids.has(id));
           if (missing.length > 0) {
             process.stderr.write(`wsdissect: --stream ${missing.join(', ')}: the capture has no connection ${missing.join(', ')} (${seen.count === 0 ? 'it has none' : seen.count === 1 ? 'its only connection is 0' : `its connections are numbered 0 to ${seen.count - 1}`})\n`);
             status = 2;
           }
           const frame = views.find((v): v is { frame: number } => typeof v === 'object');
-          if (frame && status !== 2 && frame.frame >= seen.frames) {
+          if (frame && status !== 2 && interruptedAt === null && frame.frame >= seen.frames) {
             process.stderr.write(`wsdissect: --frame ${frame.frame}: ${seen.frames === 0 ? 'no connection shown has a frame' : `no connection shown has a frame ${frame.frame} (frames are numbered from 0; the most a connection has is ${seen.frames})`}\n`);
             status = 2;
           }
@@ -512,6 +530,8 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 main().then(
   (code) => {
     process.exitCode = code;
+    // interrupted while a pipe was still open: stop waiting for it, so that the process can end
+    if (interruptedAt !== null) process.stdin.destroy();
   },
   (err: unknown) => {
     process.stderr.write(`wsdissect: ${err instanceof Error ? err.message : String(err)}\n`);

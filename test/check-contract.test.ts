@@ -251,3 +251,43 @@ describe('check --junit', () => {
     expect(evilXml).toMatch(/<failure type="handshake\.rejected"/);
   });
 });
+
+describe('Ctrl-C', () => {
+  /** Feeds a capture to `wsdissect ARGS -` through a pipe that stays open, then interrupts it. */
+  async function interrupt(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [CLI, ...args, '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // the whole capture, but the pipe is left open: a live capture still running
+    child.stdin.write(readFileSync(CLEAN));
+    await new Promise((r) => setTimeout(r, 1000));
+    child.kill('SIGINT');
+    const status = await new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    return { status, stdout, stderr };
+  }
+
+  it('on a live capture reports what was read, with the summary, and exits 130', async () => {
+    const r = await interrupt([]);
+    expect(r.status).toBe(130);
+    expect(r.stderr).toContain('wsdissect: interrupted: reporting what was read so far');
+    expect(r.stdout).toContain('Connection 0: 127.0.0.1:37826 (client) ⇄ 127.0.0.1:8080 (server)');
+    expect(r.stdout).toMatch(/Summary: 1 TCP connection \(1 WebSocket\), 10 frames, 4 messages/);
+  });
+
+  it('writes the HTML report whole and leaves no hidden part file', async () => {
+    const out = join(dir, 'live.html');
+    const r = await interrupt(['--html', out]);
+    expect(r.status).toBe(130);
+    expect(readFileSync(out, 'utf8')).toMatch(/<\/html>\s*$/);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+
+  it('ends a check with its verdict line', async () => {
+    const r = await interrupt(['check']);
+    expect(r.status).toBe(130);
+    expect(lastLine(r.stdout)).toBe('PASS: nothing at or above --fail-on error (1 capture, 1 WebSocket connection)');
+  });
+});

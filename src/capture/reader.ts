@@ -76,15 +76,24 @@ async function takeHead(it: Chunks, n: number): Promise<{ head: Buffer; ended: b
   return { head: Buffer.concat(chunks, length), ended: false };
 }
 
-/** The same chunks, telling how many bytes were read, and waiting when asked to. */
+/** The same chunks, telling how many bytes were read, waiting when asked to, and ending when interrupted. */
 function counted(it: Chunks, hooks: ReadHooks): Chunks {
-  const { onBytes, beforeChunk } = hooks;
-  if (!onBytes && !beforeChunk) return it;
+  const { onBytes, beforeChunk, interrupted } = hooks;
+  if (!onBytes && !beforeChunk && !interrupted) return it;
   let total = 0;
+  let stopped = false;
+  const end: IteratorResult<Buffer> = { done: true, value: undefined };
+  const stop = interrupted?.then(() => {
+    stopped = true;
+    return end;
+  });
   return {
     next: async () => {
+      if (stopped) return end;
       await beforeChunk?.();
-      const r = await it.next();
+      // a read that waits for more input (a live pipe) gives way to the interruption
+      const r = stop ? await Promise.race([it.next(), stop]) : await it.next();
+      if (stopped) return end;
       if (!r.done) onBytes?.((total += r.value.length));
       return r;
     },
@@ -128,6 +137,8 @@ export interface ReadHooks {
   onBytes?: (bytesRead: number) => void;
   /** awaited before each chunk is read: lets a slow consumer of the output hold the reading back */
   beforeChunk?: () => Promise<void> | void;
+  /** settles when reading is to stop (Ctrl-C on a live capture): the capture ends there, as a file that ends */
+  interrupted?: Promise<void>;
 }
 
 export async function readCapture(source: string | Readable, name: string, onPacket: (packet: RawPacket) => void, hooks: ReadHooks = {}): Promise<CaptureMeta> {
