@@ -216,6 +216,9 @@ const interrupted = new Promise<void>((resolve) => {
 /** Analyses one capture into a renderer; 2 if it cannot be read (reason given), 1 if it fails the threshold, else 0. */
 async function run(file: string, sink: AnalysisSink, options: AnalyzerOptions, ignore: Set<string>, failOn: FailOn, selection: Selection = EVERYTHING): Promise<{ status: number; reason: string | null }> {
   const policy = new PolicySink(sink, ignore, failOn);
+  // a live capture reports a connection a few seconds after it is over, between two reads of the pipe:
+  // what is written then must reach the reader without waiting for the next packet
+  const flusher = file === '-' ? setInterval(() => out.flush(), 250).unref() : null;
   const progress = file !== '-' && Progress.wanted(process.stderr) ? new Progress(process.stderr, file, await sizeOf(file)) : null;
   try {
     await analyzeCapture(file, new SelectSink(policy, selection), { analyzer: options, beforeChunk, interrupted, ...(progress ? { onBytes: (n: number) => progress.update(n) } : {}) });
@@ -227,6 +230,7 @@ async function run(file: string, sink: AnalysisSink, options: AnalyzerOptions, i
     }
     throw err;
   } finally {
+    if (flusher) clearInterval(flusher);
     out.flush();
     progress?.done();
   }

@@ -269,6 +269,23 @@ describe('Ctrl-C', () => {
     return { status, stdout, stderr };
   }
 
+  it('a live pipe gets a finished connection reported while it is still open', { timeout: 15_000 }, async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [CLI, '--summary', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdin.write(readFileSync(CLEAN));
+    const started = Date.now();
+    // the connection ended (FIN both ways) in the capture; the pipe stays open as tcpdump's would
+    while (!stdout.includes('connection 0') && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 100));
+    const waited = Date.now() - started;
+    child.kill('SIGINT');
+    await new Promise((r) => child.on('exit', r));
+    expect(stdout).toContain('connection 0  127.0.0.1:37826 → 127.0.0.1:8080  WebSocket: clean close');
+    // a few seconds of quiet after its end (the grace for late packets), not the end of the pipe
+    expect(waited).toBeLessThan(10_000);
+  });
+
   it('on a live capture reports what was read, with the summary, and exits 130', async () => {
     const r = await interrupt([]);
     expect(r.status).toBe(130);
