@@ -140,6 +140,13 @@ describe('the heuristic', () => {
     return pcapFile(records);
   };
 
+  it('never takes a run of fragments that never end for WebSocket (found by the property below)', async () => {
+    // 41 16 …: a text fragment (RSV1, FIN clear) of 22 bytes, then 00 01 01 and 00 00: continuations, none final
+    const bytes = [Buffer.from([0]), Buffer.from([65]), Buffer.from([22, 3, 3, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 20, 3, 3, 0, 2, 0, 0, 20, 3, 3, 0, 1, 1]), Buffer.from([0, 0])];
+    const r = await analyze(midStream(bytes));
+    for (const c of r.connections) expect(c.websocket).toBe(false);
+  });
+
   it('never takes random bytes, zero runs or TLS records for WebSocket', async () => {
     const tlsRecord = fc.tuple(fc.constantFrom(20, 21, 22, 23), fc.uint8Array({ minLength: 1, maxLength: 300 })).map(([type, body]) => Buffer.concat([Buffer.from([type, 3, 3, body.length >> 8, body.length & 0xff]), Buffer.from(body)]));
     const segment = fc.oneof(

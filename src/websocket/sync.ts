@@ -114,9 +114,12 @@ function evidential(h: FrameHeader, raw: Buffer): boolean {
  * whose start the capture missed): `run` consecutive plausible frames with
  * the same mask bit, starting where a TCP segment starts (implementations
  * write frames whole, so a frame starts a segment), at least one of them
- * ending where a segment ends, at least two of them evidential (above), and
- * fragments in order (a continuation only after a fragment the run opened, a
- * new message only after the last one ended). At the
+ * ending where a segment ends, at least two of them evidential (above), at
+ * least one of them final (FIN set: a message or control frame that ends;
+ * other protocols' bytes can read as a run of fragments that never end, where
+ * a WebSocket sender finishes almost every frame it sends), and fragments in
+ * order (a continuation only after a fragment the run opened, a new message
+ * only after the last one ended). At the
  * end of the bytes, two such frames reaching exactly the end are enough.
  * `starts` are the offsets where segments start, in order.
  */
@@ -139,10 +142,11 @@ function evidenceFrom(b: Buffer, start: number, rules: SyncRules, run: number, a
   let strong = 0;
   let aligned = false;
   let open = false;
+  let final = false;
   for (let n = 0; n < run; n++) {
     if (at === b.length) {
       if (!atEnd) return 'need';
-      return n >= 2 && strong >= 2 ? { frames: n, masked: masked ?? false } : null;
+      return n >= 2 && strong >= 2 && final ? { frames: n, masked: masked ?? false } : null;
     }
     const h = plausibleHeader(b, at, { ...rules, masked });
     if (h === 'need') return atEnd ? null : 'need';
@@ -151,6 +155,7 @@ function evidenceFrom(b: Buffer, start: number, rules: SyncRules, run: number, a
     if (h.opcode === 0 && !open) return null;
     if ((h.opcode === 1 || h.opcode === 2) && open) return null;
     if (!isControl(h.opcode)) open = !h.fin;
+    if (h.fin) final = true;
     masked = h.masked;
     const end = at + h.headerLength + h.payloadLength;
     if (end > b.length) return atEnd ? null : 'need';
@@ -160,5 +165,5 @@ function evidenceFrom(b: Buffer, start: number, rules: SyncRules, run: number, a
     at = end;
     if (boundaries.has(at) || at === b.length) aligned = true;
   }
-  return strong >= 2 && aligned ? { frames: run, masked: masked ?? false } : null;
+  return strong >= 2 && aligned && final ? { frames: run, masked: masked ?? false } : null;
 }
