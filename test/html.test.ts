@@ -13,10 +13,11 @@ import { renderJson } from './support/render.js';
 
 const CAPTURES = [...readdirSync('captures').filter((f) => f.endsWith('.pcap')).map((f) => `captures/${f}`), ...readdirSync('captures/app').filter((f) => f.endsWith('.pcap')).map((f) => `captures/app/${f}`)].sort();
 
-async function renderHtml(source: string | Buffer, maxPayload = 1024): Promise<{ html: string; writes: number; writesBeforeEnd: number }> {
+async function renderHtml(source: string | Buffer, maxPayload = 1024): Promise<{ html: string; writes: number; writesBeforeEnd: number; beforeEnd: string }> {
   let html = '';
   let writes = 0;
   let writesBeforeEnd = 0;
+  let beforeEnd = '';
   const sink = new HtmlSink((t) => {
     html += t;
     writes++;
@@ -24,10 +25,11 @@ async function renderHtml(source: string | Buffer, maxPayload = 1024): Promise<{
   const end = sink.end.bind(sink);
   sink.end = (...args) => {
     writesBeforeEnd = writes;
+    beforeEnd = html;
     end(...args);
   };
   await analyzeCapture(typeof source === 'string' ? source : Readable.from([source]), sink, { name: typeof source === 'string' ? source : 'crafted.pcap' });
-  return { html, writes, writesBeforeEnd };
+  return { html, writes, writesBeforeEnd, beforeEnd };
 }
 
 interface Block {
@@ -111,11 +113,13 @@ describe('escaping', () => {
 
 describe('the document', () => {
   it('is written as the analysis goes: each connection before the end', async () => {
-    const { html, writesBeforeEnd } = await renderHtml('captures/app/socketio.pcap');
+    const { html, beforeEnd, writesBeforeEnd } = await renderHtml('captures/app/socketio.pcap');
     const conns = blocks(html).filter((b) => b.kind === 'connection').length;
     expect(conns).toBeGreaterThan(1);
-    // the head, then one write per connection, before end() wrote the rest
-    expect(writesBeforeEnd).toBe(1 + conns);
+    // the head, then every connection's data block whole, before end() wrote the rest (a block is written a piece at a time)
+    expect(blocks(`${beforeEnd}</body>`).filter((b) => b.kind === 'connection')).toHaveLength(conns);
+    expect(beforeEnd.endsWith('</script>\n')).toBe(true);
+    expect(writesBeforeEnd).toBeGreaterThan(1 + conns);
   });
 
   it('cuts payloads to --max-payload, and leaves them out with 0', async () => {
@@ -135,5 +139,15 @@ describe('the document', () => {
       sha1: 'b37a4f2cc0624f1690f64606cf385945b2bec4ea',
       base64: 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=',
     });
+  });
+});
+
+describe('the data block of a connection', () => {
+  it.each([...CAPTURES, 'captures/violations/frame.length-msb-set.pcap', 'captures/hostile/escapes.pcap'])('%s: written a piece at a time, it is the whole block', async (file) => {
+    const { analyze } = await import('./support/analyze.js');
+    const { connectionData, connectionPieces } = await import('../src/render/html.js');
+    for (const c of (await analyze(file)).connections) {
+      for (const maxPayload of [0, 1024, Infinity]) expect([...connectionPieces(c, { maxPayload })].join('')).toBe(scriptJson(connectionData(c, { maxPayload })));
+    }
   });
 });

@@ -59,8 +59,17 @@ function acceptSteps(key: string | null): { key: string; guid: string; concatena
   return { key, guid: WEBSOCKET_GUID, concatenated: key + WEBSOCKET_GUID, sha1, base64: Buffer.from(sha1, 'hex').toString('base64') };
 }
 
-/** One connection as the page's script reads it: the JSON export's objects and what the terminal adds. */
-export function connectionData(conn: Connection, opts: JsonOptions): Record<string, unknown> {
+/** A frame as the page's script reads it: the JSON export's frame, the walkthrough's words, a Close's body and name. */
+function frameData(conn: Connection, f: Connection['frames'][number], opts: JsonOptions): Record<string, unknown> {
+  const msg = messageOf(conn, f.message);
+  // the walkthrough's words for the frame (its message's meaning when it completes one)
+  const completes = msg && msg.frames[msg.frames.length - 1] === f.index ? msg : null;
+  const extra = f.opcode === 0x8 ? { closeBody: f.payload.toString('base64'), closeName: f.close?.code != null ? closeCodeName(f.close.code) : null } : {};
+  return { ...frameJson(f, conn, opts), ...extra, summary: describeFrame(f, msg?.type ?? null, completes, msg?.compressed ?? false) };
+}
+
+/** One connection as the page's script reads it, but its lists: the JSON export's objects and what the terminal adds. */
+function connectionHead(conn: Connection, opts: JsonOptions): Record<string, unknown> {
   return {
     id: conn.id,
     client: conn.client,
@@ -78,17 +87,44 @@ export function connectionData(conn: Connection, opts: JsonOptions): Record<stri
     compression: conn.compression,
     close: conn.close,
     counts: conn.counts,
-    frames: conn.frames.map((f) => {
-      const msg = messageOf(conn, f.message);
-      // the walkthrough's words for the frame (its message's meaning when it completes one)
-      const completes = msg && msg.frames[msg.frames.length - 1] === f.index ? msg : null;
-      const extra = f.opcode === 0x8 ? { closeBody: f.payload.toString('base64'), closeName: f.close?.code != null ? closeCodeName(f.close.code) : null } : {};
-      return { ...frameJson(f, conn, opts), ...extra, summary: describeFrame(f, msg?.type ?? null, completes, msg?.compressed ?? false) };
-    }),
+  };
+}
+
+/** One connection as the page's script reads it, whole (what connectionPieces writes a piece at a time). */
+export function connectionData(conn: Connection, opts: JsonOptions): Record<string, unknown> {
+  return {
+    ...connectionHead(conn, opts),
+    frames: conn.frames.map((f) => frameData(conn, f, opts)),
     messages: conn.messages.map((m) => messageJson(m, opts)),
     timeline: conn.timeline,
     diagnostics: conn.diagnostics,
   };
+}
+
+/**
+ * The text of scriptJson(connectionData(conn)), a piece at a time (the head,
+ * then each frame, message, timeline entry and diagnostic): a long
+ * connection's data block is never built whole, as object or as string.
+ */
+export function* connectionPieces(conn: Connection, opts: JsonOptions): Generator<string> {
+  const head = scriptJson(connectionHead(conn, opts));
+  yield head.slice(0, -1);
+  const lists: [string, readonly unknown[], (x: never) => unknown][] = [
+    ['frames', conn.frames, (f: Connection['frames'][number]) => frameData(conn, f, opts)],
+    ['messages', conn.messages, (m: Connection['messages'][number]) => messageJson(m, opts)],
+    ['timeline', conn.timeline, (e: unknown) => e],
+    ['diagnostics', conn.diagnostics, (d: unknown) => d],
+  ];
+  for (const [name, items, toData] of lists) {
+    yield `,"${name}":[`;
+    let first = true;
+    for (const item of items) {
+      yield `${first ? '' : ','}${scriptJson(toData(item as never))}`;
+      first = false;
+    }
+    yield ']';
+  }
+  yield '}';
 }
 
 /** Writes the report as the analysis goes: the page's head, a data block per connection, then the rest and the script. */
@@ -116,7 +152,9 @@ export class HtmlSink implements AnalysisSink {
 
   connection(conn: Connection): void {
     this.start();
-    this.write(`<script type="application/json" class="wsd-data" data-kind="connection">${scriptJson(connectionData(conn, this.opts))}</script>\n`);
+    this.write('<script type="application/json" class="wsd-data" data-kind="connection">');
+    for (const piece of connectionPieces(conn, this.opts)) this.write(piece);
+    this.write('</script>\n');
   }
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
