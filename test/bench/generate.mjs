@@ -109,14 +109,17 @@ function wsFrame(opcode, payload, masked, fin = true, rsv1 = false) {
 const FLAGS = { FIN: 0x01, SYN: 0x02, PSH: 0x08, ACK: 0x10 };
 const words = ['price', 'order', 'tick', 'user', 'chat', 'status', 'update', 'quote', 'trade', 'heartbeat'];
 
-async function conversation(n) {
+/**
+ * One TCP connection between 127.0.0.1:cp and 127.0.0.2:8080: its three-way
+ * handshake, the WebSocket upgrade (with `extensions` in both heads when
+ * given), `send` of bytes in MSS-sized segments (the receiver ACKs every
+ * other segment), and the closing handshake and FIN teardown.
+ */
+function tcpConnection(cp, cseq, sseq) {
   const c = [127, 0, 0, 1];
   const s = [127, 0, 0, 2];
-  const cp = 20000 + (n % 40000);
   const sp = 8080;
-  let cseq = (pick(2 ** 31) * 2) >>> 0;
-  let sseq = (pick(2 ** 31) * 2) >>> 0;
-  // sends bytes in MSS-sized segments; the receiver ACKs every other segment
+  const ack = (fromClient) => (fromClient ? packet(s, c, sp, cp, sseq, cseq, FLAGS.ACK) : packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK));
   const send = async (fromClient, bytes) => {
     let segs = 0;
     for (let off = 0; off < bytes.length; off += 1448) {
@@ -128,19 +131,39 @@ async function conversation(n) {
         await packet(s, c, sp, cp, sseq, cseq, FLAGS.PSH | FLAGS.ACK, piece);
         sseq += piece.length;
       }
-      if (++segs % 2 === 0) await (fromClient ? packet(s, c, sp, cp, sseq, cseq, FLAGS.ACK) : packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK));
+      if (++segs % 2 === 0) await ack(fromClient);
     }
-    if (segs % 2 === 1) await (fromClient ? packet(s, c, sp, cp, sseq, cseq, FLAGS.ACK) : packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK));
+    if (segs % 2 === 1) await ack(fromClient);
   };
-  await packet(c, s, cp, sp, cseq, 0, FLAGS.SYN);
-  cseq++;
-  await packet(s, c, sp, cp, sseq, cseq, FLAGS.SYN | FLAGS.ACK);
-  sseq++;
-  await packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK);
-  const key = Buffer.from(Array.from({ length: 16 }, () => pick(256))).toString('base64');
-  const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-  await send(true, Buffer.from(`GET /feed/${n} HTTP/1.1\r\nHost: 127.0.0.2:8080\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`));
-  await send(false, Buffer.from(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`));
+  const open = async (path, extensions = null) => {
+    await packet(c, s, cp, sp, cseq, 0, FLAGS.SYN);
+    cseq++;
+    await packet(s, c, sp, cp, sseq, cseq, FLAGS.SYN | FLAGS.ACK);
+    sseq++;
+    await packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK);
+    const key = Buffer.from(Array.from({ length: 16 }, () => pick(256))).toString('base64');
+    const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+    const offer = extensions ? `Sec-WebSocket-Extensions: ${extensions.offer}\r\n` : '';
+    const answer = extensions ? `Sec-WebSocket-Extensions: ${extensions.answer}\r\n` : '';
+    await send(true, Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.2:8080\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n${offer}\r\n`));
+    await send(false, Buffer.from(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n${answer}\r\n`));
+  };
+  const close = async () => {
+    await send(true, wsFrame(8, Buffer.from([0x03, 0xe8, 0x62, 0x79, 0x65]), true));
+    await send(false, wsFrame(8, Buffer.from([0x03, 0xe8, 0x62, 0x79, 0x65]), false));
+    await packet(s, c, sp, cp, sseq, cseq, FLAGS.FIN | FLAGS.ACK);
+    sseq++;
+    await packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK);
+    await packet(c, s, cp, sp, cseq, sseq, FLAGS.FIN | FLAGS.ACK);
+    cseq++;
+    await packet(s, c, sp, cp, sseq, cseq, FLAGS.ACK);
+  };
+  return { send, open, close };
+}
+
+async function conversation(n) {
+  const { send, open, close } = tcpConnection(20000 + (n % 40000), (pick(2 ** 31) * 2) >>> 0, (pick(2 ** 31) * 2) >>> 0);
+  await open(`/feed/${n}`);
   const messages = 2000 + pick(2000);
   for (let i = 0; i < messages; i++) {
     const r = random();
@@ -164,14 +187,7 @@ async function conversation(n) {
       await send(false, Buffer.concat([wsFrame(1, text, false), ...(random() < 0.3 ? [wsFrame(1, Buffer.from('{"ack":true}'), false)] : [])]));
     }
   }
-  await send(true, wsFrame(8, Buffer.from([0x03, 0xe8, 0x62, 0x79, 0x65]), true));
-  await send(false, wsFrame(8, Buffer.from([0x03, 0xe8, 0x62, 0x79, 0x65]), false));
-  await packet(s, c, sp, cp, sseq, cseq, FLAGS.FIN | FLAGS.ACK);
-  sseq++;
-  await packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK);
-  await packet(c, s, cp, sp, cseq, sseq, FLAGS.FIN | FLAGS.ACK);
-  cseq++;
-  await packet(s, c, sp, cp, sseq, cseq, FLAGS.ACK);
+  await close();
   ts += 1;
 }
 
@@ -194,36 +210,8 @@ function deflater() {
 }
 
 async function longConversation() {
-  const c = [127, 0, 0, 1];
-  const s = [127, 0, 0, 2];
-  const cp = 40404;
-  const sp = 8080;
-  let cseq = 1000;
-  let sseq = 5000;
-  const send = async (fromClient, bytes) => {
-    let segs = 0;
-    for (let off = 0; off < bytes.length; off += 1448) {
-      const piece = bytes.subarray(off, off + 1448);
-      if (fromClient) {
-        await packet(c, s, cp, sp, cseq, sseq, FLAGS.PSH | FLAGS.ACK, piece);
-        cseq += piece.length;
-      } else {
-        await packet(s, c, sp, cp, sseq, cseq, FLAGS.PSH | FLAGS.ACK, piece);
-        sseq += piece.length;
-      }
-      if (++segs % 2 === 0) await (fromClient ? packet(s, c, sp, cp, sseq, cseq, FLAGS.ACK) : packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK));
-    }
-    if (segs % 2 === 1) await (fromClient ? packet(s, c, sp, cp, sseq, cseq, FLAGS.ACK) : packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK));
-  };
-  await packet(c, s, cp, sp, cseq, 0, FLAGS.SYN);
-  cseq++;
-  await packet(s, c, sp, cp, sseq, cseq, FLAGS.SYN | FLAGS.ACK);
-  sseq++;
-  await packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK);
-  const key = Buffer.from(Array.from({ length: 16 }, () => pick(256))).toString('base64');
-  const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-  await send(true, Buffer.from(`GET /stream HTTP/1.1\r\nHost: 127.0.0.2:8080\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n`));
-  await send(false, Buffer.from(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n`));
+  const { send, open, close } = tcpConnection(40404, 1000, 5000);
+  await open('/stream', { offer: 'permessage-deflate; client_max_window_bits', answer: 'permessage-deflate' });
   const toServer = deflater();
   const toClient = deflater();
   let i = 0;
@@ -239,14 +227,7 @@ async function longConversation() {
     await send(false, wsFrame(1, await toClient(text), false, true, true));
     i++;
   }
-  await send(true, wsFrame(8, Buffer.from([0x03, 0xe8, 0x62, 0x79, 0x65]), true));
-  await send(false, wsFrame(8, Buffer.from([0x03, 0xe8, 0x62, 0x79, 0x65]), false));
-  await packet(s, c, sp, cp, sseq, cseq, FLAGS.FIN | FLAGS.ACK);
-  sseq++;
-  await packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK);
-  await packet(c, s, cp, sp, cseq, sseq, FLAGS.FIN | FLAGS.ACK);
-  cseq++;
-  await packet(s, c, sp, cp, sseq, cseq, FLAGS.ACK);
+  await close();
   return i;
 }
 
