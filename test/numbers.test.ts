@@ -18,7 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture, DEFAULT_OPTIONS, type AnalyzerOptions } from '../src/index.js';
-import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary } from '../src/model.js';
+import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, SideCounts, Summary } from '../src/model.js';
 import { formatRtt, plural } from '../src/analyze/annotate.js';
 import { CheckSink, JsonSink, NdjsonSink, PolicySink, SummarySink } from '../src/render/sinks.js';
 import { CheckCollector } from '../src/check/report.js';
@@ -109,20 +109,8 @@ interface JMessage {
   inflatedLength: number | null;
   complete: boolean;
 }
-interface JSideCounts {
-  frames: Record<string, { count: number; bytes: number }>;
-  messages: number;
-  messageBytes: number;
-  largestMessage: number;
-  largestInflated: number;
-  fragmentedMessages: number;
-  pings: number;
-  pongs: number;
-  rtts: number;
-  rttSum: number;
-  rttMin: number | null;
-  rttMax: number | null;
-}
+/** A side's counts as the JSON export has them (the model's, its opcode keys strings once parsed). */
+type JSideCounts = Omit<SideCounts, 'frames'> & { frames: Record<string, { count: number; bytes: number }> };
 interface JConnection {
   id: number;
   websocket: boolean;
