@@ -5,14 +5,10 @@ import { omittedLine } from './capped.js';
 import type { CaptureInfo, Diagnostic, Severity, Summary } from '../model.js';
 import { plural } from '../analyze/annotate.js';
 import { sanitize } from '../util/text.js';
-import { websocketCounts } from './kind.js';
+import { websocketCounts, endpoint } from './kind.js';
 import type { CheckedCapture, CheckedConnection } from '../check/report.js';
 
 export { type FailOn, fails } from '../check/report.js';
-
-function endpoint(e: { ip: string; port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
-}
 
 function counts(n: Record<Severity, number>): string {
   return `${plural(n.error, 'error')}, ${plural(n.warning, 'warning')}, ${n.info} info`;

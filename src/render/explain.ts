@@ -5,7 +5,7 @@
 // draws them, the closing handshake and the teardown. Reads the analysis
 // result only.
 import { isUtf8 } from 'node:buffer';
-import { protocolLabel, tellsWebSocket } from './kind.js';
+import { protocolLabel, tellsWebSocket, endpoint } from './kind.js';
 import type { Connection, Frame, Side, TimelineEntry } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { closeCodeName } from '../websocket/close.js';
@@ -55,10 +55,6 @@ function timeOf(conn: Connection, packet: number | null): TimelineEntry | undefi
 function at(conn: Connection, packet: number | null): string {
   const e = timeOf(conn, packet);
   return e ? `packet ${packet} (${e.relTs.toFixed(6)} s)` : `packet ${packet}`;
-}
-
-function endpoint(e: { ip: string; port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
 

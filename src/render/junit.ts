@@ -11,6 +11,7 @@
 // JUnit.xsd: properties, system-out and system-err in every suite; name,
 // classname and time on every case; a timestamp without a zone): see
 // test/fixtures/junit.xsd and test/check-reports.test.ts.
+import { endpoint } from './kind.js';
 import type { Diagnostic } from '../model.js';
 import { sanitize } from '../util/text.js';
 import { fails, type CheckedCapture, type CheckedConnection, type CheckRun } from '../check/report.js';
@@ -31,10 +32,6 @@ export function xmlText(s: string): string {
 
 function attrs(list: [string, string | number][]): string {
   return list.map(([k, v]) => ` ${k}="${xmlText(String(v)).replace(/\n/g, '&#10;')}"`).join('');
-}
-
-function endpoint(e: { ip: string; port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
 function seconds(s: number): string {

@@ -34,3 +34,8 @@ export function websocketCounts(s: Summary): string {
 export function encryptedNote(c: Connection): string {
   return c.tls ? '; encrypted: whatever it carries (wss:// WebSocket or not) cannot be read without its keys' : '';
 }
+
+/** An address and port as every view writes it: 127.0.0.1:8080, [::1]:8080. */
+export function endpoint(e: { ip: string; port: number }): string {
+  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
+}

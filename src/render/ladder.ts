@@ -3,7 +3,8 @@
 // packet of the timeline with its number and time in a left margin, and a rule
 // naming each phase as the connection enters it. Reads the analysis result
 // only; every summary from the capture is sanitized before it is drawn.
-import type { Connection, Endpoint, Phase, TimelineEntry } from '../model.js';
+import { endpoint } from './kind.js';
+import type { Connection, Phase, TimelineEntry } from '../model.js';
 import type { RenderOptions } from './options.js';
 import { paint, type Paint } from './paint.js';
 import { cutWidth, displayWidth, sanitize, wrap } from '../util/text.js';
@@ -32,10 +33,6 @@ interface Layout {
   arrow: number;
   /** total width of a line */
   width: number;
-}
-
-function endpoint(e: Endpoint): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
 function time(t: number): string {

@@ -1,5 +1,6 @@
 // Sinks: where the analysis goes as it is produced. Each writes through a
 // function so the CLI and the tests can both use them.
+import { endpoint } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary } from '../model.js';
 import { connectionHeadJson, frameJson, frameLine, messageJson, messageLine, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { renderSummaryConnection, renderSummaryEnd } from './summary.js';
@@ -62,7 +63,7 @@ export class TerminalSink implements AnalysisSink {
   connection(conn: Connection): void {
     const only = this.views.length === 1 && this.views[0] === 'report';
     const p = paint(this.opts.color);
-    const title = only ? '' : `${wrap(`Connection ${conn.id}: ${endpointText(conn.client)} (client) ⇄ ${endpointText(conn.server)} (server)`, this.opts.width, '', '  ').map((l) => p.bold(l)).join('\n')}\n`;
+    const title = only ? '' : `${wrap(`Connection ${conn.id}: ${endpoint(conn.client)} (client) ⇄ ${endpoint(conn.server)} (server)`, this.opts.width, '', '  ').map((l) => p.bold(l)).join('\n')}\n`;
     this.write(title);
     this.views.forEach((v, i) => {
       if (i > 0) this.write('\n');
@@ -78,10 +79,6 @@ export class TerminalSink implements AnalysisSink {
     if (this.rows.length > 1) this.write(`${renderConnectionsTable(this.rows, this.opts)}\n`);
     this.write(renderEnd(capture, summary, diagnostics, this.opts.color, this.opts.width));
   }
-}
-
-function endpointText(e: { ip: string; port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
 /**

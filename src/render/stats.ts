@@ -2,10 +2,10 @@
 // at a glance (how long, how fast, how much each side sent, of what kind),
 // computed by a pure function so that the JSON export can carry them later,
 // and drawn as cli-table3 tables that never exceed the width they are given.
-import { protocolLabel, tellsWebSocket } from './kind.js';
+import { protocolLabel, tellsWebSocket, endpoint } from './kind.js';
 import { APP_LABELS, CHOSEN_BY } from '../app/labels.js';
 import Table from 'cli-table3';
-import type { Connection, Endpoint, Severity, Side } from '../model.js';
+import type { Connection, Severity, Side } from '../model.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
 import { cutWidth, sanitize, wrap } from '../util/text.js';
 import { paint, visibleLength } from './paint.js';
@@ -416,10 +416,6 @@ function drawTable(spec: TableSpec, opts: RenderOptions): string[] {
   return lines
     .map((l) => (visibleLength(l) > budget ? cutWidth(l, budget) : l))
     .map((l) => `${INDENT}${l}`.trimEnd());
-}
-
-function endpoint(e: Endpoint): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
 function seconds(s: number | null): string {

@@ -1,17 +1,13 @@
 // --summary: per connection a verdict and its counts, with no per-frame
 // output, for the largest captures. Reads only what a streaming analysis
 // keeps of a connection (its counts), so memory stays flat.
-import { protocolLabel, refusal, tellsWebSocket, websocketCounts } from './kind.js';
+import { protocolLabel, refusal, tellsWebSocket, websocketCounts, endpoint } from './kind.js';
 import type { CaptureInfo, Connection, Diagnostic, SideCounts, Summary } from '../model.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
 import { linkTypeName } from '../link/link.js';
 import { sanitize, wrap } from '../util/text.js';
 import type { RenderOptions } from './options.js';
 import { paint } from './paint.js';
-
-function endpoint(e: { ip: string; port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
-}
 
 function verdict(c: Connection): string {
   const refused = refusal(c);

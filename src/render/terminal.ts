@@ -2,7 +2,7 @@
 // walkthrough, the handshake with its Accept check, the frame table and how
 // the connection closed. Reads the analysis result only; every string that
 // came from the capture is sanitized before it is printed.
-import { encryptedNote, protocolLabel, tellsWebSocket, websocketCounts } from './kind.js';
+import { encryptedNote, protocolLabel, tellsWebSocket, websocketCounts, endpoint } from './kind.js';
 import { isUtf8 } from 'node:buffer';
 import type { CaptureInfo, Connection, Diagnostic, Frame, Summary } from '../model.js';
 import { WEBSOCKET_GUID } from '../http/handshake.js';
@@ -21,10 +21,6 @@ import { noMatchLine, shownOf } from './select.js';
 export interface TerminalOptions extends RenderOptions {
   /** characters of payload preview in the frame table */
   previewWidth: number;
-}
-
-function endpoint(e: { ip: string; port: number }): string {
-  return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
 
 function time(t: number): string {
