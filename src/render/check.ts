@@ -5,7 +5,7 @@ import { omittedLine } from './capped.js';
 import type { CaptureInfo, Diagnostic, Severity, Summary } from '../model.js';
 import { plural } from '../analyze/annotate.js';
 import { sanitize } from '../util/text.js';
-import { websocketCounts, endpoint } from './kind.js';
+import { websocketCounts, endpoint, diagnosticWhere } from './kind.js';
 import type { CheckedCapture, CheckedConnection } from '../check/report.js';
 
 export { type FailOn, fails } from '../check/report.js';
@@ -15,7 +15,7 @@ function counts(n: Record<Severity, number>): string {
 }
 
 function line(d: Diagnostic): string {
-  const where = [d.packet !== null ? `packet ${d.packet}` : null, d.frame !== null ? `frame ${d.frame}` : null, d.from].filter((x) => x !== null).join(', ');
+  const where = diagnosticWhere(d);
   return `      ${d.code}${where ? ` (${where})` : ''}: ${sanitize(d.message)}${d.rfc ? ` [${d.rfc}]` : ''}`;
 }
 

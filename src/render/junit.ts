@@ -11,7 +11,7 @@
 // JUnit.xsd: properties, system-out and system-err in every suite; name,
 // classname and time on every case; a timestamp without a zone): see
 // test/fixtures/junit.xsd and test/check-reports.test.ts.
-import { endpoint } from './kind.js';
+import { endpoint, diagnosticWhere } from './kind.js';
 import type { Diagnostic } from '../model.js';
 import { sanitize } from '../util/text.js';
 import { fails, type CheckedCapture, type CheckedConnection, type CheckRun } from '../check/report.js';
@@ -44,7 +44,7 @@ function timestamp(ts: number | null): string {
 }
 
 function diagnosticLine(d: Diagnostic): string {
-  const where = [d.packet !== null ? `packet ${d.packet}` : null, d.frame !== null ? `frame ${d.frame}` : null, d.from].filter((x) => x !== null).join(', ');
+  const where = diagnosticWhere(d);
   return `${d.severity} ${d.code}${where ? ` (${where})` : ''}: ${d.message}${d.rfc ? ` [${d.rfc}]` : ''}`;
 }
 

@@ -39,3 +39,8 @@ export function encryptedNote(c: Connection): string {
 export function endpoint(e: { ip: string; port: number }): string {
   return e.ip.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
 }
+
+/** Where a diagnostic happened, as every view says it: "packet 8, frame 0, client" (empty when nothing is known). */
+export function diagnosticWhere(d: { packet: number | null; frame: number | null; from: string | null }): string {
+  return [d.packet !== null ? `packet ${d.packet}` : null, d.frame !== null ? `frame ${d.frame}` : null, d.from].filter((x) => x !== null).join(', ');
+}

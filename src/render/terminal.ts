@@ -2,7 +2,7 @@
 // walkthrough, the handshake with its Accept check, the frame table and how
 // the connection closed. Reads the analysis result only; every string that
 // came from the capture is sanitized before it is printed.
-import { encryptedNote, protocolLabel, tellsWebSocket, websocketCounts, endpoint } from './kind.js';
+import { encryptedNote, protocolLabel, tellsWebSocket, websocketCounts, endpoint, diagnosticWhere } from './kind.js';
 import { isUtf8 } from 'node:buffer';
 import type { CaptureInfo, Connection, Diagnostic, Frame, Summary } from '../model.js';
 import { WEBSOCKET_GUID } from '../http/handshake.js';
@@ -63,7 +63,7 @@ function payloadCell(f: Frame, conn: Connection, width: number): string {
 
 /** A diagnostic, wrapped to the width under its code. */
 function diagnosticLines(d: Diagnostic, p: Paint, width: number): string[] {
-  const where = [d.packet !== null ? `packet ${d.packet}` : null, d.frame !== null ? `frame ${d.frame}` : null, d.from].filter((x) => x !== null).join(', ');
+  const where = diagnosticWhere(d);
   const rfc = d.rfc ? ` [${d.rfc}]` : '';
   return wrap(`${d.code}${where ? ` (${where})` : ''}: ${sanitize(d.message)}${rfc}`, width, `  ${p.severity(d.severity, d.severity.padEnd(7))} `, ' '.repeat(10));
 }
