@@ -2,6 +2,7 @@
 // The command line: parses arguments and calls the library.
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { SpillFile } from './util/list.js';
 import { analyzeCapture, CaptureError, DEFAULT_MAX_CONNECTIONS, DEFAULT_OPTIONS, type AnalyzerOptions } from './index.js';
 import { DEFAULT_MAX_HEADERS } from './http/reader.js';
 import { APP_NAMES, type AppChoice } from './app/types.js';
@@ -220,8 +221,11 @@ async function run(file: string, sink: AnalysisSink, options: AnalyzerOptions, i
   // what is written then must reach the reader without waiting for the next packet
   const flusher = file === '-' ? setInterval(() => out.flush(), 250).unref() : null;
   const progress = file !== '-' && Progress.wanted(process.stderr) ? new Progress(process.stderr, file, await sizeOf(file)) : null;
+  // a view that shows a whole connection keeps its frames, messages and timeline until it is over: past their newest items they
+  // go to a temporary file (TMPDIR), so that memory stays flat however long the connection (util/list.ts)
+  const spill = sink.streaming ? null : new SpillFile();
   try {
-    await analyzeCapture(file, new SelectSink(policy, selection), { analyzer: options, beforeChunk, interrupted, ...(progress ? { onBytes: (n: number) => progress.update(n) } : {}) });
+    await analyzeCapture(file, new SelectSink(policy, selection), { analyzer: { ...options, spill }, beforeChunk, interrupted, ...(progress ? { onBytes: (n: number) => progress.update(n) } : {}) });
   } catch (err) {
     if (err instanceof CaptureError) {
       progress?.done();
@@ -230,6 +234,7 @@ async function run(file: string, sink: AnalysisSink, options: AnalyzerOptions, i
     }
     throw err;
   } finally {
+    spill?.close();
     if (flusher) clearInterval(flusher);
     out.flush();
     progress?.done();

@@ -3,8 +3,9 @@
 
 import type { AppChosenBy, AppInfo, AppName } from './app/types.js';
 import type { ProtocolName } from './identify/identify.js';
+import type { List } from './util/list.js';
 
-export type { ProtocolName };
+export type { ProtocolName, List };
 
 export type Side = 'client' | 'server';
 export type Severity = 'error' | 'warning' | 'info';
@@ -259,12 +260,17 @@ export interface Connection {
   compression: Record<Side, { wire: number; inflated: number }> | null;
   /** the application protocol's decoder and how it was chosen; null when none applied */
   app: { decoder: AppName; chosenBy: AppChosenBy } | null;
-  frames: Frame[];
-  messages: Message[];
+  /**
+   * in order of index (messages too): arrays when the analysis keeps
+   * everything in memory, lists that spill to a temporary file when it is
+   * told to (the command line's views); see util/list.ts
+   */
+  frames: List<Frame>;
+  messages: List<Message>;
   /** counted as the connection went by: what a summary needs without keeping the frames */
   counts: ConnectionCounts;
   close: ConnectionClose;
-  timeline: TimelineEntry[];
+  timeline: List<TimelineEntry>;
   diagnostics: Diagnostic[];
 }
 

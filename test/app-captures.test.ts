@@ -7,7 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { Connection, Message } from '../src/model.js';
+import type { Message } from '../src/model.js';
+import type { Held as Connection } from './support/analyze.js';
 import type { AppInfo } from '../src/app/types.js';
 import { analyze } from './support/analyze.js';
 import { renderJson, renderTerminal } from './support/render.js';

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Connection, Frame } from '../src/model.js';
+import { held, type Held } from './support/analyze.js';
 import { analyze, codes, only } from './support/analyze.js';
 import { duplicate, payloadLength, readPcapRecords, rng, shuffle, split, wrapSequence, writePcap } from './support/damage.js';
 import type { Record } from './support/pcap.js';
@@ -26,11 +27,11 @@ function sig(f: Frame): string {
 }
 
 /** Frames per direction, in order. */
-function byDirection(c: Connection): { client: string[]; server: string[] } {
+function byDirection(c: Held): { client: string[]; server: string[] } {
   return { client: c.frames.filter((f) => f.from === 'client').map(sig), server: c.frames.filter((f) => f.from === 'server').map(sig) };
 }
 
-function messages(c: Connection): string[] {
+function messages(c: Held): string[] {
   return c.messages.map((m) => `${m.from}|${m.type}|${m.complete}|${m.payload.toString('base64')}`).sort();
 }
 
@@ -160,7 +161,7 @@ describe('a capture that starts in the middle of the conversation', () => {
     const { Readable } = await import('node:stream');
     const got: Connection[] = [];
     await analyzeCapture(Readable.from([writePcap(tail)]), { connection: (x) => got.push(x), end: () => {} }, { analyzer: { ...DEFAULT_OPTIONS, decodeAs: new Map([[clean.server.port, null]]) } });
-    const c = got[0]!;
+    const c = held(got[0]!);
     expect(c.detection).toBe('decode-as');
     const closes = clean.frames.filter((f) => f.opcode === 8).map(sig);
     expect(c.frames.filter((f) => f.opcode === 8).map(sig)).toEqual(closes);

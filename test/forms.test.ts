@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderJson } from './support/render.js';
 import { analyze } from './support/analyze.js';
-import type { Connection } from '../src/model.js';
+import type { Held as Connection } from './support/analyze.js';
 
 const CAPTURES = readdirSync('captures').filter((f) => f.endsWith('.pcap')).map((f) => f.replace(/\.pcap$/, '')).sort();
 const FORMS = [

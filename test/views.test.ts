@@ -13,7 +13,7 @@ import { renderHex } from '../src/render/hex.js';
 import { renderLadder } from '../src/render/ladder.js';
 import { renderStats } from '../src/render/stats.js';
 import { visibleLength } from '../src/render/paint.js';
-import { analyze, only } from './support/analyze.js';
+import { analyze, held, only } from './support/analyze.js';
 import { Conversation, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,17 +68,17 @@ describe('explain mode', () => {
 describe('selecting what to see', () => {
   it('narrows frames, messages and the timeline, keeping their indexes', async () => {
     const c = only(await analyze('captures/ws_echo.pcap'));
-    const pings = selectConnection(c, { ...EVERYTHING, opcodes: new Set([9]) })!;
+    const pings = held(selectConnection(c, { ...EVERYTHING, opcodes: new Set([9]) })!);
     expect(pings.frames.map((f) => [f.index, f.opcode])).toEqual([
       [4, 9],
       [6, 9],
     ]);
-    const server = selectConnection(c, { ...EVERYTHING, from: 'server' })!;
+    const server = held(selectConnection(c, { ...EVERYTHING, from: 'server' })!);
     expect(new Set(server.frames.map((f) => f.from))).toEqual(new Set(['server']));
     expect(new Set(server.timeline.map((e) => e.from))).toEqual(new Set(['server']));
-    expect(selectConnection(c, { ...EVERYTHING, grep: 'WSDISSECT' })!.messages.map((m) => m.index)).toEqual([0, 1]);
-    expect(selectConnection(c, { ...EVERYTHING, limit: 3 })!.frames).toHaveLength(3);
-    expect(selectConnection(c, { ...EVERYTHING, phases: new Set(['closing']) })!.frames.map((f) => f.opcode)).toEqual([8, 8]);
+    expect(held(selectConnection(c, { ...EVERYTHING, grep: 'WSDISSECT' })!).messages.map((m) => m.index)).toEqual([0, 1]);
+    expect(held(selectConnection(c, { ...EVERYTHING, limit: 3 })!).frames).toHaveLength(3);
+    expect(held(selectConnection(c, { ...EVERYTHING, phases: new Set(['closing']) })!).frames.map((f) => f.opcode)).toEqual([8, 8]);
     expect(selectConnection(c, { ...EVERYTHING, streams: new Set([1]) })).toBeNull();
   });
 
@@ -86,8 +86,8 @@ describe('selecting what to see', () => {
     const c = only(await analyze('captures/ws_echo.pcap'));
     expect(c.frames).toHaveLength(10);
     expect(narrowedBy(c)).toBeNull();
-    expect(narrowedBy(selectConnection(c, { ...EVERYTHING, streams: new Set([0]) })!)).toBeNull();
-    const two = selectConnection(c, { ...EVERYTHING, limit: 2 })!;
+    expect(narrowedBy(held(selectConnection(c, { ...EVERYTHING, streams: new Set([0]) })!))).toBeNull();
+    const two = held(selectConnection(c, { ...EVERYTHING, limit: 2 })!);
     expect(narrowedBy(two)).toEqual({ selected: '--limit 2', total: { frames: c.frames.length, messages: c.messages.length, packets: c.timeline.length } });
     const report = renderConnection(two, { ...PLAIN, previewWidth: 40 });
     expect(report).toContain(`Frames (2 of ${c.frames.length})`);
@@ -102,13 +102,13 @@ describe('selecting what to see', () => {
 
   it('says when a selection matches nothing', async () => {
     const c = only(await analyze('captures/ws_echo.pcap'));
-    const none = selectConnection(c, { ...EVERYTHING, opcodes: new Set([0]) })!;
+    const none = held(selectConnection(c, { ...EVERYTHING, opcodes: new Set([0]) })!);
     expect(none.frames).toHaveLength(0);
     const report = renderConnection(none, { ...PLAIN, previewWidth: 40 });
     expect(report).toContain(`Frames (0 of ${c.frames.length})`);
     expect(report).toContain(`no frame matches --opcode continuation (0 of ${c.frames.length} frames)`);
     expect(renderHex(none, PLAIN)).toContain(`no frame matches --opcode continuation (0 of ${c.frames.length} frames)`);
-    const grep = selectConnection(c, { ...EVERYTHING, grep: 'no such text' })!;
+    const grep = held(selectConnection(c, { ...EVERYTHING, grep: 'no such text' })!);
     expect(renderTranscript(grep, PLAIN)).toContain(`no message or frame matches --grep "no such text" (0 of ${c.messages.length} messages, 0 of ${c.frames.length} frames)`);
     expect(renderExplain(grep, PLAIN)).toContain(`No frame matches --grep "no such text" (0 of ${c.frames.length} frames).`);
     // a connection that never had a frame is not said to have lost them to the selection
@@ -121,14 +121,14 @@ describe('selecting what to see', () => {
     const outside = c.timeline.filter((e) => e.phase !== 'data' && e.phase !== 'closing').map((e) => e.packet);
     expect(outside.length).toBeGreaterThan(6);
     for (const s of [{ limit: 2 }, { opcodes: new Set([8]) }, { grep: 'ping' }]) {
-      const v = selectConnection(c, { ...EVERYTHING, ...s })!;
+      const v = held(selectConnection(c, { ...EVERYTHING, ...s })!);
       const shown = v.timeline.map((e) => e.packet);
       for (const p of outside) expect(shown, JSON.stringify(s)).toContain(p);
       // in the data and closing phases, exactly the packets of the frames kept
       const framePackets = new Set(v.frames.flatMap((f) => f.packets));
       expect(v.timeline.filter((e) => e.phase === 'data' || e.phase === 'closing').map((e) => e.packet)).toEqual(c.timeline.filter((e) => framePackets.has(e.packet) && (e.phase === 'data' || e.phase === 'closing')).map((e) => e.packet));
     }
-    const two = selectConnection(c, { ...EVERYTHING, limit: 2 })!;
+    const two = held(selectConnection(c, { ...EVERYTHING, limit: 2 })!);
     expect(two.timeline.map((e) => e.phase)).toEqual([...c.timeline.filter((e) => e.phase === 'tcp-handshake' || e.phase === 'ws-handshake').map((e) => e.phase), 'data', 'data', ...c.timeline.filter((e) => e.phase === 'tcp-teardown').map((e) => e.phase)]);
   });
 

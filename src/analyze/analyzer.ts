@@ -254,6 +254,8 @@ export class Analyzer {
       this.deliver(conn);
     } catch (err) {
       this.internalError(`connection ${s.id} could not be reported`, err, null);
+    } finally {
+      s.release();
     }
   }
 

@@ -37,6 +37,7 @@ import { isControl } from '../websocket/frame.js';
 import { parseCloseBody } from '../websocket/close.js';
 import { describeFrame, describePacket, later, plural, type PacketItem } from './annotate.js';
 import { previewPayload } from '../util/text.js';
+import { MappedList, SpillList, type List, type SpillFile } from '../util/list.js';
 import { AppSession } from '../app/registry.js';
 import { appHttpHint, appKeys } from '../app/labels.js';
 import type { AppChoice, AppFinding } from '../app/types.js';
@@ -103,6 +104,12 @@ export interface SessionOptions {
    */
   retain: boolean;
   /**
+   * where a retained connection's frames, messages and timeline go beyond
+   * their newest items (util/list.ts), or null to keep them in memory; the
+   * lists are then valid until the sink's connection() returns
+   */
+  spill?: SpillFile | null;
+  /**
    * server ports whose connections are WebSocket even without a handshake
    * (tshark's decode-as), each with the permessage-deflate agreement to
    * assume (its Sec-WebSocket-Extensions text), or null when the extensions
@@ -113,6 +120,14 @@ export interface SessionOptions {
   sniffBytes: number;
   /** the application-protocol decoders: chosen per connection, one forced, or none */
   app: AppChoice;
+}
+
+/** A timeline entry as the analysis keeps it until the connection is over. */
+type Entry = TimelineEntry & { dir: Dir; provisional: boolean; bare: boolean };
+
+/** A list that spills is told when an item it may have written out is changed. */
+function changed(list: unknown[] | SpillList<unknown>, index: number): void {
+  if (list instanceof SpillList) list.changed(index);
 }
 
 /** Bytes kept of the body of a response that refused an upgrade, at most. */
@@ -248,14 +263,18 @@ export class Session {
    */
   private extensionsKnown = true;
   private nextMessage = 0;
-  private readonly frames: Frame[] = [];
-  private readonly messages: Message[] = [];
+  private readonly frames: Frame[] | SpillList<Frame>;
+  private readonly messages: Message[] | SpillList<Message>;
+  /** finished messages waiting for one begun before them (the other side's, still open): the list is in order of index */
+  private readonly finished: Message[] = [];
   /**
    * One entry per packet. `provisional`: a packet with nothing in it, seen
    * before anything told where a mid-stream connection stands; it takes its
    * phase from what follows. `bare`: its summary is only TCP flags.
    */
-  private readonly timeline: (TimelineEntry & { dir: Dir; provisional: boolean; bare: boolean })[] = [];
+  private readonly timeline: Entry[] | SpillList<Entry>;
+  /** position of the first provisional entry of the timeline, if any */
+  private firstProvisional: number | null = null;
   private currentPacket = 0;
   private firstPacket: number | null = null;
   private lastPacket: number | null = null;
@@ -323,6 +342,10 @@ export class Session {
   ) {
     this.ends = [first, second];
     this.limits = options.limits;
+    const spill = options.spill ?? null;
+    this.frames = spill ? new SpillList(spill) : [];
+    this.messages = spill ? new SpillList(spill) : [];
+    this.timeline = spill ? new SpillList(spill) : [];
     this.tcp = new TcpConnection(this.limits.reassemblyHold, budget);
   }
 
@@ -1119,10 +1142,31 @@ export class Session {
     countMessage(this.counts, message);
     if (this.options.retain) {
       message.payload = firstBytes(message.payload, this.limits.keepPayload);
-      this.messages.push(message);
+      // in order of index (almost always at the end)
+      let at = this.finished.length;
+      while (at > 0 && this.finished[at - 1]!.index > message.index) at--;
+      this.finished.splice(at, 0, message);
+      this.keepFinished(false);
     }
     else this.events?.message(this.id, message);
     return message;
+  }
+
+  /**
+   * Finished messages join the list in order of index: one waits while a
+   * message begun before it (the other side's) is still open.
+   */
+  private keepFinished(all: boolean): void {
+    let open = Infinity;
+    if (!all) {
+      for (const d of this.dirs) {
+        const i = d.assembler?.openIndex;
+        if (i !== undefined && i !== null) open = Math.min(open, i);
+      }
+    }
+    let n = 0;
+    while (n < this.finished.length && this.finished[n]!.index < open) this.messages.push(this.finished[n++]!);
+    if (n > 0) this.finished.splice(0, n);
   }
 
   private annotate(pkt: PacketRef, dir: Dir): void {
@@ -1135,6 +1179,7 @@ export class Session {
     const midStream = this.tcp.syn === null && this.tcp.synAck === null;
     const provisional = midStream && bare && described.phase === 'tcp-handshake';
     const entry = { packet: pkt.number, ts: pkt.ts, relTs: pkt.relTs, from, dir, phase: described.phase, summary: described.summary, provisional, bare };
+    if (provisional && this.firstProvisional === null) this.firstProvisional = this.timeline.length;
     this.timeline.push(entry);
     if (!provisional) this.phase = later(this.phase, described.reached);
   }
@@ -1145,10 +1190,12 @@ export class Session {
    * entry is told now.
    */
   private annotateLate(frame: Frame, messageType: 'text' | 'binary' | null, compressed: boolean, completes: Message | null): void {
-    for (let i = this.timeline.length - 1; i >= 0; i--) {
-      const e = this.timeline[i]!;
+    const tl = this.timeline;
+    for (let i = tl.length - 1; i >= 0; i--) {
+      const e = tl.at(i)!;
       if (e.packet < frame.packet) return;
       if (e.packet !== frame.packet) continue;
+      changed(tl, i);
       const text = describeFrame(frame, messageType, completes, compressed);
       if (e.bare) {
         const flags = /FIN|RST/.test(e.summary) ? ` + ${e.summary}` : '';
@@ -1164,9 +1211,12 @@ export class Session {
       }
       // phases never go back: what follows this packet is at least where it is now
       if (later(e.phase, phase) === phase) {
-        for (let j = i; j < this.timeline.length; j++) {
-          const f = this.timeline[j]!;
-          if (!f.provisional && f.phase !== 'tcp-teardown') f.phase = later(f.phase, phase);
+        for (let j = i; j < tl.length; j++) {
+          const f = tl.at(j)!;
+          if (!f.provisional && f.phase !== 'tcp-teardown' && later(f.phase, phase) !== f.phase) {
+            f.phase = later(f.phase, phase);
+            changed(tl, j);
+          }
         }
         this.phase = later(this.phase, phase);
       }
@@ -1215,20 +1265,29 @@ export class Session {
     const sideOf = (d: Dir | null): Side | null => (d === null ? null : this.side(d));
     const ends = this.ends;
     const clientDir = this.clientDir ?? 0;
+    // a provisional entry takes the phase of what follows it (entries before the first provisional one are settled)
     let next: Phase = 'data';
-    for (let i = this.timeline.length - 1; i >= 0; i--) {
-      const e = this.timeline[i]!;
-      if (e.provisional) e.phase = next;
-      else next = e.phase === 'tcp-teardown' ? next : e.phase;
+    const tl = this.timeline;
+    if (this.firstProvisional !== null) {
+      for (let i = tl.length - 1; i >= this.firstProvisional; i--) {
+        const e = tl.at(i)!;
+        if (e.provisional) {
+          e.phase = next;
+          changed(tl, i);
+        } else next = e.phase === 'tcp-teardown' ? next : e.phase;
+      }
     }
-    const timeline: TimelineEntry[] = this.timeline.map((e) => ({
+    const websocket = this.websocket;
+    const entry = (e: Entry): TimelineEntry => ({
       packet: e.packet,
       ts: e.ts,
       relTs: e.relTs,
       from: this.side(e.dir),
-      phase: this.websocket ? e.phase : 'other',
+      phase: websocket ? e.phase : 'other',
       summary: e.summary,
-    }));
+    });
+    const timeline: List<TimelineEntry> = Array.isArray(tl) ? tl.map(entry) : new MappedList(tl, entry);
+    this.keepFinished(true);
     this.diagnostics.sort((a, b) => (a.packet ?? Infinity) - (b.packet ?? Infinity));
     const tls = this.tlsInfo();
     return {
@@ -1251,12 +1310,17 @@ export class Session {
       compression: this.deflate ? this.compression : null,
       app: this.app?.chosen ? { decoder: this.app.chosen.name, chosenBy: this.app.chosen.by } : null,
       frames: this.frames,
-      messages: this.messages.sort((a, b) => a.index - b.index),
+      messages: this.messages,
       counts: this.counts,
       close: cs,
       timeline,
       diagnostics: this.diagnostics,
     };
+  }
+
+  /** The connection has been reported: its spilled lists let go of their file space. */
+  release(): void {
+    for (const list of [this.frames, this.messages, this.timeline]) if (list instanceof SpillList) list.release();
   }
 
   /** What the connection carries: WebSocket, HTTP (a refused upgrade too), a protocol named by its signature, or data no signature names. */

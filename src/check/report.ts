@@ -82,8 +82,8 @@ export function connectionLabel(c: Connection): string {
 }
 
 export function checkConnection(c: Connection, failOn: FailOn): CheckedConnection {
-  const first = c.timeline[0];
-  const last = c.timeline[c.timeline.length - 1];
+  const first = c.timeline.at(0);
+  const last = c.timeline.at(-1);
   const { shown, omitted } = capByCode(c.diagnostics);
   const req = c.handshake?.request;
   return {

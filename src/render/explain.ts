@@ -16,6 +16,7 @@ import type { RenderOptions } from './options.js';
 import { paint } from './paint.js';
 import { entryOf, messageOf } from './lookup.js';
 import { noMatchLine, selectionLine, shownOf } from './select.js';
+import { find } from '../util/list.js';
 
 /** What each header of the opening handshake is for. */
 const HEADER_PURPOSE: Readonly<Record<string, string>> = {
@@ -175,14 +176,15 @@ const FRAMES_TOLD = 40;
 
 function frames(conn: Connection, opts: RenderOptions, say: (t: string) => void, raw: (lines: string[]) => void): void {
   const drawn = new Set<string>();
-  conn.frames.slice(0, FRAMES_TOLD).forEach((f) => {
+  for (let i = 0; i < Math.min(FRAMES_TOLD, conn.frames.length); i++) {
+    const f = conn.frames.at(i)!;
     say(frameSentence(f, conn));
     const kind = `${f.from}:${f.opcode}`;
     // the first frame of each kind from each side gets its header drawn
-    if (drawn.has(kind)) return;
+    if (drawn.has(kind)) continue;
     drawn.add(kind);
     raw(['', ...renderFrameDiagram(f, opts.color, opts.width - 4).map((l) => `    ${l}`), ...renderUnmasking(f, 8, opts.width - 4).map((l) => `    ${l}`), '']);
-  });
+  }
   if (conn.frames.length > FRAMES_TOLD) say(`… and ${conn.frames.length - FRAMES_TOLD} more frames (the frame table of the default report lists them all; --frame N draws any one).`);
 }
 
@@ -265,7 +267,7 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
 /** `--frame N`: one frame's header drawn, and how its payload unmasks. */
 export function renderFrame(conn: Connection, index: number, opts: RenderOptions): string {
   // by its index, not its place: a selection keeps the indexes of the frames it keeps
-  const f = conn.frames.find((x) => x.index === index);
+  const f = find(conn.frames, (x) => x.index === index);
   if (!f) return `${wrap(`connection ${conn.id} has no frame ${index} (it has ${plural(conn.frames.length, 'frame')}, numbered from 0)`, opts.width, '  ').join('\n')}\n`;
   return `${[...wrap(frameSentence(f, conn), opts.width, '  '), '', ...renderFrameDiagram(f, opts.color, opts.width - 2).map((l) => `  ${l}`), ...renderUnmasking(f, 16, opts.width - 2).map((l) => `  ${l}`)].join('\n')}\n`;
 }

@@ -14,6 +14,13 @@ import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
 import { displayWidth, inQuotes, wrap as wrapWords } from '../util/text.js';
 import { noMatchLine, selectionLine } from './select.js';
+import { messageOf } from './lookup.js';
+import { filterSmall } from '../util/list.js';
+
+/** A frame's message, by its index. */
+interface Messages {
+  get(index: number | null): Message | undefined;
+}
 
 function hex2(b: number): string {
   return b.toString(16).padStart(2, '0');
@@ -138,7 +145,7 @@ function headerLines(f: Frame, width: number, p: Paint): string[] {
   return lines;
 }
 
-function notes(f: Frame, messages: ReadonlyMap<number, Message>, width: number, p: Paint): string[] {
+function notes(f: Frame, messages: Messages, width: number, p: Paint): string[] {
   const out: string[] = [];
   const note = (s: string): void => void out.push(...flow(`  ${p.cyan('note:')} `, s, width));
   const warn = (s: string): void => void out.push(...flow(`  ${p.yellow('note:')} `, s, width));
@@ -152,7 +159,7 @@ function notes(f: Frame, messages: ReadonlyMap<number, Message>, width: number, 
   } else if (held < len) {
     warn(`the analysis kept only the first ${held} of the ${lengthText(len)} of payload`);
   }
-  const msg = f.message === null ? undefined : messages.get(f.message);
+  const msg = messages.get(f.message);
   const fragment = msg && msg.frames.length > 1 ? `fragment ${msg.frames.indexOf(f.index) + 1} of ${msg.frames.length} of ${msg.type} message ${msg.index}` : null;
   if (msg?.compressed) {
     const inflated = msg.inflatedLength !== null ? `inflates to ${plural(msg.inflatedLength, 'byte')}` : 'could not be inflated';
@@ -179,7 +186,7 @@ function rowBytes(masked: boolean, offsetWidth: number, width: number): number {
   return 1;
 }
 
-function payloadLines(f: Frame, messages: ReadonlyMap<number, Message>, limit: number, width: number, p: Paint): string[] {
+function payloadLines(f: Frame, messages: Messages, limit: number, width: number, p: Paint): string[] {
   const len = BigInt(f.payloadLength);
   if (len === 0n) return ['  payload  none'];
   const held = f.payload.length;
@@ -194,7 +201,7 @@ function payloadLines(f: Frame, messages: ReadonlyMap<number, Message>, limit: n
   const n = rowBytes(masked, offsetWidth, width);
   // a payload shorter than a row gets columns as wide as it (or as its labels)
   const bytesWidth = 3 * Math.min(n, shown) - 1;
-  const compressed = f.message !== null && messages.get(f.message)?.compressed === true;
+  const compressed = messages.get(f.message)?.compressed === true;
   const pick = (long: string, short: string): string => (long.length <= bytesWidth ? long : short);
   const names = masked ? [pick('wire (masked)', 'wire'), pick(compressed ? 'unmasked (deflate)' : 'unmasked', 'unmasked')] : [pick(compressed ? 'bytes (deflate)' : 'bytes', 'bytes')];
   const column = Math.max(bytesWidth, ...names.map((l) => l.length));
@@ -216,7 +223,7 @@ function payloadLines(f: Frame, messages: ReadonlyMap<number, Message>, limit: n
   return lines;
 }
 
-function frameSection(f: Frame, messages: ReadonlyMap<number, Message>, opts: RenderOptions, width: number, p: Paint): string[] {
+function frameSection(f: Frame, messages: Messages, opts: RenderOptions, width: number, p: Paint): string[] {
   const limit = Number.isNaN(opts.maxPayload) ? 0 : Math.max(0, Math.floor(opts.maxPayload));
   return [...title(f, width, p), ...headerLines(f, width, p), ...notes(f, messages, width, p), ...payloadLines(f, messages, limit, width, p)];
 }
@@ -227,16 +234,37 @@ function frameSection(f: Frame, messages: ReadonlyMap<number, Message>, opts: Re
  * the drawing of --frame.
  */
 export function renderHex(conn: Connection, opts: RenderOptions, only: number | null = null): string {
+  let out = '';
+  for (const chunk of hexChunks(conn, opts, only)) out += chunk;
+  return out;
+}
+
+/** The dump a frame at a time. */
+export function* hexChunks(conn: Connection, opts: RenderOptions, only: number | null = null): Generator<string> {
   const p = paint(opts.color);
   const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
   const none = noMatchLine(conn, ['frames']);
-  if (none) return `${wrapWords(none, width, '').join('\n')}\n`;
-  if (conn.frames.length === 0) return `${clip(tellsWebSocket(conn) ? 'No WebSocket frames.' : 'No WebSocket frames: not a WebSocket connection.', width)}\n`;
-  const frames = only === null ? conn.frames : conn.frames.filter((f) => f.index === only);
-  if (frames.length === 0) return `${clip(`No frame ${only} to dump.`, width)}\n`;
-  const messages = new Map(conn.messages.map((m) => [m.index, m]));
-  const sections = frames.map((f) => frameSection(f, messages, opts, width, p));
+  if (none) {
+    yield `${wrapWords(none, width, '').join('\n')}\n`;
+    return;
+  }
+  if (conn.frames.length === 0) {
+    yield `${clip(tellsWebSocket(conn) ? 'No WebSocket frames.' : 'No WebSocket frames: not a WebSocket connection.', width)}\n`;
+    return;
+  }
+  const frames = only === null ? conn.frames : filterSmall(conn.frames, (f) => f.index === only);
+  if (frames.length === 0) {
+    yield `${clip(`No frame ${only} to dump.`, width)}\n`;
+    return;
+  }
+  const messages: Messages = { get: (index) => messageOf(conn, index) };
+  const finish = (lines: string[]): string => `${lines.map((l) => trimEnd(clip(l, width))).join('\n')}\n`;
   const selected = selectionLine(conn, ['frames']);
-  const lines = [...(selected && only === null ? wrapWords(selected, width, '').map((l) => p.dim(l)) : []), ...sections.flatMap((s, i) => (i === 0 ? s : ['', ...s]))];
-  return `${lines.map((l) => trimEnd(clip(l, width))).join('\n')}\n`;
+  if (selected && only === null) yield finish(wrapWords(selected, width, '').map((l) => p.dim(l)));
+  let first = true;
+  for (const f of frames) {
+    const section = frameSection(f, messages, opts, width, p);
+    yield finish(first ? section : ['', ...section]);
+    first = false;
+  }
 }

@@ -8,7 +8,7 @@
 // capture is ever written as markup: the data blocks escape "<", and the
 // script puts text into the page as text only.
 import { protocolLabel, refusal } from './kind.js';
-import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from '../model.js';
+import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { frameJson, handshakeJson, messageJson, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { tellStory } from './story.js';
@@ -60,7 +60,7 @@ function acceptSteps(key: string | null): { key: string; guid: string; concatena
 }
 
 /** A frame as the page's script reads it: the JSON export's frame, the walkthrough's words, a Close's body and name. */
-function frameData(conn: Connection, f: Connection['frames'][number], opts: JsonOptions): Record<string, unknown> {
+function frameData(conn: Connection, f: Frame, opts: JsonOptions): Record<string, unknown> {
   const msg = messageOf(conn, f.message);
   // the walkthrough's words for the frame (its message's meaning when it completes one)
   const completes = msg && msg.frames[msg.frames.length - 1] === f.index ? msg : null;
@@ -94,9 +94,9 @@ function connectionHead(conn: Connection, opts: JsonOptions): Record<string, unk
 export function connectionData(conn: Connection, opts: JsonOptions): Record<string, unknown> {
   return {
     ...connectionHead(conn, opts),
-    frames: conn.frames.map((f) => frameData(conn, f, opts)),
-    messages: conn.messages.map((m) => messageJson(m, opts)),
-    timeline: conn.timeline,
+    frames: Array.from(conn.frames, (f) => frameData(conn, f, opts)),
+    messages: Array.from(conn.messages, (m) => messageJson(m, opts)),
+    timeline: [...conn.timeline],
     diagnostics: conn.diagnostics,
   };
 }
@@ -109,9 +109,9 @@ export function connectionData(conn: Connection, opts: JsonOptions): Record<stri
 export function* connectionPieces(conn: Connection, opts: JsonOptions): Generator<string> {
   const head = scriptJson(connectionHead(conn, opts));
   yield head.slice(0, -1);
-  const lists: [string, readonly unknown[], (x: never) => unknown][] = [
-    ['frames', conn.frames, (f: Connection['frames'][number]) => frameData(conn, f, opts)],
-    ['messages', conn.messages, (m: Connection['messages'][number]) => messageJson(m, opts)],
+  const lists: [string, Iterable<unknown>, (x: never) => unknown][] = [
+    ['frames', conn.frames, (f: Frame) => frameData(conn, f, opts)],
+    ['messages', conn.messages, (m: Message) => messageJson(m, opts)],
     ['timeline', conn.timeline, (e: unknown) => e],
     ['diagnostics', conn.diagnostics, (d: unknown) => d],
   ];

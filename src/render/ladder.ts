@@ -39,9 +39,13 @@ function time(t: number): string {
   return t.toFixed(6);
 }
 
-function layout(timeline: readonly TimelineEntry[], width: number): Layout {
-  const numWidth = Math.max(3, ...timeline.map((e) => String(e.packet).length));
-  const timeWidth = Math.max(8, ...timeline.map((e) => time(e.relTs).length));
+function layout(timeline: Iterable<TimelineEntry>, width: number): Layout {
+  let numWidth = 3;
+  let timeWidth = 8;
+  for (const e of timeline) {
+    numWidth = Math.max(numWidth, String(e.packet).length);
+    timeWidth = Math.max(timeWidth, time(e.relTs).length);
+  }
   const left = numWidth + 2 + timeWidth + 2;
   const arrow = Math.max(MIN_ARROW, width - left - 2);
   return { numWidth, timeWidth, left, arrow, width: left + arrow + 2 };
@@ -95,17 +99,26 @@ function row(e: TimelineEntry, l: Layout, p: Paint): string {
 }
 
 export function renderLadder(conn: Connection, opts: RenderOptions): string {
+  let out = '';
+  for (const chunk of ladderChunks(conn, opts)) out += chunk;
+  return out;
+}
+
+/** The ladder a line at a time (measured in a first pass over the timeline, drawn in a second). */
+export function* ladderChunks(conn: Connection, opts: RenderOptions): Generator<string> {
   const p = paint(opts.color);
-  const l = layout(conn.timeline, opts.width);
   const none = noMatchLine(conn, ['packets']);
-  if (none) return `${wrap(none, opts.width, '').join('\n')}\n`;
+  if (none) {
+    yield `${wrap(none, opts.width, '').join('\n')}\n`;
+    return;
+  }
+  const l = layout(conn.timeline, opts.width);
   const selected = selectionLine(conn, ['packets']);
-  const lines = [...(selected ? wrap(selected, opts.width, '').map((s) => p.dim(s)) : []), ...header(conn, l, p)];
+  for (const line of [...(selected ? wrap(selected, opts.width, '').map((s) => p.dim(s)) : []), ...header(conn, l, p)]) yield `${line.trimEnd()}\n`;
   let phase: Phase | null = null;
   for (const e of conn.timeline) {
-    if (e.phase !== phase) lines.push(separator(e.phase, l, p));
+    if (e.phase !== phase) yield `${separator(e.phase, l, p).trimEnd()}\n`;
     phase = e.phase;
-    lines.push(row(e, l, p));
+    yield `${row(e, l, p).trimEnd()}\n`;
   }
-  return `${lines.map((line) => line.trimEnd()).join('\n')}\n`;
 }

@@ -1,25 +1,28 @@
 // Finding a frame's message, or a packet's timeline entry, in a connection:
-// an index built once per list, so that renderers stay linear in the size of
-// what they render.
-import type { Connection, Message, TimelineEntry } from '../model.js';
+// by key, from where the last search ended (util/list.ts KeyedLookup), so
+// that renderers stay linear in the size of what they render and read a
+// spilled list forward, without an index of their own.
+import type { Connection, List, Message, TimelineEntry } from '../model.js';
+import { KeyedLookup } from '../util/list.js';
 
-const indexes = new WeakMap<readonly object[], Map<number, unknown>>();
+const lookups = new WeakMap<object, KeyedLookup<never>>();
 
-/** The item of `list` whose key is `key`, through an index built on first use. */
-function lookup<T extends object>(list: readonly T[], keyOf: (item: T) => number, key: number | null): T | undefined {
+function lookup<T>(list: List<T>, keyOf: (item: T) => number, key: number | null): T | undefined {
   if (key === null) return undefined;
-  let index = indexes.get(list);
-  if (!index) {
-    index = new Map(list.map((item) => [keyOf(item), item]));
-    indexes.set(list, index);
+  let found = lookups.get(list) as unknown as KeyedLookup<T> | undefined;
+  if (!found) {
+    found = new KeyedLookup(list, keyOf);
+    lookups.set(list, found as unknown as KeyedLookup<never>);
   }
-  return index.get(key) as T | undefined;
+  return found.get(key);
 }
 
+/** The message with this index (messages are in order of index). */
 export function messageOf(conn: Connection, index: number | null): Message | undefined {
   return lookup(conn.messages, (m) => m.index, index);
 }
 
+/** The timeline entry of this packet (entries are in order of packet). */
 export function entryOf(conn: Connection, packet: number | null): TimelineEntry | undefined {
   return lookup(conn.timeline, (e) => e.packet, packet);
 }

@@ -13,6 +13,8 @@
 // filter hides every packet that does not match; --phase and --from are the
 // way to leave the handshakes out here.)
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Phase, Side, Summary } from '../model.js';
+import { BitSet, SubList } from '../util/list.js';
+import { entryOf, messageOf } from './lookup.js';
 
 export interface Selection {
   /** connection ids (tcp.stream); null: all */
@@ -77,26 +79,44 @@ function contains(payload: Buffer, needle: string): boolean {
 export function selectConnection(conn: Connection, s: Selection): Connection | null {
   if (s.streams !== null && !s.streams.has(conn.id)) return null;
   if (selectsAll({ ...s, streams: null })) return conn;
-  const phaseOf = new Map(conn.timeline.map((e) => [e.packet, e.phase]));
-  const messageText = new Map(conn.messages.map((m) => [m.index, m.payload]));
+  // one pass over each list, in order; what is kept is positions (the items stay where they are: a spilled list is not copied)
   const keep = (f: Frame): boolean => {
     if (s.from !== null && f.from !== s.from) return false;
     if (s.opcodes !== null && !s.opcodes.has(f.opcode)) return false;
-    if (s.phases !== null && !s.phases.has(phaseOf.get(f.packet) ?? 'other')) return false;
+    if (s.phases !== null && !s.phases.has(entryOf(conn, f.packet)?.phase ?? 'other')) return false;
     if (s.grep !== null) {
-      const whole = f.message === null ? undefined : messageText.get(f.message);
+      const whole = messageOf(conn, f.message)?.payload;
       if (!contains(f.payload, s.grep) && !(whole && contains(whole, s.grep))) return false;
     }
     return true;
   };
-  let frames = conn.frames.filter(keep);
-  if (s.limit !== null) frames = frames.slice(0, s.limit);
-  const kept = new Set(frames.map((f) => f.message).filter((m) => m !== null));
+  const frames = new SubList(conn.frames);
+  const kept = new BitSet();
+  const packets = new BitSet();
+  let i = 0;
+  for (const f of conn.frames) {
+    if (s.limit !== null && frames.length >= s.limit) break;
+    if (keep(f)) {
+      frames.add(i);
+      if (f.message !== null) kept.add(f.message);
+      for (const p of f.packets) packets.add(p);
+    }
+    i++;
+  }
   const frameFilters = s.opcodes !== null || s.grep !== null || s.limit !== null;
-  const messages = conn.messages.filter((m) => (s.from === null || m.from === s.from) && (!frameFilters || kept.has(m.index)));
-  const packets = new Set(frames.flatMap((f) => f.packets));
+  const messages = new SubList(conn.messages);
+  i = 0;
+  for (const m of conn.messages) {
+    if ((s.from === null || m.from === s.from) && (!frameFilters || kept.has(m.index))) messages.add(i);
+    i++;
+  }
   // the frame filters leave the packets that carry no frame (see the top of this file)
-  const timeline = conn.timeline.filter((e) => (s.from === null || e.from === s.from) && (s.phases === null || s.phases.has(e.phase)) && (!frameFilters || !FRAME_PHASES.has(e.phase) || packets.has(e.packet)));
+  const timeline = new SubList(conn.timeline);
+  i = 0;
+  for (const e of conn.timeline) {
+    if ((s.from === null || e.from === s.from) && (s.phases === null || s.phases.has(e.phase)) && (!frameFilters || !FRAME_PHASES.has(e.phase) || packets.has(e.packet))) timeline.add(i);
+    i++;
+  }
   const narrowed: Narrowed = { selected: describeSelection(s), total: { frames: conn.frames.length, messages: conn.messages.length, packets: conn.timeline.length } };
   const view: NarrowedConnection = { ...conn, frames, messages, timeline, narrowed };
   return view;

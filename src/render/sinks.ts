@@ -1,14 +1,14 @@
 // Sinks: where the analysis goes as it is produced. Each writes through a
 // function so the CLI and the tests can both use them.
 import { endpoint } from './kind.js';
-import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary } from '../model.js';
+import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, List, Message, Summary } from '../model.js';
 import { connectionHeadJson, frameJson, frameLine, messageJson, messageLine, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { renderSummaryConnection, renderSummaryEnd } from './summary.js';
-import { renderConnection, renderEnd, type TerminalOptions } from './terminal.js';
+import { connectionChunks, renderConnection, renderEnd, type TerminalOptions } from './terminal.js';
 import { renderExplain, renderFrame } from './explain.js';
-import { renderLadder } from './ladder.js';
+import { ladderChunks, renderLadder } from './ladder.js';
 import { renderTranscript, transcriptChunks } from './transcript.js';
-import { renderHex } from './hex.js';
+import { hexChunks, renderHex } from './hex.js';
 import { connectionRow, type ConnectionRow, renderConnectionsTable, renderStats } from './stats.js';
 import { paint } from './paint.js';
 import { wrap } from '../util/text.js';
@@ -60,6 +60,21 @@ export class TerminalSink implements AnalysisSink {
     }
   }
 
+  private chunks(view: View, conn: Connection): Iterable<string> {
+    switch (view) {
+      case 'report':
+        return connectionChunks(conn, this.opts);
+      case 'messages':
+        return transcriptChunks(conn, this.opts);
+      case 'ladder':
+        return ladderChunks(conn, this.opts);
+      case 'hex':
+        return hexChunks(conn, this.opts, this.frameAsked);
+      default:
+        return [this.render(view, conn)];
+    }
+  }
+
   connection(conn: Connection): void {
     const only = this.views.length === 1 && this.views[0] === 'report';
     const p = paint(this.opts.color);
@@ -67,9 +82,8 @@ export class TerminalSink implements AnalysisSink {
     this.write(title);
     this.views.forEach((v, i) => {
       if (i > 0) this.write('\n');
-      // the transcript is written a message at a time: a long connection's is never held whole
-      if (v === 'messages') for (const chunk of transcriptChunks(conn, this.opts)) this.write(chunk);
-      else this.write(this.render(v, conn));
+      // the long views are written a line or an item at a time: a long connection's is never held whole
+      for (const chunk of this.chunks(v, conn)) this.write(chunk);
     });
     this.write('\n');
     if (this.views.includes('stats')) this.rows.push(connectionRow(conn));
@@ -125,13 +139,17 @@ export class JsonSink implements AnalysisSink {
    * and messages carry lengths past 2^53 as text already, and a replacer
    * would make JSON.stringify several times slower.)
    */
-  private list<T>(name: string, items: readonly T[], json: (item: T) => unknown): void {
+  private list<T>(name: string, items: List<T>, json: (item: T) => unknown): void {
     if (items.length === 0) {
       this.write(`,\n      "${name}": []`);
       return;
     }
     this.write(`,\n      "${name}": [`);
-    for (let i = 0; i < items.length; i++) this.write(`${i === 0 ? '\n' : ',\n'}        ${JSON.stringify(json(items[i]!))}`);
+    let first = true;
+    for (const item of items) {
+      this.write(`${first ? '\n' : ',\n'}        ${JSON.stringify(json(item))}`);
+      first = false;
+    }
     this.write('\n      ]');
   }
 

@@ -33,6 +33,8 @@ function units(info: AppInfo): { name: string; user: boolean }[] {
 
 /** Application-level types the story names per role at most. */
 const MAX_TYPES_TOLD = 16;
+/** Types looked at in all (the rest are not counted: their names come from the capture). */
+const MAX_TYPES_KEPT = 1000;
 
 /**
  * The application protocol's sentence: which messages are the framework's
@@ -41,15 +43,25 @@ const MAX_TYPES_TOLD = 16;
  */
 export function appSentence(conn: Connection): string | null {
   if (!conn.app) return null;
-  const packetOf = new Map(conn.frames.map((f) => [f.index, f.packet]));
-  const groups = new Map<string, { user: boolean; packets: number[] }>();
+  // per type, its first four packets and how many (a message's packet is its last frame's)
+  const groups = new Map<string, { user: boolean; packets: number[]; count: number; last: number | null }>();
+  let decoded = 0;
   for (const m of conn.messages) {
     if (!m.app) continue;
-    const packet = packetOf.get(m.frames[m.frames.length - 1]!);
+    decoded++;
     for (const u of units(m.app)) {
-      const g = groups.get(u.name) ?? { user: u.user, packets: [] };
-      if (packet !== undefined && g.packets[g.packets.length - 1] !== packet) g.packets.push(packet);
-      groups.set(u.name, g);
+      let g = groups.get(u.name);
+      if (!g) {
+        // a message from the capture names the type: only so many are kept
+        if (groups.size >= MAX_TYPES_KEPT) continue;
+        g = { user: u.user, packets: [], count: 0, last: null };
+        groups.set(u.name, g);
+      }
+      if (g.last !== m.packet) {
+        g.count++;
+        g.last = m.packet;
+        if (g.packets.length < 4) g.packets.push(m.packet);
+      }
     }
   }
   const list = (user: boolean): string => {
@@ -62,8 +74,8 @@ export function appSentence(conn: Connection): string | null {
         more++;
         continue;
       }
-      const shown = g.packets.slice(0, 4).join(', ') + (g.packets.length > 4 ? `, … (${g.packets.length})` : '');
-      parts.push(`${sanitize(cutWidth(name, 40))}${shown ? ` (${g.packets.length === 1 ? 'packet' : 'packets'} ${shown})` : ''}`);
+      const shown = g.packets.join(', ') + (g.count > 4 ? `, … (${g.count})` : '');
+      parts.push(`${sanitize(cutWidth(name, 40))}${shown ? ` (${g.count === 1 ? 'packet' : 'packets'} ${shown})` : ''}`);
     }
     return parts.join(', ') + (more > 0 ? ` and ${more} more ${more === 1 ? 'type' : 'types'}` : '');
   };
@@ -71,7 +83,6 @@ export function appSentence(conn: Connection): string | null {
   const own = list(true);
   const name = APP_LABELS[conn.app.decoder];
   const by = conn.app.chosenBy === 'subprotocol' && conn.handshake?.subprotocol ? `the subprotocol ${sanitize(cutWidth(conn.handshake.subprotocol, 30))}` : CHOSEN_BY[conn.app.chosenBy];
-  const decoded = conn.messages.filter((m) => m.app !== null).length;
   const lead = decoded < conn.messages.length ? `${decoded} of the ${conn.messages.length} messages are ${name}` : `The messages are ${name}`;
   const parts = [`${lead} (recognised by ${by})`];
   if (framework) parts.push(`the framework's traffic is ${framework}`);
@@ -80,42 +91,39 @@ export function appSentence(conn: Connection): string | null {
   return `${parts.join('; ')}.`;
 }
 
+/** A run of the timeline in one phase: its first and last packet, and the summaries of its first few. */
 interface Group {
   phase: Phase;
-  entries: TimelineEntry[];
+  first: number;
+  last: number;
+  summaries: string[];
 }
 
-function groups(timeline: readonly TimelineEntry[]): Group[] {
+/** Summaries a group keeps (the TCP handshake's are told when it is incomplete: three packets or so). */
+const GROUP_SUMMARIES = 8;
+
+function groups(timeline: Iterable<TimelineEntry>): Group[] {
   const out: Group[] = [];
   for (const e of timeline) {
     const last = out[out.length - 1];
-    if (last && last.phase === e.phase) last.entries.push(e);
-    else out.push({ phase: e.phase, entries: [e] });
+    if (last && last.phase === e.phase) {
+      last.last = e.packet;
+      if (last.summaries.length < GROUP_SUMMARIES) last.summaries.push(e.summary);
+    } else out.push({ phase: e.phase, first: e.packet, last: e.packet, summaries: [e.summary] });
   }
   return out;
 }
 
-export function packetRange(numbers: readonly number[]): string {
-  if (numbers.length === 0) return 'no packets';
-  const first = numbers[0]!;
-  const last = numbers[numbers.length - 1]!;
-  return first === last ? `packet ${first}` : `packets ${first}–${last}`;
+function groupRange(g: Group): string {
+  return g.first === g.last ? `packet ${g.first}` : `packets ${g.first}–${g.last}`;
 }
 
 function capital(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-function describeCounts(frames: readonly Frame[]): string {
+function describeCounts(counts: ReadonlyMap<string, FrameCount>): string {
   // counts per sender and opcode, in order of first appearance
-  const counts = new Map<string, { from: Side; opcode: number; n: number; masked: number }>();
-  for (const f of frames) {
-    const key = `${f.from}:${f.opcode}`;
-    const c = counts.get(key) ?? { from: f.from, opcode: f.opcode, n: 0, masked: 0 };
-    c.n++;
-    if (f.masked) c.masked++;
-    counts.set(key, c);
-  }
   const parts = [...counts.values()].map((c) => {
     const masking = c.masked === c.n ? 'masked' : c.masked === 0 ? 'unmasked' : `${c.masked} masked`;
     return `${plural(c.n, `${opcodeName(c.opcode)} frame`)} from the ${c.from} (${masking})`;
@@ -126,7 +134,7 @@ function describeCounts(frames: readonly Frame[]): string {
 
 function handshakeSentence(conn: Connection, g: Group): string {
   const hs = conn.handshake;
-  if (!hs) return `${capital(packetRange(g.entries.map((e) => e.packet)))} carry HTTP.`;
+  if (!hs) return `${capital(groupRange(g))} carry HTTP.`;
   const req = hs.request;
   const parts = [`Packet ${req.packet} is the client's ${sanitize(req.method)} ${cutWidth(sanitize(req.target), 40)} asking to upgrade to WebSocket`];
   const res = hs.response;
@@ -149,17 +157,55 @@ function handshakeSentence(conn: Connection, g: Group): string {
   return `${parts.join('; ')}.`;
 }
 
-function closingSentence(conn: Connection, g: Group): string {
+/** What the story needs of the frames, gathered in one pass: the first Close, the first Close from the other side, and the frames of each data group. */
+interface FramesSeen {
+  close: Frame | null;
+  reply: Frame | null;
+  /** per data group (by its first packet), its frames counted per sender and opcode */
+  counts: Map<number, Map<string, FrameCount>>;
+}
+
+interface FrameCount {
+  from: Side;
+  opcode: number;
+  n: number;
+  masked: number;
+}
+
+function seeFrames(conn: Connection, data: readonly Group[]): FramesSeen {
+  const seen: FramesSeen = { close: null, reply: null, counts: new Map() };
+  let g = 0;
+  for (const f of conn.frames) {
+    if (f.opcode === 0x8) {
+      if (seen.close === null) seen.close = f;
+      else if (seen.reply === null && f.from !== seen.close.from) seen.reply = f;
+    }
+    // a group is a run of the timeline: its frames are those whose packet is in its range (frames come in order of packet, nearly)
+    while (g < data.length && data[g]!.last < f.packet) g++;
+    let group = data[g];
+    if (group === undefined || f.packet < group.first) group = data.find((d) => f.packet >= d.first && f.packet <= d.last);
+    if (group === undefined) continue;
+    let counts = seen.counts.get(group.first);
+    if (!counts) seen.counts.set(group.first, (counts = new Map()));
+    const key = `${f.from}:${f.opcode}`;
+    const c = counts.get(key) ?? { from: f.from, opcode: f.opcode, n: 0, masked: 0 };
+    c.n++;
+    if (f.masked) c.masked++;
+    counts.set(key, c);
+  }
+  return seen;
+}
+
+function closingSentence(conn: Connection, g: Group, seen: FramesSeen): string {
   const cs = conn.close;
-  const closes = conn.frames.filter((f) => f.opcode === 0x8);
-  const first = closes[0];
+  const first = seen.close;
   if (!first || !cs.initiator) {
-    return `${capital(packetRange(g.entries.map((e) => e.packet)))} belong to the closing handshake.`;
+    return `${capital(groupRange(g))} belong to the closing handshake.`;
   }
   const code = first.close?.code;
   const what = code === null || code === undefined ? 'with no status code' : `${code} ${closeCodeName(code)}${first.close?.reason ? `, ${inQuotes(first.close.reason, 40)}` : ''}`;
   let s = `Packet ${first.packet} is the ${cs.initiator}'s Close (${what})`;
-  const reply = closes.find((f) => f.from !== first.from);
+  const reply = seen.reply;
   if (reply) s += `; packet ${reply.packet} is the ${reply.from}'s Close in reply${reply.close?.code !== null && reply.close?.code !== undefined ? ` (${reply.close.code})` : ''}`;
   else s += `; the ${first.from === 'client' ? 'server' : 'client'} never answered with its own Close`;
   return `${s}.`;
@@ -167,8 +213,8 @@ function closingSentence(conn: Connection, g: Group): string {
 
 function teardownSentence(conn: Connection, g: Group): string {
   const t = conn.tcp.teardown;
-  const range = capital(packetRange(g.entries.map((e) => e.packet)));
-  const one = new Set(g.entries.map((e) => e.packet)).size === 1;
+  const range = capital(groupRange(g));
+  const one = g.first === g.last;
   if (t.kind === 'rst') return `${range} ${one ? 'ends' : 'end'} the connection with a reset (RST) from the ${t.firstBy}.`;
   return `${range} ${one ? 'is' : 'are'} the TCP teardown (FIN/ACK); the ${t.firstBy} closed first.`;
 }
@@ -188,23 +234,23 @@ export function tellStory(conn: Connection): string[] {
     out.push(`The capture starts in the middle of this connection (no SYN seen)${how}.`);
   }
   let appTold = false;
-  for (const g of groups(conn.timeline)) {
-    const packets = g.entries.map((e) => e.packet);
+  const all = groups(conn.timeline);
+  const seen = seeFrames(conn, all.filter((g) => g.phase === 'data'));
+  for (const g of all) {
     switch (g.phase) {
       case 'tcp-handshake': {
         const hs = conn.tcp.handshake;
         const complete = hs.syn !== null && hs.synAck !== null && hs.ack !== null;
-        out.push(complete ? `${capital(packetRange(packets))} are the TCP three-way handshake (SYN, SYN-ACK, ACK).` : `${capital(packetRange(packets))} are part of the TCP handshake (${g.entries.map((e) => e.summary).join('; ')}).`);
+        out.push(complete ? `${capital(groupRange(g))} are the TCP three-way handshake (SYN, SYN-ACK, ACK).` : `${capital(groupRange(g))} are part of the TCP handshake (${g.summaries.join('; ')}${g.summaries.length === GROUP_SUMMARIES ? '; …' : ''}).`);
         break;
       }
       case 'ws-handshake':
         out.push(handshakeSentence(conn, g));
         break;
       case 'data': {
-        const inGroup = new Set(packets);
-        const frames = conn.frames.filter((f) => inGroup.has(f.packet));
-        const verb = new Set(packets).size === 1 ? 'carries' : 'carry';
-        out.push(frames.length > 0 ? `${capital(packetRange(packets))} ${verb} ${describeCounts(frames)}.` : `${capital(packetRange(packets))} ${verb} no complete frame.`);
+        const verb = g.first === g.last ? 'carries' : 'carry';
+        const counts = describeCounts(seen.counts.get(g.first) ?? new Map());
+        out.push(counts ? `${capital(groupRange(g))} ${verb} ${counts}.` : `${capital(groupRange(g))} ${verb} no complete frame.`);
         if (!appTold) {
           appTold = true;
           const app = appSentence(conn);
@@ -213,7 +259,7 @@ export function tellStory(conn: Connection): string[] {
         break;
       }
       case 'closing':
-        out.push(closingSentence(conn, g));
+        out.push(closingSentence(conn, g, seen));
         break;
       case 'tcp-teardown':
         out.push(teardownSentence(conn, g));

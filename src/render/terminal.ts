@@ -68,20 +68,31 @@ function diagnosticLines(d: Diagnostic, p: Paint, width: number): string[] {
   return wrap(`${d.code}${where ? ` (${where})` : ''}: ${sanitize(d.message)}${rfc}`, width, `  ${p.severity(d.severity, d.severity.padEnd(7))} `, ' '.repeat(10));
 }
 
-function walkthrough(conn: Connection, opts: TerminalOptions, p: Paint): string[] {
+function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint): Generator<string> {
   // number, time, direction and phase take 45 columns and the summary the rest;
   // when that leaves less than 30, the number and time columns are only as wide as they need
   const wide = opts.width - 45 >= 30;
-  const numWidth = wide ? 6 : Math.max(3, ...conn.timeline.map((e) => String(e.packet).length));
-  const timeWidth = wide ? 11 : Math.max(4, ...conn.timeline.map((e) => time(e.relTs).length));
+  let numWidth = wide ? 6 : 3;
+  let timeWidth = wide ? 11 : 4;
+  if (!wide) {
+    for (const e of conn.timeline) {
+      numWidth = Math.max(numWidth, String(e.packet).length);
+      timeWidth = Math.max(timeWidth, time(e.relTs).length);
+    }
+  }
   const room = Math.max(10, opts.width - (2 + numWidth + 2 + timeWidth + 2 + 5 + 2 + 13 + 2));
-  const rows = conn.timeline.map((e) => [String(e.packet).padStart(numWidth), p.dim(time(e.relTs).padStart(timeWidth)), arrow(e.from), p.phase(e.phase, e.phase.padEnd(13)), cutWidth(sanitize(e.summary), room)]);
   const title = shownOf(conn, 'packets', conn.timeline.length) === String(conn.timeline.length) ? 'Walkthrough' : `Walkthrough (${shownOf(conn, 'packets', conn.timeline.length)} packets)`;
   const none = noMatchLine(conn, ['packets']);
-  if (none) return [p.bold(title), ...wrap(none, opts.width, '  ', '    ')];
-  const lines = [p.bold(title), `  ${'No.'.padStart(numWidth)}  ${'Time'.padStart(timeWidth)}  Dir    Phase          Summary`];
-  for (const r of rows) lines.push(`  ${r.join('  ')}`);
-  return lines.map((l) => clip(l, opts.width));
+  if (none) {
+    yield p.bold(title);
+    yield* wrap(none, opts.width, '  ', '    ');
+    return;
+  }
+  yield clip(p.bold(title), opts.width);
+  yield clip(`  ${'No.'.padStart(numWidth)}  ${'Time'.padStart(timeWidth)}  Dir    Phase          Summary`, opts.width);
+  for (const e of conn.timeline) {
+    yield clip(`  ${[String(e.packet).padStart(numWidth), p.dim(time(e.relTs).padStart(timeWidth)), arrow(e.from), p.phase(e.phase, e.phase.padEnd(13)), cutWidth(sanitize(e.summary), room)].join('  ')}`, opts.width);
+  }
 }
 
 function handshakeSection(conn: Connection, width: number, p: Paint): string[] {
@@ -186,69 +197,85 @@ type Row = { frame: Frame } | { note: string };
  * characters (combining marks beyond U+036F, emoji of narrow width), and
  * whose layout costs the square of the rows.
  */
-function frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: string): string[] {
+function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: string): Generator<string> {
   const none = noMatchLine(conn, ['frames']);
-  if (none) return [p.bold(title), ...wrap(none, opts.width, '  ', '    ')];
-  if (conn.frames.length === 0) return [];
-  const rows: Row[] = [];
+  if (none) {
+    yield p.bold(title);
+    yield* wrap(none, opts.width, '  ', '    ');
+    return;
+  }
+  if (conn.frames.length === 0) return;
+  // the rows are made twice, once to measure the columns and once to draw them: nothing is kept per frame
   const frames = conn.frames;
-  for (let i = 0; i < frames.length; i++) {
-    const f = frames[i]!;
-    let run = 1;
-    while (opts.collapse && i + run < frames.length && sameFrame(f, frames[i + run]!)) run++;
-    rows.push({ frame: f });
-    if (run >= COLLAPSE_RUN) {
-      // the first of the run, then how many more
-      rows.push({ note: `… ${run - 1} more frames like frame ${f.index} (packets ${frames[i + 1]!.packet}–${frames[i + run - 1]!.packet}); --no-collapse shows them` });
-      i += run - 1;
+  function* rows(): Generator<Row> {
+    for (let i = 0; i < frames.length; i++) {
+      const f = frames.at(i)!;
+      let run = 1;
+      while (opts.collapse && i + run < frames.length && sameFrame(f, frames.at(i + run)!)) run++;
+      yield { frame: f };
+      if (run >= COLLAPSE_RUN) {
+        // the first of the run, then how many more
+        yield { note: `… ${run - 1} more frames like frame ${f.index} (packets ${frames.at(i + 1)!.packet}–${frames.at(i + run - 1)!.packet}); --no-collapse shows them` };
+        i += run - 1;
+      }
     }
   }
-  const shown = rows.flatMap((r) => ('frame' in r ? [r.frame] : []));
   // a preview narrower than --preview asks for is made again for the room it has (its quotes kept), and cut only as a last resort
   const preview = (f: Frame, room: number): string => {
     let cell = payloadCell(f, conn, opts.previewWidth);
     for (let k = Math.min(opts.previewWidth, room - 2); k >= 1 && displayWidth(cell) > room; k -= Math.max(1, displayWidth(cell) - room)) cell = payloadCell(f, conn, k);
     return cutWidth(cell, room);
   };
-  const natural = Math.max(displayWidth(PAYLOAD.head), ...shown.map((f) => displayWidth(payloadCell(f, conn, opts.previewWidth))));
+  // the widest cell of each column, in full and compact form, and the widest payload
+  const full = FRAME_COLUMNS.map(() => 0);
+  const compactWidths = FRAME_COLUMNS.map(() => 0);
+  let natural = displayWidth(PAYLOAD.head);
+  for (const r of rows()) {
+    if (!('frame' in r)) continue;
+    FRAME_COLUMNS.forEach((c, i) => {
+      full[i] = Math.max(full[i]!, displayWidth(c.cell(r.frame, false)));
+      compactWidths[i] = Math.max(compactWidths[i]!, displayWidth(c.cell(r.frame, true)));
+    });
+    natural = Math.max(natural, displayWidth(payloadCell(r.frame, conn, opts.previewWidth)));
+  }
   const n = FRAME_COLUMNS.length + 1;
   // indent, borders
   const room = opts.width - 2 - (n + 1);
-  type Plan = { heads: string[]; cells: string[][]; widths: number[]; pad: number; payload: number };
+  type Plan = { heads: string[]; compact: boolean; widths: number[]; pad: number; payload: number };
   const plan = (level: number): Plan => {
     const short = level >= 1;
     const compact = level >= 2;
     const pad = level >= 3 ? 0 : 1;
     const heads = FRAME_COLUMNS.map((c) => (short ? c.short : c.head));
-    const cells = shown.map((f) => FRAME_COLUMNS.map((c) => c.cell(f, compact)));
-    const widths = FRAME_COLUMNS.map((_, c) => Math.max(displayWidth(heads[c]!), ...cells.map((r) => displayWidth(r[c]!))));
+    const widths = FRAME_COLUMNS.map((_, c) => Math.max(displayWidth(heads[c]!), (compact ? compactWidths : full)[c]!));
     const key = FRAME_COLUMNS.length - 1;
     if (short) widths[key] = Math.min(widths[key]!, Math.max(MIN_KEY, displayWidth(heads[key]!)));
     const left = room - 2 * pad * n - widths.reduce((a, b) => a + b, 0);
-    return { heads: [...heads, PAYLOAD.head], cells, widths, pad, payload: Math.min(natural, Math.max(MIN_PAYLOAD, left)) };
+    return { heads: [...heads, PAYLOAD.head], compact, widths, pad, payload: Math.min(natural, Math.max(MIN_PAYLOAD, left)) };
   };
   const fits = (q: Plan): boolean => q.widths.reduce((a, b) => a + b, 0) + q.payload + 2 * q.pad * n <= room;
   let chosen = plan(0);
   for (let level = 1; level <= 3 && !fits(chosen); level++) chosen = plan(level);
-  const { heads, widths, pad } = chosen;
+  const { heads, widths, pad, compact } = chosen;
   const all = [...widths, chosen.payload];
   const aligns = [...FRAME_COLUMNS.map((c) => c.align), PAYLOAD.align];
   const sp = ' '.repeat(pad);
   const rule = (l: string, m: string, r: string): string => `${l}${all.map((w) => '─'.repeat(w + 2 * pad)).join(m)}${r}`;
   const line = (cells: string[], style: (s: string) => string = (s) => s): string => `│${cells.map((c, i) => `${sp}${style(align(cutWidth(c, all[i]!), all[i]!, aligns[i]!))}${sp}`).join('│')}│`;
   const inner = all.reduce((a, b) => a + b, 0) + 2 * pad * n + (n - 1);
-  const lines = [rule('┌', '┬', '┐'), line(heads, p.bold)];
-  let at = 0;
-  for (const r of rows) {
+  const out = (l: string): string => clip(`  ${l}`, opts.width);
+  yield p.bold(title);
+  yield out(rule('┌', '┬', '┐'));
+  yield out(line(heads, p.bold));
+  for (const r of rows()) {
     if ('note' in r) {
       const text = cutWidth(r.note, inner - 2 * pad);
-      lines.push(`│${sp}${p.dim(text)}${' '.repeat(inner - 2 * pad - displayWidth(text))}${sp}│`);
+      yield out(`│${sp}${p.dim(text)}${' '.repeat(inner - 2 * pad - displayWidth(text))}${sp}│`);
       continue;
     }
-    lines.push(line([...chosen.cells[at++]!, preview(r.frame, chosen.payload)]));
+    yield out(line([...FRAME_COLUMNS.map((c) => c.cell(r.frame, compact)), preview(r.frame, chosen.payload)]));
   }
-  lines.push(rule('└', '┴', '┘'));
-  return [p.bold(title), ...lines.map((l) => clip(`  ${l}`, opts.width))];
+  yield out(rule('└', '┴', '┘'));
 }
 
 function closeSection(conn: Connection, width: number, p: Paint): string[] {
@@ -300,30 +327,62 @@ const HTTP_LINE = /^(?:[A-Z]+ \S+ HTTP\/\d|HTTP\/\d)/;
 const MAX_HTTP_LINES = 6;
 
 export function renderConnection(conn: Connection, opts: TerminalOptions): string {
+  let out = '';
+  for (const chunk of connectionChunks(conn, opts)) out += chunk;
+  return out;
+}
+
+/** Sections of lines, a blank line between two (an empty section leaves no trace), each line ended. */
+function* sectioned(sections: Iterable<Iterable<string>>): Generator<string> {
+  let any = false;
+  for (const section of sections) {
+    let first = true;
+    for (const line of section) {
+      if (first && any) yield '\n';
+      first = false;
+      any = true;
+      yield `${line}\n`;
+    }
+  }
+}
+
+/**
+ * The report of a connection, a piece at a time (a line, mostly): a long
+ * connection is written as it is read, never held as one text.
+ */
+export function* connectionChunks(conn: Connection, opts: TerminalOptions): Generator<string> {
   const p = paint(opts.color);
   const title = `Connection ${conn.id}: ${endpoint(conn.client)} (client) ⇄ ${endpoint(conn.server)} (server)`;
   if (!tellsWebSocket(conn)) {
     // its HTTP, when it is HTTP: an application protocol's other transport shows there (SockJS's info request, Engine.IO's polling)
-    const http = conn.timeline.filter((e) => HTTP_LINE.test(e.summary));
-    const lines = http.slice(0, MAX_HTTP_LINES).map((e) => clip(`    ${String(e.packet).padStart(6)}  ${arrow(e.from)}  ${cutWidth(sanitize(e.summary), Math.max(20, opts.width - 19))}`, opts.width));
-    if (http.length > MAX_HTTP_LINES) lines.push(`    … and ${plural(http.length - MAX_HTTP_LINES, 'more HTTP message')}`);
+    const lines: string[] = [];
+    let http = 0;
+    for (const e of conn.timeline) {
+      if (!HTTP_LINE.test(e.summary)) continue;
+      if (http++ < MAX_HTTP_LINES) lines.push(clip(`    ${String(e.packet).padStart(6)}  ${arrow(e.from)}  ${cutWidth(sanitize(e.summary), Math.max(20, opts.width - 19))}`, opts.width));
+    }
+    if (http > MAX_HTTP_LINES) lines.push(`    … and ${plural(http - MAX_HTTP_LINES, 'more HTTP message')}`);
     const head = wrap(`Not WebSocket: ${protocolLabel(conn)}${encryptedNote(conn)}; no upgrade request; ${plural(conn.timeline.length, 'packet')}${lines.length > 0 ? '. Its HTTP:' : '.'}`, opts.width, '  ', '    ');
-    return `${wrap(title, opts.width, '', '  ').join('\n')}\n${[...head, ...lines].map((l) => `${l}\n`).join('')}`;
+    yield `${wrap(title, opts.width, '', '  ').join('\n')}\n${[...head, ...lines].map((l) => `${l}\n`).join('')}`;
+    return;
   }
-  const sections: string[][] = [];
-  const story = tellStory(conn);
-  if (story.length > 0) sections.push([p.bold('In short'), ...story.flatMap((s) => wrap(s, opts.width, '  • ', '    '))]);
-  sections.push(walkthrough(conn, opts, p));
-  sections.push(handshakeSection(conn, opts.width, p));
-  sections.push(frameTable(conn, opts, p, `Frames (${shownOf(conn, 'frames', conn.frames.length)})`));
-  sections.push(closeSection(conn, opts.width, p));
-  const diags = conn.diagnostics;
-  const { shown, omitted } = capByCode(diags);
-  sections.push([p.bold(`Diagnostics (${diags.length})`), ...(diags.length > 0 ? [...shown.flatMap((d) => diagnosticLines(d, p, opts.width)), ...omitted.map(([code, n]) => `  ${p.dim(cutWidth(omittedLine(code, n), opts.width - 2))}`)] : ['  none'])]);
   const titleLines = wrap(title, opts.width, '', '  ');
   const rule = '═'.repeat(Math.min(opts.width, Math.max(...titleLines.map(displayWidth))));
-  const body = sections.filter((s) => s.length > 0).map((s) => s.join('\n')).join('\n\n');
-  return `${rule}\n${titleLines.map((l) => p.bold(l)).join('\n')}\n${rule}\n\n${body}\n`;
+  yield `${rule}\n${titleLines.map((l) => p.bold(l)).join('\n')}\n${rule}\n\n`;
+  const story = tellStory(conn);
+  const diags = conn.diagnostics;
+  const diagnostics = (): string[] => {
+    const { shown, omitted } = capByCode(diags);
+    return [p.bold(`Diagnostics (${diags.length})`), ...(diags.length > 0 ? [...shown.flatMap((d) => diagnosticLines(d, p, opts.width)), ...omitted.map(([code, n]) => `  ${p.dim(cutWidth(omittedLine(code, n), opts.width - 2))}`)] : ['  none'])];
+  };
+  yield* sectioned([
+    story.length > 0 ? [p.bold('In short'), ...story.flatMap((s) => wrap(s, opts.width, '  • ', '    '))] : [],
+    walkthrough(conn, opts, p),
+    handshakeSection(conn, opts.width, p),
+    frameTable(conn, opts, p, `Frames (${shownOf(conn, 'frames', conn.frames.length)})`),
+    closeSection(conn, opts.width, p),
+    { [Symbol.iterator]: () => diagnostics()[Symbol.iterator]() },
+  ]);
 }
 
 export function renderEnd(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[], color = false, width = Infinity): string {

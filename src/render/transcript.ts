@@ -15,6 +15,7 @@ import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
 import { cutWidth, displayWidth, lenientUtf8, quotable, quoteMark, sanitize, wrap } from '../util/text.js';
 import { noMatchLine, selectionLine } from './select.js';
+import { messageOf } from './lookup.js';
 
 /** What one line of the transcript says, before it is laid out. */
 interface Entry {
@@ -268,15 +269,34 @@ function frameEntry(f: Frame, limit: number): Omit<Entry, 'order'> {
   return { ...base, style: 'other', content: (room) => hexPreview(f.payload, BigInt(f.payloadLength), room, limit), notes };
 }
 
-function entries(conn: Connection, opts: RenderOptions, limit: number): Entry[] {
-  const inMessage = new Set(conn.messages.flatMap((m) => m.frames));
-  const out: Entry[] = [];
-  // each message where its last frame is, whether that frame is in view or not
-  const messages = [...conn.messages].sort((a, b) => a.index - b.index);
-  let order = 0;
-  for (const m of messages) out.push({ ...messageEntry(m, opts, limit), order: order++ });
-  for (const f of conn.frames) if (!inMessage.has(f.index)) out.push({ ...frameEntry(f, limit), order: 0 });
-  return out.sort((a, b) => a.packet - b.packet || a.frame - b.frame || a.order - b.order);
+/**
+ * The messages and the frames outside them, in the order of the packets
+ * that complete them: a merge of three lists already in that order — each
+ * side's messages (a side has one message open at a time, so its messages
+ * end in the order they begin) and the frames of no message (in the order
+ * they were decoded) — so that nothing is held but one entry of each.
+ */
+function* entries(conn: Connection, opts: RenderOptions, limit: number): Generator<Entry> {
+  function* side(from: 'client' | 'server'): Generator<Entry> {
+    // each message where its last frame is, whether that frame is in view or not
+    for (const m of conn.messages) if (m.from === from) yield { ...messageEntry(m, opts, limit), order: m.index };
+  }
+  function* stray(): Generator<Entry> {
+    for (const f of conn.frames) if (f.message === null || messageOf(conn, f.message) === undefined) yield { ...frameEntry(f, limit), order: 0 };
+  }
+  const before = (a: Entry, b: Entry): boolean => (a.packet - b.packet || a.frame - b.frame || a.order - b.order) <= 0;
+  const streams = [side('client'), side('server'), stray()];
+  const heads = streams.map((s) => s.next());
+  for (;;) {
+    let k = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i]!;
+      if (!h.done && (k < 0 || !before((heads[k] as IteratorYieldResult<Entry>).value, h.value))) k = i;
+    }
+    if (k < 0) return;
+    yield (heads[k] as IteratorYieldResult<Entry>).value;
+    heads[k] = streams[k]!.next();
+  }
 }
 
 function styled(e: Entry, p: Paint, s: string): string {
@@ -312,29 +332,31 @@ export function* transcriptChunks(conn: Connection, opts: RenderOptions): Genera
   const p = paint(opts.color);
   const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
   const limit = Number.isNaN(opts.maxPayload) ? 0 : Math.max(0, Math.floor(opts.maxPayload));
-  const list = entries(conn, opts, limit);
   const none = noMatchLine(conn, ['messages', 'frames']);
   if (none) {
     yield `${wrap(none, width, '').join('\n')}\n`;
     return;
   }
-  if (list.length === 0) {
-    yield `${clip(tellsWebSocket(conn) ? 'No WebSocket messages or frames.' : 'No WebSocket messages or frames: not a WebSocket connection.', width)}\n`;
-    return;
-  }
+  // measured in a first pass, drawn in a second: no entry is kept
   const time = (e: Entry): string => (e.relTs === null ? '-' : e.relTs.toFixed(6));
   let timeWidth = 0;
   let labelWidth = 0;
-  for (const e of list) {
+  let any = false;
+  for (const e of entries(conn, opts, limit)) {
+    any = true;
     timeWidth = Math.max(timeWidth, time(e).length);
     labelWidth = Math.max(labelWidth, e.label.length);
+  }
+  if (!any) {
+    yield `${clip(tellsWebSocket(conn) ? 'No WebSocket messages or frames.' : 'No WebSocket messages or frames: not a WebSocket connection.', width)}\n`;
+    return;
   }
   // time, direction and type, then the content
   const indent = timeWidth + 2 + 5 + 2 + labelWidth + 2;
   const finish = (lines: string[]): string => `${lines.map((l) => trimEnd(clip(l, width))).join('\n')}\n`;
   const selected = selectionLine(conn, ['messages', 'frames']);
   if (selected) yield finish(wrap(selected, width, '').map((l) => p.dim(l)));
-  for (const e of list) {
+  for (const e of entries(conn, opts, limit)) {
     const lines: string[] = [];
     const prefix = `${p.dim(time(e).padStart(timeWidth))}  ${e.from === 'client' ? 'C → S' : 'C ← S'}  ${styled(e, p, e.label)}${' '.repeat(labelWidth - e.label.length)}  `;
     const room = width - indent;

@@ -18,6 +18,8 @@ const ESCAPES: Readonly<Record<string, string>> = {
  */
 export const HIDDEN_CHARS = '[\\u0080-\\u009f\\p{Cf}\\p{Zl}\\p{Zp}]';
 const HIDDEN = new RegExp(`^${HIDDEN_CHARS}$`, 'u');
+/** A character other than printable ASCII: text without one is shown as it is, a column a character. */
+const NOT_PLAIN = /[^\x20-\x7e]/;
 
 /**
  * Escapes C0 control characters, DEL and the hidden characters above, as
@@ -25,6 +27,7 @@ const HIDDEN = new RegExp(`^${HIDDEN_CHARS}$`, 'u');
  * nothing.
  */
 export function sanitize(text: string): string {
+  if (!NOT_PLAIN.test(text)) return text;
   let out = '';
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
@@ -93,6 +96,7 @@ export function charWidth(ch: string): number {
 
 /** Columns a string (without escape sequences) takes in a terminal. */
 export function displayWidth(text: string): number {
+  if (!NOT_PLAIN.test(text)) return text.length;
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -139,6 +143,8 @@ const TOKEN = /\\x[0-9a-f]{2}|\\u\{[0-9a-f]+\}|\\[nrt"']|[\s\S]/gu;
 
 function cutBy(text: string, max: number, size: (token: string) => number, total: number): string {
   if (total <= max) return text;
+  // printable ASCII without an escape: a character a column
+  if (!NOT_PLAIN.test(text) && !text.includes('\\')) return `${text.slice(0, Math.max(0, max - 1))}…`;
   let out = '';
   let used = 0;
   for (const [token] of text.matchAll(TOKEN)) {
@@ -168,7 +174,7 @@ export function cut(text: string, max: number): string {
  * middle.
  */
 export function cutWidth(text: string, max: number): string {
-  if (text.length <= max && !/[^\x20-\x7e]/.test(text)) return text;
+  if (text.length <= max && !NOT_PLAIN.test(text)) return text;
   return cutBy(text, max, displayWidth, displayWidth(text));
 }
 

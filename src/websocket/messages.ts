@@ -67,6 +67,11 @@ export class MessageAssembler {
   /** bytes were lost: continuations with no open message may belong to one that began in them */
   private afterLoss = false;
 
+  /** Index of the message still open, if any. */
+  get openIndex(): number | null {
+    return this.open ? this.open.index : null;
+  }
+
   /** Type of the message still open (being fragmented), if any. */
   get openType(): 'text' | 'binary' | null {
     return this.open ? (this.open.opcode === 1 ? 'text' : 'binary') : null;

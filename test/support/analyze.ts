@@ -1,24 +1,32 @@
 // Runs the analysis on a file or on bytes and collects the result.
 import { Readable } from 'node:stream';
 import { analyzeCapture, DEFAULT_OPTIONS, type AnalyzerOptions } from '../../src/index.js';
-import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from '../../src/model.js';
+import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary, TimelineEntry } from '../../src/model.js';
+
+/** A connection with its lists as arrays (the analysis keeps them in memory unless told to spill). */
+export type Held = Omit<Connection, 'frames' | 'messages' | 'timeline'> & { frames: Frame[]; messages: Message[]; timeline: TimelineEntry[] };
 
 export interface Result {
-  connections: Connection[];
+  connections: Held[];
   capture: CaptureInfo;
   summary: Summary;
   diagnostics: Diagnostic[];
 }
 
 class Collect implements AnalysisSink {
-  connections: Connection[] = [];
+  connections: Held[] = [];
   ended: Omit<Result, 'connections'> | null = null;
   connection(c: Connection): void {
-    this.connections.push(c);
+    this.connections.push(held(c));
   }
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
     this.ended = { capture, summary, diagnostics };
   }
+}
+
+/** The connection with its lists copied into arrays. */
+export function held(c: Connection): Held {
+  return { ...c, frames: [...c.frames], messages: [...c.messages], timeline: [...c.timeline] };
 }
 
 /** `options`: analyzer options changed from the defaults (for example `{ app: 'none' }`). */
@@ -30,7 +38,7 @@ export async function analyze(source: string | Buffer, options: Partial<Analyzer
 }
 
 /** The only connection of a result, failing when there is not exactly one. */
-export function only(r: Result): Connection {
+export function only(r: Result): Held {
   if (r.connections.length !== 1) throw new Error(`expected one connection, got ${r.connections.length}`);
   return r.connections[0]!;
 }

@@ -1,0 +1,364 @@
+// Lists that need not fit in memory. A connection's frames, messages,
+// timeline and diagnostics grow with its length; a busy connection of a
+// large capture has millions of each. The views read them in order (and now
+// and then look one up), so a list keeps its newest items in memory and
+// writes the older ones, a chunk at a time, to a temporary file, reading a
+// chunk back when it is asked for. An Array is a List too: a connection
+// analysed without spilling (the library's default) has plain arrays.
+//
+// Why a file and not two passes over the capture: the connections of a
+// capture interleave, and a view prints a connection whole, so a second
+// pass would still have to hold (or spill) every other connection open at
+// the time; and standard input cannot be read twice. Spilling costs one
+// v8.serialize and one v8.deserialize per item (about 1 µs each), and reads
+// the file back in order. BENCHMARKS.md has the figures.
+
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+
+/** What a view needs of a list: its length, an item by position, and its items in order. */
+export interface List<T> extends Iterable<T> {
+  readonly length: number;
+  at(index: number): T | undefined;
+}
+
+/**
+ * The temporary file lists spill to: made on first use under the system's
+ * temporary directory and unlinked at once (nothing is left behind, whatever
+ * ends the process). Space is reused once every list has let go of it.
+ */
+export class SpillFile {
+  private fd: number | null = null;
+  private end = 0;
+  private live = 0;
+  /** bytes written in all, for the benchmark */
+  written = 0;
+
+  /** where the file goes; items per chunk of the lists that spill to it (tests make them tiny, to spill every capture) */
+  constructor(
+    private readonly dir: string = tmpdir(),
+    readonly chunkItems: number = CHUNK_ITEMS,
+  ) {}
+
+  private open(): number {
+    if (this.fd !== null) return this.fd;
+    const dir = mkdtempSync(join(this.dir, 'wsdissect-'));
+    const path = join(dir, 'spill');
+    this.fd = openSync(path, 'w+', 0o600);
+    try {
+      unlinkSync(path);
+      rmdirSync(dir);
+    } catch {
+      // a system that cannot unlink an open file keeps it until close()
+      this.path = path;
+      this.tmp = dir;
+    }
+    return this.fd;
+  }
+
+  private path: string | null = null;
+  private tmp: string | null = null;
+
+  /** bytes the file holds now */
+  get size(): number {
+    return this.end;
+  }
+
+  write(data: Uint8Array): number {
+    const fd = this.open();
+    const at = this.end;
+    let done = 0;
+    while (done < data.length) done += writeSync(fd, data, done, data.length - done, at + done);
+    this.end += data.length;
+    this.live += data.length;
+    this.written += data.length;
+    return at;
+  }
+
+  read(at: number, length: number): Buffer {
+    const buf = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(this.fd!, buf, done, length - done, at + done);
+      if (n === 0) throw new Error('spill file ended early');
+      done += n;
+    }
+    return buf;
+  }
+
+  /** `length` bytes written earlier are no longer needed; when nothing is, the file starts again from empty */
+  free(length: number): void {
+    this.live -= length;
+    if (this.live === 0 && this.fd !== null && this.end > 0) {
+      ftruncateSync(this.fd, 0);
+      this.end = 0;
+    }
+  }
+
+  close(): void {
+    if (this.fd === null) return;
+    closeSync(this.fd);
+    this.fd = null;
+    try {
+      if (this.path) unlinkSync(this.path);
+      if (this.tmp) rmdirSync(this.tmp);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+interface Chunk<T> {
+  /** the items, or null while they are only in the file */
+  items: T[] | null;
+  /** where they are in the file, and how many bytes (size 0: never written) */
+  at: number;
+  size: number;
+  /** changed since written (or never written) */
+  dirty: boolean;
+}
+
+/** Items per chunk: large enough that a read is worth it, small enough that a few chunks are little memory. */
+export const CHUNK_ITEMS = 1024;
+/** The newest chunks stay in memory: the analysis still changes its recent items (a late annotation, a phase settled). */
+const RESIDENT = 2;
+/** Older chunks read back and kept for the next access (views read in order; one list may be read at two places at once). */
+const CACHED = 3;
+
+/**
+ * A list that keeps its newest items in memory and the rest in a SpillFile
+ * (in memory entirely when it has none). Items are plain data (what
+ * v8.serialize keeps: objects, arrays, strings, numbers, Buffers). An item
+ * changed after it was pushed must be told with changed(i), or the change
+ * may be lost when its chunk is written again; reading gives the item as it
+ * was last written.
+ */
+export class SpillList<T> implements List<T> {
+  private chunks: Chunk<T>[] = [];
+  private readonly cached: Chunk<T>[] = [];
+  private readonly size: number;
+  length = 0;
+
+  constructor(private readonly file: SpillFile | null) {
+    this.size = file?.chunkItems ?? CHUNK_ITEMS;
+  }
+
+  push(item: T): void {
+    let last = this.chunks[this.chunks.length - 1];
+    if (last === undefined || last.items!.length === this.size) {
+      last = { items: [], at: 0, size: 0, dirty: true };
+      this.chunks.push(last);
+      const old = this.chunks[this.chunks.length - 1 - RESIDENT];
+      if (old && this.file) this.evict(old);
+    }
+    last.items!.push(item);
+    this.length++;
+  }
+
+  /** chunks written to the file */
+  get spilled(): boolean {
+    return this.chunks.some((c) => c.size > 0);
+  }
+
+  private evict(c: Chunk<T>): void {
+    if (c.items === null) return;
+    if (c.dirty) {
+      if (c.size > 0) this.file!.free(c.size);
+      const data = serialize(c.items);
+      c.at = this.file!.write(data);
+      c.size = data.length;
+      c.dirty = false;
+    }
+    c.items = null;
+  }
+
+  private load(ci: number): T[] {
+    const c = this.chunks[ci]!;
+    if (c.items !== null) {
+      const k = this.cached.indexOf(c);
+      if (k >= 0 && k !== this.cached.length - 1) {
+        this.cached.splice(k, 1);
+        this.cached.push(c);
+      }
+      return c.items;
+    }
+    c.items = deserialize(this.file!.read(c.at, c.size)) as T[];
+    this.cached.push(c);
+    if (this.cached.length > CACHED) this.evict(this.cached.shift()!);
+    return c.items;
+  }
+
+  at(index: number): T | undefined {
+    const i = index < 0 ? index + this.length : index;
+    if (i < 0 || i >= this.length || !Number.isInteger(i)) return undefined;
+    return this.load(Math.floor(i / this.size))[i % this.size];
+  }
+
+  /** The item at `index` was changed in place (through at()): keep the change. */
+  changed(index: number): void {
+    const i = index < 0 ? index + this.length : index;
+    const c = this.chunks[Math.floor(i / this.size)];
+    if (c) c.dirty = true;
+  }
+
+  *[Symbol.iterator](): Iterator<T> {
+    for (let ci = 0; ci < this.chunks.length; ci++) yield* this.load(ci);
+  }
+
+  /** Lets go of the items and the file space they took; the list is empty afterwards. */
+  release(): void {
+    for (const c of this.chunks) if (c.size > 0) this.file!.free(c.size);
+    this.chunks = [];
+    this.cached.length = 0;
+    this.length = 0;
+  }
+}
+
+/** Some items of a list, by position (a view of it: nothing is copied but the positions). */
+export class SubList<T> implements List<T> {
+  private positions = new Uint32Array(64);
+  length = 0;
+
+  constructor(private readonly base: List<T>) {}
+
+  add(position: number): void {
+    if (this.length === this.positions.length) {
+      const grown = new Uint32Array(this.positions.length * 2);
+      grown.set(this.positions);
+      this.positions = grown;
+    }
+    this.positions[this.length++] = position;
+  }
+
+  at(index: number): T | undefined {
+    const i = index < 0 ? index + this.length : index;
+    if (i < 0 || i >= this.length) return undefined;
+    return this.base.at(this.positions[i]!);
+  }
+
+  *[Symbol.iterator](): Iterator<T> {
+    for (let i = 0; i < this.length; i++) yield this.base.at(this.positions[i]!)!;
+  }
+}
+
+/** A set of small whole numbers (message indexes, packet numbers): a bit each. */
+export class BitSet {
+  private bits = new Uint32Array(64);
+
+  add(n: number): void {
+    const w = n >>> 5;
+    if (w >= this.bits.length) {
+      const grown = new Uint32Array(Math.max(w + 1, this.bits.length * 2));
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    this.bits[w]! |= 1 << (n & 31);
+  }
+
+  has(n: number): boolean {
+    const w = n >>> 5;
+    return w < this.bits.length && (this.bits[w]! & (1 << (n & 31))) !== 0;
+  }
+}
+
+/** A list whose items are made from another's as they are read. */
+export class MappedList<S, T> implements List<T> {
+  constructor(
+    private readonly base: List<S>,
+    private readonly fn: (item: S) => T,
+  ) {}
+
+  get length(): number {
+    return this.base.length;
+  }
+
+  at(index: number): T | undefined {
+    const item = this.base.at(index);
+    return item === undefined ? undefined : this.fn(item);
+  }
+
+  *[Symbol.iterator](): Iterator<T> {
+    for (const item of this.base) yield this.fn(item);
+  }
+}
+
+/** The first item that passes `test`, or undefined. */
+export function find<T>(list: Iterable<T>, test: (item: T) => boolean): T | undefined {
+  for (const item of list) if (test(item)) return item;
+  return undefined;
+}
+
+export function some<T>(list: Iterable<T>, test: (item: T) => boolean): boolean {
+  return find(list, test) !== undefined;
+}
+
+export function count<T>(list: Iterable<T>, test: (item: T) => boolean): number {
+  let n = 0;
+  for (const item of list) if (test(item)) n++;
+  return n;
+}
+
+/** The items that pass `test`, as an array: for lists known to be short (a connection's close frames, its pings), never for all its frames. */
+export function filterSmall<T>(list: Iterable<T>, test: (item: T) => boolean): T[] {
+  const out: T[] = [];
+  for (const item of list) if (test(item)) out.push(item);
+  return out;
+}
+
+/**
+ * Finds items by a key that grows along the list (a message by its index, a
+ * timeline entry by its packet) in O(log n), starting from where the last
+ * search ended: views ask in order, so a spilled list is read forward, a
+ * chunk at a time, and not all over.
+ */
+export class KeyedLookup<T> {
+  private last = 0;
+
+  constructor(
+    private readonly list: List<T>,
+    private readonly keyOf: (item: T) => number,
+  ) {}
+
+  get(key: number | null): T | undefined {
+    if (key === null) return undefined;
+    const n = this.list.length;
+    if (n === 0) return undefined;
+    const keyAt = (i: number): number => this.keyOf(this.list.at(i)!);
+    // gallop from the last position towards the key, then bisect
+    let lo: number;
+    let hi: number;
+    const start = Math.min(this.last, n - 1);
+    if (keyAt(start) <= key) {
+      lo = start;
+      let step = 1;
+      hi = start + step;
+      while (hi < n && keyAt(hi) <= key) {
+        lo = hi;
+        step *= 2;
+        hi = start + step;
+      }
+      hi = Math.min(hi, n);
+    } else {
+      hi = start;
+      let step = 1;
+      lo = start - step;
+      while (lo > 0 && keyAt(lo) > key) {
+        hi = lo;
+        step *= 2;
+        lo = start - step;
+      }
+      lo = Math.max(lo, 0);
+    }
+    // keyAt(lo) <= key < keyAt(hi) (hi may be n), unless key is below every item
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >>> 1;
+      if (keyAt(mid) <= key) lo = mid;
+      else hi = mid;
+    }
+    this.last = lo;
+    const item = this.list.at(lo)!;
+    return this.keyOf(item) === key ? item : undefined;
+  }
+}

@@ -1,0 +1,161 @@
+// Lists that spill to a temporary file (util/list.ts), and the views that read
+// them: every view gives the same output whether a connection's frames,
+// messages and timeline were kept in memory or mostly written out. The tests
+// make the chunks tiny (two items), so that every capture spills and every
+// item is read back from the file.
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeCapture, DEFAULT_OPTIONS } from '../src/index.js';
+import { JsonSink, TerminalSink, type View } from '../src/render/sinks.js';
+import { HtmlSink } from '../src/render/html.js';
+import { EVERYTHING, SelectSink, type Selection } from '../src/render/select.js';
+import { PLAIN } from '../src/render/options.js';
+import { BitSet, KeyedLookup, SpillFile, SpillList, SubList } from '../src/util/list.js';
+import type { AnalysisSink } from '../src/model.js';
+
+function freshDir(): string {
+  return mkdtempSync(join(tmpdir(), 'wsdissect-spill-test-'));
+}
+
+describe('SpillList', () => {
+  it('gives back every item in order and by position, from memory and from the file', () => {
+    const file = new SpillFile(freshDir(), 8);
+    const list = new SpillList<{ n: number; b: Buffer; s: string | null }>(file);
+    for (let n = 0; n < 5000; n++) list.push({ n, b: Buffer.from([n & 0xff, n >> 8]), s: n % 3 === 0 ? null : `item ${n}` });
+    expect(list.length).toBe(5000);
+    expect(list.spilled).toBe(true);
+    expect(file.written).toBeGreaterThan(0);
+    let i = 0;
+    for (const item of list) {
+      expect(item.n).toBe(i);
+      expect(Buffer.isBuffer(item.b)).toBe(true);
+      expect([...item.b]).toEqual([i & 0xff, i >> 8]);
+      i++;
+    }
+    expect(i).toBe(5000);
+    // random access, both ways, and from the end
+    for (const k of [4999, 0, 2500, 17, 4000, 3, 4998]) expect(list.at(k)!.n).toBe(k);
+    expect(list.at(-1)!.n).toBe(4999);
+    expect(list.at(5000)).toBeUndefined();
+    expect(list.at(-5001)).toBeUndefined();
+    file.close();
+  });
+
+  it('keeps a change told with changed(), however often its chunk leaves memory', () => {
+    const file = new SpillFile(freshDir(), 4);
+    const list = new SpillList<{ n: number; tag: string }>(file);
+    for (let n = 0; n < 400; n++) list.push({ n, tag: 'old' });
+    for (const k of [3, 150, 399, 0]) {
+      list.at(k)!.tag = 'new';
+      list.changed(k);
+    }
+    // read everything else, so that the changed chunks are written out again and read back
+    for (let k = 0; k < 400; k++) list.at((k * 37) % 400);
+    expect([...list].filter((x) => x.tag === 'new').map((x) => x.n)).toEqual([0, 3, 150, 399]);
+    file.close();
+  });
+
+  it('leaves no file behind, and starts the file again once every list has let go', () => {
+    const dir = freshDir();
+    const file = new SpillFile(dir, 2);
+    const a = new SpillList<number>(file);
+    const b = new SpillList<number>(file);
+    for (let n = 0; n < 100; n++) {
+      a.push(n);
+      b.push(1000 + n);
+    }
+    // the file was unlinked as soon as it was opened
+    expect(readdirSync(dir)).toEqual([]);
+    expect(file.size).toBeGreaterThan(0);
+    a.release();
+    expect(file.size).toBeGreaterThan(0);
+    expect([...b].slice(0, 3)).toEqual([1000, 1001, 1002]);
+    b.release();
+    expect(file.size).toBe(0);
+    expect(a.length).toBe(0);
+    file.close();
+  });
+
+  it('keeps everything in memory without a file', () => {
+    const list = new SpillList<number>(null);
+    for (let n = 0; n < 3000; n++) list.push(n);
+    expect(list.spilled).toBe(false);
+    expect(list.at(1234)).toBe(1234);
+  });
+});
+
+describe('SubList, BitSet and KeyedLookup', () => {
+  it('picks items by position', () => {
+    const base = [10, 11, 12, 13, 14];
+    const sub = new SubList(base);
+    for (const p of [1, 3, 4]) sub.add(p);
+    expect([...sub]).toEqual([11, 13, 14]);
+    expect(sub.at(-1)).toBe(14);
+    expect(sub.at(3)).toBeUndefined();
+  });
+
+  it('holds numbers as bits', () => {
+    const set = new BitSet();
+    for (const n of [0, 31, 32, 100000]) set.add(n);
+    expect([0, 31, 32, 100000].every((n) => set.has(n))).toBe(true);
+    expect([1, 30, 33, 99999, 100001, 5000000].some((n) => set.has(n))).toBe(false);
+  });
+
+  it('finds items by a growing key from wherever the last search ended', () => {
+    const list = Array.from({ length: 1000 }, (_, i) => ({ key: i * 3 }));
+    const lookup = new KeyedLookup(list, (x) => x.key);
+    for (const k of [0, 3, 2997, 1500, 1503, 6, 999 * 3]) expect(lookup.get(k)?.key).toBe(k);
+    for (const k of [1, 2998, -3, 3000, 1501]) expect(lookup.get(k)).toBeUndefined();
+    expect(lookup.get(null)).toBeUndefined();
+    expect(new KeyedLookup([], (x: { key: number }) => x.key).get(1)).toBeUndefined();
+  });
+});
+
+const VIEWS: View[][] = [['report'], ['explain'], ['ladder'], ['messages'], ['hex'], ['stats'], ['report', 'messages']];
+
+async function render(file: string, make: (write: (t: string) => void) => AnalysisSink, spill: boolean, selection: Selection = EVERYTHING): Promise<string> {
+  let out = '';
+  const sink = make((t) => (out += t));
+  await analyzeCapture(file, new SelectSink(sink, selection), { analyzer: { ...DEFAULT_OPTIONS, spill: spill ? new SpillFile(freshDir(), 2) : null } });
+  return out;
+}
+
+const CAPTURES = [
+  ...readdirSync('captures').filter((f) => f.endsWith('.pcap')).map((f) => `captures/${f}`),
+  ...readdirSync('captures/app').filter((f) => f.endsWith('.pcap')).map((f) => `captures/app/${f}`),
+  'captures/mixed_midstream.pcap',
+  'captures/hostile/escapes.pcap',
+];
+
+describe('every view reads a spilled connection as it reads one in memory', () => {
+  for (const file of CAPTURES) {
+    it(file, async () => {
+      const opts = { ...PLAIN, width: 120, previewWidth: 40 };
+      for (const views of VIEWS) {
+        const sink = (w: (t: string) => void): AnalysisSink => new TerminalSink(w, opts, views);
+        const held = await render(file, sink, false);
+        expect(held.length).toBeGreaterThan(0);
+        expect(await render(file, sink, true), views.join('+')).toBe(held);
+      }
+      const json = (w: (t: string) => void): AnalysisSink => new JsonSink(w, { maxPayload: 64 });
+      expect(await render(file, json, true)).toBe(await render(file, json, false));
+      const html = (w: (t: string) => void): AnalysisSink => new HtmlSink(w, { maxPayload: 64 });
+      expect(await render(file, html, true)).toBe(await render(file, html, false));
+    });
+  }
+
+  it('with a selection narrowing the lists', async () => {
+    const file = 'captures/ws_fragmented.pcap';
+    const opts = { ...PLAIN, width: 100, previewWidth: 30 };
+    const selections: Partial<Selection>[] = [{ limit: 3 }, { opcodes: new Set([1, 0]) }, { from: 'server' }, { phases: new Set(['closing'] as const) }, { grep: 'e' }];
+    for (const s of selections) {
+      const selection = { ...EVERYTHING, ...s };
+      for (const views of VIEWS) {
+        const sink = (w: (t: string) => void): AnalysisSink => new TerminalSink(w, opts, views);
+        expect(await render(file, sink, true, selection), `${JSON.stringify(s)} ${views.join('+')}`).toBe(await render(file, sink, false, selection));
+      }
+    }
+  });
+});
