@@ -271,7 +271,7 @@ export interface Connection {
   counts: ConnectionCounts;
   close: ConnectionClose;
   timeline: List<TimelineEntry>;
-  diagnostics: Diagnostic[];
+  diagnostics: List<Diagnostic>;
 }
 
 export interface Summary {

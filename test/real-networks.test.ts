@@ -11,7 +11,7 @@ import { locate, readPcapRecords, writePcap } from './support/damage.js';
 import { ethernet, ipv4Tcp, pcapFile, type Record } from './support/pcap.js';
 import { renderJson } from './support/render.js';
 
-const wsCodes = (c: Connection): string[] => c.diagnostics.map((d) => d.code).filter((code) => /^(ws|frame|message|close|ping|pong|handshake)\./.test(code));
+const wsCodes = (c: Connection): string[] => Array.from(c.diagnostics, (d) => d.code).filter((code) => /^(ws|frame|message|close|ping|pong|handshake)\./.test(code));
 
 describe('a capture that mixes WebSocket with TLS, SSH, databases, file sharing and HTTP', () => {
   it('reports exactly the WebSocket connections and names the others', async () => {

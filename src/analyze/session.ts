@@ -279,7 +279,10 @@ export class Session {
   private firstPacket: number | null = null;
   private lastPacket: number | null = null;
   private finishing = false;
-  private readonly diagnostics: Diagnostic[] = [];
+  private diagnostics: Diagnostic[] | SpillList<Diagnostic>;
+  /** diagnostics about a packet before the last one listed (most are told in order of packet): sorted in when the connection is over */
+  private readonly lateDiagnostics: Diagnostic[] = [];
+  private lastDiagnosticAt = -Infinity;
   private readonly closeState: ConnectionClose = {
     initiator: null,
     code: null,
@@ -346,6 +349,7 @@ export class Session {
     this.frames = spill ? new SpillList(spill) : [];
     this.messages = spill ? new SpillList(spill) : [];
     this.timeline = spill ? new SpillList(spill) : [];
+    this.diagnostics = spill ? new SpillList(spill) : [];
     this.tcp = new TcpConnection(this.limits.reassemblyHold, budget);
   }
 
@@ -418,7 +422,13 @@ export class Session {
 
   private report(d: Diagnostic): void {
     this.counts.diagnostics[d.severity]++;
-    if (this.options.retain) this.diagnostics.push(d);
+    if (this.options.retain) {
+      const at = d.packet ?? Infinity;
+      if (Array.isArray(this.diagnostics) || at >= this.lastDiagnosticAt) {
+        this.diagnostics.push(d);
+        this.lastDiagnosticAt = at;
+      } else this.lateDiagnostics.push(d);
+    }
     else this.events?.diagnostic(this.id, d);
   }
 
@@ -1288,7 +1298,7 @@ export class Session {
     });
     const timeline: List<TimelineEntry> = Array.isArray(tl) ? tl.map(entry) : new MappedList(tl, entry);
     this.keepFinished(true);
-    this.diagnostics.sort((a, b) => (a.packet ?? Infinity) - (b.packet ?? Infinity));
+    this.sortDiagnostics();
     const tls = this.tlsInfo();
     return {
       id: this.id,
@@ -1318,9 +1328,35 @@ export class Session {
     };
   }
 
+  /**
+   * Diagnostics in order of packet (those of no packet last), each packet's
+   * in the order told: a stable sort of an array; for a list that spills,
+   * the few told late merged into the ones told in order.
+   */
+  private sortDiagnostics(): void {
+    const at = (d: Diagnostic): number => d.packet ?? Infinity;
+    const list = this.diagnostics;
+    if (Array.isArray(list)) {
+      list.sort((a, b) => at(a) - at(b));
+      return;
+    }
+    if (this.lateDiagnostics.length === 0) return;
+    const late = this.lateDiagnostics.sort((a, b) => at(a) - at(b));
+    const merged = new SpillList<Diagnostic>(this.options.spill ?? null);
+    let k = 0;
+    // told in order first among equals: a late one was told after every in-order one of its packet
+    for (const d of list) {
+      while (k < late.length && at(late[k]!) < at(d)) merged.push(late[k++]!);
+      merged.push(d);
+    }
+    while (k < late.length) merged.push(late[k++]!);
+    list.release();
+    this.diagnostics = merged;
+  }
+
   /** The connection has been reported: its spilled lists let go of their file space. */
   release(): void {
-    for (const list of [this.frames, this.messages, this.timeline]) if (list instanceof SpillList) list.release();
+    for (const list of [this.frames, this.messages, this.timeline, this.diagnostics]) if (list instanceof SpillList) list.release();
   }
 
   /** What the connection carries: WebSocket, HTTP (a refused upgrade too), a protocol named by its signature, or data no signature names. */

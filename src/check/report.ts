@@ -9,6 +9,7 @@ import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Endpoint, Sever
 import { capByCode } from '../render/capped.js';
 import { protocolLabel, refusal, tellsWebSocket } from '../render/kind.js';
 import { plural } from '../analyze/annotate.js';
+import { some } from '../util/list.js';
 
 export type FailOn = Severity | 'none';
 
@@ -93,7 +94,7 @@ export function checkConnection(c: Connection, failOn: FailOn): CheckedConnectio
     kind: kindOf(c),
     label: connectionLabel(c),
     request: req ? `${req.method} ${req.target}` : null,
-    verdict: c.diagnostics.some((d) => fails(d, failOn)) ? 'fail' : 'pass',
+    verdict: some(c.diagnostics, (d) => fails(d, failOn)) ? 'fail' : 'pass',
     frames: c.counts.frames,
     messages: c.counts.messages,
     duration: first && last ? Math.max(0, last.ts - first.ts) : 0,

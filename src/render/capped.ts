@@ -7,7 +7,7 @@ import type { Diagnostic } from '../model.js';
 export const SHOWN_PER_CODE = 20;
 
 /** The diagnostics to show, in order, and per code how many are left out. */
-export function capByCode(list: readonly Diagnostic[], max = SHOWN_PER_CODE): { shown: Diagnostic[]; omitted: [string, number][] } {
+export function capByCode(list: Iterable<Diagnostic>, max = SHOWN_PER_CODE): { shown: Diagnostic[]; omitted: [string, number][] } {
   const seen = new Map<string, number>();
   const shown: Diagnostic[] = [];
   for (const d of list) {

@@ -17,6 +17,7 @@ import { paint } from './paint.js';
 import { entryOf, messageOf } from './lookup.js';
 import { noMatchLine, selectionLine, shownOf } from './select.js';
 import { find } from '../util/list.js';
+import { capByCode, omittedLine } from './capped.js';
 
 /** What each header of the opening handshake is for. */
 const HEADER_PURPOSE: Readonly<Record<string, string>> = {
@@ -258,7 +259,10 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
   section(n++, 'The TCP teardown', () => teardown(conn, say));
   if (conn.diagnostics.length > 0) {
     section(n++, 'What broke the rules', () => {
-      for (const d of conn.diagnostics) say(`${p.severity(d.severity, d.severity)} ${d.code}${d.packet !== null ? ` (packet ${d.packet})` : ''}: ${sanitize(d.message)}${d.rfc ? ` — see ${d.rfc}` : ''}.`);
+      // a flood of one rule is told by its first few and counted
+      const { shown, omitted } = capByCode(conn.diagnostics);
+      for (const d of shown) say(`${p.severity(d.severity, d.severity)} ${d.code}${d.packet !== null ? ` (packet ${d.packet})` : ''}: ${sanitize(d.message)}${d.rfc ? ` — see ${d.rfc}` : ''}.`);
+      for (const [code, n] of omitted) say(omittedLine(code, n));
     });
   }
   return `${out.join('\n')}\n`;

@@ -12,6 +12,7 @@ import { hexChunks, renderHex } from './hex.js';
 import { connectionRow, type ConnectionRow, renderConnectionsTable, renderStats } from './stats.js';
 import { paint } from './paint.js';
 import { wrap } from '../util/text.js';
+import { SubList } from '../util/list.js';
 import { type FailOn, fails, renderCheckConnection, renderCheckEnd } from './check.js';
 import type { CheckCollector } from '../check/report.js';
 
@@ -160,7 +161,7 @@ export class JsonSink implements AnalysisSink {
   }
 }
 
-function tally(list: readonly Diagnostic[]): Summary['diagnostics'] {
+function tally(list: Iterable<Diagnostic>): Summary['diagnostics'] {
   const t = { error: 0, warning: 0, info: 0 };
   for (const d of list) t[d.severity]++;
   return t;
@@ -239,11 +240,17 @@ export class PolicySink extends ForwardSink {
     this.inner.diagnostic?.(connection, d);
   }
 
-  private keep(list: Diagnostic[]): Diagnostic[] {
-    const kept = list.filter((d) => !this.ignore.has(d.code));
-    for (const d of kept) {
-      this.counts[d.severity]++;
-      if (fails(d, this.failOn)) this.failed = true;
+  /** The diagnostics --ignore leaves, counted (a list of positions in the connection's own: nothing is copied). */
+  private keep<L extends List<Diagnostic>>(list: L): L | SubList<Diagnostic> {
+    const kept = this.ignore.size === 0 ? list : new SubList(list);
+    let i = 0;
+    for (const d of list) {
+      if (!this.ignore.has(d.code)) {
+        if (kept instanceof SubList) kept.add(i);
+        this.counts[d.severity]++;
+        if (fails(d, this.failOn)) this.failed = true;
+      }
+      i++;
     }
     return kept;
   }
@@ -259,7 +266,7 @@ export class PolicySink extends ForwardSink {
   }
 
   override end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
-    const kept = this.keep(diagnostics);
+    const kept = [...this.keep(diagnostics)];
     this.inner.end(capture, { ...summary, diagnostics: { ...this.counts } }, kept);
   }
 }

@@ -230,13 +230,16 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: s
   const full = FRAME_COLUMNS.map(() => 0);
   const compactWidths = FRAME_COLUMNS.map(() => 0);
   let natural = displayWidth(PAYLOAD.head);
+  const previewCap = Math.max(opts.previewWidth + 3, 40);
   for (const r of rows()) {
     if (!('frame' in r)) continue;
     FRAME_COLUMNS.forEach((c, i) => {
       full[i] = Math.max(full[i]!, displayWidth(c.cell(r.frame, false)));
       compactWidths[i] = Math.max(compactWidths[i]!, displayWidth(c.cell(r.frame, true)));
     });
-    natural = Math.max(natural, displayWidth(payloadCell(r.frame, conn, opts.previewWidth)));
+    // a preview is at most --preview columns and its quotes and marks (a Close's reason comes after its code and name): once one
+    // is that wide, the others need not be made to be measured
+    if (natural < previewCap || r.frame.opcode === 0x8) natural = Math.max(natural, displayWidth(payloadCell(r.frame, conn, opts.previewWidth)));
   }
   const n = FRAME_COLUMNS.length + 1;
   // indent, borders

@@ -20,6 +20,8 @@ export function inflateMessage(payload: Buffer, history: Buffer | null, limit: n
   try {
     const data = inflateRawSync(Buffer.concat([payload, TAIL]), {
       finishFlush: constants.Z_SYNC_FLUSH,
+      // output blocks about the size a message of this length inflates to (zlib's 16 KiB for every message is most of the garbage of a busy connection)
+      chunkSize: Math.min(64 * 1024, Math.max(1024, payload.length * 8)),
       maxOutputLength: Math.max(1, limit),
       ...(history && history.length > 0 ? { dictionary: history } : {}),
     });
@@ -32,7 +34,9 @@ export function inflateMessage(payload: Buffer, history: Buffer | null, limit: n
 }
 
 export class InflateContext {
-  private history: Buffer | null = null;
+  /** the sender's window: the end of what it sent before, `held` bytes at the start of a buffer of the window's size, made once */
+  private window: Buffer | null = null;
+  private held = 0;
   private lost = false;
 
   constructor(
@@ -57,22 +61,34 @@ export class InflateContext {
     if (this.lost && this.rules.takeover) {
       return { ok: false, reason: 'context-lost', detail: 'an earlier compressed message of this direction could not be read, and this one may refer back to it' };
     }
-    const r = inflateMessage(payload, this.rules.takeover ? this.history : null, this.limit);
+    const r = inflateMessage(payload, this.rules.takeover && this.window ? this.window.subarray(0, this.held) : null, this.limit);
     if (!r.ok) {
-      if (this.partial) this.history = null;
+      if (this.partial) this.held = 0;
       else this.lost = true;
       return r;
     }
-    if (this.rules.takeover) {
-      const joined = this.history ? Buffer.concat([this.history, r.data]) : r.data;
-      this.history = Buffer.from(joined.subarray(Math.max(0, joined.length - this.windowSize)));
-    }
+    if (this.rules.takeover) this.remember(r.data);
     return r;
+  }
+
+  /** The window slides over what was just inflated (in place: the last windowSize bytes of everything so far). */
+  private remember(data: Buffer): void {
+    const size = this.windowSize;
+    const w = (this.window ??= Buffer.alloc(size));
+    if (data.length >= size) {
+      data.copy(w, 0, data.length - size);
+      this.held = size;
+      return;
+    }
+    const keep = Math.min(this.held, size - data.length);
+    if (keep < this.held) w.copy(w, 0, this.held - keep, this.held);
+    data.copy(w, keep);
+    this.held = keep + data.length;
   }
 
   /** A compressed message of this direction was not captured whole: what follows may refer to it. */
   loseContext(): void {
-    if (this.partial) this.history = null;
+    if (this.partial) this.held = 0;
     else this.lost = true;
   }
 }

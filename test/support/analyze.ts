@@ -4,7 +4,7 @@ import { analyzeCapture, DEFAULT_OPTIONS, type AnalyzerOptions } from '../../src
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary, TimelineEntry } from '../../src/model.js';
 
 /** A connection with its lists as arrays (the analysis keeps them in memory unless told to spill). */
-export type Held = Omit<Connection, 'frames' | 'messages' | 'timeline'> & { frames: Frame[]; messages: Message[]; timeline: TimelineEntry[] };
+export type Held = Omit<Connection, 'frames' | 'messages' | 'timeline' | 'diagnostics'> & { frames: Frame[]; messages: Message[]; timeline: TimelineEntry[]; diagnostics: Diagnostic[] };
 
 export interface Result {
   connections: Held[];
@@ -26,7 +26,7 @@ class Collect implements AnalysisSink {
 
 /** The connection with its lists copied into arrays. */
 export function held(c: Connection): Held {
-  return { ...c, frames: [...c.frames], messages: [...c.messages], timeline: [...c.timeline] };
+  return { ...c, frames: [...c.frames], messages: [...c.messages], timeline: [...c.timeline], diagnostics: [...c.diagnostics] };
 }
 
 /** `options`: analyzer options changed from the defaults (for example `{ app: 'none' }`). */
@@ -43,6 +43,6 @@ export function only(r: Result): Held {
   return r.connections[0]!;
 }
 
-export function codes(c: { diagnostics: Diagnostic[] }): string[] {
-  return c.diagnostics.map((d) => d.code);
+export function codes(c: { diagnostics: Iterable<Diagnostic> }): string[] {
+  return Array.from(c.diagnostics, (d) => d.code);
 }
