@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cut, inQuotes, lenientUtf8, previewPayload, previewText, sanitize } from '../src/util/text.js';
+import fc from 'fast-check';
+import { trimEnd } from '../src/render/paint.js';
 
 describe('terminal safety', () => {
   it.each([
@@ -111,5 +113,30 @@ describe('display width', () => {
     const lines = wrap('服务器维护中服务器维护中 and a-very-long-word-that-cannot-fit-anywhere-at-all', 16, '  ', '    ');
     for (const l of lines) expect(displayWidth(l), l).toBeLessThanOrEqual(16);
     expect(lines.join('').replace(/\s/g, '')).toBe('服务器维护中服务器维护中anda-very-long-word-that-cannot-fit-anywhere-at-all');
+  });
+});
+
+describe('trimEnd', () => {
+  // the definition: trailing spaces go, even with colour codes after them, which stay
+  const byDefinition = (line: string): string => {
+    let prev = '';
+    let s = line;
+    while (s !== prev) {
+      prev = s;
+      // eslint-disable-next-line no-control-regex
+      s = s.replace(/ +((?:\u001b\[[0-9;]*m)*)$/, '$1');
+    }
+    return s;
+  };
+
+  it('removes what the definition removes, reading from the end', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(' ', '   ', 'a', 'm', '\u001b[0m', '\u001b[2;31m', '\u001b[', 'x m', '\u001b[1mabc m', '│'), { maxLength: 12 }), (parts) => {
+        const line = parts.join('');
+        expect(trimEnd(line)).toBe(byDefinition(line));
+      }),
+      { numRuns: 5000 },
+    );
+    expect(trimEnd(`x${' '.repeat(5000)}\u001b[0m`)).toBe('x\u001b[0m');
   });
 });

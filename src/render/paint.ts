@@ -72,14 +72,32 @@ export function clip(line: string, width: number): string {
   return out;
 }
 
-/** Removes trailing spaces, even when colour codes follow them. */
+// eslint-disable-next-line no-control-regex
+const SGR_WHOLE = /^\u001b\[[0-9;]*m$/;
+
+/**
+ * Removes trailing spaces, even when colour codes follow them (the codes
+ * stay): read from the end, so that a long line with many spaces costs one
+ * pass.
+ */
 export function trimEnd(line: string): string {
-  let prev = '';
-  let s = line;
-  while (s !== prev) {
-    prev = s;
-    // eslint-disable-next-line no-control-regex
-    s = s.replace(/ +((?:\u001b\[[0-9;]*m)*)$/, '$1');
+  let end = line.length;
+  let codes = '';
+  for (;;) {
+    const c = line.charCodeAt(end - 1);
+    if (c === 0x20) {
+      end--;
+      continue;
+    }
+    if (c === 0x6d) {
+      const start = line.lastIndexOf('\u001b[', end - 1);
+      if (start >= 0 && SGR_WHOLE.test(line.slice(start, end))) {
+        codes = line.slice(start, end) + codes;
+        end = start;
+        continue;
+      }
+    }
+    break;
   }
-  return s;
+  return end === line.length ? line : line.slice(0, end) + codes;
 }

@@ -121,7 +121,7 @@ interface Chunk<T> {
 }
 
 /** Items per chunk: large enough that a read is worth it, small enough that a few chunks are little memory. */
-export const CHUNK_ITEMS = 1024;
+export const CHUNK_ITEMS = 256;
 /** The newest chunks stay in memory: the analysis still changes its recent items (a late annotation, a phase settled). */
 const RESIDENT = 2;
 /** Older chunks read back and kept for the next access (views read in order; one list may be read at two places at once). */
