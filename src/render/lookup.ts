@@ -18,11 +18,14 @@ function lookup<T>(list: List<T>, keyOf: (item: T) => number, key: number | null
 }
 
 /** The message with this index (messages are in order of index). */
+const messageIndex = (m: Message): number => m.index;
+const entryPacket = (e: TimelineEntry): number => e.packet;
+
 export function messageOf(conn: Connection, index: number | null): Message | undefined {
-  return lookup(conn.messages, (m) => m.index, index);
+  return lookup(conn.messages, messageIndex, index);
 }
 
 /** The timeline entry of this packet (entries are in order of packet). */
 export function entryOf(conn: Connection, packet: number | null): TimelineEntry | undefined {
-  return lookup(conn.timeline, (e) => e.packet, packet);
+  return lookup(conn.timeline, entryPacket, packet);
 }

@@ -203,8 +203,21 @@ export class SpillList<T> implements List<T> {
     if (c) c.dirty = true;
   }
 
-  *[Symbol.iterator](): Iterator<T> {
-    for (let ci = 0; ci < this.chunks.length; ci++) yield* this.load(ci);
+  [Symbol.iterator](): Iterator<T> {
+    // a plain iterator, not a generator: it is read once per item of every pass of every view
+    let ci = 0;
+    let items: T[] = [];
+    let k = 0;
+    return {
+      next: (): IteratorResult<T> => {
+        while (k >= items.length) {
+          if (ci >= this.chunks.length) return { done: true, value: undefined };
+          items = this.load(ci++);
+          k = 0;
+        }
+        return { done: false, value: items[k++]! };
+      },
+    };
   }
 
   /** Lets go of the items and the file space they took; the list is empty afterwards. */
@@ -238,8 +251,11 @@ export class SubList<T> implements List<T> {
     return this.base.at(this.positions[i]!);
   }
 
-  *[Symbol.iterator](): Iterator<T> {
-    for (let i = 0; i < this.length; i++) yield this.base.at(this.positions[i]!)!;
+  [Symbol.iterator](): Iterator<T> {
+    let i = 0;
+    return {
+      next: (): IteratorResult<T> => (i < this.length ? { done: false, value: this.base.at(this.positions[i++]!)! } : { done: true, value: undefined }),
+    };
   }
 }
 
@@ -279,8 +295,14 @@ export class MappedList<S, T> implements List<T> {
     return item === undefined ? undefined : this.fn(item);
   }
 
-  *[Symbol.iterator](): Iterator<T> {
-    for (const item of this.base) yield this.fn(item);
+  [Symbol.iterator](): Iterator<T> {
+    const it = this.base[Symbol.iterator]();
+    return {
+      next: (): IteratorResult<T> => {
+        const r = it.next();
+        return r.done ? r : { done: false, value: this.fn(r.value) };
+      },
+    };
   }
 }
 
@@ -325,6 +347,9 @@ export class KeyedLookup<T> {
     if (key === null) return undefined;
     const n = this.list.length;
     if (n === 0) return undefined;
+    // the item where the last search ended is most often the one asked for, or the next
+    const here = this.list.at(Math.min(this.last, n - 1))!;
+    if (this.keyOf(here) === key) return here;
     const keyAt = (i: number): number => this.keyOf(this.list.at(i)!);
     // gallop from the last position towards the key, then bisect
     let lo: number;
