@@ -140,3 +140,33 @@ describe('trimEnd', () => {
     expect(trimEnd(`x${' '.repeat(5000)}\u001b[0m`)).toBe('x\u001b[0m');
   });
 });
+
+describe('cutting to a width', () => {
+  // the definition: whole tokens (an escape sanitize wrote, or one code point) while they fit in max - 1, then an ellipsis
+  const TOKEN = /\\x[0-9a-f]{2}|\\u\{[0-9a-f]+\}|\\[nrt"']|[\s\S]/gu;
+  const byDefinition = (text: string, max: number, size: (t: string) => number): string => {
+    if (size(text) <= max) return text;
+    let out = '';
+    let used = 0;
+    for (const [token] of text.matchAll(TOKEN)) {
+      const n = size(token);
+      if (used + n > max - 1) break;
+      out += token;
+      used += n;
+    }
+    return `${out}…`;
+  };
+
+  it('cuts as the definition does, with and without escapes, wide characters and combining marks', async () => {
+    const { cut, cutWidth, displayWidth } = await import('../src/util/text.js');
+    const points = (t: string): number => Array.from(t).length;
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'Z', ' ', '東', '😀', 'e\u0301', '\u0301', '\\x1b', '\\u{202e}', '\\n', '\\', '…', 'é'), { maxLength: 14 }), fc.integer({ min: 0, max: 16 }), (parts, max) => {
+        const text = parts.join('');
+        expect(cutWidth(text, max)).toBe(byDefinition(text, max, displayWidth));
+        expect(cut(text, max)).toBe(byDefinition(text, max, points));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});

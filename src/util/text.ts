@@ -144,7 +144,22 @@ const TOKEN = /\\x[0-9a-f]{2}|\\u\{[0-9a-f]+\}|\\[nrt"']|[\s\S]/gu;
 function cutBy(text: string, max: number, size: (token: string) => number, total: number): string {
   if (total <= max) return text;
   // printable ASCII without an escape: a character a column
-  if (!NOT_PLAIN.test(text) && !text.includes('\\')) return `${text.slice(0, Math.max(0, max - 1))}…`;
+  if (!text.includes('\\')) {
+    // printable ASCII: a character a column
+    if (!NOT_PLAIN.test(text)) return `${text.slice(0, Math.max(0, max - 1))}…`;
+    // no escape to keep whole: a token is a code point
+    let used = 0;
+    let i = 0;
+    while (i < text.length) {
+      const cp = text.codePointAt(i)!;
+      const len = cp > 0xffff ? 2 : 1;
+      const n = cp >= 0x20 && cp < 0x7f ? 1 : size(text.slice(i, i + len));
+      if (used + n > max - 1) break;
+      used += n;
+      i += len;
+    }
+    return `${text.slice(0, i)}…`;
+  }
   let out = '';
   let used = 0;
   for (const [token] of text.matchAll(TOKEN)) {
