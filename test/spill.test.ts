@@ -14,6 +14,8 @@ import { EVERYTHING, SelectSink, type Selection } from '../src/render/select.js'
 import { PLAIN } from '../src/render/options.js';
 import { BitSet, KeyedLookup, SpillFile, SpillList, SubList } from '../src/util/list.js';
 import type { AnalysisSink } from '../src/model.js';
+import { entryCodec, frameCodec, messageCodec } from '../src/analyze/codecs.js';
+import { analyze } from './support/analyze.js';
 
 function freshDir(): string {
   return mkdtempSync(join(tmpdir(), 'wsdissect-spill-test-'));
@@ -113,6 +115,32 @@ describe('SubList, BitSet and KeyedLookup', () => {
   });
 });
 
+const CAPTURES = [
+  ...readdirSync('captures').filter((f) => f.endsWith('.pcap')).map((f) => `captures/${f}`),
+  ...readdirSync('captures/app').filter((f) => f.endsWith('.pcap')).map((f) => `captures/app/${f}`),
+  'captures/mixed_midstream.pcap',
+  'captures/hostile/escapes.pcap',
+];
+
+describe('the codecs of frames, messages and timeline entries', () => {
+  for (const file of CAPTURES) {
+    it(`give back every field of every frame, message and entry: ${file}`, async () => {
+      for (const c of (await analyze(file)).connections) {
+        // a chunk at a time, as the list writes them
+        expect(frameCodec.decode(Buffer.from(frameCodec.encode(c.frames)))).toStrictEqual(c.frames);
+        expect(messageCodec.decode(Buffer.from(messageCodec.encode(c.messages)))).toStrictEqual(c.messages);
+        const held = c.timeline.map((e, i) => ({ ...e, dir: (i % 2) as 0 | 1, provisional: i % 3 === 0, bare: i % 5 === 0 }));
+        expect(entryCodec.decode(Buffer.from(entryCodec.encode(held)))).toStrictEqual(held);
+      }
+    });
+  }
+
+  it('keep the lengths past 2^53 as text, and a frame that is a Close or answers a ping', () => {
+    const base = { index: 7, packet: 9, ts: 1.5, relTs: 0.25, from: 'server' as const, fin: false, rsv1: true, rsv2: false, rsv3: true, opcode: 8, masked: false, maskingKey: null, payloadLength: '18446744073709551615', headerLength: 10, packets: [8, 9], message: null, payload: Buffer.from([3, 232, 0xff]), complete: false, missingBytes: 12, close: { code: null, reason: 'é\u0000' }, answers: { frame: 3, packet: 4, rtt: 0.001 } };
+    expect(frameCodec.decode(Buffer.from(frameCodec.encode([base])))).toStrictEqual([base]);
+  });
+});
+
 const VIEWS: View[][] = [['report'], ['explain'], ['ladder'], ['messages'], ['hex'], ['stats'], ['report', 'messages']];
 
 async function render(file: string, make: (write: (t: string) => void) => AnalysisSink, spill: boolean, selection: Selection = EVERYTHING): Promise<string> {
@@ -122,12 +150,6 @@ async function render(file: string, make: (write: (t: string) => void) => Analys
   return out;
 }
 
-const CAPTURES = [
-  ...readdirSync('captures').filter((f) => f.endsWith('.pcap')).map((f) => `captures/${f}`),
-  ...readdirSync('captures/app').filter((f) => f.endsWith('.pcap')).map((f) => `captures/app/${f}`),
-  'captures/mixed_midstream.pcap',
-  'captures/hostile/escapes.pcap',
-];
 
 describe('every view reads a spilled connection as it reads one in memory', () => {
   for (const file of CAPTURES) {

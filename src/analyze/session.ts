@@ -38,6 +38,7 @@ import { parseCloseBody } from '../websocket/close.js';
 import { describeFrame, describePacket, later, plural, type PacketItem } from './annotate.js';
 import { previewPayload } from '../util/text.js';
 import { MappedList, SpillList, type List, type SpillFile } from '../util/list.js';
+import { entryCodec, frameCodec, messageCodec, type HeldEntry } from './codecs.js';
 import { AppSession } from '../app/registry.js';
 import { appHttpHint, appKeys } from '../app/labels.js';
 import type { AppChoice, AppFinding } from '../app/types.js';
@@ -123,7 +124,7 @@ export interface SessionOptions {
 }
 
 /** A timeline entry as the analysis keeps it until the connection is over. */
-type Entry = TimelineEntry & { dir: Dir; provisional: boolean; bare: boolean };
+type Entry = HeldEntry;
 
 /** A list that spills is told when an item it may have written out is changed. */
 function changed(list: unknown[] | SpillList<unknown>, index: number): void {
@@ -346,9 +347,9 @@ export class Session {
     this.ends = [first, second];
     this.limits = options.limits;
     const spill = options.spill ?? null;
-    this.frames = spill ? new SpillList(spill) : [];
-    this.messages = spill ? new SpillList(spill) : [];
-    this.timeline = spill ? new SpillList(spill) : [];
+    this.frames = spill ? new SpillList(spill, frameCodec) : [];
+    this.messages = spill ? new SpillList(spill, messageCodec) : [];
+    this.timeline = spill ? new SpillList(spill, entryCodec) : [];
     this.diagnostics = spill ? new SpillList(spill) : [];
     this.tcp = new TcpConnection(this.limits.reassemblyHold, budget);
   }

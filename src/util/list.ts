@@ -17,6 +17,10 @@ import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmdirSync, u
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
+import type { Codec } from './codec.js';
+
+/** Any plain data, by v8.serialize. */
+const V8_CODEC: Codec<unknown> = { encode: (items) => serialize(items), decode: (bytes) => deserialize(bytes) as unknown[] };
 
 /** What a view needs of a list: its length, an item by position, and its items in order. */
 export interface List<T> extends Iterable<T> {
@@ -141,7 +145,11 @@ export class SpillList<T> implements List<T> {
   private readonly size: number;
   length = 0;
 
-  constructor(private readonly file: SpillFile | null) {
+  /** @param codec how a chunk is written (v8.serialize unless the items have a codec of their own: util/codec.ts) */
+  constructor(
+    private readonly file: SpillFile | null,
+    private readonly codec: Codec<T> = V8_CODEC as Codec<T>,
+  ) {
     this.size = file?.chunkItems ?? CHUNK_ITEMS;
   }
 
@@ -166,7 +174,7 @@ export class SpillList<T> implements List<T> {
     if (c.items === null) return;
     if (c.dirty) {
       if (c.size > 0) this.file!.free(c.size);
-      const data = serialize(c.items);
+      const data = this.codec.encode(c.items);
       c.at = this.file!.write(data);
       c.size = data.length;
       c.dirty = false;
@@ -184,7 +192,7 @@ export class SpillList<T> implements List<T> {
       }
       return c.items;
     }
-    c.items = deserialize(this.file!.read(c.at, c.size)) as T[];
+    c.items = this.codec.decode(this.file!.read(c.at, c.size));
     this.cached.push(c);
     if (this.cached.length > CACHED) this.evict(this.cached.shift()!);
     return c.items;

@@ -1,0 +1,155 @@
+// How a connection's frames and timeline entries are written when their list
+// spills (util/list.ts, util/codec.ts). Every field of the model is written:
+// test/spill.test.ts reads every frame and entry of every capture back and
+// compares it with the original, so a field added to the model and not here
+// fails it.
+import { deserialize, serialize } from 'node:v8';
+import type { AppInfo } from '../app/types.js';
+import type { Frame, Message, Phase, Side, TimelineEntry } from '../model.js';
+import type { Dir } from '../tcp/connection.js';
+import { type Codec, Reader, Writer } from '../util/codec.js';
+
+const SIDES: readonly Side[] = ['client', 'server'];
+const PHASES: readonly Phase[] = ['tcp-handshake', 'ws-handshake', 'data', 'closing', 'tcp-teardown', 'other'];
+
+const writer = new Writer();
+
+export const frameCodec: Codec<Frame> = {
+  encode(items) {
+    const w = writer;
+    w.u32(items.length);
+    for (const f of items) {
+      w.f64(f.index);
+      w.f64(f.packet);
+      w.f64(f.ts);
+      w.f64(f.relTs);
+      w.u8(SIDES.indexOf(f.from));
+      w.u8((f.fin ? 1 : 0) | (f.rsv1 ? 2 : 0) | (f.rsv2 ? 4 : 0) | (f.rsv3 ? 8 : 0) | (f.masked ? 16 : 0) | (f.complete ? 32 : 0) | (typeof f.payloadLength === 'string' ? 64 : 0));
+      w.u8(f.opcode);
+      w.strOrNull(f.maskingKey);
+      if (typeof f.payloadLength === 'string') w.str(f.payloadLength);
+      else w.f64(f.payloadLength);
+      w.f64(f.headerLength);
+      w.u32(f.packets.length);
+      for (const p of f.packets) w.f64(p);
+      w.num(f.message);
+      w.bytes(f.payload);
+      w.f64(f.missingBytes);
+      w.u8(f.close === null ? 0 : 1);
+      if (f.close) {
+        w.num(f.close.code);
+        w.str(f.close.reason);
+      }
+      w.u8(f.answers === null ? 0 : 1);
+      if (f.answers) {
+        w.f64(f.answers.frame);
+        w.f64(f.answers.packet);
+        w.f64(f.answers.rtt);
+      }
+    }
+    return w.take();
+  },
+  decode(bytes) {
+    const r = new Reader(bytes);
+    const n = r.u32();
+    const out: Frame[] = [];
+    for (let i = 0; i < n; i++) {
+      const index = r.f64();
+      const packet = r.f64();
+      const ts = r.f64();
+      const relTs = r.f64();
+      const from = SIDES[r.u8()]!;
+      const bits = r.u8();
+      const opcode = r.u8();
+      const maskingKey = r.strOrNull();
+      const payloadLength = bits & 64 ? r.str() : r.f64();
+      const headerLength = r.f64();
+      const packets: number[] = [];
+      for (let k = r.u32(); k > 0; k--) packets.push(r.f64());
+      const message = r.num();
+      const payload = r.bytes();
+      const missingBytes = r.f64();
+      const close = r.u8() === 1 ? { code: r.num(), reason: r.str() } : null;
+      const answers = r.u8() === 1 ? { frame: r.f64(), packet: r.f64(), rtt: r.f64() } : null;
+      out.push({ index, packet, ts, relTs, from, fin: (bits & 1) !== 0, rsv1: (bits & 2) !== 0, rsv2: (bits & 4) !== 0, rsv3: (bits & 8) !== 0, opcode, masked: (bits & 16) !== 0, maskingKey, payloadLength, headerLength, packets, message, payload, complete: (bits & 32) !== 0, missingBytes, close, answers });
+    }
+    return out;
+  },
+};
+
+/** A timeline entry as the analysis keeps it until the connection is over (see session.ts). */
+export type HeldEntry = TimelineEntry & { dir: Dir; provisional: boolean; bare: boolean };
+
+export const entryCodec: Codec<HeldEntry> = {
+  encode(items) {
+    const w = writer;
+    w.u32(items.length);
+    for (const e of items) {
+      w.f64(e.packet);
+      w.f64(e.ts);
+      w.f64(e.relTs);
+      w.u8(SIDES.indexOf(e.from) | (e.dir << 1) | (e.provisional ? 4 : 0) | (e.bare ? 8 : 0));
+      w.u8(PHASES.indexOf(e.phase));
+      w.str(e.summary);
+    }
+    return w.take();
+  },
+  decode(bytes) {
+    const r = new Reader(bytes);
+    const n = r.u32();
+    const out: HeldEntry[] = [];
+    for (let i = 0; i < n; i++) {
+      const packet = r.f64();
+      const ts = r.f64();
+      const relTs = r.f64();
+      const bits = r.u8();
+      const phase = PHASES[r.u8()]!;
+      out.push({ packet, ts, relTs, from: SIDES[bits & 1]!, dir: ((bits >> 1) & 1) as Dir, phase, summary: r.str(), provisional: (bits & 4) !== 0, bare: (bits & 8) !== 0 });
+    }
+    return out;
+  },
+};
+
+/** A message: its fixed fields in binary, what its application protocol says (any shape) by v8.serialize. */
+export const messageCodec: Codec<Message> = {
+  encode(items) {
+    const w = writer;
+    w.u32(items.length);
+    for (const m of items) {
+      w.f64(m.index);
+      w.u8(SIDES.indexOf(m.from) | (m.type === 'binary' ? 2 : 0) | (m.compressed ? 4 : 0) | (m.complete ? 8 : 0) | (m.allCaptured ? 16 : 0) | (m.app !== null ? 32 : 0));
+      w.u8(m.opcode);
+      w.u32(m.frames.length);
+      for (const f of m.frames) w.f64(f);
+      w.f64(m.length);
+      w.strOrNull(m.lengthText);
+      w.num(m.inflatedLength);
+      w.bytes(m.payload);
+      if (m.app !== null) w.bytes(serialize(m.app));
+      w.f64(m.packet);
+      w.f64(m.ts);
+      w.f64(m.relTs);
+      w.f64(m.missingBytes);
+    }
+    return w.take();
+  },
+  decode(bytes) {
+    const r = new Reader(bytes);
+    const n = r.u32();
+    const out: Message[] = [];
+    for (let i = 0; i < n; i++) {
+      const index = r.f64();
+      const bits = r.u8();
+      const opcode = r.u8();
+      const frames: number[] = [];
+      for (let k = r.u32(); k > 0; k--) frames.push(r.f64());
+      const length = r.f64();
+      const lengthText = r.strOrNull();
+      const inflatedLength = r.num();
+      const payload = r.bytes();
+      const app = bits & 32 ? (deserialize(r.bytes()) as AppInfo) : null;
+      out.push({ index, from: SIDES[bits & 1]!, opcode, type: bits & 2 ? 'binary' : 'text', frames, length, lengthText, compressed: (bits & 4) !== 0, inflatedLength, payload, complete: (bits & 8) !== 0, app, packet: r.f64(), ts: r.f64(), relTs: r.f64(), missingBytes: r.f64(), allCaptured: (bits & 16) !== 0 });
+    }
+    return out;
+  },
+};
