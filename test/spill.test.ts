@@ -3,10 +3,10 @@
 // messages and timeline were kept in memory or mostly written out. The tests
 // make the chunks tiny (two items), so that every capture spills and every
 // item is read back from the file.
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeCapture, DEFAULT_OPTIONS } from '../src/index.js';
 import { JsonSink, TerminalSink, type View } from '../src/render/sinks.js';
 import { HtmlSink } from '../src/render/html.js';
@@ -17,8 +17,15 @@ import type { AnalysisSink } from '../src/model.js';
 import { entryCodec, frameCodec, messageCodec } from '../src/analyze/codecs.js';
 import { analyze } from './support/analyze.js';
 
+const ROOT = mkdtempSync(join(tmpdir(), 'wsdissect-spill-test-'));
+afterAll(() => {
+  // every spill file was unlinked as it was made: only the empty folders are left to remove
+  for (const dir of readdirSync(ROOT)) expect(readdirSync(join(ROOT, dir))).toEqual([]);
+  rmSync(ROOT, { recursive: true });
+});
+
 function freshDir(): string {
-  return mkdtempSync(join(tmpdir(), 'wsdissect-spill-test-'));
+  return mkdtempSync(join(ROOT, 'run-'));
 }
 
 describe('SpillList', () => {
