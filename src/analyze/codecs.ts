@@ -110,11 +110,12 @@ export const entryCodec: Codec<HeldEntry> = {
   },
 };
 
-/** A message: its fixed fields in binary, what its application protocol says (any shape) by v8.serialize. */
+/** A message: its fixed fields in binary, what its application protocol says (any shape) by one v8.serialize a chunk, after them. */
 export const messageCodec: Codec<Message> = {
   encode(items) {
     const w = writer;
     w.u32(items.length);
+    const apps: AppInfo[] = [];
     for (const m of items) {
       w.f64(m.index);
       w.u8(SIDES.indexOf(m.from) | (m.type === 'binary' ? 2 : 0) | (m.compressed ? 4 : 0) | (m.complete ? 8 : 0) | (m.allCaptured ? 16 : 0) | (m.app !== null ? 32 : 0));
@@ -125,18 +126,20 @@ export const messageCodec: Codec<Message> = {
       w.strOrNull(m.lengthText);
       w.num(m.inflatedLength);
       w.bytes(m.payload);
-      if (m.app !== null) w.bytes(serialize(m.app));
+      if (m.app !== null) apps.push(m.app);
       w.f64(m.packet);
       w.f64(m.ts);
       w.f64(m.relTs);
       w.f64(m.missingBytes);
     }
+    if (apps.length > 0) w.bytes(serialize(apps));
     return w.take();
   },
   decode(bytes) {
     const r = new Reader(bytes);
     const n = r.u32();
     const out: Message[] = [];
+    const withApp: number[] = [];
     for (let i = 0; i < n; i++) {
       const index = r.f64();
       const bits = r.u8();
@@ -147,8 +150,12 @@ export const messageCodec: Codec<Message> = {
       const lengthText = r.strOrNull();
       const inflatedLength = r.num();
       const payload = r.bytes();
-      const app = bits & 32 ? (deserialize(r.bytes()) as AppInfo) : null;
-      out.push({ index, from: SIDES[bits & 1]!, opcode, type: bits & 2 ? 'binary' : 'text', frames, length, lengthText, compressed: (bits & 4) !== 0, inflatedLength, payload, complete: (bits & 8) !== 0, app, packet: r.f64(), ts: r.f64(), relTs: r.f64(), missingBytes: r.f64(), allCaptured: (bits & 16) !== 0 });
+      if (bits & 32) withApp.push(out.length);
+      out.push({ index, from: SIDES[bits & 1]!, opcode, type: bits & 2 ? 'binary' : 'text', frames, length, lengthText, compressed: (bits & 4) !== 0, inflatedLength, payload, complete: (bits & 8) !== 0, app: null, packet: r.f64(), ts: r.f64(), relTs: r.f64(), missingBytes: r.f64(), allCaptured: (bits & 16) !== 0 });
+    }
+    if (withApp.length > 0) {
+      const apps = deserialize(r.bytes()) as AppInfo[];
+      withApp.forEach((k, i) => (out[k]!.app = apps[i]!));
     }
     return out;
   },

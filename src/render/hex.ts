@@ -22,12 +22,13 @@ interface Messages {
   get(index: number | null): Message | undefined;
 }
 
-function hex2(b: number): string {
-  return b.toString(16).padStart(2, '0');
-}
+/** "00" to "ff", made once */
+const HEX2: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 function hexBytes(bytes: ArrayLike<number>): string {
-  return Array.from(bytes, hex2).join(' ');
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += i === 0 ? HEX2[bytes[i]! & 0xff]! : ` ${HEX2[bytes[i]! & 0xff]!}`;
+  return s;
 }
 
 function ascii(bytes: Buffer): string {
