@@ -1,7 +1,7 @@
 // The network layer in the pipeline: fragmented datagrams, packets cut by the
 // snapshot length, and reading a capture while it is being made.
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Defragmenter } from '../src/ip/defrag.js';
 import { decodeIpv6 } from '../src/ip/ip.js';
 import { analyzeCapture, DEFAULT_OPTIONS } from '../src/index.js';
@@ -95,21 +95,76 @@ describe('packets cut by the snapshot length', () => {
 });
 
 describe('a capture read while it is being made', () => {
-  it('reports a finished connection before the capture ends', async () => {
-    const conv = upgraded().send('client', wsFrame({ opcode: 8, payload: Buffer.from([3, 232]), mask: MASK })).send('server', wsFrame({ opcode: 8, payload: Buffer.from([3, 232]) })).fin('server').fin('client');
-    const bytes = conv.pcap();
+  const closed = (): Conversation => upgraded().send('client', wsFrame({ opcode: 8, payload: Buffer.from([3, 232]), mask: MASK })).send('server', wsFrame({ opcode: 8, payload: Buffer.from([3, 232]) })).fin('server').fin('client');
+
+  /** Feeds the bytes into analyzeCapture through a stream left open; what the sink saw, in order. */
+  function live(bytes: Buffer, options = DEFAULT_OPTIONS): { seen: string[]; stream: PassThrough; done: Promise<void> } {
     const stream = new PassThrough();
     const seen: string[] = [];
     const sink: AnalysisSink = {
       connection: (c: Connection) => seen.push(`connection ${c.id}`),
       end: () => seen.push('end'),
     };
-    const done = analyzeCapture(stream, sink, { analyzer: { ...DEFAULT_OPTIONS, closedGrace: 0.2 } });
+    const done = analyzeCapture(stream, sink, { analyzer: options });
     stream.write(bytes);
+    return { seen, stream, done };
+  }
+
+  it('reports a finished connection before the capture ends', async () => {
+    const { seen, stream, done } = live(closed().pcap(), { ...DEFAULT_OPTIONS, liveClosedGrace: 0.2 });
     await new Promise((resolve) => setTimeout(resolve, 800));
     seen.push('stream still open');
     stream.end();
     await done;
     expect(seen).toEqual(['connection 0', 'stream still open', 'end']);
+  });
+
+  describe('on the wall clock', () => {
+    // the clock and the analyzer's ticks are faked; the stream's own work (setImmediate, nextTick) is not
+    beforeEach(() => vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] }));
+    afterEach(() => vi.useRealTimers());
+    const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
+
+    it('reports a closed connection 2 s after its last packet arrived', async () => {
+      expect(DEFAULT_OPTIONS.liveClosedGrace).toBe(2);
+      const { seen, stream, done } = live(closed().pcap());
+      await settle();
+      // the ticks come every 250 ms: the first one sees the packets arrive, the quiet is counted from it
+      vi.advanceTimersByTime(250);
+      vi.advanceTimersByTime(1750);
+      expect(seen).toEqual([]);
+      vi.advanceTimersByTime(250);
+      expect(seen).toEqual(['connection 0']);
+      stream.end();
+      await done;
+      expect(seen).toEqual(['connection 0', 'end']);
+    });
+
+    it('a packet arriving meanwhile starts the quiet time again', async () => {
+      const conv = closed();
+      const bytes = conv.pcap();
+      // the last packet (the client's FIN) comes a second after the others
+      const { seen, stream, done } = live(bytes.subarray(0, bytes.length - 4));
+      await settle();
+      vi.advanceTimersByTime(1000);
+      stream.write(bytes.subarray(bytes.length - 4));
+      await settle();
+      vi.advanceTimersByTime(1500);
+      expect(seen).toEqual([]);
+      vi.advanceTimersByTime(1000);
+      expect(seen).toEqual(['connection 0']);
+      stream.end();
+      await done;
+    });
+
+    it('leaves a connection that is still open to the end of the capture (or the idle timeout)', async () => {
+      const { seen, stream, done } = live(upgraded().send('client', wsFrame({ opcode: 1, payload: Buffer.from('hi'), mask: MASK })).pcap());
+      await settle();
+      vi.advanceTimersByTime(30_000);
+      expect(seen).toEqual([]);
+      stream.end();
+      await done;
+      expect(seen).toEqual(['connection 0', 'end']);
+    });
   });
 });
