@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Defragmenter } from '../src/ip/defrag.js';
 import { decodeIpv6 } from '../src/ip/ip.js';
 import { analyzeCapture, DEFAULT_OPTIONS } from '../src/index.js';
-import type { AnalysisSink, Connection } from '../src/model.js';
+import type { AnalysisSink, CaptureInfo, Connection } from '../src/model.js';
+import { interruptedNote } from '../src/render/kind.js';
 import { analyze, codes, only } from './support/analyze.js';
 import { Conversation, fragmentIpv4, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
 
@@ -117,6 +118,51 @@ describe('a capture read while it is being made', () => {
     stream.end();
     await done;
     expect(seen).toEqual(['connection 0', 'stream still open', 'end']);
+  });
+
+  describe('interrupted', () => {
+    /** Reads the bytes through a stream left open, interrupts the reading after `after` ms; the capture and connections reported. */
+    async function interrupt(bytes: Buffer, after: number, endFirst = false): Promise<{ capture: CaptureInfo; conns: Connection[] }> {
+      const stream = new PassThrough();
+      const conns: Connection[] = [];
+      let capture: CaptureInfo | null = null;
+      const sink: AnalysisSink = { connection: (c) => conns.push(c), end: (c) => (capture = c) };
+      let stop!: () => void;
+      const interrupted = new Promise<void>((resolve) => (stop = resolve));
+      const done = analyzeCapture(stream, sink, { interrupted });
+      stream.write(bytes);
+      if (endFirst) stream.end();
+      await new Promise((resolve) => setTimeout(resolve, after));
+      stop();
+      await done;
+      return { capture: capture!, conns };
+    }
+
+    it('ends the reading where it is: the capture says so, a connection still open is reported as it stood', async () => {
+      const conv = upgraded().send('client', wsFrame({ opcode: 1, payload: Buffer.from('hi'), mask: MASK }));
+      const { capture, conns } = await interrupt(conv.pcap(), 100);
+      expect(capture.interrupted).toBe(true);
+      expect(capture.packets).toBe(conv.records.length);
+      expect(conns.map((c) => [c.websocket, c.tcp.teardown.kind, c.frames.length])).toEqual([[true, 'none', 1]]);
+      expect(interruptedNote(capture)).toBe(`Interrupted: the capture was read up to packet ${conv.records.length}, no further; the connections still open then are reported as they stood, cut short.`);
+    });
+
+    it('a capture that had ended by itself before is not interrupted', async () => {
+      const { capture } = await interrupt(upgraded().pcap(), 100, true);
+      expect(capture.interrupted).toBe(false);
+      expect(interruptedNote(capture)).toBeNull();
+    });
+
+    it('before the first packet: the capture has none, and says it was interrupted', async () => {
+      // the pcap file header only, as tcpdump writes it at once
+      const { capture, conns } = await interrupt(upgraded().pcap().subarray(0, 24), 100);
+      expect([capture.interrupted, capture.packets, conns.length]).toEqual([true, 0, 0]);
+      expect(interruptedNote(capture)).toMatch(/^Interrupted: the capture was read before its first packet;/);
+    });
+
+    it('before anything was read: the capture cannot be read, and the reason says why', async () => {
+      await expect(interrupt(Buffer.alloc(0), 100)).rejects.toThrow('(stream): interrupted before anything was read');
+    });
   });
 
   describe('on the wall clock', () => {

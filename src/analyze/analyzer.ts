@@ -319,6 +319,7 @@ export class Analyzer {
       bytes: meta.bytes,
       firstTs: this.firstTs,
       lastTs: this.lastTs,
+      interrupted: meta.interrupted,
     };
     this.sink.end(capture, this.summary, diagnostics);
   }

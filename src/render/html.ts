@@ -7,7 +7,7 @@
 // views from those blocks when it opens, page by page. Nothing from the
 // capture is ever written as markup: the data blocks escape "<", and the
 // script puts text into the page as text only.
-import { protocolLabel, refusal } from './kind.js';
+import { interruptedNote, protocolLabel, refusal } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { frameJson, handshakeJson, messageJson, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
@@ -159,7 +159,8 @@ export class HtmlSink implements AnalysisSink {
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
     this.start();
-    const end = { schemaVersion: SCHEMA_VERSION, tool: TOOL, capture, linkTypeNames: capture.linkTypes.map(linkTypeName), selection: this.selection, summary, diagnostics, maxPayload: Number.isFinite(this.opts.maxPayload) ? this.opts.maxPayload : null };
+    // interruption: the words of the terminal's note for capture.interrupted, shown at the top of the overview
+    const end = { schemaVersion: SCHEMA_VERSION, tool: TOOL, capture, linkTypeNames: capture.linkTypes.map(linkTypeName), interruption: interruptedNote(capture), selection: this.selection, summary, diagnostics, maxPayload: Number.isFinite(this.opts.maxPayload) ? this.opts.maxPayload : null };
     this.write(`<script type="application/json" class="wsd-data" data-kind="end">${scriptJson(end)}</script>\n</body>\n</html>\n`);
   }
 }
