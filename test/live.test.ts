@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schemaErrors } from './support/schema.js';
+import { catchesCtrlC, firstRecords, interruptedRun, until } from './support/interrupt.js';
 
 const CLI = 'dist/cli.js';
 const CLEAN = 'captures/ws_echo.pcap';
@@ -31,31 +32,6 @@ function wsdissect(args: string[]): Run {
   return { child, stdout: () => stdout, stderr: () => stderr, exit };
 }
 
-/** Waits until `ok()` holds, checking every 50 ms; false if `ms` pass first. */
-async function until(ok: () => boolean, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return true;
-}
-
-/**
- * Waits until the CLI's signal handlers are installed (once Node has started
- * and loaded it: a Ctrl-C before that would kill it). Linux shows the caught
- * signals in /proc: Node itself catches SIGINT from the start, so the sign is
- * SIGHUP's bit, whose handler the CLI installs after its Ctrl-C one.
- * Elsewhere, a second.
- */
-async function catchesCtrlC(child: ChildProcess): Promise<void> {
-  const status = `/proc/${child.pid}/status`;
-  if (!existsSync(status)) return void (await new Promise((r) => setTimeout(r, 1000)));
-  const SIGHUP = 1n << 0n;
-  const caught = (): boolean => (BigInt(`0x${/^SigCgt:\s*([0-9a-f]+)$/m.exec(readFileSync(status, 'utf8'))?.[1] ?? '0'}`) & SIGHUP) !== 0n;
-  if (!(await until(caught, 10_000))) throw new Error('wsdissect did not start');
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'wsdissect-live-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -63,20 +39,37 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const parts = (d: string): string[] => readdirSync(d).filter((f) => f.endsWith('.part'));
 
 describe('a pipe that stays open (the command line)', () => {
+  // ws_echo up to the server's Close (packet 22 of 25): the connection is still open
+  const OPEN = firstRecords(readFileSync(CLEAN), 22);
+
   it('Ctrl-C: --json writes a whole document that says it was interrupted, the connection still open as it stood', async () => {
-    const bytes = readFileSync(CLEAN);
-    const run = wsdissect(['--json']);
-    // the capture up to the server's Close (packet 22 of 25): the connection is still open
-    run.child.stdin!.write(bytes.subarray(0, 24 + firstRecords(bytes, 22)));
-    await catchesCtrlC(run.child);
-    // time to read what was written (nothing shows it: the connection is reported only when the capture ends)
-    await new Promise((r) => setTimeout(r, 1000));
-    run.child.kill('SIGINT');
-    expect(await run.exit).toEqual({ code: 130, signal: null });
-    const doc = JSON.parse(run.stdout()) as { capture: { interrupted: boolean; packets: number }; connections: { tcp: { teardown: { kind: string } }; frames: unknown[] }[] };
+    const r = await interruptedRun(['--json'], OPEN);
+    expect([r.code, r.signal]).toEqual([130, null]);
+    const doc = JSON.parse(r.stdout) as { capture: { interrupted: boolean; packets: number }; connections: { tcp: { teardown: { kind: string } }; frames: unknown[] }[] };
     expect(schemaErrors(doc)).toEqual([]);
     expect(doc.capture).toMatchObject({ interrupted: true, packets: 22 });
     expect(doc.connections.map((c) => [c.tcp.teardown.kind, c.frames.length])).toEqual([['none', 10]]);
+  });
+
+  it('Ctrl-C: --ndjson ends with its capture and summary lines, the capture interrupted', async () => {
+    const r = await interruptedRun(['--ndjson'], OPEN);
+    expect([r.code, r.signal]).toEqual([130, null]);
+    const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; interrupted?: boolean; packets?: number });
+    expect(lines.slice(-2).map((l) => l.type)).toEqual(['capture', 'summary']);
+    expect(lines.at(-2)).toMatchObject({ interrupted: true, packets: 22 });
+  });
+
+  const NOTE = 'Interrupted: the capture was read up to packet 22, no further; the connections still open then are reported as they stood, cut short.';
+
+  it('Ctrl-C: --summary and check say it under their counts', async () => {
+    const summary = await interruptedRun(['--summary', '--width', '200'], OPEN);
+    expect([summary.code, summary.signal]).toEqual([130, null]);
+    expect(summary.stdout).toContain('still open at the end of the capture');
+    expect(summary.stdout.trimEnd().split('\n').slice(-2)).toEqual([expect.stringMatching(/^pcap, Ethernet, 22 packets, \d+ bytes: 1 connection \(1 WebSocket\), 10 frames, 4 messages; /), NOTE]);
+    const check = await interruptedRun(['check'], OPEN);
+    expect([check.code, check.signal]).toEqual([130, null]);
+    expect(check.stdout).toContain(`\n  22 packets, 1 connection (1 WebSocket): `);
+    expect(check.stdout).toContain(`\n  ${NOTE}\n`);
   });
 
   it('a capture that ends by itself is not interrupted', () => {
@@ -113,13 +106,6 @@ describe('a pipe that stays open (the command line)', () => {
     expect(readdirSync(d)).toEqual([]);
   });
 });
-
-/** Bytes of the first n records of a little-endian microsecond pcap (after its 24-byte header). */
-function firstRecords(pcap: Buffer, n: number): number {
-  let at = 24;
-  for (let i = 0; i < n; i++) at += 16 + pcap.readUInt32LE(at + 8);
-  return at - 24;
-}
 
 // ---------------------------------------------------------------- tcpdump
 
