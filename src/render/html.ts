@@ -23,9 +23,10 @@ import { createHash } from 'node:crypto';
 
 /**
  * The page's script as written into the report: in the head, drawing the
- * views once the document is read (a report cut short, by an interrupted
- * analysis, still opens and says so), with the characters to escape shared
- * with the terminal's sanitize.
+ * views once the document is read (a report cut short, its process killed
+ * while writing it, still opens and says so; one of a capture whose reading
+ * was interrupted is whole, and says that), with the characters to escape
+ * shared with the terminal's sanitize.
  */
 const PAGE_SCRIPT = `\nvar HIDDEN = new RegExp(${JSON.stringify(HIDDEN_CHARS)}, 'gu');\ndocument.addEventListener('DOMContentLoaded', function () {\n${HTML_SCRIPT}\n});\n`;
 
