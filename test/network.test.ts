@@ -153,6 +153,21 @@ describe('a capture read while it is being made', () => {
       expect(interruptedNote(capture)).toBeNull();
     });
 
+    it('an interruption waiting to be handled when the stream ends is the one that ended it (Ctrl-C reaches tcpdump too)', async () => {
+      const stream = new PassThrough();
+      let capture: CaptureInfo | null = null;
+      let stop!: () => void;
+      const interrupted = new Promise<void>((resolve) => (stop = resolve));
+      const done = analyzeCapture(stream, { connection: () => {}, end: (c) => (capture = c) }, { interrupted });
+      stream.write(upgraded().pcap());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // the end of the stream is seen first; the interruption is handled in the same turn of the event loop
+      stream.end();
+      setImmediate(stop);
+      await done;
+      expect(capture!.interrupted).toBe(true);
+    });
+
     it('before the first packet: the capture has none, and says it was interrupted', async () => {
       // the pcap file header only, as tcpdump writes it at once
       const { capture, conns } = await interrupt(upgraded().pcap().subarray(0, 24), 100);

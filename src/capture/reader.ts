@@ -102,6 +102,13 @@ function counted(it: Chunks, hooks: ReadHooks, meta: CaptureMeta): Chunks {
       // a read that waits for more input (a live pipe) gives way to the interruption
       const r = stop ? await Promise.race([it.next(), stop]) : await it.next();
       if (stopped) return end;
+      if (r.done && stop) {
+        // Ctrl-C in a terminal reaches both ends of `tcpdump | wsdissect -`: the end of the pipe and the
+        // interruption come together, in either order. An interruption already waiting to be handled
+        // (it is, one turn of the event loop later) is the one that ended the capture.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (stopped) return end;
+      }
       if (r.done) ended = true;
       else onBytes?.((total += r.value.length));
       return r;
