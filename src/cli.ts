@@ -214,7 +214,27 @@ const interrupted = new Promise<void>((resolve) => {
   });
 });
 
-/** Analyses one capture into a renderer; 2 if it cannot be read (reason given), 1 if it fails the threshold, else 0. */
+/**
+ * The hidden file the HTML report is written to until it is whole (then
+ * renamed), while there is one. However the process ends before that — a
+ * second Ctrl-C, a wrong argument, SIGTERM, SIGHUP — it is removed: no
+ * half-written (or empty) report is left behind.
+ */
+let unfinished: string | null = null;
+function dropUnfinished(): void {
+  if (unfinished !== null) rmSync(unfinished, { force: true });
+  unfinished = null;
+}
+process.on('exit', dropUnfinished);
+for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    dropUnfinished();
+    // then the signal's own ending (its exit status, 128 + its number)
+    process.kill(process.pid, signal);
+  });
+}
+
+/** Analyses one capture into a renderer; 2 if it cannot be read (reason given), 1 if it fails the threshold, 130 if interrupted, else 0. */
 async function run(file: string, sink: AnalysisSink, options: AnalyzerOptions, ignore: Set<string>, failOn: FailOn, selection: Selection = EVERYTHING): Promise<{ status: number; reason: string | null }> {
   const policy = new PolicySink(sink, ignore, failOn);
   // a live capture reports a connection a few seconds after it is over, between two reads of the pipe:
@@ -230,7 +250,8 @@ async function run(file: string, sink: AnalysisSink, options: AnalyzerOptions, i
     if (err instanceof CaptureError) {
       progress?.done();
       process.stderr.write(`wsdissect: ${err.file}: ${err.reason}\n`);
-      return { status: 2, reason: err.reason };
+      // interrupted before the capture's first bytes came: nothing to report, and it is still Ctrl-C that ended it
+      return { status: interruptedAt !== null ? 130 : 2, reason: err.reason };
     }
     throw err;
   } finally {
@@ -445,8 +466,10 @@ async function main(): Promise<number> {
         const selection = selectionOf(argv);
         // the report says what part of the capture it holds, when a selection narrowed it
         const selected = ['stream', 'from', 'opcode', 'phase', 'grep', 'limit'].flatMap((k) => list((argv as Record<string, unknown>)[k]).map((v) => `--${k} ${v}`)).join(' ');
-        // the report is written to a file beside its destination and renamed when whole: an unreadable
-        // capture leaves no report, an interrupted analysis its .part file (which opens and says it is cut short)
+        // the report is written to a hidden file beside its destination and renamed when whole: an unreadable
+        // capture or a wrong argument leaves no report, nor does a process stopped before it is whole (see
+        // dropUnfinished); Ctrl-C on a live capture gives the report of what was read, which says so
+        const ignore = ignoreSet(argv.ignore);
         let partial: string | null = null;
         if (html !== null && html !== '-') {
           if (capture !== '-' && sameFile(capture, html)) throw new Error(`${html}: is the capture being read; the report needs another name`);
@@ -456,12 +479,17 @@ async function main(): Promise<number> {
           } catch (err) {
             throw new Error(`${html}: ${errnoReason(err as NodeJS.ErrnoException)}`);
           }
+          unfinished = partial;
         }
         const inner: AnalysisSink =
           format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }) : format === 'json' ? new JsonSink(write, { maxPayload }) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views);
         const seen = new SeenConnections(inner);
+        /** the analysis reached its end and was written (the capture could be read, wholly or until interrupted) */
+        let reported = false;
         try {
-          status = (await run(capture, seen, analyzer, ignoreSet(argv.ignore), failOn, selection)).status;
+          const result = await run(capture, seen, analyzer, ignore, failOn, selection);
+          status = result.status;
+          reported = result.reason === null;
           // a connection asked for that the capture does not have is a wrong argument, said once the capture is read
           const missing = status === 2 || interruptedAt !== null || selection.streams === null ? [] : [...selection.streams].filter((id) => !seen.ids.has(id));
           if (missing.length > 0) {
@@ -481,8 +509,9 @@ async function main(): Promise<number> {
               file.end(resolve);
             });
             // an unreadable capture or a wrong argument (status 2) makes no report
-            if (status === 2) rmSync(partial, { force: true });
+            if (!reported || status === 2) rmSync(partial, { force: true });
             else renameSync(partial, html!);
+            unfinished = null;
           }
         }
       },

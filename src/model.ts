@@ -36,6 +36,12 @@ export interface CaptureInfo {
   bytes: number;
   firstTs: number | null;
   lastTs: number | null;
+  /**
+   * the reading was interrupted (Ctrl-C on a live capture) before the capture
+   * ended: it is analysed up to there, and the connections still open then
+   * are reported as they stood, cut short
+   */
+  interrupted: boolean;
 }
 
 export interface Endpoint {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { Conversation, upgradeRequest } from './support/pcap.js';
+import { interruptedRun } from './support/interrupt.js';
 
 const CLI = 'dist/cli.js';
 const CLEAN = 'captures/ws_echo.pcap';
@@ -255,18 +256,9 @@ describe('check --junit', () => {
 describe('Ctrl-C', () => {
   /** Feeds a capture to `wsdissect ARGS -` through a pipe that stays open, then interrupts it. */
   async function interrupt(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [CLI, ...args, '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // the whole capture, but the pipe is left open: a live capture still running
-    child.stdin.write(readFileSync(CLEAN));
-    await new Promise((r) => setTimeout(r, 1000));
-    child.kill('SIGINT');
-    const status = await new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    return { status, stdout, stderr };
+    const { code, stdout, stderr } = await interruptedRun(args, readFileSync(CLEAN));
+    return { status: code, stdout, stderr };
   }
 
   it('a live pipe gets a finished connection reported while it is still open', { timeout: 15_000 }, async () => {

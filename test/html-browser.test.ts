@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Conversation, MASK, RFC_ACCEPT, RFC_KEY, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
+import { firstRecords, interruptedRun } from './support/interrupt.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -585,6 +586,21 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
     const o = await open(cut);
     expect(await text(o.page, '#overview')).toContain('The report is incomplete');
     expect(await o.page.locator('#ladder-svg g.row').count()).toBeGreaterThan(0);
+    expectQuiet(o);
+  });
+
+  it('says at the top of the overview, and in its title, that a live capture was interrupted (Ctrl-C)', async () => {
+    const out = join(dir, 'interrupted.html');
+    // ws_echo up to the server's Close, from a pipe that stays open
+    const r = await interruptedRun(['--html', out], firstRecords(readFileSync('captures/ws_echo.pcap'), 22));
+    expect([r.code, r.signal]).toEqual([130, null]);
+    const o = await open(out);
+    const note = o.page.locator('#overview > #interrupted');
+    expect(await note.isVisible()).toBe(true);
+    expect(await note.textContent()).toBe('Interrupted: the capture was read up to packet 22, no further; the connections still open then are reported as they stood, cut short.');
+    expect(await o.page.title()).toBe('wsdissect — (stdin) (interrupted)');
+    const whole = await open(report('captures/ws_echo.pcap', 'not-interrupted.html'));
+    expect(await whole.page.locator('#interrupted').count()).toBe(0);
     expectQuiet(o);
   });
 

@@ -16,6 +16,11 @@ import { DEFAULT_INFLATE_LIMIT } from '../websocket/inflate.js';
 export interface AnalyzerOptions extends Omit<SessionOptions, 'retain'> {
   /** seconds (capture time) a closed connection waits for stray packets before it is reported */
   closedGrace: number;
+  /**
+   * seconds (wall clock) a closed connection of a capture read as it is made
+   * (a pipe from tcpdump) waits with no packet arriving before it is reported
+   */
+  liveClosedGrace: number;
   /** seconds (capture time) without a packet after which an open connection is reported as it stands */
   idleTimeout: number;
 }
@@ -37,7 +42,19 @@ export const DEFAULT_OPTIONS: AnalyzerOptions = {
   decodeAs: new Map(),
   sniffBytes: 64 * 1024,
   app: 'auto',
+  // In a file, waiting costs nothing (capture time is not waited for), so a
+  // closed connection keeps 5 s of capture time for a late retransmission.
   closedGrace: 5,
+  // Read live, the grace is waited for on the wall clock, so it is short: 2 s
+  // with no packet after both FINs (or a reset). What can still come then is
+  // the ACK of the last FIN (one round trip) and, when a FIN or its ACK was
+  // lost, its retransmission (Linux's retransmission timeout is at least
+  // 200 ms plus the round trip); tcpdump delivers packets up to a second late
+  // in a batch (libpcap's buffer timeout, without --immediate-mode). A packet
+  // later than that is reported as a connection of its own. A finished
+  // connection is therefore on the reader's screen 2 to 2.5 s after its last
+  // packet reached wsdissect (the clock is read every 250 ms).
+  liveClosedGrace: 2,
   idleTimeout: 600,
 };
 
@@ -207,15 +224,15 @@ export class Analyzer {
       this.lastArrival = Date.now();
     }
     if (this.lastTs === null) return;
-    this.sweep(this.lastTs + (Date.now() - this.lastArrival) / 1000);
+    this.sweep(this.lastTs + (Date.now() - this.lastArrival) / 1000, this.options.liveClosedGrace);
   }
 
-  /** Reports connections that are over and have been quiet for the grace period. */
-  private sweep(now: number): void {
+  /** Reports connections that are over and have been quiet for the grace period (capture time, or the wall clock's when live). */
+  private sweep(now: number, closedGrace = this.options.closedGrace): void {
     this.lastSweep = now;
     for (const [key, s] of this.sessions) {
       const quiet = now - s.lastTs;
-      if ((s.closed && quiet >= this.options.closedGrace) || quiet >= this.options.idleTimeout) {
+      if ((s.closed && quiet >= closedGrace) || quiet >= this.options.idleTimeout) {
         this.report(s);
         this.sessions.delete(key);
       }
@@ -304,6 +321,7 @@ export class Analyzer {
       bytes: meta.bytes,
       firstTs: this.firstTs,
       lastTs: this.lastTs,
+      interrupted: meta.interrupted,
     };
     this.sink.end(capture, this.summary, diagnostics);
   }

@@ -21,6 +21,8 @@ export interface CaptureMeta {
   packets: number;
   bytes: number;
   diagnostics: Diagnostic[];
+  /** the reading was stopped (ReadHooks.interrupted) before the capture ended: it holds what came until then */
+  interrupted: boolean;
 }
 
 /** A capture that cannot be read at all: reported as one line, exit status 2. */
@@ -76,25 +78,39 @@ async function takeHead(it: Chunks, n: number): Promise<{ head: Buffer; ended: b
   return { head: Buffer.concat(chunks, length), ended: false };
 }
 
-/** The same chunks, telling how many bytes were read, waiting when asked to, and ending when interrupted. */
-function counted(it: Chunks, hooks: ReadHooks): Chunks {
+/**
+ * The same chunks, telling how many bytes were read, waiting when asked to,
+ * and ending when interrupted (`meta.interrupted` says it was, unless the
+ * chunks had already ended by themselves).
+ */
+function counted(it: Chunks, hooks: ReadHooks, meta: CaptureMeta): Chunks {
   const { onBytes, beforeChunk, interrupted } = hooks;
   if (!onBytes && !beforeChunk && !interrupted) return it;
   let total = 0;
   let stopped = false;
+  let ended = false;
   const end: IteratorResult<Buffer> = { done: true, value: undefined };
   const stop = interrupted?.then(() => {
     stopped = true;
+    if (!ended) meta.interrupted = true;
     return end;
   });
   return {
     next: async () => {
-      if (stopped) return end;
+      if (stopped || ended) return end;
       await beforeChunk?.();
       // a read that waits for more input (a live pipe) gives way to the interruption
       const r = stop ? await Promise.race([it.next(), stop]) : await it.next();
       if (stopped) return end;
-      if (!r.done) onBytes?.((total += r.value.length));
+      if (r.done && stop) {
+        // Ctrl-C in a terminal reaches both ends of `tcpdump | wsdissect -`: the end of the pipe and the
+        // interruption come together, in either order. An interruption already waiting to be handled
+        // (it is, one turn of the event loop later) is the one that ended the capture.
+        await new Promise((resolve) => setImmediate(resolve));
+        if (stopped) return end;
+      }
+      if (r.done) ended = true;
+      else onBytes?.((total += r.value.length));
       return r;
     },
   };
@@ -147,7 +163,7 @@ export async function readCapture(source: string | Readable, name: string, onPac
   const stop = (): void => {
     for (const s of streams) s.destroy();
   };
-  const meta: CaptureMeta = { format: 'pcap', compressed: false, linkTypes: [], packets: 0, bytes: 0, diagnostics: [] };
+  const meta: CaptureMeta = { format: 'pcap', compressed: false, linkTypes: [], packets: 0, bytes: 0, diagnostics: [], interrupted: false };
   const deliver = (p: Omit<RawPacket, 'number'>): void => {
     meta.packets++;
     meta.bytes += p.capturedLength;
@@ -156,11 +172,11 @@ export async function readCapture(source: string | Readable, name: string, onPac
     onPacket(numbered);
   };
 
-  let chunks: Chunks = counted(file[Symbol.asyncIterator]() as Chunks, hooks);
+  let chunks: Chunks = counted(file[Symbol.asyncIterator]() as Chunks, hooks, meta);
   let taken: { head: Buffer; ended: boolean };
   try {
     taken = await takeHead(chunks, 4);
-    if (taken.head.length === 0) throw new CaptureError(name, 'empty file');
+    if (taken.head.length === 0) throw new CaptureError(name, meta.interrupted ? 'interrupted before anything was read' : 'empty file');
     if (taken.head.toString('hex', 0, 2) === GZIP_MAGIC) {
       meta.compressed = true;
       const gunzip = createGunzip();

@@ -5,7 +5,7 @@ import { omittedLine } from './capped.js';
 import type { CaptureInfo, Diagnostic, Severity, Summary } from '../model.js';
 import { plural } from '../analyze/annotate.js';
 import { sanitize } from '../util/text.js';
-import { websocketCounts, endpoint, diagnosticWhere } from './kind.js';
+import { websocketCounts, endpoint, diagnosticWhere, interruptedNote } from './kind.js';
 import type { CheckedCapture, CheckedConnection } from '../check/report.js';
 
 export { type FailOn, fails } from '../check/report.js';
@@ -42,6 +42,8 @@ export function renderCheckEnd(checked: CheckedCapture, capture: CaptureInfo, su
   if (checked.diagnostics.length > 0) out.push('  capture', ...grouped(checked.diagnostics, checked.omitted));
   const d = summary.diagnostics;
   out.push(`  ${plural(capture.packets, 'packet')}, ${plural(summary.connections, 'connection')} (${websocketCounts(summary)}): ${plural(d.error, 'error')}, ${plural(d.warning, 'warning')}, ${d.info} info`);
+  const interrupted = interruptedNote(capture);
+  if (interrupted !== null) out.push(`  ${interrupted}`);
   out.push(`  ${checked.verdict === 'pass' ? 'PASS' : `FAIL: ${checked.reasons.join('; ')}`}`);
   return out.join('\n') + '\n';
 }

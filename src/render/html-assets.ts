@@ -33,6 +33,7 @@ tr.sel, tr.sel:hover { background: var(--sel); }
 .badge.error { background: var(--err); } .badge.warning { background: var(--warn); } .badge.info { background: var(--info); }
 .from-client { color: var(--client); } .from-server { color: var(--server); }
 .muted { color: var(--muted); }
+.cut-short { border-left: 4px solid var(--warn); background: #fff6e0; padding: 6px 10px; font-weight: 600; }
 /* the details pane is docked at the bottom of the window, as Wireshark's is under its packet list: opening it leaves the views above as wide as they were */
 aside#detail { display: none; position: fixed; left: 0; right: 0; bottom: 0; z-index: 4; height: var(--detail-h, 45vh); overflow: auto; border-top: 1px solid #8c959f; box-shadow: 0 -2px 8px rgba(31, 35, 40, 0.12); padding: 0 16px 12px; background: #fcfcfd; }
 .layout.with-detail aside#detail { display: block; }
@@ -305,6 +306,8 @@ export const HTML_SCRIPT = String.raw`
     clear(overview);
     overview.appendChild(el('h2', null, 'Overview'));
     if (!end) { overview.appendChild(el('p', null, 'The report is incomplete: the analysis did not finish.')); return; }
+    // the reading was interrupted (Ctrl-C on a live capture): the report holds what was read until then
+    if (end.interruption) overview.appendChild(el('p', { class: 'cut-short', id: 'interrupted', role: 'note' }, end.interruption));
     var c = end.capture, s = end.summary;
     var first = c.firstTs, last = c.lastTs;
     overview.appendChild(el('dl', { class: 'kv', id: 'capture-facts' }, [
@@ -941,7 +944,7 @@ export const HTML_SCRIPT = String.raw`
     else if (ev.key === 'p' && state.conn > 0) selectConn(state.conn - 1);
   });
 
-  if (end) document.title = 'wsdissect — ' + shown(end.capture.file);
+  if (end) document.title = 'wsdissect — ' + shown(end.capture.file) + (end.interruption ? ' (interrupted)' : '');
   renderHeader();
   // the detail pane sticks below the header, whose height depends on how its controls wrap
   function headerHeight() { document.documentElement.style.setProperty('--header', top.offsetHeight + 'px'); }

@@ -7,7 +7,7 @@
 // views from those blocks when it opens, page by page. Nothing from the
 // capture is ever written as markup: the data blocks escape "<", and the
 // script puts text into the page as text only.
-import { protocolLabel, refusal } from './kind.js';
+import { interruptedNote, protocolLabel, refusal } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { frameJson, handshakeJson, messageJson, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
@@ -23,9 +23,10 @@ import { createHash } from 'node:crypto';
 
 /**
  * The page's script as written into the report: in the head, drawing the
- * views once the document is read (a report cut short, by an interrupted
- * analysis, still opens and says so), with the characters to escape shared
- * with the terminal's sanitize.
+ * views once the document is read (a report cut short, its process killed
+ * while writing it, still opens and says so; one of a capture whose reading
+ * was interrupted is whole, and says that), with the characters to escape
+ * shared with the terminal's sanitize.
  */
 const PAGE_SCRIPT = `\nvar HIDDEN = new RegExp(${JSON.stringify(HIDDEN_CHARS)}, 'gu');\ndocument.addEventListener('DOMContentLoaded', function () {\n${HTML_SCRIPT}\n});\n`;
 
@@ -159,7 +160,8 @@ export class HtmlSink implements AnalysisSink {
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
     this.start();
-    const end = { schemaVersion: SCHEMA_VERSION, tool: TOOL, capture, linkTypeNames: capture.linkTypes.map(linkTypeName), selection: this.selection, summary, diagnostics, maxPayload: Number.isFinite(this.opts.maxPayload) ? this.opts.maxPayload : null };
+    // interruption: the words of the terminal's note for capture.interrupted, shown at the top of the overview
+    const end = { schemaVersion: SCHEMA_VERSION, tool: TOOL, capture, linkTypeNames: capture.linkTypes.map(linkTypeName), interruption: interruptedNote(capture), selection: this.selection, summary, diagnostics, maxPayload: Number.isFinite(this.opts.maxPayload) ? this.opts.maxPayload : null };
     this.write(`<script type="application/json" class="wsd-data" data-kind="end">${scriptJson(end)}</script>\n</body>\n</html>\n`);
   }
 }

@@ -1,6 +1,6 @@
 // What a connection is, in the words every view uses: read from the
 // analysis (websocket, protocol, handshake), never decided again here.
-import type { Connection, Summary } from '../model.js';
+import type { CaptureInfo, Connection, Summary } from '../model.js';
 import { PROTOCOL_LABELS } from '../identify/identify.js';
 import { sanitize } from '../util/text.js';
 
@@ -43,4 +43,15 @@ export function endpoint(e: { ip: string; port: number }): string {
 /** Where a diagnostic happened, as every view says it: "packet 8, frame 0, client" (empty when nothing is known). */
 export function diagnosticWhere(d: { packet: number | null; frame: number | null; from: string | null }): string {
   return [d.packet !== null ? `packet ${d.packet}` : null, d.frame !== null ? `frame ${d.frame}` : null, d.from].filter((x) => x !== null).join(', ');
+}
+
+/**
+ * A capture whose reading was interrupted (Ctrl-C on a live capture), in
+ * words, else null: "Interrupted: the capture was read up to packet 25, no
+ * further; …".
+ */
+export function interruptedNote(c: CaptureInfo): string | null {
+  if (!c.interrupted) return null;
+  const where = c.packets === 0 ? 'before its first packet' : `up to packet ${c.packets}, no further`;
+  return `Interrupted: the capture was read ${where}; the connections still open then are reported as they stood, cut short.`;
 }

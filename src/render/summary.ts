@@ -1,7 +1,7 @@
 // --summary: per connection a verdict and its counts, with no per-frame
 // output, for the largest captures. Reads only what a streaming analysis
 // keeps of a connection (its counts), so memory stays flat.
-import { protocolLabel, refusal, tellsWebSocket, websocketCounts, endpoint } from './kind.js';
+import { protocolLabel, refusal, tellsWebSocket, websocketCounts, endpoint, interruptedNote } from './kind.js';
 import type { CaptureInfo, Connection, Diagnostic, SideCounts, Summary } from '../model.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
 import { linkTypeName } from '../link/link.js';
@@ -48,5 +48,7 @@ export function renderSummaryEnd(capture: CaptureInfo, summary: Summary, diagnos
   const lines = diagnostics.flatMap((d) => wrap(`capture: ${p.severity(d.severity, d.severity)} ${d.code}: ${sanitize(d.message)}`, opts.width, '', '  '));
   const s = summary.diagnostics;
   lines.push(...wrap(`${capture.format}, ${capture.linkTypes.map(linkTypeName).join(', ')}, ${plural(capture.packets, 'packet')}, ${plural(capture.bytes, 'byte')}: ${plural(summary.connections, 'connection')} (${websocketCounts(summary)}), ${plural(summary.frames, 'frame')}, ${plural(summary.messages, 'message')}; ${plural(s.error, 'error')}, ${plural(s.warning, 'warning')}, ${s.info} info`, opts.width, '', '  '));
+  const interrupted = interruptedNote(capture);
+  if (interrupted !== null) lines.push(...wrap(interrupted, opts.width, '', '  '));
   return `${lines.join('\n')}\n`;
 }

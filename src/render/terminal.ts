@@ -2,7 +2,7 @@
 // walkthrough, the handshake with its Accept check, the frame table and how
 // the connection closed. Reads the analysis result only; every string that
 // came from the capture is sanitized before it is printed.
-import { encryptedNote, protocolLabel, tellsWebSocket, websocketCounts, endpoint, diagnosticWhere } from './kind.js';
+import { encryptedNote, protocolLabel, tellsWebSocket, websocketCounts, endpoint, diagnosticWhere, interruptedNote } from './kind.js';
 import { isUtf8 } from 'node:buffer';
 import type { CaptureInfo, Connection, Diagnostic, Frame, Summary } from '../model.js';
 import { WEBSOCKET_GUID } from '../http/handshake.js';
@@ -405,6 +405,8 @@ export function renderEnd(capture: CaptureInfo, summary: Summary, diagnostics: D
       '         ',
     ),
   );
+  const interrupted = interruptedNote(capture);
+  if (interrupted !== null) lines.push(...wrap(interrupted, width, '', ' '.repeat('Interrupted: '.length)).map((l) => p.bold(l)));
   const counts = `Summary: ${plural(summary.connections, 'TCP connection')} (${websocketCounts(summary)}), ${plural(summary.frames, 'frame')}, ${plural(summary.messages, 'message')};`;
   const verdicts = `${plural(d.error, 'error')}, ${plural(d.warning, 'warning')}, ${d.info} info`;
   lines.push(...(counts.length + 1 + verdicts.length <= width ? [`${counts} ${verdicts}`] : [...wrap(counts, width, '', '         '), `         ${verdicts}`]));
