@@ -90,17 +90,26 @@ function counted(it: Chunks, hooks: ReadHooks, meta: CaptureMeta): Chunks {
   let stopped = false;
   let ended = false;
   const end: IteratorResult<Buffer> = { done: true, value: undefined };
+  // the read under way, if any: the interruption settles it. (Not Promise.race with the interruption:
+  // each race would leave a reaction on it, holding its chunk, until the end of the capture.)
+  let waiting: ((r: IteratorResult<Buffer>) => void) | null = null;
   const stop = interrupted?.then(() => {
     stopped = true;
     if (!ended) meta.interrupted = true;
-    return end;
+    waiting?.(end);
   });
   return {
     next: async () => {
       if (stopped || ended) return end;
       await beforeChunk?.();
       // a read that waits for more input (a live pipe) gives way to the interruption
-      const r = stop ? await Promise.race([it.next(), stop]) : await it.next();
+      const r = stop
+        ? await new Promise<IteratorResult<Buffer>>((resolve, reject) => {
+            waiting = resolve;
+            it.next().then(resolve, reject);
+          })
+        : await it.next();
+      waiting = null;
       if (stopped) return end;
       if (r.done && stop) {
         // Ctrl-C in a terminal reaches both ends of `tcpdump | wsdissect -`: the end of the pipe and the
