@@ -243,7 +243,7 @@ async function run(file: string, sink: AnalysisSink, options: AnalyzerOptions, i
   const progress = file !== '-' && Progress.wanted(process.stderr) ? new Progress(process.stderr, file, await sizeOf(file)) : null;
   // a view that shows a whole connection keeps its frames, messages and timeline until it is over: past their newest items they
   // go to a temporary file (TMPDIR), so that memory stays flat however long the connection (util/list.ts)
-  const spill = sink.streaming ? null : new SpillFile();
+  const spill = sink.streaming ? null : new SpillFile(undefined, undefined, (reason) => process.stderr.write(`wsdissect: no temporary file (${reason}): long connections are kept in memory\n`));
   try {
     await analyzeCapture(file, new SelectSink(policy, selection), { analyzer: { ...options, spill }, beforeChunk, interrupted, ...(progress ? { onBytes: (n: number) => progress.update(n) } : {}) });
   } catch (err) {

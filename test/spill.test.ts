@@ -3,6 +3,7 @@
 // messages and timeline were kept in memory or mostly written out. The tests
 // make the chunks tiny (two items), so that every capture spills and every
 // item is read back from the file.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +88,18 @@ describe('SpillList', () => {
     file.close();
   });
 
+  it('keeps everything in memory when its file cannot be made, and says so once', () => {
+    const told: string[] = [];
+    const file = new SpillFile(join(ROOT, 'missing', 'folder'), 2, (reason) => told.push(reason));
+    const list = new SpillList<number>(file);
+    for (let n = 0; n < 100; n++) list.push(n);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(/ENOENT/);
+    expect(list.spilled).toBe(false);
+    expect([...list]).toEqual(Array.from({ length: 100 }, (_, n) => n));
+    expect(list.at(3)).toBe(3);
+  });
+
   it('keeps everything in memory without a file', () => {
     const list = new SpillList<number>(null);
     for (let n = 0; n < 3000; n++) list.push(n);
@@ -159,6 +172,18 @@ async function render(file: string, make: (write: (t: string) => void) => Analys
 
 
 describe('every view reads a spilled connection as it reads one in memory', () => {
+  it('on the command line, and without a temporary folder too (one line on stderr, the same output)', () => {
+    const run = (env: Record<string, string>) => spawnSync(process.execPath, ['dist/cli.js', 'captures/hostile/out_of_order.pcap.gz', '--ladder'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } });
+    const normal = run({});
+    const missing = run({ TMPDIR: join(ROOT, 'no-such-folder') });
+    expect(normal.status).toBe(0);
+    expect(missing.status).toBe(0);
+    expect(missing.stdout).toBe(normal.stdout);
+    expect(normal.stderr).toBe('');
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toMatch(/^wsdissect: no temporary file \(ENOENT.*\): long connections are kept in memory\n$/);
+  });
+
   for (const file of CAPTURES) {
     it(file, async () => {
       const opts = { ...PLAIN, width: 120, previewWidth: 40 };

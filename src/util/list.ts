@@ -39,11 +39,15 @@ export class SpillFile {
   private live = 0;
   /** bytes written in all, for the benchmark */
   written = 0;
+  /** why the file could not be made or written, once it could not: the lists then keep everything in memory */
+  failed: string | null = null;
 
   /** where the file goes; items per chunk of the lists that spill to it (tests make them tiny, to spill every capture) */
   constructor(
     private readonly dir: string = tmpdir(),
     readonly chunkItems: number = CHUNK_ITEMS,
+    /** told once, when the file cannot be made or written (a missing TMPDIR, a full disk) */
+    private readonly onFail: (reason: string) => void = () => {},
   ) {}
 
   private open(): number {
@@ -70,11 +74,19 @@ export class SpillFile {
     return this.end;
   }
 
-  write(data: Uint8Array): number {
-    const fd = this.open();
+  /** Where `data` was written, or null when it could not be (the caller keeps it in memory). */
+  write(data: Uint8Array): number | null {
+    if (this.failed !== null) return null;
     const at = this.end;
-    let done = 0;
-    while (done < data.length) done += writeSync(fd, data, done, data.length - done, at + done);
+    try {
+      const fd = this.open();
+      let done = 0;
+      while (done < data.length) done += writeSync(fd, data, done, data.length - done, at + done);
+    } catch (err) {
+      this.failed = err instanceof Error ? err.message : String(err);
+      this.onFail(this.failed);
+      return null;
+    }
     this.end += data.length;
     this.live += data.length;
     this.written += data.length;
@@ -173,9 +185,12 @@ export class SpillList<T> implements List<T> {
   private evict(c: Chunk<T>): void {
     if (c.items === null) return;
     if (c.dirty) {
-      if (c.size > 0) this.file!.free(c.size);
       const data = this.codec.encode(c.items);
-      c.at = this.file!.write(data);
+      const at = this.file!.write(data);
+      // the file cannot be written: the chunk stays in memory
+      if (at === null) return;
+      if (c.size > 0) this.file!.free(c.size);
+      c.at = at;
       c.size = data.length;
       c.dirty = false;
     }
