@@ -9,7 +9,8 @@
 //   node test/bench/bench.mjs [--size MB] [--reps N] [--no-large] [--large-size MB]
 //   node test/bench/bench.mjs --hostile   (time and memory of each capture in captures/hostile/)
 //   node test/bench/bench.mjs --long [--long-size MB]   (every view on one long connection:
-//       generate.mjs --long, permessage-deflate, 40 MB ≈ 200 000 frames by default; terminal
+//       generate.mjs --long, permessage-deflate, 40 MB ≈ 200 000 frames by default; --views report,json
+//       runs only those (and --summary); terminal
 //       views write their whole output to a pipe, as the goal of "every view in bounded memory" says)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
@@ -36,16 +37,26 @@ function generate(mb, kind = '') {
   return file;
 }
 
-/** Runs a command with its output thrown away; resolves with the wall time and the peak RSS (VmHWM) in MB. */
+/**
+ * Runs a command with its output thrown away; resolves with the wall time,
+ * the CPU time (user + system, read from /proc as it runs: a machine busy
+ * with other work stretches the wall time, much less the CPU time) and the
+ * peak RSS (VmHWM) in MB.
+ */
 function measure(command, argv) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(command, argv, { stdio: ['ignore', 'ignore', 'ignore'] });
     let peak = 0;
+    let cpu = 0;
     const poll = setInterval(() => {
       try {
         const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+        // utime and stime, the 14th and 15th fields, in ticks of 1/100 s (after the command name, which may hold spaces)
+        const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        cpu = Math.max(cpu, (Number(f[11]) + Number(f[12])) / 100);
       } catch {
         /* gone */
       }
@@ -55,7 +66,7 @@ function measure(command, argv) {
       clearInterval(poll);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (code !== 0) reject(new Error(`${command} ${argv.join(' ')} exited ${code}`));
-      else resolve({ seconds, peak });
+      else resolve({ seconds, peak, cpu });
     });
   });
 }
@@ -122,16 +133,20 @@ if (args.includes('--hostile')) {
 if (args.includes('--long')) {
   // every view on one long connection: time and peak memory, each against --summary
   const file = generate(opt('--long-size', 40), 'long');
-  const views = [['--summary'], ['--ndjson', '--max-payload', '0'], [], ['--explain'], ['--ladder'], ['--messages'], ['--hex'], ['--stats'], ['--json'], ['--html', '-']];
+  const all = [['--summary'], ['--ndjson', '--max-payload', '0'], [], ['--explain'], ['--ladder'], ['--messages'], ['--hex'], ['--stats'], ['--json'], ['--html', '-']];
+  // --views report,json,…: some of them (--summary always, first: the others are measured against it)
+  const chosen = args.includes('--views') ? String(args[args.indexOf('--views') + 1]).split(',') : null;
+  const name = (v) => (v.length === 0 ? 'report' : v[0].replace(/^--/, ''));
+  const views = chosen ? all.filter((v, i) => i === 0 || chosen.includes(name(v))) : all;
   const rows = [];
   for (const v of views) {
     const r = await measure(process.execPath, [cli, file, ...v]).catch((e) => ({ failed: String(e.message) }));
     rows.push({ label: `wsdissect ${v.join(' ') || '(the report)'}`, ...r });
-    process.stderr.write(`${rows[rows.length - 1].label}: ${r.failed ?? `${r.seconds.toFixed(1)} s, ${r.peak.toFixed(0)} MB`}\n`);
+    process.stderr.write(`${rows[rows.length - 1].label}: ${r.failed ?? `${r.seconds.toFixed(1)} s (CPU ${r.cpu.toFixed(1)} s), ${r.peak.toFixed(0)} MB`}\n`);
   }
-  const base = rows[0].seconds;
+  const base = rows[0].cpu;
   const mb = statSync(file).size / 1048576;
-  console.log([`${file}: ${mb.toFixed(1)} MB, one connection`, '', '| view | time | × --summary | peak RSS |', '| --- | ---: | ---: | ---: |', ...rows.map((r) => (r.failed ? `| ${r.label} | failed: ${r.failed} | — | — |` : `| ${r.label} | ${r.seconds.toFixed(2)} s | ${(r.seconds / base).toFixed(1)} | ${r.peak.toFixed(0)} MB |`))].join('\n'));
+  console.log([`${file}: ${mb.toFixed(1)} MB, one connection`, '', '| view | wall time | CPU time | CPU × --summary | peak RSS |', '| --- | ---: | ---: | ---: | ---: |', ...rows.map((r) => (r.failed ? `| ${r.label} | failed: ${r.failed} | — | — | — |` : `| ${r.label} | ${r.seconds.toFixed(2)} s | ${r.cpu.toFixed(2)} s | ${(r.cpu / base).toFixed(1)} | ${r.peak.toFixed(0)} MB |`))].join('\n'));
   process.exit(0);
 }
 const small = generate(size);
