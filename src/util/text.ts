@@ -94,6 +94,9 @@ export function charWidth(ch: string): number {
   return isWide(cp) ? 2 : 1;
 }
 
+/** The width of each character of the Basic Multilingual Plane once it was asked for (-1: not yet). */
+const BMP_WIDTH = new Int8Array(0x10000).fill(-1);
+
 /** Columns a string (without escape sequences) takes in a terminal. */
 export function displayWidth(text: string): number {
   if (!NOT_PLAIN.test(text)) return text.length;
@@ -101,7 +104,12 @@ export function displayWidth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 0x20 && c < 0x7f) n++;
-    else {
+    else if (c < 0xd800 || (c >= 0xe000 && c <= 0xffff)) {
+      // a character of the Basic Multilingual Plane: its width is worked out once and remembered
+      let w = BMP_WIDTH[c]!;
+      if (w < 0) w = BMP_WIDTH[c] = charWidth(String.fromCharCode(c));
+      n += w;
+    } else {
       const cp = text.codePointAt(i)!;
       if (cp > 0xffff) i++;
       n += charWidth(String.fromCodePoint(cp));
