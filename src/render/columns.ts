@@ -143,9 +143,11 @@ export function rowLines(grid: Grid, row: readonly GridCell[], style: RowStyle =
   return [line];
 }
 
-/** A text of `w` columns in a room of `width`: aligned, or cut when it is wider. */
+/** A text of `w` columns in a room of `width`: aligned, or cut when it is wider (the ellipsis left unpainted). */
 function place(text: string, w: number, width: number, how: Align, paint: (s: string) => string): string {
-  return w > width ? align(cutWidth(text, width), width, how, paint) : align(text, width, how, paint, w);
+  if (w <= width) return align(text, width, how, paint, w);
+  const cut = cutWidth(text, width);
+  return align(cut, width, how, (s) => (s.endsWith('…') ? `${paint(s.slice(0, -1))}…` : paint(s)));
 }
 
 /** A row of which some text takes more than one line: each cell's text wrapped in its room. */
@@ -179,11 +181,4 @@ function tallRow(grid: Grid, row: readonly GridCell[], widths: readonly number[]
 /** Columns a line of the grid takes: every line rowLines and ruleLine draw takes that many. */
 export function gridWidth(grid: Grid): number {
   return room(grid, 0, grid.widths.length) + 2 * grid.pad + 2;
-}
-
-/** The widest of the texts in terminal columns, at least `least` (a loop: a spread of a million cells would overflow the stack). */
-export function widest(texts: Iterable<string>, least = 0): number {
-  let w = least;
-  for (const t of texts) w = Math.max(w, displayWidth(t));
-  return w;
 }
