@@ -144,11 +144,13 @@ function emptyDirection(): DirectionStats {
 }
 
 export function connectionStats(conn: Connection): ConnectionStats {
+  // the time of the few packets the round trips are measured between (the first entry of each), not of every packet
+  const timed = [conn.tcp.handshake.syn, conn.tcp.handshake.synAck, conn.handshake?.request.packet, conn.handshake?.response?.packet].filter((p) => p !== null && p !== undefined);
   const tsOf = new Map<number, number>();
   let first: number | null = null;
   let last: number | null = null;
   for (const e of conn.timeline) {
-    if (!tsOf.has(e.packet)) tsOf.set(e.packet, e.ts);
+    if (timed.includes(e.packet) && !tsOf.has(e.packet)) tsOf.set(e.packet, e.ts);
     if (first === null || e.ts < first) first = e.ts;
     if (last === null || e.ts > last) last = e.ts;
   }
