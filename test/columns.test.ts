@@ -183,3 +183,19 @@ describe('long tables are drawn a row at a time', () => {
     for (const cell of row) expect(typeof cell).toBe('string');
   });
 });
+
+describe('a connection longer than a spread of its rows allows', () => {
+  it('is reported whole: the frame table and the walkthrough measure their columns in loops', async () => {
+    const conn = only(await analyze('captures/ws_echo.pcap'));
+    // 150 000 frames and packets, more than a function's arguments may be (Math.max(...cells) overflowed the stack)
+    const n = 150_000;
+    const frame = [...conn.frames].find((f) => f.opcode === 1)!;
+    const entry = conn.timeline.at(conn.timeline.length - 1)!;
+    const long = { ...conn, frames: new Array(n).fill(frame), timeline: new Array(n).fill(entry) };
+    const text = renderConnection(long, { ...PLAIN, width: 70, previewWidth: 40, collapse: false });
+    const lines = text.split('\n');
+    // the walkthrough: a line a packet; the frame table: a line a frame
+    expect(lines.filter((l) => l.includes(entry.phase)).length).toBeGreaterThanOrEqual(n);
+    expect(lines.filter((l) => l.startsWith('  │') && l.includes(`"${frame.payload.toString()}"`)).length).toBe(n);
+  }, 60_000);
+});
