@@ -1,10 +1,10 @@
 // Statistics of a connection, and of a whole capture: numbers a person reads
 // at a glance (how long, how fast, how much each side sent, of what kind),
 // computed by a pure function so that the JSON export can carry them later,
-// and drawn as cli-table3 tables that never exceed the width they are given.
+// and drawn as tables (columns.ts) that never exceed the width they are given.
 import { protocolLabel, tellsWebSocket, endpoint } from './kind.js';
 import { APP_LABELS, CHOSEN_BY } from '../app/labels.js';
-import Table from 'cli-table3';
+import { type Align, bottomLine, type Grid, type GridCell, gridWidth, ruleLine, rowLines, topLine } from './columns.js';
 import type { Connection, Severity, Side } from '../model.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
 import { cutWidth, sanitize, wrap } from '../util/text.js';
@@ -118,7 +118,16 @@ export function meanRtt(sum: number, count: number): number {
 }
 
 function emptyDirection(): DirectionStats {
-  const opcodes = Object.fromEntries(STAT_OPCODES.map((o) => [o, { frames: 0, bytes: 0 }])) as Record<OpcodeClass, FrameTally>;
+  // written out rather than built from STAT_OPCODES: made twice per connection, a hundred thousand times in a large capture
+  const opcodes: Record<OpcodeClass, FrameTally> = {
+    text: { frames: 0, bytes: 0 },
+    binary: { frames: 0, bytes: 0 },
+    continuation: { frames: 0, bytes: 0 },
+    close: { frames: 0, bytes: 0 },
+    ping: { frames: 0, bytes: 0 },
+    pong: { frames: 0, bytes: 0 },
+    reserved: { frames: 0, bytes: 0 },
+  };
   return {
     opcodes,
     frames: { frames: 0, bytes: 0 },
@@ -135,13 +144,13 @@ function emptyDirection(): DirectionStats {
 }
 
 export function connectionStats(conn: Connection): ConnectionStats {
-  // the times of the packets the round trips are measured between (not of every packet: a long connection has millions)
-  const wanted = new Set([conn.tcp.handshake.syn, conn.tcp.handshake.synAck, conn.handshake?.request.packet, conn.handshake?.response?.packet].filter((p) => p !== null && p !== undefined));
+  // the time of the few packets the round trips are measured between (the first entry of each), not of every packet
+  const timed = [conn.tcp.handshake.syn, conn.tcp.handshake.synAck, conn.handshake?.request.packet, conn.handshake?.response?.packet].filter((p) => p !== null && p !== undefined);
   const tsOf = new Map<number, number>();
   let first: number | null = null;
   let last: number | null = null;
   for (const e of conn.timeline) {
-    if (wanted.has(e.packet) && !tsOf.has(e.packet)) tsOf.set(e.packet, e.ts);
+    if (timed.includes(e.packet) && !tsOf.has(e.packet)) tsOf.set(e.packet, e.ts);
     if (first === null || e.ts < first) first = e.ts;
     if (last === null || e.ts > last) last = e.ts;
   }
@@ -216,13 +225,9 @@ export function connectionStats(conn: Connection): ConnectionStats {
 // ---------------------------------------------------------------------------
 // Drawing
 
-const TABLE_STYLE = { head: [], border: [] };
-// no rule between rows: one line per row
-const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 const INDENT = '  ';
 const DASH = '—';
 
-type Align = 'left' | 'right' | 'center';
 type Cell = string | { content: string; colSpan: number; hAlign?: Align };
 
 /**
@@ -308,7 +313,8 @@ function fitWidths(spec: TableSpec, layout: Layout, budget: number, squeeze: boo
     for (const c of row) {
       if (spanOf(c) === 1) {
         widths[col] = Math.max(widths[col]!, visibleLength(content(c)) + pad);
-        texts[col]!.push(content(c));
+        // only the columns that wrap between words look at their words
+        if (spec.columns[col]!.give === 'words') texts[col]!.push(content(c));
       }
       col += spanOf(c);
     }
@@ -345,17 +351,14 @@ function fitWidths(spec: TableSpec, layout: Layout, budget: number, squeeze: boo
   return { widths, fits: total() <= budget };
 }
 
-const RULE = { mid: '─', 'left-mid': '├', 'mid-mid': '┼', 'right-mid': '┤' };
-
 /**
  * Draws the table in the first layout that fits the width: the full header
  * with a space either side of each cell, then the short header, then the
  * short header without the spaces; when none fits, the columns are squeezed
- * (and a width too small for any table cuts the lines).
+ * (and a width too small for any table cuts the lines). A row at a time, in
+ * time and memory proportional to the cells (columns.ts): the table of all
+ * connections may have hundreds of thousands of rows.
  */
-/** Rows laid out by cli-table3 at once. */
-const TABLE_CHUNK = 50;
-
 function drawTable(spec: TableSpec, opts: RenderOptions): string[] {
   const p = paint(opts.color);
   const budget = Math.max(0, opts.width - INDENT.length);
@@ -377,47 +380,34 @@ function drawTable(spec: TableSpec, opts: RenderOptions): string[] {
   }
   colWidths ??= fitWidths(spec, layout, budget, true).widths;
   const pad = 2 * layout.padding;
-  const widths = colWidths;
-  const newTable = (): InstanceType<typeof Table> =>
-    new Table({
-      style: { ...TABLE_STYLE, 'padding-left': layout.padding, 'padding-right': layout.padding },
-      chars: COMPACT,
-      colAligns: spec.columns.map((c) => c.align),
-      colWidths: widths,
-      wordWrap: true,
-    });
-  const rules = new Set(spec.rules ?? []);
-  const draw = (row: Cell[], painted: boolean, afterSpan: boolean, rule: boolean): Table.Cell[] => {
+  const grid: Grid = { widths: colWidths.map((w) => w - pad), aligns: spec.columns.map((c) => c.align), pad: layout.padding };
+  const cells = (row: Cell[], painted: boolean): GridCell[] => {
     let col = 0;
     return row.map((c) => {
       const at = col;
       col += spanOf(c);
       let text = content(c);
-      const room = colWidths[at]! - pad;
+      const room = grid.widths[at]!;
       if (!painted && spanOf(c) === 1 && spec.columns[at]!.give === 'address' && visibleLength(text) > room) text = breakAddress(text, Math.max(1, room));
-      if (painted) text = p.bold(text);
-      // no junction drawn under a spanning cell, a rule where asked
-      const chars = { ...(afterSpan ? { 'top-mid': '' } : {}), ...(rule ? RULE : {}) };
-      return { ...(typeof c === 'string' ? {} : c), content: text, chars };
+      return typeof c === 'string' ? { text } : { text, span: c.colSpan, ...(c.hAlign ? { align: c.hAlign } : {}) };
     });
   };
-  const spans = (row: Cell[] | undefined): boolean => row !== undefined && row.some((c) => spanOf(c) > 1);
-  // cli-table3's layout costs the square of its rows: a long table (a capture
-  // of thousands of connections) is laid out in chunks with the same column
-  // widths, joined into one
+  const rules = new Set(spec.rules ?? []);
   const lines: string[] = [];
-  for (let at = 0; at === 0 || at < spec.rows.length; at += TABLE_CHUNK) {
-    const table = newTable();
-    if (at === 0) layout.head.forEach((row, i) => table.push(draw(row, true, spans(layout.head[i - 1]), false)));
-    for (let i = at; i < Math.min(spec.rows.length, at + TABLE_CHUNK); i++) table.push(draw(spec.rows[i]!, false, spans(i === 0 ? layout.head[layout.head.length - 1] : spec.rows[i - 1]), rules.has(i)));
-    const part = table.toString().split('\n');
-    const last = at + TABLE_CHUNK >= spec.rows.length;
-    // a later chunk's top border, and an earlier one's bottom border, go
-    lines.push(...part.slice(at === 0 ? 0 : 1, last ? part.length : part.length - 1));
-  }
-  return lines
-    .map((l) => (visibleLength(l) > budget ? cutWidth(l, budget) : l))
-    .map((l) => `${INDENT}${l}`.trimEnd());
+  // every line is as wide as the grid (colour codes aside): cut only when the grid is wider than the budget
+  const cutting = gridWidth(grid) > budget;
+  const fit = (l: string): void => void lines.push(`${INDENT}${cutting && visibleLength(l) > budget ? cutWidth(l, budget) : l}`.trimEnd());
+  let above: GridCell[] | undefined;
+  const add = (row: GridCell[], painted: boolean, rule: boolean): void => {
+    if (above === undefined) fit(topLine(grid, row));
+    else if (rule) fit(ruleLine(grid, above, row, 'mid'));
+    for (const l of rowLines(grid, row, { wrap: true, ...(painted ? { paint: p.bold } : {}) })) fit(l);
+    above = row;
+  };
+  for (const row of layout.head) add(cells(row, true), true, false);
+  spec.rows.forEach((row, i) => add(cells(row, false), false, rules.has(i)));
+  if (above !== undefined) fit(bottomLine(grid, above));
+  return lines;
 }
 
 function seconds(s: number | null): string {

@@ -17,6 +17,7 @@ import { clip, paint, type Paint, visibleLength } from './paint.js';
 import { messageOf } from './lookup.js';
 import { capByCode, omittedLine } from './capped.js';
 import { noMatchLine, shownOf } from './select.js';
+import { type Align, bottomLine, type Grid, rowLines, topLine } from './columns.js';
 
 export interface TerminalOptions extends RenderOptions {
   /** characters of payload preview in the frame table */
@@ -149,8 +150,6 @@ function sameFrame(a: Frame, b: Frame): boolean {
 /** Runs of at least this many alike frames are collapsed. */
 const COLLAPSE_RUN = 4;
 
-type Align = 'left' | 'right' | 'center';
-
 interface Column {
   head: string;
   /** the header when columns are squeezed */
@@ -177,13 +176,6 @@ const PAYLOAD = { head: 'Payload', short: 'Payload', align: 'left' as Align };
 const MIN_PAYLOAD = 8;
 const MIN_KEY = 4;
 
-function align(text: string, width: number, how: Align): string {
-  const gap = Math.max(0, width - displayWidth(text));
-  if (how === 'right') return `${' '.repeat(gap)}${text}`;
-  if (how === 'center') return `${' '.repeat(gap - Math.ceil(gap / 2))}${text}${' '.repeat(Math.ceil(gap / 2))}`;
-  return `${text}${' '.repeat(gap)}`;
-}
-
 type Row = { frame: Frame } | { note: string };
 
 /**
@@ -192,10 +184,10 @@ type Row = { frame: Frame } | { note: string };
  * preview narrows (down to MIN_PAYLOAD columns), the headers shorten and the
  * masking key is cut, the opcode and length lose their words, and the cells
  * lose their padding. Widths are terminal columns (displayWidth): a payload
- * of wide characters lines up like any other. Drawn here rather than by
- * cli-table3, whose string-width disagrees with displayWidth on some
- * characters (combining marks beyond U+036F, emoji of narrow width), and
- * whose layout costs the square of the rows.
+ * of wide characters lines up like any other. Drawn by the column formatter
+ * (columns.ts) rather than by cli-table3, whose string-width disagrees with
+ * displayWidth on some characters (combining marks beyond U+036F, emoji of
+ * narrow width), and whose layout costs the square of the rows.
  */
 function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: string): Generator<string> {
   const none = noMatchLine(conn, ['frames']);
@@ -259,26 +251,15 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: s
   const fits = (q: Plan): boolean => q.widths.reduce((a, b) => a + b, 0) + q.payload + 2 * q.pad * n <= room;
   let chosen = plan(0);
   for (let level = 1; level <= 3 && !fits(chosen); level++) chosen = plan(level);
-  const { heads, widths, pad, compact } = chosen;
-  const all = [...widths, chosen.payload];
-  const aligns = [...FRAME_COLUMNS.map((c) => c.align), PAYLOAD.align];
-  const sp = ' '.repeat(pad);
-  const rule = (l: string, m: string, r: string): string => `${l}${all.map((w) => '─'.repeat(w + 2 * pad)).join(m)}${r}`;
-  const line = (cells: string[], style: (s: string) => string = (s) => s): string => `│${cells.map((c, i) => `${sp}${style(align(cutWidth(c, all[i]!), all[i]!, aligns[i]!))}${sp}`).join('│')}│`;
-  const inner = all.reduce((a, b) => a + b, 0) + 2 * pad * n + (n - 1);
+  const grid: Grid = { widths: [...chosen.widths, chosen.payload], aligns: [...FRAME_COLUMNS.map((c) => c.align), PAYLOAD.align], pad: chosen.pad };
   const out = (l: string): string => clip(`  ${l}`, opts.width);
+  const line = (f: Frame): string => rowLines(grid, [...FRAME_COLUMNS.map((c) => ({ text: c.cell(f, chosen.compact) })), { text: preview(f, chosen.payload) }])[0]!;
   yield p.bold(title);
-  yield out(rule('┌', '┬', '┐'));
-  yield out(line(heads, p.bold));
-  for (const r of rows()) {
-    if ('note' in r) {
-      const text = cutWidth(r.note, inner - 2 * pad);
-      yield out(`│${sp}${p.dim(text)}${' '.repeat(inner - 2 * pad - displayWidth(text))}${sp}│`);
-      continue;
-    }
-    yield out(line([...FRAME_COLUMNS.map((c) => c.cell(r.frame, compact)), preview(r.frame, chosen.payload)]));
-  }
-  yield out(rule('└', '┴', '┘'));
+  // the borders have a junction at every column, under a note across the table as well
+  yield out(topLine(grid));
+  yield out(rowLines(grid, chosen.heads.map((text) => ({ text })), { paint: p.bold })[0]!);
+  for (const r of rows()) yield out('note' in r ? rowLines(grid, [{ text: r.note, span: n, align: 'left' }], { paint: p.dim })[0]! : line(r.frame));
+  yield out(bottomLine(grid));
 }
 
 function closeSection(conn: Connection, width: number, p: Paint): string[] {
