@@ -9,7 +9,7 @@ import { renderExplain, renderFrame } from './explain.js';
 import { ladderChunks, renderLadder } from './ladder.js';
 import { renderTranscript, transcriptChunks } from './transcript.js';
 import { hexChunks, renderHex } from './hex.js';
-import { connectionRow, type ConnectionRow, renderConnectionsTable, renderStats } from './stats.js';
+import { connectionRow, type ConnectionRow, connectionsTableLines, renderStats } from './stats.js';
 import { paint } from './paint.js';
 import { wrap } from '../util/text.js';
 import { SubList } from '../util/list.js';
@@ -91,7 +91,10 @@ export class TerminalSink implements AnalysisSink {
   }
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
-    if (this.rows.length > 1) this.write(`${renderConnectionsTable(this.rows, this.opts)}\n`);
+    if (this.rows.length > 1) {
+      for (const line of connectionsTableLines(this.rows, this.opts)) this.write(`${line}\n`);
+      this.write('\n');
+    }
     this.write(renderEnd(capture, summary, diagnostics, this.opts.color, this.opts.width));
   }
 }

@@ -360,6 +360,11 @@ function fitWidths(spec: TableSpec, layout: Layout, budget: number, squeeze: boo
  * connections may have hundreds of thousands of rows.
  */
 function drawTable(spec: TableSpec, opts: RenderOptions): string[] {
+  return [...tableLines(spec, opts)];
+}
+
+/** The table's lines, one at a time (a table of 100 000 connections is never one string). */
+function* tableLines(spec: TableSpec, opts: RenderOptions): Generator<string> {
   const p = paint(opts.color);
   const budget = Math.max(0, opts.width - INDENT.length);
   const short = spec.shortHead ?? spec.head;
@@ -393,21 +398,19 @@ function drawTable(spec: TableSpec, opts: RenderOptions): string[] {
     });
   };
   const rules = new Set(spec.rules ?? []);
-  const lines: string[] = [];
   // every line is as wide as the grid (colour codes aside): cut only when the grid is wider than the budget
   const cutting = gridWidth(grid) > budget;
-  const fit = (l: string): void => void lines.push(`${INDENT}${cutting && visibleLength(l) > budget ? cutWidth(l, budget) : l}`.trimEnd());
+  const fit = (l: string): string => `${INDENT}${cutting && visibleLength(l) > budget ? cutWidth(l, budget) : l}`.trimEnd();
   let above: GridCell[] | undefined;
-  const add = (row: GridCell[], painted: boolean, rule: boolean): void => {
-    if (above === undefined) fit(topLine(grid, row));
-    else if (rule) fit(ruleLine(grid, above, row, 'mid'));
-    for (const l of rowLines(grid, row, { wrap: true, ...(painted ? { paint: p.bold } : {}) })) fit(l);
+  function* add(row: GridCell[], painted: boolean, rule: boolean): Generator<string> {
+    if (above === undefined) yield fit(topLine(grid, row));
+    else if (rule) yield fit(ruleLine(grid, above, row, 'mid'));
+    for (const l of rowLines(grid, row, { wrap: true, ...(painted ? { paint: p.bold } : {}) })) yield fit(l);
     above = row;
-  };
-  for (const row of layout.head) add(cells(row, true), true, false);
-  spec.rows.forEach((row, i) => add(cells(row, false), false, rules.has(i)));
-  if (above !== undefined) fit(bottomLine(grid, above));
-  return lines;
+  }
+  for (const row of layout.head) yield* add(cells(row, true), true, false);
+  for (let i = 0; i < spec.rows.length; i++) yield* add(cells(spec.rows[i]!, false), false, rules.has(i));
+  if (above !== undefined) yield fit(bottomLine(grid, above));
 }
 
 function seconds(s: number | null): string {
@@ -564,6 +567,13 @@ export function connectionRow(conn: Connection): ConnectionRow {
 
 /** The table of all connections, from the connections or from their rows (connectionRow). */
 export function renderConnectionsTable(conns: readonly (Connection | ConnectionRow)[], opts: RenderOptions): string {
+  let out = '';
+  for (const line of connectionsTableLines(conns, opts)) out += `${line}\n`;
+  return out;
+}
+
+/** The connections table a line at a time. */
+export function* connectionsTableLines(conns: readonly (Connection | ConnectionRow)[], opts: RenderOptions): Generator<string> {
   const rows: Cell[][] = conns.map((c) => (Array.isArray(c) ? c : connectionRow(c)));
   const spec: TableSpec = {
     head: [['#', 'Client', 'Server', 'WebSocket', 'Packets', 'Frames', 'Messages', 'Duration', 'E/W/I', 'Verdict']],
@@ -584,5 +594,7 @@ export function renderConnectionsTable(conns: readonly (Connection | ConnectionR
   };
   const fit = (line: string): string => cutWidth(line, Math.max(1, opts.width));
   const legend = `${INDENT}E/W/I: diagnostics (errors/warnings/info); duration: first to last packet`;
-  return `${[fit(`Connections (${conns.length})`), ...drawTable(spec, opts), fit(legend)].join('\n')}\n`;
+  yield fit(`Connections (${conns.length})`);
+  yield* tableLines(spec, opts);
+  yield fit(legend);
 }
