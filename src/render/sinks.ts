@@ -4,11 +4,11 @@ import { endpoint } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, List, Message, Summary } from '../model.js';
 import { connectionHeadJson, frameJson, frameLine, messageJson, messageLine, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { renderSummaryConnection, renderSummaryEnd } from './summary.js';
-import { connectionChunks, renderConnection, renderEnd, type TerminalOptions } from './terminal.js';
+import { connectionChunks, renderEnd, type TerminalOptions } from './terminal.js';
 import { renderExplain, renderFrame } from './explain.js';
-import { ladderChunks, renderLadder } from './ladder.js';
-import { renderTranscript, transcriptChunks } from './transcript.js';
-import { hexChunks, renderHex } from './hex.js';
+import { ladderChunks } from './ladder.js';
+import { transcriptChunks } from './transcript.js';
+import { hexChunks } from './hex.js';
 import { connectionRow, type ConnectionRow, connectionsTableLines, renderStats } from './stats.js';
 import { paint } from './paint.js';
 import { wrap } from '../util/text.js';
@@ -40,39 +40,25 @@ export class TerminalSink implements AnalysisSink {
     this.frameAsked = asked === undefined ? null : asked.frame;
   }
 
-  private render(view: View, conn: Connection): string {
-    if (typeof view === 'object') return renderFrame(conn, view.frame, this.opts);
+  /** A view of a connection, a piece at a time (the long views a line or an item at a time: a long connection's is never held whole). */
+  private chunks(view: View, conn: Connection): Iterable<string> {
+    if (typeof view === 'object') return [renderFrame(conn, view.frame, this.opts)];
     switch (view) {
       case 'report':
-        return renderConnection(conn, this.opts);
+        return connectionChunks(conn, this.opts);
       case 'explain':
-        return renderExplain(conn, this.opts);
+        return [renderExplain(conn, this.opts)];
       case 'ladder':
-        return renderLadder(conn, this.opts);
+        return ladderChunks(conn, this.opts);
       case 'messages':
-        return renderTranscript(conn, this.opts);
+        return transcriptChunks(conn, this.opts);
       case 'hex':
         // with --frame N, --hex dumps frame N only; the views that tell the
         // connection as a sequence (walkthrough, --explain, --ladder, --messages,
         // --stats) keep all of it, frame N being drawn by --frame itself
-        return renderHex(conn, this.opts, this.frameAsked);
-      case 'stats':
-        return renderStats(conn, this.opts);
-    }
-  }
-
-  private chunks(view: View, conn: Connection): Iterable<string> {
-    switch (view) {
-      case 'report':
-        return connectionChunks(conn, this.opts);
-      case 'messages':
-        return transcriptChunks(conn, this.opts);
-      case 'ladder':
-        return ladderChunks(conn, this.opts);
-      case 'hex':
         return hexChunks(conn, this.opts, this.frameAsked);
-      default:
-        return [this.render(view, conn)];
+      case 'stats':
+        return [renderStats(conn, this.opts)];
     }
   }
 
@@ -83,7 +69,6 @@ export class TerminalSink implements AnalysisSink {
     this.write(title);
     this.views.forEach((v, i) => {
       if (i > 0) this.write('\n');
-      // the long views are written a line or an item at a time: a long connection's is never held whole
       for (const chunk of this.chunks(v, conn)) this.write(chunk);
     });
     this.write('\n');
