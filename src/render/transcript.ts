@@ -118,15 +118,10 @@ function isJson(source: string): boolean {
   }
 }
 
-function prettyJsonLines(source: string): JsonLine[] | null {
+function prettyJsonLines(source: string, known = false): JsonLine[] | null {
   const start = source.length - source.trimStart().length;
   const t = source.trim();
-  if (!t.startsWith('{') && !t.startsWith('[')) return null;
-  try {
-    JSON.parse(t);
-  } catch {
-    return null;
-  }
+  if (!known && !isJson(t)) return null;
   const lines: JsonLine[] = [];
   let bytes = start;
   let depth = 0;
@@ -223,13 +218,15 @@ function payloadEntry(m: Message, opts: RenderOptions, limit: number): Omit<Entr
     return { ...base, style: m.type, content: (room) => hexPreview(m.payload, total, room, limit), below: NOTHING };
   }
   // JSON is laid out when asked, and always when the message was decoded as JSON
-  const json = (opts.prettyJson || m.app?.decoder === 'json' || m.app?.decoder === 'json-rpc') && whole && BigInt(m.payload.length) === total && limit > 0 && isUtf8(m.payload) && isJson(m.payload.toString('utf8'));
+  // (a message the JSON decoder read as an object or an array is one: it is not parsed again to know)
+  const decodedAsJson = m.app?.decoder === 'json' && (m.app.fields.kind === 'object' || m.app.fields.kind === 'array');
+  const json = (opts.prettyJson || m.app?.decoder === 'json' || m.app?.decoder === 'json-rpc') && whole && BigInt(m.payload.length) === total && limit > 0 && isUtf8(m.payload) && (decodedAsJson || isJson(m.payload.toString('utf8')));
   if (json) {
     const size = Number(total);
     const kind = m.payload.toString('utf8').trimStart().startsWith('{') ? 'JSON object' : 'JSON array';
     // laid out when printed, not before: a connection's messages are not all held laid out at once
     const below = (room: number): string[] => {
-      const all = prettyJsonLines(m.payload.toString('utf8')) ?? [];
+      const all = prettyJsonLines(m.payload.toString('utf8'), true) ?? [];
       const shown = all.filter((l) => l.end <= limit);
       const lastEnd = shown[shown.length - 1]?.end ?? 0;
       const lines = shown.map((l) => cutWidth(sanitize(l.text), room));
@@ -269,6 +266,11 @@ function frameEntry(f: Frame, limit: number): Omit<Entry, 'order'> {
   return { ...base, style: 'other', content: (room) => hexPreview(f.payload, BigInt(f.payloadLength), room, limit), notes };
 }
 
+/** A frame shown on a line of its own: one of no message in view. */
+function strayFrame(conn: Connection, f: Frame): boolean {
+  return f.message === null || messageOf(conn, f.message) === undefined;
+}
+
 /**
  * The messages and the frames outside them, in the order of the packets
  * that complete them: a merge of three lists already in that order — each
@@ -282,7 +284,7 @@ function* entries(conn: Connection, opts: RenderOptions, limit: number): Generat
     for (const m of conn.messages) if (m.from === from) yield { ...messageEntry(m, opts, limit), order: m.index };
   }
   function* stray(): Generator<Entry> {
-    for (const f of conn.frames) if (f.message === null || messageOf(conn, f.message) === undefined) yield { ...frameEntry(f, limit), order: 0 };
+    for (const f of conn.frames) if (strayFrame(conn, f)) yield { ...frameEntry(f, limit), order: 0 };
   }
   const before = (a: Entry, b: Entry): boolean => (a.packet - b.packet || a.frame - b.frame || a.order - b.order) <= 0;
   const streams = [side('client'), side('server'), stray()];
@@ -337,15 +339,21 @@ export function* transcriptChunks(conn: Connection, opts: RenderOptions): Genera
     yield `${wrap(none, width, '').join('\n')}\n`;
     return;
   }
-  // measured in a first pass, drawn in a second: no entry is kept
-  const time = (e: Entry): string => (e.relTs === null ? '-' : e.relTs.toFixed(6));
+  // measured in a first pass (over what gives an entry its time and label, not the entries themselves), drawn in a second
+  const time = (e: { relTs: number | null }): string => (e.relTs === null ? '-' : e.relTs.toFixed(6));
   let timeWidth = 0;
   let labelWidth = 0;
   let any = false;
-  for (const e of entries(conn, opts, limit)) {
+  for (const m of conn.messages) {
     any = true;
-    timeWidth = Math.max(timeWidth, time(e).length);
-    labelWidth = Math.max(labelWidth, e.label.length);
+    timeWidth = Math.max(timeWidth, time(m).length);
+    labelWidth = Math.max(labelWidth, m.type.length);
+  }
+  for (const f of conn.frames) {
+    if (!strayFrame(conn, f)) continue;
+    any = true;
+    timeWidth = Math.max(timeWidth, time(f).length);
+    labelWidth = Math.max(labelWidth, opcodeName(f.opcode).length);
   }
   if (!any) {
     yield `${clip(tellsWebSocket(conn) ? 'No WebSocket messages or frames.' : 'No WebSocket messages or frames: not a WebSocket connection.', width)}\n`;
