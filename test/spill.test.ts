@@ -155,6 +155,20 @@ describe('the codecs of frames, messages and timeline entries', () => {
     });
   }
 
+  it('give back what an application protocol said, in JSON when JSON keeps it exactly, else as v8 does', () => {
+    const message = { index: 0, from: 'client' as const, opcode: 1, type: 'text' as const, frames: [0], length: 5, lengthText: null, compressed: false, inflatedLength: null, payload: Buffer.from('hello'), complete: true, app: null, packet: 4, ts: 1, relTs: 0, missingBytes: 0, allCaptured: true };
+    const apps: unknown[] = [
+      { decoder: 'json', type: 'object', user: true, summary: 'JSON object', fields: { kind: 'object', keys: ['a', 'b'] } },
+      { decoder: 'json-rpc', fields: { calls: [{ kind: 'response', id: null, request: { message: 3, packet: 9, method: 'm', rtt: 0.25 } }], batch: false } },
+      // what JSON would change: -0, an undefined property, NaN, a hole
+      { decoder: 'json', fields: { kind: 'number', zero: -0, gone: undefined, nan: Number.NaN, holes: [1, , 3] } },
+    ];
+    for (const app of apps) {
+      const items = [{ ...message, app }, { ...message, index: 1, app: null }, { ...message, index: 2, app }] as never[];
+      expect(messageCodec.decode(Buffer.from(messageCodec.encode(items)))).toStrictEqual(items);
+    }
+  });
+
   it('keep the lengths past 2^53 as text, and a frame that is a Close or answers a ping', () => {
     const base = { index: 7, packet: 9, ts: 1.5, relTs: 0.25, from: 'server' as const, fin: false, rsv1: true, rsv2: false, rsv3: true, opcode: 8, masked: false, maskingKey: null, payloadLength: '18446744073709551615', headerLength: 10, packets: [8, 9], message: null, payload: Buffer.from([3, 232, 0xff]), complete: false, missingBytes: 12, close: { code: null, reason: 'é\u0000' }, answers: { frame: 3, packet: 4, rtt: 0.001 } };
     expect(frameCodec.decode(Buffer.from(frameCodec.encode([base])))).toStrictEqual([base]);
