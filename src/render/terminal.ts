@@ -45,7 +45,8 @@ function payloadCell(f: Frame, conn: Connection, width: number): string {
     const reason = f.close.reason ? ` ${previewPayload(Buffer.from(f.close.reason), width, true)}` : '';
     return `${f.close.code} ${closeCodeName(f.close.code)}${reason}`;
   }
-  const msg = messageOf(conn, f.message);
+  // a whole text or binary message in one frame without RSV1 is not compressed: its frame says all (no need to find the message)
+  const msg = (f.opcode === 0x1 || f.opcode === 0x2) && f.fin && !f.rsv1 ? undefined : messageOf(conn, f.message);
   if (msg?.compressed) {
     const last = msg.frames[msg.frames.length - 1] === f.index;
     if (!last || msg.inflatedLength === null) return `(compressed, ${plural(f.payload.length, 'byte')}${last ? ', not inflated' : ''})`;
