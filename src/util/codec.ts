@@ -107,10 +107,10 @@ export class Reader {
     return this.u8() === 0 ? null : this.str();
   }
 
-  /** bytes of their own (not a view of the chunk read) */
+  /** a view of the chunk read (the items of a chunk live and go together; nothing copies them) */
   bytes(): Buffer {
     const n = this.u32();
-    const b = Buffer.from(this.buf.subarray(this.at, this.at + n));
+    const b = this.buf.subarray(this.at, this.at + n);
     this.at += n;
     return b;
   }
