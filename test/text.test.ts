@@ -170,3 +170,22 @@ describe('cutting to a width', () => {
     );
   });
 });
+
+describe('sanitize and displayWidth, character by character', () => {
+  it('escape exactly the controls and the hidden characters, and measure as charWidth does, for every character of the Basic Multilingual Plane', async () => {
+    const { charWidth, displayWidth } = await import('../src/util/text.js');
+    // the definition of what is escaped (see HIDDEN_CHARS)
+    const escaped = /[\x00-\x1f\x7f]|[\u0080-\u009f\p{Cf}\p{Zl}\p{Zp}]/u;
+    const wrong: string[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const ch = String.fromCharCode(c);
+      // twice: the second answer comes from what the first remembered
+      for (let k = 0; k < 2; k++) {
+        if ((sanitize(`x${ch}y`) !== `x${ch}y`) !== escaped.test(ch)) wrong.push(`sanitize U+${c.toString(16)}`);
+        if (displayWidth(`x${ch}y`) !== 2 + charWidth(ch)) wrong.push(`displayWidth U+${c.toString(16)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});

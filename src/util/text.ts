@@ -18,6 +18,21 @@ const ESCAPES: Readonly<Record<string, string>> = {
  */
 export const HIDDEN_CHARS = '[\\u0080-\\u009f\\p{Cf}\\p{Zl}\\p{Zp}]';
 const HIDDEN = new RegExp(`^${HIDDEN_CHARS}$`, 'u');
+/** Whether each character of the Basic Multilingual Plane is hidden (HIDDEN), once it was asked for (-1: not yet). */
+const BMP_HIDDEN = new Int8Array(0x10000).fill(-1);
+
+/** Whether sanitize has anything to escape in `text` (a surrogate is left to it to decide). */
+function needsEscape(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f) continue;
+    if (c < 0x20 || c === 0x7f || (c >= 0xd800 && c <= 0xdfff)) return true;
+    let h = BMP_HIDDEN[c]!;
+    if (h < 0) h = BMP_HIDDEN[c] = HIDDEN.test(String.fromCharCode(c)) ? 1 : 0;
+    if (h === 1) return true;
+  }
+  return false;
+}
 /** A character other than printable ASCII: text without one is shown as it is, a column a character. */
 const NOT_PLAIN = /[^\x20-\x7e]/;
 
@@ -27,7 +42,7 @@ const NOT_PLAIN = /[^\x20-\x7e]/;
  * nothing.
  */
 export function sanitize(text: string): string {
-  if (!NOT_PLAIN.test(text)) return text;
+  if (!NOT_PLAIN.test(text) || !needsEscape(text)) return text;
   let out = '';
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
