@@ -92,8 +92,14 @@ function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint): Genera
   }
   yield clip(p.bold(title), opts.width);
   yield clip(`  ${'No.'.padStart(numWidth)}  ${'Time'.padStart(timeWidth)}  Dir    Phase          Summary`, opts.width);
+  // a row whose number and time fill their columns exactly is as wide as the width allows, by construction (the summary is cut to
+  // the room left): it is not measured again, unless the room had to be widened past the width
+  const exact = room === opts.width - (2 + numWidth + 2 + timeWidth + 2 + 5 + 2 + 13 + 2);
   for (const e of conn.timeline) {
-    yield clip(`  ${[String(e.packet).padStart(numWidth), p.dim(time(e.relTs).padStart(timeWidth)), arrow(e.from), p.phase(e.phase, e.phase.padEnd(13)), cutWidth(sanitize(e.summary), room)].join('  ')}`, opts.width);
+    const num = String(e.packet);
+    const t = time(e.relTs);
+    const row = `  ${num.padStart(numWidth)}  ${p.dim(t.padStart(timeWidth))}  ${arrow(e.from)}  ${p.phase(e.phase, e.phase.padEnd(13))}  ${cutWidth(sanitize(e.summary), room)}`;
+    yield exact && num.length <= numWidth && t.length <= timeWidth ? row : clip(row, opts.width);
   }
 }
 
