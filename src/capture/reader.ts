@@ -146,7 +146,10 @@ async function open(source: string | Readable, name: string): Promise<Readable> 
     if (err instanceof CaptureError) throw err;
     throw new CaptureError(name, errnoReason(err as NodeJS.ErrnoException));
   }
-  return createReadStream(source, { highWaterMark: 256 * 1024 });
+  // 64 KiB a read: a short slice of a chunk that the analysis keeps a while (a frame's payload, bytes held across segments) keeps
+  // the whole chunk alive, so smaller chunks keep less (on one long compressed connection, --summary's peak goes from 225 to
+  // about 110 MB against 256 KiB chunks, at the same speed); a pipe gives 64 KiB too
+  return createReadStream(source, { highWaterMark: 64 * 1024 });
 }
 
 /**
