@@ -9,9 +9,11 @@
 // Why a file and not two passes over the capture: the connections of a
 // capture interleave, and a view prints a connection whole, so a second
 // pass would still have to hold (or spill) every other connection open at
-// the time; and standard input cannot be read twice. Spilling costs one
-// v8.serialize and one v8.deserialize per item (about 1 µs each), and reads
-// the file back in order. BENCHMARKS.md has the figures.
+// the time; and standard input cannot be read twice. Spilling costs an
+// encoding and a decoding per item (a compact binary form of their own for
+// frames, messages and timeline entries: util/codec.ts; v8.serialize for
+// anything else), and reads the file back in order. BENCHMARKS.md has the
+// figures.
 
 import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +56,12 @@ export class SpillFile {
     if (this.fd !== null) return this.fd;
     const dir = mkdtempSync(join(this.dir, 'wsdissect-'));
     const path = join(dir, 'spill');
-    this.fd = openSync(path, 'w+', 0o600);
+    try {
+      this.fd = openSync(path, 'w+', 0o600);
+    } catch (err) {
+      rmdirSync(dir);
+      throw err;
+    }
     try {
       unlinkSync(path);
       rmdirSync(dir);
