@@ -8,7 +8,7 @@
 // report (and its captures, under bench-data/, which git ignores).
 //   node test/bench/bench.mjs [--size MB] [--reps N] [--no-large] [--large-size MB]
 //   node test/bench/bench.mjs --hostile   (time and memory of each capture in captures/hostile/)
-//   node test/bench/bench.mjs --long [--long-size MB]   (every view on one long connection:
+//   node test/bench/bench.mjs --long [--long-size MB | --long-file FILE]   (every view on one long connection, or on FILE:
 //       generate.mjs --long, permessage-deflate, 40 MB ≈ 200 000 frames by default; --views report,json
 //       runs only those (and --summary); terminal
 //       views write their whole output to a pipe, as the goal of "every view in bounded memory" says)
@@ -132,7 +132,8 @@ if (args.includes('--hostile')) {
 }
 if (args.includes('--long')) {
   // every view on one long connection: time and peak memory, each against --summary
-  const file = generate(opt('--long-size', 40), 'long');
+  // --long-file FILE: every view on a capture of your own (the 1 GB bench capture of many connections, a recording)
+  const file = args.includes('--long-file') ? String(args[args.indexOf('--long-file') + 1]) : generate(opt('--long-size', 40), 'long');
   const all = [['--summary'], ['--ndjson', '--max-payload', '0'], [], ['--explain'], ['--ladder'], ['--messages'], ['--hex'], ['--stats'], ['--json'], ['--html', '-']];
   // --views report,json,…: some of them (--summary always, first: the others are measured against it)
   const chosen = args.includes('--views') ? String(args[args.indexOf('--views') + 1]).split(',') : null;
@@ -146,7 +147,7 @@ if (args.includes('--long')) {
   }
   const base = rows[0].cpu;
   const mb = statSync(file).size / 1048576;
-  console.log([`${file}: ${mb.toFixed(1)} MB, one connection`, '', '| view | wall time | CPU time | CPU × --summary | peak RSS |', '| --- | ---: | ---: | ---: | ---: |', ...rows.map((r) => (r.failed ? `| ${r.label} | failed: ${r.failed} | — | — | — |` : `| ${r.label} | ${r.seconds.toFixed(2)} s | ${r.cpu.toFixed(2)} s | ${(r.cpu / base).toFixed(1)} | ${r.peak.toFixed(0)} MB |`))].join('\n'));
+  console.log([`${file}: ${mb.toFixed(1)} MB${args.includes('--long-file') ? '' : ', one connection'}`, '', '| view | wall time | CPU time | CPU × --summary | peak RSS |', '| --- | ---: | ---: | ---: | ---: |', ...rows.map((r) => (r.failed ? `| ${r.label} | failed: ${r.failed} | — | — | — |` : `| ${r.label} | ${r.seconds.toFixed(2)} s | ${r.cpu.toFixed(2)} s | ${(r.cpu / base).toFixed(1)} | ${r.peak.toFixed(0)} MB |`))].join('\n'));
   process.exit(0);
 }
 const small = generate(size);
