@@ -15,7 +15,7 @@ import { formatRtt, plural } from '../analyze/annotate.js';
 import { displayWidth, inQuotes, wrap as wrapWords } from '../util/text.js';
 import { noMatchLine, selectionLine } from './select.js';
 import { messageOf } from './lookup.js';
-import { filterSmall } from '../util/list.js';
+import { find, type List } from '../util/list.js';
 
 /** A frame's message, by its index. */
 interface Messages {
@@ -253,7 +253,9 @@ export function* hexChunks(conn: Connection, opts: RenderOptions, only: number |
     yield `${clip(tellsWebSocket(conn) ? 'No WebSocket frames.' : 'No WebSocket frames: not a WebSocket connection.', width)}\n`;
     return;
   }
-  const frames = only === null ? conn.frames : filterSmall(conn.frames, (f) => f.index === only);
+  // --frame N: that frame alone, found by its index (a selection keeps the indexes of the frames it keeps)
+  const asked = only === null ? undefined : find(conn.frames, (f) => f.index === only);
+  const frames: List<Frame> = only === null ? conn.frames : asked ? [asked] : [];
   if (frames.length === 0) {
     yield `${clip(`No frame ${only} to dump.`, width)}\n`;
     return;

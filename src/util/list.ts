@@ -144,7 +144,7 @@ interface Chunk<T> {
 }
 
 /** Items per chunk: large enough that a read is worth it, small enough that a few chunks are little memory. */
-export const CHUNK_ITEMS = 256;
+const CHUNK_ITEMS = 256;
 /** The newest chunks stay in memory: the analysis still changes its recent items (a late annotation, a phase settled). */
 const RESIDENT = 2;
 /** Older chunks read back and kept for the next access (views read in order; one list may be read at two places at once). */
@@ -344,19 +344,6 @@ export function find<T>(list: Iterable<T>, test: (item: T) => boolean): T | unde
 
 export function some<T>(list: Iterable<T>, test: (item: T) => boolean): boolean {
   return find(list, test) !== undefined;
-}
-
-export function count<T>(list: Iterable<T>, test: (item: T) => boolean): number {
-  let n = 0;
-  for (const item of list) if (test(item)) n++;
-  return n;
-}
-
-/** The items that pass `test`, as an array: for lists known to be short (a connection's close frames, its pings), never for all its frames. */
-export function filterSmall<T>(list: Iterable<T>, test: (item: T) => boolean): T[] {
-  const out: T[] = [];
-  for (const item of list) if (test(item)) out.push(item);
-  return out;
 }
 
 /**
