@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cut, inQuotes, lenientUtf8, previewPayload, previewText, sanitize } from '../src/util/text.js';
+import { cut, inQuotes, lenientUtf8, plainPreview, previewPayload, previewText, previewTextOf, sanitize } from '../src/util/text.js';
 import fc from 'fast-check';
 import { trimEnd } from '../src/render/paint.js';
 
@@ -42,6 +42,23 @@ describe('payload previews', () => {
     // a cut never separates a backslash from the quote it escapes
     expect(inQuotes(`""''`, 3)).toBe('"\\"…"');
     expect(inQuotes(`""''`, 2)).toBe('"…"');
+  });
+
+  it('previews plain ASCII the short way exactly as the general way', () => {
+    // bytes mostly printable, with the quotes, backslashes, escapes and multi-byte characters that send a preview the general way
+    const byte = fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 0x20, max: 0x7e }) }, fc.constantFrom(0x22, 0x27, 0x5c, 0x0a, 0x1b, 0x7f, 0xc3, 0xa9, 0xe6, 0x9d, 0xb1, 0xcc, 0x81));
+    fc.assert(
+      fc.property(fc.array(byte, { maxLength: 200 }), fc.integer({ min: 0, max: 60 }), fc.boolean(), (bytes, max, columns) => {
+        const b = Buffer.from(bytes);
+        expect(previewText(b, max, columns)).toBe(previewTextOf(b, max, columns));
+      }),
+      { numRuns: 3000 },
+    );
+    // and it is taken where it can be: JSON with single quotes around it, plain text cut with an ellipsis
+    expect(plainPreview(Buffer.from('{"type":"tick","n":1}'), 10)).toBe(`'{"type":"…'`);
+    expect(plainPreview(Buffer.from('hello'), 5)).toBe('"hello"');
+    expect(plainPreview(Buffer.from('say "it\'s"'), 20)).toBeNull();
+    expect(plainPreview(Buffer.from('a\\nb'), 20)).toBeNull();
   });
 
   it('does not split a character when it cuts', () => {

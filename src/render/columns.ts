@@ -16,6 +16,8 @@ export interface GridCell {
   text: string;
   span?: number;
   align?: Align;
+  /** the text's width in terminal columns, when the caller knows it (else it is measured) */
+  width?: number;
 }
 
 /** The columns of a table: what a row is laid out in. */
@@ -128,7 +130,7 @@ export function bottomLine(grid: Grid, row?: readonly GridCell[]): string {
 export function rowLines(grid: Grid, row: readonly GridCell[], style: RowStyle = {}): string[] {
   const sp = ' '.repeat(grid.pad);
   const paint = style.paint ?? ((s: string): string => s);
-  const widths = row.map((c) => displayWidth(c.text));
+  const widths = row.map((c) => c.width ?? displayWidth(c.text));
   // the usual row: every text on one line, in its room
   let line = '│';
   let col = 0;

@@ -17,7 +17,7 @@ import { clip, paint, type Paint, visibleLength } from './paint.js';
 import { messageOf } from './lookup.js';
 import { capByCode, omittedLine } from './capped.js';
 import { noMatchLine, shownOf } from './select.js';
-import { type Align, bottomLine, type Grid, rowLines, topLine } from './columns.js';
+import { type Align, bottomLine, type Grid, type GridCell, gridWidth, rowLines, topLine } from './columns.js';
 
 export interface TerminalOptions extends RenderOptions {
   /** characters of payload preview in the frame table */
@@ -220,10 +220,14 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: s
     }
   }
   // a preview narrower than --preview asks for is made again for the room it has (its quotes kept), and cut only as a last resort
-  const preview = (f: Frame, room: number): string => {
+  const preview = (f: Frame, room: number): GridCell => {
     let cell = payloadCell(f, conn, opts.previewWidth);
-    for (let k = Math.min(opts.previewWidth, room - 2); k >= 1 && displayWidth(cell) > room; k -= Math.max(1, displayWidth(cell) - room)) cell = payloadCell(f, conn, k);
-    return cutWidth(cell, room);
+    let width = displayWidth(cell);
+    for (let k = Math.min(opts.previewWidth, room - 2); k >= 1 && width > room; k -= Math.max(1, width - room)) {
+      cell = payloadCell(f, conn, k);
+      width = displayWidth(cell);
+    }
+    return width <= room ? { text: cell, width } : { text: cutWidth(cell, room) };
   };
   // the widest cell of each column, in full and compact form, and the widest payload
   const full = FRAME_COLUMNS.map(() => 0);
@@ -259,8 +263,10 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: s
   let chosen = plan(0);
   for (let level = 1; level <= 3 && !fits(chosen); level++) chosen = plan(level);
   const grid: Grid = { widths: [...chosen.widths, chosen.payload], aligns: [...FRAME_COLUMNS.map((c) => c.align), PAYLOAD.align], pad: chosen.pad };
-  const out = (l: string): string => clip(`  ${l}`, opts.width);
-  const line = (f: Frame): string => rowLines(grid, [...FRAME_COLUMNS.map((c) => ({ text: c.cell(f, chosen.compact) })), { text: preview(f, chosen.payload) }])[0]!;
+  // a grid that fits the width draws lines that fit it: none needs a clip
+  const fitsWidth = 2 + gridWidth(grid) <= opts.width;
+  const out = (l: string): string => (fitsWidth ? `  ${l}` : clip(`  ${l}`, opts.width));
+  const line = (f: Frame): string => rowLines(grid, [...FRAME_COLUMNS.map((c) => ({ text: c.cell(f, chosen.compact) })), preview(f, chosen.payload)])[0]!;
   yield p.bold(title);
   // the borders have a junction at every column, under a note across the table as well
   yield out(topLine(grid));

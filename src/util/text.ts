@@ -281,6 +281,34 @@ export function lenientUtf8(bytes: Buffer): string {
  * with `columns`.
  */
 export function previewText(payload: Buffer, max = 32, columns = false): string {
+  return plainPreview(payload, max) ?? previewTextOf(payload, max, columns);
+}
+
+/**
+ * previewText of bytes that begin with printable ASCII, without decoding or
+ * escaping: when none of the first max + 1 bytes (all of them, when fewer)
+ * needs an escape, is wide, is the quote mark or a backslash (which the cut
+ * keeps together with what follows), the preview is those bytes
+ * as they are, cut to max - 1 and an ellipsis when there are more. Null when
+ * the general way must be taken. (A character is then a column, so the
+ * `columns` reading of max is the same.)
+ */
+export function plainPreview(payload: Buffer, max: number): string | null {
+  if (max < 1) return null;
+  const n = Math.min(payload.length, max + 1);
+  // the mark is chosen from the text the general way decodes: the first max * 4 bytes
+  const head = payload.length > max * 4 ? payload.subarray(0, max * 4) : payload;
+  const mark = head.indexOf(0x22) >= 0 && head.indexOf(0x27) < 0 ? 0x27 : 0x22;
+  for (let i = 0; i < n; i++) {
+    const b = payload[i]!;
+    if (b < 0x20 || b > 0x7e || b === mark || b === 0x5c) return null;
+  }
+  const q = mark === 0x22 ? '"' : "'";
+  return payload.length <= max ? `${q}${payload.toString('latin1')}${q}` : `${q}${payload.toString('latin1', 0, max - 1)}…${q}`;
+}
+
+/** previewText the general way: decoded, escaped, then cut. */
+export function previewTextOf(payload: Buffer, max = 32, columns = false): string {
   const head = payload.subarray(0, max * 4);
   // escaped first, then cut: what is shown is at most `max` characters (or columns)
   const raw = lenientUtf8(head);
