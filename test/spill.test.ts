@@ -162,11 +162,29 @@ describe('the codecs of frames, messages and timeline entries', () => {
       { decoder: 'json-rpc', fields: { calls: [{ kind: 'response', id: null, request: { message: 3, packet: 9, method: 'm', rtt: 0.25 } }], batch: false } },
       // what JSON would change: -0, an undefined property, NaN, a hole
       { decoder: 'json', fields: { kind: 'number', zero: -0, gone: undefined, nan: Number.NaN, holes: [1, , 3] } },
+      // plain JSON readings as app/json.ts makes them (written field by field), and near misses of that shape (written as JSON or v8 does)
+      { decoder: 'json', type: 'object', summary: 'object {a, b}', user: true, fields: { kind: 'object', keys: ['a', 'b'] } },
+      { decoder: 'json', type: 'array', summary: 'array [3 items]', user: true, fields: { kind: 'array', length: 3 } },
+      { decoder: 'json', type: 'string', summary: 'string "x"', user: false, fields: { kind: 'string' } },
+      { decoder: 'json', type: 'object', summary: 'object {}', user: true, fields: { kind: 'object', keys: [] } },
+      { decoder: 'json', type: 'object', summary: 'object {a}', user: true, fields: { keys: ['a'], kind: 'object' } },
+      { decoder: 'json', type: 'object', summary: 'object {a}', user: true, fields: { kind: 'object', keys: ['a', 7] } },
+      { decoder: 'json', type: 'array', summary: 'array', user: true, fields: { kind: 'array', length: -0 } },
+      { decoder: 'json', type: 'object', summary: 'object', user: true, fields: { kind: 'object' }, inner: [] },
+      { decoder: 'json', summary: 'object', type: 'object', user: true, fields: { kind: 'object' } },
     ];
     for (const app of apps) {
       const items = [{ ...message, app }, { ...message, index: 1, app: null }, { ...message, index: 2, app }] as never[];
-      expect(messageCodec.decode(Buffer.from(messageCodec.encode(items)))).toStrictEqual(items);
+      const back = messageCodec.decode(Buffer.from(messageCodec.encode(items)));
+      expect(back).toStrictEqual(items);
+      // in the order of its keys too: the JSON export writes the object as it is
+      expect(JSON.stringify(back)).toBe(JSON.stringify(items));
     }
+    // a chunk of many readings, plain and not, sharing their strings
+    const many = Array.from({ length: 300 }, (_, i) => ({ ...message, index: i, app: i % 7 === 0 ? null : (apps[i % apps.length] as never) }));
+    const back = messageCodec.decode(Buffer.from(messageCodec.encode(many)));
+    expect(back).toStrictEqual(many);
+    expect(JSON.stringify(back)).toBe(JSON.stringify(many));
   });
 
   it('keep the lengths past 2^53 as text, and a frame that is a Close or answers a ping', () => {
