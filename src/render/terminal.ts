@@ -39,28 +39,33 @@ function lengthCell(f: Frame): string {
   return `${n}${bits}`;
 }
 
-function payloadCell(f: Frame, conn: Connection, width: number): string {
+/**
+ * The payload cell of a frame in at most about `width` columns; `narrowest`
+ * when no smaller width gives a shorter cell (the frame table stops
+ * narrowing it there).
+ */
+function payloadCell(f: Frame, conn: Connection, width: number): { text: string; narrowest: boolean } {
   if (f.close) {
-    if (f.close.code === null) return f.payload.length === 1 ? '(1-byte body)' : '(no status code)';
+    if (f.close.code === null) return { text: f.payload.length === 1 ? '(1-byte body)' : '(no status code)', narrowest: true };
     const reason = f.close.reason ? ` ${previewPayload(Buffer.from(f.close.reason), width, true)}` : '';
-    return `${f.close.code} ${closeCodeName(f.close.code)}${reason}`;
+    return { text: `${f.close.code} ${closeCodeName(f.close.code)}${reason}`, narrowest: reason === '' || width <= 1 };
   }
   // a whole text or binary message in one frame without RSV1 is not compressed: its frame says all (no need to find the message)
   const msg = (f.opcode === 0x1 || f.opcode === 0x2) && f.fin && !f.rsv1 ? undefined : messageOf(conn, f.message);
   if (msg?.compressed) {
     const last = msg.frames[msg.frames.length - 1] === f.index;
-    if (!last || msg.inflatedLength === null) return `(compressed, ${plural(f.payload.length, 'byte')}${last ? ', not inflated' : ''})`;
-    const shown = msg.type === 'text' ? previewText(msg.payload, Math.max(8, width - 14), true) : `${plural(msg.inflatedLength, 'byte')}`;
-    return `⇢ ${shown} (inflated)`;
+    if (!last || msg.inflatedLength === null) return { text: `(compressed, ${plural(f.payload.length, 'byte')}${last ? ', not inflated' : ''})`, narrowest: true };
+    if (msg.type !== 'text') return { text: `⇢ ${plural(msg.inflatedLength, 'byte')} (inflated)`, narrowest: true };
+    return { text: `⇢ ${previewText(msg.payload, Math.max(8, width - 14), true)} (inflated)`, narrowest: width - 14 <= 8 };
   }
-  if (f.payload.length === 0) return '';
+  if (f.payload.length === 0) return { text: '', narrowest: true };
   if (f.opcode === 0x2 || (f.opcode === 0 && msg?.type === 'binary')) {
     const bytes = Math.max(1, Math.floor(width / 3));
     const hex = f.payload.subarray(0, bytes).toString('hex').replace(/(..)(?!$)/g, '$1 ');
-    return f.payload.length > bytes ? `${hex} …` : hex;
+    return { text: f.payload.length > bytes ? `${hex} …` : hex, narrowest: bytes === 1 };
   }
-  if (f.opcode === 0x1 || f.opcode === 0) return previewText(f.payload, width, true);
-  return previewPayload(f.payload, width, true);
+  if (f.opcode === 0x1 || f.opcode === 0) return { text: previewText(f.payload, width, true), narrowest: width <= 1 };
+  return { text: previewPayload(f.payload, width, true), narrowest: width <= 1 };
 }
 
 /** A diagnostic, wrapped to the width under its code. */
@@ -162,8 +167,10 @@ interface Column {
   /** the header when columns are squeezed */
   short: string;
   align: Align;
-  /** the cell of a frame; `compact` asks for its shortest form */
+  /** the cell of a frame (printable ASCII, one column a character); `compact` asks for its shortest form */
   cell: (f: Frame, compact: boolean) => string;
+  /** the cell has a shorter form */
+  compacts?: boolean;
 }
 
 const FRAME_COLUMNS: readonly Column[] = [
@@ -173,9 +180,9 @@ const FRAME_COLUMNS: readonly Column[] = [
   { head: 'From', short: 'From', align: 'left', cell: (f) => f.from },
   { head: 'FIN', short: 'F', align: 'center', cell: (f) => (f.fin ? '1' : '0') },
   { head: 'RSV', short: 'RSV', align: 'center', cell: (f) => `${f.rsv1 ? 1 : 0}${f.rsv2 ? 1 : 0}${f.rsv3 ? 1 : 0}` },
-  { head: 'Opcode', short: 'Op', align: 'left', cell: (f, compact) => (compact ? `0x${f.opcode.toString(16)}` : `0x${f.opcode.toString(16)} ${opcodeName(f.opcode)}`) },
+  { head: 'Opcode', short: 'Op', align: 'left', compacts: true, cell: (f, compact) => (compact ? `0x${f.opcode.toString(16)}` : `0x${f.opcode.toString(16)} ${opcodeName(f.opcode)}`) },
   { head: 'MASK', short: 'M', align: 'center', cell: (f) => (f.masked ? '1' : '0') },
-  { head: 'Length', short: 'Len', align: 'right', cell: (f, compact) => (compact ? String(f.payloadLength) + (f.complete ? '' : '+') : lengthCell(f) + (f.complete ? '' : ' (incomplete)')) },
+  { head: 'Length', short: 'Len', align: 'right', compacts: true, cell: (f, compact) => (compact ? String(f.payloadLength) + (f.complete ? '' : '+') : lengthCell(f) + (f.complete ? '' : ' (incomplete)')) },
   { head: 'Masking key', short: 'Key', align: 'left', cell: (f) => f.maskingKey ?? '-' },
 ];
 const PAYLOAD = { head: 'Payload', short: 'Payload', align: 'left' as Align };
@@ -221,10 +228,10 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: s
   }
   // a preview narrower than --preview asks for is made again for the room it has (its quotes kept), and cut only as a last resort
   const preview = (f: Frame, room: number): GridCell => {
-    let cell = payloadCell(f, conn, opts.previewWidth);
+    let { text: cell, narrowest } = payloadCell(f, conn, opts.previewWidth);
     let width = displayWidth(cell);
-    for (let k = Math.min(opts.previewWidth, room - 2); k >= 1 && width > room; k -= Math.max(1, width - room)) {
-      cell = payloadCell(f, conn, k);
+    for (let k = Math.min(opts.previewWidth, room - 2); k >= 1 && width > room && !narrowest; k -= Math.max(1, width - room)) {
+      ({ text: cell, narrowest } = payloadCell(f, conn, k));
       width = displayWidth(cell);
     }
     return width <= room ? { text: cell, width } : { text: cutWidth(cell, room) };
@@ -237,12 +244,13 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: s
   for (const r of rows()) {
     if (!('frame' in r)) continue;
     FRAME_COLUMNS.forEach((c, i) => {
-      full[i] = Math.max(full[i]!, displayWidth(c.cell(r.frame, false)));
-      compactWidths[i] = Math.max(compactWidths[i]!, displayWidth(c.cell(r.frame, true)));
+      const w = c.cell(r.frame, false).length;
+      full[i] = Math.max(full[i]!, w);
+      compactWidths[i] = Math.max(compactWidths[i]!, c.compacts ? c.cell(r.frame, true).length : w);
     });
     // a preview is at most --preview columns and its quotes and marks (a Close's reason comes after its code and name): once one
     // is that wide, the others need not be made to be measured
-    if (natural < previewCap || r.frame.opcode === 0x8) natural = Math.max(natural, displayWidth(payloadCell(r.frame, conn, opts.previewWidth)));
+    if (natural < previewCap || r.frame.opcode === 0x8) natural = Math.max(natural, displayWidth(payloadCell(r.frame, conn, opts.previewWidth).text));
   }
   const n = FRAME_COLUMNS.length + 1;
   // indent, borders
@@ -266,7 +274,14 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: s
   // a grid that fits the width draws lines that fit it: none needs a clip
   const fitsWidth = 2 + gridWidth(grid) <= opts.width;
   const out = (l: string): string => (fitsWidth ? `  ${l}` : clip(`  ${l}`, opts.width));
-  const line = (f: Frame): string => rowLines(grid, [...FRAME_COLUMNS.map((c) => ({ text: c.cell(f, chosen.compact) })), preview(f, chosen.payload)])[0]!;
+  const line = (f: Frame): string =>
+    rowLines(grid, [
+      ...FRAME_COLUMNS.map((c) => {
+        const text = c.cell(f, chosen.compact);
+        return { text, width: text.length };
+      }),
+      preview(f, chosen.payload),
+    ])[0]!;
   yield p.bold(title);
   // the borders have a junction at every column, under a note across the table as well
   yield out(topLine(grid));
