@@ -22,19 +22,40 @@ interface Messages {
   get(index: number | null): Message | undefined;
 }
 
-/** "00" to "ff", made once */
-const HEX2: readonly string[] = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+/** The hex digits, as bytes. */
+const DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+/** Where a dump's text is put together byte by byte before it becomes one (flat) string: quicker than joining many short strings. */
+let scratch = Buffer.alloc(3 * 64);
 
-function hexBytes(bytes: ArrayLike<number>): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += i === 0 ? HEX2[bytes[i]! & 0xff]! : ` ${HEX2[bytes[i]! & 0xff]!}`;
-  return s;
+function room(n: number): Buffer {
+  if (scratch.length < n) scratch = Buffer.alloc(Math.max(n, 2 * scratch.length));
+  return scratch;
 }
 
+/** "81 fe 00 7e": bytes in hex, a space between two. */
+function hexBytes(bytes: ArrayLike<number>): string {
+  const n = bytes.length;
+  if (n === 0) return '';
+  const out = room(3 * n);
+  let j = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]! & 0xff;
+    if (i > 0) out[j++] = 0x20;
+    out[j++] = DIGITS[b >> 4]!;
+    out[j++] = DIGITS[b & 0x0f]!;
+  }
+  return out.toString('latin1', 0, j);
+}
+
+/** Printable ASCII as it is, every other byte a dot. */
 function ascii(bytes: Buffer): string {
-  let s = '';
-  for (const b of bytes) s += b >= 0x20 && b <= 0x7e ? String.fromCharCode(b) : '.';
-  return s;
+  const n = bytes.length;
+  const out = room(n);
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    out[i] = b >= 0x20 && b <= 0x7e ? b : 0x2e;
+  }
+  return out.toString('latin1', 0, n);
 }
 
 function lengthText(n: bigint): string {
@@ -89,12 +110,20 @@ function spacedKey(key: string): string {
 function wrap(parts: string[], width: number, sep = ' · ', indent = '  '): string[] {
   const lines: string[] = [];
   let cur = '';
+  // the width of the line so far, kept as it grows (each part is measured once)
+  let used = 0;
   for (const part of parts) {
-    if (cur === '') cur = lines.length === 0 ? part : `${indent}${part}`;
-    else if (visibleLength(cur) + sep.length + visibleLength(part) <= width) cur += `${sep}${part}`;
-    else {
+    const w = visibleLength(part);
+    if (cur === '') {
+      cur = lines.length === 0 ? part : `${indent}${part}`;
+      used = (lines.length === 0 ? 0 : visibleLength(indent)) + w;
+    } else if (used + sep.length + w <= width) {
+      cur += `${sep}${part}`;
+      used += sep.length + w;
+    } else {
       lines.push(cur);
       cur = `${indent}${part}`;
+      used = visibleLength(indent) + w;
     }
   }
   if (cur !== '') lines.push(cur);
@@ -103,15 +132,24 @@ function wrap(parts: string[], width: number, sep = ' · ', indent = '  '): stri
 
 /** Text after a prefix, its words wrapped to the width; later lines are indented under the text. */
 function flow(prefix: string, text: string, width: number, style: (s: string) => string = (s) => s): string[] {
+  const room = width - visibleLength(prefix);
   const indent = ' '.repeat(visibleLength(prefix));
   const lines: string[] = [];
   let cur = '';
+  // the width of the line so far, kept as it grows (each word is measured once)
+  let used = 0;
   for (const word of text.split(' ')) {
-    if (cur === '') cur = word;
-    else if (visibleLength(prefix) + displayWidth(cur) + 1 + displayWidth(word) <= width) cur += ` ${word}`;
-    else {
+    const w = displayWidth(word);
+    if (cur === '') {
+      cur = word;
+      used = w;
+    } else if (used + 1 + w <= room) {
+      cur += ` ${word}`;
+      used += 1 + w;
+    } else {
       lines.push(cur);
       cur = word;
+      used = w;
     }
   }
   lines.push(cur);
