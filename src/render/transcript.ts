@@ -118,6 +118,9 @@ function isJson(source: string): boolean {
   }
 }
 
+/** { } [ ] , : */
+const STRUCTURAL = new Set([0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a]);
+
 function prettyJsonLines(source: string, known = false): JsonLine[] | null {
   const start = source.length - source.trimStart().length;
   const t = source.trim();
@@ -132,24 +135,39 @@ function prettyJsonLines(source: string, known = false): JsonLine[] | null {
     cur = indent();
   };
   let i = 0;
+  const n = t.length;
+  // outside its strings, JSON text (what JSON.parse took) holds only these white space characters, and ASCII
+  const space = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
   const skipSpace = (): void => {
-    while (i < t.length && /\s/.test(t[i]!)) bytes += utf8Bytes(t.charCodeAt(i++));
+    while (i < n && space(t.charCodeAt(i))) {
+      bytes++;
+      i++;
+    }
   };
-  while (i < t.length) {
-    const ch = t[i]!;
-    if (/\s/.test(ch)) {
+  while (i < n) {
+    const c = t.charCodeAt(i);
+    if (space(c)) {
       skipSpace();
       continue;
     }
-    if (ch === '"') {
+    if (c === 0x22) {
       let j = i + 1;
-      while (j < t.length && t[j] !== '"') j += t[j] === '\\' ? 2 : 1;
-      const str = t.slice(i, j + 1);
-      for (let k = 0; k < str.length; k++) bytes += utf8Bytes(str.charCodeAt(k));
-      cur += str;
+      while (j < n && t.charCodeAt(j) !== 0x22) j += t.charCodeAt(j) === 0x5c ? 2 : 1;
+      for (let k = i; k <= j && k < n; k++) bytes += utf8Bytes(t.charCodeAt(k));
+      cur += t.slice(i, j + 1);
       i = j + 1;
       continue;
     }
+    if (!STRUCTURAL.has(c)) {
+      // a number, true, false or null: as it was sent, whole
+      let j = i + 1;
+      while (j < n && !STRUCTURAL.has(t.charCodeAt(j)) && !space(t.charCodeAt(j)) && t.charCodeAt(j) !== 0x22) j++;
+      cur += t.slice(i, j);
+      bytes += j - i;
+      i = j;
+      continue;
+    }
+    const ch = t[i]!;
     bytes += 1;
     i++;
     if (ch === '{' || ch === '[') {
@@ -175,10 +193,8 @@ function prettyJsonLines(source: string, known = false): JsonLine[] | null {
     } else if (ch === ',') {
       cur += ',';
       push();
-    } else if (ch === ':') {
-      cur += ': ';
     } else {
-      cur += ch;
+      cur += ': ';
     }
   }
   if (cur.trim() !== '') lines.push({ text: cur, end: bytes });
@@ -375,7 +391,15 @@ export function* transcriptChunks(conn: Connection, opts: RenderOptions): Genera
     const content = e.content(together ? room - notesWidth : room);
     if (together) lines.push(`${prefix}${content}${notes === '' ? '' : ` ${p.dim(notes)}`}`);
     else lines.push(`${prefix}${content}`, `${' '.repeat(indent)}${p.dim(notes)}`);
-    for (const l of e.below(room)) lines.push(`${' '.repeat(indent)}${l}`);
-    yield finish(lines);
+    // the lines under it are cut to the room after the indent: when there is room, they fit the width as they are
+    const pad = ' '.repeat(indent);
+    if (room < 1) {
+      for (const l of e.below(room)) lines.push(`${pad}${l}`);
+      yield finish(lines);
+      continue;
+    }
+    let out = finish(lines);
+    for (const l of e.below(room)) out += `${pad}${trimEnd(l)}\n`;
+    yield out;
   }
 }
