@@ -106,6 +106,23 @@ describe('escaping', () => {
     expect(JSON.parse(text)).toEqual(value);
   });
 
+  it('scriptJson writes integers past 2^53 as decimal strings, and only them', () => {
+    // each on its own: one in an object is enough to take the careful way for all of it
+    const cases: [unknown, unknown][] = [
+      [{ sum: 2 ** 64 }, { sum: '18446744073709551616' }],
+      [{ big: 1e21 }, { big: '1000000000000000000000' }],
+      [{ float: 1.5e300 }, { float: BigInt(1.5e300).toString() }],
+      [{ negative: -(2 ** 53) - 2 }, { negative: '-9007199254740994' }],
+      [{ nested: [{ n: 2 ** 60 }] }, { nested: [{ n: '1152921504606846976' }] }],
+      [{ safe: 2 ** 53 - 1, small: -(2 ** 53) + 1 }, { safe: 2 ** 53 - 1, small: -(2 ** 53) + 1 }],
+      [{ digits: '12345678901234567890', e: 'e+5', x: 1e-7 }, { digits: '12345678901234567890', e: 'e+5', x: 1e-7 }],
+    ];
+    for (const [value, parsed] of cases) expect(JSON.parse(scriptJson(value))).toEqual(parsed);
+    // nothing to change: the text is JSON's own
+    const plain = { a: 1, b: [2.5, 'x'], c: 'no digits here' };
+    expect(scriptJson(plain)).toBe(JSON.stringify(plain));
+  });
+
   it('escapeHtml escapes markup characters', () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&#60;a href=&#34;x&#34; title=&#39;y&#39;&#62;&#38;&#60;/a&#62;');
   });
