@@ -398,8 +398,9 @@ export function* transcriptChunks(conn: Connection, opts: RenderOptions): Genera
       yield finish(lines);
       continue;
     }
-    let out = finish(lines);
-    for (const l of e.below(room)) out += `${pad}${trimEnd(l)}\n`;
-    yield out;
+    yield finish(lines);
+    // apart from the line above: text that is all ASCII (most of a JSON message's lines) stays a one-byte string, quicker to encode
+    const below = e.below(room);
+    if (below.length > 0) yield `${pad}${below.map(trimEnd).join(`\n${pad}`)}\n`;
   }
 }
