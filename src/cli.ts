@@ -462,6 +462,8 @@ async function main(): Promise<number> {
         analyzer.limits = { ...analyzer.limits, keepPayload };
         // --summary shows nothing of the application protocols: unless asked, they are not decoded (a third of its time)
         if (argv.summary && argv.app === undefined) analyzer.app = 'none';
+        // --messages and --hex show nothing of the packet-by-packet timeline: unless a selection reads it (by phase, by sender), it is not made
+        if (format === 'text' && views.every((v) => v === 'messages' || v === 'hex') && narrowing.length === 0) analyzer.timeline = false;
         const html = format === 'html' ? argv.html || '-' : null;
         const selection = selectionOf(argv);
         // the report says what part of the capture it holds, when a selection narrowed it

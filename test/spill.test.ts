@@ -193,12 +193,12 @@ describe('the codecs of frames, messages and timeline entries', () => {
   });
 });
 
-const VIEWS: View[][] = [['report'], ['explain'], ['ladder'], ['messages'], ['hex'], ['stats'], ['report', 'messages']];
+const VIEWS: View[][] = [['report'], ['explain'], ['ladder'], ['messages'], ['hex'], ['messages', 'hex'], ['stats'], ['report', 'messages']];
 
-async function render(file: string, make: (write: (t: string) => void) => AnalysisSink, spill: boolean, selection: Selection = EVERYTHING): Promise<string> {
+async function render(file: string, make: (write: (t: string) => void) => AnalysisSink, spill: boolean, selection: Selection = EVERYTHING, timeline = true): Promise<string> {
   let out = '';
   const sink = make((t) => (out += t));
-  await analyzeCapture(file, new SelectSink(sink, selection), { analyzer: { ...DEFAULT_OPTIONS, spill: spill ? new SpillFile(freshDir(), 2) : null } });
+  await analyzeCapture(file, new SelectSink(sink, selection), { analyzer: { ...DEFAULT_OPTIONS, spill: spill ? new SpillFile(freshDir(), 2) : null, timeline } });
   return out;
 }
 
@@ -224,6 +224,8 @@ describe('every view reads a spilled connection as it reads one in memory', () =
         const held = await render(file, sink, false);
         expect(held.length).toBeGreaterThan(0);
         expect(await render(file, sink, true), views.join('+')).toBe(held);
+        // the views that show no timeline show the same without one (the command line leaves it out for them)
+        if (views.every((v) => v === 'messages' || v === 'hex')) expect(await render(file, sink, true, EVERYTHING, false), `${views.join('+')} without a timeline`).toBe(held);
       }
       const json = (w: (t: string) => void): AnalysisSink => new JsonSink(w, { maxPayload: 64 });
       expect(await render(file, json, true)).toBe(await render(file, json, false));
@@ -231,6 +233,19 @@ describe('every view reads a spilled connection as it reads one in memory', () =
       expect(await render(file, html, true)).toBe(await render(file, html, false));
     });
   }
+
+  it('without a timeline: none is made, and everything else is as with one', async () => {
+    for (const file of ['captures/ws_fragmented.pcap', 'captures/chromium_deflate.pcap']) {
+      const whole = await analyze(file);
+      const bare = await analyze(file, { timeline: false });
+      expect(whole.connections.some((c) => c.timeline.length > 0)).toBe(true);
+      for (const [i, c] of bare.connections.entries()) {
+        expect(c.timeline).toEqual([]);
+        expect({ ...c, timeline: [] }).toStrictEqual({ ...whole.connections[i]!, timeline: [] });
+      }
+      expect(bare.summary).toStrictEqual(whole.summary);
+    }
+  });
 
   it('with a selection narrowing the lists', async () => {
     const file = 'captures/ws_fragmented.pcap';

@@ -121,6 +121,14 @@ export interface SessionOptions {
   sniffBytes: number;
   /** the application-protocol decoders: chosen per connection, one forced, or none */
   app: AppChoice;
+  /**
+   * Keep a retained connection's timeline (each packet's phase and summary:
+   * what the walkthrough, --explain, --ladder, --stats, --json and --html
+   * show). False leaves it empty, for views that show none of it (--messages,
+   * --hex): telling each packet in words is a third of what keeping a long
+   * connection costs. Nothing else of the analysis depends on it.
+   */
+  timeline?: boolean;
 }
 
 /** A timeline entry as the analysis keeps it until the connection is over. */
@@ -1183,7 +1191,7 @@ export class Session {
   private annotate(pkt: PacketRef, dir: Dir): void {
     this.counts.packets++;
     // the timeline is only kept for the reports that show it
-    if (!this.options.retain) return;
+    if (!this.options.retain || this.options.timeline === false) return;
     const from = this.side(dir);
     const described = describePacket(this.items, this.phase, from);
     const bare = this.items.every((i) => i.kind === 'tcp');
