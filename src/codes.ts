@@ -109,3 +109,19 @@ export const CODES: Readonly<Record<string, CodeInfo>> = {
 export function isKnownCode(code: string): boolean {
   return Object.hasOwn(CODES, code);
 }
+
+/** Text for a cell of a Markdown table: a pipe would end the cell, a line break the row. */
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
+}
+
+/**
+ * The registry as the README shows it: one row per code, in the registry's
+ * order (by family), with its severity, the section that states the rule and
+ * the rule. The README holds this table as it is made here (a test compares
+ * them; `npm run readme` writes it).
+ */
+export function codesTable(): string {
+  const rows = Object.entries(CODES).map(([code, i]) => `| \`${code}\` | ${i.severity} | ${i.rfc === null ? '—' : cell(i.rfc)} | ${cell(i.rule)} |`);
+  return ['| code | severity | section | what it means |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}

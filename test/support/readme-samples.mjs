@@ -9,6 +9,11 @@
 //   node test/support/readme-samples.mjs --write  rewrites them in README.md
 //
 // test/readme.test.ts runs the check, so a sample cannot drift from the tool.
+//
+// The same run keeps what is made from the registry of diagnostic codes
+// (src/codes.ts) in step with it: the README's table of codes, between
+// `<!-- codes -->` and `<!-- /codes -->`, and the list of codes in the JSON
+// schema (the diagnostic's `code` enum).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,12 +62,47 @@ export function samples(text = readFileSync(README, 'utf8')) {
   return found;
 }
 
-function main() {
+const SCHEMA = join(ROOT, 'schema', 'wsdissect.schema.json');
+const CODES_OPEN = '<!-- codes -->';
+const CODES_CLOSE = '<!-- /codes -->';
+
+/** The README with its table of codes as `table` (the text between the marks). */
+export function withCodesTable(text, table) {
+  const a = text.indexOf(CODES_OPEN);
+  const b = text.indexOf(CODES_CLOSE);
+  if (a < 0 || b < a) throw new Error(`README.md: ${CODES_OPEN} … ${CODES_CLOSE} is missing`);
+  return `${text.slice(0, a + CODES_OPEN.length)}\n${table}\n${text.slice(b)}`;
+}
+
+/** The JSON schema's text with `codes` as the list a diagnostic's code is one of. */
+export function withSchemaCodes(text, codes) {
+  const schema = JSON.parse(text);
+  schema.definitions.diagnostic.properties.code.enum = codes;
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
+
+/** What is made from the registry (dist/codes.js, as built): [file, text now, text it should be]. */
+async function fromRegistry(readme) {
+  const { CODES, codesTable } = await import(join(ROOT, 'dist', 'codes.js'));
+  const schema = readFileSync(SCHEMA, 'utf8');
+  return [
+    [README, readme, withCodesTable(readme, codesTable())],
+    [SCHEMA, schema, withSchemaCodes(schema, Object.keys(CODES))],
+  ];
+}
+
+async function main() {
   const write = process.argv.includes('--write');
-  const text = readFileSync(README, 'utf8');
+  let text = readFileSync(README, 'utf8');
+  const stale = [];
+  for (const [file, now, made] of await fromRegistry(text)) {
+    if (now === made) continue;
+    stale.push({ line: 0, command: `${file.slice(ROOT.length + 1)} from src/codes.ts` });
+    if (file === README) text = made;
+    else if (write) writeFileSync(file, made);
+  }
   const lines = text.split('\n');
   const bin = shim();
-  const stale = [];
   // from the last block up, so the line numbers of the earlier ones hold
   for (const s of samples(text).reverse()) {
     const now = runSample(s.command, bin);
@@ -75,8 +115,8 @@ function main() {
     console.log(stale.length === 0 ? 'README.md: every sample is up to date' : `README.md: rewrote ${stale.length} sample(s): ${stale.map((s) => s.command).join('; ')}`);
     return 0;
   }
-  for (const s of stale) console.log(`README.md:${s.line}: "${s.command}" prints something else now (npm run readme rewrites it)`);
+  for (const s of stale) console.log(s.line === 0 ? `${s.command}: out of date (npm run readme rewrites it)` : `README.md:${s.line}: "${s.command}" prints something else now (npm run readme rewrites it)`);
   return stale.length === 0 ? 0 : 1;
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = main();
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exitCode = await main();
