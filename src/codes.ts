@@ -20,23 +20,25 @@ export interface CodeInfo {
   quote?: string;
   /** for evidence that cites a MUST: why the capture cannot prove the MUST broken */
   why?: string;
+  /** the narrower sections a diagnostic of this code may cite instead of `rfc`, each one of the rule's (the request's rule of two) */
+  cites?: readonly string[];
 }
 
 /** The severity each basis gives. */
 export const SEVERITY_OF: Readonly<Record<Basis, Severity>> = { MUST: 'error', SHOULD: 'warning', evidence: 'warning', fact: 'info' };
 
-export const CODES: Readonly<Record<string, CodeInfo>> = {
+const REGISTERED = {
   'handshake.method': { severity: 'error', rfc: 'RFC 6455 §4.1', rule: 'the upgrade request method is not GET', basis: 'MUST', quote: "The method of the request MUST be GET" },
   'handshake.http-version': { severity: 'error', rfc: 'RFC 6455 §4.1', rule: 'the upgrade request is not HTTP/1.1 or higher', basis: 'MUST', quote: "the HTTP version MUST be at least 1.1" },
   'handshake.host-missing': { severity: 'error', rfc: 'RFC 6455 §4.1', rule: 'the upgrade request has no Host header', basis: 'MUST', quote: "The request MUST contain a |Host| header field" },
-  'handshake.upgrade-header': { severity: 'error', rfc: 'RFC 6455 §4.1, §4.2.2', rule: 'the request or response lacks Upgrade: websocket', basis: 'MUST', quote: "The request MUST contain an |Upgrade| header field whose value MUST include the \"websocket\" keyword" },
-  'handshake.connection-header': { severity: 'error', rfc: 'RFC 6455 §4.1, §4.2.2', rule: 'the request or response Connection header lacks the Upgrade token', basis: 'MUST', quote: "The request MUST contain a |Connection| header field whose value MUST include the \"Upgrade\" token" },
+  'handshake.upgrade-header': { severity: 'error', rfc: 'RFC 6455 §4.1, §4.2.2', rule: 'the request or response lacks Upgrade: websocket', basis: 'MUST', quote: "The request MUST contain an |Upgrade| header field whose value MUST include the \"websocket\" keyword", cites: ['RFC 6455 §4.1', 'RFC 6455 §4.2.2'] },
+  'handshake.connection-header': { severity: 'error', rfc: 'RFC 6455 §4.1, §4.2.2', rule: 'the request or response Connection header lacks the Upgrade token', basis: 'MUST', quote: "The request MUST contain a |Connection| header field whose value MUST include the \"Upgrade\" token", cites: ['RFC 6455 §4.1', 'RFC 6455 §4.2.2'] },
   'handshake.key-invalid': { severity: 'error', rfc: 'RFC 6455 §4.1', rule: 'Sec-WebSocket-Key missing, repeated, or not base64 of 16 bytes', basis: 'MUST', quote: "The request MUST include a header field with the name |Sec-WebSocket-Key|. The value of this header field MUST be a nonce consisting of a randomly selected 16-byte value that has been base64-encoded" },
   'handshake.version': { severity: 'error', rfc: 'RFC 6455 §4.1', rule: 'Sec-WebSocket-Version missing or not 13', basis: 'MUST', quote: "The request MUST include a header field with the name |Sec-WebSocket-Version|. The value of this header field MUST be 13" },
   'handshake.accept-missing': { severity: 'error', rfc: 'RFC 6455 §4.2.2', rule: 'a 101 response without Sec-WebSocket-Accept', basis: 'MUST', quote: "If the response lacks a |Sec-WebSocket-Accept| header field or the |Sec-WebSocket-Accept| contains a value other than the base64-encoded SHA-1 of the concatenation of the |Sec-WebSocket- Key| (as a string, not base64-decoded) with the string \"258EAFA5- E914-47DA-95CA-C5AB0DC85B11\" but ignoring any leading and trailing whitespace, the client MUST _Fail the WebSocket Connection_" },
   'handshake.accept-mismatch': { severity: 'error', rfc: 'RFC 6455 §4.2.2', rule: 'Sec-WebSocket-Accept is not base64(SHA-1(key + GUID))', basis: 'MUST', quote: "If the response lacks a |Sec-WebSocket-Accept| header field or the |Sec-WebSocket-Accept| contains a value other than the base64-encoded SHA-1 of the concatenation of the |Sec-WebSocket- Key| (as a string, not base64-decoded) with the string \"258EAFA5- E914-47DA-95CA-C5AB0DC85B11\" but ignoring any leading and trailing whitespace, the client MUST _Fail the WebSocket Connection_" },
   'handshake.subprotocol-not-offered': { severity: 'error', rfc: 'RFC 6455 §4.1', rule: 'the server selected a subprotocol the client did not offer', basis: 'MUST', quote: "indicates the use of a subprotocol that was not present in the client's handshake (the server has indicated a subprotocol not requested by the client), the client MUST _Fail the WebSocket Connection_" },
-  'handshake.extension-not-offered': { severity: 'error', rfc: 'RFC 6455 §9.1; RFC 7692 §7.1', rule: 'the server accepted an extension, or parameters, the client did not offer', basis: 'MUST', quote: "indicates the use of an extension that was not present in the client's handshake (the server has indicated an extension not requested by the client), the client MUST _Fail the WebSocket Connection_" },
+  'handshake.extension-not-offered': { severity: 'error', rfc: 'RFC 6455 §9.1; RFC 7692 §5, §7.1', rule: 'the server accepted an extension, or parameters, the client did not offer', basis: 'MUST', quote: "indicates the use of an extension that was not present in the client's handshake (the server has indicated an extension not requested by the client), the client MUST _Fail the WebSocket Connection_", cites: ['RFC 6455 §9.1', 'RFC 7692 §5', 'RFC 7692 §7.1'] },
   'handshake.rejected': { severity: 'warning', rfc: 'RFC 6455 §4.2.2', rule: 'the server answered the upgrade with a status other than 101', basis: 'evidence' },
   'handshake.no-response': { severity: 'warning', rfc: 'RFC 6455 §4.1', rule: 'an upgrade request whose response was never seen', basis: 'evidence' },
   'handshake.frames-before-upgrade': { severity: 'error', rfc: 'RFC 6455 §4.1', rule: 'a data frame sent before the 101 response completed', basis: 'MUST', quote: "Once the client's opening handshake has been sent, the client MUST wait for a response from the server before sending any further data" },
@@ -87,24 +89,43 @@ export const CODES: Readonly<Record<string, CodeInfo>> = {
   'app.stomp-content-length': { severity: 'error', rfc: 'STOMP 1.2 §Header content-length', rule: 'a STOMP body whose length differs from its content-length header', basis: 'MUST' },
   'app.stomp-error': { severity: 'warning', rfc: 'STOMP 1.2 §ERROR', rule: 'the STOMP server sent an ERROR frame', basis: 'evidence' },
   'app.sockjs-bad-frame': { severity: 'error', rfc: 'SockJS protocol 0.3.3 §Framing', rule: 'a message that is not a SockJS frame (o, h, a[…], m"…", c[code,"reason"]; from the client, a JSON array of strings)', basis: 'MUST' },
-  'app.engineio-bad-packet': { severity: 'error', rfc: 'Engine.IO protocol §Packet encoding', rule: 'an Engine.IO packet of unknown type, or an open packet without its handshake', basis: 'MUST' },
+  'app.engineio-bad-packet': { severity: 'error', rfc: 'Engine.IO protocol §Packet encoding', rule: 'an Engine.IO packet of unknown type, or an open packet without its handshake', basis: 'MUST', cites: ['Engine.IO protocol §Handshake'] },
   'app.socketio-bad-packet': { severity: 'error', rfc: 'Socket.IO protocol §Packet format', rule: 'a Socket.IO packet that does not parse', basis: 'MUST' },
   'app.socketio-missing-attachment': { severity: 'error', rfc: 'Socket.IO protocol §Packet format', rule: 'a binary Socket.IO packet whose announced attachments did not all follow it', basis: 'MUST' },
   'app.socketio-unexpected-binary': { severity: 'error', rfc: 'Socket.IO protocol §Packet format', rule: 'a binary message with no binary Socket.IO packet waiting for it', basis: 'MUST' },
   'app.socketio-connect-error': { severity: 'warning', rfc: 'Socket.IO protocol §Connection to a namespace', rule: 'the server refused the connection to a namespace', basis: 'evidence' },
-  'app.mqtt-bad-packet': { severity: 'error', rfc: 'MQTT 3.1.1 §2; MQTT 5 §2', rule: 'a malformed MQTT control packet', basis: 'MUST' },
+  'app.mqtt-bad-packet': { severity: 'error', rfc: 'MQTT 3.1.1 §2; MQTT 5 §2', rule: 'a malformed MQTT control packet', basis: 'MUST', cites: ['MQTT 3.1.1 §2', 'MQTT 5 §2'] },
   'app.mqtt-text-frame': { severity: 'error', rfc: 'MQTT 3.1.1 §6.0', rule: 'MQTT sent in a text message (it must be binary)', basis: 'MUST' },
   'app.mqtt-incomplete': { severity: 'warning', rfc: 'MQTT 3.1.1 §6.0', rule: 'an MQTT packet begun and never completed before the connection ended', basis: 'evidence' },
-  'app.mqtt-connack-refused': { severity: 'warning', rfc: 'MQTT 3.1.1 §3.2.2.3; MQTT 5 §3.2.2.2', rule: 'the broker refused the connection (CONNACK code other than 0)', basis: 'evidence' },
-  'app.graphql-bad-message': { severity: 'error', rfc: 'GraphQL over WebSocket (graphql-transport-ws, graphql-ws)', rule: 'a GraphQL over WebSocket message that is not JSON, has no or an unknown type, lacks its id, or comes from the wrong side', basis: 'MUST' },
-  'app.graphql-unknown-id': { severity: 'warning', rfc: 'GraphQL over WebSocket (graphql-transport-ws, graphql-ws)', rule: 'a result for an operation id no subscribe or start began', basis: 'evidence' },
-  'app.graphql-error': { severity: 'warning', rfc: 'GraphQL over WebSocket (graphql-transport-ws, graphql-ws)', rule: 'the server answered an operation or the connection with an error', basis: 'evidence' },
-  'app.json-invalid': { severity: 'error', rfc: 'RFC 8259', rule: 'text meant as JSON (it starts with { or [, or the connection is JSON-RPC) that does not parse', basis: 'MUST' },
+  'app.mqtt-connack-refused': { severity: 'warning', rfc: 'MQTT 3.1.1 §3.2.2.3; MQTT 5 §3.2.2.2', rule: 'the broker refused the connection (CONNACK code other than 0)', basis: 'evidence', cites: ['MQTT 3.1.1 §3.2.2.3', 'MQTT 5 §3.2.2.2'] },
+  'app.graphql-bad-message': { severity: 'error', rfc: 'GraphQL over WebSocket (graphql-transport-ws, graphql-ws)', rule: 'a GraphQL over WebSocket message that is not JSON, has no or an unknown type, lacks its id, or comes from the wrong side', basis: 'MUST', cites: ['GraphQL over WebSocket (graphql-transport-ws) §Message types', 'subscriptions-transport-ws PROTOCOL (graphql-ws)'] },
+  'app.graphql-unknown-id': { severity: 'warning', rfc: 'GraphQL over WebSocket (graphql-transport-ws, graphql-ws)', rule: 'a result for an operation id no subscribe or start began', basis: 'evidence', cites: ['GraphQL over WebSocket (graphql-transport-ws) §Message types', 'subscriptions-transport-ws PROTOCOL (graphql-ws)'] },
+  'app.graphql-error': { severity: 'warning', rfc: 'GraphQL over WebSocket (graphql-transport-ws, graphql-ws)', rule: 'the server answered an operation or the connection with an error', basis: 'evidence', cites: ['GraphQL over WebSocket (graphql-transport-ws) §Message types', 'subscriptions-transport-ws PROTOCOL (graphql-ws)'] },
+  'app.json-invalid': { severity: 'error', rfc: 'RFC 8259', rule: 'text meant as JSON (it starts with { or [, or the connection is JSON-RPC) that does not parse', basis: 'MUST', cites: ['JSON-RPC 2.0 §4; RFC 8259'] },
   'app.jsonrpc-invalid': { severity: 'error', rfc: 'JSON-RPC 2.0 §4, §5', rule: 'a JSON-RPC 2.0 message of the wrong shape', basis: 'MUST' },
   'app.jsonrpc-unmatched-response': { severity: 'warning', rfc: 'JSON-RPC 2.0 §5', rule: 'a JSON-RPC response whose id no request is waiting for', basis: 'evidence' },
   'app.jsonrpc-unanswered': { severity: 'warning', rfc: 'JSON-RPC 2.0 §5', rule: 'a JSON-RPC request with no response before the connection ended', basis: 'evidence' },
   'internal.error': { severity: 'warning', rfc: null, rule: 'a packet the analysis failed on (a bug: please report it)', basis: 'evidence' },
-};
+} satisfies Record<string, CodeInfo>;
+
+/** A registered code: what the places that raise a diagnostic name (the compiler holds them to the registry). */
+export type Code = keyof typeof REGISTERED;
+
+export const CODES: Readonly<Record<string, CodeInfo>> = REGISTERED;
+
+/** The severity of a code: the registry's, never restated where it is raised. */
+export function severityOf(code: Code): Severity {
+  return REGISTERED[code].severity;
+}
+
+/**
+ * The section a diagnostic cites: the registry's, or `cite`, the one of the
+ * rule's sections that applies where it was raised (a request's rule, not a
+ * response's); a test holds every cite to the rule's `cites`.
+ */
+export function sectionOf(code: Code, cite?: string | null): string | null {
+  return cite ?? REGISTERED[code].rfc;
+}
 
 export function isKnownCode(code: string): boolean {
   return Object.hasOwn(CODES, code);

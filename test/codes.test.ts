@@ -51,10 +51,13 @@ const DIRS = ['captures', 'captures/violations', 'captures/app', 'captures/hosti
 const FILES = DIRS.flatMap((d) => readdirSync(d).filter((f) => /\.(pcap|pcapng)(\.gz)?$/.test(f)).map((f) => join(d, f)));
 
 describe('every diagnostic raised on the bundled captures', () => {
-  it.each(FILES)('%s: carries the severity of its code', async (file) => {
+  it.each(FILES)('%s: carries the severity and the section of its code', async (file) => {
     const r = await analyze(file);
     const all = [...r.diagnostics, ...r.connections.flatMap((c) => c.diagnostics)];
     const wrong = all.filter((d) => CODES[d.code]?.severity !== d.severity).map((d) => `${d.code}: ${d.severity}, registry ${CODES[d.code]?.severity ?? 'unknown code'}`);
     expect([...new Set(wrong)]).toEqual([]);
+    // and the registry's section, or one of the narrower ones it lists for the code
+    const cited = all.filter((d) => d.rfc !== CODES[d.code]?.rfc && !(CODES[d.code]?.cites ?? []).includes(d.rfc ?? '')).map((d) => `${d.code}: ${d.rfc}`);
+    expect([...new Set(cited)]).toEqual([]);
   });
 });

@@ -74,17 +74,19 @@ describe('payload previews', () => {
 });
 
 describe('the diagnostic codes', () => {
-  it('every code the analysis can report is in the registry, with the same severity', async () => {
+  it('no place that raises a diagnostic restates its severity: the registry gives it (the compiler holds each code to the registry)', async () => {
     const { readFileSync, readdirSync } = await import('node:fs');
-    const { CODES } = await import('../src/codes.js');
     const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(`${dir}/${e.name}`) : e.name.endsWith('.ts') ? [`${dir}/${e.name}`] : []));
-    const used = new Map<string, string>();
+    const restated: string[] = [];
+    let raised = 0;
     for (const f of files('src')) {
-      for (const m of readFileSync(f, 'utf8').matchAll(/code: '([a-z0-9.-]+)', severity: '(error|warning|info)'/g)) used.set(m[1]!, m[2]!);
-      for (const m of readFileSync(f, 'utf8').matchAll(/diag\('([a-z0-9.-]+)', '(error|warning|info)'/g)) used.set(m[1]!, m[2]!);
+      if (f === 'src/codes.ts') continue;
+      const text = readFileSync(f, 'utf8');
+      raised += [...text.matchAll(/code: '([a-z0-9.-]+)'|diag\('([a-z0-9.-]+)'/g)].length;
+      for (const m of text.matchAll(/severity: '(error|warning|info)'/g)) restated.push(`${f}: ${m[0]}`);
     }
-    expect(used.size).toBeGreaterThan(30);
-    for (const [code, severity] of used) expect(CODES[code]?.severity, code).toBe(severity);
+    expect(raised).toBeGreaterThan(60);
+    expect(restated).toEqual([]);
   });
 });
 

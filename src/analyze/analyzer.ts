@@ -1,6 +1,7 @@
 // The pipeline driver: each packet, as it is read, goes link → IP → TCP →
 // its connection's session. Connections are reported to the sink as soon as
 // they are over, and forgotten; nothing here keeps every packet.
+import { type Code, sectionOf, severityOf } from '../codes.js';
 import type { CaptureMeta, RawPacket } from '../capture/reader.js';
 import { LINK_TYPES, linkTypeName } from '../link/link.js';
 import { decodeIpv4, decodeIpv6, IPPROTO_TCP, type IpPacket } from '../ip/ip.js';
@@ -58,8 +59,8 @@ export const DEFAULT_OPTIONS: AnalyzerOptions = {
   idleTimeout: 600,
 };
 
-function captureDiag(code: string, message: string, packet: number | null): Diagnostic {
-  return { code, severity: 'warning', message, rfc: null, packet, frame: null, from: null };
+function captureDiag(code: Code, message: string, packet: number | null): Diagnostic {
+  return { code, severity: severityOf(code), message, rfc: sectionOf(code), packet, frame: null, from: null };
 }
 
 export class Analyzer {
@@ -277,15 +278,7 @@ export class Analyzer {
   }
 
   private internalError(what: string, err: unknown, packet: number | null): void {
-    this.diagnostics.push({
-      code: 'internal.error',
-      severity: 'warning',
-      message: `${what}: ${err instanceof Error ? err.message : String(err)}`,
-      rfc: null,
-      packet,
-      frame: null,
-      from: null,
-    });
+    this.diagnostics.push(captureDiag('internal.error', `${what}: ${err instanceof Error ? err.message : String(err)}`, packet));
   }
 
   private deliver(conn: Connection): void {

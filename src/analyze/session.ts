@@ -1,6 +1,7 @@
 // One TCP connection, analysed: its bytes go through the HTTP handshake and
 // then the WebSocket frame parser, each direction on its own; every packet is
 // annotated with its phase and a one-line summary as it is processed.
+import { sectionOf, severityOf } from '../codes.js';
 import { isUtf8 } from 'node:buffer';
 import { emptyCounts } from '../model.js';
 import type {
@@ -383,7 +384,7 @@ export class Session {
     if (r.keepAlive) this.items.push({ kind: 'keep-alive' });
     if (r.retransmission) this.items.push({ kind: 'retransmission', bytes: seg.payload.length });
     if (r.conflict) {
-      this.diag({ code: 'tcp.overlap-conflict', severity: 'warning', message: `packet ${pkt.number} carries bytes already received, and they differ from the first copy (the first copy is kept)`, rfc: null }, pkt.number, null, this.side(dir));
+      this.diag({ code: 'tcp.overlap-conflict', message: `packet ${pkt.number} carries bytes already received, and they differ from the first copy (the first copy is kept)` }, pkt.number, null, this.side(dir));
     }
     const other: Dir = dir === 0 ? 1 : 0;
     if (r.late) this.items.push({ kind: 'late', bytes: seg.payload.length });
@@ -422,11 +423,12 @@ export class Session {
 
   /** A protocol error inside the application protocol: an `app.*` diagnostic citing its specification. */
   private appDiag(f: AppFinding, packet: number | null, frame: number | null, from: Side | null): void {
-    this.report({ code: f.code, severity: f.severity, message: f.message, rfc: f.spec, packet: f.packet ?? packet, frame, from: f.from ?? from });
+    this.diag({ code: f.code, message: f.message, rfc: f.spec }, f.packet ?? packet, frame, f.from ?? from);
   }
 
+  /** A finding as a diagnostic: its severity and section from the registry (src/codes.ts). */
   private diag(f: Finding, packet: number | null, frame: number | null, from: Side | null): void {
-    this.report({ code: f.code, severity: f.severity, message: f.message, rfc: f.rfc, packet, frame, from });
+    this.report({ code: f.code, severity: severityOf(f.code), message: f.message, rfc: sectionOf(f.code, f.rfc), packet, frame, from });
   }
 
   private report(d: Diagnostic): void {
@@ -473,9 +475,9 @@ export class Session {
         // nothing to say
       } else if (chunk.cause === 'limit') {
         // not lost by the capture: the bytes after the hole were more than the reassembly may hold
-        this.diag({ code: 'limit.reassembly', severity: 'warning', message: `${chunk.length} bytes from the ${this.side(dir)} were given up on: the data that followed them, held out of order, passed the reassembly limit (${holdLimitText(this.limits.reassemblyHold)} per direction, --max-reassembly; ${holdLimitText(this.limits.globalReassemblyHold)} in all, --max-reassembly-total); ${then}`, rfc: null }, chunk.packet, null, this.side(dir));
+        this.diag({ code: 'limit.reassembly', message: `${chunk.length} bytes from the ${this.side(dir)} were given up on: the data that followed them, held out of order, passed the reassembly limit (${holdLimitText(this.limits.reassemblyHold)} per direction, --max-reassembly; ${holdLimitText(this.limits.globalReassemblyHold)} in all, --max-reassembly-total); ${then}` }, chunk.packet, null, this.side(dir));
       } else {
-        this.diag({ code: 'tcp.gap', severity: 'warning', message: `${chunk.length} bytes from the ${this.side(dir)} were never captured (capture loss); ${then}`, rfc: null }, chunk.packet, null, this.side(dir));
+        this.diag({ code: 'tcp.gap', message: `${chunk.length} bytes from the ${this.side(dir)} were never captured (capture loss); ${then}` }, chunk.packet, null, this.side(dir));
       }
       if (!chunk.told) this.items.push({ kind: 'gap', bytes: chunk.length, from: this.side(dir) });
       if (framed) {
@@ -541,10 +543,10 @@ export class Session {
       return r.rest;
     }
     if (r.tooManyHeaders !== null) {
-      this.diag({ code: 'http.too-many-headers', severity: 'warning', message: `an HTTP head has ${r.tooManyHeaders} header lines, more than the limit of ${this.limits.maxHttpHeaders} (--max-http-headers): only the first ${this.limits.maxHttpHeaders} are read`, rfc: null }, packet, null, this.side(dir));
+      this.diag({ code: 'http.too-many-headers', message: `an HTTP head has ${r.tooManyHeaders} header lines, more than the limit of ${this.limits.maxHttpHeaders} (--max-http-headers): only the first ${this.limits.maxHttpHeaders} are read` }, packet, null, this.side(dir));
     }
     if (r.tooLarge) {
-      this.diag({ code: 'http.head-too-large', severity: 'warning', message: `an HTTP head grew past ${holdLimitText(this.limits.maxHttpHead)} (--max-http-head) without ending; the rest of this direction is not decoded`, rfc: null }, packet, null, this.side(dir));
+      this.diag({ code: 'http.head-too-large', message: `an HTTP head grew past ${holdLimitText(this.limits.maxHttpHead)} (--max-http-head) without ending; the rest of this direction is not decoded` }, packet, null, this.side(dir));
       d.mode = 'opaque';
       return EMPTY;
     }
@@ -687,7 +689,7 @@ export class Session {
     d.mode = 'lost';
     const side = this.side(dir);
     const truncated = (what: string): void =>
-      this.report({ code: 'handshake.truncated', severity: 'info', message: `the ${side === 'client' ? 'upgrade request' : 'response'} in packet ${cut.packet} was not captured whole (${plural(cut.bytes, 'byte')} of it were, ${plural(cut.head.headers.length, 'header line')}): ${what}`, rfc: null, packet: cut.packet, frame: null, from: side });
+      this.diag({ code: 'handshake.truncated', message: `the ${side === 'client' ? 'upgrade request' : 'response'} in packet ${cut.packet} was not captured whole (${plural(cut.bytes, 'byte')} of it were, ${plural(cut.head.headers.length, 'header line')}): ${what}` }, cut.packet, null, side);
     if (side === 'client') {
       const line = parseRequestLine(cut.head.startLine);
       if (!line) return;
@@ -882,7 +884,7 @@ export class Session {
       resync: (skipped, packet, masked) => this.onResync(dir, skipped, packet, masked),
       unsynced: (skipped) => {
         if (this.dirs[dir].mode !== 'websocket') return; // sniffing found nothing: not WebSocket, nothing to say
-        this.diag({ code: 'ws.unframed', severity: 'info', message: `${skipped} bytes from the ${this.side(dir)} could not be framed before the capture ended`, rfc: null }, null, null, this.side(dir));
+        this.diag({ code: 'ws.unframed', message: `${skipped} bytes from the ${this.side(dir)} could not be framed before the capture ended` }, null, null, this.side(dir));
       },
     };
   }
@@ -892,7 +894,7 @@ export class Session {
     if (d.mode === 'sniff') {
       this.detected(dir, masked);
       this.items.push({ kind: 'detected', skipped });
-      if (skipped > 0) this.diag({ code: 'ws.resync', severity: 'info', message: `the first ${skipped} bytes from the ${this.side(dir)} are the end of a frame that began before the capture; decoding starts at the next frame header`, rfc: null }, packet, null, this.side(dir));
+      if (skipped > 0) this.diag({ code: 'ws.resync', message: `the first ${skipped} bytes from the ${this.side(dir)} are the end of a frame that began before the capture; decoding starts at the next frame header` }, packet, null, this.side(dir));
       return;
     }
     d.assembler?.lost();
@@ -903,7 +905,7 @@ export class Session {
     this.items.push({ kind: 'resync', skipped });
     const where = afterLoss ? 'after the bytes the capture lost' : 'at the start of the capture';
     const what = skipped === 0 ? 'at the first byte' : `after ${skipped} bytes that could not be framed (no frame is invented for them)`;
-    this.diag({ code: 'ws.resync', severity: 'info', message: `frame decoding resumed ${where}, in packet ${packet}, ${what}`, rfc: null }, packet, null, this.side(dir));
+    this.diag({ code: 'ws.resync', message: `frame decoding resumed ${where}, in packet ${packet}, ${what}` }, packet, null, this.side(dir));
   }
 
   private setUpInflation(res: HttpResponse): void {
@@ -953,7 +955,7 @@ export class Session {
     if (!a) return;
     this.deflateAssumed = null;
     const shown = first === null ? 'no compressed message was captured whole' : first.inflatedLength !== null ? `the first compressed message (${first.index}) inflates cleanly, ${first.length} → ${first.inflatedLength} bytes` : `the first compressed message (${first.index}) does not inflate on its own: it refers back to bytes sent before the capture`;
-    this.diag({ code: 'ws.deflate-assumed', severity: 'info', message: `the ${a.side} sent a data frame with RSV1 set and the handshake that agreed on extensions is not in the capture: permessage-deflate is assumed (RFC 7692 defaults, context takeover), and ${shown}; messages are inflated where their window is in the capture (--decode-as PORT:permessage-deflate;… says what was agreed)`, rfc: 'RFC 7692 §6' }, a.packet, null, a.side);
+    this.diag({ code: 'ws.deflate-assumed', message: `the ${a.side} sent a data frame with RSV1 set and the handshake that agreed on extensions is not in the capture: permessage-deflate is assumed (RFC 7692 defaults, context takeover), and ${shown}; messages are inflated where their window is in the capture (--decode-as PORT:permessage-deflate;… says what was agreed)` }, a.packet, null, a.side);
   }
 
   private startWebSocket(dir: Dir, unsyncedRun = 0): void {
@@ -979,7 +981,7 @@ export class Session {
     for (const f of replayed) {
       if (isControl(f.opcode) || f.from !== 'client') continue;
       // RFC 6455 §4.1: the client sends data only after it has received the server's handshake
-      this.diag({ code: 'handshake.frames-before-upgrade', severity: 'error', message: `the client sent a ${f.opcode === 1 ? 'text' : f.opcode === 2 ? 'binary' : 'data'} frame in packet ${f.packets[0]}, before the server's 101 response completed`, rfc: 'RFC 6455 §4.1' }, f.packet, f.index, 'client');
+      this.diag({ code: 'handshake.frames-before-upgrade', message: `the client sent a ${f.opcode === 1 ? 'text' : f.opcode === 2 ? 'binary' : 'data'} frame in packet ${f.packets[0]}, before the server's 101 response completed` }, f.packet, f.index, 'client');
     }
   }
 
@@ -1014,12 +1016,12 @@ export class Session {
     const findings = checkFrameHeader(h, { from, deflate: this.deflate });
     if (d.closeFrame !== null && !isControl(h.opcode)) {
       // RFC 6455 §5.5.1: after sending a Close frame, the endpoint MUST NOT send any more data frames
-      findings.push({ code: 'close.data-after-close', severity: 'error', message: `the ${from} sent a data frame after its own Close frame (frame ${d.closeFrame})`, rfc: 'RFC 6455 §5.5.1' });
+      findings.push({ code: 'close.data-after-close', message: `the ${from} sent a data frame after its own Close frame (frame ${d.closeFrame})` });
     }
     const step = d.assembler!.frame({ index, opcode: h.opcode, fin: h.fin, rsv1: h.rsv1, payload: df.payload, payloadLength: h.payloadLength, payloadLengthText: h.payloadLengthText, complete: df.complete, packet: df.packet });
     findings.push(...step.findings);
     if (df.payload.length < df.received) {
-      findings.push({ code: 'limit.payload', severity: 'warning', message: `this frame carries ${h.payloadLengthText ?? h.payloadLength} payload bytes; only the first ${holdLimitText(this.limits.maxFramePayload)} were held (--max-frame-payload), so its content is not checked`, rfc: null });
+      findings.push({ code: 'limit.payload', message: `this frame carries ${h.payloadLengthText ?? h.payloadLength} payload bytes; only the first ${holdLimitText(this.limits.maxFramePayload)} were held (--max-frame-payload), so its content is not checked` });
     }
     let close: Frame['close'] = null;
     if (h.opcode === 0x8) {
@@ -1132,22 +1134,22 @@ export class Session {
           this.compression[from].inflated += r.data.length;
         } else if (r.reason === 'limit') {
           // a decompression bomb costs no more than the limit
-          this.diag({ code: 'message.inflate-limit', severity: 'warning', message: `${type} message ${m.index} (${m.length} compressed bytes) inflates to ${r.detail}: inflation stopped at the limit (--inflate-limit)`, rfc: 'RFC 7692 §7.2.2' }, packet, lastFrame, from);
+          this.diag({ code: 'message.inflate-limit', message: `${type} message ${m.index} (${m.length} compressed bytes) inflates to ${r.detail}: inflation stopped at the limit (--inflate-limit)` }, packet, lastFrame, from);
         } else if (r.reason === 'corrupt' && !ctx.partial) {
           // RFC 7692 §6.2: the payload must inflate in the negotiated context
-          this.diag({ code: 'message.inflate-failed', severity: 'error', message: `compressed ${type} message ${m.index} (${m.length} bytes) does not inflate in its negotiated context (${ctx.rules.takeover ? 'with' : 'without'} context takeover, window ${ctx.rules.windowBits} bits): ${r.detail}`, rfc: 'RFC 7692 §6.2' }, packet, lastFrame, from);
+          this.diag({ code: 'message.inflate-failed', message: `compressed ${type} message ${m.index} (${m.length} bytes) does not inflate in its negotiated context (${ctx.rules.takeover ? 'with' : 'without'} context takeover, window ${ctx.rules.windowBits} bits): ${r.detail}` }, packet, lastFrame, from);
         }
       } else ctx?.loseContext();
     }
     if (m.compressed && whole) this.tellDeflateAssumed(message);
     if (m.cut && m.frames.length > 1) {
       // a frame past the limit on its own was told on the frame
-      this.diag({ code: 'limit.payload', severity: 'warning', message: `${type} message ${m.index} is ${m.length} bytes over ${m.frames.length} frames; only the first ${holdLimitText(this.limits.maxFramePayload)} were held (--max-frame-payload), so its content is not checked`, rfc: null }, packet, lastFrame, from);
+      this.diag({ code: 'limit.payload', message: `${type} message ${m.index} is ${m.length} bytes over ${m.frames.length} frames; only the first ${holdLimitText(this.limits.maxFramePayload)} were held (--max-frame-payload), so its content is not checked` }, packet, lastFrame, from);
     }
     const judged = m.compressed ? message.inflatedLength !== null : whole;
     if (type === 'text' && judged && !isUtf8(message.payload)) {
       // RFC 6455 §5.6, §8.1: text messages are UTF-8 (judged on the whole, inflated message)
-      this.diag({ code: 'message.invalid-utf8', severity: 'error', message: `text message ${m.index} (${message.payload.length} bytes${m.compressed ? ' once inflated' : ''}) is not valid UTF-8`, rfc: 'RFC 6455 §5.6' }, packet, lastFrame, from);
+      this.diag({ code: 'message.invalid-utf8', message: `text message ${m.index} (${message.payload.length} bytes${m.compressed ? ' once inflated' : ''}) is not valid UTF-8` }, packet, lastFrame, from);
     }
     // the application protocol reads whole messages only: a part would look like its errors (it is told one was missed)
     if (this.options.app !== 'none') {
@@ -1265,12 +1267,12 @@ export class Session {
     this.tellDeflateAssumed(null);
     if (this.pendingRequest) {
       this.handshake = describeHandshake(this.pendingRequest, null);
-      this.report({ code: 'handshake.no-response', severity: 'warning', message: `the upgrade request in packet ${this.pendingRequest.packet} got no response in this capture`, rfc: 'RFC 6455 §4.1', packet: this.pendingRequest.packet, frame: null, from: 'client' });
+      this.diag({ code: 'handshake.no-response', message: `the upgrade request in packet ${this.pendingRequest.packet} got no response in this capture` }, this.pendingRequest.packet, null, 'client');
     }
     if (this.tcp.syn === null && this.tcp.synAck === null) {
       const first = this.firstPacket;
       const how = this.detection === 'heuristic' ? '; WebSocket was recognised from a run of valid frames' : this.detection === 'decode-as' ? '; decoded as WebSocket as asked (--decode-as)' : '';
-      this.report({ code: 'tcp.handshake-missing', severity: 'info', message: `the capture starts in the middle of this connection (no SYN seen); the roles come from ${this.rolesFrom === 'http' ? 'the HTTP exchange' : this.rolesFrom === 'frames' ? 'the masking of the frames' : 'the port numbers'}${how}`, rfc: null, packet: first, frame: null, from: null });
+      this.diag({ code: 'tcp.handshake-missing', message: `the capture starts in the middle of this connection (no SYN seen); the roles come from ${this.rolesFrom === 'http' ? 'the HTTP exchange' : this.rolesFrom === 'frames' ? 'the masking of the frames' : 'the port numbers'}${how}` }, first, null, null);
     }
     const upgraded = this.handshake?.outcome === 'upgraded' || this.detection === 'heuristic' || this.detection === 'decode-as';
     const refused = this.refusalBody;
@@ -1424,7 +1426,7 @@ export class Session {
       at = waiting.length - 1;
       const ping = waiting[at]!;
       // RFC 6455 §5.5.3: the Pong frame must have identical application data
-      findings.push({ code: 'pong.payload-mismatch', severity: 'warning', message: `this pong carries ${previewPayload(pong.payload, 24)}, but the ping it answers (packet ${ping.packet}) carried ${previewPayload(ping.payload, 24)}`, rfc: 'RFC 6455 §5.5.3' });
+      findings.push({ code: 'pong.payload-mismatch', message: `this pong carries ${previewPayload(pong.payload, 24)}, but the ping it answers (packet ${ping.packet}) carried ${previewPayload(ping.payload, 24)}` });
     }
     const ping = waiting[at]!;
     // to the microsecond: the difference of two epoch times in floating point carries noise below it
@@ -1489,21 +1491,21 @@ export class Session {
       if (closedBefore) continue;
       const peer = side === 'client' ? 'server' : 'client';
       const count = this.pings[side].length;
-      this.diag({ code: 'ping.unanswered', severity: 'warning', message: `the ${side}'s ping in packet ${last.packet}${count > 1 ? ` (and ${count - 1} before it)` : ''} got no pong from the ${peer} before the connection ended`, rfc: 'RFC 6455 §5.5.2' }, last.packet, last.index, side);
+      this.diag({ code: 'ping.unanswered', message: `the ${side}'s ping in packet ${last.packet}${count > 1 ? ` (and ${count - 1} before it)` : ''} got no pong from the ${peer} before the connection ended` }, last.packet, last.index, side);
     }
     const lastPacket = this.lastPacket;
     if (ended && cs.initiator === null) {
       // RFC 6455 §7.1.5: a connection closed without a Close frame has status 1006
-      this.diag({ code: 'close.abnormal', severity: 'warning', message: `the TCP connection ended (${this.tcp.teardownKind.toUpperCase()}) with no Close frame from either side`, rfc: 'RFC 6455 §7.1.5' }, this.tcp.teardownPackets[0] ?? lastPacket, null, null);
+      this.diag({ code: 'close.abnormal', message: `the TCP connection ended (${this.tcp.teardownKind.toUpperCase()}) with no Close frame from either side` }, this.tcp.teardownPackets[0] ?? lastPacket, null, null);
     }
     if (ended && cs.initiator !== null && cs.replyPacket === null) {
       const peer: Side = cs.initiator === 'client' ? 'server' : 'client';
       // RFC 6455 §5.5.1: the peer MUST send a Close frame in response
-      this.diag({ code: 'close.not-echoed', severity: 'warning', message: `the ${cs.initiator} sent Close (packet ${cs.packet}) but the ${peer} never answered with its own Close before the connection ended`, rfc: 'RFC 6455 §5.5.1' }, cs.packet, null, cs.initiator);
+      this.diag({ code: 'close.not-echoed', message: `the ${cs.initiator} sent Close (packet ${cs.packet}) but the ${peer} never answered with its own Close before the connection ended` }, cs.packet, null, cs.initiator);
     }
     if (this.tcp.teardownFirst !== null && this.side(this.tcp.teardownFirst) === 'client' && this.tcp.teardownKind === 'fin') {
       // RFC 6455 §7.1.1: the server should close the TCP connection first
-      this.diag({ code: 'close.client-closed-tcp-first', severity: 'warning', message: 'the client closed TCP before the server did; the server should close first so that it does not hold TIME_WAIT', rfc: 'RFC 6455 §7.1.1' }, this.tcp.teardownPackets[0] ?? null, null, 'client');
+      this.diag({ code: 'close.client-closed-tcp-first', message: 'the client closed TCP before the server did; the server should close first so that it does not hold TIME_WAIT' }, this.tcp.teardownPackets[0] ?? null, null, 'client');
     }
   }
 }

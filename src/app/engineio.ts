@@ -81,7 +81,7 @@ export class EngineIoDecoder implements AppDecoder {
       let data = m.payload;
       if (v === 3) {
         if (data[0] !== 4) {
-          return { info: null, findings: [{ code: 'app.engineio-bad-packet', severity: 'error', message: `a binary Engine.IO 3 message whose first byte is ${data[0] ?? 'missing'}, not 4 (message)`, spec: EIO_SPEC }] };
+          return { info: null, findings: [{ code: 'app.engineio-bad-packet', message: `a binary Engine.IO 3 message whose first byte is ${data[0] ?? 'missing'}, not 4 (message)`, spec: EIO_SPEC }] };
         }
         data = data.subarray(1);
       }
@@ -96,7 +96,7 @@ export class EngineIoDecoder implements AppDecoder {
     const digit = text.charCodeAt(0) - 48;
     const type = EIO_TYPES[digit];
     if (type === undefined || text.length === 0) {
-      return { info: null, findings: [{ code: 'app.engineio-bad-packet', severity: 'error', message: `an Engine.IO packet of unknown type: ${JSON.stringify(clipText(text, 40))}`, spec: EIO_SPEC }] };
+      return { info: null, findings: [{ code: 'app.engineio-bad-packet', message: `an Engine.IO packet of unknown type: ${JSON.stringify(clipText(text, 40))}`, spec: EIO_SPEC }] };
     }
     const data = text.slice(1);
     const fields: EngineIoFields = { version: v, packet: type };
@@ -108,7 +108,7 @@ export class EngineIoDecoder implements AppDecoder {
         const o = tryJson(data);
         const h = o.ok && o.value !== null && typeof o.value === 'object' ? (o.value as Record<string, unknown>) : null;
         if (!h || typeof h['sid'] !== 'string') {
-          findings.push({ code: 'app.engineio-bad-packet', severity: 'error', message: `an Engine.IO open packet whose data is not a handshake object with a sid: ${JSON.stringify(clipText(data, 40))}`, spec: 'Engine.IO protocol §Handshake' });
+          findings.push({ code: 'app.engineio-bad-packet', message: `an Engine.IO open packet whose data is not a handshake object with a sid: ${JSON.stringify(clipText(data, 40))}`, spec: 'Engine.IO protocol §Handshake' });
           break;
         }
         fields.sid = clipText(h['sid'] as string, BODY_PREVIEW);
@@ -160,7 +160,7 @@ export class EngineIoDecoder implements AppDecoder {
     const r = parseSocketIo(data, this.version === 3 ? 4 : 5);
     if ('error' in r) {
       // quoted as on the wire, with the Engine.IO message type in front
-      findings.push({ code: 'app.socketio-bad-packet', severity: 'error', message: `the Socket.IO packet in Engine.IO message ${JSON.stringify(clipText(`4${data}`, 40))} does not parse: ${r.error}`, spec: SIO_SPEC });
+      findings.push({ code: 'app.socketio-bad-packet', message: `the Socket.IO packet in Engine.IO message ${JSON.stringify(clipText(`4${data}`, 40))} does not parse: ${r.error}`, spec: SIO_SPEC });
       return null;
     }
     const owed = this.pending[from];
@@ -170,7 +170,7 @@ export class EngineIoDecoder implements AppDecoder {
       this.pending[from] = { packet: r.fields.packet, event: r.fields.event, namespace: r.fields.namespace, total: r.fields.attachments, next: 0, announcedIn: at };
     }
     if (r.fields.packet === 'CONNECT_ERROR' || r.fields.packet === 'ERROR') {
-      findings.push({ code: 'app.socketio-connect-error', severity: 'warning', message: `the server refused the connection to namespace ${clipText(r.fields.namespace, 60)}: ${clipText(r.fields.args ?? '', 80)}`, spec: 'Socket.IO protocol §Connection to a namespace' });
+      findings.push({ code: 'app.socketio-connect-error', message: `the server refused the connection to namespace ${clipText(r.fields.namespace, 60)}: ${clipText(r.fields.args ?? '', 80)}` });
     }
     return r.info;
   }
@@ -179,7 +179,7 @@ export class EngineIoDecoder implements AppDecoder {
     const p = this.pending[from];
     if (!p || p.next >= p.total) {
       if (this.socketIo !== true) return null;
-      findings.push({ code: 'app.socketio-unexpected-binary', severity: 'error', message: `a binary message (${data.length} bytes) from the ${from} with no BINARY_EVENT or BINARY_ACK waiting for an attachment`, spec: SIO_SPEC });
+      findings.push({ code: 'app.socketio-unexpected-binary', message: `a binary message (${data.length} bytes) from the ${from} with no BINARY_EVENT or BINARY_ACK waiting for an attachment`, spec: SIO_SPEC });
       return null;
     }
     const k = p.next++;
@@ -206,7 +206,7 @@ export class EngineIoDecoder implements AppDecoder {
 }
 
 function missing(p: Pending, from: Side): AppFinding {
-  return { code: 'app.socketio-missing-attachment', severity: 'error', message: `the ${from}'s ${p.packet}${p.event !== undefined ? ` ${JSON.stringify(clipText(p.event, 60))}` : ''} announced ${p.total} binary attachment${p.total === 1 ? '' : 's'} but ${p.next} followed it`, spec: SIO_SPEC };
+  return { code: 'app.socketio-missing-attachment', message: `the ${from}'s ${p.packet}${p.event !== undefined ? ` ${JSON.stringify(clipText(p.event, 60))}` : ''} announced ${p.total} binary attachment${p.total === 1 ? '' : 's'} but ${p.next} followed it`, spec: SIO_SPEC };
 }
 
 /** An argument as a summary shows it: JSON, cut; a binary attachment's placeholder as <binary N>. */

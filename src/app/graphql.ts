@@ -77,7 +77,7 @@ export class GraphQlDecoder implements AppDecoder {
 
   decode(m: AppMessage): AppResult {
     const text = m.payload.toString('utf8');
-    const bad = (why: string): AppResult => ({ info: null, findings: [{ code: 'app.graphql-bad-message', severity: 'error', message: `${why}: ${JSON.stringify(clipText(text, 40))}`, spec: SPEC[this.protocol] }] });
+    const bad = (why: string): AppResult => ({ info: null, findings: [{ code: 'app.graphql-bad-message', message: `${why}: ${JSON.stringify(clipText(text, 40))}`, spec: SPEC[this.protocol] }] });
     if (m.type === 'binary') return bad(`a binary message from the ${m.from}; ${this.protocol} messages are JSON text`);
     let value: unknown;
     try {
@@ -99,14 +99,14 @@ export class GraphQlDecoder implements AppDecoder {
     const findings: AppFinding[] = [];
     if (allowed === undefined) return bad(`${JSON.stringify(clipText(type, 32))} is not a ${protocol} message type`);
     if (allowed !== 'both' && allowed !== m.from) {
-      findings.push({ code: 'app.graphql-bad-message', severity: 'error', message: `the ${m.from} sent "${type}", which only the ${allowed} sends in ${protocol}`, spec: SPEC[protocol] });
+      findings.push({ code: 'app.graphql-bad-message', message: `the ${m.from} sent "${type}", which only the ${allowed} sends in ${protocol}`, spec: SPEC[protocol] });
     }
     const fields: GraphQlFields = { messageType: type };
     const id = msg['id'];
     const needsId = OPERATION.has(type) || RESULT.has(type) || type === 'complete' || type === 'stop';
     if (id !== undefined) fields.id = clipText(String(id), 64);
     if (needsId && (typeof id !== 'string' && typeof id !== 'number')) {
-      findings.push({ code: 'app.graphql-bad-message', severity: 'error', message: `a ${protocol} "${type}" message without an id`, spec: SPEC[protocol] });
+      findings.push({ code: 'app.graphql-bad-message', message: `a ${protocol} "${type}" message without an id`, spec: SPEC[protocol] });
     }
     const payload = msg['payload'];
     if (payload !== undefined) fields.payload = clipText(JSON.stringify(payload) ?? '', BODY_PREVIEW);
@@ -121,12 +121,12 @@ export class GraphQlDecoder implements AppDecoder {
     } else if (fields.id !== undefined) {
       const known = this.operations.get(fields.id);
       if (known) Object.assign(fields, known);
-      else if (RESULT.has(type) && !this.lostClient) findings.push({ code: 'app.graphql-unknown-id', severity: 'warning', message: `a ${protocol} "${type}" for id ${JSON.stringify(fields.id)}, which no operation started`, spec: SPEC[protocol] });
+      else if (RESULT.has(type) && !this.lostClient) findings.push({ code: 'app.graphql-unknown-id', message: `a ${protocol} "${type}" for id ${JSON.stringify(fields.id)}, which no operation started`, spec: SPEC[protocol] });
       // complete and stop end an operation, and so does an error in graphql-transport-ws
       if (type === 'complete' || type === 'stop' || (type === 'error' && protocol === 'graphql-transport-ws')) this.operations.delete(fields.id);
     }
     if (type === 'error' || type === 'connection_error') {
-      findings.push({ code: 'app.graphql-error', severity: 'warning', message: `the server answered ${fields.operationName ?? (fields.id !== undefined ? `operation ${fields.id}` : 'the connection')} with "${type}": ${clipText(JSON.stringify(payload) ?? '', 100)}`, spec: SPEC[protocol] });
+      findings.push({ code: 'app.graphql-error', message: `the server answered ${fields.operationName ?? (fields.id !== undefined ? `operation ${fields.id}` : 'the connection')} with "${type}": ${clipText(JSON.stringify(payload) ?? '', 100)}`, spec: SPEC[protocol] });
     }
     const op = fields.operationName ?? (fields.operation ? `anonymous ${fields.operation}` : undefined);
     const parts = [type];

@@ -71,7 +71,7 @@ export class JsonDecoder implements AppDecoder {
     } catch (e) {
       // a guess from content holds nothing against text that is not JSON ("[INFO] started", NDJSON lines)
       if (!this.strict) return { info: null, findings: [] };
-      return { info: null, findings: [{ code: 'app.json-invalid', severity: 'error', message: `a text message that is not valid JSON (${clipText((e as Error).message, 80)}): ${JSON.stringify(clipText(text, 40))}`, spec: this.rpc ? 'JSON-RPC 2.0 §4; RFC 8259' : 'RFC 8259' }] };
+      return { info: null, findings: [{ code: 'app.json-invalid', message: `a text message that is not valid JSON (${clipText((e as Error).message, 80)}): ${JSON.stringify(clipText(text, 40))}`, spec: this.rpc ? 'JSON-RPC 2.0 §4; RFC 8259' : 'RFC 8259' }] };
     }
     if (this.rpc || isJsonRpc(value)) return this.rpcMessage(m, value);
     const fields: JsonInfo['fields'] = { kind: kindOf(value) };
@@ -88,7 +88,7 @@ export class JsonDecoder implements AppDecoder {
     const items = batch ? (value as unknown[]) : [value];
     let count = 0;
     const invalid = (why: string): void => {
-      findings.push({ code: 'app.jsonrpc-invalid', severity: 'error', message: why, spec: SPEC });
+      findings.push({ code: 'app.jsonrpc-invalid', message: why, spec: SPEC });
     };
     if (batch && items.length === 0) invalid('an empty JSON-RPC batch');
     const calls: JsonRpcCall[] = [];
@@ -155,7 +155,7 @@ export class JsonDecoder implements AppDecoder {
       } else {
         call.request = null;
         // JSON-RPC 2.0 §5: a response carries the id of the request it answers (null only after a parse error)
-        if (id !== null && id !== undefined && !this.unsure[peer]) findings.push({ code: 'app.jsonrpc-unmatched-response', severity: 'warning', message: `a JSON-RPC response with id ${clipText(key, 40)}, which no request from the ${peer} is waiting for`, spec: 'JSON-RPC 2.0 §5' });
+        if (id !== null && id !== undefined && !this.unsure[peer]) findings.push({ code: 'app.jsonrpc-unmatched-response', message: `a JSON-RPC response with id ${clipText(key, 40)}, which no request from the ${peer} is waiting for` });
       }
       calls.push(call);
     }
@@ -187,7 +187,7 @@ export class JsonDecoder implements AppDecoder {
     for (const side of ['client', 'server'] as const) {
       if (this.unsure[side === 'client' ? 'server' : 'client']) continue;
       for (const [id, w] of this.waiting[side]) {
-        out.push({ code: 'app.jsonrpc-unanswered', severity: 'warning', message: `the ${side}'s JSON-RPC request ${w.method} (id ${clipText(id, 40)}, packet ${w.packet}) got no response before the connection ended`, spec: 'JSON-RPC 2.0 §5', packet: w.packet, from: side });
+        out.push({ code: 'app.jsonrpc-unanswered', message: `the ${side}'s JSON-RPC request ${w.method} (id ${clipText(id, 40)}, packet ${w.packet}) got no response before the connection ended`, packet: w.packet, from: side });
       }
     }
     return out;

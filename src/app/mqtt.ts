@@ -429,7 +429,7 @@ export class MqttDecoder implements AppDecoder {
     const version = (): string => VERSIONS[this.level] ?? String(this.level);
     if (m.type === 'text') {
       // MQTT 3.1.1 §6.0, MQTT 5 §6: control packets go in binary data frames
-      findings.push({ code: 'app.mqtt-text-frame', severity: 'error', message: `the ${m.from} sent a text message (${m.payload.length} bytes) on an MQTT connection; MQTT packets must be sent in binary frames`, spec: 'MQTT 3.1.1 §6.0' });
+      findings.push({ code: 'app.mqtt-text-frame', message: `the ${m.from} sent a text message (${m.payload.length} bytes) on an MQTT connection; MQTT packets must be sent in binary frames` });
     }
     if (this.broken[m.from]) return { info: null, findings };
     let payload = m.payload;
@@ -479,7 +479,7 @@ export class MqttDecoder implements AppDecoder {
         if (need !== null && need > MAX_PACKET) {
           // a packet may be 256 MB (MQTT 3.1.1 §2.2.3): not an error, but more than is followed
           this.passing[m.from] = need - (b.length - at);
-          own.push({ code: 'limit.payload', severity: 'warning', message: `an MQTT ${TYPES[b[at]! >> 4]} packet of ${need} bytes from the ${m.from}: more than the ${MAX_PACKET} followed across messages, so it is passed over undecoded`, spec: 'MQTT 3.1.1 §2.2.3' });
+          own.push({ code: 'limit.payload', message: `an MQTT ${TYPES[b[at]! >> 4]} packet of ${need} bytes from the ${m.from}: more than the ${MAX_PACKET} followed across messages, so it is passed over undecoded` });
           need = null;
           break;
         }
@@ -492,7 +492,7 @@ export class MqttDecoder implements AppDecoder {
         count++;
         if (packets.length < MAX_UNITS) packets.push(p);
         if (p.type === 'CONNACK' && p.reasonCode !== 0) {
-          own.push({ code: 'app.mqtt-connack-refused', severity: 'warning', message: `the broker refused the connection: ${p.reason} (${p.reasonCode})`, spec: this.level === 5 ? 'MQTT 5 §3.2.2.2' : 'MQTT 3.1.1 §3.2.2.3' });
+          own.push({ code: 'app.mqtt-connack-refused', message: `the broker refused the connection: ${p.reason} (${p.reasonCode})`, spec: this.level === 5 ? 'MQTT 5 §3.2.2.2' : 'MQTT 3.1.1 §3.2.2.3' });
         }
       } catch (e) {
         if (!(e instanceof Malformed)) throw e;
@@ -535,14 +535,14 @@ export class MqttDecoder implements AppDecoder {
   private malformed(from: Side, first: number, why: string, fatal: boolean): AppFinding {
     if (fatal) this.broken[from] = true;
     const type = TYPES[first >> 4]!;
-    return { code: 'app.mqtt-bad-packet', severity: 'error', message: `a malformed MQTT ${type} packet from the ${from}: ${why}${fatal ? `; the ${from}'s packets are not decoded further` : ''}`, spec: this.level === 5 ? 'MQTT 5 §2' : 'MQTT 3.1.1 §2' };
+    return { code: 'app.mqtt-bad-packet', message: `a malformed MQTT ${type} packet from the ${from}: ${why}${fatal ? `; the ${from}'s packets are not decoded further` : ''}`, spec: this.level === 5 ? 'MQTT 5 §2' : 'MQTT 3.1.1 §2' };
   }
 
   end(): AppFinding[] {
     const out: AppFinding[] = [];
     for (const side of ['client', 'server'] as const) {
       const held = this.held[side];
-      if (held) out.push({ code: 'app.mqtt-incomplete', severity: 'warning', message: `the ${side}'s last MQTT ${TYPES[held.pieces[0]![0]! >> 4]} packet never completed (${held.length}${held.need !== null ? ` of ${held.need}` : ''} bytes of it seen)`, spec: 'MQTT 3.1.1 §6.0', packet: held.packet, from: side });
+      if (held) out.push({ code: 'app.mqtt-incomplete', message: `the ${side}'s last MQTT ${TYPES[held.pieces[0]![0]! >> 4]} packet never completed (${held.length}${held.need !== null ? ` of ${held.need}` : ''} bytes of it seen)`, packet: held.packet, from: side });
     }
     return out;
   }

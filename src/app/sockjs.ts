@@ -58,7 +58,7 @@ export class SockJsDecoder implements AppDecoder {
   decode(m: AppMessage): AppResult {
     const text = m.payload.toString('utf8');
     const findings: AppFinding[] = [];
-    const badFrame = (why: string): AppResult => ({ info: null, findings: [{ code: 'app.sockjs-bad-frame', severity: 'error', message: `${why}: ${JSON.stringify(clipText(text, 40))}`, spec: SPEC }] });
+    const badFrame = (why: string): AppResult => ({ info: null, findings: [{ code: 'app.sockjs-bad-frame', message: `${why}: ${JSON.stringify(clipText(text, 40))}`, spec: SPEC }] });
     if (m.type === 'binary') return badFrame(`a binary message from the ${m.from}; SockJS frames are text`);
     let fields: SockJsFields;
     let summary: string;

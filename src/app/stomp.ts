@@ -2,6 +2,7 @@
 // over WebSocket: a frame is a command line, header lines, a blank line and a
 // body ended by a NUL byte; end-of-line bytes alone are heart-beats. One
 // WebSocket message usually carries one frame, but may carry several.
+import type { Code } from '../codes.js';
 import { isUtf8 } from 'node:buffer';
 import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppMessage, AppResult, StompFrame, StompInfo } from './types.js';
@@ -80,8 +81,8 @@ function bodyOf(body: Buffer): Pick<StompFrame, 'body' | 'bodyLength' | 'bodyTru
   return shown === text ? { body: text, bodyLength: body.length } : { body: shown, bodyLength: body.length, bodyTruncated: true };
 }
 
-function bad(message: string, code = 'app.stomp-bad-frame', spec = SPEC): AppFinding {
-  return { code, severity: 'error', message, spec };
+function bad(message: string, code: Code = 'app.stomp-bad-frame', spec = SPEC): AppFinding {
+  return { code, message, spec };
 }
 
 /** One frame from `at` (after any heart-beat end-of-lines). */
@@ -249,7 +250,7 @@ export class StompDecoder implements AppDecoder {
       }
       if (parsed.frame.command === 'ERROR') {
         const msg = header(parsed.frame, 'message');
-        findings.push({ code: 'app.stomp-error', severity: 'warning', message: `the STOMP server sent ERROR${msg ? `: ${clipText(msg, 80)}` : ''}${parsed.frame.body ? ` (${clipText(parsed.frame.body, 80)})` : ''}`, spec: 'STOMP 1.2 §ERROR' });
+        findings.push({ code: 'app.stomp-error', message: `the STOMP server sent ERROR${msg ? `: ${clipText(msg, 80)}` : ''}${parsed.frame.body ? ` (${clipText(parsed.frame.body, 80)})` : ''}` });
       }
     }
     if (unfinished) {

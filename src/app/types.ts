@@ -4,7 +4,8 @@
 // errors as findings). Decoders are pure functions of the messages they have
 // seen; the state they keep is the protocol's own (a STOMP version, pending
 // Socket.IO attachments, JSON-RPC calls waiting for their answer).
-import type { Severity, Side } from '../model.js';
+import { type Code } from '../codes.js';
+import type { Side } from '../model.js';
 
 /** The decoders, by the name `--app` takes and the JSON's `app.decoder` gives. */
 export type AppName =
@@ -46,11 +47,11 @@ export interface AppMessage {
 
 /** A protocol error inside the application protocol; becomes an `app.*` diagnostic. */
 export interface AppFinding {
-  code: string;
-  severity: Severity;
+  /** the registry (src/codes.ts) gives its severity and specification */
+  code: Code;
   message: string;
-  /** the specification and section broken */
-  spec: string;
+  /** the section broken, when a narrower one than the registry's applies (the protocol version in use) */
+  spec?: string;
   /** where it was, when not the message being decoded (findings at the connection's end) */
   packet?: number;
   from?: Side;

@@ -2,6 +2,7 @@
 // format from its first bytes — never from its name — unwraps gzip, and hands
 // numbered raw packets on one at a time, as they are read. Nothing is kept
 // after a packet is handed on.
+import { type Code, sectionOf, severityOf } from '../codes.js';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -59,8 +60,8 @@ export function errnoReason(err: NodeJS.ErrnoException): string {
   }
 }
 
-function captureDiag(code: string, message: string): Diagnostic {
-  return { code, severity: 'warning', message, rfc: null, packet: null, frame: null, from: null };
+function captureDiag(code: Code, message: string): Diagnostic {
+  return { code, severity: severityOf(code), message, rfc: sectionOf(code), packet: null, frame: null, from: null };
 }
 
 type Chunks = AsyncIterator<Buffer>;

@@ -105,7 +105,7 @@ export class MessageAssembler {
     if (f.opcode === 0x1 || f.opcode === 0x2) {
       if (this.open) {
         // RFC 6455 §5.4: fragments of one message must not be interleaved with a new message
-        step.findings.push({ code: 'frame.expected-continuation', severity: 'error', message: `a new ${f.opcode === 1 ? 'text' : 'binary'} frame arrived while message ${this.open.index} was still open; a continuation frame was expected`, rfc: 'RFC 6455 §5.4' });
+        step.findings.push({ code: 'frame.expected-continuation', message: `a new ${f.opcode === 1 ? 'text' : 'binary'} frame arrived while message ${this.open.index} was still open; a continuation frame was expected` });
         step.abandoned = this.close(this.open, false);
       }
       this.open = { index: this.allocate(), opcode: f.opcode, frames: [], parts: [], length: 0, exact: null, compressed: this.deflate && f.rsv1, allCaptured: true, lastPacket: 0, held: 0, cut: false };
@@ -114,7 +114,7 @@ export class MessageAssembler {
       if (!this.open) {
         if (this.afterLoss) return step; // its message began in bytes the capture lost
         // RFC 6455 §5.4: a continuation frame continues a fragmented message
-        step.findings.push({ code: 'frame.unexpected-continuation', severity: 'error', message: 'a continuation frame arrived with no fragmented message open', rfc: 'RFC 6455 §5.4' });
+        step.findings.push({ code: 'frame.unexpected-continuation', message: 'a continuation frame arrived with no fragmented message open' });
         return step;
       }
     } else {
