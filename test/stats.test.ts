@@ -5,7 +5,8 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyze, only } from './support/analyze.js';
-import { connectionStats, renderConnectionsTable, renderStats, verdict } from '../src/render/stats.js';
+import { connectionStats, renderConnectionsTable, renderStats } from '../src/render/stats.js';
+import { endingWords as verdict } from '../src/render/kind.js';
 import { PLAIN, type RenderOptions } from '../src/render/options.js';
 import { visibleLength } from '../src/render/paint.js';
 import { expectGolden } from './support/golden.js';
@@ -134,7 +135,7 @@ describe('the numbers each capture is known to hold', () => {
 describe('the capture-wide table', () => {
   it('tells the page, idle and WebSocket connections of chromium_deflate apart', async () => {
     const { connections } = await analyze('captures/chromium_deflate.pcap');
-    expect(connections.map(verdict)).toEqual(['not WebSocket', 'not WebSocket', 'clean close']);
+    expect(connections.map((c) => verdict(c))).toEqual(['not WebSocket', 'not WebSocket', 'clean close']);
     const rows = renderConnectionsTable(connections, at(120)).split('\n');
     const ws = rows.find((l) => l.includes('handshake'))!;
     expect(ws.split('│').map((x) => x.trim())).toEqual(['', '2', '127.0.0.1:53678', '127.0.0.1:8090', 'handshake', '34', '16', '14', '0.417 s', '0/0/0', 'clean close', '']);
@@ -148,7 +149,7 @@ describe('the capture-wide table', () => {
 
   it('says when neither side sent a Close', async () => {
     const { connections } = await analyze('captures/suricata_ping_sll.pcap');
-    expect(connections.map(verdict)).toEqual(['no close', 'not WebSocket']);
+    expect(connections.map((c) => verdict(c))).toEqual(['no close', 'not WebSocket']);
     expect(verdict(only(await analyze('captures/arkime_websocket.pcap')))).toBe('still open');
   });
 });
@@ -188,4 +189,29 @@ describe('drawing', () => {
     expect(cells.some((x) => /[:.]$/.test(x))).toBe(true);
     expect(cells.join('')).toContain('[2607:f010:3f9::1001]:59720');
   });
+});
+
+describe('how a connection ended: one reading, worded alike by every view', () => {
+  it('the table, the summary and the HTML report say the same ending of every connection of the bundled captures', async () => {
+    const { ending, endingWords } = await import('../src/render/kind.js');
+    const { renderSummaryConnection } = await import('../src/render/summary.js');
+    const { connectionRow } = await import('../src/render/stats.js');
+    const { connectionData } = await import('../src/render/html.js');
+    const seen = new Set<string>();
+    for (const dir of ['captures', 'captures/violations', 'captures/hostile']) {
+      for (const file of readdirSync(dir).filter((f) => /\.pcap(ng)?(\.gz)?$/.test(f))) {
+        const { connections } = await analyze(`${dir}/${file}`);
+        for (const c of connections) {
+          const kind = ending(c);
+          seen.add(kind);
+          // the summary's sentence words it in full, the table and the HTML report in short
+          expect(renderSummaryConnection(c, at(400)).split('\n')[0], `${file} ${c.id}`).toContain(`: ${endingWords(c, true)}`);
+          expect(connectionRow(c).at(-1), `${file} ${c.id}`).toBe(endingWords(c));
+          expect(connectionData(c, { maxPayload: 0 })['verdict'], `${file} ${c.id}`).toBe(endingWords(c));
+        }
+      }
+    }
+    // the captures show most of the ways a connection ends
+    expect([...seen].sort()).toEqual(expect.arrayContaining(['clean-close', 'close-unanswered', 'no-close', 'not-websocket', 'refused', 'still-open']));
+  }, 60_000);
 });

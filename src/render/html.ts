@@ -7,12 +7,11 @@
 // views from those blocks when it opens, page by page. Nothing from the
 // capture is ever written as markup: the data blocks escape "<", and the
 // script puts text into the page as text only.
-import { interruptedNote, protocolLabel, refusal } from './kind.js';
+import { endingWords, interruptedNote, protocolLabel, refusal } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { frameJson, handshakeJson, messageJson, safeJson, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { tellStory } from './story.js';
-import { verdict } from './stats.js';
 import { describeFrame } from '../analyze/annotate.js';
 import { messageOf } from './lookup.js';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
@@ -81,7 +80,7 @@ function connectionHead(conn: Connection, opts: JsonOptions): Record<string, unk
     kind: conn.websocket ? 'WebSocket' : (refusal(conn) ?? protocolLabel(conn)),
     detection: conn.detection,
     app: conn.app,
-    verdict: verdict(conn),
+    verdict: endingWords(conn),
     story: tellStory(conn),
     tcp: conn.tcp,
     handshake: conn.handshake ? { ...(handshakeJson(conn.handshake, opts) as object), acceptSteps: acceptSteps(conn.handshake.key) } : null,

@@ -16,6 +16,50 @@ export function refusal(c: Connection): string | null {
   return `upgrade refused (${hs.response.status}${hs.response.reason ? ` ${sanitize(hs.response.reason)}` : ''})`;
 }
 
+/**
+ * How a connection ended, read once from the analysis' facts (the upgrade's
+ * outcome, the Close frames, the TCP teardown); every view words it with
+ * endingWords, in its short form (tables) or its long one (sentences).
+ */
+export type Ending = 'refused' | 'not-websocket' | 'no-response' | 'clean-close' | 'close-unanswered' | 'closed-tcp-open' | 'unclean-close' | 'reset-no-close' | 'still-open' | 'no-close';
+
+export function ending(c: Connection): Ending {
+  const hs = c.handshake;
+  if (hs?.outcome === 'rejected') return 'refused';
+  if (!tellsWebSocket(c)) return 'not-websocket';
+  if (hs?.outcome === 'no-response' && c.detection === null) return 'no-response';
+  const cs = c.close;
+  const t = c.tcp.teardown.kind;
+  if (cs.clean) return 'clean-close';
+  if (cs.initiator !== null) {
+    if (cs.replyPacket === null) return 'close-unanswered';
+    // both Close frames, but not both before the TCP teardown began (a clean close has them first)
+    return t === 'none' ? 'closed-tcp-open' : 'unclean-close';
+  }
+  if (t === 'rst') return 'reset-no-close';
+  if (t === 'none') return 'still-open';
+  return 'no-close';
+}
+
+const ENDING_WORDS: Record<Exclude<Ending, 'refused'>, readonly [short: string, long: string]> = {
+  'not-websocket': ['not WebSocket', 'not WebSocket'],
+  'no-response': ['no response', 'no answer to the upgrade'],
+  'clean-close': ['clean close', 'clean close'],
+  'close-unanswered': ['close unanswered', 'closing handshake incomplete: the Close was not answered'],
+  'closed-tcp-open': ['closed, TCP open', 'both Close frames; TCP still open at the end of the capture'],
+  'unclean-close': ['unclean close', 'both Close frames, not both before the TCP teardown'],
+  'reset-no-close': ['reset, no close', 'reset (RST) without a Close frame'],
+  'still-open': ['still open', 'still open at the end of the capture'],
+  'no-close': ['no close', 'closed without a Close frame'],
+};
+
+/** How the connection ended, in words: "clean close"; `long`, in a sentence's words ("still open at the end of the capture"). */
+export function endingWords(c: Connection, long = false): string {
+  const e = ending(c);
+  if (e === 'refused') return long ? (refusal(c) ?? 'upgrade refused') : `refused ${c.handshake?.response?.status ?? ''}`.trimEnd();
+  return ENDING_WORDS[e][long ? 1 : 0];
+}
+
 /** What a connection that is not WebSocket carries: "TLS 1.3, SNI example.com", "SSH (SSH-2.0-OpenSSH_9.2)", "HTTP", "no data". */
 export function protocolLabel(c: Connection): string {
   const p = c.protocol;

@@ -2,7 +2,7 @@
 // at a glance (how long, how fast, how much each side sent, of what kind),
 // computed by a pure function so that the JSON export can carry them later,
 // and drawn as tables (columns.ts) that never exceed the width they are given.
-import { protocolLabel, tellsWebSocket, endpoint } from './kind.js';
+import { endingWords, protocolLabel, tellsWebSocket, endpoint } from './kind.js';
 import { APP_LABELS, CHOSEN_BY } from '../app/labels.js';
 import { type Align, bottomLine, type Grid, type GridCell, gridWidth, ruleLine, rowLines, topLine } from './columns.js';
 import type { Connection, Severity, Side } from '../model.js';
@@ -526,23 +526,6 @@ export function renderStats(conn: Connection, opts: RenderOptions): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** How the connection ended, in a few words. */
-export function verdict(conn: Connection): string {
-  const hs = conn.handshake;
-  if (hs?.outcome === 'rejected') return `refused ${hs.response?.status ?? ''}`.trimEnd();
-  if (!tellsWebSocket(conn)) return 'not WebSocket';
-  if (hs?.outcome === 'no-response' && conn.detection === null) return 'no response';
-  const cs = conn.close;
-  const t = conn.tcp.teardown.kind;
-  if (cs.clean) return 'clean close';
-  if (cs.initiator !== null) {
-    if (cs.replyPacket === null) return 'close unanswered';
-    return t === 'none' ? 'closed, TCP open' : 'unclean close';
-  }
-  if (t === 'rst') return 'reset, no close';
-  if (t === 'none') return 'still open';
-  return 'no close';
-}
 
 /** One row per connection of the capture: who, whether and how WebSocket, how much, how long, how it ended. */
 /** A connection's row of the table of all connections: all that table keeps of it. */
@@ -561,7 +544,7 @@ export function connectionRow(conn: Connection): ConnectionRow {
     String(conn.messages.length),
     s.duration === null ? DASH : `${s.duration.toFixed(3)} s`,
     `${d.error}/${d.warning}/${d.info}`,
-    verdict(conn),
+    endingWords(conn),
   ];
 }
 

@@ -1,24 +1,13 @@
 // --summary: per connection a verdict and its counts, with no per-frame
 // output, for the largest captures. Reads only what a streaming analysis
 // keeps of a connection (its counts), so memory stays flat.
-import { protocolLabel, refusal, tellsWebSocket, websocketCounts, endpoint, interruptedNote } from './kind.js';
+import { ending, endingWords, protocolLabel, tellsWebSocket, websocketCounts, endpoint, interruptedNote } from './kind.js';
 import type { CaptureInfo, Connection, Diagnostic, SideCounts, Summary } from '../model.js';
 import { formatRtt, plural } from '../analyze/annotate.js';
 import { linkTypeName } from '../link/link.js';
 import { sanitize, wrap } from '../util/text.js';
 import type { RenderOptions } from './options.js';
 import { paint } from './paint.js';
-
-function verdict(c: Connection): string {
-  const refused = refusal(c);
-  if (refused) return refused;
-  if (!tellsWebSocket(c)) return 'not WebSocket';
-  const hs = c.handshake;
-  if (hs?.outcome === 'no-response' && !c.websocket) return 'no answer to the upgrade';
-  if (c.close.clean) return 'clean close';
-  if (c.tcp.teardown.kind === 'none') return 'still open at the end of the capture';
-  return c.close.initiator ? 'closing handshake incomplete' : 'closed without a Close frame';
-}
 
 /** One side's counts; `compressed`: its message bytes are the wire's, so it says so (the inflated total is in the ratio). */
 function side(name: string, s: SideCounts, compressed: boolean): string {
@@ -32,8 +21,8 @@ export function renderSummaryConnection(c: Connection, opts: RenderOptions): str
   const p = paint(opts.color);
   const d = c.counts.diagnostics;
   const how = c.detection && c.detection !== 'handshake' ? ` (${c.detection})` : '';
-  const v = verdict(c);
-  const head = `connection ${c.id}  ${endpoint(c.client)} → ${endpoint(c.server)}  ${c.websocket ? `WebSocket${how}` : protocolLabel(c)}: ${v === 'clean close' ? p.green(v) : p.yellow(v)}`;
+  const v = endingWords(c, true);
+  const head = `connection ${c.id}  ${endpoint(c.client)} → ${endpoint(c.server)}  ${c.websocket ? `WebSocket${how}` : protocolLabel(c)}: ${ending(c) === 'clean-close' ? p.green(v) : p.yellow(v)}`;
   if (!tellsWebSocket(c)) return `${wrap(`${head}; ${plural(c.counts.packets, 'packet')}`, opts.width, '', '  ').join('\n')}\n`;
   const z = c.compression;
   const ratio = z && z.client.wire + z.server.wire > 0 ? `; compression ${((z.client.inflated + z.server.inflated) / (z.client.wire + z.server.wire)).toFixed(1)}×` : '';
