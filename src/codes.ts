@@ -1,7 +1,7 @@
 // Every diagnostic wsdissect reports: its stable code, severity and the
 // section of the RFC that states the rule. The codes are a public interface
 // (CI pipelines filter on them): add codes freely, never rename one.
-import type { Severity } from './model.js';
+import type { Severity } from './vocabulary.js';
 
 /**
  * Why a code has its severity, after the RFC's own words (RFC 2119):

@@ -4,11 +4,10 @@
 import type { AppChosenBy, AppInfo, AppName } from './app/types.js';
 import type { ProtocolName } from './identify/identify.js';
 import type { List } from './util/list.js';
+import type { Severity, Side } from './vocabulary.js';
 
-export type { ProtocolName, List };
+export type { ProtocolName, List, Severity, Side };
 
-export type Side = 'client' | 'server';
-export type Severity = 'error' | 'warning' | 'info';
 export type Phase = 'tcp-handshake' | 'ws-handshake' | 'data' | 'closing' | 'tcp-teardown' | 'other';
 
 /** Phases in the order a connection goes through them. */

@@ -12,7 +12,7 @@ import { renderHex } from '../src/render/hex.js';
 import { renderTranscript } from '../src/render/transcript.js';
 import { PLAIN, type RenderOptions } from '../src/render/options.js';
 import { visibleLength } from '../src/render/paint.js';
-import { formatRtt } from '../src/analyze/annotate.js';
+import { formatRtt } from '../src/text/words.js';
 import { expectGolden } from './support/golden.js';
 
 const CAPTURES = readdirSync('captures').filter((f) => f.endsWith('.pcap')).sort();

@@ -19,7 +19,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture, DEFAULT_OPTIONS, type AnalyzerOptions } from '../src/index.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, SideCounts, Summary } from '../src/model.js';
-import { formatRtt, plural } from '../src/analyze/annotate.js';
+import { formatRtt, plural } from '../src/text/words.js';
 import { CheckSink, JsonSink, NdjsonSink, PolicySink, SummarySink } from '../src/render/sinks.js';
 import { CheckCollector } from '../src/check/report.js';
 import { HtmlSink } from '../src/render/html.js';

@@ -1,6 +1,7 @@
 // Annotation: what each packet is, in a connection's story. A pure function
 // of what the packet carried (TCP events, HTTP heads, frames) and the phase
 // the connection was in, giving the packet's phase and a one-line summary.
+import { formatRtt, plural } from '../text/words.js';
 import type { Frame, HttpRequest, HttpResponse, Message, Phase, Side } from '../model.js';
 import { PHASE_ORDER } from '../model.js';
 import type { LifecycleEvent } from '../tcp/connection.js';
@@ -64,17 +65,6 @@ function itemPhase(item: PacketItem): Phase | null {
     default:
       return null;
   }
-}
-
-/** A round trip in the unit that reads best. */
-export function formatRtt(seconds: number): string {
-  if (seconds < 0.001) return `${(seconds * 1e6).toFixed(0)} µs`;
-  if (seconds < 1) return `${(seconds * 1e3).toFixed(3)} ms`;
-  return `${seconds.toFixed(3)} s`;
-}
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function capitalised(name: string): string {

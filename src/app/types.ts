@@ -5,7 +5,7 @@
 // seen; the state they keep is the protocol's own (a STOMP version, pending
 // Socket.IO attachments, JSON-RPC calls waiting for their answer).
 import { type Code } from '../codes.js';
-import type { Side } from '../model.js';
+import type { Side } from '../vocabulary.js';
 
 /** The decoders, by the name `--app` takes and the JSON's `app.decoder` gives. */
 export type AppName =

@@ -8,7 +8,7 @@
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Endpoint, Severity, Summary } from '../model.js';
 import { capByCode } from '../render/capped.js';
 import { protocolLabel, refusal, tellsWebSocket } from '../render/kind.js';
-import { plural } from '../analyze/annotate.js';
+import { plural } from '../text/words.js';
 import { some } from '../util/list.js';
 
 export type FailOn = Severity | 'none';

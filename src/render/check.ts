@@ -3,7 +3,7 @@
 // verdicts of src/check/report.ts only.
 import { omittedLine } from './capped.js';
 import type { CaptureInfo, Diagnostic, Severity, Summary } from '../model.js';
-import { plural } from '../analyze/annotate.js';
+import { plural } from '../text/words.js';
 import { sanitize } from '../util/text.js';
 import { websocketCounts, endpoint, diagnosticWhere, interruptedNote } from './kind.js';
 import type { CheckedCapture, CheckedConnection } from '../check/report.js';

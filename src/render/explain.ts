@@ -9,7 +9,7 @@ import { protocolLabel, tellsWebSocket, endpoint } from './kind.js';
 import type { Connection, Frame, Side, TimelineEntry } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { closeCodeName } from '../websocket/close.js';
-import { formatRtt, plural } from '../analyze/annotate.js';
+import { formatRtt, plural } from '../text/words.js';
 import { cutWidth, displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap } from '../util/text.js';
 import { renderFrameDiagram, renderUnmasking } from './diagram.js';
 import type { RenderOptions } from './options.js';

@@ -11,7 +11,7 @@ import type { RenderOptions } from './options.js';
 import { clip, paint, type Paint, trimEnd, visibleLength } from './paint.js';
 import { opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
-import { formatRtt, plural } from '../analyze/annotate.js';
+import { formatRtt, plural } from '../text/words.js';
 import { displayWidth, inQuotes, wrap as wrapWords } from '../util/text.js';
 import { noMatchLine, selectionLine } from './select.js';
 import { messageOf } from './lookup.js';

@@ -15,7 +15,7 @@ import { endpoint, diagnosticWhere } from './kind.js';
 import type { Diagnostic } from '../model.js';
 import { sanitize } from '../util/text.js';
 import { fails, type CheckedCapture, type CheckedConnection, type CheckRun } from '../check/report.js';
-import { plural } from '../analyze/annotate.js';
+import { plural } from '../text/words.js';
 
 /** Text as XML 1.0 may hold it: escaped markup, and no character XML forbids (control characters shown as \xNN by sanitize first). */
 export function xmlText(s: string): string {

@@ -6,7 +6,7 @@ import { endingWords, protocolLabel, tellsWebSocket, endpoint } from './kind.js'
 import { APP_LABELS, CHOSEN_BY } from '../app/labels.js';
 import { type Align, bottomLine, type Grid, type GridCell, gridWidth, ruleLine, rowLines, topLine } from './columns.js';
 import type { Connection, Severity, Side } from '../model.js';
-import { formatRtt, plural } from '../analyze/annotate.js';
+import { formatRtt, plural } from '../text/words.js';
 import { cutWidth, sanitize, wrap } from '../util/text.js';
 import { paint, visibleLength } from './paint.js';
 import type { RenderOptions } from './options.js';

@@ -5,7 +5,7 @@ import { tellsWebSocket } from './kind.js';
 import type { Connection, Frame, Phase, Side, TimelineEntry } from '../model.js';
 import { closeCodeName } from '../websocket/close.js';
 import { opcodeName } from '../websocket/frame.js';
-import { plural } from '../analyze/annotate.js';
+import { plural } from '../text/words.js';
 import { sanitize, cutWidth, inQuotes } from '../util/text.js';
 import { APP_LABELS, CHOSEN_BY } from '../app/labels.js';
 import { isStompUserCommand } from '../app/stomp.js';

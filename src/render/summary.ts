@@ -3,7 +3,7 @@
 // keeps of a connection (its counts), so memory stays flat.
 import { ending, endingWords, protocolLabel, tellsWebSocket, websocketCounts, endpoint, interruptedNote } from './kind.js';
 import type { CaptureInfo, Connection, Diagnostic, SideCounts, Summary } from '../model.js';
-import { formatRtt, plural } from '../analyze/annotate.js';
+import { formatRtt, plural } from '../text/words.js';
 import { linkTypeName } from '../link/link.js';
 import { sanitize, wrap } from '../util/text.js';
 import type { RenderOptions } from './options.js';

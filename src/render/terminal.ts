@@ -9,7 +9,7 @@ import { WEBSOCKET_GUID } from '../http/handshake.js';
 import { closeCodeName } from '../websocket/close.js';
 import { opcodeName } from '../websocket/frame.js';
 import { linkTypeName } from '../link/link.js';
-import { plural } from '../analyze/annotate.js';
+import { plural } from '../text/words.js';
 import { cutWidth, displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap } from '../util/text.js';
 import { tellStory } from './story.js';
 import type { RenderOptions } from './options.js';

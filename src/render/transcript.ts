@@ -12,7 +12,7 @@ import type { RenderOptions } from './options.js';
 import { clip, paint, type Paint, trimEnd } from './paint.js';
 import { isControl, opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
-import { formatRtt, plural } from '../analyze/annotate.js';
+import { formatRtt, plural } from '../text/words.js';
 import { cutWidth, displayWidth, lenientUtf8, quotable, quoteMark, sanitize, wrap } from '../util/text.js';
 import { noMatchLine, selectionLine } from './select.js';
 import { messageOf } from './lookup.js';
