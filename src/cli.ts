@@ -22,7 +22,7 @@ import { renderJunit } from './render/junit.js';
 import { renderCheckJson } from './render/check-json.js';
 import { VERSION } from './version.js';
 import { isKnownCode } from './codes.js';
-import { parseDeflate } from './http/deflate.js';
+import { parseDeflate } from './deflate/negotiation.js';
 
 /** Whether two paths name the same file (the second may not exist yet). */
 function sameFile(a: string, b: string): boolean {

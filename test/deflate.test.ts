@@ -1,7 +1,7 @@
 import { deflateRawSync, constants } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { checkDeflateResponse, deflateRules, parseDeflate } from '../src/http/deflate.js';
-import { InflateContext, inflateMessage } from '../src/websocket/inflate.js';
+import { checkDeflateResponse, deflateRules, parseDeflate } from '../src/deflate/negotiation.js';
+import { InflateContext, inflateMessage } from '../src/deflate/inflate.js';
 import { analyze, codes, only } from './support/analyze.js';
 import { Conversation, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
 

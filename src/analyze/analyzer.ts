@@ -12,7 +12,7 @@ import { Session, type SessionEvents, type SessionOptions } from './session.js';
 import { DEFAULT_MAX_HELD } from '../websocket/parser.js';
 import { DEFAULT_GLOBAL_HOLD_LIMIT, DEFAULT_HOLD_LIMIT, HoldBudget } from '../tcp/reassembly.js';
 import { DEFAULT_MAX_HEAD, DEFAULT_MAX_HEADERS } from '../http/reader.js';
-import { DEFAULT_INFLATE_LIMIT } from '../websocket/inflate.js';
+import { DEFAULT_INFLATE_LIMIT } from '../deflate/inflate.js';
 
 export interface AnalyzerOptions extends Omit<SessionOptions, 'retain'> {
   /** seconds (capture time) a closed connection waits for stray packets before it is reported */

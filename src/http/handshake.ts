@@ -4,7 +4,7 @@ import { type Code, sectionOf, severityOf } from '../codes.js';
 import { createHash } from 'node:crypto';
 import type { Diagnostic, Extension, Handshake, HttpRequest, HttpResponse, Side } from '../model.js';
 import { headerTokens, headerValues } from './head.js';
-import { checkDeflateResponse } from './deflate.js';
+import { checkDeflateResponse } from '../deflate/negotiation.js';
 
 export const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 

@@ -3,7 +3,7 @@
 // sender's LZ77 window holds the end of the previous messages, which is given
 // to the inflater as its dictionary. One context per direction.
 import { constants, inflateRawSync } from 'node:zlib';
-import type { DeflateContextRules } from '../http/deflate.js';
+import type { DeflateContextRules } from './negotiation.js';
 
 const TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 
