@@ -140,6 +140,22 @@ describe('the heuristic', () => {
     return pcapFile(records);
   };
 
+  it('tells a packet whose frames were recognised only at the end by its frames, and keeps its FIN (not its other flags) in its summary', async () => {
+    // two text frames from the server, the second in the segment that also carries its FIN: too short a run to be
+    // taken for WebSocket until the capture ends, so both packets are told late, from what the analysis kept of them
+    const frame = (s: string): Buffer => Buffer.concat([Buffer.from([0x81, s.length]), Buffer.from(s)]);
+    const records: Record[] = [];
+    let seq = 5000;
+    for (const [i, [text, flags]] of [['one', 'PA'], ['two', 'FPA']].entries()) {
+      const payload = frame(text!);
+      records.push({ ts: 1700000000 + i / 1000, data: ethernet(ipv4Tcp({ src: '10.0.0.2', dst: '10.0.0.1', sport: 9001, dport: 40000, seq, ack: 1, flags: flags!, payload })) });
+      seq += payload.length;
+    }
+    const c = only(await analyze(pcapFile(records)));
+    expect(c.detection).toBe('heuristic');
+    expect(c.timeline.map((e) => e.summary)).toEqual(['Text [FIN] 3 bytes "one"', 'Text [FIN] 3 bytes "two" + FIN, PSH, ACK']);
+  });
+
   it('never takes a run of fragments that never end for WebSocket (found by the property below)', async () => {
     // 41 16 …: a text fragment (RSV1, FIN clear) of 22 bytes, then 00 01 01 and 00 00: continuations, none final
     const bytes = [Buffer.from([0]), Buffer.from([65]), Buffer.from([22, 3, 3, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 20, 3, 3, 0, 2, 0, 0, 20, 3, 3, 0, 1, 1]), Buffer.from([0, 0])];

@@ -149,7 +149,7 @@ describe('the codecs of frames, messages and timeline entries', () => {
         // a chunk at a time, as the list writes them
         expect(frameCodec.decode(Buffer.from(frameCodec.encode(c.frames)))).toStrictEqual(c.frames);
         expect(messageCodec.decode(Buffer.from(messageCodec.encode(c.messages)))).toStrictEqual(c.messages);
-        const held = c.timeline.map((e, i) => ({ ...e, dir: (i % 2) as 0 | 1, provisional: i % 3 === 0, bare: i % 5 === 0 }));
+        const held = c.timeline.map((e, i) => ({ ...e, dir: (i % 2) as 0 | 1, provisional: i % 3 === 0, bare: i % 5 === 0, closesTcp: i % 7 === 0 }));
         expect(entryCodec.decode(Buffer.from(entryCodec.encode(held)))).toStrictEqual(held);
       }
     });

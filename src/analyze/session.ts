@@ -1200,7 +1200,8 @@ export class Session {
     const bare = this.items.every((i) => i.kind === 'tcp');
     const midStream = this.tcp.syn === null && this.tcp.synAck === null;
     const provisional = midStream && bare && described.phase === 'tcp-handshake';
-    const entry = { packet: pkt.number, ts: pkt.ts, relTs: pkt.relTs, from, dir, phase: described.phase, summary: described.summary, provisional, bare };
+    const closesTcp = this.items.some((i) => i.kind === 'tcp' && (i.flags.fin || i.flags.rst));
+    const entry = { packet: pkt.number, ts: pkt.ts, relTs: pkt.relTs, from, dir, phase: described.phase, summary: described.summary, provisional, bare, closesTcp };
     if (provisional && this.firstProvisional === null) this.firstProvisional = this.timeline.length;
     this.timeline.push(entry);
     if (!provisional) this.phase = later(this.phase, described.reached);
@@ -1220,7 +1221,8 @@ export class Session {
       changed(tl, i);
       const text = describeFrame(frame, messageType, completes, compressed);
       if (e.bare) {
-        const flags = /FIN|RST/.test(e.summary) ? ` + ${e.summary}` : '';
+        // the packet's flags, its summary until now, stay told when they end the connection
+        const flags = e.closesTcp ? ` + ${e.summary}` : '';
         e.summary = `${text}${flags}`;
         e.bare = false;
       } else {
