@@ -332,6 +332,9 @@ async function main(): Promise<number> {
   // a lone "-" is a capture (standard input), unless it is the value of the option before it
   const raw = hideBin(process.argv).map((a, i, all) => (a === '-' && !VALUE_OPTIONS.has(all[i - 1] ?? '') ? STDIN_ARG : a));
   await common(yargs(raw))
+    // an option that may be given several times takes one value each time (or a list with commas): the capture after
+    // "--stream 2" or "--phase=data" is the capture, not a second value
+    .parserConfiguration({ 'greedy-arrays': false })
     .scriptName('wsdissect')
     .usage(
       '$0 <capture>          dissect and explain a capture\n$0 check <captures..>  check captures against RFC 6455 / RFC 7692, for CI\n\nA capture is a pcap or pcapng file, gzip-compressed or not, or - for standard input.',

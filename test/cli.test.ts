@@ -37,6 +37,27 @@ describe('wsdissect', () => {
     expect(r.stdout).toMatch(/Summary: 1 TCP connection \(1 WebSocket\), 5 frames, 3 messages; 0 errors/);
   });
 
+  it('takes the capture after an option given several times: one value each time, or a list with commas', () => {
+    const before = run([TEXTBOOK, '--messages', '--stream', '0', '--phase', 'data', '--opcode', 'text']);
+    expect(before.status).toBe(0);
+    for (const args of [
+      ['--messages', '--stream', '0', '--phase', 'data', '--opcode', 'text', TEXTBOOK],
+      ['--messages', '--stream=0', '--phase=data', '--opcode=text', TEXTBOOK],
+    ]) {
+      const r = run(args);
+      expect(r.stderr, args.join(' ')).toBe('');
+      expect(r.stdout).toBe(before.stdout);
+    }
+    const both = run(['--messages', '--opcode', 'text', '--opcode', 'close', TEXTBOOK]);
+    expect(both.status).toBe(0);
+    expect(both.stdout).toContain('selected by --opcode text,close: 3 of 3 messages, 5 of 5 frames');
+    expect(both.stdout).toBe(run(['--messages', '--opcode', 'text,close', TEXTBOOK]).stdout);
+    expect(run(['--messages', '--phase', 'data', '--phase', 'closing', TEXTBOOK]).stdout).toContain('selected by --phase data,closing: 3 of 3 messages, 5 of 5 frames');
+    // check reads every capture named after --ignore
+    const check = run(['check', '--ignore', 'close.abnormal', TEXTBOOK, TEXTBOOK]);
+    expect(check.stdout).toMatch(/\(2 captures, 2 WebSocket connections\)/);
+  });
+
   it('writes JSON that the schema accepts, with payloads cut as asked', () => {
     const full = run([TEXTBOOK, '--json']);
     expect(full.status).toBe(0);
