@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { EVERYTHING, OPCODES_BY_NAME, SelectSink, type Selection } from './render/select.js';
 import { Progress } from './render/progress.js';
 import type { TerminalOptions } from './render/terminal.js';
-import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Phase, Side, Summary } from './model.js';
+import { type AnalysisSink, type CaptureInfo, type Connection, type Diagnostic, type Phase, PHASE_ORDER, type Side, type Summary } from './model.js';
 import { stat } from 'node:fs/promises';
 import { createWriteStream, openSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -278,13 +278,19 @@ function useColor(flag: boolean | undefined): boolean {
   return process.stdout.isTTY === true && (noColor === undefined || noColor === '');
 }
 
+/** What --phase takes: the phases of a connection's life, and other (a connection that is not WebSocket). */
+const PHASES: readonly Phase[] = [...PHASE_ORDER, 'other'];
+
 function selectionOf(argv: { stream?: unknown; from?: string; opcode?: unknown; phase?: unknown; grep?: string; limit?: string }): Selection {
   const opcodes = list(argv.opcode).map((o) => {
     const code = OPCODES_BY_NAME[o.toLowerCase()];
     if (code === undefined) throw new Error(`--opcode takes ${Object.keys(OPCODES_BY_NAME).join(', ')}, not "${o}"`);
     return code;
   });
-  const phases = list(argv.phase) as Phase[];
+  const phases = list(argv.phase).map((v) => {
+    if (!(PHASES as readonly string[]).includes(v)) throw new Error(`--phase takes ${PHASES.join(', ')}, not "${v}"`);
+    return v as Phase;
+  });
   const streams = list(argv.stream).map((v) => {
     if (!/^\d+$/.test(v)) throw new Error(`--stream takes a connection number, not "${v}"`);
     return Number(v);
@@ -410,7 +416,7 @@ async function main(): Promise<number> {
           .option('stream', { type: 'string', array: true, describe: 'only connection N (as numbered in the report; repeatable)', group: 'Selection:' })
           .option('from', { choices: ['client', 'server'] as const, describe: 'only what this side sent', group: 'Selection:' })
           .option('opcode', { type: 'string', array: true, describe: 'only frames of these opcodes: text, binary, close, ping, pong, continuation', group: 'Selection:' })
-          .option('phase', { choices: ['tcp-handshake', 'ws-handshake', 'data', 'closing', 'tcp-teardown', 'other'] as const, array: true, describe: 'only packets and frames of these phases', group: 'Selection:' })
+          .option('phase', { type: 'string', array: true, describe: `only packets and frames of these phases: ${PHASES.join(', ')}`, group: 'Selection:' })
           .option('grep', { type: 'string', describe: 'only frames and messages whose payload contains this text (case-insensitive)', group: 'Selection:' })
           .option('limit', { type: 'string', describe: 'at most N frames per connection', group: 'Selection:' })
           .option('max-payload', { type: 'string', default: '1024', describe: 'payload bytes shown per frame or message: a number, 0 for none, or "all"', group: 'Output:' })

@@ -52,7 +52,12 @@ describe('wsdissect', () => {
     expect(both.status).toBe(0);
     expect(both.stdout).toContain('selected by --opcode text,close: 3 of 3 messages, 5 of 5 frames');
     expect(both.stdout).toBe(run(['--messages', '--opcode', 'text,close', TEXTBOOK]).stdout);
-    expect(run(['--messages', '--phase', 'data', '--phase', 'closing', TEXTBOOK]).stdout).toContain('selected by --phase data,closing: 3 of 3 messages, 5 of 5 frames');
+    const phases = run(['--messages', '--phase', 'data', '--phase', 'closing', TEXTBOOK]).stdout;
+    expect(phases).toContain('selected by --phase data,closing: 3 of 3 messages, 5 of 5 frames');
+    expect(run(['--messages', '--phase', 'data,closing', TEXTBOOK]).stdout).toBe(phases);
+    const wrong = run(['--phase', 'data,bogus', TEXTBOOK]);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toBe('wsdissect: --phase takes tcp-handshake, ws-handshake, data, closing, tcp-teardown, other, not "bogus"\n');
     // check reads every capture named after --ignore
     const check = run(['check', '--ignore', 'close.abnormal', TEXTBOOK, TEXTBOOK]);
     expect(check.stdout).toMatch(/\(2 captures, 2 WebSocket connections\)/);
