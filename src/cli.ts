@@ -13,7 +13,7 @@ import { Progress } from './render/progress.js';
 import type { TerminalOptions } from './render/terminal.js';
 import { type AnalysisSink, type CaptureInfo, type Connection, type Diagnostic, type Phase, PHASE_ORDER, type Side, type Summary } from './model.js';
 import { stat } from 'node:fs/promises';
-import { createWriteStream, openSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, openSync, realpathSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HtmlSink } from './render/html.js';
 import { errnoReason } from './capture/reader.js';
@@ -169,10 +169,12 @@ const out = {
       this.used = 0;
       return;
     }
-    // the block is handed to the stream as it is, and a new one started
-    this.stream.write(this.block.subarray(0, this.used));
+    // the block is handed on as it is, and a new one started
+    const block = this.block.subarray(0, this.used);
     this.block = Buffer.allocUnsafe(BLOCK);
     this.used = 0;
+    if (this.stream === process.stdout && stdoutDirect) writeStdout(block);
+    else this.stream.write(block);
   },
 };
 
@@ -181,7 +183,9 @@ const write: Write = (text) => {
   if (out.used + text.length * 3 > BLOCK) {
     out.flush();
     if (text.length * 3 > BLOCK) {
-      if (!outputGone) out.stream.write(text);
+      if (outputGone) return;
+      if (out.stream === process.stdout && stdoutDirect) writeStdout(Buffer.from(text));
+      else out.stream.write(text);
       return;
     }
   }
@@ -333,8 +337,47 @@ const EXAMPLES = [
 const EPILOG = `Examples:\n${EXAMPLES.map(([cmd, what]) => `  ${cmd}\n      ${what}`).join('\n')}\n\nExit status: 0 read, nothing at or above --fail-on; 1 a diagnostic at or above --fail-on (check: or no WebSocket connection); 2 a capture could not be read or an argument is wrong; 130 interrupted (Ctrl-C), after reporting what was read.`;
 
 
+/**
+ * Standard output, when it is a pipe, is written straight to its file
+ * descriptor by blocking writes. Node's stream queues what a pipe does not
+ * take at once and reports a closed pipe only when the event loop next runs,
+ * while a connection is drawn in one go: a reader slower than the drawing
+ * (| less, | gzip, ssh) had the whole report of a long connection queued in
+ * memory, and | head waited for all of it to be drawn. Written directly,
+ * the drawing goes at the reader's pace and stops at once when the reader
+ * goes away.
+ */
+let stdoutDirect = false;
+
+function blockingStdout(): void {
+  if (process.stdout.isTTY) return;
+  const handle = (process.stdout as unknown as { _handle?: { setBlocking?: (on: boolean) => number } })._handle;
+  // a pipe (a file is written by blocking writes already: Node's stream for it writes synchronously)
+  stdoutDirect = handle?.setBlocking?.(true) === 0;
+}
+
+function writeStdout(block: Buffer): void {
+  let at = 0;
+  while (at < block.length) {
+    try {
+      at += writeSync(1, block, at, block.length - at);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') return outputClosed();
+      if (code === 'EAGAIN') {
+        // the descriptor would not block after all: the stream queues the rest, and everything after it
+        stdoutDirect = false;
+        process.stdout.write(block.subarray(at));
+        return;
+      }
+      throw err;
+    }
+  }
+}
+
 async function main(): Promise<number> {
   let status = 0;
+  blockingStdout();
   // a lone "-" is a capture (standard input), unless it is the value of the option before it
   const raw = hideBin(process.argv).map((a, i, all) => (a === '-' && !VALUE_OPTIONS.has(all[i - 1] ?? '') ? STDIN_ARG : a));
   await common(yargs(raw))
@@ -566,13 +609,14 @@ class SeenConnections extends ForwardSink {
   }
 }
 
+/** The reader of our output went away (| head): stop quietly; a check still ends with its verdict's exit status. */
+function outputClosed(): void {
+  if (!checking) process.exit(0);
+  outputGone = true;
+}
+
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  // the reader of our output went away (| head): stop quietly; a check still ends with its verdict's exit status
-  if (err.code === 'EPIPE') {
-    if (!checking) process.exit(0);
-    outputGone = true;
-    return;
-  }
+  if (err.code === 'EPIPE') return outputClosed();
   throw err;
 });
 

@@ -63,6 +63,24 @@ describe('wsdissect', () => {
     expect(check.stdout).toMatch(/\(2 captures, 2 WebSocket connections\)/);
   });
 
+  it('writes to a pipe what it writes to a file, and stops quietly when the pipe\'s reader goes away', () => {
+    // more than one block of output (256 KiB): a pipe is written straight to its descriptor, a file through Node's stream
+    const big = 'captures/mixed_midstream.pcap';
+    for (const view of ['--hex', '--json', '--ladder']) {
+      const file = join(dir, `out${view}.txt`);
+      const toFile = spawnSync('bash', ['-c', `${JSON.stringify(process.execPath)} ${CLI} ${view} --max-payload 100000 ${big} > ${JSON.stringify(file)}`], { encoding: 'utf8' });
+      expect(toFile.status).toBe(0);
+      const toPipe = run([view, '--max-payload', '100000', big]);
+      expect(toPipe.status).toBe(0);
+      expect(toPipe.stdout, view).toBe(readFileSync(file, 'utf8'));
+    }
+    expect(run(['--hex', '--max-payload', '100000', big]).stdout.length).toBeGreaterThan(4 * 256 * 1024);
+    // | head: the reader takes one byte and goes; the run ends with status 0 and says nothing
+    const head = spawnSync('bash', ['-c', `set -o pipefail; ${JSON.stringify(process.execPath)} ${CLI} --hex --max-payload 100000 ${big} | head -c 1 >/dev/null`], { encoding: 'utf8' });
+    expect(head.status).toBe(0);
+    expect(head.stderr).toBe('');
+  });
+
   it('writes JSON that the schema accepts, with payloads cut as asked', () => {
     const full = run([TEXTBOOK, '--json']);
     expect(full.status).toBe(0);
