@@ -10,7 +10,7 @@
 import { endingWords, interruptedNote, protocolLabel, refusal } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
-import { frameJson, handshakeJson, messageJson, safeJson, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
+import { frameJson, handshakeJson, messageJson, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { tellStory } from './story.js';
 import { describeFrame } from '../analyze/annotate.js';
 import { messageOf } from './lookup.js';
@@ -39,7 +39,11 @@ import type { Write } from './sinks.js';
  * JavaScript once refused in strings.
  */
 export function scriptJson(value: unknown): string {
-  const json = safeJson(value);
+  return scriptSafe(JSON.stringify(value, safeNumbers));
+}
+
+/** JSON text made safe inside a <script> element (see scriptJson), in one pass, and none when nothing needs it. */
+function scriptSafe(json: string): string {
   return SCRIPT_UNSAFE.test(json) ? json.replace(SCRIPT_UNSAFE_ALL, (c) => SCRIPT_ESCAPES[c]!) : json;
 }
 
@@ -119,7 +123,9 @@ export function* connectionPieces(conn: Connection, opts: JsonOptions): Generato
     yield `,"${name}":[`;
     let first = true;
     for (const item of items) {
-      yield `${first ? '' : ','}${scriptJson(toData(item as never))}`;
+      // without JSON.stringify's replacer (a call per key), as the JSON export writes its lists: an item carries a
+      // length past 2^53 as text already (render/sinks.ts JsonSink.list)
+      yield `${first ? '' : ','}${scriptSafe(JSON.stringify(toData(item as never)))}`;
       first = false;
     }
     yield ']';

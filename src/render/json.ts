@@ -47,27 +47,6 @@ export function safeNumbers(_key: string, value: unknown): unknown {
   return typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value) ? BigInt(value).toString() : value;
 }
 
-/**
- * JSON.stringify(value, safeNumbers), quickly: the replacer (a call per key)
- * is used only when the value may hold an integer past 2^53.
- */
-export function safeJson(value: unknown): string {
-  return mayHoldUnsafe(value, 0) ? JSON.stringify(value, safeNumbers) : JSON.stringify(value);
-}
-
-/** Whether a value holds an integer past 2^53 that JSON would write; true too when that is not plain to see (toJSON, great depth). */
-function mayHoldUnsafe(v: unknown, depth: number): boolean {
-  if (typeof v === 'number') return Number.isInteger(v) && !Number.isSafeInteger(v);
-  if (typeof v !== 'object' || v === null) return false;
-  if (depth > 32 || typeof (v as { toJSON?: unknown }).toJSON === 'function') return true;
-  if (Array.isArray(v)) {
-    for (const x of v) if (mayHoldUnsafe(x, depth + 1)) return true;
-    return false;
-  }
-  for (const k in v) if (Object.hasOwn(v, k) && mayHoldUnsafe((v as Record<string, unknown>)[k], depth + 1)) return true;
-  return false;
-}
-
 function lengthOf(n: number | string): number {
   return typeof n === 'number' ? n : Number.MAX_SAFE_INTEGER;
 }

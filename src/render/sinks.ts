@@ -2,7 +2,7 @@
 // function so the CLI and the tests can both use them.
 import { endpoint } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, List, Message, Summary } from '../model.js';
-import { connectionHeadJson, frameJson, frameLine, messageJson, messageLine, safeJson, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
+import { connectionHeadJson, frameJson, frameLine, messageJson, messageLine, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { renderSummaryConnection, renderSummaryEnd } from './summary.js';
 import { connectionChunks, renderEnd, type TerminalOptions } from './terminal.js';
 import { renderExplain, renderFrame } from './explain.js';
@@ -273,7 +273,7 @@ export class NdjsonSink implements AnalysisSink {
   ) {}
 
   private line(o: Record<string, unknown>): void {
-    this.write(`${safeJson(o)}\n`);
+    this.write(`${JSON.stringify(o, safeNumbers)}\n`);
   }
 
   frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void {
