@@ -1,7 +1,7 @@
 // The pipeline driver: each packet, as it is read, goes link → IP → TCP →
 // its connection's session. Connections are reported to the sink as soon as
 // they are over, and forgotten; nothing here keeps every packet.
-import { type Code, sectionOf, severityOf } from '../codes.js';
+import { diagnostic } from '../diagnostic.js';
 import type { CaptureMeta, RawPacket } from '../capture/reader.js';
 import { LINK_TYPES, linkTypeName } from '../link/link.js';
 import { decodeIpv4, decodeIpv6, IPPROTO_TCP, type IpPacket } from '../ip/ip.js';
@@ -59,9 +59,6 @@ export const DEFAULT_OPTIONS: AnalyzerOptions = {
   idleTimeout: 600,
 };
 
-function captureDiag(code: Code, message: string, packet: number | null): Diagnostic {
-  return { code, severity: severityOf(code), message, rfc: sectionOf(code), packet, frame: null, from: null };
-}
 
 export class Analyzer {
   private readonly sessions = new Map<string, Session>();
@@ -147,7 +144,7 @@ export class Analyzer {
     if (!link) {
       if (!this.unknownLinks.has(raw.linkType)) {
         this.unknownLinks.add(raw.linkType);
-        this.diagnostics.push(captureDiag('capture.unknown-link-type', `packets of ${linkTypeName(raw.linkType)} cannot be decoded; they are skipped`, raw.number));
+        this.diagnostics.push(diagnostic('capture.unknown-link-type', `packets of ${linkTypeName(raw.linkType)} cannot be decoded; they are skipped`, { packet: raw.number }));
       }
       return;
     }
@@ -211,7 +208,7 @@ export class Analyzer {
   }
 
   private truncated(raw: RawPacket): void {
-    this.diagnostics.push(captureDiag('capture.truncated-packet', `packet ${raw.number} was cut by the snapshot length (${raw.capturedLength} of ${raw.originalLength} bytes captured); its missing bytes are a gap in the stream`, raw.number));
+    this.diagnostics.push(diagnostic('capture.truncated-packet', `packet ${raw.number} was cut by the snapshot length (${raw.capturedLength} of ${raw.originalLength} bytes captured); its missing bytes are a gap in the stream`, { packet: raw.number }));
   }
 
   /**
@@ -278,7 +275,7 @@ export class Analyzer {
   }
 
   private internalError(what: string, err: unknown, packet: number | null): void {
-    this.diagnostics.push(captureDiag('internal.error', `${what}: ${err instanceof Error ? err.message : String(err)}`, packet));
+    this.diagnostics.push(diagnostic('internal.error', `${what}: ${err instanceof Error ? err.message : String(err)}`, { packet }));
   }
 
   private deliver(conn: Connection): void {
@@ -299,10 +296,10 @@ export class Analyzer {
     for (const s of open) this.report(s);
     if (this.evicted > 0) {
       const max = this.options.limits.maxConnections;
-      this.diagnostics.push(captureDiag('limit.connections', `more than ${max} connections were open at once (--max-connections ${max}): ${this.evicted} of them, the quietest each time, were reported before they ended, from packet ${this.firstEviction} on; a later packet of one of them starts a new connection`, this.firstEviction));
+      this.diagnostics.push(diagnostic('limit.connections', `more than ${max} connections were open at once (--max-connections ${max}): ${this.evicted} of them, the quietest each time, were reported before they ended, from packet ${this.firstEviction} on; a later packet of one of them starts a new connection`, { packet: this.firstEviction }));
     }
     const unjoined = this.defrag.finish();
-    if (unjoined > 0) this.diagnostics.push(captureDiag('ip.fragments-incomplete', `${unjoined} fragmented IP datagram${unjoined === 1 ? '' : 's'} never had all fragments captured; their bytes are missing from the streams`, null));
+    if (unjoined > 0) this.diagnostics.push(diagnostic('ip.fragments-incomplete', `${unjoined} fragmented IP datagram${unjoined === 1 ? '' : 's'} never had all fragments captured; their bytes are missing from the streams`, ));
     const diagnostics = [...meta.diagnostics, ...this.diagnostics];
     for (const d of diagnostics) this.summary.diagnostics[d.severity]++;
     const capture: CaptureInfo = {

@@ -1,7 +1,7 @@
 // One TCP connection, analysed: its bytes go through the HTTP handshake and
 // then the WebSocket frame parser, each direction on its own; every packet is
 // annotated with its phase and a one-line summary as it is processed.
-import { sectionOf, severityOf } from '../codes.js';
+import { diagnostic } from '../diagnostic.js';
 import { isUtf8 } from 'node:buffer';
 import { emptyCounts } from '../model.js';
 import type {
@@ -429,7 +429,7 @@ export class Session {
 
   /** A finding as a diagnostic: its severity and section from the registry (src/codes.ts). */
   private diag(f: Finding, packet: number | null, frame: number | null, from: Side | null): void {
-    this.report({ code: f.code, severity: severityOf(f.code), message: f.message, rfc: sectionOf(f.code, f.rfc), packet, frame, from });
+    this.report(diagnostic(f.code, f.message, { packet, frame, from }, f.rfc));
   }
 
   private report(d: Diagnostic): void {

@@ -10,9 +10,6 @@ import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppInfo, AppMessage, AppResult, EngineIoFields, EngineIoInfo, SocketIoFields, SocketIoInfo } from './types.js';
 import { BODY_PREVIEW, clipText, tryJson } from './types.js';
 
-const EIO_SPEC = 'Engine.IO protocol §Packet encoding';
-const SIO_SPEC = 'Socket.IO protocol §Packet format';
-
 const EIO_TYPES = ['open', 'close', 'ping', 'pong', 'message', 'upgrade', 'noop'];
 /** Socket.IO protocol 5 (Socket.IO 3 and 4); protocol 4 (Socket.IO 2) calls 4 ERROR. */
 const SIO_TYPES = ['CONNECT', 'DISCONNECT', 'EVENT', 'ACK', 'CONNECT_ERROR', 'BINARY_EVENT', 'BINARY_ACK'];
@@ -81,7 +78,7 @@ export class EngineIoDecoder implements AppDecoder {
       let data = m.payload;
       if (v === 3) {
         if (data[0] !== 4) {
-          return { info: null, findings: [{ code: 'app.engineio-bad-packet', message: `a binary Engine.IO 3 message whose first byte is ${data[0] ?? 'missing'}, not 4 (message)`, spec: EIO_SPEC }] };
+          return { info: null, findings: [{ code: 'app.engineio-bad-packet', message: `a binary Engine.IO 3 message whose first byte is ${data[0] ?? 'missing'}, not 4 (message)` }] };
         }
         data = data.subarray(1);
       }
@@ -96,7 +93,7 @@ export class EngineIoDecoder implements AppDecoder {
     const digit = text.charCodeAt(0) - 48;
     const type = EIO_TYPES[digit];
     if (type === undefined || text.length === 0) {
-      return { info: null, findings: [{ code: 'app.engineio-bad-packet', message: `an Engine.IO packet of unknown type: ${JSON.stringify(clipText(text, 40))}`, spec: EIO_SPEC }] };
+      return { info: null, findings: [{ code: 'app.engineio-bad-packet', message: `an Engine.IO packet of unknown type: ${JSON.stringify(clipText(text, 40))}` }] };
     }
     const data = text.slice(1);
     const fields: EngineIoFields = { version: v, packet: type };
@@ -160,7 +157,7 @@ export class EngineIoDecoder implements AppDecoder {
     const r = parseSocketIo(data, this.version === 3 ? 4 : 5);
     if ('error' in r) {
       // quoted as on the wire, with the Engine.IO message type in front
-      findings.push({ code: 'app.socketio-bad-packet', message: `the Socket.IO packet in Engine.IO message ${JSON.stringify(clipText(`4${data}`, 40))} does not parse: ${r.error}`, spec: SIO_SPEC });
+      findings.push({ code: 'app.socketio-bad-packet', message: `the Socket.IO packet in Engine.IO message ${JSON.stringify(clipText(`4${data}`, 40))} does not parse: ${r.error}` });
       return null;
     }
     const owed = this.pending[from];
@@ -179,7 +176,7 @@ export class EngineIoDecoder implements AppDecoder {
     const p = this.pending[from];
     if (!p || p.next >= p.total) {
       if (this.socketIo !== true) return null;
-      findings.push({ code: 'app.socketio-unexpected-binary', message: `a binary message (${data.length} bytes) from the ${from} with no BINARY_EVENT or BINARY_ACK waiting for an attachment`, spec: SIO_SPEC });
+      findings.push({ code: 'app.socketio-unexpected-binary', message: `a binary message (${data.length} bytes) from the ${from} with no BINARY_EVENT or BINARY_ACK waiting for an attachment` });
       return null;
     }
     const k = p.next++;
@@ -206,7 +203,7 @@ export class EngineIoDecoder implements AppDecoder {
 }
 
 function missing(p: Pending, from: Side): AppFinding {
-  return { code: 'app.socketio-missing-attachment', message: `the ${from}'s ${p.packet}${p.event !== undefined ? ` ${JSON.stringify(clipText(p.event, 60))}` : ''} announced ${p.total} binary attachment${p.total === 1 ? '' : 's'} but ${p.next} followed it`, spec: SIO_SPEC };
+  return { code: 'app.socketio-missing-attachment', message: `the ${from}'s ${p.packet}${p.event !== undefined ? ` ${JSON.stringify(clipText(p.event, 60))}` : ''} announced ${p.total} binary attachment${p.total === 1 ? '' : 's'} but ${p.next} followed it` };
 }
 
 /** An argument as a summary shows it: JSON, cut; a binary attachment's placeholder as <binary N>. */

@@ -7,8 +7,6 @@ import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppMessage, AppResult, JsonInfo, JsonRpcCall, JsonRpcInfo } from './types.js';
 import { clipText, MAX_UNITS, unitSummary, unitTypes } from './types.js';
 
-const SPEC = 'JSON-RPC 2.0 §4, §5';
-
 const MAX_KEYS = 16;
 /** Calls waiting for an answer, per sender, followed at most (the oldest are forgotten). */
 const MAX_WAITING = 10000;
@@ -88,7 +86,7 @@ export class JsonDecoder implements AppDecoder {
     const items = batch ? (value as unknown[]) : [value];
     let count = 0;
     const invalid = (why: string): void => {
-      findings.push({ code: 'app.jsonrpc-invalid', message: why, spec: SPEC });
+      findings.push({ code: 'app.jsonrpc-invalid', message: why });
     };
     if (batch && items.length === 0) invalid('an empty JSON-RPC batch');
     const calls: JsonRpcCall[] = [];

@@ -8,8 +8,6 @@ import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppInfo, AppMessage, AppResult, SockJsFields, SockJsInfo } from './types.js';
 import { BODY_PREVIEW, clipText, MAX_SUMMARY, MAX_UNITS, tryJson } from './types.js';
 
-const SPEC = 'SockJS protocol 0.3.3 §Framing';
-
 /** /<prefix>/<server>/<session>/websocket, the URL of SockJS's WebSocket transport. */
 const SOCKJS_URL = /^(.*)\/([^/.?]+)\/([^/.?]+)\/websocket\/?(?:\?.*)?$/;
 
@@ -58,7 +56,7 @@ export class SockJsDecoder implements AppDecoder {
   decode(m: AppMessage): AppResult {
     const text = m.payload.toString('utf8');
     const findings: AppFinding[] = [];
-    const badFrame = (why: string): AppResult => ({ info: null, findings: [{ code: 'app.sockjs-bad-frame', message: `${why}: ${JSON.stringify(clipText(text, 40))}`, spec: SPEC }] });
+    const badFrame = (why: string): AppResult => ({ info: null, findings: [{ code: 'app.sockjs-bad-frame', message: `${why}: ${JSON.stringify(clipText(text, 40))}` }] });
     if (m.type === 'binary') return badFrame(`a binary message from the ${m.from}; SockJS frames are text`);
     let fields: SockJsFields;
     let summary: string;

@@ -18,8 +18,6 @@ export function isStompUserCommand(command: string): boolean {
   return USER_COMMANDS.has(command);
 }
 
-const SPEC = 'STOMP 1.2 §STOMP Frames';
-
 /** Header lines of a frame kept (the rest are read and not kept). */
 const MAX_HEADERS = 64;
 /** Bytes of an unfinished frame held for the sender's next message at most. */
@@ -81,8 +79,8 @@ function bodyOf(body: Buffer): Pick<StompFrame, 'body' | 'bodyLength' | 'bodyTru
   return shown === text ? { body: text, bodyLength: body.length } : { body: shown, bodyLength: body.length, bodyTruncated: true };
 }
 
-function bad(message: string, code: Code = 'app.stomp-bad-frame', spec = SPEC): AppFinding {
-  return { code, message, spec };
+function bad(message: string, code: Code = 'app.stomp-bad-frame'): AppFinding {
+  return { code, message };
 }
 
 /** One frame from `at` (after any heart-beat end-of-lines). */
@@ -117,12 +115,12 @@ function parseFrame(b: Buffer, at: number, version: string | null): Parsed | Unf
   if (lengthHeader !== undefined && /^\d+$/.test(lengthHeader)) {
     const n = Number(lengthHeader);
     end = pos + n;
-    if (end >= b.length) return { unfinished: bad(`STOMP ${command} frame says content-length ${n}, but only ${b.length - pos} bytes of its body came`, 'app.stomp-content-length', 'STOMP 1.2 §Header content-length') };
+    if (end >= b.length) return { unfinished: bad(`STOMP ${command} frame says content-length ${n}, but only ${b.length - pos} bytes of its body came`, 'app.stomp-content-length') };
     if (b[end] !== 0x00) {
       // STOMP 1.2 §Header content-length: the body is exactly that many bytes, then the NUL
       const nul = b.indexOf(0x00, pos);
       const actual = (nul < 0 ? b.length : nul) - pos;
-      findings.push(bad(`STOMP ${command} frame says content-length ${n}, but its body is ${actual} bytes${nul < 0 ? ' with no NUL after it' : ''}`, 'app.stomp-content-length', 'STOMP 1.2 §Header content-length'));
+      findings.push(bad(`STOMP ${command} frame says content-length ${n}, but its body is ${actual} bytes${nul < 0 ? ' with no NUL after it' : ''}`, 'app.stomp-content-length'));
       end = nul < 0 ? b.length : nul;
     }
   } else {

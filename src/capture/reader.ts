@@ -2,7 +2,7 @@
 // format from its first bytes — never from its name — unwraps gzip, and hands
 // numbered raw packets on one at a time, as they are read. Nothing is kept
 // after a packet is handed on.
-import { type Code, sectionOf, severityOf } from '../codes.js';
+import { diagnostic } from '../diagnostic.js';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -60,9 +60,6 @@ export function errnoReason(err: NodeJS.ErrnoException): string {
   }
 }
 
-function captureDiag(code: Code, message: string): Diagnostic {
-  return { code, severity: severityOf(code), message, rfc: sectionOf(code), packet: null, frame: null, from: null };
-}
 
 type Chunks = AsyncIterator<Buffer>;
 
@@ -211,7 +208,7 @@ export async function readCapture(source: string | Readable, name: string, onPac
   const { head, ended } = taken;
   const magic = head.toString('hex', 0, 4);
   const problem = (reason: string): void => {
-    meta.diagnostics.push(captureDiag('capture.damaged', `${meta.compressed ? 'the compressed file' : 'the file'} is damaged after packet ${meta.packets}: ${reason}; everything before it was read`));
+    meta.diagnostics.push(diagnostic('capture.damaged', `${meta.compressed ? 'the compressed file' : 'the file'} is damaged after packet ${meta.packets}: ${reason}; everything before it was read`));
   };
 
   // damage before the first packet leaves nothing to analyse: that is an unreadable file
@@ -251,13 +248,13 @@ export async function readCapture(source: string | Readable, name: string, onPac
         damaged: problem,
         truncated: (left, inBody) => {
           const what = !inBody && left < 16 ? 'a record header' : 'a packet record';
-          meta.diagnostics.push(captureDiag('capture.truncated-file', `the file ends in the middle of ${what} (${left} bytes after packet ${meta.packets}); everything before it was read`));
+          meta.diagnostics.push(diagnostic('capture.truncated-file', `the file ends in the middle of ${what} (${left} bytes after packet ${meta.packets}); everything before it was read`));
         },
         failed: (err, sawHeader) => {
           const e = err as NodeJS.ErrnoException;
           const reason = e.code?.startsWith('Z_') ? `the gzip stream is damaged (${e.message})` : e.code ? errnoReason(e) : e.message;
           if (!sawHeader) fatal = new CaptureError(name, reason.startsWith('only') ? `not a pcap capture (${reason})` : reason);
-          else if (e.code === 'Z_BUF_ERROR') meta.diagnostics.push(captureDiag('capture.truncated-file', `the compressed file ends early, after packet ${meta.packets}; everything before it was read`));
+          else if (e.code === 'Z_BUF_ERROR') meta.diagnostics.push(diagnostic('capture.truncated-file', `the compressed file ends early, after packet ${meta.packets}; everything before it was read`));
           else problem(reason);
         },
       },
@@ -286,12 +283,12 @@ export async function readCapture(source: string | Readable, name: string, onPac
       }
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      if (e.code === 'Z_BUF_ERROR') meta.diagnostics.push(captureDiag('capture.truncated-file', `the compressed file ends early, after packet ${meta.packets}; everything before it was read`));
+      if (e.code === 'Z_BUF_ERROR') meta.diagnostics.push(diagnostic('capture.truncated-file', `the compressed file ends early, after packet ${meta.packets}; everything before it was read`));
       else problem(e.code?.startsWith('Z_') ? `the gzip stream is damaged (${e.message})` : errnoReason(e));
     }
     stop();
     if (reader.leftover > 0) {
-      meta.diagnostics.push(captureDiag('capture.truncated-file', `the file ends in the middle of a block (${reader.leftover} bytes after packet ${meta.packets}); everything before it was read`));
+      meta.diagnostics.push(diagnostic('capture.truncated-file', `the file ends in the middle of a block (${reader.leftover} bytes after packet ${meta.packets}); everything before it was read`));
     }
     nothingRead();
     return meta;
