@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import { EVERYTHING, OPCODES_BY_NAME, SelectSink, type Selection } from './render/select.js';
 import { Progress } from './render/progress.js';
 import type { TerminalOptions } from './render/terminal.js';
-import { type AnalysisSink, type CaptureInfo, type Connection, type Diagnostic, type Phase, PHASE_ORDER, type Side, type Summary } from './model.js';
+import { type AnalysisSink, type CaptureInfo, type Connection, type Diagnostic, type Phase, PHASES, type Side, type Summary } from './model.js';
 import { stat } from 'node:fs/promises';
 import { createWriteStream, openSync, realpathSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -281,9 +281,6 @@ function useColor(flag: boolean | undefined): boolean {
   const noColor = process.env['NO_COLOR'];
   return process.stdout.isTTY === true && (noColor === undefined || noColor === '');
 }
-
-/** What --phase takes: the phases of a connection's life, and other (a connection that is not WebSocket). */
-const PHASES: readonly Phase[] = [...PHASE_ORDER, 'other'];
 
 function selectionOf(argv: { stream?: unknown; from?: string; opcode?: unknown; phase?: unknown; grep?: string; limit?: string }): Selection {
   const opcodes = list(argv.opcode).map((o) => {

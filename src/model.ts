@@ -12,6 +12,8 @@ export type Phase = 'tcp-handshake' | 'ws-handshake' | 'data' | 'closing' | 'tcp
 
 /** Phases in the order a connection goes through them. */
 export const PHASE_ORDER: readonly Phase[] = ['tcp-handshake', 'ws-handshake', 'data', 'closing', 'tcp-teardown'];
+/** Every phase: those of a connection's life, and other (every packet of a connection that is not WebSocket). */
+export const PHASES: readonly Phase[] = [...PHASE_ORDER, 'other'];
 
 export interface Diagnostic {
   code: string;

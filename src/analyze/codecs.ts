@@ -5,12 +5,11 @@
 // fails it.
 import { deserialize, serialize } from 'node:v8';
 import type { AppInfo, JsonFields, JsonInfo } from '../app/types.js';
-import type { Frame, Message, Phase, Side, TimelineEntry } from '../model.js';
+import { type Frame, type Message, PHASES, type Side, type TimelineEntry } from '../model.js';
 import type { Dir } from '../tcp/connection.js';
 import { type Codec, Reader, Writer } from '../util/codec.js';
 
 const SIDES: readonly Side[] = ['client', 'server'];
-const PHASES: readonly Phase[] = ['tcp-handshake', 'ws-handshake', 'data', 'closing', 'tcp-teardown', 'other'];
 
 const writer = new Writer();
 
@@ -78,7 +77,7 @@ export const frameCodec: Codec<Frame> = {
 };
 
 /** A timeline entry as the analysis keeps it until the connection is over (see session.ts). */
-/** `bare`: the packet carried nothing but TCP (its summary is its flags); `closesTcp`: it carried FIN or RST. */
+/** `bare`: the packet carried nothing but TCP (its summary is its flags); `closesTcp`: a bare packet that carried FIN or RST. */
 export type HeldEntry = TimelineEntry & { dir: Dir; provisional: boolean; bare: boolean; closesTcp: boolean };
 
 export const entryCodec: Codec<HeldEntry> = {

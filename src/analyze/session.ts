@@ -1200,7 +1200,8 @@ export class Session {
     const bare = this.items.every((i) => i.kind === 'tcp');
     const midStream = this.tcp.syn === null && this.tcp.synAck === null;
     const provisional = midStream && bare && described.phase === 'tcp-handshake';
-    const closesTcp = this.items.some((i) => i.kind === 'tcp' && (i.flags.fin || i.flags.rst));
+    // asked of bare packets only (the only ones told again later from their flags)
+    const closesTcp = bare && this.items.some((i) => i.kind === 'tcp' && (i.flags.fin || i.flags.rst));
     const entry = { packet: pkt.number, ts: pkt.ts, relTs: pkt.relTs, from, dir, phase: described.phase, summary: described.summary, provisional, bare, closesTcp };
     if (provisional && this.firstProvisional === null) this.firstProvisional = this.timeline.length;
     this.timeline.push(entry);
