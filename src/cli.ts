@@ -13,7 +13,7 @@ import { Progress } from './render/progress.js';
 import type { TerminalOptions } from './render/terminal.js';
 import { type AnalysisSink, type CaptureInfo, type Connection, type Diagnostic, type Phase, PHASES, type Side, type Summary } from './model.js';
 import { stat } from 'node:fs/promises';
-import { createWriteStream, openSync, realpathSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, realpathSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HtmlSink } from './render/html.js';
 import { errnoReason } from './capture/reader.js';
@@ -159,8 +159,15 @@ let outputGone = false;
 /** check's exit status is its verdict, even when its output is cut short */
 let checking = false;
 const out = {
-  /** standard output, or the file --html names */
+  /** standard output */
   stream: process.stdout as NodeJS.WritableStream & { writableNeedDrain?: boolean },
+  /**
+   * the file --html names (its hidden part), written by blocking writes as
+   * standard output is when it is a pipe: Node's stream for a file queues
+   * what the disk has not taken yet, which was the whole report of a long
+   * connection drawn in one go (440 MB for a 40 MB capture)
+   */
+  file: null as { fd: number; failed: NodeJS.ErrnoException | null } | null,
   block: Buffer.allocUnsafe(BLOCK),
   used: 0,
   flush(): void {
@@ -173,19 +180,34 @@ const out = {
     const block = this.block.subarray(0, this.used);
     this.block = Buffer.allocUnsafe(BLOCK);
     this.used = 0;
-    if (this.stream === process.stdout && stdoutDirect) writeStdout(block);
-    else this.stream.write(block);
+    emit(block);
   },
 };
+
+/** Bytes to where the output goes. */
+function emit(bytes: Buffer): void {
+  if (out.file !== null) writeFile(out.file, bytes);
+  else if (stdoutDirect) writeStdout(bytes);
+  else out.stream.write(bytes);
+}
+
+/** Written whole, or the file's first error kept (the report is then not made: said at the end, exit 2). */
+function writeFile(file: { fd: number; failed: NodeJS.ErrnoException | null }, bytes: Buffer): void {
+  for (let at = 0; at < bytes.length && file.failed === null; ) {
+    try {
+      at += writeSync(file.fd, bytes, at, bytes.length - at);
+    } catch (err) {
+      file.failed = err as NodeJS.ErrnoException;
+    }
+  }
+}
 
 const write: Write = (text) => {
   // a UTF-16 code unit takes at most 3 bytes in UTF-8
   if (out.used + text.length * 3 > BLOCK) {
     out.flush();
     if (text.length * 3 > BLOCK) {
-      if (outputGone) return;
-      if (out.stream === process.stdout && stdoutDirect) writeStdout(Buffer.from(text));
-      else out.stream.write(text);
+      if (!outputGone) emit(Buffer.from(text));
       return;
     }
   }
@@ -194,7 +216,9 @@ const write: Write = (text) => {
 
 async function beforeChunk(): Promise<void> {
   out.flush();
-  if (outputGone || !out.stream.writableNeedDrain) return;
+  // the report cannot be written (a full disk): reading on would be for nothing
+  if (out.file?.failed) throw out.file.failed;
+  if (outputGone || out.file !== null || !out.stream.writableNeedDrain) return;
   try {
     await once(out.stream, 'drain');
   } catch {
@@ -526,7 +550,7 @@ async function main(): Promise<number> {
           if (capture !== '-' && sameFile(capture, html)) throw new Error(`${html}: is the capture being read; the report needs another name`);
           partial = join(dirname(html), `.${basename(html)}.${process.pid}.part`);
           try {
-            out.stream = createWriteStream('', { fd: openSync(partial, 'w') });
+            out.file = { fd: openSync(partial, 'w'), failed: null };
           } catch (err) {
             throw new Error(`${html}: ${errnoReason(err as NodeJS.ErrnoException)}`);
           }
@@ -553,12 +577,15 @@ async function main(): Promise<number> {
             status = 2;
           }
         } finally {
-          if (partial !== null) {
-            const file = out.stream;
-            await new Promise<void>((resolve, reject) => {
-              file.on('error', reject);
-              file.end(resolve);
-            });
+          if (partial !== null && out.file !== null) {
+            out.flush();
+            const failed = out.file.failed;
+            closeSync(out.file.fd);
+            out.file = null;
+            if (failed) {
+              dropUnfinished();
+              throw new Error(`${html}: ${errnoReason(failed)}`);
+            }
             // an unreadable capture or a wrong argument (status 2) makes no report
             if (!reported || status === 2) rmSync(partial, { force: true });
             else renameSync(partial, html!);

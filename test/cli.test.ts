@@ -200,6 +200,26 @@ describe('wsdissect', () => {
     expect([...one.matchAll(/data-kind="connection"/g)]).toHaveLength(1);
   });
 
+  it('writes a report of many blocks to its file whole: the same bytes as on standard output', () => {
+    // 2.5 MB of report, ten of the blocks the output goes out in
+    const big = 'captures/hostile/out_of_order.pcap.gz';
+    const out = join(dir, 'big.html');
+    expect(run([big, '--html', out]).status).toBe(0);
+    const file = readFileSync(out);
+    expect(file.length).toBeGreaterThan(2_000_000);
+    expect(file.equals(spawnSync(process.execPath, [CLI, big, '--html', '-'], { maxBuffer: 64 * 1024 * 1024 }).stdout)).toBe(true);
+  });
+
+  it('a report its file cannot hold: one line naming the file and why, exit status 2, no report and no part of it', () => {
+    // a limit on file size (ulimit -f, 10 blocks), with SIGXFSZ ignored so that the write fails instead (EFBIG)
+    const out = join(dir, 'limited.html');
+    const r = spawnSync('sh', ['-c', `trap "" XFSZ; ulimit -f 10; exec "${process.execPath}" ${CLI} ${TEXTBOOK} --html "${out}"`], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`wsdissect: ${out}: ${errnoReason(Object.assign(new Error('x'), { code: 'EFBIG' }))}\n`);
+    expect(() => statSync(out)).toThrow();
+    expect(readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+
   it('names the report file it cannot write, with exit status 2, before reading the capture', () => {
     const r = run([TEXTBOOK, '--html', join(dir, 'no-such-dir', 'r.html')]);
     expect(r.status).toBe(2);

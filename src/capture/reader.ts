@@ -55,6 +55,10 @@ export function errnoReason(err: NodeJS.ErrnoException): string {
     case 'EACCES':
     case 'EPERM':
       return 'permission denied';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EFBIG':
+      return 'file too large (over the file size limit)';
     default:
       return err.message;
   }

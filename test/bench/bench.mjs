@@ -13,7 +13,7 @@
 //       runs only those (and --summary); terminal
 //       views write their whole output to a pipe, as the goal of "every view in bounded memory" says)
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 const args = process.argv.slice(2);
@@ -136,7 +136,8 @@ if (args.includes('--long')) {
   // every view on one long connection: time and peak memory, each against --summary
   // --long-file FILE: every view on a capture of your own (the 1 GB bench capture of many connections, a recording)
   const file = args.includes('--long-file') ? String(args[args.indexOf('--long-file') + 1]) : generate(opt('--long-size', 40), 'long');
-  const all = [['--summary'], ['--ndjson', '--max-payload', '0'], [], ['--explain'], ['--ladder'], ['--messages'], ['--hex'], ['--stats'], ['--json'], ['--html', '-']];
+  const all = [['--summary'], ['--ndjson', '--max-payload', '0'], [], ['--explain'], ['--ladder'], ['--messages'], ['--hex'], ['--stats'], ['--json'], ['--html', 'bench-data/report.html']];
+  // (--html writes its report to a file, as it is used; the terminal views and --json to a pipe)
   // --views report,json,…: some of them (--summary always, first: the others are measured against it)
   const chosen = args.includes('--views') ? String(args[args.indexOf('--views') + 1]).split(',') : null;
   const name = (v) => (v.length === 0 ? 'report' : v[0].replace(/^--/, ''));
@@ -147,6 +148,7 @@ if (args.includes('--long')) {
     rows.push({ label: `wsdissect ${v.join(' ') || '(the report)'}`, ...r });
     process.stderr.write(`${rows[rows.length - 1].label}: ${r.failed ?? `${r.seconds.toFixed(1)} s (CPU ${r.cpu.toFixed(1)} s), ${r.peak.toFixed(0)} MB`}\n`);
   }
+  rmSync('bench-data/report.html', { force: true });
   const base = rows[0].cpu;
   const mb = statSync(file).size / 1048576;
   console.log([`${file}: ${mb.toFixed(1)} MB${args.includes('--long-file') ? '' : ', one connection'}`, '', '| view | wall time | CPU time | CPU × --summary | peak RSS |', '| --- | ---: | ---: | ---: | ---: |', ...rows.map((r) => (r.failed ? `| ${r.label} | failed: ${r.failed} | — | — | — |` : `| ${r.label} | ${r.seconds.toFixed(2)} s | ${r.cpu.toFixed(2)} s | ${(r.cpu / base).toFixed(1)} | ${r.peak.toFixed(0)} MB |`))].join('\n'));
