@@ -8,7 +8,8 @@ import { decodeIpv4, decodeIpv6, IPPROTO_TCP, type IpPacket } from '../ip/ip.js'
 import { Defragmenter } from '../ip/defrag.js';
 import { decodeTcp, type TcpSegment } from '../tcp/segment.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from '../model.js';
-import { Session, type SessionEvents, type SessionOptions } from './session.js';
+import { type PacketRef, Session, type SessionEvents, type SessionOptions } from './session.js';
+import type { Endpoint } from '../model.js';
 import { DEFAULT_MAX_HELD } from '../websocket/parser.js';
 import { DEFAULT_GLOBAL_HOLD_LIMIT, DEFAULT_HOLD_LIMIT, HoldBudget } from '../tcp/reassembly.js';
 import { DEFAULT_MAX_HEAD, DEFAULT_MAX_HEADERS } from '../http/reader.js';
@@ -60,8 +61,39 @@ export const DEFAULT_OPTIONS: AnalyzerOptions = {
 };
 
 
+/**
+ * A connection of which only its first packet, a bare SYN, has been seen (a
+ * port scan, a SYN flood, a connection not answered yet): kept as that one
+ * segment, about a tenth of the memory of a session, which is made from it
+ * (the SYN given to it as it came) when a second packet arrives or the
+ * connection is reported. The 10 000 connections tracked at once of a flood
+ * of half-open ones take a few megabytes rather than tens.
+ */
+class Embryo {
+  readonly closed = false;
+
+  constructor(
+    readonly id: number,
+    readonly key: string,
+    readonly first: Endpoint,
+    readonly second: Endpoint,
+    readonly pkt: PacketRef,
+    readonly seg: TcpSegment,
+  ) {}
+
+  get lastTs(): number {
+    return this.pkt.ts;
+  }
+}
+
+/** Whether a segment is a bare SYN with nothing else to it: all an embryo can hold. */
+function bareSyn(seg: TcpSegment, missing: number): boolean {
+  const f = seg.flags;
+  return f.syn && !f.ack && !f.fin && !f.rst && seg.payload.length === 0 && missing === 0;
+}
+
 export class Analyzer {
-  private readonly sessions = new Map<string, Session>();
+  private readonly sessions = new Map<string, Session | Embryo>();
   private readonly defrag = new Defragmenter();
   /** the IPv4 flow of the last packet, with its session and the direction of that packet */
   private lastFlow: { src: number; dst: number; sport: number; dport: number; session: Session; dir: 0 | 1 } | null = null;
@@ -189,22 +221,46 @@ export class Analyzer {
     const a = ip.srcKey + String.fromCharCode(seg.srcPort);
     const b = ip.dstKey + String.fromCharCode(seg.dstPort);
     const key = a < b ? a + b : b + a;
-    let session = this.sessions.get(key);
-    if (session && session.closed && seg.flags.syn && !seg.flags.ack) {
+    let found = this.sessions.get(key);
+    if (found && found.closed && seg.flags.syn && !seg.flags.ack) {
       // a new SYN on a finished 4-tuple is a new connection (port reuse)
-      this.report(session);
+      this.report(found);
       this.sessions.delete(key);
-      session = undefined;
+      found = undefined;
     }
-    if (!session) {
+    const pkt: PacketRef = { number: raw.number, ts: raw.ts, relTs: this.rel(raw.ts) };
+    if (!found) {
       if (this.sessions.size >= this.options.limits.maxConnections) this.evict(raw.number);
-      session = new Session(this.nextId++, a, { ip: ip.src, port: seg.srcPort }, { ip: ip.dst, port: seg.dstPort }, { ...this.options, retain: !this.sink.streaming }, this.relTs, this.budget, this.events);
-      this.sessions.set(key, session);
+      const first = { ip: ip.src, port: seg.srcPort };
+      const second = { ip: ip.dst, port: seg.dstPort };
+      if (bareSyn(seg, missing)) {
+        this.sessions.set(key, new Embryo(this.nextId++, a, first, second, pkt, seg));
+        this.lastFlow = null;
+        if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
+        return;
+      }
+      found = this.newSession(this.nextId++, a, first, second);
+      this.sessions.set(key, found);
+    } else if (found instanceof Embryo) {
+      found = this.grown(found);
+      this.sessions.set(key, found);
     }
+    const session = found;
     const dir = session.dirOf(a);
     this.lastFlow = ip.version === 4 ? { src: ip.header.readUInt32BE(ip.srcAt), dst: ip.header.readUInt32BE(ip.srcAt + 4), sport: seg.srcPort, dport: seg.dstPort, session, dir } : null;
-    session.packet({ number: raw.number, ts: raw.ts, relTs: this.rel(raw.ts) }, dir, seg, missing);
+    session.packet(pkt, dir, seg, missing);
     if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
+  }
+
+  private newSession(id: number, firstKey: string, first: Endpoint, second: Endpoint): Session {
+    return new Session(id, firstKey, first, second, { ...this.options, retain: !this.sink.streaming }, this.relTs, this.budget, this.events);
+  }
+
+  /** The session an embryo becomes: its SYN given to it as it came. */
+  private grown(e: Embryo): Session {
+    const session = this.newSession(e.id, e.key, e.first, e.second);
+    session.packet(e.pkt, 0, e.seg, 0);
+    return session;
   }
 
   private truncated(raw: RawPacket): void {
@@ -256,7 +312,8 @@ export class Analyzer {
   }
 
   /** A connection is over: it goes to the sink. A failure in it is a diagnostic; the others go on. */
-  private report(s: Session): void {
+  private report(found: Session | Embryo): void {
+    const s = found instanceof Embryo ? this.grown(found) : found;
     if (this.lastFlow?.session === s) this.lastFlow = null;
     let conn: Connection;
     try {
