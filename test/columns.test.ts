@@ -5,7 +5,7 @@
 import Table from 'cli-table3';
 import { describe, expect, it, vi } from 'vitest';
 import { bottomLine, type Grid, type GridCell, ruleLine, rowLines, topLine, wordLines } from '../src/render/columns.js';
-import { connectionRow, renderConnectionsTable, type ConnectionRow } from '../src/render/stats.js';
+import { connectionRow, packRow, renderConnectionsTable, rowCells, type ConnectionRow } from '../src/render/stats.js';
 import { renderConnection } from '../src/render/terminal.js';
 import { PLAIN } from '../src/render/options.js';
 import { displayWidth } from '../src/util/text.js';
@@ -131,7 +131,7 @@ describe('the column formatter draws what cli-table3 drew', () => {
 /** `n` rows as the statistics view keeps them for its table of all connections. */
 function rows(n: number): ConnectionRow[] {
   // rows of one shape (the same widths), so that a longer table differs only in how many
-  return Array.from({ length: n }, (_, i) => [String(100 + (i % 900)), `10.0.0.1:${40000 + (i % 1000)}`, '192.0.2.20:80', '—', '1', '0', '0', '0.000 s', '0/0/0', 'not WebSocket']);
+  return Array.from({ length: n }, (_, i) => packRow([String(100 + (i % 900)), `10.0.0.1:${40000 + (i % 1000)}`, '192.0.2.20:80', '—', '1', '0', '0', '0.000 s', '0/0/0', 'not WebSocket']));
 }
 
 function tally(draw: () => string): { rows: number; widths: number; lines: number } {
@@ -177,10 +177,13 @@ describe('long tables are drawn a row at a time', () => {
     expect(small.widths / 100).toBeLessThan(perFrame * 1.5);
   });
 
-  it('connectionRow is what the table keeps of a connection: ten short texts', async () => {
-    const row = connectionRow(only(await analyze('captures/ws_echo.pcap')));
-    expect(row).toHaveLength(10);
-    for (const cell of row) expect(typeof cell).toBe('string');
+  it('connectionRow is what the table keeps of a connection: one string of its ten cells, which the table draws as the connection would be', async () => {
+    const conn = only(await analyze('captures/ws_echo.pcap'));
+    const row = connectionRow(conn);
+    expect(typeof row).toBe('string');
+    expect(rowCells(row)).toHaveLength(10);
+    expect(rowCells(row)[0]).toBe(String(conn.id));
+    expect(renderConnectionsTable([row, row], { ...PLAIN, width: 120 })).toBe(renderConnectionsTable([conn, conn], { ...PLAIN, width: 120 }));
   });
 });
 

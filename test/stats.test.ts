@@ -195,7 +195,7 @@ describe('how a connection ended: one reading, worded alike by every view', () =
   it('the table, the summary and the HTML report say the same ending of every connection of the bundled captures', async () => {
     const { ending, endingWords } = await import('../src/render/kind.js');
     const { renderSummaryConnection } = await import('../src/render/summary.js');
-    const { connectionRow } = await import('../src/render/stats.js');
+    const { connectionRow, rowCells } = await import('../src/render/stats.js');
     const { connectionData } = await import('../src/render/html.js');
     const seen = new Set<string>();
     for (const dir of ['captures', 'captures/violations', 'captures/hostile']) {
@@ -206,7 +206,7 @@ describe('how a connection ended: one reading, worded alike by every view', () =
           seen.add(kind);
           // the summary's sentence words it in full, the table and the HTML report in short
           expect(renderSummaryConnection(c, at(400)).split('\n')[0], `${file} ${c.id}`).toContain(`: ${endingWords(c, true)}`);
-          expect(connectionRow(c).at(-1), `${file} ${c.id}`).toBe(endingWords(c));
+          expect(rowCells(connectionRow(c)).at(-1), `${file} ${c.id}`).toBe(endingWords(c));
           expect(connectionData(c, { maxPayload: 0 })['verdict'], `${file} ${c.id}`).toBe(endingWords(c));
         }
       }

@@ -248,7 +248,8 @@ interface TableSpec {
   head: Cell[][];
   /** shorter header rows for narrow widths (the same shape as head) */
   shortHead?: Cell[][];
-  rows: Cell[][];
+  /** read in order, as often as needed (the table of every connection keeps its rows packed: PackedRows) */
+  rows: Iterable<Cell[]>;
   /** indexes of rows drawn with a rule above them */
   rules?: number[];
 }
@@ -285,13 +286,17 @@ function breakAddress(text: string, width: number): string {
 }
 
 /** The narrowest text a column may be given before the columns that keep their text whole are narrowed. */
-function minimumText(give: Give, cells: string[]): number {
+function minimumText(give: Give, widest: number): number {
   if (give === 'none') return Infinity;
   // room for "127.0.0.1:" on one line
   if (give === 'address') return 10;
-  // (a loop: a spread of every word of a long table would overflow the stack)
+  return widest;
+}
+
+/** The widest word of a cell's text. */
+function widestWord(text: string): number {
   let widest = 1;
-  for (const c of cells) for (const word of c.split(/\s+/)) widest = Math.max(widest, visibleLength(word));
+  for (const word of text.split(/\s+/)) widest = Math.max(widest, visibleLength(word));
   return widest;
 }
 
@@ -305,22 +310,23 @@ function minimumText(give: Give, cells: string[]): number {
 function fitWidths(spec: TableSpec, layout: Layout, budget: number, squeeze: boolean): { widths: number[]; fits: boolean } {
   const n = spec.columns.length;
   const pad = 2 * layout.padding;
-  const all = [...layout.head, ...spec.rows];
   const widths = new Array<number>(n).fill(1 + pad);
-  const texts: string[][] = spec.columns.map(() => []);
-  for (const row of all) {
+  // the widest word of each column that wraps between words (the narrowest it may become)
+  const words = spec.columns.map(() => 1);
+  const measure = (row: Cell[]): void => {
     let col = 0;
     for (const c of row) {
       if (spanOf(c) === 1) {
         widths[col] = Math.max(widths[col]!, visibleLength(content(c)) + pad);
-        // only the columns that wrap between words look at their words
-        if (spec.columns[col]!.give === 'words') texts[col]!.push(content(c));
+        if (spec.columns[col]!.give === 'words') words[col] = Math.max(words[col]!, widestWord(content(c)));
       }
       col += spanOf(c);
     }
-  }
+  };
+  for (const row of layout.head) measure(row);
+  for (const row of spec.rows) measure(row);
   // a spanning cell wider than its columns widens the last of them
-  for (const row of all) {
+  const span = (row: Cell[]): void => {
     let col = 0;
     for (const c of row) {
       const span = spanOf(c);
@@ -331,8 +337,10 @@ function fitWidths(spec: TableSpec, layout: Layout, budget: number, squeeze: boo
       }
       col += span;
     }
-  }
-  const minimum = spec.columns.map((c, i) => minimumText(c.give, texts[i]!) + pad);
+  };
+  for (const row of layout.head) span(row);
+  for (const row of spec.rows) span(row);
+  const minimum = spec.columns.map((c, i) => minimumText(c.give, words[i]!) + pad);
   const total = (): number => widths.reduce((a, b) => a + b, 0) + n + 1;
   const narrowWidest = (floor: (i: number) => number): boolean => {
     let best = -1;
@@ -409,7 +417,8 @@ function* tableLines(spec: TableSpec, opts: RenderOptions): Generator<string> {
     above = row;
   }
   for (const row of layout.head) yield* add(cells(row, true), true, false);
-  for (let i = 0; i < spec.rows.length; i++) yield* add(cells(spec.rows[i]!, false), false, rules.has(i));
+  let i = 0;
+  for (const row of spec.rows) yield* add(cells(row, false), false, rules.has(i++));
   if (above !== undefined) yield fit(bottomLine(grid, above));
 }
 
@@ -529,12 +538,16 @@ export function renderStats(conn: Connection, opts: RenderOptions): string {
 
 /** One row per connection of the capture: who, whether and how WebSocket, how much, how long, how it ended. */
 /** A connection's row of the table of all connections: all that table keeps of it. */
-export type ConnectionRow = Cell[];
+/** A connection's row of the connections table, its cells in one string (a tenth of the memory of an array of them: a capture may have 100 000 connections). */
+export type ConnectionRow = string;
+
+/** Between the cells of a packed row (never in one: they are numbers, addresses and our own words). */
+const CELL_END = '\u0000';
 
 export function connectionRow(conn: Connection): ConnectionRow {
   const s = connectionStats(conn);
   const d = s.diagnostics;
-  return [
+  return packRow([
     String(conn.id),
     endpoint(conn.client),
     endpoint(conn.server),
@@ -545,7 +558,17 @@ export function connectionRow(conn: Connection): ConnectionRow {
     s.duration === null ? DASH : `${s.duration.toFixed(3)} s`,
     `${d.error}/${d.warning}/${d.info}`,
     endingWords(conn),
-  ];
+  ]);
+}
+
+/** The cells of a packed row. */
+export function rowCells(row: ConnectionRow): string[] {
+  return row.split(CELL_END);
+}
+
+/** A row packed from its cells. */
+export function packRow(cells: readonly string[]): ConnectionRow {
+  return cells.join(CELL_END);
 }
 
 /** The table of all connections, from the connections or from their rows (connectionRow). */
@@ -557,7 +580,12 @@ export function renderConnectionsTable(conns: readonly (Connection | ConnectionR
 
 /** The connections table a line at a time. */
 export function* connectionsTableLines(conns: readonly (Connection | ConnectionRow)[], opts: RenderOptions): Generator<string> {
-  const rows: Cell[][] = conns.map((c) => (Array.isArray(c) ? c : connectionRow(c)));
+  // unpacked as they are read, each time the table reads them
+  const rows: Iterable<Cell[]> = {
+    *[Symbol.iterator]() {
+      for (const c of conns) yield rowCells(typeof c === 'string' ? c : connectionRow(c));
+    },
+  };
   const spec: TableSpec = {
     head: [['#', 'Client', 'Server', 'WebSocket', 'Packets', 'Frames', 'Messages', 'Duration', 'E/W/I', 'Verdict']],
     shortHead: [['#', 'Client', 'Server', 'WS', 'Pkts', 'Frms', 'Msgs', 'Dur.', 'E/W/I', 'Verdict']],

@@ -79,7 +79,9 @@ function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint): Genera
   // number, time, direction and phase take 45 columns and the summary the rest;
   // when that leaves less than 30, the number and time columns are only as wide as they need
   const wide = opts.width - 45 >= 30;
-  let numWidth = wide ? 6 : 3;
+  // packets are in order: the last one has the widest number (past 999 999 the column widens rather than every row being cut again)
+  const last = conn.timeline.length > 0 ? conn.timeline.at(conn.timeline.length - 1)! : null;
+  let numWidth = wide ? Math.max(6, last ? String(last.packet).length : 0) : 3;
   let timeWidth = wide ? 11 : 4;
   if (!wide) {
     for (const e of conn.timeline) {
