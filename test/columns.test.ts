@@ -201,4 +201,18 @@ describe('a connection longer than a spread of its rows allows', () => {
     expect(lines.filter((l) => l.includes(entry.phase)).length).toBeGreaterThanOrEqual(n);
     expect(lines.filter((l) => l.startsWith('  │') && l.includes(`"${frame.payload.toString()}"`)).length).toBe(n);
   }, 60_000);
+
+  it('past packet 999 999 the number column of the walkthrough widens: every row keeps its columns in line, none cut', async () => {
+    const conn = only(await analyze('captures/ws_echo.pcap'));
+    const entry = conn.timeline.at(conn.timeline.length - 1)!;
+    const numbers = [999_998, 999_999, 1_000_000, 1_000_001];
+    const long = { ...conn, timeline: numbers.map((packet) => ({ ...entry, packet, summary: 'ACK' })) };
+    const width = 100;
+    const text = renderConnection(long, { ...PLAIN, width, previewWidth: 40 });
+    const rows = text.split('\n').filter((l) => numbers.some((n) => l.startsWith(`  ${String(n).padStart(7)}  `)));
+    expect(rows).toHaveLength(numbers.length);
+    // the summary starts in the same column on every row, and is whole
+    expect(new Set(rows.map((l) => l.lastIndexOf('ACK'))).size).toBe(1);
+    for (const l of rows) expect(l.endsWith('ACK') && displayWidth(l) <= width).toBe(true);
+  });
 });
