@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { TcpDirection } from '../src/tcp/reassembly.js';
 import { FrameParser, type DecodedFrame, type FrameEvents } from '../src/websocket/parser.js';
 import { wsFrame } from './support/pcap.js';
+import { scanJson } from '../src/app/json-scan.js';
 
 // One seed, so that a run is repeatable (CI must not flicker); FC_SEED=random
 // explores new inputs, FC_SEED=N replays a failure.
@@ -152,5 +153,101 @@ describe('frame parser', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('the JSON scan (app/json-scan.ts) against JSON.parse', () => {
+  /** What the JSON decoder reads of a text by JSON.parse: null when it is not a JSON object or array. */
+  function parsed(text: string): { kind: string; keys: string[]; keyCount: number; length: number } | null {
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      return null;
+    }
+    if (typeof v !== 'object' || v === null) return null;
+    const keys = Array.isArray(v) ? [] : Object.keys(v);
+    return { kind: Array.isArray(v) ? 'array' : 'object', keys: keys.slice(0, 16), keyCount: keys.length, length: Array.isArray(v) ? v.length : 0 };
+  }
+  /** JSON text of a value, with white space (of the four kinds JSON allows) wherever it may go. */
+  const spaced = (v: unknown, spaces: string[]): string => {
+    let k = 0;
+    return (JSON.stringify(v, null, 1) ?? 'null').replace(/\n */g, () => spaces[k++ % spaces.length]!);
+  };
+  const space = fc.array(fc.constantFrom('', ' ', '\n', '\t', '\r', '  \n '), { minLength: 1, maxLength: 8 });
+  const json = fc.jsonValue({ maxDepth: 4 });
+
+  it('reads every object and array it is sure of exactly as JSON.parse and Object.keys do, and most of the ones without escapes', () => {
+    let read = 0;
+    let plain = 0;
+    fc.assert(
+      fc.property(json, space, (v, spaces) => {
+        const text = spaced(v, spaces);
+        const shape = scanJson(Buffer.from(text), 16);
+        const want = parsed(text);
+        if (shape) {
+          read++;
+          expect(shape).toEqual(want);
+        }
+        if (want && !text.includes('\\') && !Object.keys(want.kind === 'object' ? (JSON.parse(text) as object) : {}).some((k) => /^(0|[1-9]\d*)$/.test(k))) {
+          plain++;
+          expect(shape).toEqual(want);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    // the property above looked at many of both
+    expect(plain).toBeGreaterThan(200);
+    expect(read).toBeGreaterThanOrEqual(plain);
+  });
+
+  it('never reads a text JSON.parse refuses: any text cut, grown or changed a byte at a time', () => {
+    const edits = fc.array(fc.tuple(fc.nat(), fc.constantFrom('del', 'ins', 'set'), fc.constantFrom(...'{}[],:"\\ -+.0123456789eEtrufalsn\u00e9\u0001x/'.split(''))), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(json, space, edits, (v, spaces, changes) => {
+        let text = spaced(v, spaces);
+        for (const [at, how, ch] of changes) {
+          const i = at % (text.length + 1);
+          text = how === 'del' ? text.slice(0, i) + text.slice(i + 1) : how === 'ins' ? text.slice(0, i) + ch + text.slice(i) : text.slice(0, i) + ch + text.slice(i + 1);
+        }
+        const shape = scanJson(Buffer.from(text), 16);
+        if (shape) expect(shape).toEqual(parsed(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('never reads a text JSON.parse refuses: texts made of the pieces of JSON in any order', () => {
+    const pieces = ['{', '}', '[', ']', ',', ':', '"', '\\', 'u', '0', '1', '9', 'a', 'F', 'x', 'e', 'E', '-', '+', '.', ' ', '\n', 'true', 'fals', 'null', '"k"', '\u00e9', '\u0001', '/', 'b', 'n', 't'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 24 }), (parts) => {
+        const text = parts.join('');
+        const shape = scanJson(Buffer.from(text), 16);
+        if (shape) expect(shape).toEqual(parsed(text));
+      }),
+      { numRuns: 20000 },
+    );
+    // inside a string and a number, where their grammar is finest
+    const inString = fc.array(fc.constantFrom('\\', 'u', 'x', '0', 'a', 'F', 'g', '"', 'n', '/', '\u00e9', '\u0001', '\u007f'), { maxLength: 8 });
+    const inNumber = fc.array(fc.constantFrom('-', '+', '0', '1', '.', 'e', 'E'), { minLength: 1, maxLength: 6 });
+    fc.assert(
+      fc.property(inString, inNumber, (str, num) => {
+        for (const text of [`{"k":"${str.join('')}"}`, `["${str.join('')}",1]`, `{"${str.join('')}":0}`, `{"n":${num.join('')}}`, `[${num.join('')}]`]) {
+          const shape = scanJson(Buffer.from(text), 16);
+          if (shape) expect(shape, text).toEqual(parsed(text));
+          else if (!text.includes('\\') && !text.startsWith('{"0') && !/^\{"[1-9]\d*"/.test(text)) expect(parsed(text), text).toBeNull();
+        }
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('leaves to JSON.parse what it cannot be sure of: escaped keys, index keys, repeated keys, JSON-RPC, other kinds', () => {
+    for (const text of ['{"a\\u0062":1}', '{"b":1,"0":2}', '{"a":1,"a":2}', '{"jsonrpc":"2.0","method":"m"}', '[{"json\\u0072pc":"2.0","method":"m"}]', '"text"', '42', 'null', '{"a":1} x', '\ufeff{"a":1}', '{"a":01}', '[1,]', '{"a":"\u0001"}', '{"a":"\\x41"}', '{"a":"\\u00g0"}', '{"a":1.}', '{"a":-}', '{"a":1e}', '{"a":.5}', '{"a":tru}', '{"a" 1}', '{"a":1,}', '{,}', '[1 2]', '{"a":[}']) {
+      expect(scanJson(Buffer.from(text), 16), text).toBeNull();
+    }
+    // and reads the common ones
+    expect(scanJson(Buffer.from(' {"type":"tick","n":-1.5e+3,"ok":true,"list":[1,{"x":null}],"s":"caf\u00e9 \\"q\\""} '), 16)).toEqual({ kind: 'object', keys: ['type', 'n', 'ok', 'list', 's'], keyCount: 5, length: 0 });
+    expect(scanJson(Buffer.from('[[],{},[1,[2]],"a"]'), 16)).toEqual({ kind: 'array', keys: [], keyCount: 0, length: 4 });
   });
 });

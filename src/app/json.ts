@@ -6,6 +6,7 @@
 import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppMessage, AppResult, JsonInfo, JsonRpcCall, JsonRpcInfo } from './types.js';
 import { clipText, MAX_UNITS, unitSummary, unitTypes } from './types.js';
+import { scanJson } from './json-scan.js';
 
 const MAX_KEYS = 16;
 /** Calls waiting for an answer, per sender, followed at most (the oldest are forgotten). */
@@ -45,6 +46,19 @@ function idText(id: unknown): string {
   return typeof id === 'string' ? JSON.stringify(id) : String(id);
 }
 
+/**
+ * What a JSON message is: its kind, and an object's first keys or an array's
+ * length. `keys`: the object's first MAX_KEYS keys, of `keyCount`; `text`:
+ * the message, shown for any other kind.
+ */
+function jsonInfo(kind: string, keys: readonly string[], keyCount: number, length: number, text: string): JsonInfo {
+  const fields: JsonInfo['fields'] = { kind };
+  if (kind === 'object') fields.keys = keys.map((k) => clipText(k, 64));
+  if (kind === 'array') fields.length = length;
+  const shape = fields.keys ? `{${fields.keys.slice(0, 6).join(', ')}${keyCount > 6 ? ', …' : ''}}` : fields.length !== undefined ? `[${fields.length} item${fields.length === 1 ? '' : 's'}]` : clipText(text, 40);
+  return { decoder: 'json', type: kind, summary: `${kind} ${shape}`, user: true, fields };
+}
+
 export class JsonDecoder implements AppDecoder {
   /** requests waiting for their response, per sender, by id */
   private readonly waiting: Record<Side, Map<string, Waiting>> = { client: new Map(), server: new Map() };
@@ -62,6 +76,9 @@ export class JsonDecoder implements AppDecoder {
 
   decode(m: AppMessage): AppResult {
     if (m.type === 'binary') return { info: null, findings: [] };
+    // an object or array read without being built (json-scan.ts), when the scan is sure of it
+    const scanned = this.rpc ? null : scanJson(m.payload, MAX_KEYS);
+    if (scanned) return { info: jsonInfo(scanned.kind, scanned.keys, scanned.keyCount, scanned.length, ''), findings: [] };
     const text = m.payload.toString('utf8');
     let value: unknown;
     try {
@@ -72,12 +89,9 @@ export class JsonDecoder implements AppDecoder {
       return { info: null, findings: [{ code: 'app.json-invalid', message: `a text message that is not valid JSON (${clipText((e as Error).message, 80)}): ${JSON.stringify(clipText(text, 40))}`, spec: this.rpc ? 'JSON-RPC 2.0 §4; RFC 8259' : 'RFC 8259' }] };
     }
     if (this.rpc || isJsonRpc(value)) return this.rpcMessage(m, value);
-    const fields: JsonInfo['fields'] = { kind: kindOf(value) };
-    if (fields.kind === 'object') fields.keys = Object.keys(value as object).slice(0, MAX_KEYS).map((k) => clipText(k, 64));
-    if (Array.isArray(value)) fields.length = value.length;
-    const shape = fields.keys ? `{${fields.keys.slice(0, 6).join(', ')}${Object.keys(value as object).length > 6 ? ', …' : ''}}` : fields.length !== undefined ? `[${fields.length} item${fields.length === 1 ? '' : 's'}]` : clipText(text, 40);
-    const info: JsonInfo = { decoder: 'json', type: fields.kind, summary: `${fields.kind} ${shape}`, user: true, fields };
-    return { info, findings: [] };
+    const kind = kindOf(value);
+    const keys = kind === 'object' ? Object.keys(value as object) : [];
+    return { info: jsonInfo(kind, keys.slice(0, MAX_KEYS), keys.length, Array.isArray(value) ? value.length : 0, text), findings: [] };
   }
 
   private rpcMessage(m: AppMessage, value: unknown): AppResult {
