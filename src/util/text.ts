@@ -112,6 +112,12 @@ export function charWidth(ch: string): number {
 /** The width of each character of the Basic Multilingual Plane once it was asked for (-1: not yet). */
 const BMP_WIDTH = new Int8Array(0x10000).fill(-1);
 
+/** The width of a character of the Basic Multilingual Plane (not a surrogate): worked out once and remembered. */
+function bmpWidth(c: number): number {
+  const w = BMP_WIDTH[c]!;
+  return w >= 0 ? w : (BMP_WIDTH[c] = charWidth(String.fromCharCode(c)));
+}
+
 /** Columns a string (without escape sequences) takes in a terminal. */
 export function displayWidth(text: string): number {
   if (!NOT_PLAIN.test(text)) return text.length;
@@ -120,10 +126,7 @@ export function displayWidth(text: string): number {
     const c = text.charCodeAt(i);
     if (c >= 0x20 && c < 0x7f) n++;
     else if (c < 0xd800 || (c >= 0xe000 && c <= 0xffff)) {
-      // a character of the Basic Multilingual Plane: its width is worked out once and remembered
-      let w = BMP_WIDTH[c]!;
-      if (w < 0) w = BMP_WIDTH[c] = charWidth(String.fromCharCode(c));
-      n += w;
+      n += bmpWidth(c);
     } else {
       const cp = text.codePointAt(i)!;
       if (cp > 0xffff) i++;
@@ -213,7 +216,29 @@ export function cut(text: string, max: number): string {
  */
 export function cutWidth(text: string, max: number): string {
   if (text.length <= max && !NOT_PLAIN.test(text)) return text;
-  return cutBy(text, max, displayWidth, displayWidth(text));
+  if (max < 1 || text.includes('\\')) return cutBy(text, max, displayWidth, displayWidth(text));
+  // no escape to keep whole: one pass, measuring only as far as it takes to know the text is too wide
+  // (a long line cut to the width is not measured to its end), remembering where the cut falls
+  let used = 0;
+  let cutAt = -1;
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    let w = 1;
+    let len = 1;
+    if (c < 0x20 || c >= 0x7f) {
+      if (c < 0xd800 || c > 0xdfff) w = bmpWidth(c);
+      else {
+        const cp = text.codePointAt(i)!;
+        if (cp > 0xffff) len = 2;
+        w = charWidth(String.fromCodePoint(cp));
+      }
+    }
+    if (cutAt < 0 && used + w > max - 1) cutAt = i;
+    used += w;
+    if (used > max) return `${text.slice(0, cutAt)}…`;
+    i += len;
+  }
+  return text;
 }
 
 /** `text` padded with spaces to `width` columns (on the right, or the left with `start`). */
