@@ -4,6 +4,10 @@
 // a time; everything from the capture goes into the page as text
 // (textContent, attribute values), never as markup.
 
+import { APP_LABELS } from '../app/labels.js';
+import { PHASES } from '../model.js';
+import { OPCODE_NAMES } from '../websocket/frame.js';
+
 /** The font of the sequence diagram's text: the style sheet draws it, the script measures its labels with it. */
 const LADDER_FONT = '12px ui-monospace, Menlo, Consolas, monospace';
 
@@ -115,9 +119,10 @@ export const HTML_SCRIPT = String.raw`
   'use strict';
   var PAGE = 200;
   var started = performance.now();
-  var OPCODES = { 0: 'continuation', 1: 'text', 2: 'binary', 8: 'close', 9: 'ping', 10: 'pong' };
+  var OPCODES = ${JSON.stringify(OPCODE_NAMES)};
   var OPCLASSES = ['text', 'binary', 'continuation', 'close', 'ping', 'pong', 'other'];
-  var LABELS = { 'stomp': 'STOMP', 'sockjs': 'SockJS', 'engine.io': 'Engine.IO', 'socket.io': 'Socket.IO', 'mqtt': 'MQTT', 'graphql-transport-ws': 'GraphQL', 'graphql-ws': 'GraphQL (graphql-ws)', 'json': 'JSON', 'json-rpc': 'JSON-RPC' };
+  var LABELS = ${JSON.stringify(APP_LABELS)};
+  var PHASES = ${JSON.stringify(PHASES)};
   var conns = [];
   var end = null;
   var blocks = document.querySelectorAll('script.wsd-data');
@@ -395,7 +400,7 @@ export const HTML_SCRIPT = String.raw`
     clear(ladderBox);
     var c = conn();
     ladderBox.appendChild(el('h3', null, 'Sequence diagram'));
-    ladderBox.appendChild(el('div', { class: 'legend' }, ['tcp-handshake', 'ws-handshake', 'data', 'closing', 'tcp-teardown', 'other'].map(function (p) { return el('span', { class: 'phase-' + p }, p); })));
+    ladderBox.appendChild(el('div', { class: 'legend' }, PHASES.map(function (p) { return el('span', { class: 'phase-' + p }, p); })));
     var tl = c.timeline;
     var pages = Math.max(1, Math.ceil(tl.length / PAGE));
     if (state.ladderPage >= pages) state.ladderPage = pages - 1;
