@@ -588,3 +588,26 @@ describe('choosing the decoder', () => {
     expect(run(late, msg('client', '{"a":1}'))).toEqual([null]);
   });
 });
+
+describe('the list of protocols (app/protocols.ts)', () => {
+  it('is what --app offers, what the JSON schema allows as a decoder, and what the subprotocols choose', async () => {
+    const { APP_NAMES, APP_LABELS, PROTOCOLS } = await import('../src/app/protocols.js');
+    const { readFileSync } = await import('node:fs');
+    // every "decoder" enum of the schema lists exactly the protocols
+    const schema = readFileSync('schema/wsdissect.schema.json', 'utf8');
+    const enums = [...schema.matchAll(/"decoder": \{\s*"enum": (\[[^\]]*\])/g)].map((m) => JSON.parse(m[1]!) as string[]);
+    expect(enums.length).toBe(2);
+    for (const e of enums) expect(e).toEqual(APP_NAMES);
+    // --app's choices
+    const { spawnSync } = await import('node:child_process');
+    const help = spawnSync(process.execPath, ['dist/cli.js', '--help'], { encoding: 'utf8' }).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain(`"auto", "none", ${APP_NAMES.map((n) => `"${n}"`).join(', ')}`);
+    // a label for each, and each subprotocol names one protocol at most
+    for (const n of APP_NAMES) expect(APP_LABELS[n]).toBe(PROTOCOLS[n].label);
+    for (const p of ['stomp', 'v12.stomp', 'mqtt', 'mqttv3.1', 'graphql-transport-ws', 'graphql-ws', 'json', 'jsonrpc', 'json-rpc', 'jsonrpc-2.0', 'chat', 'soap']) {
+      expect(APP_NAMES.filter((n) => PROTOCOLS[n].subprotocol?.(p)).length, p).toBeLessThanOrEqual(1);
+    }
+    const chosen = (sub: string): string | null => new AppSession({ target: null, subprotocol: sub }, 'auto').chosen?.name ?? null;
+    expect(['v11.stomp', 'MQTT', 'graphql-ws', 'JSONRPC', 'chat'].map(chosen)).toEqual(['stomp', 'mqtt', 'graphql-ws', 'json-rpc', null]);
+  });
+});

@@ -1,22 +1,11 @@
 // How decoded messages read to people and count in statistics: pure
 // functions of an AppInfo (the renderers use these without the decoders).
-import type { AppChosenBy, AppInfo, AppName } from './types.js';
-import { clipText } from './types.js';
+import type { AppChosenBy, AppInfo } from './types.js';
+import { APP_LABELS, keysOf } from './protocols.js';
 import { isSockJsInfo } from './sockjs.js';
 import { isEngineIoPolling } from './engineio.js';
 
-/** Names people read: STOMP, SockJS, Socket.IO, … */
-export const APP_LABELS: Record<AppName, string> = {
-  stomp: 'STOMP',
-  sockjs: 'SockJS',
-  'engine.io': 'Engine.IO',
-  'socket.io': 'Socket.IO',
-  mqtt: 'MQTT',
-  'graphql-transport-ws': 'GraphQL',
-  'graphql-ws': 'GraphQL (graphql-ws)',
-  json: 'JSON',
-  'json-rpc': 'JSON-RPC',
-};
+export { APP_LABELS };
 
 /** "SockJS a[1 message] → STOMP SEND /app/hello {…}": a decoded message and what it carries. */
 export function appText(info: AppInfo): string {
@@ -31,25 +20,7 @@ export function appRole(info: AppInfo): string {
 
 /** The application-level types a message counts as (--stats): "stomp SEND", "socket.io event "chat message"". */
 export function appKeys(info: AppInfo): string[] {
-  const keys: string[] = [];
-  switch (info.decoder) {
-    case 'stomp':
-      for (const f of info.fields.frames) keys.push(`stomp ${clipText(f.command, 24)}`);
-      break;
-    case 'mqtt':
-      for (const p of info.fields.packets) keys.push(`mqtt ${p.type}`);
-      break;
-    case 'socket.io': {
-      const ns = info.fields.namespace === '/' ? '' : ` ${clipText(info.fields.namespace, 40)}`;
-      keys.push(info.fields.event !== undefined && info.type === 'event' ? `socket.io event${ns} ${JSON.stringify(clipText(info.fields.event, 60))}` : `socket.io ${info.type}`);
-      break;
-    }
-    case 'json-rpc':
-      for (const c of info.fields.calls) keys.push(`json-rpc ${c.kind}${c.method !== undefined ? ` ${c.method}` : ''}`);
-      break;
-    default:
-      keys.push(`${info.decoder} ${info.type}`);
-  }
+  const keys = keysOf(info);
   for (const i of info.inner ?? []) keys.push(...appKeys(i));
   return keys;
 }

@@ -8,26 +8,22 @@
 import type { Side } from '../model.js';
 import type { AppChoice, AppChosenBy, AppContext, AppDecoder, AppFinding, AppMessage, AppName, AppResult } from './types.js';
 import { NO_RESULT, tryJson } from './types.js';
-import { looksLikeStomp, StompDecoder, stompVersionOf } from './stomp.js';
-import { SockJsDecoder, sockJsUrl } from './sockjs.js';
-import { EngineIoDecoder, engineIoUrl, looksLikeEngineIo } from './engineio.js';
-import { looksLikeMqtt, MqttDecoder } from './mqtt.js';
-import { GraphQlDecoder, looksLikeGraphQl } from './graphql.js';
-import { isJsonRpc, JsonDecoder, looksLikeJson } from './json.js';
+import { looksLikeStomp } from './stomp.js';
+import { sockJsUrl } from './sockjs.js';
+import { engineIoUrl, looksLikeEngineIo } from './engineio.js';
+import { looksLikeMqtt } from './mqtt.js';
+import { looksLikeGraphQl } from './graphql.js';
+import { isJsonRpc, looksLikeJson } from './json.js';
+import { APP_NAMES, PROTOCOLS } from './protocols.js';
 
 /** Messages of a connection looked at for a recognisable start before giving up on it. */
 export const SNIFF_MESSAGES = 32;
 
-/** Subprotocols (RFC 6455 §1.9, IANA's WebSocket Subprotocol Name Registry and common use) and their decoders. */
+/** The protocol a negotiated subprotocol names (RFC 6455 §1.9, IANA's WebSocket Subprotocol Name Registry and common use): protocols.ts. */
 function bySubprotocol(subprotocol: string | null): AppName | null {
   if (subprotocol === null) return null;
   const p = subprotocol.toLowerCase();
-  if (stompVersionOf(p) !== null || p === 'stomp') return 'stomp';
-  if (p === 'mqtt' || p === 'mqttv3.1') return 'mqtt';
-  if (p === 'graphql-transport-ws') return 'graphql-transport-ws';
-  if (p === 'graphql-ws') return 'graphql-ws';
-  if (p === 'jsonrpc' || p === 'json-rpc' || p === 'jsonrpc2.0' || p === 'jsonrpc-2.0') return 'json-rpc';
-  if (p === 'json') return 'json';
+  for (const name of APP_NAMES) if (PROTOCOLS[name].subprotocol?.(p)) return name;
   return null;
 }
 
@@ -52,29 +48,6 @@ function byContent(m: AppMessage): AppName | null {
   return null;
 }
 
-
-function make(name: AppName, ctx: AppContext, by: AppChosenBy): AppDecoder {
-  switch (name) {
-    case 'stomp':
-      return new StompDecoder(ctx.subprotocol);
-    case 'sockjs':
-      return new SockJsDecoder(ctx.target, new AppSession({ target: null, subprotocol: null }, 'auto'));
-    case 'engine.io':
-      return new EngineIoDecoder(ctx.target, false);
-    case 'socket.io':
-      return new EngineIoDecoder(ctx.target, true);
-    case 'mqtt':
-      return new MqttDecoder(ctx.subprotocol);
-    case 'graphql-transport-ws':
-    case 'graphql-ws':
-      // told by the subprotocol or the user, the protocol is fixed; found from content, the messages may correct it
-      return new GraphQlDecoder(name, by !== 'content');
-    case 'json':
-      return new JsonDecoder(false, by !== 'content');
-    case 'json-rpc':
-      return new JsonDecoder(by !== 'content', by !== 'content');
-  }
-}
 
 /** The decoders of one connection: chooses one, then hands it every whole message. */
 export class AppSession implements AppDecoder {
@@ -102,7 +75,7 @@ export class AppSession implements AppDecoder {
   }
 
   private choose(name: AppName, by: AppChosenBy): void {
-    this.decoder = make(name, this.ctx, by);
+    this.decoder = PROTOCOLS[name].make(this.ctx, by);
     this.chosen = { name, by };
     this.confirmed = !(name === 'sockjs' && by === 'url');
   }

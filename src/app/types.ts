@@ -19,8 +19,6 @@ export type AppName =
   | 'json'
   | 'json-rpc';
 
-export const APP_NAMES: readonly AppName[] = ['stomp', 'sockjs', 'engine.io', 'socket.io', 'mqtt', 'graphql-transport-ws', 'graphql-ws', 'json', 'json-rpc'];
-
 /** How a connection's decoder was chosen: forced by the user, by the subprotocol, the URL, or the content. */
 export type AppChosenBy = 'forced' | 'subprotocol' | 'url' | 'content';
 

@@ -8,27 +8,12 @@ import { opcodeName } from '../websocket/frame.js';
 import { plural } from '../text/words.js';
 import { sanitize, cutWidth, inQuotes } from '../util/text.js';
 import { APP_LABELS, CHOSEN_BY } from '../app/labels.js';
-import { isStompUserCommand } from '../app/stomp.js';
+import { type AppUnit, unitsOf } from '../app/protocols.js';
 import type { AppInfo } from '../app/types.js';
 
 /** A decoded message's units as people name them (STOMP SEND, Socket.IO event "chat"), with whose they are. */
-function units(info: AppInfo): { name: string; user: boolean }[] {
-  if (info.inner && info.inner.length > 0) return info.inner.flatMap(units);
-  const label = APP_LABELS[info.decoder];
-  switch (info.decoder) {
-    case 'stomp':
-      return info.fields.frames.map((f) => ({ name: `${label} ${f.command}`, user: isStompUserCommand(f.command) }));
-    case 'mqtt':
-      return info.fields.packets.map((p) => ({ name: `${label} ${p.type}`, user: p.type === 'PUBLISH' }));
-    case 'socket.io': {
-      const ns = info.fields.namespace === '/' ? '' : ` ${info.fields.namespace}`;
-      return [{ name: info.type === 'event' && info.fields.event !== undefined ? `${label} event${ns} ${JSON.stringify(info.fields.event)}` : `${label} ${info.type}`, user: info.user }];
-    }
-    case 'json-rpc':
-      return info.fields.calls.map((c) => ({ name: `${label} ${c.kind}${c.method ? ` ${c.method}` : ''}`, user: true }));
-    default:
-      return [{ name: `${label} ${info.type}`, user: info.user }];
-  }
+function units(info: AppInfo): AppUnit[] {
+  return info.inner && info.inner.length > 0 ? info.inner.flatMap(units) : unitsOf(info);
 }
 
 /** Application-level types the story names per role at most. */
