@@ -7,9 +7,10 @@ import { analyzeCapture, CaptureError, DEFAULT_MAX_CONNECTIONS, DEFAULT_OPTIONS,
 import { DEFAULT_MAX_HEADERS } from './http/reader.js';
 import type { AppChoice } from './app/types.js';
 import { APP_NAMES } from './app/protocols.js';
-import { CheckSink, ForwardSink, JsonSink, NdjsonSink, PolicySink, SummarySink, TerminalSink, type View, type Write } from './render/sinks.js';
+import { CheckSink, JsonSink, NdjsonSink, SummarySink, TerminalSink, type View, type Write } from './render/sinks.js';
+import { ForwardSink, PolicySink } from './check/policy.js';
 import { once } from 'node:events';
-import { EVERYTHING, OPCODES_BY_NAME, SelectSink, type Selection } from './render/select.js';
+import { EVERYTHING, OPCODES_BY_NAME, SelectSink, type Selection } from './select/selection.js';
 import { Progress } from './render/progress.js';
 import type { TerminalOptions } from './render/terminal.js';
 import { type AnalysisSink, type CaptureInfo, type Connection, type Diagnostic, type Phase, PHASES, type Side, type Summary } from './model.js';

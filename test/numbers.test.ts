@@ -20,7 +20,8 @@ import { describe, expect, it } from 'vitest';
 import { analyzeCapture, DEFAULT_OPTIONS, type AnalyzerOptions } from '../src/index.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, SideCounts, Summary } from '../src/model.js';
 import { formatRtt, plural } from '../src/text/words.js';
-import { CheckSink, JsonSink, NdjsonSink, PolicySink, SummarySink } from '../src/render/sinks.js';
+import { CheckSink, JsonSink, NdjsonSink, SummarySink } from '../src/render/sinks.js';
+import { PolicySink } from '../src/check/policy.js';
 import { CheckCollector } from '../src/check/report.js';
 import { HtmlSink } from '../src/render/html.js';
 import { renderConnectionsTable, renderStats, meanRtt, connectionRow } from '../src/render/stats.js';
@@ -28,7 +29,7 @@ import { renderTranscript } from '../src/render/transcript.js';
 import { renderLadder } from '../src/render/ladder.js';
 import { renderExplain } from '../src/render/explain.js';
 import { renderEnd } from '../src/render/terminal.js';
-import { selectConnection, EVERYTHING } from '../src/render/select.js';
+import { selectConnection, EVERYTHING } from '../src/select/selection.js';
 import type { TerminalOptions } from '../src/render/terminal.js';
 import { sanitize } from '../src/util/text.js';
 

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeCapture, DEFAULT_OPTIONS } from '../src/index.js';
 import { JsonSink, TerminalSink, type View } from '../src/render/sinks.js';
 import { HtmlSink } from '../src/render/html.js';
-import { EVERYTHING, SelectSink, type Selection } from '../src/render/select.js';
+import { EVERYTHING, SelectSink, type Selection } from '../src/select/selection.js';
 import { PLAIN } from '../src/render/options.js';
 import { BitSet, KeyedLookup, SpillFile, SpillList, SubList } from '../src/util/list.js';
 import type { AnalysisSink } from '../src/model.js';

@@ -6,7 +6,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderExplain, renderFrame } from '../src/render/explain.js';
 import { PLAIN } from '../src/render/options.js';
-import { EVERYTHING, narrowedBy, selectConnection } from '../src/render/select.js';
+import { EVERYTHING, narrowedBy, selectConnection } from '../src/select/selection.js';
 import { renderConnection } from '../src/render/terminal.js';
 import { renderTranscript } from '../src/render/transcript.js';
 import { renderHex } from '../src/render/hex.js';

@@ -14,8 +14,8 @@ import { cutWidth, displayWidth, inQuotes, previewPayload, previewText, sanitize
 import { renderFrameDiagram, renderUnmasking } from './diagram.js';
 import type { RenderOptions } from './options.js';
 import { paint } from './paint.js';
-import { entryOf, messageOf } from './lookup.js';
-import { noMatchLine, selectionLine, shownOf } from './select.js';
+import { entryOf, messageOf } from '../select/lookup.js';
+import { noMatchLine, selectionLine, shownOf } from './narrowed.js';
 import { find } from '../util/list.js';
 import { capByCode, omittedLine } from './capped.js';
 

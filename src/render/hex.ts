@@ -13,8 +13,8 @@ import { opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../text/words.js';
 import { displayWidth, inQuotes, wrap as wrapWords } from '../util/text.js';
-import { noMatchLine, selectionLine } from './select.js';
-import { messageOf } from './lookup.js';
+import { noMatchLine, selectionLine } from './narrowed.js';
+import { messageOf } from '../select/lookup.js';
 import { find, type List } from '../util/list.js';
 
 /** A frame's message, by its index. */

@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Connection, Frame, Handshake, Message } from '../model.js';
 import { opcodeName } from '../websocket/frame.js';
 import { VERSION } from '../version.js';
-import { messageOf } from './lookup.js';
+import { messageOf } from '../select/lookup.js';
 
 export const SCHEMA_VERSION = 1;
 export const TOOL = { name: 'wsdissect', version: VERSION } as const;

@@ -8,7 +8,7 @@ import type { Connection, Phase, TimelineEntry } from '../model.js';
 import type { RenderOptions } from './options.js';
 import { paint, type Paint } from './paint.js';
 import { cutWidth, displayWidth, sanitize, wrap } from '../util/text.js';
-import { noMatchLine, selectionLine } from './select.js';
+import { noMatchLine, selectionLine } from './narrowed.js';
 
 /** Arrows never get narrower than this, whatever the width asked for. */
 const MIN_ARROW = 24;

@@ -10,7 +10,7 @@ import { formatRtt, plural } from '../text/words.js';
 import { cutWidth, sanitize, wrap } from '../util/text.js';
 import { paint, visibleLength } from './paint.js';
 import type { RenderOptions } from './options.js';
-import { selectionLine } from './select.js';
+import { selectionLine } from './narrowed.js';
 
 /** The opcode classes counted, in the order the tables list them. */
 export const STAT_OPCODES = ['text', 'binary', 'continuation', 'close', 'ping', 'pong', 'reserved'] as const;

@@ -14,9 +14,9 @@ import { cutWidth, displayWidth, inQuotes, previewPayload, previewText, sanitize
 import { tellStory } from './story.js';
 import type { RenderOptions } from './options.js';
 import { clip, paint, type Paint, visibleLength } from './paint.js';
-import { messageOf } from './lookup.js';
+import { messageOf } from '../select/lookup.js';
 import { capByCode, omittedLine } from './capped.js';
-import { noMatchLine, shownOf } from './select.js';
+import { noMatchLine, shownOf } from './narrowed.js';
 import { type Align, bottomLine, type Grid, type GridCell, gridWidth, rowLines, topLine } from './columns.js';
 
 export interface TerminalOptions extends RenderOptions {

@@ -14,8 +14,8 @@ import { isControl, opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../text/words.js';
 import { cutWidth, displayWidth, lenientUtf8, quotable, quoteMark, sanitize, wrap } from '../util/text.js';
-import { noMatchLine, selectionLine } from './select.js';
-import { messageOf } from './lookup.js';
+import { noMatchLine, selectionLine } from './narrowed.js';
+import { messageOf } from '../select/lookup.js';
 
 /** What one line of the transcript says, before it is laid out. */
 interface Entry {

@@ -1,0 +1,98 @@
+// What of the analysis counts, and what the exit status is: --ignore drops
+// diagnostics by code (from the counts too), --fail-on sets the threshold a
+// diagnostic fails the run at. A step of the chain of sinks between the
+// analysis and the views (cli.ts), as the selection (select/) is.
+import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, List, Message, Summary } from '../model.js';
+import { SubList } from '../util/list.js';
+import { type FailOn, fails } from './report.js';
+
+function tally(list: Iterable<Diagnostic>): Summary['diagnostics'] {
+  const t = { error: 0, warning: 0, info: 0 };
+  for (const d of list) t[d.severity]++;
+  return t;
+}
+
+/** A sink that hands everything on to another: a step of the chain overrides only what it changes. */
+export class ForwardSink implements AnalysisSink {
+  readonly streaming: boolean;
+
+  constructor(protected readonly inner: AnalysisSink) {
+    this.streaming = inner.streaming === true;
+  }
+
+  frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void {
+    this.inner.frame?.(connection, frame, context);
+  }
+
+  message(connection: number, message: Message): void {
+    this.inner.message?.(connection, message);
+  }
+
+  diagnostic(connection: number, d: Diagnostic): void {
+    this.inner.diagnostic?.(connection, d);
+  }
+
+  connection(conn: Connection): void {
+    this.inner.connection(conn);
+  }
+
+  end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
+    this.inner.end(capture, summary, diagnostics);
+  }
+}
+
+export class PolicySink extends ForwardSink {
+  failed = false;
+  private readonly counts: Summary['diagnostics'] = { error: 0, warning: 0, info: 0 };
+  /** per connection, what its ignored diagnostics took from its counts */
+  private readonly dropped = new Map<number, Summary['diagnostics']>();
+
+  constructor(
+    inner: AnalysisSink,
+    private readonly ignore: ReadonlySet<string>,
+    private readonly failOn: FailOn,
+  ) {
+    super(inner);
+  }
+
+  override diagnostic(connection: number, d: Diagnostic): void {
+    if (this.ignore.has(d.code)) {
+      const n = this.dropped.get(connection) ?? { error: 0, warning: 0, info: 0 };
+      n[d.severity]++;
+      this.dropped.set(connection, n);
+      return;
+    }
+    this.keep([d]);
+    this.inner.diagnostic?.(connection, d);
+  }
+
+  /** The diagnostics --ignore leaves, counted (a list of positions in the connection's own: nothing is copied). */
+  private keep<L extends List<Diagnostic>>(list: L): L | SubList<Diagnostic> {
+    const kept = this.ignore.size === 0 ? list : new SubList(list);
+    let i = 0;
+    for (const d of list) {
+      if (!this.ignore.has(d.code)) {
+        if (kept instanceof SubList) kept.add(i);
+        this.counts[d.severity]++;
+        if (fails(d, this.failOn)) this.failed = true;
+      }
+      i++;
+    }
+    return kept;
+  }
+
+  override connection(conn: Connection): void {
+    const dropped = this.dropped.get(conn.id);
+    this.dropped.delete(conn.id);
+    const counts = dropped
+      ? { ...conn.counts, diagnostics: { error: conn.counts.diagnostics.error - dropped.error, warning: conn.counts.diagnostics.warning - dropped.warning, info: conn.counts.diagnostics.info - dropped.info } }
+      : conn.counts;
+    const diagnostics = this.keep(conn.diagnostics);
+    this.inner.connection({ ...conn, diagnostics, counts: this.streaming ? counts : { ...counts, diagnostics: tally(diagnostics) } });
+  }
+
+  override end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
+    const kept = [...this.keep(diagnostics)];
+    this.inner.end(capture, { ...summary, diagnostics: { ...this.counts } }, kept);
+  }
+}

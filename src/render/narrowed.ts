@@ -1,0 +1,44 @@
+// What a view says of a connection a selection narrowed (select/selection.ts):
+// "Frames (2 of 10)", "selected by --opcode close: 2 of 10 frames", or that
+// nothing matched.
+import type { Connection } from '../model.js';
+import { narrowedBy, type Narrowed } from '../select/selection.js';
+
+type Counted = 'frames' | 'messages' | 'packets';
+const SINGULAR: Record<Counted, string> = { frames: 'frame', messages: 'message', packets: 'packet' };
+
+/** `n`, or `n of TOTAL` when a selection narrowed the connection: for a title ("Frames (2 of 10)"). */
+export function shownOf(conn: Connection, what: Counted, n: number): string {
+  const narrowed = narrowedBy(conn);
+  return narrowed ? `${n} of ${narrowed.total[what]}` : String(n);
+}
+
+function counted(conn: Connection, narrowed: Narrowed, what: Counted): string {
+  const n = what === 'frames' ? conn.frames.length : what === 'messages' ? conn.messages.length : conn.timeline.length;
+  return `${n} of ${narrowed.total[what]} ${narrowed.total[what] === 1 ? SINGULAR[what] : what}`;
+}
+
+/**
+ * The line a view starts with when a selection narrowed the connection:
+ * "selected by --opcode close: 2 of 10 frames, 6 of 20 packets"; null when
+ * nothing narrowed it.
+ */
+export function selectionLine(conn: Connection, what: readonly Counted[]): string | null {
+  const narrowed = narrowedBy(conn);
+  if (!narrowed) return null;
+  return `selected by ${narrowed.selected}: ${what.map((w) => counted(conn, narrowed, w)).join(', ')}`;
+}
+
+/**
+ * What a view says when the selection left it nothing to show:
+ * "no frame matches --opcode close (0 of 10 frames)"; null when something is
+ * left or nothing narrowed the connection.
+ */
+export function noMatchLine(conn: Connection, what: readonly Counted[]): string | null {
+  const narrowed = narrowedBy(conn);
+  if (!narrowed) return null;
+  const lists = { frames: conn.frames.length, messages: conn.messages.length, packets: conn.timeline.length };
+  // nothing left of what there was (a connection that never had any says so in its own words)
+  if (what.some((w) => lists[w] > 0) || what.every((w) => narrowed.total[w] === 0)) return null;
+  return `no ${what.map((w) => SINGULAR[w]).join(' or ')} matches ${narrowed.selected} (${what.map((w) => counted(conn, narrowed, w)).join(', ')})`;
+}
