@@ -393,14 +393,13 @@ export function* transcriptChunks(conn: Connection, opts: RenderOptions): Genera
     else lines.push(`${prefix}${content}`, `${' '.repeat(indent)}${p.dim(notes)}`);
     // the lines under it are cut to the room after the indent: when there is room, they fit the width as they are
     const pad = ' '.repeat(indent);
-    if (room < 1) {
-      for (const l of e.below(room)) lines.push(`${pad}${l}`);
-      yield finish(lines);
-      continue;
-    }
-    yield finish(lines);
-    // apart from the line above: text that is all ASCII (most of a JSON message's lines) stays a one-byte string, quicker to encode
     const below = e.below(room);
-    if (below.length > 0) yield `${pad}${below.map(trimEnd).join(`\n${pad}`)}\n`;
+    // no room after the indent: every line is cut to the width
+    if (room < 1) yield finish([...lines, ...below.map((l) => `${pad}${l}`)]);
+    else {
+      yield finish(lines);
+      // apart from the line above: text that is all ASCII (most of a JSON message's lines) stays a one-byte string, quicker to encode
+      if (below.length > 0) yield `${pad}${below.map(trimEnd).join(`\n${pad}`)}\n`;
+    }
   }
 }
