@@ -201,6 +201,20 @@ function prettyJsonLines(source: string, known = false): JsonLine[] | null {
   return lines;
 }
 
+/** The first byte of a JSON text that is not white space. */
+function firstNonSpace(b: Buffer): number | undefined {
+  let i = 0;
+  while (i < b.length && (b[i] === 0x20 || b[i] === 0x0a || b[i] === 0x0d || b[i] === 0x09)) i++;
+  return b[i];
+}
+
+/** A line sanitized and cut to `room` columns (a line of printable ASCII that fits, most of a JSON message's, as it is). */
+function fitLine(text: string, room: number): string {
+  return text.length <= room && PRINTABLE.test(text) ? text : cutWidth(sanitize(text), room);
+}
+
+const PRINTABLE = /^[\x20-\x7e]*$/;
+
 /** A message's line, and under it what it means in its application protocol. */
 function messageEntry(m: Message, opts: RenderOptions, limit: number): Omit<Entry, 'order'> {
   const e = payloadEntry(m, opts, limit);
@@ -239,13 +253,14 @@ function payloadEntry(m: Message, opts: RenderOptions, limit: number): Omit<Entr
   const json = (opts.prettyJson || m.app?.decoder === 'json' || m.app?.decoder === 'json-rpc') && whole && BigInt(m.payload.length) === total && limit > 0 && isUtf8(m.payload) && (decodedAsJson || isJson(m.payload.toString('utf8')));
   if (json) {
     const size = Number(total);
-    const kind = m.payload.toString('utf8').trimStart().startsWith('{') ? 'JSON object' : 'JSON array';
+    const kind = firstNonSpace(m.payload) === 0x7b ? 'JSON object' : 'JSON array';
     // laid out when printed, not before: a connection's messages are not all held laid out at once
     const below = (room: number): string[] => {
       const all = prettyJsonLines(m.payload.toString('utf8'), true) ?? [];
-      const shown = all.filter((l) => l.end <= limit);
+      // (the whole message is shown unless --max-payload cuts it)
+      const shown = (all[all.length - 1]?.end ?? 0) <= limit ? all : all.filter((l) => l.end <= limit);
       const lastEnd = shown[shown.length - 1]?.end ?? 0;
-      const lines = shown.map((l) => cutWidth(sanitize(l.text), room));
+      const lines = shown.map((l) => fitLine(l.text, room));
       if (shown.length < all.length) lines.push(cutWidth(`… ${plural(size - lastEnd, 'more byte')} not shown`, room));
       return lines;
     };
