@@ -119,7 +119,12 @@ function isJson(source: string): boolean {
 }
 
 /** { } [ ] , : */
-const STRUCTURAL = new Set([0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a]);
+const STRUCTURAL = new Uint8Array(128);
+for (const c of [0x7b, 0x7d, 0x5b, 0x5d, 0x2c, 0x3a]) STRUCTURAL[c] = 1;
+const structural = (c: number): boolean => c < 128 && STRUCTURAL[c] === 1;
+/** Indents by depth, made once each. */
+const INDENTS: string[] = [];
+const indentOf = (depth: number): string => (INDENTS[depth] ??= '  '.repeat(depth));
 
 function prettyJsonLines(source: string, known = false): JsonLine[] | null {
   const start = source.length - source.trimStart().length;
@@ -129,7 +134,7 @@ function prettyJsonLines(source: string, known = false): JsonLine[] | null {
   let bytes = start;
   let depth = 0;
   let cur = '';
-  const indent = (): string => '  '.repeat(depth);
+  const indent = (): string => indentOf(depth);
   const push = (): void => {
     lines.push({ text: cur, end: bytes });
     cur = indent();
@@ -158,10 +163,10 @@ function prettyJsonLines(source: string, known = false): JsonLine[] | null {
       i = j + 1;
       continue;
     }
-    if (!STRUCTURAL.has(c)) {
+    if (!structural(c)) {
       // a number, true, false or null: as it was sent, whole
       let j = i + 1;
-      while (j < n && !STRUCTURAL.has(t.charCodeAt(j)) && !space(t.charCodeAt(j)) && t.charCodeAt(j) !== 0x22) j++;
+      while (j < n && !structural(t.charCodeAt(j)) && !space(t.charCodeAt(j)) && t.charCodeAt(j) !== 0x22) j++;
       cur += t.slice(i, j);
       bytes += j - i;
       i = j;
@@ -172,7 +177,8 @@ function prettyJsonLines(source: string, known = false): JsonLine[] | null {
     i++;
     if (ch === '{' || ch === '[') {
       const close = ch === '{' ? '}' : ']';
-      const save = { i, bytes };
+      const saveI = i;
+      const saveBytes = bytes;
       skipSpace();
       if (t[i] === close) {
         cur += `${ch}${close}`;
@@ -180,7 +186,8 @@ function prettyJsonLines(source: string, known = false): JsonLine[] | null {
         bytes += 1;
         continue;
       }
-      ({ i, bytes } = save);
+      i = saveI;
+      bytes = saveBytes;
       cur += ch;
       depth++;
       push();
