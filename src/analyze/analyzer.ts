@@ -7,9 +7,8 @@ import { LINK_TYPES, linkTypeName } from '../link/link.js';
 import { decodeIpv4, decodeIpv6, IPPROTO_TCP, type IpPacket } from '../ip/ip.js';
 import { Defragmenter } from '../ip/defrag.js';
 import { decodeTcp, type TcpSegment } from '../tcp/segment.js';
-import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from '../model.js';
+import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Endpoint, Summary } from '../model.js';
 import { type PacketRef, Session, type SessionEvents, type SessionOptions } from './session.js';
-import type { Endpoint } from '../model.js';
 import { DEFAULT_MAX_HELD } from '../websocket/parser.js';
 import { DEFAULT_GLOBAL_HOLD_LIMIT, DEFAULT_HOLD_LIMIT, HoldBudget } from '../tcp/reassembly.js';
 import { DEFAULT_MAX_HEAD, DEFAULT_MAX_HEADERS } from '../http/reader.js';
@@ -313,13 +312,14 @@ export class Analyzer {
 
   /** A connection is over: it goes to the sink. A failure in it is a diagnostic; the others go on. */
   private report(found: Session | Embryo): void {
-    const s = found instanceof Embryo ? this.grown(found) : found;
-    if (this.lastFlow?.session === s) this.lastFlow = null;
+    if (this.lastFlow?.session === found) this.lastFlow = null;
+    let s: Session;
     let conn: Connection;
     try {
+      s = found instanceof Embryo ? this.grown(found) : found;
       conn = s.finish();
     } catch (err) {
-      this.internalError(`connection ${s.id} could not be finished`, err, null);
+      this.internalError(`connection ${found.id} could not be finished`, err, null);
       return;
     }
     try {
