@@ -5,6 +5,7 @@
 
 /** Turns a chunk of items into bytes and back. */
 export interface Codec<T> {
+  /** the bytes may be a view of a buffer the next encode reuses: write them (or copy them) at once */
   encode(items: readonly T[]): Uint8Array;
   decode(bytes: Buffer): T[];
 }
@@ -62,9 +63,13 @@ export class Writer {
     this.at += 4 + b.length;
   }
 
-  /** what was written, as a buffer of its own; the writer starts again */
+  /**
+   * What was written, as a view of the writer's buffer, valid until the
+   * writer is used again (a chunk is encoded and written at once: no copy of
+   * every spilled byte); the writer starts again.
+   */
   take(): Buffer {
-    const out = Buffer.from(this.buf.subarray(0, this.at));
+    const out = this.buf.subarray(0, this.at);
     this.at = 0;
     return out;
   }
