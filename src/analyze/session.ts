@@ -36,7 +36,8 @@ import { MessageAssembler, type AssembledMessage } from '../websocket/messages.j
 import { checkCloseBody, checkFrameHeader, type Finding } from '../websocket/checks.js';
 import { isControl } from '../websocket/frame.js';
 import { parseCloseBody } from '../websocket/close.js';
-import { describeFrame, describePacket, later, type PacketItem } from './annotate.js';
+import { describePacket, later, type PacketItem } from './annotate.js';
+import { describeFrame } from '../text/packets.js';
 import { plural } from '../text/words.js';
 import { previewPayload } from '../util/text.js';
 import { MappedList, SpillList, type List, type SpillFile } from '../util/list.js';

@@ -12,7 +12,7 @@ import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message,
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { frameJson, handshakeJson, messageJson, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { tellStory } from './story.js';
-import { describeFrame } from '../analyze/annotate.js';
+import { describeFrame } from '../text/packets.js';
 import { messageOf } from '../select/lookup.js';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
 import { HIDDEN_CHARS } from '../util/text.js';
