@@ -88,6 +88,26 @@ describe('the diagnostic codes', () => {
     expect(raised).toBeGreaterThan(60);
     expect(restated).toEqual([]);
   });
+
+  it('the analysis never names a command-line option: a sentence that does is made from its facts by text/diagnostics.ts', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const named: string[] = [];
+    for (const dir of ['analyze', 'capture', 'link', 'ip', 'tcp', 'http', 'websocket', 'deflate', 'tls', 'identify']) {
+      for (const f of readdirSync(`src/${dir}`).filter((n) => n.endsWith('.ts'))) {
+        readFileSync(`src/${dir}/${f}`, 'utf8')
+          .split('\n')
+          .forEach((l, i) => {
+            // code, not comments
+            if (/^\s*(\/\/|\*|\/\*)/.test(l)) return;
+            for (const m of l.matchAll(/--[a-z][a-z-]+/g)) named.push(`src/${dir}/${f}:${i + 1}: ${m[0]}`);
+          });
+      }
+    }
+    expect(named).toEqual([]);
+    // and the catalogue's sentences are the ones the captures gave before it (one, checked here; every capture's JSON is compared in the goldens)
+    const { diagnosticText } = await import('../src/text/diagnostics.js');
+    expect(diagnosticText({ code: 'limit.payload', frame: { length: '20000000' }, held: 16 * 1024 * 1024 })).toBe('this frame carries 20000000 payload bytes; only the first 16M were held (--max-frame-payload), so its content is not checked');
+  });
 });
 
 describe('display width', () => {

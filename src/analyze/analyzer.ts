@@ -2,6 +2,7 @@
 // its connection's session. Connections are reported to the sink as soon as
 // they are over, and forgotten; nothing here keeps every packet.
 import { diagnostic } from '../diagnostic.js';
+import { diagnosticText } from '../text/diagnostics.js';
 import type { CaptureMeta, RawPacket } from '../capture/reader.js';
 import { LINK_TYPES, linkTypeName } from '../link/link.js';
 import { decodeIpv4, decodeIpv6, IPPROTO_TCP, type IpPacket } from '../ip/ip.js';
@@ -353,7 +354,7 @@ export class Analyzer {
     for (const s of open) this.report(s);
     if (this.evicted > 0) {
       const max = this.options.limits.maxConnections;
-      this.diagnostics.push(diagnostic('limit.connections', `more than ${max} connections were open at once (--max-connections ${max}): ${this.evicted} of them, the quietest each time, were reported before they ended, from packet ${this.firstEviction} on; a later packet of one of them starts a new connection`, { packet: this.firstEviction }));
+      this.diagnostics.push(diagnostic('limit.connections', diagnosticText({ code: 'limit.connections', max, evicted: this.evicted, from: this.firstEviction! }), { packet: this.firstEviction }));
     }
     const unjoined = this.defrag.finish();
     if (unjoined > 0) this.diagnostics.push(diagnostic('ip.fragments-incomplete', `${unjoined} fragmented IP datagram${unjoined === 1 ? '' : 's'} never had all fragments captured; their bytes are missing from the streams`, ));

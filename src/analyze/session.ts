@@ -38,6 +38,7 @@ import { isControl } from '../websocket/frame.js';
 import { parseCloseBody } from '../websocket/close.js';
 import { describePacket, later, type PacketItem } from './annotate.js';
 import { describeFrame } from '../text/packets.js';
+import { type AfterGap, said } from '../text/diagnostics.js';
 import { plural } from '../text/words.js';
 import { previewPayload } from '../util/text.js';
 import { MappedList, SpillList, type List, type SpillFile } from '../util/list.js';
@@ -73,11 +74,6 @@ export interface SessionLimits {
 }
 
 /** A byte count as the options take it: 4M, 256M, 1536K. */
-export function holdLimitText(n: number): string {
-  for (const [unit, size] of [['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) if (n >= size && n % size === 0) return `${n / size}${unit}`;
-  return `${n} bytes`;
-}
-
 /** What a feed step returns when it used every byte (shared: nothing writes into it). */
 const EMPTY = Buffer.alloc(0);
 
@@ -471,15 +467,15 @@ export class Session {
       const framed = d.mode === 'websocket' || d.mode === 'sniff';
       const cutHead = d.mode === 'http' && d.http !== null && d.http.pending > 0;
       const awaiting = d.mode === 'await-response' || d.mode === 'await-request';
-      const then = framed ? 'frame decoding goes on' : d.mode === 'tls' ? 'the TLS records after them are followed' : cutHead ? 'the HTTP head they belong to is read as far as it was captured' : awaiting ? 'what follows is read once the other side shows how' : d.mode === 'http' ? 'this direction is not decoded further' : 'nothing was being decoded here';
+      const after: AfterGap = framed ? 'frames' : d.mode === 'tls' ? 'tls' : cutHead ? 'cut-head' : awaiting ? 'awaiting' : d.mode === 'http' ? 'http' : 'nothing';
       // a gap held while waiting for the other side was told when it came: it is replayed, not told again
       if (chunk.told) {
         // nothing to say
       } else if (chunk.cause === 'limit') {
         // not lost by the capture: the bytes after the hole were more than the reassembly may hold
-        this.diag({ code: 'limit.reassembly', message: `${chunk.length} bytes from the ${this.side(dir)} were given up on: the data that followed them, held out of order, passed the reassembly limit (${holdLimitText(this.limits.reassemblyHold)} per direction, --max-reassembly; ${holdLimitText(this.limits.globalReassemblyHold)} in all, --max-reassembly-total); ${then}` }, chunk.packet, null, this.side(dir));
+        this.diag(said({ code: 'limit.reassembly', bytes: chunk.length, side: this.side(dir), perDirection: this.limits.reassemblyHold, total: this.limits.globalReassemblyHold, after }), chunk.packet, null, this.side(dir));
       } else {
-        this.diag({ code: 'tcp.gap', message: `${chunk.length} bytes from the ${this.side(dir)} were never captured (capture loss); ${then}` }, chunk.packet, null, this.side(dir));
+        this.diag(said({ code: 'tcp.gap', bytes: chunk.length, side: this.side(dir), after }), chunk.packet, null, this.side(dir));
       }
       if (!chunk.told) this.items.push({ kind: 'gap', bytes: chunk.length, from: this.side(dir) });
       if (framed) {
@@ -545,10 +541,10 @@ export class Session {
       return r.rest;
     }
     if (r.tooManyHeaders !== null) {
-      this.diag({ code: 'http.too-many-headers', message: `an HTTP head has ${r.tooManyHeaders} header lines, more than the limit of ${this.limits.maxHttpHeaders} (--max-http-headers): only the first ${this.limits.maxHttpHeaders} are read` }, packet, null, this.side(dir));
+      this.diag(said({ code: 'http.too-many-headers', lines: r.tooManyHeaders, max: this.limits.maxHttpHeaders }), packet, null, this.side(dir));
     }
     if (r.tooLarge) {
-      this.diag({ code: 'http.head-too-large', message: `an HTTP head grew past ${holdLimitText(this.limits.maxHttpHead)} (--max-http-head) without ending; the rest of this direction is not decoded` }, packet, null, this.side(dir));
+      this.diag(said({ code: 'http.head-too-large', max: this.limits.maxHttpHead }), packet, null, this.side(dir));
       d.mode = 'opaque';
       return EMPTY;
     }
@@ -956,8 +952,7 @@ export class Session {
     const a = this.deflateAssumed;
     if (!a) return;
     this.deflateAssumed = null;
-    const shown = first === null ? 'no compressed message was captured whole' : first.inflatedLength !== null ? `the first compressed message (${first.index}) inflates cleanly, ${first.length} → ${first.inflatedLength} bytes` : `the first compressed message (${first.index}) does not inflate on its own: it refers back to bytes sent before the capture`;
-    this.diag({ code: 'ws.deflate-assumed', message: `the ${a.side} sent a data frame with RSV1 set and the handshake that agreed on extensions is not in the capture: permessage-deflate is assumed (RFC 7692 defaults, context takeover), and ${shown}; messages are inflated where their window is in the capture (--decode-as PORT:permessage-deflate;… says what was agreed)` }, a.packet, null, a.side);
+    this.diag(said({ code: 'ws.deflate-assumed', side: a.side, first: first && { index: first.index, length: first.length, inflated: first.inflatedLength } }), a.packet, null, a.side);
   }
 
   private startWebSocket(dir: Dir, unsyncedRun = 0): void {
@@ -1023,7 +1018,7 @@ export class Session {
     const step = d.assembler!.frame({ index, opcode: h.opcode, fin: h.fin, rsv1: h.rsv1, payload: df.payload, payloadLength: h.payloadLength, payloadLengthText: h.payloadLengthText, complete: df.complete, packet: df.packet });
     findings.push(...step.findings);
     if (df.payload.length < df.received) {
-      findings.push({ code: 'limit.payload', message: `this frame carries ${h.payloadLengthText ?? h.payloadLength} payload bytes; only the first ${holdLimitText(this.limits.maxFramePayload)} were held (--max-frame-payload), so its content is not checked` });
+      findings.push(said({ code: 'limit.payload', frame: { length: h.payloadLengthText ?? String(h.payloadLength) }, held: this.limits.maxFramePayload }));
     }
     let close: Frame['close'] = null;
     if (h.opcode === 0x8) {
@@ -1136,7 +1131,7 @@ export class Session {
           this.compression[from].inflated += r.data.length;
         } else if (r.reason === 'limit') {
           // a decompression bomb costs no more than the limit
-          this.diag({ code: 'message.inflate-limit', message: `${type} message ${m.index} (${m.length} compressed bytes) inflates to ${r.detail}: inflation stopped at the limit (--inflate-limit)` }, packet, lastFrame, from);
+          this.diag(said({ code: 'message.inflate-limit', type, index: m.index, compressed: m.length, limit: this.limits.inflateLimit }), packet, lastFrame, from);
         } else if (r.reason === 'corrupt' && !ctx.partial) {
           // RFC 7692 §6.2: the payload must inflate in the negotiated context
           this.diag({ code: 'message.inflate-failed', message: `compressed ${type} message ${m.index} (${m.length} bytes) does not inflate in its negotiated context (${ctx.rules.takeover ? 'with' : 'without'} context takeover, window ${ctx.rules.windowBits} bits): ${r.detail}` }, packet, lastFrame, from);
@@ -1146,7 +1141,7 @@ export class Session {
     if (m.compressed && whole) this.tellDeflateAssumed(message);
     if (m.cut && m.frames.length > 1) {
       // a frame past the limit on its own was told on the frame
-      this.diag({ code: 'limit.payload', message: `${type} message ${m.index} is ${m.length} bytes over ${m.frames.length} frames; only the first ${holdLimitText(this.limits.maxFramePayload)} were held (--max-frame-payload), so its content is not checked` }, packet, lastFrame, from);
+      this.diag(said({ code: 'limit.payload', message: { type, index: m.index, length: m.length, frames: m.frames.length }, held: this.limits.maxFramePayload }), packet, lastFrame, from);
     }
     const judged = m.compressed ? message.inflatedLength !== null : whole;
     if (type === 'text' && judged && !isUtf8(message.payload)) {
@@ -1276,8 +1271,8 @@ export class Session {
     }
     if (this.tcp.syn === null && this.tcp.synAck === null) {
       const first = this.firstPacket;
-      const how = this.detection === 'heuristic' ? '; WebSocket was recognised from a run of valid frames' : this.detection === 'decode-as' ? '; decoded as WebSocket as asked (--decode-as)' : '';
-      this.diag({ code: 'tcp.handshake-missing', message: `the capture starts in the middle of this connection (no SYN seen); the roles come from ${this.rolesFrom === 'http' ? 'the HTTP exchange' : this.rolesFrom === 'frames' ? 'the masking of the frames' : 'the port numbers'}${how}` }, first, null, null);
+      const rolesFrom = this.rolesFrom === 'http' || this.rolesFrom === 'frames' ? this.rolesFrom : 'ports';
+      this.diag(said({ code: 'tcp.handshake-missing', rolesFrom, detection: this.detection }), first, null, null);
     }
     const upgraded = this.handshake?.outcome === 'upgraded' || this.detection === 'heuristic' || this.detection === 'decode-as';
     const refused = this.refusalBody;

@@ -1,0 +1,85 @@
+// Diagnostics in words. The analysis says what it found as facts — a code
+// and its values — and the sentence is made here, where the words (and the
+// options of the command line a limit is set by) belong; a translation of
+// the output would be another catalogue of the same facts. The codes whose
+// sentences are made here are the ones that name a limit or an option;
+// the others still carry the sentence their raiser wrote.
+import type { Code } from '../codes.js';
+import type { Side } from '../vocabulary.js';
+import type { Connection } from '../model.js';
+
+/** What happens to a direction's bytes after a hole in them, by what was being decoded there. */
+export type AfterGap = 'frames' | 'tls' | 'cut-head' | 'awaiting' | 'http' | 'nothing';
+
+export type DiagnosticFacts =
+  | { code: 'limit.connections'; max: number; evicted: number; from: number }
+  | { code: 'limit.reassembly'; bytes: number; side: Side; perDirection: number; total: number; after: AfterGap }
+  | { code: 'tcp.gap'; bytes: number; side: Side; after: AfterGap }
+  | { code: 'http.too-many-headers'; lines: number; max: number }
+  | { code: 'http.head-too-large'; max: number }
+  | { code: 'limit.payload'; frame: { length: string }; held: number }
+  | { code: 'limit.payload'; message: { type: 'text' | 'binary'; index: number; length: number; frames: number }; held: number }
+  | { code: 'message.inflate-limit'; type: 'text' | 'binary'; index: number; compressed: number; limit: number }
+  | { code: 'ws.deflate-assumed'; side: Side; first: { index: number; length: number; inflated: number | null } | null }
+  /** how the roles were told (the HTTP exchange, the masking of the frames, else the ports), and how WebSocket was */
+  | { code: 'tcp.handshake-missing'; rolesFrom: 'http' | 'frames' | 'ports'; detection: Connection['detection'] };
+
+/** A limit in bytes as its option is written: 16M, 64K, 1000 bytes. */
+export function limitText(n: number): string {
+  for (const [unit, size] of [['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) if (n >= size && n % size === 0) return `${n / size}${unit}`;
+  return `${n} bytes`;
+}
+
+function afterGap(a: AfterGap): string {
+  switch (a) {
+    case 'frames':
+      return 'frame decoding goes on';
+    case 'tls':
+      return 'the TLS records after them are followed';
+    case 'cut-head':
+      return 'the HTTP head they belong to is read as far as it was captured';
+    case 'awaiting':
+      return 'what follows is read once the other side shows how';
+    case 'http':
+      return 'this direction is not decoded further';
+    case 'nothing':
+      return 'nothing was being decoded here';
+  }
+}
+
+/** The sentence of a diagnostic, from its facts. */
+export function diagnosticText(f: DiagnosticFacts): string {
+  switch (f.code) {
+    case 'limit.connections':
+      return `more than ${f.max} connections were open at once (--max-connections ${f.max}): ${f.evicted} of them, the quietest each time, were reported before they ended, from packet ${f.from} on; a later packet of one of them starts a new connection`;
+    case 'limit.reassembly':
+      return `${f.bytes} bytes from the ${f.side} were given up on: the data that followed them, held out of order, passed the reassembly limit (${limitText(f.perDirection)} per direction, --max-reassembly; ${limitText(f.total)} in all, --max-reassembly-total); ${afterGap(f.after)}`;
+    case 'tcp.gap':
+      return `${f.bytes} bytes from the ${f.side} were never captured (capture loss); ${afterGap(f.after)}`;
+    case 'http.too-many-headers':
+      return `an HTTP head has ${f.lines} header lines, more than the limit of ${f.max} (--max-http-headers): only the first ${f.max} are read`;
+    case 'http.head-too-large':
+      return `an HTTP head grew past ${limitText(f.max)} (--max-http-head) without ending; the rest of this direction is not decoded`;
+    case 'limit.payload':
+      return 'frame' in f
+        ? `this frame carries ${f.frame.length} payload bytes; only the first ${limitText(f.held)} were held (--max-frame-payload), so its content is not checked`
+        : `${f.message.type} message ${f.message.index} is ${f.message.length} bytes over ${f.message.frames} frames; only the first ${limitText(f.held)} were held (--max-frame-payload), so its content is not checked`;
+    case 'message.inflate-limit':
+      return `${f.type} message ${f.index} (${f.compressed} compressed bytes) inflates to more than ${f.limit} bytes: inflation stopped at the limit (--inflate-limit)`;
+    case 'tcp.handshake-missing': {
+      const roles = f.rolesFrom === 'http' ? 'the HTTP exchange' : f.rolesFrom === 'frames' ? 'the masking of the frames' : 'the port numbers';
+      const how = f.detection === 'heuristic' ? '; WebSocket was recognised from a run of valid frames' : f.detection === 'decode-as' ? '; decoded as WebSocket as asked (--decode-as)' : '';
+      return `the capture starts in the middle of this connection (no SYN seen); the roles come from ${roles}${how}`;
+    }
+    case 'ws.deflate-assumed': {
+      const first = f.first;
+      const shown = first === null ? 'no compressed message was captured whole' : first.inflated !== null ? `the first compressed message (${first.index}) inflates cleanly, ${first.length} → ${first.inflated} bytes` : `the first compressed message (${first.index}) does not inflate on its own: it refers back to bytes sent before the capture`;
+      return `the ${f.side} sent a data frame with RSV1 set and the handshake that agreed on extensions is not in the capture: permessage-deflate is assumed (RFC 7692 defaults, context takeover), and ${shown}; messages are inflated where their window is in the capture (--decode-as PORT:permessage-deflate;… says what was agreed)`;
+    }
+  }
+}
+
+/** A finding (a code and its sentence) from facts. */
+export function said(f: DiagnosticFacts): { code: Code; message: string } {
+  return { code: f.code, message: diagnosticText(f) };
+}
