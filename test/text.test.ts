@@ -107,6 +107,12 @@ describe('the diagnostic codes', () => {
     // and the catalogue's sentences are the ones the captures gave before it (one, checked here; every capture's JSON is compared in the goldens)
     const { diagnosticText } = await import('../src/text/diagnostics.js');
     expect(diagnosticText({ code: 'limit.payload', frame: { length: '20000000' }, held: 16 * 1024 * 1024 })).toBe('this frame carries 20000000 payload bytes; only the first 16M were held (--max-frame-payload), so its content is not checked');
+    // the capture's own, worded as the reader worded them before
+    expect(diagnosticText({ code: 'capture.truncated-file', after: 12, inside: { what: 'a packet record', left: 30 } })).toBe('the file ends in the middle of a packet record (30 bytes after packet 12); everything before it was read');
+    expect(diagnosticText({ code: 'capture.truncated-file', after: 12, inside: null })).toBe('the compressed file ends early, after packet 12; everything before it was read');
+    expect(diagnosticText({ code: 'capture.damaged', compressed: false, after: 3, reason: 'a block of length 7' })).toBe('the file is damaged after packet 3: a block of length 7; everything before it was read');
+    expect(diagnosticText({ code: 'ip.fragments-incomplete', datagrams: 1 })).toBe('1 fragmented IP datagram never had all fragments captured; their bytes are missing from the streams');
+    expect(diagnosticText({ code: 'ip.fragments-incomplete', datagrams: 2 })).toMatch(/^2 fragmented IP datagrams never/);
   });
 });
 

@@ -2,7 +2,7 @@
 // its connection's session. Connections are reported to the sink as soon as
 // they are over, and forgotten; nothing here keeps every packet.
 import { diagnostic } from '../diagnostic.js';
-import { diagnosticText } from '../text/diagnostics.js';
+import { told } from '../text/diagnostics.js';
 import type { CaptureMeta, RawPacket } from '../capture/reader.js';
 import { LINK_TYPES, linkTypeName } from '../link/link.js';
 import { decodeIpv4, decodeIpv6, IPPROTO_TCP, type IpPacket } from '../ip/ip.js';
@@ -176,7 +176,7 @@ export class Analyzer {
     if (!link) {
       if (!this.unknownLinks.has(raw.linkType)) {
         this.unknownLinks.add(raw.linkType);
-        this.diagnostics.push(diagnostic('capture.unknown-link-type', `packets of ${linkTypeName(raw.linkType)} cannot be decoded; they are skipped`, { packet: raw.number }));
+        this.diagnostics.push(told({ code: 'capture.unknown-link-type', linkType: linkTypeName(raw.linkType) }, { packet: raw.number }));
       }
       return;
     }
@@ -264,7 +264,7 @@ export class Analyzer {
   }
 
   private truncated(raw: RawPacket): void {
-    this.diagnostics.push(diagnostic('capture.truncated-packet', `packet ${raw.number} was cut by the snapshot length (${raw.capturedLength} of ${raw.originalLength} bytes captured); its missing bytes are a gap in the stream`, { packet: raw.number }));
+    this.diagnostics.push(told({ code: 'capture.truncated-packet', packet: raw.number, captured: raw.capturedLength, original: raw.originalLength }, { packet: raw.number }));
   }
 
   /**
@@ -354,10 +354,10 @@ export class Analyzer {
     for (const s of open) this.report(s);
     if (this.evicted > 0) {
       const max = this.options.limits.maxConnections;
-      this.diagnostics.push(diagnostic('limit.connections', diagnosticText({ code: 'limit.connections', max, evicted: this.evicted, from: this.firstEviction! }), { packet: this.firstEviction }));
+      this.diagnostics.push(told({ code: 'limit.connections', max, evicted: this.evicted, from: this.firstEviction! }, { packet: this.firstEviction }));
     }
     const unjoined = this.defrag.finish();
-    if (unjoined > 0) this.diagnostics.push(diagnostic('ip.fragments-incomplete', `${unjoined} fragmented IP datagram${unjoined === 1 ? '' : 's'} never had all fragments captured; their bytes are missing from the streams`, ));
+    if (unjoined > 0) this.diagnostics.push(told({ code: 'ip.fragments-incomplete', datagrams: unjoined }));
     const diagnostics = [...meta.diagnostics, ...this.diagnostics];
     for (const d of diagnostics) this.summary.diagnostics[d.severity]++;
     const capture: CaptureInfo = {

@@ -2,7 +2,7 @@
 // format from its first bytes — never from its name — unwraps gzip, and hands
 // numbered raw packets on one at a time, as they are read. Nothing is kept
 // after a packet is handed on.
-import { diagnostic } from '../diagnostic.js';
+import { told } from '../text/diagnostics.js';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -212,7 +212,7 @@ export async function readCapture(source: string | Readable, name: string, onPac
   const { head, ended } = taken;
   const magic = head.toString('hex', 0, 4);
   const problem = (reason: string): void => {
-    meta.diagnostics.push(diagnostic('capture.damaged', `${meta.compressed ? 'the compressed file' : 'the file'} is damaged after packet ${meta.packets}: ${reason}; everything before it was read`));
+    meta.diagnostics.push(told({ code: 'capture.damaged', compressed: meta.compressed, after: meta.packets, reason }));
   };
 
   // damage before the first packet leaves nothing to analyse: that is an unreadable file
@@ -252,13 +252,13 @@ export async function readCapture(source: string | Readable, name: string, onPac
         damaged: problem,
         truncated: (left, inBody) => {
           const what = !inBody && left < 16 ? 'a record header' : 'a packet record';
-          meta.diagnostics.push(diagnostic('capture.truncated-file', `the file ends in the middle of ${what} (${left} bytes after packet ${meta.packets}); everything before it was read`));
+          meta.diagnostics.push(told({ code: 'capture.truncated-file', after: meta.packets, inside: { what, left } }));
         },
         failed: (err, sawHeader) => {
           const e = err as NodeJS.ErrnoException;
           const reason = e.code?.startsWith('Z_') ? `the gzip stream is damaged (${e.message})` : e.code ? errnoReason(e) : e.message;
           if (!sawHeader) fatal = new CaptureError(name, reason.startsWith('only') ? `not a pcap capture (${reason})` : reason);
-          else if (e.code === 'Z_BUF_ERROR') meta.diagnostics.push(diagnostic('capture.truncated-file', `the compressed file ends early, after packet ${meta.packets}; everything before it was read`));
+          else if (e.code === 'Z_BUF_ERROR') meta.diagnostics.push(told({ code: 'capture.truncated-file', after: meta.packets, inside: null }));
           else problem(reason);
         },
       },
@@ -287,12 +287,12 @@ export async function readCapture(source: string | Readable, name: string, onPac
       }
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      if (e.code === 'Z_BUF_ERROR') meta.diagnostics.push(diagnostic('capture.truncated-file', `the compressed file ends early, after packet ${meta.packets}; everything before it was read`));
+      if (e.code === 'Z_BUF_ERROR') meta.diagnostics.push(told({ code: 'capture.truncated-file', after: meta.packets, inside: null }));
       else problem(e.code?.startsWith('Z_') ? `the gzip stream is damaged (${e.message})` : errnoReason(e));
     }
     stop();
     if (reader.leftover > 0) {
-      meta.diagnostics.push(diagnostic('capture.truncated-file', `the file ends in the middle of a block (${reader.leftover} bytes after packet ${meta.packets}); everything before it was read`));
+      meta.diagnostics.push(told({ code: 'capture.truncated-file', after: meta.packets, inside: { what: 'a block', left: reader.leftover } }));
     }
     nothingRead();
     return meta;

@@ -5,8 +5,11 @@
 // sentences are made here are the ones that name a limit or an option;
 // the others still carry the sentence their raiser wrote.
 import type { Code } from '../codes.js';
+import { diagnostic, type Where } from '../diagnostic.js';
+import type { Diagnostic } from '../model.js';
 import type { Side } from '../vocabulary.js';
 import type { Connection } from '../model.js';
+import { plural } from './words.js';
 
 /** What happens to a direction's bytes after a hole in them, by what was being decoded there. */
 export type AfterGap = 'frames' | 'tls' | 'cut-head' | 'awaiting' | 'http' | 'nothing';
@@ -22,7 +25,14 @@ export type DiagnosticFacts =
   | { code: 'message.inflate-limit'; type: 'text' | 'binary'; index: number; compressed: number; limit: number }
   | { code: 'ws.deflate-assumed'; side: Side; first: { index: number; length: number; inflated: number | null } | null }
   /** how the roles were told (the HTTP exchange, the masking of the frames, else the ports), and how WebSocket was */
-  | { code: 'tcp.handshake-missing'; rolesFrom: 'http' | 'frames' | 'ports'; detection: Connection['detection'] };
+  | { code: 'tcp.handshake-missing'; rolesFrom: 'http' | 'frames' | 'ports'; detection: Connection['detection'] }
+  | { code: 'capture.unknown-link-type'; linkType: string }
+  | { code: 'capture.truncated-packet'; packet: number; captured: number; original: number }
+  | { code: 'ip.fragments-incomplete'; datagrams: number }
+  /** `reason`: what the reader found wrong, in its words */
+  | { code: 'capture.damaged'; compressed: boolean; after: number; reason: string }
+  /** the file ends inside a record or block (`left` bytes of it), or (a compressed file) its stream ends early */
+  | { code: 'capture.truncated-file'; after: number; inside: { what: 'a record header' | 'a packet record' | 'a block'; left: number } | null };
 
 /** A limit in bytes as its option is written: 16M, 64K, 1000 bytes. */
 export function limitText(n: number): string {
@@ -71,12 +81,27 @@ export function diagnosticText(f: DiagnosticFacts): string {
       const how = f.detection === 'heuristic' ? '; WebSocket was recognised from a run of valid frames' : f.detection === 'decode-as' ? '; decoded as WebSocket as asked (--decode-as)' : '';
       return `the capture starts in the middle of this connection (no SYN seen); the roles come from ${roles}${how}`;
     }
+    case 'capture.unknown-link-type':
+      return `packets of ${f.linkType} cannot be decoded; they are skipped`;
+    case 'capture.truncated-packet':
+      return `packet ${f.packet} was cut by the snapshot length (${f.captured} of ${f.original} bytes captured); its missing bytes are a gap in the stream`;
+    case 'ip.fragments-incomplete':
+      return `${plural(f.datagrams, 'fragmented IP datagram')} never had all fragments captured; their bytes are missing from the streams`;
+    case 'capture.damaged':
+      return `${f.compressed ? 'the compressed file' : 'the file'} is damaged after packet ${f.after}: ${f.reason}; everything before it was read`;
+    case 'capture.truncated-file':
+      return f.inside ? `the file ends in the middle of ${f.inside.what} (${f.inside.left} bytes after packet ${f.after}); everything before it was read` : `the compressed file ends early, after packet ${f.after}; everything before it was read`;
     case 'ws.deflate-assumed': {
       const first = f.first;
       const shown = first === null ? 'no compressed message was captured whole' : first.inflated !== null ? `the first compressed message (${first.index}) inflates cleanly, ${first.length} → ${first.inflated} bytes` : `the first compressed message (${first.index}) does not inflate on its own: it refers back to bytes sent before the capture`;
       return `the ${f.side} sent a data frame with RSV1 set and the handshake that agreed on extensions is not in the capture: permessage-deflate is assumed (RFC 7692 defaults, context takeover), and ${shown}; messages are inflated where their window is in the capture (--decode-as PORT:permessage-deflate;… says what was agreed)`;
     }
   }
+}
+
+/** A diagnostic from its facts, where it was. */
+export function told(f: DiagnosticFacts, where: Where = {}): Diagnostic {
+  return diagnostic(f.code, diagnosticText(f), where);
 }
 
 /** A finding (a code and its sentence) from facts. */
