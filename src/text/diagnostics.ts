@@ -10,6 +10,8 @@ import type { Diagnostic } from '../model.js';
 import type { Side } from '../vocabulary.js';
 import type { Connection } from '../model.js';
 import { plural } from './words.js';
+import { opcodeName } from '../websocket/frame.js';
+import { closeCodeName } from '../websocket/close.js';
 
 /** What happens to a direction's bytes after a hole in them, by what was being decoded there. */
 export type AfterGap = 'frames' | 'tls' | 'cut-head' | 'awaiting' | 'http' | 'nothing';
@@ -32,7 +34,23 @@ export type DiagnosticFacts =
   /** `reason`: what the reader found wrong, in its words */
   | { code: 'capture.damaged'; compressed: boolean; after: number; reason: string }
   /** the file ends inside a record or block (`left` bytes of it), or (a compressed file) its stream ends early */
-  | { code: 'capture.truncated-file'; after: number; inside: { what: 'a record header' | 'a packet record' | 'a block'; left: number } | null };
+  | { code: 'capture.truncated-file'; after: number; inside: { what: 'a record header' | 'a packet record' | 'a block'; left: number } | null }
+  // the frame rules of RFC 6455 §5 and RFC 7692 §6.1 (websocket/checks.ts, websocket/messages.ts)
+  | { code: 'frame.client-unmasked'; opcode: number }
+  | { code: 'frame.server-masked'; opcode: number; key: string | undefined }
+  | { code: 'frame.reserved-opcode'; opcode: number }
+  | { code: 'frame.control-too-long'; opcode: number; length: string }
+  | { code: 'frame.control-fragmented'; opcode: number }
+  | { code: 'frame.length-not-minimal'; length: number; bits: 16 | 64 }
+  | { code: 'frame.length-msb-set'; length: string }
+  | { code: 'frame.rsv1-on-control'; opcode: number }
+  | { code: 'frame.rsv1-on-continuation' }
+  | { code: 'frame.rsv-without-extension'; opcode: number; bits: string[] }
+  | { code: 'frame.expected-continuation'; type: 'text' | 'binary'; open: number }
+  | { code: 'frame.unexpected-continuation' }
+  | { code: 'close.payload-one-byte' }
+  | { code: 'close.invalid-code'; closeCode: number }
+  | { code: 'close.invalid-utf8-reason' };
 
 /** A limit in bytes as its option is written: 16M, 64K, 1000 bytes. */
 export function limitText(n: number): string {
@@ -91,6 +109,38 @@ export function diagnosticText(f: DiagnosticFacts): string {
       return `${f.compressed ? 'the compressed file' : 'the file'} is damaged after packet ${f.after}: ${f.reason}; everything before it was read`;
     case 'capture.truncated-file':
       return f.inside ? `the file ends in the middle of ${f.inside.what} (${f.inside.left} bytes after packet ${f.after}); everything before it was read` : `the compressed file ends early, after packet ${f.after}; everything before it was read`;
+    case 'frame.client-unmasked':
+      return `the client sent a ${opcodeName(f.opcode)} frame without the MASK bit; clients must mask every frame`;
+    case 'frame.server-masked':
+      return `the server sent a masked ${opcodeName(f.opcode)} frame (key ${f.key}); servers must not mask`;
+    case 'frame.reserved-opcode':
+      return `opcode 0x${f.opcode.toString(16)} is reserved and must not be used without an extension defining it`;
+    case 'frame.control-too-long':
+      return `a ${opcodeName(f.opcode)} frame carries ${f.length} bytes; control frames may carry at most 125`;
+    case 'frame.control-fragmented':
+      return `a ${opcodeName(f.opcode)} frame has FIN clear; control frames must not be fragmented`;
+    case 'frame.length-not-minimal':
+      return `a payload length of ${f.length} is sent in the ${f.bits}-bit form; the shortest form must be used`;
+    case 'frame.length-msb-set':
+      return `the 64-bit payload length ${f.length} has its most significant bit set`;
+    case 'frame.rsv1-on-control':
+      return `RSV1 is set on a ${opcodeName(f.opcode)} frame; permessage-deflate never compresses control frames`;
+    case 'frame.rsv1-on-continuation':
+      return 'RSV1 is set on a continuation frame; under permessage-deflate only the first frame of a message carries it';
+    case 'frame.rsv-without-extension': {
+      const many = f.bits.length > 1;
+      return `${f.bits.join(' and ')} ${many ? 'are' : 'is'} set on a ${opcodeName(f.opcode)} frame, but no negotiated extension defines ${many ? 'them' : 'it'}`;
+    }
+    case 'frame.expected-continuation':
+      return `a new ${f.type} frame arrived while message ${f.open} was still open; a continuation frame was expected`;
+    case 'frame.unexpected-continuation':
+      return 'a continuation frame arrived with no fragmented message open';
+    case 'close.payload-one-byte':
+      return 'the close frame body is 1 byte; it must be empty or start with a 2-byte status code';
+    case 'close.invalid-code':
+      return `close status code ${f.closeCode} (${closeCodeName(f.closeCode)}) must not be sent in a Close frame`;
+    case 'close.invalid-utf8-reason':
+      return 'the close reason is not valid UTF-8';
     case 'ws.deflate-assumed': {
       const first = f.first;
       const shown = first === null ? 'no compressed message was captured whole' : first.inflated !== null ? `the first compressed message (${first.index}) inflates cleanly, ${first.length} → ${first.inflated} bytes` : `the first compressed message (${first.index}) does not inflate on its own: it refers back to bytes sent before the capture`;

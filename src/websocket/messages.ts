@@ -3,6 +3,7 @@
 import { isControl } from './frame.js';
 import { DEFAULT_MAX_HELD } from './parser.js';
 import type { Finding } from './checks.js';
+import { said } from '../text/diagnostics.js';
 
 export interface AssembledMessage {
   index: number;
@@ -105,7 +106,7 @@ export class MessageAssembler {
     if (f.opcode === 0x1 || f.opcode === 0x2) {
       if (this.open) {
         // RFC 6455 §5.4: fragments of one message must not be interleaved with a new message
-        step.findings.push({ code: 'frame.expected-continuation', message: `a new ${f.opcode === 1 ? 'text' : 'binary'} frame arrived while message ${this.open.index} was still open; a continuation frame was expected` });
+        step.findings.push(said({ code: 'frame.expected-continuation', type: f.opcode === 1 ? 'text' : 'binary', open: this.open.index }));
         step.abandoned = this.close(this.open, false);
       }
       this.open = { index: this.allocate(), opcode: f.opcode, frames: [], parts: [], length: 0, exact: null, compressed: this.deflate && f.rsv1, allCaptured: true, lastPacket: 0, held: 0, cut: false };
@@ -114,7 +115,7 @@ export class MessageAssembler {
       if (!this.open) {
         if (this.afterLoss) return step; // its message began in bytes the capture lost
         // RFC 6455 §5.4: a continuation frame continues a fragmented message
-        step.findings.push({ code: 'frame.unexpected-continuation', message: 'a continuation frame arrived with no fragmented message open' });
+        step.findings.push(said({ code: 'frame.unexpected-continuation' }));
         return step;
       }
     } else {
