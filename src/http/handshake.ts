@@ -1,6 +1,6 @@
 // The WebSocket opening handshake (RFC 6455 §4): the Accept computation,
 // header parsing and every rule the request and the response must follow.
-import { diagnostic } from '../diagnostic.js';
+import { told } from '../text/diagnostics.js';
 import { createHash } from 'node:crypto';
 import type { Diagnostic, Extension, Handshake, HttpRequest, HttpResponse } from '../model.js';
 import { headerTokens, headerValues } from './head.js';
@@ -78,40 +78,40 @@ export function checkRequest(req: HttpRequest): Diagnostic[] {
   const p = req.packet;
   if (req.method !== 'GET') {
     // RFC 6455 §4.1: "The method of the request MUST be GET"
-    out.push(diagnostic('handshake.method', `the upgrade request uses ${req.method}; it must be GET`, { packet: p, from: 'client' }));
+    out.push(told({ code: 'handshake.method', method: req.method }, { packet: p, from: 'client' }));
   }
   const version = /^HTTP\/(\d)(?:\.(\d))?$/.exec(req.version);
   if (!version || Number(version[1]) * 10 + Number(version[2] ?? 0) < 11) {
     // RFC 6455 §4.1: "the HTTP version MUST be at least 1.1"
-    out.push(diagnostic('handshake.http-version', `the upgrade request is ${req.version}; it must be HTTP/1.1 or higher`, { packet: p, from: 'client' }));
+    out.push(told({ code: 'handshake.http-version', version: req.version }, { packet: p, from: 'client' }));
   }
   if (headerValues(req.headers, 'host').length === 0) {
     // RFC 6455 §4.1 item 4: a |Host| header field
-    out.push(diagnostic('handshake.host-missing', 'the upgrade request has no Host header', { packet: p, from: 'client' }));
+    out.push(told({ code: 'handshake.host-missing' }, { packet: p, from: 'client' }));
   }
   if (!hasToken(req.headers, 'upgrade', 'websocket')) {
     // RFC 6455 §4.1 item 5: |Upgrade| containing "websocket"
     const got = headerValues(req.headers, 'upgrade').join(', ');
-    out.push(diagnostic('handshake.upgrade-header', got ? `the request's Upgrade header is "${got}"; it must be "websocket"` : 'the request has no Upgrade: websocket header', { packet: p, from: 'client' }, 'RFC 6455 §4.1'));
+    out.push(told({ code: 'handshake.upgrade-header', in: 'request', got }, { packet: p, from: 'client' }, 'RFC 6455 §4.1'));
   }
   if (!hasToken(req.headers, 'connection', 'upgrade')) {
     // RFC 6455 §4.1 item 6: |Connection| including the token "Upgrade"
     const got = headerValues(req.headers, 'connection').join(', ');
-    out.push(diagnostic('handshake.connection-header', got ? `the request's Connection header is "${got}"; it must include the Upgrade token` : 'the request has no Connection: Upgrade header', { packet: p, from: 'client' }, 'RFC 6455 §4.1'));
+    out.push(told({ code: 'handshake.connection-header', in: 'request', got }, { packet: p, from: 'client' }, 'RFC 6455 §4.1'));
   }
   const keys = headerValues(req.headers, 'sec-websocket-key');
   if (keys.length !== 1) {
     // RFC 6455 §4.1 item 7: exactly one |Sec-WebSocket-Key|
-    out.push(diagnostic('handshake.key-invalid', keys.length === 0 ? 'the request has no Sec-WebSocket-Key header' : `the request has ${keys.length} Sec-WebSocket-Key headers; it must have exactly one`, { packet: p, from: 'client' }));
+    out.push(told({ code: 'handshake.key-invalid', keys: keys.length }, { packet: p, from: 'client' }));
   } else if (!KEY_FORM.test(keys[0]!)) {
     // RFC 6455 §4.1 item 7: a base64-encoded random 16-byte value
     const decoded = Buffer.from(keys[0]!, 'base64').length;
-    out.push(diagnostic('handshake.key-invalid', `Sec-WebSocket-Key "${keys[0]}" is not base64 of exactly 16 bytes (it decodes to ${decoded})`, { packet: p, from: 'client' }));
+    out.push(told({ code: 'handshake.key-invalid', key: keys[0]!, decodedBytes: decoded }, { packet: p, from: 'client' }));
   }
   const versions = headerValues(req.headers, 'sec-websocket-version');
   if (versions.length !== 1 || versions[0] !== '13') {
     // RFC 6455 §4.1 item 9: |Sec-WebSocket-Version| whose value MUST be 13
-    out.push(diagnostic('handshake.version', versions.length === 0 ? 'the request has no Sec-WebSocket-Version header; it must be 13' : `Sec-WebSocket-Version is "${versions.join(', ')}"; it must be 13`, { packet: p, from: 'client' }));
+    out.push(told({ code: 'handshake.version', versions }, { packet: p, from: 'client' }));
   }
   return out;
 }
@@ -122,36 +122,36 @@ export function checkResponse(req: HttpRequest, res: HttpResponse): Diagnostic[]
   const p = res.packet;
   if (res.status !== 101) {
     // RFC 6455 §4.2.2, §4.4: any status other than 101 means the handshake has not completed
-    out.push(diagnostic('handshake.rejected', `the server answered the upgrade with ${res.status}${res.reason ? ` ${res.reason}` : ''}, not 101 Switching Protocols`, { packet: p, from: 'server' }));
+    out.push(told({ code: 'handshake.rejected', status: res.status, reason: res.reason }, { packet: p, from: 'server' }));
     return out;
   }
   if (!hasToken(res.headers, 'upgrade', 'websocket')) {
     // RFC 6455 §4.1 (client checks) item 2: |Upgrade| must be "websocket"
     const got = headerValues(res.headers, 'upgrade').join(', ');
-    out.push(diagnostic('handshake.upgrade-header', got ? `the response's Upgrade header is "${got}"; it must be "websocket"` : 'the 101 response has no Upgrade: websocket header', { packet: p, from: 'server' }, 'RFC 6455 §4.2.2'));
+    out.push(told({ code: 'handshake.upgrade-header', in: 'response', got }, { packet: p, from: 'server' }, 'RFC 6455 §4.2.2'));
   }
   if (!hasToken(res.headers, 'connection', 'upgrade')) {
     // RFC 6455 §4.1 (client checks) item 3: |Connection| must contain "Upgrade"
     const got = headerValues(res.headers, 'connection').join(', ');
-    out.push(diagnostic('handshake.connection-header', got ? `the response's Connection header is "${got}"; it must include the Upgrade token` : 'the 101 response has no Connection: Upgrade header', { packet: p, from: 'server' }, 'RFC 6455 §4.2.2'));
+    out.push(told({ code: 'handshake.connection-header', in: 'response', got }, { packet: p, from: 'server' }, 'RFC 6455 §4.2.2'));
   }
   const accepts = headerValues(res.headers, 'sec-websocket-accept');
   const keys = headerValues(req.headers, 'sec-websocket-key');
   if (accepts.length === 0) {
     // RFC 6455 §4.2.2 item 5.4: the server MUST send |Sec-WebSocket-Accept|
-    out.push(diagnostic('handshake.accept-missing', 'the 101 response has no Sec-WebSocket-Accept header', { packet: p, from: 'server' }));
+    out.push(told({ code: 'handshake.accept-missing' }, { packet: p, from: 'server' }));
   } else if (keys.length === 1) {
     const expected = computeAccept(keys[0]!);
     if (accepts.length !== 1 || accepts[0] !== expected) {
       // RFC 6455 §4.2.2 item 5.4 and §4.1 (client checks) item 4
-      out.push(diagnostic('handshake.accept-mismatch', `Sec-WebSocket-Accept is ${accepts.join(', ')}, expected ${expected} (base64 of SHA-1 of the key and the GUID)`, { packet: p, from: 'server' }));
+      out.push(told({ code: 'handshake.accept-mismatch', accepts, expected }, { packet: p, from: 'server' }));
     }
   }
   const offeredProtocols = headerTokens(req.headers, 'sec-websocket-protocol');
   for (const chosen of headerTokens(res.headers, 'sec-websocket-protocol')) {
     if (!offeredProtocols.includes(chosen)) {
       // RFC 6455 §4.1 (client checks) item 6: a subprotocol not requested fails the connection
-      out.push(diagnostic('handshake.subprotocol-not-offered', `the server selected subprotocol "${chosen}", which the client did not offer (offered: ${offeredProtocols.join(', ') || 'none'})`, { packet: p, from: 'server' }));
+      out.push(told({ code: 'handshake.subprotocol-not-offered', chosen, offered: offeredProtocols }, { packet: p, from: 'server' }));
     }
   }
   const offers = splitOffers(headerValues(req.headers, 'sec-websocket-extensions'));
@@ -163,14 +163,14 @@ export function checkResponse(req: HttpRequest, res: HttpResponse): Diagnostic[]
     const matching = offers.filter((o) => nameOf(o) === name);
     if (matching.length === 0) {
       // RFC 6455 §4.1 (client checks) item 5, §9.1: an extension not requested fails the connection
-      out.push(diagnostic('handshake.extension-not-offered', `the server accepted extension "${name}", which the client did not offer`, { packet: p, from: 'server' }, 'RFC 6455 §9.1'));
+      out.push(told({ code: 'handshake.extension-not-offered', name, why: 'not-offered' }, { packet: p, from: 'server' }, 'RFC 6455 §9.1'));
     } else if (seen.has(name)) {
       // RFC 7692 §5: the server accepts at most one permessage-deflate offer
-      out.push(diagnostic('handshake.extension-not-offered', `the server's response names "${name}" more than once`, { packet: p, from: 'server' }, 'RFC 7692 §5'));
+      out.push(told({ code: 'handshake.extension-not-offered', name, why: 'repeated' }, { packet: p, from: 'server' }, 'RFC 7692 §5'));
     } else if (name === 'permessage-deflate') {
       // RFC 7692 §7.1: the response must answer one of the offers with parameters it allows
       const problem = checkDeflateResponse(matching, ext);
-      if (problem) out.push(diagnostic('handshake.extension-not-offered', `the server accepted permessage-deflate with parameters the client cannot accept: ${problem}`, { packet: p, from: 'server' }, 'RFC 7692 §7.1'));
+      if (problem) out.push(told({ code: 'handshake.extension-not-offered', name: 'permessage-deflate', parameters: problem }, { packet: p, from: 'server' }, 'RFC 7692 §7.1'));
     }
     seen.add(name);
   }

@@ -50,7 +50,22 @@ export type DiagnosticFacts =
   | { code: 'frame.unexpected-continuation' }
   | { code: 'close.payload-one-byte' }
   | { code: 'close.invalid-code'; closeCode: number }
-  | { code: 'close.invalid-utf8-reason' };
+  | { code: 'close.invalid-utf8-reason' }
+  // the opening handshake (http/handshake.ts, RFC 6455 §4)
+  | { code: 'handshake.method'; method: string }
+  | { code: 'handshake.http-version'; version: string }
+  | { code: 'handshake.host-missing' }
+  /** `got`: the header's value ('' when it is absent) */
+  | { code: 'handshake.upgrade-header' | 'handshake.connection-header'; in: 'request' | 'response'; got: string }
+  | { code: 'handshake.key-invalid'; keys: number }
+  | { code: 'handshake.key-invalid'; key: string; decodedBytes: number }
+  | { code: 'handshake.version'; versions: string[] }
+  | { code: 'handshake.rejected'; status: number; reason: string }
+  | { code: 'handshake.accept-missing' }
+  | { code: 'handshake.accept-mismatch'; accepts: string[]; expected: string }
+  | { code: 'handshake.subprotocol-not-offered'; chosen: string; offered: string[] }
+  | { code: 'handshake.extension-not-offered'; name: string; why: 'not-offered' | 'repeated' }
+  | { code: 'handshake.extension-not-offered'; name: 'permessage-deflate'; parameters: string };
 
 /** A limit in bytes as its option is written: 16M, 64K, 1000 bytes. */
 export function limitText(n: number): string {
@@ -141,6 +156,34 @@ export function diagnosticText(f: DiagnosticFacts): string {
       return `close status code ${f.closeCode} (${closeCodeName(f.closeCode)}) must not be sent in a Close frame`;
     case 'close.invalid-utf8-reason':
       return 'the close reason is not valid UTF-8';
+    case 'handshake.method':
+      return `the upgrade request uses ${f.method}; it must be GET`;
+    case 'handshake.http-version':
+      return `the upgrade request is ${f.version}; it must be HTTP/1.1 or higher`;
+    case 'handshake.host-missing':
+      return 'the upgrade request has no Host header';
+    case 'handshake.upgrade-header':
+      if (f.got) return `the ${f.in}'s Upgrade header is "${f.got}"; it must be "websocket"`;
+      return f.in === 'request' ? 'the request has no Upgrade: websocket header' : 'the 101 response has no Upgrade: websocket header';
+    case 'handshake.connection-header':
+      if (f.got) return `the ${f.in}'s Connection header is "${f.got}"; it must include the Upgrade token`;
+      return f.in === 'request' ? 'the request has no Connection: Upgrade header' : 'the 101 response has no Connection: Upgrade header';
+    case 'handshake.key-invalid':
+      if ('key' in f) return `Sec-WebSocket-Key "${f.key}" is not base64 of exactly 16 bytes (it decodes to ${f.decodedBytes})`;
+      return f.keys === 0 ? 'the request has no Sec-WebSocket-Key header' : `the request has ${f.keys} Sec-WebSocket-Key headers; it must have exactly one`;
+    case 'handshake.version':
+      return f.versions.length === 0 ? 'the request has no Sec-WebSocket-Version header; it must be 13' : `Sec-WebSocket-Version is "${f.versions.join(', ')}"; it must be 13`;
+    case 'handshake.rejected':
+      return `the server answered the upgrade with ${f.status}${f.reason ? ` ${f.reason}` : ''}, not 101 Switching Protocols`;
+    case 'handshake.accept-missing':
+      return 'the 101 response has no Sec-WebSocket-Accept header';
+    case 'handshake.accept-mismatch':
+      return `Sec-WebSocket-Accept is ${f.accepts.join(', ')}, expected ${f.expected} (base64 of SHA-1 of the key and the GUID)`;
+    case 'handshake.subprotocol-not-offered':
+      return `the server selected subprotocol "${f.chosen}", which the client did not offer (offered: ${f.offered.join(', ') || 'none'})`;
+    case 'handshake.extension-not-offered':
+      if ('parameters' in f) return `the server accepted permessage-deflate with parameters the client cannot accept: ${f.parameters}`;
+      return f.why === 'repeated' ? `the server's response names "${f.name}" more than once` : `the server accepted extension "${f.name}", which the client did not offer`;
     case 'ws.deflate-assumed': {
       const first = f.first;
       const shown = first === null ? 'no compressed message was captured whole' : first.inflated !== null ? `the first compressed message (${first.index}) inflates cleanly, ${first.length} → ${first.inflated} bytes` : `the first compressed message (${first.index}) does not inflate on its own: it refers back to bytes sent before the capture`;
@@ -150,8 +193,8 @@ export function diagnosticText(f: DiagnosticFacts): string {
 }
 
 /** A diagnostic from its facts, where it was. */
-export function told(f: DiagnosticFacts, where: Where = {}): Diagnostic {
-  return diagnostic(f.code, diagnosticText(f), where);
+export function told(f: DiagnosticFacts, where: Where = {}, cite?: string | null): Diagnostic {
+  return diagnostic(f.code, diagnosticText(f), where, cite);
 }
 
 /** A finding (a code and its sentence) from facts. */
