@@ -40,7 +40,6 @@ import { describePacket, later, type PacketItem } from './annotate.js';
 import { describeFrame } from '../text/packets.js';
 import { type AfterGap, said } from '../text/diagnostics.js';
 import { plural } from '../text/words.js';
-import { previewPayload } from '../util/text.js';
 import { MappedList, SpillList, type List, type SpillFile } from '../util/list.js';
 import { entryCodec, frameCodec, messageCodec, type HeldEntry } from './codecs.js';
 import { AppSession } from '../app/registry.js';
@@ -382,7 +381,7 @@ export class Session {
     if (r.keepAlive) this.items.push({ kind: 'keep-alive' });
     if (r.retransmission) this.items.push({ kind: 'retransmission', bytes: seg.payload.length });
     if (r.conflict) {
-      this.diag({ code: 'tcp.overlap-conflict', message: `packet ${pkt.number} carries bytes already received, and they differ from the first copy (the first copy is kept)` }, pkt.number, null, this.side(dir));
+      this.diag(said({ code: 'tcp.overlap-conflict', packet: pkt.number }), pkt.number, null, this.side(dir));
     }
     const other: Dir = dir === 0 ? 1 : 0;
     if (r.late) this.items.push({ kind: 'late', bytes: seg.payload.length });
@@ -882,7 +881,7 @@ export class Session {
       resync: (skipped, packet, masked) => this.onResync(dir, skipped, packet, masked),
       unsynced: (skipped) => {
         if (this.dirs[dir].mode !== 'websocket') return; // sniffing found nothing: not WebSocket, nothing to say
-        this.diag({ code: 'ws.unframed', message: `${skipped} bytes from the ${this.side(dir)} could not be framed before the capture ended` }, null, null, this.side(dir));
+        this.diag(said({ code: 'ws.unframed', bytes: skipped, side: this.side(dir) }), null, null, this.side(dir));
       },
     };
   }
@@ -892,7 +891,7 @@ export class Session {
     if (d.mode === 'sniff') {
       this.detected(dir, masked);
       this.items.push({ kind: 'detected', skipped });
-      if (skipped > 0) this.diag({ code: 'ws.resync', message: `the first ${skipped} bytes from the ${this.side(dir)} are the end of a frame that began before the capture; decoding starts at the next frame header` }, packet, null, this.side(dir));
+      if (skipped > 0) this.diag(said({ code: 'ws.resync', bytes: skipped, side: this.side(dir) }), packet, null, this.side(dir));
       return;
     }
     d.assembler?.lost();
@@ -978,7 +977,7 @@ export class Session {
     for (const f of replayed) {
       if (isControl(f.opcode) || f.from !== 'client') continue;
       // RFC 6455 §4.1: the client sends data only after it has received the server's handshake
-      this.diag({ code: 'handshake.frames-before-upgrade', message: `the client sent a ${f.opcode === 1 ? 'text' : f.opcode === 2 ? 'binary' : 'data'} frame in packet ${f.packets[0]}, before the server's 101 response completed` }, f.packet, f.index, 'client');
+      this.diag(said({ code: 'handshake.frames-before-upgrade', opcode: f.opcode, packet: f.packets[0]! }), f.packet, f.index, 'client');
     }
   }
 
@@ -1013,7 +1012,7 @@ export class Session {
     const findings = checkFrameHeader(h, { from, deflate: this.deflate });
     if (d.closeFrame !== null && !isControl(h.opcode)) {
       // RFC 6455 §5.5.1: after sending a Close frame, the endpoint MUST NOT send any more data frames
-      findings.push({ code: 'close.data-after-close', message: `the ${from} sent a data frame after its own Close frame (frame ${d.closeFrame})` });
+      findings.push(said({ code: 'close.data-after-close', side: from, close: d.closeFrame }));
     }
     const step = d.assembler!.frame({ index, opcode: h.opcode, fin: h.fin, rsv1: h.rsv1, payload: df.payload, payloadLength: h.payloadLength, payloadLengthText: h.payloadLengthText, complete: df.complete, packet: df.packet });
     findings.push(...step.findings);
@@ -1134,7 +1133,7 @@ export class Session {
           this.diag(said({ code: 'message.inflate-limit', type, index: m.index, compressed: m.length, limit: this.limits.inflateLimit }), packet, lastFrame, from);
         } else if (r.reason === 'corrupt' && !ctx.partial) {
           // RFC 7692 §6.2: the payload must inflate in the negotiated context
-          this.diag({ code: 'message.inflate-failed', message: `compressed ${type} message ${m.index} (${m.length} bytes) does not inflate in its negotiated context (${ctx.rules.takeover ? 'with' : 'without'} context takeover, window ${ctx.rules.windowBits} bits): ${r.detail}` }, packet, lastFrame, from);
+          this.diag(said({ code: 'message.inflate-failed', type, index: m.index, length: m.length, takeover: ctx.rules.takeover, windowBits: ctx.rules.windowBits, detail: r.detail }), packet, lastFrame, from);
         }
       } else ctx?.loseContext();
     }
@@ -1146,7 +1145,7 @@ export class Session {
     const judged = m.compressed ? message.inflatedLength !== null : whole;
     if (type === 'text' && judged && !isUtf8(message.payload)) {
       // RFC 6455 §5.6, §8.1: text messages are UTF-8 (judged on the whole, inflated message)
-      this.diag({ code: 'message.invalid-utf8', message: `text message ${m.index} (${message.payload.length} bytes${m.compressed ? ' once inflated' : ''}) is not valid UTF-8` }, packet, lastFrame, from);
+      this.diag(said({ code: 'message.invalid-utf8', index: m.index, length: message.payload.length, inflated: m.compressed }), packet, lastFrame, from);
     }
     // the application protocol reads whole messages only: a part would look like its errors (it is told one was missed)
     if (this.options.app !== 'none') {
@@ -1267,7 +1266,7 @@ export class Session {
     this.tellDeflateAssumed(null);
     if (this.pendingRequest) {
       this.handshake = describeHandshake(this.pendingRequest, null);
-      this.diag({ code: 'handshake.no-response', message: `the upgrade request in packet ${this.pendingRequest.packet} got no response in this capture` }, this.pendingRequest.packet, null, 'client');
+      this.diag(said({ code: 'handshake.no-response', request: this.pendingRequest.packet }), this.pendingRequest.packet, null, 'client');
     }
     if (this.tcp.syn === null && this.tcp.synAck === null) {
       const first = this.firstPacket;
@@ -1426,7 +1425,7 @@ export class Session {
       at = waiting.length - 1;
       const ping = waiting[at]!;
       // RFC 6455 §5.5.3: the Pong frame must have identical application data
-      findings.push({ code: 'pong.payload-mismatch', message: `this pong carries ${previewPayload(pong.payload, 24)}, but the ping it answers (packet ${ping.packet}) carried ${previewPayload(ping.payload, 24)}` });
+      findings.push(said({ code: 'pong.payload-mismatch', pong: pong.payload, ping: ping.payload, pingPacket: ping.packet }));
     }
     const ping = waiting[at]!;
     // to the microsecond: the difference of two epoch times in floating point carries noise below it
@@ -1489,23 +1488,20 @@ export class Session {
       const close = this.firstClose[side];
       const closedBefore = close !== null && close.packet <= last.packet && close.index < last.index;
       if (closedBefore) continue;
-      const peer = side === 'client' ? 'server' : 'client';
-      const count = this.pings[side].length;
-      this.diag({ code: 'ping.unanswered', message: `the ${side}'s ping in packet ${last.packet}${count > 1 ? ` (and ${count - 1} before it)` : ''} got no pong from the ${peer} before the connection ended` }, last.packet, last.index, side);
+      this.diag(said({ code: 'ping.unanswered', side, packet: last.packet, count: this.pings[side].length }), last.packet, last.index, side);
     }
     const lastPacket = this.lastPacket;
     if (ended && cs.initiator === null) {
       // RFC 6455 §7.1.5: a connection closed without a Close frame has status 1006
-      this.diag({ code: 'close.abnormal', message: `the TCP connection ended (${this.tcp.teardownKind.toUpperCase()}) with no Close frame from either side` }, this.tcp.teardownPackets[0] ?? lastPacket, null, null);
+      this.diag(said({ code: 'close.abnormal', teardown: this.tcp.teardownKind }), this.tcp.teardownPackets[0] ?? lastPacket, null, null);
     }
     if (ended && cs.initiator !== null && cs.replyPacket === null) {
-      const peer: Side = cs.initiator === 'client' ? 'server' : 'client';
       // RFC 6455 §5.5.1: the peer MUST send a Close frame in response
-      this.diag({ code: 'close.not-echoed', message: `the ${cs.initiator} sent Close (packet ${cs.packet}) but the ${peer} never answered with its own Close before the connection ended` }, cs.packet, null, cs.initiator);
+      this.diag(said({ code: 'close.not-echoed', initiator: cs.initiator, packet: cs.packet }), cs.packet, null, cs.initiator);
     }
     if (this.tcp.teardownFirst !== null && this.side(this.tcp.teardownFirst) === 'client' && this.tcp.teardownKind === 'fin') {
       // RFC 6455 §7.1.1: the server should close the TCP connection first
-      this.diag({ code: 'close.client-closed-tcp-first', message: 'the client closed TCP before the server did; the server should close first so that it does not hold TIME_WAIT' }, this.tcp.teardownPackets[0] ?? null, null, 'client');
+      this.diag(said({ code: 'close.client-closed-tcp-first' }), this.tcp.teardownPackets[0] ?? null, null, 'client');
     }
   }
 }

@@ -12,6 +12,7 @@ import type { Connection } from '../model.js';
 import { plural } from './words.js';
 import { opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
+import { previewPayload } from '../util/text.js';
 
 /** What happens to a direction's bytes after a hole in them, by what was being decoded there. */
 export type AfterGap = 'frames' | 'tls' | 'cut-head' | 'awaiting' | 'http' | 'nothing';
@@ -65,7 +66,22 @@ export type DiagnosticFacts =
   | { code: 'handshake.accept-mismatch'; accepts: string[]; expected: string }
   | { code: 'handshake.subprotocol-not-offered'; chosen: string; offered: string[] }
   | { code: 'handshake.extension-not-offered'; name: string; why: 'not-offered' | 'repeated' }
-  | { code: 'handshake.extension-not-offered'; name: 'permessage-deflate'; parameters: string };
+  | { code: 'handshake.extension-not-offered'; name: 'permessage-deflate'; parameters: string }
+  | { code: 'handshake.no-response'; request: number }
+  | { code: 'handshake.frames-before-upgrade'; opcode: number; packet: number }
+  // the connection's own (analyze/session.ts)
+  | { code: 'tcp.overlap-conflict'; packet: number }
+  | { code: 'ws.unframed'; bytes: number; side: Side }
+  | { code: 'ws.resync'; bytes: number; side: Side }
+  | { code: 'close.data-after-close'; side: Side; close: number }
+  /** `detail`: zlib's words for what it found */
+  | { code: 'message.inflate-failed'; type: 'text' | 'binary'; index: number; length: number; takeover: boolean; windowBits: number; detail: string }
+  | { code: 'message.invalid-utf8'; index: number; length: number; inflated: boolean }
+  | { code: 'pong.payload-mismatch'; pong: Buffer; ping: Buffer; pingPacket: number }
+  | { code: 'ping.unanswered'; side: Side; packet: number; count: number }
+  | { code: 'close.abnormal'; teardown: 'fin' | 'rst' | 'none' }
+  | { code: 'close.not-echoed'; initiator: Side; packet: number | null }
+  | { code: 'close.client-closed-tcp-first' };
 
 /** A limit in bytes as its option is written: 16M, 64K, 1000 bytes. */
 export function limitText(n: number): string {
@@ -184,6 +200,36 @@ export function diagnosticText(f: DiagnosticFacts): string {
     case 'handshake.extension-not-offered':
       if ('parameters' in f) return `the server accepted permessage-deflate with parameters the client cannot accept: ${f.parameters}`;
       return f.why === 'repeated' ? `the server's response names "${f.name}" more than once` : `the server accepted extension "${f.name}", which the client did not offer`;
+    case 'handshake.no-response':
+      return `the upgrade request in packet ${f.request} got no response in this capture`;
+    case 'handshake.frames-before-upgrade':
+      return `the client sent a ${f.opcode === 1 ? 'text' : f.opcode === 2 ? 'binary' : 'data'} frame in packet ${f.packet}, before the server's 101 response completed`;
+    case 'tcp.overlap-conflict':
+      return `packet ${f.packet} carries bytes already received, and they differ from the first copy (the first copy is kept)`;
+    case 'ws.unframed':
+      return `${f.bytes} bytes from the ${f.side} could not be framed before the capture ended`;
+    case 'ws.resync':
+      return `the first ${f.bytes} bytes from the ${f.side} are the end of a frame that began before the capture; decoding starts at the next frame header`;
+    case 'close.data-after-close':
+      return `the ${f.side} sent a data frame after its own Close frame (frame ${f.close})`;
+    case 'message.inflate-failed':
+      return `compressed ${f.type} message ${f.index} (${f.length} bytes) does not inflate in its negotiated context (${f.takeover ? 'with' : 'without'} context takeover, window ${f.windowBits} bits): ${f.detail}`;
+    case 'message.invalid-utf8':
+      return `text message ${f.index} (${f.length} bytes${f.inflated ? ' once inflated' : ''}) is not valid UTF-8`;
+    case 'pong.payload-mismatch':
+      return `this pong carries ${previewPayload(f.pong, 24)}, but the ping it answers (packet ${f.pingPacket}) carried ${previewPayload(f.ping, 24)}`;
+    case 'ping.unanswered': {
+      const peer = f.side === 'client' ? 'server' : 'client';
+      return `the ${f.side}'s ping in packet ${f.packet}${f.count > 1 ? ` (and ${f.count - 1} before it)` : ''} got no pong from the ${peer} before the connection ended`;
+    }
+    case 'close.abnormal':
+      return `the TCP connection ended (${f.teardown.toUpperCase()}) with no Close frame from either side`;
+    case 'close.not-echoed': {
+      const peer = f.initiator === 'client' ? 'server' : 'client';
+      return `the ${f.initiator} sent Close (packet ${f.packet}) but the ${peer} never answered with its own Close before the connection ended`;
+    }
+    case 'close.client-closed-tcp-first':
+      return 'the client closed TCP before the server did; the server should close first so that it does not hold TIME_WAIT';
     case 'ws.deflate-assumed': {
       const first = f.first;
       const shown = first === null ? 'no compressed message was captured whole' : first.inflated !== null ? `the first compressed message (${first.index}) inflates cleanly, ${first.length} → ${first.inflated} bytes` : `the first compressed message (${first.index}) does not inflate on its own: it refers back to bytes sent before the capture`;
