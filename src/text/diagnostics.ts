@@ -1,9 +1,10 @@
 // Diagnostics in words. The analysis says what it found as facts — a code
 // and its values — and the sentence is made here, where the words (and the
 // options of the command line a limit is set by) belong; a translation of
-// the output would be another catalogue of the same facts. The codes whose
-// sentences are made here are the ones that name a limit or an option;
-// the others still carry the sentence their raiser wrote.
+// the output would be another catalogue of the same facts. Still worded
+// where they are raised: the application protocols' findings (src/app/),
+// handshake.truncated, ws.resync where decoding resumes after a loss, and
+// internal.error (an exception's own message).
 import type { Code } from '../codes.js';
 import { diagnostic, type Where } from '../diagnostic.js';
 import type { Diagnostic } from '../model.js';
