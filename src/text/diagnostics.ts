@@ -7,9 +7,8 @@
 // internal.error (an exception's own message).
 import type { Code } from '../codes.js';
 import { diagnostic, type Where } from '../diagnostic.js';
-import type { Diagnostic } from '../model.js';
+import type { Connection, Diagnostic } from '../model.js';
 import type { Side } from '../vocabulary.js';
-import type { Connection } from '../model.js';
 import { plural } from './words.js';
 import { opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
@@ -85,7 +84,7 @@ export type DiagnosticFacts =
   | { code: 'close.client-closed-tcp-first' };
 
 /** A limit in bytes as its option is written: 16M, 64K, 1000 bytes. */
-export function limitText(n: number): string {
+function limitText(n: number): string {
   for (const [unit, size] of [['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) if (n >= size && n % size === 0) return `${n / size}${unit}`;
   return `${n} bytes`;
 }
