@@ -9,6 +9,7 @@
 import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppInfo, AppMessage, AppResult, EngineIoFields, EngineIoInfo, SocketIoFields, SocketIoInfo } from './types.js';
 import { BODY_PREVIEW, clipText, tryJson } from './types.js';
+import { said } from '../text/diagnostics.js';
 
 const EIO_TYPES = ['open', 'close', 'ping', 'pong', 'message', 'upgrade', 'noop'];
 /** Socket.IO protocol 5 (Socket.IO 3 and 4); protocol 4 (Socket.IO 2) calls 4 ERROR. */
@@ -167,7 +168,7 @@ export class EngineIoDecoder implements AppDecoder {
       this.pending[from] = { packet: r.fields.packet, event: r.fields.event, namespace: r.fields.namespace, total: r.fields.attachments, next: 0, announcedIn: at };
     }
     if (r.fields.packet === 'CONNECT_ERROR' || r.fields.packet === 'ERROR') {
-      findings.push({ code: 'app.socketio-connect-error', message: `the server refused the connection to namespace ${clipText(r.fields.namespace, 60)}: ${clipText(r.fields.args ?? '', 80)}` });
+      findings.push(said({ code: 'app.socketio-connect-error', namespace: r.fields.namespace, args: r.fields.args ?? '' }));
     }
     return r.info;
   }
@@ -176,7 +177,7 @@ export class EngineIoDecoder implements AppDecoder {
     const p = this.pending[from];
     if (!p || p.next >= p.total) {
       if (this.socketIo !== true) return null;
-      findings.push({ code: 'app.socketio-unexpected-binary', message: `a binary message (${data.length} bytes) from the ${from} with no BINARY_EVENT or BINARY_ACK waiting for an attachment` });
+      findings.push(said({ code: 'app.socketio-unexpected-binary', bytes: data.length, side: from }));
       return null;
     }
     const k = p.next++;
@@ -203,7 +204,7 @@ export class EngineIoDecoder implements AppDecoder {
 }
 
 function missing(p: Pending, from: Side): AppFinding {
-  return { code: 'app.socketio-missing-attachment', message: `the ${from}'s ${p.packet}${p.event !== undefined ? ` ${JSON.stringify(clipText(p.event, 60))}` : ''} announced ${p.total} binary attachment${p.total === 1 ? '' : 's'} but ${p.next} followed it` };
+  return said({ code: 'app.socketio-missing-attachment', side: from, packet: p.packet, event: p.event, announced: p.total, followed: p.next });
 }
 
 /** An argument as a summary shows it: JSON, cut; a binary attachment's placeholder as <binary N>. */

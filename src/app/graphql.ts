@@ -6,6 +6,7 @@
 // the results that come back under that id are named after the operation.
 import type { AppDecoder, AppFinding, AppMessage, AppResult, GraphQlFields, GraphQlInfo } from './types.js';
 import { BODY_PREVIEW, clipText } from './types.js';
+import { said } from '../text/diagnostics.js';
 
 export type GraphQlProtocol = 'graphql-transport-ws' | 'graphql-ws';
 
@@ -121,12 +122,12 @@ export class GraphQlDecoder implements AppDecoder {
     } else if (fields.id !== undefined) {
       const known = this.operations.get(fields.id);
       if (known) Object.assign(fields, known);
-      else if (RESULT.has(type) && !this.lostClient) findings.push({ code: 'app.graphql-unknown-id', message: `a ${protocol} "${type}" for id ${JSON.stringify(fields.id)}, which no operation started`, spec: SPEC[protocol] });
+      else if (RESULT.has(type) && !this.lostClient) findings.push({ ...said({ code: 'app.graphql-unknown-id', protocol, type, id: fields.id }), spec: SPEC[protocol] });
       // complete and stop end an operation, and so does an error in graphql-transport-ws
       if (type === 'complete' || type === 'stop' || (type === 'error' && protocol === 'graphql-transport-ws')) this.operations.delete(fields.id);
     }
     if (type === 'error' || type === 'connection_error') {
-      findings.push({ code: 'app.graphql-error', message: `the server answered ${fields.operationName ?? (fields.id !== undefined ? `operation ${fields.id}` : 'the connection')} with "${type}": ${clipText(JSON.stringify(payload) ?? '', 100)}`, spec: SPEC[protocol] });
+      findings.push({ ...said({ code: 'app.graphql-error', to: fields.operationName !== undefined ? { name: fields.operationName } : fields.id !== undefined ? { id: fields.id } : null, type, payload: JSON.stringify(payload) ?? '' }), spec: SPEC[protocol] });
     }
     const op = fields.operationName ?? (fields.operation ? `anonymous ${fields.operation}` : undefined);
     const parts = [type];

@@ -7,6 +7,7 @@ import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppMessage, AppResult, JsonInfo, JsonRpcCall, JsonRpcInfo } from './types.js';
 import { clipText, MAX_UNITS, unitSummary, unitTypes } from './types.js';
 import { scanJson } from './json-scan.js';
+import { said } from '../text/diagnostics.js';
 
 const MAX_KEYS = 16;
 /** Calls waiting for an answer, per sender, followed at most (the oldest are forgotten). */
@@ -167,7 +168,7 @@ export class JsonDecoder implements AppDecoder {
       } else {
         call.request = null;
         // JSON-RPC 2.0 §5: a response carries the id of the request it answers (null only after a parse error)
-        if (id !== null && id !== undefined && !this.unsure[peer]) findings.push({ code: 'app.jsonrpc-unmatched-response', message: `a JSON-RPC response with id ${clipText(key, 40)}, which no request from the ${peer} is waiting for` });
+        if (id !== null && id !== undefined && !this.unsure[peer]) findings.push(said({ code: 'app.jsonrpc-unmatched-response', id: key, peer }));
       }
       calls.push(call);
     }
@@ -199,7 +200,7 @@ export class JsonDecoder implements AppDecoder {
     for (const side of ['client', 'server'] as const) {
       if (this.unsure[side === 'client' ? 'server' : 'client']) continue;
       for (const [id, w] of this.waiting[side]) {
-        out.push({ code: 'app.jsonrpc-unanswered', message: `the ${side}'s JSON-RPC request ${w.method} (id ${clipText(id, 40)}, packet ${w.packet}) got no response before the connection ended`, packet: w.packet, from: side });
+        out.push({ ...said({ code: 'app.jsonrpc-unanswered', side, method: w.method, id, packet: w.packet }), packet: w.packet, from: side });
       }
     }
     return out;

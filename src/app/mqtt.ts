@@ -8,6 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppMessage, AppResult, MqttInfo, MqttPacket } from './types.js';
 import { BODY_PREVIEW, clipText, MAX_UNITS, unitSummary, unitTypes } from './types.js';
+import { said } from '../text/diagnostics.js';
 
 const TYPES = ['reserved', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'AUTH'];
 
@@ -429,7 +430,7 @@ export class MqttDecoder implements AppDecoder {
     const version = (): string => VERSIONS[this.level] ?? String(this.level);
     if (m.type === 'text') {
       // MQTT 3.1.1 §6.0, MQTT 5 §6: control packets go in binary data frames
-      findings.push({ code: 'app.mqtt-text-frame', message: `the ${m.from} sent a text message (${m.payload.length} bytes) on an MQTT connection; MQTT packets must be sent in binary frames` });
+      findings.push(said({ code: 'app.mqtt-text-frame', side: m.from, bytes: m.payload.length }));
     }
     if (this.broken[m.from]) return { info: null, findings };
     let payload = m.payload;
@@ -492,7 +493,7 @@ export class MqttDecoder implements AppDecoder {
         count++;
         if (packets.length < MAX_UNITS) packets.push(p);
         if (p.type === 'CONNACK' && p.reasonCode !== 0) {
-          own.push({ code: 'app.mqtt-connack-refused', message: `the broker refused the connection: ${p.reason} (${p.reasonCode})`, spec: this.level === 5 ? 'MQTT 5 §3.2.2.2' : 'MQTT 3.1.1 §3.2.2.3' });
+          own.push({ ...said({ code: 'app.mqtt-connack-refused', reason: p.reason, reasonCode: p.reasonCode }), spec: this.level === 5 ? 'MQTT 5 §3.2.2.2' : 'MQTT 3.1.1 §3.2.2.3' });
         }
       } catch (e) {
         if (!(e instanceof Malformed)) throw e;
@@ -542,7 +543,7 @@ export class MqttDecoder implements AppDecoder {
     const out: AppFinding[] = [];
     for (const side of ['client', 'server'] as const) {
       const held = this.held[side];
-      if (held) out.push({ code: 'app.mqtt-incomplete', message: `the ${side}'s last MQTT ${TYPES[held.pieces[0]![0]! >> 4]} packet never completed (${held.length}${held.need !== null ? ` of ${held.need}` : ''} bytes of it seen)`, packet: held.packet, from: side });
+      if (held) out.push({ ...said({ code: 'app.mqtt-incomplete', side, type: TYPES[held.pieces[0]![0]! >> 4], seen: held.length, need: held.need }), packet: held.packet, from: side });
     }
     return out;
   }

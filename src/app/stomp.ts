@@ -7,6 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppMessage, AppResult, StompFrame, StompInfo } from './types.js';
 import { BODY_PREVIEW, clipText, MAX_UNITS, unitSummary, unitTypes } from './types.js';
+import { said } from '../text/diagnostics.js';
 
 const CLIENT_COMMANDS = new Set(['CONNECT', 'STOMP', 'SEND', 'SUBSCRIBE', 'UNSUBSCRIBE', 'ACK', 'NACK', 'BEGIN', 'COMMIT', 'ABORT', 'DISCONNECT']);
 const SERVER_COMMANDS = new Set(['CONNECTED', 'MESSAGE', 'RECEIPT', 'ERROR']);
@@ -248,7 +249,7 @@ export class StompDecoder implements AppDecoder {
       }
       if (parsed.frame.command === 'ERROR') {
         const msg = header(parsed.frame, 'message');
-        findings.push({ code: 'app.stomp-error', message: `the STOMP server sent ERROR${msg ? `: ${clipText(msg, 80)}` : ''}${parsed.frame.body ? ` (${clipText(parsed.frame.body, 80)})` : ''}` });
+        findings.push(said({ code: 'app.stomp-error', message: msg, body: parsed.frame.body }));
       }
     }
     if (unfinished) {

@@ -2,7 +2,8 @@
 // and its values — and the sentence is made here, where the words (and the
 // options of the command line a limit is set by) belong; a translation of
 // the output would be another catalogue of the same facts. Still worded
-// where they are raised: the application protocols' findings (src/app/),
+// where they are raised: the application protocols' findings on malformed
+// messages (the *-bad-* and *-invalid codes, whose reasons are many),
 // handshake.truncated, ws.resync where decoding resumes after a loss, and
 // internal.error (an exception's own message).
 import type { Code } from '../codes.js';
@@ -13,6 +14,7 @@ import { plural } from './words.js';
 import { opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
 import { previewPayload } from '../util/text.js';
+import { clipText } from '../app/types.js';
 
 /** What happens to a direction's bytes after a hole in them, by what was being decoded there. */
 export type AfterGap = 'frames' | 'tls' | 'cut-head' | 'awaiting' | 'http' | 'nothing';
@@ -81,7 +83,20 @@ export type DiagnosticFacts =
   | { code: 'ping.unanswered'; side: Side; packet: number; count: number }
   | { code: 'close.abnormal'; teardown: 'fin' | 'rst' | 'none' }
   | { code: 'close.not-echoed'; initiator: Side; packet: number | null }
-  | { code: 'close.client-closed-tcp-first' };
+  | { code: 'close.client-closed-tcp-first' }
+  // the application protocols' (src/app/), with values from their messages as they came
+  | { code: 'app.socketio-connect-error'; namespace: string; args: string }
+  | { code: 'app.socketio-unexpected-binary'; bytes: number; side: Side }
+  | { code: 'app.socketio-missing-attachment'; side: Side; packet: string; event: string | undefined; announced: number; followed: number }
+  | { code: 'app.jsonrpc-unmatched-response'; id: string; peer: Side }
+  | { code: 'app.jsonrpc-unanswered'; side: Side; method: string; id: string; packet: number }
+  | { code: 'app.mqtt-text-frame'; side: Side; bytes: number }
+  | { code: 'app.mqtt-connack-refused'; reason: string | undefined; reasonCode: number | undefined }
+  | { code: 'app.mqtt-incomplete'; side: Side; type: string | undefined; seen: number; need: number | null }
+  | { code: 'app.stomp-error'; message: string | undefined; body: string | null }
+  | { code: 'app.graphql-unknown-id'; protocol: string; type: string; id: string }
+  /** `to`: the operation's name, or its id, or null for the connection */
+  | { code: 'app.graphql-error'; to: { name: string } | { id: string } | null; type: string; payload: string };
 
 /** A limit in bytes as its option is written: 16M, 64K, 1000 bytes. */
 function limitText(n: number): string {
@@ -230,6 +245,30 @@ export function diagnosticText(f: DiagnosticFacts): string {
     }
     case 'close.client-closed-tcp-first':
       return 'the client closed TCP before the server did; the server should close first so that it does not hold TIME_WAIT';
+    case 'app.socketio-connect-error':
+      return `the server refused the connection to namespace ${clipText(f.namespace, 60)}: ${clipText(f.args, 80)}`;
+    case 'app.socketio-unexpected-binary':
+      return `a binary message (${f.bytes} bytes) from the ${f.side} with no BINARY_EVENT or BINARY_ACK waiting for an attachment`;
+    case 'app.socketio-missing-attachment':
+      return `the ${f.side}'s ${f.packet}${f.event !== undefined ? ` ${JSON.stringify(clipText(f.event, 60))}` : ''} announced ${plural(f.announced, 'binary attachment')} but ${f.followed} followed it`;
+    case 'app.jsonrpc-unmatched-response':
+      return `a JSON-RPC response with id ${clipText(f.id, 40)}, which no request from the ${f.peer} is waiting for`;
+    case 'app.jsonrpc-unanswered':
+      return `the ${f.side}'s JSON-RPC request ${f.method} (id ${clipText(f.id, 40)}, packet ${f.packet}) got no response before the connection ended`;
+    case 'app.mqtt-text-frame':
+      return `the ${f.side} sent a text message (${f.bytes} bytes) on an MQTT connection; MQTT packets must be sent in binary frames`;
+    case 'app.mqtt-connack-refused':
+      return `the broker refused the connection: ${f.reason} (${f.reasonCode})`;
+    case 'app.mqtt-incomplete':
+      return `the ${f.side}'s last MQTT ${f.type} packet never completed (${f.seen}${f.need !== null ? ` of ${f.need}` : ''} bytes of it seen)`;
+    case 'app.stomp-error':
+      return `the STOMP server sent ERROR${f.message ? `: ${clipText(f.message, 80)}` : ''}${f.body ? ` (${clipText(f.body, 80)})` : ''}`;
+    case 'app.graphql-unknown-id':
+      return `a ${f.protocol} "${f.type}" for id ${JSON.stringify(f.id)}, which no operation started`;
+    case 'app.graphql-error': {
+      const to = f.to === null ? 'the connection' : 'name' in f.to ? f.to.name : `operation ${f.to.id}`;
+      return `the server answered ${to} with "${f.type}": ${clipText(f.payload, 100)}`;
+    }
     case 'ws.deflate-assumed': {
       const first = f.first;
       const shown = first === null ? 'no compressed message was captured whole' : first.inflated !== null ? `the first compressed message (${first.index}) inflates cleanly, ${first.length} → ${first.inflated} bytes` : `the first compressed message (${first.index}) does not inflate on its own: it refers back to bytes sent before the capture`;
