@@ -195,13 +195,22 @@ function emit(bytes: Buffer): void {
 
 /** Written whole, or the file's first error kept (the report is then not made: said at the end, exit 2). */
 function writeFile(file: { fd: number; failed: NodeJS.ErrnoException | null }, bytes: Buffer): void {
-  for (let at = 0; at < bytes.length && file.failed === null; ) {
+  if (file.failed !== null) return;
+  const failed = writeAll(file.fd, bytes);
+  if (failed) file.failed = failed.err;
+}
+
+/** Bytes to a descriptor by blocking writes, whole; or the error that stopped them and how far they got. */
+function writeAll(fd: number, bytes: Buffer): { err: NodeJS.ErrnoException; at: number } | null {
+  let at = 0;
+  while (at < bytes.length) {
     try {
-      at += writeSync(file.fd, bytes, at, bytes.length - at);
+      at += writeSync(fd, bytes, at, bytes.length - at);
     } catch (err) {
-      file.failed = err as NodeJS.ErrnoException;
+      return { err: err as NodeJS.ErrnoException, at };
     }
   }
+  return null;
 }
 
 const write: Write = (text) => {
@@ -380,22 +389,16 @@ function blockingStdout(): void {
 }
 
 function writeStdout(block: Buffer): void {
-  let at = 0;
-  while (at < block.length) {
-    try {
-      at += writeSync(1, block, at, block.length - at);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EPIPE') return outputClosed();
-      if (code === 'EAGAIN') {
-        // the descriptor would not block after all: the stream queues the rest, and everything after it
-        stdoutDirect = false;
-        process.stdout.write(block.subarray(at));
-        return;
-      }
-      throw err;
-    }
+  const failed = writeAll(1, block);
+  if (!failed) return;
+  if (failed.err.code === 'EPIPE') return outputClosed();
+  if (failed.err.code === 'EAGAIN') {
+    // the descriptor would not block after all: the stream queues the rest, and everything after it
+    stdoutDirect = false;
+    process.stdout.write(block.subarray(failed.at));
+    return;
   }
+  throw failed.err;
 }
 
 async function main(): Promise<number> {
