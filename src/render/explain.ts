@@ -10,7 +10,7 @@ import type { Connection, Frame, Side, TimelineEntry } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../text/words.js';
-import { cutWidth, displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap } from '../util/text.js';
+import { displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap, safeCut } from '../util/text.js';
 import { renderFrameDiagram, renderUnmasking } from './diagram.js';
 import type { RenderOptions } from './options.js';
 import { paint } from './paint.js';
@@ -88,7 +88,7 @@ const RESPONSE_PURPOSE: Readonly<Record<string, string>> = {
 function headerLines(headers: [string, string][], width: number, head: 'request' | 'response' | 'refusal' = 'request'): string[] {
   const out: string[] = [];
   for (const [name, value] of headers) {
-    out.push(`      ${sanitize(name)}: ${cutWidth(sanitize(value), Math.max(20, width - displayWidth(sanitize(name)) - 8))}`);
+    out.push(`      ${sanitize(name)}: ${safeCut(value, Math.max(20, width - displayWidth(sanitize(name)) - 8))}`);
     const key = name.toLowerCase();
     const ordinary = 'not part of the WebSocket handshake (an ordinary HTTP header)';
     const purpose = head === 'refusal' ? ordinary : ((head === 'response' ? RESPONSE_PURPOSE[key] : undefined) ?? HEADER_PURPOSE[key] ?? ordinary);

@@ -7,7 +7,7 @@ import { endpoint } from './kind.js';
 import type { Connection, Phase, TimelineEntry } from '../model.js';
 import type { RenderOptions } from './options.js';
 import { paint, type Paint } from './paint.js';
-import { cutWidth, displayWidth, sanitize, wrap } from '../util/text.js';
+import { cutWidth, displayWidth, wrap, safeCut } from '../util/text.js';
 import { noMatchLine, selectionLine } from './narrowed.js';
 
 /** Arrows never get narrower than this, whatever the width asked for. */
@@ -86,7 +86,7 @@ function separator(phase: Phase, l: Layout, p: Paint): string {
  * the client, `◀── SYN, ACK ────` from the server.
  */
 function arrow(e: TimelineEntry, l: Layout): string {
-  const text = cutWidth(sanitize(e.summary), l.arrow - 7);
+  const text = safeCut(e.summary, l.arrow - 7);
   const head = e.from === 'client' ? '─── ' : '◀── ';
   const body = `${head}${text} `;
   const rest = '─'.repeat(l.arrow - length(body) - (e.from === 'client' ? 1 : 0));

@@ -6,8 +6,9 @@ import type { Connection, Frame, Phase, Side, TimelineEntry } from '../model.js'
 import { closeCodeName } from '../websocket/close.js';
 import { opcodeName } from '../websocket/frame.js';
 import { plural } from '../text/words.js';
-import { sanitize, cutWidth, inQuotes } from '../util/text.js';
-import { APP_LABELS, CHOSEN_BY } from '../app/labels.js';
+import { sanitize, cutWidth, inQuotes, safeCut } from '../util/text.js';
+import { CHOSEN_BY } from '../app/labels.js';
+import { APP_LABELS } from '../app/protocols.js';
 import { type AppUnit, unitsOf } from '../app/protocols.js';
 import type { AppInfo } from '../app/types.js';
 
@@ -121,7 +122,7 @@ function handshakeSentence(conn: Connection, g: Group): string {
   const hs = conn.handshake;
   if (!hs) return `${capital(groupRange(g))} carry HTTP.`;
   const req = hs.request;
-  const parts = [`Packet ${req.packet} is the client's ${sanitize(req.method)} ${cutWidth(sanitize(req.target), 40)} asking to upgrade to WebSocket`];
+  const parts = [`Packet ${req.packet} is the client's ${sanitize(req.method)} ${safeCut(req.target, 40)} asking to upgrade to WebSocket`];
   const res = hs.response;
   if (res) {
     let verdict: string;

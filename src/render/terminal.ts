@@ -10,7 +10,7 @@ import { closeCodeName } from '../websocket/close.js';
 import { opcodeName } from '../websocket/frame.js';
 import { linkTypeName } from '../link/link.js';
 import { plural } from '../text/words.js';
-import { cutWidth, displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap } from '../util/text.js';
+import { cutWidth, displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap, safeCut } from '../util/text.js';
 import { tellStory } from './story.js';
 import type { RenderOptions } from './options.js';
 import { clip, paint, type Paint, visibleLength } from './paint.js';
@@ -105,7 +105,7 @@ function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint): Genera
   for (const e of conn.timeline) {
     const num = String(e.packet);
     const t = time(e.relTs);
-    const row = `  ${num.padStart(numWidth)}  ${p.dim(t.padStart(timeWidth))}  ${arrow(e.from)}  ${p.phase(e.phase, e.phase.padEnd(13))}  ${cutWidth(sanitize(e.summary), room)}`;
+    const row = `  ${num.padStart(numWidth)}  ${p.dim(t.padStart(timeWidth))}  ${arrow(e.from)}  ${p.phase(e.phase, e.phase.padEnd(13))}  ${safeCut(e.summary, room)}`;
     yield exact && num.length <= numWidth && t.length <= timeWidth ? row : clip(row, opts.width);
   }
 }
@@ -115,15 +115,15 @@ function handshakeSection(conn: Connection, width: number, p: Paint): string[] {
   if (!hs) return [];
   const lines = [p.bold('Handshake')];
   // a header line is cut to the width (a capture may carry a megabyte of one)
-  const header = (n: string, v: string): string => clip(`    ${sanitize(n)}: ${cutWidth(sanitize(v), Math.max(20, width - 6 - displayWidth(sanitize(n))))}`, width);
+  const header = (n: string, v: string): string => clip(`    ${sanitize(n)}: ${safeCut(v, Math.max(20, width - 6 - displayWidth(sanitize(n))))}`, width);
   const req = hs.request;
   lines.push(`  Request (packet ${req.packet}), client → server`);
-  lines.push(`    ${cutWidth(sanitize(`${req.method} ${req.target} ${req.version}`), Math.max(20, width - 4))}`);
+  lines.push(`    ${safeCut(`${req.method} ${req.target} ${req.version}`, Math.max(20, width - 4))}`);
   for (const [n, v] of req.headers) lines.push(header(n, v));
   const res = hs.response;
   if (res) {
     lines.push(`  Response (packet ${res.packet}), server → client`);
-    lines.push(`    ${cutWidth(sanitize(`${res.version} ${res.status} ${res.reason}`), Math.max(20, width - 4))}`);
+    lines.push(`    ${safeCut(`${res.version} ${res.status} ${res.reason}`, Math.max(20, width - 4))}`);
     for (const [n, v] of res.headers) lines.push(header(n, v));
   } else {
     lines.push('  Response: none captured');
@@ -373,7 +373,7 @@ export function* connectionChunks(conn: Connection, opts: TerminalOptions): Gene
     let http = 0;
     for (const e of conn.timeline) {
       if (!HTTP_LINE.test(e.summary)) continue;
-      if (http++ < MAX_HTTP_LINES) lines.push(clip(`    ${String(e.packet).padStart(6)}  ${arrow(e.from)}  ${cutWidth(sanitize(e.summary), Math.max(20, opts.width - 19))}`, opts.width));
+      if (http++ < MAX_HTTP_LINES) lines.push(clip(`    ${String(e.packet).padStart(6)}  ${arrow(e.from)}  ${safeCut(e.summary, Math.max(20, opts.width - 19))}`, opts.width));
     }
     if (http > MAX_HTTP_LINES) lines.push(`    … and ${plural(http - MAX_HTTP_LINES, 'more HTTP message')}`);
     const head = wrap(`Not WebSocket: ${protocolLabel(conn)}${encryptedNote(conn)}; no upgrade request; ${plural(conn.timeline.length, 'packet')}${lines.length > 0 ? '. Its HTTP:' : '.'}`, opts.width, '  ', '    ');

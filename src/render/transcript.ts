@@ -13,7 +13,7 @@ import { clip, paint, type Paint, trimEnd } from './paint.js';
 import { isControl, opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
 import { formatRtt, plural } from '../text/words.js';
-import { cutWidth, displayWidth, lenientUtf8, quotable, quoteMark, sanitize, wrap } from '../util/text.js';
+import { cutWidth, displayWidth, lenientUtf8, quotable, quoteMark, sanitize, wrap, safeCut } from '../util/text.js';
 import { noMatchLine, selectionLine } from './narrowed.js';
 import { messageOf } from '../select/lookup.js';
 
@@ -215,20 +215,13 @@ function firstNonSpace(b: Buffer): number | undefined {
   return b[i];
 }
 
-/** A line sanitized and cut to `room` columns (a line of printable ASCII that fits, most of a JSON message's, as it is). */
-function fitLine(text: string, room: number): string {
-  return text.length <= room && PRINTABLE.test(text) ? text : cutWidth(sanitize(text), room);
-}
-
-const PRINTABLE = /^[\x20-\x7e]*$/;
-
 /** A message's line, and under it what it means in its application protocol. */
 function messageEntry(m: Message, opts: RenderOptions, limit: number): Omit<Entry, 'order'> {
   const e = payloadEntry(m, opts, limit);
   const app = m.app;
   if (!app) return e;
   const line = `↳ ${appText(app)} (${appRole(app)})`;
-  return { ...e, below: (room) => [cutWidth(sanitize(line), room), ...e.below(room)] };
+  return { ...e, below: (room) => [safeCut(line, room), ...e.below(room)] };
 }
 
 /**
@@ -267,7 +260,7 @@ function payloadEntry(m: Message, opts: RenderOptions, limit: number): Omit<Entr
       // (the whole message is shown unless --max-payload cuts it)
       const shown = (all[all.length - 1]?.end ?? 0) <= limit ? all : all.filter((l) => l.end <= limit);
       const lastEnd = shown[shown.length - 1]?.end ?? 0;
-      const lines = shown.map((l) => fitLine(l.text, room));
+      const lines = shown.map((l) => safeCut(l.text, room));
       if (shown.length < all.length) lines.push(cutWidth(`… ${plural(size - lastEnd, 'more byte')} not shown`, room));
       return lines;
     };

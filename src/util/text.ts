@@ -241,6 +241,12 @@ export function cutWidth(text: string, max: number): string {
   return text;
 }
 
+/** Text from a capture as a terminal may show it: sanitized, then cut to `max` columns (printable ASCII that fits, the usual line, as it is). */
+export function safeCut(text: string, max: number): string {
+  if (text.length <= max && !NOT_PLAIN.test(text)) return text;
+  return cutWidth(sanitize(text), max);
+}
+
 /** `text` padded with spaces to `width` columns (on the right, or the left with `start`). */
 export function padWidth(text: string, width: number, start = false): string {
   const gap = ' '.repeat(Math.max(0, width - displayWidth(text)));
