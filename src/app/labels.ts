@@ -5,8 +5,6 @@ import { APP_LABELS, keysOf } from './protocols.js';
 import { isSockJsInfo } from './sockjs.js';
 import { isEngineIoPolling } from './engineio.js';
 
-export { APP_LABELS };
-
 /** "SockJS a[1 message] → STOMP SEND /app/hello {…}": a decoded message and what it carries. */
 export function appText(info: AppInfo): string {
   const own = `${APP_LABELS[info.decoder]} ${info.summary}`;

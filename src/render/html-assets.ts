@@ -4,7 +4,7 @@
 // a time; everything from the capture goes into the page as text
 // (textContent, attribute values), never as markup.
 
-import { APP_LABELS } from '../app/labels.js';
+import { APP_LABELS } from '../app/protocols.js';
 import { PHASES } from '../model.js';
 import { OPCODE_NAMES } from '../websocket/frame.js';
 

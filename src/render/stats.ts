@@ -3,7 +3,8 @@
 // computed by a pure function so that the JSON export can carry them later,
 // and drawn as tables (columns.ts) that never exceed the width they are given.
 import { endingWords, protocolLabel, tellsWebSocket, endpoint } from './kind.js';
-import { APP_LABELS, CHOSEN_BY } from '../app/labels.js';
+import { CHOSEN_BY } from '../app/labels.js';
+import { APP_LABELS } from '../app/protocols.js';
 import { type Align, bottomLine, type Grid, type GridCell, gridWidth, ruleLine, rowLines, topLine } from './columns.js';
 import type { Connection, Severity, Side } from '../model.js';
 import { formatRtt, plural } from '../text/words.js';
@@ -248,7 +249,7 @@ interface TableSpec {
   head: Cell[][];
   /** shorter header rows for narrow widths (the same shape as head) */
   shortHead?: Cell[][];
-  /** read in order, as often as needed (the table of every connection keeps its rows packed: PackedRows) */
+  /** read in order, as often as needed (the table of every connection keeps each row as one string: ConnectionRow) */
   rows: Iterable<Cell[]>;
   /** indexes of rows drawn with a rule above them */
   rules?: number[];
@@ -313,9 +314,12 @@ function fitWidths(spec: TableSpec, layout: Layout, budget: number, squeeze: boo
   const widths = new Array<number>(n).fill(1 + pad);
   // the widest word of each column that wraps between words (the narrowest it may become)
   const words = spec.columns.map(() => 1);
+  // rows with a cell across columns, for the second step (the table of every connection has none: its rows are read once)
+  const spanning: Cell[][] = [];
   const measure = (row: Cell[]): void => {
     let col = 0;
     for (const c of row) {
+      if (spanOf(c) > 1 && spanning[spanning.length - 1] !== row) spanning.push(row);
       if (spanOf(c) === 1) {
         widths[col] = Math.max(widths[col]!, visibleLength(content(c)) + pad);
         if (spec.columns[col]!.give === 'words') words[col] = Math.max(words[col]!, widestWord(content(c)));
@@ -338,8 +342,7 @@ function fitWidths(spec: TableSpec, layout: Layout, budget: number, squeeze: boo
       col += span;
     }
   };
-  for (const row of layout.head) span(row);
-  for (const row of spec.rows) span(row);
+  for (const row of spanning) span(row);
   const minimum = spec.columns.map((c, i) => minimumText(c.give, words[i]!) + pad);
   const total = (): number => widths.reduce((a, b) => a + b, 0) + n + 1;
   const narrowWidest = (floor: (i: number) => number): boolean => {
