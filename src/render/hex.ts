@@ -47,17 +47,6 @@ function hexBytes(bytes: ArrayLike<number>): string {
   return out.toString('latin1', 0, j);
 }
 
-/** Printable ASCII as it is, every other byte a dot. */
-function ascii(bytes: Buffer): string {
-  const n = bytes.length;
-  const out = room(n);
-  for (let i = 0; i < n; i++) {
-    const b = bytes[i]!;
-    out[i] = b >= 0x20 && b <= 0x7e ? b : 0x2e;
-  }
-  return out.toString('latin1', 0, n);
-}
-
 function lengthText(n: bigint): string {
   return n === 1n ? '1 byte' : `${n} bytes`;
 }
@@ -106,12 +95,19 @@ function spacedKey(key: string): string {
   return key.replace(/(..)(?!$)/g, '$1 ');
 }
 
+/** Lines, and whether each fits the width as it is (nothing to cut, no trailing space): then they need no measuring again. */
+interface Lines {
+  lines: string[];
+  fit: boolean;
+}
+
 /** Joins the parts with a separator, starting a new (indented) line when the next would not fit. */
-function wrap(parts: string[], width: number, sep = ' · ', indent = '  '): string[] {
+function wrap(parts: string[], width: number, sep = ' · ', indent = '  '): Lines {
   const lines: string[] = [];
   let cur = '';
   // the width of the line so far, kept as it grows (each part is measured once)
   let used = 0;
+  let widest = 0;
   for (const part of parts) {
     const w = visibleLength(part);
     if (cur === '') {
@@ -122,22 +118,61 @@ function wrap(parts: string[], width: number, sep = ' · ', indent = '  '): stri
       used += sep.length + w;
     } else {
       lines.push(cur);
+      widest = Math.max(widest, used);
       cur = `${indent}${part}`;
       used = visibleLength(indent) + w;
     }
   }
   if (cur !== '') lines.push(cur);
-  return lines;
+  widest = Math.max(widest, used);
+  // the parts (frame fields) never end in a space
+  return { lines, fit: widest <= width };
 }
 
-/** Text after a prefix, its words wrapped to the width; later lines are indented under the text. */
-function flow(prefix: string, text: string, width: number, style: (s: string) => string = (s) => s): string[] {
-  const room = width - visibleLength(prefix);
-  const indent = ' '.repeat(visibleLength(prefix));
+/** Wrapped texts by room and text, per style: a dump explains the same header fields (the same few dozen texts) for every frame. */
+const FLOWN = new WeakMap<(s: string) => string, Map<string, Lines>>();
+const FLOWN_MAX = 4096;
+const plainStyle = (s: string): string => s;
+
+/**
+ * Text after a prefix, its words wrapped to the width; later lines are
+ * indented under the text. `remember`: the text is one of a few that come
+ * back (a header field's explanation), its wrapping kept.
+ */
+function flow(prefix: string, text: string, width: number, style: (s: string) => string = plainStyle, remember = false): Lines {
+  const prefixWidth = visibleLength(prefix);
+  const room = width - prefixWidth;
+  let styled: Lines | undefined;
+  if (remember) {
+    let known = FLOWN.get(style);
+    if (!known) FLOWN.set(style, (known = new Map()));
+    const key = `${room}\u0000${text}`;
+    styled = known.get(key);
+    if (!styled) {
+      styled = wrapText(text, room, style);
+      if (known.size >= FLOWN_MAX) known.clear();
+      known.set(key, styled);
+    }
+  } else styled = wrapText(text, room, style);
+  if (styled.lines.length === 1) return { lines: [`${prefix}${styled.lines[0]}`], fit: styled.fit };
+  const indent = ' '.repeat(prefixWidth);
+  return { lines: styled.lines.map((l, i) => `${i === 0 ? prefix : indent}${l}`), fit: styled.fit };
+}
+
+/**
+ * Words in lines of at most `room` columns (a word wider than that alone on
+ * its line), each styled; `fit`: every line fits and none ends in a space.
+ */
+function wrapText(text: string, room: number, style: (s: string) => string): Lines {
   const lines: string[] = [];
   let cur = '';
   // the width of the line so far, kept as it grows (each word is measured once)
   let used = 0;
+  let fit = true;
+  const end = (): void => {
+    if (used > room || cur.endsWith(' ')) fit = false;
+    lines.push(style(cur));
+  };
   for (const word of text.split(' ')) {
     const w = displayWidth(word);
     if (cur === '') {
@@ -147,16 +182,16 @@ function flow(prefix: string, text: string, width: number, style: (s: string) =>
       cur += ` ${word}`;
       used += 1 + w;
     } else {
-      lines.push(cur);
+      end();
       cur = word;
       used = w;
     }
   }
-  lines.push(cur);
-  return lines.map((l, i) => `${i === 0 ? prefix : indent}${style(l)}`);
+  end();
+  return { lines, fit };
 }
 
-function title(f: Frame, width: number, p: Paint): string[] {
+function title(f: Frame, width: number, p: Paint): Lines {
   const len = BigInt(f.payloadLength);
   const form = f.headerLength - (f.masked ? 4 : 0);
   const bits = form === 4 ? ' (16-bit length)' : form === 10 ? ' (64-bit length)' : '';
@@ -175,19 +210,22 @@ function title(f: Frame, width: number, p: Paint): string[] {
   return wrap(parts, width);
 }
 
-function headerLines(f: Frame, width: number, p: Paint): string[] {
+function headerLines(f: Frame, width: number, p: Paint): Lines[] {
   const groups = headerGroups(f);
   const colour = (g: HeaderGroup, s: string): string => (g.key ? p.magenta(s) : p.cyan(s));
-  const lines = [`  header  ${groups.map((g) => colour(g, hexBytes(g.bytes))).join(' ')}`];
+  let bytes = 0;
+  for (const g of groups) bytes += g.bytes.length;
+  // "  header  " and the bytes, a space between two
+  const out: Lines[] = [{ lines: [`  header  ${groups.map((g) => colour(g, hexBytes(g.bytes))).join(' ')}`], fit: 10 + 3 * bytes - 1 <= width }];
   const w = Math.max(...groups.map((g) => g.bytes.length * 3 - 1));
-  for (const g of groups) lines.push(...flow(`    ${colour(g, hexBytes(g.bytes))}${' '.repeat(w - (g.bytes.length * 3 - 1))}  `, g.what, width, p.dim));
-  return lines;
+  for (const g of groups) out.push(flow(`    ${colour(g, hexBytes(g.bytes))}${' '.repeat(w - (g.bytes.length * 3 - 1))}  `, g.what, width, p.dim, true));
+  return out;
 }
 
-function notes(f: Frame, messages: Messages, width: number, p: Paint): string[] {
+function notes(f: Frame, msg: Message | undefined, width: number, p: Paint): string[] {
   const out: string[] = [];
-  const note = (s: string): void => void out.push(...flow(`  ${p.cyan('note:')} `, s, width));
-  const warn = (s: string): void => void out.push(...flow(`  ${p.yellow('note:')} `, s, width));
+  const note = (s: string): void => void out.push(...flow(`  ${p.cyan('note:')} `, s, width).lines);
+  const warn = (s: string): void => void out.push(...flow(`  ${p.yellow('note:')} `, s, width).lines);
   const len = BigInt(f.payloadLength);
   const held = BigInt(f.payload.length);
   if (!f.complete) {
@@ -198,7 +236,6 @@ function notes(f: Frame, messages: Messages, width: number, p: Paint): string[] 
   } else if (held < len) {
     warn(`the analysis kept only the first ${held} of the ${lengthText(len)} of payload`);
   }
-  const msg = messages.get(f.message);
   const fragment = msg && msg.frames.length > 1 ? `fragment ${msg.frames.indexOf(f.index) + 1} of ${msg.frames.length} of ${msg.type} message ${msg.index}` : null;
   if (msg?.compressed) {
     const inflated = msg.inflatedLength !== null ? `inflates to ${plural(msg.inflatedLength, 'byte')}` : 'could not be inflated';
@@ -225,14 +262,101 @@ function rowBytes(masked: boolean, offsetWidth: number, width: number): number {
   return 1;
 }
 
-function payloadLines(f: Frame, messages: Messages, limit: number, width: number, p: Paint): string[] {
+/** ANSI codes as bytes (empty when colour is off): a dump row is put together byte by byte. */
+interface RowCodes {
+  dim: [Buffer, Buffer];
+  yellow: [Buffer, Buffer];
+}
+
+const CODES = new WeakMap<Paint, RowCodes>();
+
+function codes(p: Paint): RowCodes {
+  const known = CODES.get(p);
+  if (known) return known;
+  const pair = (paintIt: (s: string) => string): [Buffer, Buffer] => {
+    const s = paintIt('x');
+    const at = s.indexOf('x');
+    return [Buffer.from(s.slice(0, at), 'latin1'), Buffer.from(s.slice(at + 1), 'latin1')];
+  };
+  const made = { dim: pair(p.dim), yellow: pair(p.yellow) };
+  CODES.set(p, made);
+  return made;
+}
+
+/**
+ * The payload rows, each line ending in a newline, as one string built byte
+ * by byte (every character of a row is ASCII: offsets, hex digits, printable
+ * ASCII or a dot, and the colour codes): a busy connection has millions.
+ * Rows fit the width by construction (rowBytes) but when not even one byte a row does.
+ */
+function payloadRows(payload: Buffer, shown: number, n: number, key: Buffer | null, offsetWidth: number, column: number, c: RowCodes): string {
+  const rows = Math.ceil(shown / n);
+  const colour = c.dim[0].length + c.dim[1].length;
+  const perRow = 2 + offsetWidth + 2 + (key ? column + 2 + c.yellow[0].length + c.yellow[1].length : 0) + column + 2 + n + 2 + 3 * colour + 1;
+  const out = room(rows * perRow);
+  let j = 0;
+  const put = (b: Buffer): void => {
+    for (let i = 0; i < b.length; i++) out[j++] = b[i]!;
+  };
+  const spaces = (k: number): void => {
+    for (; k > 0; k--) out[j++] = 0x20;
+  };
+  const hex = (b: number): void => {
+    out[j++] = DIGITS[b >> 4]!;
+    out[j++] = DIGITS[b & 0x0f]!;
+  };
+  for (let at = 0; at < shown; at += n) {
+    const end = Math.min(at + n, shown);
+    spaces(2);
+    put(c.dim[0]);
+    // the offset in hex, zero-padded
+    const offset = at.toString(16);
+    for (let k = offsetWidth; k > offset.length; k--) out[j++] = 0x30;
+    for (let k = 0; k < offset.length; k++) out[j++] = offset.charCodeAt(k);
+    put(c.dim[1]);
+    spaces(2);
+    if (key) {
+      put(c.yellow[0]);
+      for (let i = at; i < end; i++) {
+        if (i > at) out[j++] = 0x20;
+        hex(payload[i]! ^ key[i & 3]!);
+      }
+      put(c.yellow[1]);
+      spaces(column - ((end - at) * 3 - 1) + 2);
+    }
+    for (let i = at; i < end; i++) {
+      if (i > at) out[j++] = 0x20;
+      hex(payload[i]!);
+    }
+    spaces(column - ((end - at) * 3 - 1) + 2);
+    put(c.dim[0]);
+    out[j++] = 0x7c;
+    put(c.dim[1]);
+    for (let i = at; i < end; i++) {
+      const b = payload[i]!;
+      out[j++] = b >= 0x20 && b <= 0x7e ? b : 0x2e;
+    }
+    put(c.dim[0]);
+    out[j++] = 0x7c;
+    put(c.dim[1]);
+    out[j++] = 0x0a;
+  }
+  return out.toString('latin1', 0, j);
+}
+
+/**
+ * The payload part of a frame's dump: its lines to be cut to the width, and
+ * the rows (ready, each ending in a newline) that follow them, then its last lines.
+ */
+function payloadLines(f: Frame, msg: Message | undefined, limit: number, width: number, p: Paint): { head: string[]; rows: string; tail: string[] } {
+  const none = { head: [], rows: '', tail: [] };
   const len = BigInt(f.payloadLength);
-  if (len === 0n) return ['  payload  none'];
+  if (len === 0n) return { ...none, head: ['  payload  none'] };
   const held = f.payload.length;
   const shown = Math.min(held, limit);
   if (shown === 0) {
-    if (held === 0) return [];
-    return [`  payload  ${plural(held, 'byte')} not shown`];
+    if (held === 0) return none;
+    return { ...none, head: [`  payload  ${plural(held, 'byte')} not shown`] };
   }
   const key = f.masked && f.maskingKey ? Buffer.from(f.maskingKey, 'hex') : null;
   const masked = key !== null && key.length === 4;
@@ -240,31 +364,35 @@ function payloadLines(f: Frame, messages: Messages, limit: number, width: number
   const n = rowBytes(masked, offsetWidth, width);
   // a payload shorter than a row gets columns as wide as it (or as its labels)
   const bytesWidth = 3 * Math.min(n, shown) - 1;
-  const compressed = messages.get(f.message)?.compressed === true;
+  const compressed = msg?.compressed === true;
   const pick = (long: string, short: string): string => (long.length <= bytesWidth ? long : short);
   const names = masked ? [pick('wire (masked)', 'wire'), pick(compressed ? 'unmasked (deflate)' : 'unmasked', 'unmasked')] : [pick(compressed ? 'bytes (deflate)' : 'bytes', 'bytes')];
   const column = Math.max(bytesWidth, ...names.map((l) => l.length));
   const labels = names.map((l) => l.padEnd(column));
-  const lines = [`  ${' '.repeat(offsetWidth)}  ${p.dim([...labels, 'ascii'].join('  '))}`];
-  for (let at = 0; at < shown; at += n) {
-    const plain = f.payload.subarray(at, Math.min(at + n, shown));
-    const cols: string[] = [];
-    if (masked) {
-      const wire = Buffer.from(plain);
-      for (let i = 0; i < wire.length; i++) wire[i] = wire[i]! ^ key[(at + i) % 4]!;
-      cols.push(p.yellow(hexBytes(wire)) + ' '.repeat(column - (wire.length * 3 - 1)));
-    }
-    cols.push(hexBytes(plain) + ' '.repeat(column - (plain.length * 3 - 1)));
-    cols.push(`${p.dim('|')}${ascii(plain)}${p.dim('|')}`);
-    lines.push(`  ${p.dim(at.toString(16).padStart(offsetWidth, '0'))}  ${cols.join('  ')}`);
-  }
-  if (held > shown) lines.push(`  ${p.dim(`… ${plural(held - shown, 'more payload byte')} not shown`)}`);
-  return lines;
+  const head = [`  ${' '.repeat(offsetWidth)}  ${p.dim([...labels, 'ascii'].join('  '))}`];
+  const tail = held > shown ? [`  ${p.dim(`… ${plural(held - shown, 'more payload byte')} not shown`)}`] : [];
+  let rows = payloadRows(f.payload, shown, n, masked ? key : null, offsetWidth, column, codes(p));
+  // rows wider than the width (only when not even one byte a row fits) are cut like every other line
+  const rowWidth = 2 + offsetWidth + 2 + (masked ? column + 2 : 0) + column + 2 + Math.min(n, shown) + 2;
+  if (rowWidth > width) rows = `${rows.slice(0, -1).split('\n').map((l) => trimEnd(clip(l, width))).join('\n')}\n`;
+  return { head, rows, tail };
 }
 
-function frameSection(f: Frame, messages: Messages, opts: RenderOptions, width: number, p: Paint): string[] {
+/** Lines as they are printed: cut to the width and without trailing spaces, unless they are known to fit. */
+function finish(pieces: readonly Lines[], width: number): string {
+  let out = '';
+  for (const piece of pieces) for (const l of piece.lines) out += `${piece.fit ? l : trimEnd(clip(l, width))}\n`;
+  return out;
+}
+
+/** A frame's dump, each line ending in a newline. */
+function frameSection(f: Frame, messages: Messages, opts: RenderOptions, width: number, p: Paint, first: boolean): string {
   const limit = Number.isNaN(opts.maxPayload) ? 0 : Math.max(0, Math.floor(opts.maxPayload));
-  return [...title(f, width, p), ...headerLines(f, width, p), ...notes(f, messages, width, p), ...payloadLines(f, messages, limit, width, p)];
+  const msg = messages.get(f.message);
+  const payload = payloadLines(f, msg, limit, width, p);
+  const head = finish([title(f, width, p), ...headerLines(f, width, p), { lines: [...notes(f, msg, width, p), ...payload.head], fit: false }], width);
+  const text = `${first ? '' : '\n'}${head}${payload.rows}`;
+  return payload.tail.length > 0 ? text + finish([{ lines: payload.tail, fit: false }], width) : text;
 }
 
 /**
@@ -299,13 +427,11 @@ export function* hexChunks(conn: Connection, opts: RenderOptions, only: number |
     return;
   }
   const messages: Messages = { get: (index) => messageOf(conn, index) };
-  const finish = (lines: string[]): string => `${lines.map((l) => trimEnd(clip(l, width))).join('\n')}\n`;
   const selected = selectionLine(conn, ['frames']);
-  if (selected && only === null) yield finish(wrapWords(selected, width, '').map((l) => p.dim(l)));
+  if (selected && only === null) yield finish([{ lines: wrapWords(selected, width, '').map((l) => p.dim(l)), fit: false }], width);
   let first = true;
   for (const f of frames) {
-    const section = frameSection(f, messages, opts, width, p);
-    yield finish(first ? section : ['', ...section]);
+    yield frameSection(f, messages, opts, width, p, first);
     first = false;
   }
 }
