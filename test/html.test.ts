@@ -159,6 +159,38 @@ describe('the document', () => {
   });
 });
 
+describe('the JSON of frames and messages, written out by hand', () => {
+  // every kind of frame: violations, capture loss, frames cut by the snapshot length, lengths past 2^53
+  const all = [...CAPTURES, 'captures/hostile/escapes.pcap', ...['violations', 'snaplen', 'tapmerge'].flatMap((d) => readdirSync(`captures/${d}`).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => `captures/${d}/${f}`))];
+  it.each(all)('%s: is JSON.stringify of the export\'s objects, byte for byte', async (file) => {
+    const { analyze } = await import('./support/analyze.js');
+    const { frameJson, frameJsonText, messageJson, messageText } = await import('../src/render/json.js');
+    for (const c of (await analyze(file)).connections) {
+      for (const maxPayload of [0, 16, 1024, Infinity]) {
+        for (const f of c.frames) expect(frameJsonText(f, c, { maxPayload })).toBe(JSON.stringify(frameJson(f, c, { maxPayload })));
+        for (const m of c.messages) expect(messageText(m, { maxPayload })).toBe(JSON.stringify(messageJson(m, { maxPayload })));
+      }
+      for (const f of c.frames) {
+        if (f.close) seen.add(f.close.code === null ? 'close without code' : 'close');
+        if (f.answers) seen.add('answers');
+        if (!f.complete) seen.add('incomplete');
+        if (typeof f.payloadLength === 'string') seen.add('length as text');
+        if (f.maskingKey) seen.add('masked');
+        if (f.message === null) seen.add('no message');
+      }
+      for (const m of c.messages) {
+        if (m.app) seen.add('app');
+        if (m.compressed && m.inflatedLength === null) seen.add('not inflated');
+        if (m.lengthText !== null) seen.add('message length as text');
+      }
+    }
+  });
+  const seen = new Set<string>();
+  it('on frames and messages of every kind', () => {
+    expect([...seen].sort()).toEqual(['answers', 'app', 'close', 'close without code', 'incomplete', 'length as text', 'masked', 'message length as text', 'no message', 'not inflated'].sort());
+  });
+});
+
 describe('the data block of a connection', () => {
   it.each([...CAPTURES, 'captures/violations/frame.length-msb-set.pcap', 'captures/hostile/escapes.pcap'])('%s: written a piece at a time, it is the whole block', async (file) => {
     const { analyze } = await import('./support/analyze.js');

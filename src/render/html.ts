@@ -10,7 +10,7 @@
 import { endingWords, interruptedNote, protocolLabel, refusal } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
-import { frameJson, handshakeJson, messageJson, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
+import { frameJson, frameText, handshakeJson, messageJson, messageText, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { tellStory } from './story.js';
 import { describeFrame } from '../text/packets.js';
 import { messageOf } from '../select/lookup.js';
@@ -72,6 +72,15 @@ function frameData(conn: Connection, f: Frame, opts: JsonOptions): Record<string
   return { ...frameJson(f, conn, opts), ...extra, summary: describeFrame(f, msg?.type ?? null, completes, msg?.compressed ?? false) };
 }
 
+/** JSON.stringify(frameData(…)), written out by hand (frames are most of a report's data). */
+function frameDataText(conn: Connection, f: Frame, opts: JsonOptions): string {
+  const msg = messageOf(conn, f.message);
+  const completes = msg && msg.frames[msg.frames.length - 1] === f.index ? msg : null;
+  const close = f.opcode === 0x8 ? `,"closeBody":"${f.payload.toString('base64')}","closeName":${f.close?.code != null ? JSON.stringify(closeCodeName(f.close.code)) : 'null'}` : '';
+  const summary = `,"summary":${JSON.stringify(describeFrame(f, msg?.type ?? null, completes, msg?.compressed ?? false))}`;
+  return frameText(f, { messageType: msg?.type ?? null, compressed: msg?.compressed ?? false }, opts, close + summary);
+}
+
 /** One connection as the page's script reads it, but its lists: the JSON export's objects and what the terminal adds. */
 function connectionHead(conn: Connection, opts: JsonOptions): Record<string, unknown> {
   return {
@@ -113,11 +122,11 @@ export function connectionData(conn: Connection, opts: JsonOptions): Record<stri
 export function* connectionPieces(conn: Connection, opts: JsonOptions): Generator<string> {
   const head = scriptJson(connectionHead(conn, opts));
   yield head.slice(0, -1);
-  const lists: [string, Iterable<unknown>, (x: never) => unknown][] = [
-    ['frames', conn.frames, (f: Frame) => frameData(conn, f, opts)],
-    ['messages', conn.messages, (m: Message) => messageJson(m, opts)],
-    ['timeline', conn.timeline, (e: unknown) => e],
-    ['diagnostics', conn.diagnostics, (d: unknown) => d],
+  const lists: [string, Iterable<unknown>, (x: never) => string][] = [
+    ['frames', conn.frames, (f: Frame) => frameDataText(conn, f, opts)],
+    ['messages', conn.messages, (m: Message) => messageText(m, opts)],
+    ['timeline', conn.timeline, (e: unknown) => JSON.stringify(e)],
+    ['diagnostics', conn.diagnostics, (d: unknown) => JSON.stringify(d)],
   ];
   for (const [name, items, toData] of lists) {
     yield `,"${name}":[`;
@@ -125,7 +134,7 @@ export function* connectionPieces(conn: Connection, opts: JsonOptions): Generato
     for (const item of items) {
       // without JSON.stringify's replacer (a call per key), as the JSON export writes its lists: an item carries a
       // length past 2^53 as text already (render/sinks.ts JsonSink.list)
-      yield `${first ? '' : ','}${scriptSafe(JSON.stringify(toData(item as never)))}`;
+      yield `${first ? '' : ','}${scriptSafe(toData(item as never))}`;
       first = false;
     }
     yield ']';

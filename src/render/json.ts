@@ -88,23 +88,40 @@ export function frameJsonIn(f: Frame, context: { messageType: 'text' | 'binary' 
 }
 
 /**
- * The NDJSON line of a frame, written out by hand: the same object as
- * frameJsonIn's, with `type` and `connection` first, without building it
- * (frames are most of the lines of a large capture).
+ * A frame's JSON fields, written out by hand: frameJsonIn's object without
+ * its braces, key for key and byte for byte as JSON.stringify writes it
+ * (test/views.test.ts holds every frame of every capture to that), without
+ * building the object (frames are most of what a large capture's exports hold).
  */
-export function frameLine(connection: number, f: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, opts: JsonOptions): string {
+function frameFields(f: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, opts: JsonOptions): string {
   const textual = f.opcode === 0x1 || f.opcode === 0x8 || f.opcode === 0x9 || f.opcode === 0xa || (f.opcode === 0 && context.messageType === 'text');
   const payload = f.opcode === 0x8 ? undefined : payloadJson(f.payload, lengthOf(f.payloadLength), textual && !context.compressed, opts);
   const length = typeof f.payloadLength === 'number' ? String(f.payloadLength) : `"${f.payloadLength}"`;
   const close = f.close === null ? 'null' : `{"code":${f.close.code === null ? 'null' : f.close.code},"reason":${JSON.stringify(f.close.reason)}}`;
   const answers = f.answers === null ? 'null' : `{"frame":${f.answers.frame},"packet":${f.answers.packet},"rtt":${f.answers.rtt}}`;
   return (
-    `{"type":"frame","connection":${connection},"index":${f.index},"packet":${f.packet},"ts":${f.ts},"relTs":${f.relTs},"from":"${f.from}",` +
+    `"index":${f.index},"packet":${f.packet},"ts":${f.ts},"relTs":${f.relTs},"from":"${f.from}",` +
     `"fin":${f.fin},"rsv1":${f.rsv1},"rsv2":${f.rsv2},"rsv3":${f.rsv3},"opcode":${f.opcode},"opcodeName":"${opcodeName(f.opcode)}",` +
     `"masked":${f.masked},"maskingKey":${f.maskingKey === null ? 'null' : `"${f.maskingKey}"`},"payloadLength":${length},"headerLength":${f.headerLength},` +
     `"packets":[${f.packets.join(',')}],"message":${f.message === null ? 'null' : f.message}${payload ? `,"payload":${JSON.stringify(payload)}` : ''},` +
-    `"close":${close},"complete":${f.complete},"missingBytes":${f.missingBytes},"answers":${answers}}`
+    `"close":${close},"complete":${f.complete},"missingBytes":${f.missingBytes},"answers":${answers}`
   );
+}
+
+/** JSON.stringify(frameJsonIn(…)), written out by hand (frameFields); `extra`: more fields, each written as ',"name":value'. */
+export function frameText(f: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, opts: JsonOptions, extra = ''): string {
+  return `{${frameFields(f, context, opts)}${extra}}`;
+}
+
+/** JSON.stringify(frameJson(…)), written out by hand. */
+export function frameJsonText(f: Frame, conn: Connection, opts: JsonOptions, extra = ''): string {
+  const msg = messageOf(conn, f.message);
+  return frameText(f, { messageType: msg?.type ?? null, compressed: msg?.compressed ?? false }, opts, extra);
+}
+
+/** The NDJSON line of a frame: frameJsonIn's object with `type` and `connection` first. */
+export function frameLine(connection: number, f: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, opts: JsonOptions): string {
+  return `{"type":"frame","connection":${connection},${frameFields(f, context, opts)}}`;
 }
 
 /**
@@ -117,6 +134,17 @@ export function messageLine(connection: number, m: Message, opts: JsonOptions): 
   const payload = payloadJson(m.payload, inflated ? m.inflatedLength! : m.length, m.type === 'text' && (!m.compressed || inflated), opts);
   return (
     `{"type":"message","connection":${connection},"messageType":"${m.type}","index":${m.index},"from":"${m.from}","opcode":${m.opcode},` +
+    `"frames":[${m.frames.join(',')}],"length":${m.lengthText === null ? m.length : `"${m.lengthText}"`},"compressed":${m.compressed},"inflatedLength":${m.inflatedLength === null ? 'null' : m.inflatedLength}` +
+    `${payload ? `,"payload":${JSON.stringify(payload)}` : ''},"complete":${m.complete},"app":${m.app === null ? 'null' : JSON.stringify(m.app)}}`
+  );
+}
+
+/** JSON.stringify(messageJson(…)), written out by hand (in its order, unlike messageLine's). */
+export function messageText(m: Message, opts: JsonOptions): string {
+  const inflated = m.compressed && m.inflatedLength !== null;
+  const payload = payloadJson(m.payload, inflated ? m.inflatedLength! : m.length, m.type === 'text' && (!m.compressed || inflated), opts);
+  return (
+    `{"index":${m.index},"from":"${m.from}","opcode":${m.opcode},"type":"${m.type}",` +
     `"frames":[${m.frames.join(',')}],"length":${m.lengthText === null ? m.length : `"${m.lengthText}"`},"compressed":${m.compressed},"inflatedLength":${m.inflatedLength === null ? 'null' : m.inflatedLength}` +
     `${payload ? `,"payload":${JSON.stringify(payload)}` : ''},"complete":${m.complete},"app":${m.app === null ? 'null' : JSON.stringify(m.app)}}`
   );

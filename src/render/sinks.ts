@@ -2,7 +2,7 @@
 // function so the CLI and the tests can both use them.
 import { endpoint } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, List, Message, Summary } from '../model.js';
-import { connectionHeadJson, frameJson, frameLine, messageJson, messageLine, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
+import { connectionHeadJson, frameJsonText, frameLine, messageLine, messageText, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { renderSummaryConnection, renderSummaryEnd } from './summary.js';
 import { connectionChunks, renderEnd, type TerminalOptions } from './terminal.js';
 import { renderExplain, renderFrame } from './explain.js';
@@ -115,10 +115,10 @@ export class JsonSink implements AnalysisSink {
     const head = JSON.stringify(connectionHeadJson(conn, this.opts), safeNumbers, 2).replace(/\n/g, '\n    ');
     // the head's closing brace goes; the lists follow
     this.write(`${this.count++ === 0 ? '\n' : ',\n'}    ${head.slice(0, head.lastIndexOf('\n'))}`);
-    this.list('frames', conn.frames, (f) => frameJson(f, conn, this.opts));
-    this.list('messages', conn.messages, (m) => messageJson(m, this.opts));
-    this.list('timeline', conn.timeline, (e) => e);
-    this.list('diagnostics', conn.diagnostics, (d) => d);
+    this.list('frames', conn.frames, (f) => frameJsonText(f, conn, this.opts));
+    this.list('messages', conn.messages, (m) => messageText(m, this.opts));
+    this.list('timeline', conn.timeline, (e) => JSON.stringify(e));
+    this.list('diagnostics', conn.diagnostics, (d) => JSON.stringify(d));
     this.write('\n    }');
   }
 
@@ -127,7 +127,7 @@ export class JsonSink implements AnalysisSink {
    * and messages carry lengths past 2^53 as text already, and a replacer
    * would make JSON.stringify several times slower.)
    */
-  private list<T>(name: string, items: List<T>, json: (item: T) => unknown): void {
+  private list<T>(name: string, items: List<T>, json: (item: T) => string): void {
     if (items.length === 0) {
       this.write(`,\n      "${name}": []`);
       return;
@@ -135,7 +135,7 @@ export class JsonSink implements AnalysisSink {
     this.write(`,\n      "${name}": [`);
     let first = true;
     for (const item of items) {
-      this.write(`${first ? '\n' : ',\n'}        ${JSON.stringify(json(item))}`);
+      this.write(`${first ? '\n' : ',\n'}        ${json(item)}`);
       first = false;
     }
     this.write('\n      ]');
