@@ -159,6 +159,37 @@ describe('the document', () => {
   });
 });
 
+describe("the page's script", () => {
+  it('is given the header\'s bit layout as the terminal runs it, in functions that stand alone', async () => {
+    const { sharedScript } = await import('../src/render/html-assets.js');
+    const { headerFields, headerRows } = await import('../src/websocket/header-bits.js');
+    // run as the page runs it: nothing else in scope
+    const shared = new Function(`${sharedScript()}\nreturn SHARED;`)() as { headerFields: typeof headerFields; headerRows: typeof headerRows; opcodes: Record<string, string> };
+    const frames = [
+      { fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: 1, masked: true, headerLength: 6, payloadLength: 5, maskingKey: '37fa213d' },
+      { fin: false, rsv1: true, rsv2: false, rsv3: true, opcode: 2, masked: false, headerLength: 4, payloadLength: 300, maskingKey: null },
+      { fin: true, rsv1: false, rsv2: true, rsv3: false, opcode: 0, masked: true, headerLength: 14, payloadLength: '18446744073709551615', maskingKey: 'ffffffff' },
+      // a 16-bit length form for 5 bytes: the form the sender used is drawn
+      { fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: 9, masked: false, headerLength: 4, payloadLength: 5, maskingKey: null },
+    ];
+    for (const f of frames) {
+      const fields = headerFields(f);
+      expect(shared.headerFields(f)).toEqual(fields);
+      for (const perRow of [16, 32]) expect(shared.headerRows(fields, perRow)).toEqual(headerRows(fields, perRow));
+    }
+    expect(headerFields(frames[2]!).map((x) => [x.kind, x.value, x.bits.length])).toEqual([
+      ['FIN', null, 1], ['RSV1', null, 1], ['RSV2', null, 1], ['RSV3', null, 1], ['opcode', '0x0', 4], ['MASK', null, 1], ['length', '127', 7], ['extended length', '18446744073709551615', 64], ['masking key', 'ffffffff', 32],
+    ]);
+    expect(headerRows(headerFields(frames[2]!), 32).map((row) => row.map((c) => `${c.field.kind}${c.first ? '' : '…'}:${c.bits.length}`))).toEqual([
+      ['FIN:1', 'RSV1:1', 'RSV2:1', 'RSV3:1', 'opcode:4', 'MASK:1', 'length:7', 'extended length:16'],
+      ['extended length…:32'],
+      ['extended length…:16', 'masking key:16'],
+      ['masking key…:16'],
+    ]);
+    expect(shared.opcodes[8]).toBe('close');
+  });
+});
+
 describe('the JSON of frames and messages, written out by hand', () => {
   // every kind of frame: violations, capture loss, frames cut by the snapshot length, lengths past 2^53
   const all = [...CAPTURES, 'captures/hostile/escapes.pcap', ...['violations', 'snaplen', 'tapmerge'].flatMap((d) => readdirSync(`captures/${d}`).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => `captures/${d}/${f}`))];

@@ -4,71 +4,34 @@
 // Reads the analysis result only.
 import type { Frame } from '../model.js';
 import { opcodeName } from '../websocket/frame.js';
+import { headerFields, headerRows, type HeaderField } from '../websocket/header-bits.js';
 import { paint } from './paint.js';
 import { wrap } from '../util/text.js';
 
-interface Field {
-  /** label under the bits: one letter a row for 1-bit fields, else a name and a value */
+/** A row's cell: its bits, and the label under them (one letter a line for a one-bit flag, else a name and a value). */
+interface Cell {
   label: string[];
   bits: number[];
 }
 
-function bitsOf(value: bigint, count: number): number[] {
-  const out: number[] = [];
-  for (let i = count - 1; i >= 0; i--) out.push(Number((value >> BigInt(i)) & 1n));
-  return out;
-}
-
-/** The 7-bit length field as sent, and the extended length's size in bits. */
-export function lengthForm(f: Frame): { code: number; extended: 0 | 16 | 64 } {
-  const base = f.headerLength - (f.masked ? 4 : 0);
-  if (base === 4) return { code: 126, extended: 16 };
-  if (base === 10) return { code: 127, extended: 64 };
-  return { code: Number(f.payloadLength), extended: 0 };
-}
-
-function fields(f: Frame): Field[] {
-  const form = lengthForm(f);
-  const flag = (letters: string, on: boolean): Field => ({ label: [...letters.padEnd(4, ' ')], bits: [on ? 1 : 0] });
-  const out: Field[] = [
-    flag('FIN', f.fin),
-    flag('RSV1', f.rsv1),
-    flag('RSV2', f.rsv2),
-    flag('RSV3', f.rsv3),
-    { label: ['opcode', `0x${f.opcode.toString(16)}`, opcodeName(f.opcode)], bits: bitsOf(BigInt(f.opcode), 4) },
-    flag('MASK', f.masked),
-    { label: ['payload len', String(form.code), form.extended ? `(+${form.extended} bits)` : ''], bits: bitsOf(BigInt(form.code), 7) },
-  ];
-  if (form.extended) {
-    out.push({ label: ['extended payload length', String(f.payloadLength)], bits: bitsOf(BigInt(f.payloadLength), form.extended) });
+function label(field: HeaderField): string[] {
+  switch (field.kind) {
+    case 'opcode':
+      return ['opcode', field.value!, opcodeName(Number(field.value))];
+    case 'length':
+      return ['payload len', field.value!, field.extended ? `(+${field.extended} bits)` : ''];
+    case 'extended length':
+      return ['extended payload length', field.value!];
+    case 'masking key':
+      return ['masking key', field.value!.replace(/(..)(?!$)/g, '$1 ')];
+    default:
+      return [...field.kind.padEnd(4, ' ')];
   }
-  if (f.maskingKey) out.push({ label: ['masking key', f.maskingKey.replace(/(..)(?!$)/g, '$1 ')], bits: bitsOf(BigInt(`0x${f.maskingKey}`), 32) });
-  return out;
 }
 
-/** Splits fields that cross a row boundary (32 bits, or 16 when narrow), so that each row holds whole cells. */
-function rows(all: Field[], perRow = 32): Field[][] {
-  const out: Field[][] = [[]];
-  let used = 0;
-  for (const field of all) {
-    let bits = field.bits;
-    let first = true;
-    while (bits.length > 0) {
-      const room = perRow - used;
-      const take = Math.min(room, bits.length);
-      const label = first ? field.label : [`(${field.label[0]} cont.)`];
-      out[out.length - 1]!.push({ label, bits: bits.slice(0, take) });
-      bits = bits.slice(take);
-      used += take;
-      first = false;
-      if (used === perRow) {
-        out.push([]);
-        used = 0;
-      }
-    }
-  }
-  if (out[out.length - 1]!.length === 0) out.pop();
-  return out;
+/** The header's rows of cells (32 bits, or 16 when narrow), each cell labelled; a field that goes on in the next row is named again there. */
+function rows(f: Frame, perRow: number): Cell[][] {
+  return headerRows(headerFields(f), perRow).map((row) => row.map((c) => ({ bits: c.bits, label: c.first ? label(c.field) : [`(${label(c.field)[0]} cont.)`] })));
 }
 
 function cell(text: string, width: number): string {
@@ -90,7 +53,7 @@ export function renderFrameDiagram(f: Frame, color: boolean, width = Infinity): 
     bits === 32
       ? ['  0                   1                   2                   3', '  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1']
       : ['  0                   1', '  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5'];
-  const all = rows(fields(f), bits);
+  const all = rows(f, bits);
   for (const row of all) {
     const widths = row.map((c) => c.bits.length * 2 - 1);
     lines.push(` +${widths.map((w) => '-'.repeat(w)).join('+')}+`);

@@ -14,23 +14,29 @@ import { frameJson, frameText, handshakeJson, messageJson, messageText, safeNumb
 import { tellStory } from './story.js';
 import { describeFrame } from '../text/packets.js';
 import { messageOf } from '../select/lookup.js';
-import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
+import { HTML_STYLE, pageScript, sharedScript } from './html-assets.js';
 import { HIDDEN_CHARS } from '../util/text.js';
 import { closeCodeName } from '../websocket/close.js';
 import { linkTypeName } from '../link/link.js';
 import { createHash } from 'node:crypto';
 
 /**
- * The page's script as written into the report: in the head, drawing the
- * views once the document is read (a report cut short, its process killed
- * while writing it, still opens and says so; one of a capture whose reading
- * was interrupted is whole, and says that), with the characters to escape
- * shared with the terminal's sanitize.
+ * The page's script as written into the report, with its hash: in the head,
+ * drawing the views once the document is read (a report cut short, its
+ * process killed while writing it, still opens and says so; one of a
+ * capture whose reading was interrupted is whole, and says that), with the
+ * characters to escape shared with the terminal's sanitize. Made when a
+ * report is first written. The hash is the only script the page may run, in
+ * its Content-Security-Policy (the JSON blocks are data, never run).
  */
-const PAGE_SCRIPT = `\nvar HIDDEN = new RegExp(${JSON.stringify(HIDDEN_CHARS)}, 'gu');\ndocument.addEventListener('DOMContentLoaded', function () {\n${HTML_SCRIPT}\n});\n`;
-
-/** The only script the page may run: its hash in the Content-Security-Policy (the JSON blocks are data, never run). */
-const SCRIPT_HASH = createHash('sha256').update(PAGE_SCRIPT).digest('base64');
+function script(): { text: string; hash: string } {
+  if (made === null) {
+    const text = `\n(function () {\n'use strict';\nvar HIDDEN = new RegExp(${JSON.stringify(HIDDEN_CHARS)}, 'gu');\n${sharedScript()}\n${pageScript()}\n})();\n`;
+    made = { text, hash: createHash('sha256').update(text).digest('base64') };
+  }
+  return made;
+}
+let made: { text: string; hash: string } | null = null;
 import type { Write } from './sinks.js';
 
 /**
@@ -156,11 +162,12 @@ export class HtmlSink implements AnalysisSink {
   private start(): void {
     if (this.started) return;
     this.started = true;
+    const { text, hash } = script();
     this.write(
       '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
         // nothing may be fetched: no network, no external resource, no inline handler
-        `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${SCRIPT_HASH}'; img-src data:">\n` +
-        `<meta name="generator" content="${escapeHtml(`${TOOL.name} ${TOOL.version}`)}">\n<title>wsdissect report</title>\n<style>\n${HTML_STYLE}\n</style>\n<script>${PAGE_SCRIPT}</script>\n</head>\n<body>\n` +
+        `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${hash}'; img-src data:">\n` +
+        `<meta name="generator" content="${escapeHtml(`${TOOL.name} ${TOOL.version}`)}">\n<title>wsdissect report</title>\n<style>\n${HTML_STYLE}\n</style>\n<script>${text}</script>\n</head>\n<body>\n` +
         '<noscript><p class="noscript">This report draws its views with the script it carries; turn JavaScript on to read it (nothing is fetched from the network).</p></noscript>\n',
     );
   }
