@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The command line: parses arguments and calls the library.
+import { LANGS, langFromEnv, parseLang, type Lang } from './text/lang.js';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { SpillFile } from './util/list.js';
@@ -44,6 +45,14 @@ function ignoreSet(v: unknown): Set<string> {
   const unknown = codes.filter((c) => !isKnownCode(c));
   if (unknown.length > 0) throw new Error(`--ignore: unknown diagnostic code${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (see the README for the list)`);
   return new Set(codes);
+}
+
+/** --lang, else the environment's language (gettext's variables); an unknown one is an error, as any bad value is. */
+function langOf(value: string | undefined): Lang {
+  if (value === undefined) return langFromEnv(process.env);
+  const lang = parseLang(value);
+  if (lang === null) throw new Error(`--lang takes ${LANGS.join(' or ')}, not "${value}"`);
+  return lang;
 }
 
 function parseMaxPayload(value: string): number {
@@ -345,7 +354,7 @@ function selectionOf(argv: { stream?: unknown; from?: string; opcode?: unknown; 
 const STDIN_ARG = '\u0000stdin';
 
 /** Options that take a value: "--html -" and "--grep -" give that option "-", not a capture. */
-const VALUE_OPTIONS = new Set(['--html', '--junit', '--grep', '--format', '--stream', '--opcode', '--phase', '--from', '--frame', '--limit', '--preview', '--width', '--max-payload', '--app', '--decode-as', '--ignore', '--fail-on']);
+const VALUE_OPTIONS = new Set(['--lang', '--html', '--junit', '--grep', '--format', '--stream', '--opcode', '--phase', '--from', '--frame', '--limit', '--preview', '--width', '--max-payload', '--app', '--decode-as', '--ignore', '--fail-on']);
 
 /** The capture arguments as given: each whole (a comma is part of a file name), "-" at most once. */
 function capturesOf(v: unknown): string[] {
@@ -494,6 +503,7 @@ async function main(): Promise<number> {
           .option('width', { type: 'string', describe: 'columns to fit, 60 or more (default: the terminal\'s, else 120)', group: 'Output:' })
           .option('color', { type: 'boolean', describe: 'colour the output (default: on a terminal, unless NO_COLOR is set)', group: 'Output:' })
           .option('collapse', { type: 'boolean', default: true, describe: 'show long runs of identical frames once with a count (--no-collapse: all)', group: 'Output:' })
+          .option('lang', { type: 'string', describe: 'language of --explain and of the connection titles and summary: en or zh-CN (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG; the other views and the exports stay in English)', group: 'Output:' })
           .epilog(EPILOG),
       async (argv) => {
         const captures = capturesOf(argv.capture);
@@ -533,6 +543,7 @@ async function main(): Promise<number> {
           prettyJson: argv['pretty-json'],
           collapse: argv.collapse,
           previewWidth: whole(argv.preview, '--preview', 8, 10000),
+          lang: langOf(argv.lang),
         };
         // the report keeps no more of each payload than it can show (all of it when --grep searches it)
         const keepPayload = argv.grep !== undefined ? Infinity : Math.max(maxPayload, opts.previewWidth * 4, 64);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cut, inQuotes, lenientUtf8, plainPreview, previewPayload, previewText, previewTextOf, sanitize } from '../src/util/text.js';
+import { cut, displayWidth, inQuotes, lenientUtf8, plainPreview, previewPayload, previewText, previewTextOf, sanitize, wrapWide } from '../src/util/text.js';
+import { langFromEnv, parseLang } from '../src/text/lang.js';
 import fc from 'fast-check';
 import { trimEnd } from '../src/render/paint.js';
 
@@ -232,5 +233,71 @@ describe('sanitize and displayWidth, character by character', () => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('the language', () => {
+  it.each([
+    ['zh-CN', 'zh-CN'],
+    ['zh_CN.UTF-8', 'zh-CN'],
+    ['zh_CN.GB18030@pinyin', 'zh-CN'],
+    ['zh', 'zh-CN'],
+    ['zh-Hans', 'zh-CN'],
+    ['zh_SG', 'zh-CN'],
+    ['zh_TW.UTF-8', null],
+    ['zh-Hant', null],
+    ['en', 'en'],
+    ['en_GB.UTF-8', 'en'],
+    ['C', 'en'],
+    ['C.UTF-8', 'en'],
+    ['POSIX', 'en'],
+    ['fr_FR.UTF-8', null],
+  ] as const)('%s is %s', (name, lang) => {
+    expect(parseLang(name)).toBe(lang);
+  });
+
+  it.each([
+    [{}, 'en'],
+    [{ LANG: 'zh_CN.UTF-8' }, 'zh-CN'],
+    [{ LANG: 'zh_CN.UTF-8', LC_ALL: 'C' }, 'en'],
+    [{ LANG: 'fr_FR.UTF-8', LANGUAGE: 'fr:zh_CN:en' }, 'zh-CN'],
+    [{ LANGUAGE: 'zh_CN' }, 'en'],
+    [{ LC_MESSAGES: 'zh_CN.UTF-8', LANG: 'en_US.UTF-8' }, 'zh-CN'],
+    [{ LANG: 'ja_JP.UTF-8' }, 'en'],
+  ])('the environment %j asks for %s (as gettext reads it)', (env, lang) => {
+    expect(langFromEnv(env)).toBe(lang);
+  });
+});
+
+describe('laying out wide text (wrapWide)', () => {
+  const pieces = fc.array(fc.constantFrom('帧', '掩码', '握手', '，', '。', '（', '）', '“', '”', ' ', 'FIN', '0x8', '192.0.2.10:51000', 'Sec-WebSocket-Accept', 'é', 'a'), { maxLength: 60 });
+  it('fits every line to the width, breaks only where a line may break, and loses nothing', () => {
+    fc.assert(
+      fc.property(pieces, fc.integer({ min: 8, max: 80 }), (parts, width) => {
+        const text = parts.join('');
+        const lines = wrapWide(text, width, '  ', '    ');
+        for (const l of lines) {
+          expect(displayWidth(l), l).toBeLessThanOrEqual(width);
+          expect(l).not.toMatch(/ $/);
+        }
+        // what was said is all there, in order: only the indents and the spaces where lines broke go
+        const said = lines.map((l, i) => l.slice(i === 0 ? 2 : 4)).join('');
+        expect(said.replace(/ /g, '')).toBe(text.replace(/ /g, ''));
+      }),
+    );
+  });
+
+  it('keeps closing punctuation with what it closes, and opening punctuation with what it opens', () => {
+    const text = '在第 19 个包（0.512913 秒）发送自己的 FIN；最后一个 ACK 结束了这条连接（操作码 0x8），完。';
+    for (let width = 12; width <= 60; width++) {
+      for (const l of wrapWide(text, width, '', '')) {
+        expect(l, `width ${width}`).not.toMatch(/^[，。；）]/);
+        expect(l, `width ${width}`).not.toMatch(/（$/);
+      }
+    }
+  });
+
+  it('reads English as wrap() does, a word at a time', () => {
+    expect(wrapWide('one two three four five', 10, '', '  ')).toEqual(['one two', '  three', '  four', '  five']);
   });
 });

@@ -38,10 +38,67 @@ describe.each(CAPTURES)('--explain on %s', (file) => {
   });
 });
 
+describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
+  it('tells the textbook capture\'s whole story in Chinese, fitting the width in columns (a Chinese character takes two)', async () => {
+    const c = only(await analyze('captures/textbook_rfc6455.pcap'));
+    for (const width of [60, 100]) {
+      const text = renderExplain(c, { ...PLAIN, width, lang: 'zh-CN' });
+      golden(`test/golden/explain/zh-CN/textbook_rfc6455.w${width}.txt`, text);
+      for (const line of text.split('\n')) {
+        expect(visibleLength(line), line).toBeLessThanOrEqual(width);
+        // Chinese punctuation that closes never starts a line, and none that opens ends one
+        expect(line.trimStart()).not.toMatch(/^[，。、：；！？）」』】]/);
+        expect(line).not.toMatch(/[（「『【]$/);
+      }
+    }
+    // every sentence is Chinese (each on a line of its own at this width): what stays in Latin letters is the capture's own (headers, payloads), the RFC's figure and the names of protocols and fields
+    const sentences = renderExplain(c, { ...PLAIN, width: 10000, lang: 'zh-CN' })
+      .split('\n')
+      .filter((l) => /^ {2}\S/.test(l) || /^ {10}→/.test(l));
+    expect(sentences.length).toBeGreaterThan(20);
+    for (const l of sentences) expect(l, l).toMatch(/[\u4e00-\u9fff]/);
+  });
+
+  it('lines up the Accept computation\'s values in one column, in either language', async () => {
+    const c = only(await analyze('captures/textbook_rfc6455.pcap'));
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const lines = renderExplain(c, { ...PLAIN, width: 120, lang }).split('\n');
+      const columns = ['dGhlIHNhbXBsZSBub25jZQ==', 'b37a4f2cc0624f1690f64606cf385945b2bec4ea', 's3pPLMBiTxaQ9kYGzzhZRbK+xOo=']
+        .flatMap((v) => lines.filter((l) => l.endsWith(v) && /^ {6}\d\./.test(l)).map((l) => visibleLength(l) - v.length));
+      expect(columns.length, lang).toBe(4);
+      expect(new Set(columns).size, `${lang}: ${columns.join(', ')}`).toBe(1);
+    }
+  });
+
+  it('is chosen by --lang or by the locale, and refuses a language it does not speak', () => {
+    const env = (vars: Record<string, string | undefined>) => spawnSync(process.execPath, ['dist/cli.js', 'captures/textbook_rfc6455.pcap', '--explain', '--width', '100'], { encoding: 'utf8', env: { ...process.env, LANGUAGE: undefined, LC_ALL: undefined, LC_MESSAGES: undefined, LANG: undefined, ...vars } });
+    const chinese = /讲解：连接 0/;
+    expect(env({}).stdout).toMatch(/^Explained: connection 0/m);
+    expect(env({ LANG: 'zh_CN.UTF-8' }).stdout).toMatch(chinese);
+    expect(env({ LANG: 'en_US.UTF-8', LC_MESSAGES: 'zh_CN.UTF-8' }).stdout).toMatch(chinese);
+    // LC_ALL wins over LANG; LANGUAGE is a list of preferences, unless the locale is C
+    expect(env({ LANG: 'zh_CN.UTF-8', LC_ALL: 'en_GB.UTF-8' }).stdout).not.toMatch(chinese);
+    expect(env({ LANG: 'de_DE.UTF-8', LANGUAGE: 'fr:zh_CN' }).stdout).toMatch(chinese);
+    expect(env({ LC_ALL: 'C', LANGUAGE: 'zh_CN' }).stdout).not.toMatch(chinese);
+    // Traditional Chinese is not spoken: English
+    expect(env({ LANG: 'zh_TW.UTF-8' }).stdout).not.toMatch(chinese);
+    const asked = spawnSync(process.execPath, ['dist/cli.js', 'captures/textbook_rfc6455.pcap', '--explain', '--lang', 'zh-CN'], { encoding: 'utf8', env: { ...process.env, LANG: 'en_US.UTF-8' } });
+    expect(asked.stdout).toMatch(chinese);
+    // the summary at the end too; the JSON export stays in English
+    expect(asked.stdout).toMatch(/^汇总：1 条 TCP 连接/m);
+    const json = spawnSync(process.execPath, ['dist/cli.js', 'captures/textbook_rfc6455.pcap', '--json', '--lang', 'zh-CN'], { encoding: 'utf8' });
+    expect(json.stdout).not.toMatch(/[\u4e00-\u9fff]/);
+    const bad = spawnSync(process.execPath, ['dist/cli.js', 'captures/textbook_rfc6455.pcap', '--explain', '--lang', 'fr'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/--lang takes en or zh-CN, not "fr"/);
+  });
+});
+
 describe('explain mode', () => {
   it('computes the Accept step by step with the RFC 6455 example values', async () => {
     const text = renderExplain(only(await analyze('captures/textbook_rfc6455.pcap')), PLAIN);
-    expect(text).toContain('1. the key, as sent:                  dGhlIHNhbXBsZSBub25jZQ==');
+    expect(text).toContain('1. the key, as sent:                   dGhlIHNhbXBsZSBub25jZQ==');
     expect(text).toContain('dGhlIHNhbXBsZSBub25jZQ==258EAFA5-E914-47DA-95CA-C5AB0DC85B11');
     expect(text).toContain('SHA-1 of those 60 bytes, in hex:    b37a4f2cc0624f1690f64606cf385945b2bec4ea');
     expect(text).toContain('the 20 bytes of the hash in base64: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=');

@@ -6,7 +6,9 @@ import type { Frame } from '../model.js';
 import { opcodeName } from '../websocket/frame.js';
 import { headerFields, headerRows, type HeaderField } from '../websocket/header-bits.js';
 import { paint } from './paint.js';
-import { wrap } from '../util/text.js';
+import { displayWidth, wrap } from '../util/text.js';
+import type { UnmaskingWords } from '../text/explain-words.js';
+import { EXPLAIN_EN } from '../text/en/explain.js';
 
 /** A row's cell: its bits, and the label under them (one letter a line for a one-bit flag, else a name and a value). */
 interface Cell {
@@ -72,22 +74,26 @@ export function renderFrameDiagram(f: Frame, color: boolean, width = Infinity): 
  * hold them; the text of the bytes goes on a line of its own when it does
  * not fit after them.
  */
-export function renderUnmasking(f: Frame, count = 8, width = Infinity): string[] {
+export function renderUnmasking(f: Frame, count = 8, width = Infinity, words: UnmaskingWords = EXPLAIN_EN.unmasking): string[] {
   if (!f.maskingKey || f.payload.length === 0) return [];
   const key = Buffer.from(f.maskingKey, 'hex');
-  const label = '   = payload (unmasked)   ';
+  // the three rows' labels in one column, three spaces either side
+  const column = Math.max(displayWidth(words.wire), displayWidth(words.key), displayWidth(words.plain));
+  const pad = (s: string): string => `   ${s}${' '.repeat(column - displayWidth(s))}   `;
+  const label = pad(words.plain);
   // 3 columns a byte: no fewer than 4 bytes, whatever the width
-  const n = Math.min(count, f.payload.length, Math.max(4, Math.floor((width - label.length + 1) / 3)));
+  const n = Math.min(count, f.payload.length, Math.max(4, Math.floor((width - displayWidth(label) + 1) / 3)));
   const plain = [...f.payload.subarray(0, n)];
   const keyBytes = plain.map((_, i) => key[i % 4]!);
   const wire = plain.map((b, i) => b ^ keyBytes[i]!);
   const hex = (xs: number[]): string => xs.map((b) => b.toString(16).padStart(2, '0')).join(' ');
   const ascii = plain.map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
-  const text = `${JSON.stringify(ascii).replace(/[\u0000-\u001f\u007f]/g, '.')}${f.payload.length > n ? `   (first ${n} of ${f.payload.length} bytes)` : ''}`;
+  const text = `${JSON.stringify(ascii).replace(/[\u0000-\u001f\u007f]/g, '.')}${f.payload.length > n ? `   ${words.firstOf(n, f.payload.length)}` : ''}`;
   const last = `${label}${hex(plain)}   ${text}`;
+  const indent = ' '.repeat(displayWidth(label));
   return [
-    `   on the wire (masked)   ${hex(wire)}`,
-    `   XOR key byte i mod 4   ${hex(keyBytes)}`,
-    ...(last.length <= width ? [last] : [`${label}${hex(plain)}`, ...wrap(text, width, ' '.repeat(label.length), ' '.repeat(label.length))]),
+    `${pad(words.wire)}${hex(wire)}`,
+    `${pad(words.key)}${hex(keyBytes)}`,
+    ...(displayWidth(last) <= width ? [last] : [`${label}${hex(plain)}`, ...wrap(text, width, indent, indent)]),
   ];
 }

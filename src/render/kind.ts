@@ -1,6 +1,6 @@
 // What a connection is, in the words every view uses: read from the
 // analysis (websocket, protocol, handshake), never decided again here.
-import type { CaptureInfo, Connection, Summary } from '../model.js';
+import type { CaptureInfo, Connection } from '../model.js';
 import { PROTOCOL_LABELS } from '../identify/identify.js';
 import { sanitize } from '../util/text.js';
 
@@ -70,9 +70,7 @@ export function protocolLabel(c: Connection): string {
 }
 
 /** The summary's count of connections: "3 WebSocket, 1 upgrade refused". */
-export function websocketCounts(s: Summary): string {
-  return s.refusedUpgrades > 0 ? `${s.websocketConnections} WebSocket, ${s.refusedUpgrades} upgrade${s.refusedUpgrades === 1 ? '' : 's'} refused` : `${s.websocketConnections} WebSocket`;
-}
+export { websocketCounts } from '../text/en/report.js';
 
 /** For a TLS connection: why nothing WebSocket can be seen in it. */
 export function encryptedNote(c: Connection): string {

@@ -11,7 +11,8 @@ import { transcriptChunks } from './transcript.js';
 import { hexChunks } from './hex.js';
 import { connectionRow, type ConnectionRow, connectionsTableLines, renderStats } from './stats.js';
 import { paint } from './paint.js';
-import { wrap } from '../util/text.js';
+import { wrap, wrapWide } from '../util/text.js';
+import { reportWords } from '../text/report-words.js';
 import { renderCheckConnection, renderCheckEnd } from './check.js';
 import type { CheckCollector } from '../check/report.js';
 
@@ -64,7 +65,7 @@ export class TerminalSink implements AnalysisSink {
   connection(conn: Connection): void {
     const only = this.views.length === 1 && this.views[0] === 'report';
     const p = paint(this.opts.color);
-    const title = only ? '' : `${wrap(`Connection ${conn.id}: ${endpoint(conn.client)} (client) ⇄ ${endpoint(conn.server)} (server)`, this.opts.width, '', '  ').map((l) => p.bold(l)).join('\n')}\n`;
+    const title = only ? '' : `${(this.opts.lang === 'zh-CN' ? wrapWide : wrap)(reportWords(this.opts.lang).connectionTitle(conn.id, endpoint(conn.client), endpoint(conn.server)), this.opts.width, '', '  ').map((l) => p.bold(l)).join('\n')}\n`;
     this.write(title);
     this.views.forEach((v, i) => {
       if (i > 0) this.write('\n');
@@ -79,7 +80,7 @@ export class TerminalSink implements AnalysisSink {
       for (const line of connectionsTableLines(this.rows, this.opts)) this.write(`${line}\n`);
       this.write('\n');
     }
-    this.write(renderEnd(capture, summary, diagnostics, this.opts.color, this.opts.width));
+    this.write(renderEnd(capture, summary, diagnostics, this.opts.color, this.opts.width, this.opts.lang));
   }
 }
 

@@ -2,7 +2,7 @@
 // walkthrough, the handshake with its Accept check, the frame table and how
 // the connection closed. Reads the analysis result only; every string that
 // came from the capture is sanitized before it is printed.
-import { encryptedNote, protocolLabel, tellsWebSocket, websocketCounts, endpoint, diagnosticWhere, interruptedNote } from './kind.js';
+import { encryptedNote, protocolLabel, tellsWebSocket, endpoint, diagnosticWhere, interruptedNote } from './kind.js';
 import { isUtf8 } from 'node:buffer';
 import type { CaptureInfo, Connection, Diagnostic, Frame, Summary } from '../model.js';
 import { WEBSOCKET_GUID } from '../http/handshake.js';
@@ -10,7 +10,9 @@ import { closeCodeName } from '../websocket/close.js';
 import { opcodeName } from '../websocket/frame.js';
 import { linkTypeName } from '../link/link.js';
 import { plural } from '../text/words.js';
-import { cutWidth, displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap, safeCut } from '../util/text.js';
+import { cutWidth, displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap, wrapWide, safeCut } from '../util/text.js';
+import { reportWords } from '../text/report-words.js';
+import type { Lang } from '../text/lang.js';
 import { tellStory } from './story.js';
 import type { RenderOptions } from './options.js';
 import { clip, paint, type Paint, visibleLength } from './paint.js';
@@ -399,27 +401,21 @@ export function* connectionChunks(conn: Connection, opts: TerminalOptions): Gene
   ]);
 }
 
-export function renderEnd(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[], color = false, width = Infinity): string {
+export function renderEnd(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[], color = false, width = Infinity, lang?: Lang): string {
   const p = paint(color);
+  const w = reportWords(lang);
   const lines: string[] = [];
   if (diagnostics.length > 0) {
-    lines.push(p.bold('Capture diagnostics'), ...diagnostics.flatMap((d) => diagnosticLines(d, p, width)), '');
+    lines.push(p.bold(w.captureDiagnostics), ...diagnostics.flatMap((d) => diagnosticLines(d, p, width)), '');
   }
   const links = capture.linkTypes.map(linkTypeName).join(', ');
-  const d = summary.diagnostics;
-  lines.push(
-    ...wrap(
-      `Capture: ${capture.format}, ${links || 'no link type'}, ${plural(capture.packets, 'packet')}, ${plural(capture.bytes, 'byte')}` +
-        (capture.firstTs !== null && capture.lastTs !== null ? `, ${(capture.lastTs - capture.firstTs).toFixed(6)} s` : ''),
-      width,
-      '',
-      '         ',
-    ),
-  );
+  const seconds = capture.firstTs !== null && capture.lastTs !== null ? capture.lastTs - capture.firstTs : null;
+  const lay = lang === 'zh-CN' ? wrapWide : wrap;
+  lines.push(...lay(w.captureLine(capture.format, links || null, capture.packets, capture.bytes, seconds), width, '', '         '));
   const interrupted = interruptedNote(capture);
   if (interrupted !== null) lines.push(...wrap(interrupted, width, '', ' '.repeat('Interrupted: '.length)).map((l) => p.bold(l)));
-  const counts = `Summary: ${plural(summary.connections, 'TCP connection')} (${websocketCounts(summary)}), ${plural(summary.frames, 'frame')}, ${plural(summary.messages, 'message')};`;
-  const verdicts = `${plural(d.error, 'error')}, ${plural(d.warning, 'warning')}, ${d.info} info`;
-  lines.push(...(counts.length + 1 + verdicts.length <= width ? [`${counts} ${verdicts}`] : [...wrap(counts, width, '', '         '), `         ${verdicts}`]));
+  const counts = w.summaryCounts(summary);
+  const verdicts = w.verdicts(summary.diagnostics);
+  lines.push(...(displayWidth(counts) + displayWidth(w.join) + displayWidth(verdicts) <= width ? [`${counts}${w.join}${verdicts}`] : [...lay(counts, width, '', '         '), `         ${verdicts}`]));
   return `${lines.join('\n')}\n`;
 }

@@ -382,6 +382,94 @@ function pieces(word: string, room: number): string[] {
  * starts with `indent`, the others with `rest`. A word too long for a line of
  * its own is broken where the line ends.
  */
+/** Punctuation that may not start a line (it closes what comes before it). */
+const NO_LINE_START = new Set([...'，。、：；！？）」』】〉》”’…,.:;!?)]}']);
+/** Punctuation that may not end a line (it opens what comes after it). */
+const NO_LINE_END = new Set([...'（「『【〈《“‘']);
+
+/**
+ * Text with wide (Chinese, Japanese) characters laid out in lines of at most
+ * `width` columns, as those scripts are: a line may break between any two
+ * wide characters, not only at spaces (words of other scripts stay whole,
+ * unless one alone is too long), never before closing punctuation and never
+ * after opening punctuation. The first line starts with `indent`, the others
+ * with `rest`.
+ */
+export function wrapWide(text: string, width: number, indent: string, rest = indent): string[] {
+  // the units a line may break between: a run of narrow characters, or one wide character, with the punctuation that holds on to them
+  const units: { text: string; space: boolean }[] = [];
+  // a space before the unit being made; opening punctuation waiting for what it opens
+  let space = false;
+  let opening = '';
+  let run = '';
+  let afterSpace = false;
+  const push = (t: string): void => {
+    units.push({ text: opening + t, space });
+    opening = '';
+    space = false;
+  };
+  const flush = (): void => {
+    if (run !== '') push(run);
+    run = '';
+  };
+  for (const ch of text) {
+    if (ch === ' ') {
+      flush();
+      space = true;
+      afterSpace = true;
+      continue;
+    }
+    if (opening !== '' && run === '') {
+      // what opening punctuation opens comes with it (closing punctuation too, in the order written)
+      if (NO_LINE_START.has(ch) || NO_LINE_END.has(ch)) opening += ch;
+      else if (charWidth(ch) === 2) push(ch);
+      else run += ch;
+    } else if (NO_LINE_START.has(ch) && !afterSpace && (run !== '' || units.length > 0)) {
+      if (run !== '') run += ch;
+      else units[units.length - 1]!.text += ch;
+    } else if (NO_LINE_END.has(ch)) {
+      flush();
+      opening += ch;
+    } else if (charWidth(ch) === 2) {
+      flush();
+      push(ch);
+    } else run += ch;
+    afterSpace = false;
+  }
+  flush();
+  if (opening !== '') push('');
+  const out: string[] = [];
+  let line = indent;
+  let used = lineWidth(indent);
+  let empty = true;
+  for (const u of units) {
+    const w = displayWidth(u.text);
+    const gap = !empty && u.space ? 1 : 0;
+    if (!empty && used + gap + w > width) {
+      out.push(line.trimEnd());
+      line = rest;
+      used = lineWidth(rest);
+      empty = true;
+    }
+    if (empty && used + w > width && w > 1) {
+      // a word too long for a line of its own
+      const [first, ...more] = pieces(u.text, Math.max(1, width - used));
+      out.push(`${line}${first}`);
+      const tail = pieces(more.join(''), Math.max(1, width - lineWidth(rest)));
+      for (const part of tail.slice(0, -1)) out.push(`${rest}${part}`);
+      line = `${rest}${tail[tail.length - 1] ?? ''}`;
+      used = lineWidth(line);
+      empty = tail.length === 0;
+      continue;
+    }
+    line += `${!empty && u.space ? ' ' : ''}${u.text}`;
+    used += (!empty && u.space ? 1 : 0) + w;
+    empty = false;
+  }
+  if (!empty) out.push(line.trimEnd());
+  return out;
+}
+
 export function wrap(text: string, width: number, indent: string, rest = indent): string[] {
   const out: string[] = [];
   let line = indent;

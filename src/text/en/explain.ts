@@ -1,0 +1,132 @@
+// Explain mode in English (the interface: text/explain-words.ts).
+import type { ExplainWords, FrameFacts } from '../explain-words.js';
+import { closeCodeName } from '../../websocket/close.js';
+import { formatRtt, plural } from '../words.js';
+
+/** What each header of the opening handshake is for. */
+const HEADER_PURPOSE: Readonly<Record<string, string>> = {
+  host: 'which site the request is for; required by HTTP/1.1 and by RFC 6455 §4.1',
+  upgrade: 'asks to switch this connection from HTTP to another protocol, here "websocket" (§4.1)',
+  connection: 'must contain "Upgrade": the Upgrade header is for this hop, not to be forwarded (§4.1)',
+  'sec-websocket-key': 'a random 16-byte nonce in base64; the server must prove it read it by hashing it into Sec-WebSocket-Accept (§4.1)',
+  'sec-websocket-version': 'the WebSocket protocol version; 13 is RFC 6455 (§4.1)',
+  'sec-websocket-protocol': 'application protocols (subprotocols) the client can speak, in order of preference; the server picks at most one (§1.9, §4.1)',
+  'sec-websocket-extensions': 'extensions the client offers, such as permessage-deflate compression (RFC 7692); the server accepts some or none (§9.1)',
+  'sec-websocket-accept': "the server's proof that it understood a WebSocket handshake: base64 of SHA-1 of the key and a fixed GUID (§4.2.2)",
+  origin: 'the web page that opened the socket; a browser always sends it, so a server can refuse other sites (§4.1, §10.2)',
+  'user-agent': 'the client software; not part of the WebSocket handshake',
+  cookie: 'cookies, sent as with any HTTP request; may authenticate the user',
+  'cache-control': 'caching instructions; not part of the WebSocket handshake',
+  pragma: 'old HTTP/1.0 caching instruction; not part of the WebSocket handshake',
+  'accept-encoding': 'compressions accepted for an HTTP body; no effect on WebSocket frames',
+  'accept-language': 'preferred languages; not part of the WebSocket handshake',
+  server: 'the server software; not part of the WebSocket handshake',
+  date: 'when the response was sent',
+  authorization: 'credentials for the server, as with any HTTP request',
+};
+
+/** In a response, some headers answer rather than ask. */
+const RESPONSE_PURPOSE: Readonly<Record<string, string>> = {
+  upgrade: 'confirms the switch to the protocol "websocket" (§4.2.2)',
+  connection: 'must contain "Upgrade", as in the request (§4.2.2)',
+  'sec-websocket-protocol': "the one subprotocol the server chose from the client's list (§4.2.2)",
+  'sec-websocket-extensions': 'the extensions the server accepted, with their parameters; the only ones either side may use (§9.1)',
+};
+
+const OPCODE_MEANING: Readonly<Record<number, string>> = {
+  0x0: 'a continuation frame: the next fragment of a message begun earlier',
+  0x1: 'a text frame: UTF-8 text',
+  0x2: 'a binary frame: bytes for the application to interpret',
+  0x8: 'a Close frame: the sender starts (or answers) the closing handshake',
+  0x9: 'a Ping: the peer must answer with a Pong carrying the same data',
+  0xa: 'a Pong: the answer to a Ping (or an unsolicited heartbeat)',
+};
+
+function frame(f: FrameFacts): string {
+  const hex = f.opcode.toString(16);
+  const dir = f.from === 'client' ? 'client → server' : 'server → client';
+  const what = OPCODE_MEANING[f.opcode] ?? `opcode 0x${hex}, which RFC 6455 reserves: no endpoint may send it`;
+  const fin = f.fin ? (f.opcode === 0 ? 'FIN set: the last fragment, the message is complete' : f.opcode >= 8 ? 'FIN set (control frames are never fragmented)' : 'FIN set: the whole message in one frame') : 'FIN clear: more fragments of this message follow';
+  const mask = f.masked ? `masked with key ${f.maskingKey}` : 'not masked';
+  let content = '';
+  if (f.close) content = f.close.code === null ? ', with no status code' : `, status ${f.close.code} (${closeCodeName(f.close.code)})${f.close.reason !== null ? ` ${f.close.reason}` : ''}`;
+  else if (f.compressed) content = f.compressed === 'rsv1' ? ', compressed (RSV1 set)' : ', part of a compressed message';
+  else if (f.text !== null) content = `: ${f.text}`;
+  const rtt = f.answers ? `; it answers the ping of packet ${f.answers.packet} after ${formatRtt(f.answers.rtt)}` : '';
+  const carried = f.segments ? ` (carried by ${f.segments.count} TCP segments, packets ${f.segments.first}–${f.segments.last})` : '';
+  return `Frame ${f.index}, ${at(f.at)}${carried}, ${dir}: ${what} (opcode 0x${hex}), ${fin}, ${plural(f.length, 'byte')} of payload, ${mask}${content}${rtt}.`;
+}
+
+function at(a: { packet: number | null; relTs: number | null }): string {
+  return a.relTs !== null ? `packet ${a.packet} (${a.relTs.toFixed(6)} s)` : `packet ${a.packet}`;
+}
+
+export const EXPLAIN_EN: ExplainWords = {
+  side: (s) => s,
+  at,
+  title: (id, client, server) => `Explained: connection ${id}, ${client} (client) ⇄ ${server} (server)`,
+  notWebSocket: (carries) => `This connection never asks to become a WebSocket (it carries ${carries}): there is nothing WebSocket to explain.`,
+  sections: {
+    tcpHandshake: 'The TCP three-way handshake',
+    wsHandshake: 'The WebSocket opening handshake (RFC 6455 §4)',
+    detection: 'How this is known to be WebSocket',
+    masking: 'Masking',
+    frames: (count) => `The frames (${count}), as RFC 6455 §5.2 lays them out`,
+    closing: 'The closing handshake (RFC 6455 §7)',
+    teardown: 'The TCP teardown',
+    diagnostics: 'What broke the rules',
+  },
+  detectedBy: (how) => (how === 'heuristic' ? 'Its handshake is not in the capture, but the bytes hold a run of valid WebSocket frames.' : 'Its handshake is not in the capture; it is decoded as WebSocket because you asked (--decode-as).'),
+
+  midStream: 'The capture starts after this connection was opened: its TCP handshake is not in the file, so the story begins in the middle.',
+  syn: (a, client, server) => `In ${a} the client ${client} sends SYN to the server ${server}: "I want to open a TCP connection; my bytes will be numbered from this initial sequence number".`,
+  synAck: (a) => `In ${a} the server answers SYN, ACK: "accepted; here is my own initial sequence number, and I acknowledge yours".`,
+  handshakeAck: (a) => `In ${a} the client's ACK acknowledges the server's number: the connection is open in both directions.`,
+  handshakeRtt: (seconds) => `SYN to SYN, ACK took ${formatRtt(seconds)}: one network round trip as seen from the capture point.`,
+
+  request: (a, methodTarget) => `In ${a} the client sends an ordinary HTTP/1.1 request, ${methodTarget}, whose headers ask the server to switch this TCP connection to WebSocket:`,
+  requestHeader: (name) => HEADER_PURPOSE[name] ?? null,
+  responseHeader: (name) => RESPONSE_PURPOSE[name] ?? null,
+  ordinaryHeader: 'not part of the WebSocket handshake (an ordinary HTTP header)',
+  noResponse: 'No answer from the server is in the capture.',
+  rejected: (a, status, reason) => `In ${a} the server answers ${status} ${reason}: anything but 101 means no WebSocket; the upgrade is refused and the connection stays HTTP (or closes).`,
+  refusalBody: (bytes, complete, text) => `Its body (${plural(bytes, 'byte')}${complete ? '' : ', cut short'}) usually says why: ${text}`,
+  switching: (a) => `In ${a} the server answers 101 Switching Protocols: from the end of this response on, both sides speak WebSocket frames, not HTTP.`,
+  acceptIntro: "The server proves it understood the request by computing Sec-WebSocket-Accept from the client's key (RFC 6455 §4.2.2):",
+  acceptSteps: {
+    key: '1. the key, as sent:',
+    guid: (guid) => `2. append the GUID ${guid}:`,
+    sha1: (bytes) => `3. SHA-1 of those ${bytes} bytes, in hex:`,
+    base64: '4. the 20 bytes of the hash in base64:',
+    sent: '5. the server sent:',
+    noAccept: '(no Sec-WebSocket-Accept at all)',
+    match: '✔ they match: the handshake is verified',
+    differ: '✘ they differ: a client must fail this connection',
+  },
+  subprotocol: (quoted) => `The server picked the subprotocol ${quoted}: the messages that follow are in that application protocol.`,
+  deflate: 'The server accepted permessage-deflate (RFC 7692): a data message may now be compressed, which its first frame says with the RSV1 bit; wsdissect inflates such messages to show what the application sent.',
+  extension: (name) => `The server accepted the extension ${name}.`,
+
+  maskingWhy:
+    'Why the client masks and the server does not (RFC 6455 §5.3, §10.3): every frame from client to server is XORed with a fresh random 4-byte masking key sent in its header. A browser runs scripts from many sites; masking makes the bytes on the wire unpredictable to the script, so a malicious page cannot make its frames look like an HTTP request to a proxy in between and poison its cache. Servers run trusted code, so their frames are never masked.',
+  frame,
+  moreFrames: (n) => `… and ${n} more frames (the frame table of the default report lists them all; --frame N draws any one).`,
+  unmasking: { wire: 'on the wire (masked)', key: 'XOR key byte i mod 4', plain: '= payload (unmasked)', firstOf: (n, of) => `(first ${n} of ${of} bytes)` },
+
+  noClose: 'Neither side sent a Close frame: the WebSocket connection was not closed by the closing handshake (if TCP ended anyway, that is the abnormal closure RFC 6455 §7.1.5 calls 1006).',
+  closeStarts: (initiator, a, code, reason) => {
+    const how = code === null ? 'without a status code' : `with status ${code}, "${closeCodeName(code)}"${reason !== null ? `, and the reason ${reason}` : ''}`;
+    return `The ${initiator} starts the closing handshake in ${a}: a Close frame ${how}. After sending it, it sends no more data (RFC 6455 §5.5.1).`;
+  },
+  closeAnswered: (peer, a, code) => `The ${peer} answers in ${a} with its own Close${code !== null ? ` (${code})` : ''}: both sides have now agreed the WebSocket connection is over, and TCP can close.`,
+  closeUnanswered: (peer) => `The ${peer} never answers with its own Close: the closing handshake is incomplete.`,
+  stillOpen: 'The capture ends while the TCP connection is still open.',
+  reset: (a, by) => `In ${a} the ${by} resets the connection (RST): TCP ends at once, without the orderly FIN exchange.`,
+  fin: (a, first, peer, peerFin) => `In ${a} the ${first} sends FIN: "I have nothing more to send". The ${peer} acknowledges it${peerFin !== null ? ` and sends its own FIN in ${peerFin}` : ''}; the last ACK ends the connection.`,
+  serverClosedFirst: 'The server closed TCP first, as RFC 6455 §7.1.1 asks, so it is the server that keeps the TIME_WAIT state, not the client.',
+  clientClosedFirst: 'The client closed TCP first; RFC 6455 §7.1.1 asks the server to close first so that the server, not the client, holds the TIME_WAIT state.',
+
+  severity: (s) => s,
+  diagnostic: (severity, code, packet, message, rfc) => `${severity} ${code}${packet !== null ? ` (packet ${packet})` : ''}: ${message}${rfc ? ` — see ${rfc}` : ''}.`,
+  noFrame: (conn, index, frames) => `connection ${conn} has no frame ${index} (it has ${plural(frames, 'frame')}, numbered from 0)`,
+};

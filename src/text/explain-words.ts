@@ -1,0 +1,115 @@
+// Every sentence explain mode (render/explain.ts) says, as a catalogue: one
+// per language, each a complete implementation of this interface (the
+// compiler holds a language to every sentence). The renderer decides what to
+// say and when; a catalogue only puts it in words, from the values it is given.
+import type { Side } from '../model.js';
+import type { Lang } from './lang.js';
+import { EXPLAIN_EN } from './en/explain.js';
+import { EXPLAIN_ZH_CN } from './zh-CN/explain.js';
+
+/** Where something happened: a packet, with its time since the capture began when it is known. */
+export interface At {
+  packet: number | null;
+  relTs: number | null;
+}
+
+export interface FrameFacts {
+  index: number;
+  at: At;
+  from: Side;
+  opcode: number;
+  fin: boolean;
+  /** the payload's length, in bytes */
+  length: number;
+  masked: boolean;
+  maskingKey: string | null;
+  /** the packets that carried it, when more than one */
+  segments: { count: number; first: number; last: number } | null;
+  close: { code: number | null; reason: string | null } | null;
+  /** its message is compressed: the frame that says so (RSV1), or a later part */
+  compressed: 'rsv1' | 'part' | null;
+  /** the start of a text payload, quoted */
+  text: string | null;
+  /** the ping it answers */
+  answers: { packet: number; rtt: number } | null;
+}
+
+/** The unmasking rows' labels (render/diagram.ts): the wire bytes, the key bytes, the unmasked bytes; how many of how many are shown. */
+export interface UnmaskingWords {
+  wire: string;
+  key: string;
+  plain: string;
+  firstOf(n: number, of: number): string;
+}
+
+export interface ExplainWords {
+  /** "client", "server" */
+  side(s: Side): string;
+  /** "packet 4 (0.012650 s)" */
+  at(at: At): string;
+  title(id: number, client: string, server: string): string;
+  notWebSocket(carries: string): string;
+  sections: {
+    tcpHandshake: string;
+    wsHandshake: string;
+    detection: string;
+    masking: string;
+    frames(count: string): string;
+    closing: string;
+    teardown: string;
+    diagnostics: string;
+  };
+  detectedBy(how: 'heuristic' | 'decode-as'): string;
+
+  // the TCP three-way handshake
+  midStream: string;
+  syn(at: string, client: string, server: string): string;
+  synAck(at: string): string;
+  handshakeAck(at: string): string;
+  handshakeRtt(seconds: number): string;
+
+  // the opening handshake
+  request(at: string, methodTarget: string): string;
+  /** what a request header is for; null for one WebSocket does not use */
+  requestHeader(name: string): string | null;
+  /** what a 101's header is for, when it differs from the request's */
+  responseHeader(name: string): string | null;
+  ordinaryHeader: string;
+  noResponse: string;
+  rejected(at: string, status: number, reason: string): string;
+  refusalBody(bytes: number, complete: boolean, text: string): string;
+  switching(at: string): string;
+  acceptIntro: string;
+  /** the Accept's steps: labels, each followed by its value */
+  acceptSteps: { key: string; guid(guid: string): string; sha1(bytes: number): string; base64: string; sent: string; noAccept: string; match: string; differ: string };
+  subprotocol(quoted: string): string;
+  deflate: string;
+  extension(name: string): string;
+
+  // masking and frames
+  maskingWhy: string;
+  frame(f: FrameFacts): string;
+  moreFrames(n: number): string;
+  /** the unmasking under a frame's diagram */
+  unmasking: UnmaskingWords;
+
+  // the closing handshake and the teardown
+  noClose: string;
+  closeStarts(initiator: Side, at: string, code: number | null, reason: string | null): string;
+  closeAnswered(peer: Side, at: string, code: number | null): string;
+  closeUnanswered(peer: Side): string;
+  stillOpen: string;
+  reset(at: string, by: Side | null): string;
+  fin(at: string, first: Side, other: Side, otherFinAt: string | null): string;
+  serverClosedFirst: string;
+  clientClosedFirst: string;
+
+  // what broke the rules
+  severity(s: 'error' | 'warning' | 'info'): string;
+  diagnostic(severity: string, code: string, packet: number | null, message: string, rfc: string | null): string;
+  noFrame(conn: number, index: number, frames: number): string;
+}
+
+export function explainWords(lang: Lang | undefined): ExplainWords {
+  return lang === 'zh-CN' ? EXPLAIN_ZH_CN : EXPLAIN_EN;
+}

@@ -1,0 +1,46 @@
+// 各视图共用的简体中文词语：两端的名称、字节数、往返时间、关闭状态码的名称。
+import type { Side } from '../../model.js';
+
+export function sideZh(s: Side): string {
+  return s === 'client' ? '客户端' : '服务器';
+}
+
+/** "5 字节"（中文没有复数）。 */
+export function bytesZh(n: number): string {
+  return `${n} 字节`;
+}
+
+/** 往返时间，用最易读的单位：微秒、毫秒或秒。 */
+export function rttZh(seconds: number): string {
+  if (seconds < 0.001) return `${(seconds * 1e6).toFixed(0)} 微秒`;
+  if (seconds < 1) return `${(seconds * 1e3).toFixed(3)} 毫秒`;
+  return `${seconds.toFixed(3)} 秒`;
+}
+
+/** RFC 6455 §7.4 和 IANA 登记的关闭状态码的中文名称。 */
+const NAMES: Readonly<Record<number, string>> = {
+  1000: '正常关闭',
+  1001: '离开',
+  1002: '协议错误',
+  1003: '不支持的数据',
+  1004: '保留',
+  1005: '未收到状态码',
+  1006: '异常关闭',
+  1007: '帧载荷数据无效',
+  1008: '违反策略',
+  1009: '消息过大',
+  1010: '缺少必需的扩展',
+  1011: '服务器内部错误',
+  1012: '服务重启',
+  1013: '稍后再试',
+  1014: '网关错误',
+  1015: 'TLS 握手失败',
+};
+
+export function closeCodeNameZh(code: number): string {
+  const name = NAMES[code];
+  if (name) return name;
+  if (code >= 3000 && code <= 3999) return '已登记（供库和框架使用）';
+  if (code >= 4000 && code <= 4999) return '私有用途';
+  return '无效';
+}
