@@ -2,19 +2,16 @@
 // (--app NAME), else the one the negotiated subprotocol names, else the one
 // the URL's shape names (SockJS, Engine.IO), else the first whose
 // recognisable start a message has (STOMP's command line, Engine.IO's open
-// packet, SockJS's "o", MQTT's CONNECT, GraphQL's connection_init, JSON).
+// packet, SockJS's "o", MQTT's CONNECT, GraphQL's connection_init, JSON):
+// each protocol says how it is recognised, and in which order, in
+// protocols.ts.
 // A connection is decided once; carriers (SockJS, Engine.IO) hand their inner
 // messages to a registry of their own.
 import type { Side } from '../model.js';
 import type { AppChoice, AppChosenBy, AppContext, AppDecoder, AppFinding, AppMessage, AppName, AppResult } from './types.js';
 import { NO_RESULT, tryJson } from './types.js';
-import { looksLikeStomp } from './stomp.js';
-import { sockJsUrl } from './sockjs.js';
-import { engineIoUrl, looksLikeEngineIo } from './engineio.js';
-import { looksLikeMqtt } from './mqtt.js';
-import { looksLikeGraphQl } from './graphql.js';
-import { isJsonRpc, looksLikeJson } from './json.js';
-import { APP_NAMES, PROTOCOLS } from './protocols.js';
+import { looksLikeJson } from './json.js';
+import { APP_NAMES, type AppProtocol, PROTOCOLS } from './protocols.js';
 
 /** Messages of a connection looked at for a recognisable start before giving up on it. */
 export const SNIFF_MESSAGES = 32;
@@ -27,23 +24,48 @@ function bySubprotocol(subprotocol: string | null): AppName | null {
   return null;
 }
 
+/**
+ * The protocols a URL or a message's content may show, in the order they
+ * are tried (protocols.ts); made on first use (protocols.ts, which makes
+ * carriers' registries, imports this module).
+ */
+let tries: { url: { name: AppName; test: (target: string) => boolean }[]; content: ({ name: AppName } & NonNullable<AppProtocol<AppName>['content']>)[] } | null = null;
+
+function ordered(): NonNullable<typeof tries> {
+  tries ??= {
+    url: APP_NAMES.flatMap((name) => {
+      const url = PROTOCOLS[name].url;
+      return url ? [{ name, ...url }] : [];
+    }).sort((x, y) => x.order - y.order),
+    content: APP_NAMES.flatMap((name) => {
+      const content = PROTOCOLS[name].content;
+      return content ? [{ name, ...content }] : [];
+    }).sort((x, y) => ('json' in x ? 1 : 0) - ('json' in y ? 1 : 0) || x.order - y.order),
+  };
+  return tries;
+}
+
 function byUrl(target: string | null): AppName | null {
-  if (sockJsUrl(target)) return 'sockjs';
-  if (engineIoUrl(target)) return /\/socket\.io\//.test(target ?? '') ? 'socket.io' : 'engine.io';
+  if (target === null) return null;
+  for (const u of ordered().url) if (u.test(target)) return u.name;
   return null;
 }
 
 function byContent(m: AppMessage): AppName | null {
   if (m.payload.length === 0) return null;
-  if (looksLikeEngineIo(m)) return 'engine.io';
-  if (m.type === 'text' && m.from === 'server' && m.payload.length === 1 && m.payload[0] === 0x6f) return 'sockjs';
-  if (looksLikeMqtt(m)) return 'mqtt';
-  if (m.type === 'text' && looksLikeStomp(m.payload)) return 'stomp';
-  if (m.type === 'text' && looksLikeJson(m.payload)) {
-    const v = tryJson(m.payload.toString('utf8'));
-    if (!v.ok) return null;
-    if (looksLikeGraphQl(v.value)) return 'graphql-transport-ws';
-    return isJsonRpc(v.value) ? 'json-rpc' : 'json';
+  // a JSON message is parsed once, for every protocol recognised by its value
+  let json: { value: unknown } | null | undefined;
+  for (const c of ordered().content) {
+    if ('message' in c) {
+      if (c.message(m)) return c.name;
+      continue;
+    }
+    if (json === undefined) {
+      const v = m.type === 'text' && looksLikeJson(m.payload) ? tryJson(m.payload.toString('utf8')) : null;
+      json = v !== null && v.ok ? { value: v.value } : null;
+    }
+    if (json === null) return null;
+    if (c.json(json.value)) return c.name;
   }
   return null;
 }
