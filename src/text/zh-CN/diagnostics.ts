@@ -1,0 +1,194 @@
+// 诊断的简体中文说法：和 text/diagnostics.ts 的英文一样，由事实（代码和取值）造句。
+// 每个代码都必须有一句（switch 不全时编译不过）。代码本身、命令行选项和
+// 抓包里的原文保持原样。
+import type { AfterGap, DiagnosticFacts } from '../diagnostics.js';
+import type { Side } from '../../vocabulary.js';
+import { opcodeName } from '../../websocket/frame.js';
+import { previewPayload } from '../../util/text.js';
+import { clipText } from '../../app/types.js';
+import { closeCodeNameZh, sideZh } from './words.js';
+
+/** 一个字节数的上限，按其选项的写法：16M、64K、1000 字节。 */
+function limitText(n: number): string {
+  for (const [unit, size] of [['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) if (n >= size && n % size === 0) return `${n / size}${unit}`;
+  return `${n} 字节`;
+}
+
+function afterGap(a: AfterGap): string {
+  switch (a) {
+    case 'frames':
+      return '帧的解码继续进行';
+    case 'tls':
+      return '之后的 TLS 记录照常跟踪';
+    case 'cut-head':
+      return '它们所属的 HTTP 头部按抓到的部分读取';
+    case 'awaiting':
+      return '之后的内容等另一方表明格式后再读';
+    case 'http':
+      return '这个方向不再继续解码';
+    case 'nothing':
+      return '这里原本没有在解码任何内容';
+  }
+}
+
+const side = (s: Side): string => sideZh(s);
+const peerOf = (s: Side): string => sideZh(s === 'client' ? 'server' : 'client');
+const typeZh = (t: 'text' | 'binary'): string => (t === 'text' ? '文本' : '二进制');
+const op = (opcode: number): string => `${opcodeName(opcode)} 帧`;
+
+/** 一条诊断的中文句子，由它的事实造成。 */
+export function diagnosticTextZh(f: DiagnosticFacts): string {
+  switch (f.code) {
+    case 'limit.connections':
+      return `同时打开的连接超过 ${f.max} 条（--max-connections ${f.max}）：从第 ${f.from} 个包起，其中 ${f.evicted} 条（每次都是最安静的那条）在结束前就被报告了；它们之后的包会开始一条新连接`;
+    case 'limit.reassembly':
+      return `放弃了来自${side(f.side)}的 ${f.bytes} 个字节：其后乱序暂存的数据超过了重组上限（每个方向 ${limitText(f.perDirection)}，--max-reassembly；总共 ${limitText(f.total)}，--max-reassembly-total）；${afterGap(f.after)}`;
+    case 'tcp.gap':
+      return `来自${side(f.side)}的 ${f.bytes} 个字节从未被抓到（抓包丢失）；${afterGap(f.after)}`;
+    case 'http.too-many-headers':
+      return `一个 HTTP 头部有 ${f.lines} 行首部，超过上限 ${f.max}（--max-http-headers）：只读取前 ${f.max} 行`;
+    case 'http.head-too-large':
+      return `一个 HTTP 头部超过 ${limitText(f.max)}（--max-http-head）仍未结束；这个方向余下的内容不再解码`;
+    case 'limit.payload':
+      return 'frame' in f
+        ? `这一帧带有 ${f.frame.length} 字节的有效载荷；只保留了前 ${limitText(f.held)}（--max-frame-payload），所以不检查它的内容`
+        : `${typeZh(f.message.type)}消息 ${f.message.index} 共 ${f.message.length} 字节，分成 ${f.message.frames} 个帧；只保留了前 ${limitText(f.held)}（--max-frame-payload），所以不检查它的内容`;
+    case 'message.inflate-limit':
+      return `${typeZh(f.type)}消息 ${f.index}（压缩后 ${f.compressed} 字节）解压后超过 ${f.limit} 字节：解压在上限处停止（--inflate-limit）`;
+    case 'tcp.handshake-missing': {
+      const roles = f.rolesFrom === 'http' ? 'HTTP 交换' : f.rolesFrom === 'frames' ? '帧的掩码' : '端口号';
+      const how = f.detection === 'heuristic' ? '；WebSocket 是从一串合法的帧识别出来的' : f.detection === 'decode-as' ? '；按要求当作 WebSocket 解码（--decode-as）' : '';
+      return `抓包从这条连接的中途开始（没有看到 SYN）；两端的角色由${roles}判断${how}`;
+    }
+    case 'capture.unknown-link-type':
+      return `无法解码链路类型为 ${f.linkType} 的包；这些包被跳过`;
+    case 'capture.truncated-packet':
+      return `第 ${f.packet} 个包被快照长度截断（抓到 ${f.original} 字节中的 ${f.captured} 字节）；缺少的字节成为流中的空洞`;
+    case 'ip.fragments-incomplete':
+      return `有 ${f.datagrams} 个分片的 IP 数据报没有抓全所有分片；它们的字节在流中缺失`;
+    case 'capture.damaged':
+      return `${f.compressed ? '压缩文件' : '文件'}在第 ${f.after} 个包之后损坏：${f.reason}；之前的内容都已读取`;
+    case 'capture.truncated-file':
+      return f.inside
+        ? `文件在${f.inside.what === 'a record header' ? '一个记录头' : f.inside.what === 'a packet record' ? '一个包记录' : '一个块'}的中间结束（第 ${f.after} 个包之后还有 ${f.inside.left} 字节）；之前的内容都已读取`
+        : `压缩文件提前结束，在第 ${f.after} 个包之后；之前的内容都已读取`;
+    case 'frame.client-unmasked':
+      return `客户端发送的 ${op(f.opcode)}没有设置 MASK 位；客户端必须给每一帧加掩码`;
+    case 'frame.server-masked':
+      return `服务器发送了加掩码的 ${op(f.opcode)}（掩码键 ${f.key}）；服务器不得加掩码`;
+    case 'frame.reserved-opcode':
+      return `操作码 0x${f.opcode.toString(16)} 是保留的，没有扩展定义它时不得使用`;
+    case 'frame.control-too-long':
+      return `一个 ${op(f.opcode)}带有 ${f.length} 字节；控制帧最多只能带 125 字节`;
+    case 'frame.control-fragmented':
+      return `一个 ${op(f.opcode)}的 FIN 未置位；控制帧不得分片`;
+    case 'frame.length-not-minimal':
+      return `有效载荷长度 ${f.length} 用了 ${f.bits} 位的形式发送；必须使用最短的形式`;
+    case 'frame.length-msb-set':
+      return `64 位有效载荷长度 ${f.length} 的最高位被置位了`;
+    case 'frame.rsv1-on-control':
+      return `${op(f.opcode)}设置了 RSV1；permessage-deflate 从不压缩控制帧`;
+    case 'frame.rsv1-on-continuation':
+      return '延续帧设置了 RSV1；在 permessage-deflate 下只有消息的第一帧带它';
+    case 'frame.rsv-without-extension':
+      return `${op(f.opcode)}设置了 ${f.bits.join(' 和 ')}，但没有协商好的扩展定义${f.bits.length > 1 ? '它们' : '它'}`;
+    case 'frame.expected-continuation':
+      return `消息 ${f.open} 还没有结束，却来了一个新的${typeZh(f.type)}帧；这里应当是延续帧`;
+    case 'frame.unexpected-continuation':
+      return '来了一个延续帧，但并没有未完成的分片消息';
+    case 'close.payload-one-byte':
+      return '关闭帧的正文只有 1 个字节；它必须为空，或以 2 字节的状态码开头';
+    case 'close.invalid-code':
+      return `关闭状态码 ${f.closeCode}（${closeCodeNameZh(f.closeCode)}）不得在关闭帧里发送`;
+    case 'close.invalid-utf8-reason':
+      return '关闭原因不是合法的 UTF-8';
+    case 'handshake.method':
+      return `升级请求使用了 ${f.method}；必须是 GET`;
+    case 'handshake.http-version':
+      return `升级请求是 ${f.version}；必须是 HTTP/1.1 或更高`;
+    case 'handshake.host-missing':
+      return '升级请求没有 Host 首部';
+    case 'handshake.upgrade-header':
+      if (f.got) return `${f.in === 'request' ? '请求' : '响应'}的 Upgrade 首部是 "${f.got}"；必须是 "websocket"`;
+      return f.in === 'request' ? '请求没有 Upgrade: websocket 首部' : '101 响应没有 Upgrade: websocket 首部';
+    case 'handshake.connection-header':
+      if (f.got) return `${f.in === 'request' ? '请求' : '响应'}的 Connection 首部是 "${f.got}"；必须包含 Upgrade`;
+      return f.in === 'request' ? '请求没有 Connection: Upgrade 首部' : '101 响应没有 Connection: Upgrade 首部';
+    case 'handshake.key-invalid':
+      if ('key' in f) return `Sec-WebSocket-Key "${f.key}" 不是恰好 16 字节的 base64（解码后是 ${f.decodedBytes} 字节）`;
+      return f.keys === 0 ? '请求没有 Sec-WebSocket-Key 首部' : `请求有 ${f.keys} 个 Sec-WebSocket-Key 首部；必须恰好一个`;
+    case 'handshake.version':
+      return f.versions.length === 0 ? '请求没有 Sec-WebSocket-Version 首部；它必须是 13' : `Sec-WebSocket-Version 是 "${f.versions.join(', ')}"；必须是 13`;
+    case 'handshake.rejected':
+      return `服务器用 ${f.status}${f.reason ? ` ${f.reason}` : ''} 回答了升级请求，而不是 101 Switching Protocols`;
+    case 'handshake.accept-missing':
+      return '101 响应没有 Sec-WebSocket-Accept 首部';
+    case 'handshake.accept-mismatch':
+      return `Sec-WebSocket-Accept 是 ${f.accepts.join(', ')}，应当是 ${f.expected}（密钥与 GUID 拼接后 SHA-1 的 base64）`;
+    case 'handshake.subprotocol-not-offered':
+      return `服务器选择了子协议 "${f.chosen}"，但客户端并没有提供它（提供的是：${f.offered.join(', ') || '无'}）`;
+    case 'handshake.extension-not-offered':
+      if ('parameters' in f) return `服务器接受 permessage-deflate 时用了客户端无法接受的参数：${f.parameters}`;
+      return f.why === 'repeated' ? `服务器的响应不止一次列出 "${f.name}"` : `服务器接受了扩展 "${f.name}"，但客户端并没有提供它`;
+    case 'handshake.no-response':
+      return `第 ${f.request} 个包里的升级请求在这次抓包中没有得到回应`;
+    case 'handshake.frames-before-upgrade':
+      return `客户端在第 ${f.packet} 个包发送了${f.opcode === 1 ? '文本' : f.opcode === 2 ? '二进制' : '数据'}帧，而服务器的 101 响应还没有完成`;
+    case 'tcp.overlap-conflict':
+      return `第 ${f.packet} 个包带有已经收到过的字节，而且与第一份不同（保留第一份）`;
+    case 'ws.unframed':
+      return `来自${side(f.side)}的 ${f.bytes} 个字节直到抓包结束都无法分帧`;
+    case 'ws.resync':
+      return `来自${side(f.side)}的前 ${f.bytes} 个字节是抓包开始前就开始的一帧的结尾；解码从下一个帧头开始`;
+    case 'close.data-after-close':
+      return `${side(f.side)}在自己的关闭帧（帧 ${f.close}）之后又发送了数据帧`;
+    case 'message.inflate-failed':
+      return `压缩的${typeZh(f.type)}消息 ${f.index}（${f.length} 字节）无法在协商好的上下文中解压（${f.takeover ? '使用' : '不使用'}上下文接管，窗口 ${f.windowBits} 位）：${f.detail}`;
+    case 'message.invalid-utf8':
+      return `文本消息 ${f.index}（${f.length} 字节${f.inflated ? '，解压后' : ''}）不是合法的 UTF-8`;
+    case 'pong.payload-mismatch':
+      return `这个 Pong 带的是 ${previewPayload(f.pong, 24)}，但它回应的 Ping（第 ${f.pingPacket} 个包）带的是 ${previewPayload(f.ping, 24)}`;
+    case 'ping.unanswered':
+      return `${side(f.side)}在第 ${f.packet} 个包发出的 Ping${f.count > 1 ? `（以及之前的 ${f.count - 1} 个）` : ''}直到连接结束都没有收到${peerOf(f.side)}的 Pong`;
+    case 'close.abnormal':
+      return `TCP 连接结束了（${f.teardown.toUpperCase()}），双方都没有发送关闭帧`;
+    case 'close.not-echoed':
+      return `${side(f.initiator)}发送了关闭帧（第 ${f.packet} 个包），但${peerOf(f.initiator)}直到连接结束都没有回以自己的关闭帧`;
+    case 'close.client-closed-tcp-first':
+      return '客户端比服务器先关闭了 TCP；应当由服务器先关闭，这样 TIME_WAIT 状态不会留在客户端';
+    case 'app.socketio-connect-error':
+      return `服务器拒绝连接到命名空间 ${clipText(f.namespace, 60)}：${clipText(f.args, 80)}`;
+    case 'app.socketio-unexpected-binary':
+      return `来自${side(f.side)}的一条二进制消息（${f.bytes} 字节），但没有等待附件的 BINARY_EVENT 或 BINARY_ACK`;
+    case 'app.socketio-missing-attachment':
+      return `${side(f.side)}的 ${f.packet}${f.event !== undefined ? ` ${JSON.stringify(clipText(f.event, 60))}` : ''} 声明了 ${f.announced} 个二进制附件，但后面只跟了 ${f.followed} 个`;
+    case 'app.jsonrpc-unmatched-response':
+      return `一个 id 为 ${clipText(f.id, 40)} 的 JSON-RPC 响应，但${side(f.peer)}没有哪个请求在等待它`;
+    case 'app.jsonrpc-unanswered':
+      return `${side(f.side)}的 JSON-RPC 请求 ${f.method}（id ${clipText(f.id, 40)}，第 ${f.packet} 个包）直到连接结束都没有得到响应`;
+    case 'app.mqtt-text-frame':
+      return `${side(f.side)}在 MQTT 连接上发送了文本消息（${f.bytes} 字节）；MQTT 包必须用二进制帧发送`;
+    case 'app.mqtt-connack-refused':
+      return `代理拒绝了连接：${f.reason}（${f.reasonCode}）`;
+    case 'app.mqtt-incomplete':
+      return `${side(f.side)}的最后一个 MQTT ${f.type} 包始终不完整（只看到 ${f.seen}${f.need !== null ? ` / ${f.need}` : ''} 字节）`;
+    case 'app.stomp-error':
+      return `STOMP 服务器发送了 ERROR${f.message ? `：${clipText(f.message, 80)}` : ''}${f.body ? `（${clipText(f.body, 80)}）` : ''}`;
+    case 'app.graphql-unknown-id':
+      return `一个 id 为 ${JSON.stringify(f.id)} 的 ${f.protocol} "${f.type}"，但没有哪个操作用过这个 id`;
+    case 'app.graphql-error': {
+      const to = f.to === null ? '这条连接' : 'name' in f.to ? f.to.name : `操作 ${f.to.id}`;
+      return `服务器用 "${f.type}" 回答了${to}：${clipText(f.payload, 100)}`;
+    }
+    case 'ws.deflate-assumed': {
+      const first = f.first;
+      const shown =
+        first === null
+          ? '没有哪条压缩消息被完整抓到'
+          : first.inflated !== null
+            ? `第一条压缩消息（${first.index}）能顺利解压，${first.length} → ${first.inflated} 字节`
+            : `第一条压缩消息（${first.index}）无法单独解压：它引用了抓包开始前发送的字节`;
+      return `${side(f.side)}发送了设置 RSV1 的数据帧，而协商扩展的握手不在抓包里：假定使用 permessage-deflate（RFC 7692 的默认值，上下文接管），${shown}；窗口在抓包范围内的消息都会解压（--decode-as PORT:permessage-deflate;… 可以说明实际协商的内容）`;
+    }
+  }
+}
