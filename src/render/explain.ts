@@ -214,7 +214,7 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
   if (conn.frames.length > 0) {
     section(n++, w.sections.masking, () => say(w.maskingWhy));
     section(n++, w.sections.frames(shownOf(conn, 'frames', conn.frames.length)), () => frames(conn, opts, w, say, raw));
-  } else if (none) section(n++, `The frames (${shownOf(conn, 'frames', 0)})`, () => say(`${none.charAt(0).toUpperCase()}${none.slice(1)}.`));
+  } else if (none) section(n++, w.sections.noFrames(shownOf(conn, 'frames', 0)), () => say(`${none.charAt(0).toUpperCase()}${none.slice(1)}.`));
   if (conn.handshake?.outcome !== 'rejected') section(n++, w.sections.closing, () => closing(conn, w, say));
   section(n++, w.sections.teardown, () => teardown(conn, w, say));
   if (conn.diagnostics.length > 0) {

@@ -55,6 +55,8 @@ export interface ExplainWords {
     detection: string;
     masking: string;
     frames(count: string): string;
+    /** when a selection left no frame to tell */
+    noFrames(count: string): string;
     closing: string;
     teardown: string;
     diagnostics: string;

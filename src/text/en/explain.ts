@@ -72,6 +72,7 @@ export const EXPLAIN_EN: ExplainWords = {
     detection: 'How this is known to be WebSocket',
     masking: 'Masking',
     frames: (count) => `The frames (${count}), as RFC 6455 §5.2 lays them out`,
+    noFrames: (count) => `The frames (${count})`,
     closing: 'The closing handshake (RFC 6455 §7)',
     teardown: 'The TCP teardown',
     diagnostics: 'What broke the rules',

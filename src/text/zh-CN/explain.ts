@@ -77,6 +77,7 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
     detection: '怎么知道这是 WebSocket',
     masking: '掩码',
     frames: (count) => `帧（共 ${count} 个），按 RFC 6455 §5.2 的格式展开`,
+    noFrames: (count) => `帧（${count} 个）`,
     closing: '关闭握手（RFC 6455 §7）',
     teardown: 'TCP 四次挥手',
     diagnostics: '违反了哪些规则',
