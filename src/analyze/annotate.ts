@@ -2,10 +2,11 @@
 // of what the packet carried (TCP events, HTTP heads, frames) and the phase
 // the connection was in, giving the packet's phase; its one-line summary is
 // put in words by src/text/packets.ts.
-import type { Frame, HttpRequest, HttpResponse, Message, Phase, Side } from '../model.js';
+import type { HttpRequest, HttpResponse, Phase, Side } from '../model.js';
 import { PHASE_ORDER } from '../model.js';
 import type { LifecycleEvent } from '../tcp/connection.js';
 import type { TcpFlags } from '../tcp/segment.js';
+import type { WebSocketItem } from '../websocket/session.js';
 import { packetSummary } from '../text/packets.js';
 
 export type PacketItem =
@@ -17,15 +18,13 @@ export type PacketItem =
   | { kind: 'acked-unseen'; peer: Side }
   | { kind: 'note'; text: string }
   | { kind: 'gap'; bytes: number; from: Side }
-  | { kind: 'resync'; skipped: number }
   | { kind: 'detected'; skipped: number }
   | { kind: 'opaque'; bytes: number }
   | { kind: 'held'; bytes: number }
   | { kind: 'http-partial'; role: 'request' | 'response'; bytes: number }
   | { kind: 'request'; request: HttpRequest; upgrade: boolean; hint?: string | null }
   | { kind: 'response'; response: HttpResponse; upgrade: boolean }
-  | { kind: 'partial-frame'; opcode: number; received: number; total: number; from: Side }
-  | { kind: 'frame'; frame: Frame; messageType: 'text' | 'binary' | null; compressed: boolean; completes: Message | null };
+  | WebSocketItem;
 
 export interface PacketDescription {
   phase: Phase;

@@ -2,7 +2,6 @@
 // then the WebSocket frame parser, each direction on its own; every packet is
 // annotated with its phase and a one-line summary as it is processed.
 import { diagnostic } from '../diagnostic.js';
-import { isUtf8 } from 'node:buffer';
 import { emptyCounts } from '../model.js';
 import type {
   Connection,
@@ -27,15 +26,10 @@ import { parseRequestLine, parseStatusLine } from '../http/head.js';
 import { HttpReader, type BodyCapture } from '../http/reader.js';
 import { checkCutResponse, checkRequest, checkResponse, describeHandshake, isUpgradeAttempt, splitOffers } from '../http/handshake.js';
 import { headerValues } from '../http/head.js';
-import { deflateRules } from '../deflate/negotiation.js';
-import { InflateContext } from '../deflate/inflate.js';
-import { FrameParser, SYNC_WINDOW, type DecodedFrame, type FrameEvents } from '../websocket/parser.js';
-import type { SyncRules } from '../websocket/sync.js';
-import { SUSPECT_SECONDS, type HoldBudget } from '../tcp/reassembly.js';
-import { MessageAssembler, type AssembledMessage } from '../websocket/messages.js';
-import { checkCloseBody, checkFrameHeader, type Finding } from '../websocket/checks.js';
+import type { HoldBudget } from '../tcp/reassembly.js';
+import type { Finding } from '../websocket/checks.js';
 import { isControl } from '../websocket/frame.js';
-import { parseCloseBody } from '../websocket/close.js';
+import { WebSocketSession, type WebSocketSink } from '../websocket/session.js';
 import { describePacket, later, type PacketItem } from './annotate.js';
 import { describeFrame } from '../text/packets.js';
 import { type AfterGap, said } from '../text/diagnostics.js';
@@ -44,7 +38,7 @@ import { MappedList, SpillList, type List, type SpillFile } from '../util/list.j
 import { entryCodec, frameCodec, messageCodec, type HeldEntry } from './codecs.js';
 import { AppSession } from '../app/registry.js';
 import { appHttpHint, appKeys } from '../app/labels.js';
-import type { AppChoice, AppFinding } from '../app/types.js';
+import type { AppChoice } from '../app/types.js';
 import { identifyStart, type Identified } from '../identify/identify.js';
 import { tlsRecordChain, TlsStream, type TlsRecordEvent, type TlsSession } from '../tls/record.js';
 import { cipherSuiteName, tlsVersionName } from '../tls/names.js';
@@ -75,17 +69,6 @@ export interface SessionLimits {
 /** A byte count as the options take it: 4M, 256M, 1536K. */
 /** What a feed step returns when it used every byte (shared: nothing writes into it). */
 const EMPTY = Buffer.alloc(0);
-
-/**
- * The first `n` bytes, in a buffer of their own so that the rest can be
- * freed: a short slice of a large buffer (a file chunk, a reassembled
- * stretch, zlib's 16 KiB output block for a 300-byte message) would keep all
- * of that buffer alive for as long as the frame or message is kept.
- */
-function firstBytes(b: Buffer, n: number): Buffer {
-  if (b.length > n) return Buffer.from(b.subarray(0, n));
-  return b.buffer.byteLength > 2 * b.length + 1024 ? Buffer.from(b) : b;
-}
 
 /** What a session hands on as soon as it is final, when it does not keep it. */
 export interface SessionEvents {
@@ -196,20 +179,12 @@ type Mode = 'http' | 'await-request' | 'await-response' | 'websocket' | 'sniff' 
 interface Direction {
   mode: Mode;
   http: HttpReader | null;
-  parser: FrameParser | null;
-  assembler: MessageAssembler | null;
   /** client bytes sent after an upgrade request, before its response was seen */
   /** (a gap among them was reported when it was held: `told`) */
   held: HeldChunk[];
-  /** frames decoded so far in this direction */
-  frames: number;
-  /** index of this direction's Close frame, once sent */
-  closeFrame: number | null;
   /** bytes, and segments, examined while sniffing for frames */
   sniffed: number;
   sniffedSegments: number;
-  /** the capture lost bytes of this direction since its frames were last in step */
-  lostSync: boolean;
   /** bytes of data this direction carried */
   bytes: number;
   /** its TLS records, in a TLS connection */
@@ -217,7 +192,7 @@ interface Direction {
 }
 
 function newDirection(): Direction {
-  return { mode: 'http', http: null, parser: null, assembler: null, held: [], frames: 0, closeFrame: null, sniffed: 0, sniffedSegments: 0, lostSync: false, bytes: 0, tls: null };
+  return { mode: 'http', http: null, held: [], sniffed: 0, sniffedSegments: 0, bytes: 0, tls: null };
 }
 
 /** A chunk as a direction holds it while waiting for the other side: a gap among them was told already. */
@@ -225,6 +200,16 @@ type HeldChunk = Chunk & { told?: true };
 
 /** How the roles were decided: the SYN and HTTP are facts, the ports a guess that frames may correct. */
 type RolesFrom = 'syn' | 'http' | 'frames' | 'ports';
+
+/** The permessage-deflate text a response agreed to, if it has one. */
+function agreedDeflate(res: HttpResponse): string | null {
+  return splitOffers(headerValues(res.headers, 'sec-websocket-extensions')).find((e) => /^permessage-deflate\b/i.test(e)) ?? null;
+}
+
+/** The close of a connection with no WebSocket session: nothing of it seen. */
+function noClose(): ConnectionClose {
+  return { initiator: null, code: null, reason: null, replyCode: null, clean: false, packet: null, replyPacket: null };
+}
 
 /** Whether the server is the side with `a`'s port, guessing from the port numbers alone. */
 export function serverByPort(a: number, b: number): boolean {
@@ -262,18 +247,10 @@ export class Session {
   private handshake: Handshake | null = null;
   private pendingRequest: HttpRequest | null = null;
   private lastRequestMethod: string | undefined;
-  private deflate = false;
-  /**
-   * What was agreed on extensions is known: from the handshake, or as
-   * --decode-as PORT:EXTENSION says. Without a handshake it is not: RSV1 is
-   * then taken for permessage-deflate (assumed, and said) rather than blamed.
-   */
-  private extensionsKnown = true;
-  private nextMessage = 0;
+  /** the WebSocket sessions the connection carries (HTTP/1.1 upgrades to one at most) */
+  private readonly websockets: WebSocketSession[] = [];
   private readonly frames: Frame[] | SpillList<Frame>;
   private readonly messages: Message[] | SpillList<Message>;
-  /** finished messages waiting for one begun before them (the other side's, still open): the list is in order of index */
-  private readonly finished: Message[] = [];
   /**
    * One entry per packet. `provisional`: a packet with nothing in it, seen
    * before anything told where a mid-stream connection stands; it takes its
@@ -290,22 +267,7 @@ export class Session {
   /** diagnostics about a packet before the last one listed (most are told in order of packet): sorted in when the connection is over */
   private readonly lateDiagnostics: Diagnostic[] = [];
   private lastDiagnosticAt = -Infinity;
-  private readonly closeState: ConnectionClose = {
-    initiator: null,
-    code: null,
-    reason: null,
-    replyCode: null,
-    clean: false,
-    packet: null,
-    replyPacket: null,
-  };
-  /** one inflation context per direction, under permessage-deflate */
-  private inflaters: [InflateContext | null, InflateContext | null] = [null, null];
-  private readonly compression = { client: { wire: 0, inflated: 0 }, server: { wire: 0, inflated: 0 } };
-  private frameCount = 0;
   private readonly counts: Connection['counts'] = emptyCounts();
-  /** each side's first Close frame: who closed first is decided from these */
-  private readonly firstClose: Record<Side, Frame | null> = { client: null, server: null };
   /**
    * the sequence number after the segment that completed each side's first
    * Close frame: a FIN that acknowledges it was sent after the Close arrived
@@ -313,22 +275,12 @@ export class Session {
   private readonly closeEnds: Record<Side, number | null> = { client: null, server: null };
   /** the acknowledgement number of the segment that completed each side's first Close frame */
   private readonly closeAcks: Record<Side, number | null> = { client: null, server: null };
-  /** permessage-deflate was assumed from RSV1: where, until it is said */
-  private deflateAssumed: { side: Side; packet: number } | null = null;
   /** the sequence number after the chunk being decoded */
   private chunkEnd: number | null = null;
   /** the acknowledgement number of the packet being processed (null without ACK) */
   private currentAck: number | null = null;
   /** frames decoded while held client bytes are replayed */
   private replayed: Frame[] | null = null;
-  /** pongs that came with no ping waiting, per sender (the last 16): a ping shown after its answer is answered by one */
-  private readonly earlyPongs: Record<Side, Frame[]> = { client: [], server: [] };
-  /** pings waiting for their pong, per sender */
-  private readonly pings: Record<Side, Frame[]> = { client: [], server: [] };
-  /** the packet and time of each side's last frame that belongs to a message */
-  private readonly lastDataFrame: Record<Side, { packet: number; ts: number } | null> = { client: null, server: null };
-  /** payload bytes never captured of the frames of each side's open message */
-  private readonly openMissing: Record<Side, number> = { client: 0, server: 0 };
   /** the application protocol's decoders, made at the first whole message */
   private app: AppSession | null = null;
   /** the body of the response that refused the upgrade, filled as it arrives */
@@ -418,11 +370,6 @@ export class Session {
     return { target: hs?.request.target ?? null, subprotocol: sub !== null && hs!.offeredSubprotocols.includes(sub) ? sub : null };
   }
 
-  /** A protocol error inside the application protocol: an `app.*` diagnostic citing its specification. */
-  private appDiag(f: AppFinding, packet: number | null, frame: number | null, from: Side | null): void {
-    this.diag({ code: f.code, message: f.message, rfc: f.spec }, f.packet ?? packet, frame, f.from ?? from);
-  }
-
   /** A finding as a diagnostic: its severity and section from the registry (src/codes.ts). */
   private diag(f: Finding, packet: number | null, frame: number | null, from: Side | null): void {
     this.report(diagnostic(f.code, f.message, { packet, frame, from }, f.rfc));
@@ -477,10 +424,7 @@ export class Session {
         this.diag(said({ code: 'tcp.gap', bytes: chunk.length, side: this.side(dir), after }), chunk.packet, null, this.side(dir));
       }
       if (!chunk.told) this.items.push({ kind: 'gap', bytes: chunk.length, from: this.side(dir) });
-      if (framed) {
-        d.parser!.gap(chunk.length, chunk.packet, chunk.ts, this.frameEvents(dir));
-        d.lostSync = d.parser!.syncing;
-      }
+      if (framed) this.ws().gap(dir, chunk.length, chunk.packet, chunk.ts);
       else if (d.mode === 'tls') this.tlsRecords(d.tls!.gap(chunk.length));
       else if (awaiting) d.held.push({ ...chunk, told: true });
       else if (cutHead) this.cutHead(dir);
@@ -610,9 +554,9 @@ export class Session {
     const held = client.held;
     client.held = [];
     if (line.status === 101) {
-      this.deflate = this.handshake.extensions.some((e) => e.name === 'permessage-deflate');
+      const deflate = this.handshake.extensions.some((e) => e.name === 'permessage-deflate');
       this.detection = 'handshake';
-      if (this.deflate) this.setUpInflation(res);
+      this.ws().agree(deflate, deflate ? agreedDeflate(res) : null, false);
       this.startWebSocket(dir);
       this.startWebSocket(dir === 0 ? 1 : 0);
       this.replayHeld(held, true);
@@ -731,14 +675,15 @@ export class Session {
     this.detection = 'handshake';
     const agreed = headerValues(res.headers, 'sec-websocket-extensions');
     const offered = this.handshake!.offeredExtensions;
+    const ws = this.ws();
     if (agreed.length > 0) {
-      this.deflate = this.handshake!.extensions.some((e) => e.name === 'permessage-deflate');
-      if (this.deflate) this.setUpInflation(res);
+      const deflate = this.handshake!.extensions.some((e) => e.name === 'permessage-deflate');
+      ws.agree(deflate, deflate ? agreedDeflate(res) : null, false);
     } else if (this.requestCut || offered.length > 0) {
       // the extensions header may be among the missing bytes: RSV1 will tell
-      this.extensionsKnown = false;
+      ws.extensionsUnknown();
     }
-    truncated(`the connection is upgraded (status 101); ${this.handshake!.accept === null ? 'Sec-WebSocket-Accept is not among the captured headers, so it is not checked' : 'Sec-WebSocket-Accept is checked'}${this.extensionsKnown ? '' : ', and the extensions agreed are not known (RSV1, if it comes, is taken for permessage-deflate)'}; frames are decoded from the next segment on`);
+    truncated(`the connection is upgraded (status 101); ${this.handshake!.accept === null ? 'Sec-WebSocket-Accept is not among the captured headers, so it is not checked' : 'Sec-WebSocket-Accept is checked'}${ws.knowsExtensions ? '' : ', and the extensions agreed are not known (RSV1, if it comes, is taken for permessage-deflate)'}; frames are decoded from the next segment on`);
     this.startWebSocket(dir);
     this.startWebSocket(dir === 0 ? 1 : 0);
     this.replayHeld(held, true);
@@ -796,7 +741,10 @@ export class Session {
       this.rolesFrom = this.rolesFrom === 'syn' ? 'syn' : 'ports';
       this.detection = 'decode-as';
       this.websocket = true;
-      this.assumeExtensions(this.options.decodeAs.get(asked) ?? null);
+      const agreed = this.options.decodeAs.get(asked) ?? null;
+      if (agreed === null) this.ws().extensionsUnknown();
+      // the connection's start may be missing all the same: the window before it is unknown
+      else this.ws().agree(/^permessage-deflate\b/i.test(agreed), agreed, this.tcp.syn === null && this.tcp.synAck === null);
       // the user says it is WebSocket: a single plausible header is enough to start
       this.startWebSocket(0, 1);
       this.startWebSocket(1, 1);
@@ -816,16 +764,15 @@ export class Session {
         d.tls = new TlsStream({ session: (this.tlsSession ??= { clientHello: null, serverHello: null }), midStream: midTls });
       }
       // nothing of it is WebSocket: the other direction stops looking
-      for (const x of this.dirs) if (x.mode === 'sniff') {
-        x.mode = 'opaque';
-        x.parser = null;
+      for (const x of [0, 1] as const) if (this.dirs[x].mode === 'sniff') {
+        this.dirs[x].mode = 'opaque';
+        this.ws().stop(x);
       }
       return;
     }
     if (startSeen || this.identified !== null || this.httpSeen || this.options.sniffBytes <= 0) return;
     d.mode = 'sniff';
-    d.parser = new FrameParser(this.limits.maxFramePayload, { masked: null, deflate: true, maxLength: SYNC_WINDOW });
-    d.parser.startUnsynced(SNIFF_RUN, true);
+    this.ws().sniff(dir, SNIFF_RUN);
   }
 
   /** Bytes of a direction that may be WebSocket: looked at until a run of frames is found, or the budget ends. */
@@ -833,17 +780,17 @@ export class Session {
     const d = this.dirs[dir];
     d.sniffed += data.length;
     d.sniffedSegments++;
-    d.parser!.push(data, packet, ts, this.frameEvents(dir));
+    this.ws().push(dir, data, packet, ts);
     // evidence starts at a segment start: a few dozen segments hold it if the bytes are WebSocket (and the search stays linear)
     if (d.mode === 'sniff' && (d.sniffed > this.options.sniffBytes || d.sniffedSegments > SNIFF_SEGMENTS)) {
       d.mode = 'opaque';
-      d.parser = null;
+      this.ws().stop(dir);
     }
     return EMPTY;
   }
 
   /** A run of valid frames was found in a direction without a handshake: the connection is WebSocket. */
-  private detected(dir: Dir, masked: boolean): void {
+  private detected(dir: Dir, masked: boolean, skipped: number, packet: number): void {
     // clients mask, servers do not (RFC 6455 §5.1): the frames tell the roles
     if (this.rolesFrom !== 'syn' && this.rolesFrom !== 'http') {
       this.clientDir = masked ? dir : dir === 0 ? 1 : 0;
@@ -851,115 +798,49 @@ export class Session {
     }
     this.websocket = true;
     this.detection = 'heuristic';
-    this.extensionsKnown = false;
+    this.ws().found();
     for (const x of [0, 1] as const) {
       const d = this.dirs[x];
-      d.assembler = new MessageAssembler(() => this.nextMessage++, this.deflate, this.limits.maxFramePayload);
-      d.parser?.setRules(this.syncRules(x));
-      d.parser?.setRun(3);
       if (x === dir) d.mode = 'websocket';
       else if (d.mode === 'sniff') d.mode = 'websocket'; // its parser goes on looking for a boundary, now with the roles known
       else if (d.mode === 'http' || d.mode === 'opaque') this.startWebSocket(x, 3);
     }
+    this.items.push({ kind: 'detected', skipped });
+    if (skipped > 0) this.diag(said({ code: 'ws.resync', bytes: skipped, side: this.side(dir) }), packet, null, this.side(dir));
   }
 
-  private syncRules(dir: Dir): SyncRules {
-    return { masked: this.side(dir) === 'client', deflate: this.deflate || !this.extensionsKnown, maxLength: SYNC_WINDOW };
+  /** The connection's WebSocket session, made when its bytes are first taken for (or searched for) frames. */
+  private ws(): WebSocketSession {
+    return this.websockets[0] ?? this.newWebSocket();
   }
 
-  /** The frame parser's callbacks for each direction, made once, when a direction first has frames to parse. */
-  private parserEvents: [FrameEvents, FrameEvents] | null = null;
-
-  private frameEvents(dir: Dir): FrameEvents {
-    this.parserEvents ??= [this.makeFrameEvents(0), this.makeFrameEvents(1)];
-    return this.parserEvents[dir];
+  private newWebSocket(): WebSocketSession {
+    const session = new WebSocketSession(this.limits, this.options.retain, this.webSocketSink());
+    this.websockets.push(session);
+    return session;
   }
 
-  private makeFrameEvents(dir: Dir): FrameEvents {
+  /** What the connection does with what a WebSocket session finds. */
+  private webSocketSink(): WebSocketSink {
     return {
-      frame: (f) => this.onFrame(dir, f),
-      resync: (skipped, packet, masked) => this.onResync(dir, skipped, packet, masked),
-      unsynced: (skipped) => {
-        if (this.dirs[dir].mode !== 'websocket') return; // sniffing found nothing: not WebSocket, nothing to say
-        this.diag(said({ code: 'ws.unframed', bytes: skipped, side: this.side(dir) }), null, null, this.side(dir));
+      side: (dir) => this.side(dir),
+      relTs: this.relTs,
+      frame: (frame, context) => this.onFrame(frame, context),
+      message: (message) => {
+        countMessage(this.counts, message);
+        if (this.options.retain) this.messages.push(message);
+        else this.events?.message(this.id, message);
       },
+      diagnostic: (f, packet, frame, from) => this.diag(f, packet, frame, from),
+      item: (item) => this.items.push(item),
+      detected: (dir, masked, skipped, packet) => this.detected(dir, masked, skipped, packet),
+      reader: () => (this.options.app === 'none' ? null : (this.app = new AppSession(this.appContext(), this.options.app))),
     };
   }
 
-  private onResync(dir: Dir, skipped: number, packet: number, masked: boolean): void {
-    const d = this.dirs[dir];
-    if (d.mode === 'sniff') {
-      this.detected(dir, masked);
-      this.items.push({ kind: 'detected', skipped });
-      if (skipped > 0) this.diag(said({ code: 'ws.resync', bytes: skipped, side: this.side(dir) }), packet, null, this.side(dir));
-      return;
-    }
-    d.assembler?.lost();
-    this.openMissing[this.side(dir)] = 0;
-    const afterLoss = d.lostSync;
-    d.lostSync = false;
-    if (!afterLoss && skipped === 0) return; // a mid-stream direction whose first byte starts a frame
-    this.items.push({ kind: 'resync', skipped });
-    const where = afterLoss ? 'after the bytes the capture lost' : 'at the start of the capture';
-    const what = skipped === 0 ? 'at the first byte' : `after ${skipped} bytes that could not be framed (no frame is invented for them)`;
-    this.diag({ code: 'ws.resync', message: `frame decoding resumed ${where}, in packet ${packet}, ${what}` }, packet, null, this.side(dir));
-  }
-
-  private setUpInflation(res: HttpResponse): void {
-    const agreed = splitOffers(headerValues(res.headers, 'sec-websocket-extensions')).find((e) => /^permessage-deflate\b/i.test(e));
-    if (agreed) this.inflateAs(agreed, false);
-  }
-
-  /** One inflation context per direction, with the rules of the agreed permessage-deflate text. */
-  private inflateAs(agreed: string, partial: boolean): void {
-    const rules = deflateRules(agreed);
-    const clientDir = this.clientDir ?? 0;
-    this.inflaters[clientDir] = new InflateContext(rules.client, this.limits.inflateLimit, partial);
-    this.inflaters[clientDir === 0 ? 1 : 0] = new InflateContext(rules.server, this.limits.inflateLimit, partial);
-  }
-
-  /** --decode-as: the extensions the user says were agreed (null: not known, as without a handshake). */
-  private assumeExtensions(agreed: string | null): void {
-    if (agreed === null) {
-      this.extensionsKnown = false;
-      return;
-    }
-    this.deflate = /^permessage-deflate\b/i.test(agreed);
-    // the connection's start may be missing all the same: the window before it is unknown
-    if (this.deflate) this.inflateAs(agreed, this.tcp.syn === null && this.tcp.synAck === null);
-  }
-
-  /**
-   * RSV1 on a data frame of a connection whose extensions are not known: the
-   * only extension in common use that defines it is permessage-deflate
-   * (RFC 7692), so it is assumed from here on, with its defaults (15-bit
-   * windows, context takeover), and said.
-   */
-  private inferDeflate(dir: Dir, packet: number): void {
-    this.deflate = true;
-    this.inflateAs('permessage-deflate', true);
-    for (const x of [0, 1] as const) {
-      this.dirs[x].assembler?.compressing();
-      this.dirs[x].parser?.setRules(this.syncRules(x));
-    }
-    // said once the first compressed message shows whether it inflates
-    this.deflateAssumed = { side: this.side(dir), packet };
-  }
-
-  /** ws.deflate-assumed, with what the first compressed message showed (null: none completed). */
-  private tellDeflateAssumed(first: Message | null): void {
-    const a = this.deflateAssumed;
-    if (!a) return;
-    this.deflateAssumed = null;
-    this.diag(said({ code: 'ws.deflate-assumed', side: a.side, first: first && { index: first.index, length: first.length, inflated: first.inflatedLength } }), a.packet, null, a.side);
-  }
-
   private startWebSocket(dir: Dir, unsyncedRun = 0): void {
-    const d = this.dirs[dir];
-    d.mode = 'websocket';
-    d.parser = new FrameParser(this.limits.maxFramePayload, this.syncRules(dir));
-    if (unsyncedRun > 0) d.parser.startUnsynced(unsyncedRun);
-    d.assembler = new MessageAssembler(() => this.nextMessage++, this.deflate, this.limits.maxFramePayload);
+    this.dirs[dir].mode = 'websocket';
+    this.ws().start(dir, unsyncedRun);
   }
 
   /** Client bytes that waited for the response are decoded now, in the mode the response chose. */
@@ -982,18 +863,19 @@ export class Session {
   }
 
   private feedWebSocket(dir: Dir, data: Buffer, packet: number, ts: number): Buffer {
-    const d = this.dirs[dir];
-    if (this.detection === 'handshake' && d.frames === 0 && d.parser!.partial === null && d.parser!.pendingHeaderBytes === 0 && this.looksLikeHttpAgain(dir, data)) {
+    const ws = this.ws();
+    if (this.detection === 'handshake' && ws.framesIn(dir) === 0 && ws.atFrameStart(dir) && this.looksLikeHttpAgain(dir, data)) {
       // The 101 did not take: the peer goes on speaking HTTP (a client that rejected
       // the server's handshake, or a test harness). Both directions return to HTTP.
-      for (const x of this.dirs) {
-        if (x.mode === 'websocket' && x.frames === 0) x.mode = 'http';
+      for (const x of [0, 1] as const) {
+        if (this.dirs[x].mode === 'websocket' && ws.framesIn(x) === 0) {
+          this.dirs[x].mode = 'http';
+          ws.stop(x);
+        }
       }
       return data;
     }
-    d.parser!.push(data, packet, ts, this.frameEvents(dir));
-    const partial = d.parser!.partial;
-    if (partial) this.items.push({ kind: 'partial-frame', opcode: partial.header.opcode, received: partial.received, total: partial.header.payloadLength, from: this.side(dir) });
+    ws.push(dir, data, packet, ts);
     return EMPTY;
   }
 
@@ -1002,188 +884,25 @@ export class Session {
     return this.side(dir) === 'client' ? parseRequestLine(firstLine) !== null : parseStatusLine(firstLine) !== null;
   }
 
-  private onFrame(dir: Dir, df: DecodedFrame): void {
-    const d = this.dirs[dir];
-    const from = this.side(dir);
-    const h = df.header;
-    const index = this.frameCount++;
-    d.frames++;
-    if (!this.extensionsKnown && !this.deflate && h.rsv1 && (h.opcode === 1 || h.opcode === 2)) this.inferDeflate(dir, df.packet);
-    const findings = checkFrameHeader(h, { from, deflate: this.deflate });
-    if (d.closeFrame !== null && !isControl(h.opcode)) {
-      // RFC 6455 §5.5.1: after sending a Close frame, the endpoint MUST NOT send any more data frames
-      findings.push(said({ code: 'close.data-after-close', side: from, close: d.closeFrame }));
-    }
-    const step = d.assembler!.frame({ index, opcode: h.opcode, fin: h.fin, rsv1: h.rsv1, payload: df.payload, payloadLength: h.payloadLength, payloadLengthText: h.payloadLengthText, complete: df.complete, packet: df.packet });
-    findings.push(...step.findings);
-    if (df.payload.length < df.received) {
-      findings.push(said({ code: 'limit.payload', frame: { length: h.payloadLengthText ?? String(h.payloadLength) }, held: this.limits.maxFramePayload }));
-    }
-    let close: Frame['close'] = null;
-    if (h.opcode === 0x8) {
-      const body = parseCloseBody(df.payload);
-      close = { code: body.code, reason: body.reasonBytes.toString('utf8') };
-      if (df.complete) findings.push(...checkCloseBody(df.payload));
-      if (d.closeFrame === null) d.closeFrame = index;
-    }
-    const frame: Frame = {
-      index,
-      packet: df.packet,
-      ts: df.ts,
-      relTs: this.relTs(df.ts),
-      from,
-      fin: h.fin,
-      rsv1: h.rsv1,
-      rsv2: h.rsv2,
-      rsv3: h.rsv3,
-      opcode: h.opcode,
-      masked: h.masked,
-      maskingKey: h.maskingKey ? h.maskingKey.toString('hex') : null,
-      payloadLength: h.payloadLengthText ?? h.payloadLength,
-      headerLength: h.headerLength,
-      packets: df.packets,
-      message: step.message,
-      payload: df.payload,
-      complete: df.complete,
-      missingBytes: df.missing,
-      close,
-      answers: null,
-    };
-    if (this.options.retain) {
-      // control frames stay whole (125 bytes at most; pongs are matched on them)
-      if (!isControl(h.opcode)) frame.payload = firstBytes(frame.payload, this.limits.keepPayload);
-      this.frames.push(frame);
-    }
+  /** A frame a WebSocket session decoded: counted, kept or handed on, and told on its packet. */
+  private onFrame(frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean; completes: Message | null }): void {
+    const from = frame.from;
     this.replayed?.push(frame);
-    if (h.opcode === 0x8 && this.firstClose[from] === null) {
-      this.firstClose[from] = frame;
+    if (frame.opcode === 0x8 && this.ws().firstCloseOf(from) === frame) {
       this.closeEnds[from] = this.chunkEnd;
       // what its segment acknowledged of the peer (known only when decoded with its own packet)
-      this.closeAcks[from] = df.packet === this.currentPacket ? this.currentAck : null;
+      this.closeAcks[from] = frame.packet === this.currentPacket ? this.currentAck : null;
     }
-    if (h.opcode === 0x9 && df.complete && !this.answeredEarly(frame)) this.pings[from].push(frame);
-    if (h.opcode === 0xa && df.complete) findings.push(...this.matchPong(frame));
     // counted once its pong is matched: the round trip is the frame's (answers.rtt)
     countFrame(this.counts, frame);
-    for (const f of findings) this.diag(f, df.packet, index, from);
-    // the abandoned message's last frame was this side's previous data frame
-    if (step.abandoned) this.addMessage(step.abandoned, from, df.packet, df.ts, this.lastDataFrame[from]);
-    const here = { packet: df.packet, ts: df.ts };
-    if (step.message !== null) {
-      this.lastDataFrame[from] = here;
-      this.openMissing[from] += df.missing;
-    }
-    const done = step.completed;
-    const messageType = step.message === null ? null : (d.assembler!.openType ?? (done ? (done.opcode === 1 ? 'text' : 'binary') : null));
-    // a frame of a compressed message carries compressed bytes (a control frame between its fragments does not)
-    const compressed = step.message === null ? false : (d.assembler!.openCompressed ?? done?.compressed ?? false);
+    const { messageType, compressed, completes } = context;
     if (!this.options.retain) {
-      // the frame goes out before the message it completes
       this.events?.frame(this.id, frame, { messageType, compressed });
-      if (done) this.addMessage(done, from, df.packet, df.ts, here);
       return;
     }
-    const completes = done ? this.addMessage(done, from, df.packet, df.ts, here) : null;
-    if (df.packet < this.currentPacket || this.finishing) this.annotateLate(frame, messageType, compressed, completes);
+    this.frames.push(frame);
+    if (frame.packet < this.currentPacket || this.finishing) this.annotateLate(frame, messageType, compressed, completes);
     else this.items.push({ kind: 'frame', frame, messageType, compressed, completes });
-  }
-
-  /**
-   * @param packet, ts where the message is settled (told in its diagnostics)
-   * @param last the packet and time of its last frame: the message's own (null: none known, then packet and ts)
-   */
-  private addMessage(m: AssembledMessage, from: Side, packet: number, ts: number, last: { packet: number; ts: number } | null): Message {
-    const missingBytes = this.openMissing[from];
-    this.openMissing[from] = 0;
-    const type = m.opcode === 1 ? 'text' : 'binary';
-    const lastFrame = m.frames[m.frames.length - 1] ?? null;
-    // every byte of it captured and held: only then can it be inflated and judged
-    const whole = m.complete && m.payload.length === m.length && m.allCaptured;
-    const message: Message = {
-      index: m.index,
-      from,
-      opcode: m.opcode,
-      type,
-      frames: m.frames,
-      length: m.length,
-      lengthText: m.lengthText,
-      compressed: m.compressed,
-      inflatedLength: null,
-      payload: m.payload,
-      complete: m.complete,
-      app: null,
-      packet: last?.packet ?? packet,
-      ts: last?.ts ?? ts,
-      relTs: this.relTs(last?.ts ?? ts),
-      missingBytes,
-      allCaptured: m.allCaptured,
-    };
-    if (m.compressed) {
-      const dir: Dir = from === 'client' ? (this.clientDir ?? 0) : this.clientDir === 1 ? 0 : 1;
-      const ctx = this.inflaters[dir];
-      if (ctx && whole) {
-        const r = ctx.inflate(m.payload);
-        if (r.ok) {
-          message.payload = r.data;
-          message.inflatedLength = r.data.length;
-          this.compression[from].wire += m.length;
-          this.compression[from].inflated += r.data.length;
-        } else if (r.reason === 'limit') {
-          // a decompression bomb costs no more than the limit
-          this.diag(said({ code: 'message.inflate-limit', type, index: m.index, compressed: m.length, limit: this.limits.inflateLimit }), packet, lastFrame, from);
-        } else if (r.reason === 'corrupt' && !ctx.partial) {
-          // RFC 7692 §6.2: the payload must inflate in the negotiated context
-          this.diag(said({ code: 'message.inflate-failed', type, index: m.index, length: m.length, takeover: ctx.rules.takeover, windowBits: ctx.rules.windowBits, detail: r.detail }), packet, lastFrame, from);
-        }
-      } else ctx?.loseContext();
-    }
-    if (m.compressed && whole) this.tellDeflateAssumed(message);
-    if (m.cut && m.frames.length > 1) {
-      // a frame past the limit on its own was told on the frame
-      this.diag(said({ code: 'limit.payload', message: { type, index: m.index, length: m.length, frames: m.frames.length }, held: this.limits.maxFramePayload }), packet, lastFrame, from);
-    }
-    const judged = m.compressed ? message.inflatedLength !== null : whole;
-    if (type === 'text' && judged && !isUtf8(message.payload)) {
-      // RFC 6455 §5.6, §8.1: text messages are UTF-8 (judged on the whole, inflated message)
-      this.diag(said({ code: 'message.invalid-utf8', index: m.index, length: message.payload.length, inflated: m.compressed }), packet, lastFrame, from);
-    }
-    // the application protocol reads whole messages only: a part would look like its errors (it is told one was missed)
-    if (this.options.app !== 'none') {
-      this.app ??= new AppSession(this.appContext(), this.options.app);
-      if (judged) {
-        const r = this.app.decode({ index: m.index, from, type, payload: message.payload, packet, ts });
-        message.app = r.info;
-        for (const f of r.findings) this.appDiag(f, packet, lastFrame, from);
-      } else this.app.skip(from);
-    }
-    countMessage(this.counts, message);
-    if (this.options.retain) {
-      message.payload = firstBytes(message.payload, this.limits.keepPayload);
-      // in order of index (almost always at the end)
-      let at = this.finished.length;
-      while (at > 0 && this.finished[at - 1]!.index > message.index) at--;
-      this.finished.splice(at, 0, message);
-      this.keepFinished(false);
-    }
-    else this.events?.message(this.id, message);
-    return message;
-  }
-
-  /**
-   * Finished messages join the list in order of index: one waits while a
-   * message begun before it (the other side's) is still open.
-   */
-  private keepFinished(all: boolean): void {
-    let open = Infinity;
-    if (!all) {
-      for (const d of this.dirs) {
-        const i = d.assembler?.openIndex;
-        if (i !== undefined && i !== null) open = Math.min(open, i);
-      }
-    }
-    let n = 0;
-    while (n < this.finished.length && this.finished[n]!.index < open) this.messages.push(this.finished[n++]!);
-    if (n > 0) this.finished.splice(0, n);
   }
 
   private annotate(pkt: PacketRef, dir: Dir): void {
@@ -1252,18 +971,7 @@ export class Session {
     flushed.forEach((chunks, i) => {
       for (const c of chunks) this.feed(i as Dir, c);
     });
-    // a direction still sniffing may find its frames only now; then the other one knows its rules
-    for (const dir of [0, 1] as const) {
-      if (this.dirs[dir].mode === 'sniff') this.dirs[dir].parser?.settle(this.frameEvents(dir));
-    }
-    for (const dir of [0, 1] as const) {
-      const d = this.dirs[dir];
-      if (d.mode === 'websocket' || d.mode === 'sniff') d.parser?.end(this.frameEvents(dir));
-      const open = d.assembler?.end();
-      if (open) this.addMessage(open, this.side(dir), open.lastPacket, this.tcp.lastTs, this.lastDataFrame[this.side(dir)]);
-    }
-    if (this.app) for (const f of this.app.end()) this.appDiag(f, f.packet ?? null, null, f.from ?? null);
-    this.tellDeflateAssumed(null);
+    for (const ws of this.websockets) ws.end(this.tcp.lastTs);
     if (this.pendingRequest) {
       this.handshake = describeHandshake(this.pendingRequest, null);
       this.diag(said({ code: 'handshake.no-response', request: this.pendingRequest.packet }), this.pendingRequest.packet, null, 'client');
@@ -1279,10 +987,14 @@ export class Session {
       const c = refused.capture;
       refused.response.body = { length: c.length, complete: c.complete, data: c.parts.length === 1 ? c.parts[0]! : Buffer.concat(c.parts, c.held) };
     }
-    const cs = this.settleClose();
-    cs.clean = this.closedCleanly(cs);
-    if (upgraded) this.closeChecks();
     const sideOf = (d: Dir | null): Side | null => (d === null ? null : this.side(d));
+    const ws = this.websockets[0] ?? null;
+    const cs = ws ? ws.settleClose((side) => this.answersClose(side)) : noClose();
+    cs.clean = this.closedCleanly(cs);
+    if (upgraded) {
+      const end = { teardown: this.tcp.teardownKind, firstTeardownPacket: this.tcp.teardownPackets[0] ?? null, firstBy: sideOf(this.tcp.teardownFirst), lastPacket: this.lastPacket };
+      this.ws().closeChecks(end);
+    }
     const ends = this.ends;
     const clientDir = this.clientDir ?? 0;
     // a provisional entry takes the phase of what follows it (entries before the first provisional one are settled)
@@ -1307,7 +1019,7 @@ export class Session {
       summary: e.summary,
     });
     const timeline: List<TimelineEntry> = Array.isArray(tl) ? tl.map(entry) : new MappedList(tl, entry);
-    this.keepFinished(true);
+    for (const w of this.websockets) w.flush();
     this.sortDiagnostics();
     const tls = this.tlsInfo();
     return {
@@ -1327,7 +1039,7 @@ export class Session {
         finBy: { client: this.finPacket('client'), server: this.finPacket('server') },
       },
       handshake: this.handshake,
-      compression: this.deflate ? this.compression : null,
+      compression: ws?.deflating ? ws.compressionCounts : null,
       app: this.app?.chosen ? { decoder: this.app.chosen.name, chosenBy: this.app.chosen.by } : null,
       frames: this.frames,
       messages: this.messages,
@@ -1404,104 +1116,10 @@ export class Session {
     return this.tcp.finPackets[dir];
   }
 
-  /**
-   * A pong answers the peer's ping with the same application data; the ping
-   * answered and every older one are settled (RFC 6455 §5.5.3: an endpoint
-   * may answer only the most recent ping). A pong with no ping waiting is a
-   * heartbeat, allowed by §5.5.3.
-   */
-  private matchPong(pong: Frame): Finding[] {
-    const waiting = this.pings[pong.from === 'client' ? 'server' : 'client'];
-    if (waiting.length === 0) {
-      // a heartbeat, or the answer to a ping the capture shows late (merged captures): kept a while
-      const early = this.earlyPongs[pong.from];
-      early.push(pong);
-      if (early.length > 16) early.shift();
-      return [];
-    }
-    let at = waiting.findIndex((p) => p.payload.equals(pong.payload));
-    const findings: Finding[] = [];
-    if (at < 0) {
-      at = waiting.length - 1;
-      const ping = waiting[at]!;
-      // RFC 6455 §5.5.3: the Pong frame must have identical application data
-      findings.push(said({ code: 'pong.payload-mismatch', pong: pong.payload, ping: ping.payload, pingPacket: ping.packet }));
-    }
-    const ping = waiting[at]!;
-    // to the microsecond: the difference of two epoch times in floating point carries noise below it
-    pong.answers = { frame: ping.index, packet: ping.packet, rtt: Math.round((pong.ts - ping.ts) * 1e6) / 1e6 };
-    waiting.splice(0, at + 1);
-    return findings;
-  }
-
-  /**
-   * A ping whose pong the capture showed first: captures merged from two
-   * taps or interfaces put one direction a little late. A pong from the
-   * peer with the same data, at most a second earlier, answers it.
-   */
-  private answeredEarly(ping: Frame): boolean {
-    const early = this.earlyPongs[ping.from === 'client' ? 'server' : 'client'];
-    const at = early.findIndex((p) => ping.ts - p.ts <= SUSPECT_SECONDS && p.payload.equals(ping.payload));
-    if (at < 0) return false;
-    early.splice(0, at + 1);
-    return true;
-  }
-
-  /**
-   * Who closed first is decided by the packets, not by the order frames were
-   * decoded in (after a loss, a frame may be recognised late).
-   */
-  private settleClose(): ConnectionClose {
-    const cs = this.closeState;
-    const closes = [this.firstClose.client, this.firstClose.server].filter((f) => f !== null).sort((a, b) => a.packet - b.packet || a.ts - b.ts);
-    // a Close whose segment acknowledged the peer's Close answers it, whatever order a merged capture shows them in
-    if (closes.length === 2 && this.answersClose(closes[0]!.from)) closes.reverse();
-    const first = closes[0];
-    if (!first) return cs;
-    cs.initiator = first.from;
-    cs.code = first.close?.code ?? null;
-    cs.reason = first.close?.reason ?? null;
-    cs.packet = first.packet;
-    const reply = closes.find((f) => f.from !== first.from);
-    if (reply) {
-      cs.replyCode = reply.close?.code ?? null;
-      cs.replyPacket = reply.packet;
-    }
-    return cs;
-  }
-
   /** Whether this side's first Close was sent after the peer's had arrived (its segment acknowledges it). */
   private answersClose(side: Side): boolean {
     const ack = this.closeAcks[side];
     const peerEnd = this.closeEnds[side === 'client' ? 'server' : 'client'];
     return ack !== null && peerEnd !== null && seqDiff(ack, peerEnd) >= 0;
-  }
-
-  /** Rules decided when the connection is over (RFC 6455 §7). */
-  private closeChecks(): void {
-    const cs = this.closeState;
-    const ended = this.tcp.teardownKind !== 'none';
-    for (const side of ['client', 'server'] as const) {
-      const last = this.pings[side][this.pings[side].length - 1];
-      if (!ended || !last) continue;
-      // RFC 6455 §5.5.2: a ping must be answered, unless its receiver had already received a Close
-      const close = this.firstClose[side];
-      const closedBefore = close !== null && close.packet <= last.packet && close.index < last.index;
-      if (closedBefore) continue;
-      this.diag(said({ code: 'ping.unanswered', side, packet: last.packet, count: this.pings[side].length }), last.packet, last.index, side);
-    }
-    const lastPacket = this.lastPacket;
-    if (ended && cs.initiator === null) {
-      // RFC 6455 §7.1.5: a connection closed without a Close frame has status 1006
-      this.diag(said({ code: 'close.abnormal', teardown: this.tcp.teardownKind }), this.tcp.teardownPackets[0] ?? lastPacket, null, null);
-    }
-    if (ended && cs.initiator !== null && cs.replyPacket === null) {
-      // RFC 6455 §5.5.1: the peer MUST send a Close frame in response
-      this.diag(said({ code: 'close.not-echoed', initiator: cs.initiator, packet: cs.packet }), cs.packet, null, cs.initiator);
-    }
-    if (this.tcp.teardownFirst !== null && this.side(this.tcp.teardownFirst) === 'client' && this.tcp.teardownKind === 'fin') {
-      // RFC 6455 §7.1.1: the server should close the TCP connection first
-      this.diag(said({ code: 'close.client-closed-tcp-first' }), this.tcp.teardownPackets[0] ?? null, null, 'client');
-    }
   }
 }
