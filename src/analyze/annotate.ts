@@ -2,10 +2,11 @@
 // of what the packet carried (TCP events, HTTP heads, frames) and the phase
 // the connection was in, giving the packet's phase; its one-line summary is
 // put in words by src/text/packets.ts.
-import type { HttpRequest, HttpResponse, Phase, Side } from '../model.js';
+import type { Phase, Side } from '../model.js';
 import { PHASE_ORDER } from '../model.js';
 import type { LifecycleEvent } from '../tcp/connection.js';
 import type { TcpFlags } from '../tcp/segment.js';
+import type { HttpItem } from '../http/upgrade.js';
 import type { WebSocketItem } from '../websocket/session.js';
 import { packetSummary } from '../text/packets.js';
 
@@ -20,10 +21,7 @@ export type PacketItem =
   | { kind: 'gap'; bytes: number; from: Side }
   | { kind: 'detected'; skipped: number }
   | { kind: 'opaque'; bytes: number }
-  | { kind: 'held'; bytes: number }
-  | { kind: 'http-partial'; role: 'request' | 'response'; bytes: number }
-  | { kind: 'request'; request: HttpRequest; upgrade: boolean; hint?: string | null }
-  | { kind: 'response'; response: HttpResponse; upgrade: boolean }
+  | HttpItem
   | WebSocketItem;
 
 export interface PacketDescription {

@@ -9,9 +9,6 @@ import type {
   Diagnostic,
   Endpoint,
   Frame,
-  Handshake,
-  HttpRequest,
-  HttpResponse,
   Message,
   Phase,
   ProtocolInfo,
@@ -20,12 +17,9 @@ import type {
   TimelineEntry,
 } from '../model.js';
 import { type Dir, TcpConnection } from '../tcp/connection.js';
-import type { Chunk } from '../tcp/reassembly.js';
 import { seqDiff, type TcpSegment } from '../tcp/segment.js';
-import { parseRequestLine, parseStatusLine } from '../http/head.js';
-import { HttpReader, type BodyCapture } from '../http/reader.js';
-import { checkCutResponse, checkRequest, checkResponse, describeHandshake, isUpgradeAttempt, splitOffers } from '../http/handshake.js';
-import { headerValues } from '../http/head.js';
+import { HttpReader } from '../http/reader.js';
+import { Http1Framing, startsHttp, type AgreedExtensions, type HeldChunk, type HttpSink } from '../http/upgrade.js';
 import type { HoldBudget } from '../tcp/reassembly.js';
 import type { Finding } from '../websocket/checks.js';
 import { isControl } from '../websocket/frame.js';
@@ -120,9 +114,6 @@ function changed(list: unknown[] | SpillList<unknown>, index: number): void {
   if (list instanceof SpillList) list.changed(index);
 }
 
-/** Bytes kept of the body of a response that refused an upgrade, at most. */
-const MAX_REFUSAL_BODY = 64 * 1024;
-
 /** Application-level types counted per side at most; the rest count as "other". */
 const MAX_APP_TYPES = 100;
 
@@ -174,14 +165,11 @@ export interface PacketRef {
   relTs: number;
 }
 
-type Mode = 'http' | 'await-request' | 'await-response' | 'websocket' | 'sniff' | 'tls' | 'opaque' | 'lost';
+/** Which stage reads a direction's bytes: the HTTP framing, a WebSocket session (or its search for frames), the TLS records, or none. */
+type Mode = 'http' | 'websocket' | 'sniff' | 'tls' | 'opaque' | 'lost';
 
 interface Direction {
   mode: Mode;
-  http: HttpReader | null;
-  /** client bytes sent after an upgrade request, before its response was seen */
-  /** (a gap among them was reported when it was held: `told`) */
-  held: HeldChunk[];
   /** bytes, and segments, examined while sniffing for frames */
   sniffed: number;
   sniffedSegments: number;
@@ -192,19 +180,11 @@ interface Direction {
 }
 
 function newDirection(): Direction {
-  return { mode: 'http', http: null, held: [], sniffed: 0, sniffedSegments: 0, bytes: 0, tls: null };
+  return { mode: 'http', sniffed: 0, sniffedSegments: 0, bytes: 0, tls: null };
 }
-
-/** A chunk as a direction holds it while waiting for the other side: a gap among them was told already. */
-type HeldChunk = Chunk & { told?: true };
 
 /** How the roles were decided: the SYN and HTTP are facts, the ports a guess that frames may correct. */
 type RolesFrom = 'syn' | 'http' | 'frames' | 'ports';
-
-/** The permessage-deflate text a response agreed to, if it has one. */
-function agreedDeflate(res: HttpResponse): string | null {
-  return splitOffers(headerValues(res.headers, 'sec-websocket-extensions')).find((e) => /^permessage-deflate\b/i.test(e)) ?? null;
-}
 
 /** The close of a connection with no WebSocket session: nothing of it seen. */
 function noClose(): ConnectionClose {
@@ -232,21 +212,10 @@ export class Session {
   private websocket = false;
   /** what a direction's first bytes showed the connection to be, when not HTTP or WebSocket */
   private identified: Identified | null = null;
-  /** an HTTP head was read in either direction */
-  private httpSeen = false;
-  /** a response came before any request and was held for it (once: after that it is read as it comes) */
-  private responseWaited = false;
-  /** bytes of it held */
-  private responseHeld = 0;
+  /** the HTTP/1.1 framing: the upgrade handshake */
+  private readonly http: Http1Framing;
   /** the hellos of a TLS connection, shared by its two directions' record readers */
   private tlsSession: TlsSession | null = null;
-  /** the upgrade request was cut by the capture: what it offered is not all known */
-  private requestCut = false;
-  /** its handshake.truncated, said once the response shows it was an upgrade attempt */
-  private cutRequestNote: (() => void) | null = null;
-  private handshake: Handshake | null = null;
-  private pendingRequest: HttpRequest | null = null;
-  private lastRequestMethod: string | undefined;
   /** the WebSocket sessions the connection carries (HTTP/1.1 upgrades to one at most) */
   private readonly websockets: WebSocketSession[] = [];
   private readonly frames: Frame[] | SpillList<Frame>;
@@ -283,8 +252,6 @@ export class Session {
   private replayed: Frame[] | null = null;
   /** the application protocol's decoders, made at the first whole message */
   private app: AppSession | null = null;
-  /** the body of the response that refused the upgrade, filled as it arrives */
-  private refusalBody: { response: HttpResponse; capture: BodyCapture } | null = null;
   /** items produced while the current packet is processed */
   private items: PacketItem[] = [];
 
@@ -310,6 +277,8 @@ export class Session {
     this.timeline = spill ? new SpillList(spill, entryCodec) : [];
     this.diagnostics = spill ? new SpillList(spill) : [];
     this.tcp = new TcpConnection(this.limits.reassemblyHold, budget);
+    // a plain request of an application protocol's other transport says so (not when those are turned off)
+    this.http = new Http1Framing(this.limits, this.httpSink(), (method, target) => (options.app === 'none' ? null : appHttpHint(method, target)));
   }
 
   /** Direction of a packet whose sender has this flow key. */
@@ -365,7 +334,7 @@ export class Session {
    * says so): the decoder is then chosen from the URL and the content.
    */
   private appContext(): { target: string | null; subprotocol: string | null } {
-    const hs = this.handshake;
+    const hs = this.http.handshake;
     const sub = hs?.subprotocol ?? null;
     return { target: hs?.request.target ?? null, subprotocol: sub !== null && hs!.offeredSubprotocols.includes(sub) ? sub : null };
   }
@@ -411,9 +380,8 @@ export class Session {
     const d = this.dirs[dir];
     if (chunk.kind === 'gap') {
       const framed = d.mode === 'websocket' || d.mode === 'sniff';
-      const cutHead = d.mode === 'http' && d.http !== null && d.http.pending > 0;
-      const awaiting = d.mode === 'await-response' || d.mode === 'await-request';
-      const after: AfterGap = framed ? 'frames' : d.mode === 'tls' ? 'tls' : cutHead ? 'cut-head' : awaiting ? 'awaiting' : d.mode === 'http' ? 'http' : 'nothing';
+      const http = d.mode === 'http' ? this.http.gapAfter(dir) : null;
+      const after: AfterGap = framed ? 'frames' : d.mode === 'tls' ? 'tls' : (http ?? 'nothing');
       // a gap held while waiting for the other side was told when it came: it is replayed, not told again
       if (chunk.told) {
         // nothing to say
@@ -426,8 +394,7 @@ export class Session {
       if (!chunk.told) this.items.push({ kind: 'gap', bytes: chunk.length, from: this.side(dir) });
       if (framed) this.ws().gap(dir, chunk.length, chunk.packet, chunk.ts);
       else if (d.mode === 'tls') this.tlsRecords(d.tls!.gap(chunk.length));
-      else if (awaiting) d.held.push({ ...chunk, told: true });
-      else if (cutHead) this.cutHead(dir);
+      else if (http !== null) this.http.gap(dir, chunk);
       else d.mode = 'lost';
       return;
     }
@@ -438,15 +405,7 @@ export class Session {
     while (data.length > 0) {
       switch (d.mode) {
         case 'http':
-          data = this.feedHttp(dir, data, chunk.packet, chunk.ts);
-          break;
-        case 'await-response':
-          d.held.push({ kind: 'data', data: Buffer.from(data), end: chunk.end, packet: chunk.packet, ts: chunk.ts });
-          this.items.push({ kind: 'held', bytes: data.length });
-          data = EMPTY;
-          break;
-        case 'await-request':
-          data = this.holdResponse(dir, data, chunk);
+          data = this.http.push(dir, data, chunk);
           break;
         case 'websocket':
           data = this.feedWebSocket(dir, data, chunk.packet, chunk.ts);
@@ -465,115 +424,6 @@ export class Session {
           break;
       }
     }
-  }
-
-  private feedHttp(dir: Dir, data: Buffer, packet: number, ts: number): Buffer {
-    const d = this.dirs[dir];
-    const isClient = this.side(dir) === 'client';
-    if (!isClient && !this.responseWaited && this.lastRequestMethod === undefined && d.http === null && data.subarray(0, 5).toString('latin1') === 'HTTP/' && this.rolesFrom === 'syn') {
-      this.responseWaited = true;
-      // A response before any request: a capture merged from the two ports of a tap (or two interfaces)
-      // shows one direction late. It is read once the request it answers has been.
-      d.mode = 'await-request';
-      return data;
-    }
-    d.http ??= new HttpReader(isClient ? 'request' : 'response', this.limits.maxHttpHead, this.limits.maxHttpHeaders);
-    const r = d.http.push(data, packet, ts);
-    if (r.notHttp) {
-      this.notHttp(dir, r.rest);
-      return r.rest;
-    }
-    if (r.tooManyHeaders !== null) {
-      this.diag(said({ code: 'http.too-many-headers', lines: r.tooManyHeaders, max: this.limits.maxHttpHeaders }), packet, null, this.side(dir));
-    }
-    if (r.tooLarge) {
-      this.diag(said({ code: 'http.head-too-large', max: this.limits.maxHttpHead }), packet, null, this.side(dir));
-      d.mode = 'opaque';
-      return EMPTY;
-    }
-    if (!r.head) {
-      if (d.http.pending > 0) this.items.push({ kind: 'http-partial', role: d.http.role, bytes: data.length });
-      return r.rest;
-    }
-    const { head } = r.head;
-    this.httpSeen = true;
-    if (isClient) {
-      const line = parseRequestLine(head.startLine);
-      if (!line) {
-        d.mode = 'opaque';
-        return r.rest;
-      }
-      const req: HttpRequest = { packet, method: line.method, target: line.target, version: line.version, headers: head.headers };
-      this.lastRequestMethod = line.method;
-      const upgrade = isUpgradeAttempt(req);
-      // a plain request of an application protocol's other transport says so (not when those are turned off)
-      const hint = upgrade || this.options.app === 'none' ? null : appHttpHint(req.method, req.target);
-      this.items.push({ kind: 'request', request: req, upgrade, hint });
-      if (upgrade) {
-        this.websocket = true;
-        this.pendingRequest = req;
-        this.handshake = describeHandshake(req, null);
-        for (const f of checkRequest(req)) this.report(f);
-        d.mode = 'await-response';
-      } else {
-        d.http.setBody(head, {});
-      }
-      this.releaseResponse();
-      return r.rest;
-    }
-    const line = parseStatusLine(head.startLine);
-    if (!line) {
-      d.mode = 'opaque';
-      return r.rest;
-    }
-    const res: HttpResponse = { packet, version: line.version, status: line.status, reason: line.reason, headers: head.headers };
-    const req = this.pendingRequest;
-    if (req && line.status >= 100 && line.status < 200 && line.status !== 101) {
-      this.items.push({ kind: 'response', response: res, upgrade: false });
-      return r.rest; // informational (100 Continue): the real answer follows
-    }
-    this.items.push({ kind: 'response', response: res, upgrade: req !== null });
-    if (!req) {
-      d.http.setBody(head, { status: line.status, requestMethod: this.lastRequestMethod });
-      return r.rest;
-    }
-    this.pendingRequest = null;
-    if (this.requestCut && !this.websocket && line.status !== 101) {
-      // a request cut before anything showed it was an upgrade, answered as plain HTTP
-      this.dirs[this.clientDir ?? 0].mode = 'lost';
-      d.http.setBody(head, { status: line.status, requestMethod: req.method });
-      return r.rest;
-    }
-    this.handshake = describeHandshake(req, res);
-    if (this.requestCut) {
-      this.handshake.truncated = true;
-      this.tellCutRequest();
-    }
-    for (const f of this.requestCut ? checkCutResponse(req, res, { request: true, response: false }) : checkResponse(req, res)) this.report(f);
-    const client = this.dirs[this.clientDir ?? 0];
-    const held = client.held;
-    client.held = [];
-    if (line.status === 101) {
-      const deflate = this.handshake.extensions.some((e) => e.name === 'permessage-deflate');
-      this.detection = 'handshake';
-      this.ws().agree(deflate, deflate ? agreedDeflate(res) : null, false);
-      this.startWebSocket(dir);
-      this.startWebSocket(dir === 0 ? 1 : 0);
-      this.replayHeld(held, true);
-      return r.rest;
-    }
-    // rejected: both sides go on speaking HTTP; the refusal's body (a 401 or 403 page) is kept to show
-    d.http.setBody(head, { status: line.status, requestMethod: req.method });
-    this.refusalBody = { response: res, capture: d.http.captureBody(Math.min(this.limits.keepPayload, MAX_REFUSAL_BODY)) };
-    client.mode = 'http';
-    this.replayHeld(held, false);
-    return r.rest;
-  }
-
-  /** A cut request turned out to be an upgrade attempt: it is said now. */
-  private tellCutRequest(): void {
-    this.cutRequestNote?.();
-    this.cutRequestNote = null;
   }
 
   /** TLS records of a direction: the walkthrough says what each packet carried. */
@@ -617,107 +467,6 @@ export class Session {
   }
 
   /**
-   * An HTTP head the capture cut (the snapshot length, or loss): what was
-   * captured of it still counts. A request line is a request, an upgrade
-   * attempt when its visible headers say so; a 101 status line upgrades the
-   * connection even when the headers after it are missing, and frames are
-   * decoded from the next segment on, where the sequence numbers place
-   * them. What could not be checked is said (handshake.truncated).
-   */
-  private cutHead(dir: Dir): void {
-    const d = this.dirs[dir];
-    const cut = d.http!.cutHead()!;
-    d.mode = 'lost';
-    const side = this.side(dir);
-    const truncated = (what: string): void =>
-      this.diag({ code: 'handshake.truncated', message: `the ${side === 'client' ? 'upgrade request' : 'response'} in packet ${cut.packet} was not captured whole (${plural(cut.bytes, 'byte')} of it were, ${plural(cut.head.headers.length, 'header line')}): ${what}` }, cut.packet, null, side);
-    if (side === 'client') {
-      const line = parseRequestLine(cut.head.startLine);
-      if (!line) return;
-      const req: HttpRequest = { packet: cut.packet, method: line.method, target: line.target, version: line.version, headers: cut.head.headers };
-      this.httpSeen = true;
-      this.lastRequestMethod = line.method;
-      const upgrade = isUpgradeAttempt(req);
-      this.items.push({ kind: 'request', request: req, upgrade, hint: null });
-      // whether it asked to upgrade may be in the missing bytes: the response will tell, and then this is said
-      this.requestCut = true;
-      this.cutRequestNote = () => truncated(`${upgrade ? 'it asks to upgrade' : 'whether it asks to upgrade is among the missing bytes (the response says it did)'}; its rules are not checked, and the response is not judged against what it offered`);
-      this.pendingRequest = req;
-      if (upgrade) {
-        this.websocket = true;
-        this.handshake = { ...describeHandshake(req, null), truncated: true };
-        this.tellCutRequest();
-      }
-      d.mode = 'await-response';
-      return;
-    }
-    const line = parseStatusLine(cut.head.startLine);
-    const req = this.pendingRequest;
-    if (!line || !req) return;
-    const res: HttpResponse = { packet: cut.packet, version: line.version, status: line.status, reason: line.reason, headers: cut.head.headers };
-    this.httpSeen = true;
-    this.items.push({ kind: 'response', response: res, upgrade: true });
-    this.pendingRequest = null;
-    const client = this.dirs[this.clientDir ?? 0];
-    const held = client.held;
-    client.held = [];
-    const attempted = this.websocket || line.status === 101;
-    if (attempted) {
-      this.handshake = { ...describeHandshake(req, res), truncated: true };
-      this.tellCutRequest();
-      for (const f of checkCutResponse(req, res, { request: this.requestCut, response: true })) this.report(f);
-    }
-    if (line.status !== 101) {
-      client.mode = 'lost';
-      return;
-    }
-    this.websocket = true;
-    this.detection = 'handshake';
-    const agreed = headerValues(res.headers, 'sec-websocket-extensions');
-    const offered = this.handshake!.offeredExtensions;
-    const ws = this.ws();
-    if (agreed.length > 0) {
-      const deflate = this.handshake!.extensions.some((e) => e.name === 'permessage-deflate');
-      ws.agree(deflate, deflate ? agreedDeflate(res) : null, false);
-    } else if (this.requestCut || offered.length > 0) {
-      // the extensions header may be among the missing bytes: RSV1 will tell
-      ws.extensionsUnknown();
-    }
-    truncated(`the connection is upgraded (status 101); ${this.handshake!.accept === null ? 'Sec-WebSocket-Accept is not among the captured headers, so it is not checked' : 'Sec-WebSocket-Accept is checked'}${ws.knowsExtensions ? '' : ', and the extensions agreed are not known (RSV1, if it comes, is taken for permessage-deflate)'}; frames are decoded from the next segment on`);
-    this.startWebSocket(dir);
-    this.startWebSocket(dir === 0 ? 1 : 0);
-    this.replayHeld(held, true);
-  }
-
-  /** Server bytes that came before the request they answer: held (as far as an HTTP head may be long), then read as they are. */
-  private holdResponse(dir: Dir, data: Buffer, chunk: Chunk & { kind: 'data' }): Buffer {
-    const d = this.dirs[dir];
-    this.responseHeld += data.length;
-    if (this.responseHeld > this.limits.maxHttpHead) {
-      // no request came: the bytes are read as they are
-      d.mode = 'http';
-      const waiting = d.held;
-      d.held = [];
-      for (const c of waiting) this.feed(dir, c);
-      return data;
-    }
-    d.held.push({ kind: 'data', data: Buffer.from(data), end: chunk.end, packet: chunk.packet, ts: chunk.ts });
-    this.items.push({ kind: 'note', text: `${plural(data.length, 'byte')} of an HTTP response captured before the request it answers (the capture shows the client's packets late); read once the request is` });
-    return EMPTY;
-  }
-
-  /** The request came: the server's bytes that waited for it are read now. */
-  private releaseResponse(): void {
-    const serverDir: Dir = (this.clientDir ?? 0) === 0 ? 1 : 0;
-    const d = this.dirs[serverDir];
-    if (d.mode !== 'await-request') return;
-    const waiting = d.held;
-    d.held = [];
-    d.mode = 'http';
-    for (const c of waiting) this.feed(serverDir, c);
-  }
-
-  /**
    * A direction whose bytes are not HTTP. Without a handshake seen, it may
    * still be WebSocket: with --decode-as for its server port it is decoded
    * as WebSocket. Otherwise WebSocket is never guessed where the capture
@@ -729,7 +478,7 @@ export class Session {
    */
   private notHttp(dir: Dir, data: Buffer): void {
     const d = this.dirs[dir];
-    if (this.handshake !== null || this.websocket) {
+    if (this.http.handshake !== null || this.websocket) {
       d.mode = 'opaque';
       return;
     }
@@ -770,7 +519,7 @@ export class Session {
       }
       return;
     }
-    if (startSeen || this.identified !== null || this.httpSeen || this.options.sniffBytes <= 0) return;
+    if (startSeen || this.identified !== null || this.http.seen || this.options.sniffBytes <= 0) return;
     d.mode = 'sniff';
     this.ws().sniff(dir, SNIFF_RUN);
   }
@@ -803,10 +552,43 @@ export class Session {
       const d = this.dirs[x];
       if (x === dir) d.mode = 'websocket';
       else if (d.mode === 'sniff') d.mode = 'websocket'; // its parser goes on looking for a boundary, now with the roles known
-      else if (d.mode === 'http' || d.mode === 'opaque') this.startWebSocket(x, 3);
+      else if ((d.mode === 'http' && !this.http.awaiting(x)) || d.mode === 'opaque') this.startWebSocket(x, 3);
     }
     this.items.push({ kind: 'detected', skipped });
     if (skipped > 0) this.diag(said({ code: 'ws.resync', bytes: skipped, side: this.side(dir) }), packet, null, this.side(dir));
+  }
+
+  /** What the connection does with what its HTTP framing finds. */
+  private httpSink(): HttpSink {
+    return {
+      side: (dir) => this.side(dir),
+      rolesFromSyn: () => this.rolesFrom === 'syn',
+      item: (item) => this.items.push(item),
+      diagnostic: (f, packet, frame, from) => this.diag(f, packet, frame, from),
+      report: (d) => this.report(d),
+      notHttp: (dir, rest) => this.notHttp(dir, rest),
+      leave: (dir, why) => {
+        this.dirs[dir].mode = why;
+      },
+      attempted: () => {
+        this.websocket = true;
+      },
+      webSocket: () => this.websocket,
+      upgraded: (dir, extensions) => this.upgraded(dir, extensions),
+      feed: (dir, chunk) => this.feed(dir, chunk),
+      replay: (dir, chunks, upgraded) => this.replayHeld(dir, chunks, upgraded),
+    };
+  }
+
+  /** The server agreed to the upgrade: both directions carry frames, with the extensions it agreed. */
+  private upgraded(dir: Dir, extensions: AgreedExtensions): boolean {
+    this.detection = 'handshake';
+    const ws = this.ws();
+    if (extensions === 'unknown') ws.extensionsUnknown();
+    else if (extensions !== null) ws.agree(extensions.deflate, extensions.text, false);
+    this.startWebSocket(dir);
+    this.startWebSocket(dir === 0 ? 1 : 0);
+    return ws.knowsExtensions;
   }
 
   /** The connection's WebSocket session, made when its bytes are first taken for (or searched for) frames. */
@@ -844,8 +626,7 @@ export class Session {
   }
 
   /** Client bytes that waited for the response are decoded now, in the mode the response chose. */
-  private replayHeld(held: HeldChunk[], upgraded: boolean): void {
-    const dir = this.clientDir ?? 0;
+  private replayHeld(dir: Dir, held: HeldChunk[], upgraded: boolean): void {
     // what these bytes held was already said on the packets that carried them
     const items = this.items;
     this.items = [];
@@ -864,12 +645,13 @@ export class Session {
 
   private feedWebSocket(dir: Dir, data: Buffer, packet: number, ts: number): Buffer {
     const ws = this.ws();
-    if (this.detection === 'handshake' && ws.framesIn(dir) === 0 && ws.atFrameStart(dir) && this.looksLikeHttpAgain(dir, data)) {
+    if (this.detection === 'handshake' && ws.framesIn(dir) === 0 && ws.atFrameStart(dir) && startsHttp(this.side(dir), data)) {
       // The 101 did not take: the peer goes on speaking HTTP (a client that rejected
       // the server's handshake, or a test harness). Both directions return to HTTP.
       for (const x of [0, 1] as const) {
         if (this.dirs[x].mode === 'websocket' && ws.framesIn(x) === 0) {
           this.dirs[x].mode = 'http';
+          this.http.resume(x);
           ws.stop(x);
         }
       }
@@ -877,11 +659,6 @@ export class Session {
     }
     ws.push(dir, data, packet, ts);
     return EMPTY;
-  }
-
-  private looksLikeHttpAgain(dir: Dir, data: Buffer): boolean {
-    const firstLine = data.toString('latin1', 0, Math.min(data.length, 256)).split('\r\n')[0] ?? '';
-    return this.side(dir) === 'client' ? parseRequestLine(firstLine) !== null : parseStatusLine(firstLine) !== null;
   }
 
   /** A frame a WebSocket session decoded: counted, kept or handed on, and told on its packet. */
@@ -972,21 +749,14 @@ export class Session {
       for (const c of chunks) this.feed(i as Dir, c);
     });
     for (const ws of this.websockets) ws.end(this.tcp.lastTs);
-    if (this.pendingRequest) {
-      this.handshake = describeHandshake(this.pendingRequest, null);
-      this.diag(said({ code: 'handshake.no-response', request: this.pendingRequest.packet }), this.pendingRequest.packet, null, 'client');
-    }
+    this.http.finish();
     if (this.tcp.syn === null && this.tcp.synAck === null) {
       const first = this.firstPacket;
       const rolesFrom = this.rolesFrom === 'http' || this.rolesFrom === 'frames' ? this.rolesFrom : 'ports';
       this.diag(said({ code: 'tcp.handshake-missing', rolesFrom, detection: this.detection }), first, null, null);
     }
-    const upgraded = this.handshake?.outcome === 'upgraded' || this.detection === 'heuristic' || this.detection === 'decode-as';
-    const refused = this.refusalBody;
-    if (refused && this.handshake?.response === refused.response) {
-      const c = refused.capture;
-      refused.response.body = { length: c.length, complete: c.complete, data: c.parts.length === 1 ? c.parts[0]! : Buffer.concat(c.parts, c.held) };
-    }
+    const handshake = this.http.handshake;
+    const upgraded = handshake?.outcome === 'upgraded' || this.detection === 'heuristic' || this.detection === 'decode-as';
     const sideOf = (d: Dir | null): Side | null => (d === null ? null : this.side(d));
     const ws = this.websockets[0] ?? null;
     const cs = ws ? ws.settleClose((side) => this.answersClose(side)) : noClose();
@@ -1038,7 +808,7 @@ export class Session {
         lostBytes: this.tcp.lostBytes,
         finBy: { client: this.finPacket('client'), server: this.finPacket('server') },
       },
-      handshake: this.handshake,
+      handshake,
       compression: ws?.deflating ? ws.compressionCounts : null,
       app: this.app?.chosen ? { decoder: this.app.chosen.name, chosenBy: this.app.chosen.by } : null,
       frames: this.frames,
@@ -1084,7 +854,7 @@ export class Session {
   /** What the connection carries: WebSocket, HTTP (a refused upgrade too), a protocol named by its signature, or data no signature names. */
   private protocolInfo(websocket: boolean, tls: TlsInfo | null): ProtocolInfo | null {
     if (websocket) return { name: 'websocket', detail: null };
-    if (this.httpSeen) return { name: 'http', detail: null };
+    if (this.http.seen) return { name: 'http', detail: null };
     if (this.identified) {
       const detail = tls ? [tls.version, tls.sni ? `SNI ${tls.sni}` : null, tls.alpn ? `ALPN ${tls.alpn}` : tls.alpnOffered.length > 0 ? `ALPN offered ${tls.alpnOffered.join(', ')}` : null, tls.cipherSuite].filter((x) => x !== null).join(', ') || (tls.handshakeSeen ? null : this.tcp.syn !== null || this.tcp.synAck !== null ? 'its hellos not captured whole' : 'joined after its handshake') : this.identified.detail;
       return { name: this.identified.protocol, detail };
