@@ -27,15 +27,14 @@ import { WebSocketSession, type WebSocketSink } from '../websocket/session.js';
 import { describePacket, later, type PacketItem } from './annotate.js';
 import { describeFrame } from '../text/packets.js';
 import { type AfterGap, said } from '../text/diagnostics.js';
-import { plural } from '../text/words.js';
 import { MappedList, SpillList, type List, type SpillFile } from '../util/list.js';
 import { entryCodec, frameCodec, messageCodec, type HeldEntry } from './codecs.js';
 import { AppSession } from '../app/registry.js';
 import { appHttpHint, appKeys } from '../app/labels.js';
 import type { AppChoice } from '../app/types.js';
 import { identifyStart, type Identified } from '../identify/identify.js';
-import { tlsRecordChain, TlsStream, type TlsRecordEvent, type TlsSession } from '../tls/record.js';
-import { cipherSuiteName, tlsVersionName } from '../tls/names.js';
+import { tlsRecordChain } from '../tls/record.js';
+import { IDENTITY, TlsLayer, type Transform } from '../tls/layer.js';
 
 export interface SessionLimits {
   /** payload bytes held per frame */
@@ -175,12 +174,12 @@ interface Direction {
   sniffedSegments: number;
   /** bytes of data this direction carried */
   bytes: number;
-  /** its TLS records, in a TLS connection */
-  tls: TlsStream | null;
+  /** what sits between its bytes and the framing: none (IDENTITY), or the TLS records */
+  transform: Transform;
 }
 
 function newDirection(): Direction {
-  return { mode: 'http', sniffed: 0, sniffedSegments: 0, bytes: 0, tls: null };
+  return { mode: 'http', sniffed: 0, sniffedSegments: 0, bytes: 0, transform: IDENTITY };
 }
 
 /** How the roles were decided: the SYN and HTTP are facts, the ports a guess that frames may correct. */
@@ -214,8 +213,8 @@ export class Session {
   private identified: Identified | null = null;
   /** the HTTP/1.1 framing: the upgrade handshake */
   private readonly http: Http1Framing;
-  /** the hellos of a TLS connection, shared by its two directions' record readers */
-  private tlsSession: TlsSession | null = null;
+  /** the records of a TLS connection, in both directions */
+  private tls: TlsLayer | null = null;
   /** the WebSocket sessions the connection carries (HTTP/1.1 upgrades to one at most) */
   private readonly websockets: WebSocketSession[] = [];
   private readonly frames: Frame[] | SpillList<Frame>;
@@ -393,7 +392,7 @@ export class Session {
       }
       if (!chunk.told) this.items.push({ kind: 'gap', bytes: chunk.length, from: this.side(dir) });
       if (framed) this.ws().gap(dir, chunk.length, chunk.packet, chunk.ts);
-      else if (d.mode === 'tls') this.tlsRecords(d.tls!.gap(chunk.length));
+      else if (d.mode === 'tls') d.transform.gap(dir, chunk.length);
       else if (http !== null) this.http.gap(dir, chunk);
       else d.mode = 'lost';
       return;
@@ -401,7 +400,7 @@ export class Session {
     this.resolveRoles(dir, chunk.data);
     this.chunkEnd = chunk.end;
     d.bytes += chunk.data.length;
-    let data = chunk.data;
+    let data = d.transform.push(dir, chunk.data);
     while (data.length > 0) {
       switch (d.mode) {
         case 'http':
@@ -414,7 +413,8 @@ export class Session {
           data = this.feedSniff(dir, data, chunk.packet, chunk.ts);
           break;
         case 'tls':
-          this.tlsRecords(d.tls!.push(data));
+          // bytes read before the direction was known to be TLS go through its records now; nothing reads what they hand up yet
+          d.transform.push(dir, data);
           data = EMPTY;
           break;
         case 'opaque':
@@ -424,46 +424,6 @@ export class Session {
           break;
       }
     }
-  }
-
-  /** TLS records of a direction: the walkthrough says what each packet carried. */
-  private tlsRecords(events: TlsRecordEvent[]): void {
-    if (events.length === 0 || !this.options.retain) return;
-    const parts: string[] = [];
-    let data = 0;
-    for (const e of events) {
-      for (const m of e.handshake ?? []) {
-        const ch = m.clientHello;
-        const sh = m.serverHello;
-        if (ch) {
-          const said = [ch.sni ? `SNI ${ch.sni}` : null, ch.alpn ? `ALPN ${ch.alpn.join(', ')}` : null].filter((x) => x !== null);
-          parts.push(`TLS ClientHello${said.length > 0 ? ` (${said.join(', ')})` : ''}`);
-        }
-        else if (sh) parts.push(`TLS ${sh.helloRetryRequest ? 'HelloRetryRequest' : 'ServerHello'} (${tlsVersionName(sh.version)}, ${cipherSuiteName(sh.cipherSuite)}${sh.alpn ? `, ALPN ${sh.alpn}` : ''})`);
-        else parts.push(`TLS ${m.typeName}`);
-      }
-      if (e.alert) parts.push(`TLS alert ${e.alert.name}`);
-      else if (e.encrypted || e.type === 23) data++;
-      else if (e.type === 20) parts.push('TLS ChangeCipherSpec');
-    }
-    if (data > 0) parts.push(`${plural(data, 'encrypted TLS record')}`);
-    if (parts.length > 0) this.items.push({ kind: 'note', text: parts.join('; ') });
-  }
-
-  /** What the cleartext of a TLS connection's handshake says. */
-  private tlsInfo(): TlsInfo | null {
-    const t = this.tlsSession;
-    if (this.identified?.protocol !== 'tls') return null;
-    const ch = t?.clientHello ?? null;
-    const sh = t?.serverHello ?? null;
-    return {
-      version: sh ? tlsVersionName(sh.version) : null,
-      sni: ch?.sni ?? null,
-      alpnOffered: ch?.alpn ?? [],
-      alpn: sh?.alpn ?? null,
-      cipherSuite: sh ? cipherSuiteName(sh.cipherSuite) : null,
-      handshakeSeen: ch !== null || sh !== null,
-    };
   }
 
   /**
@@ -510,7 +470,9 @@ export class Session {
       if (found.protocol === 'tls' && this.identified.protocol === 'tls') {
         // its records are followed: the cleartext handshake says what it is (decryption with a key log would slot in here)
         d.mode = 'tls';
-        d.tls = new TlsStream({ session: (this.tlsSession ??= { clientHello: null, serverHello: null }), midStream: midTls });
+        this.tls ??= new TlsLayer(this.options.retain ? (text) => this.items.push({ kind: 'note', text }) : null);
+        this.tls.start(dir, midTls);
+        d.transform = this.tls;
       }
       // nothing of it is WebSocket: the other direction stops looking
       for (const x of [0, 1] as const) if (this.dirs[x].mode === 'sniff') {
@@ -791,7 +753,7 @@ export class Session {
     const timeline: List<TimelineEntry> = Array.isArray(tl) ? tl.map(entry) : new MappedList(tl, entry);
     for (const w of this.websockets) w.flush();
     this.sortDiagnostics();
-    const tls = this.tlsInfo();
+    const tls = this.identified?.protocol === 'tls' && this.tls !== null ? this.tls.info() : null;
     return {
       id: this.id,
       client: ends[clientDir],
