@@ -1,5 +1,5 @@
 // The pipeline driver: each packet, as it is read, goes link → IP → TCP →
-// its connection's session. Connections are reported to the sink as soon as
+// its connection's analysis (connection.ts). Connections are reported to the sink as soon as
 // they are over, and forgotten; nothing here keeps every packet.
 import { diagnostic } from '../diagnostic.js';
 import { told } from '../text/diagnostics.js';
@@ -9,13 +9,13 @@ import { decodeIpv4, decodeIpv6, IPPROTO_TCP, type IpPacket } from '../ip/ip.js'
 import { Defragmenter } from '../ip/defrag.js';
 import { decodeTcp, type TcpSegment } from '../tcp/segment.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Endpoint, Summary } from '../model.js';
-import { type PacketRef, Session, type SessionEvents, type SessionOptions } from './session.js';
+import { ConnectionAnalysis, type ConnectionEvents, type ConnectionOptions, type PacketRef } from './connection.js';
 import { DEFAULT_MAX_HELD } from '../websocket/parser.js';
 import { DEFAULT_GLOBAL_HOLD_LIMIT, DEFAULT_HOLD_LIMIT, HoldBudget } from '../tcp/reassembly.js';
 import { DEFAULT_MAX_HEAD, DEFAULT_MAX_HEADERS } from '../http/reader.js';
 import { DEFAULT_INFLATE_LIMIT } from '../deflate/inflate.js';
 
-export interface AnalyzerOptions extends Omit<SessionOptions, 'retain'> {
+export interface AnalyzerOptions extends Omit<ConnectionOptions, 'retain'> {
   /** seconds (capture time) a closed connection waits for stray packets before it is reported */
   closedGrace: number;
   /**
@@ -93,10 +93,10 @@ function bareSyn(seg: TcpSegment, missing: number): boolean {
 }
 
 export class Analyzer {
-  private readonly sessions = new Map<string, Session | Embryo>();
+  private readonly sessions = new Map<string, ConnectionAnalysis | Embryo>();
   private readonly defrag = new Defragmenter();
   /** the IPv4 flow of the last packet, with its session and the direction of that packet */
-  private lastFlow: { src: number; dst: number; sport: number; dport: number; session: Session; dir: 0 | 1 } | null = null;
+  private lastFlow: { src: number; dst: number; sport: number; dport: number; session: ConnectionAnalysis; dir: 0 | 1 } | null = null;
   private readonly budget: HoldBudget;
   private nextId = 0;
   private firstTs: number | null = null;
@@ -125,7 +125,7 @@ export class Analyzer {
     diagnostics: { error: 0, warning: 0, info: 0 },
   };
 
-  private readonly events: SessionEvents | undefined;
+  private readonly events: ConnectionEvents | undefined;
 
   /**
    * Seconds since the first packet, to the capture's precision and at most
@@ -252,12 +252,12 @@ export class Analyzer {
     if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
   }
 
-  private newSession(id: number, firstKey: string, first: Endpoint, second: Endpoint): Session {
-    return new Session(id, firstKey, first, second, { ...this.options, retain: !this.sink.streaming }, this.relTs, this.budget, this.events);
+  private newSession(id: number, firstKey: string, first: Endpoint, second: Endpoint): ConnectionAnalysis {
+    return new ConnectionAnalysis(id, firstKey, first, second, { ...this.options, retain: !this.sink.streaming }, this.relTs, this.budget, this.events);
   }
 
   /** The session an embryo becomes: its SYN given to it as it came. */
-  private grown(e: Embryo): Session {
+  private grown(e: Embryo): ConnectionAnalysis {
     const session = this.newSession(e.id, e.key, e.first, e.second);
     session.packet(e.pkt, 0, e.seg, 0);
     return session;
@@ -312,9 +312,9 @@ export class Analyzer {
   }
 
   /** A connection is over: it goes to the sink. A failure in it is a diagnostic; the others go on. */
-  private report(found: Session | Embryo): void {
+  private report(found: ConnectionAnalysis | Embryo): void {
     if (this.lastFlow?.session === found) this.lastFlow = null;
-    let s: Session;
+    let s: ConnectionAnalysis;
     let conn: Connection;
     try {
       s = found instanceof Embryo ? this.grown(found) : found;

@@ -76,7 +76,7 @@ export const frameCodec: Codec<Frame> = {
   },
 };
 
-/** A timeline entry as the analysis keeps it until the connection is over (see session.ts). */
+/** A timeline entry as the analysis keeps it until the connection is over (see connection.ts). */
 /** `bare`: the packet carried nothing but TCP (its summary is its flags); `closesTcp`: a bare packet that carried FIN or RST. */
 export type HeldEntry = TimelineEntry & { dir: Dir; provisional: boolean; bare: boolean; closesTcp: boolean };
 

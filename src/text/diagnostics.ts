@@ -71,7 +71,7 @@ export type DiagnosticFacts =
   | { code: 'handshake.extension-not-offered'; name: 'permessage-deflate'; parameters: string }
   | { code: 'handshake.no-response'; request: number }
   | { code: 'handshake.frames-before-upgrade'; opcode: number; packet: number }
-  // the connection's own (analyze/session.ts)
+  // the connection's own and its WebSocket session's (analyze/connection.ts, websocket/session.ts)
   | { code: 'tcp.overlap-conflict'; packet: number }
   | { code: 'ws.unframed'; bytes: number; side: Side }
   | { code: 'ws.resync'; bytes: number; side: Side }

@@ -1,6 +1,17 @@
-// One TCP connection, analysed: its bytes go through the HTTP handshake and
-// then the WebSocket frame parser, each direction on its own; every packet is
-// annotated with its phase and a one-line summary as it is processed.
+// One TCP connection, analysed: the layers over its two byte streams, and
+// what spans them. Each direction's bytes come out of TCP reassembly, go
+// through its transform (none, or the TLS records: tls/layer.ts), then to the
+// stage that reads them: the HTTP/1.1 framing (http/upgrade.ts) until the
+// upgrade, then the connection's WebSocket session (websocket/session.ts);
+// the bytes of a connection joined in the middle may be searched for frames
+// instead, or be another protocol's (identify/).
+//
+// It owns which side is the client (from the SYN, HTTP, the frames' masks or
+// the ports), which stage reads each direction, the counts, the timeline
+// (each packet's phase and summary, annotated as it is processed), the
+// hand-off when frames are found without a handshake, and the Connection
+// result put together in finish(). The layers own their protocol's state:
+// nothing of the handshake, the frames or the records is kept here.
 import { diagnostic } from '../diagnostic.js';
 import { emptyCounts } from '../model.js';
 import type {
@@ -36,7 +47,7 @@ import { identifyStart, type Identified } from '../identify/identify.js';
 import { tlsRecordChain } from '../tls/record.js';
 import { IDENTITY, TlsLayer, type Transform } from '../tls/layer.js';
 
-export interface SessionLimits {
+export interface ConnectionLimits {
   /** payload bytes held per frame */
   maxFramePayload: number;
   /** bytes held out of order per TCP direction */
@@ -64,14 +75,14 @@ export interface SessionLimits {
 const EMPTY = Buffer.alloc(0);
 
 /** What a session hands on as soon as it is final, when it does not keep it. */
-export interface SessionEvents {
+export interface ConnectionEvents {
   frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void;
   message(connection: number, message: Message): void;
   diagnostic(connection: number, diagnostic: Diagnostic): void;
 }
 
-export interface SessionOptions {
-  limits: SessionLimits;
+export interface ConnectionOptions {
+  limits: ConnectionLimits;
   /**
    * Keep every frame, message, timeline entry and diagnostic for the
    * connection's report (the terminal and --json need them); when false they
@@ -199,7 +210,7 @@ export function serverByPort(a: number, b: number): boolean {
   return a < b;
 }
 
-export class Session {
+export class ConnectionAnalysis {
   readonly tcp: TcpConnection;
   private readonly ends: [Endpoint, Endpoint];
   private clientDir: Dir | null = null;
@@ -254,7 +265,7 @@ export class Session {
   /** items produced while the current packet is processed */
   private items: PacketItem[] = [];
 
-  private readonly limits: SessionLimits;
+  private readonly limits: ConnectionLimits;
 
   constructor(
     readonly id: number,
@@ -262,11 +273,11 @@ export class Session {
     private readonly firstKey: string,
     first: Endpoint,
     second: Endpoint,
-    private readonly options: SessionOptions,
+    private readonly options: ConnectionOptions,
     /** seconds since the capture's first packet, to the capture's precision */
     private readonly relTs: (ts: number) => number,
     budget?: HoldBudget,
-    private readonly events?: SessionEvents,
+    private readonly events?: ConnectionEvents,
   ) {
     this.ends = [first, second];
     this.limits = options.limits;
