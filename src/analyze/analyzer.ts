@@ -64,7 +64,7 @@ export const DEFAULT_OPTIONS: AnalyzerOptions = {
 /**
  * A connection of which only its first packet, a bare SYN, has been seen (a
  * port scan, a SYN flood, a connection not answered yet): kept as that one
- * segment, about a tenth of the memory of a session, which is made from it
+ * segment, about a tenth of the memory of an analysis, which is made from it
  * (the SYN given to it as it came) when a second packet arrives or the
  * connection is reported. The 10 000 connections tracked at once of a flood
  * of half-open ones take a few megabytes rather than tens.
@@ -93,10 +93,10 @@ function bareSyn(seg: TcpSegment, missing: number): boolean {
 }
 
 export class Analyzer {
-  private readonly sessions = new Map<string, ConnectionAnalysis | Embryo>();
+  private readonly analyses = new Map<string, ConnectionAnalysis | Embryo>();
   private readonly defrag = new Defragmenter();
-  /** the IPv4 flow of the last packet, with its session and the direction of that packet */
-  private lastFlow: { src: number; dst: number; sport: number; dport: number; session: ConnectionAnalysis; dir: 0 | 1 } | null = null;
+  /** the IPv4 flow of the last packet, with its analysis and the direction of that packet */
+  private lastFlow: { src: number; dst: number; sport: number; dport: number; analysis: ConnectionAnalysis; dir: 0 | 1 } | null = null;
   private readonly budget: HoldBudget;
   private nextId = 0;
   private firstTs: number | null = null;
@@ -212,7 +212,7 @@ export class Analyzer {
       const same = last.src === src && last.dst === dst && last.sport === seg.srcPort && last.dport === seg.dstPort;
       const reverse = last.src === dst && last.dst === src && last.sport === seg.dstPort && last.dport === seg.srcPort;
       if (same || reverse) {
-        last.session.packet({ number: raw.number, ts: raw.ts, relTs: this.rel(raw.ts) }, same ? last.dir : last.dir === 0 ? 1 : 0, seg, missing);
+        last.analysis.packet({ number: raw.number, ts: raw.ts, relTs: this.rel(raw.ts) }, same ? last.dir : last.dir === 0 ? 1 : 0, seg, missing);
         if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
         return;
       }
@@ -221,46 +221,46 @@ export class Analyzer {
     const a = ip.srcKey + String.fromCharCode(seg.srcPort);
     const b = ip.dstKey + String.fromCharCode(seg.dstPort);
     const key = a < b ? a + b : b + a;
-    let found = this.sessions.get(key);
+    let found = this.analyses.get(key);
     if (found && found.closed && seg.flags.syn && !seg.flags.ack) {
       // a new SYN on a finished 4-tuple is a new connection (port reuse)
       this.report(found);
-      this.sessions.delete(key);
+      this.analyses.delete(key);
       found = undefined;
     }
     const pkt: PacketRef = { number: raw.number, ts: raw.ts, relTs: this.rel(raw.ts) };
     if (!found) {
-      if (this.sessions.size >= this.options.limits.maxConnections) this.evict(raw.number);
+      if (this.analyses.size >= this.options.limits.maxConnections) this.evict(raw.number);
       const first = { ip: ip.src, port: seg.srcPort };
       const second = { ip: ip.dst, port: seg.dstPort };
       if (bareSyn(seg, missing)) {
-        this.sessions.set(key, new Embryo(this.nextId++, a, first, second, pkt, seg));
+        this.analyses.set(key, new Embryo(this.nextId++, a, first, second, pkt, seg));
         this.lastFlow = null;
         if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
         return;
       }
-      found = this.newSession(this.nextId++, a, first, second);
-      this.sessions.set(key, found);
+      found = this.newAnalysis(this.nextId++, a, first, second);
+      this.analyses.set(key, found);
     } else if (found instanceof Embryo) {
       found = this.grown(found);
-      this.sessions.set(key, found);
+      this.analyses.set(key, found);
     }
-    const session = found;
-    const dir = session.dirOf(a);
-    this.lastFlow = ip.version === 4 ? { src: ip.header.readUInt32BE(ip.srcAt), dst: ip.header.readUInt32BE(ip.srcAt + 4), sport: seg.srcPort, dport: seg.dstPort, session, dir } : null;
-    session.packet(pkt, dir, seg, missing);
+    const analysis = found;
+    const dir = analysis.dirOf(a);
+    this.lastFlow = ip.version === 4 ? { src: ip.header.readUInt32BE(ip.srcAt), dst: ip.header.readUInt32BE(ip.srcAt + 4), sport: seg.srcPort, dport: seg.dstPort, analysis, dir } : null;
+    analysis.packet(pkt, dir, seg, missing);
     if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
   }
 
-  private newSession(id: number, firstKey: string, first: Endpoint, second: Endpoint): ConnectionAnalysis {
+  private newAnalysis(id: number, firstKey: string, first: Endpoint, second: Endpoint): ConnectionAnalysis {
     return new ConnectionAnalysis(id, firstKey, first, second, { ...this.options, retain: !this.sink.streaming }, this.relTs, this.budget, this.events);
   }
 
-  /** The session an embryo becomes: its SYN given to it as it came. */
+  /** The analysis an embryo becomes: its SYN given to it as it came. */
   private grown(e: Embryo): ConnectionAnalysis {
-    const session = this.newSession(e.id, e.key, e.first, e.second);
-    session.packet(e.pkt, 0, e.seg, 0);
-    return session;
+    const analysis = this.newAnalysis(e.id, e.key, e.first, e.second);
+    analysis.packet(e.pkt, 0, e.seg, 0);
+    return analysis;
   }
 
   private truncated(raw: RawPacket): void {
@@ -284,11 +284,11 @@ export class Analyzer {
   /** Reports connections that are over and have been quiet for the grace period (capture time, or the wall clock's when live). */
   private sweep(now: number, closedGrace = this.options.closedGrace): void {
     this.lastSweep = now;
-    for (const [key, s] of this.sessions) {
+    for (const [key, s] of this.analyses) {
       const quiet = now - s.lastTs;
       if ((s.closed && quiet >= closedGrace) || quiet >= this.options.idleTimeout) {
         this.report(s);
-        this.sessions.delete(key);
+        this.analyses.delete(key);
       }
     }
   }
@@ -301,10 +301,10 @@ export class Analyzer {
    * connection.
    */
   private evict(packet: number): void {
-    const quiet = [...this.sessions].sort((x, y) => x[1].lastTs - y[1].lastTs || x[1].id - y[1].id);
+    const quiet = [...this.analyses].sort((x, y) => x[1].lastTs - y[1].lastTs || x[1].id - y[1].id);
     const n = Math.max(1, Math.ceil(this.options.limits.maxConnections / 10));
     for (const [key, s] of quiet.slice(0, n)) {
-      this.sessions.delete(key);
+      this.analyses.delete(key);
       this.report(s);
     }
     this.evicted += Math.min(n, quiet.length);
@@ -313,7 +313,7 @@ export class Analyzer {
 
   /** A connection is over: it goes to the sink. A failure in it is a diagnostic; the others go on. */
   private report(found: ConnectionAnalysis | Embryo): void {
-    if (this.lastFlow?.session === found) this.lastFlow = null;
+    if (this.lastFlow?.analysis === found) this.lastFlow = null;
     let s: ConnectionAnalysis;
     let conn: Connection;
     try {
@@ -349,8 +349,8 @@ export class Analyzer {
 
   /** The capture ended: every connection still open is reported, then the capture itself. */
   finish(meta: CaptureMeta, file: string): void {
-    const open = [...this.sessions.values()].sort((x, y) => x.id - y.id);
-    this.sessions.clear();
+    const open = [...this.analyses.values()].sort((x, y) => x.id - y.id);
+    this.analyses.clear();
     for (const s of open) this.report(s);
     if (this.evicted > 0) {
       const max = this.options.limits.maxConnections;

@@ -74,7 +74,7 @@ export interface ConnectionLimits {
 /** What a feed step returns when it used every byte (shared: nothing writes into it). */
 const EMPTY = Buffer.alloc(0);
 
-/** What a session hands on as soon as it is final, when it does not keep it. */
+/** What a connection's analysis hands on as soon as it is final, when it does not keep it. */
 export interface ConnectionEvents {
   frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void;
   message(connection: number, message: Message): void;
