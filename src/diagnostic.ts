@@ -2,7 +2,7 @@
 // severity and section; the place that raises it gives what was seen, where,
 // and, when a narrower one of the rule's sections applies, that section.
 import { type Code, sectionOf, severityOf } from './codes.js';
-import type { Diagnostic, Side } from './model.js';
+import type { Connection, Diagnostic, Side } from './model.js';
 
 export interface Where {
   packet?: number | null;
@@ -10,6 +10,103 @@ export interface Where {
   from?: Side | null;
 }
 
-export function diagnostic(code: Code, message: string, where: Where = {}, cite?: string | null): Diagnostic {
-  return { code, severity: severityOf(code), message, rfc: sectionOf(code, cite), packet: where.packet ?? null, frame: where.frame ?? null, from: where.from ?? null };
+/**
+ * A diagnostic; `facts`, when its sentence was made from them
+ * (text/diagnostics.ts), are kept with it, for the views to say it in
+ * another language (the exports write the contract's fields only:
+ * contractDiagnostic).
+ */
+export function diagnostic(code: Code, message: string, where: Where = {}, cite?: string | null, facts?: DiagnosticFacts): Diagnostic {
+  const d: Diagnostic = { code, severity: severityOf(code), message, rfc: sectionOf(code, cite), packet: where.packet ?? null, frame: where.frame ?? null, from: where.from ?? null };
+  if (facts !== undefined) d.facts = facts;
+  return d;
 }
+
+/** A diagnostic as the JSON contract writes it: its fields, in their order, without the facts its sentence was made from. */
+export function contractDiagnostic(d: Diagnostic): Diagnostic {
+  return { code: d.code, severity: d.severity, message: d.message, rfc: d.rfc, packet: d.packet, frame: d.frame, from: d.from };
+}
+
+/** What happens to a direction's bytes after a hole in them, by what was being decoded there. */
+export type AfterGap = 'frames' | 'tls' | 'cut-head' | 'awaiting' | 'http' | 'nothing';
+
+export type DiagnosticFacts =
+  | { code: 'limit.connections'; max: number; evicted: number; from: number }
+  | { code: 'limit.reassembly'; bytes: number; side: Side; perDirection: number; total: number; after: AfterGap }
+  | { code: 'tcp.gap'; bytes: number; side: Side; after: AfterGap }
+  | { code: 'http.too-many-headers'; lines: number; max: number }
+  | { code: 'http.head-too-large'; max: number }
+  | { code: 'limit.payload'; frame: { length: string }; held: number }
+  | { code: 'limit.payload'; message: { type: 'text' | 'binary'; index: number; length: number; frames: number }; held: number }
+  | { code: 'message.inflate-limit'; type: 'text' | 'binary'; index: number; compressed: number; limit: number }
+  | { code: 'ws.deflate-assumed'; side: Side; first: { index: number; length: number; inflated: number | null } | null }
+  /** how the roles were told (the HTTP exchange, the masking of the frames, else the ports), and how WebSocket was */
+  | { code: 'tcp.handshake-missing'; rolesFrom: 'http' | 'frames' | 'ports'; detection: Connection['detection'] }
+  | { code: 'capture.unknown-link-type'; linkType: string }
+  | { code: 'capture.truncated-packet'; packet: number; captured: number; original: number }
+  | { code: 'ip.fragments-incomplete'; datagrams: number }
+  /** `reason`: what the reader found wrong, in its words */
+  | { code: 'capture.damaged'; compressed: boolean; after: number; reason: string }
+  /** the file ends inside a record or block (`left` bytes of it), or (a compressed file) its stream ends early */
+  | { code: 'capture.truncated-file'; after: number; inside: { what: 'a record header' | 'a packet record' | 'a block'; left: number } | null }
+  // the frame rules of RFC 6455 §5 and RFC 7692 §6.1 (websocket/checks.ts, websocket/messages.ts)
+  | { code: 'frame.client-unmasked'; opcode: number }
+  | { code: 'frame.server-masked'; opcode: number; key: string | undefined }
+  | { code: 'frame.reserved-opcode'; opcode: number }
+  | { code: 'frame.control-too-long'; opcode: number; length: string }
+  | { code: 'frame.control-fragmented'; opcode: number }
+  | { code: 'frame.length-not-minimal'; length: number; bits: 16 | 64 }
+  | { code: 'frame.length-msb-set'; length: string }
+  | { code: 'frame.rsv1-on-control'; opcode: number }
+  | { code: 'frame.rsv1-on-continuation' }
+  | { code: 'frame.rsv-without-extension'; opcode: number; bits: string[] }
+  | { code: 'frame.expected-continuation'; type: 'text' | 'binary'; open: number }
+  | { code: 'frame.unexpected-continuation' }
+  | { code: 'close.payload-one-byte' }
+  | { code: 'close.invalid-code'; closeCode: number }
+  | { code: 'close.invalid-utf8-reason' }
+  // the opening handshake (http/handshake.ts, RFC 6455 §4)
+  | { code: 'handshake.method'; method: string }
+  | { code: 'handshake.http-version'; version: string }
+  | { code: 'handshake.host-missing' }
+  /** `got`: the header's value ('' when it is absent) */
+  | { code: 'handshake.upgrade-header' | 'handshake.connection-header'; in: 'request' | 'response'; got: string }
+  | { code: 'handshake.key-invalid'; keys: number }
+  | { code: 'handshake.key-invalid'; key: string; decodedBytes: number }
+  | { code: 'handshake.version'; versions: string[] }
+  | { code: 'handshake.rejected'; status: number; reason: string }
+  | { code: 'handshake.accept-missing' }
+  | { code: 'handshake.accept-mismatch'; accepts: string[]; expected: string }
+  | { code: 'handshake.subprotocol-not-offered'; chosen: string; offered: string[] }
+  | { code: 'handshake.extension-not-offered'; name: string; why: 'not-offered' | 'repeated' }
+  | { code: 'handshake.extension-not-offered'; name: 'permessage-deflate'; parameters: string }
+  | { code: 'handshake.no-response'; request: number }
+  | { code: 'handshake.frames-before-upgrade'; opcode: number; packet: number }
+  // the connection's own and its WebSocket session's (analyze/connection.ts, websocket/session.ts)
+  | { code: 'tcp.overlap-conflict'; packet: number }
+  | { code: 'ws.unframed'; bytes: number; side: Side }
+  | { code: 'ws.resync'; bytes: number; side: Side }
+  | { code: 'close.data-after-close'; side: Side; close: number }
+  /** `detail`: zlib's words for what it found */
+  | { code: 'message.inflate-failed'; type: 'text' | 'binary'; index: number; length: number; takeover: boolean; windowBits: number; detail: string }
+  | { code: 'message.invalid-utf8'; index: number; length: number; inflated: boolean }
+  | { code: 'pong.payload-mismatch'; pong: Buffer; ping: Buffer; pingPacket: number }
+  | { code: 'ping.unanswered'; side: Side; packet: number; count: number }
+  | { code: 'close.abnormal'; teardown: 'fin' | 'rst' | 'none' }
+  | { code: 'close.not-echoed'; initiator: Side; packet: number | null }
+  | { code: 'close.client-closed-tcp-first' }
+  // the application protocols' (src/app/), with values from their messages as they came
+  | { code: 'app.socketio-connect-error'; namespace: string; args: string }
+  | { code: 'app.socketio-unexpected-binary'; bytes: number; side: Side }
+  | { code: 'app.socketio-missing-attachment'; side: Side; packet: string; event: string | undefined; announced: number; followed: number }
+  | { code: 'app.jsonrpc-unmatched-response'; id: string; peer: Side }
+  | { code: 'app.jsonrpc-unanswered'; side: Side; method: string; id: string; packet: number }
+  | { code: 'app.mqtt-text-frame'; side: Side; bytes: number }
+  | { code: 'app.mqtt-connack-refused'; reason: string | undefined; reasonCode: number | undefined }
+  | { code: 'app.mqtt-incomplete'; side: Side; type: string | undefined; seen: number; need: number | null }
+  | { code: 'app.stomp-error'; message: string | undefined; body: string | null }
+  | { code: 'app.graphql-unknown-id'; protocol: string; type: string; id: string }
+  /** `to`: the operation's name, or its id, or null for the connection */
+  | { code: 'app.graphql-error'; to: { name: string } | { id: string } | null; type: string; payload: string };
+
+

@@ -5,6 +5,7 @@ import type { AppChosenBy, AppInfo, AppName } from './app/types.js';
 import type { ProtocolName } from './identify/identify.js';
 import type { List } from './util/list.js';
 import type { Severity, Side } from './vocabulary.js';
+import type { DiagnosticFacts } from './diagnostic.js';
 
 export type { ProtocolName, List, Severity, Side };
 
@@ -23,6 +24,8 @@ export interface Diagnostic {
   packet: number | null;
   frame: number | null;
   from: Side | null;
+  /** what the sentence was made from (a code's values), when it was: the terminal views say it in other languages from these; never exported */
+  facts?: DiagnosticFacts;
 }
 
 export type CaptureFormat = 'pcap' | 'pcap-ns' | 'pcapng';

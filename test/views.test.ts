@@ -59,6 +59,39 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     for (const l of sentences) expect(l, l).toMatch(/[\u4e00-\u9fff]/);
   });
 
+  it('says every diagnostic in Chinese from its facts, but those still worded where they are raised', async () => {
+    const { diagnosticTextZh } = await import('../src/text/zh-CN/diagnostics.js');
+    // the application protocols' malformed messages (their reasons are many), a head the capture cut, decoding resumed after a loss
+    const worded = /^(app\.[a-z]+-(bad-packet|bad-message|bad-frame|invalid|content-length|no-null)|handshake\.truncated|ws\.resync|internal\.error)$/;
+    const told = new Set<string>();
+    for (const dir of ['captures', 'captures/violations', 'captures/app', 'captures/snaplen', 'captures/tapmerge']) {
+      for (const f of readdirSync(dir).filter((x) => /\.pcap(ng)?$/.test(x))) {
+        const r = await analyze(`${dir}/${f}`);
+        for (const d of [...r.diagnostics, ...r.connections.flatMap((c) => [...c.diagnostics])]) {
+          if (!d.facts) {
+            expect(d.code, `${dir}/${f}`).toMatch(worded);
+            continue;
+          }
+          told.add(d.code);
+          expect(diagnosticTextZh(d.facts), d.code).toMatch(/[\u4e00-\u9fff]/);
+        }
+      }
+    }
+    expect(told.size).toBeGreaterThan(50);
+    const text = renderExplain(only(await analyze('captures/violations/frame.client-unmasked.pcap')), { ...PLAIN, width: 100, lang: 'zh-CN' });
+    expect(text).toContain('错误 frame.client-unmasked（第 8 个包）：客户端发送的 text 帧没有设置 MASK 位');
+  });
+
+  it('keeps the facts out of every export (the JSON contract has the diagnostic\'s fields only)', () => {
+    for (const file of ['captures/violations/close.not-echoed.pcap', 'captures/violations/app.mqtt-connack-refused.pcap', 'captures/violations/capture.truncated-file.pcap']) {
+      for (const args of [['--json'], ['--ndjson'], ['--html', '-'], ['check', '--json']]) {
+        const out = spawnSync(process.execPath, ['dist/cli.js', ...args, file], { encoding: 'utf8' }).stdout;
+        expect(out, `${args.join(' ')} ${file}`).toMatch(/"code":\s?"/);
+        expect(out, `${args.join(' ')} ${file}`).not.toMatch(/"facts"/);
+      }
+    }
+  });
+
   it('lines up the Accept computation\'s values in one column, in either language', async () => {
     const c = only(await analyze('captures/textbook_rfc6455.pcap'));
     for (const lang of ['en', 'zh-CN'] as const) {

@@ -351,7 +351,7 @@ export class ConnectionAnalysis {
 
   /** A finding as a diagnostic: its severity and section from the registry (src/codes.ts). */
   private diag(f: Finding, packet: number | null, frame: number | null, from: Side | null): void {
-    this.report(diagnostic(f.code, f.message, { packet, frame, from }, f.rfc));
+    this.report(diagnostic(f.code, f.message, { packet, frame, from }, f.rfc, f.facts));
   }
 
   private report(d: Diagnostic): void {

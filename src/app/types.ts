@@ -5,6 +5,7 @@
 // seen; the state they keep is the protocol's own (a STOMP version, pending
 // Socket.IO attachments, JSON-RPC calls waiting for their answer).
 import { type Code } from '../codes.js';
+import type { DiagnosticFacts } from '../diagnostic.js';
 import type { Side } from '../vocabulary.js';
 
 /** The decoders, by the name `--app` takes and the JSON's `app.decoder` gives. */
@@ -50,6 +51,8 @@ export interface AppFinding {
   message: string;
   /** the section broken, when a narrower one than the registry's applies (the protocol version in use) */
   spec?: string;
+  /** what the sentence was made from (text/diagnostics.ts), when it was */
+  facts?: DiagnosticFacts;
   /** where it was, when not the message being decoded (findings at the connection's end) */
   packet?: number;
   from?: Side;

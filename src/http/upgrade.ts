@@ -10,6 +10,7 @@
 // HTTP, and is told when they stop being HTTP (not HTTP at all, not
 // understood, or lost). It knows nothing of frames.
 import type { Code } from '../codes.js';
+import type { DiagnosticFacts } from '../diagnostic.js';
 import type { Diagnostic, Handshake, HttpRequest, HttpResponse, Side } from '../model.js';
 import type { Chunk } from '../tcp/reassembly.js';
 import { said } from '../text/diagnostics.js';
@@ -49,7 +50,7 @@ export interface HttpSink {
   /** the roles are known from the SYN */
   rolesFromSyn(): boolean;
   item(item: HttpItem): void;
-  diagnostic(finding: { code: Code; message: string; rfc?: string | null }, packet: number | null, frame: number | null, from: Side | null): void;
+  diagnostic(finding: { code: Code; message: string; rfc?: string | null; facts?: DiagnosticFacts }, packet: number | null, frame: number | null, from: Side | null): void;
   report(d: Diagnostic): void;
   /** a direction's bytes are not HTTP: `rest` are the first of them */
   notHttp(way: Way, rest: Buffer): void;

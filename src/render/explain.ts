@@ -221,7 +221,7 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
     section(n++, w.sections.diagnostics, () => {
       // a flood of one rule is told by its first few and counted
       const { shown, omitted } = capByCode(conn.diagnostics);
-      for (const d of shown) say(w.diagnostic(p.severity(d.severity, w.severity(d.severity)), d.code, d.packet, sanitize(d.message), d.rfc));
+      for (const d of shown) say(w.diagnostic(p.severity(d.severity, w.severity(d.severity)), d.code, d.packet, sanitize(w.diagnosticMessage(d)), d.rfc));
       for (const [code, n] of omitted) say(omittedLine(code, n));
     });
   }

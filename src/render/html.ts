@@ -7,6 +7,7 @@
 // views from those blocks when it opens, page by page. Nothing from the
 // capture is ever written as markup: the data blocks escape "<", and the
 // script puts text into the page as text only.
+import { contractDiagnostic } from '../diagnostic.js';
 import { endingWords, interruptedNote, protocolLabel, refusal } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
@@ -116,7 +117,7 @@ export function connectionData(conn: Connection, opts: JsonOptions): Record<stri
     frames: Array.from(conn.frames, (f) => frameData(conn, f, opts)),
     messages: Array.from(conn.messages, (m) => messageJson(m, opts)),
     timeline: [...conn.timeline],
-    diagnostics: conn.diagnostics,
+    diagnostics: Array.from(conn.diagnostics, contractDiagnostic),
   };
 }
 
@@ -132,7 +133,7 @@ export function* connectionPieces(conn: Connection, opts: JsonOptions): Generato
     ['frames', conn.frames, (f: Frame) => frameDataText(conn, f, opts)],
     ['messages', conn.messages, (m: Message) => messageText(m, opts)],
     ['timeline', conn.timeline, (e: unknown) => JSON.stringify(e)],
-    ['diagnostics', conn.diagnostics, (d: unknown) => JSON.stringify(d)],
+    ['diagnostics', conn.diagnostics, (d: Diagnostic) => JSON.stringify(contractDiagnostic(d))],
   ];
   for (const [name, items, toData] of lists) {
     yield `,"${name}":[`;
@@ -182,7 +183,7 @@ export class HtmlSink implements AnalysisSink {
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
     this.start();
     // interruption: the words of the terminal's note for capture.interrupted, shown at the top of the overview
-    const end = { schemaVersion: SCHEMA_VERSION, tool: TOOL, capture, linkTypeNames: capture.linkTypes.map(linkTypeName), interruption: interruptedNote(capture), selection: this.selection, summary, diagnostics, maxPayload: Number.isFinite(this.opts.maxPayload) ? this.opts.maxPayload : null };
+    const end = { schemaVersion: SCHEMA_VERSION, tool: TOOL, capture, linkTypeNames: capture.linkTypes.map(linkTypeName), interruption: interruptedNote(capture), selection: this.selection, summary, diagnostics: diagnostics.map(contractDiagnostic), maxPayload: Number.isFinite(this.opts.maxPayload) ? this.opts.maxPayload : null };
     this.write(`<script type="application/json" class="wsd-data" data-kind="end">${scriptJson(end)}</script>\n</body>\n</html>\n`);
   }
 }

@@ -1,5 +1,6 @@
 // Sinks: where the analysis goes as it is produced. Each writes through a
 // function so the CLI and the tests can both use them.
+import { contractDiagnostic } from '../diagnostic.js';
 import { endpoint } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, List, Message, Summary } from '../model.js';
 import { connectionHeadJson, frameJsonText, frameLine, messageLine, messageText, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
@@ -119,7 +120,7 @@ export class JsonSink implements AnalysisSink {
     this.list('frames', conn.frames, (f) => frameJsonText(f, conn, this.opts));
     this.list('messages', conn.messages, (m) => messageText(m, this.opts));
     this.list('timeline', conn.timeline, (e) => JSON.stringify(e));
-    this.list('diagnostics', conn.diagnostics, (d) => JSON.stringify(d));
+    this.list('diagnostics', conn.diagnostics, (d) => JSON.stringify(contractDiagnostic(d)));
     this.write('\n    }');
   }
 
@@ -145,7 +146,7 @@ export class JsonSink implements AnalysisSink {
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
     this.start();
     const field = (name: string, value: unknown): string => `  ${JSON.stringify(name)}: ${JSON.stringify(value, safeNumbers, 2).replace(/\n/g, '\n  ')}`;
-    this.write(`${this.count > 0 ? '\n  ' : ''}],\n${[field('capture', capture), field('summary', summary), field('diagnostics', diagnostics)].join(',\n')}\n}\n`);
+    this.write(`${this.count > 0 ? '\n  ' : ''}],\n${[field('capture', capture), field('summary', summary), field('diagnostics', diagnostics.map(contractDiagnostic))].join(',\n')}\n}\n`);
   }
 }
 
@@ -197,7 +198,7 @@ export class NdjsonSink implements AnalysisSink {
 
   diagnostic(connection: number | null, diagnostic: Diagnostic): void {
     // a diagnostic's numbers are packet and frame indexes, always safe: no replacer (a flood of them is common)
-    this.write(`${JSON.stringify({ type: 'diagnostic', connection, ...diagnostic })}\n`);
+    this.write(`${JSON.stringify({ type: 'diagnostic', connection, ...contractDiagnostic(diagnostic) })}\n`);
   }
 
   connection(conn: Connection): void {

@@ -2,7 +2,7 @@
 // per language, each a complete implementation of this interface (the
 // compiler holds a language to every sentence). The renderer decides what to
 // say and when; a catalogue only puts it in words, from the values it is given.
-import type { Side } from '../model.js';
+import type { Diagnostic, Side } from '../model.js';
 import type { Lang } from './lang.js';
 import { EXPLAIN_EN } from './en/explain.js';
 import { EXPLAIN_ZH_CN } from './zh-CN/explain.js';
@@ -109,6 +109,8 @@ export interface ExplainWords {
   // what broke the rules
   severity(s: 'error' | 'warning' | 'info'): string;
   diagnostic(severity: string, code: string, packet: number | null, message: string, rfc: string | null): string;
+  /** a diagnostic's own sentence: in this language from its facts, when it has them (else as it was raised) */
+  diagnosticMessage(d: Diagnostic): string;
   noFrame(conn: number, index: number, frames: number): string;
 }
 

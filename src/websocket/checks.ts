@@ -2,6 +2,7 @@
 // a frame header (and the negotiated extensions). Each returns findings; the
 // caller adds where they happened.
 import { type Code } from '../codes.js';
+import type { DiagnosticFacts } from '../diagnostic.js';
 import { isUtf8 } from 'node:buffer';
 import type { Side } from '../model.js';
 import { isValidCloseCode, parseCloseBody } from './close.js';
@@ -13,6 +14,8 @@ export interface Finding {
   code: Code;
   message: string;
   rfc?: string | null;
+  /** what the sentence was made from (text/diagnostics.ts), when it was */
+  facts?: DiagnosticFacts;
 }
 
 export interface FrameContext {

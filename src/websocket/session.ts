@@ -18,6 +18,7 @@ import { deflateRules } from '../deflate/negotiation.js';
 import { InflateContext } from '../deflate/inflate.js';
 import { said } from '../text/diagnostics.js';
 import { SUSPECT_SECONDS } from '../tcp/reassembly.js';
+import type { DiagnosticFacts } from '../diagnostic.js';
 import { checkCloseBody, checkFrameHeader, type Finding } from './checks.js';
 import { parseCloseBody } from './close.js';
 import { isControl } from './frame.js';
@@ -43,6 +44,8 @@ export interface ReaderFinding {
   /** where it was, when not the message being read */
   packet?: number;
   from?: Side;
+  /** what the sentence was made from, when it was */
+  facts?: DiagnosticFacts;
 }
 
 /** What reads the application protocol carried in whole messages (src/app/ gives one). */
@@ -442,7 +445,7 @@ export class WebSocketSession {
   }
 
   private readerDiag(f: ReaderFinding, packet: number | null, frame: number | null, from: Side | null): void {
-    this.sink.diagnostic({ code: f.code, message: f.message, rfc: f.spec }, f.packet ?? packet, frame, f.from ?? from);
+    this.sink.diagnostic({ code: f.code, message: f.message, rfc: f.spec, ...(f.facts ? { facts: f.facts } : {}) }, f.packet ?? packet, frame, f.from ?? from);
   }
 
   /**

@@ -129,5 +129,6 @@ export const EXPLAIN_EN: ExplainWords = {
 
   severity: (s) => s,
   diagnostic: (severity, code, packet, message, rfc) => `${severity} ${code}${packet !== null ? ` (packet ${packet})` : ''}: ${message}${rfc ? ` — see ${rfc}` : ''}.`,
+  diagnosticMessage: (d) => d.message,
   noFrame: (conn, index, frames) => `connection ${conn} has no frame ${index} (it has ${plural(frames, 'frame')}, numbered from 0)`,
 };

@@ -3,6 +3,7 @@
 import type { ExplainWords, FrameFacts } from '../explain-words.js';
 import type { Side } from '../../model.js';
 import { bytesZh, closeCodeNameZh, rttZh, sideZh } from './words.js';
+import { diagnosticTextZh } from './diagnostics.js';
 
 /** 握手请求中各个首部的用途。 */
 const HEADER_PURPOSE: Readonly<Record<string, string>> = {
@@ -134,5 +135,6 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
 
   severity: (s) => (s === 'error' ? '错误' : s === 'warning' ? '警告' : '提示'),
   diagnostic: (severity, code, packet, message, rfc) => `${severity} ${code}${packet !== null ? `（第 ${packet} 个包）` : ''}：${message}${rfc ? ` —— 见 ${rfc}` : ''}。`,
+  diagnosticMessage: (d) => (d.facts ? diagnosticTextZh(d.facts) : d.message),
   noFrame: (conn, index, frames) => `连接 ${conn} 没有帧 ${index}（它有 ${frames} 个帧，从 0 开始编号）`,
 };
