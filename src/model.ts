@@ -173,6 +173,10 @@ export interface TimelineEntry {
   from: Side;
   phase: Phase;
   summary: string;
+  /** it carried nothing but TCP (its summary is its flags): views draw it lighter; not in the JSON export */
+  bare: boolean;
+  /** it carried an HTTP request or response head (its summary starts with that line); not in the JSON export */
+  http: boolean;
 }
 
 export interface TcpInfo {

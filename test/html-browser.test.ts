@@ -579,6 +579,19 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
     expectQuiet(o);
   });
 
+  it('draws lighter the packets that carried nothing but TCP, as the analysis found them', async () => {
+    const o = await open(report('captures/ws_echo.pcap', 'bare.html'));
+    const drawn = await o.page.locator('#ladder-svg g.row.bare').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-packet'))));
+    const { analyze } = await import('./support/analyze.js');
+    const c = (await analyze('captures/ws_echo.pcap')).connections[0]!;
+    const bare = [...c.timeline].filter((e) => e.bare).map((e) => e.packet);
+    expect(bare.length).toBeGreaterThan(3);
+    expect(drawn).toEqual(bare.filter((p) => p <= [...c.timeline][Math.min(c.timeline.length, 200) - 1]!.packet));
+    // an ACK, not a frame
+    expect([...c.timeline].find((e) => e.packet === bare[0])!.summary).toMatch(/^(SYN|ACK|FIN|RST|PSH)/);
+    expectQuiet(o);
+  });
+
   it('opens a report cut short (an interrupted analysis) and says it is incomplete', async () => {
     const whole = readFileSync(report('captures/ws_echo.pcap', 'whole.html'), 'utf8');
     const cut = join(dir, 'cut.html');

@@ -69,7 +69,7 @@ function connection(timeline: TimelineEntry[], client = { ip: '192.0.2.10', port
   };
 }
 
-const entry = (packet: number, from: Side, phase: Phase, summary: string): TimelineEntry => ({ packet, ts: 1700000000 + packet / 10, relTs: packet / 10, from, phase, summary });
+const entry = (packet: number, from: Side, phase: Phase, summary: string): TimelineEntry => ({ packet, ts: 1700000000 + packet / 10, relTs: packet / 10, from, phase, summary, bare: false, http: false });
 
 describe.each(CAPTURES)('%s', (file) => {
   const path = `captures/${file}`;

@@ -78,7 +78,7 @@ export const frameCodec: Codec<Frame> = {
 
 /** A timeline entry as the analysis keeps it until the connection is over (see connection.ts). */
 /** `bare`: the packet carried nothing but TCP (its summary is its flags); `closesTcp`: a bare packet that carried FIN or RST. */
-export type HeldEntry = TimelineEntry & { dir: Dir; provisional: boolean; bare: boolean; closesTcp: boolean };
+export type HeldEntry = TimelineEntry & { dir: Dir; provisional: boolean; closesTcp: boolean };
 
 export const entryCodec: Codec<HeldEntry> = {
   encode(items) {
@@ -88,7 +88,7 @@ export const entryCodec: Codec<HeldEntry> = {
       w.f64(e.packet);
       w.f64(e.ts);
       w.f64(e.relTs);
-      w.u8(SIDES.indexOf(e.from) | (e.dir << 1) | (e.provisional ? 4 : 0) | (e.bare ? 8 : 0) | (e.closesTcp ? 16 : 0));
+      w.u8(SIDES.indexOf(e.from) | (e.dir << 1) | (e.provisional ? 4 : 0) | (e.bare ? 8 : 0) | (e.closesTcp ? 16 : 0) | (e.http ? 32 : 0));
       w.u8(PHASES.indexOf(e.phase));
       w.str(e.summary);
     }
@@ -104,7 +104,7 @@ export const entryCodec: Codec<HeldEntry> = {
       const relTs = r.f64();
       const bits = r.u8();
       const phase = PHASES[r.u8()]!;
-      out.push({ packet, ts, relTs, from: SIDES[bits & 1]!, dir: ((bits >> 1) & 1) as Dir, phase, summary: r.str(), provisional: (bits & 4) !== 0, bare: (bits & 8) !== 0, closesTcp: (bits & 16) !== 0 });
+      out.push({ packet, ts, relTs, from: SIDES[bits & 1]!, dir: ((bits >> 1) & 1) as Dir, phase, summary: r.str(), provisional: (bits & 4) !== 0, bare: (bits & 8) !== 0, http: (bits & 32) !== 0, closesTcp: (bits & 16) !== 0 });
     }
     return out;
   },

@@ -666,7 +666,9 @@ export class ConnectionAnalysis {
     const provisional = midStream && bare && described.phase === 'tcp-handshake';
     // asked of bare packets only (the only ones told again later from their flags)
     const closesTcp = bare && this.items.some((i) => i.kind === 'tcp' && (i.flags.fin || i.flags.rst));
-    const entry = { packet: pkt.number, ts: pkt.ts, relTs: pkt.relTs, from, dir, phase: described.phase, summary: described.summary, provisional, bare, closesTcp };
+    // what it carried first, but TCP: an HTTP head begins its summary
+    const http = this.items.find((i) => i.kind !== 'tcp')?.kind;
+    const entry = { packet: pkt.number, ts: pkt.ts, relTs: pkt.relTs, from, dir, phase: described.phase, summary: described.summary, provisional, bare, http: http === 'request' || http === 'response', closesTcp };
     if (provisional && this.firstProvisional === null) this.firstProvisional = this.timeline.length;
     this.timeline.push(entry);
     if (!provisional) this.phase = later(this.phase, described.reached);
@@ -760,6 +762,8 @@ export class ConnectionAnalysis {
       from: this.side(e.dir),
       phase: websocket ? e.phase : 'other',
       summary: e.summary,
+      bare: e.bare,
+      http: e.http,
     });
     const timeline: List<TimelineEntry> = Array.isArray(tl) ? tl.map(entry) : new MappedList(tl, entry);
     for (const w of this.websockets) w.flush();

@@ -95,6 +95,8 @@ interface PageEntry {
   from: Side;
   phase: string;
   summary: string;
+  /** it carried nothing but TCP (drawn lighter) */
+  bare: boolean;
 }
 
 interface PageDiagnostic {

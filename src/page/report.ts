@@ -466,8 +466,6 @@ function drawReport(): void {
   const LADDER_MIN = 480;
   const LADDER_FONT = SHARED.ladderFont;
   let ladderWidth = 0;
-  /** A packet that carried nothing but TCP flags (an ACK): its summary is the flags' names. */
-  const BARE = /^(?:SYN|ACK|FIN|RST|PSH|URG|ECE|CWR)(?:, (?:SYN|ACK|FIN|RST|PSH|URG|ECE|CWR))*$/;
   function renderLadder(): void {
     const c = conn();
     if (!ladderBox || !c) return;
@@ -538,7 +536,7 @@ function drawReport(): void {
     rows.forEach((e, k) => {
       const y = TOPY + k * ROW + ROW / 2;
       // a packet with TCP flags only (an ACK) is drawn lighter than one that carries something
-      const bare = BARE.test(e.summary);
+      const bare = e.bare;
       const g = sv('g', { class: 'row' + (bare ? ' bare' : '') + (state.packet === e.packet ? ' sel' : ''), 'data-packet': e.packet });
       g.appendChild(sv('rect', { class: 'hit', x: 0, y: y - ROW / 2, width: w, height: ROW }));
       g.appendChild(sv('text', { x: 6, y: y + 4 }, String(e.packet)));

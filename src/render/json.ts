@@ -1,6 +1,6 @@
 // The JSON export (docs: json-contract). Reads the analysis result only.
 import { isUtf8 } from 'node:buffer';
-import type { Connection, Frame, Handshake, Message } from '../model.js';
+import type { Connection, Frame, Handshake, Message, TimelineEntry } from '../model.js';
 import { opcodeName } from '../websocket/frame.js';
 import { VERSION } from '../version.js';
 import { messageOf } from '../select/lookup.js';
@@ -167,6 +167,11 @@ export function messageJson(m: Message, opts: JsonOptions): Record<string, unkno
     complete: m.complete,
     app: m.app,
   };
+}
+
+/** A timeline entry as the contract gives it: its fields, in their order, without what only the views read (bare, http). */
+export function contractEntry(e: TimelineEntry): { packet: number; ts: number; relTs: number; from: string; phase: string; summary: string } {
+  return { packet: e.packet, ts: e.ts, relTs: e.relTs, from: e.from, phase: e.phase, summary: e.summary };
 }
 
 /** The handshake as the contract gives it: a refusal's body as a payload, cut to --max-payload. */

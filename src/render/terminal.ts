@@ -338,7 +338,6 @@ function closeLines(conn: Connection, p: Paint): string[] {
 }
 
 /** A timeline summary that is an HTTP request or response line. */
-const HTTP_LINE = /^(?:[A-Z]+ \S+ HTTP\/\d|HTTP\/\d)/;
 /** HTTP messages listed for a connection without WebSocket. */
 const MAX_HTTP_LINES = 6;
 
@@ -374,7 +373,7 @@ export function* connectionChunks(conn: Connection, opts: TerminalOptions): Gene
     const lines: string[] = [];
     let http = 0;
     for (const e of conn.timeline) {
-      if (!HTTP_LINE.test(e.summary)) continue;
+      if (!e.http) continue;
       if (http++ < MAX_HTTP_LINES) lines.push(clip(`    ${String(e.packet).padStart(6)}  ${arrow(e.from)}  ${safeCut(e.summary, Math.max(20, opts.width - 19))}`, opts.width));
     }
     if (http > MAX_HTTP_LINES) lines.push(`    … and ${plural(http - MAX_HTTP_LINES, 'more HTTP message')}`);
