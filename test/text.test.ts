@@ -252,6 +252,7 @@ describe('the language', () => {
     ['C.UTF-8', 'en'],
     ['POSIX', 'en'],
     ['fr_FR.UTF-8', null],
+    ['', null],
   ] as const)('%s is %s', (name, lang) => {
     expect(parseLang(name)).toBe(lang);
   });

@@ -367,7 +367,8 @@ function* sectioned(sections: Iterable<Iterable<string>>): Generator<string> {
  */
 export function* connectionChunks(conn: Connection, opts: TerminalOptions): Generator<string> {
   const p = paint(opts.color);
-  const title = `Connection ${conn.id}: ${endpoint(conn.client)} (client) ⇄ ${endpoint(conn.server)} (server)`;
+  const title = reportWords(opts.lang).connectionTitle(conn.id, endpoint(conn.client), endpoint(conn.server));
+  const lay = opts.lang === 'zh-CN' ? wrapWide : wrap;
   if (!tellsWebSocket(conn)) {
     // its HTTP, when it is HTTP: an application protocol's other transport shows there (SockJS's info request, Engine.IO's polling)
     const lines: string[] = [];
@@ -378,10 +379,10 @@ export function* connectionChunks(conn: Connection, opts: TerminalOptions): Gene
     }
     if (http > MAX_HTTP_LINES) lines.push(`    … and ${plural(http - MAX_HTTP_LINES, 'more HTTP message')}`);
     const head = wrap(`Not WebSocket: ${protocolLabel(conn)}${encryptedNote(conn)}; no upgrade request; ${plural(conn.timeline.length, 'packet')}${lines.length > 0 ? '. Its HTTP:' : '.'}`, opts.width, '  ', '    ');
-    yield `${wrap(title, opts.width, '', '  ').join('\n')}\n${[...head, ...lines].map((l) => `${l}\n`).join('')}`;
+    yield `${lay(title, opts.width, '', '  ').join('\n')}\n${[...head, ...lines].map((l) => `${l}\n`).join('')}`;
     return;
   }
-  const titleLines = wrap(title, opts.width, '', '  ');
+  const titleLines = lay(title, opts.width, '', '  ');
   const rule = '═'.repeat(Math.min(opts.width, Math.max(...titleLines.map(displayWidth))));
   yield `${rule}\n${titleLines.map((l) => p.bold(l)).join('\n')}\n${rule}\n\n`;
   const story = tellStory(conn);

@@ -15,7 +15,8 @@ export const LANGS: readonly Lang[] = ['en', 'zh-CN'];
  */
 export function parseLang(name: string): Lang | null {
   const base = name.trim().split(/[.@]/)[0]!.replace('_', '-').toLowerCase();
-  if (base === '' || base === 'c' || base === 'posix' || base === 'en' || base.startsWith('en-')) return 'en';
+  if (base === '') return null;
+  if (base === 'c' || base === 'posix' || base === 'en' || base.startsWith('en-')) return 'en';
   if (base === 'zh' || base === 'zh-cn' || base === 'zh-sg' || base === 'zh-hans' || base.startsWith('zh-hans-')) return 'zh-CN';
   return null;
 }
