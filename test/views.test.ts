@@ -82,6 +82,20 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     expect(text).toContain('错误 frame.client-unmasked（第 8 个包）：客户端发送的 text 帧没有设置 MASK 位');
   });
 
+  it('gives --summary in Chinese too, each line of it', () => {
+    for (const file of ['captures/mixed_network.pcap', 'captures/violations/capture.truncated-file.pcap', 'captures/ws_rejected_403.pcap', 'captures/py_echo_deflate.pcap']) {
+      const out = spawnSync(process.execPath, ['dist/cli.js', '--summary', '--lang', 'zh-CN', '--width', '100', file], { encoding: 'utf8' }).stdout;
+      const lines = out.trimEnd().split('\n');
+      expect(lines.length).toBeGreaterThan(1);
+      for (const l of lines) {
+        expect(visibleLength(l), l).toBeLessThanOrEqual(100);
+        // a line of its own, or the end of one the width broke: either way Chinese
+        if (!/^ {4}/.test(l)) expect(l, `${file}: ${l}`).toMatch(/[\u4e00-\u9fff]/);
+      }
+      expect(out).not.toMatch(/\b(packets|frames|messages|errors|warnings|connection|not WebSocket|clean close)\b/);
+    }
+  });
+
   it('keeps the facts out of every export (the JSON contract has the diagnostic\'s fields only)', () => {
     for (const file of ['captures/violations/close.not-echoed.pcap', 'captures/violations/app.mqtt-connack-refused.pcap', 'captures/violations/capture.truncated-file.pcap']) {
       for (const args of [['--json'], ['--ndjson'], ['--html', '-'], ['check', '--json']]) {

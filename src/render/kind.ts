@@ -3,6 +3,8 @@
 import type { CaptureInfo, Connection } from '../model.js';
 import { PROTOCOL_LABELS } from '../identify/identify.js';
 import { sanitize } from '../util/text.js';
+import { reportWords } from '../text/report-words.js';
+import type { Lang } from '../text/lang.js';
 
 /** The connection has a WebSocket story to tell: it became WebSocket, or an upgrade was attempted on it. */
 export function tellsWebSocket(c: Connection): boolean {
@@ -10,10 +12,10 @@ export function tellsWebSocket(c: Connection): boolean {
 }
 
 /** "upgrade refused (401 Unauthorized)" for a refused upgrade, else null. */
-export function refusal(c: Connection): string | null {
+export function refusal(c: Connection, lang?: Lang): string | null {
   const hs = c.handshake;
   if (hs?.outcome !== 'rejected' || !hs.response) return null;
-  return `upgrade refused (${hs.response.status}${hs.response.reason ? ` ${sanitize(hs.response.reason)}` : ''})`;
+  return reportWords(lang).refused(hs.response.status, hs.response.reason ? sanitize(hs.response.reason) : null, true);
 }
 
 /**
@@ -41,30 +43,19 @@ export function ending(c: Connection): Ending {
   return 'no-close';
 }
 
-const ENDING_WORDS: Record<Exclude<Ending, 'refused'>, readonly [short: string, long: string]> = {
-  'not-websocket': ['not WebSocket', 'not WebSocket'],
-  'no-response': ['no response', 'no answer to the upgrade'],
-  'clean-close': ['clean close', 'clean close'],
-  'close-unanswered': ['close unanswered', 'closing handshake incomplete: the Close was not answered'],
-  'closed-tcp-open': ['closed, TCP open', 'both Close frames; TCP still open at the end of the capture'],
-  'unclean-close': ['unclean close', 'both Close frames, not both before the TCP teardown'],
-  'reset-no-close': ['reset, no close', 'reset (RST) without a Close frame'],
-  'still-open': ['still open', 'still open at the end of the capture'],
-  'no-close': ['no close', 'closed without a Close frame'],
-};
-
 /** How the connection ended, in words: "clean close"; `long`, in a sentence's words ("still open at the end of the capture"). */
-export function endingWords(c: Connection, long = false): string {
+export function endingWords(c: Connection, long = false, lang?: Lang): string {
   const e = ending(c);
-  if (e === 'refused') return long ? (refusal(c) ?? 'upgrade refused') : `refused ${c.handshake?.response?.status ?? ''}`.trimEnd();
-  return ENDING_WORDS[e][long ? 1 : 0];
+  const w = reportWords(lang);
+  if (e === 'refused') return long ? (refusal(c, lang) ?? w.refused(null, null, true)) : w.refused(c.handshake?.response?.status ?? null, null, false);
+  return w.ending(e, long);
 }
 
 /** What a connection that is not WebSocket carries: "TLS 1.3, SNI example.com", "SSH (SSH-2.0-OpenSSH_9.2)", "HTTP", "no data". */
-export function protocolLabel(c: Connection): string {
+export function protocolLabel(c: Connection, lang?: Lang): string {
   const p = c.protocol;
-  if (p === null) return 'no data';
-  if (p.name === 'unknown') return 'data of an unknown protocol';
+  if (p === null) return reportWords(lang).noData;
+  if (p.name === 'unknown') return reportWords(lang).unknownData;
   const label = PROTOCOL_LABELS[p.name];
   return p.detail ? `${label} (${sanitize(p.detail)})` : label;
 }

@@ -2,6 +2,7 @@
 // connection's title, and the capture's end (its facts and the summary
 // counts). See text/explain-words.ts for how catalogues work.
 import type { Lang } from './lang.js';
+import type { Diagnostic, Side, SideCounts } from '../model.js';
 import { REPORT_EN } from './en/report.js';
 import { REPORT_ZH_CN } from './zh-CN/report.js';
 
@@ -15,7 +16,38 @@ export interface ReportWords {
   /** between the counts and the verdicts when they share a line */
   join: string;
   captureDiagnostics: string;
+
+  /** how a connection ended (render/kind.ts Ending, but a refusal): short ("clean close", tables) or long (sentences) */
+  ending(e: Ending, long: boolean): string;
+  /** a refused upgrade: "refused 401" (short), "upgrade refused (401 Unauthorized)" (long) */
+  refused(status: number | null, reason: string | null, long: boolean): string;
+  /** what a connection carries when nothing was recognised in it */
+  noData: string;
+  unknownData: string;
+
+  /** --summary, a connection: its head line, then its counts */
+  summaryHead(id: number, client: string, server: string, what: string, verdict: string): string;
+  /** a connection that is not WebSocket: its head line and its packets */
+  summaryNotWebSocket(head: string, packets: number): string;
+  /** one side's counts; `rtt`: the pongs' round trips, as a time or a range of times */
+  summarySide(side: Side, s: SideCounts, frames: number, compressed: boolean, rtt: string | null): string;
+  /** the counts' line; `diagnostics`: the three counts, each already coloured */
+  summaryLine(packets: number, client: string, server: string, ratio: string | null, subprotocol: string | null, diagnostics: string): string;
+  /** the three counts of diagnostics, each to be coloured by its severity */
+  severityCounts(d: { error: number; warning: number; info: number }): [error: string, warning: string, info: string];
+  /** a round trip: µs, ms or s */
+  rtt(seconds: number): string;
+  /** the capture's line at the end of --summary */
+  summaryEnd(format: string, links: string, packets: number, bytes: number, s: { connections: number; websocketConnections: number; refusedUpgrades: number; frames: number; messages: number }, d: { error: number; warning: number; info: number }): string;
+  /** a severity's name: error, warning, info */
+  severity(s: 'error' | 'warning' | 'info'): string;
+  /** a diagnostic of the capture itself, in --summary */
+  summaryCaptureDiagnostic(severity: string, code: string, message: string): string;
+  /** what a diagnostic says, in this language when it can be said from its facts */
+  diagnosticMessage(d: Diagnostic): string;
 }
+
+export type Ending = 'not-websocket' | 'no-response' | 'clean-close' | 'close-unanswered' | 'closed-tcp-open' | 'unclean-close' | 'reset-no-close' | 'still-open' | 'no-close';
 
 export function reportWords(lang: Lang | undefined): ReportWords {
   return lang === 'zh-CN' ? REPORT_ZH_CN : REPORT_EN;

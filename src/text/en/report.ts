@@ -1,6 +1,7 @@
 // The lines every terminal view shares, in English (text/report-words.ts).
 import type { ReportWords } from '../report-words.js';
-import { plural } from '../words.js';
+import { formatRtt, plural } from '../words.js';
+import type { Ending } from '../report-words.js';
 
 /** The summary's count of connections: "3 WebSocket, 1 upgrade refused". */
 export function websocketCounts(s: { websocketConnections: number; refusedUpgrades: number }): string {
@@ -15,4 +16,32 @@ export const REPORT_EN: ReportWords = {
   verdicts: (d) => `${plural(d.error, 'error')}, ${plural(d.warning, 'warning')}, ${d.info} info`,
   join: ' ',
   captureDiagnostics: 'Capture diagnostics',
+  ending: (e, long) => ENDING_WORDS[e][long ? 1 : 0],
+  refused: (status, reason, long) => (long ? `upgrade refused (${status}${reason ? ` ${reason}` : ''})` : `refused ${status ?? ''}`.trimEnd()),
+  noData: 'no data',
+  unknownData: 'data of an unknown protocol',
+  summaryHead: (id, client, server, what, verdict) => `connection ${id}  ${client} → ${server}  ${what}: ${verdict}`,
+  summaryNotWebSocket: (head, packets) => `${head}; ${plural(packets, 'packet')}`,
+  summarySide: (side, s, frames, compressed, rtt) =>
+    `${side} ${plural(frames, 'frame')}, ${plural(s.messages, 'message')} (${plural(s.messageBytes, 'byte')}${compressed ? ' on the wire' : ''}${s.fragmentedMessages > 0 ? `, ${s.fragmentedMessages} fragmented` : ''})${rtt !== null ? `, ${plural(s.rtts, 'pong')} answered in ${rtt}` : ''}`,
+  summaryLine: (packets, client, server, ratio, subprotocol, diagnostics) => `${plural(packets, 'packet')}; ${client}; ${server}${ratio !== null ? `; compression ${ratio}×` : ''}${subprotocol !== null ? `; subprotocol ${subprotocol}` : ''}; ${diagnostics}`,
+  severityCounts: (d) => [plural(d.error, 'error'), plural(d.warning, 'warning'), `${d.info} info`],
+  rtt: formatRtt,
+  summaryEnd: (format, links, packets, bytes, s, d) =>
+    `${format}, ${links}, ${plural(packets, 'packet')}, ${plural(bytes, 'byte')}: ${plural(s.connections, 'connection')} (${websocketCounts(s)}), ${plural(s.frames, 'frame')}, ${plural(s.messages, 'message')}; ${plural(d.error, 'error')}, ${plural(d.warning, 'warning')}, ${d.info} info`,
+  severity: (s) => s,
+  summaryCaptureDiagnostic: (severity, code, message) => `capture: ${severity} ${code}: ${message}`,
+  diagnosticMessage: (d) => d.message,
+};
+
+const ENDING_WORDS: Record<Ending, readonly [short: string, long: string]> = {
+  'not-websocket': ['not WebSocket', 'not WebSocket'],
+  'no-response': ['no response', 'no answer to the upgrade'],
+  'clean-close': ['clean close', 'clean close'],
+  'close-unanswered': ['close unanswered', 'closing handshake incomplete: the Close was not answered'],
+  'closed-tcp-open': ['closed, TCP open', 'both Close frames; TCP still open at the end of the capture'],
+  'unclean-close': ['unclean close', 'both Close frames, not both before the TCP teardown'],
+  'reset-no-close': ['reset, no close', 'reset (RST) without a Close frame'],
+  'still-open': ['still open', 'still open at the end of the capture'],
+  'no-close': ['no close', 'closed without a Close frame'],
 };
