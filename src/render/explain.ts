@@ -9,7 +9,8 @@ import { protocolLabel, tellsWebSocket, endpoint } from './kind.js';
 import type { Connection, Frame, Side } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { explainWords, type ExplainWords, type FrameFacts } from '../text/explain-words.js';
-import { displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap, wrapWide, safeCut } from '../util/text.js';
+import { displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap, safeCut } from '../util/text.js';
+import { reportWords } from '../text/report-words.js';
 import { renderFrameDiagram, renderUnmasking } from './diagram.js';
 import type { RenderOptions } from './options.js';
 import { paint } from './paint.js';
@@ -25,7 +26,7 @@ interface Speech {
 }
 
 function speech(opts: RenderOptions): Speech {
-  return { w: explainWords(opts.lang), wrap: opts.lang === 'zh-CN' ? wrapWide : wrap };
+  return { w: explainWords(opts.lang), wrap: reportWords(opts.lang).wrap };
 }
 
 function at(conn: Connection, w: ExplainWords, packet: number | null): string {

@@ -130,24 +130,22 @@ export function frameLine(connection: number, f: Frame, context: { messageType: 
  * first and the message's own type as `messageType`.
  */
 export function messageLine(connection: number, m: Message, opts: JsonOptions): string {
+  return `{"type":"message","connection":${connection},"messageType":"${m.type}","index":${m.index},"from":"${m.from}","opcode":${m.opcode},${messageTail(m, opts)}}`;
+}
+
+/** A message's JSON fields from "frames" on, written out by hand: messageJson's, as JSON.stringify writes them. */
+function messageTail(m: Message, opts: JsonOptions): string {
   const inflated = m.compressed && m.inflatedLength !== null;
   const payload = payloadJson(m.payload, inflated ? m.inflatedLength! : m.length, m.type === 'text' && (!m.compressed || inflated), opts);
   return (
-    `{"type":"message","connection":${connection},"messageType":"${m.type}","index":${m.index},"from":"${m.from}","opcode":${m.opcode},` +
     `"frames":[${m.frames.join(',')}],"length":${m.lengthText === null ? m.length : `"${m.lengthText}"`},"compressed":${m.compressed},"inflatedLength":${m.inflatedLength === null ? 'null' : m.inflatedLength}` +
-    `${payload ? `,"payload":${JSON.stringify(payload)}` : ''},"complete":${m.complete},"app":${m.app === null ? 'null' : JSON.stringify(m.app)}}`
+    `${payload ? `,"payload":${JSON.stringify(payload)}` : ''},"complete":${m.complete},"app":${m.app === null ? 'null' : JSON.stringify(m.app)}`
   );
 }
 
 /** JSON.stringify(messageJson(…)), written out by hand (in its order, unlike messageLine's). */
 export function messageText(m: Message, opts: JsonOptions): string {
-  const inflated = m.compressed && m.inflatedLength !== null;
-  const payload = payloadJson(m.payload, inflated ? m.inflatedLength! : m.length, m.type === 'text' && (!m.compressed || inflated), opts);
-  return (
-    `{"index":${m.index},"from":"${m.from}","opcode":${m.opcode},"type":"${m.type}",` +
-    `"frames":[${m.frames.join(',')}],"length":${m.lengthText === null ? m.length : `"${m.lengthText}"`},"compressed":${m.compressed},"inflatedLength":${m.inflatedLength === null ? 'null' : m.inflatedLength}` +
-    `${payload ? `,"payload":${JSON.stringify(payload)}` : ''},"complete":${m.complete},"app":${m.app === null ? 'null' : JSON.stringify(m.app)}}`
-  );
+  return `{"index":${m.index},"from":"${m.from}","opcode":${m.opcode},"type":"${m.type}",${messageTail(m, opts)}}`;
 }
 
 export function messageJson(m: Message, opts: JsonOptions): Record<string, unknown> {

@@ -12,7 +12,6 @@ import { transcriptChunks } from './transcript.js';
 import { hexChunks } from './hex.js';
 import { connectionRow, type ConnectionRow, connectionsTableLines, renderStats } from './stats.js';
 import { paint } from './paint.js';
-import { wrap, wrapWide } from '../util/text.js';
 import { reportWords } from '../text/report-words.js';
 import { renderCheckConnection, renderCheckEnd } from './check.js';
 import type { CheckCollector } from '../check/report.js';
@@ -66,7 +65,7 @@ export class TerminalSink implements AnalysisSink {
   connection(conn: Connection): void {
     const only = this.views.length === 1 && this.views[0] === 'report';
     const p = paint(this.opts.color);
-    const title = only ? '' : `${(this.opts.lang === 'zh-CN' ? wrapWide : wrap)(reportWords(this.opts.lang).connectionTitle(conn.id, endpoint(conn.client), endpoint(conn.server)), this.opts.width, '', '  ').map((l) => p.bold(l)).join('\n')}\n`;
+    const title = only ? '' : `${reportWords(this.opts.lang).wrap(reportWords(this.opts.lang).connectionTitle(conn.id, endpoint(conn.client), endpoint(conn.server)), this.opts.width, '', '  ').map((l) => p.bold(l)).join('\n')}\n`;
     this.write(title);
     this.views.forEach((v, i) => {
       if (i > 0) this.write('\n');

@@ -5,13 +5,14 @@ import { ending, endingWords, protocolLabel, tellsWebSocket, endpoint, interrupt
 import type { CaptureInfo, Connection, Diagnostic, Side, SideCounts, Summary } from '../model.js';
 import { reportWords, type ReportWords } from '../text/report-words.js';
 import { linkTypeName } from '../link/link.js';
-import { sanitize, wrap, wrapWide } from '../util/text.js';
+import { sanitize, wrap } from '../util/text.js';
 import type { RenderOptions } from './options.js';
 import { paint } from './paint.js';
 
 /** The words and the line-breaking of the language asked for. */
 function words(opts: RenderOptions): { w: ReportWords; wrap: typeof wrap } {
-  return { w: reportWords(opts.lang), wrap: opts.lang === 'zh-CN' ? wrapWide : wrap };
+  const w = reportWords(opts.lang);
+  return { w, wrap: w.wrap };
 }
 
 /** One side's counts; `compressed`: its message bytes are the wire's, so it says so (the inflated total is in the ratio). */

@@ -10,7 +10,7 @@ import { closeCodeName } from '../websocket/close.js';
 import { opcodeName } from '../websocket/frame.js';
 import { linkTypeName } from '../link/link.js';
 import { plural } from '../text/words.js';
-import { cutWidth, displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap, wrapWide, safeCut } from '../util/text.js';
+import { cutWidth, displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap, safeCut } from '../util/text.js';
 import { reportWords } from '../text/report-words.js';
 import type { Lang } from '../text/lang.js';
 import { tellStory } from './story.js';
@@ -368,7 +368,7 @@ function* sectioned(sections: Iterable<Iterable<string>>): Generator<string> {
 export function* connectionChunks(conn: Connection, opts: TerminalOptions): Generator<string> {
   const p = paint(opts.color);
   const title = reportWords(opts.lang).connectionTitle(conn.id, endpoint(conn.client), endpoint(conn.server));
-  const lay = opts.lang === 'zh-CN' ? wrapWide : wrap;
+  const lay = reportWords(opts.lang).wrap;
   if (!tellsWebSocket(conn)) {
     // its HTTP, when it is HTTP: an application protocol's other transport shows there (SockJS's info request, Engine.IO's polling)
     const lines: string[] = [];
@@ -410,7 +410,7 @@ export function renderEnd(capture: CaptureInfo, summary: Summary, diagnostics: D
   }
   const links = capture.linkTypes.map(linkTypeName).join(', ');
   const seconds = capture.firstTs !== null && capture.lastTs !== null ? capture.lastTs - capture.firstTs : null;
-  const lay = lang === 'zh-CN' ? wrapWide : wrap;
+  const lay = w.wrap;
   lines.push(...lay(w.captureLine(capture.format, links || null, capture.packets, capture.bytes, seconds), width, '', '         '));
   const interrupted = interruptedNote(capture);
   if (interrupted !== null) lines.push(...wrap(interrupted, width, '', ' '.repeat('Interrupted: '.length)).map((l) => p.bold(l)));

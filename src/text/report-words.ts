@@ -7,6 +7,8 @@ import { REPORT_EN } from './en/report.js';
 import { REPORT_ZH_CN } from './zh-CN/report.js';
 
 export interface ReportWords {
+  /** how this language lays out a paragraph in lines of a width (util/text.ts wrap, or wrapWide where lines break between characters) */
+  wrap: (text: string, width: number, indent: string, rest?: string) => string[];
   connectionTitle(id: number, client: string, server: string): string;
   /** "Capture: pcap, Ethernet, 20 packets, 1762 bytes, 0.525107 s" */
   captureLine(format: string, links: string | null, packets: number, bytes: number, seconds: number | null): string;

@@ -20,12 +20,17 @@ export const CLOSE_CODE_NAMES: Readonly<Record<number, string>> = {
   1015: 'TLS Handshake',
 };
 
-export function closeCodeName(code: number): string {
-  const name = CLOSE_CODE_NAMES[code];
-  if (name) return name;
-  if (code >= 3000 && code <= 3999) return 'registered (libraries and frameworks)';
-  if (code >= 4000 && code <= 4999) return 'private use';
+/** Where a status code stands: named by the registry, in the range registered for libraries and frameworks (3000–3999), private (4000–4999), or none of these. */
+export function closeCodeKind(code: number): 'named' | 'registered' | 'private' | 'invalid' {
+  if (CLOSE_CODE_NAMES[code]) return 'named';
+  if (code >= 3000 && code <= 3999) return 'registered';
+  if (code >= 4000 && code <= 4999) return 'private';
   return 'invalid';
+}
+
+export function closeCodeName(code: number): string {
+  const kind = closeCodeKind(code);
+  return kind === 'named' ? CLOSE_CODE_NAMES[code]! : kind === 'registered' ? 'registered (libraries and frameworks)' : kind === 'private' ? 'private use' : 'invalid';
 }
 
 /** May an endpoint put this code in a Close frame? (RFC 6455 §7.4.1, §7.4.2) */

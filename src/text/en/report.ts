@@ -1,6 +1,7 @@
 // The lines every terminal view shares, in English (text/report-words.ts).
 import type { ReportWords } from '../report-words.js';
 import { formatRtt, plural } from '../words.js';
+import { wrap } from '../../util/text.js';
 import type { Ending } from '../report-words.js';
 
 /** The summary's count of connections: "3 WebSocket, 1 upgrade refused". */
@@ -9,6 +10,7 @@ export function websocketCounts(s: { websocketConnections: number; refusedUpgrad
 }
 
 export const REPORT_EN: ReportWords = {
+  wrap,
   connectionTitle: (id, client, server) => `Connection ${id}: ${client} (client) ⇄ ${server} (server)`,
   captureLine: (format, links, packets, bytes, seconds) => `Capture: ${format}, ${links ?? 'no link type'}, ${plural(packets, 'packet')}, ${plural(bytes, 'byte')}${seconds !== null ? `, ${seconds.toFixed(6)} s` : ''}`,
   summaryCounts: (s) =>

@@ -2,8 +2,10 @@
 import type { Ending, ReportWords } from '../report-words.js';
 import { diagnosticTextZh } from './diagnostics.js';
 import { rttZh, sideZh } from './words.js';
+import { wrapWide } from '../../util/text.js';
 
 export const REPORT_ZH_CN: ReportWords = {
+  wrap: wrapWide,
   connectionTitle: (id, client, server) => `连接 ${id}：${client}（客户端）⇄ ${server}（服务器）`,
   captureLine: (format, links, packets, bytes, seconds) => `抓包：${format}，${links ?? '无链路类型'}，${packets} 个包，${bytes} 字节${seconds !== null ? `，${seconds.toFixed(6)} 秒` : ''}`,
   summaryCounts: (s) => `汇总：${s.connections} 条 TCP 连接（${s.websocketConnections} 条 WebSocket${s.refusedUpgrades > 0 ? `，${s.refusedUpgrades} 次升级被拒绝` : ''}），${s.frames} 个帧，${s.messages} 条消息；`,

@@ -1,5 +1,6 @@
 // 各视图共用的简体中文词语：两端的名称、字节数、往返时间、关闭状态码的名称。
 import type { Side } from '../../model.js';
+import { CLOSE_CODE_NAMES, closeCodeKind } from '../../websocket/close.js';
 
 export function sideZh(s: Side): string {
   return s === 'client' ? '客户端' : '服务器';
@@ -38,9 +39,6 @@ const NAMES: Readonly<Record<number, string>> = {
 };
 
 export function closeCodeNameZh(code: number): string {
-  const name = NAMES[code];
-  if (name) return name;
-  if (code >= 3000 && code <= 3999) return '已登记（供库和框架使用）';
-  if (code >= 4000 && code <= 4999) return '私有用途';
-  return '无效';
+  const kind = closeCodeKind(code);
+  return kind === 'named' ? (NAMES[code] ?? CLOSE_CODE_NAMES[code]!) : kind === 'registered' ? '已登记（供库和框架使用）' : kind === 'private' ? '私有用途' : '无效';
 }
