@@ -2,13 +2,23 @@
 import type { Readable } from 'node:stream';
 import { readCapture, type ReadHooks } from './capture/reader.js';
 import { Analyzer, type AnalyzerOptions, DEFAULT_OPTIONS } from './analyze/analyzer.js';
-import type { AnalysisSink } from './model.js';
+import type { AnalysisSink, TimelineEntry } from './model.js';
+import { entrySummary } from './text/packets.js';
 
 export type * from './model.js';
 export { CaptureError } from './capture/reader.js';
 export { DEFAULT_MAX_CONNECTIONS, DEFAULT_OPTIONS, type AnalyzerOptions } from './analyze/analyzer.js';
 export { JsonSink, NdjsonSink, SummarySink, TerminalSink } from './render/sinks.js';
 export { computeAccept } from './http/handshake.js';
+
+/**
+ * A timeline entry's one-line summary, as the walkthrough and the JSON export
+ * give it ("Text [FIN] 5 bytes \"Hello\""): an entry keeps what its packet
+ * carried as facts (`told`), put in words here.
+ */
+export function summaryOf(entry: TimelineEntry): string {
+  return entrySummary(entry);
+}
 
 /**
  * Reads the capture (a path, '-' for standard input, or a stream), analyses it

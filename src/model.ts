@@ -166,13 +166,111 @@ export interface Message {
   allCaptured: boolean;
 }
 
+/** TCP flag bits of a packet as its timeline entry keeps them (the header's own bits). */
+export const TCP_FIN = 0x01;
+export const TCP_SYN = 0x02;
+export const TCP_RST = 0x04;
+export const TCP_PSH = 0x08;
+export const TCP_ACK = 0x10;
+export const TCP_URG = 0x20;
+
+/** Why a plain HTTP request is worth a word: the application protocol's other transport (see app/labels.ts). */
+export type HttpHint = 'engine.io-polling' | 'sockjs-info' | 'sockjs-info-maybe';
+
+/** A TLS record, or a handshake message in one, as a packet carried it (the cleartext of the handshake). */
+export type TlsFact =
+  | { kind: 'client-hello'; sni: string | null; alpn: string[] | null }
+  | { kind: 'server-hello'; retry: boolean; version: string; suite: string; alpn: string | null }
+  | { kind: 'handshake'; name: string }
+  | { kind: 'alert'; name: string }
+  | { kind: 'change-cipher-spec' }
+  | { kind: 'encrypted'; records: number };
+
+/**
+ * What a packet carried, as facts: a kind and its values. The timeline keeps
+ * these, and the views put them in words, in the reader's language
+ * (src/text/packets.ts); a frame is named by its index in the connection's
+ * frames, with what its packet knew of its message then.
+ */
+export type PacketFact =
+  | { kind: 'keep-alive' }
+  | { kind: 'retransmission'; bytes: number }
+  | { kind: 'out-of-order'; bytes: number }
+  | { kind: 'late'; bytes: number }
+  | { kind: 'acked-unseen'; peer: Side }
+  /** `own`: the bytes were lost in this packet's own direction (else it acknowledges the peer's lost bytes) */
+  | { kind: 'gap'; bytes: number; from: Side; own: boolean }
+  | { kind: 'resync'; skipped: number }
+  | { kind: 'detected'; skipped: number }
+  | { kind: 'opaque'; bytes: number }
+  | { kind: 'held'; bytes: number }
+  /** bytes of a response captured before the request it answers */
+  | { kind: 'early-response'; bytes: number }
+  | { kind: 'http-partial'; role: 'request' | 'response'; bytes: number }
+  | { kind: 'request'; method: string; target: string; version: string; upgrade: boolean; hint: HttpHint | null }
+  | { kind: 'response'; version: string; status: number; reason: string }
+  | { kind: 'partial-frame'; opcode: number; received: number; total: number }
+  | FrameFact
+  | { kind: 'tls'; records: TlsFact[] };
+
+/**
+ * A frame as its packet tells it: the header's fields, what was captured of
+ * it, and its payload quoted where the one-line summary shows it (a text
+ * frame's own, uncompressed payload), so that the summary is made without
+ * the frame.
+ */
+export interface FrameFact {
+  kind: 'frame';
+  index: number;
+  opcode: number;
+  fin: boolean;
+  rsv1: boolean;
+  rsv2: boolean;
+  rsv3: boolean;
+  masked: boolean;
+  /** as the header declares it (decimal text past 2^53 - 1) */
+  length: number | string;
+  /** a Close frame's code, and its reason quoted (null when it has none) */
+  close: { code: number | null; reason: string | null } | null;
+  /** the payload quoted (util/text.ts previewText, 24 characters), when the summary shows it; else null */
+  preview: string | null;
+  /** a continuation of a compressed message: its bytes are compressed (the message is told where it ends) */
+  compressedPart: boolean;
+  /** a pong: the ping it answers */
+  answers: { packet: number; rtt: number } | null;
+  /** the TCP segments it came in */
+  segments: number;
+  complete: boolean;
+  missingBytes: number;
+  /** the message the frame ends, when the summary tells it (compressed, fragmented, or read by an application protocol); else null */
+  completes: MessageFact | null;
+}
+
+/** A message as the packet of its last frame tells it. */
+export interface MessageFact {
+  index: number;
+  type: 'text' | 'binary';
+  frames: number;
+  /** bytes on the wire, and once inflated (null: compressed and not inflated, or not compressed) */
+  length: number;
+  inflatedLength: number | null;
+  compressed: boolean;
+  /** the whole (inflated) text quoted, 32 characters, when the summary shows it; else null */
+  preview: string | null;
+  /** what its application protocol says of it (app/labels.ts appText), and whether it is the application's data or the framework's */
+  app: { text: string; user: boolean } | null;
+}
+
 export interface TimelineEntry {
   packet: number;
   ts: number;
   relTs: number;
   from: Side;
   phase: Phase;
-  summary: string;
+  /** what the packet carried beyond TCP, in order (its one-line summary is made from these and its flags: text/packets.ts) */
+  told: PacketFact[];
+  /** its TCP flags (TCP_SYN, TCP_ACK…), null where what it carried is told without them */
+  tcp: number | null;
   /** it carried nothing but TCP (its summary is its flags): views draw it lighter; not in the JSON export */
   bare: boolean;
   /** it carried an HTTP request or response head (its summary starts with that line); not in the JSON export */

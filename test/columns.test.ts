@@ -9,6 +9,7 @@ import { connectionRow, packRow, renderConnectionsTable, rowCells, type Connecti
 import { renderConnection } from '../src/render/terminal.js';
 import { PLAIN } from '../src/render/options.js';
 import { displayWidth } from '../src/util/text.js';
+import { TCP_ACK } from '../src/model.js';
 import { analyze, only } from './support/analyze.js';
 import { Conversation, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
 
@@ -206,7 +207,7 @@ describe('a connection longer than a spread of its rows allows', () => {
     const conn = only(await analyze('captures/ws_echo.pcap'));
     const entry = conn.timeline.at(conn.timeline.length - 1)!;
     const numbers = [999_998, 999_999, 1_000_000, 1_000_001];
-    const long = { ...conn, timeline: numbers.map((packet) => ({ ...entry, packet, summary: 'ACK' })) };
+    const long = { ...conn, timeline: numbers.map((packet) => ({ ...entry, packet, told: [], tcp: TCP_ACK })) };
     const width = 100;
     const text = renderConnection(long, { ...PLAIN, width, previewWidth: 40 });
     const rows = text.split('\n').filter((l) => numbers.some((n) => l.startsWith(`  ${String(n).padStart(7)}  `)));

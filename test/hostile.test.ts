@@ -193,4 +193,19 @@ describe('a flood of broken frames (found by the fuzzer: captures/fuzz/hang-792e
     expect(doc.connections[0]!.diagnostics.filter((d) => d.code === 'frame.reserved-opcode')).toHaveLength(all);
     expect(all).toBeGreaterThan(1000);
   }, 60_000);
+
+  it('names three frames of a packet and counts the rest, also where the frames were found after the packet was told', async () => {
+    const c = (await analyze(file)).connections[0]!;
+    let many = 0;
+    for (const e of c.timeline) {
+      const frames = e.told.filter((f) => f.kind === 'frame').length;
+      if (frames <= 3) continue;
+      many++;
+      expect(e.summary).toMatch(new RegExp(`\\(\\+${frames - 3} more frames\\)`));
+      expect(e.summary.match(/Reserved-15 \[FIN\]/g)?.length ?? 0).toBeLessThanOrEqual(3);
+    }
+    // the packets whose frames a late resumption of decoding found hold hundreds each
+    expect(many).toBeGreaterThan(0);
+    expect(Math.max(...c.timeline.map((e) => e.summary.length))).toBeLessThan(1000);
+  }, 60_000);
 });

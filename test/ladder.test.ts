@@ -69,7 +69,8 @@ function connection(timeline: TimelineEntry[], client = { ip: '192.0.2.10', port
   };
 }
 
-const entry = (packet: number, from: Side, phase: Phase, summary: string): TimelineEntry => ({ packet, ts: 1700000000 + packet / 10, relTs: packet / 10, from, phase, summary, bare: false, http: false });
+// an entry whose summary holds the given text: a TLS handshake message of that name ("TLS <text>"), the one fact told with a name of the capture's
+const entry = (packet: number, from: Side, phase: Phase, text: string): TimelineEntry => ({ packet, ts: 1700000000 + packet / 10, relTs: packet / 10, from, phase, told: [{ kind: 'tls', records: [{ kind: 'handshake', name: text }] }], tcp: null, bare: false, http: false });
 
 describe.each(CAPTURES)('%s', (file) => {
   const path = `captures/${file}`;

@@ -5,8 +5,9 @@
 // fails it.
 import { deserialize, serialize } from 'node:v8';
 import type { AppInfo, JsonFields, JsonInfo } from '../app/types.js';
-import { type Frame, type Message, PHASES, type Side, type TimelineEntry } from '../model.js';
+import { type Frame, type FrameFact, type Message, type MessageFact, type PacketFact, PHASES, type Side, type TimelineEntry } from '../model.js';
 import type { Dir } from '../tcp/connection.js';
+import { NOTHING } from './annotate.js';
 import { type Codec, Reader, Writer } from '../util/codec.js';
 
 const SIDES: readonly Side[] = ['client', 'server'];
@@ -80,6 +81,139 @@ export const frameCodec: Codec<Frame> = {
 /** `bare`: the packet carried nothing but TCP (its summary is its flags); `closesTcp`: a bare packet that carried FIN or RST. */
 export type HeldEntry = TimelineEntry & { dir: Dir; provisional: boolean; closesTcp: boolean };
 
+/**
+ * A packet's facts: the common ones (TCP flags, frames, byte counts) field by
+ * field, the rare ones (HTTP heads, TLS records) as JSON text.
+ */
+const FACT_KINDS = ['frame', 'keep-alive', 'retransmission', 'out-of-order', 'late', 'acked-unseen', 'gap', 'resync', 'detected', 'opaque', 'held', 'early-response', 'http-partial', 'partial-frame'] as const;
+const FACT_KIND = new Map<string, number>(FACT_KINDS.map((k, i) => [k, i]));
+const JSON_FACT = 255;
+
+function writeFrameFact(w: Writer, f: FrameFact): void {
+  w.f64(f.index);
+  w.u8(f.opcode);
+  const m = f.completes;
+  w.u8((f.fin ? 1 : 0) | (f.rsv1 ? 2 : 0) | (f.rsv2 ? 4 : 0) | (f.rsv3 ? 8 : 0) | (f.masked ? 16 : 0) | (f.complete ? 32 : 0) | (f.compressedPart ? 64 : 0) | (typeof f.length === 'string' ? 128 : 0));
+  w.u8((f.close ? 1 : 0) | (f.answers ? 2 : 0) | (m ? 4 : 0) | (m?.compressed ? 8 : 0) | (m?.app ? 16 : 0) | (m?.app?.user ? 32 : 0) | (m?.type === 'binary' ? 64 : 0));
+  if (typeof f.length === 'string') w.str(f.length);
+  else w.f64(f.length);
+  if (f.close) {
+    w.num(f.close.code);
+    w.strOrNull(f.close.reason);
+  }
+  w.strOrNull(f.preview);
+  if (f.answers) {
+    w.f64(f.answers.packet);
+    w.f64(f.answers.rtt);
+  }
+  w.u32(f.segments);
+  w.f64(f.missingBytes);
+  if (m) {
+    w.f64(m.index);
+    w.u32(m.frames);
+    w.f64(m.length);
+    w.num(m.inflatedLength);
+    w.strOrNull(m.preview);
+    if (m.app) w.str(m.app.text);
+  }
+}
+
+function readFrameFact(r: Reader): FrameFact {
+  const index = r.f64();
+  const opcode = r.u8();
+  const bits = r.u8();
+  const has = r.u8();
+  const length = bits & 128 ? r.str() : r.f64();
+  const close = has & 1 ? { code: r.num(), reason: r.strOrNull() } : null;
+  const preview = r.strOrNull();
+  const answers = has & 2 ? { packet: r.f64(), rtt: r.f64() } : null;
+  const segments = r.u32();
+  const missingBytes = r.f64();
+  let completes: MessageFact | null = null;
+  if (has & 4) {
+    const mIndex = r.f64();
+    const frames = r.u32();
+    const mLength = r.f64();
+    const inflatedLength = r.num();
+    const mPreview = r.strOrNull();
+    const app = has & 16 ? { text: r.str(), user: (has & 32) !== 0 } : null;
+    completes = { index: mIndex, type: has & 64 ? 'binary' : 'text', frames, length: mLength, inflatedLength, compressed: (has & 8) !== 0, preview: mPreview, app };
+  }
+  return { kind: 'frame', index, opcode, fin: (bits & 1) !== 0, rsv1: (bits & 2) !== 0, rsv2: (bits & 4) !== 0, rsv3: (bits & 8) !== 0, masked: (bits & 16) !== 0, length, close, preview, compressedPart: (bits & 64) !== 0, answers, segments, complete: (bits & 32) !== 0, missingBytes, completes };
+}
+
+function writeFact(w: Writer, f: PacketFact): void {
+  const k = FACT_KIND.get(f.kind);
+  if (k === undefined) {
+    w.u8(JSON_FACT);
+    w.str(JSON.stringify(f));
+    return;
+  }
+  w.u8(k);
+  switch (f.kind) {
+    case 'frame':
+      writeFrameFact(w, f);
+      return;
+    case 'keep-alive':
+      return;
+    case 'acked-unseen':
+      w.u8(SIDES.indexOf(f.peer));
+      return;
+    case 'gap':
+      w.f64(f.bytes);
+      w.u8(SIDES.indexOf(f.from) | (f.own ? 2 : 0));
+      return;
+    case 'resync':
+    case 'detected':
+      w.f64(f.skipped);
+      return;
+    case 'http-partial':
+      w.f64(f.bytes);
+      w.u8(f.role === 'request' ? 0 : 1);
+      return;
+    case 'partial-frame':
+      w.u8(f.opcode);
+      w.f64(f.received);
+      w.f64(f.total);
+      return;
+    default:
+      w.f64((f as { bytes: number }).bytes);
+  }
+}
+
+function readFact(r: Reader): PacketFact {
+  const k = r.u8();
+  if (k === JSON_FACT) return JSON.parse(r.str()) as PacketFact;
+  const kind = FACT_KINDS[k]!;
+  switch (kind) {
+    case 'frame':
+      return readFrameFact(r);
+    case 'keep-alive':
+      return { kind };
+    case 'acked-unseen':
+      return { kind, peer: SIDES[r.u8()]! };
+    case 'gap': {
+      const bytes = r.f64();
+      const bits = r.u8();
+      return { kind, bytes, from: SIDES[bits & 1]!, own: (bits & 2) !== 0 };
+    }
+    case 'resync':
+    case 'detected':
+      return { kind, skipped: r.f64() };
+    case 'http-partial': {
+      const bytes = r.f64();
+      return { kind, role: r.u8() === 0 ? 'request' : 'response', bytes };
+    }
+    case 'partial-frame': {
+      const opcode = r.u8();
+      const received = r.f64();
+      return { kind, opcode, received, total: r.f64() };
+    }
+    default:
+      return { kind, bytes: r.f64() };
+  }
+}
+
 export const entryCodec: Codec<HeldEntry> = {
   encode(items) {
     const w = writer;
@@ -90,7 +224,10 @@ export const entryCodec: Codec<HeldEntry> = {
       w.f64(e.relTs);
       w.u8(SIDES.indexOf(e.from) | (e.dir << 1) | (e.provisional ? 4 : 0) | (e.bare ? 8 : 0) | (e.closesTcp ? 16 : 0) | (e.http ? 32 : 0));
       w.u8(PHASES.indexOf(e.phase));
-      w.str(e.summary);
+      // flags 0-63; 255: none told
+      w.u8(e.tcp ?? 255);
+      w.u32(e.told.length);
+      for (const f of e.told) writeFact(w, f);
     }
     return w.take();
   },
@@ -104,7 +241,14 @@ export const entryCodec: Codec<HeldEntry> = {
       const relTs = r.f64();
       const bits = r.u8();
       const phase = PHASES[r.u8()]!;
-      out.push({ packet, ts, relTs, from: SIDES[bits & 1]!, dir: ((bits >> 1) & 1) as Dir, phase, summary: r.str(), provisional: (bits & 4) !== 0, bare: (bits & 8) !== 0, http: (bits & 32) !== 0, closesTcp: (bits & 16) !== 0 });
+      const flags = r.u8();
+      const n = r.u32();
+      let told = NOTHING;
+      if (n > 0) {
+        told = [];
+        for (let k = n; k > 0; k--) told.push(readFact(r));
+      }
+      out.push({ packet, ts, relTs, from: SIDES[bits & 1]!, dir: ((bits >> 1) & 1) as Dir, phase, told, tcp: flags === 255 ? null : flags, provisional: (bits & 4) !== 0, bare: (bits & 8) !== 0, http: (bits & 32) !== 0, closesTcp: (bits & 16) !== 0 });
     }
     return out;
   },

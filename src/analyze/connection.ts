@@ -8,7 +8,7 @@
 //
 // It owns which side is the client (from the SYN, HTTP, the frames' masks or
 // the ports), which stage reads each direction, the counts, the timeline
-// (each packet's phase and summary, annotated as it is processed), the
+// (each packet's phase and what it carried, annotated as it is processed), the
 // hand-off when frames are found without a handshake, and the Connection
 // result put together in finish(). The layers own their protocol's state:
 // nothing of the handshake, the frames or the records is kept here.
@@ -35,8 +35,7 @@ import type { HoldBudget } from '../tcp/reassembly.js';
 import type { Finding } from '../websocket/checks.js';
 import { isControl } from '../websocket/frame.js';
 import { WebSocketSession, type WebSocketSink } from '../websocket/session.js';
-import { describePacket, later, type PacketItem } from './annotate.js';
-import { describeFrame } from '../text/packets.js';
+import { describePacket, factOf, later, type PacketItem } from './annotate.js';
 import { type AfterGap, said } from '../text/diagnostics.js';
 import { MappedList, SpillList, type List, type SpillFile } from '../util/list.js';
 import { entryCodec, frameCodec, messageCodec, type HeldEntry } from './codecs.js';
@@ -107,11 +106,11 @@ export interface ConnectionOptions {
   /** the application-protocol decoders: chosen per connection, one forced, or none */
   app: AppChoice;
   /**
-   * Keep a retained connection's timeline (each packet's phase and summary:
-   * what the walkthrough, --explain, --ladder, --stats, --json and --html
-   * show). False leaves it empty, for views that show none of it (--messages,
-   * --hex): telling each packet in words is a third of what keeping a long
-   * connection costs. Nothing else of the analysis depends on it.
+   * Keep a retained connection's timeline (each packet's phase and what it
+   * carried: what the walkthrough, --explain, --ladder, --stats, --json and
+   * --html show). False leaves it empty, for views that show none of it
+   * (--messages, --hex): an entry per packet is a good part of what keeping
+   * a long connection costs. Nothing else of the analysis depends on it.
    */
   timeline?: boolean;
 }
@@ -481,7 +480,7 @@ export class ConnectionAnalysis {
       if (found.protocol === 'tls' && this.identified.protocol === 'tls') {
         // its records are followed: the cleartext handshake says what it is (decryption with a key log would slot in here)
         d.mode = 'tls';
-        this.tls ??= new TlsLayer(this.options.retain ? (text) => this.items.push({ kind: 'note', text }) : null);
+        this.tls ??= new TlsLayer(this.options.retain ? (records) => this.items.push({ kind: 'tls', records }) : null);
         this.tls.start(dir, midTls);
         d.transform = this.tls;
       }
@@ -668,7 +667,7 @@ export class ConnectionAnalysis {
     const closesTcp = bare && this.items.some((i) => i.kind === 'tcp' && (i.flags.fin || i.flags.rst));
     // what it carried first, but TCP: an HTTP head begins its summary
     const http = this.items.find((i) => i.kind !== 'tcp')?.kind;
-    const entry = { packet: pkt.number, ts: pkt.ts, relTs: pkt.relTs, from, dir, phase: described.phase, summary: described.summary, provisional, bare, http: http === 'request' || http === 'response', closesTcp };
+    const entry = { packet: pkt.number, ts: pkt.ts, relTs: pkt.relTs, from, dir, phase: described.phase, told: described.told, tcp: described.tcp, provisional, bare, http: http === 'request' || http === 'response', closesTcp };
     if (provisional && this.firstProvisional === null) this.firstProvisional = this.timeline.length;
     this.timeline.push(entry);
     if (!provisional) this.phase = later(this.phase, described.reached);
@@ -686,14 +685,14 @@ export class ConnectionAnalysis {
       if (e.packet < frame.packet) return;
       if (e.packet !== frame.packet) continue;
       changed(tl, i);
-      const text = describeFrame(frame, messageType, completes, compressed);
+      const told = factOf({ kind: 'frame', frame, messageType, compressed, completes }, e.from);
       if (e.bare) {
-        // the packet's flags, its summary until now, stay told when they end the connection
-        const flags = e.closesTcp ? ` + ${e.summary}` : '';
-        e.summary = `${text}${flags}`;
+        // the packet's flags, all it told until now, stay told when they end the connection
+        e.told = [told];
+        if (!e.closesTcp) e.tcp = null;
         e.bare = false;
       } else {
-        e.summary = `${e.summary}; ${text}`;
+        e.told.push(told);
       }
       const phase: Phase = frame.opcode === 0x8 ? 'closing' : 'data';
       if (e.provisional) {
@@ -761,7 +760,8 @@ export class ConnectionAnalysis {
       relTs: e.relTs,
       from: this.side(e.dir),
       phase: websocket ? e.phase : 'other',
-      summary: e.summary,
+      told: e.told,
+      tcp: e.tcp,
       bare: e.bare,
       http: e.http,
     });

@@ -1,6 +1,7 @@
 // How decoded messages read to people and count in statistics: pure
 // functions of an AppInfo (the renderers use these without the decoders).
 import type { AppChosenBy, AppInfo } from './types.js';
+import type { HttpHint } from '../model.js';
 import { APP_LABELS, keysOf } from './protocols.js';
 import { isSockJsInfo } from './sockjs.js';
 import { isEngineIoPolling } from './engineio.js';
@@ -32,10 +33,8 @@ export const CHOSEN_BY: Record<AppChosenBy, string> = { subprotocol: 'the subpro
  * SockJS's info request (GET <prefix>/info; sockjs-client 0.3 adds ?t=,
  * 1.x nothing, so without it the path alone could be another /info).
  */
-export function appHttpHint(method: string, target: string): string | null {
-  if (isEngineIoPolling(target)) return 'Engine.IO long-polling, before the upgrade to WebSocket';
-  if (method === 'GET' && isSockJsInfo(target)) {
-    return /\?t=\d+$/.test(target) ? "SockJS info request: the client asks the server's options before opening the WebSocket" : "SockJS's info request if a SockJS client sent it: the client asks the server's options before opening the WebSocket";
-  }
+export function appHttpHint(method: string, target: string): HttpHint | null {
+  if (isEngineIoPolling(target)) return 'engine.io-polling';
+  if (method === 'GET' && isSockJsInfo(target)) return /\?t=\d+$/.test(target) ? 'sockjs-info' : 'sockjs-info-maybe';
   return null;
 }

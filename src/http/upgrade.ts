@@ -11,7 +11,7 @@
 // understood, or lost). It knows nothing of frames.
 import type { Code } from '../codes.js';
 import type { DiagnosticFacts } from '../diagnostic.js';
-import type { Diagnostic, Handshake, HttpRequest, HttpResponse, Side } from '../model.js';
+import type { Diagnostic, Handshake, HttpHint, HttpRequest, HttpResponse, PacketFact, Side } from '../model.js';
 import type { Chunk } from '../tcp/reassembly.js';
 import { said } from '../text/diagnostics.js';
 import { plural } from '../text/words.js';
@@ -26,12 +26,15 @@ export type Way = 0 | 1;
 export type HeldChunk = Chunk & { told?: true };
 
 /** What the framing tells of a packet, for the owner's timeline. */
-export type HttpItem =
-  | { kind: 'note'; text: string }
-  | { kind: 'held'; bytes: number }
-  | { kind: 'http-partial'; role: 'request' | 'response'; bytes: number }
-  | { kind: 'request'; request: HttpRequest; upgrade: boolean; hint?: string | null }
-  | { kind: 'response'; response: HttpResponse; upgrade: boolean };
+export type HttpItem = Extract<PacketFact, { kind: 'early-response' | 'held' | 'http-partial' | 'request' | 'response' }>;
+
+function requestFact(req: HttpRequest, upgrade: boolean, hint: HttpHint | null): HttpItem {
+  return { kind: 'request', method: req.method, target: req.target, version: req.version, upgrade, hint };
+}
+
+function responseFact(res: HttpResponse): HttpItem {
+  return { kind: 'response', version: res.version, status: res.status, reason: res.reason };
+}
 
 /** What the bytes after a gap were, when they were HTTP. */
 export type HttpAfterGap = 'cut-head' | 'awaiting' | 'http';
@@ -132,7 +135,7 @@ export class Http1Framing {
     private readonly limits: HttpLimits,
     private readonly sink: HttpSink,
     /** what a plain request says of an application protocol's other transport (null: nothing) */
-    private readonly hint: (method: string, target: string) => string | null,
+    private readonly hint: (method: string, target: string) => HttpHint | null,
   ) {}
 
   /** The upgrade handshake, once a request asked for one. */
@@ -243,7 +246,7 @@ export class Http1Framing {
       const upgrade = isUpgradeAttempt(req);
       // a plain request of an application protocol's other transport says so
       const hint = upgrade ? null : this.hint(req.method, req.target);
-      this.sink.item({ kind: 'request', request: req, upgrade, hint });
+      this.sink.item(requestFact(req, upgrade, hint));
       if (upgrade) {
         this.sink.attempted();
         this.pendingRequest = req;
@@ -264,10 +267,10 @@ export class Http1Framing {
     const res: HttpResponse = { packet, version: line.version, status: line.status, reason: line.reason, headers: head.headers };
     const req = this.pendingRequest;
     if (req && line.status >= 100 && line.status < 200 && line.status !== 101) {
-      this.sink.item({ kind: 'response', response: res, upgrade: false });
+      this.sink.item(responseFact(res));
       return r.rest; // informational (100 Continue): the real answer follows
     }
-    this.sink.item({ kind: 'response', response: res, upgrade: req !== null });
+    this.sink.item(responseFact(res));
     if (!req) {
       d.reader.setBody(head, { status: line.status, requestMethod: this.lastRequestMethod });
       return r.rest;
@@ -334,7 +337,7 @@ export class Http1Framing {
       this.httpSeen = true;
       this.lastRequestMethod = line.method;
       const upgrade = isUpgradeAttempt(req);
-      this.sink.item({ kind: 'request', request: req, upgrade, hint: null });
+      this.sink.item(requestFact(req, upgrade, null));
       // whether it asked to upgrade may be in the missing bytes: the response will tell, and then this is said
       this.requestCut = true;
       this.cutRequestNote = () => truncated(`${upgrade ? 'it asks to upgrade' : 'whether it asks to upgrade is among the missing bytes (the response says it did)'}; its rules are not checked, and the response is not judged against what it offered`);
@@ -355,7 +358,7 @@ export class Http1Framing {
     }
     const res: HttpResponse = { packet: cut.packet, version: line.version, status: line.status, reason: line.reason, headers: cut.head.headers };
     this.httpSeen = true;
-    this.sink.item({ kind: 'response', response: res, upgrade: true });
+    this.sink.item(responseFact(res));
     this.pendingRequest = null;
     const clientWay = this.clientWay();
     const client = this.dirs[clientWay];
@@ -402,7 +405,7 @@ export class Http1Framing {
       return data;
     }
     d.held.push({ kind: 'data', data: Buffer.from(data), end: chunk.end, packet: chunk.packet, ts: chunk.ts });
-    this.sink.item({ kind: 'note', text: `${plural(data.length, 'byte')} of an HTTP response captured before the request it answers (the capture shows the client's packets late); read once the request is` });
+    this.sink.item({ kind: 'early-response', bytes: data.length });
     return EMPTY;
   }
 

@@ -9,11 +9,11 @@
 // script puts text into the page as text only.
 import { contractDiagnostic } from '../diagnostic.js';
 import { endingWords, interruptedNote, protocolLabel, refusal } from './kind.js';
-import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary } from '../model.js';
+import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary, TimelineEntry } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
-import { frameJson, frameText, handshakeJson, messageJson, messageText, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
+import { contractEntry, frameJson, frameText, handshakeJson, messageJson, messageText, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { tellStory } from './story.js';
-import { describeFrame } from '../text/packets.js';
+import { describeFrameOf } from '../text/packets.js';
 import { messageOf } from '../select/lookup.js';
 import { HTML_STYLE, pageScript, sharedScript } from './html-assets.js';
 import { HIDDEN_CHARS } from '../util/text.js';
@@ -76,7 +76,7 @@ function frameData(conn: Connection, f: Frame, opts: JsonOptions): Record<string
   // the walkthrough's words for the frame (its message's meaning when it completes one)
   const completes = msg && msg.frames[msg.frames.length - 1] === f.index ? msg : null;
   const extra = f.opcode === 0x8 ? { closeBody: f.payload.toString('base64'), closeName: f.close?.code != null ? closeCodeName(f.close.code) : null } : {};
-  return { ...frameJson(f, conn, opts), ...extra, summary: describeFrame(f, msg?.type ?? null, completes, msg?.compressed ?? false) };
+  return { ...frameJson(f, conn, opts), ...extra, summary: describeFrameOf(f, msg?.type ?? null, completes, msg?.compressed ?? false) };
 }
 
 /** JSON.stringify(frameData(…)), written out by hand (frames are most of a report's data). */
@@ -84,7 +84,7 @@ function frameDataText(conn: Connection, f: Frame, opts: JsonOptions): string {
   const msg = messageOf(conn, f.message);
   const completes = msg && msg.frames[msg.frames.length - 1] === f.index ? msg : null;
   const close = f.opcode === 0x8 ? `,"closeBody":"${f.payload.toString('base64')}","closeName":${f.close?.code != null ? JSON.stringify(closeCodeName(f.close.code)) : 'null'}` : '';
-  const summary = `,"summary":${JSON.stringify(describeFrame(f, msg?.type ?? null, completes, msg?.compressed ?? false))}`;
+  const summary = `,"summary":${JSON.stringify(describeFrameOf(f, msg?.type ?? null, completes, msg?.compressed ?? false))}`;
   return frameText(f, { messageType: msg?.type ?? null, compressed: msg?.compressed ?? false }, opts, close + summary);
 }
 
@@ -110,13 +110,18 @@ function connectionHead(conn: Connection, opts: JsonOptions): Record<string, unk
   };
 }
 
+/** A timeline entry as the page's script reads it: the export's fields and what the views draw by (bare, http). */
+function entryData(e: TimelineEntry): Record<string, unknown> {
+  return { ...contractEntry(e), bare: e.bare, http: e.http };
+}
+
 /** One connection as the page's script reads it, whole (what connectionPieces writes a piece at a time). */
 export function connectionData(conn: Connection, opts: JsonOptions): Record<string, unknown> {
   return {
     ...connectionHead(conn, opts),
     frames: Array.from(conn.frames, (f) => frameData(conn, f, opts)),
     messages: Array.from(conn.messages, (m) => messageJson(m, opts)),
-    timeline: [...conn.timeline],
+    timeline: Array.from(conn.timeline, entryData),
     diagnostics: Array.from(conn.diagnostics, contractDiagnostic),
   };
 }
@@ -132,7 +137,7 @@ export function* connectionPieces(conn: Connection, opts: JsonOptions): Generato
   const lists: [string, Iterable<unknown>, (x: never) => string][] = [
     ['frames', conn.frames, (f: Frame) => frameDataText(conn, f, opts)],
     ['messages', conn.messages, (m: Message) => messageText(m, opts)],
-    ['timeline', conn.timeline, (e: unknown) => JSON.stringify(e)],
+    ['timeline', conn.timeline, (e: TimelineEntry) => JSON.stringify(entryData(e))],
     ['diagnostics', conn.diagnostics, (d: Diagnostic) => JSON.stringify(contractDiagnostic(d))],
   ];
   for (const [name, items, toData] of lists) {

@@ -4,6 +4,7 @@ import type { Connection, Frame, Handshake, Message, TimelineEntry } from '../mo
 import { opcodeName } from '../websocket/frame.js';
 import { VERSION } from '../version.js';
 import { messageOf } from '../select/lookup.js';
+import { entrySummary } from '../text/packets.js';
 
 export const SCHEMA_VERSION = 1;
 export const TOOL = { name: 'wsdissect', version: VERSION } as const;
@@ -169,7 +170,7 @@ export function messageJson(m: Message, opts: JsonOptions): Record<string, unkno
 
 /** A timeline entry as the contract gives it: its fields, in their order, without what only the views read (bare, http). */
 export function contractEntry(e: TimelineEntry): { packet: number; ts: number; relTs: number; from: string; phase: string; summary: string } {
-  return { packet: e.packet, ts: e.ts, relTs: e.relTs, from: e.from, phase: e.phase, summary: e.summary };
+  return { packet: e.packet, ts: e.ts, relTs: e.relTs, from: e.from, phase: e.phase, summary: entrySummary(e) };
 }
 
 /** The handshake as the contract gives it: a refusal's body as a payload, cut to --max-payload. */

@@ -9,6 +9,7 @@ import type { RenderOptions } from './options.js';
 import { paint, type Paint } from './paint.js';
 import { cutWidth, displayWidth, wrap, safeCut } from '../util/text.js';
 import { noMatchLine, selectionLine } from './narrowed.js';
+import { entrySummary } from '../text/packets.js';
 
 /** Arrows never get narrower than this, whatever the width asked for. */
 const MIN_ARROW = 24;
@@ -86,7 +87,7 @@ function separator(phase: Phase, l: Layout, p: Paint): string {
  * the client, `◀── SYN, ACK ────` from the server.
  */
 function arrow(e: TimelineEntry, l: Layout): string {
-  const text = safeCut(e.summary, l.arrow - 7);
+  const text = safeCut(entrySummary(e), l.arrow - 7);
   const head = e.from === 'client' ? '─── ' : '◀── ';
   const body = `${head}${text} `;
   const rest = '─'.repeat(l.arrow - length(body) - (e.from === 'client' ? 1 : 0));

@@ -11,6 +11,7 @@ import { CHOSEN_BY } from '../app/labels.js';
 import { APP_LABELS } from '../app/protocols.js';
 import { type AppUnit, unitsOf } from '../app/protocols.js';
 import type { AppInfo } from '../app/types.js';
+import { entrySummary } from '../text/packets.js';
 
 /** A decoded message's units as people name them (STOMP SEND, Socket.IO event "chat"), with whose they are. */
 function units(info: AppInfo): AppUnit[] {
@@ -94,8 +95,8 @@ function groups(timeline: Iterable<TimelineEntry>): Group[] {
     const last = out[out.length - 1];
     if (last && last.phase === e.phase) {
       last.last = e.packet;
-      if (last.summaries.length < GROUP_SUMMARIES) last.summaries.push(e.summary);
-    } else out.push({ phase: e.phase, first: e.packet, last: e.packet, summaries: [e.summary] });
+      if (last.summaries.length < GROUP_SUMMARIES) last.summaries.push(entrySummary(e));
+    } else out.push({ phase: e.phase, first: e.packet, last: e.packet, summaries: [entrySummary(e)] });
   }
   return out;
 }

@@ -17,6 +17,7 @@ import { tellStory } from './story.js';
 import type { RenderOptions } from './options.js';
 import { clip, paint, type Paint, visibleLength } from './paint.js';
 import { messageOf } from '../select/lookup.js';
+import { entrySummary } from '../text/packets.js';
 import { capByCode, omittedLine } from './capped.js';
 import { noMatchLine, shownOf } from './narrowed.js';
 import { type Align, bottomLine, type Grid, type GridCell, gridWidth, rowLines, topLine } from './columns.js';
@@ -107,7 +108,7 @@ function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint): Genera
   for (const e of conn.timeline) {
     const num = String(e.packet);
     const t = time(e.relTs);
-    const row = `  ${num.padStart(numWidth)}  ${p.dim(t.padStart(timeWidth))}  ${arrow(e.from)}  ${p.phase(e.phase, e.phase.padEnd(13))}  ${safeCut(e.summary, room)}`;
+    const row = `  ${num.padStart(numWidth)}  ${p.dim(t.padStart(timeWidth))}  ${arrow(e.from)}  ${p.phase(e.phase, e.phase.padEnd(13))}  ${safeCut(entrySummary(e), room)}`;
     yield exact && num.length <= numWidth && t.length <= timeWidth ? row : clip(row, opts.width);
   }
 }
@@ -375,7 +376,7 @@ export function* connectionChunks(conn: Connection, opts: TerminalOptions): Gene
     let http = 0;
     for (const e of conn.timeline) {
       if (!e.http) continue;
-      if (http++ < MAX_HTTP_LINES) lines.push(clip(`    ${String(e.packet).padStart(6)}  ${arrow(e.from)}  ${safeCut(e.summary, Math.max(20, opts.width - 19))}`, opts.width));
+      if (http++ < MAX_HTTP_LINES) lines.push(clip(`    ${String(e.packet).padStart(6)}  ${arrow(e.from)}  ${safeCut(entrySummary(e), Math.max(20, opts.width - 19))}`, opts.width));
     }
     if (http > MAX_HTTP_LINES) lines.push(`    … and ${plural(http - MAX_HTTP_LINES, 'more HTTP message')}`);
     const head = wrap(`Not WebSocket: ${protocolLabel(conn)}${encryptedNote(conn)}; no upgrade request; ${plural(conn.timeline.length, 'packet')}${lines.length > 0 ? '. Its HTTP:' : '.'}`, opts.width, '  ', '    ');

@@ -59,13 +59,19 @@ export function seqAdd(a: number, n: number): number {
   return (a + n) >>> 0;
 }
 
-export function flagNames(flags: TcpFlags): string {
+/** The flags as the header's bits (FIN 0x01 … URG 0x20). */
+export function flagBits(flags: TcpFlags): number {
+  return (flags.fin ? 0x01 : 0) | (flags.syn ? 0x02 : 0) | (flags.rst ? 0x04 : 0) | (flags.psh ? 0x08 : 0) | (flags.ack ? 0x10 : 0) | (flags.urg ? 0x20 : 0);
+}
+
+/** "SYN, ACK": the flags' names, in the order tcpdump and Wireshark give them. */
+export function flagNames(bits: number): string {
   const names: string[] = [];
-  if (flags.syn) names.push('SYN');
-  if (flags.fin) names.push('FIN');
-  if (flags.rst) names.push('RST');
-  if (flags.psh) names.push('PSH');
-  if (flags.ack) names.push('ACK');
-  if (flags.urg) names.push('URG');
+  if (bits & 0x02) names.push('SYN');
+  if (bits & 0x01) names.push('FIN');
+  if (bits & 0x04) names.push('RST');
+  if (bits & 0x08) names.push('PSH');
+  if (bits & 0x10) names.push('ACK');
+  if (bits & 0x20) names.push('URG');
   return names.join(', ');
 }

@@ -1,14 +1,12 @@
 // A packet and a frame in words, as the walkthrough, the ladder and the JSON's
 // timeline tell them: "Text [FIN] 5 bytes [MASKED] \"Hello\"", "GET /chat
-// HTTP/1.1 (Upgrade: websocket)", "ACK". Pure functions of what the packet
-// carried (analyze/annotate.ts says which phase it is in).
+// HTTP/1.1 (Upgrade: websocket)", "ACK". Pure functions of the facts a
+// timeline entry keeps (model.ts PacketFact; analyze/annotate.ts makes them).
 import { formatRtt, plural } from './words.js';
-import type { Frame, Message, Side } from '../model.js';
-import type { PacketItem } from '../analyze/annotate.js';
+import { type Frame, type FrameFact, type HttpHint, type Message, type PacketFact, TCP_FIN, TCP_RST, TCP_SYN, type TimelineEntry, type TlsFact } from '../model.js';
 import { flagNames } from '../tcp/segment.js';
 import { opcodeName } from '../websocket/frame.js';
-import { previewPayload, previewText } from '../util/text.js';
-import { appRole, appText } from '../app/labels.js';
+import { frameFact } from '../analyze/annotate.js';
 
 /** Frames a packet's summary names; the rest are counted. */
 const MAX_FRAMES_NAMED = 3;
@@ -19,12 +17,9 @@ function capitalised(name: string): string {
 
 /**
  * "Text [FIN] 5 bytes [MASKED] "Hello"", as the walkthrough names a frame;
- * the last fragment of a message also shows the whole message.
- * `inCompressed`: the frame belongs to a compressed message (its
- * continuations carry compressed bytes without RSV1), so its payload is
- * never shown as text.
+ * the last fragment of a message also tells the whole message.
  */
-export function describeFrame(f: Frame, messageType: 'text' | 'binary' | null = null, completes: Message | null = null, inCompressed = false): string {
+export function describeFrame(f: FrameFact): string {
   const parts = [capitalised(opcodeName(f.opcode))];
   if (f.fin) parts.push('[FIN]');
   if (f.rsv1) parts.push('[RSV1]');
@@ -32,104 +27,139 @@ export function describeFrame(f: Frame, messageType: 'text' | 'binary' | null = 
   if (f.rsv3) parts.push('[RSV3]');
   if (f.close) {
     if (f.close.code !== null) parts.push(String(f.close.code));
-    if (f.close.reason !== '') parts.push(previewPayload(Buffer.from(f.close.reason), 24));
+    if (f.close.reason !== null) parts.push(f.close.reason);
   } else {
-    const len = typeof f.payloadLength === 'number' ? f.payloadLength : Number(f.payloadLength);
-    parts.push(typeof f.payloadLength === 'string' ? `${f.payloadLength} bytes` : plural(len, 'byte'));
+    parts.push(typeof f.length === 'string' ? `${f.length} bytes` : plural(f.length, 'byte'));
   }
   if (f.masked) parts.push('[MASKED]');
-  const compressed = f.message !== null && (inCompressed || f.rsv1 || completes?.compressed === true);
-  // a message its application protocol explains is told by that (below), not by its raw start
-  const explained = completes?.app != null && completes.frames.length === 1 && !completes.compressed;
-  if (messageType === 'text' && f.payload.length > 0 && !compressed && !explained) parts.push(previewText(f.payload, 24));
-  // a continuation of a compressed message: its bytes are compressed (the message is told where it ends)
-  if (compressed && !f.rsv1 && !completes) parts.push('(compressed)');
+  if (f.preview !== null) parts.push(f.preview);
+  if (f.compressedPart) parts.push('(compressed)');
   if (f.answers) parts.push(`(answers the ping in packet ${f.answers.packet}, round trip ${formatRtt(f.answers.rtt)})`);
-  if (f.packets.length > 1) parts.push(`(reassembled from ${f.packets.length} segments)`);
+  if (f.segments > 1) parts.push(`(reassembled from ${f.segments} segments)`);
   if (!f.complete) parts.push(f.missingBytes > 0 ? `(incomplete: ${plural(f.missingBytes, 'byte')} never captured)` : '(incomplete)');
-  if (completes && completes.compressed) {
-    const inflated = completes.inflatedLength !== null;
-    const content = inflated && completes.type === 'text' && !completes.app ? `: ${previewText(completes.payload, 32)}` : '';
-    const frames = completes.frames.length > 1 ? `, ${plural(completes.frames.length, 'fragment')}` : '';
-    parts.push(inflated ? `— compressed ${completes.type} message ${completes.index}${frames}, ${plural(completes.length, 'byte')} inflating to ${plural(completes.inflatedLength!, 'byte')}${content}` : `— compressed ${completes.type} message ${completes.index}${frames}, not inflated`);
-  } else if (completes && completes.frames.length > 1) {
-    const whole = completes.type === 'text' ? `: ${previewText(completes.payload, 32)}` : '';
-    parts.push(`— completes ${completes.type} message ${completes.index} (${plural(completes.frames.length, 'fragment')}, ${plural(completes.length, 'byte')})${completes.app ? '' : whole}`);
+  const m = f.completes;
+  if (m && m.compressed) {
+    const content = m.preview !== null ? `: ${m.preview}` : '';
+    const frames = m.frames > 1 ? `, ${plural(m.frames, 'fragment')}` : '';
+    parts.push(m.inflatedLength !== null ? `— compressed ${m.type} message ${m.index}${frames}, ${plural(m.length, 'byte')} inflating to ${plural(m.inflatedLength, 'byte')}${content}` : `— compressed ${m.type} message ${m.index}${frames}, not inflated`);
+  } else if (m && m.frames > 1) {
+    const whole = m.preview !== null ? `: ${m.preview}` : '';
+    parts.push(`— completes ${m.type} message ${m.index} (${plural(m.frames, 'fragment')}, ${plural(m.length, 'byte')})${whole}`);
   }
-  if (completes?.app) parts.push(`— ${appText(completes.app)} (${appRole(completes.app)})`);
+  if (m?.app) parts.push(`— ${m.app.text} (${m.app.user ? 'application data' : 'framework'})`);
   return parts.join(' ');
 }
 
-function describeItem(item: PacketItem, from: Side): string | null {
-  switch (item.kind) {
-    case 'tcp':
-      return null;
+/** A frame in words, from the frame and what is known of its message (see analyze/annotate.ts frameFact). */
+export function describeFrameOf(f: Frame, type: 'text' | 'binary' | null = null, completes: Message | null = null, inCompressed = false): string {
+  return describeFrame(frameFact(f, type, completes, inCompressed));
+}
+
+/** Why a plain HTTP request is worth a word. */
+const HTTP_HINTS: Record<HttpHint, string> = {
+  'engine.io-polling': 'Engine.IO long-polling, before the upgrade to WebSocket',
+  'sockjs-info': "SockJS info request: the client asks the server's options before opening the WebSocket",
+  'sockjs-info-maybe': "SockJS's info request if a SockJS client sent it: the client asks the server's options before opening the WebSocket",
+};
+
+function describeTls(records: readonly TlsFact[]): string {
+  const parts: string[] = [];
+  for (const r of records) {
+    switch (r.kind) {
+      case 'client-hello': {
+        const said = [r.sni ? `SNI ${r.sni}` : null, r.alpn ? `ALPN ${r.alpn.join(', ')}` : null].filter((x) => x !== null);
+        parts.push(`TLS ClientHello${said.length > 0 ? ` (${said.join(', ')})` : ''}`);
+        break;
+      }
+      case 'server-hello':
+        parts.push(`TLS ${r.retry ? 'HelloRetryRequest' : 'ServerHello'} (${r.version}, ${r.suite}${r.alpn ? `, ALPN ${r.alpn}` : ''})`);
+        break;
+      case 'handshake':
+        parts.push(`TLS ${r.name}`);
+        break;
+      case 'alert':
+        parts.push(`TLS alert ${r.name}`);
+        break;
+      case 'change-cipher-spec':
+        parts.push('TLS ChangeCipherSpec');
+        break;
+      case 'encrypted':
+        parts.push(plural(r.records, 'encrypted TLS record'));
+        break;
+    }
+  }
+  return parts.join('; ');
+}
+
+function describeFact(fact: PacketFact): string | null {
+  switch (fact.kind) {
     case 'keep-alive':
       return 'TCP keep-alive';
     case 'retransmission':
-      return `retransmission of ${plural(item.bytes, 'byte')} already delivered`;
+      return `retransmission of ${plural(fact.bytes, 'byte')} already delivered`;
     case 'out-of-order':
-      return `out-of-order segment, ${plural(item.bytes, 'byte')} held until the hole before them fills`;
+      return `out-of-order segment, ${plural(fact.bytes, 'byte')} held until the hole before them fills`;
     case 'late':
-      return `out-of-order segment: ${plural(item.bytes, 'byte')} the peer had already acknowledged, captured late (not lost)`;
-    case 'note':
-      return item.text;
+      return `out-of-order segment: ${plural(fact.bytes, 'byte')} the peer had already acknowledged, captured late (not lost)`;
     case 'acked-unseen':
-      return `ACKed unseen segment: acknowledges bytes from the ${item.peer} that the capture has not shown yet`;
+      return `ACKed unseen segment: acknowledges bytes from the ${fact.peer} that the capture has not shown yet`;
     case 'gap':
       // the gap may be found from the peer's acknowledgement, in the peer's packet
-      return item.from === from ? `${plural(item.bytes, 'byte')} before this segment were never captured (capture loss)` : `acknowledges ${plural(item.bytes, 'byte')} from the ${item.from} that the capture lost`;
+      return fact.own ? `${plural(fact.bytes, 'byte')} before this segment were never captured (capture loss)` : `acknowledges ${plural(fact.bytes, 'byte')} from the ${fact.from} that the capture lost`;
     case 'resync':
-      return item.skipped === 0 ? 'frame decoding resumes here, after the lost bytes' : `frame decoding resumes at a frame header after ${plural(item.skipped, 'byte')} that could not be framed`;
+      return fact.skipped === 0 ? 'frame decoding resumes here, after the lost bytes' : `frame decoding resumes at a frame header after ${plural(fact.skipped, 'byte')} that could not be framed`;
     case 'detected':
-      return `WebSocket recognised from a run of valid frames${item.skipped > 0 ? ` (the first ${plural(item.skipped, 'byte')} end a frame begun before the capture)` : ''}`;
+      return `WebSocket recognised from a run of valid frames${fact.skipped > 0 ? ` (the first ${plural(fact.skipped, 'byte')} end a frame begun before the capture)` : ''}`;
     case 'opaque':
-      return `${plural(item.bytes, 'byte')} of data`;
+      return `${plural(fact.bytes, 'byte')} of data`;
     case 'held':
-      return `${plural(item.bytes, 'byte')} sent before the server's answer arrived`;
+      return `${plural(fact.bytes, 'byte')} sent before the server's answer arrived`;
+    case 'early-response':
+      return `${plural(fact.bytes, 'byte')} of an HTTP response captured before the request it answers (the capture shows the client's packets late); read once the request is`;
     case 'http-partial':
-      return `part of an HTTP ${item.role} (${plural(item.bytes, 'byte')})`;
-    case 'request': {
-      const r = item.request;
-      return `${r.method} ${r.target} ${r.version}${item.upgrade ? ' (Upgrade: websocket)' : ''}${item.hint ? ` (${item.hint})` : ''}`;
-    }
-    case 'response': {
-      const r = item.response;
-      return `${r.version} ${r.status}${r.reason ? ` ${r.reason}` : ''}`;
-    }
+      return `part of an HTTP ${fact.role} (${plural(fact.bytes, 'byte')})`;
+    case 'request':
+      return `${fact.method} ${fact.target} ${fact.version}${fact.upgrade ? ' (Upgrade: websocket)' : ''}${fact.hint ? ` (${HTTP_HINTS[fact.hint]})` : ''}`;
+    case 'response':
+      return `${fact.version} ${fact.status}${fact.reason ? ` ${fact.reason}` : ''}`;
     case 'partial-frame':
-      return `part of a ${capitalised(opcodeName(item.opcode))} frame (${item.received} of ${item.total} payload bytes so far)`;
+      return `part of a ${capitalised(opcodeName(fact.opcode))} frame (${fact.received} of ${fact.total} payload bytes so far)`;
     case 'frame':
-      return describeFrame(item.frame, item.messageType, item.completes, item.compressed);
+      return describeFrame(fact);
+    case 'tls':
+      return describeTls(fact.records);
   }
 }
 
-/** A packet's one-line summary: what it carried, its TCP flags when they matter. */
-export function packetSummary(items: readonly PacketItem[], from: Side): string {
-  const content = items.filter((i) => i.kind !== 'tcp');
-  const tcp = items.find((i): i is Extract<PacketItem, { kind: 'tcp' }> => i.kind === 'tcp');
+/** A packet's one-line summary, from what it carried: its TCP flags when they matter. */
+export function packetSummary(told: readonly PacketFact[], tcp: number | null): string {
   const texts: string[] = [];
   let frames = 0;
   let partialShown = false;
-  for (const i of content) {
-    if (i.kind === 'frame') {
+  for (const f of told) {
+    if (f.kind === 'frame') {
       frames++;
       if (frames > MAX_FRAMES_NAMED) continue;
     }
     // a frame completed in this packet already says it was reassembled
-    if (i.kind === 'partial-frame') {
+    if (f.kind === 'partial-frame') {
       if (partialShown) continue;
       partialShown = true;
     }
-    const t = describeItem(i, from);
+    const t = describeFact(f);
     if (t) texts.push(t);
   }
   if (frames > MAX_FRAMES_NAMED) texts.push(`(+${frames - MAX_FRAMES_NAMED} more frames)`);
   let summary = texts.join('; ');
-  if (tcp) {
-    const flags = flagNames(tcp.flags);
-    const shown = tcp.flags.syn || tcp.flags.fin || tcp.flags.rst || summary === '';
+  if (tcp !== null) {
+    const flags = flagNames(tcp);
+    const shown = (tcp & (TCP_SYN | TCP_FIN | TCP_RST)) !== 0 || summary === '';
     if (shown) summary = summary === '' ? flags : `${summary} + ${flags}`;
   }
   return summary;
+}
+
+/** A timeline entry's one-line summary. */
+export function entrySummary(e: TimelineEntry): string {
+  return packetSummary(e.told, e.tcp);
 }

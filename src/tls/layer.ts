@@ -9,8 +9,7 @@
 //
 // It does not decide that a connection is TLS (identify/ and the connection
 // do), and it does not read what the cleartext carries.
-import type { TlsInfo } from '../model.js';
-import { plural } from '../text/words.js';
+import type { TlsFact, TlsInfo } from '../model.js';
 import { cipherSuiteName, tlsVersionName } from './names.js';
 import { TlsStream, type TlsRecordEvent, type TlsSession } from './record.js';
 
@@ -40,8 +39,8 @@ export class TlsLayer implements Transform {
   private readonly streams: [TlsStream | null, TlsStream | null] = [null, null];
 
   constructor(
-    /** what a packet carried, told in words (only when the connection keeps its timeline of packets) */
-    private readonly note: ((text: string) => void) | null,
+    /** what a packet carried (only when the connection keeps its timeline of packets) */
+    private readonly note: ((told: TlsFact[]) => void) | null,
   ) {}
 
   /** A direction's records start here; `midStream`: in the middle of the connection, so a record boundary is looked for first. */
@@ -58,28 +57,25 @@ export class TlsLayer implements Transform {
     this.tell(this.streams[way]!.gap(length));
   }
 
-  /** TLS records of a direction: the walkthrough says what each packet carried. */
+  /** TLS records of a direction: what each packet carried, for the walkthrough. */
   private tell(events: TlsRecordEvent[]): void {
     if (events.length === 0 || this.note === null) return;
-    const parts: string[] = [];
+    const told: TlsFact[] = [];
     let data = 0;
     for (const e of events) {
       for (const m of e.handshake ?? []) {
         const ch = m.clientHello;
         const sh = m.serverHello;
-        if (ch) {
-          const said = [ch.sni ? `SNI ${ch.sni}` : null, ch.alpn ? `ALPN ${ch.alpn.join(', ')}` : null].filter((x) => x !== null);
-          parts.push(`TLS ClientHello${said.length > 0 ? ` (${said.join(', ')})` : ''}`);
-        }
-        else if (sh) parts.push(`TLS ${sh.helloRetryRequest ? 'HelloRetryRequest' : 'ServerHello'} (${tlsVersionName(sh.version)}, ${cipherSuiteName(sh.cipherSuite)}${sh.alpn ? `, ALPN ${sh.alpn}` : ''})`);
-        else parts.push(`TLS ${m.typeName}`);
+        if (ch) told.push({ kind: 'client-hello', sni: ch.sni, alpn: ch.alpn });
+        else if (sh) told.push({ kind: 'server-hello', retry: sh.helloRetryRequest, version: tlsVersionName(sh.version), suite: cipherSuiteName(sh.cipherSuite), alpn: sh.alpn });
+        else told.push({ kind: 'handshake', name: m.typeName });
       }
-      if (e.alert) parts.push(`TLS alert ${e.alert.name}`);
+      if (e.alert) told.push({ kind: 'alert', name: e.alert.name });
       else if (e.encrypted || e.type === 23) data++;
-      else if (e.type === 20) parts.push('TLS ChangeCipherSpec');
+      else if (e.type === 20) told.push({ kind: 'change-cipher-spec' });
     }
-    if (data > 0) parts.push(`${plural(data, 'encrypted TLS record')}`);
-    if (parts.length > 0) this.note(parts.join('; '));
+    if (data > 0) told.push({ kind: 'encrypted', records: data });
+    if (told.length > 0) this.note(told);
   }
 
   /** What the cleartext of the handshake says. */

@@ -1,10 +1,13 @@
 // Runs the analysis on a file or on bytes and collects the result.
 import { Readable } from 'node:stream';
-import { analyzeCapture, DEFAULT_OPTIONS, type AnalyzerOptions } from '../../src/index.js';
+import { analyzeCapture, DEFAULT_OPTIONS, summaryOf, type AnalyzerOptions } from '../../src/index.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary, TimelineEntry } from '../../src/model.js';
 
-/** A connection with its lists as arrays (the analysis keeps them in memory unless told to spill). */
-export type Held = Omit<Connection, 'frames' | 'messages' | 'timeline' | 'diagnostics'> & { frames: Frame[]; messages: Message[]; timeline: TimelineEntry[]; diagnostics: Diagnostic[] };
+/** A timeline entry with its summary in words (summaryOf), for the tests to read. */
+export type ToldEntry = TimelineEntry & { summary: string };
+
+/** A connection with its lists as arrays (the analysis keeps them in memory unless told to spill), its entries with their words. */
+export type Held = Omit<Connection, 'frames' | 'messages' | 'timeline' | 'diagnostics'> & { frames: Frame[]; messages: Message[]; timeline: ToldEntry[]; diagnostics: Diagnostic[] };
 
 export interface Result {
   connections: Held[];
@@ -26,7 +29,7 @@ class Collect implements AnalysisSink {
 
 /** The connection with its lists copied into arrays. */
 export function held(c: Connection): Held {
-  return { ...c, frames: [...c.frames], messages: [...c.messages], timeline: [...c.timeline], diagnostics: [...c.diagnostics] };
+  return { ...c, frames: [...c.frames], messages: [...c.messages], timeline: Array.from(c.timeline, (e) => ({ ...e, summary: summaryOf(e) })), diagnostics: [...c.diagnostics] };
 }
 
 /** `options`: analyzer options changed from the defaults (for example `{ app: 'none' }`). */
