@@ -82,6 +82,24 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     expect(text).toContain('错误 frame.client-unmasked（第 8 个包）：客户端发送的 text 帧没有设置 MASK 位');
   });
 
+  it('tells the capture\'s own diagnostics at the end in Chinese too, and in English as before', () => {
+    for (const [file, code] of [
+      ['captures/violations/capture.truncated-packet.pcap', 'capture.truncated-packet'],
+      ['captures/violations/capture.truncated-file.pcap', 'capture.truncated-file'],
+    ]) {
+      const run = (lang: string): string => spawnSync(process.execPath, ['dist/cli.js', '--explain', '--lang', lang, '--width', '100', file], { encoding: 'utf8' }).stdout;
+      const zh = run('zh-CN');
+      const section = zh.slice(zh.indexOf('抓包层面的诊断'), zh.indexOf('\n抓包：'));
+      expect(section, file).toContain(`警告 ${code}`);
+      expect(section.replaceAll(code, ''), file).not.toMatch(/\b(warning|error|info)\b|snapshot|packet|file ends|bytes/);
+      for (const l of section.split('\n').slice(1)) if (l.trim() !== '') expect(l, l).toMatch(/[\u4e00-\u9fff]/);
+      const en = run('en');
+      expect(en).toMatch(new RegExp(`^Capture diagnostics\\n  warning ${code.replace('.', '\\.')}`, 'm'));
+    }
+    const zh = spawnSync(process.execPath, ['dist/cli.js', '--explain', '--lang', 'zh-CN', '--width', '100', 'captures/violations/capture.truncated-packet.pcap'], { encoding: 'utf8' }).stdout;
+    expect(zh).toContain('  警告 capture.truncated-packet（第 12 个包）：第 12 个包被快照长度截断（抓到 1514 字节中的');
+  });
+
   it('gives --summary in Chinese too, each line of it', () => {
     for (const file of ['captures/mixed_network.pcap', 'captures/violations/capture.truncated-file.pcap', 'captures/ws_rejected_403.pcap', 'captures/py_echo_deflate.pcap']) {
       const out = spawnSync(process.execPath, ['dist/cli.js', '--summary', '--lang', 'zh-CN', '--width', '100', file], { encoding: 'utf8' }).stdout;
