@@ -353,6 +353,14 @@ describe('laying out wide text (wrapWide)', () => {
     expect(wrapWide('帧帧帧帧 ，帧', 8, '', '')).toEqual(['帧帧帧', '帧 ，帧']);
   });
 
+  it('keeps a reference with what it refers to (——见 RFC 6455 §5.5)', () => {
+    const text = '客户端在第 8 个包发出的 Ping 直到连接结束都没有收到服务器的 Pong——见 RFC 6455 §5.5.2。';
+    for (let width = 26; width <= 80; width++) {
+      const lines = wrapWide(text, width, '  ', '  ');
+      expect(lines.filter((l) => l.includes('——见 RFC 6455 §5.5.2。')), `width ${width}: ${JSON.stringify(lines)}`).toHaveLength(1);
+    }
+  });
+
   it('reads English as wrap() does, a word at a time', () => {
     expect(wrapWide('one two three four five', 10, '', '  ')).toEqual(['one two', '  three', '  four', '  five']);
   });

@@ -79,7 +79,7 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     }
     expect(told.size).toBeGreaterThan(50);
     const text = renderExplain(only(await analyze('captures/violations/frame.client-unmasked.pcap')), { ...PLAIN, width: 100, lang: 'zh-CN' });
-    expect(text).toContain('错误 frame.client-unmasked（第 8 个包）：客户端发送的 text 帧没有设置 MASK 位');
+    expect(text).toContain('错误 frame.client-unmasked（第 8 个包）：客户端发送的文本帧没有设置 MASK 位');
   });
 
   it('tells the capture\'s own diagnostics at the end in Chinese too, and in English as before', () => {
@@ -98,6 +98,33 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     }
     const zh = spawnSync(process.execPath, ['dist/cli.js', '--explain', '--lang', 'zh-CN', '--width', '100', 'captures/violations/capture.truncated-packet.pcap'], { encoding: 'utf8' }).stdout;
     expect(zh).toContain('  警告 capture.truncated-packet（第 12 个包）：第 12 个包被快照长度截断（抓到 1514 字节中的');
+  });
+
+  it('leaves a message still worded in English an English sentence, without Chinese punctuation', async () => {
+    const text = renderExplain(only(await analyze('captures/violations/tcp.gap.pcap')), { ...PLAIN, width: 10000, lang: 'zh-CN' });
+    const resync = text.split('\n').find((l) => l.includes(' ws.resync'))!;
+    expect(resync).toMatch(/^ {2}提示 ws\.resync（第 \d+ 个包）: frame decoding resumed [^\u3000-\u303f\uff00-\uffef]*$/);
+    // the messages told in Chinese end as Chinese sentences, the dash against its words
+    const gap = text.split('\n').find((l) => l.includes(' tcp.gap'))!;
+    expect(gap).toMatch(/[\u4e00-\u9fff]——见 RFC [^ ]+ §[\d.]+。$|[\u4e00-\u9fff]。$/);
+    expect(text).not.toContain(' —— ');
+  });
+
+  it('names frames, protocols and their details as Chinese text does', async () => {
+    const say = async (file: string): Promise<string> => (await analyze(file)).connections.map((c) => renderExplain(c, { ...PLAIN, width: 10000, lang: 'zh-CN' })).join('\n');
+    // the opcode's Chinese name, as the frames are named elsewhere
+    for (const [file, name] of [['captures/violations/frame.server-masked.pcap', '服务器发送了加掩码的文本帧（'], ['captures/violations/frame.control-too-long.pcap', '一个 Ping 帧带有 126 字节']]) {
+      const text = await say(file);
+      expect(text, file).toContain(name);
+      expect(text, file).not.toMatch(/\b(text|binary|ping|pong|close|continuation) 帧/);
+    }
+    // a Latin word next to Chinese has a space
+    expect(await say('captures/violations/frame.control-too-long.pcap')).toContain('发出的 Ping 直到连接结束');
+    expect(await say('captures/ndn_ipv6_segmented.pcap')).toContain('两端的角色由 HTTP 交换判断');
+    // what a connection carries: its details in full-width brackets inside a Chinese sentence
+    const mixed = await say('captures/mixed_network.pcap');
+    expect(mixed).toContain('它承载的是 SSH（SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10））');
+    expect(mixed).not.toMatch(/（[^（）]*\(/);
   });
 
   it('gives --summary in Chinese too, each line of it', () => {

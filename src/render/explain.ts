@@ -202,7 +202,7 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
   };
   out.push(...s.wrap(w.title(conn.id, endpoint(conn.client), endpoint(conn.server)), opts.width, '', '  ').map((l) => p.bold(l)));
   if (!tellsWebSocket(conn)) {
-    say(w.notWebSocket(protocolLabel(conn)));
+    say(w.notWebSocket(protocolLabel(conn, opts.lang)));
     return `${out.join('\n')}\n`;
   }
   const selected = selectionLine(conn, ['frames', 'packets']);
@@ -222,7 +222,7 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
     section(n++, w.sections.diagnostics, () => {
       // a flood of one rule is told by its first few and counted
       const { shown, omitted } = capByCode(conn.diagnostics);
-      for (const d of shown) say(w.diagnostic(p.severity(d.severity, w.severity(d.severity)), d.code, d.packet, sanitize(w.diagnosticMessage(d)), d.rfc));
+      for (const d of shown) say(w.diagnostic(p.severity(d.severity, w.severity(d.severity)), d));
       for (const [code, n] of omitted) say(omittedLine(code, n));
     });
   }

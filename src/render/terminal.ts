@@ -79,7 +79,7 @@ function payloadCell(f: Frame, conn: Connection, width: number): { text: string;
 function diagnosticLines(d: Diagnostic, p: Paint, width: number, lang?: Lang): string[] {
   if (lang !== undefined && lang !== 'en') {
     const w = explainWords(lang);
-    return reportWords(lang).wrap(w.diagnostic(p.severity(d.severity, w.severity(d.severity)), d.code, d.packet, sanitize(w.diagnosticMessage(d)), d.rfc), width, '  ');
+    return reportWords(lang).wrap(w.diagnostic(p.severity(d.severity, w.severity(d.severity)), d), width, '  ');
   }
   const where = diagnosticWhere(d);
   const rfc = d.rfc ? ` [${d.rfc}]` : '';

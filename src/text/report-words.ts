@@ -25,6 +25,8 @@ export interface ReportWords {
   refused(status: number | null, reason: string | null, long: boolean): string;
   /** what a connection carries when nothing was recognised in it */
   noData: string;
+  /** a protocol with what was read of it: "TLS (TLS 1.3, SNI example.com)" */
+  protocolDetail(label: string, detail: string): string;
   unknownData: string;
 
   /** --summary, a connection: its head line, then its counts */

@@ -510,7 +510,11 @@ function wideUnits(text: string, quotes: boolean): WideUnit[] {
     } else if (charWidth(ch) === 2) {
       flush();
       push(ch);
-    } else run += ch;
+    } else {
+      // a dash (——) is a unit of its own, even next to a Latin word
+      if (run !== '' && (ch === '—') !== run.endsWith('—') && !quoted) flush();
+      run += ch;
+    }
     afterSpace = false;
   }
   flush();
@@ -565,6 +569,8 @@ function together(units: WideUnit[], numberAt: number): WideUnit {
  * it would leave the line before it short), and of the word before it.
  */
 const WORD_CHARS = 4;
+/** A word that refers to a name written after it (见 RFC 6455 §5.5): the two are kept together. */
+const REFERS = new Set(['见']);
 /** Characters that go with the number after them: 第 (ordinal), 共 (total), 前 (the first n), 约 (about), 每 (each). */
 const NUMBER_PREFIX = new Set([...'第共前约每']);
 
@@ -578,6 +584,17 @@ function keepNumbersWithWords(units: WideUnit[]): WideUnit[] {
   const out: WideUnit[] = [];
   for (let i = 0; i < units.length; i++) {
     const n = units[i]!;
+    if (REFERS.has(unitCore(n.text)) && isWideChar(n) && !closes(n)) {
+      // 见 RFC 6455 §5.5: the word that refers, with the name it refers to (and a dash right before it)
+      let j = i;
+      while (j + 1 < units.length && units[j + 1]!.space !== '' && !isWideChar(units[j + 1]!) && !units[j + 1]!.parts && !closes(units[j]!)) j++;
+      if (j > i) {
+        const dash = n.space === '' && out.length > 0 && out[out.length - 1]!.text === '——';
+        out.push(together([...(dash ? out.splice(-1) : []), ...units.slice(i, j + 1)], dash ? 1 : 0));
+        i = j;
+        continue;
+      }
+    }
     if (!isNumber(n)) {
       out.push(n);
       continue;

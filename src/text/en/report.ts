@@ -21,6 +21,7 @@ export const REPORT_EN: ReportWords = {
   ending: (e, long) => ENDING_WORDS[e][long ? 1 : 0],
   refused: (status, reason, long) => (long ? `upgrade refused (${status}${reason ? ` ${reason}` : ''})` : `refused ${status ?? ''}`.trimEnd()),
   noData: 'no data',
+  protocolDetail: (label, detail) => `${label} (${detail})`,
   unknownData: 'data of an unknown protocol',
   summaryHead: (id, client, server, what, verdict) => `connection ${id}  ${client} → ${server}  ${what}: ${verdict}`,
   summaryNotWebSocket: (head, packets) => `${head}; ${plural(packets, 'packet')}`,

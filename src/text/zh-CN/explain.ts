@@ -4,6 +4,7 @@ import type { ExplainWords, FrameFacts } from '../explain-words.js';
 import type { Side } from '../../model.js';
 import { bytesZh, closeCodeNameZh, rttZh, sideZh } from './words.js';
 import { diagnosticTextZh } from './diagnostics.js';
+import { sanitize } from '../../util/text.js';
 
 /** 握手请求中各个首部的用途。 */
 const HEADER_PURPOSE: Readonly<Record<string, string>> = {
@@ -134,7 +135,12 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
   clientClosedFirst: '客户端先关闭了 TCP；RFC 6455 §7.1.1 要求服务器先关闭，好让进入 TIME_WAIT 状态的是服务器而不是客户端。',
 
   severity: (s) => (s === 'error' ? '错误' : s === 'warning' ? '警告' : '提示'),
-  diagnostic: (severity, code, packet, message, rfc) => `${severity} ${code}${packet !== null ? `（第 ${packet} 个包）` : ''}：${message}${rfc ? ` —— 见 ${rfc}` : ''}。`,
+  diagnostic: (severity, d) => {
+    const head = `${severity} ${d.code}${d.packet !== null ? `（第 ${d.packet} 个包）` : ''}`;
+    // a message still worded in English where it is raised stays an English sentence: no Chinese punctuation is put on it
+    if (!d.facts) return `${head}: ${sanitize(d.message)}${d.rfc ? ` (${d.rfc})` : ''}`;
+    return `${head}：${sanitize(diagnosticTextZh(d.facts))}${d.rfc ? `——见 ${d.rfc}` : ''}。`;
+  },
   diagnosticMessage: (d) => (d.facts ? diagnosticTextZh(d.facts) : d.message),
   noFrame: (conn, index, frames) => `连接 ${conn} 没有帧 ${index}（它有 ${frames} 个帧，从 0 开始编号）`,
 };

@@ -15,6 +15,7 @@ export const REPORT_ZH_CN: ReportWords = {
   ending: (e, long) => ENDING_WORDS[e][long ? 1 : 0],
   refused: (status, reason, long) => (long ? `升级被拒绝（${status}${reason ? ` ${reason}` : ''}）` : `拒绝 ${status ?? ''}`.trimEnd()),
   noData: '没有数据',
+  protocolDetail: (label, detail) => `${label}（${detail}）`,
   unknownData: '未知协议的数据',
   summaryHead: (id, client, server, what, verdict) => `连接 ${id}  ${client} → ${server}  ${what}：${verdict}`,
   summaryNotWebSocket: (head, packets) => `${head}；${packets} 个包`,
