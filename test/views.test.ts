@@ -127,6 +127,19 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     expect(mixed).not.toMatch(/（[^（）]*\(/);
   });
 
+  it('lines the summary\'s continuation up under what follows its label, in either language', () => {
+    const end = (lang: string): string[] => {
+      const out = spawnSync(process.execPath, ['dist/cli.js', 'captures/ws_echo.pcap', '--explain', '--lang', lang, '--width', '60'], { encoding: 'utf8' }).stdout.trimEnd().split('\n');
+      return out.slice(out.findIndex((l) => /^(Summary: |汇总：)/.test(l)));
+    };
+    const zh = end('zh-CN');
+    expect(zh.length).toBeGreaterThan(1);
+    for (const l of zh.slice(1)) expect(l, l).toMatch(/^ {6}\S/);
+    const en = end('en');
+    expect(en.length).toBeGreaterThan(1);
+    for (const l of en.slice(1)) expect(l, l).toMatch(/^ {9}\S/);
+  });
+
   it('gives --summary in Chinese too, each line of it', () => {
     for (const file of ['captures/mixed_network.pcap', 'captures/violations/capture.truncated-file.pcap', 'captures/ws_rejected_403.pcap', 'captures/py_echo_deflate.pcap']) {
       const out = spawnSync(process.execPath, ['dist/cli.js', '--summary', '--lang', 'zh-CN', '--width', '100', file], { encoding: 'utf8' }).stdout;

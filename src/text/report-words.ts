@@ -18,6 +18,8 @@ export interface ReportWords {
   /** between the counts and the verdicts when they share a line */
   join: string;
   captureDiagnostics: string;
+  /** where the continuation lines of the capture's line and of the summary start: under what follows the label ("Summary: ", "汇总：") */
+  hang: { capture: string; summary: string };
 
   /** how a connection ended (render/kind.ts Ending, but a refusal): short ("clean close", tables) or long (sentences) */
   ending(e: Ending, long: boolean): string;

@@ -18,6 +18,7 @@ export const REPORT_EN: ReportWords = {
   verdicts: (d) => `${plural(d.error, 'error')}, ${plural(d.warning, 'warning')}, ${d.info} info`,
   join: ' ',
   captureDiagnostics: 'Capture diagnostics',
+  hang: { capture: ' '.repeat('Capture: '.length), summary: ' '.repeat('Summary: '.length) },
   ending: (e, long) => ENDING_WORDS[e][long ? 1 : 0],
   refused: (status, reason, long) => (long ? `upgrade refused (${status}${reason ? ` ${reason}` : ''})` : `refused ${status ?? ''}`.trimEnd()),
   noData: 'no data',

@@ -12,6 +12,8 @@ export const REPORT_ZH_CN: ReportWords = {
   verdicts: (d) => `${d.error} 个错误，${d.warning} 个警告，${d.info} 条提示`,
   join: '',
   captureDiagnostics: '抓包层面的诊断',
+  // “抓包：”“汇总：”各占 6 列
+  hang: { capture: ' '.repeat(6), summary: ' '.repeat(6) },
   ending: (e, long) => ENDING_WORDS[e][long ? 1 : 0],
   refused: (status, reason, long) => (long ? `升级被拒绝（${status}${reason ? ` ${reason}` : ''}）` : `拒绝 ${status ?? ''}`.trimEnd()),
   noData: '没有数据',
