@@ -265,6 +265,12 @@ describe('the language', () => {
     [{ LANGUAGE: 'zh_CN' }, 'en'],
     [{ LC_MESSAGES: 'zh_CN.UTF-8', LANG: 'en_US.UTF-8' }, 'zh-CN'],
     [{ LANG: 'ja_JP.UTF-8' }, 'en'],
+    // LANGUAGE, when set, is the whole list: the locale is not tried after it
+    [{ LANGUAGE: 'zh_TW', LANG: 'zh_CN.UTF-8' }, 'en'],
+    [{ LANGUAGE: 'fr:de', LANG: 'zh_CN.UTF-8' }, 'en'],
+    [{ LANGUAGE: 'zh_TW:zh_CN', LANG: 'en_US.UTF-8' }, 'zh-CN'],
+    [{ LANGUAGE: '', LANG: 'zh_CN.UTF-8' }, 'zh-CN'],
+    [{ LANGUAGE: 'zh_CN', LANG: 'C.UTF-8' }, 'en'],
   ])('the environment %j asks for %s (as gettext reads it)', (env, lang) => {
     expect(langFromEnv(env)).toBe(lang);
   });

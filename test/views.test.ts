@@ -197,6 +197,15 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/--lang takes en or zh-CN, not "fr"/);
+    // without a value: it says one is needed
+    for (const args of [['--lang'], ['--lang='], ['--lang', '--explain']]) {
+      const none = spawnSync(process.execPath, ['dist/cli.js', 'captures/textbook_rfc6455.pcap', ...args], { encoding: 'utf8' });
+      expect(none.status, args.join(' ')).toBe(2);
+      expect(none.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(none.stderr, args.join(' ')).toMatch(/--lang needs a value: en or zh-CN/);
+    }
+    // LANGUAGE, when set, is all gettext tries: Traditional Chinese first means English, whatever LANG says
+    expect(env({ LANGUAGE: 'zh_TW', LANG: 'zh_CN.UTF-8' }).stdout).not.toMatch(chinese);
   });
 });
 
