@@ -8,7 +8,6 @@ import type { CaptureInfo, Connection, Diagnostic, Frame, Summary } from '../mod
 import { WEBSOCKET_GUID } from '../http/handshake.js';
 import { closeCodeName } from '../websocket/close.js';
 import { opcodeName } from '../websocket/frame.js';
-import { linkTypeName } from '../link/link.js';
 import { plural } from '../text/words.js';
 import { cutWidth, displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap, safeCut } from '../util/text.js';
 import { reportWords } from '../text/report-words.js';
@@ -417,7 +416,7 @@ export function renderEnd(capture: CaptureInfo, summary: Summary, diagnostics: D
   if (diagnostics.length > 0) {
     lines.push(p.bold(w.captureDiagnostics), ...diagnostics.flatMap((d) => diagnosticLines(d, p, width, lang)), '');
   }
-  const links = capture.linkTypes.map(linkTypeName).join(', ');
+  const links = w.linkTypes(capture.linkTypes);
   const seconds = capture.firstTs !== null && capture.lastTs !== null ? capture.lastTs - capture.firstTs : null;
   const lay = w.wrap;
   lines.push(...lay(w.captureLine(capture.format, links || null, capture.packets, capture.bytes, seconds), width, '', w.hang.capture));

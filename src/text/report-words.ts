@@ -20,6 +20,8 @@ export interface ReportWords {
   captureDiagnostics: string;
   /** where the continuation lines of the capture's line and of the summary start: under what follows the label ("Summary: ", "汇总：") */
   hang: { capture: string; summary: string };
+  /** the capture's link types, named ("Ethernet, raw IP") */
+  linkTypes(types: readonly number[]): string;
 
   /** how a connection ended (render/kind.ts Ending, but a refusal): short ("clean close", tables) or long (sentences) */
   ending(e: Ending, long: boolean): string;
