@@ -578,7 +578,8 @@ const NUMBER_PREFIX = new Set([...'第共前约每']);
  * A number kept with the word it counts or measures: with the wide word
  * after it, up to the next space or punctuation or WORD_CHARS characters
  * ("493 微秒", "4 个警告，", "11 字节"); a number that ends a phrase, with
- * the wide word before it ("操作码 0x2）").
+ * the wide word before it ("操作码 0x2）"). And a word that refers (见)
+ * kept with the name it refers to ("——见 RFC 6455 §5.5").
  */
 function keepNumbersWithWords(units: WideUnit[]): WideUnit[] {
   const out: WideUnit[] = [];
