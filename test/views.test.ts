@@ -86,7 +86,7 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     for (const [file, code] of [
       ['captures/violations/capture.truncated-packet.pcap', 'capture.truncated-packet'],
       ['captures/violations/capture.truncated-file.pcap', 'capture.truncated-file'],
-    ]) {
+    ] as const) {
       const run = (lang: string): string => spawnSync(process.execPath, ['dist/cli.js', '--explain', '--lang', lang, '--width', '100', file], { encoding: 'utf8' }).stdout;
       const zh = run('zh-CN');
       const section = zh.slice(zh.indexOf('抓包层面的诊断'), zh.indexOf('\n抓包文件：'));
@@ -113,7 +113,7 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
   it('names frames, protocols and their details as Chinese text does', async () => {
     const say = async (file: string): Promise<string> => (await analyze(file)).connections.map((c) => renderExplain(c, { ...PLAIN, width: 10000, lang: 'zh-CN' })).join('\n');
     // the opcode's Chinese name, as the frames are named elsewhere
-    for (const [file, name] of [['captures/violations/frame.server-masked.pcap', '服务器发送了加掩码的文本帧（'], ['captures/violations/frame.control-too-long.pcap', '一个 Ping 帧带有 126 字节']]) {
+    for (const [file, name] of [['captures/violations/frame.server-masked.pcap', '服务器发送了加掩码的文本帧（'], ['captures/violations/frame.control-too-long.pcap', '一个 Ping 帧带有 126 字节']] as const) {
       const text = await say(file);
       expect(text, file).toContain(name);
       expect(text, file).not.toMatch(/\b(text|binary|ping|pong|close|continuation) 帧/);
