@@ -50,6 +50,7 @@ function ignoreSet(v: unknown): Set<string> {
 /** --lang, else the environment's language (gettext's variables); an unknown one is an error, as any bad value is. */
 function langOf(value: string | undefined): Lang {
   if (value === undefined) return langFromEnv(process.env);
+  if (value === '') throw new Error(`--lang needs a value: ${LANGS.join(' or ')}`);
   const lang = parseLang(value);
   if (lang === null) throw new Error(`--lang takes ${LANGS.join(' or ')}, not "${value}"`);
   return lang;

@@ -642,6 +642,55 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
     }
   });
 
+  it('places the message-size plot\'s points and grid lines on one scale, its bottom 0 bytes (textbook_rfc6455.pcap)', async () => {
+    const o = await open(report('captures/textbook_rfc6455.pcap', 'plot-scale.html'));
+    const plot = (await o.page.evaluate(`(() => {
+      const svg = document.querySelector('#plot-svg');
+      const grid = Array.from(svg.querySelectorAll('line.grid'), (l) => Number(l.getAttribute('y1')));
+      const labels = Array.from(svg.querySelectorAll('text'), (t) => ({ text: t.textContent, y: Number(t.getAttribute('y')) }));
+      const points = Array.from(svg.querySelectorAll('.pt'), (p) => ({ y: p.tagName === 'circle' ? Number(p.getAttribute('cy')) : Number(p.getAttribute('y')) + 3, title: p.querySelector('title').textContent }));
+      return { grid, labels, points };
+    })()`)) as { grid: number[]; labels: { text: string; y: number }[]; points: { y: number; title: string }[] };
+    // each grid line's label, next to it
+    const lineOf = (label: string): number => plot.grid.find((y) => plot.labels.some((l) => l.text === label && Math.abs(l.y - 4 - y) < 0.01))!;
+    const bottom = Math.max(...plot.grid);
+    expect(plot.labels.find((l) => Math.abs(l.y - 4 - bottom) < 0.01)?.text).toBe('0');
+    // "the server" is 10 bytes: its point is on the line marked 10; smaller messages are between 0 and it
+    const ten = plot.points.find((p) => / 10 bytes /.test(p.title))!;
+    expect(ten, JSON.stringify(plot.points)).toBeDefined();
+    expect(Math.abs(ten.y - lineOf('10'))).toBeLessThan(0.01);
+    for (const p of plot.points.filter((x) => !/ 10 bytes /.test(x.title))) {
+      expect(p.y, p.title).toBeLessThan(bottom);
+      expect(p.y, p.title).toBeGreaterThan(lineOf('10'));
+    }
+    expectQuiet(o);
+  });
+
+  it('keeps the connection list narrow: a long description is cut, whole in its title (mixed_network.pcap)', async () => {
+    const o = await open(report('captures/mixed_network.pcap', 'conn-list.html'));
+    const list = (await o.page.evaluate(`(() => {
+      const s = document.querySelector('#f-conn');
+      return { width: s.getBoundingClientRect().width, options: Array.from(s.options, (x) => ({ text: x.textContent, title: x.getAttribute('title') })) };
+    })()`)) as { width: number; options: { text: string; title: string | null }[] };
+    expect(list.width).toBeLessThanOrEqual(400);
+    const long = list.options.filter((x) => x.title !== null && x.title.length > x.text.length);
+    expect(long.length).toBeGreaterThan(0);
+    for (const x of long) {
+      expect(x.text.endsWith('…')).toBe(true);
+      expect(x.title!.startsWith(x.text.slice(0, -1))).toBe(true);
+    }
+    for (const x of list.options) expect(x.title ?? x.text, x.text).toMatch(/^Connection \d+/);
+    expectQuiet(o);
+  });
+
+  it('words how TCP ended in the statistics (ws_echo.pcap)', async () => {
+    const o = await open(report('captures/ws_echo.pcap', 'teardown.html'));
+    const stats = await text(o.page, '#stats');
+    expect(stats).toMatch(/FIN teardown, the client first\./);
+    expect(stats).not.toMatch(/teardown (fin|rst|none)/);
+    expectQuiet(o);
+  });
+
   it('prints without the controls, to a PDF', async () => {
     const o = await open(report('captures/ws_echo.pcap', 'ws_echo.html'));
     const { page } = o;

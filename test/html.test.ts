@@ -190,6 +190,26 @@ describe("the page's script", () => {
     ]);
     expect(shared.opcodes[8]).toBe('close');
   });
+
+  it('is given the message-size plot\'s scale, one for the points and the grid lines, standing alone', async () => {
+    const { sharedScript } = await import('../src/render/html-assets.js');
+    const { sizeScale } = await import('../src/render/plot-scale.js');
+    const shared = new Function(`${sharedScript()}\nreturn SHARED;`)() as { sizeScale: typeof sizeScale };
+    for (const largest of [0, 1, 9, 10, 11, 17, 999, 1000, 1001, 65536, 16777216]) {
+      const mine = sizeScale(largest);
+      const page = shared.sizeScale(largest);
+      expect(page.ticks).toEqual(mine.ticks);
+      // the bottom is 0 bytes, the top the last grid line, at or above the largest size
+      expect(mine.ticks[0]).toBe(0);
+      expect(mine.at(0)).toBe(0);
+      expect(mine.at(mine.ticks.at(-1)!)).toBeCloseTo(1, 12);
+      expect(mine.ticks.at(-1)!).toBeGreaterThanOrEqual(largest);
+      for (const t of mine.ticks) expect(page.at(t)).toBe(mine.at(t));
+      expect(mine.at(largest)).toBeLessThanOrEqual(1 + 1e-12);
+      // strictly increasing: a larger message is drawn higher
+      for (let i = 1; i < mine.ticks.length; i++) expect(mine.at(mine.ticks[i]!)).toBeGreaterThan(mine.at(mine.ticks[i - 1]!));
+    }
+  });
 });
 
 describe('the JSON of frames and messages, written out by hand', () => {

@@ -265,6 +265,12 @@ describe('the language', () => {
     [{ LANGUAGE: 'zh_CN' }, 'en'],
     [{ LC_MESSAGES: 'zh_CN.UTF-8', LANG: 'en_US.UTF-8' }, 'zh-CN'],
     [{ LANG: 'ja_JP.UTF-8' }, 'en'],
+    // LANGUAGE, when set, is the whole list: the locale is not tried after it
+    [{ LANGUAGE: 'zh_TW', LANG: 'zh_CN.UTF-8' }, 'en'],
+    [{ LANGUAGE: 'fr:de', LANG: 'zh_CN.UTF-8' }, 'en'],
+    [{ LANGUAGE: 'zh_TW:zh_CN', LANG: 'en_US.UTF-8' }, 'zh-CN'],
+    [{ LANGUAGE: '', LANG: 'zh_CN.UTF-8' }, 'zh-CN'],
+    [{ LANGUAGE: 'zh_CN', LANG: 'C.UTF-8' }, 'en'],
   ])('the environment %j asks for %s (as gettext reads it)', (env, lang) => {
     expect(langFromEnv(env)).toBe(lang);
   });
@@ -295,6 +301,69 @@ describe('laying out wide text (wrapWide)', () => {
         expect(l, `width ${width}`).not.toMatch(/^[，。；）]/);
         expect(l, `width ${width}`).not.toMatch(/（$/);
       }
+    }
+  });
+
+  it('keeps a number with the word it counts, a quoted payload whole, where they fit a line', () => {
+    const kept = ['493 微秒', '4 个警告', '11 字节', '操作码 0x2）', '"Hello, wsdissect!"', '0.139348 秒'];
+    const words = fc.constantFrom('往返 493 微秒', '有 4 个警告', '有效载荷 11 字节', '帧（操作码 0x2）', '做了掩码："Hello, wsdissect!"', '（0.139348 秒）', '帧', '掩码', 'FIN', 'https://example.com/a/very/long/path/to/somewhere', 'Sec-WebSocket-Accept');
+    const sentence = fc.array(fc.tuple(words, fc.constantFrom(' ', '，', '：', '。', '帧')), { minLength: 1, maxLength: 30 });
+    fc.assert(
+      // from 12 columns: a line's 8 after the indent hold a wide character with the punctuation that closes it (秒）。)
+      fc.property(sentence, fc.integer({ min: 12, max: 80 }), (parts, width) => {
+        const text = parts.map(([w, sep]) => `${w}${sep}`).join('').trimEnd();
+        const lines = wrapWide(text, width, '  ', '    ');
+        const said = lines.map((l, i) => l.slice(i === 0 ? 2 : 4));
+        for (const l of lines) expect(displayWidth(l), l).toBeLessThanOrEqual(width);
+        expect(said.join('').replace(/ /g, '')).toBe(text.replace(/ /g, ''));
+        // each number with its word (each quoted string) that would fit a line with the punctuation around it is on one
+        for (const k of kept) {
+          if (!text.includes(k) || displayWidth(k) + 6 > width - 4) continue;
+          const whole = said.reduce((n, l) => n + l.split(k).length - 1, 0);
+          expect(whole, `${k} in ${JSON.stringify(said)}`).toBe(text.split(k).length - 1);
+        }
+        // no line starts with punctuation that closes what came before it
+        for (const l of said.slice(1)) expect(l, JSON.stringify(said)).not.toMatch(/^[，。：）]/);
+      }),
+    );
+  });
+
+  it.each([
+    ['往返 493 微秒', '493 微秒'],
+    ['有 4 个警告', '4 个警告'],
+    ['有效载荷 11 字节', '11 字节'],
+    ['（操作码 0x2）', '（操作码 0x2）'],
+  ])('never parts "%s" at the space', (phrase, kept) => {
+    const text = `帧 1，服务器 → 客户端：二进制帧：由应用自行解释的字节，${phrase}，FIN 置位：整条消息就在这一帧里。`;
+    for (let width = 20; width <= 70; width++) {
+      const lines = wrapWide(text, width, '  ', '  ');
+      expect(lines.filter((l) => l.includes(kept)), `width ${width}: ${JSON.stringify(lines)}`).toHaveLength(1);
+    }
+  });
+
+  it('breaks a number and its word only when they do not fit a line together, and fits the width even then', () => {
+    expect(wrapWide('一共 1234567890 个帧', 12, '', '')).toEqual(['一共', '1234567890', '个帧']);
+    for (let width = 4; width <= 12; width++) for (const l of wrapWide('有效载荷 1234567890123 字节', width, '', '')) expect(displayWidth(l)).toBeLessThanOrEqual(width);
+  });
+
+  it('never starts a line with closing punctuation after a word too long for a line (a URL)', () => {
+    const text = '见 https://example.com/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa，然后（https://example.com/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb）：完。';
+    for (let width = 10; width <= 60; width++) {
+      const lines = wrapWide(text, width, '  ', '  ');
+      for (const l of lines) {
+        expect(displayWidth(l), `width ${width}`).toBeLessThanOrEqual(width);
+        expect(l.trimStart(), `width ${width}: ${JSON.stringify(lines)}`).not.toMatch(/^[，。：）]/);
+      }
+    }
+    // nor after a space
+    expect(wrapWide('帧帧帧帧 ，帧', 8, '', '')).toEqual(['帧帧帧', '帧 ，帧']);
+  });
+
+  it('keeps a reference with what it refers to (——见 RFC 6455 §5.5)', () => {
+    const text = '客户端在第 8 个包发出的 Ping 直到连接结束都没有收到服务器的 Pong——见 RFC 6455 §5.5.2。';
+    for (let width = 26; width <= 80; width++) {
+      const lines = wrapWide(text, width, '  ', '  ');
+      expect(lines.filter((l) => l.includes('——见 RFC 6455 §5.5.2。')), `width ${width}: ${JSON.stringify(lines)}`).toHaveLength(1);
     }
   });
 

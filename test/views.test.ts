@@ -79,7 +79,81 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     }
     expect(told.size).toBeGreaterThan(50);
     const text = renderExplain(only(await analyze('captures/violations/frame.client-unmasked.pcap')), { ...PLAIN, width: 100, lang: 'zh-CN' });
-    expect(text).toContain('错误 frame.client-unmasked（第 8 个包）：客户端发送的 text 帧没有设置 MASK 位');
+    expect(text).toContain('错误 frame.client-unmasked（第 8 个包）：客户端发送的文本帧没有设置 MASK 位');
+  });
+
+  it('tells the capture\'s own diagnostics at the end in Chinese too, and in English as before', () => {
+    for (const [file, code] of [
+      ['captures/violations/capture.truncated-packet.pcap', 'capture.truncated-packet'],
+      ['captures/violations/capture.truncated-file.pcap', 'capture.truncated-file'],
+    ] as const) {
+      const run = (lang: string): string => spawnSync(process.execPath, ['dist/cli.js', '--explain', '--lang', lang, '--width', '100', file], { encoding: 'utf8' }).stdout;
+      const zh = run('zh-CN');
+      const section = zh.slice(zh.indexOf('抓包层面的诊断'), zh.indexOf('\n抓包文件：'));
+      expect(section, file).toContain(`警告 ${code}`);
+      expect(section.replaceAll(code, ''), file).not.toMatch(/\b(warning|error|info)\b|snapshot|packet|file ends|bytes/);
+      for (const l of section.split('\n').slice(1)) if (l.trim() !== '') expect(l, l).toMatch(/[\u4e00-\u9fff]/);
+      const en = run('en');
+      expect(en).toMatch(new RegExp(`^Capture diagnostics\\n  warning ${code.replace('.', '\\.')}`, 'm'));
+    }
+    const zh = spawnSync(process.execPath, ['dist/cli.js', '--explain', '--lang', 'zh-CN', '--width', '100', 'captures/violations/capture.truncated-packet.pcap'], { encoding: 'utf8' }).stdout;
+    expect(zh).toContain('  警告 capture.truncated-packet（第 12 个包）：第 12 个包被快照长度截断（抓到 1514 字节中的');
+  });
+
+  it('leaves a message still worded in English an English sentence, without Chinese punctuation', async () => {
+    const text = renderExplain(only(await analyze('captures/violations/tcp.gap.pcap')), { ...PLAIN, width: 10000, lang: 'zh-CN' });
+    const resync = text.split('\n').find((l) => l.includes(' ws.resync'))!;
+    expect(resync).toMatch(/^ {2}提示 ws\.resync（第 \d+ 个包）: frame decoding resumed [^\u3000-\u303f\uff00-\uffef]*$/);
+    // the messages told in Chinese end as Chinese sentences, the dash against its words
+    const gap = text.split('\n').find((l) => l.includes(' tcp.gap'))!;
+    expect(gap).toMatch(/[\u4e00-\u9fff]——见 RFC [^ ]+ §[\d.]+。$|[\u4e00-\u9fff]。$/);
+    expect(text).not.toContain(' —— ');
+  });
+
+  it('names frames, protocols and their details as Chinese text does', async () => {
+    const say = async (file: string): Promise<string> => (await analyze(file)).connections.map((c) => renderExplain(c, { ...PLAIN, width: 10000, lang: 'zh-CN' })).join('\n');
+    // the opcode's Chinese name, as the frames are named elsewhere
+    for (const [file, name] of [['captures/violations/frame.server-masked.pcap', '服务器发送了加掩码的文本帧（'], ['captures/violations/frame.control-too-long.pcap', '一个 Ping 帧带有 126 字节']] as const) {
+      const text = await say(file);
+      expect(text, file).toContain(name);
+      expect(text, file).not.toMatch(/\b(text|binary|ping|pong|close|continuation) 帧/);
+    }
+    // a Latin word next to Chinese has a space
+    expect(await say('captures/violations/frame.control-too-long.pcap')).toContain('发出的 Ping 直到连接结束');
+    expect(await say('captures/ndn_ipv6_segmented.pcap')).toContain('两端的角色由 HTTP 交换判断');
+    // what a connection carries: its details in full-width brackets inside a Chinese sentence
+    const mixed = await say('captures/mixed_network.pcap');
+    expect(mixed).toContain('它承载的是 SSH（SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10））');
+    expect(mixed).not.toMatch(/（[^（）]*\(/);
+  });
+
+  it('lines the summary\'s continuation up under what follows its label, in either language', () => {
+    const end = (lang: string): string[] => {
+      const out = spawnSync(process.execPath, ['dist/cli.js', 'captures/ws_echo.pcap', '--explain', '--lang', lang, '--width', '60'], { encoding: 'utf8' }).stdout.trimEnd().split('\n');
+      return out.slice(out.findIndex((l) => /^(Summary: |汇总：)/.test(l)));
+    };
+    const zh = end('zh-CN');
+    expect(zh.length).toBeGreaterThan(1);
+    for (const l of zh.slice(1)) expect(l, l).toMatch(/^ {6}\S/);
+    const en = end('en');
+    expect(en.length).toBeGreaterThan(1);
+    for (const l of en.slice(1)) expect(l, l).toMatch(/^ {9}\S/);
+  });
+
+  it('says things as a Chinese reader would put them', () => {
+    const cli = (...args: string[]): string => spawnSync(process.execPath, ['dist/cli.js', ...args, '--lang', 'zh-CN', '--width', '10000'], { encoding: 'utf8' }).stdout;
+    const textbook = cli('captures/textbook_rfc6455.pcap', '--explain');
+    for (const said of ['客户端支持的应用层协议（子协议）', '双方交换的是 WebSocket 帧', '同时确认你的初始序列号”', '发送 FIN：“我没有数据要发送了”', '抓包文件：pcap，以太网，']) expect(textbook, said).toContain(said);
+    // the title the view gives is not the connection's line again
+    const [first, second] = textbook.split('\n');
+    expect(first).toBe('连接 0：192.0.2.10:51000（客户端）⇄ 192.0.2.20:80（服务器）');
+    expect(second).toBe('讲解');
+    const echo = cli('captures/ws_echo.pcap', '--explain');
+    expect(echo).toContain('服务器 → 客户端：Pong 帧（操作码 0xa）：对 Ping 的回应（也可以是主动发送的心跳），FIN 置位');
+    expect(echo).toContain('（共 11 字节，显示前 8 字节）');
+    expect(echo).not.toMatch(/心跳）（操作码/);
+    expect(cli('captures/scapy_invalid_handshakes.pcap', '--summary')).toContain('WebSocket：未经关闭握手即断开');
+    expect(cli('captures/ws_echo.pcap', '--summary')).toMatch(/^pcap，以太网，25 个包/m);
   });
 
   it('gives --summary in Chinese too, each line of it', () => {
@@ -119,7 +193,7 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
 
   it('is chosen by --lang or by the locale, and refuses a language it does not speak', () => {
     const env = (vars: Record<string, string | undefined>) => spawnSync(process.execPath, ['dist/cli.js', 'captures/textbook_rfc6455.pcap', '--explain', '--width', '100'], { encoding: 'utf8', env: { ...process.env, LANGUAGE: undefined, LC_ALL: undefined, LC_MESSAGES: undefined, LANG: undefined, ...vars } });
-    const chinese = /讲解：连接 0/;
+    const chinese = /^讲解$/m;
     expect(env({}).stdout).toMatch(/^Explained: connection 0/m);
     expect(env({ LANG: 'zh_CN.UTF-8' }).stdout).toMatch(chinese);
     expect(env({ LANG: 'en_US.UTF-8', LC_MESSAGES: 'zh_CN.UTF-8' }).stdout).toMatch(chinese);
@@ -139,6 +213,15 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/--lang takes en or zh-CN, not "fr"/);
+    // without a value: it says one is needed
+    for (const args of [['--lang'], ['--lang='], ['--lang', '--explain']]) {
+      const none = spawnSync(process.execPath, ['dist/cli.js', 'captures/textbook_rfc6455.pcap', ...args], { encoding: 'utf8' });
+      expect(none.status, args.join(' ')).toBe(2);
+      expect(none.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(none.stderr, args.join(' ')).toMatch(/--lang needs a value: en or zh-CN/);
+    }
+    // LANGUAGE, when set, is all gettext tries: Traditional Chinese first means English, whatever LANG says
+    expect(env({ LANGUAGE: 'zh_TW', LANG: 'zh_CN.UTF-8' }).stdout).not.toMatch(chinese);
   });
 });
 

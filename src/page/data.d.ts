@@ -20,6 +20,8 @@ interface PageShared {
   /** websocket/header-bits.ts, as it runs in the terminal */
   headerFields: typeof import('../websocket/header-bits.js').headerFields;
   headerRows: typeof import('../websocket/header-bits.js').headerRows;
+  /** render/plot-scale.ts: the message-size plot's scale */
+  sizeScale: typeof import('../render/plot-scale.js').sizeScale;
 }
 
 /** The characters the terminal's sanitize makes visible (util/text.ts HIDDEN_CHARS). */

@@ -16,6 +16,8 @@ type Attrs = Record<string, string | number | null | undefined> | null;
 function drawReport(): void {
   const started = performance.now();
   const OPCODES = SHARED.opcodes;
+  /** Characters of a connection's description shown in the connection list (the rest in its title). */
+  const CONN_OPTION = 48;
   const OPCLASSES = ['text', 'binary', 'continuation', 'close', 'ping', 'pong', 'other'];
   const LABELS = SHARED.labels;
   const PHASES = SHARED.phases;
@@ -260,7 +262,9 @@ function drawReport(): void {
     if (conns.length <= 500) {
       const select = el('select', { id: 'f-conn', 'aria-label': 'connection' });
       conns.forEach((c, i) => {
-        const o = el('option', { value: i }, 'Connection ' + c.id + (c.websocket ? '' : ' — ' + c.kind));
+        // a long description (a TLS connection's) is cut, whole in the option's title: the list stays narrow
+        const label = 'Connection ' + c.id + (c.websocket ? '' : ' — ' + c.kind);
+        const o = el('option', { value: i, title: label }, label.length > CONN_OPTION ? label.slice(0, CONN_OPTION - 1) + '…' : label);
         if (i === state.conn) o.selected = true;
         select.appendChild(o);
       });
@@ -1001,14 +1005,15 @@ function drawReport(): void {
     const B = 34;
     const [t0, t1Seen] = minMax(pts.map((p) => p.t));
     const t1 = t1Seen === t0 ? t0 + 1 : t1Seen;
-    const maxLog = Math.max(1, Math.ceil(Math.log10(1 + minMax(pts.map((p) => p.size))[1])));
+    // the points and the grid lines on one scale, log10(1 + size): the bottom is 0 bytes
+    const scale = SHARED.sizeScale(minMax(pts.map((p) => p.size))[1]);
     const X = (t: number): number => L + ((t - t0) / (t1 - t0)) * (W - L - R);
-    const Y = (sz: number): number => T + (1 - Math.log10(1 + sz) / maxLog) * (H - T - B);
+    const Y = (sz: number): number => T + (1 - scale.at(sz)) * (H - T - B);
     const s = sv('svg', { class: 'plot', id: 'plot-svg', width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': 'message sizes over time' });
-    for (let k = 0; k <= maxLog; k++) {
-      const y = Y(Math.pow(10, k) - 1);
+    for (const size of scale.ticks) {
+      const y = Y(size);
       s.appendChild(sv('line', { class: 'grid', x1: L, y1: y, x2: W - R, y2: y }));
-      s.appendChild(sv('text', { x: L - 6, y: y + 4, 'text-anchor': 'end' }, k === 0 ? '0' : sizeLabel(Math.pow(10, k))));
+      s.appendChild(sv('text', { x: L - 6, y: y + 4, 'text-anchor': 'end' }, sizeLabel(size)));
     }
     for (let q = 0; q <= 4; q++) {
       const t = t0 + ((t1 - t0) * q) / 4;
@@ -1078,7 +1083,10 @@ function drawReport(): void {
     rows.forEach((r) => t.appendChild(el('tr', null, [el('td', null, r[0]), el('td', null, r[1]), el('td', null, r[2])])));
     box.appendChild(t);
     const tcp = c.tcp;
-    box.appendChild(el('p', { class: 'muted' }, 'TCP: ' + plural(tcp.retransmissions, 'retransmission') + ', ' + plural(tcp.outOfOrder, 'segment') + ' out of order, ' + plural(tcp.lostBytes, 'byte') + ' lost; teardown ' + tcp.teardown.kind + (tcp.teardown.firstBy ? ', the ' + tcp.teardown.firstBy + ' first' : '') + '.'));
+    const td = tcp.teardown;
+    const teardown =
+      td.kind === 'fin' ? 'FIN teardown' + (td.firstBy ? ', the ' + td.firstBy + ' first' : '') : td.kind === 'rst' ? 'reset (RST)' + (td.firstBy ? ' by the ' + td.firstBy : '') : 'no teardown: still open at the end of the capture';
+    box.appendChild(el('p', { class: 'muted' }, 'TCP: ' + plural(tcp.retransmissions, 'retransmission') + ', ' + plural(tcp.outOfOrder, 'segment') + ' out of order, ' + plural(tcp.lostBytes, 'byte') + ' lost; ' + teardown + '.'));
   }
 
   // ---------------------------------------------------------- diagnostics

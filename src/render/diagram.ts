@@ -74,7 +74,13 @@ export function renderFrameDiagram(f: Frame, color: boolean, width = Infinity): 
  * hold them; the text of the bytes goes on a line of its own when it does
  * not fit after them.
  */
-export function renderUnmasking(f: Frame, count = 8, width = Infinity, words: UnmaskingWords = EXPLAIN_EN.unmasking): string[] {
+export function renderUnmasking(
+  f: Frame,
+  count = 8,
+  width = Infinity,
+  words: UnmaskingWords = EXPLAIN_EN.unmasking,
+  lay: (text: string, width: number, indent: string, rest?: string) => string[] = wrap,
+): string[] {
   if (!f.maskingKey || f.payload.length === 0) return [];
   const key = Buffer.from(f.maskingKey, 'hex');
   // the three rows' labels in one column, three spaces either side
@@ -94,6 +100,6 @@ export function renderUnmasking(f: Frame, count = 8, width = Infinity, words: Un
   return [
     `${pad(words.wire)}${hex(wire)}`,
     `${pad(words.key)}${hex(keyBytes)}`,
-    ...(displayWidth(last) <= width ? [last] : [`${label}${hex(plain)}`, ...wrap(text, width, indent, indent)]),
+    ...(displayWidth(last) <= width ? [last] : [`${label}${hex(plain)}`, ...lay(text, width, indent, indent)]),
   ];
 }

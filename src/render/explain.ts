@@ -148,7 +148,7 @@ function frames(conn: Connection, opts: RenderOptions, w: ExplainWords, say: (t:
     // the first frame of each kind from each side gets its header drawn
     if (drawn.has(kind)) continue;
     drawn.add(kind);
-    raw(['', ...renderFrameDiagram(f, opts.color, opts.width - 4).map((l) => `    ${l}`), ...renderUnmasking(f, 8, opts.width - 4, w.unmasking).map((l) => `    ${l}`), '']);
+    raw(['', ...renderFrameDiagram(f, opts.color, opts.width - 4).map((l) => `    ${l}`), ...renderUnmasking(f, 8, opts.width - 4, w.unmasking, reportWords(opts.lang).wrap).map((l) => `    ${l}`), '']);
   }
   if (conn.frames.length > FRAMES_TOLD) say(w.moreFrames(conn.frames.length - FRAMES_TOLD));
 }
@@ -202,7 +202,7 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
   };
   out.push(...s.wrap(w.title(conn.id, endpoint(conn.client), endpoint(conn.server)), opts.width, '', '  ').map((l) => p.bold(l)));
   if (!tellsWebSocket(conn)) {
-    say(w.notWebSocket(protocolLabel(conn)));
+    say(w.notWebSocket(protocolLabel(conn, opts.lang)));
     return `${out.join('\n')}\n`;
   }
   const selected = selectionLine(conn, ['frames', 'packets']);
@@ -222,7 +222,7 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
     section(n++, w.sections.diagnostics, () => {
       // a flood of one rule is told by its first few and counted
       const { shown, omitted } = capByCode(conn.diagnostics);
-      for (const d of shown) say(w.diagnostic(p.severity(d.severity, w.severity(d.severity)), d.code, d.packet, sanitize(w.diagnosticMessage(d)), d.rfc));
+      for (const d of shown) say(w.diagnostic(p.severity(d.severity, w.severity(d.severity)), d));
       for (const [code, n] of omitted) say(omittedLine(code, n));
     });
   }
@@ -235,5 +235,5 @@ export function renderFrame(conn: Connection, index: number, opts: RenderOptions
   const f = find(conn.frames, (x) => x.index === index);
   const s = speech(opts);
   if (!f) return `${s.wrap(s.w.noFrame(conn.id, index, conn.frames.length), opts.width, '  ').join('\n')}\n`;
-  return `${[...s.wrap(s.w.frame(frameFacts(f, conn)), opts.width, '  '), '', ...renderFrameDiagram(f, opts.color, opts.width - 2).map((l) => `  ${l}`), ...renderUnmasking(f, 16, opts.width - 2, s.w.unmasking).map((l) => `  ${l}`)].join('\n')}\n`;
+  return `${[...s.wrap(s.w.frame(frameFacts(f, conn)), opts.width, '  '), '', ...renderFrameDiagram(f, opts.color, opts.width - 2).map((l) => `  ${l}`), ...renderUnmasking(f, 16, opts.width - 2, s.w.unmasking, s.wrap).map((l) => `  ${l}`)].join('\n')}\n`;
 }

@@ -11,6 +11,7 @@ import { APP_LABELS } from '../app/protocols.js';
 import { PHASES } from '../model.js';
 import { OPCODE_NAMES } from '../websocket/frame.js';
 import { headerFields, headerRows } from '../websocket/header-bits.js';
+import { sizeScale } from './plot-scale.js';
 
 /** The font of the sequence diagram's text: the style sheet draws it, the script measures its labels with it. */
 export const LADDER_FONT = '12px ui-monospace, Menlo, Consolas, monospace';
@@ -99,6 +100,7 @@ ol.steps li { margin: 2px 0; word-break: break-all; }
 svg.plot text { font-size: 11px; fill: var(--muted); }
 svg.plot .pt { cursor: pointer; } svg.plot .pt.client { fill: var(--client); } svg.plot .pt.server { fill: var(--server); }
 svg.plot .axis { stroke: #8c959f; } svg.plot .grid { stroke: #eaeef2; }
+#f-conn { max-width: 24em; text-overflow: ellipsis; }
 .help { color: var(--muted); font-size: 12px; }
 .noscript { padding: 16px; font-weight: 600; }
 a.pkt { cursor: pointer; color: #0969da; text-decoration: underline; }
@@ -120,13 +122,14 @@ a.pkt { cursor: pointer; color: #0969da; text-decoration: underline; }
 
 /**
  * What the page's script is given (its global SHARED, src/page/data.d.ts):
- * the terminal's own tables, and the header's bit layout as the source of
- * the functions the terminal runs (they use nothing outside their bodies).
+ * the terminal's own tables, the header's bit layout as the source of the
+ * functions the terminal runs, and the message-size plot's scale (they use
+ * nothing outside their bodies).
  */
 export function sharedScript(): string {
   const data = { opcodes: OPCODE_NAMES, labels: APP_LABELS, phases: PHASES, ladderFont: LADDER_FONT };
   const json = JSON.stringify(data);
-  return `var SHARED = ${json.slice(0, -1)}, "headerFields": ${headerFields.toString()}, "headerRows": ${headerRows.toString()}};`;
+  return `var SHARED = ${json.slice(0, -1)}, "headerFields": ${headerFields.toString()}, "headerRows": ${headerRows.toString()}, "sizeScale": ${sizeScale.toString()}};`;
 }
 
 /** Where the build puts the page's script, from here as from the compiled module (both two folders below the package). */

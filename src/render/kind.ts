@@ -57,7 +57,7 @@ export function protocolLabel(c: Connection, lang?: Lang): string {
   if (p === null) return reportWords(lang).noData;
   if (p.name === 'unknown') return reportWords(lang).unknownData;
   const label = PROTOCOL_LABELS[p.name];
-  return p.detail ? `${label} (${sanitize(p.detail)})` : label;
+  return p.detail ? reportWords(lang).protocolDetail(label, sanitize(p.detail)) : label;
 }
 
 /** The summary's count of connections: "3 WebSocket, 1 upgrade refused". */

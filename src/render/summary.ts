@@ -4,7 +4,6 @@
 import { ending, endingWords, protocolLabel, tellsWebSocket, endpoint, interruptedNote } from './kind.js';
 import type { CaptureInfo, Connection, Diagnostic, Side, SideCounts, Summary } from '../model.js';
 import { reportWords, type ReportWords } from '../text/report-words.js';
-import { linkTypeName } from '../link/link.js';
 import { sanitize, wrap } from '../util/text.js';
 import type { RenderOptions } from './options.js';
 import { paint } from './paint.js';
@@ -43,7 +42,7 @@ export function renderSummaryEnd(capture: CaptureInfo, summary: Summary, diagnos
   const p = paint(opts.color);
   const { w, wrap: lay } = words(opts);
   const lines = diagnostics.flatMap((d) => lay(w.summaryCaptureDiagnostic(p.severity(d.severity, w.severity(d.severity)), d.code, sanitize(w.diagnosticMessage(d))), opts.width, '', '  '));
-  lines.push(...lay(w.summaryEnd(capture.format, capture.linkTypes.map(linkTypeName).join(', '), capture.packets, capture.bytes, summary, summary.diagnostics), opts.width, '', '  '));
+  lines.push(...lay(w.summaryEnd(capture.format, w.linkTypes(capture.linkTypes), capture.packets, capture.bytes, summary, summary.diagnostics), opts.width, '', '  '));
   const interrupted = interruptedNote(capture);
   if (interrupted !== null) lines.push(...wrap(interrupted, opts.width, '', '  '));
   return `${lines.join('\n')}\n`;

@@ -8,10 +8,10 @@ import type { CaptureInfo, Connection, Diagnostic, Frame, Summary } from '../mod
 import { WEBSOCKET_GUID } from '../http/handshake.js';
 import { closeCodeName } from '../websocket/close.js';
 import { opcodeName } from '../websocket/frame.js';
-import { linkTypeName } from '../link/link.js';
 import { plural } from '../text/words.js';
 import { cutWidth, displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap, safeCut } from '../util/text.js';
 import { reportWords } from '../text/report-words.js';
+import { explainWords } from '../text/explain-words.js';
 import type { Lang } from '../text/lang.js';
 import { tellStory } from './story.js';
 import type { RenderOptions } from './options.js';
@@ -71,8 +71,16 @@ function payloadCell(f: Frame, conn: Connection, width: number): { text: string;
   return { text: previewPayload(f.payload, width, true), narrowest: width <= 1 };
 }
 
-/** A diagnostic, wrapped to the width under its code. */
-function diagnosticLines(d: Diagnostic, p: Paint, width: number): string[] {
+/**
+ * A diagnostic, wrapped to the width under its code; in a language other
+ * than English (`lang`), told as explain mode tells a connection's, in that
+ * language's words.
+ */
+function diagnosticLines(d: Diagnostic, p: Paint, width: number, lang?: Lang): string[] {
+  if (lang !== undefined && lang !== 'en') {
+    const w = explainWords(lang);
+    return reportWords(lang).wrap(w.diagnostic(p.severity(d.severity, w.severity(d.severity)), d), width, '  ');
+  }
   const where = diagnosticWhere(d);
   const rfc = d.rfc ? ` [${d.rfc}]` : '';
   return wrap(`${d.code}${where ? ` (${where})` : ''}: ${sanitize(d.message)}${rfc}`, width, `  ${p.severity(d.severity, d.severity.padEnd(7))} `, ' '.repeat(10));
@@ -407,16 +415,16 @@ export function renderEnd(capture: CaptureInfo, summary: Summary, diagnostics: D
   const w = reportWords(lang);
   const lines: string[] = [];
   if (diagnostics.length > 0) {
-    lines.push(p.bold(w.captureDiagnostics), ...diagnostics.flatMap((d) => diagnosticLines(d, p, width)), '');
+    lines.push(p.bold(w.captureDiagnostics), ...diagnostics.flatMap((d) => diagnosticLines(d, p, width, lang)), '');
   }
-  const links = capture.linkTypes.map(linkTypeName).join(', ');
+  const links = w.linkTypes(capture.linkTypes);
   const seconds = capture.firstTs !== null && capture.lastTs !== null ? capture.lastTs - capture.firstTs : null;
   const lay = w.wrap;
-  lines.push(...lay(w.captureLine(capture.format, links || null, capture.packets, capture.bytes, seconds), width, '', '         '));
+  lines.push(...lay(w.captureLine(capture.format, links || null, capture.packets, capture.bytes, seconds), width, '', w.hang.capture));
   const interrupted = interruptedNote(capture);
   if (interrupted !== null) lines.push(...wrap(interrupted, width, '', ' '.repeat('Interrupted: '.length)).map((l) => p.bold(l)));
   const counts = w.summaryCounts(summary);
   const verdicts = w.verdicts(summary.diagnostics);
-  lines.push(...(displayWidth(counts) + displayWidth(w.join) + displayWidth(verdicts) <= width ? [`${counts}${w.join}${verdicts}`] : [...lay(counts, width, '', '         '), `         ${verdicts}`]));
+  lines.push(...(displayWidth(counts) + displayWidth(w.join) + displayWidth(verdicts) <= width ? [`${counts}${w.join}${verdicts}`] : [...lay(counts, width, '', w.hang.summary), `${w.hang.summary}${verdicts}`]));
   return `${lines.join('\n')}\n`;
 }

@@ -108,7 +108,8 @@ export interface ExplainWords {
 
   // what broke the rules
   severity(s: 'error' | 'warning' | 'info'): string;
-  diagnostic(severity: string, code: string, packet: number | null, message: string, rfc: string | null): string;
+  /** a diagnostic told: its severity's word (coloured by the caller), its code, packet and message (sanitized) and where its rule is written */
+  diagnostic(severity: string, d: Diagnostic): string;
   /** a diagnostic's own sentence: in this language from its facts, when it has them (else as it was raised) */
   diagnosticMessage(d: Diagnostic): string;
   noFrame(conn: number, index: number, frames: number): string;

@@ -22,14 +22,19 @@ export function parseLang(name: string): Lang | null {
 }
 
 /**
- * The language the environment asks for, as gettext finds it: the locale for
- * messages (LC_ALL, else LC_MESSAGES, else LANG); when that is not "C",
- * LANGUAGE's list of preferences comes first. English when none is spoken.
+ * The language the environment asks for, as GNU gettext finds it: the locale
+ * for messages is LC_ALL, else LC_MESSAGES, else LANG. When that locale is
+ * "C" (or unset), English. Otherwise LANGUAGE, when set and not empty, is the
+ * list of languages to try in order, and the locale is not tried after it:
+ * when none of them is spoken, English (the messages as written). Only
+ * without LANGUAGE does the locale itself choose.
  */
 export function langFromEnv(env: Readonly<Record<string, string | undefined>>): Lang {
   const locale = env['LC_ALL'] || env['LC_MESSAGES'] || env['LANG'] || '';
   const plain = locale === '' || locale === 'C' || locale === 'POSIX' || locale.startsWith('C.');
-  const preferences = [...(plain ? [] : (env['LANGUAGE'] ?? '').split(':')), locale].filter((x) => x !== '');
+  if (plain) return 'en';
+  const language = env['LANGUAGE'] ?? '';
+  const preferences = language !== '' ? language.split(':').filter((x) => x !== '') : [locale];
   for (const p of preferences) {
     const lang = parseLang(p);
     if (lang !== null) return lang;

@@ -18,6 +18,10 @@ export interface ReportWords {
   /** between the counts and the verdicts when they share a line */
   join: string;
   captureDiagnostics: string;
+  /** where the continuation lines of the capture's line and of the summary start: under what follows the label ("Summary: ", "汇总：") */
+  hang: { capture: string; summary: string };
+  /** the capture's link types, named ("Ethernet, raw IP") */
+  linkTypes(types: readonly number[]): string;
 
   /** how a connection ended (render/kind.ts Ending, but a refusal): short ("clean close", tables) or long (sentences) */
   ending(e: Ending, long: boolean): string;
@@ -25,6 +29,8 @@ export interface ReportWords {
   refused(status: number | null, reason: string | null, long: boolean): string;
   /** what a connection carries when nothing was recognised in it */
   noData: string;
+  /** a protocol with what was read of it: "TLS (TLS 1.3, SNI example.com)" */
+  protocolDetail(label: string, detail: string): string;
   unknownData: string;
 
   /** --summary, a connection: its head line, then its counts */

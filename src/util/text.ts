@@ -377,99 +377,321 @@ function pieces(word: string, room: number): string[] {
   return out;
 }
 
-/**
- * Words laid out in lines of at most `width` terminal columns: the first line
- * starts with `indent`, the others with `rest`. A word too long for a line of
- * its own is broken where the line ends.
- */
 /** Punctuation that may not start a line (it closes what comes before it). */
 const NO_LINE_START = new Set([...'，。、：；！？）」』】〉》”’…,.:;!?)]}']);
 /** Punctuation that may not end a line (it opens what comes after it). */
 const NO_LINE_END = new Set([...'（「『【〈《“‘']);
 
 /**
- * Text with wide (Chinese, Japanese) characters laid out in lines of at most
- * `width` columns, as those scripts are: a line may break between any two
- * wide characters, not only at spaces (words of other scripts stay whole,
- * unless one alone is too long), never before closing punctuation and never
- * after opening punctuation. The first line starts with `indent`, the others
- * with `rest`.
+ * pieces() for wrapWide: besides, no piece but the first starts with closing
+ * punctuation (the break moves back before what it closes, when the piece
+ * still fits).
  */
-export function wrapWide(text: string, width: number, indent: string, rest = indent): string[] {
-  // the units a line may break between: a run of narrow characters, or one wide character, with the punctuation that holds on to them
-  const units: { text: string; space: boolean }[] = [];
+function piecesWide(word: string, room: number): string[] {
+  const out: string[] = [];
+  let cur: string[] = [];
+  let used = 0;
+  for (const ch of word) {
+    const w = charWidth(ch);
+    if (used + w > room && cur.length > 0) {
+      // the piece that follows starts at cur[k] (or at ch): the latest k that starts it with no closing punctuation and fits
+      let k = cur.length;
+      let carried = w;
+      while (k > 1 && NO_LINE_START.has(k === cur.length ? ch : cur[k]!)) {
+        k--;
+        carried += charWidth(cur[k]!);
+      }
+      if (NO_LINE_START.has(k === cur.length ? ch : cur[k]!) || carried > room) {
+        k = cur.length;
+        carried = w;
+      }
+      out.push(cur.slice(0, k).join(''));
+      cur = [...cur.slice(k), ch];
+      used = carried;
+      continue;
+    }
+    cur.push(ch);
+    used += w;
+  }
+  if (cur.length > 0) out.push(cur.join(''));
+  return out;
+}
+
+/**
+ * A unit wrapWide does not break inside: a run of narrow characters, or one
+ * wide character, with the punctuation that holds on to them; or several of
+ * those kept together (`parts`), which are laid out one by one only when
+ * they do not fit a line together.
+ */
+interface WideUnit {
+  text: string;
+  /** the spaces before it, as written ('' for none; dropped where a line breaks) */
+  space: string;
+  parts?: WideUnit[];
+}
+
+/** Where the quoted string opened at chars[i] closes (its mark not written \" inside), or -1. */
+function closingQuote(chars: readonly string[], i: number): number {
+  const mark = chars[i]!;
+  for (let j = i + 1; j < chars.length; j++) {
+    if (chars[j] === '\\') j++;
+    else if (chars[j] === mark) return j;
+  }
+  return -1;
+}
+
+/** Text as the units a line may break between (see WideUnit); a string in ASCII quotes is one unit, when `quotes`. */
+function wideUnits(text: string, quotes: boolean): WideUnit[] {
+  const units: WideUnit[] = [];
   // a space before the unit being made; opening punctuation waiting for what it opens
-  let space = false;
+  let space = '';
   let opening = '';
   let run = '';
+  let quoted = false;
   let afterSpace = false;
-  const push = (t: string): void => {
-    units.push({ text: opening + t, space });
+  const push = (t: string, parts?: WideUnit[]): void => {
+    units.push(parts ? { text: opening + t, space, parts } : { text: opening + t, space });
     opening = '';
-    space = false;
+    space = '';
   };
   const flush = (): void => {
-    if (run !== '') push(run);
+    if (run !== '') {
+      const parts = quoted ? wideUnits(run, false) : [];
+      if (parts.length > 1) {
+        parts[0] = { ...parts[0]!, text: opening + parts[0]!.text, space };
+        push(run, parts);
+      } else push(run);
+    }
     run = '';
+    quoted = false;
   };
-  for (const ch of text) {
+  /** `t` added to the end of the last unit (and of its last part) */
+  const append = (t: string): void => {
+    let u = units[units.length - 1]!;
+    u.text += t;
+    while (u.parts) {
+      u = u.parts[u.parts.length - 1]!;
+      u.text += t;
+    }
+  };
+  const chars = Array.from(text);
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i]!;
     if (ch === ' ') {
       flush();
-      space = true;
+      space += ' ';
       afterSpace = true;
       continue;
     }
-    if (opening !== '' && run === '') {
+    const end = quotes && run === '' && (ch === '"' || ch === "'") ? closingQuote(chars, i) : -1;
+    if (end > i) {
+      // a quoted string (a payload, a header's value) is kept whole where it fits
+      run = chars.slice(i, end + 1).join('');
+      quoted = true;
+      i = end;
+    } else if (opening !== '' && run === '') {
       // what opening punctuation opens comes with it (closing punctuation too, in the order written)
       if (NO_LINE_START.has(ch) || NO_LINE_END.has(ch)) opening += ch;
       else if (charWidth(ch) === 2) push(ch);
       else run += ch;
-    } else if (NO_LINE_START.has(ch) && !afterSpace && (run !== '' || units.length > 0)) {
-      if (run !== '') run += ch;
-      else units[units.length - 1]!.text += ch;
+    } else if (NO_LINE_START.has(ch) && (run !== '' || units.length > 0)) {
+      if (run !== '') {
+        run += ch;
+        // a line may break after full-width punctuation, as after a wide character
+        if (charWidth(ch) === 2) flush();
+      } else if (afterSpace) {
+        // after a space too: a line does not start with it
+        append(`${space}${ch}`);
+        space = '';
+      } else append(ch);
     } else if (NO_LINE_END.has(ch)) {
       flush();
       opening += ch;
     } else if (charWidth(ch) === 2) {
       flush();
       push(ch);
-    } else run += ch;
+    } else {
+      // a dash (——) is a unit of its own, even next to a Latin word
+      if (run !== '' && (ch === '—') !== run.endsWith('—') && !quoted) flush();
+      run += ch;
+    }
     afterSpace = false;
   }
   flush();
   if (opening !== '') push('');
+  return quotes ? keepNumbersWithWords(units) : units;
+}
+
+/** A unit's text without the opening punctuation before it and the closing punctuation after it. */
+function unitCore(t: string): string {
+  const chars = Array.from(t);
+  let a = 0;
+  let b = chars.length;
+  while (a < b && NO_LINE_END.has(chars[a]!)) a++;
+  while (b > a && NO_LINE_START.has(chars[b - 1]!)) b--;
+  return chars.slice(a, b).join('');
+}
+
+/** One wide character (a Chinese character), with its punctuation. */
+function isWideChar(u: WideUnit): boolean {
+  if (u.parts) return false;
+  const core = unitCore(u.text);
+  return core !== '' && Array.from(core).length === 1 && charWidth(core) === 2;
+}
+
+/** A number, as a count or a measure is written: 493, 0x2, 0.012345, 3–5, 16M, 2.5× (not an address, a key or a version). */
+const NUMBER = /^(0x[0-9a-f]+|[0-9]+([.,–-][0-9]+)*[KMG%×]?)$/i;
+
+function isNumber(u: WideUnit): boolean {
+  return !u.parts && NUMBER.test(unitCore(u.text));
+}
+
+const opens = (u: WideUnit): boolean => NO_LINE_END.has(u.text.charAt(0));
+const closes = (u: WideUnit): boolean => NO_LINE_START.has(Array.from(u.text).pop() ?? '');
+
+/**
+ * Units kept together, nested from the number outwards: when they do not fit
+ * a line, the unit farthest from the number goes first (a number keeps as
+ * much of its word as fits).
+ */
+function together(units: WideUnit[], numberAt: number): WideUnit {
+  const two = (a: WideUnit, b: WideUnit): WideUnit => ({ text: `${a.text}${b.space}${b.text}`, space: a.space, parts: [a, b] });
+  // the prefix before the number goes last: the number and its word are kept together longest
+  let g = units[numberAt]!;
+  for (let i = numberAt + 1; i < units.length; i++) g = two(g, units[i]!);
+  for (let i = numberAt - 1; i >= 0; i--) g = two(units[i]!, g);
+  return g;
+}
+
+/**
+ * How many wide characters of the word after a number go with it, at most (a
+ * word rarely has more; a phrase up to the next punctuation may, and kept whole
+ * it would leave the line before it short), and of the word before it.
+ */
+const WORD_CHARS = 4;
+/** A word that refers to a name written after it (见 RFC 6455 §5.5): the two are kept together. */
+const REFERS = new Set(['见']);
+/** Characters that go with the number after them: 第 (ordinal), 共 (total), 前 (the first n), 约 (about), 每 (each). */
+const NUMBER_PREFIX = new Set([...'第共前约每']);
+
+/**
+ * A number kept with the word it counts or measures: with the wide word
+ * after it, up to the next space or punctuation or WORD_CHARS characters
+ * ("493 微秒", "4 个警告，", "11 字节"); a number that ends a phrase, with
+ * the wide word before it ("操作码 0x2）"). And a word that refers (见)
+ * kept with the name it refers to ("——见 RFC 6455 §5.5").
+ */
+function keepNumbersWithWords(units: WideUnit[]): WideUnit[] {
+  const out: WideUnit[] = [];
+  for (let i = 0; i < units.length; i++) {
+    const n = units[i]!;
+    if (REFERS.has(unitCore(n.text)) && isWideChar(n) && !closes(n)) {
+      // 见 RFC 6455 §5.5: the word that refers, with the name it refers to (and a dash right before it)
+      let j = i;
+      while (j + 1 < units.length && units[j + 1]!.space !== '' && !isWideChar(units[j + 1]!) && !units[j + 1]!.parts && !closes(units[j]!)) j++;
+      if (j > i) {
+        const dash = n.space === '' && out.length > 0 && out[out.length - 1]!.text === '——';
+        out.push(together([...(dash ? out.splice(-1) : []), ...units.slice(i, j + 1)], dash ? 1 : 0));
+        i = j;
+        continue;
+      }
+    }
+    if (!isNumber(n)) {
+      out.push(n);
+      continue;
+    }
+    let j = i;
+    const after = (k: number): boolean => isWideChar(units[k]!) && !opens(units[k]!);
+    if (!closes(n) && i + 1 < units.length && units[i + 1]!.space && after(i + 1)) {
+      j = i + 1;
+      while (!closes(units[j]!) && j - i < WORD_CHARS && j + 1 < units.length && !units[j + 1]!.space && after(j + 1)) j++;
+    }
+    if (j > i) {
+      // and with the character that makes it an ordinal or a total (第 12 个包, 共 12 字节), when one does
+      const prefix = n.space !== '' && out.length > 0 && isWideChar(out[out.length - 1]!) && !closes(out[out.length - 1]!) && NUMBER_PREFIX.has(unitCore(out[out.length - 1]!.text));
+      out.push(together([...(prefix ? out.splice(-1) : []), ...units.slice(i, j + 1)], prefix ? 1 : 0));
+      i = j;
+      continue;
+    }
+    const next = units[i + 1];
+    if (n.space && !opens(n) && (closes(n) || next === undefined || !next.space)) {
+      let k = out.length;
+      while (k > 0 && out.length - k < WORD_CHARS) {
+        const u = out[k - 1]!;
+        if (!isWideChar(u) || closes(u)) break;
+        k--;
+        if (u.space || opens(u)) break;
+      }
+      if (k < out.length) {
+        const before = out.splice(k);
+        out.push(together([...before, n], before.length));
+        continue;
+      }
+    }
+    out.push(n);
+  }
+  return out;
+}
+
+/**
+ * Text with wide (Chinese, Japanese) characters laid out in lines of at most
+ * `width` columns, as those scripts are: a line may break between any two
+ * wide characters, not only at spaces (words of other scripts stay whole,
+ * unless one alone is too long), never before closing punctuation and never
+ * after opening punctuation. A number stays with the word it counts (see
+ * keepNumbersWithWords) and a quoted string stays whole, where they fit a
+ * line. The first line starts with `indent`, the others with `rest`.
+ */
+export function wrapWide(text: string, width: number, indent: string, rest = indent): string[] {
+  const units = wideUnits(text, true);
   const out: string[] = [];
   let line = indent;
   let used = lineWidth(indent);
+  const restWidth = lineWidth(rest);
   let empty = true;
-  for (const u of units) {
-    const w = displayWidth(u.text);
-    const gap = !empty && u.space ? 1 : 0;
-    if (!empty && used + gap + w > width) {
-      out.push(line.trimEnd());
-      line = rest;
-      used = lineWidth(rest);
-      empty = true;
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i]!;
+    const w = lineWidth(u.text);
+    const gap = empty ? 0 : u.space.length;
+    if (used + gap + w > width) {
+      // units kept together that fit no line are laid out one by one
+      if (u.parts && (empty || restWidth + w > width)) {
+        units.splice(i, 1, ...u.parts);
+        i--;
+        continue;
+      }
+      if (!empty) {
+        out.push(line.trimEnd());
+        line = rest;
+        used = restWidth;
+        empty = true;
+      }
     }
     if (empty && used + w > width && w > 1) {
       // a word too long for a line of its own
-      const [first, ...more] = pieces(u.text, Math.max(1, width - used));
+      const [first, ...more] = piecesWide(u.text, Math.max(1, width - used));
       out.push(`${line}${first}`);
-      const tail = pieces(more.join(''), Math.max(1, width - lineWidth(rest)));
+      const tail = piecesWide(more.join(''), Math.max(1, width - restWidth));
       for (const part of tail.slice(0, -1)) out.push(`${rest}${part}`);
       line = `${rest}${tail[tail.length - 1] ?? ''}`;
       used = lineWidth(line);
       empty = tail.length === 0;
       continue;
     }
-    line += `${!empty && u.space ? ' ' : ''}${u.text}`;
-    used += (!empty && u.space ? 1 : 0) + w;
+    const before = empty ? '' : u.space;
+    line += `${before}${u.text}`;
+    used += before.length + w;
     empty = false;
   }
   if (!empty) out.push(line.trimEnd());
   return out;
 }
 
+/**
+ * Words laid out in lines of at most `width` terminal columns: the first line
+ * starts with `indent`, the others with `rest`. A word too long for a line of
+ * its own is broken where the line ends.
+ */
 export function wrap(text: string, width: number, indent: string, rest = indent): string[] {
   const out: string[] = [];
   let line = indent;

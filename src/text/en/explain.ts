@@ -2,6 +2,7 @@
 import type { ExplainWords, FrameFacts } from '../explain-words.js';
 import { closeCodeName } from '../../websocket/close.js';
 import { formatRtt, plural } from '../words.js';
+import { sanitize } from '../../util/text.js';
 
 /** What each header of the opening handshake is for. */
 const HEADER_PURPOSE: Readonly<Record<string, string>> = {
@@ -128,7 +129,7 @@ export const EXPLAIN_EN: ExplainWords = {
   clientClosedFirst: 'The client closed TCP first; RFC 6455 §7.1.1 asks the server to close first so that the server, not the client, holds the TIME_WAIT state.',
 
   severity: (s) => s,
-  diagnostic: (severity, code, packet, message, rfc) => `${severity} ${code}${packet !== null ? ` (packet ${packet})` : ''}: ${message}${rfc ? ` — see ${rfc}` : ''}.`,
+  diagnostic: (severity, d) => `${severity} ${d.code}${d.packet !== null ? ` (packet ${d.packet})` : ''}: ${sanitize(d.message)}${d.rfc ? ` — see ${d.rfc}` : ''}.`,
   diagnosticMessage: (d) => d.message,
   noFrame: (conn, index, frames) => `connection ${conn} has no frame ${index} (it has ${plural(frames, 'frame')}, numbered from 0)`,
 };

@@ -2,6 +2,7 @@
 import type { ReportWords } from '../report-words.js';
 import { formatRtt, plural } from '../words.js';
 import { wrap } from '../../util/text.js';
+import { linkTypeName } from '../../link/link.js';
 import type { Ending } from '../report-words.js';
 
 /** The summary's count of connections: "3 WebSocket, 1 upgrade refused". */
@@ -18,9 +19,12 @@ export const REPORT_EN: ReportWords = {
   verdicts: (d) => `${plural(d.error, 'error')}, ${plural(d.warning, 'warning')}, ${d.info} info`,
   join: ' ',
   captureDiagnostics: 'Capture diagnostics',
+  linkTypes: (types) => types.map(linkTypeName).join(', '),
+  hang: { capture: ' '.repeat('Capture: '.length), summary: ' '.repeat('Summary: '.length) },
   ending: (e, long) => ENDING_WORDS[e][long ? 1 : 0],
   refused: (status, reason, long) => (long ? `upgrade refused (${status}${reason ? ` ${reason}` : ''})` : `refused ${status ?? ''}`.trimEnd()),
   noData: 'no data',
+  protocolDetail: (label, detail) => `${label} (${detail})`,
   unknownData: 'data of an unknown protocol',
   summaryHead: (id, client, server, what, verdict) => `connection ${id}  ${client} → ${server}  ${what}: ${verdict}`,
   summaryNotWebSocket: (head, packets) => `${head}; ${plural(packets, 'packet')}`,

@@ -3,10 +3,9 @@
 // 抓包里的原文保持原样。
 import type { AfterGap, DiagnosticFacts } from '../diagnostics.js';
 import type { Side } from '../../vocabulary.js';
-import { opcodeName } from '../../websocket/frame.js';
 import { previewPayload } from '../../util/text.js';
 import { clipText } from '../../app/types.js';
-import { closeCodeNameZh, sideZh } from './words.js';
+import { closeCodeNameZh, opcodeNameZh, sideZh } from './words.js';
 
 /** 一个字节数的上限，按其选项的写法：16M、64K、1000 字节。 */
 function limitText(n: number): string {
@@ -34,7 +33,22 @@ function afterGap(a: AfterGap): string {
 const side = (s: Side): string => sideZh(s);
 const peerOf = (s: Side): string => sideZh(s === 'client' ? 'server' : 'client');
 const typeZh = (t: 'text' | 'binary'): string => (t === 'text' ? '文本' : '二进制');
-const op = (opcode: number): string => `${opcodeName(opcode)} 帧`;
+const op = opcodeNameZh;
+
+/** 把句子的几段连起来：拉丁字母或数字和汉字相接处加一个空格（和整个目录的写法一样），其余照原样。 */
+function spaced(...parts: string[]): string {
+  const cjk = /[\u4e00-\u9fff]/;
+  const latin = /[A-Za-z0-9"]/;
+  let out = '';
+  for (const p of parts) {
+    if (p === '') continue;
+    const a = out.slice(-1);
+    const b = p.charAt(0);
+    if (out !== '' && ((cjk.test(a) && latin.test(b)) || (latin.test(a) && cjk.test(b)))) out += ' ';
+    out += p;
+  }
+  return out;
+}
 
 /** 一条诊断的中文句子，由它的事实造成。 */
 export function diagnosticTextZh(f: DiagnosticFacts): string {
@@ -58,7 +72,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'tcp.handshake-missing': {
       const roles = f.rolesFrom === 'http' ? 'HTTP 交换' : f.rolesFrom === 'frames' ? '帧的掩码' : '端口号';
       const how = f.detection === 'heuristic' ? '；WebSocket 是从一串合法的帧识别出来的' : f.detection === 'decode-as' ? '；按要求当作 WebSocket 解码（--decode-as）' : '';
-      return `抓包从这条连接的中途开始（没有看到 SYN）；两端的角色由${roles}判断${how}`;
+      return spaced('抓包从这条连接的中途开始（没有看到 SYN）；两端的角色由', roles, `判断${how}`);
     }
     case 'capture.unknown-link-type':
       return `无法解码链路类型为 ${f.linkType} 的包；这些包被跳过`;
@@ -73,25 +87,25 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
         ? `文件在${f.inside.what === 'a record header' ? '一个记录头' : f.inside.what === 'a packet record' ? '一个包记录' : '一个块'}的中间结束（第 ${f.after} 个包之后还有 ${f.inside.left} 字节）；之前的内容都已读取`
         : `压缩文件提前结束，在第 ${f.after} 个包之后；之前的内容都已读取`;
     case 'frame.client-unmasked':
-      return `客户端发送的 ${op(f.opcode)}没有设置 MASK 位；客户端必须给每一帧加掩码`;
+      return spaced('客户端发送的', op(f.opcode), '没有设置 MASK 位；客户端必须给每一帧加掩码');
     case 'frame.server-masked':
-      return `服务器发送了加掩码的 ${op(f.opcode)}（掩码键 ${f.key}）；服务器不得加掩码`;
+      return spaced('服务器发送了加掩码的', op(f.opcode), `（掩码键 ${f.key}）；服务器不得加掩码`);
     case 'frame.reserved-opcode':
       return `操作码 0x${f.opcode.toString(16)} 是保留的，没有扩展定义它时不得使用`;
     case 'frame.control-too-long':
-      return `一个 ${op(f.opcode)}带有 ${f.length} 字节；控制帧最多只能带 125 字节`;
+      return spaced('一个', op(f.opcode), `带有 ${f.length} 字节；控制帧最多只能带 125 字节`);
     case 'frame.control-fragmented':
-      return `一个 ${op(f.opcode)}的 FIN 未置位；控制帧不得分片`;
+      return spaced('一个', op(f.opcode), '的 FIN 未置位；控制帧不得分片');
     case 'frame.length-not-minimal':
       return `有效载荷长度 ${f.length} 用了 ${f.bits} 位的形式发送；必须使用最短的形式`;
     case 'frame.length-msb-set':
       return `64 位有效载荷长度 ${f.length} 的最高位被置位了`;
     case 'frame.rsv1-on-control':
-      return `${op(f.opcode)}设置了 RSV1；permessage-deflate 从不压缩控制帧`;
+      return spaced(op(f.opcode), '设置了 RSV1；permessage-deflate 从不压缩控制帧');
     case 'frame.rsv1-on-continuation':
       return '延续帧设置了 RSV1；在 permessage-deflate 下只有消息的第一帧带它';
     case 'frame.rsv-without-extension':
-      return `${op(f.opcode)}设置了 ${f.bits.join(' 和 ')}，但没有协商好的扩展定义${f.bits.length > 1 ? '它们' : '它'}`;
+      return spaced(op(f.opcode), `设置了 ${f.bits.join(' 和 ')}，但没有协商好的扩展定义${f.bits.length > 1 ? '它们' : '它'}`);
     case 'frame.expected-continuation':
       return `消息 ${f.open} 还没有结束，却来了一个新的${typeZh(f.type)}帧；这里应当是延续帧`;
     case 'frame.unexpected-continuation':
@@ -149,7 +163,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'pong.payload-mismatch':
       return `这个 Pong 带的是 ${previewPayload(f.pong, 24)}，但它回应的 Ping（第 ${f.pingPacket} 个包）带的是 ${previewPayload(f.ping, 24)}`;
     case 'ping.unanswered':
-      return `${side(f.side)}在第 ${f.packet} 个包发出的 Ping${f.count > 1 ? `（以及之前的 ${f.count - 1} 个）` : ''}直到连接结束都没有收到${peerOf(f.side)}的 Pong`;
+      return spaced(`${side(f.side)}在第 ${f.packet} 个包发出的 Ping${f.count > 1 ? `（以及之前的 ${f.count - 1} 个）` : ''}`, `直到连接结束都没有收到${peerOf(f.side)}的 Pong`);
     case 'close.abnormal':
       return `TCP 连接结束了（${f.teardown.toUpperCase()}），双方都没有发送关闭帧`;
     case 'close.not-echoed':
@@ -178,7 +192,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       return `一个 id 为 ${JSON.stringify(f.id)} 的 ${f.protocol} "${f.type}"，但没有哪个操作用过这个 id`;
     case 'app.graphql-error': {
       const to = f.to === null ? '这条连接' : 'name' in f.to ? f.to.name : `操作 ${f.to.id}`;
-      return `服务器用 "${f.type}" 回答了${to}：${clipText(f.payload, 100)}`;
+      return spaced(`服务器用 "${f.type}" 回答了`, to, `：${clipText(f.payload, 100)}`);
     }
     case 'ws.deflate-assumed': {
       const first = f.first;

@@ -2,8 +2,9 @@
 // 三次握手、四次挥手、帧、操作码、掩码、掩码键、分片、控制帧、有效载荷、关闭握手。
 import type { ExplainWords, FrameFacts } from '../explain-words.js';
 import type { Side } from '../../model.js';
-import { bytesZh, closeCodeNameZh, rttZh, sideZh } from './words.js';
+import { bytesZh, closeCodeNameZh, opcodeNameZh, rttZh, sideZh } from './words.js';
 import { diagnosticTextZh } from './diagnostics.js';
+import { sanitize } from '../../util/text.js';
 
 /** 握手请求中各个首部的用途。 */
 const HEADER_PURPOSE: Readonly<Record<string, string>> = {
@@ -12,7 +13,7 @@ const HEADER_PURPOSE: Readonly<Record<string, string>> = {
   connection: '必须包含 "Upgrade"：Upgrade 首部只对这一跳有效，不得被转发（§4.1）',
   'sec-websocket-key': '随机生成的 16 字节随机数（nonce），以 base64 编码；服务器必须把它参与哈希、写进 Sec-WebSocket-Accept，证明自己读过它（§4.1）',
   'sec-websocket-version': 'WebSocket 协议的版本；13 即 RFC 6455（§4.1）',
-  'sec-websocket-protocol': '客户端能说的应用层协议（子协议），按偏好排序；服务器至多选一个（§1.9、§4.1）',
+  'sec-websocket-protocol': '客户端支持的应用层协议（子协议），按偏好排序；服务器至多选一个（§1.9、§4.1）',
   'sec-websocket-extensions': '客户端提供的扩展，例如 permessage-deflate 压缩（RFC 7692）；服务器可以接受其中一些，也可以都不接受（§9.1）',
   'sec-websocket-accept': '服务器证明自己看懂了 WebSocket 握手：把密钥和一个固定 GUID 拼接后做 SHA-1，再以 base64 编码（§4.2.2）',
   origin: '打开这个套接字的网页；浏览器总会发送它，服务器可以据此拒绝其他站点（§4.1、§10.2）',
@@ -35,13 +36,14 @@ const RESPONSE_PURPOSE: Readonly<Record<string, string>> = {
   'sec-websocket-extensions': '服务器接受的扩展及其参数；双方只能使用这些扩展（§9.1）',
 };
 
+/** 每个操作码的用途（名称见 words.ts opcodeNameZh）。 */
 const OPCODE_MEANING: Readonly<Record<number, string>> = {
-  0x0: '延续帧：之前开始的某条消息的下一个分片',
-  0x1: '文本帧：UTF-8 文本',
-  0x2: '二进制帧：由应用自行解释的字节',
-  0x8: '关闭帧：发送方发起（或回应）关闭握手',
-  0x9: 'Ping 帧：对端必须回一个携带相同数据的 Pong',
-  0xa: 'Pong 帧：对 Ping 的回应（也可以是主动发送的心跳）',
+  0x0: '之前开始的某条消息的下一个分片',
+  0x1: 'UTF-8 文本',
+  0x2: '由应用自行解释的字节',
+  0x8: '发送方发起（或回应）关闭握手',
+  0x9: '对端必须回一个携带相同数据的 Pong',
+  0xa: '对 Ping 的回应（也可以是主动发送的心跳）',
 };
 
 function at(a: { packet: number | null; relTs: number | null }): string {
@@ -53,7 +55,9 @@ const closeName = closeCodeNameZh;
 function frame(f: FrameFacts): string {
   const hex = f.opcode.toString(16);
   const dir = f.from === 'client' ? '客户端 → 服务器' : '服务器 → 客户端';
-  const what = OPCODE_MEANING[f.opcode] ?? `操作码 0x${hex}，RFC 6455 保留未用：任何一端都不得发送`;
+  // 名称和操作码在前，用途在后：“Pong 帧（操作码 0xa）：对 Ping 的回应……”
+  const meaning = OPCODE_MEANING[f.opcode];
+  const what = meaning !== undefined ? `${opcodeNameZh(f.opcode)}（操作码 0x${hex}）：${meaning}` : `帧（操作码 0x${hex}）：RFC 6455 保留未用，任何一端都不得发送`;
   const fin = f.fin ? (f.opcode === 0 ? 'FIN 置位：最后一个分片，消息完整了' : f.opcode >= 8 ? 'FIN 置位（控制帧从不分片）' : 'FIN 置位：整条消息就在这一帧里') : 'FIN 未置位：这条消息后面还有分片';
   const mask = f.masked ? `用掩码键 ${f.maskingKey} 做了掩码` : '没有掩码';
   let content = '';
@@ -62,7 +66,7 @@ function frame(f: FrameFacts): string {
   else if (f.text !== null) content = `：${f.text}`;
   const rtt = f.answers ? `；它回应第 ${f.answers.packet} 个包里的 Ping，往返 ${rttZh(f.answers.rtt)}` : '';
   const carried = f.segments ? `（由 ${f.segments.count} 个 TCP 分段承载，第 ${f.segments.first}–${f.segments.last} 个包）` : '';
-  return `帧 ${f.index}，${at(f.at)}${carried}，${dir}：${what}（操作码 0x${hex}），${fin}，有效载荷 ${bytesZh(f.length)}，${mask}${content}${rtt}。`;
+  return `帧 ${f.index}，${at(f.at)}${carried}，${dir}：${what}，${fin}，有效载荷 ${bytesZh(f.length)}，${mask}${content}${rtt}。`;
 }
 
 const side = (s: Side | null): string => (s === null ? '某一端' : sideZh(s));
@@ -70,7 +74,8 @@ const side = (s: Side | null): string => (s === null ? '某一端' : sideZh(s));
 export const EXPLAIN_ZH_CN: ExplainWords = {
   side: sideZh,
   at,
-  title: (id, client, server) => `讲解：连接 ${id}，${client}（客户端）⇄ ${server}（服务器）`,
+  // 上一行已经是连接的标题（连接 0：……），这里不再重复
+  title: () => '讲解',
   notWebSocket: (carries) => `这条连接从未请求升级为 WebSocket（它承载的是 ${carries}）：没有 WebSocket 的内容可讲。`,
   sections: {
     tcpHandshake: 'TCP 三次握手',
@@ -87,7 +92,7 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
 
   midStream: '抓包开始时这条连接已经建立：文件里没有它的 TCP 握手，所以故事从中途讲起。',
   syn: (a, client, server) => `在${a}，客户端 ${client} 向服务器 ${server} 发送 SYN：“我想建立一条 TCP 连接，我发送的字节从这个初始序列号开始编号”。`,
-  synAck: (a) => `在${a}，服务器回复 SYN, ACK：“同意；这是我自己的初始序列号，同时确认收到你的”。`,
+  synAck: (a) => `在${a}，服务器回复 SYN, ACK：“同意；这是我自己的初始序列号，同时确认你的初始序列号”。`,
   handshakeAck: (a) => `在${a}，客户端用 ACK 确认服务器的序列号：连接在两个方向上都建立好了。`,
   handshakeRtt: (seconds) => `从 SYN 到 SYN, ACK 用了 ${rttZh(seconds)}：从抓包点看到的一次网络往返。`,
 
@@ -98,7 +103,7 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
   noResponse: '抓包里没有服务器的回应。',
   rejected: (a, status, reason) => `在${a}，服务器回复 ${status} ${reason}：只要不是 101 就没有 WebSocket；升级被拒绝，连接仍是 HTTP（或者关闭）。`,
   refusalBody: (bytes, complete, text) => `它的响应体（${bytesZh(bytes)}${complete ? '' : '，被截断'}）通常会说明原因：${text}`,
-  switching: (a) => `在${a}，服务器回复 101 Switching Protocols（切换协议）：从这个响应结束起，双方说的是 WebSocket 帧，而不再是 HTTP。`,
+  switching: (a) => `在${a}，服务器回复 101 Switching Protocols（切换协议）：从这个响应结束起，双方交换的是 WebSocket 帧，而不再是 HTTP。`,
   acceptIntro: '服务器用客户端的密钥算出 Sec-WebSocket-Accept，证明它看懂了这个请求（RFC 6455 §4.2.2）：',
   acceptSteps: {
     key: '1. 客户端发来的密钥：',
@@ -118,7 +123,7 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
     '为什么客户端要加掩码而服务器不加（RFC 6455 §5.3、§10.3）：客户端发给服务器的每一帧，都要用帧头里携带的一个新的随机 4 字节掩码键做异或（XOR）。浏览器里运行着来自许多站点的脚本；掩码让线路上的字节无法被脚本预测，恶意网页就不能把自己的帧伪装成 HTTP 请求，去污染中间代理的缓存。服务器运行的是受信任的代码，所以服务器发出的帧从不加掩码。',
   frame,
   moreFrames: (n) => `……还有 ${n} 个帧（默认报告的帧表列出全部；--frame N 可以画出任意一帧）。`,
-  unmasking: { wire: '线路上的字节（已掩码）', key: '异或掩码键第 i mod 4 字节', plain: '= 有效载荷（去掉掩码）', firstOf: (n, of) => `（共 ${of} 字节，显示前 ${n} 个）` },
+  unmasking: { wire: '线路上的字节（已掩码）', key: '异或掩码键第 i mod 4 字节', plain: '= 有效载荷（去掉掩码）', firstOf: (n, of) => `（共 ${of} 字节，显示前 ${n} 字节）` },
 
   noClose: '双方都没有发送关闭帧：这条 WebSocket 连接不是通过关闭握手结束的（如果 TCP 照样结束了，就是 RFC 6455 §7.1.5 所说的异常关闭 1006）。',
   closeStarts: (initiator, a, code, reason) => {
@@ -129,12 +134,17 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
   closeUnanswered: (peer) => `${side(peer)}始终没有回以自己的关闭帧：关闭握手不完整。`,
   stillOpen: '抓包结束时，这条 TCP 连接仍然开着。',
   reset: (a, by) => `在${a}，${side(by)}重置了连接（RST）：TCP 立即结束，没有有序的 FIN 交换。`,
-  fin: (a, first, peer, peerFin) => `在${a}，${side(first)}发送 FIN：“我没有要发的了”。${side(peer)}确认了它${peerFin !== null ? `，并在${peerFin}发送自己的 FIN` : ''}；最后一个 ACK 结束了这条连接。`,
+  fin: (a, first, peer, peerFin) => `在${a}，${side(first)}发送 FIN：“我没有数据要发送了”。${side(peer)}确认了它${peerFin !== null ? `，并在${peerFin}发送自己的 FIN` : ''}；最后一个 ACK 结束了这条连接。`,
   serverClosedFirst: '服务器先关闭了 TCP，正如 RFC 6455 §7.1.1 所要求的，所以进入 TIME_WAIT 状态的是服务器，而不是客户端。',
   clientClosedFirst: '客户端先关闭了 TCP；RFC 6455 §7.1.1 要求服务器先关闭，好让进入 TIME_WAIT 状态的是服务器而不是客户端。',
 
   severity: (s) => (s === 'error' ? '错误' : s === 'warning' ? '警告' : '提示'),
-  diagnostic: (severity, code, packet, message, rfc) => `${severity} ${code}${packet !== null ? `（第 ${packet} 个包）` : ''}：${message}${rfc ? ` —— 见 ${rfc}` : ''}。`,
+  diagnostic: (severity, d) => {
+    const head = `${severity} ${d.code}${d.packet !== null ? `（第 ${d.packet} 个包）` : ''}`;
+    // a message still worded in English where it is raised stays an English sentence: no Chinese punctuation is put on it
+    if (!d.facts) return `${head}: ${sanitize(d.message)}${d.rfc ? ` (${d.rfc})` : ''}`;
+    return `${head}：${sanitize(diagnosticTextZh(d.facts))}${d.rfc ? `——见 ${d.rfc}` : ''}。`;
+  },
   diagnosticMessage: (d) => (d.facts ? diagnosticTextZh(d.facts) : d.message),
   noFrame: (conn, index, frames) => `连接 ${conn} 没有帧 ${index}（它有 ${frames} 个帧，从 0 开始编号）`,
 };

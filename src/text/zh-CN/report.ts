@@ -3,18 +3,29 @@ import type { Ending, ReportWords } from '../report-words.js';
 import { diagnosticTextZh } from './diagnostics.js';
 import { rttZh, sideZh } from './words.js';
 import { wrapWide } from '../../util/text.js';
+import { linkTypeName } from '../../link/link.js';
+
+/** 链路类型的中文名称（没有通行译名的照原样）。 */
+function linkTypeNameZh(type: number): string {
+  const names: Readonly<Record<number, string>> = { 0: 'BSD 环回', 1: '以太网', 12: '原始 IP', 14: '原始 IP', 101: '原始 IP', 108: 'OpenBSD 环回', 228: '原始 IPv4', 229: '原始 IPv6' };
+  return names[type] ?? (linkTypeName(type).startsWith('link type ') ? `链路类型 ${type}` : linkTypeName(type));
+}
 
 export const REPORT_ZH_CN: ReportWords = {
   wrap: wrapWide,
   connectionTitle: (id, client, server) => `连接 ${id}：${client}（客户端）⇄ ${server}（服务器）`,
-  captureLine: (format, links, packets, bytes, seconds) => `抓包：${format}，${links ?? '无链路类型'}，${packets} 个包，${bytes} 字节${seconds !== null ? `，${seconds.toFixed(6)} 秒` : ''}`,
+  captureLine: (format, links, packets, bytes, seconds) => `抓包文件：${format}，${links ?? '无链路类型'}，${packets} 个包，${bytes} 字节${seconds !== null ? `，${seconds.toFixed(6)} 秒` : ''}`,
   summaryCounts: (s) => `汇总：${s.connections} 条 TCP 连接（${s.websocketConnections} 条 WebSocket${s.refusedUpgrades > 0 ? `，${s.refusedUpgrades} 次升级被拒绝` : ''}），${s.frames} 个帧，${s.messages} 条消息；`,
   verdicts: (d) => `${d.error} 个错误，${d.warning} 个警告，${d.info} 条提示`,
   join: '',
   captureDiagnostics: '抓包层面的诊断',
+  // “抓包文件：”占 10 列，“汇总：”占 6 列
+  hang: { capture: ' '.repeat(10), summary: ' '.repeat(6) },
+  linkTypes: (types) => types.map(linkTypeNameZh).join('、'),
   ending: (e, long) => ENDING_WORDS[e][long ? 1 : 0],
   refused: (status, reason, long) => (long ? `升级被拒绝（${status}${reason ? ` ${reason}` : ''}）` : `拒绝 ${status ?? ''}`.trimEnd()),
   noData: '没有数据',
+  protocolDetail: (label, detail) => `${label}（${detail}）`,
   unknownData: '未知协议的数据',
   summaryHead: (id, client, server, what, verdict) => `连接 ${id}  ${client} → ${server}  ${what}：${verdict}`,
   summaryNotWebSocket: (head, packets) => `${head}；${packets} 个包`,
@@ -39,5 +50,5 @@ const ENDING_WORDS: Record<Ending, readonly [short: string, long: string]> = {
   'unclean-close': ['不干净的关闭', '双方都发了关闭帧，但不都在 TCP 挥手之前'],
   'reset-no-close': ['被重置，无关闭帧', '被重置（RST），没有关闭帧'],
   'still-open': ['仍然开着', '抓包结束时仍然开着'],
-  'no-close': ['无关闭帧', '没有关闭帧就关闭了'],
+  'no-close': ['无关闭帧', '未经关闭握手即断开'],
 };

@@ -6,6 +6,12 @@ export function sideZh(s: Side): string {
   return s === 'client' ? '客户端' : '服务器';
 }
 
+/** 操作码的中文名称：文本帧、二进制帧、Ping 帧……（保留的操作码写出它的值）。 */
+export function opcodeNameZh(opcode: number): string {
+  const names: Readonly<Record<number, string>> = { 0x0: '延续帧', 0x1: '文本帧', 0x2: '二进制帧', 0x8: '关闭帧', 0x9: 'Ping 帧', 0xa: 'Pong 帧' };
+  return names[opcode] ?? `操作码为 0x${opcode.toString(16)} 的帧`;
+}
+
 /** "5 字节"（中文没有复数）。 */
 export function bytesZh(n: number): string {
   return `${n} 字节`;
