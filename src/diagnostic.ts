@@ -81,11 +81,17 @@ export type DiagnosticFacts =
   | { code: 'handshake.extension-not-offered'; name: string; why: 'not-offered' | 'repeated' }
   | { code: 'handshake.extension-not-offered'; name: 'permessage-deflate'; parameters: string }
   | { code: 'handshake.no-response'; request: number }
+  /** a cut upgrade request: whether its visible headers ask to upgrade (else the 101 said it did) */
+  | { code: 'handshake.truncated'; role: 'request'; packet: number; bytes: number; headers: number; upgrade: boolean }
+  /** a cut 101: whether its Accept was among the captured headers, and whether the extensions agreed are known */
+  | { code: 'handshake.truncated'; role: 'response'; packet: number; bytes: number; headers: number; acceptChecked: boolean; extensionsKnown: boolean }
   | { code: 'handshake.frames-before-upgrade'; opcode: number; packet: number }
   // the connection's own and its WebSocket session's (analyze/connection.ts, websocket/session.ts)
   | { code: 'tcp.overlap-conflict'; packet: number }
   | { code: 'ws.unframed'; bytes: number; side: Side }
   | { code: 'ws.resync'; bytes: number; side: Side }
+  /** decoding resumed at a frame header after lost bytes (`afterLoss`) or at the start of a capture that joined mid-stream, `skipped` bytes on */
+  | { code: 'ws.resync'; packet: number; afterLoss: boolean; skipped: number }
   | { code: 'close.data-after-close'; side: Side; close: number }
   /** `detail`: zlib's words for what it found */
   | { code: 'message.inflate-failed'; type: 'text' | 'binary'; index: number; length: number; takeover: boolean; windowBits: number; detail: string }

@@ -14,7 +14,6 @@ import type { DiagnosticFacts } from '../diagnostic.js';
 import type { Diagnostic, Handshake, HttpHint, HttpRequest, HttpResponse, PacketFact, Side } from '../model.js';
 import type { Chunk } from '../tcp/reassembly.js';
 import { said } from '../text/diagnostics.js';
-import { plural } from '../text/words.js';
 import { checkCutResponse, checkRequest, checkResponse, describeHandshake, isUpgradeAttempt, splitOffers } from './handshake.js';
 import { headerValues, parseRequestLine, parseStatusLine } from './head.js';
 import { HttpReader, type BodyCapture } from './reader.js';
@@ -325,8 +324,7 @@ export class Http1Framing {
     const d = this.dirs[way];
     const cut = d.reader!.cutHead()!;
     const side = this.sink.side(way);
-    const truncated = (what: string): void =>
-      this.sink.diagnostic({ code: 'handshake.truncated', message: `the ${side === 'client' ? 'upgrade request' : 'response'} in packet ${cut.packet} was not captured whole (${plural(cut.bytes, 'byte')} of it were, ${plural(cut.head.headers.length, 'header line')}): ${what}` }, cut.packet, null, side);
+    const where = { packet: cut.packet, bytes: cut.bytes, headers: cut.head.headers.length };
     if (side === 'client') {
       const line = parseRequestLine(cut.head.startLine);
       if (!line) {
@@ -340,7 +338,7 @@ export class Http1Framing {
       this.sink.item(requestFact(req, upgrade, null));
       // whether it asked to upgrade may be in the missing bytes: the response will tell, and then this is said
       this.requestCut = true;
-      this.cutRequestNote = () => truncated(`${upgrade ? 'it asks to upgrade' : 'whether it asks to upgrade is among the missing bytes (the response says it did)'}; its rules are not checked, and the response is not judged against what it offered`);
+      this.cutRequestNote = () => this.sink.diagnostic(said({ code: 'handshake.truncated', role: 'request', ...where, upgrade }), cut.packet, null, side);
       this.pendingRequest = req;
       if (upgrade) {
         this.sink.attempted();
@@ -388,7 +386,7 @@ export class Http1Framing {
       extensions = 'unknown';
     }
     const known = this.sink.upgraded(way, extensions);
-    truncated(`the connection is upgraded (status 101); ${this.shake!.accept === null ? 'Sec-WebSocket-Accept is not among the captured headers, so it is not checked' : 'Sec-WebSocket-Accept is checked'}${known ? '' : ', and the extensions agreed are not known (RSV1, if it comes, is taken for permessage-deflate)'}; frames are decoded from the next segment on`);
+    this.sink.diagnostic(said({ code: 'handshake.truncated', role: 'response', ...where, acceptChecked: this.shake!.accept !== null, extensionsKnown: known }), cut.packet, null, side);
     this.sink.replay(clientWay, held, true);
   }
 

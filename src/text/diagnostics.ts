@@ -144,7 +144,17 @@ export function diagnosticText(f: DiagnosticFacts): string {
     case 'ws.unframed':
       return `${f.bytes} bytes from the ${f.side} could not be framed before the capture ended`;
     case 'ws.resync':
+      if ('packet' in f) {
+        const where = f.afterLoss ? 'after the bytes the capture lost' : 'at the start of the capture';
+        const what = f.skipped === 0 ? 'at the first byte' : `after ${f.skipped} bytes that could not be framed (no frame is invented for them)`;
+        return `frame decoding resumed ${where}, in packet ${f.packet}, ${what}`;
+      }
       return `the first ${f.bytes} bytes from the ${f.side} are the end of a frame that began before the capture; decoding starts at the next frame header`;
+    case 'handshake.truncated': {
+      const head = `the ${f.role === 'request' ? 'upgrade request' : 'response'} in packet ${f.packet} was not captured whole (${plural(f.bytes, 'byte')} of it were, ${plural(f.headers, 'header line')})`;
+      if (f.role === 'request') return `${head}: ${f.upgrade ? 'it asks to upgrade' : 'whether it asks to upgrade is among the missing bytes (the response says it did)'}; its rules are not checked, and the response is not judged against what it offered`;
+      return `${head}: the connection is upgraded (status 101); ${f.acceptChecked ? 'Sec-WebSocket-Accept is checked' : 'Sec-WebSocket-Accept is not among the captured headers, so it is not checked'}${f.extensionsKnown ? '' : ', and the extensions agreed are not known (RSV1, if it comes, is taken for permessage-deflate)'}; frames are decoded from the next segment on`;
+    }
     case 'close.data-after-close':
       return `the ${f.side} sent a data frame after its own Close frame (frame ${f.close})`;
     case 'message.inflate-failed':

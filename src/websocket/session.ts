@@ -332,9 +332,7 @@ export class WebSocketSession {
     d.lostSync = false;
     if (!afterLoss && skipped === 0) return; // a mid-stream direction whose first byte starts a frame
     this.sink.item({ kind: 'resync', skipped });
-    const where = afterLoss ? 'after the bytes the capture lost' : 'at the start of the capture';
-    const what = skipped === 0 ? 'at the first byte' : `after ${skipped} bytes that could not be framed (no frame is invented for them)`;
-    this.sink.diagnostic({ code: 'ws.resync', message: `frame decoding resumed ${where}, in packet ${packet}, ${what}` }, packet, null, this.sink.side(way));
+    this.sink.diagnostic(said({ code: 'ws.resync', packet, afterLoss, skipped }), packet, null, this.sink.side(way));
   }
 
   /** One inflation context per direction, with the rules of the agreed permessage-deflate text. */
