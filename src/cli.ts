@@ -574,7 +574,7 @@ async function main(): Promise<number> {
           unfinished = partial;
         }
         const inner: AnalysisSink =
-          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }) : format === 'json' ? new JsonSink(write, { maxPayload }) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views);
+          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }) : format === 'json' ? new JsonSink(write, { maxPayload }) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0);
         const seen = new SeenConnections(inner);
         /** the analysis reached its end and was written (the capture could be read, wholly or until interrupted) */
         let reported = false;

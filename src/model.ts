@@ -6,6 +6,7 @@ import type { ProtocolName } from './identify/identify.js';
 import type { List } from './util/list.js';
 import type { Severity, Side } from './vocabulary.js';
 import type { DiagnosticFacts } from './diagnostic.js';
+import type { ConnectionStats } from './analyze/stats.js';
 
 export type { ProtocolName, List, Severity, Side };
 
@@ -381,6 +382,8 @@ export interface Connection {
   messages: List<Message>;
   /** counted as the connection went by: what a summary needs without keeping the frames */
   counts: ConnectionCounts;
+  /** its statistics (--stats), counted as it went by too (analyze/stats.ts); not in the JSON export */
+  stats: ConnectionStats;
   close: ConnectionClose;
   timeline: List<TimelineEntry>;
   diagnostics: List<Diagnostic>;

@@ -8,6 +8,7 @@ import { analyze, only } from './support/analyze.js';
 import { Conversation, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
 import type { Connection, Phase, Side, TimelineEntry } from '../src/model.js';
 import { emptyCounts } from '../src/model.js';
+import { StatsTally, statsOf } from '../src/analyze/stats.js';
 import { PHASE_NAMES, renderLadder } from '../src/render/ladder.js';
 import { PLAIN, type RenderOptions } from '../src/render/options.js';
 import { visibleLength } from '../src/render/paint.js';
@@ -41,7 +42,7 @@ function separators(ladder: string): string[] {
 
 /** A connection made by hand: only the endpoints and the timeline matter to a ladder. */
 function connection(timeline: TimelineEntry[], client = { ip: '192.0.2.10', port: 51000 }, server = { ip: '192.0.2.20', port: 80 }): Connection {
-  return {
+  const conn: Omit<Connection, 'stats'> = {
     id: 0,
     client,
     server,
@@ -67,6 +68,7 @@ function connection(timeline: TimelineEntry[], client = { ip: '192.0.2.10', port
     timeline,
     diagnostics: [],
   };
+  return { ...conn, stats: statsOf(conn, new StatsTally(), { syn: null, synAck: null, request: null, response: null }) };
 }
 
 // an entry whose summary holds the given text: a TLS handshake message of that name ("TLS <text>"), the one fact told with a name of the capture's

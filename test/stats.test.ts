@@ -2,10 +2,13 @@
 // bundled capture (reviewed like code; regenerate with UPDATE_GOLDEN=1 and
 // read the diff), the numbers each recorded capture is known to hold, and the
 // drawing rules: never wider than asked, colour on the header rows only.
+import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyze, only } from './support/analyze.js';
 import { connectionStats, renderConnectionsTable, renderStats } from '../src/render/stats.js';
+import { statsOfLists } from '../src/analyze/stats.js';
+import { analyzeCapture, DEFAULT_OPTIONS, TerminalSink } from '../src/index.js';
 import { endingWords as verdict } from '../src/render/kind.js';
 import { PLAIN, type RenderOptions } from '../src/render/options.js';
 import { visibleLength } from '../src/render/paint.js';
@@ -48,6 +51,28 @@ describe.each(CAPTURES)('%s', (file) => {
       expect(connectionStats(c)).toEqual(s);
     }
   });
+});
+
+describe('statistics counted as the connection goes by', () => {
+  // every capture the project has, the damaged, reordered, cut and hostile ones too
+  const all = execFileSync('find', ['captures', '-type', 'f', '(', '-name', '*.pcap', '-o', '-name', '*.pcapng', '-o', '-name', '*.gz', ')'], { encoding: 'utf8' }).trim().split('\n').sort();
+  it.each(all)('--stats alone keeps no list and says the same as with the lists kept: %s', async (file) => {
+    const run = async (whole: boolean): Promise<{ text: string; streaming: boolean }> => {
+      let text = '';
+      const sink = new TerminalSink((t) => (text += t), { ...at(120), previewWidth: 40 }, ['stats'], whole);
+      await analyzeCapture(file, sink, { analyzer: DEFAULT_OPTIONS });
+      return { text, streaming: sink.streaming === true };
+    };
+    const kept = await run(false);
+    const counted = await run(true);
+    expect(kept.streaming).toBe(false);
+    expect(counted.streaming).toBe(true);
+    expect(counted.text).toBe(kept.text);
+  }, 60_000);
+
+  it.each(all)('are those the connection\'s lists give: %s', async (file) => {
+    for (const c of (await analyze(file)).connections) expect(statsOfLists(c), `connection ${c.id}`).toEqual(c.stats);
+  }, 60_000);
 });
 
 describe('the numbers each capture is known to hold', () => {

@@ -103,9 +103,12 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
   });
 
   it('leaves a message still worded in English an English sentence, without Chinese punctuation', async () => {
-    const text = renderExplain(only(await analyze('captures/violations/tcp.gap.pcap')), { ...PLAIN, width: 10000, lang: 'zh-CN' });
-    const resync = text.split('\n').find((l) => l.includes(' ws.resync'))!;
-    expect(resync).toMatch(/^ {2}提示 ws\.resync（第 \d+ 个包）: frame decoding resumed [^\u3000-\u303f\uff00-\uffef]*$/);
+    // a failure of the analysis itself is said in English where it happens (internal.error has no facts)
+    const c = only(await analyze('captures/violations/tcp.gap.pcap'));
+    const failed = { code: 'internal.error' as const, severity: 'warning' as const, message: 'connection 0 could not be finished: boom', rfc: null, packet: 5, frame: null, from: null };
+    const text = renderExplain({ ...c, diagnostics: [...c.diagnostics, failed] }, { ...PLAIN, width: 10000, lang: 'zh-CN' });
+    const english = text.split('\n').find((l) => l.includes(' internal.error'))!;
+    expect(english).toMatch(/^ {2}警告 internal\.error（第 5 个包）: connection 0 could not be finished: boom[^\u3000-\u303f\uff00-\uffef]*$/);
     // the messages told in Chinese end as Chinese sentences, the dash against its words
     const gap = text.split('\n').find((l) => l.includes(' tcp.gap'))!;
     expect(gap).toMatch(/[\u4e00-\u9fff]——见 RFC [^ ]+ §[\d.]+。$|[\u4e00-\u9fff]。$/);

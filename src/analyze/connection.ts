@@ -24,6 +24,7 @@ import type {
   Phase,
   ProtocolInfo,
   Side,
+  TcpInfo,
   TlsInfo,
   TimelineEntry,
 } from '../model.js';
@@ -36,6 +37,7 @@ import type { Finding } from '../websocket/checks.js';
 import { isControl } from '../websocket/frame.js';
 import { WebSocketSession, type WebSocketSink } from '../websocket/session.js';
 import { describePacket, factOf, later, type PacketItem } from './annotate.js';
+import { StatsTally, statsOf } from './stats.js';
 import { type AfterGap, said } from '../text/diagnostics.js';
 import { MappedList, SpillList, type List, type SpillFile } from '../util/list.js';
 import { entryCodec, frameCodec, messageCodec, type HeldEntry } from './codecs.js';
@@ -246,6 +248,8 @@ export class ConnectionAnalysis {
   private readonly lateDiagnostics: Diagnostic[] = [];
   private lastDiagnosticAt = -Infinity;
   private readonly counts: Connection['counts'] = emptyCounts();
+  /** what the statistics count beyond the counts: the packets' times, the messages' sizes */
+  private readonly tally = new StatsTally();
   /**
    * the sequence number after the segment that completed each side's first
    * Close frame: a FIN that acknowledges it was sent after the Close arrived
@@ -582,6 +586,7 @@ export class ConnectionAnalysis {
       frame: (frame, context) => this.onFrame(frame, context),
       message: (message) => {
         countMessage(this.counts, message);
+        this.tally.message(message);
         if (this.options.retain) this.messages.push(message);
         else this.events?.message(this.id, message);
       },
@@ -656,6 +661,7 @@ export class ConnectionAnalysis {
 
   private annotate(pkt: PacketRef, dir: Dir): void {
     this.counts.packets++;
+    this.tally.packet(pkt.ts);
     // the timeline is only kept for the reports that show it
     if (!this.options.retain || this.options.timeline === false) return;
     const from = this.side(dir);
@@ -769,6 +775,14 @@ export class ConnectionAnalysis {
     for (const w of this.websockets) w.flush();
     this.sortDiagnostics();
     const tls = this.identified?.protocol === 'tls' && this.tls !== null ? this.tls.info() : null;
+    const tcp: TcpInfo = {
+      handshake: { syn: this.tcp.syn, synAck: this.tcp.synAck, ack: this.tcp.handshakeAck },
+      teardown: { kind: this.tcp.teardownKind, firstBy: sideOf(this.tcp.teardownFirst), packets: this.tcp.teardownPackets },
+      retransmissions: this.tcp.retransmissions,
+      outOfOrder: this.tcp.outOfOrder,
+      lostBytes: this.tcp.lostBytes,
+      finBy: { client: this.finPacket('client'), server: this.finPacket('server') },
+    };
     return {
       id: this.id,
       client: ends[clientDir],
@@ -777,20 +791,14 @@ export class ConnectionAnalysis {
       protocol: this.protocolInfo(upgraded, tls),
       tls,
       detection: this.detection,
-      tcp: {
-        handshake: { syn: this.tcp.syn, synAck: this.tcp.synAck, ack: this.tcp.handshakeAck },
-        teardown: { kind: this.tcp.teardownKind, firstBy: sideOf(this.tcp.teardownFirst), packets: this.tcp.teardownPackets },
-        retransmissions: this.tcp.retransmissions,
-        outOfOrder: this.tcp.outOfOrder,
-        lostBytes: this.tcp.lostBytes,
-        finBy: { client: this.finPacket('client'), server: this.finPacket('server') },
-      },
+      tcp,
       handshake,
       compression: ws?.deflating ? ws.compressionCounts : null,
       app: this.app?.chosen ? { decoder: this.app.chosen.name, chosenBy: this.app.chosen.by } : null,
       frames: this.frames,
       messages: this.messages,
       counts: this.counts,
+      stats: statsOf({ id: this.id, counts: this.counts, tcp }, this.tally, { syn: this.tcp.synTs, synAck: this.tcp.synAckTs, ...this.http.handshakeTimes }),
       close: cs,
       timeline,
       diagnostics: this.diagnostics,

@@ -51,6 +51,8 @@ export class HttpReader {
   private parts: Buffer[] = [];
   private length = 0;
   private packets: number[] = [];
+  /** the capture time of the first of them */
+  private firstTs = 0;
   private body: Body = { kind: 'none' };
   /** the body being kept, once asked for (captureBody) */
   private capture: BodyCapture | null = null;
@@ -129,6 +131,7 @@ export class HttpReader {
     const searchFrom = this.length;
     this.parts.push(b);
     this.length += b.length;
+    if (this.packets.length === 0) this.firstTs = ts;
     if (this.packets[this.packets.length - 1] !== packet) this.packets.push(packet);
     const all = this.parts.length === 1 ? b : Buffer.concat(this.parts, this.length);
     this.parts = [all];
@@ -161,18 +164,19 @@ export class HttpReader {
   /**
    * The head being collected will never end (bytes of it were not
    * captured): what arrived of it, its complete lines only (a start line cut
-   * short is kept as it is), and the packet that carried its first bytes.
-   * Null when nothing was collected. The reader starts afresh.
+   * short is kept as it is), and the packet that carried its first bytes
+   * with its time. Null when nothing was collected. The reader starts afresh.
    */
-  cutHead(): { head: ParsedHead; packet: number; bytes: number } | null {
+  cutHead(): { head: ParsedHead; packet: number; ts: number; bytes: number } | null {
     if (this.length === 0) return null;
     const all = Buffer.concat(this.parts, this.length);
     const packet = this.packets[0] ?? 0;
     const lastLine = all.lastIndexOf('\n');
     const head = parseHead(lastLine < 0 ? all : all.subarray(0, lastLine + 1));
     const bytes = this.length;
+    const ts = this.firstTs;
     this.reset();
-    return { head, packet, bytes };
+    return { head, packet, ts, bytes };
   }
 
   private reset(): void {

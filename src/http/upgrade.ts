@@ -125,6 +125,10 @@ export class Http1Framing {
   /** its handshake.truncated, said once the response shows it was an upgrade attempt */
   private cutRequestNote: (() => void) | null = null;
   private shake: Handshake | null = null;
+  /** the capture times of the handshake's request and response packets */
+  private times: { request: number | null; response: number | null } = { request: null, response: null };
+  /** the capture time of the pending request's packet */
+  private pendingTs = 0;
   private pendingRequest: HttpRequest | null = null;
   private lastRequestMethod: string | undefined;
   /** the body of the response that refused the upgrade, filled as it arrives */
@@ -140,6 +144,11 @@ export class Http1Framing {
   /** The upgrade handshake, once a request asked for one. */
   get handshake(): Handshake | null {
     return this.shake;
+  }
+
+  /** When the handshake's request and response packets were captured (null: no handshake, or no response). */
+  get handshakeTimes(): { request: number | null; response: number | null } {
+    return this.times;
   }
 
   /** An HTTP head was read in either direction. */
@@ -195,6 +204,7 @@ export class Http1Framing {
   finish(): void {
     if (this.pendingRequest) {
       this.shake = describeHandshake(this.pendingRequest, null);
+      this.times = { request: this.pendingTs, response: null };
       this.sink.diagnostic(said({ code: 'handshake.no-response', request: this.pendingRequest.packet }), this.pendingRequest.packet, null, 'client');
     }
     const refused = this.refusalBody;
@@ -249,7 +259,9 @@ export class Http1Framing {
       if (upgrade) {
         this.sink.attempted();
         this.pendingRequest = req;
+        this.pendingTs = ts;
         this.shake = describeHandshake(req, null);
+        this.times = { request: ts, response: null };
         for (const f of checkRequest(req)) this.sink.report(f);
         d.state = 'await-response';
       } else {
@@ -284,6 +296,7 @@ export class Http1Framing {
       return r.rest;
     }
     this.shake = describeHandshake(req, res);
+    this.times = { request: this.pendingTs, response: ts };
     if (this.requestCut) {
       this.shake.truncated = true;
       this.tellCutRequest();
@@ -340,9 +353,11 @@ export class Http1Framing {
       this.requestCut = true;
       this.cutRequestNote = () => this.sink.diagnostic(said({ code: 'handshake.truncated', role: 'request', ...where, upgrade }), cut.packet, null, side);
       this.pendingRequest = req;
+      this.pendingTs = cut.ts;
       if (upgrade) {
         this.sink.attempted();
         this.shake = { ...describeHandshake(req, null), truncated: true };
+        this.times = { request: cut.ts, response: null };
         this.tellCutRequest();
       }
       d.state = 'await-response';
@@ -366,6 +381,7 @@ export class Http1Framing {
     const attempted = this.sink.webSocket() || line.status === 101;
     if (attempted) {
       this.shake = { ...describeHandshake(req, res), truncated: true };
+      this.times = { request: this.pendingTs, response: cut.ts };
       this.tellCutRequest();
       for (const f of checkCutResponse(req, res, { request: this.requestCut, response: true })) this.sink.report(f);
     }

@@ -31,11 +31,17 @@ export class TerminalSink implements AnalysisSink {
   /** the frame --frame N asks for, if it does */
   private readonly frameAsked: number | null;
 
+  /** only statistics are shown, of whole connections: they are counted as each connection goes by, and nothing of it is kept */
+  readonly streaming: boolean;
+
   constructor(
     private readonly write: Write,
     private readonly opts: TerminalOptions,
     private readonly views: readonly View[] = ['report'],
+    /** no selection narrows the connections (--from, --opcode, --phase, --grep, --limit): with --stats alone, the analysis keeps no list */
+    whole = false,
   ) {
+    this.streaming = whole && views.length === 1 && views[0] === 'stats';
     const asked = views.find((v) => typeof v === 'object');
     this.frameAsked = asked === undefined ? null : asked.frame;
   }

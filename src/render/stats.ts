@@ -1,226 +1,25 @@
 // Statistics of a connection, and of a whole capture: numbers a person reads
 // at a glance (how long, how fast, how much each side sent, of what kind),
-// computed by a pure function so that the JSON export can carry them later,
-// and drawn as tables (columns.ts) that never exceed the width they are given.
+// counted by the analysis (analyze/stats.ts) and drawn here as tables
+// (columns.ts) that never exceed the width they are given.
 import { endingWords, protocolLabel, tellsWebSocket, endpoint } from './kind.js';
 import { CHOSEN_BY } from '../app/labels.js';
 import { APP_LABELS } from '../app/protocols.js';
 import { type Align, bottomLine, type Grid, type GridCell, gridWidth, ruleLine, rowLines, topLine } from './columns.js';
 import type { Connection, Severity, Side } from '../model.js';
+import { STAT_OPCODES, statsOfLists, type ConnectionStats, type DirectionStats } from '../analyze/stats.js';
+import { narrowedBy } from '../select/selection.js';
 import { formatRtt, plural } from '../text/words.js';
 import { cutWidth, sanitize, wrap } from '../util/text.js';
 import { paint, visibleLength } from './paint.js';
 import type { RenderOptions } from './options.js';
 import { selectionLine } from './narrowed.js';
 
-/** The opcode classes counted, in the order the tables list them. */
-export const STAT_OPCODES = ['text', 'binary', 'continuation', 'close', 'ping', 'pong', 'reserved'] as const;
-export type OpcodeClass = (typeof STAT_OPCODES)[number];
+export { meanRtt, opcodeClass, STAT_OPCODES, type ConnectionStats, type DirectionStats, type FrameTally, type OpcodeClass } from '../analyze/stats.js';
 
-export interface FrameTally {
-  frames: number;
-  /** payload bytes as the frame headers declare them */
-  bytes: number;
-}
-
-export interface DirectionStats {
-  /** frames and payload bytes per opcode class */
-  opcodes: Record<OpcodeClass, FrameTally>;
-  /** over every opcode */
-  frames: FrameTally;
-  messages: {
-    count: number;
-    /** bytes on the wire, summed over the messages' frames */
-    bytes: number;
-    /**
-     * bytes as the application sees them: the inflated length of each
-     * compressed message that could be inflated, the wire length of every
-     * uncompressed one (compressed messages left uninflated are not counted)
-     */
-    inflatedBytes: number;
-    /** compressed messages that could not be inflated */
-    notInflated: number;
-    /** the largest message on the wire (the first of equals), or null without messages */
-    largest: { index: number; bytes: number } | null;
-    fragmented: {
-      /** messages of more than one frame */
-      count: number;
-      /** the most frames in one message (0 without fragmented messages) */
-      mostFragments: number;
-    };
-    compression: {
-      /** compressed messages that were inflated */
-      count: number;
-      wire: number;
-      inflated: number;
-      /** inflated / wire over those messages; null when there are none */
-      ratio: number | null;
-    };
-  };
-}
-
-export interface ConnectionStats {
-  id: number;
-  /** packets of the connection (its timeline) */
-  packets: number;
-  /** seconds from the first to the last packet of the connection; null without packets */
-  duration: number | null;
-  /** seconds from the SYN to the SYN-ACK; null unless both were captured */
-  tcpHandshakeRtt: number | null;
-  /** seconds from the upgrade request's packet to the response's; null without both */
-  wsHandshakeRtt: number | null;
-  client: DirectionStats;
-  server: DirectionStats;
-  pings: {
-    /** ping frames, both ways */
-    sent: number;
-    /** pongs that answer a ping */
-    answered: number;
-    /** round trips in seconds over the answered pings; null when none was answered */
-    min: number | null;
-    avg: number | null;
-    max: number | null;
-  };
-  tcp: { retransmissions: number; outOfOrder: number; lostBytes: number };
-  diagnostics: Record<Severity, number>;
-}
-
-export function opcodeClass(opcode: number): OpcodeClass {
-  switch (opcode) {
-    case 0x0:
-      return 'continuation';
-    case 0x1:
-      return 'text';
-    case 0x2:
-      return 'binary';
-    case 0x8:
-      return 'close';
-    case 0x9:
-      return 'ping';
-    case 0xa:
-      return 'pong';
-    default:
-      return 'reserved';
-  }
-}
-
-/**
- * A time span in seconds, rounded to the microsecond: timestamps are seconds
- * since 1970 in a double, whose resolution there (about 0.24 µs) makes any
- * digit below the microsecond noise. Pong round trips are rounded the same way.
- */
-function span(from: number, to: number): number {
-  return Math.round((to - from) * 1e6) / 1e6;
-}
-
-/** The mean of round trips given to the microsecond, without the float noise of their sum. */
-export function meanRtt(sum: number, count: number): number {
-  return Math.round((sum / count) * 1e9) / 1e9;
-}
-
-function emptyDirection(): DirectionStats {
-  // written out rather than built from STAT_OPCODES: made twice per connection, a hundred thousand times in a large capture
-  const opcodes: Record<OpcodeClass, FrameTally> = {
-    text: { frames: 0, bytes: 0 },
-    binary: { frames: 0, bytes: 0 },
-    continuation: { frames: 0, bytes: 0 },
-    close: { frames: 0, bytes: 0 },
-    ping: { frames: 0, bytes: 0 },
-    pong: { frames: 0, bytes: 0 },
-    reserved: { frames: 0, bytes: 0 },
-  };
-  return {
-    opcodes,
-    frames: { frames: 0, bytes: 0 },
-    messages: {
-      count: 0,
-      bytes: 0,
-      inflatedBytes: 0,
-      notInflated: 0,
-      largest: null,
-      fragmented: { count: 0, mostFragments: 0 },
-      compression: { count: 0, wire: 0, inflated: 0, ratio: null },
-    },
-  };
-}
-
+/** A connection's statistics: those the analysis counted, or those of what a selection kept. */
 export function connectionStats(conn: Connection): ConnectionStats {
-  // the time of the few packets the round trips are measured between (the first entry of each), not of every packet
-  const timed = [conn.tcp.handshake.syn, conn.tcp.handshake.synAck, conn.handshake?.request.packet, conn.handshake?.response?.packet].filter((p) => p !== null && p !== undefined);
-  const tsOf = new Map<number, number>();
-  let first: number | null = null;
-  let last: number | null = null;
-  for (const e of conn.timeline) {
-    if (timed.includes(e.packet) && !tsOf.has(e.packet)) tsOf.set(e.packet, e.ts);
-    if (first === null || e.ts < first) first = e.ts;
-    if (last === null || e.ts > last) last = e.ts;
-  }
-  // the time from one packet of the connection to another, when both are known
-  const between = (a: number | null | undefined, b: number | null | undefined): number | null => {
-    const ta = tsOf.get(a ?? NaN);
-    const tb = tsOf.get(b ?? NaN);
-    return ta === undefined || tb === undefined ? null : span(ta, tb);
-  };
-
-  const sides: Record<Side, DirectionStats> = { client: emptyDirection(), server: emptyDirection() };
-  for (const f of conn.frames) {
-    const d = sides[f.from];
-    // a 64-bit length beyond 2^53 - 1 (kept as text) is counted as the nearest number
-    const bytes = Number(f.payloadLength);
-    const tally = d.opcodes[opcodeClass(f.opcode)];
-    tally.frames++;
-    tally.bytes += bytes;
-    d.frames.frames++;
-    d.frames.bytes += bytes;
-  }
-  for (const m of conn.messages) {
-    const s = sides[m.from].messages;
-    s.count++;
-    s.bytes += m.length;
-    if (!m.compressed) s.inflatedBytes += m.length;
-    else if (m.inflatedLength === null) s.notInflated++;
-    else {
-      s.inflatedBytes += m.inflatedLength;
-      s.compression.count++;
-      s.compression.wire += m.length;
-      s.compression.inflated += m.inflatedLength;
-    }
-    if (s.largest === null || m.length > s.largest.bytes) s.largest = { index: m.index, bytes: m.length };
-    if (m.frames.length > 1) {
-      s.fragmented.count++;
-      s.fragmented.mostFragments = Math.max(s.fragmented.mostFragments, m.frames.length);
-    }
-  }
-  for (const side of ['client', 'server'] as const) {
-    const z = sides[side].messages.compression;
-    z.ratio = z.count > 0 && z.wire > 0 ? z.inflated / z.wire : null;
-  }
-
-  const diagnostics: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
-  for (const d of conn.diagnostics) diagnostics[d.severity]++;
-  // the pings and their round trips as the analysis counted them (each pong's answers.rtt), over the whole connection
-  const { client: kc, server: kv } = conn.counts;
-  const answered = kc.rtts + kv.rtts;
-  const least = [kc.rttMin, kv.rttMin].filter((x) => x !== null);
-  const most = [kc.rttMax, kv.rttMax].filter((x) => x !== null);
-  return {
-    id: conn.id,
-    packets: conn.timeline.length,
-    duration: first === null || last === null ? null : span(first, last),
-    tcpHandshakeRtt: between(conn.tcp.handshake.syn, conn.tcp.handshake.synAck),
-    wsHandshakeRtt: between(conn.handshake?.request.packet, conn.handshake?.response?.packet),
-    client: sides.client,
-    server: sides.server,
-    pings: {
-      sent: kc.pings + kv.pings,
-      answered,
-      min: least.length > 0 ? Math.min(...least) : null,
-      avg: answered > 0 ? meanRtt(kc.rttSum + kv.rttSum, answered) : null,
-      max: most.length > 0 ? Math.max(...most) : null,
-    },
-    tcp: { retransmissions: conn.tcp.retransmissions, outOfOrder: conn.tcp.outOfOrder, lostBytes: conn.tcp.lostBytes },
-    diagnostics,
-  };
+  return narrowedBy(conn) ? statsOfLists(conn) : { ...conn.stats, diagnostics: { ...conn.counts.diagnostics } };
 }
 
 // ---------------------------------------------------------------------------
@@ -556,8 +355,8 @@ export function connectionRow(conn: Connection): ConnectionRow {
     endpoint(conn.server),
     conn.detection ?? DASH,
     String(s.packets),
-    String(conn.frames.length),
-    String(conn.messages.length),
+    String(s.client.frames.frames + s.server.frames.frames),
+    String(s.client.messages.count + s.server.messages.count),
     s.duration === null ? DASH : `${s.duration.toFixed(3)} s`,
     `${d.error}/${d.warning}/${d.info}`,
     endingWords(conn),

@@ -29,6 +29,9 @@ export class TcpConnection {
   clientDir: Dir | null = null;
   syn: number | null = null;
   synAck: number | null = null;
+  /** the capture times of those two packets */
+  synTs: number | null = null;
+  synAckTs: number | null = null;
   handshakeAck: number | null = null;
   teardownKind: 'fin' | 'rst' | 'none' = 'none';
   teardownFirst: Dir | null = null;
@@ -61,12 +64,18 @@ export class TcpConnection {
     const { flags } = seg;
     if (flags.syn && !flags.ack) {
       event = 'syn';
-      if (this.syn === null) this.syn = packet;
+      if (this.syn === null) {
+        this.syn = packet;
+        this.synTs = ts;
+      }
       this.clientDir ??= dir;
       stream.syn(seg.seq);
     } else if (flags.syn && flags.ack) {
       event = 'syn-ack';
-      if (this.synAck === null) this.synAck = packet;
+      if (this.synAck === null) {
+        this.synAck = packet;
+        this.synAckTs = ts;
+      }
       this.clientDir ??= dir === 0 ? 1 : 0;
       stream.syn(seg.seq);
     } else if (
