@@ -27,6 +27,40 @@ export function contractDiagnostic(d: Diagnostic): Diagnostic {
   return { code: d.code, severity: d.severity, message: d.message, rfc: d.rfc, packet: d.packet, frame: d.frame, from: d.from };
 }
 
+/** A field of an MQTT packet, as the specification names it, or an MQTT 5 property by its name. */
+export type MqttField =
+  | 'protocol name'
+  | 'protocol level'
+  | 'connect flags'
+  | 'keep alive'
+  | 'client identifier'
+  | 'will topic'
+  | 'will payload'
+  | 'user name'
+  | 'password'
+  | 'acknowledge flags'
+  | 'return code'
+  | 'reason code'
+  | 'topic name'
+  | 'packet identifier'
+  | 'topic filter'
+  | 'subscription options'
+  | 'property length'
+  | 'properties'
+  | 'property identifier'
+  | 'user property name'
+  | 'user property value'
+  | 'payload'
+  | { property: string };
+
+/** What is wrong with a malformed MQTT packet (MQTT 3.1.1 §2, §3; MQTT 5 §2, §3). */
+export type MqttProblem =
+  | { problem: 'remaining-length' | 'properties-overrun' | 'reserved-type' | 'reserved-connect-flag' | 'qos-3' | 'no-subscription' | 'no-unsubscription' | 'auth-before-5' }
+  | { problem: 'ends-inside' | 'varint-too-long' | 'not-utf8'; field: MqttField }
+  | { problem: 'unknown-property'; id: number }
+  | { problem: 'fixed-flags'; flags: number; expected: number }
+  | { problem: 'bytes-left'; bytes: number };
+
 /** What happens to a direction's bytes after a hole in them, by what was being decoded there. */
 export type AfterGap = 'frames' | 'tls' | 'cut-head' | 'awaiting' | 'http' | 'nothing';
 
@@ -38,6 +72,8 @@ export type DiagnosticFacts =
   | { code: 'http.head-too-large'; max: number }
   | { code: 'limit.payload'; frame: { length: string }; held: number }
   | { code: 'limit.payload'; message: { type: 'text' | 'binary'; index: number; length: number; frames: number }; held: number }
+  /** an MQTT packet longer than the `max` bytes followed across messages (app/mqtt.ts) */
+  | { code: 'limit.payload'; mqtt: { type: string; length: number; side: Side }; max: number }
   | { code: 'message.inflate-limit'; type: 'text' | 'binary'; index: number; compressed: number; limit: number }
   | { code: 'ws.deflate-assumed'; side: Side; first: { index: number; length: number; inflated: number | null } | null }
   /** how the roles were told (the HTTP exchange, the masking of the frames, else the ports), and how WebSocket was */
@@ -103,6 +139,8 @@ export type DiagnosticFacts =
   | { code: 'app.jsonrpc-unanswered'; side: Side; method: string; id: string; packet: number }
   | { code: 'app.mqtt-text-frame'; side: Side; bytes: number }
   | { code: 'app.mqtt-connack-refused'; reason: string | undefined; reasonCode: number | undefined }
+  /** `fatal`: its length cannot be trusted, so the side's packets are not decoded further */
+  | ({ code: 'app.mqtt-bad-packet'; side: Side; type: string; fatal: boolean } & MqttProblem)
   | { code: 'app.mqtt-incomplete'; side: Side; type: string | undefined; seen: number; need: number | null }
   | { code: 'app.stomp-error'; message: string | undefined; body: string | null }
   | { code: 'app.graphql-unknown-id'; protocol: string; type: string; id: string }

@@ -8,7 +8,7 @@
 // handshake.truncated, ws.resync where decoding resumes after a loss, and
 // internal.error (an exception's own message).
 import type { Code } from '../codes.js';
-import { diagnostic, type AfterGap, type DiagnosticFacts, type Where } from '../diagnostic.js';
+import { diagnostic, type AfterGap, type DiagnosticFacts, type MqttField, type MqttProblem, type Where } from '../diagnostic.js';
 import type { Diagnostic } from '../model.js';
 import { plural } from './words.js';
 import { opcodeName } from '../websocket/frame.js';
@@ -16,7 +16,7 @@ import { closeCodeName } from '../websocket/close.js';
 import { previewPayload } from '../util/text.js';
 import { clipText } from '../app/types.js';
 
-export type { AfterGap, DiagnosticFacts };
+export type { AfterGap, DiagnosticFacts, MqttField, MqttProblem };
 
 /** A limit in bytes as its option is written: 16M, 64K, 1000 bytes. */
 function limitText(n: number): string {
@@ -41,6 +41,43 @@ function afterGap(a: AfterGap): string {
   }
 }
 
+function mqttField(f: MqttField): string {
+  return typeof f === 'string' ? f : f.property;
+}
+
+function mqttProblem(p: MqttProblem): string {
+  switch (p.problem) {
+    case 'remaining-length':
+      return 'its remaining length is longer than 4 bytes';
+    case 'ends-inside':
+      return `it ends inside its ${mqttField(p.field)}`;
+    case 'varint-too-long':
+      return `its ${mqttField(p.field)} is a variable byte integer longer than 4 bytes`;
+    case 'not-utf8':
+      return `its ${mqttField(p.field)} is not UTF-8`;
+    case 'unknown-property':
+      return `it has an unknown property identifier 0x${p.id.toString(16)}`;
+    case 'properties-overrun':
+      return 'its properties overrun their length';
+    case 'reserved-type':
+      return 'packet type 0 is reserved';
+    case 'fixed-flags':
+      return `its fixed-header flags are ${p.flags.toString(2).padStart(4, '0')}, not ${p.expected.toString(2).padStart(4, '0')}`;
+    case 'reserved-connect-flag':
+      return 'its reserved connect flag is set';
+    case 'qos-3':
+      return 'its QoS is 3';
+    case 'no-subscription':
+      return 'it subscribes to no topic';
+    case 'no-unsubscription':
+      return 'it unsubscribes from no topic';
+    case 'auth-before-5':
+      return 'AUTH exists only in MQTT 5';
+    case 'bytes-left':
+      return `${p.bytes} bytes are left after its fields`;
+  }
+}
+
 /** The sentence of a diagnostic, from its facts. */
 export function diagnosticText(f: DiagnosticFacts): string {
   switch (f.code) {
@@ -55,6 +92,7 @@ export function diagnosticText(f: DiagnosticFacts): string {
     case 'http.head-too-large':
       return `an HTTP head grew past ${limitText(f.max)} (--max-http-head) without ending; the rest of this direction is not decoded`;
     case 'limit.payload':
+      if ('mqtt' in f) return `an MQTT ${f.mqtt.type} packet of ${f.mqtt.length} bytes from the ${f.mqtt.side}: more than the ${f.max} followed across messages, so it is passed over undecoded`;
       return 'frame' in f
         ? `this frame carries ${f.frame.length} payload bytes; only the first ${limitText(f.held)} were held (--max-frame-payload), so its content is not checked`
         : `${f.message.type} message ${f.message.index} is ${f.message.length} bytes over ${f.message.frames} frames; only the first ${limitText(f.held)} were held (--max-frame-payload), so its content is not checked`;
@@ -179,6 +217,8 @@ export function diagnosticText(f: DiagnosticFacts): string {
       return `the ${f.side} sent a text message (${f.bytes} bytes) on an MQTT connection; MQTT packets must be sent in binary frames`;
     case 'app.mqtt-connack-refused':
       return `the broker refused the connection: ${f.reason} (${f.reasonCode})`;
+    case 'app.mqtt-bad-packet':
+      return `a malformed MQTT ${f.type} packet from the ${f.side}: ${mqttProblem(f)}${f.fatal ? `; the ${f.side}'s packets are not decoded further` : ''}`;
     case 'app.mqtt-incomplete':
       return `the ${f.side}'s last MQTT ${f.type} packet never completed (${f.seen}${f.need !== null ? ` of ${f.need}` : ''} bytes of it seen)`;
     case 'app.stomp-error':

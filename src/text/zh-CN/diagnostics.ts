@@ -1,7 +1,7 @@
 // 诊断的简体中文说法：和 text/diagnostics.ts 的英文一样，由事实（代码和取值）造句。
 // 每个代码都必须有一句（switch 不全时编译不过）。代码本身、命令行选项和
 // 抓包里的原文保持原样。
-import type { AfterGap, DiagnosticFacts } from '../diagnostics.js';
+import type { AfterGap, DiagnosticFacts, MqttField, MqttProblem } from '../diagnostics.js';
 import type { Side } from '../../vocabulary.js';
 import { previewPayload } from '../../util/text.js';
 import { clipText } from '../../app/types.js';
@@ -50,6 +50,67 @@ function spaced(...parts: string[]): string {
   return out;
 }
 
+/** MQTT 包的字段，按规范的叫法；MQTT 5 的属性保留它的名字。 */
+const MQTT_FIELDS: Record<Exclude<MqttField, { property: string }>, string> = {
+  'protocol name': '协议名',
+  'protocol level': '协议级别',
+  'connect flags': '连接标志',
+  'keep alive': '保持连接时间',
+  'client identifier': '客户端标识符',
+  'will topic': '遗嘱主题',
+  'will payload': '遗嘱有效载荷',
+  'user name': '用户名',
+  password: '密码',
+  'acknowledge flags': '确认标志',
+  'return code': '返回码',
+  'reason code': '原因码',
+  'topic name': '主题名',
+  'packet identifier': '包标识符',
+  'topic filter': '主题过滤器',
+  'subscription options': '订阅选项',
+  'property length': '属性长度',
+  properties: '属性',
+  'property identifier': '属性标识符',
+  'user property name': '用户属性名',
+  'user property value': '用户属性值',
+  payload: '有效载荷',
+};
+
+const mqttField = (f: MqttField): string => (typeof f === 'string' ? MQTT_FIELDS[f] : `属性 ${f.property}`);
+
+function mqttProblem(p: MqttProblem): string {
+  switch (p.problem) {
+    case 'remaining-length':
+      return '它的剩余长度超过 4 个字节';
+    case 'ends-inside':
+      return spaced('它在', mqttField(p.field), '的中间就结束了');
+    case 'varint-too-long':
+      return spaced('它的', mqttField(p.field), '是超过 4 个字节的变长字节整数');
+    case 'not-utf8':
+      return spaced('它的', mqttField(p.field), '不是合法的 UTF-8');
+    case 'unknown-property':
+      return `它带有未知的属性标识符 0x${p.id.toString(16)}`;
+    case 'properties-overrun':
+      return '它的属性超出了属性长度';
+    case 'reserved-type':
+      return '包类型 0 是保留的';
+    case 'fixed-flags':
+      return `它的固定头部标志是 ${p.flags.toString(2).padStart(4, '0')}，而不是 ${p.expected.toString(2).padStart(4, '0')}`;
+    case 'reserved-connect-flag':
+      return '它设置了保留的连接标志位';
+    case 'qos-3':
+      return '它的 QoS 是 3';
+    case 'no-subscription':
+      return '它没有订阅任何主题';
+    case 'no-unsubscription':
+      return '它没有取消订阅任何主题';
+    case 'auth-before-5':
+      return 'AUTH 只存在于 MQTT 5 中';
+    case 'bytes-left':
+      return `它的字段之后还剩 ${p.bytes} 个字节`;
+  }
+}
+
 /** 一条诊断的中文句子，由它的事实造成。 */
 export function diagnosticTextZh(f: DiagnosticFacts): string {
   switch (f.code) {
@@ -64,6 +125,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'http.head-too-large':
       return `一个 HTTP 头部超过 ${limitText(f.max)}（--max-http-head）仍未结束；这个方向余下的内容不再解码`;
     case 'limit.payload':
+      if ('mqtt' in f) return `来自${side(f.mqtt.side)}的一个 MQTT ${f.mqtt.type} 包有 ${f.mqtt.length} 字节：超过了跨消息跟踪的上限 ${f.max}，所以跳过它，不解码`;
       return 'frame' in f
         ? `这一帧带有 ${f.frame.length} 字节的有效载荷；只保留了前 ${limitText(f.held)}（--max-frame-payload），所以不检查它的内容`
         : `${typeZh(f.message.type)}消息 ${f.message.index} 共 ${f.message.length} 字节，分成 ${f.message.frames} 个帧；只保留了前 ${limitText(f.held)}（--max-frame-payload），所以不检查它的内容`;
@@ -184,6 +246,8 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       return `${side(f.side)}在 MQTT 连接上发送了文本消息（${f.bytes} 字节）；MQTT 包必须用二进制帧发送`;
     case 'app.mqtt-connack-refused':
       return `代理拒绝了连接：${f.reason}（${f.reasonCode}）`;
+    case 'app.mqtt-bad-packet':
+      return `来自${side(f.side)}的一个格式错误的 MQTT ${f.type} 包：${mqttProblem(f)}${f.fatal ? `；${side(f.side)}之后的包不再解码` : ''}`;
     case 'app.mqtt-incomplete':
       return `${side(f.side)}的最后一个 MQTT ${f.type} 包始终不完整（只看到 ${f.seen}${f.need !== null ? ` / ${f.need}` : ''} 字节）`;
     case 'app.stomp-error':
