@@ -135,6 +135,14 @@ export type DiagnosticFacts =
   | { code: 'app.socketio-connect-error'; namespace: string; args: string }
   | { code: 'app.socketio-unexpected-binary'; bytes: number; side: Side }
   | { code: 'app.socketio-missing-attachment'; side: Side; packet: string; event: string | undefined; announced: number; followed: number }
+  /** `text`: the message as it came, clipped */
+  | { code: 'app.sockjs-bad-frame'; problem: 'binary' | 'client-not-strings' | 'open-with-data' | 'heartbeat-with-data' | 'array-not-strings' | 'message-not-string' | 'close-not-pair' | 'unknown'; side: Side; text: string }
+  | { code: 'app.graphql-bad-message'; protocol: string; problem: 'binary'; side: Side; text: string }
+  | { code: 'app.graphql-bad-message'; protocol: string; problem: 'not-json' | 'not-typed'; text: string }
+  | { code: 'app.graphql-bad-message'; protocol: string; problem: 'unknown-type'; type: string; text: string }
+  /** `sender`: the side that alone sends `type` */
+  | { code: 'app.graphql-bad-message'; protocol: string; problem: 'wrong-side'; side: Side; type: string; sender: Side }
+  | { code: 'app.graphql-bad-message'; protocol: string; problem: 'no-id'; type: string }
   | { code: 'app.jsonrpc-unmatched-response'; id: string; peer: Side }
   | { code: 'app.jsonrpc-unanswered'; side: Side; method: string; id: string; packet: number }
   | { code: 'app.mqtt-text-frame'; side: Side; bytes: number }

@@ -78,6 +78,44 @@ function mqttProblem(p: MqttProblem): string {
   }
 }
 
+function sockJsProblem(f: Extract<DiagnosticFacts, { code: 'app.sockjs-bad-frame' }>): string {
+  switch (f.problem) {
+    case 'binary':
+      return `a binary message from the ${f.side}; SockJS frames are text`;
+    case 'client-not-strings':
+      return 'a SockJS client message that is not a JSON array of strings';
+    case 'open-with-data':
+      return 'a SockJS open frame with data after the "o"';
+    case 'heartbeat-with-data':
+      return 'a SockJS heartbeat frame with data after the "h"';
+    case 'array-not-strings':
+      return 'a SockJS "a" frame whose data is not a JSON array of strings';
+    case 'message-not-string':
+      return 'a SockJS "m" frame whose data is not a JSON string';
+    case 'close-not-pair':
+      return 'a SockJS close frame whose data is not [code, "reason"]';
+    case 'unknown':
+      return 'not a SockJS frame (o, h, a, m or c)';
+  }
+}
+
+function graphQlProblem(f: Extract<DiagnosticFacts, { code: 'app.graphql-bad-message' }>): string {
+  switch (f.problem) {
+    case 'binary':
+      return `a binary message from the ${f.side}; ${f.protocol} messages are JSON text: ${JSON.stringify(f.text)}`;
+    case 'not-json':
+      return `a ${f.protocol} message that is not JSON: ${JSON.stringify(f.text)}`;
+    case 'not-typed':
+      return `a ${f.protocol} message that is not an object with a string "type": ${JSON.stringify(f.text)}`;
+    case 'unknown-type':
+      return `${JSON.stringify(f.type)} is not a ${f.protocol} message type: ${JSON.stringify(f.text)}`;
+    case 'wrong-side':
+      return `the ${f.side} sent "${f.type}", which only the ${f.sender} sends in ${f.protocol}`;
+    case 'no-id':
+      return `a ${f.protocol} "${f.type}" message without an id`;
+  }
+}
+
 /** The sentence of a diagnostic, from its facts. */
 export function diagnosticText(f: DiagnosticFacts): string {
   switch (f.code) {
@@ -209,6 +247,10 @@ export function diagnosticText(f: DiagnosticFacts): string {
       return `a binary message (${f.bytes} bytes) from the ${f.side} with no BINARY_EVENT or BINARY_ACK waiting for an attachment`;
     case 'app.socketio-missing-attachment':
       return `the ${f.side}'s ${f.packet}${f.event !== undefined ? ` ${JSON.stringify(clipText(f.event, 60))}` : ''} announced ${plural(f.announced, 'binary attachment')} but ${f.followed} followed it`;
+    case 'app.sockjs-bad-frame':
+      return `${sockJsProblem(f)}: ${JSON.stringify(f.text)}`;
+    case 'app.graphql-bad-message':
+      return graphQlProblem(f);
     case 'app.jsonrpc-unmatched-response':
       return `a JSON-RPC response with id ${clipText(f.id, 40)}, which no request from the ${f.peer} is waiting for`;
     case 'app.jsonrpc-unanswered':

@@ -111,6 +111,44 @@ function mqttProblem(p: MqttProblem): string {
   }
 }
 
+function sockJsProblem(f: Extract<DiagnosticFacts, { code: 'app.sockjs-bad-frame' }>): string {
+  switch (f.problem) {
+    case 'binary':
+      return `来自${side(f.side)}的一条二进制消息；SockJS 帧是文本`;
+    case 'client-not-strings':
+      return '一条不是 JSON 字符串数组的 SockJS 客户端消息';
+    case 'open-with-data':
+      return '一个在 "o" 之后还带有数据的 SockJS 打开帧';
+    case 'heartbeat-with-data':
+      return '一个在 "h" 之后还带有数据的 SockJS 心跳帧';
+    case 'array-not-strings':
+      return '一个数据不是 JSON 字符串数组的 SockJS "a" 帧';
+    case 'message-not-string':
+      return '一个数据不是 JSON 字符串的 SockJS "m" 帧';
+    case 'close-not-pair':
+      return '一个数据不是 [code, "reason"] 的 SockJS 关闭帧';
+    case 'unknown':
+      return '不是 SockJS 帧（o、h、a、m 或 c）';
+  }
+}
+
+function graphQlProblem(f: Extract<DiagnosticFacts, { code: 'app.graphql-bad-message' }>): string {
+  switch (f.problem) {
+    case 'binary':
+      return `来自${side(f.side)}的一条二进制消息；${f.protocol} 的消息是 JSON 文本：${JSON.stringify(f.text)}`;
+    case 'not-json':
+      return `一条不是 JSON 的 ${f.protocol} 消息：${JSON.stringify(f.text)}`;
+    case 'not-typed':
+      return `一条 ${f.protocol} 消息不是带有字符串 "type" 的对象：${JSON.stringify(f.text)}`;
+    case 'unknown-type':
+      return `${JSON.stringify(f.type)} 不是 ${f.protocol} 的消息类型：${JSON.stringify(f.text)}`;
+    case 'wrong-side':
+      return `${side(f.side)}发送了 "${f.type}"，而在 ${f.protocol} 中只有${side(f.sender)}发送它`;
+    case 'no-id':
+      return `一条没有 id 的 ${f.protocol} "${f.type}" 消息`;
+  }
+}
+
 /** 一条诊断的中文句子，由它的事实造成。 */
 export function diagnosticTextZh(f: DiagnosticFacts): string {
   switch (f.code) {
@@ -238,6 +276,10 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       return `来自${side(f.side)}的一条二进制消息（${f.bytes} 字节），但没有等待附件的 BINARY_EVENT 或 BINARY_ACK`;
     case 'app.socketio-missing-attachment':
       return `${side(f.side)}的 ${f.packet}${f.event !== undefined ? ` ${JSON.stringify(clipText(f.event, 60))}` : ''} 声明了 ${f.announced} 个二进制附件，但后面只跟了 ${f.followed} 个`;
+    case 'app.sockjs-bad-frame':
+      return `${sockJsProblem(f)}：${JSON.stringify(f.text)}`;
+    case 'app.graphql-bad-message':
+      return graphQlProblem(f);
     case 'app.jsonrpc-unmatched-response':
       return `一个 id 为 ${clipText(f.id, 40)} 的 JSON-RPC 响应，但${side(f.peer)}没有哪个请求在等待它`;
     case 'app.jsonrpc-unanswered':
