@@ -143,6 +143,13 @@ export type DiagnosticFacts =
   /** `sender`: the side that alone sends `type` */
   | { code: 'app.graphql-bad-message'; protocol: string; problem: 'wrong-side'; side: Side; type: string; sender: Side }
   | { code: 'app.graphql-bad-message'; protocol: string; problem: 'no-id'; type: string }
+  /** `error`: the JSON parser's own words; `text`: the message as it came, clipped */
+  | { code: 'app.json-invalid'; error: string; text: string }
+  | { code: 'app.jsonrpc-invalid'; problem: 'empty-batch' | 'method-not-string' | 'result-and-error' | 'neither' | 'response-without-id' | 'error-object' }
+  /** `item`: the batch's item (or the message) as JSON, clipped */
+  | { code: 'app.jsonrpc-invalid'; problem: 'not-jsonrpc'; item: string }
+  | { code: 'app.jsonrpc-invalid'; problem: 'id-type'; id: string }
+  | { code: 'app.jsonrpc-invalid'; problem: 'request-with-result'; method: string }
   | { code: 'app.jsonrpc-unmatched-response'; id: string; peer: Side }
   | { code: 'app.jsonrpc-unanswered'; side: Side; method: string; id: string; packet: number }
   | { code: 'app.mqtt-text-frame'; side: Side; bytes: number }

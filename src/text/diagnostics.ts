@@ -116,6 +116,29 @@ function graphQlProblem(f: Extract<DiagnosticFacts, { code: 'app.graphql-bad-mes
   }
 }
 
+function jsonRpcProblem(f: Extract<DiagnosticFacts, { code: 'app.jsonrpc-invalid' }>): string {
+  switch (f.problem) {
+    case 'empty-batch':
+      return 'an empty JSON-RPC batch';
+    case 'not-jsonrpc':
+      return `a JSON-RPC message that is not an object with "jsonrpc": "2.0": ${f.item}`;
+    case 'id-type':
+      return `a JSON-RPC id that is not a string, number or null: ${f.id}`;
+    case 'method-not-string':
+      return 'a JSON-RPC request whose method is not a string';
+    case 'request-with-result':
+      return `a JSON-RPC request (${f.method}) that also carries a result or an error`;
+    case 'result-and-error':
+      return 'a JSON-RPC response with both a result and an error';
+    case 'neither':
+      return 'a JSON-RPC object with neither a method, a result nor an error';
+    case 'response-without-id':
+      return 'a JSON-RPC response without an id';
+    case 'error-object':
+      return 'a JSON-RPC error object without a numeric code and a string message';
+  }
+}
+
 /** The sentence of a diagnostic, from its facts. */
 export function diagnosticText(f: DiagnosticFacts): string {
   switch (f.code) {
@@ -251,6 +274,10 @@ export function diagnosticText(f: DiagnosticFacts): string {
       return `${sockJsProblem(f)}: ${JSON.stringify(f.text)}`;
     case 'app.graphql-bad-message':
       return graphQlProblem(f);
+    case 'app.json-invalid':
+      return `a text message that is not valid JSON (${f.error}): ${JSON.stringify(f.text)}`;
+    case 'app.jsonrpc-invalid':
+      return jsonRpcProblem(f);
     case 'app.jsonrpc-unmatched-response':
       return `a JSON-RPC response with id ${clipText(f.id, 40)}, which no request from the ${f.peer} is waiting for`;
     case 'app.jsonrpc-unanswered':

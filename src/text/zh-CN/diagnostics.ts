@@ -149,6 +149,29 @@ function graphQlProblem(f: Extract<DiagnosticFacts, { code: 'app.graphql-bad-mes
   }
 }
 
+function jsonRpcProblem(f: Extract<DiagnosticFacts, { code: 'app.jsonrpc-invalid' }>): string {
+  switch (f.problem) {
+    case 'empty-batch':
+      return '一个空的 JSON-RPC 批量调用';
+    case 'not-jsonrpc':
+      return `一条 JSON-RPC 消息不是带有 "jsonrpc": "2.0" 的对象：${f.item}`;
+    case 'id-type':
+      return `一个既不是字符串、数字也不是 null 的 JSON-RPC id：${f.id}`;
+    case 'method-not-string':
+      return '一个 method 不是字符串的 JSON-RPC 请求';
+    case 'request-with-result':
+      return `一个 JSON-RPC 请求（${f.method}）同时还带有 result 或 error`;
+    case 'result-and-error':
+      return '一个同时带有 result 和 error 的 JSON-RPC 响应';
+    case 'neither':
+      return '一个既没有 method，也没有 result 或 error 的 JSON-RPC 对象';
+    case 'response-without-id':
+      return '一个没有 id 的 JSON-RPC 响应';
+    case 'error-object':
+      return '一个没有数字 code 和字符串 message 的 JSON-RPC 错误对象';
+  }
+}
+
 /** 一条诊断的中文句子，由它的事实造成。 */
 export function diagnosticTextZh(f: DiagnosticFacts): string {
   switch (f.code) {
@@ -280,6 +303,10 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       return `${sockJsProblem(f)}：${JSON.stringify(f.text)}`;
     case 'app.graphql-bad-message':
       return graphQlProblem(f);
+    case 'app.json-invalid':
+      return `一条不是合法 JSON 的文本消息（${f.error}）：${JSON.stringify(f.text)}`;
+    case 'app.jsonrpc-invalid':
+      return jsonRpcProblem(f);
     case 'app.jsonrpc-unmatched-response':
       return `一个 id 为 ${clipText(f.id, 40)} 的 JSON-RPC 响应，但${side(f.peer)}没有哪个请求在等待它`;
     case 'app.jsonrpc-unanswered':
