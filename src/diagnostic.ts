@@ -132,6 +132,13 @@ export type DiagnosticFacts =
   | { code: 'close.not-echoed'; initiator: Side; packet: number | null }
   | { code: 'close.client-closed-tcp-first' }
   // the application protocols' (src/app/), with values from their messages as they came
+  /** `first`: the first byte of a binary Engine.IO 3 message, null when it is empty */
+  | { code: 'app.engineio-bad-packet'; problem: 'binary-type'; first: number | null }
+  /** `text`: the packet as it came, clipped; `data`: the open packet's data, clipped */
+  | { code: 'app.engineio-bad-packet'; problem: 'unknown-type'; text: string }
+  | { code: 'app.engineio-bad-packet'; problem: 'open-without-sid'; data: string }
+  /** `text`: the Engine.IO message as it came, clipped; `error`: the Socket.IO parser's own words */
+  | { code: 'app.socketio-bad-packet'; text: string; error: string }
   | { code: 'app.socketio-connect-error'; namespace: string; args: string }
   | { code: 'app.socketio-unexpected-binary'; bytes: number; side: Side }
   | { code: 'app.socketio-missing-attachment'; side: Side; packet: string; event: string | undefined; announced: number; followed: number }

@@ -139,6 +139,17 @@ function jsonRpcProblem(f: Extract<DiagnosticFacts, { code: 'app.jsonrpc-invalid
   }
 }
 
+function engineIoProblem(f: Extract<DiagnosticFacts, { code: 'app.engineio-bad-packet' }>): string {
+  switch (f.problem) {
+    case 'binary-type':
+      return `a binary Engine.IO 3 message whose first byte is ${f.first ?? 'missing'}, not 4 (message)`;
+    case 'unknown-type':
+      return `an Engine.IO packet of unknown type: ${JSON.stringify(f.text)}`;
+    case 'open-without-sid':
+      return `an Engine.IO open packet whose data is not a handshake object with a sid: ${JSON.stringify(f.data)}`;
+  }
+}
+
 /** The sentence of a diagnostic, from its facts. */
 export function diagnosticText(f: DiagnosticFacts): string {
   switch (f.code) {
@@ -264,6 +275,10 @@ export function diagnosticText(f: DiagnosticFacts): string {
     }
     case 'close.client-closed-tcp-first':
       return 'the client closed TCP before the server did; the server should close first so that it does not hold TIME_WAIT';
+    case 'app.engineio-bad-packet':
+      return engineIoProblem(f);
+    case 'app.socketio-bad-packet':
+      return `the Socket.IO packet in Engine.IO message ${JSON.stringify(f.text)} does not parse: ${f.error}`;
     case 'app.socketio-connect-error':
       return `the server refused the connection to namespace ${clipText(f.namespace, 60)}: ${clipText(f.args, 80)}`;
     case 'app.socketio-unexpected-binary':

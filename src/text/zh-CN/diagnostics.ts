@@ -172,6 +172,17 @@ function jsonRpcProblem(f: Extract<DiagnosticFacts, { code: 'app.jsonrpc-invalid
   }
 }
 
+function engineIoProblem(f: Extract<DiagnosticFacts, { code: 'app.engineio-bad-packet' }>): string {
+  switch (f.problem) {
+    case 'binary-type':
+      return f.first === null ? '一条空的二进制 Engine.IO 3 消息：它的第一个字节应当是 4（message）' : `一条二进制 Engine.IO 3 消息的第一个字节是 ${f.first}，而不是 4（message）`;
+    case 'unknown-type':
+      return `一个类型未知的 Engine.IO 包：${JSON.stringify(f.text)}`;
+    case 'open-without-sid':
+      return `一个 Engine.IO open 包，它的数据不是带有 sid 的握手对象：${JSON.stringify(f.data)}`;
+  }
+}
+
 /** 一条诊断的中文句子，由它的事实造成。 */
 export function diagnosticTextZh(f: DiagnosticFacts): string {
   switch (f.code) {
@@ -293,6 +304,10 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       return `${side(f.initiator)}发送了关闭帧（第 ${f.packet} 个包），但${peerOf(f.initiator)}直到连接结束都没有回以自己的关闭帧`;
     case 'close.client-closed-tcp-first':
       return '客户端比服务器先关闭了 TCP；应当由服务器先关闭，这样 TIME_WAIT 状态不会留在客户端';
+    case 'app.engineio-bad-packet':
+      return engineIoProblem(f);
+    case 'app.socketio-bad-packet':
+      return `Engine.IO 消息 ${JSON.stringify(f.text)} 里的 Socket.IO 包无法解析：${f.error}`;
     case 'app.socketio-connect-error':
       return `服务器拒绝连接到命名空间 ${clipText(f.namespace, 60)}：${clipText(f.args, 80)}`;
     case 'app.socketio-unexpected-binary':
