@@ -164,6 +164,14 @@ export type DiagnosticFacts =
   /** `fatal`: its length cannot be trusted, so the side's packets are not decoded further */
   | ({ code: 'app.mqtt-bad-packet'; side: Side; type: string; fatal: boolean } & MqttProblem)
   | { code: 'app.mqtt-incomplete'; side: Side; type: string | undefined; seen: number; need: number | null }
+  /** `text`: the frame's start as it came, clipped; `command`, `line`: the frame's, clipped */
+  | { code: 'app.stomp-bad-frame'; problem: 'no-eol'; text: string }
+  | { code: 'app.stomp-bad-frame'; problem: 'unknown-command' | 'cut-in-headers'; command: string }
+  | { code: 'app.stomp-bad-frame'; problem: 'header-without-colon'; command: string; line: string }
+  /** `came`: the bytes of the body the message brought; `body`: the bytes up to the NUL, or to the end when `nul` is false */
+  | { code: 'app.stomp-content-length'; command: string; length: number; came: number }
+  | { code: 'app.stomp-content-length'; command: string; length: number; body: number; nul: boolean }
+  | { code: 'app.stomp-no-null'; command: string }
   | { code: 'app.stomp-error'; message: string | undefined; body: string | null }
   | { code: 'app.graphql-unknown-id'; protocol: string; type: string; id: string }
   /** `to`: the operation's name, or its id, or null for the connection */

@@ -150,6 +150,19 @@ function engineIoProblem(f: Extract<DiagnosticFacts, { code: 'app.engineio-bad-p
   }
 }
 
+function stompProblem(f: Extract<DiagnosticFacts, { code: 'app.stomp-bad-frame' }>): string {
+  switch (f.problem) {
+    case 'no-eol':
+      return `STOMP frame ${JSON.stringify(f.text)} has no end of line after its command`;
+    case 'unknown-command':
+      return `${JSON.stringify(f.command)} is not a STOMP command`;
+    case 'cut-in-headers':
+      return `STOMP ${f.command} frame ends in its headers (no blank line before the body)`;
+    case 'header-without-colon':
+      return `STOMP ${f.command} frame has a header line without a colon: ${JSON.stringify(f.line)}`;
+  }
+}
+
 /** The sentence of a diagnostic, from its facts. */
 export function diagnosticText(f: DiagnosticFacts): string {
   switch (f.code) {
@@ -305,6 +318,13 @@ export function diagnosticText(f: DiagnosticFacts): string {
       return `a malformed MQTT ${f.type} packet from the ${f.side}: ${mqttProblem(f)}${f.fatal ? `; the ${f.side}'s packets are not decoded further` : ''}`;
     case 'app.mqtt-incomplete':
       return `the ${f.side}'s last MQTT ${f.type} packet never completed (${f.seen}${f.need !== null ? ` of ${f.need}` : ''} bytes of it seen)`;
+    case 'app.stomp-bad-frame':
+      return stompProblem(f);
+    case 'app.stomp-content-length':
+      if ('came' in f) return `STOMP ${f.command} frame says content-length ${f.length}, but only ${f.came} bytes of its body came`;
+      return `STOMP ${f.command} frame says content-length ${f.length}, but its body is ${f.body} bytes${f.nul ? '' : ' with no NUL after it'}`;
+    case 'app.stomp-no-null':
+      return `STOMP ${f.command} frame is not terminated by a NUL byte`;
     case 'app.stomp-error':
       return `the STOMP server sent ERROR${f.message ? `: ${clipText(f.message, 80)}` : ''}${f.body ? ` (${clipText(f.body, 80)})` : ''}`;
     case 'app.graphql-unknown-id':

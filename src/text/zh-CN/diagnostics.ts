@@ -183,6 +183,19 @@ function engineIoProblem(f: Extract<DiagnosticFacts, { code: 'app.engineio-bad-p
   }
 }
 
+function stompProblem(f: Extract<DiagnosticFacts, { code: 'app.stomp-bad-frame' }>): string {
+  switch (f.problem) {
+    case 'no-eol':
+      return `STOMP 帧 ${JSON.stringify(f.text)} 在命令之后没有行尾`;
+    case 'unknown-command':
+      return `${JSON.stringify(f.command)} 不是 STOMP 命令`;
+    case 'cut-in-headers':
+      return `STOMP ${f.command} 帧在首部中间就结束了（正文之前没有空行）`;
+    case 'header-without-colon':
+      return `STOMP ${f.command} 帧有一行首部没有冒号：${JSON.stringify(f.line)}`;
+  }
+}
+
 /** 一条诊断的中文句子，由它的事实造成。 */
 export function diagnosticTextZh(f: DiagnosticFacts): string {
   switch (f.code) {
@@ -334,6 +347,13 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       return `来自${side(f.side)}的一个格式错误的 MQTT ${f.type} 包：${mqttProblem(f)}${f.fatal ? `；${side(f.side)}之后的包不再解码` : ''}`;
     case 'app.mqtt-incomplete':
       return `${side(f.side)}的最后一个 MQTT ${f.type} 包始终不完整（只看到 ${f.seen}${f.need !== null ? ` / ${f.need}` : ''} 字节）`;
+    case 'app.stomp-bad-frame':
+      return stompProblem(f);
+    case 'app.stomp-content-length':
+      if ('came' in f) return `STOMP ${f.command} 帧声明 content-length 为 ${f.length}，但它的正文只来了 ${f.came} 字节`;
+      return `STOMP ${f.command} 帧声明 content-length 为 ${f.length}，但它的正文是 ${f.body} 字节${f.nul ? '' : '，后面也没有 NUL'}`;
+    case 'app.stomp-no-null':
+      return `STOMP ${f.command} 帧没有以 NUL 字节结尾`;
     case 'app.stomp-error':
       return `STOMP 服务器发送了 ERROR${f.message ? `：${clipText(f.message, 80)}` : ''}${f.body ? `（${clipText(f.body, 80)}）` : ''}`;
     case 'app.graphql-unknown-id':
