@@ -3,10 +3,8 @@
 // options of the command line a limit is set by) belong; the facts stay
 // with the diagnostic (never exported), and zh-CN/diagnostics.ts says them
 // in Chinese. Still worded
-// where they are raised: the application protocols' findings on malformed
-// messages (the *-bad-* and *-invalid codes, whose reasons are many),
-// handshake.truncated, ws.resync where decoding resumes after a loss, and
-// internal.error (an exception's own message).
+// where they are raised: handshake.truncated, ws.resync where decoding
+// resumes after a loss, and internal.error (an exception's own message).
 import type { Code } from '../codes.js';
 import { diagnostic, type AfterGap, type DiagnosticFacts, type MqttField, type MqttProblem, type Where } from '../diagnostic.js';
 import type { Diagnostic } from '../model.js';
