@@ -27,6 +27,40 @@ export function contractDiagnostic(d: Diagnostic): Diagnostic {
   return { code: d.code, severity: d.severity, message: d.message, rfc: d.rfc, packet: d.packet, frame: d.frame, from: d.from };
 }
 
+/** A field of an MQTT packet, as the specification names it, or an MQTT 5 property by its name. */
+export type MqttField =
+  | 'protocol name'
+  | 'protocol level'
+  | 'connect flags'
+  | 'keep alive'
+  | 'client identifier'
+  | 'will topic'
+  | 'will payload'
+  | 'user name'
+  | 'password'
+  | 'acknowledge flags'
+  | 'return code'
+  | 'reason code'
+  | 'topic name'
+  | 'packet identifier'
+  | 'topic filter'
+  | 'subscription options'
+  | 'property length'
+  | 'properties'
+  | 'property identifier'
+  | 'user property name'
+  | 'user property value'
+  | 'payload'
+  | { property: string };
+
+/** What is wrong with a malformed MQTT packet (MQTT 3.1.1 §2, §3; MQTT 5 §2, §3). */
+export type MqttProblem =
+  | { problem: 'remaining-length' | 'properties-overrun' | 'reserved-type' | 'reserved-connect-flag' | 'qos-3' | 'no-subscription' | 'no-unsubscription' | 'auth-before-5' }
+  | { problem: 'ends-inside' | 'varint-too-long' | 'not-utf8'; field: MqttField }
+  | { problem: 'unknown-property'; id: number }
+  | { problem: 'fixed-flags'; flags: number; expected: number }
+  | { problem: 'bytes-left'; bytes: number };
+
 /** What happens to a direction's bytes after a hole in them, by what was being decoded there. */
 export type AfterGap = 'frames' | 'tls' | 'cut-head' | 'awaiting' | 'http' | 'nothing';
 
@@ -38,6 +72,8 @@ export type DiagnosticFacts =
   | { code: 'http.head-too-large'; max: number }
   | { code: 'limit.payload'; frame: { length: string }; held: number }
   | { code: 'limit.payload'; message: { type: 'text' | 'binary'; index: number; length: number; frames: number }; held: number }
+  /** an MQTT packet longer than the `max` bytes followed across messages (app/mqtt.ts) */
+  | { code: 'limit.payload'; mqtt: { type: string; length: number; side: Side }; max: number }
   | { code: 'message.inflate-limit'; type: 'text' | 'binary'; index: number; compressed: number; limit: number }
   | { code: 'ws.deflate-assumed'; side: Side; first: { index: number; length: number; inflated: number | null } | null }
   /** how the roles were told (the HTTP exchange, the masking of the frames, else the ports), and how WebSocket was */
@@ -102,14 +138,46 @@ export type DiagnosticFacts =
   | { code: 'close.not-echoed'; initiator: Side; packet: number | null }
   | { code: 'close.client-closed-tcp-first' }
   // the application protocols' (src/app/), with values from their messages as they came
+  /** `first`: the first byte of a binary Engine.IO 3 message, null when it is empty */
+  | { code: 'app.engineio-bad-packet'; problem: 'binary-type'; first: number | null }
+  /** `text`: the packet as it came, clipped; `data`: the open packet's data, clipped */
+  | { code: 'app.engineio-bad-packet'; problem: 'unknown-type'; text: string }
+  | { code: 'app.engineio-bad-packet'; problem: 'open-without-sid'; data: string }
+  /** `text`: the Engine.IO message as it came, clipped; `error`: the Socket.IO parser's own words */
+  | { code: 'app.socketio-bad-packet'; text: string; error: string }
   | { code: 'app.socketio-connect-error'; namespace: string; args: string }
   | { code: 'app.socketio-unexpected-binary'; bytes: number; side: Side }
   | { code: 'app.socketio-missing-attachment'; side: Side; packet: string; event: string | undefined; announced: number; followed: number }
+  /** `text`: the message as it came, clipped */
+  | { code: 'app.sockjs-bad-frame'; problem: 'binary' | 'client-not-strings' | 'open-with-data' | 'heartbeat-with-data' | 'array-not-strings' | 'message-not-string' | 'close-not-pair' | 'unknown'; side: Side; text: string }
+  | { code: 'app.graphql-bad-message'; protocol: string; problem: 'binary'; side: Side; text: string }
+  | { code: 'app.graphql-bad-message'; protocol: string; problem: 'not-json' | 'not-typed'; text: string }
+  | { code: 'app.graphql-bad-message'; protocol: string; problem: 'unknown-type'; type: string; text: string }
+  /** `sender`: the side that alone sends `type` */
+  | { code: 'app.graphql-bad-message'; protocol: string; problem: 'wrong-side'; side: Side; type: string; sender: Side }
+  | { code: 'app.graphql-bad-message'; protocol: string; problem: 'no-id'; type: string }
+  /** `error`: the JSON parser's own words; `text`: the message as it came, clipped */
+  | { code: 'app.json-invalid'; error: string; text: string }
+  | { code: 'app.jsonrpc-invalid'; problem: 'empty-batch' | 'method-not-string' | 'result-and-error' | 'neither' | 'response-without-id' | 'error-object' }
+  /** `item`: the batch's item (or the message) as JSON, clipped */
+  | { code: 'app.jsonrpc-invalid'; problem: 'not-jsonrpc'; item: string }
+  | { code: 'app.jsonrpc-invalid'; problem: 'id-type'; id: string }
+  | { code: 'app.jsonrpc-invalid'; problem: 'request-with-result'; method: string }
   | { code: 'app.jsonrpc-unmatched-response'; id: string; peer: Side }
   | { code: 'app.jsonrpc-unanswered'; side: Side; method: string; id: string; packet: number }
   | { code: 'app.mqtt-text-frame'; side: Side; bytes: number }
   | { code: 'app.mqtt-connack-refused'; reason: string | undefined; reasonCode: number | undefined }
+  /** `fatal`: its length cannot be trusted, so the side's packets are not decoded further */
+  | ({ code: 'app.mqtt-bad-packet'; side: Side; type: string; fatal: boolean } & MqttProblem)
   | { code: 'app.mqtt-incomplete'; side: Side; type: string | undefined; seen: number; need: number | null }
+  /** `text`: the frame's start as it came, clipped; `command`, `line`: the frame's, clipped */
+  | { code: 'app.stomp-bad-frame'; problem: 'no-eol'; text: string }
+  | { code: 'app.stomp-bad-frame'; problem: 'unknown-command' | 'cut-in-headers'; command: string }
+  | { code: 'app.stomp-bad-frame'; problem: 'header-without-colon'; command: string; line: string }
+  /** `came`: the bytes of the body the message brought; `body`: the bytes up to the NUL, or to the end when `nul` is false */
+  | { code: 'app.stomp-content-length'; command: string; length: number; came: number }
+  | { code: 'app.stomp-content-length'; command: string; length: number; body: number; nul: boolean }
+  | { code: 'app.stomp-no-null'; command: string }
   | { code: 'app.stomp-error'; message: string | undefined; body: string | null }
   | { code: 'app.graphql-unknown-id'; protocol: string; type: string; id: string }
   /** `to`: the operation's name, or its id, or null for the connection */

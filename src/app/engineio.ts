@@ -79,7 +79,7 @@ export class EngineIoDecoder implements AppDecoder {
       let data = m.payload;
       if (v === 3) {
         if (data[0] !== 4) {
-          return { info: null, findings: [{ code: 'app.engineio-bad-packet', message: `a binary Engine.IO 3 message whose first byte is ${data[0] ?? 'missing'}, not 4 (message)` }] };
+          return { info: null, findings: [said({ code: 'app.engineio-bad-packet', problem: 'binary-type', first: data[0] ?? null })] };
         }
         data = data.subarray(1);
       }
@@ -94,7 +94,7 @@ export class EngineIoDecoder implements AppDecoder {
     const digit = text.charCodeAt(0) - 48;
     const type = EIO_TYPES[digit];
     if (type === undefined || text.length === 0) {
-      return { info: null, findings: [{ code: 'app.engineio-bad-packet', message: `an Engine.IO packet of unknown type: ${JSON.stringify(clipText(text, 40))}` }] };
+      return { info: null, findings: [said({ code: 'app.engineio-bad-packet', problem: 'unknown-type', text: clipText(text, 40) })] };
     }
     const data = text.slice(1);
     const fields: EngineIoFields = { version: v, packet: type };
@@ -106,7 +106,7 @@ export class EngineIoDecoder implements AppDecoder {
         const o = tryJson(data);
         const h = o.ok && o.value !== null && typeof o.value === 'object' ? (o.value as Record<string, unknown>) : null;
         if (!h || typeof h['sid'] !== 'string') {
-          findings.push({ code: 'app.engineio-bad-packet', message: `an Engine.IO open packet whose data is not a handshake object with a sid: ${JSON.stringify(clipText(data, 40))}`, spec: 'Engine.IO protocol §Handshake' });
+          findings.push({ ...said({ code: 'app.engineio-bad-packet', problem: 'open-without-sid', data: clipText(data, 40) }), spec: 'Engine.IO protocol §Handshake' });
           break;
         }
         fields.sid = clipText(h['sid'] as string, BODY_PREVIEW);
@@ -158,7 +158,7 @@ export class EngineIoDecoder implements AppDecoder {
     const r = parseSocketIo(data, this.version === 3 ? 4 : 5);
     if ('error' in r) {
       // quoted as on the wire, with the Engine.IO message type in front
-      findings.push({ code: 'app.socketio-bad-packet', message: `the Socket.IO packet in Engine.IO message ${JSON.stringify(clipText(`4${data}`, 40))} does not parse: ${r.error}` });
+      findings.push(said({ code: 'app.socketio-bad-packet', text: clipText(`4${data}`, 40), error: r.error }));
       return null;
     }
     const owed = this.pending[from];

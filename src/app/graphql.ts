@@ -7,6 +7,7 @@
 import type { AppDecoder, AppFinding, AppMessage, AppResult, GraphQlFields, GraphQlInfo } from './types.js';
 import { BODY_PREVIEW, clipText } from './types.js';
 import { said } from '../text/diagnostics.js';
+import type { Side } from '../model.js';
 
 export type GraphQlProtocol = 'graphql-transport-ws' | 'graphql-ws';
 
@@ -78,16 +79,19 @@ export class GraphQlDecoder implements AppDecoder {
 
   decode(m: AppMessage): AppResult {
     const text = m.payload.toString('utf8');
-    const bad = (why: string): AppResult => ({ info: null, findings: [{ code: 'app.graphql-bad-message', message: `${why}: ${JSON.stringify(clipText(text, 40))}`, spec: SPEC[this.protocol] }] });
-    if (m.type === 'binary') return bad(`a binary message from the ${m.from}; ${this.protocol} messages are JSON text`);
+    const bad = (problem: { problem: 'binary'; side: Side } | { problem: 'not-json' | 'not-typed' } | { problem: 'unknown-type'; type: string }): AppResult => ({
+      info: null,
+      findings: [{ ...said({ code: 'app.graphql-bad-message', protocol: this.protocol, text: clipText(text, 40), ...problem }), spec: SPEC[this.protocol] }],
+    });
+    if (m.type === 'binary') return bad({ problem: 'binary', side: m.from });
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch {
-      return bad(`a ${this.protocol} message that is not JSON`);
+      return bad({ problem: 'not-json' });
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value) || typeof (value as Record<string, unknown>)['type'] !== 'string') {
-      return bad(`a ${this.protocol} message that is not an object with a string "type"`);
+      return bad({ problem: 'not-typed' });
     }
     const msg = value as Record<string, unknown>;
     const type = msg['type'] as string;
@@ -98,16 +102,16 @@ export class GraphQlDecoder implements AppDecoder {
     const protocol = this.protocol;
     const allowed = TYPES[protocol][type];
     const findings: AppFinding[] = [];
-    if (allowed === undefined) return bad(`${JSON.stringify(clipText(type, 32))} is not a ${protocol} message type`);
+    if (allowed === undefined) return bad({ problem: 'unknown-type', type: clipText(type, 32) });
     if (allowed !== 'both' && allowed !== m.from) {
-      findings.push({ code: 'app.graphql-bad-message', message: `the ${m.from} sent "${type}", which only the ${allowed} sends in ${protocol}`, spec: SPEC[protocol] });
+      findings.push({ ...said({ code: 'app.graphql-bad-message', protocol, problem: 'wrong-side', side: m.from, type, sender: allowed }), spec: SPEC[protocol] });
     }
     const fields: GraphQlFields = { messageType: type };
     const id = msg['id'];
     const needsId = OPERATION.has(type) || RESULT.has(type) || type === 'complete' || type === 'stop';
     if (id !== undefined) fields.id = clipText(String(id), 64);
     if (needsId && (typeof id !== 'string' && typeof id !== 'number')) {
-      findings.push({ code: 'app.graphql-bad-message', message: `a ${protocol} "${type}" message without an id`, spec: SPEC[protocol] });
+      findings.push({ ...said({ code: 'app.graphql-bad-message', protocol, problem: 'no-id', type }), spec: SPEC[protocol] });
     }
     const payload = msg['payload'];
     if (payload !== undefined) fields.payload = clipText(JSON.stringify(payload) ?? '', BODY_PREVIEW);

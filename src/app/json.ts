@@ -8,6 +8,10 @@ import type { AppDecoder, AppFinding, AppMessage, AppResult, JsonInfo, JsonRpcCa
 import { clipText, MAX_UNITS, unitSummary, unitTypes } from './types.js';
 import { scanJson } from './json-scan.js';
 import { said } from '../text/diagnostics.js';
+import type { DiagnosticFacts } from '../diagnostic.js';
+
+/** What is wrong with a JSON-RPC message: its facts without their code. */
+type JsonRpcProblem = Extract<DiagnosticFacts, { code: 'app.jsonrpc-invalid' }> extends infer F ? (F extends unknown ? Omit<F, 'code'> : never) : never;
 
 const MAX_KEYS = 16;
 /** Calls waiting for an answer, per sender, followed at most (the oldest are forgotten). */
@@ -87,7 +91,7 @@ export class JsonDecoder implements AppDecoder {
     } catch (e) {
       // a guess from content holds nothing against text that is not JSON ("[INFO] started", NDJSON lines)
       if (!this.strict) return { info: null, findings: [] };
-      return { info: null, findings: [{ code: 'app.json-invalid', message: `a text message that is not valid JSON (${clipText((e as Error).message, 80)}): ${JSON.stringify(clipText(text, 40))}`, spec: this.rpc ? 'JSON-RPC 2.0 §4; RFC 8259' : 'RFC 8259' }] };
+      return { info: null, findings: [{ ...said({ code: 'app.json-invalid', error: clipText((e as Error).message, 80), text: clipText(text, 40) }), spec: this.rpc ? 'JSON-RPC 2.0 §4; RFC 8259' : 'RFC 8259' }] };
     }
     if (this.rpc || isJsonRpc(value)) return this.rpcMessage(m, value);
     const kind = kindOf(value);
@@ -100,10 +104,10 @@ export class JsonDecoder implements AppDecoder {
     const batch = Array.isArray(value);
     const items = batch ? (value as unknown[]) : [value];
     let count = 0;
-    const invalid = (why: string): void => {
-      findings.push({ code: 'app.jsonrpc-invalid', message: why });
+    const invalid = (problem: JsonRpcProblem): void => {
+      findings.push(said({ code: 'app.jsonrpc-invalid', ...problem }));
     };
-    if (batch && items.length === 0) invalid('an empty JSON-RPC batch');
+    if (batch && items.length === 0) invalid({ problem: 'empty-batch' });
     const calls: JsonRpcCall[] = [];
     const peer: Side = m.from === 'client' ? 'server' : 'client';
     for (const item of items) {
@@ -112,23 +116,23 @@ export class JsonDecoder implements AppDecoder {
         continue;
       }
       if (!isRpc(item)) {
-        invalid(`a JSON-RPC message that is not an object with "jsonrpc": "2.0": ${clipText(JSON.stringify(item) ?? '', 40)}`);
+        invalid({ problem: 'not-jsonrpc', item: clipText(JSON.stringify(item) ?? '', 40) });
         continue;
       }
       const o = item as Record<string, unknown>;
       const id = o['id'];
       const hasId = 'id' in o;
-      if (hasId && !(id === null || typeof id === 'string' || typeof id === 'number')) invalid(`a JSON-RPC id that is not a string, number or null: ${clipText(JSON.stringify(id) ?? '', 40)}`);
+      if (hasId && !(id === null || typeof id === 'string' || typeof id === 'number')) invalid({ problem: 'id-type', id: clipText(JSON.stringify(id) ?? '', 40) });
       if ('method' in o) {
         const raw = o['method'];
         if (typeof raw !== 'string') {
-          invalid('a JSON-RPC request whose method is not a string');
+          invalid({ problem: 'method-not-string' });
           continue;
         }
         const method = clipText(raw, 64);
         if ('result' in o || 'error' in o) {
           // neither a request nor a response: nothing to wait for
-          invalid(`a JSON-RPC request (${method}) that also carries a result or an error`);
+          invalid({ problem: 'request-with-result', method });
           continue;
         }
         if (!hasId) {
@@ -147,16 +151,16 @@ export class JsonDecoder implements AppDecoder {
       const hasResult = 'result' in o;
       const hasError = 'error' in o;
       if (hasResult === hasError) {
-        invalid(hasResult ? 'a JSON-RPC response with both a result and an error' : 'a JSON-RPC object with neither a method, a result nor an error');
+        invalid({ problem: hasResult ? 'result-and-error' : 'neither' });
         continue;
       }
-      if (!hasId) invalid('a JSON-RPC response without an id');
+      if (!hasId) invalid({ problem: 'response-without-id' });
       const call: JsonRpcCall = { kind: hasError ? 'error' : 'response', id: (id ?? null) as string | number | null };
       if (hasError) {
         const err = o['error'] as Record<string, unknown> | null;
         const code = typeof err?.['code'] === 'number' ? (err['code'] as number) : null;
         const message = typeof err?.['message'] === 'string' ? (err['message'] as string) : '';
-        if (code === null || typeof err?.['message'] !== 'string') invalid('a JSON-RPC error object without a numeric code and a string message');
+        if (code === null || typeof err?.['message'] !== 'string') invalid({ problem: 'error-object' });
         call.error = { code, message: clipText(message, 120) };
       }
       const key = clipText(idText(id), 64);

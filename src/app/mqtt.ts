@@ -8,7 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppMessage, AppResult, MqttInfo, MqttPacket } from './types.js';
 import { BODY_PREVIEW, clipText, MAX_UNITS, unitSummary, unitTypes } from './types.js';
-import { said } from '../text/diagnostics.js';
+import { said, type MqttField, type MqttProblem } from '../text/diagnostics.js';
 
 const TYPES = ['reserved', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'AUTH'];
 
@@ -102,7 +102,12 @@ const PROPERTIES: Record<number, [string, PropKind]> = {
   0x2a: ['sharedSubscriptionAvailable', 'byte'],
 };
 
-class Malformed extends Error {}
+/** What is wrong with a packet, as its facts (text/diagnostics.ts words them). */
+class Malformed extends Error {
+  constructor(readonly problem: MqttProblem) {
+    super(problem.problem);
+  }
+}
 
 /** Reads the fields of one packet's variable header and payload, failing with Malformed past its end. */
 class Reader {
@@ -116,54 +121,54 @@ class Reader {
     return this.end - this.at;
   }
 
-  need(n: number, what: string): void {
-    if (this.at + n > this.end) throw new Malformed(`it ends inside its ${what}`);
+  need(n: number, what: MqttField): void {
+    if (this.at + n > this.end) throw new Malformed({ problem: 'ends-inside', field: what });
   }
 
-  byte(what: string): number {
+  byte(what: MqttField): number {
     this.need(1, what);
     return this.b[this.at++]!;
   }
 
-  u16(what: string): number {
+  u16(what: MqttField): number {
     this.need(2, what);
     const v = this.b.readUInt16BE(this.at);
     this.at += 2;
     return v;
   }
 
-  u32(what: string): number {
+  u32(what: MqttField): number {
     this.need(4, what);
     const v = this.b.readUInt32BE(this.at);
     this.at += 4;
     return v;
   }
 
-  varint(what: string): number {
+  varint(what: MqttField): number {
     let v = 0;
     for (let i = 0; i < 4; i++) {
       const c = this.byte(what);
       v += (c & 0x7f) * 128 ** i;
       if ((c & 0x80) === 0) return v;
     }
-    throw new Malformed(`its ${what} is a variable byte integer longer than 4 bytes`);
+    throw new Malformed({ problem: 'varint-too-long', field: what });
   }
 
-  bytes(n: number, what: string): Buffer {
+  bytes(n: number, what: MqttField): Buffer {
     this.need(n, what);
     const v = this.b.subarray(this.at, this.at + n);
     this.at += n;
     return v;
   }
 
-  binary(what: string): Buffer {
+  binary(what: MqttField): Buffer {
     return this.bytes(this.u16(what), what);
   }
 
   /** MQTT §1.5.3: a UTF-8 string with a 2-byte length (kept to BODY_PREVIEW characters) */
-  string(what: string): string {
+  string(what: MqttField): string {
     const b = this.binary(what);
-    if (!isUtf8(b)) throw new Malformed(`its ${what} is not UTF-8`);
+    if (!isUtf8(b)) throw new Malformed({ problem: 'not-utf8', field: what });
     return clipText(b.toString('utf8'), BODY_PREVIEW);
   }
 
@@ -180,27 +185,28 @@ function properties(r: Reader): Record<string, unknown> | undefined {
   while (r.at < end) {
     const id = r.varint('property identifier');
     const prop = PROPERTIES[id];
-    if (!prop) throw new Malformed(`it has an unknown property identifier 0x${id.toString(16)}`);
+    if (!prop) throw new Malformed({ problem: 'unknown-property', id });
     const [name, kind] = prop;
+    const field = { property: name };
     let v: unknown;
     switch (kind) {
       case 'byte':
-        v = r.byte(name);
+        v = r.byte(field);
         break;
       case 'u16':
-        v = r.u16(name);
+        v = r.u16(field);
         break;
       case 'u32':
-        v = r.u32(name);
+        v = r.u32(field);
         break;
       case 'varint':
-        v = r.varint(name);
+        v = r.varint(field);
         break;
       case 'string':
-        v = r.string(name);
+        v = r.string(field);
         break;
       case 'binary':
-        v = r.binary(name).subarray(0, BODY_PREVIEW).toString('base64');
+        v = r.binary(field).subarray(0, BODY_PREVIEW).toString('base64');
         break;
       case 'pair': {
         const pair = [r.string('user property name'), r.string('user property value')];
@@ -211,7 +217,7 @@ function properties(r: Reader): Record<string, unknown> | undefined {
     }
     out[name] = v;
   }
-  if (r.at !== end) throw new Malformed('its properties overrun their length');
+  if (r.at !== end) throw new Malformed({ problem: 'properties-overrun' });
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
@@ -257,14 +263,14 @@ function decodePacket(b: Buffer, at: number, bodyAt: number, end: number, level:
   const p: MqttPacket = { type };
   // MQTT 3.1.1 §2.2.2, MQTT 5 §2.1.3: fixed flags of every packet but PUBLISH
   const fixed = typeNo === 6 || typeNo === 8 || typeNo === 10 ? 0b0010 : 0;
-  if (typeNo === 0) throw new Malformed('packet type 0 is reserved');
-  if (typeNo !== 3 && flags !== fixed) throw new Malformed(`its fixed-header flags are ${flags.toString(2).padStart(4, '0')}, not ${fixed.toString(2).padStart(4, '0')}`);
+  if (typeNo === 0) throw new Malformed({ problem: 'reserved-type' });
+  if (typeNo !== 3 && flags !== fixed) throw new Malformed({ problem: 'fixed-flags', flags, expected: fixed });
   switch (type) {
     case 'CONNECT': {
       p.protocolName = r.string('protocol name');
       p.protocolLevel = r.byte('protocol level');
       const f = r.byte('connect flags');
-      if (f & 1) throw new Malformed('its reserved connect flag is set');
+      if (f & 1) throw new Malformed({ problem: 'reserved-connect-flag' });
       p.keepAlive = r.u16('keep alive');
       p.cleanStart = (f & 0x02) !== 0;
       if (p.protocolLevel === 5) readProperties(p, r);
@@ -291,7 +297,7 @@ function decodePacket(b: Buffer, at: number, bodyAt: number, end: number, level:
       p.qos = (flags >> 1) & 3;
       p.retain = (flags & 1) !== 0;
       // MQTT 3.1.1 §3.3.1.2: QoS 3 is malformed
-      if (p.qos === 3) throw new Malformed('its QoS is 3');
+      if (p.qos === 3) throw new Malformed({ problem: 'qos-3' });
       p.topic = r.string('topic name');
       if (p.qos > 0) p.packetId = r.u16('packet identifier');
       if (v5) readProperties(p, r);
@@ -314,7 +320,7 @@ function decodePacket(b: Buffer, at: number, bodyAt: number, end: number, level:
         if (p.subscriptions.length < MAX_UNITS) p.subscriptions.push(sub);
       }
       // MQTT 3.1.1 §3.8.3: at least one topic filter
-      if (p.subscriptions.length === 0) throw new Malformed('it subscribes to no topic');
+      if (p.subscriptions.length === 0) throw new Malformed({ problem: 'no-subscription' });
       break;
     }
     case 'UNSUBSCRIBE':
@@ -326,7 +332,7 @@ function decodePacket(b: Buffer, at: number, bodyAt: number, end: number, level:
         const topic = r.string('topic filter');
         if (topics++ < MAX_UNITS) p.topics.push(topic);
       }
-      if (topics === 0) throw new Malformed('it unsubscribes from no topic');
+      if (topics === 0) throw new Malformed({ problem: 'no-unsubscription' });
       break;
     case 'SUBACK':
     case 'UNSUBACK':
@@ -336,13 +342,13 @@ function decodePacket(b: Buffer, at: number, bodyAt: number, end: number, level:
       break;
     case 'DISCONNECT':
     case 'AUTH':
-      if (type === 'AUTH' && !v5) throw new Malformed('AUTH exists only in MQTT 5');
+      if (type === 'AUTH' && !v5) throw new Malformed({ problem: 'auth-before-5' });
       if (v5 && r.left > 0) readReason(p, r);
       break;
     default:
       break;
   }
-  if (r.left > 0) throw new Malformed(`${r.left} bytes are left after its fields`);
+  if (r.left > 0) throw new Malformed({ problem: 'bytes-left', bytes: r.left });
   return p;
 }
 
@@ -472,7 +478,7 @@ export class MqttDecoder implements AppDecoder {
         }
       }
       if (!complete && i - at - 1 >= 4) {
-        own.push(this.malformed(m.from, b[at]!, 'its remaining length is longer than 4 bytes', true));
+        own.push(this.malformed(m.from, b[at]!, { problem: 'remaining-length' }, true));
         break;
       }
       if (!complete || i + length > b.length) {
@@ -480,7 +486,7 @@ export class MqttDecoder implements AppDecoder {
         if (need !== null && need > MAX_PACKET) {
           // a packet may be 256 MB (MQTT 3.1.1 §2.2.3): not an error, but more than is followed
           this.passing[m.from] = need - (b.length - at);
-          own.push({ code: 'limit.payload', message: `an MQTT ${TYPES[b[at]! >> 4]} packet of ${need} bytes from the ${m.from}: more than the ${MAX_PACKET} followed across messages, so it is passed over undecoded` });
+          own.push(said({ code: 'limit.payload', mqtt: { type: TYPES[b[at]! >> 4]!, length: need, side: m.from }, max: MAX_PACKET }));
           need = null;
           break;
         }
@@ -498,7 +504,7 @@ export class MqttDecoder implements AppDecoder {
       } catch (e) {
         if (!(e instanceof Malformed)) throw e;
         // its length still frames it: the packets after it are decoded
-        own.push(this.malformed(m.from, b[at]!, e.message, false));
+        own.push(this.malformed(m.from, b[at]!, e.problem, false));
       }
       at = i + length;
     }
@@ -533,10 +539,10 @@ export class MqttDecoder implements AppDecoder {
   }
 
   /** `fatal`: the packet's length cannot be trusted, so nothing after it can be framed */
-  private malformed(from: Side, first: number, why: string, fatal: boolean): AppFinding {
+  private malformed(from: Side, first: number, problem: MqttProblem, fatal: boolean): AppFinding {
     if (fatal) this.broken[from] = true;
     const type = TYPES[first >> 4]!;
-    return { code: 'app.mqtt-bad-packet', message: `a malformed MQTT ${type} packet from the ${from}: ${why}${fatal ? `; the ${from}'s packets are not decoded further` : ''}`, spec: this.level === 5 ? 'MQTT 5 §2' : 'MQTT 3.1.1 §2' };
+    return { ...said({ code: 'app.mqtt-bad-packet', side: from, type, fatal, ...problem }), spec: this.level === 5 ? 'MQTT 5 §2' : 'MQTT 3.1.1 §2' };
   }
 
   end(): AppFinding[] {

@@ -7,6 +7,10 @@
 import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppInfo, AppMessage, AppResult, SockJsFields, SockJsInfo } from './types.js';
 import { BODY_PREVIEW, clipText, MAX_SUMMARY, MAX_UNITS, tryJson } from './types.js';
+import type { DiagnosticFacts } from '../diagnostic.js';
+import { said } from '../text/diagnostics.js';
+
+type SockJsProblem = Extract<DiagnosticFacts, { code: 'app.sockjs-bad-frame' }>['problem'];
 
 /** /<prefix>/<server>/<session>/websocket, the URL of SockJS's WebSocket transport. */
 const SOCKJS_URL = /^(.*)\/([^/.?]+)\/([^/.?]+)\/websocket\/?(?:\?.*)?$/;
@@ -56,8 +60,8 @@ export class SockJsDecoder implements AppDecoder {
   decode(m: AppMessage): AppResult {
     const text = m.payload.toString('utf8');
     const findings: AppFinding[] = [];
-    const badFrame = (why: string): AppResult => ({ info: null, findings: [{ code: 'app.sockjs-bad-frame', message: `${why}: ${JSON.stringify(clipText(text, 40))}` }] });
-    if (m.type === 'binary') return badFrame(`a binary message from the ${m.from}; SockJS frames are text`);
+    const badFrame = (problem: SockJsProblem): AppResult => ({ info: null, findings: [said({ code: 'app.sockjs-bad-frame', problem, side: m.from, text: clipText(text, 40) })] });
+    if (m.type === 'binary') return badFrame('binary');
     let fields: SockJsFields;
     let summary: string;
     let inner: AppInfo[] = [];
@@ -66,7 +70,7 @@ export class SockJsDecoder implements AppDecoder {
       // the client sends a JSON array of strings, or a single JSON string
       const v = tryJson(text);
       const list = v.ok ? (typeof v.value === 'string' ? [v.value] : strings(v.value)) : null;
-      if (!list) return badFrame('a SockJS client message that is not a JSON array of strings');
+      if (!list) return badFrame('client-not-strings');
       texts = list;
       fields = { frame: 'send', messages: list.slice(0, MAX_UNITS).map((s) => clipText(s, BODY_PREVIEW)) };
       summary = `[${list.length === 1 ? '1 message' : `${list.length} messages`}]`;
@@ -75,19 +79,19 @@ export class SockJsDecoder implements AppDecoder {
       const rest = text.slice(1);
       switch (kind) {
         case 'o':
-          if (rest !== '') return badFrame('a SockJS open frame with data after the "o"');
+          if (rest !== '') return badFrame('open-with-data');
           fields = { frame: 'open', ...(this.url ?? {}) };
           summary = `o (open${this.url ? `: server ${this.url.server}, session ${this.url.session}` : ''})`;
           break;
         case 'h':
-          if (rest !== '') return badFrame('a SockJS heartbeat frame with data after the "h"');
+          if (rest !== '') return badFrame('heartbeat-with-data');
           fields = { frame: 'heartbeat' };
           summary = 'h (heartbeat)';
           break;
         case 'a': {
           const v = tryJson(rest);
           const list = v.ok ? strings(v.value) : null;
-          if (!list) return badFrame('a SockJS "a" frame whose data is not a JSON array of strings');
+          if (!list) return badFrame('array-not-strings');
           texts = list;
           fields = { frame: 'array', messages: list.slice(0, MAX_UNITS).map((s) => clipText(s, BODY_PREVIEW)) };
           summary = `a[${list.length === 1 ? '1 message' : `${list.length} messages`}]`;
@@ -95,7 +99,7 @@ export class SockJsDecoder implements AppDecoder {
         }
         case 'm': {
           const v = tryJson(rest);
-          if (!v.ok || typeof v.value !== 'string') return badFrame('a SockJS "m" frame whose data is not a JSON string');
+          if (!v.ok || typeof v.value !== 'string') return badFrame('message-not-string');
           texts = [v.value];
           fields = { frame: 'message', messages: [clipText(v.value, BODY_PREVIEW)] };
           summary = 'm[1 message]';
@@ -104,14 +108,14 @@ export class SockJsDecoder implements AppDecoder {
         case 'c': {
           const v = tryJson(rest);
           const pair = v.ok && Array.isArray(v.value) && v.value.length === 2 && typeof v.value[0] === 'number' && typeof v.value[1] === 'string' ? (v.value as [number, string]) : null;
-          if (!pair) return badFrame('a SockJS close frame whose data is not [code, "reason"]');
+          if (!pair) return badFrame('close-not-pair');
           fields = { frame: 'close', code: pair[0], reason: pair[1] };
           fields.reason = clipText(pair[1], BODY_PREVIEW);
           summary = `c[${pair[0]},${JSON.stringify(clipText(pair[1], 40))}] (close)`;
           break;
         }
         default:
-          return badFrame('not a SockJS frame (o, h, a, m or c)');
+          return badFrame('unknown');
       }
     }
     inner = this.carried(m, texts, findings);

@@ -2,7 +2,6 @@
 // over WebSocket: a frame is a command line, header lines, a blank line and a
 // body ended by a NUL byte; end-of-line bytes alone are heart-beats. One
 // WebSocket message usually carries one frame, but may carry several.
-import type { Code } from '../codes.js';
 import { isUtf8 } from 'node:buffer';
 import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppMessage, AppResult, StompFrame, StompInfo } from './types.js';
@@ -80,21 +79,17 @@ function bodyOf(body: Buffer): Pick<StompFrame, 'body' | 'bodyLength' | 'bodyTru
   return shown === text ? { body: text, bodyLength: body.length } : { body: shown, bodyLength: body.length, bodyTruncated: true };
 }
 
-function bad(message: string, code: Code = 'app.stomp-bad-frame'): AppFinding {
-  return { code, message };
-}
-
 /** One frame from `at` (after any heart-beat end-of-lines). */
 function parseFrame(b: Buffer, at: number, version: string | null): Parsed | Unfinished {
   const first = readLine(b, at);
   const findings: AppFinding[] = [];
   if (!first) {
     const text = clipText(b.subarray(at, at + 64).toString('utf8'), 24);
-    return { unfinished: bad(`STOMP frame ${JSON.stringify(text)} has no end of line after its command`) };
+    return { unfinished: said({ code: 'app.stomp-bad-frame', problem: 'no-eol', text }) };
   }
   const known = CLIENT_COMMANDS.has(first.line) || SERVER_COMMANDS.has(first.line);
   const command = clipText(first.line, 32);
-  if (!known) findings.push(bad(`${JSON.stringify(clipText(command, 24))} is not a STOMP command`));
+  if (!known) findings.push(said({ code: 'app.stomp-bad-frame', problem: 'unknown-command', command: clipText(command, 24) }));
   const headers: [string, string][] = [];
   let pos = first.next;
   for (;;) {
@@ -104,9 +99,9 @@ function parseFrame(b: Buffer, at: number, version: string | null): Parsed | Unf
       break;
     }
     const line = readLine(b, pos);
-    if (!line) return { unfinished: bad(`STOMP ${clipText(command, 24)} frame ends in its headers (no blank line before the body)`) };
+    if (!line) return { unfinished: said({ code: 'app.stomp-bad-frame', problem: 'cut-in-headers', command: clipText(command, 24) }) };
     const colon = line.line.indexOf(':');
-    if (colon < 0) findings.push(bad(`STOMP ${clipText(command, 24)} frame has a header line without a colon: ${JSON.stringify(clipText(line.line, 32))}`));
+    if (colon < 0) findings.push(said({ code: 'app.stomp-bad-frame', problem: 'header-without-colon', command: clipText(command, 24), line: clipText(line.line, 32) }));
     else if (headers.length < MAX_HEADERS) headers.push([clipText(unescape(line.line.slice(0, colon), version, command), BODY_PREVIEW), clipText(unescape(line.line.slice(colon + 1), version, command), BODY_PREVIEW)]);
     pos = line.next;
   }
@@ -116,18 +111,18 @@ function parseFrame(b: Buffer, at: number, version: string | null): Parsed | Unf
   if (lengthHeader !== undefined && /^\d+$/.test(lengthHeader)) {
     const n = Number(lengthHeader);
     end = pos + n;
-    if (end >= b.length) return { unfinished: bad(`STOMP ${command} frame says content-length ${n}, but only ${b.length - pos} bytes of its body came`, 'app.stomp-content-length') };
+    if (end >= b.length) return { unfinished: said({ code: 'app.stomp-content-length', command, length: n, came: b.length - pos }) };
     if (b[end] !== 0x00) {
       // STOMP 1.2 §Header content-length: the body is exactly that many bytes, then the NUL
       const nul = b.indexOf(0x00, pos);
       const actual = (nul < 0 ? b.length : nul) - pos;
-      findings.push(bad(`STOMP ${command} frame says content-length ${n}, but its body is ${actual} bytes${nul < 0 ? ' with no NUL after it' : ''}`, 'app.stomp-content-length'));
+      findings.push(said({ code: 'app.stomp-content-length', command, length: n, body: actual, nul: nul >= 0 }));
       end = nul < 0 ? b.length : nul;
     }
   } else {
     end = b.indexOf(0x00, pos);
     // STOMP 1.2 §STOMP Frames: the body is followed by the NULL octet
-    if (end < 0) return { unfinished: bad(`STOMP ${clipText(command, 24)} frame is not terminated by a NUL byte`, 'app.stomp-no-null') };
+    if (end < 0) return { unfinished: said({ code: 'app.stomp-no-null', command: clipText(command, 24) }) };
   }
   const frame: StompFrame = { command, headers, ...bodyOf(b.subarray(pos, end)) };
   return { frame, findings, next: Math.min(b.length, end + 1) };

@@ -2,13 +2,10 @@
 // and its values — and the sentence is made here, where the words (and the
 // options of the command line a limit is set by) belong; the facts stay
 // with the diagnostic (never exported), and zh-CN/diagnostics.ts says them
-// in Chinese. Still worded
-// where they are raised: the application protocols' findings on malformed
-// messages (the *-bad-* and *-invalid codes, whose reasons are many),
-// handshake.truncated, ws.resync where decoding resumes after a loss, and
-// internal.error (an exception's own message).
+// in Chinese. Only internal.error (an exception's own message) is worded
+// where it is raised.
 import type { Code } from '../codes.js';
-import { diagnostic, type AfterGap, type DiagnosticFacts, type Where } from '../diagnostic.js';
+import { diagnostic, type AfterGap, type DiagnosticFacts, type MqttField, type MqttProblem, type Where } from '../diagnostic.js';
 import type { Diagnostic } from '../model.js';
 import { plural } from './words.js';
 import { opcodeName } from '../websocket/frame.js';
@@ -16,7 +13,7 @@ import { closeCodeName } from '../websocket/close.js';
 import { previewPayload } from '../util/text.js';
 import { clipText } from '../app/types.js';
 
-export type { AfterGap, DiagnosticFacts };
+export type { AfterGap, DiagnosticFacts, MqttField, MqttProblem };
 
 /** A limit in bytes as its option is written: 16M, 64K, 1000 bytes. */
 function limitText(n: number): string {
@@ -41,6 +38,128 @@ function afterGap(a: AfterGap): string {
   }
 }
 
+function mqttField(f: MqttField): string {
+  return typeof f === 'string' ? f : f.property;
+}
+
+function mqttProblem(p: MqttProblem): string {
+  switch (p.problem) {
+    case 'remaining-length':
+      return 'its remaining length is longer than 4 bytes';
+    case 'ends-inside':
+      return `it ends inside its ${mqttField(p.field)}`;
+    case 'varint-too-long':
+      return `its ${mqttField(p.field)} is a variable byte integer longer than 4 bytes`;
+    case 'not-utf8':
+      return `its ${mqttField(p.field)} is not UTF-8`;
+    case 'unknown-property':
+      return `it has an unknown property identifier 0x${p.id.toString(16)}`;
+    case 'properties-overrun':
+      return 'its properties overrun their length';
+    case 'reserved-type':
+      return 'packet type 0 is reserved';
+    case 'fixed-flags':
+      return `its fixed-header flags are ${p.flags.toString(2).padStart(4, '0')}, not ${p.expected.toString(2).padStart(4, '0')}`;
+    case 'reserved-connect-flag':
+      return 'its reserved connect flag is set';
+    case 'qos-3':
+      return 'its QoS is 3';
+    case 'no-subscription':
+      return 'it subscribes to no topic';
+    case 'no-unsubscription':
+      return 'it unsubscribes from no topic';
+    case 'auth-before-5':
+      return 'AUTH exists only in MQTT 5';
+    case 'bytes-left':
+      return `${p.bytes} bytes are left after its fields`;
+  }
+}
+
+function sockJsProblem(f: Extract<DiagnosticFacts, { code: 'app.sockjs-bad-frame' }>): string {
+  switch (f.problem) {
+    case 'binary':
+      return `a binary message from the ${f.side}; SockJS frames are text`;
+    case 'client-not-strings':
+      return 'a SockJS client message that is not a JSON array of strings';
+    case 'open-with-data':
+      return 'a SockJS open frame with data after the "o"';
+    case 'heartbeat-with-data':
+      return 'a SockJS heartbeat frame with data after the "h"';
+    case 'array-not-strings':
+      return 'a SockJS "a" frame whose data is not a JSON array of strings';
+    case 'message-not-string':
+      return 'a SockJS "m" frame whose data is not a JSON string';
+    case 'close-not-pair':
+      return 'a SockJS close frame whose data is not [code, "reason"]';
+    case 'unknown':
+      return 'not a SockJS frame (o, h, a, m or c)';
+  }
+}
+
+function graphQlProblem(f: Extract<DiagnosticFacts, { code: 'app.graphql-bad-message' }>): string {
+  switch (f.problem) {
+    case 'binary':
+      return `a binary message from the ${f.side}; ${f.protocol} messages are JSON text: ${JSON.stringify(f.text)}`;
+    case 'not-json':
+      return `a ${f.protocol} message that is not JSON: ${JSON.stringify(f.text)}`;
+    case 'not-typed':
+      return `a ${f.protocol} message that is not an object with a string "type": ${JSON.stringify(f.text)}`;
+    case 'unknown-type':
+      return `${JSON.stringify(f.type)} is not a ${f.protocol} message type: ${JSON.stringify(f.text)}`;
+    case 'wrong-side':
+      return `the ${f.side} sent "${f.type}", which only the ${f.sender} sends in ${f.protocol}`;
+    case 'no-id':
+      return `a ${f.protocol} "${f.type}" message without an id`;
+  }
+}
+
+function jsonRpcProblem(f: Extract<DiagnosticFacts, { code: 'app.jsonrpc-invalid' }>): string {
+  switch (f.problem) {
+    case 'empty-batch':
+      return 'an empty JSON-RPC batch';
+    case 'not-jsonrpc':
+      return `a JSON-RPC message that is not an object with "jsonrpc": "2.0": ${f.item}`;
+    case 'id-type':
+      return `a JSON-RPC id that is not a string, number or null: ${f.id}`;
+    case 'method-not-string':
+      return 'a JSON-RPC request whose method is not a string';
+    case 'request-with-result':
+      return `a JSON-RPC request (${f.method}) that also carries a result or an error`;
+    case 'result-and-error':
+      return 'a JSON-RPC response with both a result and an error';
+    case 'neither':
+      return 'a JSON-RPC object with neither a method, a result nor an error';
+    case 'response-without-id':
+      return 'a JSON-RPC response without an id';
+    case 'error-object':
+      return 'a JSON-RPC error object without a numeric code and a string message';
+  }
+}
+
+function engineIoProblem(f: Extract<DiagnosticFacts, { code: 'app.engineio-bad-packet' }>): string {
+  switch (f.problem) {
+    case 'binary-type':
+      return `a binary Engine.IO 3 message whose first byte is ${f.first ?? 'missing'}, not 4 (message)`;
+    case 'unknown-type':
+      return `an Engine.IO packet of unknown type: ${JSON.stringify(f.text)}`;
+    case 'open-without-sid':
+      return `an Engine.IO open packet whose data is not a handshake object with a sid: ${JSON.stringify(f.data)}`;
+  }
+}
+
+function stompProblem(f: Extract<DiagnosticFacts, { code: 'app.stomp-bad-frame' }>): string {
+  switch (f.problem) {
+    case 'no-eol':
+      return `STOMP frame ${JSON.stringify(f.text)} has no end of line after its command`;
+    case 'unknown-command':
+      return `${JSON.stringify(f.command)} is not a STOMP command`;
+    case 'cut-in-headers':
+      return `STOMP ${f.command} frame ends in its headers (no blank line before the body)`;
+    case 'header-without-colon':
+      return `STOMP ${f.command} frame has a header line without a colon: ${JSON.stringify(f.line)}`;
+  }
+}
+
 /** The sentence of a diagnostic, from its facts. */
 export function diagnosticText(f: DiagnosticFacts): string {
   switch (f.code) {
@@ -55,6 +174,7 @@ export function diagnosticText(f: DiagnosticFacts): string {
     case 'http.head-too-large':
       return `an HTTP head grew past ${limitText(f.max)} (--max-http-head) without ending; the rest of this direction is not decoded`;
     case 'limit.payload':
+      if ('mqtt' in f) return `an MQTT ${f.mqtt.type} packet of ${f.mqtt.length} bytes from the ${f.mqtt.side}: more than the ${f.max} followed across messages, so it is passed over undecoded`;
       return 'frame' in f
         ? `this frame carries ${f.frame.length} payload bytes; only the first ${limitText(f.held)} were held (--max-frame-payload), so its content is not checked`
         : `${f.message.type} message ${f.message.index} is ${f.message.length} bytes over ${f.message.frames} frames; only the first ${limitText(f.held)} were held (--max-frame-payload), so its content is not checked`;
@@ -175,12 +295,24 @@ export function diagnosticText(f: DiagnosticFacts): string {
     }
     case 'close.client-closed-tcp-first':
       return 'the client closed TCP before the server did; the server should close first so that it does not hold TIME_WAIT';
+    case 'app.engineio-bad-packet':
+      return engineIoProblem(f);
+    case 'app.socketio-bad-packet':
+      return `the Socket.IO packet in Engine.IO message ${JSON.stringify(f.text)} does not parse: ${f.error}`;
     case 'app.socketio-connect-error':
       return `the server refused the connection to namespace ${clipText(f.namespace, 60)}: ${clipText(f.args, 80)}`;
     case 'app.socketio-unexpected-binary':
       return `a binary message (${f.bytes} bytes) from the ${f.side} with no BINARY_EVENT or BINARY_ACK waiting for an attachment`;
     case 'app.socketio-missing-attachment':
       return `the ${f.side}'s ${f.packet}${f.event !== undefined ? ` ${JSON.stringify(clipText(f.event, 60))}` : ''} announced ${plural(f.announced, 'binary attachment')} but ${f.followed} followed it`;
+    case 'app.sockjs-bad-frame':
+      return `${sockJsProblem(f)}: ${JSON.stringify(f.text)}`;
+    case 'app.graphql-bad-message':
+      return graphQlProblem(f);
+    case 'app.json-invalid':
+      return `a text message that is not valid JSON (${f.error}): ${JSON.stringify(f.text)}`;
+    case 'app.jsonrpc-invalid':
+      return jsonRpcProblem(f);
     case 'app.jsonrpc-unmatched-response':
       return `a JSON-RPC response with id ${clipText(f.id, 40)}, which no request from the ${f.peer} is waiting for`;
     case 'app.jsonrpc-unanswered':
@@ -189,8 +321,17 @@ export function diagnosticText(f: DiagnosticFacts): string {
       return `the ${f.side} sent a text message (${f.bytes} bytes) on an MQTT connection; MQTT packets must be sent in binary frames`;
     case 'app.mqtt-connack-refused':
       return `the broker refused the connection: ${f.reason} (${f.reasonCode})`;
+    case 'app.mqtt-bad-packet':
+      return `a malformed MQTT ${f.type} packet from the ${f.side}: ${mqttProblem(f)}${f.fatal ? `; the ${f.side}'s packets are not decoded further` : ''}`;
     case 'app.mqtt-incomplete':
       return `the ${f.side}'s last MQTT ${f.type} packet never completed (${f.seen}${f.need !== null ? ` of ${f.need}` : ''} bytes of it seen)`;
+    case 'app.stomp-bad-frame':
+      return stompProblem(f);
+    case 'app.stomp-content-length':
+      if ('came' in f) return `STOMP ${f.command} frame says content-length ${f.length}, but only ${f.came} bytes of its body came`;
+      return `STOMP ${f.command} frame says content-length ${f.length}, but its body is ${f.body} bytes${f.nul ? '' : ' with no NUL after it'}`;
+    case 'app.stomp-no-null':
+      return `STOMP ${f.command} frame is not terminated by a NUL byte`;
     case 'app.stomp-error':
       return `the STOMP server sent ERROR${f.message ? `: ${clipText(f.message, 80)}` : ''}${f.body ? ` (${clipText(f.body, 80)})` : ''}`;
     case 'app.graphql-unknown-id':

@@ -1,7 +1,7 @@
 // 诊断的简体中文说法：和 text/diagnostics.ts 的英文一样，由事实（代码和取值）造句。
 // 每个代码都必须有一句（switch 不全时编译不过）。代码本身、命令行选项和
 // 抓包里的原文保持原样。
-import type { AfterGap, DiagnosticFacts } from '../diagnostics.js';
+import type { AfterGap, DiagnosticFacts, MqttField, MqttProblem } from '../diagnostics.js';
 import type { Side } from '../../vocabulary.js';
 import { previewPayload } from '../../util/text.js';
 import { clipText } from '../../app/types.js';
@@ -50,6 +50,152 @@ function spaced(...parts: string[]): string {
   return out;
 }
 
+/** MQTT 包的字段，按规范的叫法；MQTT 5 的属性保留它的名字。 */
+const MQTT_FIELDS: Record<Exclude<MqttField, { property: string }>, string> = {
+  'protocol name': '协议名',
+  'protocol level': '协议级别',
+  'connect flags': '连接标志',
+  'keep alive': '保持连接时间',
+  'client identifier': '客户端标识符',
+  'will topic': '遗嘱主题',
+  'will payload': '遗嘱有效载荷',
+  'user name': '用户名',
+  password: '密码',
+  'acknowledge flags': '确认标志',
+  'return code': '返回码',
+  'reason code': '原因码',
+  'topic name': '主题名',
+  'packet identifier': '包标识符',
+  'topic filter': '主题过滤器',
+  'subscription options': '订阅选项',
+  'property length': '属性长度',
+  properties: '属性',
+  'property identifier': '属性标识符',
+  'user property name': '用户属性名',
+  'user property value': '用户属性值',
+  payload: '有效载荷',
+};
+
+const mqttField = (f: MqttField): string => (typeof f === 'string' ? MQTT_FIELDS[f] : `属性 ${f.property}`);
+
+function mqttProblem(p: MqttProblem): string {
+  switch (p.problem) {
+    case 'remaining-length':
+      return '它的剩余长度超过 4 个字节';
+    case 'ends-inside':
+      return spaced('它在', mqttField(p.field), '的中间就结束了');
+    case 'varint-too-long':
+      return spaced('它的', mqttField(p.field), '是超过 4 个字节的变长字节整数');
+    case 'not-utf8':
+      return spaced('它的', mqttField(p.field), '不是合法的 UTF-8');
+    case 'unknown-property':
+      return `它带有未知的属性标识符 0x${p.id.toString(16)}`;
+    case 'properties-overrun':
+      return '它的属性超出了属性长度';
+    case 'reserved-type':
+      return '包类型 0 是保留的';
+    case 'fixed-flags':
+      return `它的固定头部标志是 ${p.flags.toString(2).padStart(4, '0')}，而不是 ${p.expected.toString(2).padStart(4, '0')}`;
+    case 'reserved-connect-flag':
+      return '它设置了保留的连接标志位';
+    case 'qos-3':
+      return '它的 QoS 是 3';
+    case 'no-subscription':
+      return '它没有订阅任何主题';
+    case 'no-unsubscription':
+      return '它没有取消订阅任何主题';
+    case 'auth-before-5':
+      return 'AUTH 只存在于 MQTT 5 中';
+    case 'bytes-left':
+      return `它的字段之后还剩 ${p.bytes} 个字节`;
+  }
+}
+
+function sockJsProblem(f: Extract<DiagnosticFacts, { code: 'app.sockjs-bad-frame' }>): string {
+  switch (f.problem) {
+    case 'binary':
+      return `来自${side(f.side)}的一条二进制消息；SockJS 帧是文本`;
+    case 'client-not-strings':
+      return '一条不是 JSON 字符串数组的 SockJS 客户端消息';
+    case 'open-with-data':
+      return '一个在 "o" 之后还带有数据的 SockJS 打开帧';
+    case 'heartbeat-with-data':
+      return '一个在 "h" 之后还带有数据的 SockJS 心跳帧';
+    case 'array-not-strings':
+      return '一个数据不是 JSON 字符串数组的 SockJS "a" 帧';
+    case 'message-not-string':
+      return '一个数据不是 JSON 字符串的 SockJS "m" 帧';
+    case 'close-not-pair':
+      return '一个数据不是 [code, "reason"] 的 SockJS 关闭帧';
+    case 'unknown':
+      return '不是 SockJS 帧（o、h、a、m 或 c）';
+  }
+}
+
+function graphQlProblem(f: Extract<DiagnosticFacts, { code: 'app.graphql-bad-message' }>): string {
+  switch (f.problem) {
+    case 'binary':
+      return `来自${side(f.side)}的一条二进制消息；${f.protocol} 的消息是 JSON 文本：${JSON.stringify(f.text)}`;
+    case 'not-json':
+      return `一条不是 JSON 的 ${f.protocol} 消息：${JSON.stringify(f.text)}`;
+    case 'not-typed':
+      return `一条 ${f.protocol} 消息不是带有字符串 "type" 的对象：${JSON.stringify(f.text)}`;
+    case 'unknown-type':
+      return `${JSON.stringify(f.type)} 不是 ${f.protocol} 的消息类型：${JSON.stringify(f.text)}`;
+    case 'wrong-side':
+      return `${side(f.side)}发送了 "${f.type}"，而在 ${f.protocol} 中只有${side(f.sender)}发送它`;
+    case 'no-id':
+      return `一条没有 id 的 ${f.protocol} "${f.type}" 消息`;
+  }
+}
+
+function jsonRpcProblem(f: Extract<DiagnosticFacts, { code: 'app.jsonrpc-invalid' }>): string {
+  switch (f.problem) {
+    case 'empty-batch':
+      return '一个空的 JSON-RPC 批量调用';
+    case 'not-jsonrpc':
+      return `一条 JSON-RPC 消息不是带有 "jsonrpc": "2.0" 的对象：${f.item}`;
+    case 'id-type':
+      return `一个既不是字符串、数字也不是 null 的 JSON-RPC id：${f.id}`;
+    case 'method-not-string':
+      return '一个 method 不是字符串的 JSON-RPC 请求';
+    case 'request-with-result':
+      return `一个 JSON-RPC 请求（${f.method}）同时还带有 result 或 error`;
+    case 'result-and-error':
+      return '一个同时带有 result 和 error 的 JSON-RPC 响应';
+    case 'neither':
+      return '一个既没有 method，也没有 result 或 error 的 JSON-RPC 对象';
+    case 'response-without-id':
+      return '一个没有 id 的 JSON-RPC 响应';
+    case 'error-object':
+      return '一个没有数字 code 和字符串 message 的 JSON-RPC 错误对象';
+  }
+}
+
+function engineIoProblem(f: Extract<DiagnosticFacts, { code: 'app.engineio-bad-packet' }>): string {
+  switch (f.problem) {
+    case 'binary-type':
+      return f.first === null ? '一条空的二进制 Engine.IO 3 消息：它的第一个字节应当是 4（message）' : `一条二进制 Engine.IO 3 消息的第一个字节是 ${f.first}，而不是 4（message）`;
+    case 'unknown-type':
+      return `一个类型未知的 Engine.IO 包：${JSON.stringify(f.text)}`;
+    case 'open-without-sid':
+      return `一个 Engine.IO open 包，它的数据不是带有 sid 的握手对象：${JSON.stringify(f.data)}`;
+  }
+}
+
+function stompProblem(f: Extract<DiagnosticFacts, { code: 'app.stomp-bad-frame' }>): string {
+  switch (f.problem) {
+    case 'no-eol':
+      return `STOMP 帧 ${JSON.stringify(f.text)} 在命令之后没有行尾`;
+    case 'unknown-command':
+      return `${JSON.stringify(f.command)} 不是 STOMP 命令`;
+    case 'cut-in-headers':
+      return `STOMP ${f.command} 帧在首部中间就结束了（正文之前没有空行）`;
+    case 'header-without-colon':
+      return `STOMP ${f.command} 帧有一行首部没有冒号：${JSON.stringify(f.line)}`;
+  }
+}
+
 /** 一条诊断的中文句子，由它的事实造成。 */
 export function diagnosticTextZh(f: DiagnosticFacts): string {
   switch (f.code) {
@@ -64,6 +210,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'http.head-too-large':
       return `一个 HTTP 头部超过 ${limitText(f.max)}（--max-http-head）仍未结束；这个方向余下的内容不再解码`;
     case 'limit.payload':
+      if ('mqtt' in f) return `来自${side(f.mqtt.side)}的一个 MQTT ${f.mqtt.type} 包有 ${f.mqtt.length} 字节：超过了跨消息跟踪的上限 ${f.max}，所以跳过它，不解码`;
       return 'frame' in f
         ? `这一帧带有 ${f.frame.length} 字节的有效载荷；只保留了前 ${limitText(f.held)}（--max-frame-payload），所以不检查它的内容`
         : `${typeZh(f.message.type)}消息 ${f.message.index} 共 ${f.message.length} 字节，分成 ${f.message.frames} 个帧；只保留了前 ${limitText(f.held)}（--max-frame-payload），所以不检查它的内容`;
@@ -180,12 +327,24 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       return `${side(f.initiator)}发送了关闭帧（第 ${f.packet} 个包），但${peerOf(f.initiator)}直到连接结束都没有回以自己的关闭帧`;
     case 'close.client-closed-tcp-first':
       return '客户端比服务器先关闭了 TCP；应当由服务器先关闭，这样 TIME_WAIT 状态不会留在客户端';
+    case 'app.engineio-bad-packet':
+      return engineIoProblem(f);
+    case 'app.socketio-bad-packet':
+      return `Engine.IO 消息 ${JSON.stringify(f.text)} 里的 Socket.IO 包无法解析：${f.error}`;
     case 'app.socketio-connect-error':
       return `服务器拒绝连接到命名空间 ${clipText(f.namespace, 60)}：${clipText(f.args, 80)}`;
     case 'app.socketio-unexpected-binary':
       return `来自${side(f.side)}的一条二进制消息（${f.bytes} 字节），但没有等待附件的 BINARY_EVENT 或 BINARY_ACK`;
     case 'app.socketio-missing-attachment':
       return `${side(f.side)}的 ${f.packet}${f.event !== undefined ? ` ${JSON.stringify(clipText(f.event, 60))}` : ''} 声明了 ${f.announced} 个二进制附件，但后面只跟了 ${f.followed} 个`;
+    case 'app.sockjs-bad-frame':
+      return `${sockJsProblem(f)}：${JSON.stringify(f.text)}`;
+    case 'app.graphql-bad-message':
+      return graphQlProblem(f);
+    case 'app.json-invalid':
+      return `一条不是合法 JSON 的文本消息（${f.error}）：${JSON.stringify(f.text)}`;
+    case 'app.jsonrpc-invalid':
+      return jsonRpcProblem(f);
     case 'app.jsonrpc-unmatched-response':
       return `一个 id 为 ${clipText(f.id, 40)} 的 JSON-RPC 响应，但${side(f.peer)}没有哪个请求在等待它`;
     case 'app.jsonrpc-unanswered':
@@ -194,8 +353,17 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       return `${side(f.side)}在 MQTT 连接上发送了文本消息（${f.bytes} 字节）；MQTT 包必须用二进制帧发送`;
     case 'app.mqtt-connack-refused':
       return `代理拒绝了连接：${f.reason}（${f.reasonCode}）`;
+    case 'app.mqtt-bad-packet':
+      return `来自${side(f.side)}的一个格式错误的 MQTT ${f.type} 包：${mqttProblem(f)}${f.fatal ? `；${side(f.side)}之后的包不再解码` : ''}`;
     case 'app.mqtt-incomplete':
       return `${side(f.side)}的最后一个 MQTT ${f.type} 包始终不完整（只看到 ${f.seen}${f.need !== null ? ` / ${f.need}` : ''} 字节）`;
+    case 'app.stomp-bad-frame':
+      return stompProblem(f);
+    case 'app.stomp-content-length':
+      if ('came' in f) return `STOMP ${f.command} 帧声明 content-length 为 ${f.length}，但它的正文只来了 ${f.came} 字节`;
+      return `STOMP ${f.command} 帧声明 content-length 为 ${f.length}，但它的正文是 ${f.body} 字节${f.nul ? '' : '，后面也没有 NUL'}`;
+    case 'app.stomp-no-null':
+      return `STOMP ${f.command} 帧没有以 NUL 字节结尾`;
     case 'app.stomp-error':
       return `STOMP 服务器发送了 ERROR${f.message ? `：${clipText(f.message, 80)}` : ''}${f.body ? `（${clipText(f.body, 80)}）` : ''}`;
     case 'app.graphql-unknown-id':
