@@ -64,6 +64,12 @@ export type MqttProblem =
 /** What happens to a direction's bytes after a hole in them, by what was being decoded there. */
 export type AfterGap = 'frames' | 'tls' | 'cut-head' | 'awaiting' | 'http' | 'nothing';
 
+/** Why a Socket.IO packet does not parse (app/engineio.ts parseSocketIo). */
+export type SocketIoProblem =
+  | { why: 'type'; char: string }
+  | { why: 'not-json' }
+  | { why: 'no-attachments' | 'not-event-array' | 'not-array' | 'no-id'; packet: string };
+
 export type DiagnosticFacts =
   | { code: 'limit.connections'; max: number; evicted: number; from: number }
   | { code: 'limit.reassembly'; bytes: number; side: Side; perDirection: number; total: number; after: AfterGap }
@@ -144,7 +150,7 @@ export type DiagnosticFacts =
   | { code: 'app.engineio-bad-packet'; problem: 'unknown-type'; text: string }
   | { code: 'app.engineio-bad-packet'; problem: 'open-without-sid'; data: string }
   /** `text`: the Engine.IO message as it came, clipped; `error`: the Socket.IO parser's own words */
-  | { code: 'app.socketio-bad-packet'; text: string; error: string }
+  | { code: 'app.socketio-bad-packet'; text: string; problem: SocketIoProblem }
   | { code: 'app.socketio-connect-error'; namespace: string; args: string }
   | { code: 'app.socketio-unexpected-binary'; bytes: number; side: Side }
   | { code: 'app.socketio-missing-attachment'; side: Side; packet: string; event: string | undefined; announced: number; followed: number }

@@ -79,6 +79,9 @@ const ENGLISH: [string, string[]][] = [
   ["socket.io not an array", ["app.socketio-bad-packet: the Socket.IO packet in Engine.IO message \"42{\\\"not\\\":\\\"an array\\\"}\" does not parse: an EVENT whose data is not an array starting with the event name"]],
   ["socket.io cut", ["app.socketio-bad-packet: the Socket.IO packet in Engine.IO message \"42[\\\"chat\\\",\" does not parse: its data is not JSON"]],
   ["socket.io no count", ["app.socketio-bad-packet: the Socket.IO packet in Engine.IO message \"45[\\\"no count\\\"]\" does not parse: a BINARY_EVENT without its count of attachments"]],
+  ["socket.io unknown type", ["app.socketio-bad-packet: the Socket.IO packet in Engine.IO message \"49[\\\"x\\\"]\" does not parse: type \"9\" is not 0-6"]],
+  ["socket.io ack not an array", ["app.socketio-bad-packet: the Socket.IO packet in Engine.IO message \"43{\\\"a\\\":1}\" does not parse: an ACK whose data is not an array"]],
+  ["socket.io ack without id", ["app.socketio-bad-packet: the Socket.IO packet in Engine.IO message \"43[1]\" does not parse: an ACK without an id"]],
   ["stomp no end of line", ["app.stomp-bad-frame: STOMP frame \"SEND\" has no end of line after its command"]],
   ["stomp unknown command", ["app.stomp-bad-frame: \"BOGUS\" is not a STOMP command"]],
   ["stomp cut in its headers", ["app.stomp-bad-frame: STOMP SEND frame ends in its headers (no blank line before the body)"]],
@@ -121,6 +124,8 @@ describe('the application protocols\' malformed messages, told from their facts'
     expect([...problems].filter((p) => p.startsWith('app.sockjs-bad-frame')).length).toBe(8);
     expect([...problems].filter((p) => p.startsWith('app.graphql-bad-message')).length).toBe(6);
     expect([...problems].filter((p) => p.startsWith('app.stomp-bad-frame')).length).toBe(4);
+    const sio = new Set(CASES.flatMap((c) => c.findings.filter((f) => f.code === 'app.socketio-bad-packet').map((f) => (f.facts as { problem: { why: string } }).problem.why)));
+    expect([...sio].sort()).toEqual(['no-attachments', 'no-id', 'not-array', 'not-event-array', 'not-json', 'type']);
   });
 
   it('are said in Chinese with no English sentence left', () => {

@@ -10,6 +10,7 @@ import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppInfo, AppMessage, AppResult, EngineIoFields, EngineIoInfo, SocketIoFields, SocketIoInfo } from './types.js';
 import { BODY_PREVIEW, clipText, tryJson } from './types.js';
 import { said } from '../text/diagnostics.js';
+import type { SocketIoProblem } from '../diagnostic.js';
 
 const EIO_TYPES = ['open', 'close', 'ping', 'pong', 'message', 'upgrade', 'noop'];
 /** Socket.IO protocol 5 (Socket.IO 3 and 4); protocol 4 (Socket.IO 2) calls 4 ERROR. */
@@ -138,7 +139,7 @@ export class EngineIoDecoder implements AppDecoder {
         break;
       case 'message': {
         user = true;
-        if (this.socketIo === null) this.socketIo = looksLikeSocketIo(data) && !('error' in parseSocketIo(data, this.version === 3 ? 4 : 5));
+        if (this.socketIo === null) this.socketIo = looksLikeSocketIo(data) && !('problem' in parseSocketIo(data, this.version === 3 ? 4 : 5));
         const sio = this.socketIo ? this.socketIoPacket(m.from, data, findings, m.packet) : null;
         if (sio) {
           inner = sio;
@@ -156,9 +157,9 @@ export class EngineIoDecoder implements AppDecoder {
 
   private socketIoPacket(from: Side, data: string, findings: AppFinding[], at: number): SocketIoInfo | null {
     const r = parseSocketIo(data, this.version === 3 ? 4 : 5);
-    if ('error' in r) {
+    if ('problem' in r) {
       // quoted as on the wire, with the Engine.IO message type in front
-      findings.push(said({ code: 'app.socketio-bad-packet', text: clipText(`4${data}`, 40), error: r.error }));
+      findings.push(said({ code: 'app.socketio-bad-packet', text: clipText(`4${data}`, 40), problem: r.problem }));
       return null;
     }
     const owed = this.pending[from];
@@ -218,16 +219,16 @@ export function looksLikeSocketIo(data: string): boolean {
   return /^[0-6](\d+-)?(\/[^,]*,?)?\d*([[{"]|$)/.test(data);
 }
 
-export function parseSocketIo(data: string, protocol: 4 | 5): { info: SocketIoInfo; fields: SocketIoFields } | { error: string } {
+export function parseSocketIo(data: string, protocol: 4 | 5): { info: SocketIoInfo; fields: SocketIoFields } | { problem: SocketIoProblem } {
   const t = data.charCodeAt(0) - 48;
   let packet = SIO_TYPES[t];
-  if (packet === undefined) return { error: `type ${JSON.stringify(data.charAt(0))} is not 0-6` };
+  if (packet === undefined) return { problem: { why: 'type', char: data.charAt(0) } };
   if (protocol === 4 && t === 4) packet = 'ERROR';
   let at = 1;
   let attachments: number | undefined;
   if (t === 5 || t === 6) {
     const m = /^(\d+)-/.exec(data.slice(at));
-    if (!m) return { error: `a ${packet} without its count of attachments` };
+    if (!m) return { problem: { why: 'no-attachments', packet } };
     attachments = Number(m[1]);
     at += m[0].length;
   }
@@ -246,7 +247,7 @@ export function parseSocketIo(data: string, protocol: 4 | 5): { info: SocketIoIn
     try {
       payload = JSON.parse(rest);
     } catch {
-      return { error: 'its data is not JSON' };
+      return { problem: { why: 'not-json' } };
     }
   }
   const fields: SocketIoFields = { packet, namespace, id };
@@ -257,7 +258,7 @@ export function parseSocketIo(data: string, protocol: 4 | 5): { info: SocketIoIn
   switch (packet) {
     case 'EVENT':
     case 'BINARY_EVENT': {
-      if (!Array.isArray(payload) || payload.length === 0 || typeof payload[0] !== 'string') return { error: `an ${packet} whose data is not an array starting with the event name` };
+      if (!Array.isArray(payload) || payload.length === 0 || typeof payload[0] !== 'string') return { problem: { why: 'not-event-array', packet } };
       fields.event = clipText(payload[0], BODY_PREVIEW);
       fields.args = json(payload.slice(1));
       user = true;
@@ -267,8 +268,8 @@ export function parseSocketIo(data: string, protocol: 4 | 5): { info: SocketIoIn
     }
     case 'ACK':
     case 'BINARY_ACK':
-      if (!Array.isArray(payload)) return { error: `an ${packet} whose data is not an array` };
-      if (id === null) return { error: `an ${packet} without an id` };
+      if (!Array.isArray(payload)) return { problem: { why: 'not-array', packet } };
+      if (id === null) return { problem: { why: 'no-id', packet } };
       fields.args = json(payload);
       user = true;
       summary = `ack${ns} ${id} (${payload.map(argText).join(', ')})${attachments ? ` + ${attachments} binary attachment${attachments === 1 ? '' : 's'}` : ''}`;

@@ -5,7 +5,7 @@
 // in Chinese. Only internal.error (an exception's own message) is worded
 // where it is raised.
 import type { Code } from '../codes.js';
-import { diagnostic, type AfterGap, type DiagnosticFacts, type MqttField, type MqttProblem, type Where } from '../diagnostic.js';
+import { diagnostic, type AfterGap, type DiagnosticFacts, type MqttField, type MqttProblem, type SocketIoProblem, type Where } from '../diagnostic.js';
 import type { Diagnostic } from '../model.js';
 import { plural } from './words.js';
 import { opcodeName } from '../websocket/frame.js';
@@ -161,6 +161,23 @@ function stompProblem(f: Extract<DiagnosticFacts, { code: 'app.stomp-bad-frame' 
 }
 
 /** The sentence of a diagnostic, from its facts. */
+function socketIoProblem(p: SocketIoProblem): string {
+  switch (p.why) {
+    case 'type':
+      return `type ${JSON.stringify(p.char)} is not 0-6`;
+    case 'no-attachments':
+      return `a ${p.packet} without its count of attachments`;
+    case 'not-json':
+      return 'its data is not JSON';
+    case 'not-event-array':
+      return `an ${p.packet} whose data is not an array starting with the event name`;
+    case 'not-array':
+      return `an ${p.packet} whose data is not an array`;
+    case 'no-id':
+      return `an ${p.packet} without an id`;
+  }
+}
+
 export function diagnosticText(f: DiagnosticFacts): string {
   switch (f.code) {
     case 'limit.connections':
@@ -298,7 +315,7 @@ export function diagnosticText(f: DiagnosticFacts): string {
     case 'app.engineio-bad-packet':
       return engineIoProblem(f);
     case 'app.socketio-bad-packet':
-      return `the Socket.IO packet in Engine.IO message ${JSON.stringify(f.text)} does not parse: ${f.error}`;
+      return `the Socket.IO packet in Engine.IO message ${JSON.stringify(f.text)} does not parse: ${socketIoProblem(f.problem)}`;
     case 'app.socketio-connect-error':
       return `the server refused the connection to namespace ${clipText(f.namespace, 60)}: ${clipText(f.args, 80)}`;
     case 'app.socketio-unexpected-binary':

@@ -98,6 +98,9 @@ export function wordCases(d: AppDecoders): WordCase[] {
     ['socket.io not an array', () => d.engineio(null, true), [['client', '42{"not":"an array"}']]],
     ['socket.io cut', () => d.engineio(null, true), [['client', '42["chat",']]],
     ['socket.io no count', () => d.engineio(null, true), [['client', '45["no count"]']]],
+    ['socket.io unknown type', () => d.engineio(null, true), [['client', '49["x"]']]],
+    ['socket.io ack not an array', () => d.engineio(null, true), [['server', '43{"a":1}']]],
+    ['socket.io ack without id', () => d.engineio(null, true), [['server', '43[1]']]],
     // STOMP 1.2
     ['stomp no end of line', () => d.stomp('v12.stomp'), [['client', 'SEND']]],
     ['stomp unknown command', () => d.stomp('v12.stomp'), [['client', 'BOGUS\n\n\0']]],

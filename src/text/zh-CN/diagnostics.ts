@@ -2,6 +2,7 @@
 // 每个代码都必须有一句（switch 不全时编译不过）。代码本身、命令行选项和
 // 抓包里的原文保持原样。
 import type { AfterGap, DiagnosticFacts, MqttField, MqttProblem } from '../diagnostics.js';
+import type { SocketIoProblem } from '../../diagnostic.js';
 import type { Side } from '../../vocabulary.js';
 import { previewPayload } from '../../util/text.js';
 import { clipText } from '../../app/types.js';
@@ -197,6 +198,23 @@ function stompProblem(f: Extract<DiagnosticFacts, { code: 'app.stomp-bad-frame' 
 }
 
 /** 一条诊断的中文句子，由它的事实造成。 */
+function socketIoProblemZh(p: SocketIoProblem): string {
+  switch (p.why) {
+    case 'type':
+      return `类型 ${JSON.stringify(p.char)} 不在 0-6 之间`;
+    case 'no-attachments':
+      return `${p.packet} 包缺少附件个数`;
+    case 'not-json':
+      return '它的数据不是 JSON';
+    case 'not-event-array':
+      return `${p.packet} 包的数据不是以事件名开头的数组`;
+    case 'not-array':
+      return `${p.packet} 包的数据不是数组`;
+    case 'no-id':
+      return `${p.packet} 包没有 id`;
+  }
+}
+
 export function diagnosticTextZh(f: DiagnosticFacts): string {
   switch (f.code) {
     case 'limit.connections':
@@ -330,7 +348,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'app.engineio-bad-packet':
       return engineIoProblem(f);
     case 'app.socketio-bad-packet':
-      return `Engine.IO 消息 ${JSON.stringify(f.text)} 里的 Socket.IO 包无法解析：${f.error}`;
+      return `Engine.IO 消息 ${JSON.stringify(f.text)} 里的 Socket.IO 包无法解析：${socketIoProblemZh(f.problem)}`;
     case 'app.socketio-connect-error':
       return `服务器拒绝连接到命名空间 ${clipText(f.namespace, 60)}：${clipText(f.args, 80)}`;
     case 'app.socketio-unexpected-binary':
