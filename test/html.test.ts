@@ -217,8 +217,13 @@ describe('the JSON of frames and messages, written out by hand', () => {
   const all = [...CAPTURES, 'captures/hostile/escapes.pcap', ...['violations', 'snaplen', 'tapmerge'].flatMap((d) => readdirSync(`captures/${d}`).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => `captures/${d}/${f}`))];
   it.each(all)('%s: is JSON.stringify of the export\'s objects, byte for byte', async (file) => {
     const { analyze } = await import('./support/analyze.js');
-    const { frameJson, frameJsonText, messageJson, messageText } = await import('../src/render/json.js');
+    const { contractEntry, entryText, frameJson, frameJsonText, messageJson, messageText } = await import('../src/render/json.js');
     for (const c of (await analyze(file)).connections) {
+      // and of each timeline entry, as the export writes it and as the report adds what its views draw by
+      for (const { summary: _words, ...e } of c.timeline) {
+        expect(entryText(e)).toBe(JSON.stringify(contractEntry(e)));
+        expect(entryText(e, true)).toBe(JSON.stringify({ ...contractEntry(e), bare: e.bare, http: e.http }));
+      }
       for (const maxPayload of [0, 16, 1024, Infinity]) {
         for (const f of c.frames) expect(frameJsonText(f, c, { maxPayload })).toBe(JSON.stringify(frameJson(f, c, { maxPayload })));
         for (const m of c.messages) expect(messageText(m, { maxPayload })).toBe(JSON.stringify(messageJson(m, { maxPayload })));

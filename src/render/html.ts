@@ -11,7 +11,7 @@ import { contractDiagnostic } from '../diagnostic.js';
 import { endingWords, interruptedNote, protocolLabel, refusal } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary, TimelineEntry } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
-import { contractEntry, frameJson, frameText, handshakeJson, messageJson, messageText, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
+import { contractEntry, entryText, frameJson, frameText, handshakeJson, messageJson, messageText, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { tellStory } from './story.js';
 import { describeFrameOf } from '../text/packets.js';
 import { messageOf } from '../select/lookup.js';
@@ -137,7 +137,7 @@ export function* connectionPieces(conn: Connection, opts: JsonOptions): Generato
   const lists: [string, Iterable<unknown>, (x: never) => string][] = [
     ['frames', conn.frames, (f: Frame) => frameDataText(conn, f, opts)],
     ['messages', conn.messages, (m: Message) => messageText(m, opts)],
-    ['timeline', conn.timeline, (e: TimelineEntry) => JSON.stringify(entryData(e))],
+    ['timeline', conn.timeline, (e: TimelineEntry) => entryText(e, true)],
     ['diagnostics', conn.diagnostics, (d: Diagnostic) => JSON.stringify(contractDiagnostic(d))],
   ];
   for (const [name, items, toData] of lists) {

@@ -173,6 +173,17 @@ export function contractEntry(e: TimelineEntry): { packet: number; ts: number; r
   return { packet: e.packet, ts: e.ts, relTs: e.relTs, from: e.from, phase: e.phase, summary: entrySummary(e) };
 }
 
+/**
+ * JSON.stringify(contractEntry(e)), written out by hand (an entry per packet:
+ * most of a long connection's lines); `viewsToo` adds what the HTML report's
+ * views draw by (bare, http). Its numbers are finite and its side and phase
+ * our own words: only the summary needs escaping.
+ */
+export function entryText(e: TimelineEntry, viewsToo = false): string {
+  const tail = viewsToo ? `,"bare":${e.bare},"http":${e.http}}` : '}';
+  return `{"packet":${e.packet},"ts":${e.ts},"relTs":${e.relTs},"from":"${e.from}","phase":"${e.phase}","summary":${JSON.stringify(entrySummary(e))}${tail}`;
+}
+
 /** The handshake as the contract gives it: a refusal's body as a payload, cut to --max-payload. */
 export function handshakeJson(h: Handshake | null, opts: JsonOptions): unknown {
   const body = h?.response?.body;

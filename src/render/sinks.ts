@@ -3,7 +3,7 @@
 import { contractDiagnostic } from '../diagnostic.js';
 import { endpoint } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, List, Message, Summary } from '../model.js';
-import { connectionHeadJson, contractEntry, frameJsonText, frameLine, messageLine, messageText, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
+import { connectionHeadJson, entryText, frameJsonText, frameLine, messageLine, messageText, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { renderSummaryConnection, renderSummaryEnd } from './summary.js';
 import { connectionChunks, renderEnd, type TerminalOptions } from './terminal.js';
 import { renderExplain, renderFrame } from './explain.js';
@@ -124,7 +124,7 @@ export class JsonSink implements AnalysisSink {
     this.write(`${this.count++ === 0 ? '\n' : ',\n'}    ${head.slice(0, head.lastIndexOf('\n'))}`);
     this.list('frames', conn.frames, (f) => frameJsonText(f, conn, this.opts));
     this.list('messages', conn.messages, (m) => messageText(m, this.opts));
-    this.list('timeline', conn.timeline, (e) => JSON.stringify(contractEntry(e)));
+    this.list('timeline', conn.timeline, (e) => entryText(e));
     this.list('diagnostics', conn.diagnostics, (d) => JSON.stringify(contractDiagnostic(d)));
     this.write('\n    }');
   }
