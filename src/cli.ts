@@ -26,6 +26,7 @@ import { renderCheckJson } from './render/check-json.js';
 import { VERSION } from './version.js';
 import { isKnownCode } from './codes.js';
 import { parseDeflate } from './deflate/negotiation.js';
+import { deflateParamText } from './text/diagnostics.js';
 
 /** Whether two paths name the same file (the second may not exist yet). */
 function sameFile(a: string, b: string): boolean {
@@ -82,7 +83,7 @@ function parseDecodeAs(v: unknown): Map<number, string | null> {
     if (extension !== null) {
       if (!/^permessage-deflate\s*(;|$)/i.test(extension)) throw new Error(`--decode-as ${item}: the extension must be permessage-deflate, with its parameters as a server would answer them (permessage-deflate;client_max_window_bits=10)`);
       const problems = parseDeflate(extension, true).problems;
-      if (problems.length > 0) throw new Error(`--decode-as ${item}: ${problems.join('; ')}`);
+      if (problems.length > 0) throw new Error(`--decode-as ${item}: ${problems.map(deflateParamText).join('; ')}`);
     }
     ports.set(port, extension);
   }

@@ -3,6 +3,7 @@
 // and, when a narrower one of the rule's sections applies, that section.
 import { type Code, sectionOf, severityOf } from './codes.js';
 import type { Connection, Diagnostic, Side } from './model.js';
+import type { DeflateResponseProblem } from './deflate/negotiation.js';
 
 export interface Where {
   packet?: number | null;
@@ -121,7 +122,7 @@ export type DiagnosticFacts =
   | { code: 'handshake.accept-mismatch'; accepts: string[]; expected: string }
   | { code: 'handshake.subprotocol-not-offered'; chosen: string; offered: string[] }
   | { code: 'handshake.extension-not-offered'; name: string; why: 'not-offered' | 'repeated' }
-  | { code: 'handshake.extension-not-offered'; name: 'permessage-deflate'; parameters: string }
+  | { code: 'handshake.extension-not-offered'; name: 'permessage-deflate'; parameters: DeflateResponseProblem }
   | { code: 'handshake.no-response'; request: number }
   /** a cut upgrade request: whether its visible headers ask to upgrade (else the 101 said it did) */
   | { code: 'handshake.truncated'; role: 'request'; packet: number; bytes: number; headers: number; upgrade: boolean }

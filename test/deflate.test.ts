@@ -1,6 +1,8 @@
 import { deflateRawSync, constants } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { checkDeflateResponse, deflateRules, parseDeflate } from '../src/deflate/negotiation.js';
+import { deflateParamText, diagnosticText } from '../src/text/diagnostics.js';
+import { diagnosticTextZh } from '../src/text/zh-CN/diagnostics.js';
 import { InflateContext, inflateMessage } from '../src/deflate/inflate.js';
 import { analyze, codes, only } from './support/analyze.js';
 import { Conversation, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
@@ -25,7 +27,8 @@ describe('permessage-deflate negotiation (RFC 7692 §7)', () => {
     ['permessage-deflate; server_no_context_takeover; server_no_context_takeover', true, ['server_no_context_takeover is given more than once']],
     ['permessage-deflate; x_custom', true, ['unknown parameter x_custom']],
   ])('%s (as a response: %s)', (text, asResponse, problems) => {
-    expect(parseDeflate(text, asResponse).problems).toEqual(problems);
+    // the facts, in the words the diagnostics and --decode-as use
+    expect(parseDeflate(text, asResponse).problems.map(deflateParamText)).toEqual(problems);
   });
 
   it.each<[string, string[], string, string | null]>([
@@ -40,8 +43,17 @@ describe('permessage-deflate negotiation (RFC 7692 §7)', () => {
     ['an unknown parameter in the response', ['permessage-deflate'], 'permessage-deflate; foo=1', 'unknown parameter foo'],
   ])('a response with %s', (_name, offers, response, problem) => {
     const got = checkDeflateResponse(offers, response);
-    if (problem === null) expect(got).toBeNull();
-    else expect(got).toContain(problem);
+    if (problem === null) return expect(got).toBeNull();
+    expect(got).not.toBeNull();
+    const facts = { code: 'handshake.extension-not-offered' as const, name: 'permessage-deflate' as const, parameters: got! };
+    expect(diagnosticText(facts)).toContain(problem);
+    // and in Chinese, with nothing of the English sentence but the parameters' names and values
+    const zh = diagnosticTextZh(facts);
+    expect(zh).toMatch(/[\u4e00-\u9fff]/);
+    const names = [response, ...offers].flatMap((t) => t.split(/[;=]/).map((x) => x.trim())).filter((x) => x !== '').sort((a, b) => b.length - a.length);
+    let rest = zh;
+    for (const n of names) rest = rest.replaceAll(n, '');
+    expect(rest.replace(/"[^"]*"/g, '')).not.toMatch(/[A-Za-z]{3,}/);
   });
 
   it('gives each direction its context rules', () => {

@@ -7,6 +7,7 @@
 import type { Code } from '../codes.js';
 import { diagnostic, type AfterGap, type DiagnosticFacts, type MqttField, type MqttProblem, type SocketIoProblem, type Where } from '../diagnostic.js';
 import type { Diagnostic } from '../model.js';
+import type { DeflateMismatch, DeflateParamProblem, DeflateResponseProblem } from '../deflate/negotiation.js';
 import { plural } from './words.js';
 import { opcodeName } from '../websocket/frame.js';
 import { closeCodeName } from '../websocket/close.js';
@@ -161,6 +162,42 @@ function stompProblem(f: Extract<DiagnosticFacts, { code: 'app.stomp-bad-frame' 
 }
 
 /** The sentence of a diagnostic, from its facts. */
+/** What is wrong with a permessage-deflate parameter (also said of --decode-as). */
+export function deflateParamText(p: DeflateParamProblem): string {
+  switch (p.kind) {
+    case 'repeated':
+      return `${p.name} is given more than once`;
+    case 'has-value':
+      return `${p.name} must not have a value (got "${p.value}")`;
+    case 'window-bits':
+      return p.name === 'server_max_window_bits' ? `server_max_window_bits must be a number from 8 to 15 (got ${p.value === null ? 'no value' : `"${p.value}"`})` : `client_max_window_bits must be a number from 8 to 15 (got "${p.value}")`;
+    case 'needs-value':
+      return 'client_max_window_bits in a response must have a value';
+    case 'unknown':
+      return `unknown parameter ${p.name}`;
+  }
+}
+
+function deflateMismatchText(m: DeflateMismatch): string {
+  switch (m.kind) {
+    case 'offer-invalid':
+      return `the offer "${m.offer}" is itself invalid (${m.problems.map(deflateParamText).join('; ')}), so it cannot be accepted`;
+    case 'takeover-not-granted':
+      return 'the client asked for server_no_context_takeover and the response does not grant it';
+    case 'client-bits-not-offered':
+      return 'the response sets client_max_window_bits, which the client did not offer';
+    case 'client-bits-above':
+      return `the response sets client_max_window_bits=${m.response}, above the offered ${m.offered}`;
+    case 'server-bits':
+      return `the client limited server_max_window_bits to ${m.offered} and the response ${m.response === null ? 'does not confirm it' : `says ${m.response}`}`;
+  }
+}
+
+function deflateResponseText(p: DeflateResponseProblem): string {
+  if ('invalid' in p) return `the server's permessage-deflate response is invalid: ${p.invalid.map(deflateParamText).join('; ')}`;
+  return p.mismatches.length === 1 ? deflateMismatchText(p.mismatches[0]!) : `it matches none of the ${p.offers} offers (${p.mismatches.map(deflateMismatchText).join('; ')})`;
+}
+
 function socketIoProblem(p: SocketIoProblem): string {
   switch (p.why) {
     case 'type':
@@ -270,7 +307,7 @@ export function diagnosticText(f: DiagnosticFacts): string {
     case 'handshake.subprotocol-not-offered':
       return `the server selected subprotocol "${f.chosen}", which the client did not offer (offered: ${f.offered.join(', ') || 'none'})`;
     case 'handshake.extension-not-offered':
-      if ('parameters' in f) return `the server accepted permessage-deflate with parameters the client cannot accept: ${f.parameters}`;
+      if ('parameters' in f) return `the server accepted permessage-deflate with parameters the client cannot accept: ${deflateResponseText(f.parameters)}`;
       return f.why === 'repeated' ? `the server's response names "${f.name}" more than once` : `the server accepted extension "${f.name}", which the client did not offer`;
     case 'handshake.no-response':
       return `the upgrade request in packet ${f.request} got no response in this capture`;

@@ -3,6 +3,7 @@
 // 抓包里的原文保持原样。
 import type { AfterGap, DiagnosticFacts, MqttField, MqttProblem } from '../diagnostics.js';
 import type { SocketIoProblem } from '../../diagnostic.js';
+import type { DeflateMismatch, DeflateParamProblem, DeflateResponseProblem } from '../../deflate/negotiation.js';
 import type { Side } from '../../vocabulary.js';
 import { previewPayload } from '../../util/text.js';
 import { clipText } from '../../app/types.js';
@@ -198,6 +199,41 @@ function stompProblem(f: Extract<DiagnosticFacts, { code: 'app.stomp-bad-frame' 
 }
 
 /** 一条诊断的中文句子，由它的事实造成。 */
+function deflateParamZh(p: DeflateParamProblem): string {
+  switch (p.kind) {
+    case 'repeated':
+      return `${p.name} 出现了不止一次`;
+    case 'has-value':
+      return `${p.name} 不能带值（却是 "${p.value}"）`;
+    case 'window-bits':
+      return `${p.name} 必须是 8 到 15 之间的数（却是${p.value === null ? '空的' : ` "${p.value}"`}）`;
+    case 'needs-value':
+      return '响应里的 client_max_window_bits 必须带值';
+    case 'unknown':
+      return `未知参数 ${p.name}`;
+  }
+}
+
+function deflateMismatchZh(m: DeflateMismatch): string {
+  switch (m.kind) {
+    case 'offer-invalid':
+      return `提议 "${m.offer}" 本身就无效（${m.problems.map(deflateParamZh).join('；')}），所以不能被接受`;
+    case 'takeover-not-granted':
+      return '客户端要求 server_no_context_takeover，响应却没有同意';
+    case 'client-bits-not-offered':
+      return '响应设置了 client_max_window_bits，而客户端并没有提出';
+    case 'client-bits-above':
+      return `响应设置的 client_max_window_bits=${m.response} 大于客户端提出的 ${m.offered}`;
+    case 'server-bits':
+      return `客户端把 server_max_window_bits 限制为 ${m.offered}，响应却${m.response === null ? '没有确认' : `给出 ${m.response}`}`;
+  }
+}
+
+function deflateResponseZh(p: DeflateResponseProblem): string {
+  if ('invalid' in p) return `服务器的 permessage-deflate 响应无效：${p.invalid.map(deflateParamZh).join('；')}`;
+  return p.mismatches.length === 1 ? deflateMismatchZh(p.mismatches[0]!) : `它不符合 ${p.offers} 个提议中的任何一个（${p.mismatches.map(deflateMismatchZh).join('；')}）`;
+}
+
 function socketIoProblemZh(p: SocketIoProblem): string {
   switch (p.why) {
     case 'type':
@@ -307,7 +343,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'handshake.subprotocol-not-offered':
       return `服务器选择了子协议 "${f.chosen}"，但客户端并没有提供它（提供的是：${f.offered.join(', ') || '无'}）`;
     case 'handshake.extension-not-offered':
-      if ('parameters' in f) return `服务器接受 permessage-deflate 时用了客户端无法接受的参数：${f.parameters}`;
+      if ('parameters' in f) return `服务器接受 permessage-deflate 时用了客户端无法接受的参数：${deflateResponseZh(f.parameters)}`;
       return f.why === 'repeated' ? `服务器的响应不止一次列出 "${f.name}"` : `服务器接受了扩展 "${f.name}"，但客户端并没有提供它`;
     case 'handshake.no-response':
       return `第 ${f.request} 个包里的升级请求在这次抓包中没有得到回应`;
