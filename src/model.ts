@@ -337,7 +337,7 @@ export interface ConnectionCounts {
 export interface ProtocolInfo {
   /** websocket: upgraded (or taken for WebSocket); http: HTTP only, a refused upgrade among it; unknown: data no signature names */
   name: ProtocolName;
-  /** what the protocol's own bytes say of it (an SSH banner, a database server's version), or null */
+  /** what the protocol's own bytes say of it (an SSH banner, a database server's version), or null; a TLS connection's is told from its `tls` (render/kind.ts protocolDetail, the JSON export's words) */
   detail: string | null;
 }
 

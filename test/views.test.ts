@@ -130,6 +130,12 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     const mixed = await say('captures/mixed_network.pcap');
     expect(mixed).toContain('它承载的是 SSH（SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10））');
     expect(mixed).not.toMatch(/（[^（）]*\(/);
+    // what a TLS handshake's cleartext says, in Chinese too (the JSON export keeps its English words)
+    expect(mixed).toContain('TLS（TLS 1.3，SNI wsd.test，客户端提供的 ALPN：h2, http/1.1，TLS_AES_256_GCM_SHA384）');
+    expect(mixed).not.toContain('ALPN offered');
+    expect(await say('captures/mixed_midstream.pcap')).toMatch(/抓包在它的握手之后才开始|Hello 消息没有完整抓到/);
+    const exported = JSON.parse(spawnSync(process.execPath, ['dist/cli.js', 'captures/mixed_network.pcap', '--json'], { encoding: 'utf8' }).stdout) as { connections: { protocol: { name: string; detail: string | null } | null }[] };
+    expect(exported.connections.map((c) => c.protocol?.detail)).toContain('TLS 1.3, SNI wsd.test, ALPN offered h2, http/1.1, TLS_AES_256_GCM_SHA384');
   });
 
   it('lines the summary\'s continuation up under what follows its label, in either language', () => {

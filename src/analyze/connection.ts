@@ -841,8 +841,8 @@ export class ConnectionAnalysis {
     if (websocket) return { name: 'websocket', detail: null };
     if (this.http.seen) return { name: 'http', detail: null };
     if (this.identified) {
-      const detail = tls ? [tls.version, tls.sni ? `SNI ${tls.sni}` : null, tls.alpn ? `ALPN ${tls.alpn}` : tls.alpnOffered.length > 0 ? `ALPN offered ${tls.alpnOffered.join(', ')}` : null, tls.cipherSuite].filter((x) => x !== null).join(', ') || (tls.handshakeSeen ? null : this.tcp.syn !== null || this.tcp.synAck !== null ? 'its hellos not captured whole' : 'joined after its handshake') : this.identified.detail;
-      return { name: this.identified.protocol, detail };
+      // a TLS connection's is told from its tls facts (text/report-words.ts tlsDetail)
+      return { name: this.identified.protocol, detail: tls ? null : this.identified.detail };
     }
     return this.dirs[0].bytes + this.dirs[1].bytes > 0 ? { name: 'unknown', detail: null } : null;
   }

@@ -2,6 +2,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Connection, Frame, Handshake, Message, TimelineEntry } from '../model.js';
 import { opcodeName } from '../websocket/frame.js';
+import { protocolDetail } from './kind.js';
 import { VERSION } from '../version.js';
 import { messageOf } from '../select/lookup.js';
 import { entrySummary } from '../text/packets.js';
@@ -200,7 +201,8 @@ export function connectionHeadJson(c: Connection, opts: JsonOptions): Record<str
     client: c.client,
     server: c.server,
     websocket: c.websocket,
-    protocol: c.protocol,
+    // a TLS connection's detail in English words, as before the analysis kept it as facts
+    protocol: c.protocol && { name: c.protocol.name, detail: protocolDetail(c) },
     tls: c.tls,
     detection: c.detection,
     tcp: c.tcp,

@@ -57,7 +57,18 @@ export function protocolLabel(c: Connection, lang?: Lang): string {
   if (p === null) return reportWords(lang).noData;
   if (p.name === 'unknown') return reportWords(lang).unknownData;
   const label = PROTOCOL_LABELS[p.name];
-  return p.detail ? reportWords(lang).protocolDetail(label, sanitize(p.detail)) : label;
+  const detail = protocolDetail(c, lang);
+  return detail ? reportWords(lang).protocolDetail(label, sanitize(detail)) : label;
+}
+
+/**
+ * What the protocol's own bytes say of a connection: an SSH banner, a
+ * database's version, or what a TLS handshake's cleartext says (put in words
+ * here from the connection's tls facts); null when nothing.
+ */
+export function protocolDetail(c: Connection, lang?: Lang): string | null {
+  if (c.protocol?.name === 'tls' && c.tls) return reportWords(lang).tlsDetail(c.tls, c.tcp.handshake.syn !== null || c.tcp.handshake.synAck !== null);
+  return c.protocol?.detail ?? null;
 }
 
 /** The summary's count of connections: "3 WebSocket, 1 upgrade refused". */

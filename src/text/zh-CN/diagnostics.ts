@@ -234,6 +234,11 @@ function deflateResponseZh(p: DeflateResponseProblem): string {
   return p.mismatches.length === 1 ? deflateMismatchZh(p.mismatches[0]!) : `它不符合 ${p.offers} 个提议中的任何一个（${p.mismatches.map(deflateMismatchZh).join('；')}）`;
 }
 
+/** An MQTT packet by its type: the type's own name ("MQTT PUBLISH 包"), type 0 by what it is. */
+function mqttTypeZh(type: string | undefined): string {
+  return type === 'reserved' ? '保留类型（0）的 MQTT 包' : type === undefined ? 'MQTT 包' : `MQTT ${type} 包`;
+}
+
 function socketIoProblemZh(p: SocketIoProblem): string {
   switch (p.why) {
     case 'type':
@@ -264,7 +269,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'http.head-too-large':
       return `一个 HTTP 头部超过 ${limitText(f.max)}（--max-http-head）仍未结束；这个方向余下的内容不再解码`;
     case 'limit.payload':
-      if ('mqtt' in f) return `来自${side(f.mqtt.side)}的一个 MQTT ${f.mqtt.type} 包有 ${f.mqtt.length} 字节：超过了跨消息跟踪的上限 ${f.max}，所以跳过它，不解码`;
+      if ('mqtt' in f) return `来自${side(f.mqtt.side)}的一个 ${mqttTypeZh(f.mqtt.type)}有 ${f.mqtt.length} 字节：超过了跨消息跟踪的上限 ${f.max}，所以跳过它，不解码`;
       return 'frame' in f
         ? `这一帧带有 ${f.frame.length} 字节的有效载荷；只保留了前 ${limitText(f.held)}（--max-frame-payload），所以不检查它的内容`
         : `${typeZh(f.message.type)}消息 ${f.message.index} 共 ${f.message.length} 字节，分成 ${f.message.frames} 个帧；只保留了前 ${limitText(f.held)}（--max-frame-payload），所以不检查它的内容`;
@@ -408,9 +413,9 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'app.mqtt-connack-refused':
       return `代理拒绝了连接：${f.reason}（${f.reasonCode}）`;
     case 'app.mqtt-bad-packet':
-      return `来自${side(f.side)}的一个格式错误的 MQTT ${f.type} 包：${mqttProblem(f)}${f.fatal ? `；${side(f.side)}之后的包不再解码` : ''}`;
+      return `来自${side(f.side)}的一个格式错误的 ${mqttTypeZh(f.type)}：${mqttProblem(f)}${f.fatal ? `；${side(f.side)}之后的包不再解码` : ''}`;
     case 'app.mqtt-incomplete':
-      return `${side(f.side)}的最后一个 MQTT ${f.type} 包始终不完整（只看到 ${f.seen}${f.need !== null ? ` / ${f.need}` : ''} 字节）`;
+      return `${side(f.side)}的最后一个 ${mqttTypeZh(f.type)}始终不完整（只看到 ${f.seen}${f.need !== null ? ` / ${f.need}` : ''} 字节）`;
     case 'app.stomp-bad-frame':
       return stompProblem(f);
     case 'app.stomp-content-length':
