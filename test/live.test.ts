@@ -72,6 +72,18 @@ describe('a pipe that stays open (the command line)', () => {
     expect(check.stdout).toContain(`\n  ${NOTE}\n`);
   });
 
+  it('Ctrl-C: the note is in the reader\'s language, lined up under its label', async () => {
+    const zh = await interruptedRun(['--summary', '--lang', 'zh-CN', '--width', '200'], OPEN);
+    expect([zh.code, zh.signal]).toEqual([130, null]);
+    expect(zh.stdout.trimEnd().split('\n').at(-1)).toBe('已中断：抓包只读到第 22 个包；那时仍未结束的连接按当时的样子报告（被截断）。');
+    const report = await interruptedRun(['--explain', '--lang', 'zh-CN', '--width', '60'], OPEN);
+    const lines = report.stdout.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('已中断：'));
+    expect(at, report.stdout.slice(-600)).toBeGreaterThan(0);
+    expect(lines[at + 1]).toMatch(/^ {10}\S/);
+    expect(report.stdout).not.toContain('Interrupted');
+  });
+
   it('a capture that ends by itself is not interrupted', () => {
     const r = spawnSync(process.execPath, [CLI, '--json', '-'], { input: readFileSync(CLEAN), encoding: 'utf8' });
     expect(r.status).toBe(0);

@@ -94,8 +94,6 @@ export function diagnosticWhere(d: { packet: number | null; frame: number | null
  * words, else null: "Interrupted: the capture was read up to packet 25, no
  * further; …".
  */
-export function interruptedNote(c: CaptureInfo): string | null {
-  if (!c.interrupted) return null;
-  const where = c.packets === 0 ? 'before its first packet' : `up to packet ${c.packets}, no further`;
-  return `Interrupted: the capture was read ${where}; the connections still open then are reported as they stood, cut short.`;
+export function interruptedNote(c: CaptureInfo, lang?: Lang): string | null {
+  return c.interrupted ? reportWords(lang).interrupted(c.packets) : null;
 }

@@ -43,7 +43,7 @@ export function renderSummaryEnd(capture: CaptureInfo, summary: Summary, diagnos
   const { w, wrap: lay } = words(opts);
   const lines = diagnostics.flatMap((d) => lay(w.summaryCaptureDiagnostic(p.severity(d.severity, w.severity(d.severity)), d.code, sanitize(w.diagnosticMessage(d))), opts.width, '', '  '));
   lines.push(...lay(w.summaryEnd(capture.format, w.linkTypes(capture.linkTypes), capture.packets, capture.bytes, summary, summary.diagnostics), opts.width, '', '  '));
-  const interrupted = interruptedNote(capture);
-  if (interrupted !== null) lines.push(...wrap(interrupted, opts.width, '', '  '));
+  const interrupted = interruptedNote(capture, opts.lang);
+  if (interrupted !== null) lines.push(...lay(interrupted, opts.width, '', '  '));
   return `${lines.join('\n')}\n`;
 }

@@ -421,8 +421,8 @@ export function renderEnd(capture: CaptureInfo, summary: Summary, diagnostics: D
   const seconds = capture.firstTs !== null && capture.lastTs !== null ? capture.lastTs - capture.firstTs : null;
   const lay = w.wrap;
   lines.push(...lay(w.captureLine(capture.format, links || null, capture.packets, capture.bytes, seconds), width, '', w.hang.capture));
-  const interrupted = interruptedNote(capture);
-  if (interrupted !== null) lines.push(...wrap(interrupted, width, '', ' '.repeat('Interrupted: '.length)).map((l) => p.bold(l)));
+  const interrupted = interruptedNote(capture, lang);
+  if (interrupted !== null) lines.push(...lay(interrupted, width, '', w.hang.interrupted).map((l) => p.bold(l)));
   const counts = w.summaryCounts(summary);
   const verdicts = w.verdicts(summary.diagnostics);
   lines.push(...(displayWidth(counts) + displayWidth(w.join) + displayWidth(verdicts) <= width ? [`${counts}${w.join}${verdicts}`] : [...lay(counts, width, '', w.hang.summary), `${w.hang.summary}${verdicts}`]));

@@ -19,7 +19,9 @@ export interface ReportWords {
   join: string;
   captureDiagnostics: string;
   /** where the continuation lines of the capture's line and of the summary start: under what follows the label ("Summary: ", "汇总：") */
-  hang: { capture: string; summary: string };
+  hang: { capture: string; summary: string; interrupted: string };
+  /** a capture whose reading was interrupted (Ctrl-C on a live capture) after `packets` packets */
+  interrupted(packets: number): string;
   /** the capture's link types, named ("Ethernet, raw IP") */
   linkTypes(types: readonly number[]): string;
 

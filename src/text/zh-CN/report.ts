@@ -20,7 +20,8 @@ export const REPORT_ZH_CN: ReportWords = {
   join: '',
   captureDiagnostics: '抓包层面的诊断',
   // “抓包文件：”占 10 列，“汇总：”占 6 列
-  hang: { capture: ' '.repeat(10), summary: ' '.repeat(6) },
+  hang: { capture: ' '.repeat(10), summary: ' '.repeat(6), interrupted: ' '.repeat(10) },
+  interrupted: (packets) => `已中断：${packets === 0 ? '读到第一个包之前就停止了' : `抓包只读到第 ${packets} 个包`}；那时仍未结束的连接按当时的样子报告（被截断）。`,
   linkTypes: (types) => types.map(linkTypeNameZh).join('、'),
   ending: (e, long) => ENDING_WORDS[e][long ? 1 : 0],
   refused: (status, reason, long) => (long ? `升级被拒绝（${status}${reason ? ` ${reason}` : ''}）` : `拒绝 ${status ?? ''}`.trimEnd()),
