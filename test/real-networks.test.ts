@@ -10,6 +10,7 @@ import { analyze, only } from './support/analyze.js';
 import { locate, readPcapRecords, writePcap } from './support/damage.js';
 import { ethernet, ipv4Tcp, pcapFile, type Record } from './support/pcap.js';
 import { renderJson } from './support/render.js';
+import { protocolDetail } from '../src/render/kind.js';
 
 const wsCodes = (c: Connection): string[] => Array.from(c.diagnostics, (d) => d.code).filter((code) => /^(ws|frame|message|close|ping|pong|handshake)\./.test(code));
 
@@ -41,7 +42,9 @@ describe('a capture that mixes WebSocket with TLS, SSH, databases, file sharing 
     expect(tls.map((c) => c.tls!.version).sort()).toContain('TLS 1.2');
     // the JSON export says the same, connection by connection
     const doc = (await renderJson('captures/mixed_network.pcap')) as { connections: { id: number; websocket: boolean; protocol: unknown; tls: unknown }[]; summary: { refusedUpgrades: number } };
-    for (const c of r.connections) expect(doc.connections.find((j) => j.id === c.id)).toMatchObject({ websocket: c.websocket, protocol: c.protocol, tls: c.tls });
+    // (a TLS connection's detail is the export's words for its tls facts)
+    for (const c of r.connections) expect(doc.connections.find((j) => j.id === c.id)).toMatchObject({ websocket: c.websocket, protocol: c.protocol && { name: c.protocol.name, detail: protocolDetail(c) }, tls: c.tls });
+    for (const c of tls) expect(protocolDetail(c)).toMatch(/^TLS 1\.[23], SNI \S+, .*TLS_/);
     expect(doc.summary.refusedUpgrades).toBe(r.summary.refusedUpgrades);
     expect(tls.map((c) => c.tls!.version).sort()).toContain('TLS 1.3');
   });

@@ -32,7 +32,7 @@ import { type Dir, TcpConnection } from '../tcp/connection.js';
 import { seqDiff, type TcpSegment } from '../tcp/segment.js';
 import { HttpReader } from '../http/reader.js';
 import { Http1Framing, startsHttp, type AgreedExtensions, type HeldChunk, type HttpSink } from '../http/upgrade.js';
-import type { HoldBudget } from '../tcp/reassembly.js';
+import { SUSPECT_SECONDS, type HoldBudget } from '../tcp/reassembly.js';
 import type { Finding } from '../websocket/checks.js';
 import { isControl } from '../websocket/frame.js';
 import { WebSocketSession, type WebSocketSink } from '../websocket/session.js';
@@ -573,7 +573,8 @@ export class ConnectionAnalysis {
   }
 
   private newWebSocket(): WebSocketSession {
-    const session = new WebSocketSession(this.limits, this.options.retain, this.webSocketSink());
+    // a pong captured before its ping answers it within the time TCP waits for a hole to fill (captures merged from two taps)
+    const session = new WebSocketSession(this.limits, this.options.retain, this.webSocketSink(), SUSPECT_SECONDS);
     this.websockets.push(session);
     return session;
   }

@@ -17,7 +17,6 @@ import type { ConnectionClose, Frame, Message, Side } from '../model.js';
 import { deflateRules } from '../deflate/negotiation.js';
 import { InflateContext } from '../deflate/inflate.js';
 import { said } from '../text/diagnostics.js';
-import { SUSPECT_SECONDS } from '../tcp/reassembly.js';
 import type { DiagnosticFacts } from '../diagnostic.js';
 import { checkCloseBody, checkFrameHeader, type Finding } from './checks.js';
 import { parseCloseBody } from './close.js';
@@ -173,6 +172,8 @@ export class WebSocketSession {
     /** keep frames and messages for a report: messages are then handed on in order of index */
     private readonly retain: boolean,
     private readonly sink: WebSocketSink,
+    /** how much earlier than its ping a pong may be captured and still answer it (captures merged from two taps): the transport's tolerance */
+    private readonly lateSeconds: number,
   ) {
     this.events = [this.makeFrameEvents(0), this.makeFrameEvents(1)];
   }
@@ -576,11 +577,11 @@ export class WebSocketSession {
   /**
    * A ping whose pong the capture showed first: captures merged from two
    * taps or interfaces put one direction a little late. A pong from the
-   * peer with the same data, at most a second earlier, answers it.
+   * peer with the same data, at most `lateSeconds` earlier, answers it.
    */
   private answeredEarly(ping: Frame): boolean {
     const early = this.earlyPongs[ping.from === 'client' ? 'server' : 'client'];
-    const at = early.findIndex((p) => ping.ts - p.ts <= SUSPECT_SECONDS && p.payload.equals(ping.payload));
+    const at = early.findIndex((p) => ping.ts - p.ts <= this.lateSeconds && p.payload.equals(ping.payload));
     if (at < 0) return false;
     early.splice(0, at + 1);
     return true;
