@@ -36,7 +36,7 @@ import { SUSPECT_SECONDS, type HoldBudget } from '../tcp/reassembly.js';
 import type { Finding } from '../websocket/checks.js';
 import { isControl } from '../websocket/frame.js';
 import { WebSocketSession, type WebSocketSink } from '../websocket/session.js';
-import { describePacket, factOf, later, type PacketItem } from './annotate.js';
+import { describePacket, factOf, later, NOTHING, type PacketItem } from './annotate.js';
 import { StatsTally, statsOf } from './stats.js';
 import { type AfterGap, said } from '../text/diagnostics.js';
 import { MappedList, SpillList, type List, type SpillFile } from '../util/list.js';
@@ -699,7 +699,9 @@ export class ConnectionAnalysis {
         if (!e.closesTcp) e.tcp = null;
         e.bare = false;
       } else {
-        e.told.push(told);
+        // (the one empty list of packets that told nothing is never added to)
+        if (e.told === NOTHING) e.told = [told];
+        else e.told.push(told);
       }
       const phase: Phase = frame.opcode === 0x8 ? 'closing' : 'data';
       if (e.provisional) {
