@@ -37,7 +37,7 @@ import type { Finding } from '../websocket/checks.js';
 import { isControl } from '../websocket/frame.js';
 import { WebSocketSession, type WebSocketSink } from '../websocket/session.js';
 import { describePacket, factOf, later, NOTHING, type PacketItem } from './annotate.js';
-import { StatsTally, statsOf } from './stats.js';
+import { countFrame, StatsTally, statsOf } from './stats.js';
 import { type AfterGap, said } from '../text/diagnostics.js';
 import { MappedList, SpillList, type List, type SpillFile } from '../util/list.js';
 import { entryCodec, frameCodec, messageCodec, type HeldEntry } from './codecs.js';
@@ -127,25 +127,6 @@ function changed(list: unknown[] | SpillList<unknown>, index: number): void {
 
 /** Application-level types counted per side at most; the rest count as "other". */
 const MAX_APP_TYPES = 100;
-
-/** Counted as frames go by, so that summaries need not keep them. */
-function countFrame(c: Connection['counts'], f: Frame): void {
-  c.frames++;
-  const side = c[f.from];
-  const kind = (side.frames[f.opcode] ??= { count: 0, bytes: 0 });
-  kind.count++;
-  // a 64-bit length beyond 2^53 - 1 (kept as text) counts as the nearest number, as in --stats
-  kind.bytes += Number(f.payloadLength);
-  if (f.opcode === 0x9) side.pings++;
-  if (f.opcode === 0xa) side.pongs++;
-  if (f.answers) {
-    const rtt = f.answers.rtt;
-    side.rtts++;
-    side.rttSum += rtt;
-    side.rttMin = side.rttMin === null ? rtt : Math.min(side.rttMin, rtt);
-    side.rttMax = side.rttMax === null ? rtt : Math.max(side.rttMax, rtt);
-  }
-}
 
 function countMessage(c: Connection['counts'], m: Message): void {
   c.messages++;
@@ -844,7 +825,7 @@ export class ConnectionAnalysis {
     if (websocket) return { name: 'websocket', detail: null };
     if (this.http.seen) return { name: 'http', detail: null };
     if (this.identified) {
-      // a TLS connection's is told from its tls facts (text/report-words.ts tlsDetail)
+      // a TLS connection's is told from its tls facts (render/kind.ts protocolDetail)
       return { name: this.identified.protocol, detail: tls ? null : this.identified.detail };
     }
     return this.dirs[0].bytes + this.dirs[1].bytes > 0 ? { name: 'unknown', detail: null } : null;

@@ -3,7 +3,7 @@
 // analysis: analyze/connection.ts), so that --stats needs none of the
 // connection's frames; a view of a connection a selection narrowed counts
 // what the selection kept, from its lists, through the same tally.
-import type { Connection, Message, Severity, Side, SideCounts } from '../model.js';
+import { emptyCounts, type Connection, type Frame, type Message, type Severity, type Side, type SideCounts } from '../model.js';
 
 /** The opcode classes counted, in the order the tables list them. */
 export const STAT_OPCODES = ['text', 'binary', 'continuation', 'close', 'ping', 'pong', 'reserved'] as const;
@@ -136,6 +136,25 @@ function emptyDirection(): DirectionStats {
   };
 }
 
+/** Counted as frames go by, so that summaries need not keep them. */
+export function countFrame(c: Connection['counts'], f: Frame): void {
+  c.frames++;
+  const side = c[f.from];
+  const kind = (side.frames[f.opcode] ??= { count: 0, bytes: 0 });
+  kind.count++;
+  // a 64-bit length beyond 2^53 - 1 (kept as text) counts as the nearest number, as in --stats
+  kind.bytes += Number(f.payloadLength);
+  if (f.opcode === 0x9) side.pings++;
+  if (f.opcode === 0xa) side.pongs++;
+  if (f.answers) {
+    const rtt = f.answers.rtt;
+    side.rtts++;
+    side.rttSum += rtt;
+    side.rttMin = side.rttMin === null ? rtt : Math.min(side.rttMin, rtt);
+    side.rttMax = side.rttMax === null ? rtt : Math.max(side.rttMax, rtt);
+  }
+}
+
 /** Messages of one side as the statistics count them, beyond what the connection's counts hold. */
 interface MessageTally {
   count: number;
@@ -265,13 +284,10 @@ export function statsOfLists(conn: Connection): ConnectionStats {
     if (timed.includes(e.packet) && !tsOf.has(e.packet)) tsOf.set(e.packet, e.ts);
   }
   const at = (p: number | null | undefined): number | null => tsOf.get(p ?? Number.NaN) ?? null;
-  const frames: Record<Side, OpcodeTally> = { client: {}, server: {} };
-  for (const f of conn.frames) {
-    const kind = (frames[f.from][f.opcode] ??= { count: 0, bytes: 0 });
-    kind.count++;
-    // a 64-bit length beyond 2^53 - 1 (kept as text) is counted as the nearest number
-    kind.bytes += Number(f.payloadLength);
-  }
+  // the frames kept, counted as the analysis counts them (of those counts, the statistics read the frames per opcode)
+  const kept = emptyCounts();
+  for (const f of conn.frames) countFrame(kept, f);
+  const frames: Record<Side, OpcodeTally> = { client: kept.client.frames, server: kept.server.frames };
   for (const m of conn.messages) tally.message(m);
   const diagnostics: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
   for (const d of conn.diagnostics) diagnostics[d.severity]++;

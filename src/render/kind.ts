@@ -67,8 +67,14 @@ export function protocolLabel(c: Connection, lang?: Lang): string {
  * here from the connection's tls facts); null when nothing.
  */
 export function protocolDetail(c: Connection, lang?: Lang): string | null {
-  if (c.protocol?.name === 'tls' && c.tls) return reportWords(lang).tlsDetail(c.tls, c.tcp.handshake.syn !== null || c.tcp.handshake.synAck !== null);
-  return c.protocol?.detail ?? null;
+  const t = c.tls;
+  if (c.protocol?.name !== 'tls' || t === null) return c.protocol?.detail ?? null;
+  const w = reportWords(lang).tls;
+  const alpn = t.alpn ? `ALPN ${t.alpn}` : t.alpnOffered.length > 0 ? w.alpnOffered(t.alpnOffered) : null;
+  const said = [t.version, t.sni ? `SNI ${t.sni}` : null, alpn, t.cipherSuite].filter((x) => x !== null);
+  if (said.length > 0) return said.join(w.join);
+  if (t.handshakeSeen) return null;
+  return c.tcp.handshake.syn !== null || c.tcp.handshake.synAck !== null ? w.hellosCut : w.joinedLate;
 }
 
 /** The summary's count of connections: "3 WebSocket, 1 upgrade refused". */

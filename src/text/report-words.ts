@@ -2,7 +2,7 @@
 // connection's title, and the capture's end (its facts and the summary
 // counts). See text/explain-words.ts for how catalogues work.
 import type { Lang } from './lang.js';
-import type { Diagnostic, Side, SideCounts, TlsInfo } from '../model.js';
+import type { Diagnostic, Side, SideCounts } from '../model.js';
 import { REPORT_EN } from './en/report.js';
 import { REPORT_ZH_CN } from './zh-CN/report.js';
 
@@ -33,11 +33,16 @@ export interface ReportWords {
   noData: string;
   /** a protocol with what was read of it: "TLS (TLS 1.3, SNI example.com)" */
   protocolDetail(label: string, detail: string): string;
-  /**
-   * what a TLS connection's cleartext handshake says ("TLS 1.3, SNI example.com, ALPN h2, TLS_AES_128_GCM_SHA256"),
-   * or, without its hellos, whether the capture saw the connection start (they were cut) or joined it later; null: nothing to say
-   */
-  tlsDetail(tls: TlsInfo, sawStart: boolean): string | null;
+  /** the words of what a TLS handshake's cleartext says (render/kind.ts protocolDetail puts them together) */
+  tls: {
+    /** between its items ("TLS 1.3, SNI example.com") */
+    join: string;
+    /** the application protocols the client offered, when the server's choice is not seen */
+    alpnOffered(protocols: readonly string[]): string;
+    /** no hello captured: the capture saw the connection start (they were cut), or joined it later */
+    hellosCut: string;
+    joinedLate: string;
+  };
   unknownData: string;
 
   /** --summary, a connection: its head line, then its counts */

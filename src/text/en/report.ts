@@ -26,9 +26,7 @@ export const REPORT_EN: ReportWords = {
   refused: (status, reason, long) => (long ? `upgrade refused (${status}${reason ? ` ${reason}` : ''})` : `refused ${status ?? ''}`.trimEnd()),
   noData: 'no data',
   protocolDetail: (label, detail) => `${label} (${detail})`,
-  tlsDetail: (tls, sawStart) =>
-    [tls.version, tls.sni ? `SNI ${tls.sni}` : null, tls.alpn ? `ALPN ${tls.alpn}` : tls.alpnOffered.length > 0 ? `ALPN offered ${tls.alpnOffered.join(', ')}` : null, tls.cipherSuite].filter((x) => x !== null).join(', ') ||
-    (tls.handshakeSeen ? null : sawStart ? 'its hellos not captured whole' : 'joined after its handshake'),
+  tls: { join: ', ', alpnOffered: (p) => `ALPN offered ${p.join(', ')}`, hellosCut: 'its hellos not captured whole', joinedLate: 'joined after its handshake' },
   unknownData: 'data of an unknown protocol',
   summaryHead: (id, client, server, what, verdict) => `connection ${id}  ${client} → ${server}  ${what}: ${verdict}`,
   summaryNotWebSocket: (head, packets) => `${head}; ${plural(packets, 'packet')}`,

@@ -27,9 +27,7 @@ export const REPORT_ZH_CN: ReportWords = {
   refused: (status, reason, long) => (long ? `升级被拒绝（${status}${reason ? ` ${reason}` : ''}）` : `拒绝 ${status ?? ''}`.trimEnd()),
   noData: '没有数据',
   protocolDetail: (label, detail) => `${label}（${detail}）`,
-  tlsDetail: (tls, sawStart) =>
-    [tls.version, tls.sni ? `SNI ${tls.sni}` : null, tls.alpn ? `ALPN ${tls.alpn}` : tls.alpnOffered.length > 0 ? `客户端提供的 ALPN：${tls.alpnOffered.join(', ')}` : null, tls.cipherSuite].filter((x) => x !== null).join('，') ||
-    (tls.handshakeSeen ? null : sawStart ? 'Hello 消息没有完整抓到' : '抓包在它的握手之后才开始'),
+  tls: { join: '，', alpnOffered: (p) => `客户端提供的 ALPN：${p.join(', ')}`, hellosCut: 'Hello 消息没有完整抓到', joinedLate: '抓包在它的握手之后才开始' },
   unknownData: '未知协议的数据',
   summaryHead: (id, client, server, what, verdict) => `连接 ${id}  ${client} → ${server}  ${what}：${verdict}`,
   summaryNotWebSocket: (head, packets) => `${head}；${packets} 个包`,
