@@ -7,6 +7,7 @@ import type { List } from './util/list.js';
 import type { Severity, Side } from './vocabulary.js';
 import type { DiagnosticFacts } from './diagnostic.js';
 import type { ConnectionStats } from './analyze/stats.js';
+import type { StoryFacts } from './analyze/story.js';
 
 export type { ProtocolName, List, Severity, Side };
 
@@ -384,6 +385,12 @@ export interface Connection {
   counts: ConnectionCounts;
   /** its statistics (--stats), counted as it went by too (analyze/stats.ts); not in the JSON export */
   stats: ConnectionStats;
+  /**
+   * what its story (render/story.ts) tells, counted as it went by
+   * (analyze/story.ts); null when it is to be counted from the lists (its
+   * timeline was changed after the fact). Not in the JSON export.
+   */
+  story: StoryFacts | null;
   close: ConnectionClose;
   timeline: List<TimelineEntry>;
   diagnostics: List<Diagnostic>;

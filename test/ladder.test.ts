@@ -64,6 +64,8 @@ function connection(timeline: TimelineEntry[], client = { ip: '192.0.2.10', port
     frames: [],
     messages: [],
     counts: emptyCounts(),
+    // counted from its lists
+    story: null,
     close: { initiator: null, code: null, reason: null, replyCode: null, clean: false, packet: null, replyPacket: null },
     timeline,
     diagnostics: [],

@@ -38,6 +38,7 @@ import { isControl } from '../websocket/frame.js';
 import { WebSocketSession, type WebSocketSink } from '../websocket/session.js';
 import { describePacket, factOf, later, NOTHING, type PacketItem } from './annotate.js';
 import { countFrame, StatsTally, statsOf } from './stats.js';
+import { StoryTally } from './story.js';
 import { type AfterGap, said } from '../text/diagnostics.js';
 import { MappedList, SpillList, type List, type SpillFile } from '../util/list.js';
 import { entryCodec, frameCodec, messageCodec, type HeldEntry } from './codecs.js';
@@ -231,6 +232,10 @@ export class ConnectionAnalysis {
   private readonly counts: Connection['counts'] = emptyCounts();
   /** what the statistics count beyond the counts: the packets' times, the messages' sizes */
   private readonly tally = new StatsTally();
+  /** what the story tells, counted as the timeline is made (analyze/story.ts) */
+  private readonly story = new StoryTally<Entry>();
+  /** an entry of the timeline was changed after it was counted: the story is counted from the lists */
+  private storyUnsettled = false;
   /**
    * the sequence number after the segment that completed each side's first
    * Close frame: a FIN that acknowledges it was sent after the Close arrived
@@ -569,8 +574,10 @@ export class ConnectionAnalysis {
       message: (message) => {
         countMessage(this.counts, message);
         this.tally.message(message);
-        if (this.options.retain) this.messages.push(message);
-        else this.events?.message(this.id, message);
+        if (this.options.retain) {
+          this.messages.push(message);
+          this.story.message(message);
+        } else this.events?.message(this.id, message);
       },
       diagnostic: (f, packet, frame, from) => this.diag(f, packet, frame, from),
       item: (item) => this.items.push(item),
@@ -637,6 +644,7 @@ export class ConnectionAnalysis {
       return;
     }
     this.frames.push(frame);
+    this.story.frame(frame);
     if (frame.packet < this.currentPacket || this.finishing) this.annotateLate(frame, messageType, compressed, completes);
     else this.items.push({ kind: 'frame', frame, messageType, compressed, completes });
   }
@@ -658,6 +666,8 @@ export class ConnectionAnalysis {
     const entry = { packet: pkt.number, ts: pkt.ts, relTs: pkt.relTs, from, dir, phase: described.phase, told: described.told, tcp: described.tcp, provisional, bare, http: http === 'request' || http === 'response', closesTcp };
     if (provisional && this.firstProvisional === null) this.firstProvisional = this.timeline.length;
     this.timeline.push(entry);
+    this.story.entry(entry);
+    for (const i of this.items) if (i.kind === 'frame') this.story.frameOfEntry(i.frame);
     if (!provisional) this.phase = later(this.phase, described.reached);
   }
 
@@ -673,6 +683,7 @@ export class ConnectionAnalysis {
       if (e.packet < frame.packet) return;
       if (e.packet !== frame.packet) continue;
       changed(tl, i);
+      this.storyUnsettled = true;
       const told = factOf({ kind: 'frame', frame, messageType, compressed, completes }, e.from);
       if (e.bare) {
         // the packet's flags, all it told until now, stay told when they end the connection
@@ -782,6 +793,7 @@ export class ConnectionAnalysis {
       frames: this.frames,
       messages: this.messages,
       counts: this.counts,
+      story: this.storyUnsettled || this.firstProvisional !== null || this.story.overflow ? null : this.story.facts(entry, websocket),
       stats: statsOf({ id: this.id, counts: this.counts, tcp }, this.tally, { syn: this.tcp.synTs, synAck: this.tcp.synAckTs, ...this.http.handshakeTimes }),
       close: cs,
       timeline,
