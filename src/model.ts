@@ -366,8 +366,12 @@ export interface Connection {
   protocol: ProtocolInfo | null;
   /** a TLS connection: what its cleartext handshake shows (its application data, WebSocket or not, is encrypted); null otherwise */
   tls: TlsInfo | null;
-  /** how the connection was known to be WebSocket: its handshake, --decode-as, or a run of valid frames */
-  detection: 'handshake' | 'decode-as' | 'heuristic' | null;
+  /**
+   * how the connection was known to be WebSocket: its handshake, --decode-as,
+   * a run of valid frames, or the server's 101 to websocket answering a
+   * request the capture does not hold ('response': `handshake` is null)
+   */
+  detection: 'handshake' | 'decode-as' | 'heuristic' | 'response' | null;
   tcp: TcpInfo;
   handshake: Handshake | null;
   /** bytes of compressed messages on the wire and once inflated, per sender; null without permessage-deflate */

@@ -61,7 +61,7 @@ describe('wsdissect', () => {
     // check reads every capture named after --ignore
     const check = run(['check', '--ignore', 'close.abnormal', TEXTBOOK, TEXTBOOK]);
     expect(check.stdout).toMatch(/\(2 captures, 2 WebSocket connections\)/);
-  });
+  }, 30_000);
 
   it('writes to a pipe what it writes to a file, and stops quietly when the pipe\'s reader goes away', () => {
     // more than one block of output (256 KiB): a pipe is written straight to its descriptor, a file through Node's stream
@@ -79,7 +79,7 @@ describe('wsdissect', () => {
     const head = spawnSync('bash', ['-c', `set -o pipefail; ${JSON.stringify(process.execPath)} ${CLI} --hex --max-payload 100000 ${big} | head -c 1 >/dev/null`], { encoding: 'utf8' });
     expect(head.status).toBe(0);
     expect(head.stderr).toBe('');
-  });
+  }, 30_000);
 
   it('writes JSON that the schema accepts, with payloads cut as asked', () => {
     const full = run([TEXTBOOK, '--json']);

@@ -47,7 +47,7 @@ describe('the registry', () => {
   });
 });
 
-const DIRS = ['captures', 'captures/violations', 'captures/app', 'captures/hostile', 'captures/snaplen', 'captures/tapmerge'];
+const DIRS = ['captures', 'captures/violations', 'captures/app', 'captures/hostile', 'captures/snaplen', 'captures/tapmerge', 'captures/cut'];
 const FILES = DIRS.flatMap((d) => readdirSync(d).filter((f) => /\.(pcap|pcapng)(\.gz)?$/.test(f)).map((f) => join(d, f)));
 
 describe('every diagnostic raised on the bundled captures', () => {

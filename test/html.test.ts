@@ -214,7 +214,7 @@ describe("the page's script", () => {
 
 describe('the JSON of frames and messages, written out by hand', () => {
   // every kind of frame: violations, capture loss, frames cut by the snapshot length, lengths past 2^53
-  const all = [...CAPTURES, 'captures/hostile/escapes.pcap', ...['violations', 'snaplen', 'tapmerge'].flatMap((d) => readdirSync(`captures/${d}`).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => `captures/${d}/${f}`))];
+  const all = [...CAPTURES, 'captures/hostile/escapes.pcap', ...['violations', 'snaplen', 'tapmerge', 'cut'].flatMap((d) => readdirSync(`captures/${d}`).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => `captures/${d}/${f}`))];
   it.each(all)('%s: is JSON.stringify of the export\'s objects, byte for byte', async (file) => {
     const { analyze } = await import('./support/analyze.js');
     const { contractEntry, entryText, frameJson, frameJsonText, messageJson, messageText } = await import('../src/render/json.js');

@@ -229,9 +229,12 @@ describe('the heuristic on every bundled connection that is not WebSocket', () =
 
 describe('a response captured before its request', () => {
   it('is held once, and a gap among what was held is told once (captures/fuzz/crash-0f9e1c5f4ded.pcap.gz)', async () => {
-    // the damaged request is not HTTP: the response waits for a request that never comes, past the HTTP head limit
+    // the damaged request is not HTTP: the response waits for a request that never comes, past the HTTP head limit;
+    // read as it is, it is a 101 to websocket, and the server's frames after it are decoded
     const c = only(await analyze('captures/fuzz/crash-0f9e1c5f4ded.pcap.gz'));
     expect(c.diagnostics.filter((d) => d.code === 'tcp.gap').map((d) => d.packet)).toEqual([10]);
-    expect(c.protocol?.name).toBe('http');
+    expect(c.protocol?.name).toBe('websocket');
+    expect(c.detection).toBe('response');
+    expect(c.frames[0]).toMatchObject({ from: 'server', opcode: 1, packet: 8 });
   });
 });

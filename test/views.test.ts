@@ -64,7 +64,7 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     // an exception's own message, said where it is caught
     const worded = /^internal\.error$/;
     const told = new Set<string>();
-    for (const dir of ['captures', 'captures/violations', 'captures/app', 'captures/snaplen', 'captures/tapmerge']) {
+    for (const dir of ['captures', 'captures/violations', 'captures/app', 'captures/snaplen', 'captures/tapmerge', 'captures/cut']) {
       for (const f of readdirSync(dir).filter((x) => /\.pcap(ng)?$/.test(x))) {
         const r = await analyze(`${dir}/${f}`);
         for (const d of [...r.diagnostics, ...r.connections.flatMap((c) => [...c.diagnostics])]) {
@@ -189,7 +189,7 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
         expect(out, `${args.join(' ')} ${file}`).not.toMatch(/"facts"/);
       }
     }
-  });
+  }, 30_000);
 
   it('lines up the Accept computation\'s values in one column, in either language', async () => {
     const c = only(await analyze('captures/textbook_rfc6455.pcap'));
@@ -233,7 +233,7 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     }
     // LANGUAGE, when set, is all gettext tries: Traditional Chinese first means English, whatever LANG says
     expect(env({ LANGUAGE: 'zh_TW', LANG: 'zh_CN.UTF-8' }).stdout).not.toMatch(chinese);
-  });
+  }, 30_000);
 });
 
 describe('explain mode', () => {

@@ -380,7 +380,13 @@ export class ConnectionAnalysis {
     if (chunk.kind === 'gap') {
       const framed = d.mode === 'websocket' || d.mode === 'sniff';
       const http = d.mode === 'http' ? this.http.gapAfter(dir) : null;
-      const after: AfterGap = framed ? 'frames' : d.mode === 'tls' ? 'tls' : (http ?? 'nothing');
+      let after: AfterGap = framed ? 'frames' : d.mode === 'tls' ? 'tls' : (http ?? 'nothing');
+      if (!chunk.told) this.items.push({ kind: 'gap', bytes: chunk.length, from: this.side(dir) });
+      if (http === 'http') {
+        this.http.gap(dir, chunk);
+        // a lost request let the server's 101 be read (http/upgrade.ts gap): the direction is searched for frames
+        if (d.mode === 'websocket') after = 'frames';
+      }
       // a gap held while waiting for the other side was told when it came: it is replayed, not told again
       if (chunk.told) {
         // nothing to say
@@ -390,11 +396,10 @@ export class ConnectionAnalysis {
       } else {
         this.diag(said({ code: 'tcp.gap', bytes: chunk.length, side: this.side(dir), after }), chunk.packet, null, this.side(dir));
       }
-      if (!chunk.told) this.items.push({ kind: 'gap', bytes: chunk.length, from: this.side(dir) });
       if (framed) this.ws().gap(dir, chunk.length, chunk.packet, chunk.ts);
       else if (d.mode === 'tls') d.transform.gap(dir, chunk.length);
-      else if (http !== null) this.http.gap(dir, chunk);
-      else d.mode = 'lost';
+      else if (http === null) d.mode = 'lost';
+      else if (http !== 'http') this.http.gap(dir, chunk);
       return;
     }
     this.resolveRoles(dir, chunk.data);
@@ -537,6 +542,7 @@ export class ConnectionAnalysis {
       },
       webSocket: () => this.websocket,
       upgraded: (dir, extensions) => this.upgraded(dir, extensions),
+      joinedUpgraded: (dir, extensions) => this.joinedUpgraded(dir, extensions),
       feed: (dir, chunk) => this.feed(dir, chunk),
       replay: (dir, chunks, upgraded) => this.replayHeld(dir, chunks, upgraded),
     };
@@ -551,6 +557,28 @@ export class ConnectionAnalysis {
     this.startWebSocket(dir);
     this.startWebSocket(dir === 0 ? 1 : 0);
     return ws.knowsExtensions;
+  }
+
+  /**
+   * A 101 to websocket answered a request the capture does not hold: the
+   * server's direction carries frames from the byte after it; the client's
+   * from its next bytes, or, when some came before (the request's tail), from
+   * where a run of frames starts.
+   */
+  private joinedUpgraded(dir: Dir, extensions: { deflate: boolean; text: string | null }): void {
+    this.detection = 'response';
+    // the roles are the HTTP's: the 101 came from the server
+    if (this.rolesFrom !== 'syn') {
+      this.clientDir = dir === 0 ? 1 : 0;
+      this.rolesFrom = 'http';
+    }
+    // the extensions' context starts with the 101, which the capture holds
+    this.ws().agree(extensions.deflate, extensions.text, false);
+    this.startWebSocket(dir);
+    // the client's frames start at its next byte only when nothing of it came before (nor was lost)
+    const client: Dir = dir === 0 ? 1 : 0;
+    const untouched = this.dirs[client].bytes === 0 && this.dirs[client].mode === 'http';
+    this.startWebSocket(client, untouched ? 0 : 3);
   }
 
   /** The connection's WebSocket session, made when its bytes are first taken for (or searched for) frames. */
@@ -723,6 +751,7 @@ export class ConnectionAnalysis {
     flushed.forEach((chunks, i) => {
       for (const c of chunks) this.feed(i as Dir, c);
     });
+    this.http.settle();
     for (const ws of this.websockets) ws.end(this.tcp.lastTs);
     this.http.finish();
     if (this.tcp.syn === null && this.tcp.synAck === null) {
@@ -731,7 +760,7 @@ export class ConnectionAnalysis {
       this.diag(said({ code: 'tcp.handshake-missing', rolesFrom, detection: this.detection }), first, null, null);
     }
     const handshake = this.http.handshake;
-    const upgraded = handshake?.outcome === 'upgraded' || this.detection === 'heuristic' || this.detection === 'decode-as';
+    const upgraded = handshake?.outcome === 'upgraded' || this.detection === 'heuristic' || this.detection === 'decode-as' || this.detection === 'response';
     const sideOf = (d: Dir | null): Side | null => (d === null ? null : this.side(d));
     const ws = this.websockets[0] ?? null;
     const cs = ws ? ws.settleClose((side) => this.answersClose(side)) : noClose();

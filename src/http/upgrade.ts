@@ -15,7 +15,7 @@ import type { Diagnostic, Handshake, HttpHint, HttpRequest, HttpResponse, Packet
 import type { Chunk } from '../tcp/reassembly.js';
 import { said } from '../text/diagnostics.js';
 import { checkCutResponse, checkRequest, checkResponse, describeHandshake, isUpgradeAttempt, splitOffers } from './handshake.js';
-import { headerValues, parseRequestLine, parseStatusLine } from './head.js';
+import { headerTokens, headerValues, parseRequestLine, parseStatusLine } from './head.js';
 import { HttpReader, type BodyCapture } from './reader.js';
 
 /** A direction of the byte stream, as the owner numbers them. */
@@ -67,6 +67,13 @@ export interface HttpSink {
    * frames from here on. Returns whether the extensions agreed are known.
    */
   upgraded(way: Way, extensions: AgreedExtensions): boolean;
+  /**
+   * A 101 to websocket in the direction `way` answers no request the capture
+   * holds (it joined the connection after the request, or lost it): both
+   * directions carry frames from here on, with the extensions the response
+   * names.
+   */
+  joinedUpgraded(way: Way, extensions: { deflate: boolean; text: string | null }): void;
   /** bytes of a direction that waited, read again from where the direction now stands */
   feed(way: Way, chunk: HeldChunk): void;
   /** the client's bytes that waited for the response, read again once it chose how (`upgraded`) */
@@ -197,7 +204,17 @@ export class Http1Framing {
     const after = this.gapAfter(way);
     if (after === 'awaiting') this.dirs[way].held.push({ ...chunk, told: true });
     else if (after === 'cut-head') this.cutHead(way);
-    else this.sink.leave(way, 'lost');
+    else {
+      this.sink.leave(way, 'lost');
+      // the client's bytes are lost before a request was read, while the server's answer waits for one: the request
+      // was among them, and the answer is read as it is (a 101 to websocket opens WebSocket all the same)
+      if (this.sink.side(way) === 'client' && this.lastRequestMethod === undefined) this.releaseResponse();
+    }
+  }
+
+  /** The capture has ended: a server's answer that waited for a request that never came is read as it is. */
+  settle(): void {
+    if (this.lastRequestMethod === undefined) this.releaseResponse();
   }
 
   /** The connection is over: a request never answered is said, and the refusal's body is told as it was captured. */
@@ -282,6 +299,16 @@ export class Http1Framing {
       return r.rest; // informational (100 Continue): the real answer follows
     }
     this.sink.item(responseFact(res));
+    if (!req && line.status === 101 && headerTokens(res.headers, 'upgrade').some((t) => /^websocket$/i.test(t))) {
+      // No request waits for an answer, and the server switches to WebSocket: the capture joined the connection after the
+      // upgrade request, or lost it. What follows is WebSocket, as the server says; nothing of the handshake can be
+      // checked without its request (the key, the offers), and no handshake is made up: tcp.handshake-missing or
+      // tcp.gap says what is missing.
+      this.sink.attempted();
+      const agreed = agreedDeflate(res);
+      this.sink.joinedUpgraded(way, { deflate: agreed !== null, text: agreed });
+      return r.rest;
+    }
     if (!req) {
       d.reader.setBody(head, { status: line.status, requestMethod: this.lastRequestMethod });
       return r.rest;

@@ -210,7 +210,7 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
   let n = 1;
   section(n++, w.sections.tcpHandshake, () => tcpHandshake(conn, w, say));
   if (conn.handshake) section(n++, w.sections.wsHandshake, () => wsHandshake(conn, opts, s, say, raw));
-  else if (conn.detection) section(n++, w.sections.detection, () => say(w.detectedBy(conn.detection === 'heuristic' ? 'heuristic' : 'decode-as')));
+  else if (conn.detection) section(n++, w.sections.detection, () => say(w.detectedBy(conn.detection === 'heuristic' || conn.detection === 'response' ? conn.detection : 'decode-as')));
   const none = noMatchLine(conn, ['frames']);
   if (conn.frames.length > 0) {
     section(n++, w.sections.masking, () => say(w.maskingWhy));

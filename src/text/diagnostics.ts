@@ -236,7 +236,7 @@ export function diagnosticText(f: DiagnosticFacts): string {
       return `${f.type} message ${f.index} (${f.compressed} compressed bytes) inflates to more than ${f.limit} bytes: inflation stopped at the limit (--inflate-limit)`;
     case 'tcp.handshake-missing': {
       const roles = f.rolesFrom === 'http' ? 'the HTTP exchange' : f.rolesFrom === 'frames' ? 'the masking of the frames' : 'the port numbers';
-      const how = f.detection === 'heuristic' ? '; WebSocket was recognised from a run of valid frames' : f.detection === 'decode-as' ? '; decoded as WebSocket as asked (--decode-as)' : '';
+      const how = f.detection === 'heuristic' ? '; WebSocket was recognised from a run of valid frames' : f.detection === 'decode-as' ? '; decoded as WebSocket as asked (--decode-as)' : f.detection === 'response' ? "; the server's 101 switches it to WebSocket, answering an upgrade request the capture does not hold (its key and offers cannot be checked)" : '';
       return `the capture starts in the middle of this connection (no SYN seen); the roles come from ${roles}${how}`;
     }
     case 'capture.unknown-link-type':

@@ -61,7 +61,7 @@ export interface ExplainWords {
     teardown: string;
     diagnostics: string;
   };
-  detectedBy(how: 'heuristic' | 'decode-as'): string;
+  detectedBy(how: 'heuristic' | 'decode-as' | 'response'): string;
 
   // the TCP three-way handshake
   midStream: string;

@@ -78,7 +78,12 @@ export const EXPLAIN_EN: ExplainWords = {
     teardown: 'The TCP teardown',
     diagnostics: 'What broke the rules',
   },
-  detectedBy: (how) => (how === 'heuristic' ? 'Its handshake is not in the capture, but the bytes hold a run of valid WebSocket frames.' : 'Its handshake is not in the capture; it is decoded as WebSocket because you asked (--decode-as).'),
+  detectedBy: (how) =>
+    how === 'heuristic'
+      ? 'Its handshake is not in the capture, but the bytes hold a run of valid WebSocket frames.'
+      : how === 'response'
+        ? "Its upgrade request is not in the capture, but the server's 101 Switching Protocols to websocket is: what follows it is WebSocket. Without the request, the key (and so the Accept) and the offers cannot be checked."
+        : 'Its handshake is not in the capture; it is decoded as WebSocket because you asked (--decode-as).',
 
   midStream: 'The capture starts after this connection was opened: its TCP handshake is not in the file, so the story begins in the middle.',
   syn: (a, client, server) => `In ${a} the client ${client} sends SYN to the server ${server}: "I want to open a TCP connection; my bytes will be numbered from this initial sequence number".`,

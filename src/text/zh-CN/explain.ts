@@ -88,7 +88,12 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
     teardown: 'TCP 四次挥手',
     diagnostics: '违反了哪些规则',
   },
-  detectedBy: (how) => (how === 'heuristic' ? '抓包里没有它的握手，但字节流中有一串合法的 WebSocket 帧。' : '抓包里没有它的握手；按你的要求（--decode-as）当作 WebSocket 解码。'),
+  detectedBy: (how) =>
+    how === 'heuristic'
+      ? '抓包里没有它的握手，但字节流中有一串合法的 WebSocket 帧。'
+      : how === 'response'
+        ? '抓包里没有它的升级请求，但有服务器切换到 websocket 的 101 响应：此后的字节就是 WebSocket。没有请求，就无法检查密钥（因而也无法检查 Accept）和客户端的提议。'
+        : '抓包里没有它的握手；按你的要求（--decode-as）当作 WebSocket 解码。',
 
   midStream: '抓包开始时这条连接已经建立：文件里没有它的 TCP 握手，所以故事从中途讲起。',
   syn: (a, client, server) => `在${a}，客户端 ${client} 向服务器 ${server} 发送 SYN：“我想建立一条 TCP 连接，我发送的字节从这个初始序列号开始编号”。`,
