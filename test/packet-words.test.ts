@@ -277,6 +277,16 @@ describe('the ladder in Simplified Chinese', () => {
     expect(cli('--opcode', 'ping', '--phase', 'data', '--lang', 'en').split('\n')[1]).toBe('no packet matches --opcode ping --phase data (0 of 20 packets)');
   });
 
+  it('says in explain mode too what a selection kept, as Chinese sentences', () => {
+    const explain = (...args: string[]): string => spawnSync(process.execPath, ['dist/cli.js', 'captures/textbook_rfc6455.pcap', '--explain', '--width', '200', ...args], { encoding: 'utf8' }).stdout;
+    const kept = explain('--opcode', 'close', '--lang', 'zh-CN');
+    expect(kept).toContain('\n  按 --opcode close 选出：5 个帧中的 2 个，20 个包中的 13 个\n');
+    expect(kept).toContain('\n4. 帧（2/5 个），按 RFC 6455 §5.2 的格式展开\n');
+    expect(explain('--opcode', 'ping', '--phase', 'data', '--lang', 'zh-CN')).toContain('\n  没有帧符合 --opcode ping --phase data（5 个帧中的 0 个）。\n');
+    expect(explain('--opcode', 'ping', '--phase', 'data')).toContain('\n  No frame matches --opcode ping --phase data (0 of 5 frames).\n');
+    expect(explain('--lang', 'zh-CN')).toContain('\n4. 帧（共 5 个），按 RFC 6455 §5.2 的格式展开\n');
+  });
+
   it('counts the diagnostics a list left out in Chinese, and in English as before', () => {
     expect(omittedLine('frame.client-unmasked', 980)).toBe('… and 980 more frame.client-unmasked (--json or --ndjson lists every one)');
     expect(omittedLine('frame.client-unmasked', 980, 'en')).toBe(omittedLine('frame.client-unmasked', 980));
