@@ -4,7 +4,7 @@
 // naming each phase as the connection enters it. Reads the analysis result
 // only; every summary from the capture is sanitized before it is drawn.
 import { endpoint } from './kind.js';
-import type { Connection, Phase, TimelineEntry } from '../model.js';
+import { type Connection, type Phase, PHASES, type TimelineEntry } from '../model.js';
 import type { RenderOptions } from './options.js';
 import { paint, type Paint } from './paint.js';
 import { cutWidth, displayWidth, safeCut } from '../util/text.js';
@@ -17,15 +17,8 @@ import type { Lang } from '../text/lang.js';
 /** Arrows never get narrower than this, whatever the width asked for. */
 const MIN_ARROW = 24;
 
-/** Each phase in plain words, as its separator names it (in English; text/packet-words.ts ladderWords for the reader's language). */
-export const PHASE_NAMES: Readonly<Record<Phase, string>> = {
-  'tcp-handshake': ladderWords('en').phase('tcp-handshake'),
-  'ws-handshake': ladderWords('en').phase('ws-handshake'),
-  data: ladderWords('en').phase('data'),
-  closing: ladderWords('en').phase('closing'),
-  'tcp-teardown': ladderWords('en').phase('tcp-teardown'),
-  other: ladderWords('en').phase('other'),
-};
+/** Each phase in plain words, as its separator names it, in English (text/packet-words.ts ladderWords: in the reader's language). */
+export const PHASE_NAMES: Readonly<Record<Phase, string>> = Object.fromEntries(PHASES.map((phase) => [phase, ladderWords('en').phase(phase)])) as Record<Phase, string>;
 
 interface Layout {
   /** width of the packet-number and time columns of the margin */
