@@ -505,7 +505,7 @@ async function main(): Promise<number> {
           .option('width', { type: 'string', describe: 'columns to fit, 60 or more (default: the terminal\'s, else 120)', group: 'Output:' })
           .option('color', { type: 'boolean', describe: 'colour the output (default: on a terminal, unless NO_COLOR is set)', group: 'Output:' })
           .option('collapse', { type: 'boolean', default: true, describe: 'show long runs of identical frames once with a count (--no-collapse: all)', group: 'Output:' })
-          .option('lang', { type: 'string', describe: 'language of --explain and of the connection titles and summary: en or zh-CN (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG; the other views and the exports stay in English)', group: 'Output:' })
+          .option('lang', { type: 'string', describe: 'language of --explain, --ladder and of the connection titles and summary: en or zh-CN (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG; the other views and the exports stay in English)', group: 'Output:' })
           .epilog(EPILOG),
       async (argv) => {
         const captures = capturesOf(argv.capture);

@@ -205,17 +205,17 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
     say(w.notWebSocket(protocolLabel(conn, opts.lang)));
     return `${out.join('\n')}\n`;
   }
-  const selected = selectionLine(conn, ['frames', 'packets']);
+  const selected = selectionLine(conn, ['frames', 'packets'], opts.lang);
   if (selected) say(selected);
   let n = 1;
   section(n++, w.sections.tcpHandshake, () => tcpHandshake(conn, w, say));
   if (conn.handshake) section(n++, w.sections.wsHandshake, () => wsHandshake(conn, opts, s, say, raw));
   else if (conn.detection) section(n++, w.sections.detection, () => say(w.detectedBy(conn.detection === 'heuristic' || conn.detection === 'response' ? conn.detection : 'decode-as')));
-  const none = noMatchLine(conn, ['frames']);
+  const none = noMatchLine(conn, ['frames'], opts.lang);
   if (conn.frames.length > 0) {
     section(n++, w.sections.masking, () => say(w.maskingWhy));
-    section(n++, w.sections.frames(shownOf(conn, 'frames', conn.frames.length)), () => frames(conn, opts, w, say, raw));
-  } else if (none) section(n++, w.sections.noFrames(shownOf(conn, 'frames', 0)), () => say(`${none.charAt(0).toUpperCase()}${none.slice(1)}.`));
+    section(n++, w.sections.frames(shownOf(conn, 'frames', conn.frames.length, opts.lang)), () => frames(conn, opts, w, say, raw));
+  } else if (none) section(n++, w.sections.noFrames(shownOf(conn, 'frames', 0, opts.lang)), () => say(opts.lang === 'zh-CN' ? `${none}。` : `${none.charAt(0).toUpperCase()}${none.slice(1)}.`));
   if (conn.handshake?.outcome !== 'rejected') section(n++, w.sections.closing, () => closing(conn, w, say));
   section(n++, w.sections.teardown, () => teardown(conn, w, say));
   if (conn.diagnostics.length > 0) {
@@ -223,7 +223,7 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
       // a flood of one rule is told by its first few and counted
       const { shown, omitted } = capByCode(conn.diagnostics);
       for (const d of shown) say(w.diagnostic(p.severity(d.severity, w.severity(d.severity)), d));
-      for (const [code, n] of omitted) say(omittedLine(code, n));
+      for (const [code, n] of omitted) say(omittedLine(code, n, opts.lang));
     });
   }
   return `${out.join('\n')}\n`;

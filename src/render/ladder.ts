@@ -4,25 +4,21 @@
 // naming each phase as the connection enters it. Reads the analysis result
 // only; every summary from the capture is sanitized before it is drawn.
 import { endpoint } from './kind.js';
-import type { Connection, Phase, TimelineEntry } from '../model.js';
+import { type Connection, type Phase, PHASES, type TimelineEntry } from '../model.js';
 import type { RenderOptions } from './options.js';
 import { paint, type Paint } from './paint.js';
-import { cutWidth, displayWidth, wrap, safeCut } from '../util/text.js';
+import { cutWidth, displayWidth, safeCut } from '../util/text.js';
 import { noMatchLine, selectionLine } from './narrowed.js';
 import { entrySummary } from '../text/packets.js';
+import { type LadderWords, ladderWords } from '../text/packet-words.js';
+import { reportWords } from '../text/report-words.js';
+import type { Lang } from '../text/lang.js';
 
 /** Arrows never get narrower than this, whatever the width asked for. */
 const MIN_ARROW = 24;
 
-/** Each phase in plain words, as its separator names it. */
-export const PHASE_NAMES: Readonly<Record<Phase, string>> = {
-  'tcp-handshake': 'TCP three-way handshake',
-  'ws-handshake': 'WebSocket opening handshake',
-  data: 'data',
-  closing: 'closing handshake',
-  'tcp-teardown': 'TCP teardown',
-  other: 'not WebSocket',
-};
+/** Each phase in plain words, as its separator names it, in English (text/packet-words.ts ladderWords: in the reader's language). */
+export const PHASE_NAMES: Readonly<Record<Phase, string>> = Object.fromEntries(PHASES.map((phase) => [phase, ladderWords('en').phase(phase)])) as Record<Phase, string>;
 
 interface Layout {
   /** width of the packet-number and time columns of the margin */
@@ -34,22 +30,27 @@ interface Layout {
   arrow: number;
   /** total width of a line */
   width: number;
+  /** the words of the reader's language */
+  w: LadderWords;
+  lang: Lang | undefined;
 }
 
 function time(t: number): string {
   return t.toFixed(6);
 }
 
-function layout(timeline: Iterable<TimelineEntry>, width: number): Layout {
-  let numWidth = 3;
-  let timeWidth = 8;
+function layout(timeline: Iterable<TimelineEntry>, width: number, lang: Lang | undefined): Layout {
+  const w = ladderWords(lang);
+  // the columns' heads fit over them ("No.", "序号")
+  let numWidth = Math.max(3, displayWidth(w.number));
+  let timeWidth = Math.max(8, displayWidth(w.time));
   for (const e of timeline) {
     numWidth = Math.max(numWidth, String(e.packet).length);
     timeWidth = Math.max(timeWidth, time(e.relTs).length);
   }
   const left = numWidth + 2 + timeWidth + 2;
   const arrow = Math.max(MIN_ARROW, width - left - 2);
-  return { numWidth, timeWidth, left, arrow, width: left + arrow + 2 };
+  return { numWidth, timeWidth, left, arrow, width: left + arrow + 2, w, lang };
 }
 
 /** Terminal columns: a wide character (CJK, emoji) takes two, so the server's lifeline stays put. */
@@ -57,11 +58,16 @@ function length(s: string): number {
   return displayWidth(s);
 }
 
+/** `s` right-aligned in `width` columns. */
+function padStart(s: string, width: number): string {
+  return `${' '.repeat(Math.max(0, width - length(s)))}${s}`;
+}
+
 /** The lifelines' names over them: on one line when they fit, else one line each. */
 function header(conn: Connection, l: Layout, p: Paint): string[] {
-  const client = `client ${endpoint(conn.client)}`;
-  const server = `server ${endpoint(conn.server)}`;
-  const margin = `${'No.'.padStart(l.numWidth)}  ${'Time'.padStart(l.timeWidth)}  `;
+  const client = l.w.lifeline('client', endpoint(conn.client));
+  const server = l.w.lifeline('server', endpoint(conn.server));
+  const margin = `${padStart(l.w.number, l.numWidth)}  ${padStart(l.w.time, l.timeWidth)}  `;
   const lifelines = `${' '.repeat(l.left)}│${' '.repeat(l.arrow)}│`;
   if (l.left + length(client) + 1 + length(server) <= l.width) {
     const gap = l.width - l.left - length(client) - length(server);
@@ -71,13 +77,13 @@ function header(conn: Connection, l: Layout, p: Paint): string[] {
   const c = cutWidth(client, l.width);
   const s = cutWidth(server, l.width);
   const start = Math.min(l.left, l.width - length(c));
-  const first = start >= margin.length ? `${p.dim(margin)}${' '.repeat(start - margin.length)}` : ' '.repeat(start);
+  const first = start >= length(margin) ? `${p.dim(margin)}${' '.repeat(start - length(margin))}` : ' '.repeat(start);
   return [`${first}${p.bold(c)}`, `${' '.repeat(l.width - length(s))}${p.bold(s)}`, lifelines];
 }
 
 /** A rule across the whole width naming the phase. */
 function separator(phase: Phase, l: Layout, p: Paint): string {
-  const label = `── ${cutWidth(PHASE_NAMES[phase], l.width - 6)} `;
+  const label = `── ${cutWidth(l.w.phase(phase), l.width - 6)} `;
   return p.phase(phase, `${label}${'─'.repeat(Math.max(2, l.width - length(label)))}`);
 }
 
@@ -87,7 +93,7 @@ function separator(phase: Phase, l: Layout, p: Paint): string {
  * the client, `◀── SYN, ACK ────` from the server.
  */
 function arrow(e: TimelineEntry, l: Layout): string {
-  const text = safeCut(entrySummary(e), l.arrow - 7);
+  const text = safeCut(entrySummary(e, l.lang), l.arrow - 7);
   const head = e.from === 'client' ? '─── ' : '◀── ';
   const body = `${head}${text} `;
   const rest = '─'.repeat(l.arrow - length(body) - (e.from === 'client' ? 1 : 0));
@@ -108,13 +114,14 @@ export function renderLadder(conn: Connection, opts: RenderOptions): string {
 /** The ladder a line at a time (measured in a first pass over the timeline, drawn in a second). */
 export function* ladderChunks(conn: Connection, opts: RenderOptions): Generator<string> {
   const p = paint(opts.color);
-  const none = noMatchLine(conn, ['packets']);
+  const wrap = reportWords(opts.lang).wrap;
+  const none = noMatchLine(conn, ['packets'], opts.lang);
   if (none) {
     yield `${wrap(none, opts.width, '').join('\n')}\n`;
     return;
   }
-  const l = layout(conn.timeline, opts.width);
-  const selected = selectionLine(conn, ['packets']);
+  const l = layout(conn.timeline, opts.width, opts.lang);
+  const selected = selectionLine(conn, ['packets'], opts.lang);
   for (const line of [...(selected ? wrap(selected, opts.width, '').map((s) => p.dim(s)) : []), ...header(conn, l, p)]) yield `${line.trimEnd()}\n`;
   let phase: Phase | null = null;
   for (const e of conn.timeline) {

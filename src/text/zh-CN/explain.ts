@@ -82,7 +82,8 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
     wsHandshake: 'WebSocket 开启握手（RFC 6455 §4）',
     detection: '怎么知道这是 WebSocket',
     masking: '掩码',
-    frames: (count) => `帧（共 ${count} 个），按 RFC 6455 §5.2 的格式展开`,
+    // 选择缩小了范围时 count 是“选出的/全部”（2/10）
+    frames: (count) => `帧（${count.includes('/') ? count : `共 ${count}`} 个），按 RFC 6455 §5.2 的格式展开`,
     noFrames: (count) => `帧（${count} 个）`,
     closing: '关闭握手（RFC 6455 §7）',
     teardown: 'TCP 四次挥手',

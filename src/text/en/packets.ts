@@ -1,0 +1,103 @@
+// What a packet carried, in English (the interface: text/packet-words.ts).
+// These are also the words of the JSON, NDJSON and HTML exports' summaries:
+// a change here changes their contract.
+import type { LadderWords, PacketWords } from '../packet-words.js';
+import type { FrameFact, HttpHint, Phase } from '../../model.js';
+import { formatRtt, plural } from '../words.js';
+import { opcodeName } from '../../websocket/frame.js';
+
+function capitalised(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+function frame(f: FrameFact): string {
+  const parts = [capitalised(opcodeName(f.opcode))];
+  if (f.fin) parts.push('[FIN]');
+  if (f.rsv1) parts.push('[RSV1]');
+  if (f.rsv2) parts.push('[RSV2]');
+  if (f.rsv3) parts.push('[RSV3]');
+  if (f.close) {
+    if (f.close.code !== null) parts.push(String(f.close.code));
+    if (f.close.reason !== null) parts.push(f.close.reason);
+  } else {
+    parts.push(typeof f.length === 'string' ? `${f.length} bytes` : plural(f.length, 'byte'));
+  }
+  if (f.masked) parts.push('[MASKED]');
+  if (f.preview !== null) parts.push(f.preview);
+  if (f.compressedPart) parts.push('(compressed)');
+  if (f.answers) parts.push(`(answers the ping in packet ${f.answers.packet}, round trip ${formatRtt(f.answers.rtt)})`);
+  if (f.segments > 1) parts.push(`(reassembled from ${f.segments} segments)`);
+  if (!f.complete) parts.push(f.missingBytes > 0 ? `(incomplete: ${plural(f.missingBytes, 'byte')} never captured)` : '(incomplete)');
+  const m = f.completes;
+  if (m && m.compressed) {
+    const content = m.preview !== null ? `: ${m.preview}` : '';
+    const frames = m.frames > 1 ? `, ${plural(m.frames, 'fragment')}` : '';
+    parts.push(m.inflatedLength !== null ? `— compressed ${m.type} message ${m.index}${frames}, ${plural(m.length, 'byte')} inflating to ${plural(m.inflatedLength, 'byte')}${content}` : `— compressed ${m.type} message ${m.index}${frames}, not inflated`);
+  } else if (m && m.frames > 1) {
+    const whole = m.preview !== null ? `: ${m.preview}` : '';
+    parts.push(`— completes ${m.type} message ${m.index} (${plural(m.frames, 'fragment')}, ${plural(m.length, 'byte')})${whole}`);
+  }
+  if (m?.app) parts.push(`— ${m.app.text} (${m.app.user ? 'application data' : 'framework'})`);
+  return parts.join(' ');
+}
+
+/** Why a plain HTTP request is worth a word. */
+const HTTP_HINTS: Record<HttpHint, string> = {
+  'engine.io-polling': 'Engine.IO long-polling, before the upgrade to WebSocket',
+  'sockjs-info': "SockJS info request: the client asks the server's options before opening the WebSocket",
+  'sockjs-info-maybe': "SockJS's info request if a SockJS client sent it: the client asks the server's options before opening the WebSocket",
+};
+
+export const PACKETS_EN: PacketWords = {
+  frame,
+  partialFrame: (opcode, received, total) => `part of a ${capitalised(opcodeName(opcode))} frame (${received} of ${total} payload bytes so far)`,
+
+  keepAlive: 'TCP keep-alive',
+  retransmission: (bytes) => `retransmission of ${plural(bytes, 'byte')} already delivered`,
+  outOfOrder: (bytes) => `out-of-order segment, ${plural(bytes, 'byte')} held until the hole before them fills`,
+  late: (bytes) => `out-of-order segment: ${plural(bytes, 'byte')} the peer had already acknowledged, captured late (not lost)`,
+  ackedUnseen: (peer) => `ACKed unseen segment: acknowledges bytes from the ${peer} that the capture has not shown yet`,
+  // the gap may be found from the peer's acknowledgement, in the peer's packet
+  gap: (bytes, from, own) => (own ? `${plural(bytes, 'byte')} before this segment were never captured (capture loss)` : `acknowledges ${plural(bytes, 'byte')} from the ${from} that the capture lost`),
+  resync: (skipped) => (skipped === 0 ? 'frame decoding resumes here, after the lost bytes' : `frame decoding resumes at a frame header after ${plural(skipped, 'byte')} that could not be framed`),
+  detected: (skipped) => `WebSocket recognised from a run of valid frames${skipped > 0 ? ` (the first ${plural(skipped, 'byte')} end a frame begun before the capture)` : ''}`,
+
+  opaque: (bytes) => `${plural(bytes, 'byte')} of data`,
+  held: (bytes) => `${plural(bytes, 'byte')} sent before the server's answer arrived`,
+  earlyResponse: (bytes) => `${plural(bytes, 'byte')} of an HTTP response captured before the request it answers (the capture shows the client's packets late); read once the request is`,
+  httpPartial: (role, bytes) => `part of an HTTP ${role} (${plural(bytes, 'byte')})`,
+  request: (method, target, version, upgrade, hint) => `${method} ${target} ${version}${upgrade ? ' (Upgrade: websocket)' : ''}${hint ? ` (${HTTP_HINTS[hint]})` : ''}`,
+  response: (version, status, reason) => `${version} ${status}${reason ? ` ${reason}` : ''}`,
+
+  tlsClientHello: (sni, alpn) => {
+    const said = [sni ? `SNI ${sni}` : null, alpn ? `ALPN ${alpn.join(', ')}` : null].filter((x) => x !== null);
+    return `TLS ClientHello${said.length > 0 ? ` (${said.join(', ')})` : ''}`;
+  },
+  tlsServerHello: (retry, version, suite, alpn) => `TLS ${retry ? 'HelloRetryRequest' : 'ServerHello'} (${version}, ${suite}${alpn ? `, ALPN ${alpn}` : ''})`,
+  tlsHandshake: (name) => `TLS ${name}`,
+  tlsAlert: (name) => `TLS alert ${name}`,
+  tlsChangeCipherSpec: 'TLS ChangeCipherSpec',
+  tlsEncrypted: (records) => plural(records, 'encrypted TLS record'),
+  tlsJoin: '; ',
+
+  moreFrames: (n) => `(+${n} more frames)`,
+  join: '; ',
+  withFlags: (summary, flags) => `${summary} + ${flags}`,
+};
+
+/** Each phase in plain words, as the ladder's rule names it. */
+const PHASES: Readonly<Record<Phase, string>> = {
+  'tcp-handshake': 'TCP three-way handshake',
+  'ws-handshake': 'WebSocket opening handshake',
+  data: 'data',
+  closing: 'closing handshake',
+  'tcp-teardown': 'TCP teardown',
+  other: 'not WebSocket',
+};
+
+export const LADDER_EN: LadderWords = {
+  number: 'No.',
+  time: 'Time',
+  lifeline: (side, endpoint) => `${side} ${endpoint}`,
+  phase: (p) => PHASES[p],
+};

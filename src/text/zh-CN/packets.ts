@@ -1,0 +1,104 @@
+// 每个包承载了什么，简体中文（接口见 text/packet-words.ts）：逐包讲解的每一行和
+// 梯形图箭头上的文字。协议自己的记法照线路上的样子保留：TCP 标志（SYN、ACK、FIN、
+// RST、PSH）、帧头的 [FIN]、[RSV1]、关闭状态码的数字、HTTP 请求行和状态行、TLS 消息名。
+// 中文没有复数；数字和单位之间留一个空格（“17 字节”），和其他中文词表一致。
+import type { LadderWords, PacketWords } from '../packet-words.js';
+import type { FrameFact, HttpHint, Phase } from '../../model.js';
+import { opcodeNameZh, rttZh, sideZh } from './words.js';
+
+function messageTypeZh(type: 'text' | 'binary'): string {
+  return type === 'text' ? '文本' : '二进制';
+}
+
+/** “文本帧 [FIN] 5 字节 [已掩码] "Hello"”：帧头的位照原样，括注用全角括号紧跟在后。 */
+function frame(f: FrameFact): string {
+  let s = opcodeNameZh(f.opcode);
+  if (f.fin) s += ' [FIN]';
+  if (f.rsv1) s += ' [RSV1]';
+  if (f.rsv2) s += ' [RSV2]';
+  if (f.rsv3) s += ' [RSV3]';
+  if (f.close) {
+    if (f.close.code !== null) s += ` ${f.close.code}`;
+    if (f.close.reason !== null) s += ` ${f.close.reason}`;
+  } else {
+    s += ` ${f.length} 字节`;
+  }
+  if (f.masked) s += ' [已掩码]';
+  if (f.preview !== null) s += ` ${f.preview}`;
+  if (f.compressedPart) s += '（已压缩）';
+  if (f.answers) s += `（回应第 ${f.answers.packet} 个包里的 Ping，往返 ${rttZh(f.answers.rtt)}）`;
+  if (f.segments > 1) s += `（由 ${f.segments} 个 TCP 分段重组而成）`;
+  if (!f.complete) s += f.missingBytes > 0 ? `（不完整：有 ${f.missingBytes} 字节没有抓到）` : '（不完整）';
+  const m = f.completes;
+  if (m && m.compressed) {
+    const content = m.preview !== null ? `：${m.preview}` : '';
+    const frames = m.frames > 1 ? `，${m.frames} 个分片` : '';
+    s += m.inflatedLength !== null ? `——压缩的${messageTypeZh(m.type)}消息 ${m.index}${frames}，${m.length} 字节，解压后 ${m.inflatedLength} 字节${content}` : `——压缩的${messageTypeZh(m.type)}消息 ${m.index}${frames}，没有解压`;
+  } else if (m && m.frames > 1) {
+    const whole = m.preview !== null ? `：${m.preview}` : '';
+    s += `——${messageTypeZh(m.type)}消息 ${m.index} 至此完整（${m.frames} 个分片，${m.length} 字节）${whole}`;
+  }
+  if (m?.app) s += `——${m.app.text}（${m.app.user ? '应用数据' : '框架消息'}）`;
+  return s;
+}
+
+/** 一个普通的 HTTP 请求为什么值得一提。 */
+const HTTP_HINTS: Readonly<Record<HttpHint, string>> = {
+  'engine.io-polling': 'Engine.IO 长轮询，发生在升级到 WebSocket 之前',
+  'sockjs-info': 'SockJS 的 /info 请求：客户端在打开 WebSocket 之前先询问服务器的选项',
+  'sockjs-info-maybe': '如果是 SockJS 客户端发出的，这就是 SockJS 的 /info 请求：客户端在打开 WebSocket 之前先询问服务器的选项',
+};
+
+export const PACKETS_ZH_CN: PacketWords = {
+  frame,
+  partialFrame: (opcode, received, total) => `${opcodeNameZh(opcode)}的一部分（有效载荷共 ${total} 字节，目前收到 ${received} 字节）`,
+
+  keepAlive: 'TCP 保活包',
+  retransmission: (bytes) => `重传：${bytes} 字节，之前已经送达`,
+  outOfOrder: (bytes) => `乱序分段：${bytes} 字节先暂存，等前面的空缺补上`,
+  late: (bytes) => `乱序分段：对端早已确认过的 ${bytes} 字节，只是抓得晚（并未丢失）`,
+  ackedUnseen: (peer) => `确认了未见的分段：它确认的来自${sideZh(peer)}的字节，抓包里还没有出现`,
+  // 丢失可能是从对端的确认中发现的，这时写在对端的包上
+  gap: (bytes, from, own) => (own ? `这个分段之前有 ${bytes} 字节没有抓到（抓包丢失）` : `确认了${sideZh(from)}发出、抓包丢失的 ${bytes} 字节`),
+  resync: (skipped) => (skipped === 0 ? '丢失的字节之后，帧解码从这里恢复' : `跳过 ${skipped} 字节无法成帧的数据后，帧解码在一个帧头处恢复`),
+  detected: (skipped) => `从一串合法的帧认出了 WebSocket${skipped > 0 ? `（开头的 ${skipped} 字节是抓包开始之前就已开始的一个帧的结尾）` : ''}`,
+
+  opaque: (bytes) => `${bytes} 字节数据`,
+  held: (bytes) => `在服务器的回应到达之前发出的 ${bytes} 字节`,
+  earlyResponse: (bytes) => `HTTP 响应的 ${bytes} 字节，比它所回应的请求先被抓到（抓包里客户端的包来晚了）；等请求到了再读`,
+  httpPartial: (role, bytes) => `HTTP ${role === 'request' ? '请求' : '响应'}的一部分（${bytes} 字节）`,
+  request: (method, target, version, upgrade, hint) => `${method} ${target} ${version}${upgrade ? '（请求升级为 WebSocket）' : ''}${hint ? `（${HTTP_HINTS[hint]}）` : ''}`,
+  response: (version, status, reason) => `${version} ${status}${reason ? ` ${reason}` : ''}`,
+
+  tlsClientHello: (sni, alpn) => {
+    const said = sni && alpn ? `SNI ${sni}，ALPN ${alpn.join(', ')}` : sni ? `SNI ${sni}` : alpn ? `ALPN ${alpn.join(', ')}` : '';
+    return `TLS ClientHello${said !== '' ? `（${said}）` : ''}`;
+  },
+  tlsServerHello: (retry, version, suite, alpn) => `TLS ${retry ? 'HelloRetryRequest' : 'ServerHello'}（${version}，${suite}${alpn ? `，ALPN ${alpn}` : ''}）`,
+  tlsHandshake: (name) => `TLS ${name}`,
+  tlsAlert: (name) => `TLS 告警 ${name}`,
+  tlsChangeCipherSpec: 'TLS ChangeCipherSpec',
+  tlsEncrypted: (records) => `${records} 个加密的 TLS 记录`,
+  tlsJoin: '；',
+
+  moreFrames: (n) => `（另有 ${n} 个帧）`,
+  join: '；',
+  withFlags: (summary, flags) => `${summary} + ${flags}`,
+};
+
+/** 梯形图里每个阶段的名称（和讲解模式的小节标题用同样的说法）。 */
+const PHASES: Readonly<Record<Phase, string>> = {
+  'tcp-handshake': 'TCP 三次握手',
+  'ws-handshake': 'WebSocket 开启握手',
+  data: '数据传输',
+  closing: '关闭握手',
+  'tcp-teardown': 'TCP 四次挥手',
+  other: '不是 WebSocket',
+};
+
+export const LADDER_ZH_CN: LadderWords = {
+  number: '序号',
+  time: '时间',
+  lifeline: (side, endpoint) => `${sideZh(side)} ${endpoint}`,
+  phase: (p) => PHASES[p],
+};
