@@ -51,7 +51,7 @@ export const STORY_ZH_CN: StoryWords = {
     // 按发送方和操作码计数，依首次出现的顺序
     const parts = counts.map((c) => {
       const masking = c.masked === c.n ? '加了掩码' : c.masked === 0 ? '未加掩码' : `其中 ${c.masked} 个加了掩码`;
-      return `${sideZh(c.from)}发出的${counted(c.n, opcodeNameZh(c.opcode))}（${masking}）`;
+      return `${sideZh(c.from)}发出的 ${counted(c.n, opcodeNameZh(c.opcode))}（${masking}）`;
     });
     const told = parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join('、')}和${parts[parts.length - 1]}`;
     return `${range(r)}承载了${told}。`;
