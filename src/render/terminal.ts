@@ -73,7 +73,8 @@ function payloadCell(f: Frame, conn: Connection, width: number, w: SectionsWords
 function diagnosticLines(d: Diagnostic, p: Paint, width: number, lang?: Lang): string[] {
   if (lang !== undefined && lang !== 'en') {
     const w = explainWords(lang);
-    return reportWords(lang).wrap(w.diagnostic(p.severity(d.severity, w.severity(d.severity)), d), width, '  ');
+    // its lines after the first hang under its severity, so that each diagnostic of a list stands out
+    return reportWords(lang).wrap(w.diagnostic(p.severity(d.severity, w.severity(d.severity)), d), width, '  ', '    ');
   }
   const where = diagnosticWhere(d);
   const rfc = d.rfc ? ` [${d.rfc}]` : '';
