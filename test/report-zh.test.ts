@@ -112,3 +112,42 @@ describe.each(FILES)('the Chinese report of %s', (file) => {
     }
   });
 });
+
+describe('the Chinese report laid out in terminal columns', () => {
+  /** The display columns where each of `marks` starts in a line. */
+  const columnsOf = (line: string, marks: RegExp): number[] => {
+    const out: number[] = [];
+    for (const m of line.matchAll(marks)) out.push(visibleLength(line.slice(0, m.index)));
+    return out;
+  };
+
+  it('lines the walkthrough\'s heads up over its columns, and the frame table\'s borders over its cells', async () => {
+    for (const width of [60, 100]) {
+      const text = await report('captures/ws_echo.pcap', width);
+      const lines = text.split('\n');
+      const head = lines.findIndex((l) => /^ +序号 +时间 +方向 +阶段 +摘要$/.test(l));
+      expect(head, text).toBeGreaterThan(0);
+      // the phase column starts where its head does, and the summary where its head does
+      const at = (l: string, what: string): number => visibleLength(l.slice(0, l.indexOf(what)));
+      const rows = lines.slice(head + 1, head + 26);
+      expect(rows).toHaveLength(25);
+      for (const row of rows) {
+        const m = /^(.*?(?:客→服|客←服) {2})(\S+(?: \S+)?)( +)(.*)$/.exec(row);
+        expect(m, row).not.toBeNull();
+        expect(visibleLength(m![1]!), row).toBe(at(lines[head]!, '阶段'));
+        expect(visibleLength(m![1]! + m![2]! + m![3]!), row).toBe(at(lines[head]!, '摘要'));
+      }
+      const table = lines.filter((l) => /^ {2}[┌│└]/.test(l));
+      const junctions = columnsOf(table[0]!, /[┌┬┐]/g);
+      for (const l of table) expect(columnsOf(l, /[┌┬┐│├┼┤└┴┘]/g), l).toEqual(junctions);
+    }
+  });
+
+  it('hangs a diagnostic\'s continuation lines under its first', async () => {
+    const lines = (await report('captures/scapy_invalid_handshakes.pcap', 60)).split('\n');
+    const start = lines.findIndex((l) => l.startsWith('诊断（'));
+    const block = lines.slice(start + 1, lines.indexOf('', start));
+    expect(block.length).toBeGreaterThan(15);
+    for (const l of block) expect(l, l).toMatch(/^ {2}(错误|警告|提示) |^ {4}\S/);
+  });
+});
