@@ -2,16 +2,14 @@
 // walkthrough, the handshake with its Accept check, the frame table and how
 // the connection closed. Reads the analysis result only; every string that
 // came from the capture is sanitized before it is printed.
-import { encryptedNote, protocolLabel, tellsWebSocket, endpoint, diagnosticWhere, interruptedNote } from './kind.js';
+import { protocolLabel, tellsWebSocket, endpoint, diagnosticWhere, interruptedNote } from './kind.js';
 import { isUtf8 } from 'node:buffer';
 import type { CaptureInfo, Connection, Diagnostic, Frame, Summary } from '../model.js';
 import { WEBSOCKET_GUID } from '../http/handshake.js';
-import { closeCodeName } from '../websocket/close.js';
-import { opcodeName } from '../websocket/frame.js';
-import { plural } from '../text/words.js';
-import { cutWidth, displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap, safeCut } from '../util/text.js';
+import { cutWidth, displayWidth, inQuotes, padWidth, previewPayload, previewText, sanitize, wrap, safeCut } from '../util/text.js';
 import { reportWords } from '../text/report-words.js';
 import { explainWords } from '../text/explain-words.js';
+import { type FrameColumn, type SectionsWords, sectionsWords } from '../text/sections-words.js';
 import type { Lang } from '../text/lang.js';
 import { tellStory } from './story.js';
 import type { RenderOptions } from './options.js';
@@ -31,14 +29,10 @@ function time(t: number): string {
   return t.toFixed(6);
 }
 
-function arrow(from: 'client' | 'server'): string {
-  return from === 'client' ? 'C → S' : 'C ← S';
-}
-
-function lengthCell(f: Frame): string {
+function lengthCell(f: Frame, w: SectionsWords['frameTable']): string {
   const n = f.payloadLength;
   const form = f.headerLength - (f.masked ? 4 : 0);
-  const bits = form === 4 ? ' (16-bit)' : form === 10 ? ' (64-bit)' : '';
+  const bits = form === 4 ? w.lengthForm(16) : form === 10 ? w.lengthForm(64) : '';
   return `${n}${bits}`;
 }
 
@@ -47,19 +41,19 @@ function lengthCell(f: Frame): string {
  * when no smaller width gives a shorter cell (the frame table stops
  * narrowing it there).
  */
-function payloadCell(f: Frame, conn: Connection, width: number): { text: string; narrowest: boolean } {
+function payloadCell(f: Frame, conn: Connection, width: number, w: SectionsWords['frameTable']): { text: string; narrowest: boolean } {
   if (f.close) {
-    if (f.close.code === null) return { text: f.payload.length === 1 ? '(1-byte body)' : '(no status code)', narrowest: true };
+    if (f.close.code === null) return { text: f.payload.length === 1 ? w.closeOneByte : w.noStatusCode, narrowest: true };
     const reason = f.close.reason ? ` ${previewPayload(Buffer.from(f.close.reason), width, true)}` : '';
-    return { text: `${f.close.code} ${closeCodeName(f.close.code)}${reason}`, narrowest: reason === '' || width <= 1 };
+    return { text: `${f.close.code} ${w.closeCodeName(f.close.code)}${reason}`, narrowest: reason === '' || width <= 1 };
   }
   // a whole text or binary message in one frame without RSV1 is not compressed: its frame says all (no need to find the message)
   const msg = (f.opcode === 0x1 || f.opcode === 0x2) && f.fin && !f.rsv1 ? undefined : messageOf(conn, f.message);
   if (msg?.compressed) {
     const last = msg.frames[msg.frames.length - 1] === f.index;
-    if (!last || msg.inflatedLength === null) return { text: `(compressed, ${plural(f.payload.length, 'byte')}${last ? ', not inflated' : ''})`, narrowest: true };
-    if (msg.type !== 'text') return { text: `⇢ ${plural(msg.inflatedLength, 'byte')} (inflated)`, narrowest: true };
-    return { text: `⇢ ${previewText(msg.payload, Math.max(8, width - 14), true)} (inflated)`, narrowest: width - 14 <= 8 };
+    if (!last || msg.inflatedLength === null) return { text: w.compressed(f.payload.length, last), narrowest: true };
+    if (msg.type !== 'text') return { text: w.inflatedBytes(msg.inflatedLength), narrowest: true };
+    return { text: w.inflatedText(previewText(msg.payload, Math.max(8, width - 14), true)), narrowest: width - 14 <= 8 };
   }
   if (f.payload.length === 0) return { text: '', narrowest: true };
   if (f.opcode === 0x2 || (f.opcode === 0 && msg?.type === 'binary')) {
@@ -79,21 +73,25 @@ function payloadCell(f: Frame, conn: Connection, width: number): { text: string;
 function diagnosticLines(d: Diagnostic, p: Paint, width: number, lang?: Lang): string[] {
   if (lang !== undefined && lang !== 'en') {
     const w = explainWords(lang);
-    return reportWords(lang).wrap(w.diagnostic(p.severity(d.severity, w.severity(d.severity)), d), width, '  ');
+    // its lines after the first hang under its severity, so that each diagnostic of a list stands out
+    return reportWords(lang).wrap(w.diagnostic(p.severity(d.severity, w.severity(d.severity)), d), width, '  ', '    ');
   }
   const where = diagnosticWhere(d);
   const rfc = d.rfc ? ` [${d.rfc}]` : '';
   return wrap(`${d.code}${where ? ` (${where})` : ''}: ${sanitize(d.message)}${rfc}`, width, `  ${p.severity(d.severity, d.severity.padEnd(7))} `, ' '.repeat(10));
 }
 
-function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint): Generator<string> {
+function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint, w: SectionsWords): Generator<string> {
+  const heads = w.walkthroughHeads;
+  const lay = reportWords(opts.lang).wrap;
   // number, time, direction and phase take 45 columns and the summary the rest;
   // when that leaves less than 30, the number and time columns are only as wide as they need
   const wide = opts.width - 45 >= 30;
   // packets are in order: the last one has the widest number (past 999 999 the column widens rather than every row being cut again)
   const last = conn.timeline.length > 0 ? conn.timeline.at(conn.timeline.length - 1)! : null;
-  let numWidth = wide ? Math.max(6, last ? String(last.packet).length : 0) : 3;
-  let timeWidth = wide ? 11 : 4;
+  // (never narrower than their heads)
+  let numWidth = Math.max(wide ? Math.max(6, last ? String(last.packet).length : 0) : 3, displayWidth(heads.no));
+  let timeWidth = Math.max(wide ? 11 : 4, displayWidth(heads.time));
   if (!wide) {
     for (const e of conn.timeline) {
       numWidth = Math.max(numWidth, String(e.packet).length);
@@ -101,69 +99,70 @@ function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint): Genera
     }
   }
   const room = Math.max(10, opts.width - (2 + numWidth + 2 + timeWidth + 2 + 5 + 2 + 13 + 2));
-  const title = shownOf(conn, 'packets', conn.timeline.length) === String(conn.timeline.length) ? 'Walkthrough' : `Walkthrough (${shownOf(conn, 'packets', conn.timeline.length)} packets)`;
+  const shown = shownOf(conn, 'packets', conn.timeline.length);
+  const title = w.titles.walkthrough(shown === String(conn.timeline.length) ? null : shown);
   const none = noMatchLine(conn, ['packets']);
   if (none) {
     yield p.bold(title);
-    yield* wrap(none, opts.width, '  ', '    ');
+    yield* lay(none, opts.width, '  ', '    ');
     return;
   }
   yield clip(p.bold(title), opts.width);
-  yield clip(`  ${'No.'.padStart(numWidth)}  ${'Time'.padStart(timeWidth)}  Dir    Phase          Summary`, opts.width);
+  yield clip(`  ${padWidth(heads.no, numWidth, true)}  ${padWidth(heads.time, timeWidth, true)}  ${padWidth(heads.dir, 5)}  ${padWidth(heads.phase, 13)}  ${heads.summary}`, opts.width);
   // a row whose number and time fill their columns exactly is as wide as the width allows, by construction (the summary is cut to
   // the room left): it is not measured again, unless the room had to be widened past the width
   const exact = room === opts.width - (2 + numWidth + 2 + timeWidth + 2 + 5 + 2 + 13 + 2);
   for (const e of conn.timeline) {
     const num = String(e.packet);
     const t = time(e.relTs);
-    const row = `  ${num.padStart(numWidth)}  ${p.dim(t.padStart(timeWidth))}  ${arrow(e.from)}  ${p.phase(e.phase, e.phase.padEnd(13))}  ${safeCut(entrySummary(e), room)}`;
+    const row = `  ${num.padStart(numWidth)}  ${p.dim(t.padStart(timeWidth))}  ${w.arrow(e.from)}  ${p.phase(e.phase, padWidth(w.phase(e.phase), 13))}  ${safeCut(entrySummary(e), room)}`;
     yield exact && num.length <= numWidth && t.length <= timeWidth ? row : clip(row, opts.width);
   }
 }
 
-function handshakeSection(conn: Connection, width: number, p: Paint): string[] {
+function handshakeSection(conn: Connection, opts: TerminalOptions, p: Paint, w: SectionsWords): string[] {
   const hs = conn.handshake;
   if (!hs) return [];
-  const lines = [p.bold('Handshake')];
+  const width = opts.width;
+  const say = w.handshake;
+  const lines = [p.bold(w.titles.handshake)];
   // a header line is cut to the width (a capture may carry a megabyte of one)
   const header = (n: string, v: string): string => clip(`    ${sanitize(n)}: ${safeCut(v, Math.max(20, width - 6 - displayWidth(sanitize(n))))}`, width);
   const req = hs.request;
-  lines.push(`  Request (packet ${req.packet}), client → server`);
+  lines.push(`  ${say.request(req.packet)}`);
   lines.push(`    ${safeCut(`${req.method} ${req.target} ${req.version}`, Math.max(20, width - 4))}`);
   for (const [n, v] of req.headers) lines.push(header(n, v));
   const res = hs.response;
   if (res) {
-    lines.push(`  Response (packet ${res.packet}), server → client`);
+    lines.push(`  ${say.response(res.packet)}`);
     lines.push(`    ${safeCut(`${res.version} ${res.status} ${res.reason}`, Math.max(20, width - 4))}`);
     for (const [n, v] of res.headers) lines.push(header(n, v));
   } else {
-    lines.push('  Response: none captured');
+    lines.push(`  ${say.noResponse}`);
   }
   // a row's value wraps under itself when it is longer than the width
-  const row = (label: string, value: string): string => wrap(value, width, `  ${label.padEnd(22)}`, ' '.repeat(24)).join('\n');
-  lines.push(row('Sec-WebSocket-Key', hs.key === null ? '(missing)' : sanitize(hs.key)));
+  const lay = reportWords(opts.lang).wrap;
+  const row = (label: string, value: string): string => lay(value, width, `  ${padWidth(label, 22)}`, ' '.repeat(24)).join('\n');
+  const l = say.labels;
+  lines.push(row(l.key, hs.key === null ? say.missing : sanitize(hs.key)));
   if (hs.outcome === 'upgraded') {
-    lines.push(row('Accept (received)', hs.accept === null ? '(missing)' : sanitize(hs.accept)));
-    lines.push(row('Accept (computed)', hs.expectedAccept === null ? '(no key to compute from)' : `${hs.expectedAccept}  = base64(SHA-1(key + "${WEBSOCKET_GUID}"))`));
+    lines.push(row(l.acceptReceived, hs.accept === null ? say.missing : sanitize(hs.accept)));
+    lines.push(row(l.acceptComputed, hs.expectedAccept === null ? say.noKeyToCompute : say.computed(hs.expectedAccept, WEBSOCKET_GUID)));
   }
-  let verdict: string;
-  if (hs.outcome === 'rejected') verdict = `✘ rejected: the server answered ${res?.status} ${sanitize(res?.reason ?? '')}, so no WebSocket was opened`;
-  else if (hs.outcome === 'no-response') verdict = '? no response to the upgrade request in this capture';
-  else if (hs.acceptValid === true) verdict = '✔ upgraded: the server\'s Accept matches the key';
-  else if (hs.acceptValid === false) verdict = '✘ upgraded, but the Accept does not match the key: a client must fail this connection';
-  else verdict = '✘ upgraded without a Sec-WebSocket-Accept the client could check';
-  lines.push(row('Verdict', verdict));
+  const verdict =
+    hs.outcome === 'rejected' ? 'rejected' : hs.outcome === 'no-response' ? 'no-response' : hs.acceptValid === true ? 'valid' : hs.acceptValid === false ? 'invalid' : 'no-accept';
+  lines.push(row(l.verdict, say.verdict(verdict, res?.status ?? null, sanitize(res?.reason ?? ''))));
   const body = res?.body;
   if (body && body.length > 0) {
     // what the server said when it refused: its 401 or 403 page, as text when it is text
     const shown = isUtf8(body.data) ? previewText(body.data, Math.max(20, width - 40), true) : previewPayload(body.data, Math.max(20, width - 40), true);
-    lines.push(row('Refusal body', `${plural(body.length, 'byte')}${body.complete ? '' : ' (cut short)'}: ${shown}`));
+    lines.push(row(l.refusalBody, say.refusalBody(body.length, body.complete, shown)));
   }
-  const offered = hs.offeredSubprotocols.length > 0 ? ` (offered: ${sanitize(hs.offeredSubprotocols.join(', '))})` : '';
-  lines.push(row('Subprotocol', `${hs.subprotocol === null ? 'none' : sanitize(hs.subprotocol)}${offered}`));
+  const offered = hs.offeredSubprotocols.length > 0 ? say.offered(sanitize(hs.offeredSubprotocols.join(', '))) : '';
+  lines.push(row(l.subprotocol, `${hs.subprotocol === null ? say.none : sanitize(hs.subprotocol)}${offered}`));
   const exts = hs.extensions.map((e) => [e.name, ...Object.entries(e.params).map(([k, v]) => (v === true ? k : `${k}=${v}`))].join('; '));
-  const offeredExt = hs.offeredExtensions.length > 0 ? ` (offered: ${sanitize(hs.offeredExtensions.join(', '))})` : '';
-  lines.push(row('Extensions', `${exts.length > 0 ? sanitize(exts.join(', ')) : 'none'}${offeredExt}`));
+  const offeredExt = hs.offeredExtensions.length > 0 ? say.offered(sanitize(hs.offeredExtensions.join(', '))) : '';
+  lines.push(row(l.extensions, `${exts.length > 0 ? sanitize(exts.join(', ')) : say.none}${offeredExt}`));
   return lines;
 }
 
@@ -180,25 +179,29 @@ interface Column {
   /** the header when columns are squeezed */
   short: string;
   align: Align;
-  /** the cell of a frame (printable ASCII, one column a character); `compact` asks for its shortest form */
+  /** the cell of a frame (its words may be wide characters: measured in columns); `compact` asks for its shortest form */
   cell: (f: Frame, compact: boolean) => string;
   /** the cell has a shorter form */
   compacts?: boolean;
 }
 
-const FRAME_COLUMNS: readonly Column[] = [
-  { head: '#', short: '#', align: 'right', cell: (f) => String(f.index) },
-  { head: 'Pkt', short: 'Pkt', align: 'right', cell: (f) => String(f.packet) },
-  { head: 'Time', short: 'Time', align: 'right', cell: (f) => time(f.relTs) },
-  { head: 'From', short: 'From', align: 'left', cell: (f) => f.from },
-  { head: 'FIN', short: 'F', align: 'center', cell: (f) => (f.fin ? '1' : '0') },
-  { head: 'RSV', short: 'RSV', align: 'center', cell: (f) => `${f.rsv1 ? 1 : 0}${f.rsv2 ? 1 : 0}${f.rsv3 ? 1 : 0}` },
-  { head: 'Opcode', short: 'Op', align: 'left', compacts: true, cell: (f, compact) => (compact ? `0x${f.opcode.toString(16)}` : `0x${f.opcode.toString(16)} ${opcodeName(f.opcode)}`) },
-  { head: 'MASK', short: 'M', align: 'center', cell: (f) => (f.masked ? '1' : '0') },
-  { head: 'Length', short: 'Len', align: 'right', compacts: true, cell: (f, compact) => (compact ? String(f.payloadLength) + (f.complete ? '' : '+') : lengthCell(f) + (f.complete ? '' : ' (incomplete)')) },
-  { head: 'Masking key', short: 'Key', align: 'left', cell: (f) => f.maskingKey ?? '-' },
-];
-const PAYLOAD = { head: 'Payload', short: 'Payload', align: 'left' as Align };
+/** The frame table's columns but the payload, headed and filled in the words of a language. */
+function frameColumns(w: SectionsWords['frameTable']): Column[] {
+  const head = (c: FrameColumn): { head: string; short: string } => ({ head: w.heads[c][0], short: w.heads[c][1] });
+  return [
+    { ...head('index'), align: 'right', cell: (f) => String(f.index) },
+    { ...head('packet'), align: 'right', cell: (f) => String(f.packet) },
+    { ...head('time'), align: 'right', cell: (f) => time(f.relTs) },
+    { ...head('from'), align: 'left', cell: (f) => w.side(f.from) },
+    { ...head('fin'), align: 'center', cell: (f) => (f.fin ? '1' : '0') },
+    { ...head('rsv'), align: 'center', cell: (f) => `${f.rsv1 ? 1 : 0}${f.rsv2 ? 1 : 0}${f.rsv3 ? 1 : 0}` },
+    { ...head('opcode'), align: 'left', compacts: true, cell: (f, compact) => (compact ? `0x${f.opcode.toString(16)}` : `0x${f.opcode.toString(16)} ${w.opcode(f.opcode)}`) },
+    { ...head('mask'), align: 'center', cell: (f) => (f.masked ? '1' : '0') },
+    { ...head('length'), align: 'right', compacts: true, cell: (f, compact) => (compact ? String(f.payloadLength) + (f.complete ? '' : '+') : lengthCell(f, w) + (f.complete ? '' : w.incomplete)) },
+    { ...head('key'), align: 'left', cell: (f) => f.maskingKey ?? '-' },
+  ];
+}
+const PAYLOAD_ALIGN: Align = 'left';
 /** The payload column is not squeezed narrower than this; nor the masking key. */
 const MIN_PAYLOAD = 8;
 const MIN_KEY = 4;
@@ -216,14 +219,17 @@ type Row = { frame: Frame } | { note: string };
  * displayWidth on some characters (combining marks beyond U+036F, emoji of
  * narrow width), and whose layout costs the square of the rows.
  */
-function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: string): Generator<string> {
+function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: SectionsWords, title: string): Generator<string> {
   const none = noMatchLine(conn, ['frames']);
   if (none) {
     yield p.bold(title);
-    yield* wrap(none, opts.width, '  ', '    ');
+    yield* reportWords(opts.lang).wrap(none, opts.width, '  ', '    ');
     return;
   }
   if (conn.frames.length === 0) return;
+  const words = w.frameTable;
+  const FRAME_COLUMNS = frameColumns(words);
+  const payloadHead = words.heads.payload;
   // the rows are made twice, once to measure the columns and once to draw them: nothing is kept per frame
   const frames = conn.frames;
   function* rows(): Generator<Row> {
@@ -234,17 +240,17 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: s
       yield { frame: f };
       if (run >= COLLAPSE_RUN) {
         // the first of the run, then how many more
-        yield { note: `… ${run - 1} more frames like frame ${f.index} (packets ${frames.at(i + 1)!.packet}–${frames.at(i + run - 1)!.packet}); --no-collapse shows them` };
+        yield { note: words.collapsed(run - 1, f.index, frames.at(i + 1)!.packet, frames.at(i + run - 1)!.packet) };
         i += run - 1;
       }
     }
   }
   // a preview narrower than --preview asks for is made again for the room it has (its quotes kept), and cut only as a last resort
   const preview = (f: Frame, room: number): GridCell => {
-    let { text: cell, narrowest } = payloadCell(f, conn, opts.previewWidth);
+    let { text: cell, narrowest } = payloadCell(f, conn, opts.previewWidth, words);
     let width = displayWidth(cell);
     for (let k = Math.min(opts.previewWidth, room - 2); k >= 1 && width > room && !narrowest; k -= Math.max(1, width - room)) {
-      ({ text: cell, narrowest } = payloadCell(f, conn, k));
+      ({ text: cell, narrowest } = payloadCell(f, conn, k, words));
       width = displayWidth(cell);
     }
     return width <= room ? { text: cell, width } : { text: cutWidth(cell, room) };
@@ -252,18 +258,18 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: s
   // the widest cell of each column, in full and compact form, and the widest payload
   const full = FRAME_COLUMNS.map(() => 0);
   const compactWidths = FRAME_COLUMNS.map(() => 0);
-  let natural = displayWidth(PAYLOAD.head);
+  let natural = displayWidth(payloadHead[0]);
   const previewCap = Math.max(opts.previewWidth + 3, 40);
   for (const r of rows()) {
     if (!('frame' in r)) continue;
     FRAME_COLUMNS.forEach((c, i) => {
-      const w = c.cell(r.frame, false).length;
-      full[i] = Math.max(full[i]!, w);
-      compactWidths[i] = Math.max(compactWidths[i]!, c.compacts ? c.cell(r.frame, true).length : w);
+      const cw = displayWidth(c.cell(r.frame, false));
+      full[i] = Math.max(full[i]!, cw);
+      compactWidths[i] = Math.max(compactWidths[i]!, c.compacts ? displayWidth(c.cell(r.frame, true)) : cw);
     });
     // a preview is at most --preview columns and its quotes and marks (a Close's reason comes after its code and name): once one
     // is that wide, the others need not be made to be measured
-    if (natural < previewCap || r.frame.opcode === 0x8) natural = Math.max(natural, displayWidth(payloadCell(r.frame, conn, opts.previewWidth).text));
+    if (natural < previewCap || r.frame.opcode === 0x8) natural = Math.max(natural, displayWidth(payloadCell(r.frame, conn, opts.previewWidth, words).text));
   }
   const n = FRAME_COLUMNS.length + 1;
   // indent, borders
@@ -278,12 +284,12 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: s
     const key = FRAME_COLUMNS.length - 1;
     if (short) widths[key] = Math.min(widths[key]!, Math.max(MIN_KEY, displayWidth(heads[key]!)));
     const left = room - 2 * pad * n - widths.reduce((a, b) => a + b, 0);
-    return { heads: [...heads, PAYLOAD.head], compact, widths, pad, payload: Math.min(natural, Math.max(MIN_PAYLOAD, left)) };
+    return { heads: [...heads, short ? payloadHead[1] : payloadHead[0]], compact, widths, pad, payload: Math.min(natural, Math.max(MIN_PAYLOAD, left)) };
   };
   const fits = (q: Plan): boolean => q.widths.reduce((a, b) => a + b, 0) + q.payload + 2 * q.pad * n <= room;
   let chosen = plan(0);
   for (let level = 1; level <= 3 && !fits(chosen); level++) chosen = plan(level);
-  const grid: Grid = { widths: [...chosen.widths, chosen.payload], aligns: [...FRAME_COLUMNS.map((c) => c.align), PAYLOAD.align], pad: chosen.pad };
+  const grid: Grid = { widths: [...chosen.widths, chosen.payload], aligns: [...FRAME_COLUMNS.map((c) => c.align), PAYLOAD_ALIGN], pad: chosen.pad };
   // a grid that fits the width draws lines that fit it: none needs a clip
   const fitsWidth = 2 + gridWidth(grid) <= opts.width;
   const out = (l: string): string => (fitsWidth ? `  ${l}` : clip(`  ${l}`, opts.width));
@@ -291,7 +297,7 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: s
     rowLines(grid, [
       ...FRAME_COLUMNS.map((c) => {
         const text = c.cell(f, chosen.compact);
-        return { text, width: text.length };
+        return { text, width: displayWidth(text) };
       }),
       preview(f, chosen.payload),
     ])[0]!;
@@ -303,45 +309,34 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, title: s
   yield out(bottomLine(grid));
 }
 
-function closeSection(conn: Connection, width: number, p: Paint): string[] {
-  return closeLines(conn, p).flatMap((l) => (visibleLength(l) > width ? wrap(l.trimStart(), width, '  ', '    ') : [l]));
+function closeSection(conn: Connection, opts: TerminalOptions, p: Paint, w: SectionsWords): string[] {
+  const lay = reportWords(opts.lang).wrap;
+  return closeLines(conn, p, w).flatMap((l) => (visibleLength(l) > opts.width ? lay(l.trimStart(), opts.width, '  ', '    ') : [l]));
 }
 
-function closeLines(conn: Connection, p: Paint): string[] {
-  const lines = [p.bold('Close')];
+function closeLines(conn: Connection, p: Paint, w: SectionsWords): string[] {
+  const say = w.close;
+  const lines = [p.bold(w.titles.close)];
   const cs = conn.close;
   const t = conn.tcp.teardown;
   if (cs.initiator) {
-    const code = cs.code === null ? 'no status code' : `${cs.code} (${closeCodeName(cs.code)})`;
-    const reason = cs.reason ? ` ${inQuotes(cs.reason, 60)}` : '';
-    const peer = cs.initiator === 'client' ? 'server' : 'client';
-    const reply = cs.replyPacket !== null ? `the ${peer} answered with Close ${cs.replyCode ?? '(no status code)'} in packet ${cs.replyPacket}` : `the ${peer} never sent its Close`;
-    lines.push(`  WebSocket: the ${cs.initiator} sent Close ${code}${reason} in packet ${cs.packet}; ${reply}.`);
+    const reason = cs.reason ? inQuotes(cs.reason, 60) : null;
+    lines.push(`  ${say.sent(cs.initiator, cs.code, reason, cs.packet, cs.replyPacket !== null ? { code: cs.replyCode, packet: cs.replyPacket } : null)}`);
   } else if (conn.handshake?.outcome === 'upgraded' || conn.detection !== null) {
-    lines.push('  WebSocket: no Close frame was sent by either side.');
+    lines.push(`  ${say.noClose}`);
   }
   const fins = conn.tcp.finBy;
-  const finText = (side: 'client' | 'server'): string | null => (fins[side] !== null ? `the ${side}'s FIN in packet ${fins[side]}` : null);
-  const finList = [finText(t.firstBy === 'server' ? 'server' : 'client'), finText(t.firstBy === 'server' ? 'client' : 'server')].filter((x) => x !== null);
-  if (t.kind === 'none') lines.push('  TCP: still open when the capture ended.');
-  else if (t.kind === 'rst') lines.push(`  TCP: reset (RST) by the ${t.firstBy} in packet ${t.packets[0]}.`);
-  else {
-    const half = fins.client === null || fins.server === null ? ' Only one side closed: a half-close.' : '';
-    lines.push(`  TCP: FIN from the ${t.firstBy} first — ${finList.join(', then ')}.${half}`);
-  }
-  const analysis = [
-    conn.tcp.retransmissions > 0 ? plural(conn.tcp.retransmissions, 'retransmission') : null,
-    conn.tcp.outOfOrder > 0 ? `${plural(conn.tcp.outOfOrder, 'segment')} out of order` : null,
-    conn.tcp.lostBytes > 0 ? `${plural(conn.tcp.lostBytes, 'byte')} never captured` : null,
-  ].filter((x) => x !== null);
-  if (analysis.length > 0) lines.push(`  TCP analysis: ${analysis.join(', ')}.`);
+  const order: ('client' | 'server')[] = t.firstBy === 'server' ? ['server', 'client'] : ['client', 'server'];
+  const finList = order.flatMap((side) => (fins[side] !== null ? [{ side, packet: fins[side] }] : []));
+  if (t.kind === 'none') lines.push(`  ${say.tcpOpen}`);
+  else if (t.kind === 'rst') lines.push(`  ${say.tcpReset(t.firstBy, t.packets[0])}`);
+  else lines.push(`  ${say.tcpFin(t.firstBy, finList, fins.client === null || fins.server === null)}`);
+  const analysis = say.tcpAnalysis(conn.tcp.retransmissions, conn.tcp.outOfOrder, conn.tcp.lostBytes);
+  if (analysis !== null) lines.push(`  ${analysis}`);
   const z = conn.compression;
-  if (z) {
-    const ratio = (side: 'client' | 'server'): string => (z[side].wire > 0 ? `${z[side].wire} → ${z[side].inflated} bytes (${(z[side].inflated / z[side].wire).toFixed(1)}×)` : 'nothing compressed');
-    lines.push(`  Compression (permessage-deflate): client ${ratio('client')}; server ${ratio('server')}.`);
-  }
+  if (z) lines.push(`  ${say.compression(z.client, z.server)}`);
   if (conn.handshake?.outcome === 'upgraded' || conn.detection === 'heuristic' || conn.detection === 'decode-as') {
-    lines.push(cs.clean ? p.green('  Verdict: clean close — both Close frames, then the TCP teardown.') : p.yellow('  Verdict: not a clean close.'));
+    lines.push(cs.clean ? p.green(`  ${say.clean}`) : p.yellow(`  ${say.notClean}`));
   }
   return lines;
 }
@@ -378,34 +373,38 @@ export function* connectionChunks(conn: Connection, opts: TerminalOptions): Gene
   const p = paint(opts.color);
   const title = reportWords(opts.lang).connectionTitle(conn.id, endpoint(conn.client), endpoint(conn.server));
   const lay = reportWords(opts.lang).wrap;
+  const w = sectionsWords(opts.lang);
   if (!tellsWebSocket(conn)) {
     // its HTTP, when it is HTTP: an application protocol's other transport shows there (SockJS's info request, Engine.IO's polling)
     const lines: string[] = [];
     let http = 0;
     for (const e of conn.timeline) {
       if (!e.http) continue;
-      if (http++ < MAX_HTTP_LINES) lines.push(clip(`    ${String(e.packet).padStart(6)}  ${arrow(e.from)}  ${safeCut(entrySummary(e), Math.max(20, opts.width - 19))}`, opts.width));
+      if (http++ < MAX_HTTP_LINES) lines.push(clip(`    ${String(e.packet).padStart(6)}  ${w.arrow(e.from)}  ${safeCut(entrySummary(e), Math.max(20, opts.width - 19))}`, opts.width));
     }
-    if (http > MAX_HTTP_LINES) lines.push(`    … and ${plural(http - MAX_HTTP_LINES, 'more HTTP message')}`);
-    const head = wrap(`Not WebSocket: ${protocolLabel(conn)}${encryptedNote(conn)}; no upgrade request; ${plural(conn.timeline.length, 'packet')}${lines.length > 0 ? '. Its HTTP:' : '.'}`, opts.width, '  ', '    ');
+    if (http > MAX_HTTP_LINES) lines.push(`    ${w.moreHttp(http - MAX_HTTP_LINES)}`);
+    const head = lay(w.notWebSocket(protocolLabel(conn, opts.lang), conn.tls !== null, conn.timeline.length, lines.length > 0), opts.width, '  ', '    ');
     yield `${lay(title, opts.width, '', '  ').join('\n')}\n${[...head, ...lines].map((l) => `${l}\n`).join('')}`;
     return;
   }
   const titleLines = lay(title, opts.width, '', '  ');
   const rule = '═'.repeat(Math.min(opts.width, Math.max(...titleLines.map(displayWidth))));
   yield `${rule}\n${titleLines.map((l) => p.bold(l)).join('\n')}\n${rule}\n\n`;
-  const story = tellStory(conn);
+  const story = tellStory(conn, opts.lang);
   const diags = conn.diagnostics;
   const diagnostics = (): string[] => {
     const { shown, omitted } = capByCode(diags);
-    return [p.bold(`Diagnostics (${diags.length})`), ...(diags.length > 0 ? [...shown.flatMap((d) => diagnosticLines(d, p, opts.width)), ...omitted.map(([code, n]) => `  ${p.dim(cutWidth(omittedLine(code, n), opts.width - 2))}`)] : ['  none'])];
+    return [
+      p.bold(w.titles.diagnostics(diags.length)),
+      ...(diags.length > 0 ? [...shown.flatMap((d) => diagnosticLines(d, p, opts.width, opts.lang)), ...omitted.map(([code, n]) => `  ${p.dim(cutWidth(omittedLine(code, n), opts.width - 2))}`)] : [`  ${w.noDiagnostics}`]),
+    ];
   };
   yield* sectioned([
-    story.length > 0 ? [p.bold('In short'), ...story.flatMap((s) => wrap(s, opts.width, '  • ', '    '))] : [],
-    walkthrough(conn, opts, p),
-    handshakeSection(conn, opts.width, p),
-    frameTable(conn, opts, p, `Frames (${shownOf(conn, 'frames', conn.frames.length)})`),
-    closeSection(conn, opts.width, p),
+    story.length > 0 ? [p.bold(w.titles.inShort), ...story.flatMap((s) => lay(s, opts.width, '  • ', '    '))] : [],
+    walkthrough(conn, opts, p, w),
+    handshakeSection(conn, opts, p, w),
+    frameTable(conn, opts, p, w, w.titles.frames(shownOf(conn, 'frames', conn.frames.length))),
+    closeSection(conn, opts, p, w),
     { [Symbol.iterator]: () => diagnostics()[Symbol.iterator]() },
   ]);
 }
