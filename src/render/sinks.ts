@@ -78,7 +78,7 @@ export class TerminalSink implements AnalysisSink {
       for (const chunk of this.chunks(v, conn)) this.write(chunk);
     });
     this.write('\n');
-    if (this.views.includes('stats')) this.rows.push(connectionRow(conn));
+    if (this.views.includes('stats')) this.rows.push(connectionRow(conn, this.opts.lang));
   }
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
