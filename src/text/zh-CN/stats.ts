@@ -16,8 +16,8 @@ function pings(g: PingFacts): string {
   return `最短 ${rttZh(g.min)}，平均 ${rttZh(g.avg)}，最长 ${rttZh(g.max)}（${answered}）`;
 }
 
-/** 应用层协议是怎么认出来的。 */
-const CHOSEN_BY_ZH: Record<AppChosenBy, string> = { subprotocol: '由子协议认出', url: '由 URL 认出', content: '由消息内容认出', forced: '按 --app 的要求' };
+/** 应用层协议是怎么识别出来的。 */
+const CHOSEN_BY_ZH: Record<AppChosenBy, string> = { subprotocol: '由子协议识别', url: '由 URL 识别', content: '由消息内容识别', forced: '按 --app 的要求' };
 
 export const STATS_ZH_CN: StatsWords = {
   wrap: wrapWide,
@@ -35,7 +35,7 @@ export const STATS_ZH_CN: StatsWords = {
     const ratio = (r: number | null): string => (r === null ? DASH : `${r.toFixed(1)}×`);
     return `客户端 ${ratio(client)}，服务器 ${ratio(server)}（解压后 / 线上）`;
   },
-  app: (name, chosenBy) => (name === null || chosenBy === null ? '没有认出' : `${name}（${CHOSEN_BY_ZH[chosenBy]}）`),
+  app: (name, chosenBy) => (name === null || chosenBy === null ? '未识别' : `${name}（${CHOSEN_BY_ZH[chosenBy]}）`),
   tcp: (r, o, l) => `${r} 次重传，${o} 个乱序分段，丢失 ${l} 字节`,
   diagnostics: (d) => `${d.error} 个错误，${d.warning} 个警告，${d.info} 条提示`,
   traffic: {
