@@ -10,7 +10,7 @@ import { renderExplain, renderFrame } from './explain.js';
 import { ladderChunks } from './ladder.js';
 import { transcriptChunks } from './transcript.js';
 import { hexChunks } from './hex.js';
-import { connectionRow, type ConnectionRow, connectionsTableLines, renderStats } from './stats.js';
+import { connectionRowIn, type ConnectionRow, connectionsTableLines, renderStats } from './stats.js';
 import { paint } from './paint.js';
 import { reportWords } from '../text/report-words.js';
 import { renderCheckConnection, renderCheckEnd } from './check.js';
@@ -79,7 +79,7 @@ export class TerminalSink implements AnalysisSink {
       for (const chunk of this.chunks(v, conn)) this.write(chunk);
     });
     this.write('\n');
-    if (this.views.includes('stats')) this.rows.push(connectionRow(conn, this.opts.lang));
+    if (this.views.includes('stats')) this.rows.push(connectionRowIn(conn, this.opts.lang));
   }
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {

@@ -314,7 +314,12 @@ export type ConnectionRow = string;
 /** Between the cells of a packed row (never in one: they are numbers, addresses and our own words). */
 const CELL_END = '\u0000';
 
-export function connectionRow(conn: Connection, lang?: Lang): ConnectionRow {
+export function connectionRow(conn: Connection): ConnectionRow {
+  return connectionRowIn(conn, undefined);
+}
+
+/** A connection's row, its words in a language (the table of all connections in that language keeps these). */
+export function connectionRowIn(conn: Connection, lang: Lang | undefined): ConnectionRow {
   const s = connectionStats(conn);
   const w = statsWords(lang).connections;
   const d = s.diagnostics;
@@ -354,7 +359,7 @@ export function* connectionsTableLines(conns: readonly (Connection | ConnectionR
   // unpacked as they are read, each time the table reads them
   const rows: Iterable<Cell[]> = {
     *[Symbol.iterator]() {
-      for (const c of conns) yield rowCells(typeof c === 'string' ? c : connectionRow(c, opts.lang));
+      for (const c of conns) yield rowCells(typeof c === 'string' ? c : connectionRowIn(c, opts.lang));
     },
   };
   const w = statsWords(opts.lang).connections;
