@@ -22,7 +22,7 @@ export const TRANSCRIPT_ZH_CN: TranscriptWords = {
   incomplete: (missing) => (missing > 0 ? `（不完整：${missing} 字节没有抓到）` : '（不完整）'),
   roundTrip: (s) => `（往返 ${rttZh(s)}）`,
   noMessage: '（不属于任何消息）',
-  firstOf: (kept, total) => `（共 ${total} 字节，只显示前 ${kept} 字节）`,
+  firstOf: (kept, total) => `（${total} 字节中前 ${kept} 字节）`,
   notesGap: '',
   notesJoin: '',
   json: (object, n) => `${object ? 'JSON 对象' : 'JSON 数组'}，${n} 字节`,
