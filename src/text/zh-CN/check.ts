@@ -33,7 +33,7 @@ export const CHECK_ZH_CN: CheckWords = {
   diagnostic: (code, where, message, rfc) => `      ${code}${where ? `（${where}）` : ''}：${message}${rfc ? `（见 ${rfc}）` : ''}`,
   where: (packet, frame, from) =>
     [packet !== null ? `第 ${packet} 个包` : null, frame !== null ? `帧 ${frame}` : null, from === 'client' || from === 'server' ? sideZh(from) : from].filter((x) => x !== null).join('，'),
-  capture: '  抓包层面',
+  capture: '  抓包层面的诊断',
   captureCounts: (packets, connections, websocket, refused, d) => `  ${packets} 个包，${connections} 条连接（${websocket} 条 WebSocket${refused > 0 ? `，${refused} 次升级被拒绝` : ''}）：${counts(d)}`,
   captureVerdict: (failing, empty, failOn) => {
     const reasons = [...(failing ? [failingWords(failOn)] : []), ...(empty ? [emptyWords] : [])];
