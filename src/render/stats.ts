@@ -52,6 +52,8 @@ interface TableSpec {
   rows: Iterable<Cell[]>;
   /** indexes of rows drawn with a rule above them */
   rules?: number[];
+  /** how the language breaks a cell's text that is wider than its column (StatsWords cellWrap); between words when not given */
+  lay?: StatsWords['cellWrap'];
 }
 
 /** One way to draw a table: its header rows and the padding on each side of a cell. */
@@ -94,11 +96,15 @@ function minimumText(give: Give, widest: number): number {
 }
 
 /** The widest word of a cell's text. */
-function widestWord(text: string): number {
+function widestWord(text: string, breaksWide = false): number {
   let widest = 1;
-  for (const word of text.split(/\s+/)) widest = Math.max(widest, visibleLength(word));
+  // where lines break between wide characters too, a run of them is as narrow as one of them
+  for (const word of text.split(/\s+/)) for (const unit of breaksWide ? word.split(WIDE_RUN) : [word]) widest = Math.max(widest, breaksWide && WIDE_RUN.test(unit) ? 2 : visibleLength(unit));
   return widest;
 }
+
+/** A run of characters that are not printable ASCII (in a language that breaks lines between characters, a place to break). */
+const WIDE_RUN = /([^\x20-\x7e]+)/;
 
 /**
  * Column widths (padding included) for a layout, and whether the table fits
@@ -115,18 +121,19 @@ function fitWidths(spec: TableSpec, layout: Layout, budget: number, squeeze: boo
   const words = spec.columns.map(() => 1);
   // rows with a cell across columns, for the second step (the table of every connection has none: its rows are read once)
   const spanning: Cell[][] = [];
-  const measure = (row: Cell[]): void => {
+  const measure = (row: Cell[], head = false): void => {
     let col = 0;
     for (const c of row) {
       if (spanOf(c) > 1 && spanning[spanning.length - 1] !== row) spanning.push(row);
       if (spanOf(c) === 1) {
         widths[col] = Math.max(widths[col]!, visibleLength(content(c)) + pad);
-        if (spec.columns[col]!.give === 'words') words[col] = Math.max(words[col]!, widestWord(content(c)));
+        if (spec.columns[col]!.give === 'words') words[col] = Math.max(words[col]!, widestWord(content(c), spec.lay != null && !head));
       }
       col += spanOf(c);
     }
   };
-  for (const row of layout.head) measure(row);
+  // a header's words are not broken
+  for (const row of layout.head) measure(row, true);
   for (const row of spec.rows) measure(row);
   // a spanning cell wider than its columns widens the last of them
   const span = (row: Cell[]): void => {
@@ -204,6 +211,7 @@ function* tableLines(spec: TableSpec, opts: RenderOptions): Generator<string> {
       let text = content(c);
       const room = grid.widths[at]!;
       if (!painted && spanOf(c) === 1 && spec.columns[at]!.give === 'address' && visibleLength(text) > room) text = breakAddress(text, Math.max(1, room));
+      else if (!painted && spanOf(c) === 1 && spec.lay && spec.columns[at]!.give === 'words' && visibleLength(text) > room) text = spec.lay(text, Math.max(1, room), '').join('\n');
       return typeof c === 'string' ? { text } : { text, span: c.colSpan, ...(c.hAlign ? { align: c.hAlign } : {}) };
     });
   };
@@ -238,7 +246,7 @@ function keyValues(conn: Connection, s: ConnectionStats, w: StatsWords): TableSp
     [k.tcp, w.tcp(s.tcp.retransmissions, s.tcp.outOfOrder, s.tcp.lostBytes)],
     [k.diagnostics, w.diagnostics(s.diagnostics)],
   ];
-  return { columns: [{ align: 'left', give: 'none' }, { align: 'left', give: 'words' }], head: [], rows };
+  return { columns: [{ align: 'left', give: 'none' }, { align: 'left', give: 'words' }], head: [], rows, lay: w.cellWrap };
 }
 
 function trafficTable(s: ConnectionStats, w: StatsWords): TableSpec | null {
@@ -271,7 +279,7 @@ function trafficTable(s: ConnectionStats, w: StatsWords): TableSpec | null {
     block.push([t.mostFragments, most(cm), '', most(vm), '']);
   }
   const number: Column = { align: 'right', give: 'none' };
-  return { columns: [{ align: 'left', give: 'words' }, number, number, number, number], head, rows: [...rows, ...block], rules: [rows.length] };
+  return { columns: [{ align: 'left', give: 'words' }, number, number, number, number], head, rows: [...rows, ...block], rules: [rows.length], lay: w.cellWrap };
 }
 
 /** Messages per application-level type and side (STOMP commands, Socket.IO event names, MQTT packet types). */
@@ -282,7 +290,7 @@ function appTable(conn: Connection, w: StatsWords): TableSpec | null {
   if (keys.length === 0) return null;
   const rows: Cell[][] = keys.map((k) => [sanitize(k), String(c[k] ?? 0), String(v[k] ?? 0)]);
   const number: Column = { align: 'right', give: 'none' };
-  return { columns: [{ align: 'left', give: 'words' }, number, number], head: [[...w.appHead]], rows };
+  return { columns: [{ align: 'left', give: 'words' }, number, number], head: [[...w.appHead]], rows, lay: w.cellWrap };
 }
 
 /** The statistics of one connection: a key/value table, then frames and messages per opcode and side. */
@@ -364,6 +372,7 @@ export function* connectionsTableLines(conns: readonly (Connection | ConnectionR
   };
   const w = statsWords(opts.lang).connections;
   const spec: TableSpec = {
+    lay: statsWords(opts.lang).cellWrap,
     head: [[...w.head]],
     shortHead: [[...w.shortHead]],
     rows,

@@ -22,6 +22,8 @@ export interface PingFacts {
 export interface StatsWords {
   /** how this language lays out a sentence in lines of a width */
   wrap: (text: string, width: number, indent: string, rest?: string) => string[];
+  /** how a table cell's text wider than its column is broken: null, between words (the tables' own way); else as the language breaks lines */
+  cellWrap: ((text: string, width: number, indent: string) => string[]) | null;
   title(id: number, client: string, server: string): string;
   /** a connection that never tried WebSocket: what it carries, its packets and how long it lasted (`seconds` null when unknown) */
   notWebSocket(carries: string, packets: number, seconds: number | null): string;

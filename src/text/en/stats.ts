@@ -18,6 +18,7 @@ function pings(g: PingFacts): string {
 
 export const STATS_EN: StatsWords = {
   wrap,
+  cellWrap: null,
   title: (id, client, server) => `Statistics, connection ${id}: ${client} (client) ⇄ ${server} (server)`,
   notWebSocket: (carries, packets, s) => `Not WebSocket: ${carries}, ${plural(packets, 'packet')} over ${seconds(s)}.`,
   ofSelected: (selected) => `statistics of what is ${selected}`,

@@ -21,6 +21,7 @@ const CHOSEN_BY_ZH: Record<AppChosenBy, string> = { subprotocol: '由子协议�
 
 export const STATS_ZH_CN: StatsWords = {
   wrap: wrapWide,
+  cellWrap: wrapWide,
   title: (id, client, server) => `连接 ${id} 的统计：${client}（客户端）⇄ ${server}（服务器）`,
   notWebSocket: (carries, packets, s) => `不是 WebSocket：${carries}，${packets} 个包，历时 ${seconds(s)}。`,
   ofSelected: (selected) => `只统计选中的部分：${selected}`,
