@@ -4,6 +4,9 @@ import type { HexWords } from '../hex-words.js';
 import { closeCodeNameZh, opcodeNameZh, rttZh } from './words.js';
 import { wrapWide } from '../../util/text.js';
 
+/** RFC 6455 保留未用的操作码（0x3–0x7、0xb–0xf）。 */
+const RESERVED = (op: number): boolean => !(op <= 0x2 || (op >= 0x8 && op <= 0xa));
+
 export const HEX_ZH_CN: HexWords = {
   wrap: wrapWide,
   frame: (i) => `帧 ${i}`,
@@ -15,7 +18,7 @@ export const HEX_ZH_CN: HexWords = {
   notMasked: '无掩码',
   incomplete: '不完整',
   header: '帧头',
-  firstByte: (fin, rsv, opcode) => `FIN ${fin ? 1 : 0}，RSV ${rsv}，操作码 0x${opcode.toString(16)} ${opcodeNameZh(opcode)}`,
+  firstByte: (fin, rsv, opcode) => `FIN ${fin ? 1 : 0}，RSV ${rsv}，操作码 0x${opcode.toString(16)}${RESERVED(opcode) ? '（保留未用）' : ` ${opcodeNameZh(opcode)}`}`,
   secondByte: (masked, code) => `MASK ${masked ? 1 : 0}，长度 ${code}${code === 126 ? '：后面跟着 16 位的扩展长度' : code === 127 ? '：后面跟着 64 位的扩展长度' : ''}`,
   extendedLength: (n) => `扩展长度 ${n}`,
   maskingKey: '掩码键',
