@@ -23,6 +23,7 @@ import { errnoReason } from './capture/reader.js';
 import { CheckCollector, checkRun, unreadableCapture, verdictLine, type CheckedCapture, type FailOn } from './check/report.js';
 import { renderJunit } from './render/junit.js';
 import { renderCheckJson } from './render/check-json.js';
+import { checkWords } from './text/check-words.js';
 import { VERSION } from './version.js';
 import { isKnownCode } from './codes.js';
 import { parseDeflate } from './deflate/negotiation.js';
@@ -434,6 +435,7 @@ async function main(): Promise<number> {
           .option('allow-empty', { type: 'boolean', default: false, describe: 'pass a capture in which no connection is WebSocket (by default it fails: nothing was checked)' })
           .option('junit', { type: 'string', describe: 'also write the verdicts as JUnit XML to FILE, for the test reports of GitLab, Jenkins and GitHub Actions' })
           .option('json', { type: 'boolean', default: false, describe: 'write the verdicts as one JSON document (schema/check.schema.json) instead of the text report' })
+          .option('lang', { type: 'string', describe: 'language of the text report: en or zh-CN (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG; the exit status, --json and --junit stay the same)' })
           .epilog(EPILOG),
       async (argv) => {
         checking = true;
@@ -444,14 +446,16 @@ async function main(): Promise<number> {
         const junit = argv.junit;
         if (junit !== undefined && (junit === '' || junit === '-')) throw new Error('--junit takes a file name (the report on standard output is the text or --json)');
         const text = !argv.json;
+        const lang = langOf(argv.lang);
+        const words = checkWords(lang);
         const checked: CheckedCapture[] = [];
         for (const file of files) {
           // interrupted: the captures not yet read are not checked
           if (interruptedAt !== null) break;
-          if (text) write(`${file === '-' ? '(stdin)' : file}\n`);
+          if (text) write(`${file === '-' ? words.stdin : file}\n`);
           const collector = new CheckCollector(file, failOn, argv['allow-empty']);
-          const { reason } = await run(file, new CheckSink(text ? write : null, collector), options, ignore, failOn);
-          if (collector.result === null && text) write(`  ERROR: could not be read: ${reason ?? 'unknown reason'}\n`);
+          const { reason } = await run(file, new CheckSink(text ? write : null, collector, lang), options, ignore, failOn);
+          if (collector.result === null && text) write(`${words.unreadable(reason ?? 'unknown reason')}\n`);
           checked.push(collector.result ?? unreadableCapture(file, reason ?? 'could not be read'));
         }
         const result = checkRun(checked, failOn, argv['allow-empty']);
@@ -467,11 +471,11 @@ async function main(): Promise<number> {
             status = 2;
           }
         }
-        if (text) write(`${verdictLine(result)}\n`);
+        if (text) write(`${verdictLine(result, lang)}\n`);
         else {
           write(renderCheckJson(result));
           // the verdict stays in sight in a CI log even when the document goes to a file
-          process.stderr.write(`${verdictLine(result)}\n`);
+          process.stderr.write(`${verdictLine(result, lang)}\n`);
         }
         out.flush();
       },
@@ -505,7 +509,7 @@ async function main(): Promise<number> {
           .option('width', { type: 'string', describe: 'columns to fit, 60 or more (default: the terminal\'s, else 120)', group: 'Output:' })
           .option('color', { type: 'boolean', describe: 'colour the output (default: on a terminal, unless NO_COLOR is set)', group: 'Output:' })
           .option('collapse', { type: 'boolean', default: true, describe: 'show long runs of identical frames once with a count (--no-collapse: all)', group: 'Output:' })
-          .option('lang', { type: 'string', describe: 'language of --explain, --ladder and of the connection titles and summary: en or zh-CN (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG; the other views and the exports stay in English)', group: 'Output:' })
+          .option('lang', { type: 'string', describe: 'language of the terminal views: en or zh-CN (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG; the exports stay in English)', group: 'Output:' })
           .epilog(EPILOG),
       async (argv) => {
         const captures = capturesOf(argv.capture);

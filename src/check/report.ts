@@ -8,7 +8,8 @@
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Endpoint, Severity, Summary } from '../model.js';
 import { capByCode } from '../render/capped.js';
 import { protocolLabel, refusal, tellsWebSocket } from '../render/kind.js';
-import { plural } from '../text/words.js';
+import type { Lang } from '../text/lang.js';
+import { checkWords } from '../text/check-words.js';
 import { some } from '../util/list.js';
 
 export type FailOn = Severity | 'none';
@@ -77,9 +78,10 @@ function kindOf(c: Connection): CheckedConnection['kind'] {
   return 'other';
 }
 
-/** The words the text report gives a connection's kind. */
-export function connectionLabel(c: Connection): string {
-  return refusal(c) ?? (!tellsWebSocket(c) ? `not WebSocket: ${protocolLabel(c)}` : c.handshake?.outcome === 'no-response' && !c.websocket ? 'no answer to the upgrade' : plural(c.counts.frames, 'frame'));
+/** The words the text report gives a connection's kind (in English, the checked connection's label, unless a language is asked for). */
+export function connectionLabel(c: Connection, lang?: Lang): string {
+  const w = checkWords(lang);
+  return refusal(c, lang) ?? (!tellsWebSocket(c) ? w.notWebSocket(protocolLabel(c, lang)) : c.handshake?.outcome === 'no-response' && !c.websocket ? w.noAnswer : w.frames(c.counts.frames));
 }
 
 export function checkConnection(c: Connection, failOn: FailOn): CheckedConnection {
@@ -124,22 +126,19 @@ export function checkRun(captures: CheckedCapture[], failOn: FailOn, allowEmpty:
   return { failOn, allowEmpty, captures, verdict, exitStatus: verdict === 'error' ? 2 : verdict === 'fail' ? 1 : 0 };
 }
 
-/** The last line of the text report: the verdict of the whole run, and why. */
-export function verdictLine(run: CheckRun): string {
-  const name = (c: CheckedCapture): string => (c.file === '-' ? '(stdin)' : c.file);
-  const where = (list: CheckedCapture[]): string => (run.captures.length === 1 ? '' : ` in ${list.map(name).join(', ')}`);
-  if (run.verdict === 'pass') {
-    const ws = run.captures.reduce((n, c) => n + (c.summary?.websocketConnections ?? 0), 0);
-    return `PASS: nothing at or above --fail-on ${run.failOn} (${plural(run.captures.length, 'capture')}, ${plural(ws, 'WebSocket connection')})`;
-  }
-  const unreadable = run.captures.filter((c) => c.verdict === 'error');
-  const failing = run.captures.filter((c) => c.reasons.some((r) => r.startsWith('diagnostics')));
-  const empty = run.captures.filter((c) => c.reasons.includes('no WebSocket connection'));
-  const parts: string[] = [];
-  if (failing.length > 0) parts.push(`diagnostics at or above --fail-on ${run.failOn}${where(failing)}`);
-  if (empty.length > 0) parts.push(`no WebSocket connection${where(empty)} (--allow-empty accepts a capture without one)`);
-  if (unreadable.length > 0) return `ERROR: ${unreadable.length === 1 && run.captures.length === 1 ? 'the capture' : `${plural(unreadable.length, 'capture')} (${unreadable.map(name).join(', ')})`} could not be read${parts.length > 0 ? `; ${parts.join('; ')}` : ''}`;
-  return `FAIL: ${parts.join('; ')}`;
+/** The last line of the text report: the verdict of the whole run, and why (in the reader's language). */
+export function verdictLine(run: CheckRun, lang?: Lang): string {
+  const w = checkWords(lang);
+  const name = (c: CheckedCapture): string => (c.file === '-' ? w.stdin : c.file);
+  return w.run({
+    verdict: run.verdict,
+    failOn: run.failOn,
+    captures: run.captures.length,
+    websocket: run.captures.reduce((n, c) => n + (c.summary?.websocketConnections ?? 0), 0),
+    failing: run.captures.filter((c) => c.reasons.some((r) => r.startsWith('diagnostics'))).map(name),
+    empty: run.captures.filter((c) => c.reasons.includes('no WebSocket connection')).map(name),
+    unreadable: run.captures.filter((c) => c.verdict === 'error').map(name),
+  });
 }
 
 /**
@@ -152,7 +151,8 @@ export class CheckCollector implements AnalysisSink {
 
   constructor(
     private readonly file: string,
-    private readonly failOn: FailOn,
+    /** the severity that fails the check */
+    readonly failOn: FailOn,
     private readonly allowEmpty: boolean,
   ) {}
 

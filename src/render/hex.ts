@@ -9,9 +9,7 @@ import { tellsWebSocket } from './kind.js';
 import type { Connection, Frame, Message } from '../model.js';
 import type { RenderOptions } from './options.js';
 import { clip, paint, type Paint, trimEnd, visibleLength } from './paint.js';
-import { opcodeName } from '../websocket/frame.js';
-import { closeCodeName } from '../websocket/close.js';
-import { formatRtt, plural } from '../text/words.js';
+import { hexWords, type HexWords } from '../text/hex-words.js';
 import { displayWidth, inQuotes, wrap as wrapWords } from '../util/text.js';
 import { noMatchLine, selectionLine } from './narrowed.js';
 import { messageOf } from '../select/lookup.js';
@@ -47,10 +45,6 @@ function hexBytes(bytes: ArrayLike<number>): string {
   return out.toString('latin1', 0, j);
 }
 
-function lengthText(n: bigint): string {
-  return n === 1n ? '1 byte' : `${n} bytes`;
-}
-
 interface HeaderGroup {
   bytes: number[];
   what: string;
@@ -61,7 +55,7 @@ interface HeaderGroup {
  * The header as it was sent, rebuilt from the decoded fields: the length form
  * is the one the sender used (the header's length tells it), not the shortest.
  */
-function headerGroups(f: Frame): HeaderGroup[] {
+function headerGroups(f: Frame, w: HexWords): HeaderGroup[] {
   const b0 = (f.fin ? 0x80 : 0) | (f.rsv1 ? 0x40 : 0) | (f.rsv2 ? 0x20 : 0) | (f.rsv3 ? 0x10 : 0) | (f.opcode & 0x0f);
   const len = BigInt(f.payloadLength);
   let form = f.headerLength - (f.masked ? 4 : 0);
@@ -69,26 +63,23 @@ function headerGroups(f: Frame): HeaderGroup[] {
   const code = form === 4 ? 126 : form === 10 ? 127 : Number(len);
   const rsv = `${f.rsv1 ? 1 : 0}${f.rsv2 ? 1 : 0}${f.rsv3 ? 1 : 0}`;
   const groups: HeaderGroup[] = [
-    { bytes: [b0], what: `FIN ${f.fin ? 1 : 0}, RSV ${rsv}, opcode 0x${f.opcode.toString(16)} ${opcodeName(f.opcode)}` },
-    {
-      bytes: [(f.masked ? 0x80 : 0) | code],
-      what: `MASK ${f.masked ? 1 : 0}, length ${code}${code === 126 ? ': a 16-bit length follows' : code === 127 ? ': a 64-bit length follows' : ''}`,
-    },
+    { bytes: [b0], what: w.firstByte(f.fin, rsv, f.opcode) },
+    { bytes: [(f.masked ? 0x80 : 0) | code], what: w.secondByte(f.masked, code) },
   ];
   if (form !== 2) {
     const size = form === 4 ? 2 : 8;
     const ext: number[] = [];
     for (let i = size - 1; i >= 0; i--) ext.push(Number((len >> BigInt(8 * i)) & 0xffn));
-    groups.push({ bytes: ext, what: `extended length ${len}` });
+    groups.push({ bytes: ext, what: w.extendedLength(len) });
   }
-  if (f.masked && f.maskingKey) groups.push({ bytes: Array.from(Buffer.from(f.maskingKey, 'hex')), what: 'masking key', key: true });
+  if (f.masked && f.maskingKey) groups.push({ bytes: Array.from(Buffer.from(f.maskingKey, 'hex')), what: w.maskingKey, key: true });
   return groups;
 }
 
-function packetsText(f: Frame): string {
+function packetsText(f: Frame, w: HexWords): string {
   const first = f.packets[0];
-  if (f.packets.length <= 1 || first === undefined || first === f.packet) return `packet ${f.packet}`;
-  return `packets ${first}–${f.packet} (${f.packets.length} segments)`;
+  if (f.packets.length <= 1 || first === undefined || first === f.packet) return w.packets(f.packet, f.packet, 1);
+  return w.packets(first, f.packet, f.packets.length);
 }
 
 function spacedKey(key: string): string {
@@ -139,7 +130,7 @@ const plainStyle = (s: string): string => s;
  * indented under the text. `remember`: the text is one of a few that come
  * back (a header field's explanation), its wrapping kept.
  */
-function flow(prefix: string, text: string, width: number, style: (s: string) => string = plainStyle, remember = false): Lines {
+function flow(prefix: string, text: string, width: number, style: (s: string) => string = plainStyle, remember = false, lay: HexWords['wrap'] = null): Lines {
   const prefixWidth = visibleLength(prefix);
   const room = width - prefixWidth;
   let styled: Lines | undefined;
@@ -149,11 +140,11 @@ function flow(prefix: string, text: string, width: number, style: (s: string) =>
     const key = `${room}\u0000${text}`;
     styled = known.get(key);
     if (!styled) {
-      styled = wrapText(text, room, style);
+      styled = wrapText(text, room, style, lay);
       if (known.size >= FLOWN_MAX) known.clear();
       known.set(key, styled);
     }
-  } else styled = wrapText(text, room, style);
+  } else styled = wrapText(text, room, style, lay);
   if (styled.lines.length === 1) return { lines: [`${prefix}${styled.lines[0]}`], fit: styled.fit };
   const indent = ' '.repeat(prefixWidth);
   return { lines: styled.lines.map((l, i) => `${i === 0 ? prefix : indent}${l}`), fit: styled.fit };
@@ -163,7 +154,12 @@ function flow(prefix: string, text: string, width: number, style: (s: string) =>
  * Words in lines of at most `room` columns (a word wider than that alone on
  * its line), each styled; `fit`: every line fits and none ends in a space.
  */
-function wrapText(text: string, room: number, style: (s: string) => string): Lines {
+function wrapText(text: string, room: number, style: (s: string) => string, lay: HexWords['wrap'] = null): Lines {
+  if (lay !== null) {
+    // a language whose lines break between characters too
+    const laid = lay(text, Math.max(1, room), '');
+    return { lines: laid.map(style), fit: laid.every((l) => displayWidth(l) <= room && !l.endsWith(' ')) };
+  }
   const lines: string[] = [];
   let cur = '';
   // the width of the line so far, kept as it grows (each word is measured once)
@@ -191,64 +187,59 @@ function wrapText(text: string, room: number, style: (s: string) => string): Lin
   return { lines, fit };
 }
 
-function title(f: Frame, width: number, p: Paint): Lines {
+function title(f: Frame, width: number, p: Paint, w: HexWords): Lines {
   const len = BigInt(f.payloadLength);
   const form = f.headerLength - (f.masked ? 4 : 0);
-  const bits = form === 4 ? ' (16-bit length)' : form === 10 ? ' (64-bit length)' : '';
+  const bits = form === 4 ? 16 : form === 10 ? 64 : null;
   const rsv = [f.rsv1 ? 'RSV1' : '', f.rsv2 ? 'RSV2' : '', f.rsv3 ? 'RSV3' : ''].filter((x) => x !== '').join(' ');
   const parts = [
-    p.bold(`Frame ${f.index}`),
-    packetsText(f),
-    f.from === 'client' ? 'client → server' : 'server → client',
-    opcodeName(f.opcode),
+    p.bold(w.frame(f.index)),
+    packetsText(f, w),
+    w.direction(f.from),
+    w.opcode(f.opcode),
     `FIN ${f.fin ? 1 : 0}`,
     ...(rsv ? [rsv] : []),
-    `${lengthText(len)}${bits}`,
-    f.masked && f.maskingKey ? `key ${p.magenta(spacedKey(f.maskingKey))}` : 'not masked',
-    ...(f.complete ? [] : [p.yellow('incomplete')]),
+    w.length(len, bits),
+    f.masked && f.maskingKey ? `${w.key} ${p.magenta(spacedKey(f.maskingKey))}` : w.notMasked,
+    ...(f.complete ? [] : [p.yellow(w.incomplete)]),
   ];
   return wrap(parts, width);
 }
 
-function headerLines(f: Frame, width: number, p: Paint): Lines[] {
-  const groups = headerGroups(f);
+function headerLines(f: Frame, width: number, p: Paint, w: HexWords): Lines[] {
+  const groups = headerGroups(f, w);
   const colour = (g: HeaderGroup, s: string): string => (g.key ? p.magenta(s) : p.cyan(s));
   let bytes = 0;
   for (const g of groups) bytes += g.bytes.length;
   // "  header  " and the bytes, a space between two
-  const out: Lines[] = [{ lines: [`  header  ${groups.map((g) => colour(g, hexBytes(g.bytes))).join(' ')}`], fit: 10 + 3 * bytes - 1 <= width }];
-  const w = Math.max(...groups.map((g) => g.bytes.length * 3 - 1));
-  for (const g of groups) out.push(flow(`    ${colour(g, hexBytes(g.bytes))}${' '.repeat(w - (g.bytes.length * 3 - 1))}  `, g.what, width, p.dim, true));
+  const out: Lines[] = [{ lines: [`  ${w.header}  ${groups.map((g) => colour(g, hexBytes(g.bytes))).join(' ')}`], fit: 4 + displayWidth(w.header) + 3 * bytes - 1 <= width }];
+  const widest = Math.max(...groups.map((g) => g.bytes.length * 3 - 1));
+  for (const g of groups) out.push(flow(`    ${colour(g, hexBytes(g.bytes))}${' '.repeat(widest - (g.bytes.length * 3 - 1))}  `, g.what, width, p.dim, true, w.wrap));
   return out;
 }
 
-function notes(f: Frame, msg: Message | undefined, width: number, p: Paint): string[] {
+function notes(f: Frame, msg: Message | undefined, width: number, p: Paint, w: HexWords): string[] {
   const out: string[] = [];
-  const note = (s: string): void => void out.push(...flow(`  ${p.cyan('note:')} `, s, width).lines);
-  const warn = (s: string): void => void out.push(...flow(`  ${p.yellow('note:')} `, s, width).lines);
+  const note = (s: string): void => void out.push(...flow(`  ${p.cyan(w.note)}${w.noteGap}`, s, width, plainStyle, false, w.wrap).lines);
+  const warn = (s: string): void => void out.push(...flow(`  ${p.yellow(w.note)}${w.noteGap}`, s, width, plainStyle, false, w.wrap).lines);
   const len = BigInt(f.payloadLength);
   const held = BigInt(f.payload.length);
   if (!f.complete) {
     const parts: string[] = [];
-    if (f.missingBytes > 0) parts.push(`${plural(f.missingBytes, 'payload byte')} never captured (lost bytes are shown as unmasked 00)`);
-    if (held < len) parts.push(`the capture holds ${held} of the ${lengthText(len)} of payload`);
-    warn(`incomplete: ${parts.length > 0 ? parts.join('; ') : 'not every byte of this frame was captured'}`);
+    if (f.missingBytes > 0) parts.push(w.neverCaptured(f.missingBytes));
+    if (held < len) parts.push(w.holds(held, len));
+    warn(w.incompleteNote(parts.length > 0 ? parts.join(w.partsJoin) : null));
   } else if (held < len) {
-    warn(`the analysis kept only the first ${held} of the ${lengthText(len)} of payload`);
+    warn(w.keptOnly(held, len));
   }
-  const fragment = msg && msg.frames.length > 1 ? `fragment ${msg.frames.indexOf(f.index) + 1} of ${msg.frames.length} of ${msg.type} message ${msg.index}` : null;
-  if (msg?.compressed) {
-    const inflated = msg.inflatedLength !== null ? `inflates to ${plural(msg.inflatedLength, 'byte')}` : 'could not be inflated';
-    note(`compressed (permessage-deflate): the payload is deflate data, shown as sent; ${fragment ? `this is ${fragment}, which` : `message ${msg.index}`} ${inflated}`);
-  } else if (fragment) note(fragment);
+  const fragment = msg && msg.frames.length > 1 ? w.fragment(msg.frames.indexOf(f.index) + 1, msg.frames.length, msg.type, msg.index) : null;
+  if (msg?.compressed) note(w.compressed(fragment, msg.index, msg.inflatedLength));
+  else if (fragment) note(fragment);
   if (f.close) {
-    if (f.close.code === null) note(f.payload.length === 1 ? 'close body of 1 byte: no status code can be read' : 'close with no status code');
-    else {
-      const reason = f.close.reason ? `, reason ${inQuotes(f.close.reason, 60)}` : '';
-      note(`close code ${f.close.code} (${closeCodeName(f.close.code)})${reason}`);
-    }
+    if (f.close.code === null) note(w.closeNoCode(f.payload.length === 1));
+    else note(w.closeCode(f.close.code, f.close.reason ? inQuotes(f.close.reason, 60) : null));
   }
-  if (f.answers) note(`answers the ping of frame ${f.answers.frame} (packet ${f.answers.packet}); round trip ${formatRtt(f.answers.rtt)}`);
+  if (f.answers) note(w.answers(f.answers.frame, f.answers.packet, f.answers.rtt));
   return out;
 }
 
@@ -348,15 +339,15 @@ function payloadRows(payload: Buffer, shown: number, n: number, key: Buffer | nu
  * The payload part of a frame's dump: its lines to be cut to the width, and
  * the rows (ready, each ending in a newline) that follow them, then its last lines.
  */
-function payloadLines(f: Frame, msg: Message | undefined, limit: number, width: number, p: Paint): { head: string[]; rows: string; tail: string[] } {
+function payloadLines(f: Frame, msg: Message | undefined, limit: number, width: number, p: Paint, w: HexWords): { head: string[]; rows: string; tail: string[] } {
   const none = { head: [], rows: '', tail: [] };
   const len = BigInt(f.payloadLength);
-  if (len === 0n) return { ...none, head: ['  payload  none'] };
+  if (len === 0n) return { ...none, head: [`  ${w.payload}  ${w.none}`] };
   const held = f.payload.length;
   const shown = Math.min(held, limit);
   if (shown === 0) {
     if (held === 0) return none;
-    return { ...none, head: [`  payload  ${plural(held, 'byte')} not shown`] };
+    return { ...none, head: [`  ${w.payload}  ${w.notShown(held)}`] };
   }
   const key = f.masked && f.maskingKey ? Buffer.from(f.maskingKey, 'hex') : null;
   const masked = key !== null && key.length === 4;
@@ -365,12 +356,13 @@ function payloadLines(f: Frame, msg: Message | undefined, limit: number, width: 
   // a payload shorter than a row gets columns as wide as it (or as its labels)
   const bytesWidth = 3 * Math.min(n, shown) - 1;
   const compressed = msg?.compressed === true;
-  const pick = (long: string, short: string): string => (long.length <= bytesWidth ? long : short);
-  const names = masked ? [pick('wire (masked)', 'wire'), pick(compressed ? 'unmasked (deflate)' : 'unmasked', 'unmasked')] : [pick(compressed ? 'bytes (deflate)' : 'bytes', 'bytes')];
-  const column = Math.max(bytesWidth, ...names.map((l) => l.length));
-  const labels = names.map((l) => l.padEnd(column));
-  const head = [`  ${' '.repeat(offsetWidth)}  ${p.dim([...labels, 'ascii'].join('  '))}`];
-  const tail = held > shown ? [`  ${p.dim(`… ${plural(held - shown, 'more payload byte')} not shown`)}`] : [];
+  const pick = (long: string, short: string): string => (displayWidth(long) <= bytesWidth ? long : short);
+  const c = w.columns;
+  const names = masked ? [pick(c.wire, c.wireShort), pick(compressed ? c.unmaskedDeflate : c.unmasked, c.unmasked)] : [pick(compressed ? c.bytesDeflate : c.bytes, c.bytes)];
+  const column = Math.max(bytesWidth, ...names.map(displayWidth));
+  const labels = names.map((l) => `${l}${' '.repeat(column - displayWidth(l))}`);
+  const head = [`  ${' '.repeat(offsetWidth)}  ${p.dim([...labels, c.ascii].join('  '))}`];
+  const tail = held > shown ? [`  ${p.dim(w.moreNotShown(held - shown))}`] : [];
   let rows = payloadRows(f.payload, shown, n, masked ? key : null, offsetWidth, column, codes(p));
   // rows wider than the width (only when not even one byte a row fits) are cut like every other line
   const rowWidth = 2 + offsetWidth + 2 + (masked ? column + 2 : 0) + column + 2 + Math.min(n, shown) + 2;
@@ -386,11 +378,11 @@ function finish(pieces: readonly Lines[], width: number): string {
 }
 
 /** A frame's dump, each line ending in a newline. */
-function frameSection(f: Frame, messages: Messages, opts: RenderOptions, width: number, p: Paint, first: boolean): string {
+function frameSection(f: Frame, messages: Messages, opts: RenderOptions, width: number, p: Paint, w: HexWords, first: boolean): string {
   const limit = Number.isNaN(opts.maxPayload) ? 0 : Math.max(0, Math.floor(opts.maxPayload));
   const msg = messages.get(f.message);
-  const payload = payloadLines(f, msg, limit, width, p);
-  const head = finish([title(f, width, p), ...headerLines(f, width, p), { lines: [...notes(f, msg, width, p), ...payload.head], fit: false }], width);
+  const payload = payloadLines(f, msg, limit, width, p, w);
+  const head = finish([title(f, width, p, w), ...headerLines(f, width, p, w), { lines: [...notes(f, msg, width, p, w), ...payload.head], fit: false }], width);
   const text = `${first ? '' : '\n'}${head}${payload.rows}`;
   return payload.tail.length > 0 ? text + finish([{ lines: payload.tail, fit: false }], width) : text;
 }
@@ -409,6 +401,7 @@ export function renderHex(conn: Connection, opts: RenderOptions, only: number | 
 /** The dump a frame at a time. */
 export function* hexChunks(conn: Connection, opts: RenderOptions, only: number | null = null): Generator<string> {
   const p = paint(opts.color);
+  const w = hexWords(opts.lang);
   const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
   const none = noMatchLine(conn, ['frames']);
   if (none) {
@@ -416,14 +409,14 @@ export function* hexChunks(conn: Connection, opts: RenderOptions, only: number |
     return;
   }
   if (conn.frames.length === 0) {
-    yield `${clip(tellsWebSocket(conn) ? 'No WebSocket frames.' : 'No WebSocket frames: not a WebSocket connection.', width)}\n`;
+    yield `${clip(w.nothing(tellsWebSocket(conn)), width)}\n`;
     return;
   }
   // --frame N: that frame alone, found by its index (a selection keeps the indexes of the frames it keeps)
   const asked = only === null ? undefined : find(conn.frames, (f) => f.index === only);
   const frames: List<Frame> = only === null ? conn.frames : asked ? [asked] : [];
   if (frames.length === 0) {
-    yield `${clip(`No frame ${only} to dump.`, width)}\n`;
+    yield `${clip(w.noFrame(only), width)}\n`;
     return;
   }
   const messages: Messages = { get: (index) => messageOf(conn, index) };
@@ -431,7 +424,7 @@ export function* hexChunks(conn: Connection, opts: RenderOptions, only: number |
   if (selected && only === null) yield finish([{ lines: wrapWords(selected, width, '').map((l) => p.dim(l)), fit: false }], width);
   let first = true;
   for (const f of frames) {
-    yield frameSection(f, messages, opts, width, p, first);
+    yield frameSection(f, messages, opts, width, p, w, first);
     first = false;
   }
 }

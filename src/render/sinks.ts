@@ -10,11 +10,12 @@ import { renderExplain, renderFrame } from './explain.js';
 import { ladderChunks } from './ladder.js';
 import { transcriptChunks } from './transcript.js';
 import { hexChunks } from './hex.js';
-import { connectionRow, type ConnectionRow, connectionsTableLines, renderStats } from './stats.js';
+import { connectionRowIn, type ConnectionRow, connectionsTableLines, renderStats } from './stats.js';
 import { paint } from './paint.js';
 import { reportWords } from '../text/report-words.js';
 import { renderCheckConnection, renderCheckEnd } from './check.js';
-import type { CheckCollector } from '../check/report.js';
+import { connectionLabel, type CheckCollector } from '../check/report.js';
+import type { Lang } from '../text/lang.js';
 
 export type Write = (text: string) => void;
 
@@ -78,7 +79,7 @@ export class TerminalSink implements AnalysisSink {
       for (const chunk of this.chunks(v, conn)) this.write(chunk);
     });
     this.write('\n');
-    if (this.views.includes('stats')) this.rows.push(connectionRow(conn));
+    if (this.views.includes('stats')) this.rows.push(connectionRowIn(conn, this.opts.lang));
   }
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
@@ -161,16 +162,21 @@ export class CheckSink implements AnalysisSink {
   constructor(
     private readonly write: Write | null,
     private readonly collector: CheckCollector,
+    /** the language of the text report (the verdicts themselves are the same in every one) */
+    private readonly lang?: Lang,
   ) {}
 
   connection(conn: Connection): void {
     this.collector.connection(conn);
-    if (this.write) this.write(renderCheckConnection(this.collector.connections[this.collector.connections.length - 1]!));
+    if (!this.write) return;
+    const checked = this.collector.connections[this.collector.connections.length - 1]!;
+    // the checked connection's label is English (the JSON and JUnit reports read it): another language words it again
+    this.write(renderCheckConnection(checked, this.lang, this.lang !== undefined && this.lang !== 'en' ? connectionLabel(conn, this.lang) : checked.label));
   }
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
     this.collector.end(capture, summary, diagnostics);
-    if (this.write) this.write(renderCheckEnd(this.collector.result!, capture, summary));
+    if (this.write) this.write(renderCheckEnd(this.collector.result!, capture, summary, this.lang, this.collector.failOn));
   }
 }
 

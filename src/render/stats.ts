@@ -3,14 +3,14 @@
 // counted by the analysis (analyze/stats.ts) and drawn here as tables
 // (columns.ts) that never exceed the width they are given.
 import { endingWords, protocolLabel, tellsWebSocket, endpoint } from './kind.js';
-import { CHOSEN_BY } from '../app/labels.js';
 import { APP_LABELS } from '../app/protocols.js';
 import { type Align, bottomLine, type Grid, type GridCell, gridWidth, ruleLine, rowLines, topLine } from './columns.js';
-import type { Connection, Severity, Side } from '../model.js';
+import type { Connection, Side } from '../model.js';
 import { STAT_OPCODES, statsOfLists, type ConnectionStats, type DirectionStats } from '../analyze/stats.js';
 import { narrowedBy } from '../select/selection.js';
-import { formatRtt, plural } from '../text/words.js';
-import { cutWidth, sanitize, wrap } from '../util/text.js';
+import { statsWords, type StatsWords } from '../text/stats-words.js';
+import type { Lang } from '../text/lang.js';
+import { cutWidth, sanitize } from '../util/text.js';
 import { paint, visibleLength } from './paint.js';
 import type { RenderOptions } from './options.js';
 import { selectionLine } from './narrowed.js';
@@ -52,6 +52,8 @@ interface TableSpec {
   rows: Iterable<Cell[]>;
   /** indexes of rows drawn with a rule above them */
   rules?: number[];
+  /** how the language breaks a cell's text that is wider than its column (StatsWords cellWrap); between words when not given */
+  lay?: StatsWords['cellWrap'];
 }
 
 /** One way to draw a table: its header rows and the padding on each side of a cell. */
@@ -94,11 +96,15 @@ function minimumText(give: Give, widest: number): number {
 }
 
 /** The widest word of a cell's text. */
-function widestWord(text: string): number {
+function widestWord(text: string, breaksWide = false): number {
   let widest = 1;
-  for (const word of text.split(/\s+/)) widest = Math.max(widest, visibleLength(word));
+  // where lines break between wide characters too, a run of them is as narrow as one of them
+  for (const word of text.split(/\s+/)) for (const unit of breaksWide ? word.split(WIDE_RUN) : [word]) widest = Math.max(widest, breaksWide && WIDE_RUN.test(unit) ? 2 : visibleLength(unit));
   return widest;
 }
+
+/** A run of characters that are not printable ASCII (in a language that breaks lines between characters, a place to break). */
+const WIDE_RUN = /([^\x20-\x7e]+)/;
 
 /**
  * Column widths (padding included) for a layout, and whether the table fits
@@ -115,18 +121,19 @@ function fitWidths(spec: TableSpec, layout: Layout, budget: number, squeeze: boo
   const words = spec.columns.map(() => 1);
   // rows with a cell across columns, for the second step (the table of every connection has none: its rows are read once)
   const spanning: Cell[][] = [];
-  const measure = (row: Cell[]): void => {
+  const measure = (row: Cell[], head = false): void => {
     let col = 0;
     for (const c of row) {
       if (spanOf(c) > 1 && spanning[spanning.length - 1] !== row) spanning.push(row);
       if (spanOf(c) === 1) {
         widths[col] = Math.max(widths[col]!, visibleLength(content(c)) + pad);
-        if (spec.columns[col]!.give === 'words') words[col] = Math.max(words[col]!, widestWord(content(c)));
+        if (spec.columns[col]!.give === 'words') words[col] = Math.max(words[col]!, widestWord(content(c), spec.lay != null && !head));
       }
       col += spanOf(c);
     }
   };
-  for (const row of layout.head) measure(row);
+  // a header's words are not broken
+  for (const row of layout.head) measure(row, true);
   for (const row of spec.rows) measure(row);
   // a spanning cell wider than its columns widens the last of them
   const span = (row: Cell[]): void => {
@@ -204,6 +211,7 @@ function* tableLines(spec: TableSpec, opts: RenderOptions): Generator<string> {
       let text = content(c);
       const room = grid.widths[at]!;
       if (!painted && spanOf(c) === 1 && spec.columns[at]!.give === 'address' && visibleLength(text) > room) text = breakAddress(text, Math.max(1, room));
+      else if (!painted && spanOf(c) === 1 && spec.lay && spec.columns[at]!.give === 'words' && visibleLength(text) > room) text = spec.lay(text, Math.max(1, room), '').join('\n');
       return typeof c === 'string' ? { text } : { text, span: c.colSpan, ...(c.hAlign ? { align: c.hAlign } : {}) };
     });
   };
@@ -224,58 +232,25 @@ function* tableLines(spec: TableSpec, opts: RenderOptions): Generator<string> {
   if (above !== undefined) yield fit(bottomLine(grid, above));
 }
 
-function seconds(s: number | null): string {
-  return s === null ? DASH : `${s.toFixed(6)} s`;
-}
-
-function ratio(r: number): string {
-  return `${r.toFixed(1)}×`;
-}
-
-function pingText(s: ConnectionStats): string {
-  const g = s.pings;
-  if (g.sent === 0 && g.answered === 0) return 'no ping';
-  const answered = `${g.answered} of ${plural(g.sent, 'ping')} answered`;
-  if (g.min === null || g.avg === null || g.max === null) return answered;
-  if (g.answered === 1) return `${formatRtt(g.min)} (${answered})`;
-  return `min ${formatRtt(g.min)}, avg ${formatRtt(g.avg)}, max ${formatRtt(g.max)} (${answered})`;
-}
-
-function compressionText(conn: Connection, s: ConnectionStats): string {
-  const r = (side: Side): number | null => s[side].messages.compression.ratio;
-  if (r('client') === null && r('server') === null) return conn.compression ? 'negotiated, no message inflated' : 'none';
-  const side = (x: Side): string => {
-    const v = r(x);
-    return `${x} ${v === null ? DASH : ratio(v)}`;
-  };
-  return `${side('client')}, ${side('server')} (inflated / wire)`;
-}
-
-function diagnosticsText(d: Record<Severity, number>): string {
-  return `${plural(d.error, 'error')}, ${plural(d.warning, 'warning')}, ${d.info} info`;
-}
-
-function keyValues(conn: Connection, s: ConnectionStats): TableSpec {
+function keyValues(conn: Connection, s: ConnectionStats, w: StatsWords): TableSpec {
   const hs = conn.handshake;
-  const wsHandshake =
-    s.wsHandshakeRtt !== null ? `${formatRtt(s.wsHandshakeRtt)} (request → ${hs?.response?.status ?? '?'})` : hs === null ? 'no handshake' : hs.response === null ? 'no response' : DASH;
+  const k = w.keys;
+  const ratio = (side: Side): number | null => s[side].messages.compression.ratio;
   const rows: string[][] = [
-    ['Duration', `${seconds(s.duration)} (${plural(s.packets, 'packet')})`],
-    ['TCP handshake', s.tcpHandshakeRtt === null ? 'not captured' : `${formatRtt(s.tcpHandshakeRtt)} (SYN → SYN-ACK)`],
-    ['WebSocket handshake', wsHandshake],
-    ['Ping round trips', pingText(s)],
-    ['Compression', compressionText(conn, s)],
-    ['Application protocol', conn.app ? `${APP_LABELS[conn.app.decoder]} (recognised by ${CHOSEN_BY[conn.app.chosenBy]})` : 'none recognised'],
-    [
-      'TCP analysis',
-      `${plural(s.tcp.retransmissions, 'retransmission')}, ${plural(s.tcp.outOfOrder, 'segment')} out of order, ${plural(s.tcp.lostBytes, 'byte')} lost`,
-    ],
-    ['Diagnostics', diagnosticsText(s.diagnostics)],
+    [k.duration, w.duration(s.duration, s.packets)],
+    [k.tcpHandshake, w.tcpHandshake(s.tcpHandshakeRtt)],
+    [k.wsHandshake, w.wsHandshake(s.wsHandshakeRtt, hs?.response?.status ?? null, hs === null ? 'no-handshake' : hs.response === null ? 'no-response' : null)],
+    [k.pings, w.pings(s.pings)],
+    [k.compression, w.compression(ratio('client'), ratio('server'), conn.compression !== null)],
+    [k.app, conn.app ? w.app(APP_LABELS[conn.app.decoder], conn.app.chosenBy) : w.app(null, null)],
+    [k.tcp, w.tcp(s.tcp.retransmissions, s.tcp.outOfOrder, s.tcp.lostBytes)],
+    [k.diagnostics, w.diagnostics(s.diagnostics)],
   ];
-  return { columns: [{ align: 'left', give: 'none' }, { align: 'left', give: 'words' }], head: [], rows };
+  return { columns: [{ align: 'left', give: 'none' }, { align: 'left', give: 'words' }], head: [], rows, lay: w.cellWrap };
 }
 
-function trafficTable(s: ConnectionStats): TableSpec | null {
+function trafficTable(s: ConnectionStats, w: StatsWords): TableSpec | null {
+  const t = w.traffic;
   const { client: c, server: v } = s;
   if (c.frames.frames + v.frames.frames + c.messages.count + v.messages.count === 0) return null;
   const n = (x: number): string => String(x);
@@ -283,56 +258,57 @@ function trafficTable(s: ConnectionStats): TableSpec | null {
   for (const op of STAT_OPCODES) {
     const a = c.opcodes[op];
     const b = v.opcodes[op];
-    if (a.frames + b.frames > 0) rows.push([op, n(a.frames), n(a.bytes), n(b.frames), n(b.bytes)]);
+    if (a.frames + b.frames > 0) rows.push([t.opcode(op), n(a.frames), n(a.bytes), n(b.frames), n(b.bytes)]);
   }
-  rows.push(['all frames', n(c.frames.frames), n(c.frames.bytes), n(v.frames.frames), n(v.frames.bytes)]);
+  rows.push([t.allFrames, n(c.frames.frames), n(c.frames.bytes), n(v.frames.frames), n(v.frames.bytes)]);
   const head: Cell[][] = [
-    ['', { content: 'Client', colSpan: 2, hAlign: 'center' }, { content: 'Server', colSpan: 2, hAlign: 'center' }],
-    ['Frames', 'count', 'bytes', 'count', 'bytes'],
+    ['', { content: t.client, colSpan: 2, hAlign: 'center' }, { content: t.server, colSpan: 2, hAlign: 'center' }],
+    [t.frames, t.count, t.bytes, t.count, t.bytes],
   ];
   const cm = c.messages;
   const vm = v.messages;
-  const block: Cell[][] = [['messages', n(cm.count), n(cm.bytes), n(vm.count), n(vm.bytes)]];
+  const block: Cell[][] = [[t.messages, n(cm.count), n(cm.bytes), n(vm.count), n(vm.bytes)]];
   if (cm.compression.count + vm.compression.count + cm.notInflated + vm.notInflated > 0) {
-    block.push(['inflated', '', n(cm.inflatedBytes), '', n(vm.inflatedBytes)]);
+    block.push([t.inflated, '', n(cm.inflatedBytes), '', n(vm.inflatedBytes)]);
   }
   const largest = (m: DirectionStats['messages']): string[] => (m.largest === null ? [DASH, DASH] : [`#${m.largest.index}`, n(m.largest.bytes)]);
-  block.push(['largest message', ...largest(cm), ...largest(vm)]);
-  block.push(['fragmented', n(cm.fragmented.count), '', n(vm.fragmented.count), '']);
+  block.push([t.largest, ...largest(cm), ...largest(vm)]);
+  block.push([t.fragmented, n(cm.fragmented.count), '', n(vm.fragmented.count), '']);
   if (cm.fragmented.count + vm.fragmented.count > 0) {
     const most = (m: DirectionStats['messages']): string => (m.fragmented.count > 0 ? n(m.fragmented.mostFragments) : DASH);
-    block.push(['most fragments', most(cm), '', most(vm), '']);
+    block.push([t.mostFragments, most(cm), '', most(vm), '']);
   }
   const number: Column = { align: 'right', give: 'none' };
-  return { columns: [{ align: 'left', give: 'words' }, number, number, number, number], head, rows: [...rows, ...block], rules: [rows.length] };
+  return { columns: [{ align: 'left', give: 'words' }, number, number, number, number], head, rows: [...rows, ...block], rules: [rows.length], lay: w.cellWrap };
 }
 
 /** Messages per application-level type and side (STOMP commands, Socket.IO event names, MQTT packet types). */
-function appTable(conn: Connection): TableSpec | null {
+function appTable(conn: Connection, w: StatsWords): TableSpec | null {
   const c = conn.counts.client.app;
   const v = conn.counts.server.app;
   const keys = [...new Set([...Object.keys(c), ...Object.keys(v)])];
   if (keys.length === 0) return null;
   const rows: Cell[][] = keys.map((k) => [sanitize(k), String(c[k] ?? 0), String(v[k] ?? 0)]);
   const number: Column = { align: 'right', give: 'none' };
-  return { columns: [{ align: 'left', give: 'words' }, number, number], head: [['Application messages', 'client', 'server']], rows };
+  return { columns: [{ align: 'left', give: 'words' }, number, number], head: [[...w.appHead]], rows, lay: w.cellWrap };
 }
 
 /** The statistics of one connection: a key/value table, then frames and messages per opcode and side. */
 export function renderStats(conn: Connection, opts: RenderOptions): string {
   const s = connectionStats(conn);
-  const title = `Statistics, connection ${conn.id}: ${endpoint(conn.client)} (client) ⇄ ${endpoint(conn.server)} (server)`;
+  const w = statsWords(opts.lang);
+  const title = w.title(conn.id, endpoint(conn.client), endpoint(conn.server));
   if (!tellsWebSocket(conn)) {
     // no WebSocket and no attempt at one: a line says it (a capture may hold thousands of these)
-    return `${cutWidth(title, Math.max(1, opts.width))}\n${cutWidth(`${INDENT}Not WebSocket: ${protocolLabel(conn)}, ${plural(s.packets, 'packet')} over ${seconds(s.duration)}.`, Math.max(1, opts.width))}\n`;
+    return `${cutWidth(title, Math.max(1, opts.width))}\n${cutWidth(`${INDENT}${w.notWebSocket(protocolLabel(conn, opts.lang), s.packets, s.duration)}`, Math.max(1, opts.width))}\n`;
   }
   // statistics of what the selection kept, and said so
   const selected = selectionLine(conn, ['frames', 'messages', 'packets']);
-  const lines = [cutWidth(title, Math.max(1, opts.width)), ...(selected ? wrap(`statistics of what is ${selected}`, Math.max(1, opts.width), INDENT, `${INDENT}  `) : []), ...drawTable(keyValues(conn, s), opts)];
-  const traffic = trafficTable(s);
+  const lines = [cutWidth(title, Math.max(1, opts.width)), ...(selected ? w.wrap(w.ofSelected(selected), Math.max(1, opts.width), INDENT, `${INDENT}  `) : []), ...drawTable(keyValues(conn, s, w), opts)];
+  const traffic = trafficTable(s, w);
   if (traffic) lines.push('', ...drawTable(traffic, opts));
-  else lines.push(cutWidth(`${INDENT}No WebSocket frame.`, Math.max(1, opts.width)));
-  const app = appTable(conn);
+  else lines.push(cutWidth(`${INDENT}${w.noFrame}`, Math.max(1, opts.width)));
+  const app = appTable(conn, w);
   if (app) lines.push('', ...drawTable(app, opts));
   return `${lines.join('\n')}\n`;
 }
@@ -347,19 +323,25 @@ export type ConnectionRow = string;
 const CELL_END = '\u0000';
 
 export function connectionRow(conn: Connection): ConnectionRow {
+  return connectionRowIn(conn, undefined);
+}
+
+/** A connection's row, its words in a language (the table of all connections in that language keeps these). */
+export function connectionRowIn(conn: Connection, lang: Lang | undefined): ConnectionRow {
   const s = connectionStats(conn);
+  const w = statsWords(lang).connections;
   const d = s.diagnostics;
   return packRow([
     String(conn.id),
     endpoint(conn.client),
     endpoint(conn.server),
-    conn.detection ?? DASH,
+    conn.detection === null ? DASH : w.detection(conn.detection),
     String(s.packets),
     String(s.client.frames.frames + s.server.frames.frames),
     String(s.client.messages.count + s.server.messages.count),
-    s.duration === null ? DASH : `${s.duration.toFixed(3)} s`,
+    s.duration === null ? DASH : w.seconds(s.duration),
     `${d.error}/${d.warning}/${d.info}`,
-    endingWords(conn),
+    endingWords(conn, false, lang),
   ]);
 }
 
@@ -385,12 +367,14 @@ export function* connectionsTableLines(conns: readonly (Connection | ConnectionR
   // unpacked as they are read, each time the table reads them
   const rows: Iterable<Cell[]> = {
     *[Symbol.iterator]() {
-      for (const c of conns) yield rowCells(typeof c === 'string' ? c : connectionRow(c));
+      for (const c of conns) yield rowCells(typeof c === 'string' ? c : connectionRowIn(c, opts.lang));
     },
   };
+  const w = statsWords(opts.lang).connections;
   const spec: TableSpec = {
-    head: [['#', 'Client', 'Server', 'WebSocket', 'Packets', 'Frames', 'Messages', 'Duration', 'E/W/I', 'Verdict']],
-    shortHead: [['#', 'Client', 'Server', 'WS', 'Pkts', 'Frms', 'Msgs', 'Dur.', 'E/W/I', 'Verdict']],
+    lay: statsWords(opts.lang).cellWrap,
+    head: [[...w.head]],
+    shortHead: [[...w.shortHead]],
     rows,
     columns: [
       { align: 'right', give: 'none' },
@@ -406,8 +390,7 @@ export function* connectionsTableLines(conns: readonly (Connection | ConnectionR
     ],
   };
   const fit = (line: string): string => cutWidth(line, Math.max(1, opts.width));
-  const legend = `${INDENT}E/W/I: diagnostics (errors/warnings/info); duration: first to last packet`;
-  yield fit(`Connections (${conns.length})`);
+  yield fit(w.title(conns.length));
   yield* tableLines(spec, opts);
-  yield fit(legend);
+  yield fit(`${INDENT}${w.legend}`);
 }

@@ -5,14 +5,13 @@
 // line. Reads the analysis result only; every string from the capture is
 // sanitized before it is printed.
 import { tellsWebSocket } from './kind.js';
-import { appRole, appText } from '../app/labels.js';
+import { appText } from '../app/labels.js';
 import { isUtf8 } from 'node:buffer';
 import type { Connection, Frame, Message, Side } from '../model.js';
 import type { RenderOptions } from './options.js';
 import { clip, paint, type Paint, trimEnd } from './paint.js';
-import { isControl, opcodeName } from '../websocket/frame.js';
-import { closeCodeName } from '../websocket/close.js';
-import { formatRtt, plural } from '../text/words.js';
+import { isControl } from '../websocket/frame.js';
+import { transcriptWords, type TranscriptWords } from '../text/transcript-words.js';
 import { cutWidth, displayWidth, lenientUtf8, quotable, quoteMark, sanitize, wrap, safeCut } from '../util/text.js';
 import { noMatchLine, selectionLine } from './narrowed.js';
 import { messageOf } from '../select/lookup.js';
@@ -64,26 +63,22 @@ function limitText(payload: Buffer, limit: number): { bytes: Buffer; cutBytes: b
   return { bytes: payload.subarray(0, charBoundary(payload, limit)), cutBytes: true };
 }
 
-function byteCount(n: bigint): string {
-  return n === 1n ? '1 byte' : `${n} bytes`;
-}
-
 /** "1000 bytes: 00 01 02 03 …", as many bytes as fit in `room` and `limit`. */
-function hexPreview(payload: Buffer, total: bigint, room: number, limit: number): string {
-  const head = byteCount(total);
+function hexPreview(w: TranscriptWords, payload: Buffer, total: bigint, room: number, limit: number): string {
+  const head = w.bytes(total);
   if (limit <= 0 || payload.length === 0) return head;
-  const space = room - head.length - 2;
+  const space = room - displayWidth(head) - displayWidth(w.colon);
   let n = Math.min(payload.length, limit, Math.max(1, Math.floor((space + 1) / 3)));
   if (BigInt(n) < total) n = Math.min(n, Math.max(1, Math.floor((space - 1) / 3)));
   const hex = Array.from(payload.subarray(0, n), (b) => b.toString(16).padStart(2, '0')).join(' ');
-  return `${head}: ${hex}${BigInt(n) < total ? ' …' : ''}`;
+  return `${head}${w.colon}${hex}${BigInt(n) < total ? ' …' : ''}`;
 }
 
 /** A control frame's payload: quoted text when it is UTF-8, else hex. */
-function controlPayload(payload: Buffer, room: number, limit: number): string {
-  if (payload.length === 0) return '(empty)';
-  if (!isUtf8(payload)) return hexPreview(payload, BigInt(payload.length), room, limit);
-  if (limit <= 0) return plural(payload.length, 'byte');
+function controlPayload(w: TranscriptWords, payload: Buffer, room: number, limit: number): string {
+  if (payload.length === 0) return w.empty;
+  if (!isUtf8(payload)) return hexPreview(w, payload, BigInt(payload.length), room, limit);
+  if (limit <= 0) return w.bytes(payload.length);
   const { bytes, cutBytes } = limitText(payload, limit);
   return quoted(bytes, room, cutBytes);
 }
@@ -216,11 +211,12 @@ function firstNonSpace(b: Buffer): number | undefined {
 }
 
 /** A message's line, and under it what it means in its application protocol. */
-function messageEntry(m: Message, opts: RenderOptions, limit: number): Omit<Entry, 'order'> {
-  const e = payloadEntry(m, opts, limit);
+function messageEntry(w: TranscriptWords, m: Message, opts: RenderOptions, limit: number): Omit<Entry, 'order'> {
+  const e = payloadEntry(w, m, opts, limit);
   const app = m.app;
   if (!app) return e;
-  const line = `↳ ${appText(app)} (${appRole(app)})`;
+  // what the decoder read is the capture's: said as it was read
+  const line = w.app(appText(app), app.user);
   return { ...e, below: (room) => [safeCut(line, room), ...e.below(room)] };
 }
 
@@ -230,22 +226,22 @@ function messageEntry(m: Message, opts: RenderOptions, limit: number): Omit<Entr
  * kept of its payload, so a selection (--opcode, --grep, --limit) or
  * --max-payload changes nothing of what is shown of it but its content.
  */
-function payloadEntry(m: Message, opts: RenderOptions, limit: number): Omit<Entry, 'order'> {
+function payloadEntry(w: TranscriptWords, m: Message, opts: RenderOptions, limit: number): Omit<Entry, 'order'> {
   const inflated = m.compressed && m.inflatedLength !== null;
   const notInflated = m.compressed && !inflated;
   // on the wire, exact even beyond 2^53
   const wire = BigInt(m.lengthText ?? m.length);
   const total = inflated ? BigInt(m.inflatedLength!) : wire;
   const notes: string[] = [];
-  if (inflated) notes.push(`(inflated from ${byteCount(wire)})`);
-  if (notInflated) notes.push('(compressed, not inflated)');
-  if (m.frames.length > 1) notes.push(`(${plural(m.frames.length, 'fragment')})`);
+  if (inflated) notes.push(w.inflatedFrom(wire));
+  if (notInflated) notes.push(w.notInflated);
+  if (m.frames.length > 1) notes.push(w.fragments(m.frames.length));
   const whole = m.complete && m.allCaptured && m.missingBytes === 0;
-  if (!whole) notes.push(m.missingBytes > 0 ? `(incomplete: ${plural(m.missingBytes, 'byte')} never captured)` : '(incomplete)');
-  const base = { packet: m.packet, frame: m.frames[m.frames.length - 1] ?? -1, relTs: m.relTs, from: m.from, label: m.type, notes, cutNote: null };
+  if (!whole) notes.push(w.incomplete(m.missingBytes));
+  const base = { packet: m.packet, frame: m.frames[m.frames.length - 1] ?? -1, relTs: m.relTs, from: m.from, label: w.messageType(m.type), notes, cutNote: null };
 
   if (m.type === 'binary' || notInflated) {
-    return { ...base, style: m.type, content: (room) => hexPreview(m.payload, total, room, limit), below: NOTHING };
+    return { ...base, style: m.type, content: (room) => hexPreview(w, m.payload, total, room, limit), below: NOTHING };
   }
   // JSON is laid out when asked, and always when the message was decoded as JSON
   // (a message the JSON decoder read as an object or an array is one: it is not parsed again to know)
@@ -253,7 +249,7 @@ function payloadEntry(m: Message, opts: RenderOptions, limit: number): Omit<Entr
   const json = (opts.prettyJson || m.app?.decoder === 'json' || m.app?.decoder === 'json-rpc') && whole && BigInt(m.payload.length) === total && limit > 0 && isUtf8(m.payload) && (decodedAsJson || isJson(m.payload.toString('utf8')));
   if (json) {
     const size = Number(total);
-    const kind = firstNonSpace(m.payload) === 0x7b ? 'JSON object' : 'JSON array';
+    const object = firstNonSpace(m.payload) === 0x7b;
     // laid out when printed, not before: a connection's messages are not all held laid out at once
     const below = (room: number): string[] => {
       const all = prettyJsonLines(m.payload.toString('utf8'), true) ?? [];
@@ -261,40 +257,40 @@ function payloadEntry(m: Message, opts: RenderOptions, limit: number): Omit<Entr
       const shown = (all[all.length - 1]?.end ?? 0) <= limit ? all : all.filter((l) => l.end <= limit);
       const lastEnd = shown[shown.length - 1]?.end ?? 0;
       const lines = shown.map((l) => safeCut(l.text, room));
-      if (shown.length < all.length) lines.push(cutWidth(`… ${plural(size - lastEnd, 'more byte')} not shown`, room));
+      if (shown.length < all.length) lines.push(cutWidth(w.moreNotShown(size - lastEnd), room));
       return lines;
     };
-    return { ...base, style: 'text', content: () => `${kind}, ${plural(size, 'byte')}`, below };
+    return { ...base, style: 'text', content: () => w.json(object, size), below };
   }
-  if (limit <= 0) return { ...base, style: 'text', content: () => byteCount(total), below: NOTHING };
+  if (limit <= 0) return { ...base, style: 'text', content: () => w.bytes(total), below: NOTHING };
   const { bytes, cutBytes } = limitText(m.payload, limit);
   // said only when the line has room for the text up to the cut: otherwise the width cuts it first
-  const cutNote = cutBytes ? { note: `(first ${bytes.length} of ${byteCount(total)})`, chars: displayWidth(sanitize(lenientUtf8(bytes))) + 1 } : null;
+  const cutNote = cutBytes ? { note: w.firstOf(bytes.length, total), chars: displayWidth(sanitize(lenientUtf8(bytes))) + 1 } : null;
   return { ...base, style: 'text', content: (room) => quoted(bytes, room, cutBytes), below: NOTHING, cutNote };
 }
 
-function frameEntry(f: Frame, limit: number): Omit<Entry, 'order'> {
-  const base = { packet: f.packet, frame: f.index, relTs: f.relTs, from: f.from, label: opcodeName(f.opcode), below: NOTHING, cutNote: null };
+function frameEntry(w: TranscriptWords, f: Frame, limit: number): Omit<Entry, 'order'> {
+  const base = { packet: f.packet, frame: f.index, relTs: f.relTs, from: f.from, label: w.opcode(f.opcode), below: NOTHING, cutNote: null };
   const notes: string[] = [];
-  if (!f.complete) notes.push(f.missingBytes > 0 ? `(incomplete: ${plural(f.missingBytes, 'byte')} never captured)` : '(incomplete)');
+  if (!f.complete) notes.push(w.incomplete(f.missingBytes));
   if (f.opcode === 0x8) {
     const c = f.close;
     let text: string;
-    if (!c || c.code === null) text = f.payload.length === 1 ? '(1-byte body, no status code)' : '(no status code)';
-    else text = `${c.code} ${closeCodeName(c.code)}`;
+    if (!c || c.code === null) text = w.closeNoCode(f.payload.length === 1);
+    else text = w.closeCode(c.code);
     const reason = c && c.reason !== '' && limit > 0 ? Buffer.from(c.reason) : null;
     const content = (room: number): string => {
       if (!reason) return text;
       const { bytes, cutBytes } = limitText(reason, limit);
-      return `${text} ${quoted(bytes, room - text.length - 1, cutBytes)}`;
+      return `${text} ${quoted(bytes, room - displayWidth(text) - 1, cutBytes)}`;
     };
     return { ...base, style: 'close', content, notes };
   }
-  if (f.opcode === 0xa && f.answers) notes.unshift(`(round trip ${formatRtt(f.answers.rtt)})`);
-  if (isControl(f.opcode)) return { ...base, style: f.opcode === 0x9 || f.opcode === 0xa ? 'control' : 'other', content: (room) => controlPayload(f.payload, room, limit), notes };
+  if (f.opcode === 0xa && f.answers) notes.unshift(w.roundTrip(f.answers.rtt));
+  if (isControl(f.opcode)) return { ...base, style: f.opcode === 0x9 || f.opcode === 0xa ? 'control' : 'other', content: (room) => controlPayload(w, f.payload, room, limit), notes };
   // a data frame that belongs to no message: a continuation with nothing open, or a reserved opcode
-  if (f.opcode === 0x0) notes.push('(belongs to no message)');
-  return { ...base, style: 'other', content: (room) => hexPreview(f.payload, BigInt(f.payloadLength), room, limit), notes };
+  if (f.opcode === 0x0) notes.push(w.noMessage);
+  return { ...base, style: 'other', content: (room) => hexPreview(w, f.payload, BigInt(f.payloadLength), room, limit), notes };
 }
 
 /** A frame shown on a line of its own: one of no message in view. */
@@ -309,13 +305,13 @@ function strayFrame(conn: Connection, f: Frame): boolean {
  * end in the order they begin) and the frames of no message (in the order
  * they were decoded) — so that nothing is held but one entry of each.
  */
-function* entries(conn: Connection, opts: RenderOptions, limit: number): Generator<Entry> {
+function* entries(w: TranscriptWords, conn: Connection, opts: RenderOptions, limit: number): Generator<Entry> {
   function* side(from: 'client' | 'server'): Generator<Entry> {
     // each message where its last frame is, whether that frame is in view or not
-    for (const m of conn.messages) if (m.from === from) yield { ...messageEntry(m, opts, limit), order: m.index };
+    for (const m of conn.messages) if (m.from === from) yield { ...messageEntry(w, m, opts, limit), order: m.index };
   }
   function* stray(): Generator<Entry> {
-    for (const f of conn.frames) if (strayFrame(conn, f)) yield { ...frameEntry(f, limit), order: 0 };
+    for (const f of conn.frames) if (strayFrame(conn, f)) yield { ...frameEntry(w, f, limit), order: 0 };
   }
   const before = (a: Entry, b: Entry): boolean => (a.packet - b.packet || a.frame - b.frame || a.order - b.order) <= 0;
   const streams = [side('client'), side('server'), stray()];
@@ -363,6 +359,7 @@ export function renderTranscript(conn: Connection, opts: RenderOptions): string 
  */
 export function* transcriptChunks(conn: Connection, opts: RenderOptions): Generator<string> {
   const p = paint(opts.color);
+  const w = transcriptWords(opts.lang);
   const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
   const limit = Number.isNaN(opts.maxPayload) ? 0 : Math.max(0, Math.floor(opts.maxPayload));
   const none = noMatchLine(conn, ['messages', 'frames']);
@@ -378,33 +375,34 @@ export function* transcriptChunks(conn: Connection, opts: RenderOptions): Genera
   for (const m of conn.messages) {
     any = true;
     timeWidth = Math.max(timeWidth, time(m).length);
-    labelWidth = Math.max(labelWidth, m.type.length);
+    labelWidth = Math.max(labelWidth, displayWidth(w.messageType(m.type)));
   }
   for (const f of conn.frames) {
     if (!strayFrame(conn, f)) continue;
     any = true;
     timeWidth = Math.max(timeWidth, time(f).length);
-    labelWidth = Math.max(labelWidth, opcodeName(f.opcode).length);
+    labelWidth = Math.max(labelWidth, displayWidth(w.opcode(f.opcode)));
   }
   if (!any) {
-    yield `${clip(tellsWebSocket(conn) ? 'No WebSocket messages or frames.' : 'No WebSocket messages or frames: not a WebSocket connection.', width)}\n`;
+    yield `${clip(w.nothing(tellsWebSocket(conn)), width)}\n`;
     return;
   }
   // time, direction and type, then the content
-  const indent = timeWidth + 2 + 5 + 2 + labelWidth + 2;
+  const arrows = Math.max(displayWidth(w.direction('client')), displayWidth(w.direction('server')));
+  const indent = timeWidth + 2 + arrows + 2 + labelWidth + 2;
   const finish = (lines: string[]): string => `${lines.map((l) => trimEnd(clip(l, width))).join('\n')}\n`;
   const selected = selectionLine(conn, ['messages', 'frames']);
   if (selected) yield finish(wrap(selected, width, '').map((l) => p.dim(l)));
-  for (const e of entries(conn, opts, limit)) {
+  for (const e of entries(w, conn, opts, limit)) {
     const lines: string[] = [];
-    const prefix = `${p.dim(time(e).padStart(timeWidth))}  ${e.from === 'client' ? 'C → S' : 'C ← S'}  ${styled(e, p, e.label)}${' '.repeat(labelWidth - e.label.length)}  `;
+    const prefix = `${p.dim(time(e).padStart(timeWidth))}  ${w.direction(e.from)}  ${styled(e, p, e.label)}${' '.repeat(labelWidth - displayWidth(e.label))}  `;
     const room = width - indent;
-    const withCut = e.cutNote ? [e.cutNote.note, ...e.notes].join(' ') : '';
-    const notes = e.cutNote && e.cutNote.chars + 2 + 1 + withCut.length <= room ? withCut : e.notes.join(' ');
-    const notesWidth = notes === '' ? 0 : notes.length + 1;
+    const withCut = e.cutNote ? [e.cutNote.note, ...e.notes].join(w.notesJoin) : '';
+    const notes = e.cutNote && e.cutNote.chars + 2 + 1 + displayWidth(withCut) <= room ? withCut : e.notes.join(w.notesJoin);
+    const notesWidth = notes === '' ? 0 : displayWidth(notes) + w.notesGap.length;
     const together = room - notesWidth >= MIN_CONTENT || notes === '';
     const content = e.content(together ? room - notesWidth : room);
-    if (together) lines.push(`${prefix}${content}${notes === '' ? '' : ` ${p.dim(notes)}`}`);
+    if (together) lines.push(`${prefix}${content}${notes === '' ? '' : `${w.notesGap}${p.dim(notes)}`}`);
     else lines.push(`${prefix}${content}`, `${' '.repeat(indent)}${p.dim(notes)}`);
     // the lines under it are cut to the room after the indent: when there is room, they fit the width as they are
     const pad = ' '.repeat(indent);
