@@ -69,7 +69,8 @@ function fromCapture(c: Held): string[] {
   }
   if (c.app) out.push(APP_LABELS[c.app.decoder], ...(c.story ?? storyOfLists(c as unknown as Connection)).app.types.flatMap((t) => [t.name, cutWidth(t.name, 40)]));
   out.push(protocolLabel(c as unknown as Connection, 'zh-CN'), endpoint(c.client), endpoint(c.server));
-  for (const e of c.timeline) out.push(entrySummary(e));
+  // a packet's summary is told in Chinese (test/packet-words.test.ts holds those words to Chinese), the HTTP messages of a connection that is not WebSocket too
+  for (const e of c.timeline) out.push(entrySummary(e), entrySummary(e, 'zh-CN'));
   for (const [code, n] of capByCode(c.diagnostics).omitted) out.push(omittedLine(code, n));
   // (what has no Latin letter needs no taking out)
   return out.map(sanitize).filter((s) => /[A-Za-z]/.test(s));

@@ -24,7 +24,7 @@ function grouped(w: CheckWords, lang: Lang | undefined, list: readonly Diagnosti
     const more = omitted.filter(([code]) => these.some((d) => d.code === code));
     if (these.length === 0) continue;
     out.push(w.group(severity, these.length + more.reduce((n, [, k]) => n + k, 0)));
-    out.push(...these.map((d) => line(w, lang, d)), ...more.map(([code, n]) => `      ${omittedLine(code, n)}`));
+    out.push(...these.map((d) => line(w, lang, d)), ...more.map(([code, n]) => `      ${omittedLine(code, n, lang)}`));
   }
   return out;
 }

@@ -10,7 +10,8 @@ import type { Connection, Frame, Message } from '../model.js';
 import type { RenderOptions } from './options.js';
 import { clip, paint, type Paint, trimEnd, visibleLength } from './paint.js';
 import { hexWords, type HexWords } from '../text/hex-words.js';
-import { displayWidth, inQuotes, wrap as wrapWords } from '../util/text.js';
+import { displayWidth, inQuotes } from '../util/text.js';
+import { reportWords } from '../text/report-words.js';
 import { noMatchLine, selectionLine } from './narrowed.js';
 import { messageOf } from '../select/lookup.js';
 import { find, type List } from '../util/list.js';
@@ -403,9 +404,9 @@ export function* hexChunks(conn: Connection, opts: RenderOptions, only: number |
   const p = paint(opts.color);
   const w = hexWords(opts.lang);
   const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
-  const none = noMatchLine(conn, ['frames']);
+  const none = noMatchLine(conn, ['frames'], opts.lang);
   if (none) {
-    yield `${wrapWords(none, width, '').join('\n')}\n`;
+    yield `${reportWords(opts.lang).wrap(none, width, '').join('\n')}\n`;
     return;
   }
   if (conn.frames.length === 0) {
@@ -420,8 +421,8 @@ export function* hexChunks(conn: Connection, opts: RenderOptions, only: number |
     return;
   }
   const messages: Messages = { get: (index) => messageOf(conn, index) };
-  const selected = selectionLine(conn, ['frames']);
-  if (selected && only === null) yield finish([{ lines: wrapWords(selected, width, '').map((l) => p.dim(l)), fit: false }], width);
+  const selected = selectionLine(conn, ['frames'], opts.lang);
+  if (selected && only === null) yield finish([{ lines: reportWords(opts.lang).wrap(selected, width, '').map((l) => p.dim(l)), fit: false }], width);
   let first = true;
   for (const f of frames) {
     yield frameSection(f, messages, opts, width, p, w, first);

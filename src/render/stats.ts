@@ -303,7 +303,7 @@ export function renderStats(conn: Connection, opts: RenderOptions): string {
     return `${cutWidth(title, Math.max(1, opts.width))}\n${cutWidth(`${INDENT}${w.notWebSocket(protocolLabel(conn, opts.lang), s.packets, s.duration)}`, Math.max(1, opts.width))}\n`;
   }
   // statistics of what the selection kept, and said so
-  const selected = selectionLine(conn, ['frames', 'messages', 'packets']);
+  const selected = selectionLine(conn, ['frames', 'messages', 'packets'], opts.lang);
   const lines = [cutWidth(title, Math.max(1, opts.width)), ...(selected ? w.wrap(w.ofSelected(selected), Math.max(1, opts.width), INDENT, `${INDENT}  `) : []), ...drawTable(keyValues(conn, s, w), opts)];
   const traffic = trafficTable(s, w);
   if (traffic) lines.push('', ...drawTable(traffic, opts));

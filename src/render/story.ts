@@ -60,7 +60,7 @@ function storyFacts(conn: Connection): StoryFacts {
 
 function handshakeSentence(conn: Connection, g: PhaseRun, w: StoryWords): string {
   const hs = conn.handshake;
-  if (!hs) return w.http(g);
+  if (!hs) return w.http(g, conn.detection === 'response');
   const req = hs.request;
   const res = hs.response;
   const verdict = hs.outcome !== 'upgraded' ? 'refused' : hs.acceptValid === true ? 'match' : hs.acceptValid === false ? 'mismatch' : 'no-accept';
@@ -94,7 +94,7 @@ export function tellStory(conn: Connection, lang?: Lang): string[] {
   const w = storyWords(lang);
   const out: string[] = [];
   const hs = conn.tcp.handshake;
-  if (hs.syn === null && hs.synAck === null) out.push(w.midStream(conn.detection === 'heuristic' || conn.detection === 'decode-as' ? conn.detection : null));
+  if (hs.syn === null && hs.synAck === null) out.push(w.midStream(conn.detection === 'heuristic' || conn.detection === 'decode-as' || conn.detection === 'response' ? conn.detection : null));
   let appTold = false;
   const seen = storyFacts(conn);
   for (const g of seen.runs) {
@@ -102,7 +102,7 @@ export function tellStory(conn: Connection, lang?: Lang): string[] {
       case 'tcp-handshake': {
         const hs = conn.tcp.handshake;
         const complete = hs.syn !== null && hs.synAck !== null && hs.ack !== null;
-        out.push(complete ? w.tcpHandshake(g) : w.tcpHandshakePart(g, g.entries.map(entrySummary), g.entries.length === RUN_ENTRIES));
+        out.push(complete ? w.tcpHandshake(g) : w.tcpHandshakePart(g, g.entries.map((e) => entrySummary(e, lang)), g.entries.length === RUN_ENTRIES));
         break;
       }
       case 'ws-handshake':

@@ -99,9 +99,9 @@ function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint, w: Sect
     }
   }
   const room = Math.max(10, opts.width - (2 + numWidth + 2 + timeWidth + 2 + 5 + 2 + 13 + 2));
-  const shown = shownOf(conn, 'packets', conn.timeline.length);
+  const shown = shownOf(conn, 'packets', conn.timeline.length, opts.lang);
   const title = w.titles.walkthrough(shown === String(conn.timeline.length) ? null : shown);
-  const none = noMatchLine(conn, ['packets']);
+  const none = noMatchLine(conn, ['packets'], opts.lang);
   if (none) {
     yield p.bold(title);
     yield* lay(none, opts.width, '  ', '    ');
@@ -115,7 +115,7 @@ function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint, w: Sect
   for (const e of conn.timeline) {
     const num = String(e.packet);
     const t = time(e.relTs);
-    const row = `  ${num.padStart(numWidth)}  ${p.dim(t.padStart(timeWidth))}  ${w.arrow(e.from)}  ${p.phase(e.phase, padWidth(w.phase(e.phase), 13))}  ${safeCut(entrySummary(e), room)}`;
+    const row = `  ${num.padStart(numWidth)}  ${p.dim(t.padStart(timeWidth))}  ${w.arrow(e.from)}  ${p.phase(e.phase, padWidth(w.phase(e.phase), 13))}  ${safeCut(entrySummary(e, opts.lang), room)}`;
     yield exact && num.length <= numWidth && t.length <= timeWidth ? row : clip(row, opts.width);
   }
 }
@@ -220,7 +220,7 @@ type Row = { frame: Frame } | { note: string };
  * narrow width), and whose layout costs the square of the rows.
  */
 function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: SectionsWords, title: string): Generator<string> {
-  const none = noMatchLine(conn, ['frames']);
+  const none = noMatchLine(conn, ['frames'], opts.lang);
   if (none) {
     yield p.bold(title);
     yield* reportWords(opts.lang).wrap(none, opts.width, '  ', '    ');
@@ -335,7 +335,7 @@ function closeLines(conn: Connection, p: Paint, w: SectionsWords): string[] {
   if (analysis !== null) lines.push(`  ${analysis}`);
   const z = conn.compression;
   if (z) lines.push(`  ${say.compression(z.client, z.server)}`);
-  if (conn.handshake?.outcome === 'upgraded' || conn.detection === 'heuristic' || conn.detection === 'decode-as') {
+  if (conn.websocket) {
     lines.push(cs.clean ? p.green(`  ${say.clean}`) : p.yellow(`  ${say.notClean}`));
   }
   return lines;
@@ -380,7 +380,7 @@ export function* connectionChunks(conn: Connection, opts: TerminalOptions): Gene
     let http = 0;
     for (const e of conn.timeline) {
       if (!e.http) continue;
-      if (http++ < MAX_HTTP_LINES) lines.push(clip(`    ${String(e.packet).padStart(6)}  ${w.arrow(e.from)}  ${safeCut(entrySummary(e), Math.max(20, opts.width - 19))}`, opts.width));
+      if (http++ < MAX_HTTP_LINES) lines.push(clip(`    ${String(e.packet).padStart(6)}  ${w.arrow(e.from)}  ${safeCut(entrySummary(e, opts.lang), Math.max(20, opts.width - 19))}`, opts.width));
     }
     if (http > MAX_HTTP_LINES) lines.push(`    ${w.moreHttp(http - MAX_HTTP_LINES)}`);
     const head = lay(w.notWebSocket(protocolLabel(conn, opts.lang), conn.tls !== null, conn.timeline.length, lines.length > 0), opts.width, '  ', '    ');
@@ -396,14 +396,14 @@ export function* connectionChunks(conn: Connection, opts: TerminalOptions): Gene
     const { shown, omitted } = capByCode(diags);
     return [
       p.bold(w.titles.diagnostics(diags.length)),
-      ...(diags.length > 0 ? [...shown.flatMap((d) => diagnosticLines(d, p, opts.width, opts.lang)), ...omitted.map(([code, n]) => `  ${p.dim(cutWidth(omittedLine(code, n), opts.width - 2))}`)] : [`  ${w.noDiagnostics}`]),
+      ...(diags.length > 0 ? [...shown.flatMap((d) => diagnosticLines(d, p, opts.width, opts.lang)), ...omitted.map(([code, n]) => `  ${p.dim(cutWidth(omittedLine(code, n, opts.lang), opts.width - 2))}`)] : [`  ${w.noDiagnostics}`]),
     ];
   };
   yield* sectioned([
     story.length > 0 ? [p.bold(w.titles.inShort), ...story.flatMap((s) => lay(s, opts.width, '  • ', '    '))] : [],
     walkthrough(conn, opts, p, w),
     handshakeSection(conn, opts, p, w),
-    frameTable(conn, opts, p, w, w.titles.frames(shownOf(conn, 'frames', conn.frames.length))),
+    frameTable(conn, opts, p, w, w.titles.frames(shownOf(conn, 'frames', conn.frames.length, opts.lang))),
     closeSection(conn, opts, p, w),
     { [Symbol.iterator]: () => diagnostics()[Symbol.iterator]() },
   ]);

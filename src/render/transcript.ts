@@ -12,7 +12,8 @@ import type { RenderOptions } from './options.js';
 import { clip, paint, type Paint, trimEnd } from './paint.js';
 import { isControl } from '../websocket/frame.js';
 import { transcriptWords, type TranscriptWords } from '../text/transcript-words.js';
-import { cutWidth, displayWidth, lenientUtf8, quotable, quoteMark, sanitize, wrap, safeCut } from '../util/text.js';
+import { cutWidth, displayWidth, lenientUtf8, quotable, quoteMark, sanitize, safeCut } from '../util/text.js';
+import { reportWords } from '../text/report-words.js';
 import { noMatchLine, selectionLine } from './narrowed.js';
 import { messageOf } from '../select/lookup.js';
 
@@ -362,9 +363,9 @@ export function* transcriptChunks(conn: Connection, opts: RenderOptions): Genera
   const w = transcriptWords(opts.lang);
   const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
   const limit = Number.isNaN(opts.maxPayload) ? 0 : Math.max(0, Math.floor(opts.maxPayload));
-  const none = noMatchLine(conn, ['messages', 'frames']);
+  const none = noMatchLine(conn, ['messages', 'frames'], opts.lang);
   if (none) {
-    yield `${wrap(none, width, '').join('\n')}\n`;
+    yield `${reportWords(opts.lang).wrap(none, width, '').join('\n')}\n`;
     return;
   }
   // measured in a first pass (over what gives an entry its time and label, not the entries themselves), drawn in a second
@@ -391,8 +392,8 @@ export function* transcriptChunks(conn: Connection, opts: RenderOptions): Genera
   const arrows = Math.max(displayWidth(w.direction('client')), displayWidth(w.direction('server')));
   const indent = timeWidth + 2 + arrows + 2 + labelWidth + 2;
   const finish = (lines: string[]): string => `${lines.map((l) => trimEnd(clip(l, width))).join('\n')}\n`;
-  const selected = selectionLine(conn, ['messages', 'frames']);
-  if (selected) yield finish(wrap(selected, width, '').map((l) => p.dim(l)));
+  const selected = selectionLine(conn, ['messages', 'frames'], opts.lang);
+  if (selected) yield finish(reportWords(opts.lang).wrap(selected, width, '').map((l) => p.dim(l)));
   for (const e of entries(w, conn, opts, limit)) {
     const lines: string[] = [];
     const prefix = `${p.dim(time(e).padStart(timeWidth))}  ${w.direction(e.from)}  ${styled(e, p, e.label)}${' '.repeat(labelWidth - displayWidth(e.label))}  `;

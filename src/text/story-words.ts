@@ -28,13 +28,14 @@ export interface AppTypeTold {
 
 export interface StoryWords {
   /** no SYN was seen; how the connection was known to be WebSocket without its handshake, when it was not by one */
-  midStream(how: 'heuristic' | 'decode-as' | null): string;
+  midStream(how: 'heuristic' | 'decode-as' | 'response' | null): string;
   /** the TCP three-way handshake, whole */
   tcpHandshake(r: Run): string;
   /** part of it: what its packets were (already put in words) */
   tcpHandshakePart(r: Run, entries: readonly string[], more: boolean): string;
   /** HTTP, when no upgrade request was parsed */
-  http(r: Run): string;
+  /** packets of HTTP where no upgrade request was captured; `joined`: among them the server's 101 to websocket, answering a request the capture does not hold */
+  http(r: Run, joined: boolean): string;
   /**
    * The upgrade: the request (method and target from the capture, sanitized
    * and cut) and the response, with what the Accept says, when one was captured.

@@ -23,12 +23,12 @@ function types(list: readonly AppTypeTold[], more: number): string {
 
 export const STORY_EN: StoryWords = {
   midStream: (how) => {
-    const by = how === 'heuristic' ? '; it is recognised as WebSocket from a run of valid frames (by heuristic)' : how === 'decode-as' ? '; it is decoded as WebSocket because you asked (--decode-as)' : '';
+    const by = how === 'heuristic' ? '; it is recognised as WebSocket from a run of valid frames (by heuristic)' : how === 'decode-as' ? '; it is decoded as WebSocket because you asked (--decode-as)' : how === 'response' ? "; the server's 101 switches it to WebSocket, answering an upgrade request made before the capture began" : '';
     return `The capture starts in the middle of this connection (no SYN seen)${by}.`;
   },
   tcpHandshake: (r) => `${capital(range(r))} are the TCP three-way handshake (SYN, SYN-ACK, ACK).`,
   tcpHandshakePart: (r, entries, more) => `${capital(range(r))} are part of the TCP handshake (${entries.join('; ')}${more ? '; …' : ''}).`,
-  http: (r) => `${capital(range(r))} carry HTTP.`,
+  http: (r, joined) => `${capital(range(r))} ${r.first === r.last ? 'carries' : 'carry'} HTTP${joined ? ": the server's 101 Switching Protocols to websocket, answering an upgrade request the capture does not hold" : ''}.`,
   upgrade: (req, res) => {
     const parts = [`Packet ${req.packet} is the client's ${req.method} ${req.target} asking to upgrade to WebSocket`];
     if (res) {

@@ -25,12 +25,12 @@ function types(list: readonly AppTypeTold[], more: number): string {
 
 export const STORY_ZH_CN: StoryWords = {
   midStream: (how) => {
-    const by = how === 'heuristic' ? '；wsdissect 从一串合法的 WebSocket 帧认出它是 WebSocket（启发式识别）' : how === 'decode-as' ? '；按你的要求（--decode-as）当作 WebSocket 解码' : '';
+    const by = how === 'heuristic' ? '；wsdissect 从一串合法的 WebSocket 帧认出它是 WebSocket（启发式识别）' : how === 'decode-as' ? '；按你的要求（--decode-as）当作 WebSocket 解码' : how === 'response' ? '；服务器的 101 响应把它切换为 WebSocket，它回应的升级请求在抓包开始之前就已发出' : '';
     return `抓包开始时这条连接已经建立（没有看到 SYN）${by}。`;
   },
   tcpHandshake: (r) => `${range(r)}是 TCP 三次握手（SYN、SYN-ACK、ACK）。`,
   tcpHandshakePart: (r, entries, more) => `${range(r)}是 TCP 握手的一部分（${entries.join('；')}${more ? '；……' : ''}）。`,
-  http: (r) => `${range(r)}承载的是 HTTP。`,
+  http: (r, joined) => `${range(r)}承载的是 HTTP${joined ? '：其中有服务器切换到 websocket 的 101 响应，它回应的升级请求不在抓包里' : ''}。`,
   upgrade: (req, res) => {
     const parts = [`第 ${req.packet} 个包是客户端的 ${req.method} ${req.target}，请求升级为 WebSocket`];
     if (res) {
