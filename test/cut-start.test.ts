@@ -54,6 +54,13 @@ describe('a capture that lost the upgrade request', () => {
     expect(gap).toMatchObject({ from: 'client', packet: 4 });
     // the direction goes on as frames, and the message says so
     expect(gap?.message).toMatch(/frame decoding goes on$/);
+    // the 101 waited for a request that was lost: once read, it is told on its own packet (the server's), not on the
+    // client's packet whose loss released it
+    const at = (packet: number) => c.timeline.find((e) => e.packet === packet)!;
+    expect(at(5)).toMatchObject({ from: 'server', phase: 'ws-handshake', summary: 'HTTP/1.1 101 Switching Protocols' });
+    expect(at(7).from).toBe('client');
+    expect(at(7).summary).not.toContain('101');
+    expect(at(7).summary).toMatch(/^157 bytes before this segment were never captured \(capture loss\); Text \[FIN\] 17 bytes \[MASKED\]/);
   });
 });
 

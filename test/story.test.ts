@@ -16,8 +16,6 @@ const ALL = execFileSync('find', ['captures', '-type', 'f', '(', '-name', '*.pca
 function plain(f: StoryFacts): unknown {
   return {
     runs: f.runs.map((r) => ({ ...r, entries: r.entries.map((e) => `${e.packet} ${e.phase} ${summaryOf(e)}`) })),
-    close: f.close?.index ?? null,
-    reply: f.reply?.index ?? null,
     app: f.app,
   };
 }
@@ -52,4 +50,25 @@ describe('a story the analysis could not count', () => {
     // its frames counted all the same
     expect(story[1]).toMatch(/^Packets 1–7 carry 2 text frames from the client \(masked\) and 2 text frames from the server \(unmasked\)/);
   });
+});
+
+describe('the story\'s closing handshake', () => {
+  it('is the one the analysis settled, in a capture merged from two taps where the reply was captured first', async () => {
+    // ws_deflate_takeover's client packets 5 ms late: the server's reply (packet 55) comes before the client's Close (58)
+    const c = only(await analyze('captures/tapmerge/ws_deflate_takeover.skew5ms.pcap'));
+    expect(c.close).toMatchObject({ initiator: 'client', packet: 58, replyPacket: 55 });
+    expect(tellStory(c)).toContain('Packet 58 is the client\'s Close (1000 Normal Closure, "done"); packet 55 is the server\'s Close in reply (1000).');
+  });
+
+  it('names the packets conn.close names, in every capture', async () => {
+    for (const file of ALL) {
+      for (const c of (await analyze(file)).connections) {
+        const cs = c.close;
+        const told = tellStory(c).find((s) => /'s Close \(/.test(s));
+        if (!told) continue;
+        expect(told, `${file} ${c.id}`).toContain(`Packet ${cs.packet} is the ${cs.initiator}'s Close`);
+        if (cs.replyPacket !== null) expect(told, `${file} ${c.id}`).toContain(`packet ${cs.replyPacket} is the ${cs.initiator === 'client' ? 'server' : 'client'}'s Close in reply`);
+      }
+    }
+  }, 120_000);
 });

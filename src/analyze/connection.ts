@@ -544,6 +544,7 @@ export class ConnectionAnalysis {
       upgraded: (dir, extensions) => this.upgraded(dir, extensions),
       joinedUpgraded: (dir, extensions) => this.joinedUpgraded(dir, extensions),
       feed: (dir, chunk) => this.feed(dir, chunk),
+      feedHeld: (dir, chunk) => this.feedHeld(dir, chunk),
       replay: (dir, chunks, upgraded) => this.replayHeld(dir, chunks, upgraded),
     };
   }
@@ -672,7 +673,6 @@ export class ConnectionAnalysis {
       return;
     }
     this.frames.push(frame);
-    this.story.frame(frame);
     if (frame.packet < this.currentPacket || this.finishing) this.annotateLate(frame, messageType, compressed, completes);
     else this.items.push({ kind: 'frame', frame, messageType, compressed, completes });
   }
@@ -739,6 +739,51 @@ export class ConnectionAnalysis {
         }
         this.phase = later(this.phase, phase);
       }
+      return;
+    }
+  }
+
+  /**
+   * Server bytes that waited for the request they answer (a capture merged
+   * from two taps, a request lost), read now: what they hold is told on the
+   * packet that carried them, which said until now that they waited.
+   */
+  private feedHeld(dir: Dir, chunk: HeldChunk): void {
+    if (chunk.kind !== 'data' || chunk.packet >= this.currentPacket || !this.options.retain || this.options.timeline === false) {
+      this.feed(dir, chunk);
+      return;
+    }
+    const items = this.items;
+    this.items = [];
+    // (frames are told on their packets as they are found: annotateLate)
+    this.feed(dir, chunk);
+    const told = this.items;
+    this.items = items;
+    this.retell(chunk.packet, told);
+  }
+
+  /** A packet's entry told again: what its bytes held, once read, in place of their having waited. */
+  private retell(packet: number, items: PacketItem[]): void {
+    const tl = this.timeline;
+    for (let i = tl.length - 1; i >= 0; i--) {
+      const e = tl.at(i)!;
+      if (e.packet < packet) return;
+      if (e.packet !== packet) continue;
+      const d = describePacket(items, e.phase, e.from);
+      const told = [...e.told.filter((f) => f.kind !== 'early-response'), ...d.told];
+      e.told = told.length === 0 ? NOTHING : told;
+      e.phase = d.phase;
+      changed(tl, i);
+      this.storyUnsettled = true;
+      // phases never go back: what follows this packet is at least where it is now
+      for (let j = i + 1; j < tl.length; j++) {
+        const f = tl.at(j)!;
+        if (!f.provisional && f.phase !== 'tcp-teardown' && later(f.phase, d.reached) !== f.phase) {
+          f.phase = later(f.phase, d.reached);
+          changed(tl, j);
+        }
+      }
+      this.phase = later(this.phase, d.reached);
       return;
     }
   }

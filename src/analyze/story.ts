@@ -1,8 +1,8 @@
 // What a connection's story (render/story.ts) is told from: the runs of its
 // timeline in one phase, each with its first few packets and its frames
-// counted per sender and opcode; the first Close and the other side's reply;
-// and the application protocol's message types with the packets that carried
-// them. Counted once, as the connection goes by (analyze/connection.ts feeds
+// counted per sender and opcode, and the application protocol's message types
+// with the packets that carried them (the closing handshake is the
+// analysis's conn.close). Counted once, as the connection goes by (analyze/connection.ts feeds
 // a StoryTally), so that telling the story reads none of the connection's
 // lists, which may be millions of items long and spilled to a file. A
 // connection a selection narrowed, or one whose timeline was changed after
@@ -53,9 +53,6 @@ export interface AppTypeCount {
 
 export interface StoryFacts {
   runs: PhaseRun[];
-  /** the first Close frame, and the first Close after it from the other side */
-  close: Frame | null;
-  reply: Frame | null;
   app: {
     /** messages the application protocol decoded, of all messages */
     decoded: number;
@@ -72,16 +69,14 @@ function units(info: AppInfo): AppUnit[] {
 
 /**
  * Counts what the story tells. Fed in order: each timeline entry (`entry`),
- * then the frames its packet completed (`frameOfEntry`); each frame kept
- * (`frame`) and each message (`message`), in the order of their lists.
+ * then the frames its packet completed (`frameOfEntry`); each message
+ * (`message`), in the order of its list.
  */
 export class StoryTally<E extends { packet: number; phase: Phase } = TimelineEntry> {
   private readonly runs: PhaseRun<E>[] = [];
   private readonly counts: Map<number, FrameCount>[] = [];
   /** more runs than are counted: the story must be counted from the lists */
   overflow = false;
-  private close: Frame | null = null;
-  private reply: Frame | null = null;
   private decoded = 0;
   private messages = 0;
   private readonly types = new Map<string, AppTypeCount & { last: number | null }>();
@@ -124,12 +119,6 @@ export class StoryTally<E extends { packet: number; phase: Phase } = TimelineEnt
     if (f.masked) c.masked++;
   }
 
-  frame(f: Frame): void {
-    if (f.opcode !== 0x8) return;
-    if (this.close === null) this.close = f;
-    else if (this.reply === null && f.from !== this.close.from) this.reply = f;
-  }
-
   message(m: Message): void {
     this.messages++;
     if (!m.app) return;
@@ -161,7 +150,7 @@ export class StoryTally<E extends { packet: number; phase: Phase } = TimelineEnt
       runs = [{ phase: 'other', first: runs[0]!.first, last: runs[runs.length - 1]!.last, entries: runs.flatMap((r) => r.entries).slice(0, RUN_ENTRIES), frames: [] }];
     }
     const types = [...this.types.values()].map(({ name, user, count, packets }) => ({ name, user, count, packets }));
-    return { runs, close: this.close, reply: this.reply, app: { decoded: this.decoded, messages: this.messages, types } };
+    return { runs, app: { decoded: this.decoded, messages: this.messages, types } };
   }
 
   /** Frames of a connection's list, each counted in the data run of its packet (frames come in order of packet, nearly). */
@@ -172,7 +161,6 @@ export class StoryTally<E extends { packet: number; phase: Phase } = TimelineEnt
     });
     let g = 0;
     for (const f of frames) {
-      this.frame(f);
       while (g < data.length && this.runs[data[g]!]!.last < f.packet) g++;
       let run = data[g];
       if (run === undefined || f.packet < this.runs[run]!.first) run = data.find((d) => f.packet >= this.runs[d]!.first && f.packet <= this.runs[d]!.last);

@@ -76,6 +76,8 @@ export interface HttpSink {
   joinedUpgraded(way: Way, extensions: { deflate: boolean; text: string | null }): void;
   /** bytes of a direction that waited, read again from where the direction now stands */
   feed(way: Way, chunk: HeldChunk): void;
+  /** a server's bytes that waited for the request they answer, read now: told on the packet that carried them */
+  feedHeld(way: Way, chunk: HeldChunk): void;
   /** the client's bytes that waited for the response, read again once it chose how (`upgraded`) */
   replay(way: Way, chunks: HeldChunk[], upgraded: boolean): void;
 }
@@ -442,7 +444,7 @@ export class Http1Framing {
       d.state = 'head';
       const waiting = d.held;
       d.held = [];
-      for (const c of waiting) this.sink.feed(way, c);
+      for (const c of waiting) this.sink.feedHeld(way, c);
       return data;
     }
     d.held.push({ kind: 'data', data: Buffer.from(data), end: chunk.end, packet: chunk.packet, ts: chunk.ts });
@@ -458,6 +460,6 @@ export class Http1Framing {
     const waiting = d.held;
     d.held = [];
     d.state = 'head';
-    for (const c of waiting) this.sink.feed(serverWay, c);
+    for (const c of waiting) this.sink.feedHeld(serverWay, c);
   }
 }

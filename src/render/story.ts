@@ -70,17 +70,13 @@ function handshakeSentence(conn: Connection, g: PhaseRun, w: StoryWords): string
   );
 }
 
-function closingSentence(conn: Connection, g: PhaseRun, seen: StoryFacts, w: StoryWords): string {
+/** The closing handshake as the analysis settled it (conn.close: in a capture merged from two taps, the first Close captured may be the reply). */
+function closingSentence(conn: Connection, g: PhaseRun, w: StoryWords): string {
   const cs = conn.close;
-  const first = seen.close;
-  if (!first || !cs.initiator) return w.closingRun(g);
-  const code = first.close?.code ?? null;
-  const reason = code !== null && first.close?.reason ? inQuotes(first.close.reason, 40) : null;
-  const reply = seen.reply;
-  return w.close(
-    { packet: first.packet, initiator: cs.initiator, from: first.from, code, reason },
-    reply ? { packet: reply.packet, from: reply.from, code: reply.close?.code ?? null } : null,
-  );
+  if (!cs.initiator || cs.packet === null) return w.closingRun(g);
+  const peer = cs.initiator === 'client' ? 'server' : 'client';
+  const reason = cs.code !== null && cs.reason ? inQuotes(cs.reason, 40) : null;
+  return w.close({ packet: cs.packet, initiator: cs.initiator, from: cs.initiator, code: cs.code, reason }, cs.replyPacket !== null ? { packet: cs.replyPacket, from: peer, code: cs.replyCode } : null);
 }
 
 function teardownSentence(conn: Connection, g: PhaseRun, w: StoryWords): string {
@@ -118,7 +114,7 @@ export function tellStory(conn: Connection, lang?: Lang): string[] {
         break;
       }
       case 'closing':
-        out.push(closingSentence(conn, g, seen, w));
+        out.push(closingSentence(conn, g, w));
         break;
       case 'tcp-teardown':
         out.push(teardownSentence(conn, g, w));
