@@ -85,6 +85,9 @@ export type DiagnosticFacts =
   | { code: 'ws.deflate-assumed'; side: Side; first: { index: number; length: number; inflated: number | null } | null }
   /** how the roles were told (the HTTP exchange, the masking of the frames, else the ports), and how WebSocket was */
   | { code: 'tcp.handshake-missing'; rolesFrom: 'http' | 'frames' | 'ports'; detection: Connection['detection'] }
+  /** an exception inside the analysis: of a packet, or of a connection being finished or reported; `error` is its own message */
+  | { code: 'internal.error'; stage: 'packet'; packet: number; error: string }
+  | { code: 'internal.error'; stage: 'finish' | 'report'; connection: number; error: string }
   | { code: 'capture.unknown-link-type'; linkType: string }
   | { code: 'capture.truncated-packet'; packet: number; captured: number; original: number }
   | { code: 'ip.fragments-incomplete'; datagrams: number }

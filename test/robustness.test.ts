@@ -23,7 +23,8 @@ import { checkRequest, checkResponse, describeHandshake, parseExtensions, splitO
 import { PcapngReader } from '../src/capture/pcapng.js';
 import { Defragmenter, MAX_FRAGMENTS } from '../src/ip/defrag.js';
 import { analyzeCapture, CaptureError } from '../src/index.js';
-import type { AnalysisSink, HttpRequest, HttpResponse } from '../src/model.js';
+import type { AnalysisSink, Diagnostic, HttpRequest, HttpResponse } from '../src/model.js';
+import { diagnosticTextZh } from '../src/text/zh-CN/diagnostics.js';
 
 const seedText = process.env['FC_SEED'];
 if (seedText !== 'random') fc.configureGlobal({ seed: seedText ? Number(seedText) : 6455 });
@@ -205,7 +206,7 @@ describe('the HTTP head reader', () => {
 describe('a failure inside the analysis of one connection', () => {
   it('becomes an internal.error diagnostic, and the other connections are reported', async () => {
     const seen: number[] = [];
-    let diagnostics: { code: string; message: string }[] = [];
+    let diagnostics: Diagnostic[] = [];
     const sink: AnalysisSink = {
       connection: (c) => {
         if (c.id === 0) throw new Error('a renderer bug');
@@ -218,6 +219,9 @@ describe('a failure inside the analysis of one connection', () => {
     await analyzeCapture('captures/hostile/huge_headers.pcap.gz', sink);
     expect(seen).toEqual([1]);
     expect(diagnostics.map((d) => [d.code, d.message])).toEqual([['internal.error', 'connection 0 could not be reported: a renderer bug']]);
+    // said from its facts in every language (the exception's own message as it is)
+    expect(diagnostics[0]!.facts).toEqual({ code: 'internal.error', stage: 'report', connection: 0, error: 'a renderer bug' });
+    expect(diagnosticTextZh(diagnostics[0]!.facts!)).toBe('连接 0 无法报告（内部错误）：a renderer bug');
   });
 });
 

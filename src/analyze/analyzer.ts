@@ -1,7 +1,7 @@
 // The pipeline driver: each packet, as it is read, goes link → IP → TCP →
 // its connection's analysis (connection.ts). Connections are reported to the sink as soon as
 // they are over, and forgotten; nothing here keeps every packet.
-import { diagnostic } from '../diagnostic.js';
+import type { DiagnosticFacts } from '../diagnostic.js';
 import { told } from '../text/diagnostics.js';
 import type { CaptureMeta, RawPacket } from '../capture/reader.js';
 import { LINK_TYPES, linkTypeName } from '../link/link.js';
@@ -163,7 +163,7 @@ export class Analyzer {
     try {
       this.decode(raw);
     } catch (err) {
-      this.internalError(`packet ${raw.number} could not be analysed`, err, raw.number);
+      this.internalError({ code: 'internal.error', stage: 'packet', packet: raw.number, error: errorText(err) }, raw.number);
     }
   }
 
@@ -320,20 +320,20 @@ export class Analyzer {
       s = found instanceof Embryo ? this.grown(found) : found;
       conn = s.finish();
     } catch (err) {
-      this.internalError(`connection ${found.id} could not be finished`, err, null);
+      this.internalError({ code: 'internal.error', stage: 'finish', connection: found.id, error: errorText(err) }, null);
       return;
     }
     try {
       this.deliver(conn);
     } catch (err) {
-      this.internalError(`connection ${s.id} could not be reported`, err, null);
+      this.internalError({ code: 'internal.error', stage: 'report', connection: s.id, error: errorText(err) }, null);
     } finally {
       s.release();
     }
   }
 
-  private internalError(what: string, err: unknown, packet: number | null): void {
-    this.diagnostics.push(diagnostic('internal.error', `${what}: ${err instanceof Error ? err.message : String(err)}`, { packet }));
+  private internalError(facts: Extract<DiagnosticFacts, { code: 'internal.error' }>, packet: number | null): void {
+    this.diagnostics.push(told(facts, { packet }));
   }
 
   private deliver(conn: Connection): void {
@@ -373,4 +373,9 @@ export class Analyzer {
     };
     this.sink.end(capture, this.summary, diagnostics);
   }
+}
+
+/** An exception's own message (what it says is not ours to word). */
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

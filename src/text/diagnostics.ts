@@ -245,6 +245,8 @@ export function diagnosticText(f: DiagnosticFacts): string {
       return `packet ${f.packet} was cut by the snapshot length (${f.captured} of ${f.original} bytes captured); its missing bytes are a gap in the stream`;
     case 'ip.fragments-incomplete':
       return `${plural(f.datagrams, 'fragmented IP datagram')} never had all fragments captured; their bytes are missing from the streams`;
+    case 'internal.error':
+      return `${f.stage === 'packet' ? `packet ${f.packet} could not be analysed` : `connection ${f.connection} could not be ${f.stage === 'finish' ? 'finished' : 'reported'}`}: ${f.error}`;
     case 'capture.damaged':
       return `${f.compressed ? 'the compressed file' : 'the file'} is damaged after packet ${f.after}: ${f.reason}; everything before it was read`;
     case 'capture.truncated-file':

@@ -286,6 +286,8 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       return `第 ${f.packet} 个包被快照长度截断（抓到 ${f.original} 字节中的 ${f.captured} 字节）；缺少的字节成为流中的空洞`;
     case 'ip.fragments-incomplete':
       return `有 ${f.datagrams} 个分片的 IP 数据报没有抓全所有分片；它们的字节在流中缺失`;
+    case 'internal.error':
+      return `${f.stage === 'packet' ? `第 ${f.packet} 个包无法分析` : `连接 ${f.connection} 无法${f.stage === 'finish' ? '收尾' : '报告'}`}（内部错误）：${f.error}`;
     case 'capture.damaged':
       return `${f.compressed ? '压缩文件' : '文件'}在第 ${f.after} 个包之后损坏：${f.reason}；之前的内容都已读取`;
     case 'capture.truncated-file':
