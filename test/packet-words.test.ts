@@ -190,9 +190,9 @@ describe('packet summaries in Simplified Chinese', () => {
 
   it('names frames as the other Chinese words do: the opcode\'s Chinese name, a space between a number and its unit', () => {
     const say = (f: PacketFact): string => packetSummary([f], null, 'zh-CN');
-    expect(say(FACTS.frame[0]!)).toBe('文本帧 [FIN] 5 字节 [已掩码] "Hello"');
+    expect(say(FACTS.frame[0]!)).toBe('文本帧 [FIN] 5 字节 [已加掩码] "Hello"');
     expect(say(FACTS.frame[4]!)).toBe('Pong 帧 [FIN] 8 字节（回应第 14 个包里的 Ping，往返 920 微秒）');
-    expect(say(FACTS.frame[6]!)).toBe('关闭帧 [FIN] 1000 [已掩码]');
+    expect(say(FACTS.frame[6]!)).toBe('关闭帧 [FIN] 1000 [已加掩码]');
     expect(say(FACTS.request[0]!)).toBe('GET /chat HTTP/1.1（请求升级为 WebSocket）');
     expect(say(FACTS.tls[0]!)).toBe('TLS ClientHello（SNI wsd.test，ALPN h2, http/1.1）');
     for (const f of ALL_FACTS) expect(say(f)).not.toMatch(/\d字节|个包里的 Ping，往返 \d+ (µs|ms)/);
@@ -239,7 +239,7 @@ describe('the ladder in Simplified Chinese', () => {
     const ladder = renderLadder(c, zh(100));
     expectGolden('test/golden/ladder/zh-CN/textbook_rfc6455.w100.txt', ladder);
     const rules = ladder.split('\n').map((l) => /^── (.+?) ─+$/.exec(l)?.[1]).filter((x) => x !== undefined);
-    expect(rules).toEqual(['TCP 三次握手', 'WebSocket 开启握手', '数据传输', '关闭握手', 'TCP 四次挥手']);
+    expect(rules).toEqual(['TCP 三次握手', 'WebSocket 握手', '数据传输', '关闭握手', 'TCP 四次挥手']);
     expect(ladder.split('\n')[0]).toMatch(/^序号 {6}时间  客户端 192\.0\.2\.10:51000 +服务器 192\.0\.2\.20:80$/);
   });
 

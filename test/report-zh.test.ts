@@ -90,6 +90,8 @@ function englishLeft(text: string, c: Held): string[] {
     if (line.includes('│')) line = line.replace(/│[^│]*│\s*$/, '│');
     // the protocol's header names are said as they are, before a header of the capture that ends like one is taken out
     line = line.replace(/\bSec-WebSocket-[A-Za-z]+/g, ' ');
+    // the RFC's own name of what a client does on a bad Accept, given beside the Chinese
+    line = line.replace(/Fail the WebSocket Connection/g, ' ');
     for (const s of strip) if (line.includes(s)) line = line.split(s).join(' ');
     line = line
       .replace(/"[^"]*"|'[^']*'/g, ' ') // quoted: payloads, reasons

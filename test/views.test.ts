@@ -76,7 +76,7 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     // a head the capture cut, decoding resumed after a loss or at the start of a capture
     for (const code of ['handshake.truncated', 'ws.resync']) expect(told, code).toContain(code);
     const text = renderExplain(only(await analyze('captures/violations/frame.client-unmasked.pcap')), { ...PLAIN, width: 100, lang: 'zh-CN' });
-    expect(text).toContain('错误 frame.client-unmasked（第 8 个包）：客户端发送的文本帧没有设置 MASK 位');
+    expect(text).toContain('错误 frame.client-unmasked（第 8 个包，帧 0，客户端）：客户端发送的文本帧没有设置 MASK 位');
   });
 
   it('tells the capture\'s own diagnostics at the end in Chinese too, and in English as before', () => {
@@ -156,7 +156,7 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     expect(second).toBe('讲解');
     const echo = cli('captures/ws_echo.pcap', '--explain');
     expect(echo).toContain('服务器 → 客户端：Pong 帧（操作码 0xa）：对 Ping 的回应（也可以是主动发送的心跳），FIN 置位');
-    expect(echo).toContain('（共 11 字节，显示前 8 字节）');
+    expect(echo).toContain('（有效载荷 11 字节，显示前 8 字节）');
     expect(echo).not.toMatch(/心跳）（操作码/);
     expect(cli('captures/scapy_invalid_handshakes.pcap', '--summary')).toContain('WebSocket：未经关闭握手即断开');
     expect(cli('captures/ws_echo.pcap', '--summary')).toMatch(/^pcap，以太网，25 个包/m);

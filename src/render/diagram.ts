@@ -94,7 +94,7 @@ export function renderUnmasking(
   const wire = plain.map((b, i) => b ^ keyBytes[i]!);
   const hex = (xs: number[]): string => xs.map((b) => b.toString(16).padStart(2, '0')).join(' ');
   const ascii = plain.map((b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
-  const text = `${JSON.stringify(ascii).replace(/[\u0000-\u001f\u007f]/g, '.')}${f.payload.length > n ? `   ${words.firstOf(n, f.payload.length)}` : ''}`;
+  const text = `${JSON.stringify(ascii).replace(/[\u0000-\u001f\u007f]/g, '.')}${Number(f.payloadLength) > n ? `   ${words.firstOf(n, f.payloadLength)}` : ''}`;
   const last = `${label}${hex(plain)}   ${text}`;
   const indent = ' '.repeat(displayWidth(label));
   return [

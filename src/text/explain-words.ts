@@ -39,7 +39,8 @@ export interface UnmaskingWords {
   wire: string;
   key: string;
   plain: string;
-  firstOf(n: number, of: number): string;
+  /** `of`: the frame's payload length (a 64-bit one past 2^53 as text) */
+  firstOf(n: number, of: number | string): string;
 }
 
 export interface ExplainWords {

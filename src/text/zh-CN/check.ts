@@ -4,7 +4,7 @@ import type { CheckWords, RunFacts } from '../check-words.js';
 import type { Severity } from '../../model.js';
 import { sideZh } from './words.js';
 
-const counts = (n: Record<Severity, number>): string => `${n.error} 个错误，${n.warning} 个警告，${n.info} 条提示`;
+const counts = (n: Record<Severity, number>): string => `${n.error} 条错误，${n.warning} 条警告，${n.info} 条提示`;
 
 const failingWords = (failOn: string): string => `有诊断达到或超过 --fail-on ${failOn}`;
 const emptyWords = '没有 WebSocket 连接';

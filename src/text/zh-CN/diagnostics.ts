@@ -441,7 +441,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
           : first.inflated !== null
             ? `第一条压缩消息（${first.index}）能顺利解压，${first.length} → ${first.inflated} 字节`
             : `第一条压缩消息（${first.index}）无法单独解压：它引用了抓包开始前发送的字节`;
-      return `${side(f.side)}发送了设置 RSV1 的数据帧，而协商扩展的握手不在抓包里：假定使用 permessage-deflate（RFC 7692 的默认值，上下文接管），${shown}；窗口在抓包范围内的消息都会解压（--decode-as PORT:permessage-deflate;… 可以说明实际协商的内容）`;
+      return `${side(f.side)}发送了设置 RSV1 的数据帧，而协商扩展的握手不在抓包里：假定使用 permessage-deflate（RFC 7692 的默认值，上下文接管），${shown}；窗口在抓包范围内的消息都会解压（如果知道实际协商的参数，可以用 --decode-as PORT:permessage-deflate;… 指定）`;
     }
   }
 }

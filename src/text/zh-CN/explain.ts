@@ -11,7 +11,7 @@ const HEADER_PURPOSE: Readonly<Record<string, string>> = {
   host: '请求的是哪个站点；HTTP/1.1 和 RFC 6455 §4.1 都要求有它',
   upgrade: '请求把这条连接从 HTTP 切换到另一个协议，这里是 "websocket"（§4.1）',
   connection: '必须包含 "Upgrade"：Upgrade 首部只对这一跳有效，不得被转发（§4.1）',
-  'sec-websocket-key': '随机生成的 16 字节随机数（nonce），以 base64 编码；服务器必须把它参与哈希、写进 Sec-WebSocket-Accept，证明自己读过它（§4.1）',
+  'sec-websocket-key': '16 字节的随机数（nonce），以 base64 编码；服务器必须用它参与哈希计算、写进 Sec-WebSocket-Accept，以证明自己读过它（§4.1）',
   'sec-websocket-version': 'WebSocket 协议的版本；13 即 RFC 6455（§4.1）',
   'sec-websocket-protocol': '客户端支持的应用层协议（子协议），按偏好排序；服务器至多选一个（§1.9、§4.1）',
   'sec-websocket-extensions': '客户端提供的扩展，例如 permessage-deflate 压缩（RFC 7692）；服务器可以接受其中一些，也可以都不接受（§9.1）',
@@ -59,7 +59,7 @@ function frame(f: FrameFacts): string {
   const meaning = OPCODE_MEANING[f.opcode];
   const what = meaning !== undefined ? `${opcodeNameZh(f.opcode)}（操作码 0x${hex}）：${meaning}` : `帧（操作码 0x${hex}）：RFC 6455 保留未用，任何一端都不得发送`;
   const fin = f.fin ? (f.opcode === 0 ? 'FIN 置位：最后一个分片，消息完整了' : f.opcode >= 8 ? 'FIN 置位（控制帧从不分片）' : 'FIN 置位：整条消息就在这一帧里') : 'FIN 未置位：这条消息后面还有分片';
-  const mask = f.masked ? `用掩码键 ${f.maskingKey} 做了掩码` : '没有掩码';
+  const mask = f.masked ? `已用掩码键 ${f.maskingKey} 加掩码` : '未加掩码';
   let content = '';
   if (f.close) content = f.close.code === null ? '，没有状态码' : `，状态码 ${f.close.code}（${closeName(f.close.code)}）${f.close.reason !== null ? `，原因 ${f.close.reason}` : ''}`;
   else if (f.compressed) content = f.compressed === 'rsv1' ? '，已压缩（RSV1 置位）' : '，是一条压缩消息的一部分';
@@ -79,7 +79,7 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
   notWebSocket: (carries) => `这条连接从未请求升级为 WebSocket（它承载的是 ${carries}）：没有 WebSocket 的内容可讲。`,
   sections: {
     tcpHandshake: 'TCP 三次握手',
-    wsHandshake: 'WebSocket 开启握手（RFC 6455 §4）',
+    wsHandshake: 'WebSocket 握手（RFC 6455 §4）',
     detection: '怎么知道这是 WebSocket',
     masking: '掩码',
     // 选择缩小了范围时 count 是“选出的/全部”（2/10）
@@ -93,7 +93,7 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
     how === 'heuristic'
       ? '抓包里没有它的握手，但字节流中有一串合法的 WebSocket 帧。'
       : how === 'response'
-        ? '抓包里没有它的升级请求，但有服务器切换到 websocket 的 101 响应：此后的字节就是 WebSocket。没有请求，就无法检查密钥（因而也无法检查 Accept）和客户端的提议。'
+        ? '抓包里没有它的升级请求，但有服务器切换到 WebSocket 的 101 响应：此后的字节就是 WebSocket。没有请求，就无法检查密钥（因而也无法检查 Accept）和客户端的提议。'
         : '抓包里没有它的握手；按你的要求（--decode-as）当作 WebSocket 解码。',
 
   midStream: '抓包开始时这条连接已经建立：文件里没有它的 TCP 握手，所以故事从中途讲起。',
@@ -119,7 +119,7 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
     sent: '5. 服务器实际发送的：',
     noAccept: '（根本没有 Sec-WebSocket-Accept）',
     match: '✔ 两者一致：握手通过验证',
-    differ: '✘ 两者不同：客户端必须让这条连接失败',
+    differ: '✘ 两者不同：客户端必须断开这条连接（RFC 所说的 Fail the WebSocket Connection）',
   },
   subprotocol: (quoted) => `服务器选择了子协议 ${quoted}：之后的消息都使用这个应用层协议。`,
   deflate: '服务器接受了 permessage-deflate（RFC 7692）：数据消息此后可以压缩，压缩消息的第一帧用 RSV1 位标明；wsdissect 会把这些消息解压，显示应用实际发送的内容。',
@@ -129,7 +129,7 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
     '为什么客户端要加掩码而服务器不加（RFC 6455 §5.3、§10.3）：客户端发给服务器的每一帧，都要用帧头里携带的一个新的随机 4 字节掩码键做异或（XOR）。浏览器里运行着来自许多站点的脚本；掩码让线路上的字节无法被脚本预测，恶意网页就不能把自己的帧伪装成 HTTP 请求，去污染中间代理的缓存。服务器运行的是受信任的代码，所以服务器发出的帧从不加掩码。',
   frame,
   moreFrames: (n) => `……还有 ${n} 个帧（默认报告的帧表列出全部；--frame N 可以画出任意一帧）。`,
-  unmasking: { wire: '线路上的字节（已掩码）', key: '异或掩码键第 i mod 4 字节', plain: '= 有效载荷（去掉掩码）', firstOf: (n, of) => `（共 ${of} 字节，显示前 ${n} 字节）` },
+  unmasking: { wire: '线路上的字节（已加掩码）', key: '异或掩码键第 i mod 4 字节', plain: '= 有效载荷（去掩码后）', firstOf: (n, of) => `（有效载荷 ${of} 字节，显示前 ${n} 字节）` },
 
   noClose: '双方都没有发送关闭帧：这条 WebSocket 连接不是通过关闭握手结束的（如果 TCP 照样结束了，就是 RFC 6455 §7.1.5 所说的异常关闭 1006）。',
   closeStarts: (initiator, a, code, reason) => {
@@ -141,12 +141,14 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
   stillOpen: '抓包结束时，这条 TCP 连接仍然开着。',
   reset: (a, by) => `在${a}，${side(by)}重置了连接（RST）：TCP 立即结束，没有有序的 FIN 交换。`,
   fin: (a, first, peer, peerFin) => `在${a}，${side(first)}发送 FIN：“我没有数据要发送了”。${side(peer)}确认了它${peerFin !== null ? `，并在${peerFin}发送自己的 FIN` : ''}；最后一个 ACK 结束了这条连接。`,
-  serverClosedFirst: '服务器先关闭了 TCP，正如 RFC 6455 §7.1.1 所要求的，所以进入 TIME_WAIT 状态的是服务器，而不是客户端。',
-  clientClosedFirst: '客户端先关闭了 TCP；RFC 6455 §7.1.1 要求服务器先关闭，好让进入 TIME_WAIT 状态的是服务器而不是客户端。',
+  serverClosedFirst: '服务器先关闭了 TCP，正如 RFC 6455 §7.1.1 所建议的（SHOULD），所以进入 TIME_WAIT 状态的是服务器，而不是客户端。',
+  clientClosedFirst: '客户端先关闭了 TCP；RFC 6455 §7.1.1 建议（SHOULD）由服务器先关闭，好让进入 TIME_WAIT 状态的是服务器而不是客户端。',
 
   severity: (s) => (s === 'error' ? '错误' : s === 'warning' ? '警告' : '提示'),
   diagnostic: (severity, d) => {
-    const head = `${severity} ${d.code}${d.packet !== null ? `（第 ${d.packet} 个包）` : ''}`;
+    // where: the packet, the frame and its sender, as the English report and check say them
+    const where = [d.packet !== null ? `第 ${d.packet} 个包` : null, d.frame !== null ? `帧 ${d.frame}` : null, d.from !== null ? sideZh(d.from) : null].filter((x) => x !== null);
+    const head = `${severity} ${d.code}${where.length > 0 ? `（${where.join('，')}）` : ''}`;
     // a message still worded in English where it is raised stays an English sentence: no Chinese punctuation is put on it
     if (!d.facts) return `${head}: ${sanitize(d.message)}${d.rfc ? ` (${d.rfc})` : ''}`;
     return `${head}：${sanitize(diagnosticTextZh(d.facts))}${d.rfc ? `——见 ${d.rfc}` : ''}。`;

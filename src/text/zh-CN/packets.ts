@@ -10,7 +10,7 @@ function messageTypeZh(type: 'text' | 'binary'): string {
   return type === 'text' ? '文本' : '二进制';
 }
 
-/** “文本帧 [FIN] 5 字节 [已掩码] "Hello"”：帧头的位照原样，括注用全角括号紧跟在后。 */
+/** “文本帧 [FIN] 5 字节 [已加掩码] "Hello"”：帧头的位照原样，括注用全角括号紧跟在后。 */
 function frame(f: FrameFact): string {
   let s = opcodeNameZh(f.opcode);
   if (f.fin) s += ' [FIN]';
@@ -23,7 +23,7 @@ function frame(f: FrameFact): string {
   } else {
     s += ` ${f.length} 字节`;
   }
-  if (f.masked) s += ' [已掩码]';
+  if (f.masked) s += ' [已加掩码]';
   if (f.preview !== null) s += ` ${f.preview}`;
   if (f.compressedPart) s += '（已压缩）';
   if (f.answers) s += `（回应第 ${f.answers.packet} 个包里的 Ping，往返 ${rttZh(f.answers.rtt)}）`;
@@ -89,11 +89,11 @@ export const PACKETS_ZH_CN: PacketWords = {
 /** 梯形图里每个阶段的名称（和讲解模式的小节标题用同样的说法）。 */
 const PHASES: Readonly<Record<Phase, string>> = {
   'tcp-handshake': 'TCP 三次握手',
-  'ws-handshake': 'WebSocket 开启握手',
+  'ws-handshake': 'WebSocket 握手',
   data: '数据传输',
   closing: '关闭握手',
   'tcp-teardown': 'TCP 四次挥手',
-  other: '不是 WebSocket',
+  other: '非 WebSocket',
 };
 
 export const LADDER_ZH_CN: LadderWords = {

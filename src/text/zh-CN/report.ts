@@ -16,7 +16,7 @@ export const REPORT_ZH_CN: ReportWords = {
   connectionTitle: (id, client, server) => `连接 ${id}：${client}（客户端）⇄ ${server}（服务器）`,
   captureLine: (format, links, packets, bytes, seconds) => `抓包文件：${format}，${links ?? '无链路类型'}，${packets} 个包，${bytes} 字节${seconds !== null ? `，${seconds.toFixed(6)} 秒` : ''}`,
   summaryCounts: (s) => `汇总：${s.connections} 条 TCP 连接（${s.websocketConnections} 条 WebSocket${s.refusedUpgrades > 0 ? `，${s.refusedUpgrades} 次升级被拒绝` : ''}），${s.frames} 个帧，${s.messages} 条消息；`,
-  verdicts: (d) => `${d.error} 个错误，${d.warning} 个警告，${d.info} 条提示`,
+  verdicts: (d) => `${d.error} 条错误，${d.warning} 条警告，${d.info} 条提示`,
   join: '',
   captureDiagnostics: '抓包层面的诊断',
   // “抓包文件：”占 10 列，“汇总：”占 6 列
@@ -32,12 +32,12 @@ export const REPORT_ZH_CN: ReportWords = {
   summaryHead: (id, client, server, what, verdict) => `连接 ${id}  ${client} → ${server}  ${what}：${verdict}`,
   summaryNotWebSocket: (head, packets) => `${head}；${packets} 个包`,
   summarySide: (side, s, frames, compressed, rtt) =>
-    `${sideZh(side)} ${frames} 个帧，${s.messages} 条消息（${compressed ? '线上 ' : ''}${s.messageBytes} 字节${s.fragmentedMessages > 0 ? `，${s.fragmentedMessages} 条分片` : ''}）${rtt !== null ? `，${s.rtts} 个 Pong，往返 ${rtt}` : ''}`,
+    `${sideZh(side)} ${frames} 个帧，${s.messages} 条消息（${compressed ? '线上 ' : ''}${s.messageBytes} 字节${s.fragmentedMessages > 0 ? `，其中 ${s.fragmentedMessages} 条分片传输` : ''}）${rtt !== null ? `，${s.rtts} 个 Pong，往返 ${rtt}` : ''}`,
   summaryLine: (packets, client, server, ratio, subprotocol, diagnostics) => `${packets} 个包；${client}；${server}${ratio !== null ? `；压缩比 ${ratio}×` : ''}${subprotocol !== null ? `；子协议 ${subprotocol}` : ''}；${diagnostics}`,
-  severityCounts: (d) => [`${d.error} 个错误`, `${d.warning} 个警告`, `${d.info} 条提示`],
+  severityCounts: (d) => [`${d.error} 条错误`, `${d.warning} 条警告`, `${d.info} 条提示`],
   rtt: rttZh,
   summaryEnd: (format, links, packets, bytes, s, d) =>
-    `${format}，${links}，${packets} 个包，${bytes} 字节：${s.connections} 条连接（${s.websocketConnections} 条 WebSocket${s.refusedUpgrades > 0 ? `，${s.refusedUpgrades} 次升级被拒绝` : ''}），${s.frames} 个帧，${s.messages} 条消息；${d.error} 个错误，${d.warning} 个警告，${d.info} 条提示`,
+    `${format}，${links}，${packets} 个包，${bytes} 字节：${s.connections} 条连接（${s.websocketConnections} 条 WebSocket${s.refusedUpgrades > 0 ? `，${s.refusedUpgrades} 次升级被拒绝` : ''}），${s.frames} 个帧，${s.messages} 条消息；${d.error} 条错误，${d.warning} 条警告，${d.info} 条提示`,
   severity: (s) => (s === 'error' ? '错误' : s === 'warning' ? '警告' : '提示'),
   summaryCaptureDiagnostic: (severity, code, message) => `抓包：${severity} ${code}：${message}`,
   diagnosticMessage: (d) => (d.facts ? diagnosticTextZh(d.facts) : d.message),
@@ -46,10 +46,10 @@ export const REPORT_ZH_CN: ReportWords = {
 const ENDING_WORDS: Record<Ending, readonly [short: string, long: string]> = {
   'not-websocket': ['不是 WebSocket', '不是 WebSocket'],
   'no-response': ['无响应', '升级请求没有得到回应'],
-  'clean-close': ['正常关闭', '正常关闭'],
+  'clean-close': ['干净关闭', '关闭握手完整，随后 TCP 挥手'],
   'close-unanswered': ['关闭未回应', '关闭握手不完整：关闭帧没有得到回应'],
   'closed-tcp-open': ['已关闭，TCP 未关', '双方都发了关闭帧；抓包结束时 TCP 仍然开着'],
-  'unclean-close': ['不干净的关闭', '双方都发了关闭帧，但不都在 TCP 挥手之前'],
+  'unclean-close': ['关闭不干净', '双方都发了关闭帧，但不都在 TCP 挥手之前'],
   'reset-no-close': ['被重置，无关闭帧', '被重置（RST），没有关闭帧'],
   'still-open': ['仍然开着', '抓包结束时仍然开着'],
   'no-close': ['无关闭帧', '未经关闭握手即断开'],

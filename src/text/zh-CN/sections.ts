@@ -7,11 +7,11 @@ import { bytesZh, closeCodeNameZh, sideZh } from './words.js';
 /** 阶段的名称（逐包讲解的“阶段”一列，至多 13 列宽）。 */
 const PHASES: Readonly<Record<Phase, string>> = {
   'tcp-handshake': 'TCP 三次握手',
-  'ws-handshake': 'WS 开启握手',
-  data: '数据',
+  'ws-handshake': 'WS 握手',
+  data: '数据传输',
   closing: '关闭握手',
   'tcp-teardown': 'TCP 四次挥手',
-  other: '其他',
+  other: '非 WebSocket',
 };
 
 /** 帧表“操作码”一列里，操作码值后面的简称。 */
@@ -56,7 +56,7 @@ export const SECTIONS_ZH_CN: SectionsWords = {
         rejected: `✘ 被拒绝：服务器回复 ${status} ${reason}，所以没有建立 WebSocket`,
         'no-response': '? 抓包里没有对升级请求的回应',
         valid: '✔ 已升级：服务器的 Accept 与密钥相符',
-        invalid: '✘ 已升级，但 Accept 与密钥不符：客户端必须让这条连接失败',
+        invalid: '✘ 已升级，但 Accept 与密钥不符：客户端必须断开这条连接（RFC 所说的 Fail the WebSocket Connection）',
         'no-accept': '✘ 已升级，但没有可供客户端核对的 Sec-WebSocket-Accept',
       })[v],
     refusalBody: (bytes, complete, shown) => `${bytesZh(bytes)}${complete ? '' : '（被截断）'}：${shown}`,
@@ -111,7 +111,7 @@ export const SECTIONS_ZH_CN: SectionsWords = {
       return said.length > 0 ? `TCP 分析：${said.join('，')}。` : null;
     },
     compression: (client, server) => `压缩（permessage-deflate）：${ratio('客户端', client)}；${ratio('服务器', server)}。`,
-    clean: '结论：正常关闭——双方都发了关闭帧，然后才是 TCP 挥手。',
-    notClean: '结论：不是正常关闭。',
+    clean: '结论：干净关闭——双方都发了关闭帧，然后才是 TCP 四次挥手。',
+    notClean: '结论：关闭不干净。',
   },
 };

@@ -30,7 +30,7 @@ export const STORY_ZH_CN: StoryWords = {
   },
   tcpHandshake: (r) => `${range(r)}是 TCP 三次握手（SYN、SYN-ACK、ACK）。`,
   tcpHandshakePart: (r, entries, more) => `${range(r)}是 TCP 握手的一部分（${entries.join('；')}${more ? '；……' : ''}）。`,
-  http: (r, joined) => `${range(r)}承载的是 HTTP${joined ? '：其中有服务器切换到 websocket 的 101 响应，它回应的升级请求不在抓包里' : ''}。`,
+  http: (r, joined) => `${range(r)}承载的是 HTTP${joined ? '：其中有服务器切换到 WebSocket 的 101 响应，它回应的升级请求不在抓包里' : ''}。`,
   upgrade: (req, res) => {
     const parts = [`第 ${req.packet} 个包是客户端的 ${req.method} ${req.target}，请求升级为 WebSocket`];
     if (res) {
@@ -50,7 +50,7 @@ export const STORY_ZH_CN: StoryWords = {
     if (counts.length === 0) return `${range(r)}里没有完整的帧。`;
     // 按发送方和操作码计数，依首次出现的顺序
     const parts = counts.map((c) => {
-      const masking = c.masked === c.n ? '加了掩码' : c.masked === 0 ? '未加掩码' : `其中 ${c.masked} 个加了掩码`;
+      const masking = c.masked === c.n ? '已加掩码' : c.masked === 0 ? '未加掩码' : `其中 ${c.masked} 个已加掩码`;
       return `${sideZh(c.from)}发出的 ${counted(c.n, opcodeNameZh(c.opcode))}（${masking}）`;
     });
     const told = parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join('、')}和${parts[parts.length - 1]}`;
