@@ -27,7 +27,7 @@ export function rttZh(seconds: number): string {
 /** RFC 6455 §7.4 和 IANA 登记的关闭状态码的中文名称。 */
 const NAMES: Readonly<Record<number, string>> = {
   1000: '正常关闭',
-  1001: '离开',
+  1001: '端点离开',
   1002: '协议错误',
   1003: '不支持的数据',
   1004: '保留',
