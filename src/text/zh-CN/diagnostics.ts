@@ -83,11 +83,11 @@ const mqttField = (f: MqttField): string => (typeof f === 'string' ? MQTT_FIELDS
 function mqttProblem(p: MqttProblem): string {
   switch (p.problem) {
     case 'remaining-length':
-      return '它的剩余长度超过 4 个字节';
+      return '它的剩余长度超过 4 字节';
     case 'ends-inside':
       return spaced('它在', mqttField(p.field), '的中间就结束了');
     case 'varint-too-long':
-      return spaced('它的', mqttField(p.field), '是超过 4 个字节的变长字节整数');
+      return spaced('它的', mqttField(p.field), '是超过 4 字节的变长字节整数');
     case 'not-utf8':
       return spaced('它的', mqttField(p.field), '不是合法的 UTF-8');
     case 'unknown-property':
@@ -109,7 +109,7 @@ function mqttProblem(p: MqttProblem): string {
     case 'auth-before-5':
       return 'AUTH 只存在于 MQTT 5 中';
     case 'bytes-left':
-      return `它的字段之后还剩 ${p.bytes} 个字节`;
+      return `它的字段之后还剩 ${p.bytes} 字节`;
   }
 }
 
@@ -261,9 +261,9 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'limit.connections':
       return `同时打开的连接超过 ${f.max} 条（--max-connections ${f.max}）：从第 ${f.from} 个包起，其中 ${f.evicted} 条（每次都是最安静的那条）在结束前就被报告了；它们之后的包会开始一条新连接`;
     case 'limit.reassembly':
-      return `放弃了来自${side(f.side)}的 ${f.bytes} 个字节：其后乱序暂存的数据超过了重组上限（每个方向 ${limitText(f.perDirection)}，--max-reassembly；总共 ${limitText(f.total)}，--max-reassembly-total）；${afterGap(f.after)}`;
+      return `放弃了来自${side(f.side)}的 ${f.bytes} 字节：其后乱序暂存的数据超过了重组上限（每个方向 ${limitText(f.perDirection)}，--max-reassembly；总共 ${limitText(f.total)}，--max-reassembly-total）；${afterGap(f.after)}`;
     case 'tcp.gap':
-      return `来自${side(f.side)}的 ${f.bytes} 个字节从未被抓到（抓包丢失）；${afterGap(f.after)}`;
+      return `来自${side(f.side)}的 ${f.bytes} 字节从未被抓到（抓包丢失）；${afterGap(f.after)}`;
     case 'http.too-many-headers':
       return `一个 HTTP 头部有 ${f.lines} 行首部，超过上限 ${f.max}（--max-http-headers）：只读取前 ${f.max} 行`;
     case 'http.head-too-large':
@@ -319,7 +319,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'frame.unexpected-continuation':
       return '来了一个延续帧，但并没有未完成的分片消息';
     case 'close.payload-one-byte':
-      return '关闭帧的正文只有 1 个字节；它必须为空，或以 2 字节的状态码开头';
+      return '关闭帧的正文只有 1 字节；它必须为空，或以 2 字节的状态码开头';
     case 'close.invalid-code':
       return `关闭状态码 ${f.closeCode}（${closeCodeNameZh(f.closeCode)}）不得在关闭帧里发送`;
     case 'close.invalid-utf8-reason':
@@ -359,18 +359,18 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'tcp.overlap-conflict':
       return `第 ${f.packet} 个包带有已经收到过的字节，而且与第一份不同（保留第一份）`;
     case 'ws.unframed':
-      return `来自${side(f.side)}的 ${f.bytes} 个字节直到抓包结束都无法分帧`;
+      return `来自${side(f.side)}的 ${f.bytes} 字节直到抓包结束都无法分帧`;
     case 'ws.resync':
       if ('packet' in f) {
         const where = f.afterLoss ? '在抓包丢失的字节之后' : '在抓包的开头';
         const what = f.skipped === 0 ? '从第一个字节起' : `跳过了 ${f.skipped} 个无法成帧的字节（不为它们虚构帧）`;
         return `帧解码${where}、在第 ${f.packet} 个包恢复，${what}`;
       }
-      return `来自${side(f.side)}的前 ${f.bytes} 个字节是抓包开始前就开始的一帧的结尾；解码从下一个帧头开始`;
+      return `来自${side(f.side)}的前 ${f.bytes} 字节是抓包开始前就开始的一帧的结尾；解码从下一个帧头开始`;
     case 'handshake.truncated': {
-      const head = `第 ${f.packet} 个包里的${f.role === 'request' ? '升级请求' : '响应'}没有被完整抓到（只抓到 ${f.bytes} 个字节、${f.headers} 行首部）`;
+      const head = `第 ${f.packet} 个包里的${f.role === 'request' ? '升级请求' : '响应'}没有被完整抓到（只抓到 ${f.bytes} 字节、${f.headers} 行首部）`;
       if (f.role === 'request') return `${head}：${f.upgrade ? '它要求升级' : '它是否要求升级，在缺失的字节里（响应表明它要求了）'}；它的规则没有检查，响应也不按它提供的内容来评判`;
-      return `${head}：连接已升级（状态码 101）；${f.acceptChecked ? 'Sec-WebSocket-Accept 已检查' : 'Sec-WebSocket-Accept 不在抓到的首部里，所以没有检查'}${f.extensionsKnown ? '' : '，而且不知道协商了哪些扩展（如果出现 RSV1，就当作 permessage-deflate）'}；从下一个分段起解码帧`;
+      return `${head}：连接已升级（状态码 101）；${f.acceptChecked ? 'Sec-WebSocket-Accept 已检查' : 'Sec-WebSocket-Accept 不在抓到的首部里，所以没有检查'}${f.extensionsKnown ? '' : '，而且不知道协商了哪些扩展（如果出现 RSV1，就当作 permessage-deflate）'}；从下一个报文段起解码帧`;
     }
     case 'close.data-after-close':
       return `${side(f.side)}在自己的关闭帧（帧 ${f.close}）之后又发送了数据帧`;

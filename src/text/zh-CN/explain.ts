@@ -65,7 +65,7 @@ function frame(f: FrameFacts): string {
   else if (f.compressed) content = f.compressed === 'rsv1' ? '，已压缩（RSV1 置位）' : '，是一条压缩消息的一部分';
   else if (f.text !== null) content = `：${f.text}`;
   const rtt = f.answers ? `；它回应第 ${f.answers.packet} 个包里的 Ping，往返 ${rttZh(f.answers.rtt)}` : '';
-  const carried = f.segments ? `（由 ${f.segments.count} 个 TCP 分段承载，第 ${f.segments.first}–${f.segments.last} 个包）` : '';
+  const carried = f.segments ? `（由 ${f.segments.count} 个 TCP 报文段承载，第 ${f.segments.first}–${f.segments.last} 个包）` : '';
   return `帧 ${f.index}，${at(f.at)}${carried}，${dir}：${what}，${fin}，有效载荷 ${bytesZh(f.length)}，${mask}${content}${rtt}。`;
 }
 
@@ -98,9 +98,9 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
 
   midStream: '抓包开始时这条连接已经建立：文件里没有它的 TCP 握手，所以故事从中途讲起。',
   syn: (a, client, server) => `在${a}，客户端 ${client} 向服务器 ${server} 发送 SYN：“我想建立一条 TCP 连接，我发送的字节从这个初始序列号开始编号”。`,
-  synAck: (a) => `在${a}，服务器回复 SYN, ACK：“同意；这是我自己的初始序列号，同时确认你的初始序列号”。`,
+  synAck: (a) => `在${a}，服务器回复 SYN-ACK：“同意；这是我自己的初始序列号，同时确认你的初始序列号”。`,
   handshakeAck: (a) => `在${a}，客户端用 ACK 确认服务器的序列号：连接在两个方向上都建立好了。`,
-  handshakeRtt: (seconds) => `从 SYN 到 SYN, ACK 用了 ${rttZh(seconds)}：从抓包点看到的一次网络往返。`,
+  handshakeRtt: (seconds) => `从 SYN 到 SYN-ACK 用了 ${rttZh(seconds)}：从抓包点看到的一次网络往返。`,
 
   request: (a, methodTarget) => `在${a}，客户端发送一个普通的 HTTP/1.1 请求 ${methodTarget}，用请求首部要求服务器把这条 TCP 连接切换为 WebSocket：`,
   requestHeader: (name) => HEADER_PURPOSE[name] ?? null,
@@ -114,7 +114,7 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
   acceptSteps: {
     key: '1. 客户端发来的密钥：',
     guid: (guid) => `2. 在后面接上 GUID ${guid}：`,
-    sha1: (bytes) => `3. 对这 ${bytes} 个字节做 SHA-1，十六进制：`,
+    sha1: (bytes) => `3. 对这 ${bytes} 字节做 SHA-1，十六进制：`,
     base64: '4. 把 20 字节的哈希值做 base64：',
     sent: '5. 服务器实际发送的：',
     noAccept: '（根本没有 Sec-WebSocket-Accept）',

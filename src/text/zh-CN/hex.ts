@@ -10,7 +10,7 @@ const RESERVED = (op: number): boolean => !(op <= 0x2 || (op >= 0x8 && op <= 0xa
 export const HEX_ZH_CN: HexWords = {
   wrap: wrapWide,
   frame: (i) => `帧 ${i}`,
-  packets: (first, last, segments) => (segments <= 1 ? `第 ${last} 个包` : `第 ${first}–${last} 个包（${segments} 个分段）`),
+  packets: (first, last, segments) => (segments <= 1 ? `第 ${last} 个包` : `第 ${first}–${last} 个包（${segments} 个报文段）`),
   direction: (from) => (from === 'client' ? '客户端 → 服务器' : '服务器 → 客户端'),
   opcode: opcodeNameZh,
   length: (n, bits) => `${n} 字节${bits === null ? '' : `（${bits} 位长度）`}`,

@@ -27,7 +27,7 @@ function frame(f: FrameFact): string {
   if (f.preview !== null) s += ` ${f.preview}`;
   if (f.compressedPart) s += '（已压缩）';
   if (f.answers) s += `（回应第 ${f.answers.packet} 个包里的 Ping，往返 ${rttZh(f.answers.rtt)}）`;
-  if (f.segments > 1) s += `（由 ${f.segments} 个 TCP 分段重组而成）`;
+  if (f.segments > 1) s += `（由 ${f.segments} 个 TCP 报文段重组而成）`;
   if (!f.complete) s += f.missingBytes > 0 ? `（不完整：有 ${f.missingBytes} 字节没有抓到）` : '（不完整）';
   const m = f.completes;
   if (m && m.compressed) {
@@ -55,11 +55,11 @@ export const PACKETS_ZH_CN: PacketWords = {
 
   keepAlive: 'TCP 保活包',
   retransmission: (bytes) => `重传：${bytes} 字节，之前已经送达`,
-  outOfOrder: (bytes) => `乱序分段：${bytes} 字节先暂存，等前面的空缺补上`,
-  late: (bytes) => `乱序分段：对端早已确认过的 ${bytes} 字节，只是抓得晚（并未丢失）`,
-  ackedUnseen: (peer) => `确认了未见的分段：它确认的来自${sideZh(peer)}的字节，抓包里还没有出现`,
+  outOfOrder: (bytes) => `乱序报文段：${bytes} 字节先暂存，等前面的空缺补上`,
+  late: (bytes) => `乱序报文段：对端早已确认过的 ${bytes} 字节，只是抓得晚（并未丢失）`,
+  ackedUnseen: (peer) => `确认了未见的报文段：它确认的来自${sideZh(peer)}的字节，抓包里还没有出现`,
   // 丢失可能是从对端的确认中发现的，这时写在对端的包上
-  gap: (bytes, from, own) => (own ? `这个分段之前有 ${bytes} 字节没有抓到（抓包丢失）` : `确认了${sideZh(from)}发出、抓包丢失的 ${bytes} 字节`),
+  gap: (bytes, from, own) => (own ? `这个报文段之前有 ${bytes} 字节没有抓到（抓包丢失）` : `确认了${sideZh(from)}发出、抓包丢失的 ${bytes} 字节`),
   resync: (skipped) => (skipped === 0 ? '丢失的字节之后，帧解码从这里恢复' : `跳过 ${skipped} 字节无法成帧的数据后，帧解码在一个帧头处恢复`),
   detected: (skipped) => `从一串合法的帧认出了 WebSocket${skipped > 0 ? `（开头的 ${skipped} 字节是抓包开始之前就已开始的一个帧的结尾）` : ''}`,
 

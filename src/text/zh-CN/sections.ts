@@ -105,7 +105,7 @@ export const SECTIONS_ZH_CN: SectionsWords = {
     tcpAnalysis: (retransmissions, outOfOrder, lostBytes) => {
       const said = [
         retransmissions > 0 ? `${retransmissions} 次重传` : null,
-        outOfOrder > 0 ? `${outOfOrder} 个分段乱序` : null,
+        outOfOrder > 0 ? `${outOfOrder} 个乱序报文段` : null,
         lostBytes > 0 ? `${bytesZh(lostBytes)}没有抓到` : null,
       ].filter((x) => x !== null);
       return said.length > 0 ? `TCP 分析：${said.join('，')}。` : null;

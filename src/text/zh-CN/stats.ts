@@ -37,7 +37,7 @@ export const STATS_ZH_CN: StatsWords = {
     return `客户端 ${ratio(client)}，服务器 ${ratio(server)}（解压后 / 线上）`;
   },
   app: (name, chosenBy) => (name === null || chosenBy === null ? '未识别' : `${name}（${CHOSEN_BY_ZH[chosenBy]}）`),
-  tcp: (r, o, l) => `${r} 次重传，${o} 个乱序分段，丢失 ${l} 字节`,
+  tcp: (r, o, l) => `${r} 次重传，${o} 个乱序报文段，丢失 ${l} 字节`,
   diagnostics: (d) => `${d.error} 条错误，${d.warning} 条警告，${d.info} 条提示`,
   traffic: {
     client: '客户端',
