@@ -148,7 +148,7 @@ describe('the application protocols\' malformed messages, told from their facts'
     const zh = (name: string): string => diagnosticTextZh(CASES.find((c) => c.name === name)!.findings[0]!.facts!);
     expect(zh('mqtt ends inside a field')).toBe('来自客户端的一个格式错误的 MQTT PUBLISH 包：它在主题名的中间就结束了');
     expect(zh('mqtt property not UTF-8')).toBe('来自客户端的一个格式错误的 MQTT PUBLISH 包：它的属性 contentType 不是合法的 UTF-8');
-    expect(zh('mqtt remaining length too long, server')).toBe('来自服务器的一个格式错误的 MQTT SUBACK 包：它的剩余长度超过 4 个字节；服务器之后的包不再解码');
+    expect(zh('mqtt remaining length too long, server')).toBe('来自服务器的一个格式错误的 MQTT SUBACK 包：它的剩余长度超过 4 字节；服务器之后的包不再解码');
     expect(zh('sockjs open with data')).toBe('一个在 "o" 之后还带有数据的 SockJS 打开帧："ox"');
   });
 
