@@ -728,17 +728,7 @@ export class ConnectionAnalysis {
         e.phase = phase;
         e.provisional = false;
       }
-      // phases never go back: what follows this packet is at least where it is now
-      if (later(e.phase, phase) === phase) {
-        for (let j = i; j < tl.length; j++) {
-          const f = tl.at(j)!;
-          if (!f.provisional && f.phase !== 'tcp-teardown' && later(f.phase, phase) !== f.phase) {
-            f.phase = later(f.phase, phase);
-            changed(tl, j);
-          }
-        }
-        this.phase = later(this.phase, phase);
-      }
+      if (later(e.phase, phase) === phase) this.reachForward(i, phase);
       return;
     }
   }
@@ -762,6 +752,23 @@ export class ConnectionAnalysis {
     this.retell(chunk.packet, told);
   }
 
+  /**
+   * Phases never go back: a packet told late took the connection to `phase`,
+   * so the entries from position `from` on are at least there (but those
+   * still provisional, and the teardown's), and so is the connection.
+   */
+  private reachForward(from: number, phase: Phase): void {
+    const tl = this.timeline;
+    for (let j = from; j < tl.length; j++) {
+      const f = tl.at(j)!;
+      if (!f.provisional && f.phase !== 'tcp-teardown' && later(f.phase, phase) !== f.phase) {
+        f.phase = later(f.phase, phase);
+        changed(tl, j);
+      }
+    }
+    this.phase = later(this.phase, phase);
+  }
+
   /** A packet's entry told again: what its bytes held, once read, in place of their having waited. */
   private retell(packet: number, items: PacketItem[]): void {
     const tl = this.timeline;
@@ -775,15 +782,7 @@ export class ConnectionAnalysis {
       e.phase = d.phase;
       changed(tl, i);
       this.storyUnsettled = true;
-      // phases never go back: what follows this packet is at least where it is now
-      for (let j = i + 1; j < tl.length; j++) {
-        const f = tl.at(j)!;
-        if (!f.provisional && f.phase !== 'tcp-teardown' && later(f.phase, d.reached) !== f.phase) {
-          f.phase = later(f.phase, d.reached);
-          changed(tl, j);
-        }
-      }
-      this.phase = later(this.phase, d.reached);
+      this.reachForward(i + 1, d.reached);
       return;
     }
   }

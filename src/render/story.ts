@@ -90,7 +90,7 @@ export function tellStory(conn: Connection, lang?: Lang): string[] {
   const w = storyWords(lang);
   const out: string[] = [];
   const hs = conn.tcp.handshake;
-  if (hs.syn === null && hs.synAck === null) out.push(w.midStream(conn.detection === 'heuristic' || conn.detection === 'decode-as' || conn.detection === 'response' ? conn.detection : null));
+  if (hs.syn === null && hs.synAck === null) out.push(w.midStream(conn.detection === 'handshake' ? null : conn.detection));
   let appTold = false;
   const seen = storyFacts(conn);
   for (const g of seen.runs) {
