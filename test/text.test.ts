@@ -291,6 +291,8 @@ describe('laying out wide text (wrapWide)', () => {
         const said = lines.map((l, i) => l.slice(i === 0 ? 2 : 4)).join('');
         expect(said.replace(/ /g, '')).toBe(text.replace(/ /g, ''));
       }),
+      // a case it once found: a word kept with the closing punctuation after its spaces, too wide for a line
+      { examples: [[['FIN', ' ', ' ', '。'], 8]], numRuns: 500 },
     );
   });
 

@@ -670,9 +670,10 @@ export function wrapWide(text: string, width: number, indent: string, rest = ind
     if (empty && used + w > width && w > 1) {
       // a word too long for a line of its own
       const [first, ...more] = piecesWide(u.text, Math.max(1, width - used));
-      out.push(`${line}${first}`);
+      // (a piece may end where the unit's own spaces were: no line ends in a space)
+      out.push(`${line}${first}`.trimEnd());
       const tail = piecesWide(more.join(''), Math.max(1, width - restWidth));
-      for (const part of tail.slice(0, -1)) out.push(`${rest}${part}`);
+      for (const part of tail.slice(0, -1)) out.push(`${rest}${part}`.trimEnd());
       line = `${rest}${tail[tail.length - 1] ?? ''}`;
       used = lineWidth(line);
       empty = tail.length === 0;
