@@ -259,8 +259,8 @@ export interface MessageFact {
   compressed: boolean;
   /** the whole (inflated) text quoted, 32 characters, when the summary shows it; else null */
   preview: string | null;
-  /** what its application protocol says of it (app/labels.ts appText), and whether it is the application's data or the framework's */
-  app: { text: string; user: boolean } | null;
+  /** what its application protocol says of it (worded by text/app-words.ts appText) */
+  app: AppInfo | null;
 }
 
 export interface TimelineEntry {

@@ -7,11 +7,12 @@
 // upgrade): here it is wrong, and these tests do not cross-check with it.
 import { describe, expect, it } from 'vitest';
 import { analyze, only, type Held } from './support/analyze.js';
+import { appSummary } from '../src/text/app-words.js';
 import { Conversation, MASK, upgradeResponse, wsFrame } from './support/pcap.js';
 
 /** What a frame is on the wire, but the packet numbers (the cut capture has fewer packets). */
 const wire = (c: Held): unknown[] => c.frames.map((f) => ({ from: f.from, opcode: f.opcode, fin: f.fin, rsv1: f.rsv1, masked: f.masked, key: f.maskingKey, length: f.payloadLength, payload: f.payload.toString('hex'), close: f.close }));
-const said = (c: Held): unknown[] => c.messages.map((m) => ({ from: m.from, type: m.type, compressed: m.compressed, payload: m.payload.toString('hex'), app: m.app?.summary ?? null }));
+const said = (c: Held): unknown[] => c.messages.map((m) => ({ from: m.from, type: m.type, compressed: m.compressed, payload: m.payload.toString('hex'), app: m.app ? appSummary(m.app) : null }));
 
 describe('a capture that starts after the upgrade request', () => {
   it('decodes every frame of the original from the 101 on, as WebSocket the response shows', async () => {

@@ -11,6 +11,7 @@ import { ALL_FACTS, FACTS } from './support/packet-facts.js';
 import { expectGolden } from './support/golden.js';
 import type { PacketFact, Phase } from '../src/model.js';
 import { describeFrame, entrySummary, packetSummary } from '../src/text/packets.js';
+import { appText } from '../src/text/app-words.js';
 import { ladderWords } from '../src/text/packet-words.js';
 import { PHASE_NAMES, renderLadder } from '../src/render/ladder.js';
 import { omittedLine } from '../src/render/capped.js';
@@ -128,7 +129,7 @@ function fromCapture(f: PacketFact): string[] {
     case 'response':
       return [`${f.version} ${f.status}${f.reason ? ` ${f.reason}` : ''}`];
     case 'frame':
-      return [f.preview, f.close?.reason, f.completes?.preview, f.completes?.app?.text].filter((x): x is string => typeof x === 'string');
+      return [f.preview, f.close?.reason, f.completes?.preview, f.completes?.app ? appText(f.completes.app, 'zh-CN') : undefined].filter((x): x is string => typeof x === 'string');
     case 'tls':
       return f.records.flatMap((r) => (r.kind === 'client-hello' ? [r.sni, r.alpn?.join(', ')] : r.kind === 'server-hello' ? [r.version, r.suite, r.alpn] : r.kind === 'handshake' || r.kind === 'alert' ? [r.name] : [])).filter((x): x is string => typeof x === 'string');
     default:

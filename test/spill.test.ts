@@ -215,8 +215,12 @@ describe('the codecs of frames, messages and timeline entries', () => {
         { ...plainFrame, completes: { index: 4, type: 'text', frames: 3, length: 100, inflatedLength: 300, compressed: true, preview: '"abc…"', app: null } },
         { ...plainFrame, index: 2 ** 32, opcode: 9, fin: false, rsv2: true, masked: false, length: '18446744073709551615', preview: null, answers: { packet: 7, rtt: 0.000123 }, complete: false, missingBytes: 12 },
         { ...plainFrame, opcode: 8, rsv1: false, rsv3: true, close: { code: null, reason: null }, preview: null, compressedPart: true, segments: 1 },
-        { ...plainFrame, opcode: 8, close: { code: 1000, reason: '"bye"' }, completes: { index: 0, type: 'binary', frames: 1, length: 0, inflatedLength: null, compressed: false, preview: null, app: { text: 'MQTT PUBLISH a', user: true } } },
-        { ...plainFrame, completes: { index: 1, type: 'text', frames: 2, length: 5, inflatedLength: null, compressed: false, preview: null, app: { text: 'STOMP CONNECT', user: false } } },
+        { ...plainFrame, opcode: 8, close: { code: 1000, reason: '"bye"' }, completes: { index: 0, type: 'binary', frames: 1, length: 0, inflatedLength: null, compressed: false, preview: null, app: { decoder: 'mqtt', type: 'PUBLISH', user: true, fields: { version: '3.1.1', packets: [{ type: 'PUBLISH', topic: 'a', qos: 0, payloadLength: 3 }] } } } },
+        { ...plainFrame, completes: { index: 1, type: 'text', frames: 2, length: 5, inflatedLength: null, compressed: false, preview: null, app: { decoder: 'json', type: 'object', user: true, fields: { kind: 'object', keys: ['a', 'b'] } } } },
+        // the three ways a reading is written: plain JSON's field by field (above), JSON text (an array, a scalar with its facts), v8.serialize (-0)
+        { ...plainFrame, completes: { index: 2, type: 'text', frames: 1, length: 5, inflatedLength: null, compressed: false, preview: null, app: { decoder: 'json', type: 'array', user: false, fields: { kind: 'array', length: 0 } } } },
+        { ...plainFrame, completes: { index: 3, type: 'text', frames: 1, length: 5, inflatedLength: null, compressed: false, preview: null, app: { decoder: 'json', type: 'string', user: true, fields: { kind: 'string' }, facts: { value: '"é"' } } } },
+        { ...plainFrame, completes: { index: 4, type: 'binary', frames: 1, length: 5, inflatedLength: null, compressed: false, preview: null, app: { decoder: 'mqtt', type: 'CONNECT', user: false, fields: { version: '5.0', packets: [{ type: 'CONNECT', keepAlive: -0 }] } } } },
       ],
       tls: [{ kind: 'tls', records: [{ kind: 'client-hello', sni: 'a', alpn: ['h2'] }, { kind: 'server-hello', retry: true, version: 'TLS 1.3', suite: 'TLS_AES_128_GCM_SHA256', alpn: null }, { kind: 'encrypted', records: 2 }] }],
     };

@@ -4,7 +4,6 @@
 // timeline entry keeps; they are put in words by src/text/packets.ts.
 import type { Frame, FrameFact, Message, MessageFact, PacketFact, Phase, Side } from '../model.js';
 import { previewPayload, previewText } from '../util/text.js';
-import { appText } from '../app/labels.js';
 import { PHASE_ORDER } from '../model.js';
 import type { LifecycleEvent } from '../tcp/connection.js';
 import { flagBits, type TcpFlags } from '../tcp/segment.js';
@@ -101,7 +100,7 @@ function messageFact(m: Message): MessageFact {
     inflatedLength: m.inflatedLength,
     compressed: m.compressed,
     preview: shown ? previewText(m.payload, 32) : null,
-    app: m.app ? { text: appText(m.app), user: m.app.user } : null,
+    app: m.app,
   };
 }
 

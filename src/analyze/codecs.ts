@@ -94,7 +94,7 @@ function writeFrameFact(w: Writer, f: FrameFact): void {
   w.u8(f.opcode);
   const m = f.completes;
   w.u8((f.fin ? 1 : 0) | (f.rsv1 ? 2 : 0) | (f.rsv2 ? 4 : 0) | (f.rsv3 ? 8 : 0) | (f.masked ? 16 : 0) | (f.complete ? 32 : 0) | (f.compressedPart ? 64 : 0) | (typeof f.length === 'string' ? 128 : 0));
-  w.u8((f.close ? 1 : 0) | (f.answers ? 2 : 0) | (m ? 4 : 0) | (m?.compressed ? 8 : 0) | (m?.app ? 16 : 0) | (m?.app?.user ? 32 : 0) | (m?.type === 'binary' ? 64 : 0));
+  w.u8((f.close ? 1 : 0) | (f.answers ? 2 : 0) | (m ? 4 : 0) | (m?.compressed ? 8 : 0) | (m?.app ? 16 : 0) | (m?.type === 'binary' ? 64 : 0));
   if (typeof f.length === 'string') w.str(f.length);
   else w.f64(f.length);
   if (f.close) {
@@ -114,7 +114,7 @@ function writeFrameFact(w: Writer, f: FrameFact): void {
     w.f64(m.length);
     w.num(m.inflatedLength);
     w.strOrNull(m.preview);
-    if (m.app) w.str(m.app.text);
+    if (m.app) writeAppAlone(w, m.app);
   }
 }
 
@@ -136,7 +136,7 @@ function readFrameFact(r: Reader): FrameFact {
     const mLength = r.f64();
     const inflatedLength = r.num();
     const mPreview = r.strOrNull();
-    const app = has & 16 ? { text: r.str(), user: (has & 32) !== 0 } : null;
+    const app = has & 16 ? readAppAlone(r) : null;
     completes = { index: mIndex, type: has & 64 ? 'binary' : 'text', frames, length: mLength, inflatedLength, compressed: (has & 8) !== 0, preview: mPreview, app };
   }
   return { kind: 'frame', index, opcode, fin: (bits & 1) !== 0, rsv1: (bits & 2) !== 0, rsv2: (bits & 4) !== 0, rsv3: (bits & 8) !== 0, masked: (bits & 16) !== 0, length, close, preview, compressedPart: (bits & 64) !== 0, answers, segments, complete: (bits & 32) !== 0, missingBytes, completes };
@@ -282,7 +282,7 @@ function plainJsonInfo(app: AppInfo): app is JsonInfo {
   if (app.decoder !== 'json') return false;
   let k = 0;
   for (const key in app) if (key !== APP_KEYS[k++]) return false;
-  if (k !== APP_KEYS.length || typeof app.type !== 'string' || typeof app.summary !== 'string' || typeof app.user !== 'boolean') return false;
+  if (k !== APP_KEYS.length || typeof app.type !== 'string' || typeof app.user !== 'boolean') return false;
   const f = app.fields as unknown;
   if (typeof f !== 'object' || f === null || Object.getPrototypeOf(f) !== Object.prototype) return false;
   // kind, then keys and length when they are there
@@ -299,7 +299,7 @@ function plainJsonInfo(app: AppInfo): app is JsonInfo {
   return true;
 }
 
-const APP_KEYS = ['decoder', 'type', 'summary', 'user', 'fields'];
+const APP_KEYS = ['decoder', 'type', 'user', 'fields'];
 const FIELD_KEYS = ['kind', 'keys', 'length'];
 
 /** The strings of plain JSON readings: a chunk's messages repeat the same few (types, keys, shapes), written once each. */
@@ -314,7 +314,6 @@ class Strings {
 
 function collectJsonInfo(t: Strings, app: JsonInfo): void {
   t.id(app.type);
-  t.id(app.summary);
   t.id(app.fields.kind);
   if (app.fields.keys !== undefined) for (const key of app.fields.keys) t.id(key);
 }
@@ -322,7 +321,6 @@ function collectJsonInfo(t: Strings, app: JsonInfo): void {
 function writeJsonInfo(w: Writer, t: Strings, app: JsonInfo): void {
   const f = app.fields;
   w.u32(t.id(app.type));
-  w.u32(t.id(app.summary));
   w.u8((app.user ? 1 : 0) | (f.keys !== undefined ? 2 : 0) | (f.length !== undefined ? 4 : 0));
   w.u32(t.id(f.kind));
   if (f.keys !== undefined) {
@@ -334,7 +332,6 @@ function writeJsonInfo(w: Writer, t: Strings, app: JsonInfo): void {
 
 function readJsonInfo(r: Reader, strings: readonly string[]): JsonInfo {
   const type = strings[r.u32()]!;
-  const summary = strings[r.u32()]!;
   const bits = r.u8();
   const fields: JsonFields = { kind: strings[r.u32()]! };
   if (bits & 2) {
@@ -343,7 +340,47 @@ function readJsonInfo(r: Reader, strings: readonly string[]): JsonInfo {
     fields.keys = keys;
   }
   if (bits & 4) fields.length = r.f64();
-  return { decoder: 'json', type, summary, user: (bits & 1) !== 0, fields };
+  return { decoder: 'json', type, user: (bits & 1) !== 0, fields };
+}
+
+/**
+ * One message's reading, alone (a timeline entry's message): plain JSON's
+ * field by field, any other as JSON text when that gives it back exactly,
+ * else by v8.serialize.
+ */
+function writeAppAlone(w: Writer, app: AppInfo): void {
+  if (plainJsonInfo(app)) {
+    const f = app.fields;
+    w.u8((app.user ? 1 : 0) | (f.keys !== undefined ? 2 : 0) | (f.length !== undefined ? 4 : 0) | 8);
+    w.str(app.type);
+    w.str(f.kind);
+    if (f.keys !== undefined) {
+      w.u32(f.keys.length);
+      for (const key of f.keys) w.str(key);
+    }
+    if (f.length !== undefined) w.f64(f.length);
+  } else if (jsonSafe(app)) {
+    w.u8(16);
+    w.str(JSON.stringify(app));
+  } else {
+    w.u8(32);
+    w.bytes(serialize(app));
+  }
+}
+
+function readAppAlone(r: Reader): AppInfo {
+  const bits = r.u8();
+  if (bits & 16) return JSON.parse(r.str()) as AppInfo;
+  if (bits & 32) return deserialize(r.bytes()) as AppInfo;
+  const type = r.str();
+  const fields: JsonFields = { kind: r.str() };
+  if (bits & 2) {
+    const keys: string[] = [];
+    for (let k = r.u32(); k > 0; k--) keys.push(r.str());
+    fields.keys = keys;
+  }
+  if (bits & 4) fields.length = r.f64();
+  return { decoder: 'json', type, user: (bits & 1) !== 0, fields };
 }
 
 /**

@@ -7,7 +7,7 @@
 // attachments and "-", a namespace ("/admin,"), an acknowledgement id and
 // JSON; its binary attachments follow as binary WebSocket messages.
 import type { Side } from '../model.js';
-import type { AppDecoder, AppFinding, AppInfo, AppMessage, AppResult, EngineIoFields, EngineIoInfo, SocketIoFields, SocketIoInfo } from './types.js';
+import type { AppDecoder, AppFinding, AppInfo, AppMessage, AppResult, EngineIoFields, EngineIoInfo, SocketIoFacts, SocketIoFields, SocketIoInfo } from './types.js';
 import { BODY_PREVIEW, clipText, tryJson } from './types.js';
 import { said } from '../text/diagnostics.js';
 import type { SocketIoProblem } from '../diagnostic.js';
@@ -68,7 +68,7 @@ export class EngineIoDecoder implements AppDecoder {
   private binaryMessage(m: AppMessage, data: Buffer, base64: boolean, findings: AppFinding[]): AppResult {
     const inner = this.attachment(m.from, data, findings);
     const fields: EngineIoFields = { version: this.version, packet: 'message', binary: true };
-    const info: EngineIoInfo = { decoder: 'engine.io', type: 'message', summary: `message (${data.length} binary bytes${base64 ? ', sent as base64 text' : ''})`, user: true, fields, ...(inner ? { inner: [inner] } : {}) };
+    const info: EngineIoInfo = { decoder: 'engine.io', type: 'message', user: true, fields, facts: { bytes: data.length, base64 }, ...(inner ? { inner: [inner] } : {}) };
     return { info, findings };
   }
 
@@ -99,7 +99,6 @@ export class EngineIoDecoder implements AppDecoder {
     }
     const data = text.slice(1);
     const fields: EngineIoFields = { version: v, packet: type };
-    let summary = type;
     let user = false;
     let inner: AppInfo | null = null;
     switch (type) {
@@ -115,27 +114,15 @@ export class EngineIoDecoder implements AppDecoder {
         if (typeof h['pingInterval'] === 'number') fields.pingInterval = h['pingInterval'];
         if (typeof h['pingTimeout'] === 'number') fields.pingTimeout = h['pingTimeout'];
         if (typeof h['maxPayload'] === 'number') fields.maxPayload = h['maxPayload'];
-        summary = `open (sid ${fields.sid}${fields.pingInterval !== undefined ? `, ping every ${fields.pingInterval} ms` : ''})`;
         break;
       }
       case 'ping':
       case 'pong':
         if (data === 'probe') {
           fields.probe = true;
-          summary = `${type} probe (testing the WebSocket before the upgrade)`;
         } else if (data !== '') {
           fields.data = clipText(data, BODY_PREVIEW);
-          summary = `${type} ${JSON.stringify(clipText(data, 24))}`;
         }
-        break;
-      case 'upgrade':
-        summary = 'upgrade (the transport switches from polling to this WebSocket)';
-        break;
-      case 'noop':
-        summary = 'noop';
-        break;
-      case 'close':
-        summary = 'close';
         break;
       case 'message': {
         user = true;
@@ -146,12 +133,11 @@ export class EngineIoDecoder implements AppDecoder {
           user = sio.user;
         } else {
           fields.data = clipText(data, BODY_PREVIEW);
-          summary = `message ${JSON.stringify(clipText(data, 40))}`;
         }
         break;
       }
     }
-    const info: EngineIoInfo = { decoder: 'engine.io', type, summary, user, fields, ...(inner ? { inner: [inner] } : {}) };
+    const info: EngineIoInfo = { decoder: 'engine.io', type, user, fields, ...(inner ? { inner: [inner] } : {}) };
     return { info, findings };
   }
 
@@ -182,9 +168,8 @@ export class EngineIoDecoder implements AppDecoder {
       return null;
     }
     const k = p.next++;
-    const what = p.event !== undefined ? `event ${JSON.stringify(p.event)}` : p.packet;
     const fields: SocketIoFields = { packet: 'ATTACHMENT', namespace: p.namespace, id: null, ...(p.event !== undefined ? { event: p.event } : {}), attachment: k, of: p.total, length: data.length };
-    return { decoder: 'socket.io', type: 'attachment', summary: `attachment ${k + 1} of ${p.total} of ${what} (${data.length} bytes)`, user: true, fields };
+    return { decoder: 'socket.io', type: 'attachment', user: true, fields, ...(p.event === undefined ? { facts: { announcedBy: p.packet } } : {}) };
   }
 
   skip(from: Side): void {
@@ -252,9 +237,8 @@ export function parseSocketIo(data: string, protocol: 4 | 5): { info: SocketIoIn
   }
   const fields: SocketIoFields = { packet, namespace, id };
   if (attachments !== undefined) fields.attachments = attachments;
-  let summary: string;
+  let facts: SocketIoFacts | undefined;
   let user = false;
-  const ns = namespace === '/' ? '' : ` ${namespace}`;
   switch (packet) {
     case 'EVENT':
     case 'BINARY_EVENT': {
@@ -262,8 +246,7 @@ export function parseSocketIo(data: string, protocol: 4 | 5): { info: SocketIoIn
       fields.event = clipText(payload[0], BODY_PREVIEW);
       fields.args = json(payload.slice(1));
       user = true;
-      const args = payload.slice(1).map(argText).join(', ');
-      summary = `event${ns} ${JSON.stringify(fields.event)}(${clipText(args, 200)})${id !== null ? ` ack ${id}` : ''}${attachments ? ` + ${attachments} binary attachment${attachments === 1 ? '' : 's'}` : ''}`;
+      facts = { args: clipText(payload.slice(1).map(argText).join(', '), 200) };
       break;
     }
     case 'ACK':
@@ -272,20 +255,18 @@ export function parseSocketIo(data: string, protocol: 4 | 5): { info: SocketIoIn
       if (id === null) return { problem: { why: 'no-id', packet } };
       fields.args = json(payload);
       user = true;
-      summary = `ack${ns} ${id} (${payload.map(argText).join(', ')})${attachments ? ` + ${attachments} binary attachment${attachments === 1 ? '' : 's'}` : ''}`;
+      facts = { args: payload.map(argText).join(', ') };
       break;
     case 'CONNECT':
       if (payload !== undefined) fields.args = json(payload);
-      summary = `connect ${namespace}${payload !== undefined && typeof payload === 'object' && payload !== null && 'sid' in payload ? ` (sid ${String((payload as Record<string, unknown>)['sid'])})` : ''}`;
+      if (payload !== undefined && typeof payload === 'object' && payload !== null && 'sid' in payload) facts = { sid: String((payload as Record<string, unknown>)['sid']) };
       break;
     case 'DISCONNECT':
-      summary = `disconnect ${namespace}`;
       break;
     default:
       if (payload !== undefined) fields.args = json(payload);
-      summary = `${packet.toLowerCase().replace('_', ' ')} ${namespace}${payload !== undefined ? ` ${clipText(JSON.stringify(payload) ?? '', 60)}` : ''}`;
       break;
   }
   const type = packet === 'EVENT' || packet === 'BINARY_EVENT' ? 'event' : packet === 'ACK' || packet === 'BINARY_ACK' ? 'ack' : packet.toLowerCase();
-  return { info: { decoder: 'socket.io', type, summary, user, fields }, fields };
+  return { info: { decoder: 'socket.io', type, user, fields, ...(facts ? { facts } : {}) }, fields };
 }

@@ -133,15 +133,9 @@ export class GraphQlDecoder implements AppDecoder {
     if (type === 'error' || type === 'connection_error') {
       findings.push({ ...said({ code: 'app.graphql-error', to: fields.operationName !== undefined ? { name: fields.operationName } : fields.id !== undefined ? { id: fields.id } : null, type, payload: JSON.stringify(payload) ?? '' }), spec: SPEC[protocol] });
     }
-    const op = fields.operationName ?? (fields.operation ? `anonymous ${fields.operation}` : undefined);
-    const parts = [type];
-    if (fields.id !== undefined) parts.push(`id ${fields.id}`);
-    if (op) parts.push(OPERATION.has(type) ? `${fields.operation ?? 'operation'} ${fields.operationName ?? '(anonymous)'}` : `(${op})`);
-    if (RESULT.has(type) && fields.payload !== undefined) parts.push(clipText(fields.payload, 60));
     const info: GraphQlInfo = {
       decoder: protocol,
       type,
-      summary: parts.join(' '),
       user: OPERATION.has(type) || RESULT.has(type),
       fields,
     };

@@ -5,7 +5,7 @@
 // direction; a request never answered is told at the end.
 import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppMessage, AppResult, JsonInfo, JsonRpcCall, JsonRpcInfo } from './types.js';
-import { clipText, MAX_UNITS, unitSummary, unitTypes } from './types.js';
+import { clipText, MAX_UNITS, unitTypes } from './types.js';
 import { scanJson } from './json-scan.js';
 import { said } from '../text/diagnostics.js';
 import type { DiagnosticFacts } from '../diagnostic.js';
@@ -53,15 +53,16 @@ function idText(id: unknown): string {
 
 /**
  * What a JSON message is: its kind, and an object's first keys or an array's
- * length. `keys`: the object's first MAX_KEYS keys, of `keyCount`; `text`:
- * the message, shown for any other kind.
+ * length. `keys`: the object's first MAX_KEYS keys; `text`: the message,
+ * kept (cut) for any other kind.
  */
-function jsonInfo(kind: string, keys: readonly string[], keyCount: number, length: number, text: string): JsonInfo {
+function jsonInfo(kind: string, keys: readonly string[], length: number, text: string): JsonInfo {
   const fields: JsonInfo['fields'] = { kind };
   if (kind === 'object') fields.keys = keys.map((k) => clipText(k, 64));
   if (kind === 'array') fields.length = length;
-  const shape = fields.keys ? `{${fields.keys.slice(0, 6).join(', ')}${keyCount > 6 ? ', …' : ''}}` : fields.length !== undefined ? `[${fields.length} item${fields.length === 1 ? '' : 's'}]` : clipText(text, 40);
-  return { decoder: 'json', type: kind, summary: `${kind} ${shape}`, user: true, fields };
+  const info: JsonInfo = { decoder: 'json', type: kind, user: true, fields };
+  if (kind !== 'object' && kind !== 'array') info.facts = { value: clipText(text, 40) };
+  return info;
 }
 
 export class JsonDecoder implements AppDecoder {
@@ -83,7 +84,7 @@ export class JsonDecoder implements AppDecoder {
     if (m.type === 'binary') return { info: null, findings: [] };
     // an object or array read without being built (json-scan.ts), when the scan is sure of it
     const scanned = this.rpc ? null : scanJson(m.payload, MAX_KEYS);
-    if (scanned) return { info: jsonInfo(scanned.kind, scanned.keys, scanned.keyCount, scanned.length, ''), findings: [] };
+    if (scanned) return { info: jsonInfo(scanned.kind, scanned.keys, scanned.length, ''), findings: [] };
     const text = m.payload.toString('utf8');
     let value: unknown;
     try {
@@ -96,7 +97,7 @@ export class JsonDecoder implements AppDecoder {
     if (this.rpc || isJsonRpc(value)) return this.rpcMessage(m, value);
     const kind = kindOf(value);
     const keys = kind === 'object' ? Object.keys(value as object) : [];
-    return { info: jsonInfo(kind, keys.slice(0, MAX_KEYS), keys.length, Array.isArray(value) ? value.length : 0, text), findings: [] };
+    return { info: jsonInfo(kind, keys.slice(0, MAX_KEYS), Array.isArray(value) ? value.length : 0, text), findings: [] };
   }
 
   private rpcMessage(m: AppMessage, value: unknown): AppResult {
@@ -176,20 +177,8 @@ export class JsonDecoder implements AppDecoder {
       }
       calls.push(call);
     }
-    const describe = (c: JsonRpcCall): string => {
-      switch (c.kind) {
-        case 'request':
-          return `request ${c.method} id ${idText(c.id)}`;
-        case 'notification':
-          return `notification ${c.method}`;
-        case 'response':
-          return `response id ${idText(c.id)}${c.request ? ` to ${c.request.method} (packet ${c.request.packet})` : ''}`;
-        default:
-          return `error ${c.error?.code ?? '?'} ${JSON.stringify(c.error?.message ?? '')} id ${idText(c.id)}${c.request ? ` to ${c.request.method} (packet ${c.request.packet})` : ''}`;
-      }
-    };
-    const summary = (batch ? `batch of ${items.length}: ` : '') + unitSummary(calls.map(describe), calls.length + count);
-    const info: JsonRpcInfo = { decoder: 'json-rpc', type: unitTypes(calls.map((c) => c.kind)) || 'invalid', summary, user: true, fields: { calls, batch, ...(count > 0 ? { more: count } : {}) } };
+    const info: JsonRpcInfo = { decoder: 'json-rpc', type: unitTypes(calls.map((c) => c.kind)) || 'invalid', user: true, fields: { calls, batch, ...(count > 0 ? { more: count } : {}) } };
+    if (batch) info.facts = { items: items.length };
     return { info, findings };
   }
 

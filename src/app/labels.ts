@@ -1,21 +1,12 @@
-// How decoded messages read to people and count in statistics: pure
-// functions of an AppInfo (the renderers use these without the decoders).
-import type { AppChosenBy, AppInfo } from './types.js';
+// How decoded messages count in statistics, and which plain HTTP requests
+// belong to an application protocol's transport: pure functions (the
+// renderers use them without the decoders). A message's one-line summary is
+// worded by text/app-words.ts.
+import type { AppInfo } from './types.js';
 import type { HttpHint } from '../model.js';
-import { APP_LABELS, keysOf } from './protocols.js';
+import { keysOf } from './protocols.js';
 import { isSockJsInfo } from './sockjs.js';
 import { isEngineIoPolling } from './engineio.js';
-
-/** "SockJS a[1 message] → STOMP SEND /app/hello {…}": a decoded message and what it carries. */
-export function appText(info: AppInfo): string {
-  const own = `${APP_LABELS[info.decoder]} ${info.summary}`;
-  return info.inner && info.inner.length > 0 ? `${own} → ${info.inner.map(appText).join('; ')}` : own;
-}
-
-/** Whose traffic a decoded message is: the application's own data, or the framework's. */
-export function appRole(info: AppInfo): string {
-  return info.user ? 'application data' : 'framework';
-}
 
 /** The application-level types a message counts as (--stats): "stomp SEND", "socket.io event "chat message"". */
 export function appKeys(info: AppInfo): string[] {
@@ -23,9 +14,6 @@ export function appKeys(info: AppInfo): string[] {
   for (const i of info.inner ?? []) keys.push(...appKeys(i));
   return keys;
 }
-
-/** How the decoder was chosen, in words: "the subprotocol", "the URL", … */
-export const CHOSEN_BY: Record<AppChosenBy, string> = { subprotocol: 'the subprotocol', url: 'the URL', content: "the messages' content", forced: 'as asked (--app)' };
 
 /**
  * What a plain HTTP request is, when it belongs to an application

@@ -7,7 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppMessage, AppResult, MqttInfo, MqttPacket } from './types.js';
-import { BODY_PREVIEW, clipText, MAX_UNITS, unitSummary, unitTypes } from './types.js';
+import { BODY_PREVIEW, clipText, MAX_UNITS, unitTypes } from './types.js';
 import { said, type MqttField, type MqttProblem } from '../text/diagnostics.js';
 
 const TYPES = ['reserved', 'CONNECT', 'CONNACK', 'PUBLISH', 'PUBACK', 'PUBREC', 'PUBREL', 'PUBCOMP', 'SUBSCRIBE', 'SUBACK', 'UNSUBSCRIBE', 'UNSUBACK', 'PINGREQ', 'PINGRESP', 'DISCONNECT', 'AUTH'];
@@ -352,42 +352,6 @@ function decodePacket(b: Buffer, at: number, bodyAt: number, end: number, level:
   return p;
 }
 
-/** "PUBLISH sensors/temp QoS 1 id 7 "21.5"", as a packet reads in a walkthrough. */
-export function describeMqttPacket(p: MqttPacket): string {
-  const parts = [p.type];
-  switch (p.type) {
-    case 'CONNECT':
-      parts.push(`client ${JSON.stringify(p.clientId ?? '')}`, `(${p.protocolName} level ${p.protocolLevel}, keep-alive ${p.keepAlive} s${p.cleanStart ? ', clean' : ''}${p.username !== undefined ? `, user ${p.username}` : ''})`);
-      break;
-    case 'CONNACK':
-      parts.push(`${p.reason}${p.sessionPresent ? ' (session present)' : ''}`);
-      break;
-    case 'PUBLISH':
-      parts.push(p.topic ?? '', `QoS ${p.qos}`);
-      if (p.packetId !== undefined) parts.push(`id ${p.packetId}`);
-      if (p.retain) parts.push('retain');
-      if (p.dup) parts.push('dup');
-      parts.push(p.payload !== undefined ? JSON.stringify(clipText(p.payload, 40)) : `(${p.payloadLength} binary bytes)`);
-      break;
-    case 'SUBSCRIBE':
-      parts.push((p.subscriptions ?? []).map((s) => `${s.topic} (QoS ${s.qos})`).join(', '), `id ${p.packetId}`);
-      break;
-    case 'UNSUBSCRIBE':
-      parts.push((p.topics ?? []).join(', '), `id ${p.packetId}`);
-      break;
-    case 'SUBACK':
-    case 'UNSUBACK':
-      parts.push(`id ${p.packetId}`);
-      if (p.codes && p.codes.length > 0) parts.push(`codes ${p.codes.join(', ')}`);
-      break;
-    default:
-      if (p.packetId !== undefined) parts.push(`id ${p.packetId}`);
-      if (p.reasonCode !== undefined && p.reasonCode !== 0) parts.push(p.reason ?? '');
-      break;
-  }
-  return parts.filter((s) => s !== '').join(' ');
-}
-
 /** MQTT's CONNECT at the start of a binary message: 0x10, a remaining length, then "MQTT" or "MQIsdp". */
 export function looksLikeMqtt(m: AppMessage): boolean {
   const b = m.payload;
@@ -445,7 +409,7 @@ export class MqttDecoder implements AppDecoder {
       this.passing[m.from] -= n;
       payload = payload.subarray(n);
       if (payload.length === 0) {
-        const info: MqttInfo = { decoder: 'mqtt', type: 'partial', summary: `part of an MQTT packet too large to follow (${this.passing[m.from]} bytes of it still to come)`, user: false, fields: { version: version(), packets: [] } };
+        const info: MqttInfo = { decoder: 'mqtt', type: 'partial', user: false, fields: { version: version(), packets: [] }, facts: { toCome: this.passing[m.from] } };
         return { info, findings };
       }
     }
@@ -454,7 +418,7 @@ export class MqttDecoder implements AppDecoder {
       // still short of the packet's end: nothing to decode yet
       before.pieces.push(payload);
       before.length += payload.length;
-      const info: MqttInfo = { decoder: 'mqtt', type: 'partial', summary: `part of an MQTT packet (${before.length} of ${before.need} bytes so far)`, user: false, fields: { version: version(), packets: [], pending: before.length } };
+      const info: MqttInfo = { decoder: 'mqtt', type: 'partial', user: false, fields: { version: version(), packets: [], pending: before.length }, facts: { need: before.need } };
       return { info, findings };
     }
     const b = before ? Buffer.concat([...before.pieces, payload]) : payload;
@@ -521,11 +485,9 @@ export class MqttDecoder implements AppDecoder {
     this.held[m.from] = pending !== undefined && !this.broken[m.from] ? { pieces: [Buffer.from(b.subarray(b.length - pending))], length: pending, need, packet: at === 0 && before ? before.packet : m.packet } : null;
     if (packets.length === 0 && pending === undefined) return { info: null, findings };
     const types = packets.map((p) => p.type);
-    const summary = packets.length > 0 ? unitSummary(packets.map(describeMqttPacket), count) + (pending !== undefined ? `; (${pending} bytes of the next packet)` : '') : `part of an MQTT packet (${pending} bytes so far)`;
     const info: MqttInfo = {
       decoder: 'mqtt',
       type: packets.length > 0 ? unitTypes(types) : 'partial',
-      summary,
       user: types.includes('PUBLISH'),
       fields: { version: version(), packets, ...(count > packets.length ? { more: count - packets.length } : {}), ...(pending !== undefined ? { pending } : {}) },
     };

@@ -6,7 +6,7 @@
 // over SockJS is the common case), chosen from their content.
 import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppInfo, AppMessage, AppResult, SockJsFields, SockJsInfo } from './types.js';
-import { BODY_PREVIEW, clipText, MAX_SUMMARY, MAX_UNITS, tryJson } from './types.js';
+import { BODY_PREVIEW, clipText, MAX_UNITS, tryJson } from './types.js';
 import type { DiagnosticFacts } from '../diagnostic.js';
 import { said } from '../text/diagnostics.js';
 
@@ -63,7 +63,6 @@ export class SockJsDecoder implements AppDecoder {
     const badFrame = (problem: SockJsProblem): AppResult => ({ info: null, findings: [said({ code: 'app.sockjs-bad-frame', problem, side: m.from, text: clipText(text, 40) })] });
     if (m.type === 'binary') return badFrame('binary');
     let fields: SockJsFields;
-    let summary: string;
     let inner: AppInfo[] = [];
     let texts: string[] = [];
     if (m.from === 'client') {
@@ -73,7 +72,6 @@ export class SockJsDecoder implements AppDecoder {
       if (!list) return badFrame('client-not-strings');
       texts = list;
       fields = { frame: 'send', messages: list.slice(0, MAX_UNITS).map((s) => clipText(s, BODY_PREVIEW)) };
-      summary = `[${list.length === 1 ? '1 message' : `${list.length} messages`}]`;
     } else {
       const kind = text.charAt(0);
       const rest = text.slice(1);
@@ -81,12 +79,10 @@ export class SockJsDecoder implements AppDecoder {
         case 'o':
           if (rest !== '') return badFrame('open-with-data');
           fields = { frame: 'open', ...(this.url ?? {}) };
-          summary = `o (open${this.url ? `: server ${this.url.server}, session ${this.url.session}` : ''})`;
           break;
         case 'h':
           if (rest !== '') return badFrame('heartbeat-with-data');
           fields = { frame: 'heartbeat' };
-          summary = 'h (heartbeat)';
           break;
         case 'a': {
           const v = tryJson(rest);
@@ -94,7 +90,6 @@ export class SockJsDecoder implements AppDecoder {
           if (!list) return badFrame('array-not-strings');
           texts = list;
           fields = { frame: 'array', messages: list.slice(0, MAX_UNITS).map((s) => clipText(s, BODY_PREVIEW)) };
-          summary = `a[${list.length === 1 ? '1 message' : `${list.length} messages`}]`;
           break;
         }
         case 'm': {
@@ -102,7 +97,6 @@ export class SockJsDecoder implements AppDecoder {
           if (!v.ok || typeof v.value !== 'string') return badFrame('message-not-string');
           texts = [v.value];
           fields = { frame: 'message', messages: [clipText(v.value, BODY_PREVIEW)] };
-          summary = 'm[1 message]';
           break;
         }
         case 'c': {
@@ -111,7 +105,6 @@ export class SockJsDecoder implements AppDecoder {
           if (!pair) return badFrame('close-not-pair');
           fields = { frame: 'close', code: pair[0], reason: pair[1] };
           fields.reason = clipText(pair[1], BODY_PREVIEW);
-          summary = `c[${pair[0]},${JSON.stringify(clipText(pair[1], 40))}] (close)`;
           break;
         }
         default:
@@ -120,11 +113,9 @@ export class SockJsDecoder implements AppDecoder {
     }
     inner = this.carried(m, texts, findings);
     const type = fields.frame;
-    // what the next decoder made of the messages is told beside this (appText); undecoded ones here
-    if (inner.length === 0 && texts.length > 0) summary = clipText(`${summary}: ${texts.slice(0, 8).map((t) => JSON.stringify(clipText(t, 40))).join(', ')}${texts.length > 8 ? ', …' : ''}`, MAX_SUMMARY);
     // the carried messages are the application's unless the next decoder says they are framework
     const user = texts.length > 0 && (inner.length === 0 || inner.some((i) => i.user));
-    const info: SockJsInfo = { decoder: 'sockjs', type, summary, user, fields, ...(inner.length > 0 ? { inner } : {}) };
+    const info: SockJsInfo = { decoder: 'sockjs', type, user, fields, ...(type === 'send' || type === 'array' ? { facts: { count: texts.length } } : {}), ...(inner.length > 0 ? { inner } : {}) };
     return { info, findings };
   }
 

@@ -5,7 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 import type { Side } from '../model.js';
 import type { AppDecoder, AppFinding, AppMessage, AppResult, StompFrame, StompInfo } from './types.js';
-import { BODY_PREVIEW, clipText, MAX_UNITS, unitSummary, unitTypes } from './types.js';
+import { BODY_PREVIEW, clipText, MAX_UNITS, unitTypes } from './types.js';
 import { said } from '../text/diagnostics.js';
 
 const CLIENT_COMMANDS = new Set(['CONNECT', 'STOMP', 'SEND', 'SUBSCRIBE', 'UNSUBSCRIBE', 'ACK', 'NACK', 'BEGIN', 'COMMIT', 'ABORT', 'DISCONNECT']);
@@ -128,57 +128,8 @@ function parseFrame(b: Buffer, at: number, version: string | null): Parsed | Unf
   return { frame, findings, next: Math.min(b.length, end + 1) };
 }
 
-function header(f: StompFrame, name: string): string | undefined {
+export function header(f: StompFrame, name: string): string | undefined {
   return f.headers.find(([k]) => k === name)?.[1];
-}
-
-/** "SEND /app/hello {"name":"Ada"}", as a frame reads in a walkthrough. */
-export function describeStompFrame(f: StompFrame): string {
-  const h = (name: string): string | undefined => header(f, name);
-  const parts: string[] = [f.command];
-  switch (f.command) {
-    case 'CONNECT':
-    case 'STOMP': {
-      const v = h('accept-version');
-      if (v) parts.push(`accept-version ${v}`);
-      if (h('host')) parts.push(`host ${h('host')}`);
-      if (h('heart-beat')) parts.push(`heart-beat ${h('heart-beat')}`);
-      break;
-    }
-    case 'CONNECTED':
-      if (h('version')) parts.push(`version ${h('version')}`);
-      if (h('heart-beat')) parts.push(`heart-beat ${h('heart-beat')}`);
-      if (h('server')) parts.push(`(${h('server')})`);
-      break;
-    case 'SUBSCRIBE':
-      parts.push(h('destination') ?? '(no destination)');
-      if (h('id')) parts.push(`id ${h('id')}`);
-      break;
-    case 'UNSUBSCRIBE':
-      if (h('id')) parts.push(`id ${h('id')}`);
-      break;
-    case 'SEND':
-    case 'MESSAGE':
-      parts.push(h('destination') ?? '(no destination)');
-      break;
-    case 'RECEIPT':
-      if (h('receipt-id')) parts.push(h('receipt-id')!);
-      break;
-    case 'ERROR':
-      if (h('message')) parts.push(JSON.stringify(clipText(h('message')!, 60)));
-      break;
-    case 'ACK':
-    case 'NACK':
-      if (h('id') ?? h('message-id')) parts.push(`id ${h('id') ?? h('message-id')}`);
-      break;
-    default:
-      break;
-  }
-  const receipt = h('receipt');
-  if (receipt) parts.push(`(receipt ${receipt})`);
-  if (f.body !== null) parts.push(clipText(f.body, 60));
-  else if (f.bodyLength > 0) parts.push(`(${f.bodyLength}-byte body)`);
-  return parts.join(' ');
 }
 
 /** An unfinished frame of one side, waiting for the rest. */
@@ -254,7 +205,7 @@ export class StompDecoder implements AppDecoder {
       else findings.push(unfinished.unfinished);
     }
     if (frames.length === 0 && unfinished) {
-      const info: StompInfo = { decoder: 'stomp', type: 'partial', summary: `part of a STOMP frame (${b.length - at} bytes so far)`, user: false, fields: { version: this.version, frames: [] } };
+      const info: StompInfo = { decoder: 'stomp', type: 'partial', user: false, fields: { version: this.version, frames: [] }, facts: { partial: b.length - at } };
       return { info, findings };
     }
     // end-of-lines alone (or after the frames, not counted) make a heart-beat message
@@ -266,10 +217,11 @@ export class StompDecoder implements AppDecoder {
     const info: StompInfo = {
       decoder: 'stomp',
       type: unitTypes(commands),
-      summary: unitSummary(frames.map(describeStompFrame), count) + (unfinished ? `; (the start of a frame, ${b.length - at} bytes)` : '') + (eols > 1 && frames[0]!.command === 'heart-beat' ? ` (${eols} end-of-lines)` : ''),
       user: commands.some((c) => USER_COMMANDS.has(c)),
       fields: { version: this.version, frames, ...(count > frames.length ? { more: count - frames.length } : {}) },
     };
+    const heartBeats = eols > 1 && frames[0]!.command === 'heart-beat';
+    if (unfinished || heartBeats) info.facts = { ...(unfinished ? { unfinished: b.length - at } : {}), ...(heartBeats ? { eols } : {}) };
     return { info, findings };
   }
 

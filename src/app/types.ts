@@ -1,7 +1,8 @@
 // The application protocols that ride on WebSocket: what a decoder is given
 // (a whole, unmasked, inflated message and the connection's handshake) and
-// what it gives back (a typed summary of the message, and the protocol's own
-// errors as findings). Decoders are pure functions of the messages they have
+// what it gives back (what the message is, as typed fields, and the
+// protocol's own errors as findings). Its one-line summary is worded from
+// these by text/app-words.ts, in the reader's language. Decoders are pure functions of the messages they have
 // seen; the state they keep is the protocol's own (a STOMP version, pending
 // Socket.IO attachments, JSON-RPC calls waiting for their answer).
 import { type Code } from '../codes.js';
@@ -58,15 +59,15 @@ export interface AppFinding {
   from?: Side;
 }
 
-interface AppBase<N extends AppName, F> {
+interface AppBase<N extends AppName, F, X = never> {
   decoder: N;
   /** the application-level type: a STOMP command, an MQTT packet type, a GraphQL message type, … (" + " between several) */
   type: string;
-  /** one line for people */
-  summary: string;
   /** true when the message carries the application's own data; false for the framework's traffic (handshakes, heartbeats, subscriptions, acknowledgements) */
   user: boolean;
   fields: F;
+  /** what its one-line summary tells beyond the fields (text/app-words.ts); not part of the export, which writes the summary itself */
+  facts?: X;
   /** messages carried inside this one (a SockJS array, an Engine.IO message packet), decoded by the next decoder */
   inner?: AppInfo[];
 }
@@ -80,7 +81,15 @@ export interface StompFrame {
   bodyLength: number;
   bodyTruncated?: true;
 }
-export type StompInfo = AppBase<'stomp', { version: string | null; frames: StompFrame[]; /** frames of the message past the MAX_UNITS kept */ more?: number }>;
+export interface StompFacts {
+  /** a message that is only part of a frame: its bytes so far */
+  partial?: number;
+  /** after whole frames, the start of the next one: its bytes */
+  unfinished?: number;
+  /** a heart-beat of more than one end-of-line: how many */
+  eols?: number;
+}
+export type StompInfo = AppBase<'stomp', { version: string | null; frames: StompFrame[]; /** frames of the message past the MAX_UNITS kept */ more?: number }, StompFacts>;
 
 export interface SockJsFields {
   /** o (open), h (heartbeat), a (array of messages), m (one message), c (close); from the client: the JSON it sends */
@@ -94,7 +103,8 @@ export interface SockJsFields {
   server?: string;
   session?: string;
 }
-export type SockJsInfo = AppBase<'sockjs', SockJsFields>;
+/** the messages an array (or a client's send) carried, all of them (`messages` keeps the first MAX_UNITS) */
+export type SockJsInfo = AppBase<'sockjs', SockJsFields, { count: number }>;
 
 export interface EngineIoFields {
   version: 3 | 4;
@@ -111,7 +121,8 @@ export interface EngineIoFields {
   pingTimeout?: number;
   maxPayload?: number;
 }
-export type EngineIoInfo = AppBase<'engine.io', EngineIoFields>;
+/** a binary message: its bytes, and whether they came as base64 text */
+export type EngineIoInfo = AppBase<'engine.io', EngineIoFields, { bytes: number; base64: boolean }>;
 
 export interface SocketIoFields {
   /** CONNECT, DISCONNECT, EVENT, ACK, CONNECT_ERROR (ERROR in protocol 4), BINARY_EVENT, BINARY_ACK, or ATTACHMENT (a binary message of a binary packet) */
@@ -129,7 +140,15 @@ export interface SocketIoFields {
   of?: number;
   length?: number;
 }
-export type SocketIoInfo = AppBase<'socket.io', SocketIoFields>;
+export interface SocketIoFacts {
+  /** an event's or acknowledgement's arguments as the summary shows them: JSON, each cut, a binary attachment as <binary N> */
+  args?: string;
+  /** a CONNECT's session id */
+  sid?: string;
+  /** an attachment of a packet without an event: the packet that announced it (BINARY_ACK) */
+  announcedBy?: string;
+}
+export type SocketIoInfo = AppBase<'socket.io', SocketIoFields, SocketIoFacts>;
 
 export interface MqttPacket {
   /** CONNECT, CONNACK, PUBLISH, PUBACK, … */
@@ -161,7 +180,13 @@ export interface MqttPacket {
   codes?: number[];
   properties?: Record<string, unknown>;
 }
-export type MqttInfo = AppBase<'mqtt', { version: string; packets: MqttPacket[]; /** packets of the message past the MAX_UNITS kept */ more?: number; /** bytes of a packet begun here and finished in a later message */ pending?: number }>;
+export interface MqttFacts {
+  /** a message inside a packet too large to follow: the packet's bytes still to come after it */
+  toCome?: number;
+  /** a message inside a packet whose size is known: that size (its bytes so far are `pending`) */
+  need?: number;
+}
+export type MqttInfo = AppBase<'mqtt', { version: string; packets: MqttPacket[]; /** packets of the message past the MAX_UNITS kept */ more?: number; /** bytes of a packet begun here and finished in a later message */ pending?: number }, MqttFacts>;
 
 export interface GraphQlFields {
   /** the message's type field */
@@ -183,7 +208,8 @@ export interface JsonFields {
   /** an array's length */
   length?: number;
 }
-export type JsonInfo = AppBase<'json', JsonFields>;
+/** a JSON value that is neither object nor array: its text, cut */
+export type JsonInfo = AppBase<'json', JsonFields, { value: string }>;
 
 export interface JsonRpcCall {
   /** request, notification, response, error */
@@ -194,7 +220,8 @@ export interface JsonRpcCall {
   request?: { message: number; packet: number; method: string; rtt: number } | null;
   error?: { code: number | null; message: string };
 }
-export type JsonRpcInfo = AppBase<'json-rpc', { calls: JsonRpcCall[]; batch: boolean; /** calls of a batch past the MAX_UNITS kept */ more?: number }>;
+/** a batch: how many items it held (calls, and items that were not calls) */
+export type JsonRpcInfo = AppBase<'json-rpc', { calls: JsonRpcCall[]; batch: boolean; /** calls of a batch past the MAX_UNITS kept */ more?: number }, { items: number }>;
 
 export type AppInfo = StompInfo | SockJsInfo | EngineIoInfo | SocketIoInfo | MqttInfo | GraphQlInfo | JsonInfo | JsonRpcInfo;
 
@@ -217,25 +244,16 @@ export interface AppDecoder {
   end(): AppFinding[];
 }
 
-/** Characters of a body or argument kept in a summary's fields. */
+/** Characters of a body or argument kept in a message's fields. */
 export const BODY_PREVIEW = 256;
 
 /** Units (STOMP frames, MQTT packets, SockJS messages, JSON-RPC calls) of one message kept in its fields; the rest are counted. */
 export const MAX_UNITS = 64;
 
-/** Characters of a message's summary at most. */
-export const MAX_SUMMARY = 400;
-
 /** The distinct types of a message's units, in order, for its `type`: "PUBLISH + PUBACK". */
 export function unitTypes(types: readonly string[]): string {
   const distinct = [...new Set(types)];
   return distinct.length > 8 ? `${distinct.slice(0, 8).join(' + ')} + …` : distinct.join(' + ');
-}
-
-/** The summaries of a message's units, at most MAX_UNITS of them and MAX_SUMMARY characters. */
-export function unitSummary(parts: readonly string[], total: number): string {
-  const more = total - parts.length;
-  return clipText(parts.join('; ') + (more > 0 ? ` (+${more} more)` : ''), MAX_SUMMARY);
 }
 
 /** A string cut to `n` characters, with an ellipsis when cut (only its start is looked at: strings may be megabytes). */

@@ -12,8 +12,10 @@ export const DEFAULT_INFLATE_LIMIT = 8 * 1024 * 1024;
 
 export type InflateResult =
   | { ok: true; data: Buffer }
-  /** limit: the output passed the limit (a decompression bomb, or just large); corrupt: not a deflate stream in this context; context-lost: an earlier message could not be read, and this one may refer to it */
-  | { ok: false; reason: 'limit' | 'corrupt' | 'context-lost'; detail: string };
+  /** limit: the output passed the limit (a decompression bomb, or just large); context-lost: an earlier message could not be read, and this one may refer to it */
+  | { ok: false; reason: 'limit' | 'context-lost' }
+  /** not a deflate stream in this context: zlib's own words for what it found */
+  | { ok: false; reason: 'corrupt'; detail: string };
 
 /** Inflates one message's compressed payload, given the window the sender had before it. Pure. */
 export function inflateMessage(payload: Buffer, history: Buffer | null, limit: number): InflateResult {
@@ -28,7 +30,7 @@ export function inflateMessage(payload: Buffer, history: Buffer | null, limit: n
     return { ok: true, data };
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) return { ok: false, reason: 'limit', detail: `more than ${limit} bytes` };
+    if (e.code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) return { ok: false, reason: 'limit' };
     return { ok: false, reason: 'corrupt', detail: e.message };
   }
 }
@@ -59,7 +61,7 @@ export class InflateContext {
 
   inflate(payload: Buffer): InflateResult {
     if (this.lost && this.rules.takeover) {
-      return { ok: false, reason: 'context-lost', detail: 'an earlier compressed message of this direction could not be read, and this one may refer back to it' };
+      return { ok: false, reason: 'context-lost' };
     }
     const r = inflateMessage(payload, this.rules.takeover && this.window ? this.window.subarray(0, this.held) : null, this.limit);
     if (!r.ok) {

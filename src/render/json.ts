@@ -6,6 +6,8 @@ import { protocolDetail } from './kind.js';
 import { VERSION } from '../version.js';
 import { messageOf } from '../select/lookup.js';
 import { entrySummary } from '../text/packets.js';
+import { appSummary } from '../text/app-words.js';
+import type { AppInfo } from '../app/types.js';
 
 export const SCHEMA_VERSION = 1;
 export const TOOL = { name: 'wsdissect', version: VERSION } as const;
@@ -141,13 +143,29 @@ function messageTail(m: Message, opts: JsonOptions): string {
   const payload = payloadJson(m.payload, inflated ? m.inflatedLength! : m.length, m.type === 'text' && (!m.compressed || inflated), opts);
   return (
     `"frames":[${m.frames.join(',')}],"length":${m.lengthText === null ? m.length : `"${m.lengthText}"`},"compressed":${m.compressed},"inflatedLength":${m.inflatedLength === null ? 'null' : m.inflatedLength}` +
-    `${payload ? `,"payload":${JSON.stringify(payload)}` : ''},"complete":${m.complete},"app":${m.app === null ? 'null' : JSON.stringify(m.app)}`
+    `${payload ? `,"payload":${JSON.stringify(payload)}` : ''},"complete":${m.complete},"app":${m.app === null ? 'null' : JSON.stringify(appJson(m.app))}`
   );
 }
 
 /** JSON.stringify(messageJson(…)), written out by hand (in its order, unlike messageLine's). */
 export function messageText(m: Message, opts: JsonOptions): string {
   return `{"index":${m.index},"from":"${m.from}","opcode":${m.opcode},"type":"${m.type}",${messageTail(m, opts)}}`;
+}
+
+/** What an application protocol says of a message, as the contract gives it: its fields in their order, with the English summary, without the facts it was worded from. */
+export interface AppJson {
+  decoder: AppInfo['decoder'];
+  type: string;
+  summary: string;
+  user: boolean;
+  fields: AppInfo['fields'];
+  inner?: AppJson[];
+}
+
+export function appJson(app: AppInfo): AppJson {
+  const out: AppJson = { decoder: app.decoder, type: app.type, summary: appSummary(app), user: app.user, fields: app.fields };
+  if (app.inner !== undefined) out.inner = app.inner.map(appJson);
+  return out;
 }
 
 export function messageJson(m: Message, opts: JsonOptions): Record<string, unknown> {
@@ -165,7 +183,7 @@ export function messageJson(m: Message, opts: JsonOptions): Record<string, unkno
     inflatedLength: m.inflatedLength,
     ...(payload ? { payload } : {}),
     complete: m.complete,
-    app: m.app,
+    app: m.app === null ? null : appJson(m.app),
   };
 }
 

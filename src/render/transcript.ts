@@ -5,7 +5,7 @@
 // line. Reads the analysis result only; every string from the capture is
 // sanitized before it is printed.
 import { tellsWebSocket } from './kind.js';
-import { appText } from '../app/labels.js';
+import { appText } from '../text/app-words.js';
 import { isUtf8 } from 'node:buffer';
 import type { Connection, Frame, Message, Side } from '../model.js';
 import type { RenderOptions } from './options.js';
@@ -217,7 +217,7 @@ function messageEntry(w: TranscriptWords, m: Message, opts: RenderOptions, limit
   const app = m.app;
   if (!app) return e;
   // what the decoder read is the capture's: said as it was read
-  const line = w.app(appText(app), app.user);
+  const line = w.app(appText(app, opts.lang), app.user);
   return { ...e, below: (room) => [safeCut(line, room), ...e.below(room)] };
 }
 

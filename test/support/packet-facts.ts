@@ -66,8 +66,8 @@ export const FACTS: { readonly [K in PacketFact['kind']]: readonly Extract<Packe
     frame({ rsv1: true, opcode: 0x2, preview: null, length: 16312, segments: 12, completes: { index: 2, type: 'binary', frames: 1, length: 16312, inflatedLength: null, compressed: true, preview: null, app: null } }),
     frame({ opcode: 0x0, preview: '"!"', length: 1, completes: { index: 1, type: 'text', frames: 3, length: 11, inflatedLength: null, compressed: false, preview: '"Hello world!"', app: null } }),
     frame({ opcode: 0x0, preview: null, length: 4, completes: { index: 5, type: 'binary', frames: 2, length: 8, inflatedLength: null, compressed: false, preview: null, app: null } }),
-    frame({ preview: null, length: 37, completes: { index: 0, type: 'text', frames: 1, length: 37, inflatedLength: null, compressed: false, preview: null, app: { text: 'STOMP SEND /queue/a', user: true } } }),
-    frame({ masked: false, preview: null, length: 42, completes: { index: 1, type: 'text', frames: 1, length: 42, inflatedLength: null, compressed: false, preview: null, app: { text: 'SockJS h (heartbeat)', user: false } } }),
+    frame({ preview: null, length: 37, completes: { index: 0, type: 'text', frames: 1, length: 37, inflatedLength: null, compressed: false, preview: null, app: { decoder: 'stomp', type: 'SEND', user: true, fields: { version: '1.2', frames: [{ command: 'SEND', headers: [['destination', '/queue/a']], body: null, bodyLength: 0 }] } } } }),
+    frame({ masked: false, preview: null, length: 42, completes: { index: 1, type: 'text', frames: 1, length: 42, inflatedLength: null, compressed: false, preview: null, app: { decoder: 'sockjs', type: 'heartbeat', user: false, fields: { frame: 'heartbeat' } } } }),
   ],
   tls: [
     { kind: 'tls', records: [{ kind: 'client-hello', sni: 'wsd.test', alpn: ['h2', 'http/1.1'] }] },

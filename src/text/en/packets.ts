@@ -5,6 +5,7 @@ import type { LadderWords, PacketWords } from '../packet-words.js';
 import type { FrameFact, HttpHint, Phase } from '../../model.js';
 import { formatRtt, plural } from '../words.js';
 import { opcodeName } from '../../websocket/frame.js';
+import { appText } from '../app-words.js';
 
 function capitalised(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
@@ -37,7 +38,7 @@ function frame(f: FrameFact): string {
     const whole = m.preview !== null ? `: ${m.preview}` : '';
     parts.push(`— completes ${m.type} message ${m.index} (${plural(m.frames, 'fragment')}, ${plural(m.length, 'byte')})${whole}`);
   }
-  if (m?.app) parts.push(`— ${m.app.text} (${m.app.user ? 'application data' : 'framework'})`);
+  if (m?.app) parts.push(`— ${appText(m.app)} (${m.app.user ? 'application data' : 'framework'})`);
   return parts.join(' ');
 }
 

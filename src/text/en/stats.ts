@@ -1,6 +1,6 @@
 // --stats in English (the interface: text/stats-words.ts).
 import type { PingFacts, StatsWords } from '../stats-words.js';
-import { CHOSEN_BY } from '../../app/labels.js';
+import { CHOSEN_BY } from './app.js';
 import { formatRtt, plural } from '../words.js';
 import { wrap } from '../../util/text.js';
 

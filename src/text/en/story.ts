@@ -1,6 +1,6 @@
 // The story of a connection in English (the interface: text/story-words.ts).
 import type { AppTypeTold, Run, StoryWords } from '../story-words.js';
-import { CHOSEN_BY } from '../../app/labels.js';
+import { CHOSEN_BY } from './app.js';
 import { closeCodeName } from '../../websocket/close.js';
 import { opcodeName } from '../../websocket/frame.js';
 import { plural } from '../words.js';

@@ -5,6 +5,7 @@
 import type { LadderWords, PacketWords } from '../packet-words.js';
 import type { FrameFact, HttpHint, Phase } from '../../model.js';
 import { opcodeNameZh, rttZh, sideZh } from './words.js';
+import { appText } from '../app-words.js';
 
 function messageTypeZh(type: 'text' | 'binary'): string {
   return type === 'text' ? '文本' : '二进制';
@@ -38,7 +39,7 @@ function frame(f: FrameFact): string {
     const whole = m.preview !== null ? `：${m.preview}` : '';
     s += `——${messageTypeZh(m.type)}消息 ${m.index} 至此完整（${m.frames} 个分片，${m.length} 字节）${whole}`;
   }
-  if (m?.app) s += `——${m.app.text}（${m.app.user ? '应用数据' : '框架消息'}）`;
+  if (m?.app) s += `——${appText(m.app, 'zh-CN')}（${m.app.user ? '应用数据' : '框架消息'}）`;
   return s;
 }
 
