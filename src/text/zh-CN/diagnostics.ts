@@ -362,15 +362,15 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       return `来自${side(f.side)}的 ${f.bytes} 字节直到抓包结束都无法分帧`;
     case 'ws.resync':
       if ('packet' in f) {
-        const where = f.afterLoss ? '在抓包丢失的字节之后' : '在抓包的开头';
-        const what = f.skipped === 0 ? '从第一个字节起' : `跳过了 ${f.skipped} 个无法成帧的字节（不为它们虚构帧）`;
-        return `帧解码${where}、在第 ${f.packet} 个包恢复，${what}`;
+        const lead = f.afterLoss ? `抓包丢失了一些字节，帧解码从第 ${f.packet} 个包起恢复` : `抓包从连接的中途开始，帧解码从第 ${f.packet} 个包起`;
+        const what = f.skipped === 0 ? '第一个字节正好是帧头' : `先跳过了 ${f.skipped} 字节无法成帧的数据（不为它们臆造帧）`;
+        return `${lead}，${what}`;
       }
-      return `来自${side(f.side)}的前 ${f.bytes} 字节是抓包开始前就开始的一帧的结尾；解码从下一个帧头开始`;
+      return `${side(f.side)}发来的前 ${f.bytes} 字节是一个帧的末尾，这个帧在抓包开始之前就已发出；解码从下一个帧头开始`;
     case 'handshake.truncated': {
-      const head = `第 ${f.packet} 个包里的${f.role === 'request' ? '升级请求' : '响应'}没有被完整抓到（只抓到 ${f.bytes} 字节、${f.headers} 行首部）`;
-      if (f.role === 'request') return `${head}：${f.upgrade ? '它要求升级' : '它是否要求升级，在缺失的字节里（响应表明它要求了）'}；它的规则没有检查，响应也不按它提供的内容来评判`;
-      return `${head}：连接已升级（状态码 101）；${f.acceptChecked ? 'Sec-WebSocket-Accept 已检查' : 'Sec-WebSocket-Accept 不在抓到的首部里，所以没有检查'}${f.extensionsKnown ? '' : '，而且不知道协商了哪些扩展（如果出现 RSV1，就当作 permessage-deflate）'}；从下一个报文段起解码帧`;
+      const head = `第 ${f.packet} 个包里的${f.role === 'request' ? '升级请求' : '响应'}没有抓全（只抓到 ${f.bytes} 字节，首部 ${f.headers} 行）`;
+      if (f.role === 'request') return `${head}；${f.upgrade ? '从抓到的部分看，它要求升级' : '它是否要求升级，落在没抓到的字节里（不过响应表明它要求了）'}；不检查它是否合乎规则，也不拿它的提议来评判响应`;
+      return `${head}；连接已经升级（状态码 101）；${f.acceptChecked ? '已核对 Sec-WebSocket-Accept' : '抓到的首部里没有 Sec-WebSocket-Accept，因此没有核对'}${f.extensionsKnown ? '' : '；协商了哪些扩展也无从得知（帧如果带 RSV1，就按 permessage-deflate 处理）'}；帧从下一个报文段起解码`;
     }
     case 'close.data-after-close':
       return `${side(f.side)}在自己的关闭帧（帧 ${f.close}）之后又发送了数据帧`;

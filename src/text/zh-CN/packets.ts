@@ -57,7 +57,7 @@ export const PACKETS_ZH_CN: PacketWords = {
   retransmission: (bytes) => `重传：${bytes} 字节，之前已经送达`,
   outOfOrder: (bytes) => `乱序报文段：${bytes} 字节先暂存，等前面的空缺补上`,
   late: (bytes) => `乱序报文段：对端早已确认过的 ${bytes} 字节，只是抓得晚（并未丢失）`,
-  ackedUnseen: (peer) => `确认了未见的报文段：它确认的来自${sideZh(peer)}的字节，抓包里还没有出现`,
+  ackedUnseen: (peer) => `确认了尚未抓到的数据：${sideZh(peer)}发出的这些字节，抓包里还没有出现`,
   // 丢失可能是从对端的确认中发现的，这时写在对端的包上
   gap: (bytes, from, own) => (own ? `这个报文段之前有 ${bytes} 字节没有抓到（抓包丢失）` : `确认了${sideZh(from)}发出、抓包丢失的 ${bytes} 字节`),
   resync: (skipped) => (skipped === 0 ? '丢失的字节之后，帧解码从这里恢复' : `跳过 ${skipped} 字节无法成帧的数据后，帧解码在一个帧头处恢复`),
