@@ -319,7 +319,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'frame.unexpected-continuation':
       return '来了一个延续帧，但并没有未完成的分片消息';
     case 'close.payload-one-byte':
-      return '关闭帧的正文只有 1 字节；它必须为空，或以 2 字节的状态码开头';
+      return '关闭帧的有效载荷只有 1 字节；它必须为空，或以 2 字节的状态码开头';
     case 'close.invalid-code':
       return `关闭状态码 ${f.closeCode}（${closeCodeNameZh(f.closeCode)}）不得在关闭帧里发送`;
     case 'close.invalid-utf8-reason':

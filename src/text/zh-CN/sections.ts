@@ -82,7 +82,7 @@ export const SECTIONS_ZH_CN: SectionsWords = {
     opcode: (opcode) => OPCODES[opcode] ?? '保留',
     lengthForm: (bits) => `（${bits} 位）`,
     incomplete: '（不完整）',
-    closeOneByte: '（载荷只有 1 字节）',
+    closeOneByte: '（有效载荷只有 1 字节）',
     noStatusCode: '（没有状态码）',
     closeCodeName: closeCodeNameZh,
     compressed: (bytes, notInflated) => `（已压缩，${bytesZh(bytes)}${notInflated ? '，未能解压' : ''}）`,
