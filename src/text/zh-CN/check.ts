@@ -26,7 +26,7 @@ export const CHECK_ZH_CN: CheckWords = {
   verdict: (v) => (v === 'pass' ? '通过' : '失败'),
   connection: (verdict, id, client, server, label, c) => `  ${verdict}  连接 ${id}  ${client} → ${server}（${label}；${c}）`,
   notWebSocket: (carries) => `不是 WebSocket：${carries}`,
-  noAnswer: '升级请求没有得到回应',
+  noAnswer: '升级请求没有得到响应',
   frames: (n) => `${n} 个帧`,
   counts,
   group: (severity, n) => `    ${SEVERITY[severity][0]}（${n} ${SEVERITY[severity][1]}）`,

@@ -277,7 +277,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       return `${typeZh(f.type)}消息 ${f.index}（压缩后 ${f.compressed} 字节）解压后超过 ${f.limit} 字节：解压在上限处停止（--inflate-limit）`;
     case 'tcp.handshake-missing': {
       const roles = f.rolesFrom === 'http' ? 'HTTP 交换' : f.rolesFrom === 'frames' ? '帧的掩码' : '端口号';
-      const how = f.detection === 'heuristic' ? '；WebSocket 是从一串合法的帧识别出来的' : f.detection === 'decode-as' ? '；按要求当作 WebSocket 解码（--decode-as）' : f.detection === 'response' ? '；服务器的 101 响应把它切换为 WebSocket，而它所回应的升级请求不在抓包里（请求的密钥和提议无法检查）' : '';
+      const how = f.detection === 'heuristic' ? '；WebSocket 是从一串合法的帧识别出来的' : f.detection === 'decode-as' ? '；按要求当作 WebSocket 解码（--decode-as）' : f.detection === 'response' ? '；服务器的 101 响应把它切换为 WebSocket，而它所响应的升级请求不在抓包里（请求的密钥和提议无法检查）' : '';
       return spaced('抓包从这条连接的中途开始（没有看到 SYN）；两端的角色由', roles, `判断${how}`);
     }
     case 'capture.unknown-link-type':
@@ -342,7 +342,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'handshake.version':
       return f.versions.length === 0 ? '请求没有 Sec-WebSocket-Version 首部；它必须是 13' : `Sec-WebSocket-Version 是 "${f.versions.join(', ')}"；必须是 13`;
     case 'handshake.rejected':
-      return `服务器用 ${f.status}${f.reason ? ` ${f.reason}` : ''} 回答了升级请求，而不是 101 Switching Protocols`;
+      return `服务器以 ${f.status}${f.reason ? ` ${f.reason}` : ''} 响应升级请求，而不是 101 Switching Protocols`;
     case 'handshake.accept-missing':
       return '101 响应没有 Sec-WebSocket-Accept 首部';
     case 'handshake.accept-mismatch':
@@ -353,7 +353,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       if ('parameters' in f) return `服务器接受 permessage-deflate 时用了客户端无法接受的参数：${deflateResponseZh(f.parameters)}`;
       return f.why === 'repeated' ? `服务器的响应不止一次列出 "${f.name}"` : `服务器接受了扩展 "${f.name}"，但客户端并没有提供它`;
     case 'handshake.no-response':
-      return `第 ${f.request} 个包里的升级请求在这次抓包中没有得到回应`;
+      return `第 ${f.request} 个包里的升级请求在这次抓包中没有得到响应`;
     case 'handshake.frames-before-upgrade':
       return `客户端在第 ${f.packet} 个包发送了${f.opcode === 1 ? '文本' : f.opcode === 2 ? '二进制' : '数据'}帧，而服务器的 101 响应还没有完成`;
     case 'tcp.overlap-conflict':
@@ -385,7 +385,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'close.abnormal':
       return `TCP 连接结束了（${f.teardown.toUpperCase()}），双方都没有发送关闭帧`;
     case 'close.not-echoed':
-      return `${side(f.initiator)}发送了关闭帧（第 ${f.packet} 个包），但${peerOf(f.initiator)}直到连接结束都没有回以自己的关闭帧`;
+      return `${side(f.initiator)}发送了关闭帧（第 ${f.packet} 个包），但${peerOf(f.initiator)}直到连接结束都没有回复关闭帧`;
     case 'close.client-closed-tcp-first':
       return '客户端比服务器先关闭了 TCP；应当由服务器先关闭，这样 TIME_WAIT 状态不会留在客户端';
     case 'app.engineio-bad-packet':
@@ -431,7 +431,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       return `一个 id 为 ${JSON.stringify(f.id)} 的 ${f.protocol} "${f.type}"，但没有哪个操作用过这个 id`;
     case 'app.graphql-error': {
       const to = f.to === null ? '这条连接' : 'name' in f.to ? f.to.name : `操作 ${f.to.id}`;
-      return spaced(`服务器用 "${f.type}" 回答了`, to, `：${clipText(f.payload, 100)}`);
+      return spaced('服务器对', to, `返回了 "${f.type}"：${clipText(f.payload, 100)}`);
     }
     case 'ws.deflate-assumed': {
       const first = f.first;

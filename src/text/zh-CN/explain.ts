@@ -41,8 +41,8 @@ const OPCODE_MEANING: Readonly<Record<number, string>> = {
   0x0: '之前开始的某条消息的下一个分片',
   0x1: 'UTF-8 文本',
   0x2: '由应用自行解释的字节',
-  0x8: '发送方发起（或回应）关闭握手',
-  0x9: '对端必须回一个携带相同数据的 Pong',
+  0x8: '发送方发起关闭握手，或回复对端的关闭帧',
+  0x9: '对端必须回应一个携带相同数据的 Pong',
   0xa: '对 Ping 的回应（也可以是主动发送的心跳）',
 };
 
@@ -98,7 +98,7 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
 
   midStream: '抓包开始时这条连接已经建立：文件里没有它的 TCP 握手，所以故事从中途讲起。',
   syn: (a, client, server) => `在${a}，客户端 ${client} 向服务器 ${server} 发送 SYN：“我想建立一条 TCP 连接，我发送的字节从这个初始序列号开始编号”。`,
-  synAck: (a) => `在${a}，服务器回复 SYN-ACK：“同意；这是我自己的初始序列号，同时确认你的初始序列号”。`,
+  synAck: (a) => `在${a}，服务器发回 SYN-ACK：“同意；这是我自己的初始序列号，同时确认你的初始序列号”。`,
   handshakeAck: (a) => `在${a}，客户端用 ACK 确认服务器的序列号：连接在两个方向上都建立好了。`,
   handshakeRtt: (seconds) => `从 SYN 到 SYN-ACK 用了 ${rttZh(seconds)}：从抓包点看到的一次网络往返。`,
 
@@ -106,10 +106,10 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
   requestHeader: (name) => HEADER_PURPOSE[name] ?? null,
   responseHeader: (name) => RESPONSE_PURPOSE[name] ?? null,
   ordinaryHeader: '不属于 WebSocket 握手（普通的 HTTP 首部）',
-  noResponse: '抓包里没有服务器的回应。',
-  rejected: (a, status, reason) => `在${a}，服务器回复 ${status} ${reason}：只要不是 101 就没有 WebSocket；升级被拒绝，连接仍是 HTTP（或者关闭）。`,
+  noResponse: '抓包里没有服务器的响应。',
+  rejected: (a, status, reason) => `在${a}，服务器返回 ${status} ${reason}：只要不是 101 就没有 WebSocket；升级被拒绝，连接仍是 HTTP（或者关闭）。`,
   refusalBody: (bytes, complete, text) => `它的响应体（${bytesZh(bytes)}${complete ? '' : '，被截断'}）通常会说明原因：${text}`,
-  switching: (a) => `在${a}，服务器回复 101 Switching Protocols（切换协议）：从这个响应结束起，双方交换的是 WebSocket 帧，而不再是 HTTP。`,
+  switching: (a) => `在${a}，服务器返回 101 Switching Protocols（切换协议）：从这个响应结束起，双方交换的是 WebSocket 帧，而不再是 HTTP。`,
   acceptIntro: '服务器用客户端的密钥算出 Sec-WebSocket-Accept，证明它看懂了这个请求（RFC 6455 §4.2.2）：',
   acceptSteps: {
     key: '1. 客户端发来的密钥：',
@@ -136,8 +136,8 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
     const how = code === null ? '不带状态码' : `状态码 ${code}（“${closeName(code)}”）${reason !== null ? `，原因 ${reason}` : ''}`;
     return `${side(initiator)}在${a}发起关闭握手：发送一个关闭帧，${how}。发出之后，它不再发送数据（RFC 6455 §5.5.1）。`;
   },
-  closeAnswered: (peer, a, code) => `${side(peer)}在${a}回以自己的关闭帧${code !== null ? `（${code}）` : ''}：双方都同意这条 WebSocket 连接结束了，TCP 可以关闭。`,
-  closeUnanswered: (peer) => `${side(peer)}始终没有回以自己的关闭帧：关闭握手不完整。`,
+  closeAnswered: (peer, a, code) => `${side(peer)}在${a}回复了自己的关闭帧${code !== null ? `（${code}）` : ''}：双方都同意这条 WebSocket 连接结束了，TCP 可以关闭。`,
+  closeUnanswered: (peer) => `${side(peer)}始终没有回复关闭帧：关闭握手不完整。`,
   stillOpen: '抓包结束时，这条 TCP 连接仍然开着。',
   reset: (a, by) => `在${a}，${side(by)}重置了连接（RST）：TCP 立即结束，没有有序的 FIN 交换。`,
   fin: (a, first, peer, peerFin) => `在${a}，${side(first)}发送 FIN：“我没有数据要发送了”。${side(peer)}确认了它${peerFin !== null ? `，并在${peerFin}发送自己的 FIN` : ''}；最后一个 ACK 结束了这条连接。`,

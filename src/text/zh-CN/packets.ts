@@ -64,8 +64,8 @@ export const PACKETS_ZH_CN: PacketWords = {
   detected: (skipped) => `从一串合法的帧认出了 WebSocket${skipped > 0 ? `（开头的 ${skipped} 字节是抓包开始之前就已开始的一个帧的结尾）` : ''}`,
 
   opaque: (bytes) => `${bytes} 字节数据`,
-  held: (bytes) => `在服务器的回应到达之前发出的 ${bytes} 字节`,
-  earlyResponse: (bytes) => `HTTP 响应的 ${bytes} 字节，比它所回应的请求先被抓到（抓包里客户端的包来晚了）；等请求到了再读`,
+  held: (bytes) => `在服务器的响应到达之前发出的 ${bytes} 字节`,
+  earlyResponse: (bytes) => `HTTP 响应的 ${bytes} 字节，比它所响应的请求先被抓到（抓包里客户端的包来晚了）；等请求到了再读`,
   httpPartial: (role, bytes) => `HTTP ${role === 'request' ? '请求' : '响应'}的一部分（${bytes} 字节）`,
   request: (method, target, version, upgrade, hint) => `${method} ${target} ${version}${upgrade ? '（请求升级为 WebSocket）' : ''}${hint ? `（${HTTP_HINTS[hint]}）` : ''}`,
   response: (version, status, reason) => `${version} ${status}${reason ? ` ${reason}` : ''}`,

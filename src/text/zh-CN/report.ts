@@ -45,9 +45,9 @@ export const REPORT_ZH_CN: ReportWords = {
 
 const ENDING_WORDS: Record<Ending, readonly [short: string, long: string]> = {
   'not-websocket': ['不是 WebSocket', '不是 WebSocket'],
-  'no-response': ['无响应', '升级请求没有得到回应'],
+  'no-response': ['无响应', '升级请求没有得到响应'],
   'clean-close': ['干净关闭', '关闭握手完整，随后 TCP 挥手'],
-  'close-unanswered': ['关闭未回应', '关闭握手不完整：关闭帧没有得到回应'],
+  'close-unanswered': ['关闭未回复', '关闭握手不完整：关闭帧没有得到回复'],
   'closed-tcp-open': ['已关闭，TCP 未关', '双方都发了关闭帧；抓包结束时 TCP 仍然开着'],
   'unclean-close': ['关闭不干净', '双方都发了关闭帧，但不都在 TCP 挥手之前'],
   'reset-no-close': ['被重置，无关闭帧', '被重置（RST），没有关闭帧'],

@@ -53,8 +53,8 @@ export const SECTIONS_ZH_CN: SectionsWords = {
     computed: (accept, guid) => `${accept}  = base64(SHA-1(密钥 + "${guid}"))`,
     verdict: (v, status, reason) =>
       ({
-        rejected: `✘ 被拒绝：服务器回复 ${status} ${reason}，所以没有建立 WebSocket`,
-        'no-response': '? 抓包里没有对升级请求的回应',
+        rejected: `✘ 被拒绝：服务器返回 ${status} ${reason}，所以没有建立 WebSocket`,
+        'no-response': '? 抓包里没有对升级请求的响应',
         valid: '✔ 已升级：服务器的 Accept 与密钥相符',
         invalid: '✘ 已升级，但 Accept 与密钥不符：客户端必须断开这条连接（RFC 所说的 Fail the WebSocket Connection）',
         'no-accept': '✘ 已升级，但没有可供客户端核对的 Sec-WebSocket-Accept',
@@ -95,7 +95,7 @@ export const SECTIONS_ZH_CN: SectionsWords = {
     sent: (initiator, code, reason, packet, reply) => {
       const peer = initiator === 'client' ? '服务器' : '客户端';
       const what = code === null ? '一个没有状态码的关闭帧' : `关闭帧 ${code}（${closeCodeNameZh(code)}）${reason !== null ? `，原因 ${reason}` : ''}`;
-      const answer = reply !== null ? `${peer}在第 ${reply.packet} 个包回以关闭帧${reply.code !== null ? ` ${reply.code}` : '（没有状态码）'}` : `${peer}始终没有发送它的关闭帧`;
+      const answer = reply !== null ? `${peer}在第 ${reply.packet} 个包回复关闭帧${reply.code !== null ? ` ${reply.code}` : '（没有状态码）'}` : `${peer}始终没有回复关闭帧`;
       return `WebSocket：${sideZh(initiator)}在第 ${packet} 个包发送${what}；${answer}。`;
     },
     noClose: 'WebSocket：双方都没有发送关闭帧。',
