@@ -30,6 +30,8 @@ export const REPORT_ZH_CN: ReportWords = {
   tls: { join: '，', alpnOffered: (p) => `客户端提供的 ALPN：${p.join(', ')}`, hellosCut: 'Hello 消息没有完整抓到', joinedLate: '抓包在它的握手之后才开始' },
   unknownData: '未知协议的数据',
   summaryHead: (id, client, server, what, verdict) => `连接 ${id}  ${client} → ${server}  ${what}：${verdict}`,
+  summaryWebSocket: (detection) =>
+    detection === 'heuristic' ? 'WebSocket（启发式识别）' : detection === 'response' ? 'WebSocket（通过 101 响应识别）' : detection === 'decode-as' ? 'WebSocket（按 --decode-as 解码）' : 'WebSocket',
   summaryNotWebSocket: (head, packets) => `${head}；${packets} 个包`,
   summarySide: (side, s, frames, compressed, rtt) =>
     `${sideZh(side)} ${frames} 个帧，${s.messages} 条消息（${compressed ? '线上 ' : ''}${s.messageBytes} 字节${s.fragmentedMessages > 0 ? `，其中 ${s.fragmentedMessages} 条分片传输` : ''}）${rtt !== null ? `，${s.rtts} 个 Pong，往返 ${rtt}` : ''}`,
