@@ -277,7 +277,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       return `${typeZh(f.type)}消息 ${f.index}（压缩后 ${f.compressed} 字节）解压后超过 ${f.limit} 字节：解压在上限处停止（--inflate-limit）`;
     case 'tcp.handshake-missing': {
       const roles = f.rolesFrom === 'http' ? 'HTTP 交换' : f.rolesFrom === 'frames' ? '帧的掩码' : '端口号';
-      const how = f.detection === 'heuristic' ? '；WebSocket 是从一串合法的帧识别出来的' : f.detection === 'decode-as' ? '；按要求当作 WebSocket 解码（--decode-as）' : f.detection === 'response' ? '；服务器的 101 响应把它切换为 WebSocket，而它所响应的升级请求不在抓包里（请求的密钥和提议无法检查）' : '';
+      const how = f.detection === 'heuristic' ? '；WebSocket 是启发式识别出来的（字节流里有一串合法的帧）' : f.detection === 'decode-as' ? '；按要求当作 WebSocket 解码（--decode-as）' : f.detection === 'response' ? '；服务器的 101 响应把它切换为 WebSocket，而它所响应的升级请求不在抓包里（请求的密钥和提议无法检查）' : '';
       return spaced('抓包从这条连接的中途开始（没有看到 SYN）；两端的角色由', roles, `判断${how}`);
     }
     case 'capture.unknown-link-type':

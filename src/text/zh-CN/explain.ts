@@ -91,7 +91,7 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
   },
   detectedBy: (how) =>
     how === 'heuristic'
-      ? '抓包里没有它的握手，但字节流中有一串合法的 WebSocket 帧。'
+      ? '抓包里没有它的握手；wsdissect 通过启发式识别认出它：字节流中有一串合法的 WebSocket 帧。'
       : how === 'response'
         ? '抓包里没有它的升级请求，但有服务器切换到 WebSocket 的 101 响应：此后的字节就是 WebSocket。没有请求，就无法检查密钥（因而也无法检查 Accept）和客户端的提议。'
         : '抓包里没有它的握手；按你的要求（--decode-as）当作 WebSocket 解码。',

@@ -61,7 +61,7 @@ export const PACKETS_ZH_CN: PacketWords = {
   // 丢失可能是从对端的确认中发现的，这时写在对端的包上
   gap: (bytes, from, own) => (own ? `这个报文段之前有 ${bytes} 字节没有抓到（抓包丢失）` : `确认了${sideZh(from)}发出、抓包丢失的 ${bytes} 字节`),
   resync: (skipped) => (skipped === 0 ? '丢失的字节之后，帧解码从这里恢复' : `跳过 ${skipped} 字节无法成帧的数据后，帧解码在一个帧头处恢复`),
-  detected: (skipped) => `从一串合法的帧认出了 WebSocket${skipped > 0 ? `（开头的 ${skipped} 字节是抓包开始之前就已开始的一个帧的结尾）` : ''}`,
+  detected: (skipped) => `启发式识别：一串合法的帧表明这是 WebSocket${skipped > 0 ? `（开头的 ${skipped} 字节是抓包开始之前就已开始的一个帧的结尾）` : ''}`,
 
   opaque: (bytes) => `${bytes} 字节数据`,
   held: (bytes) => `在服务器的响应到达之前发出的 ${bytes} 字节`,

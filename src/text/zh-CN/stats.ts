@@ -58,7 +58,7 @@ export const STATS_ZH_CN: StatsWords = {
     title: (n) => `全部连接（${n} 条）`,
     head: ['#', '客户端', '服务器', '识别方式', '包', '帧', '消息', '时长', '错/警/提', '结论'],
     shortHead: ['#', '客户端', '服务器', '识别', '包', '帧', '消息', '时长', '错/警/提', '结论'],
-    detection: (d) => (d === 'handshake' ? '握手' : d === 'heuristic' ? '帧的特征' : d === 'response' ? '101 响应' : '--decode-as'),
+    detection: (d) => (d === 'handshake' ? '握手' : d === 'heuristic' ? '启发式识别' : d === 'response' ? '101 响应' : '--decode-as'),
     seconds: (s) => `${s.toFixed(3)} 秒`,
     legend: '错/警/提：诊断（错误/警告/提示）的个数；时长：从第一个包到最后一个包',
   },

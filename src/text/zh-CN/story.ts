@@ -25,7 +25,7 @@ function types(list: readonly AppTypeTold[], more: number): string {
 
 export const STORY_ZH_CN: StoryWords = {
   midStream: (how) => {
-    const by = how === 'heuristic' ? '；wsdissect 从一串合法的 WebSocket 帧认出它是 WebSocket（启发式识别）' : how === 'decode-as' ? '；按你的要求（--decode-as）当作 WebSocket 解码' : how === 'response' ? '；服务器的 101 响应把它切换为 WebSocket，它所响应的升级请求在抓包开始之前就已发出' : '';
+    const by = how === 'heuristic' ? '；wsdissect 通过启发式识别认定它是 WebSocket：字节流里有一串合法的帧' : how === 'decode-as' ? '；按你的要求（--decode-as）当作 WebSocket 解码' : how === 'response' ? '；服务器的 101 响应把它切换为 WebSocket，它所响应的升级请求在抓包开始之前就已发出' : '';
     return `抓包开始时这条连接已经建立（没有看到 SYN）${by}。`;
   },
   tcpHandshake: (r) => `${range(r)}是 TCP 三次握手（SYN、SYN-ACK、ACK）。`,
