@@ -155,7 +155,7 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     expect(first).toBe('连接 0：192.0.2.10:51000（客户端）⇄ 192.0.2.20:80（服务器）');
     expect(second).toBe('讲解');
     const echo = cli('captures/ws_echo.pcap', '--explain');
-    expect(echo).toContain('服务器 → 客户端：Pong 帧（操作码 0xa）：对 Ping 的回应（也可以是主动发送的心跳），FIN 置位');
+    expect(echo).toContain('服务器 → 客户端。它是 Pong 帧（操作码 0xa），用来回应 Ping（也可以主动发送，作为心跳）；FIN 置位');
     expect(echo).toContain('（有效载荷 11 字节，显示前 8 字节）');
     expect(echo).not.toMatch(/心跳）（操作码/);
     expect(cli('captures/scapy_invalid_handshakes.pcap', '--summary')).toContain('WebSocket：未经关闭握手即断开');

@@ -36,14 +36,14 @@ const RESPONSE_PURPOSE: Readonly<Record<string, string>> = {
   'sec-websocket-extensions': '服务器接受的扩展及其参数；双方只能使用这些扩展（§9.1）',
 };
 
-/** 每个操作码的用途（名称见 words.ts opcodeNameZh）。 */
+/** 每个操作码的用途，接在“它是文本帧（操作码 0x1），”之后（名称见 words.ts opcodeNameZh）。 */
 const OPCODE_MEANING: Readonly<Record<number, string>> = {
-  0x0: '之前开始的某条消息的下一个分片',
-  0x1: 'UTF-8 文本',
-  0x2: '由应用自行解释的字节',
-  0x8: '发送方发起关闭握手，或回复对端的关闭帧',
+  0x0: '承载之前开始的某条消息的下一个分片',
+  0x1: '承载 UTF-8 文本',
+  0x2: '承载由应用自行解释的字节',
+  0x8: '表示发送方发起关闭握手，或回复对端的关闭帧',
   0x9: '对端必须回应一个携带相同数据的 Pong',
-  0xa: '对 Ping 的回应（也可以是主动发送的心跳）',
+  0xa: '用来回应 Ping（也可以主动发送，作为心跳）',
 };
 
 function at(a: { packet: number | null; relTs: number | null }): string {
@@ -55,18 +55,18 @@ const closeName = closeCodeNameZh;
 function frame(f: FrameFacts): string {
   const hex = f.opcode.toString(16);
   const dir = f.from === 'client' ? '客户端 → 服务器' : '服务器 → 客户端';
-  // 名称和操作码在前，用途在后：“Pong 帧（操作码 0xa）：对 Ping 的回应……”
+  // 先说帧在哪里，再说它是什么、怎样结尾、带了什么：“帧 0 在第 8 个包（…），服务器 → 客户端。它是文本帧（操作码 0x1），承载 UTF-8 文本；……”
   const meaning = OPCODE_MEANING[f.opcode];
-  const what = meaning !== undefined ? `${opcodeNameZh(f.opcode)}（操作码 0x${hex}）：${meaning}` : `帧（操作码 0x${hex}）：RFC 6455 保留未用，任何一端都不得发送`;
-  const fin = f.fin ? (f.opcode === 0 ? 'FIN 置位：最后一个分片，消息完整了' : f.opcode >= 8 ? 'FIN 置位（控制帧从不分片）' : 'FIN 置位：整条消息就在这一帧里') : 'FIN 未置位：这条消息后面还有分片';
+  const what = meaning !== undefined ? `它是${/^[A-Za-z]/.test(opcodeNameZh(f.opcode)) ? ' ' : ''}${opcodeNameZh(f.opcode)}（操作码 0x${hex}），${meaning}` : `它的操作码 0x${hex} 是 RFC 6455 保留未用的，任何一端都不得发送`;
+  const fin = f.fin ? (f.opcode === 0 ? 'FIN 置位，这是最后一个分片，消息至此完整' : f.opcode >= 8 ? 'FIN 置位（控制帧从不分片）' : 'FIN 置位，整条消息就在这一帧里') : 'FIN 未置位，这条消息后面还有分片';
   const mask = f.masked ? `已用掩码键 ${f.maskingKey} 加掩码` : '未加掩码';
   let content = '';
   if (f.close) content = f.close.code === null ? '，没有状态码' : `，状态码 ${f.close.code}（${closeName(f.close.code)}）${f.close.reason !== null ? `，原因 ${f.close.reason}` : ''}`;
   else if (f.compressed) content = f.compressed === 'rsv1' ? '，已压缩（RSV1 置位）' : '，是一条压缩消息的一部分';
-  else if (f.text !== null) content = `：${f.text}`;
+  else if (f.text !== null) content = `，内容为 ${f.text}`;
   const rtt = f.answers ? `；它回应第 ${f.answers.packet} 个包里的 Ping，往返 ${rttZh(f.answers.rtt)}` : '';
-  const carried = f.segments ? `（由 ${f.segments.count} 个 TCP 报文段承载，第 ${f.segments.first}–${f.segments.last} 个包）` : '';
-  return `帧 ${f.index}，${at(f.at)}${carried}，${dir}：${what}，${fin}，有效载荷 ${bytesZh(f.length)}，${mask}${content}${rtt}。`;
+  const carried = f.segments ? `，由 ${f.segments.count} 个 TCP 报文段承载（第 ${f.segments.first}–${f.segments.last} 个包）` : '';
+  return `帧 ${f.index} 在${at(f.at)}${carried}，${dir}。${what}；${fin}；有效载荷 ${bytesZh(f.length)}，${mask}${content}${rtt}。`;
 }
 
 const side = (s: Side | null): string => (s === null ? '某一端' : sideZh(s));
