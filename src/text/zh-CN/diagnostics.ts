@@ -417,7 +417,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'app.mqtt-bad-packet':
       return `来自${side(f.side)}的一个格式错误的 ${mqttTypeZh(f.type)}：${mqttProblem(f)}${f.fatal ? `；${side(f.side)}之后的包不再解码` : ''}`;
     case 'app.mqtt-incomplete':
-      return `${side(f.side)}的最后一个 ${mqttTypeZh(f.type)}始终不完整（只看到 ${f.seen}${f.need !== null ? ` / ${f.need}` : ''} 字节）`;
+      return `${side(f.side)}的最后一个 ${mqttTypeZh(f.type)}始终不完整（${f.need !== null ? `已收到 ${f.seen} 字节，共 ${f.need} 字节` : `只收到 ${f.seen} 字节`}）`;
     case 'app.stomp-bad-frame':
       return stompProblem(f);
     case 'app.stomp-content-length':
