@@ -123,7 +123,7 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     expect(await say('captures/ndn_ipv6_segmented.pcap')).toContain('两端的角色由 HTTP 交换判断');
     // what a connection carries: its details in full-width brackets inside a Chinese sentence
     const mixed = await say('captures/mixed_network.pcap');
-    expect(mixed).toContain('它承载的是 SSH（SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10））');
+    expect(mixed).toContain('承载的是 SSH（SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10），从未请求升级');
     expect(mixed).not.toMatch(/（[^（）]*\(/);
     // what a TLS handshake's cleartext says, in Chinese too (the JSON export keeps its English words)
     expect(mixed).toContain('TLS（TLS 1.3，SNI wsd.test，客户端提供的 ALPN：h2, http/1.1，TLS_AES_256_GCM_SHA384）');

@@ -76,7 +76,7 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
   at,
   // 上一行已经是连接的标题（连接 0：……），这里不再重复
   title: () => '讲解',
-  notWebSocket: (carries) => `这条连接从未请求升级为 WebSocket（它承载的是 ${carries}）：没有 WebSocket 的内容可讲。`,
+  notWebSocket: (carries) => `不是 WebSocket：这条连接承载的是 ${carries}，从未请求升级为 WebSocket，没有 WebSocket 的内容可讲。`,
   sections: {
     tcpHandshake: 'TCP 三次握手',
     wsHandshake: 'WebSocket 握手（RFC 6455 §4）',

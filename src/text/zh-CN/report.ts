@@ -29,7 +29,9 @@ export const REPORT_ZH_CN: ReportWords = {
   protocolDetail: (label, detail) => `${label}（${detail}）`,
   tls: { join: '，', alpnOffered: (p) => `客户端提供的 ALPN：${p.join(', ')}`, hellosCut: 'Hello 消息没有完整抓到', joinedLate: '抓包在它的握手之后才开始' },
   unknownData: '未知协议的数据',
-  summaryHead: (id, client, server, what, verdict) => `连接 ${id}  ${client} → ${server}  ${what}：${verdict}`,
+  // “不是 WebSocket”在每个视图里都先说结论、再用冒号接它承载的内容（结论可能带着颜色）
+  summaryHead: (id, client, server, what, verdict) =>
+    `连接 ${id}  ${client} → ${server}  ${verdict.replace(/\x1b\[[0-9;]*m/g, '') === ENDING_WORDS['not-websocket'][1] ? `${verdict}：${what}` : `${what}：${verdict}`}`,
   summaryWebSocket: (detection) =>
     detection === 'heuristic' ? 'WebSocket（启发式识别）' : detection === 'response' ? 'WebSocket（通过 101 响应识别）' : detection === 'decode-as' ? 'WebSocket（按 --decode-as 解码）' : 'WebSocket',
   summaryNotWebSocket: (head, packets) => `${head}；${packets} 个包`,

@@ -40,7 +40,7 @@ export const SECTIONS_ZH_CN: SectionsWords = {
   arrow: (from) => (from === 'client' ? '客→服' : '客←服'),
 
   notWebSocket: (label, encrypted, packets, http) =>
-    `不是 WebSocket：${label}${encrypted ? '；已加密：不论它承载的是什么（是不是 wss:// 的 WebSocket），没有密钥都读不出来' : ''}；没有升级请求；${packets} 个包${http ? '。其中的 HTTP：' : '。'}`,
+    `不是 WebSocket：${label}${encrypted ? '；已加密，不论它承载的是什么（是不是 wss:// 的 WebSocket），没有密钥都读不出来' : ''}；没有升级请求；${packets} 个包${http ? '。其中的 HTTP：' : '。'}`,
   moreHttp: (n) => `……还有 ${n} 条 HTTP 消息`,
 
   handshake: {

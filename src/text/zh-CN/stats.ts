@@ -23,7 +23,7 @@ export const STATS_ZH_CN: StatsWords = {
   wrap: wrapWide,
   cellWrap: wrapWide,
   title: (id, client, server) => `连接 ${id} 的统计：${client}（客户端）⇄ ${server}（服务器）`,
-  notWebSocket: (carries, packets, s) => `不是 WebSocket：${carries}，${packets} 个包，历时 ${seconds(s)}。`,
+  notWebSocket: (carries, packets, s) => `不是 WebSocket：${carries}；${packets} 个包，历时 ${seconds(s)}。`,
   ofSelected: (selected) => `只统计选中的部分：${selected}`,
   noFrame: '没有 WebSocket 帧。',
   keys: { duration: '时长', tcpHandshake: 'TCP 握手', wsHandshake: 'WebSocket 握手', pings: 'Ping 往返', compression: '压缩', app: '应用层协议', tcp: 'TCP 分析', diagnostics: '诊断' },
