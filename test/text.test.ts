@@ -369,6 +369,69 @@ describe('laying out wide text (wrapWide)', () => {
     }
   });
 
+  // how many lines hold `kept` whole, across the lines as said (their indents taken off)
+  const wholeIn = (said: string[], kept: string): number => said.reduce((n, l) => n + l.split(kept).length - 1, 0);
+  const saidOf = (text: string, width: number): string[] => wrapWide(text, width, '  ', '  ').map((l) => l.slice(2));
+
+  it('never parts a number from its unit ("5" / "字节"), at any width where the two fit a line', () => {
+    const text = '帧 0 在第 8 个包（0.100000 秒），服务器 → 客户端。它是文本帧，有效载荷 5 字节，未加掩码；往返 493 微秒。';
+    for (let width = 20; width <= 80; width++) {
+      const said = saidOf(text, width);
+      for (const kept of ['5 字节', '493 微秒', '0.100000 秒）']) expect(wholeIn(said, kept), `width ${width}: ${JSON.stringify(said)}`).toBe(1);
+      expect(said.join('\n'), `width ${width}`).not.toMatch(/\b5\n字节/);
+    }
+  });
+
+  it('never breaks inside "RFC 6455" (nor before its section), nor inside "39 → 66" (with its unit)', () => {
+    const rfc = '服务器先关闭了 TCP，正如 RFC 6455 §7.1.1 所建议的，所以进入 TIME_WAIT 状态的是服务器；它遵循 RFC 7692 的默认值。';
+    for (let width = 20; width <= 80; width++) {
+      const said = saidOf(rfc, width);
+      expect(wholeIn(said, 'RFC 6455 §7.1.1'), `width ${width}: ${JSON.stringify(said)}`).toBe(1);
+      expect(wholeIn(said, 'RFC 7692'), `width ${width}: ${JSON.stringify(said)}`).toBe(1);
+    }
+    const span = '第一条压缩消息（3）能顺利解压，39 → 66 字节；压缩：客户端 1751 → 12191 字节（7.0×）。';
+    for (let width = 20; width <= 80; width++) {
+      const said = saidOf(span, width);
+      expect(wholeIn(said, '39 → 66 字节'), `width ${width}: ${JSON.stringify(said)}`).toBe(1);
+      expect(wholeIn(said, '1751 → 12191 字节'), `width ${width}: ${JSON.stringify(said)}`).toBe(1);
+    }
+    // an arrow between words neither ends nor starts a line
+    for (let width = 20; width <= 80; width++) expect(wholeIn(saidOf('帧 3 在第 14 个包（0.500000 秒），客户端 → 服务器。', width), '客户端 → 服务器')).toBe(1);
+  });
+
+  it('never leaves one Chinese character on a line of its own', () => {
+    const texts = [
+      '帧 4 在第 16 个包（0.512610 秒），服务器 → 客户端。它是关闭帧（操作码 0x8），表示发送方发起关闭握手，或回复对端的关闭帧；FIN 置位（控制帧从不分片）；有效载荷 2 字节，未加掩码，状态码 1000（正常关闭）。',
+      '服务器在第 16 个包（0.512610 秒）回复了自己的关闭帧（1000）：双方都同意这条 WebSocket 连接结束了，TCP 可以关闭。',
+      '客户端在第 14 个包（0.500000 秒）发起关闭握手：发送一个关闭帧，状态码 1000（“正常关闭”）。发出之后，它不再发送数据。',
+    ];
+    for (const text of texts) {
+      for (let width = 20; width <= 100; width++) {
+        const said = saidOf(text, width);
+        for (const l of said) expect(l, `width ${width}: ${JSON.stringify(said)}`).not.toMatch(/^[\u4e00-\u9fff][，。、：；！？）」』】〉》”’…]*$/);
+        expect(said.join('').replace(/ /g, '')).toBe(text.replace(/ /g, ''));
+      }
+    }
+    // the one it used to leave: 关 / 闭）。 at 100 columns
+    expect(wrapWide(texts[0]!, 100, '  ', '  ').at(-1)).toBe('  （正常关闭）。');
+  });
+
+  it('keeps a word it knows (关闭握手, 有效载荷, 客户端, 掩码键) on one line', () => {
+    const text = '帧 3 在第 14 个包（0.500000 秒），客户端 → 服务器。它是关闭帧（操作码 0x8），表示发送方发起关闭握手，或回复对端的关闭帧；FIN 置位（控制帧从不分片）；有效载荷 2 字节，已用掩码键 37fa213d 加掩码。';
+    for (let width = 16; width <= 100; width++) {
+      const said = saidOf(text, width);
+      for (const word of ['关闭握手', '有效载荷', '客户端', '服务器', '掩码键', '关闭帧', '控制帧', '操作码']) expect(wholeIn(said, word), `${word} at width ${width}: ${JSON.stringify(said)}`).toBe(text.split(word).length - 1);
+    }
+    // a number's word stops before a word it would cut: 第 463 个包是 | 客户端, not 个包是客 | 户端
+    const told = '第 460 个包是服务器的关闭帧（1001 端点离开）；第 463 个包是客户端回复的关闭帧（1001）。';
+    for (let width = 16; width <= 80; width++) {
+      const said = saidOf(told, width);
+      for (const kept of ['客户端', '服务器', '463 个包', '关闭帧']) expect(wholeIn(said, kept), `${kept} at width ${width}: ${JSON.stringify(said)}`).toBe(told.split(kept).length - 1);
+    }
+    // a word longer than a line is still cut to fit
+    for (const l of wrapWide('有效载荷有效载荷', 6, '', '')) expect(displayWidth(l)).toBeLessThanOrEqual(6);
+  });
+
   it('reads English as wrap() does, a word at a time', () => {
     expect(wrapWide('one two three four five', 10, '', '  ')).toEqual(['one two', '  three', '  four', '  five']);
   });

@@ -71,7 +71,7 @@ function ours(line: string): string {
     .replace(/\b[a-z]+(\.[a-z0-9-]+)+\b/g, '')
     .replace(/captures\/\S+/g, '')
     // where a diagnostic's rule is written, as its standard names it
-    .replace(/（见 [^（）]*(\([^)]*\)[^（）]*)*）$/, '')
+    .replace(/（见 [^（）]*(\([^)]*\)[^（）]*)*）$|——见 .*$/, '')
     // an HTTP status with its reason phrase, and a header's value (the key, the Accept)
     .replace(/\b\d{3} [A-Z][A-Za-z-]*( [A-Z][A-Za-z-]*)*/g, '')
     .replace(/[A-Za-z0-9+/]+=+/g, '')

@@ -123,7 +123,7 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     expect(await say('captures/ndn_ipv6_segmented.pcap')).toContain('两端的角色由 HTTP 交换判断');
     // what a connection carries: its details in full-width brackets inside a Chinese sentence
     const mixed = await say('captures/mixed_network.pcap');
-    expect(mixed).toContain('它承载的是 SSH（SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10））');
+    expect(mixed).toContain('承载的是 SSH（SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10），从未请求升级');
     expect(mixed).not.toMatch(/（[^（）]*\(/);
     // what a TLS handshake's cleartext says, in Chinese too (the JSON export keeps its English words)
     expect(mixed).toContain('TLS（TLS 1.3，SNI wsd.test，客户端提供的 ALPN：h2, http/1.1，TLS_AES_256_GCM_SHA384）');
@@ -155,7 +155,7 @@ describe('explain mode in Simplified Chinese (--lang zh-CN)', () => {
     expect(first).toBe('连接 0：192.0.2.10:51000（客户端）⇄ 192.0.2.20:80（服务器）');
     expect(second).toBe('讲解');
     const echo = cli('captures/ws_echo.pcap', '--explain');
-    expect(echo).toContain('服务器 → 客户端：Pong 帧（操作码 0xa）：对 Ping 的回应（也可以是主动发送的心跳），FIN 置位');
+    expect(echo).toContain('服务器 → 客户端。它是 Pong 帧（操作码 0xa），用来回应 Ping（也可以主动发送，作为心跳）；FIN 置位');
     expect(echo).toContain('（有效载荷 11 字节，显示前 8 字节）');
     expect(echo).not.toMatch(/心跳）（操作码/);
     expect(cli('captures/scapy_invalid_handshakes.pcap', '--summary')).toContain('WebSocket：未经关闭握手即断开');

@@ -3,11 +3,10 @@
 // the first payload bytes unmask (masked byte XOR key byte = plain byte).
 // Reads the analysis result only.
 import type { Frame } from '../model.js';
-import { opcodeName } from '../websocket/frame.js';
 import { headerFields, headerRows, type HeaderField } from '../websocket/header-bits.js';
 import { paint } from './paint.js';
 import { displayWidth, wrap } from '../util/text.js';
-import type { UnmaskingWords } from '../text/explain-words.js';
+import type { DiagramWords, UnmaskingWords } from '../text/explain-words.js';
 import { EXPLAIN_EN } from '../text/en/explain.js';
 
 /** A row's cell: its bits, and the label under them (one letter a line for a one-bit flag, else a name and a value). */
@@ -16,12 +15,12 @@ interface Cell {
   bits: number[];
 }
 
-function label(field: HeaderField): string[] {
+function label(field: HeaderField, words: DiagramWords): string[] {
   switch (field.kind) {
     case 'opcode':
-      return ['opcode', field.value!, opcodeName(Number(field.value))];
+      return ['opcode', field.value!, words.opcode(Number(field.value))];
     case 'length':
-      return ['payload len', field.value!, field.extended ? `(+${field.extended} bits)` : ''];
+      return ['payload len', field.value!, field.extended ? words.extended(field.extended) : ''];
     case 'extended length':
       return ['extended payload length', field.value!];
     case 'masking key':
@@ -32,12 +31,23 @@ function label(field: HeaderField): string[] {
 }
 
 /** The header's rows of cells (32 bits, or 16 when narrow), each cell labelled; a field that goes on in the next row is named again there. */
-function rows(f: Frame, perRow: number): Cell[][] {
-  return headerRows(headerFields(f), perRow).map((row) => row.map((c) => ({ bits: c.bits, label: c.first ? label(c.field) : [`(${label(c.field)[0]} cont.)`] })));
+function rows(f: Frame, perRow: number, words: DiagramWords): Cell[][] {
+  return headerRows(headerFields(f), perRow).map((row) =>
+    row.map((c) => ({ bits: c.bits, label: c.first ? label(c.field, words) : [words.cont(c.field.kind as 'extended length' | 'masking key', label(c.field, words)[0]!)] })),
+  );
 }
 
+/** `text` in `width` terminal columns: cut at a character that fits (a wide one takes two), or padded with spaces. */
 function cell(text: string, width: number): string {
-  return text.length > width ? text.slice(0, width) : text.padEnd(width, ' ');
+  let out = '';
+  let used = 0;
+  for (const ch of text) {
+    const w = displayWidth(ch);
+    if (used + w > width) break;
+    out += ch;
+    used += w;
+  }
+  return out + ' '.repeat(width - used);
 }
 
 /** Columns the diagram takes drawn 32 bits to a row (as the RFC does); 16 bits to a row take 33. */
@@ -48,14 +58,14 @@ export const DIAGRAM_WIDTH = 65;
  * RFC 6455 §5.2 draws it, or 16 to a row when `width` columns cannot hold
  * that (the bits of each row then numbered 0 to 15).
  */
-export function renderFrameDiagram(f: Frame, color: boolean, width = Infinity): string[] {
+export function renderFrameDiagram(f: Frame, color: boolean, width = Infinity, words: DiagramWords = EXPLAIN_EN.diagram): string[] {
   const p = paint(color);
   const bits = width >= DIAGRAM_WIDTH ? 32 : 16;
   const lines =
     bits === 32
       ? ['  0                   1                   2                   3', '  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1']
       : ['  0                   1', '  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5'];
-  const all = rows(f, bits);
+  const all = rows(f, bits, words);
   for (const row of all) {
     const widths = row.map((c) => c.bits.length * 2 - 1);
     lines.push(` +${widths.map((w) => '-'.repeat(w)).join('+')}+`);

@@ -148,7 +148,7 @@ function frames(conn: Connection, opts: RenderOptions, w: ExplainWords, say: (t:
     // the first frame of each kind from each side gets its header drawn
     if (drawn.has(kind)) continue;
     drawn.add(kind);
-    raw(['', ...renderFrameDiagram(f, opts.color, opts.width - 4).map((l) => `    ${l}`), ...renderUnmasking(f, 8, opts.width - 4, w.unmasking, reportWords(opts.lang).wrap).map((l) => `    ${l}`), '']);
+    raw(['', ...renderFrameDiagram(f, opts.color, opts.width - 4, w.diagram).map((l) => `    ${l}`), ...renderUnmasking(f, 8, opts.width - 4, w.unmasking, reportWords(opts.lang).wrap).map((l) => `    ${l}`), '']);
   }
   if (conn.frames.length > FRAMES_TOLD) say(w.moreFrames(conn.frames.length - FRAMES_TOLD));
 }
@@ -235,5 +235,5 @@ export function renderFrame(conn: Connection, index: number, opts: RenderOptions
   const f = find(conn.frames, (x) => x.index === index);
   const s = speech(opts);
   if (!f) return `${s.wrap(s.w.noFrame(conn.id, index, conn.frames.length), opts.width, '  ').join('\n')}\n`;
-  return `${[...s.wrap(s.w.frame(frameFacts(f, conn)), opts.width, '  '), '', ...renderFrameDiagram(f, opts.color, opts.width - 2).map((l) => `  ${l}`), ...renderUnmasking(f, 16, opts.width - 2, s.w.unmasking, s.wrap).map((l) => `  ${l}`)].join('\n')}\n`;
+  return `${[...s.wrap(s.w.frame(frameFacts(f, conn)), opts.width, '  '), '', ...renderFrameDiagram(f, opts.color, opts.width - 2, s.w.diagram).map((l) => `  ${l}`), ...renderUnmasking(f, 16, opts.width - 2, s.w.unmasking, s.wrap).map((l) => `  ${l}`)].join('\n')}\n`;
 }

@@ -25,9 +25,8 @@ export function renderSummaryConnection(c: Connection, opts: RenderOptions): str
   const p = paint(opts.color);
   const { w, wrap: lay } = words(opts);
   const d = c.counts.diagnostics;
-  const how = c.detection && c.detection !== 'handshake' ? ` (${c.detection})` : '';
   const v = endingWords(c, true, opts.lang);
-  const head = w.summaryHead(c.id, endpoint(c.client), endpoint(c.server), c.websocket ? `WebSocket${how}` : protocolLabel(c, opts.lang), ending(c) === 'clean-close' ? p.green(v) : p.yellow(v));
+  const head = w.summaryHead(c.id, endpoint(c.client), endpoint(c.server), c.websocket ? w.summaryWebSocket(c.detection) : protocolLabel(c, opts.lang), ending(c) === 'clean-close' ? p.green(v) : p.yellow(v));
   if (!tellsWebSocket(c)) return `${lay(w.summaryNotWebSocket(head, c.counts.packets), opts.width, '', '  ').join('\n')}\n`;
   const z = c.compression;
   const ratio = z && z.client.wire + z.server.wire > 0 ? ((z.client.inflated + z.server.inflated) / (z.client.wire + z.server.wire)).toFixed(1) : null;

@@ -43,6 +43,16 @@ export interface UnmaskingWords {
   firstOf(n: number, of: number | string): string;
 }
 
+/** The words inside a frame's header diagram (render/diagram.ts) that are not RFC 6455's field names: the opcode's name under its value, and the label of a field the row above began. */
+export interface DiagramWords {
+  /** "text", "close" */
+  opcode(opcode: number): string;
+  /** under the 7-bit length when an extended length follows: "(+16 bits)" */
+  extended(bits: number): string;
+  /** "(masking key cont.)": `name` is the field's name as the diagram writes it */
+  cont(field: 'extended length' | 'masking key', name: string): string;
+}
+
 export interface ExplainWords {
   /** "client", "server" */
   side(s: Side): string;
@@ -95,6 +105,8 @@ export interface ExplainWords {
   moreFrames(n: number): string;
   /** the unmasking under a frame's diagram */
   unmasking: UnmaskingWords;
+  /** the words inside a frame's header diagram */
+  diagram: DiagramWords;
 
   // the closing handshake and the teardown
   noClose: string;

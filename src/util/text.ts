@@ -519,7 +519,7 @@ function wideUnits(text: string, quotes: boolean): WideUnit[] {
   }
   flush();
   if (opening !== '') push('');
-  return quotes ? keepNumbersWithWords(units) : units;
+  return quotes ? keepArrows(keepWords(keepNumbersWithWords(joinNames(units)))) : units;
 }
 
 /** A unit's text without the opening punctuation before it and the closing punctuation after it. */
@@ -543,7 +543,114 @@ function isWideChar(u: WideUnit): boolean {
 const NUMBER = /^(0x[0-9a-f]+|[0-9]+([.,–-][0-9]+)*[KMG%×]?)$/i;
 
 function isNumber(u: WideUnit): boolean {
-  return !u.parts && NUMBER.test(unitCore(u.text));
+  if (u.parts) return false;
+  const core = unitCore(u.text);
+  return NUMBER.test(core) || (SPAN.test(core) && core.split(' ').every((x) => x === '→' || NUMBER.test(x)));
+}
+
+/** Two numbers and the arrow between them, made one unit by joinNames: "39 → 66". */
+const SPAN = /^\S+ → \S+$/;
+/** A name that a number completes (RFC 6455, TLS 1.3, MQTT 5). */
+const NAME = /^[A-Za-z][A-Za-z.]*$/;
+/** What an arrow points across: one unit, never left at the end of a line nor put at the start of one. */
+const ARROW = '→';
+
+/** Two units made one that no line breaks inside: `b` after `a`, with the spaces written between them. */
+const joined = (a: WideUnit, b: WideUnit): WideUnit => ({ text: `${a.text}${b.space}${b.text}`, space: a.space });
+
+/**
+ * Names and spans no line breaks inside: a name with the number that
+ * completes it, and a section sign after that ("RFC 6455 §5.5", "TLS 1.3");
+ * two numbers with the arrow between them ("39 → 66"). Run before numbers
+ * are kept with their words, so a span keeps its unit ("39 → 66 字节").
+ */
+function joinNames(units: WideUnit[]): WideUnit[] {
+  const out: WideUnit[] = [];
+  for (let i = 0; i < units.length; i++) {
+    let u = units[i]!;
+    const next = (k: number): WideUnit | undefined => {
+      const v = units[k];
+      return v !== undefined && !v.parts && v.space !== '' && !opens(v) ? v : undefined;
+    };
+    if (!u.parts && !closes(u) && NAME.test(unitCore(u.text)) && next(i + 1) && isNumber(units[i + 1]!)) {
+      u = joined(u, units[++i]!);
+      if (!closes(u) && next(i + 1) && unitCore(units[i + 1]!.text).startsWith('§')) u = joined(u, units[++i]!);
+    } else if (isNumber(u) && !closes(u) && next(i + 1) && units[i + 1]!.text === ARROW && next(i + 2) && isNumber(units[i + 2]!)) {
+      u = joined(joined(u, units[i + 1]!), units[i + 2]!);
+      i += 2;
+    }
+    out.push(u);
+  }
+  return out;
+}
+
+/**
+ * Words of two to four Chinese characters that the views write, each kept on
+ * one line where it fits: the terms of the protocol and of the capture (as
+ * the Chinese WebSocket tutorials name them), and the words of the sentences
+ * around them. A line breaks between two characters of a word only when the
+ * word is longer than a line.
+ */
+const WORDS = new Set(
+  (
+    '握手 三次握手 四次挥手 挥手 关闭握手 帧头 掩码 掩码键 加掩码 去掩码 已加掩码 未加掩码 分片 有效载荷 载荷 操作码 状态码 ' +
+    '客户端 服务器 对端 端点 报文段 字节 连接 抓包 抓包文件 协议 子协议 扩展 压缩 解压 消息 文本 二进制 延续 关闭 ' +
+    '正常关闭 异常关闭 控制帧 文本帧 二进制帧 关闭帧 延续帧 数据帧 序列号 初始序列号 重传 乱序 确认 请求 响应 升级 ' +
+    '首部 诊断 错误 警告 提示 置位 未置位 心跳 往返 毫秒 微秒 应用 数据 丢失 恢复 解码 启发式 识别 启发式识别 ' +
+    '发送 发出 收到 回应 回复 返回 结束 开始 之前 之后 没有 已经 仍然 抓到 不完整 完整 有效 无效 合法 保留 ' +
+    '长度 时间 阶段 方向 摘要 结论 原因 密钥 哈希 计算 编码 十六进制 随机数 选项 参数 上下文 窗口 ' +
+    '规则 检查 核对 要求 必须 不得 应当 可以 因为 所以 但是 而且 或者 如果 这条 这个 这一帧 一个 每个 之间'
+  ).split(' '),
+);
+/** The longest word in WORDS, in characters. */
+const LONGEST_WORD = Math.max(...Array.from(WORDS, (w) => Array.from(w).length));
+
+/**
+ * The Chinese characters of a known word (WORDS) made one unit, the longest
+ * word first, so a line breaks between words rather than inside one. Only
+ * characters written together are joined: none with a space, nor punctuation
+ * that closes or opens, inside the word.
+ */
+/** How many units, from units[i], spell the longest word of WORDS written there (1 when none does). */
+function wordLength(units: readonly WideUnit[], i: number): number {
+  for (let k = Math.min(LONGEST_WORD, units.length - i); k >= 2; k--) {
+    const run = units.slice(i, i + k);
+    const ok = run.every((u, j) => isWideChar(u) && (j === 0 || (u.space === '' && !opens(u))) && (j === k - 1 || !closes(u)));
+    if (ok && WORDS.has(run.map((u) => unitCore(u.text)).join(''))) return k;
+  }
+  return 1;
+}
+
+function keepWords(units: WideUnit[]): WideUnit[] {
+  const out: WideUnit[] = [];
+  for (let i = 0; i < units.length; i++) {
+    const n = wordLength(units, i);
+    if (n === 1) {
+      out.push(units[i]!);
+      continue;
+    }
+    const run = units.slice(i, i + n);
+    out.push({ text: run.map((u) => u.text).join(''), space: run[0]!.space, parts: run });
+    i += n - 1;
+  }
+  return out;
+}
+
+/** An arrow kept with what it points from and to ("客户端 → 服务器"): it neither ends nor starts a line. */
+function keepArrows(units: WideUnit[]): WideUnit[] {
+  const out: WideUnit[] = [];
+  for (let i = 0; i < units.length; i++) {
+    const u = units[i]!;
+    const next = units[i + 1];
+    if (u.text === ARROW && u.space !== '' && out.length > 0 && !closes(out[out.length - 1]!) && next !== undefined && next.space !== '' && !opens(next)) {
+      const before = out.pop()!;
+      out.push(together([before, u, next], 0));
+      i++;
+      continue;
+    }
+    out.push(u);
+  }
+  return out;
 }
 
 const opens = (u: WideUnit): boolean => NO_LINE_END.has(u.text.charAt(0));
@@ -605,11 +712,22 @@ function keepNumbersWithWords(units: WideUnit[]): WideUnit[] {
     if (!closes(n) && i + 1 < units.length && units[i + 1]!.space && after(i + 1)) {
       j = i + 1;
       while (!closes(units[j]!) && j - i < WORD_CHARS && j + 1 < units.length && !units[j + 1]!.space && after(j + 1)) j++;
+      // not into a word it would cut ("第 463 个包是" and 客户端, not "个包是客" and 户端)
+      for (let k = i + 1; k <= j; ) {
+        const len = wordLength(units, k);
+        if (k + len - 1 > j) {
+          // (the word right after the number is its word: kept whole)
+          j = k === i + 1 ? k + len - 1 : k - 1;
+          break;
+        }
+        k += len;
+      }
     }
     if (j > i) {
       // and with the character that makes it an ordinal or a total (第 12 个包, 共 12 字节), when one does
       const prefix = n.space !== '' && out.length > 0 && isWideChar(out[out.length - 1]!) && !closes(out[out.length - 1]!) && NUMBER_PREFIX.has(unitCore(out[out.length - 1]!.text));
-      out.push(together([...(prefix ? out.splice(-1) : []), ...units.slice(i, j + 1)], prefix ? 1 : 0));
+      // (the word after it kept whole too, where the group must be laid out part by part)
+      out.push(together([...(prefix ? out.splice(-1) : []), n, ...keepWords(units.slice(i + 1, j + 1))], prefix ? 1 : 0));
       i = j;
       continue;
     }
@@ -623,7 +741,7 @@ function keepNumbersWithWords(units: WideUnit[]): WideUnit[] {
         if (u.space || opens(u)) break;
       }
       if (k < out.length) {
-        const before = out.splice(k);
+        const before = keepWords(out.splice(k));
         out.push(together([...before, n], before.length));
         continue;
       }
@@ -639,8 +757,11 @@ function keepNumbersWithWords(units: WideUnit[]): WideUnit[] {
  * wide characters, not only at spaces (words of other scripts stay whole,
  * unless one alone is too long), never before closing punctuation and never
  * after opening punctuation. A number stays with the word it counts (see
- * keepNumbersWithWords) and a quoted string stays whole, where they fit a
- * line. The first line starts with `indent`, the others with `rest`.
+ * keepNumbersWithWords), a name with its number and two numbers with the
+ * arrow between them (joinNames), a word it knows whole (keepWords) and a
+ * quoted string whole, where they fit a line; and a line of one Chinese
+ * character takes the last unit of the line before it along (no orphan). The
+ * first line starts with `indent`, the others with `rest`.
  */
 export function wrapWide(text: string, width: number, indent: string, rest = indent): string[] {
   const units = wideUnits(text, true);
@@ -649,6 +770,28 @@ export function wrapWide(text: string, width: number, indent: string, rest = ind
   let used = lineWidth(indent);
   const restWidth = lineWidth(rest);
   let empty = true;
+  // the units of the line being made and of the last line put out, with the spaces written before them, while a line is made of whole units
+  type Placed = { unit: WideUnit; before: string };
+  let placed: Placed[] | null = [];
+  let last: { at: number; start: string; placed: Placed[] } | null = null;
+  const render = (start: string, list: Placed[]): string => `${start}${list.map((p, k) => `${k === 0 ? '' : p.before}${p.unit.text}`).join('')}`.trimEnd();
+  const lone = (list: Placed[] | null): boolean => list !== null && list.length === 1 && isWideChar(list[0]!.unit);
+  /** A line of one Chinese character takes the last unit of the line before it along, when that leaves two on each and fits. */
+  const push = (start: string): void => {
+    if (last !== null && lone(placed) && last.placed.length >= 2 && last.at === out.length - 1) {
+      const moved = last.placed[last.placed.length - 1]!;
+      const joinedLine = render(start, [moved, ...placed!]);
+      if (lineWidth(joinedLine) <= width && !NO_LINE_START.has(moved.unit.text.charAt(0))) {
+        out[last.at] = render(last.start, last.placed.slice(0, -1));
+        out.push(joinedLine);
+        last = null;
+        return;
+      }
+    }
+    out.push(line.trimEnd());
+    last = placed !== null && placed.length > 0 ? { at: out.length - 1, start, placed } : null;
+  };
+  let start = indent;
   for (let i = 0; i < units.length; i++) {
     const u = units[i]!;
     const w = lineWidth(u.text);
@@ -661,10 +804,12 @@ export function wrapWide(text: string, width: number, indent: string, rest = ind
         continue;
       }
       if (!empty) {
-        out.push(line.trimEnd());
+        push(start);
         line = rest;
+        start = rest;
         used = restWidth;
         empty = true;
+        placed = [];
       }
     }
     if (empty && used + w > width && w > 1) {
@@ -675,16 +820,21 @@ export function wrapWide(text: string, width: number, indent: string, rest = ind
       const tail = piecesWide(more.join(''), Math.max(1, width - restWidth));
       for (const part of tail.slice(0, -1)) out.push(`${rest}${part}`.trimEnd());
       line = `${rest}${tail[tail.length - 1] ?? ''}`;
+      start = rest;
       used = lineWidth(line);
       empty = tail.length === 0;
+      // a line that holds a piece is not made of whole units
+      placed = empty ? [] : null;
+      last = null;
       continue;
     }
     const before = empty ? '' : u.space;
     line += `${before}${u.text}`;
     used += before.length + w;
+    placed?.push({ unit: u, before: u.space });
     empty = false;
   }
-  if (!empty) out.push(line.trimEnd());
+  if (!empty) push(start);
   return out;
 }
 

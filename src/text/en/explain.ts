@@ -1,6 +1,7 @@
 // Explain mode in English (the interface: text/explain-words.ts).
 import type { ExplainWords, FrameFacts } from '../explain-words.js';
 import { closeCodeName } from '../../websocket/close.js';
+import { opcodeName } from '../../websocket/frame.js';
 import { formatRtt, plural } from '../words.js';
 import { sanitize } from '../../util/text.js';
 
@@ -118,6 +119,7 @@ export const EXPLAIN_EN: ExplainWords = {
     'Why the client masks and the server does not (RFC 6455 §5.3, §10.3): every frame from client to server is XORed with a fresh random 4-byte masking key sent in its header. A browser runs scripts from many sites; masking makes the bytes on the wire unpredictable to the script, so a malicious page cannot make its frames look like an HTTP request to a proxy in between and poison its cache. Servers run trusted code, so their frames are never masked.',
   frame,
   moreFrames: (n) => `… and ${n} more frames (the frame table of the default report lists them all; --frame N draws any one).`,
+  diagram: { opcode: opcodeName, extended: (bits) => `(+${bits} bits)`, cont: (_field, name) => `(${name} cont.)` },
   unmasking: { wire: 'on the wire (masked)', key: 'XOR key byte i mod 4', plain: '= payload (unmasked)', firstOf: (n, of) => `(first ${n} of ${of} bytes)` },
 
   noClose: 'Neither side sent a Close frame: the WebSocket connection was not closed by the closing handshake (if TCP ended anyway, that is the abnormal closure RFC 6455 §7.1.5 calls 1006).',

@@ -14,7 +14,7 @@ function run(r: RunFacts): string {
   if (r.verdict === 'pass') return `通过：没有达到或超过 --fail-on ${r.failOn} 的诊断（${r.captures} 个抓包文件，${r.websocket} 条 WebSocket 连接）`;
   const parts: string[] = [];
   if (r.failing.length > 0) parts.push(`${failingWords(r.failOn)}${where(r.failing)}`);
-  if (r.empty.length > 0) parts.push(`${emptyWords}${where(r.empty)}（加上 --allow-empty 可以让没有 WebSocket 连接的抓包通过）`);
+  if (r.empty.length > 0) parts.push(`${emptyWords}${where(r.empty)}；加上 --allow-empty 可以让没有 WebSocket 连接的抓包通过`);
   if (r.unreadable.length > 0) return `错误：${r.unreadable.length === 1 && r.captures === 1 ? '抓包文件' : `${r.unreadable.length} 个抓包文件（${r.unreadable.join('、')}）`}无法读取${parts.length > 0 ? `；${parts.join('；')}` : ''}`;
   return `失败：${parts.join('；')}`;
 }
@@ -24,13 +24,13 @@ const SEVERITY: Record<Severity, [name: string, unit: string]> = { error: ['错�
 export const CHECK_ZH_CN: CheckWords = {
   stdin: '（标准输入）',
   verdict: (v) => (v === 'pass' ? '通过' : '失败'),
-  connection: (verdict, id, client, server, label, c) => `  ${verdict}  连接 ${id}  ${client} → ${server}（${label}；${c}）`,
+  connection: (verdict, id, client, server, label, c) => `  ${verdict}  连接 ${id}  ${client} → ${server}  ${label}；${c}`,
   notWebSocket: (carries) => `不是 WebSocket：${carries}`,
-  noAnswer: '升级请求没有得到回应',
+  noAnswer: '升级请求没有得到响应',
   frames: (n) => `${n} 个帧`,
   counts,
   group: (severity, n) => `    ${SEVERITY[severity][0]}（${n} ${SEVERITY[severity][1]}）`,
-  diagnostic: (code, where, message, rfc) => `      ${code}${where ? `（${where}）` : ''}：${message}${rfc ? `（见 ${rfc}）` : ''}`,
+  diagnostic: (code, where, message, rfc) => `      ${code}${where ? `（${where}）` : ''}：${message}${rfc ? `——见 ${rfc}` : ''}`,
   where: (packet, frame, from) =>
     [packet !== null ? `第 ${packet} 个包` : null, frame !== null ? `帧 ${frame}` : null, from === 'client' || from === 'server' ? sideZh(from) : from].filter((x) => x !== null).join('，'),
   capture: '  抓包层面的诊断',

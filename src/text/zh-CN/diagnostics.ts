@@ -277,7 +277,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       return `${typeZh(f.type)}消息 ${f.index}（压缩后 ${f.compressed} 字节）解压后超过 ${f.limit} 字节：解压在上限处停止（--inflate-limit）`;
     case 'tcp.handshake-missing': {
       const roles = f.rolesFrom === 'http' ? 'HTTP 交换' : f.rolesFrom === 'frames' ? '帧的掩码' : '端口号';
-      const how = f.detection === 'heuristic' ? '；WebSocket 是从一串合法的帧识别出来的' : f.detection === 'decode-as' ? '；按要求当作 WebSocket 解码（--decode-as）' : f.detection === 'response' ? '；服务器的 101 响应把它切换为 WebSocket，而它所回应的升级请求不在抓包里（请求的密钥和提议无法检查）' : '';
+      const how = f.detection === 'heuristic' ? '；WebSocket 是启发式识别出来的（字节流里有一串合法的帧）' : f.detection === 'decode-as' ? '；按要求当作 WebSocket 解码（--decode-as）' : f.detection === 'response' ? '；服务器的 101 响应把它切换为 WebSocket，而它所响应的升级请求不在抓包里（请求的密钥和提议无法检查）' : '';
       return spaced('抓包从这条连接的中途开始（没有看到 SYN）；两端的角色由', roles, `判断${how}`);
     }
     case 'capture.unknown-link-type':
@@ -319,7 +319,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'frame.unexpected-continuation':
       return '来了一个延续帧，但并没有未完成的分片消息';
     case 'close.payload-one-byte':
-      return '关闭帧的正文只有 1 字节；它必须为空，或以 2 字节的状态码开头';
+      return '关闭帧的有效载荷只有 1 字节；它必须为空，或以 2 字节的状态码开头';
     case 'close.invalid-code':
       return `关闭状态码 ${f.closeCode}（${closeCodeNameZh(f.closeCode)}）不得在关闭帧里发送`;
     case 'close.invalid-utf8-reason':
@@ -342,7 +342,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'handshake.version':
       return f.versions.length === 0 ? '请求没有 Sec-WebSocket-Version 首部；它必须是 13' : `Sec-WebSocket-Version 是 "${f.versions.join(', ')}"；必须是 13`;
     case 'handshake.rejected':
-      return `服务器用 ${f.status}${f.reason ? ` ${f.reason}` : ''} 回答了升级请求，而不是 101 Switching Protocols`;
+      return `服务器以 ${f.status}${f.reason ? ` ${f.reason}` : ''} 响应升级请求，而不是 101 Switching Protocols`;
     case 'handshake.accept-missing':
       return '101 响应没有 Sec-WebSocket-Accept 首部';
     case 'handshake.accept-mismatch':
@@ -353,7 +353,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       if ('parameters' in f) return `服务器接受 permessage-deflate 时用了客户端无法接受的参数：${deflateResponseZh(f.parameters)}`;
       return f.why === 'repeated' ? `服务器的响应不止一次列出 "${f.name}"` : `服务器接受了扩展 "${f.name}"，但客户端并没有提供它`;
     case 'handshake.no-response':
-      return `第 ${f.request} 个包里的升级请求在这次抓包中没有得到回应`;
+      return `第 ${f.request} 个包里的升级请求在这次抓包中没有得到响应`;
     case 'handshake.frames-before-upgrade':
       return `客户端在第 ${f.packet} 个包发送了${f.opcode === 1 ? '文本' : f.opcode === 2 ? '二进制' : '数据'}帧，而服务器的 101 响应还没有完成`;
     case 'tcp.overlap-conflict':
@@ -362,15 +362,15 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       return `来自${side(f.side)}的 ${f.bytes} 字节直到抓包结束都无法分帧`;
     case 'ws.resync':
       if ('packet' in f) {
-        const where = f.afterLoss ? '在抓包丢失的字节之后' : '在抓包的开头';
-        const what = f.skipped === 0 ? '从第一个字节起' : `跳过了 ${f.skipped} 个无法成帧的字节（不为它们虚构帧）`;
-        return `帧解码${where}、在第 ${f.packet} 个包恢复，${what}`;
+        const lead = f.afterLoss ? `抓包丢失了一些字节，帧解码从第 ${f.packet} 个包起恢复` : `抓包从连接的中途开始，帧解码从第 ${f.packet} 个包起`;
+        const what = f.skipped === 0 ? '第一个字节正好是帧头' : `先跳过了 ${f.skipped} 字节无法成帧的数据（不为它们臆造帧）`;
+        return `${lead}，${what}`;
       }
-      return `来自${side(f.side)}的前 ${f.bytes} 字节是抓包开始前就开始的一帧的结尾；解码从下一个帧头开始`;
+      return `${side(f.side)}发来的前 ${f.bytes} 字节是一个帧的末尾，这个帧在抓包开始之前就已发出；解码从下一个帧头开始`;
     case 'handshake.truncated': {
-      const head = `第 ${f.packet} 个包里的${f.role === 'request' ? '升级请求' : '响应'}没有被完整抓到（只抓到 ${f.bytes} 字节、${f.headers} 行首部）`;
-      if (f.role === 'request') return `${head}：${f.upgrade ? '它要求升级' : '它是否要求升级，在缺失的字节里（响应表明它要求了）'}；它的规则没有检查，响应也不按它提供的内容来评判`;
-      return `${head}：连接已升级（状态码 101）；${f.acceptChecked ? 'Sec-WebSocket-Accept 已检查' : 'Sec-WebSocket-Accept 不在抓到的首部里，所以没有检查'}${f.extensionsKnown ? '' : '，而且不知道协商了哪些扩展（如果出现 RSV1，就当作 permessage-deflate）'}；从下一个报文段起解码帧`;
+      const head = `第 ${f.packet} 个包里的${f.role === 'request' ? '升级请求' : '响应'}没有抓全（只抓到 ${f.bytes} 字节，首部 ${f.headers} 行）`;
+      if (f.role === 'request') return `${head}；${f.upgrade ? '从抓到的部分看，它要求升级' : '它是否要求升级，落在没抓到的字节里（不过响应表明它要求了）'}；不检查它是否合乎规则，也不拿它的提议来评判响应`;
+      return `${head}；连接已经升级（状态码 101）；${f.acceptChecked ? '已核对 Sec-WebSocket-Accept' : '抓到的首部里没有 Sec-WebSocket-Accept，因此没有核对'}${f.extensionsKnown ? '' : '；协商了哪些扩展也无从得知（帧如果带 RSV1，就按 permessage-deflate 处理）'}；帧从下一个报文段起解码`;
     }
     case 'close.data-after-close':
       return `${side(f.side)}在自己的关闭帧（帧 ${f.close}）之后又发送了数据帧`;
@@ -385,7 +385,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'close.abnormal':
       return `TCP 连接结束了（${f.teardown.toUpperCase()}），双方都没有发送关闭帧`;
     case 'close.not-echoed':
-      return `${side(f.initiator)}发送了关闭帧（第 ${f.packet} 个包），但${peerOf(f.initiator)}直到连接结束都没有回以自己的关闭帧`;
+      return `${side(f.initiator)}发送了关闭帧（第 ${f.packet} 个包），但${peerOf(f.initiator)}直到连接结束都没有回复关闭帧`;
     case 'close.client-closed-tcp-first':
       return '客户端比服务器先关闭了 TCP；应当由服务器先关闭，这样 TIME_WAIT 状态不会留在客户端';
     case 'app.engineio-bad-packet':
@@ -417,7 +417,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'app.mqtt-bad-packet':
       return `来自${side(f.side)}的一个格式错误的 ${mqttTypeZh(f.type)}：${mqttProblem(f)}${f.fatal ? `；${side(f.side)}之后的包不再解码` : ''}`;
     case 'app.mqtt-incomplete':
-      return `${side(f.side)}的最后一个 ${mqttTypeZh(f.type)}始终不完整（只看到 ${f.seen}${f.need !== null ? ` / ${f.need}` : ''} 字节）`;
+      return `${side(f.side)}的最后一个 ${mqttTypeZh(f.type)}始终不完整（${f.need !== null ? `已收到 ${f.seen} 字节，共 ${f.need} 字节` : `只收到 ${f.seen} 字节`}）`;
     case 'app.stomp-bad-frame':
       return stompProblem(f);
     case 'app.stomp-content-length':
@@ -431,7 +431,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       return `一个 id 为 ${JSON.stringify(f.id)} 的 ${f.protocol} "${f.type}"，但没有哪个操作用过这个 id`;
     case 'app.graphql-error': {
       const to = f.to === null ? '这条连接' : 'name' in f.to ? f.to.name : `操作 ${f.to.id}`;
-      return spaced(`服务器用 "${f.type}" 回答了`, to, `：${clipText(f.payload, 100)}`);
+      return spaced('服务器对', to, `返回了 "${f.type}"：${clipText(f.payload, 100)}`);
     }
     case 'ws.deflate-assumed': {
       const first = f.first;

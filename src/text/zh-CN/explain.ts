@@ -36,14 +36,14 @@ const RESPONSE_PURPOSE: Readonly<Record<string, string>> = {
   'sec-websocket-extensions': '服务器接受的扩展及其参数；双方只能使用这些扩展（§9.1）',
 };
 
-/** 每个操作码的用途（名称见 words.ts opcodeNameZh）。 */
+/** 每个操作码的用途，接在“它是文本帧（操作码 0x1），”之后（名称见 words.ts opcodeNameZh）。 */
 const OPCODE_MEANING: Readonly<Record<number, string>> = {
-  0x0: '之前开始的某条消息的下一个分片',
-  0x1: 'UTF-8 文本',
-  0x2: '由应用自行解释的字节',
-  0x8: '发送方发起（或回应）关闭握手',
-  0x9: '对端必须回一个携带相同数据的 Pong',
-  0xa: '对 Ping 的回应（也可以是主动发送的心跳）',
+  0x0: '承载之前开始的某条消息的下一个分片',
+  0x1: '承载 UTF-8 文本',
+  0x2: '承载由应用自行解释的字节',
+  0x8: '表示发送方发起关闭握手，或回复对端的关闭帧',
+  0x9: '对端必须回应一个携带相同数据的 Pong',
+  0xa: '用来回应 Ping（也可以主动发送，作为心跳）',
 };
 
 function at(a: { packet: number | null; relTs: number | null }): string {
@@ -55,18 +55,18 @@ const closeName = closeCodeNameZh;
 function frame(f: FrameFacts): string {
   const hex = f.opcode.toString(16);
   const dir = f.from === 'client' ? '客户端 → 服务器' : '服务器 → 客户端';
-  // 名称和操作码在前，用途在后：“Pong 帧（操作码 0xa）：对 Ping 的回应……”
+  // 先说帧在哪里，再说它是什么、怎样结尾、带了什么：“帧 0 在第 8 个包（…），服务器 → 客户端。它是文本帧（操作码 0x1），承载 UTF-8 文本；……”
   const meaning = OPCODE_MEANING[f.opcode];
-  const what = meaning !== undefined ? `${opcodeNameZh(f.opcode)}（操作码 0x${hex}）：${meaning}` : `帧（操作码 0x${hex}）：RFC 6455 保留未用，任何一端都不得发送`;
-  const fin = f.fin ? (f.opcode === 0 ? 'FIN 置位：最后一个分片，消息完整了' : f.opcode >= 8 ? 'FIN 置位（控制帧从不分片）' : 'FIN 置位：整条消息就在这一帧里') : 'FIN 未置位：这条消息后面还有分片';
+  const what = meaning !== undefined ? `它是${/^[A-Za-z]/.test(opcodeNameZh(f.opcode)) ? ' ' : ''}${opcodeNameZh(f.opcode)}（操作码 0x${hex}），${meaning}` : `它的操作码 0x${hex} 是 RFC 6455 保留未用的，任何一端都不得发送`;
+  const fin = f.fin ? (f.opcode === 0 ? 'FIN 置位，这是最后一个分片，消息至此完整' : f.opcode >= 8 ? 'FIN 置位（控制帧从不分片）' : 'FIN 置位，整条消息就在这一帧里') : 'FIN 未置位，这条消息后面还有分片';
   const mask = f.masked ? `已用掩码键 ${f.maskingKey} 加掩码` : '未加掩码';
   let content = '';
   if (f.close) content = f.close.code === null ? '，没有状态码' : `，状态码 ${f.close.code}（${closeName(f.close.code)}）${f.close.reason !== null ? `，原因 ${f.close.reason}` : ''}`;
   else if (f.compressed) content = f.compressed === 'rsv1' ? '，已压缩（RSV1 置位）' : '，是一条压缩消息的一部分';
-  else if (f.text !== null) content = `：${f.text}`;
+  else if (f.text !== null) content = `，内容为 ${f.text}`;
   const rtt = f.answers ? `；它回应第 ${f.answers.packet} 个包里的 Ping，往返 ${rttZh(f.answers.rtt)}` : '';
-  const carried = f.segments ? `（由 ${f.segments.count} 个 TCP 报文段承载，第 ${f.segments.first}–${f.segments.last} 个包）` : '';
-  return `帧 ${f.index}，${at(f.at)}${carried}，${dir}：${what}，${fin}，有效载荷 ${bytesZh(f.length)}，${mask}${content}${rtt}。`;
+  const carried = f.segments ? `，由 ${f.segments.count} 个 TCP 报文段承载（第 ${f.segments.first}–${f.segments.last} 个包）` : '';
+  return `帧 ${f.index} 在${at(f.at)}${carried}，${dir}。${what}；${fin}；有效载荷 ${bytesZh(f.length)}，${mask}${content}${rtt}。`;
 }
 
 const side = (s: Side | null): string => (s === null ? '某一端' : sideZh(s));
@@ -76,7 +76,7 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
   at,
   // 上一行已经是连接的标题（连接 0：……），这里不再重复
   title: () => '讲解',
-  notWebSocket: (carries) => `这条连接从未请求升级为 WebSocket（它承载的是 ${carries}）：没有 WebSocket 的内容可讲。`,
+  notWebSocket: (carries) => `不是 WebSocket：这条连接承载的是 ${carries}，从未请求升级为 WebSocket，没有 WebSocket 的内容可讲。`,
   sections: {
     tcpHandshake: 'TCP 三次握手',
     wsHandshake: 'WebSocket 握手（RFC 6455 §4）',
@@ -91,14 +91,14 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
   },
   detectedBy: (how) =>
     how === 'heuristic'
-      ? '抓包里没有它的握手，但字节流中有一串合法的 WebSocket 帧。'
+      ? '抓包里没有它的握手；wsdissect 通过启发式识别认出它：字节流中有一串合法的 WebSocket 帧。'
       : how === 'response'
         ? '抓包里没有它的升级请求，但有服务器切换到 WebSocket 的 101 响应：此后的字节就是 WebSocket。没有请求，就无法检查密钥（因而也无法检查 Accept）和客户端的提议。'
         : '抓包里没有它的握手；按你的要求（--decode-as）当作 WebSocket 解码。',
 
   midStream: '抓包开始时这条连接已经建立：文件里没有它的 TCP 握手，所以故事从中途讲起。',
   syn: (a, client, server) => `在${a}，客户端 ${client} 向服务器 ${server} 发送 SYN：“我想建立一条 TCP 连接，我发送的字节从这个初始序列号开始编号”。`,
-  synAck: (a) => `在${a}，服务器回复 SYN-ACK：“同意；这是我自己的初始序列号，同时确认你的初始序列号”。`,
+  synAck: (a) => `在${a}，服务器发回 SYN-ACK：“同意；这是我自己的初始序列号，同时确认你的初始序列号”。`,
   handshakeAck: (a) => `在${a}，客户端用 ACK 确认服务器的序列号：连接在两个方向上都建立好了。`,
   handshakeRtt: (seconds) => `从 SYN 到 SYN-ACK 用了 ${rttZh(seconds)}：从抓包点看到的一次网络往返。`,
 
@@ -106,10 +106,10 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
   requestHeader: (name) => HEADER_PURPOSE[name] ?? null,
   responseHeader: (name) => RESPONSE_PURPOSE[name] ?? null,
   ordinaryHeader: '不属于 WebSocket 握手（普通的 HTTP 首部）',
-  noResponse: '抓包里没有服务器的回应。',
-  rejected: (a, status, reason) => `在${a}，服务器回复 ${status} ${reason}：只要不是 101 就没有 WebSocket；升级被拒绝，连接仍是 HTTP（或者关闭）。`,
+  noResponse: '抓包里没有服务器的响应。',
+  rejected: (a, status, reason) => `在${a}，服务器返回 ${status} ${reason}：只要不是 101 就没有 WebSocket；升级被拒绝，连接仍是 HTTP（或者关闭）。`,
   refusalBody: (bytes, complete, text) => `它的响应体（${bytesZh(bytes)}${complete ? '' : '，被截断'}）通常会说明原因：${text}`,
-  switching: (a) => `在${a}，服务器回复 101 Switching Protocols（切换协议）：从这个响应结束起，双方交换的是 WebSocket 帧，而不再是 HTTP。`,
+  switching: (a) => `在${a}，服务器返回 101 Switching Protocols（切换协议）：从这个响应结束起，双方交换的是 WebSocket 帧，而不再是 HTTP。`,
   acceptIntro: '服务器用客户端的密钥算出 Sec-WebSocket-Accept，证明它看懂了这个请求（RFC 6455 §4.2.2）：',
   acceptSteps: {
     key: '1. 客户端发来的密钥：',
@@ -129,6 +129,12 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
     '为什么客户端要加掩码而服务器不加（RFC 6455 §5.3、§10.3）：客户端发给服务器的每一帧，都要用帧头里携带的一个新的随机 4 字节掩码键做异或（XOR）。浏览器里运行着来自许多站点的脚本；掩码让线路上的字节无法被脚本预测，恶意网页就不能把自己的帧伪装成 HTTP 请求，去污染中间代理的缓存。服务器运行的是受信任的代码，所以服务器发出的帧从不加掩码。',
   frame,
   moreFrames: (n) => `……还有 ${n} 个帧（默认报告的帧表列出全部；--frame N 可以画出任意一帧）。`,
+  // 帧头图里字段名照 RFC 6455 §5.2 的写法保留，值的名称和“续”说中文
+  diagram: {
+    opcode: (op) => ({ 0x0: '延续', 0x1: '文本', 0x2: '二进制', 0x8: '关闭', 0x9: 'Ping', 0xa: 'Pong' })[op] ?? '保留',
+    extended: (bits) => `（+${bits} 位）`,
+    cont: (field) => (field === 'masking key' ? '（掩码键续）' : '（扩展长度续）'),
+  },
   unmasking: { wire: '线路上的字节（已加掩码）', key: '异或掩码键第 i mod 4 字节', plain: '= 有效载荷（去掩码后）', firstOf: (n, of) => `（有效载荷 ${of} 字节，显示前 ${n} 字节）` },
 
   noClose: '双方都没有发送关闭帧：这条 WebSocket 连接不是通过关闭握手结束的（如果 TCP 照样结束了，就是 RFC 6455 §7.1.5 所说的异常关闭 1006）。',
@@ -136,8 +142,8 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
     const how = code === null ? '不带状态码' : `状态码 ${code}（“${closeName(code)}”）${reason !== null ? `，原因 ${reason}` : ''}`;
     return `${side(initiator)}在${a}发起关闭握手：发送一个关闭帧，${how}。发出之后，它不再发送数据（RFC 6455 §5.5.1）。`;
   },
-  closeAnswered: (peer, a, code) => `${side(peer)}在${a}回以自己的关闭帧${code !== null ? `（${code}）` : ''}：双方都同意这条 WebSocket 连接结束了，TCP 可以关闭。`,
-  closeUnanswered: (peer) => `${side(peer)}始终没有回以自己的关闭帧：关闭握手不完整。`,
+  closeAnswered: (peer, a, code) => `${side(peer)}在${a}回复了自己的关闭帧${code !== null ? `（${code}）` : ''}：双方都同意这条 WebSocket 连接结束了，TCP 可以关闭。`,
+  closeUnanswered: (peer) => `${side(peer)}始终没有回复关闭帧：关闭握手不完整。`,
   stillOpen: '抓包结束时，这条 TCP 连接仍然开着。',
   reset: (a, by) => `在${a}，${side(by)}重置了连接（RST）：TCP 立即结束，没有有序的 FIN 交换。`,
   fin: (a, first, peer, peerFin) => `在${a}，${side(first)}发送 FIN：“我没有数据要发送了”。${side(peer)}确认了它${peerFin !== null ? `，并在${peerFin}发送自己的 FIN` : ''}；最后一个 ACK 结束了这条连接。`,

@@ -32,7 +32,7 @@ export const HEX_ZH_CN: HexWords = {
   fragment: (part, of, type, message) => `${type === 'text' ? '文本' : '二进制'}消息 ${message} 的第 ${part} 个分片（共 ${of} 个）`,
   compressed: (fragment, message, inflated) =>
     `已压缩（permessage-deflate）：有效载荷是 deflate 数据，照线路上的样子显示；${fragment ? `这是${fragment}，整条消息` : `消息 ${message} `}${inflated !== null ? `解压后为 ${inflated} 字节` : '无法解压'}`,
-  closeNoCode: (one) => (one ? '关闭帧的消息体只有 1 字节：读不出状态码' : '关闭帧没有状态码'),
+  closeNoCode: (one) => (one ? '关闭帧的有效载荷只有 1 字节，读不出状态码' : '关闭帧没有状态码'),
   closeCode: (code, reason) => `关闭状态码 ${code}（${closeCodeNameZh(code)}）${reason !== null ? `，原因 ${reason}` : ''}`,
   answers: (frame, packet, rtt) => `回应第 ${packet} 个包（帧 ${frame}）里的 Ping；往返 ${rttZh(rtt)}`,
   payload: '有效载荷',
@@ -40,6 +40,6 @@ export const HEX_ZH_CN: HexWords = {
   notShown: (n) => `${n} 字节，未显示`,
   columns: { wire: '线路上（已加掩码）', wireShort: '线路上', unmasked: '去掩码后', unmaskedDeflate: '去掩码后（deflate）', bytes: '字节', bytesDeflate: '字节（deflate）', ascii: 'ASCII' },
   moreNotShown: (n) => `……有效载荷还有 ${n} 字节没有显示`,
-  nothing: (websocket) => (websocket ? '没有 WebSocket 帧。' : '没有 WebSocket 帧：这不是 WebSocket 连接。'),
+  nothing: (websocket) => (websocket ? '没有 WebSocket 帧。' : '不是 WebSocket：这条连接没有 WebSocket 帧。'),
   noFrame: (i) => `没有可以转储的帧 ${i}。`,
 };

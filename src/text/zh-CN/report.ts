@@ -29,7 +29,11 @@ export const REPORT_ZH_CN: ReportWords = {
   protocolDetail: (label, detail) => `${label}（${detail}）`,
   tls: { join: '，', alpnOffered: (p) => `客户端提供的 ALPN：${p.join(', ')}`, hellosCut: 'Hello 消息没有完整抓到', joinedLate: '抓包在它的握手之后才开始' },
   unknownData: '未知协议的数据',
-  summaryHead: (id, client, server, what, verdict) => `连接 ${id}  ${client} → ${server}  ${what}：${verdict}`,
+  // “不是 WebSocket”在每个视图里都先说结论、再用冒号接它承载的内容（结论可能带着颜色）
+  summaryHead: (id, client, server, what, verdict) =>
+    `连接 ${id}  ${client} → ${server}  ${verdict.replace(/\x1b\[[0-9;]*m/g, '') === ENDING_WORDS['not-websocket'][1] ? `${verdict}：${what}` : `${what}：${verdict}`}`,
+  summaryWebSocket: (detection) =>
+    detection === 'heuristic' ? 'WebSocket（启发式识别）' : detection === 'response' ? 'WebSocket（通过 101 响应识别）' : detection === 'decode-as' ? 'WebSocket（按 --decode-as 解码）' : 'WebSocket',
   summaryNotWebSocket: (head, packets) => `${head}；${packets} 个包`,
   summarySide: (side, s, frames, compressed, rtt) =>
     `${sideZh(side)} ${frames} 个帧，${s.messages} 条消息（${compressed ? '线上 ' : ''}${s.messageBytes} 字节${s.fragmentedMessages > 0 ? `，其中 ${s.fragmentedMessages} 条分片传输` : ''}）${rtt !== null ? `，${s.rtts} 个 Pong，往返 ${rtt}` : ''}`,
@@ -45,9 +49,9 @@ export const REPORT_ZH_CN: ReportWords = {
 
 const ENDING_WORDS: Record<Ending, readonly [short: string, long: string]> = {
   'not-websocket': ['不是 WebSocket', '不是 WebSocket'],
-  'no-response': ['无响应', '升级请求没有得到回应'],
+  'no-response': ['无响应', '升级请求没有得到响应'],
   'clean-close': ['干净关闭', '关闭握手完整，随后 TCP 挥手'],
-  'close-unanswered': ['关闭未回应', '关闭握手不完整：关闭帧没有得到回应'],
+  'close-unanswered': ['关闭未回复', '关闭握手不完整：关闭帧没有得到回复'],
   'closed-tcp-open': ['已关闭，TCP 未关', '双方都发了关闭帧；抓包结束时 TCP 仍然开着'],
   'unclean-close': ['关闭不干净', '双方都发了关闭帧，但不都在 TCP 挥手之前'],
   'reset-no-close': ['被重置，无关闭帧', '被重置（RST），没有关闭帧'],

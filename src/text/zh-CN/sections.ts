@@ -40,7 +40,7 @@ export const SECTIONS_ZH_CN: SectionsWords = {
   arrow: (from) => (from === 'client' ? '客→服' : '客←服'),
 
   notWebSocket: (label, encrypted, packets, http) =>
-    `不是 WebSocket：${label}${encrypted ? '；已加密：不论它承载的是什么（是不是 wss:// 的 WebSocket），没有密钥都读不出来' : ''}；没有升级请求；${packets} 个包${http ? '。其中的 HTTP：' : '。'}`,
+    `不是 WebSocket：${label}${encrypted ? '；已加密，不论它承载的是什么（是不是 wss:// 的 WebSocket），没有密钥都读不出来' : ''}；没有升级请求；${packets} 个包${http ? '。其中的 HTTP：' : '。'}`,
   moreHttp: (n) => `……还有 ${n} 条 HTTP 消息`,
 
   handshake: {
@@ -53,8 +53,8 @@ export const SECTIONS_ZH_CN: SectionsWords = {
     computed: (accept, guid) => `${accept}  = base64(SHA-1(密钥 + "${guid}"))`,
     verdict: (v, status, reason) =>
       ({
-        rejected: `✘ 被拒绝：服务器回复 ${status} ${reason}，所以没有建立 WebSocket`,
-        'no-response': '? 抓包里没有对升级请求的回应',
+        rejected: `✘ 被拒绝：服务器返回 ${status} ${reason}，所以没有建立 WebSocket`,
+        'no-response': '? 抓包里没有对升级请求的响应',
         valid: '✔ 已升级：服务器的 Accept 与密钥相符',
         invalid: '✘ 已升级，但 Accept 与密钥不符：客户端必须断开这条连接（RFC 所说的 Fail the WebSocket Connection）',
         'no-accept': '✘ 已升级，但没有可供客户端核对的 Sec-WebSocket-Accept',
@@ -72,17 +72,18 @@ export const SECTIONS_ZH_CN: SectionsWords = {
       from: ['发送方', '发送方'],
       fin: ['FIN', 'F'],
       rsv: ['RSV', 'RSV'],
-      opcode: ['操作码', '操作'],
+      opcode: ['操作码', '操作码'],
       mask: ['MASK', 'M'],
       length: ['长度', '长度'],
-      key: ['掩码键', '键'],
-      payload: ['有效载荷', '载荷'],
+      key: ['掩码键', '掩码'],
+      payload: ['有效载荷', '有效载荷'],
     },
     side: sideZh,
     opcode: (opcode) => OPCODES[opcode] ?? '保留',
-    lengthForm: (bits) => `（${bits} 位）`,
+    // 半角括号：表格里窄一些，和英文的 " (16-bit)" 一样宽
+    lengthForm: (bits) => ` (${bits} 位)`,
     incomplete: '（不完整）',
-    closeOneByte: '（载荷只有 1 字节）',
+    closeOneByte: '（有效载荷只有 1 字节）',
     noStatusCode: '（没有状态码）',
     closeCodeName: closeCodeNameZh,
     compressed: (bytes, notInflated) => `（已压缩，${bytesZh(bytes)}${notInflated ? '，未能解压' : ''}）`,
@@ -95,7 +96,7 @@ export const SECTIONS_ZH_CN: SectionsWords = {
     sent: (initiator, code, reason, packet, reply) => {
       const peer = initiator === 'client' ? '服务器' : '客户端';
       const what = code === null ? '一个没有状态码的关闭帧' : `关闭帧 ${code}（${closeCodeNameZh(code)}）${reason !== null ? `，原因 ${reason}` : ''}`;
-      const answer = reply !== null ? `${peer}在第 ${reply.packet} 个包回以关闭帧${reply.code !== null ? ` ${reply.code}` : '（没有状态码）'}` : `${peer}始终没有发送它的关闭帧`;
+      const answer = reply !== null ? `${peer}在第 ${reply.packet} 个包回复关闭帧${reply.code !== null ? ` ${reply.code}` : '（没有状态码）'}` : `${peer}始终没有回复关闭帧`;
       return `WebSocket：${sideZh(initiator)}在第 ${packet} 个包发送${what}；${answer}。`;
     },
     noClose: 'WebSocket：双方都没有发送关闭帧。',

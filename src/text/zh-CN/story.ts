@@ -25,12 +25,12 @@ function types(list: readonly AppTypeTold[], more: number): string {
 
 export const STORY_ZH_CN: StoryWords = {
   midStream: (how) => {
-    const by = how === 'heuristic' ? '；wsdissect 从一串合法的 WebSocket 帧认出它是 WebSocket（启发式识别）' : how === 'decode-as' ? '；按你的要求（--decode-as）当作 WebSocket 解码' : how === 'response' ? '；服务器的 101 响应把它切换为 WebSocket，它回应的升级请求在抓包开始之前就已发出' : '';
+    const by = how === 'heuristic' ? '；wsdissect 通过启发式识别认定它是 WebSocket：字节流里有一串合法的帧' : how === 'decode-as' ? '；按你的要求（--decode-as）当作 WebSocket 解码' : how === 'response' ? '；服务器的 101 响应把它切换为 WebSocket，它所响应的升级请求在抓包开始之前就已发出' : '';
     return `抓包开始时这条连接已经建立（没有看到 SYN）${by}。`;
   },
   tcpHandshake: (r) => `${range(r)}是 TCP 三次握手（SYN、SYN-ACK、ACK）。`,
   tcpHandshakePart: (r, entries, more) => `${range(r)}是 TCP 握手的一部分（${entries.join('；')}${more ? '；……' : ''}）。`,
-  http: (r, joined) => `${range(r)}承载的是 HTTP${joined ? '：其中有服务器切换到 WebSocket 的 101 响应，它回应的升级请求不在抓包里' : ''}。`,
+  http: (r, joined) => `${range(r)}承载的是 HTTP${joined ? '：其中有服务器切换到 WebSocket 的 101 响应，它所响应的升级请求不在抓包里' : ''}。`,
   upgrade: (req, res) => {
     const parts = [`第 ${req.packet} 个包是客户端的 ${req.method} ${req.target}，请求升级为 WebSocket`];
     if (res) {
@@ -42,7 +42,7 @@ export const STORY_ZH_CN: StoryWords = {
       }[res.verdict];
       parts.push(`第 ${res.packet} 个包是服务器的 ${res.status} ${res.reason}${verdict}`);
     } else {
-      parts.push('抓包里没有服务器的回应');
+      parts.push('抓包里没有服务器的响应');
     }
     return `${parts.join('；')}。`;
   },
@@ -76,8 +76,8 @@ export const STORY_ZH_CN: StoryWords = {
   close: (first, reply) => {
     const what = first.code === null ? '没有状态码' : `${first.code} ${closeCodeNameZh(first.code)}${first.reason !== null ? `，${first.reason}` : ''}`;
     let s = `第 ${first.packet} 个包是${sideZh(first.initiator)}的关闭帧（${what}）`;
-    if (reply) s += `；第 ${reply.packet} 个包是${sideZh(reply.from)}回应的关闭帧${reply.code !== null ? `（${reply.code}）` : ''}`;
-    else s += `；${first.from === 'client' ? '服务器' : '客户端'}始终没有回以自己的关闭帧`;
+    if (reply) s += `；第 ${reply.packet} 个包是${sideZh(reply.from)}回复的关闭帧${reply.code !== null ? `（${reply.code}）` : ''}`;
+    else s += `；${first.from === 'client' ? '服务器' : '客户端'}始终没有回复关闭帧`;
     return `${s}。`;
   },
   reset: (r, by) => `${range(r)}是${side(by)}发出的重置（RST），连接就此结束。`,

@@ -28,7 +28,7 @@ export const TRANSCRIPT_ZH_CN: TranscriptWords = {
   json: (object, n) => `${object ? 'JSON 对象' : 'JSON 数组'}，${n} 字节`,
   moreNotShown: (n) => `……还有 ${n} 字节没有显示`,
   closeCode: (code) => `${code} ${closeCodeNameZh(code)}`,
-  closeNoCode: (one) => (one ? '（关闭帧的消息体只有 1 字节，读不出状态码）' : '（没有状态码）'),
+  closeNoCode: (one) => (one ? '（关闭帧的有效载荷只有 1 字节，读不出状态码）' : '（没有状态码）'),
   app: (text, user) => `↳ ${text}（${user ? '应用数据' : '框架消息'}）`,
-  nothing: (websocket) => (websocket ? '没有 WebSocket 消息或帧。' : '没有 WebSocket 消息或帧：这不是 WebSocket 连接。'),
+  nothing: (websocket) => (websocket ? '没有 WebSocket 消息或帧。' : '不是 WebSocket：这条连接没有 WebSocket 消息或帧。'),
 };
