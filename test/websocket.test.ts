@@ -4,7 +4,8 @@ import { decodeFrameHeader, unmask, unmaskInto } from '../src/websocket/frame.js
 import { FrameParser, type DecodedFrame, type FrameEvents } from '../src/websocket/parser.js';
 import { MessageAssembler } from '../src/websocket/messages.js';
 import { checkCloseBody, checkFrameHeader } from '../src/websocket/checks.js';
-import { closeCodeName, isValidCloseCode } from '../src/websocket/close.js';
+import { isValidCloseCode } from '../src/websocket/close.js';
+import { closeCodeName } from '../src/text/words.js';
 import { MASK, wsFrame } from './support/pcap.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');

@@ -13,11 +13,12 @@ import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message,
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { contractEntry, entryText, frameJson, frameText, handshakeJson, messageJson, messageText, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
 import { tellStory } from './story.js';
-import { describeFrameOf } from '../text/packets.js';
+import { describeFrame } from '../text/packets.js';
+import { frameFact } from '../analyze/annotate.js';
 import { messageOf } from '../select/lookup.js';
 import { HTML_STYLE, pageScript, sharedScript } from './html-assets.js';
 import { HIDDEN_CHARS } from '../util/text.js';
-import { closeCodeName } from '../websocket/close.js';
+import { closeCodeName } from '../text/words.js';
 import { linkTypeName } from '../link/link.js';
 import { createHash } from 'node:crypto';
 
@@ -76,7 +77,7 @@ function frameData(conn: Connection, f: Frame, opts: JsonOptions): Record<string
   // the walkthrough's words for the frame (its message's meaning when it completes one)
   const completes = msg && msg.frames[msg.frames.length - 1] === f.index ? msg : null;
   const extra = f.opcode === 0x8 ? { closeBody: f.payload.toString('base64'), closeName: f.close?.code != null ? closeCodeName(f.close.code) : null } : {};
-  return { ...frameJson(f, conn, opts), ...extra, summary: describeFrameOf(f, msg?.type ?? null, completes, msg?.compressed ?? false) };
+  return { ...frameJson(f, conn, opts), ...extra, summary: describeFrame(frameFact(f, msg?.type ?? null, completes, msg?.compressed ?? false)) };
 }
 
 /** JSON.stringify(frameData(…)), written out by hand (frames are most of a report's data). */
@@ -84,7 +85,7 @@ function frameDataText(conn: Connection, f: Frame, opts: JsonOptions): string {
   const msg = messageOf(conn, f.message);
   const completes = msg && msg.frames[msg.frames.length - 1] === f.index ? msg : null;
   const close = f.opcode === 0x8 ? `,"closeBody":"${f.payload.toString('base64')}","closeName":${f.close?.code != null ? JSON.stringify(closeCodeName(f.close.code)) : 'null'}` : '';
-  const summary = `,"summary":${JSON.stringify(describeFrameOf(f, msg?.type ?? null, completes, msg?.compressed ?? false))}`;
+  const summary = `,"summary":${JSON.stringify(describeFrame(frameFact(f, msg?.type ?? null, completes, msg?.compressed ?? false)))}`;
   return frameText(f, { messageType: msg?.type ?? null, compressed: msg?.compressed ?? false }, opts, close + summary);
 }
 

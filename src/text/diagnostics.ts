@@ -8,9 +8,8 @@ import type { Code } from '../codes.js';
 import { diagnostic, type AfterGap, type DiagnosticFacts, type MqttField, type MqttProblem, type SocketIoProblem, type Where } from '../diagnostic.js';
 import type { Diagnostic } from '../model.js';
 import type { DeflateMismatch, DeflateParamProblem, DeflateResponseProblem } from '../deflate/negotiation.js';
-import { plural } from './words.js';
+import { closeCodeName, plural } from './words.js';
 import { opcodeName } from '../websocket/frame.js';
-import { closeCodeName } from '../websocket/close.js';
 import { previewPayload } from '../util/text.js';
 import { clipText } from '../app/types.js';
 

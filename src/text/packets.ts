@@ -6,9 +6,8 @@
 // given, as the exports (JSON, NDJSON, HTML) always ask.
 import { type PacketWords, packetWords } from './packet-words.js';
 import type { Lang } from './lang.js';
-import { type Frame, type FrameFact, type Message, type PacketFact, TCP_FIN, TCP_RST, TCP_SYN, type TimelineEntry, type TlsFact } from '../model.js';
+import { type FrameFact, type PacketFact, TCP_FIN, TCP_RST, TCP_SYN, type TimelineEntry, type TlsFact } from '../model.js';
 import { flagNames } from '../tcp/segment.js';
-import { frameFact } from '../analyze/annotate.js';
 
 /** Frames a packet's summary names; the rest are counted. */
 const MAX_FRAMES_NAMED = 3;
@@ -21,10 +20,6 @@ export function describeFrame(f: FrameFact, lang?: Lang): string {
   return packetWords(lang).frame(f);
 }
 
-/** A frame in words, from the frame and what is known of its message (see analyze/annotate.ts frameFact). */
-export function describeFrameOf(f: Frame, type: 'text' | 'binary' | null = null, completes: Message | null = null, inCompressed = false, lang?: Lang): string {
-  return packetWords(lang).frame(frameFact(f, type, completes, inCompressed));
-}
 
 function describeTls(records: readonly TlsFact[], w: PacketWords): string {
   let out = '';

@@ -28,11 +28,6 @@ export function closeCodeKind(code: number): 'named' | 'registered' | 'private' 
   return 'invalid';
 }
 
-export function closeCodeName(code: number): string {
-  const kind = closeCodeKind(code);
-  return kind === 'named' ? CLOSE_CODE_NAMES[code]! : kind === 'registered' ? 'registered (libraries and frameworks)' : kind === 'private' ? 'private use' : 'invalid';
-}
-
 /** May an endpoint put this code in a Close frame? (RFC 6455 §7.4.1, §7.4.2) */
 export function isValidCloseCode(code: number): boolean {
   if (code < 1000 || code >= 5000) return false;

@@ -1,6 +1,6 @@
 // Explain mode in English (the interface: text/explain-words.ts).
 import type { ExplainWords, FrameFacts } from '../explain-words.js';
-import { closeCodeName } from '../../websocket/close.js';
+import { closeCodeName } from '../words.js';
 import { opcodeName } from '../../websocket/frame.js';
 import { formatRtt, plural } from '../words.js';
 import { sanitize } from '../../util/text.js';

@@ -1,7 +1,7 @@
 // --hex in English (the interface: text/hex-words.ts).
 import type { HexWords } from '../hex-words.js';
 import { opcodeName } from '../../websocket/frame.js';
-import { closeCodeName } from '../../websocket/close.js';
+import { closeCodeName } from '../words.js';
 import { formatRtt, plural } from '../words.js';
 
 const bytes = (n: bigint | number): string => (BigInt(n) === 1n ? '1 byte' : `${n} bytes`);

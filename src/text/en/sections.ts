@@ -1,6 +1,6 @@
 // The default report's sections in English (the interface: text/sections-words.ts).
 import type { SectionsWords } from '../sections-words.js';
-import { closeCodeName } from '../../websocket/close.js';
+import { closeCodeName } from '../words.js';
 import { opcodeName } from '../../websocket/frame.js';
 import { plural } from '../words.js';
 

@@ -1,7 +1,7 @@
 // The story of a connection in English (the interface: text/story-words.ts).
 import type { AppTypeTold, Run, StoryWords } from '../story-words.js';
 import { CHOSEN_BY } from './app.js';
-import { closeCodeName } from '../../websocket/close.js';
+import { closeCodeName } from '../words.js';
 import { opcodeName } from '../../websocket/frame.js';
 import { plural } from '../words.js';
 

@@ -1,7 +1,7 @@
 // --messages in English (the interface: text/transcript-words.ts).
 import type { TranscriptWords } from '../transcript-words.js';
 import { opcodeName } from '../../websocket/frame.js';
-import { closeCodeName } from '../../websocket/close.js';
+import { closeCodeName } from '../words.js';
 import { formatRtt, plural } from '../words.js';
 
 const bytes = (n: bigint | number): string => (BigInt(n) === 1n ? '1 byte' : `${n} bytes`);
