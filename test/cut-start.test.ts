@@ -5,6 +5,7 @@
 // invented, and nothing of the handshake is made up. tshark 4.0 decodes no
 // WebSocket frame in any of them (it needs the request to follow the
 // upgrade): here it is wrong, and these tests do not cross-check with it.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { analyze, only, type Held } from './support/analyze.js';
 import { appSummary } from '../src/text/app-words.js';
@@ -62,7 +63,16 @@ describe('a capture that lost the upgrade request', () => {
     expect(at(7).from).toBe('client');
     expect(at(7).summary).not.toContain('101');
     expect(at(7).summary).toMatch(/^157 bytes before this segment were never captured \(capture loss\); Text \[FIN\] 17 bytes \[MASKED\]/);
+    // the server's ACK of the lost request is past the TCP handshake: the story's three-way handshake is packets 1–3
+    expect(at(4)).toMatchObject({ from: 'server', phase: 'ws-handshake' });
+    expect(at(4).summary).toMatch(/^ACKed unseen segment/);
   });
+
+  it('tells the TCP handshake as its three packets in the story, the ACK of the lost request with the HTTP', () => {
+    const out = spawnSync(process.execPath, ['dist/cli.js', 'captures/cut/ws_echo.request-lost.pcap', '--width', '200'], { encoding: 'utf8' });
+    expect(out.stdout).toContain('Packets 1–3 are the TCP three-way handshake (SYN, SYN-ACK, ACK).');
+    expect(out.stdout).toContain("Packets 4–6 carry HTTP: the server's 101 Switching Protocols to websocket, answering an upgrade request the capture does not hold.");
+  }, 30_000);
 });
 
 describe('a 101 without its request that is not WebSocket', () => {

@@ -52,6 +52,9 @@ function itemPhase(item: PacketItem): Phase | null {
       return item.frame.opcode === 0x8 ? 'closing' : 'data';
     case 'partial-frame':
       return item.opcode === 0x8 ? 'closing' : 'data';
+    case 'acked-unseen':
+      // it acknowledges bytes sent after the TCP handshake: at the start, the request the capture lost; later, it takes the connection nowhere new
+      return 'ws-handshake';
     default:
       return null;
   }
