@@ -17,9 +17,9 @@ const CASES: [AppInfo, string, string][] = [
   [
     { decoder: 'json-rpc', type: 'response + error', user: true, fields: { calls: [{ kind: 'response', id: 'a', method: 'sum', request: { message: 0, packet: 8, method: 'sum', rtt: 0.1 } }, { kind: 'error', id: 2, error: { code: -32601, message: 'Method not found' }, request: null }], batch: true, more: 1 }, facts: { items: 4 } },
     'batch of 4: response id "a" to sum (packet 8); error -32601 "Method not found" id 2 (+1 more)',
-    '批量请求，共 4 项：响应 id "a"，回应第 8 个包里的 sum; 错误 -32601 "Method not found" id 2（另有 1 个）',
+    '批量调用，共 4 项：response id "a"，对应第 8 个包里的 sum; error -32601 "Method not found" id 2（另有 1 个）',
   ],
-  [{ decoder: 'json-rpc', type: 'notification', user: true, fields: { calls: [{ kind: 'notification', method: 'log' }], batch: false } }, 'notification log', '通知 log'],
+  [{ decoder: 'json-rpc', type: 'notification', user: true, fields: { calls: [{ kind: 'notification', method: 'log' }], batch: false } }, 'notification log', 'notification log'],
   [{ decoder: 'graphql-transport-ws', type: 'subscribe', user: true, fields: { messageType: 'subscribe', id: '1', operation: 'subscription' } }, 'subscribe id 1 subscription (anonymous)', 'subscribe id 1 subscription（匿名）'],
   [{ decoder: 'graphql-transport-ws', type: 'next', user: true, fields: { messageType: 'next', id: '1', operation: 'query', payload: '{}' } }, 'next id 1 (anonymous query) {}', 'next id 1 (匿名 query) {}'],
   [{ decoder: 'sockjs', type: 'open', user: false, fields: { frame: 'open' } }, 'o (open)', 'o（打开）'],

@@ -5,7 +5,8 @@
 // line shows, in which order and how much of it, and a catalogue words it.
 // The protocols' own notation stays as the wire has it: STOMP commands and
 // header names, MQTT packet types, QoS, Socket.IO packet names, SockJS's
-// o/h/a/m/c, JSON text. The JSON export's `summary` is the English line
+// o/h/a/m/c, JSON-RPC's message kinds, JSON text (the story and --stats name
+// message types the same way). The JSON export's `summary` is the English line
 // (a contract field: a change to the English words changes it).
 import type { AppInfo, GraphQlInfo, JsonInfo, JsonRpcCall, JsonRpcInfo, MqttInfo, MqttPacket, SockJsInfo, SocketIoInfo, StompFrame, StompInfo, EngineIoInfo } from '../app/types.js';
 import { clipText } from '../app/types.js';
@@ -25,7 +26,7 @@ export interface AppWords {
 
   /** JSON-RPC: a batch, before its calls ("batch of 3: ") */
   rpcBatch(items: number): string;
-  /** request, notification, response, error */
+  /** request, notification, response, error: the specification's names for them */
   rpcKind(kind: string): string;
   /** a response or error: the request it answers */
   rpcAnswers(method: string, packet: number): string;

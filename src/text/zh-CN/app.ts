@@ -1,10 +1,8 @@
 // 应用层协议的一条消息，用一行简体中文说明（接口见 text/app-words.ts）。协议自己的
 // 记法照原样保留：STOMP 命令和头部名、MQTT 报文类型和 QoS、Socket.IO 的包名、SockJS
-// 的 o/h/a/m/c、JSON 文本、JSON-RPC 和 GraphQL 的 id。数字和单位之间留一个空格。
+// 的 o/h/a/m/c、JSON 文本、JSON-RPC 的消息类型和 id、GraphQL 的 id。数字和单位之间留一个空格。
 // 每行前面有协议名（“MQTT 报文片段……”），所以这里不再重复协议名。
 import type { AppWords } from '../app-words.js';
-
-const RPC_KINDS: Readonly<Record<string, string>> = { request: '请求', notification: '通知', response: '响应', error: '错误' };
 
 export const APP_ZH_CN: AppWords = {
   unitJoin: '; ',
@@ -12,9 +10,10 @@ export const APP_ZH_CN: AppWords = {
 
   jsonItems: (n) => `${n} 项`,
 
-  rpcBatch: (items) => `批量请求，共 ${items} 项：`,
-  rpcKind: (kind) => RPC_KINDS[kind] ?? kind,
-  rpcAnswers: (method, packet) => `，回应第 ${packet} 个包里的 ${method}`,
+  rpcBatch: (items) => `批量调用，共 ${items} 项：`,
+  // request、notification、response、error 是 JSON-RPC 2.0 规范给消息起的名字，和 --stats、概要里的类型名一致
+  rpcKind: (kind) => kind,
+  rpcAnswers: (method, packet) => `，对应第 ${packet} 个包里的 ${method}`,
 
   gqlUnnamed: '（匿名）',
   gqlOperation: '操作',
