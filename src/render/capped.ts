@@ -3,6 +3,7 @@
 // are shown, then how many more there are. The JSON exports list every one.
 import type { Diagnostic } from '../model.js';
 import type { Lang } from '../text/lang.js';
+import { reportWords } from '../text/report-words.js';
 
 /** Diagnostics of one code shown in a terminal list before the rest are counted. */
 export const SHOWN_PER_CODE = 20;
@@ -22,6 +23,5 @@ export function capByCode(list: Iterable<Diagnostic>, max = SHOWN_PER_CODE): { s
 
 /** The line that counts what a list left out, in the reader's language (English when none is given). */
 export function omittedLine(code: string, n: number, lang?: Lang): string {
-  if (lang === 'zh-CN') return `……另有 ${n} 条 ${code}（--json 或 --ndjson 会全部列出）`;
-  return `… and ${n} more ${code} (--json or --ndjson lists every one)`;
+  return reportWords(lang).omitted(code, n);
 }

@@ -210,12 +210,15 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
   let n = 1;
   section(n++, w.sections.tcpHandshake, () => tcpHandshake(conn, w, say));
   if (conn.handshake) section(n++, w.sections.wsHandshake, () => wsHandshake(conn, opts, s, say, raw));
-  else if (conn.detection) section(n++, w.sections.detection, () => say(w.detectedBy(conn.detection === 'heuristic' || conn.detection === 'response' ? conn.detection : 'decode-as')));
+  else {
+    const how = conn.detection;
+    if (how !== null && how !== 'handshake') section(n++, w.sections.detection, () => say(w.detectedBy(how)));
+  }
   const none = noMatchLine(conn, ['frames'], opts.lang);
   if (conn.frames.length > 0) {
     section(n++, w.sections.masking, () => say(w.maskingWhy));
     section(n++, w.sections.frames(shownOf(conn, 'frames', conn.frames.length, opts.lang)), () => frames(conn, opts, w, say, raw));
-  } else if (none) section(n++, w.sections.noFrames(shownOf(conn, 'frames', 0, opts.lang)), () => say(opts.lang === 'zh-CN' ? `${none}。` : `${none.charAt(0).toUpperCase()}${none.slice(1)}.`));
+  } else if (none) section(n++, w.sections.noFrames(shownOf(conn, 'frames', 0, opts.lang)), () => say(w.asSentence(none)));
   if (conn.handshake?.outcome !== 'rejected') section(n++, w.sections.closing, () => closing(conn, w, say));
   section(n++, w.sections.teardown, () => teardown(conn, w, say));
   if (conn.diagnostics.length > 0) {

@@ -1,30 +1,22 @@
 // What a view says of a connection a selection narrowed (select/selection.ts):
 // "Frames (2 of 10)", "selected by --opcode close: 2 of 10 frames", or that
-// nothing matched; in the reader's language (English when none is given).
+// nothing matched; in the reader's language (English when none is given),
+// in the words of text/report-words.ts.
 import type { Connection } from '../model.js';
 import type { Lang } from '../text/lang.js';
+import { type Counted, reportWords } from '../text/report-words.js';
 import { narrowedBy, type Narrowed } from '../select/selection.js';
-
-type Counted = 'frames' | 'messages' | 'packets';
-const SINGULAR: Record<Counted, string> = { frames: 'frame', messages: 'message', packets: 'packet' };
-/** 中文的量词和名词：个帧、条消息、个包 */
-const COUNTED_ZH: Record<Counted, readonly [classifier: string, noun: string]> = { frames: ['个', '帧'], messages: ['条', '消息'], packets: ['个', '包'] };
 
 /** `n`, or `n of TOTAL` when a selection narrowed the connection: for a title ("Frames (2 of 10)", "2/10"). */
 export function shownOf(conn: Connection, what: Counted, n: number, lang?: Lang): string {
   const narrowed = narrowedBy(conn);
   if (!narrowed) return String(n);
-  return lang === 'zh-CN' ? `${n}/${narrowed.total[what]}` : `${n} of ${narrowed.total[what]}`;
+  return reportWords(lang).selection.shownOf(n, narrowed.total[what]);
 }
 
 function counted(conn: Connection, narrowed: Narrowed, what: Counted, lang: Lang | undefined): string {
   const n = what === 'frames' ? conn.frames.length : what === 'messages' ? conn.messages.length : conn.timeline.length;
-  if (lang === 'zh-CN') {
-    const [classifier, noun] = COUNTED_ZH[what];
-    // “10 个帧中的 2 个”
-    return `${narrowed.total[what]} ${classifier}${noun}中的 ${n} ${classifier}`;
-  }
-  return `${n} of ${narrowed.total[what]} ${narrowed.total[what] === 1 ? SINGULAR[what] : what}`;
+  return reportWords(lang).selection.counted(what, n, narrowed.total[what]);
 }
 
 /**
@@ -35,9 +27,7 @@ function counted(conn: Connection, narrowed: Narrowed, what: Counted, lang: Lang
 export function selectionLine(conn: Connection, what: readonly Counted[], lang?: Lang): string | null {
   const narrowed = narrowedBy(conn);
   if (!narrowed) return null;
-  const counts = what.map((w) => counted(conn, narrowed, w, lang));
-  if (lang === 'zh-CN') return `按 ${narrowed.selected} 选出：${counts.join('，')}`;
-  return `selected by ${narrowed.selected}: ${counts.join(', ')}`;
+  return reportWords(lang).selection.selectedBy(narrowed.selected, what.map((w) => counted(conn, narrowed, w, lang)));
 }
 
 /**
@@ -51,7 +41,5 @@ export function noMatchLine(conn: Connection, what: readonly Counted[], lang?: L
   const lists = { frames: conn.frames.length, messages: conn.messages.length, packets: conn.timeline.length };
   // nothing left of what there was (a connection that never had any says so in its own words)
   if (what.some((w) => lists[w] > 0) || what.every((w) => narrowed.total[w] === 0)) return null;
-  const counts = what.map((w) => counted(conn, narrowed, w, lang));
-  if (lang === 'zh-CN') return `没有${what.map((w) => COUNTED_ZH[w][1]).join('或')}符合 ${narrowed.selected}（${counts.join('，')}）`;
-  return `no ${what.map((w) => SINGULAR[w]).join(' or ')} matches ${narrowed.selected} (${counts.join(', ')})`;
+  return reportWords(lang).selection.noMatch(what, narrowed.selected, what.map((w) => counted(conn, narrowed, w, lang)));
 }

@@ -31,7 +31,7 @@ export function renderSummaryConnection(c: Connection, opts: RenderOptions): str
   const z = c.compression;
   const ratio = z && z.client.wire + z.server.wire > 0 ? ((z.client.inflated + z.server.inflated) / (z.client.wire + z.server.wire)).toFixed(1) : null;
   const [errors, warnings, infos] = w.severityCounts(d);
-  const diags = [p.severity('error', errors), p.severity('warning', warnings), infos].join(opts.lang === 'zh-CN' ? '，' : ', ');
+  const diags = [p.severity('error', errors), p.severity('warning', warnings), infos].join(w.countsJoin);
   const sub = c.handshake?.subprotocol ? sanitize(c.handshake.subprotocol) : null;
   // the counts wrap under themselves, a group (separated by ";") kept on one line where it fits
   return `${[...lay(head, opts.width, '', '  '), ...lay(w.summaryLine(c.counts.packets, side(w, 'client', c.counts.client, z !== null), side(w, 'server', c.counts.server, z !== null), ratio, sub, diags), opts.width, '  ', '    ')].join('\n')}\n`;

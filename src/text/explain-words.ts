@@ -73,6 +73,8 @@ export interface ExplainWords {
     diagnostics: string;
   };
   detectedBy(how: 'heuristic' | 'decode-as' | 'response'): string;
+  /** a clause (a selection that kept nothing) said as a sentence of its own: "Nothing matched." */
+  asSentence(clause: string): string;
 
   // the TCP three-way handshake
   midStream: string;

@@ -67,7 +67,26 @@ export interface ReportWords {
   summaryCaptureDiagnostic(severity: string, code: string, message: string): string;
   /** what a diagnostic says, in this language when it can be said from its facts */
   diagnosticMessage(d: Diagnostic): string;
+  /** between the three counts of diagnostics in --summary */
+  countsJoin: string;
+  /** a list left out `n` diagnostics of `code` (render/capped.ts) */
+  omitted(code: string, n: number): string;
+
+  /** what a view says of a connection a selection narrowed (render/narrowed.ts) */
+  selection: {
+    /** for a title: "2 of 10", "2/10" */
+    shownOf(n: number, total: number): string;
+    /** "2 of 10 frames" */
+    counted(what: Counted, n: number, total: number): string;
+    /** "selected by --opcode close: 2 of 10 frames, 6 of 20 packets" */
+    selectedBy(selected: string, counts: readonly string[]): string;
+    /** "no frame matches --opcode close (0 of 10 frames)" */
+    noMatch(what: readonly Counted[], selected: string, counts: readonly string[]): string;
+  };
 }
+
+/** What a selection narrows, and a view counts. */
+export type Counted = 'frames' | 'messages' | 'packets';
 
 export type Ending = 'not-websocket' | 'no-response' | 'clean-close' | 'close-unanswered' | 'closed-tcp-open' | 'unclean-close' | 'reset-no-close' | 'still-open' | 'no-close';
 

@@ -79,6 +79,7 @@ export const EXPLAIN_EN: ExplainWords = {
     teardown: 'The TCP teardown',
     diagnostics: 'What broke the rules',
   },
+  asSentence: (clause) => `${clause.charAt(0).toUpperCase()}${clause.slice(1)}.`,
   detectedBy: (how) =>
     how === 'heuristic'
       ? 'Its handshake is not in the capture, but the bytes hold a run of valid WebSocket frames.'

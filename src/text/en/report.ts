@@ -3,7 +3,7 @@ import type { ReportWords } from '../report-words.js';
 import { formatRtt, plural } from '../words.js';
 import { wrap } from '../../util/text.js';
 import { linkTypeName } from '../../link/link.js';
-import type { Ending } from '../report-words.js';
+import type { Counted, Ending } from '../report-words.js';
 
 /** The summary's count of connections: "3 WebSocket, 1 upgrade refused". */
 export function websocketCounts(s: { websocketConnections: number; refusedUpgrades: number }): string {
@@ -41,7 +41,17 @@ export const REPORT_EN: ReportWords = {
   severity: (s) => s,
   summaryCaptureDiagnostic: (severity, code, message) => `capture: ${severity} ${code}: ${message}`,
   diagnosticMessage: (d) => d.message,
+  countsJoin: ', ',
+  omitted: (code, n) => `… and ${n} more ${code} (--json or --ndjson lists every one)`,
+  selection: {
+    shownOf: (n, total) => `${n} of ${total}`,
+    counted: (what, n, total) => `${n} of ${total} ${total === 1 ? SINGULAR[what] : what}`,
+    selectedBy: (selected, counts) => `selected by ${selected}: ${counts.join(', ')}`,
+    noMatch: (what, selected, counts) => `no ${what.map((w) => SINGULAR[w]).join(' or ')} matches ${selected} (${counts.join(', ')})`,
+  },
 };
+
+const SINGULAR: Record<Counted, string> = { frames: 'frame', messages: 'message', packets: 'packet' };
 
 const ENDING_WORDS: Record<Ending, readonly [short: string, long: string]> = {
   'not-websocket': ['not WebSocket', 'not WebSocket'],

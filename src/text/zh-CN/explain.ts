@@ -89,6 +89,7 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
     teardown: 'TCP 四次挥手',
     diagnostics: '违反了哪些规则',
   },
+  asSentence: (clause) => `${clause}。`,
   detectedBy: (how) =>
     how === 'heuristic'
       ? '抓包里没有它的握手；wsdissect 通过启发式识别认出它：字节流中有一串合法的 WebSocket 帧。'

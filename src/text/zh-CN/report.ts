@@ -1,5 +1,5 @@
 // 各终端视图共用的几行，简体中文（text/report-words.ts）。
-import type { Ending, ReportWords } from '../report-words.js';
+import type { Counted, Ending, ReportWords } from '../report-words.js';
 import { diagnosticTextZh } from './diagnostics.js';
 import { rttZh, sideZh } from './words.js';
 import { wrapWide } from '../../util/text.js';
@@ -45,7 +45,19 @@ export const REPORT_ZH_CN: ReportWords = {
   severity: (s) => (s === 'error' ? '错误' : s === 'warning' ? '警告' : '提示'),
   summaryCaptureDiagnostic: (severity, code, message) => `抓包：${severity} ${code}：${message}`,
   diagnosticMessage: (d) => (d.facts ? diagnosticTextZh(d.facts) : d.message),
+  countsJoin: '，',
+  omitted: (code, n) => `……另有 ${n} 条 ${code}（--json 或 --ndjson 会全部列出）`,
+  selection: {
+    shownOf: (n, total) => `${n}/${total}`,
+    // “10 个帧中的 2 个”
+    counted: (what, n, total) => `${total} ${COUNTED[what][0]}${COUNTED[what][1]}中的 ${n} ${COUNTED[what][0]}`,
+    selectedBy: (selected, counts) => `按 ${selected} 选出：${counts.join('，')}`,
+    noMatch: (what, selected, counts) => `没有${what.map((w) => COUNTED[w][1]).join('或')}符合 ${selected}（${counts.join('，')}）`,
+  },
 };
+
+/** 中文的量词和名词：个帧、条消息、个包 */
+const COUNTED: Record<Counted, readonly [classifier: string, noun: string]> = { frames: ['个', '帧'], messages: ['条', '消息'], packets: ['个', '包'] };
 
 const ENDING_WORDS: Record<Ending, readonly [short: string, long: string]> = {
   'not-websocket': ['不是 WebSocket', '不是 WebSocket'],
