@@ -15,7 +15,7 @@
 // compressed (every other send passes `compress: false`):
 //   1  C -> S  text   "Hello, wsdissect!"                S -> C  echo
 //   2  C -> S  binary 01 02 03 04 05                     S -> C  echo
-//   3  C -> S  text   DEFLATE_TEXT (166 bytes), compressed (RSV1)
+//   3  C -> S  text   DEFLATE_TEXT (173 bytes), compressed (RSV1, 77 bytes)
 //                                                        S -> C  echo, compressed
 //   4  C -> S  binary 40000 bytes, byte i = (i * 7 + (i >> 8)) & 0xff,
 //              uncompressed: 3 TLS records (16384 + 16384 + the rest),
@@ -23,7 +23,8 @@
 //   5  C -> S  ping   "client-ping"                      S -> C  pong (automatic)
 //      S -> C  ping   "server-ping"                      C -> S  pong (automatic)
 //   6  C -> S  close  1000 "bye"                         S -> C  close 1000 "bye"
-//   S closes the TCP connection first (after its TLS close_notify).
+//   The server sends its TLS close_notify and closes the TCP connection
+//   first; the client answers with its own close_notify and FIN.
 //
 // Files (set by captures/gen/record.sh, in the environment):
 //   WSDISSECT_TLS_CERT, WSDISSECT_TLS_KEY  the server's certificate and key
