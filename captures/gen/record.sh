@@ -8,6 +8,7 @@
 #   npm run record -- snaplen           # captures/snaplen/deflate_{full,s120,s200}.pcap
 #   npm run record -- mixed_network mixed_midstream   # runs gen/mixed.sh
 #   npm run record -- tapmerge          # runs gen/tap-merge.sh
+#   npm run record -- tls/wss_tls13_aes128   # captures/tls/wss_tls13_aes128.{pcap,keys}
 #
 # The scenarios named app/NAME (application protocols over WebSocket: STOMP,
 # SockJS, Socket.IO, MQTT, GraphQL, JSON-RPC) run captures/gen/app/NAME.mjs
@@ -43,6 +44,23 @@
 # the scenario's own capture captures/NAME.pcap is not touched. The files
 # must hold the same packets in the same order, the shorter ones cut
 # (checked byte for byte by gen/snap-compare.mjs).
+#
+# The scenarios named tls/NAME (wss://, gen/scenarios/wss_common.mjs with one
+# TLS version and cipher suite each) also write the TLS session keys in the
+# NSS key log format (SSLKEYLOGFILE) to captures/tls/NAME.keys, beside
+# captures/tls/NAME.pcap. The script makes a fresh self-signed certificate
+# (openssl req, RSA 2048, CN and subjectAltName wss.test) in its temporary
+# directory and hands the scenario the paths in the environment
+# (WSDISSECT_TLS_CERT, WSDISSECT_TLS_KEY); the client appends the lines of
+# its TLS socket's 'keylog' event to WSDISSECT_KEYLOG (a temporary file next
+# to the final one), the server its own to WSDISSECT_KEYLOG_SERVER. The two
+# must hold the same lines, all of one session (one client random): 5 for
+# TLS 1.3, 1 (CLIENT_RANDOM) for TLS 1.2. The .keys file is replaced
+# together with the .pcap, only when both are good. For the names in
+# DSB_PCAPNG (tls/wss_tls13_aes128), `editcap --inject-secrets` (Wireshark's
+# editcap) also writes captures/tls/NAME.dsb.pcapng: the same packets in
+# pcapng with the key log in a Decryption Secrets Block, replaced together
+# with the other two.
 #
 # Three more names run the other recorders: mixed_network and
 # mixed_midstream run gen/mixed.sh (WebSocket among other TCP traffic, and a
@@ -93,11 +111,20 @@ app/mqtt_v5|127.0.0.1|8084|$NODE $APP/mqtt_v5.mjs|$NODE $APP/mqtt_v5.mjs
 app/graphql_transport_ws|127.0.0.1|4000|$NODE $APP/graphql_transport_ws.mjs|$NODE $APP/graphql_transport_ws.mjs
 app/graphql_ws_legacy|127.0.0.1|4001|$NODE $APP/graphql_ws_legacy.mjs|$NODE $APP/graphql_ws_legacy.mjs
 app/jsonrpc|127.0.0.1|8546|$NODE $APP/jsonrpc.mjs|$NODE $APP/jsonrpc.mjs
+tls/wss_tls13_aes128|127.0.0.1|443|$NODE $SCENARIOS/wss_tls13_aes128.mjs|$NODE $SCENARIOS/wss_tls13_aes128.mjs
+tls/wss_tls13_aes256|127.0.0.1|443|$NODE $SCENARIOS/wss_tls13_aes256.mjs|$NODE $SCENARIOS/wss_tls13_aes256.mjs
+tls/wss_tls13_chacha|127.0.0.1|443|$NODE $SCENARIOS/wss_tls13_chacha.mjs|$NODE $SCENARIOS/wss_tls13_chacha.mjs
+tls/wss_tls12_aes128gcm|127.0.0.1|443|$NODE $SCENARIOS/wss_tls12_aes128gcm.mjs|$NODE $SCENARIOS/wss_tls12_aes128gcm.mjs
+tls/wss_tls12_aes256gcm|127.0.0.1|443|$NODE $SCENARIOS/wss_tls12_aes256gcm.mjs|$NODE $SCENARIOS/wss_tls12_aes256gcm.mjs
+tls/wss_tls12_chacha|127.0.0.1|443|$NODE $SCENARIOS/wss_tls12_chacha.mjs|$NODE $SCENARIOS/wss_tls12_chacha.mjs
+tls/wss_tls12_cbc|127.0.0.1|443|$NODE $SCENARIOS/wss_tls12_cbc.mjs|$NODE $SCENARIOS/wss_tls12_cbc.mjs
 EOF
 )
 CRAFTED=(textbook_rfc6455)
 # Scenarios also captured on "any" (Linux cooked v1 and v2), see above.
 ANY_TWINS=(ws_echo)
+# wss:// scenarios whose key log is also embedded in a pcapng, see above.
+DSB_PCAPNG=(tls/wss_tls13_aes128)
 # Snapshot-length sets: name | scenario | SNAPLEN:FILE ... (FILE relative to
 # captures/, without .pcap; the first, with SNAPLEN 0, is the full capture
 # the others are compared with), see above.
@@ -182,6 +209,40 @@ compare_twin() {
     END { printf "%d packets, %d timestamps differ, by at most %d us\n", NR, n, max }'
 }
 
+# make_tls_cert: the wss:// server's certificate and key, made once per run
+# in WORK_DIR (nothing secret is committed) and handed to the tls/ scenarios
+# through the environment.
+make_tls_cert() {
+  [[ -z ${WSDISSECT_TLS_CERT:-} ]] || return 0
+  command -v openssl >/dev/null || die "missing tool: openssl (for the tls/ scenarios)"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=wss.test \
+    -addext 'subjectAltName=DNS:wss.test' \
+    -keyout "$WORK_DIR/tls.key" -out "$WORK_DIR/tls.crt" 2>"$WORK_DIR/openssl-req.log" ||
+    { show_logs "$WORK_DIR/openssl-req.log"; die "openssl req failed"; }
+  export WSDISSECT_TLS_CERT="$WORK_DIR/tls.crt" WSDISSECT_TLS_KEY="$WORK_DIR/tls.key"
+}
+
+# check_keylog NAME CLIENT_KEYS SERVER_KEYS: the client's key log is the
+# server's (same lines, any order), of one session, with the lines TLS 1.3
+# or TLS 1.2 gives; print a one-line summary.
+check_keylog() {
+  local name=$1 keys=$2 server_keys=$3 labels randoms
+  [[ -s $keys ]] || die "$name: the client wrote no key log"
+  [[ -s $server_keys ]] || die "$name: the server wrote no key log"
+  cmp -s <(sort "$keys") <(sort "$server_keys") ||
+    { diff <(sort "$keys") <(sort "$server_keys") | head -10 >&2; die "$name: the client's and the server's key logs differ"; }
+  grep -Evq '^[A-Z0-9_]+ [0-9a-f]{64} [0-9a-f]+$' "$keys" && die "$name: a key log line is not in the NSS format"
+  randoms=$(cut -d' ' -f2 "$keys" | sort -u | wc -l)
+  ((randoms == 1)) || die "$name: the key log holds $randoms sessions, not 1"
+  labels=$(cut -d' ' -f1 "$keys" | sort | paste -sd' ')
+  case $labels in
+    'CLIENT_HANDSHAKE_TRAFFIC_SECRET CLIENT_TRAFFIC_SECRET_0 EXPORTER_SECRET SERVER_HANDSHAKE_TRAFFIC_SECRET SERVER_TRAFFIC_SECRET_0') ;;
+    CLIENT_RANDOM) ;;
+    *) die "$name: unexpected key log lines: $labels" ;;
+  esac
+  echo "$(wc -l <"$keys") lines ($labels), the same as the server's"
+}
+
 # record_scenario NAME ADDRESS PORT SERVER_COMMAND CLIENT_COMMAND [SNAPS]:
 # with SNAPS ("SNAPLEN:FILE ...", from SNAP_SETS), NAME is the set's name and
 # the captures are one tcpdump on lo per SNAPLEN into captures/FILE.pcap.
@@ -220,8 +281,23 @@ record_scenario() {
     tlog[i]="$WORK_DIR/$base.tcpdump$i.log"
     : >"${tlog[i]}"
   done
-  TMP_FILES=("${tmp[@]}")
+  # tls/ scenarios: the key log (and for DSB_PCAPNG the pcapng with it)
+  # go beside capture 0, replaced together with it.
+  local keys_tmp='' keys_out='' server_keys='' dsb_tmp='' dsb_out=''
+  if [[ $name == tls/* && -z $snaps ]]; then
+    make_tls_cert
+    keys_out="$CAPTURES_DIR/$name.keys"
+    keys_tmp="$(dirname "$keys_out")/.$(basename "$keys_out").tmp"
+    server_keys="$WORK_DIR/$base.server.keys"
+    if [[ " ${DSB_PCAPNG[*]} " == *" $name "* ]]; then
+      command -v editcap >/dev/null || die "missing tool: editcap (Wireshark's, for $name.dsb.pcapng)"
+      dsb_out="$CAPTURES_DIR/$name.dsb.pcapng"
+      dsb_tmp="$(dirname "$dsb_out")/.$(basename "$dsb_out").tmp"
+    fi
+  fi
+  TMP_FILES=("${tmp[@]}" $keys_tmp $dsb_tmp)
   rm -f -- "${TMP_FILES[@]}"
+  [[ -z $server_keys ]] || rm -f -- "$server_keys"
   : >"$slog"; : >"$sout"; : >"$clog"
 
   say "$name: namespace $NS, lo mtu 1500, offloads off, $addr port $port, capture on ${cap_if[*]}${snaps:+ (snapshot lengths ${cap_snap[*]})}"
@@ -244,6 +320,7 @@ record_scenario() {
       { show_logs "${tlog[i]}"; die "$name: tcpdump on ${cap_if[i]} does not capture ${cap_dlt[i]}"; }
   done
 
+  export WSDISSECT_KEYLOG=$keys_tmp WSDISSECT_KEYLOG_SERVER=$server_keys
   # shellcheck disable=SC2086  # commands are word lists without spaces
   "${IN_NS[@]}" timeout -k 2 "$SCENARIO_TIMEOUT" $server_cmd server "$addr" "$port" >"$sout" 2>"$slog" &
   spid=$!; PIDS+=("$spid")
@@ -303,6 +380,16 @@ record_scenario() {
       die "$name: the capture on ${cap_if[i]} (${cap_dlt[i]}) differs from the one on lo: $twin_report"
     say "$name: ${cap_if[i]} (${cap_dlt[i]}) vs lo: same packets; $twin_report"
   done
+  if [[ -n $keys_tmp ]]; then
+    twin_report=$(check_keylog "$name" "$keys_tmp" "$server_keys")
+    say "$name: key log: $twin_report"
+  fi
+  if [[ -n $dsb_tmp ]]; then
+    editcap --inject-secrets "tls,$keys_tmp" -F pcapng "${tmp[0]}" "$dsb_tmp" ||
+      die "$name: editcap --inject-secrets failed"
+  fi
+  [[ -z $keys_tmp ]] || { mv -f -- "$keys_tmp" "$keys_out"; say "$name: key log -> ${keys_out#"$ROOT_DIR"/}"; }
+  [[ -z $dsb_tmp ]] || { mv -f -- "$dsb_tmp" "$dsb_out"; say "$name: pcapng with the key log -> ${dsb_out#"$ROOT_DIR"/}"; }
   for i in "${!cap_if[@]}"; do
     mv -f -- "${tmp[i]}" "${cap_out[i]}"
     say "$name: $lo_captured packets on ${cap_if[i]} (${cap_dlt[i]}${snaps:+, -s ${cap_snap[i]}}) -> ${cap_out[i]#"$ROOT_DIR"/}"
