@@ -74,7 +74,7 @@ function decryptFixture(f: Fixture, keylog: KeyLog) {
 
 describe('real connections recorded with their key logs', () => {
   it('has the fixtures', () => {
-    expect(FIXTURES.length).toBeGreaterThanOrEqual(9);
+    expect(FIXTURES.length).toBeGreaterThanOrEqual(12);
   });
 
   for (const name of FIXTURES) {
@@ -90,6 +90,8 @@ describe('real connections recorded with their key logs', () => {
       if (f.protocol === 'TLSv1.3') expect(handshakeTypes).toEqual(expect.arrayContaining(['encrypted_extensions', 'certificate', 'certificate_verify']));
       // the closing alert
       expect(r.events.some((e) => e.decrypted && e.alert?.name === 'close_notify')).toBe(true);
+      // the CBC fixtures: encrypt_then_mac (extension 22) negotiated in the one named so, not in the others
+      if (/cbc/.test(name)) expect(r.session.serverHello?.extensions.includes(22)).toBe(name.endsWith('-etm.json'));
     });
   }
 
@@ -101,7 +103,7 @@ describe('real connections recorded with their key logs', () => {
   });
 
   it('a wrong secret for the right client random: authentication failures, no plaintext', () => {
-    for (const name of ['tls13-aes256gcm.json', 'tls12-ecdhe-rsa-chacha20.json']) {
+    for (const name of ['tls13-aes256gcm.json', 'tls12-ecdhe-rsa-chacha20.json', 'tls12-ecdhe-rsa-aes128cbc-sha-etm.json', 'tls12-rsa-aes128cbc-sha256.json']) {
       const f = load(name);
       // flip one bit of every secret
       const bad = f.keylog.replace(/ ([0-9a-f]+)$/gm, (_, s: string) => ` ${(s[0] === '0' ? '1' : '0') + s.slice(1)}`);
@@ -111,20 +113,24 @@ describe('real connections recorded with their key logs', () => {
     }
   });
 
-  it('a changed byte in an application record fails that record alone', () => {
-    const f = load('tls12-ecdhe-ecdsa-aes128gcm.json');
-    const s = Buffer.from(f.server, 'base64');
-    // the last application_data record before the alert: change a byte of its body
-    const starts: number[] = [];
-    for (let at = 0; at < s.length; at += 5 + s.readUInt16BE(at + 3)) starts.push(at);
-    const appStarts = starts.filter((at) => s[at] === 23);
-    const target = appStarts[1]!;
-    s[target + 20]! ^= 0x40;
-    const r = decryptFixture({ ...f, server: s.toString('base64') }, KeyLog.parse(f.keylog));
-    expect(r.failures.server).toEqual(['authentication']);
-    // the others still open (the state keeps its sequence number)
-    expect(r.appData(r.got.server)).toBe(f.serverMessages[0]! + f.serverMessages[2]!);
-  });
+  for (const name of ['tls12-ecdhe-ecdsa-aes128gcm.json', 'tls12-ecdhe-rsa-aes128cbc-sha-etm.json', 'tls12-ecdhe-ecdsa-aes256cbc-sha384.json']) {
+    for (const where of ['first', 'middle', 'last'] as const) {
+      it(`${name}: a changed byte (${where} of the body) in an application record fails that record alone`, () => {
+        const f = load(name);
+        const s = Buffer.from(f.server, 'base64');
+        const starts: number[] = [];
+        for (let at = 0; at < s.length; at += 5 + s.readUInt16BE(at + 3)) starts.push(at);
+        // the second application_data record ('server says hello')
+        const target = starts.filter((at) => s[at] === 23)[1]!;
+        const length = s.readUInt16BE(target + 3);
+        s[target + 5 + (where === 'first' ? 0 : where === 'middle' ? length >> 1 : length - 1)]! ^= 0x40;
+        const r = decryptFixture({ ...f, server: s.toString('base64') }, KeyLog.parse(f.keylog));
+        expect(r.failures.server).toEqual(['authentication']);
+        // the others still open (the state keeps its sequence number)
+        expect(r.appData(r.got.server)).toBe(f.serverMessages[0]! + f.serverMessages[2]!);
+      });
+    }
+  }
 });
 
 describe('TLS 1.2 key block', () => {
@@ -144,12 +150,16 @@ describe('TLS 1.2 key block', () => {
     const kb = keyBlock12(suite, Buffer.alloc(48, 1), Buffer.alloc(32, 2), Buffer.alloc(32, 3));
     const block = prf12('sha256', Buffer.alloc(48, 1), 'key expansion', Buffer.concat([Buffer.alloc(32, 2), Buffer.alloc(32, 3)]), 40);
     expect(Buffer.concat([kb.client.key, kb.server.key, kb.client.iv, kb.server.iv])).toEqual(block);
-    expect(tls12Suite(0xc013)).toBeNull(); // a CBC suite: not supported
+    expect(tls12Suite(0x000a)).toBeNull(); // TLS_RSA_WITH_3DES_EDE_CBC_SHA: not supported
+    const cbc = tls12Suite(0xc028)!;
+    const kb2 = keyBlock12(cbc, Buffer.alloc(48, 1), Buffer.alloc(32, 2), Buffer.alloc(32, 3));
+    const block2 = prf12('sha384', Buffer.alloc(48, 1), 'key expansion', Buffer.concat([Buffer.alloc(32, 2), Buffer.alloc(32, 3)]), 2 * 48 + 2 * 32 + 2 * 16);
+    expect(Buffer.concat([kb2.client.macKey, kb2.server.macKey, kb2.client.key, kb2.server.key, kb2.client.iv, kb2.server.iv])).toEqual(block2);
   });
 
   it('a record too short for explicit nonce and tag is a failure value', () => {
     const suite = tls12Suite(0xc02b)!;
-    const keys = { key: Buffer.alloc(16), iv: Buffer.alloc(4) };
+    const keys = { macKey: Buffer.alloc(0), key: Buffer.alloc(16), iv: Buffer.alloc(4) };
     expect(decryptRecord12(suite, keys, 0, { type: 23, version: 0x0303, body: Buffer.alloc(23) })).toEqual({ ok: false, reason: 'too-short' });
   });
 });

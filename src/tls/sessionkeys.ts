@@ -45,7 +45,10 @@ export function directionKeys(keylog: KeyLog, session: TlsSession, direction: Tl
     const master = entry.CLIENT_RANDOM;
     if (!master) return { ok: false, reason: `the key log has no CLIENT_RANDOM (TLS 1.2 master secret) for client random ${ch.random}` };
     const kb = keyBlock12(suite, master.secret, Buffer.from(sh.random, 'hex'), Buffer.from(ch.random, 'hex'));
-    return { ok: true, state: new Tls12Direction(suite, kb[direction]), version: 0x0303, suite: suite.name, source: describeSource(master.source) };
+    // RFC 7366 §2: encrypt_then_mac (22) applies when the client offered it and the server echoed it, to CBC suites only
+    const encryptThenMac = suite.mac !== null && ch.extensions.includes(22) && sh.extensions.includes(22);
+    const state = new Tls12Direction(suite, kb[direction], { encryptThenMac });
+    return { ok: true, state, version: 0x0303, suite: suite.name, source: describeSource(master.source) };
   }
   return { ok: false, reason: `TLS version 0x${sh.version.toString(16).padStart(4, '0')} is not supported for decryption` };
 }

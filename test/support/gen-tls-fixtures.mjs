@@ -5,8 +5,10 @@
 //   { suite, protocol, keylog, client, server, clientMessages, serverMessages }
 // client / server: the whole byte stream of that direction, base64. The tests
 // split it into records and decrypt them to the messages sent.
-// Run: node test/support/gen-tls-fixtures.mjs   (needs openssl for the RSA certificate)
+// Run: node test/support/gen-tls-fixtures.mjs [name…]   (needs openssl for the
+// certificates; with names, only those fixtures are recorded again)
 import { execFileSync } from 'node:child_process';
+import { constants } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -36,6 +38,10 @@ const CASES = [
   { file: 'tls12-ecdhe-rsa-aes128gcm', cert: 'rsa', opts: { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' } },
   { file: 'tls12-ecdhe-rsa-chacha20', cert: 'rsa', opts: { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-CHACHA20-POLY1305' } },
   { file: 'tls12-rsa-aes256gcm', cert: 'rsa', opts: { maxVersion: 'TLSv1.2', ciphers: 'AES256-GCM-SHA384' } },
+  // CBC with HMAC: OpenSSL negotiates encrypt_then_mac (RFC 7366) unless told not to
+  { file: 'tls12-ecdhe-rsa-aes128cbc-sha-etm', cert: 'rsa', opts: { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-SHA' } },
+  { file: 'tls12-ecdhe-ecdsa-aes256cbc-sha384', cert: 'ec', opts: { maxVersion: 'TLSv1.2', ciphers: 'ECDHE-ECDSA-AES256-SHA384', secureOptions: constants.SSL_OP_NO_ENCRYPT_THEN_MAC } },
+  { file: 'tls12-rsa-aes128cbc-sha256', cert: 'rsa', opts: { maxVersion: 'TLSv1.2', ciphers: 'AES128-SHA256', secureOptions: constants.SSL_OP_NO_ENCRYPT_THEN_MAC } },
 ];
 
 const CLIENT_MESSAGES = ['GET /chat HTTP/1.1\r\nHost: wsd.test\r\n\r\n', 'second message from the client', 'x'.repeat(300)];
@@ -119,7 +125,8 @@ async function record(c, certs) {
 }
 
 const certs = { ec: selfSigned('ec'), rsa: selfSigned('rsa') };
-for (const c of CASES) {
+const only = process.argv.slice(2);
+for (const c of CASES.filter((x) => only.length === 0 || only.includes(x.file))) {
   const out = await record(c, certs);
   writeFileSync(new URL(`${c.file}.json`, OUT), JSON.stringify(out, null, 1) + '\n');
   console.log(c.file, out.protocol, out.suite, `client ${Buffer.from(out.client, 'base64').length} bytes, server ${Buffer.from(out.server, 'base64').length} bytes`);
