@@ -39,6 +39,7 @@ function hook(keylog: KeyLog, direction: TlsDirection, out: { type: number; plai
     keys ??= directionKeys(keylog, record.session, direction);
     if (!keys.ok) {
       failures.push(keys.reason);
+      if (!keys.final) keys = null;
       return null;
     }
     const r = keys.state.decrypt(record);
@@ -268,5 +269,35 @@ describe('key log files', () => {
     const junk = Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 7919) % 256)).toString('latin1');
     const log = KeyLog.parse(junk);
     expect(log.size).toBe(0);
+  });
+});
+
+describe('directionKeys: why a connection cannot be decrypted', () => {
+  const R = 'ab'.repeat(32);
+  const ch = { legacyVersion: 0x0303, random: R, sessionId: '', cipherSuites: [0x1301], extensions: [], sni: null, alpn: null, supportedVersions: [0x0304], tls13: true };
+  const sh = (version: number, cipherSuite: number) => ({
+    legacyVersion: 0x0303,
+    random: 'cd'.repeat(32),
+    sessionId: '',
+    cipherSuite,
+    extensions: [],
+    version,
+    alpn: null,
+    helloRetryRequest: false,
+  });
+  const log = KeyLog.parse(`CLIENT_HANDSHAKE_TRAFFIC_SECRET ${R} ${'11'.repeat(32)}\nSERVER_TRAFFIC_SECRET_0 ${R} ${'22'.repeat(48)}\n`, 'k.log');
+  const reason = (k: DirectionKeys) => (k.ok ? 'ok' : k.reason);
+
+  it('names what is missing', () => {
+    expect(reason(directionKeys(log, { clientHello: null, serverHello: null }, 'client'))).toMatch(/ClientHello was not seen/);
+    expect(directionKeys(log, { clientHello: ch, serverHello: null }, 'client')).toMatchObject({ ok: false, final: false, reason: expect.stringMatching(/ServerHello was not seen/) });
+    expect(reason(directionKeys(new KeyLog(), { clientHello: ch, serverHello: sh(0x0304, 0x1301) }, 'client'))).toBe(`no key for this session (client random ${R})`);
+    expect(reason(directionKeys(log, { clientHello: ch, serverHello: sh(0x0304, 0x1304) }, 'client'))).toMatch(/is not supported for decryption/);
+    expect(reason(directionKeys(log, { clientHello: ch, serverHello: sh(0x0303, 0xc02f) }, 'client'))).toBe(`the key log has no CLIENT_RANDOM (TLS 1.2 master secret) for client random ${R}`);
+    expect(reason(directionKeys(log, { clientHello: ch, serverHello: sh(0x0302, 0xc013) }, 'client'))).toBe('TLS version 0x0302 is not supported for decryption');
+    // a 48-byte secret for a SHA-256 suite: where it came from
+    expect(reason(directionKeys(log, { clientHello: ch, serverHello: sh(0x0304, 0x1301) }, 'server'))).toBe('the secret from k.log line 2 is 48 bytes, TLS_AES_128_GCM_SHA256 needs 32');
+    const ok = directionKeys(log, { clientHello: ch, serverHello: sh(0x0304, 0x1301) }, 'client');
+    expect(ok).toMatchObject({ ok: true, version: 0x0304, suite: 'TLS_AES_128_GCM_SHA256', source: 'k.log line 1' });
   });
 });
