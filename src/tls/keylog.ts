@@ -54,7 +54,7 @@ export type KeyLogProblemKind =
 
 export interface KeyLogProblem extends KeyLogSource {
   kind: KeyLogProblemKind;
-  /** the line, cut to 120 characters */
+  /** the line, cut to 120 characters; a line of three fields shows the label and client random, never the secret */
   text: string;
 }
 
@@ -113,10 +113,12 @@ export class KeyLog {
       const trimmed = line.trim();
       if (trimmed === '' || trimmed.startsWith('#')) return;
       const source: KeyLogSource = { file, line: i + 1 };
-      const problem = (kind: KeyLogProblemKind): void => {
-        summary.problems.push({ ...source, kind, text: trimmed.slice(0, 120) });
-      };
       const fields = trimmed.split(/[ \t]+/);
+      // a diagnostic may be shown or shared: the secret stays out of it
+      const shown = fields.length === 3 ? `${fields[0]} ${fields[1]} (${fields[2]!.length} hex digits)` : trimmed;
+      const problem = (kind: KeyLogProblemKind): void => {
+        summary.problems.push({ ...source, kind, text: shown.slice(0, 120) });
+      };
       if (fields.length !== 3) return problem('fields');
       const [label, random, secretHex] = fields as [string, string, string];
       if (!LABELS.has(label)) {
