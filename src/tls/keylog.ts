@@ -54,7 +54,7 @@ export type KeyLogProblemKind =
 
 export interface KeyLogProblem extends KeyLogSource {
   kind: KeyLogProblemKind;
-  /** the line, cut to 120 characters; a line of three fields shows the label and client random, never the secret */
+  /** the line, cut to 120 characters; a line of three fields or more shows only its first two (label, client random) and the lengths of the others, never a secret */
   text: string;
 }
 
@@ -115,7 +115,8 @@ export class KeyLog {
       const source: KeyLogSource = { file, line: i + 1 };
       const fields = trimmed.split(/[ \t]+/);
       // a diagnostic may be shown or shared: the secret stays out of it
-      const shown = fields.length === 3 ? `${fields[0]} ${fields[1]} (${fields[2]!.length} hex digits)` : trimmed;
+      const rest = fields.slice(2).map((f) => f.length);
+      const shown = fields.length >= 3 ? `${fields[0]} ${fields[1]} (${rest.join(' + ')} ${rest.length === 1 ? 'hex digits' : 'characters'})` : trimmed;
       const problem = (kind: KeyLogProblemKind): void => {
         summary.problems.push({ ...source, kind, text: shown.slice(0, 120) });
       };
