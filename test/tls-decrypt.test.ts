@@ -5,10 +5,10 @@
 import { createCipheriv } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decryptRecord12, keyBlock12, prf12, tls12Suite } from '../src/tls/decrypt12.js';
-import { recordHeader, Tls13Direction } from '../src/tls/decrypt13.js';
+import { decryptRecord12, keyBlock12, prf12, TLS12_SUITES, tls12Suite } from '../src/tls/decrypt12.js';
+import { decryptRecord13, recordHeader, Tls13Direction } from '../src/tls/decrypt13.js';
 import { KeyLog, parseKeyLogs } from '../src/tls/keylog.js';
-import { nextTrafficSecret, recordNonce, tls13Suite, trafficKeys } from '../src/tls/keyschedule.js';
+import { nextTrafficSecret, recordNonce, TLS13_SUITES, tls13Suite, trafficKeys } from '../src/tls/keyschedule.js';
 import type { TlsDecryptHook, TlsSession } from '../src/tls/record.js';
 import { TlsStream } from '../src/tls/record.js';
 import { type DirectionKeys, directionKeys, type TlsDirection } from '../src/tls/sessionkeys.js';
@@ -310,5 +310,24 @@ describe('directionKeys: why a connection cannot be decrypted', () => {
     expect(reason(directionKeys(log, { clientHello: ch, serverHello: sh(0x0304, 0x1301) }, 'server'))).toBe('the secret from k.log line 2 is 48 bytes, TLS_AES_128_GCM_SHA256 needs 32');
     const ok = directionKeys(log, { clientHello: ch, serverHello: sh(0x0304, 0x1301) }, 'client');
     expect(ok).toMatchObject({ ok: true, version: 0x0304, suite: 'TLS_AES_128_GCM_SHA256', source: 'k.log line 1' });
+  });
+});
+
+describe('arbitrary bodies', () => {
+  it('every suite, every body length up to 120, random bytes: a failure value, never a throw', () => {
+    let x = 12345;
+    const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => ((x = (x * 1103515245 + 12345) >>> 0) >>> 24)));
+    for (const suite of TLS13_SUITES.values()) {
+      const keys = trafficKeys(suite, bytes(suite.hashLength));
+      for (let n = 0; n <= 120; n++) expect(decryptRecord13(suite, keys, n, { type: 23, version: 0x0303, body: bytes(n) }).ok).toBe(false);
+    }
+    for (const suite of TLS12_SUITES.values()) {
+      const kb = keyBlock12(suite, bytes(48), bytes(32), bytes(32));
+      for (let n = 0; n <= 120; n++) {
+        for (const encryptThenMac of [false, true]) {
+          expect(decryptRecord12(suite, kb.client, n, { type: 23, version: 0x0303, body: bytes(n) }, { encryptThenMac }).ok).toBe(false);
+        }
+      }
+    }
   });
 });
