@@ -241,7 +241,7 @@ export class Tls12Direction {
     this.opts = opts;
   }
 
-  /** Both directions of a connection from its master secret: [client to server, server to client]. */
+  /** Both directions of a connection from its master secret: client (its records to the server) and server. */
   static pair(
     suite: Tls12Suite,
     masterSecret: Buffer,

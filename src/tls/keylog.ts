@@ -188,7 +188,7 @@ export function parseKeyLogs(files: readonly { file: string; text: string }[]): 
   return log;
 }
 
-/** "CLIENT_RANDOM from keys.log line 3" */
+/** Where a secret came from, for messages: "keys.log line 3" */
 export function describeSource(s: KeyLogSource): string {
   return `${s.file} line ${s.line}`;
 }
