@@ -16,10 +16,11 @@ import { Progress } from './render/progress.js';
 import type { TerminalOptions } from './render/terminal.js';
 import { type AnalysisSink, type CaptureInfo, type Connection, type Diagnostic, type Phase, PHASES, type Side, type Summary } from './model.js';
 import { stat } from 'node:fs/promises';
-import { closeSync, openSync, realpathSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HtmlSink } from './render/html.js';
 import { errnoReason } from './capture/reader.js';
+import { KeyLog } from './tls/keylog.js';
 import { CheckCollector, checkRun, unreadableCapture, verdictLine, type CheckedCapture, type FailOn } from './check/report.js';
 import { renderJunit } from './render/junit.js';
 import { renderCheckJson } from './render/check-json.js';
@@ -106,6 +107,7 @@ const LIMITS = 'Limits (each has a diagnostic when reached):';
 function common<T>(y: Argv<T>) {
   return y
     .option('app', { choices: ['auto', 'none', ...APP_NAMES] as const, describe: 'the application protocol of the messages: chosen per connection (auto, the default: by subprotocol, URL, then content), forced, or none (the default of --summary, which shows none of it)' })
+    .option('tls-keylog', { type: 'string', array: true, describe: 'decrypt TLS (wss://) with the session keys of this NSS key log file (repeatable); without it, the file SSLKEYLOGFILE names, when set' })
     .option('decode-as', { type: 'string', array: true, describe: 'decode connections on this server port as WebSocket even without a handshake (repeatable); PORT:permessage-deflate;… says the extension agreed' })
     .option('inflate-limit', { type: 'string', default: '8M', describe: 'bytes one compressed message may inflate to (decompression bomb guard)', group: LIMITS })
     .option('max-frame-payload', { type: 'string', default: '16M', describe: 'payload bytes held per frame and per message; past it the content is not checked', group: LIMITS })
@@ -121,6 +123,7 @@ function common<T>(y: Argv<T>) {
 interface LimitArgs {
   app?: AppChoice;
   'decode-as'?: unknown;
+  'tls-keylog'?: unknown;
   'inflate-limit': string;
   'max-frame-payload': string;
   'max-reassembly': string;
@@ -142,10 +145,34 @@ function count(v: unknown, name: string): number {
   return whole(v, name, 1);
 }
 
+/**
+ * The session keys: every --tls-keylog file, or without one the file
+ * SSLKEYLOGFILE names (as browsers, curl and Node read it), when set; null
+ * when there are none. A file that cannot be read is an error (exit 2).
+ */
+function readKeyLogs(v: unknown): KeyLog | null {
+  const given = v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
+  const files = given.length > 0 ? given : process.env['SSLKEYLOGFILE'] ? [process.env['SSLKEYLOGFILE']] : [];
+  if (files.length === 0) return null;
+  const log = new KeyLog();
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      throw new Error(`${given.length > 0 ? '--tls-keylog' : 'SSLKEYLOGFILE'} ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message}`);
+    }
+    log.add(text, file);
+  }
+  return log;
+}
+
 function analyzerOptions(argv: LimitArgs): AnalyzerOptions {
   return {
     ...DEFAULT_OPTIONS,
     decodeAs: parseDecodeAs(argv['decode-as']),
+    keylog: readKeyLogs(argv['tls-keylog']),
     app: argv.app ?? 'auto',
     limits: {
       ...DEFAULT_OPTIONS.limits,

@@ -48,6 +48,7 @@ import type { AppChoice } from '../app/types.js';
 import { identifyStart, type Identified } from '../identify/identify.js';
 import { tlsRecordChain } from '../tls/record.js';
 import { IDENTITY, TlsLayer, type Transform } from '../tls/layer.js';
+import type { KeyLog } from '../tls/keylog.js';
 
 export interface ConnectionLimits {
   /** payload bytes held per frame */
@@ -108,6 +109,8 @@ export interface ConnectionOptions {
   sniffBytes: number;
   /** the application-protocol decoders: chosen per connection, one forced, or none */
   app: AppChoice;
+  /** TLS session keys (--tls-keylog, SSLKEYLOGFILE): a TLS connection they open is read through its records' cleartext */
+  keylog?: KeyLog | null;
   /**
    * Keep a retained connection's timeline (each packet's phase and what it
    * carried: what the walkthrough, --explain, --ladder, --stats, --json and
@@ -396,8 +399,11 @@ export class ConnectionAnalysis {
       } else {
         this.diag(said({ code: 'tcp.gap', bytes: chunk.length, side: this.side(dir), after }), chunk.packet, null, this.side(dir));
       }
-      if (framed) this.ws().gap(dir, chunk.length, chunk.packet, chunk.ts);
-      else if (d.mode === 'tls') d.transform.gap(dir, chunk.length);
+      if (d.transform !== IDENTITY) {
+        // the records lost carried cleartext of unknown length: what reads it stops here (nothing is invented after it)
+        d.transform.gap(dir, chunk.length);
+        if (d.mode !== 'tls') d.mode = 'lost';
+      } else if (framed) this.ws().gap(dir, chunk.length, chunk.packet, chunk.ts);
       else if (http === null) d.mode = 'lost';
       else if (http !== 'http') this.http.gap(dir, chunk);
       return;
@@ -418,9 +424,13 @@ export class ConnectionAnalysis {
           data = this.feedSniff(dir, data, chunk.packet, chunk.ts);
           break;
         case 'tls':
-          // bytes read before the direction was known to be TLS go through its records now; nothing reads what they hand up yet
-          d.transform.push(dir, data);
-          data = EMPTY;
+          // bytes read before the direction was known to be TLS go through its records now; with keys, the cleartext they
+          // hand up is read by the HTTP framing from here on, as a plain connection's bytes are
+          data = d.transform.push(dir, data);
+          if (this.tls?.decrypting) {
+            this.http.restart(dir);
+            d.mode = 'http';
+          } else data = EMPTY;
           break;
         case 'opaque':
         case 'lost':
@@ -475,7 +485,7 @@ export class ConnectionAnalysis {
       if (found.protocol === 'tls' && this.identified.protocol === 'tls') {
         // its records are followed: the cleartext handshake says what it is (decryption with a key log would slot in here)
         d.mode = 'tls';
-        this.tls ??= new TlsLayer(this.options.retain ? (records) => this.items.push({ kind: 'tls', records }) : null);
+        this.tls ??= new TlsLayer(this.options.retain ? (records) => this.items.push({ kind: 'tls', records }) : null, this.options.keylog ?? null, (way) => this.side(way));
         this.tls.start(dir, midTls);
         d.transform = this.tls;
       }

@@ -170,6 +170,11 @@ export class Http1Framing {
     return this.dirs[way].state !== 'head';
   }
 
+  /** Reads a direction's bytes afresh from here, as the start of its HTTP (the cleartext inside TLS records). */
+  restart(way: Way): void {
+    this.dirs[way] = { state: 'head', reader: null, held: [] };
+  }
+
   /** Reads a direction's heads again from here (the peer went back to HTTP after a 101). */
   resume(way: Way): void {
     this.dirs[way].state = 'head';

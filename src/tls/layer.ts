@@ -7,11 +7,17 @@
 // and nothing comes up (a decryptor given a key log would hand the cleartext
 // up from here: see the hook in record.ts).
 //
+// With a key log (tls/keylog.ts), each direction's protected records are
+// decrypted (tls/sessionkeys.ts finds the keys from the hellos) and the
+// application data's cleartext is handed up, in order, for the framing.
+//
 // It does not decide that a connection is TLS (identify/ and the connection
 // do), and it does not read what the cleartext carries.
-import type { TlsFact, TlsInfo } from '../model.js';
+import type { Side, TlsFact, TlsInfo } from '../model.js';
 import { cipherSuiteName, tlsVersionName } from './names.js';
-import { TlsStream, type TlsRecordEvent, type TlsSession } from './record.js';
+import { TlsStream, type TlsDecryptHook, type TlsRecordEvent, type TlsSession } from './record.js';
+import type { KeyLog } from './keylog.js';
+import { directionKeys, type DirectionKeys } from './sessionkeys.js';
 
 /** A direction of the byte stream, as the owner numbers them. */
 export type Way = 0 | 1;
@@ -41,16 +47,42 @@ export class TlsLayer implements Transform {
   constructor(
     /** what a packet carried (only when the connection keeps its timeline of packets) */
     private readonly note: ((told: TlsFact[]) => void) | null,
+    /** the session keys, when the user gave a key log: the records are decrypted */
+    private readonly keylog: KeyLog | null = null,
+    /** which side sends a direction's records */
+    private readonly sideOf: (way: Way) => Side = (way) => (way === 0 ? 'client' : 'server'),
   ) {}
+
+  /** Whether the layer hands cleartext up (it has keys to try). */
+  get decrypting(): boolean {
+    return this.keylog !== null;
+  }
 
   /** A direction's records start here; `midStream`: in the middle of the connection, so a record boundary is looked for first. */
   start(way: Way, midStream: boolean): void {
-    this.streams[way] = new TlsStream({ session: this.session, midStream });
+    this.streams[way] = new TlsStream({ session: this.session, midStream, ...(this.keylog ? { decrypt: this.hook(way, this.keylog) } : {}) });
+  }
+
+  /** A direction's decryption: its keys found once the hellos are in (asked again while one is missing). */
+  private hook(way: Way, keylog: KeyLog): TlsDecryptHook {
+    let keys: DirectionKeys | null = null;
+    return (record) => {
+      keys ??= directionKeys(keylog, record.session, this.sideOf(way));
+      if (!keys.ok) {
+        if (!keys.final) keys = null;
+        return null;
+      }
+      const r = keys.state.decrypt(record);
+      return r.ok ? { type: r.type, plaintext: r.plaintext } : null;
+    };
   }
 
   push(way: Way, data: Buffer): Buffer {
-    this.tell(this.streams[way]!.push(data));
-    return EMPTY;
+    const events = this.streams[way]!.push(data);
+    this.tell(events);
+    let clear: Buffer[] | null = null;
+    for (const e of events) if (e.plaintext) (clear ??= []).push(e.plaintext);
+    return clear === null ? EMPTY : clear.length === 1 ? clear[0]! : Buffer.concat(clear);
   }
 
   gap(way: Way, length: number): void {

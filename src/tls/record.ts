@@ -131,6 +131,8 @@ export interface TlsRecordEvent {
   cut?: true;
   /** what the decrypt hook made of a protected record */
   decrypted?: { type: number; typeName: string; length: number };
+  /** a decrypted record of application data: its cleartext, for the stage above */
+  plaintext?: Buffer;
 }
 
 /** What a connection's hellos said; give both directions' TlsStreams the same object. */
@@ -448,6 +450,7 @@ export class TlsStream {
     event.decrypted = { type: plain.type, typeName: contentTypeName(plain.type), length: plain.plaintext.length };
     if (plain.type === HANDSHAKE) event.handshake = this.messages(plain.plaintext);
     if (plain.type === ALERT) readAlert(event, plain.plaintext);
+    if (plain.type === APPLICATION_DATA && plain.plaintext.length > 0) event.plaintext = plain.plaintext;
   }
 }
 
