@@ -35,7 +35,7 @@ export async function analyzeCapture(
   // a stream may be a capture in the making: let time pass between its packets
   const live = typeof source !== 'string' || source === '-' ? setInterval(() => analyzer.tick(), 250) : null;
   try {
-    const meta = await readCapture(source, name, (p) => analyzer.packet(p), { ...(options.onBytes ? { onBytes: options.onBytes } : {}), ...(options.beforeChunk ? { beforeChunk: options.beforeChunk } : {}), ...(options.interrupted ? { interrupted: options.interrupted } : {}) });
+    const meta = await readCapture(source, name, (p) => analyzer.packet(p), { tlsKeyLog: (text) => analyzer.tlsKeyLog(text, name), ...(options.onBytes ? { onBytes: options.onBytes } : {}), ...(options.beforeChunk ? { beforeChunk: options.beforeChunk } : {}), ...(options.interrupted ? { interrupted: options.interrupted } : {}) });
     analyzer.finish(meta, name);
   } finally {
     if (live) clearInterval(live);

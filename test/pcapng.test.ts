@@ -17,6 +17,25 @@ async function read(bytes: Buffer, chunk = 0): Promise<{ packets: RawPacket[]; m
 const frame = (n: number): Buffer => Buffer.alloc(60, n);
 
 describe('pcapng reader', () => {
+  it('hands on a Decryption Secrets Block\'s TLS key log, and skips other secrets and a block whose length lies', async () => {
+    const secrets = (type: number, text: string, claimed = Buffer.byteLength(text)): Buffer => {
+      const data = Buffer.from(text);
+      const body = Buffer.alloc(8 + data.length + ((4 - (data.length % 4)) % 4));
+      body.writeUInt32LE(type, 0);
+      body.writeUInt32LE(claimed, 4);
+      data.copy(body, 8);
+      return body;
+    };
+    const line = 'CLIENT_RANDOM ' + 'ab'.repeat(32) + ' ' + 'cd'.repeat(48) + '\n';
+    const bytes = new PcapngWriter().section().block(0x0a, secrets(0x544c534b, line)).block(0x0a, secrets(0x57474b4c, 'wireguard keys')).block(0x0a, secrets(0x544c534b, 'x', 4096)).bytes();
+    const got: string[] = [];
+    const packets: RawPacket[] = [];
+    const meta = await readCapture(Readable.from([bytes]), 'test', (p) => packets.push(p), { tlsKeyLog: (text) => got.push(text) });
+    expect(got).toEqual([line]);
+    expect(meta.diagnostics).toEqual([]);
+    expect(packets).toEqual([]);
+  });
+
   // The first 236 bytes of `editcap -F pcapng` (Wireshark 4.0.17) applied to a
   // loopback capture: a little-endian section header whose shb_userappl option
   // names editcap, an Ethernet interface (snaplen 262144, no options), and an

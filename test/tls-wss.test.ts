@@ -71,6 +71,18 @@ describe('wss:// with a key log', () => {
   });
 });
 
+describe('the keys a pcapng carries (Decryption Secrets Block)', () => {
+  it('decrypts with them alone, as with the key log they were made from', async () => {
+    const pcap = 'captures/tls/wss_tls13_aes128.pcap';
+    const fromBlock = only(await analyze('captures/tls/wss_tls13_aes128.dsb.pcapng'));
+    const fromFile = only(await analyze(pcap, { keylog: keysOf(pcap) }));
+    expect(fromBlock.websocket).toBe(true);
+    const wire = (c: typeof fromFile) => c.frames.map((f) => [f.packet, f.from, f.opcode, f.payloadLength, f.payload.toString('hex')]);
+    expect(wire(fromBlock)).toEqual(wire(fromFile));
+    expect(fromBlock.messages.map((m) => m.payload.toString('hex'))).toEqual(fromFile.messages.map((m) => m.payload.toString('hex')));
+  });
+});
+
 describe('--tls-keylog and SSLKEYLOGFILE', () => {
   const run = (args: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
   const file = 'captures/tls/wss_tls13_chacha.pcap';

@@ -1,6 +1,7 @@
 // The pipeline driver: each packet, as it is read, goes link → IP → TCP →
 // its connection's analysis (connection.ts). Connections are reported to the sink as soon as
 // they are over, and forgotten; nothing here keeps every packet.
+import { KeyLog } from '../tls/keylog.js';
 import type { DiagnosticFacts } from '../diagnostic.js';
 import { told } from '../text/diagnostics.js';
 import type { CaptureMeta, RawPacket } from '../capture/reader.js';
@@ -146,7 +147,7 @@ export class Analyzer {
 
   constructor(
     private readonly sink: AnalysisSink,
-    private readonly options: AnalyzerOptions = DEFAULT_OPTIONS,
+    private options: AnalyzerOptions = DEFAULT_OPTIONS,
   ) {
     this.budget = new HoldBudget(options.limits.globalReassemblyHold);
     this.events = sink.streaming
@@ -156,6 +157,17 @@ export class Analyzer {
           diagnostic: (c, d) => sink.diagnostic?.(c, d),
         }
       : undefined;
+  }
+
+  /**
+   * A TLS key log the capture itself carries (pcapng Decryption Secrets
+   * Block): added to the keys given (--tls-keylog), for the connections that
+   * begin after it.
+   */
+  tlsKeyLog(text: string, capture: string): void {
+    const keylog = this.options.keylog ?? new KeyLog();
+    keylog.add(text, `${capture} (Decryption Secrets Block)`);
+    if (this.options.keylog !== keylog) this.options = { ...this.options, keylog };
   }
 
   /** One packet through the pipeline; a failure inside it is reported, never thrown. */

@@ -1,8 +1,9 @@
 // pcapng (draft-ietf-opsawg-pcapng): a small streaming reader. Bytes are
 // pushed as they arrive; each packet block becomes a RawPacket at once.
 // Sections may differ in byte order; interfaces have their own link types and
-// timestamp resolutions. Blocks other than packets and interfaces are skipped
-// by their length.
+// timestamp resolutions. A Decryption Secrets Block's TLS key log (what
+// `editcap --inject-secrets tls,keys.log` writes) is handed on. Other blocks
+// are skipped by their length.
 import type { RawPacket } from './packet.js';
 
 const SHB = 0x0a0d0d0a;
@@ -10,6 +11,9 @@ const IDB = 0x00000001;
 const OPB = 0x00000002; // obsolete Packet Block, still written by old tools
 const SPB = 0x00000003;
 const EPB = 0x00000006;
+const DSB = 0x0000000a;
+/** a DSB's secrets type: a TLS key log in the NSS format ("TLSK") */
+const TLS_KEY_LOG = 0x544c534b;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
 
 const OPT_END = 0;
@@ -32,6 +36,8 @@ export interface PcapngEvents {
   /** the file is damaged here: reading stops (everything before was delivered) */
   damaged(reason: string): void;
   interfaceAdded(linkType: number): void;
+  /** a Decryption Secrets Block's TLS key log (NSS format), as text */
+  tlsKeyLog?(text: string): void;
 }
 
 export class PcapngReader {
@@ -140,6 +146,13 @@ export class PcapngReader {
         break;
       case OPB:
         this.timedPacket(body, true);
+        break;
+      case DSB:
+        // secrets type, secrets length, the secrets (padded to 32 bits), options
+        if (body.length >= 8 && this.u32(body, 0) === TLS_KEY_LOG) {
+          const n = this.u32(body, 4);
+          if (8 + n <= body.length) this.on.tlsKeyLog?.(body.toString('utf8', 8, 8 + n));
+        }
         break;
       default:
         break; // name resolution, statistics, custom blocks…: not needed here

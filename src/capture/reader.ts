@@ -169,6 +169,8 @@ export interface ReadHooks {
   beforeChunk?: () => Promise<void> | void;
   /** settles when reading is to stop (Ctrl-C on a live capture): the capture ends there, as a file that ends */
   interrupted?: Promise<void>;
+  /** a TLS key log the capture carries (a pcapng Decryption Secrets Block), before the packets it opens */
+  tlsKeyLog?: (text: string) => void;
 }
 
 export async function readCapture(source: string | Readable, name: string, onPacket: (packet: RawPacket) => void, hooks: ReadHooks = {}): Promise<CaptureMeta> {
@@ -277,6 +279,7 @@ export async function readCapture(source: string | Readable, name: string, onPac
       interfaceAdded: (lt) => {
         if (!meta.linkTypes.includes(lt)) meta.linkTypes.push(lt);
       },
+      ...(hooks.tlsKeyLog ? { tlsKeyLog: hooks.tlsKeyLog } : {}),
     });
     reader.push(head);
     try {
