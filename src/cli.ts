@@ -152,6 +152,7 @@ function count(v: unknown, name: string): number {
  */
 function readKeyLogs(v: unknown): KeyLog | null {
   const given = v === undefined ? [] : (Array.isArray(v) ? v : [v]).map(String);
+  if (v !== undefined && given.length === 0) throw new Error('--tls-keylog needs a key log file');
   const files = given.length > 0 ? given : process.env['SSLKEYLOGFILE'] ? [process.env['SSLKEYLOGFILE']] : [];
   if (files.length === 0) return null;
   const log = new KeyLog();

@@ -103,5 +103,9 @@ describe('--tls-keylog and SSLKEYLOGFILE', () => {
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/--tls-keylog captures\/tls\/missing\.keys: no such file/);
+    // the option without its file is not taken for no option
+    const bare = run([file, '--summary', '--tls-keylog']);
+    expect(bare.status).toBe(2);
+    expect(bare.stderr.trim()).toBe('wsdissect: --tls-keylog needs a key log file');
   }, 30_000);
 });
