@@ -46,8 +46,8 @@ const SPEC: Record<GraphQlProtocol, string> = {
 const MAX_OPERATIONS = 10000;
 
 /** Types that start an operation, and those that carry its results. */
-const OPERATION = new Set(['subscribe', 'start']);
-const RESULT = new Set(['next', 'data', 'error']);
+export const OPERATION: ReadonlySet<string> = new Set(['subscribe', 'start']);
+export const RESULT: ReadonlySet<string> = new Set(['next', 'data', 'error']);
 
 /** The first message of GraphQL over WebSocket in either protocol: {"type":"connection_init"…} */
 export function looksLikeGraphQl(value: unknown): boolean {

@@ -47,7 +47,8 @@ interface Waiting {
   method: string;
 }
 
-function idText(id: unknown): string {
+/** A JSON-RPC id as its message writes it: a string quoted, a number or null as it is. */
+export function idText(id: unknown): string {
   return typeof id === 'string' ? JSON.stringify(id) : String(id);
 }
 

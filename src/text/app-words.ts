@@ -11,6 +11,9 @@
 import type { AppInfo, GraphQlInfo, JsonInfo, JsonRpcCall, JsonRpcInfo, MqttInfo, MqttPacket, SockJsInfo, SocketIoInfo, StompFrame, StompInfo, EngineIoInfo } from '../app/types.js';
 import { clipText } from '../app/types.js';
 import { APP_LABELS } from '../app/protocols.js';
+import { header } from '../app/stomp.js';
+import { OPERATION, RESULT } from '../app/graphql.js';
+import { idText } from '../app/json.js';
 import type { Lang } from './lang.js';
 import { APP_EN } from './en/app.js';
 import { APP_ZH_CN } from './zh-CN/app.js';
@@ -149,10 +152,6 @@ function json(info: JsonInfo, w: AppWords): string {
   return `${f.kind} ${shape}`;
 }
 
-function idText(id: unknown): string {
-  return typeof id === 'string' ? JSON.stringify(id) : String(id);
-}
-
 function rpcCall(c: JsonRpcCall, w: AppWords): string {
   const answers = c.request ? w.rpcAnswers(c.request.method, c.request.packet) : '';
   switch (c.kind) {
@@ -172,18 +171,14 @@ function jsonRpc(info: JsonRpcInfo, w: AppWords): string {
   return (f.batch ? w.rpcBatch(info.facts?.items ?? f.calls.length + (f.more ?? 0)) : '') + units(f.calls.map((c) => rpcCall(c, w)), f.calls.length + (f.more ?? 0), w);
 }
 
-/** Types that start a GraphQL operation, and those that carry its results (app/graphql.ts). */
-const GQL_OPERATION = new Set(['subscribe', 'start']);
-const GQL_RESULT = new Set(['next', 'data', 'error']);
-
 function graphQl(info: GraphQlInfo, w: AppWords): string {
   const f = info.fields;
   const type = info.type;
   const op = f.operationName ?? (f.operation ? w.gqlAnonymous(f.operation) : undefined);
   const parts = [type];
   if (f.id !== undefined) parts.push(`id ${f.id}`);
-  if (op) parts.push(GQL_OPERATION.has(type) ? spaced([f.operation ?? w.gqlOperation, f.operationName ?? w.gqlUnnamed]) : `(${op})`);
-  if (GQL_RESULT.has(type) && f.payload !== undefined) parts.push(clipText(f.payload, 60));
+  if (op) parts.push(OPERATION.has(type) ? spaced([f.operation ?? w.gqlOperation, f.operationName ?? w.gqlUnnamed]) : `(${op})`);
+  if (RESULT.has(type) && f.payload !== undefined) parts.push(clipText(f.payload, 60));
   return spaced(parts);
 }
 
@@ -217,10 +212,6 @@ function sockJs(info: SockJsInfo, w: AppWords): string {
     line = clipText(`${line}${w.listColon}${messages.slice(0, 8).map((t) => JSON.stringify(clipText(t, 40))).join(', ')}${count > 8 ? ', …' : ''}`, MAX_SUMMARY);
   }
   return line;
-}
-
-function header(f: StompFrame, name: string): string | undefined {
-  return f.headers.find(([k]) => k === name)?.[1];
 }
 
 /** "SEND /app/hello {"name":"Ada"}": a STOMP frame. */
