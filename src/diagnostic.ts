@@ -2,6 +2,8 @@
 // severity and section; the place that raises it gives what was seen, where,
 // and, when a narrower one of the rule's sections applies, that section.
 import { type Code, sectionOf, severityOf } from './codes.js';
+import type { NoKeys } from './tls/sessionkeys.js';
+import type { KeyLogProblemKind } from './tls/keylog.js';
 import type { Connection, Diagnostic, Side } from './model.js';
 import type { DeflateResponseProblem } from './deflate/negotiation.js';
 
@@ -75,6 +77,12 @@ export type DiagnosticFacts =
   | { code: 'limit.connections'; max: number; evicted: number; from: number }
   | { code: 'limit.reassembly'; bytes: number; side: Side; perDirection: number; total: number; after: AfterGap }
   | { code: 'tcp.gap'; bytes: number; side: Side; after: AfterGap }
+  /** a TLS connection (side null), or a direction of it, that the key logs given do not open: why, and the key log files read */
+  | { code: 'tls.no-key'; side: Side | null; reason: NoKeys; files: string[] }
+  /** a protected record the keys did not open (the first of a run of them) */
+  | { code: 'tls.decrypt-failed'; side: Side; reason: string }
+  /** a line of a key log that could not be read (never its secret) */
+  | { code: 'tls.keylog-line'; file: string; line: number; kind: KeyLogProblemKind; text: string; more: number }
   | { code: 'http.too-many-headers'; lines: number; max: number }
   | { code: 'http.head-too-large'; max: number }
   | { code: 'limit.payload'; frame: { length: string }; held: number }

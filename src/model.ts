@@ -11,10 +11,10 @@ import type { StoryFacts } from './analyze/story.js';
 
 export type { ProtocolName, List, Severity, Side };
 
-export type Phase = 'tcp-handshake' | 'ws-handshake' | 'data' | 'closing' | 'tcp-teardown' | 'other';
+export type Phase = 'tcp-handshake' | 'tls-handshake' | 'ws-handshake' | 'data' | 'closing' | 'tcp-teardown' | 'other';
 
-/** Phases in the order a connection goes through them. */
-export const PHASE_ORDER: readonly Phase[] = ['tcp-handshake', 'ws-handshake', 'data', 'closing', 'tcp-teardown'];
+/** Phases in the order a connection goes through them (tls-handshake: wss:// decrypted with a key log). */
+export const PHASE_ORDER: readonly Phase[] = ['tcp-handshake', 'tls-handshake', 'ws-handshake', 'data', 'closing', 'tcp-teardown'];
 /** Every phase: those of a connection's life, and other (every packet of a connection that is not WebSocket). */
 export const PHASES: readonly Phase[] = [...PHASE_ORDER, 'other'];
 
@@ -186,7 +186,16 @@ export type TlsFact =
   | { kind: 'handshake'; name: string }
   | { kind: 'alert'; name: string }
   | { kind: 'change-cipher-spec' }
-  | { kind: 'encrypted'; records: number };
+  /** protected records not opened: no keys for them, or (failed of them) the keys did not open them */
+  | { kind: 'encrypted'; records: number; failed: number }
+  /**
+   * protected records opened with the key log (what they carried is told by the facts before this one); `keys`:
+   * the secrets that opened a direction's records for the first time here (label, key log line, and for TLS 1.3
+   * the KeyUpdates since the logged secret)
+   */
+  | { kind: 'decrypted'; records: number; keys: { label: string; file: string; line: number; generation: number }[] }
+  /** the packet carried the middle of a record only: received bytes of its body so far, of total */
+  | { kind: 'record-part'; received: number; total: number };
 
 /**
  * What a packet carried, as facts: a kind and its values. The timeline keeps
@@ -354,6 +363,15 @@ export interface TlsInfo {
   cipherSuite: string | null;
   /** a ClientHello or ServerHello was captured (false: the capture joined the connection after its handshake) */
   handshakeSeen: boolean;
+  /**
+   * with a key log: whether records were opened with it (true), or not one (false); null when no key log was given.
+   * A TLS 1.3 connection whose hellos were captured also tells its ALPN choice and certificate once decrypted.
+   */
+  decrypted: boolean | null;
+  /** the key log lines that opened its records, in the order they first did */
+  keys: { label: string; file: string; line: number }[];
+  /** protected records that did not open with the keys (damage, wrong key) */
+  failedRecords: number;
 }
 
 export interface Connection {

@@ -57,7 +57,7 @@ describe('wsdissect', () => {
     expect(run(['--messages', '--phase', 'data,closing', TEXTBOOK]).stdout).toBe(phases);
     const wrong = run(['--phase', 'data,bogus', TEXTBOOK]);
     expect(wrong.status).toBe(2);
-    expect(wrong.stderr).toBe('wsdissect: --phase takes tcp-handshake, ws-handshake, data, closing, tcp-teardown, other, not "bogus"\n');
+    expect(wrong.stderr).toBe('wsdissect: --phase takes tcp-handshake, tls-handshake, ws-handshake, data, closing, tcp-teardown, other, not "bogus"\n');
     // check reads every capture named after --ignore
     const check = run(['check', '--ignore', 'close.abnormal', TEXTBOOK, TEXTBOOK]);
     expect(check.stdout).toMatch(/\(2 captures, 2 WebSocket connections\)/);

@@ -104,6 +104,13 @@ const ENGLISH: Record<keyof typeof FACTS | 'many', string[]> = {
     "TLS ServerHello (TLS 1.3, TLS_AES_256_GCM_SHA384); TLS ChangeCipherSpec; 4 encrypted TLS records",
     "TLS HelloRetryRequest (TLS 1.3, TLS_AES_128_GCM_SHA256, ALPN http/1.1)",
     "TLS certificate; TLS alert handshake_failure; 1 encrypted TLS record",
+    "3 encrypted TLS records (they do not open with the key log)",
+    "1 encrypted TLS record (it does not open with the key log)",
+    "3 encrypted TLS records (1 of them does not open with the key log)",
+    "in 1 decrypted TLS record",
+    "in 2 decrypted TLS records, opened with CLIENT_HANDSHAKE_TRAFFIC_SECRET (keys.log line 4) and CLIENT_TRAFFIC_SECRET_0 (keys.log line 5)",
+    "in 1 decrypted TLS record, opened with SERVER_TRAFFIC_SECRET_0 after 2 KeyUpdates (keys.log line 3)",
+    "part of a TLS record (1443 of 16401 bytes so far)",
   ],
   "many": [
     "Text [FIN] 5 bytes [MASKED] \"Hello\"; Binary [FIN] 1 byte; Continuation 36 bytes [MASKED] (compressed); (+2 more frames)",
@@ -131,14 +138,14 @@ function fromCapture(f: PacketFact): string[] {
     case 'frame':
       return [f.preview, f.close?.reason, f.completes?.preview, f.completes?.app ? appText(f.completes.app, 'zh-CN') : undefined].filter((x): x is string => typeof x === 'string');
     case 'tls':
-      return f.records.flatMap((r) => (r.kind === 'client-hello' ? [r.sni, r.alpn?.join(', ')] : r.kind === 'server-hello' ? [r.version, r.suite, r.alpn] : r.kind === 'handshake' || r.kind === 'alert' ? [r.name] : [])).filter((x): x is string => typeof x === 'string');
+      return f.records.flatMap((r) => (r.kind === 'client-hello' ? [r.sni, r.alpn?.join(', ')] : r.kind === 'server-hello' ? [r.version, r.suite, r.alpn] : r.kind === 'handshake' || r.kind === 'alert' ? [r.name] : r.kind === 'decrypted' ? r.keys.flatMap((k) => [k.label, k.file]) : [])).filter((x): x is string => typeof x === 'string');
     default:
       return [];
   }
 }
 
 /** The protocols' own names and notation, which Chinese text writes as they are. */
-const NOTATION = new Set(['TCP', 'SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'HTTP', 'TLS', 'WebSocket', 'Ping', 'Pong', 'ALPN', 'SNI', 'RFC', 'UTF-8', 'IP', 'RSV1', 'RSV2', 'RSV3', 'ClientHello', 'ServerHello', 'HelloRetryRequest', 'ChangeCipherSpec', 'Engine.IO', 'SockJS', '/info']);
+const NOTATION = new Set(['TCP', 'SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'HTTP', 'TLS', 'WebSocket', 'Ping', 'Pong', 'ALPN', 'SNI', 'RFC', 'UTF-8', 'IP', 'RSV1', 'RSV2', 'RSV3', 'ClientHello', 'ServerHello', 'HelloRetryRequest', 'ChangeCipherSpec', 'KeyUpdate', 'Engine.IO', 'SockJS', '/info']);
 
 /** The Latin words of a Chinese summary that are neither the capture's own nor notation. */
 function englishLeft(summary: string, told: readonly PacketFact[]): string[] {

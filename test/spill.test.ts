@@ -222,7 +222,7 @@ describe('the codecs of frames, messages and timeline entries', () => {
         { ...plainFrame, completes: { index: 3, type: 'text', frames: 1, length: 5, inflatedLength: null, compressed: false, preview: null, app: { decoder: 'json', type: 'string', user: true, fields: { kind: 'string' }, facts: { value: '"é"' } } } },
         { ...plainFrame, completes: { index: 4, type: 'binary', frames: 1, length: 5, inflatedLength: null, compressed: false, preview: null, app: { decoder: 'mqtt', type: 'CONNECT', user: false, fields: { version: '5.0', packets: [{ type: 'CONNECT', keepAlive: -0 }] } } } },
       ],
-      tls: [{ kind: 'tls', records: [{ kind: 'client-hello', sni: 'a', alpn: ['h2'] }, { kind: 'server-hello', retry: true, version: 'TLS 1.3', suite: 'TLS_AES_128_GCM_SHA256', alpn: null }, { kind: 'encrypted', records: 2 }] }],
+      tls: [{ kind: 'tls', records: [{ kind: 'client-hello', sni: 'a', alpn: ['h2'] }, { kind: 'server-hello', retry: true, version: 'TLS 1.3', suite: 'TLS_AES_128_GCM_SHA256', alpn: null }, { kind: 'encrypted', records: 2, failed: 0 }] }],
     };
     const told = Object.values(one).flat() as PacketFact[];
     const entries = [{ packet: 1, ts: 2, relTs: 0, from: 'client' as const, dir: 0 as const, phase: 'data' as const, told, tcp: 0x3f, provisional: false, bare: false, http: true, closesTcp: false }, { packet: 2, ts: 3, relTs: 1, from: 'server' as const, dir: 1 as const, phase: 'other' as const, told: [], tcp: null, provisional: true, bare: true, http: false, closesTcp: true }];

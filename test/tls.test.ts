@@ -583,7 +583,7 @@ describe('TlsStream', () => {
     const seen: number[] = [];
     const decrypt: TlsDecryptHook = (r) => {
       seen.push(r.seq);
-      return { type: r.type, plaintext: xor(r.body) };
+      return { type: r.type, plaintext: xor(r.body), secret: null };
     };
     const s = new TlsStream({ decrypt });
     const stream = Buffer.concat([
@@ -595,7 +595,7 @@ describe('TlsStream', () => {
     ]);
     const events = feed(s, chunked(stream, 3));
     expect(summary(events)).toEqual(['handshake [server_hello]', 'change_cipher_spec', 'handshake (encrypted) [finished]', 'application_data (encrypted)', 'alert (encrypted)']);
-    expect(events[3]!.decrypted).toEqual({ type: 23, typeName: 'application_data', length: 18 });
+    expect(events[3]!.decrypted).toEqual({ type: 23, typeName: 'application_data', length: 18, secret: null });
     expect(events[4]!.alert?.name).toBe('close_notify');
     expect(seen).toEqual([0, 1, 2]);
   });

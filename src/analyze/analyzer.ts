@@ -16,6 +16,9 @@ import { DEFAULT_GLOBAL_HOLD_LIMIT, DEFAULT_HOLD_LIMIT, HoldBudget } from '../tc
 import { DEFAULT_MAX_HEAD, DEFAULT_MAX_HEADERS } from '../http/reader.js';
 import { DEFAULT_INFLATE_LIMIT } from '../deflate/inflate.js';
 
+/** unreadable key log lines told one by one; the rest are counted in the last */
+const MAX_KEYLOG_PROBLEMS = 10;
+
 export interface AnalyzerOptions extends Omit<ConnectionOptions, 'retain'> {
   /** seconds (capture time) a closed connection waits for stray packets before it is reported */
   closedGrace: number;
@@ -168,6 +171,16 @@ export class Analyzer {
     const keylog = this.options.keylog ?? new KeyLog();
     keylog.add(text, `${capture} (Decryption Secrets Block)`);
     if (this.options.keylog !== keylog) this.options = { ...this.options, keylog };
+  }
+
+  /** The key log lines that could not be read (of --tls-keylog files and the capture's own): the first few, and how many more. */
+  private keyLogProblems(): void {
+    const problems = this.options.keylog?.problems ?? [];
+    const shown = problems.slice(0, MAX_KEYLOG_PROBLEMS);
+    shown.forEach((p, i) => {
+      const more = i === shown.length - 1 ? problems.length - shown.length : 0;
+      this.diagnostics.push(told({ code: 'tls.keylog-line', file: p.file, line: p.line, kind: p.kind, text: p.text, more }));
+    });
   }
 
   /** One packet through the pipeline; a failure inside it is reported, never thrown. */
@@ -370,6 +383,7 @@ export class Analyzer {
     }
     const unjoined = this.defrag.finish();
     if (unjoined > 0) this.diagnostics.push(told({ code: 'ip.fragments-incomplete', datagrams: unjoined }));
+    this.keyLogProblems();
     const diagnostics = [...meta.diagnostics, ...this.diagnostics];
     for (const d of diagnostics) this.summary.diagnostics[d.severity]++;
     const capture: CaptureInfo = {

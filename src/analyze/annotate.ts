@@ -2,7 +2,7 @@
 // of what the packet carried (TCP events, HTTP heads, frames) and the phase
 // the connection was in, giving the packet's phase and the facts its
 // timeline entry keeps; they are put in words by src/text/packets.ts.
-import type { Frame, FrameFact, Message, MessageFact, PacketFact, Phase, Side } from '../model.js';
+import type { Frame, FrameFact, Message, MessageFact, PacketFact, Phase, Side, TlsFact } from '../model.js';
 import { previewPayload, previewText } from '../util/text.js';
 import { PHASE_ORDER } from '../model.js';
 import type { LifecycleEvent } from '../tcp/connection.js';
@@ -37,6 +37,27 @@ export function later(a: Phase, b: Phase): Phase {
   return rank(b) > rank(a) ? b : a;
 }
 
+/** TLS handshake messages after which the handshake is over (RFC 8446 §4.6: post-handshake messages) */
+const AFTER_HANDSHAKE = new Set(['new_session_ticket', 'key_update', 'hello_request']);
+
+function isTlsHandshake(f: TlsFact): boolean {
+  switch (f.kind) {
+    case 'client-hello':
+    case 'server-hello':
+    case 'change-cipher-spec':
+      return true;
+    case 'handshake':
+      return !AFTER_HANDSHAKE.has(f.name);
+    default:
+      return false;
+  }
+}
+
+/** A packet's records opened with the key log: told after what they carried. */
+function isDecryptedNote(i: PacketItem): boolean {
+  return i.kind === 'tls' && i.records.length === 1 && i.records[0]!.kind === 'decrypted';
+}
+
 function itemPhase(item: PacketItem): Phase | null {
   switch (item.kind) {
     case 'tcp':
@@ -52,6 +73,10 @@ function itemPhase(item: PacketItem): Phase | null {
       return item.frame.opcode === 0x8 ? 'closing' : 'data';
     case 'partial-frame':
       return item.opcode === 0x8 ? 'closing' : 'data';
+    case 'tls':
+      // the cleartext of a TLS handshake (hellos, the messages decrypted after them, ChangeCipherSpec); records
+      // after it (application data, tickets, KeyUpdate, alerts) take the connection nowhere new
+      return item.records.some(isTlsHandshake) ? 'tls-handshake' : null;
     case 'acked-unseen':
       // it acknowledges bytes sent after the TCP handshake: at the start, the request the capture lost; later, it takes the connection nowhere new
       return 'ws-handshake';
@@ -139,12 +164,15 @@ export function describePacket(items: readonly PacketItem[], current: Phase, fro
   let reached = phase;
   let told: PacketFact[] = NOTHING;
   let flags: number | null = null;
+  let decrypted: PacketFact | null = null;
   for (const i of items) {
     const p = itemPhase(i);
     if (p) reached = later(reached, p);
     if (i.kind === 'tcp') flags ??= flagBits(i.flags);
+    else if (isDecryptedNote(i)) decrypted = factOf(i, from);
     else if (told === NOTHING) told = [factOf(i, from)];
     else told.push(factOf(i, from));
   }
+  if (decrypted !== null) told = told === NOTHING ? [decrypted] : [...told, decrypted];
   return { phase, reached, told, tcp: flags };
 }

@@ -46,8 +46,8 @@ import { AppSession } from '../app/registry.js';
 import { appHttpHint, appKeys } from '../app/labels.js';
 import type { AppChoice } from '../app/types.js';
 import { identifyStart, type Identified } from '../identify/identify.js';
-import { tlsRecordChain } from '../tls/record.js';
-import { IDENTITY, TlsLayer, type Transform } from '../tls/layer.js';
+import { startsTlsHandshake, tlsRecordChain } from '../tls/record.js';
+import { IDENTITY, TlsLayer, type TlsProblem, type Transform } from '../tls/layer.js';
 import type { KeyLog } from '../tls/keylog.js';
 
 export interface ConnectionLimits {
@@ -162,7 +162,7 @@ export interface PacketRef {
 }
 
 /** Which stage reads a direction's bytes: the HTTP framing, a WebSocket session (or its search for frames), the TLS records, or none. */
-type Mode = 'http' | 'websocket' | 'sniff' | 'tls' | 'opaque' | 'lost';
+type Mode = 'http' | 'websocket' | 'sniff' | 'tls' | 'start' | 'opaque' | 'lost';
 
 interface Direction {
   mode: Mode;
@@ -173,10 +173,12 @@ interface Direction {
   bytes: number;
   /** what sits between its bytes and the framing: none (IDENTITY), or the TLS records */
   transform: Transform;
+  /** in mode 'start': the first bytes, held until there are enough to tell what they are */
+  start: Buffer | null;
 }
 
 function newDirection(): Direction {
-  return { mode: 'http', sniffed: 0, sniffedSegments: 0, bytes: 0, transform: IDENTITY };
+  return { mode: 'http', sniffed: 0, sniffedSegments: 0, bytes: 0, transform: IDENTITY, start: null };
 }
 
 /** How the roles were decided: the SYN and HTTP are facts, the ports a guess that frames may correct. */
@@ -382,7 +384,9 @@ export class ConnectionAnalysis {
     const d = this.dirs[dir];
     if (chunk.kind === 'gap') {
       const framed = d.mode === 'websocket' || d.mode === 'sniff';
-      const http = d.mode === 'http' ? this.http.gapAfter(dir) : null;
+      // a decrypted direction lost records: how much cleartext went with them is unknown
+      const transformed = d.transform !== IDENTITY;
+      const http = d.mode === 'http' && !transformed ? this.http.gapAfter(dir) : null;
       let after: AfterGap = framed ? 'frames' : d.mode === 'tls' ? 'tls' : (http ?? 'nothing');
       if (!chunk.told) this.items.push({ kind: 'gap', bytes: chunk.length, from: this.side(dir) });
       if (http === 'http') {
@@ -399,10 +403,13 @@ export class ConnectionAnalysis {
       } else {
         this.diag(said({ code: 'tcp.gap', bytes: chunk.length, side: this.side(dir), after }), chunk.packet, null, this.side(dir));
       }
-      if (d.transform !== IDENTITY) {
-        // the records lost carried cleartext of unknown length: what reads it stops here (nothing is invented after it)
+      if (transformed) {
+        // the records lost carried cleartext of unknown length: the records are found again after the hole
+        // (tls/record.ts) and opened at the sequence numbers the lost ones leave (tls/seqwindow.ts); frames are
+        // looked for in their cleartext as after any gap (an HTTP head cut there is not read on)
         d.transform.gap(dir, chunk.length);
-        if (d.mode !== 'tls') d.mode = 'lost';
+        if (framed) this.ws().gap(dir, Infinity, chunk.packet, chunk.ts);
+        else if (d.mode !== 'tls') d.mode = 'lost';
       } else if (framed) this.ws().gap(dir, chunk.length, chunk.packet, chunk.ts);
       else if (http === null) d.mode = 'lost';
       else if (http !== 'http') this.http.gap(dir, chunk);
@@ -411,7 +418,30 @@ export class ConnectionAnalysis {
     this.resolveRoles(dir, chunk.data);
     this.chunkEnd = chunk.end;
     d.bytes += chunk.data.length;
-    let data = d.transform.push(dir, chunk.data);
+    this.feedClear(dir, d.transform.push(dir, chunk.data), d.transform.holes(), chunk);
+  }
+
+  /** What the transform handed up, read around the holes where it lost bytes of unknown length (a record that did not open). */
+  private feedClear(dir: Dir, data: Buffer, holes: readonly number[], chunk: HeldChunk & { kind: 'data' }): void {
+    let from = 0;
+    for (const at of holes) {
+      this.readClear(dir, data.subarray(from, at), chunk);
+      this.clearLost(dir, chunk);
+      from = at;
+    }
+    this.readClear(dir, from === 0 ? data : data.subarray(from), chunk);
+  }
+
+  /** Cleartext of unknown length is missing: frames are looked for again after it; an HTTP head is not read on. */
+  private clearLost(dir: Dir, chunk: HeldChunk & { kind: 'data' }): void {
+    const d = this.dirs[dir];
+    if (d.mode === 'websocket' || d.mode === 'sniff') this.ws().gap(dir, Infinity, chunk.packet, chunk.ts);
+    else if (d.mode === 'http') d.mode = 'lost';
+  }
+
+  private readClear(dir: Dir, bytes: Buffer, chunk: HeldChunk & { kind: 'data' }): void {
+    const d = this.dirs[dir];
+    let data = bytes;
     while (data.length > 0) {
       switch (d.mode) {
         case 'http':
@@ -423,15 +453,29 @@ export class ConnectionAnalysis {
         case 'sniff':
           data = this.feedSniff(dir, data, chunk.packet, chunk.ts);
           break;
-        case 'tls':
+        case 'tls': {
           // bytes read before the direction was known to be TLS go through its records now; with keys, the cleartext they
           // hand up is read by the HTTP framing from here on, as a plain connection's bytes are
-          data = d.transform.push(dir, data);
+          const clear = d.transform.push(dir, data);
+          data = EMPTY;
           if (this.tls?.decrypting) {
             this.http.restart(dir);
             d.mode = 'http';
-          } else data = EMPTY;
+            this.feedClear(dir, clear, d.transform.holes(), chunk);
+          }
           break;
+        }
+        case 'start': {
+          // the direction's first bytes, too few to tell a TLS record from other bytes: held until they tell
+          const held = (d.start = d.start === null ? Buffer.from(data) : Buffer.concat([d.start, data]));
+          data = EMPTY;
+          if (startsTlsHandshake(held) !== 'need') {
+            d.start = null;
+            this.notHttp(dir, held);
+            data = held;
+          }
+          break;
+        }
         case 'opaque':
         case 'lost':
           this.items.push({ kind: 'opaque', bytes: data.length });
@@ -475,6 +519,11 @@ export class ConnectionAnalysis {
       return;
     }
     d.mode = 'opaque';
+    if (d.bytes === data.length && startsTlsHandshake(data) === 'need') {
+      // too few bytes to say (a first segment of 1 to 5 bytes): the ones handed back are held in 'start'
+      d.mode = 'start';
+      return;
+    }
     const startSeen = this.tcp.syn !== null || this.tcp.synAck !== null;
     // a connection joined in the middle may still show TLS records one after another
     const signed = d.bytes === data.length ? identifyStart(data) : null;
@@ -485,7 +534,12 @@ export class ConnectionAnalysis {
       if (found.protocol === 'tls' && this.identified.protocol === 'tls') {
         // its records are followed: the cleartext handshake says what it is (decryption with a key log would slot in here)
         d.mode = 'tls';
-        this.tls ??= new TlsLayer(this.options.retain ? (records) => this.items.push({ kind: 'tls', records }) : null, this.options.keylog ?? null, (way) => this.side(way));
+        this.tls ??= new TlsLayer({
+          note: this.options.retain ? (records) => this.items.push({ kind: 'tls', records }) : null,
+          keylog: this.options.keylog ?? null,
+          sideOf: (way) => this.side(way),
+          problem: (p) => this.tlsProblem(p),
+        });
         this.tls.start(dir, midTls);
         d.transform = this.tls;
       }
@@ -499,6 +553,21 @@ export class ConnectionAnalysis {
     if (startSeen || this.identified !== null || this.http.seen || this.options.sniffBytes <= 0) return;
     d.mode = 'sniff';
     this.ws().sniff(dir, SNIFF_RUN);
+  }
+
+  /** What kept the key log from opening the connection's records: a diagnostic at the packet being read (none at the end). */
+  private tlsProblem(p: TlsProblem): void {
+    const packet = this.finishing ? null : this.currentPacket;
+    if (p.kind === 'no-keys') {
+      const files = [...new Set(this.options.keylog?.files.map((f) => f.file) ?? [])];
+      // the secrets a direction needs are its own; the other reasons are the session's
+      const side = p.reason.why === 'no-secret' || p.reason.why === 'secret-length' ? p.side : null;
+      this.diag(said({ code: 'tls.no-key', side, reason: p.reason, files }), packet, null, side);
+    } else {
+      const version = this.tls?.session.serverHello?.version;
+      const cite = version === 0x0304 ? 'RFC 8446 §5.2' : version === 0x0303 ? 'RFC 5246 §6.2.3' : null;
+      this.diag({ ...said({ code: 'tls.decrypt-failed', side: p.side, reason: p.reason }), rfc: cite }, packet, null, p.side);
+    }
   }
 
   /** Bytes of a direction that may be WebSocket: looked at until a run of frames is found, or the budget ends. */
@@ -806,6 +875,7 @@ export class ConnectionAnalysis {
       for (const c of chunks) this.feed(i as Dir, c);
     });
     this.http.settle();
+    this.tls?.end();
     for (const ws of this.websockets) ws.end(this.tcp.lastTs);
     this.http.finish();
     if (this.tcp.syn === null && this.tcp.synAck === null) {

@@ -9,7 +9,7 @@ import { protocolLabel, tellsWebSocket, endpoint } from './kind.js';
 import type { Connection, Frame, Side } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { explainWords, type ExplainWords, type FrameFacts } from '../text/explain-words.js';
-import { displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap, safeCut } from '../util/text.js';
+import { cutWidth, displayWidth, inQuotes, previewPayload, previewText, sanitize, wrap, safeCut } from '../util/text.js';
 import { reportWords } from '../text/report-words.js';
 import { renderFrameDiagram, renderUnmasking } from './diagram.js';
 import type { RenderOptions } from './options.js';
@@ -153,6 +153,34 @@ function frames(conn: Connection, opts: RenderOptions, w: ExplainWords, say: (t:
   if (conn.frames.length > FRAMES_TOLD) say(w.moreFrames(conn.frames.length - FRAMES_TOLD));
 }
 
+/** The TLS handshake of a connection decrypted with a key log: its hellos, what a key log is, which secrets opened what. */
+function tlsHandshake(conn: Connection, w: ExplainWords, say: (t: string) => void): void {
+  const t = conn.tls!;
+  let client: number | null = null;
+  let server: number | null = null;
+  for (const e of conn.timeline) {
+    for (const f of e.told) {
+      if (f.kind !== 'tls') continue;
+      for (const r of f.records) {
+        if (r.kind === 'client-hello') client ??= e.packet;
+        if (r.kind === 'server-hello' && !r.retry) server ??= e.packet;
+      }
+    }
+    if (client !== null && server !== null) break;
+  }
+  say(
+    w.tlsHellos(
+      client !== null ? { at: at(conn, w, client), sni: t.sni !== null ? sanitize(cutWidth(t.sni, 60)) : null, alpn: t.alpnOffered.map((a) => sanitize(cutWidth(a, 30))) } : null,
+      server !== null ? { at: at(conn, w, server), version: t.version, suite: t.cipherSuite } : null,
+    ),
+  );
+  const files = [...new Set(t.keys.map((k) => sanitize(k.file)))];
+  say(w.tlsKeyLog(files));
+  const version = t.version === 'TLS 1.3' || t.version === 'TLS 1.2' ? t.version : null;
+  say(w.tlsSecrets(version, t.keys.map((k) => ({ label: k.label, file: sanitize(k.file), line: k.line }))));
+  if (t.failedRecords > 0) say(w.tlsFailed(t.failedRecords));
+}
+
 function closing(conn: Connection, w: ExplainWords, say: (t: string) => void): void {
   const cs = conn.close;
   if (!cs.initiator) {
@@ -209,6 +237,7 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
   if (selected) say(selected);
   let n = 1;
   section(n++, w.sections.tcpHandshake, () => tcpHandshake(conn, w, say));
+  if (conn.tls?.decrypted === true) section(n++, w.sections.tlsHandshake, () => tlsHandshake(conn, w, say));
   if (conn.handshake) section(n++, w.sections.wsHandshake, () => wsHandshake(conn, opts, s, say, raw));
   else {
     const how = conn.detection;

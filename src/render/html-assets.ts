@@ -70,7 +70,7 @@ svg.ladder .row.bare .arrow { stroke-opacity: 0.45; stroke-width: 1; } svg.ladde
 svg.ladder .hit { fill: transparent; cursor: pointer; }
 svg.ladder .row.sel .hit { fill: var(--sel); }
 svg.ladder .phase-label { fill: var(--muted); font-style: italic; }
-.phase-tcp-handshake { fill: #e8f1fb; background: #e8f1fb; } .phase-ws-handshake { fill: #efe8fb; background: #efe8fb; }
+.phase-tcp-handshake { fill: #e8f1fb; background: #e8f1fb; } .phase-tls-handshake { fill: #e6f4ef; background: #e6f4ef; } .phase-ws-handshake { fill: #efe8fb; background: #efe8fb; }
 .phase-data { fill: #ffffff; background: #ffffff; } .phase-closing { fill: #fdf0e3; background: #fdf0e3; }
 .phase-tcp-teardown { fill: #f2f2f2; background: #f2f2f2; } .phase-other { fill: #fafafa; background: #fafafa; }
 .legend span { display: inline-block; padding: 0 6px; margin-right: 6px; border: 1px solid var(--line); }

@@ -35,7 +35,7 @@ export function paint(on: boolean): Paint {
     ...p,
     severity: (level, s) => (level === 'error' ? p.red(s) : level === 'warning' ? p.yellow(s) : p.cyan(s)),
     phase: (phase, s) =>
-      phase === 'tcp-handshake' || phase === 'tcp-teardown' ? p.dim(s) : phase === 'ws-handshake' ? p.blue(s) : phase === 'closing' ? p.magenta(s) : phase === 'data' ? p.green(s) : s,
+      phase === 'tcp-handshake' || phase === 'tcp-teardown' ? p.dim(s) : phase === 'ws-handshake' ? p.blue(s) : phase === 'tls-handshake' ? p.cyan(s) : phase === 'closing' ? p.magenta(s) : phase === 'data' ? p.green(s) : s,
   };
 }
 

@@ -101,6 +101,12 @@ export function tellStory(conn: Connection, lang?: Lang): string[] {
         out.push(complete ? w.tcpHandshake(g) : w.tcpHandshakePart(g, g.entries.map((e) => entrySummary(e, lang)), g.entries.length === RUN_ENTRIES));
         break;
       }
+      case 'tls-handshake': {
+        const t = conn.tls;
+        const keyLogs = [...new Set(t?.keys.map((k) => sanitize(k.file)) ?? [])];
+        out.push(w.tlsHandshake(g, { version: t?.version ?? null, suite: t?.cipherSuite ?? null, sni: t?.sni != null ? sanitize(cutWidth(t.sni, 60)) : null, keyLogs }));
+        break;
+      }
       case 'ws-handshake':
         out.push(handshakeSentence(conn, g, w));
         break;

@@ -383,7 +383,11 @@ export function* connectionChunks(conn: Connection, opts: TerminalOptions): Gene
       if (http++ < MAX_HTTP_LINES) lines.push(clip(`    ${String(e.packet).padStart(6)}  ${w.arrow(e.from)}  ${safeCut(entrySummary(e, opts.lang), Math.max(20, opts.width - 19))}`, opts.width));
     }
     if (http > MAX_HTTP_LINES) lines.push(`    ${w.moreHttp(http - MAX_HTTP_LINES)}`);
-    const head = lay(w.notWebSocket(protocolLabel(conn, opts.lang), conn.tls !== null, conn.timeline.length, lines.length > 0), opts.width, '  ', '    ');
+    const t = conn.tls;
+    const encrypted = t === null || t.decrypted === true ? null : t.decrypted === false ? 'not-opened' : 'no-keys';
+    // why the key log did not open it: its TLS diagnostics
+    if (encrypted === 'not-opened') for (const d of conn.diagnostics) if (d.code.startsWith('tls.')) lines.push(...diagnosticLines(d, p, opts.width, opts.lang));
+    const head = lay(w.notWebSocket(protocolLabel(conn, opts.lang), encrypted, conn.timeline.length, http > 0), opts.width, '  ', '    ');
     yield `${lay(title, opts.width, '', '  ').join('\n')}\n${[...head, ...lines].map((l) => `${l}\n`).join('')}`;
     return;
   }

@@ -5,6 +5,7 @@
 // in Chinese. Only internal.error (an exception's own message) is worded
 // where it is raised.
 import type { Code } from '../codes.js';
+import { tlsVersionName } from '../tls/names.js';
 import { diagnostic, type AfterGap, type DiagnosticFacts, type MqttField, type MqttProblem, type SocketIoProblem, type Where } from '../diagnostic.js';
 import type { Diagnostic } from '../model.js';
 import type { DeflateMismatch, DeflateParamProblem, DeflateResponseProblem } from '../deflate/negotiation.js';
@@ -214,8 +215,62 @@ function socketIoProblem(p: SocketIoProblem): string {
   }
 }
 
+/** A TLS version's name for a sentence: "TLS 1.1", else its number. */
+function noKeyText(f: Extract<DiagnosticFacts, { code: 'tls.no-key' }>): string {
+  const r = f.reason;
+  const logs = f.files.length === 0 ? 'the key logs' : `${f.files.length === 1 ? 'the key log' : 'the key logs'} ${f.files.join(', ')}`;
+  switch (r.why) {
+    case 'no-client-hello':
+      return `the TLS records are not decrypted: the capture does not hold the ClientHello, whose client random is how a key log names the session (the capture began after the TLS handshake)`;
+    case 'no-server-hello':
+      return `the TLS records are not decrypted: the capture does not hold the ServerHello, so the TLS version and cipher suite are unknown (client random ${r.clientRandom})`;
+    case 'no-key':
+      return `no key for this TLS session (client random ${r.clientRandom}) in ${logs}: its secrets were not logged there, or were logged to another file`;
+    case 'no-secret':
+      return `${logs} ${f.files.length === 1 ? 'has' : 'have'} lines for client random ${r.clientRandom}, but not ${r.labels.join(' or ')}, which the ${f.side ?? 'connection'}'s records need`;
+    case 'secret-length':
+      return `the ${r.label} of client random ${r.clientRandom} (${r.source.file} line ${r.source.line}) is ${r.length} bytes; ${r.suite} needs ${r.need}`;
+    case 'suite':
+      return `the cipher suite ${r.suite} is not one wsdissect decrypts (client random ${r.clientRandom})`;
+    case 'version':
+      return `${tlsVersionName(r.version)} is not a TLS version wsdissect decrypts (client random ${r.clientRandom})`;
+  }
+}
+
+function recordFailure(reason: string): string {
+  switch (reason) {
+    case 'authentication':
+      return 'its authentication tag does not verify';
+    case 'too-short':
+      return 'it is too short to hold its tag';
+    case 'no-content-type':
+      return 'its inner plaintext has no content type';
+    default:
+      return reason;
+  }
+}
+
+function keyLogLine(kind: Extract<DiagnosticFacts, { code: 'tls.keylog-line' }>['kind']): string {
+  switch (kind) {
+    case 'fields':
+      return 'it is not LABEL, client random and secret';
+    case 'client-random':
+      return 'its client random is not 64 hex digits';
+    case 'secret':
+      return 'its secret is not hex of a length its label can have';
+    case 'conflict':
+      return 'another secret was logged before for the same label and client random (the first is used)';
+  }
+}
+
 export function diagnosticText(f: DiagnosticFacts): string {
   switch (f.code) {
+    case 'tls.no-key':
+      return noKeyText(f);
+    case 'tls.decrypt-failed':
+      return `a TLS record from the ${f.side} does not open with the key log's keys (${recordFailure(f.reason)}): the secret logged for this session is wrong, or the record was damaged; its contents are not shown, and the records after it are tried again`;
+    case 'tls.keylog-line':
+      return `${f.file} line ${f.line} is not read: ${keyLogLine(f.kind)} (${f.text})${f.more > 0 ? `; ${f.more} more ${f.more === 1 ? 'line' : 'lines'} of the key logs not read` : ''}`;
     case 'limit.connections':
       return `more than ${f.max} connections were open at once (--max-connections ${f.max}): ${f.evicted} of them, the quietest each time, were reported before they ended, from packet ${f.from} on; a later packet of one of them starts a new connection`;
     case 'limit.reassembly':

@@ -62,6 +62,7 @@ export interface ExplainWords {
   notWebSocket(carries: string): string;
   sections: {
     tcpHandshake: string;
+    tlsHandshake: string;
     wsHandshake: string;
     detection: string;
     masking: string;
@@ -75,6 +76,16 @@ export interface ExplainWords {
   detectedBy(how: 'heuristic' | 'decode-as' | 'response'): string;
   /** a clause (a selection that kept nothing) said as a sentence of its own: "Nothing matched." */
   asSentence(clause: string): string;
+
+  // the TLS handshake of a wss:// connection decrypted with a key log (names, labels and files as given)
+  /** the hellos: where they are, the server name and ALPN asked for, the version and suite chosen (null: not captured) */
+  tlsHellos(client: { at: string; sni: string | null; alpn: readonly string[] } | null, server: { at: string; version: string | null; suite: string | null } | null): string;
+  /** what a key log is, and which files were read */
+  tlsKeyLog(files: readonly string[]): string;
+  /** which secret of which line opened which direction's records (TLS 1.3 handshake/application secrets, TLS 1.2 master secret) */
+  tlsSecrets(version: 'TLS 1.3' | 'TLS 1.2' | null, keys: readonly { label: string; file: string; line: number }[]): string;
+  /** records that did not open */
+  tlsFailed(records: number): string;
 
   // the TCP three-way handshake
   midStream: string;

@@ -45,7 +45,15 @@ export interface PacketWords {
   tlsHandshake(name: string): string;
   tlsAlert(name: string): string;
   tlsChangeCipherSpec: string;
-  tlsEncrypted(records: number): string;
+  /** protected records not opened; `failed` of them did not open with the key log's keys */
+  tlsEncrypted(records: number, failed: number): string;
+  /**
+   * protected records opened with the key log (told after what they carried), with the secrets that opened a
+   * direction's records for the first time here: the label (TLS's own), the file and line, KeyUpdates since
+   */
+  tlsDecrypted(records: number, keys: readonly { label: string; file: string; line: number; generation: number }[]): string;
+  /** a packet inside one record: bytes of its body received so far, of its length */
+  tlsRecordPart(received: number, total: number): string;
   /** between a packet's TLS records */
   tlsJoin: string;
 

@@ -8,6 +8,7 @@ import { type PacketWords, packetWords } from './packet-words.js';
 import type { Lang } from './lang.js';
 import { type FrameFact, type PacketFact, TCP_FIN, TCP_RST, TCP_SYN, type TimelineEntry, type TlsFact } from '../model.js';
 import { flagNames } from '../tcp/segment.js';
+import { sanitize } from '../util/text.js';
 
 /** Frames a packet's summary names; the rest are counted. */
 const MAX_FRAMES_NAMED = 3;
@@ -43,7 +44,13 @@ function describeTls(records: readonly TlsFact[], w: PacketWords): string {
         t = w.tlsChangeCipherSpec;
         break;
       case 'encrypted':
-        t = w.tlsEncrypted(r.records);
+        t = w.tlsEncrypted(r.records, r.failed);
+        break;
+      case 'decrypted':
+        t = w.tlsDecrypted(r.records, r.keys.length === 0 ? r.keys : r.keys.map((k) => ({ ...k, file: sanitize(k.file) })));
+        break;
+      case 'record-part':
+        t = w.tlsRecordPart(r.received, r.total);
         break;
     }
     out = i === 0 ? t : `${out}${w.tlsJoin}${t}`;

@@ -33,8 +33,12 @@ export interface SectionsWords {
   /** a packet's direction, 5 columns: "C → S" */
   arrow(from: Side): string;
 
-  /** a connection that is not WebSocket: what it carries (`label`, already worded), whether it is encrypted, its packets, whether its HTTP is listed after */
-  notWebSocket(label: string, encrypted: boolean, packets: number, http: boolean): string;
+  /**
+   * a connection that is not WebSocket: what it carries (`label`, already worded); whether it is encrypted
+   * ('no-keys': no key log was given; 'not-opened': the key logs given did not open it, their diagnostics listed
+   * after; null: not encrypted, or decrypted); its packets; whether its HTTP is listed after
+   */
+  notWebSocket(label: string, encrypted: 'no-keys' | 'not-opened' | null, packets: number, http: boolean): string;
   /** the HTTP messages not listed */
   moreHttp(n: number): string;
 

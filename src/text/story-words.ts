@@ -33,6 +33,11 @@ export interface StoryWords {
   tcpHandshake(r: Run): string;
   /** part of it: what its packets were (already put in words) */
   tcpHandshakePart(r: Run, entries: readonly string[], more: boolean): string;
+  /**
+   * the TLS handshake of a wss:// connection decrypted with a key log: what its cleartext said (version, cipher
+   * suite, server name; null where not seen; the name sanitized) and the key log files whose lines opened it
+   */
+  tlsHandshake(r: Run, tls: { version: string | null; suite: string | null; sni: string | null; keyLogs: readonly string[] }): string;
   /** HTTP, when no upgrade request was parsed */
   /** packets of HTTP where no upgrade request was captured; `joined`: among them the server's 101 to websocket, answering a request the capture does not hold */
   http(r: Run, joined: boolean): string;

@@ -22,6 +22,7 @@
 // uses an implicit IV and, before TLS 1.2, another PRF).
 import { createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
 import { type AeadCipher, aeadOpen, AEAD_TAG_LENGTH, type RecordDecryption, seqBytes, xorNonce } from './aead.js';
+import { SeqWindow } from './seqwindow.js';
 import type { HashName } from './keyschedule.js';
 import type { SealedRecord } from './decrypt13.js';
 
@@ -220,20 +221,17 @@ function decryptCbc(suite: Tls12Suite, mac: { hash: MacHash; length: number }, k
   return macEquals(want, tag) ? { ok: true, type: record.type, plaintext: content, seq } : fail;
 }
 
-/** records that failed in a row after which a direction stops guessing that some were missing or extra */
-export const SEQ_WINDOW_12 = 8;
 
 /**
  * One direction of a TLS 1.2 connection after its ChangeCipherSpec: feed it that direction's protected records
- * in order (the first is the Finished). After a failure the next record is also tried at the following
- * sequence numbers, up to SEQ_WINDOW_12, as records go missing from captures.
+ * in order (the first is the Finished). Records lost or damaged by the capture: the sequence numbers they may
+ * have used are tried (tls/seqwindow.ts).
  */
 export class Tls12Direction {
   readonly suite: Tls12Suite;
   private readonly keys: Tls12WriteKeys;
   private readonly opts: Tls12Options;
-  private seqNow = 0;
-  private failures = 0;
+  private readonly window = new SeqWindow();
 
   constructor(suite: Tls12Suite, keys: Tls12WriteKeys, opts: Tls12Options = {}) {
     this.suite = suite;
@@ -255,16 +253,21 @@ export class Tls12Direction {
 
   /** the sequence number the next record is expected at */
   get seq(): number {
-    return this.seqNow;
+    return this.window.expected;
+  }
+
+  /** so many records in a row did not open that the direction stopped trying */
+  get givenUp(): boolean {
+    return this.window.givenUp;
   }
 
   decrypt(record: SealedRecord): RecordDecryption {
+    this.window.skip(record.skipped);
     let first: RecordDecryption | null = null;
-    for (let k = 0; k <= Math.min(this.failures, SEQ_WINDOW_12); k++) {
-      const r = decryptRecord12(this.suite, this.keys, this.seqNow + k, record, this.opts);
+    for (const seq of this.window.candidates()) {
+      const r = decryptRecord12(this.suite, this.keys, seq, record, this.opts);
       if (r.ok) {
-        this.seqNow = r.seq + 1;
-        this.failures = 0;
+        this.window.took(r.seq, record.body.length);
         return r;
       }
       if (r.reason !== 'authentication') {
@@ -273,7 +276,7 @@ export class Tls12Direction {
       }
       first ??= r;
     }
-    this.failures++;
+    this.window.failed();
     return first ?? { ok: false, reason: 'authentication' };
   }
 }

@@ -16,21 +16,21 @@
 // failure value; nothing throws.
 import { aeadOpen, type RecordDecryption, AEAD_TAG_LENGTH } from './aead.js';
 import { nextTrafficSecret, recordNonce, type Tls13Suite, trafficKeys, type TrafficKeys } from './keyschedule.js';
+import { type Skipped, SeqWindow } from './seqwindow.js';
 
 export type { RecordDecryption, RecordFailure } from './aead.js';
 
-/** What is needed of a record: outer type and version (the header), and its body. ProtectedRecord fits. */
+/** What is needed of a record: outer type and version (the header), and its body; what went by unopened before it (capture loss). ProtectedRecord fits. */
 export interface SealedRecord {
   type: number;
   version: number;
   body: Buffer;
+  skipped?: Skipped;
 }
 
 const HANDSHAKE = 22;
 const FINISHED = 20;
 const KEY_UPDATE = 24;
-/** records that failed in a row after which a direction stops guessing that some were missing or extra */
-export const SEQ_WINDOW = 8;
 
 /** The 5-byte record header of a record whose body is `length` bytes (RFC 8446 §5.2: the additional data). */
 export function recordHeader(type: number, version: number, length: number): Buffer {
@@ -102,8 +102,8 @@ class MessageHeaders {
  * protected records in order. It tracks the sequence number, moves from the handshake to the application
  * traffic keys after the Finished and to the next generation after a KeyUpdate.
  *
- * Captures lose and damage records: after a failure the next record is also tried at the following sequence
- * numbers (up to SEQ_WINDOW). In the handshake phase a record the handshake keys do not open is tried with the
+ * Captures lose and damage records: the sequence numbers they may have used are tried (tls/seqwindow.ts). In the
+ * handshake phase a record the handshake keys do not open is tried with the
  * application keys at 0, so a key log without handshake secrets, or a Finished not seen, still gets there.
  */
 export class Tls13Direction {
@@ -112,10 +112,10 @@ export class Tls13Direction {
   private handshakeKeys: TrafficKeys | null;
   private secret: Buffer | null;
   private keys: TrafficKeys | null;
-  private seqNow = 0;
-  private failures = 0;
+  private readonly window = new SeqWindow();
   private generationNow = 0;
   private readonly messages = new MessageHeaders();
+  private openedWith: { phase: Tls13Phase; generation: number } | null = null;
 
   constructor(suite: Tls13Suite, secrets: Tls13DirectionSecrets) {
     this.suite = suite;
@@ -131,12 +131,22 @@ export class Tls13Direction {
 
   /** the sequence number the next record is expected at */
   get seq(): number {
-    return this.seqNow;
+    return this.window.expected;
+  }
+
+  /** so many records in a row did not open that the direction stopped trying */
+  get givenUp(): boolean {
+    return this.window.givenUp;
   }
 
   /** application traffic secret generation (0 until a KeyUpdate) */
   get generation(): number {
     return this.generationNow;
+  }
+
+  /** the keys that opened the last record opened: the handshake secret, or the application secret of a generation */
+  get lastOpened(): { phase: Tls13Phase; generation: number } | null {
+    return this.openedWith;
   }
 
   /** the current application traffic secret (null without one) */
@@ -146,10 +156,12 @@ export class Tls13Direction {
 
   /** Opens the next record of this direction. */
   decrypt(record: SealedRecord): RecordDecryption {
+    this.window.skip(record.skipped);
     if (this.phaseNow === 'handshake') {
       const r = this.tryKeys(this.handshakeKeys, record);
       if (r.ok) {
-        this.took(r);
+        this.openedWith = { phase: 'handshake', generation: 0 };
+        this.took(r, record.body.length);
         if (r.type === HANDSHAKE && this.messages.feed(r.plaintext).includes(FINISHED)) this.useApplicationKeys();
         return r;
       }
@@ -158,13 +170,15 @@ export class Tls13Direction {
       const app = decryptRecord13(this.suite, this.keys, 0, record);
       if (!app.ok) return this.failed(r);
       this.useApplicationKeys();
-      this.seqNow = 1;
+      this.window.took(0, record.body.length);
+      this.openedWith = { phase: 'application', generation: this.generationNow };
       this.afterApplication(app);
       return app;
     }
     const r = this.tryKeys(this.keys, record);
     if (!r.ok) return this.failed(r);
-    this.took(r);
+    this.openedWith = { phase: 'application', generation: this.generationNow };
+    this.took(r, record.body.length);
     this.afterApplication(r);
     return r;
   }
@@ -172,8 +186,7 @@ export class Tls13Direction {
   /** From now on the application traffic secret (after this direction's Finished); sequence number 0. */
   useApplicationKeys(): void {
     this.phaseNow = 'application';
-    this.seqNow = 0;
-    this.failures = 0;
+    this.window.restart();
     this.messages.reset();
   }
 
@@ -183,8 +196,7 @@ export class Tls13Direction {
     this.secret = nextTrafficSecret(this.suite, this.secret);
     this.keys = trafficKeys(this.suite, this.secret);
     this.generationNow++;
-    this.seqNow = 0;
-    this.failures = 0;
+    this.window.restart();
     this.messages.reset();
   }
 
@@ -196,22 +208,21 @@ export class Tls13Direction {
   private tryKeys(keys: TrafficKeys | null, record: SealedRecord): RecordDecryption {
     if (keys === null) return { ok: false, reason: 'no-keys' };
     let first: RecordDecryption | null = null;
-    for (let k = 0; k <= Math.min(this.failures, SEQ_WINDOW); k++) {
-      const r = decryptRecord13(this.suite, keys, this.seqNow + k, record);
+    for (const seq of this.window.candidates()) {
+      const r = decryptRecord13(this.suite, keys, seq, record);
       if (r.ok || r.reason !== 'authentication') return r;
       first ??= r;
     }
     return first ?? { ok: false, reason: 'authentication' };
   }
 
-  private took(r: RecordDecryption & { ok: true }): void {
-    this.seqNow = r.seq + 1;
-    this.failures = 0;
+  private took(r: RecordDecryption & { ok: true }, length: number): void {
+    this.window.took(r.seq, length);
   }
 
   private failed(r: RecordDecryption): RecordDecryption {
     if (r.ok) return r;
-    this.failures++;
+    this.window.failed();
     return r;
   }
 }

@@ -187,8 +187,3 @@ export function parseKeyLogs(files: readonly { file: string; text: string }[]): 
   for (const f of files) log.add(f.text, f.file);
   return log;
 }
-
-/** Where a secret came from, for messages: "keys.log line 3" */
-export function describeSource(s: KeyLogSource): string {
-  return `${s.file} line ${s.line}`;
-}

@@ -2,22 +2,21 @@
 // reads them. Most connections have none: the framing reads the bytes as
 // they came (IDENTITY). A TLS connection has its records: this layer follows
 // them in both directions, reads the cleartext of the handshake (the hellos:
-// version, SNI, ALPN, cipher suite) and tells what each packet carried. It
-// hands up the application's bytes; without keys the records stay encrypted
-// and nothing comes up (a decryptor given a key log would hand the cleartext
-// up from here: see the hook in record.ts).
+// version, SNI, ALPN, cipher suite) and tells what each packet carried.
 //
 // With a key log (tls/keylog.ts), each direction's protected records are
 // decrypted (tls/sessionkeys.ts finds the keys from the hellos) and the
-// application data's cleartext is handed up, in order, for the framing.
+// application data's cleartext is handed up, in order, for the framing; the
+// layer tells which secret opened the first record of each key, and why a
+// connection or a record could not be opened (facts: the views word them).
 //
 // It does not decide that a connection is TLS (identify/ and the connection
 // do), and it does not read what the cleartext carries.
 import type { Side, TlsFact, TlsInfo } from '../model.js';
 import { cipherSuiteName, tlsVersionName } from './names.js';
-import { TlsStream, type TlsDecryptHook, type TlsRecordEvent, type TlsSession } from './record.js';
+import { type RecordSecret, TlsStream, type TlsDecryptHook, type TlsRecordEvent, type TlsSession } from './record.js';
 import type { KeyLog } from './keylog.js';
-import { directionKeys, type DirectionKeys } from './sessionkeys.js';
+import { directionKeys, type DirectionKeys, type NoKeys, secretInUse } from './sessionkeys.js';
 
 /** A direction of the byte stream, as the owner numbers them. */
 export type Way = 0 | 1;
@@ -28,30 +27,76 @@ export interface Transform {
   push(way: Way, data: Buffer): Buffer;
   /** bytes of a direction the capture lost */
   gap(way: Way, length: number): void;
+  /** where, in what the last push returned, bytes of unknown length are missing (a record that did not open): offsets, ascending */
+  holes(): readonly number[];
 }
+
+const NO_HOLES: readonly number[] = [];
 
 /** No transformation: the framing reads the bytes as they came. */
 export const IDENTITY: Transform = {
   push: (_way, data) => data,
   gap: () => {},
+  holes: () => NO_HOLES,
 };
 
+/** What kept a connection's records from being opened with the key log. */
+export type TlsProblem =
+  /** no keys for a direction (told once per reason and connection) */
+  | { kind: 'no-keys'; side: Side; reason: NoKeys }
+  /** a record the keys did not open (told at the first of a run of such records); givenUp: the direction stopped trying */
+  | { kind: 'failed'; side: Side; reason: string; givenUp: boolean };
+
+export interface TlsLayerOptions {
+  /** what a packet carried (only when the connection keeps its timeline of packets) */
+  note?: ((told: TlsFact[]) => void) | null;
+  /** the session keys, when the user gave a key log: the records are decrypted */
+  keylog?: KeyLog | null;
+  /** which side sends a direction's records */
+  sideOf?: (way: Way) => Side;
+  /** a problem of decryption, as it happens (during push or end) */
+  problem?: (p: TlsProblem) => void;
+}
+
 const EMPTY = Buffer.alloc(0);
+
+interface WayState {
+  stream: TlsStream | null;
+  /** the label and line of the secret that opened the last record opened ("" before any) */
+  secret: string;
+  /** the last record handed to the keys failed */
+  failing: boolean;
+  opened: number;
+  failed: number;
+}
 
 /** The TLS records of a connection's two directions. */
 export class TlsLayer implements Transform {
   /** the hellos, shared by the two directions' record readers */
   readonly session: TlsSession = { clientHello: null, serverHello: null };
-  private readonly streams: [TlsStream | null, TlsStream | null] = [null, null];
+  private readonly ways: [WayState, WayState] = [this.wayState(), this.wayState()];
+  private readonly note: ((told: TlsFact[]) => void) | null;
+  private readonly keylog: KeyLog | null;
+  private readonly sideOf: (way: Way) => Side;
+  private readonly problem: (p: TlsProblem) => void;
+  /** the key log lines that opened records, in the order they first did */
+  private readonly keysUsed: { label: string; file: string; line: number }[] = [];
+  private readonly told = new Set<string>();
+  /** the holes of the last push's cleartext */
+  private lastHoles: readonly number[] = NO_HOLES;
+  /** why a direction has no keys, while the reason may still change (a hello not seen yet) */
+  private readonly pending: [NoKeys | null, NoKeys | null] = [null, null];
 
-  constructor(
-    /** what a packet carried (only when the connection keeps its timeline of packets) */
-    private readonly note: ((told: TlsFact[]) => void) | null,
-    /** the session keys, when the user gave a key log: the records are decrypted */
-    private readonly keylog: KeyLog | null = null,
-    /** which side sends a direction's records */
-    private readonly sideOf: (way: Way) => Side = (way) => (way === 0 ? 'client' : 'server'),
-  ) {}
+  constructor(opts: TlsLayerOptions = {}) {
+    this.note = opts.note ?? null;
+    this.keylog = opts.keylog ?? null;
+    this.sideOf = opts.sideOf ?? ((way) => (way === 0 ? 'client' : 'server'));
+    this.problem = opts.problem ?? (() => {});
+  }
+
+  private wayState(): WayState {
+    return { stream: null, secret: '', failing: false, opened: 0, failed: 0 };
+  }
 
   /** Whether the layer hands cleartext up (it has keys to try). */
   get decrypting(): boolean {
@@ -60,7 +105,7 @@ export class TlsLayer implements Transform {
 
   /** A direction's records start here; `midStream`: in the middle of the connection, so a record boundary is looked for first. */
   start(way: Way, midStream: boolean): void {
-    this.streams[way] = new TlsStream({ session: this.session, midStream, ...(this.keylog ? { decrypt: this.hook(way, this.keylog) } : {}) });
+    this.ways[way].stream = new TlsStream({ session: this.session, midStream, ...(this.keylog ? { decrypt: this.hook(way, this.keylog) } : {}) });
   }
 
   /** A direction's decryption: its keys found once the hellos are in (asked again while one is missing). */
@@ -69,32 +114,111 @@ export class TlsLayer implements Transform {
     return (record) => {
       keys ??= directionKeys(keylog, record.session, this.sideOf(way));
       if (!keys.ok) {
-        if (!keys.final) keys = null;
+        if (keys.final) {
+          this.pending[way] = null;
+          this.noKeys(way, keys.reason);
+        } else {
+          this.pending[way] = keys.reason;
+          keys = null;
+        }
         return null;
       }
       const r = keys.state.decrypt(record);
-      return r.ok ? { type: r.type, plaintext: r.plaintext } : null;
+      if (!r.ok) return { failed: r.reason };
+      const secret = secretInUse(keys);
+      return { type: r.type, plaintext: r.plaintext, secret: secret && { label: secret.label, source: secret.source, generation: secret.generation } };
     };
   }
 
+  private noKeys(way: Way, reason: NoKeys): void {
+    const key = JSON.stringify(reason);
+    if (this.told.has(key)) return;
+    this.told.add(key);
+    this.problem({ kind: 'no-keys', side: this.sideOf(way), reason });
+  }
+
   push(way: Way, data: Buffer): Buffer {
-    const events = this.streams[way]!.push(data);
-    this.tell(events);
+    const w = this.ways[way];
+    const events = w.stream!.push(data);
+    this.count(way, events);
+    this.tell(way, events, events.length === 0 ? w.stream!.openRecord : null);
     let clear: Buffer[] | null = null;
-    for (const e of events) if (e.plaintext) (clear ??= []).push(e.plaintext);
+    let length = 0;
+    this.lastHoles = NO_HOLES;
+    for (const e of events) {
+      if (e.plaintext) {
+        (clear ??= []).push(e.plaintext);
+        length += e.plaintext.length;
+      } else if (e.failed !== undefined && this.lastHoles[this.lastHoles.length - 1] !== length) {
+        // what the record carried is lost: the stage above must not read across it
+        if (this.lastHoles === NO_HOLES) this.lastHoles = [];
+        (this.lastHoles as number[]).push(length);
+      }
+    }
     return clear === null ? EMPTY : clear.length === 1 ? clear[0]! : Buffer.concat(clear);
   }
 
-  gap(way: Way, length: number): void {
-    this.tell(this.streams[way]!.gap(length));
+  holes(): readonly number[] {
+    return this.lastHoles;
   }
 
-  /** TLS records of a direction: what each packet carried, for the walkthrough. */
-  private tell(events: TlsRecordEvent[]): void {
-    if (events.length === 0 || this.note === null) return;
-    const told: TlsFact[] = [];
-    let data = 0;
+  gap(way: Way, length: number): void {
+    const events = this.ways[way].stream!.gap(length);
+    this.count(way, events);
+    this.tell(way, events, null);
+  }
+
+  /** The bytes are over: a direction that never found its keys because a hello was never seen says so. */
+  end(): void {
+    for (const way of [0, 1] as const) {
+      const reason = this.pending[way];
+      if (reason !== null) this.noKeys(way, reason);
+      this.pending[way] = null;
+    }
+  }
+
+  /** What was opened and what failed, and the problems a run of failures starts. */
+  private count(way: Way, events: TlsRecordEvent[]): void {
+    const w = this.ways[way];
     for (const e of events) {
+      if (e.decrypted) {
+        w.opened++;
+        w.failing = false;
+        const s = e.decrypted.secret;
+        if (s && !this.keysUsed.some((k) => k.label === s.label && k.file === s.source.file && k.line === s.source.line)) {
+          this.keysUsed.push({ label: s.label, file: s.source.file, line: s.source.line });
+        }
+      } else if (e.failed !== undefined) {
+        w.failed++;
+        if (!w.failing) this.problem({ kind: 'failed', side: this.sideOf(way), reason: e.failed, givenUp: false });
+        w.failing = true;
+      }
+    }
+  }
+
+  /** TLS records of a direction: what each packet carried, for the walkthrough (a packet inside one record: its part). */
+  private tell(way: Way, events: TlsRecordEvent[], part: { length: number; received: number } | null): void {
+    if (this.note === null) return;
+    if (events.length === 0) {
+      if (part !== null && part.received > 0) this.note([{ kind: 'record-part', received: part.received, total: part.length }]);
+      return;
+    }
+    const w = this.ways[way];
+    const told: TlsFact[] = [];
+    let encrypted = 0;
+    let failed = 0;
+    let decrypted = 0;
+    const keys: Extract<TlsFact, { kind: 'decrypted' }>['keys'] = [];
+    for (const e of events) {
+      const s = e.decrypted?.secret;
+      if (e.decrypted) decrypted++;
+      if (s) {
+        const id = secretId(s);
+        if (id !== w.secret) {
+          w.secret = id;
+          keys.push({ label: s.label, file: s.source.file, line: s.source.line, generation: s.generation });
+        }
+      }
       for (const m of e.handshake ?? []) {
         const ch = m.clientHello;
         const sh = m.serverHello;
@@ -103,17 +227,24 @@ export class TlsLayer implements Transform {
         else told.push({ kind: 'handshake', name: m.typeName });
       }
       if (e.alert) told.push({ kind: 'alert', name: e.alert.name });
-      else if (e.encrypted || e.type === 23) data++;
-      else if (e.type === 20) told.push({ kind: 'change-cipher-spec' });
+      else if (e.decrypted) {
+        // told by what it carried: its handshake messages above, its application data by the stage that reads it
+      } else if (e.encrypted || e.type === 23) {
+        encrypted++;
+        if (e.failed !== undefined) failed++;
+      } else if (e.type === 20) told.push({ kind: 'change-cipher-spec' });
     }
-    if (data > 0) told.push({ kind: 'encrypted', records: data });
+    if (encrypted > 0) told.push({ kind: 'encrypted', records: encrypted, failed });
     if (told.length > 0) this.note(told);
+    // told on its own: the packet's summary tells it after what the records carried (analyze/annotate.ts)
+    if (decrypted > 0) this.note([{ kind: 'decrypted', records: decrypted, keys }]);
   }
 
-  /** What the cleartext of the handshake says. */
+  /** What the cleartext of the handshake says, and what the key log opened. */
   info(): TlsInfo {
     const ch = this.session.clientHello;
     const sh = this.session.serverHello;
+    const opened = this.ways[0].opened + this.ways[1].opened;
     return {
       version: sh ? tlsVersionName(sh.version) : null,
       sni: ch?.sni ?? null,
@@ -121,6 +252,13 @@ export class TlsLayer implements Transform {
       alpn: sh?.alpn ?? null,
       cipherSuite: sh ? cipherSuiteName(sh.cipherSuite) : null,
       handshakeSeen: ch !== null || sh !== null,
+      decrypted: this.keylog === null ? null : opened > 0,
+      keys: this.keysUsed,
+      failedRecords: this.ways[0].failed + this.ways[1].failed,
     };
   }
+}
+
+function secretId(s: RecordSecret): string {
+  return `${s.label}\u0000${s.source.file}\u0000${s.source.line}\u0000${s.generation}`;
 }

@@ -129,8 +129,10 @@ export interface TlsRecordEvent {
   alert?: { level: number; description: number; name: string };
   /** part of the body was lost to a gap */
   cut?: true;
-  /** what the decrypt hook made of a protected record */
-  decrypted?: { type: number; typeName: string; length: number };
+  /** what the decrypt hook made of a protected record, and the secret that opened it */
+  decrypted?: { type: number; typeName: string; length: number; secret: RecordSecret | null };
+  /** the decrypt hook had keys for the record and it did not open: why (authentication, …) */
+  failed?: string;
   /** a decrypted record of application data: its cleartext, for the stage above */
   plaintext?: Buffer;
 }
@@ -142,10 +144,10 @@ export interface TlsSession {
 }
 
 // ---------------------------------------------------------------------------
-// DECRYPTION HOOK: where key-log (SSLKEYLOGFILE) decryption will slot in. Not
-// implemented here. When a hook is given, the body of each protected record
-// (one at a time, at most MAX_RECORD_LENGTH bytes) is kept and handed to it;
-// a plaintext handshake or alert it returns is read like a clear one.
+// DECRYPTION HOOK: where key-log (SSLKEYLOGFILE) decryption slots in
+// (tls/layer.ts gives it). When a hook is given, the body of each protected
+// record (one at a time, at most MAX_RECORD_LENGTH bytes) is kept and handed
+// to it; a plaintext handshake or alert it returns is read like a clear one.
 // ---------------------------------------------------------------------------
 export interface ProtectedRecord {
   /** outer ContentType and version */
@@ -157,10 +159,26 @@ export interface ProtectedRecord {
   seq: number;
   /** the hellos seen so far: client random, cipher suite, version */
   session: TlsSession;
+  /**
+   * what went by unopened since the protected record handed over before this one: `records` protected records
+   * cut by capture loss (their number is known), and `bytes` of the stream in which the record boundaries were
+   * lost (after a gap that swallowed a header: an unknown number of records, each 22 bytes or more)
+   */
+  skipped: { records: number; bytes: number };
 }
 
-/** Returns the inner ContentType and plaintext (TLS 1.3 padding removed), or null without keys. */
-export type TlsDecryptHook = (record: ProtectedRecord) => { type: number; plaintext: Buffer } | null;
+/** The secret of the key log that opened a record: its label, where it was read, and (TLS 1.3) the KeyUpdates since it. */
+export interface RecordSecret {
+  label: string;
+  source: { file: string; line: number };
+  generation: number;
+}
+
+/**
+ * Returns the inner ContentType and plaintext (TLS 1.3 padding removed) with the secret that opened it; `failed`
+ * when the keys did not open the record (why); null without keys for it.
+ */
+export type TlsDecryptHook = (record: ProtectedRecord) => { type: number; plaintext: Buffer; secret: RecordSecret | null } | { failed: string } | null;
 
 export interface TlsStreamOptions {
   /** the bytes start in the middle of the connection: hunt for record boundaries first */
@@ -261,6 +279,10 @@ export class TlsStream {
   private hunted = 0;
   private position = 0;
   private recordCount = 0;
+  /** where the last record read in step ended (stream offset), while the boundaries after it are being hunted for */
+  private unknownFrom: number | null = null;
+  /** what went by unopened since the last protected record handed to the decrypt hook */
+  private skipped = { records: 0, bytes: 0 };
 
   constructor(opts: TlsStreamOptions = {}) {
     this.session = opts.session ?? { clientHello: null, serverHello: null };
@@ -290,6 +312,12 @@ export class TlsStream {
   /** records seen so far */
   get records(): number {
     return this.recordCount;
+  }
+
+  /** the record whose body is being read (its header read, its body not ended): its body length and the bytes of it read */
+  get openRecord(): { length: number; received: number } | null {
+    const rec = this.rec;
+    return rec === null ? null : { length: rec.event.length, received: rec.event.length - rec.left };
   }
 
   push(data: Buffer): TlsRecordEvent[] {
@@ -322,10 +350,13 @@ export class TlsStream {
       if (rec.left === 0) this.end(out);
       return out;
     }
+    const before = this.position - length;
     if (rec) {
+      // the record ends inside the gap: the boundaries after its end are unknown
+      this.unknownFrom ??= before + rec.left;
       this.lose(rec, rec.left);
       this.end(out);
-    }
+    } else this.unknownFrom ??= before - this.headGot;
     // the gap swallowed a record header: the next one is somewhere ahead
     this.headGot = 0;
     this.handshake = null;
@@ -338,6 +369,8 @@ export class TlsStream {
     if (rec.use === 'skip') return;
     rec.event.cut = true;
     if (rec.use !== 'handshake') {
+      // a protected record that will not be handed over: the decryptor counts it (its sequence number goes by)
+      if (rec.use === 'collect') this.skipped.records++;
       rec.use = 'lost';
       rec.parts = [];
     } else if (this.handshake) {
@@ -380,6 +413,7 @@ export class TlsStream {
       else if (this.recordCount < RESYNC_RECORDS) this.modeNow = 'notTls';
       else {
         // a stream that was TLS went wrong (damage, a miscounted gap): look for the records again
+        this.unknownFrom ??= base + at + n - RECORD_HEADER_LENGTH;
         this.hunt = Buffer.from(this.head);
         this.handshake = null;
         this.modeNow = 'hunting';
@@ -399,6 +433,11 @@ export class TlsStream {
     const type = this.head[0]!;
     const length = this.head.readUInt16BE(3);
     const encrypted = this.isProtected(type);
+    if (this.unknownFrom !== null) {
+      // back in step after lost boundaries: the bytes between held records of unknown number
+      this.skipped.bytes += Math.max(0, offset - this.unknownFrom);
+      this.unknownFrom = null;
+    }
     const event: TlsRecordEvent = { offset, type, typeName: contentTypeName(type), version: this.head.readUInt16BE(1), length, encrypted };
     let use: BodyUse = 'skip';
     if (encrypted) use = this.decrypt ? 'collect' : 'skip';
@@ -445,9 +484,17 @@ export class TlsStream {
 
   private decrypted(event: TlsRecordEvent, body: Buffer, seq: number): void {
     // DECRYPTION HOOK: the one place a protected record meets the key log
-    const plain = this.decrypt?.({ type: event.type, version: event.version, body, seq, session: this.session }) ?? null;
+    const skipped = this.skipped;
+    this.skipped = { records: 0, bytes: 0 };
+    const plain = this.decrypt?.({ type: event.type, version: event.version, body, seq, session: this.session, skipped }) ?? null;
     if (plain === null) return;
-    event.decrypted = { type: plain.type, typeName: contentTypeName(plain.type), length: plain.plaintext.length };
+    if ('failed' in plain) {
+      event.failed = plain.failed;
+      // it may have held handshake messages, or parts of them: their boundaries are lost
+      this.handshake = null;
+      return;
+    }
+    event.decrypted = { type: plain.type, typeName: contentTypeName(plain.type), length: plain.plaintext.length, secret: plain.secret };
     if (plain.type === HANDSHAKE) event.handshake = this.messages(plain.plaintext);
     if (plain.type === ALERT) readAlert(event, plain.plaintext);
     if (plain.type === APPLICATION_DATA && plain.plaintext.length > 0) event.plaintext = plain.plaintext;

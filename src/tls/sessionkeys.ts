@@ -3,8 +3,8 @@
 // secrets (NSS key log, RFC 9850), the ServerHello gives the version and
 // cipher suite (RFC 8446 §4.1.3, RFC 5246 §7.4.1.3) and, for TLS 1.2, the
 // server random of the key block (RFC 5246 §6.3). A connection that cannot
-// be decrypted gets a reason a person can read, never a throw.
-import { describeSource, type KeyLog } from './keylog.js';
+// be decrypted gets the reason as facts (the views word them), never a throw.
+import type { KeyLog, KeyLogSource } from './keylog.js';
 import { tls13Suite } from './keyschedule.js';
 import { Tls13Direction } from './decrypt13.js';
 import { keyBlock12, tls12Suite, Tls12Direction } from './decrypt12.js';
@@ -13,48 +13,108 @@ import { cipherSuiteName } from './names.js';
 
 export type TlsDirection = 'client' | 'server';
 
+/** Why a direction cannot be decrypted. */
+export type NoKeys =
+  /** the ClientHello was not captured: no client random to look the keys up by */
+  | { why: 'no-client-hello' }
+  /** the ServerHello was not captured: version and cipher suite unknown */
+  | { why: 'no-server-hello'; clientRandom: string }
+  /** no key log line has this session's client random */
+  | { why: 'no-key'; clientRandom: string }
+  /** the key log has lines for the session, but not the secrets this direction needs (their labels) */
+  | { why: 'no-secret'; clientRandom: string; labels: string[] }
+  /** a secret of the wrong length for the suite's hash */
+  | { why: 'secret-length'; clientRandom: string; label: string; source: KeyLogSource; length: number; need: number; suite: string }
+  /** a cipher suite this tool does not decrypt */
+  | { why: 'suite'; clientRandom: string; suite: string }
+  /** a TLS version this tool does not decrypt (SSL 3.0, TLS 1.0, 1.1) */
+  | { why: 'version'; clientRandom: string; version: number };
+
+/** A secret of the key log that opens a direction's records: its label, and where it was read. */
+export interface KeySecret {
+  label: string;
+  source: KeyLogSource;
+}
+
 export type DirectionKeys =
-  | { ok: true; state: Tls13Direction | Tls12Direction; version: 0x0304 | 0x0303; suite: string; source: string }
+  | {
+      ok: true;
+      state: Tls13Direction | Tls12Direction;
+      version: 0x0304 | 0x0303;
+      suite: string;
+      /** TLS 1.3: the handshake traffic secret and the first application traffic secret, as logged (null: not in the log) */
+      handshake: KeySecret | null;
+      application: KeySecret | null;
+      /** TLS 1.2: the master secret (CLIENT_RANDOM) */
+      master: KeySecret | null;
+    }
   | {
       ok: false;
-      reason: string;
+      reason: NoKeys;
       /** false while a hello is missing: later records (after the hellos) may still find keys; ask again */
       final: boolean;
     };
+
+/** Which secret opened the last record a direction opened: its label and source, and the KeyUpdates since (TLS 1.3). */
+export interface SecretUse extends KeySecret {
+  generation: number;
+}
+
+/** The secret the direction's last opened record used (null before any). */
+export function secretInUse(keys: DirectionKeys & { ok: true }): SecretUse | null {
+  const state = keys.state;
+  if (state instanceof Tls12Direction) return keys.master && { ...keys.master, generation: 0 };
+  const opened = state.lastOpened;
+  if (opened === null) return null;
+  const secret = opened.phase === 'handshake' ? keys.handshake : keys.application;
+  return secret && { ...secret, generation: opened.phase === 'handshake' ? 0 : opened.generation };
+}
 
 /** The decryption state of one direction (the records the client, or the server, sends) of the session's connection. */
 export function directionKeys(keylog: KeyLog, session: TlsSession, direction: TlsDirection): DirectionKeys {
   const ch = session.clientHello;
   const sh = session.serverHello;
   // TLS 1.3 early data (RFC 8446 §4.2.10) is protected before the ServerHello: not final
-  if (!ch) return { ok: false, final: false, reason: 'the ClientHello was not seen: no client random to look the keys up by' };
-  if (!sh) return { ok: false, final: false, reason: 'the ServerHello was not seen: version and cipher suite unknown' };
-  const entry = keylog.get(ch.random);
-  if (!entry) return { ok: false, final: true, reason: `no key for this session (client random ${ch.random})` };
+  if (!ch) return { ok: false, final: false, reason: { why: 'no-client-hello' } };
+  const clientRandom = ch.random;
+  if (!sh) return { ok: false, final: false, reason: { why: 'no-server-hello', clientRandom } };
+  const entry = keylog.get(clientRandom);
+  if (!entry) return { ok: false, final: true, reason: { why: 'no-key', clientRandom } };
+  const side = direction === 'client' ? 'CLIENT' : 'SERVER';
   if (sh.version === 0x0304) {
     const suite = tls13Suite(sh.cipherSuite);
-    if (!suite) return { ok: false, final: true, reason: `cipher suite ${cipherSuiteName(sh.cipherSuite)} is not supported for decryption` };
-    const hs = entry[direction === 'client' ? 'CLIENT_HANDSHAKE_TRAFFIC_SECRET' : 'SERVER_HANDSHAKE_TRAFFIC_SECRET'];
-    const app = entry[direction === 'client' ? 'CLIENT_TRAFFIC_SECRET_0' : 'SERVER_TRAFFIC_SECRET_0'];
-    if (!hs && !app) return { ok: false, final: true, reason: `the key log has no TLS 1.3 ${direction} traffic secrets for client random ${ch.random}` };
-    for (const s of [hs, app]) {
+    if (!suite) return { ok: false, final: true, reason: { why: 'suite', clientRandom, suite: cipherSuiteName(sh.cipherSuite) } };
+    const hsLabel = `${side}_HANDSHAKE_TRAFFIC_SECRET` as const;
+    const appLabel = `${side}_TRAFFIC_SECRET_0` as const;
+    const hs = entry[hsLabel];
+    const app = entry[appLabel];
+    if (!hs && !app) return { ok: false, final: true, reason: { why: 'no-secret', clientRandom, labels: [hsLabel, appLabel] } };
+    for (const [label, s] of [[hsLabel, hs], [appLabel, app]] as const) {
       if (s && s.secret.length !== suite.hashLength) {
-        return { ok: false, final: true, reason: `the secret from ${describeSource(s.source)} is ${s.secret.length} bytes, ${suite.name} needs ${suite.hashLength}` };
+        return { ok: false, final: true, reason: { why: 'secret-length', clientRandom, label, source: s.source, length: s.secret.length, need: suite.hashLength, suite: suite.name } };
       }
     }
     const state = new Tls13Direction(suite, { handshake: hs?.secret ?? null, application: app?.secret ?? null });
-    return { ok: true, state, version: 0x0304, suite: suite.name, source: describeSource((hs ?? app)!.source) };
+    return {
+      ok: true,
+      state,
+      version: 0x0304,
+      suite: suite.name,
+      handshake: hs ? { label: hsLabel, source: hs.source } : null,
+      application: app ? { label: appLabel, source: app.source } : null,
+      master: null,
+    };
   }
   if (sh.version === 0x0303) {
     const suite = tls12Suite(sh.cipherSuite);
-    if (!suite) return { ok: false, final: true, reason: `cipher suite ${cipherSuiteName(sh.cipherSuite)} is not supported for decryption` };
+    if (!suite) return { ok: false, final: true, reason: { why: 'suite', clientRandom, suite: cipherSuiteName(sh.cipherSuite) } };
     const master = entry.CLIENT_RANDOM;
-    if (!master) return { ok: false, final: true, reason: `the key log has no CLIENT_RANDOM (TLS 1.2 master secret) for client random ${ch.random}` };
-    const kb = keyBlock12(suite, master.secret, Buffer.from(sh.random, 'hex'), Buffer.from(ch.random, 'hex'));
+    if (!master) return { ok: false, final: true, reason: { why: 'no-secret', clientRandom, labels: ['CLIENT_RANDOM'] } };
+    const kb = keyBlock12(suite, master.secret, Buffer.from(sh.random, 'hex'), Buffer.from(clientRandom, 'hex'));
     // RFC 7366 §2: encrypt_then_mac (22) applies when the client offered it and the server echoed it, to CBC suites only
     const encryptThenMac = suite.mac !== null && ch.extensions.includes(22) && sh.extensions.includes(22);
     const state = new Tls12Direction(suite, kb[direction], { encryptThenMac });
-    return { ok: true, state, version: 0x0303, suite: suite.name, source: describeSource(master.source) };
+    return { ok: true, state, version: 0x0303, suite: suite.name, handshake: null, application: null, master: { label: 'CLIENT_RANDOM', source: master.source } };
   }
-  return { ok: false, final: true, reason: `TLS version 0x${sh.version.toString(16).padStart(4, '0')} is not supported for decryption` };
+  return { ok: false, final: true, reason: { why: 'version', clientRandom, version: sh.version } };
 }

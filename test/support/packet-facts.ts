@@ -72,9 +72,16 @@ export const FACTS: { readonly [K in PacketFact['kind']]: readonly Extract<Packe
   tls: [
     { kind: 'tls', records: [{ kind: 'client-hello', sni: 'wsd.test', alpn: ['h2', 'http/1.1'] }] },
     { kind: 'tls', records: [{ kind: 'client-hello', sni: null, alpn: null }, { kind: 'client-hello', sni: 'a.test', alpn: null }, { kind: 'client-hello', sni: null, alpn: ['http/1.1'] }] },
-    { kind: 'tls', records: [{ kind: 'server-hello', retry: false, version: 'TLS 1.3', suite: 'TLS_AES_256_GCM_SHA384', alpn: null }, { kind: 'change-cipher-spec' }, { kind: 'encrypted', records: 4 }] },
+    { kind: 'tls', records: [{ kind: 'server-hello', retry: false, version: 'TLS 1.3', suite: 'TLS_AES_256_GCM_SHA384', alpn: null }, { kind: 'change-cipher-spec' }, { kind: 'encrypted', records: 4, failed: 0 }] },
     { kind: 'tls', records: [{ kind: 'server-hello', retry: true, version: 'TLS 1.3', suite: 'TLS_AES_128_GCM_SHA256', alpn: 'http/1.1' }] },
-    { kind: 'tls', records: [{ kind: 'handshake', name: 'certificate' }, { kind: 'alert', name: 'handshake_failure' }, { kind: 'encrypted', records: 1 }] },
+    { kind: 'tls', records: [{ kind: 'handshake', name: 'certificate' }, { kind: 'alert', name: 'handshake_failure' }, { kind: 'encrypted', records: 1, failed: 0 }] },
+    { kind: 'tls', records: [{ kind: 'encrypted', records: 3, failed: 3 }] },
+    { kind: 'tls', records: [{ kind: 'encrypted', records: 1, failed: 1 }] },
+    { kind: 'tls', records: [{ kind: 'encrypted', records: 3, failed: 1 }] },
+    { kind: 'tls', records: [{ kind: 'decrypted', records: 1, keys: [] }] },
+    { kind: 'tls', records: [{ kind: 'decrypted', records: 2, keys: [{ label: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', file: 'keys.log', line: 4, generation: 0 }, { label: 'CLIENT_TRAFFIC_SECRET_0', file: 'keys.log', line: 5, generation: 0 }] }] },
+    { kind: 'tls', records: [{ kind: 'decrypted', records: 1, keys: [{ label: 'SERVER_TRAFFIC_SECRET_0', file: 'keys.log', line: 3, generation: 2 }] }] },
+    { kind: 'tls', records: [{ kind: 'record-part', received: 1443, total: 16401 }] },
   ],
 };
 

@@ -70,6 +70,7 @@ export const EXPLAIN_EN: ExplainWords = {
   notWebSocket: (carries) => `This connection never asks to become a WebSocket (it carries ${carries}): there is nothing WebSocket to explain.`,
   sections: {
     tcpHandshake: 'The TCP three-way handshake',
+    tlsHandshake: 'The TLS handshake (wss://)',
     wsHandshake: 'The WebSocket opening handshake (RFC 6455 §4)',
     detection: 'How this is known to be WebSocket',
     masking: 'Masking',
@@ -86,6 +87,23 @@ export const EXPLAIN_EN: ExplainWords = {
       : how === 'response'
         ? "Its upgrade request is not in the capture, but the server's 101 Switching Protocols to websocket is: what follows it is WebSocket. Without the request, the key (and so the Accept) and the offers cannot be checked."
         : 'Its handshake is not in the capture; it is decoded as WebSocket because you asked (--decode-as).',
+
+  tlsHellos: (c, sv) => {
+    const parts: string[] = [];
+    if (c) parts.push(`In ${c.at} the client opens TLS with its ClientHello${c.sni !== null ? `, asking for the server name ${c.sni}` : ''}${c.alpn.length > 0 ? ` and offering the application protocols ${c.alpn.join(', ')} (ALPN)` : ''}.`);
+    if (sv) parts.push(`In ${sv.at} the server's ServerHello chooses ${sv.version ?? 'the version'}${sv.suite !== null ? ` and the cipher suite ${sv.suite}` : ''}.`);
+    parts.push('From there on the records are encrypted: on the wire, the HTTP upgrade and every WebSocket frame that follow are unreadable without the session\'s keys.');
+    return parts.join(' ');
+  },
+  tlsKeyLog: (files) =>
+    `wsdissect read them with the key log ${files.join(', ')}: a text file in the NSS key log format (SSLKEYLOGFILE, RFC 9850) into which a TLS client or server writes the secrets of each session it opens, one per line, each named by the session's client random (the 32 random bytes of its ClientHello). Browsers, curl, Node, Python and Go write it when asked; whoever holds it can read the traffic, so it stays with the person debugging.`,
+  tlsSecrets: (version, keys) => {
+    const used = keys.map((k) => `${k.label} (${k.file} line ${k.line})`).join(', ');
+    if (version === 'TLS 1.3') return `TLS 1.3 protects each direction with its own secrets: the handshake traffic secret for the rest of the handshake (certificate, Finished), then the application traffic secret for everything after the Finished; each gives a key and an IV (RFC 8446 §7.3), and each record's nonce is the IV combined with the record's number in its direction (§5.3). Used here: ${used}.`;
+    if (version === 'TLS 1.2') return `TLS 1.2 logs one master secret per session (CLIENT_RANDOM); with the two hellos' random values it gives the key block, each direction's keys (RFC 5246 §6.3). Used here: ${used}.`;
+    return `Used here: ${used}.`;
+  },
+  tlsFailed: (n) => `${n === 1 ? 'One record does' : `${n} records do`} not open with these keys (see the diagnostics): ${n === 1 ? 'its' : 'their'} contents are not shown.`,
 
   midStream: 'The capture starts after this connection was opened: its TCP handshake is not in the file, so the story begins in the middle.',
   syn: (a, client, server) => `In ${a} the client ${client} sends SYN to the server ${server}: "I want to open a TCP connection; my bytes will be numbered from this initial sequence number".`,

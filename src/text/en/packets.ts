@@ -78,7 +78,10 @@ export const PACKETS_EN: PacketWords = {
   tlsHandshake: (name) => `TLS ${name}`,
   tlsAlert: (name) => `TLS alert ${name}`,
   tlsChangeCipherSpec: 'TLS ChangeCipherSpec',
-  tlsEncrypted: (records) => plural(records, 'encrypted TLS record'),
+  tlsEncrypted: (records, failed) => `${plural(records, 'encrypted TLS record')}${failed === 0 ? '' : failed === records ? (records === 1 ? ' (it does not open with the key log)' : ' (they do not open with the key log)') : ` (${failed} of them ${failed === 1 ? 'does' : 'do'} not open with the key log)`}`,
+  tlsDecrypted: (records, keys) =>
+    `in ${plural(records, 'decrypted TLS record')}${keys.length === 0 ? '' : `, opened with ${keys.map((k) => `${k.label}${k.generation > 0 ? ` after ${plural(k.generation, 'KeyUpdate')}` : ''} (${k.file} line ${k.line})`).join(' and ')}`}`,
+  tlsRecordPart: (received, total) => `part of a TLS record (${received} of ${total} bytes so far)`,
   tlsJoin: '; ',
 
   moreFrames: (n) => `(+${n} more frames)`,
@@ -89,6 +92,7 @@ export const PACKETS_EN: PacketWords = {
 /** Each phase in plain words, as the ladder's rule names it. */
 const PHASES: Readonly<Record<Phase, string>> = {
   'tcp-handshake': 'TCP three-way handshake',
+  'tls-handshake': 'TLS handshake',
   'ws-handshake': 'WebSocket opening handshake',
   data: 'data',
   closing: 'closing handshake',

@@ -24,7 +24,7 @@ export const SECTIONS_EN: SectionsWords = {
   arrow: (from) => (from === 'client' ? 'C → S' : 'C ← S'),
 
   notWebSocket: (label, encrypted, packets, http) =>
-    `Not WebSocket: ${label}${encrypted ? '; encrypted: whatever it carries (wss:// WebSocket or not) cannot be read without its keys' : ''}; no upgrade request; ${plural(packets, 'packet')}${http ? '. Its HTTP:' : '.'}`,
+    `Not WebSocket: ${label}${encrypted === 'no-keys' ? '; encrypted: whatever it carries (wss:// WebSocket or not) cannot be read without its keys (--tls-keylog)' : encrypted === 'not-opened' ? '; encrypted, and the key log given does not open it (see below)' : ''}; no upgrade request; ${plural(packets, 'packet')}${http ? '. Its HTTP:' : '.'}`,
   moreHttp: (n) => `… and ${plural(n, 'more HTTP message')}`,
 
   handshake: {

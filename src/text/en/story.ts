@@ -28,6 +28,11 @@ export const STORY_EN: StoryWords = {
   },
   tcpHandshake: (r) => `${capital(range(r))} are the TCP three-way handshake (SYN, SYN-ACK, ACK).`,
   tcpHandshakePart: (r, entries, more) => `${capital(range(r))} are part of the TCP handshake (${entries.join('; ')}${more ? '; …' : ''}).`,
+  tlsHandshake: (r, t) => {
+    const said = [t.version, t.suite, t.sni !== null ? `SNI ${t.sni}` : null].filter((x) => x !== null);
+    const logs = t.keyLogs.length === 0 ? '' : `; its records are decrypted with the key log${t.keyLogs.length === 1 ? '' : 's'} ${t.keyLogs.join(', ')}`;
+    return `${capital(range(r))} ${r.first === r.last ? 'is' : 'are'} the TLS handshake${said.length > 0 ? ` (${said.join(', ')})` : ''}${logs}.`;
+  },
   http: (r, joined) => `${capital(range(r))} ${r.first === r.last ? 'carries' : 'carry'} HTTP${joined ? ": the server's 101 Switching Protocols to websocket, answering an upgrade request the capture does not hold" : ''}.`,
   upgrade: (req, res) => {
     const parts = [`Packet ${req.packet} is the client's ${req.method} ${req.target} asking to upgrade to WebSocket`];

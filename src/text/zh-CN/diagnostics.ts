@@ -2,6 +2,7 @@
 // 每个代码都必须有一句（switch 不全时编译不过）。代码本身、命令行选项和
 // 抓包里的原文保持原样。
 import type { AfterGap, DiagnosticFacts, MqttField, MqttProblem } from '../diagnostics.js';
+import { tlsVersionName } from '../../tls/names.js';
 import type { SocketIoProblem } from '../../diagnostic.js';
 import type { DeflateMismatch, DeflateParamProblem, DeflateResponseProblem } from '../../deflate/negotiation.js';
 import type { Side } from '../../vocabulary.js';
@@ -256,8 +257,61 @@ function socketIoProblemZh(p: SocketIoProblem): string {
   }
 }
 
+function noKeyZh(f: Extract<DiagnosticFacts, { code: 'tls.no-key' }>): string {
+  const r = f.reason;
+  const logs = f.files.length === 0 ? '密钥日志' : `密钥日志 ${f.files.join('、')}`;
+  switch (r.why) {
+    case 'no-client-hello':
+      return `TLS 记录没有解密：抓包里没有 ClientHello，而密钥日志正是用它的 client random 来标识会话的（抓包在 TLS 握手之后才开始）`;
+    case 'no-server-hello':
+      return `TLS 记录没有解密：抓包里没有 ServerHello，不知道 TLS 版本和密码套件（client random ${r.clientRandom}）`;
+    case 'no-key':
+      return `${logs}里没有这个 TLS 会话（client random ${r.clientRandom}）的密钥：它的密钥没有记到这里，或者记到了别的文件`;
+    case 'no-secret':
+      return `${logs}里有 client random ${r.clientRandom} 的行，但没有${f.side === null ? '这条连接' : side(f.side)}的记录所需的 ${r.labels.join(' 或 ')}`;
+    case 'secret-length':
+      return `client random ${r.clientRandom} 的 ${r.label}（${r.source.file} 第 ${r.source.line} 行）是 ${r.length} 字节；${r.suite} 需要 ${r.need} 字节`;
+    case 'suite':
+      return `wsdissect 不解密密码套件 ${r.suite}（client random ${r.clientRandom}）`;
+    case 'version':
+      return `wsdissect 不解密 ${tlsVersionName(r.version)}（client random ${r.clientRandom}）`;
+  }
+}
+
+function recordFailureZh(reason: string): string {
+  switch (reason) {
+    case 'authentication':
+      return '认证标签校验不通过';
+    case 'too-short':
+      return '短得放不下认证标签';
+    case 'no-content-type':
+      return '内层明文没有内容类型';
+    default:
+      return reason;
+  }
+}
+
+function keyLogLineZh(kind: Extract<DiagnosticFacts, { code: 'tls.keylog-line' }>['kind']): string {
+  switch (kind) {
+    case 'fields':
+      return '它不是“标签 client random 密钥”三段';
+    case 'client-random':
+      return '它的 client random 不是 64 个十六进制数字';
+    case 'secret':
+      return '它的密钥不是十六进制，或长度不合它的标签';
+    case 'conflict':
+      return '同一标签和 client random 之前已经记过另一个密钥（用第一个）';
+  }
+}
+
 export function diagnosticTextZh(f: DiagnosticFacts): string {
   switch (f.code) {
+    case 'tls.no-key':
+      return noKeyZh(f);
+    case 'tls.decrypt-failed':
+      return `来自${side(f.side)}的一个 TLS 记录用密钥日志里的密钥打不开（${recordFailureZh(f.reason)}）：为这个会话记下的密钥不对，或者记录已损坏；不显示它的内容，之后的记录会重新尝试解密`;
+    case 'tls.keylog-line':
+      return `没有读取 ${f.file} 第 ${f.line} 行：${keyLogLineZh(f.kind)}（${f.text}）${f.more > 0 ? `；密钥日志里另有 ${f.more} 行没有读取` : ''}`;
     case 'limit.connections':
       return `同时打开的连接超过 ${f.max} 条（--max-connections ${f.max}）：从第 ${f.from} 个包起，其中 ${f.evicted} 条（每次都是最安静的那条）在结束前就被报告了；它们之后的包会开始一条新连接`;
     case 'limit.reassembly':

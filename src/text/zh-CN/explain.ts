@@ -79,6 +79,7 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
   notWebSocket: (carries) => `不是 WebSocket：这条连接承载的是 ${carries}，从未请求升级为 WebSocket，没有 WebSocket 的内容可讲。`,
   sections: {
     tcpHandshake: 'TCP 三次握手',
+    tlsHandshake: 'TLS 握手（wss://）',
     wsHandshake: 'WebSocket 握手（RFC 6455 §4）',
     detection: '怎么知道这是 WebSocket',
     masking: '掩码',
@@ -96,6 +97,23 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
       : how === 'response'
         ? '抓包里没有它的升级请求，但有服务器切换到 WebSocket 的 101 响应：此后的字节就是 WebSocket。没有请求，就无法检查密钥（因而也无法检查 Accept）和客户端的提议。'
         : '抓包里没有它的握手；按你的要求（--decode-as）当作 WebSocket 解码。',
+
+  tlsHellos: (c, sv) => {
+    const parts: string[] = [];
+    if (c) parts.push(`${c.at}，客户端用 ClientHello 开始 TLS${c.sni !== null ? `，请求的服务器名是 ${c.sni}` : ''}${c.alpn.length > 0 ? `，提供的应用层协议（ALPN）是 ${c.alpn.join(', ')}` : ''}。`);
+    if (sv) parts.push(`${sv.at}，服务器的 ServerHello 选定了 ${sv.version ?? '版本'}${sv.suite !== null ? ` 和密码套件 ${sv.suite}` : ''}。`);
+    parts.push('从这里开始记录都是加密的：在线路上，之后的 HTTP 升级和每一个 WebSocket 帧，没有会话的密钥都读不出来。');
+    return parts.join('');
+  },
+  tlsKeyLog: (files) =>
+    `wsdissect 用密钥日志 ${files.join('、')} 读出了它们：这是 NSS 密钥日志格式（SSLKEYLOGFILE，RFC 9850）的文本文件，TLS 客户端或服务器把它打开的每个会话的密钥写进去，一行一个，用会话的 client random（ClientHello 里的 32 个随机字节）标识。浏览器、curl、Node、Python 和 Go 都可以按要求写出它；拿到它的人就能读这些流量，所以它只留在调试的人手里。`,
+  tlsSecrets: (version, keys) => {
+    const used = keys.map((k) => `${k.label}（${k.file} 第 ${k.line} 行）`).join('、');
+    if (version === 'TLS 1.3') return `TLS 1.3 的每个方向有自己的密钥：握手流量密钥保护握手的其余部分（证书、Finished），之后的一切用应用流量密钥；每个密钥导出一个密钥和一个 IV（RFC 8446 §7.3），每个记录的 nonce 由 IV 和该记录在这个方向上的序号组合而成（§5.3）。这里用到的是：${used}。`;
+    if (version === 'TLS 1.2') return `TLS 1.2 每个会话记一个主密钥（CLIENT_RANDOM）；它和两个 Hello 里的随机数一起导出密钥块，即两个方向各自的密钥（RFC 5246 §6.3）。这里用到的是：${used}。`;
+    return `这里用到的是：${used}。`;
+  },
+  tlsFailed: (n) => `有 ${n} 个记录用这些密钥打不开（见诊断）：不显示它们的内容。`,
 
   midStream: '抓包开始时这条连接已经建立：文件里没有它的 TCP 握手，所以故事从中途讲起。',
   syn: (a, client, server) => `在${a}，客户端 ${client} 向服务器 ${server} 发送 SYN：“我想建立一条 TCP 连接，我发送的字节从这个初始序列号开始编号”。`,

@@ -79,7 +79,10 @@ export const PACKETS_ZH_CN: PacketWords = {
   tlsHandshake: (name) => `TLS ${name}`,
   tlsAlert: (name) => `TLS 告警 ${name}`,
   tlsChangeCipherSpec: 'TLS ChangeCipherSpec',
-  tlsEncrypted: (records) => `${records} 个加密的 TLS 记录`,
+  tlsEncrypted: (records, failed) => `${records} 个加密的 TLS 记录${failed === 0 ? '' : failed === records ? '（用密钥日志打不开）' : `（其中 ${failed} 个用密钥日志打不开）`}`,
+  tlsDecrypted: (records, keys) =>
+    `由 ${records} 个 TLS 记录解密而来${keys.length === 0 ? '' : `，用的是 ${keys.map((k) => `${k.label}${k.generation > 0 ? `（经过 ${k.generation} 次 KeyUpdate）` : ''}（${k.file} 第 ${k.line} 行）`).join('和 ')}`}`,
+  tlsRecordPart: (received, total) => `TLS 记录的一部分（共 ${total} 字节，目前收到 ${received} 字节）`,
   tlsJoin: '；',
 
   moreFrames: (n) => `（另有 ${n} 个帧）`,
@@ -90,6 +93,7 @@ export const PACKETS_ZH_CN: PacketWords = {
 /** 梯形图里每个阶段的名称（和讲解模式的小节标题用同样的说法）。 */
 const PHASES: Readonly<Record<Phase, string>> = {
   'tcp-handshake': 'TCP 三次握手',
+  'tls-handshake': 'TLS 握手',
   'ws-handshake': 'WebSocket 握手',
   data: '数据传输',
   closing: '关闭握手',

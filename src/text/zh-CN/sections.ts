@@ -7,6 +7,7 @@ import { bytesZh, closeCodeNameZh, sideZh } from './words.js';
 /** 阶段的名称（逐包讲解的“阶段”一列，至多 13 列宽）。 */
 const PHASES: Readonly<Record<Phase, string>> = {
   'tcp-handshake': 'TCP 三次握手',
+  'tls-handshake': 'TLS 握手',
   'ws-handshake': 'WS 握手',
   data: '数据传输',
   closing: '关闭握手',
@@ -40,7 +41,7 @@ export const SECTIONS_ZH_CN: SectionsWords = {
   arrow: (from) => (from === 'client' ? '客→服' : '客←服'),
 
   notWebSocket: (label, encrypted, packets, http) =>
-    `不是 WebSocket：${label}${encrypted ? '；已加密，不论它承载的是什么（是不是 wss:// 的 WebSocket），没有密钥都读不出来' : ''}；没有升级请求；${packets} 个包${http ? '。其中的 HTTP：' : '。'}`,
+    `不是 WebSocket：${label}${encrypted === 'no-keys' ? '；已加密，不论它承载的是什么（是不是 wss:// 的 WebSocket），没有密钥（--tls-keylog）都读不出来' : encrypted === 'not-opened' ? '；已加密，给出的密钥日志打不开它（见下）' : ''}；没有升级请求；${packets} 个包${http ? '。其中的 HTTP：' : '。'}`,
   moreHttp: (n) => `……还有 ${n} 条 HTTP 消息`,
 
   handshake: {

@@ -30,6 +30,11 @@ export const STORY_ZH_CN: StoryWords = {
   },
   tcpHandshake: (r) => `${range(r)}是 TCP 三次握手（SYN、SYN-ACK、ACK）。`,
   tcpHandshakePart: (r, entries, more) => `${range(r)}是 TCP 握手的一部分（${entries.join('；')}${more ? '；……' : ''}）。`,
+  tlsHandshake: (r, t) => {
+    const said = [t.version, t.suite, t.sni !== null ? `SNI ${t.sni}` : null].filter((x) => x !== null);
+    const logs = t.keyLogs.length === 0 ? '' : `；它的记录用密钥日志 ${t.keyLogs.join('、')} 解密`;
+    return `${range(r)}是 TLS 握手${said.length > 0 ? `（${said.join('，')}）` : ''}${logs}。`;
+  },
   http: (r, joined) => `${range(r)}承载的是 HTTP${joined ? '：其中有服务器切换到 WebSocket 的 101 响应，它所响应的升级请求不在抓包里' : ''}。`,
   upgrade: (req, res) => {
     const parts = [`第 ${req.packet} 个包是客户端的 ${req.method} ${req.target}，请求升级为 WebSocket`];
