@@ -119,6 +119,7 @@ tls/wss_tls12_aes256gcm|127.0.0.1|443|$NODE $SCENARIOS/wss_tls12_aes256gcm.mjs|$
 tls/wss_tls12_chacha|127.0.0.1|443|$NODE $SCENARIOS/wss_tls12_chacha.mjs|$NODE $SCENARIOS/wss_tls12_chacha.mjs
 tls/wss_tls12_cbc|127.0.0.1|443|$NODE $SCENARIOS/wss_tls12_cbc.mjs|$NODE $SCENARIOS/wss_tls12_cbc.mjs
 tls/py_wss_tls13|127.0.0.1|443|$PY $SCENARIOS/py_wss_tls13.py|$PY $SCENARIOS/py_wss_tls13.py
+tls/chromium_wss|127.0.0.1|443|$NODE $SCENARIOS/chromium_wss.mjs|$NODE $SCENARIOS/chromium_wss.mjs
 EOF
 )
 CRAFTED=(textbook_rfc6455)
@@ -127,7 +128,7 @@ ANY_TWINS=(ws_echo)
 # wss:// scenarios whose key log is also embedded in a pcapng, see above.
 DSB_PCAPNG=(tls/wss_tls13_aes128)
 # wss:// scenarios whose client key log may hold several sessions (see check_keylog).
-KEYLOG_SESSIONS=()
+KEYLOG_SESSIONS=(tls/chromium_wss)
 # Snapshot-length sets: name | scenario | SNAPLEN:FILE ... (FILE relative to
 # captures/, without .pcap; the first, with SNAPLEN 0, is the full capture
 # the others are compared with), see above.
