@@ -120,6 +120,7 @@ tls/wss_tls12_chacha|127.0.0.1|443|$NODE $SCENARIOS/wss_tls12_chacha.mjs|$NODE $
 tls/wss_tls12_cbc|127.0.0.1|443|$NODE $SCENARIOS/wss_tls12_cbc.mjs|$NODE $SCENARIOS/wss_tls12_cbc.mjs
 tls/py_wss_tls13|127.0.0.1|443|$PY $SCENARIOS/py_wss_tls13.py|$PY $SCENARIOS/py_wss_tls13.py
 tls/chromium_wss|127.0.0.1|443|$NODE $SCENARIOS/chromium_wss.mjs|$NODE $SCENARIOS/chromium_wss.mjs
+tls/openssl_keyupdate|127.0.0.1|443|$NODE $SCENARIOS/openssl_keyupdate.mjs|$NODE $SCENARIOS/openssl_keyupdate.mjs
 EOF
 )
 CRAFTED=(textbook_rfc6455)
@@ -259,13 +260,20 @@ check_keylog() {
   [[ $secrets == "$server_secrets" ]] ||
     { diff <(echo "$secrets") <(echo "$server_secrets") | head -10 >&2; die "$name: the client's and the server's key logs differ"; }
   ((randoms == 1)) || die "$name: the key log holds $randoms sessions, not 1"
-  labels=$(cut -d' ' -f1 <<<"$secrets" | sort | paste -sd' ')
+  # OpenSSL (3.0 too) also logs the secret of each new generation after a
+  # TLS 1.3 KeyUpdate, under the literal labels CLIENT_TRAFFIC_SECRET_N and
+  # SERVER_TRAFFIC_SECRET_N (the sender's and the receiver's OpenSSL alike).
+  local updates extra
+  updates=$(grep -cE '^(CLIENT|SERVER)_TRAFFIC_SECRET_N ' <<<"$secrets") || true
+  labels=$(grep -vE '^(CLIENT|SERVER)_TRAFFIC_SECRET_N ' <<<"$secrets" | cut -d' ' -f1 | sort | paste -sd' ')
   case $labels in
     'CLIENT_HANDSHAKE_TRAFFIC_SECRET CLIENT_TRAFFIC_SECRET_0 EXPORTER_SECRET SERVER_HANDSHAKE_TRAFFIC_SECRET SERVER_TRAFFIC_SECRET_0') ;;
-    CLIENT_RANDOM) ;;
+    CLIENT_RANDOM) ((updates == 0)) || die "$name: KeyUpdate secrets in a TLS 1.2 key log" ;;
     *) die "$name: unexpected key log lines: $labels" ;;
   esac
-  echo "$(wc -l <<<"$secrets") lines ($labels), the same as the server's"
+  extra=''
+  ((updates == 0)) || extra=", and $updates after KeyUpdates"
+  echo "$(wc -l <<<"$secrets") lines ($labels$extra), the same as the server's"
 }
 
 # record_scenario NAME ADDRESS PORT SERVER_COMMAND CLIENT_COMMAND [SNAPS]:
