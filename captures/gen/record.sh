@@ -45,18 +45,24 @@
 # must hold the same packets in the same order, the shorter ones cut
 # (checked byte for byte by gen/snap-compare.mjs).
 #
-# The scenarios named tls/NAME (wss://, gen/scenarios/wss_common.mjs with one
-# TLS version and cipher suite each) also write the TLS session keys in the
-# NSS key log format (SSLKEYLOGFILE) to captures/tls/NAME.keys, beside
-# captures/tls/NAME.pcap. The script makes a fresh self-signed certificate
-# (openssl req, RSA 2048, CN and subjectAltName wss.test) in its temporary
-# directory and hands the scenario the paths in the environment
-# (WSDISSECT_TLS_CERT, WSDISSECT_TLS_KEY); the client appends the lines of
-# its TLS socket's 'keylog' event to WSDISSECT_KEYLOG (a temporary file next
-# to the final one), the server its own to WSDISSECT_KEYLOG_SERVER. The two
-# must hold the same lines, all of one session (one client random): 5 for
-# TLS 1.3, 1 (CLIENT_RANDOM) for TLS 1.2. The .keys file is replaced
-# together with the .pcap, only when both are good. For the names in
+# The scenarios named tls/NAME (wss://: gen/scenarios/wss_common.mjs with one
+# TLS version and cipher suite each, and three other implementations:
+# py_wss_tls13.py, chromium_wss.mjs, openssl_keyupdate.mjs) also write the
+# TLS session keys in the NSS key log format (SSLKEYLOGFILE) to
+# captures/tls/NAME.keys, beside captures/tls/NAME.pcap. The script makes a
+# fresh self-signed certificate (openssl req, RSA 2048, CN and
+# subjectAltName wss.test) in its temporary directory and hands the scenario
+# the paths in the environment (WSDISSECT_TLS_CERT, WSDISSECT_TLS_KEY); the
+# client writes its key log to WSDISSECT_KEYLOG (a temporary file next to the
+# final one: Node's 'keylog' event, Python's SSLContext.keylog_filename,
+# Chromium's SSLKEYLOGFILE, s_client's -keylogfile), the server its own to
+# WSDISSECT_KEYLOG_SERVER. The two must hold the same lines (comment lines
+# aside), all of one session (one client random): 5 for TLS 1.3 (and the
+# CLIENT_/SERVER_TRAFFIC_SECRET_N lines OpenSSL adds at each KeyUpdate), 1
+# (CLIENT_RANDOM) for TLS 1.2; for a browser (KEYLOG_SESSIONS), the client's
+# may hold several sessions and must hold all of the server's lines (see
+# check_keylog). The .keys file is replaced together with the .pcap, only
+# when both are good. For the names in
 # DSB_PCAPNG (tls/wss_tls13_aes128), `editcap --inject-secrets` (Wireshark's
 # editcap) also writes captures/tls/NAME.dsb.pcapng: the same packets in
 # pcapng with the key log in a Decryption Secrets Block, replaced together
