@@ -44,6 +44,14 @@ function expectSound(c: Held): void {
   expect(c.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
 }
 
+describe('the recordings', () => {
+  it.each(['py_wss_tls13', 'chromium_wss', 'openssl_keyupdate'])('%s: its capture and its key log are listed in captures/README.md', (name) => {
+    const readme = readFileSync('captures/README.md', 'utf8');
+    expect(readme).toContain(`\`tls/${name}.pcap\``);
+    expect(readme).toContain(`\`tls/${name}.keys\``);
+  });
+});
+
 describe('py_wss_tls13: Python websockets on both sides, keys from Python\'s ssl', () => {
   const NAME = 'py_wss_tls13';
   // py_wss_tls13.py: TEXT, BINARY, FRAGMENTS, the pings, CLOSE_CODE and CLOSE_REASON
