@@ -45,18 +45,24 @@
 # must hold the same packets in the same order, the shorter ones cut
 # (checked byte for byte by gen/snap-compare.mjs).
 #
-# The scenarios named tls/NAME (wss://, gen/scenarios/wss_common.mjs with one
-# TLS version and cipher suite each) also write the TLS session keys in the
-# NSS key log format (SSLKEYLOGFILE) to captures/tls/NAME.keys, beside
-# captures/tls/NAME.pcap. The script makes a fresh self-signed certificate
-# (openssl req, RSA 2048, CN and subjectAltName wss.test) in its temporary
-# directory and hands the scenario the paths in the environment
-# (WSDISSECT_TLS_CERT, WSDISSECT_TLS_KEY); the client appends the lines of
-# its TLS socket's 'keylog' event to WSDISSECT_KEYLOG (a temporary file next
-# to the final one), the server its own to WSDISSECT_KEYLOG_SERVER. The two
-# must hold the same lines, all of one session (one client random): 5 for
-# TLS 1.3, 1 (CLIENT_RANDOM) for TLS 1.2. The .keys file is replaced
-# together with the .pcap, only when both are good. For the names in
+# The scenarios named tls/NAME (wss://: gen/scenarios/wss_common.mjs with one
+# TLS version and cipher suite each, and three other implementations:
+# py_wss_tls13.py, chromium_wss.mjs, openssl_keyupdate.mjs) also write the
+# TLS session keys in the NSS key log format (SSLKEYLOGFILE) to
+# captures/tls/NAME.keys, beside captures/tls/NAME.pcap. The script makes a
+# fresh self-signed certificate (openssl req, RSA 2048, CN and
+# subjectAltName wss.test) in its temporary directory and hands the scenario
+# the paths in the environment (WSDISSECT_TLS_CERT, WSDISSECT_TLS_KEY); the
+# client writes its key log to WSDISSECT_KEYLOG (a temporary file next to the
+# final one: Node's 'keylog' event, Python's SSLContext.keylog_filename,
+# Chromium's SSLKEYLOGFILE, s_client's -keylogfile), the server its own to
+# WSDISSECT_KEYLOG_SERVER. The two must hold the same lines (comment lines
+# aside), all of one session (one client random): 5 for TLS 1.3 (and the
+# CLIENT_/SERVER_TRAFFIC_SECRET_N lines OpenSSL adds at each KeyUpdate), 1
+# (CLIENT_RANDOM) for TLS 1.2; for a browser (KEYLOG_SESSIONS), the client's
+# may hold several sessions and must hold all of the server's lines (see
+# check_keylog). The .keys file is replaced together with the .pcap, only
+# when both are good. For the names in
 # DSB_PCAPNG (tls/wss_tls13_aes128), `editcap --inject-secrets` (Wireshark's
 # editcap) also writes captures/tls/NAME.dsb.pcapng: the same packets in
 # pcapng with the key log in a Decryption Secrets Block, replaced together
@@ -118,6 +124,9 @@ tls/wss_tls12_aes128gcm|127.0.0.1|443|$NODE $SCENARIOS/wss_tls12_aes128gcm.mjs|$
 tls/wss_tls12_aes256gcm|127.0.0.1|443|$NODE $SCENARIOS/wss_tls12_aes256gcm.mjs|$NODE $SCENARIOS/wss_tls12_aes256gcm.mjs
 tls/wss_tls12_chacha|127.0.0.1|443|$NODE $SCENARIOS/wss_tls12_chacha.mjs|$NODE $SCENARIOS/wss_tls12_chacha.mjs
 tls/wss_tls12_cbc|127.0.0.1|443|$NODE $SCENARIOS/wss_tls12_cbc.mjs|$NODE $SCENARIOS/wss_tls12_cbc.mjs
+tls/py_wss_tls13|127.0.0.1|443|$PY $SCENARIOS/py_wss_tls13.py|$PY $SCENARIOS/py_wss_tls13.py
+tls/chromium_wss|127.0.0.1|443|$NODE $SCENARIOS/chromium_wss.mjs|$NODE $SCENARIOS/chromium_wss.mjs
+tls/openssl_keyupdate|127.0.0.1|443|$NODE $SCENARIOS/openssl_keyupdate.mjs|$NODE $SCENARIOS/openssl_keyupdate.mjs
 EOF
 )
 CRAFTED=(textbook_rfc6455)
@@ -125,6 +134,8 @@ CRAFTED=(textbook_rfc6455)
 ANY_TWINS=(ws_echo)
 # wss:// scenarios whose key log is also embedded in a pcapng, see above.
 DSB_PCAPNG=(tls/wss_tls13_aes128)
+# wss:// scenarios whose client key log may hold several sessions (see check_keylog).
+KEYLOG_SESSIONS=(tls/chromium_wss)
 # Snapshot-length sets: name | scenario | SNAPLEN:FILE ... (FILE relative to
 # captures/, without .pcap; the first, with SNAPLEN 0, is the full capture
 # the others are compared with), see above.
@@ -224,23 +235,51 @@ make_tls_cert() {
 
 # check_keylog NAME CLIENT_KEYS SERVER_KEYS: the client's key log is the
 # server's (same lines, any order), of one session, with the lines TLS 1.3
-# or TLS 1.2 gives; print a one-line summary.
+# or TLS 1.2 gives; print a one-line summary. Comment lines ('#', as
+# Python's ssl module writes at the top of a new file) are allowed and left
+# out of the comparison. For the names in KEYLOG_SESSIONS (a browser's
+# SSLKEYLOGFILE: every TLS connection it made, the page's as well as the
+# WebSocket's), the client's log may hold several sessions, each with the 5
+# TLS 1.3 lines, and must hold every line of the server's (which logs every
+# connection it accepted).
 check_keylog() {
-  local name=$1 keys=$2 server_keys=$3 labels randoms
+  local name=$1 keys=$2 server_keys=$3 labels randoms r
+  local secrets server_secrets
   [[ -s $keys ]] || die "$name: the client wrote no key log"
   [[ -s $server_keys ]] || die "$name: the server wrote no key log"
-  cmp -s <(sort "$keys") <(sort "$server_keys") ||
-    { diff <(sort "$keys") <(sort "$server_keys") | head -10 >&2; die "$name: the client's and the server's key logs differ"; }
-  grep -Evq '^[A-Z0-9_]+ [0-9a-f]{64} [0-9a-f]+$' "$keys" && die "$name: a key log line is not in the NSS format"
-  randoms=$(cut -d' ' -f2 "$keys" | sort -u | wc -l)
+  secrets=$(grep -v '^#' "$keys" | sort) || true
+  server_secrets=$(grep -v '^#' "$server_keys" | sort) || true
+  [[ -n $secrets ]] || die "$name: the client's key log holds only comments"
+  grep -Evq '^[A-Z0-9_]+ [0-9a-f]{64} [0-9a-f]+$' <<<"$secrets" && die "$name: a key log line is not in the NSS format"
+  randoms=$(cut -d' ' -f2 <<<"$secrets" | sort -u | wc -l)
+  if [[ " ${KEYLOG_SESSIONS[*]} " == *" $name "* ]]; then
+    [[ -z $(comm -13 <(echo "$secrets") <(echo "$server_secrets")) ]] ||
+      { comm -13 <(echo "$secrets") <(echo "$server_secrets") | head -10 >&2; die "$name: the server logged lines the client did not"; }
+    for r in $(cut -d' ' -f2 <<<"$secrets" | sort -u); do
+      labels=$(grep " $r " <<<"$secrets" | cut -d' ' -f1 | sort | paste -sd' ')
+      [[ $labels == 'CLIENT_HANDSHAKE_TRAFFIC_SECRET CLIENT_TRAFFIC_SECRET_0 EXPORTER_SECRET SERVER_HANDSHAKE_TRAFFIC_SECRET SERVER_TRAFFIC_SECRET_0' ]] ||
+        die "$name: unexpected key log lines for client random $r: $labels"
+    done
+    echo "$(wc -l <<<"$secrets") lines, $randoms sessions of TLS 1.3 (5 lines each); the server's $(wc -l <<<"$server_secrets") lines among them"
+    return 0
+  fi
+  [[ $secrets == "$server_secrets" ]] ||
+    { diff <(echo "$secrets") <(echo "$server_secrets") | head -10 >&2; die "$name: the client's and the server's key logs differ"; }
   ((randoms == 1)) || die "$name: the key log holds $randoms sessions, not 1"
-  labels=$(cut -d' ' -f1 "$keys" | sort | paste -sd' ')
+  # OpenSSL (3.0 too) also logs the secret of each new generation after a
+  # TLS 1.3 KeyUpdate, under the literal labels CLIENT_TRAFFIC_SECRET_N and
+  # SERVER_TRAFFIC_SECRET_N (the sender's and the receiver's OpenSSL alike).
+  local updates extra
+  updates=$(grep -cE '^(CLIENT|SERVER)_TRAFFIC_SECRET_N ' <<<"$secrets") || true
+  labels=$(grep -vE '^(CLIENT|SERVER)_TRAFFIC_SECRET_N ' <<<"$secrets" | cut -d' ' -f1 | sort | paste -sd' ')
   case $labels in
     'CLIENT_HANDSHAKE_TRAFFIC_SECRET CLIENT_TRAFFIC_SECRET_0 EXPORTER_SECRET SERVER_HANDSHAKE_TRAFFIC_SECRET SERVER_TRAFFIC_SECRET_0') ;;
-    CLIENT_RANDOM) ;;
+    CLIENT_RANDOM) ((updates == 0)) || die "$name: KeyUpdate secrets in a TLS 1.2 key log" ;;
     *) die "$name: unexpected key log lines: $labels" ;;
   esac
-  echo "$(wc -l <"$keys") lines ($labels), the same as the server's"
+  extra=''
+  ((updates == 0)) || extra=", and $updates after KeyUpdates"
+  echo "$(wc -l <<<"$secrets") lines ($labels$extra), the same as the server's"
 }
 
 # record_scenario NAME ADDRESS PORT SERVER_COMMAND CLIENT_COMMAND [SNAPS]:
