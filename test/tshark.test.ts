@@ -4,9 +4,11 @@
 // always runs this; on a machine without it the check is skipped (and fails
 // under CI=true, so it can never be skipped silently there).
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyze } from './support/analyze.js';
+import type { AnalyzerOptions } from '../src/index.js';
+import { KeyLog } from '../src/tls/keylog.js';
 
 function findTshark(): string | null {
   try {
@@ -55,9 +57,9 @@ const DECODE_AS: Record<string, string[]> = {
 
 const FIELDS = ['frame.number', 'websocket.fin', 'websocket.rsv', 'websocket.opcode', 'websocket.mask', 'websocket.payload_length', 'websocket.payload_length_ext_16', 'websocket.payload_length_ext_64', 'websocket.masking_key', 'websocket.payload.close.status_code'];
 
-/** One row per frame: "packet fin rsv opcode mask length key close". */
-function tsharkRows(file: string): string[] {
-  const out = execFileSync(tshark!, ['--enable-heuristic', 'http_tcp', ...(DECODE_AS[file.replace(/^captures\//, '')] ?? []), '-r', file, '-Y', 'websocket', '-T', 'fields', '-E', 'aggregator=|', ...FIELDS.flatMap((f) => ['-e', f])], {
+/** One row per frame: "packet fin rsv opcode mask length key close". `extra`: more tshark options (a TLS key log). */
+function tsharkRows(file: string, extra: readonly string[] = []): string[] {
+  const out = execFileSync(tshark!, ['--enable-heuristic', 'http_tcp', ...(DECODE_AS[file.replace(/^captures\//, '')] ?? []), ...extra, '-r', file, '-Y', 'websocket', '-T', 'fields', '-E', 'aggregator=|', ...FIELDS.flatMap((f) => ['-e', f])], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'ignore'],
   });
@@ -80,15 +82,15 @@ function tsharkRows(file: string): string[] {
   return rows;
 }
 
-async function ourRows(file: string): Promise<{ rows: string[]; keys: string[] }> {
-  const r = await analyze(file);
+async function ourRows(file: string, options: Partial<AnalyzerOptions> = {}): Promise<{ rows: string[]; keys: string[] }> {
+  const r = await analyze(file, options);
   const frames = r.connections.flatMap((c) => c.frames).sort((a, b) => a.packet - b.packet || a.ts - b.ts);
   const rows = frames.map((f) => [f.packet, Number(f.fin), (f.rsv1 ? 4 : 0) | (f.rsv2 ? 2 : 0) | (f.rsv3 ? 1 : 0), f.opcode, Number(f.masked), String(f.payloadLength), f.masked ? '*' : '', f.opcode === 8 && f.close?.code !== null && f.close?.code !== undefined ? String(f.close.code) : ''].join(' '));
   return { rows, keys: frames.filter((f) => f.masked).map((f) => f.maskingKey!) };
 }
 
-function tsharkKeys(file: string): string[] {
-  const out = execFileSync(tshark!, ['--enable-heuristic', 'http_tcp', ...(DECODE_AS[file.replace(/^captures\//, '')] ?? []), '-r', file, '-Y', 'websocket.mask == 1', '-T', 'fields', '-E', 'aggregator=|', '-e', 'websocket.masking_key'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+function tsharkKeys(file: string, extra: readonly string[] = []): string[] {
+  const out = execFileSync(tshark!, ['--enable-heuristic', 'http_tcp', ...(DECODE_AS[file.replace(/^captures\//, '')] ?? []), ...extra, '-r', file, '-Y', 'websocket.mask == 1', '-T', 'fields', '-E', 'aggregator=|', '-e', 'websocket.masking_key'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   return out
     .split('\n')
     .filter((l) => l.trim() !== '')
@@ -114,5 +116,74 @@ describe.skipIf(!tshark && process.env['CI'] !== 'true')('agreement with tshark'
     expect(ours.rows.length > 0 || NO_FRAMES.includes(file)).toBe(true);
     expect(ours.rows).toEqual(theirs);
     expect(ours.keys).toEqual(tsharkKeys(path));
+  });
+});
+
+// wss:// (captures/tls/): every recording that has its key log beside it
+// (NAME.pcap with NAME.keys, whichever are added later), read by tshark with
+// `-o tls.keylog_file:NAME.keys` and by wsdissect with the same key log; and
+// every pcapng that carries its keys in a Decryption Secrets Block, read by
+// both without any key log. The rows are the cleartext captures' rows:
+// tshark puts a frame in the packet that completes its TLS record, as
+// wsdissect does.
+const TLS_DIR = 'captures/tls';
+const keysBeside = (pcap: string): string => pcap.replace(/\.pcap$/, '.keys');
+const TLS_CAPTURES = readdirSync(TLS_DIR)
+  .filter((f) => f.endsWith('.pcap') && existsSync(`${TLS_DIR}/${keysBeside(f)}`))
+  .sort();
+const TLS_EMBEDDED = readdirSync(TLS_DIR)
+  .filter((f) => f.endsWith('.dsb.pcapng'))
+  .sort();
+
+/**
+ * wss:// captures where tshark is wrong (none is known): the file name, the
+ * reason with its evidence, and tshark's rows, as for TSHARK_WRONG.
+ */
+const TLS_TSHARK_WRONG: Record<string, { why: string; tshark: string[] }> = {};
+
+/** tshark's options for a key log file; an empty file name: no key log at all (whatever a user's preferences name). */
+const keylogOption = (file: string): string[] => ['-o', `tls.keylog_file:${file}`];
+
+describe.skipIf(!tshark && process.env['CI'] !== 'true')('agreement with tshark on wss://, decrypted with the key log', () => {
+  it('has recordings with their key logs, and one with its keys embedded', () => {
+    expect(tshark).not.toBeNull();
+    expect(TLS_CAPTURES.length).toBeGreaterThan(0);
+    expect(TLS_EMBEDDED.length).toBeGreaterThan(0);
+  });
+
+  it.each(TLS_CAPTURES)('%s with its key log', async (file) => {
+    const path = `${TLS_DIR}/${file}`;
+    const keysFile = `${TLS_DIR}/${keysBeside(file)}`;
+    const keylog = KeyLog.parse(readFileSync(keysFile, 'utf8'), keysFile);
+    const ours = await ourRows(path, { keylog });
+    const theirs = tsharkRows(path, keylogOption(keysFile));
+    const wrong = TLS_TSHARK_WRONG[file];
+    if (wrong) {
+      expect(theirs, `tshark ${wrong.why}`).toEqual(wrong.tshark);
+      return;
+    }
+    expect(ours.rows.length).toBeGreaterThan(0);
+    expect(ours.rows).toEqual(theirs);
+    expect(ours.keys).toEqual(tsharkKeys(path, keylogOption(keysFile)));
+  });
+
+  it.each(TLS_CAPTURES)('%s without a key log: no frame, for either', async (file) => {
+    const path = `${TLS_DIR}/${file}`;
+    expect(tsharkRows(path, keylogOption(''))).toEqual([]);
+    expect((await ourRows(path)).rows).toEqual([]);
+  });
+
+  it.each(TLS_EMBEDDED)('%s with the keys it carries', async (file) => {
+    const path = `${TLS_DIR}/${file}`;
+    const ours = await ourRows(path);
+    const wrong = TLS_TSHARK_WRONG[file];
+    const theirs = tsharkRows(path, keylogOption(''));
+    if (wrong) {
+      expect(theirs, `tshark ${wrong.why}`).toEqual(wrong.tshark);
+      return;
+    }
+    expect(ours.rows.length).toBeGreaterThan(0);
+    expect(ours.rows).toEqual(theirs);
+    expect(ours.keys).toEqual(tsharkKeys(path, keylogOption('')));
   });
 });
