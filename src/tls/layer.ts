@@ -68,6 +68,8 @@ interface WayState {
   failing: boolean;
   opened: number;
   failed: number;
+  /** bytes of cleartext handed up */
+  handedUp: number;
 }
 
 /** The TLS records of a connection's two directions. */
@@ -95,7 +97,7 @@ export class TlsLayer implements Transform {
   }
 
   private wayState(): WayState {
-    return { stream: null, secret: '', failing: false, opened: 0, failed: 0 };
+    return { stream: null, secret: '', failing: false, opened: 0, failed: 0, handedUp: 0 };
   }
 
   /** Whether the layer hands cleartext up (it has keys to try). */
@@ -149,12 +151,14 @@ export class TlsLayer implements Transform {
       if (e.plaintext) {
         (clear ??= []).push(e.plaintext);
         length += e.plaintext.length;
-      } else if (e.failed !== undefined && this.lastHoles[this.lastHoles.length - 1] !== length) {
-        // what the record carried is lost: the stage above must not read across it
+      } else if (e.failed !== undefined && w.handedUp + length > 0 && this.lastHoles[this.lastHoles.length - 1] !== length) {
+        // what the record carried is lost: the stage above must not read across it (before any cleartext went up
+        // there is nothing to read across: a TLS 1.3 handshake record the handshake secret does not open)
         if (this.lastHoles === NO_HOLES) this.lastHoles = [];
         (this.lastHoles as number[]).push(length);
       }
     }
+    w.handedUp += length;
     return clear === null ? EMPTY : clear.length === 1 ? clear[0]! : Buffer.concat(clear);
   }
 

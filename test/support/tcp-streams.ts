@@ -34,10 +34,10 @@ const ip4 = (b: Buffer): string => Array.from(b).join('.');
 
 /**
  * The one TCP connection of a capture (its first SYN without ACK names the
- * client). Bytes are placed by their sequence numbers, so a retransmission
+ * client), or in a capture of several the one from `clientPort`. Bytes are placed by their sequence numbers, so a retransmission
  * adds nothing; a hole in a stream is an error (the recordings have none).
  */
-export function tcpConversation(pcap: Buffer): TcpConversation {
+export function tcpConversation(pcap: Buffer, clientPort?: number): TcpConversation {
   const { records } = readPcapRecords(pcap);
   let client: { ip: string; port: number } | null = null;
   let server: { ip: string; port: number } | null = null;
@@ -55,7 +55,7 @@ export function tcpConversation(pcap: Buffer): TcpConversation {
     const dst = { ip: ip4(d.subarray(t.ip + 16, t.ip + 20)), port: d.readUInt16BE(t.tcp + 2) };
     const flags = d[t.tcp + 13]!;
     const seq = d.readUInt32BE(t.tcp + 4);
-    if (flags & 0x02 && !(flags & 0x10) && client === null) {
+    if (flags & 0x02 && !(flags & 0x10) && client === null && (clientPort === undefined || src.port === clientPort)) {
       client = src;
       server = dst;
     }
