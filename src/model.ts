@@ -184,6 +184,10 @@ export type TlsFact =
   | { kind: 'client-hello'; sni: string | null; alpn: string[] | null }
   | { kind: 'server-hello'; retry: boolean; version: string; suite: string; alpn: string | null }
   | { kind: 'handshake'; name: string }
+  /** the server's certificate (the end-entity's): its subject, issuer and end of validity, from the capture */
+  | { kind: 'certificate'; subject: string; issuer: string; notAfter: string }
+  /** TLS 1.3's EncryptedExtensions, with the application protocol the server chose (ALPN) */
+  | { kind: 'encrypted-extensions'; alpn: string | null }
   | { kind: 'alert'; name: string }
   | { kind: 'change-cipher-spec' }
   /** protected records not opened: no keys for them, or (failed of them) the keys did not open them */
@@ -358,8 +362,10 @@ export interface TlsInfo {
   sni: string | null;
   /** application protocols the client offered (ALPN) */
   alpnOffered: string[];
-  /** the one the server chose, where the handshake shows it (TLS 1.2; TLS 1.3 encrypts it) */
+  /** the one the server chose, where the handshake shows it (TLS 1.2's ServerHello; TLS 1.3's EncryptedExtensions, once decrypted) */
   alpn: string | null;
+  /** the server's certificate, where the handshake shows it (TLS 1.2 sends it in the clear; TLS 1.3 once decrypted) */
+  certificate: { subject: string; issuer: string; notAfter: string; altNames: string[] } | null;
   cipherSuite: string | null;
   /** a ClientHello or ServerHello was captured (false: the capture joined the connection after its handshake) */
   handshakeSeen: boolean;

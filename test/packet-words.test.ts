@@ -111,6 +111,8 @@ const ENGLISH: Record<keyof typeof FACTS | 'many', string[]> = {
     "in 2 decrypted TLS records, opened with CLIENT_HANDSHAKE_TRAFFIC_SECRET (keys.log line 4) and CLIENT_TRAFFIC_SECRET_0 (keys.log line 5)",
     "in 1 decrypted TLS record, opened with SERVER_TRAFFIC_SECRET_0 after 2 KeyUpdates (keys.log line 3)",
     "part of a TLS record (1443 of 16401 bytes so far)",
+    "TLS encrypted_extensions (ALPN http/1.1); TLS certificate (CN=wss.test, self-signed, valid until 2027-12-04)",
+    "TLS encrypted_extensions; TLS certificate (CN=example.org, issued by C=US, O=Let's Encrypt, CN=R3, valid until 2027-01-31)",
   ],
   "many": [
     "Text [FIN] 5 bytes [MASKED] \"Hello\"; Binary [FIN] 1 byte; Continuation 36 bytes [MASKED] (compressed); (+2 more frames)",
@@ -138,14 +140,14 @@ function fromCapture(f: PacketFact): string[] {
     case 'frame':
       return [f.preview, f.close?.reason, f.completes?.preview, f.completes?.app ? appText(f.completes.app, 'zh-CN') : undefined].filter((x): x is string => typeof x === 'string');
     case 'tls':
-      return f.records.flatMap((r) => (r.kind === 'client-hello' ? [r.sni, r.alpn?.join(', ')] : r.kind === 'server-hello' ? [r.version, r.suite, r.alpn] : r.kind === 'handshake' || r.kind === 'alert' ? [r.name] : r.kind === 'decrypted' ? r.keys.flatMap((k) => [k.label, k.file]) : [])).filter((x): x is string => typeof x === 'string');
+      return f.records.flatMap((r) => (r.kind === 'client-hello' ? [r.sni, r.alpn?.join(', ')] : r.kind === 'server-hello' ? [r.version, r.suite, r.alpn] : r.kind === 'handshake' || r.kind === 'alert' ? [r.name] : r.kind === 'decrypted' ? r.keys.flatMap((k) => [k.label, k.file]) : r.kind === 'certificate' ? [r.subject, r.issuer] : r.kind === 'encrypted-extensions' ? [r.alpn] : [])).filter((x): x is string => typeof x === 'string');
     default:
       return [];
   }
 }
 
 /** The protocols' own names and notation, which Chinese text writes as they are. */
-const NOTATION = new Set(['TCP', 'SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'HTTP', 'TLS', 'WebSocket', 'Ping', 'Pong', 'ALPN', 'SNI', 'RFC', 'UTF-8', 'IP', 'RSV1', 'RSV2', 'RSV3', 'ClientHello', 'ServerHello', 'HelloRetryRequest', 'ChangeCipherSpec', 'KeyUpdate', 'Engine.IO', 'SockJS', '/info']);
+const NOTATION = new Set(['TCP', 'SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'HTTP', 'TLS', 'WebSocket', 'Ping', 'Pong', 'ALPN', 'SNI', 'RFC', 'UTF-8', 'IP', 'RSV1', 'RSV2', 'RSV3', 'ClientHello', 'ServerHello', 'HelloRetryRequest', 'ChangeCipherSpec', 'KeyUpdate', 'encrypted_extensions', 'certificate', 'Engine.IO', 'SockJS', '/info']);
 
 /** The Latin words of a Chinese summary that are neither the capture's own nor notation. */
 function englishLeft(summary: string, told: readonly PacketFact[]): string[] {

@@ -86,6 +86,23 @@ describe('the TLS handshake as a phase of its own', () => {
   });
 });
 
+describe('what the decrypted handshake shows', () => {
+  it('TLS 1.3: the ALPN choice and the certificate, read from the decrypted EncryptedExtensions and Certificate', async () => {
+    const plain = only(await analyze(AES));
+    expect(plain.tls).toMatchObject({ alpn: null, certificate: null });
+    const c = only(await analyze(AES, { keylog: keysOf(AES) }));
+    expect(c.tls!.alpn).toBe('http/1.1');
+    expect(c.tls!.certificate).toMatchObject({ subject: 'CN=wss.test', issuer: 'CN=wss.test', altNames: ['wss.test'] });
+    expect(c.tls!.certificate!.notAfter).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(c.timeline.find((e) => e.packet === 6)!.summary).toContain(`TLS encrypted_extensions (ALPN http/1.1); TLS certificate (CN=wss.test, self-signed, valid until ${c.tls!.certificate!.notAfter})`);
+  });
+
+  it('TLS 1.2: the certificate travels in the clear, shown without keys', async () => {
+    const plain = only(await analyze(CBC));
+    expect(plain.tls!.certificate).toMatchObject({ subject: 'CN=wss.test', altNames: ['wss.test'] });
+  });
+});
+
 describe('why the keys did not open a connection or a record', () => {
   it('another session\'s key log: tls.no-key names the client random and the files read; decrypted is false', async () => {
     const c = only(await analyze(AES, { keylog: keysOf(CBC) }));

@@ -45,6 +45,8 @@ function isTlsHandshake(f: TlsFact): boolean {
     case 'client-hello':
     case 'server-hello':
     case 'change-cipher-spec':
+    case 'certificate':
+    case 'encrypted-extensions':
       return true;
     case 'handshake':
       return !AFTER_HANDSHAKE.has(f.name);

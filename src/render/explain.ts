@@ -174,6 +174,10 @@ function tlsHandshake(conn: Connection, w: ExplainWords, say: (t: string) => voi
       server !== null ? { at: at(conn, w, server), version: t.version, suite: t.cipherSuite } : null,
     ),
   );
+  const cert = t.certificate;
+  const shown = (x: string): string => sanitize(cutWidth(x, 60));
+  const serverSaid = w.tlsServerSaid(cert && { subject: shown(cert.subject), issuer: shown(cert.issuer), notAfter: shown(cert.notAfter), altNames: cert.altNames.slice(0, 4).map(shown) }, t.alpn !== null ? shown(t.alpn) : null);
+  if (serverSaid !== '') say(serverSaid);
   const files = [...new Set(t.keys.map((k) => sanitize(k.file)))];
   say(w.tlsKeyLog(files));
   const version = t.version === 'TLS 1.3' || t.version === 'TLS 1.2' ? t.version : null;

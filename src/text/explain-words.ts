@@ -80,6 +80,8 @@ export interface ExplainWords {
   // the TLS handshake of a wss:// connection decrypted with a key log (names, labels and files as given)
   /** the hellos: where they are, the server name and ALPN asked for, the version and suite chosen (null: not captured) */
   tlsHellos(client: { at: string; sni: string | null; alpn: readonly string[] } | null, server: { at: string; version: string | null; suite: string | null } | null): string;
+  /** what the decrypted handshake (or TLS 1.2's clear one) showed of the server: its certificate, the application protocol it chose */
+  tlsServerSaid(certificate: { subject: string; issuer: string; notAfter: string; altNames: readonly string[] } | null, alpn: string | null): string;
   /** what a key log is, and which files were read */
   tlsKeyLog(files: readonly string[]): string;
   /** which secret of which line opened which direction's records (TLS 1.3 handshake/application secrets, TLS 1.2 master secret) */

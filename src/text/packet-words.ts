@@ -43,6 +43,10 @@ export interface PacketWords {
   tlsClientHello(sni: string | null, alpn: readonly string[] | null): string;
   tlsServerHello(retry: boolean, version: string, suite: string, alpn: string | null): string;
   tlsHandshake(name: string): string;
+  /** the server's certificate: subject and issuer (from the capture, sanitized), end of validity (YYYY-MM-DD) */
+  tlsCertificate(subject: string, issuer: string, notAfter: string): string;
+  /** TLS 1.3's EncryptedExtensions, with the ALPN choice when it has one */
+  tlsEncryptedExtensions(alpn: string | null): string;
   tlsAlert(name: string): string;
   tlsChangeCipherSpec: string;
   /** protected records not opened; `failed` of them did not open with the key log's keys */

@@ -8,7 +8,7 @@ import { type PacketWords, packetWords } from './packet-words.js';
 import type { Lang } from './lang.js';
 import { type FrameFact, type PacketFact, TCP_FIN, TCP_RST, TCP_SYN, type TimelineEntry, type TlsFact } from '../model.js';
 import { flagNames } from '../tcp/segment.js';
-import { sanitize } from '../util/text.js';
+import { cutWidth, sanitize } from '../util/text.js';
 
 /** Frames a packet's summary names; the rest are counted. */
 const MAX_FRAMES_NAMED = 3;
@@ -36,6 +36,12 @@ function describeTls(records: readonly TlsFact[], w: PacketWords): string {
         break;
       case 'handshake':
         t = w.tlsHandshake(r.name);
+        break;
+      case 'certificate':
+        t = w.tlsCertificate(sanitize(cutWidth(r.subject, 60)), sanitize(cutWidth(r.issuer, 60)), sanitize(r.notAfter));
+        break;
+      case 'encrypted-extensions':
+        t = w.tlsEncryptedExtensions(r.alpn !== null ? sanitize(cutWidth(r.alpn, 30)) : null);
         break;
       case 'alert':
         t = w.tlsAlert(r.name);

@@ -2,6 +2,9 @@
 // ClientHello (RFC 8446 §4.1.2, RFC 5246 §7.4.1.2) and ServerHello (RFC 8446
 // §4.1.3, RFC 5246 §7.4.1.3). Pure parsing of a message body (the bytes
 // after the 4-byte handshake header); malformed input gives null, never a throw.
+// With a key log, the server's EncryptedExtensions (TLS 1.3's ALPN) and
+// Certificate (in the clear in TLS 1.2) are read too.
+import { X509Certificate } from 'node:crypto';
 
 export interface ClientHello {
   legacyVersion: number;
@@ -216,4 +219,74 @@ export function parseServerHello(body: Buffer): ServerHello | null {
       helloRetryRequest: random === HELLO_RETRY_REQUEST_RANDOM,
     };
   });
+}
+
+/** What the server's EncryptedExtensions says (RFC 8446 §4.3.1): the application protocol it chose (ALPN), where TLS 1.3 puts it. */
+export interface EncryptedExtensions {
+  extensions: number[];
+  alpn: string | null;
+}
+
+export function parseEncryptedExtensions(body: Buffer): EncryptedExtensions | null {
+  return orNull(() => {
+    const r = new ByteReader(body);
+    const ext = readExtensions(r);
+    r.done();
+    const alpnExt = ext.get(EXT_ALPN);
+    let alpn: string | null = null;
+    if (alpnExt) {
+      const names = readAlpn(alpnExt);
+      // RFC 7301 §3.1: exactly one ProtocolName in the server's list
+      if (names.length !== 1) throw new Malformed();
+      alpn = names[0] ?? null;
+    }
+    return { extensions: [...ext.keys()], alpn };
+  });
+}
+
+/**
+ * The first certificate of a Certificate message (the end-entity's, RFC 8446
+ * §4.4.2 and RFC 5246 §7.4.2), DER: TLS 1.3 puts a request context before
+ * the list and extensions after each entry. Null when malformed or empty.
+ */
+export function firstCertificate(body: Buffer, tls13: boolean): Buffer | null {
+  return orNull(() => {
+    const r = new ByteReader(body);
+    if (tls13) r.vector(1, 0, 255);
+    const list = r.vector(3, 0, 2 ** 24 - 1);
+    r.done();
+    if (list.left === 0) throw new Malformed();
+    return Buffer.from(list.vector(3, 1, 2 ** 24 - 1).rest());
+  });
+}
+
+/** What the server's certificate says of itself, as a person checks it. */
+export interface CertificateInfo {
+  /** the subject's distinguished name ("CN=wss.test") */
+  subject: string;
+  issuer: string;
+  /** the end of its validity, as a date (YYYY-MM-DD) */
+  notAfter: string;
+  /** the DNS names and IP addresses of its subjectAltName */
+  altNames: string[];
+}
+
+/** A DER certificate read with Node's X.509 parser; null when it does not parse. */
+export function certificateInfo(der: Buffer | null): CertificateInfo | null {
+  if (der === null) return null;
+  try {
+    const c = new X509Certificate(der);
+    const end = new Date(c.validTo);
+    return {
+      subject: c.subject.split('\n').join(', '),
+      issuer: c.issuer.split('\n').join(', '),
+      notAfter: Number.isNaN(end.getTime()) ? c.validTo : end.toISOString().slice(0, 10),
+      altNames: (c.subjectAltName ?? '')
+        .split(', ')
+        .filter((n) => n.startsWith('DNS:') || n.startsWith('IP Address:'))
+        .map((n) => n.slice(n.indexOf(':') + 1)),
+    };
+  } catch {
+    return null;
+  }
 }

@@ -226,8 +226,12 @@ export class TlsLayer implements Transform {
       for (const m of e.handshake ?? []) {
         const ch = m.clientHello;
         const sh = m.serverHello;
+        const ee = m.encryptedExtensions;
+        const cert = m.certificate;
         if (ch) told.push({ kind: 'client-hello', sni: ch.sni, alpn: ch.alpn });
         else if (sh) told.push({ kind: 'server-hello', retry: sh.helloRetryRequest, version: tlsVersionName(sh.version), suite: cipherSuiteName(sh.cipherSuite), alpn: sh.alpn });
+        else if (ee) told.push({ kind: 'encrypted-extensions', alpn: ee.alpn });
+        else if (cert) told.push({ kind: 'certificate', subject: cert.subject, issuer: cert.issuer, notAfter: cert.notAfter });
         else told.push({ kind: 'handshake', name: m.typeName });
       }
       if (e.alert) told.push({ kind: 'alert', name: e.alert.name });
@@ -253,7 +257,8 @@ export class TlsLayer implements Transform {
       version: sh ? tlsVersionName(sh.version) : null,
       sni: ch?.sni ?? null,
       alpnOffered: ch?.alpn ?? [],
-      alpn: sh?.alpn ?? null,
+      alpn: sh?.alpn ?? this.session.encryptedExtensions?.alpn ?? null,
+      certificate: this.session.certificate ?? null,
       cipherSuite: sh ? cipherSuiteName(sh.cipherSuite) : null,
       handshakeSeen: ch !== null || sh !== null,
       decrypted: this.keylog === null ? null : opened > 0,

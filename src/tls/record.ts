@@ -10,7 +10,7 @@
 //       uint16 length;
 //       opaque fragment[TLSPlaintext.length];
 //   } TLSPlaintext;
-import { type ClientHello, parseClientHello, parseServerHello, type ServerHello } from './hello.js';
+import { type CertificateInfo, certificateInfo, type ClientHello, type EncryptedExtensions, firstCertificate, parseClientHello, parseEncryptedExtensions, parseServerHello, type ServerHello } from './hello.js';
 import { alertName, contentTypeName, handshakeTypeName } from './names.js';
 
 export const RECORD_HEADER_LENGTH = 5;
@@ -109,7 +109,14 @@ export interface HandshakeMessageInfo {
   clientHello?: ClientHello | null;
   /** on a server_hello (HelloRetryRequest included): likewise */
   serverHello?: ServerHello | null;
+  /** on encrypted_extensions (TLS 1.3, decrypted): likewise */
+  encryptedExtensions?: EncryptedExtensions | null;
+  /** on a certificate: its first (end-entity) certificate, or null when malformed, empty or not kept */
+  certificate?: CertificateInfo | null;
 }
+
+/** handshake messages whose bodies are kept and read: client_hello, server_hello, encrypted_extensions, certificate */
+const READ_MESSAGES: ReadonlySet<number> = new Set([1, 2, 8, 11]);
 
 export interface TlsRecordEvent {
   /** offset of the record's first byte in this direction's stream, gaps counted */
@@ -141,6 +148,10 @@ export interface TlsRecordEvent {
 export interface TlsSession {
   clientHello: ClientHello | null;
   serverHello: ServerHello | null;
+  /** TLS 1.3's EncryptedExtensions (read once decrypted) */
+  encryptedExtensions?: EncryptedExtensions | null;
+  /** the first Certificate message's end-entity certificate (the server's: it sends first) */
+  certificate?: CertificateInfo | null;
 }
 
 // ---------------------------------------------------------------------------
@@ -190,6 +201,8 @@ export interface TlsStreamOptions {
 
 /** Handshake messages (type u8, length u24, body; RFC 8446 §4) reassembled across records; only hello bodies are kept. */
 class HandshakeReader {
+  /** whether the session is TLS 1.3 (its Certificate message has a request context and per-entry extensions) */
+  constructor(private readonly tls13: () => boolean) {}
   private readonly head = Buffer.alloc(4);
   private headGot = 0;
   private type = -1;
@@ -211,7 +224,7 @@ class HandshakeReader {
         this.type = this.head[0]!;
         this.length = this.head.readUIntBE(1, 3);
         this.got = 0;
-        this.body = (this.type === 1 || this.type === 2) && this.length <= HANDSHAKE_BUFFER_LIMIT ? [] : null;
+        this.body = READ_MESSAGES.has(this.type) && this.length <= HANDSHAKE_BUFFER_LIMIT ? [] : null;
       } else {
         const n = Math.min(this.length - this.got, part.length - at);
         this.body?.push(Buffer.from(part.subarray(at, at + n)));
@@ -236,6 +249,8 @@ class HandshakeReader {
     const body = this.body && Buffer.concat(this.body);
     if (this.type === 1) info.clientHello = body && parseClientHello(body);
     if (this.type === 2) info.serverHello = body && parseServerHello(body);
+    if (this.type === 8) info.encryptedExtensions = body && parseEncryptedExtensions(body);
+    if (this.type === 11) info.certificate = body && certificateInfo(firstCertificate(body, this.tls13()));
     this.type = -1;
     this.body = null;
     return info;
@@ -288,7 +303,7 @@ export class TlsStream {
     this.session = opts.session ?? { clientHello: null, serverHello: null };
     this.decrypt = opts.decrypt ?? null;
     this.modeNow = opts.midStream ? 'hunting' : 'records';
-    this.handshake = opts.midStream ? null : new HandshakeReader();
+    this.handshake = opts.midStream ? null : new HandshakeReader(() => this.session.serverHello?.version === 0x0304);
   }
 
   /**
@@ -478,6 +493,8 @@ export class TlsStream {
     for (const m of found) {
       if (m.clientHello) this.session.clientHello = m.clientHello;
       if (m.serverHello) this.session.serverHello = m.serverHello;
+      if (m.encryptedExtensions) this.session.encryptedExtensions ??= m.encryptedExtensions;
+      if (m.certificate) this.session.certificate ??= m.certificate;
     }
     return found;
   }

@@ -82,6 +82,8 @@ export const FACTS: { readonly [K in PacketFact['kind']]: readonly Extract<Packe
     { kind: 'tls', records: [{ kind: 'decrypted', records: 2, keys: [{ label: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', file: 'keys.log', line: 4, generation: 0 }, { label: 'CLIENT_TRAFFIC_SECRET_0', file: 'keys.log', line: 5, generation: 0 }] }] },
     { kind: 'tls', records: [{ kind: 'decrypted', records: 1, keys: [{ label: 'SERVER_TRAFFIC_SECRET_0', file: 'keys.log', line: 3, generation: 2 }] }] },
     { kind: 'tls', records: [{ kind: 'record-part', received: 1443, total: 16401 }] },
+    { kind: 'tls', records: [{ kind: 'encrypted-extensions', alpn: 'http/1.1' }, { kind: 'certificate', subject: 'CN=wss.test', issuer: 'CN=wss.test', notAfter: '2027-12-04' }] },
+    { kind: 'tls', records: [{ kind: 'encrypted-extensions', alpn: null }, { kind: 'certificate', subject: 'CN=example.org', issuer: 'C=US, O=Let\'s Encrypt, CN=R3', notAfter: '2027-01-31' }] },
   ],
 };
 

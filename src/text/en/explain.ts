@@ -95,6 +95,15 @@ export const EXPLAIN_EN: ExplainWords = {
     parts.push('From there on the records are encrypted: on the wire, the HTTP upgrade and every WebSocket frame that follow are unreadable without the session\'s keys.');
     return parts.join(' ');
   },
+  tlsServerSaid: (cert, alpn) => {
+    const parts: string[] = [];
+    if (cert) {
+      const names = cert.altNames.length > 0 ? ` for ${cert.altNames.join(', ')}` : '';
+      parts.push(`The server shows its certificate (${cert.subject}${names}, ${cert.issuer === cert.subject ? 'self-signed' : `issued by ${cert.issuer}`}, valid until ${cert.notAfter}): the client checks it against the name it asked for before it trusts the keys.`);
+    }
+    if (alpn !== null) parts.push(`The server chooses the application protocol ${alpn} (ALPN): ${alpn === 'http/1.1' ? 'HTTP/1.1, the one whose Upgrade starts a WebSocket' : 'what the decrypted bytes carry'}.`);
+    return parts.join(' ');
+  },
   tlsKeyLog: (files) =>
     `wsdissect read them with the key log ${files.join(', ')}: a text file in the NSS key log format (SSLKEYLOGFILE, RFC 9850) into which a TLS client or server writes the secrets of each session it opens, one per line, each named by the session's client random (the 32 random bytes of its ClientHello). Browsers, curl, Node, Python and Go write it when asked; whoever holds it can read the traffic, so it stays with the person debugging.`,
   tlsSecrets: (version, keys) => {

@@ -76,6 +76,8 @@ export const PACKETS_EN: PacketWords = {
   },
   tlsServerHello: (retry, version, suite, alpn) => `TLS ${retry ? 'HelloRetryRequest' : 'ServerHello'} (${version}, ${suite}${alpn ? `, ALPN ${alpn}` : ''})`,
   tlsHandshake: (name) => `TLS ${name}`,
+  tlsCertificate: (subject, issuer, notAfter) => `TLS certificate (${subject}${issuer === subject ? ', self-signed' : `, issued by ${issuer}`}, valid until ${notAfter})`,
+  tlsEncryptedExtensions: (alpn) => `TLS encrypted_extensions${alpn !== null ? ` (ALPN ${alpn})` : ''}`,
   tlsAlert: (name) => `TLS alert ${name}`,
   tlsChangeCipherSpec: 'TLS ChangeCipherSpec',
   tlsEncrypted: (records, failed) => `${plural(records, 'encrypted TLS record')}${failed === 0 ? '' : failed === records ? (records === 1 ? ' (it does not open with the key log)' : ' (they do not open with the key log)') : ` (${failed} of them ${failed === 1 ? 'does' : 'do'} not open with the key log)`}`,

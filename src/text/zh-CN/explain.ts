@@ -105,6 +105,15 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
     parts.push('从这里开始记录都是加密的：在线路上，之后的 HTTP 升级和每一个 WebSocket 帧，没有会话的密钥都读不出来。');
     return parts.join('');
   },
+  tlsServerSaid: (cert, alpn) => {
+    const parts: string[] = [];
+    if (cert) {
+      const names = cert.altNames.length > 0 ? `，用于 ${cert.altNames.join('、')}` : '';
+      parts.push(`服务器出示它的证书（${cert.subject}${names}，${cert.issuer === cert.subject ? '自签名' : `签发者 ${cert.issuer}`}，有效期至 ${cert.notAfter}）：客户端先拿它和自己请求的服务器名核对，才信任这些密钥。`);
+    }
+    if (alpn !== null) parts.push(`服务器选定的应用层协议（ALPN）是 ${alpn}${alpn === 'http/1.1' ? '：正是用 Upgrade 开始 WebSocket 的 HTTP/1.1' : ''}。`);
+    return parts.join('');
+  },
   tlsKeyLog: (files) =>
     `wsdissect 用密钥日志 ${files.join('、')} 读出了它们：这是 NSS 密钥日志格式（SSLKEYLOGFILE，RFC 9850）的文本文件，TLS 客户端或服务器把它打开的每个会话的密钥写进去，一行一个，用会话的 client random（ClientHello 里的 32 个随机字节）标识。浏览器、curl、Node、Python 和 Go 都可以按要求写出它；拿到它的人就能读这些流量，所以它只留在调试的人手里。`,
   tlsSecrets: (version, keys) => {

@@ -77,6 +77,8 @@ export const PACKETS_ZH_CN: PacketWords = {
   },
   tlsServerHello: (retry, version, suite, alpn) => `TLS ${retry ? 'HelloRetryRequest' : 'ServerHello'}（${version}，${suite}${alpn ? `，ALPN ${alpn}` : ''}）`,
   tlsHandshake: (name) => `TLS ${name}`,
+  tlsCertificate: (subject, issuer, notAfter) => `TLS certificate（${subject}，${issuer === subject ? '自签名' : `签发者 ${issuer}`}，有效期至 ${notAfter}）`,
+  tlsEncryptedExtensions: (alpn) => `TLS encrypted_extensions${alpn !== null ? `（ALPN ${alpn}）` : ''}`,
   tlsAlert: (name) => `TLS 告警 ${name}`,
   tlsChangeCipherSpec: 'TLS ChangeCipherSpec',
   tlsEncrypted: (records, failed) => `${records} 个加密的 TLS 记录${failed === 0 ? '' : failed === records ? '（用密钥日志打不开）' : `（其中 ${failed} 个用密钥日志打不开）`}`,
