@@ -81,6 +81,10 @@ describe('the TLS handshake as a phase of its own', () => {
     expect(parts.length).toBeGreaterThan(20);
     // within one record the bytes received grow; a record is never longer than TLS allows
     for (const p of parts) expect(p.kind === 'record-part' && p.received < p.total && p.total <= 2 ** 14 + 256).toBe(true);
+    // the large frame came out of the records that ended in three packets, not out of three TCP segments
+    const big = c.frames.find((f) => f.from === 'client' && f.payloadLength === 40000)!;
+    expect(big.packets).toHaveLength(3);
+    expect(c.timeline.find((e) => e.packet === big.packet)!.summary).toBe('Binary [FIN] 40000 bytes [MASKED] (reassembled from the TLS records of 3 packets); in 1 decrypted TLS record');
     // a packet that said nothing but ACK before: part of the 40 000-byte frame's first record
     expect(c.timeline.find((e) => e.packet === 20)!.summary).toBe('part of a TLS record (1443 of 16401 bytes so far)');
   });

@@ -77,7 +77,7 @@ function frameData(conn: Connection, f: Frame, opts: JsonOptions): Record<string
   // the walkthrough's words for the frame (its message's meaning when it completes one)
   const completes = msg && msg.frames[msg.frames.length - 1] === f.index ? msg : null;
   const extra = f.opcode === 0x8 ? { closeBody: f.payload.toString('base64'), closeName: f.close?.code != null ? closeCodeName(f.close.code) : null } : {};
-  return { ...frameJson(f, conn, opts), ...extra, summary: describeFrame(frameFact(f, msg?.type ?? null, completes, msg?.compressed ?? false)) };
+  return { ...frameJson(f, conn, opts), ...extra, summary: describeFrame(frameFact(f, msg?.type ?? null, completes, msg?.compressed ?? false), undefined, conn.tls?.decrypted === true) };
 }
 
 /** JSON.stringify(frameData(…)), written out by hand (frames are most of a report's data). */
@@ -85,7 +85,7 @@ function frameDataText(conn: Connection, f: Frame, opts: JsonOptions): string {
   const msg = messageOf(conn, f.message);
   const completes = msg && msg.frames[msg.frames.length - 1] === f.index ? msg : null;
   const close = f.opcode === 0x8 ? `,"closeBody":"${f.payload.toString('base64')}","closeName":${f.close?.code != null ? JSON.stringify(closeCodeName(f.close.code)) : 'null'}` : '';
-  const summary = `,"summary":${JSON.stringify(describeFrame(frameFact(f, msg?.type ?? null, completes, msg?.compressed ?? false)))}`;
+  const summary = `,"summary":${JSON.stringify(describeFrame(frameFact(f, msg?.type ?? null, completes, msg?.compressed ?? false), undefined, conn.tls?.decrypted === true))}`;
   return frameText(f, { messageType: msg?.type ?? null, compressed: msg?.compressed ?? false }, opts, close + summary);
 }
 

@@ -12,7 +12,8 @@ import { LADDER_ZH_CN, PACKETS_ZH_CN } from './zh-CN/packets.js';
 
 export interface PacketWords {
   /** "Text [FIN] 5 bytes [MASKED] "Hello"": a frame, and the message it completes when the summary tells it */
-  frame(f: FrameFact): string;
+  /** `decrypted`: its packet's TLS records were decrypted, so the packets it came in are those whose records ended its bytes */
+  frame(f: FrameFact, decrypted?: boolean): string;
   /** the start of a frame whose end is still to come */
   partialFrame(opcode: number, received: number, total: number): string;
 

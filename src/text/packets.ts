@@ -15,10 +15,11 @@ const MAX_FRAMES_NAMED = 3;
 
 /**
  * "Text [FIN] 5 bytes [MASKED] "Hello"", as the walkthrough names a frame;
- * the last fragment of a message also tells the whole message.
+ * the last fragment of a message also tells the whole message; `decrypted`:
+ * its connection's TLS records were decrypted (its bytes came out of them).
  */
-export function describeFrame(f: FrameFact, lang?: Lang): string {
-  return packetWords(lang).frame(f);
+export function describeFrame(f: FrameFact, lang?: Lang, decrypted = false): string {
+  return packetWords(lang).frame(f, decrypted);
 }
 
 
@@ -64,7 +65,7 @@ function describeTls(records: readonly TlsFact[], w: PacketWords): string {
   return out;
 }
 
-function describeFact(fact: PacketFact, w: PacketWords): string | null {
+function describeFact(fact: PacketFact, w: PacketWords, decrypted = false): string | null {
   switch (fact.kind) {
     case 'keep-alive':
       return w.keepAlive;
@@ -97,7 +98,7 @@ function describeFact(fact: PacketFact, w: PacketWords): string | null {
     case 'partial-frame':
       return w.partialFrame(fact.opcode, fact.received, fact.total);
     case 'frame':
-      return w.frame(fact);
+      return w.frame(fact, decrypted);
     case 'tls':
       return describeTls(fact.records, w);
   }
@@ -109,6 +110,8 @@ export function packetSummary(told: readonly PacketFact[], tcp: number | null, l
   const texts: string[] = [];
   let frames = 0;
   let partialShown = false;
+  // a decrypted packet's frames came out of TLS records, not straight out of TCP segments
+  const decrypted = told.some((f) => f.kind === 'tls' && f.records.some((r) => r.kind === 'decrypted'));
   for (const f of told) {
     if (f.kind === 'frame') {
       frames++;
@@ -119,7 +122,7 @@ export function packetSummary(told: readonly PacketFact[], tcp: number | null, l
       if (partialShown) continue;
       partialShown = true;
     }
-    const t = describeFact(f, w);
+    const t = describeFact(f, w, decrypted);
     if (t) texts.push(t);
   }
   if (frames > MAX_FRAMES_NAMED) texts.push(w.moreFrames(frames - MAX_FRAMES_NAMED));

@@ -11,7 +11,7 @@ function capitalised(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
-function frame(f: FrameFact): string {
+function frame(f: FrameFact, decrypted = false): string {
   const parts = [capitalised(opcodeName(f.opcode))];
   if (f.fin) parts.push('[FIN]');
   if (f.rsv1) parts.push('[RSV1]');
@@ -27,7 +27,7 @@ function frame(f: FrameFact): string {
   if (f.preview !== null) parts.push(f.preview);
   if (f.compressedPart) parts.push('(compressed)');
   if (f.answers) parts.push(`(answers the ping in packet ${f.answers.packet}, round trip ${formatRtt(f.answers.rtt)})`);
-  if (f.segments > 1) parts.push(`(reassembled from ${f.segments} segments)`);
+  if (f.segments > 1) parts.push(decrypted ? `(reassembled from the TLS records of ${f.segments} packets)` : `(reassembled from ${f.segments} segments)`);
   if (!f.complete) parts.push(f.missingBytes > 0 ? `(incomplete: ${plural(f.missingBytes, 'byte')} never captured)` : '(incomplete)');
   const m = f.completes;
   if (m && m.compressed) {

@@ -12,7 +12,7 @@ function messageTypeZh(type: 'text' | 'binary'): string {
 }
 
 /** “文本帧 [FIN] 5 字节 [已加掩码] "Hello"”：帧头的位照原样，括注用全角括号紧跟在后。 */
-function frame(f: FrameFact): string {
+function frame(f: FrameFact, decrypted = false): string {
   let s = opcodeNameZh(f.opcode);
   if (f.fin) s += ' [FIN]';
   if (f.rsv1) s += ' [RSV1]';
@@ -28,7 +28,7 @@ function frame(f: FrameFact): string {
   if (f.preview !== null) s += ` ${f.preview}`;
   if (f.compressedPart) s += '（已压缩）';
   if (f.answers) s += `（回应第 ${f.answers.packet} 个包里的 Ping，往返 ${rttZh(f.answers.rtt)}）`;
-  if (f.segments > 1) s += `（由 ${f.segments} 个 TCP 报文段重组而成）`;
+  if (f.segments > 1) s += decrypted ? `（由 ${f.segments} 个包里的 TLS 记录重组而成）` : `（由 ${f.segments} 个 TCP 报文段重组而成）`;
   if (!f.complete) s += f.missingBytes > 0 ? `（不完整：有 ${f.missingBytes} 字节没有抓到）` : '（不完整）';
   const m = f.completes;
   if (m && m.compressed) {
