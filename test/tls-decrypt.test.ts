@@ -285,7 +285,7 @@ describe('key log files', () => {
 
 describe('directionKeys: why a connection cannot be decrypted', () => {
   const R = 'ab'.repeat(32);
-  const ch = { legacyVersion: 0x0303, random: R, sessionId: '', cipherSuites: [0x1301], extensions: [], sni: null, alpn: null, supportedVersions: [0x0304], tls13: true };
+  const ch = { legacyVersion: 0x0303, random: R, sessionId: '', cipherSuites: [0x1301], extensions: [], sni: null, alpn: null, supportedVersions: [0x0304], tls13: true, ticket: null };
   const sh = (version: number, cipherSuite: number) => ({
     legacyVersion: 0x0303,
     random: 'cd'.repeat(32),
@@ -302,7 +302,7 @@ describe('directionKeys: why a connection cannot be decrypted', () => {
   it('names what is missing', () => {
     expect(reason(directionKeys(log, { clientHello: null, serverHello: null }, 'client'))).toEqual({ why: 'no-client-hello' });
     expect(directionKeys(log, { clientHello: ch, serverHello: null }, 'client')).toMatchObject({ ok: false, final: false, reason: { why: 'no-server-hello', clientRandom: R } });
-    expect(reason(directionKeys(new KeyLog(), { clientHello: ch, serverHello: sh(0x0304, 0x1301) }, 'client'))).toEqual({ why: 'no-key', clientRandom: R });
+    expect(reason(directionKeys(new KeyLog(), { clientHello: ch, serverHello: sh(0x0304, 0x1301) }, 'client'))).toEqual({ why: 'no-key', clientRandom: R, resumes: null });
     expect(reason(directionKeys(log, { clientHello: ch, serverHello: sh(0x0304, 0x1304) }, 'client'))).toEqual({ why: 'suite', clientRandom: R, suite: 'TLS_AES_128_CCM_SHA256' });
     expect(reason(directionKeys(log, { clientHello: ch, serverHello: sh(0x0303, 0xc02f) }, 'client'))).toEqual({ why: 'no-secret', clientRandom: R, labels: ['CLIENT_RANDOM'] });
     expect(reason(directionKeys(log, { clientHello: ch, serverHello: sh(0x0302, 0xc013) }, 'client'))).toEqual({ why: 'version', clientRandom: R, version: 0x0302 });
@@ -318,6 +318,35 @@ describe('directionKeys: why a connection cannot be decrypted', () => {
     });
     const ok = directionKeys(log, { clientHello: ch, serverHello: sh(0x0304, 0x1301) }, 'client');
     expect(ok).toMatchObject({ ok: true, version: 0x0304, suite: 'TLS_AES_128_GCM_SHA256', handshake: { label: 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', source: { file: 'k.log', line: 1 } }, application: null });
+  });
+});
+
+describe('directionKeys: a TLS 1.2 connection that resumes a session', () => {
+  const R0 = '01'.repeat(32);
+  const R1 = '02'.repeat(32);
+  const SID = 'aa'.repeat(32);
+  const TICKET = 'bb'.repeat(80);
+  const master = '33'.repeat(48);
+  const hello = (random: string, sessionId: string, ticket: string | null) => ({ legacyVersion: 0x0303, random, sessionId, cipherSuites: [0xc02f], extensions: [], sni: null, alpn: null, supportedVersions: null, tls13: false, ticket });
+  const server = (sessionId: string) => ({ legacyVersion: 0x0303, random: 'cd'.repeat(32), sessionId, cipherSuite: 0xc02f, extensions: [], version: 0x0303, alpn: null, helloRetryRequest: false });
+
+  it('is opened with the master secret of the session it resumes, by ticket or by the session ID the server echoes', () => {
+    const log = KeyLog.parse(`CLIENT_RANDOM ${R0} ${master}\n`, 'first.keys');
+    // nothing learned yet: no key, and the diagnostic can say the connection resumes a session
+    expect(directionKeys(log, { clientHello: hello(R1, SID, TICKET), serverHello: server(SID) }, 'client')).toMatchObject({ ok: false, reason: { why: 'no-key', clientRandom: R1, resumes: 'ticket' } });
+    expect(directionKeys(log, { clientHello: hello(R1, SID, null), serverHello: server(SID) }, 'client')).toMatchObject({ ok: false, reason: { why: 'no-key', resumes: 'id' } });
+    // a new session (the server gives another ID): nothing resumed
+    expect(directionKeys(log, { clientHello: hello(R1, SID, null), serverHello: server('cc'.repeat(32)) }, 'client')).toMatchObject({ ok: false, reason: { why: 'no-key', resumes: null } });
+    log.learn('ticket', TICKET, R0);
+    const byTicket = directionKeys(log, { clientHello: hello(R1, SID, TICKET), serverHello: server(SID) }, 'client');
+    expect(byTicket).toMatchObject({ ok: true, clientRandom: R0, resumed: true, master: { label: 'CLIENT_RANDOM', source: { file: 'first.keys', line: 1 } } });
+    log.learn('id', SID, R0);
+    expect(directionKeys(log, { clientHello: hello(R1, SID, null), serverHello: server(SID) }, 'client')).toMatchObject({ ok: true, clientRandom: R0, resumed: true });
+    // the same session ID offered but a new one given: not resumed
+    expect(directionKeys(log, { clientHello: hello(R1, SID, null), serverHello: server('cc'.repeat(32)) }, 'client')).toMatchObject({ ok: false });
+    // a line of its own wins
+    log.add(`CLIENT_RANDOM ${R1} ${'44'.repeat(48)}\n`, 'second.keys');
+    expect(directionKeys(log, { clientHello: hello(R1, SID, TICKET), serverHello: server(SID) }, 'client')).toMatchObject({ ok: true, clientRandom: R1, resumed: false });
   });
 });
 

@@ -1,7 +1,8 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { HELLO_RETRY_REQUEST_RANDOM, parseClientHello, parseServerHello } from '../src/tls/hello.js';
+import { X509Certificate } from 'node:crypto';
+import { certificateInfo, firstCertificate, HELLO_RETRY_REQUEST_RANDOM, parseClientHello, parseEncryptedExtensions, parseNewSessionTicket12, parseServerHello } from '../src/tls/hello.js';
 import { cipherSuiteName, tlsVersionName } from '../src/tls/names.js';
 import { HUNT_LIMIT, looksLikeTlsRecord, startsTlsHandshake, type TlsDecryptHook, type TlsRecordEvent, type TlsSession, TlsStream, tlsRecordChain } from '../src/tls/record.js';
 import { rng } from './support/damage.js';
@@ -598,5 +599,39 @@ describe('TlsStream', () => {
     expect(events[3]!.decrypted).toEqual({ type: 23, typeName: 'application_data', length: 18, secret: null });
     expect(events[4]!.alert?.name).toBe('close_notify');
     expect(seen).toEqual([0, 1, 2]);
+  });
+});
+
+describe('the server\'s handshake messages read with the hellos', () => {
+  const der = new X509Certificate(CERT).raw;
+
+  it('EncryptedExtensions: the ALPN choice (exactly one name), others ignored, malformed is null', () => {
+    const alpn = ext(16, vec(2, vec(1, Buffer.from('http/1.1'))));
+    expect(parseEncryptedExtensions(vec(2, ext(0, Buffer.alloc(0)), alpn))).toEqual({ extensions: [0, 16], alpn: 'http/1.1' });
+    expect(parseEncryptedExtensions(vec(2))).toEqual({ extensions: [], alpn: null });
+    expect(parseEncryptedExtensions(vec(2, ext(16, vec(2, vec(1, Buffer.from('h2')), vec(1, Buffer.from('http/1.1'))))))).toBeNull();
+    expect(parseEncryptedExtensions(Buffer.from([0, 9, 0]))).toBeNull();
+  });
+
+  it('Certificate: the first certificate of TLS 1.3 (context, entries with extensions) and TLS 1.2 (a plain list)', () => {
+    const tls13 = Buffer.concat([vec(1), vec(3, vec(3, der), vec(2))]);
+    const tls12 = vec(3, vec(3, der), vec(3, Buffer.from('not a certificate')));
+    expect(firstCertificate(tls13, true)).toEqual(der);
+    expect(firstCertificate(tls12, false)).toEqual(der);
+    expect(firstCertificate(tls13, false)).toBeNull();
+    expect(firstCertificate(vec(3), false)).toBeNull();
+    expect(certificateInfo(der)).toEqual({ subject: 'CN=wsd.test', issuer: 'CN=wsd.test', notAfter: '2126-11-09', altNames: ['wsd.test'] });
+    expect(certificateInfo(Buffer.from('junk'))).toBeNull();
+  });
+
+  it('a TLS 1.2 ticket: the client\'s session_ticket extension and the server\'s NewSessionTicket', () => {
+    const ticket = Buffer.alloc(40, 0xab);
+    const body = Buffer.concat([u16(0x0303), Buffer.alloc(32, 1), vec(1), vec(2, u16(0xc02f)), vec(1, Buffer.from([0])), vec(2, ext(35, ticket))]);
+    expect(parseClientHello(body)?.ticket).toBe(ticket.toString('hex'));
+    const empty = Buffer.concat([u16(0x0303), Buffer.alloc(32, 1), vec(1), vec(2, u16(0xc02f)), vec(1, Buffer.from([0])), vec(2, ext(35, Buffer.alloc(0)))]);
+    expect(parseClientHello(empty)?.ticket).toBeNull();
+    expect(parseNewSessionTicket12(Buffer.concat([Buffer.from([0, 0, 0x1c, 0x20]), vec(2, ticket)]))).toBe(ticket.toString('hex'));
+    expect(parseNewSessionTicket12(Buffer.concat([Buffer.from([0, 0, 0x1c, 0x20]), vec(2)]))).toBeNull();
+    expect(parseNewSessionTicket12(Buffer.from([0, 0, 0]))).toBeNull();
   });
 });

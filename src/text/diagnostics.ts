@@ -225,7 +225,7 @@ function noKeyText(f: Extract<DiagnosticFacts, { code: 'tls.no-key' }>): string 
     case 'no-server-hello':
       return `the TLS records are not decrypted: the capture does not hold the ServerHello, so the TLS version and cipher suite are unknown (client random ${r.clientRandom})`;
     case 'no-key':
-      return `no key for this TLS session (client random ${r.clientRandom}) in ${logs}: its secrets were not logged there, or were logged to another file`;
+      return `no key for this TLS session (client random ${r.clientRandom}) in ${logs}: its secrets were not logged there, or were logged to another file${r.resumes === null ? '' : `; it resumes an earlier session (by ${r.resumes === 'ticket' ? 'ticket' : 'session ID'}) whose first connection is not in the capture: the key log line of that connection opens this one too`}`;
     case 'no-secret':
       return `${logs} ${f.files.length === 1 ? 'has' : 'have'} lines for client random ${r.clientRandom}, but not ${r.labels.join(' or ')}, which the ${f.side ?? 'connection'}'s records need`;
     case 'secret-length':

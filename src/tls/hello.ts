@@ -21,6 +21,8 @@ export interface ClientHello {
   alpn: string[] | null;
   /** supported_versions (ext 43); null when absent */
   supportedVersions: number[] | null;
+  /** session_ticket (ext 35, RFC 5077 §3.2): the ticket a TLS 1.2 client resumes with, hex; null when absent or empty */
+  ticket: string | null;
   /** offers TLS 1.3 (0x0304 in supported_versions) */
   tls13: boolean;
 }
@@ -44,6 +46,7 @@ export const HELLO_RETRY_REQUEST_RANDOM = 'cf21ad74e59a6111be1d8c021e65b891c2a21
 const EXT_SERVER_NAME = 0;
 const EXT_ALPN = 16;
 const EXT_SUPPORTED_VERSIONS = 43;
+const EXT_SESSION_TICKET = 35;
 
 class Malformed extends Error {}
 
@@ -179,6 +182,7 @@ export function parseClientHello(body: Buffer): ClientHello | null {
       alpn: alpnExt ? readAlpn(alpnExt) : null,
       supportedVersions,
       tls13: supportedVersions?.includes(0x0304) ?? false,
+      ticket: ext.get(EXT_SESSION_TICKET)?.rest().toString('hex') || null,
     };
   });
 }
@@ -289,4 +293,15 @@ export function certificateInfo(der: Buffer | null): CertificateInfo | null {
   } catch {
     return null;
   }
+}
+
+/** A TLS 1.2 NewSessionTicket (RFC 5077 §3.3): the ticket, hex (null when malformed or empty). */
+export function parseNewSessionTicket12(body: Buffer): string | null {
+  return orNull(() => {
+    const r = new ByteReader(body);
+    r.bytes(4); // ticket_lifetime_hint
+    const ticket = r.vector(2).rest();
+    r.done();
+    return ticket.length > 0 ? ticket.toString('hex') : null;
+  });
 }

@@ -13,7 +13,8 @@
 //   SERVER_TRAFFIC_SECRET_0           server_application_traffic_secret_0
 //   CLIENT_EARLY_TRAFFIC_SECRET, EXPORTER_SECRET, EARLY_EXPORTER_SECRET   kept, not used
 //
-// Pure: the caller reads the files; a KeyLog merges any number of them.
+// Pure: the caller reads the files; a KeyLog merges any number of them, and
+// learns from the analysis which TLS 1.2 sessions resumed connections reuse.
 
 export const KEYLOG_LABELS = [
   'CLIENT_RANDOM',
@@ -82,8 +83,17 @@ function clientRandomKey(clientRandom: string | Buffer): string {
   return typeof clientRandom === 'string' ? clientRandom.toLowerCase() : clientRandom.toString('hex');
 }
 
+/** sessions learned from a capture's connections, kept at most (the oldest forgotten first) */
+export const MAX_LEARNED_SESSIONS = 65536;
+
 export class KeyLog {
   private readonly entries = new Map<string, KeyLogEntry>();
+  /**
+   * TLS 1.2 sessions seen in the capture whose master secret the log has: session ID or ticket → the client
+   * random it is logged under. A connection that resumes one (RFC 5246 §7.3, RFC 5077) is opened with it, as
+   * Wireshark does, when the log has no line of its own.
+   */
+  private readonly learned = new Map<string, string>();
   /** every malformed line of every add(), in order */
   readonly problems: KeyLogProblem[] = [];
   /** the files read, in order */
@@ -174,6 +184,20 @@ export class KeyLog {
 
   secret(clientRandom: string | Buffer, label: KeyLogLabel): KeyLogSecret | undefined {
     return this.get(clientRandom)?.[label];
+  }
+
+  /** A session ID or ticket (hex) of a session whose secrets are logged under clientRandom. */
+  learn(kind: 'id' | 'ticket', value: string, clientRandom: string): void {
+    const key = `${kind}:${value.toLowerCase()}`;
+    if (this.learned.get(key) === clientRandom) return;
+    this.learned.delete(key);
+    this.learned.set(key, clientRandom);
+    if (this.learned.size > MAX_LEARNED_SESSIONS) this.learned.delete(this.learned.keys().next().value!);
+  }
+
+  /** The client random a resumed session's secrets are logged under, by its session ID or ticket. */
+  resumes(kind: 'id' | 'ticket', value: string): string | undefined {
+    return this.learned.get(`${kind}:${value.toLowerCase()}`);
   }
 
   clientRandoms(): IterableIterator<string> {

@@ -84,6 +84,8 @@ export class TlsLayer implements Transform {
   /** the key log lines that opened records, in the order they first did */
   private readonly keysUsed: { label: string; file: string; line: number }[] = [];
   private readonly told = new Set<string>();
+  /** TLS 1.2: the client random the session's master secret is logged under, once found */
+  private root: string | null = null;
   /** the holes of the last push's cleartext */
   private lastHoles: readonly number[] = NO_HOLES;
   /** why a direction has no keys, while the reason may still change (a hello not seen yet) */
@@ -125,11 +127,23 @@ export class TlsLayer implements Transform {
         }
         return null;
       }
+      if (keys.version === 0x0303 && this.root === null) this.learn(keylog, keys.clientRandom);
       const r = keys.state.decrypt(record);
       if (!r.ok) return { failed: r.reason };
       const secret = secretInUse(keys);
       return { type: r.type, plaintext: r.plaintext, secret: secret && { label: secret.label, source: secret.source, generation: secret.generation } };
     };
+  }
+
+  /**
+   * A TLS 1.2 session whose master secret the key log has (under `root`): its session ID and ticket, so that a
+   * later connection resuming it is opened too.
+   */
+  private learn(keylog: KeyLog, root: string): void {
+    this.root = root;
+    const sid = this.session.serverHello?.sessionId;
+    if (sid) keylog.learn('id', sid, root);
+    if (this.session.ticket) keylog.learn('ticket', this.session.ticket, root);
   }
 
   private noKeys(way: Way, reason: NoKeys): void {
@@ -185,6 +199,8 @@ export class TlsLayer implements Transform {
   private count(way: Way, events: TlsRecordEvent[]): void {
     const w = this.ways[way];
     for (const e of events) {
+      // a ticket given after the keys were found (the server's NewSessionTicket ends its handshake)
+      if (this.root !== null && this.keylog !== null && e.handshake?.some((m) => m.ticket)) this.learn(this.keylog, this.root);
       if (e.decrypted) {
         w.opened++;
         w.failing = false;

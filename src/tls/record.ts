@@ -10,7 +10,7 @@
 //       uint16 length;
 //       opaque fragment[TLSPlaintext.length];
 //   } TLSPlaintext;
-import { type CertificateInfo, certificateInfo, type ClientHello, type EncryptedExtensions, firstCertificate, parseClientHello, parseEncryptedExtensions, parseServerHello, type ServerHello } from './hello.js';
+import { type CertificateInfo, certificateInfo, type ClientHello, type EncryptedExtensions, firstCertificate, parseClientHello, parseEncryptedExtensions, parseNewSessionTicket12, parseServerHello, type ServerHello } from './hello.js';
 import { alertName, contentTypeName, handshakeTypeName } from './names.js';
 
 export const RECORD_HEADER_LENGTH = 5;
@@ -113,10 +113,12 @@ export interface HandshakeMessageInfo {
   encryptedExtensions?: EncryptedExtensions | null;
   /** on a certificate: its first (end-entity) certificate, or null when malformed, empty or not kept */
   certificate?: CertificateInfo | null;
+  /** on a TLS 1.2 new_session_ticket: the ticket (hex), or null */
+  ticket?: string | null;
 }
 
-/** handshake messages whose bodies are kept and read: client_hello, server_hello, encrypted_extensions, certificate */
-const READ_MESSAGES: ReadonlySet<number> = new Set([1, 2, 8, 11]);
+/** handshake messages whose bodies are kept and read: client_hello, server_hello, new_session_ticket, encrypted_extensions, certificate */
+const READ_MESSAGES: ReadonlySet<number> = new Set([1, 2, 4, 8, 11]);
 
 export interface TlsRecordEvent {
   /** offset of the record's first byte in this direction's stream, gaps counted */
@@ -152,6 +154,8 @@ export interface TlsSession {
   encryptedExtensions?: EncryptedExtensions | null;
   /** the first Certificate message's end-entity certificate (the server's: it sends first) */
   certificate?: CertificateInfo | null;
+  /** the ticket a TLS 1.2 server gave for resuming this session (RFC 5077), hex */
+  ticket?: string | null;
 }
 
 // ---------------------------------------------------------------------------
@@ -249,6 +253,8 @@ class HandshakeReader {
     const body = this.body && Buffer.concat(this.body);
     if (this.type === 1) info.clientHello = body && parseClientHello(body);
     if (this.type === 2) info.serverHello = body && parseServerHello(body);
+    // TLS 1.3's tickets (encrypted, post-handshake) are PSK identities whose secrets a key log gives anew: only TLS 1.2's are read
+    if (this.type === 4 && !this.tls13()) info.ticket = body && parseNewSessionTicket12(body);
     if (this.type === 8) info.encryptedExtensions = body && parseEncryptedExtensions(body);
     if (this.type === 11) info.certificate = body && certificateInfo(firstCertificate(body, this.tls13()));
     this.type = -1;
@@ -495,6 +501,7 @@ export class TlsStream {
       if (m.serverHello) this.session.serverHello = m.serverHello;
       if (m.encryptedExtensions) this.session.encryptedExtensions ??= m.encryptedExtensions;
       if (m.certificate) this.session.certificate ??= m.certificate;
+      if (m.ticket) this.session.ticket = m.ticket;
     }
     return found;
   }

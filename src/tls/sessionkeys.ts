@@ -19,8 +19,11 @@ export type NoKeys =
   | { why: 'no-client-hello' }
   /** the ServerHello was not captured: version and cipher suite unknown */
   | { why: 'no-server-hello'; clientRandom: string }
-  /** no key log line has this session's client random */
-  | { why: 'no-key'; clientRandom: string }
+  /**
+   * no key log line has this session's client random; `resumes`: the connection resumes an earlier TLS 1.2 session
+   * (by ticket, or by the session ID the server echoes) that no connection of the capture opened with the log
+   */
+  | { why: 'no-key'; clientRandom: string; resumes: 'ticket' | 'id' | null }
   /** the key log has lines for the session, but not the secrets this direction needs (their labels) */
   | { why: 'no-secret'; clientRandom: string; labels: string[] }
   /** a secret of the wrong length for the suite's hash */
@@ -47,6 +50,10 @@ export type DirectionKeys =
       application: KeySecret | null;
       /** TLS 1.2: the master secret (CLIENT_RANDOM) */
       master: KeySecret | null;
+      /** the client random the secrets are logged under: this connection's, or (TLS 1.2) the session's it resumes */
+      clientRandom: string;
+      /** TLS 1.2: opened with the master secret of an earlier connection's session, which this one resumes */
+      resumed: boolean;
     }
   | {
       ok: false;
@@ -78,8 +85,23 @@ export function directionKeys(keylog: KeyLog, session: TlsSession, direction: Tl
   if (!ch) return { ok: false, final: false, reason: { why: 'no-client-hello' } };
   const clientRandom = ch.random;
   if (!sh) return { ok: false, final: false, reason: { why: 'no-server-hello', clientRandom } };
-  const entry = keylog.get(clientRandom);
-  if (!entry) return { ok: false, final: true, reason: { why: 'no-key', clientRandom } };
+  let entry = keylog.get(clientRandom);
+  let root = clientRandom;
+  if (!entry && sh.version === 0x0303) {
+    // RFC 5077 §3.4, RFC 5246 §7.3: a resumed session keeps its master secret; a ticket, or the session ID the
+    // server echoes, names a session the capture showed earlier, logged under that connection's client random
+    const byTicket = ch.ticket !== null ? keylog.resumes('ticket', ch.ticket) : undefined;
+    const byId = sh.sessionId !== '' && sh.sessionId === ch.sessionId ? keylog.resumes('id', sh.sessionId) : undefined;
+    const earlier = byTicket ?? byId;
+    if (earlier !== undefined) {
+      entry = keylog.get(earlier);
+      root = earlier;
+    }
+  }
+  if (!entry) {
+    const resumes = sh.version !== 0x0303 ? null : ch.ticket !== null && sh.sessionId === ch.sessionId && sh.sessionId !== '' ? 'ticket' : sh.sessionId !== '' && sh.sessionId === ch.sessionId ? 'id' : null;
+    return { ok: false, final: true, reason: { why: 'no-key', clientRandom, resumes } };
+  }
   const side = direction === 'client' ? 'CLIENT' : 'SERVER';
   if (sh.version === 0x0304) {
     const suite = tls13Suite(sh.cipherSuite);
@@ -103,6 +125,8 @@ export function directionKeys(keylog: KeyLog, session: TlsSession, direction: Tl
       handshake: hs ? { label: hsLabel, source: hs.source } : null,
       application: app ? { label: appLabel, source: app.source } : null,
       master: null,
+      clientRandom,
+      resumed: false,
     };
   }
   if (sh.version === 0x0303) {
@@ -110,11 +134,12 @@ export function directionKeys(keylog: KeyLog, session: TlsSession, direction: Tl
     if (!suite) return { ok: false, final: true, reason: { why: 'suite', clientRandom, suite: cipherSuiteName(sh.cipherSuite) } };
     const master = entry.CLIENT_RANDOM;
     if (!master) return { ok: false, final: true, reason: { why: 'no-secret', clientRandom, labels: ['CLIENT_RANDOM'] } };
+    // the key block of this connection's randoms, whichever connection's session the master secret is (RFC 5246 §6.3)
     const kb = keyBlock12(suite, master.secret, Buffer.from(sh.random, 'hex'), Buffer.from(clientRandom, 'hex'));
     // RFC 7366 §2: encrypt_then_mac (22) applies when the client offered it and the server echoed it, to CBC suites only
     const encryptThenMac = suite.mac !== null && ch.extensions.includes(22) && sh.extensions.includes(22);
     const state = new Tls12Direction(suite, kb[direction], { encryptThenMac });
-    return { ok: true, state, version: 0x0303, suite: suite.name, handshake: null, application: null, master: { label: 'CLIENT_RANDOM', source: master.source } };
+    return { ok: true, state, version: 0x0303, suite: suite.name, handshake: null, application: null, master: { label: 'CLIENT_RANDOM', source: master.source }, clientRandom: root, resumed: root !== clientRandom };
   }
   return { ok: false, final: true, reason: { why: 'version', clientRandom, version: sh.version } };
 }

@@ -266,7 +266,7 @@ function noKeyZh(f: Extract<DiagnosticFacts, { code: 'tls.no-key' }>): string {
     case 'no-server-hello':
       return `TLS 记录没有解密：抓包里没有 ServerHello，不知道 TLS 版本和密码套件（client random ${r.clientRandom}）`;
     case 'no-key':
-      return `${logs}里没有这个 TLS 会话（client random ${r.clientRandom}）的密钥：它的密钥没有记到这里，或者记到了别的文件`;
+      return `${logs}里没有这个 TLS 会话（client random ${r.clientRandom}）的密钥：它的密钥没有记到这里，或者记到了别的文件${r.resumes === null ? '' : `；它恢复的是之前的一个会话（通过${r.resumes === 'ticket' ? ' ticket' : '会话 ID'}），而那个会话的第一条连接不在抓包里：那条连接在密钥日志里的那一行也能打开这一条`}`;
     case 'no-secret':
       return `${logs}里有 client random ${r.clientRandom} 的行，但没有${f.side === null ? '这条连接' : side(f.side)}的记录所需的 ${r.labels.join(' 或 ')}`;
     case 'secret-length':
