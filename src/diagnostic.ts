@@ -145,7 +145,7 @@ export type DiagnosticFacts =
   | { code: 'ws.unframed'; bytes: number; side: Side }
   | { code: 'ws.resync'; bytes: number; side: Side }
   /** decoding resumed at a frame header after lost bytes (`afterLoss`) or at the start of a capture that joined mid-stream, `skipped` bytes on */
-  | { code: 'ws.resync'; packet: number; afterLoss: boolean; skipped: number }
+  | { code: 'ws.resync'; packet: number; afterLoss: boolean; skipped: number; undecrypted?: true }
   | { code: 'close.data-after-close'; side: Side; close: number }
   /** `detail`: zlib's words for what it found */
   | { code: 'message.inflate-failed'; type: 'text' | 'binary'; index: number; length: number; takeover: boolean; windowBits: number; detail: string }

@@ -165,6 +165,8 @@ describe('why the keys did not open a connection or a record', () => {
     // the server's side is whole, and the client's frames after the damaged record are found again
     expect(c.frames.filter((f) => f.from === 'server').map(wire)).toEqual(clean.frames.filter((f) => f.from === 'server').map(wire));
     expect(c.frames.filter((f) => f.from === 'client').map((f) => f.opcode)).toEqual([1, 2, 1, 9, 10, 8]);
+    // decoding resumed at a frame header, and says why it had to
+    expect(c.diagnostics.find((x) => x.code === 'ws.resync')?.message).toMatch(/^frame decoding resumed after a TLS record that could not be decrypted, in packet \d+/);
   });
 });
 

@@ -435,7 +435,7 @@ export class ConnectionAnalysis {
   /** Cleartext of unknown length is missing: frames are looked for again after it; an HTTP head is not read on. */
   private clearLost(dir: Dir, chunk: HeldChunk & { kind: 'data' }): void {
     const d = this.dirs[dir];
-    if (d.mode === 'websocket' || d.mode === 'sniff') this.ws().gap(dir, Infinity, chunk.packet, chunk.ts);
+    if (d.mode === 'websocket' || d.mode === 'sniff') this.ws().gap(dir, Infinity, chunk.packet, chunk.ts, true);
     else if (d.mode === 'http') d.mode = 'lost';
   }
 

@@ -375,7 +375,7 @@ export function diagnosticText(f: DiagnosticFacts): string {
       return `${f.bytes} bytes from the ${f.side} could not be framed before the capture ended`;
     case 'ws.resync':
       if ('packet' in f) {
-        const where = f.afterLoss ? 'after the bytes the capture lost' : 'at the start of the capture';
+        const where = f.undecrypted ? 'after a TLS record that could not be decrypted' : f.afterLoss ? 'after the bytes the capture lost' : 'at the start of the capture';
         const what = f.skipped === 0 ? 'at the first byte' : `after ${f.skipped} bytes that could not be framed (no frame is invented for them)`;
         return `frame decoding resumed ${where}, in packet ${f.packet}, ${what}`;
       }

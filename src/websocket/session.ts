@@ -119,10 +119,12 @@ interface Direction {
   closeFrame: number | null;
   /** the capture lost bytes of this direction since its frames were last in step */
   lostSync: boolean;
+  /** the bytes lost were a TLS record's that did not open, not the capture's */
+  undecrypted: boolean;
 }
 
 function newDirection(): Direction {
-  return { parser: null, sniffing: false, assembler: null, frames: 0, closeFrame: null, lostSync: false };
+  return { parser: null, sniffing: false, assembler: null, frames: 0, closeFrame: null, lostSync: false, undecrypted: false };
 }
 
 export class WebSocketSession {
@@ -274,11 +276,12 @@ export class WebSocketSession {
     if (partial) this.sink.item({ kind: 'partial-frame', opcode: partial.header.opcode, received: partial.received, total: partial.header.payloadLength, from: this.sink.side(way) });
   }
 
-  /** Bytes of a direction the capture lost. */
-  gap(way: Way, length: number, packet: number, ts: number): void {
+  /** Bytes of a direction the capture lost (`undecrypted`: in a TLS record that did not open; Infinity: of unknown length). */
+  gap(way: Way, length: number, packet: number, ts: number, undecrypted = false): void {
     const d = this.dirs[way];
     d.parser!.gap(length, packet, ts, this.events[way]);
     d.lostSync = d.parser!.syncing;
+    d.undecrypted = d.lostSync && undecrypted;
   }
 
   /**
@@ -330,10 +333,12 @@ export class WebSocketSession {
     d.assembler?.lost();
     this.openMissing[this.sink.side(way)] = 0;
     const afterLoss = d.lostSync;
+    const undecrypted = d.undecrypted;
     d.lostSync = false;
+    d.undecrypted = false;
     if (!afterLoss && skipped === 0) return; // a mid-stream direction whose first byte starts a frame
     this.sink.item({ kind: 'resync', skipped });
-    this.sink.diagnostic(said({ code: 'ws.resync', packet, afterLoss, skipped }), packet, null, this.sink.side(way));
+    this.sink.diagnostic(said({ code: 'ws.resync', packet, afterLoss, skipped, ...(undecrypted ? { undecrypted } : {}) }), packet, null, this.sink.side(way));
   }
 
   /** One inflation context per direction, with the rules of the agreed permessage-deflate text. */

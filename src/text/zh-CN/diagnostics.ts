@@ -416,7 +416,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
       return `来自${side(f.side)}的 ${f.bytes} 字节直到抓包结束都无法分帧`;
     case 'ws.resync':
       if ('packet' in f) {
-        const lead = f.afterLoss ? `抓包丢失了一些字节，帧解码从第 ${f.packet} 个包起恢复` : `抓包从连接的中途开始，帧解码从第 ${f.packet} 个包起`;
+        const lead = f.undecrypted ? `一个 TLS 记录无法解密，帧解码从第 ${f.packet} 个包起恢复` : f.afterLoss ? `抓包丢失了一些字节，帧解码从第 ${f.packet} 个包起恢复` : `抓包从连接的中途开始，帧解码从第 ${f.packet} 个包起`;
         const what = f.skipped === 0 ? '第一个字节正好是帧头' : `先跳过了 ${f.skipped} 字节无法成帧的数据（不为它们臆造帧）`;
         return `${lead}，${what}`;
       }
