@@ -82,7 +82,7 @@ export type DiagnosticFacts =
   /** a protected record the keys did not open (the first of a run of them) */
   | { code: 'tls.decrypt-failed'; side: Side; reason: string }
   /** a line of a key log that could not be read (never its secret) */
-  | { code: 'tls.keylog-line'; file: string; line: number; kind: KeyLogProblemKind; text: string; more: number }
+  | { code: 'tls.keylog-line'; file: string; line: number; kind: KeyLogProblemKind; text: string; hidden: number[]; more: number }
   | { code: 'http.too-many-headers'; lines: number; max: number }
   | { code: 'http.head-too-large'; max: number }
   | { code: 'limit.payload'; frame: { length: string }; held: number }

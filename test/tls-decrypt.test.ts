@@ -269,7 +269,7 @@ describe('key log files', () => {
     ]);
     expect(log.secret(R1, 'CLIENT_RANDOM')?.source).toEqual({ file: 'a.log', line: 1 });
     expect(log.secret(R2, 'SERVER_HANDSHAKE_TRAFFIC_SECRET')?.source).toEqual({ file: 'b.log', line: 3 });
-    expect(log.problems).toEqual([{ file: 'b.log', line: 4, kind: 'conflict', text: `CLIENT_RANDOM ${R1} (96 hex digits)` }]);
+    expect(log.problems).toEqual([{ file: 'b.log', line: 4, kind: 'conflict', text: `CLIENT_RANDOM ${R1}`, hidden: [96] }]);
     expect(JSON.stringify(log.problems)).not.toContain('3333');
     const merged = KeyLog.parse(a, 'a.log').merge(KeyLog.parse(`CLIENT_TRAFFIC_SECRET_0 ${R2} ${S32}`, 'c.log'));
     expect(merged.size).toBe(2);

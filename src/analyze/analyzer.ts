@@ -179,7 +179,7 @@ export class Analyzer {
     const shown = problems.slice(0, MAX_KEYLOG_PROBLEMS);
     shown.forEach((p, i) => {
       const more = i === shown.length - 1 ? problems.length - shown.length : 0;
-      this.diagnostics.push(told({ code: 'tls.keylog-line', file: p.file, line: p.line, kind: p.kind, text: p.text, more }));
+      this.diagnostics.push(told({ code: 'tls.keylog-line', file: p.file, line: p.line, kind: p.kind, text: p.text, hidden: p.hidden, more }));
     });
   }
 

@@ -270,7 +270,7 @@ export function diagnosticText(f: DiagnosticFacts): string {
     case 'tls.decrypt-failed':
       return `a TLS record from the ${f.side} does not open with the key log's keys (${recordFailure(f.reason)}): the secret logged for this session is wrong, or the record was damaged; its contents are not shown, and the records after it are tried again`;
     case 'tls.keylog-line':
-      return `${f.file} line ${f.line} is not read: ${keyLogLine(f.kind)} (${f.text})${f.more > 0 ? `; ${f.more} more ${f.more === 1 ? 'line' : 'lines'} of the key logs not read` : ''}`;
+      return `${f.file} line ${f.line} is not read: ${keyLogLine(f.kind)} (${f.text}${f.hidden.length === 0 ? '' : ` followed by ${f.hidden.join(' + ')} ${f.hidden.length === 1 && f.kind !== 'fields' ? 'hex digits' : 'characters'}, not shown`})${f.more > 0 ? `; ${f.more} more ${f.more === 1 ? 'line' : 'lines'} of the key logs not read` : ''}`;
     case 'limit.connections':
       return `more than ${f.max} connections were open at once (--max-connections ${f.max}): ${f.evicted} of them, the quietest each time, were reported before they ended, from packet ${f.from} on; a later packet of one of them starts a new connection`;
     case 'limit.reassembly':

@@ -55,8 +55,10 @@ export type KeyLogProblemKind =
 
 export interface KeyLogProblem extends KeyLogSource {
   kind: KeyLogProblemKind;
-  /** the line, cut to 120 characters; a line of three fields or more shows only its first two (label, client random) and the lengths of the others, never a secret */
+  /** the line's first two fields (label, client random), cut to 120 characters: never a secret */
   text: string;
+  /** the lengths (in characters) of the fields after the second, which are not shown */
+  hidden: number[];
 }
 
 /** What one add() read. */
@@ -125,10 +127,10 @@ export class KeyLog {
       const source: KeyLogSource = { file, line: i + 1 };
       const fields = trimmed.split(/[ \t]+/);
       // a diagnostic may be shown or shared: the secret stays out of it
-      const rest = fields.slice(2).map((f) => f.length);
-      const shown = fields.length >= 3 ? `${fields[0]} ${fields[1]} (${rest.join(' + ')} ${rest.length === 1 ? 'hex digits' : 'characters'})` : trimmed;
+      const hidden = fields.slice(2).map((f) => f.length);
+      const shown = fields.slice(0, 2).join(' ');
       const problem = (kind: KeyLogProblemKind): void => {
-        summary.problems.push({ ...source, kind, text: shown.slice(0, 120) });
+        summary.problems.push({ ...source, kind, text: shown.slice(0, 120), hidden });
       };
       if (fields.length !== 3) return problem('fields');
       const [label, random, secretHex] = fields as [string, string, string];
@@ -169,7 +171,7 @@ export class KeyLog {
         if (!theirs) continue;
         const had = mine[label];
         if (!had) mine[label] = theirs;
-        else if (!had.secret.equals(theirs.secret)) this.problems.push({ ...theirs.source, kind: 'conflict', text: `${label} ${random}` });
+        else if (!had.secret.equals(theirs.secret)) this.problems.push({ ...theirs.source, kind: 'conflict', text: `${label} ${random}`, hidden: [theirs.secret.length * 2] });
       }
     }
     this.problems.push(...other.problems);

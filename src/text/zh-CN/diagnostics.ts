@@ -259,7 +259,7 @@ function socketIoProblemZh(p: SocketIoProblem): string {
 
 function noKeyZh(f: Extract<DiagnosticFacts, { code: 'tls.no-key' }>): string {
   const r = f.reason;
-  const logs = f.files.length === 0 ? '密钥日志' : `密钥日志 ${f.files.join('、')}`;
+  const logs = f.files.length === 0 ? '密钥日志' : `密钥日志 ${f.files.join('、')} `;
   switch (r.why) {
     case 'no-client-hello':
       return `TLS 记录没有解密：抓包里没有 ClientHello，而密钥日志正是用它的 client random 来标识会话的（抓包在 TLS 握手之后才开始）`;
@@ -311,7 +311,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'tls.decrypt-failed':
       return `来自${side(f.side)}的一个 TLS 记录用密钥日志里的密钥打不开（${recordFailureZh(f.reason)}）：为这个会话记下的密钥不对，或者记录已损坏；不显示它的内容，之后的记录会重新尝试解密`;
     case 'tls.keylog-line':
-      return `没有读取 ${f.file} 第 ${f.line} 行：${keyLogLineZh(f.kind)}（${f.text}）${f.more > 0 ? `；密钥日志里另有 ${f.more} 行没有读取` : ''}`;
+      return `没有读取 ${f.file} 第 ${f.line} 行：${keyLogLineZh(f.kind)}（${f.text}${f.hidden.length === 0 ? '' : `，之后的 ${f.hidden.join(' + ')} 个字符不显示`}）${f.more > 0 ? `；密钥日志里另有 ${f.more} 行没有读取` : ''}`;
     case 'limit.connections':
       return `同时打开的连接超过 ${f.max} 条（--max-connections ${f.max}）：从第 ${f.from} 个包起，其中 ${f.evicted} 条（每次都是最安静的那条）在结束前就被报告了；它们之后的包会开始一条新连接`;
     case 'limit.reassembly':
