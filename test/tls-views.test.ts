@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze, only, type Held } from './support/analyze.js';
 import { KeyLog } from '../src/tls/keylog.js';
 import { tellStory } from '../src/render/story.js';
+import { protocolDetail, webSocketKind } from '../src/render/kind.js';
 import type { Frame, TlsFact } from '../src/model.js';
 
 const AES = 'captures/tls/wss_tls13_aes128.pcap';
@@ -68,6 +69,9 @@ describe('the TLS handshake as a phase of its own', () => {
     for (const k of told) expect(lines[k.line - 1]!.split(' ')[0]).toBe(k.label);
     expect(c.tls).toMatchObject({ decrypted: true, failedRecords: 0 });
     expect(c.tls!.keys.map((k) => k.label).sort()).toEqual(['CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0', 'SERVER_HANDSHAKE_TRAFFIC_SECRET', 'SERVER_TRAFFIC_SECRET_0']);
+    // --summary and the export name it WebSocket over TLS, with what its handshake said
+    expect(webSocketKind(c as never)).toBe('WebSocket over TLS (TLS 1.3, SNI wss.test, ALPN http/1.1, TLS_AES_128_GCM_SHA256)');
+    expect(protocolDetail(c as never)).toBe('TLS 1.3, SNI wss.test, ALPN http/1.1, TLS_AES_128_GCM_SHA256');
     const cbc = only(await analyze(CBC, { keylog: keysOf(CBC) }));
     expect(cbc.tls!.keys).toEqual([{ label: 'CLIENT_RANDOM', file: 'captures/tls/wss_tls12_cbc.keys', line: 1 }]);
     // the records that carried each frame are counted after it

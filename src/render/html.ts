@@ -8,7 +8,7 @@
 // capture is ever written as markup: the data blocks escape "<", and the
 // script puts text into the page as text only.
 import { contractDiagnostic } from '../diagnostic.js';
-import { endingWords, interruptedNote, protocolDetail, protocolLabel, refusal } from './kind.js';
+import { endingWords, interruptedNote, protocolDetail, protocolLabel, refusal, webSocketKind } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary, TimelineEntry } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { contractEntry, entryText, frameJson, frameText, handshakeJson, messageJson, messageText, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
@@ -98,7 +98,7 @@ function connectionHead(conn: Connection, opts: JsonOptions): Record<string, unk
     websocket: conn.websocket,
     protocol: conn.protocol && { name: conn.protocol.name, detail: protocolDetail(conn) },
     /** what it is, in words: WebSocket, a refused upgrade, or the protocol it carries */
-    kind: conn.websocket ? 'WebSocket' : (refusal(conn) ?? protocolLabel(conn)),
+    kind: conn.websocket ? (conn.tls?.decrypted === true ? webSocketKind(conn) : 'WebSocket') : (refusal(conn) ?? protocolLabel(conn)),
     detection: conn.detection,
     app: conn.app,
     verdict: endingWords(conn),

@@ -68,13 +68,28 @@ export function protocolLabel(c: Connection, lang?: Lang): string {
  */
 export function protocolDetail(c: Connection, lang?: Lang): string | null {
   const t = c.tls;
+  // a wss:// connection decrypted with a key log: WebSocket, and what its TLS handshake said
+  if (c.protocol?.name === 'websocket' && t?.decrypted === true) return tlsDetail(c, lang);
   if (c.protocol?.name !== 'tls' || t === null) return c.protocol?.detail ?? null;
+  return tlsDetail(c, lang);
+}
+
+/** What a connection's TLS handshake said: "TLS 1.3, SNI example.com, ALPN http/1.1, TLS_AES_128_GCM_SHA256". */
+export function tlsDetail(c: Connection, lang?: Lang): string | null {
+  const t = c.tls;
+  if (t === null) return null;
   const w = reportWords(lang).tls;
   const alpn = t.alpn ? `ALPN ${t.alpn}` : t.alpnOffered.length > 0 ? w.alpnOffered(t.alpnOffered) : null;
   const said = [t.version, t.sni ? `SNI ${t.sni}` : null, alpn, t.cipherSuite].filter((x) => x !== null);
   if (said.length > 0) return said.join(w.join);
   if (t.handshakeSeen) return null;
   return c.tcp.handshake.syn !== null || c.tcp.handshake.synAck !== null ? w.hellosCut : w.joinedLate;
+}
+
+/** The words --summary and the HTML list give a WebSocket connection: how it was told, and over TLS what TLS said. */
+export function webSocketKind(c: Connection, lang?: Lang): string {
+  const tls = c.tls?.decrypted === true ? tlsDetail(c, lang) : null;
+  return reportWords(lang).summaryWebSocket(c.detection, tls !== null ? sanitize(tls) : null);
 }
 
 /** The summary's count of connections: "3 WebSocket, 1 upgrade refused". */

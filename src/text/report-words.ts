@@ -47,8 +47,8 @@ export interface ReportWords {
 
   /** --summary, a connection: its head line, then its counts */
   summaryHead(id: number, client: string, server: string, what: string, verdict: string): string;
-  /** --summary, a WebSocket connection's "what": WebSocket, and how it was told when not by its handshake */
-  summaryWebSocket(detection: 'handshake' | 'decode-as' | 'heuristic' | 'response' | null): string;
+  /** --summary, a WebSocket connection's "what": WebSocket, how it was told when not by its handshake, and (wss:// decrypted) what its TLS handshake said */
+  summaryWebSocket(detection: 'handshake' | 'decode-as' | 'heuristic' | 'response' | null, tls?: string | null): string;
   /** a connection that is not WebSocket: its head line and its packets */
   summaryNotWebSocket(head: string, packets: number): string;
   /** one side's counts; `rtt`: the pongs' round trips, as a time or a range of times */

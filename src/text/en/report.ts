@@ -29,7 +29,7 @@ export const REPORT_EN: ReportWords = {
   tls: { join: ', ', alpnOffered: (p) => `ALPN offered ${p.join(', ')}`, hellosCut: 'its hellos not captured whole', joinedLate: 'joined after its handshake' },
   unknownData: 'data of an unknown protocol',
   summaryHead: (id, client, server, what, verdict) => `connection ${id}  ${client} → ${server}  ${what}: ${verdict}`,
-  summaryWebSocket: (detection) => (detection && detection !== 'handshake' ? `WebSocket (${detection})` : 'WebSocket'),
+  summaryWebSocket: (detection, tls) => `${detection && detection !== 'handshake' ? `WebSocket (${detection})` : 'WebSocket'}${tls ? ` over TLS (${tls})` : ''}`,
   summaryNotWebSocket: (head, packets) => `${head}; ${plural(packets, 'packet')}`,
   summarySide: (side, s, frames, compressed, rtt) =>
     `${side} ${plural(frames, 'frame')}, ${plural(s.messages, 'message')} (${plural(s.messageBytes, 'byte')}${compressed ? ' on the wire' : ''}${s.fragmentedMessages > 0 ? `, ${s.fragmentedMessages} fragmented` : ''})${rtt !== null ? `, ${plural(s.rtts, 'pong')} answered in ${rtt}` : ''}`,

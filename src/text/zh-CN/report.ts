@@ -32,8 +32,8 @@ export const REPORT_ZH_CN: ReportWords = {
   // “不是 WebSocket”在每个视图里都先说结论、再用冒号接它承载的内容（结论可能带着颜色）
   summaryHead: (id, client, server, what, verdict) =>
     `连接 ${id}  ${client} → ${server}  ${verdict.replace(/\x1b\[[0-9;]*m/g, '') === ENDING_WORDS['not-websocket'][1] ? `${verdict}：${what}` : `${what}：${verdict}`}`,
-  summaryWebSocket: (detection) =>
-    detection === 'heuristic' ? 'WebSocket（启发式识别）' : detection === 'response' ? 'WebSocket（通过 101 响应识别）' : detection === 'decode-as' ? 'WebSocket（按 --decode-as 解码）' : 'WebSocket',
+  summaryWebSocket: (detection, tls) =>
+    `${tls ? '基于 TLS 的 ' : ''}${detection === 'heuristic' ? 'WebSocket（启发式识别）' : detection === 'response' ? 'WebSocket（通过 101 响应识别）' : detection === 'decode-as' ? 'WebSocket（按 --decode-as 解码）' : 'WebSocket'}${tls ? `（${tls}）` : ''}`,
   summaryNotWebSocket: (head, packets) => `${head}；${packets} 个包`,
   summarySide: (side, s, frames, compressed, rtt) =>
     `${sideZh(side)} ${frames} 个帧，${s.messages} 条消息（${compressed ? '线上 ' : ''}${s.messageBytes} 字节${s.fragmentedMessages > 0 ? `，其中 ${s.fragmentedMessages} 条分片传输` : ''}）${rtt !== null ? `，${s.rtts} 个 Pong，往返 ${rtt}` : ''}`,
