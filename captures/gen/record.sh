@@ -46,8 +46,9 @@
 # (checked byte for byte by gen/snap-compare.mjs).
 #
 # The scenarios named tls/NAME (wss://: gen/scenarios/wss_common.mjs with one
-# TLS version and cipher suite each, and three other implementations:
-# py_wss_tls13.py, chromium_wss.mjs, openssl_keyupdate.mjs) also write the
+# TLS version and cipher suite each, three other implementations:
+# py_wss_tls13.py, chromium_wss.mjs, openssl_keyupdate.mjs, then
+# openssl_tls12_cbc.mjs) also write the
 # TLS session keys in the NSS key log format (SSLKEYLOGFILE) to
 # captures/tls/NAME.keys, beside captures/tls/NAME.pcap. The script makes a
 # fresh self-signed certificate (openssl req, RSA 2048, CN and
@@ -127,6 +128,7 @@ tls/wss_tls12_cbc|127.0.0.1|443|$NODE $SCENARIOS/wss_tls12_cbc.mjs|$NODE $SCENAR
 tls/py_wss_tls13|127.0.0.1|443|$PY $SCENARIOS/py_wss_tls13.py|$PY $SCENARIOS/py_wss_tls13.py
 tls/chromium_wss|127.0.0.1|443|$NODE $SCENARIOS/chromium_wss.mjs|$NODE $SCENARIOS/chromium_wss.mjs
 tls/openssl_keyupdate|127.0.0.1|443|$NODE $SCENARIOS/openssl_keyupdate.mjs|$NODE $SCENARIOS/openssl_keyupdate.mjs
+tls/openssl_tls12_cbc|127.0.0.1|443|$NODE $SCENARIOS/openssl_tls12_cbc.mjs|$NODE $SCENARIOS/openssl_tls12_cbc.mjs
 EOF
 )
 CRAFTED=(textbook_rfc6455)
