@@ -46,8 +46,9 @@
 # (checked byte for byte by gen/snap-compare.mjs).
 #
 # The scenarios named tls/NAME (wss://: gen/scenarios/wss_common.mjs with one
-# TLS version and cipher suite each, and three other implementations:
-# py_wss_tls13.py, chromium_wss.mjs, openssl_keyupdate.mjs) also write the
+# TLS version and cipher suite each, three other implementations:
+# py_wss_tls13.py, chromium_wss.mjs, openssl_keyupdate.mjs, then
+# openssl_tls12_cbc.mjs and wss_tls12_resume.mjs) also write the
 # TLS session keys in the NSS key log format (SSLKEYLOGFILE) to
 # captures/tls/NAME.keys, beside captures/tls/NAME.pcap. The script makes a
 # fresh self-signed certificate (openssl req, RSA 2048, CN and
@@ -61,8 +62,11 @@
 # CLIENT_/SERVER_TRAFFIC_SECRET_N lines OpenSSL adds at each KeyUpdate), 1
 # (CLIENT_RANDOM) for TLS 1.2; for a browser (KEYLOG_SESSIONS), the client's
 # may hold several sessions and must hold all of the server's lines (see
-# check_keylog). The .keys file is replaced together with the .pcap, only
-# when both are good. For the names in
+# check_keylog); for several TLS 1.2 connections (TLS12_SESSIONS:
+# tls/wss_tls12_resume, one session resumed twice), one CLIENT_RANDOM line
+# per client random, and the script also writes NAME.first-only.keys, the
+# first connection's line alone. The .keys file (and the first-only one) is
+# replaced together with the .pcap, only when both are good. For the names in
 # DSB_PCAPNG (tls/wss_tls13_aes128), `editcap --inject-secrets` (Wireshark's
 # editcap) also writes captures/tls/NAME.dsb.pcapng: the same packets in
 # pcapng with the key log in a Decryption Secrets Block, replaced together
@@ -127,6 +131,8 @@ tls/wss_tls12_cbc|127.0.0.1|443|$NODE $SCENARIOS/wss_tls12_cbc.mjs|$NODE $SCENAR
 tls/py_wss_tls13|127.0.0.1|443|$PY $SCENARIOS/py_wss_tls13.py|$PY $SCENARIOS/py_wss_tls13.py
 tls/chromium_wss|127.0.0.1|443|$NODE $SCENARIOS/chromium_wss.mjs|$NODE $SCENARIOS/chromium_wss.mjs
 tls/openssl_keyupdate|127.0.0.1|443|$NODE $SCENARIOS/openssl_keyupdate.mjs|$NODE $SCENARIOS/openssl_keyupdate.mjs
+tls/openssl_tls12_cbc|127.0.0.1|443|$NODE $SCENARIOS/openssl_tls12_cbc.mjs|$NODE $SCENARIOS/openssl_tls12_cbc.mjs
+tls/wss_tls12_resume|127.0.0.1|443|$NODE $SCENARIOS/wss_tls12_resume.mjs|$NODE $SCENARIOS/wss_tls12_resume.mjs
 EOF
 )
 CRAFTED=(textbook_rfc6455)
@@ -136,6 +142,9 @@ ANY_TWINS=(ws_echo)
 DSB_PCAPNG=(tls/wss_tls13_aes128)
 # wss:// scenarios whose client key log may hold several sessions (see check_keylog).
 KEYLOG_SESSIONS=(tls/chromium_wss)
+# wss:// scenarios of several TLS 1.2 connections, one CLIENT_RANDOM line each
+# (see check_keylog); their NAME.first-only.keys holds the first line alone.
+TLS12_SESSIONS=(tls/wss_tls12_resume)
 # Snapshot-length sets: name | scenario | SNAPLEN:FILE ... (FILE relative to
 # captures/, without .pcap; the first, with SNAPLEN 0, is the full capture
 # the others are compared with), see above.
@@ -241,7 +250,9 @@ make_tls_cert() {
 # SSLKEYLOGFILE: every TLS connection it made, the page's as well as the
 # WebSocket's), the client's log may hold several sessions, each with the 5
 # TLS 1.3 lines, and must hold every line of the server's (which logs every
-# connection it accepted).
+# connection it accepted). For the names in TLS12_SESSIONS (several TLS 1.2
+# connections), the same lines each side, one CLIENT_RANDOM line per client
+# random.
 check_keylog() {
   local name=$1 keys=$2 server_keys=$3 labels randoms r
   local secrets server_secrets
@@ -265,6 +276,13 @@ check_keylog() {
   fi
   [[ $secrets == "$server_secrets" ]] ||
     { diff <(echo "$secrets") <(echo "$server_secrets") | head -10 >&2; die "$name: the client's and the server's key logs differ"; }
+  if [[ " ${TLS12_SESSIONS[*]} " == *" $name "* ]]; then
+    labels=$(cut -d' ' -f1 <<<"$secrets" | sort -u | paste -sd' ')
+    [[ $labels == CLIENT_RANDOM ]] || die "$name: unexpected key log lines: $labels"
+    (($(wc -l <<<"$secrets") == randoms)) || die "$name: a client random with more than one line"
+    echo "$randoms lines (CLIENT_RANDOM, $randoms connections), the same as the server's"
+    return 0
+  fi
   ((randoms == 1)) || die "$name: the key log holds $randoms sessions, not 1"
   # OpenSSL (3.0 too) also logs the secret of each new generation after a
   # TLS 1.3 KeyUpdate, under the literal labels CLIENT_TRAFFIC_SECRET_N and
@@ -322,19 +340,23 @@ record_scenario() {
   done
   # tls/ scenarios: the key log (and for DSB_PCAPNG the pcapng with it)
   # go beside capture 0, replaced together with it.
-  local keys_tmp='' keys_out='' server_keys='' dsb_tmp='' dsb_out=''
+  local keys_tmp='' keys_out='' server_keys='' dsb_tmp='' dsb_out='' first_tmp='' first_out=''
   if [[ $name == tls/* && -z $snaps ]]; then
     make_tls_cert
     keys_out="$CAPTURES_DIR/$name.keys"
     keys_tmp="$(dirname "$keys_out")/.$(basename "$keys_out").tmp"
     server_keys="$WORK_DIR/$base.server.keys"
+    if [[ " ${TLS12_SESSIONS[*]} " == *" $name "* ]]; then
+      first_out="$CAPTURES_DIR/$name.first-only.keys"
+      first_tmp="$(dirname "$first_out")/.$(basename "$first_out").tmp"
+    fi
     if [[ " ${DSB_PCAPNG[*]} " == *" $name "* ]]; then
       command -v editcap >/dev/null || die "missing tool: editcap (Wireshark's, for $name.dsb.pcapng)"
       dsb_out="$CAPTURES_DIR/$name.dsb.pcapng"
       dsb_tmp="$(dirname "$dsb_out")/.$(basename "$dsb_out").tmp"
     fi
   fi
-  TMP_FILES=("${tmp[@]}" $keys_tmp $dsb_tmp)
+  TMP_FILES=("${tmp[@]}" $keys_tmp $dsb_tmp $first_tmp)
   rm -f -- "${TMP_FILES[@]}"
   [[ -z $server_keys ]] || rm -f -- "$server_keys"
   : >"$slog"; : >"$sout"; : >"$clog"
@@ -423,11 +445,17 @@ record_scenario() {
     twin_report=$(check_keylog "$name" "$keys_tmp" "$server_keys")
     say "$name: key log: $twin_report"
   fi
+  if [[ -n $first_tmp ]]; then
+    # the first connection's line: the client logs its connections in turn
+    grep -v '^#' "$keys_tmp" | head -1 >"$first_tmp"
+    say "$name: the first connection's line alone: client random $(cut -d' ' -f2 "$first_tmp")"
+  fi
   if [[ -n $dsb_tmp ]]; then
     editcap --inject-secrets "tls,$keys_tmp" -F pcapng "${tmp[0]}" "$dsb_tmp" ||
       die "$name: editcap --inject-secrets failed"
   fi
   [[ -z $keys_tmp ]] || { mv -f -- "$keys_tmp" "$keys_out"; say "$name: key log -> ${keys_out#"$ROOT_DIR"/}"; }
+  [[ -z $first_tmp ]] || { mv -f -- "$first_tmp" "$first_out"; say "$name: its first line -> ${first_out#"$ROOT_DIR"/}"; }
   [[ -z $dsb_tmp ]] || { mv -f -- "$dsb_tmp" "$dsb_out"; say "$name: pcapng with the key log -> ${dsb_out#"$ROOT_DIR"/}"; }
   for i in "${!cap_if[@]}"; do
     mv -f -- "${tmp[i]}" "${cap_out[i]}"

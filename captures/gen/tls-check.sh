@@ -4,7 +4,7 @@
 # conversation of gen/scenarios/wss_common.mjs (14 frames, 7 each way), and
 # none without it.
 #
-#   bash captures/gen/tls-check.sh                 # every wss_tls12_*/wss_tls13_* .pcap and *.dsb.pcapng
+#   bash captures/gen/tls-check.sh                 # every wss_tls12_*/wss_tls13_* .pcap (but wss_tls12_resume) and *.dsb.pcapng
 #   bash captures/gen/tls-check.sh captures/tls/wss_tls13_aes128.pcap
 #
 # A NAME.pcap is read with `-o tls.keylog_file:NAME.keys`; a NAME.dsb.pcapng
@@ -25,7 +25,12 @@ EXPECTED='C>S:1:17 S>C:1:17 C>S:2:5 S>C:2:5 C>S:1z:77 S>C:1z:77 C>S:2:40000 S>C:
 
 command -v tshark >/dev/null || { echo "tls-check: missing tool: tshark" >&2; exit 1; }
 files=("$@")
-((${#files[@]} > 0)) || files=("$CAPTURES_DIR"/tls/wss_tls1[23]_*.pcap "$CAPTURES_DIR"/tls/*.dsb.pcapng)
+if ((${#files[@]} == 0)); then
+  # wss_tls12_resume has a conversation of its own (three connections)
+  for f in "$CAPTURES_DIR"/tls/wss_tls1[23]_*.pcap "$CAPTURES_DIR"/tls/*.dsb.pcapng; do
+    [[ $f == */wss_tls12_resume.pcap ]] || files+=("$f")
+  done
+fi
 status=0
 err=$(mktemp); trap 'rm -f -- "$err"' EXIT
 for f in "${files[@]}"; do
