@@ -15,6 +15,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyze, only, type Held } from './support/analyze.js';
 import { KeyLog } from '../src/tls/keylog.js';
+import { readPcapRecords } from './support/damage.js';
+import { pcapFile } from './support/pcap.js';
 
 const path = (name: string, ext: 'pcap' | 'keys' | 'first-only.keys') => `captures/tls/${name}.${ext}`;
 const keysText = (name: string, ext: 'keys' | 'first-only.keys' = 'keys') => readFileSync(path(name, ext), 'utf8');
@@ -183,18 +185,28 @@ describe('wss_tls12_resume: one TLS 1.2 session, a full handshake and two resump
   });
 
   // The resumed connections have no line of their own in first-only.keys: they
-  // are to be decrypted with the master secret of the session they resume, as
+  // are decrypted with the master secret of the session they resume, as
   // Wireshark does (tshark -o tls.keylog_file:captures/tls/wss_tls12_resume.first-only.keys
   // finds all 12 frames): (b) by the session ID of (a)'s ServerHello, (c) by the
-  // ticket of (b)'s NewSessionTicket. The analyzer does not do this yet, hence
-  // it.fails; these become plain tests once it does.
-  it.fails('with the first-only key log: (b), resumed by session ID, decrypted with (a)\'s master secret', async () => {
+  // ticket of (b)'s NewSessionTicket. Each names the line that opened it: (a)'s.
+  it('with the first-only key log: (b), resumed by session ID, decrypted with (a)\'s master secret', async () => {
     const [, b] = await three(keysOf(NAME, 'first-only.keys'));
     expectConversation(b!, CONNECTIONS[1]!);
+    expect(b!.tls?.keys).toEqual([{ label: 'CLIENT_RANDOM', file: path(NAME, 'first-only.keys'), line: 1 }]);
   });
 
-  it.fails('with the first-only key log: (c), resumed by the session ticket, decrypted with the session\'s master secret', async () => {
+  it('with the first-only key log: (c), resumed by the session ticket, decrypted with the session\'s master secret', async () => {
     const [, , c] = await three(keysOf(NAME, 'first-only.keys'));
     expectConversation(c!, CONNECTIONS[2]!);
+    expect(c!.tls?.keys).toEqual([{ label: 'CLIENT_RANDOM', file: path(NAME, 'first-only.keys'), line: 1 }]);
+  });
+
+  it('with (a) cut out of the capture: (b) and (c) not decrypted, and tls.no-key says they resume a session the capture does not show', async () => {
+    const { records } = readPcapRecords(readFileSync(path(NAME, 'pcap')));
+    const r = await analyze(pcapFile(records.slice(23)), { keylog: keysOf(NAME, 'first-only.keys') });
+    expect(r.connections.map((c) => c.websocket)).toEqual([false, false]);
+    const said = r.connections.map((c) => c.diagnostics.find((d) => d.code === 'tls.no-key')?.message ?? '');
+    expect(said[0]).toMatch(/it resumes an earlier session \(by session ID\) whose first connection is not in the capture/);
+    expect(said[1]).toMatch(/it resumes an earlier session \(by ticket\) whose first connection is not in the capture/);
   });
 });
