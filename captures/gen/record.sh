@@ -9,6 +9,7 @@
 #   npm run record -- mixed_network mixed_midstream   # runs gen/mixed.sh
 #   npm run record -- tapmerge          # runs gen/tap-merge.sh
 #   npm run record -- tls/wss_tls13_aes128   # captures/tls/wss_tls13_aes128.{pcap,keys}
+#   npm run record -- browser/chromium_ws_plain  # captures/browser/chromium_ws_plain.pcap
 #
 # The scenarios named app/NAME (application protocols over WebSocket: STOMP,
 # SockJS, Socket.IO, MQTT, GraphQL, JSON-RPC) run captures/gen/app/NAME.mjs
@@ -48,7 +49,10 @@
 # The scenarios named tls/NAME (wss://: gen/scenarios/wss_common.mjs with one
 # TLS version and cipher suite each, three other implementations:
 # py_wss_tls13.py, chromium_wss.mjs, openssl_keyupdate.mjs, then
-# openssl_tls12_cbc.mjs and wss_tls12_resume.mjs) also write the
+# openssl_tls12_cbc.mjs and wss_tls12_resume.mjs, then the headless Chromium
+# ones of gen/scenarios/chromium_common.mjs, chromium_tls13_*.mjs and
+# chromium_tls12_*.mjs, whose plain ws:// twin browser/chromium_ws_plain
+# writes captures/browser/chromium_ws_plain.pcap) also write the
 # TLS session keys in the NSS key log format (SSLKEYLOGFILE) to
 # captures/tls/NAME.keys, beside captures/tls/NAME.pcap. The script makes a
 # fresh self-signed certificate (openssl req, RSA 2048, CN and
@@ -133,6 +137,14 @@ tls/chromium_wss|127.0.0.1|443|$NODE $SCENARIOS/chromium_wss.mjs|$NODE $SCENARIO
 tls/openssl_keyupdate|127.0.0.1|443|$NODE $SCENARIOS/openssl_keyupdate.mjs|$NODE $SCENARIOS/openssl_keyupdate.mjs
 tls/openssl_tls12_cbc|127.0.0.1|443|$NODE $SCENARIOS/openssl_tls12_cbc.mjs|$NODE $SCENARIOS/openssl_tls12_cbc.mjs
 tls/wss_tls12_resume|127.0.0.1|443|$NODE $SCENARIOS/wss_tls12_resume.mjs|$NODE $SCENARIOS/wss_tls12_resume.mjs
+tls/chromium_tls13_aes128|127.0.0.1|443|$NODE $SCENARIOS/chromium_tls13_aes128.mjs|$NODE $SCENARIOS/chromium_tls13_aes128.mjs
+tls/chromium_tls13_aes256|127.0.0.1|443|$NODE $SCENARIOS/chromium_tls13_aes256.mjs|$NODE $SCENARIOS/chromium_tls13_aes256.mjs
+tls/chromium_tls13_chacha|127.0.0.1|443|$NODE $SCENARIOS/chromium_tls13_chacha.mjs|$NODE $SCENARIOS/chromium_tls13_chacha.mjs
+tls/chromium_tls12_aes128gcm|127.0.0.1|443|$NODE $SCENARIOS/chromium_tls12_aes128gcm.mjs|$NODE $SCENARIOS/chromium_tls12_aes128gcm.mjs
+tls/chromium_tls12_aes256gcm|127.0.0.1|443|$NODE $SCENARIOS/chromium_tls12_aes256gcm.mjs|$NODE $SCENARIOS/chromium_tls12_aes256gcm.mjs
+tls/chromium_tls12_chacha|127.0.0.1|443|$NODE $SCENARIOS/chromium_tls12_chacha.mjs|$NODE $SCENARIOS/chromium_tls12_chacha.mjs
+tls/chromium_tls12_cbc|127.0.0.1|443|$NODE $SCENARIOS/chromium_tls12_cbc.mjs|$NODE $SCENARIOS/chromium_tls12_cbc.mjs
+browser/chromium_ws_plain|127.0.0.1|80|$NODE $SCENARIOS/chromium_ws_plain.mjs|$NODE $SCENARIOS/chromium_ws_plain.mjs
 EOF
 )
 CRAFTED=(textbook_rfc6455)
@@ -141,7 +153,8 @@ ANY_TWINS=(ws_echo)
 # wss:// scenarios whose key log is also embedded in a pcapng, see above.
 DSB_PCAPNG=(tls/wss_tls13_aes128)
 # wss:// scenarios whose client key log may hold several sessions (see check_keylog).
-KEYLOG_SESSIONS=(tls/chromium_wss)
+KEYLOG_SESSIONS=(tls/chromium_wss tls/chromium_tls13_aes128 tls/chromium_tls13_aes256 tls/chromium_tls13_chacha
+  tls/chromium_tls12_aes128gcm tls/chromium_tls12_aes256gcm tls/chromium_tls12_chacha tls/chromium_tls12_cbc)
 # wss:// scenarios of several TLS 1.2 connections, one CLIENT_RANDOM line each
 # (see check_keylog); their NAME.first-only.keys holds the first line alone.
 TLS12_SESSIONS=(tls/wss_tls12_resume)
@@ -248,13 +261,13 @@ make_tls_cert() {
 # Python's ssl module writes at the top of a new file) are allowed and left
 # out of the comparison. For the names in KEYLOG_SESSIONS (a browser's
 # SSLKEYLOGFILE: every TLS connection it made, the page's as well as the
-# WebSocket's), the client's log may hold several sessions, each with the 5
-# TLS 1.3 lines, and must hold every line of the server's (which logs every
-# connection it accepted). For the names in TLS12_SESSIONS (several TLS 1.2
+# WebSocket's), the client's log may hold several sessions, all with the 5
+# TLS 1.3 lines or all with one TLS 1.2 CLIENT_RANDOM line, and must hold
+# every line of the server's (which logs every connection it accepted). For the names in TLS12_SESSIONS (several TLS 1.2
 # connections), the same lines each side, one CLIENT_RANDOM line per client
 # random.
 check_keylog() {
-  local name=$1 keys=$2 server_keys=$3 labels randoms r
+  local name=$1 keys=$2 server_keys=$3 labels randoms r kinds=''
   local secrets server_secrets
   [[ -s $keys ]] || die "$name: the client wrote no key log"
   [[ -s $server_keys ]] || die "$name: the server wrote no key log"
@@ -268,10 +281,15 @@ check_keylog() {
       { comm -13 <(echo "$secrets") <(echo "$server_secrets") | head -10 >&2; die "$name: the server logged lines the client did not"; }
     for r in $(cut -d' ' -f2 <<<"$secrets" | sort -u); do
       labels=$(grep " $r " <<<"$secrets" | cut -d' ' -f1 | sort | paste -sd' ')
-      [[ $labels == 'CLIENT_HANDSHAKE_TRAFFIC_SECRET CLIENT_TRAFFIC_SECRET_0 EXPORTER_SECRET SERVER_HANDSHAKE_TRAFFIC_SECRET SERVER_TRAFFIC_SECRET_0' ]] ||
-        die "$name: unexpected key log lines for client random $r: $labels"
+      case $labels in
+        'CLIENT_HANDSHAKE_TRAFFIC_SECRET CLIENT_TRAFFIC_SECRET_0 EXPORTER_SECRET SERVER_HANDSHAKE_TRAFFIC_SECRET SERVER_TRAFFIC_SECRET_0') kinds+=' 1.3' ;;
+        CLIENT_RANDOM) kinds+=' 1.2' ;;
+        *) die "$name: unexpected key log lines for client random $r: $labels" ;;
+      esac
     done
-    echo "$(wc -l <<<"$secrets") lines, $randoms sessions of TLS 1.3 (5 lines each); the server's $(wc -l <<<"$server_secrets") lines among them"
+    [[ $kinds != *1.2* || $kinds != *1.3* ]] || die "$name: TLS 1.2 and TLS 1.3 sessions in one key log"
+    if [[ $kinds == *1.3* ]]; then kinds='TLS 1.3 (5 lines each)'; else kinds='TLS 1.2 (1 CLIENT_RANDOM line each)'; fi
+    echo "$(wc -l <<<"$secrets") lines, $randoms sessions of $kinds; the server's $(wc -l <<<"$server_secrets") lines among them"
     return 0
   fi
   [[ $secrets == "$server_secrets" ]] ||

@@ -1,0 +1,13 @@
+// chromium_tls12_aes128gcm: the headless Chromium conversation of
+// chromium_common.mjs over wss://, TLS 1.2 with ECDHE-RSA-AES128-GCM-SHA256:
+// the server alone is restricted (minVersion and maxVersion: 'TLSv1.2',
+// ciphers: 'ECDHE-RSA-AES128-GCM-SHA256'), so Chromium, which offers its usual
+// list, has to agree to that.
+import { run } from './chromium_common.mjs';
+
+await run('chromium_tls12_aes128gcm', {
+  tls: {
+    options: { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', ciphers: 'ECDHE-RSA-AES128-GCM-SHA256' },
+    expect: { version: 'TLSv1.2', cipher: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256' },
+  },
+});
