@@ -14,7 +14,7 @@
 // decrypts to notice these itself; a caller that knows better can say so
 // (useApplicationKeys, keyUpdate). A record that does not authenticate gives a
 // failure value; nothing throws.
-import { aeadOpen, type RecordDecryption, AEAD_TAG_LENGTH } from './aead.js';
+import { aeadOpen, type RecordDecryption, AEAD_NONCE_LENGTH, AEAD_TAG_LENGTH, xorNonceInto } from './aead.js';
 import { nextTrafficSecret, recordNonce, type Tls13Suite, trafficKeys, type TrafficKeys } from './keyschedule.js';
 import { type Skipped, SeqWindow } from './seqwindow.js';
 
@@ -34,8 +34,22 @@ const KEY_UPDATE = 24;
 
 /** The 5-byte record header of a record whose body is `length` bytes (RFC 8446 §5.2: the additional data). */
 export function recordHeader(type: number, version: number, length: number): Buffer {
-  return Buffer.from([type, version >> 8, version & 0xff, length >> 8, length & 0xff]);
+  return writeRecordHeader(Buffer.allocUnsafe(5), type, version, length);
 }
+
+function writeRecordHeader(out: Buffer, type: number, version: number, length: number): Buffer {
+  out[0] = type;
+  out[1] = version >> 8;
+  out[2] = version & 0xff;
+  out[3] = length >> 8;
+  out[4] = length & 0xff;
+  return out;
+}
+
+// aeadOpen hands the nonce and the additional data to the cipher, which copies them, before it returns: one
+// buffer of each serves every record (no two allocations per record)
+const NONCE = Buffer.alloc(AEAD_NONCE_LENGTH);
+const AAD = Buffer.alloc(5);
 
 /**
  * Opens one TLS 1.3 record with the keys of a traffic secret at sequence number seq: the inner content type and
@@ -45,8 +59,9 @@ export function decryptRecord13(suite: Tls13Suite, keys: TrafficKeys, seq: numbe
   const body = record.body;
   // RFC 8446 §5.2: at least the inner content type and the tag
   if (body.length < 1 + AEAD_TAG_LENGTH) return { ok: false, reason: 'too-short' };
-  const aad = recordHeader(record.type, record.version, body.length);
-  const inner = aeadOpen(suite.cipher, keys.key, recordNonce(keys.iv, seq), aad, body);
+  const aad = writeRecordHeader(AAD, record.type, record.version, body.length);
+  const nonce = keys.iv.length === NONCE.length ? xorNonceInto(NONCE, keys.iv, seq) : recordNonce(keys.iv, seq);
+  const inner = aeadOpen(suite.cipher, keys.key, nonce, aad, body);
   if (inner === null) return { ok: false, reason: 'authentication' };
   // RFC 8446 §5.4: the content type is the last non-zero byte; all zeros is an error
   let end = inner.length;
