@@ -175,7 +175,7 @@ export class Tls13Direction {
     if (this.phaseNow === 'handshake') {
       const r = this.tryKeys(this.handshakeKeys, record);
       if (r.ok) {
-        this.openedWith = { phase: 'handshake', generation: 0 };
+        this.opened('handshake', 0);
         this.took(r, record.body.length);
         if (r.type === HANDSHAKE && this.messages.feed(r.plaintext).includes(FINISHED)) this.useApplicationKeys();
         return r;
@@ -186,16 +186,22 @@ export class Tls13Direction {
       if (!app.ok) return this.failed(r);
       this.useApplicationKeys();
       this.window.took(0, record.body.length);
-      this.openedWith = { phase: 'application', generation: this.generationNow };
+      this.opened('application', this.generationNow);
       this.afterApplication(app);
       return app;
     }
     const r = this.tryKeys(this.keys, record);
     if (!r.ok) return this.failed(r);
-    this.openedWith = { phase: 'application', generation: this.generationNow };
+    this.opened('application', this.generationNow);
     this.took(r, record.body.length);
     this.afterApplication(r);
     return r;
+  }
+
+  /** The keys that opened this record: the same object as long as they stay the same (none made per record). */
+  private opened(phase: Tls13Phase, generation: number): void {
+    const o = this.openedWith;
+    if (o === null || o.phase !== phase || o.generation !== generation) this.openedWith = { phase, generation };
   }
 
   /** From now on the application traffic secret (after this direction's Finished); sequence number 0. */
