@@ -46,15 +46,40 @@ export type RecordFailure =
 
 /** 8-byte big-endian sequence number (RFC 5246 §6.1, RFC 8446 §5.3: uint64, wraps never). */
 export function seqBytes(seq: number | bigint): Buffer {
-  const b = Buffer.alloc(8);
-  b.writeBigUInt64BE(BigInt(seq));
-  return b;
+  return writeSeq(Buffer.alloc(8), 0, seq);
+}
+
+/** seqBytes written into `out` at `at`. */
+export function writeSeq(out: Buffer, at: number, seq: number | bigint): Buffer {
+  if (isSmallSeq(seq)) {
+    // a number's two 32-bit halves: no BigInt per record
+    out.writeUInt32BE(Math.floor(seq / 0x1_0000_0000), at);
+    out.writeUInt32BE(seq >>> 0, at + 4);
+  } else out.writeBigUInt64BE(BigInt(seq), at);
+  return out;
 }
 
 /** RFC 8446 §5.3, RFC 7905 §2: the nonce is iv XOR the sequence number padded on the left to iv's length. */
 export function xorNonce(iv: Buffer, seq: number | bigint): Buffer {
-  const out = Buffer.from(iv);
+  return xorNonceInto(Buffer.allocUnsafe(iv.length), iv, seq);
+}
+
+/** xorNonce written into `out` (iv's length). */
+export function xorNonceInto(out: Buffer, iv: Buffer, seq: number | bigint): Buffer {
+  iv.copy(out);
+  const at = out.length - 8;
+  if (isSmallSeq(seq)) {
+    // in place, 32 bits at a time (the nonce of every record: no temporary buffer)
+    out.writeUInt32BE((out.readUInt32BE(at) ^ Math.floor(seq / 0x1_0000_0000)) >>> 0, at);
+    out.writeUInt32BE((out.readUInt32BE(at + 4) ^ (seq >>> 0)) >>> 0, at + 4);
+    return out;
+  }
   const s = seqBytes(seq);
-  for (let i = 0; i < 8; i++) out[out.length - 8 + i]! ^= s[i]!;
+  for (let i = 0; i < 8; i++) out[at + i]! ^= s[i]!;
   return out;
+}
+
+/** A sequence number held exactly by a number (below 2^53), the case of every real connection. */
+function isSmallSeq(seq: number | bigint): seq is number {
+  return typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0;
 }

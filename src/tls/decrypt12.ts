@@ -21,7 +21,7 @@
 // CAMELLIA, ARIA and the other rare suites; SSL 3.0 to TLS 1.1 (their CBC
 // uses an implicit IV and, before TLS 1.2, another PRF).
 import { createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
-import { type AeadCipher, aeadOpen, AEAD_TAG_LENGTH, type RecordDecryption, seqBytes, xorNonce } from './aead.js';
+import { type AeadCipher, aeadOpen, AEAD_NONCE_LENGTH, AEAD_TAG_LENGTH, type RecordDecryption, writeSeq, xorNonce, xorNonceInto } from './aead.js';
 import { SeqWindow } from './seqwindow.js';
 import type { HashName } from './keyschedule.js';
 import type { SealedRecord } from './decrypt13.js';
@@ -151,8 +151,23 @@ export interface Tls12Options {
 
 /** seq_num + type + version + length: what the MAC (CBC) or the additional data (AEAD) begins with (RFC 5246 §6.2.3). */
 function macHeader(seq: number, record: SealedRecord, length: number): Buffer {
-  return Buffer.concat([seqBytes(seq), Buffer.from([record.type, record.version >> 8, record.version & 0xff, length >> 8, length & 0xff])]);
+  return writeMacHeader(Buffer.allocUnsafe(13), seq, record, length);
 }
+
+function writeMacHeader(out: Buffer, seq: number, record: SealedRecord, length: number): Buffer {
+  writeSeq(out, 0, seq);
+  out[8] = record.type;
+  out[9] = record.version >> 8;
+  out[10] = record.version & 0xff;
+  out[11] = length >> 8;
+  out[12] = length & 0xff;
+  return out;
+}
+
+// aeadOpen hands the nonce and the additional data to the cipher, which copies them, before it returns: one
+// buffer of each serves every record (no allocations per record for them)
+const NONCE = Buffer.alloc(AEAD_NONCE_LENGTH);
+const AAD = Buffer.alloc(13);
 
 /** Opens one TLS 1.2 record at sequence number seq: its type (the outer one) and plaintext, or a failure. */
 export function decryptRecord12(suite: Tls12Suite, keys: Tls12WriteKeys, seq: number, record: SealedRecord, opts: Tls12Options = {}): RecordDecryption {
@@ -160,10 +175,17 @@ export function decryptRecord12(suite: Tls12Suite, keys: Tls12WriteKeys, seq: nu
   const body = record.body;
   const n = suite.explicitNonceLength;
   if (body.length < n + AEAD_TAG_LENGTH) return { ok: false, reason: 'too-short' };
-  const nonce = n > 0 ? Buffer.concat([keys.iv, body.subarray(0, n)]) : xorNonce(keys.iv, seq);
+  // RFC 5288 §3: salt (the key block's 4 bytes) ‖ the record's explicit 8; RFC 7905 §2: iv XOR sequence number
+  let nonce: Buffer;
+  if (keys.iv.length + n !== NONCE.length) nonce = n > 0 ? Buffer.concat([keys.iv, body.subarray(0, n)]) : xorNonce(keys.iv, seq);
+  else if (n > 0) {
+    keys.iv.copy(NONCE);
+    body.copy(NONCE, keys.iv.length, 0, n);
+    nonce = NONCE;
+  } else nonce = xorNonceInto(NONCE, keys.iv, seq);
   const sealed = body.subarray(n);
   const length = sealed.length - AEAD_TAG_LENGTH;
-  const aad = macHeader(seq, record, length);
+  const aad = writeMacHeader(AAD, seq, record, length);
   const plaintext = aeadOpen(suite.cipher as AeadCipher, keys.key, nonce, aad, sealed);
   if (plaintext === null) return { ok: false, reason: 'authentication' };
   return { ok: true, type: record.type, plaintext, seq };

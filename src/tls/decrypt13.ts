@@ -14,7 +14,7 @@
 // decrypts to notice these itself; a caller that knows better can say so
 // (useApplicationKeys, keyUpdate). A record that does not authenticate gives a
 // failure value; nothing throws.
-import { aeadOpen, type RecordDecryption, AEAD_TAG_LENGTH } from './aead.js';
+import { aeadOpen, type RecordDecryption, AEAD_NONCE_LENGTH, AEAD_TAG_LENGTH, xorNonceInto } from './aead.js';
 import { nextTrafficSecret, recordNonce, type Tls13Suite, trafficKeys, type TrafficKeys } from './keyschedule.js';
 import { type Skipped, SeqWindow } from './seqwindow.js';
 
@@ -34,8 +34,22 @@ const KEY_UPDATE = 24;
 
 /** The 5-byte record header of a record whose body is `length` bytes (RFC 8446 §5.2: the additional data). */
 export function recordHeader(type: number, version: number, length: number): Buffer {
-  return Buffer.from([type, version >> 8, version & 0xff, length >> 8, length & 0xff]);
+  return writeRecordHeader(Buffer.allocUnsafe(5), type, version, length);
 }
+
+function writeRecordHeader(out: Buffer, type: number, version: number, length: number): Buffer {
+  out[0] = type;
+  out[1] = version >> 8;
+  out[2] = version & 0xff;
+  out[3] = length >> 8;
+  out[4] = length & 0xff;
+  return out;
+}
+
+// aeadOpen hands the nonce and the additional data to the cipher, which copies them, before it returns: one
+// buffer of each serves every record (no two allocations per record)
+const NONCE = Buffer.alloc(AEAD_NONCE_LENGTH);
+const AAD = Buffer.alloc(5);
 
 /**
  * Opens one TLS 1.3 record with the keys of a traffic secret at sequence number seq: the inner content type and
@@ -45,8 +59,9 @@ export function decryptRecord13(suite: Tls13Suite, keys: TrafficKeys, seq: numbe
   const body = record.body;
   // RFC 8446 §5.2: at least the inner content type and the tag
   if (body.length < 1 + AEAD_TAG_LENGTH) return { ok: false, reason: 'too-short' };
-  const aad = recordHeader(record.type, record.version, body.length);
-  const inner = aeadOpen(suite.cipher, keys.key, recordNonce(keys.iv, seq), aad, body);
+  const aad = writeRecordHeader(AAD, record.type, record.version, body.length);
+  const nonce = keys.iv.length === NONCE.length ? xorNonceInto(NONCE, keys.iv, seq) : recordNonce(keys.iv, seq);
+  const inner = aeadOpen(suite.cipher, keys.key, nonce, aad, body);
   if (inner === null) return { ok: false, reason: 'authentication' };
   // RFC 8446 §5.4: the content type is the last non-zero byte; all zeros is an error
   let end = inner.length;
@@ -160,7 +175,7 @@ export class Tls13Direction {
     if (this.phaseNow === 'handshake') {
       const r = this.tryKeys(this.handshakeKeys, record);
       if (r.ok) {
-        this.openedWith = { phase: 'handshake', generation: 0 };
+        this.opened('handshake', 0);
         this.took(r, record.body.length);
         if (r.type === HANDSHAKE && this.messages.feed(r.plaintext).includes(FINISHED)) this.useApplicationKeys();
         return r;
@@ -171,16 +186,22 @@ export class Tls13Direction {
       if (!app.ok) return this.failed(r);
       this.useApplicationKeys();
       this.window.took(0, record.body.length);
-      this.openedWith = { phase: 'application', generation: this.generationNow };
+      this.opened('application', this.generationNow);
       this.afterApplication(app);
       return app;
     }
     const r = this.tryKeys(this.keys, record);
     if (!r.ok) return this.failed(r);
-    this.openedWith = { phase: 'application', generation: this.generationNow };
+    this.opened('application', this.generationNow);
     this.took(r, record.body.length);
     this.afterApplication(r);
     return r;
+  }
+
+  /** The keys that opened this record: the same object as long as they stay the same (none made per record). */
+  private opened(phase: Tls13Phase, generation: number): void {
+    const o = this.openedWith;
+    if (o === null || o.phase !== phase || o.generation !== generation) this.openedWith = { phase, generation };
   }
 
   /** From now on the application traffic secret (after this direction's Finished); sequence number 0. */

@@ -16,7 +16,7 @@ import type { Side, TlsFact, TlsInfo } from '../model.js';
 import { cipherSuiteName, tlsVersionName } from './names.js';
 import { type RecordSecret, TlsStream, type TlsDecryptHook, type TlsRecordEvent, type TlsSession } from './record.js';
 import type { KeyLog } from './keylog.js';
-import { directionKeys, type DirectionKeys, type NoKeys, secretInUse } from './sessionkeys.js';
+import { directionKeys, type DirectionKeys, type NoKeys, secretInUse, type SecretUse } from './sessionkeys.js';
 
 /** A direction of the byte stream, as the owner numbers them. */
 export type Way = 0 | 1;
@@ -115,6 +115,9 @@ export class TlsLayer implements Transform {
   /** A direction's decryption: its keys found once the hellos are in (asked again while one is missing). */
   private hook(way: Way, keylog: KeyLog): TlsDecryptHook {
     let keys: DirectionKeys | null = null;
+    // what the records say of their secret: made once per secret (secretInUse gives the same object meanwhile)
+    let inUse: SecretUse | null = null;
+    let secret: RecordSecret | null = null;
     return (record) => {
       keys ??= directionKeys(keylog, record.session, this.sideOf(way));
       if (!keys.ok) {
@@ -130,8 +133,12 @@ export class TlsLayer implements Transform {
       if (keys.version === 0x0303 && this.root === null) this.learn(keylog, keys.clientRandom);
       const r = keys.state.decrypt(record);
       if (!r.ok) return { failed: r.reason };
-      const secret = secretInUse(keys);
-      return { type: r.type, plaintext: r.plaintext, secret: secret && { label: secret.label, source: secret.source, generation: secret.generation } };
+      const use = secretInUse(keys);
+      if (use !== inUse) {
+        inUse = use;
+        secret = use && { label: use.label, source: use.source, generation: use.generation };
+      }
+      return { type: r.type, plaintext: r.plaintext, secret };
     };
   }
 

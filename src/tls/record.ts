@@ -168,7 +168,7 @@ export interface ProtectedRecord {
   /** outer ContentType and version */
   type: number;
   version: number;
-  /** the whole protected body (after the 5-byte header) */
+  /** the whole protected body (after the 5-byte header); only for the call: it may be the pushed chunk's own bytes */
   body: Buffer;
   /** protected records before this one in this direction */
   seq: number;
@@ -270,7 +270,13 @@ interface OpenRecord {
   left: number;
   /** skip: event already out, bytes counted; the others: event out at the end */
   use: BodyUse;
-  parts: Buffer[];
+  /**
+   * alert, collect: the body so far. A body that arrives whole in one push() is that chunk's own bytes, read
+   * (decrypted) before push() returns: not copied; one that comes in pieces is copied into a buffer of its
+   * length as they come (`got` bytes so far).
+   */
+  body: Buffer | null;
+  got: number;
   messages: HandshakeMessageInfo[];
   /** protected records before this one */
   seq: number;
@@ -393,7 +399,7 @@ export class TlsStream {
       // a protected record that will not be handed over: the decryptor counts it (its sequence number goes by)
       if (rec.use === 'collect') this.skipped.records++;
       rec.use = 'lost';
-      rec.parts = [];
+      rec.body = null;
     } else if (this.handshake) {
       const done = this.handshake.skip(n);
       if (done) rec.messages.push(...done);
@@ -444,7 +450,14 @@ export class TlsStream {
     const n = Math.min(rec.left, data.length - at);
     const part = data.subarray(at, at + n);
     if (rec.use === 'handshake') rec.messages.push(...this.messages(part));
-    else if (rec.use === 'alert' || rec.use === 'collect') rec.parts.push(Buffer.from(part));
+    else if (rec.use === 'alert' || rec.use === 'collect') {
+      if (rec.body === null && n === rec.left) rec.body = part;
+      else {
+        rec.body ??= Buffer.allocUnsafe(rec.left);
+        part.copy(rec.body, rec.got);
+      }
+      rec.got += n;
+    }
     rec.left -= n;
     if (rec.left === 0) this.end(out);
     return n;
@@ -467,7 +480,7 @@ export class TlsStream {
     // RFC 5246 §7.1: the records after ChangeCipherSpec use the new keys (see isProtected)
     if (type === CHANGE_CIPHER_SPEC) this.ccsSeen = true;
     this.recordCount++;
-    this.rec = { event, left: length, use, parts: [], messages: [], seq: encrypted ? this.protectedSeq++ : -1 };
+    this.rec = { event, left: length, use, body: null, got: 0, messages: [], seq: encrypted ? this.protectedSeq++ : -1 };
     if (use === 'skip') out.push(event);
   }
 
@@ -489,8 +502,9 @@ export class TlsStream {
     if (rec === null || rec.use === 'skip') return;
     const event = rec.event;
     if (rec.use === 'handshake') event.handshake = rec.messages;
-    if (rec.use === 'alert') readAlert(event, Buffer.concat(rec.parts));
-    if (rec.use === 'collect') this.decrypted(event, Buffer.concat(rec.parts), rec.seq);
+    const body = rec.body ?? EMPTY;
+    if (rec.use === 'alert') readAlert(event, body);
+    if (rec.use === 'collect') this.decrypted(event, body, rec.seq);
     out.push(event);
   }
 

@@ -67,8 +67,23 @@ export interface SecretUse extends KeySecret {
   generation: number;
 }
 
-/** The secret the direction's last opened record used (null before any). */
+/** secretInUse's last answer for a direction's keys, and what it was the answer for (its keys' lastOpened, or the master secret) */
+const IN_USE = new WeakMap<object, { opened: unknown; use: SecretUse | null }>();
+
+/**
+ * The secret the direction's last opened record used (null before any); the same object while it stays the same
+ * (asked for every record: nothing made per record).
+ */
 export function secretInUse(keys: DirectionKeys & { ok: true }): SecretUse | null {
+  const opened = keys.state instanceof Tls12Direction ? keys.master : keys.state.lastOpened;
+  const last = IN_USE.get(keys);
+  if (last !== undefined && last.opened === opened) return last.use;
+  const use = findSecretInUse(keys);
+  IN_USE.set(keys, { opened, use });
+  return use;
+}
+
+function findSecretInUse(keys: DirectionKeys & { ok: true }): SecretUse | null {
   const state = keys.state;
   if (state instanceof Tls12Direction) return keys.master && { ...keys.master, generation: 0 };
   const opened = state.lastOpened;

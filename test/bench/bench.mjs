@@ -12,6 +12,9 @@
 //       generate.mjs --long, permessage-deflate, 40 MB ≈ 200 000 frames by default; --views report,json
 //       runs only those (and --summary); terminal
 //       views write their whole output to a pipe, as the goal of "every view in bounded memory" says)
+//   node test/bench/bench.mjs --wss [--size MB] [--reps N] [--tls12]   (wss://: the capture's TLS 1.3 twin,
+//       generate.mjs --wss, decrypted with its key log, against the cleartext capture; --tls12 adds the TLS 1.2 twin)
+// The default run ends with the wss:// comparison too (without tshark's; --no-wss leaves it out).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -28,8 +31,9 @@ const large = !args.includes('--no-large');
 mkdirSync('bench-data', { recursive: true });
 
 function generate(mb, kind = '') {
-  const file = `bench-data/ws-${kind ? `${kind}-` : ''}${mb}mb.pcap`;
-  if (!existsSync(file)) {
+  // the wss:// twins: bench-data/wss-100mb.pcap and .keys (TLS 1.3), wss12-100mb (TLS 1.2)
+  const file = kind === 'wss' || kind === 'wss12' ? `bench-data/${kind}-${mb}mb.pcap` : `bench-data/ws-${kind ? `${kind}-` : ''}${mb}mb.pcap`;
+  if (!existsSync(file) || ((kind === 'wss' || kind === 'wss12') && !existsSync(file.replace(/\.pcap$/, '.keys')))) {
     process.stderr.write(`generating ${file} …\n`);
     const r = spawnSync(process.execPath, ['test/bench/generate.mjs', file, String(mb), ...(kind ? [`--${kind}`] : [])], { stdio: ['ignore', 'ignore', 'inherit'] });
     if (r.status !== 0) throw new Error(`generating ${file} failed`);
@@ -64,11 +68,17 @@ function measure(command, argv) {
       }
     }, 10);
     child.on('error', reject);
+    const tail = [];
+    child.stdout.on('data', (d) => {
+      // the last bytes of the output, for the counts of its last line
+      tail.push(d);
+      if (tail.length > 4) tail.shift();
+    });
     child.on('exit', (code) => {
       clearInterval(poll);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (code !== 0) reject(new Error(`${command} ${argv.join(' ')} exited ${code}`));
-      else resolve({ seconds, peak, cpu });
+      else resolve({ seconds, peak, cpu, tail: Buffer.concat(tail).toString('utf8') });
     });
   });
 }
@@ -154,10 +164,90 @@ if (args.includes('--long')) {
   console.log([`${file}: ${mb.toFixed(1)} MB${args.includes('--long-file') ? '' : ', one connection'}`, '', '| view | wall time | CPU time | CPU × --summary | peak RSS |', '| --- | ---: | ---: | ---: | ---: |', ...rows.map((r) => (r.failed ? `| ${r.label} | failed: ${r.failed} | — | — | — |` : `| ${r.label} | ${r.seconds.toFixed(2)} s | ${r.cpu.toFixed(2)} s | ${(r.cpu / base).toFixed(1)} | ${r.peak.toFixed(0)} MB |`))].join('\n'));
   process.exit(0);
 }
+/** The counts at the end of a run's output: --ndjson's summary line, or --summary's last line. */
+function counts(output) {
+  const lines = output.trimEnd().split('\n');
+  const last = lines[lines.length - 1];
+  if (last.startsWith('{')) {
+    const j = JSON.parse(last);
+    return { connections: j.connections, websocket: j.websocketConnections, frames: j.frames, messages: j.messages };
+  }
+  // the summary's last line, wrapped at the terminal's width
+  const m = /(\d+) connections? \((\d+) WebSocket\), (\d+) frames?, (\d+) messages?/.exec(lines.slice(-4).join(' ').replace(/\s+/g, ' '));
+  if (!m) throw new Error(`no counts in ${JSON.stringify(output.slice(-300))}`);
+  return { connections: Number(m[1]), websocket: Number(m[2]), frames: Number(m[3]), messages: Number(m[4]) };
+}
+
+/**
+ * wss:// against ws://: --ndjson --max-payload 0 and --summary on the
+ * cleartext capture and on its TLS twin(s) decrypted with the key log, n
+ * rounds (round-robin, the cleartext run and its twin's next to each other),
+ * and tshark's three fields on both when asked. Before timing, the twins
+ * must give exactly the cleartext's connections, frames and messages.
+ */
+async function wssSuite(mb, n, { withTshark, tls12 }) {
+  const clear = generate(mb);
+  const twins = [{ name: 'TLS 1.3', file: generate(mb, 'wss') }, ...(tls12 ? [{ name: 'TLS 1.2', file: generate(mb, 'wss12') }] : [])];
+  for (const t of twins) t.keys = t.file.replace(/\.pcap$/, '.keys');
+  const node = process.execPath;
+  const modes = [
+    { mode: '--ndjson --max-payload 0', argv: ['--ndjson', '--max-payload', '0'] },
+    { mode: '--summary', argv: ['--summary'] },
+  ];
+  const commands = [];
+  for (const m of modes) {
+    commands.push({ label: `ws:// ${m.mode}`, group: m.mode, base: true, command: node, argv: [cli, clear, ...m.argv] });
+    for (const t of twins) commands.push({ label: `wss:// ${t.name} ${m.mode} --tls-keylog`, group: m.mode, command: node, argv: [cli, t.file, ...m.argv, '--tls-keylog', t.keys] });
+  }
+  const fields = ['-Y', 'websocket', '-T', 'fields', '-e', 'frame.number', '-e', 'websocket.opcode', '-e', 'websocket.payload_length'];
+  if (withTshark && tshark) {
+    commands.push({ label: 'ws:// tshark -T fields (3 fields)', group: 'tshark', base: true, command: 'tshark', argv: ['-r', clear, ...fields] });
+    // the twins' port, 8080, is not one tshark reads TLS on by itself
+    for (const t of twins) commands.push({ label: `wss:// ${t.name} tshark -T fields (3 fields), keylog_file`, group: 'tshark', command: 'tshark', argv: ['-r', t.file, '-o', `tls.keylog_file:${t.keys}`, '-d', 'tcp.port==8080,tls', ...fields] });
+  }
+  // the twins decode to every frame of the cleartext, or nothing is timed
+  process.stderr.write('checking that the twins decode to the cleartext\'s frames …\n');
+  for (const c of commands.filter((x) => x.command === node)) c.counts = counts((await measure(c.command, c.argv)).tail);
+  for (const c of commands.filter((x) => x.command === node && !x.base)) {
+    const base = commands.find((x) => x.base && x.group === c.group).counts;
+    if (JSON.stringify(c.counts) !== JSON.stringify(base)) {
+      console.error(`FAIL: ${c.label} counts ${JSON.stringify(c.counts)}, the cleartext ${JSON.stringify(base)}`);
+      process.exit(1);
+    }
+  }
+  const base = commands[0].counts;
+  const runs = commands.map(() => []);
+  for (let round = 0; round < n; round++) {
+    for (const [i, c] of commands.entries()) runs[i].push(await measure(c.command, c.argv));
+    process.stderr.write(`round ${round + 1}/${n}\n`);
+  }
+  const sizes = [clear, ...twins.map((t) => t.file)].map((f) => `${f} ${(statSync(f).size / 1048576).toFixed(1)} MB`).join(', ');
+  const lines = [`${sizes}; each ${base.connections} connections, ${base.frames} frames, ${base.messages} messages (checked)`, ''];
+  lines.push('| command | median wall time (min–max) | median CPU time | × ws:// (median wall) | × ws:// (median of the rounds\' ratios, wall; CPU) | peak RSS |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const [i, c] of commands.entries()) {
+    const r = runs[i];
+    const b = commands.findIndex((x) => x.base && x.group === c.group);
+    const wall = median(r.map((x) => x.seconds));
+    const cpu = median(r.map((x) => x.cpu));
+    const ratio = c.base ? '1.00' : (wall / median(runs[b].map((x) => x.seconds))).toFixed(2);
+    const paired = c.base ? '—' : `${median(r.map((x, k) => x.seconds / runs[b][k].seconds)).toFixed(2)}; ${(cpu / median(runs[b].map((x) => x.cpu))).toFixed(2)}`;
+    lines.push(`| ${c.label} | ${wall.toFixed(2)} s (${Math.min(...r.map((x) => x.seconds)).toFixed(2)}–${Math.max(...r.map((x) => x.seconds)).toFixed(2)}) | ${cpu.toFixed(2)} s | ${ratio} | ${paired} | ${Math.max(...r.map((x) => x.peak)).toFixed(0)} MB |`);
+  }
+  return lines.join('\n');
+}
+
+if (args.includes('--wss')) {
+  console.log(await wssSuite(size, reps, { withTshark: true, tls12: args.includes('--tls12') }));
+  process.exit(0);
+}
 const small = generate(size);
 console.log(table(small, await suite(small, reps, true)));
 if (large) {
   const big = generate(largeSize);
   console.log('');
   console.log(table(big, await suite(big, 1, false)));
+}
+if (!args.includes('--no-wss')) {
+  console.log('');
+  console.log(await wssSuite(size, reps, { withTshark: false, tls12: false }));
 }

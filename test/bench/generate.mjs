@@ -12,18 +12,38 @@
 // and then, until the file has MEGABYTES; a single connection of hundreds of
 // thousands of frames, the case where what a view keeps per frame decides
 // its memory.
+//
+// With --wss (TLS 1.3, TLS_AES_128_GCM_SHA256) or --wss12 (TLS 1.2,
+// ECDHE-ECDSA-AES128-GCM-SHA256): the wss:// twin of the capture without
+// it — the same connections, the same WebSocket bytes in the same sends, at
+// the same times — each connection carried inside a real TLS session
+// between a Node TLS client and server back to back in memory
+// (tls-pair.mjs): after the TCP handshake, the TLS handshake; each send is
+// one write of the TLS socket (records of up to 16 KB), whose records are
+// cut into 1448-byte segments and take the timestamps the cleartext's
+// segments and ACKs have (more segments than those: a few microseconds
+// apart); then close_notify both ways and the FIN teardown. The key log
+// goes to OUT.keys (OUT without .pcap); the certificate, made once with
+// openssl, to the folder of OUT. The TLS randomness differs from run to
+// run: the file's bytes do, its cleartext does not.
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { constants as Z, createDeflateRaw } from 'node:zlib';
+import { testCertificate, tlsSession } from './tls-pair.mjs';
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const long = process.argv.includes('--long');
+const tlsVersion = process.argv.includes('--wss') ? '1.3' : process.argv.includes('--wss12') ? '1.2' : null;
 const [out, megabytes = '100'] = positional;
-if (!out) {
-  console.error('usage: node test/bench/generate.mjs OUT.pcap MEGABYTES [--long]');
+if (!out || (long && tlsVersion)) {
+  console.error('usage: node test/bench/generate.mjs OUT.pcap MEGABYTES [--long | --wss | --wss12]');
   process.exit(2);
 }
 const target = Number(megabytes) * 1024 * 1024;
+const keysFile = `${out.replace(/\.pcap$/, '')}.keys`;
+const certificate = tlsVersion ? testCertificate(dirname(out)) : null;
+const keylog = [];
 
 let seed = 0x5eed;
 const random = () => {
@@ -59,9 +79,22 @@ header.writeUInt32LE(262144, 16);
 header.writeUInt32LE(1, 20);
 await emit(header);
 
+/**
+ * The bytes the capture without TLS has: written, or (with TLS) counted as
+ * if written, so that a twin has the same connections as its cleartext.
+ */
+let cleartextWritten = header.length;
+const RECORD = 16 + 14 + 20 + 20;
+/** how many data segments and ACKs `send` makes of length bytes (the receiver ACKs every other segment, and the last) */
+const segmentsOf = (length) => {
+  const data = Math.ceil(length / 1448);
+  return { data, acks: Math.ceil(data / 2) };
+};
+
 let ts = 1700000000;
-async function packet(src, dst, sport, dport, seq, ack, flags, payload = Buffer.alloc(0)) {
-  ts += 0.00002 + random() * 0.0002;
+/** the next packet's timestamp: 20–220 µs after the one before */
+const tick = () => (ts += 0.00002 + random() * 0.0002);
+async function packet(src, dst, sport, dport, seq, ack, flags, payload = Buffer.alloc(0), at = tick()) {
   const frame = Buffer.alloc(14 + 20 + 20 + payload.length);
   frame.writeUInt16BE(0x0800, 12);
   frame[14] = 0x45;
@@ -79,9 +112,9 @@ async function packet(src, dst, sport, dport, seq, ack, flags, payload = Buffer.
   frame.writeUInt16BE(65535, 48);
   payload.copy(frame, 54);
   const rec = Buffer.alloc(16);
-  const sec = Math.floor(ts);
+  const sec = Math.floor(at);
   rec.writeUInt32LE(sec, 0);
-  rec.writeUInt32LE(Math.floor((ts - sec) * 1e6), 4);
+  rec.writeUInt32LE(Math.floor((at - sec) * 1e6), 4);
   rec.writeUInt32LE(frame.length, 8);
   rec.writeUInt32LE(frame.length, 12);
   await emit(rec);
@@ -119,21 +152,50 @@ function tcpConnection(cp, cseq, sseq) {
   const c = [127, 0, 0, 1];
   const s = [127, 0, 0, 2];
   const sp = 8080;
-  const ack = (fromClient) => (fromClient ? packet(s, c, sp, cp, sseq, cseq, FLAGS.ACK) : packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK));
-  const send = async (fromClient, bytes) => {
+  const ack = (fromClient, at) => (fromClient ? packet(s, c, sp, cp, sseq, cseq, FLAGS.ACK, undefined, at) : packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK, undefined, at));
+  /** bytes in 1448-byte segments, the receiver ACKing every other one and the last; `times`: their timestamps, while there are some */
+  const segments = async (fromClient, bytes, times = null) => {
     let segs = 0;
+    let k = 0;
+    // past the times given (TLS adds bytes), 5 µs apart
+    const at = () => (times === null ? undefined : k < times.length ? (ts = Math.max(ts, times[k++])) : (ts += 0.000005));
     for (let off = 0; off < bytes.length; off += 1448) {
       const piece = bytes.subarray(off, off + 1448);
       if (fromClient) {
-        await packet(c, s, cp, sp, cseq, sseq, FLAGS.PSH | FLAGS.ACK, piece);
+        await packet(c, s, cp, sp, cseq, sseq, FLAGS.PSH | FLAGS.ACK, piece, at());
         cseq += piece.length;
       } else {
-        await packet(s, c, sp, cp, sseq, cseq, FLAGS.PSH | FLAGS.ACK, piece);
+        await packet(s, c, sp, cp, sseq, cseq, FLAGS.PSH | FLAGS.ACK, piece, at());
         sseq += piece.length;
       }
-      if (++segs % 2 === 0) await ack(fromClient);
+      if (++segs % 2 === 0) await ack(fromClient, at());
     }
-    if (segs % 2 === 1) await ack(fromClient);
+    if (segs % 2 === 1) await ack(fromClient, at());
+    // the clock where the capture without TLS has it
+    if (times !== null && k < times.length) ts = Math.max(ts, times[times.length - 1]);
+  };
+  const tls = { session: null };
+  /** what TLS wrote since the last time, segment by segment, 50 µs on (the cleartext has no such packets: no random draws) */
+  const wire = async (chunks) => {
+    for (const { fromClient, data } of chunks) await segments(fromClient, data, [(ts += 0.00005)]);
+  };
+  const send = async (fromClient, bytes) => {
+    const { data, acks } = segmentsOf(bytes.length);
+    cleartextWritten += (data + acks) * RECORD + bytes.length;
+    if (tls.session === null) return segments(fromClient, bytes);
+    // the timestamps of the cleartext's packets (its random draws, in its order)
+    const before = ts;
+    const times = Array.from({ length: data + acks }, tick);
+    ts = before;
+    await tls.session.write(fromClient, bytes);
+    const chunks = tls.session.drain();
+    // this send's records, in one run of segments with the cleartext's times (anything else the TLS stack wrote keeps its place)
+    const mine = chunks.filter((x) => x.fromClient === fromClient);
+    if (mine.length === 0) throw new Error('a TLS write wrote nothing');
+    const first = chunks.indexOf(mine[0]);
+    await wire(chunks.slice(0, first).filter((x) => x.fromClient !== fromClient));
+    await segments(fromClient, mine.length === 1 ? mine[0].data : Buffer.concat(mine.map((x) => x.data)), times);
+    await wire(chunks.slice(first).filter((x) => x.fromClient !== fromClient));
   };
   const open = async (path, extensions = null) => {
     await packet(c, s, cp, sp, cseq, 0, FLAGS.SYN);
@@ -141,6 +203,11 @@ function tcpConnection(cp, cseq, sseq) {
     await packet(s, c, sp, cp, sseq, cseq, FLAGS.SYN | FLAGS.ACK);
     sseq++;
     await packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK);
+    cleartextWritten += 3 * RECORD;
+    if (tlsVersion) {
+      tls.session = await tlsSession({ version: tlsVersion, ...certificate, onKeylog: (line) => keylog.push(line) });
+      await wire(tls.session.drain());
+    }
     const key = Buffer.from(Array.from({ length: 16 }, () => pick(256))).toString('base64');
     const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
     const offer = extensions ? `Sec-WebSocket-Extensions: ${extensions.offer}\r\n` : '';
@@ -151,12 +218,18 @@ function tcpConnection(cp, cseq, sseq) {
   const close = async () => {
     await send(true, wsFrame(8, Buffer.from([0x03, 0xe8, 0x62, 0x79, 0x65]), true));
     await send(false, wsFrame(8, Buffer.from([0x03, 0xe8, 0x62, 0x79, 0x65]), false));
+    if (tls.session) {
+      // close_notify, the client's first
+      await tls.session.close();
+      await wire(tls.session.drain());
+    }
     await packet(s, c, sp, cp, sseq, cseq, FLAGS.FIN | FLAGS.ACK);
     sseq++;
     await packet(c, s, cp, sp, cseq, sseq, FLAGS.ACK);
     await packet(c, s, cp, sp, cseq, sseq, FLAGS.FIN | FLAGS.ACK);
     cseq++;
     await packet(s, c, sp, cp, sseq, cseq, FLAGS.ACK);
+    cleartextWritten += 4 * RECORD;
   };
   return { send, open, close };
 }
@@ -233,7 +306,10 @@ async function longConversation() {
 
 let n = 0;
 if (long) n = await longConversation();
-else while (written < target) await conversation(n++);
+// a twin has as many connections as its cleartext
+else while (cleartextWritten < target) await conversation(n++);
 file.end(Buffer.concat(parts));
 await new Promise((r) => file.on('finish', r));
-console.error(`wrote ${out}: ${(written / 1048576).toFixed(1)} MB, ${long ? `one connection, ${n} messages each way` : `${n} connections`}`);
+if (!tlsVersion && cleartextWritten !== written) throw new Error(`counted ${cleartextWritten} bytes, wrote ${written}`);
+if (tlsVersion) writeFileSync(keysFile, keylog.join(''));
+console.error(`wrote ${out}: ${(written / 1048576).toFixed(1)} MB, ${long ? `one connection, ${n} messages each way` : `${n} connections`}${tlsVersion ? ` in TLS ${tlsVersion}, keys in ${keysFile}` : ''}`);
