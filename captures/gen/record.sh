@@ -83,6 +83,14 @@
 # default run), and tapmerge runs gen/tap-merge.sh (tap-merged forms of
 # committed captures, after the scenarios in the default run).
 #
+# WSDISSECT_RECORD_OUT=DIR writes a scenario's files under DIR instead of
+# captures/ (DIR/NAME.pcap, DIR/tls/NAME.keys, ..., the same relative paths),
+# leaving the committed captures alone: for checking that a changed scenario
+# still records the same conversation. It covers the scenarios of
+# SCENARIO_TABLE and SNAP_SETS, not the crafted capture nor the other
+# recorders (mixed_*, tapmerge), which always write to captures/.
+#   sudo WSDISSECT_RECORD_OUT=/tmp/rec npm run record -- tls/openssl_keyupdate
+#
 # Note: lo's tx-checksum-ip-generic offload is fixed "on", so TCP checksums in
 # the recorded files are the partial (pseudo-header only) sums the kernel hands
 # to the "hardware"; tshark reports them as incorrect when checksum validation
@@ -93,6 +101,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 GEN_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CAPTURES_DIR=$(dirname "$GEN_DIR")
 ROOT_DIR=$(dirname "$CAPTURES_DIR")
+# where the recorded files go (see WSDISSECT_RECORD_OUT above)
+OUT_DIR=${WSDISSECT_RECORD_OUT:-$CAPTURES_DIR}
 SCENARIOS=captures/gen/scenarios          # relative to ROOT_DIR
 APP=captures/gen/app                       # relative to ROOT_DIR; its own npm package
 NS=${WSDISSECT_NETNS:-wsdissect-rec}
@@ -335,20 +345,20 @@ record_scenario() {
   # but Ethernet, so the default 2 MiB holds 7 packets and the kernel drops
   # some when the three tcpdumps compete for the CPUs.
   # Snapshot length (tcpdump -s; 0: whole packets).
-  local -a cap_if=(lo) cap_dlt=(EN10MB) cap_buf=('') cap_snap=(0) cap_out=("$CAPTURES_DIR/$name.pcap")
+  local -a cap_if=(lo) cap_dlt=(EN10MB) cap_buf=('') cap_snap=(0) cap_out=("$OUT_DIR/$name.pcap")
   local spec
   if [[ -n $snaps ]]; then
     cap_if=() cap_dlt=() cap_buf=() cap_snap=() cap_out=()
     for spec in $snaps; do
       cap_if+=(lo); cap_dlt+=(EN10MB); cap_buf+=(''); cap_snap+=("${spec%%:*}")
-      cap_out+=("$CAPTURES_DIR/${spec#*:}.pcap")
+      cap_out+=("$OUT_DIR/${spec#*:}.pcap")
     done
   elif [[ " ${ANY_TWINS[*]} " == *" $name "* ]]; then
     cap_if+=(any any)
     cap_dlt+=(LINUX_SLL LINUX_SLL2)
     cap_buf+=(16384 16384)
     cap_snap+=(0 0)
-    cap_out+=("$CAPTURES_DIR/forms/$name.any_sll.pcap" "$CAPTURES_DIR/forms/$name.any_sll2.pcap")
+    cap_out+=("$OUT_DIR/forms/$name.any_sll.pcap" "$OUT_DIR/forms/$name.any_sll2.pcap")
   fi
   local -a tmp=() tlog=() tpid=() opts
   for i in "${!cap_if[@]}"; do
@@ -361,16 +371,16 @@ record_scenario() {
   local keys_tmp='' keys_out='' server_keys='' dsb_tmp='' dsb_out='' first_tmp='' first_out=''
   if [[ $name == tls/* && -z $snaps ]]; then
     make_tls_cert
-    keys_out="$CAPTURES_DIR/$name.keys"
+    keys_out="$OUT_DIR/$name.keys"
     keys_tmp="$(dirname "$keys_out")/.$(basename "$keys_out").tmp"
     server_keys="$WORK_DIR/$base.server.keys"
     if [[ " ${TLS12_SESSIONS[*]} " == *" $name "* ]]; then
-      first_out="$CAPTURES_DIR/$name.first-only.keys"
+      first_out="$OUT_DIR/$name.first-only.keys"
       first_tmp="$(dirname "$first_out")/.$(basename "$first_out").tmp"
     fi
     if [[ " ${DSB_PCAPNG[*]} " == *" $name "* ]]; then
       command -v editcap >/dev/null || die "missing tool: editcap (Wireshark's, for $name.dsb.pcapng)"
-      dsb_out="$CAPTURES_DIR/$name.dsb.pcapng"
+      dsb_out="$OUT_DIR/$name.dsb.pcapng"
       dsb_tmp="$(dirname "$dsb_out")/.$(basename "$dsb_out").tmp"
     fi
   fi
