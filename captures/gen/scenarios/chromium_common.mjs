@@ -46,14 +46,15 @@
 // several TCP segments, and the binary over 65536, several TLS records);
 // the page and the server run the same generator (its source is put into
 // the page).
-import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+//
+// The page's skeleton, the serving of / and /wait.gif and the running of
+// Chromium are those of chromium_browser.mjs.
+import { appendFileSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { setup, sleep, ready, check } from './lib.mjs';
+import { setup, ready, check } from './lib.mjs';
+import { browserPage, browserServer, watchUpgrades, runChromium } from './chromium_browser.mjs';
 
 export const SNI = 'wss.test';
 export const ALPN = 'http/1.1';
@@ -100,57 +101,28 @@ const env = (name) => {
   return value;
 };
 
-// A 1x1 transparent GIF.
-const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
-
 const authority = (port, secure) => `${SNI}${port === (secure ? 443 : 80) ? '' : `:${port}`}`;
 
 function page(name, port, secure) {
   const messages = JSON.stringify(MESSAGES).replace(/</g, '\\u003c');
   const url = `${secure ? 'wss' : 'ws'}://${authority(port, secure)}/ws`;
-  return `<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>wsdissect ${name}</title>
-<link rel="icon" href="data:,"></head>
-<body>
-<pre id="result">RESULT pending</pre>
-<script>
-const ALPHABET = ${JSON.stringify(ALPHABET)};
-${pseudoRandomBytes.toString()}
-${messageData.toString()}
-const MESSAGES = ${messages};
-const DATA = MESSAGES.map(messageData);
-const CLOSE = ${JSON.stringify(CLOSE)};
-const result = document.getElementById('result');
-const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
-let index = 0, failure = null;
-const ws = new WebSocket(${JSON.stringify(url)});
-ws.binaryType = 'arraybuffer';
-function sendNext() {
-  if (index === MESSAGES.length) { ws.close(CLOSE.code, CLOSE.reason); return; }
-  const d = DATA[index];
-  ws.send(typeof d === 'string' ? d : d.slice().buffer);
-}
-ws.onopen = () => setTimeout(sendNext, 40);
-ws.onmessage = (e) => {
-  const d = DATA[index];
-  const ok = typeof d === 'string'
+  return browserPage({
+    title: name,
+    declarations: [
+      `const ALPHABET = ${JSON.stringify(ALPHABET)};`,
+      pseudoRandomBytes.toString(),
+      messageData.toString(),
+      `const MESSAGES = ${messages};`,
+      'const DATA = MESSAGES.map(messageData);',
+      `const CLOSE = ${JSON.stringify(CLOSE)};`,
+    ],
+    url: JSON.stringify(url),
+    item: 'const d = DATA[index];',
+    send: "ws.send(typeof d === 'string' ? d : d.slice().buffer);",
+    ok: `typeof d === 'string'
     ? typeof e.data === 'string' && e.data === d
-    : e.data instanceof ArrayBuffer && same(new Uint8Array(e.data), d);
-  if (!ok && !failure) failure = 'echo ' + (index + 1) + ' differs';
-  index++;
-  setTimeout(sendNext, 40);
-};
-ws.onerror = () => { failure = failure || 'error event'; };
-ws.onclose = (e) => {
-  if (!failure && !(e.wasClean && e.code === CLOSE.code && index === MESSAGES.length))
-    failure = 'close ' + e.code + ' clean=' + e.wasClean + ' after ' + index;
-  result.textContent = failure ? 'RESULT FAILED: ' + failure : 'RESULT ok';
-  document.title = 'done';
-};
-</script>
-<img src="/wait.gif" alt="">
-</body></html>
-`;
+    : e.data instanceof ArrayBuffer && same(new Uint8Array(e.data), d)`,
+  });
 }
 
 /** Is `data` (as `ws` hands it over) the message `m` of MESSAGES? */
@@ -172,31 +144,7 @@ export async function run(name, { tls = null } = {}) {
   const secure = tls !== null;
   const origin = `${secure ? 'https' : 'http'}://${authority(port, secure)}`;
   if (role === 'server') {
-    const sockets = new Set();
-    let finished = false;
-    const waiting = [];
-    const sendGif = (res) => {
-      res.writeHead(200, { 'Content-Type': 'image/gif', 'Content-Length': GIF.length, 'Cache-Control': 'no-store' });
-      res.end(GIF);
-    };
-    const handler = (req, res) => {
-      log(`request ${req.method} ${req.url} from port ${req.socket.remotePort}${secure ? `, ALPN ${req.socket.alpnProtocol}` : ''}`);
-      if (req.method === 'GET' && req.url === '/') {
-        const body = Buffer.from(page(name, port, secure), 'utf8');
-        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': body.length, 'Cache-Control': 'no-store' });
-        res.end(body);
-      } else if (req.method === 'GET' && req.url === '/wait.gif') {
-        if (finished) sendGif(res);
-        else waiting.push(res);
-      } else {
-        res.writeHead(404, { 'Content-Type': 'text/plain', 'Content-Length': 9 });
-        res.end('not found');
-      }
-    };
-    const track = (socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-    };
+    const { handler, track, finish } = browserServer({ log, page: () => page(name, port, secure), alpn: secure });
 
     let server;
     if (secure) {
@@ -229,11 +177,7 @@ export async function run(name, { tls = null } = {}) {
     server.on('error', fail);
 
     const wss = new WebSocketServer({ server, path: '/ws', perMessageDeflate: { threshold: 0 } });
-    wss.on('error', fail);
-    wss.on('headers', (headers, req) => {
-      log('upgrade request headers:', JSON.stringify(req.rawHeaders));
-      log('101 response headers:', JSON.stringify(headers));
-    });
+    watchUpgrades(wss, { log, fail });
     wss.on('connection', (ws, req) => {
       log(`WebSocket from port ${req.socket.remotePort}, extensions ${JSON.stringify(ws.extensions)}`);
       check(ws.extensions === 'permessage-deflate', `permessage-deflate (got ${JSON.stringify(ws.extensions)})`);
@@ -257,78 +201,13 @@ export async function run(name, { tls = null } = {}) {
         check(ponged, 'the browser answered the ping');
         check(index === MESSAGES.length, 'every message received');
         check(code === CLOSE.code && reason.toString() === CLOSE.reason, `close ${CLOSE.code}`);
-        finished = true;
-        waiting.splice(0).forEach(sendGif);
-        // Let the browser dump the page and exit, closing its connections.
-        for (let t = 0; t < 100 && sockets.size > 0; t++) await sleep(50);
-        log(sockets.size === 0 ? 'the browser closed every connection' : `${sockets.size} connections left open`);
-        server.close(() => process.exit(0));
-        server.closeAllConnections();
+        await finish(server);
       });
     });
 
     server.listen(port, host, ready);
   } else {
-    const profile = mkdtempSync(join(tmpdir(), 'wsdissect-chromium-'));
-    const binary = process.env.WSDISSECT_CHROMIUM || 'chromium';
-    const args = [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--no-default-browser-check',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-extensions',
-      '--disable-default-apps',
-      '--disable-breakpad',
-      '--disable-crash-reporter',
-      '--ignore-certificate-errors',
-      `--host-resolver-rules=MAP ${SNI} ${host}`,
-      `--user-data-dir=${profile}`,
-      '--dump-dom',
-      `${origin}/`,
-    ];
-    const childEnv = { ...process.env, HOME: profile };
-    if (secure) childEnv.SSLKEYLOGFILE = env('WSDISSECT_KEYLOG');
-    log(`running ${secure ? 'SSLKEYLOGFILE=… ' : ''}${binary} ${args.join(' ')}`);
-    const child = spawn(binary, args, {
-      detached: true, // own process group, so that every helper process can be killed
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: childEnv,
-    });
-    child.on('error', (err) => fail(`cannot run ${binary}: ${err.message} (apt-get install chromium, or set WSDISSECT_CHROMIUM)`));
-    const killGroup = () => {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    };
-    process.on('exit', () => {
-      killGroup();
-      rmSync(profile, { recursive: true, force: true });
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => {
-      log('chromium did not exit within 15 s; killing it');
-      killGroup();
-    }, 15000);
-    const [code, signal] = await new Promise((resolve) => child.on('exit', (c, s) => resolve([c, s])));
-    clearTimeout(timer);
-    // Helpers of the browser (zygote, renderer, utility) left behind, if any.
-    killGroup();
-    const result = /RESULT [^<]*/.exec(stdout)?.[0];
-    log(`chromium exited with ${code ?? signal}; page says ${JSON.stringify(result)}`);
-    if (result !== 'RESULT ok') {
-      log('chromium stderr:\n' + stderr);
-      fail('the page did not report success');
-    }
-    process.exit(0);
+    const args = ['--ignore-certificate-errors', `--host-resolver-rules=MAP ${SNI} ${host}`];
+    await runChromium({ log, fail, url: `${origin}/`, args, env: secure ? { SSLKEYLOGFILE: env('WSDISSECT_KEYLOG') } : {} });
   }
 }
