@@ -3,7 +3,6 @@
 // client's key log), through the TlsStream decrypt hook; KeyUpdate on
 // records sealed here; the key log parser.
 import { createCipheriv } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decryptRecord12, keyBlock12, prf12, TLS12_SUITES, tls12Suite } from '../src/tls/decrypt12.js';
 import { decryptRecord13, recordHeader, Tls13Direction } from '../src/tls/decrypt13.js';
@@ -12,25 +11,7 @@ import { nextTrafficSecret, recordNonce, TLS13_SUITES, tls13Suite, trafficKeys }
 import type { TlsDecryptHook, TlsSession } from '../src/tls/record.js';
 import { TlsStream } from '../src/tls/record.js';
 import { type DirectionKeys, directionKeys, type TlsDirection } from '../src/tls/sessionkeys.js';
-
-interface Fixture {
-  suite: string;
-  protocol: string;
-  keylog: string;
-  client: string;
-  server: string;
-  clientMessages: string[];
-  serverMessages: string[];
-}
-
-const DIR = new URL('./fixtures/tls/', import.meta.url);
-const FIXTURES = readdirSync(DIR)
-  .filter((f) => f.endsWith('.json'))
-  .sort();
-
-function load(name: string): Fixture {
-  return JSON.parse(readFileSync(new URL(name, DIR), 'utf8')) as Fixture;
-}
+import { loadTlsFixture as load, type TlsFixture as Fixture, TLS_FIXTURES as FIXTURES } from './support/tls-fixtures.js';
 
 /** The TlsDecryptHook of one direction: a few lines on top of directionKeys. Plaintexts are kept for the test. */
 function hook(keylog: KeyLog, direction: TlsDirection, out: { type: number; plaintext: Buffer }[], failures: string[]): TlsDecryptHook {

@@ -1,25 +1,12 @@
 // How a protected record's body reaches the decryptor, whatever the chunks
 // it came in (whole in one push: the chunk's own bytes; in pieces: copied as
 // they come), and the per-record nonce computed without BigInt.
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { seqBytes, writeSeq, xorNonce, xorNonceInto } from '../src/tls/aead.js';
 import { KeyLog } from '../src/tls/keylog.js';
 import { type TlsDecryptHook, type TlsSession, TlsStream } from '../src/tls/record.js';
 import { type DirectionKeys, directionKeys, type TlsDirection } from '../src/tls/sessionkeys.js';
-
-interface Fixture {
-  keylog: string;
-  client: string;
-  server: string;
-  clientMessages: string[];
-  serverMessages: string[];
-}
-
-const DIR = new URL('./fixtures/tls/', import.meta.url);
-const FIXTURES = readdirSync(DIR)
-  .filter((f) => f.endsWith('.json'))
-  .sort();
+import { loadTlsFixture, TLS_FIXTURES as FIXTURES } from './support/tls-fixtures.js';
 
 /** The 8-byte big-endian sequence number, as RFC 8446 §5.3 pads it: by BigInt, the reference. */
 function reference(seq: number | bigint): Buffer {
@@ -99,7 +86,7 @@ describe('record bodies in any chunks', () => {
 
   for (const name of FIXTURES) {
     it(`${name}: decrypts to what was sent, fed in segments of 1448, 100 and 7 bytes through a reused buffer`, () => {
-      const f = JSON.parse(readFileSync(new URL(name, DIR), 'utf8')) as Fixture;
+      const f = loadTlsFixture(name);
       const keylog = KeyLog.parse(f.keylog, name);
       const c = Buffer.from(f.client, 'base64');
       const s = Buffer.from(f.server, 'base64');
