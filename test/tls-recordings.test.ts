@@ -15,41 +15,17 @@
 //                      the server) between the frames
 // The expectations are what the scenarios send (gen/scenarios/py_wss_tls13.py,
 // chromium_wss.mjs, openssl_keyupdate.mjs), not what the analysis found.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyze, only, type Held } from './support/analyze.js';
-import { KeyLog } from '../src/tls/keylog.js';
+import { expectListed, expectSound, keysOf, keysText, messages, recordingPath as path, type Side } from './support/tls-recordings.js';
 
-const path = (name: string, ext: 'pcap' | 'keys') => `captures/tls/${name}.${ext}`;
-const keysText = (name: string) => readFileSync(path(name, 'keys'), 'utf8');
-const keysOf = (name: string, text = keysText(name)) => KeyLog.parse(text, path(name, 'keys'));
-
-type Side = 'client' | 'server';
 /** A frame as the scenario sent it: side, opcode, FIN, RSV1, payload length on the wire. */
 type Wire = [Side, number, boolean, boolean, number];
 const wire = (c: Held): Wire[] => c.frames.map((f) => [f.from, f.opcode, f.fin, f.rsv1, Number(f.payloadLength)]);
-const messages = (c: Held, side: Side) => c.messages.filter((m) => m.from === side).map((m) => (m.type === 'text' ? m.payload.toString('utf8') : Buffer.from(m.payload)));
 const controls = (c: Held, opcode: number) => c.frames.filter((f) => f.opcode === opcode).map((f) => [f.from, f.payload.toString('utf8')]);
 
-/** What every decrypted recording must show: an accepted upgrade, client frames masked and server frames not, every frame whole, no error. */
-function expectSound(c: Held): void {
-  expect(c.websocket).toBe(true);
-  expect(c.handshake?.acceptValid).toBe(true);
-  expect(c.handshake?.outcome).toBe('upgraded');
-  for (const f of c.frames) {
-    expect(f.masked, `frame ${f.index} (packet ${f.packet}) from the ${f.from}`).toBe(f.from === 'client');
-    expect(f.complete).toBe(true);
-  }
-  expect(c.messages.every((m) => m.complete)).toBe(true);
-  expect(c.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-}
-
 describe('the recordings', () => {
-  it.each(['py_wss_tls13', 'chromium_wss', 'openssl_keyupdate'])('%s: its capture and its key log are listed in captures/README.md', (name) => {
-    const readme = readFileSync('captures/README.md', 'utf8');
-    expect(readme).toContain(`\`tls/${name}.pcap\``);
-    expect(readme).toContain(`\`tls/${name}.keys\``);
-  });
+  it.each(['py_wss_tls13', 'chromium_wss', 'openssl_keyupdate'])('%s: its capture and its key log are listed in captures/README.md', (name) => expectListed(name));
 });
 
 describe('py_wss_tls13: Python websockets on both sides, keys from Python\'s ssl', () => {
@@ -250,7 +226,7 @@ describe('openssl_keyupdate: TLS 1.3 KeyUpdates between the frames', () => {
     const without = text.split('\n').filter((l) => !/^(CLIENT|SERVER)_TRAFFIC_SECRET_N /.test(l)).join('\n');
     expect(without.split('\n').filter((l) => / /.test(l) && !l.startsWith('#'))).toHaveLength(5);
     const full = only(await analyze(path(NAME, 'pcap'), { keylog: keysOf(NAME) }));
-    const zero = only(await analyze(path(NAME, 'pcap'), { keylog: keysOf(NAME, without) }));
+    const zero = only(await analyze(path(NAME, 'pcap'), { keylog: keysOf(NAME, 'keys', without) }));
     const list = (c: Held) => c.frames.map((f) => [f.packet, f.from, f.opcode, f.payload.toString('hex')]);
     expect(list(zero)).toEqual(list(full));
     expect(zero.frames).toHaveLength(16);

@@ -17,34 +17,12 @@ import { analyze, only, type Held } from './support/analyze.js';
 import { KeyLog } from '../src/tls/keylog.js';
 import { readPcapRecords } from './support/damage.js';
 import { pcapFile } from './support/pcap.js';
+import { expectListed, expectSound, keysOf, keysText, messages, recordingPath as path } from './support/tls-recordings.js';
 
-const path = (name: string, ext: 'pcap' | 'keys' | 'first-only.keys') => `captures/tls/${name}.${ext}`;
-const keysText = (name: string, ext: 'keys' | 'first-only.keys' = 'keys') => readFileSync(path(name, ext), 'utf8');
-const keysOf = (name: string, ext: 'keys' | 'first-only.keys' = 'keys') => KeyLog.parse(keysText(name, ext), path(name, ext));
 const secretLines = (text: string) => text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
 
-type Side = 'client' | 'server';
-const messages = (c: Held, side: Side) => c.messages.filter((m) => m.from === side).map((m) => (m.type === 'text' ? m.payload.toString('utf8') : Buffer.from(m.payload)));
-
-/** What every decrypted recording must show: an accepted upgrade, client frames masked and server frames not, every frame whole, no error. */
-function expectSound(c: Held): void {
-  expect(c.websocket).toBe(true);
-  expect(c.handshake?.acceptValid).toBe(true);
-  expect(c.handshake?.outcome).toBe('upgraded');
-  for (const f of c.frames) {
-    expect(f.masked, `frame ${f.index} (packet ${f.packet}) from the ${f.from}`).toBe(f.from === 'client');
-    expect(f.complete).toBe(true);
-  }
-  expect(c.messages.every((m) => m.complete)).toBe(true);
-  expect(c.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-}
-
 describe('the recordings', () => {
-  it.each(['openssl_tls12_cbc', 'wss_tls12_resume'])('%s: its capture and its key log are listed in captures/README.md', (name) => {
-    const readme = readFileSync('captures/README.md', 'utf8');
-    expect(readme).toContain(`\`tls/${name}.pcap\``);
-    expect(readme).toContain(`\`tls/${name}.keys\``);
-  });
+  it.each(['openssl_tls12_cbc', 'wss_tls12_resume'])('%s: its capture and its key log are listed in captures/README.md', (name) => expectListed(name));
 
   it('wss_tls12_resume: its first-only key log is listed too', () => {
     expect(readFileSync('captures/README.md', 'utf8')).toContain('`tls/wss_tls12_resume.first-only.keys`');
