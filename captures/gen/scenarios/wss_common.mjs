@@ -50,6 +50,23 @@ export const DEFLATE_TEXT =
   'compressed once each way.';
 export const LARGE = Buffer.alloc(40000, 0).map((_, i) => (i * 7 + (i >> 8)) & 0xff);
 
+/**
+ * The options of a `ws` client that reach wss.test at `host` (an IPv4
+ * address: no name lookup) and append the lines of every TLS connection's
+ * 'keylog' event to the file `keylog`.
+ */
+export function toAddress(host, keylog) {
+  return {
+    lookup: (hostname, options, callback) =>
+      options?.all ? callback(null, [{ address: host, family: 4 }]) : callback(null, host, 4),
+    createConnection: (options) => {
+      const socket = tls.connect(options);
+      socket.on('keylog', (line) => fs.appendFileSync(keylog, line));
+      return socket;
+    },
+  };
+}
+
 const env = (name) => {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set (run the scenario through captures/gen/record.sh)`);
@@ -112,14 +129,8 @@ export async function run(name, { tlsOptions, expect }) {
       servername: SNI,
       ALPNProtocols: [ALPN],
       ...tlsOptions,
-      // wss.test is ADDRESS: no name lookup.
-      lookup: (hostname, options, callback) =>
-        options?.all ? callback(null, [{ address: host, family: 4 }]) : callback(null, host, 4),
-      createConnection: (options) => {
-        const socket = tls.connect(options);
-        socket.on('keylog', (line) => fs.appendFileSync(keylog, line));
-        return socket;
-      },
+      // wss.test is ADDRESS, the keys go to the key log
+      ...toAddress(host, keylog),
     });
     ws.on('error', fail);
     await next(ws, 'open');

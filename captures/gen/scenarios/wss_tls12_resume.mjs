@@ -43,9 +43,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
-import tls from 'node:tls';
 import { WebSocket, WebSocketServer } from 'ws';
 import { setup, next, sleep, ready, check } from './lib.mjs';
+import { toAddress } from './wss_common.mjs';
 
 export const SNI = 'wss.test';
 export const ALPN = 'http/1.1';
@@ -126,14 +126,8 @@ if (role === 'server') {
       ...tlsOptions,
       // a: no session_ticket extension, so that the server gives the session an ID
       ...(i === 0 ? { secureOptions: crypto.constants.SSL_OP_NO_TICKET } : { session }),
-      // wss.test is ADDRESS: no name lookup.
-      lookup: (hostname, options, callback) =>
-        options?.all ? callback(null, [{ address: host, family: 4 }]) : callback(null, host, 4),
-      createConnection: (options) => {
-        const socket = tls.connect(options);
-        socket.on('keylog', (line) => fs.appendFileSync(keylog, line));
-        return socket;
-      },
+      // wss.test is ADDRESS, the keys go to the key log
+      ...toAddress(host, keylog),
     });
     ws.on('error', fail);
     await next(ws, 'open');
