@@ -9,7 +9,7 @@
 // "RESULT FAILED: why") into the page. It names an empty data: icon, so
 // there is no /favicon.ico request, and ends with an image, /wait.gif.
 //
-// The server (browserServer):
+// The server (browserServer, and echoPage for the WebSocket):
 //   GET /          the page;
 //   GET /wait.gif  a 1x1 GIF, answered only once the WebSocket conversation
 //                  is over (finish()): it holds the page's load event back,
@@ -27,7 +27,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sleep } from './lib.mjs';
+import { sleep, check } from './lib.mjs';
 
 // A 1x1 transparent GIF.
 const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
@@ -121,6 +121,40 @@ export function browserServer({ log, page, alpn = false }) {
     server.closeAllConnections();
   };
   return { handler, track, finish };
+}
+
+/**
+ * The server's side of the page's WebSocket `ws`: with `ping`, ping the
+ * browser once with that payload (Chromium answers by itself); check that
+ * each message is the next of `messages` (`same(m, data, isBinary)`) and echo
+ * it as it came (with `compress`, asking for compression); at the close,
+ * check the pong, that every message came, and the close code and reason
+ * (`close`), then `done()`.
+ */
+export function echoPage(ws, { log, fail, messages, same, compress = false, ping, close, done }) {
+  let index = 0;
+  let ponged = false;
+  ws.on('error', fail);
+  if (ping !== undefined) {
+    ws.on('pong', (data) => {
+      log('pong', JSON.stringify(data.toString()));
+      ponged = data.toString() === ping;
+    });
+    ws.ping(ping);
+  }
+  ws.on('message', (data, isBinary) => {
+    const m = messages[index++];
+    check(m !== undefined, `unexpected message #${index}`);
+    check(same(m, data, isBinary), `page message #${index}`);
+    ws.send(data, compress ? { binary: isBinary, compress: true } : { binary: isBinary });
+  });
+  ws.on('close', async (code, reason) => {
+    log('closed', code, reason.toString(), `after ${index} messages`);
+    if (ping !== undefined) check(ponged, 'the browser answered the ping');
+    check(index === messages.length, 'every message received');
+    check(code === close.code && reason.toString() === close.reason, `close ${close.code}`);
+    await done();
+  });
 }
 
 /** Log the upgrade request's headers and the 101's, and fail on the WebSocketServer's errors. */

@@ -54,7 +54,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { WebSocketServer } from 'ws';
 import { setup, ready, check } from './lib.mjs';
-import { browserPage, browserServer, watchUpgrades, runChromium } from './chromium_browser.mjs';
+import { browserPage, browserServer, echoPage, watchUpgrades, runChromium } from './chromium_browser.mjs';
 
 export const SNI = 'wss.test';
 export const ALPN = 'http/1.1';
@@ -182,27 +182,7 @@ export async function run(name, { tls = null } = {}) {
       log(`WebSocket from port ${req.socket.remotePort}, extensions ${JSON.stringify(ws.extensions)}`);
       check(ws.extensions === 'permessage-deflate', `permessage-deflate (got ${JSON.stringify(ws.extensions)})`);
       if (secure) check(req.socket.alpnProtocol === ALPN, `ALPN ${ALPN} (got ${req.socket.alpnProtocol})`);
-      let index = 0;
-      let ponged = false;
-      ws.on('error', fail);
-      ws.on('pong', (data) => {
-        log('pong', JSON.stringify(data.toString()));
-        ponged = data.toString() === SERVER_PING;
-      });
-      ws.ping(SERVER_PING);
-      ws.on('message', (data, isBinary) => {
-        const m = MESSAGES[index++];
-        check(m !== undefined, `unexpected message #${index}`);
-        check(sameMessage(m, data, isBinary), `page message #${index}`);
-        ws.send(data, { binary: isBinary, compress: true });
-      });
-      ws.on('close', async (code, reason) => {
-        log('closed', code, reason.toString(), `after ${index} messages`);
-        check(ponged, 'the browser answered the ping');
-        check(index === MESSAGES.length, 'every message received');
-        check(code === CLOSE.code && reason.toString() === CLOSE.reason, `close ${CLOSE.code}`);
-        await finish(server);
-      });
+      echoPage(ws, { log, fail, messages: MESSAGES, same: sameMessage, compress: true, ping: SERVER_PING, close: CLOSE, done: () => finish(server) });
     });
 
     server.listen(port, host, ready);

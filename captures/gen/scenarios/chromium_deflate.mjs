@@ -31,9 +31,9 @@
 // Chromium are those of chromium_browser.mjs.
 import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
-import { setup, ready, check } from './lib.mjs';
+import { setup, ready } from './lib.mjs';
 import { CHROMIUM, expectedForm, samePayload } from './deflate_data.mjs';
-import { browserPage, browserServer, watchUpgrades, runChromium } from './chromium_browser.mjs';
+import { browserPage, browserServer, echoPage, watchUpgrades, runChromium } from './chromium_browser.mjs';
 
 const { role, host, port, log, fail } = setup('chromium_deflate', { deadlineMs: 18000 });
 const { steps, close } = CHROMIUM;
@@ -67,20 +67,8 @@ if (role === 'server') {
   watchUpgrades(wss, { log, fail });
   wss.on('connection', (ws, req) => {
     log(`WebSocket from port ${req.socket.remotePort}`);
-    let index = 0;
-    ws.on('error', fail);
-    ws.on('message', (data, isBinary) => {
-      const step = steps[index++];
-      check(step !== undefined, `unexpected message #${index}`);
-      check(samePayload(step.client, data, isBinary), `page message #${index}`);
-      ws.send(data, { binary: isBinary, compress: true });
-    });
-    ws.on('close', async (code, reason) => {
-      log('closed', code, reason.toString(), `after ${index} messages`);
-      check(index === steps.length, 'every message received');
-      check(code === close.code && reason.toString() === close.reason, `close ${close.code}`);
-      await finish(server);
-    });
+    const same = (step, data, isBinary) => samePayload(step.client, data, isBinary);
+    echoPage(ws, { log, fail, messages: steps, same, compress: true, close, done: () => finish(server) });
   });
 
   server.listen(port, host, ready);

@@ -41,7 +41,7 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { WebSocketServer } from 'ws';
 import { setup, ready, check } from './lib.mjs';
-import { browserPage, browserServer, watchUpgrades, runChromium } from './chromium_browser.mjs';
+import { browserPage, browserServer, echoPage, watchUpgrades, runChromium } from './chromium_browser.mjs';
 
 export const SNI = 'wss.test';
 /** What the page sends, in order; the server echoes each one as it came. */
@@ -107,27 +107,7 @@ const main = async () => {
     watchUpgrades(wss, { log, fail });
     wss.on('connection', (ws, req) => {
       log(`WebSocket from port ${req.socket.remotePort}`);
-      let index = 0;
-      let ponged = false;
-      ws.on('error', fail);
-      ws.on('pong', (data) => {
-        log('pong', JSON.stringify(data.toString()));
-        ponged = data.toString() === SERVER_PING;
-      });
-      ws.ping(SERVER_PING);
-      ws.on('message', (data, isBinary) => {
-        const m = MESSAGES[index++];
-        check(m !== undefined, `unexpected message #${index}`);
-        check(sameMessage(m, data, isBinary), `page message #${index}`);
-        ws.send(data, { binary: isBinary });
-      });
-      ws.on('close', async (code, reason) => {
-        log('closed', code, reason.toString(), `after ${index} messages`);
-        check(ponged, 'the browser answered the ping');
-        check(index === MESSAGES.length, 'every message received');
-        check(code === CLOSE.code && reason.toString() === CLOSE.reason, `close ${CLOSE.code}`);
-        await finish(server);
-      });
+      echoPage(ws, { log, fail, messages: MESSAGES, same: sameMessage, ping: SERVER_PING, close: CLOSE, done: () => finish(server) });
     });
 
     server.listen(port, host, ready);
