@@ -3,7 +3,7 @@
 // files, their key logs, and what every decrypted recording must show.
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { Held } from './analyze.js';
+import { analyze, only, type Held } from './analyze.js';
 import { KeyLog } from '../../src/tls/keylog.js';
 
 export type KeysExt = 'keys' | 'first-only.keys';
@@ -30,6 +30,16 @@ export function expectSound(c: Held): void {
   }
   expect(c.messages.every((m) => m.complete)).toBe(true);
   expect(c.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+}
+
+/** NAME's capture analysed without its key log: one TLS connection, nothing in it taken for WebSocket. */
+export async function withoutKeys(name: string): Promise<Held> {
+  const c = only(await analyze(recordingPath(name, 'pcap')));
+  expect(c.websocket).toBe(false);
+  expect(c.frames).toEqual([]);
+  expect(c.messages).toEqual([]);
+  expect(c.protocol?.name).toBe('tls');
+  return c;
 }
 
 /** captures/README.md lists the recording's capture and its key log. */
