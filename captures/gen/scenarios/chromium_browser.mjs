@@ -25,6 +25,7 @@
 // binary.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sleep, check } from './lib.mjs';
@@ -82,8 +83,9 @@ ws.onclose = (e) => {
  * The server's side of the page: `handler` for http(s).createServer, with
  * `page()` the page's HTML (made for each request) and, with `alpn`, the
  * ALPN protocol in the request's log line; `track(socket)` for each
- * connection the browser opens; `finish(server)` once the conversation is
- * over (see above).
+ * connection the browser opens; `httpServer()`, an `http` server (ws://)
+ * with that handler that tracks (and logs) every connection;
+ * `finish(server)` once the conversation is over (see above).
  */
 export function browserServer({ log, page, alpn = false }) {
   const sockets = new Set();
@@ -111,6 +113,14 @@ export function browserServer({ log, page, alpn = false }) {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   };
+  const httpServer = () => {
+    const server = createHttpServer(handler);
+    server.on('connection', (socket) => {
+      log(`connection from port ${socket.remotePort}`);
+      track(socket);
+    });
+    return server;
+  };
   const finish = async (server) => {
     finished = true;
     waiting.splice(0).forEach(sendGif);
@@ -120,7 +130,7 @@ export function browserServer({ log, page, alpn = false }) {
     server.close(() => process.exit(0));
     server.closeAllConnections();
   };
-  return { handler, track, finish };
+  return { handler, track, httpServer, finish };
 }
 
 /**

@@ -50,7 +50,6 @@
 // The page's skeleton, the serving of / and /wait.gif and the running of
 // Chromium are those of chromium_browser.mjs.
 import { appendFileSync, readFileSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { WebSocketServer } from 'ws';
 import { setup, ready, check } from './lib.mjs';
@@ -144,7 +143,7 @@ export async function run(name, { tls = null } = {}) {
   const secure = tls !== null;
   const origin = `${secure ? 'https' : 'http'}://${authority(port, secure)}`;
   if (role === 'server') {
-    const { handler, track, finish } = browserServer({ log, page: () => page(name, port, secure), alpn: secure });
+    const { handler, track, httpServer, finish } = browserServer({ log, page: () => page(name, port, secure), alpn: secure });
 
     let server;
     if (secure) {
@@ -168,11 +167,7 @@ export async function run(name, { tls = null } = {}) {
       });
       server.on('tlsClientError', (err, socket) => log(`TLS error from port ${socket.remotePort}: ${err.message}`));
     } else {
-      server = createHttpServer(handler);
-      server.on('connection', (socket) => {
-        log(`connection from port ${socket.remotePort}`);
-        track(socket);
-      });
+      server = httpServer();
     }
     server.on('error', fail);
 

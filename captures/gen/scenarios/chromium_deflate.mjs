@@ -29,7 +29,6 @@
 //
 // The page's skeleton, the serving of / and /wait.gif and the running of
 // Chromium are those of chromium_browser.mjs.
-import { createServer } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { setup, ready } from './lib.mjs';
 import { CHROMIUM, expectedForm, samePayload } from './deflate_data.mjs';
@@ -55,12 +54,8 @@ function page() {
 }
 
 if (role === 'server') {
-  const { handler, track, finish } = browserServer({ log, page });
-  const server = createServer(handler);
-  server.on('connection', (socket) => {
-    log(`connection from port ${socket.remotePort}`);
-    track(socket);
-  });
+  const { httpServer, finish } = browserServer({ log, page });
+  const server = httpServer();
   server.on('error', fail);
 
   const wss = new WebSocketServer({ server, path: '/ws', perMessageDeflate: { threshold: 0 } });
