@@ -532,7 +532,7 @@ export class ConnectionAnalysis {
     if (found) {
       this.identified ??= found;
       if (found.protocol === 'tls' && this.identified.protocol === 'tls') {
-        // its records are followed: the cleartext handshake says what it is (decryption with a key log would slot in here)
+        // its records are followed: the cleartext handshake says what it is, and with a key log the records are decrypted
         d.mode = 'tls';
         this.tls ??= new TlsLayer({
           note: this.options.retain ? (records) => this.items.push({ kind: 'tls', records }) : null,
@@ -566,7 +566,7 @@ export class ConnectionAnalysis {
     } else {
       const version = this.tls?.session.serverHello?.version;
       const cite = version === 0x0304 ? 'RFC 8446 §5.2' : version === 0x0303 ? 'RFC 5246 §6.2.3' : null;
-      this.diag({ ...said({ code: 'tls.decrypt-failed', side: p.side, reason: p.reason }), rfc: cite }, packet, null, p.side);
+      this.diag({ ...said({ code: 'tls.decrypt-failed', side: p.side, reason: p.reason }), ...(cite !== null ? { rfc: cite } : {}) }, packet, null, p.side);
     }
   }
 

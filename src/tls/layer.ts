@@ -118,10 +118,14 @@ export class TlsLayer implements Transform {
     // what the records say of their secret: made once per secret (secretInUse gives the same object meanwhile)
     let inUse: SecretUse | null = null;
     let secret: RecordSecret | null = null;
+    let told = false;
     return (record) => {
       keys ??= directionKeys(keylog, record.session, this.sideOf(way));
       if (!keys.ok) {
         if (keys.final) {
+          // said once: the records after it have no keys either
+          if (told) return null;
+          told = true;
           this.pending[way] = null;
           this.noKeys(way, keys.reason);
         } else {
