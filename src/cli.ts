@@ -19,6 +19,7 @@ import { stat } from 'node:fs/promises';
 import { closeSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { HtmlSink } from './render/html.js';
+import { ZeekSink } from './render/zeek.js';
 import { errnoReason } from './capture/reader.js';
 import { KeyLog } from './tls/keylog.js';
 import { CheckCollector, checkRun, unreadableCapture, verdictLine, type CheckedCapture, type FailOn } from './check/report.js';
@@ -516,7 +517,7 @@ async function main(): Promise<number> {
           .positional('capture', { type: 'string', array: true, describe: 'a capture file, or - for standard input' })
           .option('json', { type: 'boolean', default: false, describe: 'write the analysis as one JSON document (see the README)', group: 'Output:' })
           .option('html', { type: 'string', describe: 'write a self-contained HTML report to FILE (- for standard output): ladder diagram, frame details, handshake, plot', group: 'Output:' })
-          .option('format', { choices: ['text', 'json', 'ndjson', 'html'] as const, describe: 'the output format (text: the terminal report); the same as --json, --ndjson or --html -', group: 'Output:' })
+          .option('format', { choices: ['text', 'json', 'ndjson', 'html', 'zeek'] as const, describe: 'the output format (text: the terminal report; zeek: a connection log in Zeek\'s TSV format); json, ndjson and html are the same as --json, --ndjson or --html -', group: 'Output:' })
           .option('ndjson', { type: 'boolean', default: false, describe: 'write one JSON object per line as soon as it is final (frames, messages, diagnostics, connections): for large captures and jq', group: 'Output:' })
           .option('summary', { type: 'boolean', default: false, describe: 'only a verdict and the counts of each connection: the fastest, for the largest captures', group: 'Views:' })
           .option('explain', { type: 'boolean', default: false, describe: 'explain each phase in plain words, with the Accept computation and frame header diagrams', group: 'Views:' })
@@ -607,7 +608,7 @@ async function main(): Promise<number> {
           unfinished = partial;
         }
         const inner: AnalysisSink =
-          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }) : format === 'json' ? new JsonSink(write, { maxPayload }) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0);
+          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected) : format === 'zeek' ? new ZeekSink(write) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }) : format === 'json' ? new JsonSink(write, { maxPayload }) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0);
         const seen = new SeenConnections(inner);
         /** the analysis reached its end and was written (the capture could be read, wholly or until interrupted) */
         let reported = false;
