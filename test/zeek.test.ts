@@ -166,6 +166,10 @@ describe('--format zeek', () => {
     expect(refused.length).toBeGreaterThan(0);
     for (const r of refused) expect(r.get('wsd_status')).not.toBe('101');
     expect(new Set(log.rows.map((r) => r.get('uid'))).size).toBe(log.rows.length);
+    // a connection's uid is its own, whatever else is selected
+    const one = log.rows[1]!;
+    const alone = readLog(run(['--format', 'zeek', '--stream', one.get('wsd_conn') as string, 'captures/mixed_network.pcap']).stdout);
+    expect(alone.rows.map((r) => r.get('uid'))).toEqual([one.get('uid')]);
   });
 
   it('wss:// decrypted with its key log: the TLS version in wsd_tls', () => {
