@@ -3,8 +3,10 @@
 // websocket.log and the analysis' own (wsd_*), so that zeek-cut and the
 // tools around Zeek logs read it. One line per connection with a WebSocket
 // story (an upgrade attempted, or WebSocket detected), written as the
-// connection is reported; nothing is kept. Every value is the analysis'
-// own, as the JSON export writes it.
+// connection is reported; the sink keeps nothing of it. (Like the JSON
+// export it receives each connection whole: the time of its first packet is
+// its timeline's first entry, which a streaming sink is not given.) Every
+// value is the analysis' own, as the JSON export writes it.
 import { createHash } from 'node:crypto';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, SideCounts, Summary } from '../model.js';
 import { headerValues } from '../http/head.js';
