@@ -1,6 +1,6 @@
 // What a connection is, in the words every view uses: read from the
 // analysis (websocket, protocol, handshake), never decided again here.
-import type { CaptureInfo, Connection } from '../model.js';
+import type { CaptureInfo, Connection, SideCounts } from '../model.js';
 import { PROTOCOL_LABELS } from '../identify/identify.js';
 import { sanitize } from '../util/text.js';
 import { reportWords } from '../text/report-words.js';
@@ -117,4 +117,11 @@ export function diagnosticWhere(d: { packet: number | null; frame: number | null
  */
 export function interruptedNote(c: CaptureInfo, lang?: Lang): string | null {
   return c.interrupted ? reportWords(lang).interrupted(c.packets) : null;
+}
+
+/** The frames a side sent, all opcodes: the sum of its counts per opcode. */
+export function sideFrames(s: SideCounts): number {
+  let n = 0;
+  for (const f of Object.values(s.frames)) n += f.count;
+  return n;
 }

@@ -1,7 +1,7 @@
 // --summary: per connection a verdict and its counts, with no per-frame
 // output, for the largest captures. Reads only what a streaming analysis
 // keeps of a connection (its counts), so memory stays flat.
-import { ending, endingWords, protocolLabel, tellsWebSocket, endpoint, interruptedNote, webSocketKind } from './kind.js';
+import { ending, endingWords, protocolLabel, tellsWebSocket, endpoint, interruptedNote, sideFrames, webSocketKind } from './kind.js';
 import type { CaptureInfo, Connection, Diagnostic, Side, SideCounts, Summary } from '../model.js';
 import { reportWords, type ReportWords } from '../text/report-words.js';
 import { sanitize, wrap } from '../util/text.js';
@@ -16,7 +16,7 @@ function words(opts: RenderOptions): { w: ReportWords; wrap: typeof wrap } {
 
 /** One side's counts; `compressed`: its message bytes are the wire's, so it says so (the inflated total is in the ratio). */
 function side(w: ReportWords, name: Side, s: SideCounts, compressed: boolean): string {
-  const frames = Object.values(s.frames).reduce((n, f) => n + f.count, 0);
+  const frames = sideFrames(s);
   const span = s.rtts > 0 ? (s.rttMin === s.rttMax ? w.rtt(s.rttMin!) : `${w.rtt(s.rttMin!)}–${w.rtt(s.rttMax!)}`) : null;
   return w.summarySide(name, s, frames, compressed, span);
 }

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, SideCounts, Summary } from '../model.js';
 import { headerValues } from '../http/head.js';
 import { splitOffers } from '../http/handshake.js';
-import { ending, tellsWebSocket } from './kind.js';
+import { ending, sideFrames, tellsWebSocket } from './kind.js';
 
 type Write = (text: string) => void;
 
@@ -127,10 +127,6 @@ export function firstPacket(c: Connection): { ts: number; relTs: number } | null
   return e ? { ts: e.ts, relTs: e.relTs } : null;
 }
 
-function frames(s: SideCounts): number {
-  return Object.values(s.frames).reduce((n, f) => n + f.count, 0);
-}
-
 function payloadBytes(s: SideCounts): number {
   return Object.values(s.frames).reduce((n, f) => n + f.bytes, 0);
 }
@@ -163,8 +159,8 @@ export function zeekValues(c: Connection): ZeekValue[] {
     res?.status ?? null,
     hs?.acceptValid ?? null,
     ending(c),
-    frames(c.counts.client),
-    frames(c.counts.server),
+    sideFrames(c.counts.client),
+    sideFrames(c.counts.server),
     c.counts.client.messages,
     c.counts.server.messages,
     payloadBytes(c.counts.client),

@@ -62,8 +62,9 @@ const EMPTY = Buffer.alloc(0);
 
 interface WayState {
   stream: TlsStream | null;
-  /** the label and line of the secret that opened the last record opened ("" before any) */
-  secret: string;
+  /** the secret that opened the last record told, and the last one counted (the hook gives one object per secret) */
+  secret: RecordSecret | null;
+  counted: RecordSecret | null;
   /** the last record handed to the keys failed */
   failing: boolean;
   opened: number;
@@ -99,7 +100,7 @@ export class TlsLayer implements Transform {
   }
 
   private wayState(): WayState {
-    return { stream: null, secret: '', failing: false, opened: 0, failed: 0, handedUp: 0 };
+    return { stream: null, secret: null, counted: null, failing: false, opened: 0, failed: 0, handedUp: 0 };
   }
 
   /** Whether the layer hands cleartext up (it has keys to try). */
@@ -215,9 +216,11 @@ export class TlsLayer implements Transform {
       if (e.decrypted) {
         w.opened++;
         w.failing = false;
+        // a record's secret is the same object as long as it is the same secret (the hook): looked up only when it changes
         const s = e.decrypted.secret;
-        if (s && !this.keysUsed.some((k) => k.label === s.label && k.file === s.source.file && k.line === s.source.line)) {
-          this.keysUsed.push({ label: s.label, file: s.source.file, line: s.source.line });
+        if (s && s !== w.counted) {
+          w.counted = s;
+          if (!this.keysUsed.some((k) => k.label === s.label && k.file === s.source.file && k.line === s.source.line)) this.keysUsed.push({ label: s.label, file: s.source.file, line: s.source.line });
         }
       } else if (e.failed !== undefined) {
         w.failed++;
@@ -239,16 +242,13 @@ export class TlsLayer implements Transform {
     let encrypted = 0;
     let failed = 0;
     let decrypted = 0;
-    const keys: Extract<TlsFact, { kind: 'decrypted' }>['keys'] = [];
+    let keys: Extract<TlsFact, { kind: 'decrypted' }>['keys'] | null = null;
     for (const e of events) {
       const s = e.decrypted?.secret;
       if (e.decrypted) decrypted++;
-      if (s) {
-        const id = secretId(s);
-        if (id !== w.secret) {
-          w.secret = id;
-          keys.push({ label: s.label, file: s.source.file, line: s.source.line, generation: s.generation });
-        }
+      if (s && s !== w.secret) {
+        w.secret = s;
+        (keys ??= []).push({ label: s.label, file: s.source.file, line: s.source.line, generation: s.generation });
       }
       for (const m of e.handshake ?? []) {
         const ch = m.clientHello;
@@ -272,7 +272,7 @@ export class TlsLayer implements Transform {
     if (encrypted > 0) told.push({ kind: 'encrypted', records: encrypted, failed });
     if (told.length > 0) this.note(told);
     // told on its own: the packet's summary tells it after what the records carried (analyze/annotate.ts)
-    if (decrypted > 0) this.note([{ kind: 'decrypted', records: decrypted, keys }]);
+    if (decrypted > 0) this.note([{ kind: 'decrypted', records: decrypted, keys: keys ?? [] }]);
   }
 
   /** What the cleartext of the handshake says, and what the key log opened. */
@@ -293,8 +293,4 @@ export class TlsLayer implements Transform {
       failedRecords: this.ways[0].failed + this.ways[1].failed,
     };
   }
-}
-
-function secretId(s: RecordSecret): string {
-  return `${s.label}\u0000${s.source.file}\u0000${s.source.line}\u0000${s.generation}`;
 }

@@ -102,11 +102,13 @@ export function directionKeys(keylog: KeyLog, session: TlsSession, direction: Tl
   if (!sh) return { ok: false, final: false, reason: { why: 'no-server-hello', clientRandom } };
   let entry = keylog.get(clientRandom);
   let root = clientRandom;
+  // RFC 5246 §7.4.1.3, RFC 5077 §3.4: the server echoes the session ID of a session it resumes
+  const echoed = sh.version === 0x0303 && sh.sessionId !== '' && sh.sessionId === ch.sessionId;
   if (!entry && sh.version === 0x0303) {
     // RFC 5077 §3.4, RFC 5246 §7.3: a resumed session keeps its master secret; a ticket, or the session ID the
     // server echoes, names a session the capture showed earlier, logged under that connection's client random
     const byTicket = ch.ticket !== null ? keylog.resumes('ticket', ch.ticket) : undefined;
-    const byId = sh.sessionId !== '' && sh.sessionId === ch.sessionId ? keylog.resumes('id', sh.sessionId) : undefined;
+    const byId = echoed ? keylog.resumes('id', sh.sessionId) : undefined;
     const earlier = byTicket ?? byId;
     if (earlier !== undefined) {
       entry = keylog.get(earlier);
@@ -114,7 +116,7 @@ export function directionKeys(keylog: KeyLog, session: TlsSession, direction: Tl
     }
   }
   if (!entry) {
-    const resumes = sh.version !== 0x0303 ? null : ch.ticket !== null && sh.sessionId === ch.sessionId && sh.sessionId !== '' ? 'ticket' : sh.sessionId !== '' && sh.sessionId === ch.sessionId ? 'id' : null;
+    const resumes = !echoed ? null : ch.ticket !== null ? 'ticket' : 'id';
     return { ok: false, final: true, reason: { why: 'no-key', clientRandom, resumes } };
   }
   const side = direction === 'client' ? 'CLIENT' : 'SERVER';
