@@ -169,7 +169,8 @@ export class TlsLayer implements Transform {
     const w = this.ways[way];
     const events = w.stream!.push(data);
     this.count(way, events);
-    this.tell(way, events, events.length === 0 ? w.stream!.openRecord : null);
+    // the record a packet was inside of is asked only when the packets are told (the timeline kept)
+    this.tell(way, events, events.length === 0 && this.note !== null ? w.stream!.openRecord : null);
     let clear: Buffer[] | null = null;
     let length = 0;
     this.lastHoles = NO_HOLES;

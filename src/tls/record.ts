@@ -30,6 +30,8 @@ const ALERT = 21;
 const HANDSHAKE = 22;
 const APPLICATION_DATA = 23;
 const EMPTY = Buffer.alloc(0);
+/** what a protected record handed to the decrypt hook says went by before it, when nothing did */
+const NOTHING_SKIPPED: { readonly records: number; readonly bytes: number } = Object.freeze({ records: 0, bytes: 0 });
 
 /**
  * Could a TLS record header start at b[at]? 'need' while the bytes present
@@ -308,8 +310,8 @@ export class TlsStream {
   private recordCount = 0;
   /** where the last record read in step ended (stream offset), while the boundaries after it are being hunted for */
   private unknownFrom: number | null = null;
-  /** what went by unopened since the last protected record handed to the decrypt hook */
-  private skipped = { records: 0, bytes: 0 };
+  /** what went by unopened since the last protected record handed to the decrypt hook (usually nothing: NOTHING_SKIPPED) */
+  private skipped: { records: number; bytes: number } = NOTHING_SKIPPED;
 
   constructor(opts: TlsStreamOptions = {}) {
     this.session = opts.session ?? { clientHello: null, serverHello: null };
@@ -397,7 +399,7 @@ export class TlsStream {
     rec.event.cut = true;
     if (rec.use !== 'handshake') {
       // a protected record that will not be handed over: the decryptor counts it (its sequence number goes by)
-      if (rec.use === 'collect') this.skipped.records++;
+      if (rec.use === 'collect') this.skip(1, 0);
       rec.use = 'lost';
       rec.body = null;
     } else if (this.handshake) {
@@ -469,7 +471,7 @@ export class TlsStream {
     const encrypted = this.isProtected(type);
     if (this.unknownFrom !== null) {
       // back in step after lost boundaries: the bytes between held records of unknown number
-      this.skipped.bytes += Math.max(0, offset - this.unknownFrom);
+      this.skip(0, Math.max(0, offset - this.unknownFrom));
       this.unknownFrom = null;
     }
     const event: TlsRecordEvent = { offset, type, typeName: contentTypeName(type), version: this.head.readUInt16BE(1), length, encrypted };
@@ -520,10 +522,16 @@ export class TlsStream {
     return found;
   }
 
+  /** Records or bytes that go by unopened (capture loss): an object of its own only then, none per record. */
+  private skip(records: number, bytes: number): void {
+    const s = this.skipped;
+    this.skipped = { records: s.records + records, bytes: s.bytes + bytes };
+  }
+
   private decrypted(event: TlsRecordEvent, body: Buffer, seq: number): void {
     // DECRYPTION HOOK: the one place a protected record meets the key log
     const skipped = this.skipped;
-    this.skipped = { records: 0, bytes: 0 };
+    this.skipped = NOTHING_SKIPPED;
     const plain = this.decrypt?.({ type: event.type, version: event.version, body, seq, session: this.session, skipped }) ?? null;
     if (plain === null) return;
     if ('failed' in plain) {
