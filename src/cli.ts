@@ -9,15 +9,17 @@ import { DEFAULT_MAX_HEADERS } from './http/reader.js';
 import type { AppChoice } from './app/types.js';
 import { APP_NAMES } from './app/protocols.js';
 import { CheckSink, JsonSink, NdjsonSink, SummarySink, TerminalSink, type View, type Write } from './render/sinks.js';
-import { ForwardSink, PolicySink } from './check/policy.js';
+import { absorbChain, type Chain, chain, type ChainOptions, type ChainShared, type ThreadedView } from './render/stack.js';
 import { once } from 'node:events';
-import { EVERYTHING, OPCODES_BY_NAME, SelectSink, type Selection } from './select/selection.js';
+import { EVERYTHING, OPCODES_BY_NAME, type Selection } from './select/selection.js';
 import { Progress } from './render/progress.js';
 import type { TerminalOptions } from './render/terminal.js';
-import { type AnalysisSink, type CaptureInfo, type Connection, type Diagnostic, type Phase, PHASES, type Side, type Summary } from './model.js';
+import { type AnalysisSink, type Phase, PHASES, type Side } from './model.js';
 import { stat } from 'node:fs/promises';
 import { closeSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { threadCount } from './analyze/threads.js';
 import { HtmlSink } from './render/html.js';
 import { ZeekSink } from './render/zeek.js';
 import { errnoReason } from './capture/reader.js';
@@ -266,6 +268,18 @@ const write: Write = (text) => {
   out.used += out.block.write(text, out.used);
 };
 
+/** Bytes made elsewhere (a worker thread's output), copied into the block as text is. */
+function writeBytes(bytes: Buffer, start: number, end: number): void {
+  if (out.used + (end - start) > BLOCK) {
+    out.flush();
+    if (end - start > BLOCK) {
+      if (!outputGone) emit(Buffer.from(bytes.subarray(start, end)));
+      return;
+    }
+  }
+  out.used += bytes.copy(out.block, out.used, start, end);
+}
+
 async function beforeChunk(): Promise<void> {
   out.flush();
   // the report cannot be written (a full disk): reading on would be for nothing
@@ -314,18 +328,31 @@ for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
   });
 }
 
+/** --threads: a number, or auto (the default), for a capture file, standard input, with or without a key log. */
+async function threadsFor(value: string | undefined, capture: string, options: AnalyzerOptions): Promise<number> {
+  const asked = value === undefined || value === 'auto' ? null : Number(value);
+  if (asked !== null && !(/^\d+$/.test(value!) && asked >= 1 && asked <= 256)) throw new Error(`--threads takes a number of threads from 1 to 256, or auto, not "${value}"`);
+  return threadCount({ asked, stdin: capture === '-', keyLog: options.keylog != null, bytes: capture === '-' ? null : await sizeOf(capture), cores: availableParallelism() });
+}
+
+/** The chain of sinks to a view, with the options it was made with (a worker thread makes its own from them). */
+function chainOf(view: AnalysisSink, o: ChainOptions): Chain & { options: ChainOptions } {
+  return { ...chain(view, o), options: o };
+}
+
 /** Analyses one capture into a renderer; 2 if it cannot be read (reason given), 1 if it fails the threshold, 130 if interrupted, else 0. */
-async function run(file: string, sink: AnalysisSink, options: AnalyzerOptions, ignore: Set<string>, failOn: FailOn, selection: Selection = EVERYTHING): Promise<{ status: number; reason: string | null }> {
-  const policy = new PolicySink(sink, ignore, failOn);
+async function run(file: string, sinks: Chain & { options: ChainOptions }, options: AnalyzerOptions, threads: { count: number; view: ThreadedView } | null = null): Promise<{ status: number; reason: string | null }> {
+  const policy = sinks.policy;
   // a live capture reports a connection a few seconds after it is over, between two reads of the pipe:
   // what is written then must reach the reader without waiting for the next packet
   const flusher = file === '-' ? setInterval(() => out.flush(), 250).unref() : null;
   const progress = file !== '-' && Progress.wanted(process.stderr) ? new Progress(process.stderr, file, await sizeOf(file)) : null;
   // a view that shows a whole connection keeps its frames, messages and timeline until it is over: past their newest items they
   // go to a temporary file (TMPDIR), so that memory stays flat however long the connection (util/list.ts)
-  const spill = sink.streaming ? null : new SpillFile(undefined, undefined, (reason) => process.stderr.write(`wsdissect: no temporary file (${reason}): long connections are kept in memory\n`));
+  const spill = sinks.top.streaming ? null : new SpillFile(undefined, undefined, (reason) => process.stderr.write(`wsdissect: no temporary file (${reason}): long connections are kept in memory\n`));
   try {
-    await analyzeCapture(file, new SelectSink(policy, selection), { analyzer: { ...options, spill }, beforeChunk, interrupted, ...(progress ? { onBytes: (n: number) => progress.update(n) } : {}) });
+    const split = threads === null ? {} : { threads: { threads: threads.count, view: threads.view, ...sinks.options, output: writeBytes, absorb: (shared: ChainShared) => absorbChain(sinks, shared) } };
+    await analyzeCapture(file, sinks.top, { analyzer: { ...options, spill }, beforeChunk, interrupted, ...split, ...(progress ? { onBytes: (n: number) => progress.update(n) } : {}) });
   } catch (err) {
     if (err instanceof CaptureError) {
       progress?.done();
@@ -483,7 +510,7 @@ async function main(): Promise<number> {
           if (interruptedAt !== null) break;
           if (text) write(`${file === '-' ? words.stdin : file}\n`);
           const collector = new CheckCollector(file, failOn, argv['allow-empty']);
-          const { reason } = await run(file, new CheckSink(text ? write : null, collector, lang), options, ignore, failOn);
+          const { reason } = await run(file, chainOf(new CheckSink(text ? write : null, collector, lang), { selection: EVERYTHING, ignore, failOn }), options);
           if (collector.result === null && text) write(`${words.unreadable(reason ?? 'unknown reason')}\n`);
           checked.push(collector.result ?? unreadableCapture(file, reason ?? 'could not be read'));
         }
@@ -538,6 +565,7 @@ async function main(): Promise<number> {
           .option('width', { type: 'string', describe: 'columns to fit, 60 or more (default: the terminal\'s, else 120)', group: 'Output:' })
           .option('color', { type: 'boolean', describe: 'colour the output (default: on a terminal, unless NO_COLOR is set)', group: 'Output:' })
           .option('collapse', { type: 'boolean', default: true, describe: 'show long runs of identical frames once with a count (--no-collapse: all)', group: 'Output:' })
+          .option('threads', { type: 'string', describe: 'threads for --ndjson and --summary (one reads the capture, the others analyse its connections): a number, or auto (the default: one per core for a capture of 32 MB or more, else 1); the output is the same with any number', group: 'Output:' })
           .option('lang', { type: 'string', describe: 'language of the terminal views: en or zh-CN (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG; the exports stay in English)', group: 'Output:' })
           .epilog(EPILOG),
       async (argv) => {
@@ -609,11 +637,14 @@ async function main(): Promise<number> {
         }
         const inner: AnalysisSink =
           format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected) : format === 'zeek' ? new ZeekSink(write) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }) : format === 'json' ? new JsonSink(write, { maxPayload }) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0);
-        const seen = new SeenConnections(inner);
+        const sinks = chainOf(inner, { selection, ignore, failOn });
+        const seen = sinks.seen;
         /** the analysis reached its end and was written (the capture could be read, wholly or until interrupted) */
         let reported = false;
         try {
-          const result = await run(capture, seen, analyzer, ignore, failOn, selection);
+          const threadedView: ThreadedView | null = format === 'ndjson' ? { kind: 'ndjson', maxPayload } : format === 'text' && argv.summary ? { kind: 'summary', terminal: opts } : null;
+          const threads = threadedView === null ? 1 : await threadsFor(argv.threads, capture, analyzer);
+          const result = await run(capture, sinks, analyzer, threads > 1 ? { count: threads, view: threadedView! } : null);
           status = result.status;
           reported = result.reason === null;
           // a connection asked for that the capture does not have is a wrong argument, said once the capture is read
@@ -663,25 +694,6 @@ function parserMessage(msg: string): string {
   if (choice) return `--${choice[1]} takes ${choice[3]!.replace(/\s+/g, ' ').replace(/"/g, '')}, not ${choice[2]}`;
   if (/^Not enough non-option arguments/.test(msg)) return 'check needs at least one capture (a pcap or pcapng file, or - for standard input)';
   return msg.replace(/\s*\n\s*/g, ' ');
-}
-
-/** Notes which connections the capture had (before any selection), for --stream and --frame. */
-class SeenConnections extends ForwardSink {
-  readonly ids = new Set<number>();
-  count = 0;
-  /** the most frames a selected connection has */
-  frames = 0;
-
-  override connection(conn: Connection): void {
-    this.ids.add(conn.id);
-    this.frames = Math.max(this.frames, conn.counts.frames);
-    this.inner.connection(conn);
-  }
-
-  override end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
-    this.count = summary.connections;
-    this.inner.end(capture, summary, diagnostics);
-  }
 }
 
 /** The reader of our output went away (| head): stop quietly; a check still ends with its verdict's exit status. */

@@ -2,6 +2,7 @@
 import type { Readable } from 'node:stream';
 import { readCapture, type ReadHooks } from './capture/reader.js';
 import { Analyzer, type AnalyzerOptions, DEFAULT_OPTIONS } from './analyze/analyzer.js';
+import { ThreadHost, type ThreadsOptions } from './analyze/threads.js';
 import type { AnalysisSink, TimelineEntry } from './model.js';
 import { entrySummary } from './text/packets.js';
 
@@ -28,16 +29,28 @@ export function summaryOf(entry: TimelineEntry): string {
 export async function analyzeCapture(
   source: string | Readable,
   sink: AnalysisSink,
-  options: { name?: string; analyzer?: AnalyzerOptions } & ReadHooks = {},
+  options: { name?: string; analyzer?: AnalyzerOptions; threads?: ThreadsOptions } & ReadHooks = {},
 ): Promise<void> {
   const name = options.name ?? (typeof source === 'string' ? (source === '-' ? '(stdin)' : source) : '(stream)');
-  const analyzer = new Analyzer(sink, options.analyzer ?? DEFAULT_OPTIONS);
+  // split over worker threads (what the sink writes comes from the threads' own copies of it, see analyze/threads.ts);
+  // with a key log given, one thread (threadCount says why)
+  const split = options.threads !== undefined && options.threads.threads > 1 && !options.analyzer?.keylog ? options.threads : null;
+  let host: ThreadHost | null = null;
+  const analyzer = new Analyzer(sink, options.analyzer ?? DEFAULT_OPTIONS, split ? (clock) => (host = new ThreadHost(split, clock)) : undefined);
+  const threads = host as ThreadHost | null;
+  const beforeChunk = threads
+    ? async (): Promise<void> => {
+        await threads.ready();
+        await options.beforeChunk?.();
+      }
+    : options.beforeChunk;
   // a stream may be a capture in the making: let time pass between its packets
   const live = typeof source !== 'string' || source === '-' ? setInterval(() => analyzer.tick(), 250) : null;
   try {
-    const meta = await readCapture(source, name, (p) => analyzer.packet(p), { tlsKeyLog: (text) => analyzer.tlsKeyLog(text, name), ...(options.onBytes ? { onBytes: options.onBytes } : {}), ...(options.beforeChunk ? { beforeChunk: options.beforeChunk } : {}), ...(options.interrupted ? { interrupted: options.interrupted } : {}) });
-    analyzer.finish(meta, name);
+    const meta = await readCapture(source, name, (p) => analyzer.packet(p), { tlsKeyLog: (text) => analyzer.tlsKeyLog(text, name), ...(options.onBytes ? { onBytes: options.onBytes } : {}), ...(beforeChunk ? { beforeChunk } : {}), ...(options.interrupted ? { interrupted: options.interrupted } : {}) });
+    await analyzer.finish(meta, name);
   } finally {
     if (live) clearInterval(live);
+    threads?.close();
   }
 }

@@ -1,18 +1,18 @@
 // The pipeline driver: each packet, as it is read, goes link → IP → TCP →
 // its connection's analysis (connection.ts). Connections are reported to the sink as soon as
 // they are over, and forgotten; nothing here keeps every packet.
-import { KeyLog } from '../tls/keylog.js';
-import type { DiagnosticFacts } from '../diagnostic.js';
 import { told } from '../text/diagnostics.js';
 import type { CaptureMeta, RawPacket } from '../capture/reader.js';
 import { LINK_TYPES, linkTypeName } from '../link/link.js';
 import { decodeIpv4, decodeIpv6, IPPROTO_TCP, type IpPacket } from '../ip/ip.js';
 import { Defragmenter } from '../ip/defrag.js';
 import { decodeTcp, type TcpSegment } from '../tcp/segment.js';
-import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Endpoint, Summary } from '../model.js';
-import { ConnectionAnalysis, type ConnectionEvents, type ConnectionOptions, type PacketRef } from './connection.js';
+import type { AnalysisSink, CaptureInfo, Diagnostic } from '../model.js';
+import type { ConnectionOptions, PacketRef } from './connection.js';
+import type { Dir } from '../tcp/connection.js';
+import { type CaptureClock, type ConnectionHost, errorText, type HostedFlow, LocalHost, type PlacedDiagnostic, withKeyLog } from './host.js';
 import { DEFAULT_MAX_HELD } from '../websocket/parser.js';
-import { DEFAULT_GLOBAL_HOLD_LIMIT, DEFAULT_HOLD_LIMIT, HoldBudget } from '../tcp/reassembly.js';
+import { DEFAULT_GLOBAL_HOLD_LIMIT, DEFAULT_HOLD_LIMIT } from '../tcp/reassembly.js';
 import { DEFAULT_MAX_HEAD, DEFAULT_MAX_HEADERS } from '../http/reader.js';
 import { DEFAULT_INFLATE_LIMIT } from '../deflate/inflate.js';
 
@@ -66,46 +66,49 @@ export const DEFAULT_OPTIONS: AnalyzerOptions = {
 
 
 /**
- * A connection of which only its first packet, a bare SYN, has been seen (a
- * port scan, a SYN flood, a connection not answered yet): kept as that one
- * segment, about a tenth of the memory of an analysis, which is made from it
- * (the SYN given to it as it came) when a second packet arrives or the
- * connection is reported. The 10 000 connections tracked at once of a flood
- * of half-open ones take a few megabytes rather than tens.
+ * A connection as the flow table keeps it: what it needs to sweep, evict and
+ * reuse 4-tuples (the time of its last packet, whether it is over), whatever
+ * host analyses it. `closed` is the TCP connection's own (connection.ts:
+ * a reset, or a FIN each way), followed from the flags.
  */
-class Embryo {
-  readonly closed = false;
+class Flow implements HostedFlow {
+  slot: unknown = null;
+  lastTs: number;
+  private fins = 0;
+  private reset = false;
 
   constructor(
     readonly id: number,
-    readonly key: string,
-    readonly first: Endpoint,
-    readonly second: Endpoint,
-    readonly pkt: PacketRef,
-    readonly seg: TcpSegment,
-  ) {}
+    /** the flow key of the first packet's sender (raw address bytes and port): direction 0 */
+    readonly firstKey: string,
+    ts: number,
+  ) {
+    this.lastTs = ts;
+  }
 
-  get lastTs(): number {
-    return this.pkt.ts;
+  saw(dir: Dir, seg: TcpSegment, ts: number): void {
+    this.lastTs = ts;
+    const f = seg.flags;
+    if (f.rst) this.reset = true;
+    else if (f.fin) this.fins |= dir === 0 ? 1 : 2;
+  }
+
+  get closed(): boolean {
+    return this.reset || this.fins === 3;
   }
 }
 
-/** Whether a segment is a bare SYN with nothing else to it: all an embryo can hold. */
-function bareSyn(seg: TcpSegment, missing: number): boolean {
-  const f = seg.flags;
-  return f.syn && !f.ack && !f.fin && !f.rst && seg.payload.length === 0 && missing === 0;
-}
-
-export class Analyzer {
-  private readonly analyses = new Map<string, ConnectionAnalysis | Embryo>();
+export class Analyzer implements CaptureClock {
+  private readonly analyses = new Map<string, Flow>();
   private readonly defrag = new Defragmenter();
-  /** the IPv4 flow of the last packet, with its analysis and the direction of that packet */
-  private lastFlow: { src: number; dst: number; sport: number; dport: number; analysis: ConnectionAnalysis; dir: 0 | 1 } | null = null;
-  private readonly budget: HoldBudget;
+  /** the IPv4 flow of the last packet, and the direction of that packet */
+  private lastFlow: { src: number; dst: number; sport: number; dport: number; flow: Flow; dir: Dir } | null = null;
+  /** where each connection is analysed */
+  private readonly host: ConnectionHost;
   private nextId = 0;
-  private firstTs: number | null = null;
+  firstTs: number | null = null;
   /** the finest timestamp resolution seen (units per second): times relative to the first packet are given to it */
-  private resolution = 1;
+  resolution = 1;
   private lastTs: number | null = null;
   private lastSweep = 0;
   /**
@@ -119,17 +122,8 @@ export class Analyzer {
   /** connections reported early because too many were open at once, and the packet where that first happened */
   private evicted = 0;
   private firstEviction: number | null = null;
-  private readonly diagnostics: Diagnostic[] = [];
-  private readonly summary: Summary = {
-    connections: 0,
-    websocketConnections: 0,
-    refusedUpgrades: 0,
-    frames: 0,
-    messages: 0,
-    diagnostics: { error: 0, warning: 0, info: 0 },
-  };
-
-  private readonly events: ConnectionEvents | undefined;
+  /** the capture's own diagnostics, each placed among the hosts' by the host's clock when it was made */
+  private readonly diagnostics: PlacedDiagnostic[] = [];
 
   /**
    * Seconds since the first packet, to the capture's precision and at most
@@ -146,20 +140,18 @@ export class Analyzer {
     return Math.round(d * units) / units;
   }
 
-  private readonly relTs = (ts: number): number => this.rel(ts);
-
   constructor(
     private readonly sink: AnalysisSink,
     private options: AnalyzerOptions = DEFAULT_OPTIONS,
+    /** where connections are analysed: by default on this thread, into the sink */
+    host?: (clock: CaptureClock) => ConnectionHost,
   ) {
-    this.budget = new HoldBudget(options.limits.globalReassemblyHold);
-    this.events = sink.streaming
-      ? {
-          frame: (c, f, ctx) => sink.frame?.(c, f, ctx),
-          message: (c, m) => sink.message?.(c, m),
-          diagnostic: (c, d) => sink.diagnostic?.(c, d),
-        }
-      : undefined;
+    this.host = host ? host(this) : new LocalHost(sink, options.limits.globalReassemblyHold, (ts) => this.rel(ts));
+  }
+
+  /** A diagnostic of the capture itself, placed after what the hosts were given so far. */
+  private say(d: Diagnostic): void {
+    this.diagnostics.push({ at: this.host.clock, diagnostic: d });
   }
 
   /**
@@ -168,9 +160,9 @@ export class Analyzer {
    * begin after it.
    */
   tlsKeyLog(text: string, capture: string): void {
-    const keylog = this.options.keylog ?? new KeyLog();
-    keylog.add(text, `${capture} (Decryption Secrets Block)`);
-    if (this.options.keylog !== keylog) this.options = { ...this.options, keylog };
+    const source = `${capture} (Decryption Secrets Block)`;
+    this.options = withKeyLog(this.options, text, source);
+    this.host.keyLog(text, source);
   }
 
   /** The key log lines that could not be read (of --tls-keylog files and the capture's own): the first few, and how many more. */
@@ -179,7 +171,7 @@ export class Analyzer {
     const shown = problems.slice(0, MAX_KEYLOG_PROBLEMS);
     shown.forEach((p, i) => {
       const more = i === shown.length - 1 ? problems.length - shown.length : 0;
-      this.diagnostics.push(told({ code: 'tls.keylog-line', file: p.file, line: p.line, kind: p.kind, text: p.text, hidden: p.hidden, more }));
+      this.say(told({ code: 'tls.keylog-line', file: p.file, line: p.line, kind: p.kind, text: p.text, hidden: p.hidden, more }));
     });
   }
 
@@ -188,7 +180,7 @@ export class Analyzer {
     try {
       this.decode(raw);
     } catch (err) {
-      this.internalError({ code: 'internal.error', stage: 'packet', packet: raw.number, error: errorText(err) }, raw.number);
+      this.say(told({ code: 'internal.error', stage: 'packet', packet: raw.number, error: errorText(err) }, { packet: raw.number }));
     }
   }
 
@@ -201,7 +193,7 @@ export class Analyzer {
     if (!link) {
       if (!this.unknownLinks.has(raw.linkType)) {
         this.unknownLinks.add(raw.linkType);
-        this.diagnostics.push(told({ code: 'capture.unknown-link-type', linkType: linkTypeName(raw.linkType) }, { packet: raw.number }));
+        this.say(told({ code: 'capture.unknown-link-type', linkType: linkTypeName(raw.linkType) }, { packet: raw.number }));
       }
       return;
     }
@@ -213,6 +205,10 @@ export class Analyzer {
     // bytes of the TCP payload the snapshot length cut off
     let missing = ip.truncated ? ip.declaredLength - (ip.payloadEnd - ip.payloadAt) : 0;
     let seg: TcpSegment | null;
+    // the segment's bytes, TCP header included, for a host that hands them on
+    let bytes: Buffer;
+    let start: number;
+    let end: number;
     if (ip.fragmentOf) {
       // a fragment that was cut cannot be joined: its datagram is lost
       if (ip.truncated) {
@@ -222,9 +218,11 @@ export class Analyzer {
       const whole = this.defrag.add(ip.fragmentOf.key, ip.fragmentOf.offset, ip.fragmentOf.more, ip.payload, raw.ts);
       if (!whole) return;
       seg = decodeTcp(whole);
+      [bytes, start, end] = [whole, 0, whole.length];
       missing = 0;
     } else {
       seg = decodeTcp(ip.header, ip.payloadAt, ip.payloadEnd);
+      [bytes, start, end] = [ip.header, ip.payloadAt, ip.payloadEnd];
     }
     if (ip.truncated || raw.capturedLength < raw.originalLength) this.truncated(raw);
     if (!seg) return;
@@ -237,7 +235,9 @@ export class Analyzer {
       const same = last.src === src && last.dst === dst && last.sport === seg.srcPort && last.dport === seg.dstPort;
       const reverse = last.src === dst && last.dst === src && last.sport === seg.dstPort && last.dport === seg.srcPort;
       if (same || reverse) {
-        last.analysis.packet({ number: raw.number, ts: raw.ts, relTs: this.rel(raw.ts) }, same ? last.dir : last.dir === 0 ? 1 : 0, seg, missing);
+        const dir = same ? last.dir : last.dir === 0 ? 1 : 0;
+        last.flow.saw(dir, seg, raw.ts);
+        this.host.packet(last.flow, { number: raw.number, ts: raw.ts, relTs: this.rel(raw.ts) }, dir, seg, bytes, start, end, missing);
         if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
         return;
       }
@@ -256,40 +256,20 @@ export class Analyzer {
     const pkt: PacketRef = { number: raw.number, ts: raw.ts, relTs: this.rel(raw.ts) };
     if (!found) {
       if (this.analyses.size >= this.options.limits.maxConnections) this.evict(raw.number);
-      const first = { ip: ip.src, port: seg.srcPort };
-      const second = { ip: ip.dst, port: seg.dstPort };
-      if (bareSyn(seg, missing)) {
-        this.analyses.set(key, new Embryo(this.nextId++, a, first, second, pkt, seg));
-        this.lastFlow = null;
-        if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
-        return;
-      }
-      found = this.newAnalysis(this.nextId++, a, first, second);
+      found = new Flow(this.nextId++, a, raw.ts);
       this.analyses.set(key, found);
-    } else if (found instanceof Embryo) {
-      found = this.grown(found);
-      this.analyses.set(key, found);
+      this.host.open(found, { ip: ip.src, port: seg.srcPort }, { ip: ip.dst, port: seg.dstPort }, this.options);
     }
-    const analysis = found;
-    const dir = analysis.dirOf(a);
-    this.lastFlow = ip.version === 4 ? { src: ip.header.readUInt32BE(ip.srcAt), dst: ip.header.readUInt32BE(ip.srcAt + 4), sport: seg.srcPort, dport: seg.dstPort, analysis, dir } : null;
-    analysis.packet(pkt, dir, seg, missing);
+    const flow = found;
+    const dir: Dir = a === flow.firstKey ? 0 : 1;
+    this.lastFlow = ip.version === 4 ? { src: ip.header.readUInt32BE(ip.srcAt), dst: ip.header.readUInt32BE(ip.srcAt + 4), sport: seg.srcPort, dport: seg.dstPort, flow, dir } : null;
+    flow.saw(dir, seg, raw.ts);
+    this.host.packet(flow, pkt, dir, seg, bytes, start, end, missing);
     if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
   }
 
-  private newAnalysis(id: number, firstKey: string, first: Endpoint, second: Endpoint): ConnectionAnalysis {
-    return new ConnectionAnalysis(id, firstKey, first, second, { ...this.options, retain: !this.sink.streaming }, this.relTs, this.budget, this.events);
-  }
-
-  /** The analysis an embryo becomes: its SYN given to it as it came. */
-  private grown(e: Embryo): ConnectionAnalysis {
-    const analysis = this.newAnalysis(e.id, e.key, e.first, e.second);
-    analysis.packet(e.pkt, 0, e.seg, 0);
-    return analysis;
-  }
-
   private truncated(raw: RawPacket): void {
-    this.diagnostics.push(told({ code: 'capture.truncated-packet', packet: raw.number, captured: raw.capturedLength, original: raw.originalLength }, { packet: raw.number }));
+    this.say(told({ code: 'capture.truncated-packet', packet: raw.number, captured: raw.capturedLength, original: raw.originalLength }, { packet: raw.number }));
   }
 
   /**
@@ -336,56 +316,30 @@ export class Analyzer {
     this.firstEviction ??= packet;
   }
 
-  /** A connection is over: it goes to the sink. A failure in it is a diagnostic; the others go on. */
-  private report(found: ConnectionAnalysis | Embryo): void {
-    if (this.lastFlow?.analysis === found) this.lastFlow = null;
-    let s: ConnectionAnalysis;
-    let conn: Connection;
-    try {
-      s = found instanceof Embryo ? this.grown(found) : found;
-      conn = s.finish();
-    } catch (err) {
-      this.internalError({ code: 'internal.error', stage: 'finish', connection: found.id, error: errorText(err) }, null);
-      return;
-    }
-    try {
-      this.deliver(conn);
-    } catch (err) {
-      this.internalError({ code: 'internal.error', stage: 'report', connection: s.id, error: errorText(err) }, null);
-    } finally {
-      s.release();
-    }
-  }
-
-  private internalError(facts: Extract<DiagnosticFacts, { code: 'internal.error' }>, packet: number | null): void {
-    this.diagnostics.push(told(facts, { packet }));
-  }
-
-  private deliver(conn: Connection): void {
-    const sum = this.summary;
-    sum.connections++;
-    if (conn.websocket) sum.websocketConnections++;
-    if (conn.handshake?.outcome === 'rejected') sum.refusedUpgrades++;
-    sum.frames += conn.counts.frames;
-    sum.messages += conn.counts.messages;
-    for (const level of ['error', 'warning', 'info'] as const) sum.diagnostics[level] += conn.counts.diagnostics[level];
-    this.sink.connection(conn);
+  /** A connection is over: its host finishes it and hands it to the sink. */
+  private report(flow: Flow): void {
+    if (this.lastFlow?.flow === flow) this.lastFlow = null;
+    this.host.report(flow);
   }
 
   /** The capture ended: every connection still open is reported, then the capture itself. */
-  finish(meta: CaptureMeta, file: string): void {
+  async finish(meta: CaptureMeta, file: string): Promise<void> {
     const open = [...this.analyses.values()].sort((x, y) => x.id - y.id);
     this.analyses.clear();
     for (const s of open) this.report(s);
     if (this.evicted > 0) {
       const max = this.options.limits.maxConnections;
-      this.diagnostics.push(told({ code: 'limit.connections', max, evicted: this.evicted, from: this.firstEviction! }, { packet: this.firstEviction }));
+      this.say(told({ code: 'limit.connections', max, evicted: this.evicted, from: this.firstEviction! }, { packet: this.firstEviction }));
     }
     const unjoined = this.defrag.finish();
-    if (unjoined > 0) this.diagnostics.push(told({ code: 'ip.fragments-incomplete', datagrams: unjoined }));
+    if (unjoined > 0) this.say(told({ code: 'ip.fragments-incomplete', datagrams: unjoined }));
     this.keyLogProblems();
-    const diagnostics = [...meta.diagnostics, ...this.diagnostics];
-    for (const d of diagnostics) this.summary.diagnostics[d.severity]++;
+    const hosts = await this.host.finish();
+    const summary = hosts.summary;
+    // the capture's diagnostics and the hosts' in the order one thread makes them (a stable sort: each list is in order)
+    const placed = [...this.diagnostics, ...hosts.diagnostics].sort((x, y) => x.at - y.at);
+    const diagnostics = [...meta.diagnostics, ...placed.map((p) => p.diagnostic)];
+    for (const d of diagnostics) summary.diagnostics[d.severity]++;
     const capture: CaptureInfo = {
       file,
       format: meta.format,
@@ -397,11 +351,6 @@ export class Analyzer {
       lastTs: this.lastTs,
       interrupted: meta.interrupted,
     };
-    this.sink.end(capture, this.summary, diagnostics);
+    this.sink.end(capture, summary, diagnostics);
   }
-}
-
-/** An exception's own message (what it says is not ours to word). */
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -41,6 +41,11 @@ export class ForwardSink implements AnalysisSink {
   }
 }
 
+export interface PolicyShared {
+  counts: Summary['diagnostics'];
+  failed: boolean;
+}
+
 export class PolicySink extends ForwardSink {
   failed = false;
   private readonly counts: Summary['diagnostics'] = { error: 0, warning: 0, info: 0 };
@@ -91,8 +96,51 @@ export class PolicySink extends ForwardSink {
     this.inner.connection({ ...conn, diagnostics, counts: this.streaming ? counts : { ...counts, diagnostics: tally(diagnostics) } });
   }
 
+  /** What the connections given to it counted, for a run split over threads: the copy that ends the run absorbs the others'. */
+  shared(): PolicyShared {
+    return { counts: { ...this.counts }, failed: this.failed };
+  }
+
+  absorb(s: PolicyShared): void {
+    for (const level of ['error', 'warning', 'info'] as const) this.counts[level] += s.counts[level];
+    if (s.failed) this.failed = true;
+  }
+
   override end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
     const kept = [...this.keep(diagnostics)];
     this.inner.end(capture, { ...summary, diagnostics: { ...this.counts } }, kept);
   }
+}
+
+/** Notes which connections the capture had (before any selection), for --stream and --frame. */
+export class SeenConnections extends ForwardSink {
+  readonly ids = new Set<number>();
+  count = 0;
+  /** the most frames a selected connection has */
+  frames = 0;
+
+  override connection(conn: Connection): void {
+    this.ids.add(conn.id);
+    this.frames = Math.max(this.frames, conn.counts.frames);
+    this.inner.connection(conn);
+  }
+
+  shared(): SeenShared {
+    return { ids: [...this.ids], frames: this.frames };
+  }
+
+  absorb(s: SeenShared): void {
+    for (const id of s.ids) this.ids.add(id);
+    this.frames = Math.max(this.frames, s.frames);
+  }
+
+  override end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
+    this.count = summary.connections;
+    this.inner.end(capture, summary, diagnostics);
+  }
+}
+
+export interface SeenShared {
+  ids: number[];
+  frames: number;
 }

@@ -1,0 +1,342 @@
+// An analysis split over worker threads (--threads N). The main thread
+// reads the capture, decodes it down to TCP and keeps the flow table
+// (analyzer.ts: connection ids, sweeps, port reuse, eviction, the capture's
+// own diagnostics); each connection belongs to one worker (worker.ts),
+// which runs its analysis and its view (render/stack.ts). What happens to a
+// connection — it begins, a packet, it is over — is an operation numbered
+// in the order one thread would have done it; operations go to the workers
+// packed in batches of transferable buffers, and the workers' output comes
+// back as byte ranges tagged with the operation that wrote them. A range is
+// written once no other worker can still write one with a smaller number:
+// the output is byte for byte what one thread writes.
+//
+// What is not shared among the workers: the budget of bytes all
+// connections may hold out of order (--max-reassembly-total) is divided
+// between them, each holding at most its share; a capture where it is
+// reached may be told differently than by one thread. The key logs of a
+// capture (pcapng Decryption Secrets Block) go to every worker; the
+// connections that begin after one are all given to the same worker, so
+// that a TLS session resumed by a later connection is found where the
+// first one learned it.
+import { Worker } from 'node:worker_threads';
+import type { Dir } from '../tcp/connection.js';
+import type { TcpSegment } from '../tcp/segment.js';
+import type { Endpoint, Summary } from '../model.js';
+import type { FailOn } from '../check/report.js';
+import type { Selection } from '../select/selection.js';
+import type { ChainShared, ThreadedView } from '../render/stack.js';
+import { addSummary, type CaptureClock, type ConnectionHost, emptySummary, type HostedFlow, type HostOptions, type HostTotals, type PlacedDiagnostic } from './host.js';
+import type { PacketRef } from './connection.js';
+
+/**
+ * Below this size a capture is analysed on one thread unless asked
+ * otherwise: starting a worker (about 0.1 s and 25 MB each) would cost more
+ * than it saves.
+ */
+export const THREADS_FROM_BYTES = 32 * 1024 * 1024;
+
+/**
+ * How many threads work on the capture (the main thread, which reads it,
+ * and workers that analyse the connections): as many as asked, or by
+ * default one per core (at most 8) for a capture file of 32 MB or more.
+ * Always one for standard input (a live capture: what is over is reported
+ * as soon as it is) and with a key log given (a TLS 1.2 session resumed by
+ * a later connection is opened with what the first one learned: every
+ * connection in one place).
+ */
+export function threadCount(o: { asked: number | null; stdin: boolean; keyLog: boolean; bytes: number | null; cores: number }): number {
+  if (o.stdin || o.keyLog) return 1;
+  if (o.asked !== null) return o.asked;
+  return o.bytes !== null && o.bytes >= THREADS_FROM_BYTES ? Math.max(1, Math.min(o.cores, 8)) : 1;
+}
+
+export const OP = { packet: 0, open: 1, report: 2, keyLog: 3 } as const;
+/**
+ * An operation in a batch: kind, connection id (u32 each), its number, ts,
+ * relTs (f64), packet number, bytes missing, length of what follows,
+ * direction (u32), the capture's time resolution (f64); then its bytes,
+ * padded to 8.
+ */
+export const OP_HEADER = 56;
+/** a batch: bytes used and operations (u32 each), 8 bytes spare, then the operations */
+const BATCH_HEADER = 16;
+const BATCH = 256 * 1024;
+/** batches given to a worker and not answered yet: past it, reading waits (memory stays bounded) */
+const MAX_IN_FLIGHT = 4;
+
+export interface WorkerInit {
+  view: ThreadedView;
+  selection: Selection;
+  ignore: string[];
+  failOn: FailOn;
+  /** the connections' options (plain data: no key log, no spill file) */
+  options: HostOptions;
+  /** this worker's share of the bytes all connections may hold out of order */
+  globalReassemblyHold: number;
+  /** size of an output block */
+  outBlock: number;
+}
+
+export type WorkerRequest = { kind: 'batch'; buf: ArrayBuffer } | { kind: 'end' };
+export type WorkerReply =
+  | { kind: 'batch'; out: ArrayBuffer | null; ranges: number[]; done: number; input: ArrayBuffer }
+  | { kind: 'end'; summary: Summary; diagnostics: PlacedDiagnostic[]; shared: ChainShared };
+
+interface Pending {
+  bytes: Buffer;
+  /** (operation, start, end) triples */
+  ranges: number[];
+  i: number;
+}
+
+class WorkerState {
+  buf: ArrayBuffer;
+  u32: Uint32Array;
+  f64: Float64Array;
+  /** the batch as bytes, for the segments copied in */
+  u8: Buffer;
+  off = BATCH_HEADER;
+  count = 0;
+  inFlight = 0;
+  /** the last operation the worker has answered for */
+  done = -1;
+  readonly queue: Pending[] = [];
+  ended: Extract<WorkerReply, { kind: 'end' }> | null = null;
+  /** answered batches, to be filled again */
+  readonly spare: ArrayBuffer[] = [];
+
+  constructor(readonly worker: Worker) {
+    this.buf = new ArrayBuffer(BATCH);
+    this.u32 = new Uint32Array(this.buf);
+    this.f64 = new Float64Array(this.buf);
+    this.u8 = Buffer.from(this.buf);
+  }
+
+  fresh(size: number): void {
+    const spare = size === BATCH ? this.spare.pop() : undefined;
+    this.buf = spare ?? new ArrayBuffer(size);
+    this.u32 = new Uint32Array(this.buf);
+    this.f64 = new Float64Array(this.buf);
+    this.u8 = Buffer.from(this.buf);
+    this.off = BATCH_HEADER;
+    this.count = 0;
+  }
+
+  /** nothing given to it is unanswered */
+  get idle(): boolean {
+    return this.inFlight === 0 && this.count === 0;
+  }
+}
+
+export interface ThreadsOptions {
+  /** threads in all: the main thread, which reads the capture, and threads - 1 workers */
+  threads: number;
+  view: ThreadedView;
+  selection: Selection;
+  ignore: ReadonlySet<string>;
+  failOn: FailOn;
+  /** where the merged output goes */
+  output: (bytes: Buffer, start: number, end: number) => void;
+  /** what the workers' chains counted, for the main thread's, which writes the end */
+  absorb: (shared: ChainShared) => void;
+}
+
+export class ThreadHost implements ConnectionHost {
+  /** the number the next operation gets */
+  clock = 0;
+  /** the workers started, each when the first connection is given to it */
+  private readonly workers: WorkerState[] = [];
+  /** worker i, once started */
+  private readonly slots: (WorkerState | undefined)[] = [];
+  private init: WorkerInit | null = null;
+  /** after a key log in the capture, every new connection goes to this worker */
+  private pinned: number | null = null;
+  private keyLogs: { text: string; source: string }[] = [];
+  private failure: Error | null = null;
+  private wake: (() => void) | null = null;
+
+  /** worker threads: all the threads asked for but the main one, which reads */
+  private readonly count: number;
+
+  constructor(
+    private readonly o: ThreadsOptions,
+    /** the capture's first packet's time and its resolution, as the analyzer has them */
+    private readonly base: CaptureClock,
+  ) {
+    this.count = Math.max(1, o.threads - 1);
+  }
+
+  /**
+   * Worker i, started when the first connection is given to it (a capture
+   * with one connection starts one); it is given the key logs found so far.
+   */
+  private worker(i: number, options: HostOptions): WorkerState {
+    const started = this.slots[i];
+    if (started) return started;
+    if (this.init === null) {
+      // plain data: the key logs go as operations, and a streaming view needs no spill file
+      const { keylog: _k, spill: _s, ...plain } = options;
+      this.init = {
+        view: this.o.view,
+        selection: this.o.selection,
+        ignore: [...this.o.ignore],
+        failOn: this.o.failOn,
+        options: plain,
+        globalReassemblyHold: Math.floor(options.limits.globalReassemblyHold / this.count),
+        outBlock: BATCH,
+      };
+    }
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: this.init });
+    const st = new WorkerState(worker);
+    worker.on('message', (m: WorkerReply) => this.answer(st, m));
+    worker.on('error', (err) => {
+      this.failure ??= err;
+      this.wakeUp();
+    });
+    this.workers.push(st);
+    this.slots[i] = st;
+    for (const k of this.keyLogs) this.op(st, OP.keyLog, 0, null, 0, 0, Buffer.from(JSON.stringify(k)));
+    return st;
+  }
+
+  private answer(st: WorkerState, m: WorkerReply): void {
+    if (m.kind === 'batch') {
+      st.inFlight--;
+      st.done = m.done;
+      st.spare.push(m.input);
+      if (m.out !== null) st.queue.push({ bytes: Buffer.from(m.out), ranges: m.ranges, i: 0 });
+    } else st.ended = m;
+    this.merge();
+    this.wakeUp();
+  }
+
+  private wakeUp(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  private async until(ready: () => boolean): Promise<void> {
+    while (!ready()) {
+      if (this.failure) throw this.failure;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  /** One operation for a worker: its header, then its bytes. */
+  private op(st: WorkerState, kind: number, id: number, pkt: PacketRef | null, dir: number, missing: number, bytes: Buffer | null, start = 0, end = bytes?.length ?? 0): void {
+    const len = end - start;
+    const need = OP_HEADER + ((len + 7) & ~7);
+    if (st.off + need > st.buf.byteLength) {
+      this.postAll();
+      if (BATCH_HEADER + need > BATCH) st.fresh(BATCH_HEADER + need);
+    }
+    const o = st.off;
+    const u32 = st.u32;
+    const f64 = st.f64;
+    u32[o >> 2] = kind;
+    u32[(o >> 2) + 1] = id;
+    f64[(o >> 3) + 1] = this.clock++;
+    f64[(o >> 3) + 2] = pkt ? pkt.ts : 0;
+    f64[(o >> 3) + 3] = pkt ? pkt.relTs : 0;
+    u32[(o >> 2) + 8] = pkt ? pkt.number : 0;
+    u32[(o >> 2) + 9] = missing;
+    u32[(o >> 2) + 10] = len;
+    u32[(o >> 2) + 11] = dir;
+    f64[(o >> 3) + 6] = this.base.resolution;
+    if (len > 0) bytes!.copy(st.u8, o + OP_HEADER, start, end);
+    st.off = o + need;
+    st.count++;
+  }
+
+  private post(st: WorkerState): void {
+    if (st.count === 0) return;
+    st.u32[0] = st.off;
+    st.u32[1] = st.count;
+    st.inFlight++;
+    const buf = st.buf;
+    st.worker.postMessage({ kind: 'batch', buf } satisfies WorkerRequest, [buf]);
+    st.fresh(BATCH);
+  }
+
+  /** Every worker's partial batch goes: the workers' answers then cover every operation given so far. */
+  private postAll(): void {
+    for (const st of this.workers) this.post(st);
+  }
+
+  /** Writes, in the order of operations, every range no worker can still write one before. */
+  private merge(): void {
+    for (;;) {
+      let best: WorkerState | null = null;
+      let lowest = Infinity;
+      for (const st of this.workers) {
+        const q = st.queue[0];
+        if (q && q.ranges[q.i]! < lowest) {
+          best = st;
+          lowest = q.ranges[q.i]!;
+        }
+      }
+      if (best === null) return;
+      // another worker can still write before it if it has operations numbered below it unanswered
+      for (const st of this.workers) if (st !== best && !st.idle && st.done < lowest) return;
+      const q = best.queue[0]!;
+      this.o.output(q.bytes, q.ranges[q.i + 1]!, q.ranges[q.i + 2]!);
+      q.i += 3;
+      if (q.i >= q.ranges.length) best.queue.shift();
+    }
+  }
+
+  /** Before the next piece of the capture is read: no worker more than a few batches behind. */
+  async ready(): Promise<void> {
+    this.merge();
+    if (this.workers.some((st) => st.inFlight >= MAX_IN_FLIGHT)) await this.until(() => this.workers.every((st) => st.inFlight < MAX_IN_FLIGHT));
+  }
+
+  open(flow: HostedFlow, first: Endpoint, second: Endpoint, options: HostOptions): void {
+    const st = this.worker(this.pinned ?? flow.id % this.count, options);
+    flow.slot = st;
+    this.op(st, OP.open, flow.id, null, 0, 0, Buffer.from(JSON.stringify({ first, second, firstTs: this.base.firstTs })));
+  }
+
+  packet(flow: HostedFlow, pkt: PacketRef, dir: Dir, _seg: TcpSegment, bytes: Buffer, start: number, end: number, missing: number): void {
+    this.op(flow.slot as WorkerState, OP.packet, flow.id, pkt, dir, missing, bytes, start, end);
+  }
+
+  report(flow: HostedFlow): void {
+    this.op(flow.slot as WorkerState, OP.report, flow.id, null, 0, 0, null);
+  }
+
+  keyLog(text: string, source: string): void {
+    this.keyLogs.push({ text, source });
+    for (const st of this.workers) this.op(st, OP.keyLog, 0, null, 0, 0, Buffer.from(JSON.stringify({ text, source })));
+    this.clock++;
+    this.pinned = 0;
+  }
+
+  async finish(): Promise<HostTotals> {
+    const summary = emptySummary();
+    const diagnostics: PlacedDiagnostic[] = [];
+    try {
+      this.postAll();
+      await this.until(() => this.workers.every((st) => st.inFlight === 0));
+      this.merge();
+      for (const st of this.workers) st.worker.postMessage({ kind: 'end' } satisfies WorkerRequest);
+      await this.until(() => this.workers.every((st) => st.ended !== null));
+      for (const st of this.workers) {
+        const end = st.ended!;
+        addSummary(summary, end.summary);
+        diagnostics.push(...end.diagnostics);
+        this.o.absorb(end.shared);
+      }
+    } finally {
+      this.close();
+    }
+    return { summary, diagnostics: diagnostics.sort((x, y) => x.at - y.at) };
+  }
+
+  /** The workers stop (at the end, or when the reading failed). */
+  close(): void {
+    for (const st of this.workers) void st.worker.terminate();
+  }
+}
