@@ -29,6 +29,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // each case: a capture and the options that exercise one part of the split
 const CASES: [string, string, string[]][] = [
+  ['one connection, read by the main thread and analysed by a worker', 'captures/ws_echo.pcap', []],
   ['connections of every kind, one after another and at once', 'captures/mixed_network.pcap', []],
   ['a capture started mid-connection, in pcapng', 'captures/forms/mixed_midstream.pcapng', []],
   ['100 000 half-open connections (embryos, sweeps)', 'captures/hostile/half_open_100k.pcap.gz', []],
@@ -60,9 +61,11 @@ describe.each([['--ndjson'], ['--summary']])('%s', (mode) => {
 });
 
 describe('the analysis on worker threads (library)', () => {
-  it('writes through the workers: the main sink gets only the end, the bytes are one thread\'s', async () => {
+  // 2 threads: a worker, and the main thread takes connections of its own (--ndjson); 3: two workers
+  it.each([2, 3])('%i threads: the main sink gets only the end, the bytes are one thread\'s', async (threads) => {
     // the built library: its worker threads load dist/analyze/worker.js
     const lib = (await import('../dist/index.js' as string)) as typeof import('../src/index.js');
+    const { EVERYTHING } = (await import('../dist/select/selection.js' as string)) as typeof import('../src/select/selection.js');
     const file = 'captures/mixed_network.pcap';
     let oneThread = '';
     await lib.analyzeCapture(file, new lib.NdjsonSink((t) => (oneThread += t), { maxPayload: 1024 }));
@@ -77,12 +80,12 @@ describe('the analysis on worker threads (library)', () => {
       }
     })((t) => (tail += t), { maxPayload: 1024 });
     const chunks: Buffer[] = [];
-    const { EVERYTHING } = (await import('../dist/select/selection.js' as string)) as typeof import('../src/select/selection.js');
     let absorbed = 0;
     await lib.analyzeCapture(file, main, {
-      threads: { threads: 3, view: { kind: 'ndjson', maxPayload: 1024 }, selection: EVERYTHING, ignore: new Set(), failOn: 'none', output: (b, s, e) => chunks.push(Buffer.from(b.subarray(s, e))), absorb: () => absorbed++ },
+      threads: { threads, view: { kind: 'ndjson', maxPayload: 1024 }, selection: EVERYTHING, ignore: new Set(), failOn: 'none', output: (b, s, e) => chunks.push(Buffer.from(b.subarray(s, e))), absorb: () => absorbed++ },
     });
     expect(calls).toEqual([]);
+    // two places analysed connections: with 2 threads the worker and the main thread, with 3 the two workers
     expect(absorbed).toBe(2);
     expect(chunks.length).toBeGreaterThan(1);
     expect(Buffer.concat(chunks).toString('utf8') + tail).toBe(oneThread);

@@ -10,7 +10,7 @@ import { decodeTcp, type TcpSegment } from '../tcp/segment.js';
 import type { AnalysisSink, CaptureInfo, Diagnostic } from '../model.js';
 import type { ConnectionOptions, PacketRef } from './connection.js';
 import type { Dir } from '../tcp/connection.js';
-import { type CaptureClock, type ConnectionHost, errorText, type HostedFlow, LocalHost, type PlacedDiagnostic, withKeyLog } from './host.js';
+import { type CaptureClock, type ConnectionHost, errorText, type HostedFlow, LocalHost, type PlacedDiagnostic, relativeTime, withKeyLog } from './host.js';
 import { DEFAULT_MAX_HELD } from '../websocket/parser.js';
 import { DEFAULT_GLOBAL_HOLD_LIMIT, DEFAULT_HOLD_LIMIT } from '../tcp/reassembly.js';
 import { DEFAULT_MAX_HEAD, DEFAULT_MAX_HEADERS } from '../http/reader.js';
@@ -125,19 +125,8 @@ export class Analyzer implements CaptureClock {
   /** the capture's own diagnostics, each placed among the hosts' by the host's clock when it was made */
   private readonly diagnostics: PlacedDiagnostic[] = [];
 
-  /**
-   * Seconds since the first packet, to the capture's precision and at most
-   * to the microsecond: an epoch time in a double (as timestamps are) holds
-   * about 0.24 µs (a number near 1.7e9 keeps 22 bits of fraction), so the
-   * difference of two carries noise below it (0.052644968032836914 for
-   * 0.052645). Rounded, it is exact for microsecond captures, and the same
-   * for a nanosecond capture of the same packets; finer digits would be
-   * noise.
-   */
   private rel(ts: number): number {
-    const d = ts - (this.firstTs ?? ts);
-    const units = Math.min(this.resolution, 1e6);
-    return Math.round(d * units) / units;
+    return relativeTime(ts, this);
   }
 
   constructor(

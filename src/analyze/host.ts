@@ -28,6 +28,21 @@ export interface CaptureClock {
   readonly resolution: number;
 }
 
+/**
+ * Seconds since the first packet, to the capture's precision and at most
+ * to the microsecond: an epoch time in a double (as timestamps are) holds
+ * about 0.24 µs (a number near 1.7e9 keeps 22 bits of fraction), so the
+ * difference of two carries noise below it (0.052644968032836914 for
+ * 0.052645). Rounded, it is exact for microsecond captures, and the same
+ * for a nanosecond capture of the same packets; finer digits would be
+ * noise.
+ */
+export function relativeTime(ts: number, clock: CaptureClock): number {
+  const d = ts - (clock.firstTs ?? ts);
+  const units = Math.min(clock.resolution, 1e6);
+  return Math.round(d * units) / units;
+}
+
 /** The options of a connection's analysis but whether it keeps what it found (the host's sink decides). */
 export type HostOptions = Omit<ConnectionOptions, 'retain'>;
 

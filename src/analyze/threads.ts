@@ -24,8 +24,8 @@ import type { TcpSegment } from '../tcp/segment.js';
 import type { Endpoint, Summary } from '../model.js';
 import type { FailOn } from '../check/report.js';
 import type { Selection } from '../select/selection.js';
-import type { ChainShared, ThreadedView } from '../render/stack.js';
-import { addSummary, type CaptureClock, type ConnectionHost, emptySummary, type HostedFlow, type HostOptions, type HostTotals, type PlacedDiagnostic } from './host.js';
+import { type Chain, chain, type ChainShared, chainShared, type ThreadedView, threadedSink } from '../render/stack.js';
+import { addSummary, type CaptureClock, type ConnectionHost, emptySummary, type HostedFlow, type HostOptions, type HostTotals, LocalHost, type PlacedDiagnostic, relativeTime } from './host.js';
 import type { PacketRef } from './connection.js';
 
 /**
@@ -73,14 +73,73 @@ export interface WorkerInit {
   options: HostOptions;
   /** this worker's share of the bytes all connections may hold out of order */
   globalReassemblyHold: number;
-  /** size of an output block */
-  outBlock: number;
 }
 
 export type WorkerRequest = { kind: 'batch'; buf: ArrayBuffer } | { kind: 'end' };
 export type WorkerReply =
   | { kind: 'batch'; out: ArrayBuffer | null; ranges: number[]; done: number; input: ArrayBuffer }
   | { kind: 'end'; summary: Summary; diagnostics: PlacedDiagnostic[]; shared: ChainShared };
+
+/**
+ * What a chain writes, with the operation each piece was written for: text
+ * encoded into a block (grown when one operation writes more), handed on
+ * whole with its ranges.
+ */
+export class RangeWriter {
+  private out = RangeWriter.block();
+  used = 0;
+  private ranges: number[] = [];
+
+  private static block(size = BATCH): Buffer {
+    // a buffer of its own (never a slice of a shared pool), so that it can be moved to another thread
+    return Buffer.from(new ArrayBuffer(size));
+  }
+
+  readonly write = (text: string): void => {
+    // a UTF-16 code unit takes at most 3 bytes in UTF-8
+    const need = this.used + text.length * 3;
+    if (need > this.out.length) {
+      const bigger = RangeWriter.block(Math.max(this.out.length * 2, need));
+      this.out.copy(bigger, 0, 0, this.used);
+      this.out = bigger;
+    }
+    this.used += this.out.write(text, this.used);
+  };
+
+  /** What operation g wrote, from `before` on. */
+  tag(g: number, before: number): void {
+    if (this.used > before) this.ranges.push(g, before, this.used);
+  }
+
+  /** the next range to write out, when they are written from here (the main thread's own lane) */
+  private next = 0;
+
+  /** The operation of the next range not written out yet (Infinity: none). */
+  head(): number {
+    return this.next < this.ranges.length ? this.ranges[this.next]! : Infinity;
+  }
+
+  /** The next range goes out; when every range has, the block is used again from its start. */
+  emit(output: (bytes: Buffer, start: number, end: number) => void): void {
+    output(this.out, this.ranges[this.next + 1]!, this.ranges[this.next + 2]!);
+    this.next += 3;
+    if (this.next === this.ranges.length) {
+      this.used = 0;
+      this.ranges.length = 0;
+      this.next = 0;
+    }
+  }
+
+  /** What was written and its ranges, if anything was; a new block begins. */
+  take(): { bytes: ArrayBuffer; ranges: number[] } | null {
+    if (this.ranges.length === 0) return null;
+    const taken = { bytes: this.out.buffer as ArrayBuffer, ranges: this.ranges };
+    this.out = RangeWriter.block();
+    this.used = 0;
+    this.ranges = [];
+    return taken;
+  }
+}
 
 interface Pending {
   bytes: Buffer;
@@ -105,7 +164,11 @@ class WorkerState {
   /** answered batches, to be filled again */
   readonly spare: ArrayBuffer[] = [];
 
-  constructor(readonly worker: Worker) {
+  constructor(
+    readonly worker: Worker,
+    /** which worker it is */
+    readonly index: number,
+  ) {
     this.buf = new ArrayBuffer(BATCH);
     this.u32 = new Uint32Array(this.buf);
     this.f64 = new Float64Array(this.buf);
@@ -141,6 +204,36 @@ export interface ThreadsOptions {
   absorb: (shared: ChainShared) => void;
 }
 
+/**
+ * The part of the analysis the main thread would do besides reading, as a
+ * share of what one thread does (measured on the bench capture: the main
+ * thread's CPU time with workers against one thread's). The main thread
+ * takes connections itself when the workers would otherwise have more to
+ * do than it: with t threads, its share of the connections against a
+ * worker's is 1 - t × this (nothing when that is not above 0).
+ */
+const READ_SHARE: Record<ThreadedView['kind'], number> = { ndjson: 0.34, summary: 0.65 };
+
+/** A connection the main thread analyses itself: its own place in the main thread's host. */
+class InlineFlow implements HostedFlow {
+  slot: unknown = null;
+  constructor(readonly id: number) {}
+}
+
+/** The connections the main thread analyses itself, between reading packets, into a chain of its own. */
+class InlineLane {
+  readonly out = new RangeWriter();
+  readonly sinks: Chain;
+  readonly host: LocalHost;
+  /** bytes of segments given to it: how connections are shared out */
+  load = 0;
+
+  constructor(o: ThreadsOptions, globalReassemblyHold: number, clock: CaptureClock) {
+    this.sinks = chain(threadedSink(o.view, this.out.write), { selection: o.selection, ignore: o.ignore, failOn: o.failOn });
+    this.host = new LocalHost(this.sinks.top, globalReassemblyHold, (ts) => relativeTime(ts, clock));
+  }
+}
+
 export class ThreadHost implements ConnectionHost {
   /** the number the next operation gets */
   clock = 0;
@@ -157,6 +250,11 @@ export class ThreadHost implements ConnectionHost {
 
   /** worker threads: all the threads asked for but the main one, which reads */
   private readonly count: number;
+  /** bytes of segments given to each worker (started or not) */
+  private readonly loads: number[];
+  /** the connections the main thread takes, against a worker's (0: none) */
+  private readonly inlineWeight: number;
+  private inline: InlineLane | null = null;
 
   constructor(
     private readonly o: ThreadsOptions,
@@ -164,6 +262,8 @@ export class ThreadHost implements ConnectionHost {
     private readonly base: CaptureClock,
   ) {
     this.count = Math.max(1, o.threads - 1);
+    this.loads = new Array<number>(this.count).fill(0);
+    this.inlineWeight = Math.max(0, 1 - o.threads * READ_SHARE[o.view.kind]);
   }
 
   /**
@@ -182,12 +282,11 @@ export class ThreadHost implements ConnectionHost {
         ignore: [...this.o.ignore],
         failOn: this.o.failOn,
         options: plain,
-        globalReassemblyHold: Math.floor(options.limits.globalReassemblyHold / this.count),
-        outBlock: BATCH,
+        globalReassemblyHold: this.share(options),
       };
     }
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: this.init });
-    const st = new WorkerState(worker);
+    const st = new WorkerState(worker, i);
     worker.on('message', (m: WorkerReply) => this.answer(st, m));
     worker.on('error', (err) => {
       this.failure ??= err;
@@ -265,11 +364,16 @@ export class ThreadHost implements ConnectionHost {
     for (const st of this.workers) this.post(st);
   }
 
-  /** Writes, in the order of operations, every range no worker can still write one before. */
+  /**
+   * Writes, in the order of operations, every range no worker can still
+   * write one before (the main thread's own ranges are never waited for:
+   * it has done every operation it was given).
+   */
   private merge(): void {
+    const inline = this.inline?.out ?? null;
     for (;;) {
       let best: WorkerState | null = null;
-      let lowest = Infinity;
+      let lowest = inline === null ? Infinity : inline.head();
       for (const st of this.workers) {
         const q = st.queue[0];
         if (q && q.ranges[q.i]! < lowest) {
@@ -277,9 +381,13 @@ export class ThreadHost implements ConnectionHost {
           lowest = q.ranges[q.i]!;
         }
       }
-      if (best === null) return;
+      if (lowest === Infinity) return;
       // another worker can still write before it if it has operations numbered below it unanswered
       for (const st of this.workers) if (st !== best && !st.idle && st.done < lowest) return;
+      if (best === null) {
+        inline!.emit(this.o.output);
+        continue;
+      }
       const q = best.queue[0]!;
       this.o.output(q.bytes, q.ranges[q.i + 1]!, q.ranges[q.i + 2]!);
       q.i += 3;
@@ -290,21 +398,76 @@ export class ThreadHost implements ConnectionHost {
   /** Before the next piece of the capture is read: no worker more than a few batches behind. */
   async ready(): Promise<void> {
     this.merge();
+    // the main thread's own output piles up waiting for operations of workers not sent yet: they go
+    if (this.inline !== null && this.inline.out.used >= BATCH) this.postAll();
     if (this.workers.some((st) => st.inFlight >= MAX_IN_FLIGHT)) await this.until(() => this.workers.every((st) => st.inFlight < MAX_IN_FLIGHT));
   }
 
+  /**
+   * Which thread takes a new connection: the one given the fewest bytes so
+   * far for its share (a worker's share 1, the main thread's its weight);
+   * on a tie, a worker (a capture of one connection is read by the main
+   * thread and analysed by a worker at once). The same capture is shared out
+   * the same way every time.
+   */
+  private pick(): number {
+    if (this.pinned !== null) return this.pinned;
+    let best = 0;
+    for (let i = 1; i < this.count; i++) if (this.loads[i]! < this.loads[best]!) best = i;
+    if (this.inlineWeight > 0 && (this.inline?.load ?? 0) / this.inlineWeight < this.loads[best]!) return -1;
+    return best;
+  }
+
+  /** The bytes each thread's connections may hold out of order: the whole budget shared out among every thread that may take connections. */
+  private share(options: HostOptions): number {
+    return Math.floor(options.limits.globalReassemblyHold / this.o.threads);
+  }
+
+  /** One operation of the main thread's own: done now, its output kept with its number. */
+  private local(lane: InlineLane, run: () => void): void {
+    const g = this.clock++;
+    lane.host.clock = g;
+    const before = lane.out.used;
+    run();
+    lane.out.tag(g, before);
+  }
+
   open(flow: HostedFlow, first: Endpoint, second: Endpoint, options: HostOptions): void {
-    const st = this.worker(this.pinned ?? flow.id % this.count, options);
+    const i = this.pick();
+    if (i < 0) {
+      this.inline ??= new InlineLane(this.o, this.share(options), this.base);
+      const lane = this.inline;
+      const own = new InlineFlow(flow.id);
+      flow.slot = own;
+      this.local(lane, () => lane.host.open(own, first, second, options));
+      return;
+    }
+    const st = this.worker(i, options);
     flow.slot = st;
     this.op(st, OP.open, flow.id, null, 0, 0, Buffer.from(JSON.stringify({ first, second, firstTs: this.base.firstTs })));
   }
 
-  packet(flow: HostedFlow, pkt: PacketRef, dir: Dir, _seg: TcpSegment, bytes: Buffer, start: number, end: number, missing: number): void {
-    this.op(flow.slot as WorkerState, OP.packet, flow.id, pkt, dir, missing, bytes, start, end);
+  packet(flow: HostedFlow, pkt: PacketRef, dir: Dir, seg: TcpSegment, bytes: Buffer, start: number, end: number, missing: number): void {
+    const slot = flow.slot;
+    if (slot instanceof InlineFlow) {
+      const lane = this.inline!;
+      lane.load += end - start + 64;
+      this.local(lane, () => lane.host.packet(slot, pkt, dir, seg, bytes, start, end, missing));
+      return;
+    }
+    const st = slot as WorkerState;
+    this.loads[st.index] = this.loads[st.index]! + end - start + 64;
+    this.op(st, OP.packet, flow.id, pkt, dir, missing, bytes, start, end);
   }
 
   report(flow: HostedFlow): void {
-    this.op(flow.slot as WorkerState, OP.report, flow.id, null, 0, 0, null);
+    const slot = flow.slot;
+    if (slot instanceof InlineFlow) {
+      const lane = this.inline!;
+      this.local(lane, () => lane.host.report(slot));
+      return;
+    }
+    this.op(slot as WorkerState, OP.report, flow.id, null, 0, 0, null);
   }
 
   keyLog(text: string, source: string): void {
@@ -328,6 +491,12 @@ export class ThreadHost implements ConnectionHost {
         addSummary(summary, end.summary);
         diagnostics.push(...end.diagnostics);
         this.o.absorb(end.shared);
+      }
+      if (this.inline !== null) {
+        const own = await this.inline.host.finish();
+        addSummary(summary, own.summary);
+        diagnostics.push(...own.diagnostics);
+        this.o.absorb(chainShared(this.inline.sinks));
       }
     } finally {
       this.close();
