@@ -349,9 +349,10 @@ async function run(file: string, sinks: Chain & { options: ChainOptions }, optio
   const progress = file !== '-' && Progress.wanted(process.stderr) ? new Progress(process.stderr, file, await sizeOf(file)) : null;
   // a view that shows a whole connection keeps its frames, messages and timeline until it is over: past their newest items they
   // go to a temporary file (TMPDIR), so that memory stays flat however long the connection (util/list.ts)
-  const spill = sinks.top.streaming ? null : new SpillFile(undefined, undefined, (reason) => process.stderr.write(`wsdissect: no temporary file (${reason}): long connections are kept in memory\n`));
+  const noSpill = (reason: string): void => void process.stderr.write(`wsdissect: no temporary file (${reason}): long connections are kept in memory\n`);
+  const spill = sinks.top.streaming ? null : new SpillFile(undefined, undefined, noSpill);
   try {
-    const split = threads === null ? {} : { threads: { threads: threads.count, view: threads.view, ...sinks.options, output: writeBytes, absorb: (shared: ChainShared) => absorbChain(sinks, shared) } };
+    const split = threads === null ? {} : { threads: { threads: threads.count, view: threads.view, ...sinks.options, output: writeBytes, absorb: (shared: ChainShared) => absorbChain(sinks, shared), spillFailed: noSpill } };
     await analyzeCapture(file, sinks.top, { analyzer: { ...options, spill }, beforeChunk, interrupted, ...split, ...(progress ? { onBytes: (n: number) => progress.update(n) } : {}) });
   } catch (err) {
     if (err instanceof CaptureError) {
@@ -565,7 +566,7 @@ async function main(): Promise<number> {
           .option('width', { type: 'string', describe: 'columns to fit, 60 or more (default: the terminal\'s, else 120)', group: 'Output:' })
           .option('color', { type: 'boolean', describe: 'colour the output (default: on a terminal, unless NO_COLOR is set)', group: 'Output:' })
           .option('collapse', { type: 'boolean', default: true, describe: 'show long runs of identical frames once with a count (--no-collapse: all)', group: 'Output:' })
-          .option('threads', { type: 'string', describe: 'threads for --ndjson and --summary (one reads the capture, the others analyse its connections): a number, or auto (the default: one per core for a capture of 32 MB or more, else 1); the output is the same with any number', group: 'Output:' })
+          .option('threads', { type: 'string', describe: 'threads (one reads the capture, the others analyse its connections; not for --json, --html, --format zeek or --stats): a number, or auto (the default: one per core, at most 8, on a machine of 4 cores or more for a capture of 32 MB or more; else 1); the output is the same with any number', group: 'Output:' })
           .option('lang', { type: 'string', describe: 'language of the terminal views: en or zh-CN (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG; the exports stay in English)', group: 'Output:' })
           .epilog(EPILOG),
       async (argv) => {
@@ -642,7 +643,9 @@ async function main(): Promise<number> {
         /** the analysis reached its end and was written (the capture could be read, wholly or until interrupted) */
         let reported = false;
         try {
-          const threadedView: ThreadedView | null = format === 'ndjson' ? { kind: 'ndjson', maxPayload } : format === 'text' && argv.summary ? { kind: 'summary', terminal: opts } : null;
+          // the outputs made a connection (or a frame) at a time, whose end needs only the totals: every one but --json, --html, --format zeek and --stats
+          const threadedView: ThreadedView | null =
+            format === 'ndjson' ? { kind: 'ndjson', maxPayload } : format !== 'text' ? null : argv.summary ? { kind: 'summary', terminal: opts } : views.includes('stats') ? null : { kind: 'terminal', terminal: opts, views, whole: narrowing.length === 0 };
           const threads = threadedView === null ? 1 : await threadsFor(argv.threads, capture, analyzer);
           const result = await run(capture, sinks, analyzer, threads > 1 ? { count: threads, view: threadedView! } : null);
           status = result.status;

@@ -35,19 +35,22 @@ import type { PacketRef } from './connection.js';
  */
 export const THREADS_FROM_BYTES = 32 * 1024 * 1024;
 
+/** Cores a machine needs for the threads to be used unasked (BENCHMARKS.md: on two, they save little and cost memory). */
+export const THREADS_FROM_CORES = 4;
+
 /**
  * How many threads work on the capture (the main thread, which reads it,
  * and workers that analyse the connections): as many as asked, or by
- * default one per core (at most 8) for a capture file of 32 MB or more.
- * Always one for standard input (a live capture: what is over is reported
- * as soon as it is) and with a key log given (a TLS 1.2 session resumed by
- * a later connection is opened with what the first one learned: every
- * connection in one place).
+ * default, on a machine of 4 cores or more, one per core (at most 8) for a
+ * capture file of 32 MB or more. Always one for standard input (a live
+ * capture: what is over is reported as soon as it is) and with a key log
+ * given (a TLS 1.2 session resumed by a later connection is opened with
+ * what the first one learned: every connection in one place).
  */
 export function threadCount(o: { asked: number | null; stdin: boolean; keyLog: boolean; bytes: number | null; cores: number }): number {
   if (o.stdin || o.keyLog) return 1;
   if (o.asked !== null) return o.asked;
-  return o.bytes !== null && o.bytes >= THREADS_FROM_BYTES ? Math.max(1, Math.min(o.cores, 8)) : 1;
+  return o.cores >= THREADS_FROM_CORES && o.bytes !== null && o.bytes >= THREADS_FROM_BYTES ? Math.min(o.cores, 8) : 1;
 }
 
 export const OP = { packet: 0, open: 1, report: 2, keyLog: 3 } as const;
@@ -61,8 +64,13 @@ export const OP_HEADER = 56;
 /** a batch: bytes used and operations (u32 each), 8 bytes spare, then the operations */
 const BATCH_HEADER = 16;
 const BATCH = 256 * 1024;
-/** batches given to a worker and not answered yet: past it, reading waits (memory stays bounded) */
-const MAX_IN_FLIGHT = 4;
+/**
+ * batches given to a worker and not answered yet: past it, reading waits
+ * (memory stays bounded); fewer make the main thread wait for a worker more
+ * often (on the bench capture, --ndjson on two threads: 3.1 s with 4, 2.7 s
+ * with 16)
+ */
+const MAX_IN_FLIGHT = 16;
 
 export interface WorkerInit {
   view: ThreadedView;
@@ -73,22 +81,39 @@ export interface WorkerInit {
   options: HostOptions;
   /** this worker's share of the bytes all connections may hold out of order */
   globalReassemblyHold: number;
+  /** one counter: the parts this worker handed on that are not written yet (shared with the main thread) */
+  parts?: SharedArrayBuffer;
 }
 
 export type WorkerRequest = { kind: 'batch'; buf: ArrayBuffer } | { kind: 'end' };
 export type WorkerReply =
   | { kind: 'batch'; out: ArrayBuffer | null; ranges: number[]; done: number; input: ArrayBuffer }
+  /** what an operation wrote so far, when it writes much (every operation before it is done) */
+  | { kind: 'part'; out: ArrayBuffer; ranges: number[]; done: number }
+  /** the temporary file of a view could not be made */
+  | { kind: 'spill-failed'; reason: string }
   | { kind: 'end'; summary: Summary; diagnostics: PlacedDiagnostic[]; shared: ChainShared };
+
+/** Past this much output of one operation (a long connection's report), a worker hands what it wrote on and waits for it to be written. */
+const PART = 1024 * 1024;
+/** parts of a worker handed on and not written yet, at most: past it the worker waits */
+export const MAX_PARTS = 2;
 
 /**
  * What a chain writes, with the operation each piece was written for: text
  * encoded into a block (grown when one operation writes more), handed on
- * whole with its ranges.
+ * whole with its ranges. An operation's output is the range from begin()
+ * to end(); `full`, when set, is called when an operation has written a
+ * part's worth, to hand it on before it goes on.
  */
 export class RangeWriter {
   private out = RangeWriter.block();
   used = 0;
   private ranges: number[] = [];
+  /** the operation being done, and where its output began */
+  private current = -1;
+  private from = 0;
+  full: ((g: number) => void) | null = null;
 
   private static block(size = BATCH): Buffer {
     // a buffer of its own (never a slice of a shared pool), so that it can be moved to another thread
@@ -104,11 +129,24 @@ export class RangeWriter {
       this.out = bigger;
     }
     this.used += this.out.write(text, this.used);
+    if (this.full !== null && this.used - this.from >= PART) {
+      const g = this.current;
+      this.end();
+      this.full(g);
+      this.begin(g);
+    }
   };
 
-  /** What operation g wrote, from `before` on. */
-  tag(g: number, before: number): void {
-    if (this.used > before) this.ranges.push(g, before, this.used);
+  /** Operation g begins: what is written now is its output. */
+  begin(g: number): void {
+    this.current = g;
+    this.from = this.used;
+  }
+
+  /** The operation's output so far becomes a range (if it wrote anything). */
+  end(): void {
+    if (this.used > this.from) this.ranges.push(this.current, this.from, this.used);
+    this.from = this.used;
   }
 
   /** the next range to write out, when they are written from here (the main thread's own lane) */
@@ -125,6 +163,7 @@ export class RangeWriter {
     this.next += 3;
     if (this.next === this.ranges.length) {
       this.used = 0;
+      this.from = 0;
       this.ranges.length = 0;
       this.next = 0;
     }
@@ -136,6 +175,7 @@ export class RangeWriter {
     const taken = { bytes: this.out.buffer as ArrayBuffer, ranges: this.ranges };
     this.out = RangeWriter.block();
     this.used = 0;
+    this.from = 0;
     this.ranges = [];
     return taken;
   }
@@ -146,6 +186,8 @@ interface Pending {
   /** (operation, start, end) triples */
   ranges: number[];
   i: number;
+  /** a part of an operation's output, which its worker waits to see written */
+  part: boolean;
 }
 
 class WorkerState {
@@ -168,6 +210,8 @@ class WorkerState {
     readonly worker: Worker,
     /** which worker it is */
     readonly index: number,
+    /** its parts not written yet (a counter shared with it) */
+    readonly parts: Int32Array,
   ) {
     this.buf = new ArrayBuffer(BATCH);
     this.u32 = new Uint32Array(this.buf);
@@ -202,6 +246,8 @@ export interface ThreadsOptions {
   output: (bytes: Buffer, start: number, end: number) => void;
   /** what the workers' chains counted, for the main thread's, which writes the end */
   absorb: (shared: ChainShared) => void;
+  /** a view's temporary file could not be made (said once, whichever thread met it first) */
+  spillFailed?: (reason: string) => void;
 }
 
 /**
@@ -212,7 +258,12 @@ export interface ThreadsOptions {
  * do than it: with t threads, its share of the connections against a
  * worker's is 1 - t × this (nothing when that is not above 0).
  */
-const READ_SHARE: Record<ThreadedView['kind'], number> = { ndjson: 0.34, summary: 0.65 };
+const READ_SHARE: Record<ThreadedView['kind'], number> = {
+  ndjson: 0.34,
+  summary: 0.65,
+  // never: a connection's report is written whole when it is over, so the main thread would hold it all
+  terminal: 1,
+};
 
 /** A connection the main thread analyses itself: its own place in the main thread's host. */
 class InlineFlow implements HostedFlow {
@@ -246,6 +297,8 @@ export class ThreadHost implements ConnectionHost {
   private pinned: number | null = null;
   private keyLogs: { text: string; source: string }[] = [];
   private failure: Error | null = null;
+  /** a worker said its view's temporary file could not be made (said once) */
+  private spillFailed = false;
   private wake: (() => void) | null = null;
 
   /** worker threads: all the threads asked for but the main one, which reads */
@@ -285,8 +338,10 @@ export class ThreadHost implements ConnectionHost {
         globalReassemblyHold: this.share(options),
       };
     }
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: this.init });
-    const st = new WorkerState(worker, i);
+    const parts = new SharedArrayBuffer(4);
+    // a young generation of 16 MB (V8's default is larger): each worker's memory is smaller, its time the same (measured on the bench capture)
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { ...this.init, parts } satisfies WorkerInit, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+    const st = new WorkerState(worker, i, new Int32Array(parts));
     worker.on('message', (m: WorkerReply) => this.answer(st, m));
     worker.on('error', (err) => {
       this.failure ??= err;
@@ -303,7 +358,13 @@ export class ThreadHost implements ConnectionHost {
       st.inFlight--;
       st.done = m.done;
       st.spare.push(m.input);
-      if (m.out !== null) st.queue.push({ bytes: Buffer.from(m.out), ranges: m.ranges, i: 0 });
+      if (m.out !== null) st.queue.push({ bytes: Buffer.from(m.out), ranges: m.ranges, i: 0, part: false });
+    } else if (m.kind === 'part') {
+      st.done = Math.max(st.done, m.done);
+      st.queue.push({ bytes: Buffer.from(m.out), ranges: m.ranges, i: 0, part: true });
+    } else if (m.kind === 'spill-failed') {
+      if (!this.spillFailed) this.o.spillFailed?.(m.reason);
+      this.spillFailed = true;
     } else st.ended = m;
     this.merge();
     this.wakeUp();
@@ -391,7 +452,13 @@ export class ThreadHost implements ConnectionHost {
       const q = best.queue[0]!;
       this.o.output(q.bytes, q.ranges[q.i + 1]!, q.ranges[q.i + 2]!);
       q.i += 3;
-      if (q.i >= q.ranges.length) best.queue.shift();
+      if (q.i >= q.ranges.length) {
+        best.queue.shift();
+        if (q.part) {
+          Atomics.sub(best.parts, 0, 1);
+          Atomics.notify(best.parts, 0);
+        }
+      }
     }
   }
 
@@ -427,9 +494,9 @@ export class ThreadHost implements ConnectionHost {
   private local(lane: InlineLane, run: () => void): void {
     const g = this.clock++;
     lane.host.clock = g;
-    const before = lane.out.used;
+    lane.out.begin(g);
     run();
-    lane.out.tag(g, before);
+    lane.out.end();
   }
 
   open(flow: HostedFlow, first: Endpoint, second: Endpoint, options: HostOptions): void {

@@ -4,21 +4,32 @@
 // wrote, as byte ranges each tagged with the operation that wrote it.
 import { parentPort, workerData } from 'node:worker_threads';
 import { decodeTcp } from '../tcp/segment.js';
+import { SpillFile } from '../util/list.js';
 import type { Dir } from '../tcp/connection.js';
 import { chain, chainShared, threadedSink } from '../render/stack.js';
 import { type HostedFlow, type HostOptions, LocalHost, relativeTime, withKeyLog } from './host.js';
-import { OP, OP_HEADER, RangeWriter, type WorkerInit, type WorkerReply, type WorkerRequest } from './threads.js';
+import { MAX_PARTS, OP, OP_HEADER, RangeWriter, type WorkerInit, type WorkerReply, type WorkerRequest } from './threads.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
 
 /** what the chain writes, until the batch is answered */
 const out = new RangeWriter();
+const parts = new Int32Array(init.parts!);
+// an operation that writes much (a long connection's report) hands its output on in parts, and waits
+// while the main thread has not written the ones before: memory stays bounded however long the report
+out.full = (g) => {
+  const taken = out.take()!;
+  const reply: WorkerReply = { kind: 'part', out: taken.bytes, ranges: taken.ranges, done: g - 1 };
+  Atomics.add(parts, 0, 1);
+  port.postMessage(reply, [taken.bytes]);
+  for (let n = Atomics.load(parts, 0); n >= MAX_PARTS; n = Atomics.load(parts, 0)) Atomics.wait(parts, 0, n);
+};
 const sinks = chain(threadedSink(init.view, out.write), { selection: init.selection, ignore: new Set(init.ignore), failOn: init.failOn });
 /** the capture's first packet's time and resolution, as the operations give them */
 const clock = { firstTs: 0 as number | null, resolution: 1 };
 const host = new LocalHost(sinks.top, init.globalReassemblyHold, (ts) => relativeTime(ts, clock));
-let options: HostOptions = init.options;
+let options: HostOptions = init.view.kind === 'terminal' ? { ...init.options, spill: new SpillFile(undefined, undefined, (reason) => port.postMessage({ kind: 'spill-failed', reason } satisfies WorkerReply)) } : init.options;
 const flows = new Map<number, HostedFlow>();
 
 function batch(buf: ArrayBuffer): void {
@@ -34,7 +45,7 @@ function batch(buf: ArrayBuffer): void {
     const len = u32[(o >> 2) + 10]!;
     clock.resolution = f64[(o >> 3) + 6]!;
     const at = o + OP_HEADER;
-    const before = out.used;
+    out.begin(g);
     host.clock = g;
     if (kind === OP.packet) {
       const flow = flows.get(id)!;
@@ -56,7 +67,7 @@ function batch(buf: ArrayBuffer): void {
       const k = JSON.parse(bytes.toString('utf8', at, at + len)) as { text: string; source: string };
       options = withKeyLog(options, k.text, k.source);
     }
-    out.tag(g, before);
+    out.end();
     o = at + ((len + 7) & ~7);
   }
   // the output goes to the main thread (moved, not copied), the batch back to be filled again

@@ -9,7 +9,7 @@ import type { AnalysisSink } from '../model.js';
 import { PolicySink, type PolicyShared, SeenConnections, type SeenShared } from '../check/policy.js';
 import type { FailOn } from '../check/report.js';
 import { SelectSink, type Selection } from '../select/selection.js';
-import { NdjsonSink, SummarySink, type Write } from './sinks.js';
+import { NdjsonSink, SummarySink, TerminalSink, type View, type Write } from './sinks.js';
 import type { TerminalOptions } from './terminal.js';
 
 export interface Chain {
@@ -51,8 +51,19 @@ export function absorbChain(c: Chain, s: ChainShared): void {
  * time and whose end depends on nothing but the totals: they can be made
  * by several threads and put together. Plain data, to be sent to a worker.
  */
-export type ThreadedView = { kind: 'ndjson'; maxPayload: number } | { kind: 'summary'; terminal: TerminalOptions };
+export type ThreadedView =
+  | { kind: 'ndjson'; maxPayload: number }
+  | { kind: 'summary'; terminal: TerminalOptions }
+  /** the terminal views but --stats (whose table of every connection at the end is made of rows each connection leaves) */
+  | { kind: 'terminal'; terminal: TerminalOptions; views: View[]; whole: boolean };
 
 export function threadedSink(v: ThreadedView, write: Write): AnalysisSink {
-  return v.kind === 'ndjson' ? new NdjsonSink(write, { maxPayload: v.maxPayload }) : new SummarySink(write, v.terminal);
+  switch (v.kind) {
+    case 'ndjson':
+      return new NdjsonSink(write, { maxPayload: v.maxPayload });
+    case 'summary':
+      return new SummarySink(write, v.terminal);
+    case 'terminal':
+      return new TerminalSink(write, v.terminal, v.views, v.whole);
+  }
 }
