@@ -57,16 +57,30 @@ export class HoldBudget {
   }
 }
 
-/** The last bytes delivered, to compare a retransmitted copy with the first one. */
+/**
+ * The last bytes delivered, to compare a retransmitted copy with the first
+ * one. The ring starts small and doubles while the stream is shorter than
+ * it may hold (until then every byte is at its own offset), so a short
+ * connection keeps a few hundred bytes, not the whole capacity: a capture
+ * of a million short connections holds thousands of them at once.
+ */
 class RecentBytes {
-  private readonly ring: Buffer;
+  private ring: Buffer;
   private total = 0;
 
-  constructor(capacity: number) {
-    this.ring = Buffer.alloc(capacity);
+  constructor(private readonly capacity: number) {
+    this.ring = Buffer.allocUnsafe(Math.min(capacity, 256));
   }
 
   add(data: Buffer): void {
+    const end = this.total + data.length;
+    if (end > this.ring.length && this.ring.length < this.capacity) {
+      let size = this.ring.length;
+      while (size < end && size < this.capacity) size *= 2;
+      const bigger = Buffer.allocUnsafe(Math.min(size, this.capacity));
+      this.ring.copy(bigger, 0, 0, this.total);
+      this.ring = bigger;
+    }
     const cap = this.ring.length;
     const src = data.length > cap ? data.subarray(data.length - cap) : data;
     let pos = (this.total + (data.length - src.length)) % cap;
