@@ -44,21 +44,28 @@ function generate(mb, kind = '') {
 /**
  * Runs a command with its output read from a pipe and thrown away; resolves with the wall time,
  * the CPU time (user + system, read from /proc as it runs: a machine busy
- * with other work stretches the wall time, much less the CPU time) and the
- * peak RSS (VmHWM) in MB.
+ * with other work stretches the wall time, much less the CPU time), the
+ * peak RSS (VmHWM) in MB, the RSS as it went (`rss`: [seconds, MB] every
+ * 10 ms) and, with `{ stderr: true }`, what the command wrote to stderr.
  */
-function measure(command, argv) {
+function measure(command, argv, { stderr = false } = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     // the output goes to a pipe that is read as fast as it comes (| cat > /dev/null): what a pipe costs is counted
-    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', stderr ? 'pipe' : 'ignore'] });
     child.stdout.resume();
+    const errors = [];
+    if (stderr) child.stderr.on('data', (d) => errors.push(d));
     let peak = 0;
     let cpu = 0;
+    const rss = [];
     const poll = setInterval(() => {
       try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const m = /VmHWM:\s+(\d+) kB/.exec(status);
         if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+        const now = /VmRSS:\s+(\d+) kB/.exec(status);
+        if (now) rss.push([Number(process.hrtime.bigint() - started) / 1e9, Number(now[1]) / 1024]);
         // utime and stime, the 14th and 15th fields, in ticks of 1/100 s (after the command name, which may hold spaces)
         const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
         const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -74,11 +81,12 @@ function measure(command, argv) {
       tail.push(d);
       if (tail.length > 4) tail.shift();
     });
-    child.on('exit', (code) => {
+    // 'close', not 'exit': the pipes are read to their end
+    child.on('close', (code) => {
       clearInterval(poll);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (code !== 0) reject(new Error(`${command} ${argv.join(' ')} exited ${code}`));
-      else resolve({ seconds, peak, cpu, tail: Buffer.concat(tail).toString('utf8') });
+      else resolve({ seconds, peak, cpu, rss, tail: Buffer.concat(tail).toString('utf8'), stderr: Buffer.concat(errors).toString('utf8') });
     });
   });
 }
@@ -164,7 +172,10 @@ if (args.includes('--long')) {
   console.log([`${file}: ${mb.toFixed(1)} MB${args.includes('--long-file') ? '' : ', one connection'}`, '', '| view | wall time | CPU time | CPU × --summary | peak RSS |', '| --- | ---: | ---: | ---: | ---: |', ...rows.map((r) => (r.failed ? `| ${r.label} | failed: ${r.failed} | — | — | — |` : `| ${r.label} | ${r.seconds.toFixed(2)} s | ${r.cpu.toFixed(2)} s | ${(r.cpu / base).toFixed(1)} | ${r.peak.toFixed(0)} MB |`))].join('\n'));
   process.exit(0);
 }
-/** The counts at the end of a run's output: --ndjson's summary line, or --summary's last line. */
+/**
+ * The counts at the end of a run's output: --ndjson's summary line, --json's
+ * "summary" object, or the last line of --summary, --stats or the report.
+ */
 function counts(output) {
   const lines = output.trimEnd().split('\n');
   const last = lines[lines.length - 1];
@@ -172,8 +183,14 @@ function counts(output) {
     const j = JSON.parse(last);
     return { connections: j.connections, websocket: j.websocketConnections, frames: j.frames, messages: j.messages };
   }
+  if (last === '}') {
+    // --json: the document's "summary", near its end
+    const at = output.lastIndexOf('"summary": {');
+    const j = JSON.parse(output.slice(at + '"summary": '.length, output.indexOf('}', output.indexOf('"diagnostics": {', at)) + 1).replace(/\s+/g, '') + '}');
+    return { connections: j.connections, websocket: j.websocketConnections, frames: j.frames, messages: j.messages };
+  }
   // the summary's last line, wrapped at the terminal's width
-  const m = /(\d+) connections? \((\d+) WebSocket\), (\d+) frames?, (\d+) messages?/.exec(lines.slice(-4).join(' ').replace(/\s+/g, ' '));
+  const m = /(\d+) (?:TCP )?connections? \((\d+) WebSocket\), (\d+) frames?, (\d+) messages?/.exec(lines.slice(-4).join(' ').replace(/\s+/g, ' '));
   if (!m) throw new Error(`no counts in ${JSON.stringify(output.slice(-300))}`);
   return { connections: Number(m[1]), websocket: Number(m[2]), frames: Number(m[3]), messages: Number(m[4]) };
 }
@@ -238,6 +255,173 @@ async function wssSuite(mb, n, { withTshark, tls12 }) {
 
 if (args.includes('--wss')) {
   console.log(await wssSuite(size, reps, { withTshark: true, tls12: args.includes('--tls12') }));
+  process.exit(0);
+}
+
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+/** the RSS at a quarter, half and three quarters of a run, and at its end (the last sample) */
+const rssAlong = (rss) => (rss.length === 0 ? '—' : [0.25, 0.5, 0.75, 1].map((q) => rss[Math.min(rss.length - 1, Math.floor(q * rss.length))][1].toFixed(0)).join(' / '));
+const fmt = (n) => n.toLocaleString('en-US').replace(/,/g, ' ');
+
+if (args.includes('--scale')) {
+  // Cost that grows linearly: the streaming modes and the floor on --size (100 MB) and --large-size
+  // (10 × that: the default run's large capture), the cost per frame and per MB at each, and the
+  // projection to 10 GB from the per-frame cost at the larger.
+  const n = args.includes('--reps') ? reps : 1;
+  const files = [generate(size), generate(largeSize)].map((file) => ({ file, mb: statSync(file).size / 1048576 }));
+  const node = process.execPath;
+  const commands = [
+    { label: 'bare walk (pcap-parser)', argv: ['test/bench/walk.mjs'] },
+    { label: '--ndjson --max-payload 0', argv: [cli, null, '--ndjson', '--max-payload', '0'] },
+    { label: '--summary', argv: [cli, null, '--summary'] },
+  ];
+  const runs = files.map(() => commands.map(() => []));
+  const loads = [loadavg()];
+  for (let round = 0; round < n; round++) {
+    for (const [f, { file }] of files.entries()) {
+      for (const [i, c] of commands.entries()) {
+        const argv = c.argv[1] === null ? [c.argv[0], file, ...c.argv.slice(2)] : [...c.argv, file];
+        const r = await measure(node, argv);
+        runs[f][i].push(r);
+        process.stderr.write(`${file} ${c.label}: ${r.seconds.toFixed(1)} s, CPU ${r.cpu.toFixed(1)} s, ${r.peak.toFixed(0)} MB (load ${loadavg()})\n`);
+      }
+    }
+    loads.push(loadavg());
+  }
+  // the frames, read back: --ndjson's summary line, which --summary's counts must equal
+  for (const [f, x] of files.entries()) {
+    const a = counts(runs[f][1][0].tail);
+    const b = counts(runs[f][2][0].tail);
+    if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`${x.file}: --ndjson counts ${JSON.stringify(a)}, --summary ${JSON.stringify(b)}`);
+    x.frames = a.frames;
+    x.connections = a.connections;
+    x.packets = Number(/(\d+) packets/.exec(runs[f][0][0].tail)?.[1]);
+  }
+  const rows = [];
+  const lines = [`rounds: ${n} (median wall and CPU, highest peak); load average (1, 5, 15 min) before and after each round: ${loads.join(' → ')}`, ''];
+  lines.push('| file | packets | frames | command | wall | CPU | peak RSS | RSS at ¼ / ½ / ¾ / end | CPU µs per frame | CPU ms per MB |', '| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [f, x] of files.entries()) {
+    for (const [i, c] of commands.entries()) {
+      const r = runs[f][i];
+      const wall = median(r.map((y) => y.seconds));
+      const cpu = median(r.map((y) => y.cpu));
+      const peak = Math.max(...r.map((y) => y.peak));
+      const row = { f, i, wall, cpu, peak, perFrame: (cpu / x.frames) * 1e6, perMB: (cpu / x.mb) * 1e3, wallPerFrame: wall / x.frames };
+      rows.push(row);
+      lines.push(`| ${x.file} (${x.mb.toFixed(1)} MB) | ${fmt(x.packets)} | ${fmt(x.frames)} | ${c.label} | ${wall.toFixed(2)} s | ${cpu.toFixed(2)} s | ${peak.toFixed(0)} MB | ${rssAlong(r[r.length - 1].rss)} MB | ${row.perFrame.toFixed(2)} | ${row.perMB.toFixed(1)} |`);
+    }
+  }
+  // 10 GB (10 240 MB) of the same traffic: its frames in proportion to the larger file's, each at that file's cost
+  const [lo, hi] = files;
+  const frames10 = (hi.frames / hi.mb) * 10240;
+  lines.push('', `projection to 10 GB (10 240 MB of the same traffic, about ${fmt(Math.round(frames10))} frames), linear from the per-frame cost at ${hi.mb.toFixed(0)} MB:`, '');
+  lines.push(`| command | CPU µs per frame at ${lo.mb.toFixed(0)} MB | at ${hi.mb.toFixed(0)} MB | change | linear (within 10 %)? | peak RSS at ${lo.mb.toFixed(0)} MB → ${hi.mb.toFixed(0)} MB | memory flat (within 25 %)? | projected CPU at 10 GB | projected wall at 10 GB |`, '| --- | ---: | ---: | ---: | --- | ---: | --- | ---: | ---: |');
+  for (const [i, c] of commands.entries()) {
+    const a = rows.find((r) => r.f === 0 && r.i === i);
+    const b = rows.find((r) => r.f === 1 && r.i === i);
+    const change = b.perFrame / a.perFrame - 1;
+    const grow = b.peak / a.peak - 1;
+    lines.push(`| ${c.label} | ${a.perFrame.toFixed(2)} | ${b.perFrame.toFixed(2)} | ${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} % | ${Math.abs(change) <= 0.1 ? 'yes' : 'no'} | ${a.peak.toFixed(0)} → ${b.peak.toFixed(0)} MB | ${grow <= 0.25 ? 'yes' : 'no'} | ${((frames10 * b.perFrame) / 1e6 / 60).toFixed(1)} min | ${((frames10 * b.wallPerFrame) / 60).toFixed(1)} min |`);
+  }
+  console.log(lines.join('\n'));
+  process.exit(0);
+}
+
+if (args.includes('--many')) {
+  // Many short connections (generate.mjs --short): every kind of output on --count of them, each
+  // run once (or --reps), its output read from a pipe; the connections read back from the output
+  // must be the number generated, each a WebSocket one, with 6 frames and 4 messages each.
+  const count = opt('--count', 1000000);
+  const n = args.includes('--reps') ? reps : 1;
+  const file = `bench-data/ws-short-${count}.pcap`;
+  if (!existsSync(file)) {
+    process.stderr.write(`generating ${file} …\n`);
+    const r = spawnSync(process.execPath, ['test/bench/generate.mjs', file, '--short', String(count)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0) throw new Error(`generating ${file} failed`);
+  }
+  const mb = statSync(file).size / 1048576;
+  const node = process.execPath;
+  const views = [['--summary'], ['--ndjson', '--max-payload', '0'], ['--stats'], ['--json'], []];
+  const commands = [{ label: 'bare walk (pcap-parser)', argv: ['test/bench/walk.mjs', file] }, ...views.map((v) => ({ label: `wsdissect ${v.join(' ') || '(the report)'}`, argv: [cli, file, ...v] }))];
+  const want = { connections: count, websocket: count, frames: 6 * count, messages: 4 * count };
+  const runs = commands.map(() => []);
+  const loads = [loadavg()];
+  let failed = false;
+  for (let round = 0; round < n; round++) {
+    for (const [i, c] of commands.entries()) {
+      const r = await measure(node, c.argv).catch((e) => ({ failed: String(e.message) }));
+      if (!r.failed && i > 0) {
+        r.counts = counts(r.tail);
+        if (JSON.stringify(r.counts) !== JSON.stringify(want)) {
+          failed = true;
+          console.error(`FAIL: ${c.label} read back ${JSON.stringify(r.counts)}, generated ${JSON.stringify(want)}`);
+        }
+      }
+      runs[i].push(r);
+      process.stderr.write(`${c.label}: ${r.failed ?? `${r.seconds.toFixed(1)} s, CPU ${r.cpu.toFixed(1)} s, ${r.peak.toFixed(0)} MB`} (load ${loadavg()})\n`);
+    }
+    loads.push(loadavg());
+  }
+  const lines = [`${file}: ${mb.toFixed(1)} MB, ${fmt(count)} connections generated (${fmt(15 * count)} packets, ${fmt(want.frames)} frames, ${fmt(want.messages)} messages); rounds: ${n}; load average before and after each round: ${loads.join(' → ')}`, ''];
+  lines.push('| command | wall | CPU | peak RSS | RSS at ¼ / ½ / ¾ / end | connections read back (WebSocket) | frames | CPU µs per connection |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [i, c] of commands.entries()) {
+    const r = runs[i];
+    if (r.some((y) => y.failed)) {
+      lines.push(`| ${c.label} | failed: ${r.find((y) => y.failed).failed} | | | | | | |`);
+      continue;
+    }
+    const cpu = median(r.map((y) => y.cpu));
+    const got = r[0].counts;
+    lines.push(`| ${c.label} | ${median(r.map((y) => y.seconds)).toFixed(1)} s | ${cpu.toFixed(1)} s | ${Math.max(...r.map((y) => y.peak)).toFixed(0)} MB | ${rssAlong(r[r.length - 1].rss)} MB | ${got ? `${fmt(got.connections)} (${fmt(got.websocket)})${JSON.stringify(got) === JSON.stringify(want) ? ' ✓' : ' ✗'}` : '—'} | ${got ? fmt(got.frames) : '—'} | ${((cpu / count) * 1e6).toFixed(1)} |`);
+  }
+  console.log(lines.join('\n'));
+  process.exit(failed ? 1 : 0);
+}
+
+if (args.includes('--gc')) {
+  // The garbage collector on the streaming paths: --summary and --ndjson --max-payload 0 on the
+  // --size capture, and the bare walk, each with test/bench/gc-observe.mjs preloaded (perf_hooks'
+  // 'gc' entries, written to stderr at exit); --summary once more under --trace-gc, whose lines
+  // (on stdout, among the output) are counted as a check of the observer's.
+  const file = generate(size);
+  const n = args.includes('--reps') ? reps : 1;
+  const node = process.execPath;
+  const preload = ['--import', './test/bench/gc-observe.mjs'];
+  const commands = [
+    { label: 'bare walk (pcap-parser)', argv: [...preload, 'test/bench/walk.mjs', file] },
+    { label: 'wsdissect --summary', argv: [...preload, cli, file, '--summary'] },
+    { label: 'wsdissect --ndjson --max-payload 0', argv: [...preload, cli, file, '--ndjson', '--max-payload', '0'] },
+  ];
+  const runs = commands.map(() => []);
+  const loads = [loadavg()];
+  for (let round = 0; round < n; round++) {
+    for (const [i, c] of commands.entries()) {
+      const r = await measure(node, c.argv, { stderr: true });
+      const line = r.stderr.split('\n').find((l) => l.startsWith('{"gc"'));
+      if (!line) throw new Error(`${c.label}: no gc line on stderr: ${r.stderr.slice(-300)}`);
+      r.gc = JSON.parse(line).gc;
+      runs[i].push(r);
+    }
+    loads.push(loadavg());
+  }
+  const frames = counts(runs[1][0].tail).frames;
+  if (counts(runs[2][0].tail).frames !== frames) throw new Error('--summary and --ndjson count different frames');
+  const lines = [`${file}: ${(statSync(file).size / 1048576).toFixed(1)} MB, ${fmt(frames)} frames (read back); rounds: ${n} (medians); load average before and after each round: ${loads.join(' → ')}`, ''];
+  lines.push('| command | wall | CPU | peak RSS | scavenges | mark-compacts | incremental marking | GC pause (all kinds) | GC pause / CPU | scavenges per 1000 frames |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [i, c] of commands.entries()) {
+    const r = runs[i];
+    const m = (f) => median(r.map(f));
+    const pause = m((y) => y.gc.scavengeMs + y.gc.markCompactMs + y.gc.incrementalMs + y.gc.weakMs);
+    const cpu = m((y) => y.cpu);
+    const scavenges = m((y) => y.gc.scavenges);
+    lines.push(`| ${c.label} | ${m((y) => y.seconds).toFixed(2)} s | ${cpu.toFixed(2)} s | ${Math.max(...r.map((y) => y.peak)).toFixed(0)} MB | ${scavenges} (${m((y) => y.gc.scavengeMs).toFixed(0)} ms) | ${m((y) => y.gc.markCompacts)} (${m((y) => y.gc.markCompactMs).toFixed(0)} ms) | ${m((y) => y.gc.incremental)} (${m((y) => y.gc.incrementalMs).toFixed(0)} ms) | ${pause.toFixed(0)} ms | ${((pause / 1000 / cpu) * 100).toFixed(1)} % | ${((scavenges / frames) * 1000).toFixed(2)} |`);
+  }
+  // the check: V8's own trace of the same run, counted from --summary's stdout
+  const traced = spawnSync(node, ['--trace-gc', ...preload, cli, file, '--summary'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const kinds = (re) => traced.stdout.split('\n').filter((l) => re.test(l)).length;
+  const observed = JSON.parse(traced.stderr.split('\n').find((l) => l.startsWith('{"gc"'))).gc;
+  lines.push('', `check, --summary under --trace-gc: V8 traced ${kinds(/ms: Scavenge/)} scavenges and ${kinds(/ms: Mark-Compact/)} mark-compacts, the observer in the same run ${observed.scavenges} and ${observed.markCompacts} (it misses what comes before it is loaded)`);
+  console.log(lines.join('\n'));
   process.exit(0);
 }
 const small = generate(size);
