@@ -136,7 +136,9 @@ function table(file, rows) {
 }
 
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}${tshark ? `, ${spawnSync('tshark', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]}` : ', no tshark'}`);
-console.log(`repetitions: ${reps} (median); peak RSS is the process's VmHWM\n`);
+// --scale, --many and --gc run once unless --reps is given
+const once = ['--scale', '--many', '--gc'].some((m) => args.includes(m)) && !args.includes('--reps');
+console.log(`repetitions: ${once ? 1 : reps}${once ? '' : ' (median)'}; peak RSS is the process's VmHWM\n`);
 if (args.includes('--hostile')) {
   // each hostile capture (captures/hostile/) through the default report and --json: time and peak memory
   const { readdirSync } = await import('node:fs');
@@ -265,23 +267,29 @@ const fmt = (n) => n.toLocaleString('en-US').replace(/,/g, ' ');
 
 if (args.includes('--scale')) {
   // Cost that grows linearly: the streaming modes and the floor on --size (100 MB) and --large-size
-  // (10 × that: the default run's large capture), the cost per frame and per MB at each, and the
-  // projection to 10 GB from the per-frame cost at the larger.
+  // (10 × that: the default run's large capture), and on a capture of one short connection for
+  // what a run costs before its first frame (start-up: Node, the modules, the JIT's first
+  // compilations); the cost per frame at each size with and without that, the projection to
+  // 10 GB from the per-frame cost at the larger, and the streaming modes once more on the larger
+  // with V8's old space capped at 48 MB: memory that grew per frame or per connection would not fit.
   const n = args.includes('--reps') ? reps : 1;
+  const tiny = 'bench-data/ws-short-1.pcap';
+  if (!existsSync(tiny)) spawnSync(process.execPath, ['test/bench/generate.mjs', tiny, '--short', '1'], { stdio: 'ignore' });
   const files = [generate(size), generate(largeSize)].map((file) => ({ file, mb: statSync(file).size / 1048576 }));
   const node = process.execPath;
   const commands = [
-    { label: 'bare walk (pcap-parser)', argv: ['test/bench/walk.mjs'] },
-    { label: '--ndjson --max-payload 0', argv: [cli, null, '--ndjson', '--max-payload', '0'] },
-    { label: '--summary', argv: [cli, null, '--summary'] },
+    { label: 'bare walk (pcap-parser)', argv: (f) => ['test/bench/walk.mjs', f] },
+    { label: '--ndjson --max-payload 0', argv: (f) => [cli, f, '--ndjson', '--max-payload', '0'] },
+    { label: '--summary', argv: (f) => [cli, f, '--summary'] },
   ];
   const runs = files.map(() => commands.map(() => []));
+  const startup = commands.map(() => []);
   const loads = [loadavg()];
   for (let round = 0; round < n; round++) {
+    for (const [i, c] of commands.entries()) startup[i].push(await measure(node, c.argv(tiny)));
     for (const [f, { file }] of files.entries()) {
       for (const [i, c] of commands.entries()) {
-        const argv = c.argv[1] === null ? [c.argv[0], file, ...c.argv.slice(2)] : [...c.argv, file];
-        const r = await measure(node, argv);
+        const r = await measure(node, c.argv(file));
         runs[f][i].push(r);
         process.stderr.write(`${file} ${c.label}: ${r.seconds.toFixed(1)} s, CPU ${r.cpu.toFixed(1)} s, ${r.peak.toFixed(0)} MB (load ${loadavg()})\n`);
       }
@@ -294,34 +302,42 @@ if (args.includes('--scale')) {
     const b = counts(runs[f][2][0].tail);
     if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`${x.file}: --ndjson counts ${JSON.stringify(a)}, --summary ${JSON.stringify(b)}`);
     x.frames = a.frames;
-    x.connections = a.connections;
     x.packets = Number(/(\d+) packets/.exec(runs[f][0][0].tail)?.[1]);
   }
+  const fixed = startup.map((r) => ({ cpu: median(r.map((y) => y.cpu)), wall: median(r.map((y) => y.seconds)) }));
   const rows = [];
   const lines = [`rounds: ${n} (median wall and CPU, highest peak); load average (1, 5, 15 min) before and after each round: ${loads.join(' → ')}`, ''];
-  lines.push('| file | packets | frames | command | wall | CPU | peak RSS | RSS at ¼ / ½ / ¾ / end | CPU µs per frame | CPU ms per MB |', '| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push(`start-up (${tiny}, one short connection, 6 frames), CPU: ${commands.map((c, i) => `${c.label} ${fixed[i].cpu.toFixed(2)} s`).join(', ')}`, '');
+  lines.push('| file | packets | frames | command | wall | CPU | peak RSS | RSS at ¼ / ½ / ¾ / end | CPU µs per frame | less the start-up | CPU ms per MB |', '| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [f, x] of files.entries()) {
     for (const [i, c] of commands.entries()) {
       const r = runs[f][i];
       const wall = median(r.map((y) => y.seconds));
       const cpu = median(r.map((y) => y.cpu));
       const peak = Math.max(...r.map((y) => y.peak));
-      const row = { f, i, wall, cpu, peak, perFrame: (cpu / x.frames) * 1e6, perMB: (cpu / x.mb) * 1e3, wallPerFrame: wall / x.frames };
+      const row = { f, i, wall, cpu, peak, perFrame: (cpu / x.frames) * 1e6, net: ((cpu - fixed[i].cpu) / x.frames) * 1e6, wallNet: (wall - fixed[i].wall) / x.frames };
       rows.push(row);
-      lines.push(`| ${x.file} (${x.mb.toFixed(1)} MB) | ${fmt(x.packets)} | ${fmt(x.frames)} | ${c.label} | ${wall.toFixed(2)} s | ${cpu.toFixed(2)} s | ${peak.toFixed(0)} MB | ${rssAlong(r[r.length - 1].rss)} MB | ${row.perFrame.toFixed(2)} | ${row.perMB.toFixed(1)} |`);
+      lines.push(`| ${x.file} (${x.mb.toFixed(1)} MB) | ${fmt(x.packets)} | ${fmt(x.frames)} | ${c.label} | ${wall.toFixed(2)} s | ${cpu.toFixed(2)} s | ${peak.toFixed(0)} MB | ${rssAlong(r[r.length - 1].rss)} MB | ${row.perFrame.toFixed(2)} | ${row.net.toFixed(2)} | ${((cpu / x.mb) * 1e3).toFixed(1)} |`);
     }
   }
-  // 10 GB (10 240 MB) of the same traffic: its frames in proportion to the larger file's, each at that file's cost
+  // the streaming modes with the old space capped
+  const capped = [];
+  for (const i of [1, 2]) {
+    const r = await measure(node, ['--max-old-space-size=48', ...commands[i].argv(files[1].file)]).catch((e) => ({ failed: String(e.message) }));
+    capped[i] = r.failed ? 'failed' : `completes, ${r.peak.toFixed(0)} MB`;
+    if (!r.failed && JSON.stringify(counts(r.tail)) !== JSON.stringify(counts(runs[1][i][0].tail))) capped[i] = 'completes, with other counts';
+  }
+  // 10 GB (10 240 MB) of the same traffic: its frames in proportion to the larger file's, each at that file's cost, plus the start-up
   const [lo, hi] = files;
   const frames10 = (hi.frames / hi.mb) * 10240;
-  lines.push('', `projection to 10 GB (10 240 MB of the same traffic, about ${fmt(Math.round(frames10))} frames), linear from the per-frame cost at ${hi.mb.toFixed(0)} MB:`, '');
-  lines.push(`| command | CPU µs per frame at ${lo.mb.toFixed(0)} MB | at ${hi.mb.toFixed(0)} MB | change | linear (within 10 %)? | peak RSS at ${lo.mb.toFixed(0)} MB → ${hi.mb.toFixed(0)} MB | memory flat (within 25 %)? | projected CPU at 10 GB | projected wall at 10 GB |`, '| --- | ---: | ---: | ---: | --- | ---: | --- | ---: | ---: |');
+  lines.push('', `projection to 10 GB (10 240 MB of the same traffic, about ${fmt(Math.round(frames10))} frames): the start-up plus that many frames at the per-frame cost (less the start-up) at ${hi.mb.toFixed(0)} MB:`, '');
+  lines.push(`| command | CPU µs per frame less the start-up, ${lo.mb.toFixed(0)} MB | ${hi.mb.toFixed(0)} MB | change | linear (within 10 %)? | marginal, ${lo.mb.toFixed(0)} → ${hi.mb.toFixed(0)} MB | peak RSS ${lo.mb.toFixed(0)} MB → ${hi.mb.toFixed(0)} MB | ${hi.mb.toFixed(0)} MB with old space capped at 48 MB | projected CPU at 10 GB | projected wall at 10 GB |`, '| --- | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: |');
   for (const [i, c] of commands.entries()) {
     const a = rows.find((r) => r.f === 0 && r.i === i);
     const b = rows.find((r) => r.f === 1 && r.i === i);
-    const change = b.perFrame / a.perFrame - 1;
-    const grow = b.peak / a.peak - 1;
-    lines.push(`| ${c.label} | ${a.perFrame.toFixed(2)} | ${b.perFrame.toFixed(2)} | ${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} % | ${Math.abs(change) <= 0.1 ? 'yes' : 'no'} | ${a.peak.toFixed(0)} → ${b.peak.toFixed(0)} MB | ${grow <= 0.25 ? 'yes' : 'no'} | ${((frames10 * b.perFrame) / 1e6 / 60).toFixed(1)} min | ${((frames10 * b.wallPerFrame) / 60).toFixed(1)} min |`);
+    const change = b.net / a.net - 1;
+    const marginal = ((b.cpu - a.cpu) / (hi.frames - lo.frames)) * 1e6;
+    lines.push(`| ${c.label} | ${a.net.toFixed(2)} | ${b.net.toFixed(2)} | ${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} % | ${Math.abs(change) <= 0.1 ? 'yes' : 'no'} | ${marginal.toFixed(2)} | ${a.peak.toFixed(0)} → ${b.peak.toFixed(0)} MB | ${capped[i] ?? '—'} | ${((fixed[i].cpu + (frames10 * b.net) / 1e6) / 60).toFixed(1)} min | ${((fixed[i].wall + frames10 * b.wallNet) / 60).toFixed(1)} min |`);
   }
   console.log(lines.join('\n'));
   process.exit(0);
@@ -381,8 +397,8 @@ if (args.includes('--many')) {
 if (args.includes('--gc')) {
   // The garbage collector on the streaming paths: --summary and --ndjson --max-payload 0 on the
   // --size capture, and the bare walk, each with test/bench/gc-observe.mjs preloaded (perf_hooks'
-  // 'gc' entries, written to stderr at exit); --summary once more under --trace-gc, whose lines
-  // (on stdout, among the output) are counted as a check of the observer's.
+  // 'gc' entries, written to stderr at exit): collections by kind, their pauses; then the bytes
+  // allocated and promoted, from V8's --trace-gc-nvp.
   const file = generate(size);
   const n = args.includes('--reps') ? reps : 1;
   const node = process.execPath;
@@ -416,11 +432,43 @@ if (args.includes('--gc')) {
     const scavenges = m((y) => y.gc.scavenges);
     lines.push(`| ${c.label} | ${m((y) => y.seconds).toFixed(2)} s | ${cpu.toFixed(2)} s | ${Math.max(...r.map((y) => y.peak)).toFixed(0)} MB | ${scavenges} (${m((y) => y.gc.scavengeMs).toFixed(0)} ms) | ${m((y) => y.gc.markCompacts)} (${m((y) => y.gc.markCompactMs).toFixed(0)} ms) | ${m((y) => y.gc.incremental)} (${m((y) => y.gc.incrementalMs).toFixed(0)} ms) | ${pause.toFixed(0)} ms | ${((pause / 1000 / cpu) * 100).toFixed(1)} % | ${((scavenges / frames) * 1000).toFixed(2)} |`);
   }
-  // the check: V8's own trace of the same run, counted from --summary's stdout
-  const traced = spawnSync(node, ['--trace-gc', ...preload, cli, file, '--summary'], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  const kinds = (re) => traced.stdout.split('\n').filter((l) => re.test(l)).length;
-  const observed = JSON.parse(traced.stderr.split('\n').find((l) => l.startsWith('{"gc"'))).gc;
-  lines.push('', `check, --summary under --trace-gc: V8 traced ${kinds(/ms: Scavenge/)} scavenges and ${kinds(/ms: Mark-Compact/)} mark-compacts, the observer in the same run ${observed.scavenges} and ${observed.markCompacts} (it misses what comes before it is loaded)`);
+  // The bytes allocated: each command once more under --trace-gc-nvp, whose line per collection
+  // (on stdout, among the output) says what was allocated since the one before (allocated=) and
+  // what survived into the old generation (promoted=); its collections are counted against the
+  // observer's of the same run, which checks that no line was lost in the output.
+  lines.push('', 'bytes allocated, by V8\'s --trace-gc-nvp (one more run each; until the last collection):', '');
+  lines.push('| command | collections traced (the observer\'s in the same run) | allocated | per frame | promoted to the old generation | per frame |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const c of commands) {
+    const traced = await new Promise((resolve, reject) => {
+      const child = spawn(node, ['--trace-gc-nvp', ...c.argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const t = { gcs: 0, allocated: 0, promoted: 0, stderr: '' };
+      let rest = '';
+      child.stdout.setEncoding('latin1');
+      child.stdout.on('data', (d) => {
+        const text = rest + d;
+        const cut = text.lastIndexOf('\n');
+        rest = text.slice(cut + 1);
+        for (const m of text.slice(0, cut + 1).matchAll(/ms: pause=[^\n]* gc=[a-z]+ [^\n]* allocated=(\d+) promoted=(\d+)/g)) {
+          t.gcs++;
+          t.allocated += Number(m[1]);
+          t.promoted += Number(m[2]);
+        }
+      });
+      child.stderr.on('data', (d) => (t.stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(t) : reject(new Error(`${c.label} under --trace-gc-nvp exited ${code}`))));
+    });
+    const o = JSON.parse(traced.stderr.split('\n').find((l) => l.startsWith('{"gc"'))).gc;
+    const mib = (b) => `${(b / 1048576).toFixed(0)} MB`;
+    lines.push(`| ${c.label} | ${traced.gcs} (${o.scavenges + o.markCompacts}) | ${mib(traced.allocated)} | ${(traced.allocated / frames).toFixed(0)} B | ${mib(traced.promoted)} | ${(traced.promoted / frames).toFixed(1)} B |`);
+  }
+  // --alloc: which functions allocate, by the sampling heap profiler (test/bench/alloc-profile.mjs)
+  if (args.includes('--alloc')) {
+    for (const c of commands.slice(1)) {
+      const r = await measure(node, ['--import', './test/bench/alloc-profile.mjs', ...c.argv.slice(preload.length)], { stderr: true });
+      lines.push('', `${c.label}, the functions that allocate most (self; the line is where the function starts):`, '', '```', ...r.stderr.split('\n').filter((l) => l.startsWith('alloc-profile: ')).map((l) => l.slice('alloc-profile: '.length)), '```');
+    }
+  }
   console.log(lines.join('\n'));
   process.exit(0);
 }
