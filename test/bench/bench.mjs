@@ -14,6 +14,21 @@
 //       views write their whole output to a pipe, as the goal of "every view in bounded memory" says)
 //   node test/bench/bench.mjs --wss [--size MB] [--reps N] [--tls12]   (wss://: the capture's TLS 1.3 twin,
 //       generate.mjs --wss, decrypted with its key log, against the cleartext capture; --tls12 adds the TLS 1.2 twin)
+//   node test/bench/bench.mjs --scale [--size MB] [--large-size MB] [--reps N]   (cost that grows linearly:
+//       the bare walk, --ndjson --max-payload 0 and --summary on the 100 MB capture, the 1 GB one (the
+//       default run's large capture, the same file) and one of a single short connection (the start-up);
+//       frames read back from the output, wall, CPU, peak RSS and RSS along the run, CPU µs per frame
+//       (with and without the start-up) and ms per MB; whether the per-frame cost at 1 GB is within
+//       10 % of that at 100 MB; the 1 GB runs again with V8's old space capped at 48 MB; the
+//       projection to 10 GB. Once each unless --reps)
+//   node test/bench/bench.mjs --many [--count N] [--reps N]   (N short connections, 10^6 by default,
+//       generate.mjs --short: the walk, then --summary, --ndjson --max-payload 0, --stats, --json and
+//       the report, output to a pipe; the connections, frames and messages read back from each
+//       output must be those generated (exit 1 otherwise). About 20 minutes at 10^6)
+//   node test/bench/bench.mjs --gc [--size MB] [--reps N] [--alloc]   (the garbage collector on the streaming
+//       paths: collections by kind and their pauses (gc-observe.mjs preloaded), scavenges per 1000
+//       frames, bytes allocated and promoted per frame (--trace-gc-nvp), for the walk, --summary and
+//       --ndjson --max-payload 0; --alloc adds the functions that allocate most (alloc-profile.mjs))
 // The default run ends with the wss:// comparison too (without tshark's; --no-wss leaves it out).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
