@@ -24,7 +24,7 @@
 //   node test/bench/bench.mjs --many [--count N] [--reps N]   (N short connections, 10^6 by default,
 //       generate.mjs --short: the walk, then --summary, --ndjson --max-payload 0, --stats, --json and
 //       the report, output to a pipe; the connections, frames and messages read back from each
-//       output must be those generated (exit 1 otherwise). About 20 minutes at 10^6)
+//       output must be those generated (exit 1 otherwise). About 25 minutes at 10^6)
 //   node test/bench/bench.mjs --gc [--size MB] [--reps N] [--alloc]   (the garbage collector on the streaming
 //       paths: collections by kind and their pauses (gc-observe.mjs preloaded), scavenges per 1000
 //       frames, bytes allocated and promoted per frame (--trace-gc-nvp), for the walk, --summary and
