@@ -14,6 +14,21 @@
 //       views write their whole output to a pipe, as the goal of "every view in bounded memory" says)
 //   node test/bench/bench.mjs --wss [--size MB] [--reps N] [--tls12]   (wss://: the capture's TLS 1.3 twin,
 //       generate.mjs --wss, decrypted with its key log, against the cleartext capture; --tls12 adds the TLS 1.2 twin)
+//   node test/bench/bench.mjs --scale [--size MB] [--large-size MB] [--reps N]   (cost that grows linearly:
+//       the bare walk, --ndjson --max-payload 0 and --summary on the 100 MB capture, the 1 GB one (the
+//       default run's large capture, the same file) and one of a single short connection (the start-up);
+//       frames read back from the output, wall, CPU, peak RSS and RSS along the run, CPU µs per frame
+//       (with and without the start-up) and ms per MB; whether the per-frame cost at 1 GB is within
+//       10 % of that at 100 MB; the 1 GB runs again with V8's old space capped at 48 MB; the
+//       projection to 10 GB. Once each unless --reps)
+//   node test/bench/bench.mjs --many [--count N] [--reps N]   (N short connections, 10^6 by default,
+//       generate.mjs --short: the walk, then --summary, --ndjson --max-payload 0, --stats, --json and
+//       the report, output to a pipe; the connections, frames and messages read back from each
+//       output must be those generated (exit 1 otherwise). About 25 minutes at 10^6)
+//   node test/bench/bench.mjs --gc [--size MB] [--reps N] [--alloc]   (the garbage collector on the streaming
+//       paths: collections by kind and their pauses (gc-observe.mjs preloaded), scavenges per 1000
+//       frames, bytes allocated and promoted per frame (--trace-gc-nvp), for the walk, --summary and
+//       --ndjson --max-payload 0; --alloc adds the functions that allocate most (alloc-profile.mjs))
 // The default run ends with the wss:// comparison too (without tshark's; --no-wss leaves it out).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -44,21 +59,28 @@ function generate(mb, kind = '') {
 /**
  * Runs a command with its output read from a pipe and thrown away; resolves with the wall time,
  * the CPU time (user + system, read from /proc as it runs: a machine busy
- * with other work stretches the wall time, much less the CPU time) and the
- * peak RSS (VmHWM) in MB.
+ * with other work stretches the wall time, much less the CPU time), the
+ * peak RSS (VmHWM) in MB, the RSS as it went (`rss`: [seconds, MB] every
+ * 10 ms) and, with `{ stderr: true }`, what the command wrote to stderr.
  */
-function measure(command, argv) {
+function measure(command, argv, { stderr = false } = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     // the output goes to a pipe that is read as fast as it comes (| cat > /dev/null): what a pipe costs is counted
-    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', stderr ? 'pipe' : 'ignore'] });
     child.stdout.resume();
+    const errors = [];
+    if (stderr) child.stderr.on('data', (d) => errors.push(d));
     let peak = 0;
     let cpu = 0;
+    const rss = [];
     const poll = setInterval(() => {
       try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const m = /VmHWM:\s+(\d+) kB/.exec(status);
         if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+        const now = /VmRSS:\s+(\d+) kB/.exec(status);
+        if (now) rss.push([Number(process.hrtime.bigint() - started) / 1e9, Number(now[1]) / 1024]);
         // utime and stime, the 14th and 15th fields, in ticks of 1/100 s (after the command name, which may hold spaces)
         const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
         const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -74,11 +96,12 @@ function measure(command, argv) {
       tail.push(d);
       if (tail.length > 4) tail.shift();
     });
-    child.on('exit', (code) => {
+    // 'close', not 'exit': the pipes are read to their end
+    child.on('close', (code) => {
       clearInterval(poll);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (code !== 0) reject(new Error(`${command} ${argv.join(' ')} exited ${code}`));
-      else resolve({ seconds, peak, cpu, tail: Buffer.concat(tail).toString('utf8') });
+      else resolve({ seconds, peak, cpu, rss, tail: Buffer.concat(tail).toString('utf8'), stderr: Buffer.concat(errors).toString('utf8') });
     });
   });
 }
@@ -128,7 +151,9 @@ function table(file, rows) {
 }
 
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}${tshark ? `, ${spawnSync('tshark', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]}` : ', no tshark'}`);
-console.log(`repetitions: ${reps} (median); peak RSS is the process's VmHWM\n`);
+// --scale, --many and --gc run once unless --reps is given
+const once = ['--scale', '--many', '--gc'].some((m) => args.includes(m)) && !args.includes('--reps');
+console.log(`repetitions: ${once ? 1 : reps}${once ? '' : ' (median)'}; peak RSS is the process's VmHWM\n`);
 if (args.includes('--hostile')) {
   // each hostile capture (captures/hostile/) through the default report and --json: time and peak memory
   const { readdirSync } = await import('node:fs');
@@ -164,7 +189,10 @@ if (args.includes('--long')) {
   console.log([`${file}: ${mb.toFixed(1)} MB${args.includes('--long-file') ? '' : ', one connection'}`, '', '| view | wall time | CPU time | CPU × --summary | peak RSS |', '| --- | ---: | ---: | ---: | ---: |', ...rows.map((r) => (r.failed ? `| ${r.label} | failed: ${r.failed} | — | — | — |` : `| ${r.label} | ${r.seconds.toFixed(2)} s | ${r.cpu.toFixed(2)} s | ${(r.cpu / base).toFixed(1)} | ${r.peak.toFixed(0)} MB |`))].join('\n'));
   process.exit(0);
 }
-/** The counts at the end of a run's output: --ndjson's summary line, or --summary's last line. */
+/**
+ * The counts at the end of a run's output: --ndjson's summary line, --json's
+ * "summary" object, or the last line of --summary, --stats or the report.
+ */
 function counts(output) {
   const lines = output.trimEnd().split('\n');
   const last = lines[lines.length - 1];
@@ -172,8 +200,14 @@ function counts(output) {
     const j = JSON.parse(last);
     return { connections: j.connections, websocket: j.websocketConnections, frames: j.frames, messages: j.messages };
   }
+  if (last === '}') {
+    // --json: the document's "summary", near its end
+    const at = output.lastIndexOf('"summary": {');
+    const j = JSON.parse(output.slice(at + '"summary": '.length, output.indexOf('}', output.indexOf('"diagnostics": {', at)) + 1).replace(/\s+/g, '') + '}');
+    return { connections: j.connections, websocket: j.websocketConnections, frames: j.frames, messages: j.messages };
+  }
   // the summary's last line, wrapped at the terminal's width
-  const m = /(\d+) connections? \((\d+) WebSocket\), (\d+) frames?, (\d+) messages?/.exec(lines.slice(-4).join(' ').replace(/\s+/g, ' '));
+  const m = /(\d+) (?:TCP )?connections? \((\d+) WebSocket\), (\d+) frames?, (\d+) messages?/.exec(lines.slice(-4).join(' ').replace(/\s+/g, ' '));
   if (!m) throw new Error(`no counts in ${JSON.stringify(output.slice(-300))}`);
   return { connections: Number(m[1]), websocket: Number(m[2]), frames: Number(m[3]), messages: Number(m[4]) };
 }
@@ -238,6 +272,219 @@ async function wssSuite(mb, n, { withTshark, tls12 }) {
 
 if (args.includes('--wss')) {
   console.log(await wssSuite(size, reps, { withTshark: true, tls12: args.includes('--tls12') }));
+  process.exit(0);
+}
+
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+/** the RSS at a quarter, half and three quarters of a run, and at its end (the last sample) */
+const rssAlong = (rss) => (rss.length === 0 ? '—' : [0.25, 0.5, 0.75, 1].map((q) => rss[Math.min(rss.length - 1, Math.floor(q * rss.length))][1].toFixed(0)).join(' / '));
+const fmt = (n) => n.toLocaleString('en-US').replace(/,/g, ' ');
+
+if (args.includes('--scale')) {
+  // Cost that grows linearly: the streaming modes and the floor on --size (100 MB) and --large-size
+  // (10 × that: the default run's large capture), and on a capture of one short connection for
+  // what a run costs before its first frame (start-up: Node, the modules, the JIT's first
+  // compilations); the cost per frame at each size with and without that, the projection to
+  // 10 GB from the per-frame cost at the larger, and the streaming modes once more on the larger
+  // with V8's old space capped at 48 MB: memory that grew per frame or per connection would not fit.
+  const n = args.includes('--reps') ? reps : 1;
+  const tiny = 'bench-data/ws-short-1.pcap';
+  if (!existsSync(tiny)) spawnSync(process.execPath, ['test/bench/generate.mjs', tiny, '--short', '1'], { stdio: 'ignore' });
+  const files = [generate(size), generate(largeSize)].map((file) => ({ file, mb: statSync(file).size / 1048576 }));
+  const node = process.execPath;
+  const commands = [
+    { label: 'bare walk (pcap-parser)', argv: (f) => ['test/bench/walk.mjs', f] },
+    { label: '--ndjson --max-payload 0', argv: (f) => [cli, f, '--ndjson', '--max-payload', '0'] },
+    { label: '--summary', argv: (f) => [cli, f, '--summary'] },
+  ];
+  const runs = files.map(() => commands.map(() => []));
+  const startup = commands.map(() => []);
+  const loads = [loadavg()];
+  for (let round = 0; round < n; round++) {
+    for (const [i, c] of commands.entries()) startup[i].push(await measure(node, c.argv(tiny)));
+    for (const [f, { file }] of files.entries()) {
+      for (const [i, c] of commands.entries()) {
+        const r = await measure(node, c.argv(file));
+        runs[f][i].push(r);
+        process.stderr.write(`${file} ${c.label}: ${r.seconds.toFixed(1)} s, CPU ${r.cpu.toFixed(1)} s, ${r.peak.toFixed(0)} MB (load ${loadavg()})\n`);
+      }
+    }
+    loads.push(loadavg());
+  }
+  // the frames, read back: --ndjson's summary line, which --summary's counts must equal
+  for (const [f, x] of files.entries()) {
+    const a = counts(runs[f][1][0].tail);
+    const b = counts(runs[f][2][0].tail);
+    if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`${x.file}: --ndjson counts ${JSON.stringify(a)}, --summary ${JSON.stringify(b)}`);
+    x.frames = a.frames;
+    x.packets = Number(/(\d+) packets/.exec(runs[f][0][0].tail)?.[1]);
+  }
+  const fixed = startup.map((r) => ({ cpu: median(r.map((y) => y.cpu)), wall: median(r.map((y) => y.seconds)) }));
+  const rows = [];
+  const lines = [`rounds: ${n} (median wall and CPU, highest peak); load average (1, 5, 15 min) before and after each round: ${loads.join(' → ')}`, ''];
+  lines.push(`start-up (${tiny}, one short connection, 6 frames), CPU: ${commands.map((c, i) => `${c.label} ${fixed[i].cpu.toFixed(2)} s`).join(', ')}`, '');
+  lines.push('| file | packets | frames | command | wall | CPU | peak RSS | RSS at ¼ / ½ / ¾ / end | CPU µs per frame | less the start-up | CPU ms per MB |', '| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [f, x] of files.entries()) {
+    for (const [i, c] of commands.entries()) {
+      const r = runs[f][i];
+      const wall = median(r.map((y) => y.seconds));
+      const cpu = median(r.map((y) => y.cpu));
+      const peak = Math.max(...r.map((y) => y.peak));
+      const row = { f, i, wall, cpu, peak, perFrame: (cpu / x.frames) * 1e6, net: ((cpu - fixed[i].cpu) / x.frames) * 1e6, wallNet: (wall - fixed[i].wall) / x.frames };
+      rows.push(row);
+      lines.push(`| ${x.file} (${x.mb.toFixed(1)} MB) | ${fmt(x.packets)} | ${fmt(x.frames)} | ${c.label} | ${wall.toFixed(2)} s | ${cpu.toFixed(2)} s | ${peak.toFixed(0)} MB | ${rssAlong(r[r.length - 1].rss)} MB | ${row.perFrame.toFixed(2)} | ${row.net.toFixed(2)} | ${((cpu / x.mb) * 1e3).toFixed(1)} |`);
+    }
+  }
+  // the streaming modes with the old space capped
+  const capped = [];
+  for (const i of [1, 2]) {
+    const r = await measure(node, ['--max-old-space-size=48', ...commands[i].argv(files[1].file)]).catch((e) => ({ failed: String(e.message) }));
+    capped[i] = r.failed ? 'failed' : `completes, ${r.peak.toFixed(0)} MB`;
+    if (!r.failed && JSON.stringify(counts(r.tail)) !== JSON.stringify(counts(runs[1][i][0].tail))) capped[i] = 'completes, with other counts';
+  }
+  // 10 GB (10 240 MB) of the same traffic: its frames in proportion to the larger file's, each at that file's cost, plus the start-up
+  const [lo, hi] = files;
+  const frames10 = (hi.frames / hi.mb) * 10240;
+  lines.push('', `projection to 10 GB (10 240 MB of the same traffic, about ${fmt(Math.round(frames10))} frames): the start-up plus that many frames at the per-frame cost (less the start-up) at ${hi.mb.toFixed(0)} MB:`, '');
+  lines.push(`| command | CPU µs per frame less the start-up, ${lo.mb.toFixed(0)} MB | ${hi.mb.toFixed(0)} MB | change | linear (within 10 %)? | marginal, ${lo.mb.toFixed(0)} → ${hi.mb.toFixed(0)} MB | peak RSS ${lo.mb.toFixed(0)} MB → ${hi.mb.toFixed(0)} MB | ${hi.mb.toFixed(0)} MB with old space capped at 48 MB | projected CPU at 10 GB | projected wall at 10 GB |`, '| --- | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: |');
+  for (const [i, c] of commands.entries()) {
+    const a = rows.find((r) => r.f === 0 && r.i === i);
+    const b = rows.find((r) => r.f === 1 && r.i === i);
+    const change = b.net / a.net - 1;
+    const marginal = ((b.cpu - a.cpu) / (hi.frames - lo.frames)) * 1e6;
+    lines.push(`| ${c.label} | ${a.net.toFixed(2)} | ${b.net.toFixed(2)} | ${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} % | ${Math.abs(change) <= 0.1 ? 'yes' : 'no'} | ${marginal.toFixed(2)} | ${a.peak.toFixed(0)} → ${b.peak.toFixed(0)} MB | ${capped[i] ?? '—'} | ${((fixed[i].cpu + (frames10 * b.net) / 1e6) / 60).toFixed(1)} min | ${((fixed[i].wall + frames10 * b.wallNet) / 60).toFixed(1)} min |`);
+  }
+  console.log(lines.join('\n'));
+  process.exit(0);
+}
+
+if (args.includes('--many')) {
+  // Many short connections (generate.mjs --short): every kind of output on --count of them, each
+  // run once (or --reps), its output read from a pipe; the connections read back from the output
+  // must be the number generated, each a WebSocket one, with 6 frames and 4 messages each.
+  const count = opt('--count', 1000000);
+  const n = args.includes('--reps') ? reps : 1;
+  const file = `bench-data/ws-short-${count}.pcap`;
+  if (!existsSync(file)) {
+    process.stderr.write(`generating ${file} …\n`);
+    const r = spawnSync(process.execPath, ['test/bench/generate.mjs', file, '--short', String(count)], { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0) throw new Error(`generating ${file} failed`);
+  }
+  const mb = statSync(file).size / 1048576;
+  const node = process.execPath;
+  const views = [['--summary'], ['--ndjson', '--max-payload', '0'], ['--stats'], ['--json'], []];
+  const commands = [{ label: 'bare walk (pcap-parser)', argv: ['test/bench/walk.mjs', file] }, ...views.map((v) => ({ label: `wsdissect ${v.join(' ') || '(the report)'}`, argv: [cli, file, ...v] }))];
+  const want = { connections: count, websocket: count, frames: 6 * count, messages: 4 * count };
+  const runs = commands.map(() => []);
+  const loads = [loadavg()];
+  let failed = false;
+  for (let round = 0; round < n; round++) {
+    for (const [i, c] of commands.entries()) {
+      const r = await measure(node, c.argv).catch((e) => ({ failed: String(e.message) }));
+      if (!r.failed && i > 0) {
+        r.counts = counts(r.tail);
+        if (JSON.stringify(r.counts) !== JSON.stringify(want)) {
+          failed = true;
+          console.error(`FAIL: ${c.label} read back ${JSON.stringify(r.counts)}, generated ${JSON.stringify(want)}`);
+        }
+      }
+      runs[i].push(r);
+      process.stderr.write(`${c.label}: ${r.failed ?? `${r.seconds.toFixed(1)} s, CPU ${r.cpu.toFixed(1)} s, ${r.peak.toFixed(0)} MB`} (load ${loadavg()})\n`);
+    }
+    loads.push(loadavg());
+  }
+  const lines = [`${file}: ${mb.toFixed(1)} MB, ${fmt(count)} connections generated (${fmt(15 * count)} packets, ${fmt(want.frames)} frames, ${fmt(want.messages)} messages); rounds: ${n}; load average before and after each round: ${loads.join(' → ')}`, ''];
+  lines.push('| command | wall | CPU | peak RSS | RSS at ¼ / ½ / ¾ / end | connections read back (WebSocket) | frames | CPU µs per connection |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [i, c] of commands.entries()) {
+    const r = runs[i];
+    if (r.some((y) => y.failed)) {
+      lines.push(`| ${c.label} | failed: ${r.find((y) => y.failed).failed} | | | | | | |`);
+      continue;
+    }
+    const cpu = median(r.map((y) => y.cpu));
+    const got = r[0].counts;
+    lines.push(`| ${c.label} | ${median(r.map((y) => y.seconds)).toFixed(1)} s | ${cpu.toFixed(1)} s | ${Math.max(...r.map((y) => y.peak)).toFixed(0)} MB | ${rssAlong(r[r.length - 1].rss)} MB | ${got ? `${fmt(got.connections)} (${fmt(got.websocket)})${JSON.stringify(got) === JSON.stringify(want) ? ' ✓' : ' ✗'}` : '—'} | ${got ? fmt(got.frames) : '—'} | ${((cpu / count) * 1e6).toFixed(1)} |`);
+  }
+  console.log(lines.join('\n'));
+  process.exit(failed ? 1 : 0);
+}
+
+if (args.includes('--gc')) {
+  // The garbage collector on the streaming paths: --summary and --ndjson --max-payload 0 on the
+  // --size capture, and the bare walk, each with test/bench/gc-observe.mjs preloaded (perf_hooks'
+  // 'gc' entries, written to stderr at exit): collections by kind, their pauses; then the bytes
+  // allocated and promoted, from V8's --trace-gc-nvp.
+  const file = generate(size);
+  const n = args.includes('--reps') ? reps : 1;
+  const node = process.execPath;
+  const preload = ['--import', './test/bench/gc-observe.mjs'];
+  const commands = [
+    { label: 'bare walk (pcap-parser)', argv: [...preload, 'test/bench/walk.mjs', file] },
+    { label: 'wsdissect --summary', argv: [...preload, cli, file, '--summary'] },
+    { label: 'wsdissect --ndjson --max-payload 0', argv: [...preload, cli, file, '--ndjson', '--max-payload', '0'] },
+  ];
+  const runs = commands.map(() => []);
+  const loads = [loadavg()];
+  for (let round = 0; round < n; round++) {
+    for (const [i, c] of commands.entries()) {
+      const r = await measure(node, c.argv, { stderr: true });
+      const line = r.stderr.split('\n').find((l) => l.startsWith('{"gc"'));
+      if (!line) throw new Error(`${c.label}: no gc line on stderr: ${r.stderr.slice(-300)}`);
+      r.gc = JSON.parse(line).gc;
+      runs[i].push(r);
+    }
+    loads.push(loadavg());
+  }
+  const frames = counts(runs[1][0].tail).frames;
+  if (counts(runs[2][0].tail).frames !== frames) throw new Error('--summary and --ndjson count different frames');
+  const lines = [`${file}: ${(statSync(file).size / 1048576).toFixed(1)} MB, ${fmt(frames)} frames (read back); rounds: ${n} (medians); load average before and after each round: ${loads.join(' → ')}`, ''];
+  lines.push('| command | wall | CPU | peak RSS | scavenges | mark-compacts | incremental marking | GC pause (all kinds) | GC pause / CPU | scavenges per 1000 frames |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const [i, c] of commands.entries()) {
+    const r = runs[i];
+    const m = (f) => median(r.map(f));
+    const pause = m((y) => y.gc.scavengeMs + y.gc.markCompactMs + y.gc.incrementalMs + y.gc.weakMs);
+    const cpu = m((y) => y.cpu);
+    const scavenges = m((y) => y.gc.scavenges);
+    lines.push(`| ${c.label} | ${m((y) => y.seconds).toFixed(2)} s | ${cpu.toFixed(2)} s | ${Math.max(...r.map((y) => y.peak)).toFixed(0)} MB | ${scavenges} (${m((y) => y.gc.scavengeMs).toFixed(0)} ms) | ${m((y) => y.gc.markCompacts)} (${m((y) => y.gc.markCompactMs).toFixed(0)} ms) | ${m((y) => y.gc.incremental)} (${m((y) => y.gc.incrementalMs).toFixed(0)} ms) | ${pause.toFixed(0)} ms | ${((pause / 1000 / cpu) * 100).toFixed(1)} % | ${((scavenges / frames) * 1000).toFixed(2)} |`);
+  }
+  // The bytes allocated: each command once more under --trace-gc-nvp, whose line per collection
+  // (on stdout, among the output) says what was allocated since the one before (allocated=) and
+  // what survived into the old generation (promoted=); its collections are counted against the
+  // observer's of the same run, which checks that no line was lost in the output.
+  lines.push('', 'bytes allocated, by V8\'s --trace-gc-nvp (one more run each; until the last collection):', '');
+  lines.push('| command | collections traced (the observer\'s in the same run) | allocated | per frame | promoted to the old generation | per frame |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const c of commands) {
+    const traced = await new Promise((resolve, reject) => {
+      const child = spawn(node, ['--trace-gc-nvp', ...c.argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const t = { gcs: 0, allocated: 0, promoted: 0, stderr: '' };
+      let rest = '';
+      child.stdout.setEncoding('latin1');
+      child.stdout.on('data', (d) => {
+        const text = rest + d;
+        const cut = text.lastIndexOf('\n');
+        rest = text.slice(cut + 1);
+        for (const m of text.slice(0, cut + 1).matchAll(/ms: pause=[^\n]* gc=[a-z]+ [^\n]* allocated=(\d+) promoted=(\d+)/g)) {
+          t.gcs++;
+          t.allocated += Number(m[1]);
+          t.promoted += Number(m[2]);
+        }
+      });
+      child.stderr.on('data', (d) => (t.stderr += d));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(t) : reject(new Error(`${c.label} under --trace-gc-nvp exited ${code}`))));
+    });
+    const o = JSON.parse(traced.stderr.split('\n').find((l) => l.startsWith('{"gc"'))).gc;
+    const mib = (b) => `${(b / 1048576).toFixed(0)} MB`;
+    lines.push(`| ${c.label} | ${traced.gcs} (${o.scavenges + o.markCompacts}) | ${mib(traced.allocated)} | ${(traced.allocated / frames).toFixed(0)} B | ${mib(traced.promoted)} | ${(traced.promoted / frames).toFixed(1)} B |`);
+  }
+  // --alloc: which functions allocate, by the sampling heap profiler (test/bench/alloc-profile.mjs)
+  if (args.includes('--alloc')) {
+    for (const c of commands.slice(1)) {
+      const r = await measure(node, ['--import', './test/bench/alloc-profile.mjs', ...c.argv.slice(preload.length)], { stderr: true });
+      lines.push('', `${c.label}, the functions that allocate most (self; the line is where the function starts):`, '', '```', ...r.stderr.split('\n').filter((l) => l.startsWith('alloc-profile: ')).map((l) => l.slice('alloc-profile: '.length)), '```');
+    }
+  }
+  console.log(lines.join('\n'));
   process.exit(0);
 }
 const small = generate(size);

@@ -26,6 +26,19 @@
 // goes to OUT.keys (OUT without .pcap); the certificate, made once with
 // openssl, to the folder of OUT. The TLS randomness differs from run to
 // run: the file's bytes do, its cleartext does not.
+//
+// With --short: CONNECTIONS short connections instead of MEGABYTES of long
+// ones (node test/bench/generate.mjs OUT.pcap --short CONNECTIONS), the
+// case where what is kept per connection decides the cost: each a whole
+// small conversation of 15 packets — the three-way handshake, the upgrade
+// and its 101 with a correct Accept, a masked text and a masked binary
+// frame from the client each answered by the server, the closing handshake
+// both ways and the FIN teardown (the server's first), each packet
+// acknowledging what came before it. The clients are 4096 addresses
+// (10.1.1.2 – 10.1.64.65), each taking its source ports one after the other
+// from 32768 (a 4-tuple comes back only after 28 232 connections of one
+// client, long closed); the server is 10.0.0.1:80. Up to 8 connections are
+// open at once, the next packet taken from one of them at random.
 import { createHash } from 'node:crypto';
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -34,10 +47,12 @@ import { testCertificate, tlsSession } from './tls-pair.mjs';
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const long = process.argv.includes('--long');
+const short = process.argv.includes('--short');
 const tlsVersion = process.argv.includes('--wss') ? '1.3' : process.argv.includes('--wss12') ? '1.2' : null;
+// with --short, the number is of connections
 const [out, megabytes = '100'] = positional;
-if (!out || (long && tlsVersion)) {
-  console.error('usage: node test/bench/generate.mjs OUT.pcap MEGABYTES [--long | --wss | --wss12]');
+if (!out || [long, short, tlsVersion !== null].filter(Boolean).length > 1 || (short && !(Number(megabytes) >= 1))) {
+  console.error('usage: node test/bench/generate.mjs OUT.pcap MEGABYTES [--long | --wss | --wss12]\n       node test/bench/generate.mjs OUT.pcap --short CONNECTIONS');
   process.exit(2);
 }
 const target = Number(megabytes) * 1024 * 1024;
@@ -304,12 +319,76 @@ async function longConversation() {
   return i;
 }
 
+/**
+ * One short connection from client k (of 4096) and its next source port to
+ * 10.0.0.1:80, as the list of its 15 packets in order (made when it opens:
+ * its random draws come in the order connections open).
+ */
+const clientPorts = new Uint16Array(4096);
+function shortConnection(n) {
+  const k = pick(4096);
+  const c = [10, 1, 1 + (k >> 6), 2 + (k & 63)];
+  const s = [10, 0, 0, 1];
+  const cp = 32768 + clientPorts[k];
+  clientPorts[k] = (clientPorts[k] + 1) % 28232;
+  const sp = 80;
+  let cseq = (pick(2 ** 31) * 2) >>> 0;
+  let sseq = (pick(2 ** 31) * 2) >>> 0;
+  const packets = [];
+  const fromClient = (flags, payload = Buffer.alloc(0)) => {
+    packets.push([c, s, cp, sp, cseq, sseq, flags, payload]);
+    cseq += payload.length + (flags & (FLAGS.SYN | FLAGS.FIN) ? 1 : 0);
+  };
+  const fromServer = (flags, payload = Buffer.alloc(0)) => {
+    packets.push([s, c, sp, cp, sseq, cseq, flags, payload]);
+    sseq += payload.length + (flags & (FLAGS.SYN | FLAGS.FIN) ? 1 : 0);
+  };
+  const data = FLAGS.PSH | FLAGS.ACK;
+  // the SYN acknowledges nothing (its ack field is 0)
+  packets.push([c, s, cp, sp, cseq, 0, FLAGS.SYN, Buffer.alloc(0)]);
+  cseq++;
+  fromServer(FLAGS.SYN | FLAGS.ACK);
+  fromClient(FLAGS.ACK);
+  const key = Buffer.from(Array.from({ length: 16 }, () => pick(256))).toString('base64');
+  const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+  fromClient(data, Buffer.from(`GET /s/${n} HTTP/1.1\r\nHost: 10.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`));
+  fromServer(data, Buffer.from(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`));
+  const text = Buffer.from(`{"${words[pick(10)]}":${n}}`);
+  fromClient(data, wsFrame(1, text, true));
+  fromServer(data, wsFrame(1, Buffer.from(`{"ok":${n}}`), false));
+  const bin = Buffer.alloc(8 + pick(56), n & 0xff);
+  fromClient(data, wsFrame(2, bin, true));
+  fromServer(data, wsFrame(2, bin, false));
+  const bye = Buffer.from([0x03, 0xe8]);
+  fromClient(data, wsFrame(8, bye, true));
+  fromServer(data, wsFrame(8, bye, false));
+  fromServer(FLAGS.FIN | FLAGS.ACK);
+  fromClient(FLAGS.ACK);
+  fromClient(FLAGS.FIN | FLAGS.ACK);
+  fromServer(FLAGS.ACK);
+  return packets;
+}
+
+async function shortConnections(count) {
+  const open = [];
+  let opened = 0;
+  while (opened < count || open.length > 0) {
+    while (open.length < 8 && opened < count) open.push({ packets: shortConnection(opened++), next: 0 });
+    const i = pick(open.length);
+    const conn = open[i];
+    await packet(...conn.packets[conn.next++]);
+    if (conn.next === conn.packets.length) open.splice(i, 1);
+  }
+  return opened;
+}
+
 let n = 0;
-if (long) n = await longConversation();
+if (short) n = await shortConnections(Number(megabytes));
+else if (long) n = await longConversation();
 // a twin has as many connections as its cleartext
 else while (cleartextWritten < target) await conversation(n++);
 file.end(Buffer.concat(parts));
 await new Promise((r) => file.on('finish', r));
-if (!tlsVersion && cleartextWritten !== written) throw new Error(`counted ${cleartextWritten} bytes, wrote ${written}`);
+if (!tlsVersion && !short && cleartextWritten !== written) throw new Error(`counted ${cleartextWritten} bytes, wrote ${written}`);
 if (tlsVersion) writeFileSync(keysFile, keylog.join(''));
-console.error(`wrote ${out}: ${(written / 1048576).toFixed(1)} MB, ${long ? `one connection, ${n} messages each way` : `${n} connections`}${tlsVersion ? ` in TLS ${tlsVersion}, keys in ${keysFile}` : ''}`);
+console.error(`wrote ${out}: ${(written / 1048576).toFixed(1)} MB, ${long ? `one connection, ${n} messages each way` : `${n} connections${short ? ' (short ones)' : ''}`}${tlsVersion ? ` in TLS ${tlsVersion}, keys in ${keysFile}` : ''}`);
