@@ -29,8 +29,10 @@
 //       paths: collections by kind and their pauses (gc-observe.mjs preloaded), scavenges per 1000
 //       frames, bytes allocated and promoted per frame (--trace-gc-nvp), for the walk, --summary and
 //       --ndjson --max-payload 0; --alloc adds the functions that allocate most (alloc-profile.mjs))
-// The default run ends with the wss:// comparison too (without tshark's; --no-wss leaves it out).
+// The default run ends with the wss:// comparison too (without tshark's; --no-wss leaves it out) and the scaling of
+// --threads on the capture and on one long connection (test/bench/threads.mjs; --no-threads leaves it out).
 import { spawn, spawnSync } from 'node:child_process';
+import { measure, median } from './measure.mjs';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
@@ -56,57 +58,6 @@ function generate(mb, kind = '') {
   return file;
 }
 
-/**
- * Runs a command with its output read from a pipe and thrown away; resolves with the wall time,
- * the CPU time (user + system, read from /proc as it runs: a machine busy
- * with other work stretches the wall time, much less the CPU time), the
- * peak RSS (VmHWM) in MB, the RSS as it went (`rss`: [seconds, MB] every
- * 10 ms) and, with `{ stderr: true }`, what the command wrote to stderr.
- */
-function measure(command, argv, { stderr = false } = {}) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    // the output goes to a pipe that is read as fast as it comes (| cat > /dev/null): what a pipe costs is counted
-    const child = spawn(command, argv, { stdio: ['ignore', 'pipe', stderr ? 'pipe' : 'ignore'] });
-    child.stdout.resume();
-    const errors = [];
-    if (stderr) child.stderr.on('data', (d) => errors.push(d));
-    let peak = 0;
-    let cpu = 0;
-    const rss = [];
-    const poll = setInterval(() => {
-      try {
-        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        const m = /VmHWM:\s+(\d+) kB/.exec(status);
-        if (m) peak = Math.max(peak, Number(m[1]) / 1024);
-        const now = /VmRSS:\s+(\d+) kB/.exec(status);
-        if (now) rss.push([Number(process.hrtime.bigint() - started) / 1e9, Number(now[1]) / 1024]);
-        // utime and stime, the 14th and 15th fields, in ticks of 1/100 s (after the command name, which may hold spaces)
-        const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        cpu = Math.max(cpu, (Number(f[11]) + Number(f[12])) / 100);
-      } catch {
-        /* gone */
-      }
-    }, 10);
-    child.on('error', reject);
-    const tail = [];
-    child.stdout.on('data', (d) => {
-      // the last bytes of the output, for the counts of its last line
-      tail.push(d);
-      if (tail.length > 4) tail.shift();
-    });
-    // 'close', not 'exit': the pipes are read to their end
-    child.on('close', (code) => {
-      clearInterval(poll);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) reject(new Error(`${command} ${argv.join(' ')} exited ${code}`));
-      else resolve({ seconds, peak, cpu, rss, tail: Buffer.concat(tail).toString('utf8'), stderr: Buffer.concat(errors).toString('utf8') });
-    });
-  });
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const tshark = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
 const cli = 'dist/cli.js';
@@ -497,4 +448,11 @@ if (large) {
 if (!args.includes('--no-wss')) {
   console.log('');
   console.log(await wssSuite(size, reps, { withTshark: false, tls12: false }));
+}
+if (!args.includes('--no-threads')) {
+  // the scaling of --threads (threads.mjs): 1 to 4 threads on the capture above and on one long connection
+  console.log('');
+  const long = generate(40, 'long');
+  const r = spawnSync(process.execPath, ['test/bench/threads.mjs', '--reps', String(reps), small, long], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error('test/bench/threads.mjs failed');
 }

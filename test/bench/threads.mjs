@@ -4,13 +4,12 @@
 // CPU time of the whole process and of its main thread, and the peak
 // resident memory; and a check that the output is the same, byte for byte,
 // with every number of threads. Output read from a pipe as fast as it comes.
-//   node test/bench/threads.mjs [--reps N] [--threads 1,2,3,4] [FILE…]
+//   node test/bench/threads.mjs [--reps N] [--threads 1,2,3,4] [--modes ndjson,summary,report,ladder] [FILE…]
 // Files default to bench-data/ws-100mb.pcap and bench-data/ws-long-40mb.pcap
 // (made by test/bench/generate.mjs: `npm run bench` makes them).
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { measure, median } from './measure.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -24,53 +23,13 @@ if (files.length === 0) files.push('bench-data/ws-100mb.pcap', 'bench-data/ws-lo
 for (const f of files) if (!existsSync(f)) throw new Error(`${f}: not there (node test/bench/generate.mjs makes it; npm run bench does)`);
 if (!existsSync('dist/cli.js')) throw new Error('build first: npm run build');
 
-/** utime + stime of a /proc stat line, in seconds (fields 14 and 15, after the command name) */
-function cpuOf(stat) {
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
-
-/** One run: wall, CPU (process and main thread), peak RSS, and a digest of the output. */
-function measure(argv) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
-    const hash = createHash('sha256');
-    child.stdout.on('data', (d) => hash.update(d));
-    let peak = 0;
-    let cpu = 0;
-    let main = 0;
-    /** CPU time of each other thread (workers, and V8's and libuv's helpers) */
-    const others = new Map();
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peak = Math.max(peak, Number(m[1]) / 1024);
-        cpu = Math.max(cpu, cpuOf(readFileSync(`/proc/${child.pid}/stat`, 'utf8')));
-        for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
-          const t = cpuOf(readFileSync(`/proc/${child.pid}/task/${tid}/stat`, 'utf8'));
-          if (Number(tid) === child.pid) main = Math.max(main, t);
-          else others.set(tid, Math.max(others.get(tid) ?? 0, t));
-        }
-      } catch {
-        /* gone */
-      }
-    }, 10);
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      clearInterval(poll);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) reject(new Error(`${argv.join(' ')} exited ${code}`));
-      else resolve({ seconds, cpu, main, busiest: Math.max(0, ...others.values()), peak, digest: hash.digest('hex') });
-    });
-  });
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const modes = [
-  ['--ndjson --max-payload 0', ['--ndjson', '--max-payload', '0']],
-  ['--summary', ['--summary']],
-];
+const MODES = {
+  ndjson: ['--ndjson --max-payload 0', ['--ndjson', '--max-payload', '0']],
+  summary: ['--summary', ['--summary']],
+  report: ['the report', []],
+  ladder: ['--ladder', ['--ladder']],
+};
+const modes = String(opt('--modes', 'ndjson,summary')).split(',').map((m) => MODES[m] ?? (() => { throw new Error(`--modes: ${m}? (${Object.keys(MODES).join(', ')})`); })());
 
 console.log(`${cpus().length} cores; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the start`);
 for (const file of files) {
@@ -80,7 +39,7 @@ for (const file of files) {
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const [label, flags] of modes) {
     const runs = counts.map(() => []);
-    for (let r = 0; r < reps; r++) for (const [i, n] of counts.entries()) runs[i].push(await measure(['dist/cli.js', file, ...flags, '--threads', String(n)]));
+    for (let r = 0; r < reps; r++) for (const [i, n] of counts.entries()) runs[i].push(await measure(process.execPath, ['dist/cli.js', file, ...flags, '--threads', String(n)]));
     const digests = new Set(runs.flat().map((x) => x.digest));
     const base = median(runs[0].map((x) => x.seconds));
     for (const [i, n] of counts.entries()) {
