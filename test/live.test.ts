@@ -59,6 +59,17 @@ describe('a pipe that stays open (the command line)', () => {
     expect(lines.at(-2)).toMatchObject({ interrupted: true, packets: 22 });
   });
 
+  it('Ctrl-C while a record is coming (half of it read): the capture is interrupted, not cut (no capture.truncated-file)', async () => {
+    const whole = readFileSync(CLEAN);
+    const next = firstRecords(whole, 23);
+    const half = next.subarray(0, OPEN.length + Math.floor((next.length - OPEN.length) / 2));
+    const r = await interruptedRun(['--ndjson'], half);
+    expect([r.code, r.signal]).toEqual([130, null]);
+    const lines = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; code?: string; interrupted?: boolean; packets?: number });
+    expect(lines.at(-2)).toMatchObject({ type: 'capture', interrupted: true, packets: 22 });
+    expect(lines.filter((l) => l.type === 'diagnostic' && l.code?.startsWith('capture.'))).toEqual([]);
+  });
+
   const NOTE = 'Interrupted: the capture was read up to packet 22, no further; the connections still open then are reported as they stood, cut short.';
 
   it('Ctrl-C: --summary and check say it under their counts', async () => {

@@ -253,6 +253,8 @@ export async function readCapture(source: string | Readable, name: string, onPac
         },
         damaged: problem,
         truncated: (left, inBody) => {
+          // reading stopped (Ctrl-C) inside a record: the file goes on, it is not cut
+          if (meta.interrupted) return;
           const what = !inBody && left < 16 ? 'a record header' : 'a packet record';
           meta.diagnostics.push(told({ code: 'capture.truncated-file', after: meta.packets, inside: { what, left } }));
         },
@@ -294,7 +296,8 @@ export async function readCapture(source: string | Readable, name: string, onPac
       else problem(e.code?.startsWith('Z_') ? `the gzip stream is damaged (${e.message})` : errnoReason(e));
     }
     stop();
-    if (reader.leftover > 0) {
+    // reading stopped (Ctrl-C) inside a block: the file goes on, it is not cut
+    if (reader.leftover > 0 && !meta.interrupted) {
       meta.diagnostics.push(told({ code: 'capture.truncated-file', after: meta.packets, inside: { what: 'a block', left: reader.leftover } }));
     }
     nothingRead();
