@@ -331,7 +331,7 @@ for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
 /** --threads: a number, or auto (the default), for a capture file, standard input, with or without a key log. */
 async function threadsFor(value: string | undefined, capture: string, options: AnalyzerOptions): Promise<number> {
   const asked = value === undefined || value === 'auto' ? null : Number(value);
-  if (asked !== null && !(/^\d+$/.test(value!) && asked >= 1 && asked <= 256)) throw new Error(`--threads takes a number of threads from 1 to 256, or auto, not "${value}"`);
+  if (asked !== null && !(/^\d+$/.test(value!) && asked >= 1 && asked <= 64)) throw new Error(`--threads takes a number of threads from 1 to 64, or auto, not "${value}"`);
   return threadCount({ asked, stdin: capture === '-', keyLog: options.keylog != null, bytes: capture === '-' ? null : await sizeOf(capture), cores: availableParallelism() });
 }
 

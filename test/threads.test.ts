@@ -117,6 +117,6 @@ describe('how many threads', () => {
   it('refuses a number that is not one', () => {
     const r = cli(['captures/ws_echo.pcap', '--ndjson', '--threads', 'many']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('wsdissect: --threads takes a number of threads from 1 to 256, or auto, not "many"\n');
+    expect(r.stderr).toBe('wsdissect: --threads takes a number of threads from 1 to 64, or auto, not "many"\n');
   });
 });
