@@ -297,6 +297,8 @@ export class ThreadHost implements ConnectionHost {
   private pinned: number | null = null;
   private keyLogs: { text: string; source: string }[] = [];
   private failure: Error | null = null;
+  /** the workers are being stopped: their ends are expected */
+  private closing = false;
   /** a worker said its view's temporary file could not be made (said once) */
   private spillFailed = false;
   private wake: (() => void) | null = null;
@@ -345,6 +347,11 @@ export class ThreadHost implements ConnectionHost {
     worker.on('message', (m: WorkerReply) => this.answer(st, m));
     worker.on('error', (err) => {
       this.failure ??= err;
+      this.wakeUp();
+    });
+    // a worker gone before its end (not by close()): what it had can no longer come, and waiting for it would never end
+    worker.on('exit', (code) => {
+      if (st.ended === null && !this.closing) this.failure ??= new Error(`an analysis thread stopped (exit status ${code})`);
       this.wakeUp();
     });
     this.workers.push(st);
@@ -573,6 +580,7 @@ export class ThreadHost implements ConnectionHost {
 
   /** The workers stop (at the end, or when the reading failed). */
   close(): void {
+    this.closing = true;
     for (const st of this.workers) void st.worker.terminate();
   }
 }
