@@ -4,12 +4,13 @@
 // (The worker threads run the built code: these tests read dist/, as the
 // command-line tests do.)
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisSink } from '../src/model.js';
 import { threadCount, THREADS_FROM_BYTES } from '../src/analyze/threads.js';
+import { stallCapture } from './support/threads-stall.js';
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['dist/cli.js', ...args], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, env: { ...process.env, SSLKEYLOGFILE: '' } });
@@ -66,6 +67,21 @@ describe.each(VIEWS)('%s', (_name, mode, cases) => {
     expect(one.status).toBe(0);
     for (const n of ['2', '3']) expect(cli([...args, '--threads', n])).toEqual(one);
   }, 120_000);
+});
+
+describe('a worker waiting for its report to be written', () => {
+  // its parts can be written: the other worker's only pending operation, in the batch being filled, comes after them
+  // (with the worker's bound taken as its last answer, this capture stalled with 3 threads)
+  it('does not stall the run: the same report with 3 threads as with 1', () => {
+    const file = join(dir, 'stall.pcap');
+    writeFileSync(file, stallCapture(2800));
+    const run = (n: string) => spawnSync(process.execPath, ['dist/cli.js', file, '--no-collapse', '--threads', n], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 60_000 });
+    const one = run('1');
+    expect(one.status).toBe(0);
+    const three = run('3');
+    expect(three.error).toBeUndefined();
+    expect([three.status, three.stdout === one.stdout]).toEqual([0, true]);
+  }, 150_000);
 });
 
 describe('the analysis on worker threads (library)', () => {

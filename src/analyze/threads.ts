@@ -199,6 +199,10 @@ class WorkerState {
   off = BATCH_HEADER;
   count = 0;
   inFlight = 0;
+  /** the number of the first operation of each batch given and not answered, oldest first */
+  private readonly starts: number[] = [];
+  /** the number of the first operation of the batch being filled */
+  private unsentFrom = 0;
   /** the last operation the worker has answered for */
   done = -1;
   readonly queue: Pending[] = [];
@@ -229,9 +233,34 @@ class WorkerState {
     this.count = 0;
   }
 
-  /** nothing given to it is unanswered */
-  get idle(): boolean {
-    return this.inFlight === 0 && this.count === 0;
+  /** An operation numbered g goes into the batch being filled. */
+  added(g: number): void {
+    if (this.count === 0) this.unsentFrom = g;
+    this.count++;
+  }
+
+  /** The batch being filled is given to the worker. */
+  posted(): void {
+    this.starts.push(this.unsentFrom);
+    this.inFlight++;
+  }
+
+  /** The worker answered its oldest batch; every operation up to `done` is done. */
+  answered(done: number): void {
+    this.starts.shift();
+    this.inFlight--;
+    this.done = done;
+  }
+
+  /**
+   * The number of the first operation it has not answered for: it can
+   * still write output for that one and those after, never before (the
+   * operations not given yet are numbered after every one given; a part
+   * says every operation before its own is done). Infinity: none.
+   */
+  get pendingFrom(): number {
+    const first = this.starts.length > 0 ? this.starts[0]! : this.count > 0 ? this.unsentFrom : Infinity;
+    return Math.max(first, this.done + 1);
   }
 }
 
@@ -362,8 +391,7 @@ export class ThreadHost implements ConnectionHost {
 
   private answer(st: WorkerState, m: WorkerReply): void {
     if (m.kind === 'batch') {
-      st.inFlight--;
-      st.done = m.done;
+      st.answered(m.done);
       st.spare.push(m.input);
       if (m.out !== null) st.queue.push({ bytes: Buffer.from(m.out), ranges: m.ranges, i: 0, part: false });
     } else if (m.kind === 'part') {
@@ -414,14 +442,14 @@ export class ThreadHost implements ConnectionHost {
     f64[(o >> 3) + 6] = this.base.resolution;
     if (len > 0) bytes!.copy(st.u8, o + OP_HEADER, start, end);
     st.off = o + need;
-    st.count++;
+    st.added(f64[(o >> 3) + 1]!);
   }
 
   private post(st: WorkerState): void {
     if (st.count === 0) return;
     st.u32[0] = st.off;
     st.u32[1] = st.count;
-    st.inFlight++;
+    st.posted();
     const buf = st.buf;
     st.worker.postMessage({ kind: 'batch', buf } satisfies WorkerRequest, [buf]);
     st.fresh(BATCH);
@@ -451,7 +479,7 @@ export class ThreadHost implements ConnectionHost {
       }
       if (lowest === Infinity) return;
       // another worker can still write before it if it has operations numbered below it unanswered
-      for (const st of this.workers) if (st !== best && !st.idle && st.done < lowest) return;
+      for (const st of this.workers) if (st !== best && st.pendingFrom < lowest) return;
       if (best === null) {
         inline!.emit(this.o.output);
         continue;
