@@ -22,9 +22,7 @@ import { Worker } from 'node:worker_threads';
 import type { Dir } from '../tcp/connection.js';
 import type { TcpSegment } from '../tcp/segment.js';
 import type { Endpoint, Summary } from '../model.js';
-import type { FailOn } from '../check/report.js';
-import type { Selection } from '../select/selection.js';
-import { type Chain, chain, type ChainShared, chainShared, type ThreadedView, threadedSink } from '../render/stack.js';
+import { type Chain, chain, type ChainOptions, type ChainShared, chainShared, type ThreadedView, threadedSink } from '../render/stack.js';
 import { addSummary, type CaptureClock, type ConnectionHost, emptySummary, type HostedFlow, type HostOptions, type HostTotals, LocalHost, type PlacedDiagnostic, relativeTime } from './host.js';
 import type { PacketRef } from './connection.js';
 
@@ -61,6 +59,14 @@ export const OP = { packet: 0, open: 1, report: 2, keyLog: 3 } as const;
  * padded to 8.
  */
 export const OP_HEADER = 56;
+/**
+ * Where each field of an operation's header is, as an index into the
+ * batch's Uint32Array (U32) or Float64Array (F64) from the operation's own
+ * index there (its byte offset / 4, or / 8): the packing (ThreadHost.op)
+ * and the reading (worker.ts) share it.
+ */
+export const U32 = { kind: 0, id: 1, number: 8, missing: 9, length: 10, dir: 11 } as const;
+export const F64 = { g: 1, ts: 2, relTs: 3, resolution: 6 } as const;
 /** a batch: bytes used and operations (u32 each), 8 bytes spare, then the operations */
 const BATCH_HEADER = 16;
 const BATCH = 256 * 1024;
@@ -74,9 +80,7 @@ const MAX_IN_FLIGHT = 16;
 
 export interface WorkerInit {
   view: ThreadedView;
-  selection: Selection;
-  ignore: string[];
-  failOn: FailOn;
+  chain: ChainOptions;
   /** the connections' options (plain data: no key log, no spill file) */
   options: HostOptions;
   /** this worker's share of the bytes all connections may hold out of order */
@@ -264,13 +268,10 @@ class WorkerState {
   }
 }
 
-export interface ThreadsOptions {
+export interface ThreadsOptions extends ChainOptions {
   /** threads in all: the main thread, which reads the capture, and threads - 1 workers */
   threads: number;
   view: ThreadedView;
-  selection: Selection;
-  ignore: ReadonlySet<string>;
-  failOn: FailOn;
   /** where the merged output goes */
   output: (bytes: Buffer, start: number, end: number) => void;
   /** what the workers' chains counted, for the main thread's, which writes the end */
@@ -309,7 +310,7 @@ class InlineLane {
   load = 0;
 
   constructor(o: ThreadsOptions, globalReassemblyHold: number, clock: CaptureClock) {
-    this.sinks = chain(threadedSink(o.view, this.out.write), { selection: o.selection, ignore: o.ignore, failOn: o.failOn });
+    this.sinks = chain(threadedSink(o.view, this.out.write), o);
     this.host = new LocalHost(this.sinks.top, globalReassemblyHold, (ts) => relativeTime(ts, clock));
   }
 }
@@ -362,9 +363,8 @@ export class ThreadHost implements ConnectionHost {
       const { keylog: _k, spill: _s, ...plain } = options;
       this.init = {
         view: this.o.view,
-        selection: this.o.selection,
-        ignore: [...this.o.ignore],
-        failOn: this.o.failOn,
+        // (plain data: a Set and a Map are copied to a thread as they are)
+        chain: { selection: this.o.selection, ignore: this.o.ignore, failOn: this.o.failOn },
         options: plain,
         globalReassemblyHold: this.share(options),
       };
@@ -428,21 +428,22 @@ export class ThreadHost implements ConnectionHost {
       if (BATCH_HEADER + need > BATCH) st.fresh(BATCH_HEADER + need);
     }
     const o = st.off;
-    const u32 = st.u32;
-    const f64 = st.f64;
-    u32[o >> 2] = kind;
-    u32[(o >> 2) + 1] = id;
-    f64[(o >> 3) + 1] = this.clock++;
-    f64[(o >> 3) + 2] = pkt ? pkt.ts : 0;
-    f64[(o >> 3) + 3] = pkt ? pkt.relTs : 0;
-    u32[(o >> 2) + 8] = pkt ? pkt.number : 0;
-    u32[(o >> 2) + 9] = missing;
-    u32[(o >> 2) + 10] = len;
-    u32[(o >> 2) + 11] = dir;
-    f64[(o >> 3) + 6] = this.base.resolution;
+    const g = this.clock++;
+    const u = o >> 2;
+    const f = o >> 3;
+    st.u32[u + U32.kind] = kind;
+    st.u32[u + U32.id] = id;
+    st.f64[f + F64.g] = g;
+    st.f64[f + F64.ts] = pkt ? pkt.ts : 0;
+    st.f64[f + F64.relTs] = pkt ? pkt.relTs : 0;
+    st.u32[u + U32.number] = pkt ? pkt.number : 0;
+    st.u32[u + U32.missing] = missing;
+    st.u32[u + U32.length] = len;
+    st.u32[u + U32.dir] = dir;
+    st.f64[f + F64.resolution] = this.base.resolution;
     if (len > 0) bytes!.copy(st.u8, o + OP_HEADER, start, end);
     st.off = o + need;
-    st.added(f64[(o >> 3) + 1]!);
+    st.added(g);
   }
 
   private post(st: WorkerState): void {

@@ -8,7 +8,7 @@ import { SpillFile } from '../util/list.js';
 import type { Dir } from '../tcp/connection.js';
 import { chain, chainShared, threadedSink } from '../render/stack.js';
 import { type HostedFlow, type HostOptions, LocalHost, relativeTime, withKeyLog } from './host.js';
-import { MAX_PARTS, OP, OP_HEADER, RangeWriter, type WorkerInit, type WorkerReply, type WorkerRequest } from './threads.js';
+import { F64, MAX_PARTS, OP, OP_HEADER, RangeWriter, U32, type WorkerInit, type WorkerReply, type WorkerRequest } from './threads.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -25,7 +25,7 @@ out.full = (g) => {
   port.postMessage(reply, [taken.bytes]);
   for (let n = Atomics.load(parts, 0); n >= MAX_PARTS; n = Atomics.load(parts, 0)) Atomics.wait(parts, 0, n);
 };
-const sinks = chain(threadedSink(init.view, out.write), { selection: init.selection, ignore: new Set(init.ignore), failOn: init.failOn });
+const sinks = chain(threadedSink(init.view, out.write), init.chain);
 /** the capture's first packet's time and resolution, as the operations give them */
 const clock = { firstTs: 0 as number | null, resolution: 1 };
 const host = new LocalHost(sinks.top, init.globalReassemblyHold, (ts) => relativeTime(ts, clock));
@@ -39,20 +39,22 @@ function batch(buf: ArrayBuffer): void {
   const end = u32[0]!;
   let g = -1;
   for (let o = 16; o < end; ) {
-    const kind = u32[o >> 2]!;
-    const id = u32[(o >> 2) + 1]!;
-    g = f64[(o >> 3) + 1]!;
-    const len = u32[(o >> 2) + 10]!;
-    clock.resolution = f64[(o >> 3) + 6]!;
+    const u = o >> 2;
+    const f = o >> 3;
+    const kind = u32[u + U32.kind]!;
+    const id = u32[u + U32.id]!;
+    g = f64[f + F64.g]!;
+    const len = u32[u + U32.length]!;
+    clock.resolution = f64[f + F64.resolution]!;
     const at = o + OP_HEADER;
     out.begin(g);
     host.clock = g;
     if (kind === OP.packet) {
       const flow = flows.get(id)!;
       const seg = decodeTcp(bytes, at, at + len);
-      const pkt = { number: u32[(o >> 2) + 8]!, ts: f64[(o >> 3) + 2]!, relTs: f64[(o >> 3) + 3]! };
+      const pkt = { number: u32[u + U32.number]!, ts: f64[f + F64.ts]!, relTs: f64[f + F64.relTs]! };
       // the analyzer sends only segments it could decode
-      if (seg) host.packet(flow, pkt, u32[(o >> 2) + 11]! as Dir, seg, bytes, at, at + len, u32[(o >> 2) + 9]!);
+      if (seg) host.packet(flow, pkt, u32[u + U32.dir]! as Dir, seg, bytes, at, at + len, u32[u + U32.missing]!);
     } else if (kind === OP.open) {
       const o2 = JSON.parse(bytes.toString('utf8', at, at + len)) as { first: { ip: string; port: number }; second: { ip: string; port: number }; firstTs: number };
       clock.firstTs = o2.firstTs;
