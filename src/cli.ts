@@ -268,7 +268,7 @@ const write: Write = (text) => {
   out.used += out.block.write(text, out.used);
 };
 
-/** Bytes made elsewhere (a worker thread's output), copied into the block as text is. */
+/** Bytes made elsewhere (a worker thread's output, NDJSON's lines), copied into the block as text is. */
 function writeBytes(bytes: Buffer, start: number, end: number): void {
   if (out.used + (end - start) > BLOCK) {
     out.flush();
@@ -637,7 +637,7 @@ async function main(): Promise<number> {
           unfinished = partial;
         }
         const inner: AnalysisSink =
-          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected) : format === 'zeek' ? new ZeekSink(write) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }) : format === 'json' ? new JsonSink(write, { maxPayload }) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0);
+          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected) : format === 'zeek' ? new ZeekSink(write) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0);
         const sinks = chainOf(inner, { selection, ignore, failOn });
         const seen = sinks.seen;
         /** the analysis reached its end and was written (the capture could be read, wholly or until interrupted) */

@@ -124,22 +124,36 @@ export class RangeWriter {
     return Buffer.from(new ArrayBuffer(size));
   }
 
+  private room(n: number): void {
+    const need = this.used + n;
+    if (need <= this.out.length) return;
+    const bigger = RangeWriter.block(Math.max(this.out.length * 2, need));
+    this.out.copy(bigger, 0, 0, this.used);
+    this.out = bigger;
+  }
+
   readonly write = (text: string): void => {
     // a UTF-16 code unit takes at most 3 bytes in UTF-8
-    const need = this.used + text.length * 3;
-    if (need > this.out.length) {
-      const bigger = RangeWriter.block(Math.max(this.out.length * 2, need));
-      this.out.copy(bigger, 0, 0, this.used);
-      this.out = bigger;
-    }
+    this.room(text.length * 3);
     this.used += this.out.write(text, this.used);
+    this.written();
+  };
+
+  /** Bytes made ready (NDJSON's lines), copied in. */
+  readonly writeBytes = (bytes: Buffer, start: number, end: number): void => {
+    this.room(end - start);
+    this.used += bytes.copy(this.out, this.used, start, end);
+    this.written();
+  };
+
+  private written(): void {
     if (this.full !== null && this.used - this.from >= PART) {
       const g = this.current;
       this.end();
       this.full(g);
       this.begin(g);
     }
-  };
+  }
 
   /** Operation g begins: what is written now is its output. */
   begin(g: number): void {
@@ -310,7 +324,7 @@ class InlineLane {
   load = 0;
 
   constructor(o: ThreadsOptions, globalReassemblyHold: number, clock: CaptureClock) {
-    this.sinks = chain(threadedSink(o.view, this.out.write), o);
+    this.sinks = chain(threadedSink(o.view, this.out.write, this.out.writeBytes), o);
     this.host = new LocalHost(this.sinks.top, globalReassemblyHold, (ts) => relativeTime(ts, clock));
   }
 }

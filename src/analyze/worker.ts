@@ -25,7 +25,7 @@ out.full = (g) => {
   port.postMessage(reply, [taken.bytes]);
   for (let n = Atomics.load(parts, 0); n >= MAX_PARTS; n = Atomics.load(parts, 0)) Atomics.wait(parts, 0, n);
 };
-const sinks = chain(threadedSink(init.view, out.write), init.chain);
+const sinks = chain(threadedSink(init.view, out.write, out.writeBytes), init.chain);
 /** the capture's first packet's time and resolution, as the operations give them */
 const clock = { firstTs: 0 as number | null, resolution: 1 };
 const host = new LocalHost(sinks.top, init.globalReassemblyHold, (ts) => relativeTime(ts, clock));

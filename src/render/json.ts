@@ -8,6 +8,7 @@ import { messageOf } from '../select/lookup.js';
 import { entrySummary } from '../text/packets.js';
 import { appSummary } from '../text/app-words.js';
 import type { AppInfo } from '../app/types.js';
+import { JsonBytes } from './json-bytes.js';
 
 export const SCHEMA_VERSION = 1;
 export const TOOL = { name: 'wsdissect', version: VERSION } as const;
@@ -25,19 +26,45 @@ export type JsonPayload = { text: string; truncated?: true } | { base64: string;
  */
 export function payloadJson(bytes: Buffer, total: number, asText: boolean, opts: JsonOptions): JsonPayload | undefined {
   if (opts.maxPayload === 0) return undefined;
-  const shown = bytes.subarray(0, Math.min(bytes.length, opts.maxPayload));
-  const truncated = shown.length < total;
-  if (asText) {
-    // a cut may fall inside a character: up to 3 bytes are dropped to end on a boundary
-    for (let drop = 0; drop <= 3 && drop <= shown.length; drop++) {
-      const b = drop === 0 ? shown : shown.subarray(0, shown.length - drop);
-      if (!isUtf8(b)) continue;
-      if (drop > 0 && !truncated) break;
-      return truncated ? { text: b.toString('utf8'), truncated: true } : { text: b.toString('utf8') };
-    }
-  }
-  const base64 = shown.toString('base64');
+  const shown = Math.min(bytes.length, opts.maxPayload);
+  const truncated = shown < total;
+  const text = textShown(bytes, shown, truncated, asText);
+  if (text >= 0) return truncated ? { text: bytes.toString('utf8', 0, text), truncated: true } : { text: bytes.toString('utf8', 0, text) };
+  const base64 = bytes.toString('base64', 0, shown);
   return truncated ? { base64, truncated: true } : { base64 };
+}
+
+/**
+ * How many of the `shown` first bytes go out as text: all of them when they
+ * are valid UTF-8 and meant as text; when cut, up to 3 fewer, to end on a
+ * character's boundary; -1 when they go out as base64.
+ */
+function textShown(bytes: Buffer, shown: number, truncated: boolean, asText: boolean): number {
+  if (!asText) return -1;
+  // a cut may fall inside a character: up to 3 bytes are dropped to end on a boundary
+  for (let drop = 0; drop <= 3 && drop <= shown; drop++) {
+    if (!isUtf8(bytes.subarray(0, shown - drop))) continue;
+    if (drop > 0 && !truncated) break;
+    return shown - drop;
+  }
+  return -1;
+}
+
+/** payloadJson's object written into `out` (with the comma and key before it), as JSON.stringify writes it; nothing when payloads are left out. */
+function writePayload(out: JsonBytes, bytes: Buffer, total: number, asText: boolean, opts: JsonOptions): void {
+  if (opts.maxPayload === 0) return;
+  const shown = Math.min(bytes.length, opts.maxPayload);
+  const truncated = shown < total;
+  const text = textShown(bytes, shown, truncated, asText);
+  if (text >= 0) {
+    out.raw(P.payloadText);
+    out.utf8(JSON.stringify(bytes.toString('utf8', 0, text)));
+  } else {
+    out.raw(P.payloadBase64);
+    out.ascii(bytes.toString('base64', 0, shown));
+    out.byte(0x22);
+  }
+  out.raw(truncated ? P.truncated : P.close);
 }
 
 /**
@@ -92,29 +119,121 @@ export function frameJsonIn(f: Frame, context: { messageType: 'text' | 'binary' 
 }
 
 /**
- * A frame's JSON fields, written out by hand: frameJsonIn's object without
- * its braces, key for key and byte for byte as JSON.stringify writes it
- * (test/views.test.ts holds every frame of every capture to that), without
- * building the object (frames are most of what a large capture's exports hold).
+ * A frame's JSON fields, written out by hand into `out`: frameJsonIn's object
+ * without its braces, key for key and byte for byte as JSON.stringify writes
+ * it (test/views.test.ts and test/html.test.ts hold every frame of every
+ * capture to that), without building the object or its text (frames are most
+ * of what a large capture's exports hold).
  */
-function frameFields(f: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, opts: JsonOptions): string {
-  const textual = f.opcode === 0x1 || f.opcode === 0x8 || f.opcode === 0x9 || f.opcode === 0xa || (f.opcode === 0 && context.messageType === 'text');
-  const payload = f.opcode === 0x8 ? undefined : payloadJson(f.payload, lengthOf(f.payloadLength), textual && !context.compressed, opts);
-  const length = typeof f.payloadLength === 'number' ? String(f.payloadLength) : `"${f.payloadLength}"`;
-  const close = f.close === null ? 'null' : `{"code":${f.close.code === null ? 'null' : f.close.code},"reason":${JSON.stringify(f.close.reason)}}`;
-  const answers = f.answers === null ? 'null' : `{"frame":${f.answers.frame},"packet":${f.answers.packet},"rtt":${f.answers.rtt}}`;
-  return (
-    `"index":${f.index},"packet":${f.packet},"ts":${f.ts},"relTs":${f.relTs},"from":"${f.from}",` +
-    `"fin":${f.fin},"rsv1":${f.rsv1},"rsv2":${f.rsv2},"rsv3":${f.rsv3},"opcode":${f.opcode},"opcodeName":"${opcodeName(f.opcode)}",` +
-    `"masked":${f.masked},"maskingKey":${f.maskingKey === null ? 'null' : `"${f.maskingKey}"`},"payloadLength":${length},"headerLength":${f.headerLength},` +
-    `"packets":[${f.packets.join(',')}],"message":${f.message === null ? 'null' : f.message}${payload ? `,"payload":${JSON.stringify(payload)}` : ''},` +
-    `"close":${close},"complete":${f.complete},"missingBytes":${f.missingBytes},"answers":${answers}`
-  );
+export function writeFrameFields(out: JsonBytes, f: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, opts: JsonOptions): void {
+  out.raw(P.index);
+  out.number(f.index);
+  out.raw(P.packet);
+  out.number(f.packet);
+  out.raw(P.ts);
+  out.number(f.ts);
+  out.raw(P.relTs);
+  out.number(f.relTs);
+  out.raw(headerPiece(f));
+  if (f.maskingKey === null) out.raw(P.null);
+  else out.word(f.maskingKey);
+  out.raw(P.payloadLength);
+  // the exact decimal text of a length past 2^53
+  if (typeof f.payloadLength === 'number') out.number(f.payloadLength);
+  else out.word(f.payloadLength);
+  out.raw(P.headerLength);
+  out.number(f.headerLength);
+  out.raw(P.packets);
+  out.numbers(f.packets);
+  out.raw(P.message);
+  out.numberOrNull(f.message);
+  if (f.opcode !== 0x8) {
+    const textual = f.opcode === 0x1 || f.opcode === 0x9 || f.opcode === 0xa || (f.opcode === 0 && context.messageType === 'text');
+    writePayload(out, f.payload, lengthOf(f.payloadLength), textual && !context.compressed, opts);
+  }
+  if (f.close === null) out.raw(P.closeNull);
+  else {
+    out.raw(P.closeCode);
+    out.numberOrNull(f.close.code);
+    out.raw(P.reason);
+    out.utf8(JSON.stringify(f.close.reason));
+    out.byte(0x7d);
+  }
+  out.raw(f.complete ? P.completeTrue : P.completeFalse);
+  out.number(f.missingBytes);
+  if (f.answers === null) out.raw(P.answersNull);
+  else {
+    out.raw(P.answersFrame);
+    out.number(f.answers.frame);
+    out.raw(P.packet);
+    out.number(f.answers.packet);
+    out.raw(P.rtt);
+    out.number(f.answers.rtt);
+    out.byte(0x7d);
+  }
 }
 
-/** JSON.stringify(frameJsonIn(…)), written out by hand (frameFields); `extra`: more fields, each written as ',"name":value'. */
+/** The constant runs of a frame's and a message's JSON, as bytes. */
+const P = {
+  index: Buffer.from('"index":'),
+  packet: Buffer.from(',"packet":'),
+  ts: Buffer.from(',"ts":'),
+  relTs: Buffer.from(',"relTs":'),
+  null: Buffer.from('null'),
+  payloadLength: Buffer.from(',"payloadLength":'),
+  headerLength: Buffer.from(',"headerLength":'),
+  packets: Buffer.from(',"packets":'),
+  message: Buffer.from(',"message":'),
+  payloadText: Buffer.from(',"payload":{"text":'),
+  payloadBase64: Buffer.from(',"payload":{"base64":"'),
+  truncated: Buffer.from(',"truncated":true}'),
+  close: Buffer.from('}'),
+  closeNull: Buffer.from(',"close":null'),
+  closeCode: Buffer.from(',"close":{"code":'),
+  reason: Buffer.from(',"reason":'),
+  completeTrue: Buffer.from(',"complete":true,"missingBytes":'),
+  completeFalse: Buffer.from(',"complete":false,"missingBytes":'),
+  answersNull: Buffer.from(',"answers":null'),
+  answersFrame: Buffer.from(',"answers":{"frame":'),
+  rtt: Buffer.from(',"rtt":'),
+  frameLine: Buffer.from('{"type":"frame","connection":'),
+  messageLine: Buffer.from('{"type":"message","connection":'),
+  frames: Buffer.from('"frames":'),
+  length: Buffer.from(',"length":'),
+  compressedTrue: Buffer.from(',"compressed":true,"inflatedLength":'),
+  compressedFalse: Buffer.from(',"compressed":false,"inflatedLength":'),
+  app: Buffer.from(',"app":'),
+};
+
+/**
+ * A frame's fields from "from" to "maskingKey" (its side, bits, opcode and
+ * mask bit: 2 × 16 × 16 × 2 ways), made once each when first met.
+ */
+const headerPieces: (Buffer | undefined)[] = [];
+
+function headerPiece(f: Frame): Buffer {
+  const key = (f.from === 'client' ? 512 : 0) | (f.fin ? 256 : 0) | (f.rsv1 ? 128 : 0) | (f.rsv2 ? 64 : 0) | (f.rsv3 ? 32 : 0) | ((f.opcode & 15) << 1) | (f.masked ? 1 : 0);
+  return (headerPieces[key] ??= Buffer.from(
+    `,"from":"${f.from}","fin":${f.fin},"rsv1":${f.rsv1},"rsv2":${f.rsv2},"rsv3":${f.rsv3},"opcode":${f.opcode},"opcodeName":"${opcodeName(f.opcode)}","masked":${f.masked},"maskingKey":`,
+  ));
+}
+
+/** The encoder the text forms below write into (one line at a time: each is read before the next is made). */
+const scratch = new JsonBytes();
+
+/** JSON.stringify(frameJsonIn(…)), written out by hand (writeFrameFields); `extra`: more fields, each written as ',"name":value'. */
 export function frameText(f: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, opts: JsonOptions, extra = ''): string {
-  return `{${frameFields(f, context, opts)}${extra}}`;
+  scratch.reset();
+  writeFrame(scratch, f, context, opts, extra);
+  return scratch.text();
+}
+
+/** frameText's object into `out`. */
+export function writeFrame(out: JsonBytes, f: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, opts: JsonOptions, extra = ''): void {
+  out.byte(0x7b);
+  writeFrameFields(out, f, context, opts);
+  if (extra !== '') out.utf8(extra);
+  out.byte(0x7d);
 }
 
 /** JSON.stringify(frameJson(…)), written out by hand. */
@@ -123,33 +242,75 @@ export function frameJsonText(f: Frame, conn: Connection, opts: JsonOptions, ext
   return frameText(f, { messageType: msg?.type ?? null, compressed: msg?.compressed ?? false }, opts, extra);
 }
 
-/** The NDJSON line of a frame: frameJsonIn's object with `type` and `connection` first. */
-export function frameLine(connection: number, f: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, opts: JsonOptions): string {
-  return `{"type":"frame","connection":${connection},${frameFields(f, context, opts)}}`;
+/** The NDJSON line of a frame (with its newline): frameJsonIn's object with `type` and `connection` first. */
+export function writeFrameLine(out: JsonBytes, connection: number, f: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, opts: JsonOptions): void {
+  out.raw(P.frameLine);
+  out.number(connection);
+  out.byte(0x2c);
+  writeFrameFields(out, f, context, opts);
+  out.ascii('}\n');
 }
 
 /**
- * The NDJSON line of a message, written out by hand like frameLine: the
- * object messageJson gives, with `type` (the line's kind) and `connection`
- * first and the message's own type as `messageType`.
+ * The NDJSON line of a message (with its newline), written out by hand like
+ * a frame's: the object messageJson gives, with `type` (the line's kind) and
+ * `connection` first and the message's own type as `messageType`.
  */
-export function messageLine(connection: number, m: Message, opts: JsonOptions): string {
-  return `{"type":"message","connection":${connection},"messageType":"${m.type}","index":${m.index},"from":"${m.from}","opcode":${m.opcode},${messageTail(m, opts)}}`;
+export function writeMessageLine(out: JsonBytes, connection: number, m: Message, opts: JsonOptions): void {
+  out.raw(P.messageLine);
+  out.number(connection);
+  out.ascii(',"messageType":');
+  out.word(m.type);
+  out.byte(0x2c);
+  writeMessageHead(out, m);
+  out.byte(0x2c);
+  writeMessageTail(out, m, opts);
+  out.ascii('}\n');
+}
+
+/** A message's first JSON fields: index, from, opcode. */
+function writeMessageHead(out: JsonBytes, m: Message): void {
+  out.ascii('"index":');
+  out.number(m.index);
+  out.ascii(',"from":');
+  out.word(m.from);
+  out.ascii(',"opcode":');
+  out.number(m.opcode);
 }
 
 /** A message's JSON fields from "frames" on, written out by hand: messageJson's, as JSON.stringify writes them. */
-function messageTail(m: Message, opts: JsonOptions): string {
+function writeMessageTail(out: JsonBytes, m: Message, opts: JsonOptions): void {
+  out.raw(P.frames);
+  out.numbers(m.frames);
+  out.raw(P.length);
+  if (m.lengthText === null) out.number(m.length);
+  else out.word(m.lengthText);
+  out.raw(m.compressed ? P.compressedTrue : P.compressedFalse);
+  out.numberOrNull(m.inflatedLength);
   const inflated = m.compressed && m.inflatedLength !== null;
-  const payload = payloadJson(m.payload, inflated ? m.inflatedLength! : m.length, m.type === 'text' && (!m.compressed || inflated), opts);
-  return (
-    `"frames":[${m.frames.join(',')}],"length":${m.lengthText === null ? m.length : `"${m.lengthText}"`},"compressed":${m.compressed},"inflatedLength":${m.inflatedLength === null ? 'null' : m.inflatedLength}` +
-    `${payload ? `,"payload":${JSON.stringify(payload)}` : ''},"complete":${m.complete},"app":${m.app === null ? 'null' : JSON.stringify(appJson(m.app))}`
-  );
+  writePayload(out, m.payload, inflated ? m.inflatedLength! : m.length, m.type === 'text' && (!m.compressed || inflated), opts);
+  out.ascii(m.complete ? ',"complete":true' : ',"complete":false');
+  out.raw(P.app);
+  if (m.app === null) out.raw(P.null);
+  else out.utf8(JSON.stringify(appJson(m.app)));
 }
 
-/** JSON.stringify(messageJson(…)), written out by hand (in its order, unlike messageLine's). */
+/** JSON.stringify(messageJson(…)), written out by hand (in its order, unlike the NDJSON line's). */
 export function messageText(m: Message, opts: JsonOptions): string {
-  return `{"index":${m.index},"from":"${m.from}","opcode":${m.opcode},"type":"${m.type}",${messageTail(m, opts)}}`;
+  scratch.reset();
+  writeMessage(scratch, m, opts);
+  return scratch.text();
+}
+
+/** messageText's object into `out`. */
+export function writeMessage(out: JsonBytes, m: Message, opts: JsonOptions): void {
+  out.byte(0x7b);
+  writeMessageHead(out, m);
+  out.ascii(',"type":');
+  out.word(m.type);
+  out.byte(0x2c);
+  writeMessageTail(out, m, opts);
+  out.byte(0x7d);
 }
 
 /** What an application protocol says of a message, as the contract gives it: its fields in their order, with the English summary, without the facts it was worded from. */

@@ -3,7 +3,9 @@
 import { contractDiagnostic } from '../diagnostic.js';
 import { endpoint } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, List, Message, Summary } from '../model.js';
-import { connectionHeadJson, entryText, frameJsonText, frameLine, messageLine, messageText, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
+import { connectionHeadJson, entryText, safeNumbers, SCHEMA_VERSION, TOOL, writeFrame, writeFrameLine, writeMessage, writeMessageLine, type JsonOptions } from './json.js';
+import { messageOf } from '../select/lookup.js';
+import { JsonBytes, type WriteBytes } from './json-bytes.js';
 import { renderSummaryConnection, renderSummaryEnd } from './summary.js';
 import { connectionChunks, renderEnd, type TerminalOptions } from './terminal.js';
 import { renderExplain, renderFrame } from './explain.js';
@@ -100,11 +102,18 @@ export class TerminalSink implements AnalysisSink {
 export class JsonSink implements AnalysisSink {
   private started = false;
   private count = 0;
+  /** frames and messages are encoded as bytes (json-bytes.ts) */
+  private readonly out = new JsonBytes();
+  private readonly bytes: WriteBytes;
 
   constructor(
     private readonly write: Write,
     private readonly opts: JsonOptions,
-  ) {}
+    /** where bytes go, when the output takes them as they are (else they are written as text) */
+    bytes?: WriteBytes,
+  ) {
+    this.bytes = bytes ?? textOf(write);
+  }
 
   private start(): void {
     if (this.started) return;
@@ -123,19 +132,23 @@ export class JsonSink implements AnalysisSink {
     const head = JSON.stringify(connectionHeadJson(conn, this.opts), safeNumbers, 2).replace(/\n/g, '\n    ');
     // the head's closing brace goes; the lists follow
     this.write(`${this.count++ === 0 ? '\n' : ',\n'}    ${head.slice(0, head.lastIndexOf('\n'))}`);
-    this.list('frames', conn.frames, (f) => frameJsonText(f, conn, this.opts));
-    this.list('messages', conn.messages, (m) => messageText(m, this.opts));
+    this.list('frames', conn.frames, null, (out, f) => {
+      const msg = messageOf(conn, f.message);
+      writeFrame(out, f, { messageType: msg?.type ?? null, compressed: msg?.compressed ?? false }, this.opts);
+    });
+    this.list('messages', conn.messages, null, (out, m) => writeMessage(out, m, this.opts));
     this.list('timeline', conn.timeline, (e) => entryText(e));
     this.list('diagnostics', conn.diagnostics, (d) => JSON.stringify(contractDiagnostic(d)));
     this.write('\n    }');
   }
 
   /**
-   * One list field of a connection, an item per line. (No replacer: frames
-   * and messages carry lengths past 2^53 as text already, and a replacer
-   * would make JSON.stringify several times slower.)
+   * One list field of a connection, an item per line: its JSON text, or
+   * (frames and messages) encoded as bytes. (No replacer: frames and
+   * messages carry lengths past 2^53 as text already, and a replacer would
+   * make JSON.stringify several times slower.)
    */
-  private list<T>(name: string, items: List<T>, json: (item: T) => string): void {
+  private list<T>(name: string, items: List<T>, json: ((item: T) => string) | null, encode?: (out: JsonBytes, item: T) => void): void {
     if (items.length === 0) {
       this.write(`,\n      "${name}": []`);
       return;
@@ -143,7 +156,13 @@ export class JsonSink implements AnalysisSink {
     this.write(`,\n      "${name}": [`);
     let first = true;
     for (const item of items) {
-      this.write(`${first ? '\n' : ',\n'}        ${json(item)}`);
+      if (json !== null) this.write(`${first ? '\n' : ',\n'}        ${json(item)}`);
+      else {
+        this.out.reset();
+        this.out.raw(first ? FIRST_ITEM : NEXT_ITEM);
+        encode!(this.out, item);
+        this.bytes(this.out.bytes, 0, this.out.at);
+      }
       first = false;
     }
     this.write('\n      ]');
@@ -155,6 +174,14 @@ export class JsonSink implements AnalysisSink {
     this.write(`${this.count > 0 ? '\n  ' : ''}],\n${[field('capture', capture), field('summary', summary), field('diagnostics', diagnostics.map(contractDiagnostic))].join(',\n')}\n}\n`);
   }
 }
+
+/** Bytes written as text, for an output that takes text only. */
+function textOf(write: Write): WriteBytes {
+  return (b, start, end) => write(b.toString('utf8', start, end));
+}
+
+const FIRST_ITEM = Buffer.from('\n        ');
+const NEXT_ITEM = Buffer.from(',\n        ');
 
 /** The check report: verdicts and diagnostics only. */
 /** The check: collects each connection's verdict and, unless the output is a document (--json), prints it as it comes. */
@@ -188,23 +215,34 @@ export class CheckSink implements AnalysisSink {
  */
 export class NdjsonSink implements AnalysisSink {
   readonly streaming = true;
+  /** the line being made: frames and messages are encoded as bytes (json-bytes.ts) */
+  private readonly out = new JsonBytes();
+  private readonly bytes: WriteBytes;
 
   constructor(
     private readonly write: Write,
     private readonly opts: JsonOptions,
-  ) {}
+    /** where bytes go, when the output takes them as they are (else they are written as text) */
+    bytes?: WriteBytes,
+  ) {
+    this.bytes = bytes ?? textOf(write);
+  }
 
   private line(o: Record<string, unknown>): void {
     this.write(`${JSON.stringify(o, safeNumbers)}\n`);
   }
 
   frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void {
-    this.write(`${frameLine(connection, frame, context, this.opts)}\n`);
+    this.out.reset();
+    writeFrameLine(this.out, connection, frame, context, this.opts);
+    this.bytes(this.out.bytes, 0, this.out.at);
   }
 
   message(connection: number, message: Message): void {
     // `type` names the kind of line here: the message's own type (text or binary) is `messageType`
-    this.write(`${messageLine(connection, message, this.opts)}\n`);
+    this.out.reset();
+    writeMessageLine(this.out, connection, message, this.opts);
+    this.bytes(this.out.bytes, 0, this.out.at);
   }
 
   diagnostic(connection: number | null, diagnostic: Diagnostic): void {

@@ -10,6 +10,7 @@ import { PolicySink, type PolicyShared, SeenConnections, type SeenShared } from 
 import type { FailOn } from '../check/report.js';
 import { SelectSink, type Selection } from '../select/selection.js';
 import { NdjsonSink, SummarySink, TerminalSink, type View, type Write } from './sinks.js';
+import type { WriteBytes } from './json-bytes.js';
 import type { TerminalOptions } from './terminal.js';
 
 export interface Chain {
@@ -57,10 +58,10 @@ export type ThreadedView =
   /** the terminal views but --stats (whose table of every connection at the end is made of rows each connection leaves) */
   | { kind: 'terminal'; terminal: TerminalOptions; views: View[]; whole: boolean };
 
-export function threadedSink(v: ThreadedView, write: Write): AnalysisSink {
+export function threadedSink(v: ThreadedView, write: Write, bytes?: WriteBytes): AnalysisSink {
   switch (v.kind) {
     case 'ndjson':
-      return new NdjsonSink(write, { maxPayload: v.maxPayload });
+      return new NdjsonSink(write, { maxPayload: v.maxPayload }, bytes);
     case 'summary':
       return new SummarySink(write, v.terminal);
     case 'terminal':

@@ -1,0 +1,151 @@
+// JSON written as bytes: the lines made once per frame and per message
+// (NDJSON, the --json document's lists) are encoded straight into a buffer
+// that is used again for every line — whole numbers as digits, our own words
+// and literals byte by byte — instead of being built as strings, joined and
+// encoded. Only what needs escaping (payload texts, close reasons, an
+// application's fields) and fractional numbers go through strings, exactly
+// as JSON.stringify and a template literal write them.
+
+/** Bytes made ready elsewhere, copied to where the output goes. */
+export type WriteBytes = (bytes: Buffer, start: number, end: number) => void;
+
+/** 2^33: below it a double's step is less than a microsecond. */
+const MICRO_EXACT_BELOW = 2 ** 33;
+
+/** A line being written; `bytes.subarray(0, at)` is it. */
+export class JsonBytes {
+  bytes: Buffer;
+  at = 0;
+
+  constructor(private readonly size = 64 * 1024) {
+    this.bytes = Buffer.allocUnsafe(size);
+  }
+
+  /** Starts a new line; a buffer grown past a megabyte for a long one is let go. */
+  reset(): void {
+    this.at = 0;
+    if (this.bytes.length > 1024 * 1024) this.bytes = Buffer.allocUnsafe(this.size);
+  }
+
+  /** The line so far as text (for the views that embed it in text of their own). */
+  text(): string {
+    return this.bytes.toString('utf8', 0, this.at);
+  }
+
+  private room(n: number): void {
+    if (this.at + n <= this.bytes.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.at + n));
+    this.bytes.copy(bigger, 0, 0, this.at);
+    this.bytes = bigger;
+  }
+
+  /** Text known to be ASCII (our own words, hex, digits of a number). */
+  ascii(s: string): void {
+    const n = s.length;
+    this.room(n);
+    const b = this.bytes;
+    let at = this.at;
+    for (let i = 0; i < n; i++) b[at++] = s.charCodeAt(i);
+    this.at = at;
+  }
+
+  /** Any text, as UTF-8 (already escaped as JSON where it needs to be). */
+  utf8(s: string): void {
+    // a UTF-16 code unit takes at most 3 bytes
+    this.room(s.length * 3);
+    this.at += this.bytes.write(s, this.at, 'utf8');
+  }
+
+  byte(c: number): void {
+    this.room(1);
+    this.bytes[this.at++] = c;
+  }
+
+  bool(v: boolean): void {
+    this.ascii(v ? 'true' : 'false');
+  }
+
+  /** Bytes made once (a run of constant JSON, json.ts's pieces). */
+  raw(piece: Buffer): void {
+    this.room(piece.length);
+    this.bytes.set(piece, this.at);
+    this.at += piece.length;
+  }
+
+  /**
+   * A number as `${n}` writes it: a whole one digit by digit; a time of a
+   * capture in microseconds (ts, relTs: most of the fractions written) as
+   * its microseconds with a point put in; any other through String.
+   */
+  number(n: number): void {
+    if (n >= 0 && Number.isSafeInteger(n)) {
+      this.digits(n, 0);
+      return;
+    }
+    if (n > 0 && n < MICRO_EXACT_BELOW) {
+      const micro = Math.round(n * 1e6);
+      // micro / 1e6 is the double nearest the decimal micro × 10^-6: when it is n,
+      // that decimal reads back as n, and below 2^33 (a double's step under a
+      // microsecond) no decimal of fewer digits does: it is what String(n) writes
+      if (micro / 1e6 === n) {
+        this.digits(micro, 6);
+        return;
+      }
+    }
+    this.ascii(String(n));
+  }
+
+  /** A whole number's digits, with a point before the last `point` of them (then no trailing zeros; at least "0." before a fraction). */
+  private digits(n: number, point: number): void {
+    let count = 1;
+    for (let p = 10; p <= n; p *= 10) count++;
+    let drop = 0;
+    if (point > 0) {
+      // the fraction's trailing zeros go (a whole number is not written this way: n has a fraction)
+      while (drop < point && n % 10 === 0) {
+        n /= 10;
+        drop++;
+        count--;
+      }
+      point -= drop;
+      if (count <= point) count = point + 1;
+      count++;
+    }
+    this.room(count);
+    const b = this.bytes;
+    let at = this.at + count;
+    this.at = at;
+    for (let i = 0; i < count; i++) {
+      if (point > 0 && i === point) {
+        b[--at] = 0x2e;
+        continue;
+      }
+      const q = Math.floor(n / 10);
+      b[--at] = 48 + (n - q * 10);
+      n = q;
+    }
+  }
+
+  /** A number, or null. */
+  numberOrNull(n: number | null): void {
+    if (n === null) this.ascii('null');
+    else this.number(n);
+  }
+
+  /** A list of whole numbers, as `[${list.join(',')}]`. */
+  numbers(list: readonly number[]): void {
+    this.byte(0x5b);
+    for (let i = 0; i < list.length; i++) {
+      if (i > 0) this.byte(0x2c);
+      this.number(list[i]!);
+    }
+    this.byte(0x5d);
+  }
+
+  /** One of our own words in quotes (no escaping needed). */
+  word(s: string): void {
+    this.byte(0x22);
+    this.ascii(s);
+    this.byte(0x22);
+  }
+}

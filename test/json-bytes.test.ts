@@ -1,0 +1,85 @@
+// JSON written as bytes (src/render/json-bytes.ts): the NDJSON lines of
+// frames and messages are encoded into a buffer without building their text.
+// They must be byte for byte what JSON.stringify writes of the export's objects.
+import { readdirSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { JsonBytes } from '../src/render/json-bytes.js';
+import { frameJson, messageJson, writeFrameLine, writeMessageLine } from '../src/render/json.js';
+import { messageOf } from '../src/select/lookup.js';
+import { analyze } from './support/analyze.js';
+
+function written(fill: (out: JsonBytes) => void, out = new JsonBytes(16)): string {
+  out.reset();
+  fill(out);
+  return out.text();
+}
+
+describe('a number written as bytes', () => {
+  const out = new JsonBytes(16);
+  const same = (n: number): void => expect(written((o) => o.number(n), out), `${n}`).toBe(String(n));
+
+  it('is String(n) for the numbers met at the edges', () => {
+    for (const n of [0, -0, 1, 9, 10, 99, 100, 2 ** 31, 2 ** 32, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, 1e21, 1e22, -1, -0.5, 0.5, 1e-6, 5e-7, 1e-7, 0.000001, 0.1, 0.123456, 0.1234567, 12.5, 2 ** 33, 2 ** 33 - 1e-6, 2 ** 33 + 0.5, 2 ** 33 - 0.000002, 8589934591.999999, NaN, Infinity, -Infinity, Number.MIN_VALUE, Number.MAX_VALUE, 0.3 - 0.1, 1700000000.1, 1700000000.000001, 1795291884.160436])
+      same(n);
+  });
+
+  it('is String(n) for any time in microseconds (a capture\'s ts and relTs)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 34 }), fc.integer({ min: 0, max: 999_999 }), (sec, usec) => {
+        same(sec + usec / 1e6);
+        same(Math.round((sec + usec / 1e6) * 1e6) / 1e6);
+        same(usec / 1e6);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('is String(n) for any double and any whole number', () => {
+    fc.assert(
+      fc.property(fc.double(), fc.maxSafeNat(), (d, n) => {
+        same(d);
+        same(n);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
+
+describe('the line buffer', () => {
+  it('grows for a long line and lets a megabyte buffer go at the next line', () => {
+    const out = new JsonBytes(16);
+    const long = 'é'.repeat(800_000);
+    expect(written((o) => o.utf8(long), out)).toBe(long);
+    expect(out.bytes.length).toBeGreaterThan(1024 * 1024);
+    expect(written((o) => o.numbers([1, 22, 333]), out)).toBe('[1,22,333]');
+    expect(out.bytes.length).toBe(16);
+  });
+});
+
+describe('the NDJSON lines of frames and messages', () => {
+  // every kind of frame: violations, capture loss, cut frames, lengths past 2^53, text cut inside a character
+  const files = [
+    ...readdirSync('captures').filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => `captures/${f}`),
+    'captures/hostile/escapes.pcap',
+    ...['violations', 'snaplen', 'cut', 'app'].flatMap((d) => readdirSync(`captures/${d}`).filter((f) => /\.pcap(ng)?$/.test(f)).map((f) => `captures/${d}/${f}`)),
+  ].sort();
+
+  it.each(files)('%s: are JSON.stringify of the export\'s objects with type and connection first', async (file) => {
+    const out = new JsonBytes(64);
+    for (const c of (await analyze(file)).connections) {
+      for (const maxPayload of [0, 5, 1024, Infinity]) {
+        for (const f of c.frames) {
+          const msg = messageOf(c, f.message);
+          const line = written((o) => writeFrameLine(o, c.id, f, { messageType: msg?.type ?? null, compressed: msg?.compressed ?? false }, { maxPayload }), out);
+          expect(line).toBe(`${JSON.stringify({ type: 'frame', connection: c.id, ...frameJson(f, c, { maxPayload }) })}\n`);
+        }
+        for (const m of c.messages) {
+          const { type, ...rest } = messageJson(m, { maxPayload });
+          const line = written((o) => writeMessageLine(o, c.id, m, { maxPayload }), out);
+          expect(line).toBe(`${JSON.stringify({ type: 'message', connection: c.id, messageType: type, ...rest })}\n`);
+        }
+      }
+    }
+  });
+});
