@@ -10,6 +10,7 @@
 #   npm run record -- tapmerge          # runs gen/tap-merge.sh
 #   npm run record -- tls/wss_tls13_aes128   # captures/tls/wss_tls13_aes128.{pcap,keys}
 #   npm run record -- browser/chromium_ws_plain  # captures/browser/chromium_ws_plain.pcap
+#   npm run record -- bench/ws_busy     # bench-data/ws-real-100mb.pcap (not in the default run)
 #
 # The scenarios named app/NAME (application protocols over WebSocket: STOMP,
 # SockJS, Socket.IO, MQTT, GraphQL, JSON-RPC) run captures/gen/app/NAME.mjs
@@ -75,6 +76,16 @@
 # editcap) also writes captures/tls/NAME.dsb.pcapng: the same packets in
 # pcapng with the key log in a Decryption Secrets Block, replaced together
 # with the other two.
+#
+# The scenarios of BENCH_TABLE (bench/ws_busy: gen/scenarios/ws_busy.mjs, a
+# busy `ws` echo service of 4 connections, about 200 000 frames and 100 MB)
+# make the real recordings that test/bench/bench.mjs measures beside its
+# generated capture. They are recorded as the others (same namespace, lo MTU
+# 1500, offloads off, same checks), with a 64 MiB capture buffer (-B; the
+# default 2 MiB drops packets at this rate) and a longer time limit
+# (BENCH_TIMEOUT), into the file the table names under bench-data/, which
+# git ignores: they are not committed, not in the default run, and not
+# moved by WSDISSECT_RECORD_OUT.
 #
 # Three more names run the other recorders: mixed_network and
 # mixed_midstream run gen/mixed.sh (WebSocket among other TCP traffic, and a
@@ -157,6 +168,13 @@ tls/chromium_tls12_cbc|127.0.0.1|443|$NODE $SCENARIOS/chromium_tls12_cbc.mjs|$NO
 browser/chromium_ws_plain|127.0.0.1|80|$NODE $SCENARIOS/chromium_ws_plain.mjs|$NODE $SCENARIOS/chromium_ws_plain.mjs
 EOF
 )
+# Recordings for the benchmark (see above): the same columns, then the
+# capture file, relative to the repository root.
+BENCH_TABLE=$(cat <<EOF
+bench/ws_busy|127.0.0.1|8080|$NODE $SCENARIOS/ws_busy.mjs|$NODE $SCENARIOS/ws_busy.mjs|bench-data/ws-real-100mb.pcap
+EOF
+)
+BENCH_TIMEOUT=120                          # seconds, the same limit for BENCH_TABLE's scenarios
 CRAFTED=(textbook_rfc6455)
 # Scenarios also captured on "any" (Linux cooked v1 and v2), see above.
 ANY_TWINS=(ws_echo)
@@ -188,6 +206,7 @@ snap_set_names() { cut -d'|' -f1 <<<"$SNAP_SETS"; }
 if [[ ${1:-} == --list || ${1:-} == -l ]]; then
   scenario_names
   snap_set_names
+  cut -d'|' -f1 <<<"$BENCH_TABLE"
   printf '%s\n' "${CRAFTED[@]}" "${MIXED[@]}" "${DERIVED[@]}"
   exit 0
 fi
@@ -328,11 +347,14 @@ check_keylog() {
   echo "$(wc -l <<<"$secrets") lines ($labels$extra), the same as the server's"
 }
 
-# record_scenario NAME ADDRESS PORT SERVER_COMMAND CLIENT_COMMAND [SNAPS]:
+# record_scenario NAME ADDRESS PORT SERVER_COMMAND CLIENT_COMMAND [SNAPS [OUT]]:
 # with SNAPS ("SNAPLEN:FILE ...", from SNAP_SETS), NAME is the set's name and
-# the captures are one tcpdump on lo per SNAPLEN into captures/FILE.pcap.
+# the captures are one tcpdump on lo per SNAPLEN into captures/FILE.pcap;
+# with OUT (BENCH_TABLE's file, SNAPS empty), the one capture goes to OUT,
+# with a 64 MiB capture buffer and BENCH_TIMEOUT as the time limit.
 record_scenario() {
-  local name=$1 addr=$2 port=$3 server_cmd=$4 client_cmd=$5 snaps=${6:-}
+  local name=$1 addr=$2 port=$3 server_cmd=$4 client_cmd=$5 snaps=${6:-} out=${7:-}
+  local limit=$SCENARIO_TIMEOUT
   local base=${name//\//_}   # app/stomp_ws -> app_stomp_ws, for the log files
   local slog="$WORK_DIR/$base.server.log" sout="$WORK_DIR/$base.server.out"
   local clog="$WORK_DIR/$base.client.log"
@@ -347,7 +369,11 @@ record_scenario() {
   # Snapshot length (tcpdump -s; 0: whole packets).
   local -a cap_if=(lo) cap_dlt=(EN10MB) cap_buf=('') cap_snap=(0) cap_out=("$OUT_DIR/$name.pcap")
   local spec
-  if [[ -n $snaps ]]; then
+  if [[ -n $out ]]; then
+    cap_buf=(65536)
+    cap_out=("$ROOT_DIR/$out")
+    limit=$BENCH_TIMEOUT
+  elif [[ -n $snaps ]]; then
     cap_if=() cap_dlt=() cap_buf=() cap_snap=() cap_out=()
     for spec in $snaps; do
       cap_if+=(lo); cap_dlt+=(EN10MB); cap_buf+=(''); cap_snap+=("${spec%%:*}")
@@ -411,17 +437,17 @@ record_scenario() {
 
   export WSDISSECT_KEYLOG=$keys_tmp WSDISSECT_KEYLOG_SERVER=$server_keys
   # shellcheck disable=SC2086  # commands are word lists without spaces
-  "${IN_NS[@]}" timeout -k 2 "$SCENARIO_TIMEOUT" $server_cmd server "$addr" "$port" >"$sout" 2>"$slog" &
+  "${IN_NS[@]}" timeout -k 2 "$limit" $server_cmd server "$addr" "$port" >"$sout" 2>"$slog" &
   spid=$!; PIDS+=("$spid")
   wait_for_line "$sout" '^READY' "$spid" 10 || { show_logs "$sout" "$slog"; die "$name: server did not become ready"; }
 
   # shellcheck disable=SC2086
-  "${IN_NS[@]}" timeout -k 2 "$SCENARIO_TIMEOUT" $client_cmd client "$addr" "$port" >"$clog" 2>&1 || rc=$?
+  "${IN_NS[@]}" timeout -k 2 "$limit" $client_cmd client "$addr" "$port" >"$clog" 2>&1 || rc=$?
   if ((rc != 0)); then
     show_logs "$clog" "$slog"
     die "$name: client failed with status $rc"
   fi
-  wait_exit "$spid" "$SCENARIO_TIMEOUT" || rc=$?
+  wait_exit "$spid" "$limit" || rc=$?
   if ((rc != 0)); then
     show_logs "$clog" "$sout" "$slog"
     die "$name: server failed with status $rc"
@@ -512,7 +538,11 @@ fi
 for name in "${wanted[@]}"; do
   line=$(awk -F'|' -v n="$name" '$1 == n' <<<"$SCENARIO_TABLE")
   snap_set=$(awk -F'|' -v n="$name" '$1 == n' <<<"$SNAP_SETS")
-  if [[ -n $snap_set ]]; then
+  bench=$(awk -F'|' -v n="$name" '$1 == n' <<<"$BENCH_TABLE")
+  if [[ -n $bench ]]; then
+    IFS='|' read -r n addr port server_cmd client_cmd out <<<"$bench"
+    record_scenario "$n" "$addr" "$port" "$server_cmd" "$client_cmd" '' "$out"
+  elif [[ -n $snap_set ]]; then
     IFS='|' read -r n scenario snaps <<<"$snap_set"
     line=$(awk -F'|' -v n="$scenario" '$1 == n' <<<"$SCENARIO_TABLE")
     [[ -n $line ]] || die "$name: unknown scenario $scenario"

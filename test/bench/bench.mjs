@@ -3,10 +3,17 @@
 // each (round-robin): wsdissect --ndjson --max-payload 0, --summary, --json, a bare walk
 // over the file's records (the floor), and tshark's three fields and its
 // JSON when tshark is installed; with the median wall time and the peak
-// resident memory of each. Then the streaming modes (--ndjson, --summary)
+// resident memory of each. When the real recording bench-data/ws-real-100mb.pcap
+// is there (made by `sudo npm run record -- bench/ws_busy`: real `ws` client
+// and server over TCP, captured by tcpdump; captures/gen/scenarios/ws_busy.mjs),
+// the same table on it too, in the same rounds (the walk, --ndjson
+// --max-payload 0, --summary and tshark's three fields); when it is not, a
+// line saying how to make it. Then the streaming modes (--ndjson, --summary)
 // on a capture ten times larger, once each, to show that memory stays flat. Writes nothing but its
 // report (and its captures, under bench-data/, which git ignores).
 //   node test/bench/bench.mjs [--size MB] [--reps N] [--no-large] [--large-size MB]
+//   node test/bench/bench.mjs --real [--size MB] [--reps N]   (only the table of the capture and that of the
+//       real recording, in the same rounds)
 //   node test/bench/bench.mjs --hostile   (time and memory of each capture in captures/hostile/)
 //   node test/bench/bench.mjs --long [--long-size MB | --long-file FILE]   (every view on one long connection, or on FILE:
 //       generate.mjs --long, permessage-deflate, 40 MB ≈ 200 000 frames by default; --views report,json
@@ -46,6 +53,9 @@ const reps = opt('--reps', 3);
 const largeSize = opt('--large-size', size * 10);
 const large = !args.includes('--no-large');
 mkdirSync('bench-data', { recursive: true });
+// the real recording of the same kind, when it has been made (not generated here: it needs root)
+const REAL = 'bench-data/ws-real-100mb.pcap';
+const realMissing = `${REAL}: not recorded, so not measured; make it with: sudo npm run record -- bench/ws_busy (root: a network namespace and tcpdump)`;
 
 function generate(mb, kind = '') {
   // the wss:// twins: bench-data/wss-100mb.pcap and .keys (TLS 1.3), wss12-100mb (TLS 1.2)
@@ -66,19 +76,23 @@ if (!existsSync(cli)) throw new Error('build first: npm run build');
 /**
  * Runs every command n times, round-robin (one run of each, then the next
  * round), so that a slow spell of a shared machine falls on all of them
- * alike; `once` commands run in the first round only.
+ * alike; `once` commands run in the first round only. `sets`: the files,
+ * each with the commands beyond the walk, --ndjson and --summary that it
+ * gets (json: wsdissect --json; tshark: its three fields; tsharkJson: its
+ * -T json, once); a round runs the commands of every file. Returns the rows
+ * of each file.
  */
-async function suite(file, n, withOthers) {
+async function suite(sets, n) {
   const node = process.execPath;
-  const commands = [
-    { label: 'bare walk over the records (pcap-parser)', command: node, argv: ['test/bench/walk.mjs', file] },
-    { label: 'wsdissect --ndjson --max-payload 0', command: node, argv: [cli, file, '--ndjson', '--max-payload', '0'] },
-    { label: 'wsdissect --summary', command: node, argv: [cli, file, '--summary'] },
-  ];
-  if (withOthers) commands.push({ label: 'wsdissect --json', command: node, argv: [cli, file, '--json'] });
-  if (withOthers && tshark) {
-    commands.push({ label: 'tshark -T fields (3 fields)', command: 'tshark', argv: ['-r', file, '-Y', 'websocket', '-T', 'fields', '-e', 'frame.number', '-e', 'websocket.opcode', '-e', 'websocket.payload_length'] });
-    commands.push({ label: 'tshark -T json', command: 'tshark', argv: ['-r', file, '-Y', 'websocket', '-T', 'json'], once: true });
+  const commands = [];
+  for (const [s, { file, json = false, tshark: fields = false, tsharkJson = false }] of sets.entries()) {
+    const add = (c) => commands.push({ set: s, ...c });
+    add({ label: 'bare walk over the records (pcap-parser)', command: node, argv: ['test/bench/walk.mjs', file] });
+    add({ label: 'wsdissect --ndjson --max-payload 0', command: node, argv: [cli, file, '--ndjson', '--max-payload', '0'] });
+    add({ label: 'wsdissect --summary', command: node, argv: [cli, file, '--summary'] });
+    if (json) add({ label: 'wsdissect --json', command: node, argv: [cli, file, '--json'] });
+    if (fields && tshark) add({ label: 'tshark -T fields (3 fields)', command: 'tshark', argv: ['-r', file, '-Y', 'websocket', '-T', 'fields', '-e', 'frame.number', '-e', 'websocket.opcode', '-e', 'websocket.payload_length'] });
+    if (tsharkJson && tshark) add({ label: 'tshark -T json', command: 'tshark', argv: ['-r', file, '-Y', 'websocket', '-T', 'json'], once: true });
   }
   const runs = commands.map(() => []);
   for (let round = 0; round < n; round++) {
@@ -87,14 +101,17 @@ async function suite(file, n, withOthers) {
       runs[i].push(await measure(c.command, c.argv));
     }
   }
-  return commands.map((c, i) => ({ label: c.label, seconds: median(runs[i].map((r) => r.seconds)), peak: Math.max(...runs[i].map((r) => r.peak)) }));
+  const rows = commands.map((c, i) => ({ set: c.set, label: c.label, seconds: median(runs[i].map((r) => r.seconds)), peak: Math.max(...runs[i].map((r) => r.peak)), tail: runs[i][0].tail }));
+  return sets.map((_, s) => rows.filter((r) => r.set === s));
 }
 
-function table(file, rows) {
+function table(file, rows, what = '') {
   const mb = statSync(file).size / 1048576;
   const floor = rows[0].seconds;
   const t3 = rows.find((r) => r.label.startsWith('tshark -T fields'));
-  const lines = [`${file}: ${mb.toFixed(1)} MB`, '', '| command | median time | MB/s | × the floor | × faster than tshark 3 fields | peak RSS |', '| --- | ---: | ---: | ---: | ---: | ---: |'];
+  // the counts, read back from --summary's last line
+  const c = counts(rows.find((r) => r.label === 'wsdissect --summary').tail);
+  const lines = [`${file}: ${mb.toFixed(1)} MB${what}, ${c.connections} connections (${c.websocket} WebSocket), ${c.frames} frames, ${c.messages} messages`, '', '| command | median time | MB/s | × the floor | × faster than tshark 3 fields | peak RSS |', '| --- | ---: | ---: | ---: | ---: | ---: |'];
   for (const r of rows) {
     lines.push(`| ${r.label} | ${r.seconds.toFixed(2)} s | ${(mb / r.seconds).toFixed(0)} | ${(r.seconds / floor).toFixed(2)} | ${t3 ? (t3.seconds / r.seconds).toFixed(2) : '—'} | ${r.peak.toFixed(0)} MB |`);
   }
@@ -438,12 +455,22 @@ if (args.includes('--gc')) {
   console.log(lines.join('\n'));
   process.exit(0);
 }
+// the capture's table and the real recording's (when it is there), in the same rounds; --real: only these
+if (args.includes('--real') && !existsSync(REAL)) {
+  console.log(realMissing);
+  process.exit(2);
+}
 const small = generate(size);
-console.log(table(small, await suite(small, reps, true)));
+const real = existsSync(REAL);
+const [smallRows, realRows] = await suite([{ file: small, json: true, tshark: true, tsharkJson: true }, ...(real ? [{ file: REAL, tshark: true }] : [])], reps);
+console.log(table(small, smallRows, ', generated'));
+console.log('');
+console.log(real ? table(REAL, realRows, ', recorded (gen/scenarios/ws_busy.mjs)') : realMissing);
+if (args.includes('--real')) process.exit(0);
 if (large) {
   const big = generate(largeSize);
   console.log('');
-  console.log(table(big, await suite(big, 1, false)));
+  console.log(table(big, (await suite([{ file: big }], 1))[0], ', generated'));
 }
 if (!args.includes('--no-wss')) {
   console.log('');
