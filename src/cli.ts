@@ -20,7 +20,7 @@ import { closeSync, openSync, readFileSync, realpathSync, renameSync, rmSync, wr
 import { basename, dirname, join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { threadCount } from './analyze/threads.js';
-import { HtmlSink } from './render/html.js';
+import { HTML_FRAMES, HtmlSink } from './render/html.js';
 import { ZeekSink } from './render/zeek.js';
 import { errnoReason } from './capture/reader.js';
 import { KeyLog } from './tls/keylog.js';
@@ -414,7 +414,7 @@ function selectionOf(argv: { stream?: unknown; from?: string; opcode?: unknown; 
 const STDIN_ARG = '\u0000stdin';
 
 /** Options that take a value: "--html -" and "--grep -" give that option "-", not a capture. */
-const VALUE_OPTIONS = new Set(['--lang', '--html', '--junit', '--grep', '--format', '--stream', '--opcode', '--phase', '--from', '--frame', '--limit', '--preview', '--width', '--max-payload', '--app', '--decode-as', '--ignore', '--fail-on']);
+const VALUE_OPTIONS = new Set(['--lang', '--html', '--html-frames', '--junit', '--grep', '--format', '--stream', '--opcode', '--phase', '--from', '--frame', '--limit', '--preview', '--width', '--max-payload', '--app', '--decode-as', '--ignore', '--fail-on']);
 
 /** The capture arguments as given: each whole (a comma is part of a file name), "-" at most once. */
 function capturesOf(v: unknown): string[] {
@@ -560,6 +560,7 @@ async function main(): Promise<number> {
           .option('phase', { type: 'string', array: true, describe: `only packets and frames of these phases: ${PHASES.join(', ')}`, group: 'Selection:' })
           .option('grep', { type: 'string', describe: 'only frames and messages whose payload contains this text (case-insensitive)', group: 'Selection:' })
           .option('limit', { type: 'string', describe: 'at most N frames per connection', group: 'Selection:' })
+          .option('html-frames', { type: 'string', describe: `frames the HTML report holds at most (a number, or all; default ${HTML_FRAMES}: a page of millions would not open in a browser); past them a connection keeps its handshakes and teardown, and the report says what it left out`, group: 'Output:' })
           .option('max-payload', { type: 'string', default: '1024', describe: 'payload bytes shown per frame or message: a number, 0 for none, or "all"', group: 'Output:' })
           .option('pretty-json', { type: 'boolean', default: false, describe: 'pretty-print text payloads that are JSON (in --messages)', group: 'Output:' })
           .option('preview', { type: 'string', default: '40', describe: 'characters of payload preview in the frame table (8 or more)', group: 'Output:' })
@@ -584,6 +585,8 @@ async function main(): Promise<number> {
         if (argv.format !== undefined && !outputs.has(argv.format)) outputs.set(argv.format, `--format ${argv.format}`);
         if (outputs.size > 1) throw new Error(`${[...outputs.values()].join(' and ')} ask for different outputs: choose one`);
         const format = [...outputs.keys()][0] ?? 'text';
+        if (argv['html-frames'] !== undefined && format !== 'html') throw new Error('--html-frames is for the HTML report (--html FILE)');
+        const htmlFrames = argv['html-frames'] === undefined ? HTML_FRAMES : String(argv['html-frames']) === 'all' ? Infinity : whole(argv['html-frames'], '--html-frames', 1);
         const views: View[] = [];
         if (argv.explain) views.push('explain');
         if (argv.ladder) views.push('ladder');
@@ -637,7 +640,7 @@ async function main(): Promise<number> {
           unfinished = partial;
         }
         const inner: AnalysisSink =
-          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected) : format === 'zeek' ? new ZeekSink(write) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0);
+          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected, htmlFrames) : format === 'zeek' ? new ZeekSink(write) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0);
         const sinks = chainOf(inner, { selection, ignore, failOn });
         const seen = sinks.seen;
         /** the analysis reached its end and was written (the capture could be read, wholly or until interrupted) */

@@ -560,6 +560,19 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
     expectQuiet(o);
   });
 
+  it('says when the budget of frames (--html-frames) cut the report, at the top and on the connection it cut', async () => {
+    const o = await open(report('captures/ws_echo.pcap', 'budget.html', ['--html-frames', '4']));
+    expect(await text(o.page, '#report-cut')).toMatch(/^this report holds 4 of 10 frames: .* up to 4 frames \(--html-frames\), then only their handshakes and teardown; 1 connection cut /);
+    expect(await text(o.page, '#conn-cut')).toMatch(/^This report holds the first 4 of this connection's 10 frames .* --stream 0 makes a report of this connection alone/);
+    expect(await o.page.locator('#frame-table tr[data-frame]').count()).toBe(4);
+    const whole = await open(report('captures/ws_echo.pcap', 'budget-whole.html'));
+    expect(await whole.page.locator('#report-cut').count()).toBe(0);
+    expect(await whole.page.locator('#conn-cut').count()).toBe(0);
+    expect(await whole.page.locator('#frame-table tr[data-frame]').count()).toBe(10);
+    expectQuiet(o);
+    expectQuiet(whole);
+  });
+
   it('leaves payloads out with --max-payload 0, and says so', async () => {
     const o = await open(report('captures/ws_echo.pcap', 'nopayload.html', ['--max-payload', '0']));
     await o.page.locator('#frame-table tr[data-frame="0"]').click();

@@ -2,6 +2,7 @@
 // block per connection carrying the same frames and messages as the JSON
 // export, nothing fetched from anywhere, and nothing from a capture written
 // as markup. test/html-browser.test.ts opens the reports in Chromium.
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -255,6 +256,78 @@ describe('the data block of a connection', () => {
     const { connectionData, connectionPieces } = await import('../src/render/html.js');
     for (const c of (await analyze(file)).connections) {
       for (const maxPayload of [0, 1024, Infinity]) expect([...connectionPieces(c, { maxPayload })].join('')).toBe(scriptJson(connectionData(c, { maxPayload })));
+    }
+  });
+});
+
+describe('the report\'s budget of frames (--html-frames)', () => {
+  /** The report of `file` with `args`, its connection blocks by id and its end block. */
+  function made(file: string, args: string[]): { conns: Map<number, Record<string, unknown>>; end: Record<string, unknown> } {
+    const r = spawnSync(process.execPath, ['dist/cli.js', file, '--html', '-', ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    expect(r.status, r.stderr).toBe(0);
+    const found = blocks(r.stdout);
+    return { conns: new Map(found.filter((b) => b.kind === 'connection').map((b) => [b.data['id'] as number, b.data])), end: found.find((b) => b.kind === 'end')!.data };
+  }
+  const frames = (c: Record<string, unknown>): { index: number; packets: number[] }[] => c['frames'] as { index: number; packets: number[] }[];
+  const packets = (c: Record<string, unknown>): { packet: number; phase: string }[] => c['timeline'] as { packet: number; phase: string }[];
+
+  it('holds a connection whole within the budget, and says nothing of a budget', () => {
+    const { conns, end } = made('captures/ws_echo.pcap', []);
+    expect(frames(conns.get(0)!)).toHaveLength(10);
+    expect(conns.get(0)!['cut']).toBeUndefined();
+    expect(end['cut']).toBeUndefined();
+  });
+
+  it('cuts the connection that crosses it as --limit would: its first frames, their packets, its handshakes and teardown', () => {
+    const whole = made('captures/ws_echo.pcap', []).conns.get(0)!;
+    const { conns, end } = made('captures/ws_echo.pcap', ['--html-frames', '4']);
+    const c = conns.get(0)!;
+    expect(c['cut']).toEqual({ shown: 4, frames: 10 });
+    expect(frames(c).map((f) => f.index)).toEqual([0, 1, 2, 3]);
+    // the counts stay the whole connection's
+    expect((c['counts'] as { frames: number }).frames).toBe(10);
+    // the packets of the data and closing phases follow the frames held; the others all stay
+    const held = new Set(frames(c).flatMap((f) => f.packets));
+    const expected = packets(whole).filter((e) => !['data', 'closing'].includes(e.phase) || held.has(e.packet));
+    expect(packets(c)).toEqual(expected);
+    expect(packets(c).length).toBeLessThan(packets(whole).length);
+    expect(packets(c).some((e) => e.phase === 'tcp-teardown')).toBe(true);
+    expect(end['cut']).toEqual({ budget: 4, connections: 1, shown: 4, frames: 10 });
+  });
+
+  it('spends one budget over the capture: the connections after it keep no frame', () => {
+    const all = made('captures/mixed_network.pcap', []);
+    const withFrames = [...all.conns.values()].filter((c) => frames(c).length > 0);
+    expect(withFrames.length).toBe(2);
+    const { conns, end } = made('captures/mixed_network.pcap', ['--html-frames', '3']);
+    const cut = [...conns.values()].filter((c) => c['cut'] !== undefined).map((c) => c['cut'] as { shown: number; frames: number });
+    expect(cut.map((c) => c.frames).sort()).toEqual(withFrames.map((c) => frames(c).length).sort());
+    expect(cut.map((c) => c.shown).sort()).toEqual([0, 3]);
+    expect([...conns.values()].reduce((n, c) => n + frames(c).length, 0)).toBe(3);
+    expect(end['cut']).toEqual({ budget: 3, connections: 2, shown: 3, frames: 22 });
+    // the connections without frames are written as they were
+    for (const [id, c] of all.conns) if (frames(c).length === 0) expect(conns.get(id)).toEqual(c);
+  });
+
+  it('counts the frames a selection keeps, and all lifts it', () => {
+    const { conns, end } = made('captures/ws_echo.pcap', ['--from', 'client', '--html-frames', '5']);
+    expect(conns.get(0)!['cut']).toBeUndefined();
+    expect(end['cut']).toBeUndefined();
+    expect(frames(made('captures/mixed_network.pcap', ['--html-frames', 'all']).conns.get(1)!).length).toBeGreaterThan(0);
+    expect(made('captures/mixed_network.pcap', ['--html-frames', 'all']).end['cut']).toBeUndefined();
+  });
+
+  it('is refused when it is not a whole number, and without --html', () => {
+    for (const [args, words] of [
+      [['--html', '-', '--html-frames', '0'], '--html-frames takes a whole number of at least 1, not "0"'],
+      [['--html', '-', '--html-frames', 'many'], '--html-frames takes a whole number of at least 1, not "many"'],
+      [['--html-frames', '5'], '--html-frames is for the HTML report (--html FILE)'],
+      [['--json', '--html-frames', '5'], '--html-frames is for the HTML report (--html FILE)'],
+    ] as const) {
+      const r = spawnSync(process.execPath, ['dist/cli.js', 'captures/ws_echo.pcap', ...args], { encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`wsdissect: ${words}\n`);
     }
   });
 });

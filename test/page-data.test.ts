@@ -18,8 +18,8 @@ const RESTATED: [string, Record<string, unknown> | undefined, string[]][] = [
   ['PageDiagnostic', schema.definitions['diagnostic']?.properties, []],
   ['PageHandshake', schema.definitions['handshake']?.properties, ['acceptSteps']],
   ['Endpoint', schema.definitions['endpoint']?.properties, []],
-  ['PageConnection', schema.definitions['connection']?.properties, ['kind', 'verdict', 'story', 'counts']],
-  ['PageEnd', schema.properties, ['linkTypeNames', 'interruption', 'selection', 'maxPayload']],
+  ['PageConnection', schema.definitions['connection']?.properties, ['kind', 'verdict', 'story', 'counts', 'cut']],
+  ['PageEnd', schema.properties, ['linkTypeNames', 'interruption', 'selection', 'maxPayload', 'cut']],
 ];
 
 /** The property names of each interface declared in the page's data types. */

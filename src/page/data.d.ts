@@ -147,6 +147,8 @@ interface SideCounts {
 }
 
 interface PageConnection {
+  /** when the report's frame budget (--html-frames) cut it: the frames it holds, of how many */
+  cut?: { shown: number; frames: number };
   id: number;
   client: Endpoint;
   server: Endpoint;
@@ -177,4 +179,6 @@ interface PageEnd {
   summary: { connections: number; websocketConnections: number; refusedUpgrades: number; frames: number; messages: number; diagnostics: Record<Severity, number> };
   diagnostics: PageDiagnostic[];
   maxPayload: number | null;
+  /** when the report's frame budget (--html-frames) left frames out: the budget, the connections cut, the frames held of how many */
+  cut?: { budget: number; connections: number; shown: number; frames: number };
 }

@@ -360,6 +360,14 @@ function drawReport(): void {
           { id: 'severity-counts' },
           (['error', 'warning', 'info'] as const).map((k) => el('span', null, [el('span', { class: 'badge ' + k }, k), ' ' + s.diagnostics[k] + '  '])),
         ),
+        end.cut ? el('dt', null, 'Frames held') : null,
+        end.cut
+          ? el(
+              'dd',
+              { id: 'report-cut', class: 'cut-short' },
+              'this report holds ' + end.cut.shown + ' of ' + plural(end.cut.frames, 'frame') + ': the connections whole, in the order they ended, up to ' + end.cut.budget + ' frames (--html-frames), then only their handshakes and teardown; ' + plural(end.cut.connections, 'connection') + ' cut (the counts and verdicts are the whole capture\'s). A page of every frame would not open in a browser: make a report of one connection with --stream N, narrow it with --from, --opcode or --limit, raise the budget with --html-frames, or read everything with --json.',
+            )
+          : null,
         end.selection ? el('dt', null, 'Selection') : null,
         end.selection ? el('dd', { id: 'selection' }, shown(end.selection) + ": the report holds only what this selects (the counts above are the whole capture's)") : null,
         el('dt', null, 'Made by'),
@@ -425,6 +433,7 @@ function drawReport(): void {
       return;
     }
     connSec.appendChild(el('h2', { id: 'conn-title' }, 'Connection ' + c.id + ': ' + ep(c.client) + ' (client) ⇄ ' + ep(c.server) + ' (server)'));
+    if (c.cut) connSec.appendChild(el('p', { class: 'cut-short', id: 'conn-cut', role: 'note' }, 'This report holds ' + (c.cut.shown === 0 ? 'none' : 'the first ' + c.cut.shown) + ' of this connection\'s ' + plural(c.cut.frames, 'frame') + ' (the report\'s budget of frames, --html-frames, was reached): the packets that carry the others are left out, the handshakes and the teardown kept. --stream ' + c.id + ' makes a report of this connection alone, --html-frames all of every frame of it.'));
     if (c.story.length) connSec.appendChild(el('ul', { class: 'story', id: 'story' }, c.story.map((s) => el('li', null, shown(s)))));
     else if (!c.websocket) connSec.appendChild(el('p', null, 'Not WebSocket: ' + c.kind + ', no upgrade request; ' + plural(c.timeline.length, 'packet') + '.'));
     const left = el('div', { class: 'left' });

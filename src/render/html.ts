@@ -16,6 +16,7 @@ import { tellStory } from './story.js';
 import { describeFrame } from '../text/packets.js';
 import { frameFact } from '../analyze/annotate.js';
 import { messageOf } from '../select/lookup.js';
+import { EVERYTHING, selectConnection } from '../select/selection.js';
 import { HTML_STYLE, pageScript, sharedScript } from './html-assets.js';
 import { HIDDEN_CHARS } from '../util/text.js';
 import { closeCodeName } from '../text/words.js';
@@ -89,9 +90,16 @@ function frameDataText(conn: Connection, f: Frame, opts: JsonOptions): string {
   return frameText(f, { messageType: msg?.type ?? null, compressed: msg?.compressed ?? false }, opts, close + summary);
 }
 
+/** Of a connection the report's frame budget cut: the frames it holds, of how many. */
+export interface ReportCut {
+  shown: number;
+  frames: number;
+}
+
 /** One connection as the page's script reads it, but its lists: the JSON export's objects and what the terminal adds. */
-function connectionHead(conn: Connection, opts: JsonOptions): Record<string, unknown> {
+function connectionHead(conn: Connection, opts: JsonOptions, cut: ReportCut | null): Record<string, unknown> {
   return {
+    ...(cut ? { cut } : {}),
     id: conn.id,
     client: conn.client,
     server: conn.server,
@@ -117,9 +125,9 @@ function entryData(e: TimelineEntry): Record<string, unknown> {
 }
 
 /** One connection as the page's script reads it, whole (what connectionPieces writes a piece at a time). */
-export function connectionData(conn: Connection, opts: JsonOptions): Record<string, unknown> {
+export function connectionData(conn: Connection, opts: JsonOptions, cut: ReportCut | null = null): Record<string, unknown> {
   return {
-    ...connectionHead(conn, opts),
+    ...connectionHead(conn, opts, cut),
     frames: Array.from(conn.frames, (f) => frameData(conn, f, opts)),
     messages: Array.from(conn.messages, (m) => messageJson(m, opts)),
     timeline: Array.from(conn.timeline, entryData),
@@ -132,8 +140,8 @@ export function connectionData(conn: Connection, opts: JsonOptions): Record<stri
  * then each frame, message, timeline entry and diagnostic): a long
  * connection's data block is never built whole, as object or as string.
  */
-export function* connectionPieces(conn: Connection, opts: JsonOptions): Generator<string> {
-  const head = scriptJson(connectionHead(conn, opts));
+export function* connectionPieces(conn: Connection, opts: JsonOptions, cut: ReportCut | null = null): Generator<string> {
+  const head = scriptJson(connectionHead(conn, opts, cut));
   yield head.slice(0, -1);
   const lists: [string, Iterable<unknown>, (x: never) => string][] = [
     ['frames', conn.frames, (f: Frame) => frameDataText(conn, f, opts)],
@@ -155,16 +163,57 @@ export function* connectionPieces(conn: Connection, opts: JsonOptions): Generato
   yield '}';
 }
 
+/**
+ * The frames a report holds by default (--html-frames). The page is read
+ * whole by the browser (each connection's data block parsed at once): a
+ * report of about 40 000 frames (70 MB) opens in Chromium in 4 s, one of
+ * 207 000 (340 MB) in 20 s with 800 MB of JavaScript heap, and one of a
+ * few million (gigabytes) not at all — a string of the page's data would
+ * pass V8's largest. So a report holds the frames of the connections in the
+ * order they end until this many, then cuts the connection that crosses it
+ * and keeps only the handshakes and teardown of the ones after (as --limit
+ * would), and says so at the top and on each connection cut. The counts
+ * and verdicts stay the whole capture's.
+ */
+export const HTML_FRAMES = 100_000;
+
 /** Writes the report as the analysis goes: the page's head, a data block per connection, then the rest and the script. */
 export class HtmlSink implements AnalysisSink {
   private started = false;
+  /** frames the report may still hold (Infinity: no budget) */
+  private remaining: number;
+  /** what the budget left out: connections cut, frames held and frames in all of the connections written */
+  private readonly cut = { connections: 0, shown: 0, frames: 0 };
 
-  /** @param selection the selection options that narrowed the report (--stream 2 --opcode close), null when none did */
+  /**
+   * @param selection the selection options that narrowed the report (--stream 2 --opcode close), null when none did
+   * @param budget the frames the report holds at most (HTML_FRAMES; Infinity: every one)
+   */
   constructor(
     private readonly write: Write,
     private readonly opts: JsonOptions,
     private readonly selection: string | null = null,
-  ) {}
+    private readonly budget = HTML_FRAMES,
+  ) {
+    this.remaining = budget;
+  }
+
+  /** The connection as the report holds it: whole, or its first frames the budget leaves (with the packets that follow them, as --limit keeps them). */
+  private withinBudget(conn: Connection): { shown: Connection; cut: ReportCut | null } {
+    const frames = conn.frames.length;
+    this.cut.frames += frames;
+    if (frames <= this.remaining) {
+      this.remaining -= frames;
+      this.cut.shown += frames;
+      return { shown: conn, cut: null };
+    }
+    const keep = this.remaining;
+    this.remaining = 0;
+    this.cut.connections++;
+    this.cut.shown += keep;
+    const shown = selectConnection(conn, { ...EVERYTHING, limit: keep })!;
+    return { shown, cut: { shown: keep, frames } };
+  }
 
   private start(): void {
     if (this.started) return;
@@ -182,14 +231,15 @@ export class HtmlSink implements AnalysisSink {
   connection(conn: Connection): void {
     this.start();
     this.write('<script type="application/json" class="wsd-data" data-kind="connection">');
-    for (const piece of connectionPieces(conn, this.opts)) this.write(piece);
+    const { shown, cut } = this.withinBudget(conn);
+    for (const piece of connectionPieces(shown, this.opts, cut)) this.write(piece);
     this.write('</script>\n');
   }
 
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
     this.start();
     // interruption: the words of the terminal's note for capture.interrupted, shown at the top of the overview
-    const end = { schemaVersion: SCHEMA_VERSION, tool: TOOL, capture, linkTypeNames: capture.linkTypes.map(linkTypeName), interruption: interruptedNote(capture), selection: this.selection, summary, diagnostics: diagnostics.map(contractDiagnostic), maxPayload: Number.isFinite(this.opts.maxPayload) ? this.opts.maxPayload : null };
+    const end = { schemaVersion: SCHEMA_VERSION, tool: TOOL, capture, linkTypeNames: capture.linkTypes.map(linkTypeName), interruption: interruptedNote(capture), selection: this.selection, summary, diagnostics: diagnostics.map(contractDiagnostic), maxPayload: Number.isFinite(this.opts.maxPayload) ? this.opts.maxPayload : null, ...(this.cut.connections > 0 ? { cut: { budget: this.budget, ...this.cut } } : {}) };
     this.write(`<script type="application/json" class="wsd-data" data-kind="end">${scriptJson(end)}</script>\n</body>\n</html>\n`);
   }
 }
