@@ -573,6 +573,15 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
     expectQuiet(whole);
   });
 
+  it('says of a connection the budget left no frame that its frames are not held, not that it has none', async () => {
+    const o = await open(report('captures/mixed_network.pcap', 'budget-none.html', ['--html-frames', '2']));
+    await o.page.locator('#f-conn').selectOption({ label: 'Connection 6' });
+    expect(await text(o.page, '#conn-cut')).toMatch(/^This report holds none of this connection's 10 frames /);
+    expect(await o.page.locator('#frame-table tr[data-frame]').count()).toBe(0);
+    expect(await text(o.page, '#frames p.muted')).toBe("None of its 10 frames is held: the report's budget of frames (--html-frames) was spent before this connection.");
+    expectQuiet(o);
+  });
+
   it('leaves payloads out with --max-payload 0, and says so', async () => {
     const o = await open(report('captures/ws_echo.pcap', 'nopayload.html', ['--max-payload', '0']));
     await o.page.locator('#frame-table tr[data-frame="0"]').click();
