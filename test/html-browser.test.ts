@@ -582,6 +582,21 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
     expectQuiet(o);
   });
 
+  it('tells, without a link, a diagnostic whose packet the budget left out', async () => {
+    const capture = 'captures/violations/app.engineio-bad-packet.pcap';
+    const o = await open(report(capture, 'budget-diag.html', ['--html-frames', '1']));
+    const item = o.page.locator('#diagnostic-list li[data-code="app.engineio-bad-packet"]');
+    expect(await item.locator('a.pkt').count()).toBe(0);
+    expect(await item.locator('[data-packet="14"]').count()).toBe(1);
+    expect(await item.textContent()).toContain('packet 14 (frame 3, server, not in this report)');
+    // held, the packet is a link as before
+    const whole = await open(report(capture, 'budget-diag-whole.html'));
+    expect(await whole.page.locator('#diagnostic-list li[data-code="app.engineio-bad-packet"] a.pkt[data-packet="14"]').count()).toBe(1);
+    expect(await whole.page.locator('#diagnostic-list').textContent()).not.toContain('not in this report');
+    expectQuiet(o);
+    expectQuiet(whole);
+  });
+
   it('leaves payloads out with --max-payload 0, and says so', async () => {
     const o = await open(report('captures/ws_echo.pcap', 'nopayload.html', ['--max-payload', '0']));
     await o.page.locator('#frame-table tr[data-frame="0"]').click();

@@ -787,11 +787,12 @@ function drawReport(): void {
     return box;
   }
 
-  function diagItem(d: PageDiagnostic, onPacket: ((packet: number) => void) | null): HTMLElement {
+  /** @param left the diagnostic's packet is not in the report (a selection or the budget of frames left it out): told, not linked */
+  function diagItem(d: PageDiagnostic, onPacket: ((packet: number) => void) | null, left = false): HTMLElement {
     const where: string[] = [];
     const li = el('li', { class: 'diag ' + d.severity, 'data-code': d.code }, [el('span', { class: 'badge ' + d.severity }, d.severity), ' ', el('code', null, d.code), ' ']);
     const packet = d.packet;
-    if (packet !== null && onPacket) {
+    if (packet !== null && onPacket && !left) {
       const a = el('a', { class: 'pkt', 'data-packet': packet, tabindex: 0, role: 'link' }, 'packet ' + packet);
       a.onclick = () => onPacket(packet);
       a.onkeydown = (ev) => {
@@ -804,6 +805,7 @@ function drawReport(): void {
     } else if (packet !== null) li.appendChild(el('span', { 'data-packet': packet }, 'packet ' + packet));
     if (d.frame !== null) where.push('frame ' + d.frame);
     if (d.from) where.push(d.from);
+    if (left) where.push('not in this report');
     if (where.length) li.appendChild(el('span', { class: 'muted' }, ' (' + where.join(', ') + ')'));
     li.appendChild(el('span', null, ': ' + shown(d.message)));
     if (d.rfc) li.appendChild(el('span', { class: 'muted' }, ' [' + d.rfc + ']'));
@@ -1111,7 +1113,8 @@ function drawReport(): void {
       return;
     }
     const shownList = list.slice(0, 1000);
-    box.appendChild(el('ul', { id: 'diagnostic-list' }, shownList.map((d) => diagItem(d, selectPacket))));
+    const held = new Set(c.timeline.map((e) => e.packet));
+    box.appendChild(el('ul', { id: 'diagnostic-list' }, shownList.map((d) => diagItem(d, selectPacket, d.packet !== null && !held.has(d.packet)))));
     if (list.length > shownList.length) box.appendChild(el('p', { class: 'muted' }, list.length - shownList.length + ' more: the JSON export (--json) lists every one.'));
   }
 
