@@ -563,7 +563,7 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
   it('says when the budget of frames (--html-frames) cut the report, at the top and on the connection it cut', async () => {
     const o = await open(report('captures/ws_echo.pcap', 'budget.html', ['--html-frames', '4']));
     expect(await text(o.page, '#report-cut')).toMatch(/^this report holds 4 of 10 frames: .* up to 4 frames \(--html-frames\), then only their handshakes and teardown; 1 connection cut /);
-    expect(await text(o.page, '#conn-cut')).toMatch(/^This report holds the first 4 of this connection's 10 frames .* --stream 0 makes a report of this connection alone/);
+    expect(await text(o.page, '#conn-cut')).toMatch(/^This report holds the first 4 of this connection's 10 frames .* the story, the statistics and the diagnostics tell of every frame\. --html-frames all makes a report of every frame of it\.$/);
     expect(await o.page.locator('#frame-table tr[data-frame]').count()).toBe(4);
     const whole = await open(report('captures/ws_echo.pcap', 'budget-whole.html'));
     expect(await whole.page.locator('#report-cut').count()).toBe(0);
@@ -576,9 +576,16 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
   it('says of a connection the budget left no frame that its frames are not held, not that it has none', async () => {
     const o = await open(report('captures/mixed_network.pcap', 'budget-none.html', ['--html-frames', '2']));
     await o.page.locator('#f-conn').selectOption({ label: 'Connection 6' });
-    expect(await text(o.page, '#conn-cut')).toMatch(/^This report holds none of this connection's 10 frames /);
+    expect(await text(o.page, '#conn-cut')).toMatch(/^This report holds none of this connection's 10 frames .* --stream 6 makes a report of this connection alone, --html-frames all one of every frame of it\.$/);
     expect(await o.page.locator('#frame-table tr[data-frame]').count()).toBe(0);
     expect(await text(o.page, '#frames p.muted')).toBe("None of its 10 frames is held: the report's budget of frames (--html-frames) was spent before this connection.");
+    expectQuiet(o);
+  });
+
+  it('counts the frames a selection keeps in the notes of the budget, as selected', async () => {
+    const o = await open(report('captures/mixed_network.pcap', 'budget-selected.html', ['--from', 'server', '--html-frames', '5']));
+    expect(await text(o.page, '#report-cut')).toMatch(/^this report holds 5 of the 11 frames selected: /);
+    expect(await text(o.page, '#conn-cut')).toMatch(/^This report holds the first 5 of the 6 frames of this connection selected /);
     expectQuiet(o);
   });
 

@@ -365,7 +365,7 @@ function drawReport(): void {
           ? el(
               'dd',
               { id: 'report-cut', class: 'cut-short' },
-              'this report holds ' + end.cut.shown + ' of ' + plural(end.cut.frames, 'frame') + ': the connections whole, in the order they ended, up to ' + end.cut.budget + ' frames (--html-frames), then only their handshakes and teardown; ' + plural(end.cut.connections, 'connection') + ' cut (the counts and verdicts are the whole capture\'s). A page of every frame would not open in a browser: make a report of one connection with --stream N, narrow it with --from, --opcode or --limit, raise the budget with --html-frames, or read everything with --json.',
+              'this report holds ' + end.cut.shown + ' of ' + (end.selection ? 'the ' + plural(end.cut.frames, 'frame') + ' selected' : plural(end.cut.frames, 'frame')) + ': the connections whole, in the order they ended, up to ' + end.cut.budget + ' frames (--html-frames), then only their handshakes and teardown; ' + plural(end.cut.connections, 'connection') + ' cut (the counts and verdicts are the whole capture\'s). A page of every frame would not open in a browser: make a report of one connection with --stream N, narrow it with --from, --opcode or --limit, raise the budget with --html-frames, or read everything with --json.',
             )
           : null,
         end.selection ? el('dt', null, 'Selection') : null,
@@ -433,7 +433,7 @@ function drawReport(): void {
       return;
     }
     connSec.appendChild(el('h2', { id: 'conn-title' }, 'Connection ' + c.id + ': ' + ep(c.client) + ' (client) ⇄ ' + ep(c.server) + ' (server)'));
-    if (c.cut) connSec.appendChild(el('p', { class: 'cut-short', id: 'conn-cut', role: 'note' }, 'This report holds ' + (c.cut.shown === 0 ? 'none' : 'the first ' + c.cut.shown) + ' of this connection\'s ' + plural(c.cut.frames, 'frame') + ' (the report\'s budget of frames, --html-frames, was reached): the packets that carry the others are left out, the handshakes and the teardown kept. --stream ' + c.id + ' makes a report of this connection alone, --html-frames all of every frame of it.'));
+    if (c.cut) connSec.appendChild(el('p', { class: 'cut-short', id: 'conn-cut', role: 'note' }, 'This report holds ' + (c.cut.shown === 0 ? 'none' : 'the first ' + c.cut.shown) + ' of ' + (end && end.selection ? 'the ' + plural(c.cut.frames, 'frame') + ' of this connection selected' : 'this connection\'s ' + plural(c.cut.frames, 'frame')) + ' (the report\'s budget of frames, --html-frames, was reached): the ladder, the frame table and the plot leave out the others and the packets that carry them, the handshakes and the teardown kept; the story, the statistics and the diagnostics tell of every frame. ' + (conns.length > 1 ? '--stream ' + c.id + ' makes a report of this connection alone, --html-frames all one of every frame of it.' : '--html-frames all makes a report of every frame of it.')));
     if (c.story.length) connSec.appendChild(el('ul', { class: 'story', id: 'story' }, c.story.map((s) => el('li', null, shown(s)))));
     else if (!c.websocket) connSec.appendChild(el('p', null, 'Not WebSocket: ' + c.kind + ', no upgrade request; ' + plural(c.timeline.length, 'packet') + '.'));
     const left = el('div', { class: 'left' });
