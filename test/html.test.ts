@@ -331,8 +331,9 @@ describe('the report\'s budget of frames (--html-frames)', () => {
 
   it('is refused when it is not a whole number, and without --html', () => {
     for (const [args, words] of [
-      [['--html', '-', '--html-frames', '0'], '--html-frames takes a whole number of at least 1, not "0"'],
-      [['--html', '-', '--html-frames', 'many'], '--html-frames takes a whole number of at least 1, not "many"'],
+      [['--html', '-', '--html-frames', '0'], '--html-frames takes a whole number of at least 1 or "all", not "0"'],
+      [['--html', '-', '--html-frames', 'many'], '--html-frames takes a whole number of at least 1 or "all", not "many"'],
+      [['--html', '-', '--html-frames', 'ALL'], '--html-frames takes a whole number of at least 1 or "all", not "ALL"'],
       [['--html-frames', '5'], '--html-frames is for the HTML report (--html FILE)'],
       [['--json', '--html-frames', '5'], '--html-frames is for the HTML report (--html FILE)'],
     ] as const) {
