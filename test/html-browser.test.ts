@@ -586,6 +586,8 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
     const o = await open(report('captures/mixed_network.pcap', 'budget-selected.html', ['--from', 'server', '--html-frames', '5']));
     expect(await text(o.page, '#report-cut')).toMatch(/^this report holds 5 of the 11 frames selected: /);
     expect(await text(o.page, '#conn-cut')).toMatch(/^This report holds the first 5 of the 6 frames of this connection selected /);
+    await o.page.locator('#f-conn').selectOption({ label: 'Connection 6' });
+    expect(await text(o.page, '#frames p.muted')).toBe("None of the 5 frames selected is held: the report's budget of frames (--html-frames) was spent before this connection.");
     expectQuiet(o);
   });
 

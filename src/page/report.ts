@@ -637,7 +637,7 @@ function drawReport(): void {
       body.appendChild(tr);
     });
     box.appendChild(el('div', { class: 'table-wrap' }, el('table', { id: 'frame-table' }, [el('thead', null, head), body])));
-    if (!c.frames.length && c.cut) box.appendChild(el('p', { class: 'muted' }, 'None of its ' + plural(c.cut.frames, 'frame') + ' is held: the report\'s budget of frames (--html-frames) was spent before this connection.'));
+    if (!c.frames.length && c.cut) box.appendChild(el('p', { class: 'muted' }, 'None of ' + (end && end.selection ? 'the ' + plural(c.cut.frames, 'frame') + ' selected' : 'its ' + plural(c.cut.frames, 'frame')) + ' is held: the report\'s budget of frames (--html-frames) was spent before this connection.'));
     else if (!c.frames.length) box.appendChild(el('p', { class: 'muted' }, c.websocket ? 'No WebSocket frame.' : c.handshake ? 'No WebSocket frame: ' + c.kind + '.' : 'Not a WebSocket connection.'));
   }
 
