@@ -586,7 +586,9 @@ async function main(): Promise<number> {
         if (outputs.size > 1) throw new Error(`${[...outputs.values()].join(' and ')} ask for different outputs: choose one`);
         const format = [...outputs.keys()][0] ?? 'text';
         if (argv['html-frames'] !== undefined && format !== 'html') throw new Error('--html-frames is for the HTML report (--html FILE)');
-        const htmlFrames = argv['html-frames'] === undefined ? HTML_FRAMES : String(argv['html-frames']) === 'all' ? Infinity : whole(argv['html-frames'], '--html-frames', 1);
+        const htmlFramesText = argv['html-frames'] === undefined ? null : String(argv['html-frames']);
+        if (htmlFramesText !== null && htmlFramesText !== 'all' && !(/^\d+$/.test(htmlFramesText) && Number(htmlFramesText) >= 1 && Number(htmlFramesText) <= Number.MAX_SAFE_INTEGER)) throw new Error(`--html-frames takes a whole number of at least 1 or "all", not "${htmlFramesText}"`);
+        const htmlFrames = htmlFramesText === null ? HTML_FRAMES : htmlFramesText === 'all' ? Infinity : Number(htmlFramesText);
         const views: View[] = [];
         if (argv.explain) views.push('explain');
         if (argv.ladder) views.push('ladder');

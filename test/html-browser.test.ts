@@ -563,12 +563,45 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
   it('says when the budget of frames (--html-frames) cut the report, at the top and on the connection it cut', async () => {
     const o = await open(report('captures/ws_echo.pcap', 'budget.html', ['--html-frames', '4']));
     expect(await text(o.page, '#report-cut')).toMatch(/^this report holds 4 of 10 frames: .* up to 4 frames \(--html-frames\), then only their handshakes and teardown; 1 connection cut /);
-    expect(await text(o.page, '#conn-cut')).toMatch(/^This report holds the first 4 of this connection's 10 frames .* --stream 0 makes a report of this connection alone/);
+    expect(await text(o.page, '#conn-cut')).toMatch(/^This report holds the first 4 of this connection's 10 frames .* the story, the statistics and the diagnostics tell of every frame\. --html-frames all makes a report of every frame of it\.$/);
     expect(await o.page.locator('#frame-table tr[data-frame]').count()).toBe(4);
     const whole = await open(report('captures/ws_echo.pcap', 'budget-whole.html'));
     expect(await whole.page.locator('#report-cut').count()).toBe(0);
     expect(await whole.page.locator('#conn-cut').count()).toBe(0);
     expect(await whole.page.locator('#frame-table tr[data-frame]').count()).toBe(10);
+    expectQuiet(o);
+    expectQuiet(whole);
+  });
+
+  it('says of a connection the budget left no frame that its frames are not held, not that it has none', async () => {
+    const o = await open(report('captures/mixed_network.pcap', 'budget-none.html', ['--html-frames', '2']));
+    await o.page.locator('#f-conn').selectOption({ label: 'Connection 6' });
+    expect(await text(o.page, '#conn-cut')).toMatch(/^This report holds none of this connection's 10 frames .* --stream 6 makes a report of this connection alone, --html-frames all one of every frame of it\.$/);
+    expect(await o.page.locator('#frame-table tr[data-frame]').count()).toBe(0);
+    expect(await text(o.page, '#frames p.muted')).toBe("None of its 10 frames is held: the report's budget of frames (--html-frames) was spent before this connection.");
+    expectQuiet(o);
+  });
+
+  it('counts the frames a selection keeps in the notes of the budget, as selected', async () => {
+    const o = await open(report('captures/mixed_network.pcap', 'budget-selected.html', ['--from', 'server', '--html-frames', '5']));
+    expect(await text(o.page, '#report-cut')).toMatch(/^this report holds 5 of the 11 frames selected: /);
+    expect(await text(o.page, '#conn-cut')).toMatch(/^This report holds the first 5 of the 6 frames of this connection selected /);
+    await o.page.locator('#f-conn').selectOption({ label: 'Connection 6' });
+    expect(await text(o.page, '#frames p.muted')).toBe("None of the 5 frames selected is held: the report's budget of frames (--html-frames) was spent before this connection.");
+    expectQuiet(o);
+  });
+
+  it('tells, without a link, a diagnostic whose packet the budget left out', async () => {
+    const capture = 'captures/violations/app.engineio-bad-packet.pcap';
+    const o = await open(report(capture, 'budget-diag.html', ['--html-frames', '1']));
+    const item = o.page.locator('#diagnostic-list li[data-code="app.engineio-bad-packet"]');
+    expect(await item.locator('a.pkt').count()).toBe(0);
+    expect(await item.locator('[data-packet="14"]').count()).toBe(1);
+    expect(await item.textContent()).toContain('packet 14 (frame 3, server, not in this report)');
+    // held, the packet is a link as before
+    const whole = await open(report(capture, 'budget-diag-whole.html'));
+    expect(await whole.page.locator('#diagnostic-list li[data-code="app.engineio-bad-packet"] a.pkt[data-packet="14"]').count()).toBe(1);
+    expect(await whole.page.locator('#diagnostic-list').textContent()).not.toContain('not in this report');
     expectQuiet(o);
     expectQuiet(whole);
   });

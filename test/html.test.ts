@@ -309,6 +309,18 @@ describe('the report\'s budget of frames (--html-frames)', () => {
     for (const [id, c] of all.conns) if (frames(c).length === 0) expect(conns.get(id)).toEqual(c);
   });
 
+  it('tells the story, the verdict and the counts of a cut connection whole: only its lists are cut', () => {
+    const LISTS = ['frames', 'messages', 'timeline', 'diagnostics', 'cut'];
+    const head = (c: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(c).filter(([k]) => !LISTS.includes(k)));
+    for (const [file, budget] of [['captures/mixed_network.pcap', '3'], ['captures/py_echo_deflate.pcap', '5'], ['captures/violations/app.engineio-bad-packet.pcap', '1']] as const) {
+      const whole = made(file, []).conns;
+      const { conns } = made(file, ['--html-frames', budget]);
+      const cut = [...conns.values()].filter((c) => c['cut'] !== undefined);
+      expect(cut.length, file).toBeGreaterThan(0);
+      for (const c of cut) expect(head(c), `${file} ${String(c['id'])}`).toEqual(head(whole.get(c['id'] as number)!));
+    }
+  });
+
   it('counts the frames a selection keeps, and all lifts it', () => {
     const { conns, end } = made('captures/ws_echo.pcap', ['--from', 'client', '--html-frames', '5']);
     expect(conns.get(0)!['cut']).toBeUndefined();
@@ -319,8 +331,9 @@ describe('the report\'s budget of frames (--html-frames)', () => {
 
   it('is refused when it is not a whole number, and without --html', () => {
     for (const [args, words] of [
-      [['--html', '-', '--html-frames', '0'], '--html-frames takes a whole number of at least 1, not "0"'],
-      [['--html', '-', '--html-frames', 'many'], '--html-frames takes a whole number of at least 1, not "many"'],
+      [['--html', '-', '--html-frames', '0'], '--html-frames takes a whole number of at least 1 or "all", not "0"'],
+      [['--html', '-', '--html-frames', 'many'], '--html-frames takes a whole number of at least 1 or "all", not "many"'],
+      [['--html', '-', '--html-frames', 'ALL'], '--html-frames takes a whole number of at least 1 or "all", not "ALL"'],
       [['--html-frames', '5'], '--html-frames is for the HTML report (--html FILE)'],
       [['--json', '--html-frames', '5'], '--html-frames is for the HTML report (--html FILE)'],
     ] as const) {

@@ -365,7 +365,7 @@ function drawReport(): void {
           ? el(
               'dd',
               { id: 'report-cut', class: 'cut-short' },
-              'this report holds ' + end.cut.shown + ' of ' + plural(end.cut.frames, 'frame') + ': the connections whole, in the order they ended, up to ' + end.cut.budget + ' frames (--html-frames), then only their handshakes and teardown; ' + plural(end.cut.connections, 'connection') + ' cut (the counts and verdicts are the whole capture\'s). A page of every frame would not open in a browser: make a report of one connection with --stream N, narrow it with --from, --opcode or --limit, raise the budget with --html-frames, or read everything with --json.',
+              'this report holds ' + end.cut.shown + ' of ' + (end.selection ? 'the ' + plural(end.cut.frames, 'frame') + ' selected' : plural(end.cut.frames, 'frame')) + ': the connections whole, in the order they ended, up to ' + end.cut.budget + ' frames (--html-frames), then only their handshakes and teardown; ' + plural(end.cut.connections, 'connection') + ' cut (the counts and verdicts are the whole capture\'s). A page of every frame would not open in a browser: make a report of one connection with --stream N, narrow it with --from, --opcode or --limit, raise the budget with --html-frames, or read everything with --json.',
             )
           : null,
         end.selection ? el('dt', null, 'Selection') : null,
@@ -433,7 +433,7 @@ function drawReport(): void {
       return;
     }
     connSec.appendChild(el('h2', { id: 'conn-title' }, 'Connection ' + c.id + ': ' + ep(c.client) + ' (client) ⇄ ' + ep(c.server) + ' (server)'));
-    if (c.cut) connSec.appendChild(el('p', { class: 'cut-short', id: 'conn-cut', role: 'note' }, 'This report holds ' + (c.cut.shown === 0 ? 'none' : 'the first ' + c.cut.shown) + ' of this connection\'s ' + plural(c.cut.frames, 'frame') + ' (the report\'s budget of frames, --html-frames, was reached): the packets that carry the others are left out, the handshakes and the teardown kept. --stream ' + c.id + ' makes a report of this connection alone, --html-frames all of every frame of it.'));
+    if (c.cut) connSec.appendChild(el('p', { class: 'cut-short', id: 'conn-cut', role: 'note' }, 'This report holds ' + (c.cut.shown === 0 ? 'none' : 'the first ' + c.cut.shown) + ' of ' + (end && end.selection ? 'the ' + plural(c.cut.frames, 'frame') + ' of this connection selected' : 'this connection\'s ' + plural(c.cut.frames, 'frame')) + ' (the report\'s budget of frames, --html-frames, was reached): the ladder, the frame table and the plot leave out the others and the packets that carry them, the handshakes and the teardown kept; the story, the statistics and the diagnostics tell of every frame. ' + (conns.length > 1 ? '--stream ' + c.id + ' makes a report of this connection alone, --html-frames all one of every frame of it.' : '--html-frames all makes a report of every frame of it.')));
     if (c.story.length) connSec.appendChild(el('ul', { class: 'story', id: 'story' }, c.story.map((s) => el('li', null, shown(s)))));
     else if (!c.websocket) connSec.appendChild(el('p', null, 'Not WebSocket: ' + c.kind + ', no upgrade request; ' + plural(c.timeline.length, 'packet') + '.'));
     const left = el('div', { class: 'left' });
@@ -637,7 +637,8 @@ function drawReport(): void {
       body.appendChild(tr);
     });
     box.appendChild(el('div', { class: 'table-wrap' }, el('table', { id: 'frame-table' }, [el('thead', null, head), body])));
-    if (!c.frames.length) box.appendChild(el('p', { class: 'muted' }, c.websocket ? 'No WebSocket frame.' : c.handshake ? 'No WebSocket frame: ' + c.kind + '.' : 'Not a WebSocket connection.'));
+    if (!c.frames.length && c.cut) box.appendChild(el('p', { class: 'muted' }, 'None of ' + (end && end.selection ? 'the ' + plural(c.cut.frames, 'frame') + ' selected' : 'its ' + plural(c.cut.frames, 'frame')) + ' is held: the report\'s budget of frames (--html-frames) was spent before this connection.'));
+    else if (!c.frames.length) box.appendChild(el('p', { class: 'muted' }, c.websocket ? 'No WebSocket frame.' : c.handshake ? 'No WebSocket frame: ' + c.kind + '.' : 'Not a WebSocket connection.'));
   }
 
   /**
@@ -786,11 +787,12 @@ function drawReport(): void {
     return box;
   }
 
-  function diagItem(d: PageDiagnostic, onPacket: ((packet: number) => void) | null): HTMLElement {
+  /** @param left the diagnostic's packet is not in the report (a selection or the budget of frames left it out): told, not linked */
+  function diagItem(d: PageDiagnostic, onPacket: ((packet: number) => void) | null, left = false): HTMLElement {
     const where: string[] = [];
     const li = el('li', { class: 'diag ' + d.severity, 'data-code': d.code }, [el('span', { class: 'badge ' + d.severity }, d.severity), ' ', el('code', null, d.code), ' ']);
     const packet = d.packet;
-    if (packet !== null && onPacket) {
+    if (packet !== null && onPacket && !left) {
       const a = el('a', { class: 'pkt', 'data-packet': packet, tabindex: 0, role: 'link' }, 'packet ' + packet);
       a.onclick = () => onPacket(packet);
       a.onkeydown = (ev) => {
@@ -803,6 +805,7 @@ function drawReport(): void {
     } else if (packet !== null) li.appendChild(el('span', { 'data-packet': packet }, 'packet ' + packet));
     if (d.frame !== null) where.push('frame ' + d.frame);
     if (d.from) where.push(d.from);
+    if (left) where.push('not in this report');
     if (where.length) li.appendChild(el('span', { class: 'muted' }, ' (' + where.join(', ') + ')'));
     li.appendChild(el('span', null, ': ' + shown(d.message)));
     if (d.rfc) li.appendChild(el('span', { class: 'muted' }, ' [' + d.rfc + ']'));
@@ -1110,7 +1113,8 @@ function drawReport(): void {
       return;
     }
     const shownList = list.slice(0, 1000);
-    box.appendChild(el('ul', { id: 'diagnostic-list' }, shownList.map((d) => diagItem(d, selectPacket))));
+    const held = new Set(c.timeline.map((e) => e.packet));
+    box.appendChild(el('ul', { id: 'diagnostic-list' }, shownList.map((d) => diagItem(d, selectPacket, d.packet !== null && !held.has(d.packet)))));
     if (list.length > shownList.length) box.appendChild(el('p', { class: 'muted' }, list.length - shownList.length + ' more: the JSON export (--json) lists every one.'));
   }
 

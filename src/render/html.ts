@@ -96,8 +96,13 @@ export interface ReportCut {
   frames: number;
 }
 
-/** One connection as the page's script reads it, but its lists: the JSON export's objects and what the terminal adds. */
-function connectionHead(conn: Connection, opts: JsonOptions, cut: ReportCut | null): Record<string, unknown> {
+/**
+ * One connection as the page's script reads it, but its lists: the JSON
+ * export's objects and what the terminal adds. The story is told of `whole`:
+ * of a connection the frame budget cut, what the connection carried, not
+ * only the frames the report holds.
+ */
+function connectionHead(conn: Connection, opts: JsonOptions, cut: ReportCut | null, whole: Connection): Record<string, unknown> {
   return {
     ...(cut ? { cut } : {}),
     id: conn.id,
@@ -110,7 +115,7 @@ function connectionHead(conn: Connection, opts: JsonOptions, cut: ReportCut | nu
     detection: conn.detection,
     app: conn.app,
     verdict: endingWords(conn),
-    story: tellStory(conn),
+    story: tellStory(whole),
     tcp: conn.tcp,
     handshake: conn.handshake ? { ...(handshakeJson(conn.handshake, opts) as object), acceptSteps: acceptSteps(conn.handshake.key) } : null,
     compression: conn.compression,
@@ -125,9 +130,9 @@ function entryData(e: TimelineEntry): Record<string, unknown> {
 }
 
 /** One connection as the page's script reads it, whole (what connectionPieces writes a piece at a time). */
-export function connectionData(conn: Connection, opts: JsonOptions, cut: ReportCut | null = null): Record<string, unknown> {
+export function connectionData(conn: Connection, opts: JsonOptions, cut: ReportCut | null = null, whole: Connection = conn): Record<string, unknown> {
   return {
-    ...connectionHead(conn, opts, cut),
+    ...connectionHead(conn, opts, cut, whole),
     frames: Array.from(conn.frames, (f) => frameData(conn, f, opts)),
     messages: Array.from(conn.messages, (m) => messageJson(m, opts)),
     timeline: Array.from(conn.timeline, entryData),
@@ -140,8 +145,8 @@ export function connectionData(conn: Connection, opts: JsonOptions, cut: ReportC
  * then each frame, message, timeline entry and diagnostic): a long
  * connection's data block is never built whole, as object or as string.
  */
-export function* connectionPieces(conn: Connection, opts: JsonOptions, cut: ReportCut | null = null): Generator<string> {
-  const head = scriptJson(connectionHead(conn, opts, cut));
+export function* connectionPieces(conn: Connection, opts: JsonOptions, cut: ReportCut | null = null, whole: Connection = conn): Generator<string> {
+  const head = scriptJson(connectionHead(conn, opts, cut, whole));
   yield head.slice(0, -1);
   const lists: [string, Iterable<unknown>, (x: never) => string][] = [
     ['frames', conn.frames, (f: Frame) => frameDataText(conn, f, opts)],
@@ -232,7 +237,7 @@ export class HtmlSink implements AnalysisSink {
     this.start();
     this.write('<script type="application/json" class="wsd-data" data-kind="connection">');
     const { shown, cut } = this.withinBudget(conn);
-    for (const piece of connectionPieces(shown, this.opts, cut)) this.write(piece);
+    for (const piece of connectionPieces(shown, this.opts, cut, conn)) this.write(piece);
     this.write('</script>\n');
   }
 
