@@ -147,7 +147,8 @@ function table(file, rows, what = '') {
 
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}${tshark ? `, ${spawnSync('tshark', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]}` : ', no tshark'}`);
 // --scale, --many and --gc run once unless --reps is given
-const once = ['--scale', '--many', '--gc'].some((m) => args.includes(m)) && !args.includes('--reps');
+// (--long and --hostile run each command once, whatever --reps says)
+const once = (['--scale', '--many', '--gc'].some((m) => args.includes(m)) && !args.includes('--reps')) || args.includes('--long') || args.includes('--hostile');
 console.log(`repetitions: ${once ? 1 : reps}${once ? '' : ' (median)'}; peak RSS is the process's VmHWM\n`);
 if (args.includes('--hostile')) {
   // each hostile capture (captures/hostile/) through the default report and --json: time and peak memory
