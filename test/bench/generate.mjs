@@ -44,6 +44,7 @@ import { createWriteStream, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { constants as Z, createDeflateRaw } from 'node:zlib';
 import { testCertificate, tlsSession } from './tls-pair.mjs';
+import { seeded } from './seeded.mjs';
 
 const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const long = process.argv.includes('--long');
@@ -60,15 +61,7 @@ const keysFile = `${out.replace(/\.pcap$/, '')}.keys`;
 const certificate = tlsVersion ? testCertificate(dirname(out)) : null;
 const keylog = [];
 
-let seed = 0x5eed;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const pick = (n) => Math.floor(random() * n);
+const { random, pick } = seeded(0x5eed);
 
 const file = createWriteStream(out);
 let written = 0;

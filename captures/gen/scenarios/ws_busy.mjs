@@ -27,6 +27,7 @@
 // every echo against what it sent, and both sides the counts of pongs.
 import { WebSocket, WebSocketServer } from 'ws';
 import { setup, next, ready, check } from './lib.mjs';
+import { seeded } from '../../../test/bench/seeded.mjs';
 
 const { role, host, port, log, fail, url } = setup('ws_busy', { deadlineMs: 110000 });
 const CONNECTIONS = 4;
@@ -35,16 +36,8 @@ const WINDOW = 32; // messages sent but not yet echoed, at most
 const CLIENT_PING_EVERY = 300;
 const SERVER_PING_EVERY = 2000;
 
-// mulberry32-like, as test/bench/generate.mjs
-let seed = 0x5eed;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) >>> 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const pick = (n) => Math.floor(random() * n);
+// the bench's seeded sequence (test/bench/seeded.mjs)
+const { random, pick } = seeded(0x5eed);
 const words = ['price', 'order', 'tick', 'user', 'chat', 'status', 'update', 'quote', 'trade', 'heartbeat'];
 
 /** A JSON-like text of exactly `length` bytes (50 ≤ length ≤ 600, ASCII). */
