@@ -136,11 +136,14 @@ interface LimitArgs {
   'max-http-headers': string;
 }
 
-/** A whole-number option, checked: "--limit -3" or "--frame abc" is refused, not read as NaN or a negative count. */
-function whole(v: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+/**
+ * A whole-number option, checked: "--limit -3" or "--frame abc" is refused, not read as NaN or a negative count.
+ * @param other what else the option takes, for the refusal (' or "all"')
+ */
+function whole(v: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER, other = ''): number {
   const text = String(v);
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) throw new Error(`${name} takes a whole number${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` of at least ${min}`}, not "${text}"`);
+  if (!/^\d+$/.test(text) || n < min || n > max) throw new Error(`${name} takes a whole number${max < Number.MAX_SAFE_INTEGER ? ` from ${min} to ${max}` : ` of at least ${min}`}${other}, not "${text}"`);
   return n;
 }
 
@@ -586,9 +589,7 @@ async function main(): Promise<number> {
         if (outputs.size > 1) throw new Error(`${[...outputs.values()].join(' and ')} ask for different outputs: choose one`);
         const format = [...outputs.keys()][0] ?? 'text';
         if (argv['html-frames'] !== undefined && format !== 'html') throw new Error('--html-frames is for the HTML report (--html FILE)');
-        const htmlFramesText = argv['html-frames'] === undefined ? null : String(argv['html-frames']);
-        if (htmlFramesText !== null && htmlFramesText !== 'all' && !(/^\d+$/.test(htmlFramesText) && Number(htmlFramesText) >= 1 && Number(htmlFramesText) <= Number.MAX_SAFE_INTEGER)) throw new Error(`--html-frames takes a whole number of at least 1 or "all", not "${htmlFramesText}"`);
-        const htmlFrames = htmlFramesText === null ? HTML_FRAMES : htmlFramesText === 'all' ? Infinity : Number(htmlFramesText);
+        const htmlFrames = argv['html-frames'] === undefined ? HTML_FRAMES : String(argv['html-frames']) === 'all' ? Infinity : whole(argv['html-frames'], '--html-frames', 1, Number.MAX_SAFE_INTEGER, ' or "all"');
         const views: View[] = [];
         if (argv.explain) views.push('explain');
         if (argv.ladder) views.push('ladder');

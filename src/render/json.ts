@@ -64,7 +64,7 @@ function writePayload(out: JsonBytes, bytes: Buffer, total: number, asText: bool
     out.ascii(bytes.toString('base64', 0, shown));
     out.byte(0x22);
   }
-  out.raw(truncated ? P.truncated : P.close);
+  out.raw(truncated ? P.truncated : P.endObject);
 }
 
 /**
@@ -187,7 +187,7 @@ const P = {
   payloadText: Buffer.from(',"payload":{"text":'),
   payloadBase64: Buffer.from(',"payload":{"base64":"'),
   truncated: Buffer.from(',"truncated":true}'),
-  close: Buffer.from('}'),
+  endObject: Buffer.from('}'),
   closeNull: Buffer.from(',"close":null'),
   closeCode: Buffer.from(',"close":{"code":'),
   reason: Buffer.from(',"reason":'),
