@@ -1,4 +1,5 @@
 import { deflateRawSync, constants } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkDeflateResponse, deflateRules, parseDeflate } from '../src/deflate/negotiation.js';
 import { deflateParamText, diagnosticText } from '../src/text/diagnostics.js';
@@ -107,6 +108,92 @@ describe('inflation (RFC 7692 §7.2.2)', () => {
     const ctx = new InflateContext({ takeover: true, windowBits: 15 }, 1 << 20);
     ctx.loseContext();
     expect(ctx.inflate(compress('x'))).toMatchObject({ ok: false, reason: 'context-lost' });
+  });
+});
+
+describe('the inflater of a direction, fed message after message', () => {
+  /**
+   * A sender's messages, as a deflater with (or without) context takeover
+   * makes them: each message compressed with the window before it as the
+   * dictionary (what a deflater that keeps its window refers to), flushed
+   * and its tail removed; or ended by a block with BFINAL (RFC 7692 §7.2.3.3
+   * allows it; the next message starts another deflate stream that may
+   * still refer to the window); or not deflate at all. A sender without
+   * context takeover may refer to its earlier messages all the same (a
+   * fault the inflater must find, as inflating each message alone does).
+   */
+  const sender = fc.array(
+    fc.record({
+      text: fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom('the same words again, ', '{"op":"update","id":1}'), fc.uint8Array({ maxLength: 3000 }).map((b) => Buffer.from(b).toString('latin1'))),
+      repeat: fc.integer({ min: 1, max: 60 }),
+      end: fc.constantFrom('flush', 'flush', 'flush', 'final', 'garbage'),
+    }),
+    { minLength: 1, maxLength: 12 },
+  );
+
+  function send(messages: { text: string; repeat: number; end: string }[], takeover: boolean, bits: number, cheat = false): { payload: Buffer; plain: Buffer }[] {
+    let window = Buffer.alloc(0);
+    return messages.map(({ text, repeat, end }) => {
+      const plain = Buffer.from(text.repeat(repeat), 'latin1');
+      const opts = { windowBits: Math.max(9, bits), ...((takeover || cheat) && window.length > 0 ? { dictionary: window } : {}) };
+      let payload: Buffer;
+      if (end === 'garbage') payload = Buffer.concat([Buffer.from([0xff, 0xfe]), plain.subarray(0, 20)]);
+      else if (end === 'final') payload = Buffer.concat([deflateRawSync(plain, opts), Buffer.from([0x00])]);
+      else {
+        const out = deflateRawSync(plain, { ...opts, finishFlush: constants.Z_SYNC_FLUSH });
+        payload = out.subarray(0, out.length - 4);
+      }
+      window = Buffer.concat([window, plain]).subarray(-(1 << Math.max(9, bits)));
+      return { payload, plain };
+    });
+  }
+
+  it('gives what inflating each message alone gives: data, limits, errors and lost context alike', () => {
+    fc.assert(
+      fc.property(sender, fc.boolean(), fc.integer({ min: 8, max: 15 }), fc.boolean(), fc.constantFrom(1 << 20, 5000, 300), fc.boolean(), (messages, takeover, bits, partial, limit, cheat) => {
+        const rules = { takeover, windowBits: bits };
+        const stream = new InflateContext(rules, limit, partial);
+        const alone = new InflateContext(rules, limit, partial, 'one-shot');
+        for (const { payload, plain } of send(messages, takeover, bits, cheat)) {
+          const a = stream.inflate(payload);
+          const b = alone.inflate(payload);
+          expect(a).toEqual(b);
+          // and right: a message that inflates is what was sent
+          if (a.ok && payload[0] !== 0xff) expect(a.data.equals(plain)).toBe(true);
+        }
+        stream.close();
+      }),
+      { seed: 7, numRuns: 300 },
+    );
+  });
+
+  it("uses the direction's own inflater on this Node (the slower path is for a Node whose streams differ)", () => {
+    const ctx = new InflateContext({ takeover: true, windowBits: 15 }, 1 << 20);
+    expect(ctx.inflate(compress('hello'))).toMatchObject({ ok: true });
+    expect(ctx.engine).toBe('stream');
+    ctx.close();
+  });
+
+  it('holds the sender to its window: a reference into an earlier message further back than the negotiated bits is an error', () => {
+    // 1024 bytes with no repeat in them (a fixed pseudo-random sequence); the next message is their first 100 again
+    let x = 12345;
+    const first = Buffer.from(Array.from({ length: 1024 }, () => ((x = (x * 1103515245 + 12345) % 2 ** 31) >>> 16) & 0xff));
+    const flushed = (b: Buffer, dictionary?: Buffer): Buffer => {
+      const out = deflateRawSync(b, { finishFlush: constants.Z_SYNC_FLUSH, ...(dictionary ? { dictionary } : {}) });
+      return out.subarray(0, out.length - 4);
+    };
+    const second = flushed(first.subarray(0, 100), first);
+    expect(second.length).toBeLessThan(20); // a reference 1024 bytes back
+    for (const engine of ['stream', 'one-shot'] as const) {
+      const wide = new InflateContext({ takeover: true, windowBits: 15 }, 1 << 20, false, engine);
+      expect(wide.inflate(flushed(first))).toMatchObject({ ok: true });
+      const r = wide.inflate(second);
+      expect(r.ok && r.data.equals(first.subarray(0, 100))).toBe(true);
+      // the same messages from a sender that agreed to a window of 512 bytes
+      const narrow = new InflateContext({ takeover: true, windowBits: 9 }, 1 << 20, false, engine);
+      expect(narrow.inflate(flushed(first))).toMatchObject({ ok: true });
+      expect(narrow.inflate(second)).toEqual({ ok: false, reason: 'corrupt', detail: 'invalid distance too far back' });
+    }
   });
 });
 

@@ -1,8 +1,21 @@
 // permessage-deflate decompression (RFC 7692 §7.2.2): each message's payload
 // gets the 00 00 ff ff tail back and is inflated; with context takeover, the
-// sender's LZ77 window holds the end of the previous messages, which is given
-// to the inflater as its dictionary. One context per direction.
-import { constants, inflateRawSync } from 'node:zlib';
+// sender's LZ77 window holds the end of the previous messages. One context
+// per direction.
+//
+// A context keeps one zlib inflater for its direction, fed message after
+// message, as the sender's deflater was (its window is then zlib's own, and
+// without context takeover it is reset between messages). Node's zlib has
+// no synchronous API for a stream: its one-shot inflateRawSync makes a new
+// inflater for every message (about 6 µs, and its native memory held until
+// the garbage collector finds it: a third of the CPU of --summary on a busy
+// compressed connection, and tens of megabytes). So the inflater is driven
+// through the handle behind Node's zlib streams (the writeSync its one-shot
+// functions use). That handle is internal: it is checked once, on an
+// inflation whose result is known, and when it is not as expected every
+// message is inflated by inflateRawSync against the window the context keeps
+// (the way every message was inflated before), with the same results.
+import { constants, createInflateRaw, inflateRawSync } from 'node:zlib';
 import type { DeflateContextRules } from './negotiation.js';
 
 const TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
@@ -18,10 +31,11 @@ export type InflateResult =
   | { ok: false; reason: 'corrupt'; detail: string };
 
 /** Inflates one message's compressed payload, given the window the sender had before it. Pure. */
-export function inflateMessage(payload: Buffer, history: Buffer | null, limit: number): InflateResult {
+export function inflateMessage(payload: Buffer, history: Buffer | null, limit: number, windowBits = 15): InflateResult {
   try {
     const data = inflateRawSync(Buffer.concat([payload, TAIL]), {
       finishFlush: constants.Z_SYNC_FLUSH,
+      windowBits: Math.max(9, windowBits),
       // output blocks about the size a message of this length inflates to (zlib's 16 KiB for every message is most of the garbage of a busy connection)
       chunkSize: Math.min(64 * 1024, Math.max(1024, payload.length * 8)),
       maxOutputLength: Math.max(1, limit),
@@ -35,11 +49,132 @@ export function inflateMessage(payload: Buffer, history: Buffer | null, limit: n
   }
 }
 
+/** The part of a zlib stream's handle used here (lib/zlib.js in Node: the binding its streams and one-shot functions drive). */
+interface ZlibHandle {
+  writeSync(flush: number, input: Uint8Array, inOff: number, inLen: number, out: Uint8Array, outOff: number, outLen: number): void;
+  reset(): void;
+  onerror: (message: string, errno: number, code?: string) => void;
+}
+
+/** Where each write's output goes before it is copied out: inflation is synchronous, so one serves every context of a thread. */
+let scratch: Buffer | null = null;
+const SCRATCH = 64 * 1024;
+
+/** What feeding one buffer to the inflater gave. */
+type Fed = { ok: true; ended: boolean } | { ok: false; reason: 'limit' } | { ok: false; reason: 'corrupt'; detail: string };
+
+/**
+ * One zlib inflater, fed synchronously through its stream's handle. Null
+ * from open() when the handle is not what this expects (another Node):
+ * the caller then inflates one message at a time.
+ */
+class Inflater {
+  private error: string | null = null;
+
+  private constructor(
+    private readonly stream: { close(): void },
+    private readonly handle: ZlibHandle,
+    /** [output room left, input left] after each write (the stream's own, which the handle fills) */
+    private readonly state: Uint32Array,
+  ) {
+    handle.onerror = (message) => {
+      this.error = message;
+    };
+  }
+
+  static open(windowBits: number, dictionary: Buffer | null): Inflater | null {
+    if (!streamsWork()) return null;
+    return Inflater.make(windowBits, dictionary);
+  }
+
+  static make(windowBits: number, dictionary: Buffer | null): Inflater | null {
+    try {
+      const stream = createInflateRaw({ windowBits, ...(dictionary && dictionary.length > 0 ? { dictionary } : {}) });
+      const inner = stream as unknown as { _handle?: Partial<ZlibHandle> | null; _writeState?: unknown };
+      const handle = inner._handle;
+      const state = inner._writeState;
+      if (!handle || typeof handle.writeSync !== 'function' || typeof handle.reset !== 'function' || !(state instanceof Uint32Array) || state.length < 2) {
+        stream.close();
+        return null;
+      }
+      return new Inflater(stream, handle as ZlibHandle, state);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Feeds `input` (the whole of it, unless the deflate stream ends within
+   * it: `ended`), adding what comes out to `out`; stops with 'limit' once
+   * the output of this message would pass `limit` bytes.
+   */
+  feed(input: Buffer, out: Buffer[], sofar: { bytes: number }, limit: number): Fed {
+    const buf = (scratch ??= Buffer.allocUnsafe(SCRATCH));
+    let inOff = 0;
+    let inLen = input.length;
+    for (;;) {
+      this.handle.writeSync(constants.Z_SYNC_FLUSH, input, inOff, inLen, buf, 0, buf.length);
+      if (this.error !== null) return { ok: false, reason: 'corrupt', detail: this.error };
+      const room = this.state[0]!;
+      const left = this.state[1]!;
+      const made = buf.length - room;
+      if (made > 0) {
+        sofar.bytes += made;
+        if (sofar.bytes > limit) return { ok: false, reason: 'limit' };
+        out.push(Buffer.from(buf.subarray(0, made)));
+      }
+      inOff += inLen - left;
+      inLen = left;
+      // output room left: zlib wanted more input, or the stream ended (input left over)
+      if (room > 0) return { ok: true, ended: inLen > 0 };
+    }
+  }
+
+  reset(): void {
+    this.handle.reset();
+  }
+
+  close(): void {
+    try {
+      this.stream.close();
+    } catch {
+      // closed already
+    }
+  }
+}
+
+/** Whether an inflater driven through its handle gives what inflateRawSync gives (checked once per thread). */
+let checked: boolean | null = null;
+function streamsWork(): boolean {
+  if (checked !== null) return checked;
+  checked = false;
+  const probe = Inflater.make(15, null);
+  if (!probe) return false;
+  try {
+    // "hello" then "hello" again by reference to it: a stream of two flushed messages
+    const first = Buffer.from('ca48cdc9c90700', 'hex');
+    const second = Buffer.from('ca00110000', 'hex');
+    const out: Buffer[] = [];
+    const a = probe.feed(Buffer.concat([first, TAIL]), out, { bytes: 0 }, 100);
+    const b = probe.feed(Buffer.concat([second, TAIL]), out, { bytes: 0 }, 100);
+    checked = a.ok && b.ok && !a.ended && !b.ended && Buffer.concat(out).toString('latin1') === 'hellohello';
+  } catch {
+    checked = false;
+  } finally {
+    probe.close();
+  }
+  return checked;
+}
+
 export class InflateContext {
   /** the sender's window: the end of what it sent before, `held` bytes at the start of a buffer of the window's size, made once */
   private window: Buffer | null = null;
   private held = 0;
   private lost = false;
+  /** the direction's inflater, where the sender's deflater stood after the last message (null: made at the next one, the window its dictionary) */
+  private inflater: Inflater | null = null;
+  /** each message inflated alone, by inflateRawSync (asked for, or the streams' handle is not as expected) */
+  private oneShot: boolean;
 
   constructor(
     readonly rules: DeflateContextRules,
@@ -52,30 +187,58 @@ export class InflateContext {
      * that a later message is never inflated against the wrong bytes.
      */
     readonly partial = false,
-  ) {}
+    /** 'one-shot': every message by inflateRawSync (the same results, slower: for the tests that say so) */
+    engine: 'stream' | 'one-shot' = 'stream',
+  ) {
+    this.oneShot = engine === 'one-shot';
+  }
+
+  /** How messages are inflated: by the direction's own inflater, or each alone (decided at the first message). */
+  get engine(): 'stream' | 'one-shot' {
+    return this.oneShot ? 'one-shot' : 'stream';
+  }
 
   /** The window a sender keeps: 2^bits bytes (zlib never uses fewer than 2^9). */
-  private get windowSize(): number {
-    return 1 << Math.max(9, this.rules.windowBits);
+  private get windowBits(): number {
+    return Math.max(9, this.rules.windowBits);
   }
 
   inflate(payload: Buffer): InflateResult {
     if (this.lost && this.rules.takeover) {
       return { ok: false, reason: 'context-lost' };
     }
-    const r = inflateMessage(payload, this.rules.takeover && this.window ? this.window.subarray(0, this.held) : null, this.limit);
+    const r = this.run(payload);
     if (!r.ok) {
-      if (this.partial) this.held = 0;
-      else this.lost = true;
+      this.loseContext();
       return r;
     }
     if (this.rules.takeover) this.remember(r.data);
     return r;
   }
 
-  /** The window slides over what was just inflated (in place: the last windowSize bytes of everything so far). */
+  private run(payload: Buffer): InflateResult {
+    const history = this.rules.takeover && this.window ? this.window.subarray(0, this.held) : null;
+    if (!this.oneShot && this.inflater === null) {
+      this.inflater = Inflater.open(this.windowBits, history);
+      if (this.inflater === null) this.oneShot = true;
+    }
+    const z = this.inflater;
+    if (z === null) return inflateMessage(payload, history, this.limit, this.rules.windowBits);
+    const out: Buffer[] = [];
+    const sofar = { bytes: 0 };
+    const limit = Math.max(1, this.limit);
+    let fed = z.feed(payload, out, sofar, limit);
+    if (fed.ok && !fed.ended) fed = z.feed(TAIL, out, sofar, limit);
+    if (!fed.ok) return fed;
+    // the sender ended its deflate stream (a block with BFINAL): its next message starts another, which may refer to the window
+    if (fed.ended) this.drop();
+    else if (!this.rules.takeover) z.reset();
+    return { ok: true, data: out.length === 1 ? out[0]! : Buffer.concat(out, sofar.bytes) };
+  }
+
+  /** The window slides over what was just inflated (in place: the last 2^bits bytes of everything so far). */
   private remember(data: Buffer): void {
-    const size = this.windowSize;
+    const size = 1 << this.windowBits;
     const w = (this.window ??= Buffer.alloc(size));
     if (data.length >= size) {
       data.copy(w, 0, data.length - size);
@@ -88,9 +251,20 @@ export class InflateContext {
     this.held = keep + data.length;
   }
 
-  /** A compressed message of this direction was not captured whole: what follows may refer to it. */
+  /** A compressed message of this direction was not captured whole (or did not inflate): what follows may refer to it. */
   loseContext(): void {
+    this.drop();
     if (this.partial) this.held = 0;
     else this.lost = true;
+  }
+
+  private drop(): void {
+    this.inflater?.close();
+    this.inflater = null;
+  }
+
+  /** The direction is over: its inflater's memory goes now, not when the garbage collector finds it. */
+  close(): void {
+    this.drop();
   }
 }

@@ -301,6 +301,7 @@ export class WebSocketSession {
     }
     if (this.reader) for (const f of this.reader.end()) this.readerDiag(f, f.packet ?? null, null, f.from ?? null);
     this.tellDeflateAssumed(null);
+    for (const ctx of this.inflaters) ctx?.close();
   }
 
   /** Messages still waiting for one begun before them are handed on. */
@@ -345,6 +346,7 @@ export class WebSocketSession {
   private inflateAs(agreed: string, partial: boolean): void {
     const rules = deflateRules(agreed);
     const clientWay: Way = this.sink.side(0) === 'client' ? 0 : 1;
+    for (const ctx of this.inflaters) ctx?.close();
     this.inflaters[clientWay] = new InflateContext(rules.client, this.limits.inflateLimit, partial);
     this.inflaters[clientWay === 0 ? 1 : 0] = new InflateContext(rules.server, this.limits.inflateLimit, partial);
   }
