@@ -15,7 +15,7 @@ import { transcriptWords, type TranscriptWords } from '../text/transcript-words.
 import { cutWidth, displayWidth, lenientUtf8, quotable, quoteMark, sanitize, safeCut } from '../util/text.js';
 import { reportWords } from '../text/report-words.js';
 import { noMatchLine, selectionLine } from './narrowed.js';
-import { messageOf } from '../select/lookup.js';
+import { BitSet } from '../util/list.js';
 
 /** What one line of the transcript says, before it is laid out. */
 interface Entry {
@@ -295,8 +295,8 @@ function frameEntry(w: TranscriptWords, f: Frame, limit: number): Omit<Entry, 'o
 }
 
 /** A frame shown on a line of its own: one of no message in view. */
-function strayFrame(conn: Connection, f: Frame): boolean {
-  return f.message === null || messageOf(conn, f.message) === undefined;
+function strayFrame(shown: BitSet, f: Frame): boolean {
+  return f.message === null || !shown.has(f.message);
 }
 
 /**
@@ -306,13 +306,13 @@ function strayFrame(conn: Connection, f: Frame): boolean {
  * end in the order they begin) and the frames of no message (in the order
  * they were decoded) — so that nothing is held but one entry of each.
  */
-function* entries(w: TranscriptWords, conn: Connection, opts: RenderOptions, limit: number): Generator<Entry> {
+function* entries(w: TranscriptWords, conn: Connection, shown: BitSet, opts: RenderOptions, limit: number): Generator<Entry> {
   function* side(from: 'client' | 'server'): Generator<Entry> {
     // each message where its last frame is, whether that frame is in view or not
     for (const m of conn.messages) if (m.from === from) yield { ...messageEntry(w, m, opts, limit), order: m.index };
   }
   function* stray(): Generator<Entry> {
-    for (const f of conn.frames) if (strayFrame(conn, f)) yield { ...frameEntry(w, f, limit), order: 0 };
+    for (const f of conn.frames) if (strayFrame(shown, f)) yield { ...frameEntry(w, f, limit), order: 0 };
   }
   const before = (a: Entry, b: Entry): boolean => (a.packet - b.packet || a.frame - b.frame || a.order - b.order) <= 0;
   const streams = [side('client'), side('server'), stray()];
@@ -373,13 +373,20 @@ export function* transcriptChunks(conn: Connection, opts: RenderOptions): Genera
   let timeWidth = 0;
   let labelWidth = 0;
   let any = false;
+  // the indexes of the messages in view, a bit each: a frame's message is
+  // looked for here, not in the list (a lookup reads the messages where the
+  // frames are, ahead of where the transcript prints them by as much as from
+  // one ping to the next, and a spilled list's chunks read that early are
+  // held until printed)
+  const shown = new BitSet();
   for (const m of conn.messages) {
     any = true;
+    shown.add(m.index);
     timeWidth = Math.max(timeWidth, time(m).length);
     labelWidth = Math.max(labelWidth, displayWidth(w.messageType(m.type)));
   }
   for (const f of conn.frames) {
-    if (!strayFrame(conn, f)) continue;
+    if (!strayFrame(shown, f)) continue;
     any = true;
     timeWidth = Math.max(timeWidth, time(f).length);
     labelWidth = Math.max(labelWidth, displayWidth(w.opcode(f.opcode)));
@@ -394,7 +401,7 @@ export function* transcriptChunks(conn: Connection, opts: RenderOptions): Genera
   const finish = (lines: string[]): string => `${lines.map((l) => trimEnd(clip(l, width))).join('\n')}\n`;
   const selected = selectionLine(conn, ['messages', 'frames'], opts.lang);
   if (selected) yield finish(reportWords(opts.lang).wrap(selected, width, '').map((l) => p.dim(l)));
-  for (const e of entries(w, conn, opts, limit)) {
+  for (const e of entries(w, conn, shown, opts, limit)) {
     const lines: string[] = [];
     const prefix = `${p.dim(time(e).padStart(timeWidth))}  ${w.direction(e.from)}  ${styled(e, p, e.label)}${' '.repeat(labelWidth - displayWidth(e.label))}  `;
     const room = width - indent;
