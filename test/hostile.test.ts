@@ -6,6 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { analyze, codes, only } from './support/analyze.js';
+import { Conversation, pcapFile } from './support/pcap.js';
+import { MAX_WAITING } from '../src/analyze/analyzer.js';
 import { schemaErrors } from './support/schema.js';
 import type { Connection } from '../src/model.js';
 
@@ -79,6 +81,45 @@ describe('100 000 half-open connections, then a WebSocket conversation', () => {
     expect(ws[0]!.messages.map((m) => m.payload.toString())).toEqual(['still here']);
     expect(ws[0]!.close.clean).toBe(true);
   }, 60_000);
+});
+
+describe('connections finishing faster than they may wait for late packets', () => {
+  /**
+   * `n` TCP connections, one every `every` seconds (each a handshake, a FIN
+   * each way and the last ACK); then, `late` seconds after connection
+   * `lateOf` finished, its client's FIN again (a retransmission: what the
+   * grace of 5 s after a close waits for).
+   */
+  function finishing(n: number, every: number, lateOf: number, late: number): Buffer {
+    const records = [];
+    for (let i = 0; i < n; i++) {
+      const c = new Conversation({ ip: '10.1.0.1', port: 20000 + i }, { ip: '10.0.0.2', port: 80 }).handshake().fin('client').fin('server').ack('client');
+      for (const r of c.records) records.push({ ...r, ts: r.ts + i * every });
+    }
+    const again = new Conversation({ ip: '10.1.0.1', port: 20000 + lateOf }, { ip: '10.0.0.2', port: 80 }).handshake().fin('client');
+    const fin = again.records[again.records.length - 1]!;
+    records.push({ ...fin, ts: fin.ts + lateOf * every + late });
+    return pcapFile(records.sort((a, b) => a.ts - b.ts));
+  }
+
+  it('keeps a late packet with its connection while fewer than MAX_WAITING wait at once', async () => {
+    const r = await analyze(finishing(MAX_WAITING - 24, 0.002, 0, 2.5));
+    expect(r.connections).toHaveLength(MAX_WAITING - 24);
+    expect(r.connections[0]!.counts.packets).toBe(7);
+    expect(r.connections.slice(1).every((c) => c.counts.packets === 6)).toBe(true);
+    // more in all than MAX_WAITING, but never that many waiting at once (one every 6 ms, 5 s each: about 833)
+    const spread = await analyze(finishing(1300, 0.006, 500, 4));
+    expect(spread.connections).toHaveLength(1300);
+    expect(spread.connections[500]!.counts.packets).toBe(7);
+  });
+
+  it('past MAX_WAITING, reports those finished longest ago without waiting: a packet of theirs still to come is a connection of its own', async () => {
+    const r = await analyze(finishing(MAX_WAITING + 76, 0.002, 0, 2.5));
+    expect(r.connections).toHaveLength(MAX_WAITING + 77);
+    // every connection whole, the first one too: only the packet 2.5 s late is apart
+    expect(r.connections.slice(0, MAX_WAITING + 76).every((c) => c.counts.packets === 6)).toBe(true);
+    expect(r.connections[MAX_WAITING + 76]!.counts.packets).toBe(1);
+  });
 });
 
 describe('oversized HTTP heads', () => {

@@ -48,8 +48,9 @@ export const DEFAULT_OPTIONS: AnalyzerOptions = {
   decodeAs: new Map(),
   sniffBytes: 64 * 1024,
   app: 'auto',
-  // In a file, waiting costs nothing (capture time is not waited for), so a
-  // closed connection keeps 5 s of capture time for a late retransmission.
+  // In a file, waiting costs no time (capture time is not waited for), so a
+  // closed connection keeps 5 s of capture time for a late retransmission
+  // (Zeek's tcp_close_delay), and at most MAX_WAITING of them wait at once.
   closedGrace: 5,
   // Read live, the grace is waited for on the wall clock, so it is short: 2 s
   // with no packet after both FINs (or a reset). What can still come then is
@@ -74,6 +75,8 @@ export const DEFAULT_OPTIONS: AnalyzerOptions = {
 class Flow implements HostedFlow {
   slot: unknown = null;
   lastTs: number;
+  /** counted among the finished connections waiting for late packets (Analyzer.finished) */
+  waiting = false;
   private fins = 0;
   private reset = false;
 
@@ -98,8 +101,23 @@ class Flow implements HostedFlow {
   }
 }
 
+/**
+ * Finished connections (a FIN each way, or a reset) that wait at once for a
+ * late packet. A capture that finishes hundreds of connections a second
+ * would otherwise hold every one of its last 5 s (a few thousand, each with
+ * all its state: tens of megabytes, and hundreds with the views that keep
+ * each connection's lists); past this many, the half that finished longest
+ * ago are reported without waiting further, and a packet of one of them
+ * that still comes (a retransmitted FIN, seconds late) starts a connection
+ * of its own, as after the grace. A capture finishing fewer than about 200
+ * connections a second never gets here.
+ */
+export const MAX_WAITING = 1024;
+
 export class Analyzer implements CaptureClock {
   private readonly analyses = new Map<string, Flow>();
+  /** finished connections waiting for late packets (Flow.waiting) */
+  private waiting = 0;
   private readonly defrag = new Defragmenter();
   /** the IPv4 flow of the last packet, and the direction of that packet */
   private lastFlow: { src: number; dst: number; sport: number; dport: number; flow: Flow; dir: Dir } | null = null;
@@ -227,6 +245,7 @@ export class Analyzer implements CaptureClock {
         const dir = same ? last.dir : last.dir === 0 ? 1 : 0;
         last.flow.saw(dir, seg, raw.ts);
         this.host.packet(last.flow, { number: raw.number, ts: raw.ts, relTs: this.rel(raw.ts) }, dir, seg, bytes, start, end, missing);
+        if (!last.flow.waiting && last.flow.closed) this.finished(last.flow);
         if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
         return;
       }
@@ -254,7 +273,21 @@ export class Analyzer implements CaptureClock {
     this.lastFlow = ip.version === 4 ? { src: ip.header.readUInt32BE(ip.srcAt), dst: ip.header.readUInt32BE(ip.srcAt + 4), sport: seg.srcPort, dport: seg.dstPort, flow, dir } : null;
     flow.saw(dir, seg, raw.ts);
     this.host.packet(flow, pkt, dir, seg, bytes, start, end, missing);
+    if (!flow.waiting && flow.closed) this.finished(flow);
     if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
+  }
+
+  /** A connection has just finished: it waits for late packets, unless too many already do (MAX_WAITING). */
+  private finished(flow: Flow): void {
+    flow.waiting = true;
+    if (++this.waiting <= MAX_WAITING) return;
+    const done: [string, Flow][] = [];
+    for (const entry of this.analyses) if (entry[1].waiting && entry[1] !== flow) done.push(entry);
+    done.sort((x, y) => x[1].lastTs - y[1].lastTs || x[1].id - y[1].id);
+    for (const [key, s] of done.slice(0, done.length - MAX_WAITING / 2)) {
+      this.analyses.delete(key);
+      this.report(s);
+    }
   }
 
   private truncated(raw: RawPacket): void {
@@ -308,6 +341,10 @@ export class Analyzer implements CaptureClock {
   /** A connection is over: its host finishes it and hands it to the sink. */
   private report(flow: Flow): void {
     if (this.lastFlow?.flow === flow) this.lastFlow = null;
+    if (flow.waiting) {
+      flow.waiting = false;
+      this.waiting--;
+    }
     this.host.report(flow);
   }
 
