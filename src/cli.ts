@@ -344,6 +344,14 @@ function chainOf(view: AnalysisSink, o: ChainOptions): Chain & { options: ChainO
 }
 
 /** Analyses one capture into a renderer; 2 if it cannot be read (reason given), 1 if it fails the threshold, 130 if interrupted, else 0. */
+let toldNoSpill = false;
+/** Said once when a temporary file cannot be made or written (what would go to it then stays in memory). */
+function noSpill(reason: string): void {
+  if (toldNoSpill) return;
+  toldNoSpill = true;
+  process.stderr.write(`wsdissect: no temporary file (${reason}): long connections are kept in memory\n`);
+}
+
 async function run(file: string, sinks: Chain & { options: ChainOptions }, options: AnalyzerOptions, threads: { count: number; view: ThreadedView } | null = null): Promise<{ status: number; reason: string | null }> {
   const policy = sinks.policy;
   // a live capture reports a connection a few seconds after it is over, between two reads of the pipe:
@@ -352,7 +360,6 @@ async function run(file: string, sinks: Chain & { options: ChainOptions }, optio
   const progress = file !== '-' && Progress.wanted(process.stderr) ? new Progress(process.stderr, file, await sizeOf(file)) : null;
   // a view that shows a whole connection keeps its frames, messages and timeline until it is over: past their newest items they
   // go to a temporary file (TMPDIR), so that memory stays flat however long the connection (util/list.ts)
-  const noSpill = (reason: string): void => void process.stderr.write(`wsdissect: no temporary file (${reason}): long connections are kept in memory\n`);
   const spill = sinks.top.streaming ? null : new SpillFile(undefined, undefined, noSpill);
   try {
     const split = threads === null ? {} : { threads: { threads: threads.count, view: threads.view, ...sinks.options, output: writeBytes, absorb: (shared: ChainShared) => absorbChain(sinks, shared), spillFailed: noSpill } };
@@ -642,8 +649,10 @@ async function main(): Promise<number> {
           }
           unfinished = partial;
         }
+        // --stats's table of every connection comes at the end: its rows, past the newest few hundred, go to a temporary file
+        const rowsSpill = format === 'text' && !argv.summary && views.includes('stats') ? new SpillFile(undefined, undefined, noSpill) : null;
         const inner: AnalysisSink =
-          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected, htmlFrames) : format === 'zeek' ? new ZeekSink(write) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0);
+          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected, htmlFrames) : format === 'zeek' ? new ZeekSink(write) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0, rowsSpill);
         const sinks = chainOf(inner, { selection, ignore, failOn });
         const seen = sinks.seen;
         /** the analysis reached its end and was written (the capture could be read, wholly or until interrupted) */
@@ -668,6 +677,7 @@ async function main(): Promise<number> {
             status = 2;
           }
         } finally {
+          rowsSpill?.close();
           if (partial !== null && out.file !== null) {
             out.flush();
             const failed = out.file.failed;

@@ -287,6 +287,21 @@ describe('every view reads a spilled connection as it reads one in memory', () =
     }
   });
 
+  it("--stats's table of every connection, its rows spilled two at a time", async () => {
+    const file = 'captures/mixed_network.pcap';
+    const opts = { ...PLAIN, width: 120, previewWidth: 40 };
+    const rowsFile = new SpillFile(freshDir(), 2);
+    const spilled = await render(file, (w) => new TerminalSink(w, opts, ['stats'], true, rowsFile), false);
+    expect(rowsFile.written).toBeGreaterThan(0);
+    // the rows are let go once the table is written
+    expect(rowsFile.size).toBe(0);
+    rowsFile.close();
+    const held = await render(file, (w) => new TerminalSink(w, opts, ['stats'], true), false);
+    // a row for each of the 15 connections: more than a chunk of two could hold
+    expect(held).toMatch(/^Connections \(15\)$/m);
+    expect(spilled).toBe(held);
+  });
+
   it('with a selection narrowing the lists', async () => {
     const file = 'captures/ws_fragmented.pcap';
     const opts = { ...PLAIN, width: 100, previewWidth: 30 };

@@ -14,6 +14,8 @@ import { transcriptChunks } from './transcript.js';
 import { hexChunks } from './hex.js';
 import { connectionRowIn, type ConnectionRow, connectionsTableLines, renderStats } from './stats.js';
 import { paint } from './paint.js';
+import { SpillFile, SpillList } from '../util/list.js';
+import { Reader, Writer, type Codec } from '../util/codec.js';
 import { reportWords } from '../text/report-words.js';
 import { renderCheckConnection, renderCheckEnd } from './check.js';
 import { connectionLabel, type CheckCollector } from '../check/report.js';
@@ -24,13 +26,34 @@ export type Write = (text: string) => void;
 /** What the terminal shows of each connection; several may be asked for at once. */
 export type View = 'report' | 'explain' | 'ladder' | 'messages' | 'hex' | 'stats' | { frame: number };
 
+const rowWriter = new Writer();
+/** The connections table's rows as they spill: each a packed row (one string). */
+const ROW_CODEC: Codec<ConnectionRow> = {
+  encode(rows) {
+    rowWriter.u32(rows.length);
+    for (const r of rows) rowWriter.str(r);
+    return rowWriter.take();
+  },
+  decode(bytes) {
+    const r = new Reader(bytes);
+    const out: ConnectionRow[] = [];
+    for (let n = r.u32(); n > 0; n--) out.push(r.str());
+    return out;
+  },
+};
+
 /**
  * Prints each connection as soon as it is over; memory holds one connection
  * at a time (with --stats, the connections table at the end needs them all).
  */
 export class TerminalSink implements AnalysisSink {
-  /** with --stats, each connection's row of the final table (only the row: the connection itself is not kept) */
-  private readonly rows: ConnectionRow[] = [];
+  /**
+   * with --stats, each connection's row of the final table (only the row:
+   * the connection itself is not kept), past the newest few hundred in the
+   * spill file when given one: a capture of a million connections has a
+   * million rows
+   */
+  private readonly rows: SpillList<ConnectionRow>;
   /** the frame --frame N asks for, if it does */
   private readonly frameAsked: number | null;
 
@@ -43,7 +66,10 @@ export class TerminalSink implements AnalysisSink {
     private readonly views: readonly View[] = ['report'],
     /** no selection narrows the connections (--from, --opcode, --phase, --grep, --limit): with --stats alone, the analysis keeps no list */
     whole = false,
+    /** where the rows of --stats's table go past the newest (null: they stay in memory) */
+    rowsSpill: SpillFile | null = null,
   ) {
+    this.rows = new SpillList(rowsSpill, ROW_CODEC);
     this.streaming = whole && views.length === 1 && views[0] === 'stats';
     const asked = views.find((v) => typeof v === 'object');
     this.frameAsked = asked === undefined ? null : asked.frame;
@@ -89,6 +115,7 @@ export class TerminalSink implements AnalysisSink {
       for (const line of connectionsTableLines(this.rows, this.opts)) this.write(`${line}\n`);
       this.write('\n');
     }
+    this.rows.release();
     this.write(renderEnd(capture, summary, diagnostics, this.opts.color, this.opts.width, this.opts.lang));
   }
 }

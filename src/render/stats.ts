@@ -363,7 +363,7 @@ export function renderConnectionsTable(conns: readonly (Connection | ConnectionR
 }
 
 /** The connections table a line at a time. */
-export function* connectionsTableLines(conns: readonly (Connection | ConnectionRow)[], opts: RenderOptions): Generator<string> {
+export function* connectionsTableLines(conns: { readonly length: number } & Iterable<Connection | ConnectionRow>, opts: RenderOptions): Generator<string> {
   // unpacked as they are read, each time the table reads them
   const rows: Iterable<Cell[]> = {
     *[Symbol.iterator]() {
