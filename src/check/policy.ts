@@ -114,13 +114,21 @@ export class PolicySink extends ForwardSink {
 
 /** Notes which connections the capture had (before any selection), for --stream and --frame. */
 export class SeenConnections extends ForwardSink {
+  /** the ids seen, when --stream asked for some (only those pass the selection above): nothing grows with a capture's connections otherwise */
   readonly ids = new Set<number>();
   count = 0;
   /** the most frames a selected connection has */
   frames = 0;
 
+  constructor(
+    inner: AnalysisSink,
+    private readonly noteIds: boolean,
+  ) {
+    super(inner);
+  }
+
   override connection(conn: Connection): void {
-    this.ids.add(conn.id);
+    if (this.noteIds) this.ids.add(conn.id);
     this.frames = Math.max(this.frames, conn.counts.frames);
     this.inner.connection(conn);
   }

@@ -27,7 +27,7 @@ export interface ChainOptions {
 }
 
 export function chain(view: AnalysisSink, o: ChainOptions): Chain {
-  const seen = new SeenConnections(view);
+  const seen = new SeenConnections(view, o.selection.streams !== null);
   const policy = new PolicySink(seen, o.ignore, o.failOn);
   return { top: new SelectSink(policy, o.selection), policy, seen };
 }
