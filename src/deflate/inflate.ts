@@ -13,8 +13,8 @@
 // through the handle behind Node's zlib streams (the writeSync its one-shot
 // functions use). That handle is internal: it is checked once, on an
 // inflation whose result is known, and when it is not as expected every
-// message is inflated by inflateRawSync against the window the context keeps
-// (the way every message was inflated before), with the same results.
+// message is inflated alone by inflateRawSync against the window the context
+// keeps, with the same results.
 import { constants, createInflateRaw, inflateRawSync } from 'node:zlib';
 import type { DeflateContextRules } from './negotiation.js';
 
