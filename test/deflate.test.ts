@@ -195,6 +195,31 @@ describe('the inflater of a direction, fed message after message', () => {
       expect(narrow.inflate(second)).toEqual({ ok: false, reason: 'corrupt', detail: 'invalid distance too far back' });
     }
   });
+
+  it('starts the next message afresh after one that did not end between blocks (empty, its tail kept, cut short), as inflating each alone does', () => {
+    const text = Buffer.from('The quick brown fox jumps over the lazy dog. '.repeat(40));
+    const first = compress(text);
+    const full = deflateRawSync(text, { finishFlush: constants.Z_SYNC_FLUSH });
+    const next = deflateRawSync(Buffer.from('The quick brown fox again'), { finishFlush: constants.Z_SYNC_FLUSH, dictionary: text });
+    const after = next.subarray(0, next.length - 4);
+    const odd = { empty: Buffer.alloc(0), 'just the tail': Buffer.from([0x00, 0x00, 0xff, 0xff]), 'its tail kept': full, 'cut by 1': first.subarray(0, first.length - 1), 'cut by 5': first.subarray(0, first.length - 5) };
+    for (const [name, payload] of Object.entries(odd)) {
+      const stream = new InflateContext({ takeover: true, windowBits: 15 }, 1 << 20);
+      const alone = new InflateContext({ takeover: true, windowBits: 15 }, 1 << 20, false, 'one-shot');
+      // the odd message after a first one, so that the next may refer to the first's text in both
+      const sent = name === 'its tail kept' ? [payload, after] : [first, payload, after];
+      const got = sent.map((p) => [stream.inflate(p), alone.inflate(p)]);
+      for (const [a, b] of got) expect(a, name).toEqual(b);
+      expect(stream.engine).toBe('stream');
+      stream.close();
+    }
+    // the message after an empty one is read right
+    const ctx = new InflateContext({ takeover: true, windowBits: 15 }, 1 << 20);
+    ctx.inflate(first);
+    ctx.inflate(Buffer.alloc(0));
+    expect(ctx.inflate(after)).toEqual({ ok: true, data: Buffer.from('The quick brown fox again') });
+    ctx.close();
+  });
 });
 
 describe('compressed conversations through the pipeline', () => {

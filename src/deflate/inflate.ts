@@ -13,12 +13,14 @@
 // through the handle behind Node's zlib streams (the writeSync its one-shot
 // functions use). That handle is internal: it is checked once, on an
 // inflation whose result is known, and when it is not as expected every
-// message is inflated by inflateRawSync against the window the context keeps
-// (the way every message was inflated before), with the same results.
+// message is inflated alone by inflateRawSync against the window the context
+// keeps, with the same results.
 import { constants, createInflateRaw, inflateRawSync } from 'node:zlib';
 import type { DeflateContextRules } from './negotiation.js';
 
 const TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
+/** An empty stored block, whole: what a sync flush emits on a byte boundary (it leaves an inflater where it found it, if that was between blocks) */
+const EMPTY_BLOCK = Buffer.from([0x00, 0x00, 0x00, 0xff, 0xff]);
 
 /** What one message may inflate to unless told otherwise: enough for any sane message, little for a bomb. */
 export const DEFAULT_INFLATE_LIMIT = 8 * 1024 * 1024;
@@ -130,6 +132,21 @@ class Inflater {
     }
   }
 
+  /**
+   * Whether the deflate stream stands between blocks, on a byte boundary,
+   * as the tail of a flushed message leaves it: an empty stored block then
+   * gives nothing and leaves it so. A message that did not end so (empty,
+   * cut short, its own tail not removed) leaves the inflater inside a block
+   * or a block's header, where the next message's bytes would be read as
+   * the rest of it; the block then gives bytes, fails or ends the stream
+   * (a dynamic block's header cut short may take it in unseen: then the
+   * next message is read as the rest of that header, and most likely fails).
+   */
+  betweenBlocks(): boolean {
+    const r = this.feed(EMPTY_BLOCK, [], { bytes: 0 }, 0);
+    return r.ok && !r.ended;
+  }
+
   reset(): void {
     this.handle.reset();
   }
@@ -233,6 +250,8 @@ export class InflateContext {
     // the sender ended its deflate stream (a block with BFINAL): its next message starts another, which may refer to the window
     if (fed.ended) this.drop();
     else if (!this.rules.takeover) z.reset();
+    // the message did not end between blocks: the next one starts a new inflater on the window, as it would inflated alone
+    else if (!z.betweenBlocks()) this.drop();
     return { ok: true, data: out.length === 1 ? out[0]! : Buffer.concat(out, sofar.bytes) };
   }
 
