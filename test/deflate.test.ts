@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkDeflateResponse, deflateRules, parseDeflate } from '../src/deflate/negotiation.js';
 import { deflateParamText, diagnosticText } from '../src/text/diagnostics.js';
 import { diagnosticTextZh } from '../src/text/zh-CN/diagnostics.js';
-import { InflateContext, inflateMessage } from '../src/deflate/inflate.js';
+import { InflateContext, inflateMessage, MAX_OPEN_INFLATERS, openInflaters } from '../src/deflate/inflate.js';
 import { analyze, codes, only } from './support/analyze.js';
 import { Conversation, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
 
@@ -172,6 +172,37 @@ describe('the inflater of a direction, fed message after message', () => {
     expect(ctx.inflate(compress('hello'))).toMatchObject({ ok: true });
     expect(ctx.engine).toBe('stream');
     ctx.close();
+  });
+
+  it('keeps at most MAX_OPEN_INFLATERS open, and a direction whose inflater was closed goes on as if it had not been', () => {
+    const n = MAX_OPEN_INFLATERS + 44;
+    const rules = { takeover: true, windowBits: 15 };
+    const directions = Array.from({ length: n }, (_, i) => ({
+      stream: new InflateContext(rules, 1 << 20),
+      alone: new InflateContext(rules, 1 << 20, false, 'one-shot'),
+      // each direction's messages refer back to its earlier ones (the same words, numbered)
+      messages: send([0, 1, 2].map((k) => ({ text: `direction ${i}, message ${k}: the same words again and again; `, repeat: 3, end: 'flush' })), true, 15),
+    }));
+    for (let k = 0; k < 3; k++) {
+      for (const d of directions) {
+        const { payload, plain } = d.messages[k]!;
+        const r = d.stream.inflate(payload);
+        expect(r.ok && r.data.equals(plain)).toBe(true);
+        expect(r).toEqual(d.alone.inflate(payload));
+        expect(openInflaters()).toBeLessThanOrEqual(MAX_OPEN_INFLATERS);
+      }
+    }
+    expect(openInflaters()).toBe(MAX_OPEN_INFLATERS);
+    for (const d of directions) d.stream.close();
+    expect(openInflaters()).toBe(0);
+  });
+
+  it('says a message is over the limit when it passes the limit before it turns out corrupt', () => {
+    const out = deflateRawSync(Buffer.alloc(5000, 0x78), { finishFlush: constants.Z_SYNC_FLUSH });
+    const payload = Buffer.concat([out.subarray(0, out.length - 4), Buffer.from('ffffffffff', 'hex')]);
+    expect(new InflateContext({ takeover: true, windowBits: 15 }, 1000).inflate(payload)).toEqual({ ok: false, reason: 'limit' });
+    // within the limit, the same bytes are corrupt
+    expect(new InflateContext({ takeover: true, windowBits: 15 }, 10000).inflate(payload)).toMatchObject({ ok: false, reason: 'corrupt' });
   });
 
   it('holds the sender to its window: a reference into an earlier message further back than the negotiated bits is an error', () => {

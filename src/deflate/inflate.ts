@@ -115,11 +115,13 @@ class Inflater {
     let inOff = 0;
     let inLen = input.length;
     for (;;) {
-      this.handle.writeSync(constants.Z_SYNC_FLUSH, input, inOff, inLen, buf, 0, buf.length);
+      // room for one byte past the limit at most: a message that passes the limit before it turns out corrupt is over the limit
+      const space = Math.min(buf.length, limit - sofar.bytes + 1);
+      this.handle.writeSync(constants.Z_SYNC_FLUSH, input, inOff, inLen, buf, 0, space);
       if (this.error !== null) return { ok: false, reason: 'corrupt', detail: this.error };
       const room = this.state[0]!;
       const left = this.state[1]!;
-      const made = buf.length - room;
+      const made = space - room;
       if (made > 0) {
         sofar.bytes += made;
         if (sofar.bytes > limit) return { ok: false, reason: 'limit' };
@@ -183,6 +185,23 @@ function streamsWork(): boolean {
   return checked;
 }
 
+/**
+ * Inflaters open at once in a thread. Each holds zlib's state and its own
+ * window (about 45 KiB, more than the window the context keeps); a capture
+ * with thousands of compressed connections open at once would hold them
+ * all. Past this many, the one used least recently is closed: it stood
+ * between blocks (one that does not is closed at once), so a new one made
+ * on the context's window at its next message inflates it the same.
+ */
+export const MAX_OPEN_INFLATERS = 256;
+/** the contexts with an open inflater, least recently used first */
+const opened = new Set<InflateContext>();
+
+/** How many inflaters are open in this thread (for the tests). */
+export function openInflaters(): number {
+  return opened.size;
+}
+
 export class InflateContext {
   /** the sender's window: the end of what it sent before, `held` bytes at the start of a buffer of the window's size, made once */
   private window: Buffer | null = null;
@@ -241,6 +260,9 @@ export class InflateContext {
     }
     const z = this.inflater;
     if (z === null) return inflateMessage(payload, history, this.limit, this.rules.windowBits);
+    opened.delete(this);
+    opened.add(this);
+    if (opened.size > MAX_OPEN_INFLATERS) opened.values().next().value!.drop();
     const out: Buffer[] = [];
     const sofar = { bytes: 0 };
     const limit = Math.max(1, this.limit);
@@ -278,8 +300,10 @@ export class InflateContext {
   }
 
   private drop(): void {
-    this.inflater?.close();
+    if (this.inflater === null) return;
+    this.inflater.close();
     this.inflater = null;
+    opened.delete(this);
   }
 
   /** The direction is over: its inflater's memory goes now, not when the garbage collector finds it. */
