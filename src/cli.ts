@@ -649,7 +649,7 @@ async function main(): Promise<number> {
           }
           unfinished = partial;
         }
-        // --stats's table of every connection comes at the end: its rows, past the newest hundred or so, go to a temporary file
+        // --stats's table of every connection comes at the end: its rows, past the newest few hundred, go to a temporary file
         const rowsSpill = format === 'text' && !argv.summary && views.includes('stats') ? new SpillFile(undefined, undefined, noSpill) : null;
         const inner: AnalysisSink =
           format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected, htmlFrames) : format === 'zeek' ? new ZeekSink(write) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0, rowsSpill);

@@ -49,7 +49,7 @@ const ROW_CODEC: Codec<ConnectionRow> = {
 export class TerminalSink implements AnalysisSink {
   /**
    * with --stats, each connection's row of the final table (only the row:
-   * the connection itself is not kept), past the newest hundred or so in the
+   * the connection itself is not kept), past the newest few hundred in the
    * spill file when given one: a capture of a million connections has a
    * million rows
    */

@@ -143,14 +143,8 @@ interface Chunk<T> {
   dirty: boolean;
 }
 
-/**
- * Items per chunk: large enough that a read is worth it, small enough that a
- * few chunks are little memory, and that what a view decodes of a chunk
- * (alive while its items are printed) is let go soon. 64 measured 3-7 %
- * less CPU than 256 for the views of one long connection and less memory on
- * many connections (BENCHMARKS.md); 32 was slower again.
- */
-const CHUNK_ITEMS = 64;
+/** Items per chunk: large enough that a read is worth it, small enough that a few chunks are little memory. */
+const CHUNK_ITEMS = 256;
 /** The newest chunks stay in memory: the analysis still changes its recent items (a late annotation, a phase settled). */
 const RESIDENT = 2;
 /** Older chunks read back and kept for the next access (views read in order; one list may be read at two places at once). */
