@@ -343,7 +343,6 @@ function chainOf(view: AnalysisSink, o: ChainOptions): Chain & { options: ChainO
   return { ...chain(view, o), options: o };
 }
 
-/** Analyses one capture into a renderer; 2 if it cannot be read (reason given), 1 if it fails the threshold, 130 if interrupted, else 0. */
 let toldNoSpill = false;
 /** Said once when a temporary file cannot be made or written (what would go to it then stays in memory). */
 function noSpill(reason: string): void {
@@ -352,6 +351,7 @@ function noSpill(reason: string): void {
   process.stderr.write(`wsdissect: no temporary file (${reason}): long connections are kept in memory\n`);
 }
 
+/** Analyses one capture into a renderer; 2 if it cannot be read (reason given), 1 if it fails the threshold, 130 if interrupted, else 0. */
 async function run(file: string, sinks: Chain & { options: ChainOptions }, options: AnalyzerOptions, threads: { count: number; view: ThreadedView } | null = null): Promise<{ status: number; reason: string | null }> {
   const policy = sinks.policy;
   // a live capture reports a connection a few seconds after it is over, between two reads of the pipe:

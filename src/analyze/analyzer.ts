@@ -89,11 +89,15 @@ class Flow implements HostedFlow {
     this.lastTs = ts;
   }
 
-  saw(dir: Dir, seg: TcpSegment, ts: number): void {
+  /** Notes a packet of the flow; true when it is the one that finished it (the first to make it closed). */
+  saw(dir: Dir, seg: TcpSegment, ts: number): boolean {
     this.lastTs = ts;
     const f = seg.flags;
+    if (!f.rst && !f.fin) return false;
+    const was = this.closed;
     if (f.rst) this.reset = true;
-    else if (f.fin) this.fins |= dir === 0 ? 1 : 2;
+    else this.fins |= dir === 0 ? 1 : 2;
+    return !was && this.closed;
   }
 
   get closed(): boolean {
@@ -243,10 +247,9 @@ export class Analyzer implements CaptureClock {
       const reverse = last.src === dst && last.dst === src && last.sport === seg.dstPort && last.dport === seg.srcPort;
       if (same || reverse) {
         const dir = same ? last.dir : last.dir === 0 ? 1 : 0;
-        last.flow.saw(dir, seg, raw.ts);
+        const finished = last.flow.saw(dir, seg, raw.ts);
         this.host.packet(last.flow, { number: raw.number, ts: raw.ts, relTs: this.rel(raw.ts) }, dir, seg, bytes, start, end, missing);
-        if (!last.flow.waiting && last.flow.closed) this.finished(last.flow);
-        if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
+        this.after(last.flow, finished, raw.ts);
         return;
       }
     }
@@ -271,13 +274,18 @@ export class Analyzer implements CaptureClock {
     const flow = found;
     const dir: Dir = a === flow.firstKey ? 0 : 1;
     this.lastFlow = ip.version === 4 ? { src: ip.header.readUInt32BE(ip.srcAt), dst: ip.header.readUInt32BE(ip.srcAt + 4), sport: seg.srcPort, dport: seg.dstPort, flow, dir } : null;
-    flow.saw(dir, seg, raw.ts);
+    const finished = flow.saw(dir, seg, raw.ts);
     this.host.packet(flow, pkt, dir, seg, bytes, start, end, missing);
-    if (!flow.waiting && flow.closed) this.finished(flow);
-    if (raw.ts - this.lastSweep >= 1) this.sweep(raw.ts);
+    this.after(flow, finished, raw.ts);
   }
 
-  /** A connection has just finished: it waits for late packets, unless too many already do (MAX_WAITING). */
+  /** After a packet: a connection it finished waits for late packets (at most MAX_WAITING do); once a second of capture time, those over are reported. */
+  private after(flow: Flow, finished: boolean, ts: number): void {
+    if (finished) this.finished(flow);
+    if (ts - this.lastSweep >= 1) this.sweep(ts);
+  }
+
+  /** A connection has just finished: it waits for late packets, unless too many already do. */
   private finished(flow: Flow): void {
     flow.waiting = true;
     if (++this.waiting <= MAX_WAITING) return;

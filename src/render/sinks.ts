@@ -15,7 +15,6 @@ import { hexChunks } from './hex.js';
 import { connectionRowIn, type ConnectionRow, connectionsTableLines, renderStats } from './stats.js';
 import { paint } from './paint.js';
 import { SpillFile, SpillList } from '../util/list.js';
-import { Reader, Writer, type Codec } from '../util/codec.js';
 import { reportWords } from '../text/report-words.js';
 import { renderCheckConnection, renderCheckEnd } from './check.js';
 import { connectionLabel, type CheckCollector } from '../check/report.js';
@@ -25,22 +24,6 @@ export type Write = (text: string) => void;
 
 /** What the terminal shows of each connection; several may be asked for at once. */
 export type View = 'report' | 'explain' | 'ladder' | 'messages' | 'hex' | 'stats' | { frame: number };
-
-const rowWriter = new Writer();
-/** The connections table's rows as they spill: each a packed row (one string). */
-const ROW_CODEC: Codec<ConnectionRow> = {
-  encode(rows) {
-    rowWriter.u32(rows.length);
-    for (const r of rows) rowWriter.str(r);
-    return rowWriter.take();
-  },
-  decode(bytes) {
-    const r = new Reader(bytes);
-    const out: ConnectionRow[] = [];
-    for (let n = r.u32(); n > 0; n--) out.push(r.str());
-    return out;
-  },
-};
 
 /**
  * Prints each connection as soon as it is over; memory holds one connection
@@ -69,7 +52,7 @@ export class TerminalSink implements AnalysisSink {
     /** where the rows of --stats's table go past the newest (null: they stay in memory) */
     rowsSpill: SpillFile | null = null,
   ) {
-    this.rows = new SpillList(rowsSpill, ROW_CODEC);
+    this.rows = new SpillList(rowsSpill);
     this.streaming = whole && views.length === 1 && views[0] === 'stats';
     const asked = views.find((v) => typeof v === 'object');
     this.frameAsked = asked === undefined ? null : asked.frame;
