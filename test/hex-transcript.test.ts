@@ -4,6 +4,7 @@
 // both must always do: fit the width, colour only when asked, never let a
 // byte from the capture reach the terminal as a control character.
 import { readdirSync, readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze, only } from './support/analyze.js';
 import { Conversation, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
@@ -315,6 +316,33 @@ describe('the transcript', () => {
     // cut after the last line whose bytes are all within maxPayload
     const cut = renderTranscript(c, opts({ prettyJson: true, maxPayload: 30 })).trimEnd().split('\n');
     expect(cut.slice(1, 4).map((l) => l.slice(column))).toEqual(['{', '  "big": 12345678901234567890,', `… ${json.length - json.indexOf('"x"')} more bytes not shown`]);
+  });
+
+  it('lays out JSON as JSON.stringify(value, null, 2) does, whether its lines are printed as one block (printable ASCII) or one by one', async () => {
+    // printable ASCII that fits is printed as a block, other text line by line (sanitized, measured): both must lay out alike
+    const text = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('数据', 'é', '日本語テキスト', 'a\u00e9b'));
+    const leaf = fc.oneof(text, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, leaf, tie('array'), tie('object')),
+      array: fc.array(tie('value'), { maxLength: 4 }),
+      object: fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 4 }),
+    }));
+    const tops = fc.sample(fc.oneof(fc.array(value, { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 6 }), value, { maxKeys: 4 })), { numRuns: 200, seed: 6455 });
+    let conv = upgraded();
+    for (const v of tops) conv = conv.send('server', wsFrame({ opcode: 1, payload: Buffer.from(JSON.stringify(v)) }));
+    const c = only(await analyze(conv.pcap(), { app: 'none' }));
+    const lines = renderTranscript(c, opts({ prettyJson: true, maxPayload: Infinity, width: 1000 })).trimEnd().split('\n');
+    const heads = lines.flatMap((l, i) => (/ {2}JSON (object|array), /.test(l) ? [i] : []));
+    expect(heads).toHaveLength(tops.length);
+    const column = lines[heads[0]!]!.indexOf('JSON');
+    const plain = tops.filter((v) => /^[\x20-\x7e]*$/.test(JSON.stringify(v))).length;
+    // both ways are taken
+    expect(plain).toBeGreaterThan(20);
+    expect(tops.length - plain).toBeGreaterThan(20);
+    tops.forEach((v, k) => {
+      const under = lines.slice(heads[k]! + 1, heads[k + 1] ?? lines.length).map((l) => l.slice(column));
+      expect(under).toEqual(JSON.stringify(v, null, 2).split('\n'));
+    });
   });
 
   it('tells under a message what its application protocol makes of it, and lays out what it recognised as JSON', async () => {

@@ -12,7 +12,7 @@ import type { RenderOptions } from './options.js';
 import { clip, paint, type Paint, trimEnd } from './paint.js';
 import { isControl } from '../websocket/frame.js';
 import { transcriptWords, type TranscriptWords } from '../text/transcript-words.js';
-import { cutWidth, displayWidth, lenientUtf8, quotable, quoteMark, sanitize, safeCut } from '../util/text.js';
+import { cutWidth, displayWidth, isPlain, lenientUtf8, quotable, quoteMark, sanitize, safeCut } from '../util/text.js';
 import { reportWords } from '../text/report-words.js';
 import { noMatchLine, selectionLine } from './narrowed.js';
 import { BitSet } from '../util/list.js';
@@ -31,8 +31,12 @@ interface Entry {
   /** the content, given the columns it may take */
   content: (room: number) => string;
   notes: string[];
-  /** lines printed under the content (pretty JSON), each given the columns it may take */
-  below: (room: number) => string[];
+  /**
+   * lines printed under the content (pretty JSON), each given the columns it
+   * may take; or, when room is at least 1 and they need no cut, the lines
+   * already printed: each after `pad`, ended, and trimmed (see trimEnd)
+   */
+  below: (room: number, pad: string) => string[] | string;
   /** the note that text was cut to --max-payload bytes, and the characters of the text kept */
   cutNote: { note: string; chars: number } | null;
 }
@@ -123,16 +127,39 @@ const INDENTS: string[] = [];
 const indentOf = (depth: number): string => (INDENTS[depth] ??= '  '.repeat(depth));
 
 function prettyJsonLines(source: string, known = false): JsonLine[] | null {
+  if (!known && !isJson(source.trim())) return null;
+  const lines: JsonLine[] = [];
+  layJson(source, (text, end) => lines.push({ text, end }));
+  return lines;
+}
+
+/**
+ * Pretty JSON as prettyJsonLines lays it out, as its lines with `pad` before
+ * each and a line end after (what the transcript prints under a message),
+ * when every line is printable ASCII that fits `room` columns and needs no
+ * cut (the usual message): null otherwise, to be laid out line by line.
+ */
+function prettyJsonBlock(source: string, room: number, pad: string): string | null {
+  if (!isPlain(source)) return null;
+  let block = '';
+  let fits = true;
+  layJson(source, (text) => {
+    if (text.length > room || text.charCodeAt(text.length - 1) === 0x20) fits = false;
+    block += `${pad}${text}\n`;
+  });
+  return fits ? block : null;
+}
+
+/** Lays out JSON text (a JSON object or array) as prettyJsonLines describes, a line at a time: each with the bytes of the source shown once it is. */
+function layJson(source: string, line: (text: string, end: number) => void): void {
   const start = source.length - source.trimStart().length;
   const t = source.trim();
-  if (!known && !isJson(t)) return null;
-  const lines: JsonLine[] = [];
   let bytes = start;
   let depth = 0;
   let cur = '';
   const indent = (): string => indentOf(depth);
   const push = (): void => {
-    lines.push({ text: cur, end: bytes });
+    line(cur, bytes);
     cur = indent();
   };
   let i = 0;
@@ -200,8 +227,7 @@ function prettyJsonLines(source: string, known = false): JsonLine[] | null {
       cur += ': ';
     }
   }
-  if (cur.trim() !== '') lines.push({ text: cur, end: bytes });
-  return lines;
+  if (cur.trim() !== '') line(cur, bytes);
 }
 
 /** The first byte of a JSON text that is not white space. */
@@ -212,14 +238,27 @@ function firstNonSpace(b: Buffer): number | undefined {
 }
 
 /** A message's line, and under it what it means in its application protocol. */
-function messageEntry(w: TranscriptWords, m: Message, opts: RenderOptions, limit: number): Omit<Entry, 'order'> {
+function messageEntry(w: TranscriptWords, m: Message, opts: RenderOptions, limit: number): Entry {
   const e = payloadEntry(w, m, opts, limit);
+  e.order = m.index;
   const app = m.app;
   if (!app) return e;
   // what the decoder read is the capture's: said as it was read
   const line = w.app(appText(app, opts.lang), app.user);
-  return { ...e, below: (room) => [safeCut(line, room), ...e.below(room)] };
+  const under = e.below;
+  e.below = (room, pad) => {
+    const first = safeCut(line, room);
+    const rest = under(room, pad);
+    return typeof rest === 'string' ? `${pad}${trimEnd(first)}\n${rest}` : [first, ...rest];
+  };
+  return e;
 }
+
+/** An entry, its style, content and what is under it still to be told (made whole here, not spread from parts: one shape for all). */
+function entryOf(packet: number, frame: number, relTs: number | null, from: Side, label: string, notes: string[]): Entry {
+  return { packet, frame, order: 0, relTs, from, label, style: 'other', content: NO_CONTENT, notes, below: NOTHING, cutNote: null };
+}
+const NO_CONTENT = (): string => '';
 
 /**
  * A message's line: its time, sizes and state are the analysis' (the
@@ -227,7 +266,7 @@ function messageEntry(w: TranscriptWords, m: Message, opts: RenderOptions, limit
  * kept of its payload, so a selection (--opcode, --grep, --limit) or
  * --max-payload changes nothing of what is shown of it but its content.
  */
-function payloadEntry(w: TranscriptWords, m: Message, opts: RenderOptions, limit: number): Omit<Entry, 'order'> {
+function payloadEntry(w: TranscriptWords, m: Message, opts: RenderOptions, limit: number): Entry {
   const inflated = m.compressed && m.inflatedLength !== null;
   const notInflated = m.compressed && !inflated;
   // on the wire, exact even beyond 2^53
@@ -239,10 +278,12 @@ function payloadEntry(w: TranscriptWords, m: Message, opts: RenderOptions, limit
   if (m.frames.length > 1) notes.push(w.fragments(m.frames.length));
   const whole = m.complete && m.allCaptured && m.missingBytes === 0;
   if (!whole) notes.push(w.incomplete(m.missingBytes));
-  const base = { packet: m.packet, frame: m.frames[m.frames.length - 1] ?? -1, relTs: m.relTs, from: m.from, label: w.messageType(m.type), notes, cutNote: null };
+  const e = entryOf(m.packet, m.frames[m.frames.length - 1] ?? -1, m.relTs, m.from, w.messageType(m.type), notes);
 
   if (m.type === 'binary' || notInflated) {
-    return { ...base, style: m.type, content: (room) => hexPreview(w, m.payload, total, room, limit), below: NOTHING };
+    e.style = m.type;
+    e.content = (room) => hexPreview(w, m.payload, total, room, limit);
+    return e;
   }
   // JSON is laid out when asked, and always when the message was decoded as JSON
   // (a message the JSON decoder read as an object or an array is one: it is not parsed again to know)
@@ -252,8 +293,12 @@ function payloadEntry(w: TranscriptWords, m: Message, opts: RenderOptions, limit
     const size = Number(total);
     const object = firstNonSpace(m.payload) === 0x7b;
     // laid out when printed, not before: a connection's messages are not all held laid out at once
-    const below = (room: number): string[] => {
-      const all = prettyJsonLines(m.payload.toString('utf8'), true) ?? [];
+    const below = (room: number, pad: string): string[] | string => {
+      const source = m.payload.toString('utf8');
+      // shown whole (the last line's end is at most the size): as a block when it needs no cut
+      const block = size <= limit && room >= 1 ? prettyJsonBlock(source, room, pad) : null;
+      if (block !== null) return block;
+      const all = prettyJsonLines(source, true) ?? [];
       // (the whole message is shown unless --max-payload cuts it)
       const shown = (all[all.length - 1]?.end ?? 0) <= limit ? all : all.filter((l) => l.end <= limit);
       const lastEnd = shown[shown.length - 1]?.end ?? 0;
@@ -261,18 +306,27 @@ function payloadEntry(w: TranscriptWords, m: Message, opts: RenderOptions, limit
       if (shown.length < all.length) lines.push(cutWidth(w.moreNotShown(size - lastEnd), room));
       return lines;
     };
-    return { ...base, style: 'text', content: () => w.json(object, size), below };
+    e.style = 'text';
+    e.content = () => w.json(object, size);
+    e.below = below;
+    return e;
   }
-  if (limit <= 0) return { ...base, style: 'text', content: () => w.bytes(total), below: NOTHING };
+  e.style = 'text';
+  if (limit <= 0) {
+    e.content = () => w.bytes(total);
+    return e;
+  }
   const { bytes, cutBytes } = limitText(m.payload, limit);
   // said only when the line has room for the text up to the cut: otherwise the width cuts it first
   const cutNote = cutBytes ? { note: w.firstOf(bytes.length, total), chars: displayWidth(sanitize(lenientUtf8(bytes))) + 1 } : null;
-  return { ...base, style: 'text', content: (room) => quoted(bytes, room, cutBytes), below: NOTHING, cutNote };
+  e.content = (room) => quoted(bytes, room, cutBytes);
+  e.cutNote = cutNote;
+  return e;
 }
 
-function frameEntry(w: TranscriptWords, f: Frame, limit: number): Omit<Entry, 'order'> {
-  const base = { packet: f.packet, frame: f.index, relTs: f.relTs, from: f.from, label: w.opcode(f.opcode), below: NOTHING, cutNote: null };
+function frameEntry(w: TranscriptWords, f: Frame, limit: number): Entry {
   const notes: string[] = [];
+  const e = entryOf(f.packet, f.index, f.relTs, f.from, w.opcode(f.opcode), notes);
   if (!f.complete) notes.push(w.incomplete(f.missingBytes));
   if (f.opcode === 0x8) {
     const c = f.close;
@@ -285,13 +339,20 @@ function frameEntry(w: TranscriptWords, f: Frame, limit: number): Omit<Entry, 'o
       const { bytes, cutBytes } = limitText(reason, limit);
       return `${text} ${quoted(bytes, room - displayWidth(text) - 1, cutBytes)}`;
     };
-    return { ...base, style: 'close', content, notes };
+    e.style = 'close';
+    e.content = content;
+    return e;
   }
   if (f.opcode === 0xa && f.answers) notes.unshift(w.roundTrip(f.answers.rtt));
-  if (isControl(f.opcode)) return { ...base, style: f.opcode === 0x9 || f.opcode === 0xa ? 'control' : 'other', content: (room) => controlPayload(w, f.payload, room, limit), notes };
+  if (isControl(f.opcode)) {
+    e.style = f.opcode === 0x9 || f.opcode === 0xa ? 'control' : 'other';
+    e.content = (room) => controlPayload(w, f.payload, room, limit);
+    return e;
+  }
   // a data frame that belongs to no message: a continuation with nothing open, or a reserved opcode
   if (f.opcode === 0x0) notes.push(w.noMessage);
-  return { ...base, style: 'other', content: (room) => hexPreview(w, f.payload, BigInt(f.payloadLength), room, limit), notes };
+  e.content = (room) => hexPreview(w, f.payload, BigInt(f.payloadLength), room, limit);
+  return e;
 }
 
 /** A frame shown on a line of its own: one of no message in view. */
@@ -309,10 +370,10 @@ function strayFrame(shown: BitSet, f: Frame): boolean {
 function* entries(w: TranscriptWords, conn: Connection, shown: BitSet, opts: RenderOptions, limit: number): Generator<Entry> {
   function* side(from: 'client' | 'server'): Generator<Entry> {
     // each message where its last frame is, whether that frame is in view or not
-    for (const m of conn.messages) if (m.from === from) yield { ...messageEntry(w, m, opts, limit), order: m.index };
+    for (const m of conn.messages) if (m.from === from) yield messageEntry(w, m, opts, limit);
   }
   function* stray(): Generator<Entry> {
-    for (const f of conn.frames) if (strayFrame(shown, f)) yield { ...frameEntry(w, f, limit), order: 0 };
+    for (const f of conn.frames) if (strayFrame(shown, f)) yield frameEntry(w, f, limit);
   }
   const before = (a: Entry, b: Entry): boolean => (a.packet - b.packet || a.frame - b.frame || a.order - b.order) <= 0;
   const streams = [side('client'), side('server'), stray()];
@@ -398,6 +459,7 @@ export function* transcriptChunks(conn: Connection, opts: RenderOptions): Genera
   // time, direction and type, then the content
   const arrows = Math.max(displayWidth(w.direction('client')), displayWidth(w.direction('server')));
   const indent = timeWidth + 2 + arrows + 2 + labelWidth + 2;
+  const pad = ' '.repeat(indent);
   const finish = (lines: string[]): string => `${lines.map((l) => trimEnd(clip(l, width))).join('\n')}\n`;
   const selected = selectionLine(conn, ['messages', 'frames'], opts.lang);
   if (selected) yield finish(reportWords(opts.lang).wrap(selected, width, '').map((l) => p.dim(l)));
@@ -413,10 +475,13 @@ export function* transcriptChunks(conn: Connection, opts: RenderOptions): Genera
     if (together) lines.push(`${prefix}${content}${notes === '' ? '' : `${w.notesGap}${p.dim(notes)}`}`);
     else lines.push(`${prefix}${content}`, `${' '.repeat(indent)}${p.dim(notes)}`);
     // the lines under it are cut to the room after the indent: when there is room, they fit the width as they are
-    const pad = ' '.repeat(indent);
-    const below = e.below(room);
+    const below = e.below(room, pad);
+    if (typeof below === 'string') {
+      yield finish(lines);
+      if (below !== '') yield below;
+    }
     // no room after the indent: every line is cut to the width
-    if (room < 1) yield finish([...lines, ...below.map((l) => `${pad}${l}`)]);
+    else if (room < 1) yield finish([...lines, ...below.map((l) => `${pad}${l}`)]);
     else {
       yield finish(lines);
       // apart from the line above: text that is all ASCII (most of a JSON message's lines) stays a one-byte string, quicker to encode

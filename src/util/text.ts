@@ -35,6 +35,10 @@ function needsEscape(text: string): boolean {
 }
 /** A character other than printable ASCII: text without one is shown as it is, a column a character. */
 const NOT_PLAIN = /[^\x20-\x7e]/;
+/** Whether text is printable ASCII only: shown as it is, a column a character. */
+export function isPlain(text: string): boolean {
+  return !NOT_PLAIN.test(text);
+}
 
 /**
  * Escapes C0 control characters, DEL and the hidden characters above, as
