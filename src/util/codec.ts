@@ -10,8 +10,14 @@ export interface Codec<T> {
   decode(bytes: Buffer): T[];
 }
 
+/** A DataView of a buffer's bytes: its number accessors are compiled inline, Buffer's (writeDoubleLE…) copy byte by byte. */
+function viewOf(b: Buffer): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
+
 export class Writer {
   private buf = Buffer.allocUnsafe(64 * 1024);
+  private view = viewOf(this.buf);
   private at = 0;
 
   private room(n: number): void {
@@ -19,6 +25,7 @@ export class Writer {
     const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
     this.buf.copy(grown, 0, 0, this.at);
     this.buf = grown;
+    this.view = viewOf(grown);
   }
 
   u8(n: number): void {
@@ -28,13 +35,13 @@ export class Writer {
 
   u32(n: number): void {
     this.room(4);
-    this.buf.writeUInt32LE(n, this.at);
+    this.view.setUint32(this.at, n, true);
     this.at += 4;
   }
 
   f64(n: number): void {
     this.room(8);
-    this.buf.writeDoubleLE(n, this.at);
+    this.view.setFloat64(this.at, n, true);
     this.at += 8;
   }
 
@@ -47,7 +54,7 @@ export class Writer {
     // at most 3 bytes a UTF-16 unit
     this.room(4 + s.length * 3);
     const n = this.buf.write(s, this.at + 4, 'utf8');
-    this.buf.writeUInt32LE(n, this.at);
+    this.view.setUint32(this.at, n, true);
     this.at += 4 + n;
   }
 
@@ -58,7 +65,7 @@ export class Writer {
 
   bytes(b: Uint8Array): void {
     this.room(4 + b.length);
-    this.buf.writeUInt32LE(b.length, this.at);
+    this.view.setUint32(this.at, b.length, true);
     this.buf.set(b, this.at + 4);
     this.at += 4 + b.length;
   }
@@ -77,21 +84,24 @@ export class Writer {
 
 export class Reader {
   private at = 0;
+  private readonly view: DataView;
 
-  constructor(private readonly buf: Buffer) {}
+  constructor(private readonly buf: Buffer) {
+    this.view = viewOf(buf);
+  }
 
   u8(): number {
     return this.buf[this.at++]!;
   }
 
   u32(): number {
-    const n = this.buf.readUInt32LE(this.at);
+    const n = this.view.getUint32(this.at, true);
     this.at += 4;
     return n;
   }
 
   f64(): number {
-    const n = this.buf.readDoubleLE(this.at);
+    const n = this.view.getFloat64(this.at, true);
     this.at += 8;
     return n;
   }
