@@ -4,7 +4,7 @@
 // row at a time: the work grows with the rows, counted, not timed.
 import Table from 'cli-table3';
 import { describe, expect, it, vi } from 'vitest';
-import { bottomLine, type Grid, type GridCell, ruleLine, rowLines, topLine, wordLines } from '../src/render/columns.js';
+import { type Align, bottomLine, cellsLine, type Grid, type GridCell, ruleLine, rowLines, topLine, wordLines } from '../src/render/columns.js';
 import { connectionRow, packRow, renderConnectionsTable, rowCells, type ConnectionRow } from '../src/render/stats.js';
 import { renderConnection } from '../src/render/terminal.js';
 import { PLAIN } from '../src/render/options.js';
@@ -17,7 +17,11 @@ import { Conversation, upgradeRequest, upgradeResponse, wsFrame } from './suppor
 const count = vi.hoisted(() => ({ rows: 0, widths: 0 }));
 vi.mock(import('../src/render/columns.js'), async (original) => {
   const mod = await original();
-  return { ...mod, rowLines: (...args: Parameters<typeof mod.rowLines>) => (count.rows++, mod.rowLines(...args)) };
+  return {
+    ...mod,
+    rowLines: (...args: Parameters<typeof mod.rowLines>) => (count.rows++, mod.rowLines(...args)),
+    cellsLine: (...args: Parameters<typeof mod.cellsLine>) => (count.rows++, mod.cellsLine(...args)),
+  };
 });
 vi.mock(import('../src/util/text.js'), async (original) => {
   const mod = await original();
@@ -117,6 +121,21 @@ describe('the column formatter draws what cli-table3 drew', () => {
     expect(ours.join('\n')).toBe(byCliTable3(grid, rows).join('\n'));
     // and every line is as wide as the grid says
     for (const line of ours) expect(displayWidth(line.replace(/\u001b\[[0-9;]*m/g, '')), line).toBe(grid.widths.reduce((a, b) => a + b + 2 * grid.pad + 1, 1));
+  });
+
+  it('draws a row of one-column cells alike by cellsLine and rowLines (texts that fit, and texts cut)', () => {
+    const texts = ['', 'a', 'tick 77', '東京', '⇢ \'{"type"…\'', 'a longer text than most columns'];
+    for (const pad of [0, 1])
+      for (const aligns of [['left', 'right', 'center'], ['center', 'left', 'right']] as Align[][])
+        for (const widths of [[1, 4, 9], [6, 2, 30]]) {
+          const grid = { widths, aligns, pad };
+          for (const a of texts)
+            for (const b of texts) {
+              const row = [a, b, `${a}${b}`];
+              const measured = row.map(displayWidth);
+              expect(cellsLine(grid, row, measured)).toBe(rowLines(grid, row.map((text, i) => ({ text, width: measured[i] })))[0]);
+            }
+        }
   });
 
   it('wraps as cli-table3 does: words with their spaces, an empty text no line at all', () => {

@@ -145,6 +145,19 @@ export function rowLines(grid: Grid, row: readonly GridCell[], style: RowStyle =
   return [line];
 }
 
+/**
+ * The line of a row of one-column cells whose texts' widths are known (the
+ * long tables' usual row): as rowLines draws it without wrap, with nothing
+ * made per cell but its text.
+ */
+export function cellsLine(grid: Grid, texts: readonly string[], widths: readonly number[]): string {
+  const sp = ' '.repeat(grid.pad);
+  let line = '│';
+  for (let i = 0; i < texts.length; i++) line += `${sp}${place(texts[i]!, widths[i]!, grid.widths[i]!, grid.aligns[i]!, asIs)}${sp}│`;
+  return line;
+}
+const asIs = (s: string): string => s;
+
 /** A text of `w` columns in a room of `width`: aligned, or cut when it is wider (the ellipsis left unpainted). */
 function place(text: string, w: number, width: number, how: Align, paint: (s: string) => string): string {
   if (w <= width) return align(text, width, how, paint, w);

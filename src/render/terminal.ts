@@ -18,7 +18,7 @@ import { messageOf } from '../select/lookup.js';
 import { entrySummary } from '../text/packets.js';
 import { capByCode, omittedLine } from './capped.js';
 import { noMatchLine, shownOf } from './narrowed.js';
-import { type Align, bottomLine, type Grid, type GridCell, gridWidth, rowLines, topLine } from './columns.js';
+import { type Align, bottomLine, cellsLine, type Grid, type GridCell, gridWidth, rowLines, topLine } from './columns.js';
 
 export interface TerminalOptions extends RenderOptions {
   /** characters of payload preview in the frame table */
@@ -262,11 +262,12 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: Secti
   const previewCap = Math.max(opts.previewWidth + 3, 40);
   for (const r of rows()) {
     if (!('frame' in r)) continue;
-    FRAME_COLUMNS.forEach((c, i) => {
+    for (let i = 0; i < FRAME_COLUMNS.length; i++) {
+      const c = FRAME_COLUMNS[i]!;
       const cw = displayWidth(c.cell(r.frame, false));
       full[i] = Math.max(full[i]!, cw);
       compactWidths[i] = Math.max(compactWidths[i]!, c.compacts ? displayWidth(c.cell(r.frame, true)) : cw);
-    });
+    }
     // a preview is at most --preview columns and its quotes and marks (a Close's reason comes after its code and name): once one
     // is that wide, the others need not be made to be measured
     if (natural < previewCap || r.frame.opcode === 0x8) natural = Math.max(natural, displayWidth(payloadCell(r.frame, conn, opts.previewWidth, words).text));
@@ -293,14 +294,20 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: Secti
   // a grid that fits the width draws lines that fit it: none needs a clip
   const fitsWidth = 2 + gridWidth(grid) <= opts.width;
   const out = (l: string): string => (fitsWidth ? `  ${l}` : clip(`  ${l}`, opts.width));
-  const line = (f: Frame): string =>
-    rowLines(grid, [
-      ...FRAME_COLUMNS.map((c) => {
-        const text = c.cell(f, chosen.compact);
-        return { text, width: displayWidth(text) };
-      }),
-      preview(f, chosen.payload),
-    ])[0]!;
+  const texts: string[] = [];
+  const widths: number[] = [];
+  const last = FRAME_COLUMNS.length;
+  const line = (f: Frame): string => {
+    for (let i = 0; i < last; i++) {
+      const text = FRAME_COLUMNS[i]!.cell(f, chosen.compact);
+      texts[i] = text;
+      widths[i] = displayWidth(text);
+    }
+    const cell = preview(f, chosen.payload);
+    texts[last] = cell.text;
+    widths[last] = cell.width ?? displayWidth(cell.text);
+    return cellsLine(grid, texts, widths);
+  };
   yield p.bold(title);
   // the borders have a junction at every column, under a note across the table as well
   yield out(topLine(grid));
