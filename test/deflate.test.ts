@@ -227,6 +227,64 @@ describe('the inflater of a direction, fed message after message', () => {
     }
   });
 
+  it('keeps as its window exactly the last 2^bits bytes inflated, however the messages add up: a reference to the oldest byte reads it', () => {
+    // zlib's deflater never refers further back than 2^bits - 262 bytes; the inflater must read any distance up to 2^bits,
+    // so the reference to the oldest byte is written by hand: a block of fixed Huffman codes (RFC 1951 §3.2.6) holding one match
+    const match = (length: number, distance: number): Buffer => {
+      const bits: number[] = [];
+      const put = (v: number, n: number): void => {
+        for (let i = 0; i < n; i++) bits.push((v >> i) & 1);
+      };
+      const code = (v: number, n: number): void => {
+        for (let i = n - 1; i >= 0; i--) bits.push((v >> i) & 1);
+      };
+      put(0, 1);
+      put(1, 2);
+      // lengths 3 to 10 are symbols 257 to 264, 7-bit codes 1 to 8, no extra bits
+      code(length - 2, 7);
+      let c = 0;
+      const extra = (k: number): number => Math.max(0, (k >> 1) - 1);
+      const base = (k: number): number => (k < 4 ? k + 1 : ((2 + (k & 1)) << extra(k)) + 1);
+      while (distance >= base(c) + (1 << extra(c))) c++;
+      code(c, 5);
+      put(distance - base(c), extra(c));
+      // end of block, then an empty stored block whose LEN and NLEN are the tail a sender leaves off (RFC 7692 §7.2.1)
+      code(0, 7);
+      put(0, 3);
+      while (bits.length % 8 !== 0) bits.push(0);
+      return Buffer.from(Array.from({ length: bits.length / 8 }, (_, i) => bits.slice(i * 8, i * 8 + 8).reduce((a, b, k) => a | (b << k), 0)));
+    };
+    let x = 99;
+    const random = (n: number): Buffer => Buffer.from(Array.from({ length: n }, () => ((x = (x * 1103515245 + 12345) % 2 ** 31) >>> 16) & 0xff));
+    const flushed = (b: Buffer, dictionary: Buffer, bits: number): Buffer => {
+      const out = deflateRawSync(b, { windowBits: bits, finishFlush: constants.Z_SYNC_FLUSH, ...(dictionary.length > 0 ? { dictionary } : {}) });
+      return out.subarray(0, out.length - 4);
+    };
+    for (const bits of [9, 10, 12])
+      for (const engine of ['stream', 'one-shot'] as const) {
+        const size = 1 << bits;
+        const context = new InflateContext({ takeover: true, windowBits: bits }, 1 << 20, false, engine);
+        let window = Buffer.alloc(0);
+        const send = (payload: Buffer, plain: Buffer): void => {
+          const r = context.inflate(payload);
+          expect(r.ok && r.data.equals(plain), `${engine}, ${bits} bits, window of ${window.length}`).toBe(true);
+          window = Buffer.concat([window, plain]).subarray(-size);
+        };
+        let references = 0;
+        // messages of every size up to a little over the window, each followed by the window's oldest 8 bytes again (a reference 2^bits back)
+        for (let i = 0; i < 60; i++) {
+          const plain = random(1 + ((i * 37) % Math.floor(size * 1.1)));
+          send(flushed(plain, window, bits), plain);
+          if (window.length === size) {
+            send(match(8, size), Buffer.from(window.subarray(0, 8)));
+            references++;
+          }
+        }
+        expect(references).toBeGreaterThan(30);
+        context.close();
+      }
+  });
+
   it('starts the next message afresh after one that did not end between blocks (empty, its tail kept, cut short), as inflating each alone does', () => {
     const text = Buffer.from('The quick brown fox jumps over the lazy dog. '.repeat(40));
     const first = compress(text);

@@ -203,9 +203,16 @@ export function openInflaters(): number {
 }
 
 export class InflateContext {
-  /** the sender's window: the end of what it sent before, `held` bytes at the start of a buffer of the window's size, made once */
+  /**
+   * the sender's window: the end of what it sent before, the bytes from
+   * `start` to `end` of a buffer a quarter larger than the window (made
+   * once): a message is added after the others, and only when the buffer is
+   * full is the window moved back to its start (copying 2^bits bytes for
+   * every quarter of that added, not for every message)
+   */
   private window: Buffer | null = null;
-  private held = 0;
+  private start = 0;
+  private end = 0;
   private lost = false;
   /** the direction's inflater, where the sender's deflater stood after the last message (null: made at the next one, the window its dictionary) */
   private inflater: Inflater | null = null;
@@ -253,7 +260,7 @@ export class InflateContext {
   }
 
   private run(payload: Buffer): InflateResult {
-    const history = this.rules.takeover && this.window ? this.window.subarray(0, this.held) : null;
+    const history = this.rules.takeover && this.window ? this.window.subarray(this.start, this.end) : null;
     if (!this.oneShot && this.inflater === null) {
       this.inflater = Inflater.open(this.windowBits, history);
       if (this.inflater === null) this.oneShot = true;
@@ -277,25 +284,32 @@ export class InflateContext {
     return { ok: true, data: out.length === 1 ? out[0]! : Buffer.concat(out, sofar.bytes) };
   }
 
-  /** The window slides over what was just inflated (in place: the last 2^bits bytes of everything so far). */
+  /** The window slides over what was just inflated: the last 2^bits bytes of everything so far. */
   private remember(data: Buffer): void {
     const size = 1 << this.windowBits;
-    const w = (this.window ??= Buffer.alloc(size));
+    const w = (this.window ??= Buffer.alloc(size + (size >> 2)));
     if (data.length >= size) {
       data.copy(w, 0, data.length - size);
-      this.held = size;
+      this.start = 0;
+      this.end = size;
       return;
     }
-    const keep = Math.min(this.held, size - data.length);
-    if (keep < this.held) w.copy(w, 0, this.held - keep, this.held);
-    data.copy(w, keep);
-    this.held = keep + data.length;
+    if (this.end + data.length > w.length) {
+      // full: what stays of the window goes back to the buffer's start
+      const keep = Math.min(this.end - this.start, size - data.length);
+      w.copy(w, 0, this.end - keep, this.end);
+      this.start = 0;
+      this.end = keep;
+    }
+    data.copy(w, this.end);
+    this.end += data.length;
+    this.start = Math.max(this.start, this.end - size);
   }
 
   /** A compressed message of this direction was not captured whole (or did not inflate): what follows may refer to it. */
   loseContext(): void {
     this.drop();
-    if (this.partial) this.held = 0;
+    if (this.partial) this.start = this.end = 0;
     else this.lost = true;
   }
 
