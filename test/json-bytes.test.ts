@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JsonBytes } from '../src/render/json-bytes.js';
-import { frameJson, messageJson, writeFrameLine, writeMessageLine } from '../src/render/json.js';
+import { contractEntry, entryText, frameJson, messageJson, writeEntry, writeFrameLine, writeMessageLine } from '../src/render/json.js';
 import { messageOf } from '../src/select/lookup.js';
 import { analyze } from './support/analyze.js';
 
@@ -46,6 +46,20 @@ describe('a number written as bytes', () => {
   });
 });
 
+describe('a string written as bytes', () => {
+  it('is JSON.stringify(s) for any text: controls, quotes, backslashes, wide characters, lone surrogates', () => {
+    const out = new JsonBytes(16);
+    for (const s of ['', 'a', '"', '\\', '\n', '\u0000', '\u001f', ' ', '\u007f', 'é', '—', '日本', '\u{1f600}', '\ud800', 'a\udc00b', '\u2028'])
+      expect(written((o) => o.string(s), out)).toBe(JSON.stringify(s));
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) })), (s) => {
+        expect(written((o) => o.string(s), out)).toBe(JSON.stringify(s));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
+
 describe('the line buffer', () => {
   it('grows for a long line and lets a megabyte buffer go at the next line', () => {
     const out = new JsonBytes(16);
@@ -79,6 +93,11 @@ describe('the NDJSON lines of frames and messages', () => {
           const line = written((o) => writeMessageLine(o, c.id, m, { maxPayload }), out);
           expect(line).toBe(`${JSON.stringify({ type: 'message', connection: c.id, messageType: type, ...rest })}\n`);
         }
+      }
+      // and --json's timeline, an entry a line (the HTML report's with what its views draw by)
+      for (const e of c.timeline) {
+        expect(written((o) => writeEntry(o, e), out)).toBe(JSON.stringify(contractEntry(e)));
+        expect(entryText(e, true)).toBe(JSON.stringify({ ...contractEntry(e), bare: e.bare, http: e.http }));
       }
     }
   });

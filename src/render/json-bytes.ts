@@ -143,6 +143,21 @@ export class JsonBytes {
   }
 
   /** One of our own words in quotes (no escaping needed). */
+  /** Any text as JSON.stringify writes it: between quotes, escaped where it must be. */
+  string(s: string): void {
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      // what JSON escapes: control characters, the quote, the backslash, and (when alone) a surrogate
+      if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) {
+        this.utf8(JSON.stringify(s));
+        return;
+      }
+    }
+    this.byte(0x22);
+    this.utf8(s);
+    this.byte(0x22);
+  }
+
   word(s: string): void {
     this.byte(0x22);
     this.ascii(s);

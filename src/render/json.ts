@@ -203,6 +203,7 @@ const P = {
   compressedTrue: Buffer.from(',"compressed":true,"inflatedLength":'),
   compressedFalse: Buffer.from(',"compressed":false,"inflatedLength":'),
   app: Buffer.from(',"app":'),
+  entryPacket: Buffer.from('{"packet":'),
 };
 
 /**
@@ -360,9 +361,26 @@ export function contractEntry(e: TimelineEntry): { packet: number; ts: number; r
  * our own words: only the summary needs escaping.
  */
 export function entryText(e: TimelineEntry, viewsToo = false): string {
-  const tail = viewsToo ? `,"bare":${e.bare},"http":${e.http}}` : '}';
-  return `{"packet":${e.packet},"ts":${e.ts},"relTs":${e.relTs},"from":"${e.from}","phase":"${e.phase}","summary":${JSON.stringify(entrySummary(e))}${tail}`;
+  scratch.reset();
+  writeEntry(scratch, e, viewsToo);
+  return scratch.text();
 }
+
+/** entryText's object into `out`: the lines of --json's timeline are written as bytes. */
+export function writeEntry(out: JsonBytes, e: TimelineEntry, viewsToo = false): void {
+  out.raw(P.entryPacket);
+  out.number(e.packet);
+  out.raw(P.ts);
+  out.number(e.ts);
+  out.raw(P.relTs);
+  out.number(e.relTs);
+  out.raw((entryPieces[`${e.from} ${e.phase}`] ??= Buffer.from(`,"from":"${e.from}","phase":"${e.phase}","summary":`)));
+  out.string(entrySummary(e));
+  if (viewsToo) out.ascii(`,"bare":${e.bare},"http":${e.http}}`);
+  else out.byte(0x7d);
+}
+/** An entry's side and phase, and the summary's name after them, made once each. */
+const entryPieces: Record<string, Buffer> = {};
 
 /** The handshake as the contract gives it: a refusal's body as a payload, cut to --max-payload. */
 export function handshakeJson(h: Handshake | null, opts: JsonOptions): unknown {

@@ -3,7 +3,7 @@
 import { contractDiagnostic } from '../diagnostic.js';
 import { endpoint } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, List, Message, Summary } from '../model.js';
-import { connectionHeadJson, entryText, safeNumbers, SCHEMA_VERSION, TOOL, writeFrame, writeFrameLine, writeMessage, writeMessageLine, type JsonOptions } from './json.js';
+import { connectionHeadJson, safeNumbers, SCHEMA_VERSION, TOOL, writeFrame, writeFrameLine, writeMessage, writeMessageLine, writeEntry, type JsonOptions } from './json.js';
 import { messageOf } from '../select/lookup.js';
 import { JsonBytes, type WriteBytes } from './json-bytes.js';
 import { renderSummaryConnection, renderSummaryEnd } from './summary.js';
@@ -147,7 +147,7 @@ export class JsonSink implements AnalysisSink {
       writeFrame(out, f, { messageType: msg?.type ?? null, compressed: msg?.compressed ?? false }, this.opts);
     });
     this.list('messages', conn.messages, null, (out, m) => writeMessage(out, m, this.opts));
-    this.list('timeline', conn.timeline, (e) => entryText(e));
+    this.list('timeline', conn.timeline, null, (out, e) => writeEntry(out, e));
     this.list('diagnostics', conn.diagnostics, (d) => JSON.stringify(contractDiagnostic(d)));
     this.write('\n    }');
   }
