@@ -421,7 +421,20 @@ export interface Connection {
   story: StoryFacts | null;
   close: ConnectionClose;
   timeline: List<TimelineEntry>;
+  /**
+   * the largest packet number and the earliest and latest relTs of its
+   * timeline's entries, noted as they were made (null when it has none):
+   * what a view sizes its number and time columns by without reading a
+   * long timeline back. Not in the JSON export.
+   */
+  timelineBounds: TimelineBounds | null;
   diagnostics: List<Diagnostic>;
+}
+
+export interface TimelineBounds {
+  maxPacket: number;
+  minRelTs: number;
+  maxRelTs: number;
 }
 
 export interface Summary {

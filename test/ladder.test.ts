@@ -68,6 +68,8 @@ function connection(timeline: TimelineEntry[], client = { ip: '192.0.2.10', port
     story: null,
     close: { initiator: null, code: null, reason: null, replyCode: null, clean: false, packet: null, replyPacket: null },
     timeline,
+    // not noted: the ladder measures the timeline itself
+    timelineBounds: null,
     diagnostics: [],
   };
   return { ...conn, stats: statsOf(conn, new StatsTally(), { syn: null, synAck: null, request: null, response: null }) };
@@ -92,6 +94,15 @@ describe.each(CAPTURES)('%s', (file) => {
       expect(rows.map((a) => a.dir)).toEqual(c.timeline.map((e) => (e.from === 'client' ? 'right' : 'left')));
       const phases = c.timeline.map((e) => e.phase).filter((p, i, all) => i === 0 || all[i - 1] !== p);
       expect(separators(ladder)).toEqual(phases.map((p) => PHASE_NAMES[p]));
+    }
+  });
+
+  it('is drawn alike whether it sizes its columns by the bounds the analysis noted or by reading the timeline, and those bounds are the timeline\'s', async () => {
+    for (const c of (await analyze(path)).connections) {
+      const packets = c.timeline.map((e) => e.packet);
+      const times = c.timeline.map((e) => e.relTs);
+      expect(c.timelineBounds).toEqual(packets.length === 0 ? null : { maxPacket: Math.max(...packets), minRelTs: Math.min(...times), maxRelTs: Math.max(...times) });
+      for (const width of [60, 100]) expect(renderLadder(c, opts(width))).toBe(renderLadder({ ...c, timelineBounds: null }, opts(width)));
     }
   });
 
@@ -165,6 +176,17 @@ describe('ladders of crafted connections', () => {
     const ladder = renderLadder(conn, opts(100));
     expect(ladder.replace(/\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202e]/u);
     expect(ladder).toContain('Text "\\x1b[2J\\u{9b}31m\\u{202e}evil"');
+  });
+
+  it('sizes its time column by the earliest time as by the latest when the bounds are given (a capture whose clock went back)', () => {
+    const at = (packet: number, relTs: number): TimelineEntry => ({ ...entry(packet, 'client', 'data', 'x'), relTs });
+    for (const times of [[-123.5, 0.1, 3], [0.2, -0.000001, 1], [5, 1234.5, -7]]) {
+      const timeline = times.map((t, i) => at(i + 1, t));
+      const measured = renderLadder(connection(timeline), opts(100));
+      const bounded = renderLadder({ ...connection(timeline), timelineBounds: { maxPacket: times.length, minRelTs: Math.min(...times), maxRelTs: Math.max(...times) } }, opts(100));
+      expect(bounded).toBe(measured);
+      expect(measured).toContain(`${Math.min(...times).toFixed(6)}  │`);
+    }
   });
 
   it('draws only the header for an empty timeline', () => {

@@ -25,6 +25,7 @@ import type {
   ProtocolInfo,
   Side,
   TcpInfo,
+  TimelineBounds,
   TlsInfo,
   TimelineEntry,
 } from '../model.js';
@@ -224,6 +225,8 @@ export class ConnectionAnalysis {
    * phase from what follows. `bare`: its summary is only TCP flags.
    */
   private readonly timeline: Entry[] | SpillList<Entry>;
+  /** the timeline's largest packet number and relTs range (Connection.timelineBounds) */
+  private bounds: TimelineBounds | null = null;
   /** position of the first provisional entry of the timeline, if any */
   private firstProvisional: number | null = null;
   private currentPacket = 0;
@@ -773,6 +776,10 @@ export class ConnectionAnalysis {
     const entry = { packet: pkt.number, ts: pkt.ts, relTs: pkt.relTs, from, dir, phase: described.phase, told: described.told, tcp: described.tcp, provisional, bare, http: http === 'request' || http === 'response', closesTcp };
     if (provisional && this.firstProvisional === null) this.firstProvisional = this.timeline.length;
     this.timeline.push(entry);
+    const b = (this.bounds ??= { maxPacket: pkt.number, minRelTs: pkt.relTs, maxRelTs: pkt.relTs });
+    if (pkt.number > b.maxPacket) b.maxPacket = pkt.number;
+    if (pkt.relTs < b.minRelTs) b.minRelTs = pkt.relTs;
+    if (pkt.relTs > b.maxRelTs) b.maxRelTs = pkt.relTs;
     this.story.entry(entry);
     for (const i of this.items) if (i.kind === 'frame') this.story.frameOfEntry(i.frame);
     if (!provisional) this.phase = later(this.phase, described.reached);
@@ -950,6 +957,7 @@ export class ConnectionAnalysis {
       stats: statsOf({ id: this.id, counts: this.counts, tcp }, this.tally, { syn: this.tcp.synTs, synAck: this.tcp.synAckTs, ...this.http.handshakeTimes }),
       close: cs,
       timeline,
+      timelineBounds: this.bounds,
       diagnostics: this.diagnostics,
     };
   }

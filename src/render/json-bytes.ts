@@ -142,7 +142,6 @@ export class JsonBytes {
     this.byte(0x5d);
   }
 
-  /** One of our own words in quotes (no escaping needed). */
   /** Any text as JSON.stringify writes it: between quotes, escaped where it must be. */
   string(s: string): void {
     for (let i = 0; i < s.length; i++) {
@@ -158,6 +157,7 @@ export class JsonBytes {
     this.byte(0x22);
   }
 
+  /** One of our own words in quotes (no escaping needed). */
   word(s: string): void {
     this.byte(0x22);
     this.ascii(s);

@@ -9,6 +9,7 @@ import type { RenderOptions } from './options.js';
 import { paint, type Paint } from './paint.js';
 import { cutWidth, displayWidth, safeCut } from '../util/text.js';
 import { noMatchLine, selectionLine } from './narrowed.js';
+import { narrowedBy } from '../select/selection.js';
 import { entrySummary } from '../text/packets.js';
 import { type LadderWords, ladderWords } from '../text/packet-words.js';
 import { reportWords } from '../text/report-words.js';
@@ -39,14 +40,21 @@ function time(t: number): string {
   return t.toFixed(6);
 }
 
-function layout(timeline: Iterable<TimelineEntry>, width: number, lang: Lang | undefined): Layout {
+function layout(conn: Connection, width: number, lang: Lang | undefined): Layout {
   const w = ladderWords(lang);
   // the columns' heads fit over them ("No.", "序号")
   let numWidth = Math.max(3, displayWidth(w.number));
   let timeWidth = Math.max(8, displayWidth(w.time));
-  for (const e of timeline) {
-    numWidth = Math.max(numWidth, String(e.packet).length);
-    timeWidth = Math.max(timeWidth, time(e.relTs).length);
+  const b = conn.timelineBounds;
+  if (b !== null && narrowedBy(conn) === null) {
+    // the whole timeline's, noted by the analysis: the widest time is the earliest or the latest (a time's digits grow with its distance from 0)
+    numWidth = Math.max(numWidth, String(b.maxPacket).length);
+    timeWidth = Math.max(timeWidth, time(b.minRelTs).length, time(b.maxRelTs).length);
+  } else {
+    for (const e of conn.timeline) {
+      numWidth = Math.max(numWidth, String(e.packet).length);
+      timeWidth = Math.max(timeWidth, time(e.relTs).length);
+    }
   }
   const left = numWidth + 2 + timeWidth + 2;
   const arrow = Math.max(MIN_ARROW, width - left - 2);
@@ -120,7 +128,7 @@ export function* ladderChunks(conn: Connection, opts: RenderOptions): Generator<
     yield `${wrap(none, opts.width, '').join('\n')}\n`;
     return;
   }
-  const l = layout(conn.timeline, opts.width, opts.lang);
+  const l = layout(conn, opts.width, opts.lang);
   const selected = selectionLine(conn, ['packets'], opts.lang);
   for (const line of [...(selected ? wrap(selected, opts.width, '').map((s) => p.dim(s)) : []), ...header(conn, l, p)]) yield `${line.trimEnd()}\n`;
   let phase: Phase | null = null;
