@@ -281,7 +281,9 @@ describe('every view reads a spilled connection as it reads one in memory', () =
         // the story's runs are the timeline's (its frames, Close and application types are counted all the same)
         const w = whole.connections[i]!;
         expect(c.story?.runs ?? []).toEqual([]);
-        expect({ ...c, timeline: [], story: c.story && { ...c.story, runs: [] } }).toStrictEqual({ ...w, timeline: [], story: w.story && { ...w.story, runs: [] } });
+        // (nor the bounds of a timeline)
+        expect(c.timelineBounds).toBeNull();
+        expect({ ...c, timeline: [], timelineBounds: null, story: c.story && { ...c.story, runs: [] } }).toStrictEqual({ ...w, timeline: [], timelineBounds: null, story: w.story && { ...w.story, runs: [] } });
       }
       expect(bare.summary).toStrictEqual(whole.summary);
     }

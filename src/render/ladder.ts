@@ -47,7 +47,8 @@ function layout(conn: Connection, width: number, lang: Lang | undefined): Layout
   let timeWidth = Math.max(8, displayWidth(w.time));
   const b = conn.timelineBounds;
   if (b !== null && narrowedBy(conn) === null) {
-    // the whole timeline's, noted by the analysis: the widest time is the earliest or the latest (a time's digits grow with its distance from 0)
+    // the whole timeline's, noted by the analysis: the widest time is the earliest or the latest (a time's digits grow with its
+    // distance from 0, below the 10^21 seconds where toFixed stops writing digits: a capture's times are below 2^64 ns)
     numWidth = Math.max(numWidth, String(b.maxPacket).length);
     timeWidth = Math.max(timeWidth, time(b.minRelTs).length, time(b.maxRelTs).length);
   } else {
