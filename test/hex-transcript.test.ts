@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze, only } from './support/analyze.js';
 import { Conversation, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
 import type { Connection } from '../src/model.js';
-import { renderHex } from '../src/render/hex.js';
+import { renderHex, wrapText } from '../src/render/hex.js';
 import { renderTranscript } from '../src/render/transcript.js';
 import { PLAIN, type RenderOptions } from '../src/render/options.js';
 import { visibleLength } from '../src/render/paint.js';
@@ -275,6 +275,18 @@ describe('the transcript', () => {
     const conv = upgraded().send('server', wsFrame({ opcode: 1, payload: Buffer.from('東京東京') }));
     const out = renderTranscript(only(await analyze(conv.pcap())), opts({ maxPayload: 4 }));
     expect(out).toContain('"東…" (first 3 of 12 bytes)');
+  });
+
+  it('wraps a note between words; a note that fits stays whole, as the word by word wrapping would leave it', () => {
+    const plain = (s: string): string => s;
+    expect(wrapText('compressed: message 0 inflates to 156 bytes', 80, plain)).toEqual({ lines: ['compressed: message 0 inflates to 156 bytes'], fit: true });
+    expect(wrapText('compressed: message 0 inflates to 156 bytes', 20, plain)).toEqual({ lines: ['compressed: message', '0 inflates to 156', 'bytes'], fit: true });
+    // two spaces stay two; a leading space goes; a trailing one stays, and the line is then not one that fits as it is
+    expect(wrapText('a  b', 10, plain)).toEqual({ lines: ['a  b'], fit: true });
+    expect(wrapText(' a b', 10, plain)).toEqual({ lines: ['a b'], fit: true });
+    expect(wrapText('a b ', 10, plain)).toEqual({ lines: ['a b '], fit: false });
+    expect(wrapText('東京 東京', 4, plain)).toEqual({ lines: ['東京', '東京'], fit: true });
+    expect(wrapText('東京 東京', 9, (s) => `<${s}>`)).toEqual({ lines: ['<東京 東京>'], fit: true });
   });
 
   it('pretty-prints a JSON text message under its line when asked to, and nothing else', async () => {

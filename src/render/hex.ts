@@ -155,12 +155,14 @@ function flow(prefix: string, text: string, width: number, style: (s: string) =>
  * Words in lines of at most `room` columns (a word wider than that alone on
  * its line), each styled; `fit`: every line fits and none ends in a space.
  */
-function wrapText(text: string, room: number, style: (s: string) => string, lay: HexWords['wrap'] = null): Lines {
+export function wrapText(text: string, room: number, style: (s: string) => string, lay: HexWords['wrap'] = null): Lines {
   if (lay !== null) {
     // a language whose lines break between characters too
     const laid = lay(text, Math.max(1, room), '');
     return { lines: laid.map(style), fit: laid.every((l) => displayWidth(l) <= room && !l.endsWith(' ')) };
   }
+  // on one line (the usual note): what the loop below gives it, without cutting it into words (a leading space it would drop)
+  if (!text.startsWith(' ') && displayWidth(text) <= room) return { lines: [style(text)], fit: !text.endsWith(' ') };
   const lines: string[] = [];
   let cur = '';
   // the width of the line so far, kept as it grows (each word is measured once)
