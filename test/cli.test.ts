@@ -12,7 +12,8 @@ const CLI = 'dist/cli.js';
 const TEXTBOOK = 'captures/textbook_rfc6455.pcap';
 
 function run(args: string[], input?: Buffer): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8' });
+  // (spawnSync's default buffer is 1 MiB: past it the child is killed, and a long output, --hex's of mixed_midstream, is over it)
+  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -10,6 +10,7 @@ import type { Connection, Phase, Side, TimelineEntry } from '../src/model.js';
 import { emptyCounts } from '../src/model.js';
 import { StatsTally, statsOf } from '../src/analyze/stats.js';
 import { PHASE_NAMES, renderLadder } from '../src/render/ladder.js';
+import { renderConnection } from '../src/render/terminal.js';
 import { PLAIN, type RenderOptions } from '../src/render/options.js';
 import { visibleLength } from '../src/render/paint.js';
 import { expectGolden } from './support/golden.js';
@@ -97,12 +98,15 @@ describe.each(CAPTURES)('%s', (file) => {
     }
   });
 
-  it('is drawn alike whether it sizes its columns by the bounds the analysis noted or by reading the timeline, and those bounds are the timeline\'s', async () => {
+  it('is drawn alike whether it sizes its columns by the bounds the analysis noted or by reading the timeline (so is the narrow walkthrough), and those bounds are the timeline\'s', async () => {
     for (const c of (await analyze(path)).connections) {
       const packets = c.timeline.map((e) => e.packet);
       const times = c.timeline.map((e) => e.relTs);
       expect(c.timelineBounds).toEqual(packets.length === 0 ? null : { maxPacket: Math.max(...packets), minRelTs: Math.min(...times), maxRelTs: Math.max(...times) });
       for (const width of [60, 100]) expect(renderLadder(c, opts(width))).toBe(renderLadder({ ...c, timelineBounds: null }, opts(width)));
+      // and the report's walkthrough, whose columns are sized the same way when the width is narrow
+      const narrow = { ...opts(60), previewWidth: 40 };
+      expect(renderConnection(c, narrow)).toBe(renderConnection({ ...c, timelineBounds: null }, narrow));
     }
   });
 

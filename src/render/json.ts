@@ -58,7 +58,7 @@ function writePayload(out: JsonBytes, bytes: Buffer, total: number, asText: bool
   const text = textShown(bytes, shown, truncated, asText);
   if (text >= 0) {
     out.raw(P.payloadText);
-    out.utf8(JSON.stringify(bytes.toString('utf8', 0, text)));
+    out.string(bytes.toString('utf8', 0, text));
   } else {
     out.raw(P.payloadBase64);
     out.ascii(bytes.toString('base64', 0, shown));
@@ -128,12 +128,7 @@ export function frameJsonIn(f: Frame, context: { messageType: 'text' | 'binary' 
 export function writeFrameFields(out: JsonBytes, f: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, opts: JsonOptions): void {
   out.raw(P.index);
   out.number(f.index);
-  out.raw(P.packet);
-  out.number(f.packet);
-  out.raw(P.ts);
-  out.number(f.ts);
-  out.raw(P.relTs);
-  out.number(f.relTs);
+  writeWhen(out, P.packet, f.packet, f.ts, f.relTs);
   out.raw(headerPiece(f));
   if (f.maskingKey === null) out.raw(P.null);
   else out.word(f.maskingKey);
@@ -156,7 +151,7 @@ export function writeFrameFields(out: JsonBytes, f: Frame, context: { messageTyp
     out.raw(P.closeCode);
     out.numberOrNull(f.close.code);
     out.raw(P.reason);
-    out.utf8(JSON.stringify(f.close.reason));
+    out.string(f.close.reason);
     out.byte(0x7d);
   }
   out.raw(f.complete ? P.completeTrue : P.completeFalse);
@@ -171,6 +166,16 @@ export function writeFrameFields(out: JsonBytes, f: Frame, context: { messageTyp
     out.number(f.answers.rtt);
     out.byte(0x7d);
   }
+}
+
+/** A frame's or a timeline entry's packet, ts and relTs, `packet` the run before the packet's number ('{"packet":' or ',"packet":'). */
+function writeWhen(out: JsonBytes, packet: Buffer, n: number, ts: number, relTs: number): void {
+  out.raw(packet);
+  out.number(n);
+  out.raw(P.ts);
+  out.number(ts);
+  out.raw(P.relTs);
+  out.number(relTs);
 }
 
 /** The constant runs of a frame's and a message's JSON, as bytes. */
@@ -368,12 +373,7 @@ export function entryText(e: TimelineEntry, viewsToo = false): string {
 
 /** entryText's object into `out`: the lines of --json's timeline are written as bytes. */
 export function writeEntry(out: JsonBytes, e: TimelineEntry, viewsToo = false): void {
-  out.raw(P.entryPacket);
-  out.number(e.packet);
-  out.raw(P.ts);
-  out.number(e.ts);
-  out.raw(P.relTs);
-  out.number(e.relTs);
+  writeWhen(out, P.entryPacket, e.packet, e.ts, e.relTs);
   out.raw((entryPieces[`${e.from} ${e.phase}`] ??= Buffer.from(`,"from":"${e.from}","phase":"${e.phase}","summary":`)));
   out.string(entrySummary(e));
   if (viewsToo) out.ascii(`,"bare":${e.bare},"http":${e.http}}`);

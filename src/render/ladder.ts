@@ -8,8 +8,7 @@ import { type Connection, type Phase, PHASES, type TimelineEntry } from '../mode
 import type { RenderOptions } from './options.js';
 import { paint, type Paint } from './paint.js';
 import { cutWidth, displayWidth, safeCut } from '../util/text.js';
-import { noMatchLine, selectionLine } from './narrowed.js';
-import { narrowedBy } from '../select/selection.js';
+import { noMatchLine, selectionLine, timelineWidths } from './narrowed.js';
 import { entrySummary } from '../text/packets.js';
 import { type LadderWords, ladderWords } from '../text/packet-words.js';
 import { reportWords } from '../text/report-words.js';
@@ -43,20 +42,9 @@ function time(t: number): string {
 function layout(conn: Connection, width: number, lang: Lang | undefined): Layout {
   const w = ladderWords(lang);
   // the columns' heads fit over them ("No.", "序号")
-  let numWidth = Math.max(3, displayWidth(w.number));
-  let timeWidth = Math.max(8, displayWidth(w.time));
-  const b = conn.timelineBounds;
-  if (b !== null && narrowedBy(conn) === null) {
-    // the whole timeline's, noted by the analysis: the widest time is the earliest or the latest (a time's digits grow with its
-    // distance from 0, below the 10^21 seconds where toFixed stops writing digits: a capture's times are below 2^64 ns)
-    numWidth = Math.max(numWidth, String(b.maxPacket).length);
-    timeWidth = Math.max(timeWidth, time(b.minRelTs).length, time(b.maxRelTs).length);
-  } else {
-    for (const e of conn.timeline) {
-      numWidth = Math.max(numWidth, String(e.packet).length);
-      timeWidth = Math.max(timeWidth, time(e.relTs).length);
-    }
-  }
+  const widest = timelineWidths(conn, time);
+  const numWidth = Math.max(3, displayWidth(w.number), widest.packet);
+  const timeWidth = Math.max(8, displayWidth(w.time), widest.time);
   const left = numWidth + 2 + timeWidth + 2;
   const arrow = Math.max(MIN_ARROW, width - left - 2);
   return { numWidth, timeWidth, left, arrow, width: left + arrow + 2, w, lang };

@@ -43,3 +43,23 @@ export function noMatchLine(conn: Connection, what: readonly Counted[], lang?: L
   if (what.some((w) => lists[w] > 0) || what.every((w) => narrowed.total[w] === 0)) return null;
   return reportWords(lang).selection.noMatch(what, narrowed.selected, what.map((w) => counted(conn, narrowed, w, lang)));
 }
+
+/**
+ * The widest packet number and time (as `time` writes it) of the timeline a
+ * view shows, in characters: by the bounds the analysis noted, unless a
+ * selection narrowed the timeline (or none were noted), when it is read.
+ * The widest time is the earliest or the latest: a time's digits grow with
+ * its distance from 0 (below the 10^21 seconds where toFixed stops writing
+ * digits: a capture's times are below 2^64 ns).
+ */
+export function timelineWidths(conn: Connection, time: (t: number) => string): { packet: number; time: number } {
+  const b = conn.timelineBounds;
+  if (b !== null && narrowedBy(conn) === null) return { packet: String(b.maxPacket).length, time: Math.max(time(b.minRelTs).length, time(b.maxRelTs).length) };
+  let packet = 0;
+  let widest = 0;
+  for (const e of conn.timeline) {
+    packet = Math.max(packet, String(e.packet).length);
+    widest = Math.max(widest, time(e.relTs).length);
+  }
+  return { packet, time: widest };
+}

@@ -17,7 +17,7 @@ import { clip, paint, type Paint, visibleLength } from './paint.js';
 import { messageOf } from '../select/lookup.js';
 import { entrySummary } from '../text/packets.js';
 import { capByCode, omittedLine } from './capped.js';
-import { noMatchLine, shownOf } from './narrowed.js';
+import { noMatchLine, shownOf, timelineWidths } from './narrowed.js';
 import { type Align, bottomLine, cellsLine, type Grid, type GridCell, gridWidth, rowLines, topLine } from './columns.js';
 
 export interface TerminalOptions extends RenderOptions {
@@ -93,10 +93,9 @@ function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint, w: Sect
   let numWidth = Math.max(wide ? Math.max(6, last ? String(last.packet).length : 0) : 3, displayWidth(heads.no));
   let timeWidth = Math.max(wide ? 11 : 4, displayWidth(heads.time));
   if (!wide) {
-    for (const e of conn.timeline) {
-      numWidth = Math.max(numWidth, String(e.packet).length);
-      timeWidth = Math.max(timeWidth, time(e.relTs).length);
-    }
+    const widest = timelineWidths(conn, time);
+    numWidth = Math.max(numWidth, widest.packet);
+    timeWidth = Math.max(timeWidth, widest.time);
   }
   const room = Math.max(10, opts.width - (2 + numWidth + 2 + timeWidth + 2 + 5 + 2 + 13 + 2));
   const shown = shownOf(conn, 'packets', conn.timeline.length, opts.lang);
