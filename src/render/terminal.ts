@@ -4,9 +4,9 @@
 // came from the capture is sanitized before it is printed.
 import { protocolLabel, tellsWebSocket, endpoint, diagnosticWhere, interruptedNote } from './kind.js';
 import { isUtf8 } from 'node:buffer';
-import type { CaptureInfo, Connection, Diagnostic, Frame, Summary } from '../model.js';
+import type { CaptureInfo, Connection, Diagnostic, Frame, Message, Phase, Side, Summary } from '../model.js';
 import { WEBSOCKET_GUID } from '../http/handshake.js';
-import { cutWidth, displayWidth, inQuotes, padWidth, previewPayload, previewText, sanitize, wrap, safeCut } from '../util/text.js';
+import { cutWidth, displayWidth, inQuotes, intWidth, microsWidth, padWidth, previewPayload, previewText, sanitize, wrap, safeCut } from '../util/text.js';
 import { reportWords } from '../text/report-words.js';
 import { explainWords } from '../text/explain-words.js';
 import { type FrameColumn, type SectionsWords, sectionsWords } from '../text/sections-words.js';
@@ -23,6 +23,8 @@ import { type Align, bottomLine, cellsLine, type Grid, type GridCell, gridWidth,
 export interface TerminalOptions extends RenderOptions {
   /** characters of payload preview in the frame table */
   previewWidth: number;
+  /** the frame table measures every payload, past the ceiling where it may stop (its tests hold the shortcut to this) */
+  measureEveryPayload?: boolean;
 }
 
 function time(t: number): string {
@@ -39,16 +41,16 @@ function lengthCell(f: Frame, w: SectionsWords['frameTable']): string {
 /**
  * The payload cell of a frame in at most about `width` columns; `narrowest`
  * when no smaller width gives a shorter cell (the frame table stops
- * narrowing it there).
+ * narrowing it there). `messageOf` finds the frame's message.
  */
-function payloadCell(f: Frame, conn: Connection, width: number, w: SectionsWords['frameTable']): { text: string; narrowest: boolean } {
+function payloadCell(f: Frame, messageOf: (index: number | null) => Message | undefined, width: number, w: SectionsWords['frameTable']): { text: string; narrowest: boolean } {
   if (f.close) {
     if (f.close.code === null) return { text: f.payload.length === 1 ? w.closeOneByte : w.noStatusCode, narrowest: true };
     const reason = f.close.reason ? ` ${previewPayload(Buffer.from(f.close.reason), width, true)}` : '';
     return { text: `${f.close.code} ${w.closeCodeName(f.close.code)}${reason}`, narrowest: reason === '' || width <= 1 };
   }
   // a whole text or binary message in one frame without RSV1 is not compressed: its frame says all (no need to find the message)
-  const msg = (f.opcode === 0x1 || f.opcode === 0x2) && f.fin && !f.rsv1 ? undefined : messageOf(conn, f.message);
+  const msg = (f.opcode === 0x1 || f.opcode === 0x2) && f.fin && !f.rsv1 ? undefined : messageOf(f.message);
   if (msg?.compressed) {
     const last = msg.frames[msg.frames.length - 1] === f.index;
     if (!last || msg.inflatedLength === null) return { text: w.compressed(f.payload.length, last), narrowest: true };
@@ -111,10 +113,17 @@ function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint, w: Sect
   // a row whose number and time fill their columns exactly is as wide as the width allows, by construction (the summary is cut to
   // the room left): it is not measured again, unless the room had to be widened past the width
   const exact = room === opts.width - (2 + numWidth + 2 + timeWidth + 2 + 5 + 2 + 13 + 2);
+  // a phase's cell, padded and painted once
+  const phaseCells = new Map<Phase, string>();
+  const phaseCell = (ph: Phase): string => {
+    let cell = phaseCells.get(ph);
+    if (cell === undefined) phaseCells.set(ph, (cell = p.phase(ph, padWidth(w.phase(ph), 13))));
+    return cell;
+  };
   for (const e of conn.timeline) {
     const num = String(e.packet);
     const t = time(e.relTs);
-    const row = `  ${num.padStart(numWidth)}  ${p.dim(t.padStart(timeWidth))}  ${w.arrow(e.from)}  ${p.phase(e.phase, padWidth(w.phase(e.phase), 13))}  ${safeCut(entrySummary(e, opts.lang), room)}`;
+    const row = `  ${num.padStart(numWidth)}  ${p.dim(t.padStart(timeWidth))}  ${w.arrow(e.from)}  ${phaseCell(e.phase)}  ${safeCut(entrySummary(e, opts.lang), room)}`;
     yield exact && num.length <= numWidth && t.length <= timeWidth ? row : clip(row, opts.width);
   }
 }
@@ -173,31 +182,63 @@ function sameFrame(a: Frame, b: Frame): boolean {
 /** Runs of at least this many alike frames are collapsed. */
 const COLLAPSE_RUN = 4;
 
-interface Column {
+export interface Column {
   head: string;
   /** the header when columns are squeezed */
   short: string;
   align: Align;
   /** the cell of a frame (its words may be wide characters: measured in columns); `compact` asks for its shortest form */
   cell: (f: Frame, compact: boolean) => string;
+  /** displayWidth(cell(f, compact)), worked out without making the cell (the table measures every row) */
+  width: (f: Frame, compact: boolean) => number;
   /** the cell has a shorter form */
   compacts?: boolean;
 }
 
-/** The frame table's columns but the payload, headed and filled in the words of a language. */
-function frameColumns(w: SectionsWords['frameTable']): Column[] {
+/** The frame table's columns but the payload, headed and filled in the words of a language (exported for its tests). */
+export function frameColumns(w: SectionsWords['frameTable']): Column[] {
   const head = (c: FrameColumn): { head: string; short: string } => ({ head: w.heads[c][0], short: w.heads[c][1] });
+  // the words' widths, each measured once: a side, an opcode with its name (by opcode, full and compact), a length's form
+  const sideWidth = (s: Side): number => displayWidth(w.side(s));
+  const sides = { client: sideWidth('client'), server: sideWidth('server') };
+  const opcodeCell = (f: Frame, compact: boolean): string => (compact ? `0x${f.opcode.toString(16)}` : `0x${f.opcode.toString(16)} ${w.opcode(f.opcode)}`);
+  const opcodeWidths = [new Int16Array(16).fill(-1), new Int16Array(16).fill(-1)];
+  const form16 = displayWidth(w.lengthForm(16));
+  const form64 = displayWidth(w.lengthForm(64));
+  const incomplete = displayWidth(w.incomplete);
+  const lengthWidth = (f: Frame): number => (typeof f.payloadLength === 'number' ? intWidth(f.payloadLength) : displayWidth(f.payloadLength));
   return [
-    { ...head('index'), align: 'right', cell: (f) => String(f.index) },
-    { ...head('packet'), align: 'right', cell: (f) => String(f.packet) },
-    { ...head('time'), align: 'right', cell: (f) => time(f.relTs) },
-    { ...head('from'), align: 'left', cell: (f) => w.side(f.from) },
-    { ...head('fin'), align: 'center', cell: (f) => (f.fin ? '1' : '0') },
-    { ...head('rsv'), align: 'center', cell: (f) => `${f.rsv1 ? 1 : 0}${f.rsv2 ? 1 : 0}${f.rsv3 ? 1 : 0}` },
-    { ...head('opcode'), align: 'left', compacts: true, cell: (f, compact) => (compact ? `0x${f.opcode.toString(16)}` : `0x${f.opcode.toString(16)} ${w.opcode(f.opcode)}`) },
-    { ...head('mask'), align: 'center', cell: (f) => (f.masked ? '1' : '0') },
-    { ...head('length'), align: 'right', compacts: true, cell: (f, compact) => (compact ? String(f.payloadLength) + (f.complete ? '' : '+') : lengthCell(f, w) + (f.complete ? '' : w.incomplete)) },
-    { ...head('key'), align: 'left', cell: (f) => f.maskingKey ?? '-' },
+    { ...head('index'), align: 'right', cell: (f) => String(f.index), width: (f) => intWidth(f.index) },
+    { ...head('packet'), align: 'right', cell: (f) => String(f.packet), width: (f) => intWidth(f.packet) },
+    { ...head('time'), align: 'right', cell: (f) => time(f.relTs), width: (f) => microsWidth(f.relTs) },
+    { ...head('from'), align: 'left', cell: (f) => w.side(f.from), width: (f) => sides[f.from] },
+    { ...head('fin'), align: 'center', cell: (f) => (f.fin ? '1' : '0'), width: () => 1 },
+    { ...head('rsv'), align: 'center', cell: (f) => `${f.rsv1 ? 1 : 0}${f.rsv2 ? 1 : 0}${f.rsv3 ? 1 : 0}`, width: () => 3 },
+    {
+      ...head('opcode'),
+      align: 'left',
+      compacts: true,
+      cell: opcodeCell,
+      width: (f, compact) => {
+        const known = opcodeWidths[compact ? 1 : 0]!;
+        const o = f.opcode;
+        if (o >= 0 && o < 16 && Number.isInteger(o)) return known[o]! >= 0 ? known[o]! : (known[o] = displayWidth(opcodeCell(f, compact)));
+        return displayWidth(opcodeCell(f, compact));
+      },
+    },
+    { ...head('mask'), align: 'center', cell: (f) => (f.masked ? '1' : '0'), width: () => 1 },
+    {
+      ...head('length'),
+      align: 'right',
+      compacts: true,
+      cell: (f, compact) => (compact ? String(f.payloadLength) + (f.complete ? '' : '+') : lengthCell(f, w) + (f.complete ? '' : w.incomplete)),
+      width: (f, compact) => {
+        if (compact) return lengthWidth(f) + (f.complete ? 0 : 1);
+        const form = f.headerLength - (f.masked ? 4 : 0);
+        return lengthWidth(f) + (form === 4 ? form16 : form === 10 ? form64 : 0) + (f.complete ? 0 : incomplete);
+      },
+    },
+    { ...head('key'), align: 'left', cell: (f) => f.maskingKey ?? '-', width: (f) => (f.maskingKey === null ? 1 : displayWidth(f.maskingKey)) },
   ];
 }
 const PAYLOAD_ALIGN: Align = 'left';
@@ -229,6 +270,16 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: Secti
   const words = w.frameTable;
   const FRAME_COLUMNS = frameColumns(words);
   const payloadHead = words.heads.payload;
+  // a frame's message, found once for the several payload cells made of it (a row is measured, then drawn, narrowed at need)
+  let foundIndex: number | null = -1;
+  let found: Message | undefined;
+  const messageOfFrame = (index: number | null): Message | undefined => {
+    if (index !== foundIndex) {
+      found = messageOf(conn, index);
+      foundIndex = index;
+    }
+    return found;
+  };
   // the rows are made twice, once to measure the columns and once to draw them: nothing is kept per frame
   const frames = conn.frames;
   function* rows(): Generator<Row> {
@@ -246,10 +297,10 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: Secti
   }
   // a preview narrower than --preview asks for is made again for the room it has (its quotes kept), and cut only as a last resort
   const preview = (f: Frame, room: number): GridCell => {
-    let { text: cell, narrowest } = payloadCell(f, conn, opts.previewWidth, words);
+    let { text: cell, narrowest } = payloadCell(f, messageOfFrame, opts.previewWidth, words);
     let width = displayWidth(cell);
     for (let k = Math.min(opts.previewWidth, room - 2); k >= 1 && width > room && !narrowest; k -= Math.max(1, width - room)) {
-      ({ text: cell, narrowest } = payloadCell(f, conn, k, words));
+      ({ text: cell, narrowest } = payloadCell(f, messageOfFrame, k, words));
       width = displayWidth(cell);
     }
     return width <= room ? { text: cell, width } : { text: cutWidth(cell, room) };
@@ -258,23 +309,10 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: Secti
   const full = FRAME_COLUMNS.map(() => 0);
   const compactWidths = FRAME_COLUMNS.map(() => 0);
   let natural = displayWidth(payloadHead[0]);
-  const previewCap = Math.max(opts.previewWidth + 3, 40);
-  for (const r of rows()) {
-    if (!('frame' in r)) continue;
-    for (let i = 0; i < FRAME_COLUMNS.length; i++) {
-      const c = FRAME_COLUMNS[i]!;
-      const cw = displayWidth(c.cell(r.frame, false));
-      full[i] = Math.max(full[i]!, cw);
-      compactWidths[i] = Math.max(compactWidths[i]!, c.compacts ? displayWidth(c.cell(r.frame, true)) : cw);
-    }
-    // a preview is at most --preview columns and its quotes and marks (a Close's reason comes after its code and name): once one
-    // is that wide, the others need not be made to be measured
-    if (natural < previewCap || r.frame.opcode === 0x8) natural = Math.max(natural, displayWidth(payloadCell(r.frame, conn, opts.previewWidth, words).text));
-  }
   const n = FRAME_COLUMNS.length + 1;
   // indent, borders
   const room = opts.width - 2 - (n + 1);
-  type Plan = { heads: string[]; compact: boolean; widths: number[]; pad: number; payload: number };
+  type Plan = { heads: string[]; compact: boolean; widths: number[]; pad: number; left: number; payload: number };
   const plan = (level: number): Plan => {
     const short = level >= 1;
     const compact = level >= 2;
@@ -284,8 +322,51 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: Secti
     const key = FRAME_COLUMNS.length - 1;
     if (short) widths[key] = Math.min(widths[key]!, Math.max(MIN_KEY, displayWidth(heads[key]!)));
     const left = room - 2 * pad * n - widths.reduce((a, b) => a + b, 0);
-    return { heads: [...heads, short ? payloadHead[1] : payloadHead[0]], compact, widths, pad, payload: Math.min(natural, Math.max(MIN_PAYLOAD, left)) };
+    return { heads: [...heads, short ? payloadHead[1] : payloadHead[0]], compact, widths, pad, left, payload: Math.min(natural, Math.max(MIN_PAYLOAD, left)) };
   };
+  // The payload's natural width matters only up to a ceiling: a plan fits when the columns leave the payload at least
+  // MIN_PAYLOAD (it then takes min(natural, left)), or when natural <= left; so the plan chosen and its payload depend on
+  // min(natural, ceiling), the ceiling being what the first plan to leave MIN_PAYLOAD leaves (MIN_PAYLOAD when none does).
+  // Once the widest payload so far reaches the ceiling, the others need not be made to be measured (most rows of a table on
+  // a terminal). The ceiling moves as the other columns widen, up too: a row skipped under a lower ceiling is measured again
+  // when the widest payload ends below the last ceiling.
+  const ceilingOf = (): number => {
+    for (let level = 0; level <= 3; level++) {
+      const left = plan(level).left;
+      if (left >= MIN_PAYLOAD) return left;
+    }
+    return MIN_PAYLOAD;
+  };
+  let ceiling = ceilingOf();
+  let skipped = false;
+  // a preview is at most --preview columns and its quotes and marks (a Close's reason comes after its code and name): once one
+  // is that wide, the others need not be made to be measured either
+  const previewCap = Math.max(opts.previewWidth + 3, 40);
+  const measures = (f: Frame): boolean => natural < previewCap || f.opcode === 0x8;
+  for (const r of rows()) {
+    if (!('frame' in r)) continue;
+    let wider = false;
+    for (let i = 0; i < FRAME_COLUMNS.length; i++) {
+      const c = FRAME_COLUMNS[i]!;
+      const cw = c.width(r.frame, false);
+      const ccw = c.compacts ? c.width(r.frame, true) : cw;
+      if (cw > full[i]!) {
+        full[i] = cw;
+        wider = true;
+      }
+      if (ccw > compactWidths[i]!) {
+        compactWidths[i] = ccw;
+        wider = true;
+      }
+    }
+    if (wider) ceiling = ceilingOf();
+    if (!measures(r.frame)) continue;
+    if (natural >= ceiling && !opts.measureEveryPayload) skipped = true;
+    else natural = Math.max(natural, displayWidth(payloadCell(r.frame, messageOfFrame, opts.previewWidth, words).text));
+  }
+  if (skipped && natural < ceiling) {
+    for (const r of rows()) if ('frame' in r && measures(r.frame)) natural = Math.max(natural, displayWidth(payloadCell(r.frame, messageOfFrame, opts.previewWidth, words).text));
+  }
   const fits = (q: Plan): boolean => q.widths.reduce((a, b) => a + b, 0) + q.payload + 2 * q.pad * n <= room;
   let chosen = plan(0);
   for (let level = 1; level <= 3 && !fits(chosen); level++) chosen = plan(level);
@@ -298,9 +379,9 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: Secti
   const last = FRAME_COLUMNS.length;
   const line = (f: Frame): string => {
     for (let i = 0; i < last; i++) {
-      const text = FRAME_COLUMNS[i]!.cell(f, chosen.compact);
-      texts[i] = text;
-      widths[i] = displayWidth(text);
+      const c = FRAME_COLUMNS[i]!;
+      texts[i] = c.cell(f, chosen.compact);
+      widths[i] = c.width(f, chosen.compact);
     }
     const cell = preview(f, chosen.payload);
     texts[last] = cell.text;

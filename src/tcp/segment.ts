@@ -64,8 +64,16 @@ export function flagBits(flags: TcpFlags): number {
   return (flags.fin ? 0x01 : 0) | (flags.syn ? 0x02 : 0) | (flags.rst ? 0x04 : 0) | (flags.psh ? 0x08 : 0) | (flags.ack ? 0x10 : 0) | (flags.urg ? 0x20 : 0);
 }
 
+/** The names of each set of flags once made (a walkthrough names a packet's flags on most of its lines). */
+const FLAG_NAMES: (string | undefined)[] = [];
+
 /** "SYN, ACK": the flags' names, in the order tcpdump and Wireshark give them. */
 export function flagNames(bits: number): string {
+  if (bits >= 0 && bits < 256 && Number.isInteger(bits)) return (FLAG_NAMES[bits] ??= makeFlagNames(bits));
+  return makeFlagNames(bits);
+}
+
+function makeFlagNames(bits: number): string {
   const names: string[] = [];
   if (bits & 0x02) names.push('SYN');
   if (bits & 0x01) names.push('FIN');

@@ -367,6 +367,13 @@ export class KeyedLookup<T> {
     // the item where the last search ended is most often the one asked for, or the next
     const here = this.list.at(Math.min(this.last, n - 1))!;
     if (this.keyOf(here) === key) return here;
+    if (this.last + 1 < n) {
+      const next = this.list.at(this.last + 1)!;
+      if (this.keyOf(next) === key) {
+        this.last++;
+        return next;
+      }
+    }
     const keyAt = (i: number): number => this.keyOf(this.list.at(i)!);
     // gallop from the last position towards the key, then bisect
     let lo: number;

@@ -122,6 +122,31 @@ function bmpWidth(c: number): number {
   return w >= 0 ? w : (BMP_WIDTH[c] = charWidth(String.fromCharCode(c)));
 }
 
+/** Powers of ten a double holds exactly, for the widths of numbers. */
+const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
+
+/** String(n).length, without making the string when n is a whole number below 10^15 (an index, a packet number, a length). */
+export function intWidth(n: number): number {
+  if (!(n >= 0 && n < 1e15) || !Number.isInteger(n)) return String(n).length;
+  let d = 1;
+  while (n >= POW10[d]!) d++;
+  return d;
+}
+
+/**
+ * t.toFixed(6).length (the views' times), without making the string when
+ * 0 <= t < 10^9: the whole part's digits and seven more, unless t is so
+ * close below a power of ten that rounding to the microsecond carries into
+ * a new digit (then the string is made).
+ */
+export function microsWidth(t: number): number {
+  if (t >= 0 && t < 1e9) {
+    const d = intWidth(Math.floor(t));
+    if (t < POW10[d]! - 1e-6) return d + 7;
+  }
+  return t.toFixed(6).length;
+}
+
 /** Columns a string (without escape sequences) takes in a terminal. */
 export function displayWidth(text: string): number {
   if (!NOT_PLAIN.test(text)) return text.length;

@@ -1,0 +1,126 @@
+// The frame table's shortcuts, held to the long way: a column's width worked
+// out from the frame's numbers equals the width of the cell it draws, and the
+// payload column, measured only up to the ceiling the other columns leave it,
+// gives the table measuring every payload would.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze, type Held } from './support/analyze.js';
+import { rng } from './support/damage.js';
+import { frameColumns, renderConnection } from '../src/render/terminal.js';
+import { sectionsWords } from '../src/text/sections-words.js';
+import { LANGS } from '../src/text/lang.js';
+import { displayWidth, intWidth, microsWidth } from '../src/util/text.js';
+import { PLAIN } from '../src/render/options.js';
+import type { Connection, Frame } from '../src/model.js';
+
+const CAPTURES = [
+  ...readdirSync('captures').filter((f) => f.endsWith('.pcap')),
+  ...['violations', 'snaplen', 'wide', 'cut'].flatMap((d) =>
+    readdirSync(join('captures', d))
+      .filter((f) => f.endsWith('.pcap') || f.endsWith('.pcapng'))
+      .map((f) => join(d, f)),
+  ),
+].map((f) => join('captures', f));
+
+async function connections(): Promise<Held[]> {
+  const all: Held[] = [];
+  for (const file of CAPTURES) all.push(...(await analyze(file)).connections.filter((c) => c.frames.length > 0));
+  return all;
+}
+
+describe('widths of numbers without their strings', () => {
+  it('intWidth is String(n).length', () => {
+    const cases = [0, 1, 9, 10, 11, 99, 100, 999_999, 1_000_000, 2 ** 32, 2 ** 53 - 1, 1e15 - 1, 1e15, 1e16, 1e21, 1.5, 0.1, -1, -0, NaN, Infinity, -Infinity];
+    for (let k = 1; k < 16; k++) cases.push(10 ** k - 1, 10 ** k, 10 ** k + 1);
+    const random = rng(7);
+    for (let i = 0; i < 2000; i++) cases.push(Math.floor(random() * 10 ** Math.floor(random() * 17)));
+    for (const n of cases) expect(intWidth(n), String(n)).toBe(String(n).length);
+  });
+
+  it('microsWidth is toFixed(6).length, also where rounding to the microsecond carries into a new digit', () => {
+    const cases = [0, -0, 1e-7, 5e-7, 4.99e-7, 0.9999994, 0.9999995, 0.9999996, 1, 1e9 - 1e-6, 1e9 - 1e-7, 1e9, 1e9 + 1, 1e12, 1e20, 1e21, 1e22, -1, -1e-7, -0.9999996, NaN, Infinity, -Infinity];
+    for (let k = 0; k <= 10; k++) for (const d of [0, 1e-7, 4e-7, 4.9e-7, 5e-7, 5.1e-7, 6e-7, 1e-6, 1.1e-6, 2e-6, 1e-3]) cases.push(10 ** k - d, 10 ** k + d);
+    const random = rng(11);
+    for (let i = 0; i < 5000; i++) cases.push(random() * 10 ** Math.floor(random() * 12));
+    let carried = 0;
+    for (const t of cases) {
+      expect(microsWidth(t), String(t)).toBe(t.toFixed(6).length);
+      if (t > 0 && t < 1e9 && t.toFixed(6).length !== String(Math.floor(t)).length + 7) carried++;
+    }
+    // the cases reach the carry (9.9999996 → "10.000000")
+    expect(carried).toBeGreaterThan(5);
+  });
+});
+
+describe('the frame table', () => {
+  it("works out each column's width as the width of the cell it draws, for every frame of the captures, in every language", async () => {
+    const frames: Frame[] = (await connections()).flatMap((c) => c.frames);
+    expect(frames.length).toBeGreaterThan(500);
+    // frames the captures do not have: every opcode, lengths past 2^53 (a decimal string), frames cut short, long indexes and times
+    const random = rng(3);
+    const made: Frame[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const f = frames[Math.floor(random() * frames.length)]!;
+      made.push({
+        ...f,
+        opcode: Math.floor(random() * 16),
+        index: Math.floor(random() * 10 ** Math.floor(random() * 10)),
+        packet: Math.floor(random() * 10 ** Math.floor(random() * 12)),
+        relTs: random() < 0.1 ? -random() * 100 : random() < 0.1 ? 10 ** Math.floor(random() * 6) - random() * 1e-6 : random() * 10 ** Math.floor(random() * 10),
+        payloadLength: random() < 0.1 ? '18446744073709551615' : Math.floor(random() * 2 ** Math.floor(random() * 40)),
+        headerLength: [2, 4, 10, 6, 8, 14][Math.floor(random() * 6)]!,
+        masked: random() < 0.5,
+        maskingKey: random() < 0.5 ? null : 'a1b2c3d4',
+        complete: random() < 0.7,
+        from: random() < 0.5 ? 'client' : 'server',
+      });
+    }
+    for (const lang of LANGS) {
+      const columns = frameColumns(sectionsWords(lang).frameTable);
+      for (const f of [...frames, ...made])
+        for (const c of columns)
+          for (const compact of [false, true]) expect(c.width(f, compact), `${lang} ${c.head} ${compact} ${JSON.stringify({ ...f, payload: null })}`).toBe(displayWidth(c.cell(f, compact)));
+    }
+  });
+
+  it('draws the table measuring every payload would, whatever the width, the preview, the language, and numbers that widen the columns late', async () => {
+    const all = await connections();
+    const random = rng(5);
+    let compared = 0;
+    let narrowed = 0;
+    for (let round = 0; round < 2000; round++) {
+      const base = all[Math.floor(random() * all.length)]!;
+      // late in the table a frame whose numbers widen the columns, so that the payload's ceiling moves (down or up)
+      const frames = base.frames.map((f) => ({ ...f }));
+      if (round % 2 === 1) {
+        // previews that widen down the table: a short text first (the payload's ceiling may be met at once, and the rest skipped),
+        // long ones after it; when a late frame then widens the columns past the first plan, the ceiling rises above the short
+        // preview, and the skipped rows must be measured after all
+        const text = (n: number): Buffer => Buffer.from('x'.repeat(n));
+        frames.forEach((f, i) => Object.assign(f, { opcode: 1, fin: true, rsv1: false, close: null, payload: text(i === 0 ? 4 + Math.floor(random() * 20) : 20 + Math.floor(random() * 60)) }));
+      }
+      const late = frames[Math.floor(frames.length * (0.5 + random() / 2))]!;
+      if (random() < 0.7) late.packet = Math.floor(10 ** (6 + random() * 9));
+      if (random() < 0.5) late.index = Math.floor(10 ** (4 + random() * 8));
+      if (random() < 0.5) late.relTs = 10 ** (3 + random() * 6);
+      if (random() < 0.3) late.payloadLength = '18446744073709551615';
+      const conn = { ...base, frames } as unknown as Connection;
+      const opts = {
+        ...PLAIN,
+        width: 60 + Math.floor(random() * 160),
+        previewWidth: 8 + Math.floor(random() * 80),
+        collapse: random() < 0.7,
+        lang: LANGS[Math.floor(random() * LANGS.length)]!,
+      };
+      const quick = renderConnection(conn, opts);
+      const long = renderConnection(conn, { ...opts, measureEveryPayload: true });
+      expect(quick, `${base.id} ${JSON.stringify(opts)}`).toBe(long);
+      compared++;
+      if (quick.includes('…')) narrowed++;
+    }
+    expect(compared).toBe(2000);
+    // most rounds draw a payload column narrower than its previews: the shortcut was taken
+    expect(narrowed).toBeGreaterThan(500);
+  });
+});
