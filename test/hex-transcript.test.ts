@@ -10,7 +10,7 @@ import { analyze, only } from './support/analyze.js';
 import { Conversation, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
 import type { Connection } from '../src/model.js';
 import { renderHex, wrapText } from '../src/render/hex.js';
-import { renderTranscript } from '../src/render/transcript.js';
+import { prettyJsonBlock, prettyJsonBytes, renderTranscript } from '../src/render/transcript.js';
 import { PLAIN, type RenderOptions } from '../src/render/options.js';
 import { visibleLength } from '../src/render/paint.js';
 import { formatRtt } from '../src/text/words.js';
@@ -355,6 +355,54 @@ describe('the transcript', () => {
       const under = lines.slice(heads[k]! + 1, heads[k + 1] ?? lines.length).map((l) => l.slice(column));
       expect(under).toEqual(JSON.stringify(v, null, 2).split('\n'));
     });
+  });
+
+  it('lays out a block from the bytes as from the text, spaces and escapes and all, or declines alike', () => {
+    const text = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('a"b', 'back\\slash', 'é', '数据', '\u0001', ' x '));
+    const leaf = fc.oneof(text, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
+    const { value } = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, leaf, tie('array'), tie('object')),
+      array: fc.array(tie('value'), { maxLength: 4 }),
+      object: fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 4 }),
+    }));
+    const top = fc.oneof(fc.array(value, { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 6 }), value, { maxKeys: 4 }));
+    // as senders write it: compact, Python's ", " and ": ", spaces everywhere, spaces around the whole
+    const styles = [(s: string) => s, (s: string) => s.replace(/([,:])(?=(?:[^"\\]|\\.|"(?:[^"\\]|\\.)*")*$)/g, '$1 '), (s: string) => s.replace(/([{}[\],:])(?=(?:[^"\\]|\\.|"(?:[^"\\]|\\.)*")*$)/g, ' $1 '), (s: string) => `  ${s}   `];
+    let laid = 0;
+    let declined = 0;
+    fc.assert(
+      fc.property(top, fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 120 }), fc.integer({ min: 0, max: 40 }), (v, style, room, padding) => {
+        const source = styles[style]!(JSON.stringify(v));
+        const pad = ' '.repeat(padding);
+        const quick = prettyJsonBytes(Buffer.from(source), room, pad)?.toString('latin1') ?? null;
+        expect(quick).toBe(prettyJsonBlock(source, room, pad));
+        if (quick === null) declined++;
+        else laid++;
+      }),
+      { numRuns: 3000, seed: 6455 },
+    );
+    // both ways are taken
+    expect(laid).toBeGreaterThan(500);
+    expect(declined).toBeGreaterThan(300);
+    // and text that is not quite JSON (a line may then end in a space, which the block declines)
+    const jsonish = fc.stringMatching(/^[{}[\],: "a1\\.-]{0,40}$/);
+    let endsInSpace = 0;
+    fc.assert(
+      fc.property(jsonish, fc.integer({ min: 1, max: 60 }), (source, room) => {
+        // (outside what either is for: closing more than was opened)
+        let depth = 0;
+        for (const c of source.replace(/"(?:[^"\\]|\\.)*"?/g, '')) if ((depth += c === '{' || c === '[' ? 1 : c === '}' || c === ']' ? -1 : 0) < 0) return;
+        const quick = prettyJsonBytes(Buffer.from(source), room, '  ')?.toString('latin1') ?? null;
+        expect(quick).toBe(prettyJsonBlock(source, room, '  '));
+        // (printable, and no line of 40 characters wider than 1000: declined only for a line ending in a space)
+        if (prettyJsonBlock(source, 1000, '') === null) endsInSpace++;
+      }),
+      { numRuns: 3000, seed: 7692 },
+    );
+    expect(endsInSpace).toBeGreaterThan(50);
+    // a block larger than the buffer it starts in
+    const big = JSON.stringify(Array.from({ length: 20000 }, (_, i) => ({ i })));
+    expect(prettyJsonBytes(Buffer.from(big), 100, '    ')?.toString('latin1')).toBe(prettyJsonBlock(big, 100, '    '));
   });
 
   it('tells under a message what its application protocol makes of it, and lays out what it recognised as JSON', async () => {

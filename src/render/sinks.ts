@@ -39,6 +39,7 @@ export class TerminalSink implements AnalysisSink {
   private readonly rows: SpillList<ConnectionRow>;
   /** the frame --frame N asks for, if it does */
   private readonly frameAsked: number | null;
+  private readonly bytes: WriteBytes;
 
   /** only statistics are shown, of whole connections: they are counted as each connection goes by, and nothing of it is kept */
   readonly streaming: boolean;
@@ -51,7 +52,10 @@ export class TerminalSink implements AnalysisSink {
     whole = false,
     /** where the rows of --stats's table go past the newest (null: they stay in memory) */
     rowsSpill: SpillFile | null = null,
+    /** where bytes go (a view's pieces laid out as bytes: --messages's JSON), when the output takes them as they are (else they are written as text) */
+    bytes?: WriteBytes,
   ) {
+    this.bytes = bytes ?? textOf(write);
     this.rows = new SpillList(rowsSpill);
     this.streaming = whole && views.length === 1 && views[0] === 'stats';
     const asked = views.find((v) => typeof v === 'object');
@@ -59,7 +63,7 @@ export class TerminalSink implements AnalysisSink {
   }
 
   /** A view of a connection, a piece at a time (the long views a line or an item at a time: a long connection's is never held whole). */
-  private chunks(view: View, conn: Connection): Iterable<string> {
+  private chunks(view: View, conn: Connection): Iterable<string | Buffer> {
     if (typeof view === 'object') return [renderFrame(conn, view.frame, this.opts)];
     switch (view) {
       case 'report':
@@ -87,7 +91,10 @@ export class TerminalSink implements AnalysisSink {
     this.write(title);
     this.views.forEach((v, i) => {
       if (i > 0) this.write('\n');
-      for (const chunk of this.chunks(v, conn)) this.write(chunk);
+      for (const chunk of this.chunks(v, conn)) {
+        if (typeof chunk === 'string') this.write(chunk);
+        else this.bytes(chunk, 0, chunk.length);
+      }
     });
     this.write('\n');
     if (this.views.includes('stats')) this.rows.push(connectionRowIn(conn, this.opts.lang));

@@ -65,6 +65,6 @@ export function threadedSink(v: ThreadedView, write: Write, bytes?: WriteBytes):
     case 'summary':
       return new SummarySink(write, v.terminal);
     case 'terminal':
-      return new TerminalSink(write, v.terminal, v.views, v.whole);
+      return new TerminalSink(write, v.terminal, v.views, v.whole, null, bytes);
   }
 }

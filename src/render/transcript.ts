@@ -34,14 +34,24 @@ interface Entry {
   /**
    * lines printed under the content (pretty JSON), each given the columns it
    * may take; or, when room is at least 1 and they need no cut, the lines
-   * already printed: each after `pad`, ended, and trimmed (see trimEnd)
+   * ready to print (Ready)
    */
-  below: (room: number, pad: string) => string[] | string;
+  below: (room: number, pad: string) => string[] | Ready;
   /** the note that text was cut to --max-payload bytes, and the characters of the text kept */
   cutNote: { note: string; chars: number } | null;
 }
 
 const NOTHING = (): string[] => [];
+
+/**
+ * Lines ready to print, each after `pad`, ended, and trimmed (see trimEnd):
+ * text, then bytes (printable ASCII laid out by prettyJsonBytes, read before
+ * the next entry is made: its buffer is used again).
+ */
+interface Ready {
+  text: string;
+  bytes: Buffer | null;
+}
 
 /** Where to cut bytes of UTF-8 so that no character is split (at most 3 bytes back). */
 function charBoundary(b: Buffer, at: number): number {
@@ -139,7 +149,7 @@ function prettyJsonLines(source: string, known = false): JsonLine[] | null {
  * when every line is printable ASCII that fits `room` columns and needs no
  * cut (the usual message): null otherwise, to be laid out line by line.
  */
-function prettyJsonBlock(source: string, room: number, pad: string): string | null {
+export function prettyJsonBlock(source: string, room: number, pad: string): string | null {
   if (!isPlain(source)) return null;
   let block = '';
   let fits = true;
@@ -148,6 +158,140 @@ function prettyJsonBlock(source: string, room: number, pad: string): string | nu
     block += `${pad}${text}\n`;
   });
   return fits ? block : null;
+}
+
+/** Where prettyJsonBytes lays a block out: grown for a large message, let go of at the next when grown past BLOCK_KEPT. */
+let blockBuffer = Buffer.allocUnsafe(64 * 1024);
+/** The same bytes, for writing the lines' leading spaces four at a time (most of a block's bytes) */
+let blockView = new DataView(blockBuffer.buffer, blockBuffer.byteOffset, blockBuffer.byteLength);
+const FOUR_SPACES = 0x20202020;
+const BLOCK_KEPT = 1024 * 1024;
+/** A block larger than this is laid out the general way (line by line) rather than in one buffer. */
+const BLOCK_MOST = 32 * 1024 * 1024;
+
+/**
+ * prettyJsonBlock of a message's bytes, laid out byte by byte rather than
+ * string by string: when every byte is printable ASCII (what prettyJsonBlock
+ * asks of the text), the block is written straight into a buffer, and goes
+ * to the output as bytes (no string is made of it, nor encoded again); null
+ * when a byte is not printable ASCII, a line does not fit `room`, or the
+ * block would be larger than BLOCK_MOST (the text is then laid out the
+ * general way). The block is a view of a buffer used again for the next: to
+ * be written before another is asked for. `pad` is spaces (the
+ * transcript's indent). The same layout as layJson's (a test holds the two
+ * together). One function without closures: its counters stay local.
+ */
+export function prettyJsonBytes(src: Uint8Array, room: number, pad: string): Buffer | null {
+  let start = 0;
+  let end = src.length;
+  // printable ASCII, and the block's size at most: the lines (a structural character outside strings starts at most one)
+  // each with the pad and the deepest indent, the bytes, a space after each colon
+  let lines = 1;
+  let colons = 0;
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let k = 0; k < end; k++) {
+    const c = src[k]!;
+    if (c < 0x20 || c > 0x7e) return null;
+    if (inString) {
+      if (c === 0x5c) k++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      lines++;
+      if (++depth > deepest) deepest = depth;
+    } else if (c === 0x7d || c === 0x5d) {
+      lines++;
+      depth--;
+    } else if (c === 0x2c) lines++;
+    else if (c === 0x3a) colons++;
+  }
+  const padLength = pad.length;
+  const most = end + colons + lines * (padLength + 2 * deepest + 1) + padLength;
+  if (most > BLOCK_MOST) return null;
+  if (blockBuffer.length < most || blockBuffer.length > BLOCK_KEPT) {
+    blockBuffer = Buffer.allocUnsafe(Math.max(64 * 1024, most));
+    blockView = new DataView(blockBuffer.buffer, blockBuffer.byteOffset, blockBuffer.byteLength);
+  }
+  const out = blockBuffer;
+  const view = blockView;
+  while (start < end && src[start] === 0x20) start++;
+  while (end > start && src[end - 1] === 0x20) end--;
+  depth = 0;
+  // the first line: the pad, no indent
+  let j = 0;
+  let k = padLength;
+  for (; k >= 4; k -= 4, j += 4) view.setUint32(j, FOUR_SPACES);
+  for (; k > 0; k--) out[j++] = 0x20;
+  // where the current line's text starts (after the pad)
+  let lineStart = j;
+  let i = start;
+  while (i < end) {
+    const c = src[i]!;
+    if (c === 0x20) {
+      i++;
+      continue;
+    }
+    if (c === 0x22) {
+      let k = i + 1;
+      while (k < end && src[k] !== 0x22) k += src[k] === 0x5c ? 2 : 1;
+      const to = k + 1 < end ? k + 1 : end;
+      for (; i < to; i++) out[j++] = src[i]!;
+      continue;
+    }
+    if (!structural(c)) {
+      // a number, true, false or null: as it was sent, whole
+      out[j++] = c;
+      i++;
+      while (i < end) {
+        const d = src[i]!;
+        if (structural(d) || d === 0x20 || d === 0x22) break;
+        out[j++] = d;
+        i++;
+      }
+      continue;
+    }
+    i++;
+    if (c === 0x3a) {
+      out[j++] = 0x3a;
+      out[j++] = 0x20;
+      continue;
+    }
+    let next = depth;
+    if (c === 0x7b || c === 0x5b) {
+      const close = c === 0x7b ? 0x7d : 0x5d;
+      let k = i;
+      while (k < end && src[k] === 0x20) k++;
+      out[j++] = c;
+      if (src[k] === close) {
+        out[j++] = close;
+        i = k + 1;
+        continue;
+      }
+      next = depth + 1;
+    } else if (c === 0x2c) out[j++] = 0x2c;
+    else next = depth - 1;
+    // the line ends: declined when it is too wide, or ends in a space (a trimmed line would differ)
+    if (j - lineStart > room || (j > lineStart && out[j - 1] === 0x20)) return null;
+    out[j++] = 0x0a;
+    // the next begins: the pad, then the indent
+    depth = next;
+    lineStart = j + padLength;
+    let spaces = padLength + (depth > 0 ? 2 * depth : 0);
+    for (; spaces >= 4; spaces -= 4, j += 4) view.setUint32(j, FOUR_SPACES);
+    for (; spaces > 0; spaces--) out[j++] = 0x20;
+    if (c === 0x7d || c === 0x5d) out[j++] = c;
+  }
+  // the last line, unless it is only its indent
+  let blank = true;
+  for (let k = lineStart; k < j; k++) if (out[k] !== 0x20) blank = false;
+  if (blank) j = lineStart - padLength;
+  else {
+    if (j - lineStart > room || (j > lineStart && out[j - 1] === 0x20)) return null;
+    out[j++] = 0x0a;
+  }
+  return out.subarray(0, j);
 }
 
 /** Lays out JSON text (a JSON object or array) as prettyJsonLines describes, a line at a time: each with the bytes of the source shown once it is. */
@@ -249,7 +393,7 @@ function messageEntry(w: TranscriptWords, m: Message, opts: RenderOptions, limit
   e.below = (room, pad) => {
     const first = safeCut(line, room);
     const rest = under(room, pad);
-    return typeof rest === 'string' ? `${pad}${trimEnd(first)}\n${rest}` : [first, ...rest];
+    return Array.isArray(rest) ? [first, ...rest] : { text: `${pad}${trimEnd(first)}\n${rest.text}`, bytes: rest.bytes };
   };
   return e;
 }
@@ -293,11 +437,14 @@ function payloadEntry(w: TranscriptWords, m: Message, opts: RenderOptions, limit
     const size = Number(total);
     const object = firstNonSpace(m.payload) === 0x7b;
     // laid out when printed, not before: a connection's messages are not all held laid out at once
-    const below = (room: number, pad: string): string[] | string => {
+    const below = (room: number, pad: string): string[] | Ready => {
+      // shown whole (the last line's end is at most the size): as a block when it needs no cut (laid out from the bytes when they are all printable ASCII)
+      const whole = size <= limit && room >= 1;
+      const bytes = whole && /^ *$/.test(pad) ? prettyJsonBytes(m.payload, room, pad) : null;
+      if (bytes !== null) return { text: '', bytes };
       const source = m.payload.toString('utf8');
-      // shown whole (the last line's end is at most the size): as a block when it needs no cut
-      const block = size <= limit && room >= 1 ? prettyJsonBlock(source, room, pad) : null;
-      if (block !== null) return block;
+      const block = whole ? prettyJsonBlock(source, room, pad) : null;
+      if (block !== null) return { text: block, bytes: null };
       const all = prettyJsonLines(source, true) ?? [];
       // (the whole message is shown unless --max-payload cuts it)
       const shown = (all[all.length - 1]?.end ?? 0) <= limit ? all : all.filter((l) => l.end <= limit);
@@ -410,7 +557,7 @@ const MIN_CONTENT = 12;
 
 export function renderTranscript(conn: Connection, opts: RenderOptions): string {
   let out = '';
-  for (const chunk of transcriptChunks(conn, opts)) out += chunk;
+  for (const chunk of transcriptChunks(conn, opts)) out += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
   return out;
 }
 
@@ -419,7 +566,7 @@ export function renderTranscript(conn: Connection, opts: RenderOptions): string 
  * it), so that a long connection's transcript is written as it is made
  * rather than held whole.
  */
-export function* transcriptChunks(conn: Connection, opts: RenderOptions): Generator<string> {
+export function* transcriptChunks(conn: Connection, opts: RenderOptions): Generator<string | Buffer> {
   const p = paint(opts.color);
   const w = transcriptWords(opts.lang);
   const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
@@ -476,9 +623,10 @@ export function* transcriptChunks(conn: Connection, opts: RenderOptions): Genera
     else lines.push(`${prefix}${content}`, `${' '.repeat(indent)}${p.dim(notes)}`);
     // the lines under it are cut to the room after the indent: when there is room, they fit the width as they are
     const below = e.below(room, pad);
-    if (typeof below === 'string') {
+    if (!Array.isArray(below)) {
       yield finish(lines);
-      if (below !== '') yield below;
+      if (below.text !== '') yield below.text;
+      if (below.bytes !== null && below.bytes.length > 0) yield below.bytes;
     }
     // no room after the indent: every line is cut to the width
     else if (room < 1) yield finish([...lines, ...below.map((l) => `${pad}${l}`)]);
