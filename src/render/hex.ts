@@ -31,6 +31,14 @@ function room(n: number): Buffer {
   return scratch;
 }
 
+/** Where a dump's payload rows are made: they go out as bytes, written before the next frame's are made. */
+let rowsScratch = Buffer.alloc(4096);
+
+function rowsRoom(n: number): Buffer {
+  if (rowsScratch.length < n) rowsScratch = Buffer.alloc(Math.max(n, 2 * rowsScratch.length));
+  return rowsScratch;
+}
+
 /** "81 fe 00 7e": bytes in hex, a space between two. */
 function hexBytes(bytes: ArrayLike<number>): string {
   const n = bytes.length;
@@ -278,16 +286,17 @@ function codes(p: Paint): RowCodes {
 }
 
 /**
- * The payload rows, each line ending in a newline, as one string built byte
- * by byte (every character of a row is ASCII: offsets, hex digits, printable
- * ASCII or a dot, and the colour codes): a busy connection has millions.
+ * The payload rows, each line ending in a newline, built byte by byte and
+ * printed as the bytes they are (every character of a row is ASCII: offsets,
+ * hex digits, printable ASCII or a dot, and the colour codes): a busy
+ * connection has millions. A view of a buffer used again for the next frame's.
  * Rows fit the width by construction (rowBytes) but when not even one byte a row does.
  */
-function payloadRows(payload: Buffer, shown: number, n: number, key: Buffer | null, offsetWidth: number, column: number, c: RowCodes): string {
+function payloadRows(payload: Buffer, shown: number, n: number, key: Buffer | null, offsetWidth: number, column: number, c: RowCodes): Buffer {
   const rows = Math.ceil(shown / n);
   const colour = c.dim[0].length + c.dim[1].length;
   const perRow = 2 + offsetWidth + 2 + (key ? column + 2 + c.yellow[0].length + c.yellow[1].length : 0) + column + 2 + n + 2 + 3 * colour + 1;
-  const out = room(rows * perRow);
+  const out = rowsRoom(rows * perRow);
   let j = 0;
   const put = (b: Buffer): void => {
     for (let i = 0; i < b.length; i++) out[j++] = b[i]!;
@@ -335,14 +344,14 @@ function payloadRows(payload: Buffer, shown: number, n: number, key: Buffer | nu
     put(c.dim[1]);
     out[j++] = 0x0a;
   }
-  return out.toString('latin1', 0, j);
+  return out.subarray(0, j);
 }
 
 /**
  * The payload part of a frame's dump: its lines to be cut to the width, and
  * the rows (ready, each ending in a newline) that follow them, then its last lines.
  */
-function payloadLines(f: Frame, msg: Message | undefined, limit: number, width: number, p: Paint, w: HexWords): { head: string[]; rows: string; tail: string[] } {
+function payloadLines(f: Frame, msg: Message | undefined, limit: number, width: number, p: Paint, w: HexWords): { head: string[]; rows: string | Buffer; tail: string[] } {
   const none = { head: [], rows: '', tail: [] };
   const len = BigInt(f.payloadLength);
   if (len === 0n) return { ...none, head: [`  ${w.payload}  ${w.none}`] };
@@ -366,10 +375,10 @@ function payloadLines(f: Frame, msg: Message | undefined, limit: number, width: 
   const labels = names.map((l) => `${l}${' '.repeat(column - displayWidth(l))}`);
   const head = [`  ${' '.repeat(offsetWidth)}  ${p.dim([...labels, c.ascii].join('  '))}`];
   const tail = held > shown ? [`  ${p.dim(w.moreNotShown(held - shown))}`] : [];
-  let rows = payloadRows(f.payload, shown, n, masked ? key : null, offsetWidth, column, codes(p));
+  const rows = payloadRows(f.payload, shown, n, masked ? key : null, offsetWidth, column, codes(p));
   // rows wider than the width (only when not even one byte a row fits) are cut like every other line
   const rowWidth = 2 + offsetWidth + 2 + (masked ? column + 2 : 0) + column + 2 + Math.min(n, shown) + 2;
-  if (rowWidth > width) rows = `${rows.slice(0, -1).split('\n').map((l) => trimEnd(clip(l, width))).join('\n')}\n`;
+  if (rowWidth > width) return { head, rows: `${rows.toString('latin1', 0, rows.length - 1).split('\n').map((l) => trimEnd(clip(l, width))).join('\n')}\n`, tail };
   return { head, rows, tail };
 }
 
@@ -380,14 +389,15 @@ function finish(pieces: readonly Lines[], width: number): string {
   return out;
 }
 
-/** A frame's dump, each line ending in a newline. */
-function frameSection(f: Frame, messages: Messages, opts: RenderOptions, width: number, p: Paint, w: HexWords, first: boolean): string {
+/** A frame's dump, each line ending in a newline: its lines, its payload's rows (bytes, mostly), its last lines. */
+function* frameSection(f: Frame, messages: Messages, opts: RenderOptions, width: number, p: Paint, w: HexWords, first: boolean): Generator<string | Buffer> {
   const limit = Number.isNaN(opts.maxPayload) ? 0 : Math.max(0, Math.floor(opts.maxPayload));
   const msg = messages.get(f.message);
   const payload = payloadLines(f, msg, limit, width, p, w);
   const head = finish([title(f, width, p, w), ...headerLines(f, width, p, w), { lines: [...notes(f, msg, width, p, w), ...payload.head], fit: false }], width);
-  const text = `${first ? '' : '\n'}${head}${payload.rows}`;
-  return payload.tail.length > 0 ? text + finish([{ lines: payload.tail, fit: false }], width) : text;
+  yield first ? head : `\n${head}`;
+  if (payload.rows.length > 0) yield payload.rows;
+  if (payload.tail.length > 0) yield finish([{ lines: payload.tail, fit: false }], width);
 }
 
 /**
@@ -397,12 +407,12 @@ function frameSection(f: Frame, messages: Messages, opts: RenderOptions, width: 
  */
 export function renderHex(conn: Connection, opts: RenderOptions, only: number | null = null): string {
   let out = '';
-  for (const chunk of hexChunks(conn, opts, only)) out += chunk;
+  for (const chunk of hexChunks(conn, opts, only)) out += typeof chunk === 'string' ? chunk : chunk.toString('latin1');
   return out;
 }
 
 /** The dump a frame at a time. */
-export function* hexChunks(conn: Connection, opts: RenderOptions, only: number | null = null): Generator<string> {
+export function* hexChunks(conn: Connection, opts: RenderOptions, only: number | null = null): Generator<string | Buffer> {
   const p = paint(opts.color);
   const w = hexWords(opts.lang);
   const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
@@ -427,7 +437,7 @@ export function* hexChunks(conn: Connection, opts: RenderOptions, only: number |
   if (selected && only === null) yield finish([{ lines: reportWords(opts.lang).wrap(selected, width, '').map((l) => p.dim(l)), fit: false }], width);
   let first = true;
   for (const f of frames) {
-    yield frameSection(f, messages, opts, width, p, w, first);
+    yield* frameSection(f, messages, opts, width, p, w, first);
     first = false;
   }
 }
