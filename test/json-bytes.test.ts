@@ -60,6 +60,29 @@ describe('a string written as bytes', () => {
   });
 });
 
+describe('UTF-8 text written as bytes', () => {
+  it('is JSON.stringify of its text, for any valid UTF-8, long texts (in pieces) included', () => {
+    const out = new JsonBytes(16);
+    const same = (s: string): void => {
+      const b = Buffer.from(s, 'utf8');
+      expect(written((o) => o.utf8Text(b, 0, b.length), out)).toBe(JSON.stringify(s));
+      // a part of a buffer: from and to where asked
+      const framed = Buffer.concat([Buffer.from('\u0000"'), b, Buffer.from('\\\n')]);
+      expect(written((o) => o.utf8Text(framed, 2, 2 + b.length), out)).toBe(JSON.stringify(s));
+    };
+    for (let c = 0; c < 0x80; c++) same(String.fromCharCode(c));
+    for (const s of ['', 'é', '—', '日本', '\u{1f600}', '\u2028', '\u2029', '\u007f', '{"a":"b\\n"}', '"'.repeat(70_000), 'x\u0001'.repeat(40_000)]) same(s);
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)) })), (s) => {
+        // (text that is valid UTF-8: a lone surrogate is not; Buffer.from would write U+FFFD for it)
+        if (/[\ud800-\udfff]/.test(s.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))) return;
+        same(s);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
+
 describe('the line buffer', () => {
   it('grows for a long line and lets a megabyte buffer go at the next line', () => {
     const out = new JsonBytes(16);

@@ -12,6 +12,19 @@ export type WriteBytes = (bytes: Buffer, start: number, end: number) => void;
 /** 2^33: below it a double's step is less than a microsecond. */
 const MICRO_EXACT_BELOW = 2 ** 33;
 
+/** The letter after the backslash of a character JSON.stringify escapes short (\" \\ \b \f \n \r \t); 0: as \u00XX. */
+const ESCAPED = new Uint8Array(0x60);
+ESCAPED[0x22] = 0x22;
+ESCAPED[0x5c] = 0x5c;
+ESCAPED[0x08] = 0x62;
+ESCAPED[0x0c] = 0x66;
+ESCAPED[0x0a] = 0x6e;
+ESCAPED[0x0d] = 0x72;
+ESCAPED[0x09] = 0x74;
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+/** utf8Text's piece of a long text. */
+const TEXT_PIECE = 64 * 1024;
+
 /** A line being written; `bytes.subarray(0, at)` is it. */
 export class JsonBytes {
   bytes: Buffer;
@@ -154,6 +167,42 @@ export class JsonBytes {
     }
     this.byte(0x22);
     this.utf8(s);
+    this.byte(0x22);
+  }
+
+  /**
+   * Bytes of valid UTF-8 (isUtf8: no surrogate is encoded in them) as the
+   * JSON string JSON.stringify writes of their text, escaped byte by byte:
+   * the quote, the backslash and the control characters are all ASCII, and
+   * every other byte is copied (no string is made of the text).
+   */
+  utf8Text(src: Buffer, start: number, end: number): void {
+    this.byte(0x22);
+    // a piece at a time, room made for the most it can take (six bytes, \u001b, for one)
+    for (let from = start; from < end; from += TEXT_PIECE) {
+      const to = Math.min(end, from + TEXT_PIECE);
+      this.room(6 * (to - from));
+      const b = this.bytes;
+      let at = this.at;
+      for (let i = from; i < to; i++) {
+        const c = src[i]!;
+        if (c >= 0x20 && c !== 0x22 && c !== 0x5c) {
+          b[at++] = c;
+          continue;
+        }
+        b[at++] = 0x5c;
+        const short = ESCAPED[c]!;
+        if (short !== 0) b[at++] = short;
+        else {
+          b[at++] = 0x75;
+          b[at++] = 0x30;
+          b[at++] = 0x30;
+          b[at++] = HEX[c >> 4]!;
+          b[at++] = HEX[c & 0x0f]!;
+        }
+      }
+      this.at = at;
+    }
     this.byte(0x22);
   }
 

@@ -58,7 +58,7 @@ function writePayload(out: JsonBytes, bytes: Buffer, total: number, asText: bool
   const text = textShown(bytes, shown, truncated, asText);
   if (text >= 0) {
     out.raw(P.payloadText);
-    out.string(bytes.toString('utf8', 0, text));
+    out.utf8Text(bytes, 0, text);
   } else {
     out.raw(P.payloadBase64);
     out.ascii(bytes.toString('base64', 0, shown));
