@@ -34,15 +34,18 @@ import { parseDeflate } from './deflate/negotiation.js';
 import { deflateParamText } from './text/diagnostics.js';
 import { setFlagsFromString } from 'node:v8';
 
-// The heap at most twice what a full collection leaves live. By default V8
-// lets it grow to up to four times that when collections are cheap, and they
-// are here: the analysis keeps little alive (a connection at a time, lists
-// spilled) while it allocates a great deal, so a run's peak depended on when
-// V8 happened to collect: 120 MB or 270 MB for the same --html, 270-290 MB for
-// the report and --json on 10^5 connections with 30 MB live. Twice keeps them
-// under 200 MB for a few per cent of CPU (BENCHMARKS.md). The growth factor is
-// read at every full collection, not only when the heap is set up, so it
-// takes effect set here; a factor given to node on its command line stays.
+// V8's heap growing factor fixed at 2: after a full collection the heap may
+// grow to twice what it left live (and at least by V8's minimum step) before
+// the next. By default V8 chooses the factor, up to 4 when collections are
+// cheap, and they are here: the analysis keeps little alive (a connection at
+// a time, lists spilled) while it allocates a great deal, so a run's peak
+// depended on when V8 happened to collect: 120 MB or 270 MB for the same
+// --html, 270-290 MB for the report and --json on 10^5 connections with 30 MB
+// live. At 2 they stay under 200 MB for a few per cent of CPU (BENCHMARKS.md).
+// Node's documentation warns that flags changed after start may do nothing
+// or misbehave; this one is read at every full collection (V8's heap limit
+// traces show the factor 2.0 from the first), and it only paces the
+// collector. A factor given to node on its command line stays.
 if (!process.execArgv.some((a) => a.startsWith('--heap-growing-percent') || a.startsWith('--heap_growing_percent'))) setFlagsFromString('--heap-growing-percent=100');
 
 /** Whether two paths name the same file (the second may not exist yet). */

@@ -84,6 +84,23 @@ describe('the frame table', () => {
     }
   });
 
+  it('measures the cells that are not previews whatever the widest preview: a compressed message too large to inflate says its size whole', async () => {
+    const base = (await analyze('captures/ws_echo.pcap')).connections[0]!;
+    const t = base.frames.find((f) => f.opcode === 1 && f.masked)!;
+    const text = (i: number, n: number): Frame => ({ ...t, index: i, packet: 100 + i, message: null, opcode: 1, fin: true, rsv1: false, close: null, payload: Buffer.from('x'.repeat(n)), payloadLength: n });
+    // "(compressed, N bytes, not inflated)": 40 columns at 999 999 bytes, 41 at 1 000 000, wider than a preview of 37 and its quotes
+    const big = (i: number, n: number): Frame => ({ ...t, index: i, packet: 100 + i, message: i, opcode: 1, fin: true, rsv1: true, close: null, payload: Buffer.alloc(n, 0x41), payloadLength: n });
+    const a = big(1, 999_999);
+    const b = big(3, 1_000_000);
+    // a frame that widens the other columns late (a cut 64-bit continuation), moving the payload's ceiling up
+    const late: Frame = { ...text(2, 5), opcode: 0, fin: false, complete: false, headerLength: 14, payloadLength: 100_000 };
+    const message = (f: Frame) => ({ ...base.messages[0]!, index: f.index, frames: [f.index], compressed: true, inflatedLength: null, type: 'text' as const, payload: f.payload });
+    const conn = { ...base, frames: [text(0, 37), a, late, b], messages: [message(a), message(b)] } as unknown as Connection;
+    const table = renderConnection(conn, { ...PLAIN, width: 114, previewWidth: 37, collapse: true });
+    expect(table).toContain('(compressed, 1000000 bytes, not inflated) │');
+    expect(table).toBe(renderConnection(conn, { ...PLAIN, width: 114, previewWidth: 37, collapse: true, measureEveryPayload: true }));
+  });
+
   it('draws the table measuring every payload would, whatever the width, the preview, the language, and numbers that widen the columns late', async () => {
     const all = await connections();
     const random = rng(5);

@@ -33,9 +33,12 @@ function room(n: number): Buffer {
 
 /** Where a dump's payload rows are made: they go out as bytes, written before the next frame's are made. */
 let rowsScratch = Buffer.alloc(4096);
+/** A buffer grown past this for a large payload is let go at the next small one. */
+const ROWS_KEPT = 1024 * 1024;
 
 function rowsRoom(n: number): Buffer {
   if (rowsScratch.length < n) rowsScratch = Buffer.alloc(Math.max(n, 2 * rowsScratch.length));
+  else if (rowsScratch.length > ROWS_KEPT && n <= ROWS_KEPT) rowsScratch = Buffer.alloc(Math.max(n, 4096));
   return rowsScratch;
 }
 

@@ -339,10 +339,12 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: Secti
   };
   let ceiling = ceilingOf();
   let skipped = false;
-  // a preview is at most --preview columns and its quotes and marks (a Close's reason comes after its code and name): once one
-  // is that wide, the others need not be made to be measured either
+  // a preview of a payload is at most --preview columns and its quotes and marks: once one is that wide, the others need not be
+  // made to be measured either. Not so the cells that say something else: a Close's reason after its code and name, and what
+  // a compressed message's frames say (their sizes, in digits of any length); those are measured whatever the widest so far
+  // (a frame of a compressed message has RSV1, or is a continuation)
   const previewCap = Math.max(opts.previewWidth + 3, 40);
-  const measures = (f: Frame): boolean => natural < previewCap || f.opcode === 0x8;
+  const measures = (f: Frame): boolean => natural < previewCap || f.opcode === 0x8 || f.opcode === 0x0 || f.rsv1;
   for (const r of rows()) {
     if (!('frame' in r)) continue;
     let wider = false;

@@ -160,7 +160,7 @@ export function prettyJsonBlock(source: string, room: number, pad: string): stri
   return fits ? block : null;
 }
 
-/** Where prettyJsonBytes lays a block out: grown for a large message, let go of at the next when grown past BLOCK_KEPT. */
+/** Where prettyJsonBytes lays a block out: grown for a large message, let go of at the next small one when grown past BLOCK_KEPT. */
 let blockBuffer = Buffer.allocUnsafe(64 * 1024);
 /** The same bytes, for writing the lines' leading spaces four at a time (most of a block's bytes) */
 let blockView = new DataView(blockBuffer.buffer, blockBuffer.byteOffset, blockBuffer.byteLength);
@@ -210,7 +210,7 @@ export function prettyJsonBytes(src: Uint8Array, room: number, pad: string): Buf
   const padLength = pad.length;
   const most = end + colons + lines * (padLength + 2 * deepest + 1) + padLength;
   if (most > BLOCK_MOST) return null;
-  if (blockBuffer.length < most || blockBuffer.length > BLOCK_KEPT) {
+  if (blockBuffer.length < most || (blockBuffer.length > BLOCK_KEPT && most <= BLOCK_KEPT)) {
     blockBuffer = Buffer.allocUnsafe(Math.max(64 * 1024, most));
     blockView = new DataView(blockBuffer.buffer, blockBuffer.byteOffset, blockBuffer.byteLength);
   }

@@ -350,7 +350,8 @@ export function some<T>(list: Iterable<T>, test: (item: T) => boolean): boolean 
  * Finds items by a key that grows along the list (a message by its index, a
  * timeline entry by its packet) in O(log n), starting from where the last
  * search ended: views ask in order, so a spilled list is read forward, a
- * chunk at a time, and not all over.
+ * chunk at a time, and not all over. Keys are unique (no two items share
+ * one): the item after the last found is tried first.
  */
 export class KeyedLookup<T> {
   private last = 0;
