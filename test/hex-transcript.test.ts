@@ -10,7 +10,7 @@ import { analyze, only } from './support/analyze.js';
 import { Conversation, MASK, upgradeRequest, upgradeResponse, wsFrame } from './support/pcap.js';
 import type { Connection } from '../src/model.js';
 import { renderHex, wrapText } from '../src/render/hex.js';
-import { prettyJsonBlock, prettyJsonBytes, renderTranscript } from '../src/render/transcript.js';
+import { prettyJsonBytes, prettyJsonLines, renderTranscript } from '../src/render/transcript.js';
 import { PLAIN, type RenderOptions } from '../src/render/options.js';
 import { visibleLength } from '../src/render/paint.js';
 import { formatRtt } from '../src/text/words.js';
@@ -357,7 +357,13 @@ describe('the transcript', () => {
     });
   });
 
-  it('lays out a block from the bytes as from the text, spaces and escapes and all, or declines alike', () => {
+  it('lays out a block from the bytes as prettyJsonLines lays out the text, spaces and escapes and all, or declines where a line would need a cut', () => {
+    // the block the bytes must give: every line after the pad, when the text is printable ASCII and no line is wider than the room or ends in a space
+    const prettyJsonBlock = (source: string, room: number, pad: string): string | null => {
+      if (!/^[\x20-\x7e]*$/.test(source)) return null;
+      const lines = prettyJsonLines(source, true)!.map((l) => l.text);
+      return lines.some((l) => l.length > room || l.endsWith(' ')) ? null : lines.map((l) => `${pad}${l}\n`).join('');
+    };
     const text = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('a"b', 'back\\slash', 'é', '数据', '\u0001', ' x '));
     const leaf = fc.oneof(text, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null));
     const { value } = fc.letrec((tie) => ({
@@ -374,7 +380,7 @@ describe('the transcript', () => {
       fc.property(top, fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 120 }), fc.integer({ min: 0, max: 40 }), (v, style, room, padding) => {
         const source = styles[style]!(JSON.stringify(v));
         const pad = ' '.repeat(padding);
-        const quick = prettyJsonBytes(Buffer.from(source), room, pad)?.toString('latin1') ?? null;
+        const quick = prettyJsonBytes(Buffer.from(source), room, pad.length)?.toString('latin1') ?? null;
         expect(quick).toBe(prettyJsonBlock(source, room, pad));
         if (quick === null) declined++;
         else laid++;
@@ -392,7 +398,7 @@ describe('the transcript', () => {
         // (outside what either is for: closing more than was opened)
         let depth = 0;
         for (const c of source.replace(/"(?:[^"\\]|\\.)*"?/g, '')) if ((depth += c === '{' || c === '[' ? 1 : c === '}' || c === ']' ? -1 : 0) < 0) return;
-        const quick = prettyJsonBytes(Buffer.from(source), room, '  ')?.toString('latin1') ?? null;
+        const quick = prettyJsonBytes(Buffer.from(source), room, 2)?.toString('latin1') ?? null;
         expect(quick).toBe(prettyJsonBlock(source, room, '  '));
         // (printable, and no line of 40 characters wider than 1000: declined only for a line ending in a space)
         if (prettyJsonBlock(source, 1000, '') === null) endsInSpace++;
@@ -402,7 +408,7 @@ describe('the transcript', () => {
     expect(endsInSpace).toBeGreaterThan(50);
     // a block larger than the buffer it starts in
     const big = JSON.stringify(Array.from({ length: 20000 }, (_, i) => ({ i })));
-    expect(prettyJsonBytes(Buffer.from(big), 100, '    ')?.toString('latin1')).toBe(prettyJsonBlock(big, 100, '    '));
+    expect(prettyJsonBytes(Buffer.from(big), 100, 4)?.toString('latin1')).toBe(prettyJsonBlock(big, 100, '    '));
   });
 
   it('tells under a message what its application protocol makes of it, and lays out what it recognised as JSON', async () => {

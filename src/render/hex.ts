@@ -15,6 +15,7 @@ import { reportWords } from '../text/report-words.js';
 import { noMatchLine, selectionLine } from './narrowed.js';
 import { messageOf } from '../select/lookup.js';
 import { find, type List } from '../util/list.js';
+import { Scratch } from '../util/scratch.js';
 
 /** A frame's message, by its index. */
 interface Messages {
@@ -24,23 +25,10 @@ interface Messages {
 /** The hex digits, as bytes. */
 const DIGITS = Buffer.from('0123456789abcdef', 'latin1');
 /** Where a dump's text is put together byte by byte before it becomes one (flat) string: quicker than joining many short strings. */
-let scratch = Buffer.alloc(3 * 64);
-
-function room(n: number): Buffer {
-  if (scratch.length < n) scratch = Buffer.alloc(Math.max(n, 2 * scratch.length));
-  return scratch;
-}
-
+const scratch = new Scratch(3 * 64);
+const room = (n: number): Buffer => scratch.room(n);
 /** Where a dump's payload rows are made: they go out as bytes, written before the next frame's are made. */
-let rowsScratch = Buffer.alloc(4096);
-/** A buffer grown past this for a large payload is let go at the next small one. */
-const ROWS_KEPT = 1024 * 1024;
-
-function rowsRoom(n: number): Buffer {
-  if (rowsScratch.length < n) rowsScratch = Buffer.alloc(Math.max(n, 2 * rowsScratch.length));
-  else if (rowsScratch.length > ROWS_KEPT && n <= ROWS_KEPT) rowsScratch = Buffer.alloc(Math.max(n, 4096));
-  return rowsScratch;
-}
+const rowsScratch = new Scratch(4096);
 
 /** "81 fe 00 7e": bytes in hex, a space between two. */
 function hexBytes(bytes: ArrayLike<number>): string {
@@ -299,7 +287,7 @@ function payloadRows(payload: Buffer, shown: number, n: number, key: Buffer | nu
   const rows = Math.ceil(shown / n);
   const colour = c.dim[0].length + c.dim[1].length;
   const perRow = 2 + offsetWidth + 2 + (key ? column + 2 + c.yellow[0].length + c.yellow[1].length : 0) + column + 2 + n + 2 + 3 * colour + 1;
-  const out = rowsRoom(rows * perRow);
+  const out = rowsScratch.room(rows * perRow);
   let j = 0;
   const put = (b: Buffer): void => {
     for (let i = 0; i < b.length; i++) out[j++] = b[i]!;

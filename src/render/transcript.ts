@@ -12,10 +12,11 @@ import type { RenderOptions } from './options.js';
 import { clip, paint, type Paint, trimEnd } from './paint.js';
 import { isControl } from '../websocket/frame.js';
 import { transcriptWords, type TranscriptWords } from '../text/transcript-words.js';
-import { cutWidth, displayWidth, isPlain, lenientUtf8, quotable, quoteMark, sanitize, safeCut } from '../util/text.js';
+import { cutWidth, displayWidth, lenientUtf8, quotable, quoteMark, sanitize, safeCut } from '../util/text.js';
 import { reportWords } from '../text/report-words.js';
 import { noMatchLine, selectionLine } from './narrowed.js';
 import { BitSet } from '../util/list.js';
+import { Scratch } from '../util/scratch.js';
 
 /** What one line of the transcript says, before it is laid out. */
 interface Entry {
@@ -136,52 +137,32 @@ const structural = (c: number): boolean => c < 128 && STRUCTURAL[c] === 1;
 const INDENTS: string[] = [];
 const indentOf = (depth: number): string => (INDENTS[depth] ??= '  '.repeat(depth));
 
-function prettyJsonLines(source: string, known = false): JsonLine[] | null {
+export function prettyJsonLines(source: string, known = false): JsonLine[] | null {
   if (!known && !isJson(source.trim())) return null;
   const lines: JsonLine[] = [];
   layJson(source, (text, end) => lines.push({ text, end }));
   return lines;
 }
 
-/**
- * Pretty JSON as prettyJsonLines lays it out, as its lines with `pad` before
- * each and a line end after (what the transcript prints under a message),
- * when every line is printable ASCII that fits `room` columns and needs no
- * cut (the usual message): null otherwise, to be laid out line by line.
- */
-export function prettyJsonBlock(source: string, room: number, pad: string): string | null {
-  if (!isPlain(source)) return null;
-  let block = '';
-  let fits = true;
-  layJson(source, (text) => {
-    if (text.length > room || text.charCodeAt(text.length - 1) === 0x20) fits = false;
-    block += `${pad}${text}\n`;
-  });
-  return fits ? block : null;
-}
-
-/** Where prettyJsonBytes lays a block out: grown for a large message, let go of at the next small one when grown past BLOCK_KEPT. */
-let blockBuffer = Buffer.allocUnsafe(64 * 1024);
-/** The same bytes, for writing the lines' leading spaces four at a time (most of a block's bytes) */
-let blockView = new DataView(blockBuffer.buffer, blockBuffer.byteOffset, blockBuffer.byteLength);
+/** Where prettyJsonBytes lays a block out. */
+const block = new Scratch(64 * 1024);
 const FOUR_SPACES = 0x20202020;
-const BLOCK_KEPT = 1024 * 1024;
 /** A block larger than this is laid out the general way (line by line) rather than in one buffer. */
 const BLOCK_MOST = 32 * 1024 * 1024;
 
 /**
- * prettyJsonBlock of a message's bytes, laid out byte by byte rather than
- * string by string: when every byte is printable ASCII (what prettyJsonBlock
- * asks of the text), the block is written straight into a buffer, and goes
- * to the output as bytes (no string is made of it, nor encoded again); null
- * when a byte is not printable ASCII, a line does not fit `room`, or the
- * block would be larger than BLOCK_MOST (the text is then laid out the
- * general way). The block is a view of a buffer used again for the next: to
- * be written before another is asked for. `pad` is spaces (the
- * transcript's indent). The same layout as layJson's (a test holds the two
- * together). One function without closures: its counters stay local.
+ * Pretty JSON as prettyJsonLines lays it out, as what the transcript prints
+ * under a message: each line after `padLength` spaces, ended. Laid out byte
+ * by byte straight into a buffer, and printed as bytes (no string is made of
+ * it, nor encoded again), when every byte is printable ASCII and every line
+ * fits `room` columns and needs no cut (the usual message; the block would
+ * not be larger than BLOCK_MOST): null otherwise, to be laid out line by
+ * line. The block is a view of a buffer used again for the next: to be
+ * written before another is asked for. The same layout as layJson's (a test
+ * holds the two together). One function without closures: its counters stay
+ * local.
  */
-export function prettyJsonBytes(src: Uint8Array, room: number, pad: string): Buffer | null {
+export function prettyJsonBytes(src: Uint8Array, room: number, padLength: number): Buffer | null {
   let start = 0;
   let end = src.length;
   // printable ASCII, and the block's size at most: the lines (a structural character outside strings starts at most one)
@@ -207,15 +188,10 @@ export function prettyJsonBytes(src: Uint8Array, room: number, pad: string): Buf
     } else if (c === 0x2c) lines++;
     else if (c === 0x3a) colons++;
   }
-  const padLength = pad.length;
   const most = end + colons + lines * (padLength + 2 * deepest + 1) + padLength;
   if (most > BLOCK_MOST) return null;
-  if (blockBuffer.length < most || (blockBuffer.length > BLOCK_KEPT && most <= BLOCK_KEPT)) {
-    blockBuffer = Buffer.allocUnsafe(Math.max(64 * 1024, most));
-    blockView = new DataView(blockBuffer.buffer, blockBuffer.byteOffset, blockBuffer.byteLength);
-  }
-  const out = blockBuffer;
-  const view = blockView;
+  const out = block.room(most);
+  const view = block.view();
   while (start < end && src[start] === 0x20) start++;
   while (end > start && src[end - 1] === 0x20) end--;
   depth = 0;
@@ -438,13 +414,10 @@ function payloadEntry(w: TranscriptWords, m: Message, opts: RenderOptions, limit
     const object = firstNonSpace(m.payload) === 0x7b;
     // laid out when printed, not before: a connection's messages are not all held laid out at once
     const below = (room: number, pad: string): string[] | Ready => {
-      // shown whole (the last line's end is at most the size): as a block when it needs no cut (laid out from the bytes when they are all printable ASCII)
-      const whole = size <= limit && room >= 1;
-      const bytes = whole && /^ *$/.test(pad) ? prettyJsonBytes(m.payload, room, pad) : null;
+      // shown whole (the last line's end is at most the size): as a block when it needs no cut (`pad` is the transcript's indent, spaces)
+      const bytes = size <= limit && room >= 1 ? prettyJsonBytes(m.payload, room, pad.length) : null;
       if (bytes !== null) return { text: '', bytes };
       const source = m.payload.toString('utf8');
-      const block = whole ? prettyJsonBlock(source, room, pad) : null;
-      if (block !== null) return { text: block, bytes: null };
       const all = prettyJsonLines(source, true) ?? [];
       // (the whole message is shown unless --max-payload cuts it)
       const shown = (all[all.length - 1]?.end ?? 0) <= limit ? all : all.filter((l) => l.end <= limit);

@@ -365,27 +365,23 @@ export class KeyedLookup<T> {
     if (key === null) return undefined;
     const n = this.list.length;
     if (n === 0) return undefined;
-    // the item where the last search ended is most often the one asked for, or the next
-    const here = this.list.at(Math.min(this.last, n - 1))!;
-    if (this.keyOf(here) === key) return here;
-    if (this.last + 1 < n) {
-      const next = this.list.at(this.last + 1)!;
-      if (this.keyOf(next) === key) {
-        this.last++;
-        return next;
-      }
-    }
     const keyAt = (i: number): number => this.keyOf(this.list.at(i)!);
-    // gallop from the last position towards the key, then bisect
+    // gallop from where the last search ended towards the key, then bisect; the key asked is most often there or a step on
+    // (keys being unique, an item with the key is the one)
     let lo: number;
     let hi: number;
     const start = Math.min(this.last, n - 1);
-    if (keyAt(start) <= key) {
+    const here = keyAt(start);
+    if (here === key) return this.list.at(start);
+    if (here < key) {
       lo = start;
       let step = 1;
       hi = start + step;
-      while (hi < n && keyAt(hi) <= key) {
+      while (hi < n) {
+        const k = keyAt(hi);
+        if (k > key) break;
         lo = hi;
+        if (k === key) break;
         step *= 2;
         hi = start + step;
       }
