@@ -217,6 +217,7 @@ function readFact(r: Reader): PacketFact {
 export const entryCodec: Codec<HeldEntry> = {
   encode(items) {
     const w = writer;
+    w.beginNames();
     w.u32(items.length);
     for (const e of items) {
       w.f64(e.packet);
@@ -229,10 +230,12 @@ export const entryCodec: Codec<HeldEntry> = {
       w.u32(e.told.length);
       for (const f of e.told) writeFact(w, f);
     }
+    w.endNames();
     return w.take();
   },
   decode(bytes) {
     const r = new Reader(bytes);
+    r.names();
     const n = r.u32();
     const out: HeldEntry[] = [];
     for (let i = 0; i < n; i++) {
@@ -302,41 +305,25 @@ function plainJsonInfo(app: AppInfo): app is JsonInfo {
 const APP_KEYS = ['decoder', 'type', 'user', 'fields'];
 const FIELD_KEYS = ['kind', 'keys', 'length'];
 
-/** The strings of plain JSON readings: a chunk's messages repeat the same few (types, keys, shapes), written once each. */
-class Strings {
-  readonly ids = new Map<string, number>();
-  id(s: string): number {
-    let id = this.ids.get(s);
-    if (id === undefined) this.ids.set(s, (id = this.ids.size));
-    return id;
-  }
-}
-
-function collectJsonInfo(t: Strings, app: JsonInfo): void {
-  t.id(app.type);
-  t.id(app.fields.kind);
-  if (app.fields.keys !== undefined) for (const key of app.fields.keys) t.id(key);
-}
-
-function writeJsonInfo(w: Writer, t: Strings, app: JsonInfo): void {
+function writeJsonInfo(w: Writer, app: JsonInfo): void {
   const f = app.fields;
-  w.u32(t.id(app.type));
+  w.name(app.type);
   w.u8((app.user ? 1 : 0) | (f.keys !== undefined ? 2 : 0) | (f.length !== undefined ? 4 : 0));
-  w.u32(t.id(f.kind));
+  w.name(f.kind);
   if (f.keys !== undefined) {
     w.u32(f.keys.length);
-    for (const key of f.keys) w.u32(t.id(key));
+    for (const key of f.keys) w.name(key);
   }
   if (f.length !== undefined) w.f64(f.length);
 }
 
-function readJsonInfo(r: Reader, strings: readonly string[]): JsonInfo {
-  const type = strings[r.u32()]!;
+function readJsonInfo(r: Reader): JsonInfo {
+  const type = r.name();
   const bits = r.u8();
-  const fields: JsonFields = { kind: strings[r.u32()]! };
+  const fields: JsonFields = { kind: r.name() };
   if (bits & 2) {
     const keys: string[] = [];
-    for (let k = r.u32(); k > 0; k--) keys.push(strings[r.u32()]!);
+    for (let k = r.u32(); k > 0; k--) keys.push(r.name());
     fields.keys = keys;
   }
   if (bits & 4) fields.length = r.f64();
@@ -345,20 +332,13 @@ function readJsonInfo(r: Reader, strings: readonly string[]): JsonInfo {
 
 /**
  * One message's reading, alone (a timeline entry's message): plain JSON's
- * field by field, any other as JSON text when that gives it back exactly,
- * else by v8.serialize.
+ * field by field (its type and keys in the chunk's names), any other as
+ * JSON text when that gives it back exactly, else by v8.serialize.
  */
 function writeAppAlone(w: Writer, app: AppInfo): void {
   if (plainJsonInfo(app)) {
-    const f = app.fields;
-    w.u8((app.user ? 1 : 0) | (f.keys !== undefined ? 2 : 0) | (f.length !== undefined ? 4 : 0) | 8);
-    w.str(app.type);
-    w.str(f.kind);
-    if (f.keys !== undefined) {
-      w.u32(f.keys.length);
-      for (const key of f.keys) w.str(key);
-    }
-    if (f.length !== undefined) w.f64(f.length);
+    w.u8(8);
+    writeJsonInfo(w, app);
   } else if (jsonSafe(app)) {
     w.u8(16);
     w.str(JSON.stringify(app));
@@ -372,15 +352,7 @@ function readAppAlone(r: Reader): AppInfo {
   const bits = r.u8();
   if (bits & 16) return JSON.parse(r.str()) as AppInfo;
   if (bits & 32) return deserialize(r.bytes()) as AppInfo;
-  const type = r.str();
-  const fields: JsonFields = { kind: r.str() };
-  if (bits & 2) {
-    const keys: string[] = [];
-    for (let k = r.u32(); k > 0; k--) keys.push(r.str());
-    fields.keys = keys;
-  }
-  if (bits & 4) fields.length = r.f64();
-  return { decoder: 'json', type, user: (bits & 1) !== 0, fields };
+  return readJsonInfo(r);
 }
 
 /**
@@ -391,17 +363,13 @@ function readAppAlone(r: Reader): AppInfo {
 export const messageCodec: Codec<Message> = {
   encode(items) {
     const w = writer;
+    w.beginNames();
     w.u32(items.length);
     const apps: AppInfo[] = [];
-    const inline = items.map((m) => m.app !== null && plainJsonInfo(m.app));
-    const strings = new Strings();
-    items.forEach((m, i) => inline[i] && collectJsonInfo(strings, m.app as JsonInfo));
-    w.u32(strings.ids.size);
-    for (const text of strings.ids.keys()) w.str(text);
     for (let i = 0; i < items.length; i++) {
       const m = items[i]!;
       w.f64(m.index);
-      const plain = inline[i]!;
+      const plain = m.app !== null && plainJsonInfo(m.app);
       w.u8(SIDES.indexOf(m.from) | (m.type === 'binary' ? 2 : 0) | (m.compressed ? 4 : 0) | (m.complete ? 8 : 0) | (m.allCaptured ? 16 : 0) | (m.app !== null && !plain ? 32 : 0) | (plain ? 64 : 0));
       w.u8(m.opcode);
       w.u32(m.frames.length);
@@ -410,7 +378,7 @@ export const messageCodec: Codec<Message> = {
       w.strOrNull(m.lengthText);
       w.num(m.inflatedLength);
       w.bytes(m.payload);
-      if (plain) writeJsonInfo(w, strings, m.app as JsonInfo);
+      if (plain) writeJsonInfo(w, m.app as JsonInfo);
       else if (m.app !== null) apps.push(m.app);
       w.f64(m.packet);
       w.f64(m.ts);
@@ -424,13 +392,13 @@ export const messageCodec: Codec<Message> = {
       if (json) w.str(JSON.stringify(apps));
       else w.bytes(serialize(apps));
     }
+    w.endNames();
     return w.take();
   },
   decode(bytes) {
     const r = new Reader(bytes);
+    r.names();
     const n = r.u32();
-    const strings: string[] = [];
-    for (let k = r.u32(); k > 0; k--) strings.push(r.str());
     const out: Message[] = [];
     const withApp: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -443,7 +411,7 @@ export const messageCodec: Codec<Message> = {
       const lengthText = r.strOrNull();
       const inflatedLength = r.num();
       const payload = r.bytes();
-      const app = bits & 64 ? readJsonInfo(r, strings) : null;
+      const app = bits & 64 ? readJsonInfo(r) : null;
       if (bits & 32) withApp.push(out.length);
       out.push({ index, from: SIDES[bits & 1]!, opcode, type: bits & 2 ? 'binary' : 'text', frames, length, lengthText, compressed: (bits & 4) !== 0, inflatedLength, payload, complete: (bits & 8) !== 0, app, packet: r.f64(), ts: r.f64(), relTs: r.f64(), missingBytes: r.f64(), allCaptured: (bits & 16) !== 0 });
     }

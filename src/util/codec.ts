@@ -70,6 +70,37 @@ export class Writer {
     this.at += 4 + b.length;
   }
 
+  /** the names of the chunk being written, each with its number, and where the table's place is kept (see names) */
+  private names: Map<string, number> | null = null;
+  private namesAt = 0;
+
+  /**
+   * Starts a chunk whose names (strings its items repeat: a JSON message's
+   * type and keys) are written once each, in a table after the items (end
+   * it with endNames, read it with Reader.names); each name where it is used
+   * is the number of its entry.
+   */
+  beginNames(): void {
+    this.names = new Map();
+    this.namesAt = this.at;
+    this.u32(0);
+  }
+
+  name(s: string): void {
+    const names = this.names!;
+    let id = names.get(s);
+    if (id === undefined) names.set(s, (id = names.size));
+    this.u32(id);
+  }
+
+  endNames(): void {
+    const names = this.names!;
+    this.view.setUint32(this.namesAt, this.at, true);
+    this.u32(names.size);
+    for (const s of names.keys()) this.str(s);
+    this.names = null;
+  }
+
   /**
    * What was written, as a view of the writer's buffer, valid until the
    * writer is used again (a chunk is encoded and written at once: no copy of
@@ -120,6 +151,23 @@ export class Reader {
 
   strOrNull(): string | null {
     return this.u8() === 0 ? null : this.str();
+  }
+
+  private table: string[] = [];
+
+  /** The table of names of a chunk Writer.beginNames started: read first, where the chunk says it is. */
+  names(): void {
+    const end = this.u32();
+    const back = this.at;
+    this.at = end;
+    const table: string[] = [];
+    for (let k = this.u32(); k > 0; k--) table.push(this.str());
+    this.table = table;
+    this.at = back;
+  }
+
+  name(): string {
+    return this.table[this.u32()]!;
   }
 
   /** a view of the chunk read (the items of a chunk live and go together; nothing copies them) */
