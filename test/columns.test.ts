@@ -4,10 +4,11 @@
 // row at a time: the work grows with the rows, counted, not timed.
 import Table from 'cli-table3';
 import { describe, expect, it, vi } from 'vitest';
-import { type Align, bottomLine, cellsLine, type Grid, type GridCell, ruleLine, rowLines, topLine, wordLines } from '../src/render/columns.js';
+import { type Align, bottomLine, cellsBytes, type Grid, type GridCell, ruleLine, rowLines, topLine, wordLines } from '../src/render/columns.js';
 import { connectionRow, packRow, renderConnectionsTable, rowCells, type ConnectionRow } from '../src/render/stats.js';
 import { renderConnection } from '../src/render/terminal.js';
 import { PLAIN } from '../src/render/options.js';
+import { LineBytes } from '../src/render/line-bytes.js';
 import { displayWidth } from '../src/util/text.js';
 import { TCP_ACK } from '../src/model.js';
 import { analyze, only } from './support/analyze.js';
@@ -20,7 +21,7 @@ vi.mock(import('../src/render/columns.js'), async (original) => {
   return {
     ...mod,
     rowLines: (...args: Parameters<typeof mod.rowLines>) => (count.rows++, mod.rowLines(...args)),
-    cellsLine: (...args: Parameters<typeof mod.cellsLine>) => (count.rows++, mod.cellsLine(...args)),
+    cellsBytes: (...args: Parameters<typeof mod.cellsBytes>) => (count.rows++, mod.cellsBytes(...args)),
   };
 });
 vi.mock(import('../src/util/text.js'), async (original) => {
@@ -123,7 +124,8 @@ describe('the column formatter draws what cli-table3 drew', () => {
     for (const line of ours) expect(displayWidth(line.replace(/\u001b\[[0-9;]*m/g, '')), line).toBe(grid.widths.reduce((a, b) => a + b + 2 * grid.pad + 1, 1));
   });
 
-  it('draws a row of one-column cells alike by cellsLine and rowLines (texts that fit, and texts cut)', () => {
+  it('draws a row of one-column cells alike by cellsBytes and rowLines (texts that fit, and texts cut)', () => {
+    const out = new LineBytes();
     const texts = ['', 'a', 'tick 77', '東京', '⇢ \'{"type"…\'', 'a longer text than most columns'];
     for (const pad of [0, 1])
       for (const aligns of [['left', 'right', 'center'], ['center', 'left', 'right']] as Align[][])
@@ -133,7 +135,8 @@ describe('the column formatter draws what cli-table3 drew', () => {
             for (const b of texts) {
               const row = [a, b, `${a}${b}`];
               const measured = row.map(displayWidth);
-              expect(cellsLine(grid, row, measured)).toBe(rowLines(grid, row.map((text, i) => ({ text, width: measured[i] })))[0]);
+              cellsBytes(out, grid, row, measured);
+              expect(out.take().toString('utf8')).toBe(rowLines(grid, row.map((text, i) => ({ text, width: measured[i] })))[0]);
             }
         }
   });

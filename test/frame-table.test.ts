@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze, type Held } from './support/analyze.js';
 import { rng } from './support/damage.js';
-import { frameColumns, renderConnection } from '../src/render/terminal.js';
+import { frameColumns, type MadeCell, narrowedPreview, renderConnection } from '../src/render/terminal.js';
+import type { GridCell } from '../src/render/columns.js';
 import { sectionsWords } from '../src/text/sections-words.js';
 import { LANGS } from '../src/text/lang.js';
-import { displayWidth, intWidth, microsWidth } from '../src/util/text.js';
+import { cutWidth, displayWidth, intWidth, microsWidth, previewPayload, previewText } from '../src/util/text.js';
 import { PLAIN } from '../src/render/options.js';
 import type { Connection, Frame } from '../src/model.js';
 
@@ -139,5 +140,52 @@ describe('the frame table', () => {
     expect(compared).toBe(2000);
     // most rounds draw a payload column narrower than its previews: the shortcut was taken
     expect(narrowed).toBeGreaterThan(500);
+  });
+});
+
+describe("the payload cell's narrowing", () => {
+  // the plain way: made for --preview's width, then narrowed from the room less its quotes by what it was too wide, then cut
+  function plainWay(make: (width: number) => MadeCell, asked: number, room: number): GridCell {
+    let cell = make(asked);
+    for (let k = Math.min(asked, room - 2); k >= 1 && cell.width > room && !cell.narrowest; k -= Math.max(1, cell.width - room)) cell = make(k);
+    return cell.width <= room ? { text: cell.text, width: cell.width } : { text: cutWidth(cell.text, room) };
+  }
+  const made = (text: string, narrowest: boolean): MadeCell => ({ text, width: displayWidth(text), narrowest });
+  // the payload cell's kinds, as payloadCell makes them: text, an inflated message's text, hex of binary, a Close's reason, a fixed text
+  const kinds: ((payload: Buffer) => (k: number) => MadeCell)[] = [
+    (payload) => (k) => made(previewText(payload, k, true), k <= 1),
+    (payload) => (k) => made(`⇢ ${previewText(payload, Math.max(8, k - 14), true)} (inflated)`, k - 14 <= 8),
+    (payload) => (k) => {
+      const bytes = Math.max(1, Math.floor(k / 3));
+      const hex = payload.subarray(0, bytes).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+      return made(payload.length > bytes ? `${hex} …` : hex, bytes === 1);
+    },
+    (payload) => (k) => made(`1000 Normal Closure ${previewPayload(payload, k, true)}`, payload.length === 0 || k <= 1),
+    () => () => made('(compressed, 1000000 bytes, not inflated)', true),
+  ];
+  const pieces = ['a', 'Z', ' ', '{"type":"tick","n":1}', '"', "'", '\\', '東京', 'é', 'e\u0301', '\u001b[31m', '\n', '\u202e', '😀', '\u0000', 'x'.repeat(60)];
+
+  it('gives the cell the plain way gives, for payloads of every kind, any --preview and any room', () => {
+    const random = rng(11);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    for (let i = 0; i < 20000; i++) {
+      let text = '';
+      for (let n = Math.floor(random() * 12); n > 0; n--) text += pick(pieces);
+      const payload = random() < 0.1 ? Buffer.from(Array.from({ length: Math.floor(random() * 40) }, () => Math.floor(random() * 256))) : Buffer.from(text);
+      const make = pick(kinds)(payload);
+      const asked = 8 + Math.floor(random() * 60);
+      const room = Math.floor(random() * 90);
+      expect(narrowedPreview(make, asked, room), JSON.stringify({ text, asked, room })).toEqual(plainWay(make, asked, room));
+    }
+  });
+
+  it('makes fewer cells than the plain way where the room is narrower than --preview asks (the usual terminal)', () => {
+    let ours = 0;
+    let plain = 0;
+    const make = (payload: Buffer) => (k: number): MadeCell => made(`⇢ ${previewText(payload, Math.max(8, k - 14), true)} (inflated)`, k - 14 <= 8);
+    const payload = Buffer.from('{"type":"tick","n":1,"payload":"abcdefghijklmnopqrstuvwxyz"}');
+    narrowedPreview((k) => (ours++, make(payload)(k)), 40, 21);
+    plainWay((k) => (plain++, make(payload)(k)), 40, 21);
+    expect([ours, plain]).toEqual([1, 2]);
   });
 });

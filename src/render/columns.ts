@@ -8,6 +8,7 @@
 // Widths are terminal columns (displayWidth): wide characters take two,
 // combining marks none, and a cut never splits a character or an escape.
 import { cutWidth, displayWidth } from '../util/text.js';
+import type { LineBytes } from './line-bytes.js';
 
 export type Align = 'left' | 'right' | 'center';
 
@@ -145,16 +146,33 @@ export function rowLines(grid: Grid, row: readonly GridCell[], style: RowStyle =
   return [line];
 }
 
+/** The border between cells, as bytes. */
+const BAR = Buffer.from('│');
+
 /**
  * The line of a row of one-column cells whose texts' widths are known (the
- * long tables' usual row): as rowLines draws it without wrap, with nothing
- * made per cell but its text.
+ * long tables' usual row), written into `out` (without its newline): as
+ * rowLines draws it without wrap, with nothing made per cell but its text.
  */
-export function cellsLine(grid: Grid, texts: readonly string[], widths: readonly number[]): string {
-  const sp = ' '.repeat(grid.pad);
-  let line = '│';
-  for (let i = 0; i < texts.length; i++) line += `${sp}${place(texts[i]!, widths[i]!, grid.widths[i]!, grid.aligns[i]!, asIs)}${sp}│`;
-  return line;
+export function cellsBytes(out: LineBytes, grid: Grid, texts: readonly string[], widths: readonly number[]): void {
+  const pad = grid.pad;
+  out.bytes(BAR);
+  for (let i = 0; i < texts.length; i++) {
+    const w = widths[i]!;
+    const width = grid.widths[i]!;
+    const how = grid.aligns[i]!;
+    out.spaces(pad);
+    if (w <= width) {
+      // as align() places it
+      const gap = width - w;
+      const right = how === 'right' ? 0 : how === 'center' ? Math.ceil(gap / 2) : gap;
+      out.spaces(gap - right);
+      out.text(texts[i]!);
+      out.spaces(right);
+    } else out.text(place(texts[i]!, w, width, how, asIs));
+    out.spaces(pad);
+    out.bytes(BAR);
+  }
 }
 const asIs = (s: string): string => s;
 

@@ -4,7 +4,7 @@
 // came from the capture is sanitized before it is printed.
 import { protocolLabel, tellsWebSocket, endpoint, diagnosticWhere, interruptedNote } from './kind.js';
 import { isUtf8 } from 'node:buffer';
-import type { CaptureInfo, Connection, Diagnostic, Frame, Message, Phase, Side, Summary } from '../model.js';
+import type { CaptureInfo, Connection, Diagnostic, Frame, Message, Phase, Side, Summary, TimelineEntry } from '../model.js';
 import { WEBSOCKET_GUID } from '../http/handshake.js';
 import { cutWidth, displayWidth, inQuotes, intWidth, microsWidth, padWidth, previewPayload, previewText, sanitize, wrap, safeCut } from '../util/text.js';
 import { reportWords } from '../text/report-words.js';
@@ -18,7 +18,8 @@ import { messageOf } from '../select/lookup.js';
 import { entrySummary } from '../text/packets.js';
 import { capByCode, omittedLine } from './capped.js';
 import { noMatchLine, shownOf, timelineWidths } from './narrowed.js';
-import { type Align, bottomLine, cellsLine, type Grid, type GridCell, gridWidth, rowLines, topLine } from './columns.js';
+import { codesOf, LineBytes } from './line-bytes.js';
+import { type Align, bottomLine, cellsBytes, type Grid, type GridCell, gridWidth, rowLines, topLine } from './columns.js';
 
 export interface TerminalOptions extends RenderOptions {
   /** characters of payload preview in the frame table */
@@ -67,6 +68,43 @@ function payloadCell(f: Frame, messageOf: (index: number | null) => Message | un
   return { text: previewPayload(f.payload, width, true), narrowest: width <= 1 };
 }
 
+/** A payload cell made for a width, with its own width in columns. */
+export interface MadeCell {
+  text: string;
+  width: number;
+  /** no smaller width gives a shorter cell (payloadCell) */
+  narrowest: boolean;
+}
+
+/**
+ * The payload cell for a room of `room` columns: made for --preview's width
+ * (`asked`) when it fits, else made again narrower, from the room less its
+ * quotes, by as many columns as it was too wide each time, until it fits or
+ * can be no narrower, then cut. A cell is at least as wide when made for a
+ * wider width (payloadCell's previews grow with it), which spares most rows
+ * a cell: when the first narrower one does not fit, the one made for
+ * --preview's width would not have either. (Exported for its tests, which
+ * hold it to the plain way: make the cell for `asked`, then narrow.)
+ */
+export function narrowedPreview(make: (width: number) => MadeCell, asked: number, room: number): GridCell {
+  const fit = (c: MadeCell): GridCell => (c.width <= room ? { text: c.text, width: c.width } : { text: cutWidth(c.text, room) });
+  const first = Math.min(asked, room - 2);
+  let cell: MadeCell;
+  if (first >= 1 && first < asked) {
+    cell = make(first);
+    // it fits: the cell made for --preview's width is taken when it fits too
+    if (cell.width <= room) {
+      const wide = make(asked);
+      return fit(wide.width <= room ? wide : cell);
+    }
+  } else {
+    // (made for `first`, when that is --preview's width, it is the same cell)
+    cell = make(asked);
+  }
+  for (let k = first - Math.max(1, cell.width - room); k >= 1 && cell.width > room && !cell.narrowest; k -= Math.max(1, cell.width - room)) cell = make(k);
+  return fit(cell);
+}
+
 /**
  * A diagnostic, wrapped to the width under its code; in a language other
  * than English (`lang`), told as explain mode tells a connection's, in that
@@ -83,7 +121,11 @@ function diagnosticLines(d: Diagnostic, p: Paint, width: number, lang?: Lang): s
   return wrap(`${d.code}${where ? ` (${where})` : ''}: ${sanitize(d.message)}${rfc}`, width, `  ${p.severity(d.severity, d.severity.padEnd(7))} `, ' '.repeat(10));
 }
 
-function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint, w: SectionsWords): Generator<string> {
+/** The lines of the long sections (walkthrough, frame table), batched as bytes: one batch, used by one section at a time. */
+const batch = new LineBytes();
+
+/** The walkthrough: its title and head as text, its rows in batches of lines as bytes (each ending in a newline). */
+function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint, w: SectionsWords): Generator<string | Buffer> {
   const heads = w.walkthroughHeads;
   const lay = reportWords(opts.lang).wrap;
   // number, time, direction and phase take 45 columns and the summary the rest;
@@ -113,19 +155,48 @@ function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint, w: Sect
   // a row whose number and time fill their columns exactly is as wide as the width allows, by construction (the summary is cut to
   // the room left): it is not measured again, unless the room had to be widened past the width
   const exact = room === opts.width - (2 + numWidth + 2 + timeWidth + 2 + 5 + 2 + 13 + 2);
-  // a phase's cell, padded and painted once
-  const phaseCells = new Map<Phase, string>();
-  const phaseCell = (ph: Phase): string => {
+  // a phase's cell, padded and painted once, and its bytes
+  const phaseCells = new Map<Phase, { text: string; bytes: Buffer }>();
+  const phaseCell = (ph: Phase): { text: string; bytes: Buffer } => {
     let cell = phaseCells.get(ph);
-    if (cell === undefined) phaseCells.set(ph, (cell = p.phase(ph, padWidth(w.phase(ph), 13))));
+    if (cell === undefined) {
+      const text = p.phase(ph, padWidth(w.phase(ph), 13));
+      phaseCells.set(ph, (cell = { text, bytes: Buffer.from(text) }));
+    }
     return cell;
   };
+  const arrows = { client: Buffer.from(w.arrow('client')), server: Buffer.from(w.arrow('server')) };
+  const [dimOn, dimOff] = codesOf(p.dim);
+  // a packet that carried nothing but TCP says its flags: its summary made and cut once for each set of flags
+  const bare = new Map<number | null, string>();
+  const summaryOf = (e: TimelineEntry): string => {
+    if (e.told.length > 0) return safeCut(entrySummary(e, opts.lang), room);
+    let s = bare.get(e.tcp);
+    if (s === undefined) bare.set(e.tcp, (s = safeCut(entrySummary(e, opts.lang), room)));
+    return s;
+  };
+  const lines = batch.reset();
   for (const e of conn.timeline) {
     const num = String(e.packet);
     const t = time(e.relTs);
-    const row = `  ${num.padStart(numWidth)}  ${p.dim(t.padStart(timeWidth))}  ${w.arrow(e.from)}  ${phaseCell(e.phase)}  ${safeCut(entrySummary(e, opts.lang), room)}`;
-    yield exact && num.length <= numWidth && t.length <= timeWidth ? row : clip(row, opts.width);
+    if (exact && num.length <= numWidth && t.length <= timeWidth) {
+      // `  ${num}  ${p.dim(t)}  ${arrow}  ${phase}  ${summary}`, the numbers right-aligned in their columns
+      lines.asciiRight(num, 2 + numWidth);
+      lines.spaces(2);
+      lines.bytes(dimOn);
+      lines.asciiRight(t, timeWidth);
+      lines.bytes(dimOff);
+      lines.spaces(2);
+      lines.bytes(arrows[e.from]);
+      lines.spaces(2);
+      lines.bytes(phaseCell(e.phase).bytes);
+      lines.spaces(2);
+      lines.text(summaryOf(e));
+    } else lines.text(clip(`  ${num.padStart(numWidth)}  ${p.dim(t.padStart(timeWidth))}  ${w.arrow(e.from)}  ${phaseCell(e.phase).text}  ${summaryOf(e)}`, opts.width));
+    lines.newline();
+    if (lines.full) yield lines.take();
   }
+  if (lines.length > 0) yield lines.take();
 }
 
 function handshakeSection(conn: Connection, opts: TerminalOptions, p: Paint, w: SectionsWords): string[] {
@@ -259,7 +330,7 @@ type Row = { frame: Frame } | { note: string };
  * displayWidth on some characters (combining marks beyond U+036F, emoji of
  * narrow width), and whose layout costs the square of the rows.
  */
-function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: SectionsWords, title: string): Generator<string> {
+function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: SectionsWords, title: string): Generator<string | Buffer> {
   const none = noMatchLine(conn, ['frames'], opts.lang);
   if (none) {
     yield p.bold(title);
@@ -296,15 +367,11 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: Secti
     }
   }
   // a preview narrower than --preview asks for is made again for the room it has (its quotes kept), and cut only as a last resort
-  const preview = (f: Frame, room: number): GridCell => {
-    let { text: cell, narrowest } = payloadCell(f, messageOfFrame, opts.previewWidth, words);
-    let width = displayWidth(cell);
-    for (let k = Math.min(opts.previewWidth, room - 2); k >= 1 && width > room && !narrowest; k -= Math.max(1, width - room)) {
-      ({ text: cell, narrowest } = payloadCell(f, messageOfFrame, k, words));
-      width = displayWidth(cell);
-    }
-    return width <= room ? { text: cell, width } : { text: cutWidth(cell, room) };
-  };
+  const preview = (f: Frame, room: number): GridCell =>
+    narrowedPreview((k) => {
+      const { text, narrowest } = payloadCell(f, messageOfFrame, k, words);
+      return { text, narrowest, width: displayWidth(text) };
+    }, opts.previewWidth, room);
   // the widest cell of each column, in full and compact form, and the widest payload
   const full = FRAME_COLUMNS.map(() => 0);
   const compactWidths = FRAME_COLUMNS.map(() => 0);
@@ -379,7 +446,8 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: Secti
   const texts: string[] = [];
   const widths: number[] = [];
   const last = FRAME_COLUMNS.length;
-  const line = (f: Frame): string => {
+  // a frame's row, its cells laid out in `into`
+  const row = (into: LineBytes, f: Frame): void => {
     for (let i = 0; i < last; i++) {
       const c = FRAME_COLUMNS[i]!;
       texts[i] = c.cell(f, chosen.compact);
@@ -388,13 +456,28 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: Secti
     const cell = preview(f, chosen.payload);
     texts[last] = cell.text;
     widths[last] = cell.width ?? displayWidth(cell.text);
-    return cellsLine(grid, texts, widths);
+    cellsBytes(into, grid, texts, widths);
   };
   yield p.bold(title);
   // the borders have a junction at every column, under a note across the table as well
   yield out(topLine(grid));
   yield out(rowLines(grid, chosen.heads.map((text) => ({ text })), { paint: p.bold })[0]!);
-  for (const r of rows()) yield out('note' in r ? rowLines(grid, [{ text: r.note, span: n, align: 'left' }], { paint: p.dim })[0]! : line(r.frame));
+  // the rows in batches of lines as bytes; a row that must be clipped (a grid wider than the width) made as text first
+  const lines = batch.reset();
+  const one = fitsWidth ? null : new LineBytes();
+  for (const r of rows()) {
+    if ('note' in r) lines.text(out(rowLines(grid, [{ text: r.note, span: n, align: 'left' }], { paint: p.dim })[0]!));
+    else if (one === null) {
+      lines.spaces(2);
+      row(lines, r.frame);
+    } else {
+      row(one, r.frame);
+      lines.text(out(one.take().toString('utf8')));
+    }
+    lines.newline();
+    if (lines.full) yield lines.take();
+  }
+  if (lines.length > 0) yield lines.take();
   yield out(bottomLine(grid));
 }
 
@@ -436,12 +519,16 @@ const MAX_HTTP_LINES = 6;
 
 export function renderConnection(conn: Connection, opts: TerminalOptions): string {
   let out = '';
-  for (const chunk of connectionChunks(conn, opts)) out += chunk;
+  for (const chunk of connectionChunks(conn, opts)) out += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
   return out;
 }
 
-/** Sections of lines, a blank line between two (an empty section leaves no trace), each line ended. */
-function* sectioned(sections: Iterable<Iterable<string>>): Generator<string> {
+/**
+ * Sections of lines, a blank line between two (an empty section leaves no
+ * trace), each line ended; a section's Buffer is lines already ended (a
+ * batch of LineBytes, never empty).
+ */
+function* sectioned(sections: Iterable<Iterable<string | Buffer>>): Generator<string | Buffer> {
   let any = false;
   for (const section of sections) {
     let first = true;
@@ -449,7 +536,7 @@ function* sectioned(sections: Iterable<Iterable<string>>): Generator<string> {
       if (first && any) yield '\n';
       first = false;
       any = true;
-      yield `${line}\n`;
+      yield typeof line === 'string' ? `${line}\n` : line;
     }
   }
 }
@@ -458,7 +545,7 @@ function* sectioned(sections: Iterable<Iterable<string>>): Generator<string> {
  * The report of a connection, a piece at a time (a line, mostly): a long
  * connection is written as it is read, never held as one text.
  */
-export function* connectionChunks(conn: Connection, opts: TerminalOptions): Generator<string> {
+export function* connectionChunks(conn: Connection, opts: TerminalOptions): Generator<string | Buffer> {
   const p = paint(opts.color);
   const title = reportWords(opts.lang).connectionTitle(conn.id, endpoint(conn.client), endpoint(conn.server));
   const lay = reportWords(opts.lang).wrap;
