@@ -11,7 +11,7 @@ import { frameColumns, type MadeCell, narrowedPreview, renderConnection } from '
 import type { GridCell } from '../src/render/columns.js';
 import { sectionsWords } from '../src/text/sections-words.js';
 import { LANGS } from '../src/text/lang.js';
-import { cutWidth, displayWidth, intWidth, microsWidth, previewPayload, previewText } from '../src/util/text.js';
+import { cutWidth, displayWidth, fixed6, intWidth, microsWidth, previewPayload, previewText } from '../src/util/text.js';
 import { PLAIN } from '../src/render/options.js';
 import type { Connection, Frame } from '../src/model.js';
 
@@ -51,6 +51,19 @@ describe('widths of numbers without their strings', () => {
     }
     // the cases reach the carry (9.9999996 → "10.000000")
     expect(carried).toBeGreaterThan(5);
+  });
+});
+
+describe('times without toFixed', () => {
+  it('fixed6 is toFixed(6): times a capture gives (whole microseconds and differences of them), any double, and halves', () => {
+    const random = rng(13);
+    const cases = [0, -0, 1e-7, 5e-7, 4.999999e-7, 0.0000015, 0.0000025, 1.0000005, 999999999.9999995, 1e9 - 1e-6, 1e9, 1e21, -1e-7, -1, NaN, Infinity, 123.4567895, 0.1 + 0.2];
+    for (let i = 0; i < 30000; i++) {
+      const a = Math.floor(random() * 2e9) + Math.floor(random() * 1e6) / 1e6;
+      const b = Math.floor(random() * 2e9) + Math.floor(random() * 1e6) / 1e6;
+      cases.push(Math.abs(a - b), (Math.floor(random() * 1e15) + 0.5) / 1e6, random() * 10 ** Math.floor(random() * 12 - 3), Math.floor(random() * 1e12) / 1e6);
+    }
+    for (const t of cases) expect(fixed6(t), String(t)).toBe(t.toFixed(6));
   });
 });
 

@@ -154,6 +154,20 @@ describe('display width', () => {
     expect(padWidth('東京', 6, true)).toBe('  東京');
   });
 
+  it('safeCut reads a line only as far as its cut, and cuts as sanitizing it whole and cutting would', async () => {
+    const { cutWidth, safeCut } = await import('../src/util/text.js');
+    // pieces a summary is made of: ASCII, a dash and an ellipsis, wide and zero-width characters, what sanitize escapes
+    // (controls, DEL, C1, bidi controls, lone surrogates), backslashes, emoji (surrogate pairs)
+    const pieces = ['a', 'Text [FIN] 5 bytes', ' ', '—', '…', '東京', 'e\u0301', '\x1b', '\x7f', '\u009b', '\u202e', '\\', '\\x1b', '\ud800', '🎉', '\u200b', 'x'.repeat(40)];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 14 }), fc.integer({ min: -1, max: 90 }), (parts, max) => {
+        const text = parts.join('');
+        expect(safeCut(text, max)).toBe(text.length <= max && /^[\x20-\x7e]*$/.test(text) ? text : cutWidth(sanitize(text), max));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
   it('wraps to columns and breaks a word too long for a line', async () => {
     const { displayWidth, wrap } = await import('../src/util/text.js');
     const lines = wrap('服务器维护中服务器维护中 and a-very-long-word-that-cannot-fit-anywhere-at-all', 16, '  ', '    ');

@@ -7,7 +7,7 @@ import { endpoint } from './kind.js';
 import { type Connection, type Phase, PHASES, type TimelineEntry } from '../model.js';
 import type { RenderOptions } from './options.js';
 import { paint, type Paint } from './paint.js';
-import { cutWidth, displayWidth, safeCut } from '../util/text.js';
+import { cutWidth, displayWidth, fixed6, safeCut } from '../util/text.js';
 import { noMatchLine, selectionLine, timelineWidths } from './narrowed.js';
 import { entrySummary } from '../text/packets.js';
 import { type LadderWords, ladderWords } from '../text/packet-words.js';
@@ -36,7 +36,7 @@ interface Layout {
 }
 
 function time(t: number): string {
-  return t.toFixed(6);
+  return fixed6(t);
 }
 
 function layout(conn: Connection, width: number, lang: Lang | undefined): Layout {

@@ -6,7 +6,7 @@ import { protocolLabel, tellsWebSocket, endpoint, diagnosticWhere, interruptedNo
 import { isUtf8 } from 'node:buffer';
 import type { CaptureInfo, Connection, Diagnostic, Frame, Message, Phase, Side, Summary, TimelineEntry } from '../model.js';
 import { WEBSOCKET_GUID } from '../http/handshake.js';
-import { cutWidth, displayWidth, inQuotes, intWidth, microsWidth, padWidth, previewPayload, previewText, sanitize, wrap, safeCut } from '../util/text.js';
+import { cutWidth, displayWidth, fixed6, inQuotes, intWidth, microsWidth, padWidth, previewPayload, previewText, sanitize, wrap, safeCut } from '../util/text.js';
 import { reportWords } from '../text/report-words.js';
 import { explainWords } from '../text/explain-words.js';
 import { type FrameColumn, type SectionsWords, sectionsWords } from '../text/sections-words.js';
@@ -29,7 +29,7 @@ export interface TerminalOptions extends RenderOptions {
 }
 
 function time(t: number): string {
-  return t.toFixed(6);
+  return fixed6(t);
 }
 
 function lengthCell(f: Frame, w: SectionsWords['frameTable']): string {
@@ -272,7 +272,16 @@ export function frameColumns(w: SectionsWords['frameTable']): Column[] {
   // the words' widths, each measured once: a side, an opcode with its name (by opcode, full and compact), a length's form
   const sideWidth = (s: Side): number => displayWidth(w.side(s));
   const sides = { client: sideWidth('client'), server: sideWidth('server') };
-  const opcodeCell = (f: Frame, compact: boolean): string => (compact ? `0x${f.opcode.toString(16)}` : `0x${f.opcode.toString(16)} ${w.opcode(f.opcode)}`);
+  const opcodeText = (f: Frame, compact: boolean): string => (compact ? `0x${f.opcode.toString(16)}` : `0x${f.opcode.toString(16)} ${w.opcode(f.opcode)}`);
+  // an opcode's cells, full and compact, made once each (a frame's opcode is one of 16)
+  const opcodeCells: (string | undefined)[][] = [[], []];
+  const opcodeCell = (f: Frame, compact: boolean): string => {
+    const o = f.opcode;
+    if (!(o >= 0 && o < 16 && Number.isInteger(o))) return opcodeText(f, compact);
+    const known = opcodeCells[compact ? 1 : 0]!;
+    return (known[o] ??= opcodeText(f, compact));
+  };
+  const RSV = ['000', '001', '010', '011', '100', '101', '110', '111'];
   const opcodeWidths = [new Int16Array(16).fill(-1), new Int16Array(16).fill(-1)];
   const form16 = displayWidth(w.lengthForm(16));
   const form64 = displayWidth(w.lengthForm(64));
@@ -284,7 +293,7 @@ export function frameColumns(w: SectionsWords['frameTable']): Column[] {
     { ...head('time'), align: 'right', cell: (f) => time(f.relTs), width: (f) => microsWidth(f.relTs) },
     { ...head('from'), align: 'left', cell: (f) => w.side(f.from), width: (f) => sides[f.from] },
     { ...head('fin'), align: 'center', cell: (f) => (f.fin ? '1' : '0'), width: () => 1 },
-    { ...head('rsv'), align: 'center', cell: (f) => `${f.rsv1 ? 1 : 0}${f.rsv2 ? 1 : 0}${f.rsv3 ? 1 : 0}`, width: () => 3 },
+    { ...head('rsv'), align: 'center', cell: (f) => RSV[(f.rsv1 ? 4 : 0) | (f.rsv2 ? 2 : 0) | (f.rsv3 ? 1 : 0)]!, width: () => 3 },
     {
       ...head('opcode'),
       align: 'left',

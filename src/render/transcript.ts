@@ -12,7 +12,7 @@ import type { RenderOptions } from './options.js';
 import { clip, paint, type Paint, trimEnd } from './paint.js';
 import { isControl } from '../websocket/frame.js';
 import { transcriptWords, type TranscriptWords } from '../text/transcript-words.js';
-import { cutWidth, displayWidth, lenientUtf8, quotable, quoteMark, sanitize, safeCut } from '../util/text.js';
+import { cutWidth, displayWidth, fixed6, lenientUtf8, quotable, quoteMark, sanitize, safeCut } from '../util/text.js';
 import { reportWords } from '../text/report-words.js';
 import { noMatchLine, selectionLine } from './narrowed.js';
 import { BitSet } from '../util/list.js';
@@ -550,7 +550,7 @@ export function* transcriptChunks(conn: Connection, opts: RenderOptions): Genera
     return;
   }
   // measured in a first pass (over what gives an entry its time and label, not the entries themselves), drawn in a second
-  const time = (e: { relTs: number | null }): string => (e.relTs === null ? '-' : e.relTs.toFixed(6));
+  const time = (e: { relTs: number | null }): string => (e.relTs === null ? '-' : fixed6(e.relTs));
   let timeWidth = 0;
   let labelWidth = 0;
   let any = false;

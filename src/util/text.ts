@@ -27,11 +27,16 @@ function needsEscape(text: string): boolean {
     const c = text.charCodeAt(i);
     if (c >= 0x20 && c < 0x7f) continue;
     if (c < 0x20 || c === 0x7f || (c >= 0xd800 && c <= 0xdfff)) return true;
-    let h = BMP_HIDDEN[c]!;
-    if (h < 0) h = BMP_HIDDEN[c] = HIDDEN.test(String.fromCharCode(c)) ? 1 : 0;
-    if (h === 1) return true;
+    if (hiddenBmp(c)) return true;
   }
   return false;
+}
+
+/** Whether a character of the Basic Multilingual Plane (not a surrogate) is HIDDEN: worked out once and remembered. */
+function hiddenBmp(c: number): boolean {
+  let h = BMP_HIDDEN[c]!;
+  if (h < 0) h = BMP_HIDDEN[c] = HIDDEN.test(String.fromCharCode(c)) ? 1 : 0;
+  return h === 1;
 }
 /** A character other than printable ASCII: text without one is shown as it is, a column a character. */
 const NOT_PLAIN = /[^\x20-\x7e]/;
@@ -145,6 +150,28 @@ export function microsWidth(t: number): number {
     if (t < POW10[d]! - 1e-6) return d + 7;
   }
   return t.toFixed(6).length;
+}
+
+/**
+ * t.toFixed(6) (the views' times, one a packet or frame), made from the
+ * microseconds: a capture's times are whole microseconds, or within a
+ * double's error of one, and toFixed works the decimal digits out the long
+ * way. The product t * 1e6 is within 1/16 of the exact one below 10^9
+ * seconds, so a product within a quarter of a whole number rounds as the
+ * exact one does; anything else is left to toFixed.
+ */
+export function fixed6(t: number): string {
+  if (t >= 0 && t < 1e9) {
+    const us = t * 1e6;
+    const n = Math.round(us);
+    const off = us - n;
+    if (off > -0.25 && off < 0.25) {
+      const s = Math.floor(n / 1e6);
+      const f = n - s * 1e6;
+      return `${s}.${f >= 100000 ? f : String(f).padStart(6, '0')}`;
+    }
+  }
+  return t.toFixed(6);
 }
 
 /** Columns a string (without escape sequences) takes in a terminal. */
@@ -270,11 +297,51 @@ export function cutWidth(text: string, max: number): string {
   return text;
 }
 
-/** Text from a capture as a terminal may show it: sanitized, then cut to `max` columns (printable ASCII that fits, the usual line, as it is). */
+/** plainCutAt's answers besides a cut's place: the text was read whole and fits; something in it needs the general way. */
+const FITS = -1;
+const GENERAL = -2;
+
+/**
+ * Where safeCut cuts `text` to `max` columns (max >= 1), read only as far as
+ * the cut: the index the ellipsis replaces from, when nothing up to the cut
+ * is escaped by sanitize (nor is a backslash, which a cut keeps with what
+ * follows it) — what comes after cannot change where the cut falls; FITS
+ * when the text was read whole, nothing in it escaped, and fits; GENERAL
+ * otherwise.
+ */
+function plainCutAt(text: string, max: number): number {
+  let used = 0;
+  let cutAt = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let w = 1;
+    if (c < 0x20 || c >= 0x7f || c === 0x5c) {
+      if (c < 0x20 || c === 0x5c || c === 0x7f || (c >= 0xd800 && c <= 0xdfff) || hiddenBmp(c)) return GENERAL;
+      w = bmpWidth(c);
+    }
+    if (cutAt < 0 && used + w > max - 1) cutAt = i;
+    used += w;
+    if (used > max) return cutAt;
+  }
+  return FITS;
+}
+
+/**
+ * Text from a capture as a terminal may show it: sanitized, then cut to
+ * `max` columns. A line is read only as far as the cut (plainCutAt): a
+ * walkthrough's line keeps the first 60 or so of its summary's 150
+ * characters, and the summary is neither sanitized nor measured whole.
+ */
 export function safeCut(text: string, max: number): string {
   if (text.length <= max && !NOT_PLAIN.test(text)) return text;
+  if (max >= 1) {
+    const at = plainCutAt(text, max);
+    if (at === FITS) return text;
+    if (at !== GENERAL) return `${text.slice(0, at)}…`;
+  }
   return cutWidth(sanitize(text), max);
 }
+
 
 /** `text` padded with spaces to `width` columns (on the right, or the left with `start`). */
 export function padWidth(text: string, width: number, start = false): string {
