@@ -8,6 +8,8 @@ import { JsonBytes } from '../src/render/json-bytes.js';
 import { contractEntry, entryText, frameJson, messageJson, writeEntry, writeFrameLine, writeMessageLine } from '../src/render/json.js';
 import { messageOf } from '../src/select/lookup.js';
 import { analyze } from './support/analyze.js';
+import type { Message } from '../src/model.js';
+import type { AppInfo } from '../src/app/types.js';
 
 function written(fill: (out: JsonBytes) => void, out = new JsonBytes(16)): string {
   out.reset();
@@ -123,5 +125,39 @@ describe('the NDJSON lines of frames and messages', () => {
         expect(entryText(e, true)).toBe(JSON.stringify({ ...contractEntry(e), bare: e.bare, http: e.http }));
       }
     }
+  });
+});
+
+describe("a message's application reading written as bytes", () => {
+  // plain JSON readings of every shape (keys or a length or neither, text that needs escaping, repeated and alternating
+  // shapes: the last one's bytes are used again), and readings of other kinds, which go through JSON.stringify
+  const text = fc.oneof(fc.constantFrom('type', 'seq', 'a"b', 'back\\slash', 'tab\there', '東京', '—', '\u0000', '\ud800', ''), fc.string({ maxLength: 6 }));
+  const plain = fc.record(
+    {
+      type: fc.constantFrom('JSON object', 'JSON array', 'JSON string'),
+      user: fc.boolean(),
+      kind: fc.constantFrom('object', 'array', 'string'),
+      keys: fc.option(fc.array(text, { maxLength: 9 }), { nil: undefined }),
+      length: fc.option(fc.oneof(fc.nat(), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).filter((n) => !Object.is(n, -0))), { nil: undefined }),
+    },
+    { requiredKeys: ['type', 'user', 'kind'] },
+  );
+  const app = fc.oneof(
+    plain.map(({ type, user, kind, keys, length }) => ({ decoder: 'json' as const, type, user, fields: { kind, ...(keys !== undefined ? { keys } : {}), ...(length !== undefined ? { length } : {}) } })),
+    fc.constant({ decoder: 'json' as const, type: 'JSON string', user: true, fields: { kind: 'string' }, facts: { value: '"x"' } }),
+  );
+
+  it('is JSON.stringify of appJson, in NDJSON message lines', () => {
+    const out = new JsonBytes(64);
+    fc.assert(
+      fc.property(fc.array(app, { minLength: 1, maxLength: 6 }), (apps) => {
+        for (const a of [...apps, ...apps]) {
+          const m: Message = { index: 1, from: 'client', opcode: 1, type: 'text', frames: [1], length: 2, lengthText: null, compressed: false, inflatedLength: null, payload: Buffer.from('{}'), complete: true, app: a as AppInfo, packet: 4, ts: 1, relTs: 0.5, missingBytes: 0, allCaptured: true };
+          const { type, ...rest } = messageJson(m, { maxPayload: 100 });
+          expect(written((o) => writeMessageLine(o, 0, m, { maxPayload: 100 }), out)).toBe(`${JSON.stringify({ type: 'message', connection: 0, messageType: type, ...rest })}\n`);
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -8,6 +8,7 @@ import type { AppInfo, JsonFields, JsonInfo } from '../app/types.js';
 import { type Frame, type FrameFact, type Message, type MessageFact, type PacketFact, PHASES, type Side, type TimelineEntry } from '../model.js';
 import type { Dir } from '../tcp/connection.js';
 import { NOTHING } from './annotate.js';
+import { plainJsonInfo } from '../app/json.js';
 import { type Codec, Reader, Writer } from '../util/codec.js';
 
 const SIDES: readonly Side[] = ['client', 'server'];
@@ -274,36 +275,6 @@ function jsonSafe(v: unknown): boolean {
   return false;
 }
 
-/**
- * Whether an application protocol's reading is the plain JSON kind (the most
- * common: a JSON message that is not JSON-RPC), with exactly the fields the
- * JSON decoder (app/json.ts) gives it, in its order: then it is written in
- * binary, field by field, which is several times quicker both ways than
- * JSON text.
- */
-function plainJsonInfo(app: AppInfo): app is JsonInfo {
-  if (app.decoder !== 'json') return false;
-  let k = 0;
-  for (const key in app) if (key !== APP_KEYS[k++]) return false;
-  if (k !== APP_KEYS.length || typeof app.type !== 'string' || typeof app.user !== 'boolean') return false;
-  const f = app.fields as unknown;
-  if (typeof f !== 'object' || f === null || Object.getPrototypeOf(f) !== Object.prototype) return false;
-  // kind, then keys and length when they are there
-  let at = 0;
-  for (const key in f) {
-    const i = FIELD_KEYS.indexOf(key, at);
-    if (i < 0 || (at === 0 && i !== 0)) return false;
-    at = i + 1;
-  }
-  const { kind, keys, length } = f as JsonFields;
-  if (typeof kind !== 'string') return false;
-  if ('keys' in (f as object) && !(Array.isArray(keys) && keys.every((x, i) => typeof x === 'string' && i in keys) && Object.getPrototypeOf(keys) === Array.prototype)) return false;
-  if ('length' in (f as object) && !(typeof length === 'number' && Number.isFinite(length) && !Object.is(length, -0))) return false;
-  return true;
-}
-
-const APP_KEYS = ['decoder', 'type', 'user', 'fields'];
-const FIELD_KEYS = ['kind', 'keys', 'length'];
 
 function writeJsonInfo(w: Writer, app: JsonInfo): void {
   const f = app.fields;

@@ -80,9 +80,18 @@ export class JsonBytes {
 
   /** Bytes made once (a run of constant JSON, json.ts's pieces). */
   raw(piece: Buffer): void {
-    this.room(piece.length);
-    this.bytes.set(piece, this.at);
-    this.at += piece.length;
+    const n = piece.length;
+    this.room(n);
+    // a short piece byte by byte: set() is a call into C++
+    if (n <= 64) {
+      const b = this.bytes;
+      let at = this.at;
+      for (let i = 0; i < n; i++) b[at++] = piece[i]!;
+      this.at = at;
+    } else {
+      this.bytes.set(piece, this.at);
+      this.at += n;
+    }
   }
 
   /**

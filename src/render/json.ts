@@ -7,7 +7,8 @@ import { VERSION } from '../version.js';
 import { messageOf } from '../select/lookup.js';
 import { entrySummary } from '../text/packets.js';
 import { appSummary } from '../text/app-words.js';
-import type { AppInfo } from '../app/types.js';
+import type { AppInfo, JsonInfo } from '../app/types.js';
+import { plainJsonInfo } from '../app/json.js';
 import { JsonBytes } from './json-bytes.js';
 
 export const SCHEMA_VERSION = 1;
@@ -298,7 +299,7 @@ function writeMessageTail(out: JsonBytes, m: Message, opts: JsonOptions): void {
   out.ascii(m.complete ? ',"complete":true' : ',"complete":false');
   out.raw(P.app);
   if (m.app === null) out.raw(P.null);
-  else out.utf8(JSON.stringify(appJson(m.app)));
+  else writeApp(out, m.app);
 }
 
 /** JSON.stringify(messageJson(…)), written out by hand (in its order, unlike the NDJSON line's). */
@@ -317,6 +318,59 @@ export function writeMessage(out: JsonBytes, m: Message, opts: JsonOptions): voi
   out.byte(0x2c);
   writeMessageTail(out, m, opts);
   out.byte(0x7d);
+}
+
+/** The last plain JSON reading written, and its bytes: a conversation's messages repeat a few shapes, often one after another. */
+let lastApp: JsonInfo | null = null;
+let lastAppBytes: Buffer = Buffer.alloc(0);
+
+function sameJsonInfo(a: JsonInfo, b: JsonInfo): boolean {
+  if (a.type !== b.type || a.user !== b.user || a.fields.kind !== b.fields.kind || a.fields.length !== b.fields.length) return false;
+  const x = a.fields.keys;
+  const y = b.fields.keys;
+  if (x === undefined || y === undefined) return x === y;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+/**
+ * JSON.stringify(appJson(app)) into `out`: a plain JSON reading (the usual
+ * one, app/json.ts's plainJsonInfo) written by hand in appJson's order, or
+ * its bytes again when it is the last one's; any other through JSON.stringify.
+ */
+function writeApp(out: JsonBytes, app: AppInfo): void {
+  if (!plainJsonInfo(app)) {
+    out.utf8(JSON.stringify(appJson(app)));
+    return;
+  }
+  if (lastApp !== null && sameJsonInfo(lastApp, app)) {
+    out.raw(lastAppBytes);
+    return;
+  }
+  const start = out.at;
+  const f = app.fields;
+  out.ascii('{"decoder":"json","type":');
+  out.string(app.type);
+  out.ascii(',"summary":');
+  out.string(appSummary(app));
+  out.ascii(app.user ? ',"user":true,"fields":{"kind":' : ',"user":false,"fields":{"kind":');
+  out.string(f.kind);
+  if (f.keys !== undefined) {
+    out.ascii(',"keys":[');
+    for (let i = 0; i < f.keys.length; i++) {
+      if (i > 0) out.byte(0x2c);
+      out.string(f.keys[i]!);
+    }
+    out.byte(0x5d);
+  }
+  if (f.length !== undefined) {
+    out.ascii(',"length":');
+    out.number(f.length);
+  }
+  out.ascii('}}');
+  lastApp = app;
+  lastAppBytes = Buffer.from(out.bytes.subarray(start, out.at));
 }
 
 /** What an application protocol says of a message, as the contract gives it: its fields in their order, with the English summary, without the facts it was worded from. */
