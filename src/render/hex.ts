@@ -145,7 +145,8 @@ function flow(prefix: string, text: string, width: number, style: (s: string) =>
       known.set(key, styled);
     }
   } else styled = wrapText(text, room, style, lay);
-  if (styled.lines.length === 1) return { lines: [`${prefix}${styled.lines[0]}`], fit: styled.fit };
+  // (an empty text leaves the prefix's trailing spaces: not a line that fits as it is)
+  if (styled.lines.length === 1) return { lines: [`${prefix}${styled.lines[0]}`], fit: styled.fit && text !== '' };
   const indent = ' '.repeat(prefixWidth);
   return { lines: styled.lines.map((l, i) => `${i === 0 ? prefix : indent}${l}`), fit: styled.fit };
 }
@@ -208,7 +209,18 @@ function title(f: Frame, width: number, p: Paint, w: HexWords): Lines {
   return wrap(parts, width);
 }
 
-function headerLines(f: Frame, width: number, p: Paint, w: HexWords): Lines[] {
+/**
+ * What a connection's dump makes again and again, made once (its width,
+ * paint and words are the same for every frame): the lines that explain the
+ * first two header bytes, by their values and the column they sit in, and
+ * the payload's column heads.
+ */
+interface HexCache {
+  byteLines: Map<string, Lines[]>;
+  heads: Map<string, string>;
+}
+
+function headerLines(f: Frame, width: number, p: Paint, w: HexWords, cache: HexCache): Lines[] {
   const groups = headerGroups(f, w);
   const colour = (g: HeaderGroup, s: string): string => (g.key ? p.magenta(s) : p.cyan(s));
   let bytes = 0;
@@ -216,14 +228,24 @@ function headerLines(f: Frame, width: number, p: Paint, w: HexWords): Lines[] {
   // "  header  " and the bytes, a space between two
   const out: Lines[] = [{ lines: [`  ${w.header}  ${groups.map((g) => colour(g, hexBytes(g.bytes))).join(' ')}`], fit: 4 + displayWidth(w.header) + 3 * bytes - 1 <= width }];
   const widest = Math.max(...groups.map((g) => g.bytes.length * 3 - 1));
-  for (const g of groups) out.push(flow(`    ${colour(g, hexBytes(g.bytes))}${' '.repeat(widest - (g.bytes.length * 3 - 1))}  `, g.what, width, p.dim, true, w.wrap));
+  const line = (g: HeaderGroup): Lines => flow(`    ${colour(g, hexBytes(g.bytes))}${' '.repeat(widest - (g.bytes.length * 3 - 1))}  `, g.what, width, p.dim, true, w.wrap);
+  // the first byte (FIN, RSV, opcode) and the second (MASK, the length's code) say what their values say
+  const key = `${groups[0]!.bytes[0]} ${groups[1]!.bytes[0]} ${widest}`;
+  let first = cache.byteLines.get(key);
+  if (first === undefined) {
+    if (cache.byteLines.size >= FLOWN_MAX) cache.byteLines.clear();
+    cache.byteLines.set(key, (first = [line(groups[0]!), line(groups[1]!)]));
+  }
+  out.push(...first);
+  for (let i = 2; i < groups.length; i++) out.push(line(groups[i]!));
   return out;
 }
 
-function notes(f: Frame, msg: Message | undefined, width: number, p: Paint, w: HexWords): string[] {
-  const out: string[] = [];
-  const note = (s: string): void => void out.push(...flow(`  ${p.cyan(w.note)}${w.noteGap}`, s, width, plainStyle, false, w.wrap).lines);
-  const warn = (s: string): void => void out.push(...flow(`  ${p.yellow(w.note)}${w.noteGap}`, s, width, plainStyle, false, w.wrap).lines);
+/** A frame's notes, each as flow lays it out (lines that fit the width as they are say so). */
+function notes(f: Frame, msg: Message | undefined, width: number, p: Paint, w: HexWords): Lines[] {
+  const out: Lines[] = [];
+  const note = (s: string): void => void out.push(flow(`  ${p.cyan(w.note)}${w.noteGap}`, s, width, plainStyle, false, w.wrap));
+  const warn = (s: string): void => void out.push(flow(`  ${p.yellow(w.note)}${w.noteGap}`, s, width, plainStyle, false, w.wrap));
   const len = BigInt(f.payloadLength);
   const held = BigInt(f.payload.length);
   if (!f.complete) {
@@ -342,15 +364,15 @@ function payloadRows(payload: Buffer, shown: number, n: number, key: Buffer | nu
  * The payload part of a frame's dump: its lines to be cut to the width, and
  * the rows (ready, each ending in a newline) that follow them, then its last lines.
  */
-function payloadLines(f: Frame, msg: Message | undefined, limit: number, width: number, p: Paint, w: HexWords): { head: string[]; rows: string | Buffer; tail: string[] } {
-  const none = { head: [], rows: '', tail: [] };
+function payloadLines(f: Frame, msg: Message | undefined, limit: number, width: number, p: Paint, w: HexWords, cache: HexCache): { head: Lines; rows: string | Buffer; tail: string[] } {
+  const none = { head: { lines: [], fit: true }, rows: '', tail: [] };
   const len = BigInt(f.payloadLength);
-  if (len === 0n) return { ...none, head: [`  ${w.payload}  ${w.none}`] };
+  if (len === 0n) return { ...none, head: { lines: [`  ${w.payload}  ${w.none}`], fit: false } };
   const held = f.payload.length;
   const shown = Math.min(held, limit);
   if (shown === 0) {
     if (held === 0) return none;
-    return { ...none, head: [`  ${w.payload}  ${w.notShown(held)}`] };
+    return { ...none, head: { lines: [`  ${w.payload}  ${w.notShown(held)}`], fit: false } };
   }
   const key = f.masked && f.maskingKey ? Buffer.from(f.maskingKey, 'hex') : null;
   const masked = key !== null && key.length === 4;
@@ -363,8 +385,16 @@ function payloadLines(f: Frame, msg: Message | undefined, limit: number, width: 
   const c = w.columns;
   const names = masked ? [pick(c.wire, c.wireShort), pick(compressed ? c.unmaskedDeflate : c.unmasked, c.unmasked)] : [pick(compressed ? c.bytesDeflate : c.bytes, c.bytes)];
   const column = Math.max(bytesWidth, ...names.map(displayWidth));
-  const labels = names.map((l) => `${l}${' '.repeat(column - displayWidth(l))}`);
-  const head = [`  ${' '.repeat(offsetWidth)}  ${p.dim([...labels, c.ascii].join('  '))}`];
+  // the column heads, as they are printed (cut to the width), made once for each layout
+  const headKey = `${names.join('\u0000')}\u0000${column}\u0000${offsetWidth}`;
+  let headLine = cache.heads.get(headKey);
+  if (headLine === undefined) {
+    const labels = names.map((l) => `${l}${' '.repeat(column - displayWidth(l))}`);
+    if (cache.heads.size >= FLOWN_MAX) cache.heads.clear();
+    cache.heads.set(headKey, (headLine = trimEnd(clip(`  ${' '.repeat(offsetWidth)}  ${p.dim([...labels, c.ascii].join('  '))}`, width))));
+  }
+  // (cut already)
+  const head = { lines: [headLine], fit: true };
   const tail = held > shown ? [`  ${p.dim(w.moreNotShown(held - shown))}`] : [];
   const rows = payloadRows(f.payload, shown, n, masked ? key : null, offsetWidth, column, codes(p));
   // rows wider than the width (only when not even one byte a row fits) are cut like every other line
@@ -381,11 +411,11 @@ function finish(pieces: readonly Lines[], width: number): string {
 }
 
 /** A frame's dump, each line ending in a newline: its lines, its payload's rows (bytes, mostly), its last lines. */
-function* frameSection(f: Frame, messages: Messages, opts: RenderOptions, width: number, p: Paint, w: HexWords, first: boolean): Generator<string | Buffer> {
+function* frameSection(f: Frame, messages: Messages, opts: RenderOptions, width: number, p: Paint, w: HexWords, first: boolean, cache: HexCache): Generator<string | Buffer> {
   const limit = Number.isNaN(opts.maxPayload) ? 0 : Math.max(0, Math.floor(opts.maxPayload));
   const msg = messages.get(f.message);
-  const payload = payloadLines(f, msg, limit, width, p, w);
-  const head = finish([title(f, width, p, w), ...headerLines(f, width, p, w), { lines: [...notes(f, msg, width, p, w), ...payload.head], fit: false }], width);
+  const payload = payloadLines(f, msg, limit, width, p, w, cache);
+  const head = finish([title(f, width, p, w), ...headerLines(f, width, p, w, cache), ...notes(f, msg, width, p, w), payload.head], width);
   yield first ? head : `\n${head}`;
   if (payload.rows.length > 0) yield payload.rows;
   if (payload.tail.length > 0) yield finish([{ lines: payload.tail, fit: false }], width);
@@ -427,8 +457,9 @@ export function* hexChunks(conn: Connection, opts: RenderOptions, only: number |
   const selected = selectionLine(conn, ['frames'], opts.lang);
   if (selected && only === null) yield finish([{ lines: reportWords(opts.lang).wrap(selected, width, '').map((l) => p.dim(l)), fit: false }], width);
   let first = true;
+  const cache: HexCache = { byteLines: new Map(), heads: new Map() };
   for (const f of frames) {
-    yield* frameSection(f, messages, opts, width, p, w, first);
+    yield* frameSection(f, messages, opts, width, p, w, first, cache);
     first = false;
   }
 }
