@@ -11,7 +11,7 @@ import { frameColumns, type MadeCell, narrowedPreview, renderConnection } from '
 import type { GridCell } from '../src/render/columns.js';
 import { sectionsWords } from '../src/text/sections-words.js';
 import { LANGS } from '../src/text/lang.js';
-import { cutWidth, displayWidth, fixed6, intWidth, microsWidth, previewPayload, previewText } from '../src/util/text.js';
+import { cutWidth, displayWidth, fixed6, intWidth, microsWidth, plainPreview, previewPayload, previewTextOf } from '../src/util/text.js';
 import { PLAIN } from '../src/render/options.js';
 import type { Connection, Frame } from '../src/model.js';
 
@@ -163,42 +163,72 @@ describe("the payload cell's narrowing", () => {
     for (let k = Math.min(asked, room - 2); k >= 1 && cell.width > room && !cell.narrowest; k -= Math.max(1, cell.width - room)) cell = make(k);
     return cell.width <= room ? { text: cell.text, width: cell.width } : { text: cutWidth(cell.text, room) };
   }
-  const made = (text: string, narrowest: boolean): MadeCell => ({ text, width: displayWidth(text), narrowest });
-  // the payload cell's kinds, as payloadCell makes them: text, an inflated message's text, hex of binary, a Close's reason, a fixed text
+  const made = (text: string, narrowest: boolean, grows: boolean): MadeCell => ({ text, width: displayWidth(text), narrowest, grows });
+  // the payload cell's kinds, as payloadCell makes them: text (ASCII laid out as it is grows with the width; decoded text
+  // need not), an inflated message's text, hex of binary, a Close's reason, a fixed text
   const kinds: ((payload: Buffer) => (k: number) => MadeCell)[] = [
-    (payload) => (k) => made(previewText(payload, k, true), k <= 1),
-    (payload) => (k) => made(`⇢ ${previewText(payload, Math.max(8, k - 14), true)} (inflated)`, k - 14 <= 8),
+    (payload) => (k) => {
+      const plain = plainPreview(payload, k);
+      return made(plain ?? previewTextOf(payload, k, true), k <= 1, plain !== null);
+    },
+    (payload) => (k) => {
+      const m = Math.max(8, k - 14);
+      const plain = plainPreview(payload, m);
+      return made(`⇢ ${plain ?? previewTextOf(payload, m, true)} (inflated)`, k - 14 <= 8, plain !== null);
+    },
     (payload) => (k) => {
       const bytes = Math.max(1, Math.floor(k / 3));
       const hex = payload.subarray(0, bytes).toString('hex').replace(/(..)(?!$)/g, '$1 ');
-      return made(payload.length > bytes ? `${hex} …` : hex, bytes === 1);
+      return made(payload.length > bytes ? `${hex} …` : hex, bytes === 1, true);
     },
-    (payload) => (k) => made(`1000 Normal Closure ${previewPayload(payload, k, true)}`, payload.length === 0 || k <= 1),
-    () => () => made('(compressed, 1000000 bytes, not inflated)', true),
+    (payload) => (k) => made(`1000 Normal Closure ${previewPayload(payload, k, true)}`, payload.length === 0 || k <= 1, payload.length === 0),
+    () => () => made('(compressed, 1000000 bytes, not inflated)', true, true),
   ];
-  const pieces = ['a', 'Z', ' ', '{"type":"tick","n":1}', '"', "'", '\\', '東京', 'é', 'e\u0301', '\u001b[31m', '\n', '\u202e', '😀', '\u0000', 'x'.repeat(60)];
+  // (combining marks take no column: a text of them can be narrower shown whole than cut with an ellipsis)
+  const pieces = ['a', 'Z', ' ', '{"type":"tick","n":1}', '"', "'", '\\', '東京', 'é', 'e\u0301', '\u0301'.repeat(20), 'a'.repeat(10), '\u001b[31m', '\n', '\u202e', '😀', '\u0000', 'x'.repeat(60)];
 
-  it('gives the cell the plain way gives, for payloads of every kind, any --preview and any room', () => {
+  it('gives the cell the plain way gives, row after row, for payloads of every kind, any --preview and any room', () => {
     const random = rng(11);
     const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
-    for (let i = 0; i < 20000; i++) {
+    const seen = { narrowed: false };
+    for (let i = 0; i < 30000; i++) {
       let text = '';
       for (let n = Math.floor(random() * 12); n > 0; n--) text += pick(pieces);
       const payload = random() < 0.1 ? Buffer.from(Array.from({ length: Math.floor(random() * 40) }, () => Math.floor(random() * 256))) : Buffer.from(text);
       const make = pick(kinds)(payload);
       const asked = 8 + Math.floor(random() * 60);
       const room = Math.floor(random() * 90);
-      expect(narrowedPreview(make, asked, room), JSON.stringify({ text, asked, room })).toEqual(plainWay(make, asked, room));
+      expect(narrowedPreview(make, asked, room, seen), JSON.stringify({ text, asked, room })).toEqual(plainWay(make, asked, room));
     }
   });
 
-  it('makes fewer cells than the plain way where the room is narrower than --preview asks (the usual terminal)', () => {
+  it('a text of combining marks: the cell for --preview is made, though the narrower one did not fit', () => {
+    const make = kinds[0]!(Buffer.from(`${'a'.repeat(10)}${'\u0301'.repeat(20)}`));
+    for (const [asked, room] of [[40, 12], [40, 14], [100, 13]] as const) expect(narrowedPreview(make, asked, room, { narrowed: true })).toEqual(plainWay(make, asked, room));
+  });
+
+  it('makes one cell a row where the plain way makes two: an inflated message on a terminal, row after row', () => {
     let ours = 0;
     let plain = 0;
-    const make = (payload: Buffer) => (k: number): MadeCell => made(`⇢ ${previewText(payload, Math.max(8, k - 14), true)} (inflated)`, k - 14 <= 8);
-    const payload = Buffer.from('{"type":"tick","n":1,"payload":"abcdefghijklmnopqrstuvwxyz"}');
-    narrowedPreview((k) => (ours++, make(payload)(k)), 40, 21);
-    plainWay((k) => (plain++, make(payload)(k)), 40, 21);
-    expect([ours, plain]).toEqual([1, 2]);
+    const make = kinds[1]!(Buffer.from('{"type":"tick","n":1,"payload":"abcdefghijklmnopqrstuvwxyz"}'));
+    const seen = { narrowed: false };
+    for (let row = 0; row < 10; row++) {
+      narrowedPreview((k) => (ours++, make(k)), 40, 21, seen);
+      plainWay((k) => (plain++, make(k)), 40, 21);
+    }
+    // (the first row learns that rows narrow)
+    expect([ours, plain]).toEqual([11, 20]);
+  });
+
+  it('makes no more cells than the plain way where previews fit (short texts)', () => {
+    let ours = 0;
+    let plain = 0;
+    const seen = { narrowed: false };
+    for (let row = 0; row < 10; row++) {
+      const make = kinds[0]!(Buffer.from(`tick ${row}`));
+      narrowedPreview((k) => (ours++, make(k)), 40, 21, seen);
+      plainWay((k) => (plain++, make(k)), 40, 21);
+    }
+    expect(ours).toBe(plain);
   });
 });

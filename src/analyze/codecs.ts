@@ -5,10 +5,10 @@
 // fails it.
 import { deserialize, serialize } from 'node:v8';
 import type { AppInfo, JsonFields, JsonInfo } from '../app/types.js';
+import { plainJsonInfo } from '../app/json.js';
 import { type Frame, type FrameFact, type Message, type MessageFact, type PacketFact, PHASES, type Side, type TimelineEntry } from '../model.js';
 import type { Dir } from '../tcp/connection.js';
 import { NOTHING } from './annotate.js';
-import { plainJsonInfo } from '../app/json.js';
 import { type Codec, Reader, Writer } from '../util/codec.js';
 
 const SIDES: readonly Side[] = ['client', 'server'];
@@ -274,7 +274,6 @@ function jsonSafe(v: unknown): boolean {
   }
   return false;
 }
-
 
 function writeJsonInfo(w: Writer, app: JsonInfo): void {
   const f = app.fields;

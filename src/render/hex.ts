@@ -16,6 +16,7 @@ import { noMatchLine, selectionLine } from './narrowed.js';
 import { messageOf } from '../select/lookup.js';
 import { find, type List } from '../util/list.js';
 import { Scratch } from '../util/scratch.js';
+import { codesOf } from './line-bytes.js';
 
 /** A frame's message, by its index. */
 interface Messages {
@@ -288,12 +289,7 @@ const CODES = new WeakMap<Paint, RowCodes>();
 function codes(p: Paint): RowCodes {
   const known = CODES.get(p);
   if (known) return known;
-  const pair = (paintIt: (s: string) => string): [Buffer, Buffer] => {
-    const s = paintIt('x');
-    const at = s.indexOf('x');
-    return [Buffer.from(s.slice(0, at), 'latin1'), Buffer.from(s.slice(at + 1), 'latin1')];
-  };
-  const made = { dim: pair(p.dim), yellow: pair(p.yellow) };
+  const made = { dim: codesOf(p.dim), yellow: codesOf(p.yellow) };
   CODES.set(p, made);
   return made;
 }

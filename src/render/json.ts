@@ -369,7 +369,8 @@ function writeApp(out: JsonBytes, app: AppInfo): void {
     out.number(f.length);
   }
   out.ascii('}}');
-  lastApp = app;
+  // (a copy: the memo does not depend on the reading staying as it was)
+  lastApp = { decoder: 'json', type: app.type, user: app.user, fields: { kind: f.kind, ...(f.keys !== undefined ? { keys: [...f.keys] } : {}), ...(f.length !== undefined ? { length: f.length } : {}) } };
   lastAppBytes = Buffer.from(out.bytes.subarray(start, out.at));
 }
 

@@ -11,8 +11,13 @@
 const BATCH = 64 * 1024;
 
 export class LineBytes {
-  private buf = Buffer.allocUnsafe(BATCH);
+  private buf: Buffer;
   private at = 0;
+
+  /** `size`: the bytes it starts with (a batch's; a single line's may start small) */
+  constructor(size = BATCH) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
 
   /** Empty again (a section left unfinished, its reader gone, may have left lines behind). */
   reset(): this {

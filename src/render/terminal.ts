@@ -6,7 +6,7 @@ import { protocolLabel, tellsWebSocket, endpoint, diagnosticWhere, interruptedNo
 import { isUtf8 } from 'node:buffer';
 import type { CaptureInfo, Connection, Diagnostic, Frame, Message, Phase, Side, Summary, TimelineEntry } from '../model.js';
 import { WEBSOCKET_GUID } from '../http/handshake.js';
-import { cutWidth, displayWidth, fixed6, inQuotes, intWidth, microsWidth, padWidth, previewPayload, previewText, sanitize, wrap, safeCut } from '../util/text.js';
+import { cutWidth, displayWidth, fixed6, inQuotes, intWidth, microsWidth, padWidth, plainPreview, previewPayload, previewText, previewTextOf, sanitize, wrap, safeCut } from '../util/text.js';
 import { reportWords } from '../text/report-words.js';
 import { explainWords } from '../text/explain-words.js';
 import { type FrameColumn, type SectionsWords, sectionsWords } from '../text/sections-words.js';
@@ -42,30 +42,36 @@ function lengthCell(f: Frame, w: SectionsWords['frameTable']): string {
 /**
  * The payload cell of a frame in at most about `width` columns; `narrowest`
  * when no smaller width gives a shorter cell (the frame table stops
- * narrowing it there). `messageOf` finds the frame's message.
+ * narrowing it there); `grows` when made for any wider width it would be at
+ * least as wide (see narrowedPreview). `messageOf` finds the frame's message.
  */
-function payloadCell(f: Frame, messageOf: (index: number | null) => Message | undefined, width: number, w: SectionsWords['frameTable']): { text: string; narrowest: boolean } {
+function payloadCell(f: Frame, messageOf: (index: number | null) => Message | undefined, width: number, w: SectionsWords['frameTable']): { text: string; narrowest: boolean; grows: boolean } {
   if (f.close) {
-    if (f.close.code === null) return { text: f.payload.length === 1 ? w.closeOneByte : w.noStatusCode, narrowest: true };
+    if (f.close.code === null) return { text: f.payload.length === 1 ? w.closeOneByte : w.noStatusCode, narrowest: true, grows: true };
     const reason = f.close.reason ? ` ${previewPayload(Buffer.from(f.close.reason), width, true)}` : '';
-    return { text: `${f.close.code} ${w.closeCodeName(f.close.code)}${reason}`, narrowest: reason === '' || width <= 1 };
+    return { text: `${f.close.code} ${w.closeCodeName(f.close.code)}${reason}`, narrowest: reason === '' || width <= 1, grows: reason === '' };
   }
   // a whole text or binary message in one frame without RSV1 is not compressed: its frame says all (no need to find the message)
   const msg = (f.opcode === 0x1 || f.opcode === 0x2) && f.fin && !f.rsv1 ? undefined : messageOf(f.message);
   if (msg?.compressed) {
     const last = msg.frames[msg.frames.length - 1] === f.index;
-    if (!last || msg.inflatedLength === null) return { text: w.compressed(f.payload.length, last), narrowest: true };
-    if (msg.type !== 'text') return { text: w.inflatedBytes(msg.inflatedLength), narrowest: true };
-    return { text: w.inflatedText(previewText(msg.payload, Math.max(8, width - 14), true)), narrowest: width - 14 <= 8 };
+    if (!last || msg.inflatedLength === null) return { text: w.compressed(f.payload.length, last), narrowest: true, grows: true };
+    if (msg.type !== 'text') return { text: w.inflatedBytes(msg.inflatedLength), narrowest: true, grows: true };
+    const m = Math.max(8, width - 14);
+    const plain = plainPreview(msg.payload, m);
+    return { text: w.inflatedText(plain ?? previewTextOf(msg.payload, m, true)), narrowest: width - 14 <= 8, grows: plain !== null };
   }
-  if (f.payload.length === 0) return { text: '', narrowest: true };
+  if (f.payload.length === 0) return { text: '', narrowest: true, grows: true };
   if (f.opcode === 0x2 || (f.opcode === 0 && msg?.type === 'binary')) {
     const bytes = Math.max(1, Math.floor(width / 3));
     const hex = f.payload.subarray(0, bytes).toString('hex').replace(/(..)(?!$)/g, '$1 ');
-    return { text: f.payload.length > bytes ? `${hex} …` : hex, narrowest: bytes === 1 };
+    return { text: f.payload.length > bytes ? `${hex} …` : hex, narrowest: bytes === 1, grows: true };
   }
-  if (f.opcode === 0x1 || f.opcode === 0) return { text: previewText(f.payload, width, true), narrowest: width <= 1 };
-  return { text: previewPayload(f.payload, width, true), narrowest: width <= 1 };
+  if (f.opcode === 0x1 || f.opcode === 0) {
+    const plain = plainPreview(f.payload, width);
+    return { text: plain ?? previewTextOf(f.payload, width, true), narrowest: width <= 1, grows: plain !== null };
+  }
+  return { text: previewPayload(f.payload, width, true), narrowest: width <= 1, grows: false };
 }
 
 /** A payload cell made for a width, with its own width in columns. */
@@ -74,32 +80,52 @@ export interface MadeCell {
   width: number;
   /** no smaller width gives a shorter cell (payloadCell) */
   narrowest: boolean;
+  /**
+   * made for any wider width, the cell would be at least as wide: a preview
+   * laid out from printable ASCII as it is (plainPreview; a wider one shows
+   * at least those characters), hex, or a text that does not change. Not
+   * said of previews decoded the general way: a text of combining marks
+   * (no width) can be narrower shown whole than cut with an ellipsis.
+   */
+  grows: boolean;
+}
+
+/** What narrowedPreview learns from a table's rows: whether the last one had to narrow. */
+export interface Narrowing {
+  narrowed: boolean;
 }
 
 /**
- * The payload cell for a room of `room` columns: made for --preview's width
- * (`asked`) when it fits, else made again narrower, from the room less its
- * quotes, by as many columns as it was too wide each time, until it fits or
- * can be no narrower, then cut. A cell is at least as wide when made for a
- * wider width (payloadCell's previews grow with it), which spares most rows
- * a cell: when the first narrower one does not fit, the one made for
- * --preview's width would not have either. (Exported for its tests, which
- * hold it to the plain way: make the cell for `asked`, then narrow.)
+ * The payload cell for a room of `room` columns, as the plain way makes it:
+ * made for --preview's width (`asked`) when it fits, else made again
+ * narrower, from the room less its quotes, by as many columns as it was too
+ * wide each time, until it fits or can be no narrower, then cut. When the
+ * row before had to narrow (a table's rows are alike: on a terminal most
+ * previews are too wide for --preview's width), the narrower cell is made
+ * first: when it does not fit and `grows`, the cell for --preview's width
+ * would not have fitted either, and is not made. (Exported for its tests,
+ * which hold it to the plain way.)
  */
-export function narrowedPreview(make: (width: number) => MadeCell, asked: number, room: number): GridCell {
+export function narrowedPreview(make: (width: number) => MadeCell, asked: number, room: number, seen: Narrowing = { narrowed: false }): GridCell {
   const fit = (c: MadeCell): GridCell => (c.width <= room ? { text: c.text, width: c.width } : { text: cutWidth(c.text, room) });
   const first = Math.min(asked, room - 2);
   let cell: MadeCell;
-  if (first >= 1 && first < asked) {
-    cell = make(first);
-    // it fits: the cell made for --preview's width is taken when it fits too
-    if (cell.width <= room) {
+  if (seen.narrowed && first >= 1 && first < asked) {
+    const narrow = make(first);
+    if (narrow.width > room && narrow.grows) cell = narrow;
+    else {
+      // the plain way, its first narrower cell already made
       const wide = make(asked);
-      return fit(wide.width <= room ? wide : cell);
+      seen.narrowed = wide.width > room;
+      if (wide.width <= room || wide.narrowest) return fit(wide);
+      cell = narrow;
     }
   } else {
-    // (made for `first`, when that is --preview's width, it is the same cell)
     cell = make(asked);
+    seen.narrowed = cell.width > room;
+    if (first < 1 || cell.width <= room || cell.narrowest) return fit(cell);
+    // made for `first`, when that is --preview's width, it is the same cell
+    if (first < asked) cell = make(first);
   }
   for (let k = first - Math.max(1, cell.width - room); k >= 1 && cell.width > room && !cell.narrowest; k -= Math.max(1, cell.width - room)) cell = make(k);
   return fit(cell);
@@ -155,14 +181,11 @@ function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint, w: Sect
   // a row whose number and time fill their columns exactly is as wide as the width allows, by construction (the summary is cut to
   // the room left): it is not measured again, unless the room had to be widened past the width
   const exact = room === opts.width - (2 + numWidth + 2 + timeWidth + 2 + 5 + 2 + 13 + 2);
-  // a phase's cell, padded and painted once, and its bytes
-  const phaseCells = new Map<Phase, { text: string; bytes: Buffer }>();
-  const phaseCell = (ph: Phase): { text: string; bytes: Buffer } => {
+  // a phase's cell, padded and painted once, as bytes
+  const phaseCells = new Map<Phase, Buffer>();
+  const phaseCell = (ph: Phase): Buffer => {
     let cell = phaseCells.get(ph);
-    if (cell === undefined) {
-      const text = p.phase(ph, padWidth(w.phase(ph), 13));
-      phaseCells.set(ph, (cell = { text, bytes: Buffer.from(text) }));
-    }
+    if (cell === undefined) phaseCells.set(ph, (cell = Buffer.from(p.phase(ph, padWidth(w.phase(ph), 13)))));
     return cell;
   };
   const arrows = { client: Buffer.from(w.arrow('client')), server: Buffer.from(w.arrow('server')) };
@@ -175,24 +198,32 @@ function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint, w: Sect
     if (s === undefined) bare.set(e.tcp, (s = safeCut(entrySummary(e, opts.lang), room)));
     return s;
   };
+  // `  ${num}  ${p.dim(t)}  ${arrow}  ${phase}  ${summary}`, the numbers right-aligned in their columns
+  const row = (into: LineBytes, e: TimelineEntry, num: string, t: string): void => {
+    into.spaces(2);
+    into.asciiRight(num, numWidth);
+    into.spaces(2);
+    into.bytes(dimOn);
+    into.asciiRight(t, timeWidth);
+    into.bytes(dimOff);
+    into.spaces(2);
+    into.bytes(arrows[e.from]);
+    into.spaces(2);
+    into.bytes(phaseCell(e.phase));
+    into.spaces(2);
+    into.text(summaryOf(e));
+  };
   const lines = batch.reset();
+  // a row that may be wider than the width (a number wider than its column) is made alone, then clipped
+  const one = new LineBytes(256);
   for (const e of conn.timeline) {
     const num = String(e.packet);
     const t = time(e.relTs);
-    if (exact && num.length <= numWidth && t.length <= timeWidth) {
-      // `  ${num}  ${p.dim(t)}  ${arrow}  ${phase}  ${summary}`, the numbers right-aligned in their columns
-      lines.asciiRight(num, 2 + numWidth);
-      lines.spaces(2);
-      lines.bytes(dimOn);
-      lines.asciiRight(t, timeWidth);
-      lines.bytes(dimOff);
-      lines.spaces(2);
-      lines.bytes(arrows[e.from]);
-      lines.spaces(2);
-      lines.bytes(phaseCell(e.phase).bytes);
-      lines.spaces(2);
-      lines.text(summaryOf(e));
-    } else lines.text(clip(`  ${num.padStart(numWidth)}  ${p.dim(t.padStart(timeWidth))}  ${w.arrow(e.from)}  ${phaseCell(e.phase).text}  ${summaryOf(e)}`, opts.width));
+    if (exact && num.length <= numWidth && t.length <= timeWidth) row(lines, e, num, t);
+    else {
+      row(one, e, num, t);
+      lines.text(clip(one.take().toString('utf8'), opts.width));
+    }
     lines.newline();
     if (lines.full) yield lines.take();
   }
@@ -376,11 +407,17 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: Secti
     }
   }
   // a preview narrower than --preview asks for is made again for the room it has (its quotes kept), and cut only as a last resort
+  const narrowing: Narrowing = { narrowed: false };
   const preview = (f: Frame, room: number): GridCell =>
-    narrowedPreview((k) => {
-      const { text, narrowest } = payloadCell(f, messageOfFrame, k, words);
-      return { text, narrowest, width: displayWidth(text) };
-    }, opts.previewWidth, room);
+    narrowedPreview(
+      (k) => {
+        const { text, narrowest, grows } = payloadCell(f, messageOfFrame, k, words);
+        return { text, narrowest, grows, width: displayWidth(text) };
+      },
+      opts.previewWidth,
+      room,
+      narrowing,
+    );
   // the widest cell of each column, in full and compact form, and the widest payload
   const full = FRAME_COLUMNS.map(() => 0);
   const compactWidths = FRAME_COLUMNS.map(() => 0);
@@ -473,7 +510,7 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: Secti
   yield out(rowLines(grid, chosen.heads.map((text) => ({ text })), { paint: p.bold })[0]!);
   // the rows in batches of lines as bytes; a row that must be clipped (a grid wider than the width) made as text first
   const lines = batch.reset();
-  const one = fitsWidth ? null : new LineBytes();
+  const one = fitsWidth ? null : new LineBytes(1024);
   for (const r of rows()) {
     if ('note' in r) lines.text(out(rowLines(grid, [{ text: r.note, span: n, align: 'left' }], { paint: p.dim })[0]!));
     else if (one === null) {
@@ -551,8 +588,10 @@ function* sectioned(sections: Iterable<Iterable<string | Buffer>>): Generator<st
 }
 
 /**
- * The report of a connection, a piece at a time (a line, mostly): a long
- * connection is written as it is read, never held as one text.
+ * The report of a connection, a piece at a time (a line, or a batch of
+ * lines as bytes): a long connection is written as it is read, never held as
+ * one text. A Buffer piece is a view of a buffer the next piece is written
+ * into: whoever takes it copies it before asking for the next.
  */
 export function* connectionChunks(conn: Connection, opts: TerminalOptions): Generator<string | Buffer> {
   const p = paint(opts.color);

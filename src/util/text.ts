@@ -342,7 +342,6 @@ export function safeCut(text: string, max: number): string {
   return cutWidth(sanitize(text), max);
 }
 
-
 /** `text` padded with spaces to `width` columns (on the right, or the left with `start`). */
 export function padWidth(text: string, width: number, start = false): string {
   const gap = ' '.repeat(Math.max(0, width - displayWidth(text)));
