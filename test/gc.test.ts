@@ -26,9 +26,22 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'wsdissect-gc-'));
   small = join(dir, 'small.pcap');
   large = join(dir, 'large.pcap');
-  for (const [file, mb] of [[small, '8'], [large, '24']] as const) expect(spawnSync(process.execPath, ['test/bench/generate.mjs', file, mb]).status).toBe(0);
+  for (const [file, mb] of [[small, '8'], [large, '40']] as const) expect(spawnSync(process.execPath, ['test/bench/generate.mjs', file, mb]).status).toBe(0);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * The median of three runs' bytes allocated and promoted: what is promoted
+ * depends on when each scavenge falls (a collection that finds the output's
+ * block or a parser's buffers live promotes them), which moves one run's
+ * total by a few megabytes either way, tens of bytes a frame; what is kept
+ * per frame is there in every run.
+ */
+function traced3(file: string, mode: string[]): { allocated: number; promoted: number; frames: number } {
+  const runs = [traced(file, mode), traced(file, mode), traced(file, mode)];
+  const median = (k: 'allocated' | 'promoted'): number => runs.map((r) => r[k]).sort((x, y) => x - y)[1]!;
+  return { allocated: median('allocated'), promoted: median('promoted'), frames: runs[0]!.frames };
+}
 
 /** One run under --trace-gc-nvp: bytes allocated and promoted (to the last collection), and the frames the output counts. */
 function traced(file: string, mode: string[]): { allocated: number; promoted: number; frames: number } {
@@ -48,22 +61,22 @@ function traced(file: string, mode: string[]): { allocated: number; promoted: nu
   return { allocated, promoted, frames };
 }
 
-describe('bytes allocated per frame, between a capture and one three times its size', () => {
+describe('bytes allocated per frame, between a capture and one five times its size', () => {
   it('--summary: at most 6.6 KB a frame, and under 16 bytes a frame outlive the young generation', () => {
-    const a = traced(small, ['--summary']);
-    const b = traced(large, ['--summary']);
+    const a = traced3(small, ['--summary']);
+    const b = traced3(large, ['--summary']);
     const frames = b.frames - a.frames;
-    expect(frames).toBeGreaterThan(30_000);
+    expect(frames).toBeGreaterThan(80_000);
     expect((b.allocated - a.allocated) / frames).toBeLessThan(6_600);
     expect((b.promoted - a.promoted) / frames).toBeLessThan(16);
-  }, 60_000);
+  }, 180_000);
 
   it('--ndjson --max-payload 0: at most 9.4 KB a frame (its lines included), and under 16 bytes a frame outlive the young generation', () => {
-    const a = traced(small, ['--ndjson', '--max-payload', '0']);
-    const b = traced(large, ['--ndjson', '--max-payload', '0']);
+    const a = traced3(small, ['--ndjson', '--max-payload', '0']);
+    const b = traced3(large, ['--ndjson', '--max-payload', '0']);
     const frames = b.frames - a.frames;
-    expect(frames).toBeGreaterThan(30_000);
+    expect(frames).toBeGreaterThan(80_000);
     expect((b.allocated - a.allocated) / frames).toBeLessThan(9_400);
     expect((b.promoted - a.promoted) / frames).toBeLessThan(16);
-  }, 60_000);
+  }, 180_000);
 });
