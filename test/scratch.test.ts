@@ -1,6 +1,6 @@
 // The reused buffer of the byte-by-byte views: grown as asked, let go after a large use.
 import { describe, expect, it } from 'vitest';
-import { Scratch } from '../src/util/scratch.js';
+import { putBytes, Scratch } from '../src/util/scratch.js';
 
 describe('Scratch', () => {
   it('gives a buffer at least as long as asked, the same one while it is long enough', () => {
@@ -30,5 +30,17 @@ describe('Scratch', () => {
     const b = s.room(100);
     s.view().setUint32(96, 0x41424344);
     expect(b.subarray(96, 100).toString('latin1')).toBe('ABCD');
+  });
+});
+
+describe('putBytes', () => {
+  it('copies a piece of any length where it is asked, and says where the copy ends', () => {
+    for (const n of [0, 1, 63, 64, 65, 1000]) {
+      const src = Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + 1) & 0xff));
+      const dst = Buffer.alloc(n + 10, 0xee);
+      expect(putBytes(dst, 3, src)).toBe(3 + n);
+      expect(dst.subarray(3, 3 + n).equals(src)).toBe(true);
+      expect([...dst.subarray(0, 3), ...dst.subarray(3 + n)].every((b) => b === 0xee)).toBe(true);
+    }
   });
 });

@@ -15,7 +15,7 @@ import { reportWords } from '../text/report-words.js';
 import { noMatchLine, selectionLine } from './narrowed.js';
 import { messageOf } from '../select/lookup.js';
 import { find, type List } from '../util/list.js';
-import { Scratch } from '../util/scratch.js';
+import { putBytes, Scratch } from '../util/scratch.js';
 import { codesOf } from './line-bytes.js';
 
 /** A frame's message, by its index. */
@@ -308,7 +308,7 @@ function payloadRows(payload: Buffer, shown: number, n: number, key: Buffer | nu
   const out = rowsScratch.room(rows * perRow);
   let j = 0;
   const put = (b: Buffer): void => {
-    for (let i = 0; i < b.length; i++) out[j++] = b[i]!;
+    j = putBytes(out, j, b);
   };
   const spaces = (k: number): void => {
     for (; k > 0; k--) out[j++] = 0x20;

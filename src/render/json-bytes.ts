@@ -6,6 +6,8 @@
 // application's fields) and fractional numbers go through strings, exactly
 // as JSON.stringify and a template literal write them.
 
+import { putBytes } from '../util/scratch.js';
+
 /** Bytes made ready elsewhere, copied to where the output goes. */
 export type WriteBytes = (bytes: Buffer, start: number, end: number) => void;
 
@@ -80,18 +82,8 @@ export class JsonBytes {
 
   /** Bytes made once (a run of constant JSON, json.ts's pieces). */
   raw(piece: Buffer): void {
-    const n = piece.length;
-    this.room(n);
-    // a short piece byte by byte: set() is a call into C++
-    if (n <= 64) {
-      const b = this.bytes;
-      let at = this.at;
-      for (let i = 0; i < n; i++) b[at++] = piece[i]!;
-      this.at = at;
-    } else {
-      this.bytes.set(piece, this.at);
-      this.at += n;
-    }
+    this.room(piece.length);
+    this.at = putBytes(this.bytes, this.at, piece);
   }
 
   /**

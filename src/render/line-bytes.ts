@@ -7,6 +7,8 @@
 // encoded once and copied, numbers written digit by digit, and the one piece
 // of a line that is text of its own (a summary, a preview) encoded in place.
 
+import { putBytes } from '../util/scratch.js';
+
 /** A batch is handed on once it holds this much (a chunk of the output, as a few hundred lines). */
 const BATCH = 64 * 1024;
 
@@ -57,15 +59,7 @@ export class LineBytes {
 
   bytes(b: Uint8Array): void {
     this.room(b.length);
-    const buf = this.buf;
-    let j = this.at;
-    // short pieces (an arrow, a border, a cell) copied in a loop: Buffer's copy is a call into C++
-    if (b.length <= 32) for (let i = 0; i < b.length; i++) buf[j++] = b[i]!;
-    else {
-      buf.set(b, j);
-      j += b.length;
-    }
-    this.at = j;
+    this.at = putBytes(this.buf, this.at, b);
   }
 
   spaces(n: number): void {

@@ -215,13 +215,13 @@ function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint, w: Sect
   };
   const lines = batch.reset();
   // a row that may be wider than the width (a number wider than its column) is made alone, then clipped
-  const one = new LineBytes(256);
+  let one: LineBytes | null = null;
   for (const e of conn.timeline) {
     const num = String(e.packet);
     const t = time(e.relTs);
     if (exact && num.length <= numWidth && t.length <= timeWidth) row(lines, e, num, t);
     else {
-      row(one, e, num, t);
+      row((one ??= new LineBytes(256)), e, num, t);
       lines.text(clip(one.take().toString('utf8'), opts.width));
     }
     lines.newline();
@@ -304,16 +304,18 @@ export function frameColumns(w: SectionsWords['frameTable']): Column[] {
   const sideWidth = (s: Side): number => displayWidth(w.side(s));
   const sides = { client: sideWidth('client'), server: sideWidth('server') };
   const opcodeText = (f: Frame, compact: boolean): string => (compact ? `0x${f.opcode.toString(16)}` : `0x${f.opcode.toString(16)} ${w.opcode(f.opcode)}`);
-  // an opcode's cells, full and compact, made once each (a frame's opcode is one of 16)
-  const opcodeCells: (string | undefined)[][] = [[], []];
-  const opcodeCell = (f: Frame, compact: boolean): string => {
+  // an opcode's cell and its width, full and compact, made once each (a frame's opcode is one of 16)
+  const opcodeCells: ({ text: string; width: number } | undefined)[][] = [[], []];
+  const opcodeCell = (f: Frame, compact: boolean): { text: string; width: number } => {
     const o = f.opcode;
-    if (!(o >= 0 && o < 16 && Number.isInteger(o))) return opcodeText(f, compact);
+    if (!(o >= 0 && o < 16 && Number.isInteger(o))) {
+      const text = opcodeText(f, compact);
+      return { text, width: displayWidth(text) };
+    }
     const known = opcodeCells[compact ? 1 : 0]!;
-    return (known[o] ??= opcodeText(f, compact));
+    return (known[o] ??= ((text) => ({ text, width: displayWidth(text) }))(opcodeText(f, compact)));
   };
   const RSV = ['000', '001', '010', '011', '100', '101', '110', '111'];
-  const opcodeWidths = [new Int16Array(16).fill(-1), new Int16Array(16).fill(-1)];
   const form16 = displayWidth(w.lengthForm(16));
   const form64 = displayWidth(w.lengthForm(64));
   const incomplete = displayWidth(w.incomplete);
@@ -329,13 +331,8 @@ export function frameColumns(w: SectionsWords['frameTable']): Column[] {
       ...head('opcode'),
       align: 'left',
       compacts: true,
-      cell: opcodeCell,
-      width: (f, compact) => {
-        const known = opcodeWidths[compact ? 1 : 0]!;
-        const o = f.opcode;
-        if (o >= 0 && o < 16 && Number.isInteger(o)) return known[o]! >= 0 ? known[o]! : (known[o] = displayWidth(opcodeCell(f, compact)));
-        return displayWidth(opcodeCell(f, compact));
-      },
+      cell: (f, compact) => opcodeCell(f, compact).text,
+      width: (f, compact) => opcodeCell(f, compact).width,
     },
     { ...head('mask'), align: 'center', cell: (f) => (f.masked ? '1' : '0'), width: () => 1 },
     {
@@ -458,6 +455,8 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: Secti
   // (a frame of a compressed message has RSV1, or is a continuation)
   const previewCap = Math.max(opts.previewWidth + 3, 40);
   const measures = (f: Frame): boolean => natural < previewCap || f.opcode === 0x8 || f.opcode === 0x0 || f.rsv1;
+  // a payload cell's width made for --preview's width
+  const naturalOf = (f: Frame): number => displayWidth(payloadCell(f, messageOfFrame, opts.previewWidth, words).text);
   for (const r of rows()) {
     if (!('frame' in r)) continue;
     let wider = false;
@@ -477,10 +476,10 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: Secti
     if (wider) ceiling = ceilingOf();
     if (!measures(r.frame)) continue;
     if (natural >= ceiling && !opts.measureEveryPayload) skipped = true;
-    else natural = Math.max(natural, displayWidth(payloadCell(r.frame, messageOfFrame, opts.previewWidth, words).text));
+    else natural = Math.max(natural, naturalOf(r.frame));
   }
   if (skipped && natural < ceiling) {
-    for (const r of rows()) if ('frame' in r && measures(r.frame)) natural = Math.max(natural, displayWidth(payloadCell(r.frame, messageOfFrame, opts.previewWidth, words).text));
+    for (const r of rows()) if ('frame' in r && measures(r.frame)) natural = Math.max(natural, naturalOf(r.frame));
   }
   const fits = (q: Plan): boolean => q.widths.reduce((a, b) => a + b, 0) + q.payload + 2 * q.pad * n <= room;
   let chosen = plan(0);

@@ -3,6 +3,20 @@
 // large use at the next small one, so that one large payload does not keep
 // its buffer for the rest of the run.
 
+/** Pieces at most this long are copied byte by byte (TypedArray.set is a call into C++, dearer than the copy). */
+const SHORT = 64;
+
+/** Copies `src` into `dst` at `at` (the room is there); where the copy ends. */
+export function putBytes(dst: Uint8Array, at: number, src: Uint8Array): number {
+  const n = src.length;
+  if (n > SHORT) {
+    dst.set(src, at);
+    return at + n;
+  }
+  for (let i = 0; i < n; i++) dst[at++] = src[i]!;
+  return at;
+}
+
 /** Past this, a buffer is let go at the next use that needs no more. */
 const KEPT = 1024 * 1024;
 
