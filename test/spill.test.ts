@@ -16,6 +16,7 @@ import { PLAIN } from '../src/render/options.js';
 import { BitSet, KeyedLookup, SpillFile, SpillList, SubList } from '../src/util/list.js';
 import type { AnalysisSink, FrameFact, PacketFact } from '../src/model.js';
 import { entryCodec, frameCodec, messageCodec } from '../src/analyze/codecs.js';
+import { Reader, Writer } from '../src/util/codec.js';
 import { analyze } from './support/analyze.js';
 
 const ROOT = mkdtempSync(join(tmpdir(), 'wsdissect-spill-test-'));
@@ -141,6 +142,47 @@ const CAPTURES = [
   'captures/mixed_midstream.pcap',
   'captures/hostile/escapes.pcap',
 ];
+
+describe('the binary form the codecs write', () => {
+  it('gives back whole numbers of any size in as few bytes as they need, and every text', () => {
+    const numbers = [0, 1, 127, 128, 255, 16383, 16384, 2 ** 21 - 1, 2 ** 21, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 35 + 1, 2 ** 53 - 1, 2 ** 53, 2 ** 63, 2 ** 64, 2 ** 70 + 2 ** 30];
+    const texts = ['', 'a', 'x'.repeat(127), 'x'.repeat(128), 'é'.repeat(64), '€'.repeat(42), '€'.repeat(43), '𝄞'.repeat(40), 'y'.repeat(20000), 'z'.repeat(2 ** 14 - 1) + '€'];
+    const w = new Writer();
+    for (const n of numbers) {
+      w.uint(n);
+      if (n < Number.MAX_SAFE_INTEGER) w.uintOrNull(n === 0 ? null : n);
+    }
+    for (const t of texts) {
+      w.str(t);
+      w.u8(0xab);
+    }
+    const bytes = Buffer.from(w.take());
+    const r = new Reader(bytes);
+    for (const n of numbers) {
+      expect(r.uint()).toBe(n);
+      if (n < Number.MAX_SAFE_INTEGER) expect(r.uintOrNull()).toBe(n === 0 ? null : n);
+    }
+    for (const t of texts) {
+      expect(r.str()).toBe(t);
+      expect(r.u8()).toBe(0xab);
+    }
+    // a byte for each number below 128 and each length below 128; two up to 16383, three up to 2^21 - 1
+    const sizeOf = (write: (w: Writer) => void): number => {
+      const one = new Writer();
+      write(one);
+      return one.take().length;
+    };
+    expect([0, 127, 128, 16383, 16384, 2 ** 21 - 1, 2 ** 21, 2 ** 53].map((n) => sizeOf((x) => x.uint(n)))).toEqual([1, 1, 2, 2, 3, 3, 4, 8]);
+    expect(['x'.repeat(127), 'x'.repeat(128), 'x'.repeat(16384)].map((t) => sizeOf((x) => x.str(t)))).toEqual([128, 130, 16387]);
+  });
+
+  it('refuses a number that is not whole and from 0 up, rather than write another', () => {
+    for (const n of [0.5, -1, Number.NaN, 1000.25, Number.POSITIVE_INFINITY, -0.5]) expect(() => new Writer().uint(n)).toThrow(/not a whole number/);
+    // (null is written as 0, n as n + 1: past 2^53 - 2, n + 1 is not exact)
+    expect(() => new Writer().uintOrNull(Number.MAX_SAFE_INTEGER)).toThrow(/not a whole number/);
+    expect(() => new Writer().uintOrNull(-1)).toThrow(/not a whole number/);
+  });
+});
 
 describe('the codecs of frames, messages and timeline entries', () => {
   for (const file of CAPTURES) {

@@ -18,10 +18,10 @@ const writer = new Writer();
 export const frameCodec: Codec<Frame> = {
   encode(items) {
     const w = writer;
-    w.u32(items.length);
+    w.uint(items.length);
     for (const f of items) {
-      w.f64(f.index);
-      w.f64(f.packet);
+      w.uint(f.index);
+      w.uint(f.packet);
       w.f64(f.ts);
       w.f64(f.relTs);
       w.u8(SIDES.indexOf(f.from));
@@ -29,13 +29,13 @@ export const frameCodec: Codec<Frame> = {
       w.u8(f.opcode);
       w.strOrNull(f.maskingKey);
       if (typeof f.payloadLength === 'string') w.str(f.payloadLength);
-      else w.f64(f.payloadLength);
-      w.f64(f.headerLength);
-      w.u32(f.packets.length);
-      for (const p of f.packets) w.f64(p);
-      w.num(f.message);
+      else w.uint(f.payloadLength);
+      w.uint(f.headerLength);
+      w.uint(f.packets.length);
+      for (const p of f.packets) w.uint(p);
+      w.uintOrNull(f.message);
       w.bytes(f.payload);
-      w.f64(f.missingBytes);
+      w.uint(f.missingBytes);
       w.u8(f.close === null ? 0 : 1);
       if (f.close) {
         w.num(f.close.code);
@@ -43,8 +43,8 @@ export const frameCodec: Codec<Frame> = {
       }
       w.u8(f.answers === null ? 0 : 1);
       if (f.answers) {
-        w.f64(f.answers.frame);
-        w.f64(f.answers.packet);
+        w.uint(f.answers.frame);
+        w.uint(f.answers.packet);
         w.f64(f.answers.rtt);
       }
     }
@@ -52,26 +52,26 @@ export const frameCodec: Codec<Frame> = {
   },
   decode(bytes) {
     const r = new Reader(bytes);
-    const n = r.u32();
+    const n = r.uint();
     const out: Frame[] = [];
     for (let i = 0; i < n; i++) {
-      const index = r.f64();
-      const packet = r.f64();
+      const index = r.uint();
+      const packet = r.uint();
       const ts = r.f64();
       const relTs = r.f64();
       const from = SIDES[r.u8()]!;
       const bits = r.u8();
       const opcode = r.u8();
       const maskingKey = r.strOrNull();
-      const payloadLength = bits & 64 ? r.str() : r.f64();
-      const headerLength = r.f64();
+      const payloadLength = bits & 64 ? r.str() : r.uint();
+      const headerLength = r.uint();
       const packets: number[] = [];
-      for (let k = r.u32(); k > 0; k--) packets.push(r.f64());
-      const message = r.num();
+      for (let k = r.uint(); k > 0; k--) packets.push(r.uint());
+      const message = r.uintOrNull();
       const payload = r.bytes();
-      const missingBytes = r.f64();
+      const missingBytes = r.uint();
       const close = r.u8() === 1 ? { code: r.num(), reason: r.str() } : null;
-      const answers = r.u8() === 1 ? { frame: r.f64(), packet: r.f64(), rtt: r.f64() } : null;
+      const answers = r.u8() === 1 ? { frame: r.uint(), packet: r.uint(), rtt: r.f64() } : null;
       out.push({ index, packet, ts, relTs, from, fin: (bits & 1) !== 0, rsv1: (bits & 2) !== 0, rsv2: (bits & 4) !== 0, rsv3: (bits & 8) !== 0, opcode, masked: (bits & 16) !== 0, maskingKey, payloadLength, headerLength, packets, message, payload, complete: (bits & 32) !== 0, missingBytes, close, answers });
     }
     return out;
@@ -91,51 +91,51 @@ const FACT_KIND = new Map<string, number>(FACT_KINDS.map((k, i) => [k, i]));
 const JSON_FACT = 255;
 
 function writeFrameFact(w: Writer, f: FrameFact): void {
-  w.f64(f.index);
+  w.uint(f.index);
   w.u8(f.opcode);
   const m = f.completes;
   w.u8((f.fin ? 1 : 0) | (f.rsv1 ? 2 : 0) | (f.rsv2 ? 4 : 0) | (f.rsv3 ? 8 : 0) | (f.masked ? 16 : 0) | (f.complete ? 32 : 0) | (f.compressedPart ? 64 : 0) | (typeof f.length === 'string' ? 128 : 0));
   w.u8((f.close ? 1 : 0) | (f.answers ? 2 : 0) | (m ? 4 : 0) | (m?.compressed ? 8 : 0) | (m?.app ? 16 : 0) | (m?.type === 'binary' ? 64 : 0));
   if (typeof f.length === 'string') w.str(f.length);
-  else w.f64(f.length);
+  else w.uint(f.length);
   if (f.close) {
     w.num(f.close.code);
     w.strOrNull(f.close.reason);
   }
   w.strOrNull(f.preview);
   if (f.answers) {
-    w.f64(f.answers.packet);
+    w.uint(f.answers.packet);
     w.f64(f.answers.rtt);
   }
-  w.u32(f.segments);
-  w.f64(f.missingBytes);
+  w.uint(f.segments);
+  w.uint(f.missingBytes);
   if (m) {
-    w.f64(m.index);
-    w.u32(m.frames);
-    w.f64(m.length);
-    w.num(m.inflatedLength);
+    w.uint(m.index);
+    w.uint(m.frames);
+    w.uint(m.length);
+    w.uintOrNull(m.inflatedLength);
     w.strOrNull(m.preview);
     if (m.app) writeAppAlone(w, m.app);
   }
 }
 
 function readFrameFact(r: Reader): FrameFact {
-  const index = r.f64();
+  const index = r.uint();
   const opcode = r.u8();
   const bits = r.u8();
   const has = r.u8();
-  const length = bits & 128 ? r.str() : r.f64();
+  const length = bits & 128 ? r.str() : r.uint();
   const close = has & 1 ? { code: r.num(), reason: r.strOrNull() } : null;
   const preview = r.strOrNull();
-  const answers = has & 2 ? { packet: r.f64(), rtt: r.f64() } : null;
-  const segments = r.u32();
-  const missingBytes = r.f64();
+  const answers = has & 2 ? { packet: r.uint(), rtt: r.f64() } : null;
+  const segments = r.uint();
+  const missingBytes = r.uint();
   let completes: MessageFact | null = null;
   if (has & 4) {
-    const mIndex = r.f64();
-    const frames = r.u32();
-    const mLength = r.f64();
-    const inflatedLength = r.num();
+    const mIndex = r.uint();
+    const frames = r.uint();
+    const mLength = r.uint();
+    const inflatedLength = r.uintOrNull();
     const mPreview = r.strOrNull();
     const app = has & 16 ? readAppAlone(r) : null;
     completes = { index: mIndex, type: has & 64 ? 'binary' : 'text', frames, length: mLength, inflatedLength, compressed: (has & 8) !== 0, preview: mPreview, app };
@@ -219,16 +219,16 @@ export const entryCodec: Codec<HeldEntry> = {
   encode(items) {
     const w = writer;
     w.beginNames();
-    w.u32(items.length);
+    w.uint(items.length);
     for (const e of items) {
-      w.f64(e.packet);
+      w.uint(e.packet);
       w.f64(e.ts);
       w.f64(e.relTs);
       w.u8(SIDES.indexOf(e.from) | (e.dir << 1) | (e.provisional ? 4 : 0) | (e.bare ? 8 : 0) | (e.closesTcp ? 16 : 0) | (e.http ? 32 : 0));
       w.u8(PHASES.indexOf(e.phase));
       // flags 0-63; 255: none told
       w.u8(e.tcp ?? 255);
-      w.u32(e.told.length);
+      w.uint(e.told.length);
       for (const f of e.told) writeFact(w, f);
     }
     w.endNames();
@@ -237,16 +237,16 @@ export const entryCodec: Codec<HeldEntry> = {
   decode(bytes) {
     const r = new Reader(bytes);
     r.names();
-    const n = r.u32();
+    const n = r.uint();
     const out: HeldEntry[] = [];
     for (let i = 0; i < n; i++) {
-      const packet = r.f64();
+      const packet = r.uint();
       const ts = r.f64();
       const relTs = r.f64();
       const bits = r.u8();
       const phase = PHASES[r.u8()]!;
       const flags = r.u8();
-      const n = r.u32();
+      const n = r.uint();
       let told = NOTHING;
       if (n > 0) {
         told = [];
@@ -281,10 +281,10 @@ function writeJsonInfo(w: Writer, app: JsonInfo): void {
   w.u8((app.user ? 1 : 0) | (f.keys !== undefined ? 2 : 0) | (f.length !== undefined ? 4 : 0));
   w.name(f.kind);
   if (f.keys !== undefined) {
-    w.u32(f.keys.length);
+    w.uint(f.keys.length);
     for (const key of f.keys) w.name(key);
   }
-  if (f.length !== undefined) w.f64(f.length);
+  if (f.length !== undefined) w.uint(f.length);
 }
 
 function readJsonInfo(r: Reader): JsonInfo {
@@ -293,10 +293,10 @@ function readJsonInfo(r: Reader): JsonInfo {
   const fields: JsonFields = { kind: r.name() };
   if (bits & 2) {
     const keys: string[] = [];
-    for (let k = r.u32(); k > 0; k--) keys.push(r.name());
+    for (let k = r.uint(); k > 0; k--) keys.push(r.name());
     fields.keys = keys;
   }
-  if (bits & 4) fields.length = r.f64();
+  if (bits & 4) fields.length = r.uint();
   return { decoder: 'json', type, user: (bits & 1) !== 0, fields };
 }
 
@@ -334,26 +334,26 @@ export const messageCodec: Codec<Message> = {
   encode(items) {
     const w = writer;
     w.beginNames();
-    w.u32(items.length);
+    w.uint(items.length);
     const apps: AppInfo[] = [];
     for (let i = 0; i < items.length; i++) {
       const m = items[i]!;
-      w.f64(m.index);
+      w.uint(m.index);
       const plain = m.app !== null && plainJsonInfo(m.app);
       w.u8(SIDES.indexOf(m.from) | (m.type === 'binary' ? 2 : 0) | (m.compressed ? 4 : 0) | (m.complete ? 8 : 0) | (m.allCaptured ? 16 : 0) | (m.app !== null && !plain ? 32 : 0) | (plain ? 64 : 0));
       w.u8(m.opcode);
-      w.u32(m.frames.length);
-      for (const f of m.frames) w.f64(f);
-      w.f64(m.length);
+      w.uint(m.frames.length);
+      for (const f of m.frames) w.uint(f);
+      w.uint(m.length);
       w.strOrNull(m.lengthText);
-      w.num(m.inflatedLength);
+      w.uintOrNull(m.inflatedLength);
       w.bytes(m.payload);
       if (plain) writeJsonInfo(w, m.app as JsonInfo);
       else if (m.app !== null) apps.push(m.app);
-      w.f64(m.packet);
+      w.uint(m.packet);
       w.f64(m.ts);
       w.f64(m.relTs);
-      w.f64(m.missingBytes);
+      w.uint(m.missingBytes);
     }
     if (apps.length > 0) {
       // JSON when it gives them back exactly (it reads back several times faster than v8.deserialize), else v8.serialize
@@ -368,22 +368,22 @@ export const messageCodec: Codec<Message> = {
   decode(bytes) {
     const r = new Reader(bytes);
     r.names();
-    const n = r.u32();
+    const n = r.uint();
     const out: Message[] = [];
     const withApp: number[] = [];
     for (let i = 0; i < n; i++) {
-      const index = r.f64();
+      const index = r.uint();
       const bits = r.u8();
       const opcode = r.u8();
       const frames: number[] = [];
-      for (let k = r.u32(); k > 0; k--) frames.push(r.f64());
-      const length = r.f64();
+      for (let k = r.uint(); k > 0; k--) frames.push(r.uint());
+      const length = r.uint();
       const lengthText = r.strOrNull();
-      const inflatedLength = r.num();
+      const inflatedLength = r.uintOrNull();
       const payload = r.bytes();
       const app = bits & 64 ? readJsonInfo(r) : null;
       if (bits & 32) withApp.push(out.length);
-      out.push({ index, from: SIDES[bits & 1]!, opcode, type: bits & 2 ? 'binary' : 'text', frames, length, lengthText, compressed: (bits & 4) !== 0, inflatedLength, payload, complete: (bits & 8) !== 0, app, packet: r.f64(), ts: r.f64(), relTs: r.f64(), missingBytes: r.f64(), allCaptured: (bits & 16) !== 0 });
+      out.push({ index, from: SIDES[bits & 1]!, opcode, type: bits & 2 ? 'binary' : 'text', frames, length, lengthText, compressed: (bits & 4) !== 0, inflatedLength, payload, complete: (bits & 8) !== 0, app, packet: r.uint(), ts: r.f64(), relTs: r.f64(), missingBytes: r.uint(), allCaptured: (bits & 16) !== 0 });
     }
     if (withApp.length > 0) {
       const apps = (r.u8() === 1 ? JSON.parse(r.str()) : deserialize(r.bytes())) as AppInfo[];

@@ -50,12 +50,59 @@ export class Writer {
     this.f64(n === null ? Number.NaN : n);
   }
 
+  /**
+   * A whole number from 0 up, in as few bytes as it needs (7 bits a byte,
+   * the high bit set on all but the last): most numbers a frame or an entry
+   * holds (indexes, packet numbers, lengths) take one to three bytes, not
+   * eight; the file a long connection spills to is a third smaller.
+   */
+  uint(n: number): void {
+    this.room(5);
+    const buf = this.buf;
+    let at = this.at;
+    if (n >>> 0 === n) {
+      // below 2^32: by the bits
+      while (n > 0x7f) {
+        buf[at++] = (n & 0x7f) | 0x80;
+        n >>>= 7;
+      }
+      buf[at++] = n;
+      this.at = at;
+      return;
+    }
+    if (!(n >= 0 && Number.isInteger(n))) throw new Error(`not a whole number: ${n}`);
+    // larger (a double's whole numbers up to 2^1024 take at most 147 bytes; those the items hold, below 2^64, at most 10)
+    this.room(Math.ceil(Math.log2(n + 1) / 7) + 1);
+    const big = this.buf;
+    while (n >= 0x80) {
+      big[at++] = (n % 0x80) | 0x80;
+      n = Math.floor(n / 0x80);
+    }
+    big[at++] = n;
+    this.at = at;
+  }
+
+  /** a whole number from 0 up to 2^53 - 2 (an index, a length held in memory), or null */
+  uintOrNull(n: number | null): void {
+    if (n !== null && !(n >= 0 && n < Number.MAX_SAFE_INTEGER)) throw new Error(`not a whole number below 2^53 - 1: ${n}`);
+    this.uint(n === null ? 0 : n + 1);
+  }
+
   str(s: string): void {
-    // at most 3 bytes a UTF-16 unit
-    this.room(4 + s.length * 3);
-    const n = this.buf.write(s, this.at + 4, 'utf8');
-    this.view.setUint32(this.at, n, true);
-    this.at += 4 + n;
+    // at most 3 bytes a UTF-16 unit; the length first, in one byte when below 128 (else the text moves along for it)
+    this.room(10 + s.length * 3);
+    const start = this.at;
+    const n = this.buf.write(s, start + 1, 'utf8');
+    if (n < 0x80) {
+      this.buf[start] = n;
+      this.at = start + 1 + n;
+      return;
+    }
+    let k = 1;
+    for (let rest = n; rest >= 0x80; rest = Math.floor(rest / 0x80)) k++;
+    this.buf.copyWithin(start + k, start + 1, start + 1 + n);
+    this.uint(n);
+    this.at = start + k + n;
   }
 
   strOrNull(s: string | null): void {
@@ -64,10 +111,10 @@ export class Writer {
   }
 
   bytes(b: Uint8Array): void {
-    this.room(4 + b.length);
-    this.view.setUint32(this.at, b.length, true);
-    this.buf.set(b, this.at + 4);
-    this.at += 4 + b.length;
+    this.uint(b.length);
+    this.room(b.length);
+    this.buf.set(b, this.at);
+    this.at += b.length;
   }
 
   /** the names of the chunk being written, each with its number, and where the table's place is kept (see names) */
@@ -90,13 +137,13 @@ export class Writer {
     const names = this.names!;
     let id = names.get(s);
     if (id === undefined) names.set(s, (id = names.size));
-    this.u32(id);
+    this.uint(id);
   }
 
   endNames(): void {
     const names = this.names!;
     this.view.setUint32(this.namesAt, this.at, true);
-    this.u32(names.size);
+    this.uint(names.size);
     for (const s of names.keys()) this.str(s);
     this.names = null;
   }
@@ -142,8 +189,32 @@ export class Reader {
     return Number.isNaN(n) ? null : n;
   }
 
+  /** a number Writer.uint wrote */
+  uint(): number {
+    const buf = this.buf;
+    let at = this.at;
+    let b = buf[at++]!;
+    let n = b & 0x7f;
+    // up to four bytes (below 2^28) by the bits, then as a double
+    for (let shift = 7; b >= 0x80 && shift < 28; shift += 7) {
+      b = buf[at++]!;
+      n |= (b & 0x7f) << shift;
+    }
+    for (let scale = 2 ** 28; b >= 0x80; scale *= 0x80) {
+      b = buf[at++]!;
+      n += (b & 0x7f) * scale;
+    }
+    this.at = at;
+    return n;
+  }
+
+  uintOrNull(): number | null {
+    const n = this.uint();
+    return n === 0 ? null : n - 1;
+  }
+
   str(): string {
-    const n = this.u32();
+    const n = this.uint();
     const s = this.buf.toString('utf8', this.at, this.at + n);
     this.at += n;
     return s;
@@ -161,18 +232,18 @@ export class Reader {
     const back = this.at;
     this.at = end;
     const table: string[] = [];
-    for (let k = this.u32(); k > 0; k--) table.push(this.str());
+    for (let k = this.uint(); k > 0; k--) table.push(this.str());
     this.table = table;
     this.at = back;
   }
 
   name(): string {
-    return this.table[this.u32()]!;
+    return this.table[this.uint()]!;
   }
 
   /** a view of the chunk read (the items of a chunk live and go together; nothing copies them) */
   bytes(): Buffer {
-    const n = this.u32();
+    const n = this.uint();
     const b = this.buf.subarray(this.at, this.at + n);
     this.at += n;
     return b;
