@@ -201,6 +201,32 @@ describe('the JSON scan (app/json-scan.ts) against JSON.parse', () => {
     expect(read).toBeGreaterThanOrEqual(plain);
   });
 
+  it('reads texts one after another as it reads each alone: objects whose keys are the last ones\' in part, or repeat, or are indexes', () => {
+    // a connection's messages mostly have the last one's keys: the scan takes a key whose bytes are the last text's key at
+    // that place without its checks; texts from a few keys (a repeat, an index, an escape, a key longer or shorter by a byte)
+    const key = fc.constantFrom('type', 'typ', 'types', 'seq', 'price', 'a', '0', '7', 'ty\\u0070e', 'é', '');
+    const object = fc.array(fc.tuple(key, fc.constantFrom('1', '"x"', '[]', '{"type":2}', 'null')), { maxLength: 6 });
+    const text = fc.oneof(object.map((members) => `{${members.map(([k, v]) => `"${k}":${v}`).join(',')}}`), fc.constantFrom('[1,2]', '{"type":1,"seq":2', 'not json', '{}'));
+    let keyed = 0;
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 2, maxLength: 8 }), (texts) => {
+        const inTurn = texts.map((t) => scanJson(Buffer.from(t), 16));
+        const alone = texts.map((t) => {
+          // (a text of another key first: the last keys are none of these)
+          scanJson(Buffer.from('{"zz":0}'), 16);
+          return scanJson(Buffer.from(t), 16);
+        });
+        expect(inTurn).toEqual(alone);
+        texts.forEach((t, i) => {
+          if (inTurn[i]) expect(inTurn[i], t).toEqual(parsed(t));
+          if (inTurn[i]?.keys.length) keyed++;
+        });
+      }),
+      { numRuns: 5000 },
+    );
+    expect(keyed).toBeGreaterThan(2000);
+  });
+
   it('never reads a text JSON.parse refuses: any text cut, grown or changed a byte at a time', () => {
     const edits = fc.array(fc.tuple(fc.nat(), fc.constantFrom('del', 'ins', 'set'), fc.constantFrom(...'{}[],:"\\ -+.0123456789eEtrufalsn\u00e9\u0001x/'.split(''))), { minLength: 1, maxLength: 4 });
     fc.assert(

@@ -109,21 +109,32 @@ function literal(i: number): number {
   return b[i + 1] === 0x75 && b[i + 2] === 0x6c && b[i + 3] === 0x6c ? i + 4 : -1;
 }
 
-/** The text of a key without escapes, b[start, end). */
-function name(start: number, end: number): string {
+/**
+ * The top-level keys of the last text the scan read whole, with their
+ * bytes: a connection's messages mostly start with the same keys, and a key
+ * whose bytes are the last text's key at the same place is that key (no
+ * hash, no look-up; nor the checks, the last text's keys having passed them).
+ */
+let lastKeys: { bytes: Buffer; text: string }[] = [];
+
+/** b[start, end) is `known`'s bytes */
+function same(known: Buffer, start: number, end: number): boolean {
+  if (known.length !== end - start) return false;
+  for (let k = 0; k < known.length; k++) if (known[k] !== b[start + k]) return false;
+  return true;
+}
+
+/** The text of a key without escapes, b[start, end), and its bytes as kept. */
+function named(start: number, end: number): { bytes: Buffer; text: string } {
   // FNV-1a over the bytes and the length
   let h = 0x811c9dc5 ^ (end - start);
   for (let k = start; k < end; k++) h = Math.imul(h ^ b[k]!, 0x01000193);
   const known = names.get(h);
-  if (known !== undefined && known.bytes.length === end - start) {
-    let same = true;
-    for (let k = 0; k < known.bytes.length && same; k++) same = known.bytes[k] === b[start + k];
-    if (same) return known.text;
-  }
-  const text = b.toString('utf8', start, end);
+  if (known !== undefined && same(known.bytes, start, end)) return known;
+  const made = { bytes: Buffer.from(b.subarray(start, end)), text: b.toString('utf8', start, end) };
   if (names.size >= MAX_NAMES) names.clear();
-  names.set(h, { bytes: Buffer.from(b.subarray(start, end)), text });
-  return text;
+  names.set(h, made);
+  return made;
 }
 
 /** A key that an object lists first, in numeric order: an array index ("0", "17"; Object.keys' order). */
@@ -162,6 +173,9 @@ function scan(maxKeys: number): JsonShape | null {
   const shape: JsonShape = { kind: array ? 'array' : 'object', keys: [], keyCount: 0, length: 0 };
   // every top-level key, to find one that repeats (at most MAX_SCANNED_KEYS)
   const all: string[] = [];
+  const seen: { bytes: Buffer; text: string }[] = [];
+  // the keys so far are the last text's first keys
+  let again = true;
   // the open objects and arrays (true: an object), innermost last
   const open: boolean[] = [];
   /** A key and its colon at `i`, in an object `depth` deep: past them, or -1 when not valid or the text is left to JSON.parse. */
@@ -174,9 +188,17 @@ function scan(maxKeys: number): JsonShape | null {
     if (depth === 1) {
       // a top-level key: as Object.keys gives it, unless it has an escape, is an array index (listed first), or repeats
       if (escaped || all.length >= MAX_SCANNED_KEYS) return -1;
-      const k = name(i + 1, end - 1);
-      if (isIndex(k) || all.includes(k)) return -1;
+      const last = again ? lastKeys[all.length] : undefined;
+      let found: { bytes: Buffer; text: string };
+      if (last !== undefined && same(last.bytes, i + 1, end - 1)) found = last;
+      else {
+        again = false;
+        found = named(i + 1, end - 1);
+        if (isIndex(found.text) || all.includes(found.text)) return -1;
+      }
+      const k = found.text;
       all.push(k);
+      seen.push(found);
       shape.keyCount++;
       if (shape.keys.length < maxKeys) shape.keys.push(k);
     }
@@ -209,7 +231,11 @@ function scan(maxKeys: number): JsonShape | null {
     // then a comma and the next member, or the close of what holds it (perhaps several)
     for (;;) {
       i = skipSpace(i);
-      if (open.length === 0) return i === n ? shape : null;
+      if (open.length === 0) {
+        if (i !== n) return null;
+        if (!array) lastKeys = seen;
+        return shape;
+      }
       const inObject = open[open.length - 1]!;
       if (b[i] === 0x2c) {
         i = skipSpace(i + 1);
