@@ -73,7 +73,7 @@ function headerGroups(f: Frame, w: HexWords): HeaderGroup[] {
     for (let i = size - 1; i >= 0; i--) ext.push(Number((len >> BigInt(8 * i)) & 0xffn));
     groups.push({ bytes: ext, what: w.extendedLength(len) });
   }
-  if (f.masked && f.maskingKey) groups.push({ bytes: Array.from(Buffer.from(f.maskingKey, 'hex')), what: w.maskingKey, key: true });
+  if (f.masked && f.maskingKey) groups.push({ bytes: Array.from(keyOf(f.maskingKey).bytes), what: w.maskingKey, key: true });
   return groups;
 }
 
@@ -83,8 +83,21 @@ function packetsText(f: Frame, w: HexWords): string {
   return w.packets(first, f.packet, f.packets.length);
 }
 
-function spacedKey(key: string): string {
-  return key.replace(/(..)(?!$)/g, '$1 ');
+/** A frame's masking key as bytes and as spaced hex ("a1 b2 c3 d4"), made once for the several parts of its dump that show it. */
+interface Key {
+  text: string;
+  bytes: Buffer;
+  spaced: string;
+}
+
+let lastKey: Key | null = null;
+
+function keyOf(text: string): Key {
+  if (lastKey?.text !== text) {
+    const bytes = Buffer.from(text, 'hex');
+    lastKey = { text, bytes, spaced: hexBytes(bytes) };
+  }
+  return lastKey;
 }
 
 /** Lines, and whether each fits the width as it is (nothing to cut, no trailing space): then they need no measuring again. */
@@ -131,8 +144,16 @@ const plainStyle = (s: string): string => s;
  * indented under the text. `remember`: the text is one of a few that come
  * back (a header field's explanation), its wrapping kept.
  */
+/** The last prefix flow measured, and its width: a dump's notes and header lines start with a few prefixes over and over. */
+let lastPrefix = '';
+let lastPrefixWidth = 0;
+
 function flow(prefix: string, text: string, width: number, style: (s: string) => string = plainStyle, remember = false, lay: HexWords['wrap'] = null): Lines {
-  const prefixWidth = visibleLength(prefix);
+  if (prefix !== lastPrefix) {
+    lastPrefix = prefix;
+    lastPrefixWidth = visibleLength(prefix);
+  }
+  const prefixWidth = lastPrefixWidth;
   const room = width - prefixWidth;
   let styled: Lines | undefined;
   if (remember) {
@@ -204,7 +225,7 @@ function title(f: Frame, width: number, p: Paint, w: HexWords): Lines {
     `FIN ${f.fin ? 1 : 0}`,
     ...(rsv ? [rsv] : []),
     w.length(len, bits),
-    f.masked && f.maskingKey ? `${w.key} ${p.magenta(spacedKey(f.maskingKey))}` : w.notMasked,
+    f.masked && f.maskingKey ? `${w.key} ${p.magenta(keyOf(f.maskingKey).spaced)}` : w.notMasked,
     ...(f.complete ? [] : [p.yellow(w.incomplete)]),
   ];
   return wrap(parts, width);
@@ -370,7 +391,7 @@ function payloadLines(f: Frame, msg: Message | undefined, limit: number, width: 
     if (held === 0) return none;
     return { ...none, head: { lines: [`  ${w.payload}  ${w.notShown(held)}`], fit: false } };
   }
-  const key = f.masked && f.maskingKey ? Buffer.from(f.maskingKey, 'hex') : null;
+  const key = f.masked && f.maskingKey ? keyOf(f.maskingKey).bytes : null;
   const masked = key !== null && key.length === 4;
   const offsetWidth = Math.max(4, (shown - 1).toString(16).length);
   const n = rowBytes(masked, offsetWidth, width);
