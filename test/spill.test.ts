@@ -176,6 +176,14 @@ describe('the binary form the codecs write', () => {
     expect(['x'.repeat(127), 'x'.repeat(128), 'x'.repeat(16384)].map((t) => sizeOf((x) => x.str(t)))).toEqual([128, 130, 16387]);
   });
 
+  it('writes a chunk whole after one that could not be written (a number refused half-way leaves nothing behind)', async () => {
+    const frames = [...(await analyze('captures/ws_echo.pcap')).connections[0]!.frames];
+    expect(frames.length).toBeGreaterThan(2);
+    const bad = { ...frames[0]!, missingBytes: -1 };
+    expect(() => frameCodec.encode([frames[0]!, bad])).toThrow(/not a whole number/);
+    expect(frameCodec.decode(Buffer.from(frameCodec.encode(frames)))).toStrictEqual(frames);
+  });
+
   it('refuses a number that is not whole and from 0 up, rather than write another', () => {
     for (const n of [0.5, -1, Number.NaN, 1000.25, Number.POSITIVE_INFINITY, -0.5]) expect(() => new Writer().uint(n)).toThrow(/not a whole number/);
     // (null is written as 0, n as n + 1: past 2^53 - 2, n + 1 is not exact)

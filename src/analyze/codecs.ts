@@ -18,6 +18,7 @@ const writer = new Writer();
 export const frameCodec: Codec<Frame> = {
   encode(items) {
     const w = writer;
+    w.reset();
     w.uint(items.length);
     for (const f of items) {
       w.uint(f.index);
@@ -218,6 +219,7 @@ function readFact(r: Reader): PacketFact {
 export const entryCodec: Codec<HeldEntry> = {
   encode(items) {
     const w = writer;
+    w.reset();
     w.beginNames();
     w.uint(items.length);
     for (const e of items) {
@@ -333,6 +335,7 @@ function readAppAlone(r: Reader): AppInfo {
 export const messageCodec: Codec<Message> = {
   encode(items) {
     const w = writer;
+    w.reset();
     w.beginNames();
     w.uint(items.length);
     const apps: AppInfo[] = [];

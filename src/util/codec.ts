@@ -148,6 +148,12 @@ export class Writer {
     this.names = null;
   }
 
+  /** Starts again from empty, whatever was begun (an encoding that threw leaves nothing behind for the next). */
+  reset(): void {
+    this.at = 0;
+    this.names = null;
+  }
+
   /**
    * What was written, as a view of the writer's buffer, valid until the
    * writer is used again (a chunk is encoded and written at once: no copy of

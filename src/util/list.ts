@@ -162,9 +162,10 @@ const CACHED = 3;
  * may be lost when its chunk is written again; reading gives the item as it
  * was last written.
  *
- * What the list keeps of a chunk in the file is where it is and its size,
- * two numbers in two arrays (a connection of millions of items has tens of
- * thousands of chunks: no object each).
+ * What the list keeps of a chunk in the file is where it is and its size:
+ * two numbers in an array, and a slot in another (no object a chunk: a
+ * connection of millions of items has tens of thousands of chunks, about
+ * 24 bytes each).
  */
 export class SpillList<T> implements List<T> {
   /**
@@ -174,19 +175,15 @@ export class SpillList<T> implements List<T> {
    * the collector then had ten times the full collections to do
    */
   private held: (Held<T> | undefined)[] = [];
-  /** of the chunks read back, their numbers, the least recently used first */
-  private readonly cached: number[] = [];
-  /** chunks made */
-  private count = 0;
+  /** of the chunks read back, their numbers, the least recently used first (made when the first is) */
+  private cached: number[] | null = null;
   /**
-   * where each chunk written is in the file, and its size in bytes (none
-   * for a chunk never written); made when the first chunk is (a capture of
-   * 10^5 short connections has lists that never spill: nothing for them)
+   * for each chunk written, where it is in the file and its size in bytes
+   * (at 2n and 2n + 1; none for a chunk never written); made when the first
+   * chunk is written (the lists of short connections never are: nothing
+   * for them, which matters with 10^5 connections open)
    */
-  private offsets: number[] | null = null;
-  private sizes: number[] | null = null;
-  /** the newest chunk (being filled) */
-  private last: Held<T> | null = null;
+  private spans: number[] | null = null;
   private readonly size: number;
   length = 0;
 
@@ -199,12 +196,12 @@ export class SpillList<T> implements List<T> {
   }
 
   push(item: T): void {
-    let last = this.last;
-    if (last === null || last.items.length === this.size) {
-      const n = this.count++;
+    // the newest chunk is held (it is never written before a newer one is made)
+    const n = this.held.length;
+    let last = this.held[n - 1];
+    if (last === undefined || last.items.length === this.size) {
       last = { items: [], dirty: true };
       this.held[n] = last;
-      this.last = last;
       if (n - RESIDENT >= 0 && this.file) this.evict(n - RESIDENT);
     }
     last.items.push(item);
@@ -213,7 +210,7 @@ export class SpillList<T> implements List<T> {
 
   /** chunks written to the file */
   get spilled(): boolean {
-    return this.sizes !== null && this.sizes.length > 0;
+    return this.spans !== null && this.spans.length > 0;
   }
 
   private evict(n: number): void {
@@ -224,33 +221,33 @@ export class SpillList<T> implements List<T> {
       const at = this.file!.write(data);
       // the file cannot be written: the chunk stays in memory
       if (at === null) return;
-      const offsets = (this.offsets ??= []);
-      const sizes = (this.sizes ??= []);
-      // (chunks are first written in order: the arrays grow by one at a time)
-      const old = sizes[n];
+      const spans = (this.spans ??= []);
+      // (chunks are first written in order: the array grows at its end; a chunk written again frees its old place)
+      const old = spans[2 * n + 1];
       if (old !== undefined) this.file!.free(old);
-      offsets[n] = at;
-      sizes[n] = data.length;
+      spans[2 * n] = at;
+      spans[2 * n + 1] = data.length;
       c.dirty = false;
     }
     this.held[n] = undefined;
-    const k = this.cached.indexOf(n);
-    if (k >= 0) this.cached.splice(k, 1);
+    const k = this.cached?.indexOf(n) ?? -1;
+    if (k >= 0) this.cached!.splice(k, 1);
   }
 
   private load(n: number): T[] {
     const c = this.held[n];
+    const cached = this.cached;
     if (c !== undefined) {
-      const k = this.cached.indexOf(n);
-      if (k >= 0 && k !== this.cached.length - 1) {
-        this.cached.splice(k, 1);
-        this.cached.push(n);
+      const k = cached?.indexOf(n) ?? -1;
+      if (k >= 0 && k !== cached!.length - 1) {
+        cached!.splice(k, 1);
+        cached!.push(n);
       }
       return c.items;
     }
-    const items = this.codec.decode(this.file!.read(this.offsets![n]!, this.sizes![n]!));
+    const items = this.codec.decode(this.file!.read(this.spans![2 * n]!, this.spans![2 * n + 1]!));
     this.held[n] = { items, dirty: false };
-    this.cached.push(n);
+    (this.cached ??= []).push(n);
     if (this.cached.length > CACHED) this.evict(this.cached.shift()!);
     return items;
   }
@@ -276,7 +273,7 @@ export class SpillList<T> implements List<T> {
     return {
       next: (): IteratorResult<T> => {
         while (k >= items.length) {
-          if (n >= this.count) return { done: true, value: undefined };
+          if (n >= this.held.length) return { done: true, value: undefined };
           items = this.load(n++);
           k = 0;
         }
@@ -287,15 +284,14 @@ export class SpillList<T> implements List<T> {
 
   /** Lets go of the items and the file space they took; the list is empty afterwards. */
   release(): void {
-    for (const size of this.sizes ?? []) if (size !== undefined) this.file!.free(size);
+    const spans = this.spans ?? [];
+    for (let k = 1; k < spans.length; k += 2) if (spans[k] !== undefined) this.file!.free(spans[k]!);
     this.held = [];
-    this.cached.length = 0;
-    this.count = 0;
-    this.offsets = null;
-    this.sizes = null;
-    this.last = null;
+    this.cached = null;
+    this.spans = null;
     this.length = 0;
   }
+
 }
 
 /** Some items of a list, by position (a view of it: nothing is copied but the positions). */
