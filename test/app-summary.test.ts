@@ -71,6 +71,16 @@ describe("an application protocol's message in one line", () => {
     expect(appSummary(info, 'zh-CN')).toBe(zh);
   });
 
+  it("words a JSON object from its own keys and kind, whatever the object before it had (the last line is kept for the same keys)", () => {
+    const object = (kind: string, keys: string[]): AppInfo => ({ decoder: 'json', type: kind, user: true, fields: { kind, keys } });
+    const keys = ['type', 'seq'];
+    const lines = [object('object', keys), object('object', [...keys]), object('object', ['type', 'seq', 'x']), object('object', ['type']), object('other', keys), object('object', ['type', 'sez']), object('object', keys)].map((i) => appSummary(i));
+    expect(lines).toEqual(['object {type, seq}', 'object {type, seq}', 'object {type, seq, x}', 'object {type}', 'other {type, seq}', 'object {type, sez}', 'object {type, seq}']);
+    // a keys array changed after it was worded is worded again from what it holds
+    keys[1] = 'changed';
+    expect(appSummary(object('object', keys))).toBe('object {type, changed}');
+  });
+
   it('cuts a message of many units to its room, in either language', () => {
     const frames = Array.from({ length: 64 }, (_, i) => ({ command: 'SEND', headers: [['destination', `/queue/${'q'.repeat(20)}${i}`]] as [string, string][], body: null, bodyLength: 0 }));
     const info: AppInfo = { decoder: 'stomp', type: 'SEND', user: true, fields: { version: '1.2', frames, more: 1000 } };

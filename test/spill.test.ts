@@ -133,6 +133,13 @@ describe('SubList, BitSet and KeyedLookup', () => {
     for (const k of [1, 2998, -3, 3000, 1501]) expect(lookup.get(k)).toBeUndefined();
     expect(lookup.get(null)).toBeUndefined();
     expect(new KeyedLookup([], (x: { key: number }) => x.key).get(1)).toBeUndefined();
+    // asked in order, each key the next item's (the common case, taken without a search), with misses, steps back and repeats between
+    let reads = 0;
+    const counted = { length: list.length, at: (i: number) => (reads++, list.at(i)), [Symbol.iterator]: () => list[Symbol.iterator]() };
+    const inOrder = new KeyedLookup(counted, (x) => x.key);
+    for (let i = 0; i < 1000; i++) expect(inOrder.get(i * 3)?.key).toBe(i * 3);
+    expect(reads).toBeLessThanOrEqual(2 * 1000 + 2);
+    for (const k of [4, 6, 9, 9, 12, 3, 0, 2997, 2998, 2994, 2997]) expect(inOrder.get(k)?.key).toBe(k % 3 === 0 && k >= 0 && k <= 2997 ? k : undefined);
   });
 });
 

@@ -7,13 +7,19 @@ import { KeyedLookup } from '../util/list.js';
 
 const lookups = new WeakMap<object, KeyedLookup<never>>();
 
+/** The list looked in last, and its lookup (a view asks of one list many times in a row). */
+let lastList: object | null = null;
+let lastLookup: KeyedLookup<never> | null = null;
+
 function lookup<T>(list: List<T>, keyOf: (item: T) => number, key: number | null): T | undefined {
   if (key === null) return undefined;
-  let found = lookups.get(list) as unknown as KeyedLookup<T> | undefined;
+  let found = (list === lastList ? lastLookup : lookups.get(list)) as unknown as KeyedLookup<T> | undefined;
   if (!found) {
     found = new KeyedLookup(list, keyOf);
     lookups.set(list, found as unknown as KeyedLookup<never>);
   }
+  lastList = list;
+  lastLookup = found as unknown as KeyedLookup<never>;
   return found.get(key);
 }
 

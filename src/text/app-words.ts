@@ -146,10 +146,29 @@ function units(parts: readonly string[], total: number, w: AppWords): string {
   return clipText(parts.join(w.unitJoin) + (more > 0 ? w.more(more) : ''), MAX_SUMMARY);
 }
 
+/** The last object's keys and line (a connection's JSON messages mostly have the same keys: the line is made once for them). */
+let lastKeys: readonly string[] = [];
+let lastKind = '';
+let lastLine = '';
+
 function json(info: JsonInfo, w: AppWords): string {
   const f = info.fields;
-  const shape = f.keys ? `{${f.keys.slice(0, 6).join(', ')}${f.keys.length > 6 ? ', …' : ''}}` : f.length !== undefined ? `[${w.jsonItems(f.length)}]` : (info.facts?.value ?? '');
+  const keys = f.keys;
+  if (keys) {
+    if (f.kind === lastKind && sameKeys(keys, lastKeys)) return lastLine;
+    lastLine = `${f.kind} {${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''}}`;
+    lastKind = f.kind;
+    lastKeys = keys.slice();
+    return lastLine;
+  }
+  const shape = f.length !== undefined ? `[${w.jsonItems(f.length)}]` : (info.facts?.value ?? '');
   return `${f.kind} ${shape}`;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function rpcCall(c: JsonRpcCall, w: AppWords): string {

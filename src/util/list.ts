@@ -400,14 +400,23 @@ export class KeyedLookup<T> {
     if (key === null) return undefined;
     const n = this.list.length;
     if (n === 0) return undefined;
+    // the key asked is most often where the last search ended or the next item's
+    const start = Math.min(this.last, n - 1);
+    const at = this.list.at(start)!;
+    const here = this.keyOf(at);
+    if (here === key) return at;
+    if (here < key && start + 1 < n) {
+      const next = this.list.at(start + 1)!;
+      const k = this.keyOf(next);
+      if (k === key) {
+        this.last = start + 1;
+        return next;
+      }
+    }
+    // else gallop from there towards the key, then bisect (keys being unique, an item with the key is the one)
     const keyAt = (i: number): number => this.keyOf(this.list.at(i)!);
-    // gallop from where the last search ended towards the key, then bisect; the key asked is most often there or a step on
-    // (keys being unique, an item with the key is the one)
     let lo: number;
     let hi: number;
-    const start = Math.min(this.last, n - 1);
-    const here = keyAt(start);
-    if (here === key) return this.list.at(start);
     if (here < key) {
       lo = start;
       let step = 1;
