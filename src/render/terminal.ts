@@ -74,6 +74,8 @@ function payloadCell(f: Frame, messageOf: (index: number | null) => Message | un
   return { text: previewPayload(f.payload, width, true), narrowest: width <= 1, grows: false };
 }
 
+const plainCut = (text: string, room: number): GridCell => ({ text: cutWidth(text, room) });
+
 /** A payload cell made for a width, with its own width in columns. */
 export interface MadeCell {
   text: string;
@@ -106,8 +108,8 @@ export interface Narrowing {
  * would not have fitted either, and is not made. (Exported for its tests,
  * which hold it to the plain way.)
  */
-export function narrowedPreview(make: (width: number) => MadeCell, asked: number, room: number, seen: Narrowing = { narrowed: false }): GridCell {
-  const fit = (c: MadeCell): GridCell => (c.width <= room ? { text: c.text, width: c.width } : { text: cutWidth(c.text, room) });
+export function narrowedPreview(make: (width: number) => MadeCell, asked: number, room: number, seen: Narrowing = { narrowed: false }, cut: (text: string, room: number) => GridCell = plainCut): GridCell {
+  const fit = (c: MadeCell): GridCell => (c.width <= room ? { text: c.text, width: c.width } : cut(c.text, room));
   const first = Math.min(asked, room - 2);
   let cell: MadeCell;
   if (seen.narrowed && first >= 1 && first < asked) {
@@ -405,15 +407,39 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: Secti
   }
   // a preview narrower than --preview asks for is made again for the room it has (its quotes kept), and cut only as a last resort
   const narrowing: Narrowing = { narrowed: false };
+  // the last cell's text and width, and the last cut and what it was cut from: a connection's previews are often alike
+  // (JSON messages that start the same), and measuring and cutting them again was a few per cent of the report
+  let madeText = '';
+  let madeWidth = 0;
+  const widthOf = (text: string): number => {
+    if (text !== madeText) {
+      madeText = text;
+      madeWidth = displayWidth(text);
+    }
+    return madeWidth;
+  };
+  let cutFrom = '';
+  let cutRoom = -1;
+  let cutCell: GridCell = { text: '', width: 0 };
+  const cut = (text: string, room: number): GridCell => {
+    if (text !== cutFrom || room !== cutRoom) {
+      const made = cutWidth(text, room);
+      cutFrom = text;
+      cutRoom = room;
+      cutCell = { text: made, width: displayWidth(made) };
+    }
+    return cutCell;
+  };
   const preview = (f: Frame, room: number): GridCell =>
     narrowedPreview(
       (k) => {
         const { text, narrowest, grows } = payloadCell(f, messageOfFrame, k, words);
-        return { text, narrowest, grows, width: displayWidth(text) };
+        return { text, narrowest, grows, width: widthOf(text) };
       },
       opts.previewWidth,
       room,
       narrowing,
+      cut,
     );
   // the widest cell of each column, in full and compact form, and the widest payload
   const full = FRAME_COLUMNS.map(() => 0);
@@ -456,7 +482,7 @@ function* frameTable(conn: Connection, opts: TerminalOptions, p: Paint, w: Secti
   const previewCap = Math.max(opts.previewWidth + 3, 40);
   const measures = (f: Frame): boolean => natural < previewCap || f.opcode === 0x8 || f.opcode === 0x0 || f.rsv1;
   // a payload cell's width made for --preview's width
-  const naturalOf = (f: Frame): number => displayWidth(payloadCell(f, messageOfFrame, opts.previewWidth, words).text);
+  const naturalOf = (f: Frame): number => widthOf(payloadCell(f, messageOfFrame, opts.previewWidth, words).text);
   for (const r of rows()) {
     if (!('frame' in r)) continue;
     let wider = false;
