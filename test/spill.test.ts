@@ -237,6 +237,13 @@ describe('the codecs of frames, messages and timeline entries', () => {
       // in the order of its keys too: the JSON export writes the object as it is
       expect(JSON.stringify(back)).toBe(JSON.stringify(items));
     }
+    // objects of the last object's keys (said in a bit), of other keys, of one key more or less, between arrays and others
+    const objectOf = (keys: string[]): unknown => ({ decoder: 'json', type: 'object', user: true, fields: { kind: 'object', keys } });
+    const keyed = [['a', 'b'], ['a', 'b'], ['a', 'c'], ['a'], ['a', 'b', 'c'], ['a', 'b', 'c'], []].map(objectOf);
+    const run = [...keyed, apps[4], keyed[0], apps[1], keyed[0], keyed[6], keyed[6]].map((app, i) => ({ ...message, index: i, app })) as never[];
+    expect(messageCodec.decode(Buffer.from(messageCodec.encode(run)))).toStrictEqual(run);
+    const size = (keys: string[][]): number => messageCodec.encode(keys.map((k, i) => ({ ...message, index: i, app: objectOf(k) })) as never[]).length;
+    expect(size([['a', 'b'], ['a', 'b'], ['a', 'b']])).toBeLessThan(size([['a', 'b'], ['b', 'a'], ['a', 'b']]));
     // a chunk of many readings, plain and not, sharing their strings
     const many = Array.from({ length: 300 }, (_, i) => ({ ...message, index: i, app: i % 7 === 0 ? null : (apps[i % apps.length] as never) }));
     const back = messageCodec.decode(Buffer.from(messageCodec.encode(many)));

@@ -19,6 +19,7 @@ export const frameCodec: Codec<Frame> = {
   encode(items) {
     const w = writer;
     w.reset();
+    keysWritten = null;
     w.uint(items.length);
     for (const f of items) {
       w.uint(f.index);
@@ -53,6 +54,7 @@ export const frameCodec: Codec<Frame> = {
   },
   decode(bytes) {
     const r = new Reader(bytes);
+    keysRead = null;
     const n = r.uint();
     const out: Frame[] = [];
     for (let i = 0; i < n; i++) {
@@ -220,6 +222,7 @@ export const entryCodec: Codec<HeldEntry> = {
   encode(items) {
     const w = writer;
     w.reset();
+    keysWritten = null;
     w.beginNames();
     w.uint(items.length);
     for (const e of items) {
@@ -238,6 +241,7 @@ export const entryCodec: Codec<HeldEntry> = {
   },
   decode(bytes) {
     const r = new Reader(bytes);
+    keysRead = null;
     r.names();
     const n = r.uint();
     const out: HeldEntry[] = [];
@@ -277,14 +281,32 @@ function jsonSafe(v: unknown): boolean {
   return false;
 }
 
+/**
+ * The keys of the last JSON object written in the chunk being encoded, and
+ * read in the chunk being decoded: an object with the same keys (most of a
+ * connection's messages) says so in a bit, and its items share the keys
+ * read (the readings are plain data no one changes).
+ */
+let keysWritten: readonly string[] | null = null;
+let keysRead: string[] | null = null;
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function writeJsonInfo(w: Writer, app: JsonInfo): void {
   const f = app.fields;
+  const keys = f.keys;
+  const again = keys !== undefined && keysWritten !== null && sameKeys(keys, keysWritten);
   w.name(app.type);
-  w.u8((app.user ? 1 : 0) | (f.keys !== undefined ? 2 : 0) | (f.length !== undefined ? 4 : 0));
+  w.u8((app.user ? 1 : 0) | (keys !== undefined ? 2 : 0) | (f.length !== undefined ? 4 : 0) | (again ? 8 : 0));
   w.name(f.kind);
-  if (f.keys !== undefined) {
-    w.uint(f.keys.length);
-    for (const key of f.keys) w.name(key);
+  if (keys !== undefined && !again) {
+    w.uint(keys.length);
+    for (const key of keys) w.name(key);
+    keysWritten = keys;
   }
   if (f.length !== undefined) w.uint(f.length);
 }
@@ -293,10 +315,11 @@ function readJsonInfo(r: Reader): JsonInfo {
   const type = r.name();
   const bits = r.u8();
   const fields: JsonFields = { kind: r.name() };
-  if (bits & 2) {
+  if (bits & 8) fields.keys = keysRead!;
+  else if (bits & 2) {
     const keys: string[] = [];
     for (let k = r.uint(); k > 0; k--) keys.push(r.name());
-    fields.keys = keys;
+    fields.keys = keysRead = keys;
   }
   if (bits & 4) fields.length = r.uint();
   return { decoder: 'json', type, user: (bits & 1) !== 0, fields };
@@ -336,6 +359,7 @@ export const messageCodec: Codec<Message> = {
   encode(items) {
     const w = writer;
     w.reset();
+    keysWritten = null;
     w.beginNames();
     w.uint(items.length);
     const apps: AppInfo[] = [];
@@ -370,6 +394,7 @@ export const messageCodec: Codec<Message> = {
   },
   decode(bytes) {
     const r = new Reader(bytes);
+    keysRead = null;
     r.names();
     const n = r.uint();
     const out: Message[] = [];
