@@ -11,35 +11,40 @@ function capitalised(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
+/** An opcode's name as a frame's line starts with it ("Text", "Ping"), made once an opcode. */
+const NAMES: string[] = [];
+
 function frame(f: FrameFact, decrypted = false): string {
-  const parts = [capitalised(opcodeName(f.opcode))];
-  if (f.fin) parts.push('[FIN]');
-  if (f.rsv1) parts.push('[RSV1]');
-  if (f.rsv2) parts.push('[RSV2]');
-  if (f.rsv3) parts.push('[RSV3]');
+  // (the parts joined by spaces, as they are added: a line a frame, millions of them in a long connection)
+  const o = f.opcode;
+  let s = (o & 0x0f) === o ? (NAMES[o] ??= capitalised(opcodeName(o))) : capitalised(opcodeName(o));
+  if (f.fin) s += ' [FIN]';
+  if (f.rsv1) s += ' [RSV1]';
+  if (f.rsv2) s += ' [RSV2]';
+  if (f.rsv3) s += ' [RSV3]';
   if (f.close) {
-    if (f.close.code !== null) parts.push(String(f.close.code));
-    if (f.close.reason !== null) parts.push(f.close.reason);
+    if (f.close.code !== null) s += ` ${f.close.code}`;
+    if (f.close.reason !== null) s += ` ${f.close.reason}`;
   } else {
-    parts.push(typeof f.length === 'string' ? `${f.length} bytes` : plural(f.length, 'byte'));
+    s += typeof f.length === 'string' ? ` ${f.length} bytes` : ` ${plural(f.length, 'byte')}`;
   }
-  if (f.masked) parts.push('[MASKED]');
-  if (f.preview !== null) parts.push(f.preview);
-  if (f.compressedPart) parts.push('(compressed)');
-  if (f.answers) parts.push(`(answers the ping in packet ${f.answers.packet}, round trip ${formatRtt(f.answers.rtt)})`);
-  if (f.segments > 1) parts.push(decrypted ? `(reassembled from the TLS records of ${f.segments} packets)` : `(reassembled from ${f.segments} segments)`);
-  if (!f.complete) parts.push(f.missingBytes > 0 ? `(incomplete: ${plural(f.missingBytes, 'byte')} never captured)` : '(incomplete)');
+  if (f.masked) s += ' [MASKED]';
+  if (f.preview !== null) s += ` ${f.preview}`;
+  if (f.compressedPart) s += ' (compressed)';
+  if (f.answers) s += ` (answers the ping in packet ${f.answers.packet}, round trip ${formatRtt(f.answers.rtt)})`;
+  if (f.segments > 1) s += decrypted ? ` (reassembled from the TLS records of ${f.segments} packets)` : ` (reassembled from ${f.segments} segments)`;
+  if (!f.complete) s += f.missingBytes > 0 ? ` (incomplete: ${plural(f.missingBytes, 'byte')} never captured)` : ' (incomplete)';
   const m = f.completes;
   if (m && m.compressed) {
     const content = m.preview !== null ? `: ${m.preview}` : '';
     const frames = m.frames > 1 ? `, ${plural(m.frames, 'fragment')}` : '';
-    parts.push(m.inflatedLength !== null ? `— compressed ${m.type} message ${m.index}${frames}, ${plural(m.length, 'byte')} inflating to ${plural(m.inflatedLength, 'byte')}${content}` : `— compressed ${m.type} message ${m.index}${frames}, not inflated`);
+    s += m.inflatedLength !== null ? ` — compressed ${m.type} message ${m.index}${frames}, ${plural(m.length, 'byte')} inflating to ${plural(m.inflatedLength, 'byte')}${content}` : ` — compressed ${m.type} message ${m.index}${frames}, not inflated`;
   } else if (m && m.frames > 1) {
     const whole = m.preview !== null ? `: ${m.preview}` : '';
-    parts.push(`— completes ${m.type} message ${m.index} (${plural(m.frames, 'fragment')}, ${plural(m.length, 'byte')})${whole}`);
+    s += ` — completes ${m.type} message ${m.index} (${plural(m.frames, 'fragment')}, ${plural(m.length, 'byte')})${whole}`;
   }
-  if (m?.app) parts.push(`— ${appText(m.app)} (${m.app.user ? 'application data' : 'framework'})`);
-  return parts.join(' ');
+  if (m?.app) s += ` — ${appText(m.app)} (${m.app.user ? 'application data' : 'framework'})`;
+  return s;
 }
 
 /** Why a plain HTTP request is worth a word. */
