@@ -141,6 +141,19 @@ describe('the column formatter draws what cli-table3 drew', () => {
         }
   });
 
+  it('encodes any text as Buffer.from does: ASCII, two- and three-byte characters, surrogate pairs and lone halves', () => {
+    const out = new LineBytes(4);
+    const pieces = ['a', '~', '\u007f', '\u0080', 'é', '\u07ff', '\u0800', '—', '⇢', '…', '│', '東', '\ud7ff', '\ue000', '\uffff', '😀', '\ud800', '\udfff', '\udc00x', 'x\ud83d'];
+    // every piece alone, and every pair, one after another into one buffer that grows
+    const texts = [...pieces, ...pieces.flatMap((x) => pieces.map((y) => `${x}${y}`)), pieces.join(''), 'plain ASCII only'];
+    let want = '';
+    for (const t of texts) {
+      out.text(t);
+      want += Buffer.from(t, 'utf8').toString('hex');
+    }
+    expect(out.take().toString('hex')).toBe(want);
+  });
+
   it('wraps as cli-table3 does: words with their spaces, an empty text no line at all', () => {
     expect(wordLines('the quick brown fox', 9)).toEqual(['the quick', 'brown fox']);
     expect(wordLines('a  b', 4)).toEqual(['a  b']);

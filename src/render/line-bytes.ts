@@ -80,18 +80,30 @@ export class LineBytes {
     this.at = j;
   }
 
-  /** Any string, encoded as UTF-8 (printable ASCII, the usual case, a byte a character without a call into C++). */
+  /**
+   * Any string, encoded as UTF-8: a character of the Basic Multilingual
+   * Plane (ASCII, and the dashes, arrows, ellipses and borders of a row) by
+   * its one to three bytes without a call into C++; a string with a
+   * surrogate (an emoji, a lone half) by Buffer#write.
+   */
   text(s: string): void {
     this.room(3 * s.length);
     const buf = this.buf;
     let j = this.at;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      if (c >= 0x80) {
+      if (c < 0x80) buf[j++] = c;
+      else if (c < 0x800) {
+        buf[j++] = 0xc0 | (c >> 6);
+        buf[j++] = 0x80 | (c & 0x3f);
+      } else if (c < 0xd800 || c > 0xdfff) {
+        buf[j++] = 0xe0 | (c >> 12);
+        buf[j++] = 0x80 | ((c >> 6) & 0x3f);
+        buf[j++] = 0x80 | (c & 0x3f);
+      } else {
         this.at += buf.write(s, this.at, 'utf8');
         return;
       }
-      buf[j++] = c;
     }
     this.at = j;
   }
