@@ -156,19 +156,42 @@ export class JsonBytes {
     this.byte(0x5d);
   }
 
-  /** Any text as JSON.stringify writes it: between quotes, escaped where it must be. */
+  /**
+   * Any text as JSON.stringify writes it: between quotes, escaped where it
+   * must be. A text with nothing to escape is encoded as it is read (a
+   * character of the Basic Multilingual Plane by its one to three bytes);
+   * one with something (a control character, the quote, the backslash, a
+   * surrogate, which JSON.stringify escapes when alone) is handed to
+   * JSON.stringify whole.
+   */
   string(s: string): void {
+    this.room(3 * s.length + 2);
+    const b = this.bytes;
+    const start = this.at;
+    let at = start;
+    b[at++] = 0x22;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      // what JSON escapes: control characters, the quote, the backslash, and (when alone) a surrogate
-      if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) {
+      if (c < 0x80) {
+        if (c < 0x20 || c === 0x22 || c === 0x5c) {
+          this.utf8(JSON.stringify(s));
+          return;
+        }
+        b[at++] = c;
+      } else if (c < 0x800) {
+        b[at++] = 0xc0 | (c >> 6);
+        b[at++] = 0x80 | (c & 0x3f);
+      } else if (c < 0xd800 || c > 0xdfff) {
+        b[at++] = 0xe0 | (c >> 12);
+        b[at++] = 0x80 | ((c >> 6) & 0x3f);
+        b[at++] = 0x80 | (c & 0x3f);
+      } else {
         this.utf8(JSON.stringify(s));
         return;
       }
     }
-    this.byte(0x22);
-    this.utf8(s);
-    this.byte(0x22);
+    b[at++] = 0x22;
+    this.at = at;
   }
 
   /**
