@@ -6,7 +6,7 @@
 // application's fields) and fractional numbers go through strings, exactly
 // as JSON.stringify and a template literal write them.
 
-import { putBytes } from '../util/scratch.js';
+import { putBytes, putChar } from '../util/scratch.js';
 
 /** Bytes made ready elsewhere, copied to where the output goes. */
 export type WriteBytes = (bytes: Buffer, start: number, end: number) => void;
@@ -178,14 +178,8 @@ export class JsonBytes {
           return;
         }
         b[at++] = c;
-      } else if (c < 0x800) {
-        b[at++] = 0xc0 | (c >> 6);
-        b[at++] = 0x80 | (c & 0x3f);
-      } else if (c < 0xd800 || c > 0xdfff) {
-        b[at++] = 0xe0 | (c >> 12);
-        b[at++] = 0x80 | ((c >> 6) & 0x3f);
-        b[at++] = 0x80 | (c & 0x3f);
-      } else {
+      } else if (c < 0xd800 || c > 0xdfff) at = putChar(b, at, c);
+      else {
         this.utf8(JSON.stringify(s));
         return;
       }

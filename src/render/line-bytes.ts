@@ -7,7 +7,7 @@
 // encoded once and copied, numbers written digit by digit, and the one piece
 // of a line that is text of its own (a summary, a preview) encoded in place.
 
-import { putBytes } from '../util/scratch.js';
+import { putBytes, putChar } from '../util/scratch.js';
 
 /** A batch is handed on once it holds this much (a chunk of the output, as a few hundred lines). */
 const BATCH = 64 * 1024;
@@ -93,14 +93,8 @@ export class LineBytes {
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       if (c < 0x80) buf[j++] = c;
-      else if (c < 0x800) {
-        buf[j++] = 0xc0 | (c >> 6);
-        buf[j++] = 0x80 | (c & 0x3f);
-      } else if (c < 0xd800 || c > 0xdfff) {
-        buf[j++] = 0xe0 | (c >> 12);
-        buf[j++] = 0x80 | ((c >> 6) & 0x3f);
-        buf[j++] = 0x80 | (c & 0x3f);
-      } else {
+      else if (c < 0xd800 || c > 0xdfff) j = putChar(buf, j, c);
+      else {
         this.at += buf.write(s, this.at, 'utf8');
         return;
       }

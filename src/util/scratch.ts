@@ -17,6 +17,24 @@ export function putBytes(dst: Uint8Array, at: number, src: Uint8Array): number {
   return at;
 }
 
+/**
+ * Writes the UTF-8 of `c`, a UTF-16 code unit from 0x80 up that is not a
+ * surrogate (two or three bytes; the room is there); where it ends. The
+ * text encoders' loops (LineBytes.text, JsonBytes.string) write ASCII
+ * themselves and leave surrogates to Buffer#write.
+ */
+export function putChar(dst: Uint8Array, at: number, c: number): number {
+  if (c < 0x800) {
+    dst[at] = 0xc0 | (c >> 6);
+    dst[at + 1] = 0x80 | (c & 0x3f);
+    return at + 2;
+  }
+  dst[at] = 0xe0 | (c >> 12);
+  dst[at + 1] = 0x80 | ((c >> 6) & 0x3f);
+  dst[at + 2] = 0x80 | (c & 0x3f);
+  return at + 3;
+}
+
 /** Past this, a buffer is let go at the next use that needs no more. */
 const KEPT = 1024 * 1024;
 
