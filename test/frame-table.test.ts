@@ -5,7 +5,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze, type Held } from './support/analyze.js';
+import { analyze, only, type Held } from './support/analyze.js';
+import { DEFAULT_OPTIONS } from '../src/analyze/analyzer.js';
 import { rng } from './support/damage.js';
 import { frameColumns, type MadeCell, narrowedPreview, renderConnection } from '../src/render/terminal.js';
 import type { GridCell } from '../src/render/columns.js';
@@ -68,6 +69,19 @@ describe('times without toFixed', () => {
 });
 
 describe('the frame table', () => {
+  it("tells a compressed frame's size, not the part of its payload the analysis kept (--max-payload)", async () => {
+    // a compressed frame of 16312 bytes, never inflated (past the inflation limit): its cell says its size with any payload kept
+    const cell = async (keepPayload: number): Promise<string | undefined> => {
+      const c = only(await analyze('captures/violations/message.inflate-limit.pcap', { limits: { ...DEFAULT_OPTIONS.limits, keepPayload } }));
+      return renderConnection(c, { ...PLAIN, width: 200, previewWidth: 40, collapse: true, maxPayload: 1024 })
+        .split('\n')
+        .find((l) => l.includes('(compressed'));
+    };
+    const whole = await cell(Infinity);
+    expect(whole).toContain('(compressed, 16312 bytes, not inflated)');
+    for (const keep of [0, 64, 1024]) expect(await cell(keep)).toBe(whole);
+  });
+
   it("works out each column's width as the width of the cell it draws, for every frame of the captures, in every language", async () => {
     const frames: Frame[] = (await connections()).flatMap((c) => c.frames);
     expect(frames.length).toBeGreaterThan(500);

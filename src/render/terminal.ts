@@ -55,7 +55,10 @@ function payloadCell(f: Frame, messageOf: (index: number | null) => Message | un
   const msg = (f.opcode === 0x1 || f.opcode === 0x2) && f.fin && !f.rsv1 ? undefined : messageOf(f.message);
   if (msg?.compressed) {
     const last = msg.frames[msg.frames.length - 1] === f.index;
-    if (!last || msg.inflatedLength === null) return { text: w.compressed(f.payload.length, last), narrowest: true, grows: true };
+    // a whole frame's size, not the bytes the analysis kept of it (--max-payload's, for the views that show payloads); a frame
+    // the capture did not hold whole, the bytes held
+    const bytes = f.complete && typeof f.payloadLength === 'number' ? f.payloadLength : f.payload.length;
+    if (!last || msg.inflatedLength === null) return { text: w.compressed(bytes, last), narrowest: true, grows: true };
     if (msg.type !== 'text') return { text: w.inflatedBytes(msg.inflatedLength), narrowest: true, grows: true };
     const m = Math.max(8, width - 14);
     const plain = plainPreview(msg.payload, m);
