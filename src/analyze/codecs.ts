@@ -5,7 +5,7 @@
 // fails it.
 import { deserialize, serialize } from 'node:v8';
 import type { AppInfo, JsonFields, JsonInfo } from '../app/types.js';
-import { plainJsonInfo } from '../app/json.js';
+import { plainJsonInfo, sameKeys } from '../app/json.js';
 import { type Frame, type FrameFact, type Message, type MessageFact, type PacketFact, PHASES, type Side, type TimelineEntry } from '../model.js';
 import type { Dir } from '../tcp/connection.js';
 import { NOTHING } from './annotate.js';
@@ -289,12 +289,6 @@ function jsonSafe(v: unknown): boolean {
  */
 let keysWritten: readonly string[] | null = null;
 let keysRead: string[] | null = null;
-
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 function writeJsonInfo(w: Writer, app: JsonInfo): void {
   const f = app.fields;

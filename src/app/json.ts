@@ -231,3 +231,10 @@ export function plainJsonInfo(app: AppInfo): app is JsonInfo {
 
 const APP_KEYS = ['decoder', 'type', 'user', 'fields'];
 const FIELD_KEYS = ['kind', 'keys', 'length'];
+
+/** Whether two lists of keys are the same keys in the same order (the memos of a reading's words, bytes and spilled form). */
+export function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

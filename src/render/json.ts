@@ -8,7 +8,7 @@ import { messageOf } from '../select/lookup.js';
 import { entrySummary } from '../text/packets.js';
 import { appSummary } from '../text/app-words.js';
 import type { AppInfo, JsonInfo } from '../app/types.js';
-import { plainJsonInfo } from '../app/json.js';
+import { plainJsonInfo, sameKeys } from '../app/json.js';
 import { JsonBytes } from './json-bytes.js';
 
 export const SCHEMA_VERSION = 1;
@@ -328,10 +328,7 @@ function sameJsonInfo(a: JsonInfo, b: JsonInfo): boolean {
   if (a.type !== b.type || a.user !== b.user || a.fields.kind !== b.fields.kind || a.fields.length !== b.fields.length) return false;
   const x = a.fields.keys;
   const y = b.fields.keys;
-  if (x === undefined || y === undefined) return x === y;
-  if (x.length !== y.length) return false;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-  return true;
+  return x === undefined || y === undefined ? x === y : sameKeys(x, y);
 }
 
 /**

@@ -13,7 +13,7 @@ import { clipText } from '../app/types.js';
 import { APP_LABELS } from '../app/protocols.js';
 import { header } from '../app/stomp.js';
 import { OPERATION, RESULT } from '../app/graphql.js';
-import { idText } from '../app/json.js';
+import { idText, sameKeys } from '../app/json.js';
 import type { Lang } from './lang.js';
 import { APP_EN } from './en/app.js';
 import { APP_ZH_CN } from './zh-CN/app.js';
@@ -165,11 +165,6 @@ function json(info: JsonInfo, w: AppWords): string {
   return `${f.kind} ${shape}`;
 }
 
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 function rpcCall(c: JsonRpcCall, w: AppWords): string {
   const answers = c.request ? w.rpcAnswers(c.request.method, c.request.packet) : '';
