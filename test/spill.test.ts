@@ -89,6 +89,55 @@ describe('SpillList', () => {
     file.close();
   });
 
+  it('reads back bytes gathered, in flight and landed, and waits for the writes in flight to start again or close', async () => {
+    const dir = freshDir();
+    // a stage of 300 bytes, chunks of 4 items of about 40 bytes: a background write every couple of chunks
+    const file = new SpillFile(dir, 4, undefined, 300);
+    const a = new SpillList<{ n: number; s: string }>(file);
+    const b = new SpillList<{ n: number; s: string }>(file);
+    const item = (n: number) => ({ n, s: `item ${n} `.repeat(1 + (Math.abs(n) % 5)) });
+    for (let n = 0; n < 2000; n++) {
+      a.push(item(n));
+      b.push(item(-n));
+    }
+    // nothing has landed yet (the writes are done on other threads, and told when this one is free)
+    expect(file.inFlight).toBeGreaterThan(0);
+    const all = (l: SpillList<{ n: number; s: string }>, sign: number) => [...l].every((x, k) => x.n === sign * k && x.s === item(sign * k).s);
+    expect(all(a, 1) && all(b, -1)).toBe(true);
+    for (const k of [1999, 0, 1000, 7, 1500]) expect(a.at(k)).toEqual(item(k));
+    // once every write has landed, the same from the file
+    while (file.inFlight > 0) await new Promise((r) => setImmediate(r));
+    expect(all(a, 1) && all(b, -1)).toBe(true);
+    for (const k of [1999, 0, 1000, 7, 1500]) expect(b.at(k)).toEqual(item(-k));
+    // let go of everything while writes are in flight: the file starts again from empty only when they have landed
+    for (let n = 0; n < 400; n++) a.push(item(n));
+    expect(file.inFlight).toBeGreaterThan(0);
+    a.release();
+    b.release();
+    expect(file.size).toBeGreaterThan(0);
+    while (file.inFlight > 0) await new Promise((r) => setImmediate(r));
+    expect(file.size).toBe(0);
+    // used again after that, and closed with writes in flight: closed when they land, nothing left behind
+    const c = new SpillList<{ n: number; s: string }>(file);
+    for (let n = 0; n < 1000; n++) c.push(item(n));
+    expect(file.inFlight).toBeGreaterThan(0);
+    expect(c.at(500)).toEqual(item(500));
+    file.close();
+    while (file.inFlight > 0) await new Promise((r) => setImmediate(r));
+    expect(readdirSync(dir)).toEqual([]);
+    expect(file.failed).toBeNull();
+  });
+
+  it('writes a chunk as large as the stage at once, after the bytes gathered before it', () => {
+    const file = new SpillFile(freshDir(), 2, undefined, 200);
+    const list = new SpillList<{ n: number; b: Buffer }>(file);
+    // small and large items in turn: some chunks are gathered, some are written on the spot
+    const item = (n: number) => ({ n, b: Buffer.alloc(n % 3 === 0 ? 300 : 10, n & 0xff) });
+    for (let n = 0; n < 300; n++) list.push(item(n));
+    expect([...list].every((x, k) => x.n === k && x.b.equals(item(k).b))).toBe(true);
+    file.close();
+  });
+
   it('keeps everything in memory when its file cannot be made, and says so once', () => {
     const told: string[] = [];
     const file = new SpillFile(join(ROOT, 'missing', 'folder'), 2, (reason) => told.push(reason));
@@ -299,7 +348,8 @@ const VIEWS: View[][] = [['report'], ['explain'], ['ladder'], ['messages'], ['he
 async function render(file: string, make: (write: (t: string) => void) => AnalysisSink, spill: boolean, selection: Selection = EVERYTHING, timeline = true): Promise<string> {
   let out = '';
   const sink = make((t) => (out += t));
-  await analyzeCapture(file, new SelectSink(sink, selection), { analyzer: { ...DEFAULT_OPTIONS, spill: spill ? new SpillFile(freshDir(), 2) : null, timeline } });
+  // a stage of 512 bytes: the chunks are read back from the stage, from writes still in flight and from the file
+  await analyzeCapture(file, new SelectSink(sink, selection), { analyzer: { ...DEFAULT_OPTIONS, spill: spill ? new SpillFile(freshDir(), 2, undefined, 512) : null, timeline } });
   return out;
 }
 
@@ -356,7 +406,8 @@ describe('every view reads a spilled connection as it reads one in memory', () =
   it("--stats's table of every connection, its rows spilled two at a time", async () => {
     const file = 'captures/mixed_network.pcap';
     const opts = { ...PLAIN, width: 120, previewWidth: 40 };
-    const rowsFile = new SpillFile(freshDir(), 2);
+    // every write made on the spot (no stage)
+    const rowsFile = new SpillFile(freshDir(), 2, undefined, 0);
     const spilled = await render(file, (w) => new TerminalSink(w, opts, ['stats'], true, rowsFile), false);
     expect(rowsFile.written).toBeGreaterThan(0);
     // the rows are let go once the table is written
