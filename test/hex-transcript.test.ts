@@ -289,6 +289,51 @@ describe('the transcript', () => {
     expect(wrapText('東京 東京', 9, (s) => `<${s}>`)).toEqual({ lines: ['<東京 東京>'], fit: true });
   });
 
+  it('wraps printable ASCII words at their spaces as the word by word wrapping does', () => {
+    // the word by word wrapping, as wrapText makes it for any text (the reference)
+    const byWords = (text: string, room: number): { lines: string[]; fit: boolean } => {
+      const lines: string[] = [];
+      let cur = '';
+      let used = 0;
+      let fit = true;
+      const end = (): void => {
+        if (used > room) fit = false;
+        lines.push(`<${cur}>`);
+      };
+      for (const word of text.split(' ')) {
+        if (cur === '') {
+          cur = word;
+          used = word.length;
+        } else if (used + 1 + word.length <= room) {
+          cur += ` ${word}`;
+          used += 1 + word.length;
+        } else {
+          end();
+          cur = word;
+          used = word.length;
+        }
+      }
+      end();
+      return { lines, fit };
+    };
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    let wrapped = 0;
+    for (let k = 0; k < 20000; k++) {
+      const words = Array.from({ length: 1 + rand(12) }, () => Array.from({ length: 1 + (rand(4) === 0 ? rand(30) : rand(8)) }, () => String.fromCharCode(0x21 + rand(94))).join(''));
+      const text = words.join(' ');
+      const room = rand(45) - 2;
+      const got = wrapText(text, room, (s) => `<${s}>`);
+      expect(got, `${JSON.stringify(text)} in ${room}`).toEqual(byWords(text, room));
+      if (got.lines.length > 1) wrapped++;
+    }
+    // most of them wrapped (the way under test), some over a word wider than the room
+    expect(wrapped).toBeGreaterThan(10000);
+  });
+
   it('pretty-prints a JSON text message under its line when asked to, and nothing else', async () => {
     // without the application decoders, which lay out what they recognise as JSON by themselves (below)
     const c = only(await analyze('captures/py_echo_deflate.pcap', { app: 'none' }));

@@ -185,6 +185,7 @@ export function wrapText(text: string, room: number, style: (s: string) => strin
   }
   // on one line (the usual note): what the loop below gives it, without cutting it into words (a leading space it would drop)
   if (!text.startsWith(' ') && displayWidth(text) <= room) return { lines: [style(text)], fit: !text.endsWith(' ') };
+  if (PLAIN_WORDS.test(text)) return wrapPlain(text, room, style);
   const lines: string[] = [];
   let cur = '';
   // the width of the line so far, kept as it grows (each word is measured once)
@@ -209,6 +210,35 @@ export function wrapText(text: string, room: number, style: (s: string) => strin
     }
   }
   end();
+  return { lines, fit };
+}
+
+/** Printable ASCII words between single spaces: a column a character, a line break at a space. */
+const PLAIN_WORDS = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+
+/**
+ * wrapText's lines for a text of PLAIN_WORDS, found at its spaces rather
+ * than word by word (a compressed frame's note, about 110 columns, wraps
+ * once message numbers reach five digits: for every frame from then on):
+ * a line ends at the last space within the room, or, when the first word is
+ * wider than the room, after that word.
+ */
+function wrapPlain(text: string, room: number, style: (s: string) => string): Lines {
+  const lines: string[] = [];
+  let fit = true;
+  let start = 0;
+  while (text.length - start > room) {
+    let space = text.lastIndexOf(' ', start + room);
+    if (space <= start) {
+      space = text.indexOf(' ', start);
+      if (space === -1) break;
+      fit = false;
+    }
+    lines.push(style(text.slice(start, space)));
+    start = space + 1;
+  }
+  if (text.length - start > room) fit = false;
+  lines.push(style(text.slice(start)));
   return { lines, fit };
 }
 
