@@ -38,13 +38,27 @@ export interface List<T> extends Iterable<T> {
  * report took 73 s. BENCHMARKS.md has the figures).
  */
 const STAGE_BYTES = 1 << 20;
-/** Writes in flight at most; past that a write is made on the spot (memory stays bounded: a stage and these). */
-const MAX_PENDING = 4;
+/**
+ * Writes in flight at most; past that a write is made on the spot. Memory
+ * stays bounded (a stage, these, two spare), and the pool (four threads,
+ * shared with the reading of the capture) is never all ours.
+ */
+const MAX_PENDING = 2;
 
 /** Bytes at a place in the file that are in memory: the stage, a write in flight, or one that failed (kept). */
 interface Piece {
   at: number;
   bytes: Buffer;
+}
+
+/** A temporary file made and its writes in flight; once let go (closed, or started again while writes were in flight), closed when the last lands. */
+interface Descriptor {
+  fd: number;
+  inFlight: number;
+  retired: boolean;
+  /** where it is, on a system that could not unlink it while open */
+  path: string | null;
+  tmp: string | null;
 }
 
 /**
@@ -54,26 +68,28 @@ interface Piece {
  *
  * Writes are gathered in a stage of `stageBytes` and written in the
  * background when it is full (a chunk as large as the stage is written at
- * once); a read of bytes not yet in the file is served from memory. Nothing
- * waits for a background write but the closing of the file and its starting
- * again from empty (both wait until no write is in flight: a write landing
- * after either would write to another file or over new bytes).
+ * once); a read of bytes not yet in the file is served from memory. A file
+ * let go while writes to it are in flight (closed, or everything in it no
+ * longer needed) is closed when they land, and the next write makes a new
+ * one: a write landing late never goes over newer bytes, nor into another
+ * file given the same descriptor.
  */
 export class SpillFile {
-  private fd: number | null = null;
+  private file: Descriptor | null = null;
   private end = 0;
   private live = 0;
   /** the bytes gathered and not yet handed to the system (they go at stageAt) */
   private stage: Buffer | null = null;
   private stageAt = 0;
   private staged = 0;
-  /** writes in flight */
+  /** writes in flight to the current file */
   private pending: Piece[] = [];
+  /** writes in flight to any file (the current one and those let go) */
+  private writing = 0;
   /** bytes a background write failed to put in the file: kept in memory (their places were given out) */
   private kept: Piece[] = [];
   /** stages written and free for the next one */
   private spare: Buffer[] = [];
-  private closing = false;
   /** bytes written in all, for the benchmark */
   written = 0;
   /** why the file could not be made or written, once it could not: the lists then keep everything in memory */
@@ -89,38 +105,37 @@ export class SpillFile {
     private readonly stageBytes: number = STAGE_BYTES,
   ) {}
 
-  private open(): number {
-    if (this.fd !== null) return this.fd;
+  private open(): Descriptor {
+    if (this.file !== null) return this.file;
     const dir = mkdtempSync(join(this.dir, 'wsdissect-'));
     const path = join(dir, 'spill');
+    let fd: number;
     try {
-      this.fd = openSync(path, 'w+', 0o600);
+      fd = openSync(path, 'w+', 0o600);
     } catch (err) {
       rmdirSync(dir);
       throw err;
     }
+    this.file = { fd, inFlight: 0, retired: false, path: null, tmp: null };
     try {
       unlinkSync(path);
       rmdirSync(dir);
     } catch {
-      // a system that cannot unlink an open file keeps it until close()
-      this.path = path;
-      this.tmp = dir;
+      // a system that cannot unlink an open file keeps it until it is closed
+      this.file.path = path;
+      this.file.tmp = dir;
     }
-    return this.fd;
+    return this.file;
   }
-
-  private path: string | null = null;
-  private tmp: string | null = null;
 
   /** bytes the file holds now (with those still to be written) */
   get size(): number {
     return this.end;
   }
 
-  /** writes in flight (for the tests) */
+  /** writes in flight, to this file or to one let go (for the tests) */
   get inFlight(): number {
-    return this.pending.length;
+    return this.writing;
   }
 
   private fail(err: unknown): void {
@@ -134,11 +149,11 @@ export class SpillFile {
     if (this.failed !== null) return null;
     const at = this.end;
     try {
-      const fd = this.open();
+      const d = this.open();
       if (data.length >= this.stageBytes) {
         // the stage's bytes go before it, in the file's order
         this.flush();
-        writeAll(fd, data, at);
+        writeAll(d.fd, data, at);
       } else {
         if (this.staged + data.length > this.stageBytes) this.flush();
         if (this.stage === null) {
@@ -165,13 +180,15 @@ export class SpillFile {
     const piece: Piece = { at: this.stageAt, bytes: stage.subarray(0, this.staged) };
     this.stage = null;
     this.staged = 0;
+    const d = this.file!;
+    // (a background write that failed on the spot, just now: these bytes stay in memory too)
     if (this.failed !== null) {
       this.kept.push(piece);
       return;
     }
     if (this.pending.length >= MAX_PENDING) {
       try {
-        writeAll(this.fd!, piece.bytes, piece.at);
+        writeAll(d.fd, piece.bytes, piece.at);
         this.reuse(stage);
       } catch (err) {
         this.kept.push(piece);
@@ -180,30 +197,41 @@ export class SpillFile {
       return;
     }
     this.pending.push(piece);
-    const fd = this.fd!;
-    const go = (done: number): void => {
-      write(fd, piece.bytes, done, piece.bytes.length - done, piece.at + done, (err, n) => {
-        if (!err && n > 0 && done + n < piece.bytes.length) return go(done + n);
-        this.pending.splice(this.pending.indexOf(piece), 1);
-        if (err || n === 0) {
-          this.kept.push(piece);
-          this.fail(err ?? new Error('spill file write wrote nothing'));
-        } else this.reuse(stage);
-        this.settle();
-      });
+    d.inFlight++;
+    this.writing++;
+    // the write's end: landed whole (null), or failed
+    const done = (err: unknown): void => {
+      d.inFlight--;
+      this.writing--;
+      if (d.retired) {
+        // nothing needs these bytes any more
+        if (d.inFlight === 0) shut(d);
+        return;
+      }
+      this.pending.splice(this.pending.indexOf(piece), 1);
+      if (err !== null) {
+        this.kept.push(piece);
+        this.fail(err);
+      } else this.reuse(stage);
+      if (d.inFlight === 0 && this.live === 0) this.restart();
+    };
+    const go = (from: number): void => {
+      try {
+        write(d.fd, piece.bytes, from, piece.bytes.length - from, piece.at + from, (err, n) => {
+          if (err) done(err);
+          else if (n === 0) done(new Error('spill file: a write wrote nothing'));
+          else if (from + n < piece.bytes.length) go(from + n);
+          else done(null);
+        });
+      } catch (err) {
+        done(err);
+      }
     };
     go(0);
   }
 
   private reuse(stage: Buffer): void {
     if (this.spare.length < 2) this.spare.push(stage);
-  }
-
-  /** No write in flight: what waited for that is done (closing; starting again from empty). */
-  private settle(): void {
-    if (this.pending.length > 0) return;
-    if (this.closing) this.close();
-    else if (this.live === 0) this.restart();
   }
 
   read(at: number, length: number): Buffer {
@@ -216,7 +244,7 @@ export class SpillFile {
     const buf = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
-      const n = readSync(this.fd!, buf, done, length - done, at + done);
+      const n = readSync(this.file!.fd, buf, done, length - done, at + done);
       if (n === 0) throw new Error('spill file ended early');
       done += n;
     }
@@ -229,34 +257,45 @@ export class SpillFile {
     if (this.live === 0) this.restart();
   }
 
-  /** Nothing is needed any more: the file starts again from empty once no write is in flight (else when the last lands). */
+  /** Nothing is needed any more: the file starts again from empty (a new one when writes to this one are in flight). */
   private restart(): void {
-    if (this.end === 0 || this.pending.length > 0) return;
+    if (this.end === 0) return;
+    if (this.stage !== null) this.reuse(this.stage);
     this.stage = null;
     this.staged = 0;
     this.kept = [];
-    if (this.fd !== null) ftruncateSync(this.fd, 0);
     this.end = 0;
+    const d = this.file;
+    if (d === null) return;
+    if (d.inFlight > 0) this.letGo(d);
+    else ftruncateSync(d.fd, 0);
+  }
+
+  /** The current file is done with: closed now, or when the writes in flight to it land. */
+  private letGo(d: Descriptor): void {
+    d.retired = true;
+    this.file = null;
+    this.pending = [];
+    if (d.inFlight === 0) shut(d);
   }
 
   close(): void {
-    if (this.fd === null) return;
-    // a write in flight would land in whatever file next takes the descriptor's number: closed when the last lands
-    if (this.pending.length > 0) {
-      this.closing = true;
-      return;
-    }
-    closeSync(this.fd);
-    this.fd = null;
-    this.closing = false;
+    const d = this.file;
+    if (d === null) return;
     this.stage = null;
     this.staged = 0;
-    try {
-      if (this.path) unlinkSync(this.path);
-      if (this.tmp) rmdirSync(this.tmp);
-    } catch {
-      // already gone
-    }
+    this.letGo(d);
+  }
+}
+
+/** A file let go: closed, and removed when it could not be unlinked while open. */
+function shut(d: Descriptor): void {
+  closeSync(d.fd);
+  try {
+    if (d.path) unlinkSync(d.path);
+    if (d.tmp) rmdirSync(d.tmp);
+  } catch {
+    // already gone
   }
 }
 
