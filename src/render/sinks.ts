@@ -172,16 +172,22 @@ export class JsonSink implements AnalysisSink {
     }
     this.write(`,\n      "${name}": [`);
     let first = true;
+    // items encoded as bytes are handed on a batch at a time (a copy a batch, not an item)
+    const out = this.out;
+    out.reset();
     for (const item of items) {
       if (json !== null) this.write(`${first ? '\n' : ',\n'}        ${json(item)}`);
       else {
-        this.out.reset();
-        this.out.raw(first ? FIRST_ITEM : NEXT_ITEM);
-        encode!(this.out, item);
-        this.bytes(this.out.bytes, 0, this.out.at);
+        out.raw(first ? FIRST_ITEM : NEXT_ITEM);
+        encode!(out, item);
+        if (out.at >= BATCH_BYTES) {
+          this.bytes(out.bytes, 0, out.at);
+          out.reset();
+        }
       }
       first = false;
     }
+    if (out.at > 0) this.bytes(out.bytes, 0, out.at);
     this.write('\n      ]');
   }
 
@@ -197,6 +203,8 @@ function textOf(write: Write): WriteBytes {
   return (b, start, end) => write(b.toString('utf8', start, end));
 }
 
+/** Bytes of encoded items gathered before they are handed on. */
+const BATCH_BYTES = 32 * 1024;
 const FIRST_ITEM = Buffer.from('\n        ');
 const NEXT_ITEM = Buffer.from(',\n        ');
 
