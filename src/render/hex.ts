@@ -358,9 +358,8 @@ function payloadRows(payload: Buffer, shown: number, n: number, key: Buffer | nu
   const perRow = 2 + offsetWidth + 2 + (key ? column + 2 + c.yellow[0].length + c.yellow[1].length : 0) + column + 2 + n + 2 + 3 * colour + 1;
   const out = rowsScratch.room(rows * perRow);
   let j = 0;
-  const put = (b: Buffer): void => {
-    j = putBytes(out, j, b);
-  };
+  // (no colour: nothing to put)
+  const put = colour === 0 ? (): void => {} : (b: Buffer): void => void (j = putBytes(out, j, b));
   const spaces = (k: number): void => {
     for (; k > 0; k--) out[j++] = 0x20;
   };
@@ -372,10 +371,9 @@ function payloadRows(payload: Buffer, shown: number, n: number, key: Buffer | nu
     const end = Math.min(at + n, shown);
     spaces(2);
     put(c.dim[0]);
-    // the offset in hex, zero-padded
-    const offset = at.toString(16);
-    for (let k = offsetWidth; k > offset.length; k--) out[j++] = 0x30;
-    for (let k = 0; k < offset.length; k++) out[j++] = offset.charCodeAt(k);
+    // the offset in hex, zero-padded (a digit a nibble, from the last; a Buffer holds fewer than 2^32 bytes)
+    for (let k = offsetWidth - 1, v = at; k >= 0; k--, v >>>= 4) out[j + k] = DIGITS[v & 0x0f]!;
+    j += offsetWidth;
     put(c.dim[1]);
     spaces(2);
     if (key) {
