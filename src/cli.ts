@@ -667,7 +667,7 @@ async function main(): Promise<number> {
         // --stats's table of every connection comes at the end: its rows, past the newest few hundred, go to a temporary file
         const rowsSpill = format === 'text' && !argv.summary && views.includes('stats') ? new SpillFile(undefined, undefined, noSpill) : null;
         const inner: AnalysisSink =
-          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected, htmlFrames) : format === 'zeek' ? new ZeekSink(write) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0, rowsSpill, writeBytes);
+          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected, htmlFrames, writeBytes) : format === 'zeek' ? new ZeekSink(write) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0, rowsSpill, writeBytes);
         const sinks = chainOf(inner, { selection, ignore, failOn });
         const seen = sinks.seen;
         /** the analysis reached its end and was written (the capture could be read, wholly or until interrupted) */

@@ -251,11 +251,36 @@ describe('the JSON of frames and messages, written out by hand', () => {
 });
 
 describe('the data block of a connection', () => {
+  it('escapes the line separators and markup characters a payload carries, in batches of items or alone', async () => {
+    const { analyze } = await import('./support/analyze.js');
+    const { connectionData, connectionPieces } = await import('../src/render/html.js');
+    const texts = ['a\u2028b', 'c\u2029d', 'x<y', 'p>q', 'r&s', 'plain — text → ok', '\u2028'];
+    for (const many of [1, 400]) {
+      let conv = new Conversation().handshake().send('client', upgradeRequest()).ack('server').send('server', upgradeResponse());
+      // one text each (a batch of items with one of them), then many plain texts and one of them at the end
+      for (const t of texts) {
+        for (let k = 1; k < many; k++) conv = conv.send('server', wsFrame({ opcode: 1, payload: Buffer.from(`plain text ${k} — → …`) }));
+        conv = conv.send('server', wsFrame({ opcode: 1, payload: Buffer.from(t) }));
+      }
+      for (const c of (await analyze(conv.pcap())).connections) {
+        let text = '';
+        for (const piece of connectionPieces(c, { maxPayload: 1024 })) text += typeof piece === 'string' ? piece : piece.toString('utf8');
+        expect(text).toBe(scriptJson(connectionData(c, { maxPayload: 1024 })));
+        expect(text).not.toMatch(/[<>&\u2028\u2029]/);
+      }
+    }
+  });
+
   it.each([...CAPTURES, 'captures/violations/frame.length-msb-set.pcap', 'captures/hostile/escapes.pcap'])('%s: written a piece at a time, it is the whole block', async (file) => {
     const { analyze } = await import('./support/analyze.js');
     const { connectionData, connectionPieces } = await import('../src/render/html.js');
     for (const c of (await analyze(file)).connections) {
-      for (const maxPayload of [0, 1024, Infinity]) expect([...connectionPieces(c, { maxPayload })].join('')).toBe(scriptJson(connectionData(c, { maxPayload })));
+      for (const maxPayload of [0, 1024, Infinity]) {
+        // (a piece of bytes is valid until the next is asked for: read as it comes)
+        let text = '';
+        for (const piece of connectionPieces(c, { maxPayload })) text += typeof piece === 'string' ? piece : piece.toString('utf8');
+        expect(text).toBe(scriptJson(connectionData(c, { maxPayload })));
+      }
     }
   });
 });

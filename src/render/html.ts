@@ -11,7 +11,9 @@ import { contractDiagnostic } from '../diagnostic.js';
 import { endingWords, interruptedNote, protocolDetail, protocolLabel, refusal, webSocketKind } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary, TimelineEntry } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
-import { contractEntry, entryText, frameJson, frameText, handshakeJson, messageJson, messageText, safeNumbers, SCHEMA_VERSION, TOOL, type JsonOptions } from './json.js';
+import { contractEntry, frameJson, handshakeJson, messageJson, safeNumbers, SCHEMA_VERSION, TOOL, writeEntry, writeFrame, writeMessage, type JsonOptions } from './json.js';
+import { JsonBytes, type WriteBytes } from './json-bytes.js';
+import { isUtf8 } from 'node:buffer';
 import { tellStory } from './story.js';
 import { describeFrame } from '../text/packets.js';
 import { frameFact } from '../analyze/annotate.js';
@@ -81,13 +83,36 @@ function frameData(conn: Connection, f: Frame, opts: JsonOptions): Record<string
   return { ...frameJson(f, conn, opts), ...extra, summary: describeFrame(frameFact(f, msg?.type ?? null, completes, msg?.compressed ?? false), undefined, conn.tls?.decrypted === true) };
 }
 
-/** JSON.stringify(frameData(…)), written out by hand (frames are most of a report's data). */
-function frameDataText(conn: Connection, f: Frame, opts: JsonOptions): string {
+/** JSON.stringify(frameData(…)) into `out`, written out by hand (frames are most of a report's data). */
+function writeFrameData(out: JsonBytes, conn: Connection, f: Frame, opts: JsonOptions): void {
   const msg = messageOf(conn, f.message);
   const completes = msg && msg.frames[msg.frames.length - 1] === f.index ? msg : null;
   const close = f.opcode === 0x8 ? `,"closeBody":"${f.payload.toString('base64')}","closeName":${f.close?.code != null ? JSON.stringify(closeCodeName(f.close.code)) : 'null'}` : '';
   const summary = `,"summary":${JSON.stringify(describeFrame(frameFact(f, msg?.type ?? null, completes, msg?.compressed ?? false), undefined, conn.tls?.decrypted === true))}`;
-  return frameText(f, { messageType: msg?.type ?? null, compressed: msg?.compressed ?? false }, opts, close + summary);
+  writeFrame(out, f, { messageType: msg?.type ?? null, compressed: msg?.compressed ?? false }, opts, close + summary);
+}
+
+/** The bytes of a data block's items gathered before they are handed on (one connection's at a time). */
+const itemBytes = new JsonBytes();
+const ITEM_BATCH = 32 * 1024;
+
+/**
+ * A batch of items as it goes in the page: its bytes as they are (a view,
+ * valid until the next batch) when nothing in them needs scriptSafe's
+ * escapes (the ASCII "<", ">" and "&", which no other character's UTF-8
+ * holds, and U+2028 and U+2029, E2 80 A8 and E2 80 A9), else as text made
+ * safe.
+ */
+function safeBatch(out: JsonBytes): string | Buffer {
+  const b = out.bytes.subarray(0, out.at);
+  let safe = b.indexOf(0x3c) < 0 && b.indexOf(0x3e) < 0 && b.indexOf(0x26) < 0 && isUtf8(b);
+  for (let i = safe ? b.indexOf(0xe2) : -1; i >= 0; i = b.indexOf(0xe2, i + 1)) {
+    if (b[i + 1] === 0x80 && (b[i + 2] === 0xa8 || b[i + 2] === 0xa9)) {
+      safe = false;
+      break;
+    }
+  }
+  return safe ? b : scriptSafe(b.toString('utf8'));
 }
 
 /** Of a connection the report's frame budget cut: the frames it holds, of how many. */
@@ -145,27 +170,41 @@ export function connectionData(conn: Connection, opts: JsonOptions, cut: ReportC
  * then each frame, message, timeline entry and diagnostic): a long
  * connection's data block is never built whole, as object or as string.
  */
-export function* connectionPieces(conn: Connection, opts: JsonOptions, cut: ReportCut | null = null, whole: Connection = conn): Generator<string> {
+export function* connectionPieces(conn: Connection, opts: JsonOptions, cut: ReportCut | null = null, whole: Connection = conn): Generator<string | Buffer> {
   const head = scriptJson(connectionHead(conn, opts, cut, whole));
   yield head.slice(0, -1);
-  const lists: [string, Iterable<unknown>, (x: never) => string][] = [
-    ['frames', conn.frames, (f: Frame) => frameDataText(conn, f, opts)],
-    ['messages', conn.messages, (m: Message) => messageText(m, opts)],
-    ['timeline', conn.timeline, (e: TimelineEntry) => entryText(e, true)],
-    ['diagnostics', conn.diagnostics, (d: Diagnostic) => JSON.stringify(contractDiagnostic(d))],
+  // frames, messages and timeline entries encoded as bytes (as --json writes them), handed on a batch at a time
+  const lists: [string, Iterable<unknown>, (out: JsonBytes, x: never) => void][] = [
+    ['frames', conn.frames, (out, f: Frame) => writeFrameData(out, conn, f, opts)],
+    ['messages', conn.messages, (out, m: Message) => writeMessage(out, m, opts)],
+    ['timeline', conn.timeline, (out, e: TimelineEntry) => writeEntry(out, e, true)],
   ];
-  for (const [name, items, toData] of lists) {
+  for (const [name, items, write] of lists) {
     yield `,"${name}":[`;
+    const out = itemBytes;
+    out.reset();
     let first = true;
     for (const item of items) {
       // without JSON.stringify's replacer (a call per key), as the JSON export writes its lists: an item carries a
       // length past 2^53 as text already (render/sinks.ts JsonSink.list)
-      yield `${first ? '' : ','}${scriptSafe(toData(item as never))}`;
+      if (!first) out.byte(0x2c);
+      write(out, item as never);
       first = false;
+      if (out.at >= ITEM_BATCH) {
+        yield safeBatch(out);
+        out.reset();
+      }
     }
+    if (out.at > 0) yield safeBatch(out);
     yield ']';
   }
-  yield '}';
+  yield ',"diagnostics":[';
+  let first = true;
+  for (const d of conn.diagnostics) {
+    yield `${first ? '' : ','}${scriptSafe(JSON.stringify(contractDiagnostic(d)))}`;
+    first = false;
+  }
+  yield ']}';
 }
 
 /**
@@ -199,9 +238,14 @@ export class HtmlSink implements AnalysisSink {
     private readonly opts: JsonOptions,
     private readonly selection: string | null = null,
     private readonly budget = HTML_FRAMES,
+    /** where bytes go (the data blocks' items, encoded as --json encodes them), when the output takes them as they are (else they are written as text) */
+    bytes?: WriteBytes,
   ) {
     this.remaining = budget;
+    this.bytes = bytes ?? ((b, start, end) => write(b.toString('utf8', start, end)));
   }
+
+  private readonly bytes: WriteBytes;
 
   /** The connection as the report holds it: whole, or its first frames the budget leaves (with the packets that follow them, as --limit keeps them). */
   private withinBudget(conn: Connection): { shown: Connection; cut: ReportCut | null } {
@@ -237,7 +281,10 @@ export class HtmlSink implements AnalysisSink {
     this.start();
     this.write('<script type="application/json" class="wsd-data" data-kind="connection">');
     const { shown, cut } = this.withinBudget(conn);
-    for (const piece of connectionPieces(shown, this.opts, cut, conn)) this.write(piece);
+    for (const piece of connectionPieces(shown, this.opts, cut, conn)) {
+      if (typeof piece === 'string') this.write(piece);
+      else this.bytes(piece, 0, piece.length);
+    }
     this.write('</script>\n');
   }
 
