@@ -12,7 +12,7 @@ import { endingWords, interruptedNote, protocolDetail, protocolLabel, refusal, w
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary, TimelineEntry } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { contractEntry, frameJson, handshakeJson, messageJson, safeNumbers, SCHEMA_VERSION, TOOL, writeEntry, writeFrame, writeMessage, type JsonOptions } from './json.js';
-import { JsonBytes, type WriteBytes } from './json-bytes.js';
+import { ITEM_BATCH, JsonBytes, type WriteBytes } from './json-bytes.js';
 import { isUtf8 } from 'node:buffer';
 import { tellStory } from './story.js';
 import { describeFrame } from '../text/packets.js';
@@ -42,7 +42,7 @@ function script(): { text: string; hash: string } {
   return made;
 }
 let made: { text: string; hash: string } | null = null;
-import type { Write } from './sinks.js';
+import { textOf, type Write } from './sinks.js';
 
 /**
  * JSON that can sit inside a <script> element: "<" (so no "</script>" and no
@@ -94,7 +94,6 @@ function writeFrameData(out: JsonBytes, conn: Connection, f: Frame, opts: JsonOp
 
 /** The bytes of a data block's items gathered before they are handed on (one connection's at a time). */
 const itemBytes = new JsonBytes();
-const ITEM_BATCH = 32 * 1024;
 
 /**
  * A batch of items as it goes in the page: its bytes as they are (a view,
@@ -242,7 +241,7 @@ export class HtmlSink implements AnalysisSink {
     bytes?: WriteBytes,
   ) {
     this.remaining = budget;
-    this.bytes = bytes ?? ((b, start, end) => write(b.toString('utf8', start, end)));
+    this.bytes = bytes ?? textOf(write);
   }
 
   private readonly bytes: WriteBytes;

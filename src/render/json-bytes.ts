@@ -24,6 +24,8 @@ ESCAPED[0x0a] = 0x6e;
 ESCAPED[0x0d] = 0x72;
 ESCAPED[0x09] = 0x74;
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
+/** Bytes of a list's encoded items gathered before they are handed on (--json's lists, the HTML report's data blocks): a copy a batch, not an item. */
+export const ITEM_BATCH = 32 * 1024;
 /** utf8Text's piece of a long text. */
 const TEXT_PIECE = 64 * 1024;
 

@@ -5,7 +5,7 @@ import { endpoint } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, List, Message, Summary } from '../model.js';
 import { connectionHeadJson, safeNumbers, SCHEMA_VERSION, TOOL, writeFrame, writeFrameLine, writeMessage, writeMessageLine, writeEntry, type JsonOptions } from './json.js';
 import { messageOf } from '../select/lookup.js';
-import { JsonBytes, type WriteBytes } from './json-bytes.js';
+import { ITEM_BATCH, JsonBytes, type WriteBytes } from './json-bytes.js';
 import { renderSummaryConnection, renderSummaryEnd } from './summary.js';
 import { connectionChunks, renderEnd, type TerminalOptions } from './terminal.js';
 import { renderExplain, renderFrame } from './explain.js';
@@ -180,7 +180,7 @@ export class JsonSink implements AnalysisSink {
       else {
         out.raw(first ? FIRST_ITEM : NEXT_ITEM);
         encode!(out, item);
-        if (out.at >= BATCH_BYTES) {
+        if (out.at >= ITEM_BATCH) {
           this.bytes(out.bytes, 0, out.at);
           out.reset();
         }
@@ -199,12 +199,10 @@ export class JsonSink implements AnalysisSink {
 }
 
 /** Bytes written as text, for an output that takes text only. */
-function textOf(write: Write): WriteBytes {
+export function textOf(write: Write): WriteBytes {
   return (b, start, end) => write(b.toString('utf8', start, end));
 }
 
-/** Bytes of encoded items gathered before they are handed on. */
-const BATCH_BYTES = 32 * 1024;
 const FIRST_ITEM = Buffer.from('\n        ');
 const NEXT_ITEM = Buffer.from(',\n        ');
 

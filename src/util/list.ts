@@ -238,9 +238,8 @@ export class SpillFile {
     // bytes not yet in the file (a chunk is written whole, in one piece): a copy, the stage is used again
     const stage = this.stage;
     if (stage !== null && at >= this.stageAt && at < this.stageAt + this.staged) return Buffer.from(stage.subarray(at - this.stageAt, at - this.stageAt + length));
-    for (const list of [this.pending, this.kept]) {
-      for (const p of list) if (at >= p.at && at < p.at + p.bytes.length) return Buffer.from(p.bytes.subarray(at - p.at, at - p.at + length));
-    }
+    const held = pieceAt(this.pending, at) ?? pieceAt(this.kept, at);
+    if (held) return Buffer.from(held.bytes.subarray(at - held.at, at - held.at + length));
     const buf = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
@@ -286,6 +285,12 @@ export class SpillFile {
     this.staged = 0;
     this.letGo(d);
   }
+}
+
+/** The piece in memory that holds the byte at `at` (two in flight at most; kept ones only after a failure). */
+function pieceAt(pieces: Piece[], at: number): Piece | undefined {
+  for (const p of pieces) if (at >= p.at && at < p.at + p.bytes.length) return p;
+  return undefined;
 }
 
 /** A file let go: closed, and removed when it could not be unlinked while open. */
