@@ -21,6 +21,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { threadCount } from './analyze/threads.js';
 import { HTML_FRAMES, HtmlSink } from './render/html.js';
+import { DrawHelper } from './render/draw.js';
 import { ZeekSink } from './render/zeek.js';
 import { errnoReason } from './capture/reader.js';
 import { KeyLog } from './tls/keylog.js';
@@ -367,7 +368,7 @@ function noSpill(reason: string): void {
 }
 
 /** Analyses one capture into a renderer; 2 if it cannot be read (reason given), 1 if it fails the threshold, 130 if interrupted, else 0. */
-async function run(file: string, sinks: Chain & { options: ChainOptions }, options: AnalyzerOptions, threads: { count: number; view: ThreadedView } | null = null): Promise<{ status: number; reason: string | null }> {
+async function run(file: string, sinks: Chain & { options: ChainOptions }, options: AnalyzerOptions, threads: { count: number; view: ThreadedView } | null = null, draw: DrawHelper | null = null): Promise<{ status: number; reason: string | null }> {
   const policy = sinks.policy;
   // a live capture reports a connection a few seconds after it is over, between two reads of the pipe:
   // what is written then must reach the reader without waiting for the next packet
@@ -376,6 +377,8 @@ async function run(file: string, sinks: Chain & { options: ChainOptions }, optio
   // a view that shows a whole connection keeps its frames, messages and timeline until it is over: past their newest items they
   // go to a temporary file (TMPDIR), so that memory stays flat however long the connection (util/list.ts)
   const spill = sinks.top.streaming ? null : new SpillFile(undefined, undefined, noSpill);
+  // (a connection analysed in a worker of the split is drawn there)
+  if (draw !== null && threads === null) draw.use(spill);
   try {
     const split = threads === null ? {} : { threads: { threads: threads.count, view: threads.view, ...sinks.options, output: writeBytes, absorb: (shared: ChainShared) => absorbChain(sinks, shared), spillFailed: noSpill } };
     await analyzeCapture(file, sinks.top, { analyzer: { ...options, spill }, beforeChunk, interrupted, ...split, ...(progress ? { onBytes: (n: number) => progress.update(n) } : {}) });
@@ -388,6 +391,10 @@ async function run(file: string, sinks: Chain & { options: ChainOptions }, optio
     }
     throw err;
   } finally {
+    if (draw !== null) {
+      draw.use(null);
+      draw.close();
+    }
     spill?.close();
     if (flusher) clearInterval(flusher);
     out.flush();
@@ -592,7 +599,7 @@ async function main(): Promise<number> {
           .option('width', { type: 'string', describe: 'columns to fit, 60 or more (default: the terminal\'s, else 120)', group: 'Output:' })
           .option('color', { type: 'boolean', describe: 'colour the output (default: on a terminal, unless NO_COLOR is set)', group: 'Output:' })
           .option('collapse', { type: 'boolean', default: true, describe: 'show long runs of identical frames once with a count (--no-collapse: all)', group: 'Output:' })
-          .option('threads', { type: 'string', describe: 'threads (one reads the capture, the others analyse its connections; not for --json, --html, --format zeek or --stats): a number, or auto (the default: one per core, at most 8, on a machine of 4 cores or more for a capture of 32 MB or more; else 1); the output is the same with any number', group: 'Output:' })
+          .option('threads', { type: 'string', describe: 'threads (one reads the capture, the others analyse its connections; not for --json, --html, --format zeek or --stats): a number, or auto (the default: one per core, at most 8, on a machine of 4 cores or more for a capture of 32 MB or more; else 1); the output is the same with any number; with the analysis on one thread, the --hex dump of a long connection is drawn on two unless 1 is asked', group: 'Output:' })
           .option('lang', { type: 'string', describe: 'language of the terminal views: en or zh-CN (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG; the exports stay in English)', group: 'Output:' })
           .epilog(EPILOG),
       async (argv) => {
@@ -664,10 +671,12 @@ async function main(): Promise<number> {
           }
           unfinished = partial;
         }
+        // a long connection's dump (--hex) is drawn on two threads, unless one was asked for (render/draw.ts)
+        const draw = Number(argv.threads) === 1 || availableParallelism() < 2 ? null : new DrawHelper();
         // --stats's table of every connection comes at the end: its rows, past the newest few hundred, go to a temporary file
         const rowsSpill = format === 'text' && !argv.summary && views.includes('stats') ? new SpillFile(undefined, undefined, noSpill) : null;
         const inner: AnalysisSink =
-          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected, htmlFrames, writeBytes) : format === 'zeek' ? new ZeekSink(write) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0, rowsSpill, writeBytes);
+          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected, htmlFrames, writeBytes) : format === 'zeek' ? new ZeekSink(write) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0, rowsSpill, writeBytes, draw?.ranges);
         const sinks = chainOf(inner, { selection, ignore, failOn });
         const seen = sinks.seen;
         /** the analysis reached its end and was written (the capture could be read, wholly or until interrupted) */
@@ -677,7 +686,7 @@ async function main(): Promise<number> {
           const threadedView: ThreadedView | null =
             format === 'ndjson' ? { kind: 'ndjson', maxPayload } : format !== 'text' ? null : argv.summary ? { kind: 'summary', terminal: opts } : views.includes('stats') ? null : { kind: 'terminal', terminal: opts, views, whole: narrowing.length === 0 };
           const threads = threadedView === null ? 1 : await threadsFor(argv.threads, capture, analyzer);
-          const result = await run(capture, sinks, analyzer, threads > 1 ? { count: threads, view: threadedView! } : null);
+          const result = await run(capture, sinks, analyzer, threads > 1 ? { count: threads, view: threadedView! } : null, draw);
           status = result.status;
           reported = result.reason === null;
           // a connection asked for that the capture does not have is a wrong argument, said once the capture is read

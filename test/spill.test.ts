@@ -188,6 +188,30 @@ describe('SubList, BitSet and KeyedLookup', () => {
     expect(reads).toBeLessThanOrEqual(2 * 1000 + 2);
     for (const k of [4, 6, 9, 9, 12, 3, 0, 2997, 2998, 2994, 2997]) expect(inOrder.get(k)?.key).toBe(k % 3 === 0 && k >= 0 && k <= 2997 ? k : undefined);
   });
+
+  it('finds a dense key (its item\'s place) after a skip in one read, and any key with items left out', () => {
+    // keys 0..9999 (a message's index), then the same with every seventh left out (a selection)
+    const whole = Array.from({ length: 10000 }, (_, i) => ({ key: i }));
+    const holed = whole.filter((x) => x.key % 7 !== 3);
+    for (const list of [whole, holed]) {
+      let reads = 0;
+      const counted = { length: list.length, at: (i: number) => (reads++, list.at(i)), [Symbol.iterator]: () => list[Symbol.iterator]() };
+      const dense = new KeyedLookup(counted, (x) => x.key, true);
+      const plain = new KeyedLookup(list, (x) => x.key);
+      // ranges of 1024 keys read, every other one skipped (render/draw.ts), then anything
+      const asked = [...Array.from({ length: 5 }, (_, r) => Array.from({ length: 1024 }, (_, i) => 2048 * r + i)).flat(), 9999, 17, 5000, 5003, 12000, -1];
+      for (const k of asked) expect(dense.get(k)?.key, `key ${k}`).toBe(plain.get(k)?.key);
+      if (list === whole) expect(reads).toBeLessThanOrEqual(2 * 5 * 1024 + 8 * 20);
+    }
+    // a skip costs one read, where a gallop reads about 2 log2(skip)
+    let reads = 0;
+    const counted = { length: whole.length, at: (i: number) => (reads++, whole.at(i)), [Symbol.iterator]: () => whole[Symbol.iterator]() };
+    const dense = new KeyedLookup(counted, (x) => x.key, true);
+    dense.get(0);
+    reads = 0;
+    expect(dense.get(5000)?.key).toBe(5000);
+    expect(reads).toBe(3);
+  });
 });
 
 const CAPTURES = [

@@ -14,7 +14,8 @@ import { displayWidth, inQuotes } from '../util/text.js';
 import { reportWords } from '../text/report-words.js';
 import { noMatchLine, selectionLine } from './narrowed.js';
 import { messageOf } from '../select/lookup.js';
-import { find, type List } from '../util/list.js';
+import { find, type List, rangeOf } from '../util/list.js';
+import type { Ranges } from './ranges.js';
 import { putBytes, Scratch } from '../util/scratch.js';
 import { codesOf } from './line-bytes.js';
 
@@ -477,8 +478,42 @@ export function renderHex(conn: Connection, opts: RenderOptions, only: number | 
   return out;
 }
 
-/** The dump a frame at a time. */
-export function* hexChunks(conn: Connection, opts: RenderOptions, only: number | null = null): Generator<string | Buffer> {
+/** What the dumps of a run of frames share: made once for the run. */
+interface HexRun {
+  p: Paint;
+  w: HexWords;
+  width: number;
+  messages: Messages;
+  cache: HexCache;
+}
+
+function hexRun(conn: Pick<Connection, 'messages'>, opts: RenderOptions): HexRun {
+  return {
+    p: paint(opts.color),
+    w: hexWords(opts.lang),
+    width: Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity,
+    messages: { get: (index) => messageOf(conn, index) },
+    cache: { byteLines: new Map(), heads: new Map() },
+  };
+}
+
+/**
+ * The dumps of the connection's frames `from` to `to` (not included), as
+ * they are in the whole dump: a range can be drawn apart (by another
+ * thread: render/draw.ts) and put in its place.
+ */
+export function* hexFrames(conn: Pick<Connection, 'frames' | 'messages'>, opts: RenderOptions, from: number, to: number, run: HexRun = hexRun(conn, opts)): Generator<string | Buffer> {
+  let i = from;
+  for (const f of rangeOf(conn.frames, from, to)) {
+    yield* frameSection(f, run.messages, opts, run.width, run.p, run.w, i++ === 0, run.cache);
+  }
+}
+
+/**
+ * The dump a frame at a time; `ranges`, when given, draws the frames a
+ * range at a time, some of them elsewhere (render/draw.ts).
+ */
+export function* hexChunks(conn: Connection, opts: RenderOptions, only: number | null = null, ranges: Ranges | null = null): Generator<string | Buffer> {
   const p = paint(opts.color);
   const w = hexWords(opts.lang);
   const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
@@ -498,13 +533,10 @@ export function* hexChunks(conn: Connection, opts: RenderOptions, only: number |
     yield `${clip(w.noFrame(only), width)}\n`;
     return;
   }
-  const messages: Messages = { get: (index) => messageOf(conn, index) };
   const selected = selectionLine(conn, ['frames'], opts.lang);
   if (selected && only === null) yield finish([{ lines: reportWords(opts.lang).wrap(selected, width, '').map((l) => p.dim(l)), fit: false }], width);
-  let first = true;
-  const cache: HexCache = { byteLines: new Map(), heads: new Map() };
-  for (const f of frames) {
-    yield* frameSection(f, messages, opts, width, p, w, first, cache);
-    first = false;
-  }
+  const shown = { frames, messages: conn.messages };
+  const run = hexRun(shown, opts);
+  const local = (from: number, to: number): Iterable<string | Buffer> => hexFrames(shown, opts, from, to, run);
+  yield* only === null && ranges !== null ? ranges(conn, { view: 'hex', opts }, frames.length, local) : local(0, frames.length);
 }

@@ -15,6 +15,7 @@ import { hexChunks } from './hex.js';
 import { connectionRowIn, type ConnectionRow, connectionsTableLines, renderStats } from './stats.js';
 import { paint } from './paint.js';
 import { SpillFile, SpillList } from '../util/list.js';
+import type { Ranges } from './ranges.js';
 import { reportWords } from '../text/report-words.js';
 import { renderCheckConnection, renderCheckEnd } from './check.js';
 import { connectionLabel, type CheckCollector } from '../check/report.js';
@@ -54,6 +55,8 @@ export class TerminalSink implements AnalysisSink {
     rowsSpill: SpillFile | null = null,
     /** where bytes go (a view's pieces laid out as bytes: --messages's JSON), when the output takes them as they are (else they are written as text) */
     bytes?: WriteBytes,
+    /** how a long list is drawn a range at a time, some ranges elsewhere (render/draw.ts), when it may be */
+    private readonly ranges: Ranges | null = null,
   ) {
     this.bytes = bytes ?? textOf(write);
     this.rows = new SpillList(rowsSpill);
@@ -78,7 +81,7 @@ export class TerminalSink implements AnalysisSink {
         // with --frame N, --hex dumps frame N only; the views that tell the
         // connection as a sequence (walkthrough, --explain, --ladder, --messages,
         // --stats) keep all of it, frame N being drawn by --frame itself
-        return hexChunks(conn, this.opts, this.frameAsked);
+        return hexChunks(conn, this.opts, this.frameAsked, this.ranges);
       case 'stats':
         return [renderStats(conn, this.opts)];
     }

@@ -11,11 +11,11 @@ const lookups = new WeakMap<object, KeyedLookup<never>>();
 let lastList: object | null = null;
 let lastLookup: KeyedLookup<never> | null = null;
 
-function lookup<T>(list: List<T>, keyOf: (item: T) => number, key: number | null): T | undefined {
+function lookup<T>(list: List<T>, keyOf: (item: T) => number, key: number | null, dense = false): T | undefined {
   if (key === null) return undefined;
   let found = (list === lastList ? lastLookup : lookups.get(list)) as unknown as KeyedLookup<T> | undefined;
   if (!found) {
-    found = new KeyedLookup(list, keyOf);
+    found = new KeyedLookup(list, keyOf, dense);
     lookups.set(list, found as unknown as KeyedLookup<never>);
   }
   lastList = list;
@@ -27,11 +27,12 @@ function lookup<T>(list: List<T>, keyOf: (item: T) => number, key: number | null
 const messageIndex = (m: Message): number => m.index;
 const entryPacket = (e: TimelineEntry): number => e.packet;
 
-export function messageOf(conn: Connection, index: number | null): Message | undefined {
-  return lookup(conn.messages, messageIndex, index);
+export function messageOf(conn: Pick<Connection, 'messages'>, index: number | null): Message | undefined {
+  // (a message's index is its place among the connection's messages, unless a selection left some out)
+  return lookup(conn.messages, messageIndex, index, true);
 }
 
 /** The timeline entry of this packet (entries are in order of packet). */
-export function entryOf(conn: Connection, packet: number | null): TimelineEntry | undefined {
+export function entryOf(conn: Pick<Connection, 'timeline'>, packet: number | null): TimelineEntry | undefined {
   return lookup(conn.timeline, entryPacket, packet);
 }

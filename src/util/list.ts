@@ -24,6 +24,48 @@ import type { Codec } from './codec.js';
 /** Any plain data, by v8.serialize. */
 const V8_CODEC: Codec<unknown> = { encode: (items) => serialize(items), decode: (bytes) => deserialize(bytes) as unknown[] };
 
+/** Where a list's chunks are written and read back: a SpillFile, or (in another thread) a reader of one. */
+export interface ChunkStore {
+  readonly chunkItems: number;
+  /** where the bytes went, or null when they could not be written (the list keeps the chunk in memory) */
+  write(data: Uint8Array): number | null;
+  read(at: number, length: number): Buffer;
+  free(length: number): void;
+}
+
+/**
+ * What another thread needs to read a SpillFile's chunks while the file
+ * stays as it is (nothing written, freed or closed meanwhile): its
+ * descriptor (one for the whole process), and copies of the bytes not yet
+ * in it (the stage, the writes in flight, those whose write failed).
+ */
+export interface SpillReaderData {
+  fd: number;
+  chunkItems: number;
+  pieces: Piece[];
+}
+
+/** Reads a SpillFile's chunks from another thread (SpillFile.readerData); writes nothing. */
+export class SpillReader implements ChunkStore {
+  readonly chunkItems: number;
+
+  constructor(private readonly data: SpillReaderData) {
+    this.chunkItems = data.chunkItems;
+  }
+
+  write(): null {
+    return null;
+  }
+
+  read(at: number, length: number): Buffer {
+    const held = pieceAt(this.data.pieces, at);
+    if (held) return Buffer.from(held.bytes.subarray(at - held.at, at - held.at + length));
+    return readAt(this.data.fd, at, length);
+  }
+
+  free(): void {}
+}
+
 /** What a view needs of a list: its length, an item by position, and its items in order. */
 export interface List<T> extends Iterable<T> {
   readonly length: number;
@@ -48,7 +90,7 @@ const MAX_PENDING = 2;
 /** Bytes at a place in the file that are in memory: the stage, a write in flight, or one that failed (kept). */
 interface Piece {
   at: number;
-  bytes: Buffer;
+  bytes: Uint8Array;
 }
 
 /** A temporary file made and its writes in flight; once let go (closed, or started again while writes were in flight), closed when the last lands. */
@@ -74,7 +116,7 @@ interface Descriptor {
  * one: a write landing late never goes over newer bytes, nor into another
  * file given the same descriptor.
  */
-export class SpillFile {
+export class SpillFile implements ChunkStore {
   private file: Descriptor | null = null;
   private end = 0;
   private live = 0;
@@ -240,14 +282,20 @@ export class SpillFile {
     if (stage !== null && at >= this.stageAt && at < this.stageAt + this.staged) return Buffer.from(stage.subarray(at - this.stageAt, at - this.stageAt + length));
     const held = pieceAt(this.pending, at) ?? pieceAt(this.kept, at);
     if (held) return Buffer.from(held.bytes.subarray(at - held.at, at - held.at + length));
-    const buf = Buffer.allocUnsafe(length);
-    let done = 0;
-    while (done < length) {
-      const n = readSync(this.file!.fd, buf, done, length - done, at + done);
-      if (n === 0) throw new Error('spill file ended early');
-      done += n;
-    }
-    return buf;
+    return readAt(this.file!.fd, at, length);
+  }
+
+  /**
+   * For a reader in another thread (SpillReader), while this file is left
+   * as it is: the bytes not in the file yet are copied (a few megabytes at
+   * most). Null when the file failed (lists then hold their chunks).
+   */
+  readerData(): SpillReaderData | null {
+    if (this.failed !== null) return null;
+    const copy = (p: Piece): Piece => ({ at: p.at, bytes: new Uint8Array(p.bytes) });
+    const pieces = [...this.pending, ...this.kept].map(copy);
+    if (this.stage !== null && this.staged > 0) pieces.push(copy({ at: this.stageAt, bytes: this.stage.subarray(0, this.staged) }));
+    return { fd: this.file?.fd ?? -1, chunkItems: this.chunkItems, pieces };
   }
 
   /** `length` bytes written earlier are no longer needed; when nothing is, the file starts again from empty */
@@ -304,6 +352,18 @@ function shut(d: Descriptor): void {
   }
 }
 
+/** `length` bytes of a file from `at`, read whole. */
+function readAt(fd: number, at: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, buf, done, length - done, at + done);
+    if (n === 0) throw new Error('spill file ended early');
+    done += n;
+  }
+  return buf;
+}
+
 function writeAll(fd: number, data: Uint8Array, at: number): void {
   let done = 0;
   while (done < data.length) done += writeSync(fd, data, done, data.length - done, at + done);
@@ -355,18 +415,22 @@ export class SpillList<T> implements List<T> {
   private cached: number[] | null = null;
   /**
    * for each chunk written, where it is in the file and its size in bytes
-   * (at 2n and 2n + 1; none for a chunk never written); made when the first
-   * chunk is written (the lists of short connections never are: nothing
-   * for them, which matters with 10^5 connections open)
+   * (at 2n and 2n + 1; size 0 for a chunk never written), in a typed array
+   * that doubles as it fills (another thread is given a copy of it, made in
+   * one move); made when the first chunk is written (the lists of short
+   * connections never are: nothing for them, which matters with 10^5
+   * connections open)
    */
-  private spans: number[] | null = null;
+  private spans: Float64Array | null = null;
+  /** chunks with a place in spans (written or not) */
+  private spanned = 0;
   private readonly size: number;
   length = 0;
 
   /** @param codec how a chunk is written (v8.serialize unless the items have a codec of their own: util/codec.ts) */
   constructor(
-    private readonly file: SpillFile | null,
-    private readonly codec: Codec<T> = V8_CODEC as Codec<T>,
+    private readonly file: ChunkStore | null,
+    readonly codec: Codec<T> = V8_CODEC as Codec<T>,
   ) {
     this.size = file?.chunkItems ?? CHUNK_ITEMS;
   }
@@ -386,7 +450,7 @@ export class SpillList<T> implements List<T> {
 
   /** chunks written to the file */
   get spilled(): boolean {
-    return this.spans !== null && this.spans.length > 0;
+    return this.spanned > 0;
   }
 
   private evict(n: number): void {
@@ -397,12 +461,19 @@ export class SpillList<T> implements List<T> {
       const at = this.file!.write(data);
       // the file cannot be written: the chunk stays in memory
       if (at === null) return;
-      const spans = (this.spans ??= []);
-      // (chunks are first written in order: the array grows at its end; a chunk written again frees its old place)
-      const old = spans[2 * n + 1];
-      if (old !== undefined) this.file!.free(old);
+      let spans = this.spans;
+      if (spans === null || 2 * n + 1 >= spans.length) {
+        // (chunks are first written in order: the array grows at its end)
+        const grown = new Float64Array(Math.max(16, 2 * (2 * n + 2)));
+        if (spans !== null) grown.set(spans);
+        this.spans = spans = grown;
+      }
+      // a chunk written again frees its old place
+      const old = spans[2 * n + 1]!;
+      if (old > 0) this.file!.free(old);
       spans[2 * n] = at;
       spans[2 * n + 1] = data.length;
+      if (n >= this.spanned) this.spanned = n + 1;
       c.dirty = false;
     }
     this.held[n] = undefined;
@@ -426,6 +497,13 @@ export class SpillList<T> implements List<T> {
     (this.cached ??= []).push(n);
     if (this.cached.length > CACHED) this.evict(this.cached.shift()!);
     return items;
+  }
+
+  /** A chunk's items: those held, or read back for one reading (not kept). */
+  private once(n: number): T[] {
+    const c = this.held[n];
+    if (c !== undefined) return c.items;
+    return this.codec.decode(this.file!.read(this.spans![2 * n]!, this.spans![2 * n + 1]!));
   }
 
   at(index: number): T | undefined {
@@ -458,16 +536,84 @@ export class SpillList<T> implements List<T> {
     };
   }
 
+  /**
+   * The items from `from` to `to` (not included), in order, read once: a
+   * chunk read back for it is not kept (its items die young, and the
+   * collector has less to keep and to copy).
+   */
+  range(from: number, to: number): Iterable<T> {
+    return {
+      [Symbol.iterator]: (): Iterator<T> => {
+        const end = Math.min(to, this.length);
+        let i = Math.max(0, from);
+        let n = Math.floor(i / this.size);
+        let items: T[] = i < end ? this.once(n) : [];
+        let k = i % this.size;
+        return {
+          next: (): IteratorResult<T> => {
+            if (i >= end) return { done: true, value: undefined };
+            if (k >= items.length) {
+              items = this.once(++n);
+              k = 0;
+            }
+            i++;
+            return { done: false, value: items[k++]! };
+          },
+        };
+      },
+    };
+  }
+
+  /**
+   * What another thread needs to read this list (SpillList.replica): where
+   * its chunks are in the file, and those only in memory (the newest, and
+   * any changed since written), encoded. Null without a file: the list is
+   * all in memory.
+   */
+  share(): SharedList | null {
+    if (this.file === null) return null;
+    const held: [number, Uint8Array][] = [];
+    const spans = this.spans?.slice(0, 2 * this.spanned) ?? new Float64Array(0);
+    this.held.forEach((c, n) => {
+      if (c !== undefined && (c.dirty || !(spans[2 * n + 1]! > 0))) held.push([n, new Uint8Array(this.codec.encode(c.items))]);
+    });
+    return { length: this.length, size: this.size, spans, held };
+  }
+
+  /** A list read from a shared one (share()), in another thread: its chunks come from `store`; nothing is to be pushed to it. */
+  static replica<T>(data: SharedList, store: ChunkStore, codec: Codec<T>): SpillList<T> {
+    const list = new SpillList<T>(store, codec);
+    if (data.size !== list.size) throw new Error('a shared list of another chunk size');
+    list.length = data.length;
+    list.spans = data.spans;
+    list.spanned = data.spans.length / 2;
+    const held: (Held<T> | undefined)[] = new Array(Math.ceil(data.length / data.size));
+    for (const [n, bytes] of data.held) held[n] = { items: codec.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)), dirty: false };
+    list.held = held;
+    return list;
+  }
+
   /** Lets go of the items and the file space they took; the list is empty afterwards. */
   release(): void {
-    const spans = this.spans ?? [];
-    for (let k = 1; k < spans.length; k += 2) if (spans[k] !== undefined) this.file!.free(spans[k]!);
+    const spans = this.spans;
+    if (spans !== null) for (let k = 1; k < 2 * this.spanned; k += 2) if (spans[k]! > 0) this.file!.free(spans[k]!);
     this.held = [];
     this.cached = null;
     this.spans = null;
+    this.spanned = 0;
     this.length = 0;
   }
 
+}
+
+/** A SpillList as another thread reads it (SpillList.share, SpillList.replica). */
+export interface SharedList {
+  length: number;
+  size: number;
+  /** its own copy (sent by transfer) */
+  spans: Float64Array;
+  /** the chunks only in memory: their number and their items encoded */
+  held: [number, Uint8Array][];
 }
 
 /** Some items of a list, by position (a view of it: nothing is copied but the positions). */
@@ -547,6 +693,19 @@ export class MappedList<S, T> implements List<T> {
   }
 }
 
+/** The items of a list from `from` to `to` (not included), in order: a spilled list's a chunk at a time. */
+export function rangeOf<T>(list: List<T>, from: number, to: number): Iterable<T> {
+  if (list instanceof SpillList) return list.range(from, to);
+  if (from === 0 && to >= list.length && Array.isArray(list)) return list;
+  return {
+    [Symbol.iterator]: (): Iterator<T> => {
+      let i = from;
+      const end = Math.min(to, list.length);
+      return { next: (): IteratorResult<T> => (i < end ? { done: false, value: list.at(i++)! } : { done: true, value: undefined }) };
+    },
+  };
+}
+
 /** The first item that passes `test`, or undefined. */
 export function find<T>(list: Iterable<T>, test: (item: T) => boolean): T | undefined {
   for (const item of list) if (test(item)) return item;
@@ -570,6 +729,8 @@ export class KeyedLookup<T> {
   constructor(
     private readonly list: List<T>,
     private readonly keyOf: (item: T) => number,
+    /** a key is its item's place when no item was left out (a message's index): looked for there before the gallop */
+    private readonly dense = false,
   ) {}
 
   get(key: number | null): T | undefined {
@@ -587,6 +748,17 @@ export class KeyedLookup<T> {
       if (k === key) {
         this.last = start + 1;
         return next;
+      }
+    }
+    // dense keys (whole numbers, unique and growing): the key is at most (key - here) items ahead, and is there when no
+    // key between was left out: a view that skips a range of items (render/draw.ts) finds it in one step, not by
+    // reading every chunk a gallop would
+    const guess = start + (key - here);
+    if (this.dense && key > here && guess < n && guess > start + 1) {
+      const at = this.list.at(guess)!;
+      if (this.keyOf(at) === key) {
+        this.last = guess;
+        return at;
       }
     }
     // else gallop from there towards the key, then bisect (keys being unique, an item with the key is the one)

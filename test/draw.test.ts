@@ -1,0 +1,180 @@
+// A long connection's dump drawn on two threads (render/draw.ts): the output
+// is byte for byte what one thread draws. The tests share the frames of
+// every committed capture, in ranges of a few frames (the chunks of the
+// spill file tiny too, so that both threads read most items back from the
+// file), and make the second thread fail where it can fail: before its
+// first range, in the middle of one, and dead.
+// (The second thread runs the built code: these tests read dist/, as
+// test/threads.test.ts does; `npm test` builds it first.)
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AnalysisSink, Connection } from '../src/model.js';
+import type { SpillFile as SpillFileType } from '../src/util/list.js';
+import type { SharedLists } from '../src/analyze/share.js';
+import type { RangeTask } from '../src/render/ranges.js';
+
+const lib = (await import('../dist/index.js' as string)) as typeof import('../src/index.js');
+const { JsonSink, TerminalSink } = (await import('../dist/render/sinks.js' as string)) as typeof import('../src/render/sinks.js');
+const { DrawHelper } = (await import('../dist/render/draw.js' as string)) as typeof import('../src/render/draw.js');
+const { SpillFile } = (await import('../dist/util/list.js' as string)) as typeof import('../src/util/list.js');
+const { PLAIN } = (await import('../dist/render/options.js' as string)) as typeof import('../src/render/options.js');
+type Helper = InstanceType<typeof DrawHelper>;
+
+const ROOT = mkdtempSync(join(tmpdir(), 'wsdissect-draw-test-'));
+afterAll(() => rmSync(ROOT, { recursive: true, force: true }));
+
+/** Every committed capture. */
+function capturesIn(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? capturesIn(join(dir, e.name)) : /\.(pcap|pcapng|cap)(\.gz)?$/.test(e.name) ? [join(dir, e.name)] : [])).sort();
+}
+// (but the fuzzer's finds: the cases its own tests replay, long to analyse with chunks of two items)
+const CAPTURES = capturesIn('captures').filter((f) => !f.startsWith('captures/fuzz/'));
+/** Those dumped in colour and in Chinese too. */
+const SOME = new Set([
+  ...readdirSync('captures').filter((f) => f.endsWith('.pcap')).map((f) => `captures/${f}`),
+  ...readdirSync('captures/app').filter((f) => f.endsWith('.pcap')).map((f) => `captures/app/${f}`),
+  'captures/mixed_midstream.pcap',
+  'captures/hostile/escapes.pcap',
+]);
+
+type Kind = 'hex' | 'hex-colour' | 'hex-zh' | 'json';
+
+/** A view of a capture, its output as bytes; drawn with `helper` (its ranges shared) or by one thread. */
+async function view(file: string, kind: Kind, helper: Helper | null, chunkItems = 2): Promise<Buffer> {
+  const out: Buffer[] = [];
+  const write = (t: string): void => void out.push(Buffer.from(t));
+  const bytes = (b: Buffer, s: number, e: number): void => void out.push(Buffer.from(b.subarray(s, e)));
+  const spill = new SpillFile(mkdtempSync(join(ROOT, 'run-')), chunkItems, undefined, 512);
+  helper?.use(spill);
+  const ranges = helper?.ranges ?? null;
+  const sink: AnalysisSink =
+    kind === 'json'
+      ? new JsonSink(write, { maxPayload: 64 }, bytes)
+      : new TerminalSink(write, { ...PLAIN, width: 100, previewWidth: 40, color: kind === 'hex-colour', ...(kind === 'hex-zh' ? { lang: 'zh-CN' as const } : {}) }, ['hex'], true, null, bytes, ranges);
+  try {
+    await lib.analyzeCapture(file, sink, { analyzer: { ...lib.DEFAULT_OPTIONS, spill } });
+  } finally {
+    helper?.use(null);
+    spill.close();
+  }
+  return Buffer.concat(out);
+}
+
+describe('a view drawn on two threads is the one thread\'s, byte for byte', () => {
+  // one worker for the whole run, as on the command line: shared from lists of 4 items, in ranges of 3
+  const helper = new DrawHelper(4, 3, 64);
+  // (and one whose worker draws every other range: who draws what is known)
+  const alternate = new DrawHelper(4, 3, 64, true);
+  afterAll(() => alternate.close());
+  afterAll(() => helper.close());
+
+  for (const file of CAPTURES) {
+    it(file, async () => {
+      // how many frames each connection has (--json's): the dump of every capture with 4 frames or more is shared
+      const frames = (JSON.parse((await view(file, 'json', null)).toString('utf8')) as { connections: { frames: unknown[] }[] }).connections.map((c) => c.frames.length);
+      for (const kind of SOME.has(file) ? (['hex', 'hex-colour', 'hex-zh'] as const) : (['hex'] as const)) {
+        const one = await view(file, kind, null);
+        // each thread taking the next range when done with one (who draws what depends on their speed)
+        const two = await view(file, kind, helper);
+        expect(two.equals(one), `${kind}: ${two.length} bytes against ${one.length}`).toBe(true);
+        // the worker drawing the odd ranges (of 3 frames)
+        const before = alternate.drawnElsewhere;
+        const odd = await view(file, kind, alternate);
+        expect(odd.equals(one), `${kind}, odd ranges elsewhere: ${odd.length} bytes against ${one.length}`).toBe(true);
+        expect(alternate.drawnElsewhere - before, kind).toBe(frames.reduce((n, f) => n + (f >= 4 ? Math.floor(Math.ceil(f / 3) / 2) : 0), 0));
+      }
+    }, 60_000);
+  }
+});
+
+/** A helper whose worker cannot read one chunk of the frames: it fails when it reaches it. */
+class Failing extends DrawHelper {
+  constructor(
+    private readonly chunk: number,
+    range: number,
+  ) {
+    super(0, range, 1, true);
+  }
+
+  protected override share(conn: Connection, file: SpillFileType, task: RangeTask): SharedLists | null {
+    const s = super.share(conn, file, task);
+    const frames = s?.lists.frames;
+    if (frames !== undefined && 'spill' in frames) {
+      const spans = frames.spill.list.spans;
+      // that chunk "is" past the end of the file: its reading fails, in the worker alone
+      if (spans[2 * this.chunk + 1]! > 0) spans[2 * this.chunk] = 2 ** 40;
+    }
+    return s;
+  }
+}
+
+describe('the second thread failing', () => {
+  // chunks of 2 frames, ranges of 6: chunk 3 (frames 6, 7) starts range 1; chunk 4 (frames 8, 9) is in its middle
+  it.each([
+    ['before its first range', 3],
+    ['in the middle of a range, after pieces of it were written', 4],
+  ])('%s: this thread draws the rest, the output the same', async (_what, chunk) => {
+    const file = 'captures/ws_deflate_takeover.pcap';
+    for (const kind of ['hex', 'hex-colour'] as const) {
+      const h = new Failing(chunk, 6);
+      try {
+        const one = await view(file, kind, null);
+        const two = await view(file, kind, h);
+        expect(two.equals(one), kind).toBe(true);
+        // it drew nothing whole once it failed, and is not asked again
+        expect(h.drawnElsewhere).toBe(0);
+        const again = await view(file, kind, h);
+        expect(again.equals(one)).toBe(true);
+        expect(h.drawnElsewhere).toBe(0);
+      } finally {
+        h.close();
+      }
+    }
+  });
+});
+
+describe('the second thread dead', () => {
+  it('is taken for dead when it draws nothing for a while: this thread draws its ranges, the output the same', async () => {
+    const file = 'captures/ws_deflate_takeover.pcap';
+    const h = new DrawHelper(0, 6, 64, true);
+    try {
+      const one = await view(file, 'hex', null);
+      expect((await view(file, 'hex', h)).equals(one)).toBe(true);
+      expect(h.drawnElsewhere).toBeGreaterThan(0);
+      // (as a worker out of memory ends: its end is told on this thread's event loop, which a waiting thread does not run)
+      await (h as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      const drawn = h.drawnElsewhere;
+      const started = Date.now();
+      expect((await view(file, 'hex', h)).equals(one)).toBe(true);
+      const waited = Date.now() - started;
+      expect(h.drawnElsewhere).toBe(drawn);
+      // (five seconds without a heartbeat, once: the helper is not asked again)
+      expect(waited).toBeGreaterThanOrEqual(4500);
+      expect(waited).toBeLessThan(15_000);
+      const again = Date.now();
+      expect((await view(file, 'hex', h)).equals(one)).toBe(true);
+      expect(Date.now() - again).toBeLessThan(3000);
+    } finally {
+      h.close();
+    }
+  }, 30_000);
+});
+
+describe('on the command line', () => {
+  it('a long connection (more frames than DRAW_FROM) gives the same dump with the second thread as with --threads 1', () => {
+    // about 135 000 frames
+    const file = join(ROOT, 'long.pcap');
+    expect(spawnSync(process.execPath, ['test/bench/generate.mjs', file, '26', '--long'], { stdio: 'ignore' }).status).toBe(0);
+    for (const args of [['--hex'], ['--hex', '--color', '--width', '90'], ['--hex', '--lang', 'zh-CN']]) {
+      const run = (threads: string[]) => spawnSync(process.execPath, ['dist/cli.js', file, ...args, ...threads], { maxBuffer: 1024 * 1024 * 1024 });
+      const one = run(['--threads', '1']);
+      const two = run([]);
+      expect([one.status, two.status]).toEqual([0, 0]);
+      expect(one.stdout.length).toBeGreaterThan(100_000_000);
+      expect(two.stdout.equals(one.stdout), args.join(' ')).toBe(true);
+    }
+  }, 120_000);
+});
