@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AnalysisSink, Connection } from '../src/model.js';
 import type { SpillFile as SpillFileType } from '../src/util/list.js';
@@ -144,8 +145,11 @@ describe('the second thread dead', () => {
       const one = await view(file, 'hex', null);
       expect((await view(file, 'hex', h)).equals(one)).toBe(true);
       expect(h.drawnElsewhere).toBeGreaterThan(0);
-      // (as a worker out of memory ends: its end is told on this thread's event loop, which a waiting thread does not run)
-      await (h as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      // as a worker out of memory ends in the middle of a task: its end is told on this thread's event loop, which a
+      // waiting thread does not run (here it ends before the task, its end not told)
+      const worker = (h as unknown as { worker: Worker }).worker;
+      worker.removeAllListeners('exit');
+      await worker.terminate();
       const drawn = h.drawnElsewhere;
       const started = Date.now();
       expect((await view(file, 'hex', h)).equals(one)).toBe(true);
@@ -161,6 +165,24 @@ describe('the second thread dead', () => {
       h.close();
     }
   }, 30_000);
+
+  it('ended between two connections, it is not asked again: no waiting', async () => {
+    const file = 'captures/ws_deflate_takeover.pcap';
+    const h = new DrawHelper(0, 6, 64, true);
+    try {
+      const one = await view(file, 'hex', null);
+      expect((await view(file, 'hex', h)).equals(one)).toBe(true);
+      const drawn = h.drawnElsewhere;
+      expect(drawn).toBeGreaterThan(0);
+      await (h as unknown as { worker: Worker }).worker.terminate();
+      const started = Date.now();
+      expect((await view(file, 'hex', h)).equals(one)).toBe(true);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(h.drawnElsewhere).toBe(drawn);
+    } finally {
+      h.close();
+    }
+  });
 });
 
 describe('on the command line', () => {

@@ -279,6 +279,10 @@ export class DrawHelper {
     worker.on('error', () => {
       this.broken = true;
     });
+    // (ended between two connections, it is not asked again; ended while this thread waits for it, the heartbeat tells)
+    worker.on('exit', () => {
+      if (this.worker === worker) this.broken = true;
+    });
     worker.unref();
     this.worker = worker;
     this.port = port1;
