@@ -382,6 +382,9 @@ async function run(file: string, sinks: Chain & { options: ChainOptions }, optio
   try {
     const split = threads === null ? {} : { threads: { threads: threads.count, view: threads.view, ...sinks.options, output: writeBytes, absorb: (shared: ChainShared) => absorbChain(sinks, shared), spillFailed: noSpill } };
     await analyzeCapture(file, sinks.top, { analyzer: { ...options, spill }, beforeChunk, interrupted, ...split, ...(progress ? { onBytes: (n: number) => progress.update(n) } : {}) });
+    // a Ctrl-C that came while the last connections were being written (their drawing does not let the event loop run)
+    // is heard now, before the exit status is chosen
+    await new Promise((resolve) => setImmediate(resolve));
   } catch (err) {
     if (err instanceof CaptureError) {
       progress?.done();

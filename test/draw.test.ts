@@ -6,12 +6,12 @@
 // first range, in the middle of one, and dead.
 // (The second thread runs the built code: these tests read dist/, as
 // test/threads.test.ts does; `npm test` builds it first.)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisSink, Connection } from '../src/model.js';
 import type { SpillFile as SpillFileType } from '../src/util/list.js';
 import type { SharedLists } from '../src/analyze/share.js';
@@ -186,11 +186,14 @@ describe('the second thread dead', () => {
 });
 
 describe('on the command line', () => {
-  it('a long connection (more frames than DRAW_FROM) gives the same dump with the second thread as with --threads 1', () => {
-    // about 135 000 frames
-    const file = join(ROOT, 'long.pcap');
+  // about 135 000 frames on one connection
+  const file = join(ROOT, 'long.pcap');
+  beforeAll(() => {
     expect(spawnSync(process.execPath, ['test/bench/generate.mjs', file, '26', '--long'], { stdio: 'ignore' }).status).toBe(0);
-    for (const args of [['--hex'], ['--hex', '--color', '--width', '90'], ['--hex', '--lang', 'zh-CN']]) {
+  }, 60_000);
+
+  it('a long connection (more frames than DRAW_FROM) gives the same dump with the second thread as with --threads 1', () => {
+    for (const args of [['--hex'], ['--hex', '--color', '--width', '90', '--lang', 'zh-CN']]) {
       const run = (threads: string[]) => spawnSync(process.execPath, ['dist/cli.js', file, ...args, ...threads], { maxBuffer: 1024 * 1024 * 1024 });
       const one = run(['--threads', '1']);
       const two = run([]);
@@ -199,4 +202,22 @@ describe('on the command line', () => {
       expect(two.stdout.equals(one.stdout), args.join(' ')).toBe(true);
     }
   }, 120_000);
+
+  it('Ctrl-C while the dump is being written: the whole of it, the summary, and exit status 130', async () => {
+    // the dump's first bytes come once the capture is read and the connection's drawing has begun (a second or so on
+    // one thread, none of which lets the event loop run): the signal comes during it
+    const whole = spawnSync(process.execPath, ['dist/cli.js', file, '--hex', '--threads', '1'], { maxBuffer: 1024 * 1024 * 1024 }).stdout;
+    const child = spawn(process.execPath, ['dist/cli.js', file, '--hex', '--threads', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      if (out.length === 0) child.kill('SIGINT');
+      out.push(d);
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    expect(stderr).toBe('\nwsdissect: interrupted: reporting what was read so far (Ctrl-C again stops at once)\n');
+    expect(status).toBe(130);
+    expect(Buffer.concat(out).equals(whole)).toBe(true);
+  }, 60_000);
 });
