@@ -19,8 +19,8 @@ interface SharedSpill {
   codec: number;
 }
 
-/** A list as it is sent: its items (a short list, in memory), or where to read them. */
-type Shared = { items: unknown[] } | { spill: SharedSpill };
+/** A list as it is sent: where to read it. */
+type Shared = { spill: SharedSpill };
 
 /** The names of a connection's lists. */
 export type ListName = 'frames' | 'messages';
@@ -37,24 +37,20 @@ export interface ListsOf {
   messages: List<Message>;
 }
 
-/** A short list (in memory, not in the file) goes as its items: at most this many. */
-const SHORT = 4096;
-
 function shareOne(list: List<unknown>): Shared | null {
-  if (Array.isArray(list)) return list.length <= SHORT ? { items: list } : null;
   if (list instanceof SpillList) {
     const codec = CODECS.indexOf(list.codec as Codec<unknown>);
     const shared = codec >= 0 ? list.share() : null;
     return shared === null ? null : { spill: { list: shared, codec } };
   }
-  // a selection's lists (--stream, --from…): drawn where they are
+  // lists kept in memory (no spill file), a selection's lists (--from, --grep…): drawn where they are
   return null;
 }
 
 /**
  * What another thread needs to read these lists of the connection, or null
- * when they cannot be shared (a selection of them, a file that failed, a
- * long list kept in memory): the view is then drawn in this thread alone.
+ * when they cannot be shared (a selection of them, a file that failed, lists
+ * kept in memory): the view is then drawn in this thread alone.
  */
 export function shareLists(conn: Connection, file: SpillFile, names: readonly ListName[]): SharedLists | null {
   const reader = file.readerData();
@@ -72,7 +68,6 @@ export function shareLists(conn: Connection, file: SpillFile, names: readonly Li
 export function ownBuffers(s: SharedLists): ArrayBuffer[] {
   const out: ArrayBuffer[] = s.file.pieces.map((p) => p.bytes.buffer as ArrayBuffer);
   for (const shared of Object.values(s.lists)) {
-    if (!('spill' in shared)) continue;
     const spill = shared.spill;
     out.push(spill.list.spans.buffer as ArrayBuffer);
     for (const [, bytes] of spill.list.held) out.push(bytes.buffer as ArrayBuffer);
@@ -82,7 +77,6 @@ export function ownBuffers(s: SharedLists): ArrayBuffer[] {
 
 function listOf<T>(s: Shared | undefined, store: SpillReader): List<T> {
   if (s === undefined) return [];
-  if ('items' in s) return s.items as T[];
   return SpillList.replica(s.spill.list, store, CODECS[s.spill.codec]!) as List<T>;
 }
 

@@ -6,9 +6,8 @@
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { listsFrom } from '../analyze/share.js';
 import { AHEAD, type DrawReply, type DrawTask, SIG, SLOT_BYTES } from './draw.js';
+import { hexFrames } from './hex.js';
 import { JsonBytes } from './json-bytes.js';
-import type { RangeTask } from './ranges.js';
-import type { ListsOf } from '../analyze/share.js';
 
 const { port, sig, slots } = workerData as { port: MessagePort; sig: Int32Array; slots: SharedArrayBuffer };
 const slotBytes = new Uint8Array(slots);
@@ -18,18 +17,6 @@ const out = new JsonBytes(SLOT_BYTES);
 
 /** Given up: the main thread no longer wants this task's pieces. */
 const cancelled = (gen: number): boolean => Atomics.load(sig, SIG.cancel) === gen;
-
-/** How a task's ranges are drawn; a view's module is loaded when a task first asks for it. */
-type Pieces = (task: RangeTask, lists: ListsOf, from: number, to: number) => Iterable<string | Buffer>;
-
-async function piecesFor(view: RangeTask['view']): Promise<Pieces> {
-  switch (view) {
-    case 'hex': {
-      const { hexFrames } = await import('./hex.js');
-      return (task, lists, from, to) => hexFrames(lists, task.opts, from, to);
-    }
-  }
-}
 
 /** Hands what is gathered back; false when the task was given up meanwhile. */
 function post(gen: number, k: number, last: boolean): boolean {
@@ -59,14 +46,14 @@ function post(gen: number, k: number, last: boolean): boolean {
   return true;
 }
 
-function draw(t: DrawTask, pieces: Pieces): void {
+function draw(t: DrawTask): void {
   const lists = listsFrom(t.lists);
   for (let k = t.alternate ? 1 : Atomics.add(sig, SIG.next, 1); k * t.range < t.items; k = t.alternate ? k + 2 : Atomics.add(sig, SIG.next, 1)) {
     if (cancelled(t.gen)) return;
     const from = k * t.range;
     const to = Math.min(t.items, from + t.range);
     out.reset();
-    for (const piece of pieces(t.task, lists, from, to)) {
+    for (const piece of hexFrames(lists, t.task.opts, from, to)) {
       if (typeof piece === 'string') out.utf8(piece);
       else out.raw(piece);
       // alive (the main thread, waiting, looks at it)
@@ -77,13 +64,9 @@ function draw(t: DrawTask, pieces: Pieces): void {
   }
 }
 
-const loaded = new Map<RangeTask['view'], Pieces>();
-
-port.on('message', async (t: DrawTask) => {
+port.on('message', (t: DrawTask) => {
   try {
-    let pieces = loaded.get(t.task.view);
-    if (pieces === undefined) loaded.set(t.task.view, (pieces = await piecesFor(t.task.view)));
-    draw(t, pieces);
+    draw(t);
   } catch (err) {
     const reply: DrawReply = { gen: t.gen, error: err instanceof Error ? err.message : String(err) };
     port.postMessage(reply);

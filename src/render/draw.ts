@@ -68,12 +68,7 @@ export interface DrawTask {
 export type DrawReply = { gen: number; k: number; slot: number; length: number; bytes: Uint8Array | null; last: boolean } | { gen: number; error: string };
 
 /** The lists a task reads: --hex's frames, and their messages. */
-function listsFor(task: RangeTask): ListName[] {
-  switch (task.view) {
-    case 'hex':
-      return ['frames', 'messages'];
-  }
-}
+const LISTS: readonly ListName[] = ['frames', 'messages'];
 
 /** The most bytes a frame's dump can take, for a task (Infinity when it shows all of any payload). */
 function dumpBound(task: RangeTask): number {
@@ -149,7 +144,7 @@ export class DrawHelper {
   /** where a range of this thread's drawn ahead is kept until its turn (one at a time) */
   private readonly ahead = new JsonBytes();
 
-  /** ranges the worker drew (for the tests and the benchmark) */
+  /** ranges the worker drew (for the tests) */
   drawnElsewhere = 0;
 
   constructor(
@@ -174,7 +169,7 @@ export class DrawHelper {
 
   private *draw(conn: Connection, task: RangeTask, items: number, local: (from: number, to: number) => Iterable<string | Buffer>): Generator<string | Buffer> {
     const R = this.rangeItems;
-    const lists = items >= this.fromItems && items > R && !this.broken && this.file !== null && this.settle() ? this.share(conn, this.file, task) : null;
+    const lists = items >= this.fromItems && items > R && !this.broken && this.file !== null && this.settle() ? this.share(conn, this.file) : null;
     if (lists === null || !this.start(task, lists, items)) {
       yield* local(0, items);
       return;
@@ -250,8 +245,8 @@ export class DrawHelper {
   }
 
   /** What the worker reads the connection's lists from (null: they cannot be shared). */
-  protected share(conn: Connection, file: SpillFile, task: RangeTask): SharedLists | null {
-    return shareLists(conn, file, listsFor(task));
+  protected share(conn: Connection, file: SpillFile): SharedLists | null {
+    return shareLists(conn, file, LISTS);
   }
 
   /** The worker is asked to draw ranges of the list; false when it cannot be started. */

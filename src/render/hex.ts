@@ -514,9 +514,8 @@ export function* hexFrames(conn: Pick<Connection, 'frames' | 'messages'>, opts: 
  * range at a time, some of them elsewhere (render/draw.ts).
  */
 export function* hexChunks(conn: Connection, opts: RenderOptions, only: number | null = null, ranges: Ranges | null = null): Generator<string | Buffer> {
-  const p = paint(opts.color);
-  const w = hexWords(opts.lang);
-  const width = Number.isFinite(opts.width) ? Math.max(1, Math.floor(opts.width)) : Infinity;
+  const run = hexRun(conn, opts);
+  const { p, w, width } = run;
   const none = noMatchLine(conn, ['frames'], opts.lang);
   if (none) {
     yield `${reportWords(opts.lang).wrap(none, width, '').join('\n')}\n`;
@@ -536,7 +535,6 @@ export function* hexChunks(conn: Connection, opts: RenderOptions, only: number |
   const selected = selectionLine(conn, ['frames'], opts.lang);
   if (selected && only === null) yield finish([{ lines: reportWords(opts.lang).wrap(selected, width, '').map((l) => p.dim(l)), fit: false }], width);
   const shown = { frames, messages: conn.messages };
-  const run = hexRun(shown, opts);
   const local = (from: number, to: number): Iterable<string | Buffer> => hexFrames(shown, opts, from, to, run);
   yield* only === null && ranges !== null ? ranges(conn, { view: 'hex', opts }, frames.length, local) : local(0, frames.length);
 }
