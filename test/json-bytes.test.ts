@@ -22,7 +22,7 @@ describe('a number written as bytes', () => {
   const same = (n: number): void => expect(written((o) => o.number(n), out), `${n}`).toBe(String(n));
 
   it('is String(n) for the numbers met at the edges', () => {
-    for (const n of [0, -0, 1, 9, 10, 99, 100, 2 ** 31, 2 ** 32, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, 1e21, 1e22, -1, -0.5, 0.5, 1e-6, 5e-7, 1e-7, 0.000001, 0.1, 0.123456, 0.1234567, 12.5, 2 ** 33, 2 ** 33 - 1e-6, 2 ** 33 + 0.5, 2 ** 33 - 0.000002, 8589934591.999999, NaN, Infinity, -Infinity, Number.MIN_VALUE, Number.MAX_VALUE, 0.3 - 0.1, 1700000000.1, 1700000000.000001, 1795291884.160436])
+    for (const n of [0, -0, 1, 9, 10, 99, 100, 2 ** 31, 2 ** 32, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, 1e21, 1e22, -1, -0.5, 0.5, 1e-6, 5e-7, 1e-7, 0.000001, 0.1, 0.123456, 0.1234567, 12.5, 2 ** 33, 2 ** 33 - 1e-6, 2 ** 33 + 0.5, 2 ** 33 - 0.000002, 8589934591.999999, NaN, Infinity, -Infinity, Number.MIN_VALUE, Number.MAX_VALUE, 0.3 - 0.1, 1700000000.1, 1700000000.000001, 1795291884.160436, 2 ** 31 - 1, 2 ** 31 + 1, 99_999_999, 100_000_000, 199_999_999_999, 2 ** 53 - 2, 12_345_678_900_000_001, 9_999_999_999_999_999, 0.00001, 0.10001, 8589934591.000001])
       same(n);
   });
 
@@ -59,6 +59,38 @@ describe('a string written as bytes', () => {
       }),
       { numRuns: 20_000 },
     );
+  });
+
+  it('is JSON.stringify(s) for long texts too (searched and encoded natively from 48 characters), at either side of that length', () => {
+    const out = new JsonBytes(16);
+    const wide = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+    const mostlyPlain = fc.oneof({ weight: 20, arbitrary: fc.constantFrom('a', ' ', '—', 'é', '日') }, { weight: 1, arbitrary: wide });
+    fc.assert(
+      fc.property(fc.string({ unit: mostlyPlain, minLength: 40, maxLength: 300 }), (s) => {
+        expect(written((o) => o.string(s), out)).toBe(JSON.stringify(s));
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const s of ['x'.repeat(47), 'x'.repeat(48), '"'.repeat(48), `${'x'.repeat(60)}\ud800`, `${'x'.repeat(60)}\u{1f600}`, `${'—'.repeat(60)}\u001b`, `${'x'.repeat(60)}\\`])
+      expect(written((o) => o.string(s), out)).toBe(JSON.stringify(s));
+  });
+});
+
+describe('bytes written as base64', () => {
+  it("is Buffer#toString('base64') of any bytes, short (encoded by the loop) and long (natively), from any place in a buffer", () => {
+    const out = new JsonBytes(16);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 700 }), fc.nat(5), fc.nat(5), (bytes, before, after) => {
+        const whole = Buffer.concat([Buffer.alloc(before, 0xff), bytes, Buffer.alloc(after, 0xfe)]);
+        const expected = Buffer.from(bytes).toString('base64');
+        expect(written((o) => o.base64(whole, before, before + bytes.length), out)).toBe(expected);
+        // a view into a larger ArrayBuffer, as a payload read from the spill is
+        expect(written((o) => o.base64(whole.subarray(before), 0, bytes.length), out)).toBe(expected);
+      }),
+      { numRuns: 5_000 },
+    );
+    for (const n of [0, 1, 2, 3, 255, 256, 257, 258])
+      expect(written((o) => o.base64(Buffer.alloc(n, 0xfb), 0, n), out)).toBe(Buffer.alloc(n, 0xfb).toString('base64'));
   });
 });
 

@@ -1,6 +1,6 @@
 // The JSON export (docs: json-contract). Reads the analysis result only.
 import { isUtf8 } from 'node:buffer';
-import type { Connection, Frame, Handshake, Message, TimelineEntry } from '../model.js';
+import type { Connection, Frame, Handshake, Message, Phase, TimelineEntry } from '../model.js';
 import { opcodeName } from '../websocket/frame.js';
 import { protocolDetail } from './kind.js';
 import { VERSION } from '../version.js';
@@ -62,7 +62,7 @@ function writePayload(out: JsonBytes, bytes: Buffer, total: number, asText: bool
     out.utf8Text(bytes, 0, text);
   } else {
     out.raw(P.payloadBase64);
-    out.ascii(bytes.toString('base64', 0, shown));
+    out.base64(bytes, 0, shown);
     out.byte(0x22);
   }
   out.raw(truncated ? P.truncated : P.endObject);
@@ -426,13 +426,17 @@ export function entryText(e: TimelineEntry, viewsToo = false): string {
 /** entryText's object into `out`: the lines of --json's timeline are written as bytes. */
 export function writeEntry(out: JsonBytes, e: TimelineEntry, viewsToo = false): void {
   writeWhen(out, P.entryPacket, e.packet, e.ts, e.relTs);
-  out.raw((entryPieces[`${e.from} ${e.phase}`] ??= Buffer.from(`,"from":"${e.from}","phase":"${e.phase}","summary":`)));
+  const pieces = e.from === 'client' ? clientPieces : serverPieces;
+  let piece = pieces.get(e.phase);
+  if (piece === undefined) pieces.set(e.phase, (piece = Buffer.from(`,"from":"${e.from}","phase":"${e.phase}","summary":`)));
+  out.raw(piece);
   out.string(entrySummary(e));
   if (viewsToo) out.ascii(`,"bare":${e.bare},"http":${e.http}}`);
   else out.byte(0x7d);
 }
-/** An entry's side and phase, and the summary's name after them, made once each. */
-const entryPieces: Record<string, Buffer> = {};
+/** An entry's side and phase, and the summary's name after them, made once each (by side, then phase: no key made an entry). */
+const clientPieces = new Map<Phase, Buffer>();
+const serverPieces = new Map<Phase, Buffer>();
 
 /** The handshake as the contract gives it: a refusal's body as a payload, cut to --max-payload. */
 export function handshakeJson(h: Handshake | null, opts: JsonOptions): unknown {
