@@ -602,7 +602,7 @@ async function main(): Promise<number> {
           .option('width', { type: 'string', describe: 'columns to fit, 60 or more (default: the terminal\'s, else 120)', group: 'Output:' })
           .option('color', { type: 'boolean', describe: 'colour the output (default: on a terminal, unless NO_COLOR is set)', group: 'Output:' })
           .option('collapse', { type: 'boolean', default: true, describe: 'show long runs of identical frames once with a count (--no-collapse: all)', group: 'Output:' })
-          .option('threads', { type: 'string', describe: 'threads (one reads the capture, the others analyse its connections; not for --json, --html, --format zeek or --stats): a number, or auto (the default: one per core, at most 8, on a machine of 4 cores or more for a capture of 32 MB or more; else 1); the output is the same with any number; with the analysis on one thread, the --hex dump of a long connection is drawn on two unless 1 is asked', group: 'Output:' })
+          .option('threads', { type: 'string', describe: 'threads (one reads the capture, the others analyse its connections; not for --json, --html, --format zeek or --stats): a number, or auto (the default: one per core, at most 8, on a machine of 4 cores or more for a capture of 32 MB or more; else 1); the output is the same with any number; with the analysis on one thread, the --hex dump, the walkthrough and the --json timeline of a long connection are drawn on two unless 1 is asked', group: 'Output:' })
           .option('lang', { type: 'string', describe: 'language of the terminal views: en or zh-CN (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG; the exports stay in English)', group: 'Output:' })
           .epilog(EPILOG),
       async (argv) => {
@@ -679,7 +679,7 @@ async function main(): Promise<number> {
         // --stats's table of every connection comes at the end: its rows, past the newest few hundred, go to a temporary file
         const rowsSpill = format === 'text' && !argv.summary && views.includes('stats') ? new SpillFile(undefined, undefined, noSpill) : null;
         const inner: AnalysisSink =
-          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected, htmlFrames, writeBytes) : format === 'zeek' ? new ZeekSink(write) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0, rowsSpill, writeBytes, draw?.ranges);
+          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected, htmlFrames, writeBytes) : format === 'zeek' ? new ZeekSink(write) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes, draw?.ranges) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0, rowsSpill, writeBytes, draw?.ranges);
         const sinks = chainOf(inner, { selection, ignore, failOn });
         const seen = sinks.seen;
         /** the analysis reached its end and was written (the capture could be read, wholly or until interrupted) */

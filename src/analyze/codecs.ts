@@ -10,6 +10,7 @@ import { type Frame, type FrameFact, type Message, type MessageFact, type Packet
 import type { Dir } from '../tcp/connection.js';
 import { NOTHING } from './annotate.js';
 import { type Codec, Reader, Writer } from '../util/codec.js';
+import { MappedList, type SpillList } from '../util/list.js';
 
 const SIDES: readonly Side[] = ['client', 'server'];
 
@@ -84,6 +85,36 @@ export const frameCodec: Codec<Frame> = {
 /** A timeline entry as the analysis keeps it until the connection is over (see connection.ts). */
 /** `bare`: the packet carried nothing but TCP (its summary is its flags); `closesTcp`: a bare packet that carried FIN or RST. */
 export type HeldEntry = TimelineEntry & { dir: Dir; provisional: boolean; closesTcp: boolean };
+
+/** A held entry as the views read it once its connection is over: its side known from the client's direction, its phase `other` on a connection that is not WebSocket. */
+export function finishedEntry(e: HeldEntry, clientDir: Dir, websocket: boolean): TimelineEntry {
+  return {
+    packet: e.packet,
+    ts: e.ts,
+    relTs: e.relTs,
+    from: e.dir === clientDir ? 'client' : 'server',
+    phase: websocket ? e.phase : 'other',
+    told: e.told,
+    tcp: e.tcp,
+    bare: e.bare,
+    http: e.http,
+  };
+}
+
+/**
+ * A spilled timeline as the views read it: the held entries, each made a
+ * finished one as it is read. What it is made with is plain data, so that
+ * another thread reading the same file makes the same (analyze/share.ts).
+ */
+export class TimelineList extends MappedList<HeldEntry, TimelineEntry> {
+  constructor(
+    readonly held: SpillList<HeldEntry>,
+    readonly clientDir: Dir,
+    readonly websocket: boolean,
+  ) {
+    super(held, (e) => finishedEntry(e, clientDir, websocket));
+  }
+}
 
 /**
  * A packet's facts: the common ones (TCP flags, frames, byte counts) field by

@@ -41,8 +41,8 @@ import { describePacket, factOf, later, NOTHING, type PacketItem } from './annot
 import { countFrame, StatsTally, statsOf } from './stats.js';
 import { StoryTally } from './story.js';
 import { type AfterGap, said } from '../text/diagnostics.js';
-import { MappedList, SpillList, type List, type SpillFile } from '../util/list.js';
-import { entryCodec, frameCodec, messageCodec, type HeldEntry } from './codecs.js';
+import { SpillList, type List, type SpillFile } from '../util/list.js';
+import { entryCodec, finishedEntry, frameCodec, messageCodec, type HeldEntry, TimelineList } from './codecs.js';
 import { AppSession } from '../app/registry.js';
 import { appHttpHint, appKeys } from '../app/labels.js';
 import type { AppChoice } from '../app/types.js';
@@ -915,18 +915,7 @@ export class ConnectionAnalysis {
       }
     }
     const websocket = this.websocket;
-    const entry = (e: Entry): TimelineEntry => ({
-      packet: e.packet,
-      ts: e.ts,
-      relTs: e.relTs,
-      from: this.side(e.dir),
-      phase: websocket ? e.phase : 'other',
-      told: e.told,
-      tcp: e.tcp,
-      bare: e.bare,
-      http: e.http,
-    });
-    const timeline: List<TimelineEntry> = Array.isArray(tl) ? tl.map(entry) : new MappedList(tl, entry);
+    const timeline: List<TimelineEntry> = Array.isArray(tl) ? tl.map((e) => finishedEntry(e, clientDir, websocket)) : new TimelineList(tl, clientDir, websocket);
     for (const w of this.websockets) w.flush();
     this.sortDiagnostics();
     const tls = this.identified?.protocol === 'tls' && this.tls !== null ? this.tls.info() : null;
@@ -953,7 +942,7 @@ export class ConnectionAnalysis {
       frames: this.frames,
       messages: this.messages,
       counts: this.counts,
-      story: this.storyUnsettled || this.firstProvisional !== null || this.story.overflow ? null : this.story.facts(entry, websocket),
+      story: this.storyUnsettled || this.firstProvisional !== null || this.story.overflow ? null : this.story.facts((e) => finishedEntry(e, clientDir, websocket), websocket),
       stats: statsOf({ id: this.id, counts: this.counts, tcp }, this.tally, { syn: this.tcp.synTs, synAck: this.tcp.synAckTs, ...this.http.handshakeTimes }),
       close: cs,
       timeline,

@@ -8,6 +8,10 @@ import { listsFrom } from '../analyze/share.js';
 import { AHEAD, type DrawReply, type DrawTask, SIG, SLOT_BYTES } from './draw.js';
 import { hexFrames } from './hex.js';
 import { JsonBytes } from './json-bytes.js';
+import type { RangeTask } from './ranges.js';
+import { walkthroughRows } from './terminal.js';
+import { entryLines } from './json.js';
+import type { ListsOf } from '../analyze/share.js';
 
 const { port, sig, slots } = workerData as { port: MessagePort; sig: Int32Array; slots: SharedArrayBuffer };
 const slotBytes = new Uint8Array(slots);
@@ -46,6 +50,18 @@ function post(gen: number, k: number, last: boolean): boolean {
   return true;
 }
 
+/** A range of a task's list, drawn by the function that draws it on the main thread. */
+function drawn(task: RangeTask, lists: ListsOf, from: number, to: number): Iterable<string | Buffer> {
+  switch (task.view) {
+    case 'hex':
+      return hexFrames(lists, task.opts, from, to);
+    case 'walkthrough':
+      return walkthroughRows(lists.timeline, task.opts, task.layout, from, to);
+    case 'json-timeline':
+      return entryLines(lists.timeline, from, to);
+  }
+}
+
 function draw(t: DrawTask): void {
   const lists = listsFrom(t.lists);
   for (let k = t.alternate ? 1 : Atomics.add(sig, SIG.next, 1); k * t.range < t.items; k = t.alternate ? k + 2 : Atomics.add(sig, SIG.next, 1)) {
@@ -53,7 +69,7 @@ function draw(t: DrawTask): void {
     const from = k * t.range;
     const to = Math.min(t.items, from + t.range);
     out.reset();
-    for (const piece of hexFrames(lists, t.task.opts, from, to)) {
+    for (const piece of drawn(t.task, lists, from, to)) {
       if (typeof piece === 'string') out.utf8(piece);
       else out.raw(piece);
       // alive (the main thread, waiting, looks at it)

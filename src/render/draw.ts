@@ -1,7 +1,9 @@
-// A long connection's dump (--hex) drawn on two threads. The analysis of a
-// connection is done in order, on one thread; but its view is drawn once the
-// connection is over, from lists that are in the spill file (util/list.ts),
-// and the dump of a frame depends on nothing drawn before it. So the list is
+// A long connection's drawings on two threads: --hex's dump, the report's
+// walkthrough and --json's timeline. The analysis of a connection is done in
+// order, on one thread; but its views are drawn once the connection is over,
+// from lists that are in the spill file (util/list.ts), and the dump of a
+// frame, a walkthrough's row or a timeline entry's line depends on nothing
+// drawn before it (once the walkthrough's columns are known). So the list is
 // cut into ranges of items, and each thread, done with one, takes the next
 // that no thread has: this one draws its ranges and writes them, a second
 // thread (draw-worker.ts), which reads the same file, hands its ranges back
@@ -10,8 +12,10 @@
 // when its turn comes). The output is byte for byte what one thread draws:
 // test/draw.test.ts compares them on every committed capture.
 //
-// Only --hex: the other long views were measured and gain less than the
-// second thread costs in memory (BENCHMARKS.md: --json on the 1000 MB
+// Not the frame table (its runs of alike frames, collapsed, cross ranges),
+// --messages (a message's stray control frames do too), nor --json's frames
+// and messages: those were measured and gain less than the second thread
+// costs in memory (BENCHMARKS.md: --json's three lists on the 1000 MB
 // capture, 11 % less time, 70 MB more at its peak, past 200 MB).
 //
 // The second thread is started for the first connection long enough to be
@@ -25,7 +29,8 @@ import { JsonBytes } from './json-bytes.js';
 import type { RangeTask, Ranges } from './ranges.js';
 
 /**
- * Frames a connection needs for its dump to be shared: below it, the second
+ * Items a list needs for its drawing to be shared (frames of --hex, packets
+ * of the walkthrough and of --json's timeline): below it, the second
  * thread's start (its code loaded and compiled afresh) costs more than it
  * saves (--hex on one connection: 20 000 frames, 0.86 s on one thread,
  * 1.05 s on two; 62 000, 1.44 s and 1.59 s; 207 000, 3.49 s and 3.33 s).
@@ -67,11 +72,17 @@ export interface DrawTask {
  */
 export type DrawReply = { gen: number; k: number; slot: number; length: number; bytes: Uint8Array | null; last: boolean } | { gen: number; error: string };
 
-/** The lists a task reads: --hex's frames, and their messages. */
-const LISTS: readonly ListName[] = ['frames', 'messages'];
+/** The lists a task reads: --hex's frames, and their messages; the walkthrough's and --json's timeline. */
+function listsOf(task: RangeTask): readonly ListName[] {
+  return task.view === 'hex' ? ['frames', 'messages'] : ['timeline'];
+}
 
-/** The most bytes a frame's dump can take, for a task (Infinity when it shows all of any payload). */
+/** The most bytes an item's drawing can take, for a task (Infinity when it shows all of any payload). */
 function dumpBound(task: RangeTask): number {
+  // a walkthrough row: its summary cut to the width, each column perhaps four bytes of UTF-8, and the colours' codes
+  if (task.view === 'walkthrough') return 4 * task.opts.width + 256;
+  // a --json timeline entry: its numbers and words, and a summary of a few hundred characters (a request's target cut)
+  if (task.view === 'json-timeline') return 4096;
   const limit = task.opts.maxPayload;
   return Number.isFinite(limit) ? 2048 + 5 * Math.max(0, limit) : Infinity;
 }
@@ -169,7 +180,7 @@ export class DrawHelper {
 
   private *draw(conn: Connection, task: RangeTask, items: number, local: (from: number, to: number) => Iterable<string | Buffer>): Generator<string | Buffer> {
     const R = this.rangeItems;
-    const lists = items >= this.fromItems && items > R && !this.broken && this.file !== null && this.settle() ? this.share(conn, this.file) : null;
+    const lists = items >= this.fromItems && items > R && !this.broken && this.file !== null && this.settle() ? this.share(conn, this.file, listsOf(task)) : null;
     if (lists === null || !this.start(task, lists, items)) {
       yield* local(0, items);
       return;
@@ -245,8 +256,8 @@ export class DrawHelper {
   }
 
   /** What the worker reads the connection's lists from (null: they cannot be shared). */
-  protected share(conn: Connection, file: SpillFile): SharedLists | null {
-    return shareLists(conn, file, LISTS);
+  protected share(conn: Connection, file: SpillFile, names: readonly ListName[]): SharedLists | null {
+    return shareLists(conn, file, names);
   }
 
   /** The worker is asked to draw ranges of the list; false when it cannot be started. */

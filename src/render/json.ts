@@ -1,6 +1,7 @@
 // The JSON export (docs: json-contract). Reads the analysis result only.
 import { isUtf8 } from 'node:buffer';
-import type { Connection, Frame, Handshake, Message, Phase, TimelineEntry } from '../model.js';
+import type { Connection, Frame, Handshake, List, Message, Phase, TimelineEntry } from '../model.js';
+import { rangeOf } from '../util/list.js';
 import { opcodeName } from '../websocket/frame.js';
 import { protocolDetail } from './kind.js';
 import { VERSION } from '../version.js';
@@ -9,7 +10,7 @@ import { entrySummary } from '../text/packets.js';
 import { appSummary } from '../text/app-words.js';
 import type { AppInfo, JsonInfo } from '../app/types.js';
 import { plainJsonInfo, sameKeys } from '../app/json.js';
-import { JsonBytes } from './json-bytes.js';
+import { ITEM_BATCH, JsonBytes } from './json-bytes.js';
 
 export const SCHEMA_VERSION = 1;
 export const TOOL = { name: 'wsdissect', version: VERSION } as const;
@@ -434,6 +435,30 @@ export function writeEntry(out: JsonBytes, e: TimelineEntry, viewsToo = false): 
   if (viewsToo) out.ascii(`,"bare":${e.bare},"http":${e.http}}`);
   else out.byte(0x7d);
 }
+/** What goes before an item of a list of the --json document: its own line, indented (a comma after the one before). */
+export const FIRST_LINE = Buffer.from('\n        ');
+export const NEXT_LINE = Buffer.from(',\n        ');
+
+/**
+ * The --json document's timeline lines of entries `from` to `to` (not
+ * included), in batches of bytes, as they are in the whole list: a range
+ * can be drawn apart (by another thread: render/draw.ts) and put in its
+ * place. A batch is a view of a buffer the next is written into.
+ */
+export function* entryLines(timeline: List<TimelineEntry>, from: number, to: number): Generator<Buffer> {
+  const out = new JsonBytes();
+  let i = from;
+  for (const e of rangeOf(timeline, from, to)) {
+    out.raw(i++ === 0 ? FIRST_LINE : NEXT_LINE);
+    writeEntry(out, e);
+    if (out.at >= ITEM_BATCH) {
+      yield out.bytes.subarray(0, out.at);
+      out.reset();
+    }
+  }
+  if (out.at > 0) yield out.bytes.subarray(0, out.at);
+}
+
 /** An entry's side and phase, and the summary's name after them, made once each (by side, then phase: no key made an entry). */
 const clientPieces = new Map<Phase, Buffer>();
 const serverPieces = new Map<Phase, Buffer>();

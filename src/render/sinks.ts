@@ -3,7 +3,7 @@
 import { contractDiagnostic } from '../diagnostic.js';
 import { endpoint } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, List, Message, Summary } from '../model.js';
-import { connectionHeadJson, safeNumbers, SCHEMA_VERSION, TOOL, writeFrame, writeFrameLine, writeMessage, writeMessageLine, writeEntry, type JsonOptions } from './json.js';
+import { connectionHeadJson, entryLines, FIRST_LINE, NEXT_LINE, safeNumbers, SCHEMA_VERSION, TOOL, writeFrame, writeFrameLine, writeMessage, writeMessageLine, writeEntry, type JsonOptions } from './json.js';
 import { messageOf } from '../select/lookup.js';
 import { ITEM_BATCH, JsonBytes, type WriteBytes } from './json-bytes.js';
 import { renderSummaryConnection, renderSummaryEnd } from './summary.js';
@@ -70,7 +70,7 @@ export class TerminalSink implements AnalysisSink {
     if (typeof view === 'object') return [renderFrame(conn, view.frame, this.opts)];
     switch (view) {
       case 'report':
-        return connectionChunks(conn, this.opts);
+        return connectionChunks(conn, this.opts, this.ranges);
       case 'explain':
         return [renderExplain(conn, this.opts)];
       case 'ladder':
@@ -131,6 +131,8 @@ export class JsonSink implements AnalysisSink {
     private readonly opts: JsonOptions,
     /** where bytes go, when the output takes them as they are (else they are written as text) */
     bytes?: WriteBytes,
+    /** how a long timeline is written a range at a time, some ranges drawn elsewhere (render/draw.ts), when it may be */
+    private readonly ranges: Ranges | null = null,
   ) {
     this.bytes = bytes ?? textOf(write);
   }
@@ -157,9 +159,25 @@ export class JsonSink implements AnalysisSink {
       writeFrame(out, f, { messageType: msg?.type ?? null, compressed: msg?.compressed ?? false }, this.opts);
     });
     this.list('messages', conn.messages, null, (out, m) => writeMessage(out, m, this.opts));
-    this.list('timeline', conn.timeline, null, (out, e) => writeEntry(out, e));
+    this.timeline(conn);
     this.list('diagnostics', conn.diagnostics, (d) => JSON.stringify(contractDiagnostic(d)));
     this.write('\n    }');
+  }
+
+  /** The timeline, an entry per line, as `list` writes it; a long one a range at a time, some ranges drawn by a second thread. */
+  private timeline(conn: Connection): void {
+    const items = conn.timeline;
+    if (this.ranges === null || items.length === 0) {
+      this.list('timeline', items, null, (out, e) => writeEntry(out, e));
+      return;
+    }
+    this.write(`,\n      "timeline": [`);
+    const local = (from: number, to: number): Iterable<Buffer> => entryLines(items, from, to);
+    for (const piece of this.ranges(conn, { view: 'json-timeline' }, items.length, local)) {
+      if (typeof piece === 'string') this.write(piece);
+      else this.bytes(piece, 0, piece.length);
+    }
+    this.write('\n      ]');
   }
 
   /**
@@ -181,7 +199,7 @@ export class JsonSink implements AnalysisSink {
     for (const item of items) {
       if (json !== null) this.write(`${first ? '\n' : ',\n'}        ${json(item)}`);
       else {
-        out.raw(first ? FIRST_ITEM : NEXT_ITEM);
+        out.raw(first ? FIRST_LINE : NEXT_LINE);
         encode!(out, item);
         if (out.at >= ITEM_BATCH) {
           this.bytes(out.bytes, 0, out.at);
@@ -206,8 +224,7 @@ export function textOf(write: Write): WriteBytes {
   return (b, start, end) => write(b.toString('utf8', start, end));
 }
 
-const FIRST_ITEM = Buffer.from('\n        ');
-const NEXT_ITEM = Buffer.from(',\n        ');
+
 
 /** The check report: verdicts and diagnostics only. */
 /** The check: collects each connection's verdict and, unless the output is a document (--json), prints it as it comes. */

@@ -4,7 +4,9 @@
 // came from the capture is sanitized before it is printed.
 import { protocolLabel, tellsWebSocket, endpoint, diagnosticWhere, interruptedNote } from './kind.js';
 import { isUtf8 } from 'node:buffer';
-import type { CaptureInfo, Connection, Diagnostic, Frame, Message, Phase, Side, Summary, TimelineEntry } from '../model.js';
+import type { CaptureInfo, Connection, Diagnostic, Frame, List, Message, Phase, Side, Summary, TimelineEntry } from '../model.js';
+import { rangeOf } from '../util/list.js';
+import type { Ranges, WalkLayout } from './ranges.js';
 import { WEBSOCKET_GUID } from '../http/handshake.js';
 import { cutWidth, displayWidth, fixed6, inQuotes, intWidth, microsWidth, padWidth, plainPreview, previewPayload, previewText, previewTextOf, sanitize, wrap, safeCut } from '../util/text.js';
 import { reportWords } from '../text/report-words.js';
@@ -155,8 +157,8 @@ function diagnosticLines(d: Diagnostic, p: Paint, width: number, lang?: Lang): s
 /** The lines of the long sections (walkthrough, frame table), batched as bytes: one batch, used by one section at a time. */
 const batch = new LineBytes();
 
-/** The walkthrough: its title and head as text, its rows in batches of lines as bytes (each ending in a newline). */
-function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint, w: SectionsWords): Generator<string | Buffer> {
+/** The walkthrough: its title and head as text, its rows in batches of lines as bytes (each ending in a newline); `ranges`, when given, draws the rows a range at a time, some of them elsewhere (render/draw.ts). */
+function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint, w: SectionsWords, ranges: Ranges | null): Generator<string | Buffer> {
   const heads = w.walkthroughHeads;
   const lay = reportWords(opts.lang).wrap;
   // number, time, direction and phase take 45 columns and the summary the rest;
@@ -186,6 +188,23 @@ function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint, w: Sect
   // a row whose number and time fill their columns exactly is as wide as the width allows, by construction (the summary is cut to
   // the room left): it is not measured again, unless the room had to be widened past the width
   const exact = room === opts.width - (2 + numWidth + 2 + timeWidth + 2 + 5 + 2 + 13 + 2);
+  const layout: WalkLayout = { numWidth, timeWidth, room, exact };
+  const timeline = conn.timeline;
+  const run = walkRun(opts, layout);
+  const local = (from: number, to: number): Iterable<Buffer> => walkthroughRows(timeline, opts, layout, from, to, run);
+  yield* ranges !== null ? ranges(conn, { view: 'walkthrough', opts, layout }, timeline.length, local) : local(0, timeline.length);
+}
+
+/** What the walkthrough's rows are drawn with: made once for a drawing, and for each range drawn elsewhere. */
+interface WalkRun {
+  /** `  ${num}  ${p.dim(t)}  ${arrow}  ${phase}  ${summary}`, the numbers right-aligned in their columns, into `into` */
+  row: (into: LineBytes, e: TimelineEntry, num: string, t: string) => void;
+}
+
+function walkRun(opts: TerminalOptions, layout: WalkLayout): WalkRun {
+  const p = paint(opts.color);
+  const w = sectionsWords(opts.lang);
+  const { numWidth, timeWidth, room } = layout;
   // a phase's cell, padded and painted once, as bytes
   const phaseCells = new Map<Phase, Buffer>();
   const phaseCell = (ph: Phase): Buffer => {
@@ -203,7 +222,6 @@ function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint, w: Sect
     if (s === undefined) bare.set(e.tcp, (s = safeCut(entrySummary(e, opts.lang), room)));
     return s;
   };
-  // `  ${num}  ${p.dim(t)}  ${arrow}  ${phase}  ${summary}`, the numbers right-aligned in their columns
   const row = (into: LineBytes, e: TimelineEntry, num: string, t: string): void => {
     into.spaces(2);
     into.asciiRight(num, numWidth);
@@ -218,15 +236,25 @@ function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint, w: Sect
     into.spaces(2);
     into.text(summaryOf(e));
   };
+  return { row };
+}
+
+/**
+ * The walkthrough's rows of the packets `from` to `to` (not included), in
+ * batches of lines as bytes, as they are in the whole walkthrough: a range
+ * can be drawn apart (by another thread: render/draw.ts) and put in its place.
+ */
+export function* walkthroughRows(timeline: List<TimelineEntry>, opts: TerminalOptions, layout: WalkLayout, from: number, to: number, run: WalkRun = walkRun(opts, layout)): Generator<Buffer> {
+  const { numWidth, timeWidth, exact } = layout;
   const lines = batch.reset();
   // a row that may be wider than the width (a number wider than its column) is made alone, then clipped
   let one: LineBytes | null = null;
-  for (const e of conn.timeline) {
+  for (const e of rangeOf(timeline, from, to)) {
     const num = String(e.packet);
     const t = time(e.relTs);
-    if (exact && num.length <= numWidth && t.length <= timeWidth) row(lines, e, num, t);
+    if (exact && num.length <= numWidth && t.length <= timeWidth) run.row(lines, e, num, t);
     else {
-      row((one ??= new LineBytes(256)), e, num, t);
+      run.row((one ??= new LineBytes(256)), e, num, t);
       lines.text(clip(one.take().toString('utf8'), opts.width));
     }
     lines.newline();
@@ -621,7 +649,7 @@ function* sectioned(sections: Iterable<Iterable<string | Buffer>>): Generator<st
  * one text. A Buffer piece is a view of a buffer the next piece is written
  * into: whoever takes it copies it before asking for the next.
  */
-export function* connectionChunks(conn: Connection, opts: TerminalOptions): Generator<string | Buffer> {
+export function* connectionChunks(conn: Connection, opts: TerminalOptions, ranges: Ranges | null = null): Generator<string | Buffer> {
   const p = paint(opts.color);
   const title = reportWords(opts.lang).connectionTitle(conn.id, endpoint(conn.client), endpoint(conn.server));
   const lay = reportWords(opts.lang).wrap;
@@ -657,7 +685,7 @@ export function* connectionChunks(conn: Connection, opts: TerminalOptions): Gene
   };
   yield* sectioned([
     story.length > 0 ? [p.bold(w.titles.inShort), ...story.flatMap((s) => lay(s, opts.width, '  • ', '    '))] : [],
-    walkthrough(conn, opts, p, w),
+    walkthrough(conn, opts, p, w, ranges),
     handshakeSection(conn, opts, p, w),
     frameTable(conn, opts, p, w, w.titles.frames(shownOf(conn, 'frames', conn.frames.length, opts.lang))),
     closeSection(conn, opts, p, w),

@@ -683,7 +683,16 @@ export class MappedList<S, T> implements List<T> {
   }
 
   [Symbol.iterator](): Iterator<T> {
-    const it = this.base[Symbol.iterator]();
+    return this.mapped(this.base);
+  }
+
+  /** The items from `from` to `to` (not included), as rangeOf reads the base list's. */
+  range(from: number, to: number): Iterable<T> {
+    return { [Symbol.iterator]: (): Iterator<T> => this.mapped(rangeOf(this.base, from, to)) };
+  }
+
+  private mapped(items: Iterable<S>): Iterator<T> {
+    const it = items[Symbol.iterator]();
     return {
       next: (): IteratorResult<T> => {
         const r = it.next();
@@ -696,6 +705,7 @@ export class MappedList<S, T> implements List<T> {
 /** The items of a list from `from` to `to` (not included), in order: a spilled list's a chunk at a time. */
 export function rangeOf<T>(list: List<T>, from: number, to: number): Iterable<T> {
   if (list instanceof SpillList) return list.range(from, to);
+  if (list instanceof MappedList) return list.range(from, to);
   if (from === 0 && to >= list.length && Array.isArray(list)) return list;
   return {
     [Symbol.iterator]: (): Iterator<T> => {
