@@ -18,6 +18,8 @@ const slotBytes = new Uint8Array(slots);
 
 /** Where a range's drawing is gathered before it is handed back. */
 const out = new JsonBytes(SLOT_BYTES);
+/** Where a range of --json's timeline is encoded. */
+const lines = new JsonBytes();
 
 /** Given up: the main thread no longer wants this task's pieces. */
 const cancelled = (gen: number): boolean => Atomics.load(sig, SIG.cancel) === gen;
@@ -58,7 +60,7 @@ function drawn(task: RangeTask, lists: ListsOf, from: number, to: number): Itera
     case 'walkthrough':
       return walkthroughRows(lists.timeline, task.opts, task.layout, from, to);
     case 'json-timeline':
-      return entryLines(lists.timeline, from, to);
+      return entryLines(lists.timeline, from, to, lines);
   }
 }
 

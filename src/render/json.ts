@@ -436,27 +436,33 @@ export function writeEntry(out: JsonBytes, e: TimelineEntry, viewsToo = false): 
   else out.byte(0x7d);
 }
 /** What goes before an item of a list of the --json document: its own line, indented (a comma after the one before). */
-export const FIRST_LINE = Buffer.from('\n        ');
-export const NEXT_LINE = Buffer.from(',\n        ');
+const FIRST_LINE = Buffer.from('\n        ');
+const NEXT_LINE = Buffer.from(',\n        ');
 
 /**
- * The --json document's timeline lines of entries `from` to `to` (not
- * included), in batches of bytes, as they are in the whole list: a range
- * can be drawn apart (by another thread: render/draw.ts) and put in its
- * place. A batch is a view of a buffer the next is written into.
+ * The --json document's lines of a list's items `from` to `to` (not
+ * included), each encoded by `encode`, in batches of bytes written in
+ * `out`, as they are in the whole list: a range can be drawn apart (a long
+ * timeline's by another thread: render/draw.ts) and put in its place. A
+ * batch is a view of `out`, written into again for the next.
  */
-export function* entryLines(timeline: List<TimelineEntry>, from: number, to: number): Generator<Buffer> {
-  const out = new JsonBytes();
+export function* itemLines<T>(items: List<T>, from: number, to: number, encode: (out: JsonBytes, item: T) => void, out: JsonBytes): Generator<Buffer> {
+  out.reset();
   let i = from;
-  for (const e of rangeOf(timeline, from, to)) {
+  for (const item of rangeOf(items, from, to)) {
     out.raw(i++ === 0 ? FIRST_LINE : NEXT_LINE);
-    writeEntry(out, e);
+    encode(out, item);
     if (out.at >= ITEM_BATCH) {
       yield out.bytes.subarray(0, out.at);
       out.reset();
     }
   }
   if (out.at > 0) yield out.bytes.subarray(0, out.at);
+}
+
+/** The timeline's lines: itemLines of its entries. */
+export function entryLines(timeline: List<TimelineEntry>, from: number, to: number, out: JsonBytes): Generator<Buffer> {
+  return itemLines(timeline, from, to, writeEntry, out);
 }
 
 /** An entry's side and phase, and the summary's name after them, made once each (by side, then phase: no key made an entry). */

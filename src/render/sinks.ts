@@ -3,9 +3,9 @@
 import { contractDiagnostic } from '../diagnostic.js';
 import { endpoint } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, List, Message, Summary } from '../model.js';
-import { connectionHeadJson, entryLines, FIRST_LINE, NEXT_LINE, safeNumbers, SCHEMA_VERSION, TOOL, writeFrame, writeFrameLine, writeMessage, writeMessageLine, writeEntry, type JsonOptions } from './json.js';
+import { connectionHeadJson, itemLines, safeNumbers, SCHEMA_VERSION, TOOL, writeFrame, writeFrameLine, writeMessage, writeMessageLine, writeEntry, type JsonOptions } from './json.js';
 import { messageOf } from '../select/lookup.js';
-import { ITEM_BATCH, JsonBytes, type WriteBytes } from './json-bytes.js';
+import { JsonBytes, type WriteBytes } from './json-bytes.js';
 import { renderSummaryConnection, renderSummaryEnd } from './summary.js';
 import { connectionChunks, renderEnd, type TerminalOptions } from './terminal.js';
 import { renderExplain, renderFrame } from './explain.js';
@@ -15,7 +15,7 @@ import { hexChunks } from './hex.js';
 import { connectionRowIn, type ConnectionRow, connectionsTableLines, renderStats } from './stats.js';
 import { paint } from './paint.js';
 import { SpillFile, SpillList } from '../util/list.js';
-import type { Ranges } from './ranges.js';
+import type { Ranges, RangeTask } from './ranges.js';
 import { reportWords } from '../text/report-words.js';
 import { renderCheckConnection, renderCheckEnd } from './check.js';
 import { connectionLabel, type CheckCollector } from '../check/report.js';
@@ -154,61 +154,45 @@ export class JsonSink implements AnalysisSink {
     const head = JSON.stringify(connectionHeadJson(conn, this.opts), safeNumbers, 2).replace(/\n/g, '\n    ');
     // the head's closing brace goes; the lists follow
     this.write(`${this.count++ === 0 ? '\n' : ',\n'}    ${head.slice(0, head.lastIndexOf('\n'))}`);
-    this.list('frames', conn.frames, null, (out, f) => {
+    this.list(conn, 'frames', conn.frames, null, (out, f) => {
       const msg = messageOf(conn, f.message);
       writeFrame(out, f, { messageType: msg?.type ?? null, compressed: msg?.compressed ?? false }, this.opts);
     });
-    this.list('messages', conn.messages, null, (out, m) => writeMessage(out, m, this.opts));
-    this.timeline(conn);
-    this.list('diagnostics', conn.diagnostics, (d) => JSON.stringify(contractDiagnostic(d)));
+    this.list(conn, 'messages', conn.messages, null, (out, m) => writeMessage(out, m, this.opts));
+    // a long timeline: some of its ranges drawn by a second thread (render/draw.ts)
+    this.list(conn, 'timeline', conn.timeline, null, (out, e) => writeEntry(out, e), { view: 'json-timeline' });
+    this.list(conn, 'diagnostics', conn.diagnostics, (d) => JSON.stringify(contractDiagnostic(d)));
     this.write('\n    }');
-  }
-
-  /** The timeline, an entry per line, as `list` writes it; a long one a range at a time, some ranges drawn by a second thread. */
-  private timeline(conn: Connection): void {
-    const items = conn.timeline;
-    if (this.ranges === null || items.length === 0) {
-      this.list('timeline', items, null, (out, e) => writeEntry(out, e));
-      return;
-    }
-    this.write(`,\n      "timeline": [`);
-    const local = (from: number, to: number): Iterable<Buffer> => entryLines(items, from, to);
-    for (const piece of this.ranges(conn, { view: 'json-timeline' }, items.length, local)) {
-      if (typeof piece === 'string') this.write(piece);
-      else this.bytes(piece, 0, piece.length);
-    }
-    this.write('\n      ]');
   }
 
   /**
    * One list field of a connection, an item per line: its JSON text, or
-   * (frames and messages) encoded as bytes. (No replacer: frames and
+   * (frames, messages, the timeline) encoded as bytes and handed on a batch
+   * at a time (a copy a batch, not an item); with `task`, a long list a
+   * range at a time, some ranges drawn elsewhere. (No replacer: frames and
    * messages carry lengths past 2^53 as text already, and a replacer would
    * make JSON.stringify several times slower.)
    */
-  private list<T>(name: string, items: List<T>, json: ((item: T) => string) | null, encode?: (out: JsonBytes, item: T) => void): void {
+  private list<T>(conn: Connection, name: string, items: List<T>, json: ((item: T) => string) | null, encode?: (out: JsonBytes, item: T) => void, task?: RangeTask): void {
     if (items.length === 0) {
       this.write(`,\n      "${name}": []`);
       return;
     }
     this.write(`,\n      "${name}": [`);
-    let first = true;
-    // items encoded as bytes are handed on a batch at a time (a copy a batch, not an item)
-    const out = this.out;
-    out.reset();
-    for (const item of items) {
-      if (json !== null) this.write(`${first ? '\n' : ',\n'}        ${json(item)}`);
-      else {
-        out.raw(first ? FIRST_LINE : NEXT_LINE);
-        encode!(out, item);
-        if (out.at >= ITEM_BATCH) {
-          this.bytes(out.bytes, 0, out.at);
-          out.reset();
-        }
+    if (json !== null) {
+      let first = true;
+      for (const item of items) {
+        this.write(`${first ? '\n' : ',\n'}        ${json(item)}`);
+        first = false;
       }
-      first = false;
+    } else {
+      const local = (from: number, to: number): Iterable<Buffer> => itemLines(items, from, to, encode!, this.out);
+      const pieces = task !== undefined && this.ranges !== null ? this.ranges(conn, task, items.length, local) : local(0, items.length);
+      for (const piece of pieces) {
+        if (typeof piece === 'string') this.write(piece);
+        else this.bytes(piece, 0, piece.length);
+      }
     }
-    if (out.at > 0) this.bytes(out.bytes, 0, out.at);
     this.write('\n      ]');
   }
 
@@ -223,8 +207,6 @@ export class JsonSink implements AnalysisSink {
 export function textOf(write: Write): WriteBytes {
   return (b, start, end) => write(b.toString('utf8', start, end));
 }
-
-
 
 /** The check report: verdicts and diagnostics only. */
 /** The check: collects each connection's verdict and, unless the output is a document (--json), prints it as it comes. */
