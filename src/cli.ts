@@ -674,7 +674,7 @@ async function main(): Promise<number> {
           }
           unfinished = partial;
         }
-        // a long connection's dump (--hex) is drawn on two threads, unless one was asked for (render/draw.ts)
+        // a long connection's dump (--hex), walkthrough and --json timeline are drawn on two threads, unless one was asked for (render/draw.ts)
         const draw = Number(argv.threads) === 1 || availableParallelism() < 2 ? null : new DrawHelper();
         // --stats's table of every connection comes at the end: its rows, past the newest few hundred, go to a temporary file
         const rowsSpill = format === 'text' && !argv.summary && views.includes('stats') ? new SpillFile(undefined, undefined, noSpill) : null;

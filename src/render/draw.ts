@@ -29,13 +29,21 @@ import { JsonBytes } from './json-bytes.js';
 import type { RangeTask, Ranges } from './ranges.js';
 
 /**
- * Items a list needs for its drawing to be shared (frames of --hex, packets
- * of the walkthrough and of --json's timeline): below it, the second
+ * Frames a connection needs for its dump to be shared: below it, the second
  * thread's start (its code loaded and compiled afresh) costs more than it
  * saves (--hex on one connection: 20 000 frames, 0.86 s on one thread,
  * 1.05 s on two; 62 000, 1.44 s and 1.59 s; 207 000, 3.49 s and 3.33 s).
  */
 export const DRAW_FROM = 128 * 1024;
+/**
+ * Packets a connection needs for its walkthrough or --json timeline to be
+ * shared: a line costs much less than a frame's dump, so the second
+ * thread's start and its reading of the file are paid back only on far
+ * longer lists (the report on one connection: 150 000 packets, 2.64 s on
+ * one thread, 2.96 s on two; 415 000, 3.59 s and 3.94 s; 2.07 million,
+ * 15.2 s and 14.9 s; 10.4 million, 75.5 s and 70.3 s).
+ */
+export const LINES_FROM = 2 * 1024 * 1024;
 /** Items in a range: the two threads take turns this often (a multiple of the lists' chunk of 64 items, so each thread reads its own chunks). */
 export const RANGE_ITEMS = 1024;
 
@@ -77,15 +85,6 @@ function listsOf(task: RangeTask): readonly ListName[] {
   return task.view === 'hex' ? ['frames', 'messages'] : ['timeline'];
 }
 
-/** The most bytes an item's drawing can take, for a task (Infinity when it shows all of any payload). */
-function dumpBound(task: RangeTask): number {
-  // a walkthrough row: its summary cut to the width, each column perhaps four bytes of UTF-8, and the colours' codes
-  if (task.view === 'walkthrough') return 4 * task.opts.width + 256;
-  // a --json timeline entry: its numbers and words, and a summary of a few hundred characters (a request's target cut)
-  if (task.view === 'json-timeline') return 4096;
-  const limit = task.opts.maxPayload;
-  return Number.isFinite(limit) ? 2048 + 5 * Math.max(0, limit) : Infinity;
-}
 
 type Piece = Extract<DrawReply, { k: number }>;
 
@@ -112,12 +111,16 @@ function* after(pieces: Iterable<string | Buffer>, skip: number): Generator<stri
  */
 const YOUNG_MB = 8;
 
-/** A drawing's pieces as bytes in `out` (the same bytes as written one by one). */
-function gather(pieces: Iterable<string | Buffer>, out: JsonBytes): Buffer {
+/** A drawing's pieces as bytes in `out` (the same bytes as written one by one); null, and the drawing left, once they pass `most` bytes. */
+function gather(pieces: Iterable<string | Buffer>, out: JsonBytes, most: number): Buffer | null {
   out.reset();
   for (const piece of pieces) {
     if (typeof piece === 'string') out.utf8(piece);
     else out.raw(piece);
+    if (out.at > most) {
+      out.reset();
+      return null;
+    }
   }
   return out.bytes.subarray(0, out.at);
 }
@@ -132,9 +135,11 @@ const STALL_MS = 5_000;
 /** How often the heartbeat is looked at while waiting. */
 const BEAT_MS = 250;
 /**
- * A range is drawn ahead (while a range of the worker's is not ready) only
- * when its dump cannot be longer than this: a frame's dump is a few
- * hundred bytes and four to five times the payload it shows.
+ * A range drawn ahead (while a range of the worker's is not ready) is given
+ * up once it passes this (drawn again when its turn comes): a frame's dump
+ * is a few hundred bytes and four to five times the payload it shows, a
+ * line of the walkthrough or the timeline about as long as the width or a
+ * request's target; a range of them, under a megabyte or two most often.
  */
 const AHEAD_BYTES = 8 * 1024 * 1024;
 
@@ -168,6 +173,8 @@ export class DrawHelper {
      * when it is done with one, and the faster draws more
      */
     private readonly alternate = false,
+    /** packets a walkthrough or a --json timeline needs to be shared (fromItems: frames a dump needs) */
+    private readonly linesFrom = LINES_FROM,
   ) {}
 
   /** The spill file the connections' lists go to while a capture is read (null after). */
@@ -180,7 +187,8 @@ export class DrawHelper {
 
   private *draw(conn: Connection, task: RangeTask, items: number, local: (from: number, to: number) => Iterable<string | Buffer>): Generator<string | Buffer> {
     const R = this.rangeItems;
-    const lists = items >= this.fromItems && items > R && !this.broken && this.file !== null && this.settle() ? this.share(conn, this.file, listsOf(task)) : null;
+    const from = task.view === 'hex' ? this.fromItems : this.linesFrom;
+    const lists = items >= from && items > R && !this.broken && this.file !== null && this.settle() ? this.share(conn, this.file, listsOf(task)) : null;
     if (lists === null || !this.start(task, lists, items)) {
       yield* local(0, items);
       return;
@@ -190,7 +198,6 @@ export class DrawHelper {
     let last = -1;
     // a range of its own drawn ahead, while the worker's before it was not ready
     let early: { k: number; bytes: Buffer } | null = null;
-    const aheadAllowed = this.rangeItems * dumpBound(task) <= AHEAD_BYTES;
     try {
       let helped = true;
       for (let k = 0, from = 0; from < items; k++, from += R) {
@@ -215,11 +222,15 @@ export class DrawHelper {
         }
         // the worker's range: while it is not there, this thread draws the next range no thread has (one at most), to write when its turn comes
         let first = this.poll();
-        if (first === undefined && early === null && !this.alternate && aheadAllowed) {
+        if (first === undefined && early === null && !this.alternate) {
           const c = Atomics.add(this.sig, SIG.next, 1);
           mine.add(c);
           last = Math.max(last, c);
-          if (c * R < items) early = { k: c, bytes: gather(local(c * R, Math.min(items, c * R + R)), this.ahead) };
+          if (c * R < items) {
+            // (a range too long to hold is drawn again in its turn)
+            const bytes = gather(local(c * R, Math.min(items, c * R + R)), this.ahead, AHEAD_BYTES);
+            if (bytes !== null) early = { k: c, bytes };
+          }
           first = this.poll();
         }
         if (first === undefined) first = this.next();
