@@ -190,7 +190,7 @@ function* walkthrough(conn: Connection, opts: TerminalOptions, p: Paint, w: Sect
   const exact = room === opts.width - (2 + numWidth + 2 + timeWidth + 2 + 5 + 2 + 13 + 2);
   const layout: WalkLayout = { numWidth, timeWidth, room, exact };
   const timeline = conn.timeline;
-  const run = walkRun(opts, layout);
+  const run = walkRun(opts, layout, p, w);
   const local = (from: number, to: number): Iterable<Buffer> => walkthroughRows(timeline, opts, layout, from, to, run);
   yield* ranges !== null ? ranges(conn, { view: 'walkthrough', opts, layout }, timeline.length, local) : local(0, timeline.length);
 }
@@ -201,9 +201,8 @@ interface WalkRun {
   row: (into: LineBytes, e: TimelineEntry, num: string, t: string) => void;
 }
 
-function walkRun(opts: TerminalOptions, layout: WalkLayout): WalkRun {
-  const p = paint(opts.color);
-  const w = sectionsWords(opts.lang);
+/** (`p` and `w` are the paint and words of `opts`: the walkthrough's own, made again by a range drawn elsewhere) */
+function walkRun(opts: TerminalOptions, layout: WalkLayout, p: Paint = paint(opts.color), w: SectionsWords = sectionsWords(opts.lang)): WalkRun {
   const { numWidth, timeWidth, room } = layout;
   // a phase's cell, padded and painted once, as bytes
   const phaseCells = new Map<Phase, Buffer>();
