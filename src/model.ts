@@ -463,6 +463,15 @@ export interface AnalysisSink {
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void;
 }
 
+/**
+ * A message was captured whole: its last frame (FIN) came and every frame
+ * of it was captured entire (none cut by capture loss or by the capture's
+ * end). What every view and export calls a complete message.
+ */
+export function capturedWhole(m: Pick<Message, 'complete' | 'allCaptured' | 'missingBytes'>): boolean {
+  return m.complete && m.allCaptured && m.missingBytes === 0;
+}
+
 export function emptyCounts(): ConnectionCounts {
   const side = (): SideCounts => ({ frames: {}, messages: 0, messageBytes: 0, largestMessage: 0, largestInflated: 0, fragmentedMessages: 0, pings: 0, pongs: 0, rtts: 0, rttSum: 0, rttMin: null, rttMax: null, app: {} });
   return { packets: 0, frames: 0, messages: 0, client: side(), server: side(), diagnostics: { error: 0, warning: 0, info: 0 } };

@@ -28,6 +28,26 @@ const dir = mkdtempSync(join(tmpdir(), 'wsdissect-cli-'));
 // others may enter it (the permission test runs the command as another user)
 chmodSync(dir, 0o755);
 
+describe('a message cut by the capture', () => {
+  // captures/snaplen/deflate_s120.pcap: packets cut at 120 bytes, so several messages' frames were not captured whole
+  it.each(['captures/snaplen/deflate_s120.pcap', 'captures/snaplen/deflate_s200.pcap'])('%s: the messages --json calls incomplete are those --ndjson and --messages call incomplete', (file) => {
+    const json = JSON.parse(run([file, '--json', '--max-payload', '0']).stdout) as { connections: { messages: { index: number; complete: boolean }[]; frames: { message: number | null; complete: boolean }[] }[] };
+    const c = json.connections[0]!;
+    const cut = c.messages.filter((m) => !m.complete).map((m) => m.index);
+    expect(cut.length).toBeGreaterThan(0);
+    // a message is incomplete exactly when one of its frames is
+    expect(cut).toEqual([...new Set(c.frames.filter((f) => !f.complete && f.message !== null).map((f) => f.message))]);
+    const ndjson = run([file, '--ndjson', '--max-payload', '0'])
+      .stdout.trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; index: number; complete: boolean })
+      .filter((l) => l.type === 'message' && !l.complete)
+      .map((l) => l.index);
+    expect(ndjson).toEqual(cut);
+    expect(run([file, '--messages']).stdout.split('\n').filter((l) => l.includes('(incomplete')).length).toBe(cut.length);
+  });
+});
+
 describe('wsdissect', () => {
   it('prints the walkthrough of a capture', () => {
     const r = run([TEXTBOOK]);

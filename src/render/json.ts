@@ -1,6 +1,6 @@
 // The JSON export (docs: json-contract). Reads the analysis result only.
 import { isUtf8 } from 'node:buffer';
-import type { Connection, Frame, Handshake, List, Message, Phase, TimelineEntry } from '../model.js';
+import { capturedWhole, type Connection, type Frame, type Handshake, type List, type Message, type Phase, type TimelineEntry } from '../model.js';
 import { rangeOf } from '../util/list.js';
 import { opcodeName } from '../websocket/frame.js';
 import { protocolDetail } from './kind.js';
@@ -297,7 +297,7 @@ function writeMessageTail(out: JsonBytes, m: Message, opts: JsonOptions): void {
   out.numberOrNull(m.inflatedLength);
   const inflated = m.compressed && m.inflatedLength !== null;
   writePayload(out, m.payload, inflated ? m.inflatedLength! : m.length, m.type === 'text' && (!m.compressed || inflated), opts);
-  out.ascii(m.complete ? ',"complete":true' : ',"complete":false');
+  out.ascii(capturedWhole(m) ? ',"complete":true' : ',"complete":false');
   out.raw(P.app);
   if (m.app === null) out.raw(P.null);
   else writeApp(out, m.app);
@@ -402,7 +402,7 @@ export function messageJson(m: Message, opts: JsonOptions): Record<string, unkno
     compressed: m.compressed,
     inflatedLength: m.inflatedLength,
     ...(payload ? { payload } : {}),
-    complete: m.complete,
+    complete: capturedWhole(m),
     app: m.app === null ? null : appJson(m.app),
   };
 }

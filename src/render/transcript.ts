@@ -7,7 +7,7 @@
 import { tellsWebSocket } from './kind.js';
 import { appText } from '../text/app-words.js';
 import { isUtf8 } from 'node:buffer';
-import type { Connection, Frame, Message, Side } from '../model.js';
+import { capturedWhole, type Connection, type Frame, type Message, type Side } from '../model.js';
 import type { RenderOptions } from './options.js';
 import { clip, paint, type Paint, trimEnd } from './paint.js';
 import { isControl } from '../websocket/frame.js';
@@ -396,7 +396,7 @@ function payloadEntry(w: TranscriptWords, m: Message, opts: RenderOptions, limit
   if (inflated) notes.push(w.inflatedFrom(wire));
   if (notInflated) notes.push(w.notInflated);
   if (m.frames.length > 1) notes.push(w.fragments(m.frames.length));
-  const whole = m.complete && m.allCaptured && m.missingBytes === 0;
+  const whole = capturedWhole(m);
   if (!whole) notes.push(w.incomplete(m.missingBytes));
   const e = entryOf(m.packet, m.frames[m.frames.length - 1] ?? -1, m.relTs, m.from, w.messageType(m.type), notes);
 
