@@ -23,6 +23,7 @@ import { threadCount } from './analyze/threads.js';
 import { HTML_FRAMES, HtmlSink } from './render/html.js';
 import { DrawHelper } from './render/draw.js';
 import { ZeekSink } from './render/zeek.js';
+import { HarSink } from './render/har.js';
 import { errnoReason } from './capture/reader.js';
 import { KeyLog } from './tls/keylog.js';
 import { CheckCollector, checkRun, unreadableCapture, verdictLine, type CheckedCapture, type FailOn } from './check/report.js';
@@ -449,7 +450,7 @@ function selectionOf(argv: { stream?: unknown; from?: string; opcode?: unknown; 
 const STDIN_ARG = '\u0000stdin';
 
 /** Options that take a value: "--html -" and "--grep -" give that option "-", not a capture. */
-const VALUE_OPTIONS = new Set(['--lang', '--html', '--html-frames', '--junit', '--grep', '--format', '--stream', '--opcode', '--phase', '--from', '--frame', '--limit', '--preview', '--width', '--max-payload', '--app', '--decode-as', '--ignore', '--fail-on']);
+const VALUE_OPTIONS = new Set(['--lang', '--html', '--har', '--html-frames', '--junit', '--grep', '--format', '--stream', '--opcode', '--phase', '--from', '--frame', '--limit', '--preview', '--width', '--max-payload', '--app', '--decode-as', '--ignore', '--fail-on']);
 
 /** The capture arguments as given: each whole (a comma is part of a file name), "-" at most once. */
 function capturesOf(v: unknown): string[] {
@@ -580,7 +581,8 @@ async function main(): Promise<number> {
           .positional('capture', { type: 'string', array: true, describe: 'a capture file, or - for standard input' })
           .option('json', { type: 'boolean', default: false, describe: 'write the analysis as one JSON document (see the README)', group: 'Output:' })
           .option('html', { type: 'string', describe: 'write a self-contained HTML report to FILE (- for standard output): ladder diagram, frame details, handshake, plot', group: 'Output:' })
-          .option('format', { choices: ['text', 'json', 'ndjson', 'html', 'zeek'] as const, describe: 'the output format (text: the terminal report; zeek: a connection log in Zeek\'s TSV format); json, ndjson and html are the same as --json, --ndjson or --html -', group: 'Output:' })
+          .option('har', { type: 'string', describe: 'write the HTTP exchanges and WebSockets as HAR 1.2 to FILE (- for standard output), as Chrome DevTools imports it: each WebSocket\'s messages, inflated, in _webSocketMessages', group: 'Output:' })
+          .option('format', { choices: ['text', 'json', 'ndjson', 'html', 'zeek', 'har'] as const, describe: 'the output format (text: the terminal report; zeek: a connection log in Zeek\'s TSV format); json, ndjson, html and har are the same as --json, --ndjson, --html - or --har -', group: 'Output:' })
           .option('ndjson', { type: 'boolean', default: false, describe: 'write one JSON object per line as soon as it is final (frames, messages, diagnostics, connections): for large captures and jq', group: 'Output:' })
           .option('summary', { type: 'boolean', default: false, describe: 'only a verdict and the counts of each connection: the fastest, for the largest captures', group: 'Views:' })
           .option('explain', { type: 'boolean', default: false, describe: 'explain each phase in plain words, with the Accept computation and frame header diagrams', group: 'Views:' })
@@ -602,7 +604,7 @@ async function main(): Promise<number> {
           .option('width', { type: 'string', describe: 'columns to fit, 60 or more (default: the terminal\'s, else 120)', group: 'Output:' })
           .option('color', { type: 'boolean', describe: 'colour the output (default: on a terminal, unless NO_COLOR is set)', group: 'Output:' })
           .option('collapse', { type: 'boolean', default: true, describe: 'show long runs of identical frames once with a count (--no-collapse: all)', group: 'Output:' })
-          .option('threads', { type: 'string', describe: 'threads (one reads the capture, the others analyse its connections; not for --json, --html, --format zeek or --stats): a number, or auto (the default: one per core, at most 8, on a machine of 4 cores or more for a capture of 32 MB or more; else 1); the output is the same with any number; with the analysis on one thread, the --hex dump, the walkthrough and the --json timeline of a long connection are drawn on two unless 1 is asked', group: 'Output:' })
+          .option('threads', { type: 'string', describe: 'threads (one reads the capture, the others analyse its connections; not for --json, --html, --har, --format zeek or --stats): a number, or auto (the default: one per core, at most 8, on a machine of 4 cores or more for a capture of 32 MB or more; else 1); the output is the same with any number; with the analysis on one thread, the --hex dump, the walkthrough and the --json timeline of a long connection are drawn on two unless 1 is asked', group: 'Output:' })
           .option('lang', { type: 'string', describe: 'language of the terminal views: en or zh-CN (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG; the exports stay in English)', group: 'Output:' })
           .epilog(EPILOG),
       async (argv) => {
@@ -617,6 +619,7 @@ async function main(): Promise<number> {
         if (argv.json) outputs.set('json', '--json');
         if (argv.ndjson) outputs.set('ndjson', '--ndjson');
         if (argv.html !== undefined) outputs.set('html', '--html');
+        if (argv.har !== undefined) outputs.set('har', '--har');
         if (argv.format !== undefined && !outputs.has(argv.format)) outputs.set(argv.format, `--format ${argv.format}`);
         if (outputs.size > 1) throw new Error(`${[...outputs.values()].join(' and ')} ask for different outputs: choose one`);
         const format = [...outputs.keys()][0] ?? 'text';
@@ -648,14 +651,16 @@ async function main(): Promise<number> {
           lang: langOf(argv.lang),
         };
         // the report keeps no more of each payload than it can show (all of it when --grep searches it)
-        const keepPayload = argv.grep !== undefined ? Infinity : Math.max(maxPayload, opts.previewWidth * 4, 64);
+        // (HAR holds every message whole: its payloads are kept whole too)
+        const keepPayload = argv.grep !== undefined || format === 'har' ? Infinity : Math.max(maxPayload, opts.previewWidth * 4, 64);
         const analyzer = { ...analyzerOptions(argv) };
         analyzer.limits = { ...analyzer.limits, keepPayload };
         // --summary shows nothing of the application protocols: unless asked, they are not decoded (a third of its time)
         if (argv.summary && argv.app === undefined) analyzer.app = 'none';
         // --messages and --hex show nothing of the packet-by-packet timeline: unless a selection reads it (by phase, by sender), it is not made
         if (format === 'text' && views.every((v) => v === 'messages' || v === 'hex') && narrowing.length === 0) analyzer.timeline = false;
-        const html = format === 'html' ? argv.html || '-' : null;
+        // the documents written to a file: the HTML report and HAR
+        const document = format === 'html' ? argv.html || '-' : format === 'har' ? argv.har || '-' : null;
         const selection = selectionOf(argv);
         // the report says what part of the capture it holds, when a selection narrowed it
         const selected = ['stream', 'from', 'opcode', 'phase', 'grep', 'limit'].flatMap((k) => list((argv as Record<string, unknown>)[k]).map((v) => `--${k} ${v}`)).join(' ');
@@ -664,13 +669,13 @@ async function main(): Promise<number> {
         // dropUnfinished); Ctrl-C on a live capture gives the report of what was read, which says so
         const ignore = ignoreSet(argv.ignore);
         let partial: string | null = null;
-        if (html !== null && html !== '-') {
-          if (capture !== '-' && sameFile(capture, html)) throw new Error(`${html}: is the capture being read; the report needs another name`);
-          partial = join(dirname(html), `.${basename(html)}.${process.pid}.part`);
+        if (document !== null && document !== '-') {
+          if (capture !== '-' && sameFile(capture, document)) throw new Error(`${document}: is the capture being read; the report needs another name`);
+          partial = join(dirname(document), `.${basename(document)}.${process.pid}.part`);
           try {
             out.file = { fd: openSync(partial, 'w'), failed: null };
           } catch (err) {
-            throw new Error(`${html}: ${errnoReason(err as NodeJS.ErrnoException)}`);
+            throw new Error(`${document}: ${errnoReason(err as NodeJS.ErrnoException)}`);
           }
           unfinished = partial;
         }
@@ -679,13 +684,13 @@ async function main(): Promise<number> {
         // --stats's table of every connection comes at the end: its rows, past the newest few hundred, go to a temporary file
         const rowsSpill = format === 'text' && !argv.summary && views.includes('stats') ? new SpillFile(undefined, undefined, noSpill) : null;
         const inner: AnalysisSink =
-          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected, htmlFrames, writeBytes) : format === 'zeek' ? new ZeekSink(write) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes, draw?.ranges) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0, rowsSpill, writeBytes, draw?.ranges);
+          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected, htmlFrames, writeBytes) : format === 'zeek' ? new ZeekSink(write) : format === 'har' ? new HarSink(write, writeBytes) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes, draw?.ranges) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0, rowsSpill, writeBytes, draw?.ranges);
         const sinks = chainOf(inner, { selection, ignore, failOn });
         const seen = sinks.seen;
         /** the analysis reached its end and was written (the capture could be read, wholly or until interrupted) */
         let reported = false;
         try {
-          // the outputs made a connection (or a frame) at a time, whose end needs only the totals: every one but --json, --html, --format zeek and --stats
+          // the outputs made a connection (or a frame) at a time, whose end needs only the totals: every one but --json, --html, --har, --format zeek and --stats
           const threadedView: ThreadedView | null =
             format === 'ndjson' ? { kind: 'ndjson', maxPayload } : format !== 'text' ? null : argv.summary ? { kind: 'summary', terminal: opts } : views.includes('stats') ? null : { kind: 'terminal', terminal: opts, views, whole: narrowing.length === 0 };
           const threads = threadedView === null ? 1 : await threadsFor(argv.threads, capture, analyzer);
@@ -712,11 +717,11 @@ async function main(): Promise<number> {
             out.file = null;
             if (failed) {
               dropUnfinished();
-              throw new Error(`${html}: ${errnoReason(failed)}`);
+              throw new Error(`${document}: ${errnoReason(failed)}`);
             }
             // an unreadable capture or a wrong argument (status 2) makes no report
             if (!reported || status === 2) rmSync(partial, { force: true });
-            else renameSync(partial, html!);
+            else renameSync(partial, document!);
             unfinished = null;
           }
         }

@@ -51,6 +51,15 @@ describe('a pipe that stays open (the command line)', () => {
     expect(doc.connections.map((c) => [c.tcp.teardown.kind, c.frames.length])).toEqual([['none', 10]]);
   });
 
+  it('Ctrl-C: --format har writes a whole HAR whose log says it was interrupted, the open WebSocket with its messages so far', async () => {
+    const r = await interruptedRun(['--format', 'har'], OPEN);
+    expect([r.code, r.signal]).toEqual([130, null]);
+    const har = JSON.parse(r.stdout) as { log: { comment: string; _capture: { interrupted: boolean; packets: number }; entries: { _webSocketMessages?: unknown[] }[] } };
+    expect(har.log._capture).toMatchObject({ interrupted: true, packets: 22 });
+    expect(har.log.comment).toMatch(/interrupted/i);
+    expect(har.log.entries.map((e) => e._webSocketMessages?.length)).toEqual([10]);
+  });
+
   it('Ctrl-C: --ndjson ends with its capture and summary lines, the capture interrupted', async () => {
     const r = await interruptedRun(['--ndjson'], OPEN);
     expect([r.code, r.signal]).toEqual([130, null]);
