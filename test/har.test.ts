@@ -269,7 +269,7 @@ describe('what an entry says', () => {
 
   it('plain HTTP exchanges are entries of their own, their request and status lines read from the capture', () => {
     const har = compare(['captures/app/socketio.pcap']);
-    const plain = har.log.entries.filter((e) => e._resourceType === undefined);
+    const plain = har.log.entries.filter((e) => e._resourceType === 'other');
     expect(plain.map((e) => [e.request.method, e.response.status])).toEqual([
       ['GET', 200],
       ['POST', 200],

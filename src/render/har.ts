@@ -271,7 +271,8 @@ function entryHead(conn: Connection, x: Exchange, hs: Handshake | null, synTs: n
     // DevTools reads `connection` as the server's port, `_connectionId` as the connection
     connection: String(conn.server.port),
     _connectionId: String(conn.id),
-    ...(websocket ? { _resourceType: 'websocket' } : {}),
+    // a plain exchange's kind is not known (no headers kept): DevTools' "other"
+    _resourceType: websocket ? 'websocket' : 'other',
     _wsdissect: {
       connection: conn.id,
       packet: x.request.packet,
