@@ -24,6 +24,7 @@ import { HTML_FRAMES, HtmlSink } from './render/html.js';
 import { DrawHelper } from './render/draw.js';
 import { ZeekSink } from './render/zeek.js';
 import { HarSink } from './render/har.js';
+import { MessageExporter, MANIFEST, prepareExportDir, TeeSink } from './render/export-messages.js';
 import { errnoReason } from './capture/reader.js';
 import { KeyLog } from './tls/keylog.js';
 import { CheckCollector, checkRun, unreadableCapture, verdictLine, type CheckedCapture, type FailOn } from './check/report.js';
@@ -450,7 +451,7 @@ function selectionOf(argv: { stream?: unknown; from?: string; opcode?: unknown; 
 const STDIN_ARG = '\u0000stdin';
 
 /** Options that take a value: "--html -" and "--grep -" give that option "-", not a capture. */
-const VALUE_OPTIONS = new Set(['--lang', '--html', '--har', '--html-frames', '--junit', '--grep', '--format', '--stream', '--opcode', '--phase', '--from', '--frame', '--limit', '--preview', '--width', '--max-payload', '--app', '--decode-as', '--ignore', '--fail-on']);
+const VALUE_OPTIONS = new Set(['--lang', '--html', '--har', '--export-messages', '--html-frames', '--junit', '--grep', '--format', '--stream', '--opcode', '--phase', '--from', '--frame', '--limit', '--preview', '--width', '--max-payload', '--app', '--decode-as', '--ignore', '--fail-on']);
 
 /** The capture arguments as given: each whole (a comma is part of a file name), "-" at most once. */
 function capturesOf(v: unknown): string[] {
@@ -582,6 +583,7 @@ async function main(): Promise<number> {
           .option('json', { type: 'boolean', default: false, describe: 'write the analysis as one JSON document (see the README)', group: 'Output:' })
           .option('html', { type: 'string', describe: 'write a self-contained HTML report to FILE (- for standard output): ladder diagram, frame details, handshake, plot', group: 'Output:' })
           .option('har', { type: 'string', describe: 'write the HTTP exchanges and WebSockets as HAR 1.2 to FILE (- for standard output), as Chrome DevTools imports it: each WebSocket\'s messages, inflated, in _webSocketMessages', group: 'Output:' })
+          .option('export-messages', { type: 'string', describe: 'also write every message (inflated) to a file of its own in DIR, a new or empty directory, with a manifest (manifest.ndjson); the selection options choose which', group: 'Output:' })
           .option('format', { choices: ['text', 'json', 'ndjson', 'html', 'zeek', 'har'] as const, describe: 'the output format (text: the terminal report; zeek: a connection log in Zeek\'s TSV format); json, ndjson, html and har are the same as --json, --ndjson, --html - or --har -', group: 'Output:' })
           .option('ndjson', { type: 'boolean', default: false, describe: 'write one JSON object per line as soon as it is final (frames, messages, diagnostics, connections): for large captures and jq', group: 'Output:' })
           .option('summary', { type: 'boolean', default: false, describe: 'only a verdict and the counts of each connection: the fastest, for the largest captures', group: 'Views:' })
@@ -652,7 +654,9 @@ async function main(): Promise<number> {
         };
         // the report keeps no more of each payload than it can show (all of it when --grep searches it)
         // (HAR holds every message whole: its payloads are kept whole too)
-        const keepPayload = argv.grep !== undefined || format === 'har' ? Infinity : Math.max(maxPayload, opts.previewWidth * 4, 64);
+        const exportDir = argv['export-messages'] === undefined ? null : String(argv['export-messages']);
+        if (exportDir === '') throw new Error('--export-messages needs a directory');
+        const keepPayload = argv.grep !== undefined || format === 'har' || exportDir !== null ? Infinity : Math.max(maxPayload, opts.previewWidth * 4, 64);
         const analyzer = { ...analyzerOptions(argv) };
         analyzer.limits = { ...analyzer.limits, keepPayload };
         // --summary shows nothing of the application protocols: unless asked, they are not decoded (a third of its time)
@@ -685,7 +689,13 @@ async function main(): Promise<number> {
         const rowsSpill = format === 'text' && !argv.summary && views.includes('stats') ? new SpillFile(undefined, undefined, noSpill) : null;
         const inner: AnalysisSink =
           format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected, htmlFrames, writeBytes) : format === 'zeek' ? new ZeekSink(write) : format === 'har' ? new HarSink(write, writeBytes) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes, draw?.ranges) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0, rowsSpill, writeBytes, draw?.ranges);
-        const sinks = chainOf(inner, { selection, ignore, failOn });
+        // --export-messages rides along with the view: its directory is made (or found empty) before the capture is read
+        let exporter: MessageExporter | null = null;
+        if (exportDir !== null) {
+          prepareExportDir(exportDir);
+          exporter = new MessageExporter(exportDir);
+        }
+        const sinks = chainOf(exporter === null ? inner : new TeeSink(inner, exporter), { selection, ignore, failOn });
         const seen = sinks.seen;
         /** the analysis reached its end and was written (the capture could be read, wholly or until interrupted) */
         let reported = false;
@@ -693,9 +703,16 @@ async function main(): Promise<number> {
           // the outputs made a connection (or a frame) at a time, whose end needs only the totals: every one but --json, --html, --har, --format zeek and --stats
           const threadedView: ThreadedView | null =
             format === 'ndjson' ? { kind: 'ndjson', maxPayload } : format !== 'text' ? null : argv.summary ? { kind: 'summary', terminal: opts } : views.includes('stats') ? null : { kind: 'terminal', terminal: opts, views, whole: narrowing.length === 0 };
-          const threads = threadedView === null ? 1 : await threadsFor(argv.threads, capture, analyzer);
+          // (the exporter writes from the main thread: a run split over threads would hand it nothing)
+          const threads = threadedView === null || exporter !== null ? 1 : await threadsFor(argv.threads, capture, analyzer);
           const result = await run(capture, sinks, analyzer, threads > 1 ? { count: threads, view: threadedView! } : null, draw);
           status = result.status;
+          if (exporter !== null && result.reason === null) {
+            if (exporter.failed !== null) {
+              process.stderr.write(`wsdissect: --export-messages: ${exporter.failed.message} (${exporter.count} written before it)\n`);
+              status = 2;
+            } else process.stderr.write(`wsdissect: ${exporter.count} message${exporter.count === 1 ? '' : 's'} written to ${exportDir} (${MANIFEST})\n`);
+          }
           reported = result.reason === null;
           // a connection asked for that the capture does not have is a wrong argument, said once the capture is read
           const missing = status === 2 || interruptedAt !== null || selection.streams === null ? [] : [...selection.streams].filter((id) => !seen.ids.has(id));

@@ -1,0 +1,145 @@
+// --export-messages DIR: every message of the selected connections written
+// to a file of its own, as the application received it (inflated when it
+// was compressed), with a manifest. Beside whatever the command prints: the
+// exporter rides along with the view (TeeSink), taking messages one by one
+// from a streaming view (--summary, --ndjson) and from each connection's
+// list when the view takes whole connections.
+//
+// Names are made of numbers and our own words only —
+// c0003-m000012-client-text.txt: the connection, the message's index, its
+// sender and type — never of anything the capture holds, so no name can
+// leave DIR or surprise a shell. A compressed message that could not be
+// inflated keeps its wire bytes in a .deflate file, and the manifest says so.
+// The manifest (manifest.ndjson) has a line per file, written as it goes:
+// the file, connection, message, from, type, opcode, length on the wire,
+// size written, compressed, inflated, complete, packet, ts and SHA-256.
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { capturedWhole, type AnalysisSink, type CaptureInfo, type Connection, type Diagnostic, type Frame, type Message, type Summary } from '../model.js';
+
+export const MANIFEST = 'manifest.ndjson';
+
+/** A message's file name: numbers and fixed words only. */
+export function messageFileName(connection: number, m: Pick<Message, 'index' | 'from' | 'type' | 'compressed' | 'inflatedLength'>): string {
+  const raw = m.compressed && m.inflatedLength === null;
+  const ext = raw ? 'deflate' : m.type === 'text' ? 'txt' : 'bin';
+  return `c${String(connection).padStart(4, '0')}-m${String(m.index).padStart(6, '0')}-${m.from}-${m.type}.${ext}`;
+}
+
+/**
+ * Makes DIR (and its parents) or takes it when it is empty; a directory that
+ * holds anything is refused, so that an export never mixes with, or
+ * overwrites, another. Throws with the reason, in words.
+ */
+export function prepareExportDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new Error(`--export-messages ${dir}: ${e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'not a directory' : (e.message ?? String(e))}`);
+  }
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch (err) {
+    throw new Error(`--export-messages ${dir}: ${(err as Error).message}`);
+  }
+  if (entries.length > 0) throw new Error(`--export-messages ${dir}: not empty (it writes into a new or empty directory)`);
+}
+
+export class MessageExporter {
+  /** messages written */
+  count = 0;
+  /** the first write that failed: the export stops there (the view goes on), and the command says so */
+  failed: Error | null = null;
+  private manifest: number | null = null;
+
+  constructor(private readonly dir: string) {}
+
+  /** A message to its file, and its line to the manifest. */
+  write(connection: number, m: Message): void {
+    if (this.failed !== null) return;
+    const name = messageFileName(connection, m);
+    const path = join(this.dir, name);
+    try {
+      writeFileSync(path, m.payload);
+      this.manifest ??= openSync(join(this.dir, MANIFEST), 'w');
+      const line = {
+        file: name,
+        connection,
+        message: m.index,
+        from: m.from,
+        type: m.type,
+        opcode: m.opcode,
+        length: m.lengthText ?? m.length,
+        size: m.payload.length,
+        compressed: m.compressed,
+        inflated: m.inflatedLength !== null,
+        complete: capturedWhole(m),
+        packet: m.packet,
+        ts: m.ts,
+        sha256: createHash('sha256').update(m.payload).digest('hex'),
+      };
+      writeSync(this.manifest, `${JSON.stringify(line)}\n`);
+      this.count++;
+    } catch (err) {
+      this.failed = new Error(`${path}: ${(err as Error).message}`);
+    }
+  }
+
+  close(): void {
+    if (this.manifest === null) {
+      // no message: an empty manifest says the export ran
+      if (this.failed === null) {
+        try {
+          writeFileSync(join(this.dir, MANIFEST), '');
+        } catch (err) {
+          this.failed = new Error(`${join(this.dir, MANIFEST)}: ${(err as Error).message}`);
+        }
+      }
+      return;
+    }
+    closeSync(this.manifest);
+    this.manifest = null;
+  }
+}
+
+/**
+ * The view and the exporter side by side: everything goes to the view as it
+ * would alone; the exporter takes the messages, one by one when the view
+ * streams, else from each connection's list (selected as the view's is).
+ */
+export class TeeSink implements AnalysisSink {
+  readonly streaming: boolean;
+
+  constructor(
+    private readonly view: AnalysisSink,
+    private readonly exporter: MessageExporter,
+  ) {
+    this.streaming = view.streaming === true;
+  }
+
+  frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void {
+    this.view.frame?.(connection, frame, context);
+  }
+
+  message(connection: number, message: Message): void {
+    if (this.streaming) this.exporter.write(connection, message);
+    this.view.message?.(connection, message);
+  }
+
+  diagnostic(connection: number, d: Diagnostic): void {
+    this.view.diagnostic?.(connection, d);
+  }
+
+  connection(conn: Connection): void {
+    if (!this.streaming) for (const m of conn.messages) this.exporter.write(conn.id, m);
+    this.view.connection(conn);
+  }
+
+  end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void {
+    this.exporter.close();
+    this.view.end(capture, summary, diagnostics);
+  }
+}
