@@ -25,6 +25,8 @@ import { DrawHelper } from './render/draw.js';
 import { ZeekSink } from './render/zeek.js';
 import { HarSink } from './render/har.js';
 import { MessageExporter, MANIFEST, prepareExportDir, TeeSink } from './render/export-messages.js';
+import { PacketPicker } from './select/pick.js';
+import { extractPackets } from './capture/extract.js';
 import { errnoReason } from './capture/reader.js';
 import { KeyLog } from './tls/keylog.js';
 import { CheckCollector, checkRun, unreadableCapture, verdictLine, type CheckedCapture, type FailOn } from './check/report.js';
@@ -451,7 +453,7 @@ function selectionOf(argv: { stream?: unknown; from?: string; opcode?: unknown; 
 const STDIN_ARG = '\u0000stdin';
 
 /** Options that take a value: "--html -" and "--grep -" give that option "-", not a capture. */
-const VALUE_OPTIONS = new Set(['--lang', '--html', '--har', '--export-messages', '--html-frames', '--junit', '--grep', '--format', '--stream', '--opcode', '--phase', '--from', '--frame', '--limit', '--preview', '--width', '--max-payload', '--app', '--decode-as', '--ignore', '--fail-on']);
+const VALUE_OPTIONS = new Set(['--lang', '--html', '--har', '--export-messages', '-w', '--write', '--html-frames', '--junit', '--grep', '--format', '--stream', '--opcode', '--phase', '--from', '--frame', '--limit', '--preview', '--width', '--max-payload', '--app', '--decode-as', '--ignore', '--fail-on']);
 
 /** The capture arguments as given: each whole (a comma is part of a file name), "-" at most once. */
 function capturesOf(v: unknown): string[] {
@@ -583,6 +585,7 @@ async function main(): Promise<number> {
           .option('json', { type: 'boolean', default: false, describe: 'write the analysis as one JSON document (see the README)', group: 'Output:' })
           .option('html', { type: 'string', describe: 'write a self-contained HTML report to FILE (- for standard output): ladder diagram, frame details, handshake, plot', group: 'Output:' })
           .option('har', { type: 'string', describe: 'write the HTTP exchanges and WebSockets as HAR 1.2 to FILE (- for standard output), as Chrome DevTools imports it: each WebSocket\'s messages, inflated, in _webSocketMessages', group: 'Output:' })
+          .option('write', { alias: 'w', type: 'string', describe: 'write the packets of the selection, unchanged, as a capture to FILE (- for standard output): the original records, timestamps and link type (pcapng keeps its interfaces); nothing else is printed', group: 'Output:' })
           .option('export-messages', { type: 'string', describe: 'also write every message (inflated) to a file of its own in DIR, a new or empty directory, with a manifest (manifest.ndjson); the selection options choose which', group: 'Output:' })
           .option('format', { choices: ['text', 'json', 'ndjson', 'html', 'zeek', 'har'] as const, describe: 'the output format (text: the terminal report; zeek: a connection log in Zeek\'s TSV format); json, ndjson, html and har are the same as --json, --ndjson, --html - or --har -', group: 'Output:' })
           .option('ndjson', { type: 'boolean', default: false, describe: 'write one JSON object per line as soon as it is final (frames, messages, diagnostics, connections): for large captures and jq', group: 'Output:' })
@@ -622,6 +625,7 @@ async function main(): Promise<number> {
         if (argv.ndjson) outputs.set('ndjson', '--ndjson');
         if (argv.html !== undefined) outputs.set('html', '--html');
         if (argv.har !== undefined) outputs.set('har', '--har');
+        if (argv.write !== undefined) outputs.set('pcap', '-w');
         if (argv.format !== undefined && !outputs.has(argv.format)) outputs.set(argv.format, `--format ${argv.format}`);
         if (outputs.size > 1) throw new Error(`${[...outputs.values()].join(' and ')} ask for different outputs: choose one`);
         const format = [...outputs.keys()][0] ?? 'text';
@@ -687,7 +691,15 @@ async function main(): Promise<number> {
         const draw = Number(argv.threads) === 1 || availableParallelism() < 2 ? null : new DrawHelper();
         // --stats's table of every connection comes at the end: its rows, past the newest few hundred, go to a temporary file
         const rowsSpill = format === 'text' && !argv.summary && views.includes('stats') ? new SpillFile(undefined, undefined, noSpill) : null;
-        const inner: AnalysisSink =
+        // -w: the first reading picks the packets; the second (below) copies them
+        const writeTo = format === 'pcap' ? String(argv.write) : null;
+        if (writeTo !== null) {
+          if (writeTo === '') throw new Error('-w needs a file name (- for standard output)');
+          if (capture === '-') throw new Error('-w needs the capture in a file: standard input is read once, and the packets are copied in a second reading (save it first: tcpdump -w capture.pcap)');
+          if (writeTo !== '-' && sameFile(capture, writeTo)) throw new Error(`${writeTo}: is the capture being read; the packets need another file`);
+        }
+        const picker = writeTo === null ? null : new PacketPicker();
+        const inner: AnalysisSink = picker !== null ? picker :
           format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected, htmlFrames, writeBytes) : format === 'zeek' ? new ZeekSink(write) : format === 'har' ? new HarSink(write, writeBytes) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes, draw?.ranges) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0, rowsSpill, writeBytes, draw?.ranges);
         // --export-messages rides along with the view: its directory is made (or found empty) before the capture is read
         let exporter: MessageExporter | null = null;
@@ -719,6 +731,11 @@ async function main(): Promise<number> {
           if (missing.length > 0) {
             process.stderr.write(`wsdissect: --stream ${missing.join(', ')}: the capture has no connection ${missing.join(', ')} (${seen.count === 0 ? 'it has none' : seen.count === 1 ? 'its only connection is 0' : `its connections are numbered 0 to ${seen.count - 1}`})\n`);
             status = 2;
+          }
+          if (picker !== null && writeTo !== null && status !== 2 && reported) {
+            const copied = await writePackets(capture, picker, writeTo);
+            if (copied === null) status = 2;
+            else process.stderr.write(`wsdissect: ${copied} packet${copied === 1 ? '' : 's'} of ${picker.connections} connection${picker.connections === 1 ? '' : 's'} written to ${writeTo === '-' ? 'standard output' : writeTo}\n`);
           }
           const frame = views.find((v): v is { frame: number } => typeof v === 'object');
           if (frame && status !== 2 && interruptedAt === null && frame.frame >= seen.frames) {
@@ -754,6 +771,44 @@ async function main(): Promise<number> {
     })
     .parseAsync();
   return status;
+}
+
+/**
+ * -w's second reading: the packets the first picked, copied to FILE through a
+ * hidden part file renamed when whole (as --html FILE), or to standard
+ * output; null when it failed (said in one line).
+ */
+async function writePackets(capture: string, picker: PacketPicker, to: string): Promise<number | null> {
+  const part = to === '-' ? null : join(dirname(to), `.${basename(to)}.${process.pid}.part`);
+  let fd: number;
+  try {
+    fd = part === null ? 1 : openSync(part, 'w');
+  } catch (err) {
+    process.stderr.write(`wsdissect: ${to}: ${errnoReason(err as NodeJS.ErrnoException)}\n`);
+    return null;
+  }
+  if (part !== null) unfinished = part;
+  try {
+    const copied = await extractPackets(capture, picker.chosen, (bytes) => {
+      for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at);
+    });
+    if (part !== null) {
+      closeSync(fd);
+      renameSync(part, to);
+      unfinished = null;
+    }
+    return copied;
+  } catch (err) {
+    if (part !== null) {
+      closeSync(fd);
+      rmSync(part, { force: true });
+      unfinished = null;
+    }
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EPIPE') return 0;
+    process.stderr.write(`wsdissect: ${to}: ${e.code ? errnoReason(e) : e.message}\n`);
+    return null;
+  }
 }
 
 /** The argument parser's complaint as one line in our words. */

@@ -38,6 +38,8 @@ export interface PcapngEvents {
   interfaceAdded(linkType: number): void;
   /** a Decryption Secrets Block's TLS key log (NSS format), as text */
   tlsKeyLog?(text: string): void;
+  /** every block read whole, as it is in the file, after what it carried was handed on; `packet`: it delivered a packet */
+  block?(bytes: Buffer, packet: boolean): void;
 }
 
 export class PcapngReader {
@@ -52,6 +54,8 @@ export class PcapngReader {
   private sawSection = false;
   /** blocks read so far, for messages */
   private blocks = 0;
+  /** the block being read delivered a packet */
+  private delivered = false;
 
   constructor(private readonly on: PcapngEvents) {}
 
@@ -130,6 +134,7 @@ export class PcapngReader {
     this.blocks++;
     const body = b.subarray(at + 8, at + length - 4);
     const blockType = this.u32(b, at);
+    this.delivered = false;
     switch (blockType) {
       case SHB:
         this.sawSection = true;
@@ -157,6 +162,8 @@ export class PcapngReader {
       default:
         break; // name resolution, statistics, custom blocks…: not needed here
     }
+    if (this.stopped) return 0;
+    this.on.block?.(b.subarray(at, at + length), this.delivered);
     return length;
   }
 
@@ -230,6 +237,7 @@ export class PcapngReader {
       this.stop(`block ${this.blocks}: a packet of ${capturedLength} captured bytes does not fit in its block`);
       return;
     }
+    this.delivered = true;
     this.on.packet({
       ts: this.timestamp(iface, this.u32(body, 4), this.u32(body, 8)),
       resolution: Number(iface.unitsPerSecond),
@@ -247,6 +255,7 @@ export class PcapngReader {
     const room = body.length - 4;
     const capturedLength = Math.min(originalLength, room, iface.snapLength === 0 ? room : iface.snapLength);
     // a simple packet block carries no timestamp
+    this.delivered = true;
     this.on.packet({ ts: 0, resolution: 1, linkType: iface.linkType, capturedLength, originalLength, data: body.subarray(4, 4 + capturedLength) });
   }
 }

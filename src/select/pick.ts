@@ -1,0 +1,26 @@
+// -w OUT: which packets the selection holds. The view of the first reading:
+// each selected connection's timeline (narrowed by the selection as every
+// view's is: --phase and --from keep their packets, the frame filters the
+// packets that carry the frames they keep and those that carry none) gives
+// the numbers of its packets; the second reading copies them
+// (capture/extract.ts). Packets of no TCP connection are not in any
+// timeline, so they are left out.
+import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from '../model.js';
+import { PacketSet } from '../capture/extract.js';
+
+export class PacketPicker implements AnalysisSink {
+  readonly chosen = new PacketSet();
+  /** connections with a packet chosen */
+  connections = 0;
+  capture: CaptureInfo | null = null;
+
+  connection(conn: Connection): void {
+    const before = this.chosen.size;
+    for (const e of conn.timeline) this.chosen.add(e.packet);
+    if (this.chosen.size > before) this.connections++;
+  }
+
+  end(capture: CaptureInfo, _summary: Summary, _diagnostics: Diagnostic[]): void {
+    this.capture = capture;
+  }
+}
