@@ -24,6 +24,7 @@ import { HTML_FRAMES, HtmlSink } from './render/html.js';
 import { DrawHelper } from './render/draw.js';
 import { ZeekSink } from './render/zeek.js';
 import { HarSink } from './render/har.js';
+import { EcsSink } from './render/ecs.js';
 import { MessageExporter, MANIFEST, prepareExportDir, TeeSink } from './render/export-messages.js';
 import { PacketPicker } from './select/pick.js';
 import { extractPackets } from './capture/extract.js';
@@ -587,7 +588,7 @@ async function main(): Promise<number> {
           .option('har', { type: 'string', describe: 'write the HTTP exchanges and WebSockets as HAR 1.2 to FILE (- for standard output), as Chrome DevTools imports it: each WebSocket\'s messages, inflated, in _webSocketMessages', group: 'Output:' })
           .option('write', { alias: 'w', type: 'string', describe: 'write the packets of the selection, unchanged, as a capture to FILE (- for standard output): the original records, timestamps and link type (pcapng keeps its interfaces); nothing else is printed', group: 'Output:' })
           .option('export-messages', { type: 'string', describe: 'also write every message (inflated) to a file of its own in DIR, a new or empty directory, with a manifest (manifest.ndjson); the selection options choose which', group: 'Output:' })
-          .option('format', { choices: ['text', 'json', 'ndjson', 'html', 'zeek', 'har'] as const, describe: 'the output format (text: the terminal report; zeek: a connection log in Zeek\'s TSV format); json, ndjson, html and har are the same as --json, --ndjson, --html - or --har -', group: 'Output:' })
+          .option('format', { choices: ['text', 'json', 'ndjson', 'html', 'zeek', 'har', 'ecs'] as const, describe: 'the output format (text: the terminal report; zeek: a connection log in Zeek\'s TSV format; ecs: Elastic Common Schema events, one per line, for Elasticsearch or OpenSearch); json, ndjson, html and har are the same as --json, --ndjson, --html - or --har -', group: 'Output:' })
           .option('ndjson', { type: 'boolean', default: false, describe: 'write one JSON object per line as soon as it is final (frames, messages, diagnostics, connections): for large captures and jq', group: 'Output:' })
           .option('summary', { type: 'boolean', default: false, describe: 'only a verdict and the counts of each connection: the fastest, for the largest captures', group: 'Views:' })
           .option('explain', { type: 'boolean', default: false, describe: 'explain each phase in plain words, with the Accept computation and frame header diagrams', group: 'Views:' })
@@ -700,7 +701,7 @@ async function main(): Promise<number> {
         }
         const picker = writeTo === null ? null : new PacketPicker();
         const inner: AnalysisSink = picker !== null ? picker :
-          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected, htmlFrames, writeBytes) : format === 'zeek' ? new ZeekSink(write) : format === 'har' ? new HarSink(write, writeBytes) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes, draw?.ranges) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0, rowsSpill, writeBytes, draw?.ranges);
+          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected, htmlFrames, writeBytes) : format === 'zeek' ? new ZeekSink(write) : format === 'har' ? new HarSink(write, writeBytes) : format === 'ecs' ? new EcsSink(write, { maxPayload }) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes, draw?.ranges) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0, rowsSpill, writeBytes, draw?.ranges);
         // --export-messages rides along with the view: its directory is made (or found empty) before the capture is read
         let exporter: MessageExporter | null = null;
         if (exportDir !== null) {
