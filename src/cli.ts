@@ -28,6 +28,8 @@ import { EcsSink } from './render/ecs.js';
 import { MessageExporter, MANIFEST, prepareExportDir, TeeSink } from './render/export-messages.js';
 import { PacketPicker } from './select/pick.js';
 import { extractPackets } from './capture/extract.js';
+import { liveFailure, startLiveCapture, type LiveCapture, type LiveOptions } from './capture/live.js';
+import { Readable } from 'node:stream';
 import { errnoReason } from './capture/reader.js';
 import { KeyLog } from './tls/keylog.js';
 import { CheckCollector, checkRun, unreadableCapture, verdictLine, type CheckedCapture, type FailOn } from './check/report.js';
@@ -373,12 +375,13 @@ function noSpill(reason: string): void {
 }
 
 /** Analyses one capture into a renderer; 2 if it cannot be read (reason given), 1 if it fails the threshold, 130 if interrupted, else 0. */
-async function run(file: string, sinks: Chain & { options: ChainOptions }, options: AnalyzerOptions, threads: { count: number; view: ThreadedView } | null = null, draw: DrawHelper | null = null): Promise<{ status: number; reason: string | null }> {
+async function run(file: string | Readable, sinks: Chain & { options: ChainOptions }, options: AnalyzerOptions, threads: { count: number; view: ThreadedView } | null = null, draw: DrawHelper | null = null, name?: string): Promise<{ status: number; reason: string | null }> {
   const policy = sinks.policy;
   // a live capture reports a connection a few seconds after it is over, between two reads of the pipe:
   // what is written then must reach the reader without waiting for the next packet
-  const flusher = file === '-' ? setInterval(() => out.flush(), 250).unref() : null;
-  const progress = file !== '-' && Progress.wanted(process.stderr) ? new Progress(process.stderr, file, await sizeOf(file)) : null;
+  const pipe = typeof file !== 'string' || file === '-';
+  const flusher = pipe ? setInterval(() => out.flush(), 250).unref() : null;
+  const progress = typeof file === 'string' && !pipe && Progress.wanted(process.stderr) ? new Progress(process.stderr, file, await sizeOf(file)) : null;
   // a view that shows a whole connection keeps its frames, messages and timeline until it is over: past their newest items they
   // go to a temporary file (TMPDIR), so that memory stays flat however long the connection (util/list.ts)
   const spill = sinks.top.streaming ? null : new SpillFile(undefined, undefined, noSpill);
@@ -386,7 +389,7 @@ async function run(file: string, sinks: Chain & { options: ChainOptions }, optio
   if (draw !== null && threads === null) draw.use(spill);
   try {
     const split = threads === null ? {} : { threads: { threads: threads.count, view: threads.view, ...sinks.options, output: writeBytes, absorb: (shared: ChainShared) => absorbChain(sinks, shared), spillFailed: noSpill } };
-    await analyzeCapture(file, sinks.top, { analyzer: { ...options, spill }, beforeChunk, interrupted, ...split, ...(progress ? { onBytes: (n: number) => progress.update(n) } : {}) });
+    await analyzeCapture(file, sinks.top, { analyzer: { ...options, spill }, beforeChunk, interrupted, ...split, ...(name !== undefined ? { name } : {}), ...(progress ? { onBytes: (n: number) => progress.update(n) } : {}) });
     // a Ctrl-C that came while the last connections were being written (their drawing does not let the event loop run)
     // is heard now, before the exit status is chosen
     await new Promise((resolve) => setImmediate(resolve));
@@ -454,7 +457,7 @@ function selectionOf(argv: { stream?: unknown; from?: string; opcode?: unknown; 
 const STDIN_ARG = '\u0000stdin';
 
 /** Options that take a value: "--html -" and "--grep -" give that option "-", not a capture. */
-const VALUE_OPTIONS = new Set(['--lang', '--html', '--har', '--export-messages', '-w', '--write', '--html-frames', '--junit', '--grep', '--format', '--stream', '--opcode', '--phase', '--from', '--frame', '--limit', '--preview', '--width', '--max-payload', '--app', '--decode-as', '--ignore', '--fail-on']);
+const VALUE_OPTIONS = new Set(['--lang', '--html', '--har', '--export-messages', '-w', '--write', '-i', '--interface', '-f', '--capture-filter', '-a', '--autostop', '-c', '--count', '--html-frames', '--junit', '--grep', '--format', '--stream', '--opcode', '--phase', '--from', '--frame', '--limit', '--preview', '--width', '--max-payload', '--app', '--decode-as', '--ignore', '--fail-on']);
 
 /** The capture arguments as given: each whole (a comma is part of a file name), "-" at most once. */
 function capturesOf(v: unknown): string[] {
@@ -586,6 +589,10 @@ async function main(): Promise<number> {
           .option('json', { type: 'boolean', default: false, describe: 'write the analysis as one JSON document (see the README)', group: 'Output:' })
           .option('html', { type: 'string', describe: 'write a self-contained HTML report to FILE (- for standard output): ladder diagram, frame details, handshake, plot', group: 'Output:' })
           .option('har', { type: 'string', describe: 'write the HTTP exchanges and WebSockets as HAR 1.2 to FILE (- for standard output), as Chrome DevTools imports it: each WebSocket\'s messages, inflated, in _webSocketMessages', group: 'Output:' })
+          .option('interface', { alias: 'i', type: 'string', describe: 'capture live on this interface (with dumpcap, else tcpdump) instead of reading a file, and report as a live pipe does', group: 'Live capture:' })
+          .option('capture-filter', { alias: 'f', type: 'string', describe: 'with -i: a BPF capture filter ("tcp port 8080")', group: 'Live capture:' })
+          .option('autostop', { alias: 'a', type: 'string', describe: 'with -i: stop after duration:N seconds', group: 'Live capture:' })
+          .option('count', { alias: 'c', type: 'string', describe: 'with -i: stop after N packets', group: 'Live capture:' })
           .option('write', { alias: 'w', type: 'string', describe: 'write the packets of the selection, unchanged, as a capture to FILE (- for standard output): the original records, timestamps and link type (pcapng keeps its interfaces); nothing else is printed', group: 'Output:' })
           .option('export-messages', { type: 'string', describe: 'also write every message (inflated) to a file of its own in DIR, a new or empty directory, with a manifest (manifest.ndjson); the selection options choose which', group: 'Output:' })
           .option('format', { choices: ['text', 'json', 'ndjson', 'html', 'zeek', 'har', 'ecs'] as const, describe: 'the output format (text: the terminal report; zeek: a connection log in Zeek\'s TSV format; ecs: Elastic Common Schema events, one per line, for Elasticsearch or OpenSearch); json, ndjson, html and har are the same as --json, --ndjson, --html - or --har -', group: 'Output:' })
@@ -615,9 +622,12 @@ async function main(): Promise<number> {
           .epilog(EPILOG),
       async (argv) => {
         const captures = capturesOf(argv.capture);
-        if (captures.length === 0) throw new Error('no capture given: wsdissect CAPTURE (a pcap or pcapng file, or - for standard input)');
+        const live = liveOptionsOf(argv);
+        if (live !== null && captures.length > 0) throw new Error(`-i ${live.iface} captures live; a capture file (${captures.join(', ')}) too: choose one`);
+        if (live === null && captures.length === 0) throw new Error('no capture given: wsdissect CAPTURE (a pcap or pcapng file, or - for standard input), or -i IFACE to capture live');
         if (captures.length > 1) throw new Error(`one capture at a time (given ${captures.length}: ${captures.join(', ')}); "wsdissect check ${captures.join(' ')}" checks several one after another`);
-        const capture = captures[0]!;
+        // a live capture is read as standard input is: a pipe, read once, as it comes
+        const capture = live !== null ? '-' : captures[0]!;
         const maxPayload = parseMaxPayload(String(argv['max-payload']));
         const failOn = (argv['fail-on'] ?? 'none') as FailOn;
         // one output: two that disagree are refused rather than one silently winning
@@ -696,6 +706,7 @@ async function main(): Promise<number> {
         const writeTo = format === 'pcap' ? String(argv.write) : null;
         if (writeTo !== null) {
           if (writeTo === '') throw new Error('-w needs a file name (- for standard output)');
+          if (live !== null) throw new Error('-w needs the capture in a file: a live capture is read once, and the packets are copied in a second reading (capture to a file first: dumpcap -w capture.pcapng)');
           if (capture === '-') throw new Error('-w needs the capture in a file: standard input is read once, and the packets are copied in a second reading (save it first: tcpdump -w capture.pcap)');
           if (writeTo !== '-' && sameFile(capture, writeTo)) throw new Error(`${writeTo}: is the capture being read; the packets need another file`);
         }
@@ -718,7 +729,37 @@ async function main(): Promise<number> {
             format === 'ndjson' ? { kind: 'ndjson', maxPayload } : format !== 'text' ? null : argv.summary ? { kind: 'summary', terminal: opts } : views.includes('stats') ? null : { kind: 'terminal', terminal: opts, views, whole: narrowing.length === 0 };
           // (the exporter writes from the main thread: a run split over threads would hand it nothing)
           const threads = threadedView === null || exporter !== null ? 1 : await threadsFor(argv.threads, capture, analyzer);
-          const result = await run(capture, sinks, analyzer, threads > 1 ? { count: threads, view: threadedView! } : null, draw);
+          // -i: the tool started, and its first bytes (or its failure) waited for before anything is analysed
+          let liveCapture: LiveCapture | null = null;
+          let source: string | Readable = capture;
+          if (live !== null) {
+            liveCapture = startLiveCapture(live);
+            if (liveCapture === null) throw new Error('-i needs dumpcap (Debian package wireshark-common, which tshark brings) or tcpdump (package tcpdump): neither is installed');
+            const started = liveCapture;
+            void interrupted.then(() => started.stop());
+            const it = started.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+            const first = await it.next();
+            if (first.done) {
+              await started.exited;
+              if (interruptedAt !== null) {
+                process.stderr.write(`wsdissect: -i ${live.iface}: interrupted before anything was captured\n`);
+                status = 130;
+                return;
+              }
+              throw new Error(`-i ${live.iface}: ${liveFailure(started.tool, live.iface, started.stderr())}`);
+            }
+            source = Readable.from(
+              (async function* (): AsyncGenerator<Buffer> {
+                yield first.value;
+                for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+              })(),
+            );
+          }
+          const result = await run(source, sinks, analyzer, threads > 1 ? { count: threads, view: threadedView! } : null, draw, live !== null ? `interface ${live.iface}` : undefined);
+          if (liveCapture !== null) {
+            liveCapture.stop();
+            await liveCapture.exited;
+          }
           status = result.status;
           if (exporter !== null && result.reason === null) {
             if (exporter.failed !== null) {
@@ -810,6 +851,26 @@ async function writePackets(capture: string, picker: PacketPicker, to: string): 
     process.stderr.write(`wsdissect: ${to}: ${e.code ? errnoReason(e) : e.message}\n`);
     return null;
   }
+}
+
+/** -i and its options (-f, -a, -c), checked; null without -i (when the others are refused). */
+function liveOptionsOf(argv: { interface?: string; 'capture-filter'?: string; autostop?: string; count?: string }): LiveOptions | null {
+  const given = (['capture-filter', 'autostop', 'count'] as const).filter((k) => argv[k] !== undefined);
+  if (argv.interface === undefined) {
+    if (given.length > 0) throw new Error(`${given.map((k) => ({ 'capture-filter': '-f', autostop: '-a', count: '-c' })[k]).join(', ')}: for a live capture (-i IFACE)`);
+    return null;
+  }
+  const iface = String(argv.interface);
+  if (iface === '') throw new Error('-i needs an interface (ip link lists them)');
+  let duration: number | null = null;
+  if (argv.autostop !== undefined) {
+    const m = /^duration:(\d+(?:\.\d+)?)$/.exec(String(argv.autostop));
+    if (!m || Number(m[1]) <= 0) throw new Error(`-a takes duration:N (seconds), not "${String(argv.autostop)}"`);
+    duration = Number(m[1]);
+  }
+  const count = argv.count === undefined ? null : whole(argv.count, '-c', 1);
+  const filter = argv['capture-filter'] === undefined ? null : String(argv['capture-filter']);
+  return { iface, filter, duration, count };
 }
 
 /** The argument parser's complaint as one line in our words. */

@@ -139,6 +139,35 @@ describe('a pipe that stays open (the command line)', () => {
   });
 });
 
+describe('-i: what is refused, in one line', () => {
+  const cli = (args: string[]): { status: number | null; stderr: string } => {
+    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+    return { status: r.status, stderr: r.stderr };
+  };
+  it.each([
+    [['-i', 'lo', CLEAN], `wsdissect: -i lo captures live; a capture file (${CLEAN}) too: choose one\n`],
+    [['-f', 'tcp', CLEAN], 'wsdissect: -f: for a live capture (-i IFACE)\n'],
+    [['-i', 'lo', '-a', '5'], 'wsdissect: -a takes duration:N (seconds), not "5"\n'],
+    [['-i', 'lo', '-c', '0'], null],
+    [['-i', 'lo', '-w', 'x.pcap'], null],
+  ])('%j', (args, said) => {
+    const r = cli(args);
+    expect(r.status).toBe(2);
+    expect(r.stderr.split('\n').length).toBe(2);
+    if (said !== null) expect(r.stderr).toBe(said);
+  });
+
+  it('an interface that does not exist, and capturing without the right to: the tool\'s reason, one line', () => {
+    const missing = cli(['-i', 'nosuchif0']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^wsdissect: -i nosuchif0: no interface nosuchif0 to capture on \((dumpcap|tcpdump): .*\)\n$/);
+    if (process.getuid?.() !== 0 || spawnSync('runuser', ['--help']).error) return;
+    const r = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, CLI, '-i', 'lo', '-a', 'duration:1'], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^wsdissect: -i lo: capturing on lo is not permitted \((dumpcap|tcpdump): .*\); run as root, or give \w+ the capture capabilities .*\n$/);
+  });
+});
+
 // ---------------------------------------------------------------- tcpdump
 
 /** Why the real capture cannot run here, or null when it can. */
@@ -273,5 +302,42 @@ describe.skipIf(why !== null)(`tcpdump -U -i lo -w - piped into wsdissect, in a 
     const end = JSON.parse(/<script type="application\/json" class="wsd-data" data-kind="end">(.*?)<\/script>/s.exec(page)![1]!) as { capture: { interrupted: boolean }; interruption: string | null };
     expect(end.capture.interrupted).toBe(true);
     expect(end.interruption).toMatch(/^Interrupted: the capture was read up to packet \d+, no further;/);
+  });
+
+  /** The ws_echo conversation in the namespace, on PORT, once the capture tool has had a moment to start; resolves when both ends are done. */
+  async function echoConversation(): Promise<void> {
+    await new Promise((r) => setTimeout(r, 1500));
+    const server = await inNamespace([process.execPath, 'captures/gen/scenarios/ws_echo.mjs', 'server', '127.0.0.1', String(PORT)], { stream: 'stdout', text: 'READY' });
+    const client = await inNamespace([process.execPath, 'captures/gen/scenarios/ws_echo.mjs', 'client', '127.0.0.1', String(PORT)], null, 'ignore');
+    await Promise.all([new Promise((r) => client.on('exit', r)), new Promise((r) => server.on('exit', r))]);
+  }
+
+  it('-i lo -f FILTER -a duration:N: wsdissect starts the capture itself, reports the conversation, and ends by itself', { timeout: 30_000 }, async () => {
+    const run = await inNamespace([process.execPath, CLI, '-i', 'lo', '-f', `tcp port ${PORT}`, '-a', 'duration:6', '--json'], null);
+    let out = '';
+    let err = '';
+    run.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    run.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const exit = new Promise<number | null>((resolve) => run.on('exit', resolve));
+    await echoConversation();
+    expect(await exit).toBe(0);
+    expect(err).toBe('');
+    const doc = JSON.parse(out) as { capture: { file: string; interrupted: boolean; format: string }; connections: { server: { port: number }; frames: unknown[]; close: { clean: boolean } }[] };
+    expect(schemaErrors(doc)).toEqual([]);
+    expect(doc.capture).toMatchObject({ file: 'interface lo', interrupted: false });
+    expect(doc.connections.map((c) => [c.server.port, c.frames.length, c.close.clean])).toEqual([[PORT, 10, true]]);
+  });
+
+  it('-i lo until Ctrl-C: what was captured, the summary, exit 130', { timeout: 30_000 }, async () => {
+    const run = await inNamespace([process.execPath, CLI, '-i', 'lo', '-f', `tcp port ${PORT}`, '--summary'], null);
+    let out = '';
+    run.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const exit = new Promise<number | null>((resolve) => run.on('exit', resolve));
+    await echoConversation();
+    // reported while the capture goes on, a few seconds after the conversation's end
+    expect(await until(() => out.includes('WebSocket: clean close'), 15_000)).toBe(true);
+    run.kill('SIGINT');
+    expect(await exit).toBe(130);
+    expect(out).toMatch(/1 connection \(1 WebSocket\), 10 frames, 4 messages/);
   });
 });
