@@ -142,6 +142,27 @@ describe('what is written', () => {
   });
 });
 
+describe('--export-messages with every selection: the messages the JSON export holds for the same selection', () => {
+  it.each([
+    [['--stream', '1', '--stream', '6']],
+    [['--from', 'client']],
+    [['--opcode', 'text']],
+    [['--opcode', 'binary']],
+    [['--phase', 'data']],
+    [['--grep', 'hello']],
+    [['--limit', '2']],
+  ])('%j', (selection) => {
+    const file = 'captures/mixed_network.pcap';
+    const dir = fresh();
+    expect(run([file, ...selection, '--export-messages', dir]).status).toBe(0);
+    const lines = exported(dir);
+    const json = JSON.parse(run([file, ...selection, '--json', '--max-payload', 'all']).stdout) as { connections: { id: number; messages: JsonMessage[] }[] };
+    const want = json.connections.flatMap((c) => c.messages.map((m) => `${c.id}/${m.index}`)).sort();
+    expect(want.length).toBeGreaterThan(0);
+    expect(lines.map((l) => `${l.connection}/${l.message}`).sort()).toEqual(want);
+  });
+});
+
 describe('the directory', () => {
   it('one that holds anything is refused in one line, and left as it was', () => {
     const dir = fresh();

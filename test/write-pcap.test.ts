@@ -118,6 +118,27 @@ describe('-w: the selected packets, unchanged', () => {
   });
 });
 
+describe('-w with every selection: the packets the JSON export\'s timeline holds for the same selection', () => {
+  it.each([
+    [['--stream', '1', '--stream', '6']],
+    [['--from', 'server']],
+    [['--opcode', 'text']],
+    [['--opcode', 'ping', '--opcode', 'pong']],
+    [['--phase', 'ws-handshake']],
+    [['--phase', 'tcp-teardown', '--from', 'client']],
+    [['--grep', 'hello']],
+    [['--limit', '2']],
+    [['--stream', '1', '--opcode', 'binary', '--limit', '1']],
+  ])('%j', async (selection) => {
+    const file = 'captures/mixed_network.pcap';
+    const want = jsonOf([file, ...selection])
+      .connections.flatMap((c) => c.timeline.map((e) => e.packet))
+      .sort((a, b) => a - b);
+    expect(want.length).toBeGreaterThan(0);
+    await holds(file, selection, want, 'pcap');
+  });
+});
+
 describe('-w: what is refused, and what is left', () => {
   it('standard input (read once: the packets are copied in a second reading)', () => {
     const r = run(['-', '-w', out('pcap')], readFileSync('captures/ws_echo.pcap'));
