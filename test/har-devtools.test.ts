@@ -100,4 +100,25 @@ describe.skipIf(!haveChromium && !inCi)("the HAR export imported by DevTools' ow
     });
     expect(got.some((q) => q.type === 'websocket')).toBe(true);
   });
+
+  /** The Network panel's own "Import HAR file" (NetworkLogView.onLoadFromFile), then what the panel's log holds. */
+  const PANEL = `async (text) => {
+    const base = location.href.replace(/[^/]*$/, '');
+    const UI = await import(base + 'ui/legacy/legacy.js');
+    const Network = await import(base + 'panels/network/network.js');
+    const Logs = await import(base + 'models/logs/logs.js');
+    await UI.ViewManager.ViewManager.instance().showView('network');
+    Logs.NetworkLog.NetworkLog.instance().reset(true);
+    await Network.NetworkPanel.NetworkPanel.instance().networkLogView.onLoadFromFile(new File([text], 'capture.har'));
+    return Logs.NetworkLog.NetworkLog.instance().requests().map((q) => [q.url(), q.statusCode, q.resourceType().name(), q.frames().length]);
+  }`;
+
+  it.each([['captures/mixed_network.pcap'], ['captures/ws_deflate_takeover.pcap']])("%s: imported into the Network panel, as a user's Import HAR does, its log holds every entry and each WebSocket's messages", async (file) => {
+    const doc = har([file]);
+    const handle = await page.evaluateHandle(PANEL);
+    const got = (await handle.evaluate((fn, text) => (fn as unknown as (t: string) => Promise<unknown>)(text), JSON.stringify(doc))) as [string, number, string, number][];
+    await handle.dispose();
+    const entries = [...doc.log.entries].sort((a, b) => Date.parse(a.startedDateTime) - Date.parse(b.startedDateTime));
+    expect(got).toEqual(entries.map((e) => [e.request.url, e.response.status, e._resourceType ?? 'other', e._webSocketMessages?.length ?? 0]));
+  });
 });
