@@ -617,7 +617,7 @@ async function main(): Promise<number> {
           .option('width', { type: 'string', describe: 'columns to fit, 60 or more (default: the terminal\'s, else 120)', group: 'Output:' })
           .option('color', { type: 'boolean', describe: 'colour the output (default: on a terminal, unless NO_COLOR is set)', group: 'Output:' })
           .option('collapse', { type: 'boolean', default: true, describe: 'show long runs of identical frames once with a count (--no-collapse: all)', group: 'Output:' })
-          .option('threads', { type: 'string', describe: 'threads (one reads the capture, the others analyse its connections; not for --json, --html, --har, --format zeek or --stats): a number, or auto (the default: one per core, at most 8, on a machine of 4 cores or more for a capture of 32 MB or more; else 1); the output is the same with any number; with the analysis on one thread, the --hex dump, the walkthrough and the --json timeline of a long connection are drawn on two unless 1 is asked', group: 'Output:' })
+          .option('threads', { type: 'string', describe: 'threads (one reads the capture, the others analyse its connections; not for --json, --html, --har, --format zeek or ecs, -w, --export-messages or --stats): a number, or auto (the default: one per core, at most 8, on a machine of 4 cores or more for a capture of 32 MB or more; else 1); the output is the same with any number; with the analysis on one thread, the --hex dump, the walkthrough and the --json timeline of a long connection are drawn on two unless 1 is asked', group: 'Output:' })
           .option('lang', { type: 'string', describe: 'language of the terminal views: en or zh-CN (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG; the exports stay in English)', group: 'Output:' })
           .epilog(EPILOG),
       async (argv) => {
@@ -847,7 +847,8 @@ async function writePackets(capture: string, picker: PacketPicker, to: string): 
       unfinished = null;
     }
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EPIPE') return 0;
+    // -w - | head: the reader went away
+    if (e.code === 'EPIPE') outputClosed();
     process.stderr.write(`wsdissect: ${to}: ${e.code ? errnoReason(e) : e.message}\n`);
     return null;
   }

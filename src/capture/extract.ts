@@ -68,13 +68,23 @@ export async function extractPackets(path: string, chosen: PacketSet, write: (by
     input.pipe(gunzip);
     input = gunzip;
   }
-  const walker = new RecordWalker(chosen, write);
+  // a failed write (a full disk, a closed pipe) is the caller's to tell; a damaged input ends the copy where the first reading ended
+  let failed: unknown = null;
+  const walker = new RecordWalker(chosen, (bytes) => {
+    try {
+      write(bytes);
+    } catch (err) {
+      failed ??= err;
+      throw err;
+    }
+  });
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
       walker.push(chunk);
       if (walker.done) break;
     }
-  } catch {
+  } catch (err) {
+    if (failed !== null) throw err;
     // a damaged gzip stream: what came before it was copied, as the first reading read it
   } finally {
     file.destroy();
