@@ -207,9 +207,9 @@ describe('the hex dump', () => {
     expect(renderHex(c, opts())).not.toContain(ESC);
   });
 
-  it('says so in one line when a connection has no frame', async () => {
+  it('says so in one line when a connection has no frame, and why when the server refused the upgrade', async () => {
     const c = only(await analyze('captures/ws_rejected_403.pcap'));
-    expect(renderHex(c, opts())).toBe('No WebSocket frames.\n');
+    expect(renderHex(c, opts())).toBe('No WebSocket frames: upgrade refused (403 Forbidden).\n');
   });
 });
 
@@ -468,8 +468,8 @@ describe('the transcript', () => {
     expect(lines[hello + 1]).toMatch(/^\d/);
   });
 
-  it('says so in one line when a connection has no message or frame', async () => {
-    expect(renderTranscript(only(await analyze('captures/ws_rejected_403.pcap')), opts())).toBe('No WebSocket messages or frames.\n');
+  it('says so in one line when a connection has no message or frame, and why when the server refused the upgrade', async () => {
+    expect(renderTranscript(only(await analyze('captures/ws_rejected_403.pcap')), opts())).toBe('No WebSocket messages or frames: upgrade refused (403 Forbidden).\n');
     const chromium = (await analyze('captures/chromium_deflate.pcap')).connections[0]!;
     expect(renderTranscript(chromium, opts()).split('\n')).toHaveLength(2);
   });

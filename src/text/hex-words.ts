@@ -58,7 +58,8 @@ export interface HexWords {
   moreNotShown(bytes: number): string;
 
   /** a connection without a frame to dump */
-  nothing(websocket: boolean): string;
+  /** (`refused`: the refusal's words when the server refused the upgrade) */
+  nothing(websocket: boolean, refused: string | null): string;
   noFrame(index: number | null): string;
 }
 

@@ -42,7 +42,8 @@ export interface TranscriptWords {
   /** the line under a message an application protocol's decoder read: what it read (as read), and whose it is */
   app(text: string, user: boolean): string;
   /** a connection with nothing to list */
-  nothing(websocket: boolean): string;
+  /** (`refused`: the refusal's words, "upgrade refused (403 Forbidden)", when the server refused the upgrade) */
+  nothing(websocket: boolean, refused: string | null): string;
 }
 
 export function transcriptWords(lang: Lang | undefined): TranscriptWords {

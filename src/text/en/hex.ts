@@ -39,6 +39,6 @@ export const HEX_EN: HexWords = {
   notShown: (n) => `${plural(n, 'byte')} not shown`,
   columns: { wire: 'wire (masked)', wireShort: 'wire', unmasked: 'unmasked', unmaskedDeflate: 'unmasked (deflate)', bytes: 'bytes', bytesDeflate: 'bytes (deflate)', ascii: 'ascii' },
   moreNotShown: (n) => `… ${plural(n, 'more payload byte')} not shown`,
-  nothing: (websocket) => (websocket ? 'No WebSocket frames.' : 'No WebSocket frames: not a WebSocket connection.'),
+  nothing: (websocket, refused) => (refused !== null ? `No WebSocket frames: ${refused}.` : websocket ? 'No WebSocket frames.' : 'No WebSocket frames: not a WebSocket connection.'),
   noFrame: (i) => `No frame ${i} to dump.`,
 };

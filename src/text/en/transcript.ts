@@ -27,5 +27,5 @@ export const TRANSCRIPT_EN: TranscriptWords = {
   closeCode: (code) => `${code} ${closeCodeName(code)}`,
   closeNoCode: (one) => (one ? '(1-byte body, no status code)' : '(no status code)'),
   app: (text, user) => `↳ ${text} (${user ? 'application data' : 'framework'})`,
-  nothing: (websocket) => (websocket ? 'No WebSocket messages or frames.' : 'No WebSocket messages or frames: not a WebSocket connection.'),
+  nothing: (websocket, refused) => (refused !== null ? `No WebSocket messages or frames: ${refused}.` : websocket ? 'No WebSocket messages or frames.' : 'No WebSocket messages or frames: not a WebSocket connection.'),
 };

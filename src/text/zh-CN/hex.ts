@@ -40,6 +40,6 @@ export const HEX_ZH_CN: HexWords = {
   notShown: (n) => `${n} 字节，未显示`,
   columns: { wire: '线路上（已加掩码）', wireShort: '线路上', unmasked: '去掩码后', unmaskedDeflate: '去掩码后（deflate）', bytes: '字节', bytesDeflate: '字节（deflate）', ascii: 'ASCII' },
   moreNotShown: (n) => `……有效载荷还有 ${n} 字节没有显示`,
-  nothing: (websocket) => (websocket ? '没有 WebSocket 帧。' : '不是 WebSocket：这条连接没有 WebSocket 帧。'),
+  nothing: (websocket, refused) => (refused !== null ? `没有 WebSocket 帧：${refused}。` : websocket ? '没有 WebSocket 帧。' : '不是 WebSocket：这条连接没有 WebSocket 帧。'),
   noFrame: (i) => `没有可以转储的帧 ${i}。`,
 };

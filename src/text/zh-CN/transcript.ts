@@ -30,5 +30,5 @@ export const TRANSCRIPT_ZH_CN: TranscriptWords = {
   closeCode: (code) => `${code} ${closeCodeNameZh(code)}`,
   closeNoCode: (one) => (one ? '（关闭帧的有效载荷只有 1 字节，读不出状态码）' : '（没有状态码）'),
   app: (text, user) => `↳ ${text}（${user ? '应用数据' : '框架消息'}）`,
-  nothing: (websocket) => (websocket ? '没有 WebSocket 消息或帧。' : '不是 WebSocket：这条连接没有 WebSocket 消息或帧。'),
+  nothing: (websocket, refused) => (refused !== null ? `没有 WebSocket 消息或帧：${refused}。` : websocket ? '没有 WebSocket 消息或帧。' : '不是 WebSocket：这条连接没有 WebSocket 消息或帧。'),
 };
