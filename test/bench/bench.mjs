@@ -16,7 +16,7 @@
 //       real recording, in the same rounds)
 //   node test/bench/bench.mjs --hostile   (time and memory of each capture in captures/hostile/)
 //   node test/bench/bench.mjs --long [--long-size MB | --long-file FILE]   (every view on one long connection, or on FILE:
-//       generate.mjs --long, permessage-deflate, 40 MB ≈ 200 000 frames by default; --views report,json
+//       generate.mjs --long, permessage-deflate, 40 MB ≈ 200 000 frames by default, and the exports (HAR, ECS, Zeek); --views report,json,har,ecs
 //       runs only those (and --summary); terminal
 //       views write their whole output to a pipe, as the goal of "every view in bounded memory" says)
 //   node test/bench/bench.mjs --wss [--size MB] [--reps N] [--tls12]   (wss://: the capture's TLS 1.3 twin,
@@ -167,11 +167,11 @@ if (args.includes('--long')) {
   // every view on one long connection: time and peak memory, each against --summary
   // --long-file FILE: every view on a capture of your own (the 1 GB bench capture of many connections, a recording)
   const file = args.includes('--long-file') ? String(args[args.indexOf('--long-file') + 1]) : generate(opt('--long-size', 40), 'long');
-  const all = [['--summary'], ['--ndjson', '--max-payload', '0'], [], ['--explain'], ['--ladder'], ['--messages'], ['--hex'], ['--stats'], ['--json'], ['--html', 'bench-data/report.html']];
+  const all = [['--summary'], ['--ndjson', '--max-payload', '0'], [], ['--explain'], ['--ladder'], ['--messages'], ['--hex'], ['--stats'], ['--json'], ['--html', 'bench-data/report.html'], ['--har', 'bench-data/capture.har'], ['--format', 'ecs'], ['--format', 'zeek']];
   // (--html writes its report to a file, as it is used; the terminal views and --json to a pipe)
   // --views report,json,…: some of them (--summary always, first: the others are measured against it)
   const chosen = args.includes('--views') ? String(args[args.indexOf('--views') + 1]).split(',') : null;
-  const name = (v) => (v.length === 0 ? 'report' : v[0].replace(/^--/, ''));
+  const name = (v) => (v.length === 0 ? 'report' : v[0] === '--format' ? v[1] : v[0].replace(/^--/, ''));
   const views = chosen ? all.filter((v, i) => i === 0 || chosen.includes(name(v))) : all;
   const rows = [];
   for (const v of views) {
@@ -180,6 +180,7 @@ if (args.includes('--long')) {
     process.stderr.write(`${rows[rows.length - 1].label}: ${r.failed ?? `${r.seconds.toFixed(1)} s (CPU ${r.cpu.toFixed(1)} s), ${r.peak.toFixed(0)} MB`}\n`);
   }
   rmSync('bench-data/report.html', { force: true });
+  rmSync('bench-data/capture.har', { force: true });
   const base = rows[0].cpu;
   const mb = statSync(file).size / 1048576;
   console.log([`${file}: ${mb.toFixed(1)} MB${args.includes('--long-file') ? '' : ', one connection'}`, '', '| view | wall time | CPU time | CPU × --summary | peak RSS |', '| --- | ---: | ---: | ---: | ---: |', ...rows.map((r) => (r.failed ? `| ${r.label} | failed: ${r.failed} | — | — | — |` : `| ${r.label} | ${r.seconds.toFixed(2)} s | ${r.cpu.toFixed(2)} s | ${(r.cpu / base).toFixed(1)} | ${r.peak.toFixed(0)} MB |`))].join('\n'));
