@@ -28,7 +28,7 @@ import { EcsSink } from './render/ecs.js';
 import { MessageExporter, MANIFEST, prepareExportDir, TeeSink } from './render/export-messages.js';
 import { PacketPicker } from './select/pick.js';
 import { extractPackets } from './capture/extract.js';
-import { liveFailure, startLiveCapture, type LiveCapture, type LiveOptions } from './capture/live.js';
+import { liveFailure, startLiveCapture, type LiveCapture, type LiveOptions } from './live/tool.js';
 import { Readable } from 'node:stream';
 import { errnoReason } from './capture/reader.js';
 import { KeyLog } from './tls/keylog.js';

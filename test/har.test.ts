@@ -29,6 +29,7 @@ ajv.addMetaSchema(JSON.parse(readFileSync('node_modules/ajv/dist/refs/json-schem
 ajv.addFormat('date-time', (s: string) => !Number.isNaN(Date.parse(s)));
 ajv.addFormat('ipv4', (s: string) => isIPv4(s));
 ajv.addFormat('ipv6', (s: string) => isIPv6(s));
+ajv.addFormat('uri', (s: string) => URL.canParse(s));
 for (const f of readdirSync(SCHEMAS).filter((n) => n.endsWith('.json') && n !== 'har.json')) ajv.addSchema(JSON.parse(readFileSync(join(SCHEMAS, f), 'utf8')) as object);
 const validate = ajv.compile(JSON.parse(readFileSync(join(SCHEMAS, 'har.json'), 'utf8')) as object);
 

@@ -1,5 +1,6 @@
 // -i IFACE: a live capture through the system's own capture tool, read from
-// a pipe as `tcpdump -U -w - | wsdissect -` is. Debian's dumpcap (package
+// a pipe as `tcpdump -U -w - | wsdissect -` is (not part of the analysis: it
+// starts another program, with that program's options). Debian's dumpcap (package
 // wireshark-common, which tshark brings; it writes pcapng) is used when it
 // is there, else tcpdump (package tcpdump; pcap, -U so that each packet comes
 // as it is captured). The tool does the capturing, with its privileges; this
