@@ -16,7 +16,7 @@ import { Progress } from './render/progress.js';
 import type { TerminalOptions } from './render/terminal.js';
 import { type AnalysisSink, type Phase, PHASES, type Side } from './model.js';
 import { stat } from 'node:fs/promises';
-import { closeSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { threadCount } from './analyze/threads.js';
@@ -57,6 +57,14 @@ import { setFlagsFromString } from 'node:v8';
 if (!process.execArgv.some((a) => a.startsWith('--heap-growing-percent') || a.startsWith('--heap_growing_percent'))) setFlagsFromString('--heap-growing-percent=100');
 
 /** Whether two paths name the same file (the second may not exist yet). */
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function sameFile(a: string, b: string): boolean {
   const real = (p: string): string => {
     try {
@@ -456,6 +464,9 @@ function selectionOf(argv: { stream?: unknown; from?: string; opcode?: unknown; 
 /** Standard input among the capture arguments: a lone "-", kept from yargs (which reads it as an empty string). */
 const STDIN_ARG = '\u0000stdin';
 
+/** Options of the main command that take one value (the others are repeatable). */
+const SINGLE_VALUED = ['html', 'har', 'write', 'export-messages', 'interface', 'capture-filter', 'autostop', 'count', 'format', 'html-frames', 'max-payload', 'preview', 'width', 'lang', 'threads', 'frame', 'from', 'grep', 'limit', 'app', 'fail-on'] as const;
+
 /** Options that take a value: "--html -" and "--grep -" give that option "-", not a capture. */
 const VALUE_OPTIONS = new Set(['--lang', '--html', '--har', '--export-messages', '-w', '--write', '-i', '--interface', '-f', '--capture-filter', '-a', '--autostop', '-c', '--count', '--html-frames', '--junit', '--grep', '--format', '--stream', '--opcode', '--phase', '--from', '--frame', '--limit', '--preview', '--width', '--max-payload', '--app', '--decode-as', '--ignore', '--fail-on']);
 
@@ -594,7 +605,7 @@ async function main(): Promise<number> {
           .option('autostop', { alias: 'a', type: 'string', describe: 'with -i: stop after duration:N seconds', group: 'Live capture:' })
           .option('count', { alias: 'c', type: 'string', describe: 'with -i: stop after N packets', group: 'Live capture:' })
           .option('write', { alias: 'w', type: 'string', describe: 'write the packets of the selection, unchanged, as a capture to FILE (- for standard output): the original records, timestamps and link type (pcapng keeps its interfaces); nothing else is printed', group: 'Output:' })
-          .option('export-messages', { type: 'string', describe: 'also write every message (inflated) to a file of its own in DIR, a new or empty directory, with a manifest (manifest.ndjson); the selection options choose which', group: 'Output:' })
+          .option('export-messages', { type: 'string', describe: 'also write every message (inflated) to a file of its own in DIR, a new or empty directory, with a manifest (manifest.ndjson); the selection options choose which (with --ndjson or --summary: --stream, --from, --grep)', group: 'Output:' })
           .option('format', { choices: ['text', 'json', 'ndjson', 'html', 'zeek', 'har', 'ecs'] as const, describe: 'the output format (text: the terminal report; zeek: a connection log in Zeek\'s TSV format; ecs: Elastic Common Schema events, one per line, for Elasticsearch or OpenSearch); json, ndjson, html and har are the same as --json, --ndjson, --html - or --har -', group: 'Output:' })
           .option('ndjson', { type: 'boolean', default: false, describe: 'write one JSON object per line as soon as it is final (frames, messages, diagnostics, connections): for large captures and jq', group: 'Output:' })
           .option('summary', { type: 'boolean', default: false, describe: 'only a verdict and the counts of each connection: the fastest, for the largest captures', group: 'Views:' })
@@ -621,6 +632,9 @@ async function main(): Promise<number> {
           .option('lang', { type: 'string', describe: 'language of the terminal views: en or zh-CN (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG; the exports stay in English)', group: 'Output:' })
           .epilog(EPILOG),
       async (argv) => {
+        // an option that takes one value, given twice, is refused (the parser would join the two with a comma)
+        const twice = SINGLE_VALUED.filter((k) => Array.isArray((argv as Record<string, unknown>)[k]));
+        if (twice.length > 0) throw new Error(`${twice.map((k) => (k.length === 1 ? `-${k}` : `--${k}`)).join(', ')}: given more than once (${twice.length > 1 ? 'each takes' : 'it takes'} one value)`);
         const captures = capturesOf(argv.capture);
         const live = liveOptionsOf(argv);
         if (live !== null && captures.length > 0) throw new Error(`-i ${live.iface} captures live; a capture file (${captures.join(', ')}) too: choose one`);
@@ -637,7 +651,8 @@ async function main(): Promise<number> {
         if (argv.html !== undefined) outputs.set('html', '--html');
         if (argv.har !== undefined) outputs.set('har', '--har');
         if (argv.write !== undefined) outputs.set('pcap', '-w');
-        if (argv.format !== undefined && !outputs.has(argv.format)) outputs.set(argv.format, `--format ${argv.format}`);
+        if (argv.format !== undefined && outputs.has(argv.format)) throw new Error(`--format ${argv.format} and ${outputs.get(argv.format)!}: one is enough (${outputs.get(argv.format)!} FILE writes to FILE, --format ${argv.format} to standard output)`);
+        if (argv.format !== undefined) outputs.set(argv.format, `--format ${argv.format}`);
         if (outputs.size > 1) throw new Error(`${[...outputs.values()].join(' and ')} ask for different outputs: choose one`);
         const format = [...outputs.keys()][0] ?? 'text';
         if (argv['html-frames'] !== undefined && format !== 'html') throw new Error('--html-frames is for the HTML report (--html FILE)');
@@ -690,6 +705,7 @@ async function main(): Promise<number> {
         let partial: string | null = null;
         if (document !== null && document !== '-') {
           if (capture !== '-' && sameFile(capture, document)) throw new Error(`${document}: is the capture being read; the report needs another name`);
+          if (isDirectory(document)) throw new Error(`${document}: is a directory; the report needs a file name`);
           partial = join(dirname(document), `.${basename(document)}.${process.pid}.part`);
           try {
             out.file = { fd: openSync(partial, 'w'), failed: null };
@@ -709,17 +725,25 @@ async function main(): Promise<number> {
           if (live !== null) throw new Error('-w needs the capture in a file: a live capture is read once, and the packets are copied in a second reading (capture to a file first: dumpcap -w capture.pcapng)');
           if (capture === '-') throw new Error('-w needs the capture in a file: standard input is read once, and the packets are copied in a second reading (save it first: tcpdump -w capture.pcap)');
           if (writeTo !== '-' && sameFile(capture, writeTo)) throw new Error(`${writeTo}: is the capture being read; the packets need another file`);
+          if (writeTo !== '-' && isDirectory(writeTo)) throw new Error(`${writeTo}: is a directory; the packets need a file name`);
         }
-        const picker = writeTo === null ? null : new PacketPicker();
+        const picker = writeTo === null ? null : new PacketPicker(selection);
         const inner: AnalysisSink = picker !== null ? picker :
-          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected, htmlFrames, writeBytes) : format === 'zeek' ? new ZeekSink(write) : format === 'har' ? new HarSink(write, writeBytes) : format === 'ecs' ? new EcsSink(write, { maxPayload }) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes, draw?.ranges) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0, rowsSpill, writeBytes, draw?.ranges);
+          format === 'html' ? new HtmlSink(write, { maxPayload }, selected === '' ? null : selected, htmlFrames, writeBytes) : format === 'zeek' ? new ZeekSink(write) : format === 'har' ? new HarSink(write, writeBytes, selection) : format === 'ecs' ? new EcsSink(write, { maxPayload }) : format === 'ndjson' ? new NdjsonSink(write, { maxPayload }, writeBytes) : format === 'json' ? new JsonSink(write, { maxPayload }, writeBytes, draw?.ranges) : argv.summary ? new SummarySink(write, opts) : new TerminalSink(write, opts, views, narrowing.length === 0, rowsSpill, writeBytes, draw?.ranges);
         // --export-messages rides along with the view: its directory is made (or found empty) before the capture is read
         let exporter: MessageExporter | null = null;
+        let exportMade: readonly string[] = [];
         if (exportDir !== null) {
-          prepareExportDir(exportDir);
+          // a streaming output hands the messages on before the frames that the frame filters judge them by are known
+          const frameFilters = ['opcode', 'limit'].filter((k) => (argv as Record<string, unknown>)[k] !== undefined);
+          if (frameFilters.length > 0 && (format === 'ndjson' || argv.summary)) throw new Error(`--export-messages with ${format === 'ndjson' ? '--ndjson' : '--summary'} takes --stream, --from and --grep; ${frameFilters.map((k) => `--${k}`).join(' and ')} ${frameFilters.length > 1 ? 'choose' : 'chooses'} messages with the other outputs (the report, --json, …)`);
+          exportMade = prepareExportDir(exportDir).created;
           exporter = new MessageExporter(exportDir);
         }
-        const sinks = chainOf(exporter === null ? inner : new TeeSink(inner, exporter), { selection, ignore, failOn });
+        // -w and HAR narrow each connection themselves (only --stream is applied before them): -w keeps a TLS connection
+        // whole, HAR reads its HTTP exchanges from the whole timeline whatever narrows its messages
+        const chainSelection = picker !== null || format === 'har' ? { ...EVERYTHING, streams: selection.streams } : selection;
+        const sinks = chainOf(exporter === null ? inner : new TeeSink(inner, exporter), { selection: chainSelection, ignore, failOn });
         const seen = sinks.seen;
         /** the analysis reached its end and was written (the capture could be read, wholly or until interrupted) */
         let reported = false;
@@ -761,11 +785,9 @@ async function main(): Promise<number> {
             await liveCapture.exited;
           }
           status = result.status;
-          if (exporter !== null && result.reason === null) {
-            if (exporter.failed !== null) {
-              process.stderr.write(`wsdissect: --export-messages: ${exporter.failed.message} (${exporter.count} written before it)\n`);
-              status = 2;
-            } else process.stderr.write(`wsdissect: ${exporter.count} message${exporter.count === 1 ? '' : 's'} written to ${exportDir} (${MANIFEST})\n`);
+          if (exporter?.failed != null && result.reason === null) {
+            process.stderr.write(`wsdissect: --export-messages: ${exporter.failed.message} (${exporter.count} written before it)\n`);
+            status = 2;
           }
           reported = result.reason === null;
           // a connection asked for that the capture does not have is a wrong argument, said once the capture is read
@@ -784,8 +806,11 @@ async function main(): Promise<number> {
             process.stderr.write(`wsdissect: --frame ${frame.frame}: ${seen.frames === 0 ? 'no connection shown has a frame' : `no connection shown has a frame ${frame.frame} (frames are numbered from 0; the most a connection has is ${seen.frames})`}\n`);
             status = 2;
           }
+          if (exporter !== null && reported && status !== 2) process.stderr.write(`wsdissect: ${exporter.count} message${exporter.count === 1 ? '' : 's'} written to ${exportDir} (${MANIFEST})\n`);
         } finally {
           rowsSpill?.close();
+          // a command that failed leaves no export behind, unless it had written messages
+          if (exporter !== null && (!reported || status === 2)) exporter.discard(exportMade);
           if (partial !== null && out.file !== null) {
             out.flush();
             const failed = out.file.failed;
@@ -836,13 +861,14 @@ async function writePackets(capture: string, picker: PacketPicker, to: string): 
     });
     if (part !== null) {
       closeSync(fd);
+      fd = -1;
       renameSync(part, to);
       unfinished = null;
     }
     return copied;
   } catch (err) {
     if (part !== null) {
-      closeSync(fd);
+      if (fd >= 0) closeSync(fd);
       rmSync(part, { force: true });
       unfinished = null;
     }
@@ -867,6 +893,8 @@ function liveOptionsOf(argv: { interface?: string; 'capture-filter'?: string; au
   if (argv.autostop !== undefined) {
     const m = /^duration:(\d+(?:\.\d+)?)$/.exec(String(argv.autostop));
     if (!m || Number(m[1]) <= 0) throw new Error(`-a takes duration:N (seconds), not "${String(argv.autostop)}"`);
+    // (a timer holds at most 2^31 - 1 ms: about 24.8 days)
+    if (Number(m[1]) * 1000 > 2 ** 31 - 1) throw new Error(`-a duration:${m[1]}: at most ${Math.floor((2 ** 31 - 1) / 1000)} seconds`);
     duration = Number(m[1]);
   }
   const count = argv.count === undefined ? null : whole(argv.count, '-c', 1);

@@ -164,6 +164,26 @@ describe('--export-messages with every selection: the messages the JSON export h
 });
 
 describe('the directory', () => {
+  it('a command that fails leaves no export behind (nor the directories it made)', () => {
+    const top = fresh();
+    const r = run(['captures/ws_echo.pcap', '--summary', '--stream', '9', '--export-messages', join(top, 'a', 'b')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).not.toMatch(/written to/);
+    expect(existsSync(top)).toBe(false);
+  });
+
+  it('a place no directory can be made (/proc): one line, at once', () => {
+    const r = spawnSync(process.execPath, [CLI, 'captures/ws_echo.pcap', '--summary', '--export-messages', '/proc/wsdissect-x'], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('wsdissect: --export-messages /proc/wsdissect-x: cannot make /proc/wsdissect-x\n');
+  });
+
+  it('with a streaming output, --opcode and --limit are refused (they judge messages by frames not yet known)', () => {
+    const r = run(['captures/ws_echo.pcap', '--ndjson', '--opcode', 'text', '--export-messages', fresh()]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^wsdissect: --export-messages with --ndjson takes --stream, --from and --grep; --opcode chooses messages with the other outputs/);
+  });
+
   it('one that holds anything is refused in one line, and left as it was', () => {
     const dir = fresh();
     mkdirSync(dir);

@@ -346,7 +346,24 @@ describe('a message cut by the capture', () => {
   });
 });
 
+describe('the selection narrows the messages, not the exchanges', () => {
+  it('--from server: every entry stays (the plain exchanges, the refused upgrades), each WebSocket with the server\'s messages only', () => {
+    const all = checked(run(['captures/mixed_network.pcap', '--format', 'har']).stdout);
+    const server = checked(run(['captures/mixed_network.pcap', '--format', 'har', '--from', 'server']).stdout);
+    expect(server.log.entries.map((e) => [e._connectionId, e.request.url, e.response.status])).toEqual(all.log.entries.map((e) => [e._connectionId, e.request.url, e.response.status]));
+    const items = server.log.entries.flatMap((e) => e._webSocketMessages ?? []);
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((m) => m.type === 'receive')).toBe(true);
+    expect(items).toEqual(all.log.entries.flatMap((e) => e._webSocketMessages ?? []).filter((m) => m.type === 'receive'));
+  });
+});
+
 describe('the command line', () => {
+  it('--format har with --har, and a directory as the file, are refused in one line', () => {
+    expect(run(['captures/ws_echo.pcap', '--format', 'har', '--har', join(dir, 'y.har')]).stderr).toBe('wsdissect: --format har and --har: one is enough (--har FILE writes to FILE, --format har to standard output)\n');
+    expect(run(['captures/ws_echo.pcap', '--har', dir]).stderr).toBe(`wsdissect: ${dir}: is a directory; the report needs a file name\n`);
+  });
+
   it('--har FILE writes the document there (nothing else left beside it); --har - and --format har write the same to standard output', () => {
     const out = mkdtempSync(join(dir, 'out-'));
     const file = join(out, 'echo.har');

@@ -149,6 +149,8 @@ describe('-i: what is refused, in one line', () => {
     [['-f', 'tcp', CLEAN], 'wsdissect: -f: for a live capture (-i IFACE)\n'],
     [['-i', 'lo', '-a', '5'], 'wsdissect: -a takes duration:N (seconds), not "5"\n'],
     [['-i', 'lo', '-c', '0'], null],
+    [['-i', 'lo', '-a', 'duration:99999999999'], 'wsdissect: -a duration:99999999999: at most 2147483 seconds\n'],
+    [['-i', 'lo', '-i', 'eth0'], 'wsdissect: --interface: given more than once (it takes one value)\n'],
     [['-i', 'lo', '-w', 'x.pcap'], null],
   ])('%j', (args, said) => {
     const r = cli(args);

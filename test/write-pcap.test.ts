@@ -30,6 +30,7 @@ async function packets(file: string): Promise<RawPacket[]> {
 
 interface JsonConn {
   id: number;
+  tls: object | null;
   timeline: { packet: number; from: string; phase: string }[];
   frames: { opcode: number; payloadLength: number; from: string }[];
 }
@@ -131,15 +132,33 @@ describe('-w with every selection: the packets the JSON export\'s timeline holds
     [['--stream', '1', '--opcode', 'binary', '--limit', '1']],
   ])('%j', async (selection) => {
     const file = 'captures/mixed_network.pcap';
+    // a TLS connection is written whole whatever the selection narrows (its records depend on each other)
+    const whole = new Map(jsonOf([file]).connections.map((c) => [c.id, c]));
     const want = jsonOf([file, ...selection])
-      .connections.flatMap((c) => c.timeline.map((e) => e.packet))
+      .connections.flatMap((c) => (c.tls !== null ? whole.get(c.id)! : c).timeline.map((e) => e.packet))
       .sort((a, b) => a - b);
     expect(want.length).toBeGreaterThan(0);
     await holds(file, selection, want, 'pcap');
   });
 });
 
+describe('-w: a TLS connection is written whole', () => {
+  it('wss:// with --opcode ping: every packet of the connection, so the written capture still decrypts alone', async () => {
+    const file = 'captures/tls/wss_tls13_aes128.dsb.pcapng';
+    const json = jsonOf([file]);
+    const to = await holds(file, ['--opcode', 'ping', '--opcode', 'pong'], json.connections[0]!.timeline.map((e) => e.packet), 'pcapng');
+    expect(jsonOf([to]).connections[0]!.frames.length).toBe(json.connections[0]!.frames.length);
+  });
+});
+
 describe('-w: what is refused, and what is left', () => {
+  it('a directory as the file, and -w given twice', () => {
+    expect(run(['captures/ws_echo.pcap', '-w', dir]).stderr).toBe(`wsdissect: ${dir}: is a directory; the packets need a file name\n`);
+    const twice = run(['captures/ws_echo.pcap', '-w', out('pcap'), '-w', out('pcap')]);
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toBe('wsdissect: --write: given more than once (it takes one value)\n');
+  });
+
   it('standard input (read once: the packets are copied in a second reading)', () => {
     const r = run(['-', '-w', out('pcap')], readFileSync('captures/ws_echo.pcap'));
     expect(r.status).toBe(2);

@@ -173,6 +173,11 @@ export function connectionEvent(c: Connection): Record<string, unknown> {
   return doc;
 }
 
+function appEvent(app: NonNullable<Message['app']>): Record<string, unknown> {
+  const j = appJson(app);
+  return { decoder: j.decoder, type: j.type, summary: j.summary, user: j.user };
+}
+
 /** A message's event: its sender is the source. */
 export function messageEvent(c: Connection, uid: string, m: Message, opts: JsonOptions): Record<string, unknown> {
   const [from, to] = m.from === 'client' ? [c.client, c.server] : [c.server, c.client];
@@ -192,13 +197,17 @@ export function messageEvent(c: Connection, uid: string, m: Message, opts: JsonO
         from: m.from,
         type: m.type,
         opcode: m.opcode,
-        length: m.lengthText ?? m.length,
+        // a length past 2^53 (a frame's claim) as text, beside: a number field keeps one type
+        length: m.lengthText === null ? m.length : null,
+        ...(m.lengthText !== null ? { length_text: m.lengthText } : {}),
         frames: m.frames.length,
         compressed: m.compressed,
         inflated_length: m.inflatedLength,
         complete: capturedWhole(m),
         packet: m.packet,
-        ...(m.app !== null ? { app: appJson(m.app) } : {}),
+        // the application's own fields differ in type from one protocol to the next (a version as a number or a text), which
+        // one index cannot map: its decoder, type and summary only (the JSON export has the fields)
+        ...(m.app !== null ? { app: appEvent(m.app) } : {}),
         ...(payload !== undefined ? { payload } : {}),
       },
     },

@@ -14,8 +14,8 @@
 // the file, connection, message, from, type, opcode, length on the wire,
 // size written, compressed, inflated, complete, packet, ts and SHA-256.
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { capturedWhole, type AnalysisSink, type CaptureInfo, type Connection, type Diagnostic, type Frame, type Message, type Summary } from '../model.js';
 
 export const MANIFEST = 'manifest.ndjson';
@@ -32,20 +32,46 @@ export function messageFileName(connection: number, m: Pick<Message, 'index' | '
  * holds anything is refused, so that an export never mixes with, or
  * overwrites, another. Throws with the reason, in words.
  */
-export function prepareExportDir(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new Error(`--export-messages ${dir}: ${e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'not a directory' : (e.message ?? String(e))}`);
+export function prepareExportDir(dir: string): { created: string[] } {
+  // each missing directory made in turn, from the top (not mkdirSync's recursive form, which loops forever where
+  // a file system answers ENOENT to every mkdir, /proc's); the ones made are removed again when the command fails
+  const created: string[] = [];
+  const missing: string[] = [];
+  for (let d = resolve(dir); !existsSync(d); d = dirname(d)) {
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      mkdirSync(d);
+      created.push(d);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      removeCreated(created);
+      throw new Error(`--export-messages ${dir}: ${e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'not a directory' : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : e.code === 'ENOENT' ? `cannot make ${d}` : e.message}`);
+    }
   }
   let entries: string[];
   try {
     entries = readdirSync(dir);
   } catch (err) {
-    throw new Error(`--export-messages ${dir}: ${(err as Error).message}`);
+    const e = err as NodeJS.ErrnoException;
+    removeCreated(created);
+    throw new Error(`--export-messages ${dir}: ${e.code === 'ENOTDIR' ? 'not a directory' : e.message}`);
   }
   if (entries.length > 0) throw new Error(`--export-messages ${dir}: not empty (it writes into a new or empty directory)`);
+  return { created };
+}
+
+/** The directories prepareExportDir made, removed (deepest first) while empty. */
+export function removeCreated(created: readonly string[]): void {
+  for (const d of [...created].reverse()) {
+    try {
+      rmdirSync(d);
+    } catch {
+      // not empty, or gone: left as it is
+    }
+  }
 }
 
 export class MessageExporter {
@@ -88,7 +114,19 @@ export class MessageExporter {
     }
   }
 
+  /** The command failed before anything was exported: the manifest goes (the directory, if made here, with it). */
+  discard(created: readonly string[]): void {
+    this.close();
+    if (this.count > 0) return;
+    rmSync(join(this.dir, MANIFEST), { force: true });
+    removeCreated(created);
+  }
+
+  private closed = false;
+
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     if (this.manifest === null) {
       // no message: an empty manifest says the export ran
       if (this.failed === null) {

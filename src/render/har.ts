@@ -42,6 +42,7 @@ import { VERSION } from '../version.js';
 import { interruptedNote } from './kind.js';
 import { ITEM_BATCH, JsonBytes, type WriteBytes } from './json-bytes.js';
 import { textOf, type Write } from './sinks.js';
+import { EVERYTHING, selectConnection, type Selection } from '../select/selection.js';
 
 
 export interface HarHeader {
@@ -251,7 +252,8 @@ function entryHead(conn: Connection, x: Exchange, hs: Handshake | null, synTs: n
       headers: headersOf(reqHeaders),
       queryString: queryOf(req?.target ?? x.request.target),
       headersSize: -1,
-      bodySize: 0,
+      // an upgrade request has no body; a plain exchange's was not kept (-1: not known)
+      bodySize: hs !== null ? 0 : -1,
     },
     response: {
       status,
@@ -262,7 +264,7 @@ function entryHead(conn: Connection, x: Exchange, hs: Handshake | null, synTs: n
       content: contentOf(resHeaders, res?.body),
       redirectURL: headerValues(resHeaders, 'location')[0] ?? '',
       headersSize: -1,
-      bodySize: res?.body ? res.body.length : answer === null ? -1 : 0,
+      bodySize: res?.body ? res.body.length : answer === null || hs === null ? -1 : 0,
       ...(answer === null && res === null ? { _error: 'no response captured' } : {}),
     },
     cache: {},
@@ -385,6 +387,8 @@ export class HarSink implements AnalysisSink {
   constructor(
     private readonly write: Write,
     bytes?: WriteBytes,
+    /** what narrows each connection's messages (--from, --opcode, …); its HTTP exchanges are read from the whole connection */
+    private readonly selection: Selection = EVERYTHING,
   ) {
     this.bytes = bytes ?? textOf(write);
   }
@@ -395,9 +399,10 @@ export class HarSink implements AnalysisSink {
     this.write(`{\n  "log": {\n    "version": "1.2",\n    "creator": ${JSON.stringify(HAR_CREATOR)},\n    "pages": [],\n    "entries": [`);
   }
 
-  connection(conn: Connection): void {
-    const plans = harEntries(conn);
+  connection(whole: Connection): void {
+    const plans = harEntries(whole);
     if (plans.length === 0) return;
+    const conn = selectConnection(whole, this.selection) ?? whole;
     this.start();
     for (const plan of plans) {
       const head = JSON.stringify(plan.head, null, 2).replace(/\n/g, '\n      ');

@@ -4,9 +4,11 @@
 // packets that carry the frames they keep and those that carry none) gives
 // the numbers of its packets; the second reading copies them
 // (capture/extract.ts). Packets of no TCP connection are not in any
-// timeline, so they are left out.
+// timeline, so they are left out. A TLS connection (wss://) is kept whole
+// whatever narrows the others: its records depend on one another.
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Summary } from '../model.js';
 import { PacketSet } from '../capture/extract.js';
+import { selectConnection, type Selection } from './selection.js';
 
 export class PacketPicker implements AnalysisSink {
   readonly chosen = new PacketSet();
@@ -14,7 +16,12 @@ export class PacketPicker implements AnalysisSink {
   connections = 0;
   capture: CaptureInfo | null = null;
 
-  connection(conn: Connection): void {
+  constructor(private readonly selection: Selection) {}
+
+  connection(whole: Connection): void {
+    // a TLS connection is kept whole: its records hang together (a record left out, and every later one no longer decrypts)
+    const conn = whole.tls !== null ? whole : selectConnection(whole, this.selection);
+    if (conn === null) return;
     const before = this.chosen.size;
     for (const e of conn.timeline) this.chosen.add(e.packet);
     if (this.chosen.size > before) this.connections++;
