@@ -6,10 +6,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schemaErrors } from './support/schema.js';
 import { catchesCtrlC, firstRecords, interruptedRun, until } from './support/interrupt.js';
+import { liveFailure } from '../src/live/tool.js';
 
 const CLI = 'dist/cli.js';
 const CLEAN = 'captures/ws_echo.pcap';
@@ -163,8 +164,16 @@ describe('-i: what is refused, in one line', () => {
     const missing = cli(['-i', 'nosuchif0']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/^wsdissect: -i nosuchif0: no interface nosuchif0 to capture on \((dumpcap|tcpdump): .*\)\n$/);
+    // the words dumpcap and tcpdump use when capturing is not permitted (as they printed them, run as nobody)
+    expect(liveFailure('dumpcap', 'lo', 'Capturing on \'Loopback: lo\'\ndumpcap: You do not have permission to capture on device "lo".\n(socket: Operation not permitted)\nPlease check to make sure you have sufficient permissions.\n')).toBe(
+      'capturing on lo is not permitted (dumpcap: You do not have permission to capture on device "lo".); run as root, or give dumpcap the capture capabilities (dumpcap: dpkg-reconfigure wireshark-common and the wireshark group; tcpdump: setcap cap_net_raw,cap_net_admin=eip)',
+    );
+    expect(liveFailure('tcpdump', 'lo', "tcpdump: lo: You don't have permission to capture on that device\n(socket: Operation not permitted)\n")).toMatch(/^capturing on lo is not permitted \(tcpdump: lo: You don't have permission/);
+    // and for real, as nobody, where nobody can read the command (not in a private temporary directory)
     if (process.getuid?.() !== 0 || spawnSync('runuser', ['--help']).error) return;
-    const r = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, CLI, '-i', 'lo', '-a', 'duration:1'], { encoding: 'utf8' });
+    const cliPath = resolve(CLI);
+    if (spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(cliPath)})`]).status !== 0) return;
+    const r = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, cliPath, '-i', 'lo', '-a', 'duration:1'], { encoding: 'utf8' });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^wsdissect: -i lo: capturing on lo is not permitted \((dumpcap|tcpdump): .*\); run as root, or give \w+ the capture capabilities .*\n$/);
   });
