@@ -651,8 +651,11 @@ async function main(): Promise<number> {
         if (argv.html !== undefined) outputs.set('html', '--html');
         if (argv.har !== undefined) outputs.set('har', '--har');
         if (argv.write !== undefined) outputs.set('pcap', '-w');
-        if (argv.format !== undefined && outputs.has(argv.format)) throw new Error(`--format ${argv.format} and ${outputs.get(argv.format)!}: one is enough (${outputs.get(argv.format)!} FILE writes to FILE, --format ${argv.format} to standard output)`);
-        if (argv.format !== undefined) outputs.set(argv.format, `--format ${argv.format}`);
+        // --format json with --json agree (both standard output); --format har with --har FILE do not (a file and standard output)
+        const fileOf = (f: string): string | null => (f === 'html' || f === 'har' ? String((argv as Record<string, unknown>)[f] ?? '') : null);
+        const file = argv.format !== undefined && outputs.has(argv.format) ? fileOf(argv.format) : null;
+        if (file !== null && file !== '' && file !== '-') throw new Error(`--format ${argv.format} and ${outputs.get(argv.format!)!} ${file}: two places for one output (--format ${argv.format} writes to standard output): choose one`);
+        if (argv.format !== undefined && !outputs.has(argv.format)) outputs.set(argv.format, `--format ${argv.format}`);
         if (outputs.size > 1) throw new Error(`${[...outputs.values()].join(' and ')} ask for different outputs: choose one`);
         const format = [...outputs.keys()][0] ?? 'text';
         if (argv['html-frames'] !== undefined && format !== 'html') throw new Error('--html-frames is for the HTML report (--html FILE)');

@@ -360,7 +360,10 @@ describe('the selection narrows the messages, not the exchanges', () => {
 
 describe('the command line', () => {
   it('--format har with --har, and a directory as the file, are refused in one line', () => {
-    expect(run(['captures/ws_echo.pcap', '--format', 'har', '--har', join(dir, 'y.har')]).stderr).toBe('wsdissect: --format har and --har: one is enough (--har FILE writes to FILE, --format har to standard output)\n');
+    const y = join(dir, 'y.har');
+    expect(run(['captures/ws_echo.pcap', '--format', 'har', '--har', y]).stderr).toBe(`wsdissect: --format har and --har ${y}: two places for one output (--format har writes to standard output): choose one\n`);
+    // agreeing: both standard output
+    expect(run(['captures/ws_echo.pcap', '--format', 'har', '--har', '-']).stdout).toBe(run(['captures/ws_echo.pcap', '--format', 'har']).stdout);
     expect(run(['captures/ws_echo.pcap', '--har', dir]).stderr).toBe(`wsdissect: ${dir}: is a directory; the report needs a file name\n`);
   });
 
