@@ -447,12 +447,21 @@ function selectionOf(argv: { stream?: unknown; from?: string; opcode?: unknown; 
     if (!(PHASES as readonly string[]).includes(v)) throw new Error(`--phase takes ${PHASES.join(', ')}, not "${v}"`);
     return v as Phase;
   });
-  const streams = list(argv.stream).map((v) => {
-    if (!/^\d+$/.test(v)) throw new Error(`--stream takes a connection number, not "${v}"`);
-    return Number(v);
-  });
+  // N: connection N, with the WebSocket conversations its HTTP/2 carried; N/S: only the one HTTP/2 stream S carried (RFC 8441)
+  const entire = new Set<number>();
+  const parts = new Map<number, Set<number>>();
+  for (const v of list(argv.stream)) {
+    const m = /^(\d+)(?:\/(\d+))?$/.exec(v);
+    if (!m) throw new Error(`--stream takes a connection number, or CONNECTION/STREAM for a WebSocket an HTTP/2 stream carried, not "${v}"`);
+    const id = Number(m[1]);
+    if (m[2] === undefined) entire.add(id);
+    else parts.set(id, (parts.get(id) ?? new Set()).add(Number(m[2])));
+  }
+  for (const id of entire) parts.delete(id);
+  const streams = [...entire, ...parts.keys()];
   return {
     streams: streams.length > 0 ? new Set(streams) : null,
+    conversations: parts.size > 0 ? parts : null,
     from: (argv.from as Side | undefined) ?? null,
     opcodes: opcodes.length > 0 ? new Set(opcodes) : null,
     phases: phases.length > 0 ? new Set(phases) : null,
@@ -615,7 +624,7 @@ async function main(): Promise<number> {
           .option('hex', { type: 'boolean', default: false, describe: 'a hex and ASCII dump of each frame, masked and unmasked side by side', group: 'Views:' })
           .option('stats', { type: 'boolean', default: false, describe: 'statistics per connection, and a table of all connections', group: 'Views:' })
           .option('frame', { type: 'string', describe: 'draw frame N (its index in the frame table) as RFC 6455 §5.2 lays it out', group: 'Views:' })
-          .option('stream', { type: 'string', array: true, describe: 'only connection N (as numbered in the report; repeatable)', group: 'Selection:' })
+          .option('stream', { type: 'string', array: true, describe: 'only connection N (as numbered in the report; repeatable); N/S: only the WebSocket HTTP/2 stream S of connection N carried', group: 'Selection:' })
           .option('from', { choices: ['client', 'server'] as const, describe: 'only what this side sent', group: 'Selection:' })
           .option('opcode', { type: 'string', array: true, describe: 'only frames of these opcodes: text, binary, close, ping, pong, continuation', group: 'Selection:' })
           .option('phase', { type: 'string', array: true, describe: `only packets and frames of these phases: ${PHASES.join(', ')}`, group: 'Selection:' })
@@ -794,9 +803,16 @@ async function main(): Promise<number> {
           }
           reported = result.reason === null;
           // a connection asked for that the capture does not have is a wrong argument, said once the capture is read
-          const missing = status === 2 || interruptedAt !== null || selection.streams === null ? [] : [...selection.streams].filter((id) => !seen.ids.has(id));
+          const asked = selection.streams === null ? [] : [...selection.streams].flatMap((id) => {
+            const only = selection.conversations?.get(id);
+            return only ? [...only].map((s) => `${id}/${s}`) : [String(id)];
+          });
+          const missing = status === 2 || interruptedAt !== null ? [] : asked.filter((name) => !seen.ids.has(name));
           if (missing.length > 0) {
-            process.stderr.write(`wsdissect: --stream ${missing.join(', ')}: the capture has no connection ${missing.join(', ')} (${seen.count === 0 ? 'it has none' : seen.count === 1 ? 'its only connection is 0' : `its connections are numbered 0 to ${seen.count - 1}`})\n`);
+            // a WebSocket over HTTP/2 asked for by a stream its connection does not have: the connection lists the ones it has
+            const part = missing.find((n) => n.includes('/'));
+            const named = part !== undefined ? `; --stream ${part.split('/')[0]} lists the streams of connection ${part.split('/')[0]} and its WebSockets` : '';
+            process.stderr.write(`wsdissect: --stream ${missing.join(', ')}: the capture has no connection ${missing.join(', ')} (${seen.count === 0 ? 'it has none' : seen.count === 1 ? 'its only connection is 0' : `its connections are numbered 0 to ${seen.count - 1}`}${named})\n`);
             status = 2;
           }
           if (picker !== null && writeTo !== null && status !== 2 && reported) {

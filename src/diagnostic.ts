@@ -65,7 +65,7 @@ export type MqttProblem =
   | { problem: 'bytes-left'; bytes: number };
 
 /** What happens to a direction's bytes after a hole in them, by what was being decoded there. */
-export type AfterGap = 'frames' | 'tls' | 'cut-head' | 'awaiting' | 'http' | 'nothing';
+export type AfterGap = 'frames' | 'tls' | 'cut-head' | 'awaiting' | 'http' | 'http2' | 'nothing';
 
 /** Why a Socket.IO packet does not parse (app/engineio.ts parseSocketIo). */
 export type SocketIoProblem =
@@ -73,7 +73,26 @@ export type SocketIoProblem =
   | { why: 'not-json' }
   | { why: 'no-attachments' | 'not-event-array' | 'not-array' | 'no-id'; packet: string };
 
+/** What is wrong with an HTTP/2 frame (http2/session.ts H2Problem). */
+export type H2FrameProblem = 'stream-zero' | 'stream-nonzero' | 'padding' | 'settings-length' | 'continuation-expected' | 'continuation-unexpected' | 'even-stream' | 'frame-size' | 'no-status' | 'idle-stream' | 'too-large';
+
 export type DiagnosticFacts =
+  // WebSocket over HTTP/2 (RFC 8441) and the HTTP/2 carrying it (analyze/h2.ts); `stream`: the HTTP/2 stream
+  /** `setting`: the last SETTINGS_ENABLE_CONNECT_PROTOCOL the server had sent before the request (null: none) */
+  | { code: 'h2.connect-not-enabled'; stream: number; protocol: string; setting: number | null }
+  | { code: 'h2.connect-setting'; side: Side; value: number; before: number | null }
+  | { code: 'h2.protocol-without-connect'; stream: number; method: string; protocol: string }
+  | { code: 'h2.connect-pseudo-missing'; stream: number; missing: string[] }
+  | { code: 'h2.connect-scheme'; stream: number; scheme: string | null }
+  | { code: 'h2.connect-hop-header'; stream: number; headers: string[] }
+  | { code: 'h2.websocket-key'; stream: number; headers: string[]; in: 'request' | 'response' }
+  | { code: 'h2.stream-reset'; stream: number; side: Side; error: number }
+  /** `open`: the WebSocket streams still open then */
+  | { code: 'h2.goaway'; side: Side; lastStream: number; error: number; open: number[] }
+  | { code: 'h2.flow-control'; stream: number; side: Side; length: number; window: number; connection: boolean }
+  | { code: 'h2.frame-error'; stream: number; side: Side; type: number; what: H2FrameProblem }
+  | { code: 'h2.hpack-error'; stream: number; side: Side; reason: string; at: number }
+  | { code: 'h2.after-end-stream'; stream: number; side: Side; type: number; ended: number }
   | { code: 'limit.connections'; max: number; evicted: number; from: number }
   | { code: 'limit.reassembly'; bytes: number; side: Side; perDirection: number; total: number; after: AfterGap }
   | { code: 'tcp.gap'; bytes: number; side: Side; after: AfterGap }
@@ -128,7 +147,8 @@ export type DiagnosticFacts =
   | { code: 'handshake.key-invalid'; keys: number }
   | { code: 'handshake.key-invalid'; key: string; decodedBytes: number }
   | { code: 'handshake.version'; versions: string[] }
-  | { code: 'handshake.rejected'; status: number; reason: string }
+  /** `http2`: the answer to a WebSocket's extended CONNECT (RFC 8441 §5: anything but 2xx refuses it) */
+  | { code: 'handshake.rejected'; status: number; reason: string; http2?: boolean }
   | { code: 'handshake.accept-missing' }
   | { code: 'handshake.accept-mismatch'; accepts: string[]; expected: string }
   | { code: 'handshake.subprotocol-not-offered'; chosen: string; offered: string[] }
@@ -152,7 +172,8 @@ export type DiagnosticFacts =
   | { code: 'message.invalid-utf8'; index: number; length: number; inflated: boolean }
   | { code: 'pong.payload-mismatch'; pong: Buffer; ping: Buffer; pingPacket: number }
   | { code: 'ping.unanswered'; side: Side; packet: number; count: number }
-  | { code: 'close.abnormal'; teardown: 'fin' | 'rst' | 'none' }
+  /** `stream`: the transport was an HTTP/2 stream (RFC 8441): its END_STREAM or RST_STREAM */
+  | { code: 'close.abnormal'; teardown: 'fin' | 'rst' | 'none'; stream?: boolean }
   | { code: 'close.not-echoed'; initiator: Side; packet: number | null }
   | { code: 'close.client-closed-tcp-first' }
   // the application protocols' (src/app/), with values from their messages as they came

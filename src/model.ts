@@ -8,8 +8,9 @@ import type { Severity, Side } from './vocabulary.js';
 import type { DiagnosticFacts } from './diagnostic.js';
 import type { ConnectionStats } from './analyze/stats.js';
 import type { StoryFacts } from './analyze/story.js';
+import type { FrameFact as H2FrameFact } from './http2/session.js';
 
-export type { ProtocolName, List, Severity, Side };
+export type { ProtocolName, List, Severity, Side, H2FrameFact };
 
 export type Phase = 'tcp-handshake' | 'tls-handshake' | 'ws-handshake' | 'data' | 'closing' | 'tcp-teardown' | 'other';
 
@@ -226,7 +227,9 @@ export type PacketFact =
   | { kind: 'response'; version: string; status: number; reason: string }
   | { kind: 'partial-frame'; opcode: number; received: number; total: number }
   | FrameFact
-  | { kind: 'tls'; records: TlsFact[] };
+  | { kind: 'tls'; records: TlsFact[] }
+  /** an HTTP/2 frame (RFC 9113), complete in this packet: on the connection carrying HTTP/2, and on the WebSocket conversation of its stream (RFC 8441) */
+  | { kind: 'h2'; frame: H2FrameFact };
 
 /**
  * A frame as its packet tells it: the header's fields, what was captured of
@@ -382,6 +385,14 @@ export interface TlsInfo {
 
 export interface Connection {
   id: number;
+  /**
+   * the HTTP/2 stream that carries this WebSocket conversation (RFC 8441),
+   * inside TCP connection `id` (a conversation is reported as its stream
+   * ends, the connection when it ends); null for a TCP connection itself
+   */
+  stream: number | null;
+  /** what the HTTP/2 a TCP connection carries shows (h2c, or h2 inside TLS); null when it carries none */
+  http2: Http2Info | null;
   client: Endpoint;
   server: Endpoint;
   /** the connection became WebSocket: upgraded by a 101, or taken for WebSocket without its handshake (see detection); a refused upgrade is not */
@@ -431,6 +442,41 @@ export interface Connection {
   diagnostics: List<Diagnostic>;
 }
 
+export interface Http2Info {
+  /** how HTTP/2 began: the client's preface with prior knowledge (h2c), an HTTP/1.1 request upgraded by a 101 to h2c, or inside TLS (ALPN h2) */
+  start: 'prior-knowledge' | 'upgrade' | 'tls';
+  /** the last value of every setting each side sent, by name (SETTINGS_ENABLE_CONNECT_PROTOCOL: ENABLE_CONNECT_PROTOCOL) */
+  settings: Record<Side, Record<string, number>>;
+  /** the packet of the server's first SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 (RFC 8441 §3), null when it never sent it */
+  connectProtocol: number | null;
+  /** frames per type name, per side */
+  frames: Record<Side, Record<string, number>>;
+  /** streams opened in all; `streams` lists the last ones kept (at most 1000) */
+  streamCount: number;
+  streams: Http2StreamInfo[];
+  /** the first GOAWAY each side sent */
+  goaway: Record<Side, { lastStream: number; error: string; packet: number } | null>;
+}
+
+export interface Http2StreamInfo {
+  id: number;
+  method: string | null;
+  path: string | null;
+  /** the extended CONNECT's :protocol (RFC 8441), else null */
+  protocol: string | null;
+  status: number | null;
+  /** it carried a WebSocket, reported as a conversation of its own (Connection.stream) */
+  websocket: boolean;
+  /** packets of the request and response heads */
+  request: number | null;
+  response: number | null;
+  /** packets where each side ended its half of the stream (END_STREAM) */
+  end: Record<Side, number | null>;
+  reset: { by: Side; error: string; packet: number } | null;
+  /** DATA bytes each side sent on it (padding excluded) */
+  bytes: Record<Side, number>;
+}
+
 export interface TimelineBounds {
   maxPacket: number;
   minRelTs: number;
@@ -456,11 +502,20 @@ export interface Summary {
  */
 export interface AnalysisSink {
   readonly streaming?: boolean;
-  frame?(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void;
-  message?(connection: number, message: Message): void;
-  diagnostic?(connection: number, diagnostic: Diagnostic): void;
+  /** `stream`: the HTTP/2 stream of a WebSocket conversation inside connection `connection` (RFC 8441), null for the connection's own */
+  frame?(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, stream?: number | null): void;
+  message?(connection: number, message: Message, stream?: number | null): void;
+  diagnostic?(connection: number, diagnostic: Diagnostic, stream?: number | null): void;
   connection(conn: Connection): void;
   end(capture: CaptureInfo, summary: Summary, diagnostics: Diagnostic[]): void;
+}
+
+/**
+ * How a connection is named in every view and by --stream: its id, and for a
+ * WebSocket conversation an HTTP/2 stream carried, "ID/STREAM".
+ */
+export function conversationName(c: Pick<Connection, 'id' | 'stream'>): string {
+  return c.stream === null ? String(c.id) : `${c.id}/${c.stream}`;
 }
 
 /**

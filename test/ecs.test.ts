@@ -91,6 +91,7 @@ function events(args: string[]): Doc[] {
 
 interface JsonConn {
   id: number;
+  stream: number | null;
   client: { ip: string; port: number };
   server: { ip: string; port: number };
   messages: { index: number; from: string; type: string; length: number | string; complete: boolean }[];
@@ -111,18 +112,20 @@ function compare(args: string[]): Doc[] {
   const json = JSON.parse(run(['--json', '--max-payload', '0', ...args]).stdout) as Json;
   const of = (dataset: string): Doc[] => docs.filter((d) => get(d, 'event.dataset') === dataset);
   const conns = of('wsdissect.connection');
-  expect(conns.map((d) => get(d, 'wsdissect.connection'))).toEqual(json.connections.map((c) => c.id));
+  // a connection is known by its id and, for a WebSocket an HTTP/2 stream carried, its stream
+  const ours = (d: Doc, c: { id: number; stream: number | null }): boolean => get(d, 'wsdissect.connection') === c.id && (get(d, 'wsdissect.stream') ?? null) === c.stream;
+  expect(conns.map((d) => [get(d, 'wsdissect.connection'), get(d, 'wsdissect.stream') ?? null])).toEqual(json.connections.map((c) => [c.id, c.stream]));
   for (const c of json.connections) {
-    const e = conns.find((d) => get(d, 'wsdissect.connection') === c.id)!;
+    const e = conns.find((d) => ours(d, c))!;
     expect([get(e, 'source.ip'), get(e, 'source.port'), get(e, 'destination.ip'), get(e, 'destination.port')]).toEqual([c.client.ip, c.client.port, c.server.ip, c.server.port]);
     expect(get(e, 'network.packets')).toBe(c.counts.packets);
-    const messages = of('wsdissect.message').filter((d) => get(d, 'wsdissect.connection') === c.id);
+    const messages = of('wsdissect.message').filter((d) => ours(d, c));
     // (a length past 2^53 goes as length_text: length keeps one type, a number)
     expect(messages.map((d) => [get(d, 'wsdissect.message.index'), get(d, 'wsdissect.message.from'), get(d, 'wsdissect.message.type'), get(d, 'wsdissect.message.length') ?? get(d, 'wsdissect.message.length_text'), get(d, 'wsdissect.message.complete')])).toEqual(c.messages.map((m) => [m.index, m.from, m.type, m.length, m.complete]));
     for (const d of messages) expect(get(d, 'wsdissect.message.length') === null || typeof get(d, 'wsdissect.message.length') === 'number').toBe(true);
     // a message's source is its sender
     for (const d of messages) expect(get(d, 'source.port')).toBe(get(d, 'wsdissect.message.from') === 'client' ? c.client.port : c.server.port);
-    const diags = of('wsdissect.diagnostic').filter((d) => get(d, 'wsdissect.connection') === c.id);
+    const diags = of('wsdissect.diagnostic').filter((d) => ours(d, c));
     expect(diags.map((d) => [get(d, 'rule.id'), get(d, 'log.level'), get(d, 'wsdissect.diagnostic.packet')])).toEqual(c.diagnostics.map((d) => [d.code, d.severity, d.packet]));
   }
   const captureLevel = of('wsdissect.diagnostic').filter((d) => get(d, 'wsdissect.connection') === undefined);

@@ -55,7 +55,7 @@ interface HarEntry {
   _connectionId: string;
   _resourceType?: string;
   _webSocketMessages?: HarMessage[];
-  _wsdissect: { connection: number; packet: number; outcome?: string; closeCode?: number | null };
+  _wsdissect: { connection: number; stream?: number; packet: number; outcome?: string; closeCode?: number | null };
   comment?: string;
 }
 interface Har {
@@ -107,6 +107,7 @@ interface JsonMessage {
 }
 interface JsonConn {
   id: number;
+  stream: number | null;
   websocket: boolean;
   server: { ip: string; port: number };
   handshake: { request: { method: string; target: string }; response: { status: number } | null; outcome: string } | null;
@@ -159,7 +160,8 @@ function compare(args: string[]): Har {
   const json = JSON.parse(run(['--json', '--max-payload', 'all', ...args]).stdout) as { connections: JsonConn[] };
   const entries = har.log.entries;
   for (const c of json.connections) {
-    const mine = entries.filter((e) => e._connectionId === String(c.id));
+    // a connection is known by its id and, for a WebSocket an HTTP/2 stream carried, its stream
+    const mine = entries.filter((e) => e._connectionId === String(c.id) && (e._wsdissect.stream ?? null) === c.stream);
     const socket = mine.filter((e) => e._webSocketMessages !== undefined && e._wsdissect.outcome !== 'rejected' && e._wsdissect.outcome !== 'no-response');
     if (c.websocket) {
       // one entry holds the WebSocket's messages, all of them, in the order of the frames

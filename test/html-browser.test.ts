@@ -30,7 +30,7 @@ const TIMEOUT = 60_000;
 /** The ladder draws this many packets a page. */
 const LADDER_PAGE = 200;
 
-const CAPTURES = [...readdirSync('captures').filter((f) => f.endsWith('.pcap')).map((f) => `captures/${f}`), ...readdirSync('captures/app').filter((f) => f.endsWith('.pcap')).map((f) => `captures/app/${f}`)].sort();
+const CAPTURES = [...readdirSync('captures').filter((f) => f.endsWith('.pcap')).map((f) => `captures/${f}`), ...['app', 'h2'].flatMap((dir) => readdirSync(`captures/${dir}`).filter((f) => f.endsWith('.pcap')).map((f) => `captures/${dir}/${f}`))].sort();
 
 // ------------------------------------------------------ the JSON export, as read here
 interface Payload {
@@ -61,6 +61,7 @@ interface JsonFrame {
 }
 interface JsonConnection {
   id: number;
+  stream: number | null;
   websocket: boolean;
   timeline: { packet: number; summary: string }[];
   frames: JsonFrame[];
@@ -77,7 +78,8 @@ function exportJson(capture: string): JsonExport {
 
 /** The connection the page shows when it opens: the first WebSocket one, else the first. */
 function selectedAtLoad(json: JsonExport): JsonConnection | undefined {
-  const byId = [...json.connections].sort((a, b) => a.id - b.id);
+  // as the page orders them: by connection, each with the WebSockets its HTTP/2 carried after it, by stream
+  const byId = [...json.connections].sort((a, b) => a.id - b.id || (a.stream ?? -1) - (b.stream ?? -1));
   return byId.find((c) => c.websocket) ?? byId[0];
 }
 
@@ -206,7 +208,7 @@ describe.skipIf(!haveChromium && !inCi)('the HTML report in Chromium', { timeout
       expect(await page.locator('#connections tbody tr').count()).toBe(json.connections.length);
       const conn = selectedAtLoad(json);
       if (conn) {
-        expect(await text(page, '#conn-title')).toContain(`Connection ${conn.id}:`);
+        expect(await text(page, '#conn-title')).toContain(`Connection ${conn.stream === null ? conn.id : `${conn.id}/${conn.stream}`}:`);
         expect(await ladderPackets(page)).toEqual(conn.timeline.map((e) => e.packet));
         // the frame table's first page: the connection's frames, in order
         const frames = await page.locator('#frame-table tbody tr').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-frame'))));

@@ -142,13 +142,13 @@ describe('the NDJSON lines of frames and messages', () => {
       for (const maxPayload of [0, 5, 1024, Infinity]) {
         for (const f of c.frames) {
           const msg = messageOf(c, f.message);
-          const line = written((o) => writeFrameLine(o, c.id, f, { messageType: msg?.type ?? null, compressed: msg?.compressed ?? false }, { maxPayload }), out);
-          expect(line).toBe(`${JSON.stringify({ type: 'frame', connection: c.id, ...frameJson(f, c, { maxPayload }) })}\n`);
+          const line = written((o) => writeFrameLine(o, c.id, f, { messageType: msg?.type ?? null, compressed: msg?.compressed ?? false }, { maxPayload }, c.stream), out);
+          expect(line).toBe(`${JSON.stringify({ type: 'frame', connection: c.id, stream: c.stream, ...frameJson(f, c, { maxPayload }) })}\n`);
         }
         for (const m of c.messages) {
           const { type, ...rest } = messageJson(m, { maxPayload });
-          const line = written((o) => writeMessageLine(o, c.id, m, { maxPayload }), out);
-          expect(line).toBe(`${JSON.stringify({ type: 'message', connection: c.id, messageType: type, ...rest })}\n`);
+          const line = written((o) => writeMessageLine(o, c.id, m, { maxPayload }, c.stream), out);
+          expect(line).toBe(`${JSON.stringify({ type: 'message', connection: c.id, stream: c.stream, messageType: type, ...rest })}\n`);
         }
       }
       // and --json's timeline, an entry a line (the HTML report's with what its views draw by)
@@ -186,7 +186,7 @@ describe("a message's application reading written as bytes", () => {
         for (const a of [...apps, ...apps]) {
           const m: Message = { index: 1, from: 'client', opcode: 1, type: 'text', frames: [1], length: 2, lengthText: null, compressed: false, inflatedLength: null, payload: Buffer.from('{}'), complete: true, app: a as AppInfo, packet: 4, ts: 1, relTs: 0.5, missingBytes: 0, allCaptured: true };
           const { type, ...rest } = messageJson(m, { maxPayload: 100 });
-          expect(written((o) => writeMessageLine(o, 0, m, { maxPayload: 100 }), out)).toBe(`${JSON.stringify({ type: 'message', connection: 0, messageType: type, ...rest })}\n`);
+          expect(written((o) => writeMessageLine(o, 0, m, { maxPayload: 100 }), out)).toBe(`${JSON.stringify({ type: 'message', connection: 0, stream: null, messageType: type, ...rest })}\n`);
         }
       }),
       { numRuns: 3000 },

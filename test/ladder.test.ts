@@ -45,6 +45,8 @@ function separators(ladder: string): string[] {
 function connection(timeline: TimelineEntry[], client = { ip: '192.0.2.10', port: 51000 }, server = { ip: '192.0.2.20', port: 80 }): Connection {
   const conn: Omit<Connection, 'stats'> = {
     id: 0,
+    stream: null,
+    http2: null,
     client,
     server,
     websocket: true,

@@ -56,14 +56,14 @@ class Tee implements AnalysisSink {
   constructor(private readonly sinks: AnalysisSink[]) {
     this.streaming = sinks.every((s) => s.streaming === true);
   }
-  frame(c: number, f: Frame, ctx: { messageType: 'text' | 'binary' | null; compressed: boolean }): void {
-    for (const s of this.sinks) s.frame?.(c, f, ctx);
+  frame(c: number, f: Frame, ctx: { messageType: 'text' | 'binary' | null; compressed: boolean }, stream: number | null = null): void {
+    for (const s of this.sinks) s.frame?.(c, f, ctx, stream);
   }
-  message(c: number, m: Message): void {
-    for (const s of this.sinks) s.message?.(c, m);
+  message(c: number, m: Message, stream: number | null = null): void {
+    for (const s of this.sinks) s.message?.(c, m, stream);
   }
-  diagnostic(c: number, d: Diagnostic): void {
-    for (const s of this.sinks) s.diagnostic?.(c, d);
+  diagnostic(c: number, d: Diagnostic, stream: number | null = null): void {
+    for (const s of this.sinks) s.diagnostic?.(c, d, stream);
   }
   connection(conn: Connection): void {
     for (const s of this.sinks) s.connection(conn);
@@ -114,6 +114,8 @@ interface JMessage {
 type JSideCounts = Omit<SideCounts, 'frames'> & { frames: Record<string, { count: number; bytes: number }> };
 interface JConnection {
   id: number;
+  /** the HTTP/2 stream of a WebSocket conversation (RFC 8441), null for a TCP connection */
+  stream: number | null;
   websocket: boolean;
   counts: { packets: number; frames: number; messages: number; client: JSideCounts; server: JSideCounts; diagnostics: Record<'error' | 'warning' | 'info', number> };
   compression: Record<Side, { wire: number; inflated: number }> | null;
@@ -231,7 +233,8 @@ function checkExport(j: JExport): void {
     }
   }
   const all = j.connections;
-  same(j.summary.connections, all.length);
+  // the TCP connections: a WebSocket an HTTP/2 stream carried is one of its connection's
+  same(j.summary.connections, all.filter((c) => c.stream === null).length);
   same(j.summary.frames, sum(all.map((c) => c.counts.frames)));
   same(j.summary.messages, sum(all.map((c) => c.counts.messages)));
   same(j.summary.diagnostics, tally([...all.flatMap((c) => c.diagnostics), ...j.diagnostics]));
@@ -242,17 +245,19 @@ function checkNdjson(j: JExport, lines: Record<string, unknown>[]): void {
   const strip = (o: Record<string, unknown>, ...keys: string[]): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
   const of = new Map<unknown, { frames: Record<string, unknown>[]; messages: Record<string, unknown>[]; diagnostics: number; head: Record<string, unknown> | null }>();
   for (const l of lines) {
-    let e = of.get(l.connection);
-    if (!e) of.set(l.connection, (e = { frames: [], messages: [], diagnostics: 0, head: null }));
-    if (l.type === 'frame') e.frames.push(strip(l, 'type', 'connection'));
+    // a connection is known by its id and stream (a WebSocket an HTTP/2 stream carried)
+    const key = `${String(l.connection)}/${String(l.stream ?? null)}`;
+    let e = of.get(key);
+    if (!e) of.set(key, (e = { frames: [], messages: [], diagnostics: 0, head: null }));
+    if (l.type === 'frame') e.frames.push(strip(l, 'type', 'connection', 'stream'));
     else if (l.type === 'message') {
       const { messageType, ...rest } = l;
-      e.messages.push({ ...strip(rest, 'type', 'connection'), type: messageType });
+      e.messages.push({ ...strip(rest, 'type', 'connection', 'stream'), type: messageType });
     } else if (l.type === 'diagnostic') e.diagnostics++;
     else if (l.type === 'connection') e.head = l;
   }
   for (const c of j.connections) {
-    const e = of.get(c.id)!;
+    const e = of.get(`${c.id}/${String(c.stream)}`)!;
     same(e.frames, c.frames, `connection ${c.id} frames`);
     same(e.messages.sort((a, b) => (a.index as number) - (b.index as number)), c.messages, `connection ${c.id} messages`);
     same(e.head!.counts, c.counts, `connection ${c.id} counts`);
@@ -270,16 +275,21 @@ function checkEndLines(j: JExport, text: string): void {
   expect(text).toContain(`${plural(j.capture.packets, 'packet')}, ${plural(j.capture.bytes, 'byte')}`);
 }
 
+/** How every view names a connection: its id, "ID/STREAM" for a WebSocket an HTTP/2 stream carried. */
+function nameOf(c: { id: number; stream: number | null }): string {
+  return c.stream === null ? String(c.id) : `${c.id}/${c.stream}`;
+}
+
 function checkSummary(j: JExport, text: string): void {
   checkEndLines(j, text);
   const lines = text.split('\n');
-  const where = new Map<number, number>();
+  const where = new Map<string, number>();
   lines.forEach((l, i) => {
-    const m = /^connection (\d+) /.exec(l);
-    if (m) where.set(Number(m[1]), i);
+    const m = /^connection (\d+(?:\/\d+)?) /.exec(l);
+    if (m) where.set(m[1]!, i);
   });
   for (const c of j.connections) {
-    const at = where.get(c.id) ?? -1;
+    const at = where.get(nameOf(c)) ?? -1;
     if (at < 0) expect.fail(`connection ${c.id} is not in --summary`);
     const next = lines[at + 1] ?? '';
     const k = c.counts;
@@ -315,10 +325,10 @@ function checkCheck(j: JExport, text: string): void {
   const d = j.summary.diagnostics;
   expect(text).toContain(`  ${plural(j.capture.packets, 'packet')}, ${plural(j.summary.connections, 'connection')} (`);
   expect(text).toContain(`): ${diagText(d)}\n`);
-  const heads = new Map<number, RegExpExecArray>();
-  for (const m of text.matchAll(/^ {2}(PASS|FAIL) {2}connection (\d+) .*; (\d+) errors?, (\d+) warnings?, (\d+) info\)$/gm)) heads.set(Number(m[2]), m);
+  const heads = new Map<string, RegExpExecArray>();
+  for (const m of text.matchAll(/^ {2}(PASS|FAIL) {2}connection (\d+(?:\/\d+)?) .*; (\d+) errors?, (\d+) warnings?, (\d+) info\)$/gm)) heads.set(m[2]!, m);
   for (const c of j.connections) {
-    const found = heads.get(c.id);
+    const found = heads.get(nameOf(c));
     const head = found ? ([found[0], found[1], found[3], found[4], found[5]] as const) : null;
     if (!head) expect.fail(`connection ${c.id} is not in check`);
     const k = c.counts.diagnostics;
@@ -333,9 +343,9 @@ function checkHtml(j: JExport, html: string): void {
   const blocks = [...html.matchAll(/<script type="application\/json" class="wsd-data" data-kind="(connection|end)">(.*?)<\/script>/gs)].map((m) => ({ kind: m[1], data: JSON.parse(m[2]!) as Record<string, unknown> }));
   const conns = blocks.filter((b) => b.kind === 'connection').map((b) => b.data as unknown as Omit<JConnection, 'frames' | 'timeline'> & { frames: (JFrame & { closeBody?: unknown; closeName?: unknown; summary?: unknown })[]; timeline: (JConnection['timeline'][number] & { bare: boolean; http: boolean })[] });
   expect(conns).toHaveLength(j.connections.length);
-  const byId = new Map(conns.map((x) => [x.id, x]));
+  const byId = new Map(conns.map((x) => [nameOf(x), x]));
   for (const c of j.connections) {
-    const h = byId.get(c.id)!;
+    const h = byId.get(nameOf(c))!;
     same(h.counts, c.counts, `connection ${c.id} counts in the report`);
     same(h.compression, c.compression);
     same(h.close, c.close);
@@ -434,9 +444,9 @@ function checkStats(c: JConnection, text: string): void {
 }
 
 function checkConnectionsTable(j: JExport, text: string): void {
-  const byId = new Map(j.connections.map((c) => [c.id, c]));
-  for (const m of text.matchAll(/^ *│ +(\d+) │(.*)│$/gm)) {
-    const c = byId.get(Number(m[1]))!;
+  const byId = new Map(j.connections.map((c) => [nameOf(c), c]));
+  for (const m of text.matchAll(/^ *│ +(\d+(?:\/\d+)?) │(.*)│$/gm)) {
+    const c = byId.get(m[1]!)!;
     const [, , , packets, frames, messages, dur, ewi] = m[2]!.split('│').map((x) => x.trim());
     const d = duration(c);
     expect([Number(packets), Number(frames), Number(messages)], `connection ${c.id} in the table`).toEqual([c.counts.packets, c.counts.frames, c.counts.messages]);
@@ -495,8 +505,9 @@ function checkTranscript(c: JConnection, text: string): void {
     same(line.includes(`(inflated from ${plural(wire, 'byte')})`), inflated, line);
     if (!inflated) same(line.includes('(inflated from'), false, line);
     if (m.frames.length > 1) same(line.includes(`(${m.frames.length} fragments)`), true, line);
-    // every size said of it is its own
-    for (const [, n] of line.matchAll(/(?:^|[ (:,])(\d+) bytes?(?=[:)\s]|$)(?! never)/g)) {
+    // every size said of it is its own (not counting what its quoted payload says: "got 38 bytes")
+    const said = line.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+    for (const [, n] of said.matchAll(/(?:^|[ (:,])(\d+) bytes?(?=[:)\s]|$)(?! never)/g)) {
       if (line.includes(`from ${n} byte`) || line.includes(`${n} bytes never captured`)) continue;
       if (Number(n) !== total && Number(n) !== wire) expect([total, wire], `${line}: ${n}`).toContain(Number(n));
     }
@@ -557,9 +568,9 @@ describe.each(CAPTURES)('%s: every view tells the numbers of the JSON export', (
     checkHtml(j, v.html);
     const end = renderEnd(v.end.capture, v.end.summary, v.end.diagnostics, false, WIDTH);
     checkEndLines(j, end);
-    const byId = new Map(j.connections.map((c) => [c.id, c]));
+    const byId = new Map(j.connections.map((c) => [nameOf(c), c]));
     for (const conn of v.kept) {
-      const c = byId.get(conn.id)!;
+      const c = byId.get(nameOf(conn))!;
       checkStats(c, renderStats(conn, TERMINAL));
       const transcript = renderTranscript(conn, TERMINAL);
       checkTranscript(c, transcript);

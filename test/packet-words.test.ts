@@ -12,6 +12,7 @@ import { expectGolden } from './support/golden.js';
 import type { PacketFact, Phase } from '../src/model.js';
 import { describeFrame, entrySummary, packetSummary } from '../src/text/packets.js';
 import { appText } from '../src/text/app-words.js';
+import { ERROR_NAMES, FRAME_NAMES, SETTINGS_NAMES } from '../src/http2/frames.js';
 import { ladderWords } from '../src/text/packet-words.js';
 import { PHASE_NAMES, renderLadder } from '../src/render/ladder.js';
 import { omittedLine } from '../src/render/capped.js';
@@ -98,6 +99,21 @@ const ENGLISH: Record<keyof typeof FACTS | 'many', string[]> = {
     "Text [FIN] 37 bytes [MASKED] — STOMP SEND /queue/a (application data)",
     "Text [FIN] 42 bytes — SockJS h (heartbeat) (framework)",
   ],
+  "h2": [
+    "HTTP/2 HEADERS stream 3: CONNECT /chat (:protocol websocket)",
+    "HTTP/2 HEADERS stream 1: :status 200 [END_STREAM]",
+    "HTTP/2 DATA stream 3, 14 bytes",
+    "HTTP/2 DATA stream 3, 1 byte [END_STREAM]",
+    "HTTP/2 SETTINGS ENABLE_CONNECT_PROTOCOL=1, INITIAL_WINDOW_SIZE=1048576",
+    "HTTP/2 SETTINGS ACK",
+    "HTTP/2 WINDOW_UPDATE stream 0 +983041",
+    "HTTP/2 RST_STREAM stream 5 CANCEL",
+    "HTTP/2 GOAWAY last stream 7 NO_ERROR",
+    "HTTP/2 PING ACK",
+    "HTTP/2 PUSH_PROMISE stream 1 promises stream 2: GET /style.css",
+    "HTTP/2 PRIORITY stream 9",
+    "HTTP/2 frame type 0xa stream 0",
+  ],
   "tls": [
     "TLS ClientHello (SNI wsd.test, ALPN h2, http/1.1)",
     "TLS ClientHello; TLS ClientHello (SNI a.test); TLS ClientHello (ALPN http/1.1)",
@@ -141,13 +157,17 @@ function fromCapture(f: PacketFact): string[] {
       return [f.preview, f.close?.reason, f.completes?.preview, f.completes?.app ? appText(f.completes.app, 'zh-CN') : undefined].filter((x): x is string => typeof x === 'string');
     case 'tls':
       return f.records.flatMap((r) => (r.kind === 'client-hello' ? [r.sni, r.alpn?.join(', ')] : r.kind === 'server-hello' ? [r.version, r.suite, r.alpn] : r.kind === 'handshake' || r.kind === 'alert' ? [r.name] : r.kind === 'decrypted' ? r.keys.flatMap((k) => [k.label, k.file]) : r.kind === 'certificate' ? [r.subject, r.issuer] : r.kind === 'encrypted-extensions' ? [r.alpn] : [])).filter((x): x is string => typeof x === 'string');
+    case 'h2':
+      return [f.frame.method, f.frame.path, f.frame.protocol].filter((x): x is string => typeof x === 'string');
     default:
       return [];
   }
 }
 
 /** The protocols' own names and notation, which Chinese text writes as they are. */
-const NOTATION = new Set(['TCP', 'SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'HTTP', 'TLS', 'WebSocket', 'Ping', 'Pong', 'ALPN', 'SNI', 'RFC', 'UTF-8', 'IP', 'RSV1', 'RSV2', 'RSV3', 'ClientHello', 'ServerHello', 'HelloRetryRequest', 'ChangeCipherSpec', 'KeyUpdate', 'encrypted_extensions', 'certificate', 'Engine.IO', 'SockJS', '/info']);
+const NOTATION = new Set(['TCP', 'SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'HTTP', 'TLS', 'WebSocket', 'Ping', 'Pong', 'ALPN', 'SNI', 'RFC', 'UTF-8', 'IP', 'RSV1', 'RSV2', 'RSV3', 'ClientHello', 'ServerHello', 'HelloRetryRequest', 'ChangeCipherSpec', 'KeyUpdate', 'encrypted_extensions', 'certificate', 'Engine.IO', 'SockJS', '/info',
+  // HTTP/2's frame types, flags, settings and error codes, and its pseudo-header fields' names (":protocol", ":status")
+  ...Object.values(FRAME_NAMES), ...Object.values(SETTINGS_NAMES), ...Object.values(ERROR_NAMES), 'END_STREAM', 'protocol', 'status', 'websocket']);
 
 /** The Latin words of a Chinese summary that are neither the capture's own nor notation. */
 function englishLeft(summary: string, told: readonly PacketFact[]): string[] {
@@ -185,7 +205,8 @@ describe('packet summaries in Simplified Chinese', () => {
       const zh = packetSummary([f], null, 'zh-CN');
       expect(englishLeft(zh, [f]), zh).toEqual([]);
       // a status line or a TLS handshake message's name is all some summaries are
-      const notation = f.kind === 'response' || (f.kind === 'tls' && f.records.every((r) => r.kind === 'handshake' || r.kind === 'change-cipher-spec'));
+      // (and an HTTP/2 SETTINGS or PING is its frame type, flags and parameters' names)
+      const notation = f.kind === 'response' || (f.kind === 'tls' && f.records.every((r) => r.kind === 'handshake' || r.kind === 'change-cipher-spec')) || (f.kind === 'h2' && (f.frame.type === 0x4 || f.frame.type === 0x6));
       if (!notation) {
         expect(zh, zh).toMatch(CJK);
         expect(zh).not.toBe(packetSummary([f], null));

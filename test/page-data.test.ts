@@ -18,7 +18,7 @@ const RESTATED: [string, Record<string, unknown> | undefined, string[]][] = [
   ['PageDiagnostic', schema.definitions['diagnostic']?.properties, []],
   ['PageHandshake', schema.definitions['handshake']?.properties, ['acceptSteps']],
   ['Endpoint', schema.definitions['endpoint']?.properties, []],
-  ['PageConnection', schema.definitions['connection']?.properties, ['kind', 'verdict', 'story', 'counts', 'cut']],
+  ['PageConnection', schema.definitions['connection']?.properties, ['kind', 'verdict', 'story', 'counts', 'cut', 'name']],
   ['PageEnd', schema.properties, ['linkTypeNames', 'interruption', 'selection', 'maxPayload', 'cut']],
 ];
 

@@ -54,6 +54,9 @@ const FILES = [
 const TERMS = new Set([
   'TCP', 'SYN', 'ACK', 'FIN', 'RST', 'SYN-ACK', 'FIN/ACK', 'HTTP', 'HTTP/1.1', 'TLS', 'WebSocket', 'WS', 'Ping', 'Pong', 'GUID', 'SHA-1', 'base64', 'UTF-8', 'RFC',
   'permessage-deflate', 'Accept', 'RSV', 'MASK', 'F', 'M', 'URL', 'wss', 'wsdissect',
+  // HTTP/2 (RFC 9113) and WebSocket over it (RFC 8441): the version, its forms, frame types, flags, settings and the extended CONNECT
+  // (its constants END_STREAM, RST_STREAM and SETTINGS_ENABLE_CONNECT_PROTOCOL come in words split at their underscores)
+  'HTTP/2', 'h2', 'h2c', 'CONNECT', 'END', 'STREAM', 'SETTINGS', 'ENABLE', 'PROTOCOL', 'DATA', 'HEADERS', 'GOAWAY', 'protocol', 'status',
 ]);
 
 /** What a connection's report shows of the capture itself: the handshake's lines, the application's names, what its protocol is, the diagnostics' codes. */
@@ -69,6 +72,8 @@ function fromCapture(c: Held): string[] {
   }
   if (c.app) out.push(APP_LABELS[c.app.decoder], ...(c.story ?? storyOfLists(c as unknown as Connection)).app.types.flatMap((t) => [t.name, cutWidth(t.name, 40)]));
   out.push(protocolLabel(c as unknown as Connection, 'zh-CN'), endpoint(c.client), endpoint(c.server));
+  // the streams of the HTTP/2 it carries: their requests (method, path, :protocol) and errors are the capture's
+  for (const s of c.http2?.streams ?? []) out.push(...[s.method, s.path, s.protocol, s.reset?.error].filter((x): x is string => x !== null && x !== undefined));
   // a packet's summary is told in Chinese (test/packet-words.test.ts holds those words to Chinese), the HTTP messages of a connection that is not WebSocket too
   for (const e of c.timeline) out.push(entrySummary(e), entrySummary(e, 'zh-CN'));
   for (const [code, n] of capByCode(c.diagnostics).omitted) out.push(omittedLine(code, n));

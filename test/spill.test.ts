@@ -332,6 +332,7 @@ describe('the codecs of frames, messages and timeline entries', () => {
     // one of each kind (the Record makes the compiler name a kind added to PacketFact and missing here), with values at their edges
     const one: { [K in PacketFact['kind']]: Extract<PacketFact, { kind: K }>[] } = {
       'keep-alive': [{ kind: 'keep-alive' }],
+      h2: [{ kind: 'h2', frame: { type: 0x1, flags: 0x5, stream: 2 ** 31 - 1, length: 2 ** 24 - 1, method: 'CONNECT', path: '/é\u0000', protocol: 'websocket', settings: [{ id: 8, value: 2 ** 32 - 1 }] } }],
       retransmission: [{ kind: 'retransmission', bytes: 2 ** 40 }],
       'out-of-order': [{ kind: 'out-of-order', bytes: 1 }],
       late: [{ kind: 'late', bytes: 0 }],

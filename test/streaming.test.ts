@@ -25,29 +25,31 @@ function cli(args: string[]): string {
 describe.each(['ws_echo', 'ws_fragmented', 'py_echo_deflate', 'chromium_deflate', 'suricata_control_frag', 'scapy_invalid_handshakes'])('--ndjson on %s', (name) => {
   it('writes valid objects, frames before the messages they complete, and says what --json says', () => {
     const lines = cli([`captures/${name}.pcap`, '--ndjson']).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    const doc = JSON.parse(cli([`captures/${name}.pcap`, '--json'])) as { summary: unknown; connections: { id: number; frames: unknown[]; messages: unknown[]; diagnostics: unknown[] }[] };
+    const doc = JSON.parse(cli([`captures/${name}.pcap`, '--json'])) as { summary: unknown; connections: { id: number; stream: number | null; frames: unknown[]; messages: unknown[]; diagnostics: unknown[] }[] };
     const of = (type: string) => lines.filter((l) => l['type'] === type);
     expect(lines.at(-1)!['type']).toBe('summary');
     expect(lines.at(-2)!['type']).toBe('capture');
     const { type: _s, ...summary } = lines.at(-1)!;
     expect(summary).toEqual(doc.summary);
+    // a connection is known by its id and (for a WebSocket an HTTP/2 stream carried) its stream
+    const mine = (l: Record<string, unknown>, c: { id: number; stream: number | null }): boolean => l['connection'] === c.id && l['stream'] === c.stream;
     for (const c of doc.connections) {
-      const frames = of('frame').filter((f) => f['connection'] === c.id).map(({ type: _t, connection: _c, ...f }) => f);
+      const frames = of('frame').filter((f) => mine(f, c)).map(({ type: _t, connection: _c, stream: _st, ...f }) => f);
       expect(frames).toEqual(c.frames);
       for (const f of frames) expect(validFrame(f), JSON.stringify(validFrame.errors)).toBe(true);
-      const messages: Record<string, unknown>[] = of('message').filter((m) => m['connection'] === c.id).map(({ type: _t, connection: _c, messageType, ...m }) => ({ ...m, type: messageType }));
+      const messages: Record<string, unknown>[] = of('message').filter((m) => mine(m, c)).map(({ type: _t, connection: _c, stream: _st, messageType, ...m }) => ({ ...m, type: messageType }));
       expect([...messages].sort((a, b) => (a['index'] as number) - (b['index'] as number))).toEqual(c.messages);
       for (const m of messages) expect(validMessage(m), JSON.stringify(validMessage.errors)).toBe(true);
-      const diags = of('diagnostic').filter((d) => d['connection'] === c.id).map(({ type: _t, connection: _c, ...d }) => d);
+      const diags = of('diagnostic').filter((d) => mine(d, c)).map(({ type: _t, connection: _c, stream: _st, ...d }) => d);
       expect(diags.length).toBe(c.diagnostics.length);
       for (const d of diags) expect(validDiagnostic(d)).toBe(true);
-      expect(of('connection').filter((x) => x['connection'] === c.id)).toHaveLength(1);
+      expect(of('connection').filter((x) => mine(x, c))).toHaveLength(1);
     }
     // a message line comes after the line of its last frame
     const seen = new Set<string>();
     for (const l of lines) {
-      if (l['type'] === 'frame') seen.add(`${String(l['connection'])}:${String(l['index'])}`);
-      if (l['type'] === 'message') for (const f of l['frames'] as number[]) expect(seen.has(`${String(l['connection'])}:${f}`)).toBe(true);
+      if (l['type'] === 'frame') seen.add(`${String(l['connection'])}/${String(l['stream'])}:${String(l['index'])}`);
+      if (l['type'] === 'message') for (const f of l['frames'] as number[]) expect(seen.has(`${String(l['connection'])}/${String(l['stream'])}:${f}`)).toBe(true);
     }
   });
 });

@@ -3,6 +3,7 @@
 // the committed captures, every line within the width, and a check's
 // verdicts and exit status the same in every language.
 import { spawnSync } from 'node:child_process';
+import { ERROR_NAMES } from '../src/http2/frames.js';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeCapture, DEFAULT_OPTIONS, TerminalSink } from '../src/index.js';
@@ -51,6 +52,11 @@ const NOTATION = new Set([
   'STOMP', 'MQTT', 'SockJS', 'Socket.IO', 'Engine.IO', 'GraphQL', 'JSON-RPC', 'graphql-ws', 'graphql-transport-ws', 'Redis', 'PostgreSQL', 'MySQL',
   // options and their values
   'fail-on', 'error', 'warning', 'info', 'allow-empty', 'app', 'decode-as',
+  // HTTP/2 (RFC 9113) and WebSocket over it (RFC 8441): its version, frame types, the extended CONNECT's method and
+  // pseudo-header (":protocol websocket"), the cleartext form's name (the flags, settings and error codes, in capitals
+  // with underscores, are taken out with the other constants)
+  'HTTP/2', 'HTTP/1.1', 'h2c', 'CONNECT', 'DATA', 'HEADERS', 'SETTINGS', 'GOAWAY', 'PING', 'CONTINUATION', 'PRIORITY', 'protocol', 'status', 'scheme', 'path', 'authority', 'websocket',
+  'http', 'https', 'ws', 'wss', ...Object.values(ERROR_NAMES),
 ]);
 
 /**
@@ -68,7 +74,7 @@ function ours(line: string): string {
     .replace(/^ {2}│ [^│]*│( +\d+ │){2}$/, '')
     .replace(/"[^"]*"|'[^']*'/g, '')
     .replace(/\b0x[0-9a-f]+\b|\b[0-9a-f]{2}\b/g, '')
-    .replace(/\b[a-z]+(\.[a-z0-9-]+)+\b/g, '')
+    .replace(/\b[a-z][a-z0-9]*(\.[a-z0-9-]+)+\b/g, '')
     .replace(/captures\/\S+/g, '')
     // where a diagnostic's rule is written, as its standard names it
     .replace(/（见 [^（）]*(\([^)]*\)[^（）]*)*）$|——见 .*$/, '')

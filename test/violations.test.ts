@@ -28,7 +28,8 @@ describe.each(EXPECTED.map((e) => [e.code, e] as const))('%s', (_code, e) => {
     expect(found[0]).toMatchObject({ packet: e.packet, from: e.from, severity: CODES[e.code]!.severity });
     // the application protocols' codes cite their own specifications (STOMP 1.2, MQTT 3.1.1, JSON-RPC 2.0, …)
     if (e.code.startsWith('app.')) expect(found[0]!.rfc).toMatch(/^(STOMP|SockJS|Engine\.IO|Socket\.IO|MQTT|GraphQL|subscriptions-transport-ws|JSON-RPC|RFC 8259)\b.*§?/);
-    else if (CODES[e.code]!.rfc) expect(found[0]!.rfc).toMatch(/^RFC (6455|7692) §/);
+    // the rules of WebSocket over HTTP/2 cite RFC 8441, and HTTP/2's own (RFC 9113, HPACK: RFC 7541) that carry it
+    else if (CODES[e.code]!.rfc) expect(found[0]!.rfc).toMatch(/^RFC (6455|7692|8441|9113|7541)\b/);
     expect(found[0]!.message.length).toBeGreaterThan(20);
     const allowed = new Set([e.code, ...e.alsoExpected.map((a) => a.code)]);
     expect(all.filter((d) => !allowed.has(d.code)).map((d) => `${d.code}@${d.packet}: ${d.message}`)).toEqual([]);

@@ -10,6 +10,7 @@
 #   npm run record -- tapmerge          # runs gen/tap-merge.sh
 #   npm run record -- tls/wss_tls13_aes128   # captures/tls/wss_tls13_aes128.{pcap,keys}
 #   npm run record -- browser/chromium_ws_plain  # captures/browser/chromium_ws_plain.pcap
+#   npm run record -- h2/h2c_ws          # captures/h2/h2c_ws.pcap (WebSocket over HTTP/2)
 #   npm run record -- bench/ws_busy     # bench-data/ws-real-100mb.pcap (not in the default run)
 #
 # The scenarios named app/NAME (application protocols over WebSocket: STOMP,
@@ -76,6 +77,19 @@
 # editcap) also writes captures/tls/NAME.dsb.pcapng: the same packets in
 # pcapng with the key log in a Decryption Secrets Block, replaced together
 # with the other two.
+#
+# The scenarios named h2/NAME record WebSocket over HTTP/2 (RFC 8441, the
+# extended CONNECT) into captures/h2/NAME.pcap: gen/scenarios/h2_common.mjs,
+# a Node `http2` client and server (SETTINGS_ENABLE_CONNECT_PROTOCOL from the
+# server) with `ws`'s own framing, extension and closing code on the streams:
+# one connection carrying plain requests, two WebSockets at the same time and
+# a refused extended CONNECT. h2/h2c_ws is HTTP/2 in the clear with prior
+# knowledge (the client starts with the connection preface), on port 8200,
+# which tshark decodes with `-d tcp.port==8200,http2`. Over TLS they are
+# tls/ scenarios like the others above, with the same key log checks:
+# tls/h2_ws_tls13 (the same conversation, TLS 1.3, ALPN h2 only) and
+# tls/chromium_h2_ws (headless Chromium opening two WebSockets on its page's
+# HTTP/2 connection; in KEYLOG_SESSIONS, as the other browser scenarios).
 #
 # The scenarios of BENCH_TABLE (bench/ws_busy: gen/scenarios/ws_busy.mjs, a
 # busy `ws` echo service of 4 connections, about 200 000 frames and 100 MB)
@@ -166,6 +180,9 @@ tls/chromium_tls12_aes256gcm|127.0.0.1|443|$NODE $SCENARIOS/chromium_tls12_aes25
 tls/chromium_tls12_chacha|127.0.0.1|443|$NODE $SCENARIOS/chromium_tls12_chacha.mjs|$NODE $SCENARIOS/chromium_tls12_chacha.mjs
 tls/chromium_tls12_cbc|127.0.0.1|443|$NODE $SCENARIOS/chromium_tls12_cbc.mjs|$NODE $SCENARIOS/chromium_tls12_cbc.mjs
 browser/chromium_ws_plain|127.0.0.1|80|$NODE $SCENARIOS/chromium_ws_plain.mjs|$NODE $SCENARIOS/chromium_ws_plain.mjs
+h2/h2c_ws|127.0.0.1|8200|$NODE $SCENARIOS/h2c_ws.mjs|$NODE $SCENARIOS/h2c_ws.mjs
+tls/h2_ws_tls13|127.0.0.1|443|$NODE $SCENARIOS/h2_ws_tls13.mjs|$NODE $SCENARIOS/h2_ws_tls13.mjs
+tls/chromium_h2_ws|127.0.0.1|443|$NODE $SCENARIOS/chromium_h2_ws.mjs|$NODE $SCENARIOS/chromium_h2_ws.mjs
 EOF
 )
 # Recordings for the benchmark (see above): the same columns, then the
@@ -182,7 +199,8 @@ ANY_TWINS=(ws_echo)
 DSB_PCAPNG=(tls/wss_tls13_aes128)
 # wss:// scenarios whose client key log may hold several sessions (see check_keylog).
 KEYLOG_SESSIONS=(tls/chromium_wss tls/chromium_tls13_aes128 tls/chromium_tls13_aes256 tls/chromium_tls13_chacha
-  tls/chromium_tls12_aes128gcm tls/chromium_tls12_aes256gcm tls/chromium_tls12_chacha tls/chromium_tls12_cbc)
+  tls/chromium_tls12_aes128gcm tls/chromium_tls12_aes256gcm tls/chromium_tls12_chacha tls/chromium_tls12_cbc
+  tls/chromium_h2_ws)
 # wss:// scenarios of several TLS 1.2 connections, one CLIENT_RANDOM line each
 # (see check_keylog); their NAME.first-only.keys holds the first line alone.
 TLS12_SESSIONS=(tls/wss_tls12_resume)

@@ -855,12 +855,223 @@ const SCENARIOS = [
   },
 ];
 
+// ------------------------------------------- WebSocket over HTTP/2 (RFC 8441) --
+// HTTP/2 with prior knowledge (h2c): the client's preface, then frames
+// (RFC 9113 §4.1); header blocks are HPACK literals without indexing and
+// without Huffman coding (RFC 7541 §6.2.2), so that every byte is plain.
+const H2 = { DATA: 0x0, HEADERS: 0x1, RST_STREAM: 0x3, SETTINGS: 0x4, PING: 0x6, GOAWAY: 0x7, WINDOW_UPDATE: 0x8 };
+const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+const END_STREAM = 0x1;
+const END_HEADERS = 0x4;
+
+/** One HTTP/2 frame: 9-byte header, then the payload. */
+export function h2frame(type, flags, stream, payload = Buffer.alloc(0)) {
+  const data = bytes(payload);
+  const head = Buffer.alloc(9);
+  head.writeUIntBE(data.length, 0, 3);
+  head[3] = type;
+  head[4] = flags;
+  head.writeUInt32BE(stream, 5);
+  return Buffer.concat([head, data]);
+}
+
+/** An HPACK integer with an N-bit prefix (RFC 7541 §5.1), the prefix's other bits `first`. */
+function hpackInt(value, prefix, first = 0) {
+  const max = (1 << prefix) - 1;
+  if (value < max) return [first | value];
+  const out = [first | max];
+  let v = value - max;
+  while (v >= 128) {
+    out.push((v % 128) + 128);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return out;
+}
+
+/** A header block of literal fields without indexing, new names (RFC 7541 §6.2.2): [[name, value], ...]. */
+export function hpack(fields) {
+  const out = [];
+  for (const [name, value] of fields) {
+    const n = Buffer.from(name, 'latin1');
+    const v = Buffer.from(value, 'latin1');
+    out.push(Buffer.from([0x00, ...hpackInt(n.length, 7)]), n, Buffer.from(hpackInt(v.length, 7)), v);
+  }
+  return Buffer.concat(out);
+}
+
+const settings = (pairs) => Buffer.concat(pairs.map(([id, value]) => {
+  const b = Buffer.alloc(6);
+  b.writeUInt16BE(id);
+  b.writeUInt32BE(value, 2);
+  return b;
+}));
+const ENABLE_CONNECT_PROTOCOL = 0x8;
+const INITIAL_WINDOW_SIZE = 0x4;
+
+/** The extended CONNECT of a WebSocket (RFC 8441 §5) on stream 1; o.set replaces (or with null removes) a field, o.add appends some. */
+function connectFields(ctx, o = {}) {
+  let fields = [
+    [':method', 'CONNECT'],
+    [':protocol', 'websocket'],
+    [':scheme', 'http'],
+    [':path', '/chat'],
+    [':authority', `${ctx.host}:${ctx.port}`],
+    ['sec-websocket-version', '13'],
+  ];
+  for (const [name, value] of Object.entries(o.set ?? {})) {
+    fields = value === null ? fields.filter(([n]) => n !== name) : fields.map(([n, v]) => [n, n === name ? value : v]);
+  }
+  return [...fields, ...(o.add ?? [])];
+}
+
+const h2c = (data, label, o = {}) => C(data, { label, ...o });
+const h2s = (data, label, o = {}) => S(data, { label, ...o });
+
+/**
+ * The connection's start: the client's preface and SETTINGS, the server's
+ * SETTINGS (ENABLE_CONNECT_PROTOCOL = 1 unless o.serverSettings says what
+ * instead) and the acknowledgements.
+ */
+const h2start = (o = {}) => [
+  h2c(Buffer.concat([H2_PREFACE, h2frame(H2.SETTINGS, 0, 0)]), 'the HTTP/2 preface and an empty SETTINGS'),
+  h2s(Buffer.concat([h2frame(H2.SETTINGS, 0, 0, settings(o.serverSettings ?? [[ENABLE_CONNECT_PROTOCOL, 1]])), h2frame(H2.SETTINGS, 0x1, 0)]), 'SETTINGS and the ACK of the client\'s', o.settingsMark ? { mark: true } : {}),
+  h2c(h2frame(H2.SETTINGS, 0x1, 0), 'SETTINGS ACK'),
+];
+/** The WebSocket's extended CONNECT on stream 1 and its 200. */
+const h2connect = (ctx, o = {}, mark = {}) => [
+  h2c(h2frame(H2.HEADERS, END_HEADERS, 1, hpack(connectFields(ctx, o))), 'HEADERS stream 1: the extended CONNECT', mark),
+  h2s(h2frame(H2.HEADERS, END_HEADERS, 1, hpack([[':status', '200']])), 'HEADERS stream 1: :status 200'),
+];
+/** A text message and its echo, in DATA frames of stream 1. */
+const h2echo = (text = 'hello') => [
+  h2c(h2frame(H2.DATA, 0, 1, cf(OP.text, text)), `DATA stream 1: a text frame "${text}"`),
+  h2s(h2frame(H2.DATA, 0, 1, sf(OP.text, text)), `DATA stream 1: its echo`),
+];
+/** The closing handshake on stream 1, then the server ends the stream first, the client after, and TCP ends. */
+const h2closing = () => [
+  h2c(h2frame(H2.DATA, 0, 1, cf(OP.close, closeBody(1000))), 'DATA stream 1: Close 1000'),
+  h2s(h2frame(H2.DATA, 0, 1, sf(OP.close, closeBody(1000))), 'DATA stream 1: Close 1000'),
+  h2s(h2frame(H2.DATA, END_STREAM, 1), 'DATA stream 1, END_STREAM'),
+  h2c(h2frame(H2.DATA, END_STREAM, 1), 'DATA stream 1, END_STREAM'),
+  SEnd(),
+  CEnd(),
+];
+/** A plain GET on stream `id` (END_STREAM) and its 200 (END_STREAM). */
+const h2get = (ctx, id, fields = [], mark = {}) => [
+  h2c(h2frame(H2.HEADERS, END_HEADERS | END_STREAM, id, hpack([[':method', 'GET'], [':scheme', 'http'], [':path', '/'], [':authority', `${ctx.host}:${ctx.port}`], ...fields])), `HEADERS stream ${id}: GET /`, mark),
+  h2s(h2frame(H2.HEADERS, END_HEADERS | END_STREAM, id, hpack([[':status', '200']])), `HEADERS stream ${id}: :status 200`),
+];
+const h2webSocket = (ctx, o = {}, mark = {}) => [...h2start(), ...h2connect(ctx, o, mark), ...h2echo(), ...h2closing()];
+const RST_CANCEL = Buffer.from([0, 0, 0, 0x8]);
+
+const H2_SCENARIOS = [
+  {
+    code: 'h2.connect-not-enabled',
+    what: 'h2c; the server\'s SETTINGS do not enable the extended CONNECT; the client sends one for websocket all the same (the violation), the server answers 200; text exchange and closing handshake on stream 1',
+    from: 'client',
+    conv: (ctx) => [...h2start({ serverSettings: [] }), ...h2connect(ctx, {}, { mark: true }), ...h2echo(), ...h2closing()],
+  },
+  {
+    code: 'h2.connect-setting',
+    what: 'h2c; the server sends SETTINGS_ENABLE_CONNECT_PROTOCOL = 1, then another SETTINGS with 0 (the violation); a plain GET / on stream 1',
+    from: 'server',
+    conv: (ctx) => [...h2start(), h2s(h2frame(H2.SETTINGS, 0, 0, settings([[ENABLE_CONNECT_PROTOCOL, 0]])), 'SETTINGS ENABLE_CONNECT_PROTOCOL = 0', { mark: true }), h2c(h2frame(H2.SETTINGS, 0x1, 0), 'SETTINGS ACK'), ...h2get(ctx, 1), SEnd(), CEnd()],
+  },
+  {
+    code: 'h2.protocol-without-connect',
+    what: 'h2c with the extended CONNECT enabled; a GET / on stream 1 carrying :protocol websocket (the violation), answered 200',
+    from: 'client',
+    conv: (ctx) => [...h2start(), ...h2get(ctx, 1, [[':protocol', 'websocket']], { mark: true }), SEnd(), CEnd()],
+  },
+  {
+    code: 'h2.connect-pseudo-missing',
+    what: 'h2c; the WebSocket\'s extended CONNECT on stream 1 has no :path (the violation); 200, text exchange and closing handshake',
+    from: 'client',
+    conv: (ctx) => h2webSocket(ctx, { set: { ':path': null } }, { mark: true }),
+  },
+  {
+    code: 'h2.connect-scheme',
+    what: 'h2c; the WebSocket\'s extended CONNECT on stream 1 has :scheme ws (the violation: http or https); 200, text exchange and closing handshake',
+    from: 'client',
+    conv: (ctx) => h2webSocket(ctx, { set: { ':scheme': 'ws' } }, { mark: true }),
+  },
+  {
+    code: 'h2.connect-hop-header',
+    what: 'h2c; the WebSocket\'s extended CONNECT on stream 1 carries connection: Upgrade and upgrade: websocket (the violation); 200, text exchange and closing handshake',
+    from: 'client',
+    conv: (ctx) => h2webSocket(ctx, { add: [['connection', 'Upgrade'], ['upgrade', 'websocket']] }, { mark: true }),
+  },
+  {
+    code: 'h2.websocket-key',
+    what: 'h2c; the WebSocket\'s extended CONNECT on stream 1 carries sec-websocket-key (superseded by :protocol over HTTP/2); 200, text exchange and closing handshake',
+    from: 'client',
+    conv: (ctx) => h2webSocket(ctx, { add: [['sec-websocket-key', KEY]] }, { mark: true }),
+  },
+  {
+    code: 'h2.stream-reset',
+    what: 'h2c; a WebSocket on stream 1, text exchange; the client resets the stream (RST_STREAM CANCEL, the violation) with no Close frame; TCP ends',
+    from: 'client',
+    conv: (ctx) => [...h2start(), ...h2connect(ctx), ...h2echo(), h2c(h2frame(H2.RST_STREAM, 0, 1, RST_CANCEL), 'RST_STREAM stream 1 CANCEL', { mark: true }), SEnd(), CEnd()],
+    also: [{ code: 'close.abnormal', why: 'the WebSocket ends with its stream reset, with no Close frame either way (status 1006)', locate: { mark: true } }],
+  },
+  {
+    code: 'h2.goaway',
+    what: 'h2c; a WebSocket on stream 1, text exchange; the server sends GOAWAY (last stream 1, NO_ERROR: the violation is the warning that a WebSocket was open); the closing handshake on stream 1 still completes',
+    from: 'server',
+    conv: (ctx) => [...h2start(), ...h2connect(ctx), ...h2echo(), h2s(h2frame(H2.GOAWAY, 0, 0, Buffer.from([0, 0, 0, 1, 0, 0, 0, 0])), 'GOAWAY last stream 1 NO_ERROR', { mark: true }), ...h2closing()],
+  },
+  {
+    code: 'h2.flow-control',
+    what: 'h2c; the server\'s SETTINGS give each stream a window of 16 bytes; the client\'s first DATA on the WebSocket\'s stream 1 is 20 bytes (the violation); the server then opens the window (WINDOW_UPDATE +65535); echo and closing handshake',
+    from: 'client',
+    conv: (ctx) => [
+      ...h2start({ serverSettings: [[ENABLE_CONNECT_PROTOCOL, 1], [INITIAL_WINDOW_SIZE, 16]] }),
+      ...h2connect(ctx),
+      h2c(h2frame(H2.DATA, 0, 1, cf(OP.text, 'hello world!!!')), 'DATA stream 1: a text frame of 20 bytes', { mark: true }),
+      h2s(h2frame(H2.WINDOW_UPDATE, 0, 1, Buffer.from([0, 0, 0xff, 0xff])), 'WINDOW_UPDATE stream 1 +65535'),
+      h2s(h2frame(H2.DATA, 0, 1, sf(OP.text, 'hello world!!!')), 'DATA stream 1: its echo'),
+      ...h2closing(),
+    ],
+  },
+  {
+    code: 'h2.frame-error',
+    what: 'h2c; the client sends a PING on stream 1 (the violation: PING belongs to stream 0); a plain GET / on stream 1',
+    from: 'client',
+    conv: (ctx) => [...h2start(), h2c(h2frame(H2.PING, 0, 1, Buffer.alloc(8)), 'PING on stream 1', { mark: true }), ...h2get(ctx, 1), SEnd(), CEnd()],
+  },
+  {
+    code: 'h2.hpack-error',
+    what: 'h2c; a GET on stream 1 whose header block ends with an index past both tables (70: COMPRESSION_ERROR, the violation); the server answers 200',
+    from: 'client',
+    conv: (ctx) => [
+      ...h2start(),
+      h2c(h2frame(H2.HEADERS, END_HEADERS | END_STREAM, 1, Buffer.from([0x82, 0x86, 0x84, 0xc6])), 'HEADERS stream 1: :method GET, :scheme http, :path /, then index 70', { mark: true }),
+      h2s(h2frame(H2.HEADERS, END_HEADERS | END_STREAM, 1, hpack([[':status', '200']])), 'HEADERS stream 1: :status 200'),
+      SEnd(),
+      CEnd(),
+    ],
+  },
+  {
+    code: 'h2.after-end-stream',
+    what: 'h2c; a WebSocket on stream 1: text exchange, closing handshake, both sides end the stream; then the client sends an empty DATA on stream 1 (the violation)',
+    from: 'client',
+    conv: (ctx) => {
+      const closing = h2closing();
+      // after both END_STREAMs (before TCP ends)
+      return [...h2start(), ...h2connect(ctx), ...h2echo(), ...closing.slice(0, 4), h2c(h2frame(H2.DATA, 0, 1), 'DATA stream 1 after its END_STREAM', { mark: true }), ...closing.slice(4)];
+    },
+  },
+];
+
 function markFirst(action, i) {
   return i === 0 ? { ...action, mark: true } : action;
 }
 function markSecond(action, i) {
   return i === 1 ? { ...action, mark: true } : action;
 }
+
+SCENARIOS.push(...H2_SCENARIOS);
 
 const BASE_PORT = 47001;
 SCENARIOS.forEach((s, i) => {

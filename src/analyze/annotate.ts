@@ -13,7 +13,7 @@ import type { WebSocketItem } from '../websocket/session.js';
 /** What the stages tell of a packet as it is processed: facts, but for the TCP event, a gap's side and the frames themselves. */
 export type PacketItem =
   | { kind: 'tcp'; event: LifecycleEvent; flags: TcpFlags }
-  | Extract<PacketFact, { kind: 'retransmission' | 'keep-alive' | 'out-of-order' | 'late' | 'acked-unseen' | 'detected' | 'opaque' | 'tls' }>
+  | Extract<PacketFact, { kind: 'retransmission' | 'keep-alive' | 'out-of-order' | 'late' | 'acked-unseen' | 'detected' | 'opaque' | 'tls' | 'h2' }>
   | { kind: 'gap'; bytes: number; from: Side }
   | HttpItem
   | WebSocketItem;
@@ -79,6 +79,11 @@ function itemPhase(item: PacketItem): Phase | null {
       // the cleartext of a TLS handshake (hellos, the messages decrypted after them, ChangeCipherSpec); records
       // after it (application data, tickets, KeyUpdate, alerts) take the connection nowhere new
       return item.records.some(isTlsHandshake) ? 'tls-handshake' : null;
+    case 'h2':
+      // on a WebSocket's stream, the end of the stream (RST_STREAM, or END_STREAM with no data) is its teardown (RFC 8441 §5);
+      // on the connection carrying HTTP/2 (not WebSocket itself) every phase but TCP's is "other"
+      if (item.frame.type === 0x3) return 'tcp-teardown';
+      return item.frame.type === 0x0 && (item.frame.flags & 0x1) !== 0 && item.frame.length === 0 ? 'tcp-teardown' : null;
     case 'acked-unseen':
       // it acknowledges bytes sent after the TCP handshake: at the start, the request the capture lost; later, it takes the connection nowhere new
       return 'ws-handshake';

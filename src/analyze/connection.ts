@@ -40,7 +40,7 @@ import { WebSocketSession, type WebSocketSink } from '../websocket/session.js';
 import { describePacket, factOf, later, NOTHING, type PacketItem } from './annotate.js';
 import { countFrame, StatsTally, statsOf } from './stats.js';
 import { StoryTally } from './story.js';
-import { type AfterGap, said } from '../text/diagnostics.js';
+import { type AfterGap, said, told } from '../text/diagnostics.js';
 import { SpillList, type List, type SpillFile } from '../util/list.js';
 import { entryCodec, finishedEntry, frameCodec, messageCodec, type HeldEntry, TimelineList } from './codecs.js';
 import { AppSession } from '../app/registry.js';
@@ -50,6 +50,10 @@ import { identifyStart, type Identified } from '../identify/identify.js';
 import { startsTlsHandshake, tlsRecordChain } from '../tls/record.js';
 import { IDENTITY, TlsLayer, type TlsProblem, type Transform } from '../tls/layer.js';
 import type { KeyLog } from '../tls/keylog.js';
+import { H2Carrier, type Tunnel } from './h2.js';
+import { PREFACE } from '../http2/frames.js';
+import { checkNegotiation, describeHandshake } from '../http/handshake.js';
+import type { H2FrameFact, Handshake, Http2Info, HttpRequest, HttpResponse } from '../model.js';
 
 export interface ConnectionLimits {
   /** payload bytes held per frame */
@@ -80,9 +84,9 @@ const EMPTY = Buffer.alloc(0);
 
 /** What a connection's analysis hands on as soon as it is final, when it does not keep it. */
 export interface ConnectionEvents {
-  frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void;
-  message(connection: number, message: Message): void;
-  diagnostic(connection: number, diagnostic: Diagnostic): void;
+  frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, stream: number | null): void;
+  message(connection: number, message: Message, stream: number | null): void;
+  diagnostic(connection: number, diagnostic: Diagnostic, stream: number | null): void;
 }
 
 export interface ConnectionOptions {
@@ -163,7 +167,7 @@ export interface PacketRef {
 }
 
 /** Which stage reads a direction's bytes: the HTTP framing, a WebSocket session (or its search for frames), the TLS records, or none. */
-type Mode = 'http' | 'websocket' | 'sniff' | 'tls' | 'start' | 'opaque' | 'lost';
+type Mode = 'http' | 'websocket' | 'sniff' | 'tls' | 'start' | 'opaque' | 'lost' | 'h2';
 
 interface Direction {
   mode: Mode;
@@ -176,11 +180,52 @@ interface Direction {
   transform: Transform;
   /** in mode 'start': the first bytes, held until there are enough to tell what they are */
   start: Buffer | null;
+  /** nothing of the direction's (clear) bytes read yet: its first bytes may open HTTP/2 */
+  fresh: boolean;
 }
 
 function newDirection(): Direction {
-  return { mode: 'http', sniffed: 0, sniffedSegments: 0, bytes: 0, transform: IDENTITY, start: null };
+  return { mode: 'http', sniffed: 0, sniffedSegments: 0, bytes: 0, transform: IDENTITY, start: null, fresh: true };
 }
+
+/**
+ * Whether a direction's first bytes open HTTP/2: the client's preface
+ * (RFC 9113 §3.4), or a server's first SETTINGS frame (a server may send it
+ * before the preface arrives: §3.4 lets it, and Node's does).
+ */
+function opensHttp2(from: Side, data: Buffer): 'yes' | 'no' | 'need' {
+  if (from === 'client') {
+    const n = Math.min(data.length, PREFACE.length);
+    if (!data.subarray(0, n).equals(PREFACE.subarray(0, n))) return 'no';
+    // "P", "PR", "PRI" may still be a POST, a PUT, a PRI of HTTP/1.1
+    return n >= 4 ? 'yes' : 'need';
+  }
+  // a SETTINGS frame on stream 0, not an ACK, of a few whole parameters (its header cut by TCP is waited for)
+  const like = [0, null, null, 0x4, 0, 0, 0, 0, 0];
+  for (let i = 0; i < Math.min(data.length, like.length); i++) if (like[i] !== null && data[i] !== like[i]) return 'no';
+  if (data.length < 9) return 'need';
+  const length = (data[0]! << 16) | (data[1]! << 8) | data[2]!;
+  return length % 6 === 0 && length <= 60 ? 'yes' : 'no';
+}
+
+/** A WebSocket carried by an HTTP/2 stream (RFC 8441): what its conversation knows of the stream. */
+interface TunnelState {
+  stream: number;
+  request: HttpRequest;
+  requestTs: number;
+  responseTs: number | null;
+  handshake: Handshake;
+  /** the packet where each direction (0: the client's) ended the stream, and its time */
+  ended: [number | null, number | null];
+  endedTs: [number | null, number | null];
+  reset: { dir: Dir; packet: number } | null;
+  /** client bytes sent before the server's answer, replayed when it opens the WebSocket (at most MAX_EARLY) */
+  early: { data: Buffer; packet: number; ts: number }[];
+  earlyBytes: number;
+}
+
+/** Client bytes of an extended CONNECT held until its answer. */
+const MAX_EARLY = 64 * 1024;
 
 /** How the roles were decided: the SYN and HTTP are facts, the ports a guess that frames may correct. */
 type RolesFrom = 'syn' | 'http' | 'frames' | 'ports';
@@ -261,6 +306,14 @@ export class ConnectionAnalysis {
   private app: AppSession | null = null;
   /** items produced while the current packet is processed */
   private items: PacketItem[] = [];
+  /** the HTTP/2 the connection carries (h2c, or h2 inside TLS), and the WebSocket conversations in it (analyze/h2.ts) */
+  private h2: H2Carrier | null = null;
+  /** this analysis is of a WebSocket an HTTP/2 stream carries: its carrier feeds it, not TCP */
+  private tunnel: TunnelState | null = null;
+  /** conversations whose stream ended, finished and waiting to be reported (takeCarried), with their analyses to release after */
+  private carried: [Connection, ConnectionAnalysis][] = [];
+  /** the conversations still open */
+  private carriedAnalyses: ConnectionAnalysis[] = [];
 
   private readonly limits: ConnectionLimits;
 
@@ -320,6 +373,7 @@ export class ConnectionAnalysis {
     for (const chunk of r.peerChunks) this.feed(other, chunk);
     for (const chunk of r.chunks) this.feed(dir, chunk);
     this.annotate(pkt, dir);
+    this.h2?.endPacket(pkt, dir);
   }
 
   /** Whether this connection's TCP exchange is over (both FINs, or a RST). */
@@ -360,7 +414,7 @@ export class ConnectionAnalysis {
         this.lastDiagnosticAt = at;
       } else this.lateDiagnostics.push(d);
     }
-    else this.events?.diagnostic(this.id, d);
+    else this.events?.diagnostic(this.id, d, this.tunnel?.stream ?? null);
   }
 
   /**
@@ -387,6 +441,14 @@ export class ConnectionAnalysis {
     const d = this.dirs[dir];
     if (chunk.kind === 'gap') {
       const framed = d.mode === 'websocket' || d.mode === 'sniff';
+      if (d.mode === 'h2') {
+        // HTTP/2 frames have no marker to find again after a hole: the direction is not read further, nor what its streams carried
+        if (!chunk.told) this.items.push({ kind: 'gap', bytes: chunk.length, from: this.side(dir) });
+        if (!chunk.told) this.diag(said({ code: 'tcp.gap', bytes: chunk.length, side: this.side(dir), after: 'http2' }), chunk.packet, null, this.side(dir));
+        this.h2?.gap(dir, chunk.length, chunk.packet, chunk.ts);
+        d.mode = 'lost';
+        return;
+      }
       // a decrypted direction lost records: how much cleartext went with them is unknown
       const transformed = d.transform !== IDENTITY;
       const http = d.mode === 'http' && !transformed ? this.http.gapAfter(dir) : null;
@@ -447,8 +509,31 @@ export class ConnectionAnalysis {
     let data = bytes;
     while (data.length > 0) {
       switch (d.mode) {
-        case 'http':
+        case 'http': {
+          if (d.fresh) {
+            // the direction's first bytes: HTTP/2's opening, or HTTP/1.1 (a few bytes are held until they tell which)
+            const first = d.start === null ? data : Buffer.concat([d.start, data]);
+            const opens = this.tunnel !== null || this.h2 !== null || this.http.seen ? 'no' : opensHttp2(this.side(dir), first);
+            if (opens === 'need') {
+              d.start = Buffer.from(first);
+              data = EMPTY;
+              break;
+            }
+            d.start = null;
+            data = first;
+            if (opens === 'yes') {
+              this.startHttp2(this.side(dir) === 'client' ? dir : dir === 0 ? 1 : 0, this.tls !== null ? 'tls' : 'prior-knowledge', dir);
+              break;
+            }
+            d.fresh = false;
+          }
           data = this.http.push(dir, data, chunk);
+          break;
+        }
+        case 'h2':
+          this.h2!.push(dir, data, chunk.packet, chunk.ts);
+          if (this.h2!.stopped(dir)) d.mode = 'opaque';
+          data = EMPTY;
           break;
         case 'websocket':
           data = this.feedWebSocket(dir, data, chunk.packet, chunk.ts);
@@ -464,6 +549,7 @@ export class ConnectionAnalysis {
           if (this.tls?.decrypting) {
             this.http.restart(dir);
             d.mode = 'http';
+            d.fresh = true;
             this.feedClear(dir, clear, d.transform.holes(), chunk);
           }
           break;
@@ -486,6 +572,166 @@ export class ConnectionAnalysis {
           break;
       }
     }
+  }
+
+  /**
+   * HTTP/2 opened the connection (a direction's first bytes: h2c with prior
+   * knowledge, or h2 inside TLS) or took it over (a 101 to h2c): both
+   * directions are read as HTTP/2 frames from here on (`first`: the
+   * direction whose bytes showed it; the other unless it already spoke
+   * HTTP/1.1).
+   */
+  private startHttp2(clientDir: Dir, start: Http2Info['start'], first: Dir | null = null): void {
+    this.h2 = new H2Carrier(
+      {
+        side: (d) => this.side(d),
+        item: (item) => this.items.push(item),
+        diagnostic: (d) => this.report(d),
+        tunnel: () => this.newTunnel(),
+        conclude: (t) => this.conclude(t as ConnectionAnalysis),
+      },
+      clientDir,
+      start,
+    );
+    if (this.identified?.protocol !== 'tls') this.identified = { protocol: 'http2', detail: null };
+    for (const x of [0, 1] as const) {
+      const d = this.dirs[x];
+      // after an h2c upgrade both directions were HTTP/1.1 until now
+      if (x === first || start === 'upgrade' || (d.mode === 'http' && d.fresh)) {
+        d.mode = 'h2';
+        d.fresh = false;
+      }
+    }
+  }
+
+  /** A conversation for a WebSocket one of this connection's HTTP/2 streams carries (RFC 8441). */
+  private newTunnel(): Tunnel {
+    const client = this.ends[this.clientDir ?? 0];
+    const server = this.ends[this.clientDir === 1 ? 0 : 1];
+    const t = new ConnectionAnalysis(this.id, '', client, server, this.options, this.relTs, undefined, this.events);
+    this.carriedAnalyses.push(t);
+    return t;
+  }
+
+  /** A conversation whose stream is over: finished now, reported by the host with takeCarried(). */
+  private conclude(t: ConnectionAnalysis): void {
+    const i = this.carriedAnalyses.indexOf(t);
+    if (i >= 0) this.carriedAnalyses.splice(i, 1);
+    this.carried.push([t.finish(), t]);
+  }
+
+  /**
+   * The WebSocket conversations the connection's HTTP/2 carried that are
+   * finished and not yet reported: those whose stream ended, as it ends, and
+   * after finish() the rest. The host reports each, then releases its
+   * analysis.
+   */
+  takeCarried(): [Connection, ConnectionAnalysis][] {
+    const out = this.carried;
+    this.carried = [];
+    return out;
+  }
+
+  openTunnel(stream: number, request: HttpRequest, ts: number): void {
+    this.clientDir = 0;
+    this.rolesFrom = 'syn';
+    this.websocket = true;
+    this.tunnel = { stream, request, requestTs: ts, responseTs: null, handshake: describeHandshake(request, null), ended: [null, null], endedTs: [null, null], reset: null, early: [], earlyBytes: 0 };
+    this.phase = 'ws-handshake';
+    this.items.push({ kind: 'request', method: request.method, target: request.target, version: request.version, upgrade: true, hint: null });
+  }
+
+  tunnelResponse(response: HttpResponse, ts: number): void {
+    const t = this.tunnel!;
+    t.responseTs = ts;
+    const ok = (status: number): boolean => status >= 200 && status < 300;
+    t.handshake = describeHandshake(t.request, response, ok);
+    this.items.push({ kind: 'response', version: response.version, status: response.status, reason: response.reason });
+    if (!ok(response.status)) {
+      // RFC 8441 §5: any status but 2xx means the WebSocket was refused, as anything but a 101 over HTTP/1.1
+      this.report(told({ code: 'handshake.rejected', status: response.status, reason: response.reason, http2: true }, { packet: response.packet, from: 'server' }, 'RFC 8441 §5'));
+      return;
+    }
+    for (const d of checkNegotiation(t.request, response)) this.report(d);
+    this.detection = 'handshake';
+    const ws = this.ws();
+    const deflate = t.handshake.extensions.some((e) => e.name === 'permessage-deflate');
+    const text = t.handshake.extensions.length > 0 ? (response.headers.filter(([n]) => n === 'sec-websocket-extensions').map(([, v]) => v).join(', ').split(',').map((x) => x.trim()).find((x) => /^permessage-deflate\b/i.test(x)) ?? null) : null;
+    if (deflate) ws.agree(true, text, false);
+    this.startWebSocket(0);
+    this.startWebSocket(1);
+    // what the client sent before the answer: its frames, decoded now
+    const early = t.early;
+    t.early = [];
+    for (const e of early) {
+      this.currentPacket = e.packet;
+      this.ws().push(0, e.data, e.packet, e.ts);
+    }
+  }
+
+  tunnelData(dir: Dir, bytes: Buffer, packet: number, ts: number): void {
+    const t = this.tunnel!;
+    this.currentPacket = packet;
+    this.firstPacket ??= packet;
+    this.lastPacket = packet;
+    this.dirs[dir].bytes += bytes.length;
+    if (this.dirs[dir].mode === 'websocket') {
+      this.ws().push(dir, bytes, packet, ts);
+      return;
+    }
+    // before the answer (or after a refusal): held while it may still open the WebSocket, else only counted
+    if (t.responseTs === null && dir === 0 && t.earlyBytes + bytes.length <= MAX_EARLY) {
+      t.early.push({ data: Buffer.from(bytes), packet, ts });
+      t.earlyBytes += bytes.length;
+      this.items.push({ kind: 'held', bytes: bytes.length });
+    } else this.items.push({ kind: 'opaque', bytes: bytes.length });
+  }
+
+  tunnelEnd(dir: Dir, how: 'end-stream' | 'reset', packet: number, ts: number): void {
+    const t = this.tunnel!;
+    this.lastPacket = packet;
+    if (how === 'reset') t.reset ??= { dir, packet };
+    else if (t.ended[dir] === null) {
+      t.ended[dir] = packet;
+      t.endedTs[dir] = ts;
+    }
+  }
+
+  tunnelFrame(fact: H2FrameFact): void {
+    // the HEADERS of the CONNECT and of its answer are told as the request and the response
+    if (fact.type === 0x1 && (fact.method !== undefined || fact.status !== undefined)) return;
+    this.items.push({ kind: 'h2', frame: fact });
+  }
+
+  tunnelDiagnostic(d: Diagnostic): void {
+    this.report(d);
+  }
+
+  tunnelGap(dir: Dir, bytes: number, packet: number, ts: number): void {
+    const side = this.side(dir);
+    this.currentPacket = packet;
+    this.items.push({ kind: 'gap', bytes, from: side });
+    this.diag(said({ code: 'tcp.gap', bytes, side, after: 'http2' }), packet, null, side);
+    // how much of the lost bytes were this stream's is unknown: the frame they cut is incomplete, and nothing after it is read
+    if (this.dirs[dir].mode === 'websocket') this.ws().gap(dir, Infinity, packet, ts);
+    this.dirs[dir].mode = 'lost';
+  }
+
+  tunnelPacket(pkt: PacketRef, dir: Dir): void {
+    this.currentPacket = pkt.number;
+    this.firstPacket ??= pkt.number;
+    this.lastPacket = pkt.number;
+    this.annotate(pkt, dir);
+    this.items = [];
+  }
+
+  /** The stream's end as a connection's teardown: END_STREAM for FIN, RST_STREAM for RST (RFC 8441 §5). */
+  private streamTeardown(t: TunnelState): { kind: 'fin' | 'rst' | 'none'; first: Dir | null; packets: number[] } {
+    // a reset is the teardown, as TCP's RST is (its packet first, as a RST's); else the END_STREAMs in order
+    if (t.reset !== null) return { kind: 'rst', first: t.reset.dir, packets: [t.reset.packet] };
+    const ends = [t.ended[0], t.ended[1]].filter((p): p is number => p !== null).sort((a, b) => a - b);
+    const first: Dir | null = ends.length === 0 ? null : t.ended[0] === ends[0] ? 0 : 1;
+    return { kind: ends.length > 0 ? 'fin' : 'none', first, packets: ends };
   }
 
   /**
@@ -625,6 +871,11 @@ export class ConnectionAnalysis {
       webSocket: () => this.websocket,
       upgraded: (dir, extensions) => this.upgraded(dir, extensions),
       joinedUpgraded: (dir, extensions) => this.joinedUpgraded(dir, extensions),
+      http2: (dir, upgraded) => {
+        this.startHttp2(dir === 0 ? 1 : 0, 'upgrade');
+        // the upgraded request is HTTP/2's stream 1, whose answer the server sends in HTTP/2 (RFC 7540 §3.2)
+        if (upgraded !== null) this.h2!.upgraded(upgraded);
+      },
       feed: (dir, chunk) => this.feed(dir, chunk),
       feedHeld: (dir, chunk) => this.feedHeld(dir, chunk),
       replay: (dir, chunks, upgraded) => this.replayHeld(dir, chunks, upgraded),
@@ -688,10 +939,17 @@ export class ConnectionAnalysis {
         if (this.options.retain) {
           this.messages.push(message);
           this.story.message(message);
-        } else this.events?.message(this.id, message);
+        } else this.events?.message(this.id, message, this.tunnel?.stream ?? null);
       },
       diagnostic: (f, packet, frame, from) => this.diag(f, packet, frame, from),
-      item: (item) => this.items.push(item),
+      item: (item) => {
+        // a frame a packet leaves incomplete is told as far as the packet took it: a packet may hand it on in several
+        // parts (an HTTP/2 packet's DATA frames, a TLS packet's records), each telling how far it got
+        let at = -1;
+        if (item.kind === 'partial-frame') for (let i = this.items.length - 1; i >= 0 && at < 0; i--) if (this.items[i]!.kind === 'partial-frame') at = i;
+        if (at >= 0) this.items[at] = item;
+        else this.items.push(item);
+      },
       detected: (dir, masked, skipped, packet) => this.detected(dir, masked, skipped, packet),
       reader: () => (this.options.app === 'none' ? null : (this.app = new AppSession(this.appContext(), this.options.app))),
     };
@@ -751,7 +1009,7 @@ export class ConnectionAnalysis {
     countFrame(this.counts, frame);
     const { messageType, compressed, completes } = context;
     if (!this.options.retain) {
-      this.events?.frame(this.id, frame, { messageType, compressed });
+      this.events?.frame(this.id, frame, { messageType, compressed }, this.tunnel?.stream ?? null);
       return;
     }
     this.frames.push(frame);
@@ -877,6 +1135,7 @@ export class ConnectionAnalysis {
   finish(): Connection {
     this.items = [];
     this.finishing = true;
+    if (this.tunnel !== null) return this.finishTunnel(this.tunnel);
     const flushed = this.tcp.flush();
     flushed.forEach((chunks, i) => {
       for (const c of chunks) this.feed(i as Dir, c);
@@ -885,6 +1144,9 @@ export class ConnectionAnalysis {
     this.tls?.end();
     for (const ws of this.websockets) ws.end(this.tcp.lastTs);
     this.http.finish();
+    // the WebSocket conversations its HTTP/2 carried that are still open end with it
+    for (const t of this.carriedAnalyses) this.carried.push([t.finish(), t]);
+    this.carriedAnalyses = [];
     if (this.tcp.syn === null && this.tcp.synAck === null) {
       const first = this.firstPacket;
       const rolesFrom = this.rolesFrom === 'http' || this.rolesFrom === 'frames' ? this.rolesFrom : 'ports';
@@ -929,6 +1191,8 @@ export class ConnectionAnalysis {
     };
     return {
       id: this.id,
+      stream: null,
+      http2: this.h2?.info() ?? null,
       client: ends[clientDir],
       server: ends[clientDir === 0 ? 1 : 0],
       websocket: upgraded,
@@ -937,15 +1201,22 @@ export class ConnectionAnalysis {
       detection: this.detection,
       tcp,
       handshake,
+      story: this.storyUnsettled || this.firstProvisional !== null || this.story.overflow ? null : this.story.facts((e) => finishedEntry(e, clientDir, websocket), websocket),
+      stats: statsOf({ id: this.id, counts: this.counts, tcp }, this.tally, { syn: this.tcp.synTs, synAck: this.tcp.synAckTs, ...this.http.handshakeTimes }),
+      close: cs,
+      timeline,
+      ...this.kept(ws),
+    };
+  }
+
+  /** What a finished connection (or conversation) hands on of what it kept and counted as it went. */
+  private kept(ws: WebSocketSession | null): Pick<Connection, 'compression' | 'app' | 'frames' | 'messages' | 'counts' | 'timelineBounds' | 'diagnostics'> {
+    return {
       compression: ws?.deflating ? ws.compressionCounts : null,
       app: this.app?.chosen ? { decoder: this.app.chosen.name, chosenBy: this.app.chosen.by } : null,
       frames: this.frames,
       messages: this.messages,
       counts: this.counts,
-      story: this.storyUnsettled || this.firstProvisional !== null || this.story.overflow ? null : this.story.facts((e) => finishedEntry(e, clientDir, websocket), websocket),
-      stats: statsOf({ id: this.id, counts: this.counts, tcp }, this.tally, { syn: this.tcp.synTs, synAck: this.tcp.synAckTs, ...this.http.handshakeTimes }),
-      close: cs,
-      timeline,
       timelineBounds: this.bounds,
       diagnostics: this.diagnostics,
     };
@@ -982,9 +1253,70 @@ export class ConnectionAnalysis {
     for (const list of [this.frames, this.messages, this.timeline, this.diagnostics]) if (list instanceof SpillList) list.release();
   }
 
+  /**
+   * A WebSocket conversation an HTTP/2 stream carried, finished when its
+   * connection is: the stream's ends are its teardown, its CONNECT and 2xx
+   * its handshake; there is no TCP of its own (its packets are the
+   * connection's that carried its stream's frames).
+   */
+  private finishTunnel(t: TunnelState): Connection {
+    const lastTs = Math.max(t.endedTs[0] ?? 0, t.endedTs[1] ?? 0, t.responseTs ?? 0, t.requestTs);
+    for (const ws of this.websockets) ws.end(lastTs);
+    const handshake = t.handshake;
+    const upgraded = handshake.outcome === 'upgraded';
+    const down = this.streamTeardown(t);
+    const sideOf = (d: Dir | null): Side | null => (d === null ? null : this.side(d));
+    const ws = this.websockets[0] ?? null;
+    const cs = ws ? ws.settleClose(() => false) : noClose();
+    const first = down.packets[0];
+    // clean: both Close frames, and each side ended its half of the stream (END_STREAM) with its Close or after it;
+    // a side may end its half with its Close frame (Chromium does), as a half-close, and still read the peer's
+    const closeOf = (d: Dir): number | null => (cs.initiator === null ? null : sideOf(d) === cs.initiator ? cs.packet : cs.replyPacket);
+    const endedAfterClose = (d: Dir): boolean => {
+      const c = closeOf(d);
+      const e = t.ended[d];
+      return c !== null && e !== null && c <= e;
+    };
+    cs.clean = down.kind === 'fin' && endedAfterClose(0) && endedAfterClose(1);
+    // (the server-first rule of RFC 6455 §7.1.1 is TCP's: it keeps TIME_WAIT off the server, which a stream does not have)
+    if (upgraded) this.ws().closeChecks({ teardown: down.kind, firstTeardownPacket: first ?? null, firstBy: sideOf(down.first), lastPacket: this.lastPacket, stream: true }, { serverFirst: false });
+    const tl = this.timeline;
+    const timeline: List<TimelineEntry> = Array.isArray(tl) ? tl.map((e) => finishedEntry(e, 0, true)) : new TimelineList(tl, 0, true);
+    for (const w of this.websockets) w.flush();
+    this.sortDiagnostics();
+    const tcp: TcpInfo = {
+      handshake: { syn: null, synAck: null, ack: null },
+      teardown: { kind: down.kind, firstBy: sideOf(down.first), packets: down.packets },
+      retransmissions: 0,
+      outOfOrder: 0,
+      lostBytes: 0,
+      finBy: { client: t.ended[0], server: t.ended[1] },
+    };
+    return {
+      id: this.id,
+      stream: t.stream,
+      http2: null,
+      client: this.ends[0],
+      server: this.ends[1],
+      websocket: upgraded,
+      protocol: upgraded ? { name: 'websocket', detail: null } : { name: 'http2', detail: null },
+      tls: null,
+      detection: upgraded ? 'handshake' : null,
+      tcp,
+      handshake,
+      story: this.storyUnsettled || this.story.overflow ? null : this.story.facts((e) => finishedEntry(e, 0, true), true),
+      stats: statsOf({ id: this.id, counts: this.counts, tcp }, this.tally, { syn: null, synAck: null, request: t.requestTs, response: t.responseTs }),
+      close: cs,
+      timeline,
+      ...this.kept(ws),
+    };
+  }
+
   /** What the connection carries: WebSocket, HTTP (a refused upgrade too), a protocol named by its signature, or data no signature names. */
   private protocolInfo(websocket: boolean, tls: TlsInfo | null): ProtocolInfo | null {
     if (websocket) return { name: 'websocket', detail: null };
+    // an h2c upgrade read HTTP/1.1 first: the connection is HTTP/2's
+    if (this.h2 !== null && this.identified?.protocol !== 'tls') return { name: 'http2', detail: null };
     if (this.http.seen) return { name: 'http', detail: null };
     if (this.identified) {
       // a TLS connection's is told from its tls facts (render/kind.ts protocolDetail)

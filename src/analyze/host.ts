@@ -139,9 +139,9 @@ export class LocalHost implements ConnectionHost {
     this.budget = new HoldBudget(globalReassemblyHold);
     this.events = sink.streaming
       ? {
-          frame: (c, f, ctx) => sink.frame?.(c, f, ctx),
-          message: (c, m) => sink.message?.(c, m),
-          diagnostic: (c, d) => sink.diagnostic?.(c, d),
+          frame: (c, f, ctx, st) => sink.frame?.(c, f, ctx, st),
+          message: (c, m, st) => sink.message?.(c, m, st),
+          diagnostic: (c, d, st) => sink.diagnostic?.(c, d, st),
         }
       : undefined;
   }
@@ -176,6 +176,8 @@ export class LocalHost implements ConnectionHost {
         flow.slot = a;
       }
       (a as ConnectionAnalysis).packet(pkt, dir, seg, missing);
+      // a WebSocket an HTTP/2 stream carried is reported as soon as its stream ends
+      this.deliverCarried(a as ConnectionAnalysis, at);
     } catch (err) {
       this.problem(at, { code: 'internal.error', stage: 'packet', packet: pkt.number, error: errorText(err) }, pkt.number);
     }
@@ -196,6 +198,8 @@ export class LocalHost implements ConnectionHost {
     }
     try {
       this.deliver(conn);
+      // the WebSocket conversations its HTTP/2 streams carried (RFC 8441) still open when it ended, right after it
+      this.deliverCarried(s, at);
     } catch (err) {
       this.problem(at, { code: 'internal.error', stage: 'report', connection: s.id, error: errorText(err) }, null);
     } finally {
@@ -212,9 +216,23 @@ export class LocalHost implements ConnectionHost {
     this.diagnostics.push({ at: at + 0.5, diagnostic: told(facts, { packet }) });
   }
 
+  /** The conversations an analysis finished: each reported, then let go of. */
+  private deliverCarried(s: ConnectionAnalysis, at: number): void {
+    for (const [conn, analysis] of s.takeCarried()) {
+      try {
+        this.deliver(conn);
+      } catch (err) {
+        this.problem(at, { code: 'internal.error', stage: 'report', connection: conn.id, error: errorText(err) }, null);
+      } finally {
+        analysis.release();
+      }
+    }
+  }
+
   private deliver(conn: Connection): void {
     const sum = this.summary;
-    sum.connections++;
+    // a conversation an HTTP/2 stream carried is not a TCP connection of its own
+    if (conn.stream === null) sum.connections++;
     if (conn.websocket) sum.websocketConnections++;
     if (conn.handshake?.outcome === 'rejected') sum.refusedUpgrades++;
     sum.frames += conn.counts.frames;

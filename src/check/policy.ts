@@ -2,9 +2,14 @@
 // diagnostics by code (from the counts too), --fail-on sets the threshold a
 // diagnostic fails the run at. A step of the chain of sinks between the
 // analysis and the views (cli.ts), as the selection (select/) is.
-import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, List, Message, Summary } from '../model.js';
+import { type AnalysisSink, type CaptureInfo, type Connection, conversationName, type Diagnostic, type Frame, type List, type Message, type Summary } from '../model.js';
 import { SubList } from '../util/list.js';
 import { type FailOn, fails } from './report.js';
+
+/** A connection, or a WebSocket conversation an HTTP/2 stream of it carried, as a key. */
+function conversationKey(id: number, stream: number | null): string | number {
+  return stream === null ? id : `${id}/${stream}`;
+}
 
 function tally(list: Iterable<Diagnostic>): Summary['diagnostics'] {
   const t = { error: 0, warning: 0, info: 0 };
@@ -20,16 +25,16 @@ export class ForwardSink implements AnalysisSink {
     this.streaming = inner.streaming === true;
   }
 
-  frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void {
-    this.inner.frame?.(connection, frame, context);
+  frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, stream: number | null = null): void {
+    this.inner.frame?.(connection, frame, context, stream);
   }
 
-  message(connection: number, message: Message): void {
-    this.inner.message?.(connection, message);
+  message(connection: number, message: Message, stream: number | null = null): void {
+    this.inner.message?.(connection, message, stream);
   }
 
-  diagnostic(connection: number, d: Diagnostic): void {
-    this.inner.diagnostic?.(connection, d);
+  diagnostic(connection: number, d: Diagnostic, stream: number | null = null): void {
+    this.inner.diagnostic?.(connection, d, stream);
   }
 
   connection(conn: Connection): void {
@@ -50,7 +55,7 @@ export class PolicySink extends ForwardSink {
   failed = false;
   private readonly counts: Summary['diagnostics'] = { error: 0, warning: 0, info: 0 };
   /** per connection, what its ignored diagnostics took from its counts */
-  private readonly dropped = new Map<number, Summary['diagnostics']>();
+  private readonly dropped = new Map<string | number, Summary['diagnostics']>();
 
   constructor(
     inner: AnalysisSink,
@@ -60,15 +65,16 @@ export class PolicySink extends ForwardSink {
     super(inner);
   }
 
-  override diagnostic(connection: number, d: Diagnostic): void {
+  override diagnostic(connection: number, d: Diagnostic, stream: number | null = null): void {
     if (this.ignore.has(d.code)) {
-      const n = this.dropped.get(connection) ?? { error: 0, warning: 0, info: 0 };
+      const key = conversationKey(connection, stream);
+      const n = this.dropped.get(key) ?? { error: 0, warning: 0, info: 0 };
       n[d.severity]++;
-      this.dropped.set(connection, n);
+      this.dropped.set(key, n);
       return;
     }
     this.keep([d]);
-    this.inner.diagnostic?.(connection, d);
+    this.inner.diagnostic?.(connection, d, stream);
   }
 
   /** The diagnostics --ignore leaves, counted (a list of positions in the connection's own: nothing is copied). */
@@ -87,8 +93,9 @@ export class PolicySink extends ForwardSink {
   }
 
   override connection(conn: Connection): void {
-    const dropped = this.dropped.get(conn.id);
-    this.dropped.delete(conn.id);
+    const key = conversationKey(conn.id, conn.stream);
+    const dropped = this.dropped.get(key);
+    this.dropped.delete(key);
     const counts = dropped
       ? { ...conn.counts, diagnostics: { error: conn.counts.diagnostics.error - dropped.error, warning: conn.counts.diagnostics.warning - dropped.warning, info: conn.counts.diagnostics.info - dropped.info } }
       : conn.counts;
@@ -115,7 +122,7 @@ export class PolicySink extends ForwardSink {
 /** Notes which connections the capture had (before any selection), for --stream and --frame. */
 export class SeenConnections extends ForwardSink {
   /** the ids seen, when --stream asked for some (only those pass the selection above): nothing grows with a capture's connections otherwise */
-  readonly ids = new Set<number>();
+  readonly ids = new Set<string>();
   count = 0;
   /** the most frames a selected connection has */
   frames = 0;
@@ -128,7 +135,9 @@ export class SeenConnections extends ForwardSink {
   }
 
   override connection(conn: Connection): void {
-    if (this.noteIds) this.ids.add(conn.id);
+    // by name: "3", and "3/5" for a WebSocket conversation HTTP/2 stream 5 of connection 3 carried
+    if (this.noteIds) this.ids.add(conversationName(conn));
+    if (this.noteIds && conn.stream !== null) this.ids.add(String(conn.id));
     this.frames = Math.max(this.frames, conn.counts.frames);
     this.inner.connection(conn);
   }
@@ -149,6 +158,6 @@ export class SeenConnections extends ForwardSink {
 }
 
 export interface SeenShared {
-  ids: number[];
+  ids: string[];
   frames: number;
 }

@@ -26,6 +26,8 @@ export type Verdict = 'pass' | 'fail';
 /** What a connection was, for the check: the words the text report prints, and a kind a program can test. */
 export interface CheckedConnection {
   id: number;
+  /** a WebSocket conversation an HTTP/2 stream of connection `id` carried (RFC 8441): its stream; absent otherwise */
+  stream?: number;
   client: Endpoint;
   server: Endpoint;
   /** websocket: upgraded (or taken for WebSocket); refused: the upgrade got another status; unanswered: the upgrade got no response; other: never asked to upgrade */
@@ -91,6 +93,7 @@ export function checkConnection(c: Connection, failOn: FailOn): CheckedConnectio
   const req = c.handshake?.request;
   return {
     id: c.id,
+    ...(c.stream !== null ? { stream: c.stream } : {}),
     client: c.client,
     server: c.server,
     kind: kindOf(c),

@@ -147,6 +147,18 @@ export function checkResponse(req: HttpRequest, res: HttpResponse): Diagnostic[]
       out.push(told({ code: 'handshake.accept-mismatch', accepts, expected }, { packet: p, from: 'server' }));
     }
   }
+  out.push(...checkNegotiation(req, res));
+  return out;
+}
+
+/**
+ * What the server agreed to of what the client offered: the subprotocol and
+ * the extensions (RFC 6455 §4.1, §9.1; RFC 7692 §5, §7.1), over HTTP/1.1 and
+ * over HTTP/2 alike (RFC 8441 §5 keeps these header fields as they are).
+ */
+export function checkNegotiation(req: HttpRequest, res: HttpResponse): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const p = res.packet;
   const offeredProtocols = headerTokens(req.headers, 'sec-websocket-protocol');
   for (const chosen of headerTokens(res.headers, 'sec-websocket-protocol')) {
     if (!offeredProtocols.includes(chosen)) {
@@ -189,14 +201,19 @@ export function checkCutResponse(req: HttpRequest, res: HttpResponse, cut: { req
   return checkResponse(req, res).filter((d) => !(cut.response && missingFromResponse.has(d.code)) && !(cut.request && missingFromRequest.has(d.code)));
 }
 
-/** The handshake as reported: what was asked, what was answered, and the Accept verdict. */
-export function describeHandshake(req: HttpRequest, res: HttpResponse | null): Handshake {
+/**
+ * The handshake as reported: what was asked, what was answered, and the
+ * Accept verdict. `agreed`: the status that opens the WebSocket (101 over
+ * HTTP/1.1; over HTTP/2, RFC 8441 §5, any 2xx: Sec-WebSocket-Key and Accept
+ * are not used there, and are reported as they are, unchecked).
+ */
+export function describeHandshake(req: HttpRequest, res: HttpResponse | null, agreed: (status: number) => boolean = (status) => status === 101): Handshake {
   const keys = headerValues(req.headers, 'sec-websocket-key');
   const key = keys.length >= 1 ? keys[0]! : null;
   const accepts = res ? headerValues(res.headers, 'sec-websocket-accept') : [];
   const accept = accepts[0] ?? null;
   const expectedAccept = key !== null ? computeAccept(key) : null;
-  const upgraded = res !== null && res.status === 101;
+  const upgraded = res !== null && agreed(res.status);
   const protocols = res ? headerTokens(res.headers, 'sec-websocket-protocol') : [];
   return {
     request: req,
@@ -204,7 +221,7 @@ export function describeHandshake(req: HttpRequest, res: HttpResponse | null): H
     key,
     accept,
     expectedAccept,
-    acceptValid: upgraded && accept !== null && expectedAccept !== null ? accept === expectedAccept : null,
+    acceptValid: upgraded && accept !== null && expectedAccept !== null && res.status === 101 ? accept === expectedAccept : null,
     offeredSubprotocols: headerTokens(req.headers, 'sec-websocket-protocol'),
     subprotocol: upgraded ? (protocols[0] ?? null) : null,
     offeredExtensions: splitOffers(headerValues(req.headers, 'sec-websocket-extensions')),

@@ -74,6 +74,8 @@ export interface HttpSink {
    * names.
    */
   joinedUpgraded(way: Way, extensions: { deflate: boolean; text: string | null }): void;
+  /** the server switched to HTTP/2 (a 101 to h2c, RFC 7540 §3.2) in the direction `way`: both directions carry HTTP/2 frames from here on, the client's after its preface */
+  http2(way: Way, upgraded: HttpRequest | null): void;
   /** bytes of a direction that waited, read again from where the direction now stands */
   feed(way: Way, chunk: HeldChunk): void;
   /** a server's bytes that waited for the request they answer, read now: told on the packet that carried them */
@@ -140,6 +142,8 @@ export class Http1Framing {
   private pendingTs = 0;
   private pendingRequest: HttpRequest | null = null;
   private lastRequestMethod: string | undefined;
+  /** the last request read (an h2c upgrade's: HTTP/2's stream 1 answers it, RFC 7540 §3.2) */
+  private lastRequest: HttpRequest | null = null;
   /** the body of the response that refused the upgrade, filled as it arrives */
   private refusalBody: { response: HttpResponse; capture: BodyCapture } | null = null;
 
@@ -276,6 +280,7 @@ export class Http1Framing {
       }
       const req: HttpRequest = { packet, method: line.method, target: line.target, version: line.version, headers: head.headers };
       this.lastRequestMethod = line.method;
+      this.lastRequest = req;
       const upgrade = isUpgradeAttempt(req);
       // a plain request of an application protocol's other transport says so
       const hint = upgrade ? null : this.hint(req.method, req.target);
@@ -314,6 +319,11 @@ export class Http1Framing {
       this.sink.attempted();
       const agreed = agreedDeflate(res);
       this.sink.joinedUpgraded(way, { deflate: agreed !== null, text: agreed });
+      return r.rest;
+    }
+    if (!req && line.status === 101 && headerTokens(res.headers, 'upgrade').some((t) => /^h2c$/i.test(t))) {
+      // the h2c upgrade (RFC 7540 §3.2; RFC 9113 deprecates it, clients still send it): HTTP/2 from the byte after the 101
+      this.sink.http2(way, this.lastRequest);
       return r.rest;
     }
     if (!req) {

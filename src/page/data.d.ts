@@ -150,6 +150,10 @@ interface PageConnection {
   /** when the report's frame budget (--html-frames) cut it: the frames it holds, of how many */
   cut?: { shown: number; frames: number };
   id: number;
+  /** the HTTP/2 stream of a WebSocket conversation connection id carried (RFC 8441), else null */
+  stream: number | null;
+  /** how the views and --stream name it: "3", or "3/5" for a conversation */
+  name: string;
   client: Endpoint;
   server: Endpoint;
   websocket: boolean;
@@ -161,6 +165,8 @@ interface PageConnection {
   tcp: { retransmissions: number; outOfOrder: number; lostBytes: number; teardown: { kind: string; firstBy: Side | null } };
   handshake: PageHandshake | null;
   compression: Record<Side, { wire: number; inflated: number }> | null;
+  /** the HTTP/2 it carries (its streams, each WebSocket among them a connection of its own), null when none */
+  http2: { start: string; connectProtocol: number | null; streamCount: number; streams: { id: number; method: string | null; path: string | null; protocol: string | null; status: number | null; websocket: boolean }[] } | null;
   close: { initiator: Side | null; code: number | null; reason: string; replyCode: number | null; clean: boolean };
   counts: { frames: number; messages: number; diagnostics: Record<Severity, number>; client: SideCounts; server: SideCounts };
   frames: PageFrame[];

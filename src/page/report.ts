@@ -29,7 +29,8 @@ function drawReport(): void {
     if (block.getAttribute('data-kind') === 'end') end = data as PageEnd;
     else conns.push(data as PageConnection);
   }
-  conns.sort((x, y) => x.id - y.id);
+  // by connection, each with the WebSocket conversations its HTTP/2 streams carried after it, in order of stream
+  conns.sort((x, y) => x.id - y.id || (x.stream ?? -1) - (y.stream ?? -1));
   const state = {
     conn: 0,
     sender: 'all',
@@ -263,7 +264,7 @@ function drawReport(): void {
       const select = el('select', { id: 'f-conn', 'aria-label': 'connection' });
       conns.forEach((c, i) => {
         // a long description (a TLS connection's) is cut, whole in the option's title: the list stays narrow
-        const label = 'Connection ' + c.id + (c.websocket ? '' : ' — ' + c.kind);
+        const label = 'Connection ' + c.name + (c.websocket ? '' : ' — ' + c.kind);
         const o = el('option', { value: i, title: label }, label.length > CONN_OPTION ? label.slice(0, CONN_OPTION - 1) + '…' : label);
         if (i === state.conn) o.selected = true;
         select.appendChild(o);
@@ -274,7 +275,7 @@ function drawReport(): void {
       const input = el('input', { id: 'f-conn', type: 'number', min: 0, value: conns[state.conn] ? conns[state.conn]!.id : 0, 'aria-label': 'connection number' });
       input.onchange = () => {
         const v = Number(input.value);
-        const i = conns.findIndex((c) => c.id === v);
+        const i = conns.findIndex((c) => c.id === v && c.stream === null);
         if (i >= 0) selectConn(i);
       };
       pick = input;
@@ -382,7 +383,7 @@ function drawReport(): void {
       const cn = conns[i]!;
       const d = cn.counts.diagnostics;
       const tr = el('tr', { class: 'clickable' + (i === state.conn ? ' sel' : ''), 'data-conn': i }, [
-        el('td', { class: 'num' }, cn.id),
+        el('td', { class: 'num' }, cn.name),
         el('td', { class: 'mono' }, ep(cn.client)),
         el('td', { class: 'mono' }, ep(cn.server)),
         el('td', null, cn.kind),
@@ -432,10 +433,23 @@ function drawReport(): void {
       connSec.appendChild(el('p', null, 'No TCP connection in this capture.'));
       return;
     }
-    connSec.appendChild(el('h2', { id: 'conn-title' }, 'Connection ' + c.id + ': ' + ep(c.client) + ' (client) ⇄ ' + ep(c.server) + ' (server)'));
-    if (c.cut) connSec.appendChild(el('p', { class: 'cut-short', id: 'conn-cut', role: 'note' }, 'This report holds ' + (c.cut.shown === 0 ? 'none' : 'the first ' + c.cut.shown) + ' of ' + (end && end.selection ? 'the ' + plural(c.cut.frames, 'frame') + ' of this connection selected' : 'this connection\'s ' + plural(c.cut.frames, 'frame')) + ' (the report\'s budget of frames, --html-frames, was reached): the ladder, the frame table and the plot leave out the others and the packets that carry them, the handshakes and the teardown kept; the story, the statistics and the diagnostics tell of every frame. ' + (conns.length > 1 ? '--stream ' + c.id + ' makes a report of this connection alone, --html-frames all one of every frame of it.' : '--html-frames all makes a report of every frame of it.')));
+    connSec.appendChild(el('h2', { id: 'conn-title' }, 'Connection ' + c.name + ': ' + ep(c.client) + ' (client) ⇄ ' + ep(c.server) + ' (server)'));
+    if (c.cut) connSec.appendChild(el('p', { class: 'cut-short', id: 'conn-cut', role: 'note' }, 'This report holds ' + (c.cut.shown === 0 ? 'none' : 'the first ' + c.cut.shown) + ' of ' + (end && end.selection ? 'the ' + plural(c.cut.frames, 'frame') + ' of this connection selected' : 'this connection\'s ' + plural(c.cut.frames, 'frame')) + ' (the report\'s budget of frames, --html-frames, was reached): the ladder, the frame table and the plot leave out the others and the packets that carry them, the handshakes and the teardown kept; the story, the statistics and the diagnostics tell of every frame. ' + (conns.length > 1 ? '--stream ' + c.name + ' makes a report of this connection alone, --html-frames all one of every frame of it.' : '--html-frames all makes a report of every frame of it.')));
     if (c.story.length) connSec.appendChild(el('ul', { class: 'story', id: 'story' }, c.story.map((s) => el('li', null, shown(s)))));
     else if (!c.websocket) connSec.appendChild(el('p', null, 'Not WebSocket: ' + c.kind + ', no upgrade request; ' + plural(c.timeline.length, 'packet') + '.'));
+    const h2 = c.http2;
+    if (h2) {
+      // its HTTP/2 streams: a WebSocket among them is a connection of its own (RFC 8441)
+      const head = 'HTTP/2 (' + (h2.start === 'tls' ? 'h2 inside TLS' : h2.start === 'upgrade' ? 'h2c, upgraded from HTTP/1.1' : 'h2c, prior knowledge') + '): ' + (h2.connectProtocol !== null ? 'the server enabled the extended CONNECT in packet ' + h2.connectProtocol : 'the server never enabled the extended CONNECT') + '; ' + plural(h2.streamCount, 'stream') + '.';
+      connSec.appendChild(el('p', { id: 'h2-streams' }, head));
+      connSec.appendChild(
+        el(
+          'ul',
+          { class: 'story' },
+          h2.streams.map((s) => el('li', null, shown('stream ' + s.id + '  ' + (s.method ?? '(no request seen)') + (s.path !== null ? ' ' + s.path : '') + (s.protocol !== null ? ' (:protocol ' + s.protocol + ')' : '') + (s.status !== null ? ' → ' + s.status : '') + (s.websocket ? (s.status !== null && s.status >= 200 && s.status < 300 ? ': WebSocket, connection ' : ': WebSocket refused, connection ') + c.id + '/' + s.id : '')))),
+        ),
+      );
+    }
     const left = el('div', { class: 'left' });
     detail = el('aside', { id: 'detail' }, el('p', { class: 'muted' }, 'Click a packet in the ladder or a frame in the table to see its details.'));
     layoutBox = el('div', { class: 'layout', id: 'layout' }, [left, detail]);
@@ -950,13 +964,17 @@ function drawReport(): void {
         ]),
       );
     }
-    const ok = hs.outcome === 'upgraded' && hs.acceptValid === true;
+    // over HTTP/2 (RFC 8441) a 2xx to the extended CONNECT opens the WebSocket: no key, no Accept
+    const h2 = c.stream !== null;
+    const ok = hs.outcome === 'upgraded' && (hs.acceptValid === true || h2);
     const verdict =
       hs.outcome === 'rejected'
         ? '✘ rejected: the server answered ' + hs.response?.status
         : hs.outcome === 'no-response'
           ? '? no response to the upgrade request in this capture'
-          : hs.acceptValid === true
+          : h2
+            ? '✔ opened: the server answered the extended CONNECT with ' + hs.response?.status + ' (RFC 8441: over HTTP/2 no key or Accept is exchanged)'
+            : hs.acceptValid === true
             ? '✔ upgraded: the Accept matches the key'
             : hs.acceptValid === false
               ? '✘ upgraded, but the Accept does not match the key'
@@ -1096,9 +1114,16 @@ function drawReport(): void {
     box.appendChild(t);
     const tcp = c.tcp;
     const td = tcp.teardown;
-    const teardown =
-      td.kind === 'fin' ? 'FIN teardown' + (td.firstBy ? ', the ' + td.firstBy + ' first' : '') : td.kind === 'rst' ? 'reset (RST)' + (td.firstBy ? ' by the ' + td.firstBy : '') : 'no teardown: still open at the end of the capture';
-    box.appendChild(el('p', { class: 'muted' }, 'TCP: ' + plural(tcp.retransmissions, 'retransmission') + ', ' + plural(tcp.outOfOrder, 'segment') + ' out of order, ' + plural(tcp.lostBytes, 'byte') + ' lost; ' + teardown + '.'));
+    if (c.stream !== null) {
+      // a WebSocket an HTTP/2 stream carried: its transport is the stream (its TCP is connection c.id's)
+      const end =
+        td.kind === 'fin' ? 'END_STREAM' + (td.firstBy ? ', the ' + td.firstBy + ' first' : '') : td.kind === 'rst' ? 'reset (RST_STREAM)' + (td.firstBy ? ' by the ' + td.firstBy : '') : 'still open at the end of the capture';
+      box.appendChild(el('p', { class: 'muted' }, 'HTTP/2 stream ' + c.stream + ' of connection ' + c.id + ': ' + end + '.'));
+    } else {
+      const teardown =
+        td.kind === 'fin' ? 'FIN teardown' + (td.firstBy ? ', the ' + td.firstBy + ' first' : '') : td.kind === 'rst' ? 'reset (RST)' + (td.firstBy ? ' by the ' + td.firstBy : '') : 'no teardown: still open at the end of the capture';
+      box.appendChild(el('p', { class: 'muted' }, 'TCP: ' + plural(tcp.retransmissions, 'retransmission') + ', ' + plural(tcp.outOfOrder, 'segment') + ' out of order, ' + plural(tcp.lostBytes, 'byte') + ' lost; ' + teardown + '.'));
+    }
   }
 
   // ---------------------------------------------------------- diagnostics

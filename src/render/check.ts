@@ -32,7 +32,7 @@ function grouped(w: CheckWords, lang: Lang | undefined, list: readonly Diagnosti
 /** A connection's verdict and diagnostics; `label`: its kind in the reader's language, when not English (the checked connection's own is) */
 export function renderCheckConnection(c: CheckedConnection, lang?: Lang, label: string = c.label): string {
   const w = checkWords(lang);
-  const head = w.connection(w.verdict(c.verdict), c.id, endpoint(c.client), endpoint(c.server), label, w.counts(c.counts));
+  const head = w.connection(w.verdict(c.verdict), c.stream === undefined ? c.id : `${c.id}/${c.stream}`, endpoint(c.client), endpoint(c.server), label, w.counts(c.counts));
   return [head, ...grouped(w, lang, c.diagnostics, c.omitted)].join('\n') + '\n';
 }
 

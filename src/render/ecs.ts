@@ -133,9 +133,10 @@ export function connectionEvent(c: Connection): Record<string, unknown> {
     network: { ...network(c), packets: c.counts.packets },
   };
   if (req) {
-    const host = headerValues(req.headers, 'host')[0] ?? null;
+    // over HTTP/2 (RFC 8441 §5) the host and the scheme are the pseudo-headers :authority and :scheme
+    const host = headerValues(req.headers, 'host')[0] ?? headerValues(req.headers, ':authority')[0] ?? null;
     const q = req.target.indexOf('?');
-    const secure = c.tls !== null;
+    const secure = c.tls !== null || headerValues(req.headers, ':scheme')[0] === 'https';
     const path = q < 0 ? req.target : req.target.slice(0, q);
     doc.url = {
       original: req.target,
@@ -161,6 +162,7 @@ export function connectionEvent(c: Connection): Record<string, unknown> {
   const side = (s: 'client' | 'server'): Record<string, unknown> => ({ frames: sideFrames(c.counts[s]), messages: c.counts[s].messages });
   doc.wsdissect = {
     connection: c.id,
+    ...(c.stream !== null ? { stream: c.stream } : {}),
     websocket: c.websocket,
     detection: c.detection,
     ending: ending(c),
@@ -191,6 +193,7 @@ export function messageEvent(c: Connection, uid: string, m: Message, opts: JsonO
     network: network(c),
     wsdissect: {
       connection: c.id,
+      ...(c.stream !== null ? { stream: c.stream } : {}),
       connection_uid: uid,
       message: {
         index: m.index,
@@ -238,7 +241,7 @@ export function diagnosticEvent(c: Connection | null, uid: string | null, d: Dia
     ...endpoints,
     ...(c !== null ? { network: network(c) } : {}),
     wsdissect: {
-      ...(c !== null ? { connection: c.id, connection_uid: uid } : {}),
+      ...(c !== null ? { connection: c.id, ...(c.stream !== null ? { stream: c.stream } : {}), connection_uid: uid } : {}),
       diagnostic: { code: d.code, severity: d.severity, rfc: d.rfc, packet: d.packet, frame: d.frame, from: d.from },
     },
   };

@@ -4,8 +4,9 @@
 // capture's key, why the client masks, each frame's bits drawn as the RFC
 // draws them, the closing handshake and the teardown. Reads the analysis
 // result only.
+import { conversationName } from '../model.js';
 import { isUtf8 } from 'node:buffer';
-import { protocolLabel, tellsWebSocket, endpoint } from './kind.js';
+import { protocolLabel, tellsWebSocket, endpoint, webSocketsCarried } from './kind.js';
 import type { Connection, Frame, Side } from '../model.js';
 import { acceptSha1Hex, WEBSOCKET_GUID } from '../http/handshake.js';
 import { explainWords, type ExplainWords, type FrameFacts } from '../text/explain-words.js';
@@ -54,10 +55,51 @@ function headerLines(s: Speech, headers: [string, string][], width: number, head
   for (const [name, value] of headers) {
     out.push(`      ${sanitize(name)}: ${safeCut(value, Math.max(20, width - displayWidth(sanitize(name)) - 8))}`);
     const key = name.toLowerCase();
-    const purpose = head === 'refusal' ? s.w.ordinaryHeader : ((head === 'response' ? s.w.responseHeader(key) : null) ?? s.w.requestHeader(key) ?? s.w.ordinaryHeader);
+    // (a refusal's headers are an ordinary response's, but HTTP/2's pseudo-header fields keep their meaning)
+    const purpose = head === 'refusal' && !key.startsWith(':') ? s.w.ordinaryHeader : ((head === 'response' ? s.w.responseHeader(key) : null) ?? s.w.requestHeader(key) ?? s.w.ordinaryHeader);
     out.push(...s.wrap(`→ ${purpose}`, width, '          '));
   }
   return out;
+}
+
+/** A WebSocket an HTTP/2 stream carries: its extended CONNECT and the answer (RFC 8441 §4, §5). */
+function wsHandshakeH2(conn: Connection, stream: number, opts: RenderOptions, s: Speech, say: (t: string) => void, raw: (lines: string[]) => void): void {
+  const { w } = s;
+  const hs = conn.handshake;
+  if (!hs) return;
+  say(w.requestH2(at(conn, w, hs.request.packet), stream, sanitize(safeCut(hs.request.target, 60))));
+  raw(headerLines(s, hs.request.headers, opts.width));
+  const res = hs.response;
+  if (!res) {
+    say(w.noResponse);
+    return;
+  }
+  if (hs.outcome === 'rejected') {
+    say(w.rejectedH2(at(conn, w, res.packet), res.status));
+    raw(headerLines(s, res.headers, opts.width, 'refusal'));
+    return;
+  }
+  say(w.openedH2(at(conn, w, res.packet), res.status));
+  raw(headerLines(s, res.headers, opts.width, 'response'));
+  if (hs.subprotocol) say(w.subprotocol(inQuotes(hs.subprotocol)));
+  for (const e of hs.extensions) say(e.name === 'permessage-deflate' ? w.deflate : w.extension(sanitize(e.name)));
+}
+
+/** The end of a WebSocket's HTTP/2 stream: END_STREAM each way, or RST_STREAM (conn.tcp tells the stream's ends for it). */
+function streamEnd(conn: Connection, w: ExplainWords, say: (t: string) => void): void {
+  const t = conn.tcp.teardown;
+  if (t.kind === 'none') {
+    say(w.streamStillOpen);
+    return;
+  }
+  if (t.kind === 'rst') {
+    say(w.streamReset(at(conn, w, t.packets.at(-1) ?? null), t.firstBy, conn.websocket));
+    return;
+  }
+  const ends = conn.tcp.finBy;
+  const first: Side = t.firstBy ?? 'client';
+  const other: Side = first === 'client' ? 'server' : 'client';
+  say(w.streamEnds({ at: at(conn, w, ends[first]), side: first }, ends[other] !== null ? { at: at(conn, w, ends[other]), side: other } : null));
 }
 
 function wsHandshake(conn: Connection, opts: RenderOptions, s: Speech, say: (t: string) => void, raw: (lines: string[]) => void): void {
@@ -232,17 +274,24 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
     body();
     if (out.length === mark) out.splice(before);
   };
-  out.push(...s.wrap(w.title(conn.id, endpoint(conn.client), endpoint(conn.server)), opts.width, '', '  ').map((l) => p.bold(l)));
+  out.push(...s.wrap(w.title(conversationName(conn), endpoint(conn.client), endpoint(conn.server)), opts.width, '', '  ').map((l) => p.bold(l)));
   if (!tellsWebSocket(conn)) {
-    say(w.notWebSocket(protocolLabel(conn, opts.lang)));
+    const carried = webSocketsCarried(conn);
+    say(carried.length > 0 ? w.carriesWebSockets(carried) : w.notWebSocket(protocolLabel(conn, opts.lang)));
     return `${out.join('\n')}\n`;
   }
   const selected = selectionLine(conn, ['frames', 'packets'], opts.lang);
   if (selected) say(selected);
   let n = 1;
-  section(n++, w.sections.tcpHandshake, () => tcpHandshake(conn, w, say));
+  const stream = conn.stream;
+  if (stream !== null) {
+    section(n++, w.sections.stream, () => say(w.carried(stream, conn.id)));
+    section(n++, w.sections.wsHandshakeH2, () => wsHandshakeH2(conn, stream, opts, s, say, raw));
+  } else section(n++, w.sections.tcpHandshake, () => tcpHandshake(conn, w, say));
   if (conn.tls?.decrypted === true) section(n++, w.sections.tlsHandshake, () => tlsHandshake(conn, w, say));
-  if (conn.handshake) section(n++, w.sections.wsHandshake, () => wsHandshake(conn, opts, s, say, raw));
+  if (stream !== null) {
+    // (told above)
+  } else if (conn.handshake) section(n++, w.sections.wsHandshake, () => wsHandshake(conn, opts, s, say, raw));
   else {
     const how = conn.detection;
     if (how !== null && how !== 'handshake') section(n++, w.sections.detection, () => say(w.detectedBy(how)));
@@ -253,7 +302,8 @@ export function renderExplain(conn: Connection, opts: RenderOptions): string {
     section(n++, w.sections.frames(shownOf(conn, 'frames', conn.frames.length, opts.lang)), () => frames(conn, opts, w, say, raw));
   } else if (none) section(n++, w.sections.noFrames(shownOf(conn, 'frames', 0, opts.lang)), () => say(w.asSentence(none)));
   if (conn.handshake?.outcome !== 'rejected') section(n++, w.sections.closing, () => closing(conn, w, say));
-  section(n++, w.sections.teardown, () => teardown(conn, w, say));
+  if (stream !== null) section(n++, w.sections.streamEnd, () => streamEnd(conn, w, say));
+  else section(n++, w.sections.teardown, () => teardown(conn, w, say));
   if (conn.diagnostics.length > 0) {
     section(n++, w.sections.diagnostics, () => {
       // a flood of one rule is told by its first few and counted
@@ -270,6 +320,6 @@ export function renderFrame(conn: Connection, index: number, opts: RenderOptions
   // by its index, not its place: a selection keeps the indexes of the frames it keeps
   const f = find(conn.frames, (x) => x.index === index);
   const s = speech(opts);
-  if (!f) return `${s.wrap(s.w.noFrame(conn.id, index, conn.frames.length), opts.width, '  ').join('\n')}\n`;
+  if (!f) return `${s.wrap(s.w.noFrame(conversationName(conn), index, conn.frames.length), opts.width, '  ').join('\n')}\n`;
   return `${[...s.wrap(s.w.frame(frameFacts(f, conn)), opts.width, '  '), '', ...renderFrameDiagram(f, opts.color, opts.width - 2, s.w.diagram).map((l) => `  ${l}`), ...renderUnmasking(f, 16, opts.width - 2, s.w.unmasking, s.wrap).map((l) => `  ${l}`)].join('\n')}\n`;
 }

@@ -21,10 +21,11 @@ import { capturedWhole, type AnalysisSink, type CaptureInfo, type Connection, ty
 export const MANIFEST = 'manifest.ndjson';
 
 /** A message's file name: numbers and fixed words only. */
-export function messageFileName(connection: number, m: Pick<Message, 'index' | 'from' | 'type' | 'compressed' | 'inflatedLength'>): string {
+export function messageFileName(connection: number, m: Pick<Message, 'index' | 'from' | 'type' | 'compressed' | 'inflatedLength'>, stream: number | null = null): string {
   const raw = m.compressed && m.inflatedLength === null;
   const ext = raw ? 'deflate' : m.type === 'text' ? 'txt' : 'bin';
-  return `c${String(connection).padStart(4, '0')}-m${String(m.index).padStart(6, '0')}-${m.from}-${m.type}.${ext}`;
+  // a WebSocket an HTTP/2 stream carried (RFC 8441): its stream after its connection
+  return `c${String(connection).padStart(4, '0')}${stream === null ? '' : `-s${stream}`}-m${String(m.index).padStart(6, '0')}-${m.from}-${m.type}.${ext}`;
 }
 
 /**
@@ -84,9 +85,9 @@ export class MessageExporter {
   constructor(private readonly dir: string) {}
 
   /** A message to its file, and its line to the manifest. */
-  write(connection: number, m: Message): void {
+  write(connection: number, m: Message, stream: number | null = null): void {
     if (this.failed !== null) return;
-    const name = messageFileName(connection, m);
+    const name = messageFileName(connection, m, stream);
     const path = join(this.dir, name);
     try {
       writeFileSync(path, m.payload);
@@ -94,6 +95,7 @@ export class MessageExporter {
       const line = {
         file: name,
         connection,
+        ...(stream !== null ? { stream } : {}),
         message: m.index,
         from: m.from,
         type: m.type,
@@ -158,21 +160,21 @@ export class TeeSink implements AnalysisSink {
     this.streaming = view.streaming === true;
   }
 
-  frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void {
-    this.view.frame?.(connection, frame, context);
+  frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, stream: number | null = null): void {
+    this.view.frame?.(connection, frame, context, stream);
   }
 
-  message(connection: number, message: Message): void {
-    if (this.streaming) this.exporter.write(connection, message);
-    this.view.message?.(connection, message);
+  message(connection: number, message: Message, stream: number | null = null): void {
+    if (this.streaming) this.exporter.write(connection, message, stream);
+    this.view.message?.(connection, message, stream);
   }
 
-  diagnostic(connection: number, d: Diagnostic): void {
-    this.view.diagnostic?.(connection, d);
+  diagnostic(connection: number, d: Diagnostic, stream: number | null = null): void {
+    this.view.diagnostic?.(connection, d, stream);
   }
 
   connection(conn: Connection): void {
-    if (!this.streaming) for (const m of conn.messages) this.exporter.write(conn.id, m);
+    if (!this.streaming) for (const m of conn.messages) this.exporter.write(conn.id, m, conn.stream);
     this.view.connection(conn);
   }
 

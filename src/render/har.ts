@@ -34,6 +34,7 @@
 //   not left out of the file.
 // Entries come in the order the connections are reported (as in --json);
 // DevTools sorts them by startedDateTime when it imports them.
+import { entryOf } from '../select/lookup.js';
 import { isUtf8 } from 'node:buffer';
 import { capturedWhole, type AnalysisSink, type CaptureInfo, type Connection, type Diagnostic, type Frame, type Handshake, type HttpBody, type Message, type Summary } from '../model.js';
 import { headerValues } from '../http/head.js';
@@ -90,6 +91,7 @@ export function connectionTimes(conn: Connection): ConnectionTimes {
   const firstFrame = conn.frames.at(0);
   const lastFrame = conn.frames.length > 0 ? conn.frames.at(conn.frames.length - 1) : undefined;
   const times: ConnectionTimes = { exchanges, synTs: null, firstTs: first?.ts ?? firstFrame?.ts ?? null, lastTs: last?.ts ?? lastFrame?.ts ?? null };
+  if (conn.http2 !== null) http2Exchanges(conn, times);
   if (!conn.websocket && conn.handshake === null && conn.protocol?.name !== 'http') return times;
   const syn = conn.tcp.handshake.syn;
   const stopAfter = conn.websocket ? (conn.handshake?.response?.packet ?? firstFrame?.packet ?? Infinity) : Infinity;
@@ -112,6 +114,25 @@ export function connectionTimes(conn: Connection): ConnectionTimes {
   return times;
 }
 
+/**
+ * The plain requests an HTTP/2 connection carried (its streams but the
+ * WebSockets', which are entries of their own conversations): method, path
+ * and status, as HTTP/1.1's request and status lines are kept; their times
+ * from the packets of their heads.
+ */
+function http2Exchanges(conn: Connection, times: ConnectionTimes): void {
+  for (const s of conn.http2!.streams) {
+    if (s.websocket || s.request === null || s.method === null) continue;
+    const asked = entryOf(conn, s.request);
+    const answered = s.response !== null ? entryOf(conn, s.response) : undefined;
+    if (!asked) continue;
+    times.exchanges.push({
+      request: { packet: s.request, ts: asked.ts, method: s.method, target: s.path ?? '/', version: 'HTTP/2', upgrade: false },
+      response: answered && s.status !== null ? { packet: s.response!, ts: answered.ts, version: 'HTTP/2', status: s.status, reason: '' } : null,
+    });
+  }
+}
+
 /** Milliseconds between two capture times, to the microsecond. */
 function ms(from: number, to: number): number {
   return Math.max(0, Math.round((to - from) * 1e6) / 1e3);
@@ -129,7 +150,11 @@ function hostOf(conn: Connection): string {
 
 /** The request's URL: an absolute target as it is (its scheme made the WebSocket's), else the scheme, the Host header (or the server's address) and the target. */
 export function harUrl(target: string, host: string | null, conn: Connection, websocket: boolean): string {
-  const secure = conn.tls !== null;
+  // a WebSocket over HTTP/2 names its scheme (https: wss://) and host (:authority) in its pseudo-headers (RFC 8441 §5)
+  const fields = conn.stream !== null ? (conn.handshake?.request.headers ?? []) : [];
+  const pseudo = (name: string): string | null => fields.find(([n]) => n === name)?.[1] ?? null;
+  const secure = conn.tls !== null || pseudo(':scheme') === 'https';
+  host ??= pseudo(':authority');
   const scheme = websocket ? (secure ? 'wss' : 'ws') : secure ? 'https' : 'http';
   const absolute = /^([a-z][a-z0-9+.-]*):\/\//i.exec(target);
   if (absolute) return websocket ? `${scheme}${target.slice(absolute[1]!.length)}` : target;
@@ -277,6 +302,7 @@ function entryHead(conn: Connection, x: Exchange, hs: Handshake | null, synTs: n
     _resourceType: websocket ? 'websocket' : 'other',
     _wsdissect: {
       connection: conn.id,
+      ...(conn.stream !== null ? { stream: conn.stream } : {}),
       packet: x.request.packet,
       ...(hs !== null ? { outcome: hs.outcome, acceptValid: hs.acceptValid, subprotocol: hs.subprotocol, extensions: hs.extensions.map((e) => e.name) } : {}),
       ...(websocket && conn.websocket ? { detection: conn.detection, closeCode: conn.close.code, closeInitiator: conn.close.initiator, errors: conn.counts.diagnostics.error, warnings: conn.counts.diagnostics.warning } : {}),

@@ -5,7 +5,7 @@
 // the unmasked ones. Reads the analysis result only; the ASCII column shows
 // printable ASCII and nothing else, and every other string from the capture
 // is sanitized before it is printed.
-import { refusal, tellsWebSocket } from './kind.js';
+import { noFramesBecause, tellsWebSocket } from './kind.js';
 import type { Connection, Frame, Message } from '../model.js';
 import type { RenderOptions } from './options.js';
 import { clip, paint, type Paint, trimEnd, visibleLength } from './paint.js';
@@ -522,7 +522,7 @@ export function* hexChunks(conn: Connection, opts: RenderOptions, only: number |
     return;
   }
   if (conn.frames.length === 0) {
-    yield `${clip(w.nothing(tellsWebSocket(conn), refusal(conn, opts.lang)), width)}\n`;
+    yield `${clip(w.nothing(tellsWebSocket(conn), noFramesBecause(conn, opts.lang)), width)}\n`;
     return;
   }
   // --frame N: that frame alone, found by its index (a selection keeps the indexes of the frames it keeps)

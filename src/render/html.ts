@@ -7,6 +7,7 @@
 // views from those blocks when it opens, page by page. Nothing from the
 // capture is ever written as markup: the data blocks escape "<", and the
 // script puts text into the page as text only.
+import { conversationName } from '../model.js';
 import { contractDiagnostic } from '../diagnostic.js';
 import { endingWords, interruptedNote, protocolDetail, protocolLabel, refusal, webSocketKind } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, Message, Summary, TimelineEntry } from '../model.js';
@@ -130,6 +131,8 @@ function connectionHead(conn: Connection, opts: JsonOptions, cut: ReportCut | nu
   return {
     ...(cut ? { cut } : {}),
     id: conn.id,
+    stream: conn.stream,
+    name: conversationName(conn),
     client: conn.client,
     server: conn.server,
     websocket: conn.websocket,
@@ -145,6 +148,7 @@ function connectionHead(conn: Connection, opts: JsonOptions, cut: ReportCut | nu
     compression: conn.compression,
     close: conn.close,
     counts: conn.counts,
+    http2: conn.http2,
   };
 }
 

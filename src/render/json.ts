@@ -12,7 +12,13 @@ import type { AppInfo, JsonInfo } from '../app/types.js';
 import { plainJsonInfo, sameKeys } from '../app/json.js';
 import { ITEM_BATCH, JsonBytes } from './json-bytes.js';
 
-export const SCHEMA_VERSION = 1;
+/**
+ * 2: WebSocket over HTTP/2 (RFC 8441). A connection's conversations are
+ * reported as connections of their own with its id and their `stream`;
+ * every connection has `stream` and `http2`, every NDJSON frame, message and
+ * diagnostic line `stream`.
+ */
+export const SCHEMA_VERSION = 2;
 export const TOOL = { name: 'wsdissect', version: VERSION } as const;
 
 export interface JsonOptions {
@@ -251,9 +257,10 @@ export function frameJsonText(f: Frame, conn: Connection, opts: JsonOptions, ext
 }
 
 /** The NDJSON line of a frame (with its newline): frameJsonIn's object with `type` and `connection` first. */
-export function writeFrameLine(out: JsonBytes, connection: number, f: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, opts: JsonOptions): void {
+export function writeFrameLine(out: JsonBytes, connection: number, f: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, opts: JsonOptions, stream: number | null = null): void {
   out.raw(P.frameLine);
   out.number(connection);
+  writeStream(out, stream);
   out.byte(0x2c);
   writeFrameFields(out, f, context, opts);
   out.ascii('}\n');
@@ -264,9 +271,10 @@ export function writeFrameLine(out: JsonBytes, connection: number, f: Frame, con
  * a frame's: the object messageJson gives, with `type` (the line's kind) and
  * `connection` first and the message's own type as `messageType`.
  */
-export function writeMessageLine(out: JsonBytes, connection: number, m: Message, opts: JsonOptions): void {
+export function writeMessageLine(out: JsonBytes, connection: number, m: Message, opts: JsonOptions, stream: number | null = null): void {
   out.raw(P.messageLine);
   out.number(connection);
+  writeStream(out, stream);
   out.ascii(',"messageType":');
   out.word(m.type);
   out.byte(0x2c);
@@ -274,6 +282,13 @@ export function writeMessageLine(out: JsonBytes, connection: number, m: Message,
   out.byte(0x2c);
   writeMessageTail(out, m, opts);
   out.ascii('}\n');
+}
+
+/** `,"stream":N` (or null): the HTTP/2 stream of a WebSocket conversation (RFC 8441), after its connection's id. */
+function writeStream(out: JsonBytes, stream: number | null): void {
+  out.ascii(',"stream":');
+  if (stream === null) out.ascii('null');
+  else out.number(stream);
 }
 
 /** A message's first JSON fields: index, from, opcode. */
@@ -482,6 +497,7 @@ export function handshakeJson(h: Handshake | null, opts: JsonOptions): unknown {
 export function connectionHeadJson(c: Connection, opts: JsonOptions): Record<string, unknown> {
   return {
     id: c.id,
+    stream: c.stream,
     client: c.client,
     server: c.server,
     websocket: c.websocket,
@@ -495,5 +511,6 @@ export function connectionHeadJson(c: Connection, opts: JsonOptions): Record<str
     app: c.app,
     close: c.close,
     counts: c.counts,
+    http2: c.http2,
   };
 }

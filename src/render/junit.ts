@@ -66,7 +66,7 @@ function connectionCase(c: CheckedConnection, run: CheckRun): Case {
   const failingOmitted = c.omitted.filter(([code]) => codes.includes(code));
   const n = failing.length + failingOmitted.reduce((k, [, m]) => k + m, 0);
   return {
-    name: `connection ${c.id} ${endpoint(c.client)} → ${endpoint(c.server)}${c.request ? ` ${c.request}` : ''}`,
+    name: `connection ${c.stream === undefined ? c.id : `${c.id}/${c.stream}`} ${endpoint(c.client)} → ${endpoint(c.server)}${c.request ? ` ${c.request}` : ''}`,
     time: c.duration,
     failure: c.verdict === 'fail' ? { type: codes[0] ?? 'diagnostic', message: `${plural(n, 'diagnostic')} at or above --fail-on ${run.failOn}: ${codes.join(', ')}`, body: listed(failing, failingOmitted) } : null,
     error: null,

@@ -18,6 +18,17 @@ export function refusal(c: Connection, lang?: Lang): string | null {
   return reportWords(lang).refused(hs.response.status, hs.response.reason ? sanitize(hs.response.reason) : null, true);
 }
 
+/** Why a connection that is not WebSocket has no frames, when a view can say more than that: its refused upgrade, or the WebSockets its HTTP/2 carried (told on their own). */
+export function noFramesBecause(c: Connection, lang?: Lang): string | null {
+  const carried = webSocketsCarried(c);
+  return carried.length > 0 ? reportWords(lang).carriesWebSockets(carried) : refusal(c, lang);
+}
+
+/** The names of the WebSocket conversations a connection's HTTP/2 streams carried (RFC 8441), as they are reported: "0/3". */
+export function webSocketsCarried(c: Connection): string[] {
+  return (c.http2?.streams ?? []).filter((s) => s.websocket && s.status !== null && s.status >= 200 && s.status < 300).map((s) => `${c.id}/${s.id}`);
+}
+
 /**
  * How a connection ended, read once from the analysis' facts (the upgrade's
  * outcome, the Close frames, the TCP teardown); every view words it with
@@ -48,7 +59,10 @@ export function endingWords(c: Connection, long = false, lang?: Lang): string {
   const e = ending(c);
   const w = reportWords(lang);
   if (e === 'refused') return long ? (refusal(c, lang) ?? w.refused(null, null, true)) : w.refused(c.handshake?.response?.status ?? null, null, false);
-  return w.ending(e, long);
+  // a connection that is not WebSocket itself, whose HTTP/2 carried WebSockets (told on their own)
+  const carried = e === 'not-websocket' ? webSocketsCarried(c) : [];
+  if (carried.length > 0) return long ? w.carriesWebSockets(carried) : w.carriesShort(carried.length);
+  return w.ending(e, long, c.stream !== null);
 }
 
 /** What a connection that is not WebSocket carries: "TLS 1.3, SNI example.com", "SSH (SSH-2.0-OpenSSH_9.2)", "HTTP", "no data". */

@@ -1,5 +1,6 @@
 // Sinks: where the analysis goes as it is produced. Each writes through a
 // function so the CLI and the tests can both use them.
+import { conversationName } from '../model.js';
 import { contractDiagnostic } from '../diagnostic.js';
 import { endpoint } from './kind.js';
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Frame, List, Message, Summary } from '../model.js';
@@ -90,7 +91,7 @@ export class TerminalSink implements AnalysisSink {
   connection(conn: Connection): void {
     const only = this.views.length === 1 && this.views[0] === 'report';
     const p = paint(this.opts.color);
-    const title = only ? '' : `${reportWords(this.opts.lang).wrap(reportWords(this.opts.lang).connectionTitle(conn.id, endpoint(conn.client), endpoint(conn.server)), this.opts.width, '', '  ').map((l) => p.bold(l)).join('\n')}\n`;
+    const title = only ? '' : `${reportWords(this.opts.lang).wrap(reportWords(this.opts.lang).connectionTitle(conversationName(conn), endpoint(conn.client), endpoint(conn.server)), this.opts.width, '', '  ').map((l) => p.bold(l)).join('\n')}\n`;
     this.write(title);
     this.views.forEach((v, i) => {
       if (i > 0) this.write('\n');
@@ -257,22 +258,22 @@ export class NdjsonSink implements AnalysisSink {
     this.write(`${JSON.stringify(o, safeNumbers)}\n`);
   }
 
-  frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void {
+  frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, stream: number | null = null): void {
     this.out.reset();
-    writeFrameLine(this.out, connection, frame, context, this.opts);
+    writeFrameLine(this.out, connection, frame, context, this.opts, stream);
     this.bytes(this.out.bytes, 0, this.out.at);
   }
 
-  message(connection: number, message: Message): void {
+  message(connection: number, message: Message, stream: number | null = null): void {
     // `type` names the kind of line here: the message's own type (text or binary) is `messageType`
     this.out.reset();
-    writeMessageLine(this.out, connection, message, this.opts);
+    writeMessageLine(this.out, connection, message, this.opts, stream);
     this.bytes(this.out.bytes, 0, this.out.at);
   }
 
-  diagnostic(connection: number | null, diagnostic: Diagnostic): void {
+  diagnostic(connection: number | null, diagnostic: Diagnostic, stream: number | null = null): void {
     // a diagnostic's numbers are packet and frame indexes, always safe: no replacer (a flood of them is common)
-    this.write(`${JSON.stringify({ type: 'diagnostic', connection, ...contractDiagnostic(diagnostic) })}\n`);
+    this.write(`${JSON.stringify({ type: 'diagnostic', connection, stream, ...contractDiagnostic(diagnostic) })}\n`);
   }
 
   connection(conn: Connection): void {

@@ -2,6 +2,7 @@
 // at a glance (how long, how fast, how much each side sent, of what kind),
 // counted by the analysis (analyze/stats.ts) and drawn here as tables
 // (columns.ts) that never exceed the width they are given.
+import { conversationName } from '../model.js';
 import { endingWords, protocolLabel, tellsWebSocket, endpoint } from './kind.js';
 import { APP_LABELS } from '../app/protocols.js';
 import { type Align, bottomLine, type Grid, type GridCell, gridWidth, ruleLine, rowLines, topLine } from './columns.js';
@@ -236,14 +237,16 @@ function keyValues(conn: Connection, s: ConnectionStats, w: StatsWords): TableSp
   const hs = conn.handshake;
   const k = w.keys;
   const ratio = (side: Side): number | null => s[side].messages.compression.ratio;
+  // a WebSocket an HTTP/2 stream carried has no TCP of its own: its connection's is told there
+  const carried = conn.stream !== null ? w.carried(conn.id, conn.stream) : null;
   const rows: string[][] = [
     [k.duration, w.duration(s.duration, s.packets)],
-    [k.tcpHandshake, w.tcpHandshake(s.tcpHandshakeRtt)],
+    carried !== null ? [w.streamKey, carried] : [k.tcpHandshake, w.tcpHandshake(s.tcpHandshakeRtt)],
     [k.wsHandshake, w.wsHandshake(s.wsHandshakeRtt, hs?.response?.status ?? null, hs === null ? 'no-handshake' : hs.response === null ? 'no-response' : null)],
     [k.pings, w.pings(s.pings)],
     [k.compression, w.compression(ratio('client'), ratio('server'), conn.compression !== null)],
     [k.app, conn.app ? w.app(APP_LABELS[conn.app.decoder], conn.app.chosenBy) : w.app(null, null)],
-    [k.tcp, w.tcp(s.tcp.retransmissions, s.tcp.outOfOrder, s.tcp.lostBytes)],
+    ...(carried !== null ? [] : [[k.tcp, w.tcp(s.tcp.retransmissions, s.tcp.outOfOrder, s.tcp.lostBytes)]]),
     [k.diagnostics, w.diagnostics(s.diagnostics)],
   ];
   return { columns: [{ align: 'left', give: 'none' }, { align: 'left', give: 'words' }], head: [], rows, lay: w.cellWrap };
@@ -297,7 +300,7 @@ function appTable(conn: Connection, w: StatsWords): TableSpec | null {
 export function renderStats(conn: Connection, opts: RenderOptions): string {
   const s = connectionStats(conn);
   const w = statsWords(opts.lang);
-  const title = w.title(conn.id, endpoint(conn.client), endpoint(conn.server));
+  const title = w.title(conversationName(conn), endpoint(conn.client), endpoint(conn.server));
   if (!tellsWebSocket(conn)) {
     // no WebSocket and no attempt at one: a line says it (a capture may hold thousands of these)
     return `${cutWidth(title, Math.max(1, opts.width))}\n${cutWidth(`${INDENT}${w.notWebSocket(protocolLabel(conn, opts.lang), s.packets, s.duration)}`, Math.max(1, opts.width))}\n`;
@@ -332,7 +335,7 @@ export function connectionRowIn(conn: Connection, lang: Lang | undefined): Conne
   const w = statsWords(lang).connections;
   const d = s.diagnostics;
   return packRow([
-    String(conn.id),
+    conversationName(conn),
     endpoint(conn.client),
     endpoint(conn.server),
     conn.detection === null ? DASH : w.detection(conn.detection),

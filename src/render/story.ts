@@ -63,7 +63,8 @@ function handshakeSentence(conn: Connection, g: PhaseRun, w: StoryWords): string
   if (!hs) return w.http(g, conn.detection === 'response');
   const req = hs.request;
   const res = hs.response;
-  const verdict = hs.outcome !== 'upgraded' ? 'refused' : hs.acceptValid === true ? 'match' : hs.acceptValid === false ? 'mismatch' : 'no-accept';
+  // over HTTP/2 (RFC 8441) there is no key nor Accept: a 2xx opens the WebSocket
+  const verdict = hs.outcome !== 'upgraded' ? 'refused' : conn.stream !== null ? 'h2-open' : hs.acceptValid === true ? 'match' : hs.acceptValid === false ? 'mismatch' : 'no-accept';
   return w.upgrade(
     { packet: req.packet, method: sanitize(req.method), target: safeCut(req.target, 40) },
     res ? { packet: res.packet, status: res.status, reason: sanitize(res.reason), verdict } : null,
@@ -81,6 +82,8 @@ function closingSentence(conn: Connection, g: PhaseRun, w: StoryWords): string {
 
 function teardownSentence(conn: Connection, g: PhaseRun, w: StoryWords): string {
   const t = conn.tcp.teardown;
+  // a WebSocket over HTTP/2: its stream's end (conn.tcp tells the stream's ends for it)
+  if (conn.stream !== null) return t.kind === 'rst' ? w.streamReset(g, t.firstBy) : w.streamEnd(g, t.firstBy);
   return t.kind === 'rst' ? w.reset(g, t.firstBy) : w.teardown(g, t.firstBy);
 }
 
@@ -90,7 +93,8 @@ export function tellStory(conn: Connection, lang?: Lang): string[] {
   const w = storyWords(lang);
   const out: string[] = [];
   const hs = conn.tcp.handshake;
-  if (hs.syn === null && hs.synAck === null) out.push(w.midStream(conn.detection === 'handshake' ? null : conn.detection));
+  if (conn.stream !== null) out.push(w.carried(conn.stream, conn.id, conn.websocket));
+  else if (hs.syn === null && hs.synAck === null) out.push(w.midStream(conn.detection === 'handshake' ? null : conn.detection));
   let appTold = false;
   const seen = storyFacts(conn);
   for (const g of seen.runs) {

@@ -1,6 +1,7 @@
 // --summary: per connection a verdict and its counts, with no per-frame
 // output, for the largest captures. Reads only what a streaming analysis
 // keeps of a connection (its counts), so memory stays flat.
+import { conversationName } from '../model.js';
 import { ending, endingWords, protocolLabel, tellsWebSocket, endpoint, interruptedNote, sideFrames, webSocketKind } from './kind.js';
 import type { CaptureInfo, Connection, Diagnostic, Side, SideCounts, Summary } from '../model.js';
 import { reportWords, type ReportWords } from '../text/report-words.js';
@@ -26,7 +27,7 @@ export function renderSummaryConnection(c: Connection, opts: RenderOptions): str
   const { w, wrap: lay } = words(opts);
   const d = c.counts.diagnostics;
   const v = endingWords(c, true, opts.lang);
-  const head = w.summaryHead(c.id, endpoint(c.client), endpoint(c.server), c.websocket ? webSocketKind(c, opts.lang) : protocolLabel(c, opts.lang), ending(c) === 'clean-close' ? p.green(v) : p.yellow(v));
+  const head = w.summaryHead(conversationName(c), endpoint(c.client), endpoint(c.server), c.websocket ? webSocketKind(c, opts.lang) : protocolLabel(c, opts.lang), ending(c) === 'clean-close' ? p.green(v) : p.yellow(v));
   if (!tellsWebSocket(c)) return `${lay(w.summaryNotWebSocket(head, c.counts.packets), opts.width, '', '  ').join('\n')}\n`;
   const z = c.compression;
   const ratio = z && z.client.wire + z.server.wire > 0 ? ((z.client.inflated + z.server.inflated) / (z.client.wire + z.server.wire)).toFixed(1) : null;

@@ -2,7 +2,8 @@
 // walkthrough, the handshake with its Accept check, the frame table and how
 // the connection closed. Reads the analysis result only; every string that
 // came from the capture is sanitized before it is printed.
-import { protocolLabel, tellsWebSocket, endpoint, diagnosticWhere, interruptedNote } from './kind.js';
+import { conversationName } from '../model.js';
+import { protocolLabel, tellsWebSocket, endpoint, diagnosticWhere, interruptedNote, webSocketsCarried } from './kind.js';
 import { isUtf8 } from 'node:buffer';
 import type { CaptureInfo, Connection, Diagnostic, Frame, List, Message, Phase, Side, Summary, TimelineEntry } from '../model.js';
 import { rangeOf } from '../util/list.js';
@@ -277,7 +278,7 @@ function handshakeSection(conn: Connection, opts: TerminalOptions, p: Paint, w: 
   const res = hs.response;
   if (res) {
     lines.push(`  ${say.response(res.packet)}`);
-    lines.push(`    ${safeCut(`${res.version} ${res.status} ${res.reason}`, Math.max(20, width - 4))}`);
+    lines.push(`    ${safeCut(`${res.version} ${res.status}${res.reason ? ` ${res.reason}` : ''}`, Math.max(20, width - 4))}`);
     for (const [n, v] of res.headers) lines.push(header(n, v));
   } else {
     lines.push(`  ${say.noResponse}`);
@@ -286,13 +287,13 @@ function handshakeSection(conn: Connection, opts: TerminalOptions, p: Paint, w: 
   const lay = reportWords(opts.lang).wrap;
   const row = (label: string, value: string): string => lay(value, width, `  ${padWidth(label, 22)}`, ' '.repeat(24)).join('\n');
   const l = say.labels;
-  lines.push(row(l.key, hs.key === null ? say.missing : sanitize(hs.key)));
-  if (hs.outcome === 'upgraded') {
-    lines.push(row(l.acceptReceived, hs.accept === null ? say.missing : sanitize(hs.accept)));
-    lines.push(row(l.acceptComputed, hs.expectedAccept === null ? say.noKeyToCompute : say.computed(hs.expectedAccept, WEBSOCKET_GUID)));
-  }
+  // over HTTP/2 (RFC 8441) there is no key nor Accept: shown only when a peer sent one all the same
+  const h2 = conn.stream !== null;
+  if (!h2 || hs.key !== null) lines.push(row(l.key, hs.key === null ? say.missing : sanitize(hs.key)));
+  if (hs.outcome === 'upgraded' && (!h2 || hs.accept !== null)) lines.push(row(l.acceptReceived, hs.accept === null ? say.missing : sanitize(hs.accept)));
+  if (hs.outcome === 'upgraded' && !h2) lines.push(row(l.acceptComputed, hs.expectedAccept === null ? say.noKeyToCompute : say.computed(hs.expectedAccept, WEBSOCKET_GUID)));
   const verdict =
-    hs.outcome === 'rejected' ? 'rejected' : hs.outcome === 'no-response' ? 'no-response' : hs.acceptValid === true ? 'valid' : hs.acceptValid === false ? 'invalid' : 'no-accept';
+    hs.outcome === 'rejected' ? 'rejected' : hs.outcome === 'no-response' ? 'no-response' : h2 ? 'h2' : hs.acceptValid === true ? 'valid' : hs.acceptValid === false ? 'invalid' : 'no-accept';
   lines.push(row(l.verdict, say.verdict(verdict, res?.status ?? null, sanitize(res?.reason ?? ''))));
   const body = res?.body;
   if (body && body.length > 0) {
@@ -601,15 +602,17 @@ function closeLines(conn: Connection, p: Paint, w: SectionsWords): string[] {
   const fins = conn.tcp.finBy;
   const order: ('client' | 'server')[] = t.firstBy === 'server' ? ['server', 'client'] : ['client', 'server'];
   const finList = order.flatMap((side) => (fins[side] !== null ? [{ side, packet: fins[side] }] : []));
-  if (t.kind === 'none') lines.push(`  ${say.tcpOpen}`);
-  else if (t.kind === 'rst') lines.push(`  ${say.tcpReset(t.firstBy, t.packets[0])}`);
-  else lines.push(`  ${say.tcpFin(t.firstBy, finList, fins.client === null || fins.server === null)}`);
+  // a WebSocket an HTTP/2 stream carried: conn.tcp tells the stream's ends (RFC 8441 §5)
+  const h2 = conn.stream !== null;
+  if (t.kind === 'none') lines.push(`  ${h2 ? say.streamOpen : say.tcpOpen}`);
+  else if (t.kind === 'rst') lines.push(`  ${h2 ? say.streamReset(t.firstBy, t.packets[0]) : say.tcpReset(t.firstBy, t.packets[0])}`);
+  else lines.push(`  ${h2 ? say.streamEnd(t.firstBy, finList, fins.client === null || fins.server === null) : say.tcpFin(t.firstBy, finList, fins.client === null || fins.server === null)}`);
   const analysis = say.tcpAnalysis(conn.tcp.retransmissions, conn.tcp.outOfOrder, conn.tcp.lostBytes);
   if (analysis !== null) lines.push(`  ${analysis}`);
   const z = conn.compression;
   if (z) lines.push(`  ${say.compression(z.client, z.server)}`);
   if (conn.websocket) {
-    lines.push(cs.clean ? p.green(`  ${say.clean}`) : p.yellow(`  ${say.notClean}`));
+    lines.push(cs.clean ? p.green(`  ${h2 ? say.cleanStream : say.clean}`) : p.yellow(`  ${say.notClean}`));
   }
   return lines;
 }
@@ -650,7 +653,7 @@ function* sectioned(sections: Iterable<Iterable<string | Buffer>>): Generator<st
  */
 export function* connectionChunks(conn: Connection, opts: TerminalOptions, ranges: Ranges | null = null): Generator<string | Buffer> {
   const p = paint(opts.color);
-  const title = reportWords(opts.lang).connectionTitle(conn.id, endpoint(conn.client), endpoint(conn.server));
+  const title = reportWords(opts.lang).connectionTitle(conversationName(conn), endpoint(conn.client), endpoint(conn.server));
   const lay = reportWords(opts.lang).wrap;
   const w = sectionsWords(opts.lang);
   if (!tellsWebSocket(conn)) {
@@ -666,7 +669,27 @@ export function* connectionChunks(conn: Connection, opts: TerminalOptions, range
     const encrypted = t === null || t.decrypted === true ? null : t.decrypted === false ? 'not-opened' : 'no-keys';
     // why the key log did not open it: its TLS diagnostics
     if (encrypted === 'not-opened') for (const d of conn.diagnostics) if (d.code.startsWith('tls.')) lines.push(...diagnosticLines(d, p, opts.width, opts.lang));
-    const head = lay(w.notWebSocket(protocolLabel(conn, opts.lang), encrypted, conn.timeline.length, http > 0), opts.width, '  ', '    ');
+    // the HTTP/2 it carries: its streams, each WebSocket among them reported as a connection of its own, and its diagnostics
+    const h2 = conn.http2;
+    if (h2 !== null) {
+      lines.push(...lay(w.http2Head(h2.start, h2.connectProtocol, h2.streamCount), opts.width, '    ', '      '));
+      // every WebSocket stream is listed (each is a connection of its own), the others as far as the HTTP lines go
+      let others = 0;
+      const shown = h2.streams.filter((s) => s.websocket || others++ < MAX_HTTP_LINES);
+      const clean = (t: string | null): string | null => (t === null ? null : safeCut(t, 60));
+      for (const s of shown) {
+        const name = s.protocol !== null && s.protocol.toLowerCase() === 'websocket' && s.method === 'CONNECT' ? `${conn.id}/${s.id}` : null;
+        lines.push(...lay(w.http2Stream({ id: s.id, method: clean(s.method), path: clean(s.path), protocol: clean(s.protocol), status: s.status, reset: s.reset?.error ?? null, conversation: name }), opts.width, '      ', '        '));
+      }
+      if (h2.streamCount > shown.length) lines.push(`      ${w.moreStreams(h2.streamCount - shown.length)}`);
+      if (encrypted !== 'not-opened') for (const d of conn.diagnostics) lines.push(...diagnosticLines(d, p, opts.width, opts.lang));
+    }
+    // a connection whose HTTP/2 carries WebSockets is not "not WebSocket": it says where they are
+    const carried = webSocketsCarried(conn);
+    const head =
+      h2 !== null && encrypted === null
+        ? lay(w.http2Connection(protocolLabel(conn, opts.lang), carried.length > 0 ? reportWords(opts.lang).carriesWebSockets(carried) : null, conn.timeline.length), opts.width, '  ', '    ')
+        : lay(w.notWebSocket(protocolLabel(conn, opts.lang), encrypted, conn.timeline.length, http > 0 || h2 !== null), opts.width, '  ', '    ');
     yield `${lay(title, opts.width, '', '  ').join('\n')}\n${[...head, ...lines].map((l) => `${l}\n`).join('')}`;
     return;
   }

@@ -4,7 +4,7 @@
 // text, binary as a hex preview; JSON text may be pretty-printed under its
 // line. Reads the analysis result only; every string from the capture is
 // sanitized before it is printed.
-import { refusal, tellsWebSocket } from './kind.js';
+import { noFramesBecause, tellsWebSocket } from './kind.js';
 import { appText } from '../text/app-words.js';
 import { isUtf8 } from 'node:buffer';
 import { capturedWhole, type Connection, type Frame, type Message, type Side } from '../model.js';
@@ -573,7 +573,7 @@ export function* transcriptChunks(conn: Connection, opts: RenderOptions): Genera
     labelWidth = Math.max(labelWidth, displayWidth(w.opcode(f.opcode)));
   }
   if (!any) {
-    yield `${clip(w.nothing(tellsWebSocket(conn), refusal(conn, opts.lang)), width)}\n`;
+    yield `${clip(w.nothing(tellsWebSocket(conn), noFramesBecause(conn, opts.lang)), width)}\n`;
     return;
   }
   // time, direction and type, then the content

@@ -146,7 +146,8 @@ export function zeekValues(c: Connection): ZeekValue[] {
     c.client.port,
     c.server.ip,
     c.server.port,
-    one('host'),
+    // over HTTP/2 (RFC 8441) the host is the :authority pseudo-header
+    one('host') ?? one(':authority'),
     req?.target ?? null,
     one('user-agent'),
     hs?.subprotocol ?? null,

@@ -19,6 +19,13 @@ import { entryOf, messageOf } from './lookup.js';
 export interface Selection {
   /** connection ids (tcp.stream); null: all */
   streams: ReadonlySet<number> | null;
+  /**
+   * for a connection id here (--stream CONN/STREAM), only the WebSocket
+   * conversations of these HTTP/2 streams (RFC 8441), not the connection
+   * itself; a connection in `streams` and not here is selected whole, with
+   * every conversation it carried
+   */
+  conversations?: ReadonlyMap<number, ReadonlySet<number>> | null;
   from: Side | null;
   /** opcodes; null: all */
   opcodes: ReadonlySet<number> | null;
@@ -33,8 +40,15 @@ export const EVERYTHING: Selection = { streams: null, from: null, opcodes: null,
 
 export const OPCODES_BY_NAME: Readonly<Record<string, number>> = { continuation: 0, text: 1, binary: 2, close: 8, ping: 9, pong: 10 };
 
+/** Whether the selection holds connection `id`'s conversation of HTTP/2 stream `stream` (null: the connection itself). */
+export function selectsConversation(s: Selection, id: number, stream: number | null): boolean {
+  if (s.streams !== null && !s.streams.has(id)) return false;
+  const only = s.conversations?.get(id);
+  return only === undefined || (stream !== null && only.has(stream));
+}
+
 export function selectsAll(s: Selection): boolean {
-  return s.streams === null && s.from === null && s.opcodes === null && s.phases === null && s.grep === null && s.limit === null;
+  return s.streams === null && (s.conversations ?? null) === null && s.from === null && s.opcodes === null && s.phases === null && s.grep === null && s.limit === null;
 }
 
 /** The selection as the options that made it (`--opcode close --limit 2`); --stream left out. */
@@ -77,8 +91,8 @@ function contains(payload: Buffer, needle: string): boolean {
 
 /** The part of a connection the selection keeps, or null when the connection itself is not selected. */
 export function selectConnection(conn: Connection, s: Selection): Connection | null {
-  if (s.streams !== null && !s.streams.has(conn.id)) return null;
-  if (selectsAll({ ...s, streams: null })) return conn;
+  if (!selectsConversation(s, conn.id, conn.stream)) return null;
+  if (selectsAll({ ...s, streams: null, conversations: null })) return conn;
   // one pass over each list, in order; what is kept is positions (the items stay where they are: a spilled list is not copied)
   const keep = (f: Frame): boolean => {
     if (s.from !== null && f.from !== s.from) return false;
@@ -133,26 +147,26 @@ export class SelectSink implements AnalysisSink {
     this.streaming = inner.streaming === true;
   }
 
-  private wants(connection: number): boolean {
-    return this.selection.streams === null || this.selection.streams.has(connection);
+  private wants(connection: number, stream: number | null): boolean {
+    return selectsConversation(this.selection, connection, stream);
   }
 
-  frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }): void {
+  frame(connection: number, frame: Frame, context: { messageType: 'text' | 'binary' | null; compressed: boolean }, stream: number | null = null): void {
     const s = this.selection;
-    if (!this.wants(connection)) return;
+    if (!this.wants(connection, stream)) return;
     if ((s.from !== null && frame.from !== s.from) || (s.opcodes !== null && !s.opcodes.has(frame.opcode))) return;
     if (s.grep !== null && !contains(frame.payload, s.grep)) return;
-    this.inner.frame?.(connection, frame, context);
+    this.inner.frame?.(connection, frame, context, stream);
   }
 
-  message(connection: number, message: Message): void {
+  message(connection: number, message: Message, stream: number | null = null): void {
     const s = this.selection;
-    if (!this.wants(connection) || (s.from !== null && message.from !== s.from) || (s.grep !== null && !contains(message.payload, s.grep))) return;
-    this.inner.message?.(connection, message);
+    if (!this.wants(connection, stream) || (s.from !== null && message.from !== s.from) || (s.grep !== null && !contains(message.payload, s.grep))) return;
+    this.inner.message?.(connection, message, stream);
   }
 
-  diagnostic(connection: number, d: Diagnostic): void {
-    if (this.wants(connection)) this.inner.diagnostic?.(connection, d);
+  diagnostic(connection: number, d: Diagnostic, stream: number | null = null): void {
+    if (this.wants(connection, stream)) this.inner.diagnostic?.(connection, d, stream);
   }
 
   connection(conn: Connection): void {

@@ -27,7 +27,7 @@ export interface CheckWords {
   /** a verdict's word, at the head of a line: PASS, FAIL */
   verdict(v: 'pass' | 'fail'): string;
   /** a connection's line: its verdict (coloured by the caller), who, its kind and its counts */
-  connection(verdict: string, id: number, client: string, server: string, label: string, counts: string): string;
+  connection(verdict: string, id: number | string, client: string, server: string, label: string, counts: string): string;
   /** a connection's kind: it never asked to upgrade (what it carries), its upgrade got no answer, or its frames */
   notWebSocket(carries: string): string;
   noAnswer: string;

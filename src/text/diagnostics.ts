@@ -13,6 +13,7 @@ import { closeCodeName, plural } from './words.js';
 import { opcodeName } from '../websocket/frame.js';
 import { previewPayload } from '../util/text.js';
 import { clipText } from '../app/types.js';
+import { errorName, FRAME_NAMES } from '../http2/frames.js';
 
 export type { AfterGap, DiagnosticFacts, MqttField, MqttProblem };
 
@@ -34,6 +35,8 @@ function afterGap(a: AfterGap): string {
       return 'what follows is read once the other side shows how';
     case 'http':
       return 'this direction is not decoded further';
+    case 'http2':
+      return 'the HTTP/2 frames after them are not decoded (nothing marks where the next one starts), nor the WebSocket streams they carried in this direction';
     case 'nothing':
       return 'nothing was being decoded here';
   }
@@ -263,8 +266,92 @@ function keyLogLine(kind: Extract<DiagnosticFacts, { code: 'tls.keylog-line' }>[
   }
 }
 
+
+/** An HTTP/2 frame type by its name (RFC 9113 §6). */
+function h2Frame(type: number): string {
+  return FRAME_NAMES[type] ?? `frame type 0x${type.toString(16)}`;
+}
+
+/** Why a header block does not decode (http2/hpack.ts HpackError), in words. */
+function hpackReason(reason: string): string {
+  switch (reason) {
+    case 'truncated':
+      return 'it ends inside a field';
+    case 'integer-overflow':
+      return 'an integer too large';
+    case 'index-zero':
+      return 'index 0, which names no field';
+    case 'index-out-of-range':
+      return 'an index past both tables';
+    case 'huffman-eos':
+      return 'a Huffman string holding the end-of-string code';
+    case 'huffman-padding':
+      return 'a Huffman string badly padded';
+    case 'table-size-over-limit':
+      return 'a table size past the limit the peer set';
+    case 'table-size-update-late':
+      return 'a table size update after the first field';
+    default:
+      return reason;
+  }
+}
+
+function h2FrameProblem(f: Extract<DiagnosticFacts, { code: 'h2.frame-error' }>): string {
+  const frame = h2Frame(f.type);
+  switch (f.what) {
+    case 'stream-zero':
+      return `a ${frame} frame on stream 0, which carries only the connection's own frames (PROTOCOL_ERROR)`;
+    case 'stream-nonzero':
+      return `a ${frame} frame on stream ${f.stream}: it belongs to stream 0 (PROTOCOL_ERROR)`;
+    case 'padding':
+      return `a ${frame} frame on stream ${f.stream} whose Pad Length is as long as its payload or longer (PROTOCOL_ERROR)`;
+    case 'settings-length':
+      return 'a SETTINGS frame whose length is not a multiple of 6 (FRAME_SIZE_ERROR)';
+    case 'continuation-expected':
+      return `a ${frame} frame on stream ${f.stream} in the middle of a header block that was still waiting for its CONTINUATION (PROTOCOL_ERROR); the unfinished block is dropped`;
+    case 'continuation-unexpected':
+      return `a CONTINUATION frame on stream ${f.stream} with no header block open on that stream (PROTOCOL_ERROR)`;
+    case 'even-stream':
+      return `the client opened stream ${f.stream}, an even number: streams a client opens are odd (PROTOCOL_ERROR)`;
+    case 'frame-size':
+      return `a ${frame} frame on stream ${f.stream} of a length its type does not allow (FRAME_SIZE_ERROR)`;
+    case 'too-large':
+      return `a ${frame} frame longer than the receiver's SETTINGS_MAX_FRAME_SIZE allows (FRAME_SIZE_ERROR, §4.2): the bytes are not read as HTTP/2 from there on`;
+    case 'idle-stream':
+      return `a ${frame} frame on stream ${f.stream}, which no HEADERS opened (an idle stream, §5.1: PROTOCOL_ERROR)`;
+    case 'no-status':
+      return `a response on stream ${f.stream} without a three-digit :status (a malformed response, §8.3.2): it is not read as the stream's answer`;
+  }
+}
+
 export function diagnosticText(f: DiagnosticFacts): string {
   switch (f.code) {
+    case 'h2.connect-not-enabled':
+      return `stream ${f.stream}: the client sent an extended CONNECT (:protocol ${f.protocol}) ${f.setting === null ? 'before the server sent SETTINGS_ENABLE_CONNECT_PROTOCOL' : `while the server's SETTINGS_ENABLE_CONNECT_PROTOCOL was ${f.setting}`}: a server that has not enabled it reads the request as malformed`;
+    case 'h2.connect-setting':
+      return f.value > 1 ? `the ${f.side} sent SETTINGS_ENABLE_CONNECT_PROTOCOL = ${f.value}: the value must be 0 or 1` : `the ${f.side} sent SETTINGS_ENABLE_CONNECT_PROTOCOL = 0 after it had sent 1`;
+    case 'h2.protocol-without-connect':
+      return `stream ${f.stream}: a ${f.method} request carries :protocol ${f.protocol}; the pseudo-header exists only on an extended CONNECT`;
+    case 'h2.connect-pseudo-missing':
+      return `stream ${f.stream}: the extended CONNECT lacks ${f.missing.join(', ')}`;
+    case 'h2.connect-scheme':
+      return `stream ${f.stream}: the WebSocket extended CONNECT has ${f.scheme === null ? 'no :scheme' : `:scheme ${f.scheme}`}; it must be http (ws://) or https (wss://)`;
+    case 'h2.connect-hop-header':
+      return `stream ${f.stream}: the WebSocket extended CONNECT carries ${f.headers.join(' and ')}, which HTTP/2 does not have`;
+    case 'h2.websocket-key':
+      return `stream ${f.stream}: the ${f.in} carries ${f.headers.join(' and ')}; over HTTP/2 the :protocol pseudo-header takes their place, and they are not checked`;
+    case 'h2.stream-reset':
+      return `the ${f.side} reset WebSocket stream ${f.stream} (RST_STREAM ${errorName(f.error)}): the WebSocket ended abruptly, as a TCP reset ends one over HTTP/1.1`;
+    case 'h2.goaway':
+      return `the ${f.side} sent GOAWAY (${errorName(f.error)}, last stream ${f.lastStream})${f.open.length > 0 ? ` while WebSocket stream${f.open.length === 1 ? '' : 's'} ${f.open.join(', ')} ${f.open.length === 1 ? 'was' : 'were'} open${f.open.some((s) => s > f.lastStream) ? ` (stream${f.open.filter((s) => s > f.lastStream).length === 1 ? '' : 's'} ${f.open.filter((s) => s > f.lastStream).join(', ')} not processed by it)` : ''}` : ''}`;
+    case 'h2.flow-control':
+      return `the ${f.side} sent a DATA frame of ${f.length} bytes on stream ${f.stream} when ${f.connection ? "the connection's" : "the stream's"} flow-control window allowed ${Math.max(0, f.window)}`;
+    case 'h2.frame-error':
+      return `the ${f.side} sent ${h2FrameProblem(f)}`;
+    case 'h2.hpack-error':
+      return `stream ${f.stream}: a header block from the ${f.side} does not decode at byte ${f.at} (${hpackReason(f.reason)}); the fields before it are kept, and later blocks of this direction may be read wrong`;
+    case 'h2.after-end-stream':
+      return `the ${f.side} sent ${h2Frame(f.type)} on stream ${f.stream} after ending its side of the stream (END_STREAM in packet ${f.ended})`;
     case 'tls.no-key':
       return noKeyText(f);
     case 'tls.decrypt-failed':
@@ -355,6 +442,7 @@ export function diagnosticText(f: DiagnosticFacts): string {
     case 'handshake.version':
       return f.versions.length === 0 ? 'the request has no Sec-WebSocket-Version header; it must be 13' : `Sec-WebSocket-Version is "${f.versions.join(', ')}"; it must be 13`;
     case 'handshake.rejected':
+      if (f.http2) return `the server answered the WebSocket's extended CONNECT with ${f.status}${f.reason ? ` ${f.reason}` : ''}, not 2xx: no WebSocket on this stream`;
       return `the server answered the upgrade with ${f.status}${f.reason ? ` ${f.reason}` : ''}, not 101 Switching Protocols`;
     case 'handshake.accept-missing':
       return 'the 101 response has no Sec-WebSocket-Accept header';
@@ -398,6 +486,7 @@ export function diagnosticText(f: DiagnosticFacts): string {
       return `the ${f.side}'s ping in packet ${f.packet}${f.count > 1 ? ` (and ${f.count - 1} before it)` : ''} got no pong from the ${peer} before the connection ended`;
     }
     case 'close.abnormal':
+      if (f.stream) return `the HTTP/2 stream ended (${f.teardown === 'rst' ? 'RST_STREAM' : 'END_STREAM'}) with no Close frame from either side`;
       return `the TCP connection ended (${f.teardown.toUpperCase()}) with no Close frame from either side`;
     case 'close.not-echoed': {
       const peer = f.initiator === 'client' ? 'server' : 'client';

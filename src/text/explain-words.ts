@@ -58,8 +58,10 @@ export interface ExplainWords {
   side(s: Side): string;
   /** "packet 4 (0.012650 s)" */
   at(at: At): string;
-  title(id: number, client: string, server: string): string;
+  title(id: number | string, client: string, server: string): string;
   notWebSocket(carries: string): string;
+  /** a connection whose HTTP/2 carried WebSockets (RFC 8441): where each is explained */
+  carriesWebSockets(names: readonly string[]): string;
   sections: {
     tcpHandshake: string;
     tlsHandshake: string;
@@ -72,7 +74,23 @@ export interface ExplainWords {
     closing: string;
     teardown: string;
     diagnostics: string;
+    /** a WebSocket an HTTP/2 stream carries (RFC 8441): the stream in place of the TCP handshake and teardown */
+    stream: string;
+    wsHandshakeH2: string;
+    streamEnd: string;
   };
+  /** the stream and the TCP connection that carries it, and where its HTTP/2 began */
+  carried(stream: number, connection: number): string;
+  /** the extended CONNECT (RFC 8441 §4, §5), its path sanitized */
+  requestH2(at: string, stream: number, target: string): string;
+  /** the 2xx that opens the WebSocket on the stream */
+  openedH2(at: string, status: number): string;
+  rejectedH2(at: string, status: number): string;
+  /** the stream's ends: END_STREAM each way (the first, and the other's when it came), or RST_STREAM */
+  streamEnds(first: { at: string; side: Side }, other: { at: string; side: Side } | null): string;
+  /** `websocket`: the stream carried an open WebSocket (else a refused one) */
+  streamReset(at: string, by: Side | null, websocket: boolean): string;
+  streamStillOpen: string;
   detectedBy(how: 'heuristic' | 'decode-as' | 'response'): string;
   /** a clause (a selection that kept nothing) said as a sentence of its own: "Nothing matched." */
   asSentence(clause: string): string;
@@ -140,7 +158,7 @@ export interface ExplainWords {
   diagnostic(severity: string, d: Diagnostic): string;
   /** a diagnostic's own sentence: in this language from its facts, when it has them (else as it was raised) */
   diagnosticMessage(d: Diagnostic): string;
-  noFrame(conn: number, index: number, frames: number): string;
+  noFrame(conn: number | string, index: number, frames: number): string;
 }
 
 export function explainWords(lang: Lang | undefined): ExplainWords {

@@ -5,7 +5,7 @@
 // or status line, a quoted payload, a TLS message's name) is handed in as it
 // is, and the protocol's own notation (TCP flags, [FIN], [RSV1], close codes)
 // stays as the wire has it.
-import type { FrameFact, HttpHint, Phase, Side } from '../model.js';
+import type { FrameFact, H2FrameFact, HttpHint, Phase, Side } from '../model.js';
 import type { Lang } from './lang.js';
 import { LADDER_EN, PACKETS_EN } from './en/packets.js';
 import { LADDER_ZH_CN, PACKETS_ZH_CN } from './zh-CN/packets.js';
@@ -61,6 +61,15 @@ export interface PacketWords {
   tlsRecordPart(received: number, total: number): string;
   /** between a packet's TLS records */
   tlsJoin: string;
+
+  /**
+   * an HTTP/2 frame (RFC 9113): its type and flags as HTTP/2 names them, its
+   * stream, and what it says (a request's method and path and :protocol, a
+   * status, settings, an error code); what comes from the capture is sanitized
+   */
+  h2(f: H2FrameFact): string;
+  /** the HTTP/2 frames a summary counts but does not name */
+  moreH2(n: number): string;
 
   /** the frames a summary counts but does not name */
   moreFrames(n: number): string;

@@ -12,6 +12,8 @@ import { cutWidth, sanitize } from '../util/text.js';
 
 /** Frames a packet's summary names; the rest are counted. */
 const MAX_FRAMES_NAMED = 3;
+/** HTTP/2 frames a packet's summary names; the rest are counted. */
+const MAX_H2_NAMED = 4;
 
 /**
  * "Text [FIN] 5 bytes [MASKED] "Hello"", as the walkthrough names a frame;
@@ -101,6 +103,12 @@ function describeFact(fact: PacketFact, w: PacketWords, decrypted = false): stri
       return w.frame(fact, decrypted);
     case 'tls':
       return describeTls(fact.records, w);
+    case 'h2': {
+      // what the capture says (a path, a protocol name) is shown escaped
+      const f = fact.frame;
+      const clean = (t: string | undefined): string | undefined => (t === undefined ? undefined : sanitize(cutWidth(t, 80)));
+      return w.h2(f.method === undefined && f.path === undefined && f.protocol === undefined ? f : { ...f, method: clean(f.method), path: clean(f.path), protocol: clean(f.protocol) });
+    }
   }
 }
 
@@ -109,14 +117,17 @@ export function packetSummary(told: readonly PacketFact[], tcp: number | null, l
   const w = packetWords(lang);
   const texts: string[] = [];
   let frames = 0;
+  let h2 = 0;
   let partialShown = false;
   // a decrypted packet's frames came out of TLS records, not straight out of TCP segments
   const decrypted = told.some((f) => f.kind === 'tls' && f.records.some((r) => r.kind === 'decrypted'));
-  for (const f of told) {
+  for (let i = 0; i < told.length; i++) {
+    const f = told[i]!;
     if (f.kind === 'frame') {
       frames++;
       if (frames > MAX_FRAMES_NAMED) continue;
     }
+    if (f.kind === 'h2' && ++h2 > MAX_H2_NAMED) continue;
     // a frame completed in this packet already says it was reassembled
     if (f.kind === 'partial-frame') {
       if (partialShown) continue;
@@ -126,6 +137,7 @@ export function packetSummary(told: readonly PacketFact[], tcp: number | null, l
     if (t) texts.push(t);
   }
   if (frames > MAX_FRAMES_NAMED) texts.push(w.moreFrames(frames - MAX_FRAMES_NAMED));
+  if (h2 > MAX_H2_NAMED) texts.push(w.moreH2(h2 - MAX_H2_NAMED));
   let summary = texts.join(w.join);
   if (tcp !== null) {
     const flags = flagNames(tcp);

@@ -9,7 +9,7 @@ import { REPORT_ZH_CN } from './zh-CN/report.js';
 export interface ReportWords {
   /** how this language lays out a paragraph in lines of a width (util/text.ts wrap, or wrapWide where lines break between characters) */
   wrap: (text: string, width: number, indent: string, rest?: string) => string[];
-  connectionTitle(id: number, client: string, server: string): string;
+  connectionTitle(id: number | string, client: string, server: string): string;
   /** "Capture: pcap, Ethernet, 20 packets, 1762 bytes, 0.525107 s" */
   captureLine(format: string, links: string | null, packets: number, bytes: number, seconds: number | null): string;
   /** the summary's counts, then its verdicts (each may go on a line of its own) */
@@ -26,9 +26,14 @@ export interface ReportWords {
   linkTypes(types: readonly number[]): string;
 
   /** how a connection ended (render/kind.ts Ending, but a refusal): short ("clean close", tables) or long (sentences) */
-  ending(e: Ending, long: boolean): string;
+  /** `stream`: of a WebSocket an HTTP/2 stream carried, whose transport is its stream (END_STREAM, RST_STREAM), not TCP */
+  ending(e: Ending, long: boolean, stream?: boolean): string;
   /** a refused upgrade: "refused 401" (short), "upgrade refused (401 Unauthorized)" (long) */
   refused(status: number | null, reason: string | null, long: boolean): string;
+  /** a connection whose HTTP/2 carries WebSockets (RFC 8441): the names they are reported by ("0/3") */
+  carriesWebSockets(names: readonly string[]): string;
+  /** the same in a table's cell */
+  carriesShort(n: number): string;
   /** what a connection carries when nothing was recognised in it */
   noData: string;
   /** a protocol with what was read of it: "TLS (TLS 1.3, SNI example.com)" */
@@ -46,7 +51,7 @@ export interface ReportWords {
   unknownData: string;
 
   /** --summary, a connection: its head line, then its counts */
-  summaryHead(id: number, client: string, server: string, what: string, verdict: string): string;
+  summaryHead(id: number | string, client: string, server: string, what: string, verdict: string): string;
   /** --summary, a WebSocket connection's "what": WebSocket, how it was told when not by its handshake, and (wss:// decrypted) what its TLS handshake said */
   summaryWebSocket(detection: 'handshake' | 'decode-as' | 'heuristic' | 'response' | null, tls?: string | null): string;
   /** a connection that is not WebSocket: its head line and its packets */

@@ -41,6 +41,20 @@ export interface SectionsWords {
   notWebSocket(label: string, encrypted: 'no-keys' | 'not-opened' | null, packets: number, http: boolean): string;
   /** the HTTP messages not listed */
   moreHttp(n: number): string;
+  /**
+   * a connection carrying HTTP/2: how it began, whether (and in which packet)
+   * the server enabled the extended CONNECT (RFC 8441), how many streams
+   */
+  http2Head(start: 'prior-knowledge' | 'upgrade' | 'tls', connectProtocol: number | null, streams: number): string;
+  /**
+   * one of its streams: the request (method, path, :protocol; sanitized), the
+   * status, how it ended; `conversation`: the name of the WebSocket it carried
+   * (reported on its own)
+   */
+  http2Stream(s: { id: number; method: string | null; path: string | null; protocol: string | null; status: number | null; reset: string | null; conversation: string | null }): string;
+  moreStreams(n: number): string;
+  /** the head of a connection carrying HTTP/2 (not itself WebSocket): what it is (TLS detail included), the WebSockets it carried (reportWords.carriesWebSockets, or null), its packets */
+  http2Connection(label: string, carries: string | null, packets: number): string;
 
   handshake: {
     request(packet: number): string;
@@ -52,7 +66,7 @@ export interface SectionsWords {
     noKeyToCompute: string;
     /** the Accept computed from the key, and how */
     computed(accept: string, guid: string): string;
-    verdict(v: 'rejected' | 'no-response' | 'valid' | 'invalid' | 'no-accept', status: number | null, reason: string): string;
+    verdict(v: 'rejected' | 'no-response' | 'valid' | 'invalid' | 'no-accept' | 'h2', status: number | null, reason: string): string;
     /** a refusal's body: its size, whether it was captured whole, its preview */
     refusalBody(bytes: number, complete: boolean, shown: string): string;
     /** no subprotocol, no extension */
@@ -88,6 +102,10 @@ export interface SectionsWords {
     sent(initiator: Side, code: number | null, reason: string | null, packet: number | null, reply: { code: number | null; packet: number } | null): string;
     noClose: string;
     tcpOpen: string;
+    /** a WebSocket an HTTP/2 stream carried: the stream's ends (END_STREAM each way, or RST_STREAM), in place of TCP's */
+    streamOpen: string;
+    streamReset(by: Side | null, packet: number | undefined): string;
+    streamEnd(first: Side | null, ends: readonly { side: Side; packet: number }[], half: boolean): string;
     tcpReset(by: Side | null, packet: number | undefined): string;
     /** FINs: the side that sent the first, then each FIN in order; `half` when only one side sent one */
     tcpFin(first: Side | null, fins: readonly { side: Side; packet: number }[], half: boolean): string;
@@ -95,6 +113,8 @@ export interface SectionsWords {
     tcpAnalysis(retransmissions: number, outOfOrder: number, lostBytes: number): string | null;
     compression(client: { wire: number; inflated: number }, server: { wire: number; inflated: number }): string;
     clean: string;
+    /** a WebSocket an HTTP/2 stream carried */
+    cleanStream: string;
     notClean: string;
   };
 }

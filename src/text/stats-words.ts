@@ -24,7 +24,7 @@ export interface StatsWords {
   wrap: (text: string, width: number, indent: string, rest?: string) => string[];
   /** how a table cell's text wider than its column is broken: null, between words (the tables' own way); else as the language breaks lines */
   cellWrap: ((text: string, width: number, indent: string) => string[]) | null;
-  title(id: number, client: string, server: string): string;
+  title(id: number | string, client: string, server: string): string;
   /** a connection that never tried WebSocket: what it carries, its packets and how long it lasted (`seconds` null when unknown) */
   notWebSocket(carries: string, packets: number, seconds: number | null): string;
   /** the statistics are of what a selection kept: `selected` is the line that says what it kept */
@@ -35,6 +35,9 @@ export interface StatsWords {
   keys: { duration: string; tcpHandshake: string; wsHandshake: string; pings: string; compression: string; app: string; tcp: string; diagnostics: string };
   duration(seconds: number | null, packets: number): string;
   tcpHandshake(rtt: number | null): string;
+  /** a WebSocket an HTTP/2 stream carried: the row of the TCP handshake and analysis says where they are */
+  carried(connection: number, stream: number): string;
+  streamKey: string;
   /** `status` of the response; `missing`: why there is no time (no handshake, no response), else null for a time that cannot be told */
   wsHandshake(rtt: number | null, status: number | null, missing: 'no-handshake' | 'no-response' | null): string;
   pings(p: PingFacts): string;

@@ -29,6 +29,12 @@ export interface AppTypeTold {
 export interface StoryWords {
   /** no SYN was seen; how the connection was known to be WebSocket without its handshake, when it was not by one */
   midStream(how: 'heuristic' | 'decode-as' | 'response' | null): string;
+  /** a WebSocket an HTTP/2 stream carried (RFC 8441): the stream, and the TCP connection carrying it */
+  /** `websocket`: the stream carries an open WebSocket (else its extended CONNECT was refused or not answered) */
+  carried(stream: number, connection: number, websocket: boolean): string;
+  /** the end of its stream: END_STREAM, the first side to send it; or RST_STREAM, and who sent it */
+  streamEnd(r: Run, first: Side | null): string;
+  streamReset(r: Run, by: Side | null): string;
   /** the TCP three-way handshake, whole */
   tcpHandshake(r: Run): string;
   /** part of it: what its packets were (already put in words) */
@@ -45,7 +51,7 @@ export interface StoryWords {
    * The upgrade: the request (method and target from the capture, sanitized
    * and cut) and the response, with what the Accept says, when one was captured.
    */
-  upgrade(request: { packet: number; method: string; target: string }, response: { packet: number; status: number; reason: string; verdict: 'match' | 'mismatch' | 'no-accept' | 'refused' } | null): string;
+  upgrade(request: { packet: number; method: string; target: string }, response: { packet: number; status: number; reason: string; verdict: 'match' | 'mismatch' | 'no-accept' | 'refused' | 'h2-open' } | null): string;
   /** a run of data packets, with its frames counted per sender and opcode (none: no complete frame) */
   data(r: Run, counts: readonly FrameCount[]): string;
   /**

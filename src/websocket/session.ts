@@ -94,6 +94,8 @@ export interface TransportEnd {
   firstBy: Side | null;
   /** the connection's last packet */
   lastPacket: number | null;
+  /** the transport is an HTTP/2 stream (RFC 8441): its END_STREAM and RST_STREAM stand for TCP's FIN and RST */
+  stream?: boolean;
 }
 
 /**
@@ -619,7 +621,8 @@ export class WebSocketSession {
   }
 
   /** Rules decided when the connection is over (RFC 6455 §7). */
-  closeChecks(end: TransportEnd): void {
+  /** `rules.serverFirst`: check that the server ended the transport first (TCP; not an HTTP/2 stream) */
+  closeChecks(end: TransportEnd, rules: { serverFirst: boolean } = { serverFirst: true }): void {
     const cs = this.closeState;
     const ended = end.teardown !== 'none';
     for (const side of ['client', 'server'] as const) {
@@ -633,13 +636,13 @@ export class WebSocketSession {
     }
     if (ended && cs.initiator === null) {
       // RFC 6455 §7.1.5: a connection closed without a Close frame has status 1006
-      this.sink.diagnostic(said({ code: 'close.abnormal', teardown: end.teardown }), end.firstTeardownPacket ?? end.lastPacket, null, null);
+      this.sink.diagnostic(said({ code: 'close.abnormal', teardown: end.teardown, ...(end.stream ? { stream: true } : {}) }), end.firstTeardownPacket ?? end.lastPacket, null, null);
     }
     if (ended && cs.initiator !== null && cs.replyPacket === null) {
       // RFC 6455 §5.5.1: the peer MUST send a Close frame in response
       this.sink.diagnostic(said({ code: 'close.not-echoed', initiator: cs.initiator, packet: cs.packet }), cs.packet, null, cs.initiator);
     }
-    if (end.firstBy === 'client' && end.teardown === 'fin') {
+    if (rules.serverFirst && end.firstBy === 'client' && end.teardown === 'fin') {
       // RFC 6455 §7.1.1: the server should close the TCP connection first
       this.sink.diagnostic(said({ code: 'close.client-closed-tcp-first' }), end.firstTeardownPacket, null, 'client');
     }

@@ -15,6 +15,9 @@
 //   node test/bench/bench.mjs --real [--size MB] [--reps N]   (only the table of the capture and that of the
 //       real recording, in the same rounds)
 //   node test/bench/bench.mjs --hostile   (time and memory of each capture in captures/hostile/)
+//   node test/bench/bench.mjs --h2 [--count N]   (one HTTP/2 connection carrying N WebSockets one after
+//       another, h2-many.mjs, 20 000 by default, and a tenth of them: --summary, the report, --json; peak
+//       memory must not grow with the number of WebSockets)
 //   node test/bench/bench.mjs --long [--long-size MB | --long-file FILE]   (every view on one long connection, or on FILE:
 //       generate.mjs --long, permessage-deflate, 40 MB ≈ 200 000 frames by default, and the exports (HAR, ECS, Zeek); --views report,json,har,ecs
 //       runs only those (and --summary); terminal
@@ -148,7 +151,7 @@ function table(file, rows, what = '') {
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}${tshark ? `, ${spawnSync('tshark', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0]}` : ', no tshark'}`);
 // --scale, --many and --gc run once unless --reps is given
 // (--long and --hostile run each command once, whatever --reps says)
-const once = (['--scale', '--many', '--gc'].some((m) => args.includes(m)) && !args.includes('--reps')) || args.includes('--long') || args.includes('--hostile');
+const once = (['--scale', '--many', '--gc'].some((m) => args.includes(m)) && !args.includes('--reps')) || args.includes('--long') || args.includes('--hostile') || args.includes('--h2');
 console.log(`repetitions: ${once ? 1 : reps}${once ? '' : ' (median)'}; peak RSS is the process's VmHWM\n`);
 if (args.includes('--hostile')) {
   // each hostile capture (captures/hostile/) through the default report and --json: time and peak memory
@@ -158,6 +161,21 @@ if (args.includes('--hostile')) {
     for (const mode of [[], ['--json']]) {
       const r = await measure(process.execPath, [cli, `captures/hostile/${name}`, ...mode]).catch(() => null);
       lines.push(`| ${name} | ${mode.join(' ') || 'report'} | ${r ? `${r.seconds.toFixed(2)} s` : 'failed'} | ${r ? `${r.peak.toFixed(0)} MB` : '—'} |`);
+    }
+  }
+  console.log(lines.join('\n'));
+  process.exit(0);
+}
+if (args.includes('--h2')) {
+  // WebSocket after WebSocket over one HTTP/2 connection: each conversation is reported as its stream ends and let go of
+  const count = opt('--count', 20000);
+  const lines = ['| WebSockets over one connection | file | mode | time | peak RSS |', '| ---: | ---: | --- | ---: | ---: |'];
+  for (const n of [Math.max(1, Math.round(count / 10)), count]) {
+    const file = `bench-data/h2-many-${n}.pcap`;
+    if (!existsSync(file)) spawnSync(process.execPath, ['test/bench/h2-many.mjs', String(n), file], { stdio: 'inherit' });
+    for (const mode of [['--summary'], [], ['--json']]) {
+      const r = await measure(process.execPath, [cli, file, ...mode]);
+      lines.push(`| ${n} | ${(statSync(file).size / 1048576).toFixed(1)} MB | ${mode.join(' ') || 'report'} | ${r.seconds.toFixed(2)} s | ${r.peak.toFixed(0)} MB |`);
     }
   }
   console.log(lines.join('\n'));

@@ -7,6 +7,11 @@ import { sanitize } from '../../util/text.js';
 
 /** What each header of the opening handshake is for. */
 const HEADER_PURPOSE: Readonly<Record<string, string>> = {
+  ':method': 'CONNECT, with :protocol below: the extended CONNECT of RFC 8441 §4, which opens a tunnel on this stream rather than to a host',
+  ':protocol': 'the protocol the stream is to carry: "websocket" in place of HTTP/1.1\'s Upgrade and Connection (RFC 8441 §4, §5)',
+  ':scheme': 'http for ws://, https for wss:// (RFC 8441 §5)',
+  ':path': 'the path and query of the WebSocket URI (RFC 8441 §4)',
+  ':authority': 'the host (and port) the WebSocket is for, in place of Host (RFC 8441 §5)',
   host: 'which site the request is for; required by HTTP/1.1 and by RFC 6455 §4.1',
   upgrade: 'asks to switch this connection from HTTP to another protocol, here "websocket" (§4.1)',
   connection: 'must contain "Upgrade": the Upgrade header is for this hop, not to be forwarded (§4.1)',
@@ -29,6 +34,7 @@ const HEADER_PURPOSE: Readonly<Record<string, string>> = {
 
 /** In a response, some headers answer rather than ask. */
 const RESPONSE_PURPOSE: Readonly<Record<string, string>> = {
+  ':status': 'the status of the answer, an HTTP/2 pseudo-header: any 2xx opens the WebSocket on the stream (RFC 8441 §5)',
   upgrade: 'confirms the switch to the protocol "websocket" (§4.2.2)',
   connection: 'must contain "Upgrade", as in the request (§4.2.2)',
   'sec-websocket-protocol': "the one subprotocol the server chose from the client's list (§4.2.2)",
@@ -66,6 +72,8 @@ function at(a: { packet: number | null; relTs: number | null }): string {
 export const EXPLAIN_EN: ExplainWords = {
   side: (s) => s,
   at,
+  carriesWebSockets: (names) =>
+    `This connection carries HTTP/2, and in its streams ${names.length === 1 ? 'a WebSocket, explained as connection' : `${names.length} WebSockets, explained as connections`} of ${names.length === 1 ? 'its' : 'their'} own: ${names.join(', ')} (--stream ${names[0]} --explain).`,
   title: (id, client, server) => `Explained: connection ${id}, ${client} (client) ⇄ ${server} (server)`,
   notWebSocket: (carries) => `This connection never asks to become a WebSocket (it carries ${carries}): there is nothing WebSocket to explain.`,
   sections: {
@@ -79,7 +87,23 @@ export const EXPLAIN_EN: ExplainWords = {
     closing: 'The closing handshake (RFC 6455 §7)',
     teardown: 'The TCP teardown',
     diagnostics: 'What broke the rules',
+    stream: 'The HTTP/2 stream (RFC 8441)',
+    wsHandshakeH2: 'The WebSocket handshake over HTTP/2 (RFC 8441)',
+    streamEnd: 'The end of the stream',
   },
+  carried: (stream, connection) =>
+    `This WebSocket has no TCP connection of its own: it is HTTP/2 stream ${stream} of connection ${connection}, which may carry other WebSockets and requests at the same time. Its packets here are those of the connection that carry this stream's frames; the connection's own (TCP, SETTINGS, the other streams) are told under connection ${connection}.`,
+  requestH2: (a, stream, target) =>
+    `In ${a} the client opens stream ${stream} with a HEADERS frame: an extended CONNECT for ${target}. Over HTTP/2 there is no Upgrade: the pseudo-header :protocol asks for a WebSocket on this stream, and no Sec-WebSocket-Key is sent (the :protocol field, which only an HTTP/2 stack can send, does its work):`,
+  openedH2: (a, status) => `In ${a} the server answers ${status}: the WebSocket is open. From here on the stream's DATA frames carry WebSocket frames, in each direction, as TCP carries them over HTTP/1.1; there is no Sec-WebSocket-Accept to check.`,
+  rejectedH2: (a, status) => `In ${a} the server answers ${status}: anything but 2xx means no WebSocket on this stream.`,
+  streamEnds: (first, other) =>
+    `In ${first.at} the ${first.side} ends its side of the stream (END_STREAM), as a FIN ends one direction of TCP${other !== null ? `; the ${other.side} ends its side in ${other.at}` : ''}. The TCP connection stays open for the other streams.`,
+  streamReset: (a, by, websocket) =>
+    websocket
+      ? `In ${a} the ${by ?? 'peer'} resets the stream (RST_STREAM): the WebSocket ends at once, as a TCP reset ends one over HTTP/1.1; the TCP connection stays open for the other streams.`
+      : `In ${a} the ${by ?? 'peer'} resets the stream (RST_STREAM): it is over; the TCP connection stays open for the other streams.`,
+  streamStillOpen: 'The capture ends while the stream is still open.',
   asSentence: (clause) => `${clause.charAt(0).toUpperCase()}${clause.slice(1)}.`,
   detectedBy: (how) =>
     how === 'heuristic'

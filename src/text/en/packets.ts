@@ -2,13 +2,43 @@
 // These are also the words of the JSON, NDJSON and HTML exports' summaries:
 // a change here changes their contract.
 import type { LadderWords, PacketWords } from '../packet-words.js';
-import type { FrameFact, HttpHint, Phase } from '../../model.js';
+import type { FrameFact, H2FrameFact, HttpHint, Phase } from '../../model.js';
+import { errorName, FRAME_NAMES, SETTINGS_NAMES } from '../../http2/frames.js';
 import { formatRtt, plural } from '../words.js';
 import { opcodeName } from '../../websocket/frame.js';
 import { appText } from '../app-words.js';
 
 function capitalised(name: string): string {
   return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** "HTTP/2 HEADERS stream 3: CONNECT /chat (:protocol websocket)", "HTTP/2 DATA stream 3, 14 bytes [END_STREAM]". */
+function h2(f: H2FrameFact): string {
+  const name = FRAME_NAMES[f.type] ?? `frame type 0x${f.type.toString(16)}`;
+  const end = (f.type === 0x0 || f.type === 0x1) && (f.flags & 0x1) !== 0 ? ' [END_STREAM]' : '';
+  const ack = (f.type === 0x4 || f.type === 0x6) && (f.flags & 0x1) !== 0;
+  switch (f.type) {
+    case 0x0:
+      return `HTTP/2 DATA stream ${f.stream}, ${plural(f.length, 'byte')}${end}`;
+    case 0x1: {
+      const what = f.method !== undefined ? `: ${f.method}${f.path !== undefined ? ` ${f.path}` : ''}${f.protocol !== undefined ? ` (:protocol ${f.protocol})` : ''}` : f.status !== undefined ? `: :status ${f.status}` : '';
+      return `HTTP/2 HEADERS stream ${f.stream}${what}${end}`;
+    }
+    case 0x3:
+      return `HTTP/2 RST_STREAM stream ${f.stream} ${f.error !== undefined ? errorName(f.error) : ''}`.trimEnd();
+    case 0x4:
+      return ack ? 'HTTP/2 SETTINGS ACK' : `HTTP/2 SETTINGS${f.settings && f.settings.length > 0 ? ` ${f.settings.map((x) => `${SETTINGS_NAMES[x.id] ?? `0x${x.id.toString(16)}`}=${x.value}`).join(', ')}` : ''}`;
+    case 0x5:
+      return `HTTP/2 PUSH_PROMISE stream ${f.stream}${f.promised !== undefined ? ` promises stream ${f.promised}` : ''}${f.method !== undefined ? `: ${f.method} ${f.path ?? ''}`.trimEnd() : ''}`;
+    case 0x6:
+      return ack ? 'HTTP/2 PING ACK' : 'HTTP/2 PING';
+    case 0x7:
+      return `HTTP/2 GOAWAY last stream ${f.lastStream ?? '?'} ${f.error !== undefined ? errorName(f.error) : ''}`.trimEnd();
+    case 0x8:
+      return `HTTP/2 WINDOW_UPDATE stream ${f.stream}${f.increment !== undefined ? ` +${f.increment}` : ''}`;
+    default:
+      return `HTTP/2 ${name} stream ${f.stream}`;
+  }
 }
 
 /** An opcode's name as a frame's line starts with it ("Text", "Ping"), made once an opcode. */
@@ -72,7 +102,7 @@ export const PACKETS_EN: PacketWords = {
   held: (bytes) => `${plural(bytes, 'byte')} sent before the server's answer arrived`,
   earlyResponse: (bytes) => `${plural(bytes, 'byte')} of an HTTP response captured before the request it answers (the capture shows the client's packets late); read once the request is`,
   httpPartial: (role, bytes) => `part of an HTTP ${role} (${plural(bytes, 'byte')})`,
-  request: (method, target, version, upgrade, hint) => `${method} ${target} ${version}${upgrade ? ' (Upgrade: websocket)' : ''}${hint ? ` (${HTTP_HINTS[hint]})` : ''}`,
+  request: (method, target, version, upgrade, hint) => `${method} ${target} ${version}${upgrade ? (version === 'HTTP/2' ? ' (:protocol websocket)' : ' (Upgrade: websocket)') : ''}${hint ? ` (${HTTP_HINTS[hint]})` : ''}`,
   response: (version, status, reason) => `${version} ${status}${reason ? ` ${reason}` : ''}`,
 
   tlsClientHello: (sni, alpn) => {
@@ -91,6 +121,8 @@ export const PACKETS_EN: PacketWords = {
   tlsRecordPart: (received, total) => `part of a TLS record (${received} of ${total} bytes so far)`,
   tlsJoin: '; ',
 
+  h2,
+  moreH2: (n) => `(+${n} more HTTP/2 frames)`,
   moreFrames: (n) => `(+${n} more frames)`,
   join: '; ',
   withFlags: (summary, flags) => `${summary} + ${flags}`,

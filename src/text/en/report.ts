@@ -22,7 +22,9 @@ export const REPORT_EN: ReportWords = {
   linkTypes: (types) => types.map(linkTypeName).join(', '),
   hang: { capture: ' '.repeat('Capture: '.length), summary: ' '.repeat('Summary: '.length), interrupted: ' '.repeat('Interrupted: '.length) },
   interrupted: (packets) => `Interrupted: the capture was read ${packets === 0 ? 'before its first packet' : `up to packet ${packets}, no further`}; the connections still open then are reported as they stood, cut short.`,
-  ending: (e, long) => ENDING_WORDS[e][long ? 1 : 0],
+  ending: (e, long, stream = false) => (stream ? (STREAM_ENDING_WORDS[e] ?? ENDING_WORDS[e]) : ENDING_WORDS[e])[long ? 1 : 0],
+  carriesWebSockets: (names) => `it carries ${names.length === 1 ? 'a WebSocket over HTTP/2, reported as connection' : `${names.length} WebSockets over HTTP/2, reported as connections`} ${names.join(', ')}`,
+  carriesShort: (n) => `carries ${n} WebSocket${n === 1 ? '' : 's'}`,
   refused: (status, reason, long) => (long ? `upgrade refused (${status}${reason ? ` ${reason}` : ''})` : `refused ${status ?? ''}`.trimEnd()),
   noData: 'no data',
   protocolDetail: (label, detail) => `${label} (${detail})`,
@@ -52,6 +54,13 @@ export const REPORT_EN: ReportWords = {
 };
 
 const SINGULAR: Record<Counted, string> = { frames: 'frame', messages: 'message', packets: 'packet' };
+
+/** The endings of a WebSocket an HTTP/2 stream carried that name its transport (the others are the same words). */
+const STREAM_ENDING_WORDS: Partial<Record<Ending, readonly [short: string, long: string]>> = {
+  'closed-tcp-open': ['closed, stream open', 'both Close frames; the HTTP/2 stream still open at the end of the capture'],
+  'unclean-close': ['unclean close', "both Close frames, not both before the stream's END_STREAMs"],
+  'reset-no-close': ['reset, no close', 'stream reset (RST_STREAM) without a Close frame'],
+};
 
 const ENDING_WORDS: Record<Ending, readonly [short: string, long: string]> = {
   'not-websocket': ['not WebSocket', 'not WebSocket'],

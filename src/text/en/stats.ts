@@ -25,6 +25,8 @@ export const STATS_EN: StatsWords = {
   noFrame: 'No WebSocket frame.',
   keys: { duration: 'Duration', tcpHandshake: 'TCP handshake', wsHandshake: 'WebSocket handshake', pings: 'Ping round trips', compression: 'Compression', app: 'Application protocol', tcp: 'TCP analysis', diagnostics: 'Diagnostics' },
   duration: (s, packets) => `${seconds(s)} (${plural(packets, 'packet')})`,
+  carried: (connection, stream) => `HTTP/2 stream ${stream}; its TCP is connection ${connection}'s`,
+  streamKey: 'Carried by',
   tcpHandshake: (rtt) => (rtt === null ? 'not captured' : `${formatRtt(rtt)} (SYN → SYN-ACK)`),
   wsHandshake: (rtt, status, missing) => (rtt !== null ? `${formatRtt(rtt)} (request → ${status ?? '?'})` : missing === 'no-handshake' ? 'no handshake' : missing === 'no-response' ? 'no response' : DASH),
   pings,

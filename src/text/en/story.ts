@@ -26,6 +26,12 @@ export const STORY_EN: StoryWords = {
     const by = how === 'heuristic' ? '; it is recognised as WebSocket from a run of valid frames (by heuristic)' : how === 'decode-as' ? '; it is decoded as WebSocket because you asked (--decode-as)' : how === 'response' ? "; the server's 101 switches it to WebSocket, answering an upgrade request made before the capture began" : '';
     return `The capture starts in the middle of this connection (no SYN seen)${by}.`;
   },
+  carried: (stream, connection, websocket) =>
+    websocket
+      ? `This WebSocket is carried by HTTP/2 stream ${stream} of connection ${connection} (RFC 8441): its packets are those of the connection that carry the stream's frames, and the stream's end is its teardown.`
+      : `This is HTTP/2 stream ${stream} of connection ${connection}, an extended CONNECT for a WebSocket (RFC 8441).`,
+  streamEnd: (r, first) => `${capital(range(r))} ${r.first === r.last ? 'ends' : 'end'} the HTTP/2 stream (END_STREAM)${first ? `; the ${first} ended it first` : ''}.`,
+  streamReset: (r, by) => `${capital(range(r))} ${r.first === r.last ? 'ends' : 'end'} the HTTP/2 stream with a reset (RST_STREAM)${by ? ` from the ${by}` : ''}.`,
   tcpHandshake: (r) => `${capital(range(r))} are the TCP three-way handshake (SYN, SYN-ACK, ACK).`,
   tcpHandshakePart: (r, entries, more) => `${capital(range(r))} are part of the TCP handshake (${entries.join('; ')}${more ? '; …' : ''}).`,
   tlsHandshake: (r, t) => {
@@ -35,15 +41,16 @@ export const STORY_EN: StoryWords = {
   },
   http: (r, joined) => `${capital(range(r))} ${r.first === r.last ? 'carries' : 'carry'} HTTP${joined ? ": the server's 101 Switching Protocols to websocket, answering an upgrade request the capture does not hold" : ''}.`,
   upgrade: (req, res) => {
-    const parts = [`Packet ${req.packet} is the client's ${req.method} ${req.target} asking to upgrade to WebSocket`];
+    const parts = [`Packet ${req.packet} is the client's ${req.method} ${req.target} asking ${req.method === 'CONNECT' ? 'for a WebSocket on its stream' : 'to upgrade to WebSocket'}`];
     if (res) {
       const verdict = {
         match: ', and its Sec-WebSocket-Accept matches the key',
         mismatch: ', but its Sec-WebSocket-Accept does NOT match the key',
         'no-accept': ', but it carries no Sec-WebSocket-Accept',
         refused: ': the upgrade is refused',
+        'h2-open': ': the WebSocket is open (over HTTP/2 the :protocol pseudo-header takes the place of the key and its Accept)',
       }[res.verdict];
-      parts.push(`packet ${res.packet} is the server's ${res.status} ${res.reason}${verdict}`);
+      parts.push(`packet ${res.packet} is the server's ${res.status}${res.reason ? ` ${res.reason}` : ''}${verdict}`);
     } else {
       parts.push('no answer from the server was captured');
     }

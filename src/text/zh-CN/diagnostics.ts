@@ -2,6 +2,7 @@
 // 每个代码都必须有一句（switch 不全时编译不过）。代码本身、命令行选项和
 // 抓包里的原文保持原样。
 import type { AfterGap, DiagnosticFacts, MqttField, MqttProblem } from '../diagnostics.js';
+import { errorName, FRAME_NAMES } from '../../http2/frames.js';
 import { tlsVersionName } from '../../tls/names.js';
 import type { SocketIoProblem } from '../../diagnostic.js';
 import type { DeflateMismatch, DeflateParamProblem, DeflateResponseProblem } from '../../deflate/negotiation.js';
@@ -28,6 +29,8 @@ function afterGap(a: AfterGap): string {
       return '之后的内容等另一方表明格式后再读';
     case 'http':
       return '这个方向不再继续解码';
+    case 'http2':
+      return '之后的 HTTP/2 帧不再解码（没有标记能找到下一帧的开头），这个方向上它们承载的 WebSocket 流也不再解码';
     case 'nothing':
       return '这里原本没有在解码任何内容';
   }
@@ -304,8 +307,91 @@ function keyLogLineZh(kind: Extract<DiagnosticFacts, { code: 'tls.keylog-line' }
   }
 }
 
+
+function h2FrameZh(type: number): string {
+  return FRAME_NAMES[type] ?? `类型 0x${type.toString(16)} 的帧`;
+}
+
+/** 首部块无法解码的原因（http2/hpack.ts 的 HpackError）。 */
+function hpackReasonZh(reason: string): string {
+  switch (reason) {
+    case 'truncated':
+      return '在一个字段中间结束';
+    case 'integer-overflow':
+      return '整数过大';
+    case 'index-zero':
+      return '索引为 0，不指向任何字段';
+    case 'index-out-of-range':
+      return '索引超出了两张表';
+    case 'huffman-eos':
+      return 'Huffman 字符串里出现了结束码';
+    case 'huffman-padding':
+      return 'Huffman 字符串的填充不对';
+    case 'table-size-over-limit':
+      return '表大小超过了对端设定的上限';
+    case 'table-size-update-late':
+      return '表大小更新出现在第一个字段之后';
+    default:
+      return reason;
+  }
+}
+
+function h2FrameProblemZh(f: Extract<DiagnosticFacts, { code: 'h2.frame-error' }>): string {
+  const frame = h2FrameZh(f.type);
+  switch (f.what) {
+    case 'stream-zero':
+      return `流 0 上的 ${frame} 帧，而流 0 只承载连接本身的帧（PROTOCOL_ERROR）`;
+    case 'stream-nonzero':
+      return `流 ${f.stream} 上的 ${frame} 帧：它只属于流 0（PROTOCOL_ERROR）`;
+    case 'padding':
+      return `流 ${f.stream} 上的 ${frame} 帧，其 Pad Length 不小于整个载荷（PROTOCOL_ERROR）`;
+    case 'settings-length':
+      return '长度不是 6 的倍数的 SETTINGS 帧（FRAME_SIZE_ERROR）';
+    case 'continuation-expected':
+      return `流 ${f.stream} 上的 ${frame} 帧，插在一个还在等 CONTINUATION 的首部块中间（PROTOCOL_ERROR）；未完成的首部块被丢弃`;
+    case 'continuation-unexpected':
+      return `流 ${f.stream} 上的 CONTINUATION 帧，而该流没有未完成的首部块（PROTOCOL_ERROR）`;
+    case 'even-stream':
+      return `客户端打开了偶数编号的流 ${f.stream}：客户端打开的流应为奇数（PROTOCOL_ERROR）`;
+    case 'frame-size':
+      return `流 ${f.stream} 上长度不符合其类型的 ${frame} 帧（FRAME_SIZE_ERROR）`;
+    case 'too-large':
+      return `一个超过接收方 SETTINGS_MAX_FRAME_SIZE 所允许长度的 ${frame} 帧（FRAME_SIZE_ERROR，§4.2）：从这里起不再按 HTTP/2 读取`;
+    case 'idle-stream':
+      return `流 ${f.stream} 上的 ${frame} 帧，而这个流从未由 HEADERS 打开（空闲流，§5.1：PROTOCOL_ERROR）`;
+    case 'no-status':
+      return `流 ${f.stream} 上没有三位数字 :status 的响应（格式错误，§8.3.2）：不把它当作这个流的响应`;
+  }
+}
+
 export function diagnosticTextZh(f: DiagnosticFacts): string {
   switch (f.code) {
+    case 'h2.connect-not-enabled':
+      return `流 ${f.stream}：客户端发送了扩展 CONNECT（:protocol ${f.protocol}），${f.setting === null ? '而服务器尚未发送 SETTINGS_ENABLE_CONNECT_PROTOCOL' : `而服务器的 SETTINGS_ENABLE_CONNECT_PROTOCOL 为 ${f.setting}`}：未启用它的服务器会把这个请求当作格式错误`;
+    case 'h2.connect-setting':
+      return f.value > 1 ? `${side(f.side)}发送了 SETTINGS_ENABLE_CONNECT_PROTOCOL = ${f.value}：取值只能是 0 或 1` : `${side(f.side)}在发送过 1 之后又发送了 SETTINGS_ENABLE_CONNECT_PROTOCOL = 0`;
+    case 'h2.protocol-without-connect':
+      return `流 ${f.stream}：${f.method} 请求带有 :protocol ${f.protocol}；这个伪首部只能出现在扩展 CONNECT 上`;
+    case 'h2.connect-pseudo-missing':
+      return `流 ${f.stream}：扩展 CONNECT 缺少 ${f.missing.join('、')}`;
+    case 'h2.connect-scheme':
+      return `流 ${f.stream}：WebSocket 扩展 CONNECT 的 ${f.scheme === null ? ':scheme 缺失' : `:scheme 为 ${f.scheme}`}；它必须是 http（ws://）或 https（wss://）`;
+    case 'h2.connect-hop-header':
+      return `流 ${f.stream}：WebSocket 扩展 CONNECT 带有 ${f.headers.join(' 和 ')}，而 HTTP/2 没有这些首部`;
+    case 'h2.websocket-key':
+      return `流 ${f.stream}：${f.in === 'request' ? '请求' : '响应'}带有 ${f.headers.join(' 和 ')}；在 HTTP/2 上由 :protocol 伪首部取代它们，不检查它们`;
+    case 'h2.stream-reset':
+      return `${side(f.side)}重置了 WebSocket 流 ${f.stream}（RST_STREAM ${errorName(f.error)}）：WebSocket 异常结束，如同 HTTP/1.1 上的 TCP 重置`;
+    case 'h2.goaway':
+      return `${side(f.side)}发送了 GOAWAY（${errorName(f.error)}，最后处理的流 ${f.lastStream}）${f.open.length > 0 ? `，此时 WebSocket 流 ${f.open.join('、')} 仍在打开` : ''}`;
+    case 'h2.flow-control':
+      return `${side(f.side)}在流 ${f.stream} 上发送了 ${f.length} 字节的 DATA 帧，而${f.connection ? '连接' : '流'}的流量控制窗口只允许 ${Math.max(0, f.window)} 字节`;
+    case 'h2.frame-error':
+      return `${side(f.side)}发送了${h2FrameProblemZh(f)}`;
+    case 'h2.hpack-error':
+      return `流 ${f.stream}：来自${side(f.side)}的首部块在第 ${f.at} 字节处无法解码（${hpackReasonZh(f.reason)}）；保留它之前的字段，这个方向之后的首部块可能读错`;
+    case 'h2.after-end-stream':
+      return `${side(f.side)}在结束流 ${f.stream} 的本方向（第 ${f.ended} 个包的 END_STREAM）之后又发送了 ${h2FrameZh(f.type)}`;
     case 'tls.no-key':
       return noKeyZh(f);
     case 'tls.decrypt-failed':
@@ -396,6 +482,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'handshake.version':
       return f.versions.length === 0 ? '请求没有 Sec-WebSocket-Version 首部；它必须是 13' : `Sec-WebSocket-Version 是 "${f.versions.join(', ')}"；必须是 13`;
     case 'handshake.rejected':
+      if (f.http2) return `服务器以 ${f.status}${f.reason ? ` ${f.reason}` : ''} 响应 WebSocket 的扩展 CONNECT，而不是 2xx：这个流上没有 WebSocket`;
       return `服务器以 ${f.status}${f.reason ? ` ${f.reason}` : ''} 响应升级请求，而不是 101 Switching Protocols`;
     case 'handshake.accept-missing':
       return '101 响应没有 Sec-WebSocket-Accept 首部';
@@ -437,6 +524,7 @@ export function diagnosticTextZh(f: DiagnosticFacts): string {
     case 'ping.unanswered':
       return spaced(`${side(f.side)}在第 ${f.packet} 个包发出的 Ping${f.count > 1 ? `（以及之前的 ${f.count - 1} 个）` : ''}`, `直到连接结束都没有收到${peerOf(f.side)}的 Pong`);
     case 'close.abnormal':
+      if (f.stream) return `HTTP/2 流结束了（${f.teardown === 'rst' ? 'RST_STREAM' : 'END_STREAM'}），双方都没有发送关闭帧`;
       return `TCP 连接结束了（${f.teardown.toUpperCase()}），双方都没有发送关闭帧`;
     case 'close.not-echoed':
       return `${side(f.initiator)}发送了关闭帧（第 ${f.packet} 个包），但${peerOf(f.initiator)}直到连接结束都没有回复关闭帧`;

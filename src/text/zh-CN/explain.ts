@@ -8,6 +8,11 @@ import { sanitize } from '../../util/text.js';
 
 /** 握手请求中各个首部的用途。 */
 const HEADER_PURPOSE: Readonly<Record<string, string>> = {
+  ':method': 'CONNECT，加上下面的 :protocol：就是 RFC 8441 §4 的扩展 CONNECT，在这个流上打开隧道，而不是连到某台主机',
+  ':protocol': '这个流要承载的协议：用 "websocket" 取代 HTTP/1.1 的 Upgrade 和 Connection（RFC 8441 §4、§5）',
+  ':scheme': 'ws:// 用 http，wss:// 用 https（RFC 8441 §5）',
+  ':path': 'WebSocket URI 的路径和查询部分（RFC 8441 §4）',
+  ':authority': 'WebSocket 所在的主机（和端口），取代 Host（RFC 8441 §5）',
   host: '请求的是哪个站点；HTTP/1.1 和 RFC 6455 §4.1 都要求有它',
   upgrade: '请求把这条连接从 HTTP 切换到另一个协议，这里是 "websocket"（§4.1）',
   connection: '必须包含 "Upgrade"：Upgrade 首部只对这一跳有效，不得被转发（§4.1）',
@@ -30,6 +35,7 @@ const HEADER_PURPOSE: Readonly<Record<string, string>> = {
 
 /** 在响应里，有些首部是回答而不是请求。 */
 const RESPONSE_PURPOSE: Readonly<Record<string, string>> = {
+  ':status': '响应的状态码，HTTP/2 的伪首部：任何 2xx 都会在这个流上打开 WebSocket（RFC 8441 §5）',
   upgrade: '确认切换到 "websocket" 协议（§4.2.2）',
   connection: '必须包含 "Upgrade"，和请求中一样（§4.2.2）',
   'sec-websocket-protocol': '服务器从客户端列表里选定的那一个子协议（§4.2.2）',
@@ -75,6 +81,7 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
   side: sideZh,
   at,
   // 上一行已经是连接的标题（连接 0：……），这里不再重复
+  carriesWebSockets: (names) => `这条连接承载的是 HTTP/2，它的流里有 ${names.length} 个 WebSocket，各自作为单独的连接讲解：${names.join('、')}（--stream ${names[0]} --explain）。`,
   title: () => '讲解',
   notWebSocket: (carries) => `不是 WebSocket：这条连接承载的是 ${carries}，从未请求升级为 WebSocket，没有 WebSocket 的内容可讲。`,
   sections: {
@@ -89,7 +96,23 @@ export const EXPLAIN_ZH_CN: ExplainWords = {
     closing: '关闭握手（RFC 6455 §7）',
     teardown: 'TCP 四次挥手',
     diagnostics: '违反了哪些规则',
+    stream: 'HTTP/2 流（RFC 8441）',
+    wsHandshakeH2: '基于 HTTP/2 的 WebSocket 握手（RFC 8441 §4、§5）',
+    streamEnd: '流的结束',
   },
+  carried: (stream, connection) =>
+    `这个 WebSocket 没有自己的 TCP 连接：它是连接 ${connection} 的 HTTP/2 流 ${stream}，这条连接同时还可以承载别的 WebSocket 和请求。这里列出的包是这条连接里承载该流的帧的那些包；连接自己的内容（TCP、SETTINGS、其他流）在连接 ${connection} 下讲。`,
+  requestH2: (a, stream, target) =>
+    `在${a}，客户端用一个 HEADERS 帧打开流 ${stream}：一个指向 ${target} 的扩展 CONNECT。HTTP/2 上没有 Upgrade：由伪首部 :protocol 请求在这个流上打开 WebSocket，也不发送 Sec-WebSocket-Key（只有 HTTP/2 协议栈才能发出 :protocol，它起到了密钥的作用）：`,
+  openedH2: (a, status) => `在${a}，服务器返回 ${status}：WebSocket 已打开。此后这个流的 DATA 帧在两个方向上承载 WebSocket 帧，就像 HTTP/1.1 上由 TCP 承载一样；没有需要核对的 Sec-WebSocket-Accept。`,
+  rejectedH2: (a, status) => `在${a}，服务器返回 ${status}：只要不是 2xx，这个流上就没有 WebSocket。`,
+  streamEnds: (first, other) =>
+    `在${first.at}，${side(first.side)}结束了自己这一方向的流（END_STREAM），就像 FIN 结束 TCP 的一个方向${other !== null ? `；${side(other.side)}在${other.at}结束了它那一方向` : ''}。TCP 连接仍为其他流开着。`,
+  streamReset: (a, by, websocket) =>
+    websocket
+      ? `在${a}，${by ? side(by) : '对端'}重置了这个流（RST_STREAM）：WebSocket 立即结束，就像 HTTP/1.1 上 TCP 重置结束连接一样；TCP 连接仍为其他流开着。`
+      : `在${a}，${by ? side(by) : '对端'}重置了这个流（RST_STREAM）：这个流就此结束；TCP 连接仍为其他流开着。`,
+  streamStillOpen: '抓包结束时，这个流仍然开着。',
   asSentence: (clause) => `${clause}。`,
   detectedBy: (how) =>
     how === 'heuristic'

@@ -3,9 +3,39 @@
 // RST、PSH）、帧头的 [FIN]、[RSV1]、关闭状态码的数字、HTTP 请求行和状态行、TLS 消息名。
 // 中文没有复数；数字和单位之间留一个空格（“17 字节”），和其他中文词表一致。
 import type { LadderWords, PacketWords } from '../packet-words.js';
-import type { FrameFact, HttpHint, Phase } from '../../model.js';
+import type { FrameFact, H2FrameFact, HttpHint, Phase } from '../../model.js';
+import { errorName, FRAME_NAMES, SETTINGS_NAMES } from '../../http2/frames.js';
 import { opcodeNameZh, rttZh, sideZh } from './words.js';
 import { appText } from '../app-words.js';
+
+/** “HTTP/2 HEADERS 流 3：CONNECT /chat（:protocol websocket）”：帧类型、标志和错误码照 HTTP/2 的写法。 */
+function h2(f: H2FrameFact): string {
+  const name = FRAME_NAMES[f.type] ?? `类型 0x${f.type.toString(16)} 的帧`;
+  const end = (f.type === 0x0 || f.type === 0x1) && (f.flags & 0x1) !== 0 ? ' [END_STREAM]' : '';
+  const ack = (f.type === 0x4 || f.type === 0x6) && (f.flags & 0x1) !== 0;
+  switch (f.type) {
+    case 0x0:
+      return `HTTP/2 DATA 流 ${f.stream}，${f.length} 字节${end}`;
+    case 0x1: {
+      const what = f.method !== undefined ? `：${f.method}${f.path !== undefined ? ` ${f.path}` : ''}${f.protocol !== undefined ? `（:protocol ${f.protocol}）` : ''}` : f.status !== undefined ? `：:status ${f.status}` : '';
+      return `HTTP/2 HEADERS 流 ${f.stream}${what}${end}`;
+    }
+    case 0x3:
+      return `HTTP/2 RST_STREAM 流 ${f.stream} ${f.error !== undefined ? errorName(f.error) : ''}`.trimEnd();
+    case 0x4:
+      return ack ? 'HTTP/2 SETTINGS ACK' : `HTTP/2 SETTINGS${f.settings && f.settings.length > 0 ? ` ${f.settings.map((x) => `${SETTINGS_NAMES[x.id] ?? `0x${x.id.toString(16)}`}=${x.value}`).join('，')}` : ''}`;
+    case 0x5:
+      return `HTTP/2 PUSH_PROMISE 流 ${f.stream}${f.promised !== undefined ? `，预告流 ${f.promised}` : ''}`;
+    case 0x6:
+      return ack ? 'HTTP/2 PING ACK' : 'HTTP/2 PING';
+    case 0x7:
+      return `HTTP/2 GOAWAY 最后处理的流 ${f.lastStream ?? '?'} ${f.error !== undefined ? errorName(f.error) : ''}`.trimEnd();
+    case 0x8:
+      return `HTTP/2 WINDOW_UPDATE 流 ${f.stream}${f.increment !== undefined ? ` +${f.increment}` : ''}`;
+    default:
+      return `HTTP/2 ${name} 流 ${f.stream}`;
+  }
+}
 
 function messageTypeZh(type: 'text' | 'binary'): string {
   return type === 'text' ? '文本' : '二进制';
@@ -68,7 +98,7 @@ export const PACKETS_ZH_CN: PacketWords = {
   held: (bytes) => `在服务器的响应到达之前发出的 ${bytes} 字节`,
   earlyResponse: (bytes) => `HTTP 响应的 ${bytes} 字节，比它所响应的请求先被抓到（抓包里客户端的包来晚了）；等请求到了再读`,
   httpPartial: (role, bytes) => `HTTP ${role === 'request' ? '请求' : '响应'}的一部分（${bytes} 字节）`,
-  request: (method, target, version, upgrade, hint) => `${method} ${target} ${version}${upgrade ? '（请求升级为 WebSocket）' : ''}${hint ? `（${HTTP_HINTS[hint]}）` : ''}`,
+  request: (method, target, version, upgrade, hint) => `${method} ${target} ${version}${upgrade ? (version === 'HTTP/2' ? '（:protocol websocket，请求打开 WebSocket）' : '（请求升级为 WebSocket）') : ''}${hint ? `（${HTTP_HINTS[hint]}）` : ''}`,
   response: (version, status, reason) => `${version} ${status}${reason ? ` ${reason}` : ''}`,
 
   tlsClientHello: (sni, alpn) => {
@@ -87,6 +117,8 @@ export const PACKETS_ZH_CN: PacketWords = {
   tlsRecordPart: (received, total) => `TLS 记录的一部分（共 ${total} 字节，目前收到 ${received} 字节）`,
   tlsJoin: '；',
 
+  h2,
+  moreH2: (n) => `（另有 ${n} 个 HTTP/2 帧）`,
   moreFrames: (n) => `（另有 ${n} 个帧）`,
   join: '；',
   withFlags: (summary, flags) => `${summary} + ${flags}`,

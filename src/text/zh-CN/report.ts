@@ -23,7 +23,9 @@ export const REPORT_ZH_CN: ReportWords = {
   hang: { capture: ' '.repeat(10), summary: ' '.repeat(6), interrupted: ' '.repeat(10) },
   interrupted: (packets) => `已中断：${packets === 0 ? '读到第一个包之前就停止了' : `抓包只读到第 ${packets} 个包`}；那时仍未结束的连接按当时的样子报告（被截断）。`,
   linkTypes: (types) => types.map(linkTypeNameZh).join('、'),
-  ending: (e, long) => ENDING_WORDS[e][long ? 1 : 0],
+  ending: (e, long, stream = false) => (stream ? (STREAM_ENDING_WORDS[e] ?? ENDING_WORDS[e]) : ENDING_WORDS[e])[long ? 1 : 0],
+  carriesWebSockets: (names) => `它通过 HTTP/2 承载了 ${names.length} 个 WebSocket，分别报告为连接 ${names.join('、')}`,
+  carriesShort: (n) => `承载 ${n} 个 WebSocket`,
   refused: (status, reason, long) => (long ? `升级被拒绝（${status}${reason ? ` ${reason}` : ''}）` : `拒绝 ${status ?? ''}`.trimEnd()),
   noData: '没有数据',
   protocolDetail: (label, detail) => `${label}（${detail}）`,
@@ -58,6 +60,14 @@ export const REPORT_ZH_CN: ReportWords = {
 
 /** 中文的量词和名词：个帧、条消息、个包 */
 const COUNTED: Record<Counted, readonly [classifier: string, noun: string]> = { frames: ['个', '帧'], messages: ['条', '消息'], packets: ['个', '包'] };
+
+/** HTTP/2 流承载的 WebSocket 的结束方式里提到传输层的那几种（其余的说法相同）。 */
+const STREAM_ENDING_WORDS: Partial<Record<Ending, readonly [short: string, long: string]>> = {
+  'clean-close': ['干净关闭', '关闭握手完整，随后流结束'],
+  'closed-tcp-open': ['已关闭，流未结束', '双方都发了关闭帧；抓包结束时 HTTP/2 流仍然开着'],
+  'unclean-close': ['关闭不干净', '双方都发了关闭帧，但不都在流的 END_STREAM 之前'],
+  'reset-no-close': ['流被重置，无关闭帧', '流被重置（RST_STREAM），没有关闭帧'],
+};
 
 const ENDING_WORDS: Record<Ending, readonly [short: string, long: string]> = {
   'not-websocket': ['不是 WebSocket', '不是 WebSocket'],

@@ -43,6 +43,16 @@ export const SECTIONS_ZH_CN: SectionsWords = {
   notWebSocket: (label, encrypted, packets, http) =>
     `不是 WebSocket：${label}${encrypted === 'no-keys' ? '；已加密，不论它承载的是什么（是不是 wss:// 的 WebSocket），没有密钥（--tls-keylog）都读不出来' : encrypted === 'not-opened' ? '；已加密，给出的密钥日志打不开它（见下）' : ''}；没有升级请求；${packets} 个包${http ? '。其中的 HTTP：' : '。'}`,
   moreHttp: (n) => `……还有 ${n} 条 HTTP 消息`,
+  http2Head: (start, connect, streams) =>
+    `HTTP/2（${start === 'tls' ? 'TLS 内的 h2' : start === 'upgrade' ? 'h2c，由 HTTP/1.1 的 101 升级而来' : 'h2c，预先知道'}）：${connect !== null ? `服务器在第 ${connect} 个包启用了扩展 CONNECT（SETTINGS_ENABLE_CONNECT_PROTOCOL = 1）` : '服务器没有启用扩展 CONNECT'}；共 ${streams} 个流${streams > 0 ? '：' : '。'}`,
+  http2Stream: (s) => {
+    const req = s.method === null ? '（没有看到请求）' : `${s.method}${s.path !== null ? ` ${s.path}` : ''}${s.protocol !== null ? `（:protocol ${s.protocol}）` : ''}`;
+    const res = s.status !== null ? ` → ${s.status}` : '';
+    const what = s.conversation !== null ? (s.status !== null && s.status >= 200 && s.status < 300 ? `：一个 WebSocket，单独报告为连接 ${s.conversation}` : `：WebSocket 被拒绝，单独报告为连接 ${s.conversation}`) : '';
+    return `流 ${s.id}  ${req}${res}${what}${s.reset !== null ? `（被重置：${s.reset}）` : ''}`;
+  },
+  moreStreams: (n) => `……还有 ${n} 个流`,
+  http2Connection: (label, carries, packets) => `${label}：${carries ?? '它的流里没有 WebSocket'}；${packets} 个包。`,
 
   handshake: {
     request: (packet) => `请求（第 ${packet} 个包），客户端 → 服务器`,
@@ -54,11 +64,12 @@ export const SECTIONS_ZH_CN: SectionsWords = {
     computed: (accept, guid) => `${accept}  = base64(SHA-1(密钥 + "${guid}"))`,
     verdict: (v, status, reason) =>
       ({
-        rejected: `✘ 被拒绝：服务器返回 ${status} ${reason}，所以没有建立 WebSocket`,
+        rejected: `✘ 被拒绝：服务器返回 ${status}${reason ? ` ${reason}` : ''}，所以没有建立 WebSocket`,
         'no-response': '? 抓包里没有对升级请求的响应',
         valid: '✔ 已升级：服务器的 Accept 与密钥相符',
         invalid: '✘ 已升级，但 Accept 与密钥不符：客户端必须断开这条连接（RFC 所说的 Fail the WebSocket Connection）',
         'no-accept': '✘ 已升级，但没有可供客户端核对的 Sec-WebSocket-Accept',
+        h2: `✔ 已打开：服务器以 ${status}${reason ? ` ${reason}` : ''} 响应扩展 CONNECT（RFC 8441：HTTP/2 上不交换密钥和 Accept）`,
       })[v],
     refusalBody: (bytes, complete, shown) => `${bytesZh(bytes)}${complete ? '' : '（被截断）'}：${shown}`,
     none: '无',
@@ -102,6 +113,9 @@ export const SECTIONS_ZH_CN: SectionsWords = {
     },
     noClose: 'WebSocket：双方都没有发送关闭帧。',
     tcpOpen: 'TCP：抓包结束时仍然开着。',
+    streamOpen: 'HTTP/2 流：抓包结束时仍然开着。',
+    streamReset: (by, packet) => `HTTP/2 流：${side(by)}在第 ${packet} 个包重置了流（RST_STREAM）。`,
+    streamEnd: (first, ends, half) => `HTTP/2 流：${side(first)}先发送 END_STREAM——${ends.map((f) => `第 ${f.packet} 个包是${sideZh(f.side)}的`).join('，然后')}。${half ? '只有一端结束了流：半关闭。' : ''}`,
     tcpReset: (by, packet) => `TCP：${side(by)}在第 ${packet} 个包重置了连接（RST）。`,
     tcpFin: (first, fins, half) => `TCP：${side(first)}先发送 FIN——${fins.map((f) => `第 ${f.packet} 个包是${sideZh(f.side)}的 FIN`).join('，然后')}。${half ? '只有一端关闭了：半关闭。' : ''}`,
     tcpAnalysis: (retransmissions, outOfOrder, lostBytes) => {
@@ -114,6 +128,7 @@ export const SECTIONS_ZH_CN: SectionsWords = {
     },
     compression: (client, server) => `压缩（permessage-deflate）：${ratio('客户端', client)}；${ratio('服务器', server)}。`,
     clean: '结论：干净关闭——双方都发了关闭帧，然后才是 TCP 四次挥手。',
+    cleanStream: '结论：干净关闭——双方都发了关闭帧，各自在 END_STREAM 之前或同时。',
     notClean: '结论：关闭不干净。',
   },
 };

@@ -28,6 +28,8 @@ export const STATS_ZH_CN: StatsWords = {
   noFrame: '没有 WebSocket 帧。',
   keys: { duration: '时长', tcpHandshake: 'TCP 握手', wsHandshake: 'WebSocket 握手', pings: 'Ping 往返', compression: '压缩', app: '应用层协议', tcp: 'TCP 分析', diagnostics: '诊断' },
   duration: (s, packets) => `${seconds(s)}（${packets} 个包）`,
+  carried: (connection, stream) => `HTTP/2 流 ${stream}；它的 TCP 见连接 ${connection}`,
+  streamKey: '承载于',
   tcpHandshake: (rtt) => (rtt === null ? '没有抓到' : `${rttZh(rtt)}（SYN → SYN-ACK）`),
   wsHandshake: (rtt, status, missing) => (rtt !== null ? `${rttZh(rtt)}（请求 → ${status ?? '?'}）` : missing === 'no-handshake' ? '没有握手' : missing === 'no-response' ? '没有响应' : DASH),
   pings,

@@ -36,16 +36,23 @@ export const STORY_ZH_CN: StoryWords = {
     return `${range(r)}是 TLS 握手${said.length > 0 ? `（${said.join('，')}）` : ''}${logs}。`;
   },
   http: (r, joined) => `${range(r)}承载的是 HTTP${joined ? '：其中有服务器切换到 WebSocket 的 101 响应，它所响应的升级请求不在抓包里' : ''}。`,
+  carried: (stream, connection, websocket) =>
+    websocket
+      ? `这个 WebSocket 由连接 ${connection} 的 HTTP/2 流 ${stream} 承载（RFC 8441）：它的包是这条连接里承载该流的帧的那些包，流的结束就是它的拆除。`
+      : `这是连接 ${connection} 的 HTTP/2 流 ${stream}，一个请求 WebSocket 的扩展 CONNECT（RFC 8441）。`,
+  streamEnd: (r, first) => `${range(r)}结束了这个 HTTP/2 流（END_STREAM）${first ? `；${side(first)}先结束` : ''}。`,
+  streamReset: (r, by) => `${range(r)}以重置（RST_STREAM）结束了这个 HTTP/2 流${by ? `，由${side(by)}发出` : ''}。`,
   upgrade: (req, res) => {
-    const parts = [`第 ${req.packet} 个包是客户端的 ${req.method} ${req.target}，请求升级为 WebSocket`];
+    const parts = [`第 ${req.packet} 个包是客户端的 ${req.method} ${req.target}，${req.method === 'CONNECT' ? '请求在它的流上打开 WebSocket' : '请求升级为 WebSocket'}`];
     if (res) {
       const verdict = {
         match: '，其中的 Sec-WebSocket-Accept 与密钥相符',
         mismatch: '，但其中的 Sec-WebSocket-Accept 与密钥不符',
         'no-accept': '，但其中没有 Sec-WebSocket-Accept',
         refused: '：升级被拒绝',
+        'h2-open': '：WebSocket 已打开（在 HTTP/2 上由 :protocol 伪首部取代密钥和 Accept）',
       }[res.verdict];
-      parts.push(`第 ${res.packet} 个包是服务器的 ${res.status} ${res.reason}${verdict}`);
+      parts.push(`第 ${res.packet} 个包是服务器的 ${res.status}${res.reason ? ` ${res.reason}` : ''}${verdict}`);
     } else {
       parts.push('抓包里没有服务器的响应');
     }
