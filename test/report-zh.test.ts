@@ -56,7 +56,7 @@ const TERMS = new Set([
   'permessage-deflate', 'Accept', 'RSV', 'MASK', 'F', 'M', 'URL', 'wss', 'wsdissect',
   // HTTP/2 (RFC 9113) and WebSocket over it (RFC 8441): the version, its forms, frame types, flags, settings and the extended CONNECT
   // (its constants END_STREAM, RST_STREAM and SETTINGS_ENABLE_CONNECT_PROTOCOL come in words split at their underscores)
-  'HTTP/2', 'h2', 'h2c', 'CONNECT', 'END', 'STREAM', 'SETTINGS', 'ENABLE', 'PROTOCOL', 'DATA', 'HEADERS', 'GOAWAY', 'protocol', 'status',
+  'HTTP/2', 'h2', 'h2c', 'CONNECT', 'END', 'STREAM', 'SETTINGS', 'ENABLE', 'PROTOCOL', 'DATA', 'HEADERS', 'GOAWAY', 'protocol', 'status', 'PRI',
 ]);
 
 /** What a connection's report shows of the capture itself: the handshake's lines, the application's names, what its protocol is, the diagnostics' codes. */

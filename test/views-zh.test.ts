@@ -56,7 +56,7 @@ const NOTATION = new Set([
   // pseudo-header (":protocol websocket"), the cleartext form's name (the flags, settings and error codes, in capitals
   // with underscores, are taken out with the other constants)
   'HTTP/2', 'HTTP/1.1', 'h2c', 'CONNECT', 'DATA', 'HEADERS', 'SETTINGS', 'GOAWAY', 'PING', 'CONTINUATION', 'PRIORITY', 'protocol', 'status', 'scheme', 'path', 'authority', 'websocket',
-  'http', 'https', 'ws', 'wss', ...Object.values(ERROR_NAMES),
+  'http', 'https', 'ws', 'wss', 'PRI', ...Object.values(ERROR_NAMES),
 ]);
 
 /**

@@ -7,7 +7,7 @@
 // A capture that cannot be read is an error, which beats a failure.
 import type { AnalysisSink, CaptureInfo, Connection, Diagnostic, Endpoint, Severity, Summary } from '../model.js';
 import { capByCode } from '../render/capped.js';
-import { protocolLabel, refusal, tellsWebSocket } from '../render/kind.js';
+import { noFramesBecause, protocolLabel, refusal, tellsWebSocket } from '../render/kind.js';
 import type { Lang } from '../text/lang.js';
 import { checkWords } from '../text/check-words.js';
 import { some } from '../util/list.js';
@@ -83,7 +83,8 @@ function kindOf(c: Connection): CheckedConnection['kind'] {
 /** The words the text report gives a connection's kind (in English, the checked connection's label, unless a language is asked for). */
 export function connectionLabel(c: Connection, lang?: Lang): string {
   const w = checkWords(lang);
-  return refusal(c, lang) ?? (!tellsWebSocket(c) ? w.notWebSocket(protocolLabel(c, lang)) : c.handshake?.outcome === 'no-response' && !c.websocket ? w.noAnswer : w.frames(c.counts.frames));
+  // (a connection whose HTTP/2 carried WebSockets says where they are)
+  return noFramesBecause(c, lang) ?? (!tellsWebSocket(c) ? w.notWebSocket(protocolLabel(c, lang)) : c.handshake?.outcome === 'no-response' && !c.websocket ? w.noAnswer : w.frames(c.counts.frames));
 }
 
 export function checkConnection(c: Connection, failOn: FailOn): CheckedConnection {

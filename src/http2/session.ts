@@ -36,6 +36,9 @@ import type { H2FrameProblem } from '../diagnostic.js';
 const DEFAULT_MAX_FRAME_SIZE = 16384;
 const SETTINGS_MAX_FRAME_SIZE = 0x5;
 
+/** The client's connection preface as a packet tells it: a FrameFact of this type (no HTTP/2 frame type is negative). */
+export const PREFACE_TYPE = -1;
+
 /** The window every stream and the connection start with (§6.9.2). */
 export const DEFAULT_WINDOW = 65535;
 
@@ -168,6 +171,9 @@ export class H2Session {
   private event(dir: Dir, e: FrameEvent): void {
     switch (e.kind) {
       case 'preface':
+        // told on the packet that completed it, as a frame of its own (a pseudo type: no frame has it)
+        this.sink.frame(dir, { type: PREFACE_TYPE, flags: 0, stream: 0, length: 24 });
+        return;
       case 'no-preface':
         return;
       case 'header':

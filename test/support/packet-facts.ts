@@ -70,6 +70,7 @@ export const FACTS: { readonly [K in PacketFact['kind']]: readonly Extract<Packe
     frame({ masked: false, preview: null, length: 42, completes: { index: 1, type: 'text', frames: 1, length: 42, inflatedLength: null, compressed: false, preview: null, app: { decoder: 'sockjs', type: 'heartbeat', user: false, fields: { frame: 'heartbeat' } } } }),
   ],
   h2: [
+    { kind: 'h2', frame: { type: -1, flags: 0, stream: 0, length: 24 } },
     { kind: 'h2', frame: { type: 0x1, flags: 0x4, stream: 3, length: 61, method: 'CONNECT', path: '/chat', protocol: 'websocket' } },
     { kind: 'h2', frame: { type: 0x1, flags: 0x5, stream: 1, length: 12, status: 200 } },
     { kind: 'h2', frame: { type: 0x0, flags: 0x0, stream: 3, length: 14 } },

@@ -18,6 +18,8 @@ function h2(f: H2FrameFact): string {
   const end = (f.type === 0x0 || f.type === 0x1) && (f.flags & 0x1) !== 0 ? ' [END_STREAM]' : '';
   const ack = (f.type === 0x4 || f.type === 0x6) && (f.flags & 0x1) !== 0;
   switch (f.type) {
+    case -1:
+      return 'HTTP/2 connection preface (PRI * HTTP/2.0)';
     case 0x0:
       return `HTTP/2 DATA stream ${f.stream}, ${plural(f.length, 'byte')}${end}`;
     case 0x1: {

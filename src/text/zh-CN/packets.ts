@@ -14,6 +14,8 @@ function h2(f: H2FrameFact): string {
   const end = (f.type === 0x0 || f.type === 0x1) && (f.flags & 0x1) !== 0 ? ' [END_STREAM]' : '';
   const ack = (f.type === 0x4 || f.type === 0x6) && (f.flags & 0x1) !== 0;
   switch (f.type) {
+    case -1:
+      return 'HTTP/2 连接序言（PRI * HTTP/2.0）';
     case 0x0:
       return `HTTP/2 DATA 流 ${f.stream}，${f.length} 字节${end}`;
     case 0x1: {
